@@ -1,0 +1,75 @@
+package dev.trimtab.autoscaler.core;
+
+/**
+ * One entry of {@code spec.metrics}, as in HPA autoscaling/v2, with quantities in milli-units.
+ *
+ * @param resource   Resource/ContainerResource: the resource name ("cpu", "memory", ...)
+ * @param container  ContainerResource: the container whose usage counts
+ * @param metricName Pods/Object/External: the metric's name
+ * @param metricSelector Pods/Object/External: {@code metric.selector}, or null
+ * @param describedObject Object: the object the metric describes (namespace = the policy's)
+ * @param activationMilli extension, Object/External only: with minReplicas 0 the workload is active
+ *                        only while this metric's value is strictly above this threshold (KEDA)
+ */
+public record MetricSpec(Type type, String resource, String container, String metricName,
+                         LabelSelector metricSelector, ObjectRef describedObject, Target target,
+                         long activationMilli) {
+
+    public enum Type { Resource, ContainerResource, Pods, Object, External }
+
+    public enum TargetType { Utilization, AverageValue, Value }
+
+    /** {@code target}: exactly one of the three values is meaningful, according to {@code type}. */
+    public record Target(TargetType type, int averageUtilization, long averageValueMilli, long valueMilli) {
+        public static Target utilization(int percent) {
+            return new Target(TargetType.Utilization, percent, 0, 0);
+        }
+
+        public static Target averageValue(long milli) {
+            return new Target(TargetType.AverageValue, 0, milli, 0);
+        }
+
+        public static Target value(long milli) {
+            return new Target(TargetType.Value, 0, 0, milli);
+        }
+    }
+
+    public static MetricSpec resource(String resource, Target target) {
+        return new MetricSpec(Type.Resource, resource, null, null, null, null, target, 0);
+    }
+
+    public static MetricSpec containerResource(String resource, String container, Target target) {
+        return new MetricSpec(Type.ContainerResource, resource, container, null, null, null, target, 0);
+    }
+
+    public static MetricSpec pods(String name, LabelSelector selector, Target target) {
+        return new MetricSpec(Type.Pods, null, null, name, selector, null, target, 0);
+    }
+
+    public static MetricSpec object(String name, LabelSelector selector, ObjectRef described, Target target) {
+        return new MetricSpec(Type.Object, null, null, name, selector, described, target, 0);
+    }
+
+    public static MetricSpec external(String name, LabelSelector selector, Target target) {
+        return new MetricSpec(Type.External, null, null, name, selector, null, target, 0);
+    }
+
+    public MetricSpec withActivation(long milli) {
+        return new MetricSpec(type, resource, container, metricName, metricSelector, describedObject, target, milli);
+    }
+
+    /** The name the HPA uses for this metric in its rescale reasons and conditions. */
+    public String displayName() {
+        return switch (type) {
+            case Resource -> target.type() == TargetType.Utilization
+                    ? resource + " resource utilization (percentage of request)" : resource + " resource";
+            case ContainerResource -> target.type() == TargetType.Utilization
+                    ? resource + " container resource utilization (percentage of request)"
+                    : resource + " container resource";
+            case Pods -> "pods metric " + metricName;
+            case Object -> describedObject.kind() + " metric " + metricName;
+            case External -> "external metric " + metricName
+                    + (metricSelector == null ? "" : "(" + metricSelector + ")");
+        };
+    }
+}

@@ -1,0 +1,97 @@
+package dev.trimtab.autoscaler.core;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The newest metric samples, as the three metrics APIs would answer them: resource usage per pod
+ * (metrics.k8s.io), custom metrics per pod or per object (custom.metrics.k8s.io) and external
+ * metric series (external.metrics.k8s.io). Each new sample replaces the previous one of its series.
+ */
+public final class MetricStore {
+
+    /** A custom metric series: the metric's name and its selector (canonical text, "" for none). */
+    public record SeriesKey(String metricName, String selector) {
+        public static SeriesKey of(String metricName, LabelSelector selector) {
+            return new SeriesKey(metricName, selector == null ? "" : selector.toString());
+        }
+    }
+
+    /** An object a custom metric describes. */
+    public record ObjectKey(String namespace, String kind, String name, SeriesKey series) {}
+
+    /** External series, scoped to a namespace ("" = every namespace). */
+    public record ExternalKey(String namespace, String metricName) {}
+
+    public record ExternalSeries(Map<String, String> labels, Sample sample) {}
+
+    private final Map<String, Map<String, PodUsage>> podUsage = new HashMap<>();
+    private final Map<String, Map<SeriesKey, Map<String, Sample>>> podCustom = new HashMap<>();
+    private final Map<ObjectKey, Sample> objects = new HashMap<>();
+    private final Map<ExternalKey, Map<Map<String, String>, ExternalSeries>> external = new HashMap<>();
+
+    public void putPodUsage(String namespace, String pod, PodUsage usage) {
+        podUsage.computeIfAbsent(namespace, k -> new HashMap<>()).put(pod, usage);
+    }
+
+    public PodUsage podUsage(String namespace, String pod) {
+        Map<String, PodUsage> byPod = podUsage.get(namespace);
+        return byPod == null ? null : byPod.get(pod);
+    }
+
+    public void putPodMetric(String namespace, String pod, SeriesKey series, Sample sample) {
+        podCustom.computeIfAbsent(namespace, k -> new HashMap<>())
+                .computeIfAbsent(series, k -> new HashMap<>()).put(pod, sample);
+    }
+
+    public Sample podMetric(String namespace, String pod, SeriesKey series) {
+        Map<SeriesKey, Map<String, Sample>> byName = podCustom.get(namespace);
+        Map<String, Sample> byPod = byName == null ? null : byName.get(series);
+        return byPod == null ? null : byPod.get(pod);
+    }
+
+    public void putObjectMetric(ObjectKey key, Sample sample) {
+        objects.put(key, sample);
+    }
+
+    public Sample objectMetric(ObjectKey key) {
+        return objects.get(key);
+    }
+
+    public void putExternal(String namespace, String metricName, Map<String, String> labels, Sample sample) {
+        external.computeIfAbsent(new ExternalKey(namespace, metricName), k -> new LinkedHashMap<>())
+                .put(Map.copyOf(labels), new ExternalSeries(Map.copyOf(labels), sample));
+    }
+
+    /** Drops every series of an external metric in a scope, before a list replaces them. */
+    public void clearExternal(String namespace, String metricName) {
+        external.remove(new ExternalKey(namespace, metricName));
+    }
+
+    /** Series of {@code metricName} visible from {@code namespace}: its own and the cluster-wide ones. */
+    public Iterable<ExternalSeries> external(String namespace, String metricName) {
+        Map<Map<String, String>, ExternalSeries> own = external.get(new ExternalKey(namespace, metricName));
+        Map<Map<String, String>, ExternalSeries> global = external.get(new ExternalKey("", metricName));
+        if (global == null) {
+            return own == null ? java.util.List.of() : own.values();
+        }
+        if (own == null) {
+            return global.values();
+        }
+        java.util.List<ExternalSeries> all = new java.util.ArrayList<>(own.values());
+        all.addAll(global.values());
+        return all;
+    }
+
+    public void removePod(String namespace, String pod) {
+        Map<String, PodUsage> byPod = podUsage.get(namespace);
+        if (byPod != null) {
+            byPod.remove(pod);
+        }
+        Map<SeriesKey, Map<String, Sample>> byName = podCustom.get(namespace);
+        if (byName != null) {
+            byName.values().forEach(m -> m.remove(pod));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.trimtab.autoscaler.events;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trimtab.autoscaler.core.MetricResult;
+import dev.trimtab.autoscaler.core.MetricSpec;
+import dev.trimtab.autoscaler.core.ObjectRef;
+import dev.trimtab.autoscaler.core.ScaleDecision;
+import dev.trimtab.cloudevents.CloudEvent;
+import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.kube.Quantity;
+import java.time.Instant;
+import java.util.Map;
+
+/** Turns a {@link ScaleDecision} into the {@code dev.trimtab.decision.scale} CloudEvent. */
+public final class DecisionEvents {
+    public static final String TYPE = "dev.trimtab.decision.scale";
+    public static final String SOURCE = "/trimtab/autoscaler";
+
+    private DecisionEvents() {}
+
+    /**
+     * @param id      the event id (callers make it unique and, in replay, deterministic)
+     * @param trigger the event that caused the evaluation
+     */
+    public static CloudEvent toEvent(ScaleDecision d, String id, CloudEvent trigger) {
+        ObjectNode data = CloudEventCodec.JSON.createObjectNode();
+        ObjectNode policy = data.putObject("policy");
+        policy.put("namespace", d.policy().namespace());
+        policy.put("name", d.policy().name());
+        ref(data.putObject("target"), d.target());
+        data.put("currentReplicas", d.currentReplicas());
+        data.put("desiredReplicas", d.desiredReplicas());
+        data.put("rescale", d.rescale());
+        data.put("reason", d.reason().name());
+        data.put("message", d.message());
+        if (d.recommendation() >= 0) {
+            data.put("recommendation", d.recommendation());
+        }
+        if (d.stabilizedReplicas() >= 0) {
+            data.put("stabilizedReplicas", d.stabilizedReplicas());
+        }
+        if (d.panicking()) {
+            data.put("panicking", true);
+        }
+        var metrics = data.putArray("metrics");
+        for (MetricResult r : d.metrics()) {
+            metrics.add(metric(r));
+        }
+        if (d.resourceVersion() != null) {
+            data.put("resourceVersion", d.resourceVersion());
+        }
+        if (trigger != null) {
+            ObjectNode t = data.putObject("trigger");
+            t.put("id", trigger.id());
+            t.put("type", trigger.type());
+            t.put("source", trigger.source());
+        }
+        String key = d.target().namespace() + "/" + d.target().name();
+        return new CloudEvent(id, SOURCE, TYPE, d.target().kind().toLowerCase(java.util.Locale.ROOT) + "s/" + key,
+                Instant.ofEpochMilli(d.timeMillis()), "application/json", data, Map.of("partitionkey", key));
+    }
+
+    private static void ref(ObjectNode node, ObjectRef ref) {
+        node.put("apiVersion", ref.apiVersion());
+        node.put("kind", ref.kind());
+        node.put("namespace", ref.namespace());
+        node.put("name", ref.name());
+    }
+
+    private static ObjectNode metric(MetricResult r) {
+        ObjectNode m = CloudEventCodec.JSON.createObjectNode();
+        MetricSpec s = r.spec();
+        m.put("type", s.type().name());
+        m.put("name", s.displayName());
+        ObjectNode target = m.putObject("target");
+        target.put("type", s.target().type().name());
+        switch (s.target().type()) {
+            case Utilization -> target.put("averageUtilization", s.target().averageUtilization());
+            case AverageValue -> target.put("averageValue", Quantity.formatMilli(s.target().averageValueMilli()));
+            case Value -> target.put("value", Quantity.formatMilli(s.target().valueMilli()));
+        }
+        if (!r.failed()) {
+            ObjectNode current = m.putObject("current");
+            if (r.currentUtilization() != null) {
+                current.put("averageUtilization", r.currentUtilization());
+            }
+            if (r.currentAverageMilli() != null) {
+                current.put("averageValue", Quantity.formatMilli(r.currentAverageMilli()));
+            }
+            if (r.currentValueMilli() != null) {
+                current.put("value", Quantity.formatMilli(r.currentValueMilli()));
+            }
+            m.put("proposedReplicas", r.proposedReplicas());
+        }
+        if (r.error() != null) {
+            m.put("error", r.error());
+        }
+        if (r.note() != null) {
+            m.put("note", r.note());
+        }
+        return m;
+    }
+}

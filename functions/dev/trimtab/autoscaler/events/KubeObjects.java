@@ -1,0 +1,165 @@
+package dev.trimtab.autoscaler.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trimtab.autoscaler.core.LabelSelector;
+import dev.trimtab.autoscaler.core.ObjectRef;
+import dev.trimtab.autoscaler.core.Pod;
+import dev.trimtab.autoscaler.core.ScaleTarget;
+import dev.trimtab.kube.Quantity;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads the Kubernetes objects the autoscaler needs (Pods, scale targets) from their JSON. */
+public final class KubeObjects {
+    private KubeObjects() {}
+
+    public static ObjectRef ref(JsonNode object) {
+        Fields f = new Fields();
+        JsonNode metadata = f.object(object, "metadata", "metadata", true);
+        ObjectRef ref = new ObjectRef(f.string(object, "apiVersion", "apiVersion", true),
+                f.string(object, "kind", "kind", true), orEmpty(f.string(metadata, "namespace", "metadata.namespace", false)),
+                f.string(metadata, "name", "metadata.name", true));
+        throwIfAny(f, "object");
+        return ref;
+    }
+
+    /** A Pod: labels, phase, Ready condition, start time, deletion and container requests. */
+    public static Pod pod(JsonNode object) {
+        Fields f = new Fields();
+        JsonNode metadata = f.object(object, "metadata", "metadata", true);
+        String name = f.string(metadata, "name", "metadata.name", true);
+        String namespace = f.string(metadata, "namespace", "metadata.namespace", true);
+        JsonNode status = object.path("status");
+        Pod.Phase phase = Pod.Phase.Pending;
+        if (status.hasNonNull("phase")) {
+            phase = f.enumValue(status, "phase", "status.phase", Pod.Phase.class, Pod.Phase.Unknown);
+        }
+        Boolean ready = null;
+        long readyTransition = 0;
+        for (JsonNode c : status.path("conditions")) {
+            if ("Ready".equals(c.path("type").asText())) {
+                String s = c.path("status").asText();
+                ready = "True".equals(s) ? Boolean.TRUE : "False".equals(s) ? Boolean.FALSE : null;
+                readyTransition = time(c, "lastTransitionTime", "status.conditions[Ready].lastTransitionTime", f, 0);
+            }
+        }
+        long start = time(status, "startTime", "status.startTime", f, -1);
+        boolean deleting = metadata != null && metadata.hasNonNull("deletionTimestamp");
+        List<Pod.Container> containers = new ArrayList<>();
+        JsonNode spec = object.path("spec");
+        containers(spec.path("containers"), "spec.containers", containers, f, false);
+        containers(spec.path("initContainers"), "spec.initContainers", containers, f, true);
+        throwIfAny(f, "Pod " + namespace + "/" + name);
+        return new Pod(namespace, name, labels(metadata), phase, ready, readyTransition, start, deleting, containers);
+    }
+
+    private static void containers(JsonNode list, String path, List<Pod.Container> out, Fields f, boolean sidecarsOnly) {
+        int i = 0;
+        for (JsonNode c : list) {
+            String p = path + "[" + i++ + "]";
+            if (sidecarsOnly && !"Always".equals(c.path("restartPolicy").asText())) {
+                continue;
+            }
+            Map<String, Long> requests = new LinkedHashMap<>();
+            JsonNode r = c.path("resources").path("requests");
+            for (Iterator<Map.Entry<String, JsonNode>> it = r.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                Long v = f.quantity(r, e.getKey(), p + ".resources.requests." + e.getKey(), true);
+                if (v != null) {
+                    requests.put(e.getKey(), v);
+                }
+            }
+            out.add(new Pod.Container(c.path("name").asText(), requests));
+        }
+    }
+
+    /**
+     * A scale target from a Deployment, StatefulSet, ReplicaSet or any object with
+     * {@code spec.replicas} and {@code spec.selector}; a missing {@code spec.replicas} means 1.
+     */
+    public static ScaleTarget scaleTarget(JsonNode object) {
+        ObjectRef ref = ref(object);
+        Fields f = new Fields();
+        JsonNode spec = object.path("spec");
+        int replicas = f.integer(spec, "replicas", "spec.replicas", 1, 0, Integer.MAX_VALUE);
+        int statusReplicas = f.integer(object.path("status"), "replicas", "status.replicas", replicas, 0,
+                Integer.MAX_VALUE);
+        LabelSelector selector = spec.hasNonNull("selector") ? selector(spec.get("selector"), "spec.selector", f)
+                : LabelSelector.NOTHING;
+        throwIfAny(f, ref.toString());
+        String rv = object.path("metadata").path("resourceVersion").asText(null);
+        return new ScaleTarget(ref, replicas, statusReplicas, selector, rv);
+    }
+
+    /** A LabelSelector: matchLabels and matchExpressions, or a plain label map (as metric selectors allow). */
+    static LabelSelector selector(JsonNode s, String path, Fields f) {
+        if (!s.isObject()) {
+            f.problem(path, s, "must be a label selector object");
+            return LabelSelector.NOTHING;
+        }
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = s.path("matchLabels").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            labels.put(e.getKey(), e.getValue().asText());
+        }
+        List<LabelSelector.Requirement> reqs = new ArrayList<>();
+        int i = 0;
+        for (JsonNode e : s.path("matchExpressions")) {
+            String p = path + ".matchExpressions[" + i++ + "]";
+            String key = f.string(e, "key", p + ".key", true);
+            LabelSelector.Operator op = f.enumValue(e, "operator", p + ".operator", LabelSelector.Operator.class, null);
+            Set<String> values = new HashSet<>();
+            e.path("values").forEach(v -> values.add(v.asText()));
+            if (op != null && key != null) {
+                boolean needsValues = op == LabelSelector.Operator.In || op == LabelSelector.Operator.NotIn;
+                if (needsValues == values.isEmpty()) {
+                    f.problem(p + ".values", values, needsValues ? "must be non-empty for " + op
+                            : "must be empty for " + op);
+                }
+                reqs.add(new LabelSelector.Requirement(key, op, values));
+            }
+        }
+        return new LabelSelector(labels, reqs);
+    }
+
+    static Map<String, String> labels(JsonNode metadata) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        if (metadata != null) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = metadata.path("labels").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                labels.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        return labels;
+    }
+
+    static long time(JsonNode parent, String name, String path, Fields f, long dflt) {
+        JsonNode v = parent.get(name);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        try {
+            return Instant.parse(v.asText()).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            f.problem(path, v, "must be an RFC 3339 timestamp");
+            return dflt;
+        }
+    }
+
+    static void throwIfAny(Fields f, String what) {
+        if (!f.problems.isEmpty()) {
+            throw new InvalidObjectException(what + " is invalid", f.problems);
+        }
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

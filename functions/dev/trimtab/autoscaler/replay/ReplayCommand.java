@@ -1,0 +1,123 @@
+package dev.trimtab.autoscaler.replay;
+
+import dev.trimtab.autoscaler.core.Autoscaler;
+import dev.trimtab.autoscaler.core.ClusterState;
+import dev.trimtab.autoscaler.core.ScaleDecision;
+import dev.trimtab.autoscaler.core.ScalingPolicy;
+import dev.trimtab.autoscaler.core.Settings;
+import dev.trimtab.autoscaler.events.DecisionEvents;
+import dev.trimtab.autoscaler.events.EventFolder;
+import dev.trimtab.cloudevents.CloudEvent;
+import dev.trimtab.cloudevents.CloudEventCodec;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * {@code replay FILE|-}: runs a recorded trace of CloudEvents (one JSON object per line) through
+ * the autoscaler core on the trace's own clock (each event's {@code time}) and prints every
+ * decision as a CloudEvent line. Applied decisions become the target's replicas. No Kafka, no
+ * cluster, no Quarkus runtime.
+ */
+public final class ReplayCommand {
+    static final String USAGE = "usage: replay [--max-sample-age=DURATION] FILE|-   (DURATION like 2m, 90s)";
+
+    private ReplayCommand() {}
+
+    /** Runs the command; returns the exit status (0 ok, 1 some lines were rejected, 2 usage). */
+    public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
+        Settings settings = Settings.defaults();
+        String file = null;
+        for (String a : args) {
+            if (a.startsWith("--max-sample-age=")) {
+                try {
+                    settings = settings.withMaxSampleAge(
+                            Duration.parse("PT" + a.substring(17).toUpperCase(java.util.Locale.ROOT)));
+                } catch (RuntimeException e) {
+                    err.println("--max-sample-age: \"" + a.substring(17) + "\" is not a duration such as 2m or 90s");
+                    return 2;
+                }
+            } else if (file == null) {
+                file = a;
+            } else {
+                err.println(USAGE);
+                return 2;
+            }
+        }
+        if (file == null) {
+            err.println(USAGE);
+            return 2;
+        }
+        try (BufferedReader in = "-".equals(file)
+                ? new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))
+                : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+            return new Replay(settings, out, err).run(in) == 0 ? 0 : 1;
+        } catch (IOException e) {
+            err.println("replay: cannot read " + file + ": " + e.getMessage());
+            return 2;
+        }
+    }
+
+    /** One replay run over a reader; returns the number of rejected lines. */
+    public static final class Replay {
+        private final ClusterState state = new ClusterState();
+        private final EventFolder folder = new EventFolder(state);
+        private final Autoscaler autoscaler;
+        private final PrintStream out;
+        private final PrintStream err;
+        private long sequence;
+        private long lastTime = Long.MIN_VALUE;
+
+        public Replay(Settings settings, PrintStream out, PrintStream err) {
+            this.autoscaler = new Autoscaler(settings);
+            this.out = out;
+            this.err = err;
+        }
+
+        public int run(BufferedReader in) throws IOException {
+            int rejected = 0;
+            int lineNo = 0;
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    line(line);
+                } catch (RuntimeException e) {
+                    rejected++;
+                    err.println("line " + lineNo + ": " + e.getMessage());
+                }
+            }
+            out.flush();
+            return rejected;
+        }
+
+        private void line(String line) {
+            CloudEvent event = CloudEventCodec.parse(line);
+            if (event.time() == null) {
+                throw new IllegalArgumentException("attribute \"time\" is required: it is the replay clock");
+            }
+            long now = event.time().toEpochMilli();
+            if (now < lastTime) {
+                throw new IllegalArgumentException("time " + event.time() + " is earlier than the previous event's "
+                        + java.time.Instant.ofEpochMilli(lastTime) + ": a trace must be in time order");
+            }
+            lastTime = now;
+            for (ScalingPolicy policy : folder.fold(event)) {
+                ScaleDecision d = autoscaler.decide(state, policy, now);
+                if (d.rescale()) {
+                    state.putTarget(state.target(policy.targetRef()).withReplicas(d.desiredReplicas()));
+                    autoscaler.applied(state, policy, d);
+                }
+                out.println(CloudEventCodec.write(DecisionEvents.toEvent(d, "replay-" + (++sequence), event)));
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.trimtab.cloudevents;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Reads and writes CloudEvents 1.0 in JSON structured mode ({@code application/cloudevents+json}). */
+public final class CloudEventCodec {
+
+    /** The mapper every Trimtab JSON path uses: integers as longs (CEL-friendly), sorted maps. */
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private static final java.util.Set<String> CONTEXT = java.util.Set.of(
+            "specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema", "data",
+            "data_base64");
+
+    private CloudEventCodec() {}
+
+    /** Parses one structured-mode event; the message of the exception names the attribute at fault. */
+    public static CloudEvent parse(String json) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException("a structured CloudEvent must be a JSON object");
+        }
+        return fromJson((ObjectNode) node);
+    }
+
+    public static CloudEvent fromJson(ObjectNode node) {
+        String specversion = text(node, "specversion", true);
+        if (!CloudEvent.SPEC_VERSION.equals(specversion)) {
+            throw new IllegalArgumentException("specversion is \"" + specversion + "\"; only \"1.0\" is supported");
+        }
+        String id = text(node, "id", true);
+        String source = text(node, "source", true);
+        String type = text(node, "type", true);
+        String subject = text(node, "subject", false);
+        String timeText = text(node, "time", false);
+        Instant time = null;
+        if (timeText != null) {
+            try {
+                time = Instant.parse(timeText);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("time \"" + timeText + "\" is not an RFC 3339 timestamp");
+            }
+        }
+        String contentType = text(node, "datacontenttype", false);
+        if (contentType != null && !contentType.startsWith("application/json") && !contentType.endsWith("+json")) {
+            throw new IllegalArgumentException("datacontenttype \"" + contentType + "\" is not JSON");
+        }
+        Map<String, String> extensions = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            if (!CONTEXT.contains(f.getKey()) && f.getValue().isValueNode() && !f.getValue().isNull()) {
+                extensions.put(f.getKey(), f.getValue().asText());
+            }
+        }
+        return new CloudEvent(id, source, type, subject, time, contentType, node.get("data"), extensions);
+    }
+
+    private static String text(JsonNode node, String name, boolean required) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw new IllegalArgumentException("required attribute \"" + name + "\" is missing");
+            }
+            return null;
+        }
+        if (!v.isTextual() || (required && v.asText().isEmpty())) {
+            throw new IllegalArgumentException("attribute \"" + name + "\" must be a non-empty string, got " + v);
+        }
+        return v.asText();
+    }
+
+    /** Writes an event as one line of structured-mode JSON, attributes in a fixed order. */
+    public static String write(CloudEvent e) {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("specversion", CloudEvent.SPEC_VERSION);
+        out.put("id", e.id());
+        out.put("source", e.source());
+        out.put("type", e.type());
+        if (e.subject() != null) {
+            out.put("subject", e.subject());
+        }
+        if (e.time() != null) {
+            out.put("time", e.time().toString());
+        }
+        if (e.dataContentType() != null) {
+            out.put("datacontenttype", e.dataContentType());
+        }
+        new TreeMap<>(e.extensions()).forEach(out::put);
+        if (e.data() != null) {
+            out.set("data", e.data());
+        }
+        try {
+            return JSON.writeValueAsString(out);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+}
