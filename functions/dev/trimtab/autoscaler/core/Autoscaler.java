@@ -88,7 +88,7 @@ public final class Autoscaler {
         List<MetricResult> computeMetrics() {
             Tolerances tolerances = tolerances();
             ReplicaCalculator.Input in = new ReplicaCalculator.Input(current, target.statusReplicas(),
-                    target.ref().namespace(), state.podsOf(target), state.metrics(), tolerances, settings, now);
+                    target.ref().namespace(), target.selector(), state.podsOf(target), state.metrics(), tolerances, settings, now);
             List<MetricResult> results = new ArrayList<>(spec.metrics().size());
             for (int i = 0; i < spec.metrics().size(); i++) {
                 MetricResult r = ReplicaCalculator.compute(spec.metrics().get(i), in);

@@ -26,18 +26,24 @@ public final class MetricStore {
 
     public record ExternalSeries(Map<String, String> labels, Sample sample) {}
 
-    private final Map<String, Map<String, PodUsage>> podUsage = new HashMap<>();
+    private final Map<String, java.util.TreeMap<String, PodUsage>> podUsage = new HashMap<>();
     private final Map<String, Map<SeriesKey, Map<String, Sample>>> podCustom = new HashMap<>();
     private final Map<ObjectKey, Sample> objects = new HashMap<>();
     private final Map<ExternalKey, Map<Map<String, String>, ExternalSeries>> external = new HashMap<>();
 
     public void putPodUsage(String namespace, String pod, PodUsage usage) {
-        podUsage.computeIfAbsent(namespace, k -> new HashMap<>()).put(pod, usage);
+        podUsage.computeIfAbsent(namespace, k -> new java.util.TreeMap<>()).put(pod, usage);
     }
 
     public PodUsage podUsage(String namespace, String pod) {
         Map<String, PodUsage> byPod = podUsage.get(namespace);
         return byPod == null ? null : byPod.get(pod);
+    }
+
+    /** Every pod's usage in a namespace, sorted by pod name. */
+    public Map<String, PodUsage> podUsages(String namespace) {
+        Map<String, PodUsage> byPod = podUsage.get(namespace);
+        return byPod == null ? Map.of() : byPod;
     }
 
     public void putPodMetric(String namespace, String pod, SeriesKey series, Sample sample) {

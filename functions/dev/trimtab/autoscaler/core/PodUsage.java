@@ -5,9 +5,11 @@ import java.util.Map;
 
 /**
  * A metrics.k8s.io PodMetrics: per container, per resource, the usage in milli-units.
- * Containers are kept in the order reported.
+ * Containers are kept in the order reported; {@code labels} are the pod's labels as metrics-server
+ * copies them (empty when the producer did not send them).
  */
-public record PodUsage(long timestampMillis, long windowMillis, List<ContainerUsage> containers) {
+public record PodUsage(long timestampMillis, long windowMillis, Map<String, String> labels,
+                       List<ContainerUsage> containers) {
 
     public record ContainerUsage(String name, Map<String, Long> usageMilli) {
         public ContainerUsage {
@@ -16,6 +18,7 @@ public record PodUsage(long timestampMillis, long windowMillis, List<ContainerUs
     }
 
     public PodUsage {
+        labels = Map.copyOf(labels);
         containers = List.copyOf(containers);
     }
 

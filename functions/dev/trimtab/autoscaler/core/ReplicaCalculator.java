@@ -14,8 +14,8 @@ import java.util.Set;
 public final class ReplicaCalculator {
 
     /** Everything one metric computation reads. Pods are those selected by the target, in order. */
-    public record Input(int currentReplicas, int statusReplicas, String namespace, List<Pod> pods,
-                        MetricStore store, Tolerances tolerances, Settings settings, long nowMillis) {}
+    public record Input(int currentReplicas, int statusReplicas, String namespace, LabelSelector selector,
+                        List<Pod> pods, MetricStore store, Tolerances tolerances, Settings settings, long nowMillis) {}
 
     private ReplicaCalculator() {}
 
@@ -34,15 +34,23 @@ public final class ReplicaCalculator {
         String container = spec.type() == MetricSpec.Type.ContainerResource ? spec.container() : "";
         Map<String, Sample> metrics = new LinkedHashMap<>();
         boolean anyReported = false;
+        Set<String> listed = new HashSet<>();
         for (Pod pod : in.pods()) {
-            PodUsage usage = in.store().podUsage(in.namespace(), pod.name());
-            if (usage == null || stale(usage.timestampMillis(), in)) {
+            listed.add(pod.name());
+        }
+        // Like the metrics API, answer for every pod the selector matches (by the labels the
+        // PodMetrics carries), not only for pods whose Pod object has been seen.
+        for (Map.Entry<String, PodUsage> e : in.store().podUsages(in.namespace()).entrySet()) {
+            PodUsage usage = e.getValue();
+            boolean selected = usage.labels().isEmpty() ? listed.contains(e.getKey())
+                    : in.selector().matches(usage.labels());
+            if (!selected || stale(usage.timestampMillis(), in)) {
                 continue;
             }
             anyReported = true;
             Long value = usage.usage(spec.resource(), container);
             if (value != null) {
-                metrics.put(pod.name(), new Sample(value, usage.timestampMillis(), usage.windowMillis()));
+                metrics.put(e.getKey(), new Sample(value, usage.timestampMillis(), usage.windowMillis()));
             }
         }
         if (!anyReported) {
@@ -68,8 +76,10 @@ public final class ReplicaCalculator {
         Map<String, Long> requests = new LinkedHashMap<>();
         for (Pod pod : in.pods()) {
             long sum = 0;
+            boolean found = container.isEmpty();
             for (Pod.Container c : pod.containers()) {
                 if (container.isEmpty() || container.equals(c.name())) {
+                    found = true;
                     Long request = c.requestsMilli().get(spec.resource());
                     if (request == null) {
                         return MetricResult.failed(spec, "missing request for " + spec.resource() + " in container "
@@ -77,6 +87,9 @@ public final class ReplicaCalculator {
                     }
                     sum += request;
                 }
+            }
+            if (!found) {
+                return MetricResult.failed(spec, "container " + container + " not found in Pod " + pod.name());
             }
             requests.put(pod.name(), sum);
         }
@@ -176,9 +189,11 @@ public final class ReplicaCalculator {
             return result(spec, null, usage, null, ceil(ratio * g.readyCount), ratio * g.readyCount, null);
         }
         if (!g.missing.isEmpty()) {
-            long assumed = ratio < 1.0 ? targetUsage : 0;
-            for (String pod : g.missing) {
-                metrics.put(pod, new Sample(assumed, 0, 0));
+            if (ratio != 1.0) {
+                long assumed = ratio < 1.0 ? targetUsage : 0;
+                for (String pod : g.missing) {
+                    metrics.put(pod, new Sample(assumed, 0, 0));
+                }
             }
         }
         if (scaleUpWithUnready) {

@@ -143,7 +143,7 @@ public final class EventFolder {
                 containers.add(new PodUsage.ContainerUsage(container.path("name").asText(), usage));
             }
             if (ns != null && pod != null) {
-                state.metrics().putPodUsage(ns, pod, new PodUsage(ts, window, containers));
+                state.metrics().putPodUsage(ns, pod, new PodUsage(ts, window, KubeObjects.labels(metadata), containers));
                 podsByNamespace.computeIfAbsent(ns, k -> new ArrayList<>()).add(pod);
             }
         }
