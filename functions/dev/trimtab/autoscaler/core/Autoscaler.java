@@ -135,10 +135,10 @@ public final class Autoscaler {
             boolean anyActivationMetric = false;
             for (MetricResult r : metrics) {
                 MetricSpec.Type t = r.spec().type();
-                if ((t == MetricSpec.Type.Object || t == MetricSpec.Type.External) && !r.failed()
-                        && r.currentValueMilli() != null) {
+                if ((t == MetricSpec.Type.Object || t == MetricSpec.Type.External) && !r.failed()) {
                     anyActivationMetric = true;
-                    if (r.currentValueMilli() > r.spec().activationMilli()) {
+                    // a metric in fallback has no value and counts as active, as in KEDA
+                    if (r.currentValueMilli() == null || r.currentValueMilli() > r.spec().activationMilli()) {
                         active = true;
                     }
                 }
@@ -161,9 +161,10 @@ public final class Autoscaler {
             }
             if (!active && anyActivationMetric) {
                 ScalingSpec.ScaleToZero z = spec.scaleToZero();
+                // KEDA: cooldownPeriod counts from the last active evaluation; before the first
+                // one, only initialCooldownPeriod counts, from when the policy was first seen
                 long since = h.lastActiveMillis >= 0 ? h.lastActiveMillis : h.firstSeenMillis;
-                long cooldown = (h.lastActiveMillis >= 0 ? z.cooldownSeconds()
-                        : Math.max(z.cooldownSeconds(), z.initialCooldownSeconds())) * 1000L;
+                long cooldown = (h.lastActiveMillis >= 0 ? z.cooldownSeconds() : z.initialCooldownSeconds()) * 1000L;
                 if (now - since >= cooldown) {
                     return decision(0, Reason.Deactivated, "New size: 0; reason: " + Reason.Deactivated.message(),
                             highestProposal(), -1);

@@ -51,10 +51,10 @@ public final class ReplicaNormalizer {
         return recommendation;
     }
 
-    private record Limit(int replicas, Reason reason) {}
+    record Limit(int replicas, Reason reason) {}
 
     /** HPA's convertDesiredReplicasWithBehaviorRate. */
-    private static Limit rateLimit(History h, Behavior behavior, int current, int desired, int min, int max, long now) {
+    static Limit rateLimit(History h, Behavior behavior, int current, int desired, int min, int max, long now) {
         if (desired > current) {
             int scaleUpLimit = Math.max(current, scaleUpLimit(current, h.scaleUpEvents, h.scaleDownEvents,
                     behavior.scaleUp(), now));
@@ -119,7 +119,7 @@ public final class ReplicaNormalizer {
         return (int) result;
     }
 
-    private static int changeInPeriod(int periodSeconds, List<History.ScaleEvent> events, long now) {
+    static int changeInPeriod(int periodSeconds, List<History.ScaleEvent> events, long now) {
         long cutoff = now - periodSeconds * 1000L;
         int replicas = 0;
         for (History.ScaleEvent e : events) {
