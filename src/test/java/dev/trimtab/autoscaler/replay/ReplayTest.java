@@ -1,0 +1,108 @@
+package dev.trimtab.autoscaler.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Replays every trace under src/test/resources/traces and every bundled example. A trace with a
+ * sibling {@code NAME.expected.jsonl} must reproduce it byte for byte; every trace must replay
+ * identically twice and, unless named {@code *-bad.jsonl}, without rejected lines.
+ */
+class ReplayTest {
+
+    record Run(int status, String out, String err) {}
+
+    static Run replay(String... args) {
+        return replay(new byte[0], args);
+    }
+
+    static Run replay(byte[] stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = ReplayCommand.run(args, new ByteArrayInputStream(stdin), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static Stream<Path> traces() throws IOException {
+        List<Path> dirs = List.of(Path.of("src/test/resources/traces"), Path.of("examples"));
+        return dirs.stream().flatMap(d -> {
+            try (Stream<Path> s = Files.list(d)) {
+                return s.filter(p -> p.toString().endsWith(".jsonl") && !p.toString().endsWith(".expected.jsonl"))
+                        .sorted().toList().stream();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("traces")
+    void replaysDeterministically(Path trace) throws IOException {
+        Run first = replay(trace.toString());
+        Run second = replay(trace.toString());
+        assertThat(second.out()).as("same input, same output").isEqualTo(first.out());
+        assertThat(first.out()).as("a trace yields decisions").isNotEmpty();
+        boolean bad = trace.getFileName().toString().endsWith("-bad.jsonl");
+        if (!bad) {
+            assertThat(first.err()).as("stderr").isEmpty();
+            assertThat(first.status()).isZero();
+        }
+        Path expected = trace.resolveSibling(trace.getFileName().toString().replace(".jsonl", ".expected.jsonl"));
+        if (Files.exists(expected)) {
+            assertThat(first.out()).as("output equals " + expected).isEqualTo(Files.readString(expected));
+        }
+    }
+
+    @Test
+    void malformedLinesAreReportedWithTheirNumberAndTheRestGoesOn() {
+        Run run = replay("src/test/resources/traces/mixed-bad.jsonl");
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).contains("line 5: not JSON")
+                .contains("line 6: required attribute \"id\" is missing")
+                .contains("line 7: attribute \"time\" is required")
+                .contains("line 8: ScalingPolicy shop/broken is invalid: spec.maxReplicas: got 0, must be an integer in [1, 2147483647]")
+                .contains("line 9: PodMetrics is invalid: containers[0].usage.cpu: got \"lots\"")
+                .contains("is not a Kubernetes quantity")
+                .contains("line 10: time 2026-11-01T11:00:00Z is earlier than the previous event");
+        assertThat(run.out().lines().count()).as("the good lines still produce decisions").isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void readsStandardInputWithDash() throws IOException {
+        byte[] trace = Files.readAllBytes(Path.of("examples/quickstart.jsonl"));
+        Run run = replay(trace, "-");
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).isEqualTo(replay("examples/quickstart.jsonl").out());
+    }
+
+    @Test
+    void usageErrors() {
+        assertThat(replay().status()).isEqualTo(2);
+        assertThat(replay("a", "b").err()).contains("usage: replay");
+        assertThat(replay("--max-sample-age=soon", "x").err()).contains("--max-sample-age: \"soon\"");
+        assertThat(replay("does-not-exist.jsonl").status()).isEqualTo(2);
+    }
+
+    @Test
+    void everyDecisionIsAScaleDecisionCloudEvent() {
+        Run run = replay("examples/quickstart.jsonl");
+        run.out().lines().forEach(line -> assertThat(line)
+                .startsWith("{\"specversion\":\"1.0\",\"id\":\"replay-")
+                .contains("\"type\":\"dev.trimtab.decision.scale\"")
+                .contains("\"partitionkey\":\"shop/")
+                .contains("\"target\":{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"namespace\":\"shop\""));
+    }
+}
