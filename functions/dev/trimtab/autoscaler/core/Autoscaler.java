@@ -132,45 +132,46 @@ public final class Autoscaler {
         /** KEDA's 0 <-> 1 phase; null when the HPA phase decides. */
         ScaleDecision activation() {
             boolean active = false;
-            boolean anyActivationMetric = false;
+            boolean error = false;
             for (MetricResult r : metrics) {
                 MetricSpec.Type t = r.spec().type();
-                if ((t == MetricSpec.Type.Object || t == MetricSpec.Type.External) && !r.failed()) {
-                    anyActivationMetric = true;
-                    // a metric in fallback has no value and counts as active, as in KEDA
-                    if (r.currentValueMilli() == null || r.currentValueMilli() > r.spec().activationMilli()) {
-                        active = true;
-                    }
+                if (t != MetricSpec.Type.Object && t != MetricSpec.Type.External) {
+                    continue;
+                }
+                if (r.failed()) {
+                    error = true;
+                } else if (r.currentValueMilli() == null || r.currentValueMilli() > r.spec().activationMilli()) {
+                    active = true;   // a metric in fallback has no value and counts as active, as in KEDA
                 }
             }
-            if (active) {
+            ScalingSpec.ScaleToZero z = spec.scaleToZero();
+            Activation.Input in = new Activation.Input(current, active, error,
+                    spec.fallback() == null ? -1 : spec.fallback().replicas(), h.lastActiveMillis, h.firstSeenMillis,
+                    z.cooldownSeconds(), z.initialCooldownSeconds(), now);
+            if (Activation.refreshesLastActive(in)) {
                 h.lastActiveMillis = now;
             }
-            if (current == 0) {
-                if (!active) {
-                    String why = anyActivationMetric ? Reason.Inactive.message()
-                            : "no activation metric could be read: staying at zero";
-                    return decision(0, Reason.Inactive, why, -1, -1);
+            switch (Activation.decide(in)) {
+                case Wake -> {
+                    int proposal = highestProposal();
+                    int desired = Math.min(spec.maxReplicas(), Math.max(spec.activeMinReplicas(), proposal));
+                    // remembered like any recommendation, so the scale-down window protects the wake-up
+                    h.recommendations.add(new History.Recommendation(desired, now));
+                    return decision(desired, Reason.Activated, "New size: " + desired + "; reason: "
+                            + Reason.Activated.message(), proposal, -1);
                 }
-                int proposal = highestProposal();
-                int desired = Math.min(spec.maxReplicas(), Math.max(spec.activeMinReplicas(), proposal));
-                // remembered like any recommendation, so the scale-down window protects the wake-up
-                h.recommendations.add(new History.Recommendation(desired, now));
-                return decision(desired, Reason.Activated, "New size: " + desired + "; reason: "
-                        + Reason.Activated.message(), proposal, -1);
-            }
-            if (!active && anyActivationMetric) {
-                ScalingSpec.ScaleToZero z = spec.scaleToZero();
-                // KEDA: cooldownPeriod counts from the last active evaluation; before the first
-                // one, only initialCooldownPeriod counts, from when the policy was first seen
-                long since = h.lastActiveMillis >= 0 ? h.lastActiveMillis : h.firstSeenMillis;
-                long cooldown = (h.lastActiveMillis >= 0 ? z.cooldownSeconds() : z.initialCooldownSeconds()) * 1000L;
-                if (now - since >= cooldown) {
+                case StayAtZero -> {
+                    return decision(0, Reason.Inactive, error ? "an activation metric failed: staying at zero"
+                            : Reason.Inactive.message(), -1, -1);
+                }
+                case Sleep -> {
                     return decision(0, Reason.Deactivated, "New size: 0; reason: " + Reason.Deactivated.message(),
                             highestProposal(), -1);
                 }
+                default -> {
+                    return null;
+                }
             }
-            return null;
         }
 
         int highestProposal() {
