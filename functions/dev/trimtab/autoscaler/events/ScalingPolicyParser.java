@@ -291,7 +291,11 @@ public final class ScalingPolicyParser {
                 }
             }
         }
-        Double tolerance = f.number(r, "tolerance", path + ".tolerance", null, 0, Double.MAX_VALUE);
+        Long toleranceMilli = f.quantity(r, "tolerance", path + ".tolerance", false);
+        if (toleranceMilli != null && toleranceMilli < 0) {
+            f.problem(path + ".tolerance", r.get("tolerance"), "must not be negative");
+        }
+        Double tolerance = toleranceMilli == null ? null : toleranceMilli / 1000.0;
         return new ScalingRules(window, select, policies, tolerance);
     }
 

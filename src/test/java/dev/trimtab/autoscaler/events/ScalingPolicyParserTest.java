@@ -31,7 +31,7 @@ class ScalingPolicyParserTest {
                             {"type":"Pods","pods":{"metric":{"name":"rps"},"target":{"type":"AverageValue","averageValue":"100"}}},
                             {"type":"Object","object":{"metric":{"name":"requests"},"describedObject":{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","name":"main"},"target":{"type":"Value","value":"10k"}}},
                             {"type":"External","external":{"metric":{"name":"queue","selector":{"matchLabels":{"q":"a"}}},"target":{"type":"AverageValue","averageValue":"30"}}}],
-                 "behavior":{"scaleDown":{"policies":[{"type":"Pods","value":1,"periodSeconds":60}],"tolerance":0.05}}}""");
+                 "behavior":{"scaleDown":{"policies":[{"type":"Pods","value":1,"periodSeconds":60}],"tolerance":"50m"}}}""");
         ScalingSpec s = p.spec();
         assertThat(s.minReplicas()).isEqualTo(1);
         assertThat(s.metrics()).extracting(MetricSpec::type).containsExactly(MetricSpec.Type.Resource,

@@ -1,0 +1,124 @@
+package dev.trimtab.autoscaler.core;
+
+import static dev.trimtab.autoscaler.core.Fleet.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+
+/** Invariants of the decision core over random load timelines. */
+class AutoscalerProperties {
+
+    /** One step of a timeline: wait {@code seconds}, then every pod reports {@code cpuPercent}% of its request. */
+    record Step(int seconds, int cpuPercent) {}
+
+    @Provide
+    Arbitrary<List<Step>> timeline() {
+        Arbitrary<Step> step = Combinators.combine(Arbitraries.integers().between(1, 120),
+                Arbitraries.integers().between(0, 400)).as(Step::new);
+        return step.list().ofMinSize(1).ofMaxSize(60);
+    }
+
+    @Provide
+    Arbitrary<Behavior> behavior() {
+        Arbitrary<ScalingRules> up = Combinators.combine(Arbitraries.integers().between(0, 600),
+                Arbitraries.integers().between(1, 10), Arbitraries.integers().between(1, 300),
+                Arbitraries.integers().between(10, 300), Arbitraries.integers().between(1, 120))
+                .as((window, pods, podsPeriod, percent, percentPeriod) -> new ScalingRules(window,
+                        ScalingRules.SelectPolicy.Max, List.of(new ScalingRules.Policy(ScalingRules.PolicyType.Pods, pods, podsPeriod),
+                        new ScalingRules.Policy(ScalingRules.PolicyType.Percent, percent, percentPeriod)), null));
+        Arbitrary<ScalingRules> down = Combinators.combine(Arbitraries.integers().between(0, 600),
+                Arbitraries.integers().between(1, 100), Arbitraries.integers().between(1, 300),
+                Arbitraries.of(ScalingRules.SelectPolicy.Max, ScalingRules.SelectPolicy.Min))
+                .as((window, percent, period, select) -> new ScalingRules(window, select,
+                        List.of(new ScalingRules.Policy(ScalingRules.PolicyType.Percent, percent, period)), null));
+        return Combinators.combine(up, down).as(Behavior::new).injectNull(0.2);
+    }
+
+    @Property(tries = 300)
+    void desiredStaysWithinMinAndMax(@ForAll @IntRange(min = 1, max = 5) int min, @ForAll @IntRange(min = 0, max = 25) int extra,
+                                      @ForAll("behavior") Behavior behavior, @ForAll("timeline") List<Step> steps) {
+        int max = min + extra;
+        Fleet f = new Fleet(Settings.defaults(), Fleet.cpu(min, max, 60, behavior), min + extra / 2);
+        long now = T0;
+        for (Step s : steps) {
+            now += s.seconds() * 1000L;
+            f.cpuPercent(s.cpuPercent(), now);
+            ScaleDecision d = f.step(now);
+            assertThat(d.desiredReplicas()).as("%s at %s", d.reason(), now).isBetween(min, max);
+        }
+    }
+
+    @Property(tries = 300)
+    void noScaleDownInsideTheStabilizationWindow(@ForAll("behavior") Behavior behavior, @ForAll("timeline") List<Step> steps) {
+        Fleet f = new Fleet(Settings.defaults(), Fleet.cpu(1, 50, 60, behavior), 10);
+        long windowMillis = behavior == null ? Settings.defaults().downscaleStabilization().toMillis()
+                : behavior.scaleDown().stabilizationWindowSeconds() * 1000L;
+        List<long[]> recommendations = new ArrayList<>();      // {time, replicas}
+        long now = T0;
+        recommendations.add(new long[] {now + 1000, 10});      // the HPA's initial recommendation
+        for (Step s : steps) {
+            now += s.seconds() * 1000L;
+            f.cpuPercent(s.cpuPercent(), now);
+            ScaleDecision d = f.step(now);
+            if (d.recommendation() >= 0) {
+                recommendations.add(new long[] {now, d.recommendation()});
+            }
+            if (d.desiredReplicas() < d.currentReplicas()) {
+                long cutoff = now - windowMillis;
+                long highest = recommendations.stream().filter(r -> r[0] > cutoff)
+                        .mapToLong(r -> r[1]).max().orElse(0);
+                assertThat((long) d.desiredReplicas()).as("scale-down at %d below a recommendation inside the window", now)
+                        .isGreaterThanOrEqualTo(Math.min(highest, d.currentReplicas()));
+            }
+        }
+    }
+
+    @Property(tries = 300)
+    void rateLimitsAreNeverExceeded(@ForAll("behavior") Behavior behavior, @ForAll("timeline") List<Step> steps) {
+        if (behavior == null) {
+            return;
+        }
+        Fleet f = new Fleet(Settings.defaults(), Fleet.cpu(1, 200, 60, behavior), 4);
+        List<long[]> changes = new ArrayList<>();              // {time, signed change}
+        long now = T0;
+        for (Step s : steps) {
+            now += s.seconds() * 1000L;
+            f.cpuPercent(s.cpuPercent(), now);
+            ScaleDecision d = f.step(now);
+            if (!d.rescale()) {
+                continue;
+            }
+            int current = d.currentReplicas();
+            ScalingRules rules = d.desiredReplicas() > current ? behavior.scaleUp() : behavior.scaleDown();
+            long allowed = d.desiredReplicas() > current ? Long.MIN_VALUE : Long.MAX_VALUE;
+            for (ScalingRules.Policy p : rules.policies()) {
+                long cutoff = now - p.periodSeconds() * 1000L;
+                long start = current - changes.stream().filter(c -> c[0] > cutoff).mapToLong(c -> c[1]).sum();
+                if (d.desiredReplicas() > current) {
+                    long limit = p.type() == ScalingRules.PolicyType.Pods ? start + p.value()
+                            : (long) Math.ceil(start * (1 + p.value() / 100.0));
+                    allowed = Math.max(allowed, limit);
+                } else {
+                    long limit = p.type() == ScalingRules.PolicyType.Pods ? start - p.value()
+                            : (long) (start * (1 - p.value() / 100.0));
+                    allowed = rules.selectPolicy() == ScalingRules.SelectPolicy.Min ? Math.max(allowed == Long.MAX_VALUE
+                            ? Long.MIN_VALUE : allowed, limit) : Math.min(allowed, limit);
+                }
+            }
+            if (d.desiredReplicas() > current) {
+                assertThat((long) d.desiredReplicas()).as("scale-up at %d", now).isLessThanOrEqualTo(Math.max(allowed, current));
+            } else {
+                assertThat((long) d.desiredReplicas()).as("scale-down at %d", now).isGreaterThanOrEqualTo(Math.min(allowed, current));
+            }
+            changes.add(new long[] {now, d.desiredReplicas() - current});
+        }
+    }
+}
