@@ -119,6 +119,7 @@ public final class EventFolder {
     private void podMetrics(List<JsonNode> items, String prefix, long eventTime, Set<ScalingPolicy> due) {
         Fields f = new Fields();
         Map<String, List<String>> podsByNamespace = new LinkedHashMap<>();
+        List<Map.Entry<String, PodUsage>> parsed = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             JsonNode m = items.get(i);
             String p = prefix.isEmpty() ? "" : prefix + "[" + i + "].";
@@ -143,11 +144,15 @@ public final class EventFolder {
                 containers.add(new PodUsage.ContainerUsage(container.path("name").asText(), usage));
             }
             if (ns != null && pod != null) {
-                state.metrics().putPodUsage(ns, pod, new PodUsage(ts, window, KubeObjects.labels(metadata), containers));
+                parsed.add(Map.entry(ns + "/" + pod, new PodUsage(ts, window, KubeObjects.labels(metadata), containers)));
                 podsByNamespace.computeIfAbsent(ns, k -> new ArrayList<>()).add(pod);
             }
         }
-        KubeObjects.throwIfAny(f, "PodMetrics");
+        KubeObjects.throwIfAny(f, "PodMetrics");   // all or nothing: a bad item rejects the whole event
+        for (Map.Entry<String, PodUsage> e : parsed) {
+            int slash = e.getKey().indexOf('/');
+            state.metrics().putPodUsage(e.getKey().substring(0, slash), e.getKey().substring(slash + 1), e.getValue());
+        }
         podsByNamespace.forEach((ns, pods) -> {
             for (ScalingPolicy p : state.policiesSelectingPods(ns, pods)) {
                 for (MetricSpec m : p.spec().metrics()) {
@@ -161,6 +166,7 @@ public final class EventFolder {
 
     private void customMetrics(List<JsonNode> items, String prefix, long eventTime, Set<ScalingPolicy> due) {
         Fields f = new Fields();
+        List<Runnable> apply = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             JsonNode m = items.get(i);
             String p = prefix.isEmpty() ? "" : prefix + "[" + i + "].";
@@ -181,7 +187,7 @@ public final class EventFolder {
             Sample sample = new Sample(value, ts, windowSeconds * 1000L);
             MetricStore.SeriesKey series = MetricStore.SeriesKey.of(metricName, selector);
             if ("Pod".equals(kind)) {
-                state.metrics().putPodMetric(ns, name, series, sample);
+                apply.add(() -> state.metrics().putPodMetric(ns, name, series, sample));
                 for (ScalingPolicy pol : state.policiesSelectingPods(ns, List.of(name))) {
                     if (pol.spec().metrics().stream().anyMatch(ms -> ms.type() == MetricSpec.Type.Pods
                             && metricName.equals(ms.metricName()))) {
@@ -189,7 +195,7 @@ public final class EventFolder {
                     }
                 }
             } else {
-                state.metrics().putObjectMetric(new MetricStore.ObjectKey(ns, kind, name, series), sample);
+                apply.add(() -> state.metrics().putObjectMetric(new MetricStore.ObjectKey(ns, kind, name, series), sample));
                 for (ScalingPolicy pol : state.policiesWithMetric(ns, MetricSpec.Type.Object, metricName)) {
                     if (pol.spec().metrics().stream().anyMatch(ms -> ms.type() == MetricSpec.Type.Object
                             && ms.describedObject().kind().equals(kind) && ms.describedObject().name().equals(name))) {
@@ -198,7 +204,8 @@ public final class EventFolder {
                 }
             }
         }
-        KubeObjects.throwIfAny(f, "MetricValue");
+        KubeObjects.throwIfAny(f, "MetricValue");   // all or nothing
+        apply.forEach(Runnable::run);
     }
 
     /**
@@ -210,6 +217,7 @@ public final class EventFolder {
         Fields f = new Fields();
         String ns = event.extensions().getOrDefault("namespace", "");
         Set<String> cleared = new LinkedHashSet<>();
+        List<Runnable> apply = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             JsonNode m = items.get(i);
             String p = prefix.isEmpty() ? "" : prefix + "[" + i + "].";
@@ -226,12 +234,14 @@ public final class EventFolder {
                 continue;
             }
             if (replace && cleared.add(metricName)) {
-                state.metrics().clearExternal(ns, metricName);
+                apply.add(() -> state.metrics().clearExternal(ns, metricName));
             }
-            state.metrics().putExternal(ns, metricName, labels, new Sample(value, ts, windowSeconds * 1000L));
+            Sample sample = new Sample(value, ts, windowSeconds * 1000L);
+            apply.add(() -> state.metrics().putExternal(ns, metricName, labels, sample));
             due.addAll(state.policiesWithMetric(ns, MetricSpec.Type.External, metricName));
         }
-        KubeObjects.throwIfAny(f, "ExternalMetricValue");
+        KubeObjects.throwIfAny(f, "ExternalMetricValue");   // all or nothing
+        apply.forEach(Runnable::run);
     }
 
     private static long duration(JsonNode m, String path, Fields f) {
