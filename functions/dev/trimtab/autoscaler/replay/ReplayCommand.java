@@ -26,22 +26,31 @@ import java.time.Duration;
  * cluster, no Quarkus runtime.
  */
 public final class ReplayCommand {
-    static final String USAGE = "usage: replay [--max-sample-age=DURATION] FILE|-   (DURATION like 2m, 90s)";
+    static final String USAGE =
+            "usage: replay [--max-sample-age=DURATION] [--resync=DURATION] FILE|-   (DURATION like 2m, 90s)";
 
     private ReplayCommand() {}
 
     /** Runs the command; returns the exit status (0 ok, 1 some lines were rejected, 2 usage). */
     public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
         Settings settings = Settings.defaults();
+        Duration resync = Duration.ZERO;
         String file = null;
         for (String a : args) {
-            if (a.startsWith("--max-sample-age=")) {
+            if (a.startsWith("--max-sample-age=") || a.startsWith("--resync=")) {
+                String name = a.substring(0, a.indexOf('='));
+                String value = a.substring(a.indexOf('=') + 1);
+                Duration d;
                 try {
-                    settings = settings.withMaxSampleAge(
-                            Duration.parse("PT" + a.substring(17).toUpperCase(java.util.Locale.ROOT)));
+                    d = Duration.parse("PT" + value.toUpperCase(java.util.Locale.ROOT));
                 } catch (RuntimeException e) {
-                    err.println("--max-sample-age: \"" + a.substring(17) + "\" is not a duration such as 2m or 90s");
+                    err.println(name + ": \"" + value + "\" is not a duration such as 2m or 90s");
                     return 2;
+                }
+                if (name.equals("--resync")) {
+                    resync = d;
+                } else {
+                    settings = settings.withMaxSampleAge(d);
                 }
             } else if (file == null) {
                 file = a;
@@ -57,25 +66,34 @@ public final class ReplayCommand {
         try (BufferedReader in = "-".equals(file)
                 ? new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))
                 : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
-            return new Replay(settings, out, err).run(in) == 0 ? 0 : 1;
+            return new Replay(settings, resync, out, err).run(in) == 0 ? 0 : 1;
         } catch (IOException e) {
             err.println("replay: cannot read " + file + ": " + e.getMessage());
             return 2;
         }
     }
 
-    /** One replay run over a reader; returns the number of rejected lines. */
+    /**
+     * One replay run over a reader. With a resync period, every policy is also evaluated each
+     * period after its last evaluation (as the HPA's 15 s loop would), at those instants of the
+     * trace's clock, before the next event that passes them.
+     */
     public static final class Replay {
+        private static final CloudEvent RESYNC = new CloudEvent("resync", "/trimtab/replay",
+                "dev.trimtab.autoscaler.resync", null, null, null, null, java.util.Map.of());
         private final ClusterState state = new ClusterState();
         private final EventFolder folder = new EventFolder(state);
         private final Autoscaler autoscaler;
         private final PrintStream out;
         private final PrintStream err;
+        private final long resyncMillis;
+        private final java.util.Map<dev.trimtab.autoscaler.core.ObjectRef, Long> lastEvaluation = new java.util.HashMap<>();
         private long sequence;
         private long lastTime = Long.MIN_VALUE;
 
-        public Replay(Settings settings, PrintStream out, PrintStream err) {
+        public Replay(Settings settings, Duration resync, PrintStream out, PrintStream err) {
             this.autoscaler = new Autoscaler(settings);
+            this.resyncMillis = resync.toMillis();
             this.out = out;
             this.err = err;
         }
@@ -110,14 +128,41 @@ public final class ReplayCommand {
                         + java.time.Instant.ofEpochMilli(lastTime) + ": a trace must be in time order");
             }
             lastTime = now;
+            resyncUntil(now);
             for (ScalingPolicy policy : folder.fold(event)) {
-                ScaleDecision d = autoscaler.decide(state, policy, now);
-                if (d.rescale()) {
-                    state.putTarget(state.target(policy.targetRef()).withReplicas(d.desiredReplicas()));
-                    autoscaler.applied(state, policy, d);
-                }
-                out.println(CloudEventCodec.write(DecisionEvents.toEvent(d, "replay-" + (++sequence), event)));
+                evaluate(policy, now, event);
             }
+        }
+
+        private void resyncUntil(long now) {
+            if (resyncMillis <= 0) {
+                return;
+            }
+            while (true) {
+                ScalingPolicy due = null;
+                long dueAt = Long.MAX_VALUE;
+                for (ScalingPolicy p : state.policies()) {
+                    Long last = lastEvaluation.get(p.ref());
+                    if (last != null && last + resyncMillis <= now && last + resyncMillis < dueAt) {
+                        due = p;
+                        dueAt = last + resyncMillis;
+                    }
+                }
+                if (due == null) {
+                    return;
+                }
+                evaluate(due, dueAt, RESYNC);
+            }
+        }
+
+        private void evaluate(ScalingPolicy policy, long now, CloudEvent trigger) {
+            ScaleDecision d = autoscaler.decide(state, policy, now);
+            lastEvaluation.put(policy.ref(), now);
+            if (d.rescale()) {
+                state.putTarget(state.target(policy.targetRef()).withReplicas(d.desiredReplicas()));
+                autoscaler.applied(state, policy, d);
+            }
+            out.println(CloudEventCodec.write(DecisionEvents.toEvent(d, "replay-" + (++sequence), trigger)));
         }
     }
 }

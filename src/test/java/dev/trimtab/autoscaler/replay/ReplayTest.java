@@ -89,10 +89,21 @@ class ReplayTest {
     }
 
     @Test
+    void resyncEvaluatesBetweenEventsOnTheTraceClock() {
+        Run run = replay("--resync=15s", "examples/quickstart.jsonl");
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).isEqualTo(replay("--resync=15s", "examples/quickstart.jsonl").out());
+        assertThat(run.out()).contains("\"trigger\":{\"id\":\"resync\",\"type\":\"dev.trimtab.autoscaler.resync\"");
+        assertThat(run.out().lines().filter(l -> l.contains("\"reason\":\"Deactivated\"")))
+                .singleElement().asString().contains("\"time\":\"2026-11-01T12:05:20Z\"");
+    }
+
+    @Test
     void usageErrors() {
         assertThat(replay().status()).isEqualTo(2);
         assertThat(replay("a", "b").err()).contains("usage: replay");
         assertThat(replay("--max-sample-age=soon", "x").err()).contains("--max-sample-age: \"soon\"");
+        assertThat(replay("--resync=often", "x").err()).contains("--resync: \"often\" is not a duration");
         assertThat(replay("does-not-exist.jsonl").status()).isEqualTo(2);
     }
 
