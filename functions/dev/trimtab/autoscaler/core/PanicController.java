@@ -294,11 +294,12 @@ final class PanicController {
     }
 
     /**
-     * The average over {@code [from, to]} of the step function the points define: each point's
-     * demand holds from its timestamp until the next point's (the last one until {@code to}). Time
-     * before the first point is not counted (the divisor shrinks, like Knative's buckets before the
-     * first write). So the point at {@code to} itself has no weight yet. When the covered span is
-     * empty (a single point at {@code to}), the newest demand is returned; with no points, 0.
+     * The average over {@code (from, to]} of the demand the points report, where each point
+     * describes the time since the previous point: point i weighs {@code t(i) - t(i-1)}, clipped to
+     * the window. So the newest observation counts at once (panic reacts on the evaluation that
+     * sees the spike), and a long silence is filled by the observation that ends it. The first point
+     * has no predecessor and no weight, unless it is the only point, whose demand is returned as is;
+     * with no points, 0.
      */
     static double timeWeightedAverage(List<History.DemandPoint> points, long from, long to) {
         if (points.isEmpty()) {
@@ -306,9 +307,9 @@ final class PanicController {
         }
         double area = 0;
         long covered = 0;
-        for (int i = 0; i < points.size(); i++) {
-            long start = Math.max(from, points.get(i).timestampMillis());
-            long end = i + 1 < points.size() ? Math.min(to, points.get(i + 1).timestampMillis()) : to;
+        for (int i = 1; i < points.size(); i++) {
+            long start = Math.max(from, points.get(i - 1).timestampMillis());
+            long end = Math.min(to, points.get(i).timestampMillis());
             if (end > start) {
                 area += points.get(i).demand() * (end - start);
                 covered += end - start;

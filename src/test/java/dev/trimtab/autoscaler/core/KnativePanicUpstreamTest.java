@@ -166,16 +166,17 @@ class KnativePanicUpstreamTest {
         History h = new History();
         h.demand.add(new History.DemandPoint(NOW - 100_000, 100));
         h.demand.add(new History.DemandPoint(NOW - 90_000, 8));
-        h.demand.add(new History.DemandPoint(NOW - 40_000, 2));
+        h.demand.add(new History.DemandPoint(NOW - 40_000, 9));
 
-        PanicController.Result r = decide(h, 4, 2, NOW);
+        PanicController.Result r = decide(h, 4, 1, NOW);
 
-        // Stable window [now-60s, now]: 8 held for 20 s (from the point at -90 s), then 2 for 40 s
-        // => 4.0, where a plain mean of the samples inside the window would give 2. Panic window: 2.
+        // Each point reports the time since the previous one. Stable window (now-60s, now]: 9 for the
+        // 20 s up to -40 s, then 1 for 40 s => 220/60 = 3.667 -> 4 pods, where a plain mean of the
+        // samples in the window would give 5. Panic window (now-6s, now]: 1.
         assertThat(r.replicas()).isEqualTo(4);
         assertThat(r.panicking()).isFalse();
-        assertThat(r.message()).contains("stable demand 4.000 pods", "panic demand 2.000 pods", "4 ready");
-        // The 100 at -100 s no longer weighs in; the 8 at -90 s still does (it holds into the window).
+        assertThat(r.message()).contains("stable demand 3.667 pods", "panic demand 1.000 pods", "4 ready");
+        // The 100 at -100 s no longer weighs in; the point at -90 s stays as the start of the next interval.
         assertThat(h.demand).extracting(History.DemandPoint::timestampMillis)
                 .containsExactly(NOW - 90_000, NOW - 40_000, NOW);
     }
@@ -189,11 +190,11 @@ class KnativePanicUpstreamTest {
         assertThat(r.replicas()).isEqualTo(5);
         assertThat(h.panicStartMillis).isEqualTo(NOW);
 
-        // Demand drops to 1 pod; once the panic window only sees it, the stable recommendation is
-        // 3 (average 3.0 over 20 s) and the panic one 2, but panic holds its running maximum.
+        // Demand drops to 1 pod: both windows now see 1 (each point covers the time since the
+        // previous one), but panic holds its running maximum.
         decide(h, 5, 1, NOW + 10_000);
         r = decide(h, 5, 1, NOW + 20_000);
-        assertThat(r.message()).contains("stable demand 3.000 pods", "panic demand 1.000 pods");
+        assertThat(r.message()).contains("stable demand 1.000 pods", "panic demand 1.000 pods");
         assertThat(r.panicking()).isTrue();
         assertThat(r.replicas()).isEqualTo(5);
         assertThat(h.panicStartMillis).as("not over the threshold: the panic time stays").isEqualTo(NOW);
@@ -203,8 +204,8 @@ class KnativePanicUpstreamTest {
         assertThat(r.panicking()).isTrue();
         assertThat(r.replicas()).isEqualTo(5);
 
-        // Strictly after: panic ends and the stable count applies at once. Stable window
-        // [1 s, 61 s]: 5 for 9 s then 1 for 51 s = 1.6 -> 2 pods (also floor(5 / 2) = 2).
+        // Strictly after: panic ends and the stable count applies at once: demand 1, but the
+        // scale-down rate allows no fewer than floor(5 ready / 2) = 2 pods.
         r = decide(h, 5, 1, NOW + 61_000);
         assertThat(r.panicking()).isFalse();
         assertThat(r.replicas()).isEqualTo(2);
