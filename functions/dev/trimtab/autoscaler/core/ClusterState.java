@@ -5,7 +5,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.HashSet;
 
 /**
  * The autoscaler's view of the cluster, folded from events: pods, scale targets, ScalingPolicies,
@@ -24,8 +27,12 @@ public final class ClusterState {
     private final Map<String, TreeMap<String, Pod>> pods = new HashMap<>();
     private final Map<TargetKey, ScaleTarget> targets = new HashMap<>();
     private final Map<ObjectRef, ScalingPolicy> policies = new LinkedHashMap<>();
+    private final Map<ObjectRef, Long> arrival = new HashMap<>();
+    private final Map<TargetKey, Set<ObjectRef>> policiesByTarget = new HashMap<>();
+    private final Map<String, Set<ObjectRef>> policiesByMetric = new HashMap<>();
     private final Map<ObjectRef, History> histories = new HashMap<>();
     private final MetricStore metrics = new MetricStore();
+    private final SelectorIndex selection = new SelectorIndex();
 
     public MetricStore metrics() {
         return metrics;
@@ -33,6 +40,8 @@ public final class ClusterState {
 
     public void putPod(Pod pod) {
         pods.computeIfAbsent(pod.namespace(), k -> new TreeMap<>()).put(pod.name(), pod);
+        selection.putPod(pod.namespace(), pod.name(), pod.labels());
+        metrics.knownPod(pod.namespace(), pod.name());
     }
 
     public void removePod(String namespace, String name) {
@@ -40,6 +49,7 @@ public final class ClusterState {
         if (byName != null) {
             byName.remove(name);
         }
+        selection.removePod(namespace, name);
         metrics.removePod(namespace, name);
     }
 
@@ -49,11 +59,15 @@ public final class ClusterState {
     }
 
     public void putTarget(ScaleTarget target) {
-        targets.put(TargetKey.of(target.ref()), target);
+        TargetKey key = TargetKey.of(target.ref());
+        targets.put(key, target);
+        selection.putTarget(key, target.selector());
     }
 
     public void removeTarget(ObjectRef ref) {
-        targets.remove(TargetKey.of(ref));
+        TargetKey key = TargetKey.of(ref);
+        targets.remove(key);
+        selection.removeTarget(key);
     }
 
     public ScaleTarget target(ObjectRef ref) {
@@ -61,12 +75,45 @@ public final class ClusterState {
     }
 
     public void putPolicy(ScalingPolicy policy) {
-        policies.put(policy.ref(), policy);
+        ScalingPolicy old = policies.put(policy.ref(), policy);
+        if (old != null) {
+            unindex(old);
+        }
+        arrival.putIfAbsent(policy.ref(), (long) arrival.size());
+        policiesByTarget.computeIfAbsent(TargetKey.of(policy.targetRef()), k -> new LinkedHashSet<>()).add(policy.ref());
+        for (MetricSpec m : policy.spec().metrics()) {
+            if (m.metricName() != null) {
+                policiesByMetric.computeIfAbsent(metricKey(m.type(), m.metricName()), k -> new LinkedHashSet<>())
+                        .add(policy.ref());
+            }
+        }
     }
 
     public void removePolicy(ObjectRef ref) {
-        policies.remove(ref);
+        ScalingPolicy old = policies.remove(ref);
+        if (old != null) {
+            unindex(old);
+        }
         histories.remove(ref);
+    }
+
+    private void unindex(ScalingPolicy policy) {
+        Set<ObjectRef> byTarget = policiesByTarget.get(TargetKey.of(policy.targetRef()));
+        if (byTarget != null) {
+            byTarget.remove(policy.ref());
+        }
+        for (MetricSpec m : policy.spec().metrics()) {
+            if (m.metricName() != null) {
+                Set<ObjectRef> byMetric = policiesByMetric.get(metricKey(m.type(), m.metricName()));
+                if (byMetric != null) {
+                    byMetric.remove(policy.ref());
+                }
+            }
+        }
+    }
+
+    private static String metricKey(MetricSpec.Type type, String name) {
+        return type.name() + '|' + name;
     }
 
     public ScalingPolicy policy(ObjectRef ref) {
@@ -84,54 +131,45 @@ public final class ClusterState {
     /** The pods a target's selector selects, sorted by name. */
     public List<Pod> podsOf(ScaleTarget target) {
         TreeMap<String, Pod> byName = pods.get(target.ref().namespace());
-        if (byName == null) {
+        Set<String> names = selection.podsOf(TargetKey.of(target.ref()));
+        if (byName == null || names.isEmpty()) {
             return List.of();
         }
-        List<Pod> selected = new ArrayList<>();
-        for (Pod pod : byName.values()) {
-            if (target.selector().matches(pod.labels())) {
-                selected.add(pod);
-            }
+        List<Pod> selected = new ArrayList<>(names.size());
+        for (String name : names) {
+            selected.add(byName.get(name));
         }
         return selected;
     }
 
     /** The policies whose target selects at least one of the named pods, in arrival order. */
     public List<ScalingPolicy> policiesSelectingPods(String namespace, Iterable<String> podNames) {
-        List<ScalingPolicy> found = new ArrayList<>();
-        for (ScalingPolicy p : policies.values()) {
-            if (!p.ref().namespace().equals(namespace)) {
-                continue;
-            }
-            ScaleTarget t = target(p.targetRef());
-            if (t == null) {
-                continue;
-            }
-            for (String name : podNames) {
-                Pod pod = pod(namespace, name);
-                if (pod != null && t.selector().matches(pod.labels())) {
-                    found.add(p);
-                    break;
-                }
+        Set<ObjectRef> found = new HashSet<>();
+        for (String name : podNames) {
+            for (TargetKey t : selection.targetsOf(namespace, name)) {
+                found.addAll(policiesByTarget.getOrDefault(t, Set.of()));
             }
         }
-        return found;
+        return inArrivalOrder(found, "");
     }
 
-    /** The policies in {@code namespace} ("" = any) with a metric of this type and name. */
+    /** The policies in {@code namespace} ("" = any) with a metric of this type and name, in arrival order. */
     public List<ScalingPolicy> policiesWithMetric(String namespace, MetricSpec.Type type, String metricName) {
-        List<ScalingPolicy> found = new ArrayList<>();
-        for (ScalingPolicy p : policies.values()) {
-            if (!namespace.isEmpty() && !p.ref().namespace().equals(namespace)) {
-                continue;
-            }
-            for (MetricSpec m : p.spec().metrics()) {
-                if (m.type() == type && metricName.equals(m.metricName())) {
-                    found.add(p);
-                    break;
-                }
+        return inArrivalOrder(policiesByMetric.getOrDefault(metricKey(type, metricName), Set.of()), namespace);
+    }
+
+    private List<ScalingPolicy> inArrivalOrder(Set<ObjectRef> refs, String namespace) {
+        List<ObjectRef> sorted = new ArrayList<>();
+        for (ObjectRef r : refs) {
+            if (namespace.isEmpty() || r.namespace().equals(namespace)) {
+                sorted.add(r);
             }
         }
-        return found;
+        sorted.sort(java.util.Comparator.comparing(arrival::get));
+        List<ScalingPolicy> out = new ArrayList<>(sorted.size());
+        for (ObjectRef r : sorted) {
+            out.add(policies.get(r));
+        }
+        return out;
     }
 }

@@ -26,24 +26,41 @@ public final class MetricStore {
 
     public record ExternalSeries(Map<String, String> labels, Sample sample) {}
 
-    private final Map<String, java.util.TreeMap<String, PodUsage>> podUsage = new HashMap<>();
+    private final Map<String, Map<String, PodUsage>> podUsage = new HashMap<>();
+    private final Map<String, java.util.Set<String>> knownPods = new HashMap<>();
+    private final Map<String, java.util.TreeMap<String, PodUsage>> orphanUsage = new HashMap<>();
     private final Map<String, Map<SeriesKey, Map<String, Sample>>> podCustom = new HashMap<>();
     private final Map<ObjectKey, Sample> objects = new HashMap<>();
     private final Map<ExternalKey, Map<Map<String, String>, ExternalSeries>> external = new HashMap<>();
 
     public void putPodUsage(String namespace, String pod, PodUsage usage) {
-        podUsage.computeIfAbsent(namespace, k -> new java.util.TreeMap<>()).put(pod, usage);
+        podUsage.computeIfAbsent(namespace, k -> new HashMap<>()).put(pod, usage);
+        if (!knownPods.getOrDefault(namespace, java.util.Set.of()).contains(pod)) {
+            orphanUsage.computeIfAbsent(namespace, k -> new java.util.TreeMap<>()).put(pod, usage);
+        }
+    }
+
+    /** A Pod object exists for this name: its usage is found through the pod from now on. */
+    void knownPod(String namespace, String pod) {
+        knownPods.computeIfAbsent(namespace, k -> new java.util.HashSet<>()).add(pod);
+        java.util.TreeMap<String, PodUsage> orphans = orphanUsage.get(namespace);
+        if (orphans != null) {
+            orphans.remove(pod);
+        }
+    }
+
+    /**
+     * Usage reported for pods whose Pod object has not been seen (metrics can arrive first), by
+     * pod name, sorted. The metrics API would answer for them if their labels match.
+     */
+    public Map<String, PodUsage> orphanUsages(String namespace) {
+        Map<String, PodUsage> orphans = orphanUsage.get(namespace);
+        return orphans == null ? Map.of() : orphans;
     }
 
     public PodUsage podUsage(String namespace, String pod) {
         Map<String, PodUsage> byPod = podUsage.get(namespace);
         return byPod == null ? null : byPod.get(pod);
-    }
-
-    /** Every pod's usage in a namespace, sorted by pod name. */
-    public Map<String, PodUsage> podUsages(String namespace) {
-        Map<String, PodUsage> byPod = podUsage.get(namespace);
-        return byPod == null ? Map.of() : byPod;
     }
 
     public void putPodMetric(String namespace, String pod, SeriesKey series, Sample sample) {
@@ -94,6 +111,14 @@ public final class MetricStore {
         Map<String, PodUsage> byPod = podUsage.get(namespace);
         if (byPod != null) {
             byPod.remove(pod);
+        }
+        java.util.Set<String> known = knownPods.get(namespace);
+        if (known != null) {
+            known.remove(pod);
+        }
+        Map<String, PodUsage> orphans = orphanUsage.get(namespace);
+        if (orphans != null) {
+            orphans.remove(pod);
         }
         Map<SeriesKey, Map<String, Sample>> byName = podCustom.get(namespace);
         if (byName != null) {

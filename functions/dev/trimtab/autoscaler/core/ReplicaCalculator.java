@@ -37,14 +37,21 @@ public final class ReplicaCalculator {
         Set<String> listed = new HashSet<>();
         for (Pod pod : in.pods()) {
             listed.add(pod.name());
+            PodUsage usage = in.store().podUsage(in.namespace(), pod.name());
+            if (usage != null && !stale(usage.timestampMillis(), in)) {
+                anyReported = true;
+                Long value = usage.usage(spec.resource(), container);
+                if (value != null) {
+                    metrics.put(pod.name(), new Sample(value, usage.timestampMillis(), usage.windowMillis()));
+                }
+            }
         }
-        // Like the metrics API, answer for every pod the selector matches (by the labels the
-        // PodMetrics carries), not only for pods whose Pod object has been seen.
-        for (Map.Entry<String, PodUsage> e : in.store().podUsages(in.namespace()).entrySet()) {
+        // Like the metrics API, also answer for pods the selector matches by the labels their
+        // PodMetrics carries, though their Pod object has not been seen yet.
+        for (Map.Entry<String, PodUsage> e : in.store().orphanUsages(in.namespace()).entrySet()) {
             PodUsage usage = e.getValue();
-            boolean selected = usage.labels().isEmpty() ? listed.contains(e.getKey())
-                    : in.selector().matches(usage.labels());
-            if (!selected || stale(usage.timestampMillis(), in)) {
+            if (listed.contains(e.getKey()) || usage.labels().isEmpty() || !in.selector().matches(usage.labels())
+                    || stale(usage.timestampMillis(), in)) {
                 continue;
             }
             anyReported = true;

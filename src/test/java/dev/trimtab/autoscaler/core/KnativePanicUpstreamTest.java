@@ -142,6 +142,7 @@ class KnativePanicUpstreamTest {
 
     private static ClusterState cluster(int readyPods) {
         ClusterState c = new ClusterState();
+        c.putTarget(TARGET);
         for (int i = 0; i < readyPods; i++) {
             c.putPod(new Pod("ns", "web-" + i, Map.of("app", "web"), Pod.Phase.Running, Boolean.TRUE, 0, 0, false,
                     List.of()));
