@@ -20,6 +20,10 @@ public final class Quantity {
         if (text == null) {
             throw new IllegalArgumentException("quantity is missing");
         }
+        long fast = parseSimple(text);
+        if (fast >= 0) {
+            return fast;
+        }
         Matcher m = SYNTAX.matcher(text.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException("\"" + text + "\" is not a Kubernetes quantity (examples: 300m, 1.5, 2Gi, 1e3)");
@@ -29,6 +33,46 @@ public final class Quantity {
             return value.movePointRight(3).setScale(0, RoundingMode.CEILING).longValueExact();
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("quantity \"" + text + "\" is too large");
+        }
+    }
+
+    /**
+     * The common forms metrics sources send ("250m", "3", "512Mi", "2k"): digits and at most one
+     * suffix, exact in long arithmetic. Returns -1 for anything else, which the general parser takes.
+     */
+    private static long parseSimple(String text) {
+        int n = text.length();
+        int digits = 0;
+        long value = 0;
+        while (digits < n && digits < 15) {
+            char c = text.charAt(digits);
+            if (c < '0' || c > '9') {
+                break;
+            }
+            value = value * 10 + (c - '0');
+            digits++;
+        }
+        if (digits == 0 || digits == 15) {
+            return -1;
+        }
+        long milliPerUnit = switch (text.substring(digits)) {
+            case "" -> 1000L;
+            case "m" -> 1L;
+            case "k" -> 1_000_000L;
+            case "M" -> 1_000_000_000L;
+            case "G" -> 1_000_000_000_000L;
+            case "Ki" -> 1024L * 1000;
+            case "Mi" -> (1L << 20) * 1000;
+            case "Gi" -> (1L << 30) * 1000;
+            default -> -1L;
+        };
+        if (milliPerUnit < 0) {
+            return -1;
+        }
+        try {
+            return Math.multiplyExact(value, milliPerUnit);
+        } catch (ArithmeticException e) {
+            return -1;
         }
     }
 
