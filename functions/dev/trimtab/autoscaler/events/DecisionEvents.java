@@ -56,7 +56,7 @@ public final class DecisionEvents {
             t.put("source", trigger.source());
         }
         String key = d.target().namespace() + "/" + d.target().name();
-        return new CloudEvent(id, SOURCE, TYPE, d.target().kind().toLowerCase(java.util.Locale.ROOT) + "s/" + key,
+        return new CloudEvent(id, SOURCE, TYPE, d.target().kind() + "/" + key,
                 Instant.ofEpochMilli(d.timeMillis()), "application/json", data, Map.of("partitionkey", key));
     }
 
