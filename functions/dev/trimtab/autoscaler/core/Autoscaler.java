@@ -88,7 +88,8 @@ public final class Autoscaler {
         List<MetricResult> computeMetrics() {
             Tolerances tolerances = tolerances();
             ReplicaCalculator.Input in = new ReplicaCalculator.Input(current, target.statusReplicas(),
-                    target.ref().namespace(), target.selector(), state.podsOf(target), state.metrics(), tolerances, settings, now);
+                    target.ref().namespace(), target.selector(), state.podsOf(target), state.metrics(), tolerances,
+                    settings, now);
             List<MetricResult> results = new ArrayList<>(spec.metrics().size());
             for (int i = 0; i < spec.metrics().size(); i++) {
                 MetricResult r = ReplicaCalculator.compute(spec.metrics().get(i), in);
@@ -106,17 +107,16 @@ public final class Autoscaler {
 
         /** KEDA fallback: after more than failureThreshold failures in a row, propose fixed replicas. */
         MetricResult fallback(int index, MetricResult r) {
-            int count = spec.metrics().size();
-            h.failures(index, count);
+            int[] streaks = h.failureStreaks(spec.metrics().size());
             if (!r.failed()) {
-                h.metricFailures[index] = 0;
+                streaks[index] = 0;
                 return r;
             }
-            h.metricFailures[index]++;
+            streaks[index]++;
             ScalingSpec.Fallback f = spec.fallback();
             if (f == null || r.spec().type() == MetricSpec.Type.Resource
                     || r.spec().type() == MetricSpec.Type.ContainerResource
-                    || h.metricFailures[index] <= f.failureThreshold()) {
+                    || streaks[index] <= f.failureThreshold()) {
                 return r;
             }
             int replicas = switch (f.behavior()) {
@@ -125,7 +125,7 @@ public final class Autoscaler {
                 case CurrentReplicasIfHigher -> Math.max(current, f.replicas());
                 case CurrentReplicasIfLower -> Math.min(current, f.replicas());
             };
-            return r.withFallback(replicas, "fallback " + f.behavior() + " after " + h.metricFailures[index]
+            return r.withFallback(replicas, "fallback " + f.behavior() + " after " + streaks[index]
                     + " failures in a row");
         }
 

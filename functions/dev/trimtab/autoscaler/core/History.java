@@ -78,10 +78,11 @@ public final class History {
         (up ? scaleUpEvents : scaleDownEvents).add(new ScaleEvent(replicaChange, timestampMillis, outdated));
     }
 
-    int failures(int metricIndex, int metricCount) {
+    /** Consecutive failures per metric; reset when the policy's metric list changes length. */
+    int[] failureStreaks(int metricCount) {
         if (metricFailures.length != metricCount) {
             metricFailures = new int[metricCount];
         }
-        return metricFailures[metricIndex];
+        return metricFailures;
     }
 }

@@ -86,35 +86,39 @@ public final class ReplicaNormalizer {
     /** The most replicas the scale-up policies allow now. */
     public static int scaleUpLimit(int current, List<History.ScaleEvent> upEvents, List<History.ScaleEvent> downEvents,
                                    ScalingRules rules, long now) {
-        if (rules.selectPolicy() == ScalingRules.SelectPolicy.Disabled) {
-            return current;
-        }
-        boolean min = rules.selectPolicy() == ScalingRules.SelectPolicy.Min;
-        long result = min ? Integer.MAX_VALUE : Integer.MIN_VALUE;
-        for (ScalingRules.Policy p : rules.policies()) {
-            int start = current - changeInPeriod(p.periodSeconds(), upEvents, now)
-                    + changeInPeriod(p.periodSeconds(), downEvents, now);
-            long proposed = p.type() == ScalingRules.PolicyType.Pods ? (long) start + p.value()
-                    : (long) Math.ceil(start * (1 + p.value() / 100.0));
-            result = min ? Math.min(result, proposed) : Math.max(result, proposed);
-        }
-        return (int) result;
+        return limit(true, current, upEvents, downEvents, rules, now);
     }
 
     /** The fewest replicas the scale-down policies allow now. */
     public static int scaleDownLimit(int current, List<History.ScaleEvent> upEvents,
                                      List<History.ScaleEvent> downEvents, ScalingRules rules, long now) {
+        return limit(false, current, upEvents, downEvents, rules, now);
+    }
+
+    /**
+     * Each policy allows a change from the replicas at the start of its period (current, less what
+     * was added, plus what was removed within it): Pods by its value, Percent by its share, rounded
+     * up when scaling up and truncated when scaling down. {@code Max} picks the largest change,
+     * {@code Min} the smallest, {@code Disabled} none.
+     */
+    private static int limit(boolean up, int current, List<History.ScaleEvent> upEvents,
+                             List<History.ScaleEvent> downEvents, ScalingRules rules, long now) {
         if (rules.selectPolicy() == ScalingRules.SelectPolicy.Disabled) {
             return current;
         }
-        boolean min = rules.selectPolicy() == ScalingRules.SelectPolicy.Min;
-        long result = min ? Integer.MIN_VALUE : Integer.MAX_VALUE;
+        boolean lowest = up == (rules.selectPolicy() == ScalingRules.SelectPolicy.Min);
+        long result = lowest ? Integer.MAX_VALUE : Integer.MIN_VALUE;
         for (ScalingRules.Policy p : rules.policies()) {
             int start = current - changeInPeriod(p.periodSeconds(), upEvents, now)
                     + changeInPeriod(p.periodSeconds(), downEvents, now);
-            long proposed = p.type() == ScalingRules.PolicyType.Pods ? (long) start - p.value()
-                    : (long) (start * (1 - p.value() / 100.0));
-            result = min ? Math.max(result, proposed) : Math.min(result, proposed);
+            long proposed;
+            if (p.type() == ScalingRules.PolicyType.Pods) {
+                proposed = up ? (long) start + p.value() : (long) start - p.value();
+            } else {
+                proposed = up ? (long) Math.ceil(start * (1 + p.value() / 100.0))
+                        : (long) (start * (1 - p.value() / 100.0));
+            }
+            result = lowest ? Math.min(result, proposed) : Math.max(result, proposed);
         }
         return (int) result;
     }

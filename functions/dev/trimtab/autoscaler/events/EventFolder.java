@@ -119,7 +119,7 @@ public final class EventFolder {
     private void podMetrics(List<JsonNode> items, String prefix, long eventTime, Set<ScalingPolicy> due) {
         Fields f = new Fields();
         Map<String, List<String>> podsByNamespace = new LinkedHashMap<>();
-        List<Map.Entry<String, PodUsage>> parsed = new ArrayList<>();
+        List<Runnable> apply = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             JsonNode m = items.get(i);
             String p = prefix.isEmpty() ? "" : prefix + "[" + i + "].";
@@ -144,21 +144,18 @@ public final class EventFolder {
                 containers.add(new PodUsage.ContainerUsage(container.path("name").asText(), usage));
             }
             if (ns != null && pod != null) {
-                parsed.add(Map.entry(ns + "/" + pod, new PodUsage(ts, window, KubeObjects.labels(metadata), containers)));
+                PodUsage usage = new PodUsage(ts, window, KubeObjects.labels(metadata), containers);
+                apply.add(() -> state.metrics().putPodUsage(ns, pod, usage));
                 podsByNamespace.computeIfAbsent(ns, k -> new ArrayList<>()).add(pod);
             }
         }
         KubeObjects.throwIfAny(f, "PodMetrics");   // all or nothing: a bad item rejects the whole event
-        for (Map.Entry<String, PodUsage> e : parsed) {
-            int slash = e.getKey().indexOf('/');
-            state.metrics().putPodUsage(e.getKey().substring(0, slash), e.getKey().substring(slash + 1), e.getValue());
-        }
+        apply.forEach(Runnable::run);
         podsByNamespace.forEach((ns, pods) -> {
             for (ScalingPolicy p : state.policiesSelectingPods(ns, pods)) {
-                for (MetricSpec m : p.spec().metrics()) {
-                    if (m.type() == MetricSpec.Type.Resource || m.type() == MetricSpec.Type.ContainerResource) {
-                        due.add(p);
-                    }
+                if (p.spec().metrics().stream().anyMatch(m -> m.type() == MetricSpec.Type.Resource
+                        || m.type() == MetricSpec.Type.ContainerResource)) {
+                    due.add(p);
                 }
             }
         });

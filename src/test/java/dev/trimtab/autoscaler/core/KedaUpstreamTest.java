@@ -97,8 +97,7 @@ class KedaUpstreamTest {
                         new ScalingSpec.Fallback(r.get("failureThreshold").asInt(), r.get("fallbackReplicas").asInt(), fb),
                         null), false, null);
         History h = state.history(policy.ref());
-        h.failures(0, 1);
-        h.metricFailures[0] = r.get("startingNumberOfFailures").asInt(0);
+        h.failureStreaks(1)[0] = r.get("startingNumberOfFailures").asInt(0);
 
         MetricResult result = new Autoscaler(Settings.defaults()).decide(state, policy, NOW).metrics().get(0);
 
