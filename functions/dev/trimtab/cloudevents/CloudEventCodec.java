@@ -71,6 +71,45 @@ public final class CloudEventCodec {
         return new CloudEvent(id, source, type, subject, time, contentType, node.get("data"), extensions);
     }
 
+    /**
+     * Reads an event from a message in either content mode: structured when the content type is
+     * {@code application/cloudevents+json} (or absent, with a body that is a CloudEvent), binary
+     * when the {@code specversion} attribute comes as a header. Header names are looked up with
+     * the binding's prefix ({@code ce_} for Kafka, {@code ce-} for HTTP); {@code header} returns
+     * null for a missing header.
+     */
+    public static CloudEvent fromMessage(byte[] body, String prefix, java.util.function.Function<String, String> header) {
+        String contentType = header.apply("content-type");
+        String specversion = header.apply(prefix + "specversion");
+        if (specversion == null || (contentType != null && contentType.startsWith("application/cloudevents"))) {
+            return parse(body == null ? "" : new String(body, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        ObjectNode node = JSON.createObjectNode();
+        for (String attribute : new String[] {"specversion", "id", "source", "type", "subject", "time"}) {
+            String v = header.apply(prefix + attribute);
+            if (v != null) {
+                node.put(attribute, v);
+            }
+        }
+        if (contentType != null) {
+            node.put("datacontenttype", contentType);
+        }
+        for (String extension : new String[] {"partitionkey", "namespace"}) {
+            String v = header.apply(prefix + extension);
+            if (v != null) {
+                node.put(extension, v);
+            }
+        }
+        if (body != null && body.length > 0) {
+            try {
+                node.set("data", JSON.readTree(body));
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("binary-mode data is not JSON: " + e.getMessage());
+            }
+        }
+        return fromJson(node);
+    }
+
     private static String text(JsonNode node, String name, boolean required) {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {

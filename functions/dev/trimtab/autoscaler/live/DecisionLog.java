@@ -1,0 +1,47 @@
+package dev.trimtab.autoscaler.live;
+
+import dev.trimtab.autoscaler.core.ScaleDecision;
+import dev.trimtab.autoscaler.events.DecisionEvents;
+import dev.trimtab.cloudevents.CloudEvent;
+import dev.trimtab.cloudevents.CloudEventCodec;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/**
+ * Produces every decision to the decisions topic as a structured-mode CloudEvent, in the replay
+ * output's shape, keyed by the workload so a workload's decisions stay in order. Holds are left
+ * out unless {@code trimtab.autoscaler.log-holds} is set.
+ */
+@ApplicationScoped
+public class DecisionLog {
+    private final Emitter<byte[]> emitter;
+    private final boolean logHolds;
+
+    @Inject
+    public DecisionLog(@Channel("decisions") Emitter<byte[]> emitter, LiveSettings settings) {
+        this.emitter = emitter;
+        this.logHolds = settings.logHolds();
+    }
+
+    public void record(ScaleDecision decision, String outcome, CloudEvent trigger) {
+        if (!decision.rescale() && !logHolds) {
+            return;
+        }
+        CloudEvent event = DecisionEvents.toEvent(decision, UUID.randomUUID().toString(), trigger);
+        if (outcome != null) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) event.data()).put("outcome", outcome);
+        }
+        String key = event.extensions().get("partitionkey");
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8));
+        emitter.send(Message.of(CloudEventCodec.write(event).getBytes(StandardCharsets.UTF_8))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).withHeaders(headers).build()));
+    }
+}

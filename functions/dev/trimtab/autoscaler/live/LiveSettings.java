@@ -1,0 +1,30 @@
+package dev.trimtab.autoscaler.live;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/** The live autoscaler's configuration ({@code trimtab.autoscaler.*}). */
+@ConfigMapping(prefix = "trimtab.autoscaler")
+public interface LiveSettings {
+    /** Decide and log, but never write to the Kubernetes API. */
+    @WithDefault("false")
+    boolean dryRun();
+
+    /** Namespaces whose workloads are never touched, even with a ScalingPolicy. */
+    Optional<Set<String>> excludedNamespaces();
+
+    /** Also produce holds (decisions that change nothing) to the decisions topic. */
+    @WithDefault("false")
+    boolean logHolds();
+
+    /** Samples older than this at evaluation time count as missing. */
+    @WithDefault("2m")
+    Duration maxSampleAge();
+
+    /** How often a conflicting /scale write is re-read, recomputed and retried before giving up. */
+    @WithDefault("3")
+    int conflictRetries();
+}

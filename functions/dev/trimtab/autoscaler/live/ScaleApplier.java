@@ -1,0 +1,90 @@
+package dev.trimtab.autoscaler.live;
+
+import dev.trimtab.autoscaler.core.ScaleDecision;
+import dev.trimtab.autoscaler.core.ScaleTarget;
+import dev.trimtab.cloudevents.CloudEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+/**
+ * Carries a decision out: a hold writes nothing; a rescale PUTs {@code /scale} once, and on a 409
+ * re-reads the target, decides again and retries (at most {@code conflict-retries} times); on 429
+ * and 5xx it backs off, honouring Retry-After. Dry-run decides and logs but never writes. Every
+ * decision then goes to the decision log with the outcome.
+ */
+@ApplicationScoped
+public class ScaleApplier {
+    private static final Logger LOG = Logger.getLogger(ScaleApplier.class);
+    private static final int TRANSIENT_RETRIES = 3;
+
+    private final AutoscalerEngine engine;
+    private final ScaleWriter writer;
+    private final DecisionLog log;
+    private final MeterRegistry registry;
+    private final LiveSettings settings;
+
+    @Inject
+    public ScaleApplier(AutoscalerEngine engine, ScaleWriter writer, DecisionLog log, MeterRegistry registry,
+                        LiveSettings settings) {
+        this.engine = engine;
+        this.writer = writer;
+        this.log = log;
+        this.registry = registry;
+        this.settings = settings;
+    }
+
+    public void apply(AutoscalerEngine.Evaluation evaluation, CloudEvent trigger) {
+        AutoscalerEngine.Evaluation ev = evaluation;
+        String outcome = "hold";
+        if (ev.decision().rescale()) {
+            outcome = settings.dryRun() ? "dry-run" : null;
+            int conflicts = 0;
+            int transients = 0;
+            while (outcome == null) {
+                ScaleWriter.Outcome o = writer.write(ev.decision());
+                registry.counter("trimtab_autoscaler_writes_total", "code", Integer.toString(o.httpCode())).increment();
+                switch (o.kind()) {
+                    case Written -> {
+                        engine.applied(ev.policy(), ev.decision(), o.resourceVersion());
+                        outcome = "written";
+                    }
+                    case Conflict -> {
+                        ScaleTarget fresh = writer.read(ev.decision().target());
+                        if (fresh == null || ++conflicts > settings.conflictRetries()) {
+                            outcome = "conflict: gave up after " + conflicts + " attempts";
+                        } else {
+                            ev = engine.redecide(ev.policy(), fresh);
+                            if (!ev.decision().rescale()) {
+                                outcome = "hold after re-read";
+                            }
+                        }
+                    }
+                    case Retry -> {
+                        if (++transients > TRANSIENT_RETRIES) {
+                            outcome = "failed: HTTP " + o.httpCode() + " after " + transients + " attempts";
+                        } else {
+                            sleep(o.retryAfterMillis() > 0 ? Math.min(o.retryAfterMillis(), 10_000)
+                                    : 100L << transients);
+                        }
+                    }
+                    case NotFound, Failed -> outcome = "failed: HTTP " + o.httpCode() + ": " + o.message();
+                }
+            }
+            LOG.infof("%s %s: %d -> %d (%s): %s", ev.decision().target(), ev.decision().reason(),
+                    ev.decision().currentReplicas(), ev.decision().desiredReplicas(), outcome, ev.decision().message());
+        }
+        ScaleDecision d = ev.decision();
+        registry.counter("trimtab_autoscaler_decisions_total", "reason", d.reason().name()).increment();
+        log.record(d, outcome, trigger);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
