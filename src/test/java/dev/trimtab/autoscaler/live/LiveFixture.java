@@ -1,0 +1,147 @@
+package dev.trimtab.autoscaler.live;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trimtab.autoscaler.core.ObjectRef;
+import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.testing.EmbeddedKafka;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * What the live tests share: a producer onto the embedded broker, CloudEvents for a workload (its
+ * Deployment in the mock API server, pods and ScalingPolicy on the cluster-event topic) and its
+ * cpu samples, and readers of the output topics. Subclasses carry the {@code @QuarkusTest} setup.
+ */
+abstract class LiveFixture {
+    static final String ADD = "dev.knative.apiserver.resource.add";
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    AutoscalerEngine engine;
+
+    KafkaProducer<String, byte[]> producer;
+
+    @BeforeEach
+    void producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        producer = new KafkaProducer<>(p);
+    }
+
+    @AfterEach
+    void close() {
+        producer.close();
+    }
+
+    static String event(String type, Instant time, String data) {
+        return "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"/test\",\"type\":\"" + type
+                + "\",\"time\":\"" + time + "\",\"data\":" + data + "}";
+    }
+
+    void send(String topic, String key, String value, Map<String, String> headers) throws Exception {
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, key, value.getBytes(StandardCharsets.UTF_8));
+        headers.forEach((k, v) -> r.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+        producer.send(r).get();
+    }
+
+    void structured(String topic, String key, String json) throws Exception {
+        send(topic, key, json, Map.of("content-type", "application/cloudevents+json"));
+    }
+
+    /** Creates {@code name} in the API (2 replicas) and tells the autoscaler about it, its pods and a policy. */
+    String workload(String ns, String name) throws Exception {
+        Deployment d = client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder()
+                .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
+                .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", name).endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata().withNewSpec()
+                .addNewContainer().withName("app").withImage("app").endContainer().endSpec().endTemplate().endSpec()
+                .build()).create();
+        String key = ns + "/" + name;
+        Instant now = Instant.now();
+        structured("trimtab.cluster-events", key, event(ADD, now, CloudEventCodec.JSON.writeValueAsString(d)));
+        for (int i = 0; i < 2; i++) {
+            structured("trimtab.cluster-events", key, event(ADD, now, "{\"apiVersion\":\"v1\",\"kind\":\"Pod\","
+                    + "\"metadata\":{\"name\":\"" + name + "-" + i + "\",\"namespace\":\"" + ns + "\",\"labels\":{\"app\":\""
+                    + name + "\"}},\"spec\":{\"containers\":[{\"name\":\"app\",\"resources\":{\"requests\":{\"cpu\":\"500m\"}}}]},"
+                    + "\"status\":{\"phase\":\"Running\",\"startTime\":\"" + now.minusSeconds(3600) + "\",\"conditions\":"
+                    + "[{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\"" + now.minusSeconds(3590) + "\"}]}}"));
+        }
+        structured("trimtab.cluster-events", key, event(ADD, now, "{\"apiVersion\":\"trimtab.dev/v1alpha1\",\"kind\":"
+                + "\"ScalingPolicy\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"" + ns + "\"},\"spec\":"
+                + "{\"scaleTargetRef\":{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"name\":\"" + name + "\"},"
+                + "\"maxReplicas\":10,\"metrics\":[{\"type\":\"Resource\",\"resource\":{\"name\":\"cpu\",\"target\":"
+                + "{\"type\":\"Utilization\",\"averageUtilization\":50}}}]}}"));
+        ObjectRef policy = new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", ns, name);
+        await().atMost(Duration.ofSeconds(20)).until(() -> engine.knows(policy));
+        return key;
+    }
+
+    /** Both pods report {@code cpu} millicores (of 500m requested). */
+    String cpu(String ns, String name, int cpu) {
+        Instant now = Instant.now();
+        StringBuilder items = new StringBuilder();
+        for (int i = 0; i < 2; i++) {
+            items.append(i == 0 ? "" : ",").append("{\"metadata\":{\"name\":\"").append(name).append('-').append(i)
+                    .append("\",\"namespace\":\"").append(ns).append("\"},\"timestamp\":\"").append(now)
+                    .append("\",\"window\":\"15s\",\"containers\":[{\"name\":\"app\",\"usage\":{\"cpu\":\"").append(cpu)
+                    .append("m\"}}]}");
+        }
+        return event("dev.trimtab.metrics", now, "{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetricsList\","
+                + "\"items\":[" + items + "]}");
+    }
+
+    int replicas(String ns, String name) {
+        return client.apps().deployments().inNamespace(ns).withName(name).get().getSpec().getReplicas();
+    }
+
+    static List<ConsumerRecord<String, byte[]>> readAll(String topic, Duration within,
+                                                         java.util.function.Predicate<List<ConsumerRecord<String, byte[]>>> until) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+            c.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + within.toMillis();
+            while (System.currentTimeMillis() < deadline && !until.test(all)) {
+                c.poll(Duration.ofMillis(200)).forEach(all::add);
+            }
+        }
+        return all;
+    }
+
+    static JsonNode json(byte[] value) throws Exception {
+        return CloudEventCodec.JSON.readTree(value);
+    }
+}
