@@ -88,4 +88,19 @@ class LiveAutoscalerTest extends LiveFixture {
         await().atMost(Duration.ofSeconds(20)).until(() -> replicas("shop", "after") == 4);
         assertThat(replicas("shop", "free")).isEqualTo(3);
     }
+
+    @Test
+    void aStaleResourceVersionIsReReadAndDecidedAgain() throws Exception {
+        String key = workload("shop", "raced");
+        client.apps().deployments().inNamespace("shop").withName("raced").scale(3);   // a change we were not told of
+        structured("trimtab.metrics", key, cpu("shop", "raced", 450));
+
+        List<ConsumerRecord<String, byte[]>> decisions = readAll("trimtab.decisions", Duration.ofSeconds(20),
+                l -> l.stream().anyMatch(r -> key.equals(r.key())));
+        JsonNode decision = json(decisions.stream().filter(r -> key.equals(r.key())).findFirst().orElseThrow().value());
+        assertThat(decision.at("/data/currentReplicas").asInt()).as("decided again on the re-read target").isEqualTo(3);
+        assertThat(decision.at("/data/desiredReplicas").asInt()).isEqualTo(4);
+        assertThat(decision.at("/data/outcome").asText()).isEqualTo("written");
+        assertThat(replicas("shop", "raced")).isEqualTo(4);
+    }
 }
