@@ -12,7 +12,8 @@ import org.jboss.logging.Logger;
  * Carries a decision out: a hold writes nothing; a rescale PUTs {@code /scale} once, and on a 409
  * re-reads the target, decides again and retries (at most {@code conflict-retries} times); on 429
  * and 5xx it backs off, honouring Retry-After. Dry-run decides and logs but never writes. Every
- * decision then goes to the decision log with the outcome.
+ * decision then goes to the decision log with the outcome, and (outside dry-run) to the target's
+ * Events and the ScalingPolicy's status.
  */
 @ApplicationScoped
 public class ScaleApplier {
@@ -22,15 +23,17 @@ public class ScaleApplier {
     private final AutoscalerEngine engine;
     private final ScaleWriter writer;
     private final DecisionLog log;
+    private final StatusRecorder status;
     private final MeterRegistry registry;
     private final LiveSettings settings;
 
     @Inject
-    public ScaleApplier(AutoscalerEngine engine, ScaleWriter writer, DecisionLog log, MeterRegistry registry,
-                        LiveSettings settings) {
+    public ScaleApplier(AutoscalerEngine engine, ScaleWriter writer, DecisionLog log, StatusRecorder status,
+                        MeterRegistry registry, LiveSettings settings) {
         this.engine = engine;
         this.writer = writer;
         this.log = log;
+        this.status = status;
         this.registry = registry;
         this.settings = settings;
     }
@@ -78,6 +81,9 @@ public class ScaleApplier {
         ScaleDecision d = ev.decision();
         registry.counter("trimtab_autoscaler_decisions_total", "reason", d.reason().name()).increment();
         log.record(d, outcome, trigger);
+        if (!settings.dryRun()) {
+            status.record(d, outcome);
+        }
     }
 
     private static void sleep(long millis) {

@@ -46,6 +46,27 @@ class LiveAutoscalerTest extends LiveFixture {
         assertThat(decision.at("/data/desiredReplicas").asInt()).isEqualTo(4);
         assertThat(decision.at("/data/outcome").asText()).isEqualTo("written");
         assertThat(decision.at("/data/metrics/0/current/averageUtilization").asInt()).isEqualTo(90);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events().inNamespace("shop").list().getItems()
+                .stream().anyMatch(e -> "web".equals(e.getInvolvedObject().getName())));
+        var event = client.v1().events().inNamespace("shop").list().getItems().stream()
+                .filter(e -> "web".equals(e.getInvolvedObject().getName())).findFirst().orElseThrow();
+        assertThat(event.getReason()).isEqualTo("SuccessfulRescale");
+        assertThat(event.getMessage()).isEqualTo("New size: 4; reason: cpu resource utilization (percentage of request) above target");
+        assertThat(event.getInvolvedObject().getKind()).isEqualTo("Deployment");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.genericKubernetesResources(POLICIES).inNamespace("shop")
+                .withName("web").get().getAdditionalProperties().get("status") != null);
+        JsonNode status = CloudEventCodec.JSON.valueToTree(client.genericKubernetesResources(POLICIES).inNamespace("shop")
+                .withName("web").get().getAdditionalProperties().get("status"));
+        assertThat(status.get("currentReplicas").asInt()).isEqualTo(4);
+        assertThat(status.get("desiredReplicas").asInt()).isEqualTo(4);
+        assertThat(status.has("lastScaleTime")).isTrue();
+        assertThat(status.at("/currentMetrics/0/current/averageUtilization").asInt()).isEqualTo(90);
+        assertThat(status.get("conditions")).extracting(c -> c.get("type").asText() + "=" + c.get("status").asText()
+                + "/" + c.get("reason").asText())
+                .containsExactly("AbleToScale=True/SucceededRescale", "ScalingActive=True/ValidMetricFound",
+                        "ScalingLimited=False/DesiredWithinRange");
     }
 
     @Test

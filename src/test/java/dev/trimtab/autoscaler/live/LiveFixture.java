@@ -38,6 +38,10 @@ import org.junit.jupiter.api.BeforeEach;
  */
 abstract class LiveFixture {
     static final String ADD = "dev.knative.apiserver.resource.add";
+    static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext POLICIES =
+            new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup("trimtab.dev")
+                    .withVersion("v1alpha1").withKind("ScalingPolicy").withPlural("scalingpolicies").withNamespaced(true)
+                    .build();
 
     @Inject
     KubernetesClient client;
@@ -94,11 +98,15 @@ abstract class LiveFixture {
                     + "\"status\":{\"phase\":\"Running\",\"startTime\":\"" + now.minusSeconds(3600) + "\",\"conditions\":"
                     + "[{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\"" + now.minusSeconds(3590) + "\"}]}}"));
         }
-        structured("trimtab.cluster-events", key, event(ADD, now, "{\"apiVersion\":\"trimtab.dev/v1alpha1\",\"kind\":"
+        String policyJson = "{\"apiVersion\":\"trimtab.dev/v1alpha1\",\"kind\":"
                 + "\"ScalingPolicy\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"" + ns + "\"},\"spec\":"
                 + "{\"scaleTargetRef\":{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"name\":\"" + name + "\"},"
                 + "\"maxReplicas\":10,\"metrics\":[{\"type\":\"Resource\",\"resource\":{\"name\":\"cpu\",\"target\":"
-                + "{\"type\":\"Utilization\",\"averageUtilization\":50}}}]}}"));
+                + "{\"type\":\"Utilization\",\"averageUtilization\":50}}}]}}";
+        client.genericKubernetesResources(POLICIES).inNamespace(ns).resource(
+                CloudEventCodec.JSON.readValue(policyJson, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class))
+                .create();
+        structured("trimtab.cluster-events", key, event(ADD, now, policyJson));
         ObjectRef policy = new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", ns, name);
         await().atMost(Duration.ofSeconds(20)).until(() -> engine.knows(policy));
         return key;

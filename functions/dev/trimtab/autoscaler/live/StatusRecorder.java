@@ -1,0 +1,189 @@
+package dev.trimtab.autoscaler.live;
+
+import dev.trimtab.autoscaler.core.MetricResult;
+import dev.trimtab.autoscaler.core.ObjectRef;
+import dev.trimtab.autoscaler.core.Reason;
+import dev.trimtab.autoscaler.core.ScaleDecision;
+import dev.trimtab.kube.Quantity;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.MicroTime;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * What the HPA leaves behind, left by Trimtab too: a Kubernetes Event on the target for each
+ * rescale ({@code SuccessfulRescale}, or {@code FailedRescale} as a Warning), and the
+ * ScalingPolicy's {@code status} like an HPA's (current and desired replicas, lastScaleTime,
+ * current metrics, conditions AbleToScale / ScalingActive / ScalingLimited). The status is written
+ * only when it changes. Failures here are logged; they never block a decision.
+ */
+@ApplicationScoped
+public class StatusRecorder {
+    private static final Logger LOG = Logger.getLogger(StatusRecorder.class);
+    private static final String COMPONENT = "trimtab-autoscaler";
+    private static final ResourceDefinitionContext POLICIES = new ResourceDefinitionContext.Builder()
+            .withGroup("trimtab.dev").withVersion("v1alpha1").withKind("ScalingPolicy").withPlural("scalingpolicies")
+            .withNamespaced(true).build();
+    private static final Set<Reason> LIMITS = Set.of(Reason.TooManyReplicas, Reason.TooFewReplicas, Reason.ScaleUpLimit,
+            Reason.ScaleDownLimit);
+
+    private final KubernetesClient client;
+    private final Map<ObjectRef, Map<String, Object>> lastStatus = new HashMap<>();
+    private final Map<ObjectRef, String> lastScaleTime = new HashMap<>();
+
+    @Inject
+    public StatusRecorder(KubernetesClient client) {
+        this.client = client;
+    }
+
+    /** @param outcome "written", "hold", "dry-run", or a failure text */
+    public synchronized void record(ScaleDecision d, String outcome) {
+        boolean written = "written".equals(outcome);
+        boolean failed = outcome.startsWith("failed") || outcome.startsWith("conflict");
+        if (written || failed) {
+            event(d, written, outcome);
+        }
+        if (written) {
+            lastScaleTime.put(d.policy(), Instant.ofEpochMilli(d.timeMillis()).toString());
+        }
+        status(d, written, failed, outcome);
+    }
+
+    private void event(ScaleDecision d, boolean written, String outcome) {
+        ObjectRef t = d.target();
+        String now = Instant.now().toString();
+        try {
+            client.v1().events().inNamespace(t.namespace()).resource(new EventBuilder()
+                    .withNewMetadata().withGenerateName(t.name() + ".").withNamespace(t.namespace()).endMetadata()
+                    .withNewInvolvedObject().withApiVersion(t.apiVersion()).withKind(t.kind()).withName(t.name())
+                    .withNamespace(t.namespace()).endInvolvedObject()
+                    .withType(written ? "Normal" : "Warning").withReason(written ? "SuccessfulRescale" : "FailedRescale")
+                    .withMessage(written ? d.message() : "New size: " + d.desiredReplicas() + "; error: " + outcome)
+                    .withNewSource().withComponent(COMPONENT).endSource().withReportingComponent(COMPONENT)
+                    .withFirstTimestamp(now).withLastTimestamp(now).withEventTime(new MicroTime(now)).withCount(1)
+                    .build()).create();
+        } catch (KubernetesClientException e) {
+            LOG.warnf("could not record the %s event on %s: %s", written ? "SuccessfulRescale" : "FailedRescale", t,
+                    e.getMessage());
+        }
+    }
+
+    private void status(ScaleDecision d, boolean written, boolean failed, String outcome) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("currentReplicas", written ? d.desiredReplicas() : d.currentReplicas());
+        status.put("desiredReplicas", d.desiredReplicas());
+        if (lastScaleTime.containsKey(d.policy())) {
+            status.put("lastScaleTime", lastScaleTime.get(d.policy()));
+        }
+        List<Map<String, Object>> metrics = new ArrayList<>();
+        for (MetricResult m : d.metrics()) {
+            if (!m.failed()) {
+                metrics.add(metricStatus(m));
+            }
+        }
+        status.put("currentMetrics", metrics);
+        List<Map<String, Object>> conditions = new ArrayList<>();
+        conditions.add(condition("AbleToScale", !failed && d.reason() != Reason.FailedGetScale,
+                failed ? "FailedUpdateScale" : d.reason() == Reason.FailedGetScale ? "FailedGetScale"
+                        : written ? "SucceededRescale" : d.reason().name().endsWith("Stabilized") ? d.reason().name()
+                        : "ReadyForNewScale", failed ? outcome : written ? d.message() : d.reason().message()));
+        boolean active = d.reason() != Reason.FailedGetMetrics && d.reason() != Reason.ScalingDisabled
+                && d.reason() != Reason.Paused;
+        conditions.add(condition("ScalingActive", active, active ? "ValidMetricFound" : d.reason() == Reason.Paused
+                ? "ScalingPaused" : d.reason().name(), active ? "the autoscaler was able to compute a replica count"
+                : d.message()));
+        boolean limited = LIMITS.contains(d.reason());
+        conditions.add(condition("ScalingLimited", limited, limited ? d.reason().name() : "DesiredWithinRange",
+                limited ? d.reason().message() : Reason.DesiredWithinRange.message()));
+        status.put("conditions", conditions);
+
+        if (status.equals(stripTimes(lastStatus.get(d.policy())))) {
+            return;
+        }
+        stampTransitions(d.policy(), conditions);
+        lastStatus.put(d.policy(), status);
+        try {
+            client.genericKubernetesResources(POLICIES).inNamespace(d.policy().namespace()).withName(d.policy().name())
+                    .editStatus(p -> {
+                        p.setAdditionalProperty("status", status);
+                        return p;
+                    });
+        } catch (KubernetesClientException e) {
+            LOG.warnf("could not update the status of ScalingPolicy %s/%s: %s", d.policy().namespace(),
+                    d.policy().name(), e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> metricStatus(MetricResult m) {
+        Map<String, Object> current = new LinkedHashMap<>();
+        if (m.currentUtilization() != null) {
+            current.put("averageUtilization", m.currentUtilization());
+        }
+        if (m.currentAverageMilli() != null) {
+            current.put("averageValue", Quantity.formatMilli(m.currentAverageMilli()));
+        }
+        if (m.currentValueMilli() != null) {
+            current.put("value", Quantity.formatMilli(m.currentValueMilli()));
+        }
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("type", m.spec().type().name());
+        s.put("name", m.spec().displayName());
+        s.put("current", current);
+        return s;
+    }
+
+    private static Map<String, Object> condition(String type, boolean status, String reason, String message) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("type", type);
+        c.put("status", status ? "True" : "False");
+        c.put("reason", reason);
+        c.put("message", message);
+        return c;
+    }
+
+    /** lastTransitionTime changes only when a condition's status does. */
+    @SuppressWarnings("unchecked")
+    private void stampTransitions(ObjectRef policy, List<Map<String, Object>> conditions) {
+        Map<String, Object> previous = lastStatus.get(policy);
+        String now = Instant.now().toString();
+        for (Map<String, Object> c : conditions) {
+            String time = now;
+            if (previous != null) {
+                for (Map<String, Object> old : (List<Map<String, Object>>) previous.get("conditions")) {
+                    if (old.get("type").equals(c.get("type")) && old.get("status").equals(c.get("status"))) {
+                        time = (String) old.get("lastTransitionTime");
+                    }
+                }
+            }
+            c.put("lastTransitionTime", time);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> stripTimes(Map<String, Object> status) {
+        if (status == null) {
+            return null;
+        }
+        Map<String, Object> copy = new LinkedHashMap<>(status);
+        List<Map<String, Object>> conditions = new ArrayList<>();
+        for (Map<String, Object> c : (List<Map<String, Object>>) status.get("conditions")) {
+            Map<String, Object> cc = new LinkedHashMap<>(c);
+            cc.remove("lastTransitionTime");
+            conditions.add(cc);
+        }
+        copy.put("conditions", conditions);
+        return copy;
+    }
+}
