@@ -30,12 +30,15 @@ public class AutoscalerEngine {
     private final EventFolder folder = new EventFolder(state);
     private final Autoscaler autoscaler;
     private final Set<String> excluded;
+    private final long resyncMillis;
+    private final java.util.Map<dev.trimtab.autoscaler.core.ObjectRef, Long> lastEvaluation = new java.util.HashMap<>();
     private Clock clock = Clock.systemUTC();
 
     @Inject
     public AutoscalerEngine(LiveSettings settings) {
         this.autoscaler = new Autoscaler(Settings.defaults().withMaxSampleAge(settings.maxSampleAge()));
         this.excluded = settings.excludedNamespaces().orElse(Set.of());
+        this.resyncMillis = settings.resync().toMillis();
     }
 
     /** Tests pin the clock. */
@@ -48,18 +51,36 @@ public class AutoscalerEngine {
         List<Evaluation> out = new ArrayList<>();
         for (ScalingPolicy policy : folder.fold(event)) {
             if (!excluded.contains(policy.ref().namespace())) {
-                out.add(new Evaluation(policy, autoscaler.decide(state, policy, clock.millis())));
+                out.add(decide(policy));
             }
         }
         return out;
+    }
+
+    /** The policies not evaluated for a resync period, evaluated now. */
+    public synchronized List<Evaluation> resync() {
+        long now = clock.millis();
+        List<Evaluation> out = new ArrayList<>();
+        for (ScalingPolicy policy : state.policies()) {
+            Long last = lastEvaluation.get(policy.ref());
+            if (!excluded.contains(policy.ref().namespace()) && (last == null || now - last >= resyncMillis)) {
+                out.add(decide(policy));
+            }
+        }
+        return out;
+    }
+
+    private Evaluation decide(ScalingPolicy policy) {
+        long now = clock.millis();
+        lastEvaluation.put(policy.ref(), now);
+        return new Evaluation(policy, autoscaler.decide(state, policy, now));
     }
 
     /** After a conflict: takes the target as just read from the API and decides again. */
     public synchronized Evaluation redecide(ScalingPolicy policy, ScaleTarget fresh) {
         state.putTarget(fresh);
         ScalingPolicy current = state.policy(policy.ref());
-        ScalingPolicy p = current == null ? policy : current;
-        return new Evaluation(p, autoscaler.decide(state, p, clock.millis()));
+        return decide(current == null ? policy : current);
     }
 
     /** A write succeeded: the target now has the desired replicas at {@code resourceVersion}. */

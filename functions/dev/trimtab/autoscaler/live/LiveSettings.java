@@ -24,6 +24,13 @@ public interface LiveSettings {
     @WithDefault("2m")
     Duration maxSampleAge();
 
+    /**
+     * A policy not evaluated for this long is evaluated anyway (the HPA's loop, as a heartbeat): so
+     * stale metrics are noticed, fallbacks fire and cooldowns end even when no event arrives.
+     */
+    @WithDefault("15s")
+    Duration resync();
+
     /** How often a conflicting /scale write is re-read, recomputed and retried before giving up. */
     @WithDefault("3")
     int conflictRetries();

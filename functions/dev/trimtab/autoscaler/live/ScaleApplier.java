@@ -40,6 +40,7 @@ public class ScaleApplier {
 
     public void apply(AutoscalerEngine.Evaluation evaluation, CloudEvent trigger) {
         AutoscalerEngine.Evaluation ev = evaluation;
+        latency("trimtab_autoscaler_event_to_decision_seconds", trigger, ev.decision().timeMillis());
         String outcome = "hold";
         if (ev.decision().rescale()) {
             outcome = settings.dryRun() ? "dry-run" : null;
@@ -52,6 +53,7 @@ public class ScaleApplier {
                     case Written -> {
                         engine.applied(ev.policy(), ev.decision(), o.resourceVersion());
                         outcome = "written";
+                        latency("trimtab_autoscaler_event_to_write_seconds", trigger, System.currentTimeMillis());
                     }
                     case Conflict -> {
                         ScaleTarget fresh = writer.read(ev.decision().target());
@@ -83,6 +85,16 @@ public class ScaleApplier {
         log.record(d, outcome, trigger);
         if (!settings.dryRun()) {
             status.record(d, outcome);
+        }
+    }
+
+    /** From the triggering event's {@code time} to {@code atMillis}, as a histogram. */
+    private void latency(String name, CloudEvent trigger, long atMillis) {
+        if (trigger.time() != null) {
+            io.micrometer.core.instrument.Timer.builder(name).publishPercentileHistogram()
+                    .minimumExpectedValue(java.time.Duration.ofMillis(1)).maximumExpectedValue(java.time.Duration.ofSeconds(60))
+                    .register(registry)
+                    .record(java.time.Duration.ofMillis(Math.max(0, atMillis - trigger.time().toEpochMilli())));
         }
     }
 

@@ -15,7 +15,10 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
-/** Dry-run decides and logs but never writes; excluded namespaces are never decided on. */
+/**
+ * Dry-run decides and logs but never writes; excluded namespaces are never decided on; the
+ * heartbeat evaluates policies when no event comes (here every 2 s, holds logged).
+ */
 @QuarkusTest
 @WithKubernetesTestServer
 @QuarkusTestResource(EmbeddedKafka.class)
@@ -26,6 +29,7 @@ class DryRunTest extends LiveFixture {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("trimtab.autoscaler.dry-run", "true", "trimtab.autoscaler.excluded-namespaces", "platform",
+                    "trimtab.autoscaler.resync", "2s", "trimtab.autoscaler.log-holds", "true",
                     "mp.messaging.incoming.cluster-events.group.id", "trimtab-dry-run",
                     "mp.messaging.incoming.metrics.group.id", "trimtab-dry-run");
         }
@@ -35,9 +39,11 @@ class DryRunTest extends LiveFixture {
     void dryRunLogsTheDecisionAndWritesNothing() throws Exception {
         String key = workload("dry", "web");
         structured("trimtab.metrics", key, cpu("dry", "web", 450));
+        java.util.function.Predicate<ConsumerRecord<String, byte[]>> rescale = r -> key.equals(r.key())
+                && new String(r.value(), java.nio.charset.StandardCharsets.UTF_8).contains("\"rescale\":true");
         List<ConsumerRecord<String, byte[]>> decisions = readAll("trimtab.decisions", Duration.ofSeconds(20),
-                l -> l.stream().anyMatch(r -> key.equals(r.key())));
-        JsonNode d = json(decisions.stream().filter(r -> key.equals(r.key())).findFirst().orElseThrow().value());
+                l -> l.stream().anyMatch(rescale));
+        JsonNode d = json(decisions.stream().filter(rescale).findFirst().orElseThrow().value());
         assertThat(d.at("/data/desiredReplicas").asInt()).isEqualTo(4);
         assertThat(d.at("/data/outcome").asText()).isEqualTo("dry-run");
         assertThat(replicas("dry", "web")).isEqualTo(2);
@@ -53,5 +59,17 @@ class DryRunTest extends LiveFixture {
                 l -> l.stream().anyMatch(r -> marker.equals(r.key())));
         assertThat(decisions).noneMatch(r -> excluded.equals(r.key()));
         assertThat(replicas("platform", "core")).isEqualTo(2);
+    }
+
+    @Test
+    void theHeartbeatEvaluatesWithoutEvents() throws Exception {
+        String key = workload("dry", "quiet");
+        List<ConsumerRecord<String, byte[]>> decisions = readAll("trimtab.decisions", Duration.ofSeconds(20),
+                l -> l.stream().anyMatch(r -> key.equals(r.key()) && r.value() != null
+                        && new String(r.value(), java.nio.charset.StandardCharsets.UTF_8).contains("autoscaler.resync")));
+        JsonNode d = json(decisions.stream().filter(r -> key.equals(r.key())).filter(r -> new String(r.value(),
+                java.nio.charset.StandardCharsets.UTF_8).contains("autoscaler.resync")).findFirst().orElseThrow().value());
+        assertThat(d.at("/data/trigger/type").asText()).isEqualTo("dev.trimtab.autoscaler.resync");
+        assertThat(d.at("/data/reason").asText()).as("no cpu sample ever came").isEqualTo("FailedGetMetrics");
     }
 }

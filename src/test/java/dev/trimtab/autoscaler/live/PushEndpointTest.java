@@ -47,10 +47,18 @@ class PushEndpointTest extends LiveFixture {
     }
 
     @Test
-    void metricsAndHealthAreServed() {
+    void metricsAndHealthAreServed() throws Exception {
+        workload("shop", "observed");
+        given().contentType("application/cloudevents+json").body(cpu("shop", "observed", 450))
+                .when().post("/").then().statusCode(202);
         given().contentType("application/cloudevents+json").body("{}").when().post("/").then().statusCode(400);
         given().when().get("/q/metrics").then().statusCode(200)
-                .body(containsString("trimtab_autoscaler_events_total{channel=\"http\",result=\"rejected\"}"));
+                .body(containsString("trimtab_autoscaler_events_total{channel=\"http\",result=\"rejected\"}"),
+                        containsString("trimtab_autoscaler_event_to_decision_seconds_bucket"),
+                        containsString("trimtab_autoscaler_event_to_write_seconds_bucket"),
+                        containsString("trimtab_autoscaler_decisions_total{reason="),
+                        containsString("trimtab_autoscaler_writes_total{code=\"200\"}"),
+                        containsString("kafka_consumer_fetch_manager_records_lag"));
         given().when().get("/q/health/live").then().statusCode(200);
         given().when().get("/q/health/ready").then().statusCode(200)
                 .body(containsString("kubernetes-api"), containsString("Kafka connection health check"));
