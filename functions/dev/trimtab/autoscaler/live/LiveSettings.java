@@ -9,6 +9,17 @@ import java.util.Set;
 /** The live autoscaler's configuration ({@code trimtab.autoscaler.*}). */
 @ConfigMapping(prefix = "trimtab.autoscaler")
 public interface LiveSettings {
+    /** Where pods, scale targets and ScalingPolicies come from. */
+    enum ClusterStateSource {
+        /** ApiServerSource events on the cluster-event topic. */
+        events,
+        /** fabric8 informers on the Kubernetes API (disable the cluster-events channel then). */
+        informers
+    }
+
+    @WithDefault("events")
+    ClusterStateSource clusterState();
+
     /** Decide and log, but never write to the Kubernetes API. */
     @WithDefault("false")
     boolean dryRun();
