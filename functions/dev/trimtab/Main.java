@@ -6,7 +6,8 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
  * Entry point. {@code replay FILE} runs offline, without starting Quarkus, Kafka or a Kubernetes
- * client; anything else starts the function service.
+ * client; {@code local} (in a {@code -Plocal} build) runs the live autoscaler against an embedded
+ * broker and an in-process Kubernetes API; anything else starts the function service.
  */
 @QuarkusMain
 public final class Main {
@@ -17,6 +18,22 @@ public final class Main {
             System.exit(ReplayCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
                     System.in, System.out, System.err));
         }
+        if (args.length > 0 && "local".equals(args[0])) {
+            local(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         Quarkus.run(args);
+    }
+
+    /** The local run exists only in a {@code mvn -Plocal} build: production images carry no broker or mock API. */
+    private static void local(String... args) {
+        try {
+            Class.forName("dev.trimtab.local.LocalRun").getMethod("main", String[].class).invoke(null, (Object) args);
+        } catch (ClassNotFoundException e) {
+            System.err.println("this build has no local mode: build it with  mvn -B -Plocal package -DskipTests");
+            System.exit(2);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e.getCause() == null ? e : e.getCause());
+        }
     }
 }

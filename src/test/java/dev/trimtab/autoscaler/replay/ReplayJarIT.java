@@ -46,4 +46,16 @@ class ReplayJarIT {
         assertThat(r.err()).contains("line 5: not JSON");
         assertThat(r.out()).isNotEmpty();
     }
+
+    @Test
+    void theProductionBuildCarriesNoBrokerAndNoMockApiServer() throws Exception {
+        try (var jars = Files.list(Path.of("target/quarkus-app/lib/main"))) {
+            assertThat(jars.map(p -> p.getFileName().toString()).toList())
+                    .noneMatch(n -> n.contains("kafka_2.13") || n.contains("kubernetes-server-mock")
+                            || n.contains("kafka-test-companion"));
+        }
+        Result r = run("local");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("this build has no local mode");
+    }
 }
