@@ -18,17 +18,17 @@ public final class Main {
             System.exit(ReplayCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
                     System.in, System.out, System.err));
         }
-        if (args.length > 0 && "local".equals(args[0])) {
-            local(java.util.Arrays.copyOfRange(args, 1, args.length));
+        if (args.length > 0 && ("local".equals(args[0]) || "local-bench".equals(args[0]))) {
+            local("local".equals(args[0]) ? "LocalRun" : "LocalBench", java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         Quarkus.run(args);
     }
 
     /** The local run exists only in a {@code mvn -Plocal} build: production images carry no broker or mock API. */
-    private static void local(String... args) {
+    private static void local(String main, String... args) {
         try {
-            Class.forName("dev.trimtab.local.LocalRun").getMethod("main", String[].class).invoke(null, (Object) args);
+            Class.forName("dev.trimtab.local." + main).getMethod("main", String[].class).invoke(null, (Object) args);
         } catch (ClassNotFoundException e) {
             System.err.println("this build has no local mode: build it with  mvn -B -Plocal package -DskipTests");
             System.exit(2);

@@ -43,6 +43,15 @@ public final class LocalRun {
     public static void main(String... args) throws Exception {
         Path trace = Path.of(args.length > 0 ? args[0] : "examples/live/spike.json");
         Path cluster = Path.of(args.length > 1 ? args[1] : "examples/live/cluster.yaml");
+        run(LocalApp.class, client -> seed(client, cluster), trace.toString());
+    }
+
+    /**
+     * Starts the broker and the mock API, seeds the API, starts the application ({@code app} runs
+     * inside it) and stops everything when it returns; exits the JVM with the app's status.
+     */
+    static void run(Class<? extends io.quarkus.runtime.QuarkusApplication> app, Seeder seeder, String... appArgs)
+            throws Exception {
         System.out.println("Starting an embedded Kafka broker (KRaft) ...");
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().withKafkaPort(freePort()).withControllerPort(freePort())
                 .withDeleteLogDirsOnClose(true).withAdditionalProperties(p -> p.put("auto.create.topics.enable", "false"))
@@ -56,8 +65,9 @@ public final class LocalRun {
                 new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         api = server.createClient();
-        List<String> seeded = seed(api, cluster);
-        System.out.println("  " + api.getMasterUrl() + ", seeded " + seeded);
+        List<String> seeded = seeder.seed(api);
+        System.out.println("  " + api.getMasterUrl() + ", seeded " + (seeded.size() > 8
+                ? seeded.size() + " objects" : seeded));
 
         System.setProperty("kafka.bootstrap.servers", bootstrap);
         // fabric8's own settings: the Quarkus ones are fixed at build time
@@ -76,11 +86,11 @@ public final class LocalRun {
         System.out.println("Starting the autoscaler ...");
         int status;
         try {
-            Quarkus.run(LocalApp.class, (code, failure) -> {
+            Quarkus.run(app, (code, failure) -> {
                 if (failure != null) {
                     failure.printStackTrace();
                 }
-            }, trace.toString());
+            }, appArgs);
             status = LocalApp.exitCode;
         } finally {
             api.close();
@@ -88,6 +98,11 @@ public final class LocalRun {
             broker.close();
         }
         System.exit(status);
+    }
+
+    /** Puts the starting objects into the API; returns what it created. */
+    interface Seeder {
+        List<String> seed(KubernetesClient api) throws Exception;
     }
 
     private static List<String> createTopics(String bootstrap) throws Exception {
@@ -126,7 +141,7 @@ public final class LocalRun {
         return seeded;
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (java.io.IOException e) {

@@ -26,10 +26,12 @@ public class ScaleApplier {
     private final StatusRecorder status;
     private final MeterRegistry registry;
     private final LiveSettings settings;
+    private final jakarta.enterprise.event.Event<ScaleWritten> written;
 
     @Inject
     public ScaleApplier(AutoscalerEngine engine, ScaleWriter writer, DecisionLog log, StatusRecorder status,
-                        MeterRegistry registry, LiveSettings settings) {
+                        MeterRegistry registry, LiveSettings settings, jakarta.enterprise.event.Event<ScaleWritten> written) {
+        this.written = written;
         this.engine = engine;
         this.writer = writer;
         this.log = log;
@@ -53,7 +55,12 @@ public class ScaleApplier {
                     case Written -> {
                         engine.applied(ev.policy(), ev.decision(), o.resourceVersion());
                         outcome = "written";
-                        latency("trimtab_autoscaler_event_to_write_seconds", trigger, System.currentTimeMillis());
+                        long ack = System.currentTimeMillis();
+                        latency("trimtab_autoscaler_event_to_write_seconds", trigger, ack);
+                        if (trigger.time() != null) {
+                            written.fire(new ScaleWritten(ev.decision().target(), trigger.time(),
+                                    java.time.Instant.now(), ev.decision().desiredReplicas(), true));
+                        }
                     }
                     case Conflict -> {
                         ScaleTarget fresh = writer.read(ev.decision().target());
@@ -81,6 +88,9 @@ public class ScaleApplier {
                     ev.decision().currentReplicas(), ev.decision().desiredReplicas(), outcome, ev.decision().message());
         }
         ScaleDecision d = ev.decision();
+        if (settings.dryRun() && d.rescale() && trigger.time() != null) {
+            written.fire(new ScaleWritten(d.target(), trigger.time(), java.time.Instant.now(), d.desiredReplicas(), false));
+        }
         registry.counter("trimtab_autoscaler_decisions_total", "reason", d.reason().name()).increment();
         log.record(d, outcome, trigger);
         if (!settings.dryRun()) {

@@ -27,7 +27,9 @@ import org.jboss.logging.Logger;
  * rescale ({@code SuccessfulRescale}, or {@code FailedRescale} as a Warning), and the
  * ScalingPolicy's {@code status} like an HPA's (current and desired replicas, lastScaleTime,
  * current metrics, conditions AbleToScale / ScalingActive / ScalingLimited). The status is written
- * only when it changes. Failures here are logged; they never block a decision.
+ * only when it changes. Both are written by one background thread, so the decision path never
+ * waits for them: events queue up to a bound (beyond it they are dropped and counted), statuses
+ * coalesce to the newest per policy. Failures here are logged; they never block a decision.
  */
 @ApplicationScoped
 public class StatusRecorder {
@@ -39,13 +41,34 @@ public class StatusRecorder {
     private static final Set<Reason> LIMITS = Set.of(Reason.TooManyReplicas, Reason.TooFewReplicas, Reason.ScaleUpLimit,
             Reason.ScaleDownLimit);
 
+    private static final int EVENT_QUEUE = 10_000;
+
     private final KubernetesClient client;
+    private final io.micrometer.core.instrument.MeterRegistry registry;
     private final Map<ObjectRef, Map<String, Object>> lastStatus = new HashMap<>();
     private final Map<ObjectRef, String> lastScaleTime = new HashMap<>();
+    private final Map<ObjectRef, Map<String, Object>> pendingStatus = new LinkedHashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean flushing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.ThreadPoolExecutor writer = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+            java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(EVENT_QUEUE), r -> {
+                Thread t = new Thread(r, "trimtab-status-writer");
+                t.setDaemon(true);
+                return t;
+            }, (task, pool) -> dropped());
 
     @Inject
-    public StatusRecorder(KubernetesClient client) {
+    public StatusRecorder(KubernetesClient client, io.micrometer.core.instrument.MeterRegistry registry) {
         this.client = client;
+        this.registry = registry;
+    }
+
+    private void dropped() {
+        registry.counter("trimtab_autoscaler_status_writes_dropped_total").increment();
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        writer.shutdownNow();
     }
 
     /** @param outcome "written", "hold", "dry-run", or a failure text */
@@ -53,7 +76,11 @@ public class StatusRecorder {
         boolean written = "written".equals(outcome);
         boolean failed = outcome.startsWith("failed") || outcome.startsWith("conflict");
         if (written || failed) {
-            event(d, written, outcome);
+            writer.execute(() -> {
+                if (!writer.isShutdown()) {
+                    event(d, written, outcome);
+                }
+            });
         }
         if (written) {
             lastScaleTime.put(d.policy(), Instant.ofEpochMilli(d.timeMillis()).toString());
@@ -74,7 +101,7 @@ public class StatusRecorder {
                     .withNewSource().withComponent(COMPONENT).endSource().withReportingComponent(COMPONENT)
                     .withFirstTimestamp(now).withLastTimestamp(now).withEventTime(new MicroTime(now)).withCount(1)
                     .build()).create();
-        } catch (KubernetesClientException e) {
+        } catch (RuntimeException e) {
             LOG.warnf("could not record the %s event on %s: %s", written ? "SuccessfulRescale" : "FailedRescale", t,
                     e.getMessage());
         }
@@ -114,15 +141,42 @@ public class StatusRecorder {
         }
         stampTransitions(d.policy(), conditions);
         lastStatus.put(d.policy(), status);
-        try {
-            client.genericKubernetesResources(POLICIES).inNamespace(d.policy().namespace()).withName(d.policy().name())
-                    .editStatus(p -> {
-                        p.setAdditionalProperty("status", status);
-                        return p;
-                    });
-        } catch (KubernetesClientException e) {
-            LOG.warnf("could not update the status of ScalingPolicy %s/%s: %s", d.policy().namespace(),
-                    d.policy().name(), e.getMessage());
+        synchronized (pendingStatus) {
+            pendingStatus.put(d.policy(), status);
+        }
+        if (flushing.compareAndSet(false, true)) {
+            writer.execute(this::flushStatuses);
+        }
+    }
+
+    /** Writes the newest pending status of each policy; runs on the writer thread. */
+    private void flushStatuses() {
+        while (true) {
+            List<Map.Entry<ObjectRef, Map<String, Object>>> batch;
+            synchronized (pendingStatus) {
+                batch = new ArrayList<>(pendingStatus.entrySet());
+                pendingStatus.clear();
+                if (batch.isEmpty()) {
+                    flushing.set(false);
+                    return;
+                }
+            }
+            for (Map.Entry<ObjectRef, Map<String, Object>> e : batch) {
+                ObjectRef policy = e.getKey();
+                if (writer.isShutdown()) {
+                    return;
+                }
+                try {
+                    client.genericKubernetesResources(POLICIES).inNamespace(policy.namespace()).withName(policy.name())
+                            .editStatus(p -> {
+                                p.setAdditionalProperty("status", e.getValue());
+                                return p;
+                            });
+                } catch (RuntimeException ex) {
+                    LOG.warnf("could not update the status of ScalingPolicy %s/%s: %s", policy.namespace(),
+                            policy.name(), ex.getMessage());
+                }
+            }
         }
     }
 
