@@ -108,11 +108,16 @@ public class ScaleApplier {
         }
     }
 
-    private static void sleep(long millis) {
+    /** How the applier waits between retries; tests replace it to record the waits. */
+    java.util.function.LongConsumer sleeper = millis -> {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    };
+
+    private void sleep(long millis) {
+        sleeper.accept(millis);
     }
 }

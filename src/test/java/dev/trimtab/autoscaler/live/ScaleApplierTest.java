@@ -1,0 +1,243 @@
+package dev.trimtab.autoscaler.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trimtab.autoscaler.core.ScaleDecision;
+import dev.trimtab.autoscaler.core.ScaleTarget;
+import dev.trimtab.autoscaler.core.LabelSelector;
+import dev.trimtab.autoscaler.core.ObjectRef;
+import dev.trimtab.cloudevents.CloudEvent;
+import dev.trimtab.cloudevents.CloudEventCodec;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.NotificationOptions;
+import jakarta.enterprise.util.TypeLiteral;
+import java.lang.annotation.Annotation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The write loop: conflicts are re-read and re-decided, 429/5xx back off honouring Retry-After. */
+class ScaleApplierTest {
+    static final Instant NOW = Instant.now();
+
+    /** A writer that answers from a script and counts the writes. */
+    static final class ScriptedWriter extends ScaleWriter {
+        final Deque<Outcome> answers = new ArrayDeque<>();
+        final List<Integer> written = new ArrayList<>();
+        ScaleTarget fresh;
+
+        ScriptedWriter() {
+            super(null);
+        }
+
+        @Override
+        public Outcome write(ScaleDecision d) {
+            written.add(d.desiredReplicas());
+            return answers.isEmpty() ? new Outcome(Outcome.Kind.Written, 200, "9", 0, "ok") : answers.poll();
+        }
+
+        @Override
+        public ScaleTarget read(ObjectRef t) {
+            return fresh;
+        }
+    }
+
+    static LiveSettings settings(boolean dryRun) {
+        return new LiveSettings() {
+            public ClusterStateSource clusterState() {
+                return ClusterStateSource.events;
+            }
+
+            public boolean dryRun() {
+                return dryRun;
+            }
+
+            public Optional<Set<String>> excludedNamespaces() {
+                return Optional.of(Set.of("platform"));
+            }
+
+            public boolean logHolds() {
+                return true;
+            }
+
+            public Duration maxSampleAge() {
+                return Duration.ofMinutes(2);
+            }
+
+            public Duration resync() {
+                return Duration.ofSeconds(15);
+            }
+
+            public int conflictRetries() {
+                return 2;
+            }
+        };
+    }
+
+    final List<String> logged = new ArrayList<>();
+    final List<Long> waits = new ArrayList<>();
+    ScriptedWriter writer;
+    AutoscalerEngine engine;
+    ScaleApplier applier;
+
+    @BeforeEach
+    void wire() {
+        writer = new ScriptedWriter();
+        engine = new AutoscalerEngine(settings(false));
+        Emitter<byte[]> emitter = new Emitter<>() {
+            public CompletionStage<Void> send(byte[] msg) {
+                logged.add(new String(msg));
+                return CompletableFuture.completedFuture(null);
+            }
+
+            public <M extends Message<? extends byte[]>> void send(M msg) {
+                logged.add(new String(msg.getPayload()));
+            }
+
+            public void complete() {}
+
+            public void error(Exception e) {}
+
+            public boolean isCancelled() {
+                return false;
+            }
+
+            public boolean hasRequests() {
+                return true;
+            }
+        };
+        StatusRecorder noStatus = new StatusRecorder(null, new SimpleMeterRegistry()) {
+            @Override
+            public synchronized void record(ScaleDecision d, String outcome) {}
+        };
+        applier = new ScaleApplier(engine, writer, new DecisionLog(emitter, settings(false)), noStatus,
+                new SimpleMeterRegistry(), settings(false), new NoEvents());
+        applier.sleeper = waits::add;
+    }
+
+    static CloudEvent event(String type, String data) {
+        return CloudEventCodec.parse("{\"specversion\":\"1.0\",\"id\":\"e\",\"source\":\"t\",\"type\":\"" + type
+                + "\",\"time\":\"" + NOW + "\",\"data\":" + data + "}");
+    }
+
+    /** Deployment ns/web (2 replicas, 2 ready pods of 500m) with a 50% cpu policy; pods at {@code cpu}m. */
+    List<AutoscalerEngine.Evaluation> workload(String ns, int cpu) {
+        engine.accept(event("dev.knative.apiserver.resource.add", "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\","
+                + "\"metadata\":{\"name\":\"web\",\"namespace\":\"" + ns + "\",\"resourceVersion\":\"1\"},\"spec\":{\"replicas\":2,"
+                + "\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}}"));
+        StringBuilder items = new StringBuilder();
+        for (int i = 0; i < 2; i++) {
+            engine.accept(event("dev.knative.apiserver.resource.add", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":"
+                    + "{\"name\":\"web-" + i + "\",\"namespace\":\"" + ns + "\",\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":"
+                    + "[{\"name\":\"c\",\"resources\":{\"requests\":{\"cpu\":\"500m\"}}}]},\"status\":{\"phase\":\"Running\","
+                    + "\"startTime\":\"" + NOW.minusSeconds(3600) + "\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\","
+                    + "\"lastTransitionTime\":\"" + NOW.minusSeconds(3590) + "\"}]}}"));
+            items.append(i == 0 ? "" : ",").append("{\"metadata\":{\"name\":\"web-").append(i).append("\",\"namespace\":\"")
+                    .append(ns).append("\"},\"timestamp\":\"").append(NOW).append("\",\"containers\":[{\"name\":\"c\",")
+                    .append("\"usage\":{\"cpu\":\"").append(cpu).append("m\"}}]}");
+        }
+        engine.accept(event("dev.knative.apiserver.resource.add", "{\"apiVersion\":\"trimtab.dev/v1alpha1\",\"kind\":"
+                + "\"ScalingPolicy\",\"metadata\":{\"name\":\"web\",\"namespace\":\"" + ns + "\"},\"spec\":{\"scaleTargetRef\":"
+                + "{\"kind\":\"Deployment\",\"name\":\"web\"},\"maxReplicas\":10,\"metrics\":[{\"type\":\"Resource\","
+                + "\"resource\":{\"name\":\"cpu\",\"target\":{\"type\":\"Utilization\",\"averageUtilization\":50}}}]}}"));
+        return engine.accept(event("m", "{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetricsList\",\"items\":["
+                + items + "]}"));
+    }
+
+    @Test
+    void retryAfterIsHonouredAndServerErrorsBackOffExponentially() {
+        AutoscalerEngine.Evaluation ev = workload("shop", 450).get(0);
+        writer.answers.add(new ScaleWriter.Outcome(ScaleWriter.Outcome.Kind.Retry, 429, null, 2_000, "slow down"));
+        writer.answers.add(new ScaleWriter.Outcome(ScaleWriter.Outcome.Kind.Retry, 503, null, 0, "unavailable"));
+        applier.apply(ev, event("m", "{}"));
+        assertThat(waits).containsExactly(2_000L, 400L);
+        assertThat(writer.written).containsExactly(4, 4, 4);
+        assertThat(logged.get(logged.size() - 1)).contains("\"outcome\":\"written\"");
+    }
+
+    @Test
+    void transientErrorsGiveUpAfterThreeRetries() {
+        AutoscalerEngine.Evaluation ev = workload("shop", 450).get(0);
+        for (int i = 0; i < 4; i++) {
+            writer.answers.add(new ScaleWriter.Outcome(ScaleWriter.Outcome.Kind.Retry, 500, null, 0, "boom"));
+        }
+        applier.apply(ev, event("m", "{}"));
+        assertThat(writer.written).hasSize(4);
+        assertThat(waits).containsExactly(200L, 400L, 800L);
+        assertThat(logged.get(logged.size() - 1)).contains("\"outcome\":\"failed: HTTP 500 after 4 attempts\"");
+    }
+
+    @Test
+    void aConflictIsReReadAndDecidedAgainAtMostConflictRetriesTimes() {
+        AutoscalerEngine.Evaluation ev = workload("shop", 450).get(0);
+        assertThat(ev.decision().desiredReplicas()).isEqualTo(4);
+        writer.answers.add(new ScaleWriter.Outcome(ScaleWriter.Outcome.Kind.Conflict, 409, "2", 0, "changed"));
+        writer.fresh = new ScaleTarget(new ObjectRef("apps/v1", "Deployment", "shop", "web"), 3, 3,
+                new LabelSelector(Map.of("app", "web"), List.of()), "2");
+        applier.apply(ev, event("m", "{}"));
+        assertThat(writer.written).containsExactly(4, 4);
+        assertThat(logged.get(logged.size() - 1)).contains("\"currentReplicas\":3", "\"outcome\":\"written\"");
+        assertThat(engine.target(new ObjectRef("apps/v1", "Deployment", "shop", "web")).specReplicas()).isEqualTo(4);
+    }
+
+    @Test
+    void aConflictThatKeepsHappeningIsGivenUp() {
+        AutoscalerEngine.Evaluation ev = workload("shop", 450).get(0);
+        writer.fresh = new ScaleTarget(new ObjectRef("apps/v1", "Deployment", "shop", "web"), 2, 2,
+                new LabelSelector(Map.of("app", "web"), List.of()), "5");
+        for (int i = 0; i < 5; i++) {
+            writer.answers.add(new ScaleWriter.Outcome(ScaleWriter.Outcome.Kind.Conflict, 409, "5", 0, "changed"));
+        }
+        applier.apply(ev, event("m", "{}"));
+        assertThat(writer.written).hasSize(3);
+        assertThat(logged.get(logged.size() - 1)).contains("conflict: gave up after 3 attempts");
+    }
+
+    @Test
+    void aHoldWritesNothingAndExcludedNamespacesAreNotDecided() {
+        List<AutoscalerEngine.Evaluation> hold = workload("shop", 250);
+        assertThat(hold.get(0).decision().rescale()).isFalse();
+        applier.apply(hold.get(0), event("m", "{}"));
+        assertThat(writer.written).isEmpty();
+        assertThat(logged.get(logged.size() - 1)).contains("\"outcome\":\"hold\"");
+        assertThat(workload("platform", 450)).isEmpty();
+    }
+
+    /** Fired events go nowhere. */
+    static final class NoEvents implements Event<ScaleWritten> {
+        public void fire(ScaleWritten event) {}
+
+        public <U extends ScaleWritten> CompletionStage<U> fireAsync(U event) {
+            return CompletableFuture.completedFuture(event);
+        }
+
+        public <U extends ScaleWritten> CompletionStage<U> fireAsync(U event, NotificationOptions options) {
+            return CompletableFuture.completedFuture(event);
+        }
+
+        public Event<ScaleWritten> select(Annotation... qualifiers) {
+            return this;
+        }
+
+        public <U extends ScaleWritten> Event<U> select(Class<U> subtype, Annotation... qualifiers) {
+            throw new UnsupportedOperationException();
+        }
+
+        public <U extends ScaleWritten> Event<U> select(TypeLiteral<U> subtype, Annotation... qualifiers) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
