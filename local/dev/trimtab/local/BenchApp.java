@@ -25,12 +25,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The benchmark: (1) Kafka's own produce → consume latency on this broker at the target rate;
@@ -138,13 +135,9 @@ public class BenchApp implements QuarkusApplication {
     private static Drive drive(int workloads, int rate, int seconds, int phase) throws Exception {
         long total = (long) rate * seconds;
         long start = System.nanoTime();
-        try (KafkaProducer<String, byte[]> producer = producer()) {
+        try (KafkaProducer<String, byte[]> producer = LocalRun.producer()) {
             for (long i = 0; i < total; i++) {
-                long due = start + i * 1_000_000_000L / rate;
-                long wait = due - System.nanoTime();
-                if (wait > 200_000) {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                }
+                pace(start, i, rate);
                 int w = (int) (i % workloads);
                 boolean high = ((i / workloads) + phase) % 2 == 0;
                 String key = "bench/w" + w;
@@ -200,13 +193,9 @@ public class BenchApp implements QuarkusApplication {
         byte[] payload = metrics("w0", 400);
         long total = (long) rate * seconds;
         long start = System.nanoTime();
-        try (KafkaProducer<String, byte[]> producer = producer()) {
+        try (KafkaProducer<String, byte[]> producer = LocalRun.producer()) {
             for (long i = 0; i < total; i++) {
-                long due = start + i * 1_000_000_000L / rate;
-                long wait = due - System.nanoTime();
-                if (wait > 200_000) {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                }
+                pace(start, i, rate);
                 ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, "bench/w" + (i % 1000), payload);
                 r.headers().add("sent", Long.toString(nowMicros()).getBytes(StandardCharsets.UTF_8));
                 producer.send(r);
@@ -217,6 +206,14 @@ public class BenchApp implements QuarkusApplication {
         running.set(false);
         consumer.join();
         return recorder.getIntervalHistogram();
+    }
+
+    /** Waits until the {@code i}-th message of a run that began at {@code start} (nanos) is due. */
+    private static void pace(long start, long i, int rate) throws InterruptedException {
+        long wait = start + i * 1_000_000_000L / rate - System.nanoTime();
+        if (wait > 200_000) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
     }
 
     private static long nowMicros() {
@@ -243,13 +240,4 @@ public class BenchApp implements QuarkusApplication {
         }
     }
 
-    private static KafkaProducer<String, byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalRun.bootstrap);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        p.put(ProducerConfig.ACKS_CONFIG, "1");
-        return new KafkaProducer<>(p);
-    }
 }

@@ -27,10 +27,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The local run's driver, inside the started application: plays a trace of total cpu demand per
@@ -71,7 +69,7 @@ public class LocalApp implements QuarkusApplication {
                 steps, step / 1000);
         Instant start = Instant.now();
         Map<String, List<Integer>> replicas = new LinkedHashMap<>();
-        try (KafkaProducer<String, String> producer = producer()) {
+        try (KafkaProducer<String, byte[]> producer = LocalRun.producer()) {
             for (int i = 0; i < steps; i++) {
                 long due = start.toEpochMilli() + i * step;
                 Thread.sleep(Math.max(0, due - System.currentTimeMillis()));
@@ -81,7 +79,7 @@ public class LocalApp implements QuarkusApplication {
                     List<Pod> pods = reconcilePods(api, nsName[0], nsName[1]);
                     replicas.computeIfAbsent(w.getKey(), k -> new ArrayList<>()).add(pods.size());
                     producer.send(new ProducerRecord<>("trimtab.metrics", w.getKey(),
-                            podMetrics(nsName[0], pods, total))).get();
+                            podMetrics(nsName[0], pods, total).getBytes(StandardCharsets.UTF_8))).get();
                 }
                 drain(printed, start);
             }
@@ -173,11 +171,4 @@ public class LocalApp implements QuarkusApplication {
         }
     }
 
-    private static KafkaProducer<String, String> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalRun.bootstrap);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        return new KafkaProducer<>(p);
-    }
 }

@@ -141,6 +141,19 @@ public final class LocalRun {
         return seeded;
     }
 
+    /** A producer for the local broker: keys as strings, values as bytes, sent at once. */
+    static org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer() {
+        Properties p = new Properties();
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG, "0");
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "1");
+        return new org.apache.kafka.clients.producer.KafkaProducer<>(p);
+    }
+
     static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

@@ -5,7 +5,6 @@ import dev.trimtab.autoscaler.core.LabelSelector;
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.Pod;
 import dev.trimtab.autoscaler.core.ScaleTarget;
-import dev.trimtab.kube.Quantity;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;

@@ -1,8 +1,6 @@
 package dev.trimtab.autoscaler.live;
 
-import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
@@ -11,7 +9,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.List;
 import java.util.Locale;
 import org.jboss.logging.Logger;
 
@@ -25,38 +22,23 @@ import org.jboss.logging.Logger;
 public class PushEndpoint {
     private static final Logger LOG = Logger.getLogger(PushEndpoint.class);
 
-    private final AutoscalerEngine engine;
-    private final ScaleApplier applier;
-    private final MeterRegistry registry;
+    private final Intake intake;
 
     @Inject
-    public PushEndpoint(AutoscalerEngine engine, ScaleApplier applier, MeterRegistry registry) {
-        this.engine = engine;
-        this.applier = applier;
-        this.registry = registry;
+    public PushEndpoint(Intake intake) {
+        this.intake = intake;
     }
 
     @POST
     @Blocking
     public Response receive(byte[] body, @Context HttpHeaders headers) {
-        CloudEvent event;
-        List<AutoscalerEngine.Evaluation> evaluations;
         try {
-            event = CloudEventCodec.fromMessage(body, "ce-",
-                    name -> headers.getHeaderString(name.toLowerCase(Locale.ROOT)));
-            evaluations = engine.accept(event);
+            intake.take("http", () -> CloudEventCodec.fromMessage(body, "ce-",
+                    name -> headers.getHeaderString(name.toLowerCase(Locale.ROOT))));
+        } catch (Intake.RejectedEvent e) {
+            return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN).entity(e.getMessage()).build();
         } catch (RuntimeException e) {
-            registry.counter("trimtab_autoscaler_events_total", "channel", "http", "result", "rejected").increment();
-            return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN)
-                    .entity(e.getMessage()).build();
-        }
-        registry.counter("trimtab_autoscaler_events_total", "channel", "http", "result", "accepted").increment();
-        try {
-            for (AutoscalerEngine.Evaluation ev : evaluations) {
-                applier.apply(ev, event);
-            }
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "event %s: applying its decisions failed", event.id());
+            LOG.errorf(e, "applying an event's decisions failed");
             return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.TEXT_PLAIN)
                     .entity(e.getMessage()).build();
         }
