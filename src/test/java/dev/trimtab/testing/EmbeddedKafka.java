@@ -21,7 +21,10 @@ public class EmbeddedKafka implements QuarkusTestResourceLifecycleManager {
         if (broker == null) {
             broker = new EmbeddedKafkaBroker().withKafkaPort(freePort()).withControllerPort(freePort())
                     .withDeleteLogDirsOnClose(true)
-                    .withAdditionalProperties(p -> p.put("auto.create.topics.enable", "false"))
+                    .withAdditionalProperties(p -> {
+                        p.put("auto.create.topics.enable", "false");
+                        p.put("group.initial.rebalance.delay.ms", "0");
+                    })
                     .start();
             createTopics(broker.getAdvertisedListeners());
         }

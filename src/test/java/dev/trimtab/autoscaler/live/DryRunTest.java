@@ -29,9 +29,7 @@ class DryRunTest extends LiveFixture {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("trimtab.autoscaler.dry-run", "true", "trimtab.autoscaler.excluded-namespaces", "platform",
-                    "trimtab.autoscaler.resync", "2s", "trimtab.autoscaler.log-holds", "true",
-                    "mp.messaging.incoming.cluster-events.group.id", "trimtab-dry-run",
-                    "mp.messaging.incoming.metrics.group.id", "trimtab-dry-run");
+                    "trimtab.autoscaler.resync", "2s", "trimtab.autoscaler.log-holds", "true");
         }
     }
 

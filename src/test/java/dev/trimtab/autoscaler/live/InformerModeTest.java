@@ -30,8 +30,7 @@ class InformerModeTest extends LiveFixture {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("trimtab.autoscaler.cluster-state", "informers",
-                    "mp.messaging.incoming.cluster-events.enabled", "false",
-                    "mp.messaging.incoming.metrics.group.id", "trimtab-informers");
+                    "mp.messaging.incoming.cluster-events.enabled", "false");
         }
     }
 

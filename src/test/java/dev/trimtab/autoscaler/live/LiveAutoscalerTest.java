@@ -71,17 +71,18 @@ class LiveAutoscalerTest extends LiveFixture {
 
     @Test
     void aMalformedRecordIsDeadLetteredAndTheNextGoodOneIsProcessed() throws Exception {
-        String key = workload("shop", "api");
+        String ns = "dlq" + System.nanoTime();     // other test applications may re-read this topic later
+        String key = workload(ns, "api");
         send("trimtab.metrics", key, "this is not a CloudEvent", Map.of("content-type", "application/cloudevents+json",
                 "trace", "abc"));
         // binary mode: attributes in ce_ headers, the data as the value
-        String data = cpu("shop", "api", 450);
+        String data = cpu(ns, "api", 450);
         JsonNode structured = CloudEventCodec.JSON.readTree(data);
         send("trimtab.metrics", key, structured.get("data").toString(), Map.of(
                 "ce_specversion", "1.0", "ce_id", "bin-1", "ce_source", "/test", "ce_type", "dev.trimtab.metrics",
                 "ce_time", structured.get("time").asText(), "content-type", "application/json"));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> replicas("shop", "api") == 4);
+        await().atMost(Duration.ofSeconds(20)).until(() -> replicas(ns, "api") == 4);
         List<ConsumerRecord<String, byte[]>> dead = readAll("trimtab.autoscaler.dead-letter", Duration.ofSeconds(20),
                 l -> l.stream().anyMatch(r -> key.equals(r.key()))).stream().filter(r -> key.equals(r.key())).toList();
         assertThat(dead).as("only the malformed record").hasSize(1);
