@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,13 +20,11 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The benchmark: (1) Kafka's own produce → consume latency on this broker at the target rate;
@@ -170,13 +167,7 @@ public class BenchApp implements QuarkusApplication {
         Recorder recorder = new Recorder(3);
         AtomicBoolean running = new AtomicBoolean(true);
         Thread consumer = new Thread(() -> {
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalRun.bootstrap);
-            p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-baseline");
-            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            try (KafkaConsumer<String, byte[]> c = LocalRun.consumer("bench-baseline")) {
                 c.subscribe(List.of(topic));
                 while (running.get()) {
                     c.poll(Duration.ofMillis(100)).forEach(r -> {

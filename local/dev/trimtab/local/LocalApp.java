@@ -21,14 +21,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The local run's driver, inside the started application: plays a trace of total cpu demand per
@@ -145,16 +142,10 @@ public class LocalApp implements QuarkusApplication {
     }
 
     private static void readDecisions(ConcurrentLinkedQueue<String> out) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalRun.bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "trimtab-local-viewer");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+        try (KafkaConsumer<String, byte[]> c = LocalRun.consumer("trimtab-local-viewer")) {
             c.subscribe(List.of("trimtab.decisions"));
             while (true) {
-                c.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
+                c.poll(Duration.ofMillis(200)).forEach(r -> out.add(new String(r.value(), StandardCharsets.UTF_8)));
             }
         }
     }

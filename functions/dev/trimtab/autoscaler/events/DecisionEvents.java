@@ -67,6 +67,21 @@ public final class DecisionEvents {
         node.put("name", ref.name());
     }
 
+    /** A metric's observed value as the HPA's MetricValueStatus: averageUtilization, averageValue, value. */
+    public static ObjectNode current(MetricResult r) {
+        ObjectNode current = CloudEventCodec.JSON.createObjectNode();
+        if (r.currentUtilization() != null) {
+            current.put("averageUtilization", r.currentUtilization());
+        }
+        if (r.currentAverageMilli() != null) {
+            current.put("averageValue", Quantity.formatMilli(r.currentAverageMilli()));
+        }
+        if (r.currentValueMilli() != null) {
+            current.put("value", Quantity.formatMilli(r.currentValueMilli()));
+        }
+        return current;
+    }
+
     private static ObjectNode metric(MetricResult r) {
         ObjectNode m = CloudEventCodec.JSON.createObjectNode();
         MetricSpec s = r.spec();
@@ -80,16 +95,7 @@ public final class DecisionEvents {
             case Value -> target.put("value", Quantity.formatMilli(s.target().valueMilli()));
         }
         if (!r.failed()) {
-            ObjectNode current = m.putObject("current");
-            if (r.currentUtilization() != null) {
-                current.put("averageUtilization", r.currentUtilization());
-            }
-            if (r.currentAverageMilli() != null) {
-                current.put("averageValue", Quantity.formatMilli(r.currentAverageMilli()));
-            }
-            if (r.currentValueMilli() != null) {
-                current.put("value", Quantity.formatMilli(r.currentValueMilli()));
-            }
+            m.set("current", current(r));
             m.put("proposedReplicas", r.proposedReplicas());
         }
         if (r.error() != null) {

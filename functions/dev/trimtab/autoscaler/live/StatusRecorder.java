@@ -4,7 +4,6 @@ import dev.trimtab.autoscaler.core.MetricResult;
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.Reason;
 import dev.trimtab.autoscaler.core.ScaleDecision;
-import dev.trimtab.kube.Quantity;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -178,17 +177,10 @@ public class StatusRecorder {
         }
     }
 
+    @SuppressWarnings("unchecked")
     private static Map<String, Object> metricStatus(MetricResult m) {
-        Map<String, Object> current = new LinkedHashMap<>();
-        if (m.currentUtilization() != null) {
-            current.put("averageUtilization", m.currentUtilization());
-        }
-        if (m.currentAverageMilli() != null) {
-            current.put("averageValue", Quantity.formatMilli(m.currentAverageMilli()));
-        }
-        if (m.currentValueMilli() != null) {
-            current.put("value", Quantity.formatMilli(m.currentValueMilli()));
-        }
+        Map<String, Object> current = dev.trimtab.cloudevents.CloudEventCodec.JSON
+                .convertValue(dev.trimtab.autoscaler.events.DecisionEvents.current(m), LinkedHashMap.class);
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("type", m.spec().type().name());
         s.put("name", m.spec().displayName());
