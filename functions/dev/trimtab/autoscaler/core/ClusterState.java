@@ -128,6 +128,21 @@ public final class ClusterState {
         return histories.computeIfAbsent(policy, k -> new History());
     }
 
+    /** Replaces a policy's history (a new owner restoring the previous owner's snapshot). */
+    public void putHistory(ObjectRef policy, History history) {
+        histories.put(policy, history);
+    }
+
+    /** Forgets a policy's history (its workload moved to another owner); returns it, or null. */
+    public History removeHistory(ObjectRef policy) {
+        return histories.remove(policy);
+    }
+
+    /** The history of a policy if it has one, without creating it. */
+    public History existingHistory(ObjectRef policy) {
+        return histories.get(policy);
+    }
+
     /** The pods a target's selector selects, sorted by name. */
     public List<Pod> podsOf(ScaleTarget target) {
         TreeMap<String, Pod> byName = pods.get(target.ref().namespace());

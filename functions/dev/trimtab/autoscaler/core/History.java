@@ -78,6 +78,57 @@ public final class History {
         (up ? scaleUpEvents : scaleDownEvents).add(new ScaleEvent(replicaChange, timestampMillis, outdated));
     }
 
+    /**
+     * Everything a new owner needs to decide for this workload exactly as the old one would have.
+     * Recommendations are only ever read as the minimum or maximum of those newer than a cutoff,
+     * so one older than both a larger-or-equal and a smaller-or-equal newer one can never be that
+     * minimum or maximum and is left out: the snapshot stays small however often events arrive.
+     */
+    public record Snapshot(List<Recommendation> recommendations, List<ScaleEvent> scaleUpEvents,
+                           List<ScaleEvent> scaleDownEvents, List<DemandPoint> demand, int[] metricFailures,
+                           long firstSeenMillis, long lastActiveMillis, long panicStartMillis, int maxPanicPods) {}
+
+    public Snapshot snapshot() {
+        List<Recommendation> newestFirst = new ArrayList<>(recommendations);
+        newestFirst.sort((a, b) -> Long.compare(b.timestampMillis(), a.timestampMillis()));
+        List<Recommendation> kept = new ArrayList<>();
+        int highest = Integer.MIN_VALUE;
+        int lowest = Integer.MAX_VALUE;
+        for (Recommendation r : newestFirst) {
+            if (!(highest >= r.replicas() && lowest <= r.replicas())) {
+                kept.add(r);
+            }
+            highest = Math.max(highest, r.replicas());
+            lowest = Math.min(lowest, r.replicas());
+        }
+        java.util.Collections.reverse(kept);
+        return new Snapshot(List.copyOf(kept), copy(scaleUpEvents), copy(scaleDownEvents), List.copyOf(demand),
+                metricFailures.clone(), firstSeenMillis, lastActiveMillis, panicStartMillis, maxPanicPods);
+    }
+
+    /** The history a snapshot describes. */
+    public static History restore(Snapshot s) {
+        History h = new History();
+        h.recommendations.addAll(s.recommendations());
+        h.scaleUpEvents.addAll(copy(s.scaleUpEvents()));
+        h.scaleDownEvents.addAll(copy(s.scaleDownEvents()));
+        h.demand.addAll(s.demand());
+        h.metricFailures = s.metricFailures().clone();
+        h.firstSeenMillis = s.firstSeenMillis();
+        h.lastActiveMillis = s.lastActiveMillis();
+        h.panicStartMillis = s.panicStartMillis();
+        h.maxPanicPods = s.maxPanicPods();
+        return h;
+    }
+
+    private static List<ScaleEvent> copy(List<ScaleEvent> events) {
+        List<ScaleEvent> out = new ArrayList<>(events.size());
+        for (ScaleEvent e : events) {
+            out.add(new ScaleEvent(e.replicaChange, e.timestampMillis, e.outdated));
+        }
+        return out;
+    }
+
     /** Consecutive failures per metric; reset when the policy's metric list changes length. */
     int[] failureStreaks(int metricCount) {
         if (metricFailures.length != metricCount) {

@@ -117,6 +117,19 @@ public final class ReplayCommand {
             return rejected;
         }
 
+        /**
+         * Replaces every policy's history with {@code transfer}'s result: what a new owner would
+         * hold after a handover, for checking that a handover changes no decision.
+         */
+        void transferHistories(java.util.function.UnaryOperator<dev.trimtab.autoscaler.core.History> transfer) {
+            for (ScalingPolicy p : state.policies()) {
+                dev.trimtab.autoscaler.core.History h = state.existingHistory(p.ref());
+                if (h != null) {
+                    state.putHistory(p.ref(), transfer.apply(h));
+                }
+            }
+        }
+
         private void line(String line) {
             CloudEvent event = CloudEventCodec.parse(line);
             if (event.time() == null) {

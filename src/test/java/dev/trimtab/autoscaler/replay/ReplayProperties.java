@@ -33,6 +33,11 @@ class ReplayProperties {
     }
 
     static String trace(List<Step> steps) {
+        return trace(steps, true);
+    }
+
+    /** Without panic mode, decisions go through the stabilization windows and rate policies. */
+    static String trace(List<Step> steps, boolean panic) {
         StringBuilder sb = new StringBuilder();
         sb.append(line(T0, "dev.knative.apiserver.resource.add", "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\","
                 + "\"metadata\":{\"name\":\"w\",\"namespace\":\"ns\"},\"spec\":{\"replicas\":2,\"selector\":{\"matchLabels\":"
@@ -50,8 +55,8 @@ class ReplayProperties {
                 + "{\"type\":\"Resource\",\"resource\":{\"name\":\"cpu\",\"target\":{\"type\":\"Utilization\",\"averageUtilization\":60}}},"
                 + "{\"type\":\"External\",\"external\":{\"metric\":{\"name\":\"depth\"},\"target\":{\"type\":\"AverageValue\","
                 + "\"averageValue\":\"20\"},\"activationThreshold\":\"3\"}}],\"behavior\":{\"scaleDown\":"
-                + "{\"stabilizationWindowSeconds\":30}},\"fallback\":{\"failureThreshold\":1,\"replicas\":4},"
-                + "\"panic\":{\"stableWindowSeconds\":30}}}"));
+                + "{\"stabilizationWindowSeconds\":30}},\"fallback\":{\"failureThreshold\":1,\"replicas\":4}"
+                + (panic ? ",\"panic\":{\"stableWindowSeconds\":30}" : "") + "}}"));
         Instant t = T0;
         for (Step s : steps) {
             t = t.plusSeconds(s.seconds());
