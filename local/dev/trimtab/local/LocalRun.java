@@ -111,7 +111,11 @@ public final class LocalRun {
         try (Stream<Path> files = Files.list(Path.of("kafka-topics"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                 JsonNode t = yaml.readTree(f.toFile());
-                topics.add(new NewTopic(t.at("/metadata/name").asText(), t.at("/spec/partitions").asInt(), (short) 1));
+                java.util.Map<String, String> config = new java.util.HashMap<>();
+                t.at("/spec/config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+                config.remove("min.insync.replicas"); // one broker
+                topics.add(new NewTopic(t.at("/metadata/name").asText(), t.at("/spec/partitions").asInt(), (short) 1)
+                        .configs(config));
             }
         }
         Properties props = new Properties();

@@ -2,23 +2,40 @@ package dev.trimtab.autoscaler.live;
 
 import dev.trimtab.autoscaler.core.Autoscaler;
 import dev.trimtab.autoscaler.core.ClusterState;
+import dev.trimtab.autoscaler.core.History;
+import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.ScaleDecision;
 import dev.trimtab.autoscaler.core.ScaleTarget;
 import dev.trimtab.autoscaler.core.ScalingPolicy;
 import dev.trimtab.autoscaler.core.Settings;
 import dev.trimtab.autoscaler.events.EventFolder;
+import dev.trimtab.autoscaler.events.HistoryRecords;
 import dev.trimtab.cloudevents.CloudEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * The live path's single owner of the autoscaler state: events are folded and decided here, on
  * the wall clock, one at a time (the Kafka channels and the HTTP endpoint call in concurrently).
  * The same {@link EventFolder} and {@link Autoscaler} serve replay and tests.
+ *
+ * <p>Every instance folds every object event, but decides only for the workloads it owns: all of
+ * them when it runs alone, otherwise those whose key ({@code namespace/name} of the scale target)
+ * falls in a partition of the metric topic assigned to it. Ownership moves with those partitions,
+ * and the workload's {@link History} with it (see {@link StateStore}).
  */
 @ApplicationScoped
 public class AutoscalerEngine {
@@ -31,8 +48,20 @@ public class AutoscalerEngine {
     private final Autoscaler autoscaler;
     private final Set<String> excluded;
     private final long resyncMillis;
-    private final java.util.Map<dev.trimtab.autoscaler.core.ObjectRef, Long> lastEvaluation = new java.util.HashMap<>();
+    private final Map<ObjectRef, Long> lastEvaluation = new HashMap<>();
     private Clock clock = Clock.systemUTC();
+
+    /** Partitions of the metric topic; 0 until known. */
+    private int partitions;
+    /** True: this instance decides for every workload. False: for those in {@link #owned}. */
+    private boolean ownsAll = true;
+    private final Set<Integer> owned = new HashSet<>();
+    /** The workload of each policy this instance keeps a history for, to find its partition. */
+    private final Map<ObjectRef, String> workloads = new HashMap<>();
+    /** Policies whose history changed since the last {@link #drainChanged()}. */
+    private final Set<ObjectRef> changed = new LinkedHashSet<>();
+    /** Deciding and applying hold it shared; a handover of partitions holds it exclusively. */
+    private final ReentrantReadWriteLock handover = new ReentrantReadWriteLock();
 
     @Inject
     public AutoscalerEngine(LiveSettings settings) {
@@ -46,34 +75,152 @@ public class AutoscalerEngine {
         this.clock = clock;
     }
 
-    /** Folds the event; returns the decisions it makes due (excluded namespaces are never evaluated). */
+    /** The partition a workload key falls in: the Kafka producer's default for keyed records. */
+    public static int partitionOf(String workload, int partitions) {
+        return Utils.toPositive(Utils.murmur2(workload.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    /** The key of a policy's workload, as the metric and decision topics use it. */
+    public static String workload(ScalingPolicy policy) {
+        return policy.ref().namespace() + "/" + policy.targetRef().name();
+    }
+
+    /**
+     * Runs deciding-and-applying work (a record, a resync tick) so that a handover of partitions
+     * waits for it: a workload never changes owner between its decision and its write.
+     */
+    public <T> T work(Supplier<T> body) {
+        handover.readLock().lock();
+        try {
+            return body.get();
+        } finally {
+            handover.readLock().unlock();
+        }
+    }
+
+    /** Folds the event; returns the decisions it makes due for owned workloads outside excluded namespaces. */
     public synchronized List<Evaluation> accept(CloudEvent event) {
         List<Evaluation> out = new ArrayList<>();
         for (ScalingPolicy policy : folder.fold(event)) {
-            if (!excluded.contains(policy.ref().namespace())) {
+            if (decidable(policy)) {
                 out.add(decide(policy));
             }
         }
         return out;
     }
 
-    /** The policies not evaluated for a resync period, evaluated now. */
+    /** The owned policies not evaluated for a resync period, evaluated now. */
     public synchronized List<Evaluation> resync() {
         long now = clock.millis();
         List<Evaluation> out = new ArrayList<>();
         for (ScalingPolicy policy : state.policies()) {
             Long last = lastEvaluation.get(policy.ref());
-            if (!excluded.contains(policy.ref().namespace()) && (last == null || now - last >= resyncMillis)) {
+            if (decidable(policy) && (last == null || now - last >= resyncMillis)) {
                 out.add(decide(policy));
             }
         }
         return out;
     }
 
+    private boolean decidable(ScalingPolicy policy) {
+        return !excluded.contains(policy.ref().namespace()) && owns(workload(policy));
+    }
+
+    private boolean owns(String workload) {
+        return ownsAll || (partitions > 0 && owned.contains(partitionOf(workload, partitions)));
+    }
+
     private Evaluation decide(ScalingPolicy policy) {
         long now = clock.millis();
         lastEvaluation.put(policy.ref(), now);
+        touched(policy);
         return new Evaluation(policy, autoscaler.decide(state, policy, now));
+    }
+
+    private void touched(ScalingPolicy policy) {
+        workloads.put(policy.ref(), workload(policy));
+        changed.add(policy.ref());
+    }
+
+    // ---- ownership and handover ----------------------------------------------------------------
+
+    /** Several instances share the metric topic: decide nothing until partitions are assigned. */
+    public synchronized void awaitAssignment() {
+        ownsAll = false;
+    }
+
+    /** This instance decides for every workload; {@code partitions} places their snapshots. */
+    public synchronized void ownAll(int partitions, Collection<HistoryRecords.Entry> restored) {
+        ownsAll = true;
+        this.partitions = partitions;
+        restore(restored);
+    }
+
+    /** Partitions assigned: restore their workloads' histories, then decide for them. */
+    public synchronized void assign(int partitions, Collection<Integer> assigned, Collection<HistoryRecords.Entry> restored) {
+        this.partitions = partitions;
+        restore(restored);
+        owned.addAll(assigned);
+    }
+
+    private void restore(Collection<HistoryRecords.Entry> restored) {
+        for (HistoryRecords.Entry e : restored) {
+            state.putHistory(e.policy(), History.restore(e.snapshot()));
+            workloads.put(e.policy(), e.workload());
+        }
+    }
+
+    /**
+     * Partitions revoked or lost: waits for work in flight, stops deciding for their workloads and
+     * returns (and forgets) their histories, for the next owner.
+     */
+    public List<HistoryRecords.Entry> release(Collection<Integer> partitionsReleased) {
+        handover.writeLock().lock();
+        try {
+            synchronized (this) {
+                owned.removeAll(partitionsReleased);
+                List<HistoryRecords.Entry> out = new ArrayList<>();
+                for (var it = workloads.entrySet().iterator(); it.hasNext(); ) {
+                    var w = it.next();
+                    if (partitions > 0 && partitionsReleased.contains(partitionOf(w.getValue(), partitions))) {
+                        History h = state.removeHistory(w.getKey());
+                        if (h != null) {
+                            out.add(new HistoryRecords.Entry(w.getKey(), w.getValue(), h.snapshot()));
+                        }
+                        changed.remove(w.getKey());
+                        lastEvaluation.remove(w.getKey());
+                        it.remove();
+                    }
+                }
+                return out;
+            }
+        } finally {
+            handover.writeLock().unlock();
+        }
+    }
+
+    /** The histories changed since the last call, of workloads this instance still owns. */
+    public synchronized List<HistoryRecords.Entry> drainChanged() {
+        List<HistoryRecords.Entry> out = new ArrayList<>(changed.size());
+        for (ObjectRef ref : changed) {
+            String workload = workloads.get(ref);
+            History h = state.existingHistory(ref);
+            if (workload != null && h != null && owns(workload)) {
+                out.add(new HistoryRecords.Entry(ref, workload, h.snapshot()));
+            }
+        }
+        changed.clear();
+        return out;
+    }
+
+    /** The partition of the metric (and state) topic a workload's records go to; -1 when unknown. */
+    public synchronized int partitionOfWorkload(String workload) {
+        return partitions > 0 ? partitionOf(workload, partitions) : -1;
+    }
+
+    /** How many metric partitions this instance owns (all of them when it runs alone). */
+    public synchronized int ownedPartitions() {
+        return ownsAll ? partitions : owned.size();
     }
 
     /** After a conflict: takes the target as just read from the API and decides again. */
@@ -92,15 +239,16 @@ public class AutoscalerEngine {
                     resourceVersion));
         }
         autoscaler.applied(state, policy, decision);
+        touched(policy);
     }
 
     /** Whether the policy has been received. */
-    public synchronized boolean knows(dev.trimtab.autoscaler.core.ObjectRef policy) {
+    public synchronized boolean knows(ObjectRef policy) {
         return state.policy(policy) != null;
     }
 
     /** The target as the engine knows it (for tests and status). */
-    public synchronized ScaleTarget target(dev.trimtab.autoscaler.core.ObjectRef ref) {
+    public synchronized ScaleTarget target(ObjectRef ref) {
         return state.target(ref);
     }
 }

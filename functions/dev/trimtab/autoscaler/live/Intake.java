@@ -37,18 +37,21 @@ public class Intake {
      * @throws RejectedEvent when the event cannot be decoded or validated (nothing was applied)
      */
     public void take(String channel, Supplier<CloudEvent> decoder) {
-        CloudEvent event;
-        List<AutoscalerEngine.Evaluation> evaluations;
-        try {
-            event = decoder.get();
-            evaluations = engine.accept(event);
-        } catch (RuntimeException e) {
-            registry.counter("trimtab_autoscaler_events_total", "channel", channel, "result", "rejected").increment();
-            throw new RejectedEvent(e);
-        }
-        registry.counter("trimtab_autoscaler_events_total", "channel", channel, "result", "accepted").increment();
-        for (AutoscalerEngine.Evaluation ev : evaluations) {
-            applier.apply(ev, event);
-        }
+        engine.work(() -> {
+            CloudEvent event;
+            List<AutoscalerEngine.Evaluation> evaluations;
+            try {
+                event = decoder.get();
+                evaluations = engine.accept(event);
+            } catch (RuntimeException e) {
+                registry.counter("trimtab_autoscaler_events_total", "channel", channel, "result", "rejected").increment();
+                throw new RejectedEvent(e);
+            }
+            registry.counter("trimtab_autoscaler_events_total", "channel", channel, "result", "accepted").increment();
+            for (AutoscalerEngine.Evaluation ev : evaluations) {
+                applier.apply(ev, event);
+            }
+            return null;
+        });
     }
 }

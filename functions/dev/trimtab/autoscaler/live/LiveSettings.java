@@ -45,4 +45,27 @@ public interface LiveSettings {
     /** How often a conflicting /scale write is re-read, recomputed and retried before giving up. */
     @WithDefault("3")
     int conflictRetries();
+
+    /** The compacted state topic that lets a workload's history follow its partition. */
+    State state();
+
+    interface State {
+        /** Snapshot histories to the state topic and restore them on partition assignment. */
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("trimtab.autoscaler.state")
+        String topic();
+
+        /**
+         * How often changed histories are written. A handover (rebalance, shutdown) writes them at
+         * once; only a crash loses the changes of this last interval.
+         */
+        @WithDefault("1s")
+        Duration flushInterval();
+
+        /** How long a new owner reads the state topic before it goes on without what it has not read. */
+        @WithDefault("30s")
+        Duration restoreTimeout();
+    }
 }

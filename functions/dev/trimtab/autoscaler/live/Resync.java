@@ -7,7 +7,7 @@ import jakarta.inject.Inject;
 import java.util.Map;
 
 /**
- * The heartbeat: every second, policies not evaluated for {@code trimtab.autoscaler.resync} are
+ * The heartbeat: every second, owned policies not evaluated for {@code trimtab.autoscaler.resync} are
  * evaluated and applied, with trigger {@code dev.trimtab.autoscaler.resync} in the decision log.
  */
 @ApplicationScoped
@@ -27,8 +27,11 @@ public class Resync {
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
-        for (AutoscalerEngine.Evaluation ev : engine.resync()) {
-            applier.apply(ev, TRIGGER);
-        }
+        engine.work(() -> {
+            for (AutoscalerEngine.Evaluation ev : engine.resync()) {
+                applier.apply(ev, TRIGGER);
+            }
+            return null;
+        });
     }
 }

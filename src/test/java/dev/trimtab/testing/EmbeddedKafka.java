@@ -46,7 +46,11 @@ public class EmbeddedKafka implements QuarkusTestResourceLifecycleManager {
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
             List<NewTopic> topics = KafkaTopicFiles.all().stream()
-                    .map(t -> new NewTopic(t.name(), t.partitions(), (short) 1)).toList();
+                    .map(t -> {
+                        Map<String, String> config = new java.util.HashMap<>(t.config());
+                        config.remove("min.insync.replicas"); // one broker
+                        return new NewTopic(t.name(), t.partitions(), (short) 1).configs(config);
+                    }).toList();
             admin.createTopics(topics).all().get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the topics of kafka-topics/", e);

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 /** The Strimzi KafkaTopic files in kafka-topics/: the one source of truth for topics in tests. */
 public final class KafkaTopicFiles {
-    public record Topic(String name, int partitions, Path file) {}
+    public record Topic(String name, int partitions, java.util.Map<String, String> config, Path file) {}
 
     private KafkaTopicFiles() {}
 
@@ -22,7 +22,9 @@ public final class KafkaTopicFiles {
             return files.filter(p -> p.toString().endsWith(".yaml")).sorted().map(p -> {
                 try {
                     JsonNode t = yaml.readTree(p.toFile());
-                    return new Topic(t.at("/metadata/name").asText(), t.at("/spec/partitions").asInt(), p);
+                    java.util.Map<String, String> config = new java.util.TreeMap<>();
+                    t.at("/spec/config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+                    return new Topic(t.at("/metadata/name").asText(), t.at("/spec/partitions").asInt(), config, p);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -84,6 +84,10 @@ class ScaleApplierTest {
             public int conflictRetries() {
                 return 2;
             }
+
+            public State state() {
+                throw new UnsupportedOperationException("the applier does not read the state settings");
+            }
         };
     }
 

@@ -1,0 +1,249 @@
+package dev.trimtab.autoscaler.live;
+
+import dev.trimtab.autoscaler.events.HistoryRecords;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Makes a workload's history follow its partition. The metric channel's rebalance listener: on
+ * assignment it reads the same partitions of the compacted state topic and restores the
+ * histories before a record of them is processed; on revocation it waits for the decision in
+ * flight, writes the histories of the revoked workloads and flushes before the partitions go.
+ * In between, changed histories are written every {@code state.flush-interval}, so a crash loses
+ * at most that much. Alone (the metric channel disabled, as in Knative push mode) the instance
+ * owns every workload and restores the whole topic at start, so scaling the autoscaler to zero
+ * keeps its windows.
+ *
+ * <p>Snapshots are keyed by policy and written to the partition of the policy's workload (the
+ * metric topic's partition count), so the state topic needs as many partitions as the metric topic.
+ */
+@ApplicationScoped
+@Identifier(StateStore.NAME)
+public class StateStore implements KafkaConsumerRebalanceListener {
+    public static final String NAME = "trimtab-autoscaler-ownership";
+    private static final Logger LOG = Logger.getLogger(StateStore.class);
+
+    private final AutoscalerEngine engine;
+    private final LiveSettings.State settings;
+    private final Map<String, Object> kafka;
+    private final MeterRegistry registry;
+    private final String metricTopic;
+    private final boolean metricsConsumed;
+    private KafkaProducer<String, byte[]> producer;
+    private boolean closed;
+
+    @Inject
+    public StateStore(AutoscalerEngine engine, LiveSettings settings, MeterRegistry registry,
+                      @Identifier("default-kafka-broker") Map<String, Object> kafka,
+                      @ConfigProperty(name = "mp.messaging.incoming.metrics.topic") String metricTopic,
+                      @ConfigProperty(name = "mp.messaging.incoming.metrics.enabled", defaultValue = "true")
+                      boolean metricsConsumed) {
+        this.engine = engine;
+        this.settings = settings.state();
+        this.kafka = kafka;
+        this.registry = registry;
+        this.metricTopic = metricTopic;
+        this.metricsConsumed = metricsConsumed;
+        Gauge.builder("trimtab_autoscaler_owned_partitions", engine, AutoscalerEngine::ownedPartitions)
+                .description("partitions of the metric topic whose workloads this instance decides for")
+                .register(registry);
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        if (metricsConsumed) {
+            engine.awaitAssignment();
+            return;
+        }
+        if (!settings.enabled()) {
+            return;
+        }
+        // alone: every workload is ours, and so is every partition of the state topic
+        List<Integer> all = new ArrayList<>();
+        int count;
+        try (KafkaConsumer<String, byte[]> c = consumer()) {
+            List<PartitionInfo> infos = c.partitionsFor(settings.topic(), settings.restoreTimeout());
+            count = infos.size();
+            infos.forEach(p -> all.add(p.partition()));
+        }
+        engine.ownAll(count, read(all));
+    }
+
+    @Override
+    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        List<Integer> numbers = numbers(partitions);
+        if (numbers.isEmpty()) {
+            return;
+        }
+        int count = consumer.partitionsFor(metricTopic).size();
+        List<HistoryRecords.Entry> restored = settings.enabled() ? read(numbers) : List.of();
+        engine.assign(count, numbers, restored);
+        LOG.infof("assigned %s partitions %s: restored %d workload histories", metricTopic, numbers, restored.size());
+    }
+
+    @Override
+    public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        handOver(numbers(partitions), true);
+    }
+
+    @Override
+    public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        // another instance may own them already: writing now could overwrite its newer snapshots
+        handOver(numbers(partitions), false);
+    }
+
+    private void handOver(List<Integer> numbers, boolean write) {
+        if (numbers.isEmpty()) {
+            return;
+        }
+        List<HistoryRecords.Entry> released = engine.release(numbers);
+        if (write && settings.enabled()) {
+            synchronized (this) {
+                released.forEach(this::send);
+                flushProducer();
+            }
+        }
+        LOG.infof("%s %s partitions %s: %d workload histories handed over", write ? "revoked" : "lost", metricTopic,
+                numbers, write ? released.size() : 0);
+    }
+
+    /** Writes the histories that changed since the last tick. */
+    @Scheduled(every = "${trimtab.autoscaler.state.flush-interval:1s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void flushChanged() {
+        if (settings.enabled()) {
+            synchronized (this) {
+                engine.drainChanged().forEach(this::send);
+            }
+        }
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (settings.enabled()) {
+            engine.drainChanged().forEach(this::send);
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(10));
+        }
+        closed = true;
+    }
+
+    private void send(HistoryRecords.Entry e) {
+        int partition = engine.partitionOfWorkload(e.workload());
+        if (closed || partition < 0) {
+            return;
+        }
+        producer().send(new ProducerRecord<>(settings.topic(), partition, HistoryRecords.key(e.policy()),
+                HistoryRecords.write(e)), (meta, error) -> {
+                    registry.counter("trimtab_autoscaler_state_writes_total", "result", error == null ? "ok" : "error")
+                            .increment();
+                    if (error != null) {
+                        LOG.warnf("cannot write the history of %s: %s", e.policy(), error.toString());
+                    }
+                });
+    }
+
+    private void flushProducer() {
+        if (producer != null && !closed) {
+            producer.flush();
+        }
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        if (producer == null) {
+            Map<String, Object> p = new HashMap<>(kafka);
+            p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+            p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+            p.put(ProducerConfig.CLIENT_ID_CONFIG, "trimtab-autoscaler-state");
+            producer = new KafkaProducer<>(p);
+        }
+        return producer;
+    }
+
+    private KafkaConsumer<String, byte[]> consumer() {
+        Map<String, Object> p = new HashMap<>(kafka);
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "trimtab-autoscaler-state-restore");
+        return new KafkaConsumer<>(p);
+    }
+
+    /**
+     * The latest snapshot of each policy in these partitions of the state topic (a tombstone
+     * removes it). An unreadable record is counted and skipped; a topic that cannot be read within
+     * {@code restore-timeout} gives what was read, and the rest start afresh.
+     */
+    private List<HistoryRecords.Entry> read(List<Integer> numbers) {
+        Map<String, HistoryRecords.Entry> latest = new LinkedHashMap<>();
+        List<TopicPartition> tps = numbers.stream().map(n -> new TopicPartition(settings.topic(), n)).toList();
+        long deadline = System.nanoTime() + settings.restoreTimeout().toNanos();
+        try (KafkaConsumer<String, byte[]> c = consumer()) {
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            Map<TopicPartition, Long> end = c.endOffsets(tps, settings.restoreTimeout());
+            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    LOG.errorf("restoring %s %s took longer than %s: going on with %d histories", settings.topic(),
+                            numbers, settings.restoreTimeout(), latest.size());
+                    break;
+                }
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (r.value() == null) {
+                        latest.remove(r.key());
+                        continue;
+                    }
+                    try {
+                        latest.put(r.key(), HistoryRecords.read(r.value()));
+                    } catch (IllegalArgumentException e) {
+                        registry.counter("trimtab_autoscaler_state_rejected_total").increment();
+                        LOG.warnf("skipped %s-%d@%d: %s", r.topic(), r.partition(), r.offset(), e.getMessage());
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "cannot read %s %s: going on with %d histories", settings.topic(), numbers, latest.size());
+        }
+        return new ArrayList<>(latest.values());
+    }
+
+    private List<Integer> numbers(Collection<TopicPartition> partitions) {
+        return partitions.stream().filter(tp -> tp.topic().equals(metricTopic)).map(TopicPartition::partition).sorted()
+                .toList();
+    }
+}
