@@ -98,12 +98,45 @@ public class AutoscalerEngine {
         }
     }
 
+    /** A decision and the event that made it due (the earliest, when several did). */
+    public record Triggered(Evaluation evaluation, CloudEvent trigger) {}
+
     /** Folds the event; returns the decisions it makes due for owned workloads outside excluded namespaces. */
-    public synchronized List<Evaluation> accept(CloudEvent event) {
+    public List<Evaluation> accept(CloudEvent event) {
         List<Evaluation> out = new ArrayList<>();
-        for (ScalingPolicy policy : folder.fold(event)) {
-            if (decidable(policy)) {
-                out.add(decide(policy));
+        for (Triggered t : acceptAll(List.of(event), (i, e) -> {
+            throw e;
+        })) {
+            out.add(t.evaluation());
+        }
+        return out;
+    }
+
+    /**
+     * Folds the events in order, then decides once for each owned policy they made due, on the
+     * state after the last of them: a backlog is caught up with one decision (and at most one
+     * write) per workload, not one per event. An event that cannot be folded goes to
+     * {@code rejected} with its index; the others are folded.
+     */
+    public synchronized List<Triggered> acceptAll(List<CloudEvent> events,
+                                                  java.util.function.BiConsumer<Integer, RuntimeException> rejected) {
+        Map<ObjectRef, CloudEvent> due = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            try {
+                for (ScalingPolicy policy : folder.fold(events.get(i))) {
+                    if (decidable(policy)) {
+                        due.putIfAbsent(policy.ref(), events.get(i));
+                    }
+                }
+            } catch (RuntimeException e) {
+                rejected.accept(i, e);
+            }
+        }
+        List<Triggered> out = new ArrayList<>(due.size());
+        for (Map.Entry<ObjectRef, CloudEvent> d : due.entrySet()) {
+            ScalingPolicy policy = state.policy(d.getKey());
+            if (policy != null && decidable(policy)) {
+                out.add(new Triggered(decide(policy), d.getValue()));
             }
         }
         return out;

@@ -5,26 +5,31 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
  * Consumes the cluster-event and metric topics (CloudEvents, structured or binary mode). A record
- * that cannot be decoded or validated is nacked: the channel's dead-letter-queue strategy sends
- * it, with its original key, value and headers plus {@code dead-letter-reason}, to the dead-letter
- * topic, and consumption goes on.
+ * that cannot be decoded or validated goes, with its original key, value and headers plus
+ * {@code dead-letter-reason}, to the dead-letter topic (cluster events: the channel's
+ * dead-letter-queue strategy; metric batches: {@link DeadLetters}), and consumption goes on.
  */
 @ApplicationScoped
 public class EventIngest {
     private static final Logger LOG = Logger.getLogger(EventIngest.class);
 
     private final Intake intake;
+    private final DeadLetters deadLetters;
 
     @Inject
-    public EventIngest(Intake intake) {
+    public EventIngest(Intake intake, DeadLetters deadLetters) {
         this.intake = intake;
+        this.deadLetters = deadLetters;
     }
 
     @Incoming("cluster-events")
@@ -33,20 +38,38 @@ public class EventIngest {
         consume("cluster-events", record);
     }
 
+    /**
+     * Metric records arrive in batches (one poll's worth per partition set): every record is folded
+     * and each workload they concern is decided once, on the latest samples, so a backlog costs one
+     * decision and at most one write per workload instead of one per record. A bad record goes to
+     * the dead-letter topic by itself; the rest of the batch goes on.
+     */
     @Incoming("metrics")
     @Blocking(ordered = true)
-    public void metric(ConsumerRecord<String, byte[]> record) {
-        consume("metrics", record);
+    public void metrics(ConsumerRecords<String, byte[]> records) {
+        List<Intake.Item> items = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            items.add(new Intake.Item(() -> decode(record), e -> {
+                LOG.warnf("rejected metrics record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
+                        e.getMessage());
+                deadLetters.send(record, e);
+            }));
+        }
+        intake.takeAll("metrics", items);
     }
 
     private void consume(String channel, ConsumerRecord<String, byte[]> record) {
         try {
-            intake.take(channel, () -> CloudEventCodec.fromMessage(record.value(), "ce_", name -> header(record, name)));
+            intake.take(channel, () -> decode(record));
         } catch (Intake.RejectedEvent e) {
             LOG.warnf("rejected %s record %s-%d@%d: %s", channel, record.topic(), record.partition(), record.offset(),
                     e.getMessage());
             throw e;
         }
+    }
+
+    private static dev.trimtab.cloudevents.CloudEvent decode(ConsumerRecord<String, byte[]> record) {
+        return CloudEventCodec.fromMessage(record.value(), "ce_", name -> header(record, name));
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {

@@ -4,12 +4,13 @@ import dev.trimtab.cloudevents.CloudEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The one way an event comes in, whatever carried it (Kafka record, HTTP request): decode, fold
- * and decide, counting it accepted or rejected per channel; then carry the decisions out.
+ * The one way events come in, whatever carried them (Kafka records, HTTP requests): decode, fold
+ * and decide, counting them accepted or rejected per channel; then carry the decisions out.
  */
 @ApplicationScoped
 public class Intake {
@@ -31,27 +32,53 @@ public class Intake {
         }
     }
 
+    /** One event to take: how to decode it, and what to do if it can never be processed. */
+    public record Item(Supplier<CloudEvent> decoder, java.util.function.Consumer<RejectedEvent> rejected) {}
+
     /**
      * Decodes with {@code decoder}, folds and decides, then applies every decision.
      *
      * @throws RejectedEvent when the event cannot be decoded or validated (nothing was applied)
      */
     public void take(String channel, Supplier<CloudEvent> decoder) {
+        takeAll(channel, List.of(new Item(decoder, e -> {
+            throw e;
+        })));
+    }
+
+    /**
+     * Decodes and folds the items in order, decides once per workload they made due, and applies
+     * the decisions. An item that cannot be decoded or validated is counted and handed to its
+     * {@code rejected}; the others go on.
+     */
+    public void takeAll(String channel, List<Item> items) {
         engine.work(() -> {
-            CloudEvent event;
-            List<AutoscalerEngine.Evaluation> evaluations;
-            try {
-                event = decoder.get();
-                evaluations = engine.accept(event);
-            } catch (RuntimeException e) {
-                registry.counter("trimtab_autoscaler_events_total", "channel", channel, "result", "rejected").increment();
-                throw new RejectedEvent(e);
+            List<CloudEvent> events = new ArrayList<>(items.size());
+            List<Item> decoded = new ArrayList<>(items.size());
+            for (Item item : items) {
+                try {
+                    events.add(item.decoder().get());
+                    decoded.add(item);
+                } catch (RuntimeException e) {
+                    reject(channel, item, e);
+                }
             }
-            registry.counter("trimtab_autoscaler_events_total", "channel", channel, "result", "accepted").increment();
-            for (AutoscalerEngine.Evaluation ev : evaluations) {
-                applier.apply(ev, event);
+            int[] foldRejects = {0};
+            List<AutoscalerEngine.Triggered> due = engine.acceptAll(events, (i, e) -> {
+                foldRejects[0]++;
+                reject(channel, decoded.get(i), e);
+            });
+            registry.counter("trimtab_autoscaler_events_total", "channel", channel, "result", "accepted")
+                    .increment(events.size() - foldRejects[0]);
+            for (AutoscalerEngine.Triggered t : due) {
+                applier.apply(t.evaluation(), t.trigger());
             }
             return null;
         });
+    }
+
+    private void reject(String channel, Item item, RuntimeException e) {
+        registry.counter("trimtab_autoscaler_events_total", "channel", channel, "result", "rejected").increment();
+        item.rejected().accept(e instanceof RejectedEvent r ? r : new RejectedEvent(e));
     }
 }

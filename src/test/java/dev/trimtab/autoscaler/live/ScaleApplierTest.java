@@ -161,6 +161,53 @@ class ScaleApplierTest {
                 + items + "]}"));
     }
 
+    static CloudEvent cpuSamples(String ns, String id, int cpu) {
+        StringBuilder items = new StringBuilder();
+        for (int i = 0; i < 2; i++) {
+            items.append(i == 0 ? "" : ",").append("{\"metadata\":{\"name\":\"web-").append(i).append("\",\"namespace\":\"")
+                    .append(ns).append("\"},\"timestamp\":\"").append(NOW).append("\",\"containers\":[{\"name\":\"c\",")
+                    .append("\"usage\":{\"cpu\":\"").append(cpu).append("m\"}}]}");
+        }
+        return CloudEventCodec.parse("{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"t\",\"type\":\"m\","
+                + "\"time\":\"" + NOW + "\",\"data\":{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetricsList\","
+                + "\"items\":[" + items + "]}}");
+    }
+
+    @Test
+    void aBatchIsDecidedOncePerWorkloadOnItsLatestSamplesAndABadEventIsSetAside() {
+        workload("shop", 250);
+        List<Integer> rejected = new ArrayList<>();
+        List<AutoscalerEngine.Triggered> due = engine.acceptAll(List.of(cpuSamples("shop", "first", 450),
+                event("dev.knative.apiserver.resource.add", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\"}"),
+                cpuSamples("shop", "second", 900), cpuSamples("shop", "third", 100)), (i, e) -> rejected.add(i));
+        assertThat(rejected).containsExactly(1);
+        assertThat(due).singleElement().satisfies(t -> {
+            assertThat(t.trigger().id()).as("latency counts from the earliest event").isEqualTo("first");
+            // decided on the last samples (100m of 500m: 1 replica, held at 2 by the downscale window),
+            // not on the first (450m: 4) nor the second (900m: 8, limited to 4)
+            assertThat(t.evaluation().decision().desiredReplicas()).isEqualTo(2);
+            assertThat(t.evaluation().decision().metrics().get(0).proposedReplicas()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void onlyOwnedWorkloadsAreDecidedAndAHandoverTakesTheirHistory() {
+        engine.awaitAssignment();
+        assertThat(workload("shop", 450)).as("no partition assigned yet").isEmpty();
+        int p = AutoscalerEngine.partitionOf("shop/web", 12);
+        engine.assign(12, List.of((p + 1) % 12), List.of());
+        assertThat(engine.accept(cpuSamples("shop", "a", 450))).as("another partition").isEmpty();
+        engine.assign(12, List.of(p), List.of());
+        assertThat(engine.accept(cpuSamples("shop", "b", 450))).hasSize(1);
+        assertThat(engine.drainChanged()).singleElement().satisfies(e -> assertThat(e.workload()).isEqualTo("shop/web"));
+        List<dev.trimtab.autoscaler.events.HistoryRecords.Entry> handedOver = engine.release(List.of(p));
+        assertThat(handedOver).singleElement().satisfies(e -> assertThat(e.snapshot().recommendations()).isNotEmpty());
+        assertThat(engine.accept(cpuSamples("shop", "c", 450))).as("released").isEmpty();
+        assertThat(engine.drainChanged()).isEmpty();
+        engine.assign(12, List.of(p), handedOver);
+        assertThat(engine.accept(cpuSamples("shop", "d", 450))).hasSize(1);
+    }
+
     @Test
     void retryAfterIsHonouredAndServerErrorsBackOffExponentially() {
         AutoscalerEngine.Evaluation ev = workload("shop", 450).get(0);

@@ -1,0 +1,66 @@
+package dev.trimtab.autoscaler.live;
+
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/**
+ * Sends one record of a batch that can never be processed to the dead-letter topic, as SmallRye's
+ * dead-letter-queue strategy does for single records: the original key, value and headers plus
+ * {@code dead-letter-reason}, {@code -cause}, {@code -topic}, {@code -partition}, {@code -offset}.
+ * It waits for the broker's acknowledgement, so the batch is committed only once the record is safe.
+ */
+@ApplicationScoped
+public class DeadLetters {
+    private final Emitter<byte[]> emitter;
+
+    @Inject
+    public DeadLetters(@Channel("dead-letters") Emitter<byte[]> emitter) {
+        this.emitter = emitter;
+    }
+
+    public void send(ConsumerRecord<String, byte[]> record, RuntimeException reason) {
+        RecordHeaders headers = new RecordHeaders();
+        for (Header h : record.headers()) {
+            headers.add(h);
+        }
+        header(headers, "dead-letter-reason", reason.getMessage());
+        if (reason.getCause() != null) {
+            header(headers, "dead-letter-cause", String.valueOf(reason.getCause().getMessage()));
+        }
+        header(headers, "dead-letter-topic", record.topic());
+        header(headers, "dead-letter-partition", Integer.toString(record.partition()));
+        header(headers, "dead-letter-offset", Long.toString(record.offset()));
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        emitter.send(Message.of(record.value() == null ? new byte[0] : record.value())
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(record.key()).withHeaders(headers).build())
+                .withAck(() -> {
+                    sent.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(failure -> {
+                    sent.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                }));
+        try {
+            sent.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // the batch fails, is not committed, and the channel's failure strategy takes over
+            throw new IllegalStateException("cannot dead-letter " + record.topic() + "-" + record.partition() + "@"
+                    + record.offset() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void header(RecordHeaders headers, String name, String value) {
+        headers.add(name, (value == null ? "" : value).getBytes(StandardCharsets.UTF_8));
+    }
+}
