@@ -1,5 +1,7 @@
 package dev.trimtab.autoscaler.core;
 
+import dev.trimtab.kube.LabelSelector;
+
 /**
  * One entry of {@code spec.metrics}, as in HPA autoscaling/v2, with quantities in milli-units.
  *

@@ -1,5 +1,7 @@
 package dev.trimtab.autoscaler.core;
 
+import dev.trimtab.kube.LabelSelector;
+
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;

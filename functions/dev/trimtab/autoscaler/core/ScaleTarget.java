@@ -1,5 +1,7 @@
 package dev.trimtab.autoscaler.core;
 
+import dev.trimtab.kube.LabelSelector;
+
 /**
  * A workload with a scale subresource: its spec and status replicas and the selector of its pods.
  *

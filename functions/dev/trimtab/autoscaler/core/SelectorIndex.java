@@ -1,5 +1,7 @@
 package dev.trimtab.autoscaler.core;
 
+import dev.trimtab.kube.LabelSelector;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

@@ -2,7 +2,7 @@ package dev.trimtab.autoscaler.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.autoscaler.core.ClusterState;
-import dev.trimtab.autoscaler.core.LabelSelector;
+import dev.trimtab.kube.LabelSelector;
 import dev.trimtab.autoscaler.core.MetricSpec;
 import dev.trimtab.autoscaler.core.MetricStore;
 import dev.trimtab.autoscaler.core.ObjectRef;

@@ -1,7 +1,7 @@
 package dev.trimtab.autoscaler.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.trimtab.autoscaler.core.LabelSelector;
+import dev.trimtab.kube.LabelSelector;
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.Pod;
 import dev.trimtab.autoscaler.core.ScaleTarget;

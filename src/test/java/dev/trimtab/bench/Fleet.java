@@ -2,7 +2,7 @@ package dev.trimtab.bench;
 
 import dev.trimtab.autoscaler.core.Behavior;
 import dev.trimtab.autoscaler.core.ClusterState;
-import dev.trimtab.autoscaler.core.LabelSelector;
+import dev.trimtab.kube.LabelSelector;
 import dev.trimtab.autoscaler.core.MetricSpec;
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.Pod;

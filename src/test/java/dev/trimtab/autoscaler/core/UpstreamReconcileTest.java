@@ -1,5 +1,7 @@
 package dev.trimtab.autoscaler.core;
 
+import dev.trimtab.kube.LabelSelector;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trimtab.autoscaler.core.ScaleDecision;
 import dev.trimtab.autoscaler.core.ScaleTarget;
-import dev.trimtab.autoscaler.core.LabelSelector;
+import dev.trimtab.kube.LabelSelector;
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;

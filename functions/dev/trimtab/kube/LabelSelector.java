@@ -1,4 +1,4 @@
-package dev.trimtab.autoscaler.core;
+package dev.trimtab.kube;
 
 import java.util.List;
 import java.util.Map;
