@@ -5,8 +5,8 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * Entry point. {@code replay FILE} runs offline, without starting Quarkus, Kafka or a Kubernetes
- * client; {@code local} (in a {@code -Plocal} build) runs the live autoscaler against an embedded
+ * Entry point. {@code replay FILE} and {@code policy review …} run offline, without starting
+ * Quarkus, Kafka or a Kubernetes client; {@code local} (in a {@code -Plocal} build) runs the live autoscaler against an embedded
  * broker and an in-process Kubernetes API; anything else starts the function service.
  */
 @QuarkusMain
@@ -16,6 +16,10 @@ public final class Main {
     public static void main(String... args) {
         if (args.length > 0 && "replay".equals(args[0])) {
             System.exit(ReplayCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
+                    System.in, System.out, System.err));
+        }
+        if (args.length > 0 && "policy".equals(args[0])) {
+            System.exit(dev.trimtab.policy.PolicyCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
                     System.in, System.out, System.err));
         }
         if (args.length > 0 && ("local".equals(args[0]) || "local-bench".equals(args[0]))) {

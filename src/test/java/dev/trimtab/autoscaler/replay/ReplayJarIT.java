@@ -48,6 +48,14 @@ class ReplayJarIT {
     }
 
     @Test
+    void policyReviewAnswersFromTheJarWithoutBootingQuarkus() throws Exception {
+        Result r = run("policy", "review", "--policies", "policies", "src/test/resources/admission/reviews.jsonl");
+        assertThat(r.out()).isEqualTo(Files.readString(Path.of("src/test/resources/admission/reviews.expected.jsonl")));
+        assertThat(r.err()).startsWith("line 7: not JSON");
+        assertThat(r.status()).isEqualTo(1);
+    }
+
+    @Test
     void theProductionBuildCarriesNoBrokerAndNoMockApiServer() throws Exception {
         try (var jars = Files.list(Path.of("target/quarkus-app/lib/main"))) {
             assertThat(jars.map(p -> p.getFileName().toString()).toList())

@@ -1,0 +1,75 @@
+package dev.trimtab.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trimtab.policy.admission.AdmissionReviews;
+import dev.trimtab.policy.core.AdmissionRequest;
+import dev.trimtab.policy.core.PolicyEngine;
+import dev.trimtab.policy.load.PolicyDirectory;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * {@code policy review --policies DIR FILE|-}: each line of FILE an {@code AdmissionReview} v1
+ * request, each output line the {@code AdmissionReview} response the admission webhook would give
+ * for it, against the policies, bindings and parameter objects found in DIR. Runs offline: no
+ * Quarkus, no Kafka, no Kubernetes API. Exit 0 when everything was read, 1 when a policy or a line
+ * could not be (each named on stderr; the rest is still reviewed), 2 on wrong usage.
+ */
+public final class PolicyCommand {
+    static final String USAGE = "usage: policy review --policies DIR FILE|-";
+
+    private PolicyCommand() {}
+
+    public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
+        if (args.length != 4 || !args[0].equals("review") || !args[1].equals("--policies")) {
+            err.println(USAGE);
+            return 2;
+        }
+        Path dir = Path.of(args[2]);
+        if (!Files.isDirectory(dir)) {
+            err.println("policy review: " + dir + " is not a directory");
+            return 2;
+        }
+        try {
+            PolicyDirectory.Contents contents = PolicyDirectory.read(dir);
+            contents.errors().forEach(e -> err.println("policy: " + e));
+            PolicyEngine engine = new PolicyEngine(contents.policies(), contents.bindings());
+            var cluster = contents.cluster();
+            int bad = contents.errors().size();
+            try (BufferedReader in = args[3].equals("-")
+                    ? new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))
+                    : Files.newBufferedReader(Path.of(args[3]), StandardCharsets.UTF_8)) {
+                int lineNo = 0;
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    lineNo++;
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    try {
+                        JsonNode review = AdmissionReviews.JSON.readTree(line);
+                        AdmissionRequest request = AdmissionReviews.request(review);
+                        out.println(AdmissionReviews.JSON.writeValueAsString(
+                                AdmissionReviews.response(request.uid(), engine.review(request, cluster))));
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        bad++;
+                        err.println("line " + lineNo + ": not JSON: " + e.getOriginalMessage());
+                    } catch (IllegalArgumentException e) {
+                        bad++;
+                        err.println("line " + lineNo + ": " + e.getMessage());
+                    }
+                }
+            }
+            out.flush();
+            return bad == 0 ? 0 : 1;
+        } catch (IOException e) {
+            err.println("policy review: " + e.getMessage());
+            return 2;
+        }
+    }
+}

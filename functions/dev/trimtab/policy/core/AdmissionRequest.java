@@ -1,0 +1,68 @@
+package dev.trimtab.policy.core;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an admission decision is about: the fields of an {@code AdmissionReview v1} request that
+ * policies can see. {@code object} is null on DELETE, {@code oldObject} on CREATE; both are
+ * JSON-shaped maps (numbers as {@code Long} or {@code Double}).
+ */
+public record AdmissionRequest(String uid, Gvk kind, Gvr resource, String subResource, Gvk requestKind,
+                               Gvr requestResource, String requestSubResource, String name, String namespace,
+                               String operation, UserInfo userInfo, boolean dryRun, Object options,
+                               Map<String, Object> object, Map<String, Object> oldObject) {
+
+    /** Group, version, kind. The core group is "". */
+    public record Gvk(String group, String version, String kind) {
+        Map<String, Object> toMap() {
+            return Map.of("group", group, "version", version, "kind", kind);
+        }
+    }
+
+    /** Group, version, resource (plural). The core group is "". */
+    public record Gvr(String group, String version, String resource) {
+        Map<String, Object> toMap() {
+            return Map.of("group", group, "version", version, "resource", resource);
+        }
+    }
+
+    public record UserInfo(String username, String uid, List<String> groups, Map<String, List<String>> extra) {
+        Map<String, Object> toMap() {
+            return Map.of("username", username, "uid", uid, "groups", groups, "extra", extra);
+        }
+    }
+
+    public AdmissionRequest {
+        subResource = subResource == null ? "" : subResource;
+        requestSubResource = requestSubResource == null ? subResource : requestSubResource;
+        requestKind = requestKind == null ? kind : requestKind;
+        requestResource = requestResource == null ? resource : requestResource;
+        name = name == null ? "" : name;
+        namespace = namespace == null ? "" : namespace;
+        userInfo = userInfo == null ? new UserInfo("", "", List.of(), Map.of()) : userInfo;
+    }
+
+    /** A request on a v1 Namespace object (it carries its own name as its namespace). */
+    public boolean onNamespace() {
+        return kind.group().isEmpty() && kind.version().equals("v1") && kind.kind().equals("Namespace");
+    }
+
+    /** The CEL {@code request} variable, as the API server builds it (no uid, object or oldObject). */
+    Map<String, Object> celRequest() {
+        java.util.HashMap<String, Object> m = new java.util.HashMap<>();
+        m.put("kind", kind.toMap());
+        m.put("resource", resource.toMap());
+        m.put("subResource", subResource);
+        m.put("requestKind", requestKind.toMap());
+        m.put("requestResource", requestResource.toMap());
+        m.put("requestSubResource", requestSubResource);
+        m.put("name", name);
+        m.put("namespace", namespace);
+        m.put("operation", operation);
+        m.put("userInfo", userInfo.toMap());
+        m.put("dryRun", dryRun);
+        m.put("options", options == null ? dev.cel.common.values.NullValue.NULL_VALUE : options);
+        return m;
+    }
+}

@@ -1,0 +1,228 @@
+package dev.trimtab.policy.core;
+
+import dev.cel.bundle.Cel;
+import dev.cel.bundle.CelFactory;
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelIssue;
+import dev.cel.common.CelOptions;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.CelValidationResult;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.common.values.NullValue;
+import dev.cel.extensions.CelExtensions;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelEvaluationListener;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelUnknownSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * CEL as the API server runs it for admission policies: the variables {@code object},
+ * {@code oldObject}, {@code request}, {@code namespaceObject}, {@code variables} and, when the
+ * policy has a {@code paramKind}, {@code params}; the standard macros, the strings, sets,
+ * optional and two-variable comprehension extensions, cross-type numeric comparisons and the
+ * Kubernetes list and regex functions ({@link KubernetesLibrary}); and the API server's cost
+ * limits, counted as evaluated expression nodes (cel-java has no cost model of its own).
+ */
+public final class Expressions {
+    /** The API server's limit for one expression evaluation. */
+    public static final long PER_CALL_LIMIT = 1_000_000;
+    /** The budget of one (policy, binding, param) evaluation: validations and message expressions. */
+    public static final long RUNTIME_BUDGET = 10_000_000;
+    /** The budget of a policy's matchConditions. */
+    public static final long MATCH_CONDITIONS_BUDGET = 2_500_000;
+    static final String OUT_OF_BUDGET =
+            "validation failed due to running out of cost budget, no further validation rules will be run";
+
+    private static final CelOptions OPTIONS = CelOptions.current().enableHeterogeneousNumericComparisons(true)
+            .maxExpressionCodePointSize(100_000).build();
+    private static final Cel WITHOUT_PARAMS = environment(false);
+    private static final Cel WITH_PARAMS = environment(true);
+    private static final Pattern POSITION = Pattern.compile("^evaluation error at [^:]*:\\d+: ");
+    private static final Pattern NO_SUCH_KEY = Pattern.compile("key '(.*)' is not present in map\\.?"
+            + "|Error resolving field '(.*)'\\. Field selections must be performed on messages or maps\\.");
+
+    private Expressions() {}
+
+    private static Cel environment(boolean params) {
+        var b = CelFactory.standardCelBuilder().setOptions(OPTIONS)
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+                .addVar("object", SimpleType.DYN)
+                .addVar("oldObject", SimpleType.DYN)
+                .addVar("request", MapType.create(SimpleType.STRING, SimpleType.DYN))
+                .addVar("namespaceObject", SimpleType.DYN)
+                .addVar("variables", MapType.create(SimpleType.STRING, SimpleType.DYN))
+                .addCompilerLibraries(CelExtensions.strings(), CelExtensions.sets(OPTIONS), CelExtensions.optional(),
+                        CelExtensions.comprehensions())
+                .addRuntimeLibraries(CelExtensions.strings(), CelExtensions.sets(OPTIONS), CelExtensions.optional(),
+                        CelExtensions.comprehensions());
+        KubernetesLibrary.addTo(b);
+        if (params) {
+            b.addVar("params", SimpleType.DYN);
+        }
+        return b.build();
+    }
+
+    /** A compiled expression: where it came from, its text and its program. */
+    public record Compiled(String path, String text, CelRuntime.Program program) {}
+
+    /**
+     * Compiles {@code text}; on failure adds {@code "path: message"} problems (with the CEL error
+     * positions) and returns null. The result must have one of the {@code allowed} types.
+     */
+    static Compiled compile(boolean params, String path, String text, Set<CelType> allowed, List<String> problems) {
+        if (text == null || text.isBlank()) {
+            problems.add(path + ": an expression is required");
+            return null;
+        }
+        Cel cel = params ? WITH_PARAMS : WITHOUT_PARAMS;
+        CelValidationResult result = cel.compile(text, path);
+        if (result.hasError()) {
+            StringBuilder sb = new StringBuilder();
+            for (CelIssue issue : result.getErrors()) {
+                sb.append(sb.isEmpty() ? "" : "; ").append("line ").append(issue.getSourceLocation().getLine())
+                        .append(", column ").append(issue.getSourceLocation().getColumn() + 1).append(": ")
+                        .append(issue.getMessage());
+            }
+            problems.add(path + ": compilation failed: " + sb);
+            return null;
+        }
+        try {
+            CelAbstractSyntaxTree ast = result.getAst();
+            CelType type = ast.getResultType();
+            if (allowed != null && !allowed.contains(type)) {
+                problems.add(path + ": must evaluate to " + names(allowed) + " but got " + type.name());
+                return null;
+            }
+            return new Compiled(path, text, cel.createProgram(ast));
+        } catch (CelValidationException | CelEvaluationException e) {
+            problems.add(path + ": compilation failed: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static String names(Set<CelType> types) {
+        return types.stream().map(CelType::name).sorted().toList().toString().replaceAll("[\\[\\]]", "")
+                .replace(", ", " or ");
+    }
+
+    /** Cost left for a series of evaluations (a budget of the API server's). */
+    static final class Budget {
+        long remaining;
+
+        Budget(long remaining) {
+            this.remaining = remaining;
+        }
+    }
+
+    /** An expression that failed; the message is the API server's ("expression '…' resulted in error: …"). */
+    static final class Failure extends Exception {
+        final boolean outOfBudget;
+
+        Failure(String message, boolean outOfBudget) {
+            super(message, null, false, false);
+            this.outOfBudget = outOfBudget;
+        }
+    }
+
+    private static final class CostExceeded extends RuntimeException {
+        CostExceeded() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Evaluates with the per-call limit and what is left of {@code budget}, then charges the budget. */
+    static Object evaluate(Compiled c, Map<String, ?> activation, Budget budget) throws Failure {
+        if (budget.remaining <= 0) {
+            throw new Failure(OUT_OF_BUDGET, true);
+        }
+        long limit = Math.min(PER_CALL_LIMIT, budget.remaining);
+        long[] cost = {0};
+        CelEvaluationListener listener = (expr, value) -> {
+            if (++cost[0] > limit) {
+                throw new CostExceeded();
+            }
+        };
+        Object out;
+        String error = null;
+        try {
+            out = c.program().trace(activation, listener);
+        } catch (CelEvaluationException e) {
+            out = null;
+            error = message(e);
+        } catch (CostExceeded e) {
+            out = null;
+        }
+        budget.remaining -= Math.min(cost[0], limit);
+        if (cost[0] > limit) {
+            // && and || may have swallowed the interruption: the count decides
+            if (limit < PER_CALL_LIMIT) {
+                budget.remaining = 0;
+                throw new Failure(OUT_OF_BUDGET, true);
+            }
+            throw new Failure("expression '" + c.text() + "' resulted in error: operation cancelled: actual cost limit exceeded",
+                    false);
+        }
+        if (error != null) {
+            throw new Failure("expression '" + c.text() + "' resulted in error: " + error, false);
+        }
+        if (out instanceof CelUnknownSet) {
+            throw new Failure("expression '" + c.text() + "' resulted in error: unbound variable", false);
+        }
+        return out;
+    }
+
+    /** cel-java's message in cel-go's words where they differ, without cel-java's position prefix. */
+    private static String message(CelEvaluationException e) {
+        Throwable t = e;
+        String m = e.getMessage();
+        while (t.getCause() != null && (m == null || m.isBlank())) {
+            t = t.getCause();
+            m = t.getMessage();
+        }
+        m = m == null ? e.getErrorCode().name() : POSITION.matcher(m).replaceFirst("");
+        Matcher k = NO_SUCH_KEY.matcher(m);
+        return k.matches() ? "no such key: " + (k.group(1) != null ? k.group(1) : k.group(2)) : m;
+    }
+
+    /** JSON-shaped data as CEL wants it: null as CEL null, integers as Long, floats as Double. */
+    static Object toCel(Object v) {
+        if (v == null) {
+            return NullValue.NULL_VALUE;
+        }
+        if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof Float f) {
+            return f.doubleValue();
+        }
+        if (v instanceof java.math.BigInteger b) {
+            return b.longValue();
+        }
+        if (v instanceof java.math.BigDecimal d) {
+            return d.doubleValue();
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new LinkedHashMap<>(Math.max(4, m.size() * 2));
+            m.forEach((k, val) -> out.put(k, toCel(val)));
+            return out;
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            for (Object e : l) {
+                out.add(toCel(e));
+            }
+            return out;
+        }
+        return v;
+    }
+}

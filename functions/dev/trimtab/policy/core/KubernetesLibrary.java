@@ -1,0 +1,151 @@
+package dev.trimtab.policy.core;
+
+import com.google.re2j.Pattern;
+import dev.cel.bundle.CelBuilder;
+import dev.cel.common.CelFunctionDecl;
+import dev.cel.common.CelOverloadDecl;
+import dev.cel.common.types.ListType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.common.types.TypeParamType;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelFunctionBinding;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Kubernetes CEL libraries cel-java does not ship, with Kubernetes' names and semantics:
+ * lists ({@code isSorted}, {@code sum}, {@code min}, {@code max}, {@code indexOf},
+ * {@code lastIndexOf}) and regex ({@code find}, {@code findAll}, RE2 syntax). Not yet: url,
+ * quantity, ip/cidr, format, authorizer, semver (docs/decisions/0008).
+ */
+final class KubernetesLibrary {
+    private KubernetesLibrary() {}
+
+    static void addTo(CelBuilder b) {
+        TypeParamType t = TypeParamType.create("T");
+        ListType listOfT = ListType.create(t);
+        ListType strings = ListType.create(SimpleType.STRING);
+        b.addFunctionDeclarations(
+                CelFunctionDecl.newFunctionDeclaration("isSorted",
+                        CelOverloadDecl.newMemberOverload("list_is_sorted", SimpleType.BOOL, listOfT)),
+                CelFunctionDecl.newFunctionDeclaration("sum",
+                        CelOverloadDecl.newMemberOverload("list_sum", t, listOfT)),
+                CelFunctionDecl.newFunctionDeclaration("min",
+                        CelOverloadDecl.newMemberOverload("list_min", t, listOfT)),
+                CelFunctionDecl.newFunctionDeclaration("max",
+                        CelOverloadDecl.newMemberOverload("list_max", t, listOfT)),
+                CelFunctionDecl.newFunctionDeclaration("indexOf",
+                        CelOverloadDecl.newMemberOverload("list_index_of", SimpleType.INT, listOfT, t)),
+                CelFunctionDecl.newFunctionDeclaration("lastIndexOf",
+                        CelOverloadDecl.newMemberOverload("list_last_index_of", SimpleType.INT, listOfT, t)),
+                CelFunctionDecl.newFunctionDeclaration("find",
+                        CelOverloadDecl.newMemberOverload("string_find", SimpleType.STRING, SimpleType.STRING,
+                                SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("findAll",
+                        CelOverloadDecl.newMemberOverload("string_find_all", strings, SimpleType.STRING,
+                                SimpleType.STRING),
+                        CelOverloadDecl.newMemberOverload("string_find_all_n", strings, SimpleType.STRING,
+                                SimpleType.STRING, SimpleType.INT)));
+        b.addFunctionBindings(
+                CelFunctionBinding.from("list_is_sorted", List.class, KubernetesLibrary::isSorted),
+                CelFunctionBinding.from("list_sum", List.class, KubernetesLibrary::sum),
+                CelFunctionBinding.from("list_min", List.class, l -> extreme(l, -1)),
+                CelFunctionBinding.from("list_max", List.class, l -> extreme(l, 1)),
+                CelFunctionBinding.from("list_index_of", List.class, Object.class,
+                        (l, x) -> (long) indexOf(l, x)),
+                CelFunctionBinding.from("list_last_index_of", List.class, Object.class,
+                        (l, x) -> (long) lastIndexOf(l, x)),
+                CelFunctionBinding.from("string_find", String.class, String.class, KubernetesLibrary::find),
+                CelFunctionBinding.from("string_find_all", String.class, String.class, (s, re) -> findAll(s, re, -1)),
+                CelFunctionBinding.from("string_find_all_n", List.of(String.class, String.class, Long.class),
+                        args -> findAll((String) args[0], (String) args[1], (Long) args[2])));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int compare(Object a, Object b) throws CelEvaluationException {
+        if (a instanceof Number x && b instanceof Number y) {
+            return (x instanceof Double || y instanceof Double) ? Double.compare(x.doubleValue(), y.doubleValue())
+                    : Long.compare(x.longValue(), y.longValue());
+        }
+        if (a instanceof Comparable c && a.getClass() == b.getClass()) {
+            return c.compareTo(b);
+        }
+        throw new CelEvaluationException("no such overload: cannot compare " + a.getClass().getSimpleName() + " and "
+                + b.getClass().getSimpleName());
+    }
+
+    private static boolean isSorted(List<?> list) throws CelEvaluationException {
+        for (int i = 1; i < list.size(); i++) {
+            if (compare(list.get(i - 1), list.get(i)) > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Object sum(List<?> list) throws CelEvaluationException {
+        if (list.isEmpty()) {
+            return 0L;
+        }
+        if (list.get(0) instanceof Double) {
+            double s = 0;
+            for (Object o : list) {
+                s += ((Number) o).doubleValue();
+            }
+            return s;
+        }
+        if (!(list.get(0) instanceof Long)) {
+            throw new CelEvaluationException("no such overload: sum of " + list.get(0).getClass().getSimpleName());
+        }
+        long s = 0;
+        for (Object o : list) {
+            s = Math.addExact(s, ((Number) o).longValue());
+        }
+        return s;
+    }
+
+    private static Object extreme(List<?> list, int sign) throws CelEvaluationException {
+        if (list.isEmpty()) {
+            throw new CelEvaluationException((sign < 0 ? "min" : "max") + " called on empty list");
+        }
+        Object best = list.get(0);
+        for (Object o : list) {
+            if (compare(o, best) * sign > 0) {
+                best = o;
+            }
+        }
+        return best;
+    }
+
+    private static int indexOf(List<?> list, Object x) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).equals(x)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int lastIndexOf(List<?> list, Object x) {
+        for (int i = list.size() - 1; i >= 0; i--) {
+            if (list.get(i).equals(x)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String find(String s, String re) {
+        var m = Pattern.compile(re).matcher(s);
+        return m.find() ? m.group() : "";
+    }
+
+    private static List<String> findAll(String s, String re, long limit) {
+        List<String> out = new ArrayList<>();
+        var m = Pattern.compile(re).matcher(s);
+        while ((limit < 0 || out.size() < limit) && m.find()) {
+            out.add(m.group());
+        }
+        return out;
+    }
+}

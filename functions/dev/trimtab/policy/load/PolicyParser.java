@@ -1,0 +1,233 @@
+package dev.trimtab.policy.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trimtab.kube.LabelSelector;
+import dev.trimtab.policy.core.InvalidPolicyException;
+import dev.trimtab.policy.core.MatchResources;
+import dev.trimtab.policy.core.PolicyBinding;
+import dev.trimtab.policy.core.ResourceRule;
+import dev.trimtab.policy.core.ValidatingPolicy;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads {@code ValidatingAdmissionPolicy} and {@code ValidatingAdmissionPolicyBinding}
+ * ({@code admissionregistration.k8s.io/v1}) as the API server would accept them, collecting every
+ * problem as {@code path: got VALUE, ALLOWED} so one pass reports all of a policy's mistakes.
+ */
+public final class PolicyParser {
+    public static final String API_VERSION = "admissionregistration.k8s.io/v1";
+    private static final Set<String> REASONS = Set.of("Unauthorized", "Forbidden", "Invalid", "RequestEntityTooLarge");
+    private static final Set<String> OPERATIONS = Set.of("*", "CREATE", "UPDATE", "DELETE", "CONNECT");
+
+    private final List<String> problems = new ArrayList<>();
+
+    private PolicyParser() {}
+
+    public static ValidatingPolicy policy(JsonNode doc) throws InvalidPolicyException {
+        PolicyParser p = new PolicyParser();
+        String name = doc.at("/metadata/name").asText("");
+        if (name.isEmpty()) {
+            p.problem("metadata.name", doc.at("/metadata/name"), "a name is required");
+        }
+        JsonNode spec = doc.path("spec");
+        String fp = spec.path("failurePolicy").asText("Fail");
+        if (!fp.equals("Fail") && !fp.equals("Ignore")) {
+            p.problem("spec.failurePolicy", spec.get("failurePolicy"), "expected Fail or Ignore");
+        }
+        ValidatingPolicy.ParamKind paramKind = null;
+        if (spec.hasNonNull("paramKind")) {
+            JsonNode k = spec.get("paramKind");
+            paramKind = new ValidatingPolicy.ParamKind(p.text(k, "apiVersion", "spec.paramKind.apiVersion"),
+                    p.text(k, "kind", "spec.paramKind.kind"));
+        }
+        MatchResources match = null;
+        if (!spec.hasNonNull("matchConstraints")) {
+            p.problem("spec.matchConstraints", null, "required");
+        } else {
+            match = p.match(spec.get("matchConstraints"), "spec.matchConstraints", true);
+        }
+        List<ValidatingPolicy.Named> conditions = p.named(spec.path("matchConditions"), "spec.matchConditions");
+        List<ValidatingPolicy.Named> variables = p.named(spec.path("variables"), "spec.variables");
+        List<ValidatingPolicy.Validation> validations = new ArrayList<>();
+        JsonNode vs = spec.path("validations");
+        for (int i = 0; i < vs.size(); i++) {
+            JsonNode v = vs.get(i);
+            String path = "spec.validations[" + i + "]";
+            String reason = v.hasNonNull("reason") ? v.get("reason").asText() : null;
+            if (reason != null && !REASONS.contains(reason)) {
+                p.problem(path + ".reason", v.get("reason"), "expected one of " + new java.util.TreeSet<>(REASONS));
+            }
+            validations.add(new ValidatingPolicy.Validation(p.text(v, "expression", path + ".expression"),
+                    v.path("message").asText(null), v.path("messageExpression").asText(null), reason));
+        }
+        List<ValidatingPolicy.AuditAnnotation> annotations = new ArrayList<>();
+        JsonNode as = spec.path("auditAnnotations");
+        for (int i = 0; i < as.size(); i++) {
+            String path = "spec.auditAnnotations[" + i + "]";
+            annotations.add(new ValidatingPolicy.AuditAnnotation(p.text(as.get(i), "key", path + ".key"),
+                    p.text(as.get(i), "valueExpression", path + ".valueExpression")));
+        }
+        if (validations.isEmpty() && annotations.isEmpty()) {
+            p.problem("spec.validations", null, "at least one of validations or auditAnnotations is required");
+        }
+        p.throwIfAny(name);
+        return new ValidatingPolicy(name, ValidatingPolicy.FailurePolicy.valueOf(fp), paramKind, match, conditions,
+                variables, validations, annotations);
+    }
+
+    public static PolicyBinding binding(JsonNode doc) throws InvalidPolicyException {
+        PolicyParser p = new PolicyParser();
+        String name = doc.at("/metadata/name").asText("");
+        if (name.isEmpty()) {
+            p.problem("metadata.name", doc.at("/metadata/name"), "a name is required");
+        }
+        JsonNode spec = doc.path("spec");
+        String policyName = p.text(spec, "policyName", "spec.policyName");
+        PolicyBinding.ParamRef ref = null;
+        if (spec.hasNonNull("paramRef")) {
+            JsonNode r = spec.get("paramRef");
+            String action = r.path("parameterNotFoundAction").asText("");
+            if (!action.equals("Deny") && !action.equals("Allow")) {
+                p.problem("spec.paramRef.parameterNotFoundAction", r.get("parameterNotFoundAction"),
+                        "expected Deny or Allow");
+            }
+            boolean named = r.hasNonNull("name");
+            boolean selected = r.hasNonNull("selector");
+            if (named == selected) {
+                p.problem("spec.paramRef", r, "exactly one of name or selector is required");
+            }
+            ref = new PolicyBinding.ParamRef(named ? r.get("name").asText() : null, r.path("namespace").asText(""),
+                    selected ? p.selector(r.get("selector"), "spec.paramRef.selector") : null, action);
+        }
+        MatchResources match = spec.hasNonNull("matchResources")
+                ? p.match(spec.get("matchResources"), "spec.matchResources", false) : null;
+        List<PolicyBinding.Action> actions = new ArrayList<>();
+        JsonNode as = spec.path("validationActions");
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < as.size(); i++) {
+            String a = as.get(i).asText();
+            if (!Set.of("Deny", "Warn", "Audit").contains(a) || !seen.add(a)) {
+                p.problem("spec.validationActions[" + i + "]", as.get(i), "expected Deny, Warn or Audit, each once");
+            } else {
+                actions.add(PolicyBinding.Action.valueOf(a));
+            }
+        }
+        if (actions.isEmpty()) {
+            p.problem("spec.validationActions", spec.get("validationActions"), "at least one action is required");
+        }
+        if (seen.contains("Deny") && seen.contains("Warn")) {
+            p.problem("spec.validationActions", as, "must not contain both Deny and Warn");
+        }
+        if (!p.problems.isEmpty()) {
+            throw new InvalidPolicyException("ValidatingAdmissionPolicyBinding", name, p.problems);
+        }
+        return new PolicyBinding(name, policyName, ref, match, actions);
+    }
+
+    private MatchResources match(JsonNode m, String path, boolean policy) {
+        List<ResourceRule> rules = rules(m.path("resourceRules"), path + ".resourceRules");
+        if (policy && rules.isEmpty()) {
+            problem(path + ".resourceRules", m.get("resourceRules"), "at least one rule is required");
+        }
+        String matchPolicy = m.path("matchPolicy").asText("Equivalent");
+        if (!matchPolicy.equals("Equivalent") && !matchPolicy.equals("Exact")) {
+            problem(path + ".matchPolicy", m.get("matchPolicy"), "expected Equivalent or Exact");
+        }
+        return new MatchResources(selector(m.get("namespaceSelector"), path + ".namespaceSelector"),
+                selector(m.get("objectSelector"), path + ".objectSelector"), rules,
+                rules(m.path("excludeResourceRules"), path + ".excludeResourceRules"));
+    }
+
+    private List<ResourceRule> rules(JsonNode rs, String path) {
+        List<ResourceRule> out = new ArrayList<>();
+        for (int i = 0; i < rs.size(); i++) {
+            JsonNode r = rs.get(i);
+            String at = path + "[" + i + "]";
+            List<String> ops = strings(r.path("operations"));
+            for (String op : ops) {
+                if (!OPERATIONS.contains(op)) {
+                    problem(at + ".operations", op, "expected one of " + new java.util.TreeSet<>(OPERATIONS));
+                }
+            }
+            String scope = r.path("scope").asText("*");
+            if (!Set.of("*", "Cluster", "Namespaced").contains(scope)) {
+                problem(at + ".scope", r.get("scope"), "expected *, Cluster or Namespaced");
+            }
+            for (String field : List.of("operations", "apiGroups", "apiVersions", "resources")) {
+                if (strings(r.path(field)).isEmpty()) {
+                    problem(at + "." + field, r.get(field), "at least one entry is required");
+                }
+            }
+            out.add(new ResourceRule(strings(r.path("resourceNames")), ops, strings(r.path("apiGroups")),
+                    strings(r.path("apiVersions")), strings(r.path("resources")), scope));
+        }
+        return out;
+    }
+
+    private LabelSelector selector(JsonNode s, String path) {
+        if (s == null || s.isNull()) {
+            return LabelSelector.EVERYTHING;
+        }
+        Map<String, String> labels = new LinkedHashMap<>();
+        s.path("matchLabels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        List<LabelSelector.Requirement> reqs = new ArrayList<>();
+        JsonNode exprs = s.path("matchExpressions");
+        for (int i = 0; i < exprs.size(); i++) {
+            JsonNode e = exprs.get(i);
+            String op = e.path("operator").asText();
+            LabelSelector.Operator operator;
+            try {
+                operator = LabelSelector.Operator.valueOf(op);
+            } catch (IllegalArgumentException bad) {
+                problem(path + ".matchExpressions[" + i + "].operator", e.get("operator"),
+                        "expected In, NotIn, Exists or DoesNotExist");
+                continue;
+            }
+            reqs.add(new LabelSelector.Requirement(e.path("key").asText(), operator, Set.copyOf(strings(e.path("values")))));
+        }
+        return new LabelSelector(labels, reqs);
+    }
+
+    private List<ValidatingPolicy.Named> named(JsonNode list, String path) {
+        List<ValidatingPolicy.Named> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            String name = text(list.get(i), "name", path + "[" + i + "].name");
+            if (name != null && !names.add(name)) {
+                problem(path + "[" + i + "].name", name, "names must be unique");
+            }
+            out.add(new ValidatingPolicy.Named(name, text(list.get(i), "expression", path + "[" + i + "].expression")));
+        }
+        return out;
+    }
+
+    private String text(JsonNode node, String field, String path) {
+        JsonNode v = node == null ? null : node.get(field);
+        if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+            problem(path, v, "a non-empty string is required");
+            return null;
+        }
+        return v.asText();
+    }
+
+    private static List<String> strings(JsonNode list) {
+        List<String> out = new ArrayList<>();
+        list.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private void problem(String path, Object value, String allowed) {
+        problems.add(path + ": " + (value == null ? "missing" : "got " + value) + ", " + allowed);
+    }
+
+    private void throwIfAny(String name) throws InvalidPolicyException {
+        if (!problems.isEmpty()) {
+            throw new InvalidPolicyException(name, problems);
+        }
+    }
+}

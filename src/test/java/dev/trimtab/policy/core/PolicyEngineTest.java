@@ -1,0 +1,330 @@
+package dev.trimtab.policy.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import dev.trimtab.policy.admission.AdmissionReviews;
+import dev.trimtab.policy.load.ObjectCluster;
+import dev.trimtab.policy.load.PolicyDirectory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The API server's ValidatingAdmissionPolicy semantics, on vectors carried over from
+ * kubernetes/kubernetes test/integration/apiserver/cel/validatingadmissionpolicy_test.go and
+ * kubernetes/apiserver v0.36.3 pkg/admission/plugin/policy (validating/admission_test.go,
+ * validator_test.go, matching/matching_test.go): policies, requests and expected messages as data.
+ */
+class PolicyEngineTest {
+    static final String MARKER = "{expression: \"object.metadata.name != 'test-marker'\"}";
+
+    record Setup(PolicyEngine engine, ObjectCluster cluster, List<String> errors) {
+        PolicyEngine.Verdict review(String request) throws Exception {
+            return engine.review(AdmissionReviews.request(AdmissionReviews.JSON.readTree(request)), cluster);
+        }
+    }
+
+    static Setup setup(String yaml) throws Exception {
+        Path dir = Files.createTempDirectory("policies");
+        Files.writeString(dir.resolve("all.yaml"), yaml);
+        PolicyDirectory.Contents c = PolicyDirectory.read(dir);
+        return new Setup(new PolicyEngine(c.policies(), c.bindings()), c.cluster(), c.errors());
+    }
+
+    static String policy(String name, String failurePolicy, String resources, String extra) {
+        return """
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicy
+                metadata: {name: %s}
+                spec:
+                  failurePolicy: %s
+                  matchConstraints:
+                    resourceRules: [{operations: ["*"], apiGroups: [""], apiVersions: ["*"], resources: [%s]}]
+                %s
+                ---
+                """.formatted(name, failurePolicy, resources, extra.stripIndent().indent(2));
+    }
+
+    static String binding(String name, String policy, String actions, String paramRef) {
+        return """
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicyBinding
+                metadata: {name: %s}
+                spec:
+                  policyName: %s
+                  validationActions: [%s]
+                %s
+                ---
+                """.formatted(name, policy, actions, paramRef.indent(2));
+    }
+
+    static String create(String resource, String kind, String name, String namespace, String object) {
+        return "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"u1\","
+                + "\"kind\":{\"group\":\"\",\"version\":\"v1\",\"kind\":\"" + kind + "\"},\"resource\":{\"group\":\"\","
+                + "\"version\":\"v1\",\"resource\":\"" + resource + "\"},\"name\":\"" + name + "\",\"namespace\":\""
+                + namespace + "\",\"operation\":\"CREATE\",\"userInfo\":{\"username\":\"alice\"},\"object\":" + object + "}}";
+    }
+
+    static String namespace(String name) {
+        return create("namespaces", "Namespace", name, "", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\","
+                + "\"metadata\":{\"name\":\"" + name + "\"}}");
+    }
+
+    static String configMap(String name) {
+        return create("configmaps", "ConfigMap", name, "default", "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+                + "\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"default\"}}");
+    }
+
+    @Test
+    void aDefaultMessageAndReason() throws Exception {
+        Setup s = setup(policy("validate-namespace-suffix", "Fail", "namespaces",
+                "  validations: [" + MARKER + ", {expression: \"object.metadata.name.endsWith('k8s')\"}]")
+                + binding("validate-namespace-suffix-binding", "validate-namespace-suffix", "Deny", ""));
+        assertThat(s.errors()).isEmpty();
+        PolicyEngine.Verdict v = s.review(namespace("test-foobar"));
+        assertThat(v.allowed()).isFalse();
+        assertThat(v.message()).isEqualTo("namespaces \"test-foobar\" is forbidden: ValidatingAdmissionPolicy "
+                + "'validate-namespace-suffix' with binding 'validate-namespace-suffix-binding' denied request: "
+                + "failed expression: object.metadata.name.endsWith('k8s')");
+        assertThat(v.reason()).isEqualTo("Invalid");
+        assertThat(v.code()).isEqualTo(422);
+        assertThat(s.review(namespace("test-k8s")).allowed()).isTrue();
+    }
+
+    @Test
+    void bACustomReasonSetsTheCode() throws Exception {
+        Setup s = setup(policy("p", "Fail", "namespaces",
+                "  validations: [{expression: \"object.metadata.name.endsWith('k8s')\", reason: Forbidden}]")
+                + binding("b", "p", "Deny", ""));
+        PolicyEngine.Verdict v = s.review(namespace("forbidden-test-foobar"));
+        assertThat(v.reason()).isEqualTo("Forbidden");
+        assertThat(v.code()).isEqualTo(403);
+    }
+
+    @Test
+    void cARuntimeErrorDeniesUnderFailAndIsIgnoredUnderIgnore() throws Exception {
+        String validation = "  validations: [{expression: \"object.nonExistentProperty == 'someval'\"}]";
+        Setup fail = setup(policy("validate-namespace-suffix", "Fail", "namespaces", validation)
+                + binding("validate-namespace-suffix-binding", "validate-namespace-suffix", "Deny", ""));
+        assertThat(fail.review(namespace("test-k8s")).message()).isEqualTo("namespaces \"test-k8s\" is forbidden: "
+                + "ValidatingAdmissionPolicy 'validate-namespace-suffix' with binding 'validate-namespace-suffix-binding' "
+                + "denied request: expression 'object.nonExistentProperty == 'someval'' resulted in error: "
+                + "no such key: nonExistentProperty");
+        Setup ignore = setup(policy("p", "Ignore", "namespaces", validation) + binding("b", "p", "Deny", ""));
+        assertThat(ignore.review(namespace("test-k8s")).allowed()).isTrue();
+    }
+
+    @Test
+    void dParamsAreNullWhenTheBindingHasNoParamRef() throws Exception {
+        String kind = "  paramKind: {apiVersion: v1, kind: ConfigMap}\n";
+        Setup s = setup(policy("p", "Fail", "namespaces", kind
+                + "  validations: [{expression: \"object.metadata.name.startsWith(params.metadata.name)\"}]")
+                + binding("b", "p", "Deny", ""));
+        assertThat(s.review(namespace("test-k8s")).message()).endsWith("denied request: expression "
+                + "'object.metadata.name.startsWith(params.metadata.name)' resulted in error: no such key: metadata");
+        Setup guarded = setup(policy("p", "Fail", "namespaces", kind + "  validations: [{expression: "
+                + "\"(params != null && object.metadata.name.endsWith(params.metadata.name))\"}]")
+                + binding("b", "p", "Deny", ""));
+        assertThat(guarded.review(namespace("test-k8s")).message()).endsWith("denied request: failed expression: "
+                + "(params != null && object.metadata.name.endsWith(params.metadata.name))");
+        Setup ns = setup(policy("p", "Fail", "namespaces", kind + "  validations: [{expression: \"namespaceObject == null\"}]")
+                + binding("b", "p", "Deny", ""));
+        assertThat(ns.review(namespace("test-k8s")).allowed()).isTrue();
+    }
+
+    @Test
+    void eWarnWarnsAndAuditAnnotatesTheFailure() throws Exception {
+        String validations = "  validations: [" + MARKER + ", {expression: \"object.metadata.name.endsWith('k8s')\"}]";
+        Setup warn = setup(policy("validate-actions-warn", "Fail", "configmaps", validations)
+                + binding("validate-actions-warn-binding", "validate-actions-warn", "Warn", ""));
+        PolicyEngine.Verdict w = warn.review(configMap("test4-nope"));
+        assertThat(w.allowed()).isTrue();
+        assertThat(w.warnings()).containsExactly("Validation failed for ValidatingAdmissionPolicy 'validate-actions-warn' "
+                + "with binding 'validate-actions-warn-binding': failed expression: object.metadata.name.endsWith('k8s')");
+        Setup audit = setup(policy("validate-actions-audit", "Fail", "configmaps", validations)
+                + binding("validate-actions-audit-binding", "validate-actions-audit", "Deny, Audit", ""));
+        PolicyEngine.Verdict a = audit.review(configMap("test5-nope"));
+        assertThat(a.message()).isEqualTo("configmaps \"test5-nope\" is forbidden: ValidatingAdmissionPolicy "
+                + "'validate-actions-audit' with binding 'validate-actions-audit-binding' denied request: failed expression: "
+                + "object.metadata.name.endsWith('k8s')");
+        assertThat(a.code()).isEqualTo(422);
+        assertThat(a.auditAnnotations()).containsEntry(PolicyEngine.VALIDATION_FAILURE_ANNOTATION,
+                "[{\"message\":\"failed expression: object.metadata.name.endsWith('k8s')\",\"policy\":\"validate-actions-audit\","
+                        + "\"binding\":\"validate-actions-audit-binding\",\"expressionIndex\":1,\"validationActions\":[\"Deny\",\"Audit\"]}]");
+    }
+
+    @Test
+    void fAuditAnnotationsArePublishedAndTheirErrorsDenyUnderFail() throws Exception {
+        String kind = "  paramKind: {apiVersion: v1, kind: ConfigMap}\n";
+        Setup s = setup(policy("validate-audit-annotations", "Fail", "configmaps", kind + """
+                  auditAnnotations:
+                  - {key: example-key, valueExpression: "'object name: ' + object.metadata.name"}
+                  - {key: exclude-key, valueExpression: "null"}""") + binding("b", "validate-audit-annotations", "Deny", ""));
+        PolicyEngine.Verdict v = s.review(configMap("test1-k8s"));
+        assertThat(v.allowed()).isTrue();
+        assertThat(v.auditAnnotations()).containsExactly(Map.entry("validate-audit-annotations/example-key",
+                "object name: test1-k8s"));
+        String invalid = kind + "  auditAnnotations: [{key: example-key, valueExpression: \"string(params.metadata.name)\"}]";
+        Setup fail = setup(policy("validate-audit-annotations-invalid", "Fail", "configmaps", invalid)
+                + binding("validate-audit-annotations-invalid-binding", "validate-audit-annotations-invalid", "Audit", ""));
+        assertThat(fail.review(configMap("test2-k8s")).message()).as("denies even for an Audit-only binding")
+                .isEqualTo("configmaps \"test2-k8s\" is forbidden: ValidatingAdmissionPolicy "
+                        + "'validate-audit-annotations-invalid' with binding 'validate-audit-annotations-invalid-binding' "
+                        + "denied request: expression 'string(params.metadata.name)' resulted in error: no such key: metadata");
+        Setup ignore = setup(policy("p", "Ignore", "configmaps", invalid) + binding("b", "p", "Deny", ""));
+        assertThat(ignore.review(configMap("test2-k8s")).allowed()).isTrue();
+    }
+
+    @Test
+    void gParamsAreLookedUpAndAMissingOneDeniesOrSkips() throws Exception {
+        String p = policy("max-replicas", "Fail", "configmaps", """
+                  paramKind: {apiVersion: v1, kind: ConfigMap}
+                  validations: [{expression: "object.metadata.name.startsWith(params.data.prefix)",
+                                 messageExpression: "'name must start with ' + params.data.prefix"}]""");
+        String param = """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: rules, namespace: default}
+                data: {prefix: team-}
+                ---
+                """;
+        Setup found = setup(p + param + binding("b", "max-replicas", "Deny",
+                "paramRef: {name: rules, namespace: default, parameterNotFoundAction: Deny}"));
+        assertThat(found.review(configMap("team-a")).allowed()).isTrue();
+        assertThat(found.review(configMap("other")).message()).endsWith("denied request: name must start with team-");
+        Setup deny = setup(p + binding("b", "max-replicas", "Deny",
+                "paramRef: {name: rules, namespace: default, parameterNotFoundAction: Deny}"));
+        assertThat(deny.review(configMap("team-a")).message()).endsWith("denied request: failed to configure binding: "
+                + "no params found for policy binding with `Deny` parameterNotFoundAction");
+        Setup allow = setup(p + binding("b", "max-replicas", "Deny",
+                "paramRef: {name: rules, namespace: default, parameterNotFoundAction: Allow}"));
+        assertThat(allow.review(configMap("other")).allowed()).isTrue();
+    }
+
+    @Test
+    void hANamespacedParamForAClusterScopedRequestIsAConfigurationError() throws Exception {
+        Setup s = setup(policy("p", "Fail", "namespaces", """
+                  paramKind: {apiVersion: v1, kind: ConfigMap}
+                  validations: [{expression: "true"}]""") + binding("b", "p", "Warn",
+                "paramRef: {name: rules, parameterNotFoundAction: Deny}"));
+        PolicyEngine.Verdict v = s.review(namespace("x"));
+        assertThat(v.allowed()).as("configuration errors deny whatever the actions").isFalse();
+        assertThat(v.message()).endsWith("denied request: failed to configure binding: cannot use namespaced paramRef in "
+                + "policy binding that matches cluster-scoped resources");
+    }
+
+    @Test
+    void matchConditionsSkipThePolicyWhenFalse() throws Exception {
+        Setup s = setup(policy("p", "Fail", "configmaps", """
+                  matchConditions: [{name: not-system, expression: "!request.userInfo.username.startsWith('system:')"}]
+                  validations: [{expression: "false", message: "no"}]""") + binding("b", "p", "Deny", ""));
+        assertThat(s.review(configMap("a")).message()).endsWith("denied request: no");
+        assertThat(s.review(configMap("a").replace("alice", "system:admin")).allowed()).isTrue();
+    }
+
+    @Test
+    void variablesAreEvaluatedWhenReadAndTheirErrorsNameThem() throws Exception {
+        Setup s = setup(policy("p", "Fail", "configmaps", """
+                  variables:
+                  - {name: name, expression: "object.metadata.name"}
+                  - {name: broken, expression: "object.spec.missing"}
+                  validations:
+                  - {expression: "variables.name.size() < 10", messageExpression: "'too long: ' + variables.name"}""")
+                + binding("b", "p", "Deny", ""));
+        assertThat(s.review(configMap("short")).allowed()).as("an unread failing variable does no harm").isTrue();
+        assertThat(s.review(configMap("a-very-long-name")).message()).endsWith("denied request: too long: a-very-long-name");
+    }
+
+    @Test
+    void aBadMessageExpressionResultFallsBackToTheMessage() throws Exception {
+        for (String bad : List.of("' '", "'hello\\\\nthere'", "string(object.missing)")) {
+            Setup s = setup(policy("p", "Fail", "configmaps", "  validations: [{expression: \"false\", message: test1, "
+                    + "messageExpression: \"" + bad + "\"}]") + binding("b", "p", "Deny", ""));
+            assertThat(s.errors()).as(bad).isEmpty();
+            assertThat(s.review(configMap("a")).message()).as(bad).endsWith("denied request: test1");
+        }
+    }
+
+    @Test
+    void exclusionsWinAndSubresourceRulesMatchAsTheApiServerDoes() throws Exception {
+        Setup s = setup("""
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicy
+                metadata: {name: replicas}
+                spec:
+                  matchConstraints:
+                    resourceRules: [{operations: [UPDATE], apiGroups: [apps], apiVersions: ["*"], resources: ["deployments/scale"]}]
+                    excludeResourceRules: [{operations: ["*"], apiGroups: ["*"], apiVersions: ["*"], resources: ["*/*"],
+                                            resourceNames: [exempt]}]
+                  validations: [{expression: "object.spec.replicas <= 5", message: at most 5}]
+                ---
+                """ + binding("b", "replicas", "Deny", ""));
+        String scale = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"u\","
+                + "\"kind\":{\"group\":\"autoscaling\",\"version\":\"v1\",\"kind\":\"Scale\"},\"resource\":{\"group\":\"apps\","
+                + "\"version\":\"v1\",\"resource\":\"deployments\"},\"subResource\":\"scale\",\"name\":\"NAME\","
+                + "\"namespace\":\"shop\",\"operation\":\"UPDATE\",\"object\":{\"apiVersion\":\"autoscaling/v1\",\"kind\":"
+                + "\"Scale\",\"metadata\":{\"name\":\"NAME\",\"namespace\":\"shop\"},\"spec\":{\"replicas\":9}}}}";
+        PolicyEngine.Verdict v = s.review(scale.replace("NAME", "web"));
+        assertThat(v.message()).isEqualTo("deployments.apps \"web\" is forbidden: ValidatingAdmissionPolicy 'replicas' "
+                + "with binding 'b' denied request: at most 5");
+        assertThat(s.review(scale.replace("NAME", "exempt")).allowed()).isTrue();
+        assertThat(s.review(scale.replace("\"scale\"", "\"status\"").replace("NAME", "web")).allowed()).isTrue();
+    }
+
+    @Test
+    void aRunawayExpressionIsStoppedByTheCostLimit() throws Exception {
+        Setup s = setup(policy("p", "Fail", "configmaps", "  validations: [{expression: \"[1,2,3,4,5,6,7,8,9,10]"
+                + ".all(a, [1,2,3,4,5,6,7,8,9,10].all(b, [1,2,3,4,5,6,7,8,9,10].all(c, [1,2,3,4,5,6,7,8,9,10].all(d, "
+                + "[1,2,3,4,5,6,7,8,9,10].all(e, [1,2,3,4,5,6,7,8,9,10].all(f, a + b + c + d + e + f > 0))))))\"}]")
+                + binding("b", "p", "Deny", ""));
+        assertThat(s.review(configMap("a")).message()).endsWith("resulted in error: operation cancelled: actual cost "
+                + "limit exceeded");
+    }
+
+    @Test
+    void anInvalidPolicyIsReportedWithItsPathsAndPositionsAndTheOthersStillWork() throws Exception {
+        Setup s = setup(policy("broken", "Fail", "configmaps", """
+                  validations: [{expression: "object.metadata.name ==", reason: Teapot}, {expression: "objct.x == 1"}]""")
+                + policy("works", "Fail", "configmaps", "  validations: [{expression: \"false\", message: works}]")
+                + binding("b1", "broken", "Deny", "") + binding("b2", "works", "Deny", ""));
+        assertThat(s.errors()).singleElement().asString()
+                .contains("ValidatingAdmissionPolicy 'broken' is invalid")
+                .contains("spec.validations[0].reason: got \"Teapot\"");
+        Setup compile = setup(policy("broken", "Fail", "configmaps", """
+                  validations: [{expression: "object.metadata.name =="}, {expression: "objct.x == 1"}]""")
+                + policy("works", "Fail", "configmaps", "  validations: [{expression: \"false\", message: works}]")
+                + binding("b1", "broken", "Deny", "") + binding("b2", "works", "Deny", ""));
+        assertThat(compile.errors()).singleElement().asString()
+                .contains("spec.validations[0].expression: compilation failed: line 1, column")
+                .contains("spec.validations[1].expression: compilation failed: line 1, column 1: undeclared reference to 'objct'");
+        assertThat(compile.review(configMap("a")).message()).endsWith("'works' with binding 'b2' denied request: works");
+    }
+
+    @Test
+    void kubernetesListAndRegexFunctions() throws Exception {
+        Setup s = setup(policy("p", "Fail", "configmaps", """
+                  validations:
+                  - expression: "[1, 2, 3].isSorted() && [1, 5, 2].sum() == 8 && [3, 1].min() == 1 && [3, 1].max() == 3"
+                  - expression: "[1, 2, 1].indexOf(1) == 0 && [1, 2, 1].lastIndexOf(1) == 2"
+                  - expression: "'abc 123 def 456'.find('[0-9]+') == '123' && 'abc 123 def 456'.findAll('[0-9]+') == ['123', '456']"
+                  - expression: "'a1b2c3'.findAll('[0-9]', 2) == ['1', '2']\"""") + binding("b", "p", "Deny", ""));
+        assertThat(s.errors()).isEmpty();
+        PolicyEngine.Verdict v = s.review(configMap("a"));
+        assertThat(v.results()).extracting(PolicyEngine.Result::outcome).containsOnly(PolicyEngine.Outcome.pass);
+        assertThat(v.allowed()).isTrue();
+    }
+
+    @Test
+    void aMalformedAdmissionReviewNamesItsFields() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AdmissionReviews.request(AdmissionReviews.JSON.readTree(
+                "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"operation\":\"PATCH\"}}")))
+                .hasMessageContaining("request.uid: missing")
+                .hasMessageContaining("request.operation: got \"PATCH\", expected CREATE, UPDATE, DELETE or CONNECT")
+                .hasMessageContaining("request.kind: missing");
+    }
+}
