@@ -9,7 +9,8 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 /**
- * Carries a decision out: a hold writes nothing; a rescale PUTs {@code /scale} once, and on a 409
+ * Carries a decision out: a hold writes nothing; a rescale the policy engine's guardrail denies
+ * ({@link ScaleGuard}) writes nothing either; a rescale PUTs {@code /scale} once, and on a 409
  * re-reads the target, decides again and retries (at most {@code conflict-retries} times); on 429
  * and 5xx it backs off, honouring Retry-After. Dry-run decides and logs but never writes. Every
  * decision then goes to the decision log with the outcome, and (outside dry-run) to the target's
@@ -27,10 +28,13 @@ public class ScaleApplier {
     private final MeterRegistry registry;
     private final LiveSettings settings;
     private final jakarta.enterprise.event.Event<ScaleWritten> written;
+    private final ScaleGuard guard;
 
     @Inject
     public ScaleApplier(AutoscalerEngine engine, ScaleWriter writer, DecisionLog log, StatusRecorder status,
-                        MeterRegistry registry, LiveSettings settings, jakarta.enterprise.event.Event<ScaleWritten> written) {
+                        MeterRegistry registry, LiveSettings settings, jakarta.enterprise.event.Event<ScaleWritten> written,
+                        ScaleGuard guard) {
+        this.guard = guard;
         this.written = written;
         this.engine = engine;
         this.writer = writer;
@@ -45,10 +49,17 @@ public class ScaleApplier {
         latency("trimtab_autoscaler_event_to_decision_seconds", trigger, ev.decision().timeMillis());
         String outcome = "hold";
         if (ev.decision().rescale()) {
-            outcome = settings.dryRun() ? "dry-run" : null;
+            String deniedInDryRun = settings.dryRun() ? guard.denial(ev.decision()) : null;
+            outcome = settings.dryRun() ? (deniedInDryRun == null ? "dry-run" : "dry-run: denied by policy: "
+                    + deniedInDryRun) : null;
             int conflicts = 0;
             int transients = 0;
             while (outcome == null) {
+                String denied = guard.denial(ev.decision());
+                if (denied != null) {
+                    outcome = "denied by policy: " + denied;
+                    break;
+                }
                 ScaleWriter.Outcome o = writer.write(ev.decision());
                 registry.counter("trimtab_autoscaler_writes_total", "code", Integer.toString(o.httpCode())).increment();
                 switch (o.kind()) {

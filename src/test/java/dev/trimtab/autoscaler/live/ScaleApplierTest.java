@@ -127,9 +127,33 @@ class ScaleApplierTest {
             @Override
             public synchronized void record(ScaleDecision d, String outcome) {}
         };
-        applier = new ScaleApplier(engine, writer, new DecisionLog(emitter, settings(false)), noStatus,
-                new SimpleMeterRegistry(), settings(false), new NoEvents());
-        applier.sleeper = waits::add;
+        applier = applier(engine, emitter, noStatus, "target/no-policies");
+        this.emitter = emitter;
+        this.noStatus = noStatus;
+    }
+
+    Emitter<byte[]> emitter;
+    StatusRecorder noStatus;
+
+    ScaleApplier applier(AutoscalerEngine engine, Emitter<byte[]> emitter, StatusRecorder status, String policies) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ScaleApplier a = new ScaleApplier(engine, writer, new DecisionLog(emitter, settings(false)), status, registry,
+                settings(false), new NoEvents(), new ScaleGuard(new dev.trimtab.policy.live.LivePolicies(policies, null,
+                registry), registry, "system:serviceaccount:trimtab:trimtab-autoscaler"));
+        a.sleeper = waits::add;
+        return a;
+    }
+
+    @Test
+    void aDecisionAPolicyDeniesIsNotWrittenAndTheLogNamesThePolicy() {
+        applier = applier(engine, emitter, noStatus, "src/test/resources/guardrail");
+        AutoscalerEngine.Evaluation ev = workload("shop", 450).get(0);
+        assertThat(ev.decision().desiredReplicas()).isEqualTo(4);
+        applier.apply(ev, event("m", "{}"));
+        assertThat(writer.written).as("nothing written").isEmpty();
+        assertThat(logged.get(logged.size() - 1)).contains("\"outcome\":\"denied by policy: deployments.apps \\\"web\\\" "
+                + "is forbidden: ValidatingAdmissionPolicy 'ceiling-of-three' with binding 'ceiling-of-three-in-shop' "
+                + "denied request: at most 3 replicas, not 4\"");
     }
 
     static CloudEvent event(String type, String data) {

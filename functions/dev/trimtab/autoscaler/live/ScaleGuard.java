@@ -1,0 +1,75 @@
+package dev.trimtab.autoscaler.live;
+
+import dev.trimtab.autoscaler.core.ObjectRef;
+import dev.trimtab.autoscaler.core.ScaleDecision;
+import dev.trimtab.policy.core.AdmissionRequest;
+import dev.trimtab.policy.core.PolicyEngine;
+import dev.trimtab.policy.live.LivePolicies;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The policy engine's guardrail on the autoscaler: before a {@code /scale} write, the write is
+ * reviewed as the API server would review it ({@code UPDATE} of the target's {@code scale}
+ * subresource, an {@code autoscaling/v1 Scale} with the new and the current replicas, by the
+ * autoscaler's service account), so a policy such as a replica ceiling stops a decision before it
+ * reaches the API, and the decision log names the policy.
+ */
+@ApplicationScoped
+public class ScaleGuard {
+    private final LivePolicies policies;
+    private final MeterRegistry registry;
+    private final String username;
+
+    @Inject
+    public ScaleGuard(LivePolicies policies, MeterRegistry registry,
+                      @ConfigProperty(name = "trimtab.autoscaler.username",
+                              defaultValue = "system:serviceaccount:trimtab:trimtab-autoscaler") String username) {
+        this.policies = policies;
+        this.registry = registry;
+        this.username = username;
+    }
+
+    /** Null when the write may go ahead; else the denial, as the API server would word it. */
+    public String denial(ScaleDecision d) {
+        if (policies.size() == 0) {
+            return null;
+        }
+        PolicyEngine.Verdict v = policies.review(request(d, username));
+        if (v.allowed()) {
+            return null;
+        }
+        registry.counter("trimtab_autoscaler_guardrail_denials_total").increment();
+        return v.message();
+    }
+
+    static AdmissionRequest request(ScaleDecision d, String username) {
+        ObjectRef t = d.target();
+        String version = t.apiVersion().contains("/") ? t.apiVersion().substring(t.apiVersion().indexOf('/') + 1)
+                : t.apiVersion();
+        return new AdmissionRequest(UUID.randomUUID().toString(), new AdmissionRequest.Gvk("autoscaling", "v1", "Scale"),
+                new AdmissionRequest.Gvr(t.group(), version, t.kind().toLowerCase(Locale.ROOT) + "s"), "scale",
+                null, null, null, t.name(), t.namespace(), "UPDATE",
+                new AdmissionRequest.UserInfo(username, "", List.of("system:serviceaccounts",
+                        "system:serviceaccounts:" + serviceAccountNamespace(username), "system:authenticated"), Map.of()),
+                false, null, scale(t, d.desiredReplicas(), d.currentReplicas()),
+                scale(t, d.currentReplicas(), d.currentReplicas()));
+    }
+
+    private static String serviceAccountNamespace(String username) {
+        String[] parts = username.split(":");
+        return parts.length == 4 ? parts[2] : "";
+    }
+
+    private static Map<String, Object> scale(ObjectRef t, int spec, int status) {
+        return Map.of("apiVersion", "autoscaling/v1", "kind", "Scale",
+                "metadata", Map.of("name", t.name(), "namespace", t.namespace()),
+                "spec", Map.of("replicas", (long) spec), "status", Map.of("replicas", (long) status));
+    }
+}

@@ -1,0 +1,82 @@
+package dev.trimtab.policy.live;
+
+import dev.trimtab.kube.LabelSelector;
+import dev.trimtab.policy.core.PolicyEngine;
+import dev.trimtab.policy.core.ValidatingPolicy;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Namespaces and parameter objects read from the Kubernetes API when a policy needs them. A read
+ * that fails is an error of the policy's configuration, which its failurePolicy then decides.
+ */
+final class KubernetesCluster implements PolicyEngine.Cluster {
+    private final KubernetesClient client;
+
+    KubernetesCluster(KubernetesClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public Map<String, Object> namespace(String name) {
+        try {
+            return map(client.namespaces().withName(name).get());
+        } catch (KubernetesClientException e) {
+            throw new IllegalArgumentException("cannot read namespace " + name + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean namespaced(ValidatingPolicy.ParamKind kind) {
+        try {
+            var resource = client.getApiResources(kind.apiVersion());
+            if (resource != null) {
+                for (var r : resource.getResources()) {
+                    if (r.getKind().equals(kind.kind()) && !r.getName().contains("/")) {
+                        return Boolean.TRUE.equals(r.getNamespaced());
+                    }
+                }
+            }
+        } catch (KubernetesClientException e) {
+            // fall through: most parameter kinds (ConfigMaps, custom resources) are namespaced
+        }
+        return !kind.kind().equals("Namespace");
+    }
+
+    @Override
+    public List<Map<String, Object>> params(ValidatingPolicy.ParamKind kind, String namespace, String name,
+                                            LabelSelector selector) {
+        try {
+            var resources = client.genericKubernetesResources(kind.apiVersion(), kind.kind());
+            var scoped = namespace.isEmpty() ? resources : resources.inNamespace(namespace);
+            List<Map<String, Object>> out = new ArrayList<>();
+            if (name != null) {
+                GenericKubernetesResource r = scoped.withName(name).get();
+                if (r != null) {
+                    out.add(map(r));
+                }
+            } else {
+                for (GenericKubernetesResource r : scoped.list().getItems()) {
+                    Map<String, String> labels = r.getMetadata().getLabels();
+                    if (selector.matches(labels == null ? Map.of() : labels)) {
+                        out.add(map(r));
+                    }
+                }
+            }
+            return out;
+        } catch (KubernetesClientException e) {
+            throw new IllegalArgumentException("cannot read " + kind.kind() + " params: " + e.getMessage());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(HasMetadata o) {
+        return o == null ? null : Serialization.jsonMapper().convertValue(o, Map.class);
+    }
+}
