@@ -1,0 +1,52 @@
+package dev.trimtab.policy.live;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.trimtab.policy.admission.AdmissionReviews;
+import dev.trimtab.policy.core.AdmissionRequest;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+
+/**
+ * The validating admission webhook: {@code POST /admission/validate} takes an
+ * {@code AdmissionReview} v1 and answers allowed or denied with the status code, reason and
+ * message, warnings and audit annotations the API server would give for the same policies. A body
+ * that is not an AdmissionReview gets 400 naming the field; the API server then applies the
+ * webhook's own failurePolicy (k8s-manifests/policy/webhook.yaml).
+ */
+@Path("/admission/validate")
+public class AdmissionEndpoint {
+    private final LivePolicies policies;
+
+    @Inject
+    public AdmissionEndpoint(LivePolicies policies) {
+        this.policies = policies;
+    }
+
+    @POST
+    @Blocking
+    public Response validate(byte[] body) {
+        AdmissionRequest request;
+        try {
+            request = AdmissionReviews.request(AdmissionReviews.JSON.readTree(body));
+        } catch (JsonProcessingException e) {
+            return bad("not JSON: " + e.getOriginalMessage());
+        } catch (IOException | IllegalArgumentException e) {
+            return bad(e.getMessage());
+        }
+        try {
+            return Response.ok(AdmissionReviews.JSON.writeValueAsString(
+                    AdmissionReviews.response(request.uid(), policies.review(request))), MediaType.APPLICATION_JSON).build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Response bad(String message) {
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN).entity(message).build();
+    }
+}
