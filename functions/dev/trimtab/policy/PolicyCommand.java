@@ -20,13 +20,22 @@ import java.nio.file.Path;
  * for it, against the policies, bindings and parameter objects found in DIR. Runs offline: no
  * Quarkus, no Kafka, no Kubernetes API. Exit 0 when everything was read, 1 when a policy or a line
  * could not be (each named on stderr; the rest is still reviewed), 2 on wrong usage.
+ * {@code policy test DIR} runs the policies' test cases ({@link PolicyTests}).
  */
 public final class PolicyCommand {
-    static final String USAGE = "usage: policy review --policies DIR FILE|-";
+    static final String USAGE = "usage: policy review --policies DIR FILE|-\n       policy test DIR";
 
     private PolicyCommand() {}
 
     public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
+        if (args.length == 2 && args[0].equals("test")) {
+            try {
+                return PolicyTests.run(Path.of(args[1]), out, err);
+            } catch (IOException e) {
+                err.println("policy test: " + e.getMessage());
+                return 2;
+            }
+        }
         if (args.length != 4 || !args[0].equals("review") || !args[1].equals("--policies")) {
             err.println(USAGE);
             return 2;

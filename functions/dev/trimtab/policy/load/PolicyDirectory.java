@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * Everything in a directory of YAML or JSON files (several documents per file allowed):
  * ValidatingAdmissionPolicies (compiled), their bindings, and any other object, which can serve
  * as a parameter or a namespace. A document that is not valid is reported ({@code file: document
- * N: problem}) and left out; it never disables the others.
+ * N: problem}) and left out; it never disables the others. Test files ({@code *.test.yaml}, for
+ * {@code policy test}) are not read.
  */
 public final class PolicyDirectory {
     /** JSON and YAML into maps, integers as Long (CEL's int). */
@@ -44,28 +45,43 @@ public final class PolicyDirectory {
         List<String> errors = new ArrayList<>();
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
-            files = walk.filter(Files::isRegularFile).filter(f -> f.toString().matches(".*\\.(ya?ml|json)$")).sorted()
-                    .toList();
+            files = walk.filter(Files::isRegularFile).filter(f -> f.toString().matches(".*\\.(ya?ml|json)$"))
+                    .filter(f -> !f.getFileName().toString().endsWith(".test.yaml"))
+                    .filter(f -> !dir.relativize(f).toString().matches("(.*/)?testdata/.*")).sorted().toList();
         }
         for (Path f : files) {
-            int n = 0;
-            try (JsonParser parser = YAML.getFactory().createParser(f.toFile());
-                 MappingIterator<JsonNode> docs = YAML.readValues(parser, JsonNode.class)) {
-                while (docs.hasNext()) {
-                    n++;
-                    JsonNode doc = docs.next();
-                    if (doc == null || doc.isNull() || doc.isEmpty()) {
-                        continue;
-                    }
-                    try {
-                        add(doc, policies, bindings, objects);
-                    } catch (InvalidPolicyException | IllegalArgumentException e) {
-                        errors.add(dir.relativize(f) + ": document " + n + ": " + e.getMessage());
-                    }
+            Contents c = readFile(f, dir);
+            policies.addAll(c.policies());
+            bindings.addAll(c.bindings());
+            objects.addAll(c.objects());
+            errors.addAll(c.errors());
+        }
+        return new Contents(policies, bindings, objects, errors);
+    }
+
+    /** One file's documents; errors name the file relative to {@code base}. */
+    public static Contents readFile(Path f, Path base) {
+        List<CompiledPolicy> policies = new ArrayList<>();
+        List<PolicyBinding> bindings = new ArrayList<>();
+        List<Map<String, Object>> objects = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        int n = 0;
+        try (JsonParser parser = YAML.getFactory().createParser(f.toFile());
+             MappingIterator<JsonNode> docs = YAML.readValues(parser, JsonNode.class)) {
+            while (docs.hasNext()) {
+                n++;
+                JsonNode doc = docs.next();
+                if (doc == null || doc.isNull() || doc.isEmpty()) {
+                    continue;
                 }
-            } catch (IOException | RuntimeException e) {
-                errors.add(dir.relativize(f) + ": document " + (n + 1) + ": not YAML or JSON: " + e.getMessage());
+                try {
+                    add(doc, policies, bindings, objects);
+                } catch (InvalidPolicyException | IllegalArgumentException e) {
+                    errors.add(base.relativize(f) + ": document " + n + ": " + e.getMessage());
+                }
             }
+        } catch (IOException | RuntimeException e) {
+            errors.add(base.relativize(f) + ": document " + (n + 1) + ": not YAML or JSON: " + e.getMessage());
         }
         return new Contents(policies, bindings, objects, errors);
     }
