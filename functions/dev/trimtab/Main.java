@@ -22,8 +22,12 @@ public final class Main {
             System.exit(dev.trimtab.policy.PolicyCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
                     System.in, System.out, System.err));
         }
-        if (args.length > 0 && ("local".equals(args[0]) || "local-bench".equals(args[0]))) {
-            local("local".equals(args[0]) ? "LocalRun" : "LocalBench", java.util.Arrays.copyOfRange(args, 1, args.length));
+        if (args.length > 0 && java.util.List.of("local", "local-bench", "policy-bench").contains(args[0])) {
+            local(switch (args[0]) {
+                case "local" -> "LocalRun";
+                case "local-bench" -> "LocalBench";
+                default -> "PolicyBench";
+            }, java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         Quarkus.run(args);

@@ -76,7 +76,7 @@ public final class LocalRun {
         System.setProperty("kubernetes.auth.tryKubeConfig", "false");
         System.setProperty("trimtab.autoscaler.cluster-state", "informers");
         System.setProperty("mp.messaging.incoming.cluster-events.enabled", "false");
-        System.setProperty("quarkus.http.port", "0");
+        System.setProperty("quarkus.http.port", System.getProperty("bench.http.port", "0"));
         System.setProperty("quarkus.log.level", "WARN");
         System.setProperty("quarkus.log.category.\"dev.trimtab\".level", "WARN");
         System.setProperty("quarkus.log.category.\"io.smallrye.reactive.messaging.provider\".level", "ERROR");

@@ -71,6 +71,7 @@ public final class PolicyEngine {
         Map<String, String> audit = new LinkedHashMap<>();
         List<Map<String, Object>> auditFailures = new ArrayList<>();
         List<Result> results = new ArrayList<>();
+        Map<String, Object> request = null; // object, oldObject and request in CEL's terms, made once if needed
         for (CompiledPolicy p : policies) {
             List<PolicyBinding> bound = bindings.getOrDefault(p.name(), List.of());
             if (bound.isEmpty() || !p.spec().matchConstraints().matches(r, namespaceLabels)) {
@@ -95,7 +96,10 @@ public final class PolicyEngine {
                 Object namespaceObject = r.onNamespace() || namespace == null ? NullValue.NULL_VALUE
                         : Expressions.toCel(namespaceObject(namespace));
                 for (Object param : params) {
-                    List<Decision> decisions = validate(p, r, param, namespaceObject, annotations);
+                    if (request == null) {
+                        request = celInputs(r);
+                    }
+                    List<Decision> decisions = validate(p, request, param, namespaceObject, annotations);
                     for (Decision d : decisions) {
                         results.add(new Result(p.name(), b.name(), d.index(),
                                 d.deny() ? (d.error() ? Outcome.error : Outcome.fail) : d.error() ? Outcome.error
@@ -212,13 +216,18 @@ public final class PolicyEngine {
     }
 
     /** One (policy, binding, param): its decisions, in validation order. */
-    private List<Decision> validate(CompiledPolicy p, AdmissionRequest r, Object param, Object namespaceObject,
+    private static Map<String, Object> celInputs(AdmissionRequest r) {
+        Map<String, Object> m = new HashMap<>(4);
+        m.put("object", Expressions.toCel(r.object()));
+        m.put("oldObject", Expressions.toCel(r.oldObject()));
+        m.put("request", Expressions.toCel(r.celRequest()));
+        return m;
+    }
+
+    private List<Decision> validate(CompiledPolicy p, Map<String, Object> inputs, Object param, Object namespaceObject,
                                     Map<String, Set<String>> annotations) {
         boolean fail = p.spec().failurePolicy() == ValidatingPolicy.FailurePolicy.Fail;
-        Map<String, Object> base = new HashMap<>();
-        base.put("object", Expressions.toCel(r.object()));
-        base.put("oldObject", Expressions.toCel(r.oldObject()));
-        base.put("request", Expressions.toCel(r.celRequest()));
+        Map<String, Object> base = new HashMap<>(inputs);
         if (p.spec().paramKind() != null) {
             base.put("params", param);
         }

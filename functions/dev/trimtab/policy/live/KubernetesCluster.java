@@ -13,11 +13,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Namespaces and parameter objects read from the Kubernetes API when a policy needs them. A read
- * that fails is an error of the policy's configuration, which its failurePolicy then decides.
+ * Namespaces and parameter objects from the Kubernetes API, as the API server's admission plugin
+ * reads them: from an informer's cache (started for a kind the first time a policy needs it),
+ * falling back to a direct read when the cache does not have the object yet. A read that fails is
+ * an error of the policy's configuration, which its failurePolicy then decides.
  */
 final class KubernetesCluster implements PolicyEngine.Cluster {
     private final KubernetesClient client;
+    private volatile io.fabric8.kubernetes.client.informers.SharedIndexInformer<io.fabric8.kubernetes.api.model.Namespace>
+            namespaces;
+    private final Map<String, io.fabric8.kubernetes.client.informers.SharedIndexInformer<GenericKubernetesResource>>
+            params = new java.util.concurrent.ConcurrentHashMap<>();
 
     KubernetesCluster(KubernetesClient client) {
         this.client = client;
@@ -26,7 +32,15 @@ final class KubernetesCluster implements PolicyEngine.Cluster {
     @Override
     public Map<String, Object> namespace(String name) {
         try {
-            return map(client.namespaces().withName(name).get());
+            if (namespaces == null) {
+                synchronized (this) {
+                    if (namespaces == null) {
+                        namespaces = client.namespaces().inform();
+                    }
+                }
+            }
+            var cached = namespaces.getStore().getByKey(name);
+            return map(cached != null ? cached : client.namespaces().withName(name).get());
         } catch (KubernetesClientException e) {
             throw new IllegalArgumentException("cannot read namespace " + name + ": " + e.getMessage());
         }
@@ -53,18 +67,26 @@ final class KubernetesCluster implements PolicyEngine.Cluster {
     public List<Map<String, Object>> params(ValidatingPolicy.ParamKind kind, String namespace, String name,
                                             LabelSelector selector) {
         try {
-            var resources = client.genericKubernetesResources(kind.apiVersion(), kind.kind());
-            var scoped = namespace.isEmpty() ? resources : resources.inNamespace(namespace);
+            var informer = params.computeIfAbsent(kind.apiVersion() + "/" + kind.kind(), k -> {
+                var all = client.genericKubernetesResources(kind.apiVersion(), kind.kind());
+                return (namespaced(kind) ? all.inAnyNamespace() : all).inform();
+            });
             List<Map<String, Object>> out = new ArrayList<>();
             if (name != null) {
-                GenericKubernetesResource r = scoped.withName(name).get();
+                GenericKubernetesResource r = informer.getStore().getByKey(namespace.isEmpty() ? name
+                        : namespace + "/" + name);
+                if (r == null) {
+                    var resources = client.genericKubernetesResources(kind.apiVersion(), kind.kind());
+                    r = (namespace.isEmpty() ? resources : resources.inNamespace(namespace)).withName(name).get();
+                }
                 if (r != null) {
                     out.add(map(r));
                 }
             } else {
-                for (GenericKubernetesResource r : scoped.list().getItems()) {
+                for (GenericKubernetesResource r : informer.getStore().list()) {
                     Map<String, String> labels = r.getMetadata().getLabels();
-                    if (selector.matches(labels == null ? Map.of() : labels)) {
+                    String ns = r.getMetadata().getNamespace() == null ? "" : r.getMetadata().getNamespace();
+                    if (ns.equals(namespace) && selector.matches(labels == null ? Map.of() : labels)) {
                         out.add(map(r));
                     }
                 }

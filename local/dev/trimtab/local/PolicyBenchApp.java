@@ -1,0 +1,162 @@
+package dev.trimtab.local;
+
+import dev.trimtab.policy.admission.AdmissionReviews;
+import dev.trimtab.policy.core.AdmissionRequest;
+import dev.trimtab.policy.core.PolicyEngine;
+import dev.trimtab.policy.load.PolicyDirectory;
+import io.quarkus.runtime.QuarkusApplication;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The policy engine's benchmark, one RESULT line:
+ * <ol>
+ *   <li>one compiled validation (images from a registry, over all containers) reviewing a Pod,
+ *       in process: per-review latency over 200,000 reviews after 200,000 of warm-up;</li>
+ *   <li>the Pod Security Standards, baseline and restricted ({@code policies/pod-security}), on a
+ *       compliant Pod in a namespace enforcing restricted: the same;</li>
+ *   <li>the admission webhook over HTTP ({@code POST /admission/validate}, the running function
+ *       with {@code policies/}): a steady 1,000 reviews/s for SECONDS (default 30), open loop,
+ *       latency from each review's scheduled send to its answer.</li>
+ * </ol>
+ */
+public class PolicyBenchApp implements QuarkusApplication {
+    static final String POD = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{"
+            + "\"uid\":\"bench\",\"kind\":{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Pod\"},\"resource\":{\"group\":\"\","
+            + "\"version\":\"v1\",\"resource\":\"pods\"},\"name\":\"web\",\"namespace\":\"NS\",\"operation\":\"CREATE\","
+            + "\"userInfo\":{\"username\":\"alice\"},\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":"
+            + "{\"name\":\"web\",\"namespace\":\"NS\",\"labels\":{\"app\":\"web\"}},\"spec\":{"
+            + "\"securityContext\":{\"runAsNonRoot\":true,\"seccompProfile\":{\"type\":\"RuntimeDefault\"}},"
+            + "\"containers\":[{\"name\":\"web\",\"image\":\"registry.example.com/shop/web:1.4.2\","
+            + "\"securityContext\":{\"allowPrivilegeEscalation\":false,\"capabilities\":{\"drop\":[\"ALL\"]}},"
+            + "\"ports\":[{\"containerPort\":8080}],\"resources\":{\"requests\":{\"cpu\":\"100m\"}}},"
+            + "{\"name\":\"sidecar\",\"image\":\"ghcr.io/example/proxy:2.0\",\"securityContext\":"
+            + "{\"allowPrivilegeEscalation\":false,\"capabilities\":{\"drop\":[\"ALL\"]}}}],"
+            + "\"volumes\":[{\"name\":\"data\",\"emptyDir\":{}}]}}}}";
+
+    @Override
+    public int run(String... args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        Path one = Files.createTempDirectory("bench-one");
+        Files.writeString(one.resolve("p.yaml"), """
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicy
+                metadata: {name: images}
+                spec:
+                  matchConstraints:
+                    resourceRules: [{operations: [CREATE, UPDATE], apiGroups: [""], apiVersions: [v1], resources: [pods]}]
+                  validations:
+                    - expression: "object.spec.containers.all(c, c.image.startsWith('registry.example.com/') || c.image.startsWith('ghcr.io/example/'))"
+                ---
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicyBinding
+                metadata: {name: images}
+                spec: {policyName: images, validationActions: [Deny]}
+                """);
+        Histogram single = inProcess("one validation on a Pod", one, "shop");
+
+        Path pss = Files.createTempDirectory("bench-pss");
+        Histogram restricted = null;
+        if (Files.isDirectory(Path.of("policies/pod-security"))) {
+            for (String f : new String[] {"baseline.yaml", "restricted.yaml"}) {
+                Files.copy(Path.of("policies/pod-security", f), pss.resolve(f));
+            }
+            Files.writeString(pss.resolve("ns.yaml"), """
+                    apiVersion: v1
+                    kind: Namespace
+                    metadata: {name: secure, labels: {pod-security.kubernetes.io/enforce: restricted}}
+                    """);
+            restricted = inProcess("Pod Security baseline + restricted on a Pod", pss, "secure");
+        } else {
+            System.out.println("  (no policies/pod-security: restricted set not measured)");
+        }
+
+        Histogram http = http(seconds, 1000);
+        System.out.printf("%nRESULT one_validation_p99_us=%.1f restricted_set_p99_us=%s http_rate_per_s=1000 "
+                        + "http_p50_ms=%.2f http_p99_ms=%.2f%n", single.getValueAtPercentile(99) / 1000.0,
+                restricted == null ? "n/a" : String.format("%.1f", restricted.getValueAtPercentile(99) / 1000.0),
+                http.getValueAtPercentile(50) / 1000.0, http.getValueAtPercentile(99) / 1000.0);
+        LocalApp.exitCode = 0;
+        return 0;
+    }
+
+    private static Histogram inProcess(String what, Path dir, String namespace) throws Exception {
+        PolicyDirectory.Contents c = PolicyDirectory.read(dir);
+        if (!c.errors().isEmpty()) {
+            throw new IllegalStateException(c.errors().toString());
+        }
+        PolicyEngine engine = new PolicyEngine(c.policies(), c.bindings());
+        var cluster = c.cluster();
+        AdmissionRequest request = AdmissionReviews.request(AdmissionReviews.JSON.readTree(POD.replace("NS", namespace)));
+        PolicyEngine.Verdict v = engine.review(request, cluster);
+        if (!v.allowed() || v.results().isEmpty()) {
+            throw new IllegalStateException("the bench Pod must be evaluated and allowed: " + v);
+        }
+        for (int i = 0; i < 200_000; i++) {
+            engine.review(request, cluster);
+        }
+        Histogram h = new Histogram(3);
+        for (int i = 0; i < 200_000; i++) {
+            long t0 = System.nanoTime();
+            engine.review(request, cluster);
+            h.recordValue(System.nanoTime() - t0);
+        }
+        System.out.printf("  %s (%d validations): p50=%.1f us p90=%.1f us p99=%.1f us max=%.1f us%n", what,
+                v.results().size(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
+        return h;
+    }
+
+    /** Open loop: review i is due at start + i/rate; its latency runs from then to its answer (microseconds). */
+    private static Histogram http(int seconds, int rate) throws Exception {
+        String url = "http://localhost:" + System.getProperty("bench.http.port") + "/admission/validate";
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        String body = POD.replace("NS", "shop");
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        String answer = client.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        if (!answer.contains("\"allowed\":true")) {
+            throw new IllegalStateException("the webhook must allow the bench Pod: " + answer);
+        }
+        for (int i = 0; i < 5_000; i++) { // warm-up
+            client.send(request, HttpResponse.BodyHandlers.discarding());
+        }
+        Histogram h = new Histogram(60_000_000L, 3);
+        ConcurrentLinkedQueue<CompletableFuture<?>> pending = new ConcurrentLinkedQueue<>();
+        AtomicInteger errors = new AtomicInteger();
+        long total = (long) rate * seconds;
+        long start = System.nanoTime();
+        for (long i = 0; i < total; i++) {
+            long due = start + i * 1_000_000_000L / rate;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            pending.add(client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                if (e != null || r.statusCode() != 200) {
+                    errors.incrementAndGet();
+                }
+                synchronized (h) {
+                    h.recordValue(Math.max(0, (System.nanoTime() - due) / 1000));
+                }
+            }));
+        }
+        CompletableFuture.allOf(pending.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+        System.out.printf("  admission over HTTP, %d reviews/s for %d s: n=%d p50=%.2f ms p90=%.2f ms p99=%.2f ms "
+                        + "max=%.2f ms errors=%d%n", rate, seconds, h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0,
+                errors.get());
+        return h;
+    }
+}
