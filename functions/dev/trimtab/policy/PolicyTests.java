@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -131,7 +130,7 @@ final class PolicyTests {
         request.set("kind", c.hasNonNull("kind") ? c.get("kind") : AdmissionReviews.JSON.createObjectNode()
                 .put("group", group).put("version", version).put("kind", kindName));
         request.set("resource", c.hasNonNull("resource") ? c.get("resource") : AdmissionReviews.JSON.createObjectNode()
-                .put("group", group).put("version", version).put("resource", plural(kindName)));
+                .put("group", group).put("version", version).put("resource", dev.trimtab.kube.Kinds.plural(kindName)));
         request.put("subResource", c.path("subResource").asText(""));
         request.put("name", object.at("/metadata/name").asText(""));
         request.put("namespace", c.hasNonNull("namespace") ? c.get("namespace").asText()
@@ -149,17 +148,6 @@ final class PolicyTests {
         review.put("kind", "AdmissionReview");
         review.set("request", request);
         return review;
-    }
-
-    static String plural(String kind) {
-        String k = kind.toLowerCase(Locale.ROOT);
-        if (k.endsWith("s") || k.endsWith("x") || k.endsWith("ch") || k.endsWith("sh")) {
-            return k + "es";
-        }
-        if (k.endsWith("y") && !k.endsWith("ay") && !k.endsWith("ey") && !k.endsWith("oy")) {
-            return k.substring(0, k.length() - 1) + "ies";
-        }
-        return k + "s";
     }
 
     private static List<String> mismatches(JsonNode expect, PolicyEngine.Verdict v) {

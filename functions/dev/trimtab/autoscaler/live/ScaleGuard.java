@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -54,7 +53,7 @@ public class ScaleGuard {
         String version = t.apiVersion().contains("/") ? t.apiVersion().substring(t.apiVersion().indexOf('/') + 1)
                 : t.apiVersion();
         return new AdmissionRequest(UUID.randomUUID().toString(), new AdmissionRequest.Gvk("autoscaling", "v1", "Scale"),
-                new AdmissionRequest.Gvr(t.group(), version, t.kind().toLowerCase(Locale.ROOT) + "s"), "scale",
+                new AdmissionRequest.Gvr(t.group(), version, dev.trimtab.kube.Kinds.plural(t.kind())), "scale",
                 null, null, null, t.name(), t.namespace(), "UPDATE",
                 new AdmissionRequest.UserInfo(username, "", List.of("system:serviceaccounts",
                         "system:serviceaccounts:" + serviceAccountNamespace(username), "system:authenticated"), Map.of()),

@@ -38,8 +38,14 @@ public final class PolicyEngine {
         List<Map<String, Object>> params(ValidatingPolicy.ParamKind kind, String namespace, String name, LabelSelector selector);
     }
 
-    /** One result of one policy, binding and validation, for reports; {@code index} -1 when not about one validation. */
-    public record Result(String policy, String binding, int index, Outcome outcome, String message) {}
+    /**
+     * One result of one policy, binding and validation, for reports; {@code index} is -1 when it is
+     * not about one validation, {@link #AUDIT_ANNOTATION} for a failing audit annotation.
+     */
+    public record Result(String policy, String binding, List<PolicyBinding.Action> actions, int index, Outcome outcome,
+                         String message) {}
+
+    public static final int AUDIT_ANNOTATION = Integer.MIN_VALUE;
 
     public enum Outcome { pass, fail, error, skip }
 
@@ -90,7 +96,7 @@ public final class PolicyEngine {
                     continue;
                 }
                 if (params.isEmpty()) {
-                    results.add(new Result(p.name(), b.name(), -1, Outcome.skip, "no params found"));
+                    results.add(new Result(p.name(), b.name(), b.validationActions(), -1, Outcome.skip, "no params found"));
                     continue;
                 }
                 Object namespaceObject = r.onNamespace() || namespace == null ? NullValue.NULL_VALUE
@@ -101,13 +107,13 @@ public final class PolicyEngine {
                     }
                     List<Decision> decisions = validate(p, request, param, namespaceObject, annotations);
                     for (Decision d : decisions) {
-                        results.add(new Result(p.name(), b.name(), d.index(),
+                        results.add(new Result(p.name(), b.name(), b.validationActions(), d.index(),
                                 d.deny() ? (d.error() ? Outcome.error : Outcome.fail) : d.error() ? Outcome.error
                                         : d.index() < 0 ? Outcome.skip : Outcome.pass, d.message()));
                         if (!d.deny()) {
                             continue;
                         }
-                        if (d.index() == Integer.MIN_VALUE) { // an audit annotation error: denies whatever the actions
+                        if (d.index() == AUDIT_ANNOTATION) { // an audit annotation error: denies whatever the actions
                             denials.add(new Denial(p.name(), b.name(), d.reason(), d.message()));
                             continue;
                         }
@@ -148,7 +154,8 @@ public final class PolicyEngine {
 
     private static void configError(CompiledPolicy p, PolicyBinding b, String message, List<Denial> denials,
                                      List<Result> results) {
-        results.add(new Result(p.name(), b == null ? null : b.name(), -1, Outcome.error, message));
+        results.add(new Result(p.name(), b == null ? null : b.name(), b == null ? List.of() : b.validationActions(), -1,
+                Outcome.error, message));
         if (p.spec().failurePolicy() == ValidatingPolicy.FailurePolicy.Fail) {
             denials.add(new Denial(p.name(), b == null ? null : b.name(), null, message));
         }
@@ -296,13 +303,13 @@ public final class PolicyEngine {
                     }
                     annotations.computeIfAbsent(a.key(), k -> new LinkedHashSet<>()).add(value);
                 } else if (!(v instanceof String) && v != NullValue.NULL_VALUE) {
-                    out.add(new Decision(true, true, Integer.MIN_VALUE, null, "valueExpression '" + a.value().text()
+                    out.add(new Decision(true, true, AUDIT_ANNOTATION, null, "valueExpression '" + a.value().text()
                             + "' resulted in unsupported return type: " + typeName(v)
                             + ". Return type must be either string or null."));
                 }
             } catch (Expressions.Failure e) {
                 if (fail) {
-                    out.add(new Decision(true, true, Integer.MIN_VALUE, null, e.getMessage()));
+                    out.add(new Decision(true, true, AUDIT_ANNOTATION, null, e.getMessage()));
                 }
             }
         }

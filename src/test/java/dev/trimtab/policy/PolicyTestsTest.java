@@ -45,9 +45,9 @@ class PolicyTestsTest {
 
     @Test
     void pluralsFollowKubernetesForCommonKinds() {
-        assertThat(PolicyTests.plural("Deployment")).isEqualTo("deployments");
-        assertThat(PolicyTests.plural("NetworkPolicy")).isEqualTo("networkpolicies");
-        assertThat(PolicyTests.plural("Ingress")).isEqualTo("ingresses");
-        assertThat(PolicyTests.plural("Gateway")).isEqualTo("gateways");
+        assertThat(dev.trimtab.kube.Kinds.plural("Deployment")).isEqualTo("deployments");
+        assertThat(dev.trimtab.kube.Kinds.plural("NetworkPolicy")).isEqualTo("networkpolicies");
+        assertThat(dev.trimtab.kube.Kinds.plural("Ingress")).isEqualTo("ingresses");
+        assertThat(dev.trimtab.kube.Kinds.plural("Gateway")).isEqualTo("gateways");
     }
 }

@@ -1,0 +1,199 @@
+package dev.trimtab.policy.live;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trimtab.cloudevents.CloudEvent;
+import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.kube.Kinds;
+import dev.trimtab.policy.admission.AdmissionReviews;
+import dev.trimtab.policy.core.AdmissionRequest;
+import dev.trimtab.policy.core.PolicyEngine;
+import dev.trimtab.policy.core.ReportBook;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Continuous audit: every object event of the cluster (ApiServerSource add/update/delete) is
+ * reviewed against the policies in force as the corresponding CREATE, UPDATE (with the last seen
+ * version as {@code oldObject}) or DELETE would be. The object's results replace its previous ones
+ * in its namespace's {@code PolicyReport} (written to the API every {@code report-interval}), and
+ * each result that changed goes to {@code trimtab.policy-events} as a {@code dev.trimtab.policy.result}
+ * CloudEvent keyed by the object.
+ */
+@ApplicationScoped
+public class PolicyAudit {
+    private static final Logger LOG = Logger.getLogger(PolicyAudit.class);
+    static final String RESULT_TYPE = "dev.trimtab.policy.result";
+    private static final ResourceDefinitionContext REPORTS = context("PolicyReport", "policyreports", true);
+    private static final ResourceDefinitionContext CLUSTER_REPORTS = context("ClusterPolicyReport",
+            "clusterpolicyreports", false);
+
+    private final LivePolicies policies;
+    private final Emitter<byte[]> events;
+    private final KubernetesClient client;
+    private final MeterRegistry registry;
+    private final ReportBook book = new ReportBook();
+    private final Map<String, Map<String, Object>> lastSeen = new HashMap<>();
+
+    @Inject
+    public PolicyAudit(LivePolicies policies, @Channel("policy-events") Emitter<byte[]> events, KubernetesClient client,
+                       MeterRegistry registry) {
+        this.policies = policies;
+        this.events = events;
+        this.client = client;
+        this.registry = registry;
+    }
+
+    private static ResourceDefinitionContext context(String kind, String plural, boolean namespaced) {
+        return new ResourceDefinitionContext.Builder().withGroup("wgpolicyk8s.io").withVersion("v1alpha2").withKind(kind)
+                .withPlural(plural).withNamespaced(namespaced).build();
+    }
+
+    /** A record that is not an object event throws, and the channel dead-letters it. */
+    @Incoming("policy-audit")
+    @Blocking(ordered = true)
+    public void event(ConsumerRecord<String, byte[]> record) {
+        audit(CloudEventCodec.fromMessage(record.value(), "ce_", name -> {
+            Header h = record.headers().lastHeader(name);
+            return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        }));
+    }
+
+    @SuppressWarnings("unchecked")
+    synchronized List<ReportBook.Change> audit(CloudEvent e) {
+        String operation = switch (e.type()) {
+            case "dev.knative.apiserver.resource.add" -> "CREATE";
+            case "dev.knative.apiserver.resource.update" -> "UPDATE";
+            case "dev.knative.apiserver.resource.delete" -> "DELETE";
+            default -> throw new IllegalArgumentException("type: got \"" + e.type()
+                    + "\", expected dev.knative.apiserver.resource.add, .update or .delete");
+        };
+        if (e.data() == null || !e.data().isObject()) {
+            throw new IllegalArgumentException("data: got " + e.data() + ", expected a Kubernetes object");
+        }
+        Map<String, Object> object = AdmissionReviews.JSON.convertValue(e.data(), Map.class);
+        String apiVersion = String.valueOf(object.get("apiVersion"));
+        String kind = String.valueOf(object.get("kind"));
+        Map<String, Object> meta = object.get("metadata") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        String name = meta.get("name") instanceof String s ? s : "";
+        if (name.isEmpty() || apiVersion.equals("null") || kind.equals("null")) {
+            throw new IllegalArgumentException("data: apiVersion, kind and metadata.name are required");
+        }
+        String namespace = meta.get("namespace") instanceof String s ? s : "";
+        ReportBook.Resource resource = new ReportBook.Resource(apiVersion, kind, namespace, name,
+                meta.get("uid") instanceof String u ? u : null);
+        String key = apiVersion + "/" + kind + "/" + namespace + "/" + name;
+        int slash = apiVersion.indexOf('/');
+        String group = slash < 0 ? "" : apiVersion.substring(0, slash);
+        String version = slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
+        boolean delete = operation.equals("DELETE");
+        AdmissionRequest request = new AdmissionRequest(UUID.randomUUID().toString(),
+                new AdmissionRequest.Gvk(group, version, kind), new AdmissionRequest.Gvr(group, version, Kinds.plural(kind)),
+                "", null, null, null, name, kind.equals("Namespace") && apiVersion.equals("v1") ? name : namespace,
+                operation, new AdmissionRequest.UserInfo("system:serviceaccount:trimtab:trimtab-policy", "", List.of(),
+                Map.of()), false, null, delete ? null : object, delete ? object : lastSeen.get(key));
+        PolicyEngine.Verdict v = policies.review(request);
+        List<ReportBook.Change> changes = delete ? book.remove(resource) : book.put(resource, ReportBook.entries(v.results()));
+        if (delete) {
+            lastSeen.remove(key);
+        } else {
+            lastSeen.put(key, object);
+        }
+        for (ReportBook.Change c : changes) {
+            publish(c, e);
+        }
+        return changes;
+    }
+
+    private void publish(ReportBook.Change c, CloudEvent trigger) {
+        ReportBook.Entry now = c.after() != null ? c.after() : c.before();
+        registry.counter("trimtab_policy_results_total", "policy", now.policy(),
+                "result", c.after() == null ? "removed" : c.after().result()).increment();
+        ObjectNode data = AdmissionReviews.JSON.createObjectNode();
+        ObjectNode r = data.putObject("resource");
+        r.put("apiVersion", c.resource().apiVersion());
+        r.put("kind", c.resource().kind());
+        r.put("namespace", c.resource().namespace());
+        r.put("name", c.resource().name());
+        data.put("policy", now.policy());
+        data.put("rule", now.rule());
+        if (c.after() != null) {
+            data.put("result", c.after().result());
+            data.put("message", c.after().message());
+        } else {
+            data.putNull("result");
+        }
+        if (c.before() != null) {
+            data.put("previous", c.before().result());
+        }
+        ObjectNode t = data.putObject("trigger");
+        t.put("id", trigger.id());
+        t.put("type", trigger.type());
+        String key = c.resource().namespace() + "/" + c.resource().name();
+        CloudEvent out = new CloudEvent(UUID.randomUUID().toString(), "/trimtab/policy", RESULT_TYPE,
+                c.resource().kind() + "/" + key, Instant.now(), "application/json", data, Map.of("partitionkey", key));
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8));
+        events.send(Message.of(CloudEventCodec.write(out).getBytes(StandardCharsets.UTF_8))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).withHeaders(headers).build()));
+    }
+
+    /** Writes the reports that changed; a write that fails is tried again at the next tick. */
+    @Scheduled(every = "${trimtab.policy.report-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void writeReports() {
+        Map<String, Map<String, Object>> reports = new HashMap<>();
+        synchronized (this) {
+            long now = Instant.now().getEpochSecond();
+            for (String ns : book.drainDirty()) {
+                reports.put(ns, book.report(ns, now));
+            }
+        }
+        reports.forEach((ns, report) -> {
+            try {
+                write(ns, report);
+                registry.counter("trimtab_policy_report_writes_total", "result", "ok").increment();
+            } catch (KubernetesClientException ex) {
+                registry.counter("trimtab_policy_report_writes_total", "result", "error").increment();
+                LOG.warnf("cannot write the policy report of %s: %s", ns.isEmpty() ? "the cluster" : ns, ex.getMessage());
+                synchronized (this) {
+                    book.markDirty(ns);
+                }
+            }
+        });
+    }
+
+    private void write(String namespace, Map<String, Object> report) {
+        GenericKubernetesResource r = AdmissionReviews.JSON.convertValue(report, GenericKubernetesResource.class);
+        var api = namespace.isEmpty() ? client.genericKubernetesResources(CLUSTER_REPORTS)
+                : client.genericKubernetesResources(REPORTS).inNamespace(namespace);
+        GenericKubernetesResource existing = api.withName(ReportBook.REPORT_NAME).get();
+        if (existing == null) {
+            api.resource(r).create();
+        } else {
+            r.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+            api.resource(r).update();
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.trimtab.policy.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.testing.EmbeddedKafka;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Continuous audit through a real broker: ApiServerSource pod events on trimtab.cluster-events are
+ * reviewed; the namespace's PolicyReport in the API follows each pod's latest version (fail, then
+ * pass after a fix, then nothing after the delete), and each change is a CloudEvent on
+ * trimtab.policy-events.
+ */
+@QuarkusTest
+@WithKubernetesTestServer
+@QuarkusTestResource(EmbeddedKafka.class)
+@TestProfile(PolicyAuditTest.Audit.class)
+class PolicyAuditTest {
+    static final ResourceDefinitionContext REPORTS = new ResourceDefinitionContext.Builder().withGroup("wgpolicyk8s.io")
+            .withVersion("v1alpha2").withKind("PolicyReport").withPlural("policyreports").withNamespaced(true).build();
+
+    public static class Audit implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("trimtab.policy.directory", "src/test/resources/audit",
+                    "mp.messaging.incoming.policy-audit.enabled", "true",
+                    "trimtab.policy.report-interval", "200ms");
+        }
+    }
+
+    @Inject
+    KubernetesClient client;
+
+    static void send(String type, String pod) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+            String event = "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"/apiserver\","
+                    + "\"type\":\"dev.knative.apiserver.resource." + type + "\",\"time\":\"" + Instant.now() + "\",\"data\":"
+                    + pod + "}";
+            ProducerRecord<String, byte[]> r = new ProducerRecord<>("trimtab.cluster-events", null,
+                    event.getBytes(StandardCharsets.UTF_8));
+            r.headers().add("content-type", "application/cloudevents+json".getBytes(StandardCharsets.UTF_8));
+            producer.send(r).get();
+        }
+    }
+
+    static String pod(String image) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"web\",\"namespace\":\"audited\","
+                + "\"uid\":\"u-1\"},\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"" + image + "\"}]}}";
+    }
+
+    JsonNode report() {
+        GenericKubernetesResource r = client.genericKubernetesResources(REPORTS).inNamespace("audited")
+                .withName("trimtab-policy").get();
+        return r == null ? null : CloudEventCodec.JSON.valueToTree(r);
+    }
+
+    @Test
+    void theReportFollowsEachObjectAndEveryChangeIsAnEvent() throws Exception {
+        send("add", pod("nginx:latest"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> report() != null
+                && report().at("/summary/fail").asInt() == 1);
+        JsonNode result = report().at("/results/0");
+        assertThat(result.path("policy").asText()).isEqualTo("no-latest");
+        assertThat(result.path("rule").asText()).isEqualTo("no-latest/validations[0]");
+        assertThat(result.path("result").asText()).isEqualTo("fail");
+        assertThat(result.path("message").asText()).isEqualTo("no :latest images");
+        assertThat(result.at("/resources/0/name").asText()).isEqualTo("web");
+
+        send("update", pod("nginx:1.27"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> report().at("/summary/pass").asInt() == 1
+                && report().at("/summary/fail").asInt() == 0);
+
+        send("delete", pod("nginx:1.27"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> report().at("/results").isEmpty());
+
+        List<String> results = new ArrayList<>();
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+            c.subscribe(List.of("trimtab.policy-events"));
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (System.currentTimeMillis() < deadline && results.size() < 3) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if ("audited/web".equals(r.key())) {
+                        JsonNode data = CloudEventCodec.JSON.readTree(r.value()).path("data");
+                        results.add(data.path("result").asText() + "<-" + data.path("previous").asText("none"));
+                    }
+                }
+            }
+        }
+        assertThat(results).containsExactly("fail<-none", "pass<-fail", "null<-pass");
+    }
+}
