@@ -31,6 +31,10 @@ import org.HdrHistogram.Histogram;
  * </ol>
  */
 public class PolicyBenchApp implements QuarkusApplication {
+    /** Requests, a memory limit and probes: what policies/resources-and-probes asks of every container. */
+    static final String HEALTHY = "\"resources\":{\"requests\":{\"cpu\":\"100m\",\"memory\":\"128Mi\"},"
+            + "\"limits\":{\"memory\":\"256Mi\"}},\"readinessProbe\":{\"httpGet\":{\"path\":\"/ready\",\"port\":8080}},"
+            + "\"livenessProbe\":{\"httpGet\":{\"path\":\"/live\",\"port\":8080}}";
     static final String POD = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{"
             + "\"uid\":\"bench\",\"kind\":{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Pod\"},\"resource\":{\"group\":\"\","
             + "\"version\":\"v1\",\"resource\":\"pods\"},\"name\":\"web\",\"namespace\":\"NS\",\"operation\":\"CREATE\","
@@ -39,9 +43,9 @@ public class PolicyBenchApp implements QuarkusApplication {
             + "\"securityContext\":{\"runAsNonRoot\":true,\"seccompProfile\":{\"type\":\"RuntimeDefault\"}},"
             + "\"containers\":[{\"name\":\"web\",\"image\":\"registry.example.com/shop/web:1.4.2\","
             + "\"securityContext\":{\"allowPrivilegeEscalation\":false,\"capabilities\":{\"drop\":[\"ALL\"]}},"
-            + "\"ports\":[{\"containerPort\":8080}],\"resources\":{\"requests\":{\"cpu\":\"100m\"}}},"
+            + "\"ports\":[{\"containerPort\":8080}]," + HEALTHY + "},"
             + "{\"name\":\"sidecar\",\"image\":\"ghcr.io/example/proxy:2.0\",\"securityContext\":"
-            + "{\"allowPrivilegeEscalation\":false,\"capabilities\":{\"drop\":[\"ALL\"]}}}],"
+            + "{\"allowPrivilegeEscalation\":false,\"capabilities\":{\"drop\":[\"ALL\"]}}," + HEALTHY + "}],"
             + "\"volumes\":[{\"name\":\"data\",\"emptyDir\":{}}]}}}}";
 
     @Override

@@ -15,8 +15,10 @@ import java.util.List;
 /**
  * The Kubernetes CEL libraries cel-java does not ship, with Kubernetes' names and semantics:
  * lists ({@code isSorted}, {@code sum}, {@code min}, {@code max}, {@code indexOf},
- * {@code lastIndexOf}) and regex ({@code find}, {@code findAll}, RE2 syntax). Not yet: url,
- * quantity, ip/cidr, format, authorizer, semver (docs/decisions/0008).
+ * {@code lastIndexOf}), regex ({@code find}, {@code findAll}, RE2 syntax) and quantity
+ * ({@code quantity}, {@code isQuantity}, {@code sign}, {@code isInteger}, {@code asInteger},
+ * {@code asApproximateFloat}, {@code add}, {@code sub}, {@code isLessThan}, {@code isGreaterThan},
+ * {@code compareTo}). Not yet: url, ip/cidr, format, authorizer, semver (docs/decisions/0008).
  */
 final class KubernetesLibrary {
     private KubernetesLibrary() {}
@@ -46,6 +48,7 @@ final class KubernetesLibrary {
                                 SimpleType.STRING),
                         CelOverloadDecl.newMemberOverload("string_find_all_n", strings, SimpleType.STRING,
                                 SimpleType.STRING, SimpleType.INT)));
+        addQuantity(b);
         b.addFunctionBindings(
                 CelFunctionBinding.from("list_is_sorted", List.class, KubernetesLibrary::isSorted),
                 CelFunctionBinding.from("list_sum", List.class, KubernetesLibrary::sum),
@@ -59,6 +62,68 @@ final class KubernetesLibrary {
                 CelFunctionBinding.from("string_find_all", String.class, String.class, (s, re) -> findAll(s, re, -1)),
                 CelFunctionBinding.from("string_find_all_n", List.of(String.class, String.class, Long.class),
                         args -> findAll((String) args[0], (String) args[1], (Long) args[2])));
+    }
+
+    private static void addQuantity(CelBuilder b) {
+        dev.cel.common.types.CelType q = dev.cel.common.types.OpaqueType.create("kubernetes.Quantity");
+        b.addFunctionDeclarations(
+                CelFunctionDecl.newFunctionDeclaration("quantity",
+                        CelOverloadDecl.newGlobalOverload("string_to_quantity", q, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("isQuantity",
+                        CelOverloadDecl.newGlobalOverload("is_quantity_string", SimpleType.BOOL, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("sign",
+                        CelOverloadDecl.newMemberOverload("quantity_sign", SimpleType.INT, q)),
+                CelFunctionDecl.newFunctionDeclaration("isInteger",
+                        CelOverloadDecl.newMemberOverload("quantity_is_integer", SimpleType.BOOL, q)),
+                CelFunctionDecl.newFunctionDeclaration("asInteger",
+                        CelOverloadDecl.newMemberOverload("quantity_get_integer", SimpleType.INT, q)),
+                CelFunctionDecl.newFunctionDeclaration("asApproximateFloat",
+                        CelOverloadDecl.newMemberOverload("quantity_get_float", SimpleType.DOUBLE, q)),
+                CelFunctionDecl.newFunctionDeclaration("add",
+                        CelOverloadDecl.newMemberOverload("quantity_add", q, q, q),
+                        CelOverloadDecl.newMemberOverload("quantity_add_int", q, q, SimpleType.INT)),
+                CelFunctionDecl.newFunctionDeclaration("sub",
+                        CelOverloadDecl.newMemberOverload("quantity_sub", q, q, q),
+                        CelOverloadDecl.newMemberOverload("quantity_sub_int", q, q, SimpleType.INT)),
+                CelFunctionDecl.newFunctionDeclaration("isLessThan",
+                        CelOverloadDecl.newMemberOverload("quantity_less", SimpleType.BOOL, q, q)),
+                CelFunctionDecl.newFunctionDeclaration("isGreaterThan",
+                        CelOverloadDecl.newMemberOverload("quantity_greater", SimpleType.BOOL, q, q)),
+                CelFunctionDecl.newFunctionDeclaration("compareTo",
+                        CelOverloadDecl.newMemberOverload("quantity_compare_to", SimpleType.INT, q, q)));
+        b.addFunctionBindings(
+                CelFunctionBinding.from("string_to_quantity", String.class, s -> {
+                    try {
+                        return KubeQuantity.parse(s);
+                    } catch (IllegalArgumentException | ArithmeticException e) {
+                        throw new CelEvaluationException(e.getMessage());
+                    }
+                }),
+                CelFunctionBinding.from("is_quantity_string", String.class, KubeQuantity::valid),
+                CelFunctionBinding.from("quantity_sign", KubeQuantity.class, x -> (long) x.value.signum()),
+                CelFunctionBinding.from("quantity_is_integer", KubeQuantity.class, KubeQuantity::isInteger),
+                CelFunctionBinding.from("quantity_get_integer", KubeQuantity.class, x -> {
+                    try {
+                        return x.asInteger();
+                    } catch (IllegalArgumentException e) {
+                        throw new CelEvaluationException(e.getMessage());
+                    }
+                }),
+                CelFunctionBinding.from("quantity_get_float", KubeQuantity.class, x -> x.value.doubleValue()),
+                CelFunctionBinding.from("quantity_add", KubeQuantity.class, KubeQuantity.class,
+                        (x, y) -> new KubeQuantity(x.value.add(y.value))),
+                CelFunctionBinding.from("quantity_add_int", KubeQuantity.class, Long.class,
+                        (x, y) -> new KubeQuantity(x.value.add(java.math.BigDecimal.valueOf(y)))),
+                CelFunctionBinding.from("quantity_sub", KubeQuantity.class, KubeQuantity.class,
+                        (x, y) -> new KubeQuantity(x.value.subtract(y.value))),
+                CelFunctionBinding.from("quantity_sub_int", KubeQuantity.class, Long.class,
+                        (x, y) -> new KubeQuantity(x.value.subtract(java.math.BigDecimal.valueOf(y)))),
+                CelFunctionBinding.from("quantity_less", KubeQuantity.class, KubeQuantity.class,
+                        (x, y) -> x.compareTo(y) < 0),
+                CelFunctionBinding.from("quantity_greater", KubeQuantity.class, KubeQuantity.class,
+                        (x, y) -> x.compareTo(y) > 0),
+                CelFunctionBinding.from("quantity_compare_to", KubeQuantity.class, KubeQuantity.class,
+                        (x, y) -> (long) Integer.signum(x.compareTo(y))));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

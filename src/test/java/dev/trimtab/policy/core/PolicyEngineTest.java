@@ -320,6 +320,28 @@ class PolicyEngineTest {
     }
 
     @Test
+    void kubernetesQuantityFunctions() throws Exception {
+        Setup s = setup(policy("p", "Fail", "configmaps", """
+                  validations:
+                  - expression: "quantity('1Gi') == quantity('1024Mi') && quantity('500m').isLessThan(quantity('1'))"
+                  - expression: "quantity('1.5').isInteger() == false && quantity('2k').asInteger() == 2000"
+                  - expression: "quantity('1Mi').add(quantity('1Mi')).compareTo(quantity('2Mi')) == 0 && quantity('3').sub(1) == quantity('2')"
+                  - expression: "quantity('-1').sign() == -1 && quantity('1e3').asApproximateFloat() == 1000.0"
+                  - expression: "isQuantity('100Mi') && !isQuantity('100MB') && quantity('2Gi').isGreaterThan(quantity('1G'))"
+                  - expression: "quantity('1.5').asInteger() == 1\"""") + binding("b", "p", "Deny", ""));
+        assertThat(s.errors()).isEmpty();
+        PolicyEngine.Verdict v = s.review(configMap("a"));
+        assertThat(v.results()).extracting(PolicyEngine.Result::outcome).containsExactly(PolicyEngine.Outcome.pass,
+                PolicyEngine.Outcome.pass, PolicyEngine.Outcome.pass, PolicyEngine.Outcome.pass, PolicyEngine.Outcome.pass,
+                PolicyEngine.Outcome.error);
+        assertThat(v.message()).endsWith("expression 'quantity('1.5').asInteger() == 1' resulted in error: "
+                + "cannot convert value to integer");
+        Setup bad = setup(policy("p", "Fail", "configmaps", "  validations: [{expression: \"quantity('12 apples') == quantity('1')\"}]")
+                + binding("b", "p", "Deny", ""));
+        assertThat(bad.review(configMap("a")).message()).contains("quantities must match the regular expression");
+    }
+
+    @Test
     void aMalformedAdmissionReviewNamesItsFields() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> AdmissionReviews.request(AdmissionReviews.JSON.readTree(
                 "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"operation\":\"PATCH\"}}")))
