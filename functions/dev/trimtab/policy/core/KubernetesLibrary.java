@@ -18,7 +18,12 @@ import java.util.List;
  * {@code lastIndexOf}), regex ({@code find}, {@code findAll}, RE2 syntax) and quantity
  * ({@code quantity}, {@code isQuantity}, {@code sign}, {@code isInteger}, {@code asInteger},
  * {@code asApproximateFloat}, {@code add}, {@code sub}, {@code isLessThan}, {@code isGreaterThan},
- * {@code compareTo}). Not yet: url, ip/cidr, format, authorizer, semver (docs/decisions/0008).
+ * {@code compareTo}), ip and cidr ({@code ip}, {@code isIP}, {@code family}, {@code isLoopback},
+ * {@code isUnspecified}, {@code isLinkLocalUnicast}, {@code isGlobalUnicast}, {@code cidr},
+ * {@code isCIDR}, {@code containsIP}, {@code containsCIDR}, {@code prefixLength}, {@code masked},
+ * {@code string}) and url ({@code url}, {@code isURL}, {@code getScheme}, {@code getHost},
+ * {@code getHostname}, {@code getPort}, {@code getEscapedPath}, {@code getQuery}). Not yet:
+ * format, authorizer, semver, image (docs/decisions/0008).
  */
 final class KubernetesLibrary {
     private KubernetesLibrary() {}
@@ -49,6 +54,7 @@ final class KubernetesLibrary {
                         CelOverloadDecl.newMemberOverload("string_find_all_n", strings, SimpleType.STRING,
                                 SimpleType.STRING, SimpleType.INT)));
         addQuantity(b);
+        addNetwork(b);
         b.addFunctionBindings(
                 CelFunctionBinding.from("list_is_sorted", List.class, KubernetesLibrary::isSorted),
                 CelFunctionBinding.from("list_sum", List.class, KubernetesLibrary::sum),
@@ -124,6 +130,114 @@ final class KubernetesLibrary {
                         (x, y) -> x.compareTo(y) > 0),
                 CelFunctionBinding.from("quantity_compare_to", KubeQuantity.class, KubeQuantity.class,
                         (x, y) -> (long) Integer.signum(x.compareTo(y))));
+    }
+
+    /** Runs a parse, turning its IllegalArgumentException into a CEL evaluation error. */
+    private static <T> T parsed(java.util.function.Supplier<T> parse) throws CelEvaluationException {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CelEvaluationException(e.getMessage());
+        }
+    }
+
+    private static void addNetwork(CelBuilder b) {
+        dev.cel.common.types.CelType ip = dev.cel.common.types.OpaqueType.create("net.IP");
+        dev.cel.common.types.CelType cidr = dev.cel.common.types.OpaqueType.create("net.CIDR");
+        dev.cel.common.types.CelType url = dev.cel.common.types.OpaqueType.create("kubernetes.URL");
+        b.addFunctionDeclarations(
+                CelFunctionDecl.newFunctionDeclaration("ip",
+                        CelOverloadDecl.newGlobalOverload("string_to_ip", ip, SimpleType.STRING),
+                        CelOverloadDecl.newMemberOverload("cidr_ip", ip, cidr)),
+                CelFunctionDecl.newFunctionDeclaration("isIP",
+                        CelOverloadDecl.newGlobalOverload("is_ip", SimpleType.BOOL, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("family",
+                        CelOverloadDecl.newMemberOverload("ip_family", SimpleType.INT, ip)),
+                CelFunctionDecl.newFunctionDeclaration("isUnspecified",
+                        CelOverloadDecl.newMemberOverload("ip_is_unspecified", SimpleType.BOOL, ip)),
+                CelFunctionDecl.newFunctionDeclaration("isLoopback",
+                        CelOverloadDecl.newMemberOverload("ip_is_loopback", SimpleType.BOOL, ip)),
+                CelFunctionDecl.newFunctionDeclaration("isLinkLocalUnicast",
+                        CelOverloadDecl.newMemberOverload("ip_is_link_local_unicast", SimpleType.BOOL, ip)),
+                CelFunctionDecl.newFunctionDeclaration("isGlobalUnicast",
+                        CelOverloadDecl.newMemberOverload("ip_is_global_unicast", SimpleType.BOOL, ip)),
+                CelFunctionDecl.newFunctionDeclaration("cidr",
+                        CelOverloadDecl.newGlobalOverload("string_to_cidr", cidr, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("isCIDR",
+                        CelOverloadDecl.newGlobalOverload("is_cidr", SimpleType.BOOL, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("containsIP",
+                        CelOverloadDecl.newMemberOverload("cidr_contains_ip_ip", SimpleType.BOOL, cidr, ip),
+                        CelOverloadDecl.newMemberOverload("cidr_contains_ip_string", SimpleType.BOOL, cidr, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("containsCIDR",
+                        CelOverloadDecl.newMemberOverload("cidr_contains_cidr", SimpleType.BOOL, cidr, cidr),
+                        CelOverloadDecl.newMemberOverload("cidr_contains_cidr_string", SimpleType.BOOL, cidr, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("prefixLength",
+                        CelOverloadDecl.newMemberOverload("cidr_prefix_length", SimpleType.INT, cidr)),
+                CelFunctionDecl.newFunctionDeclaration("masked",
+                        CelOverloadDecl.newMemberOverload("cidr_masked", cidr, cidr)),
+                CelFunctionDecl.newFunctionDeclaration("string",
+                        CelOverloadDecl.newGlobalOverload("ip_to_string", SimpleType.STRING, ip),
+                        CelOverloadDecl.newGlobalOverload("cidr_to_string", SimpleType.STRING, cidr)),
+                CelFunctionDecl.newFunctionDeclaration("url",
+                        CelOverloadDecl.newGlobalOverload("string_to_url", url, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("isURL",
+                        CelOverloadDecl.newGlobalOverload("is_url_string", SimpleType.BOOL, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("getScheme",
+                        CelOverloadDecl.newMemberOverload("url_get_scheme", SimpleType.STRING, url)),
+                CelFunctionDecl.newFunctionDeclaration("getHost",
+                        CelOverloadDecl.newMemberOverload("url_get_host", SimpleType.STRING, url)),
+                CelFunctionDecl.newFunctionDeclaration("getHostname",
+                        CelOverloadDecl.newMemberOverload("url_get_hostname", SimpleType.STRING, url)),
+                CelFunctionDecl.newFunctionDeclaration("getPort",
+                        CelOverloadDecl.newMemberOverload("url_get_port", SimpleType.STRING, url)),
+                CelFunctionDecl.newFunctionDeclaration("getEscapedPath",
+                        CelOverloadDecl.newMemberOverload("url_get_escaped_path", SimpleType.STRING, url)),
+                CelFunctionDecl.newFunctionDeclaration("getQuery",
+                        CelOverloadDecl.newMemberOverload("url_get_query", dev.cel.common.types.MapType.create(
+                                SimpleType.STRING, ListType.create(SimpleType.STRING)), url)));
+        b.addFunctionBindings(
+                CelFunctionBinding.from("string_to_ip", String.class, s -> parsed(() -> NetworkValues.ip(s))),
+                CelFunctionBinding.from("cidr_ip", NetworkValues.Cidr.class, NetworkValues.Cidr::ip),
+                CelFunctionBinding.from("is_ip", String.class, s -> NetworkValues.valid(NetworkValues::ip, s)),
+                CelFunctionBinding.from("ip_family", NetworkValues.Ip.class, x -> (long) x.family()),
+                CelFunctionBinding.from("ip_is_unspecified", NetworkValues.Ip.class, x -> x.address().isAnyLocalAddress()),
+                CelFunctionBinding.from("ip_is_loopback", NetworkValues.Ip.class, x -> x.address().isLoopbackAddress()),
+                CelFunctionBinding.from("ip_is_link_local_unicast", NetworkValues.Ip.class,
+                        x -> x.address().isLinkLocalAddress()),
+                CelFunctionBinding.from("ip_is_global_unicast", NetworkValues.Ip.class, x -> {
+                    var a = x.address();
+                    boolean broadcast = x.family() == 4 && x.number().equals(BigIntegerHolder.ALL_ONES_V4);
+                    return !(a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress()
+                            || a.isMulticastAddress() || broadcast);
+                }),
+                CelFunctionBinding.from("string_to_cidr", String.class, s -> parsed(() -> NetworkValues.cidr(s))),
+                CelFunctionBinding.from("is_cidr", String.class, s -> NetworkValues.valid(NetworkValues::cidr, s)),
+                CelFunctionBinding.from("cidr_contains_ip_ip", NetworkValues.Cidr.class, NetworkValues.Ip.class,
+                        NetworkValues.Cidr::contains),
+                CelFunctionBinding.from("cidr_contains_ip_string", NetworkValues.Cidr.class, String.class,
+                        (c, s) -> c.contains(parsed(() -> NetworkValues.ip(s)))),
+                CelFunctionBinding.from("cidr_contains_cidr", NetworkValues.Cidr.class, NetworkValues.Cidr.class,
+                        NetworkValues.Cidr::contains),
+                CelFunctionBinding.from("cidr_contains_cidr_string", NetworkValues.Cidr.class, String.class,
+                        (c, s) -> c.contains(parsed(() -> NetworkValues.cidr(s)))),
+                CelFunctionBinding.from("cidr_prefix_length", NetworkValues.Cidr.class, c -> (long) c.prefix()),
+                CelFunctionBinding.from("cidr_masked", NetworkValues.Cidr.class, NetworkValues.Cidr::masked),
+                CelFunctionBinding.from("ip_to_string", NetworkValues.Ip.class, NetworkValues.Ip::toString),
+                CelFunctionBinding.from("cidr_to_string", NetworkValues.Cidr.class, NetworkValues.Cidr::toString),
+                CelFunctionBinding.from("string_to_url", String.class, s -> parsed(() -> NetworkValues.url(s))),
+                CelFunctionBinding.from("is_url_string", String.class, s -> NetworkValues.valid(NetworkValues::url, s)),
+                CelFunctionBinding.from("url_get_scheme", NetworkValues.Url.class,
+                        u -> u.uri().getScheme() == null ? "" : u.uri().getScheme()),
+                CelFunctionBinding.from("url_get_host", NetworkValues.Url.class, NetworkValues.Url::host),
+                CelFunctionBinding.from("url_get_hostname", NetworkValues.Url.class, NetworkValues.Url::hostname),
+                CelFunctionBinding.from("url_get_port", NetworkValues.Url.class, NetworkValues.Url::port),
+                CelFunctionBinding.from("url_get_escaped_path", NetworkValues.Url.class,
+                        u -> u.uri().getRawPath() == null ? "" : u.uri().getRawPath()),
+                CelFunctionBinding.from("url_get_query", NetworkValues.Url.class, NetworkValues.Url::query));
+    }
+
+    private static final class BigIntegerHolder {
+        static final java.math.BigInteger ALL_ONES_V4 = java.math.BigInteger.valueOf(0xFFFFFFFFL);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -342,6 +342,24 @@ class PolicyEngineTest {
     }
 
     @Test
+    void kubernetesIpCidrAndUrlFunctions() throws Exception {
+        Setup s = setup(policy("p", "Fail", "configmaps", """
+                  validations:
+                  - expression: "ip('192.168.0.1').family() == 4 && ip('::1').family() == 6 && ip('::1').isLoopback()"
+                  - expression: "isIP('1.2.3.4') && !isIP('1.2.3.04') && !isIP('::ffff:1.2.3.4') && !isIP('fe80::1%eth0') && !isIP('example.com')"
+                  - expression: "ip('0.0.0.0').isUnspecified() && ip('169.254.0.1').isLinkLocalUnicast() && ip('8.8.8.8').isGlobalUnicast() && !ip('224.0.0.1').isGlobalUnicast()"
+                  - expression: "cidr('192.168.0.0/16').containsIP(ip('192.168.1.1')) && !cidr('192.168.0.0/16').containsIP('10.0.0.1') && cidr('10.0.0.0/8').containsCIDR('10.1.0.0/16') && !cidr('10.1.0.0/16').containsCIDR('10.0.0.0/8')"
+                  - expression: "cidr('192.168.1.5/24').masked() == cidr('192.168.1.0/24') && cidr('::1/128').prefixLength() == 128 && cidr('10.0.0.7/8').ip() == ip('10.0.0.7')"
+                  - expression: "string(cidr('2001:db8::/32')) == '2001:db8::/32' && string(ip('2001:db8:0:0:0:0:0:1')) == '2001:db8::1' && isCIDR('10.0.0.0/8') && !isCIDR('10.0.0.0/33')"
+                  - expression: "url('https://user@example.com:8443/a%20b?x=1&x=2').getHostname() == 'example.com' && url('https://example.com:8443/').getPort() == '8443' && url('https://example.com/').getScheme() == 'https'"
+                  - expression: "url('https://example.com/a%20b?x=1&x=2').getEscapedPath() == '/a%20b' && url('https://example.com/?x=1&x=2').getQuery()['x'] == ['1', '2'] && url('/just/path').getHost() == '' && !isURL('not a url') && url('https://[::1]:80/').getHostname() == '::1'\"""") + binding("b", "p", "Deny", ""));
+        assertThat(s.errors()).isEmpty();
+        PolicyEngine.Verdict v = s.review(configMap("a"));
+        assertThat(v.results()).extracting(PolicyEngine.Result::message).containsOnlyNulls();
+        assertThat(v.allowed()).isTrue();
+    }
+
+    @Test
     void aMalformedAdmissionReviewNamesItsFields() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> AdmissionReviews.request(AdmissionReviews.JSON.readTree(
                 "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"operation\":\"PATCH\"}}")))
