@@ -25,55 +25,74 @@ import java.util.stream.Stream;
  * A mismatch prints the test, the case, the resource and every failing policy, binding and
  * expression; the exit status is 1 if any case mismatched or any file could not be read.
  */
-final class PolicyTests {
+public final class PolicyTests {
     private PolicyTests() {}
 
-    static int run(Path dir, PrintStream out, PrintStream err) throws IOException {
+    /** A test file: its policies, bindings and objects (or why they did not load), and its cases. */
+    public record TestFile(Path file, List<Path> policyFiles, List<CompiledPolicy> policies, List<PolicyBinding> bindings,
+                           List<Map<String, Object>> objects, List<String> problems, List<JsonNode> cases) {}
+
+    /** Every {@code *.test.yaml} under {@code dir}, loaded. */
+    public static List<TestFile> load(Path dir) throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
             files = walk.filter(f -> f.getFileName().toString().endsWith(".test.yaml")).sorted().toList();
         }
+        List<TestFile> out = new ArrayList<>();
+        for (Path file : files) {
+            List<CompiledPolicy> policies = new ArrayList<>();
+            List<PolicyBinding> bindings = new ArrayList<>();
+            List<Map<String, Object>> objects = new ArrayList<>();
+            List<String> problems = new ArrayList<>();
+            List<JsonNode> cases = new ArrayList<>();
+            List<Path> policyFiles = new ArrayList<>();
+            try {
+                JsonNode test = PolicyDirectory.YAML.readTree(file.toFile());
+                test.path("spec").path("cases").forEach(cases::add);
+                for (String field : List.of("policies", "resources")) {
+                    for (JsonNode f : test.path("spec").path(field)) {
+                        Path p = file.resolveSibling(f.asText());
+                        if (!Files.isRegularFile(p)) {
+                            problems.add("spec." + field + ": " + f.asText() + " is not a file next to the test");
+                            continue;
+                        }
+                        if (field.equals("policies")) {
+                            policyFiles.add(p);
+                        }
+                        PolicyDirectory.Contents c = PolicyDirectory.readFile(p, p.getParent());
+                        policies.addAll(c.policies());
+                        bindings.addAll(c.bindings());
+                        objects.addAll(c.objects());
+                        problems.addAll(c.errors());
+                    }
+                }
+            } catch (IOException e) {
+                problems.add("not YAML: " + e.getMessage());
+            }
+            out.add(new TestFile(file, policyFiles, policies, bindings, objects, problems, cases));
+        }
+        return out;
+    }
+
+    static int run(Path dir, PrintStream out, PrintStream err) throws IOException {
+        List<TestFile> files = load(dir);
         if (files.isEmpty()) {
             err.println("policy test: no *.test.yaml under " + dir);
             return 1;
         }
         int cases = 0;
         int failed = 0;
-        for (Path file : files) {
-            JsonNode test;
-            try {
-                test = PolicyDirectory.YAML.readTree(file.toFile());
-            } catch (IOException e) {
-                err.println("policy test: " + file + ": not YAML: " + e.getMessage());
+        for (TestFile t : files) {
+            Path file = t.file();
+            List<CompiledPolicy> policies = t.policies();
+            if (!t.problems().isEmpty()) {
+                t.problems().forEach(p -> err.println("FAIL " + dir.relativize(file) + ": " + p));
                 failed++;
                 continue;
             }
-            List<CompiledPolicy> policies = new ArrayList<>();
-            List<PolicyBinding> bindings = new ArrayList<>();
-            List<Map<String, Object>> objects = new ArrayList<>();
-            List<String> problems = new ArrayList<>();
-            for (String field : List.of("policies", "resources")) {
-                for (JsonNode f : test.path("spec").path(field)) {
-                    Path p = file.resolveSibling(f.asText());
-                    if (!Files.isRegularFile(p)) {
-                        problems.add("spec." + field + ": " + f.asText() + " is not a file next to the test");
-                        continue;
-                    }
-                    PolicyDirectory.Contents c = PolicyDirectory.readFile(p, p.getParent());
-                    policies.addAll(c.policies());
-                    bindings.addAll(c.bindings());
-                    objects.addAll(c.objects());
-                    problems.addAll(c.errors());
-                }
-            }
-            if (!problems.isEmpty()) {
-                problems.forEach(p -> err.println("FAIL " + dir.relativize(file) + ": " + p));
-                failed++;
-                continue;
-            }
-            PolicyEngine engine = new PolicyEngine(policies, bindings);
-            ObjectCluster cluster = new ObjectCluster(objects);
-            for (JsonNode c : test.path("spec").path("cases")) {
+            PolicyEngine engine = new PolicyEngine(policies, t.bindings());
+            ObjectCluster cluster = new ObjectCluster(t.objects());
+            for (JsonNode c : t.cases()) {
                 cases++;
                 String name = dir.relativize(file) + ": case '" + c.path("name").asText("#" + cases) + "'";
                 AdmissionRequest request;
@@ -85,7 +104,7 @@ final class PolicyTests {
                     continue;
                 }
                 PolicyEngine.Verdict v = engine.review(request, cluster);
-                List<String> mismatches = mismatches(c.path("expect"), v);
+                List<String> mismatches = mismatches(c.path("expect"), v.allowed(), v.code(), v.message(), v.warnings());
                 if (mismatches.isEmpty()) {
                     out.println("ok   " + name);
                 } else {
@@ -117,7 +136,7 @@ final class PolicyTests {
     }
 
     /** An AdmissionReview for the case; the resource, name and namespace default from the object. */
-    private static JsonNode review(JsonNode c) {
+    public static JsonNode review(JsonNode c) {
         JsonNode object = c.hasNonNull("object") ? c.get("object") : c.path("oldObject");
         String apiVersion = object.path("apiVersion").asText("");
         String kindName = object.path("kind").asText("");
@@ -150,27 +169,29 @@ final class PolicyTests {
         return review;
     }
 
-    private static List<String> mismatches(JsonNode expect, PolicyEngine.Verdict v) {
+    /** How an answer differs from a case's {@code expect}; empty when it matches. */
+    public static List<String> mismatches(JsonNode expect, boolean allowed, int code, String message,
+                                          List<String> warnings) {
         List<String> out = new ArrayList<>();
-        if (expect.has("allowed") && expect.get("allowed").asBoolean() != v.allowed()) {
-            out.add("expected allowed=" + expect.get("allowed").asBoolean() + ", got " + v.allowed()
-                    + (v.message() == null ? "" : ": " + v.message()));
+        if (expect.has("allowed") && expect.get("allowed").asBoolean() != allowed) {
+            out.add("expected allowed=" + expect.get("allowed").asBoolean() + ", got " + allowed
+                    + (message == null ? "" : ": " + message));
         }
-        if (expect.has("code") && expect.get("code").asInt() != v.code()) {
-            out.add("expected code " + expect.get("code").asInt() + ", got " + v.code());
+        if (expect.has("code") && expect.get("code").asInt() != code) {
+            out.add("expected code " + expect.get("code").asInt() + ", got " + code);
         }
-        if (expect.has("message") && (v.message() == null || !v.message().contains(expect.get("message").asText()))) {
-            out.add("expected a message containing \"" + expect.get("message").asText() + "\", got " + v.message());
+        if (expect.has("message") && (message == null || !message.contains(expect.get("message").asText()))) {
+            out.add("expected a message containing \"" + expect.get("message").asText() + "\", got " + message);
         }
-        List<String> warnings = new ArrayList<>();
-        expect.path("warnings").forEach(w -> warnings.add(w.asText()));
-        for (String w : warnings) {
-            if (v.warnings().stream().noneMatch(actual -> actual.contains(w))) {
-                out.add("expected a warning containing \"" + w + "\", got " + v.warnings());
+        List<String> wanted = new ArrayList<>();
+        expect.path("warnings").forEach(w -> wanted.add(w.asText()));
+        for (String w : wanted) {
+            if (warnings.stream().noneMatch(actual -> actual.contains(w))) {
+                out.add("expected a warning containing \"" + w + "\", got " + warnings);
             }
         }
-        if (expect.has("warnings") && warnings.isEmpty() && !v.warnings().isEmpty()) {
-            out.add("expected no warnings, got " + v.warnings());
+        if (expect.has("warnings") && wanted.isEmpty() && !warnings.isEmpty()) {
+            out.add("expected no warnings, got " + warnings);
         }
         return out;
     }

@@ -56,6 +56,7 @@ public class LivePolicies {
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
     private volatile PolicyEngine engine = new PolicyEngine(List.of(), List.of());
     private volatile int policies;
+    private volatile int bindings;
 
     @Inject
     public LivePolicies(@ConfigProperty(name = "trimtab.policy.directory", defaultValue = "policies") String directory,
@@ -172,6 +173,7 @@ public class LivePolicies {
         bs.putAll(clusterBindings);
         engine = new PolicyEngine(new ArrayList<>(ps.values()), new ArrayList<>(bs.values()));
         policies = ps.size();
+        this.bindings = bs.size();
     }
 
     /** The verdict on a request, counted by result. */
@@ -181,7 +183,13 @@ public class LivePolicies {
         return v;
     }
 
+    /** How many policies are in force. */
     public int size() {
         return policies;
+    }
+
+    /** How many bindings are in force. */
+    public int bindings() {
+        return bindings;
     }
 }

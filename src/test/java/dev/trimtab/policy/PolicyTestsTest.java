@@ -38,7 +38,7 @@ class PolicyTestsTest {
         assertThat(r.err()).contains("FAIL wrong.test.yaml: case 'expected to pass but exceeds' on CREATE deployments shop/big")
                 .contains("expected allowed=true, got false")
                 .contains("fail: policy trimtab.dev-replica-ceiling, binding trimtab.dev-replica-ceiling, "
-                        + "spec.validations[0] !has(object.spec.replicas) || object.spec.replicas <= variables.ceiling: "
+                        + "spec.validations[0] !has(object.spec) || !has(object.spec.replicas) || object.spec.replicas <= variables.ceiling: "
                         + "replicas 50 exceed the ceiling of 20 for namespace shop");
         assertThat(r.out()).contains("1 cases, 1 failed");
     }
