@@ -15,8 +15,9 @@ import java.io.IOException;
  * The validating admission webhook: {@code POST /admission/validate} takes an
  * {@code AdmissionReview} v1 and answers allowed or denied with the status code, reason and
  * message, warnings and audit annotations the API server would give for the same policies. A body
- * that is not an AdmissionReview gets 400 naming the field; the API server then applies the
- * webhook's own failurePolicy (k8s-manifests/policy/webhook.yaml).
+ * that is not an AdmissionReview gets 400 naming the field, a review that cannot be decided (the
+ * namespace cannot be read) 500; the API server then applies the webhook's own failurePolicy
+ * (k8s-manifests/policy/webhook.yaml). Blocking: namespaces and parameters may need the API.
  */
 @Path("/admission/validate")
 public class AdmissionEndpoint {
@@ -43,6 +44,11 @@ public class AdmissionEndpoint {
                     AdmissionReviews.response(request.uid(), policies.review(request))), MediaType.APPLICATION_JSON).build();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        } catch (RuntimeException e) {
+            // e.g. the request's namespace could not be read: the API server fails such a request too;
+            // a 500 lets the webhook's failurePolicy decide
+            return Response.serverError().type(MediaType.TEXT_PLAIN).entity("cannot review " + request.uid() + ": "
+                    + e.getMessage()).build();
         }
     }
 
