@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.Topics;
+import java.util.function.Predicate;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,21 +30,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -75,7 +69,7 @@ class RebalanceIT {
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
-        try (KubernetesClient api = server.createClient(); KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+        try (KubernetesClient api = server.createClient(); KafkaProducer<String, byte[]> producer = Topics.producer()) {
             Deployment d = api.apps().deployments().inNamespace("shop").resource(new DeploymentBuilder()
                     .withNewMetadata().withName("web").withNamespace("shop").endMetadata()
                     .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "web").endSelector()
@@ -117,7 +111,7 @@ class RebalanceIT {
 
             // B owns shop/web now; the same load on the 3 pods asks for 6
             String trigger = metrics(producer, 3, now());
-            JsonNode decision = decision(bootstrap, trigger);
+            JsonNode decision = decision(trigger);
             assertThat(decision.path("desiredReplicas").asInt())
                     .as("B knows the scale-up A made: the rate policy still allows nothing more (%s)", decision)
                     .isEqualTo(3);
@@ -167,34 +161,19 @@ class RebalanceIT {
     }
 
     /** The decision whose trigger is the event {@code id}, from the decisions topic. */
-    private static JsonNode decision(String bootstrap, String id) throws Exception {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
-            c.subscribe(List.of("trimtab.decisions"));
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    JsonNode data = CloudEventCodec.JSON.readTree(r.value()).path("data");
-                    if (id.equals(data.path("trigger").path("id").asText())) {
-                        return data;
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no decision triggered by " + id + " within 30 s");
+    private static JsonNode decision(String id) throws Exception {
+        Predicate<ConsumerRecord<String, byte[]>> triggered = r -> id.equals(data(r).path("trigger").path("id").asText());
+        return Topics.readAll("trimtab.decisions", Duration.ofSeconds(30), l -> l.stream().anyMatch(triggered))
+                .stream().filter(triggered).findFirst().map(RebalanceIT::data)
+                .orElseThrow(() -> new AssertionError("no decision triggered by " + id + " within 30 s"));
     }
 
-    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return new KafkaProducer<>(p);
+    private static JsonNode data(ConsumerRecord<String, byte[]> r) {
+        try {
+            return CloudEventCodec.JSON.readTree(r.value()).path("data");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Like ApiServerSource through a KafkaSink: structured mode, no key. */
