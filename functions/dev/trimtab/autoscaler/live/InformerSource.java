@@ -86,9 +86,12 @@ public class InformerSource {
                 "/trimtab/autoscaler/informers", type, null, Instant.now(), "application/json",
                 CloudEventCodec.JSON.valueToTree(obj), Map.of());
         try {
-            for (AutoscalerEngine.Evaluation ev : engine.accept(event)) {
-                applier.apply(ev, event);
-            }
+            engine.work(() -> {
+                for (AutoscalerEngine.Evaluation ev : engine.accept(event)) {
+                    applier.apply(ev, event);
+                }
+                return null;
+            });
         } catch (RuntimeException e) {
             LOG.warnf("ignored %s %s/%s from the API: %s", obj.getKind(), obj.getMetadata().getNamespace(),
                     obj.getMetadata().getName(), e.getMessage());

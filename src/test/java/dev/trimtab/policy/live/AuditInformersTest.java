@@ -1,0 +1,54 @@
+package dev.trimtab.policy.live;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.trimtab.testing.EmbeddedKafka;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The continuous audit fed by informers instead of Kafka: pods in the API land in the PolicyReport. */
+@QuarkusTest
+@WithKubernetesTestServer
+@QuarkusTestResource(EmbeddedKafka.class)
+@TestProfile(AuditInformersTest.Informers.class)
+class AuditInformersTest {
+    public static class Informers implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("trimtab.policy.directory", "src/test/resources/audit",
+                    "trimtab.policy.audit-informers", "v1/Pod", "trimtab.policy.report-interval", "200ms");
+        }
+    }
+
+    @Inject
+    KubernetesClient client;
+
+    int fails() {
+        GenericKubernetesResource r = client.genericKubernetesResources(PolicyAuditTest.REPORTS).inNamespace("watched")
+                .withName("trimtab-policy").get();
+        return r == null ? -1 : ((Number) ((Map<?, ?>) r.getAdditionalProperties().get("summary")).get("fail")).intValue();
+    }
+
+    @Test
+    void podsFromTheApiAreAudited() {
+        client.pods().inNamespace("watched").resource(new PodBuilder().withNewMetadata().withName("web")
+                .withNamespace("watched").endMetadata().withNewSpec().addNewContainer().withName("web")
+                .withImage("nginx:latest").endContainer().endSpec().build()).create();
+        await().atMost(Duration.ofSeconds(20)).until(() -> fails() == 1);
+        client.pods().inNamespace("watched").withName("web").edit(p -> {
+            p.getSpec().getContainers().get(0).setImage("nginx:1.27");
+            return p;
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> fails() == 0);
+    }
+}
