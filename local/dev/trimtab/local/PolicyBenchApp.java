@@ -157,6 +157,16 @@ public class PolicyBenchApp implements QuarkusApplication {
             }));
         }
         CompletableFuture.allOf(pending.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+        var server = io.quarkus.arc.Arc.container().instance(io.micrometer.core.instrument.MeterRegistry.class).get()
+                .find("trimtab_policy_admission_seconds").timer();
+        if (server != null) {
+            var snapshot = server.takeSnapshot();
+            StringBuilder sb = new StringBuilder();
+            for (var v : snapshot.percentileValues()) {
+                sb.append(String.format(" p%.0f=%.3f ms", v.percentile() * 100, v.value(TimeUnit.MILLISECONDS)));
+            }
+            System.out.printf("  in the server (bytes in to bytes out, Micrometer's last ~2 min, warm-up included):%s%n", sb);
+        }
         System.out.printf("  admission over HTTP, %d reviews/s for %d s: n=%d p50=%.2f ms p90=%.2f ms p99=%.2f ms "
                         + "max=%.2f ms errors=%d%n", rate, seconds, h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0,
                 h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0,

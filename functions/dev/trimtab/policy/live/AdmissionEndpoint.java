@@ -22,15 +22,30 @@ import java.io.IOException;
 @Path("/admission/validate")
 public class AdmissionEndpoint {
     private final LivePolicies policies;
+    private final io.micrometer.core.instrument.Timer timer;
 
     @Inject
-    public AdmissionEndpoint(LivePolicies policies) {
+    public AdmissionEndpoint(LivePolicies policies, io.micrometer.core.instrument.MeterRegistry registry) {
         this.policies = policies;
+        this.timer = io.micrometer.core.instrument.Timer.builder("trimtab_policy_admission_seconds")
+                .description("an AdmissionReview from its bytes to its answer's bytes, in the server")
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+                .minimumExpectedValue(java.time.Duration.ofNanos(10_000)).maximumExpectedValue(java.time.Duration.ofSeconds(5))
+                .register(registry);
     }
 
     @POST
     @Blocking
     public Response validate(byte[] body) {
+        long start = System.nanoTime();
+        try {
+            return answer(body);
+        } finally {
+            timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private Response answer(byte[] body) {
         AdmissionRequest request;
         try {
             request = AdmissionReviews.request(AdmissionReviews.JSON.readTree(body));
