@@ -23,10 +23,11 @@ public record MatchResources(LabelSelector namespaceSelector, LabelSelector obje
         excludeResourceRules = excludeResourceRules == null ? List.of() : List.copyOf(excludeResourceRules);
     }
 
-    /** @param namespaceLabels the labels of the request's namespace (see {@link PolicyEngine}) */
-    public boolean matches(AdmissionRequest r, Map<String, String> namespaceLabels) {
+    /** @param namespaceLabels the labels of the request's namespace, read only if the selector needs them */
+    public boolean matches(AdmissionRequest r, java.util.function.Supplier<Map<String, String>> namespaceLabels) {
         boolean clusterScoped = r.namespace().isEmpty() && !r.resource().resource().equals("namespaces");
-        if (!clusterScoped && !namespaceSelector.matches(namespaceLabels)) {
+        if (!clusterScoped && !namespaceSelector.equals(LabelSelector.EVERYTHING)
+                && !namespaceSelector.matches(namespaceLabels.get())) {
             return false;
         }
         if (!objectSelector.equals(LabelSelector.EVERYTHING) && !selects(r.object()) && !selects(r.oldObject())) {

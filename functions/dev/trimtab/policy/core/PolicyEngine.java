@@ -68,10 +68,11 @@ public final class PolicyEngine {
     private record Decision(boolean deny, boolean error, int index, String reason, String message) {}
 
     public Verdict review(AdmissionRequest r, Cluster cluster) {
-        Map<String, Object> namespace = r.namespace().isEmpty() ? null
-                : r.onNamespace() ? r.object() : cluster.namespace(r.namespace());
-        Map<String, String> namespaceLabels = MatchResources.labels(r.onNamespace() && r.object() == null
-                ? cluster.namespace(r.namespace()) : namespace);
+        // the namespace is read only when a selector or namespaceObject needs it
+        Lazy<Map<String, Object>> namespace = new Lazy<>(() -> r.namespace().isEmpty() ? null
+                : r.onNamespace() ? r.object() : cluster.namespace(r.namespace()));
+        Lazy<Map<String, String>> namespaceLabels = new Lazy<>(() -> MatchResources.labels(
+                r.onNamespace() && r.object() == null ? cluster.namespace(r.namespace()) : namespace.get()));
         List<Denial> denials = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         Map<String, String> audit = new LinkedHashMap<>();
@@ -99,8 +100,8 @@ public final class PolicyEngine {
                     results.add(new Result(p.name(), b.name(), b.validationActions(), -1, Outcome.skip, "no params found"));
                     continue;
                 }
-                Object namespaceObject = r.onNamespace() || namespace == null ? NullValue.NULL_VALUE
-                        : Expressions.toCel(namespaceObject(namespace));
+                Object namespaceObject = r.onNamespace() || namespace.get() == null ? NullValue.NULL_VALUE
+                        : Expressions.toCel(namespaceObject(namespace.get()));
                 for (Object param : params) {
                     if (request == null) {
                         request = celInputs(r);
@@ -150,6 +151,26 @@ public final class PolicyEngine {
                 : "ValidatingAdmissionPolicy '" + first.policy() + "' with binding '" + first.binding()
                 + "' denied request: ") + first.message();
         return new Verdict(false, code(reason), reason, forbidden(r) + message, warnings, audit, results);
+    }
+
+    /** A value computed on first use. */
+    private static final class Lazy<T> implements java.util.function.Supplier<T> {
+        private final java.util.function.Supplier<T> compute;
+        private boolean done;
+        private T value;
+
+        Lazy(java.util.function.Supplier<T> compute) {
+            this.compute = compute;
+        }
+
+        @Override
+        public T get() {
+            if (!done) {
+                value = compute.get();
+                done = true;
+            }
+            return value;
+        }
     }
 
     private static void configError(CompiledPolicy p, PolicyBinding b, String message, List<Denial> denials,

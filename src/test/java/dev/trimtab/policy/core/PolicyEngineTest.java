@@ -360,6 +360,34 @@ class PolicyEngineTest {
     }
 
     @Test
+    void theNamespaceIsReadOnlyOnceAPolicyAndBindingMatch() throws Exception {
+        // the API server reads it (from its cache) for every matching binding; a request no policy
+        // matches, or one whose selectors are empty, never needs it
+        Setup s = setup(policy("p", "Fail", "pods", "  validations: [{expression: \"object.metadata.name != 'x'\"}]")
+                + binding("b", "p", "Deny", ""));
+        PolicyEngine.Cluster unreachable = new PolicyEngine.Cluster() {
+            public Map<String, Object> namespace(String name) {
+                throw new IllegalStateException("the API is down");
+            }
+
+            public boolean namespaced(ValidatingPolicy.ParamKind kind) {
+                return true;
+            }
+
+            public List<Map<String, Object>> params(ValidatingPolicy.ParamKind kind, String namespace, String name,
+                                                    dev.trimtab.kube.LabelSelector selector) {
+                return List.of();
+            }
+        };
+        AdmissionRequest request = AdmissionReviews.request(AdmissionReviews.JSON.readTree(configMap("a")));
+        assertThat(s.engine().review(request, unreachable).allowed()).isTrue();
+        Setup reads = setup(policy("p", "Fail", "configmaps", "  validations: [{expression: \"object.metadata.name != 'x'\"}]")
+                + binding("b", "p", "Deny", ""));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> reads.engine().review(request, unreachable))
+                .hasMessage("the API is down");
+    }
+
+    @Test
     void aMalformedAdmissionReviewNamesItsFields() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> AdmissionReviews.request(AdmissionReviews.JSON.readTree(
                 "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"operation\":\"PATCH\"}}")))
