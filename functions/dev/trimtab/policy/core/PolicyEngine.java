@@ -2,12 +2,10 @@ package dev.trimtab.policy.core;
 
 import dev.cel.common.values.NullValue;
 import dev.trimtab.kube.LabelSelector;
-import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,8 +21,6 @@ import java.util.Set;
  */
 public final class PolicyEngine {
     public static final String VALIDATION_FAILURE_ANNOTATION = "validation.policy.admission.k8s.io/validation_failure";
-    private static final int MAX_MESSAGE_EXPRESSION_BYTES = 5 * 1024;
-    private static final int MAX_AUDIT_ANNOTATION_BYTES = 10 * 1024;
 
     /** What the engine reads from the cluster: namespaces and parameter objects. */
     public interface Cluster {
@@ -65,8 +61,6 @@ public final class PolicyEngine {
 
     private record Denial(String policy, String binding, String reason, String message) {}
 
-    private record Decision(boolean deny, boolean error, int index, String reason, String message) {}
-
     public Verdict review(AdmissionRequest r, Cluster cluster) {
         // the namespace is read only when a selector or namespaceObject needs it
         Lazy<Map<String, Object>> namespace = new Lazy<>(() -> r.namespace().isEmpty() ? null
@@ -91,7 +85,7 @@ public final class PolicyEngine {
                 }
                 List<Object> params;
                 try {
-                    params = params(p, b, r, cluster);
+                    params = Params.of(p, b, r, cluster);
                 } catch (IllegalArgumentException e) {
                     configError(p, b, "failed to configure binding: " + e.getMessage(), denials, results);
                     continue;
@@ -101,38 +95,18 @@ public final class PolicyEngine {
                     continue;
                 }
                 Object namespaceObject = r.onNamespace() || namespace.get() == null ? NullValue.NULL_VALUE
-                        : Expressions.toCel(namespaceObject(namespace.get()));
+                        : Expressions.toCel(Validator.namespaceObject(namespace.get()));
                 for (Object param : params) {
                     if (request == null) {
-                        request = celInputs(r);
+                        request = Validator.inputs(r);
                     }
-                    List<Decision> decisions = validate(p, request, param, namespaceObject, annotations);
-                    for (Decision d : decisions) {
+                    List<Validator.Decision> decisions = Validator.validate(p, request, param, namespaceObject, annotations);
+                    for (Validator.Decision d : decisions) {
                         results.add(new Result(p.name(), b.name(), b.validationActions(), d.index(),
                                 d.deny() ? (d.error() ? Outcome.error : Outcome.fail) : d.error() ? Outcome.error
                                         : d.index() < 0 ? Outcome.skip : Outcome.pass, d.message()));
-                        if (!d.deny()) {
-                            continue;
-                        }
-                        if (d.index() == AUDIT_ANNOTATION) { // an audit annotation error: denies whatever the actions
-                            denials.add(new Denial(p.name(), b.name(), d.reason(), d.message()));
-                            continue;
-                        }
-                        for (PolicyBinding.Action a : b.validationActions()) {
-                            switch (a) {
-                                case Deny -> denials.add(new Denial(p.name(), b.name(), d.reason(), d.message()));
-                                case Warn -> warnings.add("Validation failed for ValidatingAdmissionPolicy '" + p.name()
-                                        + "' with binding '" + b.name() + "': " + d.message());
-                                case Audit -> {
-                                    Map<String, Object> f = new LinkedHashMap<>();
-                                    f.put("message", d.message());
-                                    f.put("policy", b.policyName());
-                                    f.put("binding", b.name());
-                                    f.put("expressionIndex", Math.max(0, d.index()));
-                                    f.put("validationActions", b.validationActions().stream().map(Enum::name).toList());
-                                    auditFailures.add(f);
-                                }
-                            }
+                        if (d.deny()) {
+                            act(p, b, d, denials, warnings, auditFailures);
                         }
                     }
                 }
@@ -151,6 +125,31 @@ public final class PolicyEngine {
                 : "ValidatingAdmissionPolicy '" + first.policy() + "' with binding '" + first.binding()
                 + "' denied request: ") + first.message();
         return new Verdict(false, code(reason), reason, forbidden(r) + message, warnings, audit, results);
+    }
+
+    /** What a denying decision does: by the binding's actions, or always deny for an audit annotation error. */
+    private static void act(CompiledPolicy p, PolicyBinding b, Validator.Decision d, List<Denial> denials,
+                            List<String> warnings, List<Map<String, Object>> auditFailures) {
+        if (d.index() == AUDIT_ANNOTATION) {
+            denials.add(new Denial(p.name(), b.name(), d.reason(), d.message()));
+            return;
+        }
+        for (PolicyBinding.Action a : b.validationActions()) {
+            switch (a) {
+                case Deny -> denials.add(new Denial(p.name(), b.name(), d.reason(), d.message()));
+                case Warn -> warnings.add("Validation failed for ValidatingAdmissionPolicy '" + p.name()
+                        + "' with binding '" + b.name() + "': " + d.message());
+                case Audit -> {
+                    Map<String, Object> f = new LinkedHashMap<>();
+                    f.put("message", d.message());
+                    f.put("policy", b.policyName());
+                    f.put("binding", b.name());
+                    f.put("expressionIndex", Math.max(0, d.index()));
+                    f.put("validationActions", b.validationActions().stream().map(Enum::name).toList());
+                    auditFailures.add(f);
+                }
+            }
+        }
     }
 
     /** A value computed on first use. */
@@ -182,185 +181,6 @@ public final class PolicyEngine {
         }
     }
 
-    /** The params to evaluate with: [NULL] without paramKind or paramRef; [] to skip the binding. */
-    private static List<Object> params(CompiledPolicy p, PolicyBinding b, AdmissionRequest r, Cluster cluster) {
-        ValidatingPolicy.ParamKind kind = p.spec().paramKind();
-        PolicyBinding.ParamRef ref = b.paramRef();
-        if (kind == null || ref == null) {
-            return List.of(NullValue.NULL_VALUE);
-        }
-        String ns = "";
-        boolean namespaced = cluster.namespaced(kind);
-        String refNs = ref.namespace() == null ? "" : ref.namespace();
-        if (namespaced) {
-            ns = !refNs.isEmpty() ? refNs : r.onNamespace() ? "" : r.namespace();
-            if (ns.isEmpty()) {
-                throw new IllegalArgumentException(
-                        "cannot use namespaced paramRef in policy binding that matches cluster-scoped resources");
-            }
-        } else if (!refNs.isEmpty()) {
-            throw new IllegalArgumentException("paramRef.namespace must not be provided for a cluster-scoped `paramKind`");
-        }
-        boolean named = ref.name() != null && !ref.name().isEmpty();
-        if (named && ref.selector() != null) {
-            throw new IllegalArgumentException("paramRef.name and paramRef.selector are mutually exclusive");
-        }
-        if (!named && ref.selector() == null) {
-            throw new IllegalArgumentException("one of name or selector must be specified");
-        }
-        List<Map<String, Object>> found = cluster.params(kind, ns, named ? ref.name() : null, ref.selector());
-        if (found.isEmpty()) {
-            if ("Deny".equals(ref.parameterNotFoundAction())) {
-                throw new IllegalArgumentException(
-                        "no params found for policy binding with `Deny` parameterNotFoundAction");
-            }
-            return List.of();
-        }
-        List<Object> out = new ArrayList<>(found.size());
-        for (Map<String, Object> f : found) {
-            out.add(Expressions.toCel(f));
-        }
-        return out;
-    }
-
-    /** The namespace fields policies may read (as the API server copies them). */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> namespaceObject(Map<String, Object> ns) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        Map<String, Object> meta = new LinkedHashMap<>();
-        if (ns.get("metadata") instanceof Map<?, ?> m) {
-            for (String k : List.of("name", "generateName", "namespace", "uid", "resourceVersion", "generation",
-                    "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
-                    "finalizers")) {
-                if (m.containsKey(k)) {
-                    meta.put(k, m.get(k));
-                }
-            }
-        }
-        out.put("metadata", meta);
-        out.put("spec", ns.get("spec") instanceof Map<?, ?> s ? s : Map.of());
-        out.put("status", ns.get("status") instanceof Map<?, ?> s ? s : Map.of());
-        return out;
-    }
-
-    /** One (policy, binding, param): its decisions, in validation order. */
-    private static Map<String, Object> celInputs(AdmissionRequest r) {
-        Map<String, Object> m = new HashMap<>(4);
-        m.put("object", Expressions.toCel(r.object()));
-        m.put("oldObject", Expressions.toCel(r.oldObject()));
-        m.put("request", Expressions.toCel(r.celRequest()));
-        return m;
-    }
-
-    private List<Decision> validate(CompiledPolicy p, Map<String, Object> inputs, Object param, Object namespaceObject,
-                                    Map<String, Set<String>> annotations) {
-        boolean fail = p.spec().failurePolicy() == ValidatingPolicy.FailurePolicy.Fail;
-        Map<String, Object> base = new HashMap<>(inputs);
-        if (p.spec().paramKind() != null) {
-            base.put("params", param);
-        }
-        // matchConditions: their own budget, no namespaceObject, no variables
-        if (!p.matchConditions.isEmpty()) {
-            Map<String, Object> vars = new HashMap<>(base);
-            vars.put("namespaceObject", NullValue.NULL_VALUE);
-            vars.put("variables", Map.of());
-            Expressions.Budget budget = new Expressions.Budget(Expressions.MATCH_CONDITIONS_BUDGET);
-            List<String> errors = new ArrayList<>();
-            for (CompiledPolicy.Variable c : p.matchConditions) {
-                try {
-                    Object v = Expressions.evaluate(c.expression(), vars, budget);
-                    if (!(v instanceof Boolean)) {
-                        errors.add("expression '" + c.expression().text() + "' must evaluate to bool");
-                    } else if (!(Boolean) v) {
-                        return List.of(new Decision(false, false, -1, null, "matchCondition '" + c.name()
-                                + "' is false"));
-                    }
-                } catch (Expressions.Failure e) {
-                    errors.add(e.getMessage());
-                }
-            }
-            if (!errors.isEmpty()) {
-                String message = errors.size() == 1 ? errors.get(0)
-                        : "[" + String.join(", ", new LinkedHashSet<>(errors)) + "]";
-                return List.of(new Decision(fail, true, -1, null, message));
-            }
-        }
-        Map<String, Object> vars = new HashMap<>(base);
-        vars.put("namespaceObject", namespaceObject);
-        Expressions.Budget budget = new Expressions.Budget(Expressions.RUNTIME_BUDGET);
-        vars.put("variables", new Variables(p.variables, vars, budget));
-        List<Decision> out = new ArrayList<>();
-        for (int i = 0; i < p.validations.size(); i++) {
-            CompiledPolicy.Check c = p.validations.get(i);
-            Object v;
-            try {
-                v = Expressions.evaluate(c.expression(), vars, budget);
-            } catch (Expressions.Failure e) {
-                if (e.outOfBudget) {
-                    return List.of(new Decision(fail, true, 0, null, e.getMessage()));
-                }
-                out.add(new Decision(fail, true, i, null, e.getMessage()));
-                continue;
-            }
-            if (!(v instanceof Boolean)) {
-                out.add(new Decision(fail, true, i, null, "expression '" + c.expression().text()
-                        + "' resulted in error: must evaluate to bool but got " + typeName(v)));
-            } else if ((Boolean) v) {
-                out.add(new Decision(false, false, i, null, null));
-            } else {
-                out.add(new Decision(true, false, i, c.spec().reason(), message(c, vars, budget)));
-            }
-        }
-        Expressions.Budget auditBudget = new Expressions.Budget(Expressions.RUNTIME_BUDGET);
-        Map<String, Object> auditVars = new HashMap<>(vars);
-        auditVars.put("variables", new Variables(p.variables, auditVars, auditBudget));
-        for (CompiledPolicy.Annotation a : p.auditAnnotations) {
-            try {
-                Object v = Expressions.evaluate(a.value(), auditVars, auditBudget);
-                if (v instanceof String s && !s.isBlank()) {
-                    String value = s.trim();
-                    if (value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_AUDIT_ANNOTATION_BYTES) {
-                        value = value.substring(0, Math.min(value.length(), MAX_AUDIT_ANNOTATION_BYTES));
-                    }
-                    annotations.computeIfAbsent(a.key(), k -> new LinkedHashSet<>()).add(value);
-                } else if (!(v instanceof String) && v != NullValue.NULL_VALUE) {
-                    out.add(new Decision(true, true, AUDIT_ANNOTATION, null, "valueExpression '" + a.value().text()
-                            + "' resulted in unsupported return type: " + typeName(v)
-                            + ". Return type must be either string or null."));
-                }
-            } catch (Expressions.Failure e) {
-                if (fail) {
-                    out.add(new Decision(true, true, AUDIT_ANNOTATION, null, e.getMessage()));
-                }
-            }
-        }
-        return out;
-    }
-
-    /** messageExpression's result if it is a usable string, else message, else "failed expression: …". */
-    private static String message(CompiledPolicy.Check c, Map<String, Object> vars, Expressions.Budget budget) {
-        if (c.message() != null) {
-            try {
-                Object m = Expressions.evaluate(c.message(), vars, budget);
-                if (m instanceof String s) {
-                    String trimmed = s.trim();
-                    if (!trimmed.isEmpty() && !trimmed.contains("\n")
-                            && trimmed.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_MESSAGE_EXPRESSION_BYTES) {
-                        return trimmed;
-                    }
-                }
-            } catch (Expressions.Failure e) {
-                // the API server only logs a failing messageExpression and falls back
-            }
-        }
-        String message = c.spec().message() == null ? "" : c.spec().message().trim();
-        return message.isEmpty() ? "failed expression: " + c.spec().expression().trim() : message;
-    }
-
-    private static String typeName(Object v) {
-        return v == null ? "null" : v == NullValue.NULL_VALUE ? "null_type" : v.getClass().getSimpleName();
-    }
-
     private static int code(String reason) {
         return switch (reason) {
             case "Forbidden" -> 403;
@@ -385,55 +205,4 @@ public final class PolicyEngine {
         return name.isEmpty() ? resource + " is forbidden: " : resource + " \"" + name + "\" is forbidden: ";
     }
 
-    /**
-     * The {@code variables} map: each variable evaluated when first read, once per evaluation pass,
-     * charged to the budget of the expression reading it; a failing one fails its readers with
-     * the API server's message.
-     */
-    private static final class Variables extends AbstractMap<String, Object> {
-        private final List<CompiledPolicy.Variable> declared;
-        private final Map<String, Object> activation;
-        private final Expressions.Budget budget;
-        private final Map<String, Object> values = new HashMap<>();
-
-        Variables(List<CompiledPolicy.Variable> declared, Map<String, Object> activation, Expressions.Budget budget) {
-            this.declared = declared;
-            this.activation = activation;
-            this.budget = budget;
-        }
-
-        @Override
-        public boolean containsKey(Object key) {
-            return declared.stream().anyMatch(v -> v.name().equals(key));
-        }
-
-        @Override
-        public Object get(Object key) {
-            if (values.containsKey(key)) {
-                return values.get(key);
-            }
-            for (CompiledPolicy.Variable v : declared) {
-                if (v.name().equals(key)) {
-                    try {
-                        Object value = Expressions.evaluate(v.expression(), activation, budget);
-                        values.put(v.name(), value);
-                        return value;
-                    } catch (Expressions.Failure e) {
-                        throw new IllegalStateException("composited variable \"" + key + "\" fails to evaluate: "
-                                + e.getMessage());
-                    }
-                }
-            }
-            return null;
-        }
-
-        @Override
-        public Set<Entry<String, Object>> entrySet() {
-            Map<String, Object> all = new LinkedHashMap<>();
-            for (CompiledPolicy.Variable v : declared) {
-                all.put(v.name(), get(v.name()));
-            }
-            return all.entrySet();
-        }
-    }
 }
