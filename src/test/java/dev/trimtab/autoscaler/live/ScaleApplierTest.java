@@ -86,7 +86,23 @@ class ScaleApplierTest {
             }
 
             public State state() {
-                throw new UnsupportedOperationException("the applier does not read the state settings");
+                return new State() {
+                    public boolean enabled() {
+                        return false;
+                    }
+
+                    public String topic() {
+                        return "trimtab.autoscaler.state";
+                    }
+
+                    public Duration flushInterval() {
+                        return Duration.ofSeconds(1);
+                    }
+
+                    public Duration restoreTimeout() {
+                        return Duration.ofSeconds(30);
+                    }
+                };
             }
         };
     }
