@@ -24,6 +24,7 @@ final class KubernetesCluster implements PolicyEngine.Cluster {
             namespaces;
     private final Map<String, io.fabric8.kubernetes.client.informers.SharedIndexInformer<GenericKubernetesResource>>
             params = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<ValidatingPolicy.ParamKind, Boolean> scopes = new java.util.concurrent.ConcurrentHashMap<>();
 
     KubernetesCluster(KubernetesClient client) {
         this.client = client;
@@ -48,6 +49,11 @@ final class KubernetesCluster implements PolicyEngine.Cluster {
 
     @Override
     public boolean namespaced(ValidatingPolicy.ParamKind kind) {
+        // asked on every review with a paramRef: discovery once per kind
+        return scopes.computeIfAbsent(kind, this::discoverNamespaced);
+    }
+
+    private boolean discoverNamespaced(ValidatingPolicy.ParamKind kind) {
         try {
             var resource = client.getApiResources(kind.apiVersion());
             if (resource != null) {
