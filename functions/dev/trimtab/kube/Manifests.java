@@ -1,0 +1,71 @@
+package dev.trimtab.kube;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Kubernetes objects from a directory of manifests, as {@code kubectl apply -f DIR -R} would read
+ * them: every {@code .yaml}, {@code .yml} and {@code .json} file below it, several documents per
+ * file, {@code kind: List} (and {@code *List}) expanded into its items. Objects are map trees with
+ * integers as {@code Long}. A document that cannot be read is reported ({@code file: document N:
+ * problem}) and left out; the others are still returned.
+ */
+public final class Manifests {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS);
+
+    /** The objects read, in file order, and one message per document that could not be read. */
+    public record Contents(List<Map<String, Object>> objects, List<String> errors) {}
+
+    private Manifests() {}
+
+    public static Contents read(Path dir) throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            files = walk.filter(Files::isRegularFile).filter(f -> f.toString().matches(".*\\.(ya?ml|json)$"))
+                    .sorted().toList();
+        }
+        List<Map<String, Object>> objects = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        for (Path f : files) {
+            readFile(f, dir, objects, errors);
+        }
+        return new Contents(objects, errors);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void readFile(Path f, Path base, List<Map<String, Object>> objects, List<String> errors) {
+        int n = 0;
+        try (JsonParser parser = YAML.getFactory().createParser(f.toFile());
+             MappingIterator<JsonNode> docs = YAML.readValues(parser, JsonNode.class)) {
+            while (docs.hasNext()) {
+                n++;
+                JsonNode doc = docs.next();
+                if (doc == null || doc.isNull() || doc.isEmpty()) {
+                    continue;
+                }
+                String where = base.relativize(f) + ": document " + n + ": ";
+                if (!doc.isObject() || doc.path("kind").asText("").isEmpty() || doc.path("apiVersion").asText("").isEmpty()) {
+                    errors.add(where + "kind and apiVersion are required");
+                } else if (doc.path("kind").asText().endsWith("List") && doc.path("items").isArray()) {
+                    doc.path("items").forEach(item -> objects.add(YAML.convertValue(item, Map.class)));
+                } else {
+                    objects.add(YAML.convertValue(doc, Map.class));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            errors.add(base.relativize(f) + ": document " + (n + 1) + ": not YAML or JSON: " + e.getMessage());
+        }
+    }
+}
