@@ -43,6 +43,12 @@ public record AdmissionRequest(String uid, Gvk kind, Gvr resource, String subRes
         userInfo = userInfo == null ? new UserInfo("", "", List.of(), Map.of()) : userInfo;
     }
 
+    /** The same request about another version of the object (a mutation's result). */
+    public AdmissionRequest withObject(Map<String, Object> newObject) {
+        return new AdmissionRequest(uid, kind, resource, subResource, requestKind, requestResource, requestSubResource,
+                name, namespace, operation, userInfo, dryRun, options, newObject, oldObject);
+    }
+
     /** A request on a v1 Namespace object (it carries its own name as its namespace). */
     public boolean onNamespace() {
         return kind.group().isEmpty() && kind.version().equals("v1") && kind.kind().equals("Namespace");

@@ -7,6 +7,7 @@ import dev.cel.common.CelIssue;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
+import dev.cel.common.types.CelKind;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
@@ -86,6 +87,53 @@ public final class Expressions {
         }
         Cel cel = params ? WITH_PARAMS : WITHOUT_PARAMS;
         CelValidationResult result = cel.compile(text, path);
+        return program(cel, result, path, text, allowed, problems);
+    }
+
+    /**
+     * Compiles a mutation's expression: JSONPatch and Object literals become maps
+     * ({@link MutationLiterals}) between parsing and type checking.
+     */
+    static Compiled compileMutation(boolean params, String path, String text, CelKind kind, List<String> problems) {
+        if (text == null || text.isBlank()) {
+            problems.add(path + ": an expression is required");
+            return null;
+        }
+        Cel cel = params ? WITH_PARAMS : WITHOUT_PARAMS;
+        CelValidationResult parsed = cel.parse(text, path);
+        if (parsed.hasError()) {
+            return program(cel, parsed, path, text, null, problems);
+        }
+        int before = problems.size();
+        CelAbstractSyntaxTree rewritten;
+        try {
+            rewritten = MutationLiterals.rewrite(parsed.getAst(), path, problems);
+        } catch (CelValidationException e) {
+            problems.add(path + ": compilation failed: " + e.getMessage());
+            return null;
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        CelValidationResult checked = cel.check(rewritten);
+        if (!checked.hasError()) {
+            try {
+                CelType type = checked.getAst().getResultType();
+                if (type.kind() != kind && type.kind() != CelKind.DYN) {
+                    problems.add(path + ": must evaluate to " + (kind == CelKind.LIST ? "a list of JSONPatch" : "an Object")
+                            + " but got " + type.name());
+                    return null;
+                }
+            } catch (CelValidationException e) {
+                problems.add(path + ": compilation failed: " + e.getMessage());
+                return null;
+            }
+        }
+        return program(cel, checked, path, text, null, problems);
+    }
+
+    private static Compiled program(Cel cel, CelValidationResult result, String path, String text, Set<CelType> allowed,
+                                    List<String> problems) {
         if (result.hasError()) {
             StringBuilder sb = new StringBuilder();
             for (CelIssue issue : result.getErrors()) {
@@ -221,6 +269,36 @@ public final class Expressions {
             for (Object e : l) {
                 out.add(toCel(e));
             }
+            return out;
+        }
+        return v;
+    }
+
+    /** A CEL result as plain JSON-shaped Java: CEL null as null, unsigned as Long, bytes as base64, maps keyed by string. */
+    static Object fromCel(Object v) {
+        if (v == null || v == NullValue.NULL_VALUE) {
+            return null;
+        }
+        if (v instanceof com.google.common.primitives.UnsignedLong u) {
+            return u.longValue();
+        }
+        if (v instanceof dev.cel.common.values.CelByteString b) {
+            return java.util.Base64.getEncoder().encodeToString(b.toByteArray());
+        }
+        if (v instanceof com.google.protobuf.ByteString b) {
+            return java.util.Base64.getEncoder().encodeToString(b.toByteArray());
+        }
+        if (v instanceof java.util.Optional<?> o) {
+            return o.map(Expressions::fromCel).orElse(null);
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>(Math.max(4, m.size() * 2));
+            m.forEach((k, val) -> out.put(String.valueOf(k), fromCel(val)));
+            return out;
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            l.forEach(e -> out.add(fromCel(e)));
             return out;
         }
         return v;

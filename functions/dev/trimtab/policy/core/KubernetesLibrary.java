@@ -52,7 +52,10 @@ final class KubernetesLibrary {
                         CelOverloadDecl.newMemberOverload("string_find_all", strings, SimpleType.STRING,
                                 SimpleType.STRING),
                         CelOverloadDecl.newMemberOverload("string_find_all_n", strings, SimpleType.STRING,
-                                SimpleType.STRING, SimpleType.INT)));
+                                SimpleType.STRING, SimpleType.INT)),
+                // the API server's JSONPatch library: a map key as one JSON pointer token
+                CelFunctionDecl.newFunctionDeclaration("jsonpatch.escapeKey",
+                        CelOverloadDecl.newGlobalOverload("jsonpatch_escape_key", SimpleType.STRING, SimpleType.STRING)));
         addQuantity(b);
         addNetwork(b);
         b.addFunctionBindings(
@@ -65,6 +68,7 @@ final class KubernetesLibrary {
                 CelFunctionBinding.from("list_last_index_of", List.class, Object.class,
                         (l, x) -> (long) lastIndexOf(l, x)),
                 CelFunctionBinding.from("string_find", String.class, String.class, KubernetesLibrary::find),
+                CelFunctionBinding.from("jsonpatch_escape_key", String.class, JsonPatch::escape),
                 CelFunctionBinding.from("string_find_all", String.class, String.class, (s, re) -> findAll(s, re, -1)),
                 CelFunctionBinding.from("string_find_all_n", List.of(String.class, String.class, Long.class),
                         args -> findAll((String) args[0], (String) args[1], (Long) args[2])));

@@ -15,9 +15,8 @@ final class Params {
      *
      * @throws IllegalArgumentException a configuration error, in the API server's words
      */
-    static List<Object> of(CompiledPolicy p, PolicyBinding b, AdmissionRequest r, PolicyEngine.Cluster cluster) {
-        ValidatingPolicy.ParamKind kind = p.spec().paramKind();
-        PolicyBinding.ParamRef ref = b.paramRef();
+    static List<Object> of(ValidatingPolicy.ParamKind kind, PolicyBinding.ParamRef ref, AdmissionRequest r,
+                           PolicyEngine.Cluster cluster) {
         if (kind == null || ref == null) {
             return List.of(NullValue.NULL_VALUE);
         }

@@ -85,7 +85,7 @@ public final class PolicyEngine {
                 }
                 List<Object> params;
                 try {
-                    params = Params.of(p, b, r, cluster);
+                    params = Params.of(p.spec().paramKind(), b.paramRef(), r, cluster);
                 } catch (IllegalArgumentException e) {
                     configError(p, b, "failed to configure binding: " + e.getMessage(), denials, results);
                     continue;
@@ -149,26 +149,6 @@ public final class PolicyEngine {
                     auditFailures.add(f);
                 }
             }
-        }
-    }
-
-    /** A value computed on first use. */
-    private static final class Lazy<T> implements java.util.function.Supplier<T> {
-        private final java.util.function.Supplier<T> compute;
-        private boolean done;
-        private T value;
-
-        Lazy(java.util.function.Supplier<T> compute) {
-            this.compute = compute;
-        }
-
-        @Override
-        public T get() {
-            if (!done) {
-                value = compute.get();
-                done = true;
-            }
-            return value;
         }
     }
 

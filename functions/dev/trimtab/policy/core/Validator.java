@@ -68,31 +68,9 @@ final class Validator {
         if (p.spec().paramKind() != null) {
             base.put("params", param);
         }
-        // matchConditions: their own budget, no namespaceObject, no variables
-        if (!p.matchConditions.isEmpty()) {
-            Map<String, Object> vars = new HashMap<>(base);
-            vars.put("namespaceObject", NullValue.NULL_VALUE);
-            vars.put("variables", Map.of());
-            Expressions.Budget budget = new Expressions.Budget(Expressions.MATCH_CONDITIONS_BUDGET);
-            List<String> errors = new ArrayList<>();
-            for (CompiledPolicy.Variable c : p.matchConditions) {
-                try {
-                    Object v = Expressions.evaluate(c.expression(), vars, budget);
-                    if (!(v instanceof Boolean)) {
-                        errors.add("expression '" + c.expression().text() + "' must evaluate to bool");
-                    } else if (!(Boolean) v) {
-                        return List.of(new Decision(false, false, -1, null, "matchCondition '" + c.name()
-                                + "' is false"));
-                    }
-                } catch (Expressions.Failure e) {
-                    errors.add(e.getMessage());
-                }
-            }
-            if (!errors.isEmpty()) {
-                String message = errors.size() == 1 ? errors.get(0)
-                        : "[" + String.join(", ", new LinkedHashSet<>(errors)) + "]";
-                return List.of(new Decision(fail, true, -1, null, message));
-            }
+        Decision unmatched = matchConditions(p.matchConditions, base, fail);
+        if (unmatched != null) {
+            return List.of(unmatched);
         }
         Map<String, Object> vars = new HashMap<>(base);
         vars.put("namespaceObject", namespaceObject);
@@ -146,6 +124,39 @@ final class Validator {
         return out;
     }
 
+    /**
+     * A policy's matchConditions on their own budget, without namespaceObject or variables: null
+     * when all are true; a non-denying decision naming the first false one; or the errors, denying
+     * under failurePolicy Fail.
+     */
+    static Decision matchConditions(List<CompiledPolicy.Variable> conditions, Map<String, Object> base, boolean fail) {
+        if (conditions.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> vars = new HashMap<>(base);
+        vars.put("namespaceObject", NullValue.NULL_VALUE);
+        vars.put("variables", Map.of());
+        Expressions.Budget budget = new Expressions.Budget(Expressions.MATCH_CONDITIONS_BUDGET);
+        List<String> errors = new ArrayList<>();
+        for (CompiledPolicy.Variable c : conditions) {
+            try {
+                Object v = Expressions.evaluate(c.expression(), vars, budget);
+                if (!(v instanceof Boolean)) {
+                    errors.add("expression '" + c.expression().text() + "' must evaluate to bool");
+                } else if (!(Boolean) v) {
+                    return new Decision(false, false, -1, null, "matchCondition '" + c.name() + "' is false");
+                }
+            } catch (Expressions.Failure e) {
+                errors.add(e.getMessage());
+            }
+        }
+        if (errors.isEmpty()) {
+            return null;
+        }
+        String message = errors.size() == 1 ? errors.get(0) : "[" + String.join(", ", new LinkedHashSet<>(errors)) + "]";
+        return new Decision(fail, true, -1, null, message);
+    }
+
     /** messageExpression's result if it is a usable string, else message, else "failed expression: …". */
     private static String message(CompiledPolicy.Check c, Map<String, Object> vars, Expressions.Budget budget) {
         if (c.message() != null) {
@@ -166,7 +177,7 @@ final class Validator {
         return message.isEmpty() ? "failed expression: " + c.spec().expression().trim() : message;
     }
 
-    private static String typeName(Object v) {
+    static String typeName(Object v) {
         return v == null ? "null" : v == NullValue.NULL_VALUE ? "null_type" : v.getClass().getSimpleName();
     }
 
@@ -175,7 +186,7 @@ final class Validator {
      * charged to the budget of the expression reading it; a failing one fails its readers with
      * the API server's message.
      */
-    private static final class Variables extends AbstractMap<String, Object> {
+    static final class Variables extends AbstractMap<String, Object> {
         private final List<CompiledPolicy.Variable> declared;
         private final Map<String, Object> activation;
         private final Expressions.Budget budget;

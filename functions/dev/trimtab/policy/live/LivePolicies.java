@@ -66,7 +66,7 @@ public class LivePolicies {
         this.client = client;
         this.watchCluster = watchCluster && client != null;
         Path dir = Path.of(directory);
-        PolicyDirectory.Contents contents = new PolicyDirectory.Contents(List.of(), List.of(), List.of(), List.of());
+        PolicyDirectory.Contents contents = PolicyDirectory.Contents.empty();
         if (Files.isDirectory(dir)) {
             try {
                 contents = PolicyDirectory.read(dir);

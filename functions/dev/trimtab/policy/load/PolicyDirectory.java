@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.trimtab.policy.core.CompiledMutatingPolicy;
 import dev.trimtab.policy.core.CompiledPolicy;
 import dev.trimtab.policy.core.InvalidPolicyException;
+import dev.trimtab.policy.core.MutatingBinding;
 import dev.trimtab.policy.core.PolicyBinding;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +21,7 @@ import java.util.stream.Stream;
 
 /**
  * Everything in a directory of YAML or JSON files (several documents per file allowed):
- * ValidatingAdmissionPolicies (compiled), their bindings, and any other object, which can serve
+ * Validating and MutatingAdmissionPolicies (compiled), their bindings, and any other object, which can serve
  * as a parameter or a namespace. A document that is not valid is reported ({@code file: document
  * N: problem}) and left out; it never disables the others. Test files ({@code *.test.yaml}, for
  * {@code policy test}) are not read.
@@ -30,19 +32,31 @@ public final class PolicyDirectory {
             .enable(DeserializationFeature.USE_LONG_FOR_INTS);
 
     public record Contents(List<CompiledPolicy> policies, List<PolicyBinding> bindings,
+                           List<CompiledMutatingPolicy> mutatingPolicies, List<MutatingBinding> mutatingBindings,
                            List<Map<String, Object>> objects, List<String> errors) {
+        public static Contents empty() {
+            return new Contents(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                    new ArrayList<>(), new ArrayList<>());
+        }
+
         public ObjectCluster cluster() {
             return new ObjectCluster(objects);
+        }
+
+        void addAll(Contents c) {
+            policies.addAll(c.policies);
+            bindings.addAll(c.bindings);
+            mutatingPolicies.addAll(c.mutatingPolicies);
+            mutatingBindings.addAll(c.mutatingBindings);
+            objects.addAll(c.objects);
+            errors.addAll(c.errors);
         }
     }
 
     private PolicyDirectory() {}
 
     public static Contents read(Path dir) throws IOException {
-        List<CompiledPolicy> policies = new ArrayList<>();
-        List<PolicyBinding> bindings = new ArrayList<>();
-        List<Map<String, Object>> objects = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
+        Contents all = Contents.empty();
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
             files = walk.filter(Files::isRegularFile).filter(f -> f.toString().matches(".*\\.(ya?ml|json)$"))
@@ -50,21 +64,14 @@ public final class PolicyDirectory {
                     .filter(f -> !dir.relativize(f).toString().matches("(.*/)?testdata/.*")).sorted().toList();
         }
         for (Path f : files) {
-            Contents c = readFile(f, dir);
-            policies.addAll(c.policies());
-            bindings.addAll(c.bindings());
-            objects.addAll(c.objects());
-            errors.addAll(c.errors());
+            all.addAll(readFile(f, dir));
         }
-        return new Contents(policies, bindings, objects, errors);
+        return all;
     }
 
     /** One file's documents; errors name the file relative to {@code base}. */
     public static Contents readFile(Path f, Path base) {
-        List<CompiledPolicy> policies = new ArrayList<>();
-        List<PolicyBinding> bindings = new ArrayList<>();
-        List<Map<String, Object>> objects = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
+        Contents c = Contents.empty();
         int n = 0;
         try (JsonParser parser = YAML.getFactory().createParser(f.toFile());
              MappingIterator<JsonNode> docs = YAML.readValues(parser, JsonNode.class)) {
@@ -75,36 +82,50 @@ public final class PolicyDirectory {
                     continue;
                 }
                 try {
-                    add(doc, policies, bindings, objects);
+                    add(doc, c);
                 } catch (InvalidPolicyException | IllegalArgumentException e) {
-                    errors.add(base.relativize(f) + ": document " + n + ": " + e.getMessage());
+                    c.errors().add(base.relativize(f) + ": document " + n + ": " + e.getMessage());
                 }
             }
         } catch (IOException | RuntimeException e) {
-            errors.add(base.relativize(f) + ": document " + (n + 1) + ": not YAML or JSON: " + e.getMessage());
+            c.errors().add(base.relativize(f) + ": document " + (n + 1) + ": not YAML or JSON: " + e.getMessage());
         }
-        return new Contents(policies, bindings, objects, errors);
+        return c;
     }
 
     @SuppressWarnings("unchecked")
-    static void add(JsonNode doc, List<CompiledPolicy> policies, List<PolicyBinding> bindings,
-                    List<Map<String, Object>> objects) throws InvalidPolicyException {
+    static void add(JsonNode doc, Contents c) throws InvalidPolicyException {
         String kind = doc.path("kind").asText("");
         String apiVersion = doc.path("apiVersion").asText("");
-        if (kind.equals("ValidatingAdmissionPolicy") || kind.equals("ValidatingAdmissionPolicyBinding")) {
-            if (!apiVersion.equals(PolicyParser.API_VERSION)) {
-                throw new IllegalArgumentException(kind + " " + doc.at("/metadata/name") + ": apiVersion: got \""
-                        + apiVersion + "\", expected " + PolicyParser.API_VERSION);
+        switch (kind) {
+            case "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding" -> {
+                if (!apiVersion.equals(PolicyParser.API_VERSION)) {
+                    throw new IllegalArgumentException(kind + " " + doc.at("/metadata/name") + ": apiVersion: got \""
+                            + apiVersion + "\", expected " + PolicyParser.API_VERSION);
+                }
+                if (kind.equals("ValidatingAdmissionPolicy")) {
+                    c.policies().add(CompiledPolicy.compile(PolicyParser.policy(doc)));
+                } else {
+                    c.bindings().add(PolicyParser.binding(doc));
+                }
             }
-            if (kind.equals("ValidatingAdmissionPolicy")) {
-                policies.add(CompiledPolicy.compile(PolicyParser.policy(doc)));
-            } else {
-                bindings.add(PolicyParser.binding(doc));
+            case "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding" -> {
+                if (!PolicyParser.MUTATING_API_VERSIONS.contains(apiVersion)) {
+                    throw new IllegalArgumentException(kind + " " + doc.at("/metadata/name") + ": apiVersion: got \""
+                            + apiVersion + "\", expected one of " + new java.util.TreeSet<>(PolicyParser.MUTATING_API_VERSIONS));
+                }
+                if (kind.equals("MutatingAdmissionPolicy")) {
+                    c.mutatingPolicies().add(CompiledMutatingPolicy.compile(PolicyParser.mutatingPolicy(doc)));
+                } else {
+                    c.mutatingBindings().add(PolicyParser.mutatingBinding(doc));
+                }
             }
-        } else if (kind.isEmpty() || apiVersion.isEmpty()) {
-            throw new IllegalArgumentException("kind and apiVersion are required");
-        } else {
-            objects.add(YAML.convertValue(doc, Map.class));
+            default -> {
+                if (kind.isEmpty() || apiVersion.isEmpty()) {
+                    throw new IllegalArgumentException("kind and apiVersion are required");
+                }
+                c.objects().add(YAML.convertValue(doc, Map.class));
+            }
         }
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.kube.LabelSelector;
 import dev.trimtab.policy.core.InvalidPolicyException;
 import dev.trimtab.policy.core.MatchResources;
+import dev.trimtab.policy.core.MutatingBinding;
+import dev.trimtab.policy.core.MutatingPolicy;
 import dev.trimtab.policy.core.PolicyBinding;
 import dev.trimtab.policy.core.ResourceRule;
 import dev.trimtab.policy.core.ValidatingPolicy;
@@ -21,6 +23,10 @@ import java.util.Set;
  */
 public final class PolicyParser {
     public static final String API_VERSION = "admissionregistration.k8s.io/v1";
+    /** MutatingAdmissionPolicy's versions: beta since Kubernetes 1.34, alpha's shape is the same. */
+    public static final Set<String> MUTATING_API_VERSIONS = Set.of("admissionregistration.k8s.io/v1beta1",
+            "admissionregistration.k8s.io/v1alpha1", API_VERSION);
+    public static final String MUTATING_WATCH_VERSION = "admissionregistration.k8s.io/v1beta1";
     private static final Set<String> REASONS = Set.of("Unauthorized", "Forbidden", "Invalid", "RequestEntityTooLarge");
     private static final Set<String> OPERATIONS = Set.of("*", "CREATE", "UPDATE", "DELETE", "CONNECT");
 
@@ -30,21 +36,13 @@ public final class PolicyParser {
 
     public static ValidatingPolicy policy(JsonNode doc) throws InvalidPolicyException {
         PolicyParser p = new PolicyParser();
-        String name = doc.at("/metadata/name").asText("");
-        if (name.isEmpty()) {
-            p.problem("metadata.name", doc.at("/metadata/name"), "a name is required");
-        }
+        String name = p.name(doc);
         JsonNode spec = doc.path("spec");
         String fp = spec.path("failurePolicy").asText("Fail");
         if (!fp.equals("Fail") && !fp.equals("Ignore")) {
             p.problem("spec.failurePolicy", spec.get("failurePolicy"), "expected Fail or Ignore");
         }
-        ValidatingPolicy.ParamKind paramKind = null;
-        if (spec.hasNonNull("paramKind")) {
-            JsonNode k = spec.get("paramKind");
-            paramKind = new ValidatingPolicy.ParamKind(p.text(k, "apiVersion", "spec.paramKind.apiVersion"),
-                    p.text(k, "kind", "spec.paramKind.kind"));
-        }
+        ValidatingPolicy.ParamKind paramKind = p.paramKind(spec);
         MatchResources match = null;
         if (!spec.hasNonNull("matchConstraints")) {
             p.problem("spec.matchConstraints", null, "required");
@@ -80,30 +78,110 @@ public final class PolicyParser {
                 variables, validations, annotations);
     }
 
-    public static PolicyBinding binding(JsonNode doc) throws InvalidPolicyException {
+    public static MutatingPolicy mutatingPolicy(JsonNode doc) throws InvalidPolicyException {
         PolicyParser p = new PolicyParser();
-        String name = doc.at("/metadata/name").asText("");
-        if (name.isEmpty()) {
-            p.problem("metadata.name", doc.at("/metadata/name"), "a name is required");
+        String name = p.name(doc);
+        JsonNode spec = doc.path("spec");
+        String fp = spec.path("failurePolicy").asText("Fail");
+        if (!fp.equals("Fail") && !fp.equals("Ignore")) {
+            p.problem("spec.failurePolicy", spec.get("failurePolicy"), "expected Fail or Ignore");
         }
+        String reinvocation = spec.path("reinvocationPolicy").asText("Never");
+        if (!reinvocation.equals("Never") && !reinvocation.equals("IfNeeded")) {
+            p.problem("spec.reinvocationPolicy", spec.get("reinvocationPolicy"), "expected Never or IfNeeded");
+        }
+        ValidatingPolicy.ParamKind paramKind = p.paramKind(spec);
+        MatchResources match = null;
+        if (!spec.hasNonNull("matchConstraints")) {
+            p.problem("spec.matchConstraints", null, "required");
+        } else {
+            match = p.match(spec.get("matchConstraints"), "spec.matchConstraints", true);
+        }
+        List<ValidatingPolicy.Named> conditions = p.named(spec.path("matchConditions"), "spec.matchConditions");
+        List<ValidatingPolicy.Named> variables = p.named(spec.path("variables"), "spec.variables");
+        List<MutatingPolicy.Mutation> mutations = new ArrayList<>();
+        JsonNode ms = spec.path("mutations");
+        for (int i = 0; i < ms.size(); i++) {
+            JsonNode m = ms.get(i);
+            String path = "spec.mutations[" + i + "]";
+            String type = m.path("patchType").asText("");
+            if (type.equals("JSONPatch") || type.equals("ApplyConfiguration")) {
+                String field = type.equals("JSONPatch") ? "jsonPatch" : "applyConfiguration";
+                mutations.add(new MutatingPolicy.Mutation(MutatingPolicy.PatchType.valueOf(type),
+                        p.text(m.path(field), "expression", path + "." + field + ".expression")));
+            } else {
+                p.problem(path + ".patchType", m.get("patchType"), "expected JSONPatch or ApplyConfiguration");
+            }
+        }
+        if (ms.isEmpty()) {
+            p.problem("spec.mutations", spec.get("mutations"), "at least one mutation is required");
+        }
+        if (!p.problems.isEmpty()) {
+            throw new InvalidPolicyException("MutatingAdmissionPolicy", name, p.problems);
+        }
+        return new MutatingPolicy(name, ValidatingPolicy.FailurePolicy.valueOf(fp), paramKind, match, conditions,
+                variables, mutations, MutatingPolicy.Reinvocation.valueOf(reinvocation));
+    }
+
+    public static MutatingBinding mutatingBinding(JsonNode doc) throws InvalidPolicyException {
+        PolicyParser p = new PolicyParser();
+        String name = p.name(doc);
         JsonNode spec = doc.path("spec");
         String policyName = p.text(spec, "policyName", "spec.policyName");
-        PolicyBinding.ParamRef ref = null;
-        if (spec.hasNonNull("paramRef")) {
-            JsonNode r = spec.get("paramRef");
-            String action = r.path("parameterNotFoundAction").asText("");
-            if (!action.equals("Deny") && !action.equals("Allow")) {
-                p.problem("spec.paramRef.parameterNotFoundAction", r.get("parameterNotFoundAction"),
-                        "expected Deny or Allow");
-            }
-            boolean named = r.hasNonNull("name");
-            boolean selected = r.hasNonNull("selector");
-            if (named == selected) {
-                p.problem("spec.paramRef", r, "exactly one of name or selector is required");
-            }
-            ref = new PolicyBinding.ParamRef(named ? r.get("name").asText() : null, r.path("namespace").asText(""),
-                    selected ? p.selector(r.get("selector"), "spec.paramRef.selector") : null, action);
+        PolicyBinding.ParamRef ref = p.paramRef(spec);
+        MatchResources match = spec.hasNonNull("matchResources")
+                ? p.match(spec.get("matchResources"), "spec.matchResources", false) : null;
+        JsonNode remediate = doc.at("/metadata/annotations").path(MutatingBinding.REMEDIATE_ANNOTATION);
+        if (!remediate.isMissingNode() && !Set.of("true", "false").contains(remediate.asText())) {
+            p.problem("metadata.annotations[" + MutatingBinding.REMEDIATE_ANNOTATION + "]", remediate, "expected \"true\" or \"false\"");
         }
+        if (!p.problems.isEmpty()) {
+            throw new InvalidPolicyException("MutatingAdmissionPolicyBinding", name, p.problems);
+        }
+        return new MutatingBinding(name, policyName, ref, match, remediate.asText("false").equals("true"));
+    }
+
+    private String name(JsonNode doc) {
+        String name = doc.at("/metadata/name").asText("");
+        if (name.isEmpty()) {
+            problem("metadata.name", doc.at("/metadata/name"), "a name is required");
+        }
+        return name;
+    }
+
+    private ValidatingPolicy.ParamKind paramKind(JsonNode spec) {
+        if (!spec.hasNonNull("paramKind")) {
+            return null;
+        }
+        JsonNode k = spec.get("paramKind");
+        return new ValidatingPolicy.ParamKind(text(k, "apiVersion", "spec.paramKind.apiVersion"),
+                text(k, "kind", "spec.paramKind.kind"));
+    }
+
+    private PolicyBinding.ParamRef paramRef(JsonNode spec) {
+        if (!spec.hasNonNull("paramRef")) {
+            return null;
+        }
+        JsonNode r = spec.get("paramRef");
+        String action = r.path("parameterNotFoundAction").asText("");
+        if (!action.equals("Deny") && !action.equals("Allow")) {
+            problem("spec.paramRef.parameterNotFoundAction", r.get("parameterNotFoundAction"), "expected Deny or Allow");
+        }
+        boolean named = r.hasNonNull("name");
+        boolean selected = r.hasNonNull("selector");
+        if (named == selected) {
+            problem("spec.paramRef", r, "exactly one of name or selector is required");
+        }
+        return new PolicyBinding.ParamRef(named ? r.get("name").asText() : null, r.path("namespace").asText(""),
+                selected ? selector(r.get("selector"), "spec.paramRef.selector") : null, action);
+    }
+
+    public static PolicyBinding binding(JsonNode doc) throws InvalidPolicyException {
+        PolicyParser p = new PolicyParser();
+        String name = p.name(doc);
+        JsonNode spec = doc.path("spec");
+        String policyName = p.text(spec, "policyName", "spec.policyName");
+        PolicyBinding.ParamRef ref = p.paramRef(spec);
         MatchResources match = spec.hasNonNull("matchResources")
                 ? p.match(spec.get("matchResources"), "spec.matchResources", false) : null;
         List<PolicyBinding.Action> actions = new ArrayList<>();
