@@ -3,6 +3,7 @@ package dev.trimtab.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.policy.admission.AdmissionReviews;
 import dev.trimtab.policy.core.AdmissionRequest;
+import dev.trimtab.policy.core.MutationEngine;
 import dev.trimtab.policy.core.PolicyEngine;
 import dev.trimtab.policy.load.PolicyDirectory;
 import java.io.BufferedReader;
@@ -49,6 +50,7 @@ public final class PolicyCommand {
             PolicyDirectory.Contents contents = PolicyDirectory.read(dir);
             contents.errors().forEach(e -> err.println("policy: " + e));
             PolicyEngine engine = new PolicyEngine(contents.policies(), contents.bindings());
+            MutationEngine mutations = new MutationEngine(contents.mutatingPolicies(), contents.mutatingBindings());
             var cluster = contents.cluster();
             int bad = contents.errors().size();
             try (BufferedReader in = args[3].equals("-")
@@ -63,8 +65,7 @@ public final class PolicyCommand {
                     try {
                         JsonNode review = AdmissionReviews.JSON.readTree(line);
                         AdmissionRequest request = AdmissionReviews.request(review);
-                        out.println(AdmissionReviews.JSON.writeValueAsString(
-                                AdmissionReviews.response(request.uid(), engine.review(request, cluster))));
+                        out.println(AdmissionReviews.JSON.writeValueAsString(review(request, mutations, engine, cluster)));
                     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                         bad++;
                         err.println("line " + lineNo + ": not JSON: " + e.getOriginalMessage());
@@ -80,5 +81,19 @@ public final class PolicyCommand {
             err.println("policy review: " + e.getMessage());
             return 2;
         }
+    }
+
+    /**
+     * What the mutating and then the validating webhook answer, in one review: the validation
+     * sees the mutated object, as it does in the API server.
+     */
+    static com.fasterxml.jackson.databind.node.ObjectNode review(AdmissionRequest request, MutationEngine mutations,
+                                                                  PolicyEngine engine, PolicyEngine.Cluster cluster) {
+        if (mutations.isEmpty()) {
+            return AdmissionReviews.response(request.uid(), engine.review(request, cluster));
+        }
+        MutationEngine.Outcome m = mutations.mutate(request, cluster, false);
+        PolicyEngine.Verdict v = m.allowed() ? engine.review(request.withObject(m.object()), cluster) : null;
+        return AdmissionReviews.response(request.uid(), m, v);
     }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trimtab.policy.admission.AdmissionReviews;
 import dev.trimtab.policy.core.AdmissionRequest;
 import dev.trimtab.policy.core.CompiledPolicy;
+import dev.trimtab.policy.core.JsonPatch;
+import dev.trimtab.policy.core.MutationEngine;
 import dev.trimtab.policy.core.PolicyBinding;
 import dev.trimtab.policy.core.PolicyEngine;
 import dev.trimtab.policy.load.ObjectCluster;
@@ -29,8 +31,20 @@ public final class PolicyTests {
     private PolicyTests() {}
 
     /** A test file: its policies, bindings and objects (or why they did not load), and its cases. */
-    public record TestFile(Path file, List<Path> policyFiles, List<CompiledPolicy> policies, List<PolicyBinding> bindings,
-                           List<Map<String, Object>> objects, List<String> problems, List<JsonNode> cases) {}
+    public record TestFile(Path file, List<Path> policyFiles, PolicyDirectory.Contents contents, List<String> problems,
+                           List<JsonNode> cases) {
+        public List<CompiledPolicy> policies() {
+            return contents.policies();
+        }
+
+        public List<PolicyBinding> bindings() {
+            return contents.bindings();
+        }
+
+        public List<Map<String, Object>> objects() {
+            return contents.objects();
+        }
+    }
 
     /** Every {@code *.test.yaml} under {@code dir}, loaded. */
     public static List<TestFile> load(Path dir) throws IOException {
@@ -40,10 +54,8 @@ public final class PolicyTests {
         }
         List<TestFile> out = new ArrayList<>();
         for (Path file : files) {
-            List<CompiledPolicy> policies = new ArrayList<>();
-            List<PolicyBinding> bindings = new ArrayList<>();
-            List<Map<String, Object>> objects = new ArrayList<>();
-            List<String> problems = new ArrayList<>();
+            PolicyDirectory.Contents contents = PolicyDirectory.Contents.empty();
+            List<String> problems = contents.errors();
             List<JsonNode> cases = new ArrayList<>();
             List<Path> policyFiles = new ArrayList<>();
             try {
@@ -59,17 +71,13 @@ public final class PolicyTests {
                         if (field.equals("policies")) {
                             policyFiles.add(p);
                         }
-                        PolicyDirectory.Contents c = PolicyDirectory.readFile(p, p.getParent());
-                        policies.addAll(c.policies());
-                        bindings.addAll(c.bindings());
-                        objects.addAll(c.objects());
-                        problems.addAll(c.errors());
+                        contents.addAll(PolicyDirectory.readFile(p, p.getParent()));
                     }
                 }
             } catch (IOException e) {
                 problems.add("not YAML: " + e.getMessage());
             }
-            out.add(new TestFile(file, policyFiles, policies, bindings, objects, problems, cases));
+            out.add(new TestFile(file, policyFiles, contents, problems, cases));
         }
         return out;
     }
@@ -91,6 +99,7 @@ public final class PolicyTests {
                 continue;
             }
             PolicyEngine engine = new PolicyEngine(policies, t.bindings());
+            MutationEngine mutations = new MutationEngine(t.contents().mutatingPolicies(), t.contents().mutatingBindings());
             ObjectCluster cluster = new ObjectCluster(t.objects());
             for (JsonNode c : t.cases()) {
                 cases++;
@@ -103,8 +112,11 @@ public final class PolicyTests {
                     failed++;
                     continue;
                 }
-                PolicyEngine.Verdict v = engine.review(request, cluster);
+                MutationEngine.Outcome m = mutations.mutate(request, cluster, false);
+                PolicyEngine.Verdict v = m.allowed() ? engine.review(request.withObject(m.object()), cluster)
+                        : new PolicyEngine.Verdict(false, m.code(), m.reason(), m.message(), List.of(), Map.of(), List.of());
                 List<String> mismatches = mismatches(c.path("expect"), v.allowed(), v.code(), v.message(), v.warnings());
+                mismatches.addAll(patchMismatches(c.path("expect"), m));
                 if (mismatches.isEmpty()) {
                     out.println("ok   " + name);
                 } else {
@@ -112,12 +124,16 @@ public final class PolicyTests {
                     err.println("FAIL " + name + " on " + request.operation() + " " + request.resource().resource()
                             + (request.subResource().isEmpty() ? "" : "/" + request.subResource()) + " "
                             + (request.namespace().isEmpty() ? "" : request.namespace() + "/") + request.name());
-                    mismatches.forEach(m -> err.println("     " + m));
+                    mismatches.forEach(line -> err.println("     " + line));
                     for (PolicyEngine.Result r : v.results()) {
                         if (r.outcome() == PolicyEngine.Outcome.fail || r.outcome() == PolicyEngine.Outcome.error) {
                             err.println("     " + r.outcome() + ": policy " + r.policy() + ", binding " + r.binding()
                                     + expression(policies, r) + ": " + r.message());
                         }
+                    }
+                    for (MutationEngine.Invocation i : m.invocations()) {
+                        err.println("     mutation: policy " + i.policy() + ", binding " + i.binding()
+                                + (i.error() != null ? ": error: " + i.error() : i.changed() ? ": changed the object" : ": no change"));
                     }
                 }
             }
@@ -167,6 +183,22 @@ public final class PolicyTests {
         review.put("kind", "AdmissionReview");
         review.set("request", request);
         return review;
+    }
+
+    /**
+     * How the mutated object differs from {@code expect.patchedObject} (the whole object after the
+     * MutatingAdmissionPolicies; numbers compare by value); empty when it matches or is not expected.
+     */
+    public static List<String> patchMismatches(JsonNode expect, MutationEngine.Outcome m) {
+        if (!expect.has("patchedObject")) {
+            return List.of();
+        }
+        Object wanted = PolicyDirectory.YAML.convertValue(expect.get("patchedObject"), Object.class);
+        if (m.allowed() && JsonPatch.same(wanted, m.object())) {
+            return List.of();
+        }
+        return List.of("expected patchedObject " + AdmissionReviews.JSON.valueToTree(wanted) + ", got "
+                + AdmissionReviews.JSON.valueToTree(m.object()) + " (patch " + AdmissionReviews.JSON.valueToTree(m.patch()) + ")");
     }
 
     /** How an answer differs from a case's {@code expect}; empty when it matches. */

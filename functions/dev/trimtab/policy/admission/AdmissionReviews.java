@@ -3,6 +3,7 @@ package dev.trimtab.policy.admission;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trimtab.policy.core.AdmissionRequest;
+import dev.trimtab.policy.core.MutationEngine;
 import dev.trimtab.policy.core.PolicyEngine;
 import dev.trimtab.policy.load.PolicyDirectory;
 import java.util.ArrayList;
@@ -91,6 +92,36 @@ public final class AdmissionReviews {
         if (!v.auditAnnotations().isEmpty()) {
             ObjectNode a = response.putObject("auditAnnotations");
             v.auditAnnotations().forEach(a::put);
+        }
+        return review;
+    }
+
+    /** The mutating webhook's answer for {@code uid}: the JSON patch, or the denial. */
+    public static ObjectNode response(String uid, MutationEngine.Outcome m) {
+        return response(uid, m, null);
+    }
+
+    /**
+     * Both webhooks' answers in one, as {@code policy review} prints them: a mutation's denial, else
+     * the validation's verdict on the mutated object ({@code v}, null for the mutation alone) with
+     * the mutation's patch.
+     */
+    public static ObjectNode response(String uid, MutationEngine.Outcome m, PolicyEngine.Verdict v) {
+        ObjectNode review;
+        if (!m.allowed() || v == null) {
+            review = response(uid, new PolicyEngine.Verdict(m.allowed(), m.code(), m.reason(), m.message(), List.of(),
+                    Map.of(), List.of()));
+        } else {
+            review = response(uid, v);
+        }
+        if (m.allowed() && m.changed() && (v == null || v.allowed())) {
+            ObjectNode response = (ObjectNode) review.get("response");
+            response.put("patchType", "JSONPatch");
+            try {
+                response.put("patch", JSON.writeValueAsBytes(m.patch()));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
         }
         return review;
     }

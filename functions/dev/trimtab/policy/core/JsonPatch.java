@@ -21,7 +21,7 @@ public final class JsonPatch {
     }
 
     /** A {@code test} operation failed: the API server then leaves the object as it was, without error. */
-    static final class TestFailed extends Exception {
+    public static final class TestFailed extends Exception {
         TestFailed() {
             super(null, null, false, false);
         }
@@ -31,7 +31,7 @@ public final class JsonPatch {
 
     /** {@code doc} patched (a new object; {@code doc} is not changed). */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> apply(Map<String, Object> doc, List<Map<String, Object>> ops)
+    public static Map<String, Object> apply(Map<String, Object> doc, List<Map<String, Object>> ops)
             throws PatchException, TestFailed {
         Object root = copy(doc);
         for (Map<String, Object> op : ops) {
@@ -158,7 +158,7 @@ public final class JsonPatch {
     }
 
     /** JSON equality, numbers by value. */
-    static boolean same(Object a, Object b) {
+    public static boolean same(Object a, Object b) {
         if (a instanceof Number x && b instanceof Number y) {
             return x.doubleValue() == y.doubleValue();
         }

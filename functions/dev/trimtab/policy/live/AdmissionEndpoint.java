@@ -12,14 +12,16 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 
 /**
- * The validating admission webhook: {@code POST /admission/validate} takes an
- * {@code AdmissionReview} v1 and answers allowed or denied with the status code, reason and
- * message, warnings and audit annotations the API server would give for the same policies. A body
+ * The admission webhooks. {@code POST /admission/validate} takes an {@code AdmissionReview} v1 and
+ * answers allowed or denied with the status code, reason and message, warnings and audit
+ * annotations the API server would give for the same ValidatingAdmissionPolicies.
+ * {@code POST /admission/mutate} answers with the {@code JSONPatch} the MutatingAdmissionPolicies
+ * make of the object, or the API server's denial when one fails under failurePolicy Fail. A body
  * that is not an AdmissionReview gets 400 naming the field, a review that cannot be decided (the
  * namespace cannot be read) 500; the API server then applies the webhook's own failurePolicy
  * (k8s-manifests/policy/webhook.yaml). Blocking: namespaces and parameters may need the API.
  */
-@Path("/admission/validate")
+@Path("/admission")
 public class AdmissionEndpoint {
     private final LivePolicies policies;
     private final io.micrometer.core.instrument.Timer timer;
@@ -35,17 +37,29 @@ public class AdmissionEndpoint {
     }
 
     @POST
+    @Path("validate")
     @Blocking
     public Response validate(byte[] body) {
+        return timed(body, r -> AdmissionReviews.response(r.uid(), policies.review(r)));
+    }
+
+    @POST
+    @Path("mutate")
+    @Blocking
+    public Response mutate(byte[] body) {
+        return timed(body, r -> AdmissionReviews.response(r.uid(), policies.mutate(r)));
+    }
+
+    private Response timed(byte[] body, java.util.function.Function<AdmissionRequest, Object> decide) {
         long start = System.nanoTime();
         try {
-            return answer(body);
+            return answer(body, decide);
         } finally {
             timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
     }
 
-    private Response answer(byte[] body) {
+    private Response answer(byte[] body, java.util.function.Function<AdmissionRequest, Object> decide) {
         AdmissionRequest request;
         try {
             request = AdmissionReviews.request(AdmissionReviews.JSON.readTree(body));
@@ -55,8 +69,8 @@ public class AdmissionEndpoint {
             return bad(e.getMessage());
         }
         try {
-            return Response.ok(AdmissionReviews.JSON.writeValueAsString(
-                    AdmissionReviews.response(request.uid(), policies.review(request))), MediaType.APPLICATION_JSON).build();
+            return Response.ok(AdmissionReviews.JSON.writeValueAsString(decide.apply(request)),
+                    MediaType.APPLICATION_JSON).build();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         } catch (RuntimeException e) {

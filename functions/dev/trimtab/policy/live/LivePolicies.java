@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.kube.LabelSelector;
 import dev.trimtab.policy.admission.AdmissionReviews;
 import dev.trimtab.policy.core.AdmissionRequest;
+import dev.trimtab.policy.core.CompiledMutatingPolicy;
 import dev.trimtab.policy.core.CompiledPolicy;
 import dev.trimtab.policy.core.InvalidPolicyException;
+import dev.trimtab.policy.core.MutatingBinding;
+import dev.trimtab.policy.core.MutationEngine;
 import dev.trimtab.policy.core.PolicyBinding;
 import dev.trimtab.policy.core.PolicyEngine;
 import dev.trimtab.policy.core.ValidatingPolicy;
@@ -36,7 +39,7 @@ import org.jboss.logging.Logger;
  * The policies in force in this process, from two sources: the directory
  * {@code trimtab.policy.directory} (a mounted ConfigMap in a cluster, {@code policies/} locally),
  * read at start, and, with {@code trimtab.policy.watch-cluster} (default true), the cluster's own
- * ValidatingAdmissionPolicies and bindings, watched. A cluster object overrides a file object of
+ * Validating and MutatingAdmissionPolicies and their bindings, watched. A cluster object overrides a file object of
  * the same name. A policy or binding that does not load is logged with its field path and CEL
  * position and counted ({@code trimtab_policy_rejected_total}); the others are enforced, and if an
  * earlier version of it loaded, that last good version stays in force. Parameter objects and
@@ -49,14 +52,33 @@ public class LivePolicies {
     private final MeterRegistry registry;
     private final KubernetesClient client;
     private final boolean watchCluster;
-    private final Map<String, CompiledPolicy> filePolicies = new LinkedHashMap<>();
-    private final Map<String, PolicyBinding> fileBindings = new LinkedHashMap<>();
-    private final Map<String, CompiledPolicy> clusterPolicies = new LinkedHashMap<>();
-    private final Map<String, PolicyBinding> clusterBindings = new LinkedHashMap<>();
+    private final Store<CompiledPolicy> validating = new Store<>();
+    private final Store<PolicyBinding> validatingBindings = new Store<>();
+    private final Store<CompiledMutatingPolicy> mutating = new Store<>();
+    private final Store<MutatingBinding> mutatingBindings = new Store<>();
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
     private volatile PolicyEngine engine = new PolicyEngine(List.of(), List.of());
+    private volatile MutationEngine mutations = new MutationEngine(List.of(), List.of());
     private volatile int policies;
     private volatile int bindings;
+    private volatile int mutatingCount;
+
+    /** One kind's objects by name: from files, and from the cluster, which override them. */
+    private static final class Store<T> {
+        final Map<String, T> files = new LinkedHashMap<>();
+        final Map<String, T> cluster = new LinkedHashMap<>();
+
+        List<T> inForce() {
+            Map<String, T> all = new LinkedHashMap<>(files);
+            all.putAll(cluster);
+            return new ArrayList<>(all.values());
+        }
+    }
+
+    /** How a watched kind is read into its store. */
+    private interface Reader<T> {
+        T read(JsonNode doc) throws InvalidPolicyException;
+    }
 
     @Inject
     public LivePolicies(@ConfigProperty(name = "trimtab.policy.directory", defaultValue = "policies") String directory,
@@ -77,8 +99,10 @@ public class LivePolicies {
             LOG.infof("no policy directory %s", dir);
         }
         contents.errors().forEach(e -> rejected("file", e));
-        contents.policies().forEach(p -> filePolicies.put(p.name(), p));
-        contents.bindings().forEach(b -> fileBindings.put(b.name(), b));
+        contents.policies().forEach(p -> validating.files.put(p.name(), p));
+        contents.bindings().forEach(b -> validatingBindings.files.put(b.name(), b));
+        contents.mutatingPolicies().forEach(p -> mutating.files.put(p.name(), p));
+        contents.mutatingBindings().forEach(b -> mutatingBindings.files.put(b.name(), b));
         rebuild();
         ObjectCluster files = contents.cluster();
         KubernetesCluster api = new KubernetesCluster(client);
@@ -98,7 +122,8 @@ public class LivePolicies {
                 return !out.isEmpty() ? out : api.params(kind, namespace, name, selector);
             }
         };
-        LOG.infof("%d ValidatingAdmissionPolicies from %s", filePolicies.size(), dir);
+        LOG.infof("%d ValidatingAdmissionPolicies and %d MutatingAdmissionPolicies from %s", validating.files.size(),
+                mutating.files.size(), dir);
     }
 
     /** Testing and tools: the policies of a directory only, no cluster. */
@@ -110,53 +135,53 @@ public class LivePolicies {
         if (!watchCluster) {
             return;
         }
-        informers.add(client.genericKubernetesResources(PolicyParser.API_VERSION, "ValidatingAdmissionPolicy")
-                .inform(handler(true)));
-        informers.add(client.genericKubernetesResources(PolicyParser.API_VERSION, "ValidatingAdmissionPolicyBinding")
-                .inform(handler(false)));
+        watch(PolicyParser.API_VERSION, "ValidatingAdmissionPolicy", validating,
+                doc -> CompiledPolicy.compile(PolicyParser.policy(doc)));
+        watch(PolicyParser.API_VERSION, "ValidatingAdmissionPolicyBinding", validatingBindings, PolicyParser::binding);
+        watch(PolicyParser.MUTATING_WATCH_VERSION, "MutatingAdmissionPolicy", mutating,
+                doc -> CompiledMutatingPolicy.compile(PolicyParser.mutatingPolicy(doc)));
+        watch(PolicyParser.MUTATING_WATCH_VERSION, "MutatingAdmissionPolicyBinding", mutatingBindings,
+                PolicyParser::mutatingBinding);
     }
 
     void stop(@Observes ShutdownEvent ignored) {
         informers.forEach(SharedIndexInformer::close);
     }
 
-    private ResourceEventHandler<GenericKubernetesResource> handler(boolean policy) {
-        return new ResourceEventHandler<>() {
-            public void onAdd(GenericKubernetesResource obj) {
-                put(obj, policy);
-            }
-
-            public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource obj) {
-                put(obj, policy);
-            }
-
-            public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
-                synchronized (LivePolicies.this) {
-                    (policy ? clusterPolicies : clusterBindings).remove(obj.getMetadata().getName());
-                    rebuild();
+    /** Watches one kind; a cluster without it (MutatingAdmissionPolicy is beta) only loses that kind. */
+    private <T> void watch(String apiVersion, String kind, Store<T> store, Reader<T> reader) {
+        try {
+            informers.add(client.genericKubernetesResources(apiVersion, kind).inform(new ResourceEventHandler<>() {
+                public void onAdd(GenericKubernetesResource obj) {
+                    put(obj, store, reader);
                 }
-            }
-        };
+
+                public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource obj) {
+                    put(obj, store, reader);
+                }
+
+                public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+                    synchronized (LivePolicies.this) {
+                        store.cluster.remove(obj.getMetadata().getName());
+                        rebuild();
+                    }
+                }
+            }));
+        } catch (RuntimeException e) {
+            LOG.errorf("cannot watch %s %s, only files provide them: %s", apiVersion, kind, e.getMessage());
+        }
     }
 
-    private void put(GenericKubernetesResource obj, boolean policy) {
+    private <T> void put(GenericKubernetesResource obj, Store<T> store, Reader<T> reader) {
         JsonNode doc = AdmissionReviews.JSON.valueToTree(obj);
         try {
-            if (policy) {
-                CompiledPolicy p = CompiledPolicy.compile(PolicyParser.policy(doc));
-                synchronized (this) {
-                    clusterPolicies.put(p.name(), p);
-                    rebuild();
-                }
-            } else {
-                PolicyBinding b = PolicyParser.binding(doc);
-                synchronized (this) {
-                    clusterBindings.put(b.name(), b);
-                    rebuild();
-                }
+            T value = reader.read(doc);
+            synchronized (this) {
+                store.cluster.put(obj.getMetadata().getName(), value);
+                rebuild();
             }
         } catch (InvalidPolicyException e) {
-            boolean kept = (policy ? clusterPolicies : clusterBindings).containsKey(obj.getMetadata().getName());
+            boolean kept = store.cluster.containsKey(obj.getMetadata().getName());
             rejected("cluster", e.getMessage() + (kept ? " (the last good version stays in force)" : ""));
         }
     }
@@ -167,13 +192,15 @@ public class LivePolicies {
     }
 
     private synchronized void rebuild() {
-        Map<String, CompiledPolicy> ps = new LinkedHashMap<>(filePolicies);
-        ps.putAll(clusterPolicies);
-        Map<String, PolicyBinding> bs = new LinkedHashMap<>(fileBindings);
-        bs.putAll(clusterBindings);
-        engine = new PolicyEngine(new ArrayList<>(ps.values()), new ArrayList<>(bs.values()));
+        List<CompiledPolicy> ps = validating.inForce();
+        List<PolicyBinding> bs = validatingBindings.inForce();
+        engine = new PolicyEngine(ps, bs);
+        List<CompiledMutatingPolicy> ms = mutating.inForce();
+        List<MutatingBinding> mbs = mutatingBindings.inForce();
+        mutations = new MutationEngine(ms, mbs);
+        mutatingCount = ms.size() + mbs.size();
         policies = ps.size();
-        this.bindings = bs.size();
+        bindings = bs.size();
     }
 
     /** The verdict on a request, counted by result. */
@@ -183,9 +210,32 @@ public class LivePolicies {
         return v;
     }
 
+    /** The mutating webhook's work: the request's object mutated, counted by whether it changed. */
+    public MutationEngine.Outcome mutate(AdmissionRequest request) {
+        MutationEngine.Outcome m = mutations.mutate(request, cluster, false);
+        registry.counter("trimtab_policy_mutations_total", "allowed", Boolean.toString(m.allowed()),
+                "changed", Boolean.toString(m.changed())).increment();
+        return m;
+    }
+
+    /** A live object's remediation: only the mutating bindings that ask for it ({@code trimtab.dev/remediate}). */
+    public MutationEngine.Outcome remediate(AdmissionRequest request) {
+        return mutations.mutate(request, cluster, true);
+    }
+
+    /** The cluster view policies read (namespaces, parameters). */
+    public PolicyEngine.Cluster cluster() {
+        return cluster;
+    }
+
     /** How many policies are in force. */
     public int size() {
         return policies;
+    }
+
+    /** How many MutatingAdmissionPolicies and their bindings are in force. */
+    public int mutating() {
+        return mutatingCount;
     }
 
     /** How many bindings are in force. */

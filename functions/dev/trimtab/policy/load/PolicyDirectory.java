@@ -43,7 +43,7 @@ public final class PolicyDirectory {
             return new ObjectCluster(objects);
         }
 
-        void addAll(Contents c) {
+        public void addAll(Contents c) {
             policies.addAll(c.policies);
             bindings.addAll(c.bindings);
             mutatingPolicies.addAll(c.mutatingPolicies);

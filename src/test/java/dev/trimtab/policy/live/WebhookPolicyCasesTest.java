@@ -7,7 +7,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import dev.trimtab.policy.PolicyTests;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trimtab.policy.admission.AdmissionReviews;
+import dev.trimtab.policy.core.JsonPatch;
+import java.util.Base64;
 import dev.trimtab.policy.load.PolicyDirectory;
 import dev.trimtab.testing.EmbeddedKafka;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -51,6 +54,7 @@ class WebhookPolicyCasesTest {
     LivePolicies policies;
 
     @Test
+    @SuppressWarnings("unchecked")
     void everyPolicyTestCaseGetsItsExpectedAnswerOverHttp() throws Exception {
         List<PolicyTests.TestFile> files = PolicyTests.load(Path.of("policies"));
         List<String> failures = new ArrayList<>();
@@ -63,7 +67,7 @@ class WebhookPolicyCasesTest {
                         .readerFor(GenericKubernetesResource.class).readValues(f.toFile())) {
                     while (docs.hasNext()) {
                         GenericKubernetesResource r = docs.next();
-                        if (r.getKind() != null && r.getKind().startsWith("ValidatingAdmissionPolicy")) {
+                        if (r.getKind() != null && r.getKind().matches("(Validating|Mutating)AdmissionPolicy(Binding)?")) {
                             applied.add(client.genericKubernetesResources(r.getApiVersion(), r.getKind()).resource(r).create());
                         }
                     }
@@ -75,14 +79,27 @@ class WebhookPolicyCasesTest {
                     client.genericKubernetesResources(r.getApiVersion(), r.getKind()).resource(r).create();
                 }
             }
+            int mutating = t.contents().mutatingPolicies().size() + t.contents().mutatingBindings().size();
             await().atMost(Duration.ofSeconds(20)).until(() -> policies.size() == t.policies().size()
-                    && policies.bindings() == t.bindings().size());
+                    && policies.bindings() == t.bindings().size() && policies.mutating() == mutating);
             for (JsonNode c : t.cases()) {
                 cases++;
-                String answer = given().contentType("application/json")
-                        .body(AdmissionReviews.JSON.writeValueAsString(PolicyTests.review(c)))
-                        .post("/admission/validate").then().statusCode(200).extract().asString();
-                JsonNode response = AdmissionReviews.JSON.readTree(answer).path("response");
+                ObjectNode review = (ObjectNode) PolicyTests.review(c);
+                // the mutating webhook first; the validating one sees its patch applied, as in the API server
+                JsonNode response = post("/admission/mutate", review);
+                Map<String, Object> object = AdmissionReviews.JSON.convertValue(review.at("/request/object"), Map.class);
+                if (response.has("patch")) {
+                    object = JsonPatch.apply(object, AdmissionReviews.JSON.readValue(
+                            Base64.getDecoder().decode(response.get("patch").asText()), List.class));
+                    ((ObjectNode) review.get("request")).set("object", AdmissionReviews.JSON.valueToTree(object));
+                }
+                if (c.at("/expect/patchedObject").isObject() && !JsonPatch.same(object, AdmissionReviews.JSON
+                        .convertValue(c.at("/expect/patchedObject"), Map.class))) {
+                    failures.add(t.file().getFileName() + ": " + c.path("name").asText() + ": patched to " + object);
+                }
+                if (response.path("allowed").asBoolean()) {
+                    response = post("/admission/validate", review);
+                }
                 List<String> warnings = new ArrayList<>();
                 response.path("warnings").forEach(w -> warnings.add(w.asText()));
                 List<String> mismatches = PolicyTests.mismatches(c.path("expect"), response.path("allowed").asBoolean(),
@@ -96,9 +113,16 @@ class WebhookPolicyCasesTest {
                 client.genericKubernetesResources(r.getApiVersion(), r.getKind()).withName(r.getMetadata().getName())
                         .delete();
             }
-            await().atMost(Duration.ofSeconds(20)).until(() -> policies.size() == 0 && policies.bindings() == 0);
+            await().atMost(Duration.ofSeconds(20)).until(() -> policies.size() == 0 && policies.bindings() == 0
+                    && policies.mutating() == 0);
         }
         assertThat(failures).as("%d cases over HTTP", cases).isEmpty();
         assertThat(cases).isGreaterThanOrEqualTo(50);
+    }
+
+    private static JsonNode post(String path, JsonNode review) throws Exception {
+        String answer = given().contentType("application/json").body(AdmissionReviews.JSON.writeValueAsString(review))
+                .post(path).then().statusCode(200).extract().asString();
+        return AdmissionReviews.JSON.readTree(answer).path("response");
     }
 }
