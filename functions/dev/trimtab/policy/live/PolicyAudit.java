@@ -39,7 +39,8 @@ import org.jboss.logging.Logger;
  * version as {@code oldObject}) or DELETE would be. The object's results replace its previous ones
  * in its namespace's {@code PolicyReport} (written to the API every {@code report-interval}), and
  * each result that changed goes to {@code trimtab.policy-events} as a {@code dev.trimtab.policy.result}
- * CloudEvent keyed by the object.
+ * CloudEvent keyed by the object. An object that fails a validation is also handed to
+ * {@link Remediation}, whose result joins the object's report entries.
  */
 @ApplicationScoped
 public class PolicyAudit {
@@ -55,14 +56,16 @@ public class PolicyAudit {
     private final MeterRegistry registry;
     private final ReportBook book = new ReportBook();
     private final Map<String, Map<String, Object>> lastSeen = new HashMap<>();
+    private final Remediation remediation;
 
     @Inject
     public PolicyAudit(LivePolicies policies, @Channel("policy-events") Emitter<byte[]> events, KubernetesClient client,
-                       MeterRegistry registry) {
+                       MeterRegistry registry, Remediation remediation) {
         this.policies = policies;
         this.events = events;
         this.client = client;
         this.registry = registry;
+        this.remediation = remediation;
     }
 
     private static ResourceDefinitionContext context(String kind, String plural, boolean namespaced) {
@@ -114,7 +117,12 @@ public class PolicyAudit {
                 operation, new AdmissionRequest.UserInfo("system:serviceaccount:trimtab:trimtab-policy", "", List.of(),
                 Map.of()), false, null, delete ? null : object, delete ? object : lastSeen.get(key));
         PolicyEngine.Verdict v = policies.review(request);
-        List<ReportBook.Change> changes = delete ? book.remove(resource) : book.put(resource, ReportBook.entries(v.results()));
+        List<ReportBook.Entry> entries = new java.util.ArrayList<>(ReportBook.entries(v.results()));
+        if (!delete && remediation.mode() != Remediation.Mode.off
+                && v.results().stream().anyMatch(r -> r.outcome() == PolicyEngine.Outcome.fail)) {
+            remediation.remediate(request, e).ifPresent(entries::add);
+        }
+        List<ReportBook.Change> changes = delete ? book.remove(resource) : book.put(resource, entries);
         if (delete) {
             lastSeen.remove(key);
         } else {
@@ -150,9 +158,13 @@ public class PolicyAudit {
         ObjectNode t = data.putObject("trigger");
         t.put("id", trigger.id());
         t.put("type", trigger.type());
-        String key = c.resource().namespace() + "/" + c.resource().name();
-        CloudEvent out = new CloudEvent(UUID.randomUUID().toString(), "/trimtab/policy", RESULT_TYPE,
-                c.resource().kind() + "/" + key, Instant.now(), "application/json", data, Map.of("partitionkey", key));
+        send(events, RESULT_TYPE, c.resource().kind(), c.resource().namespace() + "/" + c.resource().name(), data);
+    }
+
+    /** A CloudEvent on the policy-events topic, keyed by {@code namespace/name}. */
+    static void send(Emitter<byte[]> events, String type, String kind, String key, ObjectNode data) {
+        CloudEvent out = new CloudEvent(UUID.randomUUID().toString(), "/trimtab/policy", type, kind + "/" + key,
+                Instant.now(), "application/json", data, Map.of("partitionkey", key));
         RecordHeaders headers = new RecordHeaders();
         headers.add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8));
         events.send(Message.of(CloudEventCodec.write(out).getBytes(StandardCharsets.UTF_8))
