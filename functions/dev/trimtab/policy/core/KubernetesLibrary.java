@@ -57,6 +57,7 @@ final class KubernetesLibrary {
                 CelFunctionDecl.newFunctionDeclaration("jsonpatch.escapeKey",
                         CelOverloadDecl.newGlobalOverload("jsonpatch_escape_key", SimpleType.STRING, SimpleType.STRING)));
         addQuantity(b);
+        KubernetesFormats.addTo(b);
         addNetwork(b);
         b.addFunctionBindings(
                 CelFunctionBinding.from("list_is_sorted", List.class, KubernetesLibrary::isSorted),

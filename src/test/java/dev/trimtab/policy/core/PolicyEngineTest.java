@@ -342,6 +342,29 @@ class PolicyEngineTest {
     }
 
     @Test
+    void kubernetesFormatFunctions() throws Exception {
+        Setup s = setup(policy("p", "Fail", "configmaps", """
+                  validations:
+                  - expression: "format.dns1123Label().validate('my-name') == optional.none() && format.named('labelValue').hasValue()"
+                  - expression: "!format.named('nope').hasValue() && format.dns1123LabelPrefix().validate('web-') == optional.none()"
+                  - expression: "format.qualifiedName().validate('example.com/MyName') == optional.none() && format.uuid().validate('x').hasValue()"
+                  - expression: "format.date().validate('2026-11-28') == optional.none() && format.datetime().validate('2026-11-28T05:00:00Z') == optional.none()"
+                  - expression: "format.dns1123Label().validate('My_Name') == optional.none()"
+                    messageExpression: "format.dns1123Label().validate('My_Name').value().join('; ')"
+                  - expression: "format.qualifiedName().validate('/x') == optional.none()"
+                    messageExpression: "format.named('qualifiedName').value().validate('/x').value()[0]\"""") + binding("b", "p", "Deny", ""));
+        assertThat(s.errors()).isEmpty();
+        PolicyEngine.Verdict v = s.review(configMap("a"));
+        assertThat(v.results()).extracting(PolicyEngine.Result::outcome).containsExactly(PolicyEngine.Outcome.pass,
+                PolicyEngine.Outcome.pass, PolicyEngine.Outcome.pass, PolicyEngine.Outcome.pass, PolicyEngine.Outcome.fail,
+                PolicyEngine.Outcome.fail);
+        assertThat(v.results().get(4).message()).isEqualTo("a lowercase RFC 1123 label must consist of lower case "
+                + "alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  "
+                + "or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
+        assertThat(v.results().get(5).message()).isEqualTo("prefix part must be non-empty");
+    }
+
+    @Test
     void kubernetesIpCidrAndUrlFunctions() throws Exception {
         Setup s = setup(policy("p", "Fail", "configmaps", """
                   validations:
