@@ -58,6 +58,7 @@ final class KubernetesLibrary {
                         CelOverloadDecl.newGlobalOverload("jsonpatch_escape_key", SimpleType.STRING, SimpleType.STRING)));
         addQuantity(b);
         KubernetesFormats.addTo(b);
+        AuthorizerLibrary.addTo(b);
         addNetwork(b);
         b.addFunctionBindings(
                 CelFunctionBinding.from("list_is_sorted", List.class, KubernetesLibrary::isSorted),

@@ -85,7 +85,7 @@ public final class MutationEngine {
         boolean reinvocationNeeded = false;
         for (Planned p : planned) {
             Map<String, Object> before = object;
-            object = invoke(p, r, object, namespaceObject, denials, invocations);
+            object = invoke(p, r, object, namespaceObject, cluster.access(), denials, invocations);
             reinvocationNeeded |= before != object && !ifNeeded.isEmpty();
             if (p.policy().spec().reinvocationPolicy() == MutatingPolicy.Reinvocation.IfNeeded) {
                 ifNeeded.add(p);
@@ -93,7 +93,7 @@ public final class MutationEngine {
         }
         if (reinvocationNeeded) {
             for (Planned p : ifNeeded) {
-                object = invoke(p, r, object, namespaceObject, denials, invocations);
+                object = invoke(p, r, object, namespaceObject, cluster.access(), denials, invocations);
             }
         }
         if (!denials.isEmpty()) {
@@ -107,7 +107,7 @@ public final class MutationEngine {
 
     /** One invocation on {@code object}: the object it leaves (the same instance when unchanged). */
     private static Map<String, Object> invoke(Planned p, AdmissionRequest r, Map<String, Object> object,
-                                              Object namespaceObject, List<Denial> denials,
+                                              Object namespaceObject, AccessChecker access, List<Denial> denials,
                                               List<Invocation> invocations) {
         if (object == null) {
             return null; // no object (DELETE): the API server does not call patchers
@@ -115,6 +115,7 @@ public final class MutationEngine {
         CompiledMutatingPolicy policy = p.policy();
         boolean fail = policy.spec().failurePolicy() == ValidatingPolicy.FailurePolicy.Fail;
         Map<String, Object> base = Validator.inputs(r.withObject(object));
+        AuthorizerLibrary.bind(base, r, access);
         if (policy.spec().paramKind() != null) {
             base.put("params", p.param());
         }

@@ -32,6 +32,11 @@ public final class PolicyEngine {
 
         /** The parameter objects of this kind in {@code namespace} ("" for cluster-scoped) named {@code name}, or selected. */
         List<Map<String, Object>> params(ValidatingPolicy.ParamKind kind, String namespace, String name, LabelSelector selector);
+
+        /** Who answers the CEL {@code authorizer}'s checks; null: nobody here can (checks then fail). */
+        default AccessChecker access() {
+            return null;
+        }
     }
 
     /**
@@ -99,6 +104,7 @@ public final class PolicyEngine {
                 for (Object param : params) {
                     if (request == null) {
                         request = Validator.inputs(r);
+                        AuthorizerLibrary.bind(request, r, cluster.access());
                     }
                     List<Validator.Decision> decisions = Validator.validate(p, request, param, namespaceObject, annotations);
                     for (Validator.Decision d : decisions) {
