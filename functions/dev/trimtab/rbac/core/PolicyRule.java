@@ -43,6 +43,16 @@ public record PolicyRule(List<String> verbs, List<String> apiGroups, List<String
                 && resourceNameMatches(request.name());
     }
 
+    /**
+     * Whether this rule allows {@code request} for some object name: resourceNames are not
+     * consulted. Used to ask what a rule opens, not what one request may do.
+     */
+    public boolean allowsSomeName(AccessRequest request) {
+        return allows(new AccessRequest(request.verb(), request.apiGroup(), request.resource(),
+                request.subresource(), resourceNames.isEmpty() ? request.name() : resourceNames.get(0),
+                request.namespace(), request.path()));
+    }
+
     public boolean verbMatches(String verb) {
         return verbs.contains(ALL) || verbs.contains(verb);
     }
