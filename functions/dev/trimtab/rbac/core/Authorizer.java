@@ -50,28 +50,35 @@ public final class Authorizer {
     }
 
     /**
+     * Every rule that applies to {@code user} for requests in {@code namespace} ({@code ""}: the
+     * ClusterRoleBinding rules only), as the API server's {@code RulesFor} lists them and
+     * {@code kubectl auth can-i --list} shows them.
+     */
+    public List<Grant> rulesFor(UserInfo user, String namespace) {
+        List<Grant> out = new ArrayList<>();
+        visit(namespace, b -> b.subjects().stream().filter(s -> s.appliesTo(user)).findFirst()
+                .ifPresent(s -> out.addAll(all(b, s))));
+        return out;
+    }
+
+    /**
      * What {@code subject} may do ({@link Subject#asUser()}), by scope: key {@code ""} holds the
      * ClusterRoleBinding grants, valid cluster-wide and in every namespace; each namespace key the
      * grants of RoleBindings there (not repeating the cluster-wide ones). Scopes without grants
-     * are left out.
+     * are left out; {@code ""} comes first, then namespaces in order.
      */
     public Map<String, List<Grant>> permissions(Subject subject) {
         UserInfo user = subject.asUser();
         Map<String, List<Grant>> out = new LinkedHashMap<>();
-        List<String> scopes = new ArrayList<>();
-        scopes.add("");
-        scopes.addAll(model.bindingNamespaces());
-        for (String scope : scopes) {
-            List<Grant> grants = new ArrayList<>();
-            for (Binding b : model.bindings()) {
-                if (!b.scope().equals(scope)) {
-                    continue;
-                }
-                b.subjects().stream().filter(s -> s.appliesTo(user)).findFirst()
-                        .ifPresent(s -> grants.addAll(all(b, s)));
-            }
-            if (!grants.isEmpty()) {
-                out.put(scope, grants);
+        List<Grant> cluster = rulesFor(user, "");
+        if (!cluster.isEmpty()) {
+            out.put("", cluster);
+        }
+        for (String ns : model.bindingNamespaces()) {
+            List<Grant> local = rulesFor(user, ns).stream()
+                    .filter(g -> !g.binding().isClusterScoped()).toList();
+            if (!local.isEmpty()) {
+                out.put(ns, local);
             }
         }
         return out;
