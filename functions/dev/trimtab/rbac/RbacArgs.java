@@ -14,6 +14,7 @@ import java.util.List;
  */
 record RbacArgs(String command, Path manifests, String user, List<String> groups, AccessRequest request) {
     private static final List<String> COMMANDS = List.of("can-i", "who-can", "escalations");
+    private static final List<String> OPTIONS = List.of("--manifests", "--as", "--as-group", "--subresource", "--namespace");
 
     static RbacArgs parse(String[] args) {
         if (args.length == 0 || !COMMANDS.contains(args[0])) {
@@ -35,6 +36,9 @@ record RbacArgs(String command, Path manifests, String user, List<String> groups
             }
             int eq = arg.indexOf('=');
             String option = eq < 0 ? arg : arg.substring(0, eq);
+            if (!OPTIONS.contains(option)) {
+                throw new IllegalArgumentException(option + ": unknown option");
+            }
             String value;
             if (eq >= 0) {
                 value = arg.substring(eq + 1);
