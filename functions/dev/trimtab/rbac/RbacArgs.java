@@ -1,0 +1,101 @@
+package dev.trimtab.rbac;
+
+import dev.trimtab.rbac.core.AccessRequest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The parsed command line of {@code rbac}. The target is {@code kubectl auth can-i}'s: a URL
+ * starting with {@code /}, or {@code resource[.group][/name]} taken literally (the group is
+ * everything after the first dot; no discovery, no short names). Options take their value as the
+ * next argument or after {@code =}. Problems are thrown as {@link IllegalArgumentException} naming
+ * the argument.
+ */
+record RbacArgs(String command, Path manifests, String user, List<String> groups, AccessRequest request) {
+    private static final List<String> COMMANDS = List.of("can-i", "who-can", "escalations");
+    private static final List<String> OPTIONS = List.of("--manifests", "--as", "--as-group", "--subresource", "--namespace");
+
+    static RbacArgs parse(String[] args) {
+        if (args.length == 0 || !COMMANDS.contains(args[0])) {
+            throw new IllegalArgumentException(args.length == 0 ? "a command is required"
+                    : "unknown command \"" + args[0] + "\", want can-i, who-can or escalations");
+        }
+        String command = args[0];
+        String manifests = null;
+        String user = null;
+        String subresource = "";
+        String namespace = "";
+        List<String> groups = new ArrayList<>();
+        List<String> positional = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                positional.add(arg);
+                continue;
+            }
+            int eq = arg.indexOf('=');
+            String option = eq < 0 ? arg : arg.substring(0, eq);
+            if (!OPTIONS.contains(option)) {
+                throw new IllegalArgumentException(option + ": unknown option");
+            }
+            String value;
+            if (eq >= 0) {
+                value = arg.substring(eq + 1);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException(option + ": a value is required");
+            }
+            switch (option) {
+                case "--manifests" -> manifests = value;
+                case "--as" -> user = command.equals("can-i") ? value : unexpected(option, command);
+                case "--as-group" -> groups.add(command.equals("can-i") ? value : unexpected(option, command));
+                case "--subresource" -> subresource = value;
+                case "--namespace" -> namespace = value;
+                default -> throw new IllegalArgumentException(option + ": unknown option");
+            }
+        }
+        if (manifests == null || manifests.isEmpty()) {
+            throw new IllegalArgumentException("--manifests: required");
+        }
+        if (command.equals("escalations")) {
+            if (!positional.isEmpty()) {
+                throw new IllegalArgumentException(positional.get(0) + ": escalations takes no arguments");
+            }
+            return new RbacArgs(command, Path.of(manifests), null, List.of(), null);
+        }
+        if (command.equals("can-i") && (user == null || user.isEmpty())) {
+            throw new IllegalArgumentException("--as: required (offline there is no current user)");
+        }
+        if (positional.size() != 2) {
+            throw new IllegalArgumentException(positional.size() < 2 ? "VERB and TYPE[/NAME]|URL are required"
+                    : positional.get(2) + ": unexpected argument");
+        }
+        return new RbacArgs(command, Path.of(manifests), user, groups,
+                request(positional.get(0), positional.get(1), subresource, namespace));
+    }
+
+    private static AccessRequest request(String verb, String target, String subresource, String namespace) {
+        if (target.startsWith("/")) {
+            if (!subresource.isEmpty() || !namespace.isEmpty()) {
+                throw new IllegalArgumentException(target + ": a non-resource URL takes no --subresource or --namespace");
+            }
+            return AccessRequest.nonResource(verb, target);
+        }
+        int slash = target.indexOf('/');
+        String type = slash < 0 ? target : target.substring(0, slash);
+        String name = slash < 0 ? "" : target.substring(slash + 1);
+        if (type.isEmpty() || (slash >= 0 && (name.isEmpty() || name.contains("/")))) {
+            throw new IllegalArgumentException(target + ": want TYPE, TYPE/NAME or a URL starting with /");
+        }
+        int dot = type.indexOf('.');
+        String resource = dot < 0 ? type : type.substring(0, dot);
+        String group = dot < 0 ? "" : type.substring(dot + 1);
+        return AccessRequest.resource(verb, group, resource, subresource, name, namespace);
+    }
+
+    private static String unexpected(String option, String command) {
+        throw new IllegalArgumentException(option + ": not an option of " + command);
+    }
+}

@@ -1,0 +1,175 @@
+package dev.trimtab.rbac;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@code rbac} run as the CLI runs it, on a temporary directory of manifests. */
+class RbacCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path dir;
+
+    record Run(int code, String out, String err) {
+        List<JsonNode> lines() throws IOException {
+            List<JsonNode> out = new ArrayList<>();
+            for (String l : this.out.split("\n")) {
+                if (!l.isBlank()) {
+                    out.add(JSON.readTree(l));
+                }
+            }
+            return out;
+        }
+    }
+
+    @BeforeAll
+    static void manifests() throws IOException {
+        Files.writeString(dir.resolve("rbac.yaml"), """
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRole
+                metadata: {name: pod-reader}
+                rules:
+                - {verbs: [get, list], apiGroups: [""], resources: [pods, pods/log]}
+                - {verbs: [get], nonResourceURLs: [/healthz]}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata: {name: alice-pods, namespace: team-a}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: pod-reader}
+                subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRoleBinding
+                metadata: {name: sa-deployer}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: deployer}
+                subjects: [{kind: Group, name: "system:serviceaccounts:ci"}]
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRole
+                metadata: {name: deployer}
+                rules:
+                - {verbs: [create], apiGroups: [apps], resources: [deployments]}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRole
+                metadata: {name: broken}
+                rules:
+                - {apiGroups: [""], resources: [pods]}
+                """);
+    }
+
+    static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = RbacCommand.run(args, new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static String[] args(String... rest) {
+        return Stream.concat(Stream.of(rest[0], "--manifests", dir.toString()), Stream.of(rest).skip(1)).toArray(String[]::new);
+    }
+
+    @Test
+    void canIAllowedWithTheGrantingRule() throws IOException {
+        Run r = run(args("can-i", "--as", "alice", "get", "pods/web", "--subresource", "log", "--namespace", "team-a"));
+        assertThat(r.code()).isZero();
+        JsonNode a = r.lines().get(0);
+        assertThat(a.get("allowed").asBoolean()).isTrue();
+        assertThat(a.get("resource").asText()).isEqualTo("pods");
+        assertThat(a.get("subresource").asText()).isEqualTo("log");
+        assertThat(a.get("name").asText()).isEqualTo("web");
+        JsonNode rule = a.get("rules").get(0);
+        assertThat(rule.get("binding").toString()).isEqualTo("{\"kind\":\"RoleBinding\",\"namespace\":\"team-a\",\"name\":\"alice-pods\"}");
+        assertThat(rule.get("role").get("name").asText()).isEqualTo("pod-reader");
+        assertThat(rule.get("rule").get("resources").toString()).isEqualTo("[\"pods\",\"pods/log\"]");
+        assertThat(r.err()).contains("ClusterRole broken: rules[0].verbs: required");
+    }
+
+    @Test
+    void canIDeniedIsStillAnAnswer() throws IOException {
+        Run r = run(args("can-i", "--as", "alice", "get", "pods", "--namespace", "team-b"));
+        assertThat(r.code()).isZero();
+        assertThat(r.lines().get(0).get("allowed").asBoolean()).isFalse();
+        assertThat(r.lines().get(0).get("rules")).isEmpty();
+        assertThat(run(args("can-i", "--as", "alice", "get", "/healthz")).lines().get(0).get("allowed").asBoolean()).isFalse();
+    }
+
+    @Test
+    void serviceAccountUserGetsItsNamespaceGroup() throws IOException {
+        Run r = run(args("can-i", "--as", "system:serviceaccount:ci:builder", "create", "deployments.apps", "--namespace", "prod"));
+        JsonNode a = r.lines().get(0);
+        assertThat(a.get("allowed").asBoolean()).isTrue();
+        assertThat(a.get("resource").asText()).isEqualTo("deployments.apps");
+        assertThat(a.get("groups").toString()).contains("system:serviceaccounts:ci", "system:authenticated");
+        Run group = run(args("can-i", "--as", "bob", "--as-group", "system:serviceaccounts:ci", "create", "deployments.apps"));
+        assertThat(group.lines().get(0).get("allowed").asBoolean()).isTrue();
+    }
+
+    @Test
+    void whoCanListsSubjectsWithTheirBindings() throws IOException {
+        Run r = run(args("who-can", "list", "pods", "--namespace", "team-a"));
+        assertThat(r.code()).isZero();
+        JsonNode a = r.lines().get(0);
+        assertThat(a.get("subjects").toString()).isEqualTo("[{\"kind\":\"User\",\"name\":\"alice\",\"namespace\":null,"
+                + "\"bindings\":[{\"kind\":\"RoleBinding\",\"namespace\":\"team-a\",\"name\":\"alice-pods\"}]}]");
+        assertThat(a.get("rules")).hasSize(1);
+    }
+
+    @Test
+    void escalationsOneLinePerFinding() throws IOException {
+        Run r = run(args("escalations"));
+        assertThat(r.code()).isZero();
+        List<JsonNode> lines = r.lines();
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0).get("code").asText()).isEqualTo("WorkloadCreation");
+        assertThat(lines.get(0).get("subjects").get(0).get("name").asText()).isEqualTo("system:serviceaccounts:ci");
+        assertThat(lines.get(0).get("binding").get("name").asText()).isEqualTo("sa-deployer");
+        assertThat(lines.get(0).get("message").asText()).contains("create deployments.apps");
+    }
+
+    static Stream<Object[]> usage() {
+        return Stream.of(
+                new Object[] {"no command", new String[0], "a command is required"},
+                new Object[] {"unknown command", new String[] {"whoami"}, "unknown command \"whoami\""},
+                new Object[] {"no manifests", new String[] {"escalations"}, "--manifests: required"},
+                new Object[] {"can-i without --as", args("can-i", "get", "pods"), "--as: required"},
+                new Object[] {"missing target", args("who-can", "get"), "VERB and TYPE[/NAME]|URL are required"},
+                new Object[] {"unknown option", args("who-can", "get", "pods", "--all"), "--all: unknown option"},
+                new Object[] {"--as on who-can", args("who-can", "--as", "x", "get", "pods"), "--as: not an option of who-can"},
+                new Object[] {"URL with namespace", args("who-can", "get", "/healthz", "--namespace", "a"), "/healthz: a non-resource URL"},
+                new Object[] {"option without value", args("who-can", "get", "pods", "--namespace"), "--namespace: a value is required"});
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void usage(String name, String[] args, String message) {
+        Run r = run(args);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(message).contains("usage: rbac can-i");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void unreadableManifestsExitOne() {
+        Run r = run("escalations", "--manifests", dir.resolve("nowhere").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("cannot read manifests");
+    }
+}
