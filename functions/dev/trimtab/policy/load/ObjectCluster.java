@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * A cluster made of a list of objects (from files, or a snapshot): namespaces and parameter
- * objects for {@link PolicyEngine}. A kind is namespaced unless it is one of Kubernetes'
+ * objects for {@link PolicyEngine}, and RBAC objects for the CEL {@code authorizer}. A kind is namespaced unless it is one of Kubernetes'
  * cluster-scoped kinds or its objects carry no namespace.
  */
 public final class ObjectCluster implements PolicyEngine.Cluster {
@@ -18,9 +18,19 @@ public final class ObjectCluster implements PolicyEngine.Cluster {
             "ClusterRoleBinding", "StorageClass", "CustomResourceDefinition", "PriorityClass", "IngressClass",
             "RuntimeClass", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
     private final List<Map<String, Object>> objects;
+    private RbacAccess access;
 
     public ObjectCluster(List<Map<String, Object>> objects) {
         this.objects = List.copyOf(objects);
+    }
+
+    /** The authorizer's checks, answered from the RBAC objects among these (built on first use). */
+    @Override
+    public synchronized dev.trimtab.policy.core.AccessChecker access() {
+        if (access == null) {
+            access = RbacAccess.of(objects);
+        }
+        return access;
     }
 
     @Override

@@ -365,6 +365,39 @@ class PolicyEngineTest {
     }
 
     @Test
+    void theAuthorizerIsAnsweredFromRbacObjects() throws Exception {
+        String rbac = """
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: Role
+                metadata: {name: approver, namespace: default}
+                rules:
+                - {apiGroups: [""], resources: [configmaps], verbs: [approve, delete]}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata: {name: alice-approves, namespace: default}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: approver}
+                subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
+                ---
+                """;
+        Setup s = setup(rbac + policy("p", "Fail", "configmaps", """
+                  validations:
+                  - expression: "authorizer.group('').resource('configmaps').namespace('default').check('approve').allowed()"
+                  - expression: "authorizer.requestResource.check('delete').allowed() && !authorizer.requestResource.check('patch').allowed()"
+                  - expression: "!authorizer.group('').resource('configmaps').namespace('other').check('approve').allowed()"
+                  - expression: "!authorizer.serviceAccount('default', 'robot').group('').resource('configmaps').namespace('default').check('approve').allowed()"
+                  - expression: "authorizer.path('/healthz').check('get').allowed()"
+                    messageExpression: "'no: ' + authorizer.path('/healthz').check('get').reason()"
+                  - expression: "authorizer.requestResource.check('approve').reason().startsWith('RBAC: allowed by RoleBinding default/alice-approves')\"""") + binding("b", "p", "Deny", ""));
+        assertThat(s.errors()).isEmpty();
+        PolicyEngine.Verdict v = s.review(configMap("a"));
+        assertThat(v.results()).extracting(PolicyEngine.Result::outcome).containsExactly(PolicyEngine.Outcome.pass,
+                PolicyEngine.Outcome.pass, PolicyEngine.Outcome.pass, PolicyEngine.Outcome.pass, PolicyEngine.Outcome.fail,
+                PolicyEngine.Outcome.pass);
+        assertThat(v.results().get(4).message()).isEqualTo("no:");
+    }
+
+    @Test
     void kubernetesIpCidrAndUrlFunctions() throws Exception {
         Setup s = setup(policy("p", "Fail", "configmaps", """
                   validations:
