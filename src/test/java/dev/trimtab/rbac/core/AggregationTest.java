@@ -75,13 +75,13 @@ class AggregationTest {
     @Test
     void aggregatedRoleFromManifestsGrantsTheAggregateNotItsWrittenRules() {
         List<Map<String, Object>> objects = List.of(
-                Objects.clusterRole("monitoring", Map.of("aggregationRule", Map.of("clusterRoleSelectors",
+                RbacObjects.clusterRole("monitoring", Map.of("aggregationRule", Map.of("clusterRoleSelectors",
                         List.of(Map.of("matchLabels", Map.of("rbac.example.com/aggregate-to-monitoring", "true"))))),
-                        Objects.rule(List.of("delete"), List.of(""), List.of("pods"))),
-                Objects.clusterRole("monitoring-endpoints", Map.of("metadata", Map.of("name", "monitoring-endpoints",
+                        RbacObjects.rule(List.of("delete"), List.of(""), List.of("pods"))),
+                RbacObjects.clusterRole("monitoring-endpoints", Map.of("metadata", Map.of("name", "monitoring-endpoints",
                         "labels", Map.of("rbac.example.com/aggregate-to-monitoring", "true"))),
-                        Objects.rule(List.of("get", "list", "watch"), List.of(""), List.of("endpoints"))),
-                Objects.clusterRoleBinding("mon", "monitoring", Map.of("kind", "User", "name", "prom")));
+                        RbacObjects.rule(List.of("get", "list", "watch"), List.of(""), List.of("endpoints"))),
+                RbacObjects.clusterRoleBinding("mon", "monitoring", Map.of("kind", "User", "name", "prom")));
         Authorizer authorizer = new Authorizer(RbacModel.fromObjects(objects));
         UserInfo prom = UserInfo.authenticated("prom", List.of());
         assertThat(authorizer.canI(prom, AccessRequest.resource("list", "", "endpoints", "", "", "ns")).allowed()).isTrue();

@@ -11,17 +11,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** can-i, who-can and permissions over manifests: scopes, service accounts, groups. */
 class AuthorizerTest {
-    private static final Map<String, Object> READ_PODS = Objects.rule(List.of("get", "list"), List.of(""), List.of("pods"));
-    private static final Map<String, Object> READ_DEPLOY = Objects.rule(List.of("get"), List.of("apps"), List.of("deployments"));
+    private static final Map<String, Object> READ_PODS = RbacObjects.rule(List.of("get", "list"), List.of(""), List.of("pods"));
+    private static final Map<String, Object> READ_DEPLOY = RbacObjects.rule(List.of("get"), List.of("apps"), List.of("deployments"));
     private static final Map<String, Object> HEALTHZ = Map.of("verbs", List.of("get"), "nonResourceURLs", List.of("/healthz"));
 
     private static final RbacModel MODEL = RbacModel.fromObjects(List.of(
-            Objects.clusterRole("pod-reader", Map.of(), READ_PODS, HEALTHZ),
-            Objects.role("team-a", "deploy-reader", READ_DEPLOY),
-            Objects.roleBinding("team-a", "alice-pods", "ClusterRole", "pod-reader", Objects.user("alice")),
-            Objects.roleBinding("team-a", "sa-deploy", "Role", "deploy-reader", Objects.serviceAccount(null, "builder")),
-            Objects.roleBinding("team-b", "all-sa-b", "ClusterRole", "pod-reader", Objects.group("system:serviceaccounts:team-b")),
-            Objects.clusterRoleBinding("ops", "pod-reader", Objects.group("ops"), Objects.serviceAccount("mon", "prom"))));
+            RbacObjects.clusterRole("pod-reader", Map.of(), READ_PODS, HEALTHZ),
+            RbacObjects.role("team-a", "deploy-reader", READ_DEPLOY),
+            RbacObjects.roleBinding("team-a", "alice-pods", "ClusterRole", "pod-reader", RbacObjects.user("alice")),
+            RbacObjects.roleBinding("team-a", "sa-deploy", "Role", "deploy-reader", RbacObjects.serviceAccount(null, "builder")),
+            RbacObjects.roleBinding("team-b", "all-sa-b", "ClusterRole", "pod-reader", RbacObjects.group("system:serviceaccounts:team-b")),
+            RbacObjects.clusterRoleBinding("ops", "pod-reader", RbacObjects.group("ops"), RbacObjects.serviceAccount("mon", "prom"))));
 
     record Case(String name, UserInfo user, AccessRequest request, boolean want) {
         @Override

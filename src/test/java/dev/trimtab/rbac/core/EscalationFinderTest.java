@@ -39,9 +39,9 @@ class EscalationFinderTest {
     @Test
     void aFindingCarriesBindingRoleRuleSubjectsAndAMessage() {
         List<Map<String, Object>> objects = List.of(
-                Objects.role("a", "reader", Map.of("verbs", List.of("get"), "apiGroups", List.of(""),
+                RbacObjects.role("a", "reader", Map.of("verbs", List.of("get"), "apiGroups", List.of(""),
                         "resources", List.of("secrets"), "resourceNames", List.of("db"))),
-                Objects.roleBinding("a", "b", "Role", "reader", Objects.user("alice"), Objects.serviceAccount(null, "app")));
+                RbacObjects.roleBinding("a", "b", "Role", "reader", RbacObjects.user("alice"), RbacObjects.serviceAccount(null, "app")));
         Finding f = new EscalationFinder(RbacModel.fromObjects(objects)).find().get(0);
         assertThat(f.code()).isEqualTo(FindingCode.SecretRead);
         assertThat(f.role()).isEqualTo(ObjectRef.role("a", "reader"));

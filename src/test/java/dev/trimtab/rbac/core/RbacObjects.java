@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 /** Kubernetes RBAC objects as the map trees Jackson gives, for tests. */
-final class Objects {
+final class RbacObjects {
     private static final String V1 = "rbac.authorization.k8s.io/v1";
 
-    private Objects() {}
+    private RbacObjects() {}
 
     static Map<String, Object> rule(List<String> verbs, List<String> groups, List<String> resources) {
         return Map.of("verbs", verbs, "apiGroups", groups, "resources", resources);
