@@ -73,26 +73,7 @@ record RbacArgs(String command, Path manifests, String user, List<String> groups
                     : positional.get(2) + ": unexpected argument");
         }
         return new RbacArgs(command, Path.of(manifests), user, groups,
-                request(positional.get(0), positional.get(1), subresource, namespace));
-    }
-
-    private static AccessRequest request(String verb, String target, String subresource, String namespace) {
-        if (target.startsWith("/")) {
-            if (!subresource.isEmpty() || !namespace.isEmpty()) {
-                throw new IllegalArgumentException(target + ": a non-resource URL takes no --subresource or --namespace");
-            }
-            return AccessRequest.nonResource(verb, target);
-        }
-        int slash = target.indexOf('/');
-        String type = slash < 0 ? target : target.substring(0, slash);
-        String name = slash < 0 ? "" : target.substring(slash + 1);
-        if (type.isEmpty() || (slash >= 0 && (name.isEmpty() || name.contains("/")))) {
-            throw new IllegalArgumentException(target + ": want TYPE, TYPE/NAME or a URL starting with /");
-        }
-        int dot = type.indexOf('.');
-        String resource = dot < 0 ? type : type.substring(0, dot);
-        String group = dot < 0 ? "" : type.substring(dot + 1);
-        return AccessRequest.resource(verb, group, resource, subresource, name, namespace);
+                RbacQueries.request(positional.get(0), positional.get(1), subresource, namespace));
     }
 
     private static String unexpected(String option, String command) {

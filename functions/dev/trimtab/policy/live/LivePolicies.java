@@ -3,6 +3,7 @@ package dev.trimtab.policy.live;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.kube.LabelSelector;
 import dev.trimtab.policy.admission.AdmissionReviews;
+import dev.trimtab.policy.core.AccessChecker;
 import dev.trimtab.policy.core.AdmissionRequest;
 import dev.trimtab.policy.core.CompiledMutatingPolicy;
 import dev.trimtab.policy.core.CompiledPolicy;
@@ -15,6 +16,7 @@ import dev.trimtab.policy.core.ValidatingPolicy;
 import dev.trimtab.policy.load.ObjectCluster;
 import dev.trimtab.policy.load.PolicyDirectory;
 import dev.trimtab.policy.load.PolicyParser;
+import dev.trimtab.policy.load.RbacAccess;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -83,7 +85,7 @@ public class LivePolicies {
     @Inject
     public LivePolicies(@ConfigProperty(name = "trimtab.policy.directory", defaultValue = "policies") String directory,
                         @ConfigProperty(name = "trimtab.policy.watch-cluster", defaultValue = "true") boolean watchCluster,
-                        KubernetesClient client, MeterRegistry registry) {
+                        KubernetesClient client, MeterRegistry registry, dev.trimtab.rbac.live.LiveRbac rbac) {
         this.registry = registry;
         this.client = client;
         this.watchCluster = watchCluster && client != null;
@@ -106,6 +108,8 @@ public class LivePolicies {
         rebuild();
         ObjectCluster files = contents.cluster();
         KubernetesCluster api = new KubernetesCluster(client);
+        // the authorizer: the cluster's RBAC when watched, else the RBAC objects among the files
+        AccessChecker access = rbac != null && rbac.enabled() ? new RbacAccess(rbac::authorizer) : files.access();
         this.cluster = new PolicyEngine.Cluster() {
             public Map<String, Object> namespace(String name) {
                 Map<String, Object> ns = files.namespace(name);
@@ -121,6 +125,10 @@ public class LivePolicies {
                 List<Map<String, Object>> out = new ArrayList<>(files.params(kind, namespace, name, selector));
                 return !out.isEmpty() ? out : api.params(kind, namespace, name, selector);
             }
+
+            public AccessChecker access() {
+                return access;
+            }
         };
         LOG.infof("%d ValidatingAdmissionPolicies and %d MutatingAdmissionPolicies from %s", validating.files.size(),
                 mutating.files.size(), dir);
@@ -128,7 +136,7 @@ public class LivePolicies {
 
     /** Testing and tools: the policies of a directory only, no cluster. */
     public LivePolicies(String directory, KubernetesClient client, MeterRegistry registry) {
-        this(directory, false, client, registry);
+        this(directory, false, client, registry, null);
     }
 
     void watch(@Observes StartupEvent ignored) {

@@ -16,15 +16,17 @@ import java.util.Map;
  * reason names the granting binding, as the RBAC authorizer's reason does.
  */
 public final class RbacAccess implements AccessChecker {
-    private final Authorizer authorizer;
+    private final java.util.function.Supplier<Authorizer> authorizer;
 
-    public RbacAccess(RbacModel model) {
-        this.authorizer = new Authorizer(model);
+    /** @param authorizer the current RBAC authorizer (a live view changes it as RBAC objects change) */
+    public RbacAccess(java.util.function.Supplier<Authorizer> authorizer) {
+        this.authorizer = authorizer;
     }
 
     /** From any objects: those that are not RBAC are ignored. */
     public static RbacAccess of(List<Map<String, Object>> objects) {
-        return new RbacAccess(RbacModel.fromObjects(objects));
+        Authorizer a = new Authorizer(RbacModel.fromObjects(objects));
+        return new RbacAccess(() -> a);
     }
 
     @Override
@@ -32,7 +34,7 @@ public final class RbacAccess implements AccessChecker {
                           String subresource, String namespace, String name, String path) {
         AccessRequest request = path != null ? AccessRequest.nonResource(verb, path)
                 : AccessRequest.resource(verb, apiGroup, resource, subresource, name, namespace);
-        Answer a = authorizer.canI(new UserInfo(user, groups), request);
+        Answer a = authorizer.get().canI(new UserInfo(user, groups), request);
         if (!a.allowed()) {
             return new Decision("noOpinion", "", null);
         }

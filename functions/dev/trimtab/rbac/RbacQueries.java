@@ -1,0 +1,35 @@
+package dev.trimtab.rbac;
+
+import dev.trimtab.rbac.core.AccessRequest;
+
+/** The request of an RBAC question, from the words an engineer types (CLI arguments or query parameters). */
+public final class RbacQueries {
+    private RbacQueries() {}
+
+    /** {@code VERB TYPE[/NAME]|URL} with {@code kubectl auth can-i}'s meaning; problems name the argument. */
+    public static AccessRequest request(String verb, String target, String subresource, String namespace) {
+        if (verb == null || verb.isEmpty()) {
+            throw new IllegalArgumentException("verb: required");
+        }
+        if (target == null || target.isEmpty()) {
+            throw new IllegalArgumentException("TYPE[/NAME]|URL: required");
+        }
+        if (target.startsWith("/")) {
+            if (!subresource.isEmpty() || !namespace.isEmpty()) {
+                throw new IllegalArgumentException(target + ": a non-resource URL takes no --subresource or --namespace");
+            }
+            return AccessRequest.nonResource(verb, target);
+        }
+        int slash = target.indexOf('/');
+        String type = slash < 0 ? target : target.substring(0, slash);
+        String name = slash < 0 ? "" : target.substring(slash + 1);
+        if (type.isEmpty() || (slash >= 0 && (name.isEmpty() || name.contains("/")))) {
+            throw new IllegalArgumentException(target + ": want TYPE, TYPE/NAME or a URL starting with /");
+        }
+        int dot = type.indexOf('.');
+        String resource = dot < 0 ? type : type.substring(0, dot);
+        String group = dot < 0 ? "" : type.substring(dot + 1);
+        return AccessRequest.resource(verb, group, resource, subresource, name, namespace);
+    }
+
+}
