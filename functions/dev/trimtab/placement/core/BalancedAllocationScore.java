@@ -33,11 +33,12 @@ public final class BalancedAllocationScore implements ScorePlugin {
 
     /** The score function without the best-effort skip (upstream's Score when PreScore did not run). */
     NodeScorer scorer(long[] podRequests) {
+        int[] kinds = ResourceAllocation.kinds(resources);
         long[] requested = new long[resources.size()];
         long[] allocatable = new long[resources.size()];
         double[] fractions = new double[resources.size()];
         return node -> {
-            ResourceAllocation.fill(node, resources, podRequests, false, requested, allocatable);
+            ResourceAllocation.fill(node, resources, kinds, podRequests, false, requested, allocatable);
             return score(requested, allocatable, fractions);
         };
     }

@@ -1,5 +1,6 @@
 package dev.trimtab.placement.core;
 
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -33,12 +34,24 @@ public final class InterPodAffinityFilter implements FilterPlugin {
         TopologyCounts affinityCounts = new TopologyCounts();
         TopologyCounts antiCounts = new TopologyCounts();
         boolean incoming = !affinity.isEmpty() || !anti.isEmpty();
+        Map<PodSpecFacts, boolean[]> bySpec = new IdentityHashMap<>();
         for (NodeInfo node : snapshot.sortedNodes()) {
             if (node.podsWithRequiredAntiAffinity > 0) {
                 for (PodInfo p : node.pods) {
-                    for (AffinityTerm t : p.spec().requiredAntiAffinity()) {
-                        if (t.matches(pod, ns)) {
-                            existing.update(node, t.topologyKey(), 1);
+                    List<AffinityTerm> terms = p.spec().requiredAntiAffinity();
+                    if (terms.isEmpty()) {
+                        continue;
+                    }
+                    boolean[] hits = bySpec.computeIfAbsent(p.spec(), spec -> {
+                        boolean[] h = new boolean[terms.size()];
+                        for (int i = 0; i < h.length; i++) {
+                            h[i] = terms.get(i).matches(pod, ns);
+                        }
+                        return h;
+                    });
+                    for (int i = 0; i < hits.length; i++) {
+                        if (hits[i]) {
+                            existing.update(node, terms.get(i).topologyKey(), 1);
                         }
                     }
                 }
@@ -62,6 +75,7 @@ public final class InterPodAffinityFilter implements FilterPlugin {
         if (!incoming && existingEmpty) {
             return null;
         }
+        long[] existingByNode = existingEmpty ? null : existing.perNode(snapshot);
         boolean noAffinityMatches = affinityCounts.isEmpty();
         boolean selfMatch = matchesAll(affinity, pod, ns);
         boolean antiEmpty = antiCounts.isEmpty();
@@ -77,7 +91,7 @@ public final class InterPodAffinityFilter implements FilterPlugin {
                     }
                 }
             }
-            if (!existingEmpty && existing.anyPositive(node)) {
+            if (existingByNode != null && existingByNode[node.index] > 0) {
                 return EXISTING_ANTI_AFFINITY;
             }
             return Status.SUCCESS;

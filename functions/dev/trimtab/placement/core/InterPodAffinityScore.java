@@ -1,5 +1,7 @@
 package dev.trimtab.placement.core;
 
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -26,23 +28,34 @@ public final class InterPodAffinityScore implements ScorePlugin {
         PodSpecFacts s = pod.spec();
         boolean hasConstraints = !s.preferredAffinity().isEmpty() || !s.preferredAntiAffinity().isEmpty();
         TopologyCounts scores = new TopologyCounts();
+        Map<PodSpecFacts, long[]> bySpec = new IdentityHashMap<>();
         for (NodeInfo node : snapshot.sortedNodes()) {
             if ((!hasConstraints && node.podsWithAffinity == 0) || node.labels().isEmpty()) {
                 continue;
             }
             for (PodInfo existing : node.pods) {
-                if (hasConstraints || existing.spec().hasAnyAffinity()) {
-                    process(pod, existing, node, scores, ns);
+                if (hasConstraints) {
+                    incomingTerms(pod, existing, node, scores, ns);
+                }
+                if (existing.spec().hasAnyAffinity()) {
+                    long[] w = bySpec.computeIfAbsent(existing.spec(), spec -> existingTerms(pod, spec, ns));
+                    List<AffinityTerm> terms = termsOf(existing.spec());
+                    for (int i = 0; i < w.length; i++) {
+                        if (w[i] != 0) {
+                            scores.update(node, terms.get(i).topologyKey(), w[i]);
+                        }
+                    }
                 }
             }
         }
         if (scores.isEmpty()) {
             return null;
         }
+        long[] byNode = scores.perNode(snapshot);
         return new NodeScorer() {
             @Override
             public long score(NodeInfo node) {
-                return scores.sumFor(node);
+                return byNode[node.index];
             }
 
             @Override
@@ -61,7 +74,33 @@ public final class InterPodAffinityScore implements ScorePlugin {
         };
     }
 
-    private static void process(PodInfo pod, PodInfo existing, NodeInfo node, TopologyCounts scores,
+    /** The existing pod's required affinity, preferred affinity and preferred anti-affinity terms, in that order. */
+    private static List<AffinityTerm> termsOf(PodSpecFacts spec) {
+        List<AffinityTerm> all = new ArrayList<>(spec.requiredAffinity());
+        all.addAll(spec.preferredAffinity());
+        all.addAll(spec.preferredAntiAffinity());
+        return all;
+    }
+
+    /**
+     * What each of an existing pod's terms adds when the incoming pod matches it. Depends only on the
+     * (shared) spec, so pods of one template are matched once per decision.
+     */
+    private static long[] existingTerms(PodInfo pod, PodSpecFacts spec, Function<String, Map<String, String>> ns) {
+        List<AffinityTerm> terms = termsOf(spec);
+        long[] w = new long[terms.size()];
+        int req = spec.requiredAffinity().size();
+        int pref = req + spec.preferredAffinity().size();
+        for (int i = 0; i < w.length; i++) {
+            AffinityTerm t = terms.get(i);
+            if (t.matches(pod, ns)) {
+                w[i] = i < req ? HARD_POD_AFFINITY_WEIGHT : i < pref ? t.weight() : -t.weight();
+            }
+        }
+        return w;
+    }
+
+    private static void incomingTerms(PodInfo pod, PodInfo existing, NodeInfo node, TopologyCounts scores,
             Function<String, Map<String, String>> ns) {
         for (AffinityTerm t : pod.spec().preferredAffinity()) {
             if (t.matches(existing, ns)) {
@@ -70,21 +109,6 @@ public final class InterPodAffinityScore implements ScorePlugin {
         }
         for (AffinityTerm t : pod.spec().preferredAntiAffinity()) {
             if (t.matches(existing, ns)) {
-                scores.update(node, t.topologyKey(), -t.weight());
-            }
-        }
-        for (AffinityTerm t : existing.spec().requiredAffinity()) {
-            if (t.matches(pod, ns)) {
-                scores.update(node, t.topologyKey(), HARD_POD_AFFINITY_WEIGHT);
-            }
-        }
-        for (AffinityTerm t : existing.spec().preferredAffinity()) {
-            if (t.matches(pod, ns)) {
-                scores.update(node, t.topologyKey(), t.weight());
-            }
-        }
-        for (AffinityTerm t : existing.spec().preferredAntiAffinity()) {
-            if (t.matches(pod, ns)) {
                 scores.update(node, t.topologyKey(), -t.weight());
             }
         }

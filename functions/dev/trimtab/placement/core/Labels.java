@@ -48,13 +48,24 @@ public final class Labels extends AbstractMap<String, String> {
 
     @Override
     public String get(Object key) {
-        int i = key instanceof String s ? Arrays.binarySearch(keys, s) : -1;
+        int i = indexOf(key);
         return i >= 0 ? values[i] : null;
     }
 
     @Override
     public boolean containsKey(Object key) {
-        return key instanceof String s && Arrays.binarySearch(keys, s) >= 0;
+        return indexOf(key) >= 0;
+    }
+
+    /** Keys are interned, and so are the keys plugins look up: try identity first, then search. */
+    private int indexOf(Object key) {
+        String[] k = keys;
+        for (int i = 0; i < k.length; i++) {
+            if (k[i] == key) {
+                return i;
+            }
+        }
+        return key instanceof String s ? Arrays.binarySearch(k, s) : -1;
     }
 
     @Override

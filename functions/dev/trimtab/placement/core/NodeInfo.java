@@ -106,7 +106,13 @@ public final class NodeInfo {
 
     /** Size in bytes of an image present on the node (normalized name), or -1. */
     long imageSize(String normalizedImage) {
-        int i = Arrays.binarySearch(imageNames, normalizedImage);
+        String[] names = imageNames;
+        for (int k = 0; k < names.length; k++) {
+            if (names[k] == normalizedImage) {
+                return imageSizes[k];
+            }
+        }
+        int i = Arrays.binarySearch(names, normalizedImage);
         return i >= 0 ? imageSizes[i] : -1;
     }
 

@@ -22,10 +22,11 @@ public final class NodeResourcesFitScore implements ScorePlugin {
     public NodeScorer prepare(PodInfo pod, Snapshot snapshot, List<NodeInfo> feasible) {
         List<ScoringStrategy.ResourceWeight> resources = strategy.resources();
         long[] podRequests = ResourceAllocation.podRequests(pod, resources, true);
+        int[] kinds = ResourceAllocation.kinds(resources);
         long[] requested = new long[resources.size()];
         long[] allocatable = new long[resources.size()];
         return node -> {
-            ResourceAllocation.fill(node, resources, podRequests, true, requested, allocatable);
+            ResourceAllocation.fill(node, resources, kinds, podRequests, true, requested, allocatable);
             return strategy.score(requested, allocatable);
         };
     }

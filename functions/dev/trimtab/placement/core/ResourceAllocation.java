@@ -22,28 +22,47 @@ final class ResourceAllocation {
         return out;
     }
 
+    static final int CPU = 0;
+    static final int MEMORY = 1;
+    static final int EPHEMERAL = 2;
+    static final int SCALAR = 3;
+
+    /** Resource kinds resolved once per decision, so the per-node loop does not switch on strings. */
+    static int[] kinds(List<ScoringStrategy.ResourceWeight> resources) {
+        int[] k = new int[resources.size()];
+        for (int i = 0; i < k.length; i++) {
+            k[i] = switch (resources.get(i).name()) {
+                case ResourceList.CPU -> CPU;
+                case ResourceList.MEMORY -> MEMORY;
+                case ResourceList.EPHEMERAL_STORAGE -> EPHEMERAL;
+                default -> SCALAR;
+            };
+        }
+        return k;
+    }
+
     /** Fills {@code requested}/{@code allocatable} for one node. */
-    static void fill(NodeInfo node, List<ScoringStrategy.ResourceWeight> resources, long[] podRequests,
+    static void fill(NodeInfo node, List<ScoringStrategy.ResourceWeight> resources, int[] kinds, long[] podRequests,
             boolean nonZero, long[] requested, long[] allocatable) {
         ResourceList alloc = node.allocatable();
         for (int i = 0; i < podRequests.length; i++) {
-            String r = resources.get(i).name();
             long a;
             long q;
-            switch (r) {
-                case ResourceList.CPU -> {
+            switch (kinds[i]) {
+                case CPU -> {
                     a = alloc.milliCpu;
                     q = nonZero ? node.nonZeroMilliCpu : node.requestedMilliCpu;
                 }
-                case ResourceList.MEMORY -> {
+                case MEMORY -> {
                     a = alloc.memory;
                     q = nonZero ? node.nonZeroMemory : node.requestedMemory;
                 }
-                case ResourceList.EPHEMERAL_STORAGE -> {
+                case EPHEMERAL -> {
                     a = alloc.ephemeralStorage;
                     q = node.requestedEphemeralStorage;
                 }
                 default -> {
+                    String r = resources.get(i).name();
                     boolean skip = podRequests[i] == 0 || !alloc.hasScalar(r);
                     a = skip ? 0 : alloc.scalar(r);
                     q = skip ? 0 : node.requestedScalar(r);

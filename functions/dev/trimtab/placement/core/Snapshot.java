@@ -21,6 +21,7 @@ public final class Snapshot {
     private final Map<String, List<PodInfo>> waiting = new HashMap<>();
     private final Map<String, Labels> namespaces = new HashMap<>();
     private final Map<String, Integer> imageNodes = new HashMap<>();
+    private final Map<String, Map<String, int[]>> labelIndex = new HashMap<>();
     private NodeInfo[] sorted = new NodeInfo[0];
     private boolean dirty;
 
@@ -135,9 +136,34 @@ public final class Snapshot {
             for (int i = 0; i < sorted.length; i++) {
                 sorted[i].index = i;
             }
+            labelIndex.clear();
             dirty = false;
         }
         return sorted;
+    }
+
+    /**
+     * For a label key, the indexes (into {@link #sortedNodes}) of the nodes per value. Built on first
+     * use per key and dropped when nodes change; lets topology scores visit a domain's nodes directly.
+     */
+    Map<String, int[]> nodesByLabel(String key) {
+        NodeInfo[] nodes = sortedNodes();
+        Map<String, int[]> index = labelIndex.get(key);
+        if (index == null) {
+            Map<String, List<Integer>> build = new HashMap<>();
+            for (NodeInfo n : nodes) {
+                String v = n.labels().get(key);
+                if (v != null) {
+                    build.computeIfAbsent(v, x -> new ArrayList<>()).add(n.index);
+                }
+            }
+            index = new HashMap<>(build.size() * 2);
+            for (Map.Entry<String, List<Integer>> e : build.entrySet()) {
+                index.put(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).toArray());
+            }
+            labelIndex.put(key, index);
+        }
+        return index;
     }
 
     public List<NodeInfo> nodes() {

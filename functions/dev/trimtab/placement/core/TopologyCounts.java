@@ -44,6 +44,27 @@ final class TopologyCounts {
         return true;
     }
 
+    /**
+     * For every node (by snapshot index) the sum of the counts of its pairs: one pass over the
+     * pairs with the snapshot's label index instead of a lookup per node and key.
+     */
+    long[] perNode(Snapshot snapshot) {
+        long[] out = new long[snapshot.sortedNodes().length];
+        for (Map.Entry<String, Map<String, long[]>> e : counts.entrySet()) {
+            Map<String, int[]> index = snapshot.nodesByLabel(e.getKey());
+            for (Map.Entry<String, long[]> pair : e.getValue().entrySet()) {
+                long c = pair.getValue()[0];
+                int[] nodes = c == 0 ? null : index.get(pair.getKey());
+                if (nodes != null) {
+                    for (int i : nodes) {
+                        out[i] += c;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** Sum over the node's labels of the counts of its pairs. */
     long sumFor(NodeInfo node) {
         long sum = 0;
