@@ -40,6 +40,14 @@ class ReplayJarIT {
     }
 
     @Test
+    void theJarReplaysPlacementToo() throws Exception {
+        Result r = run("replay", "examples/placement.jsonl");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).isEqualTo(Files.readString(Path.of("examples/placement.expected.jsonl")));
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
     void aBadTraceExitsNonZeroAfterProcessingTheRest() throws Exception {
         Result r = run("replay", "src/test/resources/traces/mixed-bad.jsonl");
         assertThat(r.status()).isEqualTo(1);
