@@ -90,7 +90,11 @@ public class Remediation {
                 && meta.get("resourceVersion") instanceof String rv ? rv : null;
         List<Map<String, Object>> patch = new ArrayList<>();
         if (resourceVersion != null) {
-            patch.add(Map.of("op", "test", "path", "/metadata/resourceVersion", "value", resourceVersion));
+            Map<String, Object> test = new LinkedHashMap<>();
+            test.put("op", "test");
+            test.put("path", "/metadata/resourceVersion");
+            test.put("value", resourceVersion);
+            patch.add(test);
         }
         patch.addAll(m.patch());
         String outcome;
