@@ -79,11 +79,9 @@ public final class EventFolder {
                     state.removeTarget(ref);
                 } else if (object.path("spec").has("replicas") || object.path("spec").has("selector")) {
                     state.putTarget(KubeObjects.scaleTarget(object));
-                } else {
-                    throw new InvalidObjectException(ref.toString(), List.of(
-                            "kind " + ref.kind() + " is not used by the autoscaler: expected Pod, ScalingPolicy or an "
-                                    + "object with spec.replicas and spec.selector"));
                 }
+                // other kinds (Nodes, Namespaces, RBAC, policies…) share trimtab.cluster-events for the
+                // other functions: not the autoscaler's, and not bad input either
                 return List.of();
             }
         }

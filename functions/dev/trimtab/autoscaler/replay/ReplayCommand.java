@@ -1,7 +1,7 @@
 package dev.trimtab.autoscaler.replay;
 
 import dev.trimtab.placement.PlacementSettings;
-import dev.trimtab.placement.replay.PlacementReplay;
+import dev.trimtab.placement.events.PlacementFolder;
 import dev.trimtab.autoscaler.core.Autoscaler;
 import dev.trimtab.autoscaler.core.ClusterState;
 import dev.trimtab.autoscaler.core.ScaleDecision;
@@ -25,7 +25,7 @@ import java.time.Duration;
  * {@code replay FILE|-}: runs a recorded trace of CloudEvents (one JSON object per line) through
  * the autoscaler core and the placement core on the trace's own clock (each event's {@code time})
  * and prints every decision as a CloudEvent line: scaling decisions, and a placement decision for
- * each pending pod of Trimtab's scheduler ({@link PlacementReplay}). Applied decisions become the target's replicas. No Kafka, no
+ * each pending pod of Trimtab's scheduler ({@link PlacementFolder}). Applied decisions become the target's replicas. No Kafka, no
  * cluster, no Quarkus runtime.
  */
 public final class ReplayCommand {
@@ -86,7 +86,7 @@ public final class ReplayCommand {
                 "dev.trimtab.autoscaler.resync", null, null, null, null, java.util.Map.of());
         private final ClusterState state = new ClusterState();
         private final EventFolder folder = new EventFolder(state);
-        private final PlacementReplay placement = new PlacementReplay(PlacementSettings.fromClasspath());
+        private final PlacementFolder placement = new PlacementFolder(PlacementSettings.fromClasspath());
         private final Autoscaler autoscaler;
         private final PrintStream out;
         private final PrintStream err;
@@ -147,10 +147,10 @@ public final class ReplayCommand {
             lastTime = now;
             resyncUntil(now);
             java.util.Optional<dev.trimtab.placement.core.Placement> placed = placement.fold(event);
-            placed.ifPresent(p -> out.println(CloudEventCodec.write(PlacementReplay.toEvent(p,
+            placed.ifPresent(p -> out.println(CloudEventCodec.write(PlacementFolder.toEvent(p,
                     event.data().at("/metadata/namespace").asText(), event.data().at("/metadata/name").asText(),
                     "replay-" + (++sequence), event.time(), event))));
-            if (PlacementReplay.placementOnly(event)) {
+            if (PlacementFolder.placementOnly(event)) {
                 return;
             }
             for (ScalingPolicy policy : folder.fold(event)) {

@@ -1,4 +1,4 @@
-package dev.trimtab.placement.replay;
+package dev.trimtab.placement.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,7 +25,7 @@ import java.util.Optional;
  * {@code dev.trimtab.decision.placement} CloudEvent on the trace's clock. Shared by replay and
  * the live placement function, so both decide alike.
  */
-public final class PlacementReplay {
+public final class PlacementFolder {
     public static final String DECISION_TYPE = "dev.trimtab.decision.placement";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ADD = "dev.knative.apiserver.resource.add";
@@ -36,7 +36,7 @@ public final class PlacementReplay {
     private final Placer placer = new Placer();
     private final Profile profile;
 
-    public PlacementReplay(Profile profile) {
+    public PlacementFolder(Profile profile) {
         this.profile = profile;
     }
 
@@ -102,6 +102,32 @@ public final class PlacementReplay {
             }
         }
         return Optional.empty();
+    }
+
+    /** Drops what was assumed about a pod (a bind that did not happen); its next event tells the truth. */
+    public void forget(String namespace, String name, JsonNode pod) {
+        snapshot.deletePod(namespace, name);
+    }
+
+    /**
+     * Decides again for a pod whose bind failed: the assumption is dropped and the pod placed on
+     * the snapshot as it is now (assumed again if it fits somewhere).
+     */
+    @SuppressWarnings("unchecked")
+    public Optional<Placement> redecide(String namespace, String name, JsonNode pod, String failedNode) {
+        snapshot.deletePod(namespace, name);
+        PodInfo again = snapshot.upsertPod(JSON.convertValue(pod, Map.class));
+        Placement p = placer.place(snapshot, again, profile);
+        if (p.node() != null) {
+            snapshot.assume(again, p.node());
+        }
+        return Optional.of(p);
+    }
+
+    /** The placement of a pod on the current snapshot, without assuming it (the extender's question). */
+    @SuppressWarnings("unchecked")
+    public Placement evaluate(Map<String, Object> pod) {
+        return placer.place(snapshot, PodInfo.fromMap(pod), profile);
     }
 
     private boolean pending(PodInfo pod, JsonNode data) {

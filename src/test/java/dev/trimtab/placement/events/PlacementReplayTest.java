@@ -1,4 +1,4 @@
-package dev.trimtab.placement.replay;
+package dev.trimtab.placement.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,131 @@
+package dev.trimtab.placement.live;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trimtab.cloudevents.CloudEvent;
+import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.placement.PlacementSettings;
+import dev.trimtab.placement.core.Placement;
+import dev.trimtab.placement.core.Profile;
+import dev.trimtab.placement.events.PlacementFolder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * The placement function, live: object events of the cluster (ApiServerSource add/update/delete
+ * on {@code trimtab.cluster-events}, channel {@code placement-events}) keep the snapshot; each
+ * pending pod of Trimtab's scheduler is placed, bound ({@link Binder}), reported with an Event
+ * ({@code Scheduled} or {@code FailedScheduling}) and logged as a
+ * {@code dev.trimtab.decision.placement} CloudEvent on {@code trimtab.decisions} keyed by the pod.
+ * A bind that fails (the pod bound meanwhile, the node gone) drops the assumption and decides
+ * again, at most {@link #ATTEMPTS} times. A record that is not an object event, or a malformed Node
+ * or Pod, throws and the channel dead-letters it. Replay decides with the same {@link PlacementFolder}.
+ */
+@ApplicationScoped
+public class PlacementFunction {
+    private static final Logger LOG = Logger.getLogger(PlacementFunction.class);
+    static final int ATTEMPTS = 3;
+
+    private final PlacementFolder folder;
+    private final Binder binder;
+    private final Emitter<byte[]> decisions;
+    private final MeterRegistry registry;
+
+    @Inject
+    public PlacementFunction(Config config, Binder binder, @Channel("placement-decisions") Emitter<byte[]> decisions,
+                             MeterRegistry registry) {
+        Properties p = new Properties();
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith("trimtab.placement.")) {
+                config.getOptionalValue(name, String.class).ifPresent(v -> p.setProperty(name, v));
+            }
+        }
+        Profile profile = PlacementSettings.profile(p);
+        this.folder = new PlacementFolder(profile);
+        this.binder = binder;
+        this.decisions = decisions;
+        this.registry = registry;
+    }
+
+    @Incoming("placement-events")
+    @Blocking(ordered = true)
+    public void event(ConsumerRecord<String, byte[]> record) {
+        accept(CloudEventCodec.fromMessage(record.value(), "ce_", name -> {
+            Header h = record.headers().lastHeader(name);
+            return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        }));
+    }
+
+    /** Folds one object event; places, binds and logs a pending pod of ours. */
+    public synchronized Optional<Placement> accept(CloudEvent e) {
+        if (e.data() == null || !e.data().isObject() || !e.type().startsWith("dev.knative.apiserver.resource.")) {
+            throw new IllegalArgumentException("event " + e.id() + ": type \"" + e.type()
+                    + "\" with an object in data expected (dev.knative.apiserver.resource.add, .update or .delete)");
+        }
+        Optional<Placement> decided = folder.fold(e);
+        if (decided.isEmpty()) {
+            return decided;
+        }
+        JsonNode pod = e.data();
+        String namespace = pod.at("/metadata/namespace").asText();
+        String name = pod.at("/metadata/name").asText();
+        Placement p = decided.get();
+        String outcome;
+        for (int attempt = 1; ; attempt++) {
+            if (p.node() == null) {
+                outcome = "unschedulable";
+                binder.failed(namespace, name, p.message());
+                break;
+            }
+            Binder.Result bound = binder.bind(namespace, name, pod.at("/metadata/uid").asText(null), p.node());
+            if (bound == Binder.Result.BOUND) {
+                outcome = "bound";
+                binder.scheduled(namespace, name, p.node());
+                break;
+            }
+            if (bound == Binder.Result.ALREADY_BOUND || attempt >= ATTEMPTS) {
+                outcome = bound == Binder.Result.ALREADY_BOUND ? "already bound" : "bind failed";
+                folder.forget(namespace, name, pod);
+                break;
+            }
+            // the node or its room went away under us: forget the assumption and decide again
+            p = folder.redecide(namespace, name, pod, p.node()).orElse(p);
+        }
+        registry.counter("trimtab_placement_decisions_total", "reason", p.reason().name(), "outcome", outcome).increment();
+        log(p, namespace, name, e, outcome);
+        return Optional.of(p);
+    }
+
+    private void log(Placement p, String namespace, String name, CloudEvent trigger, String outcome) {
+        CloudEvent event = PlacementFolder.toEvent(p, namespace, name, UUID.randomUUID().toString(), Instant.now(), trigger);
+        ((ObjectNode) event.data()).put("outcome", outcome);
+        LOG.infof("%s/%s -> %s (%s, %s)", namespace, name, p.node(), p.reason(), outcome);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8));
+        decisions.send(Message.of(CloudEventCodec.write(event).getBytes(StandardCharsets.UTF_8))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(namespace + "/" + name)
+                        .withHeaders(headers).build()));
+    }
+
+    /** The folder's snapshot, for the extender endpoints (read under this object's lock). */
+    synchronized <T> T withFolder(java.util.function.Function<PlacementFolder, T> read) {
+        return read.apply(folder);
+    }
+}

@@ -1,0 +1,139 @@
+package dev.trimtab.placement.live;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.Topics;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The placement function end to end: Node and Pod events through a real broker, the binding and
+ * Events written to the (mock) API, each decision on trimtab.decisions, a malformed Node on the
+ * dead-letter topic; and the scheduler extender endpoints over HTTP.
+ */
+@QuarkusTest
+@WithKubernetesTestServer
+@QuarkusTestResource(EmbeddedKafka.class)
+@TestProfile(PlacementFunctionTest.Placing.class)
+class PlacementFunctionTest {
+    public static class Placing implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("mp.messaging.incoming.placement-events.enabled", "true", "trimtab.placement.mock-api", "true");
+        }
+    }
+
+    @Inject
+    KubernetesClient client;
+
+    static String node(String name, String cpu, String taint) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"" + name + "\",\"labels\":{"
+                + "\"kubernetes.io/hostname\":\"" + name + "\"}},\"spec\":{" + (taint == null ? "" : "\"taints\":[{\"key\":\""
+                + taint + "\",\"effect\":\"NoSchedule\"}]") + "},\"status\":{\"allocatable\":{\"cpu\":\"" + cpu
+                + "\",\"memory\":\"16Gi\",\"pods\":\"110\"}}}";
+    }
+
+    static String pod(String name, String cpu) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"place\","
+                + "\"labels\":{\"app\":\"web\"}},\"spec\":{\"schedulerName\":\"trimtab\",\"containers\":[{\"name\":\"app\","
+                + "\"image\":\"web:1\",\"resources\":{\"requests\":{\"cpu\":\"" + cpu + "\",\"memory\":\"1Gi\"}}}]},"
+                + "\"status\":{\"phase\":\"Pending\"}}";
+    }
+
+    static void send(String object) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = Topics.producer()) {
+            String event = "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"/apiserver\","
+                    + "\"type\":\"dev.knative.apiserver.resource.add\",\"time\":\"" + Instant.now() + "\",\"data\":" + object + "}";
+            ProducerRecord<String, byte[]> r = new ProducerRecord<>("trimtab.cluster-events", null,
+                    event.getBytes(StandardCharsets.UTF_8));
+            r.headers().add("content-type", "application/cloudevents+json".getBytes(StandardCharsets.UTF_8));
+            producer.send(r).get();
+        }
+    }
+
+    @Test
+    void aPendingPodIsBoundWithAnEventAndADecisionAndAPodThatFitsNowhereIsExplained() throws Exception {
+        send(node("small", "1", null));
+        send(node("big", "8", null));
+        send(node("tainted", "16", "dedicated"));
+        Pod web = CloudEventCodec.JSON.readValue(pod("web-1", "2"), Pod.class);
+        client.pods().inNamespace("place").resource(web).create();
+        send(pod("web-1", "2"));
+        Pod huge = CloudEventCodec.JSON.readValue(pod("huge-1", "32"), Pod.class);
+        client.pods().inNamespace("place").resource(huge).create();
+        send(pod("huge-1", "32"));
+        send("{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"broken\"},\"status\":{\"allocatable\":{\"cpu\":\"many\"}}}");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "big".equals(
+                client.pods().inNamespace("place").withName("web-1").get().getSpec().getNodeName()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.v1().events().inNamespace("place").list().getItems()
+                .stream().map(Event::getReason).toList().containsAll(List.of("Scheduled", "FailedScheduling")));
+        List<Event> events = client.v1().events().inNamespace("place").list().getItems();
+        assertThat(events).filteredOn(e -> e.getReason().equals("Scheduled")).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).isEqualTo("Successfully assigned place/web-1 to big"));
+        assertThat(events).filteredOn(e -> e.getReason().equals("FailedScheduling")).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).startsWith("0/3 nodes are available: 1 node(s) had untolerated "
+                        + "taint {dedicated: }, 2 Insufficient cpu."));
+        assertThat(client.pods().inNamespace("place").withName("huge-1").get().getSpec().getNodeName()).isNull();
+
+        List<ConsumerRecord<String, byte[]>> decisions = Topics.readAll("trimtab.decisions", Duration.ofSeconds(20),
+                l -> l.stream().filter(r -> r.key() != null && r.key().startsWith("place/")).count() >= 2);
+        JsonNode bound = decisions.stream().filter(r -> "place/web-1".equals(r.key())).map(r -> {
+            try {
+                return CloudEventCodec.JSON.readTree(r.value());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }).findFirst().orElseThrow();
+        assertThat(bound.path("type").asText()).isEqualTo("dev.trimtab.decision.placement");
+        assertThat(bound.at("/data/node").asText()).isEqualTo("big");
+        assertThat(bound.at("/data/outcome").asText()).isEqualTo("bound");
+        assertThat(bound.at("/data/nodes").toString()).contains("\"filter\":\"NodeResourcesFit\"")
+                .contains("\"filter\":\"TaintToleration\"");
+
+        List<ConsumerRecord<String, byte[]>> dead = Topics.readAll("trimtab.placement.dead-letter", Duration.ofSeconds(20),
+                l -> !l.isEmpty());
+        String reason = new String(dead.get(0).headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
+        assertThat(reason).contains("Node broken").contains("status.allocatable.cpu");
+    }
+
+    @Test
+    void theExtenderFiltersAndPrioritizesAsKubeSchedulerAsks() {
+        String args = "{\"pod\":" + pod("ext-1", "2") + ",\"nodes\":{\"items\":[" + node("e-small", "1", null) + ","
+                + node("e-big", "8", null) + "," + node("e-huge", "64", null) + "]}}";
+        given().contentType("application/json").body(args).post("/placement/extender/filter").then().statusCode(200)
+                .body("nodes.items.metadata.name", equalTo(List.of("e-big", "e-huge")))
+                // more cpu than the node has at all: preemption cannot help, so "unresolvable"
+                .body("failedAndUnresolvableNodes", hasKey("e-small"))
+                .body("failedAndUnresolvableNodes.e-small", equalTo("Insufficient cpu"));
+        given().contentType("application/json").body(args).post("/placement/extender/prioritize").then().statusCode(200)
+                .body("find { it.host == 'e-small' }.score", equalTo(0))
+                .body("find { it.host == 'e-huge' }.score", equalTo(10));
+        given().contentType("application/json").body("{\"nodenames\":[\"e-big\"]}").post("/placement/extender/filter")
+                .then().statusCode(400).body(equalTo("pod: required, the Pod to place"));
+    }
+}
