@@ -31,7 +31,9 @@ import org.jboss.logging.Logger;
 /**
  * The placement function, live: object events of the cluster (ApiServerSource add/update/delete
  * on {@code trimtab.cluster-events}, channel {@code placement-events}) keep the snapshot; each
- * pending pod of Trimtab's scheduler is placed, bound ({@link Binder}), reported with an Event
+ * pending pod of Trimtab's scheduler is placed, checked against the admission policies
+ * ({@link BindGuard}: a denied bind is not made, and the decision names the policy), bound
+ * ({@link Binder}), reported with an Event
  * ({@code Scheduled} or {@code FailedScheduling}) and logged as a
  * {@code dev.trimtab.decision.placement} CloudEvent on {@code trimtab.decisions} keyed by the pod.
  * A bind that fails (the pod bound meanwhile, the node gone) drops the assumption and decides
@@ -45,12 +47,13 @@ public class PlacementFunction {
 
     private final PlacementFolder folder;
     private final Binder binder;
+    private final BindGuard guard;
     private final Emitter<byte[]> decisions;
     private final MeterRegistry registry;
 
     @Inject
-    public PlacementFunction(Config config, Binder binder, @Channel("placement-decisions") Emitter<byte[]> decisions,
-                             MeterRegistry registry) {
+    public PlacementFunction(Config config, Binder binder, BindGuard guard,
+                             @Channel("placement-decisions") Emitter<byte[]> decisions, MeterRegistry registry) {
         Properties p = new Properties();
         for (String name : config.getPropertyNames()) {
             if (name.startsWith("trimtab.placement.")) {
@@ -60,6 +63,7 @@ public class PlacementFunction {
         Profile profile = PlacementSettings.profile(p);
         this.folder = new PlacementFolder(profile);
         this.binder = binder;
+        this.guard = guard;
         this.decisions = decisions;
         this.registry = registry;
     }
@@ -94,6 +98,13 @@ public class PlacementFunction {
                 binder.failed(namespace, name, p.message());
                 break;
             }
+            String denied = guard.denial(namespace, name, p.node());
+            if (denied != null) {
+                outcome = "denied by policy: " + denied;
+                folder.forget(namespace, name, pod);
+                binder.failed(namespace, name, "binding to " + p.node() + " " + outcome);
+                break;
+            }
             Binder.Result bound = binder.bind(namespace, name, pod.at("/metadata/uid").asText(null), p.node());
             if (bound == Binder.Result.BOUND) {
                 outcome = "bound";
@@ -108,7 +119,8 @@ public class PlacementFunction {
             // the node or its room went away under us: forget the assumption and decide again
             p = folder.redecide(namespace, name, pod, p.node()).orElse(p);
         }
-        registry.counter("trimtab_placement_decisions_total", "reason", p.reason().name(), "outcome", outcome).increment();
+        registry.counter("trimtab_placement_decisions_total", "reason", p.reason().name(),
+                "outcome", outcome.replaceAll(":.*", "")).increment();
         log(p, namespace, name, e, outcome);
         return Optional.of(p);
     }
