@@ -1,0 +1,53 @@
+package dev.trimtab.placement.live;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.testing.EmbeddedKafka;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Without an ApiServerSource: Nodes and Pods from informers, the pending pod bound. */
+@QuarkusTest
+@WithKubernetesTestServer
+@QuarkusTestResource(EmbeddedKafka.class)
+@TestProfile(PlacementInformersTest.FromInformers.class)
+class PlacementInformersTest {
+    public static class FromInformers implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("trimtab.placement.informers", "true", "trimtab.placement.mock-api", "true");
+        }
+    }
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    PlacementFunction placement;
+
+    @Test
+    void aPendingPodCreatedInTheApiIsBound() throws Exception {
+        client.nodes().resource(CloudEventCodec.JSON.readValue(PlacementFunctionTest.node("i-small", "1", null), Node.class))
+                .create();
+        client.nodes().resource(CloudEventCodec.JSON.readValue(PlacementFunctionTest.node("i-big", "8", null), Node.class))
+                .create();
+        // informers of different kinds are not ordered: the nodes must be in the snapshot first
+        await().atMost(Duration.ofSeconds(10)).until(() -> placement.withFolder(f -> f.snapshot().node("i-big") != null
+                && f.snapshot().node("i-small") != null));
+        client.pods().inNamespace("place").resource(CloudEventCodec.JSON.readValue(
+                PlacementFunctionTest.pod("inf-1", "2"), Pod.class)).create();
+        await().atMost(Duration.ofSeconds(20)).until(() -> "i-big".equals(
+                client.pods().inNamespace("place").withName("inf-1").get().getSpec().getNodeName()));
+    }
+}
