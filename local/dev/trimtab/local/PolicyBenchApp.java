@@ -5,15 +5,9 @@ import dev.trimtab.policy.core.AdmissionRequest;
 import dev.trimtab.policy.core.PolicyEngine;
 import dev.trimtab.policy.load.PolicyDirectory;
 import io.quarkus.runtime.QuarkusApplication;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.Histogram;
@@ -121,42 +115,72 @@ public class PolicyBenchApp implements QuarkusApplication {
         return h;
     }
 
-    /** Open loop: review i is due at start + i/rate; its latency runs from then to its answer (microseconds). */
+    /**
+     * Open loop: review i is due at start + i/rate; its latency runs from then to its answer
+     * (microseconds). The client is deliberately lean (a pool of keep-alive HTTP/1.1 connections,
+     * one blocking thread each, as the API server's webhook client keeps connections) so the figure
+     * is the webhook's, not a client library's (the JDK HttpClient's async pipeline adds its own queueing).
+     */
     private static Histogram http(int seconds, int rate) throws Exception {
-        String url = "http://localhost:" + System.getProperty("bench.http.port") + "/admission/validate";
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        String body = POD.replace("NS", "shop");
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        String answer = client.send(request, HttpResponse.BodyHandlers.ofString()).body();
-        if (!answer.contains("\"allowed\":true")) {
-            throw new IllegalStateException("the webhook must allow the bench Pod: " + answer);
-        }
-        for (int i = 0; i < 5_000; i++) { // warm-up
-            client.send(request, HttpResponse.BodyHandlers.discarding());
+        int port = Integer.parseInt(System.getProperty("bench.http.port"));
+        byte[] body = POD.replace("NS", "shop").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] head = ("POST /admission/validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (Connection c = new Connection(port)) {
+            String answer = c.exchange(head, body);
+            if (!answer.contains("\"allowed\":true")) {
+                throw new IllegalStateException("the webhook must allow the bench Pod: " + answer);
+            }
+            for (int i = 0; i < 5_000; i++) { // warm-up
+                c.exchange(head, body);
+            }
         }
         Histogram h = new Histogram(60_000_000L, 3);
-        ConcurrentLinkedQueue<CompletableFuture<?>> pending = new ConcurrentLinkedQueue<>();
         AtomicInteger errors = new AtomicInteger();
+        java.util.concurrent.BlockingQueue<Long> due = new java.util.concurrent.LinkedBlockingQueue<>();
+        int connections = 4;
         long total = (long) rate * seconds;
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch((int) total);
+        java.util.List<Thread> workers = new java.util.ArrayList<>();
+        for (int w = 0; w < connections; w++) {
+            Thread t = new Thread(() -> {
+                try (Connection c = new Connection(port)) {
+                    while (true) {
+                        long d = due.take();
+                        if (d < 0) {
+                            return;
+                        }
+                        try {
+                            if (!c.exchange(head, body).startsWith("HTTP/1.1 200")) {
+                                errors.incrementAndGet();
+                            }
+                        } catch (java.io.IOException e) {
+                            errors.incrementAndGet();
+                        }
+                        synchronized (h) {
+                            h.recordValue(Math.max(0, (System.nanoTime() - d) / 1000));
+                        }
+                        done.countDown();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "bench-client-" + w);
+            t.setDaemon(true);
+            t.start();
+            workers.add(t);
+        }
         long start = System.nanoTime();
         for (long i = 0; i < total; i++) {
-            long due = start + i * 1_000_000_000L / rate;
-            long wait = due - System.nanoTime();
+            long d = start + i * 1_000_000_000L / rate;
+            long wait = d - System.nanoTime();
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-            pending.add(client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
-                if (e != null || r.statusCode() != 200) {
-                    errors.incrementAndGet();
-                }
-                synchronized (h) {
-                    h.recordValue(Math.max(0, (System.nanoTime() - due) / 1000));
-                }
-            }));
+            due.add(d);
         }
-        CompletableFuture.allOf(pending.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+        done.await(60, TimeUnit.SECONDS);
+        workers.forEach(t -> due.add(-1L));
         var server = io.quarkus.arc.Arc.container().instance(io.micrometer.core.instrument.MeterRegistry.class).get()
                 .find("trimtab_policy_admission_seconds").timer();
         if (server != null) {
@@ -172,5 +196,58 @@ public class PolicyBenchApp implements QuarkusApplication {
                 h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0,
                 errors.get());
         return h;
+    }
+
+    /** One keep-alive HTTP/1.1 connection: write a request, read one response (Content-Length framed). */
+    private static final class Connection implements AutoCloseable {
+        private final java.net.Socket socket;
+        private final java.io.OutputStream out;
+        private final java.io.InputStream in;
+
+        Connection(int port) throws java.io.IOException {
+            socket = new java.net.Socket("localhost", port);
+            socket.setTcpNoDelay(true);
+            out = new java.io.BufferedOutputStream(socket.getOutputStream(), 8192);
+            in = new java.io.BufferedInputStream(socket.getInputStream(), 16384);
+        }
+
+        /** The response's status line and body. */
+        String exchange(byte[] head, byte[] body) throws java.io.IOException {
+            out.write(head);
+            out.write(body);
+            out.flush();
+            int length = -1;
+            String status = null;
+            while (true) {
+                String line = line();
+                if (status == null) {
+                    status = line;
+                } else if (line.isEmpty()) {
+                    break;
+                } else if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+                    length = Integer.parseInt(line.substring(15).trim());
+                }
+            }
+            byte[] answer = in.readNBytes(Math.max(0, length));
+            return status + "\n" + new String(answer, java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        private String line() throws java.io.IOException {
+            StringBuilder sb = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new java.io.EOFException("connection closed");
+                }
+                if (c != '\r') {
+                    sb.append((char) c);
+                }
+            }
+            return sb.toString();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            socket.close();
+        }
     }
 }
