@@ -44,8 +44,17 @@ public final class Manifests {
         return new Contents(objects, errors);
     }
 
-    @SuppressWarnings("unchecked")
-    private static void readFile(Path f, Path base, List<Map<String, Object>> objects, List<String> errors) {
+    /** What is done with one document; a problem it throws is reported with the file and document number. */
+    public interface DocumentHandler {
+        void accept(JsonNode document) throws Exception;
+    }
+
+    /**
+     * Every non-empty document of a YAML or JSON file, in order; a document the handler refuses (any
+     * exception) or a file that is not YAML is reported in {@code errors} as
+     * {@code file: document N: problem}, {@code file} relative to {@code base}.
+     */
+    public static void forEachDocument(Path f, Path base, DocumentHandler handler, List<String> errors) {
         int n = 0;
         try (JsonParser parser = YAML.getFactory().createParser(f.toFile());
              MappingIterator<JsonNode> docs = YAML.readValues(parser, JsonNode.class)) {
@@ -55,17 +64,27 @@ public final class Manifests {
                 if (doc == null || doc.isNull() || doc.isEmpty()) {
                     continue;
                 }
-                String where = base.relativize(f) + ": document " + n + ": ";
-                if (!doc.isObject() || doc.path("kind").asText("").isEmpty() || doc.path("apiVersion").asText("").isEmpty()) {
-                    errors.add(where + "kind and apiVersion are required");
-                } else if (doc.path("kind").asText().endsWith("List") && doc.path("items").isArray()) {
-                    doc.path("items").forEach(item -> objects.add(YAML.convertValue(item, Map.class)));
-                } else {
-                    objects.add(YAML.convertValue(doc, Map.class));
+                try {
+                    handler.accept(doc);
+                } catch (Exception e) {
+                    errors.add(base.relativize(f) + ": document " + n + ": " + e.getMessage());
                 }
             }
         } catch (IOException | RuntimeException e) {
             errors.add(base.relativize(f) + ": document " + (n + 1) + ": not YAML or JSON: " + e.getMessage());
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void readFile(Path f, Path base, List<Map<String, Object>> objects, List<String> errors) {
+        forEachDocument(f, base, doc -> {
+            if (!doc.isObject() || doc.path("kind").asText("").isEmpty() || doc.path("apiVersion").asText("").isEmpty()) {
+                throw new IllegalArgumentException("kind and apiVersion are required");
+            } else if (doc.path("kind").asText().endsWith("List") && doc.path("items").isArray()) {
+                doc.path("items").forEach(item -> objects.add(YAML.convertValue(item, Map.class)));
+            } else {
+                objects.add(YAML.convertValue(doc, Map.class));
+            }
+        }, errors);
     }
 }

@@ -8,7 +8,6 @@ import dev.trimtab.policy.live.LivePolicies;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -55,15 +54,9 @@ public class ScaleGuard {
         return new AdmissionRequest(UUID.randomUUID().toString(), new AdmissionRequest.Gvk("autoscaling", "v1", "Scale"),
                 new AdmissionRequest.Gvr(t.group(), version, dev.trimtab.kube.Kinds.plural(t.kind())), "scale",
                 null, null, null, t.name(), t.namespace(), "UPDATE",
-                new AdmissionRequest.UserInfo(username, "", List.of("system:serviceaccounts",
-                        "system:serviceaccounts:" + serviceAccountNamespace(username), "system:authenticated"), Map.of()),
+                AdmissionRequest.UserInfo.serviceAccount(username),
                 false, null, scale(t, d.desiredReplicas(), d.currentReplicas()),
                 scale(t, d.currentReplicas(), d.currentReplicas()));
-    }
-
-    private static String serviceAccountNamespace(String username) {
-        String[] parts = username.split(":");
-        return parts.length == 4 ? parts[2] : "";
     }
 
     private static Map<String, Object> scale(ObjectRef t, int spec, int status) {

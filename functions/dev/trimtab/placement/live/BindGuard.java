@@ -6,7 +6,6 @@ import dev.trimtab.policy.live.LivePolicies;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -47,15 +46,12 @@ public class BindGuard {
     }
 
     static AdmissionRequest request(String namespace, String pod, String node, String username) {
-        String[] parts = username.split(":");
-        String saNamespace = parts.length == 4 ? parts[2] : "";
         Map<String, Object> binding = Map.of("apiVersion", "v1", "kind", "Binding",
                 "metadata", Map.of("name", pod, "namespace", namespace),
                 "target", Map.of("apiVersion", "v1", "kind", "Node", "name", node));
         return new AdmissionRequest(UUID.randomUUID().toString(), new AdmissionRequest.Gvk("", "v1", "Binding"),
                 new AdmissionRequest.Gvr("", "v1", "pods"), "binding", null, null, null, pod, namespace, "CREATE",
-                new AdmissionRequest.UserInfo(username, "", List.of("system:serviceaccounts",
-                        "system:serviceaccounts:" + saNamespace, "system:authenticated"), Map.of()),
+                AdmissionRequest.UserInfo.serviceAccount(username),
                 false, null, binding, null);
     }
 }

@@ -28,6 +28,14 @@ public record AdmissionRequest(String uid, Gvk kind, Gvr resource, String subRes
     }
 
     public record UserInfo(String username, String uid, List<String> groups, Map<String, List<String>> extra) {
+        /** A service account's user ({@code system:serviceaccount:NS:NAME}) with the groups its tokens carry. */
+        public static UserInfo serviceAccount(String username) {
+            String[] parts = username.split(":");
+            String namespace = parts.length == 4 ? parts[2] : "";
+            return new UserInfo(username, "", List.of("system:serviceaccounts", "system:serviceaccounts:" + namespace,
+                    "system:authenticated"), Map.of());
+        }
+
         Map<String, Object> toMap() {
             return Map.of("username", username, "uid", uid, "groups", groups, "extra", extra);
         }

@@ -1,9 +1,7 @@
 package dev.trimtab.policy.load;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.trimtab.policy.core.CompiledMutatingPolicy;
@@ -72,24 +70,7 @@ public final class PolicyDirectory {
     /** One file's documents; errors name the file relative to {@code base}. */
     public static Contents readFile(Path f, Path base) {
         Contents c = Contents.empty();
-        int n = 0;
-        try (JsonParser parser = YAML.getFactory().createParser(f.toFile());
-             MappingIterator<JsonNode> docs = YAML.readValues(parser, JsonNode.class)) {
-            while (docs.hasNext()) {
-                n++;
-                JsonNode doc = docs.next();
-                if (doc == null || doc.isNull() || doc.isEmpty()) {
-                    continue;
-                }
-                try {
-                    add(doc, c);
-                } catch (InvalidPolicyException | IllegalArgumentException e) {
-                    c.errors().add(base.relativize(f) + ": document " + n + ": " + e.getMessage());
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            c.errors().add(base.relativize(f) + ": document " + (n + 1) + ": not YAML or JSON: " + e.getMessage());
-        }
+        dev.trimtab.kube.Manifests.forEachDocument(f, base, doc -> add(doc, c), c.errors());
         return c;
     }
 

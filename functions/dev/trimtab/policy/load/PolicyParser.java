@@ -38,17 +38,9 @@ public final class PolicyParser {
         PolicyParser p = new PolicyParser();
         String name = p.name(doc);
         JsonNode spec = doc.path("spec");
-        String fp = spec.path("failurePolicy").asText("Fail");
-        if (!fp.equals("Fail") && !fp.equals("Ignore")) {
-            p.problem("spec.failurePolicy", spec.get("failurePolicy"), "expected Fail or Ignore");
-        }
+        ValidatingPolicy.FailurePolicy failurePolicy = p.failurePolicy(spec);
         ValidatingPolicy.ParamKind paramKind = p.paramKind(spec);
-        MatchResources match = null;
-        if (!spec.hasNonNull("matchConstraints")) {
-            p.problem("spec.matchConstraints", null, "required");
-        } else {
-            match = p.match(spec.get("matchConstraints"), "spec.matchConstraints", true);
-        }
+        MatchResources match = p.constraints(spec);
         List<ValidatingPolicy.Named> conditions = p.named(spec.path("matchConditions"), "spec.matchConditions");
         List<ValidatingPolicy.Named> variables = p.named(spec.path("variables"), "spec.variables");
         List<ValidatingPolicy.Validation> validations = new ArrayList<>();
@@ -74,7 +66,7 @@ public final class PolicyParser {
             p.problem("spec.validations", null, "at least one of validations or auditAnnotations is required");
         }
         p.throwIfAny(name);
-        return new ValidatingPolicy(name, ValidatingPolicy.FailurePolicy.valueOf(fp), paramKind, match, conditions,
+        return new ValidatingPolicy(name, failurePolicy, paramKind, match, conditions,
                 variables, validations, annotations);
     }
 
@@ -82,21 +74,13 @@ public final class PolicyParser {
         PolicyParser p = new PolicyParser();
         String name = p.name(doc);
         JsonNode spec = doc.path("spec");
-        String fp = spec.path("failurePolicy").asText("Fail");
-        if (!fp.equals("Fail") && !fp.equals("Ignore")) {
-            p.problem("spec.failurePolicy", spec.get("failurePolicy"), "expected Fail or Ignore");
-        }
+        ValidatingPolicy.FailurePolicy failurePolicy = p.failurePolicy(spec);
         String reinvocation = spec.path("reinvocationPolicy").asText("Never");
         if (!reinvocation.equals("Never") && !reinvocation.equals("IfNeeded")) {
             p.problem("spec.reinvocationPolicy", spec.get("reinvocationPolicy"), "expected Never or IfNeeded");
         }
         ValidatingPolicy.ParamKind paramKind = p.paramKind(spec);
-        MatchResources match = null;
-        if (!spec.hasNonNull("matchConstraints")) {
-            p.problem("spec.matchConstraints", null, "required");
-        } else {
-            match = p.match(spec.get("matchConstraints"), "spec.matchConstraints", true);
-        }
+        MatchResources match = p.constraints(spec);
         List<ValidatingPolicy.Named> conditions = p.named(spec.path("matchConditions"), "spec.matchConditions");
         List<ValidatingPolicy.Named> variables = p.named(spec.path("variables"), "spec.variables");
         List<MutatingPolicy.Mutation> mutations = new ArrayList<>();
@@ -119,7 +103,7 @@ public final class PolicyParser {
         if (!p.problems.isEmpty()) {
             throw new InvalidPolicyException("MutatingAdmissionPolicy", name, p.problems);
         }
-        return new MutatingPolicy(name, ValidatingPolicy.FailurePolicy.valueOf(fp), paramKind, match, conditions,
+        return new MutatingPolicy(name, failurePolicy, paramKind, match, conditions,
                 variables, mutations, MutatingPolicy.Reinvocation.valueOf(reinvocation));
     }
 
@@ -139,6 +123,23 @@ public final class PolicyParser {
             throw new InvalidPolicyException("MutatingAdmissionPolicyBinding", name, p.problems);
         }
         return new MutatingBinding(name, policyName, ref, match, remediate.asText("false").equals("true"));
+    }
+
+    private ValidatingPolicy.FailurePolicy failurePolicy(JsonNode spec) {
+        String fp = spec.path("failurePolicy").asText("Fail");
+        if (!fp.equals("Fail") && !fp.equals("Ignore")) {
+            problem("spec.failurePolicy", spec.get("failurePolicy"), "expected Fail or Ignore");
+            return ValidatingPolicy.FailurePolicy.Fail;
+        }
+        return ValidatingPolicy.FailurePolicy.valueOf(fp);
+    }
+
+    private MatchResources constraints(JsonNode spec) {
+        if (!spec.hasNonNull("matchConstraints")) {
+            problem("spec.matchConstraints", null, "required");
+            return null;
+        }
+        return match(spec.get("matchConstraints"), "spec.matchConstraints", true);
     }
 
     private String name(JsonNode doc) {
