@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The cluster state NetworkPolicy evaluation reads: namespaces (with labels), pods and policies.
@@ -13,7 +14,8 @@ import java.util.Optional;
  * ({@code NetworkPolicy shop/deny: spec.ingress[0].ports[1].port: got "a b", want ...}); the rest
  * is still evaluated. A namespace that pods or policies mention without a Namespace object exists
  * with only its {@code kubernetes.io/metadata.name} label. Objects without
- * {@code metadata.namespace} are in {@code default}, as {@code kubectl apply} would put them.
+ * {@code metadata.namespace} are in {@code default}, and of two objects with the same kind and
+ * name the later one is kept (in the earlier one's place), as {@code kubectl apply} would leave them.
  */
 public final class NetworkModel {
     private final Map<String, Namespace> namespaces;
@@ -24,12 +26,20 @@ public final class NetworkModel {
     public NetworkModel(List<Namespace> namespaces, List<Pod> pods, List<NetworkPolicy> policies, List<String> errors) {
         Map<String, Namespace> ns = new LinkedHashMap<>();
         namespaces.forEach(n -> ns.put(n.name(), n));
+        pods = lastOfEach(pods, Pod::key);
+        policies = lastOfEach(policies, NetworkPolicy::key);
         pods.forEach(p -> ns.putIfAbsent(p.namespace(), Namespace.named(p.namespace())));
         policies.forEach(p -> ns.putIfAbsent(p.namespace(), Namespace.named(p.namespace())));
         this.namespaces = Map.copyOf(ns);
         this.pods = List.copyOf(pods);
         this.policies = List.copyOf(policies);
         this.errors = List.copyOf(errors);
+    }
+
+    private static <T> List<T> lastOfEach(List<T> items, Function<T, String> key) {
+        Map<String, T> byKey = new LinkedHashMap<>();
+        items.forEach(i -> byKey.put(key.apply(i), i));
+        return List.copyOf(byKey.values());
     }
 
     /** Reads Namespaces, Pods and NetworkPolicies (networking.k8s.io/v1) from {@code objects}. */

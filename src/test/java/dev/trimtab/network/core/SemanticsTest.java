@@ -131,6 +131,14 @@ class SemanticsTest {
                         spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
                         """, List.of(p("shop/web", "shop/db", "5432", true), p("shop/web", "other/client", "80", false),
                         p("other/client", "203.0.113.9", "443", false))),
+                new Case("a later policy of the same name replaces the earlier one", HEAD + """
+                        metadata: {name: web, namespace: shop}
+                        spec: {podSelector: {}, policyTypes: [Ingress]}
+                        ---
+                        """ + HEAD + """
+                        metadata: {name: web, namespace: shop}
+                        spec: {podSelector: {matchLabels: {app: web}}, ingress: [{}]}
+                        """, List.of(p("other/client", "shop/web", "8080", true), p("other/client", "shop/db", "5432", true))),
                 new Case("allows are a union over policies", HEAD + """
                         metadata: {name: only-db, namespace: shop}
                         spec: {podSelector: {matchLabels: {app: web}}, ingress: [{from: [{podSelector: {matchLabels: {app: db}}}]}]}
