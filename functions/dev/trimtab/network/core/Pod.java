@@ -1,0 +1,33 @@
+package dev.trimtab.network.core;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What NetworkPolicy evaluation needs of a pod: identity, labels, addresses ({@code status.podIP}
+ * and {@code status.podIPs}, possibly none for a pod not yet running) and the container ports that
+ * named ports resolve against.
+ */
+public record Pod(String namespace, String name, Map<String, String> labels, List<IpAddress> ips,
+                  List<ContainerPort> ports) {
+
+    /** One {@code spec.containers[].ports[]} entry; {@code name} may be null. */
+    public record ContainerPort(String name, int number, Protocol protocol) {}
+
+    public Pod {
+        labels = Map.copyOf(labels);
+        ips = List.copyOf(ips);
+        ports = List.copyOf(ports);
+    }
+
+    /** {@code namespace/name}, the form used in answers and on the command line. */
+    public String key() {
+        return namespace + "/" + name;
+    }
+
+    /** Whether a container port named {@code portName} with {@code protocol} has {@code number}. */
+    public boolean namedPortIs(String portName, Protocol protocol, int number) {
+        return ports.stream().anyMatch(p -> portName.equals(p.name()) && p.protocol() == protocol
+                && p.number() == number);
+    }
+}
