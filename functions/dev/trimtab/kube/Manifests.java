@@ -55,11 +55,10 @@ public final class Manifests {
      * {@code file: document N: problem}, {@code file} relative to {@code base}.
      */
     public static void forEachDocument(Path f, Path base, DocumentHandler handler, List<String> errors) {
-        int n = 0;
+        int n = 1; // the document being read; a parse error is about it
         try (JsonParser parser = YAML.getFactory().createParser(f.toFile());
              MappingIterator<JsonNode> docs = YAML.readValues(parser, JsonNode.class)) {
-            while (docs.hasNext()) {
-                n++;
+            for (; docs.hasNext(); n++) {
                 JsonNode doc = docs.next();
                 if (doc == null || doc.isNull() || doc.isEmpty()) {
                     continue;
@@ -71,7 +70,7 @@ public final class Manifests {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            errors.add(base.relativize(f) + ": document " + (n + 1) + ": not YAML or JSON: " + e.getMessage());
+            errors.add(base.relativize(f) + ": document " + n + ": not YAML or JSON: " + e.getMessage());
         }
     }
 
