@@ -104,7 +104,7 @@ public final class NetworkCommand {
         return model;
     }
 
-    private static Endpoint endpoint(NetworkModel model, String name, String text) {
+    public static Endpoint endpoint(NetworkModel model, String name, String text) {
         if (IpAddress.isAddress(text)) {
             return model.endpointFor(IpAddress.parse(text));
         }
@@ -117,7 +117,7 @@ public final class NetworkCommand {
                 .orElseThrow(() -> new IllegalArgumentException(name + " \"" + text + "\": no such pod in the manifests"));
     }
 
-    static Map<String, Object> answer(Verdict v) {
+    public static Map<String, Object> answer(Verdict v) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("from", v.from().id());
         m.put("to", v.to().id());

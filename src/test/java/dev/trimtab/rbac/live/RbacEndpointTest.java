@@ -7,33 +7,25 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.WatchedCluster;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The RBAC questions over HTTP, answered from the RBAC objects watched in the (mock) cluster. */
 @QuarkusTest
 @WithKubernetesTestServer
 @QuarkusTestResource(EmbeddedKafka.class)
-@TestProfile(RbacEndpointTest.Watched.class)
+@TestProfile(WatchedCluster.class)
 class RbacEndpointTest {
-    public static class Watched implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("trimtab.rbac.watch-cluster", "true");
-        }
-    }
-
     @Inject
     KubernetesClient client;
 

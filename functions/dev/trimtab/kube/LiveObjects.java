@@ -1,0 +1,90 @@
+package dev.trimtab.kube;
+
+import dev.trimtab.cloudevents.CloudEventCodec;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The cluster's objects of a few kinds, kept by informers, and a view built from them (an RBAC
+ * model, a network model) rebuilt on the first read after a change, so an informer's initial
+ * listing costs one rebuild, not one per object. Objects are map trees with their
+ * {@code apiVersion} and {@code kind} set (informer list items may lack them).
+ */
+public final class LiveObjects<V> {
+    /** A watched kind: group ("" for core), version, kind, plural, namespaced. */
+    public record Kind(String group, String version, String kind, String plural, boolean namespaced) {
+        String apiVersion() {
+            return group.isEmpty() ? version : group + "/" + version;
+        }
+    }
+
+    private final Function<List<Map<String, Object>>, V> build;
+    private final Map<String, Map<String, Object>> objects = new LinkedHashMap<>();
+    private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
+    private boolean dirty = true;
+    private V view;
+
+    public LiveObjects(Function<List<Map<String, Object>>, V> build) {
+        this.build = build;
+    }
+
+    public void start(KubernetesClient client, List<Kind> kinds) {
+        for (Kind k : kinds) {
+            var context = new ResourceDefinitionContext.Builder().withGroup(k.group()).withVersion(k.version())
+                    .withKind(k.kind()).withPlural(k.plural()).withNamespaced(k.namespaced()).build();
+            var api = client.genericKubernetesResources(context);
+            informers.add((k.namespaced() ? api.inAnyNamespace() : api).inform(new ResourceEventHandler<>() {
+                public void onAdd(GenericKubernetesResource obj) {
+                    put(k, obj);
+                }
+
+                public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource obj) {
+                    put(k, obj);
+                }
+
+                public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+                    remove(k, obj);
+                }
+            }));
+        }
+    }
+
+    public void stop() {
+        informers.forEach(SharedIndexInformer::close);
+    }
+
+    @SuppressWarnings("unchecked")
+    private synchronized void put(Kind k, GenericKubernetesResource obj) {
+        Map<String, Object> o = CloudEventCodec.JSON.convertValue(obj, Map.class);
+        o.put("apiVersion", k.apiVersion());
+        o.put("kind", k.kind());
+        objects.put(key(k, obj), o);
+        dirty = true;
+    }
+
+    private synchronized void remove(Kind k, GenericKubernetesResource obj) {
+        objects.remove(key(k, obj));
+        dirty = true;
+    }
+
+    private static String key(Kind k, GenericKubernetesResource o) {
+        return k.kind() + "/" + o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+    }
+
+    /** The view of the objects seen so far. */
+    public synchronized V view() {
+        if (dirty) {
+            view = build.apply(new ArrayList<>(objects.values()));
+            dirty = false;
+        }
+        return view;
+    }
+}

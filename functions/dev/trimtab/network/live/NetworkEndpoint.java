@@ -1,0 +1,76 @@
+package dev.trimtab.network.live;
+
+import dev.trimtab.network.NetworkCommand;
+import dev.trimtab.network.core.NetworkModel;
+import dev.trimtab.network.core.Pod;
+import dev.trimtab.network.core.Port;
+import dev.trimtab.network.core.ReachabilityAnalyzer;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+
+/**
+ * Reachability over the live cluster, answered as the {@code network} command answers it over
+ * manifests: {@code GET /network/can-reach?from=NS/POD|IP&to=NS/POD|IP&port=PORT[/PROTOCOL]} and
+ * {@code GET /network/matrix?port=…[&namespace=NS]…}. A bad parameter is a 400 naming it; 503 while
+ * {@code trimtab.network.watch-cluster} is off.
+ */
+@Path("/network")
+@Produces(MediaType.APPLICATION_JSON)
+public class NetworkEndpoint {
+    private final LiveNetwork network;
+
+    @Inject
+    public NetworkEndpoint(LiveNetwork network) {
+        this.network = network;
+    }
+
+    @GET
+    @Path("can-reach")
+    public Response canReach(@QueryParam("from") String from, @QueryParam("to") String to,
+                             @QueryParam("port") String port) {
+        return answer(() -> {
+            NetworkModel model = network.model();
+            return NetworkCommand.answer(new ReachabilityAnalyzer(model).canReach(
+                    NetworkCommand.endpoint(model, "from", required("from", from)),
+                    NetworkCommand.endpoint(model, "to", required("to", to)), Port.parse(required("port", port))));
+        });
+    }
+
+    @GET
+    @Path("matrix")
+    public Response matrix(@QueryParam("port") String port, @QueryParam("namespace") @DefaultValue("") List<String> namespaces) {
+        return answer(() -> {
+            NetworkModel model = network.model();
+            List<String> wanted = namespaces.stream().filter(n -> !n.isEmpty()).toList();
+            List<Pod> pods = model.pods().stream().filter(p -> wanted.isEmpty() || wanted.contains(p.namespace())).toList();
+            return new ReachabilityAnalyzer(model).matrix(pods, Port.parse(required("port", port))).stream()
+                    .map(NetworkCommand::answer).toList();
+        });
+    }
+
+    private static String required(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException(name + ": required");
+        }
+        return value;
+    }
+
+    private Response answer(java.util.function.Supplier<Object> answer) {
+        if (!network.enabled()) {
+            return Response.status(503).type(MediaType.TEXT_PLAIN)
+                    .entity("the network is not watched here: set trimtab.network.watch-cluster=true").build();
+        }
+        try {
+            return Response.ok(answer.get()).build();
+        } catch (IllegalArgumentException e) {
+            return Response.status(400).type(MediaType.TEXT_PLAIN).entity(e.getMessage()).build();
+        }
+    }
+}
