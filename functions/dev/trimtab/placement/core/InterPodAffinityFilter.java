@@ -1,6 +1,5 @@
 package dev.trimtab.placement.core;
 
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -34,39 +33,25 @@ public final class InterPodAffinityFilter implements FilterPlugin {
         TopologyCounts affinityCounts = new TopologyCounts();
         TopologyCounts antiCounts = new TopologyCounts();
         boolean incoming = !affinity.isEmpty() || !anti.isEmpty();
-        Map<PodSpecFacts, boolean[]> bySpec = new IdentityHashMap<>();
-        for (NodeInfo node : snapshot.sortedNodes()) {
-            if (node.podsWithRequiredAntiAffinity > 0) {
-                for (PodInfo p : node.pods) {
-                    List<AffinityTerm> terms = p.spec().requiredAntiAffinity();
-                    if (terms.isEmpty()) {
-                        continue;
-                    }
-                    boolean[] hits = bySpec.computeIfAbsent(p.spec(), spec -> {
-                        boolean[] h = new boolean[terms.size()];
-                        for (int i = 0; i < h.length; i++) {
-                            h[i] = terms.get(i).matches(pod, ns);
-                        }
-                        return h;
-                    });
-                    for (int i = 0; i < hits.length; i++) {
-                        if (hits[i]) {
-                            existing.update(node, terms.get(i).topologyKey(), 1);
-                        }
-                    }
+        for (Map.Entry<PodSpecFacts, PodGroups.Group> g : snapshot.affinitySpecs().all().entrySet()) {
+            List<AffinityTerm> terms = g.getKey().requiredAntiAffinity();
+            for (AffinityTerm t : terms) {
+                if (t.matches(pod, ns)) {
+                    addToNodes(g.getValue(), existing, t.topologyKey());
                 }
             }
-            if (incoming) {
-                for (PodInfo p : node.pods) {
-                    if (matchesAll(affinity, p, ns)) {
-                        for (AffinityTerm t : affinity) {
-                            affinityCounts.update(node, t.topologyKey(), 1);
-                        }
+        }
+        if (incoming) {
+            for (Map.Entry<PodKey, PodGroups.Group> g : snapshot.podsByLabels().all().entrySet()) {
+                PodInfo p = g.getKey().asPod();
+                if (matchesAll(affinity, p, ns)) {
+                    for (AffinityTerm t : affinity) {
+                        addToNodes(g.getValue(), affinityCounts, t.topologyKey());
                     }
-                    for (AffinityTerm t : anti) {
-                        if (t.matches(p, ns)) {
-                            antiCounts.update(node, t.topologyKey(), 1);
-                        }
+                }
+                for (AffinityTerm t : anti) {
+                    if (t.matches(p, ns)) {
+                        addToNodes(g.getValue(), antiCounts, t.topologyKey());
                     }
                 }
             }
@@ -96,6 +81,12 @@ public final class InterPodAffinityFilter implements FilterPlugin {
             }
             return Status.SUCCESS;
         };
+    }
+
+    private static void addToNodes(PodGroups.Group group, TopologyCounts counts, String key) {
+        for (Map.Entry<NodeInfo, int[]> e : group.perNode.entrySet()) {
+            counts.update(e.getKey(), key, e.getValue()[0]);
+        }
     }
 
     private static boolean satisfiesAffinity(List<AffinityTerm> terms, TopologyCounts counts, boolean noMatches,

@@ -1,7 +1,6 @@
 package dev.trimtab.placement.core;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -11,8 +10,9 @@ import java.util.function.Function;
  * weights of the incoming pod's preferred affinity terms it matches (minus anti-affinity), 1
  * ({@code hardPodAffinityWeight}) for each of its required affinity terms the incoming pod matches,
  * and the weights of its own preferred terms the incoming pod matches (minus anti-affinity). A node
- * scores the sum over its pairs; normalization maps [min, max] onto [0, 100]. When the incoming pod
- * has no preferred terms only pods with affinity are visited.
+ * scores the sum over its pairs; normalization maps [min, max] onto [0, 100]. Existing pods are
+ * visited through the snapshot's groups (by spec for their terms, by namespace and labels for the
+ * incoming pod's terms), so each term is matched once per group.
  */
 public final class InterPodAffinityScore implements ScorePlugin {
     static final long HARD_POD_AFFINITY_WEIGHT = 1;
@@ -28,22 +28,24 @@ public final class InterPodAffinityScore implements ScorePlugin {
         PodSpecFacts s = pod.spec();
         boolean hasConstraints = !s.preferredAffinity().isEmpty() || !s.preferredAntiAffinity().isEmpty();
         TopologyCounts scores = new TopologyCounts();
-        Map<PodSpecFacts, long[]> bySpec = new IdentityHashMap<>();
-        for (NodeInfo node : snapshot.sortedNodes()) {
-            if ((!hasConstraints && node.podsWithAffinity == 0) || node.labels().isEmpty()) {
-                continue;
+        if (hasConstraints) {
+            for (Map.Entry<PodKey, PodGroups.Group> g : snapshot.podsByLabels().all().entrySet()) {
+                incomingTerms(pod, g.getKey().asPod(), g.getValue(), scores, ns);
             }
-            for (PodInfo existing : node.pods) {
-                if (hasConstraints) {
-                    incomingTerms(pod, existing, node, scores, ns);
+        }
+        for (Map.Entry<PodSpecFacts, PodGroups.Group> g : snapshot.affinitySpecs().all().entrySet()) {
+            long[] w = existingTerms(pod, g.getKey(), ns);
+            List<AffinityTerm> terms = null;
+            for (int i = 0; i < w.length; i++) {
+                if (w[i] == 0) {
+                    continue;
                 }
-                if (existing.spec().hasAnyAffinity()) {
-                    long[] w = bySpec.computeIfAbsent(existing.spec(), spec -> existingTerms(pod, spec, ns));
-                    List<AffinityTerm> terms = termsOf(existing.spec());
-                    for (int i = 0; i < w.length; i++) {
-                        if (w[i] != 0) {
-                            scores.update(node, terms.get(i).topologyKey(), w[i]);
-                        }
+                if (terms == null) {
+                    terms = termsOf(g.getKey());
+                }
+                for (Map.Entry<NodeInfo, int[]> e : g.getValue().perNode.entrySet()) {
+                    if (!e.getKey().labels().isEmpty()) {
+                        scores.update(e.getKey(), terms.get(i).topologyKey(), w[i] * e.getValue()[0]);
                     }
                 }
             }
@@ -100,16 +102,25 @@ public final class InterPodAffinityScore implements ScorePlugin {
         return w;
     }
 
-    private static void incomingTerms(PodInfo pod, PodInfo existing, NodeInfo node, TopologyCounts scores,
+    /** The incoming pod's preferred terms against one group of existing pods (same namespace and labels). */
+    private static void incomingTerms(PodInfo pod, PodInfo existing, PodGroups.Group group, TopologyCounts scores,
             Function<String, Map<String, String>> ns) {
         for (AffinityTerm t : pod.spec().preferredAffinity()) {
             if (t.matches(existing, ns)) {
-                scores.update(node, t.topologyKey(), t.weight());
+                addToNodes(group, scores, t.topologyKey(), t.weight());
             }
         }
         for (AffinityTerm t : pod.spec().preferredAntiAffinity()) {
             if (t.matches(existing, ns)) {
-                scores.update(node, t.topologyKey(), -t.weight());
+                addToNodes(group, scores, t.topologyKey(), -t.weight());
+            }
+        }
+    }
+
+    private static void addToNodes(PodGroups.Group group, TopologyCounts scores, String key, long weight) {
+        for (Map.Entry<NodeInfo, int[]> e : group.perNode.entrySet()) {
+            if (!e.getKey().labels().isEmpty()) {
+                scores.update(e.getKey(), key, weight * e.getValue()[0]);
             }
         }
     }

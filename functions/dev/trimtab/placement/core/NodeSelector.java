@@ -9,7 +9,9 @@ import java.util.Set;
  * {@code requiredDuringSchedulingIgnoredDuringExecution} of node affinity: terms are ORed; inside a
  * term every expression and field requirement is ANDed; a term with neither matches nothing
  * (upstream {@code nodeaffinity.NewNodeSelector}). Operators: In, NotIn, Exists, DoesNotExist, Gt, Lt;
- * fields: only {@code metadata.name} with In/NotIn.
+ * fields: only {@code metadata.name} with In/NotIn. A requirement upstream cannot turn into a label
+ * selector (an In/NotIn value that is not a valid label value) makes its term match no node, as
+ * upstream's parse error does; it is kept as operator {@code Invalid}.
  */
 public record NodeSelector(List<Term> terms) {
     public record Requirement(String key, String operator, List<String> values) {
@@ -79,6 +81,15 @@ public record NodeSelector(List<Term> terms) {
                 parseRequirements(f, term, "matchFields", path, true));
     }
 
+    static final String INVALID = "Invalid";
+    private static final java.util.regex.Pattern LABEL_VALUE =
+            java.util.regex.Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
+
+    /** {@code validation.IsValidLabelValue}: at most 63 characters of the label value alphabet. */
+    static boolean isLabelValue(String v) {
+        return v.length() <= 63 && LABEL_VALUE.matcher(v).matches();
+    }
+
     private static final Set<String> OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt");
 
     private static List<Requirement> parseRequirements(Fields f, Map<String, Object> term, String key, String path,
@@ -99,6 +110,10 @@ public record NodeSelector(List<Term> terms) {
             List<String> values = f.stringList(r, "values", p + ".values");
             if ((op.equals("Gt") || op.equals("Lt")) && values.size() != 1) {
                 throw f.error(p + ".values", values, "exactly one integer for " + op);
+            }
+            if (!fields && (op.equals("In") || op.equals("NotIn"))
+                    && !values.stream().allMatch(NodeSelector::isLabelValue)) {
+                op = INVALID;
             }
             out.add(new Requirement(k.intern(), op, values));
         }

@@ -47,7 +47,7 @@ final class PodParser {
         List<HostPort> ports = new ArrayList<>();
         List<String> images = new ArrayList<>();
         List<Container> app = containers(f, spec, "containers", ports, images);
-        List<Container> init = containers(f, spec, "initContainers", null, images);
+        List<Container> init = containers(f, spec, "initContainers", ports, images);
         ResourceList overhead = ResourceList.parse(f, spec, "overhead", "spec.overhead");
 
         ResourceList.Builder sum = new ResourceList.Builder();
@@ -117,9 +117,11 @@ final class PodParser {
             Map<String, Object> requests = f.map(resources, "requests", p + ".resources.requests");
             ResourceList r = ResourceList.parse(f, resources, "requests", p + ".resources.requests");
             String restart = f.string(c, "restartPolicy", p + ".restartPolicy");
+            boolean sidecar = "Always".equals(restart);
             out.add(new Container(r, requests != null && requests.containsKey("cpu"),
-                    requests != null && requests.containsKey("memory"), "Always".equals(restart)));
-            if (ports != null) {
+                    requests != null && requests.containsKey("memory"), sidecar));
+            // getContainerPorts: app containers and restartable (sidecar) init containers
+            if (key.equals("containers") || sidecar) {
                 List<Object> cp = f.list(c, "ports", p + ".ports");
                 for (int j = 0; j < cp.size(); j++) {
                     String pp = p + ".ports[" + j + "]";

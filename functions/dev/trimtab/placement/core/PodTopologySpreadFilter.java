@@ -40,6 +40,10 @@ public final class PodTopologySpreadFilter implements FilterPlugin {
         for (int i = 0; i < n; i++) {
             counts.add(new HashMap<>());
         }
+        int[][] matching = new int[n][];
+        for (int i = 0; i < n; i++) {
+            matching[i] = matchingByNode(snapshot, constraints.get(i), pod.namespace());
+        }
         for (NodeInfo node : snapshot.sortedNodes()) {
             if (!hasAllKeys(node, constraints)) {
                 continue;
@@ -50,7 +54,7 @@ public final class PodTopologySpreadFilter implements FilterPlugin {
                     continue;
                 }
                 long[] slot = counts.get(i).computeIfAbsent(node.labels().get(c.topologyKey()), k -> new long[1]);
-                slot[0] += countMatching(node, c, pod.namespace());
+                slot[0] += matching[i][node.index];
             }
         }
         long[] minMatch = new long[n];
@@ -98,13 +102,19 @@ public final class PodTopologySpreadFilter implements FilterPlugin {
         return !c.honorNodeTaints() || TaintTolerationFilter.firstUntolerated(node.taints(), pod.tolerations()) == null;
     }
 
-    static long countMatching(NodeInfo node, SpreadConstraint c, String namespace) {
-        long count = 0;
-        for (PodInfo p : node.pods) {
-            if (c.selects(p, namespace)) {
-                count++;
+    /**
+     * For every node (by snapshot index) how many of its pods the constraint selects: the selector is
+     * matched once per group of pods with equal namespace, labels and terminating flag.
+     */
+    static int[] matchingByNode(Snapshot snapshot, SpreadConstraint c, String namespace) {
+        int[] out = new int[snapshot.sortedNodes().length];
+        for (Map.Entry<PodKey, PodGroups.Group> g : snapshot.podsByLabels().all().entrySet()) {
+            if (c.selects(g.getKey().asPod(), namespace)) {
+                for (Map.Entry<NodeInfo, int[]> e : g.getValue().perNode.entrySet()) {
+                    out[e.getKey().index] += e.getValue()[0];
+                }
             }
         }
-        return count;
+        return out;
     }
 }

@@ -55,6 +55,10 @@ public final class PodTopologySpreadScore implements ScorePlugin {
                     : counts.get(i).size();
             weights[i] = Math.log(size + 2);
         }
+        int[][] matching = new int[n][];
+        for (int i = 0; i < n; i++) {
+            matching[i] = PodTopologySpreadFilter.matchingByNode(snapshot, constraints.get(i), pod.namespace());
+        }
         for (NodeInfo node : snapshot.sortedNodes()) {
             if (!PodTopologySpreadFilter.hasAllKeys(node, constraints)) {
                 continue;
@@ -66,15 +70,15 @@ public final class PodTopologySpreadScore implements ScorePlugin {
                 }
                 long[] slot = counts.get(i).get(node.labels().get(c.topologyKey()));
                 if (slot != null) {
-                    slot[0] += PodTopologySpreadFilter.countMatching(node, c, pod.namespace());
+                    slot[0] += matching[i][node.index];
                 }
             }
         }
-        return new Scorer(pod, constraints, counts, weights);
+        return new Scorer(constraints, counts, weights, matching);
     }
 
-    private record Scorer(PodInfo pod, List<SpreadConstraint> constraints, List<Map<String, long[]>> counts,
-            double[] weights) implements NodeScorer {
+    private record Scorer(List<SpreadConstraint> constraints, List<Map<String, long[]>> counts,
+            double[] weights, int[][] matching) implements NodeScorer {
         @Override
         public long score(NodeInfo node) {
             if (!PodTopologySpreadFilter.hasAllKeys(node, constraints)) {
@@ -85,7 +89,7 @@ public final class PodTopologySpreadScore implements ScorePlugin {
                 SpreadConstraint c = constraints.get(i);
                 String value = node.labels().get(c.topologyKey());
                 long cnt = c.topologyKey().equals(HOSTNAME)
-                        ? PodTopologySpreadFilter.countMatching(node, c, pod.namespace())
+                        ? matching[i][node.index]
                         : counts.get(i).get(value)[0];
                 score += cnt * weights[i] + (c.maxSkew() - 1);
             }

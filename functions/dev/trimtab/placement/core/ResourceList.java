@@ -9,7 +9,7 @@ import java.util.TreeMap;
  * Resource amounts in the scheduler's units: cpu in milli-cores, everything else in whole units
  * (bytes for memory and ephemeral-storage, counts for pods and extended resources), each rounded up
  * like {@code Quantity.Value()}. Scalar resources (extended {@code vendor/name}, {@code hugepages-*},
- * {@code attachable-volumes-*}) are kept in two sorted arrays; other names are ignored, as upstream.
+ * {@code attachable-volumes-*}, prefixed native {@code *kubernetes.io/*}) are kept in two sorted arrays; other names are ignored, as upstream.
  */
 public final class ResourceList {
     public static final String CPU = "cpu";
@@ -63,9 +63,13 @@ public final class ResourceList {
         return -Math.floorDiv(-a, b);
     }
 
-    /** Whether upstream's {@code IsScalarResourceName} holds: extended, hugepages or attachable volumes. */
+    /**
+     * Whether upstream's {@code IsScalarResourceName} holds: extended, hugepages, attachable volumes
+     * or a prefixed native resource (a name containing {@code kubernetes.io/}).
+     */
     static boolean isScalar(String name) {
-        if (name.startsWith("hugepages-") || name.startsWith("attachable-volumes-")) {
+        if (name.startsWith("hugepages-") || name.startsWith("attachable-volumes-")
+                || name.contains("kubernetes.io/")) {
             return true;
         }
         return isExtended(name);

@@ -22,6 +22,8 @@ public final class Snapshot {
     private final Map<String, Labels> namespaces = new HashMap<>();
     private final Map<String, Integer> imageNodes = new HashMap<>();
     private final Map<String, Map<String, int[]>> labelIndex = new HashMap<>();
+    private final PodGroups<PodSpecFacts> affinitySpecs = new PodGroups<>();
+    private final PodGroups<PodKey> podsByLabels = new PodGroups<>();
     private NodeInfo[] sorted = new NodeInfo[0];
     private boolean dirty;
 
@@ -31,11 +33,14 @@ public final class Snapshot {
         NodeInfo old = nodes.get(parsed.name());
         if (old != null) {
             forgetImages(old);
+            for (PodInfo p : old.pods) {
+                ungroup(p, old);
+                attach(parsed, p);
+            }
         }
-        parsed.withPodsOf(old);
         List<PodInfo> pending = waiting.remove(parsed.name());
         if (pending != null) {
-            pending.forEach(parsed::add);
+            pending.forEach(p -> attach(parsed, p));
         }
         for (String image : parsed.imageNames()) {
             imageNodes.merge(image, 1, Integer::sum);
@@ -54,6 +59,9 @@ public final class Snapshot {
         forgetImages(old);
         if (!old.pods.isEmpty()) {
             waiting.put(name, new ArrayList<>(old.pods));
+            for (PodInfo p : old.pods) {
+                ungroup(p, old);
+            }
         }
         dirty = true;
         return true;
@@ -96,7 +104,7 @@ public final class Snapshot {
         pods.put(pod.key(), pod);
         NodeInfo n = nodes.get(pod.nodeName());
         if (n != null) {
-            n.add(pod);
+            attach(n, pod);
         } else {
             waiting.computeIfAbsent(pod.nodeName(), k -> new ArrayList<>()).add(pod);
         }
@@ -109,7 +117,9 @@ public final class Snapshot {
         }
         NodeInfo n = nodes.get(old.nodeName());
         if (n != null) {
-            n.remove(old);
+            if (n.remove(old)) {
+                ungroup(old, n);
+            }
         } else {
             List<PodInfo> w = waiting.get(old.nodeName());
             if (w != null) {
@@ -120,6 +130,31 @@ public final class Snapshot {
             }
         }
         return true;
+    }
+
+    private void attach(NodeInfo n, PodInfo p) {
+        n.add(p);
+        podsByLabels.add(PodKey.of(p), n);
+        if (p.spec().hasAnyAffinity()) {
+            affinitySpecs.add(p.spec(), n);
+        }
+    }
+
+    private void ungroup(PodInfo p, NodeInfo n) {
+        podsByLabels.remove(PodKey.of(p), n);
+        if (p.spec().hasAnyAffinity()) {
+            affinitySpecs.remove(p.spec(), n);
+        }
+    }
+
+    /** Bound pods with any pod (anti-)affinity term, by their (shared) spec. */
+    PodGroups<PodSpecFacts> affinitySpecs() {
+        return affinitySpecs;
+    }
+
+    /** Bound pods by namespace, labels and terminating flag. */
+    PodGroups<PodKey> podsByLabels() {
+        return podsByLabels;
     }
 
     private void forgetImages(NodeInfo n) {

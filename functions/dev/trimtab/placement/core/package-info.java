@@ -43,7 +43,8 @@
  *     filter verdicts are the same. Volume plugins, DRA and scheduling gates are not modelled.</li>
  * <li>Nodes without {@code status.allocatable} use {@code status.capacity}. The Ready condition is
  *     recorded but not filtered on (upstream relies on the not-ready taints).</li>
- * <li>Host ports are taken from app containers only, as {@code getContainerPorts}.</li>
+ * <li>Host ports are taken from app containers and sidecar (restartable init) containers, as
+ *     {@code getContainerPorts}.</li>
  * </ul>
  */
 package dev.trimtab.placement.core;

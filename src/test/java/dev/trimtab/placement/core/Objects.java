@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * Turns the compact node/pod shorthand of the case files into Kubernetes object maps, so cases go
  * through the same parsers as live objects. Node: name, labels, taints, allocatable, unschedulable,
- * images. Pod: name, namespace, node, labels, containers (each a requests map), spec (merged as is).
+ * images. Pod: name, namespace, node, labels, terminating, containers and initContainers (each a requests map,
+ * {@code sidecar: true} for restartPolicy Always), spec (merged as is).
  */
 final class Objects {
     private Objects() {}
@@ -48,6 +49,9 @@ final class Objects {
         if (s.get("labels") != null) {
             md.put("labels", s.get("labels"));
         }
+        if (Boolean.TRUE.equals(s.get("terminating"))) {
+            md.put("deletionTimestamp", "2024-01-01T00:00:00Z");
+        }
         Map<String, Object> spec = new LinkedHashMap<>();
         if (s.get("spec") != null) {
             spec.putAll((Map<String, Object>) s.get("spec"));
@@ -56,20 +60,32 @@ final class Objects {
             spec.put("nodeName", s.get("node"));
         }
         if (s.get("containers") != null) {
-            List<Object> containers = new ArrayList<>();
-            int i = 0;
-            for (Object req : (List<Object>) s.get("containers")) {
-                Map<String, Object> c = new LinkedHashMap<>();
-                c.put("name", "c" + i++);
-                Map<String, Object> r = (Map<String, Object>) req;
-                if (!r.isEmpty()) {
-                    c.put("resources", Map.of("requests", r));
-                }
-                containers.add(c);
-            }
-            spec.put("containers", containers);
+            spec.put("containers", containers((List<Object>) s.get("containers"), "c"));
+        }
+        if (s.get("initContainers") != null) {
+            spec.put("initContainers", containers((List<Object>) s.get("initContainers"), "i"));
         }
         return Map.of("metadata", md, "spec", spec);
+    }
+
+    /** Containers from requests maps; a map with {@code sidecar: true} is a restartable init container. */
+    @SuppressWarnings("unchecked")
+    private static List<Object> containers(List<Object> requests, String prefix) {
+        List<Object> containers = new ArrayList<>();
+        int i = 0;
+        for (Object req : requests) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("name", prefix + i++);
+            Map<String, Object> r = new LinkedHashMap<>((Map<String, Object>) req);
+            if (Boolean.TRUE.equals(r.remove("sidecar"))) {
+                c.put("restartPolicy", "Always");
+            }
+            if (!r.isEmpty()) {
+                c.put("resources", Map.of("requests", r));
+            }
+            containers.add(c);
+        }
+        return containers;
     }
 
     /** A snapshot with the case's nodes and existing pods. */
