@@ -47,8 +47,9 @@ public final class IntentChecker {
         IntentViolation violation(Subject subject, ObjectRef binding, ObjectRef role, int ruleIndex, PolicyRule r,
                                   FindingCode code, String what) {
             String because = rule.description() == null ? "" : " (" + rule.description() + ")";
+            String forWhom = rule instanceof IntentRule.ForbidAccess a ? " for " + a.subjects() : "";
             return new IntentViolation(intent.name(), intent.mode(), index, rule.field(), subject, binding, role,
-                    ruleIndex, r, code, what + "; forbidden by " + RbacIntent.KIND + " " + intent.name()
+                    ruleIndex, r, code, what + "; forbidden" + forWhom + " by " + RbacIntent.KIND + " " + intent.name()
                     + " spec.rules[" + index + "]." + rule.field() + because);
         }
     }
@@ -61,7 +62,7 @@ public final class IntentChecker {
             for (Subject s : distinct(b.subjects())) {
                 if (r.allowed().stream().noneMatch(a -> a.covers(s))) {
                     out.add(at.violation(s, b.ref(), b.role(), -1, null, null, s + " is bound to " + b.role()
-                            + " by " + b.ref() + " " + where(b) + ", which only " + allowedText(r) + " may hold"));
+                            + " by " + b.ref() + " " + where(b) + ", which " + allowedText(r) + " may hold"));
                 }
             }
         }
@@ -94,8 +95,7 @@ public final class IntentChecker {
                 if (r.subjects().mayInclude(s)) {
                     out.add(at.violation(s, b.ref(), b.role(), first, rule, null, s + " may "
                             + String.join(", ", verbs) + " " + r.target() + names
-                            + " " + where(b) + " through " + b.ref() + " (" + b.role() + " rules[" + first + "])"
-                            + ", and " + r.subjects() + " may not"));
+                            + " " + where(b) + " through " + b.ref() + " (" + b.role() + " rules[" + first + "])"));
                 }
             }
         }
@@ -184,7 +184,7 @@ public final class IntentChecker {
             for (Subject s : distinct(f.subjects())) {
                 if (r.exceptSubjects().stream().noneMatch(e -> e.covers(s))) {
                     out.add(at.violation(s, f.binding(), f.role(), f.ruleIndex(), f.rule(), f.code(),
-                            f.code() + ": " + f.message()));
+                            s + " is named by escalation finding " + f.code() + ": " + f.message()));
                 }
             }
         }
@@ -196,7 +196,7 @@ public final class IntentChecker {
 
     private static String allowedText(IntentRule.OnlySubjects r) {
         return r.allowed().isEmpty() ? "nobody"
-                : String.join(" or ", r.allowed().stream().map(SubjectSelector::toString).toList());
+                : "only " + String.join(" or ", r.allowed().stream().map(SubjectSelector::toString).toList());
     }
 
     /** A subject listed twice in a binding is one subject at fault (the fix removes every entry). */

@@ -105,11 +105,15 @@ public record SubjectSelector(Subject.Kind kind, String name, Set<String> namesp
         return group.startsWith(prefix) && group.length() > prefix.length() ? group.substring(prefix.length()) : null;
     }
 
-    /** {@code ServiceAccount (any name) outside [kube-system]}, {@code Group platform-admins}. */
+    /** {@code any ServiceAccount outside [kube-system]}, {@code Group platform-admins}. */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(kind == null ? "any subject" : kind.name());
-        sb.append(' ').append(name == null ? "(any name)" : name);
+        StringBuilder sb = new StringBuilder();
+        if (name == null) {
+            sb.append(kind == null ? "any subject" : "any " + kind.name());
+        } else {
+            sb.append(kind == null ? "any subject named" : kind.name()).append(' ').append(name);
+        }
         if (!namespaces.isEmpty()) {
             sb.append(" in ").append(List.copyOf(new TreeSet<>(namespaces)));
         }
