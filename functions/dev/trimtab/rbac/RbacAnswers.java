@@ -5,6 +5,8 @@ import dev.trimtab.rbac.core.Answer;
 import dev.trimtab.rbac.core.Authorizer;
 import dev.trimtab.rbac.core.Finding;
 import dev.trimtab.rbac.core.Grant;
+import dev.trimtab.rbac.core.IntentFix;
+import dev.trimtab.rbac.core.IntentViolation;
 import dev.trimtab.rbac.core.ObjectRef;
 import dev.trimtab.rbac.core.PolicyRule;
 import dev.trimtab.rbac.core.Subject;
@@ -18,7 +20,8 @@ import java.util.Map;
 /**
  * RBAC answers as JSON-shaped maps, the same for the {@code rbac} command and the HTTP
  * endpoints: can-i ({@code allowed} and the granting rules), who-can ({@code subjects[]} each
- * {@code {kind, name, namespace}} with its bindings, and the rules), and escalation findings.
+ * {@code {kind, name, namespace}} with its bindings, and the rules), escalation findings, and
+ * intent violations with their fixes.
  */
 public final class RbacAnswers {
     private RbacAnswers() {}
@@ -73,6 +76,36 @@ public final class RbacAnswers {
         m.put("rule", f.rule() == null ? null : rule(f.rule()));
         m.put("namespace", f.scope().isEmpty() ? null : f.scope());
         m.put("message", f.message());
+        return m;
+    }
+
+    /**
+     * An intent violation with its fix: {@code intent}, {@code mode}, {@code intentRule} (index in
+     * {@code spec.rules}) and {@code kind} (the rule's kind); {@code subject}, {@code binding},
+     * {@code role}, {@code ruleIndex}, {@code rule} (null where absent); {@code code} (the finding
+     * behind a forbidFindings violation); {@code message}; {@code fix} as
+     * {@code {action: removeSubject|deleteBinding|none, target, subjects, patch, message}}.
+     */
+    public static Map<String, Object> violation(IntentViolation v, IntentFix fix) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("intent", v.intent());
+        m.put("mode", v.mode().name());
+        m.put("intentRule", v.intentRule());
+        m.put("kind", v.ruleField());
+        m.put("subject", v.subject() == null ? null : subject(v.subject()));
+        m.put("binding", v.binding() == null ? null : ref(v.binding()));
+        m.put("role", ref(v.role()));
+        m.put("ruleIndex", v.ruleIndex() < 0 ? null : v.ruleIndex());
+        m.put("rule", v.rule() == null ? null : rule(v.rule()));
+        m.put("code", v.code() == null ? null : v.code().name());
+        m.put("message", v.message());
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("action", fix.action().wireName());
+        f.put("target", ref(fix.target()));
+        f.put("subjects", fix.subjects().stream().map(RbacAnswers::subject).toList());
+        f.put("patch", fix.patch());
+        f.put("message", fix.message());
+        m.put("fix", f);
         return m;
     }
 

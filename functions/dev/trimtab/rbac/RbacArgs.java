@@ -13,13 +13,13 @@ import java.util.List;
  * the argument.
  */
 record RbacArgs(String command, Path manifests, String user, List<String> groups, AccessRequest request) {
-    private static final List<String> COMMANDS = List.of("can-i", "who-can", "escalations");
+    private static final List<String> COMMANDS = List.of("can-i", "who-can", "escalations", "intents");
     private static final List<String> OPTIONS = List.of("--manifests", "--as", "--as-group", "--subresource", "--namespace");
 
     static RbacArgs parse(String[] args) {
         if (args.length == 0 || !COMMANDS.contains(args[0])) {
             throw new IllegalArgumentException(args.length == 0 ? "a command is required"
-                    : "unknown command \"" + args[0] + "\", want can-i, who-can or escalations");
+                    : "unknown command \"" + args[0] + "\", want can-i, who-can, escalations or intents");
         }
         String command = args[0];
         String manifests = null;
@@ -59,9 +59,9 @@ record RbacArgs(String command, Path manifests, String user, List<String> groups
         if (manifests == null || manifests.isEmpty()) {
             throw new IllegalArgumentException("--manifests: required");
         }
-        if (command.equals("escalations")) {
+        if (command.equals("escalations") || command.equals("intents")) {
             if (!positional.isEmpty()) {
-                throw new IllegalArgumentException(positional.get(0) + ": escalations takes no arguments");
+                throw new IllegalArgumentException(positional.get(0) + ": " + command + " takes no arguments");
             }
             return new RbacArgs(command, Path.of(manifests), null, List.of(), null);
         }

@@ -6,17 +6,27 @@ import dev.trimtab.kube.Manifests;
 import dev.trimtab.rbac.core.Authorizer;
 import dev.trimtab.rbac.core.EscalationFinder;
 import dev.trimtab.rbac.core.Finding;
+import dev.trimtab.rbac.core.IntentChecker;
+import dev.trimtab.rbac.core.IntentRemediator;
+import dev.trimtab.rbac.core.IntentViolation;
+import dev.trimtab.rbac.core.NamespaceLabels;
+import dev.trimtab.rbac.core.RbacIntent;
 import dev.trimtab.rbac.core.RbacModel;
+import dev.trimtab.rbac.core.RemediationPlan;
 import dev.trimtab.rbac.core.UserInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /**
- * {@code rbac can-i|who-can|escalations}: RBAC questions answered offline from a directory of
- * manifests (no cluster, no Quarkus). Each answer is one JSON object on one line. Exit 0 when it
+ * {@code rbac can-i|who-can|escalations|intents}: RBAC questions answered offline from a directory
+ * of manifests (no cluster, no Quarkus). Each answer is one JSON object on one line; {@code intents}
+ * checks the RbacIntents among the manifests and prints one line per violation with its fix
+ * ({@code docs/rbac-intents.md}), intents that could not be read named on stderr. Exit 0 when it
  * could answer, whatever the answer (objects that could not be read are named on stderr and left
  * out); 1 when the manifests could not be read at all; 2 on wrong usage, naming the argument.
  */
@@ -24,7 +34,8 @@ public final class RbacCommand {
     static final String USAGE = """
             usage: rbac can-i --manifests DIR --as USER [--as-group GROUP]... VERB TYPE[/NAME]|URL [--subresource SUB] [--namespace NS]
                    rbac who-can --manifests DIR VERB TYPE[/NAME]|URL [--subresource SUB] [--namespace NS]
-                   rbac escalations --manifests DIR""";
+                   rbac escalations --manifests DIR
+                   rbac intents --manifests DIR""";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private RbacCommand() {}
@@ -39,15 +50,18 @@ public final class RbacCommand {
             err.println(USAGE);
             return 2;
         }
+        List<Map<String, Object>> objects;
         RbacModel model;
         try {
-            model = load(a.manifests(), err);
+            objects = read(a.manifests(), err);
+            model = load(objects, err);
         } catch (IOException e) {
             err.println("rbac: cannot read manifests in " + a.manifests() + ": " + e.getMessage());
             return 1;
         }
         try {
             switch (a.command()) {
+                case "intents" -> intents(objects, model, out, err);
                 case "can-i" -> out.println(JSON.writeValueAsString(RbacAnswers.canI(new Authorizer(model),
                         UserInfo.authenticated(a.user(), a.groups()), a.request())));
                 case "who-can" -> out.println(JSON.writeValueAsString(RbacAnswers.whoCan(new Authorizer(model), a.request())));
@@ -64,13 +78,32 @@ public final class RbacCommand {
         return 0;
     }
 
-    private static RbacModel load(Path dir, PrintStream err) throws IOException {
+    private static void intents(List<Map<String, Object>> objects, RbacModel model, PrintStream out, PrintStream err)
+            throws JsonProcessingException {
+        RbacIntent.Parsed intents = RbacIntent.fromObjects(objects);
+        intents.errors().forEach(e -> err.println("rbac: " + e));
+        if (intents.intents().isEmpty()) {
+            err.println("rbac: no RbacIntent (" + RbacIntent.API_VERSION + ") to check among the manifests");
+        }
+        List<IntentViolation> violations = IntentChecker.check(model, NamespaceLabels.fromObjects(objects),
+                intents.intents());
+        RemediationPlan plan = IntentRemediator.plan(violations, objects);
+        for (IntentViolation v : violations) {
+            out.println(JSON.writeValueAsString(RbacAnswers.violation(v, plan.fixFor(v))));
+        }
+    }
+
+    private static List<Map<String, Object>> read(Path dir, PrintStream err) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException("not a directory");
         }
         Manifests.Contents contents = Manifests.read(dir);
         contents.errors().forEach(e -> err.println("rbac: " + e));
-        RbacModel model = RbacModel.fromObjects(contents.objects());
+        return contents.objects();
+    }
+
+    private static RbacModel load(List<Map<String, Object>> objects, PrintStream err) {
+        RbacModel model = RbacModel.fromObjects(objects);
         model.errors().forEach(e -> err.println("rbac: " + e));
         model.warnings().forEach(w -> err.println("rbac: warning: " + w));
         return model;

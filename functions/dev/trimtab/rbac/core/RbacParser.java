@@ -168,7 +168,8 @@ final class RbacParser {
         return new Binding(ref, role, subjects);
     }
 
-    private static Subject subject(Object raw, String path, String bindingNamespace, List<String> problems) {
+    /** A subject entry as the API server reads it, or null (the problem added to {@code problems}). */
+    static Subject subject(Object raw, String path, String bindingNamespace, List<String> problems) {
         if (!(raw instanceof Map<?, ?> m)) {
             problems.add(path + ": got " + raw + ", want a subject object");
             return null;

@@ -41,5 +41,32 @@
  * rules and cluster-admin grants, each as a {@link dev.trimtab.rbac.core.FindingCode}. Rules are
  * checked ignoring resourceNames (the finding says which names), and a RoleBinding never opens a
  * risk on a cluster-scoped resource (nodes, CSRs, webhooks, user and group impersonation).
+ *
+ * <h2>Intents</h2>
+ * An {@link dev.trimtab.rbac.core.RbacIntent} ({@code apiVersion: trimtab.dev/v1alpha1},
+ * {@code kind: RbacIntent}, cluster-scoped; {@code docs/rbac-intents.md} has examples) states what
+ * must hold: {@code spec.mode} {@code Audit} (default: report) or {@code Enforce} (also deny changes
+ * that add a violation), and {@code spec.rules[]}, each an optional {@code description} and exactly
+ * one of {@code onlySubjects {role, allowed[]}} (only these subjects may be bound to the role, by
+ * any binding), {@code forbidAccess {subjects, verbs[], group, resource, subresource |
+ * nonResourceURL, scope: Cluster|AnyNamespace|Namespaces, namespaces[] | namespaceSelector}} (no
+ * such subject may be granted that access; rules matched as the authorizer matches them, a grant
+ * limited to resourceNames included), {@code forbidWildcards {namespaceSelector, in[]}} (no Role in
+ * a selected namespace, and no RoleBinding there to a ClusterRole, has {@code *} in verbs,
+ * resources or apiGroups) and {@code forbidFindings {codes[], exceptSubjects[]}} (no subject named
+ * by an escalation finding of those codes). A subject selector is {@code {kind, name, namespace |
+ * namespaces[] | exceptNamespaces[]}}, namespaces for service accounts only; forbidding compares a
+ * binding subject with {@link dev.trimtab.rbac.core.SubjectSelector#mayInclude} (a group that may
+ * contain a forbidden identity is caught: {@code system:serviceaccounts[:ns]},
+ * {@code system:authenticated}), allowing with {@link dev.trimtab.rbac.core.SubjectSelector#covers}.
+ * Namespace labels come from Namespace objects, {@code kubernetes.io/metadata.name} always implied.
+ * An intent with any problem is left out whole and reported by field path
+ * ({@code RbacIntent tenants: spec.rules[1].forbidAccess.verbs: required}); unknown fields are problems.
+ * {@link dev.trimtab.rbac.core.IntentChecker#check} lists the violations;
+ * {@link dev.trimtab.rbac.core.IntentRemediator#plan} the fixes, which only remove subjects from
+ * bindings (one JSON patch per binding, {@code test} then {@code remove}, highest index first) or
+ * delete a Trimtab-managed binding left empty, so they never widen access; wildcard rules are
+ * reported, never rewritten. {@link dev.trimtab.rbac.core.IntentAdmission#review} judges one
+ * proposed object against the Enforce intents: denied when it brings a violation not already there.
  */
 package dev.trimtab.rbac.core;
