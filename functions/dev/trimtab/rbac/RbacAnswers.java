@@ -99,6 +99,10 @@ public final class RbacAnswers {
         m.put("rule", v.rule() == null ? null : rule(v.rule()));
         m.put("code", v.code() == null ? null : v.code().name());
         m.put("message", v.message());
+        if (fix == null) {
+            m.put("fix", null); // a resolved violation has nothing left to fix
+            return m;
+        }
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("action", fix.action().wireName());
         f.put("target", ref(fix.target()));

@@ -3,6 +3,7 @@ package dev.trimtab.policy.live;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.trimtab.policy.admission.AdmissionReviews;
 import dev.trimtab.policy.core.AdmissionRequest;
+import dev.trimtab.policy.core.PolicyEngine;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
@@ -16,7 +17,9 @@ import java.io.IOException;
  * answers allowed or denied with the status code, reason and message, warnings and audit
  * annotations the API server would give for the same ValidatingAdmissionPolicies.
  * {@code POST /admission/mutate} answers with the {@code JSONPatch} the MutatingAdmissionPolicies
- * make of the object, or the API server's denial when one fails under failurePolicy Fail. A body
+ * make of the object, or the API server's denial when one fails under failurePolicy Fail. A
+ * Role, binding or Namespace that an Enforce-mode RBAC intent forbids is also denied by
+ * {@code /admission/validate} ({@link dev.trimtab.rbac.live.RbacIntents}). A body
  * that is not an AdmissionReview gets 400 naming the field, a review that cannot be decided (the
  * namespace cannot be read) 500; the API server then applies the webhook's own failurePolicy
  * (k8s-manifests/policy/webhook.yaml). Blocking: namespaces and parameters may need the API.
@@ -24,11 +27,14 @@ import java.io.IOException;
 @Path("/admission")
 public class AdmissionEndpoint {
     private final LivePolicies policies;
+    private final dev.trimtab.rbac.live.RbacIntents intents;
     private final io.micrometer.core.instrument.Timer timer;
 
     @Inject
-    public AdmissionEndpoint(LivePolicies policies, io.micrometer.core.instrument.MeterRegistry registry) {
+    public AdmissionEndpoint(LivePolicies policies, dev.trimtab.rbac.live.RbacIntents intents,
+                             io.micrometer.core.instrument.MeterRegistry registry) {
         this.policies = policies;
+        this.intents = intents;
         this.timer = io.micrometer.core.instrument.Timer.builder("trimtab_policy_admission_seconds")
                 .description("an AdmissionReview from its bytes to its answer's bytes, in the server")
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
@@ -40,7 +46,16 @@ public class AdmissionEndpoint {
     @Path("validate")
     @Blocking
     public Response validate(byte[] body) {
-        return timed(body, r -> AdmissionReviews.response(r.uid(), policies.review(r)));
+        return timed(body, r -> {
+            PolicyEngine.Verdict v = policies.review(r);
+            String denied = v.allowed() ? intents.denial(r) : null;
+            if (denied != null) {
+                // an RBAC intent in Enforce mode: after the admission policies, as a second validating step
+                v = new PolicyEngine.Verdict(false, 403, "Forbidden", denied, v.warnings(), v.auditAnnotations(),
+                        v.results());
+            }
+            return AdmissionReviews.response(r.uid(), v);
+        });
     }
 
     @POST

@@ -162,7 +162,7 @@ public class PolicyAudit {
     }
 
     /** A CloudEvent on the policy-events topic, keyed by {@code namespace/name}. */
-    static void send(Emitter<byte[]> events, String type, String kind, String key, ObjectNode data) {
+    public static void send(Emitter<byte[]> events, String type, String kind, String key, ObjectNode data) {
         CloudEvent out = new CloudEvent(UUID.randomUUID().toString(), "/trimtab/policy", type, kind + "/" + key,
                 Instant.now(), "application/json", data, Map.of("partitionkey", key));
         RecordHeaders headers = new RecordHeaders();

@@ -2,6 +2,7 @@ package dev.trimtab.rbac.live;
 
 import dev.trimtab.kube.LiveObjects;
 import dev.trimtab.rbac.core.Authorizer;
+import dev.trimtab.rbac.core.NamespaceLabels;
 import dev.trimtab.rbac.core.RbacModel;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
@@ -14,7 +15,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The cluster's RBAC as the RBAC authorizer sees it: Roles, ClusterRoles and their bindings,
+ * The cluster's RBAC as the RBAC authorizer sees it: Roles, ClusterRoles and their bindings (and
+ * Namespaces, for the labels RBAC intents select on),
  * watched when {@code trimtab.rbac.watch-cluster} is true (the policy function; default false,
  * so other functions need no RBAC read access).
  */
@@ -26,17 +28,19 @@ public class LiveRbac {
             new LiveObjects.Kind(GROUP, "v1", "ClusterRole", "clusterroles", false),
             new LiveObjects.Kind(GROUP, "v1", "ClusterRoleBinding", "clusterrolebindings", false),
             new LiveObjects.Kind(GROUP, "v1", "Role", "roles", true),
-            new LiveObjects.Kind(GROUP, "v1", "RoleBinding", "rolebindings", true));
+            new LiveObjects.Kind(GROUP, "v1", "RoleBinding", "rolebindings", true),
+            new LiveObjects.Kind("", "v1", "Namespace", "namespaces", false));
 
-    /** The model and its authorizer, built together. */
-    private record View(RbacModel model, Authorizer authorizer) {}
+    /** The objects, their model, its authorizer and the namespaces' labels, built together. */
+    public record View(List<java.util.Map<String, Object>> objects, RbacModel model, Authorizer authorizer,
+                       NamespaceLabels namespaces) {}
 
     private final KubernetesClient client;
     private final boolean enabled;
     private final LiveObjects<View> objects = new LiveObjects<>(list -> {
         RbacModel model = RbacModel.fromObjects(list);
         model.errors().forEach(e -> LOG.warnf("RBAC object not understood: %s", e));
-        return new View(model, new Authorizer(model));
+        return new View(list, model, new Authorizer(model), NamespaceLabels.fromObjects(list));
     });
 
     @Inject
@@ -58,6 +62,11 @@ public class LiveRbac {
 
     void stop(@Observes ShutdownEvent ignored) {
         objects.stop();
+    }
+
+    /** Everything seen so far, consistent: the same instance until something changes. */
+    public View view() {
+        return objects.view();
     }
 
     /** The model of the RBAC objects seen so far. */

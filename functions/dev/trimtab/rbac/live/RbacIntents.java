@@ -1,0 +1,179 @@
+package dev.trimtab.rbac.live;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.policy.core.AdmissionRequest;
+import dev.trimtab.policy.load.PolicyDirectory;
+import dev.trimtab.rbac.RbacAnswers;
+import dev.trimtab.rbac.core.IntentAdmission;
+import dev.trimtab.rbac.core.IntentFix;
+import dev.trimtab.rbac.core.IntentRemediator;
+import dev.trimtab.rbac.core.IntentViolation;
+import dev.trimtab.rbac.core.RbacIntent;
+import dev.trimtab.rbac.core.RemediationPlan;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.jboss.logging.Logger;
+
+/**
+ * RBAC intents (docs/rbac-intents.md) over the live cluster. The {@code RbacIntent}s are read from
+ * the policy directory at start. While RBAC is watched ({@link LiveRbac}):
+ * <ul>
+ *   <li>at admission, a Role, ClusterRole, binding or Namespace that would bring a new violation
+ *       of an Enforce intent is denied ({@link #denial}, called by the validating webhook);</li>
+ *   <li>every {@code trimtab.rbac.intent-interval} (5 s) after RBAC changed, the intents are checked;
+ *       each violation that appears or disappears is a {@code dev.trimtab.rbac.violation} CloudEvent
+ *       on {@code trimtab.policy-events} (the violation, its fix, {@code status} open or resolved);</li>
+ *   <li>with {@code trimtab.rbac.remediation=enforce}, violations of Enforce intents are fixed: the
+ *       offending subjects removed from the binding by a JSON patch that tests each entry first, or
+ *       a Trimtab-owned binding left empty deleted. Never widening: roles are never rewritten.
+ *       {@code dry-run} only reports the fixes; {@code off} (the default) neither.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class RbacIntents {
+    private static final Logger LOG = Logger.getLogger(RbacIntents.class);
+    static final String TYPE = "dev.trimtab.rbac.violation";
+    private static final Set<String> KINDS = Set.of("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "Namespace");
+
+    private final LiveRbac rbac;
+    private final KubernetesClient client;
+    private final Emitter<byte[]> events;
+    private final MeterRegistry registry;
+    private final String remediation;
+    private final List<RbacIntent> intents;
+    private LiveRbac.View checked;
+    private Map<IntentViolation.Key, IntentViolation> open = new HashMap<>();
+
+    @Inject
+    public RbacIntents(LiveRbac rbac, KubernetesClient client, @Channel("policy-events") Emitter<byte[]> events,
+                       MeterRegistry registry,
+                       @ConfigProperty(name = "trimtab.policy.directory", defaultValue = "policies") String directory,
+                       @ConfigProperty(name = "trimtab.rbac.remediation", defaultValue = "off") String remediation) {
+        this.rbac = rbac;
+        this.client = client;
+        this.events = events;
+        this.registry = registry;
+        if (!Set.of("enforce", "dry-run", "off").contains(remediation)) {
+            throw new IllegalArgumentException("trimtab.rbac.remediation: got \"" + remediation
+                    + "\", expected enforce, dry-run or off");
+        }
+        this.remediation = remediation;
+        List<Map<String, Object>> objects = List.of();
+        if (Files.isDirectory(Path.of(directory))) {
+            try {
+                objects = PolicyDirectory.read(Path.of(directory)).objects();
+            } catch (IOException e) {
+                LOG.errorf("cannot read RBAC intents from %s: %s", directory, e.getMessage());
+            }
+        }
+        RbacIntent.Parsed parsed = RbacIntent.fromObjects(objects);
+        parsed.errors().forEach(e -> LOG.errorf("RBAC intent not loaded: %s", e));
+        this.intents = parsed.intents();
+    }
+
+    public List<RbacIntent> intents() {
+        return intents;
+    }
+
+    /** Null when the request brings no new violation of an Enforce intent; else the denial message. */
+    public String denial(AdmissionRequest r) {
+        if (!rbac.enabled() || intents.isEmpty() || r.object() == null || !KINDS.contains(r.kind().kind())
+                || !(r.operation().equals("CREATE") || r.operation().equals("UPDATE"))) {
+            return null;
+        }
+        LiveRbac.View v = rbac.view();
+        IntentAdmission.Verdict verdict = IntentAdmission.review(v.model(), v.namespaces(), intents, r.object());
+        if (verdict.allowed()) {
+            return null;
+        }
+        registry.counter("trimtab_rbac_intent_denials_total").increment();
+        return verdict.message();
+    }
+
+    /** Checks the intents if RBAC changed since the last check; publishes and (if enabled) fixes. */
+    @Scheduled(every = "${trimtab.rbac.intent-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    synchronized void audit() {
+        if (!rbac.enabled() || intents.isEmpty()) {
+            return;
+        }
+        LiveRbac.View v = rbac.view();
+        if (v == checked) {
+            return;
+        }
+        checked = v;
+        List<IntentViolation> violations = dev.trimtab.rbac.core.IntentChecker.check(v.model(), v.namespaces(), intents);
+        RemediationPlan plan = IntentRemediator.plan(violations, v.objects());
+        Map<IntentViolation.Key, IntentViolation> now = new HashMap<>();
+        for (IntentViolation violation : violations) {
+            now.put(violation.key(), violation);
+            if (!open.containsKey(violation.key())) {
+                publish(violation, plan.fixFor(violation), "open");
+            }
+        }
+        open.forEach((key, violation) -> {
+            if (!now.containsKey(key)) {
+                publish(violation, null, "resolved");
+            }
+        });
+        open = now;
+        registry.gauge("trimtab_rbac_intent_violations", open, Map::size);
+        if (remediation.equals("enforce")) {
+            for (IntentFix fix : plan.fixes()) {
+                boolean enforced = violations.stream().anyMatch(x -> x.mode() == RbacIntent.Mode.Enforce
+                        && plan.fixFor(x) == fix);
+                if (enforced && fix.action() != IntentFix.Action.None) {
+                    apply(fix);
+                }
+            }
+        }
+    }
+
+    private void apply(IntentFix fix) {
+        var ref = fix.target();
+        boolean cluster = ref.kind().equals("ClusterRoleBinding");
+        var context = new ResourceDefinitionContext.Builder().withGroup("rbac.authorization.k8s.io").withVersion("v1")
+                .withKind(ref.kind()).withPlural(cluster ? "clusterrolebindings" : "rolebindings")
+                .withNamespaced(!cluster).build();
+        var api = client.genericKubernetesResources(context);
+        var resource = cluster ? api.withName(ref.name()) : api.inNamespace(ref.namespace()).withName(ref.name());
+        String outcome;
+        try {
+            if (fix.action() == IntentFix.Action.DeleteBinding) {
+                resource.delete();
+            } else {
+                resource.patch(PatchContext.of(PatchType.JSON), CloudEventCodec.JSON.valueToTree(fix.patch()).toString());
+            }
+            outcome = "applied";
+        } catch (KubernetesClientException e) {
+            outcome = "rejected: " + e.getCode() + " " + e.getMessage();
+        }
+        registry.counter("trimtab_rbac_intent_fixes_total", "outcome", outcome.replaceAll(":.*", "")).increment();
+        LOG.infof("RBAC intent fix %s on %s: %s", fix.action().wireName(), ref, outcome);
+    }
+
+    private void publish(IntentViolation v, IntentFix fix, String status) {
+        ObjectNode data = CloudEventCodec.JSON.valueToTree(RbacAnswers.violation(v, fix));
+        data.put("status", status);
+        data.put("remediation", remediation);
+        dev.trimtab.policy.live.PolicyAudit.send(events, TYPE, "RbacIntent", v.intent() + "/" + v.intentRule(), data);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.trimtab.rbac.live;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.Topics;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An Enforce-mode RBAC intent over the live (mock) cluster: an existing binding that breaks it loses
+ * only the offending subject, the violation is an event (open, then resolved), and a new binding
+ * that would break it is denied by the validating webhook.
+ */
+@QuarkusTest
+@WithKubernetesTestServer
+@QuarkusTestResource(EmbeddedKafka.class)
+@TestProfile(RbacIntentsTest.Enforcing.class)
+class RbacIntentsTest {
+    public static class Enforcing implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("trimtab.rbac.watch-cluster", "true", "trimtab.rbac.remediation", "enforce",
+                    "trimtab.rbac.intent-interval", "200ms", "trimtab.policy.directory", "src/test/resources/rbac-intents-live",
+                    "trimtab.policy.watch-cluster", "false");
+        }
+    }
+
+    @Inject
+    KubernetesClient client;
+
+    static RoleBinding binding(String name, Subject... subjects) {
+        return new RoleBindingBuilder().withNewMetadata().withName(name).withNamespace("shop").endMetadata()
+                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName("reader").endRoleRef()
+                .withSubjects(subjects).build();
+    }
+
+    @Test
+    void theOffendingSubjectIsRemovedAndANewOffenceIsDenied() throws Exception {
+        client.rbac().roles().inNamespace("shop").resource(new RoleBuilder().withNewMetadata().withName("reader")
+                .withNamespace("shop").endMetadata().addNewRule().withApiGroups("").withResources("secrets")
+                .withVerbs("get").endRule().build()).create();
+        Subject alice = new Subject("rbac.authorization.k8s.io", "User", "alice", null);
+        Subject ci = new Subject(null, "ServiceAccount", "ci", "build");
+        client.rbac().roleBindings().inNamespace("shop").resource(binding("readers", alice, ci)).create();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.rbac().roleBindings().inNamespace("shop")
+                .withName("readers").get().getSubjects().size() == 1);
+        assertThat(client.rbac().roleBindings().inNamespace("shop").withName("readers").get().getSubjects())
+                .extracting(Subject::getName).containsExactly("alice");
+
+        List<String> statuses = Topics.readAll("trimtab.policy-events", Duration.ofSeconds(20),
+                l -> l.stream().filter(r -> new String(r.value()).contains(RbacIntents.TYPE)).count() >= 2).stream()
+                .map(r -> {
+                    try {
+                        return CloudEventCodec.JSON.readTree(r.value());
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).filter(e -> e.path("type").asText().equals(RbacIntents.TYPE))
+                .map(e -> e.at("/data/status").asText() + ":" + e.at("/data/intent").asText()).toList();
+        assertThat(statuses).containsExactly("open:no-sa-secrets", "resolved:no-sa-secrets");
+
+        String review = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"r1\","
+                + "\"kind\":{\"group\":\"rbac.authorization.k8s.io\",\"version\":\"v1\",\"kind\":\"RoleBinding\"},"
+                + "\"resource\":{\"group\":\"rbac.authorization.k8s.io\",\"version\":\"v1\",\"resource\":\"rolebindings\"},"
+                + "\"name\":\"more\",\"namespace\":\"shop\",\"operation\":\"CREATE\",\"userInfo\":{\"username\":\"bob\"},"
+                + "\"object\":" + CloudEventCodec.JSON.writeValueAsString(binding("more", ci)) + "}}";
+        JsonNode answer = CloudEventCodec.JSON.readTree(given().contentType("application/json").body(review)
+                .post("/admission/validate").then().statusCode(200).extract().asString()).path("response");
+        assertThat(answer.path("allowed").asBoolean()).isFalse();
+        assertThat(answer.at("/status/code").asInt()).isEqualTo(403);
+        assertThat(answer.at("/status/message").asText()).contains("no-sa-secrets");
+    }
+}
