@@ -1,18 +1,14 @@
 package dev.trimtab.autoscaler.live;
 
+import dev.trimtab.cloudevents.CloudEventRecords;
 import dev.trimtab.autoscaler.core.ScaleDecision;
 import dev.trimtab.autoscaler.events.DecisionEvents;
 import dev.trimtab.cloudevents.CloudEvent;
-import dev.trimtab.cloudevents.CloudEventCodec;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Produces every decision to the decisions topic as a structured-mode CloudEvent, in the replay
@@ -38,10 +34,6 @@ public class DecisionLog {
         if (outcome != null) {
             ((com.fasterxml.jackson.databind.node.ObjectNode) event.data()).put("outcome", outcome);
         }
-        String key = event.extensions().get("partitionkey");
-        RecordHeaders headers = new RecordHeaders();
-        headers.add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8));
-        emitter.send(Message.of(CloudEventCodec.write(event).getBytes(StandardCharsets.UTF_8))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).withHeaders(headers).build()));
+        CloudEventRecords.send(emitter, event);
     }
 }

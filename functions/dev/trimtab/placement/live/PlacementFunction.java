@@ -1,5 +1,6 @@
 package dev.trimtab.placement.live;
 
+import dev.trimtab.cloudevents.CloudEventRecords;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trimtab.cloudevents.CloudEvent;
@@ -10,7 +11,6 @@ import dev.trimtab.placement.core.Profile;
 import dev.trimtab.placement.events.PlacementFolder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -20,12 +20,10 @@ import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,11 +46,12 @@ public class PlacementFunction {
     private final PlacementFolder folder;
     private final Binder binder;
     private final BindGuard guard;
+    private final Rebalance rebalance;
     private final Emitter<byte[]> decisions;
     private final MeterRegistry registry;
 
     @Inject
-    public PlacementFunction(Config config, Binder binder, BindGuard guard,
+    public PlacementFunction(Config config, Binder binder, BindGuard guard, Rebalance rebalance,
                              @Channel("placement-decisions") Emitter<byte[]> decisions, MeterRegistry registry) {
         Properties p = new Properties();
         for (String name : config.getPropertyNames()) {
@@ -64,6 +63,7 @@ public class PlacementFunction {
         this.folder = new PlacementFolder(profile);
         this.binder = binder;
         this.guard = guard;
+        this.rebalance = rebalance;
         this.decisions = decisions;
         this.registry = registry;
     }
@@ -83,6 +83,7 @@ public class PlacementFunction {
             throw new IllegalArgumentException("event " + e.id() + ": type \"" + e.type()
                     + "\" with an object in data expected (dev.knative.apiserver.resource.add, .update or .delete)");
         }
+        rebalance.fold(e);
         Optional<Placement> decided = folder.fold(e);
         if (decided.isEmpty()) {
             return decided;
@@ -129,11 +130,7 @@ public class PlacementFunction {
         CloudEvent event = PlacementFolder.toEvent(p, namespace, name, UUID.randomUUID().toString(), Instant.now(), trigger);
         ((ObjectNode) event.data()).put("outcome", outcome);
         LOG.infof("%s/%s -> %s (%s, %s)", namespace, name, p.node(), p.reason(), outcome);
-        RecordHeaders headers = new RecordHeaders();
-        headers.add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8));
-        decisions.send(Message.of(CloudEventCodec.write(event).getBytes(StandardCharsets.UTF_8))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(namespace + "/" + name)
-                        .withHeaders(headers).build()));
+        CloudEventRecords.send(decisions, event);
     }
 
     /** The folder's snapshot, for the extender endpoints (read under this object's lock). */

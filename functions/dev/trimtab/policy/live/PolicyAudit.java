@@ -1,5 +1,6 @@
 package dev.trimtab.policy.live;
 
+import dev.trimtab.cloudevents.CloudEventRecords;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
@@ -15,7 +16,6 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.annotations.Blocking;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -26,11 +26,9 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -165,10 +163,7 @@ public class PolicyAudit {
     public static void send(Emitter<byte[]> events, String type, String kind, String key, ObjectNode data) {
         CloudEvent out = new CloudEvent(UUID.randomUUID().toString(), "/trimtab/policy", type, kind + "/" + key,
                 Instant.now(), "application/json", data, Map.of("partitionkey", key));
-        RecordHeaders headers = new RecordHeaders();
-        headers.add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8));
-        events.send(Message.of(CloudEventCodec.write(out).getBytes(StandardCharsets.UTF_8))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).withHeaders(headers).build()));
+        CloudEventRecords.send(events, out);
     }
 
     /** Writes the reports that changed; a write that fails is tried again at the next tick. */
