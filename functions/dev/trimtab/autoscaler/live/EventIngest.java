@@ -25,17 +25,29 @@ public class EventIngest {
 
     private final Intake intake;
     private final DeadLetters deadLetters;
+    private final DeletionCosts deletionCosts;
 
     @Inject
-    public EventIngest(Intake intake, DeadLetters deadLetters) {
+    public EventIngest(Intake intake, DeadLetters deadLetters, DeletionCosts deletionCosts) {
         this.intake = intake;
         this.deadLetters = deadLetters;
+        this.deletionCosts = deletionCosts;
     }
 
     @Incoming("cluster-events")
     @Blocking(ordered = true)
     public void clusterEvent(ConsumerRecord<String, byte[]> record) {
-        consume("cluster-events", record);
+        try {
+            intake.take("cluster-events", () -> {
+                dev.trimtab.cloudevents.CloudEvent e = decode(record);
+                deletionCosts.observe(e);
+                return e;
+            });
+        } catch (Intake.RejectedEvent e) {
+            LOG.warnf("rejected cluster-events record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
+                    e.getMessage());
+            throw e;
+        }
     }
 
     /**
@@ -56,16 +68,6 @@ public class EventIngest {
             }));
         }
         intake.takeAll("metrics", items);
-    }
-
-    private void consume(String channel, ConsumerRecord<String, byte[]> record) {
-        try {
-            intake.take(channel, () -> decode(record));
-        } catch (Intake.RejectedEvent e) {
-            LOG.warnf("rejected %s record %s-%d@%d: %s", channel, record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
-            throw e;
-        }
     }
 
     private static dev.trimtab.cloudevents.CloudEvent decode(ConsumerRecord<String, byte[]> record) {

@@ -29,12 +29,14 @@ public class ScaleApplier {
     private final LiveSettings settings;
     private final jakarta.enterprise.event.Event<ScaleWritten> written;
     private final ScaleGuard guard;
+    private final DeletionCosts deletionCosts;
 
     @Inject
     public ScaleApplier(AutoscalerEngine engine, ScaleWriter writer, DecisionLog log, StatusRecorder status,
                         MeterRegistry registry, LiveSettings settings, jakarta.enterprise.event.Event<ScaleWritten> written,
-                        ScaleGuard guard) {
+                        ScaleGuard guard, DeletionCosts deletionCosts) {
         this.guard = guard;
+        this.deletionCosts = deletionCosts;
         this.written = written;
         this.engine = engine;
         this.writer = writer;
@@ -60,6 +62,7 @@ public class ScaleApplier {
                     outcome = "denied by policy: " + denied;
                     break;
                 }
+                deletionCosts.beforeScaleDown(ev.decision(), engine.target(ev.decision().target()));
                 ScaleWriter.Outcome o = writer.write(ev.decision());
                 registry.counter("trimtab_autoscaler_writes_total", "code", Integer.toString(o.httpCode())).increment();
                 switch (o.kind()) {

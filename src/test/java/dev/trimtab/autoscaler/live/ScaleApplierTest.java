@@ -150,12 +150,15 @@ class ScaleApplierTest {
 
     Emitter<byte[]> emitter;
     StatusRecorder noStatus;
+    DeletionCosts deletionCosts = new DeletionCosts(false, (ns, name, patch) -> {
+        throw new AssertionError("no deletion costs unless enabled");
+    }, new SimpleMeterRegistry());
 
     ScaleApplier applier(AutoscalerEngine engine, Emitter<byte[]> emitter, StatusRecorder status, String policies) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ScaleApplier a = new ScaleApplier(engine, writer, new DecisionLog(emitter, settings(false)), status, registry,
                 settings(false), new NoEvents(), new ScaleGuard(new dev.trimtab.policy.live.LivePolicies(policies, null,
-                registry), registry, "system:serviceaccount:trimtab:trimtab-autoscaler"));
+                registry), registry, "system:serviceaccount:trimtab:trimtab-autoscaler"), deletionCosts);
         a.sleeper = waits::add;
         return a;
     }
