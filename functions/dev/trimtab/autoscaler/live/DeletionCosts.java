@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -44,9 +43,8 @@ public class DeletionCosts {
     }
 
     @Inject
-    public DeletionCosts(@ConfigProperty(name = "trimtab.autoscaler.deletion-cost", defaultValue = "false") boolean enabled,
-                         KubernetesClient client, MeterRegistry registry) {
-        this(enabled, (ns, name, patch) -> client.pods().inNamespace(ns).withName(name)
+    public DeletionCosts(LiveSettings settings, KubernetesClient client, MeterRegistry registry) {
+        this(settings.deletionCost(), (ns, name, patch) -> client.pods().inNamespace(ns).withName(name)
                 .patch(PatchContext.of(PatchType.JSON_MERGE), patch), registry);
     }
 

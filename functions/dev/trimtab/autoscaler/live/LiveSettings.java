@@ -31,6 +31,10 @@ public interface LiveSettings {
     @WithDefault("false")
     boolean logHolds();
 
+    /** Set {@code controller.kubernetes.io/pod-deletion-cost} on a workload's pods before a scale-down. */
+    @WithDefault("false")
+    boolean deletionCost();
+
     /** Samples older than this at evaluation time count as missing. */
     @WithDefault("2m")
     Duration maxSampleAge();

@@ -69,6 +69,10 @@ class ScaleApplierTest {
                 return Optional.of(Set.of("platform"));
             }
 
+            public boolean deletionCost() {
+                return false;
+            }
+
             public boolean logHolds() {
                 return true;
             }
