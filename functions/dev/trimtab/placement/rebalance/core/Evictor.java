@@ -200,7 +200,7 @@ public final class Evictor {
         int healthy = 0;
         for (PodFacts p : state.allFacts()) {
             PodInfo info = state.snapshot().pod(p.namespace(), p.name());
-            java.util.Map<String, String> labels = info != null ? info.labels() : labelsOf(p);
+            java.util.Map<String, String> labels = info != null ? info.labels() : p.labels();
             if (b.covers(p, labels)) {
                 expected++;
                 if (p.ready() && !p.terminating()) {
@@ -211,15 +211,7 @@ public final class Evictor {
         return new int[] {expected, healthy};
     }
 
-    private static java.util.Map<String, String> labelsOf(PodFacts p) {
-        return p.labels();
-    }
-
     List<Recommendation> recommendations() {
         return List.copyOf(out);
-    }
-
-    int evictedOn(NodeInfo node) {
-        return perNode.getOrDefault(node.name(), 0);
     }
 }
