@@ -11,19 +11,24 @@ import java.util.List;
  *
  * @param from       {@code ns/pod} or an address (can-reach only)
  * @param to         {@code ns/pod} or an address (can-reach only)
+ * @param port       the probed port (not for intents)
  * @param namespaces matrix only: the namespaces whose pods to include; empty means all
+ * @param plan       intents only: also plan the NetworkPolicies of Enforce intents
  */
-record NetworkArgs(String command, Path manifests, String from, String to, Port port, List<String> namespaces) {
+record NetworkArgs(String command, Path manifests, String from, String to, Port port, List<String> namespaces,
+                   boolean plan) {
+    private static final List<String> COMMANDS = List.of("can-reach", "matrix", "intents");
 
     static NetworkArgs parse(String[] args) {
         if (args.length == 0) {
-            throw new IllegalArgumentException("missing command: can-reach or matrix");
+            throw new IllegalArgumentException("missing command: can-reach, matrix or intents");
         }
         String command = args[0];
-        if (!command.equals("can-reach") && !command.equals("matrix")) {
-            throw new IllegalArgumentException("unknown command \"" + command + "\": want can-reach or matrix");
+        if (!COMMANDS.contains(command)) {
+            throw new IllegalArgumentException("unknown command \"" + command + "\": want can-reach, matrix or intents");
         }
         Path manifests = null;
+        boolean plan = false;
         List<String> namespaces = new ArrayList<>();
         List<String> positional = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
@@ -36,6 +41,12 @@ record NetworkArgs(String command, Path manifests, String from, String to, Port 
                     }
                     namespaces.add(value(args, ++i, a));
                 }
+                case "--plan" -> {
+                    if (!command.equals("intents")) {
+                        throw new IllegalArgumentException("--plan: only for intents");
+                    }
+                    plan = true;
+                }
                 default -> {
                     if (a.startsWith("--")) {
                         throw new IllegalArgumentException("unknown option " + a);
@@ -47,6 +58,13 @@ record NetworkArgs(String command, Path manifests, String from, String to, Port 
         if (manifests == null) {
             throw new IllegalArgumentException("--manifests DIR: required");
         }
+        if (command.equals("intents")) {
+            if (!positional.isEmpty()) {
+                throw new IllegalArgumentException("intents: got " + positional.size() + " arguments " + positional
+                        + ", want none");
+            }
+            return new NetworkArgs(command, manifests, null, null, null, List.of(), plan);
+        }
         List<String> want = command.equals("can-reach") ? List.of("FROM", "TO", "PORT") : List.of("PORT");
         if (positional.size() != want.size()) {
             throw new IllegalArgumentException(command + ": got " + positional.size() + " arguments "
@@ -54,8 +72,8 @@ record NetworkArgs(String command, Path manifests, String from, String to, Port 
         }
         Port port = port(positional.get(positional.size() - 1));
         return command.equals("can-reach")
-                ? new NetworkArgs(command, manifests, positional.get(0), positional.get(1), port, List.of())
-                : new NetworkArgs(command, manifests, null, null, port, List.copyOf(namespaces));
+                ? new NetworkArgs(command, manifests, positional.get(0), positional.get(1), port, List.of(), false)
+                : new NetworkArgs(command, manifests, null, null, port, List.copyOf(namespaces), false);
     }
 
     private static Port port(String text) {

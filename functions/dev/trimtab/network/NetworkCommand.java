@@ -32,7 +32,8 @@ import java.util.Map;
  * {@code status.podIP} is that pod; any other is outside the cluster, and only the cluster end's
  * policies apply (for an external TO, the source's egress). {@code matrix} answers for every
  * ordered pair of pods (a pod with itself included), of all namespaces or those given with
- * {@code --namespace}.
+ * {@code --namespace}. {@code intents} checks the NetworkIntents of the manifests and, with
+ * {@code --plan}, plans the policies of the Enforce ones ({@link IntentsAnswers}).
  *
  * <p>Exit 0 when it could answer, whatever the answer (objects that could not be read are named on
  * stderr and left out); 1 when the manifests could not be read at all; 2 on wrong usage, naming the
@@ -41,7 +42,8 @@ import java.util.Map;
 public final class NetworkCommand {
     static final String USAGE = """
             usage: network can-reach --manifests DIR FROM_NS/FROM_POD|IP TO_NS/TO_POD|IP PORT[/PROTOCOL]
-                   network matrix --manifests DIR [--namespace NS]... PORT[/PROTOCOL]""";
+                   network matrix --manifests DIR [--namespace NS]... PORT[/PROTOCOL]
+                   network intents --manifests DIR [--plan]""";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private NetworkCommand() {}
@@ -55,15 +57,20 @@ public final class NetworkCommand {
             return usage(err, e.getMessage());
         }
         NetworkModel model;
+        List<Map<String, Object>> objects;
         try {
-            model = load(a.manifests(), err);
+            objects = load(a.manifests(), err);
+            model = NetworkModel.fromObjects(objects);
+            model.errors().forEach(e -> err.println("network: " + e));
         } catch (IOException e) {
             err.println("network: cannot read manifests in " + a.manifests() + ": " + e.getMessage());
             return 1;
         }
         ReachabilityAnalyzer analyzer = new ReachabilityAnalyzer(model);
         try {
-            if (a.command().equals("can-reach")) {
+            if (a.command().equals("intents")) {
+                IntentsAnswers.print(objects, model, a.plan(), out, err);
+            } else if (a.command().equals("can-reach")) {
                 Endpoint from;
                 Endpoint to;
                 try {
@@ -93,15 +100,13 @@ public final class NetworkCommand {
         return 2;
     }
 
-    private static NetworkModel load(Path dir, PrintStream err) throws IOException {
+    private static List<Map<String, Object>> load(Path dir, PrintStream err) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException("not a directory");
         }
         Manifests.Contents contents = Manifests.read(dir);
         contents.errors().forEach(e -> err.println("network: " + e));
-        NetworkModel model = NetworkModel.fromObjects(contents.objects());
-        model.errors().forEach(e -> err.println("network: " + e));
-        return model;
+        return contents.objects();
     }
 
     public static Endpoint endpoint(NetworkModel model, String name, String text) {

@@ -72,7 +72,10 @@ final class NetworkIntentParser {
         }
         List<IntentRule> rules = new ArrayList<>();
         for (int i = 0; i < raw.size(); i++) {
-            rules.add(rule(raw.get(i), "spec.rules[" + i + "]"));
+            IntentRule r = rule(raw.get(i), "spec.rules[" + i + "]");
+            if (r != null) {
+                rules.add(r);
+            }
         }
         return new NetworkIntent(name, mode, rules);
     }

@@ -104,7 +104,8 @@ final class PolicyWriter {
     /**
      * The {@code podSelector} pods of {@code namespace} accept everything except pods of the
      * rule's from namespaces: every other namespace (the from selector negated, one peer per
-     * requirement) and every outside address.
+     * requirement). No ipBlock peer: an ipBlock also matches pod IPs, so 0.0.0.0/0 would admit
+     * the from pods again; addresses outside the cluster are therefore not admitted either.
      */
     static Map<String, Object> deny(NetworkIntent intent, int index, IntentRule.Deny rule, String namespace,
                                     LabelSelector podSelector) {
@@ -114,9 +115,7 @@ final class PolicyWriter {
         for (LabelSelector other : Selectors.complementAsUnion(rule.fromNamespaces())) {
             peers.add(Map.of("namespaceSelector", Selectors.toMap(other)));
         }
-        peers.add(Map.of("ipBlock", Map.of("cidr", "0.0.0.0/0")));
-        peers.add(Map.of("ipBlock", Map.of("cidr", "::/0")));
-        spec.put("ingress", List.of(rule(peers, List.of(), "from")));
+        spec.put("ingress", peers.isEmpty() ? List.of() : List.of(rule(peers, List.of(), "from")));
         return policy(intent, name(intent, index), namespace, spec);
     }
 

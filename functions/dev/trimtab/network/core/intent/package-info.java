@@ -42,8 +42,9 @@
  *       nothing is written; otherwise {@code trimtab-<intent>-<rule>} isolates the pods that no
  *       policy isolates (all of them, or the complement of the isolating selectors when each has a
  *       single requirement; else a conflict is reported) and admits everything but the from
- *       namespaces: the from selector negated, one namespaceSelector peer per requirement, and
- *       ipBlocks 0.0.0.0/0 and ::/0.</li>
+ *       namespaces: the from selector negated, one namespaceSelector peer per requirement. No
+ *       ipBlock peer: ipBlocks match pod IPs too, so {@code 0.0.0.0/0} would admit the from pods
+ *       again; outside addresses are therefore no longer admitted to those pods.</li>
  * </ol>
  * A pod already isolated keeps exactly its allows: Trimtab only adds allows to pods it isolates
  * itself. When a policy Trimtab does not own allows a forbidden flow, adding policies cannot help

@@ -1,0 +1,83 @@
+package dev.trimtab.network;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trimtab.network.core.NetworkModel;
+import dev.trimtab.network.core.intent.IntentChecker;
+import dev.trimtab.network.core.intent.IntentEnforcer;
+import dev.trimtab.network.core.intent.IntentPlan;
+import dev.trimtab.network.core.intent.IntentViolation;
+import dev.trimtab.network.core.intent.NetworkIntent;
+import dev.trimtab.network.core.intent.PolicyChange;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code network intents}: one JSON object a line. First one per violation
+ * ({@code {"intent","mode","rule","kind","code","from","to","port","protocol","direction",
+ * "allowedBy":[{"policy","direction","rule"}],"blockedBy":[...],"message"}}); with {@code --plan}
+ * then one per change ({@code {"action":"create|update|delete","policy":{...}}}), one per conflict
+ * ({@code {"conflict":"..."}}), one per unresolvable violation
+ * ({@code {"unresolvable":"message","policies":[...]}}) and last {@code {"holds":true|false}}.
+ * Intents that cannot be read are named on stderr and left out.
+ */
+final class IntentsAnswers {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private IntentsAnswers() {}
+
+    static void print(List<Map<String, Object>> objects, NetworkModel model, boolean plan, PrintStream out, PrintStream err)
+            throws JsonProcessingException {
+        NetworkIntent.Parsed parsed = NetworkIntent.fromObjects(objects);
+        parsed.errors().forEach(e -> err.println("network: " + e));
+        for (IntentViolation v : IntentChecker.check(model, parsed.intents())) {
+            out.println(JSON.writeValueAsString(violation(v)));
+        }
+        if (!plan) {
+            return;
+        }
+        IntentPlan p = IntentEnforcer.plan(objects, parsed.intents());
+        for (PolicyChange c : p.changes()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("action", c.action().name());
+            m.put("policy", c.policy());
+            out.println(JSON.writeValueAsString(m));
+        }
+        for (String c : p.conflicts()) {
+            out.println(JSON.writeValueAsString(Map.of("conflict", c)));
+        }
+        for (IntentPlan.Unresolvable u : p.unresolvable()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("unresolvable", u.message());
+            m.put("policies", u.policies());
+            out.println(JSON.writeValueAsString(m));
+        }
+        out.println(JSON.writeValueAsString(Map.of("holds", p.holds())));
+    }
+
+    static Map<String, Object> violation(IntentViolation v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("intent", v.intent());
+        m.put("mode", v.mode().name());
+        m.put("rule", v.ruleIndex());
+        m.put("kind", v.ruleKind());
+        m.put("code", v.code().name());
+        m.put("from", v.from());
+        m.put("to", v.to());
+        m.put("port", v.port() == null ? null : v.port().number());
+        m.put("protocol", v.port() == null ? null : v.port().protocol().name());
+        m.put("direction", v.direction() == null ? null : v.direction().name());
+        m.put("allowedBy", v.allowedBy().stream().map(r -> {
+            Map<String, Object> rule = new LinkedHashMap<>();
+            rule.put("policy", r.policy());
+            rule.put("direction", r.direction().name());
+            rule.put("rule", r.index());
+            return rule;
+        }).toList());
+        m.put("blockedBy", v.blockedBy());
+        m.put("message", v.message());
+        return m;
+    }
+}
