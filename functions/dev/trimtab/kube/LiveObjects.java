@@ -29,6 +29,7 @@ public final class LiveObjects<V> {
     private final Function<List<Map<String, Object>>, V> build;
     private final Map<String, Map<String, Object>> objects = new LinkedHashMap<>();
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
+    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean dirty = true;
     private V view;
 
@@ -57,22 +58,41 @@ public final class LiveObjects<V> {
         }
     }
 
+    /**
+     * Called after every change, on the informer's thread: keep it short (hand the work to another
+     * thread, as {@link Rechecks} does).
+     */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    /** True once every informer has listed its kind: before that the view may be partial. */
+    public boolean synced() {
+        return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
+    }
+
     public void stop() {
         informers.forEach(SharedIndexInformer::close);
     }
 
     @SuppressWarnings("unchecked")
-    private synchronized void put(Kind k, GenericKubernetesResource obj) {
+    private void put(Kind k, GenericKubernetesResource obj) {
         Map<String, Object> o = CloudEventCodec.JSON.convertValue(obj, Map.class);
         o.put("apiVersion", k.apiVersion());
         o.put("kind", k.kind());
-        objects.put(key(k, obj), o);
-        dirty = true;
+        synchronized (this) {
+            objects.put(key(k, obj), o);
+            dirty = true;
+        }
+        listeners.forEach(Runnable::run);
     }
 
-    private synchronized void remove(Kind k, GenericKubernetesResource obj) {
-        objects.remove(key(k, obj));
-        dirty = true;
+    private void remove(Kind k, GenericKubernetesResource obj) {
+        synchronized (this) {
+            objects.remove(key(k, obj));
+            dirty = true;
+        }
+        listeners.forEach(Runnable::run);
     }
 
     private static String key(Kind k, GenericKubernetesResource o) {

@@ -23,7 +23,7 @@ import java.util.Map;
  * ({@code {"unresolvable":"message","policies":[...]}}) and last {@code {"holds":true|false}}.
  * Intents that cannot be read are named on stderr and left out.
  */
-final class IntentsAnswers {
+public final class IntentsAnswers {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private IntentsAnswers() {}
@@ -40,24 +40,45 @@ final class IntentsAnswers {
         }
         IntentPlan p = IntentEnforcer.plan(objects, parsed.intents());
         for (PolicyChange c : p.changes()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("action", c.action().name());
-            m.put("policy", c.policy());
-            out.println(JSON.writeValueAsString(m));
+            out.println(JSON.writeValueAsString(change(c)));
         }
         for (String c : p.conflicts()) {
             out.println(JSON.writeValueAsString(Map.of("conflict", c)));
         }
         for (IntentPlan.Unresolvable u : p.unresolvable()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("unresolvable", u.message());
-            m.put("policies", u.policies());
-            out.println(JSON.writeValueAsString(m));
+            out.println(JSON.writeValueAsString(unresolvable(u)));
         }
         out.println(JSON.writeValueAsString(Map.of("holds", p.holds())));
     }
 
-    static Map<String, Object> violation(IntentViolation v) {
+    /**
+     * A plan as one object: {@code {"changes":[{"action","policy"}],"conflicts":[...],
+     * "unresolvable":[{"unresolvable","policies"}],"holds"}}, the same pieces the command prints a line each.
+     */
+    public static Map<String, Object> plan(IntentPlan p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("changes", p.changes().stream().map(IntentsAnswers::change).toList());
+        m.put("conflicts", p.conflicts());
+        m.put("unresolvable", p.unresolvable().stream().map(IntentsAnswers::unresolvable).toList());
+        m.put("holds", p.holds());
+        return m;
+    }
+
+    private static Map<String, Object> change(PolicyChange c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("action", c.action().name());
+        m.put("policy", c.policy());
+        return m;
+    }
+
+    private static Map<String, Object> unresolvable(IntentPlan.Unresolvable u) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("unresolvable", u.message());
+        m.put("policies", u.policies());
+        return m;
+    }
+
+    public static Map<String, Object> violation(IntentViolation v) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("intent", v.intent());
         m.put("mode", v.mode().name());

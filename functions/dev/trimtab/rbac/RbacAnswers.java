@@ -6,7 +6,13 @@ import dev.trimtab.rbac.core.Authorizer;
 import dev.trimtab.rbac.core.Finding;
 import dev.trimtab.rbac.core.Grant;
 import dev.trimtab.rbac.core.IntentFix;
+import dev.trimtab.rbac.core.IntentChecker;
+import dev.trimtab.rbac.core.IntentRemediator;
 import dev.trimtab.rbac.core.IntentViolation;
+import dev.trimtab.rbac.core.NamespaceLabels;
+import dev.trimtab.rbac.core.RbacIntent;
+import dev.trimtab.rbac.core.RbacModel;
+import dev.trimtab.rbac.core.RemediationPlan;
 import dev.trimtab.rbac.core.ObjectRef;
 import dev.trimtab.rbac.core.PolicyRule;
 import dev.trimtab.rbac.core.Subject;
@@ -77,6 +83,14 @@ public final class RbacAnswers {
         m.put("namespace", f.scope().isEmpty() ? null : f.scope());
         m.put("message", f.message());
         return m;
+    }
+
+    /** Every violation of {@code intents} by the RBAC {@code objects} (whose model is {@code model}), with its fix. */
+    public static List<Map<String, Object>> violations(RbacModel model, List<Map<String, Object>> objects,
+                                                       List<RbacIntent> intents) {
+        List<IntentViolation> violations = IntentChecker.check(model, NamespaceLabels.fromObjects(objects), intents);
+        RemediationPlan plan = IntentRemediator.plan(violations, objects);
+        return violations.stream().map(v -> violation(v, plan.fixFor(v))).toList();
     }
 
     /**

@@ -6,13 +6,8 @@ import dev.trimtab.kube.Manifests;
 import dev.trimtab.rbac.core.Authorizer;
 import dev.trimtab.rbac.core.EscalationFinder;
 import dev.trimtab.rbac.core.Finding;
-import dev.trimtab.rbac.core.IntentChecker;
-import dev.trimtab.rbac.core.IntentRemediator;
-import dev.trimtab.rbac.core.IntentViolation;
-import dev.trimtab.rbac.core.NamespaceLabels;
 import dev.trimtab.rbac.core.RbacIntent;
 import dev.trimtab.rbac.core.RbacModel;
-import dev.trimtab.rbac.core.RemediationPlan;
 import dev.trimtab.rbac.core.UserInfo;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,11 +80,8 @@ public final class RbacCommand {
         if (intents.intents().isEmpty()) {
             err.println("rbac: no RbacIntent (" + RbacIntent.API_VERSION + ") to check among the manifests");
         }
-        List<IntentViolation> violations = IntentChecker.check(model, NamespaceLabels.fromObjects(objects),
-                intents.intents());
-        RemediationPlan plan = IntentRemediator.plan(violations, objects);
-        for (IntentViolation v : violations) {
-            out.println(JSON.writeValueAsString(RbacAnswers.violation(v, plan.fixFor(v))));
+        for (Map<String, Object> v : RbacAnswers.violations(model, objects, intents.intents())) {
+            out.println(JSON.writeValueAsString(v));
         }
     }
 

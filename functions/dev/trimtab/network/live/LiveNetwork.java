@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -26,10 +27,13 @@ public class LiveNetwork {
 
     private final KubernetesClient client;
     private final boolean enabled;
-    private final LiveObjects<NetworkModel> objects = new LiveObjects<>(list -> {
+    /** The objects and their model, built together: the same instance until something changes. */
+    public record View(List<Map<String, Object>> objects, NetworkModel model) {}
+
+    private final LiveObjects<View> objects = new LiveObjects<>(list -> {
         NetworkModel model = NetworkModel.fromObjects(list);
         model.errors().forEach(e -> LOG.warnf("network object not understood: %s", e));
-        return model;
+        return new View(list, model);
     });
 
     @Inject
@@ -54,6 +58,20 @@ public class LiveNetwork {
     }
 
     public NetworkModel model() {
+        return objects.view().model();
+    }
+
+    public View view() {
         return objects.view();
+    }
+
+    /** True once Namespaces, Pods and NetworkPolicies have all been listed. */
+    public boolean synced() {
+        return objects.synced();
+    }
+
+    /** {@code listener} runs on the informer's thread after each change: keep it short. */
+    public void onChange(Runnable listener) {
+        objects.onChange(listener);
     }
 }

@@ -1,6 +1,9 @@
 package dev.trimtab.network.live;
 
+import dev.trimtab.network.IntentsAnswers;
 import dev.trimtab.network.NetworkCommand;
+import dev.trimtab.network.core.intent.IntentChecker;
+import dev.trimtab.network.core.intent.IntentEnforcer;
 import dev.trimtab.network.core.NetworkModel;
 import dev.trimtab.network.core.Pod;
 import dev.trimtab.network.core.Port;
@@ -13,22 +16,27 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reachability over the live cluster, answered as the {@code network} command answers it over
  * manifests: {@code GET /network/can-reach?from=NS/POD|IP&to=NS/POD|IP&port=PORT[/PROTOCOL]} and
- * {@code GET /network/matrix?port=…[&namespace=NS]…}. A bad parameter is a 400 naming it; 503 while
+ * {@code GET /network/matrix?port=…[&namespace=NS]…}, {@code GET /network/intents[?plan=true]}. A bad
+ * parameter is a 400 naming it; 503 while
  * {@code trimtab.network.watch-cluster} is off.
  */
 @Path("/network")
 @Produces(MediaType.APPLICATION_JSON)
 public class NetworkEndpoint {
     private final LiveNetwork network;
+    private final NetworkIntents intents;
 
     @Inject
-    public NetworkEndpoint(LiveNetwork network) {
+    public NetworkEndpoint(LiveNetwork network, NetworkIntents intents) {
         this.network = network;
+        this.intents = intents;
     }
 
     @GET
@@ -52,6 +60,26 @@ public class NetworkEndpoint {
             List<Pod> pods = model.pods().stream().filter(p -> wanted.isEmpty() || wanted.contains(p.namespace())).toList();
             return new ReachabilityAnalyzer(model).matrix(pods, Port.parse(required("port", port))).stream()
                     .map(NetworkCommand::answer).toList();
+        });
+    }
+
+    /**
+     * The NetworkIntents in force checked now: {@code {"violations":[…]}} as {@code network intents}
+     * prints them, and with {@code plan=true} the plan that would make the Enforce ones hold
+     * ({@code "plan":{"changes","conflicts","unresolvable","holds"}}), whatever the remediation setting.
+     */
+    @GET
+    @Path("intents")
+    public Response intents(@QueryParam("plan") @DefaultValue("false") boolean plan) {
+        return answer(() -> {
+            LiveNetwork.View v = network.view();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("violations", IntentChecker.check(v.model(), intents.intents()).stream()
+                    .map(IntentsAnswers::violation).toList());
+            if (plan) {
+                out.put("plan", IntentsAnswers.plan(IntentEnforcer.plan(v.objects(), intents.intents())));
+            }
+            return out;
         });
     }
 

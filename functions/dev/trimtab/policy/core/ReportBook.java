@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * ones; a deleted object's are removed; every difference is returned as a {@link Change}.
  */
 public final class ReportBook {
-    /** The report's name in each namespace. */
+    /** The admission policies' report's name in each namespace. */
     public static final String REPORT_NAME = "trimtab-policy";
 
     public record Resource(String apiVersion, String kind, String namespace, String name, String uid) {
@@ -37,6 +37,21 @@ public final class ReportBook {
     private final Map<String, Map<String, Map<String, Entry>>> byNamespace = new TreeMap<>();
     private final Map<String, Resource> resources = new LinkedHashMap<>();
     private final Set<String> dirty = new LinkedHashSet<>();
+    private final String name;
+
+    /** The admission policies' reports, named {@link #REPORT_NAME}. */
+    public ReportBook() {
+        this(REPORT_NAME);
+    }
+
+    /** Reports named {@code name} in each namespace (and cluster-wide). */
+    public ReportBook(String name) {
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
 
     /** The report entries of one review's results. */
     public static List<Entry> entries(List<PolicyEngine.Result> results) {
@@ -74,6 +89,25 @@ public final class ReportBook {
         }
         if (!changes.isEmpty()) {
             dirty.add(resource.namespace());
+        }
+        return changes;
+    }
+
+    /**
+     * Makes {@code all} the whole content of the book: each resource's results replaced, the results
+     * of resources not in it removed. For checks that recompute everything at once (intents).
+     */
+    public List<Change> replaceAll(Map<Resource, List<Entry>> all) {
+        List<Change> changes = new ArrayList<>();
+        Set<String> keep = new java.util.HashSet<>();
+        all.forEach((r, entries) -> {
+            keep.add(r.key());
+            changes.addAll(put(r, entries));
+        });
+        for (Resource r : List.copyOf(resources.values())) {
+            if (!keep.contains(r.key())) {
+                changes.addAll(remove(r));
+            }
         }
         return changes;
     }
@@ -147,7 +181,7 @@ public final class ReportBook {
             }
         }
         Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("name", REPORT_NAME);
+        metadata.put("name", name);
         if (!namespace.isEmpty()) {
             metadata.put("namespace", namespace);
         }

@@ -64,6 +64,7 @@ public class LivePolicies {
     private volatile int policies;
     private volatile int bindings;
     private volatile int mutatingCount;
+    private final List<Map<String, Object>> fileObjects;
 
     /** One kind's objects by name: from files, and from the cluster, which override them. */
     private static final class Store<T> {
@@ -101,6 +102,7 @@ public class LivePolicies {
             LOG.infof("no policy directory %s", dir);
         }
         contents.errors().forEach(e -> rejected("file", e));
+        this.fileObjects = List.copyOf(contents.objects());
         contents.policies().forEach(p -> validating.files.put(p.name(), p));
         contents.bindings().forEach(b -> validatingBindings.files.put(b.name(), b));
         contents.mutatingPolicies().forEach(p -> mutating.files.put(p.name(), p));
@@ -249,5 +251,13 @@ public class LivePolicies {
     /** How many bindings are in force. */
     public int bindings() {
         return bindings;
+    }
+
+    /**
+     * The policy directory's other objects, read at start: params, Namespaces and RBAC for offline
+     * answers, and the intents ({@code RbacIntent}, {@code NetworkIntent}) that their functions read.
+     */
+    public List<Map<String, Object>> fileObjects() {
+        return fileObjects;
     }
 }

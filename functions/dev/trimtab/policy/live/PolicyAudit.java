@@ -9,10 +9,7 @@ import dev.trimtab.policy.admission.AdmissionReviews;
 import dev.trimtab.policy.core.AdmissionRequest;
 import dev.trimtab.policy.core.PolicyEngine;
 import dev.trimtab.policy.core.ReportBook;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -29,30 +26,24 @@ import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 /**
  * Continuous audit: every object event of the cluster (ApiServerSource add/update/delete) is
  * reviewed against the policies in force as the corresponding CREATE, UPDATE (with the last seen
  * version as {@code oldObject}) or DELETE would be. The object's results replace its previous ones
- * in its namespace's {@code PolicyReport} (written to the API every {@code report-interval}), and
+ * in its namespace's {@code PolicyReport} ({@link LiveReports}, written every {@code report-interval}), and
  * each result that changed goes to {@code trimtab.policy-events} as a {@code dev.trimtab.policy.result}
  * CloudEvent keyed by the object. An object that fails a validation is also handed to
  * {@link Remediation}, whose result joins the object's report entries.
  */
 @ApplicationScoped
 public class PolicyAudit {
-    private static final Logger LOG = Logger.getLogger(PolicyAudit.class);
     static final String RESULT_TYPE = "dev.trimtab.policy.result";
-    private static final ResourceDefinitionContext REPORTS = context("PolicyReport", "policyreports", true);
-    private static final ResourceDefinitionContext CLUSTER_REPORTS = context("ClusterPolicyReport",
-            "clusterpolicyreports", false);
 
     private final LivePolicies policies;
     private final Emitter<byte[]> events;
-    private final KubernetesClient client;
     private final MeterRegistry registry;
-    private final ReportBook book = new ReportBook();
+    private final LiveReports reports;
     private final Map<String, Map<String, Object>> lastSeen = new HashMap<>();
     private final Remediation remediation;
 
@@ -61,14 +52,9 @@ public class PolicyAudit {
                        MeterRegistry registry, Remediation remediation) {
         this.policies = policies;
         this.events = events;
-        this.client = client;
         this.registry = registry;
         this.remediation = remediation;
-    }
-
-    private static ResourceDefinitionContext context(String kind, String plural, boolean namespaced) {
-        return new ResourceDefinitionContext.Builder().withGroup("wgpolicyk8s.io").withVersion("v1alpha2").withKind(kind)
-                .withPlural(plural).withNamespaced(namespaced).build();
+        this.reports = new LiveReports(ReportBook.REPORT_NAME, client, registry);
     }
 
     /** A record that is not an object event throws, and the channel dead-letters it. */
@@ -120,7 +106,7 @@ public class PolicyAudit {
                 && v.results().stream().anyMatch(r -> r.outcome() == PolicyEngine.Outcome.fail)) {
             remediation.remediate(request, e).ifPresent(entries::add);
         }
-        List<ReportBook.Change> changes = delete ? book.remove(resource) : book.put(resource, entries);
+        List<ReportBook.Change> changes = delete ? reports.remove(resource) : reports.put(resource, entries);
         if (delete) {
             lastSeen.remove(key);
         } else {
@@ -170,37 +156,6 @@ public class PolicyAudit {
     @Scheduled(every = "${trimtab.policy.report-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void writeReports() {
-        Map<String, Map<String, Object>> reports = new HashMap<>();
-        synchronized (this) {
-            long now = Instant.now().getEpochSecond();
-            for (String ns : book.drainDirty()) {
-                reports.put(ns, book.report(ns, now));
-            }
-        }
-        reports.forEach((ns, report) -> {
-            try {
-                write(ns, report);
-                registry.counter("trimtab_policy_report_writes_total", "result", "ok").increment();
-            } catch (KubernetesClientException ex) {
-                registry.counter("trimtab_policy_report_writes_total", "result", "error").increment();
-                LOG.warnf("cannot write the policy report of %s: %s", ns.isEmpty() ? "the cluster" : ns, ex.getMessage());
-                synchronized (this) {
-                    book.markDirty(ns);
-                }
-            }
-        });
-    }
-
-    private void write(String namespace, Map<String, Object> report) {
-        GenericKubernetesResource r = AdmissionReviews.JSON.convertValue(report, GenericKubernetesResource.class);
-        var api = namespace.isEmpty() ? client.genericKubernetesResources(CLUSTER_REPORTS)
-                : client.genericKubernetesResources(REPORTS).inNamespace(namespace);
-        GenericKubernetesResource existing = api.withName(ReportBook.REPORT_NAME).get();
-        if (existing == null) {
-            api.resource(r).create();
-        } else {
-            r.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-            api.resource(r).update();
-        }
+        reports.write();
     }
 }

@@ -77,4 +77,14 @@ public class LiveRbac {
     public Authorizer authorizer() {
         return objects.view().authorizer();
     }
+
+    /** True once every watched kind has been listed. */
+    public boolean synced() {
+        return objects.synced();
+    }
+
+    /** {@code listener} runs on the informer's thread after each change: keep it short. */
+    public void onChange(Runnable listener) {
+        objects.onChange(listener);
+    }
 }

@@ -17,17 +17,20 @@ import java.util.List;
 /**
  * RBAC questions over the live cluster, answered as the {@code rbac} command answers them over
  * manifests: {@code GET /rbac/can-i?as=USER&group=G&verb=V&target=TYPE[/NAME]|URL&subresource=S&namespace=N},
- * {@code GET /rbac/who-can?verb=…&target=…}, {@code GET /rbac/escalations}. A bad parameter is a
+ * {@code GET /rbac/who-can?verb=…&target=…}, {@code GET /rbac/escalations}, {@code GET /rbac/intents}
+ * (the violations of the RbacIntents in force). A bad parameter is a
  * 400 naming it; 503 while {@code trimtab.rbac.watch-cluster} is off.
  */
 @Path("/rbac")
 @Produces(MediaType.APPLICATION_JSON)
 public class RbacEndpoint {
     private final LiveRbac rbac;
+    private final RbacIntents intents;
 
     @Inject
-    public RbacEndpoint(LiveRbac rbac) {
+    public RbacEndpoint(LiveRbac rbac, RbacIntents intents) {
         this.rbac = rbac;
+        this.intents = intents;
     }
 
     @GET
@@ -55,6 +58,16 @@ public class RbacEndpoint {
     @Path("escalations")
     public Response escalations() {
         return answer(() -> new EscalationFinder(rbac.model()).find().stream().map(RbacAnswers::finding).toList());
+    }
+
+    /** The violations of the RbacIntents in force, each with its fix, as {@code rbac intents} prints them. */
+    @GET
+    @Path("intents")
+    public Response intents() {
+        return answer(() -> {
+            LiveRbac.View v = rbac.view();
+            return RbacAnswers.violations(v.model(), v.objects(), intents.intents());
+        });
     }
 
     private Response answer(java.util.function.Supplier<Object> answer) {

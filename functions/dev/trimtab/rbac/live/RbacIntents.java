@@ -3,7 +3,6 @@ package dev.trimtab.rbac.live;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.policy.core.AdmissionRequest;
-import dev.trimtab.policy.load.PolicyDirectory;
 import dev.trimtab.rbac.RbacAnswers;
 import dev.trimtab.rbac.core.IntentAdmission;
 import dev.trimtab.rbac.core.IntentFix;
@@ -17,13 +16,19 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.scheduler.Scheduled;
+import dev.trimtab.kube.Rechecks;
+import dev.trimtab.policy.core.IntentResults;
+import dev.trimtab.policy.core.OpenViolations;
+import dev.trimtab.policy.core.ReportBook;
+import dev.trimtab.policy.live.LivePolicies;
+import dev.trimtab.policy.live.LiveReports;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,9 +43,12 @@ import org.jboss.logging.Logger;
  * <ul>
  *   <li>at admission, a Role, ClusterRole, binding or Namespace that would bring a new violation
  *       of an Enforce intent is denied ({@link #denial}, called by the validating webhook);</li>
- *   <li>every {@code trimtab.rbac.intent-interval} (5 s) after RBAC changed, the intents are checked;
- *       each violation that appears or disappears is a {@code dev.trimtab.rbac.violation} CloudEvent
- *       on {@code trimtab.policy-events} (the violation, its fix, {@code status} open or resolved);</li>
+ *   <li>after every change of a watched object (coalesced: {@code trimtab.rbac.recheck-delay},
+ *       100 ms), once every kind is listed, the intents are checked; each violation that appears
+ *       or disappears is a {@code dev.trimtab.rbac.violation} CloudEvent on
+ *       {@code trimtab.policy-events} (the violation, its fix, {@code status} open or resolved), and
+ *       the {@code trimtab-rbac-intents} PolicyReports hold the violations by binding or role, with
+ *       one result per intent (pass when it holds);</li>
  *   <li>with {@code trimtab.rbac.remediation=enforce}, violations of Enforce intents are fixed: the
  *       offending subjects removed from the binding by a JSON patch that tests each entry first, or
  *       a Trimtab-owned binding left empty deleted. Never widening: roles are never rewritten.
@@ -51,6 +59,7 @@ import org.jboss.logging.Logger;
 public class RbacIntents {
     private static final Logger LOG = Logger.getLogger(RbacIntents.class);
     static final String TYPE = "dev.trimtab.rbac.violation";
+    static final String REPORT = "trimtab-rbac-intents";
     private static final Set<String> KINDS = Set.of("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "Namespace");
 
     private final LiveRbac rbac;
@@ -59,14 +68,16 @@ public class RbacIntents {
     private final MeterRegistry registry;
     private final String remediation;
     private final List<RbacIntent> intents;
+    private final LiveReports reports;
+    private final OpenViolations<IntentViolation.Key, IntentViolation> open = new OpenViolations<>();
+    private final Rechecks rechecks;
     private LiveRbac.View checked;
-    private Map<IntentViolation.Key, IntentViolation> open = new HashMap<>();
 
     @Inject
     public RbacIntents(LiveRbac rbac, KubernetesClient client, @Channel("policy-events") Emitter<byte[]> events,
-                       MeterRegistry registry,
-                       @ConfigProperty(name = "trimtab.policy.directory", defaultValue = "policies") String directory,
-                       @ConfigProperty(name = "trimtab.rbac.remediation", defaultValue = "off") String remediation) {
+                       MeterRegistry registry, LivePolicies policies,
+                       @ConfigProperty(name = "trimtab.rbac.remediation", defaultValue = "off") String remediation,
+                       @ConfigProperty(name = "trimtab.rbac.recheck-delay", defaultValue = "100ms") Duration delay) {
         this.rbac = rbac;
         this.client = client;
         this.events = events;
@@ -76,17 +87,23 @@ public class RbacIntents {
                     + "\", expected enforce, dry-run or off");
         }
         this.remediation = remediation;
-        List<Map<String, Object>> objects = List.of();
-        if (Files.isDirectory(Path.of(directory))) {
-            try {
-                objects = PolicyDirectory.read(Path.of(directory)).objects();
-            } catch (IOException e) {
-                LOG.errorf("cannot read RBAC intents from %s: %s", directory, e.getMessage());
-            }
-        }
-        RbacIntent.Parsed parsed = RbacIntent.fromObjects(objects);
+        RbacIntent.Parsed parsed = RbacIntent.fromObjects(policies.fileObjects());
         parsed.errors().forEach(e -> LOG.errorf("RBAC intent not loaded: %s", e));
         this.intents = parsed.intents();
+        this.reports = new LiveReports(REPORT, client, registry);
+        this.rechecks = new Rechecks("trimtab-rbac-intents", delay, this::audit);
+        registry.gauge("trimtab_rbac_intent_violations", open, OpenViolations::size);
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        if (rbac.enabled() && !intents.isEmpty()) {
+            rbac.onChange(rechecks::changed);
+            rechecks.changed();
+        }
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        rechecks.close();
     }
 
     public List<RbacIntent> intents() {
@@ -108,46 +125,53 @@ public class RbacIntents {
         return verdict.message();
     }
 
-    /** Checks the intents if RBAC changed since the last check; publishes and (if enabled) fixes. */
-    @Scheduled(every = "${trimtab.rbac.intent-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    /** Checks the intents if RBAC changed since the last check; publishes, reports and (if enabled) fixes. */
     synchronized void audit() {
-        if (!rbac.enabled() || intents.isEmpty()) {
+        if (!rbac.synced()) {
+            rechecks.retry(Duration.ofMillis(200));
             return;
         }
         LiveRbac.View v = rbac.view();
-        if (v == checked) {
-            return;
-        }
-        checked = v;
-        List<IntentViolation> violations = dev.trimtab.rbac.core.IntentChecker.check(v.model(), v.namespaces(), intents);
-        RemediationPlan plan = IntentRemediator.plan(violations, v.objects());
-        Map<IntentViolation.Key, IntentViolation> now = new HashMap<>();
-        for (IntentViolation violation : violations) {
-            now.put(violation.key(), violation);
-            if (!open.containsKey(violation.key())) {
-                publish(violation, plan.fixFor(violation), "open");
-            }
-        }
-        open.forEach((key, violation) -> {
-            if (!now.containsKey(key)) {
-                publish(violation, null, "resolved");
-            }
-        });
-        open = now;
-        registry.gauge("trimtab_rbac_intent_violations", open, Map::size);
-        if (remediation.equals("enforce")) {
-            for (IntentFix fix : plan.fixes()) {
-                boolean enforced = violations.stream().anyMatch(x -> x.mode() == RbacIntent.Mode.Enforce
-                        && plan.fixFor(x) == fix);
-                if (enforced && fix.action() != IntentFix.Action.None) {
-                    apply(fix);
+        if (v != checked) {
+            checked = v;
+            List<IntentViolation> violations = dev.trimtab.rbac.core.IntentChecker.check(v.model(), v.namespaces(), intents);
+            RemediationPlan plan = IntentRemediator.plan(violations, v.objects());
+            Map<IntentViolation.Key, IntentViolation> now = new LinkedHashMap<>();
+            violations.forEach(x -> now.put(x.key(), x));
+            OpenViolations.Diff<IntentViolation> diff = open.update(now);
+            diff.opened().forEach(x -> publish(x, plan.fixFor(x), "open"));
+            diff.resolved().forEach(x -> publish(x, null, "resolved"));
+            reports.replaceAll(IntentResults.of(RbacIntent.API_VERSION, RbacIntent.KIND,
+                    intents.stream().map(RbacIntent::name).toList(), violations.stream().map(RbacIntents::finding).toList()));
+            if (remediation.equals("enforce")) {
+                for (IntentFix fix : plan.fixes()) {
+                    boolean enforced = violations.stream().anyMatch(x -> x.mode() == RbacIntent.Mode.Enforce
+                            && plan.fixFor(x) == fix);
+                    if (enforced && fix.action() != IntentFix.Action.None && !apply(fix)) {
+                        rechecks.retry(Duration.ofSeconds(5));
+                        checked = null;
+                    }
                 }
             }
         }
+        if (!reports.write()) {
+            rechecks.retry(Duration.ofSeconds(5));
+        }
     }
 
-    private void apply(IntentFix fix) {
+    /** The report entry of a violation: on the binding that grants, else the role at fault. */
+    static IntentResults.Finding finding(IntentViolation v) {
+        var ref = v.binding() != null ? v.binding() : v.role();
+        String group = "rbac.authorization.k8s.io/v1";
+        String prefix = v.where() + ": ";
+        String message = v.message().startsWith(prefix) ? v.message().substring(prefix.length()) : v.message();
+        return new IntentResults.Finding(new ReportBook.Resource(group, ref.kind(),
+                ref.namespace() == null ? "" : ref.namespace(), ref.name(), null), v.intent(),
+                "spec.rules[" + v.intentRule() + "] (" + v.ruleField() + ")", message);
+    }
+
+    /** False when the API refused the fix (it is tried again at the next check). */
+    private boolean apply(IntentFix fix) {
         var ref = fix.target();
         boolean cluster = ref.kind().equals("ClusterRoleBinding");
         var context = new ResourceDefinitionContext.Builder().withGroup("rbac.authorization.k8s.io").withVersion("v1")
@@ -168,6 +192,7 @@ public class RbacIntents {
         }
         registry.counter("trimtab_rbac_intent_fixes_total", "outcome", outcome.replaceAll(":.*", "")).increment();
         LOG.infof("RBAC intent fix %s on %s: %s", fix.action().wireName(), ref, outcome);
+        return outcome.equals("applied");
     }
 
     private void publish(IntentViolation v, IntentFix fix, String status) {

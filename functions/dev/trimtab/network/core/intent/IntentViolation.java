@@ -29,6 +29,13 @@ public record IntentViolation(String intent, NetworkIntent.Mode mode, int ruleIn
     /** The names are stable: they appear in answers. */
     public enum Code { NotIsolated, AllowedFlow, BlockedFlow }
 
+    /** What makes two violations the same one, whatever the policies and the message now say. */
+    public record Key(String intent, int ruleIndex, Code code, String from, String to, Port port, Direction direction) {}
+
+    public Key key() {
+        return new Key(intent, ruleIndex, code, from, to, port, direction);
+    }
+
     public IntentViolation {
         allowedBy = List.copyOf(allowedBy);
         blockedBy = List.copyOf(blockedBy);

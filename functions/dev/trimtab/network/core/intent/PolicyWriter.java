@@ -15,7 +15,7 @@ import java.util.Map;
  * allows. Names: {@code trimtab-<intent>-<rule>} and, for the source side of an onlyFrom rule,
  * {@code trimtab-<intent>-<rule>-from-<source>}.
  */
-final class PolicyWriter {
+public final class PolicyWriter {
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     static final String MANAGER = "trimtab";
     static final String INTENT_LABEL = "trimtab.dev/intent";
@@ -27,7 +27,7 @@ final class PolicyWriter {
     }
 
     /** Whether Trimtab owns {@code policy}: both of its labels are on it. */
-    static boolean owned(Map<String, Object> policy) {
+    public static boolean owned(Map<String, Object> policy) {
         if (!(policy.get("metadata") instanceof Map<?, ?> meta) || !(meta.get("labels") instanceof Map<?, ?> labels)) {
             return false;
         }

@@ -51,4 +51,25 @@ public final class Topics {
         }
         return all;
     }
+
+    /**
+     * The CloudEvents (structured JSON) of {@code type} on {@code topic}, read from the beginning
+     * until there are {@code atLeast} of them or {@code within} has passed.
+     */
+    public static List<com.fasterxml.jackson.databind.JsonNode> cloudEvents(String topic, String type, int atLeast,
+                                                                            Duration within) {
+        List<com.fasterxml.jackson.databind.JsonNode> out = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : readAll(topic, within, l -> l.stream()
+                .filter(x -> new String(x.value(), java.nio.charset.StandardCharsets.UTF_8).contains(type)).count() >= atLeast)) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode e = dev.trimtab.cloudevents.CloudEventCodec.JSON.readTree(r.value());
+                if (e.path("type").asText().equals(type)) {
+                    out.add(e);
+                }
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("not JSON on " + topic, e);
+            }
+        }
+        return out;
+    }
 }

@@ -7,21 +7,21 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.EnforcedIntents;
 import dev.trimtab.testing.Topics;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,17 +32,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithKubernetesTestServer
 @QuarkusTestResource(EmbeddedKafka.class)
-@TestProfile(RbacIntentsTest.Enforcing.class)
+@TestProfile(EnforcedIntents.class)
 class RbacIntentsTest {
-    public static class Enforcing implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("trimtab.rbac.watch-cluster", "true", "trimtab.rbac.remediation", "enforce",
-                    "trimtab.rbac.intent-interval", "200ms", "trimtab.policy.directory", "src/test/resources/rbac-intents-live",
-                    "trimtab.policy.watch-cluster", "false");
-        }
-    }
-
     @Inject
     KubernetesClient client;
 
@@ -66,17 +57,22 @@ class RbacIntentsTest {
         assertThat(client.rbac().roleBindings().inNamespace("shop").withName("readers").get().getSubjects())
                 .extracting(Subject::getName).containsExactly("alice");
 
-        List<String> statuses = Topics.readAll("trimtab.policy-events", Duration.ofSeconds(20),
-                l -> l.stream().filter(r -> new String(r.value()).contains(RbacIntents.TYPE)).count() >= 2).stream()
-                .map(r -> {
-                    try {
-                        return CloudEventCodec.JSON.readTree(r.value());
-                    } catch (java.io.IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }).filter(e -> e.path("type").asText().equals(RbacIntents.TYPE))
-                .map(e -> e.at("/data/status").asText() + ":" + e.at("/data/intent").asText()).toList();
+        List<String> statuses = Topics.cloudEvents("trimtab.policy-events", RbacIntents.TYPE, 2, Duration.ofSeconds(20))
+                .stream().map(e -> e.at("/data/status").asText() + ":" + e.at("/data/intent").asText()).toList();
         assertThat(statuses).containsExactly("open:no-sa-secrets", "resolved:no-sa-secrets");
+
+        // the intent's result in the ClusterPolicyReport: it holds again
+        var reports = client.genericKubernetesResources(new ResourceDefinitionContext.Builder().withGroup("wgpolicyk8s.io")
+                .withVersion("v1alpha2").withKind("ClusterPolicyReport").withPlural("clusterpolicyreports")
+                .withNamespaced(false).build());
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            var r = reports.withName(RbacIntents.REPORT).get();
+            return r != null && CloudEventCodec.JSON.valueToTree(r).path("results").findValuesAsText("result").equals(List.of("pass"));
+        });
+        JsonNode report = CloudEventCodec.JSON.valueToTree(reports.withName(RbacIntents.REPORT).get());
+        assertThat(report.at("/results/0/policy").asText()).isEqualTo("no-sa-secrets");
+        assertThat(report.at("/results/0/resources/0/kind").asText()).isEqualTo("RbacIntent");
+        assertThat(report.at("/results/0/message").asText()).isEqualTo("holds");
 
         String review = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"r1\","
                 + "\"kind\":{\"group\":\"rbac.authorization.k8s.io\",\"version\":\"v1\",\"kind\":\"RoleBinding\"},"
