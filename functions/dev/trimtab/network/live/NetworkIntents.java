@@ -2,6 +2,7 @@ package dev.trimtab.network.live;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.kube.Leadership;
 import dev.trimtab.kube.Rechecks;
 import dev.trimtab.network.IntentsAnswers;
 import dev.trimtab.network.core.intent.IntentChecker;
@@ -77,18 +78,20 @@ public class NetworkIntents {
     private final LiveReports reports;
     private final OpenViolations<IntentViolation.Key, IntentViolation> open = new OpenViolations<>();
     private final Rechecks rechecks;
+    private final Leadership leadership;
     private LiveNetwork.View checked;
     private List<PolicyChange> lastPlan = List.of();
 
     @Inject
     public NetworkIntents(LiveNetwork network, KubernetesClient client, @Channel("policy-events") Emitter<byte[]> events,
-                          MeterRegistry registry, LivePolicies policies,
+                          MeterRegistry registry, LivePolicies policies, Leadership leadership,
                           @ConfigProperty(name = "trimtab.network.remediation", defaultValue = "off") String remediation,
                           @ConfigProperty(name = "trimtab.network.recheck-delay", defaultValue = "100ms") Duration delay) {
         this.network = network;
         this.client = client;
         this.events = events;
         this.registry = registry;
+        this.leadership = leadership;
         if (!Set.of("enforce", "dry-run", "off").contains(remediation)) {
             throw new IllegalArgumentException("trimtab.network.remediation: got \"" + remediation
                     + "\", expected enforce, dry-run or off");
@@ -105,8 +108,14 @@ public class NetworkIntents {
     void start(@Observes StartupEvent ignored) {
         if (network.enabled() && !intents.isEmpty()) {
             network.onChange(rechecks::changed);
-            rechecks.changed();
+            leadership.onElected(this::elected);
         }
+    }
+
+    /** A new leader checks everything again, from what it last published. */
+    private synchronized void elected() {
+        checked = null;
+        rechecks.changed();
     }
 
     void stop(@Observes ShutdownEvent ignored) {
@@ -119,6 +128,9 @@ public class NetworkIntents {
 
     /** Checks the intents if the network changed since the last check; publishes, reports, plans, applies. */
     synchronized void check() {
+        if (!leadership.leader()) {
+            return;
+        }
         if (!network.synced()) {
             rechecks.retry(Duration.ofMillis(200));
             return;

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.trimtab.kube.Leadership;
 import dev.trimtab.kube.Rechecks;
 import dev.trimtab.policy.core.IntentResults;
 import dev.trimtab.policy.core.OpenViolations;
@@ -71,17 +72,19 @@ public class RbacIntents {
     private final LiveReports reports;
     private final OpenViolations<IntentViolation.Key, IntentViolation> open = new OpenViolations<>();
     private final Rechecks rechecks;
+    private final Leadership leadership;
     private LiveRbac.View checked;
 
     @Inject
     public RbacIntents(LiveRbac rbac, KubernetesClient client, @Channel("policy-events") Emitter<byte[]> events,
-                       MeterRegistry registry, LivePolicies policies,
+                       MeterRegistry registry, LivePolicies policies, Leadership leadership,
                        @ConfigProperty(name = "trimtab.rbac.remediation", defaultValue = "off") String remediation,
                        @ConfigProperty(name = "trimtab.rbac.recheck-delay", defaultValue = "100ms") Duration delay) {
         this.rbac = rbac;
         this.client = client;
         this.events = events;
         this.registry = registry;
+        this.leadership = leadership;
         if (!Set.of("enforce", "dry-run", "off").contains(remediation)) {
             throw new IllegalArgumentException("trimtab.rbac.remediation: got \"" + remediation
                     + "\", expected enforce, dry-run or off");
@@ -98,8 +101,14 @@ public class RbacIntents {
     void start(@Observes StartupEvent ignored) {
         if (rbac.enabled() && !intents.isEmpty()) {
             rbac.onChange(rechecks::changed);
-            rechecks.changed();
+            leadership.onElected(this::elected);
         }
+    }
+
+    /** A new leader checks everything again, from what it last published. */
+    private synchronized void elected() {
+        checked = null;
+        rechecks.changed();
     }
 
     void stop(@Observes ShutdownEvent ignored) {
@@ -127,6 +136,9 @@ public class RbacIntents {
 
     /** Checks the intents if RBAC changed since the last check; publishes, reports and (if enabled) fixes. */
     synchronized void audit() {
+        if (!leadership.leader()) {
+            return;
+        }
         if (!rbac.synced()) {
             rechecks.retry(Duration.ofMillis(200));
             return;
