@@ -24,6 +24,11 @@ public final class LiveObjects<V> {
         String apiVersion() {
             return group.isEmpty() ? version : group + "/" + version;
         }
+
+        public ResourceDefinitionContext context() {
+            return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withKind(kind)
+                    .withPlural(plural).withNamespaced(namespaced).build();
+        }
     }
 
     private final Function<List<Map<String, Object>>, V> build;
@@ -39,9 +44,7 @@ public final class LiveObjects<V> {
 
     public void start(KubernetesClient client, List<Kind> kinds) {
         for (Kind k : kinds) {
-            var context = new ResourceDefinitionContext.Builder().withGroup(k.group()).withVersion(k.version())
-                    .withKind(k.kind()).withPlural(k.plural()).withNamespaced(k.namespaced()).build();
-            var api = client.genericKubernetesResources(context);
+            var api = client.genericKubernetesResources(k.context());
             informers.add((k.namespaced() ? api.inAnyNamespace() : api).inform(new ResourceEventHandler<>() {
                 public void onAdd(GenericKubernetesResource obj) {
                     put(k, obj);

@@ -3,7 +3,6 @@ package dev.trimtab.network.live;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.kube.Leadership;
-import dev.trimtab.kube.Rechecks;
 import dev.trimtab.network.IntentsAnswers;
 import dev.trimtab.network.core.intent.IntentChecker;
 import dev.trimtab.network.core.intent.IntentEnforcer;
@@ -15,6 +14,8 @@ import dev.trimtab.network.core.intent.PolicyWriter;
 import dev.trimtab.policy.core.IntentResults;
 import dev.trimtab.policy.core.OpenViolations;
 import dev.trimtab.policy.core.ReportBook;
+import dev.trimtab.policy.live.IntentLoop;
+import dev.trimtab.policy.live.IntentSource;
 import dev.trimtab.policy.live.LivePolicies;
 import dev.trimtab.policy.live.LiveReports;
 import dev.trimtab.policy.live.PolicyAudit;
@@ -33,7 +34,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -41,9 +41,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Network intents (docs/network-intents.md) over the live cluster. The {@code NetworkIntent}s are
- * read from the policy directory at start. While the network is watched ({@link LiveNetwork}),
- * after every change of a Namespace, Pod or NetworkPolicy (coalesced:
- * {@code trimtab.network.recheck-delay}, 100 ms), once every kind is listed:
+ * those of the policy directory and, with {@code trimtab.policy.watch-cluster}, the cluster's
+ * ({@link IntentSource}). While the network is watched ({@link LiveNetwork}), after every change of
+ * a Namespace, Pod, NetworkPolicy or intent (coalesced: {@code trimtab.network.recheck-delay},
+ * 100 ms), once everything is listed, on the leader ({@link IntentLoop}):
  * <ul>
  *   <li>the intents are checked; each violation that appears or disappears is a
  *       {@code dev.trimtab.network.violation} CloudEvent on {@code trimtab.policy-events} (the
@@ -74,93 +75,71 @@ public class NetworkIntents {
     private final Emitter<byte[]> events;
     private final MeterRegistry registry;
     private final String remediation;
-    private final List<NetworkIntent> intents;
+    private final boolean watchCluster;
     private final LiveReports reports;
     private final OpenViolations<IntentViolation.Key, IntentViolation> open = new OpenViolations<>();
-    private final Rechecks rechecks;
-    private final Leadership leadership;
-    private LiveNetwork.View checked;
+    private final IntentLoop<NetworkIntent, LiveNetwork.View> loop;
     private List<PolicyChange> lastPlan = List.of();
 
     @Inject
     public NetworkIntents(LiveNetwork network, KubernetesClient client, @Channel("policy-events") Emitter<byte[]> events,
                           MeterRegistry registry, LivePolicies policies, Leadership leadership,
                           @ConfigProperty(name = "trimtab.network.remediation", defaultValue = "off") String remediation,
-                          @ConfigProperty(name = "trimtab.network.recheck-delay", defaultValue = "100ms") Duration delay) {
+                          @ConfigProperty(name = "trimtab.network.recheck-delay", defaultValue = "100ms") Duration delay,
+                          @ConfigProperty(name = "trimtab.policy.watch-cluster", defaultValue = "true") boolean watchCluster) {
         this.network = network;
         this.client = client;
         this.events = events;
         this.registry = registry;
-        this.leadership = leadership;
-        if (!Set.of("enforce", "dry-run", "off").contains(remediation)) {
-            throw new IllegalArgumentException("trimtab.network.remediation: got \"" + remediation
-                    + "\", expected enforce, dry-run or off");
-        }
-        this.remediation = remediation;
-        NetworkIntent.Parsed parsed = NetworkIntent.fromObjects(policies.fileObjects());
-        parsed.errors().forEach(e -> LOG.errorf("network intent not loaded: %s", e));
-        this.intents = parsed.intents();
+        this.remediation = IntentLoop.remediation("trimtab.network.remediation", remediation);
+        this.watchCluster = watchCluster;
         this.reports = new LiveReports(REPORT, client, registry);
-        this.rechecks = new Rechecks("trimtab-network-intents", delay, this::check);
+        IntentSource<NetworkIntent> source = new IntentSource<>(NetworkIntent.KIND, (objects, errors) -> {
+            NetworkIntent.Parsed parsed = NetworkIntent.fromObjects(objects);
+            parsed.errors().forEach(errors);
+            return parsed.intents();
+        }, NetworkIntent::name, policies.fileObjects());
+        this.loop = new IntentLoop<>("trimtab-network-intents", delay, source, leadership, reports, network::synced,
+                network::view, this::check);
         registry.gauge("trimtab_network_intent_violations", open, OpenViolations::size);
     }
 
     void start(@Observes StartupEvent ignored) {
-        if (network.enabled() && !intents.isEmpty()) {
-            network.onChange(rechecks::changed);
-            leadership.onElected(this::elected);
-        }
-    }
-
-    /** A new leader checks everything again, from what it last published. */
-    private synchronized void elected() {
-        checked = null;
-        rechecks.changed();
+        loop.start(network.enabled(), network::onChange, client, watchCluster, "networkintents");
     }
 
     void stop(@Observes ShutdownEvent ignored) {
-        rechecks.close();
+        loop.stop();
     }
 
+    /** The intents in force: the policy directory's and the cluster's. */
     public List<NetworkIntent> intents() {
-        return intents;
+        return loop.intents();
     }
 
-    /** Checks the intents if the network changed since the last check; publishes, reports, plans, applies. */
-    synchronized void check() {
-        if (!leadership.leader()) {
-            return;
+    /** One check: publishes what opened and resolved, replaces the reports, plans and applies. */
+    private boolean check(LiveNetwork.View v, List<NetworkIntent> intents) {
+        long start = System.nanoTime();
+        List<IntentViolation> violations = IntentChecker.check(v.model(), intents);
+        registry.timer("trimtab_network_intent_check").record(Duration.ofNanos(System.nanoTime() - start));
+        Map<IntentViolation.Key, IntentViolation> now = new LinkedHashMap<>();
+        violations.forEach(x -> now.put(x.key(), x));
+        OpenViolations.Diff<IntentViolation> diff = open.update(now);
+        diff.opened().forEach(x -> publish(x, "open"));
+        diff.resolved().forEach(x -> publish(x, "resolved"));
+        reports.replaceAll(IntentResults.of(NetworkIntent.API_VERSION, NetworkIntent.KIND,
+                intents.stream().map(NetworkIntent::name).toList(),
+                violations.stream().map(NetworkIntents::finding).toList()));
+        if (remediation.equals("off") || intents.stream().noneMatch(i -> i.mode() == NetworkIntent.Mode.Enforce)) {
+            return true;
         }
-        if (!network.synced()) {
-            rechecks.retry(Duration.ofMillis(200));
-            return;
-        }
-        LiveNetwork.View v = network.view();
-        if (v != checked) {
-            checked = v;
-            long start = System.nanoTime();
-            List<IntentViolation> violations = IntentChecker.check(v.model(), intents);
-            registry.timer("trimtab_network_intent_check").record(Duration.ofNanos(System.nanoTime() - start));
-            Map<IntentViolation.Key, IntentViolation> now = new LinkedHashMap<>();
-            violations.forEach(x -> now.put(x.key(), x));
-            OpenViolations.Diff<IntentViolation> diff = open.update(now);
-            diff.opened().forEach(x -> publish(x, "open"));
-            diff.resolved().forEach(x -> publish(x, "resolved"));
-            reports.replaceAll(IntentResults.of(NetworkIntent.API_VERSION, NetworkIntent.KIND,
-                    intents.stream().map(NetworkIntent::name).toList(),
-                    violations.stream().map(NetworkIntents::finding).toList()));
-            if (!remediation.equals("off") && intents.stream().anyMatch(i -> i.mode() == NetworkIntent.Mode.Enforce)) {
-                enforce(IntentEnforcer.plan(v.objects(), intents));
-            }
-        }
-        if (!reports.write()) {
-            rechecks.retry(Duration.ofSeconds(5));
-        }
+        return enforce(IntentEnforcer.plan(v.objects(), intents));
     }
 
-    private void enforce(IntentPlan plan) {
+    /** Publishes a plan that changes something and, under enforce, applies it; false when the API refused a change. */
+    private boolean enforce(IntentPlan plan) {
         if (plan.changes().equals(lastPlan)) {
-            return;
+            return true;
         }
         lastPlan = plan.changes();
         List<String> outcomes = new ArrayList<>();
@@ -176,9 +155,8 @@ public class NetworkIntents {
         if (failed) {
             // the informers will not show what was refused: plan and try again later
             lastPlan = List.of();
-            checked = null;
-            rechecks.retry(Duration.ofSeconds(5));
         }
+        return !failed;
     }
 
     /** {@code applied}, {@code skipped: why} (not Trimtab's any more) or {@code rejected: code message}. */

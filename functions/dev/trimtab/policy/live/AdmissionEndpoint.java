@@ -1,9 +1,11 @@
 package dev.trimtab.policy.live;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.trimtab.network.core.intent.NetworkIntent;
 import dev.trimtab.policy.admission.AdmissionReviews;
 import dev.trimtab.policy.core.AdmissionRequest;
 import dev.trimtab.policy.core.PolicyEngine;
+import dev.trimtab.rbac.core.RbacIntent;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
@@ -11,6 +13,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * The admission webhooks. {@code POST /admission/validate} takes an {@code AdmissionReview} v1 and
@@ -18,6 +21,7 @@ import java.io.IOException;
  * annotations the API server would give for the same ValidatingAdmissionPolicies.
  * {@code POST /admission/mutate} answers with the {@code JSONPatch} the MutatingAdmissionPolicies
  * make of the object, or the API server's denial when one fails under failurePolicy Fail. A
+ * NetworkIntent or RbacIntent Trimtab cannot read is refused (422, naming the field), and a
  * Role, binding or Namespace that an Enforce-mode RBAC intent forbids is also denied by
  * {@code /admission/validate} ({@link dev.trimtab.rbac.live.RbacIntents}). A body
  * that is not an AdmissionReview gets 400 naming the field, a review that cannot be decided (the
@@ -48,6 +52,12 @@ public class AdmissionEndpoint {
     public Response validate(byte[] body) {
         return timed(body, r -> {
             PolicyEngine.Verdict v = policies.review(r);
+            String invalid = v.allowed() ? invalidIntent(r) : null;
+            if (invalid != null) {
+                // an intent Trimtab could not read: refused before it is stored, as a CRD's schema would
+                return AdmissionReviews.response(r.uid(), new PolicyEngine.Verdict(false, 422, "Invalid", invalid,
+                        v.warnings(), v.auditAnnotations(), v.results()));
+            }
             String denied = v.allowed() ? intents.denial(r) : null;
             if (denied != null) {
                 // an RBAC intent in Enforce mode: after the admission policies, as a second validating step
@@ -56,6 +66,19 @@ public class AdmissionEndpoint {
             }
             return AdmissionReviews.response(r.uid(), v);
         });
+    }
+
+    /** The problems of a NetworkIntent or RbacIntent being created or updated, each naming its field; null if none. */
+    static String invalidIntent(AdmissionRequest r) {
+        if (r.object() == null || !"trimtab.dev".equals(r.kind().group())) {
+            return null;
+        }
+        List<String> errors = switch (r.kind().kind()) {
+            case NetworkIntent.KIND -> NetworkIntent.fromObjects(List.of(r.object())).errors();
+            case RbacIntent.KIND -> RbacIntent.fromObjects(List.of(r.object())).errors();
+            default -> List.of();
+        };
+        return errors.isEmpty() ? null : String.join("; ", errors);
     }
 
     @POST

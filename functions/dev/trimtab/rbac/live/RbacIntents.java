@@ -2,7 +2,15 @@ package dev.trimtab.rbac.live;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.kube.Leadership;
 import dev.trimtab.policy.core.AdmissionRequest;
+import dev.trimtab.policy.core.IntentResults;
+import dev.trimtab.policy.core.OpenViolations;
+import dev.trimtab.policy.core.ReportBook;
+import dev.trimtab.policy.live.IntentLoop;
+import dev.trimtab.policy.live.IntentSource;
+import dev.trimtab.policy.live.LivePolicies;
+import dev.trimtab.policy.live.LiveReports;
 import dev.trimtab.rbac.RbacAnswers;
 import dev.trimtab.rbac.core.IntentAdmission;
 import dev.trimtab.rbac.core.IntentFix;
@@ -16,20 +24,13 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.micrometer.core.instrument.MeterRegistry;
-import dev.trimtab.kube.Leadership;
-import dev.trimtab.kube.Rechecks;
-import dev.trimtab.policy.core.IntentResults;
-import dev.trimtab.policy.core.OpenViolations;
-import dev.trimtab.policy.core.ReportBook;
-import dev.trimtab.policy.live.LivePolicies;
-import dev.trimtab.policy.live.LiveReports;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,13 +40,14 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
 
 /**
- * RBAC intents (docs/rbac-intents.md) over the live cluster. The {@code RbacIntent}s are read from
- * the policy directory at start. While RBAC is watched ({@link LiveRbac}):
+ * RBAC intents (docs/rbac-intents.md) over the live cluster. The {@code RbacIntent}s are those of
+ * the policy directory and, with {@code trimtab.policy.watch-cluster}, the cluster's
+ * ({@link IntentSource}). While RBAC is watched ({@link LiveRbac}):
  * <ul>
  *   <li>at admission, a Role, ClusterRole, binding or Namespace that would bring a new violation
  *       of an Enforce intent is denied ({@link #denial}, called by the validating webhook);</li>
- *   <li>after every change of a watched object (coalesced: {@code trimtab.rbac.recheck-delay},
- *       100 ms), once every kind is listed, the intents are checked; each violation that appears
+ *   <li>after every change of a watched object or intent (coalesced: {@code trimtab.rbac.recheck-delay},
+ *       100 ms), once everything is listed, on the leader ({@link IntentLoop}), the intents are checked; each violation that appears
  *       or disappears is a {@code dev.trimtab.rbac.violation} CloudEvent on
  *       {@code trimtab.policy-events} (the violation, its fix, {@code status} open or resolved), and
  *       the {@code trimtab-rbac-intents} PolicyReports hold the violations by binding or role, with
@@ -68,61 +70,55 @@ public class RbacIntents {
     private final Emitter<byte[]> events;
     private final MeterRegistry registry;
     private final String remediation;
-    private final List<RbacIntent> intents;
+    private final boolean watchCluster;
     private final LiveReports reports;
     private final OpenViolations<IntentViolation.Key, IntentViolation> open = new OpenViolations<>();
-    private final Rechecks rechecks;
-    private final Leadership leadership;
-    private LiveRbac.View checked;
+    private final IntentLoop<RbacIntent, LiveRbac.View> loop;
 
     @Inject
     public RbacIntents(LiveRbac rbac, KubernetesClient client, @Channel("policy-events") Emitter<byte[]> events,
                        MeterRegistry registry, LivePolicies policies, Leadership leadership,
                        @ConfigProperty(name = "trimtab.rbac.remediation", defaultValue = "off") String remediation,
-                       @ConfigProperty(name = "trimtab.rbac.recheck-delay", defaultValue = "100ms") Duration delay) {
+                       @ConfigProperty(name = "trimtab.rbac.recheck-delay", defaultValue = "100ms") Duration delay,
+                       @ConfigProperty(name = "trimtab.policy.watch-cluster", defaultValue = "true") boolean watchCluster) {
         this.rbac = rbac;
         this.client = client;
         this.events = events;
         this.registry = registry;
-        this.leadership = leadership;
-        if (!Set.of("enforce", "dry-run", "off").contains(remediation)) {
-            throw new IllegalArgumentException("trimtab.rbac.remediation: got \"" + remediation
-                    + "\", expected enforce, dry-run or off");
-        }
-        this.remediation = remediation;
-        RbacIntent.Parsed parsed = RbacIntent.fromObjects(policies.fileObjects());
-        parsed.errors().forEach(e -> LOG.errorf("RBAC intent not loaded: %s", e));
-        this.intents = parsed.intents();
+        this.remediation = IntentLoop.remediation("trimtab.rbac.remediation", remediation);
+        this.watchCluster = watchCluster;
         this.reports = new LiveReports(REPORT, client, registry);
-        this.rechecks = new Rechecks("trimtab-rbac-intents", delay, this::audit);
+        IntentSource<RbacIntent> source = new IntentSource<>(RbacIntent.KIND, (objects, errors) -> {
+            RbacIntent.Parsed parsed = RbacIntent.fromObjects(objects);
+            parsed.errors().forEach(errors);
+            return parsed.intents();
+        }, RbacIntent::name, policies.fileObjects());
+        this.loop = new IntentLoop<>("trimtab-rbac-intents", delay, source, leadership, reports, rbac::synced,
+                rbac::view, this::audit);
         registry.gauge("trimtab_rbac_intent_violations", open, OpenViolations::size);
     }
 
     void start(@Observes StartupEvent ignored) {
-        if (rbac.enabled() && !intents.isEmpty()) {
-            rbac.onChange(rechecks::changed);
-            leadership.onElected(this::elected);
-        }
-    }
-
-    /** A new leader checks everything again, from what it last published. */
-    private synchronized void elected() {
-        checked = null;
-        rechecks.changed();
+        loop.start(rbac.enabled(), rbac::onChange, client, watchCluster, "rbacintents");
     }
 
     void stop(@Observes ShutdownEvent ignored) {
-        rechecks.close();
+        loop.stop();
     }
 
+    /** The intents in force: the policy directory's and the cluster's. */
     public List<RbacIntent> intents() {
-        return intents;
+        return loop.intents();
     }
 
     /** Null when the request brings no new violation of an Enforce intent; else the denial message. */
     public String denial(AdmissionRequest r) {
-        if (!rbac.enabled() || intents.isEmpty() || r.object() == null || !KINDS.contains(r.kind().kind())
+        if (!rbac.enabled() || r.object() == null || !KINDS.contains(r.kind().kind())
                 || !(r.operation().equals("CREATE") || r.operation().equals("UPDATE"))) {
+            return null;
+        }
+        List<RbacIntent> intents = intents();
+        if (intents.isEmpty()) {
             return null;
         }
         LiveRbac.View v = rbac.view();
@@ -134,41 +130,28 @@ public class RbacIntents {
         return verdict.message();
     }
 
-    /** Checks the intents if RBAC changed since the last check; publishes, reports and (if enabled) fixes. */
-    synchronized void audit() {
-        if (!leadership.leader()) {
-            return;
-        }
-        if (!rbac.synced()) {
-            rechecks.retry(Duration.ofMillis(200));
-            return;
-        }
-        LiveRbac.View v = rbac.view();
-        if (v != checked) {
-            checked = v;
-            List<IntentViolation> violations = dev.trimtab.rbac.core.IntentChecker.check(v.model(), v.namespaces(), intents);
-            RemediationPlan plan = IntentRemediator.plan(violations, v.objects());
-            Map<IntentViolation.Key, IntentViolation> now = new LinkedHashMap<>();
-            violations.forEach(x -> now.put(x.key(), x));
-            OpenViolations.Diff<IntentViolation> diff = open.update(now);
-            diff.opened().forEach(x -> publish(x, plan.fixFor(x), "open"));
-            diff.resolved().forEach(x -> publish(x, null, "resolved"));
-            reports.replaceAll(IntentResults.of(RbacIntent.API_VERSION, RbacIntent.KIND,
-                    intents.stream().map(RbacIntent::name).toList(), violations.stream().map(RbacIntents::finding).toList()));
-            if (remediation.equals("enforce")) {
-                for (IntentFix fix : plan.fixes()) {
-                    boolean enforced = violations.stream().anyMatch(x -> x.mode() == RbacIntent.Mode.Enforce
-                            && plan.fixFor(x) == fix);
-                    if (enforced && fix.action() != IntentFix.Action.None && !apply(fix)) {
-                        rechecks.retry(Duration.ofSeconds(5));
-                        checked = null;
-                    }
+    /** One check: publishes what opened and resolved, replaces the reports and (if enabled) fixes. */
+    private boolean audit(LiveRbac.View v, List<RbacIntent> intents) {
+        List<IntentViolation> violations = dev.trimtab.rbac.core.IntentChecker.check(v.model(), v.namespaces(), intents);
+        RemediationPlan plan = IntentRemediator.plan(violations, v.objects());
+        Map<IntentViolation.Key, IntentViolation> now = new LinkedHashMap<>();
+        violations.forEach(x -> now.put(x.key(), x));
+        OpenViolations.Diff<IntentViolation> diff = open.update(now);
+        diff.opened().forEach(x -> publish(x, plan.fixFor(x), "open"));
+        diff.resolved().forEach(x -> publish(x, null, "resolved"));
+        reports.replaceAll(IntentResults.of(RbacIntent.API_VERSION, RbacIntent.KIND,
+                intents.stream().map(RbacIntent::name).toList(), violations.stream().map(RbacIntents::finding).toList()));
+        boolean applied = true;
+        if (remediation.equals("enforce")) {
+            for (IntentFix fix : plan.fixes()) {
+                boolean enforced = violations.stream().anyMatch(x -> x.mode() == RbacIntent.Mode.Enforce
+                        && plan.fixFor(x) == fix);
+                if (enforced && fix.action() != IntentFix.Action.None) {
+                    applied &= apply(fix);
                 }
             }
         }
-        if (!reports.write()) {
-            rechecks.retry(Duration.ofSeconds(5));
-        }
+        return applied;
     }
 
     /** The report entry of a violation: on the binding that grants, else the role at fault. */
