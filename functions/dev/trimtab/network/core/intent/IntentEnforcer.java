@@ -5,6 +5,7 @@ import dev.trimtab.network.core.Direction;
 import dev.trimtab.network.core.NetworkModel;
 import dev.trimtab.network.core.NetworkPolicy;
 import dev.trimtab.network.core.Pod;
+import dev.trimtab.network.core.Port;
 import dev.trimtab.network.core.ReachabilityAnalyzer;
 import dev.trimtab.network.core.Verdict;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -28,6 +30,9 @@ public final class IntentEnforcer {
     private final Set<String> foreignPolicies = new LinkedHashSet<>();
     private final Map<String, Map<String, Object>> desired = new LinkedHashMap<>();
     private final List<String> conflicts = new ArrayList<>();
+    /** The onlyFrom target-side policies ({@code ns/name}): their isolation is compensated by {@link #otherPorts}. */
+    private final Set<String> targetSide = new LinkedHashSet<>();
+    private List<NetworkIntent> enforced = List.of();
 
     private IntentEnforcer(List<Map<String, Object>> objects) {
         for (Map<String, Object> o : objects) {
@@ -50,6 +55,7 @@ public final class IntentEnforcer {
     public static IntentPlan plan(List<Map<String, Object>> objects, List<NetworkIntent> intents) {
         List<NetworkIntent> enforced = intents.stream().filter(i -> i.mode() == NetworkIntent.Mode.Enforce).toList();
         IntentEnforcer e = new IntentEnforcer(objects);
+        e.enforced = enforced;
         NetworkModel base = NetworkModel.fromObjects(e.foreign);
         for (NetworkIntent intent : enforced) {
             for (int i = 0; i < intent.rules().size(); i++) {
@@ -80,7 +86,11 @@ public final class IntentEnforcer {
                 namespaces.addAll(Selection.namespaces(model, o.namespaceSelector()));
             }
             Selection.targets(model, o).forEach(p -> namespaces.add(p.namespace()));
-            namespaces.forEach(ns -> add(intent, index, PolicyWriter.onlyFromIngress(intent, index, o, ns)));
+            namespaces.forEach(ns -> {
+                Map<String, Object> policy = PolicyWriter.onlyFromIngress(intent, index, o, ns);
+                targetSide.add(key(policy));
+                add(intent, index, policy);
+            });
         }
     }
 
@@ -92,6 +102,7 @@ public final class IntentEnforcer {
         IntentRule rule = intent.rules().get(index);
         if (rule instanceof IntentRule.OnlyFrom o) {
             sourceEgress(model, intent, index, o);
+            otherPorts(model, intent, index, o);
         } else if (rule instanceof IntentRule.Deny d) {
             Selection.namespaces(model, d.toNamespaces()).forEach(ns -> deny(model, intent, index, d, ns));
         }
@@ -115,6 +126,47 @@ public final class IntentEnforcer {
             int source = j;
             namespaces.forEach(ns -> add(intent, index, PolicyWriter.onlyFromEgress(intent, index, rule, source, ns)));
         }
+    }
+
+    /**
+     * Phase 2 for onlyFrom: the target pods that nothing but onlyFrom target-side policies isolates
+     * were open on every port before; they stay open to everyone on every port but this rule's (and
+     * the ports of other onlyFrom rules that target some of the same pods), so the rule closes only
+     * what it speaks of. Targets some other policy isolates keep exactly that policy's allows.
+     */
+    private void otherPorts(NetworkModel model, NetworkIntent intent, int index, IntentRule.OnlyFrom rule) {
+        List<Pod> targets = Selection.targets(model, rule);
+        Set<Port> closed = new LinkedHashSet<>(List.of(rule.port()));
+        for (NetworkIntent other : enforced) {
+            for (IntentRule r : other.rules()) {
+                if (r instanceof IntentRule.OnlyFrom o && Selection.targets(model, o).stream().anyMatch(targets::contains)) {
+                    closed.add(o.port());
+                }
+            }
+        }
+        Map<String, List<Pod>> byNamespace = new TreeMap<>();
+        targets.forEach(t -> byNamespace.computeIfAbsent(t.namespace(), k -> new ArrayList<>()).add(t));
+        byNamespace.forEach((ns, pods) -> {
+            if (!desired.containsKey(ns + "/" + PolicyWriter.name(intent, index))) {
+                return; // the target side was not written (a conflict): nothing to compensate
+            }
+            List<NetworkPolicy> isolating = model.policies().stream().filter(p -> p.namespace().equals(ns)
+                    && p.types().contains(Direction.Ingress) && !targetSide.contains(p.key())).toList();
+            if (pods.stream().allMatch(t -> isolating.stream().anyMatch(p -> p.selects(t, Direction.Ingress)))) {
+                return;
+            }
+            Optional<LabelSelector> rest = Selectors.complementOfAll(
+                    isolating.stream().map(NetworkPolicy::podSelector).distinct().toList());
+            if (rest.isEmpty()) {
+                conflicts.add(NetworkIntent.KIND + " " + intent.name() + " spec.rules[" + index + "] (onlyFrom): namespace "
+                        + ns + ": the targets no other policy isolates cannot be selected by one label selector "
+                        + "(isolating selectors " + isolating.stream().map(NetworkPolicy::podSelector).distinct().toList()
+                        + "); their other ports stay closed");
+                return;
+            }
+            add(intent, index, PolicyWriter.onlyFromOthers(intent, index, ns,
+                    Selectors.and(rule.podSelector(), rest.get()), closed));
+        });
     }
 
     private void deny(NetworkModel model, NetworkIntent intent, int index, IntentRule.Deny rule, String namespace) {

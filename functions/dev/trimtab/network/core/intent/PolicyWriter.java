@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The NetworkPolicy objects Trimtab generates, as map trees ready to apply: numbers as
@@ -80,6 +81,51 @@ public final class PolicyWriter {
         }
         spec.put("ingress", peers.isEmpty() ? List.of() : List.of(rule(peers, List.of(port(rule.port())), "from")));
         return policy(intent, name(intent, index), namespace, spec);
+    }
+
+    /**
+     * The targets of {@code namespace} that only onlyFrom target-side policies isolate
+     * ({@code podSelector}) accept everyone on every port of every protocol but {@code closed}, as
+     * they did before: port ranges ({@code endPort}) around the closed ports, a protocol with none
+     * closed as a whole. Named {@code trimtab-<intent>-<rule>-others}.
+     */
+    static Map<String, Object> onlyFromOthers(NetworkIntent intent, int index, String namespace, LabelSelector podSelector,
+                                              Set<Port> closed) {
+        Map<String, Object> spec = spec(podSelector);
+        spec.put("policyTypes", List.of("Ingress"));
+        List<Object> ports = new ArrayList<>();
+        for (Protocol p : Protocol.values()) {
+            List<Integer> shut = closed.stream().filter(c -> c.protocol() == p).map(Port::number).distinct().sorted().toList();
+            if (shut.isEmpty()) {
+                Map<String, Object> all = new LinkedHashMap<>();
+                all.put("protocol", p.name());
+                ports.add(all);
+                continue;
+            }
+            int from = 1;
+            for (int n : shut) {
+                range(ports, p, from, n - 1);
+                from = n + 1;
+            }
+            range(ports, p, from, 65535);
+        }
+        Map<String, Object> rule = new LinkedHashMap<>();
+        rule.put("ports", ports);
+        spec.put("ingress", List.of(rule));
+        return policy(intent, name(intent, index) + "-others", namespace, spec);
+    }
+
+    private static void range(List<Object> ports, Protocol protocol, int from, int to) {
+        if (from > to) {
+            return;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("protocol", protocol.name());
+        m.put("port", (long) from);
+        if (to > from) {
+            m.put("endPort", (long) to);
+        }
+        ports.add(m);
     }
 
     /**

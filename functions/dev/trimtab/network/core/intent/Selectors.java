@@ -80,4 +80,11 @@ final class Selectors {
         }
         return Optional.of(new LabelSelector(Map.of(), reqs));
     }
+
+    /** Pods both select: {@code a}'s matchLabels, then every requirement of both as expressions. */
+    static LabelSelector and(LabelSelector a, LabelSelector b) {
+        List<LabelSelector.Requirement> exprs = new ArrayList<>(a.matchExpressions());
+        requirements(b).stream().filter(r -> !exprs.contains(r)).forEach(exprs::add);
+        return new LabelSelector(a.matchLabels(), exprs);
+    }
 }

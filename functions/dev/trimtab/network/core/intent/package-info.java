@@ -34,8 +34,13 @@
  *       {@code onlyFrom} writes {@code trimtab-<intent>-<rule>} in every namespace the target
  *       namespaceSelector matches (when absent, every namespace with a target pod): the target
  *       podSelector, Ingress, one rule from the listed sources on the port. This isolates the
- *       targets for ingress: their other ports are then open only where other policies allow.</li>
- *   <li>open, on the model with phase 1: {@code onlyFrom} writes {@code trimtab-<intent>-<rule>-from-<j>}
+ *       targets for ingress; phase 2 reopens their other ports.</li>
+ *   <li>open, on the model with phase 1: {@code onlyFrom} writes {@code trimtab-<intent>-<rule>-others}
+ *       in each target namespace where some target pod is isolated by nothing but onlyFrom
+ *       target-side policies: those pods (target selector and the complement of the other
+ *       isolating selectors) accept everyone on every port but the rule's and those of onlyFrom
+ *       rules with overlapping targets (port ranges), as before; and
+ *       {@code trimtab-<intent>-<rule>-from-<j>}
  *       in each namespace where a pod of source j is isolated for egress and blocked on that side:
  *       the source's podSelector (or {}) may open the port to the targets. {@code deny}: in each
  *       to namespace, if a policy with {@code podSelector: {}} isolates every pod for ingress

@@ -104,13 +104,15 @@ class NetworkIntentsCommandTest {
     void planPrintsChangesThenHolds() throws IOException {
         assertThat(run("intents", "--manifests", dir.toString(), "--plan")).isZero();
         List<JsonNode> lines = lines();
-        assertThat(lines).hasSize(3);
+        assertThat(lines).hasSize(4);
         JsonNode change = lines.get(1);
         assertThat(change.get("action").asText()).isEqualTo("create");
         assertThat(change.at("/policy/metadata/name").asText()).isEqualTo("trimtab-metrics-0");
         assertThat(change.at("/policy/metadata/labels/app.kubernetes.io~1managed-by").asText()).isEqualTo("trimtab");
         assertThat(change.at("/policy/spec/ingress/0/ports/0/port").asInt()).isEqualTo(9090);
-        assertThat(lines.get(2).toString()).isEqualTo("{\"holds\":true}");
+        // web's other ports stay open to everyone
+        assertThat(lines.get(2).at("/policy/metadata/name").asText()).isEqualTo("trimtab-metrics-0-others");
+        assertThat(lines.get(3).toString()).isEqualTo("{\"holds\":true}");
     }
 
     @Test
