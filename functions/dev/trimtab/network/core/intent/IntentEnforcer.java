@@ -147,7 +147,7 @@ public final class IntentEnforcer {
         Map<String, List<Pod>> byNamespace = new TreeMap<>();
         targets.forEach(t -> byNamespace.computeIfAbsent(t.namespace(), k -> new ArrayList<>()).add(t));
         byNamespace.forEach((ns, pods) -> {
-            if (!desired.containsKey(ns + "/" + PolicyWriter.name(intent, index))) {
+            if (!desired.containsKey(key(PolicyWriter.onlyFromIngress(intent, index, rule, ns)))) {
                 return; // the target side was not written (a conflict): nothing to compensate
             }
             List<NetworkPolicy> isolating = model.policies().stream().filter(p -> p.namespace().equals(ns)

@@ -27,6 +27,25 @@ public final class PolicyWriter {
         return "trimtab-" + intent.name() + "-" + rule;
     }
 
+    /**
+     * {@code value} when it has at most {@code max} characters, else its first characters and a
+     * hash of the whole ({@code <prefix>-<8 hex>}, {@code max} long): a long intent name still
+     * gives a valid policy name (253) and label value (63), distinct for distinct names.
+     */
+    static String fit(String value, int max) {
+        if (value.length() <= max) {
+            return value;
+        }
+        String prefix = value.substring(0, max - 9).replaceAll("[-._]+$", "");
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(
+                    value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return prefix + "-" + java.util.HexFormat.of().formatHex(h, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
     /** Whether Trimtab owns {@code policy}: both of its labels are on it. */
     public static boolean owned(Map<String, Object> policy) {
         if (!(policy.get("metadata") instanceof Map<?, ?> meta) || !(meta.get("labels") instanceof Map<?, ?> labels)) {
@@ -190,9 +209,9 @@ public final class PolicyWriter {
     private static Map<String, Object> policy(NetworkIntent intent, String name, String namespace, Map<String, Object> spec) {
         Map<String, Object> labels = new LinkedHashMap<>();
         labels.put(MANAGED_BY, MANAGER);
-        labels.put(INTENT_LABEL, intent.name());
+        labels.put(INTENT_LABEL, fit(intent.name(), 63));
         Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("name", name);
+        meta.put("name", fit(name, 253));
         meta.put("namespace", namespace);
         meta.put("labels", labels);
         Map<String, Object> p = new LinkedHashMap<>();

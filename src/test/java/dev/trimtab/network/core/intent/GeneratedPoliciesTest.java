@@ -68,6 +68,29 @@ class GeneratedPoliciesTest {
         }
     }
 
+    /** An intent name as long as the API allows gives valid, distinct policy names and labels. */
+    @org.junit.jupiter.api.Test
+    void longIntentNamesGiveValidNamesAndLabels() {
+        List<Map<String, Object>> base = IntentData.list(IntentData.load("cases.yaml").get("base"));
+        String longName = "a".repeat(120) + "." + "b".repeat(120);
+        List<String> names = new ArrayList<>();
+        for (String name : List.of(longName, longName + "c")) {
+            List<Map<String, Object>> objects = new ArrayList<>(base);
+            objects.add(IntentData.YAML.convertValue(Map.of("apiVersion", "trimtab.dev/v1alpha1", "kind", "NetworkIntent",
+                    "metadata", Map.of("name", name), "spec", Map.of("mode", "Enforce", "rules", List.of(Map.of("onlyFrom",
+                            Map.of("to", Map.of("podSelector", Map.of("matchLabels", Map.of("app", "web"))), "port", 9090,
+                                    "from", List.of(Map.of("namespaceSelector", Map.of())))))))), Map.class));
+            for (PolicyChange c : written(objects)) {
+                Map<?, ?> meta = (Map<?, ?>) c.policy().get("metadata");
+                assertThat(NameValidation.dns1123Subdomain((String) meta.get("name"))).as("%s", meta.get("name")).isEmpty();
+                String label = (String) ((Map<?, ?>) meta.get("labels")).get("trimtab.dev/intent");
+                assertThat(NameValidation.labelValue(label)).as(label).isEmpty();
+                names.add((String) meta.get("name"));
+            }
+        }
+        assertThat(names).hasSize(4).doesNotHaveDuplicates();
+    }
+
     static void selector(LabelSelector s, String path, List<String> problems) {
         if (s == null) {
             return;
