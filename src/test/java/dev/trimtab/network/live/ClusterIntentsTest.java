@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.EnforcedIntents;
+import dev.trimtab.testing.Topics;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -19,12 +21,14 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * Intents published to the cluster (k8s-manifests/intents-crds.yaml) take effect when created and
- * stop when deleted; one Trimtab cannot read is refused at admission, naming the field.
+ * stop when deleted, Audit-mode ones reported and never fixed; one Trimtab cannot read is refused
+ * at admission, naming the field.
  */
 @QuarkusTest
 @WithKubernetesTestServer
@@ -76,6 +80,43 @@ class ClusterIntentsTest {
         client.genericKubernetesResources(INTENTS).withName("lab-isolated").delete();
         await().atMost(Duration.ofSeconds(20)).until(() -> result("lab-isolated").isEmpty());
         assertThat(result("store-metrics")).as("the policy directory's intent stays").isNotEmpty();
+    }
+
+    /** An Audit-mode RbacIntent from the cluster: reported (event through the broker, report), never fixed. */
+    @Test
+    void anAuditRbacIntentReportsAndLeavesTheRoleAlone() throws Exception {
+        var rbacIntents = client.genericKubernetesResources(new ResourceDefinitionContext.Builder().withGroup("trimtab.dev")
+                .withVersion("v1alpha1").withKind("RbacIntent").withPlural("rbacintents").withNamespaced(false).build());
+        rbacIntents.resource(CloudEventCodec.JSON.readValue("""
+                {"apiVersion":"trimtab.dev/v1alpha1","kind":"RbacIntent","metadata":{"name":"tenant-no-wildcards"},
+                 "spec":{"mode":"Audit","rules":[{"forbidWildcards":{"namespaceSelector":{"matchLabels":{"tenant":"true"}}}}]}}""",
+                GenericKubernetesResource.class)).create();
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("tenant-1")
+                .withLabels(Map.of("tenant", "true")).endMetadata().build()).create();
+        client.rbac().roles().inNamespace("tenant-1").resource(new RoleBuilder().withNewMetadata().withName("anything")
+                .withNamespace("tenant-1").endMetadata().addNewRule().withApiGroups("").withResources("pods")
+                .withVerbs("*").endRule().build()).create();
+
+        List<JsonNode> open = Topics.cloudEvents("trimtab.policy-events", "dev.trimtab.rbac.violation", 1,
+                Duration.ofSeconds(20)).stream().filter(e -> e.at("/data/intent").asText().equals("tenant-no-wildcards")).toList();
+        assertThat(open).hasSize(1);
+        assertThat(open.get(0).at("/data/status").asText()).isEqualTo("open");
+        assertThat(open.get(0).at("/data/mode").asText()).isEqualTo("Audit");
+        assertThat(open.get(0).at("/data/role/name").asText()).isEqualTo("anything");
+        var reports = client.genericKubernetesResources(new ResourceDefinitionContext.Builder().withGroup("wgpolicyk8s.io")
+                .withVersion("v1alpha2").withKind("PolicyReport").withPlural("policyreports").withNamespaced(true).build());
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            GenericKubernetesResource r = reports.inNamespace("tenant-1").withName("trimtab-rbac-intents").get();
+            return r != null && CloudEventCodec.JSON.valueToTree(r).toString().contains("\"name\":\"anything\"");
+        });
+        assertThat(client.rbac().roles().inNamespace("tenant-1").withName("anything").get().getRules().get(0).getVerbs())
+                .as("Audit: the role is not touched").containsExactly("*");
+
+        client.rbac().roles().inNamespace("tenant-1").withName("anything").delete();
+        await().atMost(Duration.ofSeconds(20)).until(() -> Topics.cloudEvents("trimtab.policy-events",
+                "dev.trimtab.rbac.violation", 2, Duration.ofSeconds(2)).stream()
+                .anyMatch(e -> e.at("/data/intent").asText().equals("tenant-no-wildcards")
+                        && e.at("/data/status").asText().equals("resolved")));
     }
 
     @Test

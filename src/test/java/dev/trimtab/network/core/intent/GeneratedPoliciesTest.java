@@ -70,16 +70,16 @@ class GeneratedPoliciesTest {
 
     /** An intent name as long as the API allows gives valid, distinct policy names and labels. */
     @org.junit.jupiter.api.Test
-    void longIntentNamesGiveValidNamesAndLabels() {
+    @SuppressWarnings("unchecked")
+    void longIntentNamesGiveValidNamesAndLabels() throws Exception {
         List<Map<String, Object>> base = IntentData.list(IntentData.load("cases.yaml").get("base"));
         String longName = "a".repeat(120) + "." + "b".repeat(120);
         List<String> names = new ArrayList<>();
         for (String name : List.of(longName, longName + "c")) {
             List<Map<String, Object>> objects = new ArrayList<>(base);
-            objects.add(IntentData.YAML.convertValue(Map.of("apiVersion", "trimtab.dev/v1alpha1", "kind", "NetworkIntent",
-                    "metadata", Map.of("name", name), "spec", Map.of("mode", "Enforce", "rules", List.of(Map.of("onlyFrom",
-                            Map.of("to", Map.of("podSelector", Map.of("matchLabels", Map.of("app", "web"))), "port", 9090,
-                                    "from", List.of(Map.of("namespaceSelector", Map.of())))))))), Map.class));
+            objects.add(IntentData.YAML.readValue("{apiVersion: trimtab.dev/v1alpha1, kind: NetworkIntent, metadata: {name: "
+                    + name + "}, spec: {mode: Enforce, rules: [{onlyFrom: {to: {podSelector: {matchLabels: {app: web}}}, "
+                    + "port: 9090, from: [{namespaceSelector: {}}]}}]}}", Map.class));
             for (PolicyChange c : written(objects)) {
                 Map<?, ?> meta = (Map<?, ?>) c.policy().get("metadata");
                 assertThat(NameValidation.dns1123Subdomain((String) meta.get("name"))).as("%s", meta.get("name")).isEmpty();
