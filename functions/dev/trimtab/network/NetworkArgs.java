@@ -1,6 +1,5 @@
 package dev.trimtab.network;
 
-import dev.trimtab.network.core.Port;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,14 +8,12 @@ import java.util.List;
  * The parsed command line of {@code network}. Problems are {@link IllegalArgumentException}s
  * naming the argument ({@code PORT "http": want a number in 1..65535}).
  *
- * @param from       {@code ns/pod} or an address (can-reach only)
- * @param to         {@code ns/pod} or an address (can-reach only)
- * @param port       the probed port (not for intents)
- * @param namespaces matrix only: the namespaces whose pods to include; empty means all
- * @param plan       intents only: also plan the NetworkPolicies of Enforce intents
+ * @param batch  can-reach and matrix: the {@code --batch} file ({@code -} for stdin) whose lines are
+ *               the queries, or null for the one query of the command line
+ * @param query  the query of the command line (can-reach and matrix without {@code --batch})
+ * @param plan   intents only: also plan the NetworkPolicies of Enforce intents
  */
-record NetworkArgs(String command, Path manifests, String from, String to, Port port, List<String> namespaces,
-                   boolean plan) {
+record NetworkArgs(String command, Path manifests, String batch, NetworkQuery query, boolean plan) {
     private static final List<String> COMMANDS = List.of("can-reach", "matrix", "intents");
 
     static NetworkArgs parse(String[] args) {
@@ -28,6 +25,7 @@ record NetworkArgs(String command, Path manifests, String from, String to, Port 
             throw new IllegalArgumentException("unknown command \"" + command + "\": want can-reach, matrix or intents");
         }
         Path manifests = null;
+        String batch = null;
         boolean plan = false;
         List<String> namespaces = new ArrayList<>();
         List<String> positional = new ArrayList<>();
@@ -47,6 +45,12 @@ record NetworkArgs(String command, Path manifests, String from, String to, Port 
                     }
                     plan = true;
                 }
+                case "--batch" -> {
+                    if (command.equals("intents")) {
+                        throw new IllegalArgumentException("--batch: only for can-reach and matrix");
+                    }
+                    batch = value(args, ++i, a);
+                }
                 default -> {
                     if (a.startsWith("--")) {
                         throw new IllegalArgumentException("unknown option " + a);
@@ -63,25 +67,26 @@ record NetworkArgs(String command, Path manifests, String from, String to, Port 
                 throw new IllegalArgumentException("intents: got " + positional.size() + " arguments " + positional
                         + ", want none");
             }
-            return new NetworkArgs(command, manifests, null, null, null, List.of(), plan);
+            return new NetworkArgs(command, manifests, null, null, plan);
+        }
+        if (batch != null) {
+            if (!positional.isEmpty()) {
+                throw new IllegalArgumentException(positional.get(0) + ": no arguments with --batch, its lines are the queries");
+            }
+            if (!namespaces.isEmpty()) {
+                throw new IllegalArgumentException("--namespace: not with --batch, give \"namespaces\" on each line");
+            }
+            return new NetworkArgs(command, manifests, batch, null, false);
         }
         List<String> want = command.equals("can-reach") ? List.of("FROM", "TO", "PORT") : List.of("PORT");
         if (positional.size() != want.size()) {
             throw new IllegalArgumentException(command + ": got " + positional.size() + " arguments "
                     + positional + ", want " + String.join(" ", want));
         }
-        Port port = port(positional.get(positional.size() - 1));
-        return command.equals("can-reach")
-                ? new NetworkArgs(command, manifests, positional.get(0), positional.get(1), port, List.of(), false)
-                : new NetworkArgs(command, manifests, null, null, port, List.copyOf(namespaces), false);
-    }
-
-    private static Port port(String text) {
-        try {
-            return Port.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("PORT \"" + text + "\": " + e.getMessage());
-        }
+        NetworkQuery.Names names = NetworkQuery.Names.ARGUMENTS;
+        return new NetworkArgs(command, manifests, null, command.equals("can-reach")
+                ? NetworkQuery.canReach(positional.get(0), positional.get(1), positional.get(2), names)
+                : NetworkQuery.matrix(positional.get(0), namespaces, names), false);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -2,18 +2,20 @@ package dev.trimtab.network;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trimtab.cli.QueryBatch;
 import dev.trimtab.kube.Manifests;
 import dev.trimtab.network.core.Endpoint;
 import dev.trimtab.network.core.IpAddress;
 import dev.trimtab.network.core.NetworkModel;
-import dev.trimtab.network.core.Pod;
 import dev.trimtab.network.core.ReachabilityAnalyzer;
 import dev.trimtab.network.core.SideVerdict;
 import dev.trimtab.network.core.Verdict;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,16 +37,27 @@ import java.util.Map;
  * {@code --namespace}. {@code intents} checks the NetworkIntents of the manifests and, with
  * {@code --plan}, plans the policies of the Enforce ones ({@link IntentsAnswers}).
  *
+ * <p>With {@code --batch FILE} ({@code -}: stdin) can-reach and matrix take no query on the command
+ * line: each line of FILE is one, {@code {"from":"shop/web","to":"shop/db","port":5432}} or
+ * {@code {"port":"53/UDP","namespaces":["shop"]}} (namespaces optional), answered in order over
+ * manifests read once, as the single query would be (a matrix line with all its objects). A bad line
+ * is answered {@code {"line":N,"error":"..."}} in its place and named on stderr; the batch goes on
+ * ({@link QueryBatch}).
+ *
  * <p>Exit 0 when it could answer, whatever the answer (objects that could not be read are named on
  * stderr and left out); 1 when the manifests could not be read at all; 2 on wrong usage, naming the
- * argument.
+ * argument, and after a batch with a bad line.
  */
 public final class NetworkCommand {
     static final String USAGE = """
             usage: network can-reach --manifests DIR FROM_NS/FROM_POD|IP TO_NS/TO_POD|IP PORT[/PROTOCOL]
+                   network can-reach --manifests DIR --batch FILE|-   (lines {"from","to","port"})
                    network matrix --manifests DIR [--namespace NS]... PORT[/PROTOCOL]
+                   network matrix --manifests DIR --batch FILE|-      (lines {"port","namespaces"})
                    network intents --manifests DIR [--plan]""";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> CAN_REACH_FIELDS = List.of("from", "to", "port");
+    private static final List<String> MATRIX_FIELDS = List.of("port", "namespaces");
 
     private NetworkCommand() {}
 
@@ -70,20 +83,16 @@ public final class NetworkCommand {
         try {
             if (a.command().equals("intents")) {
                 IntentsAnswers.print(objects, model, a.plan(), out, err);
-            } else if (a.command().equals("can-reach")) {
-                Endpoint from;
-                Endpoint to;
+            } else if (a.batch() != null) {
+                return batch(a.command(), a.batch(), stdin, model, analyzer, out, err);
+            } else {
+                List<Verdict> verdicts;
                 try {
-                    from = endpoint(model, "FROM", a.from());
-                    to = endpoint(model, "TO", a.to());
+                    verdicts = a.query().verdicts(model, analyzer);
                 } catch (IllegalArgumentException e) {
                     return usage(err, e.getMessage());
                 }
-                out.println(JSON.writeValueAsString(answer(analyzer.canReach(from, to, a.port()))));
-            } else {
-                List<Pod> pods = model.pods().stream()
-                        .filter(p -> a.namespaces().isEmpty() || a.namespaces().contains(p.namespace())).toList();
-                for (Verdict v : analyzer.matrix(pods, a.port())) {
+                for (Verdict v : verdicts) {
                     out.println(JSON.writeValueAsString(answer(v)));
                 }
             }
@@ -92,6 +101,28 @@ public final class NetworkCommand {
         }
         out.flush();
         return 0;
+    }
+
+    /** The queries of {@code --batch}, one a line ({@link QueryBatch}): exit 0 when all were answered, 2 when a line was bad. */
+    private static int batch(String command, String file, InputStream stdin, NetworkModel model,
+                             ReachabilityAnalyzer analyzer, PrintStream out, PrintStream err) {
+        boolean canReach = command.equals("can-reach");
+        NetworkQuery.Names names = NetworkQuery.Names.FIELDS;
+        try (BufferedReader in = QueryBatch.open(file, stdin)) {
+            int bad = QueryBatch.answer(in, "network", canReach ? CAN_REACH_FIELDS : MATRIX_FIELDS, line -> {
+                NetworkQuery q = canReach
+                        ? NetworkQuery.canReach(line.string("from"), line.string("to"), line.stringOrNumber("port"), names)
+                        : NetworkQuery.matrix(line.stringOrNumber("port"), line.strings("namespaces"), names);
+                return q.verdicts(model, analyzer).stream().map(NetworkCommand::answer).toList();
+            }, out, err);
+            return bad == 0 ? 0 : 2;
+        } catch (NoSuchFileException e) {
+            err.println("network: --batch " + file + ": no such file");
+            return 2;
+        } catch (IOException e) {
+            err.println("network: --batch " + file + ": " + e);
+            return 1;
+        }
     }
 
     private static int usage(PrintStream err, String message) {

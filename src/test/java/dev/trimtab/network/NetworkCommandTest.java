@@ -85,6 +85,21 @@ class NetworkCommandTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
+    private int runWithStdin(String stdin, String... args) {
+        out.reset();
+        err.reset();
+        return NetworkCommand.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    /** The output of one single-query run, each line a JSON object. */
+    private List<JsonNode> single(String... args) throws IOException {
+        out.reset();
+        err.reset();
+        assertThat(run(args)).isZero();
+        return lines();
+    }
+
     private List<JsonNode> lines() throws IOException {
         List<JsonNode> nodes = new ArrayList<>();
         for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
@@ -171,12 +186,95 @@ class NetworkCommandTest {
             "not a pod or address|can-reach --manifests DIR shop/web web 80|TO \"web\": want NAMESPACE/POD or an IP address",
             "unknown option|matrix --manifests DIR --verbose 80|unknown option --verbose",
             "namespace on can-reach|can-reach --manifests DIR --namespace x a/b c/d 80|--namespace: only for matrix",
+            "batch and arguments|can-reach --manifests DIR --batch - shop/web shop/db 80|shop/web: no arguments with --batch",
+            "batch and port|matrix --manifests DIR 80 --batch -|80: no arguments with --batch",
+            "batch and --namespace|matrix --manifests DIR --namespace shop --batch -|--namespace: not with --batch, give \"namespaces\" on each line",
+            "batch on intents|intents --manifests DIR --batch -|--batch: only for can-reach and matrix",
+            "batch without file|matrix --manifests DIR --batch|--batch: missing value",
     })
     void usageErrorsExit2NamingTheArgument(String name, String args, String message) {
         String[] argv = args == null ? new String[0] : args.replace("DIR", dir.toString()).split(" ");
 
         assertThat(run(argv)).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains(message).contains("usage: network");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void batchAnswersEachLineAsTheSingleQueryDoes() throws IOException {
+        String m = dir.toString();
+        List<JsonNode> expected = new ArrayList<>();
+        expected.addAll(single("can-reach", "--manifests", m, "shop/web", "shop/db", "5432"));
+        expected.addAll(single("can-reach", "--manifests", m, "other/client", "shop/db", "5432/tcp"));
+        expected.addAll(single("can-reach", "--manifests", m, "shop/web", "192.0.2.9", "443"));
+        Path batch = dir.resolve("queries.jsonl");
+        Files.writeString(batch, """
+                {"from":"shop/web","to":"shop/db","port":5432}
+                {"from":"other/client","to":"shop/db","port":"5432/tcp"}
+
+                {"to":"192.0.2.9","from":"shop/web","port":"443"}
+                """);
+
+        assertThat(runWithStdin("", "can-reach", "--manifests", m, "--batch", batch.toString())).isZero();
+
+        assertThat(lines()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void matrixBatchFromStdinPrintsEachLinesObjectsInOrder() throws IOException {
+        String m = dir.toString();
+        List<JsonNode> expected = new ArrayList<>();
+        expected.addAll(single("matrix", "--manifests", m, "5432/TCP"));
+        expected.addAll(single("matrix", "--manifests", m, "--namespace", "other", "--namespace", "shop", "80"));
+
+        assertThat(runWithStdin("{\"port\":\"5432/TCP\"}\n{\"port\":80,\"namespaces\":[\"other\",\"shop\"]}\n",
+                "matrix", "--manifests", m, "--batch", "-")).isZero();
+
+        assertThat(lines()).hasSize(9 + 9).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aBadLineIsAnsweredWithItsErrorAndTheBatchGoesOn() throws IOException {
+        String m = dir.toString();
+        JsonNode good = single("can-reach", "--manifests", m, "shop/web", "shop/db", "5432").get(0);
+        String batch = """
+                {"from":"shop/web","to":"shop/db","port":5432}
+                {"from":"shop/nope","to":"shop/db","port":5432}
+                not json
+                {"from":"shop/web","to":"shop/db","port":5432,"protocol":"TCP"}
+                {"from":"shop/web","to":"shop/db","port":"http"}
+                {"from":"shop/web","to":"shop/db","port":true}
+                {"from":"shop/web","port":5432}
+
+                {"from":"shop/web","to":"shop/db","port":5432}
+                """;
+
+        assertThat(runWithStdin(batch, "can-reach", "--manifests", m, "--batch", "-")).isEqualTo(2);
+
+        List<JsonNode> lines = lines();
+        assertThat(lines).hasSize(8);
+        assertThat(lines.get(0)).isEqualTo(good);
+        assertThat(lines.get(1)).isEqualTo(JSON.readTree(
+                "{\"line\":2,\"error\":\"from \\\"shop/nope\\\": no such pod in the manifests\"}"));
+        assertThat(lines.subList(2, 7)).extracting(n -> n.get("line").asInt() + ": " + n.get("error").asText())
+                .satisfiesExactly(
+                        e -> assertThat(e).startsWith("3: not JSON: "),
+                        e -> assertThat(e).isEqualTo("4: unknown field \"protocol\": want from, to, port"),
+                        e -> assertThat(e).isEqualTo("5: port \"http\": port: got \"http\", want a number in 1..65535"),
+                        e -> assertThat(e).isEqualTo("6: port: got true, want a number or a string"),
+                        e -> assertThat(e).isEqualTo("7: to: required"));
+        assertThat(lines.get(7)).isEqualTo(good);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("network: line 2: from \"shop/nope\": no such pod in the manifests\n")
+                .contains("network: line 4: unknown field \"protocol\"")
+                .doesNotContain("line 1:", "line 8:", "line 9:", "usage:");
+    }
+
+    @Test
+    void aMissingBatchFileExit2() {
+        assertThat(run("matrix", "--manifests", dir.toString(), "--batch", dir.resolve("nope.jsonl").toString()))
+                .isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--batch ").contains("nope.jsonl: no such file");
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 

@@ -82,6 +82,22 @@ class RbacCommandTest {
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    static Run runWithStdin(String stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = RbacCommand.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The one answer of a single query, which must have been answered. */
+    static JsonNode single(String... args) throws IOException {
+        Run r = run(args);
+        assertThat(r.code()).isZero();
+        assertThat(r.lines()).hasSize(1);
+        return r.lines().get(0);
+    }
+
     static String[] args(String... rest) {
         return Stream.concat(Stream.of(rest[0], "--manifests", dir.toString()), Stream.of(rest).skip(1)).toArray(String[]::new);
     }
@@ -144,6 +160,79 @@ class RbacCommandTest {
         assertThat(lines.get(0).get("message").asText()).contains("create deployments.apps");
     }
 
+    @Test
+    void canIBatchAnswersEachLineAsTheSingleQueryDoes() throws IOException {
+        List<JsonNode> expected = List.of(
+                single(args("can-i", "--as", "alice", "get", "pods/web", "--subresource", "log", "--namespace", "team-a")),
+                single(args("can-i", "--as", "alice", "get", "pods", "--namespace", "team-b")),
+                single(args("can-i", "--as", "alice", "get", "/healthz")),
+                single(args("can-i", "--as", "bob", "--as-group", "system:serviceaccounts:ci", "--as-group", "dev",
+                        "create", "deployments.apps")));
+        Path batch = dir.resolve("can-i.jsonl");
+        Files.writeString(batch, """
+                {"as":"alice","verb":"get","resource":"pods/web","subresource":"log","namespace":"team-a"}
+                {"as":"alice","verb":"get","resource":"pods","namespace":"team-b","asGroups":[]}
+
+                {"as":"alice","verb":"get","resource":"/healthz","subresource":null}
+                {"as":"bob","asGroups":["system:serviceaccounts:ci","dev"],"verb":"create","resource":"deployments.apps"}
+                """);
+
+        Run r = run("can-i", "--manifests", dir.toString(), "--batch", batch.toString());
+
+        assertThat(r.code()).isZero();
+        assertThat(r.lines()).containsExactlyElementsOf(expected);
+        assertThat(r.lines()).extracting(n -> n.get("allowed").asBoolean()).containsExactly(true, false, false, true);
+    }
+
+    @Test
+    void whoCanBatchFromStdin() throws IOException {
+        List<JsonNode> expected = List.of(
+                single(args("who-can", "list", "pods", "--namespace", "team-a")),
+                single(args("who-can", "create", "deployments.apps")),
+                single(args("who-can", "get", "/healthz")));
+
+        Run r = runWithStdin("""
+                {"verb":"list","resource":"pods","namespace":"team-a"}
+                {"verb":"create","resource":"deployments.apps"}
+                {"verb":"get","resource":"/healthz"}
+                """, "who-can", "--manifests", dir.toString(), "--batch", "-");
+
+        assertThat(r.code()).isZero();
+        assertThat(r.lines()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aBadLineIsAnsweredWithItsErrorAndTheBatchGoesOn() throws IOException {
+        JsonNode good = single(args("can-i", "--as", "alice", "list", "pods", "--namespace", "team-a"));
+
+        Run r = runWithStdin("""
+                {"as":"alice","verb":"list","resource":"pods","namespace":"team-a"}
+                {"as":"alice","verb":"list","resource":"pods","group":"x"}
+                {"verb":"list","resource":"pods"}
+                {"as":"alice","verb":"get","resource":"/healthz","namespace":"a"}
+                {"as":"alice","asGroups":"dev","verb":"get","resource":"pods"}
+                {"as":"alice","verb":"get","resource":"pods/a/b"}
+                [1]
+                {"as":"alice","verb":"list","resource":"pods","namespace":"team-a"}
+                """, args("can-i", "--batch", "-"));
+
+        assertThat(r.code()).isEqualTo(2);
+        List<JsonNode> lines = r.lines();
+        assertThat(lines).hasSize(8);
+        assertThat(lines.get(0)).isEqualTo(good);
+        assertThat(lines.get(7)).isEqualTo(good);
+        assertThat(lines.subList(1, 7)).extracting(n -> n.get("line").asInt() + ": " + n.get("error").asText())
+                .containsExactly(
+                        "2: unknown field \"group\": want as, asGroups, verb, resource, subresource, namespace",
+                        "3: as: required",
+                        "4: /healthz: a non-resource URL takes no --subresource or --namespace",
+                        "5: asGroups: got \"dev\", want a list of strings",
+                        "6: pods/a/b: want TYPE, TYPE/NAME or a URL starting with /",
+                        "7: got [1], want a JSON object");
+        assertThat(r.err()).contains("rbac: line 3: as: required\n", "rbac: line 5: asGroups: got \"dev\"")
+                .doesNotContain("line 1:", "line 8:", "usage:");
+    }
+
     static Stream<Object[]> usage() {
         return Stream.of(
                 new Object[] {"no command", new String[0], "a command is required"},
@@ -154,7 +243,18 @@ class RbacCommandTest {
                 new Object[] {"unknown option", args("who-can", "get", "pods", "--all"), "--all: unknown option"},
                 new Object[] {"--as on who-can", args("who-can", "--as", "x", "get", "pods"), "--as: not an option of who-can"},
                 new Object[] {"URL with namespace", args("who-can", "get", "/healthz", "--namespace", "a"), "/healthz: a non-resource URL"},
-                new Object[] {"option without value", args("who-can", "get", "pods", "--namespace"), "--namespace: a value is required"});
+                new Object[] {"option without value", args("who-can", "get", "pods", "--namespace"), "--namespace: a value is required"},
+                new Object[] {"batch and arguments", args("who-can", "--batch", "-", "get", "pods"),
+                        "get: no arguments with --batch, its lines are the queries"},
+                new Object[] {"batch and --as", args("can-i", "--as", "alice", "--batch", "-"),
+                        "--as: not with --batch, give \"as\" on each line"},
+                new Object[] {"batch and --as-group", args("can-i", "--batch=-", "--as-group=dev"),
+                        "--as-group: not with --batch, give \"asGroups\" on each line"},
+                new Object[] {"batch and --namespace", args("who-can", "--batch", "-", "--namespace", "a"),
+                        "--namespace: not with --batch, give \"namespace\" on each line"},
+                new Object[] {"batch and --subresource", args("who-can", "--subresource", "log", "--batch", "-"),
+                        "--subresource: not with --batch, give \"subresource\" on each line"},
+                new Object[] {"batch on escalations", args("escalations", "--batch", "-"), "--batch: not an option of escalations"});
     }
 
     @ParameterizedTest(name = "{0}")
