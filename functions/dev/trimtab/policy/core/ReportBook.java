@@ -133,6 +133,11 @@ public final class ReportBook {
         return out;
     }
 
+    /** Marks every report to be written again (a new leader writes them all). */
+    public void markAllDirty() {
+        dirty.addAll(byNamespace.keySet());
+    }
+
     /** Marks a namespace's report to be written again (its last write failed). */
     public void markDirty(String namespace) {
         dirty.add(namespace);

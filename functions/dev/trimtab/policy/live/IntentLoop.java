@@ -82,6 +82,7 @@ public final class IntentLoop<I, V> {
     /** A new leader checks everything again, from what it last published. */
     private synchronized void elected() {
         checkedView = null;
+        reports.rewriteAll();
         rechecks.changed();
     }
 

@@ -52,6 +52,11 @@ public final class LiveReports {
         return book.replaceAll(all);
     }
 
+    /** Every report is due again (a new leader: what the cluster holds may be the old leader's). */
+    public synchronized void rewriteAll() {
+        book.markAllDirty();
+    }
+
     /** Writes the reports that changed; true when every write succeeded (else they stay due). */
     public boolean write() {
         Map<String, Map<String, Object>> reports = new LinkedHashMap<>();

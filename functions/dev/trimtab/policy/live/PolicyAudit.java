@@ -1,19 +1,22 @@
 package dev.trimtab.policy.live;
 
-import dev.trimtab.cloudevents.CloudEventRecords;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.cloudevents.CloudEventRecords;
 import dev.trimtab.kube.Kinds;
+import dev.trimtab.kube.Leadership;
 import dev.trimtab.policy.admission.AdmissionReviews;
 import dev.trimtab.policy.core.AdmissionRequest;
 import dev.trimtab.policy.core.PolicyEngine;
 import dev.trimtab.policy.core.ReportBook;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -34,7 +37,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * in its namespace's {@code PolicyReport} ({@link LiveReports}, written every {@code report-interval}), and
  * each result that changed goes to {@code trimtab.policy-events} as a {@code dev.trimtab.policy.result}
  * CloudEvent keyed by the object. An object that fails a validation is also handed to
- * {@link Remediation}, whose result joins the object's report entries.
+ * {@link Remediation}, whose result joins the object's report entries. With several replicas
+ * ({@link Leadership}) every replica keeps the results, so a new leader has them all, and only the
+ * leader publishes, remediates and writes the reports (all of them again once elected).
  */
 @ApplicationScoped
 public class PolicyAudit {
@@ -46,15 +51,21 @@ public class PolicyAudit {
     private final LiveReports reports;
     private final Map<String, Map<String, Object>> lastSeen = new HashMap<>();
     private final Remediation remediation;
+    private final Leadership leadership;
 
     @Inject
     public PolicyAudit(LivePolicies policies, @Channel("policy-events") Emitter<byte[]> events, KubernetesClient client,
-                       MeterRegistry registry, Remediation remediation) {
+                       MeterRegistry registry, Remediation remediation, Leadership leadership) {
         this.policies = policies;
         this.events = events;
         this.registry = registry;
         this.remediation = remediation;
+        this.leadership = leadership;
         this.reports = new LiveReports(ReportBook.REPORT_NAME, client, registry);
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        leadership.onElected(reports::rewriteAll);
     }
 
     /** A record that is not an object event throws, and the channel dead-letters it. */
@@ -102,7 +113,8 @@ public class PolicyAudit {
                 Map.of()), false, null, delete ? null : object, delete ? object : lastSeen.get(key));
         PolicyEngine.Verdict v = policies.review(request);
         List<ReportBook.Entry> entries = new java.util.ArrayList<>(ReportBook.entries(v.results()));
-        if (!delete && remediation.mode() != Remediation.Mode.off
+        boolean leader = leadership.leader();
+        if (leader && !delete && remediation.mode() != Remediation.Mode.off
                 && v.results().stream().anyMatch(r -> r.outcome() == PolicyEngine.Outcome.fail)) {
             remediation.remediate(request, e).ifPresent(entries::add);
         }
@@ -113,7 +125,9 @@ public class PolicyAudit {
             lastSeen.put(key, object);
         }
         for (ReportBook.Change c : changes) {
-            publish(c, e);
+            if (leader) {
+                publish(c, e);
+            }
         }
         return changes;
     }
@@ -156,6 +170,8 @@ public class PolicyAudit {
     @Scheduled(every = "${trimtab.policy.report-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void writeReports() {
-        reports.write();
+        if (leadership.leader()) {
+            reports.write();
+        }
     }
 }
