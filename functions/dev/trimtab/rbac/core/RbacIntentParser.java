@@ -1,11 +1,15 @@
 package dev.trimtab.rbac.core;
 
+import static dev.trimtab.kube.IntentFields.quote;
+
+import dev.trimtab.kube.IntentFields;
 import dev.trimtab.kube.LabelSelector;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -18,72 +22,41 @@ final class RbacIntentParser {
     private static final List<String> RULE_KINDS = List.of("onlySubjects", "forbidAccess", "forbidWildcards",
             "forbidFindings");
 
-    private final List<String> problems = new ArrayList<>();
+    private final List<String> problems;
+    private final IntentFields fields;
 
-    private RbacIntentParser() {}
+    private RbacIntentParser(List<String> problems) {
+        this.problems = problems;
+        // RbacIntent's problems show an object or list of the wrong type unquoted, even a string
+        this.fields = new IntentFields(problems, String::valueOf);
+    }
 
     static RbacIntent.Parsed parse(List<Map<String, Object>> objects) {
-        List<RbacIntent> intents = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
-        for (Map<String, Object> o : objects) {
-            if (!RbacIntent.KIND.equals(o.get("kind")) || !(o.get("apiVersion") instanceof String v)
-                    || !v.startsWith("trimtab.dev/")) {
-                continue;
-            }
-            Map<?, ?> meta = o.get("metadata") instanceof Map<?, ?> m ? m : Map.of();
-            String name = meta.get("name") instanceof String n && !n.isEmpty() ? n : null;
-            RbacIntentParser p = new RbacIntentParser();
-            if (!RbacIntent.API_VERSION.equals(v)) {
-                p.problems.add("apiVersion: got \"" + v + "\", want \"" + RbacIntent.API_VERSION + "\"");
-            }
-            if (name == null) {
-                p.problems.add("metadata.name: required");
-            }
-            RbacIntent intent = p.intent(name, o.get("spec"));
-            if (p.problems.isEmpty()) {
-                intents.add(intent);
-            }
-            p.problems.forEach(e -> errors.add(RbacIntent.KIND + " " + (name == null ? "?" : name) + ": " + e));
-        }
-        return new RbacIntent.Parsed(intents, errors);
+        IntentFields.Read<RbacIntent> read = IntentFields.read(objects, RbacIntent.KIND, RbacIntent.API_VERSION,
+                (name, spec, problems) -> new RbacIntentParser(problems).intent(name, spec));
+        return new RbacIntent.Parsed(read.intents(), read.errors());
     }
 
     private RbacIntent intent(String name, Object rawSpec) {
-        Map<?, ?> spec = map(rawSpec, "spec", true);
+        Map<?, ?> spec = fields.map(rawSpec, "spec", true);
         if (spec == null) {
             return null;
         }
-        known(spec, "spec", "mode", "rules");
-        RbacIntent.Mode mode = RbacIntent.Mode.Audit;
-        if (spec.get("mode") != null) {
-            try {
-                mode = RbacIntent.Mode.valueOf(String.valueOf(spec.get("mode")));
-            } catch (IllegalArgumentException e) {
-                problems.add("spec.mode: got \"" + spec.get("mode") + "\", want Audit or Enforce");
-            }
-        }
-        List<?> raw = list(spec.get("rules"), "spec.rules");
-        if (raw.isEmpty() && spec.get("rules") instanceof List<?>) {
-            problems.add("spec.rules: must not be empty");
-        }
-        List<IntentRule> rules = new ArrayList<>();
-        for (int i = 0; i < raw.size(); i++) {
-            IntentRule r = rule(raw.get(i), "spec.rules[" + i + "]");
-            if (r != null) {
-                rules.add(r);
-            }
-        }
+        fields.known(spec, "spec", "mode", "rules");
+        // as text: RbacIntent's problem quotes a wrong mode even when it is not a string
+        RbacIntent.Mode mode = fields.mode(Objects.toString(spec.get("mode"), null), RbacIntent.Mode.Audit);
+        List<IntentRule> rules = fields.rules(spec.get("rules"), this::rule);
         return new RbacIntent(name, mode, rules);
     }
 
     private IntentRule rule(Object raw, String path) {
-        Map<?, ?> m = map(raw, path, true);
+        Map<?, ?> m = fields.map(raw, path, true);
         if (m == null) {
             return null;
         }
         List<String> allowed = new ArrayList<>(RULE_KINDS);
         allowed.add("description");
-        known(m, path, allowed.toArray(String[]::new));
+        fields.known(m, path, allowed.toArray(String[]::new));
         List<String> kinds = RULE_KINDS.stream().filter(m::containsKey).toList();
         if (kinds.size() != 1) {
             problems.add(path + ": want exactly one of " + String.join(", ", RULE_KINDS)
@@ -93,7 +66,7 @@ final class RbacIntentParser {
         String description = optionalString(m.get("description"), path + ".description");
         String kind = kinds.get(0);
         String p = path + "." + kind;
-        Map<?, ?> body = map(m.get(kind), p, true);
+        Map<?, ?> body = fields.map(m.get(kind), p, true);
         if (body == null) {
             return null;
         }
@@ -106,11 +79,11 @@ final class RbacIntentParser {
     }
 
     private IntentRule onlySubjects(String description, Map<?, ?> m, String path) {
-        known(m, path, "role", "allowed");
+        fields.known(m, path, "role", "allowed");
         ObjectRef role = null;
-        Map<?, ?> r = map(m.get("role"), path + ".role", true);
+        Map<?, ?> r = fields.map(m.get("role"), path + ".role", true);
         if (r != null) {
-            known(r, path + ".role", "kind", "name", "namespace");
+            fields.known(r, path + ".role", "kind", "name", "namespace");
             String kind = requiredString(r.get("kind"), path + ".role.kind");
             String name = requiredString(r.get("name"), path + ".role.name");
             String ns = optionalString(r.get("namespace"), path + ".role.namespace");
@@ -131,7 +104,7 @@ final class RbacIntentParser {
     }
 
     private IntentRule forbidAccess(String description, Map<?, ?> m, String path) {
-        known(m, path, "subjects", "verbs", "group", "resource", "subresource", "nonResourceURL", "scope",
+        fields.known(m, path, "subjects", "verbs", "group", "resource", "subresource", "nonResourceURL", "scope",
                 "namespaces", "namespaceSelector");
         SubjectSelector subjects = selector(m.get("subjects"), path + ".subjects");
         List<String> verbs = strings(m.get("verbs"), path + ".verbs");
@@ -160,7 +133,7 @@ final class RbacIntentParser {
             }
         }
         Set<String> namespaces = new LinkedHashSet<>(strings(m.get("namespaces"), path + ".namespaces"));
-        LabelSelector selector = labelSelector(m.get("namespaceSelector"), path + ".namespaceSelector");
+        LabelSelector selector = fields.selector(m.get("namespaceSelector"), path + ".namespaceSelector");
         boolean some = m.containsKey("namespaces") || m.containsKey("namespaceSelector");
         if (scope == IntentRule.AccessScope.Namespaces) {
             if (m.containsKey("namespaces") == m.containsKey("namespaceSelector")) {
@@ -177,11 +150,11 @@ final class RbacIntentParser {
     }
 
     private IntentRule forbidWildcards(String description, Map<?, ?> m, String path) {
-        known(m, path, "namespaceSelector", "in");
+        fields.known(m, path, "namespaceSelector", "in");
         if (!m.containsKey("namespaceSelector")) {
             problems.add(path + ".namespaceSelector: required ({} selects every namespace)");
         }
-        LabelSelector selector = labelSelector(m.get("namespaceSelector"), path + ".namespaceSelector");
+        LabelSelector selector = fields.selector(m.get("namespaceSelector"), path + ".namespaceSelector");
         List<String> in = m.containsKey("in") ? strings(m.get("in"), path + ".in") : IntentRule.ForbidWildcards.FIELDS;
         for (int i = 0; i < in.size(); i++) {
             if (!IntentRule.ForbidWildcards.FIELDS.contains(in.get(i))) {
@@ -195,7 +168,7 @@ final class RbacIntentParser {
     }
 
     private IntentRule forbidFindings(String description, Map<?, ?> m, String path) {
-        known(m, path, "codes", "exceptSubjects");
+        fields.known(m, path, "codes", "exceptSubjects");
         List<String> raw = strings(m.get("codes"), path + ".codes");
         Set<FindingCode> codes = EnumSet.noneOf(FindingCode.class);
         for (int i = 0; i < raw.size(); i++) {
@@ -214,7 +187,7 @@ final class RbacIntentParser {
     }
 
     private List<SubjectSelector> selectors(Object raw, String path) {
-        List<?> l = list(raw, path);
+        List<?> l = fields.list(raw, path);
         List<SubjectSelector> out = new ArrayList<>();
         for (int i = 0; i < l.size(); i++) {
             SubjectSelector s = selector(l.get(i), path + "[" + i + "]");
@@ -226,11 +199,11 @@ final class RbacIntentParser {
     }
 
     private SubjectSelector selector(Object raw, String path) {
-        Map<?, ?> m = map(raw, path, true);
+        Map<?, ?> m = fields.map(raw, path, true);
         if (m == null) {
             return null;
         }
-        known(m, path, "kind", "name", "namespace", "namespaces", "exceptNamespaces");
+        fields.known(m, path, "kind", "name", "namespace", "namespaces", "exceptNamespaces");
         Subject.Kind kind = null;
         if (m.get("kind") != null) {
             try {
@@ -262,49 +235,8 @@ final class RbacIntentParser {
         return new SubjectSelector(kind, name, namespaces, except);
     }
 
-    private LabelSelector labelSelector(Object raw, String path) {
-        try {
-            return LabelSelector.fromMap(raw, path);
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
-            return null;
-        }
-    }
-
-    private Map<?, ?> map(Object raw, String path, boolean required) {
-        if (raw instanceof Map<?, ?> m) {
-            return m;
-        }
-        if (raw != null) {
-            problems.add(path + ": got " + raw + ", want an object");
-        } else if (required) {
-            problems.add(path + ": required");
-        }
-        return null;
-    }
-
-    private void known(Map<?, ?> m, String path, String... fields) {
-        List<String> allowed = List.of(fields);
-        for (Object k : m.keySet()) {
-            if (!allowed.contains(String.valueOf(k))) {
-                problems.add(path + "." + k + ": unknown field, want one of " + String.join(", ", allowed));
-            }
-        }
-    }
-
-    private List<?> list(Object raw, String path) {
-        if (raw == null) {
-            return List.of();
-        }
-        if (raw instanceof List<?> l) {
-            return l;
-        }
-        problems.add(path + ": got " + raw + ", want a list");
-        return List.of();
-    }
-
     private List<String> strings(Object raw, String path) {
-        List<?> l = list(raw, path);
+        List<?> l = fields.list(raw, path);
         List<String> out = new ArrayList<>();
         for (int i = 0; i < l.size(); i++) {
             if (l.get(i) instanceof String s && !s.isEmpty()) {
@@ -333,9 +265,5 @@ final class RbacIntentParser {
         }
         problems.add(path + ": got " + raw + ", want a string");
         return null;
-    }
-
-    private static String quote(Object o) {
-        return o instanceof String s ? "\"" + s + "\"" : String.valueOf(o);
     }
 }

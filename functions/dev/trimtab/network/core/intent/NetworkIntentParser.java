@@ -1,5 +1,8 @@
 package dev.trimtab.network.core.intent;
 
+import static dev.trimtab.kube.IntentFields.quote;
+
+import dev.trimtab.kube.IntentFields;
 import dev.trimtab.kube.LabelSelector;
 import dev.trimtab.network.core.Direction;
 import dev.trimtab.network.core.Port;
@@ -19,73 +22,40 @@ import java.util.Set;
 final class NetworkIntentParser {
     private static final List<String> RULE_KINDS = List.of("defaultDeny", "onlyFrom", "deny");
 
-    private final List<String> problems = new ArrayList<>();
+    private final List<String> problems;
+    private final IntentFields fields;
 
-    private NetworkIntentParser() {}
+    private NetworkIntentParser(List<String> problems) {
+        this.problems = problems;
+        this.fields = new IntentFields(problems);
+    }
 
     static NetworkIntent.Parsed parse(List<Map<String, Object>> objects) {
-        List<NetworkIntent> intents = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
-        for (Map<String, Object> o : objects) {
-            if (!NetworkIntent.KIND.equals(o.get("kind")) || !(o.get("apiVersion") instanceof String v)
-                    || !v.startsWith("trimtab.dev/")) {
-                continue;
-            }
-            Map<?, ?> meta = o.get("metadata") instanceof Map<?, ?> m ? m : Map.of();
-            String name = meta.get("name") instanceof String n && !n.isEmpty() ? n : null;
-            NetworkIntentParser p = new NetworkIntentParser();
-            if (!NetworkIntent.API_VERSION.equals(v)) {
-                p.problems.add("apiVersion: got \"" + v + "\", want \"" + NetworkIntent.API_VERSION + "\"");
-            }
-            if (name == null) {
-                p.problems.add("metadata.name: required");
-            }
-            NetworkIntent intent = p.intent(name, o.get("spec"));
-            if (p.problems.isEmpty()) {
-                intents.add(intent);
-            }
-            p.problems.forEach(e -> errors.add(NetworkIntent.KIND + " " + (name == null ? "?" : name) + ": " + e));
-        }
-        return new NetworkIntent.Parsed(intents, errors);
+        IntentFields.Read<NetworkIntent> read = IntentFields.read(objects, NetworkIntent.KIND, NetworkIntent.API_VERSION,
+                (name, spec, problems) -> new NetworkIntentParser(problems).intent(name, spec));
+        return new NetworkIntent.Parsed(read.intents(), read.errors());
     }
 
     private NetworkIntent intent(String name, Object rawSpec) {
-        Map<?, ?> spec = map(rawSpec, "spec", true);
+        Map<?, ?> spec = fields.map(rawSpec, "spec", true);
         if (spec == null) {
             return null;
         }
-        known(spec, "spec", "mode", "rules");
-        NetworkIntent.Mode mode = NetworkIntent.Mode.Audit;
-        if (spec.get("mode") != null) {
-            try {
-                mode = NetworkIntent.Mode.valueOf(String.valueOf(spec.get("mode")));
-            } catch (IllegalArgumentException e) {
-                problems.add("spec.mode: got " + quote(spec.get("mode")) + ", want Audit or Enforce");
-            }
-        }
+        fields.known(spec, "spec", "mode", "rules");
+        NetworkIntent.Mode mode = fields.mode(spec.get("mode"), NetworkIntent.Mode.Audit);
         if (spec.get("rules") == null) {
             problems.add("spec.rules: required");
         }
-        List<?> raw = list(spec.get("rules"), "spec.rules");
-        if (raw.isEmpty() && spec.get("rules") instanceof List<?>) {
-            problems.add("spec.rules: must not be empty");
-        }
-        List<IntentRule> rules = new ArrayList<>();
-        for (int i = 0; i < raw.size(); i++) {
-            IntentRule r = rule(raw.get(i), "spec.rules[" + i + "]");
-            if (r != null) {
-                rules.add(r);
-            }
-        }
+        List<IntentRule> rules = fields.rules(spec.get("rules"), this::rule);
         return new NetworkIntent(name, mode, rules);
     }
 
     private IntentRule rule(Object raw, String path) {
-        Map<?, ?> m = map(raw, path, true);
+        Map<?, ?> m = fields.map(raw, path, true);
         if (m == null) {
             return null;
         }
-        known(m, path, "description", "defaultDeny", "onlyFrom", "deny");
+        fields.known(m, path, "description", "defaultDeny", "onlyFrom", "deny");
         List<String> kinds = RULE_KINDS.stream().filter(m::containsKey).toList();
         if (kinds.size() != 1) {
             problems.add(path + ": got " + (kinds.isEmpty() ? "none" : String.join(" and ", kinds))
@@ -93,7 +63,7 @@ final class NetworkIntentParser {
             return null;
         }
         String kind = kinds.get(0);
-        Map<?, ?> body = map(m.get(kind), path + "." + kind, true);
+        Map<?, ?> body = fields.map(m.get(kind), path + "." + kind, true);
         if (body == null) {
             return null;
         }
@@ -105,10 +75,10 @@ final class NetworkIntentParser {
     }
 
     private IntentRule defaultDeny(Map<?, ?> m, String path) {
-        known(m, path, "namespaceSelector", "directions", "allowDNS");
+        fields.known(m, path, "namespaceSelector", "directions", "allowDNS");
         LabelSelector namespaces = selector(m.get("namespaceSelector"), path + ".namespaceSelector", true);
         Set<Direction> directions = EnumSet.noneOf(Direction.class);
-        List<?> raw = list(m.get("directions"), path + ".directions");
+        List<?> raw = fields.list(m.get("directions"), path + ".directions");
         if (raw.isEmpty()) {
             problems.add(path + ".directions: required, want one or both of Ingress, Egress");
         }
@@ -128,28 +98,28 @@ final class NetworkIntentParser {
     }
 
     private IntentRule onlyFrom(Map<?, ?> m, String path) {
-        known(m, path, "to", "port", "protocol", "from");
-        Map<?, ?> to = map(m.get("to"), path + ".to", true);
+        fields.known(m, path, "to", "port", "protocol", "from");
+        Map<?, ?> to = fields.map(m.get("to"), path + ".to", true);
         LabelSelector toNamespaces = null;
         LabelSelector toPods = null;
         if (to != null) {
-            known(to, path + ".to", "namespaceSelector", "podSelector");
+            fields.known(to, path + ".to", "namespaceSelector", "podSelector");
             toNamespaces = selector(to.get("namespaceSelector"), path + ".to.namespaceSelector", false);
             toPods = selector(to.get("podSelector"), path + ".to.podSelector", true);
         }
         Port port = port(m.get("port"), m.get("protocol"), path);
-        List<?> raw = list(m.get("from"), path + ".from");
+        List<?> raw = fields.list(m.get("from"), path + ".from");
         if (m.get("from") == null) {
             problems.add(path + ".from: required (use [] to allow no source)");
         }
         List<IntentRule.Source> sources = new ArrayList<>();
         for (int i = 0; i < raw.size(); i++) {
             String p = path + ".from[" + i + "]";
-            Map<?, ?> s = map(raw.get(i), p, true);
+            Map<?, ?> s = fields.map(raw.get(i), p, true);
             if (s == null) {
                 continue;
             }
-            known(s, p, "namespaceSelector", "podSelector");
+            fields.known(s, p, "namespaceSelector", "podSelector");
             LabelSelector ns = selector(s.get("namespaceSelector"), p + ".namespaceSelector", false);
             LabelSelector pods = selector(s.get("podSelector"), p + ".podSelector", false);
             if (s.get("namespaceSelector") == null && s.get("podSelector") == null) {
@@ -180,17 +150,17 @@ final class NetworkIntentParser {
     }
 
     private IntentRule deny(Map<?, ?> m, String path) {
-        known(m, path, "from", "to");
+        fields.known(m, path, "from", "to");
         return new IntentRule.Deny(namespaceSide(m.get("from"), path + ".from"),
                 namespaceSide(m.get("to"), path + ".to"));
     }
 
     private LabelSelector namespaceSide(Object raw, String path) {
-        Map<?, ?> side = map(raw, path, true);
+        Map<?, ?> side = fields.map(raw, path, true);
         if (side == null) {
             return null;
         }
-        known(side, path, "namespaceSelector");
+        fields.known(side, path, "namespaceSelector");
         return selector(side.get("namespaceSelector"), path + ".namespaceSelector", true);
     }
 
@@ -201,47 +171,6 @@ final class NetworkIntentParser {
             }
             return null;
         }
-        try {
-            return LabelSelector.fromMap(raw, path);
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
-            return null;
-        }
-    }
-
-    private Map<?, ?> map(Object raw, String path, boolean required) {
-        if (raw instanceof Map<?, ?> m) {
-            return m;
-        }
-        if (raw != null) {
-            problems.add(path + ": got " + quote(raw) + ", want an object");
-        } else if (required) {
-            problems.add(path + ": required");
-        }
-        return null;
-    }
-
-    private void known(Map<?, ?> m, String path, String... fields) {
-        List<String> allowed = List.of(fields);
-        for (Object k : m.keySet()) {
-            if (!allowed.contains(String.valueOf(k))) {
-                problems.add(path + "." + k + ": unknown field, want one of " + String.join(", ", allowed));
-            }
-        }
-    }
-
-    private List<?> list(Object raw, String path) {
-        if (raw == null) {
-            return List.of();
-        }
-        if (raw instanceof List<?> l) {
-            return l;
-        }
-        problems.add(path + ": got " + quote(raw) + ", want a list");
-        return List.of();
-    }
-
-    private static String quote(Object o) {
-        return o instanceof String s ? "\"" + s + "\"" : String.valueOf(o);
+        return fields.selector(raw, path);
     }
 }
