@@ -38,7 +38,8 @@ public final class IntentFields {
 
     /**
      * Every object of {@code kind} in the {@code trimtab.dev} group among {@code objects}, read by
-     * {@code spec} after its apiVersion and {@code metadata.name} are checked; objects of other
+     * {@code spec} after its apiVersion and {@code metadata.name} (a DNS-1123 subdomain, as the API
+     * server requires) are checked; objects of other
      * kinds or groups are ignored.
      */
     public static <T> Read<T> read(List<Map<String, Object>> objects, String kind, String apiVersion,
@@ -58,6 +59,9 @@ public final class IntentFields {
             }
             if (name == null) {
                 problems.add("metadata.name: required");
+            } else {
+                // as the API server checks a cluster-scoped object's name; Trimtab derives policy names from it
+                NameValidation.dns1123Subdomain(name).forEach(m -> problems.add("metadata.name: got " + quote(name) + ": " + m));
             }
             T intent = spec.read(name, o.get("spec"), problems);
             if (problems.isEmpty()) {
