@@ -22,6 +22,8 @@ public final class NetworkModel {
     private final List<Pod> pods;
     private final List<NetworkPolicy> policies;
     private final List<String> errors;
+    /** Built on first use by the analyzer; derived from the fields above only. */
+    private volatile PolicyIndex index;
 
     public NetworkModel(List<Namespace> namespaces, List<Pod> pods, List<NetworkPolicy> policies, List<String> errors) {
         Map<String, Namespace> ns = new LinkedHashMap<>();
@@ -68,6 +70,21 @@ public final class NetworkModel {
             }
         }
         return new NetworkModel(namespaces, pods, policies, errors);
+    }
+
+    /** Which policies select which pod, built once on first use. */
+    PolicyIndex index() {
+        PolicyIndex i = index;
+        if (i == null) {
+            synchronized (this) {
+                i = index;
+                if (i == null) {
+                    i = new PolicyIndex(this);
+                    index = i;
+                }
+            }
+        }
+        return i;
     }
 
     public List<Pod> pods() {

@@ -27,7 +27,12 @@ public record Pod(String namespace, String name, Map<String, String> labels, Lis
 
     /** Whether a container port named {@code portName} with {@code protocol} has {@code number}. */
     public boolean namedPortIs(String portName, Protocol protocol, int number) {
-        return ports.stream().anyMatch(p -> portName.equals(p.name()) && p.protocol() == protocol
-                && p.number() == number);
+        for (int i = 0; i < ports.size(); i++) {
+            ContainerPort p = ports.get(i);
+            if (portName.equals(p.name()) && p.protocol() == protocol && p.number() == number) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -69,7 +69,7 @@ public final class IntentChecker {
                 continue;
             }
             for (Pod p : pods) {
-                if (model.policies().stream().noneMatch(np -> np.selects(p, d))) {
+                if (!analyzer.isolated(p, d)) {
                     String from = d == Direction.Ingress ? "*" : p.key();
                     String to = d == Direction.Ingress ? p.key() : "*";
                     out.add(new IntentViolation(ctx.intent().name(), ctx.intent().mode(), ctx.index(), "defaultDeny",
@@ -84,9 +84,11 @@ public final class IntentChecker {
             for (Pod p : pods) {
                 for (Pod server : dns) {
                     for (Protocol proto : List.of(Protocol.UDP, Protocol.TCP)) {
-                        Verdict v = analyzer.canReach(p, server, new Port(53, proto));
-                        if (!v.reachable() && !p.equals(server)) {
-                            out.add(blocked(ctx, v, "DNS must stay reachable (allowDNS)"));
+                        Port port = new Port(53, proto);
+                        Endpoint from = new Endpoint.PodEndpoint(p);
+                        Endpoint to = new Endpoint.PodEndpoint(server);
+                        if (!p.equals(server) && !analyzer.reachable(from, to, port)) {
+                            out.add(blocked(ctx, analyzer.canReach(from, to, port), "DNS must stay reachable (allowDNS)"));
                         }
                     }
                 }
@@ -106,11 +108,11 @@ public final class IntentChecker {
                 }
                 boolean listed = from instanceof Endpoint.PodEndpoint pe
                         && Selection.isSource(model, rule, pe.pod(), target.namespace());
-                Verdict v = analyzer.canReach(from, to, rule.port());
-                if (listed && !v.reachable()) {
-                    out.add(blocked(ctx, v, "a listed source must be able to reach it"));
-                } else if (!listed && v.reachable()) {
-                    out.add(allowed(ctx, v, "only the listed sources may reach it"));
+                boolean reachable = analyzer.reachable(from, to, rule.port());
+                if (listed && !reachable) {
+                    out.add(blocked(ctx, analyzer.canReach(from, to, rule.port()), "a listed source must be able to reach it"));
+                } else if (!listed && reachable) {
+                    out.add(allowed(ctx, analyzer.canReach(from, to, rule.port()), "only the listed sources may reach it"));
                 }
             }
         }
@@ -119,15 +121,23 @@ public final class IntentChecker {
     private void deny(Ctx ctx, IntentRule.Deny rule, List<IntentViolation> out) {
         List<Pod> froms = Selection.podsIn(model, rule.fromNamespaces());
         List<Pod> tos = Selection.podsIn(model, rule.toNamespaces());
+        List<Endpoint> toEndpoints = new ArrayList<>(tos.size());
+        List<List<Port>> toPorts = new ArrayList<>(tos.size());
+        for (Pod to : tos) {
+            toEndpoints.add(new Endpoint.PodEndpoint(to));
+            toPorts.add(probePorts(to));
+        }
         for (Pod from : froms) {
-            for (Pod to : tos) {
-                if (from.equals(to)) {
+            Endpoint source = new Endpoint.PodEndpoint(from);
+            for (int t = 0; t < tos.size(); t++) {
+                if (from.equals(tos.get(t))) {
                     continue;
                 }
-                for (Port port : probePorts(to)) {
-                    Verdict v = analyzer.canReach(from, to, port);
-                    if (v.reachable()) {
-                        out.add(allowed(ctx, v, "nothing of the from namespaces may reach the to namespaces"));
+                Endpoint target = toEndpoints.get(t);
+                for (Port port : toPorts.get(t)) {
+                    if (analyzer.reachable(source, target, port)) {
+                        out.add(allowed(ctx, analyzer.canReach(source, target, port),
+                                "nothing of the from namespaces may reach the to namespaces"));
                         break;
                     }
                 }
