@@ -1,7 +1,9 @@
 package dev.trimtab.rbac.core;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -16,6 +18,9 @@ public final class EscalationFinder {
     public static final String CLUSTER_ADMIN = "cluster-admin";
 
     private final RbacModel model;
+    @SuppressWarnings("unchecked")
+    private final Map<PolicyRule, List<List<EscalationCheck.Probe>>>[] openedCache =
+            new Map[] {new IdentityHashMap<>(), new IdentityHashMap<>()};
 
     public EscalationFinder(RbacModel model) {
         this.model = model;
@@ -35,8 +40,10 @@ public final class EscalationFinder {
                 if (rule.isFullWildcard()) {
                     continue;
                 }
-                for (EscalationCheck check : EscalationCheck.ALL) {
-                    List<EscalationCheck.Probe> opened = check.openedBy(rule, b.isClusterWide());
+                List<List<EscalationCheck.Probe>> openedByCheck = opened(rule, b.isClusterWide());
+                for (int c = 0; c < EscalationCheck.ALL.size(); c++) {
+                    EscalationCheck check = EscalationCheck.ALL.get(c);
+                    List<EscalationCheck.Probe> opened = openedByCheck.get(c);
                     if (!opened.isEmpty()) {
                         out.add(finding(check.code(), b, i, rule, b.subjects(),
                                 check.action() + " (" + join(opened) + ")"));
@@ -46,6 +53,21 @@ public final class EscalationFinder {
             }
         }
         return out;
+    }
+
+    /**
+     * {@code EscalationCheck.ALL.get(c).openedBy(rule, clusterWide)} for every check {@code c}:
+     * it depends on the rule alone, and bindings to one role share its rule objects, so it is
+     * worked out once per rule object and scope kind in one {@link #find}.
+     */
+    private List<List<EscalationCheck.Probe>> opened(PolicyRule rule, boolean clusterWide) {
+        return openedCache[clusterWide ? 1 : 0].computeIfAbsent(rule, r -> {
+            List<List<EscalationCheck.Probe>> out = new ArrayList<>(EscalationCheck.ALL.size());
+            for (EscalationCheck check : EscalationCheck.ALL) {
+                out.add(check.openedBy(r, clusterWide));
+            }
+            return out;
+        });
     }
 
     private void clusterAdmin(Binding b, List<PolicyRule> rules, List<Finding> out) {

@@ -32,6 +32,11 @@ public record PolicyRule(List<String> verbs, List<String> apiGroups, List<String
 
     /** Whether this rule alone allows {@code request} (the namespace is the binding's business). */
     public boolean allows(AccessRequest request) {
+        return allows(request, null);
+    }
+
+    /** {@link #allows(AccessRequest)} with {@code request.combinedResource()} worked out by the caller (or null). */
+    boolean allows(AccessRequest request, String combinedResource) {
         if (!verbMatches(request.verb())) {
             return false;
         }
@@ -39,7 +44,8 @@ public record PolicyRule(List<String> verbs, List<String> apiGroups, List<String
             return nonResourceURLMatches(request.path());
         }
         return apiGroupMatches(request.apiGroup())
-                && resourceMatches(request.combinedResource(), request.subresource())
+                && resourceMatches(combinedResource != null ? combinedResource : request.combinedResource(),
+                        request.subresource())
                 && resourceNameMatches(request.name());
     }
 

@@ -21,6 +21,8 @@ public final class RbacModel {
     private final Map<String, List<PolicyRule>> clusterRoleRules;
     private final List<String> errors;
     private final List<String> warnings;
+    /** Built on first use by the authorizer; derived from the fields above only. */
+    private volatile BindingIndex bindingIndex;
 
     private RbacModel(List<Role> roles, List<Binding> bindings, List<String> errors, List<String> warnings) {
         List<String> w = new ArrayList<>(warnings);
@@ -66,6 +68,21 @@ public final class RbacModel {
             return Optional.empty();
         }
         return Optional.of(role.isClusterScoped() ? clusterRoleRules.get(role.name()) : r.rules());
+    }
+
+    /** The bindings by scope and by the names they bind, built once on first use. */
+    BindingIndex bindingIndex() {
+        BindingIndex i = bindingIndex;
+        if (i == null) {
+            synchronized (this) {
+                i = bindingIndex;
+                if (i == null) {
+                    i = new BindingIndex(this);
+                    bindingIndex = i;
+                }
+            }
+        }
+        return i;
     }
 
     public Optional<Role> role(ObjectRef ref) {
