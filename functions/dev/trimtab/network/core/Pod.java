@@ -2,6 +2,7 @@ package dev.trimtab.network.core;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What NetworkPolicy evaluation needs of a pod: identity, labels, addresses ({@code status.podIP}
@@ -18,6 +19,18 @@ public record Pod(String namespace, String name, Map<String, String> labels, Lis
         labels = Map.copyOf(labels);
         ips = List.copyOf(ips);
         ports = List.copyOf(ports);
+    }
+
+    /** Component by component, as a record compares, but identity and name first (the usual difference). */
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof Pod p && Objects.equals(name, p.name) && Objects.equals(namespace, p.namespace)
+                && Objects.equals(labels, p.labels) && Objects.equals(ips, p.ips) && Objects.equals(ports, p.ports);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(namespace, name, labels, ips, ports);
     }
 
     /** {@code namespace/name}, the form used in answers and on the command line. */

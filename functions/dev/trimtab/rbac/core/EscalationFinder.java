@@ -1,9 +1,11 @@
 package dev.trimtab.rbac.core;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -19,7 +21,7 @@ public final class EscalationFinder {
 
     private final RbacModel model;
     @SuppressWarnings("unchecked")
-    private final Map<PolicyRule, List<List<EscalationCheck.Probe>>>[] openedCache =
+    private final Map<PolicyRule, List<EscalationCheck.Probe>[]>[] openedCache =
             new Map[] {new IdentityHashMap<>(), new IdentityHashMap<>()};
 
     public EscalationFinder(RbacModel model) {
@@ -27,47 +29,67 @@ public final class EscalationFinder {
     }
 
     public List<Finding> find() {
+        return find(EnumSet.allOf(FindingCode.class));
+    }
+
+    /** The findings of {@link #find()} whose code is one of {@code codes}, in the same order; the others are not worked out. */
+    public List<Finding> find(Set<FindingCode> codes) {
         List<Finding> out = new ArrayList<>();
+        boolean[] checks = new boolean[EscalationCheck.ALL.size()];
+        boolean anyCheck = false;
+        for (int c = 0; c < checks.length; c++) {
+            checks[c] = codes.contains(EscalationCheck.ALL.get(c).code());
+            anyCheck |= checks[c];
+        }
         for (Binding b : model.bindings()) {
             if (b.subjects().isEmpty()) {
                 continue; // grants nobody anything
             }
             List<PolicyRule> rules = model.rulesOf(b.role()).orElse(List.of());
-            clusterAdmin(b, rules, out);
+            if (codes.contains(FindingCode.ClusterAdmin)) {
+                clusterAdmin(b, rules, out);
+            }
             for (int i = 0; i < rules.size(); i++) {
                 PolicyRule rule = rules.get(i);
-                wildcard(b, i, rule, out);
+                if (codes.contains(FindingCode.Wildcard)) {
+                    wildcard(b, i, rule, out);
+                }
                 if (rule.isFullWildcard()) {
                     continue;
                 }
-                List<List<EscalationCheck.Probe>> openedByCheck = opened(rule, b.isClusterWide());
-                for (int c = 0; c < EscalationCheck.ALL.size(); c++) {
-                    EscalationCheck check = EscalationCheck.ALL.get(c);
-                    List<EscalationCheck.Probe> opened = openedByCheck.get(c);
-                    if (!opened.isEmpty()) {
-                        out.add(finding(check.code(), b, i, rule, b.subjects(),
-                                check.action() + " (" + join(opened) + ")"));
+                if (anyCheck) {
+                    List<EscalationCheck.Probe>[] openedByCheck = opened(rule, b.isClusterWide());
+                    for (int c = 0; c < checks.length; c++) {
+                        if (!checks[c]) {
+                            continue;
+                        }
+                        if (openedByCheck[c] == null) {
+                            openedByCheck[c] = EscalationCheck.ALL.get(c).openedBy(rule, b.isClusterWide());
+                        }
+                        List<EscalationCheck.Probe> opened = openedByCheck[c];
+                        if (!opened.isEmpty()) {
+                            EscalationCheck check = EscalationCheck.ALL.get(c);
+                            out.add(finding(check.code(), b, i, rule, b.subjects(),
+                                    check.action() + " (" + join(opened) + ")"));
+                        }
                     }
                 }
-                csrApproval(b, i, rule, out);
+                if (codes.contains(FindingCode.CsrApproval)) {
+                    csrApproval(b, i, rule, out);
+                }
             }
         }
         return out;
     }
 
     /**
-     * {@code EscalationCheck.ALL.get(c).openedBy(rule, clusterWide)} for every check {@code c}:
-     * it depends on the rule alone, and bindings to one role share its rule objects, so it is
-     * worked out once per rule object and scope kind in one {@link #find}.
+     * Where {@code EscalationCheck.ALL.get(c).openedBy(rule, clusterWide)} is kept for each check
+     * {@code c} (null until asked): it depends on the rule alone, and bindings to one role share
+     * its rule objects, so it is worked out once per rule object and scope kind.
      */
-    private List<List<EscalationCheck.Probe>> opened(PolicyRule rule, boolean clusterWide) {
-        return openedCache[clusterWide ? 1 : 0].computeIfAbsent(rule, r -> {
-            List<List<EscalationCheck.Probe>> out = new ArrayList<>(EscalationCheck.ALL.size());
-            for (EscalationCheck check : EscalationCheck.ALL) {
-                out.add(check.openedBy(r, clusterWide));
-            }
-            return out;
-        });
+    @SuppressWarnings("unchecked")
+    private List<EscalationCheck.Probe>[] opened(PolicyRule rule, boolean clusterWide) {
+        return openedCache[clusterWide ? 1 : 0].computeIfAbsent(rule, r -> new List[EscalationCheck.ALL.size()]);
     }
 
     private void clusterAdmin(Binding b, List<PolicyRule> rules, List<Finding> out) {

@@ -2,8 +2,12 @@ package dev.trimtab.rbac.core;
 
 import dev.trimtab.kube.LabelSelector;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -14,16 +18,27 @@ import java.util.Set;
 public final class IntentChecker {
     private final RbacModel model;
     private final NamespaceLabels namespaces;
+    private final Set<FindingCode> findingCodes;
     private List<Finding> findings;
+    /** Per binding scope, the request each forbidAccess verb is probed with. */
+    private final Map<IntentRule.ForbidAccess, Map<String, List<AccessRequest>>> requests = new IdentityHashMap<>();
 
-    private IntentChecker(RbacModel model, NamespaceLabels namespaces) {
+    private IntentChecker(RbacModel model, NamespaceLabels namespaces, Set<FindingCode> findingCodes) {
         this.model = model;
         this.namespaces = namespaces;
+        this.findingCodes = findingCodes;
     }
 
     /** Every violation of every rule of {@code intents}, Audit and Enforce alike. */
     public static List<IntentViolation> check(RbacModel model, NamespaceLabels namespaces, List<RbacIntent> intents) {
-        IntentChecker c = new IntentChecker(model, namespaces);
+        // the escalation findings are worked out once, for the codes some forbidFindings rule names
+        Set<FindingCode> codes = EnumSet.noneOf(FindingCode.class);
+        intents.forEach(i -> i.rules().forEach(r -> {
+            if (r instanceof IntentRule.ForbidFindings f) {
+                codes.addAll(f.codes());
+            }
+        }));
+        IntentChecker c = new IntentChecker(model, namespaces, codes);
         List<IntentViolation> out = new ArrayList<>();
         for (RbacIntent intent : intents) {
             for (int i = 0; i < intent.rules().size(); i++) {
@@ -77,9 +92,12 @@ public final class IntentChecker {
             List<PolicyRule> rules = model.rulesOf(b.role()).orElse(List.of());
             List<String> verbs = new ArrayList<>();
             int first = -1;
-            for (String verb : r.verbs()) {
+            List<AccessRequest> byVerb = requests.computeIfAbsent(r, k -> new HashMap<>()).computeIfAbsent(b.scope(),
+                    scope -> r.verbs().stream().map(verb -> request(r, verb, scope)).toList());
+            for (int v = 0; v < r.verbs().size(); v++) {
+                String verb = r.verbs().get(v);
                 for (int i = 0; i < rules.size(); i++) {
-                    if (rules.get(i).allowsSomeName(request(r, verb, b.scope()))) {
+                    if (rules.get(i).allowsSomeName(byVerb.get(v))) {
                         first = first < 0 ? i : Math.min(first, i);
                         verbs.add(verb);
                         break;
@@ -175,7 +193,7 @@ public final class IntentChecker {
 
     private void forbidFindings(At at, IntentRule.ForbidFindings r, List<IntentViolation> out) {
         if (findings == null) {
-            findings = new EscalationFinder(model).find();
+            findings = new EscalationFinder(model).find(findingCodes);
         }
         for (Finding f : findings) {
             if (!r.codes().contains(f.code())) {

@@ -54,9 +54,16 @@ public record PolicyRule(List<String> verbs, List<String> apiGroups, List<String
      * consulted. Used to ask what a rule opens, not what one request may do.
      */
     public boolean allowsSomeName(AccessRequest request) {
-        return allows(new AccessRequest(request.verb(), request.apiGroup(), request.resource(),
-                request.subresource(), resourceNames.isEmpty() ? request.name() : resourceNames.get(0),
-                request.namespace(), request.path()));
+        // allows() with the name replaced by the rule's first resource name (the request's own
+        // when the rule lists none): the name check always passes, the rest is unchanged
+        if (!verbMatches(request.verb())) {
+            return false;
+        }
+        if (request.isNonResource()) {
+            return nonResourceURLMatches(request.path());
+        }
+        return apiGroupMatches(request.apiGroup())
+                && resourceMatches(request.combinedResource(), request.subresource());
     }
 
     public boolean verbMatches(String verb) {

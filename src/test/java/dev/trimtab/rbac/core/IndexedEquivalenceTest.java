@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
  * clusters (seeded): {@link Authorizer#canI} visiting only the bindings that name the user or its
  * groups, and {@link Authorizer#whoCan} evaluating each binding's rules once, against
  * {@link Reference} (every binding visited, as the authorizer was written before the index);
- * the aggregation with its matches worked out once and its rules deduplicated through a set; and
- * the escalation checks with their verb pre-check, against the stream form they replace.
+ * the aggregation with its matches worked out once and its rules deduplicated through a set; the
+ * escalation checks with their verb pre-check, against the stream form they replace; findings of
+ * some codes only; and {@link PolicyRule#allowsSomeName} without its request copy.
  */
 class IndexedEquivalenceTest {
     static final String V1 = "rbac.authorization.k8s.io/v1";
@@ -75,6 +76,27 @@ class IndexedEquivalenceTest {
                                     .filter(p -> (clusterWide || p.namespaced()) && Reference.openedBy(p, rule))
                                     .toList());
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void findingsOfSomeCodesAreTheFilteredFindingsAndAllowsSomeNameIsUnchanged() {
+        List<FindingCode> all = List.of(FindingCode.values());
+        for (int seed = 0; seed < 200; seed++) {
+            Random rnd = new Random(seed);
+            RbacModel model = RbacModel.fromObjects(cluster(rnd));
+            List<Finding> every = new EscalationFinder(model).find();
+            java.util.Set<FindingCode> codes = java.util.EnumSet.noneOf(FindingCode.class);
+            all.stream().filter(c -> rnd.nextInt(3) == 0).forEach(codes::add);
+            assertThat(new EscalationFinder(model).find(codes)).as("seed %d %s", seed, codes)
+                    .isEqualTo(every.stream().filter(f -> codes.contains(f.code())).toList());
+            for (Role role : model.roles()) {
+                for (PolicyRule rule : model.rulesOf(role.ref()).orElseThrow()) {
+                    for (AccessRequest r : requests()) {
+                        assertThat(rule.allowsSomeName(r)).isEqualTo(Reference.allowsSomeName(rule, r));
                     }
                 }
             }
@@ -284,9 +306,15 @@ class IndexedEquivalenceTest {
             return current;
         }
 
+        static boolean allowsSomeName(PolicyRule rule, AccessRequest request) {
+            return rule.allows(new AccessRequest(request.verb(), request.apiGroup(), request.resource(),
+                    request.subresource(), rule.resourceNames().isEmpty() ? request.name() : rule.resourceNames().get(0),
+                    request.namespace(), request.path()));
+        }
+
         static boolean openedBy(EscalationCheck.Probe p, PolicyRule rule) {
             if (!p.anySubresource()) {
-                return rule.allowsSomeName(AccessRequest.resource(p.verb(), p.group(), p.resource(), p.subresource(),
+                return allowsSomeName(rule, AccessRequest.resource(p.verb(), p.group(), p.resource(), p.subresource(),
                         "", "ns"));
             }
             return rule.verbMatches(p.verb()) && rule.apiGroupMatches(p.group()) && rule.resources().stream()
