@@ -5,14 +5,15 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Which policies select which pod, worked out once per {@link NetworkModel}: a policy selects only
  * pods of its own namespace, so each pod is matched against its namespace's policies, and the
  * answer (policy positions in model order, and their {@code ns/name} keys) is kept for every pod
  * of the model. Pods the model does not hold (looked up by identity) are matched on demand, with
- * the same result. Read-only once built.
+ * the same result. Read-only once built. Built for a model derived from another ({@link
+ * NetworkModel#with}) it takes over, when the policies are the same objects, the answers for the
+ * pods that are the same objects.
  */
 final class PolicyIndex {
     /** The policies selecting one pod for one direction, in model order. */
@@ -26,23 +27,33 @@ final class PolicyIndex {
 
     final NetworkPolicy[] policies;
     final String[] keys;
-    final Function<String, Map<String, String>> namespaceLabels;
-    private final Map<String, int[]> byNamespace = new HashMap<>();
+    private final Map<String, int[]> byNamespace;
     private final IdentityHashMap<Pod, Selection[]> byPod = new IdentityHashMap<>();
 
-    PolicyIndex(NetworkModel model) {
-        List<NetworkPolicy> list = model.policies();
-        policies = list.toArray(new NetworkPolicy[0]);
-        keys = new String[policies.length];
-        Map<String, List<Integer>> grouped = new HashMap<>();
-        for (int i = 0; i < policies.length; i++) {
-            keys[i] = policies[i].key();
-            grouped.computeIfAbsent(policies[i].namespace(), k -> new ArrayList<>()).add(i);
+    /** @param previous the index of the model {@code model} was derived from, or null */
+    PolicyIndex(NetworkModel model, PolicyIndex previous) {
+        policies = model.policies().toArray(new NetworkPolicy[0]);
+        boolean samePolicies = previous != null && previous.policies.length == policies.length;
+        for (int i = 0; samePolicies && i < policies.length; i++) {
+            samePolicies = previous.policies[i] == policies[i];
         }
-        grouped.forEach((ns, idx) -> byNamespace.put(ns, idx.stream().mapToInt(Integer::intValue).toArray()));
-        namespaceLabels = model::namespaceLabels;
+        if (samePolicies) {
+            keys = previous.keys;
+            byNamespace = previous.byNamespace;
+        } else {
+            keys = new String[policies.length];
+            byNamespace = new HashMap<>();
+            Map<String, List<Integer>> grouped = new HashMap<>();
+            for (int i = 0; i < policies.length; i++) {
+                keys[i] = policies[i].key();
+                grouped.computeIfAbsent(policies[i].namespace(), k -> new ArrayList<>()).add(i);
+            }
+            grouped.forEach((ns, idx) -> byNamespace.put(ns, idx.stream().mapToInt(Integer::intValue).toArray()));
+        }
         for (Pod pod : model.pods()) {
-            byPod.put(pod, new Selection[] {compute(pod, Direction.Ingress), compute(pod, Direction.Egress)});
+            Selection[] known = samePolicies ? previous.byPod.get(pod) : null;
+            byPod.put(pod, known != null ? known
+                    : new Selection[] {compute(pod, Direction.Ingress), compute(pod, Direction.Egress)});
         }
     }
 

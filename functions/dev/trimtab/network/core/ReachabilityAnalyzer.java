@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Answers "can A reach B on this port?" over a {@link NetworkModel}, with the semantics of
@@ -21,12 +22,12 @@ public final class ReachabilityAnalyzer {
     private static final Map<Direction, SideVerdict> NOT_IN_CLUSTER = constant(SideVerdict.Reason.NotInCluster);
     private static final Map<Direction, SideVerdict> NOT_ISOLATED = constant(SideVerdict.Reason.NotIsolated);
 
-    private final NetworkModel model;
     private final PolicyIndex index;
+    private final Function<String, Map<String, String>> namespaceLabels;
 
     public ReachabilityAnalyzer(NetworkModel model) {
-        this.model = model;
         this.index = model.index();
+        this.namespaceLabels = model::namespaceLabels;
     }
 
     private static Map<Direction, SideVerdict> constant(SideVerdict.Reason reason) {
@@ -101,7 +102,7 @@ public final class ReachabilityAnalyzer {
             NetworkPolicy policy = index.policies[selected[k]];
             List<PolicyRule> rules = policy.rules(direction);
             for (int i = 0; i < rules.size(); i++) {
-                if (rules.get(i).allows(peer, destination, port, policy.namespace(), index.namespaceLabels)) {
+                if (rules.get(i).allows(peer, destination, port, policy.namespace(), namespaceLabels)) {
                     allowedBy.add(new SideVerdict.RuleRef(index.keys[selected[k]], direction, i));
                 }
             }
@@ -129,7 +130,7 @@ public final class ReachabilityAnalyzer {
             NetworkPolicy policy = index.policies[p];
             List<PolicyRule> rules = policy.rules(direction);
             for (int i = 0; i < rules.size(); i++) {
-                if (rules.get(i).allows(peer, destination, port, policy.namespace(), index.namespaceLabels)) {
+                if (rules.get(i).allows(peer, destination, port, policy.namespace(), namespaceLabels)) {
                     return true;
                 }
             }
@@ -169,7 +170,7 @@ public final class ReachabilityAnalyzer {
                 PolicyRule r = policy.egress().get(rule);
                 t = byRule[rule] = new boolean[eps.length];
                 for (int i = 0; i < eps.length; i++) {
-                    t[i] = r.allows(eps[i], eps[i], port, policy.namespace(), index.namespaceLabels);
+                    t[i] = r.allows(eps[i], eps[i], port, policy.namespace(), namespaceLabels);
                 }
             }
             return t;
@@ -187,7 +188,7 @@ public final class ReachabilityAnalyzer {
                 PolicyRule r = policy.ingress().get(rule);
                 t = byRule[rule] = new boolean[eps.length];
                 for (int i = 0; i < eps.length; i++) {
-                    t[i] = r.peerAllows(eps[i], policy.namespace(), index.namespaceLabels);
+                    t[i] = r.peerAllows(eps[i], policy.namespace(), namespaceLabels);
                 }
             }
             return t;
