@@ -59,12 +59,18 @@ public final class NetworkModel {
         namespaces.forEach(n -> ns.put(n.name(), n));
         pods = lastOfEach(pods, Pod::key);
         policies = lastOfEach(policies, NetworkPolicy::key);
-        pods.forEach(p -> ns.putIfAbsent(p.namespace(), Namespace.named(p.namespace())));
-        policies.forEach(p -> ns.putIfAbsent(p.namespace(), Namespace.named(p.namespace())));
+        pods.forEach(p -> implied(ns, p.namespace()));
+        policies.forEach(p -> implied(ns, p.namespace()));
         this.namespaces = Map.copyOf(ns);
         this.pods = List.copyOf(pods);
         this.policies = List.copyOf(policies);
         this.errors = List.copyOf(errors);
+    }
+
+    private static void implied(Map<String, Namespace> ns, String name) {
+        if (!ns.containsKey(name)) {
+            ns.put(name, Namespace.named(name));
+        }
     }
 
     private static <T> List<T> lastOfEach(List<T> items, Function<T, String> key) {
