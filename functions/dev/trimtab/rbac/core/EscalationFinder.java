@@ -35,51 +35,51 @@ public final class EscalationFinder {
     /** The findings of {@link #find()} whose code is one of {@code codes}, in the same order; the others are not worked out. */
     public List<Finding> find(Set<FindingCode> codes) {
         List<Finding> out = new ArrayList<>();
-        boolean[] checks = new boolean[EscalationCheck.ALL.size()];
-        boolean anyCheck = false;
-        for (int c = 0; c < checks.length; c++) {
-            checks[c] = codes.contains(EscalationCheck.ALL.get(c).code());
-            anyCheck |= checks[c];
-        }
         for (Binding b : model.bindings()) {
-            if (b.subjects().isEmpty()) {
-                continue; // grants nobody anything
-            }
-            List<PolicyRule> rules = model.rulesOf(b.role()).orElse(List.of());
-            if (codes.contains(FindingCode.ClusterAdmin)) {
-                clusterAdmin(b, rules, out);
-            }
-            for (int i = 0; i < rules.size(); i++) {
-                PolicyRule rule = rules.get(i);
-                if (codes.contains(FindingCode.Wildcard)) {
-                    wildcard(b, i, rule, out);
-                }
-                if (rule.isFullWildcard()) {
-                    continue;
-                }
-                if (anyCheck) {
-                    List<EscalationCheck.Probe>[] openedByCheck = opened(rule, b.isClusterWide());
-                    for (int c = 0; c < checks.length; c++) {
-                        if (!checks[c]) {
-                            continue;
-                        }
-                        if (openedByCheck[c] == null) {
-                            openedByCheck[c] = EscalationCheck.ALL.get(c).openedBy(rule, b.isClusterWide());
-                        }
-                        List<EscalationCheck.Probe> opened = openedByCheck[c];
-                        if (!opened.isEmpty()) {
-                            EscalationCheck check = EscalationCheck.ALL.get(c);
-                            out.add(finding(check.code(), b, i, rule, b.subjects(),
-                                    check.action() + " (" + join(opened) + ")"));
-                        }
-                    }
-                }
-                if (codes.contains(FindingCode.CsrApproval)) {
-                    csrApproval(b, i, rule, out);
-                }
-            }
+            findFor(b, codes, out);
         }
         return out;
+    }
+
+    /** The findings of {@code codes} of one binding of the model, in {@link #find()} order, added to {@code out}. */
+    void findFor(Binding b, Set<FindingCode> codes, List<Finding> out) {
+        if (b.subjects().isEmpty()) {
+            return; // grants nobody anything
+        }
+        List<PolicyRule> rules = model.rulesOf(b.role()).orElse(List.of());
+        if (codes.contains(FindingCode.ClusterAdmin)) {
+            clusterAdmin(b, rules, out);
+        }
+        for (int i = 0; i < rules.size(); i++) {
+            PolicyRule rule = rules.get(i);
+            if (codes.contains(FindingCode.Wildcard)) {
+                wildcard(b, i, rule, out);
+            }
+            if (rule.isFullWildcard()) {
+                continue;
+            }
+            List<EscalationCheck.Probe>[] openedByCheck = null;
+            for (int c = 0; c < EscalationCheck.ALL.size(); c++) {
+                EscalationCheck check = EscalationCheck.ALL.get(c);
+                if (!codes.contains(check.code())) {
+                    continue;
+                }
+                if (openedByCheck == null) {
+                    openedByCheck = opened(rule, b.isClusterWide());
+                }
+                if (openedByCheck[c] == null) {
+                    openedByCheck[c] = check.openedBy(rule, b.isClusterWide());
+                }
+                List<EscalationCheck.Probe> opened = openedByCheck[c];
+                if (!opened.isEmpty()) {
+                    out.add(finding(check.code(), b, i, rule, b.subjects(),
+                            check.action() + " (" + join(opened) + ")"));
+                }
+            }
+            if (codes.contains(FindingCode.CsrApproval)) {
+                csrApproval(b, i, rule, out);
+            }
+        }
     }
 
     /**
