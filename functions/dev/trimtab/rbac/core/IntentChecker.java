@@ -248,8 +248,16 @@ public final class IntentChecker {
         }
 
         void collect(List<IntentViolation> out) {
-            byRole.forEach(out::addAll);
-            byBinding.forEach(out::addAll);
+            for (List<IntentViolation> l : byRole) {
+                if (!l.isEmpty()) {
+                    out.addAll(l);
+                }
+            }
+            for (List<IntentViolation> l : byBinding) {
+                if (!l.isEmpty()) {
+                    out.addAll(l);
+                }
+            }
         }
     }
 

@@ -50,8 +50,12 @@ final class RbacParser {
             if (r.binding() != null) {
                 bindings.add(r.binding());
             }
-            errors.addAll(r.errors());
-            warnings.addAll(r.warnings());
+            if (!r.errors().isEmpty()) {
+                errors.addAll(r.errors());
+            }
+            if (!r.warnings().isEmpty()) {
+                warnings.addAll(r.warnings());
+            }
         }
         return new Parsed(roles, bindings, errors, warnings);
     }
