@@ -42,10 +42,11 @@ import java.util.Random;
  * 8080/TCP (wall time, best of the runs); one {@code canReach} over 100,000 random pod pairs and
  * ports, one {@code canI} over 100,000 random identities and requests, one {@code whoCan} over
  * 20,000 random requests (each call timed with {@code nanoTime}, percentiles from the sorted
- * samples); the re-check after one object changes: the model rebuilt from the object list with one
- * pod's labels changed plus the network intents checked, and the RBAC model rebuilt with one
- * binding changed plus the RBAC intents checked (each 40 times, different objects, p50 and max);
- * and the intent checks alone. Memory is an estimate from {@code Runtime} used-memory deltas after
+ * samples); the re-check after one object changes, 40 changes in a row (p50 and max): one pod's
+ * labels changed, then {@code NetworkModel.with} and {@code IntentChecker.Checked.over} (3 network
+ * intents), and for comparison {@code NetworkModel.fromObjects} over the whole list plus a full
+ * {@code check}; one subject added to a binding, the same for RBAC (4 rules); and the intent
+ * checks alone. Memory is an estimate from {@code Runtime} used-memory deltas after
  * {@code System.gc()}.
  *
  * <p>Run: {@code mvn -B -q -o test-compile exec:java -Dexec.mainClass=dev.trimtab.bench.NetworkRbacBench
@@ -109,6 +110,7 @@ public final class NetworkRbacBench {
         List<Map<String, Object>> objects = networkObjects(rnd);
         long m0 = usedMemory();
         NetworkModel model = NetworkModel.fromObjects(objects);
+        ReachabilityAnalyzer analyzer = new ReachabilityAnalyzer(model); // builds the model's policy index
         long m1 = usedMemory();
         if (!model.errors().isEmpty()) {
             throw new IllegalStateException("generated objects rejected: " + model.errors());
@@ -116,7 +118,6 @@ public final class NetworkRbacBench {
         List<Pod> pods = model.pods();
         System.out.printf("network: %d namespaces, %d pods, %d policies, model ~%d KiB%n",
                 model.namespaces().size(), pods.size(), model.policies().size(), Math.max(0, m1 - m0) >> 10);
-        ReachabilityAnalyzer analyzer = new ReachabilityAnalyzer(model);
 
         // the matrix: warm up, then best of the runs (at most 5, stopping after 20 s)
         long best = Long.MAX_VALUE;
@@ -176,31 +177,48 @@ public final class NetworkRbacBench {
         System.out.printf("  network intents (3 intents, %d violations), check alone: p50=%.2f ms max=%.2f ms%n",
                 violations, pct(check, 50) / 1e6, pct(check, 100) / 1e6);
         result.put("network_check_ms", fmt(pct(check, 50) / 1e6));
-        long[] recheck = new long[RECHECKS];
-        Random c = new Random(11);
+        // re-check after one pod's labels change, RECHECKS changes in a row: (a) model.with(pod) and
+        // checked.over(model), (b) the full path, fromObjects over the whole list and check()
         List<Integer> podIndexes = new ArrayList<>();
         for (int i = 0; i < objects.size(); i++) {
             if ("Pod".equals(objects.get(i).get("kind"))) {
                 podIndexes.add(i);
             }
         }
+        long[] recheck = new long[RECHECKS];
+        long[] full = new long[RECHECKS];
+        Random c = new Random(11);
+        List<Map<String, Object>> current = new ArrayList<>(objects);
+        NetworkModel live = model;
+        dev.trimtab.network.core.intent.IntentChecker.Checked checked =
+                dev.trimtab.network.core.intent.IntentChecker.checked(model, intents);
         for (int i = 0; i < RECHECKS + 5; i++) {
             int at = podIndexes.get(c.nextInt(podIndexes.size()));
-            List<Map<String, Object>> changed = new ArrayList<>(objects);
-            changed.set(at, relabelled(objects.get(at), c));
+            Map<String, Object> changed = relabelled(current.get(at), c);
+            current.set(at, changed);
             long t0 = System.nanoTime();
-            NetworkModel m2 = NetworkModel.fromObjects(changed);
-            int v = dev.trimtab.network.core.intent.IntentChecker.check(m2, intents).size();
-            long t = System.nanoTime() - t0;
-            sink += v;
+            live = live.with(changed);
+            checked = checked.over(live);
+            long t1 = System.nanoTime();
+            NetworkModel rebuilt = NetworkModel.fromObjects(current);
+            List<dev.trimtab.network.core.intent.IntentViolation> all =
+                    dev.trimtab.network.core.intent.IntentChecker.check(rebuilt, intents);
+            long t2 = System.nanoTime();
+            if (!all.equals(checked.violations())) {
+                throw new IllegalStateException("incremental re-check differs from the full one");
+            }
             if (i >= 5) {
-                recheck[i - 5] = t;
+                recheck[i - 5] = t1 - t0;
+                full[i - 5] = t2 - t1;
             }
         }
-        System.out.printf("  network re-check (rebuild with one pod relabelled + intents): p50=%.2f ms max=%.2f ms%n",
+        System.out.printf("  network re-check, one pod relabelled (with + over): p50=%.2f ms max=%.2f ms%n",
                 pct(recheck, 50) / 1e6, pct(recheck, 100) / 1e6);
+        System.out.printf("  network re-check, full (fromObjects + check): p50=%.2f ms max=%.2f ms%n",
+                pct(full, 50) / 1e6, pct(full, 100) / 1e6);
         result.put("network_recheck_ms", fmt(pct(recheck, 50) / 1e6));
         result.put("network_recheck_max_ms", fmt(pct(recheck, 100) / 1e6));
+        result.put("network_full_recheck_ms", fmt(pct(full, 50) / 1e6));
         result.put("network_model_kib", Math.max(0, m1 - m0) >> 10);
         if (sink == 42) {
             System.out.println();
@@ -436,13 +454,15 @@ public final class NetworkRbacBench {
         List<Map<String, Object>> objects = rbacObjects(rnd);
         long m0 = usedMemory();
         RbacModel model = RbacModel.fromObjects(objects);
+        Authorizer authorizer = new Authorizer(model);
+        authorizer.canI(UserInfo.authenticated("user-1", List.of()), AccessRequest.resource("get", "", "pods", "", "",
+                nsName(1))); // builds the model's binding index
         long m1 = usedMemory();
         if (!model.errors().isEmpty()) {
             throw new IllegalStateException("generated objects rejected: " + model.errors().subList(0, 3));
         }
         System.out.printf("rbac: %d roles, %d bindings, %d warnings, model ~%d KiB%n", model.roles().size(),
                 model.bindings().size(), model.warnings().size(), Math.max(0, m1 - m0) >> 10);
-        Authorizer authorizer = new Authorizer(model);
 
         Random q = new Random(99);
         int sink = 0;
@@ -497,6 +517,8 @@ public final class NetworkRbacBench {
                 violations, pct(check, 50) / 1e6, pct(check, 100) / 1e6);
         result.put("rbac_check_ms", fmt(pct(check, 50) / 1e6));
 
+        // re-check after one binding gets one more subject, RECHECKS changes in a row: (a) model.with
+        // and checked.over, (b) the full path, fromObjects over the whole list and check()
         List<Integer> bindingIndexes = new ArrayList<>();
         for (int i = 0; i < objects.size(); i++) {
             if (String.valueOf(objects.get(i).get("kind")).endsWith("Binding")) {
@@ -504,24 +526,39 @@ public final class NetworkRbacBench {
             }
         }
         long[] recheck = new long[RECHECKS];
+        long[] full = new long[RECHECKS];
         Random c = new Random(13);
+        List<Map<String, Object>> current = new ArrayList<>(objects);
+        RbacModel live = model;
+        dev.trimtab.rbac.core.IntentChecker.Checked checked =
+                dev.trimtab.rbac.core.IntentChecker.checked(model, namespaces, intents);
         for (int i = 0; i < RECHECKS + 5; i++) {
             int at = bindingIndexes.get(c.nextInt(bindingIndexes.size()));
-            List<Map<String, Object>> changed = new ArrayList<>(objects);
-            changed.set(at, withSubject(objects.get(at), c));
+            Map<String, Object> changed = withSubject(current.get(at), c);
+            current.set(at, changed);
             long t0 = System.nanoTime();
-            RbacModel m2 = RbacModel.fromObjects(changed);
-            int v = dev.trimtab.rbac.core.IntentChecker.check(m2, namespaces, intents).size();
-            long t = System.nanoTime() - t0;
-            sink += v;
+            live = live.with(changed);
+            checked = checked.over(live, namespaces);
+            long t1 = System.nanoTime();
+            RbacModel rebuilt = RbacModel.fromObjects(current);
+            List<dev.trimtab.rbac.core.IntentViolation> all =
+                    dev.trimtab.rbac.core.IntentChecker.check(rebuilt, namespaces, intents);
+            long t2 = System.nanoTime();
+            if (!all.equals(checked.violations())) {
+                throw new IllegalStateException("incremental re-check differs from the full one");
+            }
             if (i >= 5) {
-                recheck[i - 5] = t;
+                recheck[i - 5] = t1 - t0;
+                full[i - 5] = t2 - t1;
             }
         }
-        System.out.printf("  rbac re-check (rebuild with one binding changed + intents): p50=%.2f ms max=%.2f ms%n",
+        System.out.printf("  rbac re-check, one binding changed (with + over): p50=%.2f ms max=%.2f ms%n",
                 pct(recheck, 50) / 1e6, pct(recheck, 100) / 1e6);
+        System.out.printf("  rbac re-check, full (fromObjects + check): p50=%.2f ms max=%.2f ms%n",
+                pct(full, 50) / 1e6, pct(full, 100) / 1e6);
         result.put("rbac_recheck_ms", fmt(pct(recheck, 50) / 1e6));
         result.put("rbac_recheck_max_ms", fmt(pct(recheck, 100) / 1e6));
+        result.put("rbac_full_recheck_ms", fmt(pct(full, 50) / 1e6));
         result.put("rbac_model_kib", Math.max(0, m1 - m0) >> 10);
         if (sink == 42) {
             System.out.println();
