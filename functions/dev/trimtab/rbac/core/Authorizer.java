@@ -40,7 +40,12 @@ public final class Authorizer {
             Binding b = scope.bindings[i];
             Subject subject = firstApplying(b, user);
             if (subject != null) {
-                allowing(b, scope.rules[i], request, combined, subject, out);
+                List<PolicyRule> rules = scope.rules[i];
+                scope.byVerb[i].forVerb(request.verb(), r -> {
+                    if (rules.get(r).allows(request, combined)) {
+                        out.add(new Grant(b.ref(), b.role(), r, rules.get(r), subject));
+                    }
+                });
             }
         }
     }
@@ -143,15 +148,6 @@ public final class Authorizer {
         }
     }
 
-    /** The grants of {@code rules} (binding {@code b}'s) to {@code subject} that allow {@code request}, in rule order. */
-    private static void allowing(Binding b, List<PolicyRule> rules, AccessRequest request, String combined,
-                                 Subject subject, List<Grant> out) {
-        for (int i = 0; i < rules.size(); i++) {
-            if (rules.get(i).allows(request, combined)) {
-                out.add(new Grant(b.ref(), b.role(), i, rules.get(i), subject));
-            }
-        }
-    }
 
     private List<Grant> all(Binding b, Subject subject) {
         List<PolicyRule> rules = model.rulesOf(b.role()).orElse(List.of());

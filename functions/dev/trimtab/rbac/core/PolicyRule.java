@@ -99,7 +99,7 @@ public record PolicyRule(List<String> verbs, List<String> apiGroups, List<String
             if (u.equals(ALL) || u.equals(path)) {
                 return true;
             }
-            if (u.endsWith("*") && path.startsWith(stripTrailingStars(u))) {
+            if (u.endsWith("*") && path.regionMatches(0, u, 0, withoutTrailingStars(u))) {
                 return true;
             }
         }
@@ -111,12 +111,13 @@ public record PolicyRule(List<String> verbs, List<String> apiGroups, List<String
         return verbs.contains(ALL) && apiGroups.contains(ALL) && resources.contains(ALL);
     }
 
-    private static String stripTrailingStars(String s) {
+    /** The length of {@code s} without its trailing stars: {@code path} starts with that part when the region matches. */
+    private static int withoutTrailingStars(String s) {
         int end = s.length();
         while (end > 0 && s.charAt(end - 1) == '*') {
             end--;
         }
-        return s.substring(0, end);
+        return end;
     }
 
     /** Compact form in the API server's escalation messages: {@code {APIGroups:["apps"], Verbs:["get"]}}. */
