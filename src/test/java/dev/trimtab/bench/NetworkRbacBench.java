@@ -50,9 +50,10 @@ import java.util.Random;
  * checks alone. Memory is an estimate from {@code Runtime} used-memory deltas after
  * {@code System.gc()}.
  *
- * <p>Run: {@code mvn -B -q -o test-compile exec:java -Dexec.mainClass=dev.trimtab.bench.NetworkRbacBench
- * -Dexec.classpathScope=test} ({@code -Dbench.only=network} or {@code rbac} runs one half). Prints one
- * {@code RESULT ...} line last.
+ * <p>Run: {@code mvn -B -q -o test-compile org.codehaus.mojo:exec-maven-plugin:3.5.1:java
+ * -Dexec.mainClass=dev.trimtab.bench.NetworkRbacBench -Dexec.classpathScope=test} (the short
+ * {@code exec:java} needs the plugin prefix resolved, which offline Maven cannot do here);
+ * {@code -Dbench.only=network} or {@code rbac} runs one half. Prints one {@code RESULT ...} line last.
  */
 public final class NetworkRbacBench {
     static final int NAMESPACES = 50;
