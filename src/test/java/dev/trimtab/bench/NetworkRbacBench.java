@@ -201,30 +201,43 @@ public final class NetworkRbacBench {
         long[] recheckCpu = new long[RECHECKS];
         long[] full = new long[RECHECKS];
         Random c = new Random(11);
+        List<List<Map<String, Object>>> states = new ArrayList<>(); // the object list after each change
+        List<Map<String, Object>> changes = new ArrayList<>();
         List<Map<String, Object>> current = new ArrayList<>(objects);
-        NetworkModel live = model;
-        dev.trimtab.network.core.intent.IntentChecker.Checked checked =
-                dev.trimtab.network.core.intent.IntentChecker.checked(model, intents);
         for (int i = 0; i < RECHECKS + 5; i++) {
             int at = podIndexes.get(c.nextInt(podIndexes.size()));
             Map<String, Object> changed = relabelled(current.get(at), c);
             current.set(at, changed);
+            changes.add(changed);
+            states.add(new ArrayList<>(current));
+        }
+        NetworkModel live = model;
+        dev.trimtab.network.core.intent.IntentChecker.Checked checked =
+                dev.trimtab.network.core.intent.IntentChecker.checked(model, intents);
+        List<List<dev.trimtab.network.core.intent.IntentViolation>> seen = new ArrayList<>();
+        for (int i = 0; i < changes.size(); i++) {
             long c0 = cpu();
             long t0 = System.nanoTime();
-            live = live.with(changed);
+            live = live.with(changes.get(i));
             checked = checked.over(live);
             long t1 = System.nanoTime();
             long c1 = cpu();
-            NetworkModel rebuilt = NetworkModel.fromObjects(current);
-            List<dev.trimtab.network.core.intent.IntentViolation> all =
-                    dev.trimtab.network.core.intent.IntentChecker.check(rebuilt, intents);
-            long t2 = System.nanoTime();
-            if (!all.equals(checked.violations())) {
-                throw new IllegalStateException("incremental re-check differs from the full one");
-            }
+            seen.add(checked.violations());
             if (i >= 5) {
                 recheck[i - 5] = t1 - t0;
                 recheckCpu[i - 5] = c1 - c0;
+            }
+        }
+        for (int i = 0; i < changes.size(); i++) {
+            long t1 = System.nanoTime();
+            NetworkModel rebuilt = NetworkModel.fromObjects(states.get(i));
+            List<dev.trimtab.network.core.intent.IntentViolation> all =
+                    dev.trimtab.network.core.intent.IntentChecker.check(rebuilt, intents);
+            long t2 = System.nanoTime();
+            if (!all.equals(seen.get(i))) {
+                throw new IllegalStateException("incremental re-check differs from the full one");
+            }
+            if (i >= 5) {
                 full[i - 5] = t2 - t1;
             }
         }
@@ -564,30 +577,43 @@ public final class NetworkRbacBench {
         long[] recheckCpu = new long[RECHECKS];
         long[] full = new long[RECHECKS];
         Random c = new Random(13);
+        List<List<Map<String, Object>>> states = new ArrayList<>(); // the object list after each change
+        List<Map<String, Object>> changes = new ArrayList<>();
         List<Map<String, Object>> current = new ArrayList<>(objects);
-        RbacModel live = model;
-        dev.trimtab.rbac.core.IntentChecker.Checked checked =
-                dev.trimtab.rbac.core.IntentChecker.checked(model, namespaces, intents);
         for (int i = 0; i < RECHECKS + 5; i++) {
             int at = bindingIndexes.get(c.nextInt(bindingIndexes.size()));
             Map<String, Object> changed = withSubject(current.get(at), c);
             current.set(at, changed);
+            changes.add(changed);
+            states.add(new ArrayList<>(current));
+        }
+        RbacModel live = model;
+        dev.trimtab.rbac.core.IntentChecker.Checked checked =
+                dev.trimtab.rbac.core.IntentChecker.checked(model, namespaces, intents);
+        List<List<dev.trimtab.rbac.core.IntentViolation>> seen = new ArrayList<>();
+        for (int i = 0; i < changes.size(); i++) {
             long c0 = cpu();
             long t0 = System.nanoTime();
-            live = live.with(changed);
+            live = live.with(changes.get(i));
             checked = checked.over(live, namespaces);
             long t1 = System.nanoTime();
             long c1 = cpu();
-            RbacModel rebuilt = RbacModel.fromObjects(current);
-            List<dev.trimtab.rbac.core.IntentViolation> all =
-                    dev.trimtab.rbac.core.IntentChecker.check(rebuilt, namespaces, intents);
-            long t2 = System.nanoTime();
-            if (!all.equals(checked.violations())) {
-                throw new IllegalStateException("incremental re-check differs from the full one");
-            }
+            seen.add(checked.violations());
             if (i >= 5) {
                 recheck[i - 5] = t1 - t0;
                 recheckCpu[i - 5] = c1 - c0;
+            }
+        }
+        for (int i = 0; i < changes.size(); i++) {
+            long t1 = System.nanoTime();
+            RbacModel rebuilt = RbacModel.fromObjects(states.get(i));
+            List<dev.trimtab.rbac.core.IntentViolation> all =
+                    dev.trimtab.rbac.core.IntentChecker.check(rebuilt, namespaces, intents);
+            long t2 = System.nanoTime();
+            if (!all.equals(seen.get(i))) {
+                throw new IllegalStateException("incremental re-check differs from the full one");
+            }
+            if (i >= 5) {
                 full[i - 5] = t2 - t1;
             }
         }
