@@ -117,16 +117,18 @@ public final class IpAddress {
         if (other.bytes.length != bytes.length) {
             return false;
         }
-        for (int bit = 0; bit < prefix; bit++) {
-            if (bit(bit) != other.bit(bit)) {
+        int full = prefix / 8;
+        for (int i = 0; i < full; i++) {
+            if (bytes[i] != other.bytes[i]) {
                 return false;
             }
         }
-        return true;
-    }
-
-    private int bit(int i) {
-        return (bytes[i / 8] >> (7 - i % 8)) & 1;
+        int rest = prefix % 8;
+        if (rest == 0) {
+            return true;
+        }
+        int mask = (0xFF << (8 - rest)) & 0xFF;
+        return ((bytes[full] ^ other.bytes[full]) & mask) == 0;
     }
 
     /** This address with every bit after {@code prefix} cleared. */

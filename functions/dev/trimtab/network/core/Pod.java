@@ -2,6 +2,7 @@ package dev.trimtab.network.core;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What NetworkPolicy evaluation needs of a pod: identity, labels, addresses ({@code status.podIP}
@@ -20,6 +21,16 @@ public record Pod(String namespace, String name, Map<String, String> labels, Lis
         ports = List.copyOf(ports);
     }
 
+    /**
+     * Component by component, as a record compares, but identity and name first (the usual
+     * difference). The generated {@code hashCode} stays: it agrees with this.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof Pod p && Objects.equals(name, p.name) && Objects.equals(namespace, p.namespace)
+                && Objects.equals(labels, p.labels) && Objects.equals(ips, p.ips) && Objects.equals(ports, p.ports);
+    }
+
     /** {@code namespace/name}, the form used in answers and on the command line. */
     public String key() {
         return namespace + "/" + name;
@@ -27,7 +38,12 @@ public record Pod(String namespace, String name, Map<String, String> labels, Lis
 
     /** Whether a container port named {@code portName} with {@code protocol} has {@code number}. */
     public boolean namedPortIs(String portName, Protocol protocol, int number) {
-        return ports.stream().anyMatch(p -> portName.equals(p.name()) && p.protocol() == protocol
-                && p.number() == number);
+        for (int i = 0; i < ports.size(); i++) {
+            ContainerPort p = ports.get(i);
+            if (portName.equals(p.name()) && p.protocol() == protocol && p.number() == number) {
+                return true;
+            }
+        }
+        return false;
     }
 }

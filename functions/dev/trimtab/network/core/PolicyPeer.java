@@ -52,13 +52,27 @@ public sealed interface PolicyPeer {
         }
 
         public boolean contains(IpAddress ip) {
-            return cidr.contains(ip) && except.stream().noneMatch(e -> e.contains(ip));
+            if (!cidr.contains(ip)) {
+                return false;
+            }
+            for (int i = 0; i < except.size(); i++) {
+                if (except.get(i).contains(ip)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override
         public boolean matches(Endpoint endpoint, String policyNamespace,
                                Function<String, Map<String, String>> namespaceLabels) {
-            return endpoint.ips().stream().anyMatch(this::contains);
+            List<IpAddress> ips = endpoint.ips();
+            for (int i = 0; i < ips.size(); i++) {
+                if (contains(ips.get(i))) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         @Override

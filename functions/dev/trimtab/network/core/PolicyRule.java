@@ -22,8 +22,33 @@ public record PolicyRule(List<PolicyPeer> peers, List<PolicyPort> ports) {
      */
     public boolean allows(Endpoint peer, Endpoint destination, Port port, String policyNamespace,
                           Function<String, Map<String, String>> namespaceLabels) {
-        boolean portOk = ports.isEmpty() || ports.stream().anyMatch(p -> p.matches(port, destination));
-        return portOk && (peers.isEmpty()
-                || peers.stream().anyMatch(p -> p.matches(peer, policyNamespace, namespaceLabels)));
+        return portAllows(port, destination) && peerAllows(peer, policyNamespace, namespaceLabels);
+    }
+
+    /** The port half of {@link #allows}: no ports listed, or one matches {@code port} on {@code destination}. */
+    public boolean portAllows(Port port, Endpoint destination) {
+        if (ports.isEmpty()) {
+            return true;
+        }
+        for (int i = 0; i < ports.size(); i++) {
+            if (ports.get(i).matches(port, destination)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The peer half of {@link #allows}: no peers listed, or one is {@code peer}. */
+    public boolean peerAllows(Endpoint peer, String policyNamespace,
+                              Function<String, Map<String, String>> namespaceLabels) {
+        if (peers.isEmpty()) {
+            return true;
+        }
+        for (int i = 0; i < peers.size(); i++) {
+            if (peers.get(i).matches(peer, policyNamespace, namespaceLabels)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

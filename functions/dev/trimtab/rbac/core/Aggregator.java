@@ -2,9 +2,11 @@ package dev.trimtab.rbac.core;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The rules the ClusterRole aggregation controller converges to. For each aggregated ClusterRole:
@@ -27,6 +29,14 @@ final class Aggregator {
             current.put(r.ref().name(), r.isAggregated() ? List.of() : r.rules());
             totalRules += r.rules().size();
         }
+        // Which roles each selector of each aggregated role matches, by name order: labels do not
+        // change between passes, so this is worked out once.
+        Map<String, List<List<Role>>> selected = new LinkedHashMap<>();
+        for (Role agg : byName) {
+            if (agg.isAggregated()) {
+                selected.put(agg.ref().name(), selections(agg, byName));
+            }
+        }
         // Sets only grow, so this ends; the bound also covers a final pass that orders them stably.
         int maxPasses = byName.size() + totalRules + 2;
         for (int pass = 0; pass < maxPasses; pass++) {
@@ -35,7 +45,7 @@ final class Aggregator {
                 if (!agg.isAggregated()) {
                     continue;
                 }
-                List<PolicyRule> next = aggregate(agg, byName, current);
+                List<PolicyRule> next = aggregate(selected.get(agg.ref().name()), current);
                 if (!next.equals(current.get(agg.ref().name()))) {
                     current.put(agg.ref().name(), next);
                     changed = true;
@@ -48,15 +58,28 @@ final class Aggregator {
         return current;
     }
 
-    private static List<PolicyRule> aggregate(Role agg, List<Role> byName, Map<String, List<PolicyRule>> current) {
-        List<PolicyRule> out = new ArrayList<>();
+    /** For each selector of {@code agg} in order, the other roles it matches, in name order. */
+    private static List<List<Role>> selections(Role agg, List<Role> byName) {
+        List<List<Role>> out = new ArrayList<>();
         for (var selector : agg.aggregationSelectors()) {
+            List<Role> matched = new ArrayList<>();
             for (Role r : byName) {
-                if (r.ref().name().equals(agg.ref().name()) || !selector.matches(r.labels())) {
-                    continue;
+                if (!r.ref().name().equals(agg.ref().name()) && selector.matches(r.labels())) {
+                    matched.add(r);
                 }
+            }
+            out.add(matched);
+        }
+        return out;
+    }
+
+    private static List<PolicyRule> aggregate(List<List<Role>> selections, Map<String, List<PolicyRule>> current) {
+        List<PolicyRule> out = new ArrayList<>();
+        Set<PolicyRule> seen = new HashSet<>();
+        for (List<Role> matched : selections) {
+            for (Role r : matched) {
                 for (PolicyRule rule : current.get(r.ref().name())) {
-                    if (!out.contains(rule)) {
+                    if (seen.add(rule)) {
                         out.add(rule);
                     }
                 }

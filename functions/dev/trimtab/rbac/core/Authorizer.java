@@ -19,16 +19,44 @@ public final class Authorizer {
         this.model = model;
     }
 
-    /** May {@code user} (name and groups taken as given) make {@code request}? */
+    /**
+     * May {@code user} (name and groups taken as given) make {@code request}? Only the bindings
+     * that name the user or one of its groups are visited (the model's binding index).
+     */
     public Answer canI(UserInfo user, AccessRequest request) {
         List<Grant> grants = new ArrayList<>();
-        visit(request.namespace(), b -> {
-            Subject subject = b.subjects().stream().filter(s -> s.appliesTo(user)).findFirst().orElse(null);
-            if (subject != null) {
-                grants.addAll(allowing(b, request, subject));
-            }
-        });
+        BindingIndex index = model.bindingIndex();
+        String combined = request.combinedResource();
+        grantsTo(user, index.cluster, request, combined, grants);
+        if (!request.namespace().isEmpty()) {
+            grantsTo(user, index.namespace(request.namespace()), request, combined, grants);
+        }
         return new Answer(!grants.isEmpty(), request, grants);
+    }
+
+    private static void grantsTo(UserInfo user, BindingIndex.Scope scope, AccessRequest request, String combined,
+                                 List<Grant> out) {
+        for (int i : scope.candidates(user)) {
+            Binding b = scope.bindings[i];
+            Subject subject = firstApplying(b, user);
+            if (subject != null) {
+                List<PolicyRule> rules = scope.rules[i];
+                scope.byVerb[i].forVerb(request.verb(), r -> {
+                    if (rules.get(r).allows(request, combined)) {
+                        out.add(new Grant(b.ref(), b.role(), r, rules.get(r), subject));
+                    }
+                });
+            }
+        }
+    }
+
+    private static Subject firstApplying(Binding b, UserInfo user) {
+        for (Subject s : b.subjects()) {
+            if (s.appliesTo(user)) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /**
@@ -38,15 +66,43 @@ public final class Authorizer {
      */
     public List<SubjectGrants> whoCan(AccessRequest request) {
         Map<Subject, List<Grant>> bySubject = new LinkedHashMap<>();
-        visit(request.namespace(), b -> {
-            for (Subject s : b.subjects()) {
-                List<Grant> g = allowing(b, request, s);
-                if (!g.isEmpty()) {
-                    bySubject.computeIfAbsent(s, k -> new ArrayList<>()).addAll(g);
+        BindingIndex index = model.bindingIndex();
+        String combined = request.combinedResource();
+        whoCan(index.cluster, request, combined, bySubject);
+        if (!request.namespace().isEmpty()) {
+            whoCan(index.namespace(request.namespace()), request, combined, bySubject);
+        }
+        return bySubject.entrySet().stream().map(e -> new SubjectGrants(e.getKey(), e.getValue())).toList();
+    }
+
+    private static void whoCan(BindingIndex.Scope scope, AccessRequest request, String combined,
+                               Map<Subject, List<Grant>> bySubject) {
+        int[] allowed = new int[8];
+        for (int i = 0; i < scope.bindings.length; i++) {
+            Binding b = scope.bindings[i];
+            if (b.subjects().isEmpty()) {
+                continue;
+            }
+            List<PolicyRule> rules = scope.rules[i];
+            int n = 0;
+            for (int r = 0; r < rules.size(); r++) {
+                if (rules.get(r).allows(request, combined)) {
+                    if (n == allowed.length) {
+                        allowed = java.util.Arrays.copyOf(allowed, n * 2);
+                    }
+                    allowed[n++] = r;
                 }
             }
-        });
-        return bySubject.entrySet().stream().map(e -> new SubjectGrants(e.getKey(), e.getValue())).toList();
+            if (n == 0) {
+                continue;
+            }
+            for (Subject s : b.subjects()) {
+                List<Grant> g = bySubject.computeIfAbsent(s, k -> new ArrayList<>());
+                for (int k = 0; k < n; k++) {
+                    g.add(new Grant(b.ref(), b.role(), allowed[k], rules.get(allowed[k]), s));
+                }
+            }
+        }
     }
 
     /**
@@ -92,9 +148,6 @@ public final class Authorizer {
         }
     }
 
-    private List<Grant> allowing(Binding b, AccessRequest request, Subject subject) {
-        return all(b, subject).stream().filter(g -> g.rule().allows(request)).toList();
-    }
 
     private List<Grant> all(Binding b, Subject subject) {
         List<PolicyRule> rules = model.rulesOf(b.role()).orElse(List.of());

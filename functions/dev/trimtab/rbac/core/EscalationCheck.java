@@ -20,6 +20,9 @@ record EscalationCheck(FindingCode code, String action, List<Probe> probes) {
     record Probe(String verb, String group, String resource, String subresource, boolean namespaced,
                  boolean anySubresource) {
         boolean openedBy(PolicyRule rule) {
+            if (!rule.verbMatches(verb)) {
+                return false; // what both forms below check first
+            }
             if (!anySubresource) {
                 return rule.allowsSomeName(AccessRequest.resource(verb, group, resource, subresource, "", "ns"));
             }
@@ -70,7 +73,16 @@ record EscalationCheck(FindingCode code, String action, List<Probe> probes) {
 
     /** The probes this check's rule opens, in table order; empty when it opens none. */
     List<Probe> openedBy(PolicyRule rule, boolean clusterWide) {
-        return probes.stream().filter(p -> (clusterWide || p.namespaced()) && p.openedBy(rule)).toList();
+        List<Probe> out = null;
+        for (Probe p : probes) {
+            if ((clusterWide || p.namespaced()) && p.openedBy(rule)) {
+                if (out == null) {
+                    out = new ArrayList<>(2);
+                }
+                out.add(p);
+            }
+        }
+        return out == null ? List.of() : List.copyOf(out);
     }
 
     private static Probe probe(String verb, String group, String resource, String sub, boolean namespaced) {

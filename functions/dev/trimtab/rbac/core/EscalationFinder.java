@@ -1,7 +1,11 @@
 package dev.trimtab.rbac.core;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -16,36 +20,76 @@ public final class EscalationFinder {
     public static final String CLUSTER_ADMIN = "cluster-admin";
 
     private final RbacModel model;
+    @SuppressWarnings("unchecked")
+    private final Map<PolicyRule, List<EscalationCheck.Probe>[]>[] openedCache =
+            new Map[] {new IdentityHashMap<>(), new IdentityHashMap<>()};
 
     public EscalationFinder(RbacModel model) {
         this.model = model;
     }
 
     public List<Finding> find() {
+        return find(EnumSet.allOf(FindingCode.class));
+    }
+
+    /** The findings of {@link #find()} whose code is one of {@code codes}, in the same order; the others are not worked out. */
+    public List<Finding> find(Set<FindingCode> codes) {
         List<Finding> out = new ArrayList<>();
         for (Binding b : model.bindings()) {
-            if (b.subjects().isEmpty()) {
-                continue; // grants nobody anything
-            }
-            List<PolicyRule> rules = model.rulesOf(b.role()).orElse(List.of());
+            findFor(b, codes, out);
+        }
+        return out;
+    }
+
+    /** The findings of {@code codes} of one binding of the model, in {@link #find()} order, added to {@code out}. */
+    void findFor(Binding b, Set<FindingCode> codes, List<Finding> out) {
+        if (b.subjects().isEmpty()) {
+            return; // grants nobody anything
+        }
+        List<PolicyRule> rules = model.rulesOf(b.role()).orElse(List.of());
+        if (codes.contains(FindingCode.ClusterAdmin)) {
             clusterAdmin(b, rules, out);
-            for (int i = 0; i < rules.size(); i++) {
-                PolicyRule rule = rules.get(i);
+        }
+        for (int i = 0; i < rules.size(); i++) {
+            PolicyRule rule = rules.get(i);
+            if (codes.contains(FindingCode.Wildcard)) {
                 wildcard(b, i, rule, out);
-                if (rule.isFullWildcard()) {
+            }
+            if (rule.isFullWildcard()) {
+                continue;
+            }
+            List<EscalationCheck.Probe>[] openedByCheck = null;
+            for (int c = 0; c < EscalationCheck.ALL.size(); c++) {
+                EscalationCheck check = EscalationCheck.ALL.get(c);
+                if (!codes.contains(check.code())) {
                     continue;
                 }
-                for (EscalationCheck check : EscalationCheck.ALL) {
-                    List<EscalationCheck.Probe> opened = check.openedBy(rule, b.isClusterWide());
-                    if (!opened.isEmpty()) {
-                        out.add(finding(check.code(), b, i, rule, b.subjects(),
-                                check.action() + " (" + join(opened) + ")"));
-                    }
+                if (openedByCheck == null) {
+                    openedByCheck = opened(rule, b.isClusterWide());
                 }
+                if (openedByCheck[c] == null) {
+                    openedByCheck[c] = check.openedBy(rule, b.isClusterWide());
+                }
+                List<EscalationCheck.Probe> opened = openedByCheck[c];
+                if (!opened.isEmpty()) {
+                    out.add(finding(check.code(), b, i, rule, b.subjects(),
+                            check.action() + " (" + join(opened) + ")"));
+                }
+            }
+            if (codes.contains(FindingCode.CsrApproval)) {
                 csrApproval(b, i, rule, out);
             }
         }
-        return out;
+    }
+
+    /**
+     * Where {@code EscalationCheck.ALL.get(c).openedBy(rule, clusterWide)} is kept for each check
+     * {@code c} (null until asked): it depends on the rule alone, and bindings to one role share
+     * its rule objects, so it is worked out once per rule object and scope kind.
+     */
+    @SuppressWarnings("unchecked")
+    private List<EscalationCheck.Probe>[] opened(PolicyRule rule, boolean clusterWide) {
+        return openedCache[clusterWide ? 1 : 0].computeIfAbsent(rule, r -> new List[EscalationCheck.ALL.size()]);
     }
 
     private void clusterAdmin(Binding b, List<PolicyRule> rules, List<Finding> out) {

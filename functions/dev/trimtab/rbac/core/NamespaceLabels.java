@@ -40,6 +40,11 @@ public final class NamespaceLabels {
         return l != null ? l : Map.of(NAME_LABEL, namespace);
     }
 
+    /** Whether {@code other} describes the same namespaces with the same labels. */
+    boolean sameLabels(NamespaceLabels other) {
+        return this == other || labels.equals(other.labels);
+    }
+
     /** The namespaces described by a Namespace object. */
     public Set<String> known() {
         return labels.keySet();

@@ -1,5 +1,7 @@
 package dev.trimtab.rbac.core;
 
+import java.util.Objects;
+
 /**
  * Names an RBAC object: {@code kind} (Role, ClusterRole, RoleBinding, ClusterRoleBinding),
  * {@code namespace} (null for the cluster-scoped kinds) and {@code name}.
@@ -16,6 +18,17 @@ public record ObjectRef(String kind, String namespace, String name) {
 
     public static ObjectRef role(String namespace, String name) {
         return new ObjectRef(ROLE, namespace, name);
+    }
+
+    /**
+     * Component by component, as a record compares, name first (the usual difference), without
+     * the generated method's indirection: bindings are matched to roles by this. The generated
+     * {@code hashCode} stays: it agrees with this.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof ObjectRef r && Objects.equals(name, r.name)
+                && Objects.equals(namespace, r.namespace) && Objects.equals(kind, r.kind);
     }
 
     public boolean isClusterScoped() {

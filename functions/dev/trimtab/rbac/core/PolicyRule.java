@@ -32,6 +32,11 @@ public record PolicyRule(List<String> verbs, List<String> apiGroups, List<String
 
     /** Whether this rule alone allows {@code request} (the namespace is the binding's business). */
     public boolean allows(AccessRequest request) {
+        return allows(request, null);
+    }
+
+    /** {@link #allows(AccessRequest)} with {@code request.combinedResource()} worked out by the caller (or null). */
+    boolean allows(AccessRequest request, String combinedResource) {
         if (!verbMatches(request.verb())) {
             return false;
         }
@@ -39,7 +44,8 @@ public record PolicyRule(List<String> verbs, List<String> apiGroups, List<String
             return nonResourceURLMatches(request.path());
         }
         return apiGroupMatches(request.apiGroup())
-                && resourceMatches(request.combinedResource(), request.subresource())
+                && resourceMatches(combinedResource != null ? combinedResource : request.combinedResource(),
+                        request.subresource())
                 && resourceNameMatches(request.name());
     }
 
@@ -48,9 +54,16 @@ public record PolicyRule(List<String> verbs, List<String> apiGroups, List<String
      * consulted. Used to ask what a rule opens, not what one request may do.
      */
     public boolean allowsSomeName(AccessRequest request) {
-        return allows(new AccessRequest(request.verb(), request.apiGroup(), request.resource(),
-                request.subresource(), resourceNames.isEmpty() ? request.name() : resourceNames.get(0),
-                request.namespace(), request.path()));
+        // allows() with the name replaced by the rule's first resource name (the request's own
+        // when the rule lists none): the name check always passes, the rest is unchanged
+        if (!verbMatches(request.verb())) {
+            return false;
+        }
+        if (request.isNonResource()) {
+            return nonResourceURLMatches(request.path());
+        }
+        return apiGroupMatches(request.apiGroup())
+                && resourceMatches(request.combinedResource(), request.subresource());
     }
 
     public boolean verbMatches(String verb) {
@@ -86,7 +99,7 @@ public record PolicyRule(List<String> verbs, List<String> apiGroups, List<String
             if (u.equals(ALL) || u.equals(path)) {
                 return true;
             }
-            if (u.endsWith("*") && path.startsWith(stripTrailingStars(u))) {
+            if (u.endsWith("*") && path.regionMatches(0, u, 0, withoutTrailingStars(u))) {
                 return true;
             }
         }
@@ -98,12 +111,13 @@ public record PolicyRule(List<String> verbs, List<String> apiGroups, List<String
         return verbs.contains(ALL) && apiGroups.contains(ALL) && resources.contains(ALL);
     }
 
-    private static String stripTrailingStars(String s) {
+    /** The length of {@code s} without its trailing stars: {@code path} starts with that part when the region matches. */
+    private static int withoutTrailingStars(String s) {
         int end = s.length();
         while (end > 0 && s.charAt(end - 1) == '*') {
             end--;
         }
-        return s.substring(0, end);
+        return end;
     }
 
     /** Compact form in the API server's escalation messages: {@code {APIGroups:["apps"], Verbs:["get"]}}. */

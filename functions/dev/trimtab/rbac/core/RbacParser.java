@@ -18,29 +18,57 @@ final class RbacParser {
 
     record Parsed(List<Role> roles, List<Binding> bindings, List<String> errors, List<String> warnings) {}
 
-    private final List<Role> roles = new ArrayList<>();
-    private final List<Binding> bindings = new ArrayList<>();
-    private final List<String> errors = new ArrayList<>();
-    private final List<String> warnings = new ArrayList<>();
+    /**
+     * What one object gave: under {@code ref} (name {@code ?} when it has none) a role or a
+     * binding, or neither when it has errors; and its warnings.
+     */
+    record Read(ObjectRef ref, Role role, Binding binding, List<String> errors, List<String> warnings) {}
 
     private RbacParser() {}
 
     static Parsed parse(List<Map<String, Object>> objects) {
-        RbacParser p = new RbacParser();
+        List<Read> reads = new ArrayList<>();
         for (Map<String, Object> o : objects) {
-            p.read(o);
+            Read r = read(o);
+            if (r != null) {
+                reads.add(r);
+            }
         }
-        return new Parsed(p.roles, p.bindings, p.errors, p.warnings);
+        return parsed(reads);
     }
 
-    private void read(Map<String, Object> o) {
+    /** The objects' roles, bindings, errors and warnings, each in input order. */
+    static Parsed parsed(List<Read> reads) {
+        List<Role> roles = new ArrayList<>();
+        List<Binding> bindings = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        for (Read r : reads) {
+            if (r.role() != null) {
+                roles.add(r.role());
+            }
+            if (r.binding() != null) {
+                bindings.add(r.binding());
+            }
+            if (!r.errors().isEmpty()) {
+                errors.addAll(r.errors());
+            }
+            if (!r.warnings().isEmpty()) {
+                warnings.addAll(r.warnings());
+            }
+        }
+        return new Parsed(roles, bindings, errors, warnings);
+    }
+
+    /** One object; null when it is of no RBAC kind. */
+    static Read read(Map<String, Object> o) {
         if (!(o.get("apiVersion") instanceof String v) || !v.startsWith(GROUP + "/")
                 || !(o.get("kind") instanceof String kind)) {
-            return;
+            return null;
         }
         boolean namespaced = kind.equals(ObjectRef.ROLE) || kind.equals(ObjectRef.ROLE_BINDING);
         if (!namespaced && !kind.equals(ObjectRef.CLUSTER_ROLE) && !kind.equals(ObjectRef.CLUSTER_ROLE_BINDING)) {
-            return;
+            return null;
         }
         Map<?, ?> meta = o.get("metadata") instanceof Map<?, ?> m ? m : Map.of();
         String name = meta.get("name") instanceof String n && !n.isEmpty() ? n : null;
@@ -53,21 +81,26 @@ final class RbacParser {
         if (name == null) {
             problems.add("metadata.name: required");
         }
+        List<String> warnings = List.of();
         if (namespaced && !(meta.get("namespace") instanceof String ns && !ns.isEmpty())) {
-            warnings.add(ref + ": metadata.namespace: absent, taken as \"default\" (as kubectl apply would)");
+            warnings = List.of(ref + ": metadata.namespace: absent, taken as \"default\" (as kubectl apply would)");
         }
+        Role role = null;
+        Binding binding = null;
         if (kind.endsWith("Binding")) {
             Binding b = binding(o, ref, problems);
             if (problems.isEmpty()) {
-                bindings.add(b);
+                binding = b;
             }
         } else {
             Role r = role(o, meta, ref, problems);
             if (problems.isEmpty()) {
-                roles.add(r);
+                role = r;
             }
         }
+        List<String> errors = new ArrayList<>(problems.size());
         problems.forEach(p -> errors.add(ref + ": " + p));
+        return new Read(ref, role, binding, errors, warnings);
     }
 
     private static Role role(Map<String, Object> o, Map<?, ?> meta, ObjectRef ref, List<String> problems) {
