@@ -212,13 +212,11 @@ public class NetworkIntents {
     static IntentResults.Finding finding(IntentViolation v) {
         String pod = v.to().contains("/") ? v.to() : v.from();
         int slash = pod.indexOf('/');
-        String prefix = v.where() + ": ";
-        String message = v.message().startsWith(prefix) ? v.message().substring(prefix.length()) : v.message();
         ReportBook.Resource resource = slash < 0
                 ? new ReportBook.Resource(NetworkIntent.API_VERSION, NetworkIntent.KIND, "", v.intent(), null)
                 : new ReportBook.Resource("v1", "Pod", pod.substring(0, slash), pod.substring(slash + 1), null);
-        return new IntentResults.Finding(resource, v.intent(), "spec.rules[" + v.ruleIndex() + "] (" + v.ruleKind() + ")",
-                message);
+        return IntentResults.Finding.of(resource, v.intent(), "spec.rules[" + v.ruleIndex() + "] (" + v.ruleKind() + ")",
+                v.where(), v.message());
     }
 
     private void publish(IntentViolation v, String status) {

@@ -17,7 +17,17 @@ public final class IntentResults {
     public static final int LISTED = 5;
 
     /** One violation: the object at fault, the intent, the rule ({@code spec.rules[0] (onlyFrom)}), why. */
-    public record Finding(ReportBook.Resource resource, String intent, String rule, String message) {}
+    public record Finding(ReportBook.Resource resource, String intent, String rule, String message) {
+        /**
+         * A violation whose {@code message} starts with {@code where} ({@code Kind name spec.rules[i] (kind): …}),
+         * which the result's policy and rule already say: the message is kept without it.
+         */
+        public static Finding of(ReportBook.Resource resource, String intent, String rule, String where, String message) {
+            String prefix = where + ": ";
+            return new Finding(resource, intent, rule,
+                    message.startsWith(prefix) ? message.substring(prefix.length()) : message);
+        }
+    }
 
     private IntentResults() {}
 

@@ -157,12 +157,9 @@ public class RbacIntents {
     /** The report entry of a violation: on the binding that grants, else the role at fault. */
     static IntentResults.Finding finding(IntentViolation v) {
         var ref = v.binding() != null ? v.binding() : v.role();
-        String group = "rbac.authorization.k8s.io/v1";
-        String prefix = v.where() + ": ";
-        String message = v.message().startsWith(prefix) ? v.message().substring(prefix.length()) : v.message();
-        return new IntentResults.Finding(new ReportBook.Resource(group, ref.kind(),
+        return IntentResults.Finding.of(new ReportBook.Resource("rbac.authorization.k8s.io/v1", ref.kind(),
                 ref.namespace() == null ? "" : ref.namespace(), ref.name(), null), v.intent(),
-                "spec.rules[" + v.intentRule() + "] (" + v.ruleField() + ")", message);
+                "spec.rules[" + v.intentRule() + "] (" + v.ruleField() + ")", v.where(), v.message());
     }
 
     /** False when the API refused the fix (it is tried again at the next check). */

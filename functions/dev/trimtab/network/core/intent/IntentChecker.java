@@ -258,6 +258,28 @@ public final class IntentChecker {
         }
     }
 
+    /** The violations of {@code rows}, in order, skipping rows not filled. */
+    private static void collectRows(Row[] rows, List<IntentViolation> out) {
+        for (Row r : rows) {
+            if (r != null) {
+                r.collect(out);
+            }
+        }
+    }
+
+    /** The violations of {@code grid}, row by row, skipping empty rows and cells. */
+    private static void collectGrid(IntentViolation[][] grid, List<IntentViolation> out) {
+        for (IntentViolation[] row : grid) {
+            if (row != null) {
+                for (IntentViolation v : row) {
+                    if (v != null) {
+                        out.add(v);
+                    }
+                }
+            }
+        }
+    }
+
     private static Row[] copy(Row[] rows) {
         Row[] out = new Row[rows.length];
         for (int i = 0; i < rows.length; i++) {
@@ -438,25 +460,9 @@ public final class IntentChecker {
 
         @Override
         void collect(List<IntentViolation> out) {
-            for (IntentViolation[] byPod : isolation) {
-                if (byPod != null) {
-                    for (IntentViolation v : byPod) {
-                        if (v != null) {
-                            out.add(v);
-                        }
-                    }
-                }
-            }
+            collectGrid(isolation, out);
             if (dns != null) {
-                for (IntentViolation[] row : dns) {
-                    if (row != null) {
-                        for (IntentViolation v : row) {
-                            if (v != null) {
-                                out.add(v);
-                            }
-                        }
-                    }
-                }
+                collectGrid(dns, out);
             }
         }
     }
@@ -534,11 +540,7 @@ public final class IntentChecker {
 
         @Override
         void collect(List<IntentViolation> out) {
-            for (Row r : rows) {
-                if (r != null) {
-                    r.collect(out);
-                }
-            }
+            collectRows(rows, out);
         }
     }
 
@@ -630,11 +632,7 @@ public final class IntentChecker {
 
         @Override
         void collect(List<IntentViolation> out) {
-            for (Row r : rows) {
-                if (r != null) {
-                    r.collect(out);
-                }
-            }
+            collectRows(rows, out);
         }
     }
 

@@ -228,32 +228,42 @@ public final class NetworkRbacBench {
                 recheckCpu[i - 5] = c1 - c0;
             }
         }
-        for (int i = 0; i < changes.size(); i++) {
+        reportRecheck("network", changes.size(), i -> dev.trimtab.network.core.intent.IntentChecker.check(
+                NetworkModel.fromObjects(states.get(i)), intents), seen, recheck, recheckCpu, full, Math.max(0, m1 - m0) >> 10,
+                result);
+        if (sink == 42) {
+            System.out.println();
+        }
+    }
+
+    /**
+     * Times the full path (rebuild from all objects + check) for each change, checks it against the
+     * incremental result {@code seen}, prints both and puts {@code <what>_recheck_ms} … in the result.
+     */
+    static void reportRecheck(String what, int changes, java.util.function.IntFunction<List<?>> fullCheck,
+                              List<? extends List<?>> seen, long[] recheck, long[] recheckCpu, long[] full, long modelKib,
+                              Map<String, Object> result) {
+        for (int i = 0; i < changes; i++) {
             long t1 = System.nanoTime();
-            NetworkModel rebuilt = NetworkModel.fromObjects(states.get(i));
-            List<dev.trimtab.network.core.intent.IntentViolation> all =
-                    dev.trimtab.network.core.intent.IntentChecker.check(rebuilt, intents);
+            List<?> all = fullCheck.apply(i);
             long t2 = System.nanoTime();
             if (!all.equals(seen.get(i))) {
-                throw new IllegalStateException("incremental re-check differs from the full one");
+                throw new IllegalStateException(what + ": incremental re-check differs from the full one");
             }
             if (i >= 5) {
                 full[i - 5] = t2 - t1;
             }
         }
-        System.out.printf("  network re-check, one pod relabelled (with + over): p50=%.2f ms max=%.2f ms"
-                + " (this thread's CPU p50=%.2f ms)%n", pct(recheck, 50) / 1e6, pct(recheck, 100) / 1e6,
+        System.out.printf("  %s re-check, one object changed (with + over): p50=%.2f ms max=%.2f ms"
+                + " (this thread's CPU p50=%.2f ms)%n", what, pct(recheck, 50) / 1e6, pct(recheck, 100) / 1e6,
                 pct(recheckCpu, 50) / 1e6);
-        System.out.printf("  network re-check, full (fromObjects + check): p50=%.2f ms max=%.2f ms%n",
-                pct(full, 50) / 1e6, pct(full, 100) / 1e6);
-        result.put("network_recheck_ms", fmt(pct(recheck, 50) / 1e6));
-        result.put("network_recheck_max_ms", fmt(pct(recheck, 100) / 1e6));
-        result.put("network_recheck_cpu_ms", fmt(pct(recheckCpu, 50) / 1e6));
-        result.put("network_full_recheck_ms", fmt(pct(full, 50) / 1e6));
-        result.put("network_model_kib", Math.max(0, m1 - m0) >> 10);
-        if (sink == 42) {
-            System.out.println();
-        }
+        System.out.printf("  %s re-check, full (fromObjects + check): p50=%.2f ms max=%.2f ms%n",
+                what, pct(full, 50) / 1e6, pct(full, 100) / 1e6);
+        result.put(what + "_recheck_ms", fmt(pct(recheck, 50) / 1e6));
+        result.put(what + "_recheck_max_ms", fmt(pct(recheck, 100) / 1e6));
+        result.put(what + "_recheck_cpu_ms", fmt(pct(recheckCpu, 50) / 1e6));
+        result.put(what + "_full_recheck_ms", fmt(pct(full, 50) / 1e6));
+        result.put(what + "_model_kib", modelKib);
     }
 
     /** WARM_UP incremental re-checks on a chain of their own, so that the measured ones run compiled code. */
@@ -604,29 +614,9 @@ public final class NetworkRbacBench {
                 recheckCpu[i - 5] = c1 - c0;
             }
         }
-        for (int i = 0; i < changes.size(); i++) {
-            long t1 = System.nanoTime();
-            RbacModel rebuilt = RbacModel.fromObjects(states.get(i));
-            List<dev.trimtab.rbac.core.IntentViolation> all =
-                    dev.trimtab.rbac.core.IntentChecker.check(rebuilt, namespaces, intents);
-            long t2 = System.nanoTime();
-            if (!all.equals(seen.get(i))) {
-                throw new IllegalStateException("incremental re-check differs from the full one");
-            }
-            if (i >= 5) {
-                full[i - 5] = t2 - t1;
-            }
-        }
-        System.out.printf("  rbac re-check, one binding changed (with + over): p50=%.2f ms max=%.2f ms"
-                + " (this thread's CPU p50=%.2f ms)%n", pct(recheck, 50) / 1e6, pct(recheck, 100) / 1e6,
-                pct(recheckCpu, 50) / 1e6);
-        System.out.printf("  rbac re-check, full (fromObjects + check): p50=%.2f ms max=%.2f ms%n",
-                pct(full, 50) / 1e6, pct(full, 100) / 1e6);
-        result.put("rbac_recheck_ms", fmt(pct(recheck, 50) / 1e6));
-        result.put("rbac_recheck_max_ms", fmt(pct(recheck, 100) / 1e6));
-        result.put("rbac_recheck_cpu_ms", fmt(pct(recheckCpu, 50) / 1e6));
-        result.put("rbac_full_recheck_ms", fmt(pct(full, 50) / 1e6));
-        result.put("rbac_model_kib", Math.max(0, m1 - m0) >> 10);
+        reportRecheck("rbac", changes.size(), i -> dev.trimtab.rbac.core.IntentChecker.check(
+                RbacModel.fromObjects(states.get(i)), namespaces, intents), seen, recheck, recheckCpu, full, Math.max(0, m1 - m0) >> 10,
+                result);
         if (sink == 42) {
             System.out.println();
         }
