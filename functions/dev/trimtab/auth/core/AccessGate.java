@@ -34,11 +34,21 @@ public final class AccessGate {
         this.accessCache = new ReviewCache<>(policy.cache().maxEntries());
     }
 
-    /**
-     * @param authorization the {@code Authorization} header, null when absent
-     * @param tls           whether the request came over TLS
-     */
+    /** {@link #decide(Route, String, boolean, UserInfo, Instant)} without a client certificate. */
     public Decision decide(Route route, String authorization, boolean tls, Instant now) {
+        return decide(route, authorization, tls, null, now);
+    }
+
+    /**
+     * @param authorization   the {@code Authorization} header, null when absent
+     * @param tls             whether the request came over TLS
+     * @param certificateUser the user of a client certificate the TLS layer verified against the
+     *                        client CA (CN the username, O the groups, as the API server's x509
+     *                        authenticator reads them), null when there is none or they are not
+     *                        accepted. It authenticates before a token, as in the API server, on
+     *                        every surface but push (which wants its audience-bound token).
+     */
+    public Decision decide(Route route, String authorization, boolean tls, UserInfo certificateUser, Instant now) {
         if (route.surface() == Surface.Admission) {
             return tls || policy.plainHttpAdmission() ? Decision.open() : Decision.tlsRequired(
                     "admission reviews are accepted over TLS only (the API server calls webhooks over https); "
@@ -51,8 +61,11 @@ public final class AccessGate {
         if (!policy.enabled()) {
             return Decision.authDisabled();
         }
-        String token = bearer(authorization);
         boolean push = route.surface() == Surface.Push;
+        if (certificateUser != null && !push) {
+            return authorized(route, certificateUser, now);
+        }
+        String token = bearer(authorization);
         if (token == null) {
             return Decision.noToken(authorization == null
                     ? "no bearer token: send \"Authorization: Bearer <token>\" (" + tokenHint(push) + ")"
@@ -82,6 +95,10 @@ public final class AccessGate {
                             + String.join(", ", new java.util.TreeSet<>(policy.pushSubjects()))
                             + " may (trimtab.auth.push.allowed-subjects)");
         }
+        return authorized(route, user, now);
+    }
+
+    private Decision authorized(Route route, UserInfo user, Instant now) {
         for (Permission p : route.permissions()) {
             Authorization a;
             try {

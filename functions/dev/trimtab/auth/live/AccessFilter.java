@@ -7,6 +7,7 @@ import dev.trimtab.auth.core.Limits;
 import dev.trimtab.auth.core.Route;
 import dev.trimtab.auth.core.Routes;
 import dev.trimtab.auth.core.Surface;
+import dev.trimtab.auth.core.UserInfo;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -105,6 +106,10 @@ public class AccessFilter {
             LOG.warn("admission reviews are accepted over plain HTTP (trimtab.auth.admission.allow-plain-http=true): "
                     + "tests and the local run only");
         }
+        if (settings.enabled() && settings.clientCertificates().enabled()) {
+            LOG.info("x509 client certificates verified by quarkus.http.ssl's trust store authenticate as their CN "
+                    + "(trimtab.auth.client-certificates.enabled=true): trust only the cluster's client CA there");
+        }
         if (settings.enabled() && !settings.metrics().isProtected()) {
             LOG.warn("/q/metrics is open to anyone (trimtab.auth.metrics.protected=false)");
         }
@@ -135,6 +140,8 @@ public class AccessFilter {
         }
         String authorization = ctx.request().getHeader("Authorization");
         boolean tls = ctx.request().isSSL();
+        UserInfo certificateUser = tls && settings.enabled() && settings.clientCertificates().enabled()
+                ? certificateUser(ctx) : null;
         if (!settings.enabled() || route.surface() == Surface.Health || route.surface() == Surface.Admission) {
             finish(ctx, route, gate.decide(route, authorization, tls, clock.instant()));
             return;
@@ -144,7 +151,7 @@ public class AccessFilter {
             reviews.execute(() -> {
                 Decision d;
                 try {
-                    d = gate.decide(route, authorization, tls, clock.instant());
+                    d = gate.decide(route, authorization, tls, certificateUser, clock.instant());
                 } catch (RuntimeException e) {
                     d = Decision.unavailable("cannot check the request: " + e + "; the request is refused, retry later");
                 }
@@ -188,6 +195,49 @@ public class AccessFilter {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"trimtab\"");
         }
         ctx.response().end(message + "\n");
+    }
+
+    /**
+     * The user of the client certificate the TLS layer verified, read as the API server's x509
+     * authenticator reads it: the (last) CN is the username, each O a group, and every such user
+     * is in {@code system:authenticated}. Null without a certificate or without a CN.
+     */
+    static UserInfo certificateUser(RoutingContext ctx) {
+        javax.net.ssl.SSLSession session = ctx.request().sslSession();
+        if (session == null) {
+            return null;
+        }
+        java.security.cert.Certificate[] chain;
+        try {
+            chain = session.getPeerCertificates();
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return null;
+        }
+        if (chain.length == 0 || !(chain[0] instanceof java.security.cert.X509Certificate cert)) {
+            return null;
+        }
+        return subjectUser(cert.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253));
+    }
+
+    static UserInfo subjectUser(String rfc2253) {
+        String cn = null;
+        List<String> groups = new java.util.ArrayList<>();
+        try {
+            for (javax.naming.ldap.Rdn rdn : new javax.naming.ldap.LdapName(rfc2253).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    cn = String.valueOf(rdn.getValue());
+                } else if (rdn.getType().equalsIgnoreCase("O")) {
+                    groups.add(String.valueOf(rdn.getValue()));
+                }
+            }
+        } catch (javax.naming.InvalidNameException e) {
+            return null;
+        }
+        if (cn == null || cn.isEmpty()) {
+            return null;
+        }
+        groups.add("system:authenticated");
+        return new UserInfo(cn, "", groups, Map.of());
     }
 
     private static Map<String, List<String>> query(RoutingContext ctx) {

@@ -24,6 +24,8 @@ public interface AuthSettings {
 
     Cache cache();
 
+    ClientCertificates clientCertificates();
+
     /** Threads asking the API server for reviews (a review waits on the network, not on CPU). */
     @WithDefault("4")
     int reviewThreads();
@@ -60,6 +62,19 @@ public interface AuthSettings {
         /** Accept admission reviews over plain HTTP: tests and the local run only. */
         @WithDefault("false")
         boolean allowPlainHttp();
+    }
+
+    interface ClientCertificates {
+        /**
+         * Accept x509 client certificates as the API server does (CN the username, O the groups),
+         * on every surface but push: the kube-scheduler calls extenders with a client certificate,
+         * never a token. Only certificates the TLS layer verified count: set
+         * {@code quarkus.http.ssl.client-auth=request} and a trust store holding the cluster's
+         * client CA alone ({@code client-ca-file} of kube-system/extension-apiserver-authentication);
+         * any CA trusted there can name any user.
+         */
+        @WithDefault("false")
+        boolean enabled();
     }
 
     interface Cache {

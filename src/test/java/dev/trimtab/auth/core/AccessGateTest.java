@@ -145,6 +145,22 @@ class AccessGateTest {
     }
 
     @Test
+    void aVerifiedClientCertificateAuthenticatesEverywhereButPush() {
+        FakeApiServer api = api().grant("system:kube-scheduler",
+                Permission.resource("create", Routes.GROUP, "placement", "filter", ""));
+        AccessGate gate = new AccessGate(POLICY, api, api);
+        UserInfo scheduler = UserInfo.of("system:kube-scheduler", "system:authenticated");
+        assertThat(gate.decide(ROUTES.route("POST", "/placement/extender/filter", Map.of()), null, true, scheduler, T0)
+                .reason()).isEqualTo(Decision.Reason.Allowed);
+        assertThat(api.calls).containsExactly("SubjectAccessReview");
+        Decision other = gate.decide(ROUTES.route("GET", "/rbac/escalations", Map.of()), null, true, scheduler, T0);
+        assertThat(other.reason()).isEqualTo(Decision.Reason.Forbidden);
+        assertThat(other.message()).contains("\"system:kube-scheduler\" (groups system:authenticated) may not get rbac/escalations");
+        assertThat(gate.decide(ROUTES.route("POST", "/", Map.of()), null, true, scheduler, T0).reason())
+                .as("push wants its audience-bound token").isEqualTo(Decision.Reason.NoToken);
+    }
+
+    @Test
     void tokensAreCachedOnlyAsTheirHash() {
         assertThat(AccessGate.sha256("abc")).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
