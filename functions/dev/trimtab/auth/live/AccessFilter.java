@@ -146,7 +146,8 @@ public class AccessFilter {
             finish(ctx, route, gate.decide(route, authorization, tls, clock.instant()));
             return;
         }
-        Context context = Vertx.currentContext();
+        Context current = Vertx.currentContext();
+        Context context = current != null ? current : ctx.vertx().getOrCreateContext();
         try {
             reviews.execute(() -> {
                 Decision d;
