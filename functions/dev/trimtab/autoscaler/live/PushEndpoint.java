@@ -1,5 +1,7 @@
 package dev.trimtab.autoscaler.live;
 
+import dev.trimtab.auth.core.Surface;
+import dev.trimtab.auth.live.AccessFilter;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
@@ -16,22 +18,31 @@ import org.jboss.logging.Logger;
  * Knative push mode: a KafkaSource or Trigger POSTs each CloudEvent here (binary mode with
  * {@code ce-} headers, or structured mode). The answers follow Knative delivery: 202 when the
  * event was taken, 400 for an event that can never succeed (Knative then sends it to the
- * dead-letter sink), 503 when it should be retried.
+ * dead-letter sink), 503 when it should be retried. Only the KafkaSource's identity reaches this
+ * method ({@link AccessFilter}: an audience-bound token of an allowed subject, docs/security.md);
+ * a body over {@code trimtab.limits.push.max-body-size} is a 413 and is not read as an event.
  */
 @Path("/")
 public class PushEndpoint {
     private static final Logger LOG = Logger.getLogger(PushEndpoint.class);
 
     private final Intake intake;
+    private final AccessFilter access;
 
     @Inject
-    public PushEndpoint(Intake intake) {
+    public PushEndpoint(Intake intake, AccessFilter access) {
         this.intake = intake;
+        this.access = access;
     }
 
     @POST
     @Blocking
     public Response receive(byte[] body, @Context HttpHeaders headers) {
+        // a body sent without Content-Length was not measured by the access filter
+        String tooLarge = access.limits().bodyTooLarge(Surface.Push, body.length);
+        if (tooLarge != null) {
+            return Response.status(413).type(MediaType.TEXT_PLAIN).entity(tooLarge).build();
+        }
         try {
             intake.take("http", () -> CloudEventCodec.fromMessage(body, "ce-",
                     name -> headers.getHeaderString(name.toLowerCase(Locale.ROOT))));

@@ -1,5 +1,7 @@
 package dev.trimtab.network.live;
 
+import dev.trimtab.auth.live.AccessFilter;
+import dev.trimtab.auth.live.Pools;
 import dev.trimtab.network.IntentsAnswers;
 import dev.trimtab.network.NetworkCommand;
 import dev.trimtab.network.core.intent.IntentChecker;
@@ -19,29 +21,47 @@ import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Reachability over the live cluster, answered as the {@code network} command answers it over
  * manifests: {@code GET /network/can-reach?from=NS/POD|IP&to=NS/POD|IP&port=PORT[/PROTOCOL]} and
  * {@code GET /network/matrix?port=…[&namespace=NS]…}, {@code GET /network/intents[?plan=true]}. A bad
  * parameter is a 400 naming it; 503 while
- * {@code trimtab.network.watch-cluster} is off.
+ * {@code trimtab.network.watch-cluster} is off. Callers need {@code get network/<question>} on
+ * {@code query.trimtab.dev} (docs/security.md); answers run on the bounded query pool (429 when
+ * full, 503 past {@code trimtab.limits.query.timeout}); a matrix of more than
+ * {@code trimtab.limits.network.matrix-max-pairs} pairs is refused with 422 before any work.
  */
 @Path("/network")
 @Produces(MediaType.APPLICATION_JSON)
 public class NetworkEndpoint {
     private final LiveNetwork network;
     private final NetworkIntents intents;
+    private final Pools pools;
+    private final AccessFilter access;
 
     @Inject
-    public NetworkEndpoint(LiveNetwork network, NetworkIntents intents) {
+    public NetworkEndpoint(LiveNetwork network, NetworkIntents intents, Pools pools, AccessFilter access) {
         this.network = network;
         this.intents = intents;
+        this.pools = pools;
+        this.access = access;
+    }
+
+    /** A request the limits refuse: its status and message. */
+    static final class Refused extends RuntimeException {
+        final int status;
+
+        Refused(int status, String message) {
+            super(message);
+            this.status = status;
+        }
     }
 
     @GET
     @Path("can-reach")
-    public Response canReach(@QueryParam("from") String from, @QueryParam("to") String to,
+    public CompletionStage<Response> canReach(@QueryParam("from") String from, @QueryParam("to") String to,
                              @QueryParam("port") String port) {
         return answer(() -> {
             NetworkModel model = network.model();
@@ -53,13 +73,23 @@ public class NetworkEndpoint {
 
     @GET
     @Path("matrix")
-    public Response matrix(@QueryParam("port") String port, @QueryParam("namespace") @DefaultValue("") List<String> namespaces) {
+    public CompletionStage<Response> matrix(@QueryParam("port") String port, @QueryParam("namespace") @DefaultValue("") List<String> namespaces) {
         return answer(() -> {
             NetworkModel model = network.model();
             List<String> wanted = namespaces.stream().filter(n -> !n.isEmpty()).toList();
             List<Pod> pods = model.pods().stream().filter(p -> wanted.isEmpty() || wanted.contains(p.namespace())).toList();
-            return new ReachabilityAnalyzer(model).matrix(pods, Port.parse(required("port", port))).stream()
-                    .map(NetworkCommand::answer).toList();
+            Port parsed = Port.parse(required("port", port));
+            String tooLarge = access.limits().matrixTooLarge(pods.size());
+            if (tooLarge != null) {
+                throw new Refused(422, tooLarge);
+            }
+            return new ReachabilityAnalyzer(model).matrix(pods, parsed).stream()
+                    .map(v -> {
+                        if (Thread.currentThread().isInterrupted()) {
+                            throw new Refused(503, "cancelled: the answer ran out of time");
+                        }
+                        return NetworkCommand.answer(v);
+                    }).toList();
         });
     }
 
@@ -70,7 +100,7 @@ public class NetworkEndpoint {
      */
     @GET
     @Path("intents")
-    public Response intents(@QueryParam("plan") @DefaultValue("false") boolean plan) {
+    public CompletionStage<Response> intents(@QueryParam("plan") @DefaultValue("false") boolean plan) {
         return answer(() -> {
             LiveNetwork.View v = network.view();
             Map<String, Object> out = new LinkedHashMap<>();
@@ -90,7 +120,11 @@ public class NetworkEndpoint {
         return value;
     }
 
-    private Response answer(java.util.function.Supplier<Object> answer) {
+    private CompletionStage<Response> answer(java.util.function.Supplier<Object> answer) {
+        return pools.queries().run(() -> answerNow(answer));
+    }
+
+    private Response answerNow(java.util.function.Supplier<Object> answer) {
         if (!network.enabled()) {
             return Response.status(503).type(MediaType.TEXT_PLAIN)
                     .entity("the network is not watched here: set trimtab.network.watch-cluster=true").build();
@@ -99,6 +133,8 @@ public class NetworkEndpoint {
             return Response.ok(answer.get()).build();
         } catch (IllegalArgumentException e) {
             return Response.status(400).type(MediaType.TEXT_PLAIN).entity(e.getMessage()).build();
+        } catch (Refused e) {
+            return Response.status(e.status).type(MediaType.TEXT_PLAIN).entity(e.getMessage()).build();
         }
     }
 }

@@ -3,6 +3,9 @@ package dev.trimtab.placement.live;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trimtab.auth.core.Surface;
+import dev.trimtab.auth.live.AccessFilter;
+import dev.trimtab.auth.live.Pools;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.placement.core.NodeVerdict;
 import dev.trimtab.placement.core.Placement;
@@ -15,6 +18,8 @@ import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * kube-scheduler's extender protocol (k8s.io/kube-scheduler/extender/v1), so a cluster can keep
@@ -25,21 +30,28 @@ import java.util.Map;
  * {@code POST /placement/extender/prioritize} answers a {@code HostPriorityList}, each node's
  * weighted total scaled to the extender range 0–10. Full Node objects in the request refresh the
  * snapshot first; a node the snapshot does not know passes the filter (Trimtab cannot judge it)
- * and scores 0. A body that is not ExtenderArgs gets 400 naming the field.
+ * and scores 0. A body that is not ExtenderArgs gets 400 naming the field. Callers need
+ * {@code create placement/filter|prioritize} on {@code query.trimtab.dev} (docs/security.md); calls run
+ * on the extender's own bounded pool (429 when full, 503 past {@code trimtab.limits.extender.timeout}),
+ * bodies over {@code trimtab.limits.extender.max-body-size} get 413.
  */
 @Path("/placement/extender")
 public class ExtenderEndpoint {
     static final int MAX_EXTENDER_PRIORITY = 10;
     private final PlacementFunction placement;
+    private final Pools pools;
+    private final AccessFilter access;
 
     @Inject
-    public ExtenderEndpoint(PlacementFunction placement) {
+    public ExtenderEndpoint(PlacementFunction placement, Pools pools, AccessFilter access) {
         this.placement = placement;
+        this.pools = pools;
+        this.access = access;
     }
 
     @POST
     @Path("filter")
-    public Response filter(byte[] body) {
+    public CompletionStage<Response> filter(byte[] body) {
         return answer(body, (p, names, args) -> {
             ObjectNode result = CloudEventCodec.JSON.createObjectNode();
             ObjectNode failed = CloudEventCodec.JSON.createObjectNode();
@@ -73,7 +85,7 @@ public class ExtenderEndpoint {
 
     @POST
     @Path("prioritize")
-    public Response prioritize(byte[] body) {
+    public CompletionStage<Response> prioritize(byte[] body) {
         return answer(body, (p, names, args) -> {
             long max = p.nodes().stream().filter(NodeVerdict::feasible).mapToLong(NodeVerdict::total).max().orElse(0);
             ArrayNode list = CloudEventCodec.JSON.createArrayNode();
@@ -90,8 +102,17 @@ public class ExtenderEndpoint {
         JsonNode answer(Placement p, List<String> nodeNames, JsonNode args);
     }
 
+    private CompletionStage<Response> answer(byte[] body, Answer answer) {
+        // a body sent without Content-Length was not measured by the access filter
+        String tooLarge = access.limits().bodyTooLarge(Surface.Extender, body.length);
+        if (tooLarge != null) {
+            return CompletableFuture.completedFuture(Response.status(413).type(MediaType.TEXT_PLAIN).entity(tooLarge).build());
+        }
+        return pools.extender().run(() -> answerNow(body, answer));
+    }
+
     @SuppressWarnings("unchecked")
-    private Response answer(byte[] body, Answer answer) {
+    private Response answerNow(byte[] body, Answer answer) {
         JsonNode args;
         try {
             args = CloudEventCodec.JSON.readTree(body);

@@ -1,12 +1,12 @@
 package dev.trimtab.policy.live;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.trimtab.auth.live.Pools;
 import dev.trimtab.network.core.intent.NetworkIntent;
 import dev.trimtab.policy.admission.AdmissionReviews;
 import dev.trimtab.policy.core.AdmissionRequest;
 import dev.trimtab.policy.core.PolicyEngine;
 import dev.trimtab.rbac.core.RbacIntent;
-import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The admission webhooks. {@code POST /admission/validate} takes an {@code AdmissionReview} v1 and
@@ -26,19 +27,23 @@ import java.util.List;
  * {@code /admission/validate} ({@link dev.trimtab.rbac.live.RbacIntents}). A body
  * that is not an AdmissionReview gets 400 naming the field, a review that cannot be decided (the
  * namespace cannot be read) 500; the API server then applies the webhook's own failurePolicy
- * (k8s-manifests/policy/webhook.yaml). Blocking: namespaces and parameters may need the API.
+ * (k8s-manifests/policy/webhook.yaml). Reviews run on their own bounded threads
+ * ({@code trimtab.limits.admission.*}), never behind a query, since namespaces and parameters may
+ * need the API; they are accepted over TLS only ({@link dev.trimtab.auth.live.AccessFilter}).
  */
 @Path("/admission")
 public class AdmissionEndpoint {
     private final LivePolicies policies;
     private final dev.trimtab.rbac.live.RbacIntents intents;
     private final io.micrometer.core.instrument.Timer timer;
+    private final Pools pools;
 
     @Inject
     public AdmissionEndpoint(LivePolicies policies, dev.trimtab.rbac.live.RbacIntents intents,
-                             io.micrometer.core.instrument.MeterRegistry registry) {
+                             io.micrometer.core.instrument.MeterRegistry registry, Pools pools) {
         this.policies = policies;
         this.intents = intents;
+        this.pools = pools;
         this.timer = io.micrometer.core.instrument.Timer.builder("trimtab_policy_admission_seconds")
                 .description("an AdmissionReview from its bytes to its answer's bytes, in the server")
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
@@ -48,8 +53,7 @@ public class AdmissionEndpoint {
 
     @POST
     @Path("validate")
-    @Blocking
-    public Response validate(byte[] body) {
+    public CompletionStage<Response> validate(byte[] body) {
         return timed(body, r -> {
             PolicyEngine.Verdict v = policies.review(r);
             String invalid = v.allowed() ? invalidIntent(r) : null;
@@ -83,13 +87,16 @@ public class AdmissionEndpoint {
 
     @POST
     @Path("mutate")
-    @Blocking
-    public Response mutate(byte[] body) {
+    public CompletionStage<Response> mutate(byte[] body) {
         return timed(body, r -> AdmissionReviews.response(r.uid(), policies.mutate(r)));
     }
 
-    private Response timed(byte[] body, java.util.function.Function<AdmissionRequest, Object> decide) {
+    private CompletionStage<Response> timed(byte[] body, java.util.function.Function<AdmissionRequest, Object> decide) {
         long start = System.nanoTime();
+        return pools.admission().run(() -> timedNow(start, body, decide));
+    }
+
+    private Response timedNow(long start, byte[] body, java.util.function.Function<AdmissionRequest, Object> decide) {
         try {
             return answer(body, decide);
         } finally {

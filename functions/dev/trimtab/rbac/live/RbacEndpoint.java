@@ -1,5 +1,6 @@
 package dev.trimtab.rbac.live;
 
+import dev.trimtab.auth.live.Pools;
 import dev.trimtab.rbac.RbacAnswers;
 import dev.trimtab.rbac.RbacQueries;
 import dev.trimtab.rbac.core.EscalationFinder;
@@ -13,34 +14,39 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * RBAC questions over the live cluster, answered as the {@code rbac} command answers them over
  * manifests: {@code GET /rbac/can-i?as=USER&group=G&verb=V&target=TYPE[/NAME]|URL&subresource=S&namespace=N},
  * {@code GET /rbac/who-can?verb=…&target=…}, {@code GET /rbac/escalations}, {@code GET /rbac/intents}
  * (the violations of the RbacIntents in force). A bad parameter is a
- * 400 naming it; 503 while {@code trimtab.rbac.watch-cluster} is off.
+ * 400 naming it; 503 while {@code trimtab.rbac.watch-cluster} is off. Callers need
+ * {@code get rbac/<question>} on {@code query.trimtab.dev} (docs/security.md); answers run on the
+ * bounded query pool (429 when full, 503 past {@code trimtab.limits.query.timeout}).
  */
 @Path("/rbac")
 @Produces(MediaType.APPLICATION_JSON)
 public class RbacEndpoint {
     private final LiveRbac rbac;
     private final RbacIntents intents;
+    private final Pools pools;
 
     @Inject
-    public RbacEndpoint(LiveRbac rbac, RbacIntents intents) {
+    public RbacEndpoint(LiveRbac rbac, RbacIntents intents, Pools pools) {
         this.rbac = rbac;
         this.intents = intents;
+        this.pools = pools;
     }
 
     @GET
     @Path("can-i")
-    public Response canI(@QueryParam("as") String user, @QueryParam("group") List<String> groups,
+    public CompletionStage<Response> canI(@QueryParam("as") String user, @QueryParam("group") List<String> groups,
                          @QueryParam("verb") String verb, @QueryParam("target") String target,
                          @QueryParam("subresource") @DefaultValue("") String subresource,
                          @QueryParam("namespace") @DefaultValue("") String namespace) {
         if (user == null || user.isEmpty()) {
-            return bad("as: required");
+            return java.util.concurrent.CompletableFuture.completedFuture(bad("as: required"));
         }
         return answer(() -> RbacAnswers.canI(rbac.authorizer(), UserInfo.authenticated(user, groups),
                 RbacQueries.request(verb, target, subresource, namespace)));
@@ -48,7 +54,7 @@ public class RbacEndpoint {
 
     @GET
     @Path("who-can")
-    public Response whoCan(@QueryParam("verb") String verb, @QueryParam("target") String target,
+    public CompletionStage<Response> whoCan(@QueryParam("verb") String verb, @QueryParam("target") String target,
                            @QueryParam("subresource") @DefaultValue("") String subresource,
                            @QueryParam("namespace") @DefaultValue("") String namespace) {
         return answer(() -> RbacAnswers.whoCan(rbac.authorizer(), RbacQueries.request(verb, target, subresource, namespace)));
@@ -56,21 +62,25 @@ public class RbacEndpoint {
 
     @GET
     @Path("escalations")
-    public Response escalations() {
+    public CompletionStage<Response> escalations() {
         return answer(() -> new EscalationFinder(rbac.model()).find().stream().map(RbacAnswers::finding).toList());
     }
 
     /** The violations of the RbacIntents in force, each with its fix, as {@code rbac intents} prints them. */
     @GET
     @Path("intents")
-    public Response intents() {
+    public CompletionStage<Response> intents() {
         return answer(() -> {
             LiveRbac.View v = rbac.view();
             return RbacAnswers.violations(v.model(), v.objects(), intents.intents());
         });
     }
 
-    private Response answer(java.util.function.Supplier<Object> answer) {
+    private CompletionStage<Response> answer(java.util.function.Supplier<Object> answer) {
+        return pools.queries().run(() -> answerNow(answer));
+    }
+
+    private Response answerNow(java.util.function.Supplier<Object> answer) {
         if (!rbac.enabled()) {
             return Response.status(503).type(MediaType.TEXT_PLAIN)
                     .entity("RBAC is not watched here: set trimtab.rbac.watch-cluster=true").build();
