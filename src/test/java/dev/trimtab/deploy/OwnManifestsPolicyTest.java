@@ -127,6 +127,60 @@ class OwnManifestsPolicyTest {
                 .contains("trimtab.dev-pod-security-restricted", "trimtab.dev-resources-and-probes");
     }
 
+    /**
+     * The guard of the webhooks' opt-out label (k8s-manifests/policy/exclude-label-guard.yaml), an
+     * API-server policy, through Trimtab's own engine: setting or changing the label needs the
+     * permission the shipped ClusterRole trimtab-admission-exclude grants; other label edits do not.
+     */
+    @Test
+    void onlyWhoMayUpdateNamespacesAdmissionExcludeCanOptANamespaceOut() throws Exception {
+        Path guard = MANIFESTS.resolve("policy/exclude-label-guard.yaml");
+        PolicyDirectory.Contents contents = PolicyDirectory.readFile(guard, guard.getParent());
+        assertThat(contents.errors()).isEmpty();
+        List<Map<String, Object>> objects = new ArrayList<>(contents.objects());
+        objects.add(PolicyDirectory.YAML.readValue("""
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRoleBinding
+                metadata: {name: platform-admins-exclude}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: trimtab-admission-exclude}
+                subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: platform-admin}]
+                """, Map.class));
+        PolicyEngine engine = new PolicyEngine(contents.policies(), contents.bindings());
+        ObjectCluster cluster = new ObjectCluster(objects);
+        Map<String, Object> plain = namespace(Map.of("team", "shop"));
+        Map<String, Object> excluded = namespace(Map.of("team", "shop", "admission.trimtab.dev/exclude", "true"));
+        Map<String, Object> relabelled = namespace(Map.of("team", "checkout", "admission.trimtab.dev/exclude", "true"));
+
+        PolicyEngine.Verdict dev = namespaceReview(engine, cluster, "dev", "UPDATE", excluded, plain);
+        assertThat(dev.allowed()).isFalse();
+        assertThat(dev.message()).contains("needs update on namespaces/admission-exclude in admission.trimtab.dev");
+        assertThat(namespaceReview(engine, cluster, "dev", "CREATE", excluded, null).allowed()).isFalse();
+        assertThat(namespaceReview(engine, cluster, "dev", "UPDATE", plain, excluded).allowed()).as("removing it").isFalse();
+        assertThat(namespaceReview(engine, cluster, "platform-admin", "UPDATE", excluded, plain).allowed()).isTrue();
+        assertThat(namespaceReview(engine, cluster, "dev", "UPDATE", relabelled, excluded).allowed())
+                .as("other labels of an excluded namespace").isTrue();
+        assertThat(namespaceReview(engine, cluster, "dev", "CREATE", plain, null).allowed()).isTrue();
+    }
+
+    private static Map<String, Object> namespace(Map<String, String> labels) {
+        return Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", "shop", "labels", labels));
+    }
+
+    private static PolicyEngine.Verdict namespaceReview(PolicyEngine engine, ObjectCluster cluster, String user,
+                                                        String operation, Map<String, Object> object,
+                                                        Map<String, Object> oldObject) throws Exception {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("name", operation + " by " + user);
+        c.put("operation", operation);
+        c.put("namespace", "");
+        c.put("userInfo", Map.of("username", user));
+        c.put("object", object);
+        if (oldObject != null) {
+            c.put("oldObject", oldObject);
+        }
+        return engine.review(AdmissionReviews.request(PolicyTests.review(AdmissionReviews.JSON.valueToTree(c))), cluster);
+    }
+
     /** The pod templates of Deployments, StatefulSets, DaemonSets, Jobs and Knative Services, as Pods. */
     @SuppressWarnings("unchecked")
     static List<Template> templates(List<Map<String, Object>> objects) {
