@@ -15,14 +15,20 @@ import java.util.Map;
 /**
  * Namespaces and parameter objects from the Kubernetes API, as the API server's admission plugin
  * reads them: from an informer's cache (started for a kind the first time a policy needs it),
- * falling back to a direct read when the cache does not have the object yet. A read that fails is
- * an error of the policy's configuration, which its failurePolicy then decides.
+ * falling back to a direct read when the cache does not have the object yet. Where RBAC grants
+ * {@code get} on named parameter objects only (the shipped manifests: the ConfigMap
+ * {@code replica-ceiling}, not every ConfigMap), the kind cannot be listed: it is then read by name
+ * on each review, and a policy that selects its parameters by label gets an error naming the
+ * missing permission. A read that fails is an error of the policy's configuration, which its
+ * failurePolicy then decides.
  */
 final class KubernetesCluster implements PolicyEngine.Cluster {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(KubernetesCluster.class);
     private final KubernetesClient client;
     private volatile io.fabric8.kubernetes.client.informers.SharedIndexInformer<io.fabric8.kubernetes.api.model.Namespace>
             namespaces;
-    private final Map<String, io.fabric8.kubernetes.client.informers.SharedIndexInformer<GenericKubernetesResource>>
+    /** A parameter kind's informer; empty when listing the kind is forbidden (read by name only). */
+    private final Map<String, java.util.Optional<io.fabric8.kubernetes.client.informers.SharedIndexInformer<GenericKubernetesResource>>>
             params = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<ValidatingPolicy.ParamKind, Boolean> scopes = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -73,14 +79,11 @@ final class KubernetesCluster implements PolicyEngine.Cluster {
     public List<Map<String, Object>> params(ValidatingPolicy.ParamKind kind, String namespace, String name,
                                             LabelSelector selector) {
         try {
-            var informer = params.computeIfAbsent(kind.apiVersion() + "/" + kind.kind(), k -> {
-                var all = client.genericKubernetesResources(kind.apiVersion(), kind.kind());
-                return (namespaced(kind) ? all.inAnyNamespace() : all).inform();
-            });
+            var informer = params.computeIfAbsent(kind.apiVersion() + "/" + kind.kind(), k -> informer(kind));
             List<Map<String, Object>> out = new ArrayList<>();
             if (name != null) {
-                GenericKubernetesResource r = informer.getStore().getByKey(namespace.isEmpty() ? name
-                        : namespace + "/" + name);
+                GenericKubernetesResource r = informer.map(i -> i.getStore().getByKey(namespace.isEmpty() ? name
+                        : namespace + "/" + name)).orElse(null);
                 if (r == null) {
                     var resources = client.genericKubernetesResources(kind.apiVersion(), kind.kind());
                     r = (namespace.isEmpty() ? resources : resources.inNamespace(namespace)).withName(name).get();
@@ -89,7 +92,11 @@ final class KubernetesCluster implements PolicyEngine.Cluster {
                     out.add(map(r));
                 }
             } else {
-                for (GenericKubernetesResource r : informer.getStore().list()) {
+                if (informer.isEmpty()) {
+                    throw new IllegalArgumentException("cannot select " + kind.kind() + " params by label: this service "
+                            + "account may not list " + kind.kind() + " objects (grant list and watch on them)");
+                }
+                for (GenericKubernetesResource r : informer.get().getStore().list()) {
                     Map<String, String> labels = r.getMetadata().getLabels();
                     String ns = r.getMetadata().getNamespace() == null ? "" : r.getMetadata().getNamespace();
                     if (ns.equals(namespace) && selector.matches(labels == null ? Map.of() : labels)) {
@@ -101,6 +108,31 @@ final class KubernetesCluster implements PolicyEngine.Cluster {
         } catch (KubernetesClientException e) {
             throw new IllegalArgumentException("cannot read " + kind.kind() + " params: " + e.getMessage());
         }
+    }
+
+    /** Watches every object of a parameter kind; empty when RBAC forbids listing them (403). */
+    private java.util.Optional<io.fabric8.kubernetes.client.informers.SharedIndexInformer<GenericKubernetesResource>>
+            informer(ValidatingPolicy.ParamKind kind) {
+        var all = client.genericKubernetesResources(kind.apiVersion(), kind.kind());
+        try {
+            return java.util.Optional.of((namespaced(kind) ? all.inAnyNamespace() : all).inform());
+        } catch (KubernetesClientException e) {
+            if (!forbidden(e)) {
+                throw e;
+            }
+            LOG.infof("%s %s params are read by name on each review: listing them is forbidden (%s)",
+                    kind.apiVersion(), kind.kind(), e.getMessage());
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static boolean forbidden(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof KubernetesClientException k && k.getCode() == 403) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @SuppressWarnings("unchecked")

@@ -32,8 +32,20 @@ class OwnManifestsRbacTest {
         assertThat(a.whoCan(AccessRequest.resource("create", "", "pods", "binding", "web", "shop")))
                 .extracting(g -> g.subject().name()).containsExactly("trimtab-placement");
         assertThat(a.whoCan(AccessRequest.resource("get", "", "secrets", "", "", "shop"))).isEmpty();
-        assertThat(a.whoCan(AccessRequest.resource("patch", "apps", "deployments", "", "web", "shop")))
-                .extracting(SubjectGrants::subject).extracting(s -> s.name()).containsExactly("trimtab-policy");
+        // remediation's workload patches are opt-in (k8s-manifests/opt-in/policy-remediation-rbac.yaml: a
+        // ClusterRole that grants nothing until a RoleBinding names a namespace)
+        assertThat(a.whoCan(AccessRequest.resource("patch", "apps", "deployments", "", "web", "shop"))).isEmpty();
+        assertThat(a.whoCan(AccessRequest.resource("patch", "apps", "daemonsets", "", "kube-proxy", "kube-system"))).isEmpty();
+    }
+
+    @Test
+    void configMapsAreReadByNameOnlyAndOnlyWhereAPolicyNamesThem() throws Exception {
+        Authorizer a = new Authorizer(model());
+        assertThat(a.whoCan(AccessRequest.resource("list", "", "configmaps", "", "", "shop"))).isEmpty();
+        assertThat(a.whoCan(AccessRequest.resource("get", "", "configmaps", "", "kube-root-ca.crt", "shop"))).isEmpty();
+        assertThat(a.whoCan(AccessRequest.resource("get", "", "configmaps", "", "replica-ceiling", "shop")))
+                .extracting(SubjectGrants::subject).extracting(s -> s.name())
+                .containsExactlyInAnyOrder("trimtab-policy", "trimtab-autoscaler");
     }
 
     @Test
