@@ -63,6 +63,7 @@ public class ScaleApplier {
                     break;
                 }
                 deletionCosts.beforeScaleDown(ev.decision(), engine.target(ev.decision().target()));
+                engine.writing(ev.decision());
                 ScaleWriter.Outcome o = writer.write(ev.decision());
                 registry.counter("trimtab_autoscaler_writes_total", "code", Integer.toString(o.httpCode())).increment();
                 switch (o.kind()) {
@@ -102,6 +103,7 @@ public class ScaleApplier {
                     ev.decision().currentReplicas(), ev.decision().desiredReplicas(), outcome, ev.decision().message());
         }
         ScaleDecision d = ev.decision();
+        refusal(d);
         if (settings.dryRun() && d.rescale() && trigger.time() != null) {
             written.fire(new ScaleWritten(d.target(), trigger.time(), java.time.Instant.now(), d.desiredReplicas(), false));
         }
@@ -109,6 +111,38 @@ public class ScaleApplier {
         log.record(d, outcome, trigger);
         if (!settings.dryRun()) {
             status.record(d, outcome);
+        }
+    }
+
+    /** The reason each policy was last refused for, to log a refusal once, when it starts or changes. */
+    private final java.util.Map<dev.trimtab.autoscaler.core.ObjectRef, dev.trimtab.autoscaler.core.Reason> refused =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void refusal(ScaleDecision d) {
+        if (d.reason().refusal()) {
+            if (refused.put(d.policy(), d.reason()) != d.reason()) {
+                LOG.warnf("%s %s refused: %s: %s", d.policy(), d.target(), d.reason(), d.message());
+            }
+        } else if (refused.remove(d.policy()) != null) {
+            LOG.infof("%s %s no longer refused: %s", d.policy(), d.target(), d.reason());
+        }
+    }
+
+    /**
+     * Reports second writers of {@code spec.replicas}: counted
+     * ({@code trimtab_autoscaler_foreign_writes_total}), logged, and (outside dry-run) a Warning
+     * Event {@code ReplicasChangedByOther} on the workload naming the value.
+     */
+    public void foreignWrites(java.util.List<AutoscalerEngine.ForeignWrite> writes) {
+        for (AutoscalerEngine.ForeignWrite w : writes) {
+            registry.counter("trimtab_autoscaler_foreign_writes_total", "kind", w.write().target().kind()).increment();
+            String hold = settings.foreignWriteHold().isZero() ? "Trimtab keeps deciding"
+                    : "ScalingPolicy " + w.policy().ref().namespace() + "/" + w.policy().ref().name() + " holds for "
+                    + settings.foreignWriteHold().toSeconds() + " s";
+            LOG.warnf("%s; %s", w.write().message(), hold);
+            if (!settings.dryRun()) {
+                status.foreignWrite(w.write(), w.write().message() + "; " + hold);
+            }
         }
     }
 

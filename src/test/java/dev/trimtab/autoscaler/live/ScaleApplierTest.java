@@ -69,6 +69,18 @@ class ScaleApplierTest {
                 return Optional.of(Set.of("platform"));
             }
 
+            public Optional<Set<String>> allowedSystemNamespaces() {
+                return Optional.empty();
+            }
+
+            public String ownNamespace() {
+                return "trimtab";
+            }
+
+            public Duration foreignWriteHold() {
+                return Duration.ofMinutes(5);
+            }
+
             public boolean deletionCost() {
                 return false;
             }
@@ -305,13 +317,35 @@ class ScaleApplierTest {
     }
 
     @Test
-    void aHoldWritesNothingAndExcludedNamespacesAreNotDecided() {
+    void aHoldWritesNothingAndExcludedNamespacesAreRefusedWithoutAWrite() {
         List<AutoscalerEngine.Evaluation> hold = workload("shop", 250);
         assertThat(hold.get(0).decision().rescale()).isFalse();
         applier.apply(hold.get(0), event("m", "{}"));
         assertThat(writer.written).isEmpty();
         assertThat(logged.get(logged.size() - 1)).contains("\"outcome\":\"hold\"");
-        assertThat(workload("platform", 450)).isEmpty();
+        for (String ns : List.of("platform", "kube-system", "kube-public", "kube-node-lease", "trimtab")) {
+            List<AutoscalerEngine.Evaluation> refused = workload(ns, 450);
+            assertThat(refused).as(ns).hasSize(1);
+            ScaleDecision d = refused.get(0).decision();
+            assertThat(d.reason()).as(ns).isEqualTo(dev.trimtab.autoscaler.core.Reason.NamespaceExcluded);
+            assertThat(d.rescale()).as(ns).isFalse();
+            assertThat(d.message()).startsWith("namespace " + ns + " is excluded from autoscaling");
+            applier.apply(refused.get(0), event("m", "{}"));
+        }
+        assertThat(writer.written).isEmpty();
+    }
+
+    @Test
+    void aSystemNamespaceIsScaledOnlyWhenExplicitlyAllowed() {
+        LiveSettings base = settings(false);
+        LiveSettings allowing = (LiveSettings) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {LiveSettings.class}, (proxy, method, args) ->
+                        method.getName().equals("allowedSystemNamespaces") ? Optional.of(Set.of("kube-system"))
+                                : method.invoke(base, args));
+        assertThat(AutoscalerEngine.excludedNamespaces(allowing))
+                .containsExactlyInAnyOrder("kube-public", "kube-node-lease", "trimtab", "platform");
+        engine = new AutoscalerEngine(allowing);
+        assertThat(workload("kube-system", 450).get(0).decision().desiredReplicas()).isEqualTo(4);
     }
 
     /** Fired events go nowhere. */
