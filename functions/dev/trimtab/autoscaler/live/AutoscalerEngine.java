@@ -152,13 +152,8 @@ public class AutoscalerEngine {
             } catch (RuntimeException e) {
                 rejected.accept(i, e);
             }
-            for (ReplicaWriters.ForeignWrite f : state.writers().drain()) {
-                ScalingPolicy managing = managing(f);
-                if (managing != null) {
-                    state.writers().confirm(f);
-                    foreignWrites.add(new ForeignWrite(managing, f));
-                    due.putIfAbsent(managing.ref(), events.get(i));
-                }
+            for (ScalingPolicy managing : takeForeignWrites()) {
+                due.putIfAbsent(managing.ref(), events.get(i));
             }
         }
         List<Triggered> out = new ArrayList<>(due.size());
@@ -205,6 +200,20 @@ public class AutoscalerEngine {
             }
         }
         return null;
+    }
+
+    /** Confirms and queues the foreign writes just seen that are news; returns their policies. */
+    private List<ScalingPolicy> takeForeignWrites() {
+        List<ScalingPolicy> out = new ArrayList<>();
+        for (ReplicaWriters.ForeignWrite f : state.writers().drain()) {
+            ScalingPolicy managing = managing(f);
+            if (managing != null) {
+                state.writers().confirm(f);
+                foreignWrites.add(new ForeignWrite(managing, f));
+                out.add(managing);
+            }
+        }
+        return out;
     }
 
     /** The second writers seen since the last call, to report. */
@@ -318,7 +327,9 @@ public class AutoscalerEngine {
 
     /** After a conflict: takes the target as just read from the API and decides again. */
     public synchronized Evaluation redecide(ScalingPolicy policy, ScaleTarget fresh) {
-        state.putTarget(fresh);
+        // what changed under the write may be a second writer: seen here, its update event shows no change later
+        state.observeTarget(fresh, clock.millis());
+        takeForeignWrites();
         ScalingPolicy current = state.policy(policy.ref());
         return decide(current == null ? policy : current);
     }

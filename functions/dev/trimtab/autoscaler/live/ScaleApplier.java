@@ -103,6 +103,7 @@ public class ScaleApplier {
                     ev.decision().currentReplicas(), ev.decision().desiredReplicas(), outcome, ev.decision().message());
         }
         ScaleDecision d = ev.decision();
+        foreignWrites(engine.drainForeignWrites());   // a re-read after a conflict may have shown one
         refusal(d);
         if (settings.dryRun() && d.rescale() && trigger.time() != null) {
             written.fire(new ScaleWritten(d.target(), trigger.time(), java.time.Instant.now(), d.desiredReplicas(), false));

@@ -158,6 +158,9 @@ class ScaleApplierTest {
         StatusRecorder noStatus = new StatusRecorder(null, new SimpleMeterRegistry()) {
             @Override
             public synchronized void record(ScaleDecision d, String outcome) {}
+
+            @Override
+            public void foreignWrite(dev.trimtab.autoscaler.core.ReplicaWriters.ForeignWrite f, String message) {}
         };
         applier = applier(engine, emitter, noStatus, "target/no-policies");
         this.emitter = emitter;
@@ -170,8 +173,10 @@ class ScaleApplierTest {
         throw new AssertionError("no deletion costs unless enabled");
     }, new SimpleMeterRegistry());
 
+    SimpleMeterRegistry registry;
+
     ScaleApplier applier(AutoscalerEngine engine, Emitter<byte[]> emitter, StatusRecorder status, String policies) {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        registry = new SimpleMeterRegistry();
         ScaleApplier a = new ScaleApplier(engine, writer, new DecisionLog(emitter, settings(false)), status, registry,
                 settings(false), new NoEvents(), new ScaleGuard(new dev.trimtab.policy.live.LivePolicies(policies, null,
                 registry), registry, "system:serviceaccount:trimtab:trimtab-autoscaler"), deletionCosts);
@@ -295,12 +300,27 @@ class ScaleApplierTest {
         AutoscalerEngine.Evaluation ev = workload("shop", 450).get(0);
         assertThat(ev.decision().desiredReplicas()).isEqualTo(4);
         writer.answers.add(new ScaleWriter.Outcome(ScaleWriter.Outcome.Kind.Conflict, 409, "2", 0, "changed"));
-        writer.fresh = new ScaleTarget(new ObjectRef("apps/v1", "Deployment", "shop", "web"), 3, 3,
+        // the object changed (its status), not its spec.replicas
+        writer.fresh = new ScaleTarget(new ObjectRef("apps/v1", "Deployment", "shop", "web"), 2, 3,
                 new LabelSelector(Map.of("app", "web"), List.of()), "2");
         applier.apply(ev, event("m", "{}"));
         assertThat(writer.written).containsExactly(4, 4);
-        assertThat(logged.get(logged.size() - 1)).contains("\"currentReplicas\":3", "\"outcome\":\"written\"");
+        assertThat(logged.get(logged.size() - 1)).contains("\"currentReplicas\":2", "\"outcome\":\"written\"");
         assertThat(engine.target(new ObjectRef("apps/v1", "Deployment", "shop", "web")).specReplicas()).isEqualTo(4);
+    }
+
+    @Test
+    void aConflictBecauseSomeoneElseScaledIsReportedAndHeldNotWrittenOver() {
+        AutoscalerEngine.Evaluation ev = workload("shop", 450).get(0);
+        writer.answers.add(new ScaleWriter.Outcome(ScaleWriter.Outcome.Kind.Conflict, 409, "2", 0, "changed"));
+        writer.fresh = new ScaleTarget(new ObjectRef("apps/v1", "Deployment", "shop", "web"), 3, 3,
+                new LabelSelector(Map.of("app", "web"), List.of()), "2");
+        applier.apply(ev, event("m", "{}"));
+        assertThat(writer.written).containsExactly(4);
+        assertThat(logged.get(logged.size() - 1)).contains("\"reason\":\"ReplicasChangedByOther\"",
+                "\"outcome\":\"hold after re-read\"");
+        assertThat(registry.counter("trimtab_autoscaler_foreign_writes_total", "kind", "Deployment").count())
+                .isEqualTo(1.0);
     }
 
     @Test
