@@ -334,6 +334,30 @@ public class AutoscalerEngine {
         return decide(current == null ? policy : current);
     }
 
+    /**
+     * Claims just read from the API (HPAs, ScaledObjects) folded in, and the policy decided again
+     * on them; null when they taught nothing new (no claim added or changed).
+     */
+    public synchronized Evaluation withClaims(ScalingPolicy policy, List<com.fasterxml.jackson.databind.JsonNode> objects) {
+        boolean changed = false;
+        for (com.fasterxml.jackson.databind.JsonNode o : objects) {
+            try {
+                dev.trimtab.autoscaler.core.ScaleClaim claim = dev.trimtab.autoscaler.events.ScaleClaimObjects.claim(o);
+                if (!claim.equals(state.claims().remove(claim.source()))) {
+                    changed = true;
+                }
+                state.claims().put(claim);
+            } catch (RuntimeException e) {
+                // a malformed HPA claims nothing: the same as when it comes as an event
+            }
+        }
+        if (!changed) {
+            return null;
+        }
+        ScalingPolicy current = state.policy(policy.ref());
+        return decide(current == null ? policy : current);
+    }
+
     /** A write succeeded: the target now has the desired replicas at {@code resourceVersion}. */
     public synchronized void applied(ScalingPolicy policy, ScaleDecision decision, String resourceVersion) {
         ScaleTarget t = state.target(decision.target());

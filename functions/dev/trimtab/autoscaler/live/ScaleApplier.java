@@ -30,11 +30,13 @@ public class ScaleApplier {
     private final jakarta.enterprise.event.Event<ScaleWritten> written;
     private final ScaleGuard guard;
     private final DeletionCosts deletionCosts;
+    private final ScaleClaimReader claims;
 
     @Inject
     public ScaleApplier(AutoscalerEngine engine, ScaleWriter writer, DecisionLog log, StatusRecorder status,
                         MeterRegistry registry, LiveSettings settings, jakarta.enterprise.event.Event<ScaleWritten> written,
-                        ScaleGuard guard, DeletionCosts deletionCosts) {
+                        ScaleGuard guard, DeletionCosts deletionCosts, ScaleClaimReader claims) {
+        this.claims = claims;
         this.guard = guard;
         this.deletionCosts = deletionCosts;
         this.written = written;
@@ -61,6 +63,16 @@ public class ScaleApplier {
                 if (denied != null) {
                     outcome = "denied by policy: " + denied;
                     break;
+                }
+                if (!checked.contains(ev.policy().ref())) {
+                    AutoscalerEngine.Evaluation again = firstWriteCheck(ev);
+                    if (again != null) {
+                        ev = again;
+                        if (!ev.decision().rescale()) {
+                            outcome = "hold after reading the namespace's autoscalers";
+                            break;
+                        }
+                    }
                 }
                 deletionCosts.beforeScaleDown(ev.decision(), engine.target(ev.decision().target()));
                 engine.writing(ev.decision());
@@ -113,6 +125,25 @@ public class ScaleApplier {
         if (!settings.dryRun()) {
             status.record(d, outcome);
         }
+    }
+
+    /** Policies whose namespace's autoscalers were read from the API before their first write. */
+    private final java.util.Set<dev.trimtab.autoscaler.core.ObjectRef> checked =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Before a policy's first write since start, the HPAs and ScaledObjects of its namespace are
+     * read from the API and folded in: one may scale the target without its event having arrived
+     * yet. Returns the decision taken again on them, or null when they change nothing. When the
+     * API cannot be listed, the write goes on (as before this check) and the next one checks again.
+     */
+    private AutoscalerEngine.Evaluation firstWriteCheck(AutoscalerEngine.Evaluation ev) {
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> found = claims.claims(ev.policy().ref().namespace());
+        if (found == null) {
+            return null;
+        }
+        checked.add(ev.policy().ref());
+        return engine.withClaims(ev.policy(), found);
     }
 
     /** The reason each policy was last refused for, to log a refusal once, when it starts or changes. */

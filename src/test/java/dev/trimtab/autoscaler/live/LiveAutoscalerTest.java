@@ -101,6 +101,22 @@ class LiveAutoscalerTest extends LiveFixture {
     }
 
     @Test
+    void anHpaWhoseEventHasNotArrivedYetIsReadFromTheApiBeforeTheFirstWrite() throws Exception {
+        String ns = "early" + System.nanoTime();
+        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).resource(
+                new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder()
+                        .withNewMetadata().withName("web-hpa").withNamespace(ns).endMetadata()
+                        .withNewSpec().withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment")
+                        .withName("web").endScaleTargetRef().withMaxReplicas(5).endSpec().build()).create();
+        String key = workload(ns, "web");   // no HPA event on the topic
+        structured("trimtab.metrics", key, cpu(ns, "web", 450));
+
+        JsonNode able = condition(ns, "web", "AbleToScale", "TargetAlreadyScaled");
+        assertThat(able.get("message").asText()).contains("HorizontalPodAutoscaler " + ns + "/web-hpa");
+        assertThat(replicas(ns, "web")).isEqualTo(2);
+    }
+
+    @Test
     void aSecondWriterOfReplicasIsReportedAndHeldFor() throws Exception {
         String ns = "foreign" + System.nanoTime();
         String key = workload(ns, "web");

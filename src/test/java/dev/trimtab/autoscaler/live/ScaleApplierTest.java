@@ -174,12 +174,20 @@ class ScaleApplierTest {
     }, new SimpleMeterRegistry());
 
     SimpleMeterRegistry registry;
+    /** What listing the namespace's HPAs and ScaledObjects answers before a first write. */
+    List<com.fasterxml.jackson.databind.JsonNode> apiAutoscalers = List.of();
 
     ScaleApplier applier(AutoscalerEngine engine, Emitter<byte[]> emitter, StatusRecorder status, String policies) {
         registry = new SimpleMeterRegistry();
         ScaleApplier a = new ScaleApplier(engine, writer, new DecisionLog(emitter, settings(false)), status, registry,
                 settings(false), new NoEvents(), new ScaleGuard(new dev.trimtab.policy.live.LivePolicies(policies, null,
-                registry), registry, "system:serviceaccount:trimtab:trimtab-autoscaler"), deletionCosts);
+                registry), registry, "system:serviceaccount:trimtab:trimtab-autoscaler"), deletionCosts,
+                new ScaleClaimReader(null) {
+                    @Override
+                    public List<com.fasterxml.jackson.databind.JsonNode> claims(String namespace) {
+                        return apiAutoscalers;
+                    }
+                });
         a.sleeper = waits::add;
         return a;
     }
@@ -307,6 +315,28 @@ class ScaleApplierTest {
         assertThat(writer.written).containsExactly(4, 4);
         assertThat(logged.get(logged.size() - 1)).contains("\"currentReplicas\":2", "\"outcome\":\"written\"");
         assertThat(engine.target(new ObjectRef("apps/v1", "Deployment", "shop", "web")).specReplicas()).isEqualTo(4);
+    }
+
+    @Test
+    void anHpaWhoseEventHasNotArrivedIsFoundBeforeTheFirstWriteAndNothingIsWritten() throws Exception {
+        apiAutoscalers = List.of(CloudEventCodec.JSON.readTree("{\"apiVersion\":\"autoscaling/v2\",\"kind\":"
+                + "\"HorizontalPodAutoscaler\",\"metadata\":{\"name\":\"early\",\"namespace\":\"shop\"},\"spec\":"
+                + "{\"scaleTargetRef\":{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"name\":\"web\"},"
+                + "\"maxReplicas\":3}}"));
+        AutoscalerEngine.Evaluation ev = workload("shop", 450).get(0);
+        assertThat(ev.decision().desiredReplicas()).as("decided before the HPA was known").isEqualTo(4);
+        applier.apply(ev, event("m", "{}"));
+        assertThat(writer.written).isEmpty();
+        assertThat(logged.get(logged.size() - 1)).contains("\"reason\":\"TargetAlreadyScaled\"",
+                "\"outcome\":\"hold after reading the namespace's autoscalers\"", "HorizontalPodAutoscaler shop/early");
+    }
+
+    @Test
+    void whenTheNamespacesAutoscalersCannotBeListedTheWriteGoesOn() {
+        apiAutoscalers = null;
+        AutoscalerEngine.Evaluation ev = workload("shop", 450).get(0);
+        applier.apply(ev, event("m", "{}"));
+        assertThat(writer.written).containsExactly(4);
     }
 
     @Test
