@@ -11,9 +11,15 @@ import java.util.List;
 public final class Autoscaler {
 
     private final Settings settings;
+    private final Boundaries boundaries;
 
     public Autoscaler(Settings settings) {
+        this(settings, Boundaries.none());
+    }
+
+    public Autoscaler(Settings settings, Boundaries boundaries) {
         this.settings = settings;
+        this.boundaries = boundaries;
     }
 
     public Settings settings() {
@@ -24,12 +30,24 @@ public final class Autoscaler {
     public ScaleDecision decide(ClusterState state, ScalingPolicy policy, long nowMillis) {
         ObjectRef targetRef = policy.targetRef();
         ScaleTarget target = state.target(targetRef);
+        Boundaries.Refusal refusal = boundaries.check(state, policy, nowMillis);
+        if (refusal != null) {
+            int current = target == null ? 0 : target.specReplicas();
+            return new ScaleDecision(policy.ref(), targetRef, nowMillis, current, current, refusal.reason(),
+                    refusal.message(), List.of(), -1, -1, false, target == null ? null : target.resourceVersion());
+        }
         if (target == null) {
             return new ScaleDecision(policy.ref(), targetRef, nowMillis, 0, 0, Reason.FailedGetScale,
                     "the scale target " + targetRef + " was not found", List.of(), -1, -1, false, null);
         }
         Evaluation e = new Evaluation(state, policy, target, state.history(policy.ref()), nowMillis);
         return e.run();
+    }
+
+    /** The reason {@code policy} is refused at {@code nowMillis} ({@link Boundaries}), or null. */
+    public Reason refusal(ClusterState state, ScalingPolicy policy, long nowMillis) {
+        Boundaries.Refusal r = boundaries.check(state, policy, nowMillis);
+        return r == null ? null : r.reason();
     }
 
     /**

@@ -33,9 +33,45 @@ public final class ClusterState {
     private final Map<ObjectRef, History> histories = new HashMap<>();
     private final MetricStore metrics = new MetricStore();
     private final SelectorIndex selection = new SelectorIndex();
+    private final ScaleClaims claims = new ScaleClaims();
+    private final ReplicaWriters writers = new ReplicaWriters();
 
     public MetricStore metrics() {
         return metrics;
+    }
+
+    /** Who scales which target: ScalingPolicies, HPAs, ScaledObjects. */
+    public ScaleClaims claims() {
+        return claims;
+    }
+
+    /** Trimtab's own writes of spec.replicas, and the changes nobody at Trimtab made. */
+    public ReplicaWriters writers() {
+        return writers;
+    }
+
+    /**
+     * A target as observed on the API at {@code atMillis} (an add or update event): stored like
+     * {@link #putTarget}, and a change of its {@code spec.replicas} on a target some policy scales
+     * is checked against Trimtab's own writes ({@link ReplicaWriters}).
+     */
+    public void observeTarget(ScaleTarget target, long atMillis) {
+        TargetKey key = TargetKey.of(target.ref());
+        ScaleTarget previous = targets.get(key);
+        if (!policiesByTarget.getOrDefault(key, Set.of()).isEmpty()) {
+            writers.observed(previous, target, atMillis);
+        }
+        putTarget(target);
+    }
+
+    /** The policies whose scale target is {@code target}, in arrival order. */
+    public List<ScalingPolicy> policiesTargeting(ObjectRef target) {
+        return policiesTargeting(TargetKey.of(target));
+    }
+
+    /** The policies whose scale target is {@code target}, in arrival order. */
+    public List<ScalingPolicy> policiesTargeting(TargetKey target) {
+        return inArrivalOrder(policiesByTarget.getOrDefault(target, Set.of()), "");
     }
 
     public void putPod(Pod pod) {
@@ -68,6 +104,7 @@ public final class ClusterState {
         TargetKey key = TargetKey.of(ref);
         targets.remove(key);
         selection.removeTarget(key);
+        writers.remove(ref);
     }
 
     public ScaleTarget target(ObjectRef ref) {

@@ -26,7 +26,16 @@ public enum Reason {
     Deactivated("no metric is above its activation threshold and the cooldown has passed: scaling to zero"),
     CooldownPending("no metric is above its activation threshold; waiting for the cooldown before scaling to zero"),
     Inactive("no metric is above its activation threshold: staying at zero"),
-    Panicking("panic mode: the panic-window demand reached the panic threshold; no scale-down while panicking");
+    Panicking("panic mode: the panic-window demand reached the panic threshold; no scale-down while panicking"),
+    // Boundaries: the policy is refused, nothing is written (see Boundaries)
+    NamespaceExcluded("the namespace is excluded from autoscaling"),
+    TargetAlreadyScaled("another autoscaler already scales the target"),
+    ReplicasChangedByOther("another writer changed spec.replicas: holding");
+
+    /** Whether a decision with this reason refused the policy (it never writes). */
+    public boolean refusal() {
+        return this == NamespaceExcluded || this == TargetAlreadyScaled || this == ReplicasChangedByOther;
+    }
 
     private final String message;
 

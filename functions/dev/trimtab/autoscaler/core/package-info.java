@@ -4,6 +4,12 @@
  *
  * <h2>One evaluation ({@link dev.trimtab.autoscaler.core.Autoscaler#decide})</h2>
  * <ol>
+ *   <li>{@link dev.trimtab.autoscaler.core.Boundaries}: a policy in an excluded namespace, on a
+ *       target another controller owns ({@link dev.trimtab.autoscaler.core.ScaleClaims}: an HPA or
+ *       ScaledObject first, then the oldest ScalingPolicy), or held after a second writer changed
+ *       {@code spec.replicas} ({@link dev.trimtab.autoscaler.core.ReplicaWriters}) is refused:
+ *       {@code NamespaceExcluded}, {@code TargetAlreadyScaled}, {@code ReplicasChangedByOther},
+ *       desired = current, history untouched (docs/decisions/0019).</li>
  *   <li>The first evaluation of a policy records the target's current replicas as a
  *       recommendation at that time, as the HPA does for a new HPA: a fresh policy cannot scale
  *       down before its stabilization window has passed.</li>

@@ -7,6 +7,7 @@ import dev.trimtab.autoscaler.core.MetricSpec;
 import dev.trimtab.autoscaler.core.MetricStore;
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.PodUsage;
+import dev.trimtab.autoscaler.core.ScaleClaim;
 import dev.trimtab.autoscaler.core.Sample;
 import dev.trimtab.autoscaler.core.ScalingPolicy;
 import dev.trimtab.cloudevents.CloudEvent;
@@ -42,17 +43,26 @@ public final class EventFolder {
 
     /** Applies the event; returns the policies to evaluate now, in a stable order. */
     public List<ScalingPolicy> fold(CloudEvent event) {
+        return fold(event, 0);
+    }
+
+    /**
+     * Applies the event, which arrived at {@code receivedMillis} (its own {@code time} is when it
+     * happened, when it has one); returns the policies to evaluate now, in a stable order.
+     */
+    public List<ScalingPolicy> fold(CloudEvent event, long receivedMillis) {
         JsonNode data = event.data();
         if (data == null || !data.isObject()) {
             throw new InvalidObjectException("event " + event.id(), List.of("data: must be a JSON object"));
         }
+        long at = event.time() == null ? receivedMillis : event.time().toEpochMilli();
         return switch (event.type()) {
-            case ADD, UPDATE, DELETE -> kubeObject(event.type(), data);
+            case ADD, UPDATE, DELETE -> kubeObject(event.type(), data, at);
             default -> metrics(event, data);
         };
     }
 
-    private List<ScalingPolicy> kubeObject(String type, JsonNode object) {
+    private List<ScalingPolicy> kubeObject(String type, JsonNode object, long atMillis) {
         ObjectRef ref = KubeObjects.ref(object);
         boolean delete = DELETE.equals(type);
         switch (ref.kind()) {
@@ -66,25 +76,58 @@ public final class EventFolder {
             }
             case ScalingPolicyParser.KIND -> {
                 if (delete) {
-                    state.removePolicy(new ObjectRef(ScalingPolicyParser.API_VERSION, ScalingPolicyParser.KIND,
-                            ref.namespace(), ref.name()));
-                    return List.of();
+                    return removeClaim(new ObjectRef(ScalingPolicyParser.API_VERSION, ScalingPolicyParser.KIND,
+                            ref.namespace(), ref.name()), () -> state.removePolicy(new ObjectRef(
+                            ScalingPolicyParser.API_VERSION, ScalingPolicyParser.KIND, ref.namespace(), ref.name())));
                 }
                 ScalingPolicy policy = ScalingPolicyParser.parse(object);
+                ScaleClaim claim = ScaleClaimObjects.policyClaim(object, policy);
+                ScaleClaim old = state.claims().remove(policy.ref());
                 state.putPolicy(policy);
-                return List.of(policy);
+                state.claims().put(claim);
+                Set<ScalingPolicy> due = new LinkedHashSet<>(List.of(policy));
+                // the others on its old and new target may have lost or gained the ownership
+                due.addAll(state.policiesTargeting(policy.targetRef()));
+                if (old != null) {
+                    due.addAll(targeting(old));
+                }
+                return new ArrayList<>(due);
             }
             default -> {
+                if (ScaleClaimObjects.claims(ref)) {
+                    if (delete) {
+                        return removeClaim(ref, () -> { });
+                    }
+                    ScaleClaim claim = ScaleClaimObjects.claim(object);
+                    ScaleClaim old = state.claims().remove(ref);
+                    state.claims().put(claim);
+                    Set<ScalingPolicy> due = new LinkedHashSet<>(targeting(claim));
+                    if (old != null) {
+                        due.addAll(targeting(old));
+                    }
+                    return new ArrayList<>(due);
+                }
                 if (delete) {
                     state.removeTarget(ref);
                 } else if (object.path("spec").has("replicas") || object.path("spec").has("selector")) {
-                    state.putTarget(KubeObjects.scaleTarget(object));
+                    state.observeTarget(KubeObjects.scaleTarget(object), atMillis);
                 }
                 // other kinds (Nodes, Namespaces, RBAC, policies…) share trimtab.cluster-events for the
                 // other functions: not the autoscaler's, and not bad input either
                 return List.of();
             }
         }
+    }
+
+    /** Drops a claim (and whatever {@code also} removes); the policies on its target are due. */
+    private List<ScalingPolicy> removeClaim(ObjectRef source, Runnable also) {
+        ScaleClaim old = state.claims().remove(source);
+        also.run();
+        return old == null ? List.of() : targeting(old);
+    }
+
+    private List<ScalingPolicy> targeting(ScaleClaim claim) {
+        return state.policiesTargeting(claim.target());
     }
 
     private List<ScalingPolicy> metrics(CloudEvent event, JsonNode data) {

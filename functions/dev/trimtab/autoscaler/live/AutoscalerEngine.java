@@ -1,6 +1,9 @@
 package dev.trimtab.autoscaler.live;
 
 import dev.trimtab.autoscaler.core.Autoscaler;
+import dev.trimtab.autoscaler.core.Boundaries;
+import dev.trimtab.autoscaler.core.Reason;
+import dev.trimtab.autoscaler.core.ReplicaWriters;
 import dev.trimtab.autoscaler.core.ClusterState;
 import dev.trimtab.autoscaler.core.History;
 import dev.trimtab.autoscaler.core.ObjectRef;
@@ -43,11 +46,19 @@ public class AutoscalerEngine {
     /** A decision and the policy it was taken for. */
     public record Evaluation(ScalingPolicy policy, ScaleDecision decision) {}
 
+    /** A second writer's change of {@code spec.replicas} on a workload {@code policy} scales. */
+    public record ForeignWrite(ScalingPolicy policy, ReplicaWriters.ForeignWrite write) {}
+
+    /** Never autoscaled unless {@code trimtab.autoscaler.allowed-system-namespaces} names them. */
+    public static final Set<String> SYSTEM_NAMESPACES = Set.of("kube-system", "kube-public", "kube-node-lease");
+
     private final ClusterState state = new ClusterState();
     private final EventFolder folder = new EventFolder(state);
     private final Autoscaler autoscaler;
-    private final Set<String> excluded;
     private final long resyncMillis;
+    /** Changes of spec.replicas seen before this instant are replayed history, not news. */
+    private long liveSinceMillis = System.currentTimeMillis();
+    private final List<ForeignWrite> foreignWrites = new ArrayList<>();
     private final Map<ObjectRef, Long> lastEvaluation = new HashMap<>();
     private Clock clock = Clock.systemUTC();
 
@@ -65,14 +76,24 @@ public class AutoscalerEngine {
 
     @Inject
     public AutoscalerEngine(LiveSettings settings) {
-        this.autoscaler = new Autoscaler(Settings.defaults().withMaxSampleAge(settings.maxSampleAge()));
-        this.excluded = settings.excludedNamespaces().orElse(Set.of());
+        this.autoscaler = new Autoscaler(Settings.defaults().withMaxSampleAge(settings.maxSampleAge()),
+                new Boundaries(excludedNamespaces(settings), settings.foreignWriteHold().toMillis()));
         this.resyncMillis = settings.resync().toMillis();
+    }
+
+    /** The system namespaces and Trimtab's own, less those allowed, plus those configured. */
+    static Set<String> excludedNamespaces(LiveSettings settings) {
+        Set<String> out = new java.util.TreeSet<>(SYSTEM_NAMESPACES);
+        out.add(settings.ownNamespace());
+        out.removeAll(settings.allowedSystemNamespaces().orElse(Set.of()));
+        out.addAll(settings.excludedNamespaces().orElse(Set.of()));
+        return out;
     }
 
     /** Tests pin the clock. */
     void setClock(Clock clock) {
         this.clock = clock;
+        this.liveSinceMillis = Math.min(liveSinceMillis, clock.millis());
     }
 
     /** The partition a workload key falls in: the Kafka producer's default for keyed records. */
@@ -123,13 +144,16 @@ public class AutoscalerEngine {
         Map<ObjectRef, CloudEvent> due = new java.util.LinkedHashMap<>();
         for (int i = 0; i < events.size(); i++) {
             try {
-                for (ScalingPolicy policy : folder.fold(events.get(i))) {
+                for (ScalingPolicy policy : folder.fold(events.get(i), clock.millis())) {
                     if (decidable(policy)) {
                         due.putIfAbsent(policy.ref(), events.get(i));
                     }
                 }
             } catch (RuntimeException e) {
                 rejected.accept(i, e);
+            }
+            for (ScalingPolicy managing : takeForeignWrites()) {
+                due.putIfAbsent(managing.ref(), events.get(i));
             }
         }
         List<Triggered> out = new ArrayList<>(due.size());
@@ -156,7 +180,52 @@ public class AutoscalerEngine {
     }
 
     private boolean decidable(ScalingPolicy policy) {
-        return !excluded.contains(policy.ref().namespace()) && owns(workload(policy));
+        return owns(workload(policy));
+    }
+
+    /**
+     * The policy of this instance that scales the target of {@code f}, when {@code f} is news to
+     * report: seen live (not replayed history), on a workload this instance decides for, whose
+     * policy owns it and may scale it. Null otherwise (an HPA that owns the target writes there
+     * by right).
+     */
+    private ScalingPolicy managing(ReplicaWriters.ForeignWrite f) {
+        if (f.atMillis() < liveSinceMillis) {
+            return null;
+        }
+        for (ScalingPolicy p : state.policiesTargeting(f.target())) {
+            Reason refused = autoscaler.refusal(state, p, f.atMillis());
+            if (decidable(p) && (refused == null || refused == Reason.ReplicasChangedByOther)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** Confirms and queues the foreign writes just seen that are news; returns their policies. */
+    private List<ScalingPolicy> takeForeignWrites() {
+        List<ScalingPolicy> out = new ArrayList<>();
+        for (ReplicaWriters.ForeignWrite f : state.writers().drain()) {
+            ScalingPolicy managing = managing(f);
+            if (managing != null) {
+                state.writers().confirm(f);
+                foreignWrites.add(new ForeignWrite(managing, f));
+                out.add(managing);
+            }
+        }
+        return out;
+    }
+
+    /** The second writers seen since the last call, to report. */
+    public synchronized List<ForeignWrite> drainForeignWrites() {
+        List<ForeignWrite> out = List.copyOf(foreignWrites);
+        foreignWrites.clear();
+        return out;
+    }
+
+    /** Trimtab is about to write the decision's replicas: its update will not count as a second writer. */
+    public synchronized void writing(ScaleDecision decision) {
+        state.writers().writing(decision.target(), decision.desiredReplicas(), clock.millis());
     }
 
     private boolean owns(String workload) {
@@ -258,7 +327,33 @@ public class AutoscalerEngine {
 
     /** After a conflict: takes the target as just read from the API and decides again. */
     public synchronized Evaluation redecide(ScalingPolicy policy, ScaleTarget fresh) {
-        state.putTarget(fresh);
+        // what changed under the write may be a second writer: seen here, its update event shows no change later
+        state.observeTarget(fresh, clock.millis());
+        takeForeignWrites();
+        ScalingPolicy current = state.policy(policy.ref());
+        return decide(current == null ? policy : current);
+    }
+
+    /**
+     * Claims just read from the API (HPAs, ScaledObjects) folded in, and the policy decided again
+     * on them; null when they taught nothing new (no claim added or changed).
+     */
+    public synchronized Evaluation withClaims(ScalingPolicy policy, List<com.fasterxml.jackson.databind.JsonNode> objects) {
+        boolean changed = false;
+        for (com.fasterxml.jackson.databind.JsonNode o : objects) {
+            try {
+                dev.trimtab.autoscaler.core.ScaleClaim claim = dev.trimtab.autoscaler.events.ScaleClaimObjects.claim(o);
+                if (!claim.equals(state.claims().remove(claim.source()))) {
+                    changed = true;
+                }
+                state.claims().put(claim);
+            } catch (RuntimeException e) {
+                // a malformed HPA claims nothing: the same as when it comes as an event
+            }
+        }
+        if (!changed) {
+            return null;
+        }
         ScalingPolicy current = state.policy(policy.ref());
         return decide(current == null ? policy : current);
     }

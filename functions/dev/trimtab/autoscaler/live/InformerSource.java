@@ -21,7 +21,8 @@ import org.jboss.logging.Logger;
 
 /**
  * With {@code trimtab.autoscaler.cluster-state=informers}, the cluster state comes straight from
- * the Kubernetes API: fabric8 informers on pods, Deployments, StatefulSets and ScalingPolicies.
+ * the Kubernetes API: fabric8 informers on pods, Deployments, StatefulSets, HPAs, KEDA ScaledObjects
+ * (when the CRD is served) and ScalingPolicies.
  * Each change becomes the same ApiServerSource-shaped event the cluster-event topic carries, so
  * one folding path serves both sources.
  */
@@ -30,6 +31,9 @@ public class InformerSource {
     private static final Logger LOG = Logger.getLogger(InformerSource.class);
     private static final ResourceDefinitionContext POLICIES = new ResourceDefinitionContext.Builder()
             .withGroup("trimtab.dev").withVersion("v1alpha1").withKind("ScalingPolicy").withPlural("scalingpolicies")
+            .withNamespaced(true).build();
+    static final ResourceDefinitionContext SCALED_OBJECTS = new ResourceDefinitionContext.Builder()
+            .withGroup("keda.sh").withVersion("v1alpha1").withKind("ScaledObject").withPlural("scaledobjects")
             .withNamespaced(true).build();
 
     private final KubernetesClient client;
@@ -54,8 +58,32 @@ public class InformerSource {
         informers.add(client.apps().deployments().inAnyNamespace().inform(handler()));
         informers.add(client.apps().statefulSets().inAnyNamespace().inform(handler()));
         informers.add(client.pods().inAnyNamespace().inform(handler()));
+        // who else scales what, before the policies: a policy on a target an HPA already scales is
+        // refused from its first decision, never written first and refused after
+        informers.add(client.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().inform(handler()));
+        boolean keda = scaledObjectsServed();
+        if (keda) {
+            informers.add(client.genericKubernetesResources(SCALED_OBJECTS).inAnyNamespace().inform(handler()));
+        }
         informers.add(client.genericKubernetesResources(POLICIES).inAnyNamespace().inform(handler()));
-        LOG.info("cluster state from informers on pods, deployments, statefulsets and scalingpolicies");
+        LOG.infof("cluster state from informers on pods, deployments, statefulsets, horizontalpodautoscalers, %s"
+                + "and scalingpolicies", keda ? "scaledobjects " : "(no ScaledObject CRD: KEDA's own HPAs still seen) ");
+    }
+
+    /**
+     * Whether the API serves {@code keda.sh/v1alpha1} scaledobjects (KEDA installed). Without the
+     * CRD an informer's list fails; KEDA's HPAs ({@code keda-hpa-<name>}) are seen either way.
+     * Checked once at start: install KEDA, then restart the autoscaler to watch ScaledObjects.
+     */
+    private boolean scaledObjectsServed() {
+        try {
+            var resources = client.getApiResources("keda.sh/v1alpha1");
+            return resources != null && resources.getResources().stream()
+                    .anyMatch(r -> "scaledobjects".equals(r.getName()));
+        } catch (RuntimeException e) {
+            LOG.infof("keda.sh/v1alpha1 not served (%s): ScaledObjects are not watched", e.getMessage());
+            return false;
+        }
     }
 
     void stop(@Observes ShutdownEvent ignored) {
@@ -87,7 +115,9 @@ public class InformerSource {
                 CloudEventCodec.JSON.valueToTree(obj), Map.of());
         try {
             engine.work(() -> {
-                for (AutoscalerEngine.Evaluation ev : engine.accept(event)) {
+                List<AutoscalerEngine.Evaluation> due = engine.accept(event);
+                applier.foreignWrites(engine.drainForeignWrites());
+                for (AutoscalerEngine.Evaluation ev : due) {
                     applier.apply(ev, event);
                 }
                 return null;

@@ -70,6 +70,7 @@ public class Intake {
             });
             registry.counter("trimtab_autoscaler_events_total", "channel", channel, "result", "accepted")
                     .increment(events.size() - foldRejects[0]);
+            applier.foreignWrites(engine.drainForeignWrites());
             for (AutoscalerEngine.Triggered t : due) {
                 applier.apply(t.evaluation(), t.trigger());
             }

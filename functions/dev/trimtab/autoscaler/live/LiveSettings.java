@@ -24,8 +24,27 @@ public interface LiveSettings {
     @WithDefault("false")
     boolean dryRun();
 
-    /** Namespaces whose workloads are never touched, even with a ScalingPolicy. */
+    /**
+     * Namespaces whose workloads are never touched, even with a ScalingPolicy, besides the system
+     * namespaces ({@code kube-system}, {@code kube-public}, {@code kube-node-lease}) and
+     * {@link #ownNamespace()}, which are always excluded unless {@link #allowedSystemNamespaces()}
+     * names them.
+     */
     Optional<Set<String>> excludedNamespaces();
+
+    /** System namespaces (or Trimtab's own) that ScalingPolicies may scale after all: an explicit opt-in. */
+    Optional<Set<String>> allowedSystemNamespaces();
+
+    /** Trimtab's own namespace, never scaled unless allowed ({@code POD_NAMESPACE} in the pod). */
+    @WithDefault("trimtab")
+    String ownNamespace();
+
+    /**
+     * After another writer changed the {@code spec.replicas} of a workload a ScalingPolicy scales,
+     * the policy holds this long before it decides (and writes) again; 0 = keep deciding.
+     */
+    @WithDefault("5m")
+    Duration foreignWriteHold();
 
     /** Also produce holds (decisions that change nothing) to the decisions topic. */
     @WithDefault("false")

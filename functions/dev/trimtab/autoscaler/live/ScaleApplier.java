@@ -30,11 +30,13 @@ public class ScaleApplier {
     private final jakarta.enterprise.event.Event<ScaleWritten> written;
     private final ScaleGuard guard;
     private final DeletionCosts deletionCosts;
+    private final ScaleClaimReader claims;
 
     @Inject
     public ScaleApplier(AutoscalerEngine engine, ScaleWriter writer, DecisionLog log, StatusRecorder status,
                         MeterRegistry registry, LiveSettings settings, jakarta.enterprise.event.Event<ScaleWritten> written,
-                        ScaleGuard guard, DeletionCosts deletionCosts) {
+                        ScaleGuard guard, DeletionCosts deletionCosts, ScaleClaimReader claims) {
+        this.claims = claims;
         this.guard = guard;
         this.deletionCosts = deletionCosts;
         this.written = written;
@@ -62,7 +64,18 @@ public class ScaleApplier {
                     outcome = "denied by policy: " + denied;
                     break;
                 }
+                if (!checked.contains(ev.policy().ref())) {
+                    AutoscalerEngine.Evaluation again = firstWriteCheck(ev);
+                    if (again != null) {
+                        ev = again;
+                        if (!ev.decision().rescale()) {
+                            outcome = "hold after reading the namespace's autoscalers";
+                            break;
+                        }
+                    }
+                }
                 deletionCosts.beforeScaleDown(ev.decision(), engine.target(ev.decision().target()));
+                engine.writing(ev.decision());
                 ScaleWriter.Outcome o = writer.write(ev.decision());
                 registry.counter("trimtab_autoscaler_writes_total", "code", Integer.toString(o.httpCode())).increment();
                 switch (o.kind()) {
@@ -102,6 +115,8 @@ public class ScaleApplier {
                     ev.decision().currentReplicas(), ev.decision().desiredReplicas(), outcome, ev.decision().message());
         }
         ScaleDecision d = ev.decision();
+        foreignWrites(engine.drainForeignWrites());   // a re-read after a conflict may have shown one
+        refusal(d);
         if (settings.dryRun() && d.rescale() && trigger.time() != null) {
             written.fire(new ScaleWritten(d.target(), trigger.time(), java.time.Instant.now(), d.desiredReplicas(), false));
         }
@@ -109,6 +124,57 @@ public class ScaleApplier {
         log.record(d, outcome, trigger);
         if (!settings.dryRun()) {
             status.record(d, outcome);
+        }
+    }
+
+    /** Policies whose namespace's autoscalers were read from the API before their first write. */
+    private final java.util.Set<dev.trimtab.autoscaler.core.ObjectRef> checked =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Before a policy's first write since start, the HPAs and ScaledObjects of its namespace are
+     * read from the API and folded in: one may scale the target without its event having arrived
+     * yet. Returns the decision taken again on them, or null when they change nothing. When the
+     * API cannot be listed, the write goes on (as before this check) and the next one checks again.
+     */
+    private AutoscalerEngine.Evaluation firstWriteCheck(AutoscalerEngine.Evaluation ev) {
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> found = claims.claims(ev.policy().ref().namespace());
+        if (found == null) {
+            return null;
+        }
+        checked.add(ev.policy().ref());
+        return engine.withClaims(ev.policy(), found);
+    }
+
+    /** The reason each policy was last refused for, to log a refusal once, when it starts or changes. */
+    private final java.util.Map<dev.trimtab.autoscaler.core.ObjectRef, dev.trimtab.autoscaler.core.Reason> refused =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void refusal(ScaleDecision d) {
+        if (d.reason().refusal()) {
+            if (refused.put(d.policy(), d.reason()) != d.reason()) {
+                LOG.warnf("%s %s refused: %s: %s", d.policy(), d.target(), d.reason(), d.message());
+            }
+        } else if (refused.remove(d.policy()) != null) {
+            LOG.infof("%s %s no longer refused: %s", d.policy(), d.target(), d.reason());
+        }
+    }
+
+    /**
+     * Reports second writers of {@code spec.replicas}: counted
+     * ({@code trimtab_autoscaler_foreign_writes_total}), logged, and (outside dry-run) a Warning
+     * Event {@code ReplicasChangedByOther} on the workload naming the value.
+     */
+    public void foreignWrites(java.util.List<AutoscalerEngine.ForeignWrite> writes) {
+        for (AutoscalerEngine.ForeignWrite w : writes) {
+            registry.counter("trimtab_autoscaler_foreign_writes_total", "kind", w.write().target().kind()).increment();
+            String hold = settings.foreignWriteHold().isZero() ? "Trimtab keeps deciding"
+                    : "ScalingPolicy " + w.policy().ref().namespace() + "/" + w.policy().ref().name() + " holds for "
+                    + settings.foreignWriteHold().toSeconds() + " s";
+            LOG.warnf("%s; %s", w.write().message(), hold);
+            if (!settings.dryRun()) {
+                status.foreignWrite(w.write(), w.write().message() + "; " + hold);
+            }
         }
     }
 

@@ -86,21 +86,32 @@ public class StatusRecorder {
     }
 
     private void event(ScaleDecision d, boolean written, String outcome) {
-        ObjectRef t = d.target();
+        event(d.target(), written ? "Normal" : "Warning", written ? "SuccessfulRescale" : "FailedRescale",
+                written ? d.message() : "New size: " + d.desiredReplicas() + "; error: " + outcome);
+    }
+
+    /** A Warning Event {@code ReplicasChangedByOther} on the workload another writer scaled. */
+    public void foreignWrite(dev.trimtab.autoscaler.core.ReplicaWriters.ForeignWrite f, String message) {
+        writer.execute(() -> {
+            if (!writer.isShutdown()) {
+                event(f.target(), "Warning", Reason.ReplicasChangedByOther.name(), message);
+            }
+        });
+    }
+
+    private void event(ObjectRef t, String type, String reason, String message) {
         String now = Instant.now().toString();
         try {
             client.v1().events().inNamespace(t.namespace()).resource(new EventBuilder()
                     .withNewMetadata().withGenerateName(t.name() + ".").withNamespace(t.namespace()).endMetadata()
                     .withNewInvolvedObject().withApiVersion(t.apiVersion()).withKind(t.kind()).withName(t.name())
                     .withNamespace(t.namespace()).endInvolvedObject()
-                    .withType(written ? "Normal" : "Warning").withReason(written ? "SuccessfulRescale" : "FailedRescale")
-                    .withMessage(written ? d.message() : "New size: " + d.desiredReplicas() + "; error: " + outcome)
+                    .withType(type).withReason(reason).withMessage(message)
                     .withNewSource().withComponent(COMPONENT).endSource().withReportingComponent(COMPONENT)
                     .withFirstTimestamp(now).withLastTimestamp(now).withEventTime(new MicroTime(now)).withCount(1)
                     .build()).create();
         } catch (RuntimeException e) {
-            LOG.warnf("could not record the %s event on %s: %s", written ? "SuccessfulRescale" : "FailedRescale", t,
-                    e.getMessage());
+            LOG.warnf("could not record the %s event on %s: %s", reason, t, e.getMessage());
         }
     }
 
@@ -119,6 +130,15 @@ public class StatusRecorder {
         }
         status.put("currentMetrics", metrics);
         List<Map<String, Object>> conditions = new ArrayList<>();
+        if (d.reason().refusal()) {
+            // refused (Boundaries): not able to scale, not scaling, and why, naming the other owner
+            conditions.add(condition("AbleToScale", false, d.reason().name(), d.message()));
+            conditions.add(condition("ScalingActive", false, d.reason().name(), d.reason().message()));
+            conditions.add(condition("ScalingLimited", false, "DesiredWithinRange", Reason.DesiredWithinRange.message()));
+            status.put("conditions", conditions);
+            publish(d.policy(), status, conditions);
+            return;
+        }
         conditions.add(condition("AbleToScale", !failed && d.reason() != Reason.FailedGetScale,
                 failed ? "FailedUpdateScale" : d.reason() == Reason.FailedGetScale ? "FailedGetScale"
                         : written ? "SucceededRescale" : d.reason().name().endsWith("Stabilized") ? d.reason().name()
@@ -132,14 +152,18 @@ public class StatusRecorder {
         conditions.add(condition("ScalingLimited", limited, limited ? d.reason().name() : "DesiredWithinRange",
                 limited ? d.reason().message() : Reason.DesiredWithinRange.message()));
         status.put("conditions", conditions);
+        publish(d.policy(), status, conditions);
+    }
 
-        if (status.equals(stripTimes(lastStatus.get(d.policy())))) {
+    /** Queues the status for writing when it differs from the last one written. */
+    private void publish(ObjectRef policy, Map<String, Object> status, List<Map<String, Object>> conditions) {
+        if (status.equals(stripTimes(lastStatus.get(policy)))) {
             return;
         }
-        stampTransitions(d.policy(), conditions);
-        lastStatus.put(d.policy(), status);
+        stampTransitions(policy, conditions);
+        lastStatus.put(policy, status);
         synchronized (pendingStatus) {
-            pendingStatus.put(d.policy(), status);
+            pendingStatus.put(policy, status);
         }
         if (flushing.compareAndSet(false, true)) {
             writer.execute(this::flushStatuses);

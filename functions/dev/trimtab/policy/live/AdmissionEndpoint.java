@@ -22,7 +22,8 @@ import java.util.concurrent.CompletionStage;
  * annotations the API server would give for the same ValidatingAdmissionPolicies.
  * {@code POST /admission/mutate} answers with the {@code JSONPatch} the MutatingAdmissionPolicies
  * make of the object, or the API server's denial when one fails under failurePolicy Fail. A
- * NetworkIntent or RbacIntent Trimtab cannot read is refused (422, naming the field), and a
+ * NetworkIntent or RbacIntent Trimtab cannot read is refused (422, naming the field), so is a
+ * ScalingPolicy on a target another autoscaler scales ({@link ScalingPolicyOwners}, when on), and a
  * Role, binding or Namespace that an Enforce-mode RBAC intent forbids is also denied by
  * {@code /admission/validate} ({@link dev.trimtab.rbac.live.RbacIntents}). A body
  * that is not an AdmissionReview gets 400 naming the field, a review that cannot be decided (the
@@ -35,14 +36,17 @@ import java.util.concurrent.CompletionStage;
 public class AdmissionEndpoint {
     private final LivePolicies policies;
     private final dev.trimtab.rbac.live.RbacIntents intents;
+    private final ScalingPolicyOwners scalingPolicies;
     private final io.micrometer.core.instrument.Timer timer;
     private final Pools pools;
 
     @Inject
     public AdmissionEndpoint(LivePolicies policies, dev.trimtab.rbac.live.RbacIntents intents,
-                             io.micrometer.core.instrument.MeterRegistry registry, Pools pools) {
+                             ScalingPolicyOwners scalingPolicies, io.micrometer.core.instrument.MeterRegistry registry,
+                             Pools pools) {
         this.policies = policies;
         this.intents = intents;
+        this.scalingPolicies = scalingPolicies;
         this.pools = pools;
         this.timer = io.micrometer.core.instrument.Timer.builder("trimtab_policy_admission_seconds")
                 .description("an AdmissionReview from its bytes to its answer's bytes, in the server")
@@ -57,6 +61,9 @@ public class AdmissionEndpoint {
         return timed(body, r -> {
             PolicyEngine.Verdict v = policies.review(r);
             String invalid = v.allowed() ? invalidIntent(r) : null;
+            if (invalid == null && v.allowed()) {
+                invalid = scalingPolicies.invalid(r);   // unreadable, or its target already scaled by another
+            }
             if (invalid != null) {
                 // an intent Trimtab could not read: refused before it is stored, as a CRD's schema would
                 return AdmissionReviews.response(r.uid(), new PolicyEngine.Verdict(false, 422, "Invalid", invalid,

@@ -51,11 +51,8 @@ record EscalationCheck(FindingCode code, String action, List<Probe> probes) {
                     probe("impersonate", "authentication.k8s.io", "uids", "", false),
                     new Probe("impersonate", "authentication.k8s.io", "userextras", "", false, true))),
             new EscalationCheck(FindingCode.WorkloadCreation,
-                    "create workloads that run as any service account of the namespace", List.of(
-                    probe("create", "", "pods", "", true), probe("create", "", "replicationcontrollers", "", true),
-                    probe("create", "apps", "deployments", "", true), probe("create", "apps", "replicasets", "", true),
-                    probe("create", "apps", "statefulsets", "", true), probe("create", "apps", "daemonsets", "", true),
-                    probe("create", "batch", "jobs", "", true), probe("create", "batch", "cronjobs", "", true))),
+                    "create or change workloads, which run as any service account of the namespace",
+                    workloadProbes()),
             new EscalationCheck(FindingCode.SecretRead, "read secrets, service-account tokens included", List.of(
                     probe("get", "", "secrets", "", true), probe("list", "", "secrets", "", true),
                     probe("watch", "", "secrets", "", true))),
@@ -87,6 +84,36 @@ record EscalationCheck(FindingCode code, String action, List<Probe> probes) {
 
     private static Probe probe(String verb, String group, String resource, String sub, boolean namespaced) {
         return new Probe(verb, group, resource, sub, namespaced, false);
+    }
+
+    /**
+     * The "Workload creation" risk of the RBAC good-practices page: {@code create} on pods or any
+     * kind that makes pods; and changing one, which is the same path. {@code update}/{@code patch}
+     * on a kind with a mutable pod template (Deployments, ReplicaSets, StatefulSets, DaemonSets,
+     * ReplicationControllers, CronJobs' job template) rolls out pods of the new template: any image,
+     * any service account, any volume of the namespace. On Pods, {@code update}/{@code patch} can
+     * change a container's image (the API server allows it on a running pod), and
+     * {@code pods/ephemeralcontainers} adds a container of any image to a running pod: new code
+     * with that pod's service account and mounts. Jobs are only checked for {@code create}: their
+     * {@code spec.template} is immutable once created (a suspended Job's scheduling directives
+     * aside), so changing one runs no new code.
+     */
+    private static List<Probe> workloadProbes() {
+        List<Probe> out = new ArrayList<>();
+        for (String verb : List.of("create", "update", "patch")) {
+            out.add(probe(verb, "", "pods", "", true));
+            out.add(probe(verb, "", "replicationcontrollers", "", true));
+            for (String r : List.of("deployments", "replicasets", "statefulsets", "daemonsets")) {
+                out.add(probe(verb, "apps", r, "", true));
+            }
+            if (verb.equals("create")) {
+                out.add(probe(verb, "batch", "jobs", "", true));
+            }
+            out.add(probe(verb, "batch", "cronjobs", "", true));
+        }
+        out.add(probe("update", "", "pods", "ephemeralcontainers", true));
+        out.add(probe("patch", "", "pods", "ephemeralcontainers", true));
+        return out;
     }
 
     private static List<Probe> webhookProbes() {

@@ -11,7 +11,11 @@ public enum FindingCode {
     Bind,
     /** {@code impersonate} on users, groups, serviceaccounts, uids or userextras. */
     Impersonate,
-    /** {@code create} on pods or a workload kind: run a pod as any service account of the namespace. */
+    /**
+     * {@code create} on pods or a workload kind, or {@code update}/{@code patch} on one whose pod
+     * template can change (and on pods, whose images can, and {@code pods/ephemeralcontainers}): run
+     * code as any service account of the namespace.
+     */
     WorkloadCreation,
     /** {@code get}, {@code list} or {@code watch} on secrets, service-account tokens among them. */
     SecretRead,

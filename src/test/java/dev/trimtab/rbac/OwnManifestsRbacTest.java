@@ -23,7 +23,10 @@ class OwnManifestsRbacTest {
 
     @Test
     void noFunctionOpensAnEscalationPath() throws Exception {
-        assertThat(new EscalationFinder(model()).find()).isEmpty();
+        // patch on deployments/statefulsets/daemonsets is WorkloadCreation (a changed pod template runs
+        // new code as any service account of the namespace): a role granting it fails here until narrowed
+        assertThat(new EscalationFinder(model()).find())
+                .as("escalation findings of k8s-manifests/ (narrow the role that holds them)").isEmpty();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trimtab.autoscaler.core.ClusterState;
+import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.ScalingPolicy;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import java.util.List;
@@ -70,6 +71,51 @@ class EventFolderTest {
         assertThat(fold(EventFolder.UPDATE, deployment("a"))).isEmpty();
         assertThat(fold(EventFolder.DELETE, pod("a-3", "a"))).isEmpty();
         assertThat(state.pod("ns", "a-3")).isNull();
+    }
+
+    static String hpa(String name, String target, String owner) {
+        return "{\"apiVersion\":\"autoscaling/v2\",\"kind\":\"HorizontalPodAutoscaler\",\"metadata\":{\"name\":\"" + name
+                + "\",\"namespace\":\"ns\",\"creationTimestamp\":\"2026-10-01T00:00:00Z\"" + (owner == null ? ""
+                : ",\"ownerReferences\":[{\"apiVersion\":\"keda.sh/v1alpha1\",\"kind\":\"ScaledObject\",\"name\":\""
+                + owner + "\",\"uid\":\"u\",\"controller\":true}]") + "},\"spec\":{\"scaleTargetRef\":{\"apiVersion\":"
+                + "\"apps/v1\",\"kind\":\"Deployment\",\"name\":\"" + target + "\"},\"maxReplicas\":4}}";
+    }
+
+    @Test
+    void anHpaOnAPolicysTargetClaimsItAndMakesThePolicyDue() {
+        assertThat(fold(EventFolder.ADD, hpa("a-hpa", "a", null))).extracting(p -> p.ref().name()).containsExactly("pa");
+        assertThat(state.claims().on(ClusterState.TargetKey.of(new ObjectRef("apps/v1", "Deployment", "ns", "a"))))
+                .extracting(c -> c.toString()).containsExactly("HorizontalPodAutoscaler ns/a-hpa", "ScalingPolicy ns/pa");
+        assertThat(fold(EventFolder.UPDATE, hpa("a-hpa", "b", null))).as("moved to b: both are due")
+                .extracting(p -> p.ref().name()).containsExactly("pb", "pa");
+        assertThat(fold(EventFolder.DELETE, hpa("a-hpa", "b", null))).extracting(p -> p.ref().name()).containsExactly("pb");
+        assertThat(fold(EventFolder.ADD, hpa("lone", "nothing-scales-it", null))).isEmpty();
+    }
+
+    @Test
+    void kedasHpaIsShownAsItsScaledObjectAndAScaledObjectDefaultsToADeployment() {
+        fold(EventFolder.ADD, hpa("keda-hpa-a", "a", "a-so"));
+        assertThat(fold(EventFolder.ADD, "{\"apiVersion\":\"keda.sh/v1alpha1\",\"kind\":\"ScaledObject\",\"metadata\":"
+                + "{\"name\":\"b-so\",\"namespace\":\"ns\"},\"spec\":{\"scaleTargetRef\":{\"name\":\"b\"}}}"))
+                .extracting(p -> p.ref().name()).containsExactly("pb");
+        assertThat(state.claims().on(ClusterState.TargetKey.of(new ObjectRef("apps/v1", "Deployment", "ns", "a"))).get(0))
+                .hasToString("ScaledObject ns/a-so");
+        assertThat(state.claims().on(ClusterState.TargetKey.of(new ObjectRef("apps/v1", "Deployment", "ns", "b"))).get(0))
+                .hasToString("ScaledObject ns/b-so");
+    }
+
+    @Test
+    void anHpaWithoutATargetIsRejectedNamingTheField() {
+        assertThatThrownBy(() -> fold(EventFolder.ADD, "{\"apiVersion\":\"autoscaling/v2\",\"kind\":"
+                + "\"HorizontalPodAutoscaler\",\"metadata\":{\"name\":\"h\",\"namespace\":\"ns\"},\"spec\":{}}"))
+                .isInstanceOf(InvalidObjectException.class).hasMessageContaining("spec.scaleTargetRef: missing");
+    }
+
+    @Test
+    void aPolicyDeletedHandsItsTargetBack() {
+        fold(EventFolder.ADD, policy("pa2", "a", "[]"));
+        assertThat(fold(EventFolder.DELETE, policy("pa", "a", "[]"))).extracting(p -> p.ref().name())
+                .containsExactly("pa2");
     }
 
     @Test

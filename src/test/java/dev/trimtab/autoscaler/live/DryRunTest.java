@@ -16,7 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dry-run decides and logs but never writes; excluded namespaces are never decided on; the
+ * Dry-run decides and logs but never writes; excluded namespaces are refused (NamespaceExcluded); the
  * heartbeat evaluates policies when no event comes (here every 2 s, holds logged).
  */
 @QuarkusTest
@@ -48,14 +48,24 @@ class DryRunTest extends LiveFixture {
     }
 
     @Test
-    void excludedNamespacesAreNeverDecidedOn() throws Exception {
+    void excludedNamespacesAreRefusedAndNeverScaled() throws Exception {
         String excluded = workload("platform", "core");
         structured("trimtab.metrics", excluded, cpu("platform", "core", 450));
         String marker = workload("dry", "marker");
         structured("trimtab.metrics", marker, cpu("dry", "marker", 450));   // same partition key space: processed after
         List<ConsumerRecord<String, byte[]>> decisions = readAll("trimtab.decisions", Duration.ofSeconds(20),
-                l -> l.stream().anyMatch(r -> marker.equals(r.key())));
-        assertThat(decisions).noneMatch(r -> excluded.equals(r.key()));
+                l -> l.stream().anyMatch(r -> marker.equals(r.key())) && l.stream().anyMatch(r -> excluded.equals(r.key())));
+        List<JsonNode> refused = decisions.stream().filter(r -> excluded.equals(r.key())).map(r -> {
+            try {
+                return json(r.value());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+        assertThat(refused).isNotEmpty().allSatisfy(d -> {
+            assertThat(d.at("/data/reason").asText()).isEqualTo("NamespaceExcluded");
+            assertThat(d.at("/data/desiredReplicas").asInt()).isEqualTo(d.at("/data/currentReplicas").asInt());
+        });
         assertThat(replicas("platform", "core")).isEqualTo(2);
     }
 

@@ -34,6 +34,74 @@ class InformerModeTest extends LiveFixture {
         }
     }
 
+    void deploymentPodsAndPolicy(String ns, String name) throws Exception {
+        client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder()
+                .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
+                .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", name).endSelector().endSpec()
+                .build()).create();
+        Instant started = Instant.now().minusSeconds(3600);
+        for (int i = 0; i < 2; i++) {
+            client.pods().inNamespace(ns).resource(new PodBuilder()
+                    .withNewMetadata().withName(name + "-" + i).withNamespace(ns).addToLabels("app", name).endMetadata()
+                    .withNewSpec().addNewContainer().withName("app").withImage("app").withNewResources()
+                    .addToRequests("cpu", new Quantity("500m")).endResources().endContainer().endSpec()
+                    .withNewStatus().withPhase("Running").withStartTime(started.toString())
+                    .addNewCondition().withType("Ready").withStatus("True")
+                    .withLastTransitionTime(started.plusSeconds(5).toString()).endCondition().endStatus()
+                    .build()).create();
+        }
+        client.genericKubernetesResources(POLICIES).inNamespace(ns).resource(CloudEventCodec.JSON.readValue(
+                "{\"apiVersion\":\"trimtab.dev/v1alpha1\",\"kind\":\"ScalingPolicy\",\"metadata\":{\"name\":\"" + name
+                        + "\",\"namespace\":\"" + ns + "\"},\"spec\":{\"scaleTargetRef\":{\"apiVersion\":\"apps/v1\",\"kind\":"
+                        + "\"Deployment\",\"name\":\"" + name + "\"},\"maxReplicas\":10,\"metrics\":[{\"type\":\"Resource\","
+                        + "\"resource\":{\"name\":\"cpu\",\"target\":{\"type\":\"Utilization\",\"averageUtilization\":50}}}]}}",
+                GenericKubernetesResource.class)).create();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> engine.knows(new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", ns, name)));
+    }
+
+    @Test
+    void anHpaOnTheTargetRefusesThePolicyAndItsReplicasAreNeverWritten() throws Exception {
+        String ns = "inf-hpa";
+        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).resource(
+                new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder()
+                        .withNewMetadata().withName("web-hpa").withNamespace(ns).endMetadata()
+                        .withNewSpec().withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment")
+                        .withName("web").endScaleTargetRef().withMinReplicas(1).withMaxReplicas(5).endSpec().build())
+                .create();
+        deploymentPodsAndPolicy(ns, "web");
+        String version = client.apps().deployments().inNamespace(ns).withName("web").get().getMetadata()
+                .getResourceVersion();
+        structured("trimtab.metrics", ns + "/web", cpu(ns, "web", 450));
+
+        var able = condition(ns, "web", "AbleToScale", "TargetAlreadyScaled");
+        org.assertj.core.api.Assertions.assertThat(able.get("status").asText()).isEqualTo("False");
+        org.assertj.core.api.Assertions.assertThat(able.get("message").asText())
+                .contains("already scaled by HorizontalPodAutoscaler inf-hpa/web-hpa");
+        org.assertj.core.api.Assertions.assertThat(replicas(ns, "web")).isEqualTo(2);
+        org.assertj.core.api.Assertions.assertThat(client.apps().deployments().inNamespace(ns).withName("web").get()
+                .getMetadata().getResourceVersion()).as("never written").isEqualTo(version);
+    }
+
+    @Test
+    void aSecondWriterSeenByTheInformerIsReported() throws Exception {
+        String ns = "inf-foreign";
+        deploymentPodsAndPolicy(ns, "web");
+        structured("trimtab.metrics", ns + "/web", cpu(ns, "web", 450));
+        await().atMost(Duration.ofSeconds(20)).until(() -> replicas(ns, "web") == 4);
+        client.apps().deployments().inNamespace(ns).withName("web").edit(d -> {
+            d.getSpec().setReplicas(6);
+            return d;
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.v1().events().inNamespace(ns).list().getItems().stream()
+                .anyMatch(e -> "ReplicasChangedByOther".equals(e.getReason())));
+        var reported = client.v1().events().inNamespace(ns).list().getItems().stream()
+                .filter(e -> "ReplicasChangedByOther".equals(e.getReason())).toList();
+        org.assertj.core.api.Assertions.assertThat(reported).hasSize(1);
+        org.assertj.core.api.Assertions.assertThat(reported.get(0).getMessage()).contains("changed from 4 to 6");
+        condition(ns, "web", "AbleToScale", "ReplicasChangedByOther");
+    }
+
     @Test
     void objectsFromTheApiAndMetricsFromKafkaScaleTheWorkload() throws Exception {
         String ns = "inf";

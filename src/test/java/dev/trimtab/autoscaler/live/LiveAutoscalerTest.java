@@ -27,6 +27,10 @@ import org.junit.jupiter.api.Test;
 @WithKubernetesTestServer
 @QuarkusTestResource(EmbeddedKafka.class)
 class LiveAutoscalerTest extends LiveFixture {
+    static final String UPDATE = "dev.knative.apiserver.resource.update";
+
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
 
     @Test
     void aMetricEventScalesTheWorkloadAndLogsTheDecision() throws Exception {
@@ -67,6 +71,89 @@ class LiveAutoscalerTest extends LiveFixture {
                 + "/" + c.get("reason").asText())
                 .containsExactly("AbleToScale=True/SucceededRescale", "ScalingActive=True/ValidMetricFound",
                         "ScalingLimited=False/DesiredWithinRange");
+    }
+
+    @Test
+    void aPolicyOnATargetAnHpaScalesIsRefusedNamingItAndNeverWrites() throws Exception {
+        String ns = "hpa" + System.nanoTime();
+        structured("trimtab.cluster-events", ns + "/web", event(ADD, Instant.now(), "{\"apiVersion\":\"autoscaling/v2\","
+                + "\"kind\":\"HorizontalPodAutoscaler\",\"metadata\":{\"name\":\"web-hpa\",\"namespace\":\"" + ns
+                + "\",\"creationTimestamp\":\"2026-01-01T00:00:00Z\"},\"spec\":{\"scaleTargetRef\":{\"apiVersion\":"
+                + "\"apps/v1\",\"kind\":\"Deployment\",\"name\":\"web\"},\"minReplicas\":1,\"maxReplicas\":5}}"));
+        String key = workload(ns, "web");
+        structured("trimtab.metrics", key, cpu(ns, "web", 450));   // would scale to 4 if it were Trimtab's
+
+        JsonNode able = condition(ns, "web", "AbleToScale", "TargetAlreadyScaled");
+        assertThat(able.get("status").asText()).isEqualTo("False");
+        assertThat(able.get("message").asText()).startsWith("Deployment " + ns + "/web is already scaled by "
+                + "HorizontalPodAutoscaler " + ns + "/web-hpa");
+        assertThat(replicas(ns, "web")).isEqualTo(2);
+        assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                .noneMatch(e -> "SuccessfulRescale".equals(e.getReason()));
+
+        // the HPA is deleted: the policy owns its target again and scales it
+        structured("trimtab.cluster-events", ns + "/web", event("dev.knative.apiserver.resource.delete", Instant.now(),
+                "{\"apiVersion\":\"autoscaling/v2\",\"kind\":\"HorizontalPodAutoscaler\",\"metadata\":{\"name\":"
+                        + "\"web-hpa\",\"namespace\":\"" + ns + "\"},\"spec\":{\"scaleTargetRef\":{\"apiVersion\":"
+                        + "\"apps/v1\",\"kind\":\"Deployment\",\"name\":\"web\"},\"maxReplicas\":5}}"));
+        structured("trimtab.metrics", key, cpu(ns, "web", 450));
+        await().atMost(Duration.ofSeconds(20)).until(() -> replicas(ns, "web") == 4);
+    }
+
+    @Test
+    void anHpaWhoseEventHasNotArrivedYetIsReadFromTheApiBeforeTheFirstWrite() throws Exception {
+        String ns = "early" + System.nanoTime();
+        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).resource(
+                new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder()
+                        .withNewMetadata().withName("web-hpa").withNamespace(ns).endMetadata()
+                        .withNewSpec().withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment")
+                        .withName("web").endScaleTargetRef().withMaxReplicas(5).endSpec().build()).create();
+        String key = workload(ns, "web");   // no HPA event on the topic
+        structured("trimtab.metrics", key, cpu(ns, "web", 450));
+
+        JsonNode able = condition(ns, "web", "AbleToScale", "TargetAlreadyScaled");
+        assertThat(able.get("message").asText()).contains("HorizontalPodAutoscaler " + ns + "/web-hpa");
+        assertThat(replicas(ns, "web")).isEqualTo(2);
+    }
+
+    @Test
+    void aSecondWriterOfReplicasIsReportedAndHeldFor() throws Exception {
+        String ns = "foreign" + System.nanoTime();
+        String key = workload(ns, "web");
+        structured("trimtab.metrics", key, cpu(ns, "web", 450));
+        await().atMost(Duration.ofSeconds(20)).until(() -> replicas(ns, "web") == 4);
+        double before = registry.find("trimtab_autoscaler_foreign_writes_total").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+
+        // Trimtab's own write comes back as an update: not a second writer
+        Deployment own = client.apps().deployments().inNamespace(ns).withName("web").get();
+        structured("trimtab.cluster-events", key, event(UPDATE, Instant.now(), CloudEventCodec.JSON.writeValueAsString(own)));
+        // someone else sets 7
+        own.getSpec().setReplicas(7);
+        structured("trimtab.cluster-events", key, event(UPDATE, Instant.now(), CloudEventCodec.JSON.writeValueAsString(own)));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.v1().events().inNamespace(ns).list().getItems().stream()
+                .anyMatch(e -> "ReplicasChangedByOther".equals(e.getReason())));
+        var warning = client.v1().events().inNamespace(ns).list().getItems().stream()
+                .filter(e -> "ReplicasChangedByOther".equals(e.getReason())).toList();
+        assertThat(warning).hasSize(1);
+        assertThat(warning.get(0).getType()).isEqualTo("Warning");
+        assertThat(warning.get(0).getInvolvedObject().getName()).isEqualTo("web");
+        assertThat(warning.get(0).getMessage()).startsWith("spec.replicas of Deployment " + ns + "/web changed from 4 to 7, "
+                + "a value Trimtab did not write (it last wrote 4)").contains("holds for 300 s");
+        assertThat(registry.find("trimtab_autoscaler_foreign_writes_total").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum()).isEqualTo(before + 1);
+        JsonNode able = condition(ns, "web", "AbleToScale", "ReplicasChangedByOther");
+        assertThat(able.get("status").asText()).isEqualTo("False");
+        assertThat(able.get("message").asText()).contains("changed from 4 to 7");
+
+        // metrics keep coming: Trimtab holds, it does not write back over the other writer
+        double held = registry.counter("trimtab_autoscaler_decisions_total", "reason", "ReplicasChangedByOther").count();
+        structured("trimtab.metrics", key, cpu(ns, "web", 50));
+        structured("trimtab.metrics", key, cpu(ns, "web", 450));   // from 7 replicas: 10 if it decided
+        await().atMost(Duration.ofSeconds(20)).until(() -> registry.counter("trimtab_autoscaler_decisions_total",
+                "reason", "ReplicasChangedByOther").count() >= held + 2);
+        assertThat(replicas(ns, "web")).isEqualTo(4);
     }
 
     @Test
@@ -112,17 +199,17 @@ class LiveAutoscalerTest extends LiveFixture {
     }
 
     @Test
-    void aStaleResourceVersionIsReReadAndDecidedAgain() throws Exception {
+    void aConflictWithAnotherWritersScaleIsReReadReportedAndNotWrittenOver() throws Exception {
         String key = workload("shop", "raced");
         client.apps().deployments().inNamespace("shop").withName("raced").scale(3);   // a change we were not told of
         structured("trimtab.metrics", key, cpu("shop", "raced", 450));
 
-        List<ConsumerRecord<String, byte[]>> decisions = readAll("trimtab.decisions", Duration.ofSeconds(20),
-                l -> l.stream().anyMatch(r -> key.equals(r.key())));
-        JsonNode decision = json(decisions.stream().filter(r -> key.equals(r.key())).findFirst().orElseThrow().value());
-        assertThat(decision.at("/data/currentReplicas").asInt()).as("decided again on the re-read target").isEqualTo(3);
-        assertThat(decision.at("/data/desiredReplicas").asInt()).isEqualTo(4);
-        assertThat(decision.at("/data/outcome").asText()).isEqualTo("written");
-        assertThat(replicas("shop", "raced")).isEqualTo(4);
+        // the /scale PUT with the stale resourceVersion gets 409; the re-read shows 3, which Trimtab never wrote
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.v1().events().inNamespace("shop").list().getItems()
+                .stream().anyMatch(e -> "raced".equals(e.getInvolvedObject().getName())
+                        && "ReplicasChangedByOther".equals(e.getReason())));
+        JsonNode able = condition("shop", "raced", "AbleToScale", "ReplicasChangedByOther");
+        assertThat(able.get("message").asText()).contains("changed from 2 to 3");
+        assertThat(replicas("shop", "raced")).isEqualTo(3);
     }
 }

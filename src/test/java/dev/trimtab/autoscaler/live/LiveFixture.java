@@ -112,6 +112,30 @@ abstract class LiveFixture {
                 + "\"items\":[" + items + "]}");
     }
 
+    /** The ScalingPolicy's status conditions as {@code type=status/reason}, once it has a status. */
+    JsonNode status(String ns, String name) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.genericKubernetesResources(POLICIES).inNamespace(ns)
+                .withName(name).get().getAdditionalProperties().get("status") != null);
+        return CloudEventCodec.JSON.valueToTree(client.genericKubernetesResources(POLICIES).inNamespace(ns)
+                .withName(name).get().getAdditionalProperties().get("status"));
+    }
+
+    /** The condition {@code type} of the policy's status, once its reason is {@code reason}. */
+    JsonNode condition(String ns, String name, String type, String reason) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> reason.equals(conditionOf(status(ns, name), type)
+                .path("reason").asText()));
+        return conditionOf(status(ns, name), type);
+    }
+
+    private static JsonNode conditionOf(JsonNode status, String type) {
+        for (JsonNode c : status.path("conditions")) {
+            if (type.equals(c.path("type").asText())) {
+                return c;
+            }
+        }
+        return CloudEventCodec.JSON.createObjectNode();
+    }
+
     int replicas(String ns, String name) {
         return client.apps().deployments().inNamespace(ns).withName(name).get().getSpec().getReplicas();
     }

@@ -69,6 +69,18 @@ class ScaleApplierTest {
                 return Optional.of(Set.of("platform"));
             }
 
+            public Optional<Set<String>> allowedSystemNamespaces() {
+                return Optional.empty();
+            }
+
+            public String ownNamespace() {
+                return "trimtab";
+            }
+
+            public Duration foreignWriteHold() {
+                return Duration.ofMinutes(5);
+            }
+
             public boolean deletionCost() {
                 return false;
             }
@@ -146,6 +158,9 @@ class ScaleApplierTest {
         StatusRecorder noStatus = new StatusRecorder(null, new SimpleMeterRegistry()) {
             @Override
             public synchronized void record(ScaleDecision d, String outcome) {}
+
+            @Override
+            public void foreignWrite(dev.trimtab.autoscaler.core.ReplicaWriters.ForeignWrite f, String message) {}
         };
         applier = applier(engine, emitter, noStatus, "target/no-policies");
         this.emitter = emitter;
@@ -158,11 +173,21 @@ class ScaleApplierTest {
         throw new AssertionError("no deletion costs unless enabled");
     }, new SimpleMeterRegistry());
 
+    SimpleMeterRegistry registry;
+    /** What listing the namespace's HPAs and ScaledObjects answers before a first write. */
+    List<com.fasterxml.jackson.databind.JsonNode> apiAutoscalers = List.of();
+
     ScaleApplier applier(AutoscalerEngine engine, Emitter<byte[]> emitter, StatusRecorder status, String policies) {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        registry = new SimpleMeterRegistry();
         ScaleApplier a = new ScaleApplier(engine, writer, new DecisionLog(emitter, settings(false)), status, registry,
                 settings(false), new NoEvents(), new ScaleGuard(new dev.trimtab.policy.live.LivePolicies(policies, null,
-                registry), registry, "system:serviceaccount:trimtab:trimtab-autoscaler"), deletionCosts);
+                registry), registry, "system:serviceaccount:trimtab:trimtab-autoscaler"), deletionCosts,
+                new ScaleClaimReader(null) {
+                    @Override
+                    public List<com.fasterxml.jackson.databind.JsonNode> claims(String namespace) {
+                        return apiAutoscalers;
+                    }
+                });
         a.sleeper = waits::add;
         return a;
     }
@@ -283,12 +308,49 @@ class ScaleApplierTest {
         AutoscalerEngine.Evaluation ev = workload("shop", 450).get(0);
         assertThat(ev.decision().desiredReplicas()).isEqualTo(4);
         writer.answers.add(new ScaleWriter.Outcome(ScaleWriter.Outcome.Kind.Conflict, 409, "2", 0, "changed"));
-        writer.fresh = new ScaleTarget(new ObjectRef("apps/v1", "Deployment", "shop", "web"), 3, 3,
+        // the object changed (its status), not its spec.replicas
+        writer.fresh = new ScaleTarget(new ObjectRef("apps/v1", "Deployment", "shop", "web"), 2, 3,
                 new LabelSelector(Map.of("app", "web"), List.of()), "2");
         applier.apply(ev, event("m", "{}"));
         assertThat(writer.written).containsExactly(4, 4);
-        assertThat(logged.get(logged.size() - 1)).contains("\"currentReplicas\":3", "\"outcome\":\"written\"");
+        assertThat(logged.get(logged.size() - 1)).contains("\"currentReplicas\":2", "\"outcome\":\"written\"");
         assertThat(engine.target(new ObjectRef("apps/v1", "Deployment", "shop", "web")).specReplicas()).isEqualTo(4);
+    }
+
+    @Test
+    void anHpaWhoseEventHasNotArrivedIsFoundBeforeTheFirstWriteAndNothingIsWritten() throws Exception {
+        apiAutoscalers = List.of(CloudEventCodec.JSON.readTree("{\"apiVersion\":\"autoscaling/v2\",\"kind\":"
+                + "\"HorizontalPodAutoscaler\",\"metadata\":{\"name\":\"early\",\"namespace\":\"shop\"},\"spec\":"
+                + "{\"scaleTargetRef\":{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"name\":\"web\"},"
+                + "\"maxReplicas\":3}}"));
+        AutoscalerEngine.Evaluation ev = workload("shop", 450).get(0);
+        assertThat(ev.decision().desiredReplicas()).as("decided before the HPA was known").isEqualTo(4);
+        applier.apply(ev, event("m", "{}"));
+        assertThat(writer.written).isEmpty();
+        assertThat(logged.get(logged.size() - 1)).contains("\"reason\":\"TargetAlreadyScaled\"",
+                "\"outcome\":\"hold after reading the namespace's autoscalers\"", "HorizontalPodAutoscaler shop/early");
+    }
+
+    @Test
+    void whenTheNamespacesAutoscalersCannotBeListedTheWriteGoesOn() {
+        apiAutoscalers = null;
+        AutoscalerEngine.Evaluation ev = workload("shop", 450).get(0);
+        applier.apply(ev, event("m", "{}"));
+        assertThat(writer.written).containsExactly(4);
+    }
+
+    @Test
+    void aConflictBecauseSomeoneElseScaledIsReportedAndHeldNotWrittenOver() {
+        AutoscalerEngine.Evaluation ev = workload("shop", 450).get(0);
+        writer.answers.add(new ScaleWriter.Outcome(ScaleWriter.Outcome.Kind.Conflict, 409, "2", 0, "changed"));
+        writer.fresh = new ScaleTarget(new ObjectRef("apps/v1", "Deployment", "shop", "web"), 3, 3,
+                new LabelSelector(Map.of("app", "web"), List.of()), "2");
+        applier.apply(ev, event("m", "{}"));
+        assertThat(writer.written).containsExactly(4);
+        assertThat(logged.get(logged.size() - 1)).contains("\"reason\":\"ReplicasChangedByOther\"",
+                "\"outcome\":\"hold after re-read\"");
+        assertThat(registry.counter("trimtab_autoscaler_foreign_writes_total", "kind", "Deployment").count())
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -305,13 +367,35 @@ class ScaleApplierTest {
     }
 
     @Test
-    void aHoldWritesNothingAndExcludedNamespacesAreNotDecided() {
+    void aHoldWritesNothingAndExcludedNamespacesAreRefusedWithoutAWrite() {
         List<AutoscalerEngine.Evaluation> hold = workload("shop", 250);
         assertThat(hold.get(0).decision().rescale()).isFalse();
         applier.apply(hold.get(0), event("m", "{}"));
         assertThat(writer.written).isEmpty();
         assertThat(logged.get(logged.size() - 1)).contains("\"outcome\":\"hold\"");
-        assertThat(workload("platform", 450)).isEmpty();
+        for (String ns : List.of("platform", "kube-system", "kube-public", "kube-node-lease", "trimtab")) {
+            List<AutoscalerEngine.Evaluation> refused = workload(ns, 450);
+            assertThat(refused).as(ns).hasSize(1);
+            ScaleDecision d = refused.get(0).decision();
+            assertThat(d.reason()).as(ns).isEqualTo(dev.trimtab.autoscaler.core.Reason.NamespaceExcluded);
+            assertThat(d.rescale()).as(ns).isFalse();
+            assertThat(d.message()).startsWith("namespace " + ns + " is excluded from autoscaling");
+            applier.apply(refused.get(0), event("m", "{}"));
+        }
+        assertThat(writer.written).isEmpty();
+    }
+
+    @Test
+    void aSystemNamespaceIsScaledOnlyWhenExplicitlyAllowed() {
+        LiveSettings base = settings(false);
+        LiveSettings allowing = (LiveSettings) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {LiveSettings.class}, (proxy, method, args) ->
+                        method.getName().equals("allowedSystemNamespaces") ? Optional.of(Set.of("kube-system"))
+                                : method.invoke(base, args));
+        assertThat(AutoscalerEngine.excludedNamespaces(allowing))
+                .containsExactlyInAnyOrder("kube-public", "kube-node-lease", "trimtab", "platform");
+        engine = new AutoscalerEngine(allowing);
+        assertThat(workload("kube-system", 450).get(0).decision().desiredReplicas()).isEqualTo(4);
     }
 
     /** Fired events go nowhere. */

@@ -53,6 +53,20 @@ class EscalationFinderTest {
     }
 
     @Test
+    void patchingAWorkloadIsReportedAsWorkloadCreationNamingTheVerbs() {
+        List<Map<String, Object>> objects = List.of(
+                RbacObjects.role("a", "remediate", Map.of("verbs", List.of("get", "create", "patch"), "apiGroups",
+                        List.of("apps"), "resources", List.of("deployments", "deployments/scale"))),
+                RbacObjects.roleBinding("a", "b", "Role", "remediate", RbacObjects.serviceAccount(null, "fixer")));
+        List<Finding> found = new EscalationFinder(RbacModel.fromObjects(objects)).find();
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).code()).isEqualTo(FindingCode.WorkloadCreation);
+        assertThat(found.get(0).message()).isEqualTo("ServiceAccount a/fixer can create or change workloads, which run "
+                + "as any service account of the namespace (create deployments.apps, patch deployments.apps) in namespace a "
+                + "through RoleBinding a/b (Role a/remediate rules[0])");
+    }
+
+    @Test
     void csrApprovalNamesOnlyTheSubjectsHoldingBoth() {
         List<Map<String, Object>> objects = Fixtures.list(Fixtures.list(Fixtures.load("escalations.yaml")).stream()
                 .filter(c -> c.get("name").equals("CSR approval needs approve on signers too")).findFirst().orElseThrow()

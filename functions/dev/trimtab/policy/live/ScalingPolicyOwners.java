@@ -1,0 +1,161 @@
+package dev.trimtab.policy.live;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trimtab.autoscaler.core.ClusterState;
+import dev.trimtab.autoscaler.core.ScaleClaim;
+import dev.trimtab.autoscaler.core.ScalingPolicy;
+import dev.trimtab.autoscaler.events.EventFolder;
+import dev.trimtab.autoscaler.events.InvalidObjectException;
+import dev.trimtab.autoscaler.events.ScalingPolicyParser;
+import dev.trimtab.cloudevents.CloudEvent;
+import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.policy.core.AdmissionRequest;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * At admission, a ScalingPolicy whose target another autoscaler already scales is refused (422,
+ * naming {@code spec.scaleTargetRef} and the other owner), and one the autoscaler could not read
+ * is refused naming the field. With {@code trimtab.policy.scaling-policy-owners=true}, informers
+ * on HPAs, KEDA ScaledObjects (where the CRD is served) and ScalingPolicies keep the claims on
+ * targets, folded by the autoscaler's own {@link EventFolder}, and the owner is decided by the
+ * autoscaler's rule ({@link dev.trimtab.autoscaler.core.ScaleClaims}): the same answer the
+ * autoscaler gives a policy that got past admission (it refuses it with
+ * {@code AbleToScale=False/TargetAlreadyScaled}). Off by default: the policy function's
+ * ServiceAccount then needs list/watch on those three kinds, and the validating webhook a rule for
+ * {@code scalingpolicies} (docs/decisions/0019).
+ */
+@ApplicationScoped
+public class ScalingPolicyOwners {
+    private static final Logger LOG = Logger.getLogger(ScalingPolicyOwners.class);
+    static final String SOURCE = "/trimtab/policy/scaling-policy-owners";
+    private static final ResourceDefinitionContext HPAS = new ResourceDefinitionContext.Builder()
+            .withGroup("autoscaling").withVersion("v2").withKind("HorizontalPodAutoscaler")
+            .withPlural("horizontalpodautoscalers").withNamespaced(true).build();
+    private static final ResourceDefinitionContext SCALED_OBJECTS = new ResourceDefinitionContext.Builder()
+            .withGroup("keda.sh").withVersion("v1alpha1").withKind("ScaledObject").withPlural("scaledobjects")
+            .withNamespaced(true).build();
+    private static final ResourceDefinitionContext POLICIES = new ResourceDefinitionContext.Builder()
+            .withGroup("trimtab.dev").withVersion("v1alpha1").withKind(ScalingPolicyParser.KIND)
+            .withPlural("scalingpolicies").withNamespaced(true).build();
+
+    private final KubernetesClient client;
+    private final boolean enabled;
+    private final ClusterState state = new ClusterState();
+    private final EventFolder folder = new EventFolder(state);
+    private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
+
+    @Inject
+    public ScalingPolicyOwners(KubernetesClient client,
+                               @ConfigProperty(name = "trimtab.policy.scaling-policy-owners", defaultValue = "false")
+                               boolean enabled) {
+        this.client = client;
+        this.enabled = enabled;
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        if (!enabled) {
+            return;
+        }
+        List<String> watched = new ArrayList<>();
+        inform("horizontalpodautoscalers", () -> client.genericKubernetesResources(HPAS), watched);
+        if (scaledObjectsServed()) {
+            inform("scaledobjects", () -> client.genericKubernetesResources(SCALED_OBJECTS), watched);
+        }
+        inform("scalingpolicies", () -> client.genericKubernetesResources(POLICIES), watched);
+        LOG.infof("ScalingPolicies are checked at admission against the %s seen", watched);
+    }
+
+    /** One informer; a kind that cannot be watched is logged, and admission goes on without it. */
+    private void inform(String plural, java.util.function.Supplier<io.fabric8.kubernetes.client.dsl.MixedOperation<
+            GenericKubernetesResource, ?, ?>> kind, List<String> watched) {
+        try {
+            informers.add(kind.get().inAnyNamespace().inform(new ResourceEventHandler<>() {
+                public void onAdd(GenericKubernetesResource obj) {
+                    observe(event(EventFolder.ADD, obj));
+                }
+
+                public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource obj) {
+                    observe(event(EventFolder.UPDATE, obj));
+                }
+
+                public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+                    observe(event(EventFolder.DELETE, obj));
+                }
+            }));
+            watched.add(plural);
+        } catch (RuntimeException e) {
+            LOG.errorf("%s: cannot watch %s (%s): ScalingPolicies are not checked against them at admission",
+                    SOURCE, plural, e.getMessage());
+        }
+    }
+
+    private static CloudEvent event(String type, GenericKubernetesResource obj) {
+        return new CloudEvent(obj.getMetadata().getUid() + "/" + obj.getMetadata().getResourceVersion(), SOURCE, type,
+                null, java.time.Instant.now(), "application/json", CloudEventCodec.JSON.valueToTree(obj),
+                java.util.Map.of());
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        informers.forEach(SharedIndexInformer::close);
+    }
+
+    private boolean scaledObjectsServed() {
+        try {
+            var resources = client.getApiResources("keda.sh/v1alpha1");
+            return resources != null && resources.getResources().stream()
+                    .anyMatch(r -> "scaledobjects".equals(r.getName()));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** An object event from the informers. */
+    synchronized void observe(CloudEvent event) {
+        try {
+            folder.fold(event);
+        } catch (RuntimeException e) {
+            LOG.warnf("%s: ignored %s: %s", SOURCE, event.id(), e.getMessage());
+        }
+    }
+
+    /**
+     * Why a ScalingPolicy being created or updated must be refused (its problems naming the field,
+     * or the other owner of its target); null when it may be stored, or when the check is off.
+     */
+    public synchronized String invalid(AdmissionRequest r) {
+        if (!enabled || r.object() == null || !"trimtab.dev".equals(r.kind().group())
+                || !ScalingPolicyParser.KIND.equals(r.kind().kind())) {
+            return null;
+        }
+        ObjectNode object = CloudEventCodec.JSON.valueToTree(r.object());
+        if (!object.path("metadata").hasNonNull("namespace") && object.path("metadata").isObject()) {
+            ((ObjectNode) object.get("metadata")).put("namespace", r.namespace());
+        }
+        ScalingPolicy policy;
+        try {
+            policy = ScalingPolicyParser.parse(object);
+        } catch (InvalidObjectException e) {
+            return e.getMessage();
+        }
+        ScaleClaim owner = state.claims().otherOwner(ClusterState.TargetKey.of(policy.targetRef()), policy.ref());
+        if (owner == null) {
+            return null;
+        }
+        return "spec.scaleTargetRef: " + policy.targetRef() + " is already scaled by " + owner
+                + (owner.foreign() ? "" : " (an older ScalingPolicy)")
+                + ": two autoscalers would fight over spec.replicas; delete that one first or target another workload";
+    }
+}
