@@ -48,6 +48,8 @@ public final class Expressions {
             .maxExpressionCodePointSize(100_000).build();
     private static final Cel WITHOUT_PARAMS = environment(false);
     private static final Cel WITH_PARAMS = environment(true);
+    /** The source name in compilation errors, as cel-go names an expression without one. */
+    private static final String INPUT = "<input>";
     private static final Pattern POSITION = Pattern.compile("^evaluation error at [^:]*:\\d+: ");
     private static final Pattern NO_SUCH_KEY = Pattern.compile("key '(.*)' is not present in map\\.?"
             + "|Error resolving field '(.*)'\\. Field selections must be performed on messages or maps\\.");
@@ -73,20 +75,31 @@ public final class Expressions {
         return b.build();
     }
 
-    /** A compiled expression: where it came from, its text and its program. */
-    public record Compiled(String path, String text, CelRuntime.Program program) {}
+    /**
+     * A compiled expression: where it came from, its text and its program; or, when it did not
+     * compile, no program and the API server's compilation error ({@code compilation failed:
+     * ERROR: <input>:1:5: …} or {@code must evaluate to bool but got int}), which every evaluation
+     * reports as {@code compilation error: …}, so the policy's failurePolicy decides (as the API
+     * server keeps such a policy and fails each of its evaluations).
+     */
+    public record Compiled(String path, String text, CelRuntime.Program program, String error) {
+        static Compiled failed(String path, String text, String error) {
+            return new Compiled(path, text, null, error);
+        }
+    }
 
     /**
      * Compiles {@code text}; on failure adds {@code "path: message"} problems (with the CEL error
-     * positions) and returns null. The result must have one of the {@code allowed} types.
+     * positions) and returns a {@link Compiled} that fails each evaluation. The result must have
+     * one of the {@code allowed} types.
      */
     static Compiled compile(boolean params, String path, String text, Set<CelType> allowed, List<String> problems) {
         if (text == null || text.isBlank()) {
             problems.add(path + ": an expression is required");
-            return null;
+            return Compiled.failed(path, text, "compilation failed: an expression is required");
         }
         Cel cel = params ? WITH_PARAMS : WITHOUT_PARAMS;
-        CelValidationResult result = cel.compile(text, path);
+        CelValidationResult result = cel.compile(text, INPUT);
         return program(cel, result, path, text, allowed, problems);
     }
 
@@ -97,10 +110,10 @@ public final class Expressions {
     static Compiled compileMutation(boolean params, String path, String text, CelKind kind, List<String> problems) {
         if (text == null || text.isBlank()) {
             problems.add(path + ": an expression is required");
-            return null;
+            return Compiled.failed(path, text, "compilation failed: an expression is required");
         }
         Cel cel = params ? WITH_PARAMS : WITHOUT_PARAMS;
-        CelValidationResult parsed = cel.parse(text, path);
+        CelValidationResult parsed = cel.parse(text, INPUT);
         if (parsed.hasError()) {
             return program(cel, parsed, path, text, null, problems);
         }
@@ -110,23 +123,24 @@ public final class Expressions {
             rewritten = MutationLiterals.rewrite(parsed.getAst(), path, problems);
         } catch (CelValidationException e) {
             problems.add(path + ": compilation failed: " + e.getMessage());
-            return null;
+            return Compiled.failed(path, text, "compilation failed: " + e.getMessage());
         }
         if (problems.size() > before) {
-            return null;
+            return Compiled.failed(path, text, "compilation failed: " + problems.get(problems.size() - 1));
         }
         CelValidationResult checked = cel.check(rewritten);
         if (!checked.hasError()) {
             try {
                 CelType type = checked.getAst().getResultType();
                 if (type.kind() != kind && type.kind() != CelKind.DYN) {
-                    problems.add(path + ": must evaluate to " + (kind == CelKind.LIST ? "a list of JSONPatch" : "an Object")
-                            + " but got " + type.name());
-                    return null;
+                    String reason = "must evaluate to " + (kind == CelKind.LIST ? "a list of JSONPatch" : "an Object")
+                            + " but got " + type.name();
+                    problems.add(path + ": " + reason);
+                    return Compiled.failed(path, text, reason);
                 }
             } catch (CelValidationException e) {
                 problems.add(path + ": compilation failed: " + e.getMessage());
-                return null;
+                return Compiled.failed(path, text, "compilation failed: " + e.getMessage());
             }
         }
         return program(cel, checked, path, text, null, problems);
@@ -142,25 +156,32 @@ public final class Expressions {
                         .append(issue.getMessage());
             }
             problems.add(path + ": compilation failed: " + sb);
-            return null;
+            return Compiled.failed(path, text, "compilation failed: " + result.getErrorString());
         }
         try {
             CelAbstractSyntaxTree ast = result.getAst();
             CelType type = ast.getResultType();
             if (allowed != null && !allowed.contains(type)) {
                 problems.add(path + ": must evaluate to " + names(allowed) + " but got " + type.name());
-                return null;
+                return Compiled.failed(path, text, mustEvaluateTo(allowed, type));
             }
-            return new Compiled(path, text, cel.createProgram(ast));
+            return new Compiled(path, text, cel.createProgram(ast), null);
         } catch (CelValidationException | CelEvaluationException e) {
             problems.add(path + ": compilation failed: " + e.getMessage());
-            return null;
+            return Compiled.failed(path, text, "compilation failed: " + e.getMessage());
         }
     }
 
     private static String names(Set<CelType> types) {
         return types.stream().map(CelType::name).sorted().toList().toString().replaceAll("[\\[\\]]", "")
                 .replace(", ", " or ");
+    }
+
+    /** The API server's words: {@code must evaluate to bool but got int}, or {@code … to one of [string null_type] …}. */
+    private static String mustEvaluateTo(Set<CelType> allowed, CelType got) {
+        List<String> names = allowed.stream().filter(t -> t != SimpleType.DYN).map(CelType::name).sorted().toList();
+        return names.size() == 1 ? "must evaluate to " + names.get(0) + " but got " + got.name()
+                : "must evaluate to one of [" + String.join(" ", names) + "] but got " + got.name();
     }
 
     /** Cost left for a series of evaluations (a budget of the API server's). */
@@ -190,6 +211,10 @@ public final class Expressions {
 
     /** Evaluates with the per-call limit and what is left of {@code budget}, then charges the budget. */
     static Object evaluate(Compiled c, Map<String, ?> activation, Budget budget) throws Failure {
+        if (c.program() == null) {
+            // as the API server's activation.Evaluate: a compilation error costs nothing and fails the expression
+            throw new Failure("compilation error: " + c.error(), false);
+        }
         if (budget.remaining <= 0) {
             throw new Failure(OUT_OF_BUDGET, true);
         }
