@@ -15,7 +15,17 @@ import dev.cel.common.values.NullValue;
 import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
+import dev.cel.common.ast.CelExpr;
 import dev.cel.runtime.CelEvaluationListener;
+import dev.cel.runtime.CelFunctionBinding;
+import dev.cel.runtime.CelFunctionOverload;
+import dev.cel.runtime.CelStandardFunctions;
+import dev.cel.runtime.ConcatenatedListView;
+import dev.cel.runtime.RuntimeEquality;
+import dev.cel.runtime.RuntimeHelpers;
+import dev.cel.runtime.standard.AddOperator;
+import dev.cel.runtime.standard.CelStandardOverload;
+import dev.cel.runtime.standard.InOperator;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelUnknownSet;
 import java.util.ArrayList;
@@ -32,7 +42,11 @@ import java.util.regex.Pattern;
  * policy has a {@code paramKind}, {@code params}; the standard macros, the strings, sets,
  * optional and two-variable comprehension extensions, cross-type numeric comparisons and the
  * Kubernetes list and regex functions ({@link KubernetesLibrary}); and the API server's cost
- * limits, counted as evaluated expression nodes (cel-java has no cost model of its own).
+ * limits. cel-java has no cost model of its own: cost is counted as evaluated expression nodes,
+ * plus, as cel-go's runtime cost model, sizes where work grows with them: concatenation by the
+ * elements copied and {@code in} a list by its size (charged before they run, so a doubling list
+ * or string is stopped before it exhausts memory; see {@link #metered}), and functions that make
+ * strings by their length. A comprehension's iterations are nodes, so nested comprehensions are bounded too.
  */
 public final class Expressions {
     /** The API server's limit for one expression evaluation. */
@@ -46,6 +60,16 @@ public final class Expressions {
 
     private static final CelOptions OPTIONS = CelOptions.current().enableHeterogeneousNumericComparisons(true)
             .maxExpressionCodePointSize(100_000).build();
+    /** cel-go's {@code common.StringTraversalCostFactor}: a traversed or copied element costs a tenth. */
+    private static final double TRAVERSAL_FACTOR = 0.1;
+    /** The standard overloads replaced by {@link #metered}: those whose work grows with their arguments' sizes. */
+    private static final Set<CelStandardOverload> SIZED = Set.of(AddOperator.AddOverload.ADD_LIST,
+            AddOperator.AddOverload.ADD_STRING, AddOperator.AddOverload.ADD_BYTES, InOperator.InOverload.IN_LIST);
+    /** The functions whose cost {@link #metered} charges before they run; the listener does not charge their results. */
+    private static final Set<String> CHARGED_BEFORE = Set.of("_+_", "@in");
+    /** The cost meter of the evaluation running on this thread (variables nest: each has its own). */
+    private static final ThreadLocal<Meter> METER = new ThreadLocal<>();
+
     private static final Cel WITHOUT_PARAMS = environment(false);
     private static final Cel WITH_PARAMS = environment(true);
     /** The source name in compilation errors, as cel-go names an expression without one. */
@@ -58,6 +82,11 @@ public final class Expressions {
 
     private static Cel environment(boolean params) {
         var b = CelFactory.standardCelBuilder().setOptions(OPTIONS)
+                .setStandardEnvironmentEnabled(false)
+                .setStandardDeclarations(dev.cel.checker.CelStandardDeclarations.newBuilder().build())
+                .setStandardFunctions(CelStandardFunctions.newBuilder()
+                        .filterFunctions((function, overload) -> !SIZED.contains(overload)).build())
+                .addFunctionBindings(metered())
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
                 .addVar("object", SimpleType.DYN)
                 .addVar("oldObject", SimpleType.DYN)
@@ -209,6 +238,86 @@ public final class Expressions {
         }
     }
 
+    /** The cost of one evaluation so far, and its limit. */
+    private static final class Meter {
+        final long limit;
+        long cost;
+
+        Meter(long limit) {
+            this.limit = limit;
+        }
+
+        void charge(long c) {
+            cost += c;
+            if (cost > limit) {
+                throw new CostExceeded();
+            }
+        }
+    }
+
+    /**
+     * The standard overloads whose work grows with their arguments, charged before they run, so a
+     * runaway expression is stopped before it allocates: string and bytes concatenation by the
+     * length copied times cel-go's traversal factor, as cel-go charges it; list concatenation by
+     * the elements copied, 1 each (cel-go's lists concatenate lazily at cost 1, cel-java copies
+     * both operands, so the copy is charged as memory it is: at most a million references per
+     * expression), except when a comprehension appends to its own result, which costs only the
+     * appended part; and {@code in} a list by the list's size, as cel-go's runtime cost.
+     */
+    private static List<CelFunctionBinding> metered() {
+        RuntimeEquality equality = RuntimeEquality.create(RuntimeHelpers.create(), OPTIONS);
+        List<CelFunctionBinding> out = new ArrayList<>();
+        for (CelStandardOverload o : SIZED) {
+            CelFunctionBinding standard = o.newFunctionBinding(OPTIONS, equality);
+            CelFunctionOverload run = standard.getDefinition();
+            boolean in = o == InOperator.InOverload.IN_LIST;
+            boolean list = o == AddOperator.AddOverload.ADD_LIST;
+            out.add(CelFunctionBinding.from(standard.getOverloadId(), standard.getArgTypes(), args -> {
+                Meter m = METER.get();
+                if (m != null) {
+                    m.charge(in ? size(args[1]) : list ? (args[0] instanceof ConcatenatedListView<?>
+                            ? size(args[1]) : size(args[0]) + size(args[1])) : traversal(size(args[0]) + size(args[1])));
+                }
+                return run.apply(args);
+            }));
+        }
+        return out;
+    }
+
+    private static long traversal(long elements) {
+        return (long) Math.ceil(elements * TRAVERSAL_FACTOR);
+    }
+
+    /** Elements of a list or map, characters of a string (UTF-16 units), bytes of bytes; 1 for anything else. */
+    private static long size(Object v) {
+        if (v instanceof java.util.Collection<?> c) {
+            return c.size();
+        }
+        if (v instanceof Map<?, ?> m) {
+            return m.size();
+        }
+        if (v instanceof String s) {
+            return s.length();
+        }
+        if (v instanceof dev.cel.common.values.CelByteString b) {
+            return b.size();
+        }
+        return 1;
+    }
+
+    /**
+     * What one evaluated node costs: 1, plus, for a function that made a string or bytes (other
+     * than those charged before they run), its length times the traversal factor, as cel-go charges
+     * string functions by the length they traverse.
+     */
+    private static long nodeCost(CelExpr expr, Object value) {
+        if ((value instanceof String || value instanceof dev.cel.common.values.CelByteString)
+                && expr.getKind() == CelExpr.ExprKind.Kind.CALL && !CHARGED_BEFORE.contains(expr.call().function())) {
+            return 1 + traversal(size(value));
+        }
+        return 1;
+    }
+
     /** Evaluates with the per-call limit and what is left of {@code budget}, then charges the budget. */
     static Object evaluate(Compiled c, Map<String, ?> activation, Budget budget) throws Failure {
         if (c.program() == null) {
@@ -219,14 +328,12 @@ public final class Expressions {
             throw new Failure(OUT_OF_BUDGET, true);
         }
         long limit = Math.min(PER_CALL_LIMIT, budget.remaining);
-        long[] cost = {0};
-        CelEvaluationListener listener = (expr, value) -> {
-            if (++cost[0] > limit) {
-                throw new CostExceeded();
-            }
-        };
+        Meter meter = new Meter(limit);
+        CelEvaluationListener listener = (expr, value) -> meter.charge(nodeCost(expr, value));
         Object out;
         String error = null;
+        Meter outer = METER.get();
+        METER.set(meter);
         try {
             out = c.program().trace(activation, listener);
         } catch (CelEvaluationException e) {
@@ -234,9 +341,11 @@ public final class Expressions {
             error = message(e);
         } catch (CostExceeded e) {
             out = null;
+        } finally {
+            METER.set(outer);
         }
-        budget.remaining -= Math.min(cost[0], limit);
-        if (cost[0] > limit) {
+        budget.remaining -= Math.min(meter.cost, limit);
+        if (meter.cost > limit) {
             // && and || may have swallowed the interruption: the count decides
             if (limit < PER_CALL_LIMIT) {
                 budget.remaining = 0;
