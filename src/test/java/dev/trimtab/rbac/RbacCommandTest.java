@@ -255,7 +255,7 @@ class RbacCommandTest {
         assertThat(lines.get(1).get("line").asInt()).isEqualTo(2);
         assertThat(lines.get(1).get("error").asText()).isEqualTo("invalid UTF-8 at byte 7 of the line (byte "
                 + (line.length + 7) + " of the input): 0xED 0xA0 0x80");
-        assertThat(r.err()).startsWith("rbac: line 2: invalid UTF-8 at byte 7 of the line");
+        assertThat(r.err()).contains("rbac: line 2: invalid UTF-8 at byte 7 of the line (byte ");
     }
 
     static Stream<Object[]> usage() {
