@@ -68,6 +68,13 @@ class ClusterPoliciesTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> answer().contains("ValidatingAdmissionPolicy 'cluster-max-two' "
                 + "with binding 'cluster-max-two' denied request: compilation error: compilation failed: ERROR: <input>:1:"));
 
+        // under failurePolicy Ignore the same broken version is skipped
+        GenericKubernetesResource ignored = resource(POLICY.replace("EXPR", "object.spec.replicas <=")
+                .replace("spec:\n", "spec:\n  failurePolicy: Ignore\n"));
+        ignored.getMetadata().setResourceVersion(policies.withName("cluster-max-two").get().getMetadata().getResourceVersion());
+        policies.resource(ignored).update();
+        await().atMost(Duration.ofSeconds(20)).until(() -> answer().contains("\"allowed\":true"));
+
         // one whose scope cannot be read is left out, and the last version that could be used stays
         GenericKubernetesResource good = resource(POLICY.replace("EXPR", "object.spec.replicas <= 2"));
         good.getMetadata().setResourceVersion(policies.withName("cluster-max-two").get().getMetadata().getResourceVersion());
