@@ -53,7 +53,7 @@ class CostLimitTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void isStoppedByTheCostLimitBeforeItExhaustsMemory(Case c) {
-        PolicyEngine.Verdict v = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+        PolicyEngine.Verdict v = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             PolicyEngineTest.Setup s = PolicyEngineTest.setup(PolicyEngineTest.policy("bomb", "Fail", "configmaps",
                     c.variables() + "  validations: [{expression: \"" + c.expression() + "\"}]")
                     + PolicyEngineTest.binding("b", "bomb", "Deny", ""));
