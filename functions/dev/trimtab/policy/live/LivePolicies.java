@@ -165,7 +165,7 @@ public class LivePolicies {
         watch(PolicyParser.API_VERSION, "ValidatingAdmissionPolicyBinding", "validatingadmissionpolicybindings",
                 validatingBindings, PolicyDirectory::binding);
         watch(PolicyParser.MUTATING_WATCH_VERSION, "MutatingAdmissionPolicy", "mutatingadmissionpolicies", mutating,
-                strict(doc -> CompiledMutatingPolicy.compile(PolicyParser.mutatingPolicy(doc))));
+                PolicyDirectory::mutatingPolicy);
         watch(PolicyParser.MUTATING_WATCH_VERSION, "MutatingAdmissionPolicyBinding", "mutatingadmissionpolicybindings",
                 mutatingBindings, strict(PolicyParser::mutatingBinding));
     }
@@ -176,7 +176,7 @@ public class LivePolicies {
         }
     }
 
-    /** A reader that keeps nothing of an invalid object (MutatingAdmissionPolicies: their last good version stays). */
+    /** A reader that keeps nothing of an invalid object (MutatingAdmissionPolicyBindings: their last good version stays). */
     private static <T> Reader<T> strict(Strict<T> read) {
         return doc -> {
             try {

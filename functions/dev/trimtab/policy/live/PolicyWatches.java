@@ -133,13 +133,14 @@ final class PolicyWatches implements AutoCloseable {
                         .runnableInformer(0);
                 i.addEventHandler(events);
                 informer = i;
-                i.start().whenComplete((ok, error) -> {
+                // on our thread, not the HTTP client's event loop: reading the objects compiles their CEL
+                i.start().whenCompleteAsync((ok, error) -> {
                     if (error == null) {
                         started(i);
                     } else {
                         failed(i, error);
                     }
-                });
+                }, scheduler);
             } catch (RuntimeException e) {
                 failed(informer, e);
             }

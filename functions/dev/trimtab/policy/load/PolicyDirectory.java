@@ -97,6 +97,20 @@ public final class PolicyDirectory {
         }
     }
 
+    /**
+     * A MutatingAdmissionPolicy: compiled, its expressions that do not compile failing each
+     * evaluation; one that cannot be read is left out (no misconfigured form yet).
+     */
+    public static Loaded<CompiledMutatingPolicy> mutatingPolicy(JsonNode doc) {
+        try {
+            CompiledMutatingPolicy p = CompiledMutatingPolicy.compile(PolicyParser.mutatingPolicy(doc));
+            return new Loaded<>(p, p.problems().isEmpty() ? null
+                    : new InvalidPolicyException("MutatingAdmissionPolicy", p.name(), p.problems()));
+        } catch (InvalidPolicyException e) {
+            return new Loaded<>(null, e);
+        }
+    }
+
     /** A ValidatingAdmissionPolicyBinding, or when it cannot be read, {@link PolicyParser#misconfiguredBinding misconfigured}. */
     public static Loaded<PolicyBinding> binding(JsonNode doc) {
         try {
@@ -137,7 +151,7 @@ public final class PolicyDirectory {
                             + apiVersion + "\", expected one of " + new java.util.TreeSet<>(PolicyParser.MUTATING_API_VERSIONS));
                 }
                 if (kind.equals("MutatingAdmissionPolicy")) {
-                    c.mutatingPolicies().add(CompiledMutatingPolicy.compile(PolicyParser.mutatingPolicy(doc)));
+                    keep(mutatingPolicy(doc), c.mutatingPolicies());
                 } else {
                     c.mutatingBindings().add(PolicyParser.mutatingBinding(doc));
                 }
