@@ -25,7 +25,11 @@ import dev.cel.runtime.RuntimeEquality;
 import dev.cel.runtime.RuntimeHelpers;
 import dev.cel.runtime.standard.AddOperator;
 import dev.cel.runtime.standard.CelStandardOverload;
+import dev.cel.runtime.standard.ContainsFunction;
+import dev.cel.runtime.standard.EndsWithFunction;
 import dev.cel.runtime.standard.InOperator;
+import dev.cel.runtime.standard.MatchesFunction;
+import dev.cel.runtime.standard.StartsWithFunction;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelUnknownSet;
 import java.util.ArrayList;
@@ -62,9 +66,23 @@ public final class Expressions {
             .maxExpressionCodePointSize(100_000).build();
     /** cel-go's {@code common.StringTraversalCostFactor}: a traversed or copied element costs a tenth. */
     private static final double TRAVERSAL_FACTOR = 0.1;
-    /** The standard overloads replaced by {@link #metered}: those whose work grows with their arguments' sizes. */
-    private static final Set<CelStandardOverload> SIZED = Set.of(AddOperator.AddOverload.ADD_LIST,
-            AddOperator.AddOverload.ADD_STRING, AddOperator.AddOverload.ADD_BYTES, InOperator.InOverload.IN_LIST);
+    /** cel-go's {@code common.RegexStringLengthCostFactor}. */
+    private static final double REGEX_FACTOR = 0.25;
+    /**
+     * The standard overloads replaced by {@link #metered}, those whose work grows with their
+     * arguments' sizes, with their cost: cel-go's ({@code interpreter/runtimecost.go}), except
+     * list concatenation (see {@link #metered}).
+     */
+    private static final Map<CelStandardOverload, java.util.function.ToLongFunction<Object[]>> SIZED = Map.of(
+            AddOperator.AddOverload.ADD_LIST, a -> a[0] instanceof ConcatenatedListView<?> ? size(a[1]) : size(a[0]) + size(a[1]),
+            AddOperator.AddOverload.ADD_STRING, a -> traversal(size(a[0]) + size(a[1])),
+            AddOperator.AddOverload.ADD_BYTES, a -> traversal(size(a[0]) + size(a[1])),
+            InOperator.InOverload.IN_LIST, a -> size(a[1]),
+            ContainsFunction.ContainsOverload.CONTAINS_STRING, a -> traversal(size(a[0])) * traversal(size(a[1])),
+            StartsWithFunction.StartsWithOverload.STARTS_WITH_STRING, a -> traversal(size(a[0])),
+            EndsWithFunction.EndsWithOverload.ENDS_WITH_STRING, a -> traversal(size(a[0])),
+            MatchesFunction.MatchesOverload.MATCHES, Expressions::regexCost,
+            MatchesFunction.MatchesOverload.MATCHES_STRING, Expressions::regexCost);
     /** The functions whose cost {@link #metered} charges before they run; the listener does not charge their results. */
     private static final Set<String> CHARGED_BEFORE = Set.of("_+_", "@in");
     /** The cost meter of the evaluation running on this thread (variables nest: each has its own). */
@@ -85,7 +103,7 @@ public final class Expressions {
                 .setStandardEnvironmentEnabled(false)
                 .setStandardDeclarations(dev.cel.checker.CelStandardDeclarations.newBuilder().build())
                 .setStandardFunctions(CelStandardFunctions.newBuilder()
-                        .filterFunctions((function, overload) -> !SIZED.contains(overload)).build())
+                        .filterFunctions((function, overload) -> !SIZED.containsKey(overload)).build())
                 .addFunctionBindings(metered())
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
                 .addVar("object", SimpleType.DYN)
@@ -256,36 +274,38 @@ public final class Expressions {
     }
 
     /**
-     * The standard overloads whose work grows with their arguments, charged before they run, so a
-     * runaway expression is stopped before it allocates: string and bytes concatenation by the
-     * length copied times cel-go's traversal factor, as cel-go charges it; list concatenation by
-     * the elements copied, 1 each (cel-go's lists concatenate lazily at cost 1, cel-java copies
-     * both operands, so the copy is charged as memory it is: at most a million references per
-     * expression), except when a comprehension appends to its own result, which costs only the
-     * appended part; and {@code in} a list by the list's size, as cel-go's runtime cost.
+     * The standard overloads whose work grows with their arguments ({@link #SIZED}), charged before
+     * they run, so a runaway expression is stopped before it allocates or loops: string and bytes
+     * concatenation, {@code in} a list, {@code contains}, {@code startsWith}, {@code endsWith} and
+     * {@code matches} as cel-go charges them; list concatenation by the elements copied, 1 each
+     * (cel-go's lists concatenate lazily at cost 1, cel-java copies both operands, so the copy is
+     * charged as the memory it is: at most a million references per expression), except when a
+     * comprehension appends to its own result, which costs only the appended part.
      */
     private static List<CelFunctionBinding> metered() {
         RuntimeEquality equality = RuntimeEquality.create(RuntimeHelpers.create(), OPTIONS);
         List<CelFunctionBinding> out = new ArrayList<>();
-        for (CelStandardOverload o : SIZED) {
+        SIZED.forEach((o, cost) -> {
             CelFunctionBinding standard = o.newFunctionBinding(OPTIONS, equality);
             CelFunctionOverload run = standard.getDefinition();
-            boolean in = o == InOperator.InOverload.IN_LIST;
-            boolean list = o == AddOperator.AddOverload.ADD_LIST;
             out.add(CelFunctionBinding.from(standard.getOverloadId(), standard.getArgTypes(), args -> {
                 Meter m = METER.get();
                 if (m != null) {
-                    m.charge(in ? size(args[1]) : list ? (args[0] instanceof ConcatenatedListView<?>
-                            ? size(args[1]) : size(args[0]) + size(args[1])) : traversal(size(args[0]) + size(args[1])));
+                    m.charge(cost.applyAsLong(args));
                 }
                 return run.apply(args);
             }));
-        }
+        });
         return out;
     }
 
     private static long traversal(long elements) {
         return (long) Math.ceil(elements * TRAVERSAL_FACTOR);
+    }
+
+    /** cel-go: (1 + the string's length) × 0.1, times the regex's length × 0.25, each rounded up. */
+    private static long regexCost(Object[] args) {
+        return (long) Math.ceil((1 + size(args[0])) * TRAVERSAL_FACTOR) * (long) Math.ceil(size(args[1]) * REGEX_FACTOR);
     }
 
     /** Elements of a list or map, characters of a string (UTF-16 units), bytes of bytes; 1 for anything else. */

@@ -25,10 +25,15 @@ class CostLimitTest {
 
     /** {@code v0 = seed}, then {@code vN = step(vN-1)} forty times. */
     static String doubling(String seed, String step) {
-        StringBuilder sb = new StringBuilder("  variables:\n  - {name: v0, expression: \"" + seed + "\"}\n");
-        for (int i = 1; i <= 40; i++) {
-            sb.append("  - {name: v").append(i).append(", expression: \"")
-                    .append(step.replace("PREV", "variables.v" + (i - 1))).append("\"}\n");
+        return "  variables:\n" + chain("v", 40, seed, step);
+    }
+
+    /** {@code NAME0 = seed}, then {@code NAMEi = step(NAMEi-1)} up to {@code n}, as variable entries. */
+    static String chain(String name, int n, String seed, String step) {
+        StringBuilder sb = new StringBuilder("  - {name: " + name + "0, expression: \"" + seed + "\"}\n");
+        for (int i = 1; i <= n; i++) {
+            sb.append("  - {name: ").append(name).append(i).append(", expression: \"")
+                    .append(step.replace("PREV", "variables." + name + (i - 1))).append("\"}\n");
         }
         return sb.toString();
     }
@@ -45,6 +50,11 @@ class CostLimitTest {
                         "size(variables.v40) > 0"),
                 new Case("membership in a big list, for each of its elements", doubling("[1, 2, 3, 4, 5, 6, 7, 8]",
                         "PREV + PREV"), "variables.v14.all(x, x in variables.v14)"),
+                new Case("a search through a megabyte string, for each element of a big list", "  variables:\n"
+                        + chain("l", 16, "[1, 2, 3, 4, 5, 6, 7, 8]", "PREV + PREV")
+                        + chain("s", 17, "'abcdefgh'", "PREV + PREV"),
+                        "variables.l16.all(x, !variables.s17.contains('zzzzzzzzzzzzzzzzzzzz') "
+                                + "&& !variables.s17.matches('z{20}'))"),
                 new Case("nested comprehensions over a growing list", doubling("[1, 2, 3, 4, 5, 6, 7, 8]", "PREV"),
                         "variables.v1.all(a, variables.v2.all(b, variables.v3.all(c, variables.v4.all(d, "
                                 + "variables.v5.all(e, variables.v6.all(f, variables.v7.all(g, a + b + c + d + e + f + g > 0)))))))"));
