@@ -78,6 +78,8 @@ public class LivePolicies {
     private static final class Store<T> {
         final Map<String, T> files = new LinkedHashMap<>();
         final Map<String, T> cluster = new LinkedHashMap<>();
+        /** The resourceVersion last read of each cluster object: the first list and the watch both hand it over. */
+        final Map<String, String> versions = new java.util.HashMap<>();
 
         List<T> inForce() {
             Map<String, T> all = new LinkedHashMap<>(files);
@@ -203,6 +205,7 @@ public class LivePolicies {
 
             public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
                 synchronized (LivePolicies.this) {
+                    store.versions.remove(obj.getMetadata().getName());
                     store.cluster.remove(obj.getMetadata().getName());
                     rebuild();
                 }
@@ -214,6 +217,10 @@ public class LivePolicies {
         synchronized (this) {
             for (GenericKubernetesResource obj : objects) {
                 String name = obj.getMetadata().getName();
+                String version = obj.getMetadata().getResourceVersion();
+                if (version != null && version.equals(store.versions.put(name, version))) {
+                    continue; // already read
+                }
                 PolicyDirectory.Loaded<T> loaded = reader.read(AdmissionReviews.JSON.valueToTree(obj));
                 if (loaded.value() != null) {
                     store.cluster.put(name, loaded.value());
