@@ -299,12 +299,20 @@ public final class Expressions {
         return out;
     }
 
+    /** Charges {@code cost} to the evaluation running on this thread, before the work it stands for. */
+    static void charge(long cost) {
+        Meter m = METER.get();
+        if (m != null) {
+            m.charge(cost);
+        }
+    }
+
     private static long traversal(long elements) {
         return (long) Math.ceil(elements * TRAVERSAL_FACTOR);
     }
 
     /** cel-go: (1 + the string's length) × 0.1, times the regex's length × 0.25, each rounded up. */
-    private static long regexCost(Object[] args) {
+    static long regexCost(Object[] args) {
         return (long) Math.ceil((1 + size(args[0])) * TRAVERSAL_FACTOR) * (long) Math.ceil(size(args[1]) * REGEX_FACTOR);
     }
 

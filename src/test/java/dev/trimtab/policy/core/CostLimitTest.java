@@ -55,6 +55,11 @@ class CostLimitTest {
                         + chain("s", 17, "'abcdefgh'", "PREV + PREV"),
                         "variables.l16.all(x, !variables.s17.contains('zzzzzzzzzzzzzzzzzzzz') "
                                 + "&& !variables.s17.matches('z{20}'))"),
+                new Case("Kubernetes list functions and regex searches over big values, for each element", "  variables:\n"
+                        + chain("l", 16, "[1, 2, 3, 4, 5, 6, 7, 8]", "PREV + PREV")
+                        + chain("s", 17, "'abcdefgh'", "PREV + PREV"),
+                        "variables.l16.all(x, variables.l16.indexOf(-1) < 0 && variables.l16.sum() > 0 "
+                                + "&& variables.s17.findAll('z+').size() == 0)"),
                 new Case("nested comprehensions over a growing list", doubling("[1, 2, 3, 4, 5, 6, 7, 8]", "PREV"),
                         "variables.v1.all(a, variables.v2.all(b, variables.v3.all(c, variables.v4.all(d, "
                                 + "variables.v5.all(e, variables.v6.all(f, variables.v7.all(g, a + b + c + d + e + f + g > 0)))))))"));
