@@ -5,14 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -23,8 +18,8 @@ import java.util.Map;
  * The {@code --batch FILE|-} of the offline query commands ({@code network can-reach|matrix},
  * {@code rbac can-i|who-can}): each line of FILE (stdin for {@code -}) one JSON object whose fields
  * are the arguments of one query, answered in order as the lines are read, so that thousands of
- * questions cost one start. Blank lines are skipped. A line that cannot be answered (not JSON, an
- * unknown or missing field, a bad value) is answered {@code {"line":N,"error":"..."}} in its place,
+ * questions cost one start. Blank lines are skipped. A line that cannot be answered (not UTF-8, not
+ * JSON, an unknown or missing field, a bad value) is answered {@code {"line":N,"error":"..."}} in its place,
  * named on stderr as {@code COMMAND: line N: ...}, and the batch goes on.
  */
 public final class QueryBatch {
@@ -40,11 +35,9 @@ public final class QueryBatch {
         List<Map<String, Object>> answer(Line line);
     }
 
-    /** The lines of {@code file}, or of {@code stdin} when it is {@code -}. */
-    public static BufferedReader open(String file, InputStream stdin) throws IOException {
-        return file.equals("-")
-                ? new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))
-                : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+    /** The lines of {@code file}, or of {@code stdin} when it is {@code -}, each strict UTF-8 ({@link Lines}). */
+    public static Lines open(String file, InputStream stdin) throws IOException {
+        return Lines.open(file, stdin);
     }
 
     /**
@@ -54,17 +47,20 @@ public final class QueryBatch {
      * @param fields  the fields a line may have; any other is an error naming it
      * @return how many lines could not be answered
      */
-    public static int answer(BufferedReader in, String command, List<String> fields, Answerer answerer,
+    public static int answer(Lines in, String command, List<String> fields, Answerer answerer,
                              PrintStream out, PrintStream err) throws IOException {
         int bad = 0;
-        int n = 0;
-        for (String text = in.readLine(); text != null; text = in.readLine()) {
-            n++;
-            if (text.isBlank()) {
+        for (Lines.Line l = in.next(); l != null; l = in.next()) {
+            int n = l.number();
+            String text = l.text();
+            if (text != null && text.isBlank()) {
                 continue;
             }
             List<Map<String, Object>> answers;
             try {
+                if (text == null) {
+                    throw new IllegalArgumentException(l.error());
+                }
                 answers = answerer.answer(Line.parse(text, fields));
             } catch (IllegalArgumentException e) {
                 bad++;

@@ -10,7 +10,6 @@ import dev.trimtab.network.core.NetworkModel;
 import dev.trimtab.network.core.ReachabilityAnalyzer;
 import dev.trimtab.network.core.SideVerdict;
 import dev.trimtab.network.core.Verdict;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -108,7 +107,7 @@ public final class NetworkCommand {
                              ReachabilityAnalyzer analyzer, PrintStream out, PrintStream err) {
         boolean canReach = command.equals("can-reach");
         NetworkQuery.Names names = NetworkQuery.Names.FIELDS;
-        try (BufferedReader in = QueryBatch.open(file, stdin)) {
+        try (dev.trimtab.cli.Lines in = QueryBatch.open(file, stdin)) {
             int bad = QueryBatch.answer(in, "network", canReach ? CAN_REACH_FIELDS : MATRIX_FIELDS, line -> {
                 NetworkQuery q = canReach
                         ? NetworkQuery.canReach(line.string("from"), line.string("to"), line.stringOrNumber("port"), names)

@@ -6,12 +6,10 @@ import dev.trimtab.policy.core.AdmissionRequest;
 import dev.trimtab.policy.core.MutationEngine;
 import dev.trimtab.policy.core.PolicyEngine;
 import dev.trimtab.policy.load.PolicyDirectory;
-import java.io.BufferedReader;
+import dev.trimtab.cli.Lines;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -53,12 +51,15 @@ public final class PolicyCommand {
             MutationEngine mutations = new MutationEngine(contents.mutatingPolicies(), contents.mutatingBindings());
             var cluster = contents.cluster();
             int bad = contents.errors().size();
-            try (BufferedReader in = args[3].equals("-")
-                    ? new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))
-                    : Files.newBufferedReader(Path.of(args[3]), StandardCharsets.UTF_8)) {
-                int lineNo = 0;
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    lineNo++;
+            try (Lines in = Lines.open(args[3], stdin)) {
+                for (Lines.Line l = in.next(); l != null; l = in.next()) {
+                    int lineNo = l.number();
+                    String line = l.text();
+                    if (line == null) {
+                        bad++;
+                        err.println("line " + lineNo + ": " + l.error());
+                        continue;
+                    }
                     if (line.isBlank()) {
                         continue;
                     }

@@ -9,7 +9,6 @@ import dev.trimtab.rbac.core.EscalationFinder;
 import dev.trimtab.rbac.core.Finding;
 import dev.trimtab.rbac.core.RbacIntent;
 import dev.trimtab.rbac.core.RbacModel;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -95,7 +94,7 @@ public final class RbacCommand {
     private static int batch(String command, String file, InputStream stdin, Authorizer authorizer, PrintStream out,
                              PrintStream err) {
         boolean canI = command.equals("can-i");
-        try (BufferedReader in = QueryBatch.open(file, stdin)) {
+        try (dev.trimtab.cli.Lines in = QueryBatch.open(file, stdin)) {
             int bad = QueryBatch.answer(in, "rbac", canI ? CAN_I_FIELDS : WHO_CAN_FIELDS, line -> {
                 if (canI) {
                     RbacQueries.CanI q = RbacQueries.canI(line.string("as"), line.strings("asGroups"), line.string("verb"),

@@ -11,14 +11,11 @@ import dev.trimtab.autoscaler.events.DecisionEvents;
 import dev.trimtab.autoscaler.events.EventFolder;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.cli.Lines;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -66,9 +63,7 @@ public final class ReplayCommand {
             err.println(USAGE);
             return 2;
         }
-        try (BufferedReader in = "-".equals(file)
-                ? new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))
-                : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+        try (Lines in = Lines.open(file, stdin)) {
             return new Replay(settings, resync, out, err).run(in) == 0 ? 0 : 1;
         } catch (IOException e) {
             err.println("replay: cannot read " + file + ": " + e.getMessage());
@@ -103,10 +98,20 @@ public final class ReplayCommand {
         }
 
         public int run(BufferedReader in) throws IOException {
+            return run(Lines.of(in));
+        }
+
+        /** Replays every line; one that is not UTF-8 or not a usable event is named on stderr and skipped. */
+        public int run(Lines in) throws IOException {
             int rejected = 0;
-            int lineNo = 0;
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                lineNo++;
+            for (Lines.Line l = in.next(); l != null; l = in.next()) {
+                int lineNo = l.number();
+                String line = l.text();
+                if (line == null) {
+                    rejected++;
+                    err.println("line " + lineNo + ": " + l.error());
+                    continue;
+                }
                 if (line.isBlank()) {
                     continue;
                 }

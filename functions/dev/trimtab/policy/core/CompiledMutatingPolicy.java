@@ -7,23 +7,32 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A MutatingAdmissionPolicy whose expressions all compiled. A JSONPatch mutation must evaluate to
- * a list (of {@code JSONPatch} literals), an ApplyConfiguration one to an {@code Object} literal;
- * both literal kinds are maps here ({@link MutationLiterals}). Every problem is reported at once
- * with its field path and CEL position.
+ * A MutatingAdmissionPolicy ready to evaluate. A JSONPatch mutation must evaluate to a list (of
+ * {@code JSONPatch} literals), an ApplyConfiguration one to an {@code Object} literal; both literal
+ * kinds are maps here ({@link MutationLiterals}). Every problem is reported at once with its field
+ * path and CEL position ({@link #problems}); as in the API server, an expression that does not
+ * compile is kept and fails each evaluation, so the failurePolicy decides (docs/decisions/0017).
  */
 public final class CompiledMutatingPolicy {
     final MutatingPolicy spec;
     final List<CompiledPolicy.Variable> matchConditions;
     final List<CompiledPolicy.Variable> variables;
     final List<Expressions.Compiled> mutations;
+    private final List<String> problems;
 
     private CompiledMutatingPolicy(MutatingPolicy spec, List<CompiledPolicy.Variable> matchConditions,
-                                   List<CompiledPolicy.Variable> variables, List<Expressions.Compiled> mutations) {
+                                   List<CompiledPolicy.Variable> variables, List<Expressions.Compiled> mutations,
+                                   List<String> problems) {
         this.spec = spec;
         this.matchConditions = matchConditions;
         this.variables = variables;
         this.mutations = mutations;
+        this.problems = List.copyOf(problems);
+    }
+
+    /** What did not compile, each {@code path: problem}; empty for a sound policy. */
+    public List<String> problems() {
+        return problems;
     }
 
     public MutatingPolicy spec() {
@@ -34,8 +43,8 @@ public final class CompiledMutatingPolicy {
         return spec.name();
     }
 
-    /** @throws InvalidPolicyException naming the policy and every field that does not compile */
-    public static CompiledMutatingPolicy compile(MutatingPolicy p) throws InvalidPolicyException {
+    /** Compiles every expression; those that do not compile are kept as failing ones and listed in {@link #problems}. */
+    public static CompiledMutatingPolicy compile(MutatingPolicy p) {
         List<String> problems = new ArrayList<>();
         boolean params = p.paramKind() != null;
         List<CompiledPolicy.Variable> conditions = new ArrayList<>();
@@ -59,9 +68,6 @@ public final class CompiledMutatingPolicy {
             mutations.add(Expressions.compileMutation(params, path, m.expression(), patch ? CelKind.LIST : CelKind.MAP,
                     problems));
         }
-        if (!problems.isEmpty()) {
-            throw new InvalidPolicyException("MutatingAdmissionPolicy", p.name(), problems);
-        }
-        return new CompiledMutatingPolicy(p, conditions, variables, mutations);
+        return new CompiledMutatingPolicy(p, conditions, variables, mutations, problems);
     }
 }

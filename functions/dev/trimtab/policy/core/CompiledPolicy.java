@@ -7,9 +7,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A policy whose expressions all compiled, ready to evaluate. {@link #compile} reports every
- * problem at once, each with its field path and the CEL error position; a policy that does not
- * compile is never half-used.
+ * A policy ready to evaluate. {@link #compile} reports every problem at once, each with its field
+ * path and the CEL error position ({@link #problems}), and keeps the policy: as in the API server,
+ * an expression that does not compile fails each of its evaluations with {@code compilation error:
+ * …}, which the policy's failurePolicy turns into a denial (Fail) or skips (Ignore). A policy that
+ * cannot be read far enough to be compiled at all, but whose name, failurePolicy and
+ * matchConstraints are known, is kept as {@link #misconfigured}: every request it matches gets
+ * {@code failed to configure policy: …} under its failurePolicy (docs/decisions/0017).
  *
  * <p>Validation and match-condition results must be {@code bool}; {@code dyn} is accepted at
  * compile time and checked when evaluated, because {@code variables.x} is {@code dyn} here (the
@@ -31,14 +35,38 @@ public final class CompiledPolicy {
     final List<Variable> variables;
     final List<Check> validations;
     final List<Annotation> auditAnnotations;
+    private final List<String> problems;
+    private final String configurationError;
 
     private CompiledPolicy(ValidatingPolicy spec, List<Variable> matchConditions, List<Variable> variables,
-                           List<Check> validations, List<Annotation> auditAnnotations) {
+                           List<Check> validations, List<Annotation> auditAnnotations, List<String> problems,
+                           String configurationError) {
         this.spec = spec;
         this.matchConditions = matchConditions;
         this.variables = variables;
         this.validations = validations;
         this.auditAnnotations = auditAnnotations;
+        this.problems = List.copyOf(problems);
+        this.configurationError = configurationError;
+    }
+
+    /**
+     * A policy that could not be read beyond its name, failurePolicy, paramKind and
+     * matchConstraints ({@code scope}): it evaluates nothing, and each request it matches gets
+     * {@code failed to configure policy: error} under its failurePolicy.
+     */
+    public static CompiledPolicy misconfigured(ValidatingPolicy scope, String error) {
+        return new CompiledPolicy(scope, List.of(), List.of(), List.of(), List.of(), List.of(error), error);
+    }
+
+    /** What did not compile or could not be read, each {@code path: problem}; empty for a sound policy. */
+    public List<String> problems() {
+        return problems;
+    }
+
+    /** Why the policy cannot be evaluated at all, or null. */
+    public String configurationError() {
+        return configurationError;
     }
 
     public ValidatingPolicy spec() {
@@ -49,8 +77,8 @@ public final class CompiledPolicy {
         return spec.name();
     }
 
-    /** @throws InvalidPolicyException naming the policy and every field that does not compile */
-    public static CompiledPolicy compile(ValidatingPolicy p) throws InvalidPolicyException {
+    /** Compiles every expression; those that do not compile are kept as failing ones and listed in {@link #problems}. */
+    public static CompiledPolicy compile(ValidatingPolicy p) {
         List<String> problems = new ArrayList<>();
         boolean params = p.paramKind() != null;
         List<Variable> conditions = new ArrayList<>();
@@ -80,9 +108,6 @@ public final class CompiledPolicy {
             annotations.add(new Annotation(a.key(), Expressions.compile(params,
                     "spec.auditAnnotations[" + i + "].valueExpression", a.valueExpression(), STRING_OR_NULL, problems)));
         }
-        if (!problems.isEmpty()) {
-            throw new InvalidPolicyException(p.name(), problems);
-        }
-        return new CompiledPolicy(p, conditions, variables, checks, annotations);
+        return new CompiledPolicy(p, conditions, variables, checks, annotations, problems, null);
     }
 }

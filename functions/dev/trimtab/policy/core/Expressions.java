@@ -15,7 +15,21 @@ import dev.cel.common.values.NullValue;
 import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
+import dev.cel.common.ast.CelExpr;
 import dev.cel.runtime.CelEvaluationListener;
+import dev.cel.runtime.CelFunctionBinding;
+import dev.cel.runtime.CelFunctionOverload;
+import dev.cel.runtime.CelStandardFunctions;
+import dev.cel.runtime.ConcatenatedListView;
+import dev.cel.runtime.RuntimeEquality;
+import dev.cel.runtime.RuntimeHelpers;
+import dev.cel.runtime.standard.AddOperator;
+import dev.cel.runtime.standard.CelStandardOverload;
+import dev.cel.runtime.standard.ContainsFunction;
+import dev.cel.runtime.standard.EndsWithFunction;
+import dev.cel.runtime.standard.InOperator;
+import dev.cel.runtime.standard.MatchesFunction;
+import dev.cel.runtime.standard.StartsWithFunction;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelUnknownSet;
 import java.util.ArrayList;
@@ -32,7 +46,11 @@ import java.util.regex.Pattern;
  * policy has a {@code paramKind}, {@code params}; the standard macros, the strings, sets,
  * optional and two-variable comprehension extensions, cross-type numeric comparisons and the
  * Kubernetes list and regex functions ({@link KubernetesLibrary}); and the API server's cost
- * limits, counted as evaluated expression nodes (cel-java has no cost model of its own).
+ * limits. cel-java has no cost model of its own: cost is counted as evaluated expression nodes,
+ * plus, as cel-go's runtime cost model, sizes where work grows with them: concatenation by the
+ * elements copied and {@code in} a list by its size (charged before they run, so a doubling list
+ * or string is stopped before it exhausts memory; see {@link #metered}), and functions that make
+ * strings by their length. A comprehension's iterations are nodes, so nested comprehensions are bounded too.
  */
 public final class Expressions {
     /** The API server's limit for one expression evaluation. */
@@ -46,8 +64,34 @@ public final class Expressions {
 
     private static final CelOptions OPTIONS = CelOptions.current().enableHeterogeneousNumericComparisons(true)
             .maxExpressionCodePointSize(100_000).build();
+    /** cel-go's {@code common.StringTraversalCostFactor}: a traversed or copied element costs a tenth. */
+    private static final double TRAVERSAL_FACTOR = 0.1;
+    /** cel-go's {@code common.RegexStringLengthCostFactor}. */
+    private static final double REGEX_FACTOR = 0.25;
+    /**
+     * The standard overloads replaced by {@link #metered}, those whose work grows with their
+     * arguments' sizes, with their cost: cel-go's ({@code interpreter/runtimecost.go}), except
+     * list concatenation (see {@link #metered}).
+     */
+    private static final Map<CelStandardOverload, java.util.function.ToLongFunction<Object[]>> SIZED = Map.of(
+            AddOperator.AddOverload.ADD_LIST, a -> a[0] instanceof ConcatenatedListView<?> ? size(a[1]) : size(a[0]) + size(a[1]),
+            AddOperator.AddOverload.ADD_STRING, a -> traversal(size(a[0]) + size(a[1])),
+            AddOperator.AddOverload.ADD_BYTES, a -> traversal(size(a[0]) + size(a[1])),
+            InOperator.InOverload.IN_LIST, a -> size(a[1]),
+            ContainsFunction.ContainsOverload.CONTAINS_STRING, a -> traversal(size(a[0])) * traversal(size(a[1])),
+            StartsWithFunction.StartsWithOverload.STARTS_WITH_STRING, a -> traversal(size(a[0])),
+            EndsWithFunction.EndsWithOverload.ENDS_WITH_STRING, a -> traversal(size(a[0])),
+            MatchesFunction.MatchesOverload.MATCHES, Expressions::regexCost,
+            MatchesFunction.MatchesOverload.MATCHES_STRING, Expressions::regexCost);
+    /** The functions whose cost {@link #metered} charges before they run; the listener does not charge their results. */
+    private static final Set<String> CHARGED_BEFORE = Set.of("_+_", "@in");
+    /** The cost meter of the evaluation running on this thread (variables nest: each has its own). */
+    private static final ThreadLocal<Meter> METER = new ThreadLocal<>();
+
     private static final Cel WITHOUT_PARAMS = environment(false);
     private static final Cel WITH_PARAMS = environment(true);
+    /** The source name in compilation errors, as cel-go names an expression without one. */
+    private static final String INPUT = "<input>";
     private static final Pattern POSITION = Pattern.compile("^evaluation error at [^:]*:\\d+: ");
     private static final Pattern NO_SUCH_KEY = Pattern.compile("key '(.*)' is not present in map\\.?"
             + "|Error resolving field '(.*)'\\. Field selections must be performed on messages or maps\\.");
@@ -56,6 +100,11 @@ public final class Expressions {
 
     private static Cel environment(boolean params) {
         var b = CelFactory.standardCelBuilder().setOptions(OPTIONS)
+                .setStandardEnvironmentEnabled(false)
+                .setStandardDeclarations(dev.cel.checker.CelStandardDeclarations.newBuilder().build())
+                .setStandardFunctions(CelStandardFunctions.newBuilder()
+                        .filterFunctions((function, overload) -> !SIZED.containsKey(overload)).build())
+                .addFunctionBindings(metered())
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
                 .addVar("object", SimpleType.DYN)
                 .addVar("oldObject", SimpleType.DYN)
@@ -73,20 +122,31 @@ public final class Expressions {
         return b.build();
     }
 
-    /** A compiled expression: where it came from, its text and its program. */
-    public record Compiled(String path, String text, CelRuntime.Program program) {}
+    /**
+     * A compiled expression: where it came from, its text and its program; or, when it did not
+     * compile, no program and the API server's compilation error ({@code compilation failed:
+     * ERROR: <input>:1:5: …} or {@code must evaluate to bool but got int}), which every evaluation
+     * reports as {@code compilation error: …}, so the policy's failurePolicy decides (as the API
+     * server keeps such a policy and fails each of its evaluations).
+     */
+    public record Compiled(String path, String text, CelRuntime.Program program, String error) {
+        static Compiled failed(String path, String text, String error) {
+            return new Compiled(path, text, null, error);
+        }
+    }
 
     /**
      * Compiles {@code text}; on failure adds {@code "path: message"} problems (with the CEL error
-     * positions) and returns null. The result must have one of the {@code allowed} types.
+     * positions) and returns a {@link Compiled} that fails each evaluation. The result must have
+     * one of the {@code allowed} types.
      */
     static Compiled compile(boolean params, String path, String text, Set<CelType> allowed, List<String> problems) {
         if (text == null || text.isBlank()) {
             problems.add(path + ": an expression is required");
-            return null;
+            return Compiled.failed(path, text, "compilation failed: an expression is required");
         }
         Cel cel = params ? WITH_PARAMS : WITHOUT_PARAMS;
-        CelValidationResult result = cel.compile(text, path);
+        CelValidationResult result = cel.compile(text, INPUT);
         return program(cel, result, path, text, allowed, problems);
     }
 
@@ -97,10 +157,10 @@ public final class Expressions {
     static Compiled compileMutation(boolean params, String path, String text, CelKind kind, List<String> problems) {
         if (text == null || text.isBlank()) {
             problems.add(path + ": an expression is required");
-            return null;
+            return Compiled.failed(path, text, "compilation failed: an expression is required");
         }
         Cel cel = params ? WITH_PARAMS : WITHOUT_PARAMS;
-        CelValidationResult parsed = cel.parse(text, path);
+        CelValidationResult parsed = cel.parse(text, INPUT);
         if (parsed.hasError()) {
             return program(cel, parsed, path, text, null, problems);
         }
@@ -110,23 +170,24 @@ public final class Expressions {
             rewritten = MutationLiterals.rewrite(parsed.getAst(), path, problems);
         } catch (CelValidationException e) {
             problems.add(path + ": compilation failed: " + e.getMessage());
-            return null;
+            return Compiled.failed(path, text, "compilation failed: " + e.getMessage());
         }
         if (problems.size() > before) {
-            return null;
+            return Compiled.failed(path, text, "compilation failed: " + problems.get(problems.size() - 1));
         }
         CelValidationResult checked = cel.check(rewritten);
         if (!checked.hasError()) {
             try {
                 CelType type = checked.getAst().getResultType();
                 if (type.kind() != kind && type.kind() != CelKind.DYN) {
-                    problems.add(path + ": must evaluate to " + (kind == CelKind.LIST ? "a list of JSONPatch" : "an Object")
-                            + " but got " + type.name());
-                    return null;
+                    String reason = "must evaluate to " + (kind == CelKind.LIST ? "a list of JSONPatch" : "an Object")
+                            + " but got " + type.name();
+                    problems.add(path + ": " + reason);
+                    return Compiled.failed(path, text, reason);
                 }
             } catch (CelValidationException e) {
                 problems.add(path + ": compilation failed: " + e.getMessage());
-                return null;
+                return Compiled.failed(path, text, "compilation failed: " + e.getMessage());
             }
         }
         return program(cel, checked, path, text, null, problems);
@@ -142,25 +203,32 @@ public final class Expressions {
                         .append(issue.getMessage());
             }
             problems.add(path + ": compilation failed: " + sb);
-            return null;
+            return Compiled.failed(path, text, "compilation failed: " + result.getErrorString());
         }
         try {
             CelAbstractSyntaxTree ast = result.getAst();
             CelType type = ast.getResultType();
             if (allowed != null && !allowed.contains(type)) {
                 problems.add(path + ": must evaluate to " + names(allowed) + " but got " + type.name());
-                return null;
+                return Compiled.failed(path, text, mustEvaluateTo(allowed, type));
             }
-            return new Compiled(path, text, cel.createProgram(ast));
+            return new Compiled(path, text, cel.createProgram(ast), null);
         } catch (CelValidationException | CelEvaluationException e) {
             problems.add(path + ": compilation failed: " + e.getMessage());
-            return null;
+            return Compiled.failed(path, text, "compilation failed: " + e.getMessage());
         }
     }
 
     private static String names(Set<CelType> types) {
         return types.stream().map(CelType::name).sorted().toList().toString().replaceAll("[\\[\\]]", "")
                 .replace(", ", " or ");
+    }
+
+    /** The API server's words: {@code must evaluate to bool but got int}, or {@code … to one of [string null_type] …}. */
+    private static String mustEvaluateTo(Set<CelType> allowed, CelType got) {
+        List<String> names = allowed.stream().filter(t -> t != SimpleType.DYN).map(CelType::name).sorted().toList();
+        return names.size() == 1 ? "must evaluate to " + names.get(0) + " but got " + got.name()
+                : "must evaluate to one of [" + String.join(" ", names) + "] but got " + got.name();
     }
 
     /** Cost left for a series of evaluations (a budget of the API server's). */
@@ -188,20 +256,112 @@ public final class Expressions {
         }
     }
 
+    /** The cost of one evaluation so far, and its limit. */
+    private static final class Meter {
+        final long limit;
+        long cost;
+
+        Meter(long limit) {
+            this.limit = limit;
+        }
+
+        void charge(long c) {
+            cost += c;
+            if (cost > limit) {
+                throw new CostExceeded();
+            }
+        }
+    }
+
+    /**
+     * The standard overloads whose work grows with their arguments ({@link #SIZED}), charged before
+     * they run, so a runaway expression is stopped before it allocates or loops: string and bytes
+     * concatenation, {@code in} a list, {@code contains}, {@code startsWith}, {@code endsWith} and
+     * {@code matches} as cel-go charges them; list concatenation by the elements copied, 1 each
+     * (cel-go's lists concatenate lazily at cost 1, cel-java copies both operands, so the copy is
+     * charged as the memory it is: at most a million references per expression), except when a
+     * comprehension appends to its own result, which costs only the appended part.
+     */
+    private static List<CelFunctionBinding> metered() {
+        RuntimeEquality equality = RuntimeEquality.create(RuntimeHelpers.create(), OPTIONS);
+        List<CelFunctionBinding> out = new ArrayList<>();
+        SIZED.forEach((o, cost) -> {
+            CelFunctionBinding standard = o.newFunctionBinding(OPTIONS, equality);
+            CelFunctionOverload run = standard.getDefinition();
+            out.add(CelFunctionBinding.from(standard.getOverloadId(), standard.getArgTypes(), args -> {
+                Meter m = METER.get();
+                if (m != null) {
+                    m.charge(cost.applyAsLong(args));
+                }
+                return run.apply(args);
+            }));
+        });
+        return out;
+    }
+
+    /** Charges {@code cost} to the evaluation running on this thread, before the work it stands for. */
+    static void charge(long cost) {
+        Meter m = METER.get();
+        if (m != null) {
+            m.charge(cost);
+        }
+    }
+
+    private static long traversal(long elements) {
+        return (long) Math.ceil(elements * TRAVERSAL_FACTOR);
+    }
+
+    /** cel-go: (1 + the string's length) × 0.1, times the regex's length × 0.25, each rounded up. */
+    static long regexCost(Object[] args) {
+        return (long) Math.ceil((1 + size(args[0])) * TRAVERSAL_FACTOR) * (long) Math.ceil(size(args[1]) * REGEX_FACTOR);
+    }
+
+    /** Elements of a list or map, characters of a string (UTF-16 units), bytes of bytes; 1 for anything else. */
+    private static long size(Object v) {
+        if (v instanceof java.util.Collection<?> c) {
+            return c.size();
+        }
+        if (v instanceof Map<?, ?> m) {
+            return m.size();
+        }
+        if (v instanceof String s) {
+            return s.length();
+        }
+        if (v instanceof dev.cel.common.values.CelByteString b) {
+            return b.size();
+        }
+        return 1;
+    }
+
+    /**
+     * What one evaluated node costs: 1, plus, for a function that made a string or bytes (other
+     * than those charged before they run), its length times the traversal factor, as cel-go charges
+     * string functions by the length they traverse.
+     */
+    private static long nodeCost(CelExpr expr, Object value) {
+        if ((value instanceof String || value instanceof dev.cel.common.values.CelByteString)
+                && expr.getKind() == CelExpr.ExprKind.Kind.CALL && !CHARGED_BEFORE.contains(expr.call().function())) {
+            return 1 + traversal(size(value));
+        }
+        return 1;
+    }
+
     /** Evaluates with the per-call limit and what is left of {@code budget}, then charges the budget. */
     static Object evaluate(Compiled c, Map<String, ?> activation, Budget budget) throws Failure {
+        if (c.program() == null) {
+            // as the API server's activation.Evaluate: a compilation error costs nothing and fails the expression
+            throw new Failure("compilation error: " + c.error(), false);
+        }
         if (budget.remaining <= 0) {
             throw new Failure(OUT_OF_BUDGET, true);
         }
         long limit = Math.min(PER_CALL_LIMIT, budget.remaining);
-        long[] cost = {0};
-        CelEvaluationListener listener = (expr, value) -> {
-            if (++cost[0] > limit) {
-                throw new CostExceeded();
-            }
-        };
+        Meter meter = new Meter(limit);
+        CelEvaluationListener listener = (expr, value) -> meter.charge(nodeCost(expr, value));
         Object out;
         String error = null;
+        Meter outer = METER.get();
+        METER.set(meter);
         try {
             out = c.program().trace(activation, listener);
         } catch (CelEvaluationException e) {
@@ -209,9 +369,11 @@ public final class Expressions {
             error = message(e);
         } catch (CostExceeded e) {
             out = null;
+        } finally {
+            METER.set(outer);
         }
-        budget.remaining -= Math.min(cost[0], limit);
-        if (cost[0] > limit) {
+        budget.remaining -= Math.min(meter.cost, limit);
+        if (meter.cost > limit) {
             // && and || may have swallowed the interruption: the count decides
             if (limit < PER_CALL_LIMIT) {
                 budget.remaining = 0;

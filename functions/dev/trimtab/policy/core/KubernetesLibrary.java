@@ -61,19 +61,33 @@ final class KubernetesLibrary {
         AuthorizerLibrary.addTo(b);
         addNetwork(b);
         b.addFunctionBindings(
-                CelFunctionBinding.from("list_is_sorted", List.class, KubernetesLibrary::isSorted),
-                CelFunctionBinding.from("list_sum", List.class, KubernetesLibrary::sum),
-                CelFunctionBinding.from("list_min", List.class, l -> extreme(l, -1)),
-                CelFunctionBinding.from("list_max", List.class, l -> extreme(l, 1)),
+                // each charged before it runs (Expressions#charge): a list traversal by its size,
+                // a regex search as cel-go charges matches
+                CelFunctionBinding.from("list_is_sorted", List.class, l -> isSorted(traversed(l))),
+                CelFunctionBinding.from("list_sum", List.class, l -> sum(traversed(l))),
+                CelFunctionBinding.from("list_min", List.class, l -> extreme(traversed(l), -1)),
+                CelFunctionBinding.from("list_max", List.class, l -> extreme(traversed(l), 1)),
                 CelFunctionBinding.from("list_index_of", List.class, Object.class,
-                        (l, x) -> (long) indexOf(l, x)),
+                        (l, x) -> (long) indexOf(traversed(l), x)),
                 CelFunctionBinding.from("list_last_index_of", List.class, Object.class,
-                        (l, x) -> (long) lastIndexOf(l, x)),
-                CelFunctionBinding.from("string_find", String.class, String.class, KubernetesLibrary::find),
+                        (l, x) -> (long) lastIndexOf(traversed(l), x)),
+                CelFunctionBinding.from("string_find", String.class, String.class,
+                        (s, re) -> find(searched(s, re), re)),
                 CelFunctionBinding.from("jsonpatch_escape_key", String.class, JsonPatch::escape),
-                CelFunctionBinding.from("string_find_all", String.class, String.class, (s, re) -> findAll(s, re, -1)),
+                CelFunctionBinding.from("string_find_all", String.class, String.class,
+                        (s, re) -> findAll(searched(s, re), re, -1)),
                 CelFunctionBinding.from("string_find_all_n", List.of(String.class, String.class, Long.class),
-                        args -> findAll((String) args[0], (String) args[1], (Long) args[2])));
+                        args -> findAll(searched((String) args[0], (String) args[1]), (String) args[1], (Long) args[2])));
+    }
+
+    private static <T extends List<?>> T traversed(T list) {
+        Expressions.charge(list.size());
+        return list;
+    }
+
+    private static String searched(String s, String regex) {
+        Expressions.charge(Expressions.regexCost(new Object[] {s, regex}));
+        return s;
     }
 
     private static void addQuantity(CelBuilder b) {

@@ -83,9 +83,17 @@ public final class PolicyEngine {
             if (bound.isEmpty() || !p.spec().matchConstraints().matches(r, namespaceLabels)) {
                 continue;
             }
+            if (p.configurationError() != null) {
+                configError(p, null, "failed to configure policy: " + p.configurationError(), denials, results);
+                continue;
+            }
             Map<String, Set<String>> annotations = new LinkedHashMap<>();
             for (PolicyBinding b : bound) {
                 if (b.matchResources() != null && !b.matchResources().matches(r, namespaceLabels)) {
+                    continue;
+                }
+                if (b.configurationError() != null) {
+                    configError(p, b, "failed to configure binding: " + b.configurationError(), denials, results);
                     continue;
                 }
                 List<Object> params;

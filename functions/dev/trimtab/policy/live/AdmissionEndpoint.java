@@ -27,8 +27,9 @@ import java.util.concurrent.CompletionStage;
  * Role, binding or Namespace that an Enforce-mode RBAC intent forbids is also denied by
  * {@code /admission/validate} ({@link dev.trimtab.rbac.live.RbacIntents}). A body
  * that is not an AdmissionReview gets 400 naming the field, a review that cannot be decided (the
- * namespace cannot be read) 500; the API server then applies the webhook's own failurePolicy
- * (k8s-manifests/policy/webhook.yaml). Reviews run on their own bounded threads
+ * namespace cannot be read) 500, and while the cluster's policies are not all in force yet
+ * ({@link LivePolicies#inForce}) every review gets 503; the API server then applies the webhook's
+ * own failurePolicy (k8s-manifests/policy/webhook.yaml). Reviews run on their own bounded threads
  * ({@code trimtab.limits.admission.*}), never behind a query, since namespaces and parameters may
  * need the API; they are accepted over TLS only ({@link dev.trimtab.auth.live.AccessFilter}).
  */
@@ -112,6 +113,14 @@ public class AdmissionEndpoint {
     }
 
     private Response answer(byte[] body, java.util.function.Function<AdmissionRequest, Object> decide) {
+        if (!policies.inForce()) {
+            // the API server never admits under policies it has not loaded: no answer, so that the
+            // webhook's own failurePolicy decides, as when this pod is out of the Service (docs/decisions/0017)
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", "1")
+                    .type(MediaType.TEXT_PLAIN).entity("not yet ready to handle request: the cluster's admission "
+                            + "policies are not all in force yet (see the readiness check " + PolicyHealth.NAME + ")")
+                    .build();
+        }
         AdmissionRequest request;
         try {
             request = AdmissionReviews.request(AdmissionReviews.JSON.readTree(body));

@@ -20,7 +20,6 @@ import dev.trimtab.policy.load.RbacAccess;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -30,6 +29,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,10 +42,16 @@ import org.jboss.logging.Logger;
  * {@code trimtab.policy.directory} (a mounted ConfigMap in a cluster, {@code policies/} locally),
  * read at start, and, with {@code trimtab.policy.watch-cluster} (default true), the cluster's own
  * Validating and MutatingAdmissionPolicies and their bindings, watched. A cluster object overrides a file object of
- * the same name. A policy or binding that does not load is logged with its field path and CEL
- * position and counted ({@code trimtab_policy_rejected_total}); the others are enforced, and if an
- * earlier version of it loaded, that last good version stays in force. Parameter objects and
- * namespaces come from the directory's other objects, else from the Kubernetes API.
+ * the same name. A policy or binding with problems is logged with its field path and CEL
+ * position and counted ({@code trimtab_policy_rejected_total}); the others are enforced. As in the
+ * API server, a ValidatingAdmissionPolicy whose expressions do not compile stays in force and fails
+ * the requests it matches under its failurePolicy, and so does a policy or binding that cannot be
+ * read but whose scope is known ({@link PolicyDirectory#policy}); only an object whose scope is
+ * unknown is left out, its last good version, if any, staying in force (docs/decisions/0017).
+ * The cluster's kinds are watched in the background ({@link PolicyWatches}, retried with backoff:
+ * {@code trimtab.policy.watch-backoff.initial}, {@code .max}); {@link #inForce} says when they
+ * all are. Parameter objects and namespaces come from the directory's other objects, else from
+ * the Kubernetes API.
  */
 @ApplicationScoped
 public class LivePolicies {
@@ -58,7 +64,9 @@ public class LivePolicies {
     private final Store<PolicyBinding> validatingBindings = new Store<>();
     private final Store<CompiledMutatingPolicy> mutating = new Store<>();
     private final Store<MutatingBinding> mutatingBindings = new Store<>();
-    private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
+    private final Duration backoffInitial;
+    private final Duration backoffMax;
+    private volatile PolicyWatches watches;
     private volatile PolicyEngine engine = new PolicyEngine(List.of(), List.of());
     private volatile MutationEngine mutations = new MutationEngine(List.of(), List.of());
     private volatile int policies;
@@ -70,6 +78,8 @@ public class LivePolicies {
     private static final class Store<T> {
         final Map<String, T> files = new LinkedHashMap<>();
         final Map<String, T> cluster = new LinkedHashMap<>();
+        /** The resourceVersion last read of each cluster object: the first list and the watch both hand it over. */
+        final Map<String, String> versions = new java.util.HashMap<>();
 
         List<T> inForce() {
             Map<String, T> all = new LinkedHashMap<>(files);
@@ -78,16 +88,21 @@ public class LivePolicies {
         }
     }
 
-    /** How a watched kind is read into its store. */
+    /** How a watched kind is read into its store: the object in force (if any) and its problem (if any). */
     private interface Reader<T> {
-        T read(JsonNode doc) throws InvalidPolicyException;
+        PolicyDirectory.Loaded<T> read(JsonNode doc);
     }
 
     @Inject
     public LivePolicies(@ConfigProperty(name = "trimtab.policy.directory", defaultValue = "policies") String directory,
                         @ConfigProperty(name = "trimtab.policy.watch-cluster", defaultValue = "true") boolean watchCluster,
+                        @ConfigProperty(name = "trimtab.policy.watch-backoff.initial", defaultValue = "800ms")
+                        Duration backoffInitial,
+                        @ConfigProperty(name = "trimtab.policy.watch-backoff.max", defaultValue = "30s") Duration backoffMax,
                         KubernetesClient client, MeterRegistry registry, dev.trimtab.rbac.live.LiveRbac rbac) {
         this.registry = registry;
+        this.backoffInitial = backoffInitial;
+        this.backoffMax = backoffMax;
         this.client = client;
         this.watchCluster = watchCluster && client != null;
         Path dir = Path.of(directory);
@@ -138,67 +153,91 @@ public class LivePolicies {
 
     /** Testing and tools: the policies of a directory only, no cluster. */
     public LivePolicies(String directory, KubernetesClient client, MeterRegistry registry) {
-        this(directory, false, client, registry, null);
+        this(directory, false, Duration.ofMillis(800), Duration.ofSeconds(30), client, registry, null);
     }
 
+    /** Starts watching the cluster's policies in the background; admission answers 503 until they are in force. */
     void watch(@Observes StartupEvent ignored) {
         if (!watchCluster) {
             return;
         }
-        watch(PolicyParser.API_VERSION, "ValidatingAdmissionPolicy", validating,
-                doc -> CompiledPolicy.compile(PolicyParser.policy(doc)));
-        watch(PolicyParser.API_VERSION, "ValidatingAdmissionPolicyBinding", validatingBindings, PolicyParser::binding);
-        watch(PolicyParser.MUTATING_WATCH_VERSION, "MutatingAdmissionPolicy", mutating,
-                doc -> CompiledMutatingPolicy.compile(PolicyParser.mutatingPolicy(doc)));
-        watch(PolicyParser.MUTATING_WATCH_VERSION, "MutatingAdmissionPolicyBinding", mutatingBindings,
-                PolicyParser::mutatingBinding);
+        watches = new PolicyWatches(client, backoffInitial, backoffMax);
+        watch(PolicyParser.API_VERSION, "ValidatingAdmissionPolicy", "validatingadmissionpolicies", validating,
+                PolicyDirectory::policy);
+        watch(PolicyParser.API_VERSION, "ValidatingAdmissionPolicyBinding", "validatingadmissionpolicybindings",
+                validatingBindings, PolicyDirectory::binding);
+        watch(PolicyParser.MUTATING_WATCH_VERSION, "MutatingAdmissionPolicy", "mutatingadmissionpolicies", mutating,
+                PolicyDirectory::mutatingPolicy);
+        watch(PolicyParser.MUTATING_WATCH_VERSION, "MutatingAdmissionPolicyBinding", "mutatingadmissionpolicybindings",
+                mutatingBindings, strict(PolicyParser::mutatingBinding));
     }
 
     void stop(@Observes ShutdownEvent ignored) {
-        informers.forEach(SharedIndexInformer::close);
-    }
-
-    /** Watches one kind; a cluster without it (MutatingAdmissionPolicy is beta) only loses that kind. */
-    private <T> void watch(String apiVersion, String kind, Store<T> store, Reader<T> reader) {
-        try {
-            informers.add(client.genericKubernetesResources(apiVersion, kind).inform(new ResourceEventHandler<>() {
-                public void onAdd(GenericKubernetesResource obj) {
-                    put(obj, store, reader);
-                }
-
-                public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource obj) {
-                    put(obj, store, reader);
-                }
-
-                public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
-                    synchronized (LivePolicies.this) {
-                        store.cluster.remove(obj.getMetadata().getName());
-                        rebuild();
-                    }
-                }
-            }));
-        } catch (RuntimeException e) {
-            LOG.errorf("cannot watch %s %s, only files provide them: %s", apiVersion, kind, e.getMessage());
+        if (watches != null) {
+            watches.close();
         }
     }
 
-    private <T> void put(GenericKubernetesResource obj, Store<T> store, Reader<T> reader) {
-        JsonNode doc = AdmissionReviews.JSON.valueToTree(obj);
-        try {
-            T value = reader.read(doc);
-            synchronized (this) {
-                store.cluster.put(obj.getMetadata().getName(), value);
-                rebuild();
+    /** A reader that keeps nothing of an invalid object (MutatingAdmissionPolicyBindings: their last good version stays). */
+    private static <T> Reader<T> strict(Strict<T> read) {
+        return doc -> {
+            try {
+                return new PolicyDirectory.Loaded<>(read.read(doc), null);
+            } catch (InvalidPolicyException e) {
+                return new PolicyDirectory.Loaded<>(null, e);
             }
-        } catch (InvalidPolicyException e) {
-            boolean kept = store.cluster.containsKey(obj.getMetadata().getName());
-            rejected("cluster", e.getMessage() + (kept ? " (the last good version stays in force)" : ""));
+        };
+    }
+
+    private interface Strict<T> {
+        T read(JsonNode doc) throws InvalidPolicyException;
+    }
+
+    private <T> void watch(String apiVersion, String kind, String plural, Store<T> store, Reader<T> reader) {
+        watches.watch(apiVersion, kind, plural, new ResourceEventHandler<>() {
+            public void onAdd(GenericKubernetesResource obj) {
+                put(List.of(obj), store, reader);
+            }
+
+            public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource obj) {
+                put(List.of(obj), store, reader);
+            }
+
+            public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+                synchronized (LivePolicies.this) {
+                    store.versions.remove(obj.getMetadata().getName());
+                    store.cluster.remove(obj.getMetadata().getName());
+                    rebuild();
+                }
+            }
+        }, all -> put(all, store, reader));
+    }
+
+    private <T> void put(List<GenericKubernetesResource> objects, Store<T> store, Reader<T> reader) {
+        synchronized (this) {
+            for (GenericKubernetesResource obj : objects) {
+                String name = obj.getMetadata().getName();
+                String version = obj.getMetadata().getResourceVersion();
+                if (version != null && version.equals(store.versions.put(name, version))) {
+                    continue; // already read
+                }
+                PolicyDirectory.Loaded<T> loaded = reader.read(AdmissionReviews.JSON.valueToTree(obj));
+                if (loaded.value() != null) {
+                    store.cluster.put(name, loaded.value());
+                }
+                if (loaded.problem() != null) {
+                    rejected("cluster", loaded.problem().getMessage() + (loaded.value() != null
+                            ? " (in force: the requests it matches get its failurePolicy)"
+                            : store.cluster.containsKey(name) ? " (the last good version stays in force)" : ""));
+                }
+            }
+            rebuild();
         }
     }
 
     private void rejected(String source, String message) {
         registry.counter("trimtab_policy_rejected_total", "source", source).increment();
-        LOG.errorf("policy not loaded: %s", message);
+        LOG.errorf("policy problem: %s", message);
     }
 
     private synchronized void rebuild() {
@@ -211,6 +250,27 @@ public class LivePolicies {
         mutatingCount = ms.size() + mbs.size();
         policies = ps.size();
         bindings = bs.size();
+    }
+
+    /**
+     * Whether the cluster's policies are all in force: true without {@code watch-cluster}, else
+     * once every watched kind has been listed. Until then the admission webhook does not answer
+     * (docs/decisions/0017).
+     */
+    public boolean inForce() {
+        PolicyWatches w = watches;
+        return !watchCluster || (w != null && w.inForce());
+    }
+
+    /** Each watched kind's state (empty without {@code watch-cluster}), for the readiness check. */
+    List<PolicyWatches.Status> watchStatus() {
+        PolicyWatches w = watches;
+        return w == null ? List.of() : w.statuses();
+    }
+
+    /** Whether cluster policies are watched at all. */
+    boolean watchesCluster() {
+        return watchCluster;
     }
 
     /** The verdict on a request, counted by result. */

@@ -21,7 +21,9 @@ import java.util.stream.Stream;
  * Everything in a directory of YAML or JSON files (several documents per file allowed):
  * Validating and MutatingAdmissionPolicies (compiled), their bindings, and any other object, which can serve
  * as a parameter or a namespace. A document that is not valid is reported ({@code file: document
- * N: problem}) and left out; it never disables the others. Test files ({@code *.test.yaml}, for
+ * N: problem}) and never disables the others; an invalid ValidatingAdmissionPolicy or binding is
+ * still kept when the API server would keep it, failing what it matches under its failurePolicy
+ * ({@link #policy}, docs/decisions/0017), any other invalid document is left out. Test files ({@code *.test.yaml}, for
  * {@code policy test}) are not read.
  */
 public final class PolicyDirectory {
@@ -74,6 +76,59 @@ public final class PolicyDirectory {
         return c;
     }
 
+    /**
+     * An object as read: {@code value} the one in force (null: none can be), {@code problem} what
+     * is wrong with it (null: nothing). A policy or binding with problems may still be in force,
+     * failing what it matches, as the API server keeps a policy whose expressions do not compile.
+     */
+    public record Loaded<T>(T value, InvalidPolicyException problem) {}
+
+    /**
+     * A ValidatingAdmissionPolicy as the API server keeps it: compiled, its expressions that do not
+     * compile failing each evaluation; or, when it cannot be read that far,
+     * {@link PolicyParser#misconfiguredPolicy misconfigured}.
+     */
+    public static Loaded<CompiledPolicy> policy(JsonNode doc) {
+        try {
+            CompiledPolicy p = CompiledPolicy.compile(PolicyParser.policy(doc));
+            return new Loaded<>(p, p.problems().isEmpty() ? null : new InvalidPolicyException(p.name(), p.problems()));
+        } catch (InvalidPolicyException e) {
+            return new Loaded<>(PolicyParser.misconfiguredPolicy(doc, e).orElse(null), e);
+        }
+    }
+
+    /**
+     * A MutatingAdmissionPolicy: compiled, its expressions that do not compile failing each
+     * evaluation; one that cannot be read is left out (no misconfigured form yet).
+     */
+    public static Loaded<CompiledMutatingPolicy> mutatingPolicy(JsonNode doc) {
+        try {
+            CompiledMutatingPolicy p = CompiledMutatingPolicy.compile(PolicyParser.mutatingPolicy(doc));
+            return new Loaded<>(p, p.problems().isEmpty() ? null
+                    : new InvalidPolicyException("MutatingAdmissionPolicy", p.name(), p.problems()));
+        } catch (InvalidPolicyException e) {
+            return new Loaded<>(null, e);
+        }
+    }
+
+    /** A ValidatingAdmissionPolicyBinding, or when it cannot be read, {@link PolicyParser#misconfiguredBinding misconfigured}. */
+    public static Loaded<PolicyBinding> binding(JsonNode doc) {
+        try {
+            return new Loaded<>(PolicyParser.binding(doc), null);
+        } catch (InvalidPolicyException e) {
+            return new Loaded<>(PolicyParser.misconfiguredBinding(doc, e).orElse(null), e);
+        }
+    }
+
+    private static <T> void keep(Loaded<T> loaded, List<T> into) throws InvalidPolicyException {
+        if (loaded.value() != null) {
+            into.add(loaded.value());
+        }
+        if (loaded.problem() != null) {
+            throw loaded.problem();
+        }
+    }
+
     @SuppressWarnings("unchecked")
     static void add(JsonNode doc, Contents c) throws InvalidPolicyException {
         String kind = doc.path("kind").asText("");
@@ -85,9 +140,9 @@ public final class PolicyDirectory {
                             + apiVersion + "\", expected " + PolicyParser.API_VERSION);
                 }
                 if (kind.equals("ValidatingAdmissionPolicy")) {
-                    c.policies().add(CompiledPolicy.compile(PolicyParser.policy(doc)));
+                    keep(policy(doc), c.policies());
                 } else {
-                    c.bindings().add(PolicyParser.binding(doc));
+                    keep(binding(doc), c.bindings());
                 }
             }
             case "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding" -> {
@@ -96,7 +151,7 @@ public final class PolicyDirectory {
                             + apiVersion + "\", expected one of " + new java.util.TreeSet<>(PolicyParser.MUTATING_API_VERSIONS));
                 }
                 if (kind.equals("MutatingAdmissionPolicy")) {
-                    c.mutatingPolicies().add(CompiledMutatingPolicy.compile(PolicyParser.mutatingPolicy(doc)));
+                    keep(mutatingPolicy(doc), c.mutatingPolicies());
                 } else {
                     c.mutatingBindings().add(PolicyParser.mutatingBinding(doc));
                 }

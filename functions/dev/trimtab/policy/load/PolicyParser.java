@@ -2,6 +2,7 @@ package dev.trimtab.policy.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.kube.LabelSelector;
+import dev.trimtab.policy.core.CompiledPolicy;
 import dev.trimtab.policy.core.InvalidPolicyException;
 import dev.trimtab.policy.core.MatchResources;
 import dev.trimtab.policy.core.MutatingBinding;
@@ -14,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -68,6 +70,45 @@ public final class PolicyParser {
         p.throwIfAny(name);
         return new ValidatingPolicy(name, failurePolicy, paramKind, match, conditions,
                 variables, validations, annotations);
+    }
+
+    /**
+     * A policy {@link #policy} rejected, kept as the API server keeps a policy it cannot use: when
+     * its name and matchConstraints can be read, a {@link CompiledPolicy#misconfigured} policy that
+     * fails each request it matches ({@code failed to configure policy: …}) under its failurePolicy
+     * (an unreadable failurePolicy counts as Fail, as the API server denies under an unrecognized
+     * one); else empty: nobody can tell which requests it is about (docs/decisions/0017).
+     */
+    public static Optional<CompiledPolicy> misconfiguredPolicy(JsonNode doc, InvalidPolicyException e) {
+        PolicyParser p = new PolicyParser();
+        String name = p.name(doc);
+        JsonNode spec = doc.path("spec");
+        MatchResources match = p.constraints(spec);
+        if (!p.problems.isEmpty()) {
+            return Optional.empty();
+        }
+        ValidatingPolicy.FailurePolicy failurePolicy = p.failurePolicy(spec);
+        return Optional.of(CompiledPolicy.misconfigured(new ValidatingPolicy(name, failurePolicy, null, match, List.of(),
+                List.of(), List.of(), List.of()), String.join("; ", e.problems())));
+    }
+
+    /**
+     * A binding {@link #binding} rejected, kept when its name and policyName can be read: it fails
+     * each request it matches ({@code failed to configure binding: …}) under its policy's
+     * failurePolicy; an unreadable matchResources widens it to all its policy matches.
+     */
+    public static Optional<PolicyBinding> misconfiguredBinding(JsonNode doc, InvalidPolicyException e) {
+        PolicyParser p = new PolicyParser();
+        String name = p.name(doc);
+        JsonNode spec = doc.path("spec");
+        String policyName = p.text(spec, "policyName", "spec.policyName");
+        if (!p.problems.isEmpty()) {
+            return Optional.empty();
+        }
+        MatchResources match = spec.hasNonNull("matchResources")
+                ? p.match(spec.get("matchResources"), "spec.matchResources", false) : null;
+        return Optional.of(PolicyBinding.misconfigured(name, policyName, p.problems.isEmpty() ? match : null,
+                String.join("; ", e.problems())));
     }
 
     public static MutatingPolicy mutatingPolicy(JsonNode doc) throws InvalidPolicyException {

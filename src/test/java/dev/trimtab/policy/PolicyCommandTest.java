@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,6 +57,22 @@ class PolicyCommandTest {
         assertThat(r.err()).startsWith("policy: c.yaml: document 1: ValidatingAdmissionPolicy 'broken' is invalid: "
                 + "spec.validations[0].expression: compilation failed: line 1, column");
         assertThat(r.out()).contains("replicas 21 exceed the ceiling of 20");
+        assertThat(r.status()).isEqualTo(1);
+    }
+
+    @Test
+    void aReviewThatIsNotUtf8IsNamedAndTheOthersAreAnswered() throws Exception {
+        List<String> reviews = Files.readAllLines(Path.of("src/test/resources/admission/reviews.jsonl"));
+        Path file = Files.createTempFile("reviews", ".jsonl");
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.writeBytes((reviews.get(2) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        b.writeBytes(new byte[] {'{', (byte) 0xFF, '}', '\n'});
+        b.writeBytes((reviews.get(3) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Files.write(file, b.toByteArray());
+        Run r = run("review", "--policies", "policies", file.toString());
+        assertThat(r.err()).startsWith("line 2: invalid UTF-8 at byte 1 of the line (byte ");
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.out().lines()).hasSize(2);
         assertThat(r.status()).isEqualTo(1);
     }
 

@@ -233,6 +233,31 @@ class RbacCommandTest {
                 .doesNotContain("line 1:", "line 8:", "usage:");
     }
 
+    @Test
+    void aBatchLineThatIsNotUtf8IsAnsweredWithItsErrorAndTheBatchGoesOn() throws IOException {
+        JsonNode good = single(args("can-i", "--as", "alice", "list", "pods", "--namespace", "team-a"));
+        byte[] line = "{\"as\":\"alice\",\"verb\":\"list\",\"resource\":\"pods\",\"namespace\":\"team-a\"}\n"
+                .getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.writeBytes(line);
+        b.writeBytes(new byte[] {'{', '"', 'a', 's', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}', '\n'});
+        b.writeBytes(line);
+        Path batch = dir.resolve("broken.jsonl");
+        Files.write(batch, b.toByteArray());
+
+        Run r = run(args("can-i", "--batch", batch.toString()));
+
+        assertThat(r.code()).isEqualTo(2);
+        List<JsonNode> lines = r.lines();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).isEqualTo(good);
+        assertThat(lines.get(2)).isEqualTo(good);
+        assertThat(lines.get(1).get("line").asInt()).isEqualTo(2);
+        assertThat(lines.get(1).get("error").asText()).isEqualTo("invalid UTF-8 at byte 7 of the line (byte "
+                + (line.length + 7) + " of the input): 0xED 0xA0 0x80");
+        assertThat(r.err()).contains("rbac: line 2: invalid UTF-8 at byte 7 of the line (byte ");
+    }
+
     static Stream<Object[]> usage() {
         return Stream.of(
                 new Object[] {"no command", new String[0], "a command is required"},

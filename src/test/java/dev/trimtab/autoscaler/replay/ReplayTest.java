@@ -80,6 +80,26 @@ class ReplayTest {
         assertThat(run.out().lines().count()).as("the good lines still produce decisions").isGreaterThanOrEqualTo(2);
     }
 
+    /** A line that is not UTF-8 is named with its byte and skipped; every other line replays as it would without it. */
+    @Test
+    void aLineThatIsNotUtf8IsNamedAndTheRestReplays() throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("examples/quickstart.jsonl"));
+        java.io.ByteArrayOutputStream broken = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < lines.size(); i++) {
+            broken.writeBytes(lines.get(i).getBytes(StandardCharsets.UTF_8));
+            broken.write('\n');
+            if (i == 2) {
+                broken.writeBytes(new byte[] {'{', '"', 'i', 'd', '"', ':', '"', (byte) 0xC0, (byte) 0xAF, '"', '}', '\n'});
+            }
+        }
+        Run run = replay(broken.toByteArray(), "-");
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("line 4: invalid UTF-8 at byte 7 of the line (byte "
+                + (String.join("\n", lines.subList(0, 3)).getBytes(StandardCharsets.UTF_8).length + 1 + 7)
+                + " of the input): 0xC0\n");
+        assertThat(run.out()).isEqualTo(replay("examples/quickstart.jsonl").out());
+    }
+
     @Test
     void readsStandardInputWithDash() throws IOException {
         byte[] trace = Files.readAllBytes(Path.of("examples/quickstart.jsonl"));

@@ -22,11 +22,20 @@ class MutationEngineTest {
             """;
 
     private static MutationEngine engine(String... docs) throws Exception {
+        return engine(false, docs);
+    }
+
+    /** With {@code strict}, a policy with problems throws them, so a test can read them all. */
+    private static MutationEngine engine(boolean strict, String... docs) throws Exception {
         PolicyDirectory.Contents c = PolicyDirectory.Contents.empty();
         for (String d : docs) {
             JsonNode n = PolicyDirectory.YAML.readTree(d);
             if (n.path("kind").asText().equals("MutatingAdmissionPolicy")) {
-                c.mutatingPolicies().add(CompiledMutatingPolicy.compile(PolicyParser.mutatingPolicy(n)));
+                CompiledMutatingPolicy p = CompiledMutatingPolicy.compile(PolicyParser.mutatingPolicy(n));
+                if (strict && !p.problems().isEmpty()) {
+                    throw new InvalidPolicyException("MutatingAdmissionPolicy", p.name(), p.problems());
+                }
+                c.mutatingPolicies().add(p);
             } else {
                 c.mutatingBindings().add(PolicyParser.mutatingBinding(n));
             }
@@ -203,8 +212,25 @@ class MutationEngineTest {
     }
 
     @Test
-    void compileErrorsNameTheFieldAndTheLiteral() {
-        assertThatThrownBy(() -> engine(policy("broken", "", """
+    void compileErrorsNameTheFieldAndTheLiteralAndFailWhatThePolicyMatches() throws Exception {
+        String broken = """
+                  - patchType: JSONPatch
+                    jsonPatch:
+                      expression: "object.spec.replicas +"
+                """;
+        CompiledMutatingPolicy p = CompiledMutatingPolicy.compile(PolicyParser.mutatingPolicy(
+                PolicyDirectory.YAML.readTree(policy("broken", "", broken))));
+        assertThat(p.problems()).singleElement().asString().startsWith("spec.mutations[0].jsonPatch.expression: "
+                + "compilation failed: line 1, column");
+        MutationEngine.Outcome denied = engine(policy("broken", "", broken), binding("broken"))
+                .mutate(create(deployment(WEB)), EMPTY, false);
+        assertThat(denied.allowed()).isFalse();
+        assertThat(denied.message()).startsWith("policy 'broken' with binding 'broken-binding' denied request: "
+                + "compilation error: compilation failed: ERROR: <input>:1:");
+        assertThat(engine(policy("broken", "  failurePolicy: Ignore\n", broken), binding("broken"))
+                .mutate(create(deployment(WEB)), EMPTY, false).allowed()).isTrue();
+
+        assertThatThrownBy(() -> engine(true, policy("broken", "", """
                   - patchType: JSONPatch
                     jsonPatch:
                       expression: "[JSONPatch{op: 'add', pth: '/x', value: 1}]"

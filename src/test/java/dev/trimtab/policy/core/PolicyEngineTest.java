@@ -288,21 +288,96 @@ class PolicyEngineTest {
 
     @Test
     void anInvalidPolicyIsReportedWithItsPathsAndPositionsAndTheOthersStillWork() throws Exception {
-        Setup s = setup(policy("broken", "Fail", "configmaps", """
-                  validations: [{expression: "object.metadata.name ==", reason: Teapot}, {expression: "objct.x == 1"}]""")
-                + policy("works", "Fail", "configmaps", "  validations: [{expression: \"false\", message: works}]")
-                + binding("b1", "broken", "Deny", "") + binding("b2", "works", "Deny", ""));
-        assertThat(s.errors()).singleElement().asString()
-                .contains("ValidatingAdmissionPolicy 'broken' is invalid")
-                .contains("spec.validations[0].reason: got \"Teapot\"");
-        Setup compile = setup(policy("broken", "Fail", "configmaps", """
+        Setup compile = setup(policy("broken", "Ignore", "configmaps", """
                   validations: [{expression: "object.metadata.name =="}, {expression: "objct.x == 1"}]""")
                 + policy("works", "Fail", "configmaps", "  validations: [{expression: \"false\", message: works}]")
                 + binding("b1", "broken", "Deny", "") + binding("b2", "works", "Deny", ""));
         assertThat(compile.errors()).singleElement().asString()
                 .contains("spec.validations[0].expression: compilation failed: line 1, column")
                 .contains("spec.validations[1].expression: compilation failed: line 1, column 1: undeclared reference to 'objct'");
+        // under Ignore the policy that does not compile is skipped; the others still decide
         assertThat(compile.review(configMap("a")).message()).endsWith("'works' with binding 'b2' denied request: works");
+    }
+
+    /**
+     * The API server keeps a policy whose expressions do not compile (kubernetes
+     * staging/src/k8s.io/apiserver/pkg/admission/plugin/cel/activation.go: {@code compilation error:
+     * %v}; compile.go: {@code compilation failed: } + the CEL issues, or {@code must evaluate to bool
+     * but got int}) and, under failurePolicy Fail, denies every request it matches.
+     */
+    @Test
+    void aPolicyThatDoesNotCompileDeniesWhatItMatchesUnderFail() throws Exception {
+        Setup s = setup(policy("broken", "Fail", "pods", """
+                  validations: [{expression: "object.spec.containers.all(c, !c.image.endsWith(':latest')", message: no latest}]""")
+                + binding("b", "broken", "Deny", ""));
+        assertThat(s.errors()).singleElement().asString().contains("ValidatingAdmissionPolicy 'broken' is invalid");
+        String pod = create("pods", "Pod", "web", "default", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":"
+                + "{\"name\":\"web\",\"namespace\":\"default\"},\"spec\":{\"containers\":[{\"name\":\"a\","
+                + "\"image\":\"nginx:latest\"}]}}");
+        PolicyEngine.Verdict v = s.review(pod);
+        assertThat(v.allowed()).isFalse();
+        assertThat(v.code()).isEqualTo(422);
+        assertThat(v.message()).startsWith("pods \"web\" is forbidden: ValidatingAdmissionPolicy 'broken' with binding 'b' "
+                + "denied request: compilation error: compilation failed: ERROR: <input>:1:");
+        assertThat(s.review(configMap("a")).allowed()).as("what it does not match").isTrue();
+
+        Setup typed = setup(policy("typed", "Fail", "configmaps", "  validations: [{expression: \"1 + 1\"}, "
+                + "{expression: \"true\"}]") + binding("b", "typed", "Deny", ""));
+        assertThat(typed.review(configMap("a")).message()).endsWith("ValidatingAdmissionPolicy 'typed' with binding 'b' "
+                + "denied request: compilation error: must evaluate to bool but got int");
+
+        Setup ignored = setup(policy("broken", "Ignore", "pods", """
+                  validations: [{expression: "object.spec.containers.all(c, !c.image.endsWith(':latest')"}]""")
+                + binding("b", "broken", "Deny", ""));
+        PolicyEngine.Verdict skipped = ignored.review(pod);
+        assertThat(skipped.allowed()).isTrue();
+        assertThat(skipped.results()).extracting(PolicyEngine.Result::outcome).containsExactly(PolicyEngine.Outcome.error);
+    }
+
+    @Test
+    void aMatchConditionThatDoesNotCompileFailsUnderFailAndSkipsUnderIgnore() throws Exception {
+        String conditions = "  matchConditions: [{name: c, expression: \"object.metadata.name ==\"}]\n"
+                + "  validations: [{expression: \"false\", message: denied}]";
+        Setup fail = setup(policy("p", "Fail", "configmaps", conditions) + binding("b", "p", "Deny", ""));
+        assertThat(fail.review(configMap("a")).message()).contains("'p' with binding 'b' denied request: compilation error: "
+                + "compilation failed: ERROR: <input>:1:");
+        Setup ignore = setup(policy("p", "Ignore", "configmaps", conditions) + binding("b", "p", "Deny", ""));
+        assertThat(ignore.review(configMap("a")).allowed()).isTrue();
+    }
+
+    @Test
+    void aPolicyOrBindingThatCannotBeReadFailsWhatItMatchesWhenItsScopeIsKnown() throws Exception {
+        Setup s = setup(policy("broken", "Fail", "configmaps", """
+                  validations: [{expression: "true", reason: Teapot}]""")
+                + policy("works", "Fail", "configmaps", "  validations: [{expression: \"false\", message: works}]")
+                + binding("b1", "broken", "Deny", "") + binding("b2", "works", "Deny", ""));
+        assertThat(s.errors()).singleElement().asString()
+                .contains("ValidatingAdmissionPolicy 'broken' is invalid")
+                .contains("spec.validations[0].reason: got \"Teapot\"");
+        assertThat(s.review(configMap("a")).message()).endsWith("ValidatingAdmissionPolicy 'broken' denied request: "
+                + "failed to configure policy: spec.validations[0].reason: got \"Teapot\", expected one of "
+                + "[Forbidden, Invalid, RequestEntityTooLarge, Unauthorized]");
+        assertThat(s.review(namespace("n")).allowed()).as("what it does not match").isTrue();
+
+        Setup binding = setup(policy("p", "Fail", "configmaps", "  validations: [{expression: \"true\"}]")
+                + binding("b", "p", "Deny, Warn", ""));
+        assertThat(binding.errors()).singleElement().asString().contains("ValidatingAdmissionPolicyBinding 'b' is invalid");
+        assertThat(binding.review(configMap("a")).message()).endsWith("ValidatingAdmissionPolicy 'p' with binding 'b' "
+                + "denied request: failed to configure binding: spec.validationActions: got [\"Deny\",\"Warn\"], "
+                + "must not contain both Deny and Warn");
+        Setup ignored = setup(policy("p", "Ignore", "configmaps", "  validations: [{expression: \"true\"}]")
+                + binding("b", "p", "Deny, Warn", ""));
+        assertThat(ignored.review(configMap("a")).allowed()).isTrue();
+
+        Setup unreadable = setup("""
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicy
+                metadata: {name: nowhere}
+                spec: {validations: [{expression: "false"}]}
+                ---
+                """ + binding("b", "nowhere", "Deny", ""));
+        assertThat(unreadable.errors()).singleElement().asString().contains("spec.matchConstraints: missing, required");
+        assertThat(unreadable.review(configMap("a")).allowed()).as("nobody can tell what it is about").isTrue();
     }
 
     @Test

@@ -16,8 +16,9 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Policies and bindings created in the cluster are enforced as soon as they are seen; a broken
- * update leaves the last good version in force; a deleted policy stops being enforced.
+ * Policies and bindings created in the cluster are enforced as soon as they are seen; an update
+ * that does not compile fails what it matches (failurePolicy Fail), one whose scope cannot be read
+ * leaves the last usable version in force; a deleted policy stops being enforced.
  */
 @QuarkusTest
 @WithKubernetesTestServer
@@ -60,10 +61,30 @@ class ClusterPoliciesTest {
                 """)).create();
         await().atMost(Duration.ofSeconds(20)).until(() -> answer().contains("at most two, from the cluster"));
 
+        // a version that does not compile is in force, as in the API server: failurePolicy Fail denies what it matches
         GenericKubernetesResource broken = resource(POLICY.replace("EXPR", "object.spec.replicas <="));
         broken.getMetadata().setResourceVersion(policies.withName("cluster-max-two").get().getMetadata().getResourceVersion());
         policies.resource(broken).update();
-        Thread.sleep(1_000); // the informer has seen the broken version by now; the old one must still hold
+        await().atMost(Duration.ofSeconds(20)).until(() -> answer().contains("ValidatingAdmissionPolicy 'cluster-max-two' "
+                + "with binding 'cluster-max-two' denied request: compilation error: compilation failed: ERROR: <input>:1:"));
+
+        // under failurePolicy Ignore the same broken version is skipped
+        GenericKubernetesResource ignored = resource(POLICY.replace("EXPR", "object.spec.replicas <=")
+                .replace("spec:\n", "spec:\n  failurePolicy: Ignore\n"));
+        ignored.getMetadata().setResourceVersion(policies.withName("cluster-max-two").get().getMetadata().getResourceVersion());
+        policies.resource(ignored).update();
+        await().atMost(Duration.ofSeconds(20)).until(() -> answer().contains("\"allowed\":true"));
+
+        // one whose scope cannot be read is left out, and the last version that could be used stays
+        GenericKubernetesResource good = resource(POLICY.replace("EXPR", "object.spec.replicas <= 2"));
+        good.getMetadata().setResourceVersion(policies.withName("cluster-max-two").get().getMetadata().getResourceVersion());
+        policies.resource(good).update();
+        await().atMost(Duration.ofSeconds(20)).until(() -> answer().contains("at most two, from the cluster"));
+        GenericKubernetesResource unscoped = resource(POLICY.replace("EXPR", "object.spec.replicas <= 2")
+                .replace("operations: [UPDATE]", "operations: [SOMETIMES]"));
+        unscoped.getMetadata().setResourceVersion(policies.withName("cluster-max-two").get().getMetadata().getResourceVersion());
+        policies.resource(unscoped).update();
+        Thread.sleep(1_000); // the informer has seen it by now; the last usable version must still hold
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
                 .until(() -> answer().contains("at most two, from the cluster"));
 
