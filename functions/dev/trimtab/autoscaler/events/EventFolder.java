@@ -35,21 +35,41 @@ public final class EventFolder {
     private static final long DEFAULT_WINDOW_MILLIS = 60_000;
 
     private final ClusterState state;
+    private final InputLimits limits;
+    /** Samples dated ahead of the decision clock, within the allowed skew, taken as measured then. */
+    private long futureSamplesClamped;
 
     public EventFolder(ClusterState state) {
-        this.state = state;
+        this(state, InputLimits.defaults());
     }
 
-    /** Applies the event; returns the policies to evaluate now, in a stable order. */
-    public List<ScalingPolicy> fold(CloudEvent event) {
+    public EventFolder(ClusterState state, InputLimits limits) {
+        this.state = state;
+        this.limits = limits;
+    }
+
+    /**
+     * Applies the event; returns the policies to evaluate now, in a stable order. {@code nowMillis}
+     * is the decision clock (the wall clock live, the event's time in replay): a sample dated more
+     * than {@link InputLimits#maxClockSkew()} after it rejects the event, one dated less is taken
+     * as measured at {@code nowMillis}, so it ages like any other and can become stale.
+     *
+     * @throws InvalidObjectException naming every problem; nothing of the event was applied
+     */
+    public List<ScalingPolicy> fold(CloudEvent event, long nowMillis) {
         JsonNode data = event.data();
         if (data == null || !data.isObject()) {
             throw new InvalidObjectException("event " + event.id(), List.of("data: must be a JSON object"));
         }
         return switch (event.type()) {
             case ADD, UPDATE, DELETE -> kubeObject(event.type(), data);
-            default -> metrics(event, data);
+            default -> metrics(event, data, nowMillis);
         };
+    }
+
+    /** How many samples so far were dated ahead of the decision clock within the skew (monotonic). */
+    public long futureSamplesClamped() {
+        return futureSamplesClamped;
     }
 
     private List<ScalingPolicy> kubeObject(String type, JsonNode object) {
@@ -60,7 +80,7 @@ public final class EventFolder {
                 if (delete) {
                     state.removePod(ref.namespace(), ref.name());
                 } else {
-                    state.putPod(KubeObjects.pod(object));
+                    state.putPod(KubeObjects.pod(object, limits));
                 }
                 return List.of();
             }
@@ -87,34 +107,78 @@ public final class EventFolder {
         }
     }
 
-    private List<ScalingPolicy> metrics(CloudEvent event, JsonNode data) {
+    /** The clocks one metric event is read with. */
+    private record Clock(long eventTime, long now) {}
+
+    private List<ScalingPolicy> metrics(CloudEvent event, JsonNode data, long nowMillis) {
         String kind = data.path("kind").asText();
         String apiVersion = data.path("apiVersion").asText();
-        long eventTime = event.time() == null ? 0 : event.time().toEpochMilli();
+        Clock clock = new Clock(event.time() == null ? 0 : event.time().toEpochMilli(), nowMillis);
         Set<ScalingPolicy> due = new LinkedHashSet<>();
+        String what = "event " + event.id() + " (" + kind + ")";
         switch (apiVersion + " " + kind) {
-            case "metrics.k8s.io/v1beta1 PodMetrics" -> podMetrics(List.of(data), "", eventTime, due);
-            case "metrics.k8s.io/v1beta1 PodMetricsList" -> podMetrics(items(data), "items", eventTime, due);
-            case "custom.metrics.k8s.io/v1beta2 MetricValue" -> customMetrics(List.of(data), "", eventTime, due);
-            case "custom.metrics.k8s.io/v1beta2 MetricValueList" -> customMetrics(items(data), "items", eventTime, due);
+            case "metrics.k8s.io/v1beta1 PodMetrics" -> podMetrics(List.of(data), "", clock, due);
+            case "metrics.k8s.io/v1beta1 PodMetricsList" -> podMetrics(items(data, what), "items", clock, due);
+            case "custom.metrics.k8s.io/v1beta2 MetricValue" -> customMetrics(List.of(data), "", clock, due);
+            case "custom.metrics.k8s.io/v1beta2 MetricValueList" -> customMetrics(items(data, what), "items", clock, due);
             case "external.metrics.k8s.io/v1beta1 ExternalMetricValue" ->
-                    externalMetrics(List.of(data), "", false, event, eventTime, due);
+                    externalMetrics(List.of(data), "", false, event, clock, due);
             case "external.metrics.k8s.io/v1beta1 ExternalMetricValueList" ->
-                    externalMetrics(items(data), "items", true, event, eventTime, due);
+                    externalMetrics(items(data, what), "items", true, event, clock, due);
             default -> throw new InvalidObjectException("event " + event.id() + " of type " + event.type(), List.of(
-                    "data: apiVersion \"" + apiVersion + "\" kind \"" + kind + "\" is not an event the autoscaler reads "
-                            + "(ApiServerSource objects, PodMetrics(List), MetricValue(List), ExternalMetricValue(List))"));
+                    "data: apiVersion \"" + Fields.echo(apiVersion) + "\" kind \"" + Fields.echo(kind)
+                            + "\" is not an event the autoscaler reads "
+                            + "(ApiServerSource objects, PodMetrics(List), MetricValue(List), ExternalMetricValue(List))"),
+                    RejectReason.UnknownEvent);
         }
         return new ArrayList<>(due);
     }
 
-    private static List<JsonNode> items(JsonNode list) {
-        List<JsonNode> out = new ArrayList<>();
-        list.path("items").forEach(out::add);
+    /** A list's items, counted before any is read. */
+    private List<JsonNode> items(JsonNode list, String what) {
+        JsonNode items = list.path("items");
+        if (items.size() > limits.maxListItems()) {
+            throw new InvalidObjectException(what, List.of("items: got " + items.size() + " items, at most "
+                    + limits.maxListItems() + " are accepted (max-list-items)"), RejectReason.TooLarge);
+        }
+        List<JsonNode> out = new ArrayList<>(items.size());
+        items.forEach(out::add);
         return out;
     }
 
-    private void podMetrics(List<JsonNode> items, String prefix, long eventTime, Set<ScalingPolicy> due) {
+    /**
+     * The time a sample was measured: its {@code timestamp}, else the CloudEvent's time. Ahead of
+     * the decision clock by more than the allowed skew: a problem; by less: the decision clock.
+     */
+    private long sampleTime(JsonNode m, String path, Fields f, Clock clock) {
+        boolean own = m.hasNonNull("timestamp");
+        long ts = KubeObjects.time(m, "timestamp", path, f, clock.eventTime());
+        if (ts <= clock.now()) {
+            return ts;
+        }
+        long skew = limits.maxClockSkew().toMillis();
+        if (ts - clock.now() > skew) {
+            f.problem(RejectReason.FutureTimestamp, own ? path : "time (the CloudEvent's, for " + path + ")",
+                    "\"" + java.time.Instant.ofEpochMilli(ts) + "\"", "more than " + skew + " ms (max-clock-skew) ahead of "
+                            + "the decision clock " + java.time.Instant.ofEpochMilli(clock.now()));
+        } else {
+            futureSamplesClamped++;
+        }
+        return clock.now();
+    }
+
+    /** A quantity that must not be negative (usage, metric values): the HPA's ratios assume it. */
+    private static Long nonNegative(Fields f, JsonNode parent, String name, String path, String whose) {
+        Long v = f.quantity(parent, name, path, true);
+        if (v != null && v < 0) {
+            f.problem(RejectReason.NegativeValue, path, "\"" + Fields.echo(parent.get(name).asText()) + "\"",
+                    "must not be negative (" + whose + ")");
+            return null;
+        }
+        return v;
+    }
+
+    private void podMetrics(List<JsonNode> items, String prefix, Clock clock, Set<ScalingPolicy> due) {
         Fields f = new Fields();
         Map<String, List<String>> podsByNamespace = new LinkedHashMap<>();
         List<Runnable> apply = new ArrayList<>();
@@ -124,25 +188,39 @@ public final class EventFolder {
             JsonNode metadata = f.object(m, "metadata", p + "metadata", true);
             String ns = f.string(metadata, "namespace", p + "metadata.namespace", true);
             String pod = f.string(metadata, "name", p + "metadata.name", true);
-            long ts = KubeObjects.time(m, "timestamp", p + "timestamp", f, eventTime);
+            long ts = sampleTime(m, p + "timestamp", f, clock);
             long window = duration(m, p + "window", f);
+            Map<String, String> labels = KubeObjects.labels(metadata, p + "metadata.labels", f, limits);
             List<PodUsage.ContainerUsage> containers = new ArrayList<>();
+            JsonNode list = m.path("containers");
+            if (list.size() > limits.maxContainers()) {
+                f.problem(RejectReason.TooLarge, p + "containers", list.size() + " containers",
+                        "at most " + limits.maxContainers() + " are accepted (max-containers)");
+                list = MISSING;
+            }
             int c = 0;
-            for (JsonNode container : m.path("containers")) {
+            for (JsonNode container : list) {
                 String cp = p + "containers[" + c++ + "].usage";
+                String name = container.path("name").asText();
                 Map<String, Long> usage = new LinkedHashMap<>();
                 JsonNode u = container.path("usage");
+                if (u.size() > limits.maxResources()) {
+                    f.problem(RejectReason.TooLarge, cp, u.size() + " resources",
+                            "at most " + limits.maxResources() + " are accepted (max-resources)");
+                    continue;
+                }
                 for (Iterator<String> it = u.fieldNames(); it.hasNext(); ) {
                     String resource = it.next();
-                    Long v = f.quantity(u, resource, cp + "." + resource, true);
+                    Long v = nonNegative(f, u, resource, cp + "." + Fields.echo(resource), "resource usage of pod "
+                            + ns + "/" + pod + ", container \"" + Fields.echo(name) + "\", resource " + Fields.echo(resource));
                     if (v != null) {
                         usage.put(resource, v);
                     }
                 }
-                containers.add(new PodUsage.ContainerUsage(container.path("name").asText(), usage));
+                containers.add(new PodUsage.ContainerUsage(name, usage));
             }
             if (ns != null && pod != null) {
-                PodUsage usage = new PodUsage(ts, window, KubeObjects.labels(metadata), containers);
+                PodUsage usage = new PodUsage(ts, window, labels, containers);
                 apply.add(() -> state.metrics().putPodUsage(ns, pod, usage));
                 podsByNamespace.computeIfAbsent(ns, k -> new ArrayList<>()).add(pod);
             }
@@ -159,7 +237,7 @@ public final class EventFolder {
         });
     }
 
-    private void customMetrics(List<JsonNode> items, String prefix, long eventTime, Set<ScalingPolicy> due) {
+    private void customMetrics(List<JsonNode> items, String prefix, Clock clock, Set<ScalingPolicy> due) {
         Fields f = new Fields();
         List<Runnable> apply = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
@@ -172,9 +250,9 @@ public final class EventFolder {
             JsonNode metric = f.object(m, "metric", p + "metric", true);
             String metricName = f.string(metric, "name", p + "metric.name", true);
             LabelSelector selector = metric != null && metric.hasNonNull("selector")
-                    ? KubeObjects.selector(metric.get("selector"), p + "metric.selector", f) : null;
-            Long value = f.quantity(m, "value", p + "value", true);
-            long ts = KubeObjects.time(m, "timestamp", p + "timestamp", f, eventTime);
+                    ? selector(metric.get("selector"), p + "metric.selector", f) : null;
+            Long value = nonNegative(f, m, "value", p + "value", "metric " + metricName + " of " + kind + " " + ns + "/" + name);
+            long ts = sampleTime(m, p + "timestamp", f, clock);
             Integer windowSeconds = f.integer(m, "windowSeconds", p + "windowSeconds", 60, 0, Integer.MAX_VALUE);
             if (kind == null || ns == null || name == null || metricName == null || value == null) {
                 continue;
@@ -208,7 +286,7 @@ public final class EventFolder {
      * it they are visible to every namespace. A list replaces all series of the metric names it holds.
      */
     private void externalMetrics(List<JsonNode> items, String prefix, boolean replace, CloudEvent event,
-                                 long eventTime, Set<ScalingPolicy> due) {
+                                 Clock clock, Set<ScalingPolicy> due) {
         Fields f = new Fields();
         String ns = event.extensions().getOrDefault("namespace", "");
         Set<String> cleared = new LinkedHashSet<>();
@@ -217,14 +295,10 @@ public final class EventFolder {
             JsonNode m = items.get(i);
             String p = prefix.isEmpty() ? "" : prefix + "[" + i + "].";
             String metricName = f.string(m, "metricName", p + "metricName", true);
-            Long value = f.quantity(m, "value", p + "value", true);
-            long ts = KubeObjects.time(m, "timestamp", p + "timestamp", f, eventTime);
+            Long value = nonNegative(f, m, "value", p + "value", "external metric " + metricName);
+            long ts = sampleTime(m, p + "timestamp", f, clock);
             Integer windowSeconds = f.integer(m, "window", p + "window", 60, 0, Integer.MAX_VALUE);
-            Map<String, String> labels = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = m.path("metricLabels").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                labels.put(e.getKey(), e.getValue().asText());
-            }
+            Map<String, String> labels = KubeObjects.stringMap(m.get("metricLabels"), p + "metricLabels", f, limits);
             if (metricName == null || value == null) {
                 continue;
             }
@@ -237,6 +311,19 @@ public final class EventFolder {
         }
         KubeObjects.throwIfAny(f, "ExternalMetricValue");   // all or nothing
         apply.forEach(Runnable::run);
+    }
+
+    private static final JsonNode MISSING = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+
+    /** A metric selector, its size checked before it is read. */
+    private LabelSelector selector(JsonNode s, String path, Fields f) {
+        int terms = s.path("matchLabels").size() + s.path("matchExpressions").size();
+        if (terms > limits.maxLabels()) {
+            f.problem(RejectReason.TooLarge, path, terms + " terms", "at most " + limits.maxLabels()
+                    + " are accepted (max-labels)");
+            return LabelSelector.NOTHING;
+        }
+        return KubeObjects.selector(s, path, f);
     }
 
     private static long duration(JsonNode m, String path, Fields f) {

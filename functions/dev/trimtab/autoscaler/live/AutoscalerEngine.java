@@ -9,6 +9,7 @@ import dev.trimtab.autoscaler.core.ScaleTarget;
 import dev.trimtab.autoscaler.core.ScalingPolicy;
 import dev.trimtab.autoscaler.core.Settings;
 import dev.trimtab.autoscaler.events.EventFolder;
+import dev.trimtab.autoscaler.events.InputLimits;
 import dev.trimtab.autoscaler.events.HistoryRecords;
 import dev.trimtab.cloudevents.CloudEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,7 +45,8 @@ public class AutoscalerEngine {
     public record Evaluation(ScalingPolicy policy, ScaleDecision decision) {}
 
     private final ClusterState state = new ClusterState();
-    private final EventFolder folder = new EventFolder(state);
+    private final EventFolder folder;
+    private final InputLimits limits;
     private final Autoscaler autoscaler;
     private final Set<String> excluded;
     private final long resyncMillis;
@@ -63,11 +65,31 @@ public class AutoscalerEngine {
     /** Deciding and applying hold it shared; a handover of partitions holds it exclusively. */
     private final ReentrantReadWriteLock handover = new ReentrantReadWriteLock();
 
-    @Inject
     public AutoscalerEngine(LiveSettings settings) {
+        this(settings, InputLimits.defaults());
+    }
+
+    @Inject
+    public AutoscalerEngine(LiveSettings settings, InputSettings input) {
+        this(settings, input.limits());
+    }
+
+    AutoscalerEngine(LiveSettings settings, InputLimits limits) {
+        this.limits = limits;
+        this.folder = new EventFolder(state, limits);
         this.autoscaler = new Autoscaler(Settings.defaults().withMaxSampleAge(settings.maxSampleAge()));
         this.excluded = settings.excludedNamespaces().orElse(Set.of());
         this.resyncMillis = settings.resync().toMillis();
+    }
+
+    /** The limits events are folded within. */
+    public InputLimits limits() {
+        return limits;
+    }
+
+    /** Samples dated ahead of the clock within the allowed skew, taken as measured now (monotonic). */
+    public synchronized long futureSamplesClamped() {
+        return folder.futureSamplesClamped();
     }
 
     /** Tests pin the clock. */
@@ -123,7 +145,7 @@ public class AutoscalerEngine {
         Map<ObjectRef, CloudEvent> due = new java.util.LinkedHashMap<>();
         for (int i = 0; i < events.size(); i++) {
             try {
-                for (ScalingPolicy policy : folder.fold(events.get(i))) {
+                for (ScalingPolicy policy : folder.fold(events.get(i), clock.millis())) {
                     if (decidable(policy)) {
                         due.putIfAbsent(policy.ref(), events.get(i));
                     }

@@ -34,7 +34,7 @@ public class PushEndpoint {
     public Response receive(byte[] body, @Context HttpHeaders headers) {
         try {
             intake.take("http", () -> CloudEventCodec.fromMessage(body, "ce-",
-                    name -> headers.getHeaderString(name.toLowerCase(Locale.ROOT))));
+                    name -> headers.getHeaderString(name.toLowerCase(Locale.ROOT)), intake.codecLimits()));
         } catch (Intake.RejectedEvent e) {
             return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN).entity(e.getMessage()).build();
         } catch (RuntimeException e) {
