@@ -87,9 +87,14 @@ public class AutoscalerEngine {
         return limits;
     }
 
-    /** Samples dated ahead of the clock within the allowed skew, taken as measured now (monotonic). */
-    public synchronized long futureSamplesClamped() {
-        return folder.futureSamplesClamped();
+    private long clampedDrained;
+
+    /** Samples dated ahead of the clock within the allowed skew, taken as measured now, since the last call. */
+    public synchronized long drainFutureSamplesClamped() {
+        long total = folder.futureSamplesClamped();
+        long since = total - clampedDrained;
+        clampedDrained = total;
+        return since;
     }
 
     /** Tests pin the clock. */

@@ -19,6 +19,8 @@ public class Intake {
     private final AutoscalerEngine engine;
     private final ScaleApplier applier;
     private final MeterRegistry registry;
+    private final CloudEventCodec.Limits codecLimits;
+    private final io.micrometer.core.instrument.Counter clamped;
 
     @Inject
     public Intake(AutoscalerEngine engine, ScaleApplier applier, MeterRegistry registry) {
@@ -26,13 +28,11 @@ public class Intake {
         this.applier = applier;
         this.registry = registry;
         this.codecLimits = engine.limits().codec();
-        io.micrometer.core.instrument.FunctionCounter.builder("trimtab_autoscaler_future_samples_clamped_total", engine,
-                        AutoscalerEngine::futureSamplesClamped)
+        this.clamped = io.micrometer.core.instrument.Counter.builder("trimtab_autoscaler_future_samples_clamped_total")
                 .description("samples dated ahead of the clock within max-clock-skew, taken as measured now")
                 .register(registry);
     }
 
-    private final CloudEventCodec.Limits codecLimits;
 
     /** The decoder's limits ({@code trimtab.autoscaler.input.max-event-bytes}, {@code max-depth}). */
     public CloudEventCodec.Limits codecLimits() {
@@ -84,6 +84,7 @@ public class Intake {
             });
             registry.counter("trimtab_autoscaler_events_total", "channel", channel, "result", "accepted")
                     .increment(events.size() - foldRejects[0]);
+            clamped.increment(engine.drainFutureSamplesClamped());
             for (AutoscalerEngine.Triggered t : due) {
                 applier.apply(t.evaluation(), t.trigger());
             }
