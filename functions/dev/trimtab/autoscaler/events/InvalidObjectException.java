@@ -11,9 +11,16 @@ public final class InvalidObjectException extends RuntimeException {
         this(what, problems, RejectReason.InvalidField);
     }
 
-    /** {@code reason}: the kind of the first problem, for the rejection counter. */
+    /** The most problems a message lists (it travels as a Kafka header and an HTTP body). */
+    static final int MAX_LISTED = 10;
+
+    /**
+     * {@code reason}: the kind of the first problem, for the rejection counter. The message lists
+     * the first {@value #MAX_LISTED} problems and counts the rest.
+     */
     public InvalidObjectException(String what, List<String> problems, RejectReason reason) {
-        super(what + ": " + String.join("; ", problems));
+        super(what + ": " + String.join("; ", problems.subList(0, Math.min(problems.size(), MAX_LISTED)))
+                + (problems.size() > MAX_LISTED ? "; and " + (problems.size() - MAX_LISTED) + " more problems" : ""));
         this.problems = List.copyOf(problems);
         this.reason = reason;
     }

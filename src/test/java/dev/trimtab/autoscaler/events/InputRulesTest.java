@@ -147,6 +147,15 @@ class InputRulesTest {
     }
 
     @Test
+    void aMessageListsTenProblemsAndCountsTheRest() {
+        String bad = podMetrics(NOW.toString(), usage("-1"), "{}");
+        EventFolder roomy = new EventFolder(state, InputLimits.defaults());
+        CloudEvent e = CloudEventCodec.parse(event(NOW, list(java.util.Collections.nCopies(500, bad).toArray(String[]::new))));
+        assertThatThrownBy(() -> roomy.fold(e, NOW.toEpochMilli())).isInstanceOf(InvalidObjectException.class)
+                .hasMessageEndingWith("; and 490 more problems").message().hasSizeLessThan(3000);
+    }
+
+    @Test
     void zeroAndPositiveValuesAreAccepted() {
         folder.fold(CloudEventCodec.parse(event(NOW, list(podMetrics(NOW.toString(), usage("0"), "{}")))), NOW.toEpochMilli());
         assertThat(state.metrics().podUsage("shop", "web-1").usage("cpu", "")).isZero();
