@@ -332,7 +332,12 @@ public final class EventFolder {
             return DEFAULT_WINDOW_MILLIS;
         }
         try {
-            return Duration.parse("PT" + w.asText().toUpperCase(java.util.Locale.ROOT)).toMillis();
+            Duration d = Duration.parse("PT" + w.asText().toUpperCase(java.util.Locale.ROOT));
+            if (d.isNegative()) {
+                f.problem(path, w, "must not be negative");
+                return DEFAULT_WINDOW_MILLIS;
+            }
+            return d.toMillis();
         } catch (RuntimeException e) {
             f.problem(path, w, "must be a duration such as \"30s\" or \"1m0s\"");
             return DEFAULT_WINDOW_MILLIS;

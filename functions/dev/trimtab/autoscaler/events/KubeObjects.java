@@ -89,6 +89,12 @@ public final class KubeObjects {
             for (Iterator<Map.Entry<String, JsonNode>> it = r.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 Long v = f.quantity(r, e.getKey(), p + ".resources.requests." + e.getKey(), true);
+                if (v != null && v < 0) {
+                    // the API server refuses these; an event that carries one did not come from it
+                    f.problem(RejectReason.NegativeValue, p + ".resources.requests." + e.getKey(), e.getValue(),
+                            "must not be negative");
+                    continue;
+                }
                 if (v != null) {
                     requests.put(e.getKey(), v);
                 }

@@ -111,6 +111,8 @@ class InputRulesTest {
                                 "at most 20 each are accepted (max-label-length)")),
                 new Case("a long bad value is echoed cut", NOW, list(podMetrics(NOW.toString(), usage("x".repeat(3000)), "{}")),
                         RejectReason.InvalidQuantity, List.of("…(3002 characters)", "is 3000 characters long")),
+                new Case("a negative window", NOW, list(podMetrics(NOW.toString(), usage("1"), "{}").replace("\"15s\"", "\"-15s\"")),
+                        RejectReason.InvalidField, List.of("items[0].window: got \"-15s\", must not be negative")),
                 new Case("an unknown event", NOW, "{\"apiVersion\":\"v9\",\"kind\":\"Thing\"}", RejectReason.UnknownEvent,
                         List.of("apiVersion \"v9\" kind \"Thing\" is not an event the autoscaler reads")));
     }
@@ -172,6 +174,16 @@ class InputRulesTest {
         assertThatThrownBy(() -> folder.fold(e, NOW.toEpochMilli())).isInstanceOf(InvalidObjectException.class)
                 .hasMessageContaining("spec.containers: got 3 containers (init containers included), at most 2");
         assertThat(state.pod("shop", "p")).isNull();
+    }
+
+    @Test
+    void aPodWithANegativeRequestIsRefused() {
+        String pod = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\",\"namespace\":\"shop\"},"
+                + "\"spec\":{\"containers\":[{\"name\":\"a\",\"resources\":{\"requests\":{\"cpu\":\"-1\"}}}]}}";
+        CloudEvent e = CloudEventCodec.parse(event(NOW, pod).replace("dev.trimtab.metrics", EventFolder.ADD));
+        assertThatThrownBy(() -> folder.fold(e, NOW.toEpochMilli())).isInstanceOf(InvalidObjectException.class)
+                .hasMessageContaining("spec.containers[0].resources.requests.cpu: got \"-1\", must not be negative")
+                .extracting(t -> ((InvalidObjectException) t).reason()).isEqualTo(RejectReason.NegativeValue);
     }
 
     @Test
