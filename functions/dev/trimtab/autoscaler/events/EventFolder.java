@@ -168,11 +168,12 @@ public final class EventFolder {
     }
 
     /** A quantity that must not be negative (usage, metric values): the HPA's ratios assume it. */
-    private static Long nonNegative(Fields f, JsonNode parent, String name, String path, String whose) {
+    private static Long nonNegative(Fields f, JsonNode parent, String name, String path,
+                                    java.util.function.Supplier<String> whose) {
         Long v = f.quantity(parent, name, path, true);
         if (v != null && v < 0) {
             f.problem(RejectReason.NegativeValue, path, "\"" + Fields.echo(parent.get(name).asText()) + "\"",
-                    "must not be negative (" + whose + ")");
+                    "must not be negative (" + whose.get() + ")");
             return null;
         }
         return v;
@@ -211,7 +212,7 @@ public final class EventFolder {
                 }
                 for (Iterator<String> it = u.fieldNames(); it.hasNext(); ) {
                     String resource = it.next();
-                    Long v = nonNegative(f, u, resource, cp + "." + Fields.echo(resource), "resource usage of pod "
+                    Long v = nonNegative(f, u, resource, cp + "." + Fields.echo(resource), () -> "resource usage of pod "
                             + ns + "/" + pod + ", container \"" + Fields.echo(name) + "\", resource " + Fields.echo(resource));
                     if (v != null) {
                         usage.put(resource, v);
@@ -251,7 +252,7 @@ public final class EventFolder {
             String metricName = f.string(metric, "name", p + "metric.name", true);
             LabelSelector selector = metric != null && metric.hasNonNull("selector")
                     ? selector(metric.get("selector"), p + "metric.selector", f) : null;
-            Long value = nonNegative(f, m, "value", p + "value", "metric " + metricName + " of " + kind + " " + ns + "/" + name);
+            Long value = nonNegative(f, m, "value", p + "value", () -> "metric " + metricName + " of " + kind + " " + ns + "/" + name);
             long ts = sampleTime(m, p + "timestamp", f, clock);
             Integer windowSeconds = f.integer(m, "windowSeconds", p + "windowSeconds", 60, 0, Integer.MAX_VALUE);
             if (kind == null || ns == null || name == null || metricName == null || value == null) {
@@ -295,7 +296,7 @@ public final class EventFolder {
             JsonNode m = items.get(i);
             String p = prefix.isEmpty() ? "" : prefix + "[" + i + "].";
             String metricName = f.string(m, "metricName", p + "metricName", true);
-            Long value = nonNegative(f, m, "value", p + "value", "external metric " + metricName);
+            Long value = nonNegative(f, m, "value", p + "value", () -> "external metric " + metricName);
             long ts = sampleTime(m, p + "timestamp", f, clock);
             Integer windowSeconds = f.integer(m, "window", p + "window", 60, 0, Integer.MAX_VALUE);
             Map<String, String> labels = KubeObjects.stringMap(m.get("metricLabels"), p + "metricLabels", f, limits);
