@@ -31,7 +31,7 @@ public record InputLimits(int maxEventBytes, int maxDepth, int maxListItems, int
 
     /** The defaults of {@code trimtab.autoscaler.input.*}. */
     public static InputLimits defaults() {
-        return new InputLimits(1_048_576, 64, 5_000, 64, 32, 64, 317, Duration.ofSeconds(5));
+        return new InputLimits(1_048_576, 64, 5_000, 64, 32, 256, 317, Duration.ofSeconds(5));
     }
 
     public InputLimits withMaxClockSkew(Duration skew) {

@@ -28,8 +28,11 @@ public interface InputSettings {
     @WithDefault("32")
     int maxResources();
 
-    /** The most labels of an object or metric series (and terms of a metric selector). */
-    @WithDefault("64")
+    /**
+     * The most labels of an object or metric series (and terms of a metric selector). Kubernetes
+     * sets no count; a Pod refused for its labels would be missing from its workload's decisions.
+     */
+    @WithDefault("256")
     int maxLabels();
 
     /** The longest label key or value (Kubernetes' longest valid key: 253 + 1 + 63). */
