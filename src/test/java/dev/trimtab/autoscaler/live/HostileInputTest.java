@@ -78,6 +78,8 @@ class HostileInputTest extends LiveFixture {
                 future -> assertThat(future).contains("items[0].timestamp: got \"" + now.plus(Duration.ofHours(1)) + "\"")
                         .contains("(max-clock-skew) ahead of the decision clock"));
         assertThat(dead).allSatisfy(r -> assertThat(header(r, "dead-letter-topic")).isEqualTo("trimtab.metrics"));
+        assertThat(dead).extracting(r -> header(r, "dead-letter-reason-code"))
+                .containsExactly("InvalidQuantity", "NegativeValue", "FutureTimestamp");
         assertThat(rejections("NegativeValue")).isEqualTo(negativeBefore + 1);
         assertThat(rejections("InvalidQuantity")).isGreaterThanOrEqualTo(1);
         assertThat(rejections("FutureTimestamp")).isGreaterThanOrEqualTo(1);
