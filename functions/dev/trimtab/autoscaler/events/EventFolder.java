@@ -36,8 +36,7 @@ public final class EventFolder {
 
     private final ClusterState state;
     private final InputLimits limits;
-    /** Samples dated ahead of the decision clock, within the allowed skew, taken as measured then. */
-    private long futureSamplesClamped;
+    private final SampleRules rules;
 
     public EventFolder(ClusterState state) {
         this(state, InputLimits.defaults());
@@ -46,6 +45,7 @@ public final class EventFolder {
     public EventFolder(ClusterState state, InputLimits limits) {
         this.state = state;
         this.limits = limits;
+        this.rules = new SampleRules(limits);
     }
 
     /**
@@ -69,7 +69,7 @@ public final class EventFolder {
 
     /** How many samples so far were dated ahead of the decision clock within the skew (monotonic). */
     public long futureSamplesClamped() {
-        return futureSamplesClamped;
+        return rules.futureSamplesClamped();
     }
 
     private List<ScalingPolicy> kubeObject(String type, JsonNode object) {
@@ -108,7 +108,7 @@ public final class EventFolder {
     }
 
     /** The clocks one metric event is read with. */
-    private record Clock(long eventTime, long now) {}
+    record Clock(long eventTime, long now) {}
 
     private List<ScalingPolicy> metrics(CloudEvent event, JsonNode data, long nowMillis) {
         String kind = data.path("kind").asText();
@@ -146,39 +146,6 @@ public final class EventFolder {
         return out;
     }
 
-    /**
-     * The time a sample was measured: its {@code timestamp}, else the CloudEvent's time. Ahead of
-     * the decision clock by more than the allowed skew: a problem; by less: the decision clock.
-     */
-    private long sampleTime(JsonNode m, String path, Fields f, Clock clock) {
-        boolean own = m.hasNonNull("timestamp");
-        long ts = KubeObjects.time(m, "timestamp", path, f, clock.eventTime());
-        if (ts <= clock.now()) {
-            return ts;
-        }
-        long skew = limits.maxClockSkew().toMillis();
-        if (ts - clock.now() > skew) {
-            f.problem(RejectReason.FutureTimestamp, own ? path : "time (the CloudEvent's, for " + path + ")",
-                    "\"" + java.time.Instant.ofEpochMilli(ts) + "\"", "more than " + skew + " ms (max-clock-skew) ahead of "
-                            + "the decision clock " + java.time.Instant.ofEpochMilli(clock.now()));
-        } else {
-            futureSamplesClamped++;
-        }
-        return clock.now();
-    }
-
-    /** A quantity that must not be negative (usage, metric values): the HPA's ratios assume it. */
-    private static Long nonNegative(Fields f, JsonNode parent, String name, String path,
-                                    java.util.function.Supplier<String> whose) {
-        Long v = f.quantity(parent, name, path, true);
-        if (v != null && v < 0) {
-            f.problem(RejectReason.NegativeValue, path, "\"" + Fields.echo(parent.get(name).asText()) + "\"",
-                    "must not be negative (" + whose.get() + ")");
-            return null;
-        }
-        return v;
-    }
-
     private void podMetrics(List<JsonNode> items, String prefix, Clock clock, Set<ScalingPolicy> due) {
         Fields f = new Fields();
         Map<String, List<String>> podsByNamespace = new LinkedHashMap<>();
@@ -189,7 +156,7 @@ public final class EventFolder {
             JsonNode metadata = f.object(m, "metadata", p + "metadata", true);
             String ns = f.string(metadata, "namespace", p + "metadata.namespace", true);
             String pod = f.string(metadata, "name", p + "metadata.name", true);
-            long ts = sampleTime(m, p + "timestamp", f, clock);
+            long ts = rules.sampleTime(m, p + "timestamp", f, clock);
             long window = duration(m, p + "window", f);
             Map<String, String> labels = KubeObjects.labels(metadata, p + "metadata.labels", f, limits);
             List<PodUsage.ContainerUsage> containers = new ArrayList<>();
@@ -197,7 +164,7 @@ public final class EventFolder {
             if (list.size() > limits.maxContainers()) {
                 f.problem(RejectReason.TooLarge, p + "containers", list.size() + " containers",
                         "at most " + limits.maxContainers() + " are accepted (max-containers)");
-                list = MISSING;
+                list = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
             }
             int c = 0;
             for (JsonNode container : list) {
@@ -212,7 +179,7 @@ public final class EventFolder {
                 }
                 for (Iterator<String> it = u.fieldNames(); it.hasNext(); ) {
                     String resource = it.next();
-                    Long v = nonNegative(f, u, resource, cp + "." + Fields.echo(resource), () -> "resource usage of pod "
+                    Long v = SampleRules.nonNegative(f, u, resource, cp + "." + Fields.echo(resource), () -> "resource usage of pod "
                             + ns + "/" + pod + ", container \"" + Fields.echo(name) + "\", resource " + Fields.echo(resource));
                     if (v != null) {
                         usage.put(resource, v);
@@ -227,6 +194,7 @@ public final class EventFolder {
             }
         }
         KubeObjects.throwIfAny(f, "PodMetrics");   // all or nothing: a bad item rejects the whole event
+        rules.applied(f);
         apply.forEach(Runnable::run);
         podsByNamespace.forEach((ns, pods) -> {
             for (ScalingPolicy p : state.policiesSelectingPods(ns, pods)) {
@@ -251,9 +219,9 @@ public final class EventFolder {
             JsonNode metric = f.object(m, "metric", p + "metric", true);
             String metricName = f.string(metric, "name", p + "metric.name", true);
             LabelSelector selector = metric != null && metric.hasNonNull("selector")
-                    ? selector(metric.get("selector"), p + "metric.selector", f) : null;
-            Long value = nonNegative(f, m, "value", p + "value", () -> "metric " + metricName + " of " + kind + " " + ns + "/" + name);
-            long ts = sampleTime(m, p + "timestamp", f, clock);
+                    ? rules.selector(metric.get("selector"), p + "metric.selector", f) : null;
+            Long value = SampleRules.nonNegative(f, m, "value", p + "value", () -> "metric " + metricName + " of " + kind + " " + ns + "/" + name);
+            long ts = rules.sampleTime(m, p + "timestamp", f, clock);
             Integer windowSeconds = f.integer(m, "windowSeconds", p + "windowSeconds", 60, 0, Integer.MAX_VALUE);
             if (kind == null || ns == null || name == null || metricName == null || value == null) {
                 continue;
@@ -279,6 +247,7 @@ public final class EventFolder {
             }
         }
         KubeObjects.throwIfAny(f, "MetricValue");   // all or nothing
+        rules.applied(f);
         apply.forEach(Runnable::run);
     }
 
@@ -296,8 +265,8 @@ public final class EventFolder {
             JsonNode m = items.get(i);
             String p = prefix.isEmpty() ? "" : prefix + "[" + i + "].";
             String metricName = f.string(m, "metricName", p + "metricName", true);
-            Long value = nonNegative(f, m, "value", p + "value", () -> "external metric " + metricName);
-            long ts = sampleTime(m, p + "timestamp", f, clock);
+            Long value = SampleRules.nonNegative(f, m, "value", p + "value", () -> "external metric " + metricName);
+            long ts = rules.sampleTime(m, p + "timestamp", f, clock);
             Integer windowSeconds = f.integer(m, "window", p + "window", 60, 0, Integer.MAX_VALUE);
             Map<String, String> labels = KubeObjects.stringMap(m.get("metricLabels"), p + "metricLabels", f, limits);
             if (metricName == null || value == null) {
@@ -311,20 +280,8 @@ public final class EventFolder {
             due.addAll(state.policiesWithMetric(ns, MetricSpec.Type.External, metricName));
         }
         KubeObjects.throwIfAny(f, "ExternalMetricValue");   // all or nothing
+        rules.applied(f);
         apply.forEach(Runnable::run);
-    }
-
-    private static final JsonNode MISSING = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
-
-    /** A metric selector, its size checked before it is read. */
-    private LabelSelector selector(JsonNode s, String path, Fields f) {
-        int terms = s.path("matchLabels").size() + s.path("matchExpressions").size();
-        if (terms > limits.maxLabels()) {
-            f.problem(RejectReason.TooLarge, path, terms + " terms", "at most " + limits.maxLabels()
-                    + " are accepted (max-labels)");
-            return LabelSelector.NOTHING;
-        }
-        return KubeObjects.selector(s, path, f);
     }
 
     private static long duration(JsonNode m, String path, Fields f) {

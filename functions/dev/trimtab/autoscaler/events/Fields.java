@@ -18,6 +18,8 @@ final class Fields {
     final List<String> problems = new ArrayList<>();
     /** The kind of the first problem (the rejection reason); null while there is none. */
     RejectReason reason;
+    /** Samples read ahead of the decision clock within the allowed skew (see {@link SampleRules}). */
+    int clampedSamples;
 
     void problem(String path, Object value, String allowed) {
         problem(RejectReason.InvalidField, path, value, allowed);

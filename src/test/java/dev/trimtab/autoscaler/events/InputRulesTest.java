@@ -146,6 +146,10 @@ class InputRulesTest {
         assertThat(folder.futureSamplesClamped()).as("exactly the skew is still accepted").isEqualTo(2);
         assertThat(state.metrics().external("", "queue").iterator().next().sample().timestampMillis())
                 .isEqualTo(NOW.toEpochMilli());
+        CloudEvent rejected = CloudEventCodec.parse(event(NOW, list(podMetrics(NOW.plusSeconds(1).toString(), usage("1"), "{}"),
+                podMetrics(NOW.toString(), usage("-1"), "{}"))));
+        assertThatThrownBy(() -> folder.fold(rejected, NOW.toEpochMilli())).isInstanceOf(InvalidObjectException.class);
+        assertThat(folder.futureSamplesClamped()).as("a rejected event's samples were not taken").isEqualTo(2);
     }
 
     @Test
