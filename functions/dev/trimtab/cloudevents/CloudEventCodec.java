@@ -120,7 +120,7 @@ public final class CloudEventCodec {
     public static CloudEvent fromJson(ObjectNode node) {
         String specversion = text(node, "specversion", true);
         if (!CloudEvent.SPEC_VERSION.equals(specversion)) {
-            throw new IllegalArgumentException("specversion is \"" + specversion + "\"; only \"1.0\" is supported");
+            throw new IllegalArgumentException("specversion is \"" + echo(specversion) + "\"; only \"1.0\" is supported");
         }
         String id = text(node, "id", true);
         String source = text(node, "source", true);
@@ -132,12 +132,12 @@ public final class CloudEventCodec {
             try {
                 time = Instant.parse(timeText);
             } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("time \"" + timeText + "\" is not an RFC 3339 timestamp");
+                throw new IllegalArgumentException("time \"" + echo(timeText) + "\" is not an RFC 3339 timestamp");
             }
         }
         String contentType = text(node, "datacontenttype", false);
         if (contentType != null && !contentType.startsWith("application/json") && !contentType.endsWith("+json")) {
-            throw new IllegalArgumentException("datacontenttype \"" + contentType + "\" is not JSON");
+            throw new IllegalArgumentException("datacontenttype \"" + echo(contentType) + "\" is not JSON");
         }
         Map<String, String> extensions = new TreeMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
@@ -197,6 +197,11 @@ public final class CloudEventCodec {
         return fromJson(node);
     }
 
+    /** A value as an error message shows it: at most 120 characters, longer ones cut with their length. */
+    private static String echo(String text) {
+        return text.length() <= 120 ? text : text.substring(0, 120) + "…(" + text.length() + " characters)";
+    }
+
     private static String text(JsonNode node, String name, boolean required) {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {
@@ -206,7 +211,7 @@ public final class CloudEventCodec {
             return null;
         }
         if (!v.isTextual() || (required && v.asText().isEmpty())) {
-            throw new IllegalArgumentException("attribute \"" + name + "\" must be a non-empty string, got " + v);
+            throw new IllegalArgumentException("attribute \"" + name + "\" must be a non-empty string, got " + echo(v.toString()));
         }
         return v.asText();
     }

@@ -59,7 +59,7 @@ public final class EventFolder {
     public List<ScalingPolicy> fold(CloudEvent event, long nowMillis) {
         JsonNode data = event.data();
         if (data == null || !data.isObject()) {
-            throw new InvalidObjectException("event " + event.id(), List.of("data: must be a JSON object"));
+            throw new InvalidObjectException("event " + Fields.echo(event.id()), List.of("data: must be a JSON object"));
         }
         return switch (event.type()) {
             case ADD, UPDATE, DELETE -> kubeObject(event.type(), data);
@@ -115,7 +115,7 @@ public final class EventFolder {
         String apiVersion = data.path("apiVersion").asText();
         Clock clock = new Clock(event.time() == null ? 0 : event.time().toEpochMilli(), nowMillis);
         Set<ScalingPolicy> due = new LinkedHashSet<>();
-        String what = "event " + event.id() + " (" + kind + ")";
+        String what = "event " + Fields.echo(event.id()) + " (" + Fields.echo(kind) + ")";
         switch (apiVersion + " " + kind) {
             case "metrics.k8s.io/v1beta1 PodMetrics" -> podMetrics(List.of(data), "", clock, due);
             case "metrics.k8s.io/v1beta1 PodMetricsList" -> podMetrics(items(data, what), "items", clock, due);
@@ -125,7 +125,7 @@ public final class EventFolder {
                     externalMetrics(List.of(data), "", false, event, clock, due);
             case "external.metrics.k8s.io/v1beta1 ExternalMetricValueList" ->
                     externalMetrics(items(data, what), "items", true, event, clock, due);
-            default -> throw new InvalidObjectException("event " + event.id() + " of type " + event.type(), List.of(
+            default -> throw new InvalidObjectException("event " + Fields.echo(event.id()) + " of type " + Fields.echo(event.type()), List.of(
                     "data: apiVersion \"" + Fields.echo(apiVersion) + "\" kind \"" + Fields.echo(kind)
                             + "\" is not an event the autoscaler reads "
                             + "(ApiServerSource objects, PodMetrics(List), MetricValue(List), ExternalMetricValue(List))"),

@@ -19,10 +19,16 @@ public final class InvalidObjectException extends RuntimeException {
      * the first {@value #MAX_LISTED} problems and counts the rest.
      */
     public InvalidObjectException(String what, List<String> problems, RejectReason reason) {
-        super(what + ": " + String.join("; ", problems.subList(0, Math.min(problems.size(), MAX_LISTED)))
+        super(cut(what, 200) + ": " + String.join("; ", problems.subList(0, Math.min(problems.size(), MAX_LISTED))
+                .stream().map(p -> cut(p, 600)).toList())
                 + (problems.size() > MAX_LISTED ? "; and " + (problems.size() - MAX_LISTED) + " more problems" : ""));
         this.problems = List.copyOf(problems);
         this.reason = reason;
+    }
+
+    /** Names and paths come from the input too: none makes a message longer than this. */
+    private static String cut(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max) + "…(" + text.length() + " characters)";
     }
 
     public List<String> problems() {

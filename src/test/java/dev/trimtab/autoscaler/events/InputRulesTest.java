@@ -181,6 +181,15 @@ class InputRulesTest {
     }
 
     @Test
+    void namesFromTheInputAreCutInMessagesToo() {
+        String name = "n".repeat(100_000);
+        CloudEvent e = CloudEventCodec.parse(event(NOW, list(podMetrics(NOW.toString(), usage("-1"), "{}")
+                .replace("\"web-1\"", "\"" + name + "\""))));
+        assertThatThrownBy(() -> folder.fold(e, NOW.toEpochMilli())).isInstanceOf(InvalidObjectException.class)
+                .message().contains("…(").hasSizeLessThan(2000);
+    }
+
+    @Test
     void aPodWithANegativeRequestIsRefused() {
         String pod = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\",\"namespace\":\"shop\"},"
                 + "\"spec\":{\"containers\":[{\"name\":\"a\",\"resources\":{\"requests\":{\"cpu\":\"-1\"}}}]}}";
@@ -206,6 +215,9 @@ class InputRulesTest {
         assertThatThrownBy(() -> CloudEventCodec.fromMessage(big, "ce_", headers::get, limits))
                 .as("binary mode too").isInstanceOf(CloudEventCodec.LimitExceededException.class);
         assertThat(RejectReason.of(new CloudEventCodec.LimitExceededException("x"))).isEqualTo(RejectReason.TooLarge);
+        String longTime = event(NOW, "{}").replace(NOW.toString(), "t".repeat(3000));
+        assertThatThrownBy(() -> CloudEventCodec.parse(longTime.getBytes(StandardCharsets.UTF_8), limits))
+                .hasMessageEndingWith("…(3000 characters)\" is not an RFC 3339 timestamp");
         assertThat(RejectReason.of(new IllegalArgumentException("not JSON"))).isEqualTo(RejectReason.Undecodable);
     }
 }
