@@ -125,7 +125,8 @@ public final class EventFolder {
                     externalMetrics(List.of(data), "", false, event, clock, due);
             case "external.metrics.k8s.io/v1beta1 ExternalMetricValueList" ->
                     externalMetrics(items(data, what), "items", true, event, clock, due);
-            default -> throw new InvalidObjectException("event " + Fields.echo(event.id()) + " of type " + Fields.echo(event.type()), List.of(
+            default -> throw new InvalidObjectException("event " + Fields.echo(event.id()) + " of type "
+                    + Fields.echo(event.type()), List.of(
                     "data: apiVersion \"" + Fields.echo(apiVersion) + "\" kind \"" + Fields.echo(kind)
                             + "\" is not an event the autoscaler reads "
                             + "(ApiServerSource objects, PodMetrics(List), MetricValue(List), ExternalMetricValue(List))"),
@@ -179,8 +180,9 @@ public final class EventFolder {
                 }
                 for (Iterator<String> it = u.fieldNames(); it.hasNext(); ) {
                     String resource = it.next();
-                    Long v = SampleRules.nonNegative(f, u, resource, cp + "." + Fields.echo(resource), () -> "resource usage of pod "
-                            + ns + "/" + pod + ", container \"" + Fields.echo(name) + "\", resource " + Fields.echo(resource));
+                    Long v = SampleRules.nonNegative(f, u, resource, cp + "." + Fields.echo(resource),
+                            () -> "resource usage of pod " + ns + "/" + pod + ", container \"" + Fields.echo(name)
+                                    + "\", resource " + Fields.echo(resource));
                     if (v != null) {
                         usage.put(resource, v);
                     }
@@ -220,7 +222,8 @@ public final class EventFolder {
             String metricName = f.string(metric, "name", p + "metric.name", true);
             LabelSelector selector = metric != null && metric.hasNonNull("selector")
                     ? rules.selector(metric.get("selector"), p + "metric.selector", f) : null;
-            Long value = SampleRules.nonNegative(f, m, "value", p + "value", () -> "metric " + metricName + " of " + kind + " " + ns + "/" + name);
+            Long value = SampleRules.nonNegative(f, m, "value", p + "value",
+                    () -> "metric " + metricName + " of " + kind + " " + ns + "/" + name);
             long ts = rules.sampleTime(m, p + "timestamp", f, clock);
             Integer windowSeconds = f.integer(m, "windowSeconds", p + "windowSeconds", 60, 0, Integer.MAX_VALUE);
             if (kind == null || ns == null || name == null || metricName == null || value == null) {
