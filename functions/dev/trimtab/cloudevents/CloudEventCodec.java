@@ -25,6 +25,84 @@ public final class CloudEventCodec {
 
     private CloudEventCodec() {}
 
+    /** An event over a size limit; its message names the limit and the value. */
+    public static final class LimitExceededException extends IllegalArgumentException {
+        public LimitExceededException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Bounds checked before and while parsing: the event's size in bytes (before any parsing) and
+     * the JSON nesting depth (by the parser, which stops at the limit).
+     */
+    public static final class Limits {
+        private final int maxBytes;
+        private final int maxDepth;
+        private final ObjectMapper mapper;
+
+        public Limits(int maxBytes, int maxDepth) {
+            this.maxBytes = maxBytes;
+            this.maxDepth = maxDepth;
+            this.mapper = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+                    .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                            .maxNestingDepth(maxDepth).build())
+                    .build())
+                    .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+                    .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        }
+
+        public int maxBytes() {
+            return maxBytes;
+        }
+
+        public int maxDepth() {
+            return maxDepth;
+        }
+
+        void checkSize(long bytes) {
+            if (bytes > maxBytes) {
+                throw new LimitExceededException("the event is " + bytes + " bytes, more than the " + maxBytes
+                        + " accepted (max-event-bytes)");
+            }
+        }
+
+        JsonNode read(byte[] body) {
+            checkSize(body.length);
+            try {
+                return mapper.readTree(body);
+            } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+                throw new LimitExceededException("the event nests JSON deeper than the " + maxDepth
+                        + " levels accepted (max-depth)");
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("not JSON: " + (e instanceof JsonProcessingException j
+                        ? j.getOriginalMessage() : e.getMessage()));
+            }
+        }
+    }
+
+    /** Parses one structured-mode event within {@code limits}; see {@link #parse(String)}. */
+    public static CloudEvent parse(byte[] json, Limits limits) {
+        JsonNode node = limits.read(json);
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException("a structured CloudEvent must be a JSON object");
+        }
+        return fromJson((ObjectNode) node);
+    }
+
+    /** {@link #fromMessage(byte[], String, java.util.function.Function)} within {@code limits}. */
+    public static CloudEvent fromMessage(byte[] body, String prefix, java.util.function.Function<String, String> header,
+                                         Limits limits) {
+        byte[] b = body == null ? new byte[0] : body;
+        String contentType = header.apply("content-type");
+        String specversion = header.apply(prefix + "specversion");
+        if (specversion == null || (contentType != null && contentType.startsWith("application/cloudevents"))) {
+            return parse(b, limits);
+        }
+        limits.checkSize(b.length);
+        return binary(b.length == 0 ? null : limits.read(b), prefix, header, contentType);
+    }
+
     /** Parses one structured-mode event; the message of the exception names the attribute at fault. */
     public static CloudEvent parse(String json) {
         JsonNode node;
@@ -42,7 +120,7 @@ public final class CloudEventCodec {
     public static CloudEvent fromJson(ObjectNode node) {
         String specversion = text(node, "specversion", true);
         if (!CloudEvent.SPEC_VERSION.equals(specversion)) {
-            throw new IllegalArgumentException("specversion is \"" + specversion + "\"; only \"1.0\" is supported");
+            throw new IllegalArgumentException("specversion is \"" + echo(specversion) + "\"; only \"1.0\" is supported");
         }
         String id = text(node, "id", true);
         String source = text(node, "source", true);
@@ -54,12 +132,12 @@ public final class CloudEventCodec {
             try {
                 time = Instant.parse(timeText);
             } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("time \"" + timeText + "\" is not an RFC 3339 timestamp");
+                throw new IllegalArgumentException("time \"" + echo(timeText) + "\" is not an RFC 3339 timestamp");
             }
         }
         String contentType = text(node, "datacontenttype", false);
         if (contentType != null && !contentType.startsWith("application/json") && !contentType.endsWith("+json")) {
-            throw new IllegalArgumentException("datacontenttype \"" + contentType + "\" is not JSON");
+            throw new IllegalArgumentException("datacontenttype \"" + echo(contentType) + "\" is not JSON");
         }
         Map<String, String> extensions = new TreeMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
@@ -84,6 +162,19 @@ public final class CloudEventCodec {
         if (specversion == null || (contentType != null && contentType.startsWith("application/cloudevents"))) {
             return parse(body == null ? "" : new String(body, java.nio.charset.StandardCharsets.UTF_8));
         }
+        JsonNode data = null;
+        if (body != null && body.length > 0) {
+            try {
+                data = JSON.readTree(body);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("binary-mode data is not JSON: " + e.getMessage());
+            }
+        }
+        return binary(data, prefix, header, contentType);
+    }
+
+    private static CloudEvent binary(JsonNode data, String prefix, java.util.function.Function<String, String> header,
+                                     String contentType) {
         ObjectNode node = JSON.createObjectNode();
         for (String attribute : new String[] {"specversion", "id", "source", "type", "subject", "time"}) {
             String v = header.apply(prefix + attribute);
@@ -100,14 +191,15 @@ public final class CloudEventCodec {
                 node.put(extension, v);
             }
         }
-        if (body != null && body.length > 0) {
-            try {
-                node.set("data", JSON.readTree(body));
-            } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("binary-mode data is not JSON: " + e.getMessage());
-            }
+        if (data != null) {
+            node.set("data", data);
         }
         return fromJson(node);
+    }
+
+    /** A value as an error message shows it: at most 120 characters, longer ones cut with their length. */
+    private static String echo(String text) {
+        return text.length() <= 120 ? text : text.substring(0, 120) + "…(" + text.length() + " characters)";
     }
 
     private static String text(JsonNode node, String name, boolean required) {
@@ -119,7 +211,7 @@ public final class CloudEventCodec {
             return null;
         }
         if (!v.isTextual() || (required && v.asText().isEmpty())) {
-            throw new IllegalArgumentException("attribute \"" + name + "\" must be a non-empty string, got " + v);
+            throw new IllegalArgumentException("attribute \"" + name + "\" must be a non-empty string, got " + echo(v.toString()));
         }
         return v.asText();
     }

@@ -1,21 +1,55 @@
 package dev.trimtab.kube;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.RoundingMode;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Kubernetes resource quantities ("300m", "1.5", "2Gi", "1e3") as milli-units, the unit the HPA
- * computes in ({@code Quantity.MilliValue()}: rounded up to the next whole milli-unit).
+ * Kubernetes resource quantities ("300m", "1.5", "2Gi", "1e3") with the grammar of apimachinery's
+ * {@code resource.ParseQuantity}:
+ * <pre>
+ * quantity        ::= signedNumber suffix
+ * signedNumber    ::= number | sign number          sign ::= "+" | "-"
+ * number          ::= digits | digits "." digits | digits "." | "." digits
+ * suffix          ::= binarySI | decimalExponent | decimalSI
+ * binarySI        ::= Ki | Mi | Gi | Ti | Pi | Ei
+ * decimalSI       ::= n | u | m | "" | k | M | G | T | P | E
+ * decimalExponent ::= ("e" | "E") sign? digits      (upstream reads the exponent as an integer)
+ * </pre>
+ * No whitespace anywhere. Two bounds upstream does not have, so that no input can make the
+ * arithmetic expensive (our old parser took minutes and gigabytes on {@code 1e-100000000}, a
+ * hundred-million-digit power of ten): at most {@value #MAX_LENGTH} characters, and a decimal exponent within
+ * ±{@value #MAX_EXPONENT}. Upstream also reads {@code "."}, {@code "+"} and {@code "-"} as zero
+ * (outside its own grammar) and wraps exponents beyond int32 ({@code 1e4294967296} is 1); both are
+ * rejected here. Every error names the value.
  */
 public final class Quantity {
-    private static final Pattern SYNTAX =
-            Pattern.compile("^([+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?$");
+    /** The longest quantity text accepted. */
+    public static final int MAX_LENGTH = 100;
+    /** The largest decimal exponent accepted, either sign ({@code 1e100}, {@code 1e-100}). */
+    public static final int MAX_EXPONENT = 100;
+
+    private static final BigDecimal MAX_MILLI = BigDecimal.valueOf(Long.MAX_VALUE);
 
     private Quantity() {}
 
-    /** Parses a quantity and returns it in milli-units, rounded up like {@code MilliValue()}. */
+    /**
+     * The value of a quantity, exact (no rounding to nano, no cap): the mantissa as written times
+     * its suffix.
+     *
+     * @throws IllegalArgumentException outside the grammar or the bounds; the message names the value
+     */
+    public static BigDecimal decimal(String text) {
+        return scan(text).value();
+    }
+
+    /**
+     * Parses a quantity and returns it in milli-units, rounded up like the HPA's
+     * {@code Quantity.MilliValue()}.
+     *
+     * @throws IllegalArgumentException outside the grammar, the bounds, or the range of int64
+     *                                  milli-units (±9223372036854775.807)
+     */
     public static long parseMilli(String text) {
         if (text == null) {
             throw new IllegalArgumentException("quantity is missing");
@@ -24,16 +58,12 @@ public final class Quantity {
         if (fast >= 0) {
             return fast;
         }
-        Matcher m = SYNTAX.matcher(text.trim());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("\"" + text + "\" is not a Kubernetes quantity (examples: 300m, 1.5, 2Gi, 1e3)");
+        BigDecimal milli = scan(text).value().movePointRight(3).setScale(0, RoundingMode.CEILING);
+        if (milli.abs().compareTo(MAX_MILLI) > 0) {
+            throw new IllegalArgumentException("quantity \"" + text + "\" is out of range: at most "
+                    + "9223372036854775.807 either way (int64 milli-units)");
         }
-        BigDecimal value = new BigDecimal(m.group(1)).multiply(multiplier(m.group(2)));
-        try {
-            return value.movePointRight(3).setScale(0, RoundingMode.CEILING).longValueExact();
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("quantity \"" + text + "\" is too large");
-        }
+        return milli.longValueExact();
     }
 
     /**
@@ -78,6 +108,9 @@ public final class Quantity {
 
     /** Parses a JSON value that may be a quantity string or a plain number. */
     public static long parseMilli(Object value) {
+        if (value instanceof BigDecimal d) {
+            return parseMilli(d.toString());
+        }
         if (value instanceof Number n) {
             return parseMilli(n.toString());
         }
@@ -92,27 +125,103 @@ public final class Quantity {
         return milli + "m";
     }
 
-    private static BigDecimal multiplier(String suffix) {
-        if (suffix == null || suffix.isEmpty()) {
-            return BigDecimal.ONE;
+    /** A quantity that passed the grammar and the bounds: sign, digits, and a power of 10 or 2. */
+    private record Parts(boolean negative, String digits, int fractionDigits, int base, int exponent) {
+        BigDecimal value() {
+            BigDecimal v = new BigDecimal(new BigInteger(digits), fractionDigits);
+            v = base == 10 ? v.scaleByPowerOfTen(exponent) : v.multiply(new BigDecimal(BigInteger.ONE.shiftLeft(exponent)));
+            return negative ? v.negate() : v;
         }
-        return switch (suffix) {
-            case "n" -> new BigDecimal("1e-9");
-            case "u" -> new BigDecimal("1e-6");
-            case "m" -> new BigDecimal("1e-3");
-            case "k" -> new BigDecimal("1e3");
-            case "M" -> new BigDecimal("1e6");
-            case "G" -> new BigDecimal("1e9");
-            case "T" -> new BigDecimal("1e12");
-            case "P" -> new BigDecimal("1e15");
-            case "E" -> new BigDecimal("1e18");
-            case "Ki" -> BigDecimal.valueOf(1L << 10);
-            case "Mi" -> BigDecimal.valueOf(1L << 20);
-            case "Gi" -> BigDecimal.valueOf(1L << 30);
-            case "Ti" -> BigDecimal.valueOf(1L << 40);
-            case "Pi" -> BigDecimal.valueOf(1L << 50);
-            case "Ei" -> BigDecimal.valueOf(1L << 60);
-            default -> BigDecimal.ONE.scaleByPowerOfTen(Integer.parseInt(suffix.substring(1)));
-        };
+    }
+
+    /** A hand-written scanner: linear in the (bounded) length, no regular expression backtracking. */
+    private static Parts scan(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("quantity is missing");
+        }
+        int n = text.length();
+        if (n > MAX_LENGTH) {
+            throw new IllegalArgumentException("quantity \"" + text.substring(0, 20) + "…\" is " + n
+                    + " characters long; at most " + MAX_LENGTH + " are accepted");
+        }
+        int i = 0;
+        boolean negative = false;
+        if (n > 0 && (text.charAt(0) == '+' || text.charAt(0) == '-')) {
+            negative = text.charAt(0) == '-';
+            i++;
+        }
+        int intStart = i;
+        while (i < n && isDigit(text.charAt(i))) {
+            i++;
+        }
+        String integer = text.substring(intStart, i);
+        String fraction = "";
+        if (i < n && text.charAt(i) == '.') {
+            int fracStart = ++i;
+            while (i < n && isDigit(text.charAt(i))) {
+                i++;
+            }
+            fraction = text.substring(fracStart, i);
+        }
+        if (integer.isEmpty() && fraction.isEmpty()) {
+            throw notAQuantity(text);
+        }
+        String suffix = text.substring(i);
+        int base = 10;
+        int exponent;
+        switch (suffix) {
+            case "" -> exponent = 0;
+            case "n" -> exponent = -9;
+            case "u" -> exponent = -6;
+            case "m" -> exponent = -3;
+            case "k" -> exponent = 3;
+            case "M" -> exponent = 6;
+            case "G" -> exponent = 9;
+            case "T" -> exponent = 12;
+            case "P" -> exponent = 15;
+            case "E" -> exponent = 18;
+            case "Ki", "Mi", "Gi", "Ti", "Pi", "Ei" -> {
+                base = 2;
+                exponent = 10 * (1 + "KMGTPE".indexOf(suffix.charAt(0)));
+            }
+            default -> exponent = decimalExponent(text, suffix);
+        }
+        return new Parts(negative, integer + fraction, fraction.length(), base, exponent);
+    }
+
+    private static int decimalExponent(String text, String suffix) {
+        if (suffix.length() < 2 || (suffix.charAt(0) != 'e' && suffix.charAt(0) != 'E')) {
+            throw notAQuantity(text);
+        }
+        int j = 1;
+        boolean negative = false;
+        if (suffix.charAt(j) == '+' || suffix.charAt(j) == '-') {
+            negative = suffix.charAt(j) == '-';
+            j++;
+        }
+        if (j == suffix.length()) {
+            throw notAQuantity(text);
+        }
+        long exponent = 0;
+        for (; j < suffix.length(); j++) {
+            char c = suffix.charAt(j);
+            if (!isDigit(c)) {
+                throw notAQuantity(text);
+            }
+            exponent = Math.min(exponent * 10 + (c - '0'), Integer.MAX_VALUE);   // saturates; bounded below
+        }
+        if (exponent > MAX_EXPONENT) {
+            throw new IllegalArgumentException("quantity \"" + text + "\": the exponent " + suffix.substring(1)
+                    + " is out of range; at most " + MAX_EXPONENT + " either way");
+        }
+        return (int) (negative ? -exponent : exponent);
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static IllegalArgumentException notAQuantity(String text) {
+        return new IllegalArgumentException("\"" + text + "\" is not a Kubernetes quantity (examples: 300m, 1.5, 2Gi, 1e3)");
     }
 }

@@ -72,6 +72,8 @@ public final class Autoscaler {
         final int current;
         List<MetricResult> metrics = List.of();
         boolean panicking;
+        /** A metric's fallback engaged in this evaluation (its failure streak just passed the threshold). */
+        boolean fallbackEngaged;
 
         Evaluation(ClusterState state, ScalingPolicy policy, ScaleTarget target, History h, long now) {
             this.state = state;
@@ -94,6 +96,14 @@ public final class Autoscaler {
                         + (desired == current ? "" : "; holding at " + desired + " replicas"), -1, -1);
             }
             metrics = computeMetrics();
+            if (fallbackEngaged && current > 0) {
+                // KEDA feeds its fallback to the HPA while the HPA's window still holds the
+                // recommendations from before the outage; here staleness and the failure streak can
+                // outlast the window, so the replicas held through the outage are remembered as a
+                // recommendation at the moment the fallback engages: a fallback below the current
+                // count waits a full scale-down window, then moves at the scale-down policies' pace.
+                h.recommendations.add(new History.Recommendation(current, now));
+            }
             if (spec.minReplicas() == 0) {
                 ScaleDecision activation = activation();
                 if (activation != null) {
@@ -123,7 +133,11 @@ public final class Autoscaler {
             return new Tolerances(down == null ? settings.tolerance() : down, up == null ? settings.tolerance() : up);
         }
 
-        /** KEDA fallback: after more than failureThreshold failures in a row, propose fixed replicas. */
+        /**
+         * KEDA fallback: after more than failureThreshold failures in a row, propose fixed replicas.
+         * The proposal is a recommendation like any other: it goes through the stabilization
+         * windows and the rate policies (see {@link #hpa}).
+         */
         MetricResult fallback(int index, MetricResult r) {
             int[] streaks = h.failureStreaks(spec.metrics().size());
             if (!r.failed()) {
@@ -136,6 +150,9 @@ public final class Autoscaler {
                     || r.spec().type() == MetricSpec.Type.ContainerResource
                     || streaks[index] <= f.failureThreshold()) {
                 return r;
+            }
+            if (streaks[index] == f.failureThreshold() + 1) {
+                fallbackEngaged = true;
             }
             int replicas = switch (f.behavior()) {
                 case Static -> f.replicas();

@@ -359,8 +359,14 @@ public final class ReplicaCalculator {
         return g;
     }
 
+    /**
+     * Older than {@code maxSampleAge}, or dated after now: the decoder takes a sample from the future
+     * as measured at its decision clock, so one still ahead here (a clock that stepped back) is not
+     * trusted to be fresh until the clock passes it.
+     */
     private static boolean stale(long timestampMillis, Input in) {
-        return in.nowMillis() - timestampMillis > in.settings().maxSampleAge().toMillis();
+        long age = in.nowMillis() - timestampMillis;
+        return age > in.settings().maxSampleAge().toMillis() || age < 0;
     }
 
     private static MetricResult result(MetricSpec spec, Integer utilization, Long average, Long value, int replicas,

@@ -19,9 +19,13 @@
  *       averages, ceil of replica counts, missing pods at max(100%, target) of their request on a
  *       scale-down and 0 on a scale-up, unready pods at 0 on a scale-up, the CPU readiness rules,
  *       inclusive per-direction tolerance, no change when the adjusted ratio reverses direction).
- *       A sample older than {@link dev.trimtab.autoscaler.core.Settings#maxSampleAge()} counts as
- *       missing. A metric that failed more than {@code fallback.failureThreshold} times in a row
- *       proposes the fallback replicas (KEDA).</li>
+ *       A sample older than {@link dev.trimtab.autoscaler.core.Settings#maxSampleAge()}, or dated
+ *       after now, counts as missing (the decoder already took samples from the near future as
+ *       measured at its clock and rejected the rest; docs/decisions/0018). A metric that failed
+ *       more than {@code fallback.failureThreshold} times in a row proposes the fallback replicas
+ *       (KEDA); when it engages, the replicas held through the outage are recorded as a
+ *       recommendation, so the proposal waits the scale-down window and follows the rate
+ *       policies like any other.</li>
  *   <li>{@code minReplicas: 0}: {@link dev.trimtab.autoscaler.core.Activation} applies KEDA's
  *       RequestScale table: wake from zero when an Object/External metric is strictly above its
  *       activation threshold, go to zero after the cooldown, never on an error.</li>

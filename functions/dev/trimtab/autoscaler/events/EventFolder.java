@@ -36,30 +36,42 @@ public final class EventFolder {
     private static final long DEFAULT_WINDOW_MILLIS = 60_000;
 
     private final ClusterState state;
+    private final InputLimits limits;
+    private final SampleRules rules;
 
     public EventFolder(ClusterState state) {
-        this.state = state;
+        this(state, InputLimits.defaults());
     }
 
-    /** Applies the event; returns the policies to evaluate now, in a stable order. */
-    public List<ScalingPolicy> fold(CloudEvent event) {
-        return fold(event, 0);
+    public EventFolder(ClusterState state, InputLimits limits) {
+        this.state = state;
+        this.limits = limits;
+        this.rules = new SampleRules(limits);
     }
 
     /**
-     * Applies the event, which arrived at {@code receivedMillis} (its own {@code time} is when it
-     * happened, when it has one); returns the policies to evaluate now, in a stable order.
+     * Applies the event; returns the policies to evaluate now, in a stable order. {@code nowMillis}
+     * is the decision clock (the wall clock live, the event's time in replay): a sample dated more
+     * than {@link InputLimits#maxClockSkew()} after it rejects the event, one dated less is taken
+     * as measured at {@code nowMillis}, so it ages like any other and can become stale.
+     *
+     * @throws InvalidObjectException naming every problem; nothing of the event was applied
      */
-    public List<ScalingPolicy> fold(CloudEvent event, long receivedMillis) {
+    public List<ScalingPolicy> fold(CloudEvent event, long nowMillis) {
         JsonNode data = event.data();
         if (data == null || !data.isObject()) {
-            throw new InvalidObjectException("event " + event.id(), List.of("data: must be a JSON object"));
+            throw new InvalidObjectException("event " + Fields.echo(event.id()), List.of("data: must be a JSON object"));
         }
-        long at = event.time() == null ? receivedMillis : event.time().toEpochMilli();
+        long at = event.time() == null ? nowMillis : event.time().toEpochMilli();
         return switch (event.type()) {
             case ADD, UPDATE, DELETE -> kubeObject(event.type(), data, at);
-            default -> metrics(event, data);
+            default -> metrics(event, data, nowMillis);
         };
+    }
+
+    /** How many samples so far were dated ahead of the decision clock within the skew (monotonic). */
+    public long futureSamplesClamped() {
+        return rules.futureSamplesClamped();
     }
 
     private List<ScalingPolicy> kubeObject(String type, JsonNode object, long atMillis) {
@@ -70,7 +82,7 @@ public final class EventFolder {
                 if (delete) {
                     state.removePod(ref.namespace(), ref.name());
                 } else {
-                    state.putPod(KubeObjects.pod(object));
+                    state.putPod(KubeObjects.pod(object, limits));
                 }
                 return List.of();
             }
@@ -130,34 +142,47 @@ public final class EventFolder {
         return state.policiesTargeting(claim.target());
     }
 
-    private List<ScalingPolicy> metrics(CloudEvent event, JsonNode data) {
+    /** The clocks one metric event is read with. */
+    record Clock(long eventTime, long now) {}
+
+    private List<ScalingPolicy> metrics(CloudEvent event, JsonNode data, long nowMillis) {
         String kind = data.path("kind").asText();
         String apiVersion = data.path("apiVersion").asText();
-        long eventTime = event.time() == null ? 0 : event.time().toEpochMilli();
+        Clock clock = new Clock(event.time() == null ? 0 : event.time().toEpochMilli(), nowMillis);
         Set<ScalingPolicy> due = new LinkedHashSet<>();
+        String what = "event " + Fields.echo(event.id()) + " (" + Fields.echo(kind) + ")";
         switch (apiVersion + " " + kind) {
-            case "metrics.k8s.io/v1beta1 PodMetrics" -> podMetrics(List.of(data), "", eventTime, due);
-            case "metrics.k8s.io/v1beta1 PodMetricsList" -> podMetrics(items(data), "items", eventTime, due);
-            case "custom.metrics.k8s.io/v1beta2 MetricValue" -> customMetrics(List.of(data), "", eventTime, due);
-            case "custom.metrics.k8s.io/v1beta2 MetricValueList" -> customMetrics(items(data), "items", eventTime, due);
+            case "metrics.k8s.io/v1beta1 PodMetrics" -> podMetrics(List.of(data), "", clock, due);
+            case "metrics.k8s.io/v1beta1 PodMetricsList" -> podMetrics(items(data, what), "items", clock, due);
+            case "custom.metrics.k8s.io/v1beta2 MetricValue" -> customMetrics(List.of(data), "", clock, due);
+            case "custom.metrics.k8s.io/v1beta2 MetricValueList" -> customMetrics(items(data, what), "items", clock, due);
             case "external.metrics.k8s.io/v1beta1 ExternalMetricValue" ->
-                    externalMetrics(List.of(data), "", false, event, eventTime, due);
+                    externalMetrics(List.of(data), "", false, event, clock, due);
             case "external.metrics.k8s.io/v1beta1 ExternalMetricValueList" ->
-                    externalMetrics(items(data), "items", true, event, eventTime, due);
-            default -> throw new InvalidObjectException("event " + event.id() + " of type " + event.type(), List.of(
-                    "data: apiVersion \"" + apiVersion + "\" kind \"" + kind + "\" is not an event the autoscaler reads "
-                            + "(ApiServerSource objects, PodMetrics(List), MetricValue(List), ExternalMetricValue(List))"));
+                    externalMetrics(items(data, what), "items", true, event, clock, due);
+            default -> throw new InvalidObjectException("event " + Fields.echo(event.id()) + " of type "
+                    + Fields.echo(event.type()), List.of(
+                    "data: apiVersion \"" + Fields.echo(apiVersion) + "\" kind \"" + Fields.echo(kind)
+                            + "\" is not an event the autoscaler reads "
+                            + "(ApiServerSource objects, PodMetrics(List), MetricValue(List), ExternalMetricValue(List))"),
+                    RejectReason.UnknownEvent);
         }
         return new ArrayList<>(due);
     }
 
-    private static List<JsonNode> items(JsonNode list) {
-        List<JsonNode> out = new ArrayList<>();
-        list.path("items").forEach(out::add);
+    /** A list's items, counted before any is read. */
+    private List<JsonNode> items(JsonNode list, String what) {
+        JsonNode items = list.path("items");
+        if (items.size() > limits.maxListItems()) {
+            throw new InvalidObjectException(what, List.of("items: got " + items.size() + " items, at most "
+                    + limits.maxListItems() + " are accepted (max-list-items)"), RejectReason.TooLarge);
+        }
+        List<JsonNode> out = new ArrayList<>(items.size());
+        items.forEach(out::add);
         return out;
     }
 
-    private void podMetrics(List<JsonNode> items, String prefix, long eventTime, Set<ScalingPolicy> due) {
+    private void podMetrics(List<JsonNode> items, String prefix, Clock clock, Set<ScalingPolicy> due) {
         Fields f = new Fields();
         Map<String, List<String>> podsByNamespace = new LinkedHashMap<>();
         List<Runnable> apply = new ArrayList<>();
@@ -167,30 +192,46 @@ public final class EventFolder {
             JsonNode metadata = f.object(m, "metadata", p + "metadata", true);
             String ns = f.string(metadata, "namespace", p + "metadata.namespace", true);
             String pod = f.string(metadata, "name", p + "metadata.name", true);
-            long ts = KubeObjects.time(m, "timestamp", p + "timestamp", f, eventTime);
+            long ts = rules.sampleTime(m, p + "timestamp", f, clock);
             long window = duration(m, p + "window", f);
+            Map<String, String> labels = KubeObjects.labels(metadata, p + "metadata.labels", f, limits);
             List<PodUsage.ContainerUsage> containers = new ArrayList<>();
+            JsonNode list = m.path("containers");
+            if (list.size() > limits.maxContainers()) {
+                f.problem(RejectReason.TooLarge, p + "containers", list.size() + " containers",
+                        "at most " + limits.maxContainers() + " are accepted (max-containers)");
+                list = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            }
             int c = 0;
-            for (JsonNode container : m.path("containers")) {
+            for (JsonNode container : list) {
                 String cp = p + "containers[" + c++ + "].usage";
+                String name = container.path("name").asText();
                 Map<String, Long> usage = new LinkedHashMap<>();
                 JsonNode u = container.path("usage");
+                if (u.size() > limits.maxResources()) {
+                    f.problem(RejectReason.TooLarge, cp, u.size() + " resources",
+                            "at most " + limits.maxResources() + " are accepted (max-resources)");
+                    continue;
+                }
                 for (Iterator<String> it = u.fieldNames(); it.hasNext(); ) {
                     String resource = it.next();
-                    Long v = f.quantity(u, resource, cp + "." + resource, true);
+                    Long v = SampleRules.nonNegative(f, u, resource, cp + "." + Fields.echo(resource),
+                            () -> "resource usage of pod " + ns + "/" + pod + ", container \"" + Fields.echo(name)
+                                    + "\", resource " + Fields.echo(resource));
                     if (v != null) {
                         usage.put(resource, v);
                     }
                 }
-                containers.add(new PodUsage.ContainerUsage(container.path("name").asText(), usage));
+                containers.add(new PodUsage.ContainerUsage(name, usage));
             }
             if (ns != null && pod != null) {
-                PodUsage usage = new PodUsage(ts, window, KubeObjects.labels(metadata), containers);
+                PodUsage usage = new PodUsage(ts, window, labels, containers);
                 apply.add(() -> state.metrics().putPodUsage(ns, pod, usage));
                 podsByNamespace.computeIfAbsent(ns, k -> new ArrayList<>()).add(pod);
             }
         }
         KubeObjects.throwIfAny(f, "PodMetrics");   // all or nothing: a bad item rejects the whole event
+        rules.applied(f);
         apply.forEach(Runnable::run);
         podsByNamespace.forEach((ns, pods) -> {
             for (ScalingPolicy p : state.policiesSelectingPods(ns, pods)) {
@@ -202,7 +243,7 @@ public final class EventFolder {
         });
     }
 
-    private void customMetrics(List<JsonNode> items, String prefix, long eventTime, Set<ScalingPolicy> due) {
+    private void customMetrics(List<JsonNode> items, String prefix, Clock clock, Set<ScalingPolicy> due) {
         Fields f = new Fields();
         List<Runnable> apply = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
@@ -215,9 +256,10 @@ public final class EventFolder {
             JsonNode metric = f.object(m, "metric", p + "metric", true);
             String metricName = f.string(metric, "name", p + "metric.name", true);
             LabelSelector selector = metric != null && metric.hasNonNull("selector")
-                    ? KubeObjects.selector(metric.get("selector"), p + "metric.selector", f) : null;
-            Long value = f.quantity(m, "value", p + "value", true);
-            long ts = KubeObjects.time(m, "timestamp", p + "timestamp", f, eventTime);
+                    ? rules.selector(metric.get("selector"), p + "metric.selector", f) : null;
+            Long value = SampleRules.nonNegative(f, m, "value", p + "value",
+                    () -> "metric " + metricName + " of " + kind + " " + ns + "/" + name);
+            long ts = rules.sampleTime(m, p + "timestamp", f, clock);
             Integer windowSeconds = f.integer(m, "windowSeconds", p + "windowSeconds", 60, 0, Integer.MAX_VALUE);
             if (kind == null || ns == null || name == null || metricName == null || value == null) {
                 continue;
@@ -243,6 +285,7 @@ public final class EventFolder {
             }
         }
         KubeObjects.throwIfAny(f, "MetricValue");   // all or nothing
+        rules.applied(f);
         apply.forEach(Runnable::run);
     }
 
@@ -251,7 +294,7 @@ public final class EventFolder {
      * it they are visible to every namespace. A list replaces all series of the metric names it holds.
      */
     private void externalMetrics(List<JsonNode> items, String prefix, boolean replace, CloudEvent event,
-                                 long eventTime, Set<ScalingPolicy> due) {
+                                 Clock clock, Set<ScalingPolicy> due) {
         Fields f = new Fields();
         String ns = event.extensions().getOrDefault("namespace", "");
         Set<String> cleared = new LinkedHashSet<>();
@@ -260,14 +303,10 @@ public final class EventFolder {
             JsonNode m = items.get(i);
             String p = prefix.isEmpty() ? "" : prefix + "[" + i + "].";
             String metricName = f.string(m, "metricName", p + "metricName", true);
-            Long value = f.quantity(m, "value", p + "value", true);
-            long ts = KubeObjects.time(m, "timestamp", p + "timestamp", f, eventTime);
+            Long value = SampleRules.nonNegative(f, m, "value", p + "value", () -> "external metric " + metricName);
+            long ts = rules.sampleTime(m, p + "timestamp", f, clock);
             Integer windowSeconds = f.integer(m, "window", p + "window", 60, 0, Integer.MAX_VALUE);
-            Map<String, String> labels = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = m.path("metricLabels").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                labels.put(e.getKey(), e.getValue().asText());
-            }
+            Map<String, String> labels = KubeObjects.stringMap(m.get("metricLabels"), p + "metricLabels", f, limits);
             if (metricName == null || value == null) {
                 continue;
             }
@@ -279,6 +318,7 @@ public final class EventFolder {
             due.addAll(state.policiesWithMetric(ns, MetricSpec.Type.External, metricName));
         }
         KubeObjects.throwIfAny(f, "ExternalMetricValue");   // all or nothing
+        rules.applied(f);
         apply.forEach(Runnable::run);
     }
 
@@ -288,7 +328,12 @@ public final class EventFolder {
             return DEFAULT_WINDOW_MILLIS;
         }
         try {
-            return Duration.parse("PT" + w.asText().toUpperCase(java.util.Locale.ROOT)).toMillis();
+            Duration d = Duration.parse("PT" + w.asText().toUpperCase(java.util.Locale.ROOT));
+            if (d.isNegative()) {
+                f.problem(path, w, "must not be negative");
+                return DEFAULT_WINDOW_MILLIS;
+            }
+            return d.toMillis();
         } catch (RuntimeException e) {
             f.problem(path, w, "must be a duration such as \"30s\" or \"1m0s\"");
             return DEFAULT_WINDOW_MILLIS;

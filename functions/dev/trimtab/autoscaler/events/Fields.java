@@ -12,10 +12,31 @@ import java.util.Set;
  * found and what is allowed, so one pass reports all mistakes of an object.
  */
 final class Fields {
+    /** The longest echo of a bad value in a message; longer ones are cut, with their length. */
+    static final int MAX_ECHO = 120;
+
     final List<String> problems = new ArrayList<>();
+    /** The kind of the first problem (the rejection reason); null while there is none. */
+    RejectReason reason;
+    /** Samples read ahead of the decision clock within the allowed skew (see {@link SampleRules}). */
+    int clampedSamples;
 
     void problem(String path, Object value, String allowed) {
-        problems.add(path + ": " + (value == null ? "missing" : "got " + value) + ", " + allowed);
+        problem(RejectReason.InvalidField, path, value, allowed);
+    }
+
+    void problem(RejectReason kind, String path, Object value, String allowed) {
+        if (reason == null) {
+            reason = kind;
+        }
+        problems.add(path + ": " + (value == null ? "missing" : "got " + echo(value)) + ", " + allowed);
+    }
+
+    /** A value as a message shows it: at most {@link #MAX_ECHO} characters. */
+    static String echo(Object value) {
+        String text = String.valueOf(value);
+        return text.length() <= MAX_ECHO ? text
+                : text.substring(0, MAX_ECHO) + "…(" + text.length() + " characters)";
     }
 
     void checkKnown(JsonNode node, String path, Set<String> known) {
@@ -97,7 +118,7 @@ final class Fields {
         try {
             return Quantity.parseMilli(v.isNumber() ? v.numberValue() : v.asText());
         } catch (IllegalArgumentException e) {
-            problem(path, v, "must be a Kubernetes quantity (" + e.getMessage() + ")");
+            problem(RejectReason.InvalidQuantity, path, v, "must be a Kubernetes quantity (" + e.getMessage() + ")");
             return null;
         }
     }

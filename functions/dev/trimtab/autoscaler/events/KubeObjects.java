@@ -31,6 +31,11 @@ public final class KubeObjects {
 
     /** A Pod: labels, phase, Ready condition, start time, deletion and container requests. */
     public static Pod pod(JsonNode object) {
+        return pod(object, InputLimits.defaults());
+    }
+
+    /** {@link #pod(JsonNode)} within {@code limits} (labels, containers, resources). */
+    public static Pod pod(JsonNode object, InputLimits limits) {
         Fields f = new Fields();
         JsonNode metadata = f.object(object, "metadata", "metadata", true);
         String name = f.string(metadata, "name", "metadata.name", true);
@@ -53,13 +58,21 @@ public final class KubeObjects {
         boolean deleting = metadata != null && metadata.hasNonNull("deletionTimestamp");
         List<Pod.Container> containers = new ArrayList<>();
         JsonNode spec = object.path("spec");
-        containers(spec.path("containers"), "spec.containers", containers, f, false);
-        containers(spec.path("initContainers"), "spec.initContainers", containers, f, true);
+        int count = spec.path("containers").size() + spec.path("initContainers").size();
+        if (count > limits.maxContainers()) {
+            f.problem(RejectReason.TooLarge, "spec.containers", count + " containers (init containers included)",
+                    "at most " + limits.maxContainers() + " are accepted (max-containers)");
+        } else {
+            containers(spec.path("containers"), "spec.containers", containers, f, false, limits);
+            containers(spec.path("initContainers"), "spec.initContainers", containers, f, true, limits);
+        }
+        Map<String, String> labels = labels(metadata, "metadata.labels", f, limits);
         throwIfAny(f, "Pod " + namespace + "/" + name);
-        return new Pod(namespace, name, labels(metadata), phase, ready, readyTransition, start, deleting, containers);
+        return new Pod(namespace, name, labels, phase, ready, readyTransition, start, deleting, containers);
     }
 
-    private static void containers(JsonNode list, String path, List<Pod.Container> out, Fields f, boolean sidecarsOnly) {
+    private static void containers(JsonNode list, String path, List<Pod.Container> out, Fields f, boolean sidecarsOnly,
+                                   InputLimits limits) {
         int i = 0;
         for (JsonNode c : list) {
             String p = path + "[" + i++ + "]";
@@ -68,9 +81,20 @@ public final class KubeObjects {
             }
             Map<String, Long> requests = new LinkedHashMap<>();
             JsonNode r = c.path("resources").path("requests");
+            if (r.size() > limits.maxResources()) {
+                f.problem(RejectReason.TooLarge, p + ".resources.requests", r.size() + " resources",
+                        "at most " + limits.maxResources() + " are accepted (max-resources)");
+                continue;
+            }
             for (Iterator<Map.Entry<String, JsonNode>> it = r.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 Long v = f.quantity(r, e.getKey(), p + ".resources.requests." + e.getKey(), true);
+                if (v != null && v < 0) {
+                    // the API server refuses these; an event that carries one did not come from it
+                    f.problem(RejectReason.NegativeValue, p + ".resources.requests." + e.getKey(), e.getValue(),
+                            "must not be negative");
+                    continue;
+                }
                 if (v != null) {
                     requests.put(e.getKey(), v);
                 }
@@ -128,15 +152,41 @@ public final class KubeObjects {
         return new LabelSelector(labels, reqs);
     }
 
-    static Map<String, String> labels(JsonNode metadata) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        if (metadata != null) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = metadata.path("labels").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                labels.put(e.getKey(), e.getValue().asText());
-            }
+    /** An object's labels within {@code limits}; problems go to {@code f}. */
+    static Map<String, String> labels(JsonNode metadata, String path, Fields f, InputLimits limits) {
+        return stringMap(metadata == null ? null : metadata.get("labels"), path, f, limits);
+    }
+
+    /**
+     * A map of strings (labels, metric labels): at most {@code maxLabels} entries, keys and values
+     * at most {@code maxLabelLength} characters. Counted before any entry is read.
+     */
+    static Map<String, String> stringMap(JsonNode node, String path, Fields f, InputLimits limits) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return out;
         }
-        return labels;
+        if (!node.isObject()) {
+            f.problem(path, node, "must be an object of strings");
+            return out;
+        }
+        if (node.size() > limits.maxLabels()) {
+            f.problem(RejectReason.TooLarge, path, node.size() + " labels", "at most " + limits.maxLabels()
+                    + " are accepted (max-labels)");
+            return out;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String value = e.getValue().asText();
+            if (e.getKey().length() > limits.maxLabelLength() || value.length() > limits.maxLabelLength()) {
+                f.problem(RejectReason.TooLarge, path + "." + Fields.echo(e.getKey()),
+                        "a key of " + e.getKey().length() + " and a value of " + value.length() + " characters",
+                        "at most " + limits.maxLabelLength() + " each are accepted (max-label-length)");
+                continue;
+            }
+            out.put(e.getKey(), value);
+        }
+        return out;
     }
 
     static long time(JsonNode parent, String name, String path, Fields f, long dflt) {
@@ -154,7 +204,7 @@ public final class KubeObjects {
 
     static void throwIfAny(Fields f, String what) {
         if (!f.problems.isEmpty()) {
-            throw new InvalidObjectException(what + " is invalid", f.problems);
+            throw new InvalidObjectException(what + " is invalid", f.problems, f.reason);
         }
     }
 

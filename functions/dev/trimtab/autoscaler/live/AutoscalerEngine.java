@@ -12,6 +12,7 @@ import dev.trimtab.autoscaler.core.ScaleTarget;
 import dev.trimtab.autoscaler.core.ScalingPolicy;
 import dev.trimtab.autoscaler.core.Settings;
 import dev.trimtab.autoscaler.events.EventFolder;
+import dev.trimtab.autoscaler.events.InputLimits;
 import dev.trimtab.autoscaler.events.HistoryRecords;
 import dev.trimtab.cloudevents.CloudEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,7 +54,8 @@ public class AutoscalerEngine {
     public static final Set<String> SYSTEM_NAMESPACES = Set.of("kube-system", "kube-public", "kube-node-lease");
 
     private final ClusterState state = new ClusterState();
-    private final EventFolder folder = new EventFolder(state);
+    private final EventFolder folder;
+    private final InputLimits limits;
     private final Autoscaler autoscaler;
     private final long resyncMillis;
     /** Changes of spec.replicas seen before this instant are replayed history, not news. */
@@ -74,8 +76,18 @@ public class AutoscalerEngine {
     /** Deciding and applying hold it shared; a handover of partitions holds it exclusively. */
     private final ReentrantReadWriteLock handover = new ReentrantReadWriteLock();
 
-    @Inject
     public AutoscalerEngine(LiveSettings settings) {
+        this(settings, InputLimits.defaults());
+    }
+
+    @Inject
+    public AutoscalerEngine(LiveSettings settings, InputSettings input) {
+        this(settings, input.limits());
+    }
+
+    AutoscalerEngine(LiveSettings settings, InputLimits limits) {
+        this.limits = limits;
+        this.folder = new EventFolder(state, limits);
         this.autoscaler = new Autoscaler(Settings.defaults().withMaxSampleAge(settings.maxSampleAge()),
                 new Boundaries(excludedNamespaces(settings), settings.foreignWriteHold().toMillis()));
         this.resyncMillis = settings.resync().toMillis();
@@ -88,6 +100,21 @@ public class AutoscalerEngine {
         out.removeAll(settings.allowedSystemNamespaces().orElse(Set.of()));
         out.addAll(settings.excludedNamespaces().orElse(Set.of()));
         return out;
+    }
+
+    /** The limits events are folded within. */
+    public InputLimits limits() {
+        return limits;
+    }
+
+    private long clampedDrained;
+
+    /** Samples dated ahead of the clock within the allowed skew, taken as measured now, since the last call. */
+    public synchronized long drainFutureSamplesClamped() {
+        long total = folder.futureSamplesClamped();
+        long since = total - clampedDrained;
+        clampedDrained = total;
+        return since;
     }
 
     /** Tests pin the clock. */

@@ -1,5 +1,6 @@
 package dev.trimtab.autoscaler.live;
 
+import dev.trimtab.autoscaler.events.RejectReason;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,7 +17,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 /**
  * Sends one record of a batch that can never be processed to the dead-letter topic, as SmallRye's
  * dead-letter-queue strategy does for single records: the original key, value and headers plus
- * {@code dead-letter-reason}, {@code -cause}, {@code -topic}, {@code -partition}, {@code -offset}.
+ * {@code dead-letter-reason}, {@code -cause}, {@code -topic}, {@code -partition}, {@code -offset},
+ * and {@code dead-letter-reason-code} (a {@link RejectReason}, for grouping without parsing messages).
  * It waits for the broker's acknowledgement, so the batch is committed only once the record is safe.
  */
 @ApplicationScoped
@@ -34,6 +36,8 @@ public class DeadLetters {
             headers.add(h);
         }
         header(headers, "dead-letter-reason", reason.getMessage());
+        RuntimeException cause = reason.getCause() instanceof RuntimeException c ? c : reason;
+        header(headers, "dead-letter-reason-code", RejectReason.of(cause).name());
         if (reason.getCause() != null) {
             header(headers, "dead-letter-cause", String.valueOf(reason.getCause().getMessage()));
         }

@@ -39,7 +39,7 @@ public class EventIngest {
     public void clusterEvent(ConsumerRecord<String, byte[]> record) {
         try {
             intake.take("cluster-events", () -> {
-                dev.trimtab.cloudevents.CloudEvent e = decode(record);
+                dev.trimtab.cloudevents.CloudEvent e = decode(record, intake.codecLimits());
                 deletionCosts.observe(e);
                 return e;
             });
@@ -61,7 +61,7 @@ public class EventIngest {
     public void metrics(ConsumerRecords<String, byte[]> records) {
         List<Intake.Item> items = new ArrayList<>(records.count());
         for (ConsumerRecord<String, byte[]> record : records) {
-            items.add(new Intake.Item(() -> decode(record), e -> {
+            items.add(new Intake.Item(() -> decode(record, intake.codecLimits()), e -> {
                 LOG.warnf("rejected metrics record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
                         e.getMessage());
                 deadLetters.send(record, e);
@@ -70,8 +70,9 @@ public class EventIngest {
         intake.takeAll("metrics", items);
     }
 
-    private static dev.trimtab.cloudevents.CloudEvent decode(ConsumerRecord<String, byte[]> record) {
-        return CloudEventCodec.fromMessage(record.value(), "ce_", name -> header(record, name));
+    private static dev.trimtab.cloudevents.CloudEvent decode(ConsumerRecord<String, byte[]> record,
+                                                             CloudEventCodec.Limits limits) {
+        return CloudEventCodec.fromMessage(record.value(), "ce_", name -> header(record, name), limits);
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {

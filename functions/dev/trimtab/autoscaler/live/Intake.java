@@ -1,6 +1,8 @@
 package dev.trimtab.autoscaler.live;
 
+import dev.trimtab.autoscaler.events.RejectReason;
 import dev.trimtab.cloudevents.CloudEvent;
+import dev.trimtab.cloudevents.CloudEventCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,12 +19,24 @@ public class Intake {
     private final AutoscalerEngine engine;
     private final ScaleApplier applier;
     private final MeterRegistry registry;
+    private final CloudEventCodec.Limits codecLimits;
+    private final io.micrometer.core.instrument.Counter clamped;
 
     @Inject
     public Intake(AutoscalerEngine engine, ScaleApplier applier, MeterRegistry registry) {
         this.engine = engine;
         this.applier = applier;
         this.registry = registry;
+        this.codecLimits = engine.limits().codec();
+        this.clamped = io.micrometer.core.instrument.Counter.builder("trimtab_autoscaler_future_samples_clamped_total")
+                .description("samples dated ahead of the clock within max-clock-skew, taken as measured now")
+                .register(registry);
+    }
+
+
+    /** The decoder's limits ({@code trimtab.autoscaler.input.max-event-bytes}, {@code max-depth}). */
+    public CloudEventCodec.Limits codecLimits() {
+        return codecLimits;
     }
 
     /** An event that can never be processed; its message names the problem. */
@@ -71,6 +85,7 @@ public class Intake {
             registry.counter("trimtab_autoscaler_events_total", "channel", channel, "result", "accepted")
                     .increment(events.size() - foldRejects[0]);
             applier.foreignWrites(engine.drainForeignWrites());
+            clamped.increment(engine.drainFutureSamplesClamped());
             for (AutoscalerEngine.Triggered t : due) {
                 applier.apply(t.evaluation(), t.trigger());
             }
@@ -80,6 +95,9 @@ public class Intake {
 
     private void reject(String channel, Item item, RuntimeException e) {
         registry.counter("trimtab_autoscaler_events_total", "channel", channel, "result", "rejected").increment();
+        RuntimeException cause = e instanceof RejectedEvent r && r.getCause() instanceof RuntimeException c ? c : e;
+        registry.counter("trimtab_autoscaler_rejections_total", "channel", channel, "reason",
+                RejectReason.of(cause).name()).increment();
         item.rejected().accept(e instanceof RejectedEvent r ? r : new RejectedEvent(e));
     }
 }

@@ -45,7 +45,7 @@ public class PushEndpoint {
         }
         try {
             intake.take("http", () -> CloudEventCodec.fromMessage(body, "ce-",
-                    name -> headers.getHeaderString(name.toLowerCase(Locale.ROOT))));
+                    name -> headers.getHeaderString(name.toLowerCase(Locale.ROOT)), intake.codecLimits()));
         } catch (Intake.RejectedEvent e) {
             return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN).entity(e.getMessage()).build();
         } catch (RuntimeException e) {

@@ -9,6 +9,7 @@ import dev.trimtab.autoscaler.core.ScalingPolicy;
 import dev.trimtab.autoscaler.core.Settings;
 import dev.trimtab.autoscaler.events.DecisionEvents;
 import dev.trimtab.autoscaler.events.EventFolder;
+import dev.trimtab.autoscaler.events.InputLimits;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.cli.Lines;
@@ -16,6 +17,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -27,17 +29,19 @@ import java.time.Duration;
  */
 public final class ReplayCommand {
     static final String USAGE =
-            "usage: replay [--max-sample-age=DURATION] [--resync=DURATION] FILE|-   (DURATION like 2m, 90s)";
+            "usage: replay [--max-sample-age=DURATION] [--resync=DURATION] [--max-clock-skew=DURATION] FILE|-   "
+                    + "(DURATION like 2m, 90s)";
 
     private ReplayCommand() {}
 
     /** Runs the command; returns the exit status (0 ok, 1 some lines were rejected, 2 usage). */
     public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
         Settings settings = Settings.defaults();
+        InputLimits limits = InputLimits.defaults();
         Duration resync = Duration.ZERO;
         String file = null;
         for (String a : args) {
-            if (a.startsWith("--max-sample-age=") || a.startsWith("--resync=")) {
+            if (a.startsWith("--max-sample-age=") || a.startsWith("--resync=") || a.startsWith("--max-clock-skew=")) {
                 String name = a.substring(0, a.indexOf('='));
                 String value = a.substring(a.indexOf('=') + 1);
                 Duration d;
@@ -49,6 +53,8 @@ public final class ReplayCommand {
                 }
                 if (name.equals("--resync")) {
                     resync = d;
+                } else if (name.equals("--max-clock-skew")) {
+                    limits = limits.withMaxClockSkew(d);
                 } else {
                     settings = settings.withMaxSampleAge(d);
                 }
@@ -64,7 +70,7 @@ public final class ReplayCommand {
             return 2;
         }
         try (Lines in = Lines.open(file, stdin)) {
-            return new Replay(settings, resync, out, err).run(in) == 0 ? 0 : 1;
+            return new Replay(settings, limits, resync, out, err).run(in) == 0 ? 0 : 1;
         } catch (IOException e) {
             err.println("replay: cannot read " + file + ": " + e.getMessage());
             return 2;
@@ -80,7 +86,8 @@ public final class ReplayCommand {
         private static final CloudEvent RESYNC = new CloudEvent("resync", "/trimtab/replay",
                 "dev.trimtab.autoscaler.resync", null, null, null, null, java.util.Map.of());
         private final ClusterState state = new ClusterState();
-        private final EventFolder folder = new EventFolder(state);
+        private final EventFolder folder;
+        private final CloudEventCodec.Limits codecLimits;
         private final PlacementFolder placement = new PlacementFolder(PlacementSettings.fromClasspath());
         private final Autoscaler autoscaler;
         private final PrintStream out;
@@ -91,7 +98,14 @@ public final class ReplayCommand {
         private long lastTime = Long.MIN_VALUE;
 
         public Replay(Settings settings, Duration resync, PrintStream out, PrintStream err) {
+            this(settings, InputLimits.defaults(), resync, out, err);
+        }
+
+        /** A replay with the live path's input limits; the trace's clock is the decision clock. */
+        public Replay(Settings settings, InputLimits limits, Duration resync, PrintStream out, PrintStream err) {
             this.autoscaler = new Autoscaler(settings);
+            this.folder = new EventFolder(state, limits);
+            this.codecLimits = limits.codec();
             this.resyncMillis = resync.toMillis();
             this.out = out;
             this.err = err;
@@ -140,7 +154,7 @@ public final class ReplayCommand {
         }
 
         private void line(String line) {
-            CloudEvent event = CloudEventCodec.parse(line);
+            CloudEvent event = CloudEventCodec.parse(line.getBytes(StandardCharsets.UTF_8), codecLimits);
             if (event.time() == null) {
                 throw new IllegalArgumentException("attribute \"time\" is required: it is the replay clock");
             }
@@ -158,7 +172,7 @@ public final class ReplayCommand {
             if (PlacementFolder.placementOnly(event)) {
                 return;
             }
-            for (ScalingPolicy policy : folder.fold(event)) {
+            for (ScalingPolicy policy : folder.fold(event, now)) {
                 evaluate(policy, now, event);
             }
         }

@@ -125,7 +125,7 @@ public class ScalingPolicyOwners {
     /** An object event from the informers. */
     synchronized void observe(CloudEvent event) {
         try {
-            folder.fold(event);
+            folder.fold(event, System.currentTimeMillis());
         } catch (RuntimeException e) {
             LOG.warnf("%s: ignored %s: %s", SOURCE, event.id(), e.getMessage());
         }

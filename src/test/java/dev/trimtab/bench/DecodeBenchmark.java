@@ -47,7 +47,8 @@ public class DecodeBenchmark {
             lines[i] = podMetricsList(i, Fleet.T0 + 15_000);
         }
         // sanity: the event is valid and makes exactly this workload's policy due
-        List<ScalingPolicy> due = folder.fold(CloudEventCodec.parse(lines[workloads - 1]));
+        CloudEvent last = CloudEventCodec.parse(lines[workloads - 1]);
+        List<ScalingPolicy> due = folder.fold(last, last.time().toEpochMilli());
         if (due.size() != 1 || due.get(0) != fleet.policies[workloads - 1]) {
             throw new IllegalStateException("unexpected due policies " + due);
         }
@@ -83,6 +84,6 @@ public class DecodeBenchmark {
             workload = 0;
         }
         CloudEvent event = CloudEventCodec.parse(lines[i]);
-        return folder.fold(event);
+        return folder.fold(event, event.time().toEpochMilli());
     }
 }

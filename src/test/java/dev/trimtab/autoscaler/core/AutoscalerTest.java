@@ -23,6 +23,19 @@ class AutoscalerTest {
     }
 
     @Test
+    void aSampleDatedAfterNowIsNeverTrustedAsFresh() {
+        // the decoder takes samples from the future as measured at its clock; one still ahead at
+        // decision time (the clock stepped back) counts as missing, so it cannot drive a scale-down
+        Fleet f = new Fleet(SETTINGS, Fleet.cpu(1, 10, 50, null), 4);
+        f.cpuPercent(5, T0 + 3_600_000);
+        ScaleDecision d = f.step(T0);
+        assertThat(d.reason()).isEqualTo(Reason.FailedGetMetrics);
+        assertThat(d.desiredReplicas()).isEqualTo(4);
+        f.cpuPercent(5, T0);
+        assertThat(f.step(T0).metrics().get(0).failed()).as("measured exactly now is fresh").isFalse();
+    }
+
+    @Test
     void aStalePodCountsAsMissingAndDampensTheScaleDown() {
         Fleet f = new Fleet(SETTINGS, Fleet.cpu(1, 10, 50, Behavior.defaults()), 2);
         f.step(T0 - 600_000);                                      // first evaluation records the initial recommendation

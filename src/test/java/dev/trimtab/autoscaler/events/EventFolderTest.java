@@ -22,7 +22,8 @@ class EventFolderTest {
     }
 
     List<ScalingPolicy> fold(String type, String data) {
-        return folder.fold(CloudEventCodec.parse(event(type, data)));
+        var e = CloudEventCodec.parse(event(type, data));
+        return folder.fold(e, e.time().toEpochMilli());
     }
 
     static String pod(String name, String app) {

@@ -101,6 +101,34 @@ class ReplayTest {
     }
 
     @Test
+    void hostileLinesAreRejectedQuicklyWithTheLiveLimitsAndChangeNoDecision() throws IOException {
+        String quickstart = Files.readString(Path.of("examples/quickstart.jsonl"));
+        String last = quickstart.lines().reduce((a, b) -> b).orElseThrow();
+        String time = last.replaceAll(".*\"time\":\"([^\"]+)\".*", "$1");
+        java.util.function.BiFunction<String, String, String> podMetrics = (cpu, timestamp) -> "{\"specversion\":\"1.0\","
+                + "\"id\":\"h\",\"source\":\"/x\",\"type\":\"dev.trimtab.metrics\",\"time\":\"" + time + "\",\"data\":"
+                + "{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetrics\",\"metadata\":{\"name\":\"web-0\","
+                + "\"namespace\":\"shop\"},\"timestamp\":\"" + timestamp + "\",\"window\":\"15s\",\"containers\":"
+                + "[{\"name\":\"app\",\"usage\":{\"cpu\":\"" + cpu + "\"}}]}}";
+        String hostile = quickstart + podMetrics.apply("1e-100000000", time) + "\n" + podMetrics.apply("-500m", time) + "\n"
+                + podMetrics.apply("1m", java.time.Instant.parse(time).plusSeconds(3600).toString()) + "\n"
+                + "{\"specversion\":\"1.0\",\"id\":\"big\",\"source\":\"" + "x".repeat(1_100_000) + "\"}\n";
+        Run run = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> replay(hostile.getBytes(StandardCharsets.UTF_8), "-"));
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err().lines()).satisfiesExactly(
+                l -> assertThat(l).startsWith("line 27: PodMetrics is invalid: containers[0].usage.cpu: got \"1e-100000000\""),
+                l -> assertThat(l).startsWith("line 28: PodMetrics is invalid: containers[0].usage.cpu: got \"-500m\"")
+                        .contains("must not be negative (resource usage of pod shop/web-0, container \"app\", resource cpu)"),
+                l -> assertThat(l).startsWith("line 29: PodMetrics is invalid: timestamp: got")
+                        .contains("(max-clock-skew) ahead of the decision clock " + time),
+                l -> assertThat(l).startsWith("line 30: the event is ").endsWith("bytes, more than the 1048576 accepted (max-event-bytes)"));
+        assertThat(run.out()).as("no decision from the hostile lines").isEqualTo(replay("examples/quickstart.jsonl").out());
+        assertThat(replay(hostile.getBytes(StandardCharsets.UTF_8), "--max-clock-skew=2h", "-").err())
+                .as("the skew is a flag").doesNotContain("line 29");
+    }
+
+    @Test
     void readsStandardInputWithDash() throws IOException {
         byte[] trace = Files.readAllBytes(Path.of("examples/quickstart.jsonl"));
         Run run = replay(trace, "-");

@@ -1,0 +1,113 @@
+package dev.trimtab.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Seeded random quantities, near the grammar and far from it: parsing is cheap whatever the text,
+ * fails only with IllegalArgumentException, and agrees with an independent reading of the
+ * grammar's valid forms. A failure prints the seed and the input; re-run with -Dquantity.seed=N.
+ */
+class QuantityFuzzTest {
+    private static final String ALPHABET = "0123456789.+-eEinumkKMGTPi ";
+    private static final String[] SUFFIXES = {"", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+
+    @Test
+    void randomTextIsCheapAndFailsOnlyWithANamedError() {
+        long seed = Long.getLong("quantity.seed", System.nanoTime());
+        Random random = new Random(seed);
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            for (int i = 0; i < 200_000; i++) {
+                String text = i % 2 == 0 ? noise(random) : nearlyValid(random);
+                try {
+                    long milli = Quantity.parseMilli(text);
+                    BigDecimal exact = reference(text);
+                    assertThat(exact).as("seed %d: %s parsed to %d but is outside the grammar", seed, text, milli).isNotNull();
+                    assertThat(milli).as("seed %d: %s", seed, text)
+                            .isEqualTo(exact.movePointRight(3).setScale(0, RoundingMode.CEILING).longValueExact());
+                } catch (IllegalArgumentException e) {
+                    assertThat(e.getMessage()).as("seed %d: %s", seed, text).isNotBlank().hasSizeLessThan(300);
+                    BigDecimal exact = reference(text);
+                    if (exact != null) {
+                        assertThat(e.getMessage()).as("seed %d: %s is in the grammar and bounds", seed, text)
+                                .contains("out of range");
+                    }
+                } catch (RuntimeException e) {
+                    throw new AssertionError("seed " + seed + ": " + text + " threw " + e, e);
+                }
+            }
+        }, () -> "seed " + seed);
+    }
+
+    private static String noise(Random r) {
+        int n = r.nextInt(12);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            sb.append(ALPHABET.charAt(r.nextInt(ALPHABET.length())));
+        }
+        return sb.toString();
+    }
+
+    private static String nearlyValid(Random r) {
+        StringBuilder sb = new StringBuilder();
+        if (r.nextInt(4) == 0) {
+            sb.append(r.nextBoolean() ? '-' : '+');
+        }
+        sb.append(digits(r, r.nextInt(20)));
+        if (r.nextBoolean()) {
+            sb.append('.').append(digits(r, r.nextInt(12)));
+        }
+        if (r.nextInt(3) == 0) {
+            sb.append(r.nextBoolean() ? 'e' : 'E');
+            int pick = r.nextInt(3);
+            sb.append(pick == 0 ? "" : pick == 1 ? "-" : "+").append(r.nextInt(4) == 0 ? digits(r, 1 + r.nextInt(11))
+                    : Integer.toString(r.nextInt(130)));
+        } else {
+            sb.append(SUFFIXES[r.nextInt(SUFFIXES.length)]);
+        }
+        return sb.toString();
+    }
+
+    private static String digits(Random r, int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            sb.append((char) ('0' + r.nextInt(10)));
+        }
+        return sb.toString();
+    }
+
+    /** The grammar and bounds read independently (a regular expression); null outside them. */
+    private static BigDecimal reference(String text) {
+        var m = java.util.regex.Pattern.compile("([+-]?)([0-9]*)(?:\\.([0-9]*))?(|[numkMGTPE]|[KMGTPE]i|[eE]([+-]?[0-9]+))")
+                .matcher(text);
+        if (text.length() > Quantity.MAX_LENGTH || !m.matches() || (m.group(2).isEmpty() && (m.group(3) == null
+                || m.group(3).isEmpty()))) {
+            return null;
+        }
+        String mantissa = (m.group(2).isEmpty() ? "0" : m.group(2)) + (m.group(3) == null || m.group(3).isEmpty() ? ""
+                : "." + m.group(3));
+        BigDecimal v = new BigDecimal(mantissa);
+        String suffix = m.group(4);
+        if (m.group(5) != null) {
+            String e = m.group(5).replaceFirst("^[+-]", "").replaceFirst("^0+(?=.)", "");
+            if (e.length() > 3 || Integer.parseInt(e) > Quantity.MAX_EXPONENT) {
+                return null;
+            }
+            v = v.scaleByPowerOfTen(Integer.parseInt(m.group(5)));
+        } else if (suffix.endsWith("i")) {
+            v = v.multiply(BigDecimal.valueOf(2).pow(10 * (1 + "KMGTPE".indexOf(suffix.charAt(0)))));
+        } else if (!suffix.isEmpty()) {
+            v = v.scaleByPowerOfTen(switch (suffix) {
+                case "n" -> -9; case "u" -> -6; case "m" -> -3; case "k" -> 3; case "M" -> 6; case "G" -> 9;
+                case "T" -> 12; case "P" -> 15; default -> 18;
+            });
+        }
+        return "-".equals(m.group(1)) ? v.negate() : v;
+    }
+}
