@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +32,7 @@ public final class LiveObjects<V> {
 
     private final Function<List<Map<String, Object>>, V> build;
     private final Map<String, Map<String, Object>> objects = new LinkedHashMap<>();
-    private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
+    private volatile Watches watches;
     private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean dirty = true;
     private V view;
@@ -42,10 +41,17 @@ public final class LiveObjects<V> {
         this.build = build;
     }
 
+    /**
+     * Starts watching {@code kinds} in the background: nothing here waits for the API server, and
+     * a list that fails (unreachable, forbidden, a kind not served) is retried with backoff
+     * ({@link Watches}); {@link #synced} says when every kind has been listed.
+     */
     public void start(KubernetesClient client, List<Kind> kinds) {
+        Watches w = new Watches(client, Watches.DEFAULT_INITIAL, Watches.DEFAULT_MAX,
+                "trimtab-watch-" + kinds.get(0).plural());
+        watches = w;
         for (Kind k : kinds) {
-            var api = client.genericKubernetesResources(k.context());
-            informers.add((k.namespaced() ? api.inAnyNamespace() : api).inform(new ResourceEventHandler<>() {
+            w.watch(k.context(), new ResourceEventHandler<>() {
                 public void onAdd(GenericKubernetesResource obj) {
                     put(k, obj);
                 }
@@ -57,8 +63,14 @@ public final class LiveObjects<V> {
                 public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
                     remove(k, obj);
                 }
-            }));
+            }, listed -> { });
         }
+    }
+
+    /** Each kind's state: listed, or how many attempts failed and why. */
+    public List<Watches.Status> statuses() {
+        Watches w = watches;
+        return w == null ? List.of() : w.statuses();
     }
 
     /**
@@ -69,13 +81,17 @@ public final class LiveObjects<V> {
         listeners.add(listener);
     }
 
-    /** True once every informer has listed its kind: before that the view may be partial. */
+    /** True once every kind has been listed (or is not served): before that the view may be partial. */
     public boolean synced() {
-        return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
+        Watches w = watches;
+        return w != null && w.inForce();
     }
 
     public void stop() {
-        informers.forEach(SharedIndexInformer::close);
+        Watches w = watches;
+        if (w != null) {
+            w.close();
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -4,8 +4,8 @@ import dev.trimtab.autoscaler.events.EventFolder;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import dev.trimtab.kube.ScalerKinds;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -29,12 +29,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class InformerSource {
     private static final Logger LOG = Logger.getLogger(InformerSource.class);
-    private static final ResourceDefinitionContext POLICIES = new ResourceDefinitionContext.Builder()
-            .withGroup("trimtab.dev").withVersion("v1alpha1").withKind("ScalingPolicy").withPlural("scalingpolicies")
-            .withNamespaced(true).build();
-    static final ResourceDefinitionContext SCALED_OBJECTS = new ResourceDefinitionContext.Builder()
-            .withGroup("keda.sh").withVersion("v1alpha1").withKind("ScaledObject").withPlural("scaledobjects")
-            .withNamespaced(true).build();
 
     private final KubernetesClient client;
     private final AutoscalerEngine engine;
@@ -63,9 +57,9 @@ public class InformerSource {
         informers.add(client.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().inform(handler()));
         boolean keda = scaledObjectsServed();
         if (keda) {
-            informers.add(client.genericKubernetesResources(SCALED_OBJECTS).inAnyNamespace().inform(handler()));
+            informers.add(client.genericKubernetesResources(ScalerKinds.SCALED_OBJECTS).inAnyNamespace().inform(handler()));
         }
-        informers.add(client.genericKubernetesResources(POLICIES).inAnyNamespace().inform(handler()));
+        informers.add(client.genericKubernetesResources(ScalerKinds.SCALING_POLICIES).inAnyNamespace().inform(handler()));
         LOG.infof("cluster state from informers on pods, deployments, statefulsets, horizontalpodautoscalers, %s"
                 + "and scalingpolicies", keda ? "scaledobjects " : "(no ScaledObject CRD: KEDA's own HPAs still seen) ");
     }
@@ -77,9 +71,7 @@ public class InformerSource {
      */
     private boolean scaledObjectsServed() {
         try {
-            var resources = client.getApiResources("keda.sh/v1alpha1");
-            return resources != null && resources.getResources().stream()
-                    .anyMatch(r -> "scaledobjects".equals(r.getName()));
+            return ScalerKinds.scaledObjectsServed(client);
         } catch (RuntimeException e) {
             LOG.infof("keda.sh/v1alpha1 not served (%s): ScaledObjects are not watched", e.getMessage());
             return false;

@@ -2,6 +2,7 @@ package dev.trimtab.autoscaler.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.kube.ScalerKinds;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,7 +35,7 @@ public class ScaleClaimReader {
             client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).list().getItems()
                     .forEach(h -> out.add(CloudEventCodec.JSON.valueToTree(h)));
             if (kedaServed()) {
-                client.genericKubernetesResources(InformerSource.SCALED_OBJECTS).inNamespace(namespace).list()
+                client.genericKubernetesResources(ScalerKinds.SCALED_OBJECTS).inNamespace(namespace).list()
                         .getItems().forEach(s -> out.add(CloudEventCodec.JSON.valueToTree(s)));
             }
             return out;
@@ -48,9 +49,7 @@ public class ScaleClaimReader {
     private boolean kedaServed() {
         if (keda == null) {
             try {
-                var resources = client.getApiResources("keda.sh/v1alpha1");
-                keda = resources != null && resources.getResources().stream()
-                        .anyMatch(r -> "scaledobjects".equals(r.getName()));
+                keda = ScalerKinds.scaledObjectsServed(client);
             } catch (RuntimeException e) {
                 keda = false;
             }

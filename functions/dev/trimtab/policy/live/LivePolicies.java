@@ -1,5 +1,7 @@
 package dev.trimtab.policy.live;
 
+import dev.trimtab.kube.Watches;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.kube.LabelSelector;
 import dev.trimtab.policy.admission.AdmissionReviews;
@@ -48,7 +50,7 @@ import org.jboss.logging.Logger;
  * the requests it matches under its failurePolicy, and so does a policy or binding that cannot be
  * read but whose scope is known ({@link PolicyDirectory#policy}); only an object whose scope is
  * unknown is left out, its last good version, if any, staying in force (docs/decisions/0017).
- * The cluster's kinds are watched in the background ({@link PolicyWatches}, retried with backoff:
+ * The cluster's kinds are watched in the background ({@link Watches}, retried with backoff:
  * {@code trimtab.policy.watch-backoff.initial}, {@code .max}); {@link #inForce} says when they
  * all are. Parameter objects and namespaces come from the directory's other objects, else from
  * the Kubernetes API.
@@ -66,7 +68,7 @@ public class LivePolicies {
     private final Store<MutatingBinding> mutatingBindings = new Store<>();
     private final Duration backoffInitial;
     private final Duration backoffMax;
-    private volatile PolicyWatches watches;
+    private volatile Watches watches;
     private volatile PolicyEngine engine = new PolicyEngine(List.of(), List.of());
     private volatile MutationEngine mutations = new MutationEngine(List.of(), List.of());
     private volatile int policies;
@@ -161,7 +163,7 @@ public class LivePolicies {
         if (!watchCluster) {
             return;
         }
-        watches = new PolicyWatches(client, backoffInitial, backoffMax);
+        watches = new Watches(client, backoffInitial, backoffMax, "trimtab-policy-watches");
         watch(PolicyParser.API_VERSION, "ValidatingAdmissionPolicy", "validatingadmissionpolicies", validating,
                 PolicyDirectory::policy);
         watch(PolicyParser.API_VERSION, "ValidatingAdmissionPolicyBinding", "validatingadmissionpolicybindings",
@@ -258,13 +260,13 @@ public class LivePolicies {
      * (docs/decisions/0017).
      */
     public boolean inForce() {
-        PolicyWatches w = watches;
+        Watches w = watches;
         return !watchCluster || (w != null && w.inForce());
     }
 
     /** Each watched kind's state (empty without {@code watch-cluster}), for the readiness check. */
-    List<PolicyWatches.Status> watchStatus() {
-        PolicyWatches w = watches;
+    List<Watches.Status> watchStatus() {
+        Watches w = watches;
         return w == null ? List.of() : w.statuses();
     }
 

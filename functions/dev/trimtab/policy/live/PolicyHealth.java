@@ -1,5 +1,7 @@
 package dev.trimtab.policy.live;
 
+import dev.trimtab.kube.Watches;
+
 import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,7 +20,7 @@ import org.eclipse.microprofile.health.Readiness;
  * policies and bindings are in force.
  */
 @Readiness
-@HealthGroup("admission")
+@HealthGroup(AdmissionHealth.GROUP)
 @ApplicationScoped
 public class PolicyHealth implements HealthCheck {
     static final String NAME = "admission-policies";
@@ -36,7 +38,7 @@ public class PolicyHealth implements HealthCheck {
         if (!policies.watchesCluster()) {
             b.withData("cluster", "not watched (trimtab.policy.watch-cluster=false)");
         }
-        for (PolicyWatches.Status s : policies.watchStatus()) {
+        for (Watches.Status s : policies.watchStatus()) {
             b.withData(s.kind(), s.describe());
             if (s.lastError() != null) {
                 b.withData(s.kind() + ".lastError", s.lastError());

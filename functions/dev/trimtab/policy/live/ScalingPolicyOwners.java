@@ -11,16 +11,15 @@ import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.policy.core.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import dev.trimtab.kube.ScalerKinds;
+import dev.trimtab.kube.Watches;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -41,21 +40,12 @@ import org.jboss.logging.Logger;
 public class ScalingPolicyOwners {
     private static final Logger LOG = Logger.getLogger(ScalingPolicyOwners.class);
     static final String SOURCE = "/trimtab/policy/scaling-policy-owners";
-    private static final ResourceDefinitionContext HPAS = new ResourceDefinitionContext.Builder()
-            .withGroup("autoscaling").withVersion("v2").withKind("HorizontalPodAutoscaler")
-            .withPlural("horizontalpodautoscalers").withNamespaced(true).build();
-    private static final ResourceDefinitionContext SCALED_OBJECTS = new ResourceDefinitionContext.Builder()
-            .withGroup("keda.sh").withVersion("v1alpha1").withKind("ScaledObject").withPlural("scaledobjects")
-            .withNamespaced(true).build();
-    private static final ResourceDefinitionContext POLICIES = new ResourceDefinitionContext.Builder()
-            .withGroup("trimtab.dev").withVersion("v1alpha1").withKind(ScalingPolicyParser.KIND)
-            .withPlural("scalingpolicies").withNamespaced(true).build();
 
     private final KubernetesClient client;
     private final boolean enabled;
     private final ClusterState state = new ClusterState();
     private final EventFolder folder = new EventFolder(state);
-    private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
+    private volatile Watches watches;
 
     @Inject
     public ScalingPolicyOwners(KubernetesClient client,
@@ -69,37 +59,27 @@ public class ScalingPolicyOwners {
         if (!enabled) {
             return;
         }
-        List<String> watched = new ArrayList<>();
-        inform("horizontalpodautoscalers", () -> client.genericKubernetesResources(HPAS), watched);
-        if (scaledObjectsServed()) {
-            inform("scaledobjects", () -> client.genericKubernetesResources(SCALED_OBJECTS), watched);
+        // in the background, retried with backoff: a ScaledObject kind that is not served (no KEDA)
+        // counts as listed, and is picked up if KEDA is installed later
+        Watches w = new Watches(client, Watches.DEFAULT_INITIAL, Watches.DEFAULT_MAX, "trimtab-scaler-watches");
+        watches = w;
+        ResourceEventHandler<GenericKubernetesResource> handler = new ResourceEventHandler<>() {
+            public void onAdd(GenericKubernetesResource obj) {
+                observe(event(EventFolder.ADD, obj));
+            }
+
+            public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource obj) {
+                observe(event(EventFolder.UPDATE, obj));
+            }
+
+            public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+                observe(event(EventFolder.DELETE, obj));
+            }
+        };
+        for (var kind : List.of(ScalerKinds.HPAS, ScalerKinds.SCALED_OBJECTS, ScalerKinds.SCALING_POLICIES)) {
+            w.watch(kind, handler, listed -> { });
         }
-        inform("scalingpolicies", () -> client.genericKubernetesResources(POLICIES), watched);
-        LOG.infof("ScalingPolicies are checked at admission against the %s seen", watched);
-    }
-
-    /** One informer; a kind that cannot be watched is logged, and admission goes on without it. */
-    private void inform(String plural, java.util.function.Supplier<io.fabric8.kubernetes.client.dsl.MixedOperation<
-            GenericKubernetesResource, ?, ?>> kind, List<String> watched) {
-        try {
-            informers.add(kind.get().inAnyNamespace().inform(new ResourceEventHandler<>() {
-                public void onAdd(GenericKubernetesResource obj) {
-                    observe(event(EventFolder.ADD, obj));
-                }
-
-                public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource obj) {
-                    observe(event(EventFolder.UPDATE, obj));
-                }
-
-                public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
-                    observe(event(EventFolder.DELETE, obj));
-                }
-            }));
-            watched.add(plural);
-        } catch (RuntimeException e) {
-            LOG.errorf("%s: cannot watch %s (%s): ScalingPolicies are not checked against them at admission",
-                    SOURCE, plural, e.getMessage());
-        }
+        LOG.info("ScalingPolicies are checked at admission against the HPAs, ScaledObjects and ScalingPolicies seen");
     }
 
     private static CloudEvent event(String type, GenericKubernetesResource obj) {
@@ -109,16 +89,9 @@ public class ScalingPolicyOwners {
     }
 
     void stop(@Observes ShutdownEvent ignored) {
-        informers.forEach(SharedIndexInformer::close);
-    }
-
-    private boolean scaledObjectsServed() {
-        try {
-            var resources = client.getApiResources("keda.sh/v1alpha1");
-            return resources != null && resources.getResources().stream()
-                    .anyMatch(r -> "scaledobjects".equals(r.getName()));
-        } catch (RuntimeException e) {
-            return false;
+        Watches w = watches;
+        if (w != null) {
+            w.close();
         }
     }
 
@@ -149,6 +122,14 @@ public class ScalingPolicyOwners {
             policy = ScalingPolicyParser.parse(object);
         } catch (InvalidObjectException e) {
             return e.getMessage();
+        }
+        Watches w = watches;
+        if (w == null || !w.inForce()) {
+            // never admitted unchecked: the API server's answer to a refusal is a retry by the author
+            return "spec.scaleTargetRef: cannot check yet whether another autoscaler scales " + policy.targetRef()
+                    + ": the HPAs, ScaledObjects and ScalingPolicies are not all listed yet ("
+                    + (w == null ? "not started" : w.statuses().stream().filter(st -> !st.inForce())
+                            .map(st -> st.kind() + " " + st.describe()).toList()) + "); retry shortly";
         }
         ScaleClaim owner = state.claims().otherOwner(ClusterState.TargetKey.of(policy.targetRef()), policy.ref());
         if (owner == null) {

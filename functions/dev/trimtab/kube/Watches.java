@@ -1,4 +1,4 @@
-package dev.trimtab.policy.live;
+package dev.trimtab.kube;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,7 +18,8 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * The cluster's admission policy kinds, watched off the main thread. Each kind's informer is
+ * Kinds of the cluster watched off the main thread, so that nothing blocks start-up on the API
+ * server (the cluster's admission policies, the RBAC and network views, intents). Each kind's informer is
  * started on a background thread; a start that fails (the API server unreachable, RBAC, a
  * timeout) is retried with {@link Backoff} until it succeeds, and {@link #statuses} tells which
  * kinds are in force and the last error. Once started, fabric8's informer re-lists and re-watches
@@ -26,18 +27,22 @@ import org.jboss.logging.Logger;
  * objects to enforce and counts as in force, while its start is still retried in case it is
  * enabled later. No discovery call: the plurals are known.
  */
-final class PolicyWatches implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(PolicyWatches.class);
+public final class Watches implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Watches.class);
 
-    enum State { Waiting, Synced, NotServed }
+    public enum State { Waiting, Synced, NotServed }
+
+    /** client-go's reflector backoff: 800 ms doubling to 30 s. */
+    public static final Duration DEFAULT_INITIAL = Duration.ofMillis(800);
+    public static final Duration DEFAULT_MAX = Duration.ofSeconds(30);
 
     /** One kind's state for the readiness check: {@code attempts} failed starts so far, the last one's error. */
-    record Status(String kind, State state, int attempts, String lastError) {
-        boolean inForce() {
+    public record Status(String kind, State state, int attempts, String lastError) {
+        public boolean inForce() {
             return state != State.Waiting;
         }
 
-        String describe() {
+        public String describe() {
             return switch (state) {
                 case Synced -> "synced";
                 case NotServed -> "not served by the API server";
@@ -49,37 +54,44 @@ final class PolicyWatches implements AutoCloseable {
     private final KubernetesClient client;
     private final Duration initial;
     private final Duration max;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "trimtab-policy-watches");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService scheduler;
     private final List<Watch> watches = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
-    PolicyWatches(KubernetesClient client, Duration initial, Duration max) {
+    /** Watches whose failed starts are retried from {@code initial}, doubling up to {@code max}, with jitter. */
+    public Watches(KubernetesClient client, Duration initial, Duration max, String threadName) {
         new Backoff(initial, max, new Random()); // checks the settings now, not on the first failure
         this.client = client;
         this.initial = initial;
         this.max = max;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
      * Watches a cluster-scoped kind: {@code synced} gets every object once the first list
      * succeeded, {@code events} each change after that (and possibly some already listed).
      */
-    void watch(String apiVersion, String kind, String plural, ResourceEventHandler<GenericKubernetesResource> events,
-               Consumer<List<GenericKubernetesResource>> synced) {
+    public void watch(String apiVersion, String kind, String plural, ResourceEventHandler<GenericKubernetesResource> events,
+                      Consumer<List<GenericKubernetesResource>> synced) {
         String[] gv = apiVersion.split("/", 2);
-        ResourceDefinitionContext context = new ResourceDefinitionContext.Builder().withGroup(gv[0]).withVersion(gv[1])
-                .withKind(kind).withPlural(plural).withNamespaced(false).build();
-        Watch w = new Watch(kind, context, events, synced, new Backoff(initial, max, new Random()));
+        watch(new ResourceDefinitionContext.Builder().withGroup(gv[0]).withVersion(gv[1])
+                .withKind(kind).withPlural(plural).withNamespaced(false).build(), events, synced);
+    }
+
+    /** Watches {@code context}'s kind, in every namespace when it is namespaced; as {@link #watch(String, String, String, ResourceEventHandler, Consumer)}. */
+    public void watch(ResourceDefinitionContext context, ResourceEventHandler<GenericKubernetesResource> events,
+                      Consumer<List<GenericKubernetesResource>> synced) {
+        Watch w = new Watch(context.getKind(), context, events, synced, new Backoff(initial, max, new Random()));
         watches.add(w);
         scheduler.execute(w::start);
     }
 
     /** Each watched kind's state, in the order they were asked for. */
-    List<Status> statuses() {
+    public List<Status> statuses() {
         List<Status> out = new ArrayList<>();
         for (Watch w : watches) {
             out.add(new Status(w.kind, w.state, w.attempts, w.lastError));
@@ -88,8 +100,8 @@ final class PolicyWatches implements AutoCloseable {
     }
 
     /** Whether every watched kind is synced (or not served): only then are the cluster's policies all in force. */
-    boolean inForce() {
-        return watches.stream().allMatch(w -> w.state != State.Waiting);
+    public boolean inForce() {
+        return !watches.isEmpty() && watches.stream().allMatch(w -> w.state != State.Waiting);
     }
 
     @Override
@@ -129,11 +141,12 @@ final class PolicyWatches implements AutoCloseable {
                 return;
             }
             try {
-                SharedIndexInformer<GenericKubernetesResource> i = client.genericKubernetesResources(context)
+                var api = client.genericKubernetesResources(context);
+                SharedIndexInformer<GenericKubernetesResource> i = (context.isNamespaceScoped() ? api.inAnyNamespace() : api)
                         .runnableInformer(0);
                 i.addEventHandler(events);
                 informer = i;
-                // on our thread, not the HTTP client's event loop: reading the objects compiles their CEL
+                // on our thread, not the HTTP client's event loop: reading the objects may be heavy (CEL compiles)
                 i.start().whenCompleteAsync((ok, error) -> {
                     if (error == null) {
                         started(i);
@@ -153,7 +166,7 @@ final class PolicyWatches implements AutoCloseable {
             }
             synced.accept(i.getStore().list());
             if (state != State.Synced) {
-                LOG.infof("cluster %s objects in force (%d), after %d failed attempt(s)", kind, i.getStore().list().size(),
+                LOG.infof("cluster %s objects listed (%d), after %d failed attempt(s)", kind, i.getStore().list().size(),
                         attempts);
             }
             state = State.Synced;
@@ -179,7 +192,7 @@ final class PolicyWatches implements AutoCloseable {
             long delay = backoff.next();
             // logged when it starts failing or stops being served; each retry only at DEBUG
             LOG.logf(attempts == 1 || was != state ? Logger.Level.WARN : Logger.Level.DEBUG,
-                    "cannot list cluster %s (attempt %d): %s; retrying in %d ms", kind, attempts, lastError, delay);
+                    "cannot list %s (attempt %d): %s; retrying in %d ms", kind, attempts, lastError, delay);
             try {
                 scheduler.schedule(this::start, delay, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException stopping) {

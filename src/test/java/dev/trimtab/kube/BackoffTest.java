@@ -1,4 +1,4 @@
-package dev.trimtab.policy.live;
+package dev.trimtab.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.trimtab.policy.live;
+package dev.trimtab.kube;
 
 import java.time.Duration;
 import java.util.random.RandomGenerator;
@@ -9,13 +9,13 @@ import java.util.random.RandomGenerator;
  * {@code initial} up to {@code max}, and each delay adds up to 100 % random jitter on top, so that
  * many replicas that lost the API server at the same moment do not come back in step.
  */
-final class Backoff {
+public final class Backoff {
     private final long initialMillis;
     private final long maxMillis;
     private final RandomGenerator random;
     private long base;
 
-    Backoff(Duration initial, Duration max, RandomGenerator random) {
+    public Backoff(Duration initial, Duration max, RandomGenerator random) {
         if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
             throw new IllegalArgumentException("backoff: initial " + initial + " must be positive and at most max " + max);
         }
@@ -25,13 +25,13 @@ final class Backoff {
     }
 
     /** The delay before the next attempt, in milliseconds: base in [initial, max], plus [0, base) of jitter. */
-    synchronized long next() {
+    public synchronized long next() {
         base = base == 0 ? initialMillis : Math.min(maxMillis, base * 2);
         return base + (long) (random.nextDouble() * base);
     }
 
     /** After a success: the next failure starts again from {@code initial}. */
-    synchronized void reset() {
+    public synchronized void reset() {
         base = 0;
     }
 }
