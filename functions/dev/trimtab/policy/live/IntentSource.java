@@ -1,9 +1,7 @@
 package dev.trimtab.policy.live;
 
 import dev.trimtab.kube.LiveObjects;
-import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,19 +40,13 @@ public final class IntentSource<T> {
     }
 
     /**
-     * Watches the kind ({@code plural}) in the cluster; {@code changed} runs after each change. When
-     * the API does not serve the kind (its CRD is not installed) the files' intents stay the only
-     * ones, said once in the log, rather than an informer retrying forever and no check ever running.
+     * Watches the kind ({@code plural}) in the cluster, in the background; {@code changed} runs after
+     * each change. When the API does not serve the kind (its CRD is not installed) the files'
+     * intents stay the only ones and the kind counts as listed; the list is retried with backoff, so
+     * a CRD installed later is picked up, and an unreachable API server never blocks the start.
      */
     public void watch(KubernetesClient client, String plural, Runnable changed) {
         LiveObjects.Kind k = new LiveObjects.Kind("trimtab.dev", "v1alpha1", kind, plural, false);
-        try {
-            client.genericKubernetesResources(k.context()).list(new ListOptionsBuilder().withLimit(1L).build());
-        } catch (KubernetesClientException e) {
-            LOG.infof("%s objects are not read from the cluster (%d %s): install k8s-manifests/intents-crds.yaml",
-                    kind, e.getCode(), e.getStatus() == null ? e.getMessage() : e.getStatus().getReason());
-            return;
-        }
         cluster.onChange(changed);
         cluster.start(client, List.of(k));
         watching = true;
