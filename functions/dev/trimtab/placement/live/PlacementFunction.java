@@ -1,5 +1,6 @@
 package dev.trimtab.placement.live;
 
+import dev.trimtab.autoscaler.live.InputSettings;
 import dev.trimtab.cloudevents.CloudEventRecords;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,8 +36,10 @@ import org.jboss.logging.Logger;
  * ({@code Scheduled} or {@code FailedScheduling}) and logged as a
  * {@code dev.trimtab.decision.placement} CloudEvent on {@code trimtab.decisions} keyed by the pod.
  * A bind that fails (the pod bound meanwhile, the node gone) drops the assumption and decides
- * again, at most {@link #ATTEMPTS} times. A record that is not an object event, or a malformed Node
- * or Pod, throws and the channel dead-letters it. Replay decides with the same {@link PlacementFolder}.
+ * again, at most {@link #ATTEMPTS} times. A record that is not an object event, one beyond
+ * {@code trimtab.autoscaler.input.max-event-bytes} or {@code .max-depth} (the bounds of every
+ * decoder of {@code trimtab.cluster-events}), or a malformed Node or Pod, throws and the channel
+ * dead-letters it. Replay decides with the same {@link PlacementFolder}.
  */
 @ApplicationScoped
 public class PlacementFunction {
@@ -49,10 +52,13 @@ public class PlacementFunction {
     private final Rebalance rebalance;
     private final Emitter<byte[]> decisions;
     private final MeterRegistry registry;
+    private final CloudEventCodec.Limits limits;
 
     @Inject
     public PlacementFunction(Config config, Binder binder, BindGuard guard, Rebalance rebalance,
-                             @Channel("placement-decisions") Emitter<byte[]> decisions, MeterRegistry registry) {
+                             @Channel("placement-decisions") Emitter<byte[]> decisions, MeterRegistry registry,
+                             InputSettings input) {
+        this.limits = input.limits().codec();
         Properties p = new Properties();
         for (String name : config.getPropertyNames()) {
             if (name.startsWith("trimtab.placement.")) {
@@ -74,7 +80,7 @@ public class PlacementFunction {
         accept(CloudEventCodec.fromMessage(record.value(), "ce_", name -> {
             Header h = record.headers().lastHeader(name);
             return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-        }));
+        }, limits));
     }
 
     /** Folds one object event; places, binds and logs a pending pod of ours. */

@@ -1,6 +1,7 @@
 package dev.trimtab.policy.live;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trimtab.autoscaler.live.InputSettings;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.cloudevents.CloudEventRecords;
@@ -52,10 +53,12 @@ public class PolicyAudit {
     private final Map<String, Map<String, Object>> lastSeen = new HashMap<>();
     private final Remediation remediation;
     private final Leadership leadership;
+    private final CloudEventCodec.Limits limits;
 
     @Inject
     public PolicyAudit(LivePolicies policies, @Channel("policy-events") Emitter<byte[]> events, KubernetesClient client,
-                       MeterRegistry registry, Remediation remediation, Leadership leadership) {
+                       MeterRegistry registry, Remediation remediation, Leadership leadership, InputSettings input) {
+        this.limits = input.limits().codec();
         this.policies = policies;
         this.events = events;
         this.registry = registry;
@@ -68,14 +71,18 @@ public class PolicyAudit {
         leadership.onElected(reports::rewriteAll);
     }
 
-    /** A record that is not an object event throws, and the channel dead-letters it. */
+    /**
+     * A record that is not an object event, or beyond {@code trimtab.autoscaler.input.max-event-bytes}
+     * or {@code .max-depth} (the bounds of every decoder of {@code trimtab.cluster-events}), throws,
+     * and the channel dead-letters it.
+     */
     @Incoming("policy-audit")
     @Blocking(ordered = true)
     public void event(ConsumerRecord<String, byte[]> record) {
         audit(CloudEventCodec.fromMessage(record.value(), "ce_", name -> {
             Header h = record.headers().lastHeader(name);
             return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-        }));
+        }, limits));
     }
 
     @SuppressWarnings("unchecked")
