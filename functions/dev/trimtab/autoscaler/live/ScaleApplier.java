@@ -10,7 +10,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Carries a decision out: a hold writes nothing; a rescale the policy engine's guardrail denies
- * ({@link ScaleGuard}) writes nothing either; a rescale PUTs {@code /scale} once, and on a 409
+ * ({@link ScaleGuard}), or made while the cluster's policies are not yet in force (outcome
+ * {@code held: policies not yet in force}, tried again at the next evaluation), writes nothing either; a rescale PUTs {@code /scale} once, and on a 409
  * re-reads the target, decides again and retries (at most {@code conflict-retries} times); on 429
  * and 5xx it backs off, honouring Retry-After. Dry-run decides and logs but never writes. Every
  * decision then goes to the decision log with the outcome, and (outside dry-run) to the target's
@@ -53,12 +54,15 @@ public class ScaleApplier {
         latency("trimtab_autoscaler_event_to_decision_seconds", trigger, ev.decision().timeMillis());
         String outcome = "hold";
         if (ev.decision().rescale()) {
-            String deniedInDryRun = settings.dryRun() ? guard.denial(ev.decision()) : null;
-            outcome = settings.dryRun() ? (deniedInDryRun == null ? "dry-run" : "dry-run: denied by policy: "
-                    + deniedInDryRun) : null;
+            outcome = settings.dryRun() ? dryRun(ev.decision()) : null;
             int conflicts = 0;
             int transients = 0;
             while (outcome == null) {
+                String held = guard.held();
+                if (held != null) {
+                    outcome = "held: " + held;   // the next evaluation (an event, the resync) tries again
+                    break;
+                }
                 String denied = guard.denial(ev.decision());
                 if (denied != null) {
                     outcome = "denied by policy: " + denied;
@@ -125,6 +129,16 @@ public class ScaleApplier {
         if (!settings.dryRun()) {
             status.record(d, outcome);
         }
+    }
+
+    /** What a dry run would have done: held while the policies are not in force, else denied or not. */
+    private String dryRun(ScaleDecision d) {
+        String held = guard.held();
+        if (held != null) {
+            return "dry-run: held: " + held;
+        }
+        String denied = guard.denial(d);
+        return denied == null ? "dry-run" : "dry-run: denied by policy: " + denied;
     }
 
     /** Policies whose namespace's autoscalers were read from the API before their first write. */

@@ -17,7 +17,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * reviewed as the API server would review it ({@code UPDATE} of the target's {@code scale}
  * subresource, an {@code autoscaling/v1 Scale} with the new and the current replicas, by the
  * autoscaler's service account), so a policy such as a replica ceiling stops a decision before it
- * reaches the API, and the decision log names the policy.
+ * reaches the API, and the decision log names the policy. While the cluster's policies are not yet
+ * all listed ({@link LivePolicies#inForce}) no write is made at all ({@link #held}): the decision
+ * is logged as held and the next evaluation (an event or the resync) tries again.
  */
 @ApplicationScoped
 public class ScaleGuard {
@@ -32,6 +34,18 @@ public class ScaleGuard {
         this.policies = policies;
         this.registry = registry;
         this.username = username;
+    }
+
+    /**
+     * Null when the cluster's policies are in force; else why no write may be made yet
+     * ({@link LivePolicies#NOT_IN_FORCE}), counted in {@code trimtab_autoscaler_guardrail_held_total}.
+     */
+    public String held() {
+        if (policies.inForce()) {
+            return null;
+        }
+        registry.counter("trimtab_autoscaler_guardrail_held_total").increment();
+        return LivePolicies.NOT_IN_FORCE;
     }
 
     /** Null when the write may go ahead; else the denial, as the API server would word it. */

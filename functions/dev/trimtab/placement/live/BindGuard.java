@@ -15,7 +15,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * server reviews it ({@code CREATE} of the pod's {@code binding} subresource, a {@code v1 Binding}
  * whose target is the node, by the placement function's service account), so a policy such as
  * "no tenant pods on the GPU nodes" stops a decision before it reaches the API, and the decision
- * names the policy.
+ * names the policy. While the cluster's policies are not yet all listed ({@link LivePolicies#inForce})
+ * no bind or eviction is made at all ({@link #held}); the caller holds it and tries again once in force.
  */
 @ApplicationScoped
 public class BindGuard {
@@ -30,6 +31,24 @@ public class BindGuard {
         this.policies = policies;
         this.registry = registry;
         this.username = username;
+    }
+
+    /** Whether the cluster's policies are all in force (nothing counted). */
+    public boolean inForce() {
+        return policies.inForce();
+    }
+
+    /**
+     * Null when the cluster's policies are in force; else why the {@code action} (bind, evict) may
+     * not be made yet ({@link LivePolicies#NOT_IN_FORCE}), counted in
+     * {@code trimtab_placement_guardrail_held_total{action}}.
+     */
+    public String held(String action) {
+        if (policies.inForce()) {
+            return null;
+        }
+        registry.counter("trimtab_placement_guardrail_held_total", "action", action).increment();
+        return LivePolicies.NOT_IN_FORCE;
     }
 
     /** Null when the bind may go ahead; else the denial, as the API server would word it. */

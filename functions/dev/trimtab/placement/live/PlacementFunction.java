@@ -1,5 +1,6 @@
 package dev.trimtab.placement.live;
 
+import dev.trimtab.autoscaler.live.InputSettings;
 import dev.trimtab.cloudevents.CloudEventRecords;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,13 +31,17 @@ import org.jboss.logging.Logger;
  * The placement function, live: object events of the cluster (ApiServerSource add/update/delete
  * on {@code trimtab.cluster-events}, channel {@code placement-events}) keep the snapshot; each
  * pending pod of Trimtab's scheduler is placed, checked against the admission policies
- * ({@link BindGuard}: a denied bind is not made, and the decision names the policy), bound
+ * ({@link BindGuard}: a denied bind is not made, and the decision names the policy; while the
+ * cluster's policies are not yet in force no bind is made, the decision says {@code held: policies
+ * not yet in force}, and the pod is placed again once they are), bound
  * ({@link Binder}), reported with an Event
  * ({@code Scheduled} or {@code FailedScheduling}) and logged as a
  * {@code dev.trimtab.decision.placement} CloudEvent on {@code trimtab.decisions} keyed by the pod.
  * A bind that fails (the pod bound meanwhile, the node gone) drops the assumption and decides
- * again, at most {@link #ATTEMPTS} times. A record that is not an object event, or a malformed Node
- * or Pod, throws and the channel dead-letters it. Replay decides with the same {@link PlacementFolder}.
+ * again, at most {@link #ATTEMPTS} times. A record that is not an object event, one beyond
+ * {@code trimtab.autoscaler.input.max-event-bytes} or {@code .max-depth} (the bounds of every
+ * decoder of {@code trimtab.cluster-events}), or a malformed Node or Pod, throws and the channel
+ * dead-letters it. Replay decides with the same {@link PlacementFolder}.
  */
 @ApplicationScoped
 public class PlacementFunction {
@@ -49,10 +54,13 @@ public class PlacementFunction {
     private final Rebalance rebalance;
     private final Emitter<byte[]> decisions;
     private final MeterRegistry registry;
+    private final CloudEventCodec.Limits limits;
 
     @Inject
     public PlacementFunction(Config config, Binder binder, BindGuard guard, Rebalance rebalance,
-                             @Channel("placement-decisions") Emitter<byte[]> decisions, MeterRegistry registry) {
+                             @Channel("placement-decisions") Emitter<byte[]> decisions, MeterRegistry registry,
+                             InputSettings input) {
+        this.limits = input.limits().codec();
         Properties p = new Properties();
         for (String name : config.getPropertyNames()) {
             if (name.startsWith("trimtab.placement.")) {
@@ -74,7 +82,7 @@ public class PlacementFunction {
         accept(CloudEventCodec.fromMessage(record.value(), "ce_", name -> {
             Header h = record.headers().lastHeader(name);
             return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-        }));
+        }, limits));
     }
 
     /** Folds one object event; places, binds and logs a pending pod of ours. */
@@ -83,20 +91,61 @@ public class PlacementFunction {
             throw new IllegalArgumentException("event " + e.id() + ": type \"" + e.type()
                     + "\" with an object in data expected (dev.knative.apiserver.resource.add, .update or .delete)");
         }
+        if (e.data().path("kind").asText().equals("Pod")) {
+            // the pod's newest version decides: a bind held for an older one is dropped
+            held.remove(e.data().at("/metadata/namespace").asText() + "/" + e.data().at("/metadata/name").asText());
+        }
         rebalance.fold(e);
         Optional<Placement> decided = folder.fold(e);
         if (decided.isEmpty()) {
             return decided;
         }
         JsonNode pod = e.data();
-        String namespace = pod.at("/metadata/namespace").asText();
-        String name = pod.at("/metadata/name").asText();
-        Placement p = decided.get();
+        return Optional.of(bind(pod.at("/metadata/namespace").asText(), pod.at("/metadata/name").asText(), pod,
+                decided.get(), e));
+    }
+
+    /** A pod whose bind waits until the cluster's policies are in force, and the event it came with. */
+    private record Held(String namespace, String name, JsonNode pod, CloudEvent trigger) {}
+
+    /** Pods held by {@link BindGuard#held}, by {@code namespace/name}, in arrival order. */
+    private final java.util.Map<String, Held> held = new java.util.LinkedHashMap<>();
+
+    /**
+     * Once the cluster's policies are in force, places the held pods again on the snapshot as it
+     * is now and binds them (the retry of a bind held while they were not).
+     */
+    @io.quarkus.scheduler.Scheduled(every = "1s", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = io.quarkus.scheduler.Scheduled.ApplicationNotRunning.class)
+    synchronized void retryHeld() {
+        if (held.isEmpty() || !guard.inForce()) {
+            return;
+        }
+        java.util.List<Held> todo = java.util.List.copyOf(held.values());
+        held.clear();
+        LOG.infof("policies in force: placing %d held pods again", todo.size());
+        for (Held h : todo) {
+            folder.redecide(h.namespace(), h.name(), h.pod(), null)
+                    .ifPresent(p -> bind(h.namespace(), h.name(), h.pod(), p, h.trigger()));
+        }
+    }
+
+    /** Binds a placed pod (or reports why not) and logs the decision; the placement finally taken. */
+    private Placement bind(String namespace, String name, JsonNode pod, Placement placed, CloudEvent e) {
+        Placement p = placed;
         String outcome;
         for (int attempt = 1; ; attempt++) {
             if (p.node() == null) {
                 outcome = "unschedulable";
                 binder.failed(namespace, name, p.message());
+                break;
+            }
+            String notInForce = guard.held("bind");
+            if (notInForce != null) {
+                outcome = "held: " + notInForce;
+                folder.forget(namespace, name, pod);
+                held.put(namespace + "/" + name, new Held(namespace, name, pod, e));
+                binder.failed(namespace, name, "binding to " + p.node() + " " + outcome);
                 break;
             }
             String denied = guard.denial(namespace, name, p.node());
@@ -123,7 +172,7 @@ public class PlacementFunction {
         registry.counter("trimtab_placement_decisions_total", "reason", p.reason().name(),
                 "outcome", outcome.replaceAll(":.*", "")).increment();
         log(p, namespace, name, e, outcome);
-        return Optional.of(p);
+        return p;
     }
 
     private void log(Placement p, String namespace, String name, CloudEvent trigger, String outcome) {

@@ -38,7 +38,9 @@ import org.jboss.logging.Logger;
  * (strategy, pod, node, reason, and what blocks it: an eviction limit or a PodDisruptionBudget).
  * With {@code trimtab.placement.rebalance-evict=true} unblocked recommendations are acted on
  * through the Eviction API (which the API server checks against PodDisruptionBudgets again), after
- * the admission policies' guardrail on the {@code pods/eviction} CREATE. Off unless
+ * the admission policies' guardrail on the {@code pods/eviction} CREATE; while the cluster's
+ * policies are not yet in force no eviction is made (outcome {@code held: policies not yet in
+ * force}, reported once) and it is tried again at the first tick once they are. Off unless
  * {@code trimtab.placement.rebalance=true}.
  */
 @ApplicationScoped
@@ -55,7 +57,10 @@ public class Rebalance {
     private final String username;
     private final ClusterState state = new ClusterState();
     private final Rebalancer rebalancer = new Rebalancer(RebalanceProfile.defaults());
+    private final BindGuard guard;
     private Map<String, Recommendation> reported = new HashMap<>();
+    /** Recommendations whose eviction was held until the cluster's policies are in force, by key. */
+    private java.util.Set<String> held = new java.util.HashSet<>();
     private boolean dirty;
 
     @Inject
@@ -63,8 +68,9 @@ public class Rebalance {
                      @ConfigProperty(name = "trimtab.placement.rebalance-evict", defaultValue = "false") boolean evict,
                      @ConfigProperty(name = "trimtab.placement.username",
                              defaultValue = "system:serviceaccount:trimtab:trimtab-placement") String username,
-                     KubernetesClient client, LivePolicies policies,
+                     KubernetesClient client, LivePolicies policies, BindGuard guard,
                      @Channel("placement-decisions") Emitter<byte[]> decisions, MeterRegistry registry) {
+        this.guard = guard;
         this.enabled = enabled;
         this.evict = evict;
         this.username = username;
@@ -122,24 +128,40 @@ public class Rebalance {
     @Scheduled(every = "${trimtab.placement.rebalance-interval:2s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     synchronized void recommend() {
-        if (!enabled || !dirty) {
+        // an eviction held while the policies were not in force is tried again once they are
+        if (!enabled || !(dirty || (!held.isEmpty() && guard.inForce()))) {
             return;
         }
         dirty = false;
         Map<String, Recommendation> now = new LinkedHashMap<>();
+        java.util.Set<String> stillHeld = new java.util.HashSet<>();
         for (Recommendation r : rebalancer.recommend(state)) {
             now.put(r.key(), r);
-            if (!r.equals(reported.get(r.key()))) {
+            boolean same = r.equals(reported.get(r.key()));
+            if (!same || held.contains(r.key())) {
                 String outcome = r.blocked() ? "blocked: " + r.blocker() : evict ? evict(r) : "recommended";
+                if (outcome.startsWith(HELD)) {
+                    stillHeld.add(r.key());
+                    if (same && held.contains(r.key())) {
+                        continue; // reported as held already
+                    }
+                }
                 registry.counter("trimtab_placement_rebalance_total", "strategy", r.strategy(),
                         "outcome", outcome.replaceAll(":.*", "")).increment();
                 log(r, outcome);
             }
         }
         reported = now;
+        held = stillHeld;
     }
 
+    private static final String HELD = "held: ";
+
     private String evict(Recommendation r) {
+        String notInForce = guard.held("evict");
+        if (notInForce != null) {
+            return HELD + notInForce;
+        }
         PolicyEngine.Verdict v = policies.size() == 0 ? null : policies.review(new AdmissionRequest(
                 UUID.randomUUID().toString(), new AdmissionRequest.Gvk("policy", "v1", "Eviction"),
                 new AdmissionRequest.Gvr("", "v1", "pods"), "eviction", null, null, null, r.pod(), r.namespace(), "CREATE",

@@ -58,6 +58,12 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class LivePolicies {
     private static final Logger LOG = Logger.getLogger(LivePolicies.class);
+    /**
+     * Why a write Trimtab would make is held: not every watched policy kind has been listed yet
+     * ({@link #inForce}), so a policy not yet read could deny it. The guards of the autoscaler,
+     * placement and the audit hold their writes then, and retry once in force.
+     */
+    public static final String NOT_IN_FORCE = "policies not yet in force";
     private final PolicyEngine.Cluster cluster;
     private final MeterRegistry registry;
     private final KubernetesClient client;

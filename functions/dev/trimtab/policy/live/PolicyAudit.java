@@ -1,6 +1,7 @@
 package dev.trimtab.policy.live;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trimtab.autoscaler.live.InputSettings;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.cloudevents.CloudEventRecords;
@@ -39,23 +40,31 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * CloudEvent keyed by the object. An object that fails a validation is also handed to
  * {@link Remediation}, whose result joins the object's report entries. With several replicas
  * ({@link Leadership}) every replica keeps the results, so a new leader has them all, and only the
- * leader publishes, remediates and writes the reports (all of them again once elected).
+ * leader publishes, remediates and writes the reports (all of them again once elected). While the
+ * cluster's policies are not yet in force ({@link LivePolicies#inForce}) nothing is reviewed,
+ * reported or remediated: each object's newest event is held (counted in
+ * {@code trimtab_policy_audit_held_total}) and audited once they are.
  */
 @ApplicationScoped
 public class PolicyAudit {
     static final String RESULT_TYPE = "dev.trimtab.policy.result";
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(PolicyAudit.class);
 
     private final LivePolicies policies;
     private final Emitter<byte[]> events;
     private final MeterRegistry registry;
     private final LiveReports reports;
     private final Map<String, Map<String, Object>> lastSeen = new HashMap<>();
+    /** Events that came while the cluster's policies were not in force: the newest per object, in order. */
+    private final Map<String, CloudEvent> held = new java.util.LinkedHashMap<>();
     private final Remediation remediation;
     private final Leadership leadership;
+    private final CloudEventCodec.Limits limits;
 
     @Inject
     public PolicyAudit(LivePolicies policies, @Channel("policy-events") Emitter<byte[]> events, KubernetesClient client,
-                       MeterRegistry registry, Remediation remediation, Leadership leadership) {
+                       MeterRegistry registry, Remediation remediation, Leadership leadership, InputSettings input) {
+        this.limits = input.limits().codec();
         this.policies = policies;
         this.events = events;
         this.registry = registry;
@@ -68,14 +77,18 @@ public class PolicyAudit {
         leadership.onElected(reports::rewriteAll);
     }
 
-    /** A record that is not an object event throws, and the channel dead-letters it. */
+    /**
+     * A record that is not an object event, or beyond {@code trimtab.autoscaler.input.max-event-bytes}
+     * or {@code .max-depth} (the bounds of every decoder of {@code trimtab.cluster-events}), throws,
+     * and the channel dead-letters it.
+     */
     @Incoming("policy-audit")
     @Blocking(ordered = true)
     public void event(ConsumerRecord<String, byte[]> record) {
         audit(CloudEventCodec.fromMessage(record.value(), "ce_", name -> {
             Header h = record.headers().lastHeader(name);
             return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-        }));
+        }, limits));
     }
 
     @SuppressWarnings("unchecked")
@@ -99,9 +112,20 @@ public class PolicyAudit {
             throw new IllegalArgumentException("data: apiVersion, kind and metadata.name are required");
         }
         String namespace = meta.get("namespace") instanceof String s ? s : "";
+        String key = apiVersion + "/" + kind + "/" + namespace + "/" + name;
+        if (!policies.inForce()) {
+            // reviewed against part of the policies, a result could be wrong: held, the newest event per object
+            if (held.isEmpty()) {
+                LOG.infof("audit held: %s", LivePolicies.NOT_IN_FORCE);
+            }
+            held.remove(key);
+            held.put(key, e);
+            registry.counter("trimtab_policy_audit_held_total").increment();
+            return List.of();
+        }
+        release();
         ReportBook.Resource resource = new ReportBook.Resource(apiVersion, kind, namespace, name,
                 meta.get("uid") instanceof String u ? u : null);
-        String key = apiVersion + "/" + kind + "/" + namespace + "/" + name;
         int slash = apiVersion.indexOf('/');
         String group = slash < 0 ? "" : apiVersion.substring(0, slash);
         String version = slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
@@ -130,6 +154,29 @@ public class PolicyAudit {
             }
         }
         return changes;
+    }
+
+    /**
+     * Audits the events held while the cluster's policies were not in force, once they are (in
+     * arrival order of each object's newest event); the number audited.
+     */
+    synchronized int release() {
+        if (held.isEmpty() || !policies.inForce()) {
+            return 0;
+        }
+        List<CloudEvent> todo = List.copyOf(held.values());
+        held.clear();
+        LOG.infof("policies in force: auditing %d held objects", todo.size());
+        for (CloudEvent e : todo) {
+            try {
+                audit(e);
+            } catch (RuntimeException ex) {
+                // it was checked when held; whatever fails now must not cost the others their audit
+                registry.counter("trimtab_policy_audit_failures_total").increment();
+                LOG.errorf("audit of held event %s failed: %s", e.id(), ex.getMessage());
+            }
+        }
+        return todo.size();
     }
 
     private void publish(ReportBook.Change c, CloudEvent trigger) {
@@ -170,6 +217,7 @@ public class PolicyAudit {
     @Scheduled(every = "${trimtab.policy.report-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void writeReports() {
+        release();
         if (leadership.leader()) {
             reports.write();
         }

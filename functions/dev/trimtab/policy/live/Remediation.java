@@ -32,6 +32,8 @@ import org.jboss.logging.Logger;
  * whose first operation tests {@code metadata.resourceVersion} (optimistic concurrency: a newer
  * version makes the API reject it, and that version's own event is audited next). With
  * {@code trimtab.policy.remediation=dry-run} the patch is only shown; {@code off} disables it.
+ * Nothing is patched while the cluster's policies are not yet in force (counted with outcome
+ * {@code held}; the audit holds its events then and remediates once they are).
  *
  * <p>Each attempt is a {@code dev.trimtab.policy.remediation} CloudEvent on
  * {@code trimtab.policy-events} (the object, the policies that changed it, the patch, the mode and
@@ -74,6 +76,12 @@ public class Remediation {
 
     /** Remediates the object of {@code audited} (a failing CREATE or UPDATE); the report entry, if anything applied. */
     Optional<ReportBook.Entry> remediate(AdmissionRequest audited, CloudEvent trigger) {
+        if (!policies.inForce()) {
+            // a patch made on part of the policies could be one a policy not yet read denies (the audit holds first)
+            registry.counter("trimtab_policy_remediations_total", "outcome", "held").increment();
+            LOG.infof("remediation of %s/%s held: %s", audited.namespace(), audited.name(), LivePolicies.NOT_IN_FORCE);
+            return Optional.empty();
+        }
         AdmissionRequest update = new AdmissionRequest(audited.uid(), audited.kind(), audited.resource(), "", null, null,
                 null, audited.name(), audited.namespace(), "UPDATE", audited.userInfo(), mode != Mode.enforce, null,
                 audited.object(), audited.object());

@@ -61,6 +61,25 @@ class DeployManifestsTest {
         }
     }
 
+    /**
+     * The autoscaler, placement and the policy function make no cluster write until every watched
+     * policy kind has been listed (LivePolicies.inForce): a kind their account cannot list would
+     * hold their writes for good.
+     */
+    @Test
+    void everyFunctionWhoseWritesWaitForThePoliciesMayListThemAll() throws IOException {
+        for (String name : List.of("trimtab-autoscaler", "trimtab-placement", "trimtab-policy")) {
+            ClusterRole role = all().stream().filter(o -> o instanceof ClusterRole && o.getMetadata().getName()
+                    .equals(name)).map(ClusterRole.class::cast).findFirst().orElseThrow();
+            for (String kind : List.of("validatingadmissionpolicies", "validatingadmissionpolicybindings",
+                    "mutatingadmissionpolicies", "mutatingadmissionpolicybindings")) {
+                assertThat(role.getRules()).as("%s may list and watch %s", name, kind).anyMatch(r -> r.getApiGroups()
+                        .contains("admissionregistration.k8s.io") && r.getResources().contains(kind)
+                        && r.getVerbs().containsAll(List.of("list", "watch")));
+            }
+        }
+    }
+
     @Test
     void theAutoscalerMayWriteOnlyScaleStatusAndEvents() throws IOException {
         ClusterRole role = all().stream().filter(o -> o instanceof ClusterRole && o.getMetadata().getName()

@@ -174,6 +174,8 @@ class ScaleApplierTest {
     }, new SimpleMeterRegistry());
 
     SimpleMeterRegistry registry;
+    /** What the guard's policies answer to {@code inForce()}: whether the cluster's policies are all listed. */
+    boolean policiesInForce = true;
     /** What listing the namespace's HPAs and ScaledObjects answers before a first write. */
     List<com.fasterxml.jackson.databind.JsonNode> apiAutoscalers = List.of();
 
@@ -181,7 +183,12 @@ class ScaleApplierTest {
         registry = new SimpleMeterRegistry();
         ScaleApplier a = new ScaleApplier(engine, writer, new DecisionLog(emitter, settings(false)), status, registry,
                 settings(false), new NoEvents(), new ScaleGuard(new dev.trimtab.policy.live.LivePolicies(policies, null,
-                registry), registry, "system:serviceaccount:trimtab:trimtab-autoscaler"), deletionCosts,
+                registry) {
+                    @Override
+                    public boolean inForce() {
+                        return policiesInForce;
+                    }
+                }, registry, "system:serviceaccount:trimtab:trimtab-autoscaler"), deletionCosts,
                 new ScaleClaimReader(null) {
                     @Override
                     public List<com.fasterxml.jackson.databind.JsonNode> claims(String namespace) {
@@ -202,6 +209,39 @@ class ScaleApplierTest {
         assertThat(logged.get(logged.size() - 1)).contains("\"outcome\":\"denied by policy: deployments.apps \\\"web\\\" "
                 + "is forbidden: ValidatingAdmissionPolicy 'ceiling-of-three' with binding 'ceiling-of-three-in-shop' "
                 + "denied request: at most 3 replicas, not 4\"");
+    }
+
+    @Test
+    void whileThePoliciesAreNotInForceNothingIsWrittenAndTheNextEvaluationWritesOnceTheyAre() {
+        policiesInForce = false;   // and none loaded so far: exactly when a policy not yet read could deny the write
+        AutoscalerEngine.Evaluation ev = workload("free", 450).get(0);
+        assertThat(ev.decision().desiredReplicas()).isEqualTo(4);
+        applier.apply(ev, event("m", "{}"));
+        assertThat(writer.written).as("nothing written").isEmpty();
+        assertThat(logged.get(logged.size() - 1)).contains("\"outcome\":\"held: policies not yet in force\"");
+        assertThat(registry.counter("trimtab_autoscaler_guardrail_held_total").count()).isEqualTo(1.0);
+
+        policiesInForce = true;
+        applier.apply(engine.accept(cpuSamples("free", "m2", 450)).get(0), event("m", "{}"));
+        assertThat(writer.written).containsExactly(4);
+        assertThat(logged.get(logged.size() - 1)).contains("\"outcome\":\"written\"");
+        assertThat(registry.counter("trimtab_autoscaler_guardrail_held_total").count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aDryRunWhileThePoliciesAreNotInForceSaysItWouldBeHeld() {
+        policiesInForce = false;
+        ScaleApplier dry = new ScaleApplier(engine, writer, new DecisionLog(emitter, settings(true)), noStatus, registry,
+                settings(true), new NoEvents(), new ScaleGuard(new dev.trimtab.policy.live.LivePolicies(
+                "src/test/resources/guardrail", null, registry) {
+                    @Override
+                    public boolean inForce() {
+                        return false;
+                    }
+                }, registry, "system:serviceaccount:trimtab:trimtab-autoscaler"), deletionCosts, null);
+        dry.apply(workload("shop", 450).get(0), event("m", "{}"));
+        assertThat(writer.written).isEmpty();
+        assertThat(logged.get(logged.size() - 1)).contains("\"outcome\":\"dry-run: held: policies not yet in force\"");
     }
 
     static CloudEvent event(String type, String data) {

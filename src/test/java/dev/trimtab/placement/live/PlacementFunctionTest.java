@@ -44,7 +44,9 @@ class PlacementFunctionTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("mp.messaging.incoming.placement-events.enabled", "true", "trimtab.placement.mock-api", "true",
-                    "trimtab.placement.rebalance", "true", "trimtab.placement.rebalance-interval", "200ms");
+                    "trimtab.placement.rebalance", "true", "trimtab.placement.rebalance-interval", "200ms",
+                    // small, so that an oversized record is cheap to send
+                    "trimtab.autoscaler.input.max-event-bytes", "8192", "trimtab.autoscaler.input.max-depth", "32");
         }
     }
 
@@ -66,10 +68,14 @@ class PlacementFunctionTest {
     }
 
     static void send(String object) throws Exception {
+        send(null, object);
+    }
+
+    static void send(String key, String object) throws Exception {
         try (KafkaProducer<String, byte[]> producer = Topics.producer()) {
             String event = "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"/apiserver\","
                     + "\"type\":\"dev.knative.apiserver.resource.add\",\"time\":\"" + Instant.now() + "\",\"data\":" + object + "}";
-            ProducerRecord<String, byte[]> r = new ProducerRecord<>("trimtab.cluster-events", null,
+            ProducerRecord<String, byte[]> r = new ProducerRecord<>("trimtab.cluster-events", key,
                     event.getBytes(StandardCharsets.UTF_8));
             r.headers().add("content-type", "application/cloudevents+json".getBytes(StandardCharsets.UTF_8));
             producer.send(r).get();
@@ -118,7 +124,7 @@ class PlacementFunctionTest {
                 .contains("\"filter\":\"TaintToleration\"");
 
         List<ConsumerRecord<String, byte[]>> dead = Topics.readAll("trimtab.placement.dead-letter", Duration.ofSeconds(20),
-                l -> !l.isEmpty());
+                l -> l.stream().anyMatch(r -> r.key() == null)).stream().filter(r -> r.key() == null).toList();
         String reason = new String(dead.get(0).headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
         assertThat(reason).contains("Node broken").contains("status.allocatable.cpu");
     }
@@ -156,5 +162,30 @@ class PlacementFunctionTest {
         assertThat(rec.at("/data/node").asText()).isEqualTo("drain-1");
         assertThat(rec.at("/data/reason").asText()).contains("maintenance");
         assertThat(rec.at("/data/outcome").asText()).isEqualTo("recommended");
+    }
+
+    @Test
+    void aRecordBeyondTheInputLimitsIsDeadLetteredNamingTheLimitAndPlacementGoesOn() throws Exception {
+        send(node("lim-node", "8", null));
+        send("limits/big", pod("lim-big", "100m").replace("\"labels\":{\"app\":\"web\"}", "\"labels\":{\"app\":\"web\"},"
+                + "\"annotations\":{\"pad\":\"" + "x".repeat(9000) + "\"}"));
+        send("limits/deep", "[".repeat(40) + "]".repeat(40));
+        Pod after = CloudEventCodec.JSON.readValue(pod("lim-after", "100m"), Pod.class);
+        client.pods().inNamespace("place").resource(after).create();
+        send("limits/after", pod("lim-after", "100m"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.pods().inNamespace("place").withName("lim-after").get()
+                .getSpec().getNodeName() != null);
+        List<ConsumerRecord<String, byte[]>> dead = Topics.readAll("trimtab.placement.dead-letter", Duration.ofSeconds(20),
+                l -> l.stream().filter(r -> r.key() != null && r.key().startsWith("limits/")).count() >= 2).stream()
+                .filter(r -> r.key() != null && r.key().startsWith("limits/")).toList();
+        // keyed apart, so on partitions of their own: their order is not asserted
+        Map<String, String> reasons = new java.util.HashMap<>();
+        dead.forEach(r -> reasons.put(r.key(), new String(r.headers().lastHeader("dead-letter-reason").value(),
+                StandardCharsets.UTF_8)));
+        assertThat(reasons).containsOnlyKeys("limits/big", "limits/deep");
+        assertThat(reasons.get("limits/big"))
+                .matches(".*the event is \\d+ bytes, more than the 8192 accepted \\(max-event-bytes\\).*");
+        assertThat(reasons.get("limits/deep")).contains("the event nests JSON deeper than the 32 levels accepted (max-depth)");
     }
 }

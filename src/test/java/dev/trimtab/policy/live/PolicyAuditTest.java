@@ -47,7 +47,9 @@ class PolicyAuditTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("trimtab.policy.directory", "src/test/resources/audit",
                     "mp.messaging.incoming.policy-audit.enabled", "true",
-                    "trimtab.policy.report-interval", "200ms");
+                    "trimtab.policy.report-interval", "200ms",
+                    // small, so that an oversized record is cheap to send
+                    "trimtab.autoscaler.input.max-event-bytes", "8192", "trimtab.autoscaler.input.max-depth", "32");
         }
     }
 
@@ -55,11 +57,15 @@ class PolicyAuditTest {
     KubernetesClient client;
 
     static void send(String type, String pod) throws Exception {
+        send(null, type, pod);
+    }
+
+    static void send(String key, String type, String pod) throws Exception {
         try (KafkaProducer<String, byte[]> producer = Topics.producer()) {
             String event = "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"/apiserver\","
                     + "\"type\":\"dev.knative.apiserver.resource." + type + "\",\"time\":\"" + Instant.now() + "\",\"data\":"
                     + pod + "}";
-            ProducerRecord<String, byte[]> r = new ProducerRecord<>("trimtab.cluster-events", null,
+            ProducerRecord<String, byte[]> r = new ProducerRecord<>("trimtab.cluster-events", key,
                     event.getBytes(StandardCharsets.UTF_8));
             r.headers().add("content-type", "application/cloudevents+json".getBytes(StandardCharsets.UTF_8));
             producer.send(r).get();
@@ -105,5 +111,32 @@ class PolicyAuditTest {
             }
         }
         assertThat(results).containsExactly("fail<-none", "pass<-fail", "null<-pass");
+    }
+
+    @Test
+    void aRecordBeyondTheInputLimitsIsDeadLetteredNamingTheLimitAndTheAuditGoesOn() throws Exception {
+        String big = pod("nginx:latest").replace("\"uid\":\"u-1\"", "\"uid\":\"u-2\",\"annotations\":{\"pad\":\""
+                + "x".repeat(9000) + "\"}").replace("\"name\":\"web\",\"namespace\":\"audited\"",
+                "\"name\":\"big\",\"namespace\":\"limits\"");
+        send("limits/big", "add", big);
+        send("limits/deep", "add", "[".repeat(40) + "]".repeat(40));
+        send("limits/after", "add", pod("nginx:latest").replace("\"namespace\":\"audited\"", "\"namespace\":\"limits\""));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            GenericKubernetesResource r = client.genericKubernetesResources(REPORTS).inNamespace("limits")
+                    .withName("trimtab-policy").get();
+            return r != null && CloudEventCodec.JSON.valueToTree(r).at("/summary/fail").asInt() == 1;
+        });
+        List<ConsumerRecord<String, byte[]>> dead = Topics.readAll("trimtab.policy.dead-letter", Duration.ofSeconds(20),
+                l -> l.stream().filter(r -> r.key() != null && r.key().startsWith("limits/")).count() >= 2).stream()
+                .filter(r -> r.key() != null && r.key().startsWith("limits/")).toList();
+        // keyed apart, so on partitions of their own: their order is not asserted
+        Map<String, String> reasons = new java.util.HashMap<>();
+        dead.forEach(r -> reasons.put(r.key(), new String(r.headers().lastHeader("dead-letter-reason").value(),
+                StandardCharsets.UTF_8)));
+        assertThat(reasons).containsOnlyKeys("limits/big", "limits/deep");
+        assertThat(reasons.get("limits/big"))
+                .matches(".*the event is \\d+ bytes, more than the 8192 accepted \\(max-event-bytes\\).*");
+        assertThat(reasons.get("limits/deep")).contains("the event nests JSON deeper than the 32 levels accepted (max-depth)");
     }
 }
