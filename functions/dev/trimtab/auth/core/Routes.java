@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -13,7 +14,8 @@ import java.util.Set;
  * so a RoleBinding can grant questions about one namespace:
  * <ul>
  *   <li>{@code GET /rbac/can-i}, {@code /rbac/who-can}: {@code get rbac/<question>} in the
- *       {@code namespace} parameter's namespace, cluster-wide without it; {@code /rbac/escalations},
+ *       namespace of the first {@code namespace} parameter (the one the endpoint reads),
+ *       cluster-wide when it is missing or empty; {@code /rbac/escalations},
  *       {@code /rbac/intents}: cluster-wide.</li>
  *   <li>{@code GET /network/can-reach}: {@code get network/can-reach} in the namespace of each of
  *       {@code from} and {@code to} given as {@code NS/POD}; an IP address may be any pod, so it needs
@@ -64,8 +66,10 @@ public final class Routes {
         }
         if (path.startsWith("/rbac/")) {
             String question = lastSegment(path);
+            // exactly what the endpoint reads: the first value, empty or missing meaning cluster-wide
+            // (a later value must never narrow the grant the question is checked against)
             Set<String> namespaces = question.equals("can-i") || question.equals("who-can")
-                    ? namespaces(query.getOrDefault("namespace", List.of()))
+                    ? Set.of(Objects.requireNonNullElse(first(query, "namespace"), ""))
                     : Set.of("");
             return query(verb, "rbac", question, namespaces, RBAC_READER);
         }

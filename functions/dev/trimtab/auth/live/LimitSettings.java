@@ -45,6 +45,13 @@ public interface LimitSettings {
         /** Reviews waiting; more get 503 (the webhook's failurePolicy decides). */
         @WithDefault("256")
         int queue();
+
+        /**
+         * A review still queued or running after this gets 503: the API server has given up on it by
+         * then (the webhooks' timeoutSeconds is 5, at most 30), so a flood cannot pile up work.
+         */
+        @WithDefault("10s")
+        java.time.Duration timeout();
     }
 
     interface Push {

@@ -25,7 +25,7 @@ public class Pools {
                 "trimtab.limits.query.concurrency/queue", q.concurrency(), q.queue()));
         this.extender = new BoundedPool("extender", x.concurrency(), x.queue(), x.timeout(), BoundedPool.tooManyRequests(
                 "trimtab.limits.extender.concurrency/queue", x.concurrency(), x.queue()));
-        this.admission = new BoundedPool("admission", a.threads(), a.queue(), null, () -> Response.status(503)
+        this.admission = new BoundedPool("admission", a.threads(), a.queue(), a.timeout(), () -> Response.status(503)
                 .type(MediaType.TEXT_PLAIN).entity("too many admission reviews waiting: " + a.threads() + " running and "
                         + a.queue() + " waiting (trimtab.limits.admission.threads/queue)").build());
     }
@@ -40,7 +40,7 @@ public class Pools {
         return extender;
     }
 
-    /** Admission reviews: their own threads, no time limit (the webhook's timeoutSeconds is the API server's). */
+    /** Admission reviews: their own threads, and 503 past {@code trimtab.limits.admission.timeout}. */
     public BoundedPool admission() {
         return admission;
     }

@@ -78,7 +78,14 @@ class ClientCertificateTest {
         try {
             r = post(client("forged.p12"), https, "/placement/extender/filter", ARGS);
         } catch (java.io.IOException e) {
-            return; // refused in the TLS handshake: as good as a 401
+            // refused in the TLS handshake (as good as a 401), and nothing else: a refused connection,
+            // a wrong port or a time-out must fail this test
+            Throwable c = e;
+            while (c != null && !(c instanceof javax.net.ssl.SSLException)) {
+                c = c.getCause();
+            }
+            assertThat(c).as("a TLS refusal, not %s", e.toString()).isNotNull();
+            return;
         }
         assertThat(r.statusCode()).isEqualTo(401);
     }
