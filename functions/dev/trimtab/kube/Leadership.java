@@ -158,6 +158,7 @@ public final class Leadership implements AutoCloseable {
     }
 
     private void gained() {
+        List<Runnable> listeners;
         synchronized (this) {
             if (leader || closed) {
                 return;
@@ -165,10 +166,12 @@ public final class Leadership implements AutoCloseable {
             leader = true;
             gainedAt = clock.instant();
             transition();
+            // taken with the flag: a listener added meanwhile runs either here or in onElected, never both
+            listeners = List.copyOf(elected);
         }
         holder = roundIdentity;
         LOG.infof("leadership of lease %s/%s gained as %s", lease.namespace(), lease.name(), roundIdentity);
-        for (Runnable listener : elected) {
+        for (Runnable listener : listeners) {
             try {
                 listener.run();
             } catch (RuntimeException e) {
@@ -210,8 +213,12 @@ public final class Leadership implements AutoCloseable {
 
     /** {@code listener} runs each time this replica becomes the leader (at once if it already is). */
     public void onElected(Runnable listener) {
-        elected.add(listener);
-        if (leader) {
+        boolean now;
+        synchronized (this) {
+            elected.add(listener);
+            now = leader;
+        }
+        if (now) {
             listener.run();
         }
     }

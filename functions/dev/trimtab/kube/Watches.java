@@ -148,10 +148,16 @@ public final class Watches implements AutoCloseable {
                 informer = i;
                 // on our thread, not the HTTP client's event loop: reading the objects may be heavy (CEL compiles)
                 i.start().whenCompleteAsync((ok, error) -> {
-                    if (error == null) {
-                        started(i);
-                    } else {
+                    if (error != null) {
                         failed(i, error);
+                        return;
+                    }
+                    try {
+                        started(i);
+                    } catch (RuntimeException e) {
+                        // handing the list over failed: never silently "starting" for good; retried
+                        LOG.errorf(e, "cannot take the listed %s objects", kind);
+                        failed(i, e);
                     }
                 }, scheduler);
             } catch (RuntimeException e) {

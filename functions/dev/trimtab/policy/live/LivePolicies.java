@@ -226,10 +226,20 @@ public class LivePolicies {
             for (GenericKubernetesResource obj : objects) {
                 String name = obj.getMetadata().getName();
                 String version = obj.getMetadata().getResourceVersion();
-                if (version != null && version.equals(store.versions.put(name, version))) {
+                if (version != null && version.equals(store.versions.get(name))) {
                     continue; // already read
                 }
-                PolicyDirectory.Loaded<T> loaded = reader.read(AdmissionReviews.JSON.valueToTree(obj));
+                PolicyDirectory.Loaded<T> loaded;
+                try {
+                    loaded = reader.read(AdmissionReviews.JSON.valueToTree(obj));
+                } catch (RuntimeException e) {
+                    // a reader bug must not cost the other objects, nor mark this version as read
+                    rejected("cluster", name + ": cannot be read: " + e);
+                    continue;
+                }
+                if (version != null) {
+                    store.versions.put(name, version);
+                }
                 if (loaded.value() != null) {
                     store.cluster.put(name, loaded.value());
                 }
