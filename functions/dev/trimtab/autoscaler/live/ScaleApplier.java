@@ -69,7 +69,16 @@ public class ScaleApplier {
                     break;
                 }
                 if (!checked.contains(ev.policy().ref())) {
-                    AutoscalerEngine.Evaluation again = firstWriteCheck(ev);
+                    java.util.List<com.fasterxml.jackson.databind.JsonNode> found =
+                            claims.claims(ev.policy().ref().namespace());
+                    if (found == null) {
+                        // an HPA or ScaledObject we have not seen may own the target: fail safe
+                        outcome = "held: the autoscalers of namespace " + ev.policy().ref().namespace()
+                                + " could not be listed; tried again at the next evaluation";
+                        break;
+                    }
+                    checked.add(ev.policy().ref());
+                    AutoscalerEngine.Evaluation again = engine.withClaims(ev.policy(), found);
                     if (again != null) {
                         ev = again;
                         if (!ev.decision().rescale()) {
@@ -141,24 +150,14 @@ public class ScaleApplier {
         return denied == null ? "dry-run" : "dry-run: denied by policy: " + denied;
     }
 
-    /** Policies whose namespace's autoscalers were read from the API before their first write. */
+    /**
+     * Policies whose namespace's autoscalers were read from the API before their first write: before
+     * a policy's first write since start, the HPAs and ScaledObjects of its namespace are read and
+     * folded in (one may scale the target without its event having arrived yet); when they cannot
+     * be listed the write is held, and the next evaluation checks again.
+     */
     private final java.util.Set<dev.trimtab.autoscaler.core.ObjectRef> checked =
             java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /**
-     * Before a policy's first write since start, the HPAs and ScaledObjects of its namespace are
-     * read from the API and folded in: one may scale the target without its event having arrived
-     * yet. Returns the decision taken again on them, or null when they change nothing. When the
-     * API cannot be listed, the write goes on (as before this check) and the next one checks again.
-     */
-    private AutoscalerEngine.Evaluation firstWriteCheck(AutoscalerEngine.Evaluation ev) {
-        java.util.List<com.fasterxml.jackson.databind.JsonNode> found = claims.claims(ev.policy().ref().namespace());
-        if (found == null) {
-            return null;
-        }
-        checked.add(ev.policy().ref());
-        return engine.withClaims(ev.policy(), found);
-    }
 
     /** The reason each policy was last refused for, to log a refusal once, when it starts or changes. */
     private final java.util.Map<dev.trimtab.autoscaler.core.ObjectRef, dev.trimtab.autoscaler.core.Reason> refused =

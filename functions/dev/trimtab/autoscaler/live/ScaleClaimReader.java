@@ -21,7 +21,7 @@ public class ScaleClaimReader {
     private static final Logger LOG = Logger.getLogger(ScaleClaimReader.class);
 
     private final KubernetesClient client;
-    private volatile Boolean keda;
+    private volatile boolean keda;
 
     @Inject
     public ScaleClaimReader(KubernetesClient client) {
@@ -46,13 +46,13 @@ public class ScaleClaimReader {
         }
     }
 
+    /**
+     * Whether KEDA's ScaledObjects are served: a yes is kept, a no is asked again at the next first
+     * write (KEDA may be installed later), and a failed discovery fails the listing (the write waits).
+     */
     private boolean kedaServed() {
-        if (keda == null) {
-            try {
-                keda = ScalerKinds.scaledObjectsServed(client);
-            } catch (RuntimeException e) {
-                keda = false;
-            }
+        if (!keda) {
+            keda = ScalerKinds.scaledObjectsServed(client);
         }
         return keda;
     }

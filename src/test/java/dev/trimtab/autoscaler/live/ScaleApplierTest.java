@@ -372,10 +372,15 @@ class ScaleApplierTest {
     }
 
     @Test
-    void whenTheNamespacesAutoscalersCannotBeListedTheWriteGoesOn() {
+    void whenTheNamespacesAutoscalersCannotBeListedTheWriteIsHeldUntilTheyCanBe() {
         apiAutoscalers = null;
         AutoscalerEngine.Evaluation ev = workload("shop", 450).get(0);
         applier.apply(ev, event("m", "{}"));
+        assertThat(writer.written).isEmpty();
+        assertThat(logged.get(logged.size() - 1))
+                .contains("\"outcome\":\"held: the autoscalers of namespace shop could not be listed");
+        apiAutoscalers = List.of();
+        applier.apply(ev, event("m2", "{}"));
         assertThat(writer.written).containsExactly(4);
     }
 
