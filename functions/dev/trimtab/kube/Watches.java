@@ -73,7 +73,8 @@ public final class Watches implements AutoCloseable {
 
     /**
      * Watches a cluster-scoped kind: {@code synced} gets every object once the first list
-     * succeeded, {@code events} each change after that (and possibly some already listed).
+     * succeeded (or an empty list once the kind is known not to be served), {@code events} each
+     * change after that (and possibly some already listed).
      */
     public void watch(String apiVersion, String kind, String plural, ResourceEventHandler<GenericKubernetesResource> events,
                       Consumer<List<GenericKubernetesResource>> synced) {
@@ -194,6 +195,13 @@ public final class Watches implements AutoCloseable {
             State was = state;
             if (cause instanceof KubernetesClientException k && k.getCode() == 404) {
                 state = State.NotServed;
+                if (was != State.NotServed) {
+                    try {
+                        synced.accept(List.of());   // a kind that is not served has no objects
+                    } catch (RuntimeException e) {
+                        LOG.errorf(e, "cannot take the empty %s", kind);
+                    }
+                }
             }
             long delay = backoff.next();
             // logged when it starts failing or stops being served; each retry only at DEBUG

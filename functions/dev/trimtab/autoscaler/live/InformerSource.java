@@ -3,11 +3,13 @@ package dev.trimtab.autoscaler.live;
 import dev.trimtab.autoscaler.events.EventFolder;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import dev.trimtab.kube.ScalerKinds;
+import dev.trimtab.kube.Watches;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,7 +36,14 @@ public class InformerSource {
     private final AutoscalerEngine engine;
     private final ScaleApplier applier;
     private final LiveSettings settings;
-    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private static final ResourceDefinitionContext DEPLOYMENTS = new ResourceDefinitionContext.Builder().withGroup("apps")
+            .withVersion("v1").withKind("Deployment").withPlural("deployments").withNamespaced(true).build();
+    private static final ResourceDefinitionContext STATEFULSETS = new ResourceDefinitionContext.Builder().withGroup("apps")
+            .withVersion("v1").withKind("StatefulSet").withPlural("statefulsets").withNamespaced(true).build();
+    private static final ResourceDefinitionContext PODS = new ResourceDefinitionContext.Builder().withGroup("")
+            .withVersion("v1").withKind("Pod").withPlural("pods").withNamespaced(true).build();
+    private Watches before;
+    private Watches policies;
 
     @Inject
     public InformerSource(KubernetesClient client, AutoscalerEngine engine, ScaleApplier applier, LiveSettings settings) {
@@ -48,55 +57,76 @@ public class InformerSource {
         if (settings.clusterState() != LiveSettings.ClusterStateSource.informers) {
             return;
         }
-        // scale targets and pods first, so a policy finds its target when it arrives
-        informers.add(client.apps().deployments().inAnyNamespace().inform(handler()));
-        informers.add(client.apps().statefulSets().inAnyNamespace().inform(handler()));
-        informers.add(client.pods().inAnyNamespace().inform(handler()));
-        // who else scales what, before the policies: a policy on a target an HPA already scales is
-        // refused from its first decision, never written first and refused after
-        informers.add(client.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().inform(handler()));
-        boolean keda = scaledObjectsServed();
-        if (keda) {
-            informers.add(client.genericKubernetesResources(ScalerKinds.SCALED_OBJECTS).inAnyNamespace().inform(handler()));
-        }
-        informers.add(client.genericKubernetesResources(ScalerKinds.SCALING_POLICIES).inAnyNamespace().inform(handler()));
-        LOG.infof("cluster state from informers on pods, deployments, statefulsets, horizontalpodautoscalers, %s"
-                + "and scalingpolicies", keda ? "scaledobjects " : "(no ScaledObject CRD: KEDA's own HPAs still seen) ");
-    }
-
-    /**
-     * Whether the API serves {@code keda.sh/v1alpha1} scaledobjects (KEDA installed). Without the
-     * CRD an informer's list fails; KEDA's HPAs ({@code keda-hpa-<name>}) are seen either way.
-     * Checked once at start: install KEDA, then restart the autoscaler to watch ScaledObjects.
-     */
-    private boolean scaledObjectsServed() {
-        try {
-            return ScalerKinds.scaledObjectsServed(client);
-        } catch (RuntimeException e) {
-            LOG.infof("keda.sh/v1alpha1 not served (%s): ScaledObjects are not watched", e.getMessage());
-            return false;
+        // in the background, each list retried with backoff: nothing waits for the API server. Scale
+        // targets, pods and who else scales what first, so that a policy finds its target when it
+        // arrives and one on a target an HPA already scales is refused from its first decision.
+        // A ScaledObject kind that is not served (no KEDA) counts as listed, with KEDA's HPAs seen.
+        Watches first = new Watches(client, Watches.DEFAULT_INITIAL, Watches.DEFAULT_MAX, "trimtab-autoscaler-watches");
+        before = first;
+        List<ResourceDefinitionContext> kinds = List.of(DEPLOYMENTS, STATEFULSETS, PODS, ScalerKinds.HPAS,
+                ScalerKinds.SCALED_OBJECTS);
+        for (ResourceDefinitionContext kind : kinds) {
+            first.watch(kind, handler(kind), listed -> startPolicies(kind.getKind(), kinds.size()));
         }
     }
 
-    void stop(@Observes ShutdownEvent ignored) {
-        informers.forEach(SharedIndexInformer::close);
+    private final java.util.Set<String> listed = new java.util.HashSet<>();
+
+    /** Once every kind before them is listed (or known not to be served): called after each one's first list. */
+    private synchronized void startPolicies(String kind, int kinds) {
+        listed.add(kind);
+        if (policies != null || listed.size() < kinds) {
+            return;
+        }
+        policies = new Watches(client, Watches.DEFAULT_INITIAL, Watches.DEFAULT_MAX, "trimtab-autoscaler-policies");
+        policies.watch(ScalerKinds.SCALING_POLICIES, handler(ScalerKinds.SCALING_POLICIES), listed -> LOG.infof(
+                "cluster state from the API: pods, deployments, statefulsets, horizontalpodautoscalers, "
+                        + "scaledobjects and %d scalingpolicies", listed.size()));
     }
 
-    private <T extends HasMetadata> ResourceEventHandler<T> handler() {
+    /** Each watched kind's state (listed, or how many attempts failed and why). */
+    public synchronized List<Watches.Status> statuses() {
+        List<Watches.Status> out = new ArrayList<>();
+        for (Watches w : new Watches[] {before, policies}) {
+            if (w != null) {
+                out.addAll(w.statuses());
+            }
+        }
+        return out;
+    }
+
+    synchronized void stop(@Observes ShutdownEvent ignored) {
+        for (Watches w : new Watches[] {before, policies}) {
+            if (w != null) {
+                w.close();
+            }
+        }
+    }
+
+    /** Folds each change of {@code kind}; list items may lack apiVersion and kind, which the folder routes by. */
+    private ResourceEventHandler<GenericKubernetesResource> handler(ResourceDefinitionContext kind) {
+        String apiVersion = kind.getGroup() == null || kind.getGroup().isEmpty() ? kind.getVersion()
+                : kind.getGroup() + "/" + kind.getVersion();
         return new ResourceEventHandler<>() {
             @Override
-            public void onAdd(T obj) {
-                fold(EventFolder.ADD, obj);
+            public void onAdd(GenericKubernetesResource obj) {
+                fold(EventFolder.ADD, typed(obj));
             }
 
             @Override
-            public void onUpdate(T oldObj, T newObj) {
-                fold(EventFolder.UPDATE, newObj);
+            public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+                fold(EventFolder.UPDATE, typed(newObj));
             }
 
             @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                fold(EventFolder.DELETE, obj);
+            public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+                fold(EventFolder.DELETE, typed(obj));
+            }
+
+            private GenericKubernetesResource typed(GenericKubernetesResource obj) {
+                obj.setApiVersion(apiVersion);
+                obj.setKind(kind.getKind());
+                return obj;
             }
         };
     }
