@@ -56,6 +56,20 @@ public final class Topics {
      * The CloudEvents (structured JSON) of {@code type} on {@code topic}, read from the beginning
      * until there are {@code atLeast} of them or {@code within} has passed.
      */
+    /**
+     * The {@code dead-letter-reason} of each record of {@code topic} whose key starts with
+     * {@code keyPrefix}, by key, once at least {@code atLeast} such records are there (records keyed
+     * apart land on partitions of their own, so their order is not asserted).
+     */
+    public static java.util.Map<String, String> deadLetterReasons(String topic, String keyPrefix, int atLeast) {
+        Predicate<ConsumerRecord<String, byte[]>> ours = r -> r.key() != null && r.key().startsWith(keyPrefix);
+        java.util.Map<String, String> reasons = new java.util.HashMap<>();
+        readAll(topic, Duration.ofSeconds(20), l -> l.stream().filter(ours).count() >= atLeast).stream().filter(ours)
+                .forEach(r -> reasons.put(r.key(), new String(r.headers().lastHeader("dead-letter-reason").value(),
+                        java.nio.charset.StandardCharsets.UTF_8)));
+        return reasons;
+    }
+
     public static List<com.fasterxml.jackson.databind.JsonNode> cloudEvents(String topic, String type, int atLeast,
                                                                             Duration within) {
         List<com.fasterxml.jackson.databind.JsonNode> out = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.trimtab.autoscaler.live;
 
+import dev.trimtab.testing.RecordingEmitter;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trimtab.autoscaler.core.ScaleDecision;
@@ -25,7 +27,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -133,28 +134,7 @@ class ScaleApplierTest {
     void wire() {
         writer = new ScriptedWriter();
         engine = new AutoscalerEngine(settings(false));
-        Emitter<byte[]> emitter = new Emitter<>() {
-            public CompletionStage<Void> send(byte[] msg) {
-                logged.add(new String(msg));
-                return CompletableFuture.completedFuture(null);
-            }
-
-            public <M extends Message<? extends byte[]>> void send(M msg) {
-                logged.add(new String(msg.getPayload()));
-            }
-
-            public void complete() {}
-
-            public void error(Exception e) {}
-
-            public boolean isCancelled() {
-                return false;
-            }
-
-            public boolean hasRequests() {
-                return true;
-            }
-        };
+        Emitter<byte[]> emitter = new RecordingEmitter(logged);
         StatusRecorder noStatus = new StatusRecorder(null, new SimpleMeterRegistry()) {
             @Override
             public synchronized void record(ScaleDecision d, String outcome) {}

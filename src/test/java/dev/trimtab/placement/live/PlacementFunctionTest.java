@@ -176,13 +176,7 @@ class PlacementFunctionTest {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> client.pods().inNamespace("place").withName("lim-after").get()
                 .getSpec().getNodeName() != null);
-        List<ConsumerRecord<String, byte[]>> dead = Topics.readAll("trimtab.placement.dead-letter", Duration.ofSeconds(20),
-                l -> l.stream().filter(r -> r.key() != null && r.key().startsWith("limits/")).count() >= 2).stream()
-                .filter(r -> r.key() != null && r.key().startsWith("limits/")).toList();
-        // keyed apart, so on partitions of their own: their order is not asserted
-        Map<String, String> reasons = new java.util.HashMap<>();
-        dead.forEach(r -> reasons.put(r.key(), new String(r.headers().lastHeader("dead-letter-reason").value(),
-                StandardCharsets.UTF_8)));
+        Map<String, String> reasons = Topics.deadLetterReasons("trimtab.placement.dead-letter", "limits/", 2);
         assertThat(reasons).containsOnlyKeys("limits/big", "limits/deep");
         assertThat(reasons.get("limits/big"))
                 .matches(".*the event is \\d+ bytes, more than the 8192 accepted \\(max-event-bytes\\).*");

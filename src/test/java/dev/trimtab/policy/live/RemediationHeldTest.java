@@ -1,5 +1,7 @@
 package dev.trimtab.policy.live;
 
+import dev.trimtab.testing.RecordingEmitter;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trimtab.cloudevents.CloudEvent;
@@ -14,10 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,28 +30,7 @@ class RemediationHeldTest {
     final List<String> published = new ArrayList<>();
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-    final Emitter<byte[]> events = new Emitter<>() {
-        public CompletionStage<Void> send(byte[] msg) {
-            published.add(new String(msg));
-            return CompletableFuture.completedFuture(null);
-        }
-
-        public <M extends Message<? extends byte[]>> void send(M msg) {
-            published.add(new String(msg.getPayload()));
-        }
-
-        public void complete() {}
-
-        public void error(Exception e) {}
-
-        public boolean isCancelled() {
-            return false;
-        }
-
-        public boolean hasRequests() {
-            return true;
-        }
-    };
+    final Emitter<byte[]> events = new RecordingEmitter(published);
 
     @Test
     void nothingIsPatchedUntilThePoliciesAreInForce(@TempDir Path dir) throws IOException {
