@@ -20,8 +20,13 @@ import java.util.Arrays;
  * line that is not valid UTF-8 comes back as an error naming its line number and the byte offset
  * of the first bad byte (in the line and in the input), never as replacement characters, and the
  * lines after it are read as usual. Lines end with {@code \n}; a {@code \r} before it is dropped.
+ * A line longer than {@link #MAX_LINE_BYTES} is not kept in memory: it comes back as an error
+ * (every command's own record limit is far smaller), and the lines after it are read as usual.
  */
 public abstract class Lines implements Closeable {
+    /** The longest line read (16 MiB); a longer one is skipped, reported as an error. */
+    public static final int MAX_LINE_BYTES = 16 << 20;
+
     /** Line {@code number} (from 1): its {@code text}, or, when it could not be decoded, the {@code error}. */
     public record Line(int number, String text, String error) {}
 
@@ -34,7 +39,12 @@ public abstract class Lines implements Closeable {
 
     /** The lines of raw bytes, each decoded as strict UTF-8. */
     public static Lines of(InputStream in) {
-        return new Bytes(in);
+        return of(in, MAX_LINE_BYTES);
+    }
+
+    /** As {@link #of(InputStream)}, with lines longer than {@code maxLine} bytes reported and skipped. */
+    public static Lines of(InputStream in, int maxLine) {
+        return new Bytes(in, maxLine);
     }
 
     /** The lines of text already decoded (no line can be invalid). */
@@ -74,14 +84,17 @@ public abstract class Lines implements Closeable {
         private boolean end;
         private byte[] buffer = new byte[8192];
         private long offset;
+        private final int maxLine;
 
-        Bytes(InputStream in) {
+        Bytes(InputStream in, int maxLine) {
             this.in = in;
+            this.maxLine = maxLine;
         }
 
         @Override
         protected Line read(int number) throws IOException {
             int length = 0;
+            long skipped = 0;
             boolean newline = false;
             while (!newline) {
                 if (position == limit) {
@@ -98,21 +111,29 @@ public abstract class Lines implements Closeable {
                     position++;
                 }
                 int n = position - from;
-                if (length + n > buffer.length) {
-                    buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + n));
+                if (skipped > 0 || (long) length + n > maxLine) {
+                    skipped += n;   // too long: counted, not kept
+                } else {
+                    if (length + n > buffer.length) {
+                        buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + n));
+                    }
+                    System.arraycopy(chunk, from, buffer, length, n);
+                    length += n;
                 }
-                System.arraycopy(chunk, from, buffer, length, n);
-                length += n;
                 if (position < limit) {
                     position++; // the newline
                     newline = true;
                 }
             }
-            if (!newline && length == 0) {
+            if (!newline && length == 0 && skipped == 0) {
                 return null;
             }
             long start = offset;
-            offset += length + (newline ? 1 : 0);
+            offset += length + skipped + (newline ? 1 : 0);
+            if (skipped > 0) {
+                return new Line(number, null, "longer than " + maxLine + " bytes (" + (length + skipped)
+                        + " bytes from byte " + start + " of the input): not read");
+            }
             if (length > 0 && buffer[length - 1] == '\r') {
                 length--;
             }

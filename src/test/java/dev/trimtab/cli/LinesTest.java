@@ -23,6 +23,21 @@ class LinesTest {
     }
 
     @Test
+    void aLineLongerThanTheLimitIsAnErrorNotKeptAndTheNextLinesAreRead() throws Exception {
+        byte[] input = ("first\n" + "x".repeat(200_000) + "\nlast\n").getBytes(StandardCharsets.UTF_8);
+        try (Lines lines = Lines.of(new ByteArrayInputStream(input), 1000)) {
+            assertThat(lines.next().text()).isEqualTo("first");
+            Lines.Line tooLong = lines.next();
+            assertThat(tooLong.text()).isNull();
+            assertThat(tooLong.error()).isEqualTo("longer than 1000 bytes (200000 bytes from byte 6 of the input): not read");
+            Lines.Line last = lines.next();
+            assertThat(last.number()).isEqualTo(3);
+            assertThat(last.text()).isEqualTo("last");
+            assertThat(lines.next()).isNull();
+        }
+    }
+
+    @Test
     void aLineThatIsNotUtf8IsAnErrorNamingItsByteAndTheNextLinesAreRead() throws Exception {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes("première\r\n".getBytes(StandardCharsets.UTF_8));
