@@ -121,10 +121,10 @@ public class PlacementFunction {
         if (held.isEmpty() || !guard.inForce()) {
             return;
         }
-        java.util.List<Held> todo = java.util.List.copyOf(held.values());
+        java.util.List<Held> pending = java.util.List.copyOf(held.values());
         held.clear();
-        LOG.infof("policies in force: placing %d held pods again", todo.size());
-        for (Held h : todo) {
+        LOG.infof("policies in force: placing %d held pods again", pending.size());
+        for (Held h : pending) {
             folder.redecide(h.namespace(), h.name(), h.pod(), null)
                     .ifPresent(p -> bind(h.namespace(), h.name(), h.pod(), p, h.trigger()));
         }

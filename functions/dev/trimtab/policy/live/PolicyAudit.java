@@ -164,10 +164,10 @@ public class PolicyAudit {
         if (held.isEmpty() || !policies.inForce()) {
             return 0;
         }
-        List<CloudEvent> todo = List.copyOf(held.values());
+        List<CloudEvent> pending = List.copyOf(held.values());
         held.clear();
-        LOG.infof("policies in force: auditing %d held objects", todo.size());
-        for (CloudEvent e : todo) {
+        LOG.infof("policies in force: auditing %d held objects", pending.size());
+        for (CloudEvent e : pending) {
             try {
                 audit(e);
             } catch (RuntimeException ex) {
@@ -176,7 +176,7 @@ public class PolicyAudit {
                 LOG.errorf("audit of held event %s failed: %s", e.id(), ex.getMessage());
             }
         }
-        return todo.size();
+        return pending.size();
     }
 
     private void publish(ReportBook.Change c, CloudEvent trigger) {

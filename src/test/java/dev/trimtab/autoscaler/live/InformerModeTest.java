@@ -105,29 +105,7 @@ class InformerModeTest extends LiveFixture {
     @Test
     void objectsFromTheApiAndMetricsFromKafkaScaleTheWorkload() throws Exception {
         String ns = "inf";
-        client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder()
-                .withNewMetadata().withName("web").withNamespace(ns).endMetadata()
-                .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "web").endSelector().endSpec()
-                .build()).create();
-        Instant started = Instant.now().minusSeconds(3600);
-        for (int i = 0; i < 2; i++) {
-            client.pods().inNamespace(ns).resource(new PodBuilder()
-                    .withNewMetadata().withName("web-" + i).withNamespace(ns).addToLabels("app", "web").endMetadata()
-                    .withNewSpec().addNewContainer().withName("app").withImage("app").withNewResources()
-                    .addToRequests("cpu", new Quantity("500m")).endResources().endContainer().endSpec()
-                    .withNewStatus().withPhase("Running").withStartTime(started.toString())
-                    .addNewCondition().withType("Ready").withStatus("True")
-                    .withLastTransitionTime(started.plusSeconds(5).toString()).endCondition().endStatus()
-                    .build()).create();
-        }
-        client.genericKubernetesResources(POLICIES).inNamespace(ns).resource(CloudEventCodec.JSON.readValue(
-                "{\"apiVersion\":\"trimtab.dev/v1alpha1\",\"kind\":\"ScalingPolicy\",\"metadata\":{\"name\":\"web\","
-                        + "\"namespace\":\"inf\"},\"spec\":{\"scaleTargetRef\":{\"apiVersion\":\"apps/v1\",\"kind\":"
-                        + "\"Deployment\",\"name\":\"web\"},\"maxReplicas\":10,\"metrics\":[{\"type\":\"Resource\","
-                        + "\"resource\":{\"name\":\"cpu\",\"target\":{\"type\":\"Utilization\",\"averageUtilization\":50}}}]}}",
-                GenericKubernetesResource.class)).create();
-        await().atMost(Duration.ofSeconds(20))
-                .until(() -> engine.knows(new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", ns, "web")));
+        deploymentPodsAndPolicy(ns, "web");
 
         structured("trimtab.metrics", ns + "/web", cpu(ns, "web", 450));
         await().atMost(Duration.ofSeconds(20)).until(() -> replicas(ns, "web") == 4);
