@@ -239,6 +239,11 @@ class ScaleApplierTest {
 
     /** Deployment ns/web (2 replicas, 2 ready pods of 500m) with a 50% cpu policy; pods at {@code cpu}m. */
     List<AutoscalerEngine.Evaluation> workload(String ns, int cpu) {
+        return workload(engine, ns, cpu);
+    }
+
+    /** As {@link #workload(String, int)}, on {@code engine}. */
+    static List<AutoscalerEngine.Evaluation> workload(AutoscalerEngine engine, String ns, int cpu) {
         engine.accept(event("dev.knative.apiserver.resource.add", "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\","
                 + "\"metadata\":{\"name\":\"web\",\"namespace\":\"" + ns + "\",\"resourceVersion\":\"1\"},\"spec\":{\"replicas\":2,"
                 + "\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}}"));
