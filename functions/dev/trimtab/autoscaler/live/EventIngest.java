@@ -17,7 +17,9 @@ import org.jboss.logging.Logger;
  * Consumes the cluster-event and metric topics (CloudEvents, structured or binary mode). A record
  * that cannot be decoded or validated goes, with its original key, value and headers plus
  * {@code dead-letter-reason}, to the dead-letter topic (cluster events: the channel's
- * dead-letter-queue strategy; metric batches: {@link DeadLetters}), and consumption goes on.
+ * dead-letter-queue strategy; metric batches: {@link DeadLetters}), and consumption goes on. A
+ * metric batch returns (and is committed) only once the broker has acknowledged its decisions and
+ * dead letters (docs/decisions/0020).
  */
 @ApplicationScoped
 public class EventIngest {
@@ -26,9 +28,11 @@ public class EventIngest {
     private final Intake intake;
     private final DeadLetters deadLetters;
     private final DeletionCosts deletionCosts;
+    private final java.time.Duration deliveryTimeout;
 
     @Inject
-    public EventIngest(Intake intake, DeadLetters deadLetters, DeletionCosts deletionCosts) {
+    public EventIngest(Intake intake, DeadLetters deadLetters, DeletionCosts deletionCosts, LiveSettings settings) {
+        this.deliveryTimeout = settings.deliveryTimeout();
         this.intake = intake;
         this.deadLetters = deadLetters;
         this.deletionCosts = deletionCosts;
@@ -64,10 +68,27 @@ public class EventIngest {
             items.add(new Intake.Item(() -> decode(record, intake.codecLimits()), e -> {
                 LOG.warnf("rejected metrics record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
                         e.getMessage());
-                deadLetters.send(record, e);
+                return deadLetters.send(record, e);
             }));
         }
-        intake.takeAll("metrics", items);
+        List<Delivery> sent = intake.takeAll("metrics", items);
+        // committed only once every decision is on the log and every dead letter on its topic;
+        // otherwise the batch fails uncommitted (failure-strategy=fail) and is read again
+        try {
+            Delivery.awaitAll(sent, deliveryTimeout, EventIngest::sleep);
+        } catch (Delivery.NotDelivered e) {
+            LOG.errorf("metric batch of %d records not committed, read again after a restart: %s", records.count(),
+                    e.getMessage());
+            throw e;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static dev.trimtab.cloudevents.CloudEvent decode(ConsumerRecord<String, byte[]> record,
