@@ -1,6 +1,7 @@
 package dev.trimtab.kafka;
 
 import dev.trimtab.kafka.core.TopicRetention;
+import dev.trimtab.kube.Backoff;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -31,8 +33,8 @@ import org.jboss.logging.Logger;
  * its beginning at every start (the autoscaler's {@code cluster-events} in events mode, placement's
  * {@code placement-events}, the policy audit's {@code policy-audit}) lose every object that has not
  * changed within the topic's retention. For each of them that is enabled, the topic's effective
- * configuration is read once at start (AdminClient {@code describeConfigs}, in the background: start
- * never waits for the broker) and judged by {@link TopicRetention}: when records can expire (or the
+ * configuration is read at start (AdminClient {@code describeConfigs}, in the background: start never
+ * waits for the broker; asked again with backoff until it answers) and judged by {@link TopicRetention}: when records can expire (or the
  * topic is compacted, which refuses unkeyed records) a WARN names the topic and its limits, and the
  * gauge {@code trimtab_cluster_events_expiring{channel,topic}} is 1 (0: every record kept; -1: not
  * known, the check failed). Readiness is not affected: the view is complete until the first record
@@ -114,22 +116,37 @@ public class RetentionCheck {
 
     private void checkAll(Map<String, String> channels) {
         Admin admin = Admin.create(adminConfig());
+        Map<String, String> left = new LinkedHashMap<>(channels);
+        Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), new Random());
         try {
-            for (Map.Entry<String, String> c : channels.entrySet()) {
-                Result r;
-                try {
-                    r = new Result(c.getKey(), c.getValue(), Optional.of(assess(admin, c.getValue(), timeout)), null);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (Exception e) {
-                    Throwable cause = e.getCause() != null ? e.getCause() : e;
-                    r = new Result(c.getKey(), c.getValue(), Optional.empty(), cause.getClass().getSimpleName() + ": "
-                            + cause.getMessage());
+            // until each is answered: a broker that is down at start (or a user without
+            // DescribeConfigs, fixed later) is asked again, from 1 s doubling to 5 min
+            while (!left.isEmpty()) {
+                for (var it = left.entrySet().iterator(); it.hasNext(); ) {
+                    Map.Entry<String, String> c = it.next();
+                    Result r;
+                    try {
+                        r = new Result(c.getKey(), c.getValue(), Optional.of(assess(admin, c.getValue(), timeout)), null);
+                        it.remove();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    } catch (Exception e) {
+                        Throwable cause = e.getCause() != null ? e.getCause() : e;
+                        r = new Result(c.getKey(), c.getValue(), Optional.empty(), cause.getClass().getSimpleName() + ": "
+                                + cause.getMessage());
+                    }
+                    Result was = results.put(c.getKey(), r);
+                    if (was == null || r.expiring() != -1) {
+                        report(r); // a failure once, then only the answer
+                    }
                 }
-                results.put(c.getKey(), r);
-                report(r);
+                if (!left.isEmpty()) {
+                    Thread.sleep(backoff.next());
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             admin.close(Duration.ZERO); // a shutdown does not wait for a broker that does not answer
         }
