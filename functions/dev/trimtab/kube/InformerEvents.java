@@ -68,7 +68,7 @@ public final class InformerEvents implements AutoCloseable {
      * The kind's resource: the plural guessed as kubectl and fabric8 do (no discovery call);
      * namespaced, which for a cluster-scoped kind lists the same path across all namespaces.
      */
-    static ResourceDefinitionContext context(String apiVersionKind) {
+    public static ResourceDefinitionContext context(String apiVersionKind) {
         int slash = apiVersionKind.lastIndexOf('/');
         if (slash <= 0 || slash == apiVersionKind.length() - 1) {
             return null;
