@@ -20,7 +20,8 @@ import org.jboss.logging.Logger;
  * The placement function's view from the Kubernetes API: with {@code trimtab.placement.informers=true}
  * (k8s-manifests/placement sets it), informers on Namespaces, Nodes and then Pods feed
  * {@link PlacementFunction} the same object events the cluster-event topic carries. Each starts with a
- * full list, so a restarted placement function knows every node and pod whatever the topic's
+ * full list (and PodDisruptionBudgets last, with {@code trimtab.placement.rebalance=true}), so a
+ * restarted placement function knows every node and pod whatever the topic's
  * retention (docs/decisions/0021). Readiness ({@code placement-view}) is DOWN until all three have
  * been listed; Nodes before Pods, so a pending pod listed at start is placed on the known nodes.
  */
@@ -30,24 +31,31 @@ public class PlacementInformers implements HealthCheck {
     private static final Logger LOG = Logger.getLogger(PlacementInformers.class);
     /** In the order they are listed (the placement ClusterRole must allow list and watch on each). */
     public static final List<String> KINDS = List.of("v1/Namespace", "v1/Node", "v1/Pod");
+    /** Also listed with {@code trimtab.placement.rebalance=true}: the budgets recommendations respect. */
+    public static final String BUDGETS = "policy/v1/PodDisruptionBudget";
     private final KubernetesClient client;
     private final PlacementFunction placement;
     private final boolean enabled;
+    private final boolean rebalance;
     private volatile InformerEvents informers;
 
     @Inject
     public PlacementInformers(KubernetesClient client, PlacementFunction placement,
-                              @ConfigProperty(name = "trimtab.placement.informers", defaultValue = "false") boolean enabled) {
+                              @ConfigProperty(name = "trimtab.placement.informers", defaultValue = "false") boolean enabled,
+                              @ConfigProperty(name = "trimtab.placement.rebalance", defaultValue = "false") boolean rebalance) {
         this.client = client;
         this.placement = placement;
         this.enabled = enabled;
+        this.rebalance = rebalance;
     }
 
     void start(@Observes StartupEvent ignored) {
         if (enabled) {
-            informers = InformerEvents.start(client, KINDS, "/trimtab/placement/informers", placement::accept,
+            List<String> kinds = rebalance ? java.util.stream.Stream.concat(KINDS.stream(), java.util.stream.Stream.of(BUDGETS))
+                    .toList() : KINDS;
+            informers = InformerEvents.start(client, kinds, "/trimtab/placement/informers", placement::accept,
                     "trimtab-placement-informers");
-            LOG.infof("placing from informers on %s", KINDS);
+            LOG.infof("placing from informers on %s", kinds);
         }
     }
 
