@@ -65,6 +65,7 @@ public class RetentionCheck {
     private final Duration timeout;
     private final Map<String, Result> results = new ConcurrentHashMap<>();
     private volatile Thread worker;
+    private final List<Gauge> gauges = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Inject
     public RetentionCheck(@Identifier("default-kafka-broker") Map<String, Object> kafka, MeterRegistry registry,
@@ -91,11 +92,11 @@ public class RetentionCheck {
         if (!enabled || channels.isEmpty()) {
             return;
         }
-        channels.forEach((channel, topic) -> Gauge.builder("trimtab_cluster_events_expiring", this,
+        channels.forEach((channel, topic) -> gauges.add(Gauge.builder("trimtab_cluster_events_expiring", this,
                         c -> c.results.containsKey(channel) ? c.results.get(channel).expiring() : -1)
                 .description("1: records of the topic this channel rebuilds its view from can expire (objects unchanged "
                         + "for longer vanish at a restart); 0: every record kept; -1: not known")
-                .tag("channel", channel).tag("topic", topic).register(registry));
+                .tag("channel", channel).tag("topic", topic).register(registry)));
         Thread t = new Thread(() -> checkAll(channels), "trimtab-retention-check");
         t.setDaemon(true);
         worker = t;
@@ -107,6 +108,9 @@ public class RetentionCheck {
         if (t != null) {
             t.interrupt();
         }
+        // the registry can outlive this instance (one JVM, several application starts): a gauge left
+        // behind would keep reporting this instance's results to the next one
+        gauges.forEach(registry::remove);
     }
 
     /** Each enabled channel's outcome so far (empty until the check has answered). */
