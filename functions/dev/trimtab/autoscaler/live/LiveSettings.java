@@ -9,15 +9,24 @@ import java.util.Set;
 /** The live autoscaler's configuration ({@code trimtab.autoscaler.*}). */
 @ConfigMapping(prefix = "trimtab.autoscaler")
 public interface LiveSettings {
-    /** Where pods, scale targets and ScalingPolicies come from. */
+    /** Where pods, scale targets and ScalingPolicies come from (docs/decisions/0021). */
     enum ClusterStateSource {
-        /** ApiServerSource events on the cluster-event topic. */
+        /**
+         * ApiServerSource events on the cluster-event topic (the cluster-events channel, or POST / in
+         * push mode). Read from the start at every start: objects unchanged for longer than the
+         * topic's retention are missing, which {@code RetentionCheck} reports.
+         */
         events,
-        /** fabric8 informers on the Kubernetes API (disable the cluster-events channel then). */
-        informers
+        /**
+         * fabric8 informers on the Kubernetes API (list, then watch): every object at every start,
+         * whatever Kafka keeps. The cluster-events channel is off then.
+         */
+        informers,
+        /** No cluster view: this process is not the autoscaler (the policy and placement functions). */
+        none
     }
 
-    @WithDefault("events")
+    @WithDefault("informers")
     ClusterStateSource clusterState();
 
     /** Decide and log, but never write to the Kubernetes API. */
