@@ -91,7 +91,9 @@ class StateWriteRetryTest {
         store.onPartitionsRevoked(null, List.of(METRICS_0));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
         assertThat(count("lost")).isEqualTo(1.0);
-        assertThat(count("error")).isGreaterThanOrEqualTo(2);
+        // how many sends failed before the deadline depends on the machine's speed (a slow first
+        // metadata fetch leaves none): the retries are shown by aHandoverWaitsUntilTheBrokerHasTheHistories
+        assertThat(keysOnTopic()).isEmpty();
     }
 
     private double count(String result) {
