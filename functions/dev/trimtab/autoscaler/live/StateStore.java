@@ -186,17 +186,54 @@ public class StateStore implements KafkaConsumerRebalanceListener {
     }
 
     /**
+     * Before a metric batch is committed: writes the histories changed since the last write (its
+     * decisions' recommendations and scale events among them) and the failed writes, and waits for
+     * the broker's acknowledgement, sending failed ones again, until {@code timeout}. A new owner
+     * after a crash then restores every recommendation that the decisions of committed batches were
+     * taken on, so a SIGKILL never shortens a stabilization window; the records after the last
+     * commit are read again. Nothing to do when snapshots are off.
+     *
+     * @throws Delivery.NotDelivered when some history is still not written at the deadline (the
+     *         batch then fails uncommitted, as for an undelivered decision; docs/decisions/0020)
+     */
+    public void writeBeforeCommit(Duration timeout) {
+        if (!settings.enabled()) {
+            return;
+        }
+        synchronized (this) {
+            List<HistoryRecords.Entry> left = writeUntil(due(), System.nanoTime() + timeout.toNanos());
+            if (!left.isEmpty()) {
+                left.forEach(e -> retry.putIfAbsent(e.policy(), e));
+                throw new Delivery.NotDelivered("the histories of " + names(left) + " not written to "
+                        + settings.topic() + " within " + timeout, null);
+            }
+        }
+    }
+
+    /**
      * Writes the entries and waits for the broker's acknowledgement of each, sending the failed
-     * ones again (backoff 100 ms doubling to 5 s) until all are written or the handover timeout
-     * has passed; what is still not written then is logged at ERROR, by policy, and counted lost.
+     * ones again until the handover timeout has passed; what is still not written then is logged at
+     * ERROR, by policy, and counted lost.
      */
     private void writeAll(List<HistoryRecords.Entry> entries, String why) {
-        long deadline = System.nanoTime() + settings.handoverTimeout().toNanos();
+        List<HistoryRecords.Entry> left = writeUntil(entries, System.nanoTime() + settings.handoverTimeout().toNanos());
+        if (!left.isEmpty()) {
+            left.forEach(e -> retry.remove(e.policy()));
+            registry.counter("trimtab_autoscaler_state_writes_total", "result", "lost").increment(left.size());
+            LOG.errorf("%s: the histories of %d policies were not written to %s within %s; their next owner starts "
+                    + "them afresh: %s", why, left.size(), settings.topic(), settings.handoverTimeout(), names(left));
+        }
+    }
+
+    /**
+     * Sends the entries and waits for each acknowledgement, sending the failed ones again (backoff
+     * 100 ms doubling to 5 s, the last attempt at the deadline) until all are written or
+     * {@code deadline} (System.nanoTime) has passed; returns those not written.
+     */
+    private List<HistoryRecords.Entry> writeUntil(List<HistoryRecords.Entry> entries, long deadline) {
         List<HistoryRecords.Entry> left = entries;
         long backoff = 100;
-        int attempts = 0;
         while (!left.isEmpty()) {
-            attempts++;
             Map<HistoryRecords.Entry, Future<RecordMetadata>> sent = new LinkedHashMap<>();
             for (HistoryRecords.Entry e : left) {
                 sent.put(e, send(e));
@@ -209,20 +246,17 @@ public class StateStore implements KafkaConsumerRebalanceListener {
             }
             left = failed;
             long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left.isEmpty() || remaining <= backoff) {
+            if (left.isEmpty() || remaining <= 0) {
                 break;
             }
-            sleeper.accept(backoff);
+            sleeper.accept(Math.min(backoff, remaining));
             backoff = Math.min(backoff * 2, 5_000);
         }
-        if (!left.isEmpty()) {
-            left.forEach(e -> retry.remove(e.policy()));
-            registry.counter("trimtab_autoscaler_state_writes_total", "result", "lost").increment(left.size());
-            LOG.errorf("%s: the histories of %d policies were not written to %s within %s (%d attempts); their next "
-                            + "owner starts them afresh: %s", why, left.size(), settings.topic(),
-                    settings.handoverTimeout(), attempts, left.stream().map(e -> e.policy().namespace() + "/"
-                            + e.policy().name()).sorted().toList());
-        }
+        return left;
+    }
+
+    private static List<String> names(List<HistoryRecords.Entry> entries) {
+        return entries.stream().map(e -> e.policy().namespace() + "/" + e.policy().name()).sorted().toList();
     }
 
     private static boolean acknowledged(Future<RecordMetadata> sent, long deadline) {
