@@ -28,8 +28,9 @@ class QueryBatchFuzzTest {
     private static final FuzzBounds ANSWER = new FuzzBounds("QueryBatch.answer over Lines");
 
     @FuzzTest(maxDuration = "10m")
+    // no line breaks in entries: Jazzer 0.24 writes them unescaped and libFuzzer rejects the dictionary
     @DictionaryEntries({"\"verb\"", "\"resource\"", "\"namespace\"", "\"groups\"", "\"get\"", "\"pods\"",
-            "\r\n", "\n", "\u00e9", "\ud83d\ude00"})
+            "\u00e9", "\ud83d\ude00"})
     void answer(byte[] input) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

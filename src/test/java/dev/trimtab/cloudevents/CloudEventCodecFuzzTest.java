@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.testing.FuzzBounds;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -37,9 +38,10 @@ class CloudEventCodecFuzzTest {
      * header names are looked up as sent (the HTTP binding's {@code ce-} prefix).
      */
     @FuzzTest(maxDuration = "10m")
-    @DictionaryEntries({"ce-specversion: 1.0\n", "ce-id: ", "ce-source: ", "ce-type: ", "ce-subject: ", "ce-time: ",
-            "content-type: application/json\n", "content-type: application/cloudevents+json\n", "ce-partitionkey: ",
-            "ce-namespace: ", "\n\n"})
+    // no line breaks in entries: Jazzer 0.24 writes them unescaped and libFuzzer rejects the dictionary
+    @DictionaryEntries({"ce-specversion: 1.0", "ce-id: ", "ce-source: ", "ce-type: ", "ce-subject: ", "ce-time: ",
+            "content-type: application/json", "content-type: application/cloudevents+json", "ce-partitionkey: ",
+            "ce-namespace: "})
     void message(byte[] input) {
         String text = new String(input, StandardCharsets.ISO_8859_1);
         int end = text.indexOf("\n\n");
@@ -55,11 +57,23 @@ class CloudEventCodecFuzzTest {
         BINARY.check(input, () -> readsBack(CloudEventCodec.fromMessage(body, "ce-", headers::get, LIMITS)));
     }
 
-    /** What was decoded survives {@link CloudEventCodec#write} and a second reading. */
+    /**
+     * What was decoded survives {@link CloudEventCodec#write} and a second reading. Numbers compare
+     * by value: {@code 2e0} is written {@code 2} and read back as an integer, the same JSON number.
+     */
     private static void readsBack(CloudEvent e) {
         CloudEvent again = CloudEventCodec.parse(CloudEventCodec.write(e));
-        assertThat(again).as("read back after writing").isEqualTo(e);
+        assertThat(new CloudEvent(again.id(), again.source(), again.type(), again.subject(), again.time(),
+                again.dataContentType(), null, again.extensions())).as("attributes read back after writing")
+                .isEqualTo(new CloudEvent(e.id(), e.source(), e.type(), e.subject(), e.time(), e.dataContentType(), null,
+                        e.extensions()));
+        assertThat(e.data() == null ? again.data() == null : again.data() != null
+                && e.data().equals(NUMBERS_BY_VALUE, again.data())).as("data read back after writing: %s, then %s",
+                e.data(), again.data()).isTrue();
     }
+
+    private static final java.util.Comparator<JsonNode> NUMBERS_BY_VALUE = (a, b) ->
+            a.isNumber() && b.isNumber() ? a.decimalValue().compareTo(b.decimalValue()) : a.equals(b) ? 0 : 1;
 
     @AfterAll
     static void figures() {
