@@ -6,23 +6,19 @@ import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.testing.FuzzBounds;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 
 /**
- * The CloudEvent decoder on hostile bytes, in both content modes, within its {@link
+ * The CloudEvent decoder on hostile bytes in structured mode, within its {@link
  * CloudEventCodec.Limits}: it decodes, or rejects with an {@link IllegalArgumentException} (a
  * {@link CloudEventCodec.LimitExceededException} past a limit) that names the attribute; an event
- * it decodes is written and read back with the same attributes. Seeds:
+ * it decodes is written and read back with the same attributes. Binary mode:
+ * {@link CloudEventMessageFuzzTest} (Jazzer fuzzes one test per class and JVM). Seeds:
  * {@code src/test/resources/dev/trimtab/cloudevents/CloudEventCodecFuzzTestInputs/}; see docs/fuzzing.md.
  */
 class CloudEventCodecFuzzTest {
     private static final CloudEventCodec.Limits LIMITS = new CloudEventCodec.Limits(65_536, 32);
     private static final FuzzBounds STRUCTURED = new FuzzBounds("CloudEventCodec.parse (structured mode)",
-            IllegalArgumentException.class);
-    private static final FuzzBounds BINARY = new FuzzBounds("CloudEventCodec.fromMessage (binary and structured)",
             IllegalArgumentException.class);
 
     @FuzzTest(maxDuration = "10m")
@@ -34,34 +30,10 @@ class CloudEventCodecFuzzTest {
     }
 
     /**
-     * The input is a message: header lines {@code name: value} up to an empty line, then the body;
-     * header names are looked up as sent (the HTTP binding's {@code ce-} prefix).
-     */
-    @FuzzTest(maxDuration = "10m")
-    // no line breaks in entries: Jazzer 0.24 writes them unescaped and libFuzzer rejects the dictionary
-    @DictionaryEntries({"ce-specversion: 1.0", "ce-id: ", "ce-source: ", "ce-type: ", "ce-subject: ", "ce-time: ",
-            "content-type: application/json", "content-type: application/cloudevents+json", "ce-partitionkey: ",
-            "ce-namespace: "})
-    void message(byte[] input) {
-        String text = new String(input, StandardCharsets.ISO_8859_1);
-        int end = text.indexOf("\n\n");
-        Map<String, String> headers = new HashMap<>();
-        for (String line : (end < 0 ? text : text.substring(0, end)).split("\n")) {
-            int colon = line.indexOf(": ");
-            if (colon > 0) {
-                headers.put(line.substring(0, colon), new String(line.substring(colon + 2)
-                        .getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
-            }
-        }
-        byte[] body = end < 0 ? new byte[0] : java.util.Arrays.copyOfRange(input, end + 2, input.length);
-        BINARY.check(input, () -> readsBack(CloudEventCodec.fromMessage(body, "ce-", headers::get, LIMITS)));
-    }
-
-    /**
      * What was decoded survives {@link CloudEventCodec#write} and a second reading. Numbers compare
      * by value: {@code 2e0} is written {@code 2} and read back as an integer, the same JSON number.
      */
-    private static void readsBack(CloudEvent e) {
+    static void readsBack(CloudEvent e) {
         CloudEvent again = CloudEventCodec.parse(CloudEventCodec.write(e));
         assertThat(new CloudEvent(again.id(), again.source(), again.type(), again.subject(), again.time(),
                 again.dataContentType(), null, again.extensions())).as("attributes read back after writing")
@@ -78,6 +50,5 @@ class CloudEventCodecFuzzTest {
     @AfterAll
     static void figures() {
         System.out.println(STRUCTURED.report());
-        System.out.println(BINARY.report());
     }
 }

@@ -1,9 +1,6 @@
 package dev.trimtab.policy.core;
 
-import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trimtab.testing.FuzzBounds;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,19 +17,12 @@ import org.junit.jupiter.api.AfterAll;
  * error, the cost limit); any other exception escaping {@link Expressions#evaluate} is a crash,
  * and so is passing the time or heap bound (the cost limit must stop a blow-up first).
  *
- * <ul>
- *   <li>{@link #functionsOnFuzzedArguments}: the first line picks a template calling a library
- *       function (its text, else by its hash), the next lines are its arguments (as CEL string
- *       literals, or integers).
- *   <li>{@link #fuzzedExpressions}: the first line is the expression, the rest a JSON object
- *       bound to {@code object}.
- * </ul>
+ * <p>Input: the first line picks a template calling a library function (its text, else by its
+ * hash), the next lines are its arguments (as CEL string literals, or integers). Any expression:
+ * {@link CelExpressionsFuzzTest}. Seeds: {@code CelLibraryFuzzTestInputs/functionsOnFuzzedArguments/}.
  */
 class CelLibraryFuzzTest {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_LONG_FOR_INTS);
     private static final FuzzBounds FUNCTIONS = new FuzzBounds("CEL library functions on fuzzed arguments",
-            Expressions.Failure.class);
-    private static final FuzzBounds EXPRESSIONS = new FuzzBounds("CEL expressions over a fuzzed object",
             Expressions.Failure.class);
 
     /** $A = the first argument as a string literal, $B, $C the next; $N, $M the first two read as integers. */
@@ -78,28 +68,7 @@ class CelLibraryFuzzTest {
         FUNCTIONS.check(expression, () -> evaluate(expression, Map.of("metadata", Map.of("name", "x"))));
     }
 
-    @FuzzTest(maxDuration = "10m")
-    @DictionaryEntries({"quantity(", "isQuantity(", ".sign()", ".asInteger()", ".add(", ".sub(", ".compareTo(", "ip(",
-            "cidr(", ".containsIP(", ".containsCIDR(", ".masked()", "url(", ".getHost()", ".find(", ".findAll(",
-            ".matches(", ".isSorted()", ".sum()", ".min()", ".max()", ".indexOf(", ".lastIndexOf(", "format.named(",
-            ".validate(", "authorizer.", ".check(", "jsonpatch.escapeKey(", ".replace(", ".split(", ".join(", ".map(",
-            ".filter(", ".all(", ".exists(", "object.", "variables", "size(", " + ", "[1, 2, 3]", "'abc'", "string(",
-            "optional.of(", ".orValue(", "has(", "dyn(", "int(", "double(", "sets.contains("})
-    void fuzzedExpressions(byte[] input) {
-        String text = new String(input, StandardCharsets.UTF_8);
-        int newline = text.indexOf('\n');
-        String expression = newline < 0 ? text : text.substring(0, newline);
-        Map<String, Object> object;
-        try {
-            object = newline < 0 ? Map.of() : JSON.readValue(text.substring(newline + 1), Map.class);
-        } catch (Exception e) {
-            object = Map.of();   // the expression is what is fuzzed here; the object needs to be one
-        }
-        Map<String, Object> o = object;
-        EXPRESSIONS.check(input, () -> evaluate(expression, o));
-    }
-
-    private static void evaluate(String expression, Map<String, Object> object) throws Expressions.Failure {
+    static void evaluate(String expression, Map<String, Object> object) throws Expressions.Failure {
         List<String> problems = new ArrayList<>();
         Expressions.Compiled c = Expressions.compile(false, "spec.validations[0].expression", expression, null, problems);
         if (c.program() == null && problems.isEmpty()) {
@@ -148,6 +117,5 @@ class CelLibraryFuzzTest {
     @AfterAll
     static void figures() {
         System.out.println(FUNCTIONS.report());
-        System.out.println(EXPRESSIONS.report());
     }
 }
