@@ -46,7 +46,7 @@ class QueryBatchFuzzTest {
                 }, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
         String[] printed = out.toString(StandardCharsets.UTF_8).split("\n", -1);
         long answered = printed.length - 1;   // each answer ends with a newline
-        assertThat(answered).as("one output line for each line that is not blank, on %s", FuzzBounds.shorten(input))
+        assertThat(answered).as(() -> "one output line for each line that is not blank, on " + FuzzBounds.shorten(input))
                 .isEqualTo(expectedAnswers(input));
         assertThat(err.toString(StandardCharsets.UTF_8).lines().count()).as("one stderr line a bad line")
                 .isEqualTo(bad[0]);

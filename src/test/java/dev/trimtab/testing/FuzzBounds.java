@@ -162,7 +162,8 @@ public final class FuzzBounds {
             if (c == '"' || c == '\\') {
                 sb.append('\\').append(c);
             } else if (c < 0x20 || c > 0x7e) {
-                sb.append(String.format("\\u%04x", (int) c));
+                String hex = Integer.toHexString(c);   // not String.format: fuzzing hooks make its regex slow
+                sb.append("\\u").append("0".repeat(4 - hex.length())).append(hex);
             } else {
                 sb.append(c);
             }
