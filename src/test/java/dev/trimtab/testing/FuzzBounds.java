@@ -41,8 +41,11 @@ public final class FuzzBounds {
 
     private long inputs;
     private long rejected;
-    private long firstWallNanos;
-    private long firstBytes;
+    /** Inputs left out of the worst figures: the JVM's first ones also load classes and run the JIT. */
+    static final int WARM_UP = 100;
+
+    private long warmWallNanos;
+    private long warmBytes;
     private long worstWallNanos;
     private long worstCpuNanos;
     private long worstBytes;
@@ -77,19 +80,18 @@ public final class FuzzBounds {
             m = measure(work);
         }
         inputs++;
-        if (inputs == 1) {
-            firstWallNanos = m.wall;
-            firstBytes = m.bytes;
-        } else if (m.wall > worstWallNanos) {
-            worstWallNanos = m.wall;
-            worstWallInput = shorten(shown);
-        }
-        if (inputs > 1) {
+        warmWallNanos = Math.max(warmWallNanos, m.wall);
+        warmBytes = Math.max(warmBytes, m.bytes);
+        if (inputs > WARM_UP) {
+            if (m.wall > worstWallNanos) {
+                worstWallNanos = m.wall;
+                worstWallInput = shorten(shown);
+            }
             worstCpuNanos = Math.max(worstCpuNanos, m.cpu);
-        }
-        if (inputs > 1 && m.bytes > worstBytes) {
-            worstBytes = m.bytes;
-            worstBytesInput = shorten(shown);
+            if (m.bytes > worstBytes) {
+                worstBytes = m.bytes;
+                worstBytesInput = shorten(shown);
+            }
         }
         Throwable thrown = m.thrown;
         if (thrown != null) {
@@ -137,15 +139,16 @@ public final class FuzzBounds {
 
     /**
      * The figures so far, one line: inputs, rejected, worst wall and CPU time, worst allocation.
-     * The worst figures leave out the JVM's first input, which pays for class loading and static
-     * initialisation (shown apart).
+     * The worst figures leave out the JVM's first {@value #WARM_UP} inputs (the seeds, mostly),
+     * which also pay for class loading, static initialisation and the JIT; the worst of all inputs
+     * is shown apart.
      */
     public String report() {
-        return String.format("FUZZ-FIGURES %s: %d inputs (%d rejected with a documented exception), worst wall %.1f ms,"
-                        + " worst CPU %.1f ms, worst allocated %.2f MiB; first input %.1f ms, %.2f MiB"
-                        + " (worst wall on %s; worst heap on %s)",
-                target, inputs, rejected, worstWallNanos / 1e6, worstCpuNanos / 1e6, worstBytes / 1048576.0,
-                firstWallNanos / 1e6, firstBytes / 1048576.0, worstWallInput, worstBytesInput);
+        return String.format("FUZZ-FIGURES %s: %d inputs (%d rejected with a documented exception); after the first %d:"
+                        + " worst wall %.1f ms, worst CPU %.1f ms, worst allocated %.2f MiB; all inputs: worst wall %.1f ms,"
+                        + " worst allocated %.2f MiB (worst wall on %s; worst heap on %s)",
+                target, inputs, rejected, WARM_UP, worstWallNanos / 1e6, worstCpuNanos / 1e6, worstBytes / 1048576.0,
+                warmWallNanos / 1e6, warmBytes / 1048576.0, worstWallInput, worstBytesInput);
     }
 
     /** An input as a failure shows it: Java-escaped, at most 300 characters. */
