@@ -1,6 +1,7 @@
 package dev.trimtab.autoscaler.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.trimtab.autoscaler.core.ObjectRef;
@@ -65,6 +66,23 @@ class StateWriteRetryTest {
         store.flushChanged();   // nothing changed since: only the failed snapshot goes again
         await().atMost(Duration.ofSeconds(20)).until(() -> count("ok") >= 1);
         assertThat(keysOnTopic()).containsExactly(HistoryRecords.key(POLICY));
+    }
+
+    @Test
+    void aBatchIsReadyToCommitOnlyOnceItsHistoriesAreWritten() throws Exception {
+        store(Duration.ofSeconds(30));
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> store.writeBeforeCommit(Duration.ofSeconds(2)))
+                .isInstanceOf(Delivery.NotDelivered.class)
+                .hasMessageContaining("shop/web").hasMessageContaining(topic);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(keysOnTopic()).isEmpty();
+
+        writable();
+        // the history the refused batch changed was kept: the batch read again writes it, no flush needed
+        store.writeBeforeCommit(Duration.ofSeconds(20));
+        assertThat(keysOnTopic()).containsExactly(HistoryRecords.key(POLICY));
+        assertThat(count("lost")).isZero();
     }
 
     @Test
