@@ -100,8 +100,9 @@ public interface LiveSettings {
         String topic();
 
         /**
-         * How often changed histories are written. A handover (rebalance, shutdown) writes them at
-         * once; only a crash loses the changes of this last interval.
+         * How often changed histories are written that no metric batch wrote (each batch writes its
+         * own before it is committed). A handover (rebalance, shutdown) writes them at once; a
+         * crash loses only the resync's and informer events' changes of this last interval.
          */
         @WithDefault("1s")
         Duration flushInterval();

@@ -46,8 +46,11 @@ import org.jboss.logging.Logger;
  * histories before a record of them is processed; on revocation it waits for the decision in
  * flight, writes the histories of the revoked workloads and waits until the broker has every one
  * (sending failed ones again, for at most {@code state.handover-timeout}) before the partitions go.
- * In between, changed histories are written every {@code state.flush-interval}, and a failed write
- * is sent again at the next flush (the policy's latest snapshot), so a crash loses at most that much. Alone (the metric channel disabled, as in Knative push mode) the instance
+ * A metric batch is committed only after the histories its decisions changed are written
+ * ({@link #writeBeforeCommit}), so a crash loses no recommendation a committed batch was decided
+ * on. Changes no batch covers (resync, informer events) are written every
+ * {@code state.flush-interval}, and a failed write is sent again at the next flush (the policy's
+ * latest snapshot). Alone (the metric channel disabled, as in Knative push mode) the instance
  * owns every workload and restores the whole topic at start, so scaling the autoscaler to zero
  * keeps its windows.
  *
