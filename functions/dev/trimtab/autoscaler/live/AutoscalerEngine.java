@@ -44,10 +44,15 @@ import org.apache.kafka.common.utils.Utils;
 @ApplicationScoped
 public class AutoscalerEngine {
 
-    /** A decision, the policy it was taken for, and the metric events it was taken on. */
-    public record Evaluation(ScalingPolicy policy, ScaleDecision decision, DecisionInputs inputs) {
+    /**
+     * A decision, the policy it was taken for, the metric events it was taken on, and how many
+     * writes of its target this engine had seen when it was taken ({@link #writesOf}): a rescale
+     * whose target was written since is decided again before it is written ({@link #current}).
+     * {@code writes} -1: unknown, always decided again.
+     */
+    public record Evaluation(ScalingPolicy policy, ScaleDecision decision, DecisionInputs inputs, long writes) {
         public Evaluation(ScalingPolicy policy, ScaleDecision decision) {
-            this(policy, decision, DecisionInputs.NONE);
+            this(policy, decision, DecisionInputs.NONE, -1);
         }
     }
 
@@ -66,6 +71,8 @@ public class AutoscalerEngine {
     private long liveSinceMillis = System.currentTimeMillis();
     private final List<ForeignWrite> foreignWrites = new ArrayList<>();
     private final Map<ObjectRef, Long> lastEvaluation = new HashMap<>();
+    /** Per scale target, how many writes of it were begun ({@link #writing}) or done ({@link #applied}). */
+    private final Map<ObjectRef, Long> writes = new HashMap<>();
     private Clock clock = Clock.systemUTC();
 
     /** Partitions of the metric topic; 0 until known. */
@@ -272,6 +279,26 @@ public class AutoscalerEngine {
     /** Trimtab is about to write the decision's replicas: its update will not count as a second writer. */
     public synchronized void writing(ScaleDecision decision) {
         state.writers().writing(decision.target(), decision.desiredReplicas(), clock.millis());
+        writes.merge(decision.target(), 1L, Long::sum);
+    }
+
+    /** How many writes of {@code target} were begun or done by this engine's appliers so far. */
+    public synchronized long writesOf(ObjectRef target) {
+        return writes.getOrDefault(target, 0L);
+    }
+
+    /**
+     * The evaluation itself when its target was not written since it was taken; else its policy
+     * decided again on the current state, which has that write's replicas and scale event (so the
+     * rate limits and the stabilization count it). The caller holds the target's write lock
+     * ({@link ScaleApplier}), so no write can come between this answer and its own write.
+     */
+    public synchronized Evaluation current(Evaluation ev) {
+        if (ev.writes() >= 0 && ev.writes() == writesOf(ev.decision().target())) {
+            return ev;
+        }
+        ScalingPolicy policy = state.policy(ev.policy().ref());
+        return decide(policy == null ? ev.policy() : policy, ev.inputs());
     }
 
     private boolean owns(String workload) {
@@ -286,7 +313,8 @@ public class AutoscalerEngine {
         long now = clock.millis();
         lastEvaluation.put(policy.ref(), now);
         touched(policy);
-        return new Evaluation(policy, autoscaler.decide(state, policy, now), inputs);
+        ScaleDecision d = autoscaler.decide(state, policy, now);
+        return new Evaluation(policy, d, inputs, writesOf(d.target()));
     }
 
     private void touched(ScalingPolicy policy) {
@@ -417,6 +445,7 @@ public class AutoscalerEngine {
                     resourceVersion));
         }
         autoscaler.applied(state, policy, decision);
+        writes.merge(decision.target(), 1L, Long::sum);
         touched(policy);
     }
 

@@ -91,9 +91,34 @@ public class ScaleApplier {
         latency("trimtab_autoscaler_event_to_decision_seconds", trigger, ev.decision().timeMillis());
         String outcome = "hold";
         if (ev.decision().rescale()) {
-            outcome = settings.dryRun() ? dryRun(ev.decision()) : null;
-            int conflicts = 0;
-            int transients = 0;
+            outcome = settings.dryRun() ? dryRun(ev.decision()) : write(current, trigger);
+            ev = current[0];
+            LOG.infof("%s %s: %d -> %d (%s): %s", ev.decision().target(), ev.decision().reason(),
+                    ev.decision().currentReplicas(), ev.decision().desiredReplicas(), outcome, ev.decision().message());
+        }
+        ScaleDecision d = ev.decision();
+        foreignWrites(engine.drainForeignWrites());   // a re-read after a conflict may have shown one
+        refusal(d);
+        if (settings.dryRun() && d.rescale() && trigger.time() != null) {
+            written.fire(new ScaleWritten(d.target(), trigger.time(), java.time.Instant.now(), d.desiredReplicas(), false));
+        }
+        registry.counter("trimtab_autoscaler_decisions_total", "reason", d.reason().name()).increment();
+        return outcome;
+    }
+
+    /**
+     * Writes a rescale: guardrail, the namespace's autoscalers, then, holding the target's write
+     * lock ({@link #lockOf}), the write and its retries. A decision taken before another write of
+     * the target ({@link AutoscalerEngine#current}) is decided again first, and checked again.
+     * {@code current[0]} ends as the decision taken last.
+     */
+    private String write(AutoscalerEngine.Evaluation[] current, CloudEvent trigger) {
+        AutoscalerEngine.Evaluation ev = current[0];
+        String outcome = null;
+        int conflicts = 0;
+        int transients = 0;
+        dev.trimtab.autoscaler.core.ObjectRef locked = null;
+        try {
             while (outcome == null) {
                 String held = guard.held();
                 if (held != null) {
@@ -123,6 +148,23 @@ public class ScaleApplier {
                             outcome = "hold after reading the namespace's autoscalers";
                             break;
                         }
+                    }
+                }
+                if (!ev.decision().target().equals(locked)) {
+                    if (locked != null) {
+                        lockOf(locked).unlock();   // the policy now scales another target
+                    }
+                    locked = ev.decision().target();
+                    lockOf(locked).lock();   // never while holding the engine's monitor: its calls return first
+                    AutoscalerEngine.Evaluation now = engine.current(ev);
+                    if (now != ev) {
+                        ev = now;
+                        current[0] = ev;
+                        if (!ev.decision().rescale()) {
+                            outcome = "hold after a concurrent write";
+                            break;
+                        }
+                        continue;   // the guard and the claims check the decision now to be written
                     }
                 }
                 deletionCosts.beforeScaleDown(ev.decision(), engine.target(ev.decision().target()));
@@ -163,17 +205,34 @@ public class ScaleApplier {
                     case NotFound, Failed -> outcome = "failed: HTTP " + o.httpCode() + ": " + o.message();
                 }
             }
-            LOG.infof("%s %s: %d -> %d (%s): %s", ev.decision().target(), ev.decision().reason(),
-                    ev.decision().currentReplicas(), ev.decision().desiredReplicas(), outcome, ev.decision().message());
+        } finally {
+            if (locked != null) {
+                lockOf(locked).unlock();
+            }
         }
-        ScaleDecision d = ev.decision();
-        foreignWrites(engine.drainForeignWrites());   // a re-read after a conflict may have shown one
-        refusal(d);
-        if (settings.dryRun() && d.rescale() && trigger.time() != null) {
-            written.fire(new ScaleWritten(d.target(), trigger.time(), java.time.Instant.now(), d.desiredReplicas(), false));
-        }
-        registry.counter("trimtab_autoscaler_decisions_total", "reason", d.reason().name()).increment();
         return outcome;
+    }
+
+    /**
+     * Write locks of the scale targets, striped by the target's hash: a rescale holds its target's
+     * from just before the write until the write is recorded ({@code engine.applied}), through
+     * conflict retries and back-offs, so two decisions never write one target at once and the
+     * second is decided again on the first one's result. Two targets may share a stripe; a thread
+     * holds at most one.
+     */
+    private final java.util.concurrent.locks.ReentrantLock[] targetLocks = newLocks(64);
+
+    private static java.util.concurrent.locks.ReentrantLock[] newLocks(int n) {
+        java.util.concurrent.locks.ReentrantLock[] out = new java.util.concurrent.locks.ReentrantLock[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = new java.util.concurrent.locks.ReentrantLock();
+        }
+        return out;
+    }
+
+    /** The write lock of {@code target} (shared with the targets of the same stripe). */
+    java.util.concurrent.locks.ReentrantLock lockOf(dev.trimtab.autoscaler.core.ObjectRef target) {
+        return targetLocks[Math.floorMod(target.hashCode(), targetLocks.length)];
     }
 
     /** What a dry run would have done: held while the policies are not in force, else denied or not. */
