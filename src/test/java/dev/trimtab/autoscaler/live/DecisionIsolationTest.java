@@ -52,24 +52,7 @@ class DecisionIsolationTest {
     void wire() {
         registry = new SimpleMeterRegistry();
         engine = new AutoscalerEngine(ScaleApplierTest.settings(false));
-        StatusRecorder noStatus = new StatusRecorder(null, registry) {
-            @Override
-            public synchronized void record(ScaleDecision d, String outcome) {}
-
-            @Override
-            public void foreignWrite(dev.trimtab.autoscaler.core.ReplicaWriters.ForeignWrite f, String message) {}
-        };
-        ScaleApplier applier = new ScaleApplier(engine, new FailingReads(), new DecisionLog(new RecordingEmitter(logged),
-                ScaleApplierTest.settings(false), registry), noStatus, registry, ScaleApplierTest.settings(false),
-                new ScaleApplierTest.NoEvents(), new ScaleGuard(new dev.trimtab.policy.live.LivePolicies(
-                "target/no-policies", null, registry), registry, "system:serviceaccount:trimtab:trimtab-autoscaler"),
-                new DeletionCosts(false, (ns, name, patch) -> { }, registry), new ScaleClaimReader(null) {
-                    @Override
-                    public List<JsonNode> claims(String namespace) {
-                        return List.of();
-                    }
-                });
-        applier.sleeper = millis -> { };
+        ScaleApplier applier = ScaleApplierTest.plainApplier(engine, new FailingReads(), logged, registry);
         intake = new Intake(engine, applier, registry);
     }
 

@@ -40,13 +40,6 @@ class OneWritePerTargetTest {
     void wire() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         engine = new AutoscalerEngine(ScaleApplierTest.settings(false));
-        StatusRecorder noStatus = new StatusRecorder(null, registry) {
-            @Override
-            public synchronized void record(ScaleDecision d, String outcome) {}
-
-            @Override
-            public void foreignWrite(dev.trimtab.autoscaler.core.ReplicaWriters.ForeignWrite f, String message) {}
-        };
         ScaleWriter writer = new ScaleWriter(null) {
             @Override
             public Outcome write(ScaleDecision d) {
@@ -66,17 +59,7 @@ class OneWritePerTargetTest {
                 throw new AssertionError("no conflict here");
             }
         };
-        applier = new ScaleApplier(engine, writer, new DecisionLog(new RecordingEmitter(logged),
-                ScaleApplierTest.settings(false), registry), noStatus, registry, ScaleApplierTest.settings(false),
-                new ScaleApplierTest.NoEvents(), new ScaleGuard(new dev.trimtab.policy.live.LivePolicies(
-                "target/no-policies", null, registry), registry, "system:serviceaccount:trimtab:trimtab-autoscaler"),
-                new DeletionCosts(false, (ns, name, patch) -> { }, registry), new ScaleClaimReader(null) {
-                    @Override
-                    public List<JsonNode> claims(String namespace) {
-                        return List.of();
-                    }
-                });
-        applier.sleeper = millis -> { };
+        applier = ScaleApplierTest.plainApplier(engine, writer, logged, registry);
     }
 
     static CloudEvent event(String id, String type, String data) {

@@ -462,4 +462,31 @@ class ScaleApplierTest {
             return (Event<U>) this;
         }
     }
+
+    /**
+     * An applier over {@code writer} whose decisions go to {@code logged}, with no policies, no
+     * status, no deletion costs, no other autoscalers in any namespace, and no waits between retries.
+     */
+    static ScaleApplier plainApplier(AutoscalerEngine engine, ScaleWriter writer, List<String> logged,
+                                     io.micrometer.core.instrument.MeterRegistry registry) {
+        StatusRecorder noStatus = new StatusRecorder(null, registry) {
+            @Override
+            public synchronized void record(ScaleDecision d, String outcome) {}
+
+            @Override
+            public void foreignWrite(dev.trimtab.autoscaler.core.ReplicaWriters.ForeignWrite f, String message) {}
+        };
+        ScaleApplier applier = new ScaleApplier(engine, writer, new DecisionLog(new RecordingEmitter(logged),
+                settings(false), registry), noStatus, registry, settings(false), new NoEvents(),
+                new ScaleGuard(new dev.trimtab.policy.live.LivePolicies("target/no-policies", null, registry), registry,
+                        "system:serviceaccount:trimtab:trimtab-autoscaler"),
+                new DeletionCosts(false, (ns, name, patch) -> { }, registry), new ScaleClaimReader(null) {
+                    @Override
+                    public List<com.fasterxml.jackson.databind.JsonNode> claims(String namespace) {
+                        return List.of();
+                    }
+                });
+        applier.sleeper = millis -> { };
+        return applier;
+    }
 }
