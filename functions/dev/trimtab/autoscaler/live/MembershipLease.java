@@ -106,7 +106,8 @@ public class MembershipLease {
             // the reported second's end, plus the time until the next look: the lease must hold till then
             long ago = r.lastHeartbeatSecondsAgo() < 0 ? -1 : (long) (r.lastHeartbeatSecondsAgo() + 1) * 1000 + CHECK_MILLIS;
             fence = Lease.fenced(ago, r.sessionTimeoutMillis(), r.heartbeatIntervalMillis());
-            why = "the metric consumer last heartbeated " + (long) r.lastHeartbeatSecondsAgo() + " s ago, past "
+            why = "the metric consumer last heartbeated " + (long) r.lastHeartbeatSecondsAgo() + " s ago (up to "
+                    + ago / 1000 + " s by the next look), past the lease of "
                     + Lease.limitMillis(r.sessionTimeoutMillis(), r.heartbeatIntervalMillis()) + " ms (session.timeout.ms "
                     + r.sessionTimeoutMillis() + " less 2 × heartbeat.interval.ms " + r.heartbeatIntervalMillis() + ")";
         } catch (IllegalArgumentException e) {
