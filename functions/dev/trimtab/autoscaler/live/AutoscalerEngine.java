@@ -80,6 +80,8 @@ public class AutoscalerEngine {
     /** True: this instance decides for every workload. False: for those in {@link #owned}. */
     private boolean ownsAll = true;
     private final Set<Integer> owned = new HashSet<>();
+    /** The membership lease ran out ({@link MembershipLease}): decide nothing for {@link #owned}. */
+    private boolean fenced;
     /** The workload of each policy this instance keeps a history for, to find its partition. */
     private final Map<ObjectRef, String> workloads = new HashMap<>();
     /** Policies whose history changed since the last {@link #drainChanged()}. */
@@ -302,7 +304,35 @@ public class AutoscalerEngine {
     }
 
     private boolean owns(String workload) {
-        return ownsAll || (partitions > 0 && owned.contains(partitionOf(workload, partitions)));
+        return ownsAll || (!fenced && partitions > 0 && owned.contains(partitionOf(workload, partitions)));
+    }
+
+    /**
+     * The group membership may have expired ({@code true}) or is known again ({@code false}). While
+     * fenced, an instance that shares the metric topic decides for nothing and hands no snapshot
+     * out (a new owner may already hold its partitions); alone it is never fenced. Fencing waits
+     * for the work in flight, so once it returns no decision of this instance is being applied.
+     */
+    public void fence(boolean fence) {
+        if (!fence) {
+            synchronized (this) {
+                fenced = false;
+            }
+            return;
+        }
+        handover.writeLock().lock();
+        try {
+            synchronized (this) {
+                fenced = true;
+            }
+        } finally {
+            handover.writeLock().unlock();
+        }
+    }
+
+    /** Whether this instance, sharing the metric topic, is fenced (docs/decisions/0020, "Membership lease"). */
+    public synchronized boolean fenced() {
+        return fenced && !ownsAll;
     }
 
     private Evaluation decide(ScalingPolicy policy) {
@@ -381,6 +411,10 @@ public class AutoscalerEngine {
 
     /** The histories changed since the last call, of workloads this instance still owns. */
     public synchronized List<HistoryRecords.Entry> drainChanged() {
+        if (fenced && !ownsAll) {
+            // kept for when the lease is back; a release drops those of partitions that went
+            return List.of();
+        }
         List<HistoryRecords.Entry> out = new ArrayList<>(changed.size());
         for (ObjectRef ref : changed) {
             String workload = workloads.get(ref);

@@ -19,7 +19,8 @@ import org.jboss.logging.Logger;
  * {@code dead-letter-reason}, to the dead-letter topic (cluster events: the channel's
  * dead-letter-queue strategy; metric batches: {@link DeadLetters}), and consumption goes on. A
  * metric batch returns (and is committed) only once the broker has acknowledged its decisions and
- * dead letters (docs/decisions/0020).
+ * dead letters (docs/decisions/0020), and waits while the membership lease is lost
+ * ({@link MembershipLease}).
  */
 @ApplicationScoped
 public class EventIngest {
@@ -79,12 +80,23 @@ public class EventIngest {
                 return deadLetters.send(record, e);
             }));
         }
-        long deadline = System.nanoTime() + deliveryTimeout.toNanos();
-        awaitClusterView(deadline);
-        List<Delivery> sent = intake.takeAll("metrics", items);
+        awaitClusterView(System.nanoTime() + deliveryTimeout.toNanos());
+        // fenced (membership lease lost, docs/decisions/0020): these records may be another
+        // instance's by now; folded without a decision they would be committed all the same, so
+        // wait (outside the engine's lock: the rebalance listener may have to release them)
+        List<Delivery> sent;
+        try {
+            sent = MembershipLease.whenUnfenced(deliveryTimeout, EventIngest::sleep,
+                    () -> intake.takeAllUnlessFenced("metrics", items));
+        } catch (MembershipLease.NotRenewed e) {
+            LOG.errorf("metric batch of %d records not committed, read again after a restart: %s", records.count(),
+                    e.getMessage());
+            throw e;
+        }
         // committed only once every decision is on the log, every dead letter on its topic and the
         // histories the decisions changed on the state topic; otherwise the batch fails uncommitted
         // (failure-strategy=fail) and is read again
+        long deadline = System.nanoTime() + deliveryTimeout.toNanos();
         try {
             Delivery.awaitAll(sent, java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
                     EventIngest::sleep);

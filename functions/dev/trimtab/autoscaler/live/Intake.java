@@ -74,8 +74,24 @@ public class Intake {
      *         outside the engine's lock, so a slow broker never holds up a handover or the resync
      */
     public List<Delivery> takeAll(String channel, List<Item> items) {
+        return takeAll(channel, items, false);
+    }
+
+    /**
+     * As {@link #takeAll}, unless the engine is fenced ({@link MembershipLease}) when the work
+     * starts: then nothing is decoded or folded and the answer is null. Checked under the
+     * engine's work lock, so a fence cannot fall between the check and the fold.
+     */
+    public List<Delivery> takeAllUnlessFenced(String channel, List<Item> items) {
+        return takeAll(channel, items, true);
+    }
+
+    private List<Delivery> takeAll(String channel, List<Item> items, boolean unlessFenced) {
         List<Delivery> sent = new ArrayList<>();
-        engine.work(() -> {
+        boolean taken = engine.work(() -> {
+            if (unlessFenced && engine.fenced()) {
+                return false;
+            }
             List<CloudEvent> events = new ArrayList<>(items.size());
             List<Item> decoded = new ArrayList<>(items.size());
             for (Item item : items) {
@@ -98,9 +114,9 @@ public class Intake {
             for (AutoscalerEngine.Triggered t : due) {
                 sent.add(applier.apply(t.evaluation(), t.trigger()));
             }
-            return null;
+            return true;
         });
-        return sent;
+        return taken ? sent : null;
     }
 
     private void reject(String channel, Item item, RuntimeException e, List<Delivery> sent) {

@@ -156,7 +156,8 @@ public class StateStore implements KafkaConsumerRebalanceListener {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void flushChanged() {
-        if (settings.enabled()) {
+        // fenced: a new owner may be writing newer snapshots of these workloads; wait for the lease
+        if (settings.enabled() && !engine.fenced()) {
             synchronized (this) {
                 due().forEach(this::send);
             }
@@ -179,7 +180,7 @@ public class StateStore implements KafkaConsumerRebalanceListener {
 
     @PreDestroy
     synchronized void close() {
-        if (settings.enabled() && !closed) {
+        if (settings.enabled() && !closed && !engine.fenced()) {
             writeAll(due(), "shutdown");
         }
         if (producer != null) {

@@ -124,6 +124,28 @@ class DecisionIsolationTest {
         assertThat(busy.get("inputsDropped").asInt()).isEqualTo(7);
     }
 
+    /** Fenced (membership lease lost), a metric batch is not even folded: it would be committed without a decision. */
+    @Test
+    void aFencedEngineTakesNoMetricBatchUntilTheLeaseIsBack() throws Exception {
+        engine.awaitAssignment();
+        engine.assign(1, List.of(0), List.of());
+        ScaleApplierTest.workload(engine, "shop", 250);
+        engine.fence(true);
+        int logBefore = logged.size();
+        assertThat(intake.takeAllUnlessFenced("metrics", List.of(item(ScaleApplierTest.cpuSamples("shop", "s1", 450)))))
+                .as("not taken").isNull();
+        assertThat(logged).hasSize(logBefore);
+        assertThat(written).isEmpty();
+        assertThat(registry.find("trimtab_autoscaler_events_total").counters()).as("nothing folded").isEmpty();
+
+        engine.fence(false);
+        List<Delivery> sent = intake.takeAllUnlessFenced("metrics",
+                List.of(item(ScaleApplierTest.cpuSamples("shop", "s1", 450))));
+        assertThat(sent).hasSize(1);
+        assertThat(written).containsExactly("shop=4");
+        assertThat(lastDecisionOf("shop").get("inputs")).extracting(JsonNode::asText).containsExactly("s1");
+    }
+
     @Test
     void aResyncDecisionHasNoInputs() throws Exception {
         ScaleApplierTest.workload(engine, "quiet", 250);

@@ -39,6 +39,32 @@ class LiveAutoscalerTest extends LiveFixture {
     @org.eclipse.microprofile.health.Readiness
     ClusterViewHealth view;
 
+    @jakarta.inject.Inject
+    io.smallrye.reactive.messaging.kafka.KafkaClientService kafka;
+
+    @jakarta.inject.Inject
+    MembershipLease lease;
+
+    /**
+     * The membership lease reads the real metric consumer (kafka-clients 4.1, embedded broker): once
+     * it is in its group the heartbeat metric is fresh, the channel's session and heartbeat settings
+     * come through, and the lease holds (gauge 0).
+     */
+    @Test
+    void theMembershipLeaseReadsTheMetricConsumersHeartbeatAndHolds() {
+        var heartbeats = new MembershipLease.ConsumerHeartbeats(kafka, "metrics");
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            MembershipLease.Reading r = heartbeats.read();
+            return r != null && r.lastHeartbeatSecondsAgo() >= 0;
+        });
+        MembershipLease.Reading r = heartbeats.read();
+        assertThat(r.lastHeartbeatSecondsAgo()).as("seconds since the last heartbeat").isLessThan(10);
+        assertThat(r.sessionTimeoutMillis()).isEqualTo(45_000);
+        assertThat(r.heartbeatIntervalMillis()).isEqualTo(3_000);
+        assertThat(lease.check()).isFalse();
+        assertThat(registry.get("trimtab_autoscaler_membership_fenced").gauge().value()).isZero();
+    }
+
     /**
      * Events mode (the test profile): the cluster-events channel rebuilds the view from the start of
      * trimtab.cluster-events, whose week of retention (kafka-topics/) is found at start and reported:
