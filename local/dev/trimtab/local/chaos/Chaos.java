@@ -47,7 +47,7 @@ public final class Chaos {
     private Chaos(ChaosOptions o, PrintStream out) {
         this.o = o;
         this.out = out;
-        this.fleet = new Fleet(o.workloads(), o.seed());
+        this.fleet = new Fleet(o.workloads(), o.seed(), o.shortRun() ? 2 : 3);
     }
 
     public static void main(String... args) throws Exception {
@@ -125,9 +125,13 @@ public final class Chaos {
         }
         Thread.sleep(2000);
         health.stop();
-        for (Instance i : instances) {
-            i.stop();
-        }
+        instances.parallelStream().forEach(i -> {
+            try {
+                i.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         say("consumer group %s %s; instances stopped at +%.1f s", GROUP,
                 caughtUp ? "caught up (lag 0)" : "NOT caught up after 90 s", since(runStart));
 
@@ -168,8 +172,17 @@ public final class Chaos {
 
     private void runFaults(long start) throws Exception {
         FaultyDispatcher.Rates rates = rates();
-        for (FaultPlan.Step s : FaultPlan.plan(o, o.seed())) {
-            long wait = start + s.atMillis() - System.currentTimeMillis();
+        long lastClear = 0;
+        List<FaultPlan.Step> plan = FaultPlan.plan(o, o.seed());
+        for (int n = 0; n < plan.size(); n++) {
+            FaultPlan.Step s = plan.get(n);
+            // each fault gets room to converge before the next; none starts in the last seconds of the load
+            long due = Math.max(start + s.atMillis(), lastClear + FaultPlan.MIN_GAP_MILLIS);
+            if (due > start + o.load().toMillis() - FaultPlan.QUIET_END_MILLIS) {
+                say("no time left for %d of the %d faults planned: they were not run", plan.size() - n, plan.size());
+                break;
+            }
+            long wait = due - System.currentTimeMillis();
             if (wait > 0) {
                 Thread.sleep(wait);
             }
@@ -200,6 +213,7 @@ public final class Chaos {
                     Convergence.Fault f = new Convergence.Fault(s.kind(), detail, t0, System.currentTimeMillis());
                     episodeAttempts.put(f, new long[] {before, api.dispatcher().scaleWriteAttempts()});
                     faults.add(f);
+                    lastClear = f.clearMillis();
                     say("fault %-14s at +%6.1f s, cleared after %.1f s: %s", s.kind(), (t0 - start) / 1000.0,
                             (f.clearMillis() - t0) / 1000.0, detail);
                     continue;
@@ -214,6 +228,7 @@ public final class Chaos {
             }
             Convergence.Fault f = new Convergence.Fault(s.kind(), detail, t0, System.currentTimeMillis());
             faults.add(f);
+            lastClear = f.clearMillis();
             say("fault %-14s at +%6.1f s, cleared after %.1f s: %s", s.kind(), (t0 - start) / 1000.0,
                     (f.clearMillis() - t0) / 1000.0, detail);
         }

@@ -156,6 +156,10 @@ final class Checks {
             }
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < instanceCount; i++) {
+                if (killedNear(i, f)) {
+                    sb.append(" | instance ").append(i).append(" killed meanwhile");
+                    continue;
+                }
                 HealthWatch.Episode ready = health.episode(i, "ready", f.startMillis(), f.clearMillis(), 3000);
                 HealthWatch.Episode live = health.episode(i, "live", f.startMillis(), f.clearMillis(), 3000);
                 sb.append(String.format(" | instance %d ready %s %s, live %s", i,
@@ -171,6 +175,12 @@ final class Checks {
             }
             say("  health during %s (%s, %.1f s)%s", f.kind(), f.detail(), (f.clearMillis() - f.startMillis()) / 1000.0, sb);
         }
+    }
+
+    /** Whether instance {@code i} was killed while {@code f} was in force or in the 3 s after. */
+    private boolean killedNear(int i, Convergence.Fault f) {
+        return faults.stream().anyMatch(k -> k.kind() == FaultPlan.Kind.KILL && k.detail().startsWith("instance " + i + " ")
+                && k.startMillis() <= f.clearMillis() + 3000 && k.clearMillis() >= f.startMillis());
     }
 
     private static String seconds(long millis) {

@@ -9,10 +9,17 @@ import java.util.Random;
  * The seeded schedule of faults over the load phase: kills (SIGKILL an instance, start it again),
  * broker restarts (SIGKILL and start), API fault episodes (the configured rates for a while) and API
  * outages ({@code down(true)} for a while). The faults are shuffled into evenly spaced slots between
- * 10% of the load phase and 8 s before its end, so each has room to converge before the next.
+ * 10% of the load phase and 8 s before its end; the run starts each at its slot or
+ * {@link #MIN_GAP_MILLIS} after the previous one cleared, whichever is later, so each has room to
+ * converge before the next (and leaves out those that no longer fit).
  */
 final class FaultPlan {
     enum Kind { KILL, BROKER_RESTART, API_FAULTS, API_DOWN }
+
+    /** The least time between a fault's clearing and the next fault's start: room to converge. */
+    static final long MIN_GAP_MILLIS = 7_000;
+    /** No fault starts this close to the end of the load phase. */
+    static final long QUIET_END_MILLIS = 5_000;
 
     /** A fault to start {@code atMillis} after the generator started; {@code instance} for kills. */
     record Step(Kind kind, long atMillis, int instance) {}

@@ -44,7 +44,8 @@ final class Fleet {
     private final List<Workload> workloads;
     private final long seed;
 
-    Fleet(int count, long seed) {
+    /** {@code windows}: how many scale-down windows to choose from (10 s, 15 s, 20 s…). */
+    Fleet(int count, long seed, int windows) {
         this.seed = seed;
         SplittableRandom r = new SplittableRandom(seed);
         List<Workload> list = new ArrayList<>(count);
@@ -53,7 +54,7 @@ final class Fleet {
             long finalDemand = k < 8 ? (k + 1) * TARGET : (MAX_REPLICAS + 5) * TARGET;
             boolean percent = r.nextBoolean();
             list.add(new Workload(i, NAMESPACES[i % NAMESPACES.length], String.format("w%04d", i), 1 + r.nextInt(4),
-                    10 + 5 * r.nextInt(3), r.nextBoolean() ? 0 : 3, percent ? 0 : 2, percent ? 4 : 3,
+                    10 + 5 * r.nextInt(windows), r.nextBoolean() ? 0 : 3, percent ? 0 : 2, percent ? 4 : 3,
                     3 + r.nextInt(2), 5, finalDemand));
         }
         this.workloads = List.copyOf(list);
