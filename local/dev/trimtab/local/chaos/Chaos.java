@@ -114,15 +114,18 @@ public final class Chaos {
         while (gen.startMillis() == 0) {
             Thread.sleep(5);
         }
+        Progress progress = new Progress(gen);
+        progress.start();
         runFaults(gen.startMillis());
+        boolean caughtUp = finishTail(gen, tail);
         generator.join();
-        say("generator done: %d events sent, %d failed sends%s", gen.sentCount(), gen.failedSends(),
-                gen.firstFailure() == null ? "" : " (first: " + gen.firstFailure() + ")");
-
-        boolean caughtUp;
+        say("generator done: %d events sent, %d failed sends%s; the group's lag was at most %d records", gen.sentCount(),
+                gen.failedSends(), gen.firstFailure() == null ? "" : " (first: " + gen.firstFailure() + ")",
+                progress.maxLag());
         try (TopicReader reader = new TopicReader(broker.bootstrap())) {
-            caughtUp = reader.awaitNoLag(GROUP, "trimtab.metrics", Duration.ofSeconds(90));
+            caughtUp &= reader.awaitNoLag(GROUP, "trimtab.metrics", Duration.ofSeconds(90));
         }
+        progress.stop();
         Thread.sleep(2000);
         health.stop();
         instances.parallelStream().forEach(i -> {
@@ -138,6 +141,87 @@ public final class Chaos {
         Map<String, Integer> actual = finalReplicas(api.directClient());
         return new Checks(o, out, fleet, broker.bootstrap(), gen, faults, episodeAttempts, health, instances.size(),
                 api.dispatcher()).check(objectEvents, actual, caughtUp);
+    }
+
+    /**
+     * The final demands must be in force for a whole tail *as the instances see them*: when they lag
+     * behind, the tail is extended until they have caught up (lag at most 6 s of events) and then
+     * lasts one more tail. False when they did not catch up within 10 minutes.
+     */
+    private boolean finishTail(Generator gen, long tail) throws InterruptedException {
+        long loadEnd = gen.startMillis() + o.load().toMillis();
+        Thread.sleep(Math.max(0, loadEnd - System.currentTimeMillis()));
+        long behind = Math.max(1000, (long) (o.rate() * 6));
+        try (TopicReader reader = new TopicReader(broker.bootstrap())) {
+            long giveUp = System.currentTimeMillis() + 600_000;
+            while (System.currentTimeMillis() < giveUp) {
+                long lag;
+                try {
+                    lag = reader.lag(GROUP, "trimtab.metrics");
+                } catch (Exception e) {
+                    lag = Long.MAX_VALUE;
+                }
+                if (lag <= behind) {
+                    long caught = System.currentTimeMillis();
+                    gen.endAt(caught + tail - gen.startMillis());
+                    if (caught > loadEnd + 2000) {
+                        say("the instances caught up with the load %.1f s after it ended: the tail runs %d s from now",
+                                (caught - loadEnd) / 1000.0, tail / 1000);
+                    }
+                    return true;
+                }
+                Thread.sleep(1000);
+            }
+        }
+        say("the instances did not catch up within 10 minutes of the end of the load: the tail ends now");
+        gen.stop();
+        return false;
+    }
+
+    /** Every 15 s: events sent and the group's lag. */
+    private final class Progress implements Runnable {
+        private final Generator gen;
+        private volatile boolean stopped;
+        private volatile long maxLag;
+        private final Thread thread = new Thread(this, "chaos-progress");
+
+        Progress(Generator gen) {
+            this.gen = gen;
+            thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        void stop() {
+            stopped = true;
+            thread.interrupt();
+        }
+
+        long maxLag() {
+            return maxLag;
+        }
+
+        @Override
+        public void run() {
+            try (TopicReader reader = new TopicReader(broker.bootstrap())) {
+                while (!stopped) {
+                    Thread.sleep(15_000);
+                    String lag;
+                    try {
+                        long l = reader.lag(GROUP, "trimtab.metrics");
+                        maxLag = Math.max(maxLag, l);
+                        lag = Long.toString(l);
+                    } catch (Exception e) {
+                        lag = "unknown (" + e.getClass().getSimpleName() + ")";
+                    }
+                    say("progress: %d events sent, lag of %s %s", gen.sentCount(), GROUP, lag);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Creates every Deployment and ScalingPolicy; returns them as ApiServerSource add events for the trace. */
@@ -291,7 +375,8 @@ public final class Chaos {
 
     /** Writes each record value of {@code topic} to one file per partition; returns the files in partition order. */
     static List<Path> dumpPartitions(TopicReader reader, String topic, Path dir,
-                                     java.util.function.Consumer<String> perRecord) throws IOException {
+                                     java.util.function.BiConsumer<String, org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> perRecord)
+            throws IOException {
         Files.createDirectories(dir);
         List<Path> files = new ArrayList<>();
         Map<Integer, BufferedWriter> writers = new HashMap<>();
@@ -308,7 +393,7 @@ public final class Chaos {
                     w.write(v.replace('\n', ' '));
                     w.write('\n');
                     if (perRecord != null) {
-                        perRecord.accept(v);
+                        perRecord.accept(v, r);
                     }
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);

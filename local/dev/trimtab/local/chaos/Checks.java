@@ -1,6 +1,8 @@
 package dev.trimtab.local.chaos;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trimtab.autoscaler.replay.AuditedDecision;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -56,24 +58,33 @@ final class Checks {
         long[] topicDuplicates = {0};
         List<Path> metricFiles;
         List<Decision> decisions = new ArrayList<>();
+        List<AuditedDecision> audited = new ArrayList<>();
         Set<String> deadLettered = new LinkedHashSet<>();
+        Map<String, Integer> deadLetterReasons = new java.util.TreeMap<>();
         try (TopicReader reader = new TopicReader(bootstrap)) {
-            metricFiles = Chaos.dumpPartitions(reader, "trimtab.metrics", topics, v -> {
+            metricFiles = Chaos.dumpPartitions(reader, "trimtab.metrics", topics, (v, r) -> {
                 if (!consumed.add(idOf(v))) {
                     topicDuplicates[0]++;
                 }
             });
-            Chaos.dumpPartitions(reader, "trimtab.decisions", topics, v -> {
+            Chaos.dumpPartitions(reader, "trimtab.decisions", topics, (v, r) -> {
                 try {
-                    Decision d = Decision.of(JSON.readTree(v));
+                    JsonNode event = JSON.readTree(v);
+                    Decision d = Decision.of(event);
                     if (d != null) {
                         decisions.add(d);
+                        audited.add(AuditedDecision.fromEvent(event));
                     }
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            Chaos.dumpPartitions(reader, "trimtab.autoscaler.dead-letter", topics, v -> deadLettered.add(idOf(v)));
+            Chaos.dumpPartitions(reader, "trimtab.autoscaler.dead-letter", topics, (v, r) -> {
+                deadLettered.add(idOf(v));
+                var h = r.headers().lastHeader("dead-letter-reason");
+                String reason = h == null ? "(no reason)" : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+                deadLetterReasons.merge(reason.length() > 160 ? reason.substring(0, 160) + "…" : reason, 1, Integer::sum);
+            });
         }
         decisions.sort(java.util.Comparator.comparingLong(Decision::timeMillis));
         Map<String, List<Decision>> byWorkload = new HashMap<>();
@@ -81,9 +92,9 @@ final class Checks {
             byWorkload.computeIfAbsent(d.workload(), k -> new ArrayList<>()).add(d);
         }
         long written = decisions.stream().filter(Decision::written).count();
-        boolean inputsLogged = decisions.stream().anyMatch(d -> d.inputs() != null);
         say("read back: %d metric records (%d ids twice in the topic), %d decisions (%d written), %d dead-lettered",
                 consumed.size() + topicDuplicates[0], topicDuplicates[0], decisions.size(), written, deadLettered.size());
+        deadLetterReasons.forEach((reason, n) -> say("  dead-lettered %d× : %s", n, reason));
         if (!caughtUp) {
             failures.add("the consumer group did not catch up");
         }
@@ -98,8 +109,8 @@ final class Checks {
             failures.add(replayed.rejectedLines() + " trace lines rejected by the replay");
         }
 
-        Audit audit = Audit.run(o.out(), decisions, topics, consumed, deadLettered, actual, replayed.finalReplicas(),
-                fleet, inputsLogged, out);
+        Audit audit = Audit.run(audited, consumed, deadLettered, actual, replayed.finalReplicas(), fleet, out);
+        audited.clear();
 
         List<Convergence.Result> converged = Convergence.measure(faults, fleet.workloads(), byWorkload,
                 gen::lastSeqAtOrBefore);
@@ -138,8 +149,8 @@ final class Checks {
         long apiFaults = faults.stream().filter(f -> f.kind() == FaultPlan.Kind.API_FAULTS
                 || f.kind() == FaultPlan.Kind.API_DOWN).count();
         failures.addAll(audit.failures());
-        String result = audit.resultLine(consumed.size(), kills, restarts, apiFaults,
-                Double.isInfinite(maxConverge) ? -1 : maxConverge, writesPerDecision);
+        String result = audit.resultLine(kills, restarts, apiFaults, Double.isInfinite(maxConverge) ? -1 : maxConverge,
+                attempts);
         out.println(result);
         Files.writeString(o.out().resolve("RESULT"), result + "\n");
         for (String f : failures) {

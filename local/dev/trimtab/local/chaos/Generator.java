@@ -24,7 +24,7 @@ final class Generator implements Runnable {
     private final String bootstrap;
     private final double rate;
     private final long loadMillis;
-    private final long totalMillis;
+    private volatile long totalMillis;
     private final long[][] sentAt;
     private final int[] sent;
     private final AtomicLong failed = new AtomicLong();
@@ -32,6 +32,10 @@ final class Generator implements Runnable {
     private volatile long startMillis;
     private volatile long count;
 
+    /**
+     * Sends for {@code loadMillis} with changing demand, then the final demands for at least
+     * {@code tailMillis} ({@link #endAt} extends the tail).
+     */
     Generator(Fleet fleet, String bootstrap, double rate, long loadMillis, long tailMillis) {
         this.fleet = fleet;
         this.bootstrap = bootstrap;
@@ -112,6 +116,16 @@ final class Generator implements Runnable {
             }
         }
         return found;
+    }
+
+    /** Sends the final demands until {@code elapsedMillis} after the start (the tail grows, never shrinks). */
+    void endAt(long elapsedMillis) {
+        totalMillis = Math.max(totalMillis, elapsedMillis);
+    }
+
+    /** Stops sending now. */
+    void stop() {
+        totalMillis = 0;
     }
 
     long sentCount() {
