@@ -36,7 +36,8 @@ final class Audit {
      * @param replayed the replay's final replicas per workload key
      */
     static Audit run(List<AuditedDecision> decisions, Collection<String> consumed, Collection<String> deadLettered,
-                     Map<String, Integer> actual, Map<String, Integer> replayed, Fleet fleet, PrintStream out) {
+                     Map<String, Integer> actual, Map<String, Integer> replayed, Fleet fleet, boolean requireInputs,
+                     PrintStream out) {
         List<ScalingPolicy> policies = new ArrayList<>();
         for (Fleet.Workload w : fleet.workloads()) {
             policies.add(ScalingPolicyParser.parse(Fleet.policy(JSON, w)));
@@ -61,6 +62,9 @@ final class Audit {
             if (v.kind() != DecisionAudit.Kind.Redelivery && (inputsLogged || v.kind() != DecisionAudit.Kind.Lost)) {
                 out.println("  " + v);
             }
+        }
+        if (!inputsLogged && requireInputs) {
+            audit.failures.add("no decision carries data.inputs (--require-inputs): events cannot be accounted for");
         }
         if (inputsLogged && r.lost() > 0) {
             audit.failures.add(r.lost() + " consumed metric events are in no decision and were not dead-lettered");

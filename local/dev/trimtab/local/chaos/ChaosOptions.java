@@ -18,16 +18,18 @@ import java.util.Map;
  * @param apiEpisodes    episodes with {@code apiFaults} in force (each {@link #apiEpisode} long)
  * @param apiOutages     episodes with the API server down ({@link #apiOutage} long)
  * @param apiFaults      fault rates by kind: conflict, 429, 5xx, 410, slow, reset
+ * @param requireInputs  a decision log without {@code data.inputs} is a missed target (else "inputs not logged")
  */
 record ChaosOptions(boolean shortRun, int instances, int workloads, long events, Duration load, int kills,
                     int brokerRestarts, int apiEpisodes, Duration apiEpisode, int apiOutages, Duration apiOutage,
-                    Map<String, Double> apiFaults, long seed, Path out, Duration tail, String jar) {
+                    Map<String, Double> apiFaults, long seed, Path out, Duration tail, String jar,
+                    boolean requireInputs) {
 
     static final String USAGE = """
             usage: chaos [--short] [--instances N] [--workloads N] [--events N | --duration D] [--kills K]
                          [--broker-restarts B] [--api-episodes E] [--api-outages O]
                          [--api-faults conflict=0.3,429=0.2,5xx=0.05,410=0.05,slow=0.02,reset=0.01]
-                         [--seed S] [--out DIR] [--tail D] [--jar PATH]
+                         [--seed S] [--out DIR] [--tail D] [--jar PATH] [--require-inputs]
               D is a duration such as 90s or 10m""";
 
     /** The fault kinds {@code --api-faults} accepts. */
@@ -36,6 +38,7 @@ record ChaosOptions(boolean shortRun, int instances, int workloads, long events,
     /** Parses the arguments; throws {@link IllegalArgumentException} naming the option and the value. */
     static ChaosOptions parse(String... args) {
         boolean shortRun = List.of(args).contains("--short");
+        boolean requireInputs = List.of(args).contains("--require-inputs");
         int instances = shortRun ? 2 : 3;
         int workloads = shortRun ? 100 : 300;
         Long events = null;
@@ -52,7 +55,7 @@ record ChaosOptions(boolean shortRun, int instances, int workloads, long events,
         List<String> errors = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if (a.equals("--short")) {
+            if (a.equals("--short") || a.equals("--require-inputs")) {
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -94,7 +97,7 @@ record ChaosOptions(boolean shortRun, int instances, int workloads, long events,
         }
         return new ChaosOptions(shortRun, instances, workloads, events, load, kills, brokerRestarts, apiEpisodes,
                 Duration.ofSeconds(shortRun ? 10 : 15), apiOutages, Duration.ofSeconds(shortRun ? 4 : 6), faults, seed,
-                out, tail, jar);
+                out, tail, jar, requireInputs);
     }
 
     /** {@code conflict=0.3,429=0.2,…}: each a probability in [0, 1]; the kinds not named are 0. */

@@ -109,7 +109,8 @@ final class Checks {
             failures.add(replayed.rejectedLines() + " trace lines rejected by the replay");
         }
 
-        Audit audit = Audit.run(audited, consumed, deadLettered, actual, replayed.finalReplicas(), fleet, out);
+        Audit audit = Audit.run(audited, consumed, deadLettered, actual, replayed.finalReplicas(), fleet,
+                o.requireInputs(), out);
         audited.clear();
 
         List<Convergence.Result> converged = Convergence.measure(faults, fleet.workloads(), byWorkload,
