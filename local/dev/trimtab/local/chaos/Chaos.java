@@ -151,6 +151,7 @@ public final class Chaos {
     private boolean finishTail(Generator gen, long tail) throws InterruptedException {
         long loadEnd = gen.startMillis() + o.load().toMillis();
         Thread.sleep(Math.max(0, loadEnd - System.currentTimeMillis()));
+        gen.endAt(Long.MAX_VALUE / 2);   // the tail goes on until the instances have caught up
         long behind = Math.max(1000, (long) (o.rate() * 6));
         try (TopicReader reader = new TopicReader(broker.bootstrap())) {
             long giveUp = System.currentTimeMillis() + 600_000;
@@ -163,7 +164,7 @@ public final class Chaos {
                 }
                 if (lag <= behind) {
                     long caught = System.currentTimeMillis();
-                    gen.endAt(caught + tail - gen.startMillis());
+                    gen.endAt(Math.max(caught, loadEnd) + tail - gen.startMillis());
                     if (caught > loadEnd + 2000) {
                         say("the instances caught up with the load %.1f s after it ended: the tail runs %d s from now",
                                 (caught - loadEnd) / 1000.0, tail / 1000);

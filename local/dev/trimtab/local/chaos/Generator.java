@@ -118,9 +118,9 @@ final class Generator implements Runnable {
         return found;
     }
 
-    /** Sends the final demands until {@code elapsedMillis} after the start (the tail grows, never shrinks). */
+    /** Sends (the final demands, after the load phase) until {@code elapsedMillis} after the start. */
     void endAt(long elapsedMillis) {
-        totalMillis = Math.max(totalMillis, elapsedMillis);
+        totalMillis = elapsedMillis;
     }
 
     /** Stops sending now. */
