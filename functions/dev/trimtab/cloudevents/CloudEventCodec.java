@@ -100,7 +100,7 @@ public final class CloudEventCodec {
             return parse(b, limits);
         }
         limits.checkSize(b.length);
-        return binary(b.length == 0 ? null : limits.read(b), prefix, header, contentType);
+        return binary(b.length == 0 ? null : binaryData(limits.read(b), b.length), prefix, header, contentType);
     }
 
     /** Parses one structured-mode event; the message of the exception names the attribute at fault. */
@@ -165,12 +165,25 @@ public final class CloudEventCodec {
         JsonNode data = null;
         if (body != null && body.length > 0) {
             try {
-                data = JSON.readTree(body);
+                data = binaryData(JSON.readTree(body), body.length);
             } catch (java.io.IOException e) {
                 throw new IllegalArgumentException("binary-mode data is not JSON: " + e.getMessage());
             }
         }
         return binary(data, prefix, header, contentType);
+    }
+
+    /**
+     * A binary-mode body that is only white space reads as no JSON value (Jackson's missing node),
+     * which no event can carry (it is written as {@code "data":null}: the event would change on the
+     * way out): rejected, as any other body that is not JSON. An empty body is an event without data.
+     */
+    private static JsonNode binaryData(JsonNode data, int bytes) {
+        if (data == null || data.isMissingNode()) {
+            throw new IllegalArgumentException("binary-mode data is not JSON: the body (" + bytes
+                    + " bytes) holds only white space");
+        }
+        return data;
     }
 
     private static CloudEvent binary(JsonNode data, String prefix, java.util.function.Function<String, String> header,

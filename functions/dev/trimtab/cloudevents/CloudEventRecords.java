@@ -11,10 +11,15 @@ public final class CloudEventRecords {
     private CloudEventRecords() {}
 
     public static void send(Emitter<byte[]> emitter, CloudEvent event) {
+        emitter.send(message(event));
+    }
+
+    /** The event as a structured-mode record keyed by its {@code partitionkey}, for callers that wait for its ack. */
+    public static Message<byte[]> message(CloudEvent event) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8));
-        emitter.send(Message.of(CloudEventCodec.write(event).getBytes(StandardCharsets.UTF_8))
+        return Message.of(CloudEventCodec.write(event).getBytes(StandardCharsets.UTF_8))
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                        .withKey(event.extensions().get("partitionkey")).withHeaders(headers).build()));
+                        .withKey(event.extensions().get("partitionkey")).withHeaders(headers).build());
     }
 }

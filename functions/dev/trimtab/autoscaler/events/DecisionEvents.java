@@ -23,6 +23,30 @@ public final class DecisionEvents {
      * @param trigger the event that caused the evaluation
      */
     public static CloudEvent toEvent(ScaleDecision d, String id, CloudEvent trigger) {
+        return toEvent(d, id, trigger, java.util.List.of(), 0);
+    }
+
+    /**
+     * As {@link #toEvent(ScaleDecision, String, CloudEvent)}, with the decision's inputs: the ids of
+     * the metric events folded for the policy since its previous decision, in arrival order, as
+     * {@code "inputs": [..]}, and {@code "inputsDropped": n} when more were folded than listed. Both
+     * are left out when there are none (a resync, a policy change).
+     */
+    public static CloudEvent toEvent(ScaleDecision d, String id, CloudEvent trigger, java.util.List<String> inputs,
+                                     int inputsDropped) {
+        CloudEvent event = toEventWithoutInputs(d, id, trigger);
+        ObjectNode data = (ObjectNode) event.data();
+        if (!inputs.isEmpty() || inputsDropped > 0) {
+            var ids = data.putArray("inputs");
+            inputs.forEach(ids::add);
+        }
+        if (inputsDropped > 0) {
+            data.put("inputsDropped", inputsDropped);
+        }
+        return event;
+    }
+
+    private static CloudEvent toEventWithoutInputs(ScaleDecision d, String id, CloudEvent trigger) {
         ObjectNode data = CloudEventCodec.JSON.createObjectNode();
         ObjectNode policy = data.putObject("policy");
         policy.put("namespace", d.policy().namespace());

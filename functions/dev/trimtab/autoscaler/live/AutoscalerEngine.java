@@ -44,8 +44,12 @@ import org.apache.kafka.common.utils.Utils;
 @ApplicationScoped
 public class AutoscalerEngine {
 
-    /** A decision and the policy it was taken for. */
-    public record Evaluation(ScalingPolicy policy, ScaleDecision decision) {}
+    /** A decision, the policy it was taken for, and the metric events it was taken on. */
+    public record Evaluation(ScalingPolicy policy, ScaleDecision decision, DecisionInputs inputs) {
+        public Evaluation(ScalingPolicy policy, ScaleDecision decision) {
+            this(policy, decision, DecisionInputs.NONE);
+        }
+    }
 
     /** A second writer's change of {@code spec.replicas} on a workload {@code policy} scales. */
     public record ForeignWrite(ScalingPolicy policy, ReplicaWriters.ForeignWrite write) {}
@@ -169,11 +173,18 @@ public class AutoscalerEngine {
     public synchronized List<Triggered> acceptAll(List<CloudEvent> events,
                                                   java.util.function.BiConsumer<Integer, RuntimeException> rejected) {
         Map<ObjectRef, CloudEvent> due = new java.util.LinkedHashMap<>();
+        // every decision of a policy is taken here, at the end of the call that made it due: the
+        // metric events folded for it in this call are all those since its previous decision
+        Map<ObjectRef, DecisionInputs.Builder> inputs = new HashMap<>();
         for (int i = 0; i < events.size(); i++) {
+            CloudEvent event = events.get(i);
             try {
-                for (ScalingPolicy policy : folder.fold(events.get(i), clock.millis())) {
+                for (ScalingPolicy policy : folder.fold(event, clock.millis())) {
                     if (decidable(policy)) {
-                        due.putIfAbsent(policy.ref(), events.get(i));
+                        due.putIfAbsent(policy.ref(), event);
+                        if (metricEvent(event)) {
+                            inputs.computeIfAbsent(policy.ref(), r -> new DecisionInputs.Builder()).add(event.id());
+                        }
                     }
                 }
             } catch (RuntimeException e) {
@@ -187,10 +198,18 @@ public class AutoscalerEngine {
         for (Map.Entry<ObjectRef, CloudEvent> d : due.entrySet()) {
             ScalingPolicy policy = state.policy(d.getKey());
             if (policy != null && decidable(policy)) {
-                out.add(new Triggered(decide(policy), d.getValue()));
+                DecisionInputs.Builder in = inputs.get(d.getKey());
+                out.add(new Triggered(decide(policy, in == null ? DecisionInputs.NONE : in.build()), d.getValue()));
             }
         }
         return out;
+    }
+
+    private static boolean metricEvent(CloudEvent event) {
+        return switch (event.type()) {
+            case EventFolder.ADD, EventFolder.UPDATE, EventFolder.DELETE -> false;
+            default -> true;
+        };
     }
 
     /** The owned policies not evaluated for a resync period, evaluated now. */
@@ -260,10 +279,14 @@ public class AutoscalerEngine {
     }
 
     private Evaluation decide(ScalingPolicy policy) {
+        return decide(policy, DecisionInputs.NONE);
+    }
+
+    private Evaluation decide(ScalingPolicy policy, DecisionInputs inputs) {
         long now = clock.millis();
         lastEvaluation.put(policy.ref(), now);
         touched(policy);
-        return new Evaluation(policy, autoscaler.decide(state, policy, now));
+        return new Evaluation(policy, autoscaler.decide(state, policy, now), inputs);
     }
 
     private void touched(ScalingPolicy policy) {

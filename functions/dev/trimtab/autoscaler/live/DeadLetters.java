@@ -5,8 +5,6 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -19,7 +17,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  * dead-letter-queue strategy does for single records: the original key, value and headers plus
  * {@code dead-letter-reason}, {@code -cause}, {@code -topic}, {@code -partition}, {@code -offset},
  * and {@code dead-letter-reason-code} (a {@link RejectReason}, for grouping without parsing messages).
- * It waits for the broker's acknowledgement, so the batch is committed only once the record is safe.
+ * The batch waits for the returned delivery (the broker's acknowledgement) before it is committed,
+ * outside the engine's lock ({@link Delivery#awaitAll}).
  */
 @ApplicationScoped
 public class DeadLetters {
@@ -30,7 +29,15 @@ public class DeadLetters {
         this.emitter = emitter;
     }
 
-    public void send(ConsumerRecord<String, byte[]> record, RuntimeException reason) {
+    public Delivery send(ConsumerRecord<String, byte[]> record, RuntimeException reason) {
+        byte[] value = record.value() == null ? new byte[0] : record.value();
+        // headers afresh for each attempt: the producer makes a sent record's headers read-only
+        return Delivery.send(emitter, "dead letter of " + record.topic() + "-" + record.partition() + "@"
+                + record.offset(), () -> Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(record.key()).withHeaders(headers(record, reason)).build()));
+    }
+
+    private static RecordHeaders headers(ConsumerRecord<String, byte[]> record, RuntimeException reason) {
         RecordHeaders headers = new RecordHeaders();
         for (Header h : record.headers()) {
             headers.add(h);
@@ -44,24 +51,7 @@ public class DeadLetters {
         header(headers, "dead-letter-topic", record.topic());
         header(headers, "dead-letter-partition", Integer.toString(record.partition()));
         header(headers, "dead-letter-offset", Long.toString(record.offset()));
-        CompletableFuture<Void> sent = new CompletableFuture<>();
-        emitter.send(Message.of(record.value() == null ? new byte[0] : record.value())
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(record.key()).withHeaders(headers).build())
-                .withAck(() -> {
-                    sent.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(failure -> {
-                    sent.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                }));
-        try {
-            sent.get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // the batch fails, is not committed, and the channel's failure strategy takes over
-            throw new IllegalStateException("cannot dead-letter " + record.topic() + "-" + record.partition() + "@"
-                    + record.offset() + ": " + e.getMessage(), e);
-        }
+        return headers;
     }
 
     private static void header(RecordHeaders headers, String name, String value) {

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import java.util.UUID;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Produces every decision to the decisions topic as a structured-mode CloudEvent, in the replay
@@ -19,21 +20,33 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 public class DecisionLog {
     private final Emitter<byte[]> emitter;
     private final boolean logHolds;
+    private final MeterRegistry registry;
 
     @Inject
-    public DecisionLog(@Channel("decisions") Emitter<byte[]> emitter, LiveSettings settings) {
+    public DecisionLog(@Channel("decisions") Emitter<byte[]> emitter, LiveSettings settings, MeterRegistry registry) {
         this.emitter = emitter;
         this.logHolds = settings.logHolds();
+        this.registry = registry;
     }
 
-    public void record(ScaleDecision decision, String outcome, CloudEvent trigger) {
+    /**
+     * Sends the decision, with its outcome and inputs; the returned delivery completes when the
+     * broker has it ({@link Delivery#done()} when nothing is logged). Each attempt is counted in
+     * {@code trimtab_autoscaler_decision_log_sends_total{result}}.
+     */
+    public Delivery record(ScaleDecision decision, String outcome, CloudEvent trigger, DecisionInputs inputs) {
         if (!decision.rescale() && !logHolds) {
-            return;
+            return Delivery.done();
         }
-        CloudEvent event = DecisionEvents.toEvent(decision, UUID.randomUUID().toString(), trigger);
+        CloudEvent event = DecisionEvents.toEvent(decision, UUID.randomUUID().toString(), trigger, inputs.ids(),
+                inputs.dropped());
         if (outcome != null) {
             ((com.fasterxml.jackson.databind.node.ObjectNode) event.data()).put("outcome", outcome);
         }
-        CloudEventRecords.send(emitter, event);
+        // the same event (same id) on every attempt: a reader drops a duplicate by its id
+        return Delivery.send(emitter, "decision " + event.id() + " of " + decision.policy(),
+                () -> CloudEventRecords.message(event), failure -> registry.counter(
+                        "trimtab_autoscaler_decision_log_sends_total", "result", failure == null ? "ok" : "error")
+                        .increment());
     }
 }

@@ -17,7 +17,9 @@ import org.jboss.logging.Logger;
  * Consumes the cluster-event and metric topics (CloudEvents, structured or binary mode). A record
  * that cannot be decoded or validated goes, with its original key, value and headers plus
  * {@code dead-letter-reason}, to the dead-letter topic (cluster events: the channel's
- * dead-letter-queue strategy; metric batches: {@link DeadLetters}), and consumption goes on.
+ * dead-letter-queue strategy; metric batches: {@link DeadLetters}), and consumption goes on. A
+ * metric batch returns (and is committed) only once the broker has acknowledged its decisions and
+ * dead letters (docs/decisions/0020).
  */
 @ApplicationScoped
 public class EventIngest {
@@ -26,9 +28,19 @@ public class EventIngest {
     private final Intake intake;
     private final DeadLetters deadLetters;
     private final DeletionCosts deletionCosts;
+    private final java.time.Duration deliveryTimeout;
+    private final StateStore state;
+    private final InformerSource informers;
+    private final boolean informerView;
 
     @Inject
-    public EventIngest(Intake intake, DeadLetters deadLetters, DeletionCosts deletionCosts) {
+    public EventIngest(Intake intake, DeadLetters deadLetters, DeletionCosts deletionCosts, LiveSettings settings,
+                       @io.smallrye.common.annotation.Identifier(StateStore.NAME) StateStore state,
+                       InformerSource informers) {
+        this.deliveryTimeout = settings.deliveryTimeout();
+        this.state = state;
+        this.informers = informers;
+        this.informerView = settings.clusterState() == LiveSettings.ClusterStateSource.informers;
         this.intake = intake;
         this.deadLetters = deadLetters;
         this.deletionCosts = deletionCosts;
@@ -64,10 +76,52 @@ public class EventIngest {
             items.add(new Intake.Item(() -> decode(record, intake.codecLimits()), e -> {
                 LOG.warnf("rejected metrics record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
                         e.getMessage());
-                deadLetters.send(record, e);
+                return deadLetters.send(record, e);
             }));
         }
-        intake.takeAll("metrics", items);
+        long deadline = System.nanoTime() + deliveryTimeout.toNanos();
+        awaitClusterView(deadline);
+        List<Delivery> sent = intake.takeAll("metrics", items);
+        // committed only once every decision is on the log, every dead letter on its topic and the
+        // histories the decisions changed on the state topic; otherwise the batch fails uncommitted
+        // (failure-strategy=fail) and is read again
+        try {
+            Delivery.awaitAll(sent, java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
+                    EventIngest::sleep);
+            state.writeBeforeCommit(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        } catch (Delivery.NotDelivered e) {
+            LOG.errorf("metric batch of %d records not committed, read again after a restart: %s", records.count(),
+                    e.getMessage());
+            throw e;
+        }
+    }
+
+    /**
+     * With informers, a (re)started instance is assigned partitions before it has listed the
+     * ScalingPolicies: a batch folded then would be committed without the decisions it should
+     * cause. The batch waits until every watched kind is listed (readiness {@code cluster-view}),
+     * at most until {@code deadline}; then it fails uncommitted like an undelivered one.
+     */
+    private void awaitClusterView(long deadline) {
+        if (!informerView || informers.synced()) {
+            return;
+        }
+        LOG.infof("a metric batch waits until the cluster view is listed");
+        while (!informers.synced()) {
+            if (System.nanoTime() > deadline) {
+                throw new Delivery.NotDelivered("the cluster view was not listed within the delivery timeout ("
+                        + deliveryTimeout + "): metric batch not processed", null);
+            }
+            sleep(50);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static dev.trimtab.cloudevents.CloudEvent decode(ConsumerRecord<String, byte[]> record,

@@ -15,6 +15,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +23,14 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * With {@code trimtab.autoscaler.cluster-state=informers}, the cluster state comes straight from
- * the Kubernetes API: fabric8 informers on pods, Deployments, StatefulSets, HPAs, KEDA ScaledObjects
- * (when the CRD is served) and ScalingPolicies.
+ * With {@code trimtab.autoscaler.cluster-state=informers} (the default), the cluster state comes
+ * straight from the Kubernetes API: fabric8 informers on pods, Deployments, StatefulSets, HPAs, KEDA
+ * ScaledObjects (when the CRD is served) and ScalingPolicies, and Nodes when
+ * {@code deletion-cost} is on. Each starts with a full list, so an instance that (re)starts sees
+ * every object however long ago it last changed (docs/decisions/0021).
  * Each change becomes the same ApiServerSource-shaped event the cluster-event topic carries, so
- * one folding path serves both sources.
+ * one folding path serves both sources. Until every kind has been listed the readiness check
+ * {@code cluster-view} is DOWN ({@link ClusterViewHealth}).
  */
 @ApplicationScoped
 public class InformerSource {
@@ -42,20 +46,45 @@ public class InformerSource {
             .withVersion("v1").withKind("StatefulSet").withPlural("statefulsets").withNamespaced(true).build();
     private static final ResourceDefinitionContext PODS = new ResourceDefinitionContext.Builder().withGroup("")
             .withVersion("v1").withKind("Pod").withPlural("pods").withNamespaced(true).build();
+    private static final ResourceDefinitionContext NODES = new ResourceDefinitionContext.Builder().withGroup("")
+            .withVersion("v1").withKind("Node").withPlural("nodes").withNamespaced(false).build();
+    /** What the informers list and watch (the autoscaler's ClusterRole must allow it: DeployManifestsTest). */
+    public static final List<ResourceDefinitionContext> WATCHED = List.of(DEPLOYMENTS, STATEFULSETS, PODS,
+            ScalerKinds.HPAS, ScalerKinds.SCALED_OBJECTS, ScalerKinds.SCALING_POLICIES);
+    /** Watched in addition with {@code trimtab.autoscaler.deletion-cost=true} (the zones and nodes of pods). */
+    public static final ResourceDefinitionContext WATCHED_FOR_DELETION_COST = NODES;
+    private final DeletionCosts deletionCosts;
+    private final boolean clusterEventsChannel;
     private Watches before;
     private Watches policies;
 
     @Inject
-    public InformerSource(KubernetesClient client, AutoscalerEngine engine, ScaleApplier applier, LiveSettings settings) {
+    public InformerSource(KubernetesClient client, AutoscalerEngine engine, ScaleApplier applier, LiveSettings settings,
+                          DeletionCosts deletionCosts,
+                          @ConfigProperty(name = "mp.messaging.incoming.cluster-events.enabled", defaultValue = "true")
+                          boolean clusterEventsChannel) {
         this.client = client;
         this.engine = engine;
         this.applier = applier;
         this.settings = settings;
+        this.deletionCosts = deletionCosts;
+        this.clusterEventsChannel = clusterEventsChannel;
+    }
+
+    /** Whether the view comes from these informers (the default). */
+    public boolean active() {
+        return settings.clusterState() == LiveSettings.ClusterStateSource.informers;
     }
 
     void start(@Observes StartupEvent ignored) {
-        if (settings.clusterState() != LiveSettings.ClusterStateSource.informers) {
+        if (!active()) {
             return;
+        }
+        if (clusterEventsChannel) {
+            // an old record replayed from the topic could overwrite a newer listed object
+            LOG.warn("cluster-state=informers, yet the cluster-events channel is on: its records, replayed from the "
+                    + "start of trimtab.cluster-events, can bring back older versions of listed objects; set "
+                    + "mp.messaging.incoming.cluster-events.enabled=false");
         }
         // in the background, each list retried with backoff: nothing waits for the API server. Scale
         // targets, pods and who else scales what first, so that a policy finds its target when it
@@ -63,8 +92,10 @@ public class InformerSource {
         // A ScaledObject kind that is not served (no KEDA) counts as listed, with KEDA's HPAs seen.
         Watches first = new Watches(client, Watches.DEFAULT_INITIAL, Watches.DEFAULT_MAX, "trimtab-autoscaler-watches");
         before = first;
-        List<ResourceDefinitionContext> kinds = List.of(DEPLOYMENTS, STATEFULSETS, PODS, ScalerKinds.HPAS,
-                ScalerKinds.SCALED_OBJECTS);
+        List<ResourceDefinitionContext> kinds = new ArrayList<>(WATCHED.subList(0, WATCHED.size() - 1));
+        if (settings.deletionCost()) {
+            kinds.add(NODES);
+        }
         for (ResourceDefinitionContext kind : kinds) {
             first.watch(kind, handler(kind), listed -> startPolicies(kind.getKind(), kinds.size()));
         }
@@ -81,7 +112,12 @@ public class InformerSource {
         policies = new Watches(client, Watches.DEFAULT_INITIAL, Watches.DEFAULT_MAX, "trimtab-autoscaler-policies");
         policies.watch(ScalerKinds.SCALING_POLICIES, handler(ScalerKinds.SCALING_POLICIES), listed -> LOG.infof(
                 "cluster state from the API: pods, deployments, statefulsets, horizontalpodautoscalers, "
-                        + "scaledobjects and %d scalingpolicies", listed.size()));
+                        + "scaledobjects%s and %d scalingpolicies", settings.deletionCost() ? ", nodes" : "", listed.size()));
+    }
+
+    /** Whether every kind has been listed (or is known not to be served): the view is complete. */
+    public synchronized boolean synced() {
+        return policies != null && before.inForce() && policies.inForce();
     }
 
     /** Each watched kind's state (listed, or how many attempts failed and why). */
@@ -136,6 +172,10 @@ public class InformerSource {
                 "/trimtab/autoscaler/informers", type, null, Instant.now(), "application/json",
                 CloudEventCodec.JSON.valueToTree(obj), Map.of());
         try {
+            deletionCosts.observe(event);
+            if (obj.getKind().equals(NODES.getKind())) {
+                return;
+            }
             engine.work(() -> {
                 List<AutoscalerEngine.Evaluation> due = engine.accept(event);
                 applier.foreignWrites(engine.drainForeignWrites());

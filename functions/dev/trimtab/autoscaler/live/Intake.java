@@ -46,16 +46,20 @@ public class Intake {
         }
     }
 
-    /** One event to take: how to decode it, and what to do if it can never be processed. */
-    public record Item(Supplier<CloudEvent> decoder, java.util.function.Consumer<RejectedEvent> rejected) {}
+    /**
+     * One event to take: how to decode it, and what to do if it can never be processed (dead-letter
+     * it, returning that send's delivery, or throw).
+     */
+    public record Item(Supplier<CloudEvent> decoder, java.util.function.Function<RejectedEvent, Delivery> rejected) {}
 
     /**
      * Decodes with {@code decoder}, folds and decides, then applies every decision.
      *
+     * @return the decision log's deliveries, for a caller that waits before acknowledging the event
      * @throws RejectedEvent when the event cannot be decoded or validated (nothing was applied)
      */
-    public void take(String channel, Supplier<CloudEvent> decoder) {
-        takeAll(channel, List.of(new Item(decoder, e -> {
+    public List<Delivery> take(String channel, Supplier<CloudEvent> decoder) {
+        return takeAll(channel, List.of(new Item(decoder, e -> {
             throw e;
         })));
     }
@@ -63,9 +67,14 @@ public class Intake {
     /**
      * Decodes and folds the items in order, decides once per workload they made due, and applies
      * the decisions. An item that cannot be decoded or validated is counted and handed to its
-     * {@code rejected}; the others go on.
+     * {@code rejected}; the others go on. A decision that cannot be applied is that decision's
+     * outcome ({@link ScaleApplier#apply}); the others go on.
+     *
+     * @return what was sent (dead letters, decisions): the caller waits for it before committing,
+     *         outside the engine's lock, so a slow broker never holds up a handover or the resync
      */
-    public void takeAll(String channel, List<Item> items) {
+    public List<Delivery> takeAll(String channel, List<Item> items) {
+        List<Delivery> sent = new ArrayList<>();
         engine.work(() -> {
             List<CloudEvent> events = new ArrayList<>(items.size());
             List<Item> decoded = new ArrayList<>(items.size());
@@ -74,30 +83,31 @@ public class Intake {
                     events.add(item.decoder().get());
                     decoded.add(item);
                 } catch (RuntimeException e) {
-                    reject(channel, item, e);
+                    reject(channel, item, e, sent);
                 }
             }
             int[] foldRejects = {0};
             List<AutoscalerEngine.Triggered> due = engine.acceptAll(events, (i, e) -> {
                 foldRejects[0]++;
-                reject(channel, decoded.get(i), e);
+                reject(channel, decoded.get(i), e, sent);
             });
             registry.counter("trimtab_autoscaler_events_total", "channel", channel, "result", "accepted")
                     .increment(events.size() - foldRejects[0]);
             applier.foreignWrites(engine.drainForeignWrites());
             clamped.increment(engine.drainFutureSamplesClamped());
             for (AutoscalerEngine.Triggered t : due) {
-                applier.apply(t.evaluation(), t.trigger());
+                sent.add(applier.apply(t.evaluation(), t.trigger()));
             }
             return null;
         });
+        return sent;
     }
 
-    private void reject(String channel, Item item, RuntimeException e) {
+    private void reject(String channel, Item item, RuntimeException e, List<Delivery> sent) {
         registry.counter("trimtab_autoscaler_events_total", "channel", channel, "result", "rejected").increment();
         RuntimeException cause = e instanceof RejectedEvent r && r.getCause() instanceof RuntimeException c ? c : e;
         registry.counter("trimtab_autoscaler_rejections_total", "channel", channel, "reason",
                 RejectReason.of(cause).name()).increment();
-        item.rejected().accept(e instanceof RejectedEvent r ? r : new RejectedEvent(e));
+        sent.add(item.rejected().apply(e instanceof RejectedEvent r ? r : new RejectedEvent(e)));
     }
 }

@@ -9,15 +9,24 @@ import java.util.Set;
 /** The live autoscaler's configuration ({@code trimtab.autoscaler.*}). */
 @ConfigMapping(prefix = "trimtab.autoscaler")
 public interface LiveSettings {
-    /** Where pods, scale targets and ScalingPolicies come from. */
+    /** Where pods, scale targets and ScalingPolicies come from (docs/decisions/0021). */
     enum ClusterStateSource {
-        /** ApiServerSource events on the cluster-event topic. */
+        /**
+         * ApiServerSource events on the cluster-event topic (the cluster-events channel, or POST / in
+         * push mode). Read from the start at every start: objects unchanged for longer than the
+         * topic's retention are missing, which {@code RetentionCheck} reports.
+         */
         events,
-        /** fabric8 informers on the Kubernetes API (disable the cluster-events channel then). */
-        informers
+        /**
+         * fabric8 informers on the Kubernetes API (list, then watch): every object at every start,
+         * whatever Kafka keeps. The cluster-events channel is off then.
+         */
+        informers,
+        /** No cluster view: this process is not the autoscaler (the policy and placement functions). */
+        none
     }
 
-    @WithDefault("events")
+    @WithDefault("informers")
     ClusterStateSource clusterState();
 
     /** Decide and log, but never write to the Kubernetes API. */
@@ -69,6 +78,16 @@ public interface LiveSettings {
     @WithDefault("3")
     int conflictRetries();
 
+    /**
+     * How long a metric batch (or a pushed event) waits for the broker to acknowledge what it
+     * caused (its decisions on the log, its dead letters), sending failed records again with
+     * backoff, before it fails uncommitted: the metric channel then stops, liveness goes DOWN and
+     * the restarted pod reads the batch again (docs/decisions/0020). Keep it below
+     * {@code mp.messaging.incoming.metrics.throttled.unprocessed-record-max-age.ms}.
+     */
+    @WithDefault("2m")
+    Duration deliveryTimeout();
+
     /** The compacted state topic that lets a workload's history follow its partition. */
     State state();
 
@@ -90,5 +109,13 @@ public interface LiveSettings {
         /** How long a new owner reads the state topic before it goes on without what it has not read. */
         @WithDefault("30s")
         Duration restoreTimeout();
+
+        /**
+         * How long a handover (partitions revoked, shutdown) keeps sending the histories that the
+         * broker has not acknowledged before it gives them up: logged at ERROR with their policies
+         * and counted as {@code trimtab_autoscaler_state_writes_total{result="lost"}}.
+         */
+        @WithDefault("30s")
+        Duration handoverTimeout();
     }
 }

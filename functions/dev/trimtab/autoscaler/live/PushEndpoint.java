@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
 /**
  * Knative push mode: a KafkaSource or Trigger POSTs each CloudEvent here (binary mode with
  * {@code ce-} headers, or structured mode). The answers follow Knative delivery: 202 when the
- * event was taken, 400 for an event that can never succeed (Knative then sends it to the
+ * event was taken and its decisions are on the log, 400 for an event that can never succeed (Knative then sends it to the
  * dead-letter sink), 503 when it should be retried. Only the KafkaSource's identity reaches this
  * method ({@link AccessFilter}: an audience-bound token of an allowed subject, docs/security.md);
  * a body over {@code trimtab.limits.push.max-body-size} is a 413 and is not read as an event.
@@ -28,9 +28,11 @@ public class PushEndpoint {
 
     private final Intake intake;
     private final AccessFilter access;
+    private final java.time.Duration deliveryTimeout;
 
     @Inject
-    public PushEndpoint(Intake intake, AccessFilter access) {
+    public PushEndpoint(Intake intake, AccessFilter access, LiveSettings settings) {
+        this.deliveryTimeout = settings.deliveryTimeout();
         this.intake = intake;
         this.access = access;
     }
@@ -44,8 +46,16 @@ public class PushEndpoint {
             return Response.status(413).type(MediaType.TEXT_PLAIN).entity(tooLarge).build();
         }
         try {
-            intake.take("http", () -> CloudEventCodec.fromMessage(body, "ce-",
-                    name -> headers.getHeaderString(name.toLowerCase(Locale.ROOT)), intake.codecLimits()));
+            // accepted once its decisions are on the log: a 503 makes the sender deliver it again
+            Delivery.awaitAll(intake.take("http", () -> CloudEventCodec.fromMessage(body, "ce-",
+                    name -> headers.getHeaderString(name.toLowerCase(Locale.ROOT)), intake.codecLimits())),
+                    deliveryTimeout, millis -> {
+                        try {
+                            Thread.sleep(millis);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
         } catch (Intake.RejectedEvent e) {
             return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN).entity(e.getMessage()).build();
         } catch (RuntimeException e) {

@@ -49,8 +49,45 @@ public class ScaleApplier {
         this.settings = settings;
     }
 
-    public void apply(AutoscalerEngine.Evaluation evaluation, CloudEvent trigger) {
-        AutoscalerEngine.Evaluation ev = evaluation;
+    /**
+     * Carries the decision out and logs it. An exception while carrying it out (reading the API,
+     * the guardrail, a deletion cost) is this decision's outcome, {@code failed: <message>}: it is
+     * counted ({@code trimtab_autoscaler_apply_errors_total}), logged and on the decision log, and
+     * the next evaluation (an event, the resync) tries the workload again; the other decisions of
+     * the batch go on.
+     *
+     * @return the decision log's delivery, which the caller waits for before committing its input
+     */
+    public Delivery apply(AutoscalerEngine.Evaluation evaluation, CloudEvent trigger) {
+        AutoscalerEngine.Evaluation[] current = {evaluation};
+        String outcome;
+        try {
+            outcome = carryOut(current, trigger);
+        } catch (RuntimeException e) {
+            outcome = "failed: " + (e.getMessage() == null ? e.toString() : e.getMessage());
+            registry.counter("trimtab_autoscaler_apply_errors_total").increment();
+            registry.counter("trimtab_autoscaler_decisions_total", "reason", current[0].decision().reason().name())
+                    .increment();
+            LOG.errorf(e, "%s %s: applying %d -> %d failed; tried again at the next evaluation",
+                    current[0].decision().policy(), current[0].decision().target(),
+                    current[0].decision().currentReplicas(), current[0].decision().desiredReplicas());
+        }
+        ScaleDecision d = current[0].decision();
+        Delivery logged = log.record(d, outcome, trigger, evaluation.inputs());
+        if (!settings.dryRun()) {
+            try {
+                status.record(d, outcome);
+            } catch (RuntimeException e) {
+                registry.counter("trimtab_autoscaler_apply_errors_total").increment();
+                LOG.warnf("%s: cannot record the status of the decision: %s", d.policy(), e.toString());
+            }
+        }
+        return logged;
+    }
+
+    /** Carries the decision out; {@code current[0]} ends as the decision taken last (after re-reads). */
+    private String carryOut(AutoscalerEngine.Evaluation[] current, CloudEvent trigger) {
+        AutoscalerEngine.Evaluation ev = current[0];
         latency("trimtab_autoscaler_event_to_decision_seconds", trigger, ev.decision().timeMillis());
         String outcome = "hold";
         if (ev.decision().rescale()) {
@@ -81,6 +118,7 @@ public class ScaleApplier {
                     AutoscalerEngine.Evaluation again = engine.withClaims(ev.policy(), found);
                     if (again != null) {
                         ev = again;
+                        current[0] = ev;
                         if (!ev.decision().rescale()) {
                             outcome = "hold after reading the namespace's autoscalers";
                             break;
@@ -108,6 +146,7 @@ public class ScaleApplier {
                             outcome = "conflict: gave up after " + conflicts + " attempts";
                         } else {
                             ev = engine.redecide(ev.policy(), fresh);
+                            current[0] = ev;
                             if (!ev.decision().rescale()) {
                                 outcome = "hold after re-read";
                             }
@@ -134,10 +173,7 @@ public class ScaleApplier {
             written.fire(new ScaleWritten(d.target(), trigger.time(), java.time.Instant.now(), d.desiredReplicas(), false));
         }
         registry.counter("trimtab_autoscaler_decisions_total", "reason", d.reason().name()).increment();
-        log.record(d, outcome, trigger);
-        if (!settings.dryRun()) {
-            status.record(d, outcome);
-        }
+        return outcome;
     }
 
     /** What a dry run would have done: held while the policies are not in force, else denied or not. */

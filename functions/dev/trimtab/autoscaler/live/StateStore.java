@@ -18,6 +18,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,6 +30,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -38,9 +44,10 @@ import org.jboss.logging.Logger;
  * Makes a workload's history follow its partition. The metric channel's rebalance listener: on
  * assignment it reads the same partitions of the compacted state topic and restores the
  * histories before a record of them is processed; on revocation it waits for the decision in
- * flight, writes the histories of the revoked workloads and flushes before the partitions go.
- * In between, changed histories are written every {@code state.flush-interval}, so a crash loses
- * at most that much. Alone (the metric channel disabled, as in Knative push mode) the instance
+ * flight, writes the histories of the revoked workloads and waits until the broker has every one
+ * (sending failed ones again, for at most {@code state.handover-timeout}) before the partitions go.
+ * In between, changed histories are written every {@code state.flush-interval}, and a failed write
+ * is sent again at the next flush (the policy's latest snapshot), so a crash loses at most that much. Alone (the metric channel disabled, as in Knative push mode) the instance
  * owns every workload and restores the whole topic at start, so scaling the autoscaler to zero
  * keeps its windows.
  *
@@ -126,32 +133,51 @@ public class StateStore implements KafkaConsumerRebalanceListener {
             return;
         }
         List<HistoryRecords.Entry> released = engine.release(numbers);
+        // the released histories supersede their failed writes; lost ones are no longer ours to write
+        released.forEach(e -> retry.remove(e.policy()));
+        retry.values().removeIf(e -> partitionOf(e) < 0 || numbers.contains(partitionOf(e)));
         if (write && settings.enabled()) {
             synchronized (this) {
-                released.forEach(this::send);
-                flushProducer();
+                writeAll(released, "revoked");
             }
         }
         LOG.infof("%s %s partitions %s: %d workload histories handed over", write ? "revoked" : "lost", metricTopic,
                 numbers, write ? released.size() : 0);
     }
 
-    /** Writes the histories that changed since the last tick. */
+    /**
+     * Writes the histories that changed since the last tick, and those whose last write failed
+     * (the latest snapshot of each policy: a newer one replaces a failed older one).
+     */
     @Scheduled(every = "${trimtab.autoscaler.state.flush-interval:1s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void flushChanged() {
         if (settings.enabled()) {
             synchronized (this) {
-                engine.drainChanged().forEach(this::send);
+                due().forEach(this::send);
             }
         }
     }
 
+    /** The changed histories, then the failed writes they do not replace; the failed ones leave the retry list. */
+    private List<HistoryRecords.Entry> due() {
+        Map<dev.trimtab.autoscaler.core.ObjectRef, HistoryRecords.Entry> due = new LinkedHashMap<>();
+        for (HistoryRecords.Entry e : engine.drainChanged()) {
+            due.put(e.policy(), e);
+        }
+        for (var it = retry.entrySet().iterator(); it.hasNext(); ) {
+            var failed = it.next();
+            it.remove();
+            due.putIfAbsent(failed.getKey(), failed.getValue());
+        }
+        return new ArrayList<>(due.values());
+    }
+
     @PreDestroy
     synchronized void close() {
-        if (settings.enabled()) {
-            engine.drainChanged().forEach(this::send);
+        if (settings.enabled() && !closed) {
+            writeAll(due(), "shutdown");
         }
         if (producer != null) {
             producer.close(Duration.ofSeconds(10));
@@ -159,24 +185,147 @@ public class StateStore implements KafkaConsumerRebalanceListener {
         closed = true;
     }
 
-    private void send(HistoryRecords.Entry e) {
-        int partition = engine.partitionOfWorkload(e.workload());
-        if (closed || partition < 0) {
+    /**
+     * Before a metric batch is committed: writes the histories changed since the last write (its
+     * decisions' recommendations and scale events among them) and the failed writes, and waits for
+     * the broker's acknowledgement, sending failed ones again, until {@code timeout}. A new owner
+     * after a crash then restores every recommendation that the decisions of committed batches were
+     * taken on, so a SIGKILL never shortens a stabilization window; the records after the last
+     * commit are read again. Nothing to do when snapshots are off.
+     *
+     * @throws Delivery.NotDelivered when some history is still not written at the deadline (the
+     *         batch then fails uncommitted, as for an undelivered decision; docs/decisions/0020)
+     */
+    public void writeBeforeCommit(Duration timeout) {
+        if (!settings.enabled()) {
             return;
         }
-        producer().send(new ProducerRecord<>(settings.topic(), partition, HistoryRecords.key(e.policy()),
-                HistoryRecords.write(e)), (meta, error) -> {
-                    registry.counter("trimtab_autoscaler_state_writes_total", "result", error == null ? "ok" : "error")
-                            .increment();
-                    if (error != null) {
-                        LOG.warnf("cannot write the history of %s: %s", e.policy(), error.toString());
-                    }
-                });
+        synchronized (this) {
+            List<HistoryRecords.Entry> left = writeUntil(due(), System.nanoTime() + timeout.toNanos());
+            if (!left.isEmpty()) {
+                left.forEach(e -> retry.putIfAbsent(e.policy(), e));
+                throw new Delivery.NotDelivered("the histories of " + names(left) + " not written to "
+                        + settings.topic() + " within " + timeout, null);
+            }
+        }
     }
 
-    private void flushProducer() {
-        if (producer != null && !closed) {
-            producer.flush();
+    /**
+     * Writes the entries and waits for the broker's acknowledgement of each, sending the failed
+     * ones again until the handover timeout has passed; what is still not written then is logged at
+     * ERROR, by policy, and counted lost.
+     */
+    private void writeAll(List<HistoryRecords.Entry> entries, String why) {
+        List<HistoryRecords.Entry> left = writeUntil(entries, System.nanoTime() + settings.handoverTimeout().toNanos());
+        if (!left.isEmpty()) {
+            left.forEach(e -> retry.remove(e.policy()));
+            registry.counter("trimtab_autoscaler_state_writes_total", "result", "lost").increment(left.size());
+            LOG.errorf("%s: the histories of %d policies were not written to %s within %s; their next owner starts "
+                    + "them afresh: %s", why, left.size(), settings.topic(), settings.handoverTimeout(), names(left));
+        }
+    }
+
+    /**
+     * Sends the entries and waits for each acknowledgement, sending the failed ones again (backoff
+     * 100 ms doubling to 5 s, the last attempt at the deadline) until all are written or
+     * {@code deadline} (System.nanoTime) has passed; returns those not written.
+     */
+    private List<HistoryRecords.Entry> writeUntil(List<HistoryRecords.Entry> entries, long deadline) {
+        List<HistoryRecords.Entry> left = entries;
+        long backoff = 100;
+        while (!left.isEmpty()) {
+            Map<HistoryRecords.Entry, Future<RecordMetadata>> sent = new LinkedHashMap<>();
+            for (HistoryRecords.Entry e : left) {
+                sent.put(e, send(e));
+            }
+            List<HistoryRecords.Entry> failed = new ArrayList<>();
+            for (Map.Entry<HistoryRecords.Entry, Future<RecordMetadata>> s : sent.entrySet()) {
+                if (!acknowledged(s.getValue(), deadline)) {
+                    failed.add(s.getKey());
+                }
+            }
+            left = failed;
+            long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left.isEmpty() || remaining <= 0) {
+                break;
+            }
+            sleeper.accept(Math.min(backoff, remaining));
+            backoff = Math.min(backoff * 2, 5_000);
+        }
+        return left;
+    }
+
+    private static List<String> names(List<HistoryRecords.Entry> entries) {
+        return entries.stream().map(e -> e.policy().namespace() + "/" + e.policy().name()).sorted().toList();
+    }
+
+    private static boolean acknowledged(Future<RecordMetadata> sent, long deadline) {
+        if (sent == null) {
+            return true;   // nothing to write (its partition is unknown)
+        }
+        try {
+            sent.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+    }
+
+    /** How a handover waits between attempts; tests replace it. */
+    java.util.function.LongConsumer sleeper = millis -> {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    };
+
+    /** The failed writes, by policy, to send again at the next flush (or handover). */
+    private final Map<dev.trimtab.autoscaler.core.ObjectRef, HistoryRecords.Entry> retry = new ConcurrentHashMap<>();
+    /** The number of each policy's latest write: a failed older write is not retried over a newer one. */
+    private final Map<dev.trimtab.autoscaler.core.ObjectRef, Long> latest = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+
+    private int partitionOf(HistoryRecords.Entry e) {
+        return engine.partitionOfWorkload(e.workload());
+    }
+
+    /**
+     * Sends one snapshot; a failure puts it on the retry list unless a newer snapshot of the policy
+     * was sent since. (The callback runs on the producer's thread and takes no lock of ours: a
+     * handover waits for the future while holding this object's lock.)
+     */
+    private Future<RecordMetadata> send(HistoryRecords.Entry e) {
+        int partition = partitionOf(e);
+        if (closed || partition < 0) {
+            return null;
+        }
+        long n = writes.incrementAndGet();
+        latest.put(e.policy(), n);
+        try {
+            return producer().send(new ProducerRecord<>(settings.topic(), partition, HistoryRecords.key(e.policy()),
+                    HistoryRecords.write(e)), (meta, error) -> written(e, n, error));
+        } catch (RuntimeException error) {
+            written(e, n, error);
+            return java.util.concurrent.CompletableFuture.failedFuture(error);
+        }
+    }
+
+    private void written(HistoryRecords.Entry e, long n, Exception error) {
+        registry.counter("trimtab_autoscaler_state_writes_total", "result", error == null ? "ok" : "error").increment();
+        boolean newest = latest.getOrDefault(e.policy(), n) == n;
+        if (error == null) {
+            if (newest) {
+                retry.remove(e.policy());
+            }
+            return;
+        }
+        LOG.warnf("cannot write the history of %s: %s; sent again at the next flush", e.policy(), error.toString());
+        if (newest) {
+            retry.put(e.policy(), e);
         }
     }
 

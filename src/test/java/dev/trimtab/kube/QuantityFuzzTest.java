@@ -3,18 +3,26 @@ package dev.trimtab.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.trimtab.testing.FuzzBounds;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Seeded random quantities, near the grammar and far from it: parsing is cheap whatever the text,
  * fails only with IllegalArgumentException, and agrees with an independent reading of the
  * grammar's valid forms. A failure prints the seed and the input; re-run with -Dquantity.seed=N.
+ * The same contract, coverage-guided: {@link #parses} (Jazzer; seeds in
+ * {@code QuantityFuzzTestInputs/parses/}, see docs/fuzzing.md).
  */
 class QuantityFuzzTest {
+    private static final FuzzBounds PARSE = new FuzzBounds("Quantity.parseMilli and decimal", IllegalArgumentException.class);
+
     private static final String ALPHABET = "0123456789.+-eEinumkKMGTPi ";
     private static final String[] SUFFIXES = {"", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
 
@@ -43,6 +51,37 @@ class QuantityFuzzTest {
                 }
             }
         }, () -> "seed " + seed);
+    }
+
+    /**
+     * Any text (bytes read as ISO-8859-1, so every char up to U+00FF occurs): parsed cheaply or
+     * rejected with an IllegalArgumentException; the value agrees with the grammar read as a
+     * regular expression; {@link Quantity#formatMilli} reads back to the same value.
+     */
+    @FuzzTest(maxDuration = "10m")
+    @DictionaryEntries({"Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "e-", "E+", "e100", "e-100", "9223372036854775807", "."})
+    void parses(byte[] input) {
+        String text = new String(input, java.nio.charset.StandardCharsets.ISO_8859_1);
+        PARSE.check(text, () -> {
+            BigDecimal exact = reference(text);
+            long milli;
+            try {
+                milli = Quantity.parseMilli(text);
+            } catch (IllegalArgumentException e) {
+                assertThat(exact == null || e.getMessage().contains("out of range")).as("%s is in the grammar and bounds,"
+                        + " rejected with: %s", text, e.getMessage()).isTrue();
+                throw e;
+            }
+            assertThat(exact).as("%s parsed to %d but is outside the grammar", text, milli).isNotNull();
+            assertThat(milli).as(text).isEqualTo(exact.movePointRight(3).setScale(0, RoundingMode.CEILING).longValueExact());
+            assertThat(Quantity.decimal(text)).as(text).isEqualByComparingTo(exact);
+            assertThat(Quantity.parseMilli(Quantity.formatMilli(milli))).as("formatMilli(%d) read back", milli).isEqualTo(milli);
+        });
+    }
+
+    @AfterAll
+    static void figures() {
+        System.out.println(PARSE.report());
     }
 
     private static String noise(Random r) {

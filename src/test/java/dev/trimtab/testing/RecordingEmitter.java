@@ -7,7 +7,7 @@ import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-/** An Emitter that keeps every payload it is given, as text, in {@code sent}, and never fails. */
+/** An Emitter that keeps every payload it is given, as text, in {@code sent}, acknowledges it, and never fails. */
 public final class RecordingEmitter implements Emitter<byte[]> {
     private final List<String> sent;
 
@@ -24,6 +24,7 @@ public final class RecordingEmitter implements Emitter<byte[]> {
     @Override
     public <M extends Message<? extends byte[]>> void send(M msg) {
         sent.add(new String(msg.getPayload(), StandardCharsets.UTF_8));
+        msg.ack();
     }
 
     @Override

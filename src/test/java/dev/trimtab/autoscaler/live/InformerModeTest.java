@@ -19,13 +19,27 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Cluster state from fabric8 informers on the (mock) API server instead of the cluster-event topic. */
+/**
+ * Cluster state from fabric8 informers on the (mock) API server instead of the cluster-event topic:
+ * the production default (application.properties; the other live tests run events mode). The
+ * cluster-events channel is off, so no object reaches the autoscaler through Kafka.
+ */
 @QuarkusTest
-@WithKubernetesTestServer
+@WithKubernetesTestServer(setup = InformerModeTest.BeforeStart.class)
 @QuarkusTestResource(EmbeddedKafka.class)
 @TestProfile(InformerModeTest.Informers.class)
 class InformerModeTest extends LiveFixture {
+    @jakarta.inject.Inject
+    InformerSource informers;
 
+    @jakarta.inject.Inject
+    @org.eclipse.microprofile.health.Readiness
+    ClusterViewHealth health;
+
+    /** Namespace of the workload that exists before the application starts. */
+    static final String OLD = "before-start";
+
+    /** The production settings of the cluster view (the test profile switches them to events mode). */
     public static class Informers implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -34,7 +48,29 @@ class InformerModeTest extends LiveFixture {
         }
     }
 
+    /**
+     * Runs before the application starts: a Deployment, its pods and its ScalingPolicy, as a
+     * cluster holds them when an autoscaler restarts long after they last changed.
+     */
+    public static class BeforeStart implements java.util.function.Consumer<io.quarkus.test.kubernetes.client.KubernetesServer> {
+        @Override
+        public void accept(io.quarkus.test.kubernetes.client.KubernetesServer server) {
+            try {
+                objects(server.getClient(), OLD, "web");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     void deploymentPodsAndPolicy(String ns, String name) throws Exception {
+        objects(client, ns, name);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> engine.knows(new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", ns, name)));
+    }
+
+    /** A Deployment of 2 ready pods (500m cpu requested each) and a ScalingPolicy for 50 % cpu. */
+    static void objects(io.fabric8.kubernetes.client.KubernetesClient client, String ns, String name) throws Exception {
         client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder()
                 .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
                 .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", name).endSelector().endSpec()
@@ -56,8 +92,23 @@ class InformerModeTest extends LiveFixture {
                         + "\"Deployment\",\"name\":\"" + name + "\"},\"maxReplicas\":10,\"metrics\":[{\"type\":\"Resource\","
                         + "\"resource\":{\"name\":\"cpu\",\"target\":{\"type\":\"Utilization\",\"averageUtilization\":50}}}]}}",
                 GenericKubernetesResource.class)).create();
-        await().atMost(Duration.ofSeconds(20))
-                .until(() -> engine.knows(new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", ns, name)));
+    }
+
+    /**
+     * Restart independence (issue 13): the Deployment, pods and ScalingPolicy were created before
+     * the application started and no cluster event exists for them on Kafka; the informers' first
+     * list is all the autoscaler has, and a metric event scales the Deployment.
+     */
+    @Test
+    void objectsCreatedBeforeStartAreKnownWithoutAnyClusterEventAndScaled() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> informers.synced());
+        await().atMost(Duration.ofSeconds(5)).until(() -> engine.knows(new ObjectRef("trimtab.dev/v1alpha1",
+                "ScalingPolicy", OLD, "web")));
+        org.assertj.core.api.Assertions.assertThat(health.call().getStatus())
+                .isEqualTo(org.eclipse.microprofile.health.HealthCheckResponse.Status.UP);
+
+        structured("trimtab.metrics", OLD + "/web", cpu(OLD, "web", 450));
+        await().atMost(Duration.ofSeconds(20)).until(() -> replicas(OLD, "web") == 4);
     }
 
     @Test

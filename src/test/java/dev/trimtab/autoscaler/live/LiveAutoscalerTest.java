@@ -32,6 +32,35 @@ class LiveAutoscalerTest extends LiveFixture {
     @jakarta.inject.Inject
     io.micrometer.core.instrument.MeterRegistry registry;
 
+    @jakarta.inject.Inject
+    dev.trimtab.kafka.RetentionCheck retention;
+
+    @jakarta.inject.Inject
+    @org.eclipse.microprofile.health.Readiness
+    ClusterViewHealth view;
+
+    /**
+     * Events mode (the test profile): the cluster-events channel rebuilds the view from the start of
+     * trimtab.cluster-events, whose week of retention (kafka-topics/) is found at start and reported:
+     * the gauge is 1 and the readiness data names the limit; readiness itself stays UP.
+     */
+    @Test
+    void inEventsModeTheClusterEventTopicsRetentionIsReportedAtStart() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> retention.results().containsKey("cluster-events"));
+        var result = retention.results().get("cluster-events");
+        assertThat(result.topic()).isEqualTo("trimtab.cluster-events");
+        assertThat(result.expiring()).as(result.describe()).isEqualTo(1);
+        assertThat(result.describe()).contains("older than 7 d (retention.ms=604800000)");
+        assertThat(registry.get("trimtab_cluster_events_expiring").tag("channel", "cluster-events")
+                .tag("topic", "trimtab.cluster-events").gauge().value()).isEqualTo(1.0);
+        var health = view.call();
+        assertThat(health.getStatus()).isEqualTo(org.eclipse.microprofile.health.HealthCheckResponse.Status.UP);
+        assertThat(health.getData().orElseThrow()).containsEntry("source", "events")
+                .containsEntry("retention", result.describe());
+        assertThat(retention.results()).as("placement and the policy audit are off here")
+                .containsOnlyKeys("cluster-events");
+    }
+
     @Test
     void aMetricEventScalesTheWorkloadAndLogsTheDecision() throws Exception {
         String key = workload("shop", "web");

@@ -133,6 +133,9 @@ class RebalanceIT {
                 "-Dkubernetes.auth.tryKubeConfig=false",
                 "-Dquarkus.http.port=" + port,
                 "-Dtrimtab.autoscaler.log-holds=true",
+                // the objects reach it as cluster events on Kafka (events mode; informers are the default)
+                "-Dtrimtab.autoscaler.cluster-state=events",
+                "-Dmp.messaging.incoming.cluster-events.enabled=true",
                 // the gauge is read without a token (the mock API server answers no TokenReview)
                 "-Dtrimtab.auth.metrics.protected=false",
                 "-jar", jar.toString());

@@ -102,6 +102,10 @@ class ScaleApplierTest {
                 return 2;
             }
 
+            public Duration deliveryTimeout() {
+                return Duration.ofSeconds(5);
+            }
+
             public State state() {
                 return new State() {
                     public boolean enabled() {
@@ -117,6 +121,10 @@ class ScaleApplierTest {
                     }
 
                     public Duration restoreTimeout() {
+                        return Duration.ofSeconds(30);
+                    }
+
+                    public Duration handoverTimeout() {
                         return Duration.ofSeconds(30);
                     }
                 };
@@ -161,7 +169,7 @@ class ScaleApplierTest {
 
     ScaleApplier applier(AutoscalerEngine engine, Emitter<byte[]> emitter, StatusRecorder status, String policies) {
         registry = new SimpleMeterRegistry();
-        ScaleApplier a = new ScaleApplier(engine, writer, new DecisionLog(emitter, settings(false)), status, registry,
+        ScaleApplier a = new ScaleApplier(engine, writer, new DecisionLog(emitter, settings(false), new SimpleMeterRegistry()), status, registry,
                 settings(false), new NoEvents(), new ScaleGuard(new dev.trimtab.policy.live.LivePolicies(policies, null,
                 registry) {
                     @Override
@@ -211,7 +219,7 @@ class ScaleApplierTest {
     @Test
     void aDryRunWhileThePoliciesAreNotInForceSaysItWouldBeHeld() {
         policiesInForce = false;
-        ScaleApplier dry = new ScaleApplier(engine, writer, new DecisionLog(emitter, settings(true)), noStatus, registry,
+        ScaleApplier dry = new ScaleApplier(engine, writer, new DecisionLog(emitter, settings(true), new SimpleMeterRegistry()), noStatus, registry,
                 settings(true), new NoEvents(), new ScaleGuard(new dev.trimtab.policy.live.LivePolicies(
                 "src/test/resources/guardrail", null, registry) {
                     @Override
@@ -231,6 +239,11 @@ class ScaleApplierTest {
 
     /** Deployment ns/web (2 replicas, 2 ready pods of 500m) with a 50% cpu policy; pods at {@code cpu}m. */
     List<AutoscalerEngine.Evaluation> workload(String ns, int cpu) {
+        return workload(engine, ns, cpu);
+    }
+
+    /** As {@link #workload(String, int)}, on {@code engine}. */
+    static List<AutoscalerEngine.Evaluation> workload(AutoscalerEngine engine, String ns, int cpu) {
         engine.accept(event("dev.knative.apiserver.resource.add", "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\","
                 + "\"metadata\":{\"name\":\"web\",\"namespace\":\"" + ns + "\",\"resourceVersion\":\"1\"},\"spec\":{\"replicas\":2,"
                 + "\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}}"));

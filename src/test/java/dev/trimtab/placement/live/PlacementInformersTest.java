@@ -26,7 +26,8 @@ class PlacementInformersTest {
     public static class FromInformers implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("trimtab.placement.informers", "true", "trimtab.placement.mock-api", "true");
+            return Map.of("trimtab.placement.informers", "true", "trimtab.placement.mock-api", "true",
+                    "trimtab.placement.rebalance", "true");
         }
     }
 
@@ -35,6 +36,20 @@ class PlacementInformersTest {
 
     @Inject
     PlacementFunction placement;
+
+    @Inject
+    @org.eclipse.microprofile.health.Readiness
+    PlacementInformers view;
+
+    /** Namespaces, Nodes, Pods and (rebalancing on) PodDisruptionBudgets listed in turn: then ready. */
+    @Test
+    void readyOnceEveryKindIsListed() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> view.call().getStatus()
+                == org.eclipse.microprofile.health.HealthCheckResponse.Status.UP);
+        org.assertj.core.api.Assertions.assertThat(view.call().getData().orElseThrow())
+                .containsEntry("Namespace", "synced").containsEntry("Node", "synced").containsEntry("Pod", "synced")
+                .containsEntry("PodDisruptionBudget", "synced");
+    }
 
     @Test
     void aPendingPodCreatedInTheApiIsBound() throws Exception {
