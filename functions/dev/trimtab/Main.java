@@ -7,7 +7,7 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 /**
  * Entry point. {@code replay FILE}, {@code policy review …}, {@code network can-reach …} and {@code rbac can-i …} run offline, without starting
  * Quarkus, Kafka or a Kubernetes client; {@code local} (in a {@code -Plocal} build) runs the live autoscaler against an embedded
- * broker and an in-process Kubernetes API; anything else starts the function service.
+ * broker and an in-process Kubernetes API, {@code chaos} (also {@code -Plocal}) the fault suite of docs/reliability.md; anything else starts the function service.
  */
 @QuarkusMain
 public final class Main {
@@ -30,10 +30,11 @@ public final class Main {
             System.exit(dev.trimtab.rbac.RbacCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
                     System.in, System.out, System.err));
         }
-        if (args.length > 0 && java.util.List.of("local", "local-bench", "policy-bench").contains(args[0])) {
+        if (args.length > 0 && java.util.List.of("local", "local-bench", "policy-bench", "chaos").contains(args[0])) {
             local(switch (args[0]) {
                 case "local" -> "LocalRun";
                 case "local-bench" -> "LocalBench";
+                case "chaos" -> "chaos.Chaos";
                 default -> "PolicyBench";
             }, java.util.Arrays.copyOfRange(args, 1, args.length));
             return;

@@ -32,7 +32,7 @@ import org.apache.kafka.clients.admin.NewTopic;
  * {@link LocalApp} plays the trace through Kafka and shows what happened.
  */
 public final class LocalRun {
-    static final ResourceDefinitionContext POLICIES = new ResourceDefinitionContext.Builder().withGroup("trimtab.dev")
+    public static final ResourceDefinitionContext POLICIES = new ResourceDefinitionContext.Builder().withGroup("trimtab.dev")
             .withVersion("v1alpha1").withKind("ScalingPolicy").withPlural("scalingpolicies").withNamespaced(true).build();
 
     static String bootstrap;
@@ -109,7 +109,8 @@ public final class LocalRun {
         List<String> seed(KubernetesClient api) throws Exception;
     }
 
-    private static List<String> createTopics(String bootstrap) throws Exception {
+    /** Creates the topics of {@code kafka-topics/} (replication 1); returns their names. Also used by the chaos run. */
+    public static List<String> createTopics(String bootstrap) throws Exception {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         List<NewTopic> topics = new ArrayList<>();
         try (Stream<Path> files = Files.list(Path.of("kafka-topics"))) {

@@ -103,6 +103,15 @@ public final class ReplicaWriters {
         return out;
     }
 
+    /**
+     * Forgets the confirmed foreign write on {@code target}, so its policies no longer hold for it:
+     * this instance stopped deciding for it (its partition moved), and the next owner never took
+     * that write as news either, so a hold must not come back with the partition.
+     */
+    public void forgetForeign(ObjectRef target) {
+        lastForeign.remove(ClusterState.TargetKey.of(target));
+    }
+
     /** Forgets a target (deleted). */
     public void remove(ObjectRef target) {
         ClusterState.TargetKey key = ClusterState.TargetKey.of(target);

@@ -393,6 +393,12 @@ public class AutoscalerEngine {
                 for (var it = workloads.entrySet().iterator(); it.hasNext(); ) {
                     var w = it.next();
                     if (partitions > 0 && partitionsReleased.contains(partitionOf(w.getValue(), partitions))) {
+                        ScalingPolicy released = state.policy(w.getKey());
+                        if (released != null) {
+                            // a foreign write it confirmed may be the next owner's own write (seen while this
+                            // instance had already been dropped from the group): no hold survives the handover
+                            state.writers().forgetForeign(released.targetRef());
+                        }
                         History h = state.removeHistory(w.getKey());
                         if (h != null) {
                             out.add(new HistoryRecords.Entry(w.getKey(), w.getValue(), h.snapshot()));

@@ -1,0 +1,410 @@
+package dev.trimtab.local.chaos;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trimtab.local.LocalRun;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code java -jar target/quarkus-app/quarkus-run.jar chaos [--short] …} (a {@code -Plocal} build):
+ * the fault suite of docs/reliability.md. Runs the broker ({@link BrokerProcess}) and 2–3 instances
+ * of the production jar ({@link Instance}) as their own processes, the mock API in this one behind
+ * a {@link FaultyDispatcher}; sends sequence-numbered metric events ({@link Generator}) while it
+ * SIGKILLs instances, restarts the broker and makes the API fail ({@link FaultPlan}); then checks
+ * the run against the replay of the same events ({@link Oracle}, {@code DecisionAudit}) and prints
+ * one {@code RESULT} line. Exits 1 when a target is missed, 2 on bad usage.
+ */
+public final class Chaos {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String GROUP = "trimtab-autoscaler";
+
+    private final ChaosOptions o;
+    private final PrintStream out;
+    private final Fleet fleet;
+    private final List<Instance> instances = new ArrayList<>();
+    private final List<Convergence.Fault> faults = new ArrayList<>();
+    /** Scale write attempts and written decisions per API fault episode: attempts at start and at clear. */
+    private final Map<Convergence.Fault, long[]> episodeAttempts = new LinkedHashMap<>();
+    private BrokerProcess broker;
+    private MockApi api;
+    private long runStart;
+
+    private Chaos(ChaosOptions o, PrintStream out) {
+        this.o = o;
+        this.out = out;
+        this.fleet = new Fleet(o.workloads(), o.seed(), o.shortRun() ? 2 : 3);
+    }
+
+    public static void main(String... args) throws Exception {
+        ChaosOptions o;
+        try {
+            o = ChaosOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("chaos: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        int status;
+        Chaos chaos = new Chaos(o, System.out);
+        try {
+            status = chaos.run();
+        } finally {
+            chaos.shutdown();
+        }
+        System.exit(status);
+    }
+
+    private int run() throws Exception {
+        Files.createDirectories(o.out());
+        runStart = System.currentTimeMillis();
+        long tail = o.tail() != null ? o.tail().toMillis() : fleet.tailMillis();
+        say("chaos: seed %d, %d instances, %d workloads, %d events in %d s (%.0f/s) then a %d s steady tail; "
+                        + "%d kills, %d broker restarts, %d API fault episodes (%s), %d API outages; out %s",
+                o.seed(), o.instances(), o.workloads(), o.events(), o.load().toSeconds(), o.rate(), tail / 1000,
+                o.kills(), o.brokerRestarts(), o.apiEpisodes(), o.faultsText(), o.apiOutages(), o.out());
+
+        deleteTree(o.out().resolve("broker"));   // a broker of an earlier run with this --out
+        broker = new BrokerProcess(o.out().resolve("broker"), freePort(), freePort(), Map.of(
+                // lets the instances' short session timeout (a SIGKILLed member leaves in seconds)
+                "group.min.session.timeout.ms", "1000"));
+        broker.start();
+        broker.awaitReady(Duration.ofSeconds(90));
+        List<String> topics = LocalRun.createTopics(broker.bootstrap());
+        say("broker %s (pid-separate process), topics %s", broker.bootstrap(), topics);
+
+        api = MockApi.start(MockApi.crud(o.seed()));
+        List<String> objectEvents = seed(api.directClient());
+        say("mock API %s, seeded %d Deployments and ScalingPolicies", api.url(), fleet.workloads().size());
+
+        Map<String, String> props = Instance.properties(broker.bootstrap(), api.url());
+        for (int i = 0; i < o.instances(); i++) {
+            instances.add(new Instance(i, o.jar(), o.out(), props));
+        }
+        for (Instance i : instances) {
+            i.start();
+        }
+        for (Instance i : instances) {
+            if (!i.awaitReady(Duration.ofSeconds(180))) {
+                throw new IllegalStateException("instance " + i.number() + " did not become ready; see " + i.log());
+            }
+        }
+        Thread.sleep(3000);   // informers list the policies
+        say("%d instances ready at +%.1f s", instances.size(), since(runStart));
+
+        HealthWatch health = new HealthWatch(instances);
+        health.start();
+        Generator gen = new Generator(fleet, broker.bootstrap(), o.rate(), o.load().toMillis(), tail);
+        Thread generator = new Thread(gen, "chaos-generator");
+        generator.start();
+        while (gen.startMillis() == 0) {
+            Thread.sleep(5);
+        }
+        Progress progress = new Progress(gen);
+        progress.start();
+        runFaults(gen.startMillis());
+        boolean caughtUp = finishTail(gen, tail);
+        generator.join();
+        say("generator done: %d events sent, %d failed sends%s; the group's lag was at most %d records", gen.sentCount(),
+                gen.failedSends(), gen.firstFailure() == null ? "" : " (first: " + gen.firstFailure() + ")",
+                progress.maxLag());
+        try (TopicReader reader = new TopicReader(broker.bootstrap())) {
+            caughtUp &= reader.awaitNoLag(GROUP, "trimtab.metrics", Duration.ofSeconds(90));
+        }
+        progress.stop();
+        Thread.sleep(2000);
+        health.stop();
+        instances.parallelStream().forEach(i -> {
+            try {
+                i.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        say("consumer group %s %s; instances stopped at +%.1f s", GROUP,
+                caughtUp ? "caught up (lag 0)" : "NOT caught up after 90 s", since(runStart));
+
+        Map<String, Integer> actual = finalReplicas(api.directClient());
+        return new Checks(o, out, fleet, broker.bootstrap(), gen, faults, episodeAttempts, health, instances.size(),
+                api.dispatcher()).check(objectEvents, actual, caughtUp);
+    }
+
+    /**
+     * The final demands must be in force for a whole tail *as the instances see them*: when they lag
+     * behind, the tail is extended until they have caught up (lag at most 6 s of events) and then
+     * lasts one more tail. False when they did not catch up within 10 minutes.
+     */
+    private boolean finishTail(Generator gen, long tail) throws InterruptedException {
+        long loadEnd = gen.startMillis() + o.load().toMillis();
+        Thread.sleep(Math.max(0, loadEnd - System.currentTimeMillis()));
+        gen.endAt(Long.MAX_VALUE / 2);   // the tail goes on until the instances have caught up
+        long behind = Math.max(1000, (long) (o.rate() * 6));
+        try (TopicReader reader = new TopicReader(broker.bootstrap())) {
+            long giveUp = System.currentTimeMillis() + 600_000;
+            while (System.currentTimeMillis() < giveUp) {
+                long lag;
+                try {
+                    lag = reader.lag(GROUP, "trimtab.metrics");
+                } catch (Exception e) {
+                    lag = Long.MAX_VALUE;
+                }
+                if (lag <= behind) {
+                    long caught = System.currentTimeMillis();
+                    gen.endAt(Math.max(caught, loadEnd) + tail - gen.startMillis());
+                    if (caught > loadEnd + 2000) {
+                        say("the instances caught up with the load %.1f s after it ended: the tail runs %d s from now",
+                                (caught - loadEnd) / 1000.0, tail / 1000);
+                    }
+                    return true;
+                }
+                Thread.sleep(1000);
+            }
+        }
+        say("the instances did not catch up within 10 minutes of the end of the load: the tail ends now");
+        gen.stop();
+        return false;
+    }
+
+    /** Every 15 s: events sent and the group's lag. */
+    private final class Progress implements Runnable {
+        private final Generator gen;
+        private volatile boolean stopped;
+        private volatile long maxLag;
+        private final Thread thread = new Thread(this, "chaos-progress");
+
+        Progress(Generator gen) {
+            this.gen = gen;
+            thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        void stop() {
+            stopped = true;
+            thread.interrupt();
+        }
+
+        long maxLag() {
+            return maxLag;
+        }
+
+        @Override
+        public void run() {
+            try (TopicReader reader = new TopicReader(broker.bootstrap())) {
+                while (!stopped) {
+                    Thread.sleep(15_000);
+                    String lag;
+                    try {
+                        long l = reader.lag(GROUP, "trimtab.metrics");
+                        maxLag = Math.max(maxLag, l);
+                        lag = Long.toString(l);
+                    } catch (Exception e) {
+                        lag = "unknown (" + e.getClass().getSimpleName() + ")";
+                    }
+                    say("progress: %d events sent, lag of %s %s", gen.sentCount(), GROUP, lag);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Creates every Deployment and ScalingPolicy; returns them as ApiServerSource add events for the trace. */
+    private List<String> seed(KubernetesClient client) {
+        List<String> events = new ArrayList<>();
+        List<String> policies = new ArrayList<>();
+        String time = Instant.now().minusSeconds(1).toString();
+        for (Fleet.Workload w : fleet.workloads()) {
+            ObjectNode d = Fleet.deployment(JSON, w);
+            Deployment created = client.apps().deployments().inNamespace(w.namespace())
+                    .resource(JSON.convertValue(d, Deployment.class)).create();
+            events.add(Fleet.addEvent(JSON, JSON.valueToTree(created), "seed-d-" + w.index(), time));
+            GenericKubernetesResource p = JSON.convertValue(Fleet.policy(JSON, w), GenericKubernetesResource.class);
+            GenericKubernetesResource createdPolicy = client.genericKubernetesResources(LocalRun.POLICIES)
+                    .inNamespace(w.namespace()).resource(p).create();
+            policies.add(Fleet.addEvent(JSON, JSON.valueToTree(createdPolicy), "seed-p-" + w.index(), time));
+        }
+        events.addAll(policies);
+        return events;
+    }
+
+    /** Each Deployment's spec.replicas, read past the faults. */
+    private Map<String, Integer> finalReplicas(KubernetesClient client) {
+        Map<String, Integer> out = new HashMap<>();
+        for (String ns : Fleet.NAMESPACES) {
+            for (Deployment d : client.apps().deployments().inNamespace(ns).list().getItems()) {
+                out.put(ns + "/" + d.getMetadata().getName(), d.getSpec().getReplicas());
+            }
+        }
+        return out;
+    }
+
+    private void runFaults(long start) throws Exception {
+        FaultyDispatcher.Rates rates = rates();
+        long lastClear = 0;
+        List<FaultPlan.Step> plan = FaultPlan.plan(o, o.seed());
+        for (int n = 0; n < plan.size(); n++) {
+            FaultPlan.Step s = plan.get(n);
+            // each fault gets room to converge before the next; none starts in the last seconds of the load
+            long due = Math.max(start + s.atMillis(), lastClear + FaultPlan.MIN_GAP_MILLIS);
+            if (due > start + o.load().toMillis() - FaultPlan.QUIET_END_MILLIS) {
+                say("no time left for %d of the %d faults planned: they were not run", plan.size() - n, plan.size());
+                break;
+            }
+            long wait = due - System.currentTimeMillis();
+            if (wait > 0) {
+                Thread.sleep(wait);
+            }
+            long t0 = System.currentTimeMillis();
+            String detail;
+            switch (s.kind()) {
+                case KILL -> {
+                    Instance i = instances.get(s.instance());
+                    long pid = i.pid();
+                    i.kill();
+                    i.start();
+                    boolean ready = i.awaitReady(Duration.ofSeconds(180));
+                    detail = "instance " + i.number() + " (pid " + pid + ")" + (ready ? "" : " NOT READY after 180 s");
+                }
+                case BROKER_RESTART -> {
+                    long pid = broker.pid();
+                    broker.kill();
+                    broker.start();
+                    broker.awaitReady(Duration.ofSeconds(90));
+                    detail = "broker (pid " + pid + ")";
+                }
+                case API_FAULTS -> {
+                    long before = api.dispatcher().scaleWriteAttempts();
+                    api.dispatcher().rates(rates);
+                    Thread.sleep(o.apiEpisode().toMillis());
+                    api.dispatcher().rates(FaultyDispatcher.Rates.NONE);
+                    detail = o.faultsText() + " for " + o.apiEpisode().toSeconds() + " s";
+                    Convergence.Fault f = new Convergence.Fault(s.kind(), detail, t0, System.currentTimeMillis());
+                    episodeAttempts.put(f, new long[] {before, api.dispatcher().scaleWriteAttempts()});
+                    faults.add(f);
+                    lastClear = f.clearMillis();
+                    say("fault %-14s at +%6.1f s, cleared after %.1f s: %s", s.kind(), (t0 - start) / 1000.0,
+                            (f.clearMillis() - t0) / 1000.0, detail);
+                    continue;
+                }
+                case API_DOWN -> {
+                    api.dispatcher().down(true);
+                    Thread.sleep(o.apiOutage().toMillis());
+                    api.dispatcher().down(false);
+                    detail = "down for " + o.apiOutage().toSeconds() + " s";
+                }
+                default -> throw new IllegalStateException(s.kind().name());
+            }
+            Convergence.Fault f = new Convergence.Fault(s.kind(), detail, t0, System.currentTimeMillis());
+            faults.add(f);
+            lastClear = f.clearMillis();
+            say("fault %-14s at +%6.1f s, cleared after %.1f s: %s", s.kind(), (t0 - start) / 1000.0,
+                    (f.clearMillis() - t0) / 1000.0, detail);
+        }
+    }
+
+    private FaultyDispatcher.Rates rates() {
+        Map<String, Double> r = o.apiFaults();
+        return new FaultyDispatcher.Rates(r.get("conflict"), r.get("429"), 1, r.get("5xx"), r.get("410"), r.get("slow"),
+                Duration.ofMillis(1500), r.get("reset"));
+    }
+
+    private void shutdown() {
+        for (Instance i : instances) {
+            try {
+                i.kill();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (api != null) {
+            api.close();
+        }
+        if (broker != null) {
+            broker.stop();
+        }
+    }
+
+    private void say(String format, Object... args) {
+        out.printf("[%6.1fs] " + format + "%n", prepend(since(runStart == 0 ? System.currentTimeMillis() : runStart), args));
+        out.flush();
+    }
+
+    private static Object[] prepend(double first, Object[] rest) {
+        Object[] all = new Object[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    static double since(long millis) {
+        return (System.currentTimeMillis() - millis) / 1000.0;
+    }
+
+    /** Writes each record value of {@code topic} to one file per partition; returns the files in partition order. */
+    static List<Path> dumpPartitions(TopicReader reader, String topic, Path dir,
+                                     java.util.function.BiConsumer<String, org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> perRecord)
+            throws IOException {
+        Files.createDirectories(dir);
+        List<Path> files = new ArrayList<>();
+        Map<Integer, BufferedWriter> writers = new HashMap<>();
+        try {
+            for (var tp : reader.partitions(topic)) {
+                Path f = dir.resolve(topic + "-" + tp.partition() + ".jsonl");
+                files.add(f);
+                writers.put(tp.partition(), Files.newBufferedWriter(f, StandardCharsets.UTF_8));
+            }
+            reader.readAll(topic, r -> {
+                try {
+                    String v = new String(r.value(), StandardCharsets.UTF_8);
+                    BufferedWriter w = writers.get(r.partition());
+                    w.write(v.replace('\n', ' '));
+                    w.write('\n');
+                    if (perRecord != null) {
+                        perRecord.accept(v, r);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } finally {
+            for (BufferedWriter w : writers.values()) {
+                w.close();
+            }
+        }
+        return files;
+    }
+}
