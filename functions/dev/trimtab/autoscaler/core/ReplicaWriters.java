@@ -23,7 +23,7 @@ public final class ReplicaWriters {
     /** How many of its own recent writes per target are remembered. */
     static final int MEMORY = 16;
     /** How long an own write is remembered. */
-    static final long MEMORY_MILLIS = 10 * 60_000L;
+    public static final long MEMORY_MILLIS = 10 * 60_000L;
     /** Foreign writes kept until drained; beyond, the oldest go (replay never drains). */
     static final int MAX_UNREPORTED = 1024;
 

@@ -71,6 +71,15 @@ public class AutoscalerEngine {
     private long liveSinceMillis = System.currentTimeMillis();
     private final List<ForeignWrite> foreignWrites = new ArrayList<>();
     private final Map<ObjectRef, Long> lastEvaluation = new HashMap<>();
+    /**
+     * The rescales the previous owner of a workload made before this instance took it over (the
+     * restored history's scale events, by policy): the updates they cause can arrive after the
+     * takeover, and are Trimtab's writes, not another writer's (found by the fault suite: false
+     * {@code ReplicasChangedByOther} holds after rebalances). Each is taken once.
+     */
+    private final Map<ObjectRef, List<Inherited>> inherited = new HashMap<>();
+
+    private record Inherited(boolean up, int change, long atMillis) {}
     /** Per scale target, how many writes of it were begun ({@link #writing}) or done ({@link #applied}). */
     private final Map<ObjectRef, Long> writes = new HashMap<>();
     private Clock clock = Clock.systemUTC();
@@ -251,7 +260,7 @@ public class AutoscalerEngine {
         for (ScalingPolicy p : state.policiesTargeting(f.target())) {
             Reason refused = autoscaler.refusal(state, p, f.atMillis());
             if (decidable(p) && (refused == null || refused == Reason.ReplicasChangedByOther)) {
-                return p;
+                return inheritedWrite(p, f) ? null : p;
             }
         }
         return null;
@@ -374,10 +383,46 @@ public class AutoscalerEngine {
     }
 
     private void restore(Collection<HistoryRecords.Entry> restored) {
+        long now = clock.millis();
         for (HistoryRecords.Entry e : restored) {
             state.putHistory(e.policy(), History.restore(e.snapshot()));
             workloads.put(e.policy(), e.workload());
+            List<Inherited> writes = new ArrayList<>();
+            inherit(writes, true, e.snapshot().scaleUpEvents(), now);
+            inherit(writes, false, e.snapshot().scaleDownEvents(), now);
+            if (writes.isEmpty()) {
+                inherited.remove(e.policy());
+            } else {
+                inherited.put(e.policy(), writes);
+            }
         }
+    }
+
+    private static void inherit(List<Inherited> into, boolean up, List<History.ScaleEvent> events, long now) {
+        for (History.ScaleEvent s : events) {
+            if (!s.outdated() && s.replicaChange() > 0 && now - s.timestampMillis() <= ReplicaWriters.MEMORY_MILLIS) {
+                into.add(new Inherited(up, s.replicaChange(), s.timestampMillis()));
+            }
+        }
+    }
+
+    /** Whether {@code f} is the update of a rescale the previous owner of {@code policy}'s workload made. */
+    private boolean inheritedWrite(ScalingPolicy policy, ReplicaWriters.ForeignWrite f) {
+        List<Inherited> writes = inherited.get(policy.ref());
+        if (writes == null) {
+            return false;
+        }
+        writes.removeIf(w -> f.atMillis() - w.atMillis() > ReplicaWriters.MEMORY_MILLIS);
+        boolean up = f.toReplicas() > f.fromReplicas();
+        int change = Math.abs(f.toReplicas() - f.fromReplicas());
+        for (var it = writes.iterator(); it.hasNext(); ) {
+            Inherited w = it.next();
+            if (w.up() == up && w.change() == change) {
+                it.remove();
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -405,6 +450,7 @@ public class AutoscalerEngine {
                         }
                         changed.remove(w.getKey());
                         lastEvaluation.remove(w.getKey());
+                        inherited.remove(w.getKey());
                         it.remove();
                     }
                 }

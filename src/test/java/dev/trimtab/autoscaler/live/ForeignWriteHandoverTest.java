@@ -36,6 +36,30 @@ class ForeignWriteHandoverTest {
                 .satisfies(t -> assertThat(t.decision().reason()).isNotEqualTo(Reason.ReplicasChangedByOther));
     }
 
+    @Test
+    void theUpdateOfARescaleThePreviousOwnerMadeIsNotAnotherWriter() {
+        engine.awaitAssignment();
+        int p = AutoscalerEngine.partitionOf("shop/web", 12);
+        workload(2);
+        // the previous owner wrote 2 -> 8 just before the handover; its history says so
+        dev.trimtab.autoscaler.core.History h = new dev.trimtab.autoscaler.core.History();
+        h.addScaleEvent(true, 6, System.currentTimeMillis() - 1_000, false);
+        engine.assign(12, List.of(p), List.of(new dev.trimtab.autoscaler.events.HistoryRecords.Entry(
+                new dev.trimtab.autoscaler.core.ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", "shop", "web"),
+                "shop/web", h.snapshot())));
+
+        engine.accept(deployment(8, "2"));   // the update of that write, seen after the takeover
+        assertThat(engine.drainForeignWrites()).as("Trimtab's own write, by the previous owner").isEmpty();
+        assertThat(engine.accept(cpuSamples("shop", "m1", 450))).singleElement()
+                .satisfies(t -> assertThat(t.decision().reason()).isNotEqualTo(Reason.ReplicasChangedByOther));
+
+        engine.accept(deployment(3, "3"));   // 8 -> 3: no Trimtab instance wrote that
+        assertThat(engine.drainForeignWrites()).singleElement()
+                .satisfies(f -> assertThat(f.write().toReplicas()).isEqualTo(3));
+        assertThat(engine.accept(cpuSamples("shop", "m2", 450))).singleElement()
+                .satisfies(t -> assertThat(t.decision().reason()).isEqualTo(Reason.ReplicasChangedByOther));
+    }
+
     private void workload(int replicas) {
         engine.accept(deployment(replicas, "1"));
         for (int i = 0; i < 2; i++) {
