@@ -102,9 +102,24 @@ public class AutoscalerEngine {
         this(settings, InputLimits.defaults());
     }
 
+    /**
+     * The live engine: with the metric channel on (instances share its partitions as a group) it
+     * decides for no workload until partitions are assigned, from its first event on, so nothing
+     * folded at start (an informer's first list) is decided for workloads another instance owns
+     * (found by the fault suite). Alone (push mode) it owns every workload.
+     */
     @Inject
-    public AutoscalerEngine(LiveSettings settings, InputSettings input) {
-        this(settings, input.limits());
+    public AutoscalerEngine(LiveSettings settings, InputSettings input,
+                            @org.eclipse.microprofile.config.inject.ConfigProperty(
+                                    name = "mp.messaging.incoming.metrics.enabled", defaultValue = "true")
+                            boolean metricsConsumed) {
+        this(settings, input.limits(), metricsConsumed);
+    }
+
+    /** {@code grouped}: the instances share the metric partitions, and this one owns none yet. */
+    AutoscalerEngine(LiveSettings settings, InputLimits limits, boolean grouped) {
+        this(settings, limits);
+        this.ownsAll = !grouped;
     }
 
     AutoscalerEngine(LiveSettings settings, InputLimits limits) {

@@ -60,7 +60,27 @@ class ForeignWriteHandoverTest {
                 .satisfies(t -> assertThat(t.decision().reason()).isEqualTo(Reason.ReplicasChangedByOther));
     }
 
+    @Test
+    void aGroupedEngineDecidesForNoWorkloadBeforeItsPartitionsAreAssigned() {
+        AutoscalerEngine grouped = new AutoscalerEngine(ScaleApplierTest.settings(false),
+                dev.trimtab.autoscaler.events.InputLimits.defaults(), true);
+        AutoscalerEngine alone = new AutoscalerEngine(ScaleApplierTest.settings(false),
+                dev.trimtab.autoscaler.events.InputLimits.defaults(), false);
+        workload(grouped, 2);
+        workload(alone, 2);
+        assertThat(grouped.accept(cpuSamples("shop", "m1", 450))).as("an informer's first list, before any assignment")
+                .isEmpty();
+        assertThat(alone.accept(cpuSamples("shop", "m1", 450))).as("alone (push mode), every workload is its own")
+                .hasSize(1);
+        grouped.assign(12, List.of(AutoscalerEngine.partitionOf("shop/web", 12)), List.of());
+        assertThat(grouped.accept(cpuSamples("shop", "m2", 450))).hasSize(1);
+    }
+
     private void workload(int replicas) {
+        workload(engine, replicas);
+    }
+
+    private static void workload(AutoscalerEngine engine, int replicas) {
         engine.accept(deployment(replicas, "1"));
         for (int i = 0; i < 2; i++) {
             engine.accept(event("dev.knative.apiserver.resource.add", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":"
