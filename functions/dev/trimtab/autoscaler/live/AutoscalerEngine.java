@@ -499,6 +499,11 @@ public class AutoscalerEngine {
         return partitions > 0 ? partitionOf(workload, partitions) : -1;
     }
 
+    /** The metric partitions this instance was assigned (none when it runs alone and owns all). */
+    public synchronized Set<Integer> ownedPartitionNumbers() {
+        return Set.copyOf(owned);
+    }
+
     /** How many metric partitions this instance owns (all of them when it runs alone). */
     public synchronized int ownedPartitions() {
         return ownsAll ? partitions : owned.size();

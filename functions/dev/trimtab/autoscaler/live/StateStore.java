@@ -69,6 +69,7 @@ public class StateStore implements KafkaConsumerRebalanceListener {
     private final MeterRegistry registry;
     private final String metricTopic;
     private final boolean metricsConsumed;
+    private final RevocationCommit commits;
     private KafkaProducer<String, byte[]> producer;
     private boolean closed;
 
@@ -77,8 +78,9 @@ public class StateStore implements KafkaConsumerRebalanceListener {
                       @Identifier("default-kafka-broker") Map<String, Object> kafka,
                       @ConfigProperty(name = "mp.messaging.incoming.metrics.topic") String metricTopic,
                       @ConfigProperty(name = "mp.messaging.incoming.metrics.enabled", defaultValue = "true")
-                      boolean metricsConsumed) {
+                      boolean metricsConsumed, @Identifier(RevocationCommit.NAME) RevocationCommit commits) {
         this.engine = engine;
+        this.commits = commits;
         this.settings = settings.state();
         this.kafka = kafka;
         this.registry = registry;
@@ -110,6 +112,15 @@ public class StateStore implements KafkaConsumerRebalanceListener {
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        // partitions the engine still holds but the consumer no longer has were lost without a
+        // revocation reaching this listener: never decide for them next to their new owner
+        List<Integer> held = numbers(consumer.assignment());
+        List<Integer> stale = engine.ownedPartitionNumbers().stream().filter(p -> !held.contains(p)).sorted().toList();
+        if (!stale.isEmpty()) {
+            LOG.warnf("%s partitions %s were no longer assigned to this instance but still decided for: released"
+                    + " without writing their histories (another instance may own them)", metricTopic, stale);
+            handOver(stale, false);
+        }
         List<Integer> numbers = numbers(partitions);
         if (numbers.isEmpty()) {
             return;
@@ -120,14 +131,21 @@ public class StateStore implements KafkaConsumerRebalanceListener {
         LOG.infof("assigned %s partitions %s: restored %d workload histories", metricTopic, numbers, restored.size());
     }
 
+    /**
+     * Revoked, or lost: SmallRye's listener wrapper turns Kafka's {@code onPartitionsLost} into a
+     * revocation, after the commit strategy's commit. A revocation whose commit failed
+     * ({@link RevocationCommit#takeLost}) is a loss: the group has moved on and the partitions may
+     * be another instance's already, so their histories are not written over the new owner's.
+     */
     @Override
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        handOver(numbers(partitions), true);
+        handOver(numbers(partitions), !commits.takeLost(partitions));
     }
 
     @Override
     public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         // another instance may own them already: writing now could overwrite its newer snapshots
+        commits.takeLost(partitions);
         handOver(numbers(partitions), false);
     }
 

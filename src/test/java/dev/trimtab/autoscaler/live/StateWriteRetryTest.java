@@ -41,12 +41,12 @@ class StateWriteRetryTest {
     StateStore store(Duration handoverTimeout) throws Exception {
         admin(a -> a.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of("max.message.bytes", "16"))))
                 .all().get());
-        LiveSettings settings = settings(handoverTimeout);
+        LiveSettings settings = settings(topic, handoverTimeout);
         AutoscalerEngine engine = new AutoscalerEngine(settings);
         engine.ownAll(1, List.of());
         ScaleApplierTest.workload(engine, "shop", 450);
         store = new StateStore(engine, settings, registry, Map.of("bootstrap.servers", EmbeddedKafka.bootstrapServers()),
-                METRICS_0.topic(), true);
+                METRICS_0.topic(), true, new RevocationCommit(null));
         return store;
     }
 
@@ -132,7 +132,7 @@ class StateWriteRetryTest {
         Object call(Admin admin) throws Exception;
     }
 
-    private static void admin(AdminCall call) throws Exception {
+    static void admin(AdminCall call) throws Exception {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafka.bootstrapServers());
         try (Admin a = Admin.create(p)) {
@@ -140,7 +140,8 @@ class StateWriteRetryTest {
         }
     }
 
-    private LiveSettings settings(Duration handoverTimeout) {
+    /** The test settings, with snapshots on {@code topic}. */
+    static LiveSettings settings(String topic, Duration handoverTimeout) {
         LiveSettings base = ScaleApplierTest.settings(false);
         LiveSettings.State state = new LiveSettings.State() {
             public boolean enabled() {
