@@ -18,13 +18,47 @@ import java.util.List;
  * <pre>{"version":1,"policy":"shop/web","workload":"shop/web",
  *  "recommendations":[[replicas,timeMillis],…],"scaleUpEvents":[[change,timeMillis,outdated],…],
  *  "scaleDownEvents":[…],"demand":[[timeMillis,pods],…],"metricFailures":[…],
- *  "firstSeenMillis":…,"lastActiveMillis":…,"panicStartMillis":…,"maxPanicPods":…}</pre>
+ *  "firstSeenMillis":…,"lastActiveMillis":…,"panicStartMillis":…,"maxPanicPods":…,
+ *  "decidedThrough":{"partition":…,"offset":…,"timestamp":…}}</pre>
+ *
+ * <p>{@code decidedThrough} (optional): the metric record (partition, offset and the record's
+ * timestamp) up to which the workload's decisions were taken when the snapshot was written. A new
+ * owner reads the records after the last committed offset again; those up to here were decided
+ * already (and their decisions applied and logged), so they are folded but not decided a second
+ * time. The timestamp guards against a metric topic deleted and created again: its offsets start
+ * over, but its records are newer.
  */
 public final class HistoryRecords {
     static final int VERSION = 1;
 
-    /** A snapshot with the policy it belongs to and the workload whose partition carries it. */
-    public record Entry(ObjectRef policy, String workload, History.Snapshot snapshot) {}
+    /**
+     * A snapshot with the policy it belongs to, the workload whose partition carries it, and the
+     * metric record its decisions were taken through (null: none known).
+     */
+    public record Entry(ObjectRef policy, String workload, History.Snapshot snapshot, Position decidedThrough) {
+        public Entry(ObjectRef policy, String workload, History.Snapshot snapshot) {
+            this(policy, workload, snapshot, null);
+        }
+    }
+
+    /** A record of the metric topic: its partition, offset and timestamp (negative: none). */
+    public record Position(int partition, long offset, long timestampMillis) {
+        public Position {
+            if (partition < 0 || offset < 0) {
+                throw new IllegalArgumentException("position: got partition " + partition + ", offset " + offset
+                        + ", expected both >= 0");
+            }
+        }
+
+        /**
+         * Whether {@code p} is this record or an earlier one of the same partition, and no newer:
+         * a record without a timestamp is never taken as covered (it is decided again).
+         */
+        public boolean covers(Position p) {
+            return p != null && p.partition == partition && p.offset <= offset && p.timestampMillis >= 0
+                    && timestampMillis >= 0 && p.timestampMillis <= timestampMillis;
+        }
+    }
 
     private HistoryRecords() {}
 
@@ -57,6 +91,10 @@ public final class HistoryRecords {
         n.put("lastActiveMillis", s.lastActiveMillis());
         n.put("panicStartMillis", s.panicStartMillis());
         n.put("maxPanicPods", s.maxPanicPods());
+        if (e.decidedThrough() != null) {
+            n.putObject("decidedThrough").put("partition", e.decidedThrough().partition())
+                    .put("offset", e.decidedThrough().offset()).put("timestamp", e.decidedThrough().timestampMillis());
+        }
         try {
             return CloudEventCodec.JSON.writeValueAsBytes(n);
         } catch (IOException failure) {
@@ -110,7 +148,25 @@ public final class HistoryRecords {
                 streaks, number(n, "firstSeenMillis"), number(n, "lastActiveMillis"), number(n, "panicStartMillis"),
                 (int) number(n, "maxPanicPods"));
         return new Entry(new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", policy.substring(0, slash),
-                policy.substring(slash + 1)), text(n, "workload"), s);
+                policy.substring(slash + 1)), text(n, "workload"), s, decidedThrough(n));
+    }
+
+    private static Position decidedThrough(JsonNode n) {
+        JsonNode d = n.get("decidedThrough");
+        if (d == null || d.isNull()) {
+            return null;
+        }
+        if (!d.isObject()) {
+            throw new IllegalArgumentException("state record: decidedThrough: got " + d + ", expected an object");
+        }
+        long partition = number(d, "partition", "decidedThrough.partition");
+        long offset = number(d, "offset", "decidedThrough.offset");
+        long timestamp = number(d, "timestamp", "decidedThrough.timestamp");
+        if (partition < 0 || partition > Integer.MAX_VALUE || offset < 0) {
+            throw new IllegalArgumentException("state record: decidedThrough: got " + d
+                    + ", expected a partition and an offset >= 0");
+        }
+        return new Position((int) partition, offset, timestamp);
     }
 
     private static List<History.ScaleEvent> events(JsonNode n, String field) {
@@ -130,9 +186,13 @@ public final class HistoryRecords {
     }
 
     private static long number(JsonNode n, String field) {
+        return number(n, field, field);
+    }
+
+    private static long number(JsonNode n, String field, String name) {
         JsonNode v = n.get(field);
-        if (v == null || !v.isIntegralNumber()) {
-            throw new IllegalArgumentException("state record: " + field + ": got " + v + ", expected an integer");
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw new IllegalArgumentException("state record: " + name + ": got " + v + ", expected an integer");
         }
         return v.asLong();
     }

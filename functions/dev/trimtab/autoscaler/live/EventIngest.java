@@ -78,7 +78,8 @@ public class EventIngest {
                 LOG.warnf("rejected metrics record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
                         e.getMessage());
                 return deadLetters.send(record, e);
-            }));
+            }, new dev.trimtab.autoscaler.events.HistoryRecords.Position(record.partition(), record.offset(),
+                    record.timestamp())));
         }
         awaitClusterView(System.nanoTime() + deliveryTimeout.toNanos());
         // fenced (membership lease lost, docs/decisions/0020): these records may be another

@@ -1,5 +1,6 @@
 package dev.trimtab.autoscaler.live;
 
+import dev.trimtab.autoscaler.events.HistoryRecords;
 import dev.trimtab.autoscaler.events.RejectReason;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
@@ -21,6 +22,7 @@ public class Intake {
     private final MeterRegistry registry;
     private final CloudEventCodec.Limits codecLimits;
     private final io.micrometer.core.instrument.Counter clamped;
+    private final io.micrometer.core.instrument.Counter alreadyDecided;
 
     @Inject
     public Intake(AutoscalerEngine engine, ScaleApplier applier, MeterRegistry registry) {
@@ -30,6 +32,10 @@ public class Intake {
         this.codecLimits = engine.limits().codec();
         this.clamped = io.micrometer.core.instrument.Counter.builder("trimtab_autoscaler_future_samples_clamped_total")
                 .description("samples dated ahead of the clock within max-clock-skew, taken as measured now")
+                .register(registry);
+        this.alreadyDecided = io.micrometer.core.instrument.Counter.builder("trimtab_autoscaler_already_decided_events_total")
+                .description("metric records read again (after a restart or a rebalance, since the last committed offset)"
+                        + " whose workload's decision had already been taken on them: folded, not decided again")
                 .register(registry);
     }
 
@@ -50,7 +56,13 @@ public class Intake {
      * One event to take: how to decode it, and what to do if it can never be processed (dead-letter
      * it, returning that send's delivery, or throw).
      */
-    public record Item(Supplier<CloudEvent> decoder, java.util.function.Function<RejectedEvent, Delivery> rejected) {}
+    public record Item(Supplier<CloudEvent> decoder, java.util.function.Function<RejectedEvent, Delivery> rejected,
+                       HistoryRecords.Position position) {
+        /** An event that did not come from the metric topic (no position to tell a re-read by). */
+        public Item(Supplier<CloudEvent> decoder, java.util.function.Function<RejectedEvent, Delivery> rejected) {
+            this(decoder, rejected, null);
+        }
+    }
 
     /**
      * Decodes with {@code decoder}, folds and decides, then applies every decision.
@@ -94,16 +106,18 @@ public class Intake {
             }
             List<CloudEvent> events = new ArrayList<>(items.size());
             List<Item> decoded = new ArrayList<>(items.size());
+            List<HistoryRecords.Position> positions = new ArrayList<>(items.size());
             for (Item item : items) {
                 try {
                     events.add(item.decoder().get());
                     decoded.add(item);
+                    positions.add(item.position());
                 } catch (RuntimeException e) {
                     reject(channel, item, e, sent);
                 }
             }
             int[] foldRejects = {0};
-            List<AutoscalerEngine.Triggered> due = engine.acceptAll(events, (i, e) -> {
+            List<AutoscalerEngine.Triggered> due = engine.acceptAll(events, positions, (i, e) -> {
                 foldRejects[0]++;
                 reject(channel, decoded.get(i), e, sent);
             });
@@ -111,6 +125,7 @@ public class Intake {
                     .increment(events.size() - foldRejects[0]);
             applier.foreignWrites(engine.drainForeignWrites());
             clamped.increment(engine.drainFutureSamplesClamped());
+            alreadyDecided.increment(engine.drainAlreadyDecided());
             for (AutoscalerEngine.Triggered t : due) {
                 sent.add(applier.apply(t.evaluation(), t.trigger()));
             }
