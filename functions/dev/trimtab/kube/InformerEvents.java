@@ -98,9 +98,18 @@ public final class InformerEvents implements AutoCloseable {
         });
     }
 
-    /** Whether every kind has been listed (or is known not to be served); true for no kinds. */
+    /**
+     * Whether every kind has been listed (or is known not to be served) and every listed object has
+     * reached the sink (the informer delivers the listed objects after the list, on its own thread);
+     * true for no kinds.
+     */
     public synchronized boolean synced() {
-        return watches == null || started == kinds.size() && watches.inForce();
+        return watches == null || started == kinds.size() && watches.folded();
+    }
+
+    /** How many listed objects have still to reach the sink. */
+    public int pending() {
+        return watches == null ? 0 : watches.pending();
     }
 
     /** Each started kind's state; kinds not started yet are missing. */

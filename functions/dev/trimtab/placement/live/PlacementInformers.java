@@ -76,6 +76,6 @@ public class PlacementInformers implements HealthCheck {
         for (Watches.Status s : i.statuses()) {
             b.withData(s.kind(), s.describe() + (s.lastError() == null ? "" : ": " + s.lastError()));
         }
-        return b.withData("source", "informers").status(i.synced()).build();
+        return b.withData("source", "informers").withData("pending", i.pending()).status(i.synced()).build();
     }
 }
