@@ -18,39 +18,67 @@ public final class ListedFolds {
     private Set<String> early = new HashSet<>();
     private Set<String> pending;
     private boolean complete;
+    private Runnable whenComplete;
 
     /** The handler is done with the object {@code uid} (an add, update or delete; also when it failed). */
-    public synchronized void folded(String uid) {
-        if (complete) {
-            return;
+    public void folded(String uid) {
+        Runnable then;
+        synchronized (this) {
+            if (complete) {
+                return;
+            }
+            if (pending == null) {
+                early.add(uid);
+                return;
+            }
+            pending.remove(uid);
+            if (!pending.isEmpty()) {
+                return;
+            }
+            then = done();
         }
-        if (pending == null) {
-            early.add(uid);
-            return;
-        }
-        pending.remove(uid);
-        if (pending.isEmpty()) {
-            done();
-        }
+        then.run();
     }
 
     /** The first list's objects (an empty list for a kind not served); a later list is ignored. */
-    public synchronized void listed(Collection<String> uids) {
-        if (complete || pending != null) {
-            return;
+    public void listed(Collection<String> uids) {
+        Runnable then;
+        synchronized (this) {
+            if (complete || pending != null) {
+                return;
+            }
+            pending = new HashSet<>(uids);
+            pending.removeAll(early);
+            early = null;
+            if (!pending.isEmpty()) {
+                return;
+            }
+            then = done();
         }
-        pending = new HashSet<>(uids);
-        pending.removeAll(early);
-        early = null;
-        if (pending.isEmpty()) {
-            done();
-        }
+        then.run();
     }
 
-    private void done() {
+    /**
+     * Runs {@code then} once complete: at once (on this thread) when it already is, else on the
+     * thread of the call that completes it, outside this object's lock. One action; a later call replaces it.
+     */
+    public void whenComplete(Runnable then) {
+        synchronized (this) {
+            if (!complete) {
+                whenComplete = then;
+                return;
+            }
+        }
+        then.run();
+    }
+
+    private Runnable done() {
         complete = true;
         pending = null;
         early = null;
+        Runnable then = whenComplete == null ? () -> { } : whenComplete;
+        whenComplete = null;
+        return then;
     }
 
     /** True once the first list has come and each of its objects has been handled. */

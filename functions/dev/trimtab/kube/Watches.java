@@ -96,7 +96,17 @@ public final class Watches implements AutoCloseable {
     /** Watches {@code context}'s kind, in every namespace when it is namespaced; as {@link #watch(String, String, String, ResourceEventHandler, Consumer)}. */
     public void watch(ResourceDefinitionContext context, ResourceEventHandler<GenericKubernetesResource> events,
                       Consumer<List<GenericKubernetesResource>> synced) {
-        Watch w = new Watch(context.getKind(), context, events, synced, new Backoff(initial, max, new Random()));
+        watch(context, events, synced, () -> { });
+    }
+
+    /**
+     * As {@link #watch(ResourceDefinitionContext, ResourceEventHandler, Consumer)}, and {@code folded}
+     * runs once, when {@code events} has handled every object of the first list (at once for a kind
+     * not served): on the informer's thread or this one; keep it short.
+     */
+    public void watch(ResourceDefinitionContext context, ResourceEventHandler<GenericKubernetesResource> events,
+                      Consumer<List<GenericKubernetesResource>> synced, Runnable folded) {
+        Watch w = new Watch(context.getKind(), context, events, synced, folded, new Backoff(initial, max, new Random()));
         watches.add(w);
         scheduler.execute(w::start);
     }
@@ -193,6 +203,8 @@ public final class Watches implements AutoCloseable {
         final ResourceDefinitionContext context;
         final ResourceEventHandler<GenericKubernetesResource> events;
         final Consumer<List<GenericKubernetesResource>> synced;
+        final Runnable folded;
+        final java.util.concurrent.atomic.AtomicBoolean foldedRun = new java.util.concurrent.atomic.AtomicBoolean();
         final Backoff backoff;
         volatile State state = State.Waiting;
         volatile int attempts;
@@ -202,11 +214,12 @@ public final class Watches implements AutoCloseable {
         volatile ListedFolds folds = new ListedFolds();
 
         Watch(String kind, ResourceDefinitionContext context, ResourceEventHandler<GenericKubernetesResource> events,
-              Consumer<List<GenericKubernetesResource>> synced, Backoff backoff) {
+              Consumer<List<GenericKubernetesResource>> synced, Runnable folded, Backoff backoff) {
             this.kind = kind;
             this.context = context;
             this.events = events;
             this.synced = synced;
+            this.folded = folded;
             this.backoff = backoff;
         }
 
@@ -221,6 +234,7 @@ public final class Watches implements AutoCloseable {
                 // a new informer lists again and sends its own ADDs: counted afresh unless a list was already folded
                 ListedFolds f = folds.complete() ? folds : new ListedFolds();
                 folds = f;
+                f.whenComplete(this::foldedOnce);
                 i.addEventHandler(counted(events, f));
                 informer = i;
                 // on our thread, not the HTTP client's event loop: reading the objects may be heavy (CEL compiles)
@@ -239,6 +253,17 @@ public final class Watches implements AutoCloseable {
                 }, scheduler);
             } catch (RuntimeException e) {
                 failed(informer, e);
+            }
+        }
+
+        private void foldedOnce() {
+            if (closed || foldedRun.getAndSet(true)) {
+                return;
+            }
+            try {
+                folded.run();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "after the listed %s objects were handled", kind);
             }
         }
 

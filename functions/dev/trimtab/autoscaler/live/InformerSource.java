@@ -98,13 +98,14 @@ public class InformerSource {
             kinds.add(NODES);
         }
         for (ResourceDefinitionContext kind : kinds) {
-            first.watch(kind, handler(kind), listed -> startPolicies(kind.getKind(), kinds.size()));
+            // once folded, not just listed: the informer hands the listed objects to fold() later
+            first.watch(kind, handler(kind), listed -> { }, () -> startPolicies(kind.getKind(), kinds.size()));
         }
     }
 
     private final java.util.Set<String> listed = new java.util.HashSet<>();
 
-    /** Once every kind before them is listed (or known not to be served): called after each one's first list. */
+    /** Once every kind before them is folded (or known not to be served): called after each one's first list is folded. */
     private synchronized void startPolicies(String kind, int kinds) {
         listed.add(kind);
         if (policies != null || listed.size() < kinds) {

@@ -75,6 +75,23 @@ class ListedFoldsTest {
     }
 
     @Test
+    void theActionWhenCompleteRunsOnceOnTheCompletingCallOrAtOnceWhenAlreadyComplete() {
+        ListedFolds f = new ListedFolds();
+        int[] runs = {0};
+        f.whenComplete(() -> runs[0]++);
+        f.folded("a");
+        f.listed(List.of("a", "b"));
+        assertThat(runs[0]).isZero();
+        f.folded("b");
+        assertThat(runs[0]).isEqualTo(1);
+        f.folded("b");
+        f.listed(List.of());
+        assertThat(runs[0]).as("once").isEqualTo(1);
+        f.whenComplete(() -> runs[0] += 10);
+        assertThat(runs[0]).as("at once when already complete").isEqualTo(11);
+    }
+
+    @Test
     void aHandlerThatThrowsStillCountsTheObjectAsHandled() {
         ListedFolds f = new ListedFolds();
         f.listed(List.of("u1", "u2", "u3"));
