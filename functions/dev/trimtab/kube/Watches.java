@@ -46,15 +46,21 @@ public final class Watches implements AutoCloseable {
             return state != State.Waiting;
         }
 
+        /** As {@link #describe}, and how many listed objects the handler has still to handle, when any. */
+        public String describeFolds() {
+            return describe() + (pending == 0 ? "" : ", " + pending + " listed object" + (pending == 1 ? "" : "s")
+                    + " still to fold");
+        }
+
         /** Listed, and every object of the first list handled by the event handler ({@link ListedFolds}). */
         public boolean folded() {
             return inForce() && pending == 0;
         }
 
+        /** The state in words; see {@link #describeFolds} for what the handler has still to do. */
         public String describe() {
             return switch (state) {
-                case Synced -> pending == 0 ? "synced" : "listed, " + pending + " object" + (pending == 1 ? "" : "s")
-                        + " still to fold";
+                case Synced -> "synced";
                 case NotServed -> "not served by the API server";
                 case Waiting -> attempts == 0 ? "starting" : "not synced, " + attempts + " failed attempt" + (attempts == 1 ? "" : "s");
             };

@@ -130,7 +130,7 @@ public class ScalingPolicyOwners {
             return "spec.scaleTargetRef: cannot check yet whether another autoscaler scales " + policy.targetRef()
                     + ": the HPAs, ScaledObjects and ScalingPolicies are not all listed and seen yet ("
                     + (w == null ? "not started" : w.statuses().stream().filter(st -> !st.folded())
-                            .map(st -> st.kind() + " " + st.describe()).toList()) + "); retry shortly";
+                            .map(st -> st.kind() + " " + st.describeFolds()).toList()) + "); retry shortly";
         }
         ScaleClaim owner = state.claims().otherOwner(ClusterState.TargetKey.of(policy.targetRef()), policy.ref());
         if (owner == null) {

@@ -152,6 +152,8 @@ class InformerModeTest extends LiveFixture {
                         .isEqualTo(org.eclipse.microprofile.health.HealthCheckResponse.Status.DOWN);
                 org.assertj.core.api.Assertions.assertThat(down.getData().orElseThrow().get("pending"))
                         .isEqualTo((long) restarted.pending());
+                org.assertj.core.api.Assertions.assertThat(down.getData().orElseThrow().values())
+                        .anyMatch(v -> String.valueOf(v).contains("still to fold"));
             }
             await().atMost(Duration.ofSeconds(4)).until(restarted::synced);
             org.assertj.core.api.Assertions.assertThat(engine.knows(policy)).as("synced, so the policy is folded").isTrue();
