@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
  * cluster-event topic carries, for clusters without an ApiServerSource, and for a view that does
  * not depend on the topic's retention: each kind starts with a full list (docs/decisions/0021).
  * The kinds are listed one after the other, in the order given (placement: Namespaces and Nodes
- * before the Pods that are placed on them), in the background with {@link Watches}' backoff, so
+ * before the Pods that are placed on them), each once the one before it has reached the sink, in the background with {@link Watches}' backoff, so
  * start-up never waits for the API server; {@link #synced()} tells when all have been listed. A
  * consumer that throws (a malformed object) is logged with the object's name; the informer goes on.
  */
@@ -44,7 +44,7 @@ public final class InformerEvents implements AutoCloseable {
 
     /**
      * Informers on each {@code apiVersion/Kind} of {@code kinds} ({@code v1/Pod}, {@code apps/v1/Deployment}),
-     * all namespaces, each started once the one before it has been listed. A kind that is not
+     * all namespaces, each started once every object of the one before it has reached the sink. A kind that is not
      * {@code apiVersion/Kind} is logged and skipped. Nothing is started for no kinds.
      */
     public static InformerEvents start(KubernetesClient client, List<String> kinds, String source,
@@ -86,21 +86,22 @@ public final class InformerEvents implements AutoCloseable {
             return;
         }
         ResourceDefinitionContext kind = kinds.get(started++);
-        boolean[] first = {true};
-        watches.watch(kind, handler(kind), listed -> {
-            synchronized (InformerEvents.this) {
-                if (!first[0]) {
-                    return;
-                }
-                first[0] = false;
-            }
-            next();
-        });
+        // the next kind once this one's listed objects have reached the sink, not just been listed
+        watches.watch(kind, handler(kind), listed -> { }, this::next);
     }
 
-    /** Whether every kind has been listed (or is known not to be served); true for no kinds. */
+    /**
+     * Whether every kind has been listed (or is known not to be served) and every listed object has
+     * reached the sink (the informer delivers the listed objects after the list, on its own thread);
+     * true for no kinds.
+     */
     public synchronized boolean synced() {
-        return watches == null || started == kinds.size() && watches.inForce();
+        return watches == null || started == kinds.size() && watches.folded();
+    }
+
+    /** How many listed objects have still to reach the sink. */
+    public int pending() {
+        return watches == null ? 0 : watches.pending();
     }
 
     /** Each started kind's state; kinds not started yet are missing. */

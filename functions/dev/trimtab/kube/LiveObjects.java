@@ -81,10 +81,14 @@ public final class LiveObjects<V> {
         listeners.add(listener);
     }
 
-    /** True once every kind has been listed (or is not served): before that the view may be partial. */
+    /**
+     * True once every kind has been listed (or is not served) and every listed object is in the
+     * view (the informer hands them over after the list, on its own thread): before that the view
+     * may be partial.
+     */
     public boolean synced() {
         Watches w = watches;
-        return w != null && w.inForce();
+        return w != null && w.folded();
     }
 
     public void stop() {

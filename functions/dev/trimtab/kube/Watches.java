@@ -36,12 +36,28 @@ public final class Watches implements AutoCloseable {
     public static final Duration DEFAULT_INITIAL = Duration.ofMillis(800);
     public static final Duration DEFAULT_MAX = Duration.ofSeconds(30);
 
-    /** One kind's state for the readiness check: {@code attempts} failed starts so far, the last one's error. */
-    public record Status(String kind, State state, int attempts, String lastError) {
+    /**
+     * One kind's state for the readiness check: {@code attempts} failed starts so far, the last one's
+     * error, and {@code pending} objects of its first list the event handler has not handled yet.
+     */
+    public record Status(String kind, State state, int attempts, String lastError, int pending) {
+        /** Listed (or not served): the first list is in the informer's store. */
         public boolean inForce() {
             return state != State.Waiting;
         }
 
+        /** As {@link #describe}, and how many listed objects the handler has still to handle, when any. */
+        public String describeFolds() {
+            return describe() + (pending == 0 ? "" : ", " + pending + " listed object" + (pending == 1 ? "" : "s")
+                    + " still to fold");
+        }
+
+        /** Listed, and every object of the first list handled by the event handler ({@link ListedFolds}). */
+        public boolean folded() {
+            return inForce() && pending == 0;
+        }
+
+        /** The state in words; see {@link #describeFolds} for what the handler has still to do. */
         public String describe() {
             return switch (state) {
                 case Synced -> "synced";
@@ -86,7 +102,17 @@ public final class Watches implements AutoCloseable {
     /** Watches {@code context}'s kind, in every namespace when it is namespaced; as {@link #watch(String, String, String, ResourceEventHandler, Consumer)}. */
     public void watch(ResourceDefinitionContext context, ResourceEventHandler<GenericKubernetesResource> events,
                       Consumer<List<GenericKubernetesResource>> synced) {
-        Watch w = new Watch(context.getKind(), context, events, synced, new Backoff(initial, max, new Random()));
+        watch(context, events, synced, () -> { });
+    }
+
+    /**
+     * As {@link #watch(ResourceDefinitionContext, ResourceEventHandler, Consumer)}, and {@code folded}
+     * runs once, when {@code events} has handled every object of the first list (at once for a kind
+     * not served): on the informer's thread or this one; keep it short.
+     */
+    public void watch(ResourceDefinitionContext context, ResourceEventHandler<GenericKubernetesResource> events,
+                      Consumer<List<GenericKubernetesResource>> synced, Runnable folded) {
+        Watch w = new Watch(context.getKind(), context, events, synced, folded, new Backoff(initial, max, new Random()));
         watches.add(w);
         scheduler.execute(w::start);
     }
@@ -95,7 +121,7 @@ public final class Watches implements AutoCloseable {
     public List<Status> statuses() {
         List<Status> out = new ArrayList<>();
         for (Watch w : watches) {
-            out.add(new Status(w.kind, w.state, w.attempts, w.lastError));
+            out.add(new Status(w.kind, w.state, w.attempts, w.lastError, w.folds.pending()));
         }
         return out;
     }
@@ -103,6 +129,20 @@ public final class Watches implements AutoCloseable {
     /** Whether every watched kind is synced (or not served): only then are the cluster's policies all in force. */
     public boolean inForce() {
         return !watches.isEmpty() && watches.stream().allMatch(w -> w.state != State.Waiting);
+    }
+
+    /**
+     * Whether every watched kind is listed (or not served) and the event handler has handled every
+     * object of its first list: only then does what the handler builds hold the listed objects.
+     * {@link #inForce} alone may be true while the informer's ADDs are still on their way to the handler.
+     */
+    public boolean folded() {
+        return !watches.isEmpty() && watches.stream().allMatch(w -> w.state != State.Waiting && w.folds.complete());
+    }
+
+    /** How many objects of the kinds' first lists the event handler has still to handle. */
+    public int pending() {
+        return watches.stream().mapToInt(w -> w.folds.pending()).sum();
     }
 
     @Override
@@ -117,23 +157,75 @@ public final class Watches implements AutoCloseable {
         }
     }
 
+    /** An object's identity for {@link ListedFolds}: its uid, or namespace/name when it has none. */
+    static String key(GenericKubernetesResource o) {
+        var m = o.getMetadata();
+        if (m == null) {
+            return "";
+        }
+        return m.getUid() != null ? m.getUid() : m.getNamespace() + "/" + m.getName();
+    }
+
+    /** The handler, then the object counted as handled (also when the handler threw: it was processed). */
+    static ResourceEventHandler<GenericKubernetesResource> counted(ResourceEventHandler<GenericKubernetesResource> events,
+                                                                  ListedFolds f) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onNothing() {
+                events.onNothing();
+            }
+
+            @Override
+            public void onAdd(GenericKubernetesResource obj) {
+                try {
+                    events.onAdd(obj);
+                } finally {
+                    f.folded(key(obj));
+                }
+            }
+
+            @Override
+            public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+                try {
+                    events.onUpdate(oldObj, newObj);
+                } finally {
+                    f.folded(key(newObj));
+                }
+            }
+
+            @Override
+            public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+                try {
+                    events.onDelete(obj, deletedFinalStateUnknown);
+                } finally {
+                    f.folded(key(obj));
+                }
+            }
+        };
+    }
+
     private final class Watch {
         final String kind;
         final ResourceDefinitionContext context;
         final ResourceEventHandler<GenericKubernetesResource> events;
         final Consumer<List<GenericKubernetesResource>> synced;
+        final Runnable folded;
+        final java.util.concurrent.atomic.AtomicBoolean foldedRun = new java.util.concurrent.atomic.AtomicBoolean();
         final Backoff backoff;
         volatile State state = State.Waiting;
         volatile int attempts;
         volatile String lastError;
         volatile SharedIndexInformer<GenericKubernetesResource> informer;
+        /** The current attempt's bookkeeping; kept for good once complete. */
+        volatile ListedFolds folds = new ListedFolds();
 
         Watch(String kind, ResourceDefinitionContext context, ResourceEventHandler<GenericKubernetesResource> events,
-              Consumer<List<GenericKubernetesResource>> synced, Backoff backoff) {
+              Consumer<List<GenericKubernetesResource>> synced, Runnable folded, Backoff backoff) {
             this.kind = kind;
             this.context = context;
             this.events = events;
             this.synced = synced;
+            this.folded = folded;
             this.backoff = backoff;
         }
 
@@ -145,7 +237,11 @@ public final class Watches implements AutoCloseable {
                 var api = client.genericKubernetesResources(context);
                 SharedIndexInformer<GenericKubernetesResource> i = (context.isNamespaceScoped() ? api.inAnyNamespace() : api)
                         .runnableInformer(0);
-                i.addEventHandler(events);
+                // a new informer lists again and sends its own ADDs: counted afresh unless a list was already folded
+                ListedFolds f = folds.complete() ? folds : new ListedFolds();
+                folds = f;
+                f.whenComplete(this::foldedOnce);
+                i.addEventHandler(counted(events, f));
                 informer = i;
                 // on our thread, not the HTTP client's event loop: reading the objects may be heavy (CEL compiles)
                 i.start().whenCompleteAsync((ok, error) -> {
@@ -154,7 +250,7 @@ public final class Watches implements AutoCloseable {
                         return;
                     }
                     try {
-                        started(i);
+                        started(i, f);
                     } catch (RuntimeException e) {
                         // handing the list over failed: never silently "starting" for good; retried
                         LOG.errorf(e, "cannot take the listed %s objects", kind);
@@ -166,12 +262,29 @@ public final class Watches implements AutoCloseable {
             }
         }
 
-        private void started(SharedIndexInformer<GenericKubernetesResource> i) {
+        private void foldedOnce() {
+            if (closed || foldedRun.getAndSet(true)) {
+                return;
+            }
+            try {
+                folded.run();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "after the listed %s objects were handled", kind);
+            }
+        }
+
+        private void started(SharedIndexInformer<GenericKubernetesResource> i, ListedFolds f) {
             if (closed) {
                 i.close();
                 return;
             }
-            synced.accept(i.getStore().list());
+            List<GenericKubernetesResource> listed = i.getStore().list();
+            synced.accept(listed);
+            List<String> keys = new ArrayList<>(listed.size());
+            for (GenericKubernetesResource o : listed) {
+                keys.add(key(o));
+            }
+            f.listed(keys);
             if (state != State.Synced) {
                 LOG.infof("cluster %s objects listed (%d), after %d failed attempt(s)", kind, i.getStore().list().size(),
                         attempts);
@@ -196,6 +309,7 @@ public final class Watches implements AutoCloseable {
             if (cause instanceof KubernetesClientException k && k.getCode() == 404) {
                 state = State.NotServed;
                 if (was != State.NotServed) {
+                    folds.listed(List.of());   // nothing to fold
                     try {
                         synced.accept(List.of());   // a kind that is not served has no objects
                     } catch (RuntimeException e) {

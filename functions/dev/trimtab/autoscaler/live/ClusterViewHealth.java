@@ -11,7 +11,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Readiness of the autoscaler's view of the cluster. Informers (the default): DOWN until every
- * watched kind has been listed, so a pod that has just started (or woken from zero in push mode)
+ * watched kind has been listed and every listed object folded into the engine ({@code pending} says
+ * how many are not yet), so a pod that has just started (or woken from zero in push mode)
  * gets no traffic before it knows every ScalingPolicy and target. Events: UP, with what the topic's
  * retention means for a restart ({@link RetentionCheck}); an expiring topic is a WARN and a gauge,
  * not a reason to take every instance out of service at once (docs/decisions/0021).
@@ -42,9 +43,10 @@ public class ClusterViewHealth implements HealthCheck {
             }
             case informers -> {
                 for (Watches.Status s : informers.statuses()) {
-                    b.withData(s.kind(), s.describe() + (s.lastError() == null ? "" : ": " + s.lastError()));
+                    b.withData(s.kind(), s.describeFolds() + (s.lastError() == null ? "" : ": " + s.lastError()));
                 }
-                yield b.status(informers.synced()).build();
+                // listed objects the informers have not yet handed to the engine: why it is still DOWN
+                yield b.withData("pending", informers.pending()).status(informers.synced()).build();
             }
         };
     }

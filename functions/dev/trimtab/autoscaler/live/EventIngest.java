@@ -112,17 +112,18 @@ public class EventIngest {
     /**
      * With informers, a (re)started instance is assigned partitions before it has listed the
      * ScalingPolicies: a batch folded then would be committed without the decisions it should
-     * cause. The batch waits until every watched kind is listed (readiness {@code cluster-view}),
+     * cause. The batch waits until every watched kind is listed and every listed object folded into
+     * the engine (readiness {@code cluster-view}; listed alone is not enough: issue 13),
      * at most until {@code deadline}; then it fails uncommitted like an undelivered one.
      */
     private void awaitClusterView(long deadline) {
         if (!informerView || informers.synced()) {
             return;
         }
-        LOG.infof("a metric batch waits until the cluster view is listed");
+        LOG.infof("a metric batch waits until the cluster view is listed and folded (%d objects to go)", informers.pending());
         while (!informers.synced()) {
             if (System.nanoTime() > deadline) {
-                throw new Delivery.NotDelivered("the cluster view was not listed within the delivery timeout ("
+                throw new Delivery.NotDelivered("the cluster view was not listed and folded within the delivery timeout ("
                         + deliveryTimeout + "): metric batch not processed", null);
             }
             sleep(50);

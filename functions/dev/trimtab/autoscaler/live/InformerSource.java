@@ -29,7 +29,8 @@ import org.jboss.logging.Logger;
  * {@code deletion-cost} is on. Each starts with a full list, so an instance that (re)starts sees
  * every object however long ago it last changed (docs/decisions/0021).
  * Each change becomes the same ApiServerSource-shaped event the cluster-event topic carries, so
- * one folding path serves both sources. Until every kind has been listed the readiness check
+ * one folding path serves both sources. Until every kind has been listed, and every listed object
+ * folded, the readiness check
  * {@code cluster-view} is DOWN ({@link ClusterViewHealth}).
  */
 @ApplicationScoped
@@ -97,13 +98,14 @@ public class InformerSource {
             kinds.add(NODES);
         }
         for (ResourceDefinitionContext kind : kinds) {
-            first.watch(kind, handler(kind), listed -> startPolicies(kind.getKind(), kinds.size()));
+            // once folded, not just listed: the informer hands the listed objects to fold() later
+            first.watch(kind, handler(kind), listed -> { }, () -> startPolicies(kind.getKind(), kinds.size()));
         }
     }
 
     private final java.util.Set<String> listed = new java.util.HashSet<>();
 
-    /** Once every kind before them is listed (or known not to be served): called after each one's first list. */
+    /** Once every kind before them is folded (or known not to be served): called after each one's first list is folded. */
     private synchronized void startPolicies(String kind, int kinds) {
         listed.add(kind);
         if (policies != null || listed.size() < kinds) {
@@ -115,9 +117,19 @@ public class InformerSource {
                         + "scaledobjects%s and %d scalingpolicies", settings.deletionCost() ? ", nodes" : "", listed.size()));
     }
 
-    /** Whether every kind has been listed (or is known not to be served): the view is complete. */
+    /**
+     * Whether every kind has been listed (or is known not to be served) and every listed object has
+     * been folded into the engine: the view is complete. Listed alone is not enough: the informer
+     * hands each listed object to {@link #fold} later, on its own thread, and a fold waits for the
+     * engine's lock; a metric batch let through in between is folded without its policy (issue 13).
+     */
     public synchronized boolean synced() {
-        return policies != null && before.inForce() && policies.inForce();
+        return policies != null && before.folded() && policies.folded();
+    }
+
+    /** How many listed objects are still to be folded (readiness data). */
+    public synchronized int pending() {
+        return (before == null ? 0 : before.pending()) + (policies == null ? 0 : policies.pending());
     }
 
     /** Each watched kind's state (listed, or how many attempts failed and why). */

@@ -23,7 +23,9 @@ import org.jboss.logging.Logger;
  * full list (and PodDisruptionBudgets last, with {@code trimtab.placement.rebalance=true}), so a
  * restarted placement function knows every node and pod whatever the topic's
  * retention (docs/decisions/0021). Readiness ({@code placement-view}) is DOWN until all three have
- * been listed; Nodes before Pods, so a pending pod listed at start is placed on the known nodes.
+ * been listed and every listed object handed over ({@code pending} says how many are not yet); Nodes
+ * before Pods (the Pods listed once the Nodes are handed over), so a pending pod listed at start is
+ * placed on the known nodes.
  */
 @Readiness
 @ApplicationScoped
@@ -74,8 +76,8 @@ public class PlacementInformers implements HealthCheck {
             return b.withData("source", enabled ? "informers (starting)" : "events or off").status(!enabled).build();
         }
         for (Watches.Status s : i.statuses()) {
-            b.withData(s.kind(), s.describe() + (s.lastError() == null ? "" : ": " + s.lastError()));
+            b.withData(s.kind(), s.describeFolds() + (s.lastError() == null ? "" : ": " + s.lastError()));
         }
-        return b.withData("source", "informers").status(i.synced()).build();
+        return b.withData("source", "informers").withData("pending", i.pending()).status(i.synced()).build();
     }
 }

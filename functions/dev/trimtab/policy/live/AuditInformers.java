@@ -67,8 +67,8 @@ public class AuditInformers implements HealthCheck {
                     .status(kinds.isEmpty()).build();
         }
         for (Watches.Status s : i.statuses()) {
-            b.withData(s.kind(), s.describe() + (s.lastError() == null ? "" : ": " + s.lastError()));
+            b.withData(s.kind(), s.describeFolds() + (s.lastError() == null ? "" : ": " + s.lastError()));
         }
-        return b.withData("source", "informers").status(i.synced()).build();
+        return b.withData("source", "informers").withData("pending", i.pending()).status(i.synced()).build();
     }
 }

@@ -124,12 +124,13 @@ public class ScalingPolicyOwners {
             return e.getMessage();
         }
         Watches w = watches;
-        if (w == null || !w.inForce()) {
+        // listed is not enough: the informers hand the listed objects to observe() later, on their thread
+        if (w == null || !w.folded()) {
             // never admitted unchecked: the API server's answer to a refusal is a retry by the author
             return "spec.scaleTargetRef: cannot check yet whether another autoscaler scales " + policy.targetRef()
-                    + ": the HPAs, ScaledObjects and ScalingPolicies are not all listed yet ("
-                    + (w == null ? "not started" : w.statuses().stream().filter(st -> !st.inForce())
-                            .map(st -> st.kind() + " " + st.describe()).toList()) + "); retry shortly";
+                    + ": the HPAs, ScaledObjects and ScalingPolicies are not all listed and seen yet ("
+                    + (w == null ? "not started" : w.statuses().stream().filter(st -> !st.folded())
+                            .map(st -> st.kind() + " " + st.describeFolds()).toList()) + "); retry shortly";
         }
         ScaleClaim owner = state.claims().otherOwner(ClusterState.TargetKey.of(policy.targetRef()), policy.ref());
         if (owner == null) {

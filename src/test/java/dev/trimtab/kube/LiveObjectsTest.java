@@ -73,6 +73,27 @@ class LiveObjectsTest {
                 .sorted().toList();
     }
 
+    /**
+     * Listed is not folded: the informer hands the listed objects to the view after the list, on
+     * its own thread. While they cannot reach the view (its lock held, as by a reader rebuilding
+     * it) the kinds are listed but not synced; once they are in, synced, with every object in view.
+     */
+    @Test
+    void notSyncedUntilTheListedObjectsAreInTheView() {
+        startApi(0);
+        objects = new LiveObjects<>(LiveObjectsTest::names);
+        synchronized (objects) {
+            objects.start(client, List.of(NAMESPACES, CONFIG_MAPS));
+            await().atMost(Duration.ofSeconds(4)).until(() -> objects.statuses().size() == 2
+                    && objects.statuses().stream().allMatch(Watches.Status::inForce));
+            assertThat(objects.synced()).as("listed, not in the view").isFalse();
+            assertThat(objects.statuses()).anyMatch(st -> st.pending() > 0 && st.describeFolds().contains("still to fold"));
+        }
+        await().atMost(Duration.ofSeconds(4)).until(objects::synced);
+        assertThat(objects.view()).contains("Namespace/shop", "ConfigMap/web");
+        assertThat(objects.statuses()).allMatch(Watches.Status::folded);
+    }
+
     @Test
     void aListThatFailsIsRetriedUntilEveryKindIsListed() {
         startApi(3);

@@ -36,6 +36,15 @@ class InformerModeTest extends LiveFixture {
     @org.eclipse.microprofile.health.Readiness
     ClusterViewHealth health;
 
+    @jakarta.inject.Inject
+    ScaleApplier applier;
+
+    @jakarta.inject.Inject
+    LiveSettings settings;
+
+    @jakarta.inject.Inject
+    DeletionCosts deletionCosts;
+
     /** Namespace of the workload that exists before the application starts. */
     static final String OLD = "before-start";
 
@@ -109,6 +118,49 @@ class InformerModeTest extends LiveFixture {
 
         structured("trimtab.metrics", OLD + "/web", cpu(OLD, "web", 450));
         await().atMost(Duration.ofSeconds(20)).until(() -> replicas(OLD, "web") == 4);
+    }
+
+    /**
+     * Issue 13: listed is not folded. A second InformerSource (as a restarted instance) lists the
+     * objects while the engine's lock is held (as by a metric batch), so none of its folds can
+     * reach the engine: it must not call itself synced, and readiness says how many are pending.
+     * Once the lock is free it turns synced, and then the engine knows the policy.
+     */
+    @Test
+    void notSyncedWhileTheListedObjectsAreNotFoldedIntoTheEngine() throws Exception {
+        String ns = "inf-folds";
+        ObjectRef policy = new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", ns, "web");
+        InformerSource restarted = new InformerSource(client, engine, applier, settings, deletionCosts, false);
+        try {
+            // the engine itself, not its CDI client proxy: its synchronized methods lock the instance
+            synchronized (io.quarkus.arc.ClientProxy.unwrap(engine)) {
+                objects(client, ns, "web");
+                restarted.start(null);
+                // targets, pods and HPAs listed; the ScalingPolicies' informer waits until they are folded
+                await().atMost(Duration.ofSeconds(4)).until(() -> restarted.statuses().size() == InformerSource.WATCHED.size() - 1
+                        && restarted.statuses().stream().allMatch(dev.trimtab.kube.Watches.Status::inForce));
+                Thread.sleep(300);   // time enough for the policies' informer to start, were it let
+                org.assertj.core.api.Assertions.assertThat(restarted.statuses()).as("policies wait for their targets")
+                        .noneMatch(st -> st.kind().equals("ScalingPolicy"));
+                org.assertj.core.api.Assertions.assertThat(restarted.synced()).as("listed, not folded").isFalse();
+                org.assertj.core.api.Assertions.assertThat(restarted.pending()).as("listed objects not folded")
+                        .isPositive();
+                org.assertj.core.api.Assertions.assertThat(engine.knows(policy)).isFalse();
+                ClusterViewHealth view = new ClusterViewHealth(settings, restarted, null);
+                var down = view.call();
+                org.assertj.core.api.Assertions.assertThat(down.getStatus())
+                        .isEqualTo(org.eclipse.microprofile.health.HealthCheckResponse.Status.DOWN);
+                org.assertj.core.api.Assertions.assertThat(down.getData().orElseThrow().get("pending"))
+                        .isEqualTo((long) restarted.pending());
+                org.assertj.core.api.Assertions.assertThat(down.getData().orElseThrow().values())
+                        .anyMatch(v -> String.valueOf(v).contains("still to fold"));
+            }
+            await().atMost(Duration.ofSeconds(4)).until(restarted::synced);
+            org.assertj.core.api.Assertions.assertThat(engine.knows(policy)).as("synced, so the policy is folded").isTrue();
+            org.assertj.core.api.Assertions.assertThat(restarted.pending()).isZero();
+        } finally {
+            restarted.stop(null);
+        }
     }
 
     @Test
