@@ -100,6 +100,13 @@ public class AutoscalerEngine {
      * does not write the same decision twice (found by the fault suite: 32 duplicated writes).
      */
     private final Map<ObjectRef, HistoryRecords.Position> decidedThrough = new HashMap<>();
+    /**
+     * Positions of decisions taken but not yet known to be on the decision log: confirmed by
+     * {@link #confirmDecided()} once the batch's decisions are acknowledged. Never handed over or
+     * written before that: a new owner skipping records whose decision never reached the log would
+     * lose them (found by the fault suite: decisions of a batch in flight when the broker went away).
+     */
+    private final Map<ObjectRef, HistoryRecords.Position> pendingThrough = new HashMap<>();
     private long alreadyDecided;
     private long alreadyDecidedDrained;
     /** Policies whose history changed since the last {@link #drainChanged()}. */
@@ -266,11 +273,27 @@ public class AutoscalerEngine {
                 out.add(new Triggered(decide(policy, in == null ? DecisionInputs.NONE : in.build()), d.getValue()));
                 HistoryRecords.Position last = through.get(d.getKey());
                 if (last != null) {
-                    decidedThrough.put(d.getKey(), last);
+                    pendingThrough.put(d.getKey(), last);
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * The decisions taken on positioned records since the last call are on the decision log (the
+     * metric batch's deliveries were acknowledged): their positions become part of the histories
+     * written before the batch's commit and handed over. Those of workloads released meanwhile
+     * are dropped.
+     */
+    public synchronized void confirmDecided() {
+        for (Map.Entry<ObjectRef, HistoryRecords.Position> p : pendingThrough.entrySet()) {
+            if (workloads.containsKey(p.getKey())) {
+                decidedThrough.put(p.getKey(), p.getValue());
+                changed.add(p.getKey());
+            }
+        }
+        pendingThrough.clear();
     }
 
     /** Metric events folded but not decided again (already decided before a restart or rebalance), since the last call. */
@@ -515,6 +538,7 @@ public class AutoscalerEngine {
                         lastEvaluation.remove(w.getKey());
                         inherited.remove(w.getKey());
                         decidedThrough.remove(w.getKey());
+                        pendingThrough.remove(w.getKey());
                         it.remove();
                     }
                 }

@@ -101,6 +101,8 @@ public class EventIngest {
         try {
             Delivery.awaitAll(sent, java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
                     EventIngest::sleep);
+            // only now may a new owner skip these records as decided (AutoscalerEngine#confirmDecided)
+            intake.confirmDecided();
             state.writeBeforeCommit(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         } catch (Delivery.NotDelivered e) {
             LOG.errorf("metric batch of %d records not committed, read again after a restart: %s", records.count(),

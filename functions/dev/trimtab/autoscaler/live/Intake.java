@@ -134,6 +134,11 @@ public class Intake {
         return taken ? sent : null;
     }
 
+    /** The decisions taken so far are on the log: see {@link AutoscalerEngine#confirmDecided()}. */
+    public void confirmDecided() {
+        engine.confirmDecided();
+    }
+
     private void reject(String channel, Item item, RuntimeException e, List<Delivery> sent) {
         registry.counter("trimtab_autoscaler_events_total", "channel", channel, "result", "rejected").increment();
         RuntimeException cause = e instanceof RejectedEvent r && r.getCause() instanceof RuntimeException c ? c : e;

@@ -32,8 +32,17 @@ class AlreadyDecidedTest {
         return engine;
     }
 
+    /** Reads the records as one batch whose decisions then reach the log (confirmed). */
     static List<AutoscalerEngine.Triggered> read(AutoscalerEngine engine, long fromOffset, long toOffset, int cpu,
                                                  long timestamp) {
+        List<AutoscalerEngine.Triggered> out = readUnlogged(engine, fromOffset, toOffset, cpu, timestamp);
+        engine.confirmDecided();
+        return out;
+    }
+
+    /** Reads the records as one batch whose decisions are not (yet) acknowledged by the broker. */
+    static List<AutoscalerEngine.Triggered> readUnlogged(AutoscalerEngine engine, long fromOffset, long toOffset, int cpu,
+                                                         long timestamp) {
         List<CloudEvent> events = new ArrayList<>();
         List<HistoryRecords.Position> positions = new ArrayList<>();
         for (long o = fromOffset; o <= toOffset; o++) {
@@ -66,6 +75,31 @@ class AlreadyDecidedTest {
         List<AutoscalerEngine.Triggered> fresh = read(next, 15, 20, 900, T);
         assertThat(fresh).as("a batch with one record beyond is decided, on it alone").singleElement()
                 .satisfies(t -> assertThat(t.evaluation().inputs().ids()).containsExactly("m-20"));
+    }
+
+    @Test
+    void recordsWhoseDecisionNeverReachedTheLogAreDecidedAgain() {
+        AutoscalerEngine previous = owner(List.of());
+        read(previous, 0, 9, 900, T);
+        // the broker went away with this batch's decisions unsent; the partition moved
+        assertThat(readUnlogged(previous, 10, 19, 900, T)).hasSize(1);
+        List<HistoryRecords.Entry> handed = handedOver(previous);
+        assertThat(handed).singleElement().satisfies(e -> assertThat(e.decidedThrough().offset()).isEqualTo(9));
+
+        AutoscalerEngine next = owner(handed);
+        assertThat(read(next, 10, 19, 900, T)).as("decided again: no decision of them is on the log").hasSize(1);
+        assertThat(next.drainAlreadyDecided()).isZero();
+    }
+
+    @Test
+    void aFlushBeforeTheDecisionsAreAcknowledgedWritesNoPosition() {
+        AutoscalerEngine engine = owner(List.of());
+        engine.drainChanged();
+        readUnlogged(engine, 10, 19, 900, T);
+        assertThat(engine.drainChanged()).singleElement().satisfies(e -> assertThat(e.decidedThrough()).isNull());
+        engine.confirmDecided();
+        assertThat(engine.drainChanged()).as("written again, with its position, before the commit").singleElement()
+                .satisfies(e -> assertThat(e.decidedThrough().offset()).isEqualTo(19));
     }
 
     @Test
