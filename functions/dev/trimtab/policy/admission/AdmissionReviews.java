@@ -45,6 +45,11 @@ public final class AdmissionReviews {
         }
         AdmissionRequest.Gvk kind = gvk(r.path("kind"), "request.kind", problems, true);
         AdmissionRequest.Gvr resource = gvr(r.path("resource"), "request.resource", problems, true);
+        // optional, but never silently replaced by kind/resource when present and malformed
+        AdmissionRequest.Gvk requestKind = r.hasNonNull("requestKind")
+                ? gvk(r.get("requestKind"), "request.requestKind", problems, false) : null;
+        AdmissionRequest.Gvr requestResource = r.hasNonNull("requestResource")
+                ? gvr(r.get("requestResource"), "request.requestResource", problems, false) : null;
         Map<String, Object> object = object(r, "object", problems);
         Map<String, Object> oldObject = object(r, "oldObject", problems);
         JsonNode u = r.path("userInfo");
@@ -60,10 +65,7 @@ public final class AdmissionReviews {
             throw new IllegalArgumentException("AdmissionReview " + (uid == null ? "" : uid + " ") + "is invalid: "
                     + String.join("; ", problems));
         }
-        return new AdmissionRequest(uid, kind, resource, r.path("subResource").asText(""),
-                r.hasNonNull("requestKind") ? gvk(r.get("requestKind"), "request.requestKind", problems, false) : null,
-                r.hasNonNull("requestResource") ? gvr(r.get("requestResource"), "request.requestResource", problems, false)
-                        : null,
+        return new AdmissionRequest(uid, kind, resource, r.path("subResource").asText(""), requestKind, requestResource,
                 r.hasNonNull("requestSubResource") ? r.get("requestSubResource").asText() : null,
                 r.path("name").asText(""), r.path("namespace").asText(""), operation,
                 new AdmissionRequest.UserInfo(u.path("username").asText(""), u.path("uid").asText(""), groups, extra),

@@ -526,4 +526,21 @@ class PolicyEngineTest {
                 .hasMessageContaining("request.operation: got \"PATCH\", expected CREATE, UPDATE, DELETE or CONNECT")
                 .hasMessageContaining("request.kind: missing");
     }
+
+    @Test
+    void aMalformedRequestKindOrResourceIsAnErrorNotReplacedByKindAndResource() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode review =
+                (com.fasterxml.jackson.databind.node.ObjectNode) AdmissionReviews.JSON.readTree(configMap("a"));
+        com.fasterxml.jackson.databind.node.ObjectNode r = (com.fasterxml.jackson.databind.node.ObjectNode) review.get("request");
+        r.putObject("requestKind").put("group", "apps");
+        r.put("requestResource", "configmaps");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AdmissionReviews.request(review))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("request.requestKind: got {\"group\":\"apps\"}")
+                .hasMessageContaining("request.requestResource: got \"configmaps\"");
+        r.remove("requestKind");
+        r.remove("requestResource");
+        AdmissionRequest fine = AdmissionReviews.request(review);
+        assertThat(fine.requestKind()).as("absent: the request's own kind").isEqualTo(fine.kind());
+    }
 }
