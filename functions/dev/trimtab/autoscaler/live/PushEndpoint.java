@@ -17,7 +17,8 @@ import org.jboss.logging.Logger;
 /**
  * Knative push mode: a KafkaSource or Trigger POSTs each CloudEvent here (binary mode with
  * {@code ce-} headers, or structured mode). The answers follow Knative delivery: 202 when the
- * event was taken and its decisions are on the log, 400 for an event that can never succeed (Knative then sends it to the
+ * event was taken, its decisions are on the log and the histories they changed on the state topic
+ * (so a crash after the answer shortens no window, as a metric batch's commit waits for them), 400 for an event that can never succeed (Knative then sends it to the
  * dead-letter sink), 503 when it should be retried. Only the KafkaSource's identity reaches this
  * method ({@link AccessFilter}: an audience-bound token of an allowed subject, docs/security.md);
  * a body over {@code trimtab.limits.push.max-body-size} is a 413 and is not read as an event.
@@ -28,13 +29,16 @@ public class PushEndpoint {
 
     private final Intake intake;
     private final AccessFilter access;
+    private final StateStore state;
     private final java.time.Duration deliveryTimeout;
 
     @Inject
-    public PushEndpoint(Intake intake, AccessFilter access, LiveSettings settings) {
+    public PushEndpoint(Intake intake, AccessFilter access, LiveSettings settings,
+                        @io.smallrye.common.annotation.Identifier(StateStore.NAME) StateStore state) {
         this.deliveryTimeout = settings.deliveryTimeout();
         this.intake = intake;
         this.access = access;
+        this.state = state;
     }
 
     @POST
@@ -47,6 +51,7 @@ public class PushEndpoint {
         }
         try {
             // accepted once its decisions are on the log: a 503 makes the sender deliver it again
+            long deadline = System.nanoTime() + deliveryTimeout.toNanos();
             Delivery.awaitAll(intake.take("http", () -> CloudEventCodec.fromMessage(body, "ce-",
                     name -> headers.getHeaderString(name.toLowerCase(Locale.ROOT)), intake.codecLimits())),
                     deliveryTimeout, millis -> {
@@ -56,6 +61,7 @@ public class PushEndpoint {
                             Thread.currentThread().interrupt();
                         }
                     });
+            state.writeBeforeCommit(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         } catch (Intake.RejectedEvent e) {
             return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN).entity(e.getMessage()).build();
         } catch (RuntimeException e) {
