@@ -323,6 +323,11 @@ public class AutoscalerEngine {
         return out;
     }
 
+    /** Whether this instance decides for the policy's workload now (owned, not fenced). */
+    public synchronized boolean decidesFor(ScalingPolicy policy) {
+        return decidable(policy);
+    }
+
     private boolean decidable(ScalingPolicy policy) {
         return owns(workload(policy));
     }

@@ -40,6 +40,7 @@ public class InformerSource {
     private final KubernetesClient client;
     private final AutoscalerEngine engine;
     private final ScaleApplier applier;
+    private final DurableApply durable;
     private final LiveSettings settings;
     private static final ResourceDefinitionContext DEPLOYMENTS = new ResourceDefinitionContext.Builder().withGroup("apps")
             .withVersion("v1").withKind("Deployment").withPlural("deployments").withNamespaced(true).build();
@@ -63,10 +64,11 @@ public class InformerSource {
     public InformerSource(KubernetesClient client, AutoscalerEngine engine, ScaleApplier applier, LiveSettings settings,
                           DeletionCosts deletionCosts,
                           @ConfigProperty(name = "mp.messaging.incoming.cluster-events.enabled", defaultValue = "true")
-                          boolean clusterEventsChannel) {
+                          boolean clusterEventsChannel, DurableApply durable) {
         this.client = client;
         this.engine = engine;
         this.applier = applier;
+        this.durable = durable;
         this.settings = settings;
         this.deletionCosts = deletionCosts;
         this.clusterEventsChannel = clusterEventsChannel;
@@ -188,14 +190,15 @@ public class InformerSource {
             if (obj.getKind().equals(NODES.getKind())) {
                 return;
             }
-            engine.work(() -> {
-                List<AutoscalerEngine.Evaluation> due = engine.accept(event);
-                applier.foreignWrites(engine.drainForeignWrites());
-                for (AutoscalerEngine.Evaluation ev : due) {
-                    applier.apply(ev, event);
+            List<AutoscalerEngine.Triggered> due = engine.work(() -> {
+                List<AutoscalerEngine.Triggered> out = new ArrayList<>();
+                for (AutoscalerEngine.Evaluation ev : engine.accept(event)) {
+                    out.add(new AutoscalerEngine.Triggered(ev, event));
                 }
-                return null;
+                applier.foreignWrites(engine.drainForeignWrites());
+                return out;
             });
+            durable.apply(due, false);
         } catch (RuntimeException e) {
             LOG.warnf("ignored %s %s/%s from the API: %s", obj.getKind(), obj.getMetadata().getNamespace(),
                     obj.getMetadata().getName(), e.getMessage());

@@ -19,15 +19,22 @@ import java.util.function.Supplier;
 public class Intake {
     private final AutoscalerEngine engine;
     private final ScaleApplier applier;
+    private final DurableApply durable;
     private final MeterRegistry registry;
     private final CloudEventCodec.Limits codecLimits;
     private final io.micrometer.core.instrument.Counter clamped;
     private final io.micrometer.core.instrument.Counter alreadyDecided;
 
-    @Inject
+    /** Decisions applied at once, without waiting for their histories (tests of the intake alone). */
     public Intake(AutoscalerEngine engine, ScaleApplier applier, MeterRegistry registry) {
+        this(engine, applier, registry, new DurableApply(engine, applier));
+    }
+
+    @Inject
+    public Intake(AutoscalerEngine engine, ScaleApplier applier, MeterRegistry registry, DurableApply durable) {
         this.engine = engine;
         this.applier = applier;
+        this.durable = durable;
         this.registry = registry;
         this.codecLimits = engine.limits().codec();
         this.clamped = io.micrometer.core.instrument.Counter.builder("trimtab_autoscaler_future_samples_clamped_total")
@@ -100,9 +107,9 @@ public class Intake {
 
     private List<Delivery> takeAll(String channel, List<Item> items, boolean unlessFenced) {
         List<Delivery> sent = new ArrayList<>();
-        boolean taken = engine.work(() -> {
+        List<AutoscalerEngine.Triggered> due = engine.work(() -> {
             if (unlessFenced && engine.fenced()) {
-                return false;
+                return null;
             }
             List<CloudEvent> events = new ArrayList<>(items.size());
             List<Item> decoded = new ArrayList<>(items.size());
@@ -117,7 +124,7 @@ public class Intake {
                 }
             }
             int[] foldRejects = {0};
-            List<AutoscalerEngine.Triggered> due = engine.acceptAll(events, positions, (i, e) -> {
+            List<AutoscalerEngine.Triggered> decided = engine.acceptAll(events, positions, (i, e) -> {
                 foldRejects[0]++;
                 reject(channel, decoded.get(i), e, sent);
             });
@@ -126,12 +133,14 @@ public class Intake {
             applier.foreignWrites(engine.drainForeignWrites());
             clamped.increment(engine.drainFutureSamplesClamped());
             alreadyDecided.increment(engine.drainAlreadyDecided());
-            for (AutoscalerEngine.Triggered t : due) {
-                sent.add(applier.apply(t.evaluation(), t.trigger()));
-            }
-            return true;
+            return decided;
         });
-        return taken ? sent : null;
+        if (due == null) {
+            return null;
+        }
+        // carried out once their recommendations are durable (a metric batch waits out a fence)
+        sent.addAll(durable.apply(due, unlessFenced));
+        return sent;
     }
 
     /** The decisions taken so far are on the log: see {@link AutoscalerEngine#confirmDecided()}. */

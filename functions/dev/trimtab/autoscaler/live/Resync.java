@@ -4,6 +4,7 @@ import dev.trimtab.cloudevents.CloudEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,23 +16,29 @@ public class Resync {
     static final CloudEvent TRIGGER = new CloudEvent("resync", "/trimtab/autoscaler", "dev.trimtab.autoscaler.resync",
             null, null, null, null, Map.of());
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Resync.class);
+
     private final AutoscalerEngine engine;
-    private final ScaleApplier applier;
+    private final DurableApply durable;
 
     @Inject
-    public Resync(AutoscalerEngine engine, ScaleApplier applier) {
+    public Resync(AutoscalerEngine engine, DurableApply durable) {
         this.engine = engine;
-        this.applier = applier;
+        this.durable = durable;
     }
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
-        engine.work(() -> {
-            for (AutoscalerEngine.Evaluation ev : engine.resync()) {
-                applier.apply(ev, TRIGGER);
-            }
-            return null;
-        });
+        List<AutoscalerEngine.Triggered> due = new java.util.ArrayList<>();
+        for (AutoscalerEngine.Evaluation ev : engine.work(engine::resync)) {
+            due.add(new AutoscalerEngine.Triggered(ev, TRIGGER));
+        }
+        try {
+            durable.apply(due, false);
+        } catch (RuntimeException e) {
+            // the histories could not be written: nothing applied; decided again at the next tick
+            LOG.warnf("resync of %d policies not applied: %s", due.size(), e.getMessage());
+        }
     }
 }

@@ -130,7 +130,8 @@ class InformerModeTest extends LiveFixture {
     void notSyncedWhileTheListedObjectsAreNotFoldedIntoTheEngine() throws Exception {
         String ns = "inf-folds";
         ObjectRef policy = new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", ns, "web");
-        InformerSource restarted = new InformerSource(client, engine, applier, settings, deletionCosts, false);
+        InformerSource restarted = new InformerSource(client, engine, applier, settings, deletionCosts, false,
+                new DurableApply(engine, applier));
         try {
             // the engine itself, not its CDI client proxy: its synchronized methods lock the instance
             synchronized (io.quarkus.arc.ClientProxy.unwrap(engine)) {

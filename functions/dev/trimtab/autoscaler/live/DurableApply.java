@@ -1,0 +1,105 @@
+package dev.trimtab.autoscaler.live;
+
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Carries decisions out only once the histories they changed are on the state topic: a decision is
+ * acted on (a write, a hold) and logged only when the recommendation it added is durable, so an
+ * instance killed or cut off right after logging a decision never leaves its successor without the
+ * recommendations that decision was taken with (found by the fault suite: logged recommendations
+ * the next owner did not know, and scale-downs inside their window, after kills and lost
+ * partitions). The scale events of the writes are written before the batch's commit, as before
+ * ({@link StateStore#writeBeforeCommit}).
+ *
+ * <p>Histories are written outside the engine's work lock (a slow broker never holds up a handover);
+ * the decisions are then applied under it, those of workloads released meanwhile are not (their
+ * records are read again by the new owner).
+ */
+@ApplicationScoped
+public class DurableApply {
+    private static final Logger LOG = Logger.getLogger(DurableApply.class);
+
+    private final AutoscalerEngine engine;
+    private final ScaleApplier applier;
+    private final StateStore state;
+    private final Duration timeout;
+
+    @Inject
+    public DurableApply(AutoscalerEngine engine, ScaleApplier applier, LiveSettings settings,
+                        @Identifier(StateStore.NAME) StateStore state) {
+        this.engine = engine;
+        this.applier = applier;
+        this.state = state;
+        this.timeout = settings.deliveryTimeout();
+    }
+
+    /** Without a state store (tests of the applying alone): decisions are applied at once. */
+    public DurableApply(AutoscalerEngine engine, ScaleApplier applier) {
+        this.engine = engine;
+        this.applier = applier;
+        this.state = null;
+        this.timeout = Duration.ZERO;
+    }
+
+    /**
+     * Writes the changed histories, then applies each decision whose workload this instance still
+     * decides for. Fenced meanwhile (membership lease lost): with {@code waitWhileFenced} (a metric
+     * batch, which must not be committed without its decisions) it waits for the lease, at most the
+     * delivery timeout; otherwise (an informer event, a resync tick) nothing is applied.
+     *
+     * @return the deliveries of the decisions logged
+     * @throws Delivery.NotDelivered   when the histories are not written within the delivery timeout
+     * @throws MembershipLease.NotRenewed when a metric batch stayed fenced for the delivery timeout
+     */
+    public List<Delivery> apply(List<AutoscalerEngine.Triggered> due, boolean waitWhileFenced) {
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!waitWhileFenced) {
+            List<Delivery> sent = attempt(deadline, due);
+            return sent == null ? List.of() : sent;
+        }
+        return MembershipLease.whenUnfenced(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
+                DurableApply::sleep, () -> attempt(deadline, due));
+    }
+
+    /** Null while fenced: a fenced engine hands no history out, so nothing could be made durable. */
+    private List<Delivery> attempt(long deadline, List<AutoscalerEngine.Triggered> due) {
+        if (engine.fenced()) {
+            return null;
+        }
+        if (state != null) {
+            state.writeBeforeCommit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+        return engine.work(() -> engine.fenced() ? null : applyOwned(due));
+    }
+
+    private List<Delivery> applyOwned(List<AutoscalerEngine.Triggered> due) {
+        applier.foreignWrites(engine.drainForeignWrites());
+        List<Delivery> sent = new ArrayList<>(due.size());
+        for (AutoscalerEngine.Triggered t : due) {
+            if (engine.decidesFor(t.evaluation().policy())) {
+                sent.add(applier.apply(t.evaluation(), t.trigger()));
+            } else {
+                LOG.debugf("%s: its partition went to another instance before its decision was applied",
+                        t.evaluation().policy().ref());
+            }
+        }
+        return sent;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
