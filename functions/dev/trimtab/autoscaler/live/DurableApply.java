@@ -24,6 +24,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class DurableApply {
     private static final Logger LOG = Logger.getLogger(DurableApply.class);
+    /** How long a decision that no metric batch waits for waits for its history to be written. */
+    static final Duration UNBATCHED_TIMEOUT = Duration.ofSeconds(5);
 
     private final AutoscalerEngine engine;
     private final ScaleApplier applier;
@@ -54,14 +56,17 @@ public class DurableApply {
      * delivery timeout; otherwise (an informer event, a resync tick) nothing is applied.
      *
      * @return the deliveries of the decisions logged
-     * @throws Delivery.NotDelivered   when the histories are not written within the delivery timeout
+     * @throws Delivery.NotDelivered   when the histories are not written within the delivery timeout (5 s
+     *                                 at most without {@code waitWhileFenced})
      * @throws MembershipLease.NotRenewed when a metric batch stayed fenced for the delivery timeout
      */
     public List<Delivery> apply(List<AutoscalerEngine.Triggered> due, boolean waitWhileFenced) {
         if (due.isEmpty()) {
             return List.of();
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
+        // an informer event or a resync tick gives up sooner: it holds no offset, its policy is decided
+        // again at the next event or tick, and the state writer is not held for long while the broker is away
+        long deadline = System.nanoTime() + (waitWhileFenced ? timeout : min(timeout, UNBATCHED_TIMEOUT)).toNanos();
         if (!waitWhileFenced) {
             List<Delivery> sent = attempt(deadline, due);
             return sent == null ? List.of() : sent;
@@ -93,6 +98,10 @@ public class DurableApply {
             }
         }
         return sent;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static void sleep(long millis) {

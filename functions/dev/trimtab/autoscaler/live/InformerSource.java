@@ -198,7 +198,13 @@ public class InformerSource {
                 applier.foreignWrites(engine.drainForeignWrites());
                 return out;
             });
-            durable.apply(due, false);
+            try {
+                durable.apply(due, false);
+            } catch (Delivery.NotDelivered e) {
+                // folded all the same; its policies are decided again at their next event or resync
+                LOG.warnf("decisions after %s %s/%s not carried out: %s", obj.getKind(),
+                        obj.getMetadata().getNamespace(), obj.getMetadata().getName(), e.getMessage());
+            }
         } catch (RuntimeException e) {
             LOG.warnf("ignored %s %s/%s from the API: %s", obj.getKind(), obj.getMetadata().getNamespace(),
                     obj.getMetadata().getName(), e.getMessage());

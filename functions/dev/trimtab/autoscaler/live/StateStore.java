@@ -158,9 +158,7 @@ public class StateStore implements KafkaConsumerRebalanceListener {
         released.forEach(e -> retry.remove(e.policy()));
         retry.values().removeIf(e -> partitionOf(e) < 0 || numbers.contains(partitionOf(e)));
         if (write && settings.enabled()) {
-            synchronized (this) {
-                writeAll(released, "revoked");
-            }
+            writeAll(released, "revoked");
         }
         LOG.infof("%s %s partitions %s: %d workload histories handed over", write ? "revoked" : "lost", metricTopic,
                 numbers, write ? released.size() : 0);
@@ -222,13 +220,11 @@ public class StateStore implements KafkaConsumerRebalanceListener {
         if (!settings.enabled()) {
             return;
         }
-        synchronized (this) {
-            List<HistoryRecords.Entry> left = writeUntil(due(), System.nanoTime() + timeout.toNanos());
-            if (!left.isEmpty()) {
-                left.forEach(e -> retry.putIfAbsent(e.policy(), e));
-                throw new Delivery.NotDelivered("the histories of " + names(left) + " not written to "
-                        + settings.topic() + " within " + timeout, null);
-            }
+        List<HistoryRecords.Entry> left = writeUntil(this::due, System.nanoTime() + timeout.toNanos());
+        if (!left.isEmpty()) {
+            left.forEach(e -> retry.putIfAbsent(e.policy(), e));
+            throw new Delivery.NotDelivered("the histories of " + names(left) + " not written to "
+                    + settings.topic() + " within " + timeout, null);
         }
     }
 
@@ -238,7 +234,8 @@ public class StateStore implements KafkaConsumerRebalanceListener {
      * ERROR, by policy, and counted lost.
      */
     private void writeAll(List<HistoryRecords.Entry> entries, String why) {
-        List<HistoryRecords.Entry> left = writeUntil(entries, System.nanoTime() + settings.handoverTimeout().toNanos());
+        List<HistoryRecords.Entry> left = writeUntil(() -> entries,
+                System.nanoTime() + settings.handoverTimeout().toNanos());
         if (!left.isEmpty()) {
             left.forEach(e -> retry.remove(e.policy()));
             registry.counter("trimtab_autoscaler_state_writes_total", "result", "lost").increment(left.size());
@@ -250,31 +247,54 @@ public class StateStore implements KafkaConsumerRebalanceListener {
     /**
      * Sends the entries and waits for each acknowledgement, sending the failed ones again (backoff
      * 100 ms doubling to 5 s, the last attempt at the deadline) until all are written or
-     * {@code deadline} (System.nanoTime) has passed; returns those not written.
+     * {@code deadline} (System.nanoTime) has passed; returns those not written. The entries are
+     * taken and sent under this object's lock (so snapshots of a policy are sent in the order they
+     * were taken), but the acknowledgements are awaited outside it: a writer waiting for a broker
+     * that is away never holds up another writer, nor the rebalance listener on the consumer's
+     * thread (found by the fault suite: a held listener let the group expire the member). A failed
+     * snapshot that a newer one (sent by another writer) superseded is not sent again.
      */
-    private List<HistoryRecords.Entry> writeUntil(List<HistoryRecords.Entry> entries, long deadline) {
-        List<HistoryRecords.Entry> left = entries;
+    private List<HistoryRecords.Entry> writeUntil(java.util.function.Supplier<List<HistoryRecords.Entry>> entries,
+                                                  long deadline) {
+        List<Sent> sent;
+        synchronized (this) {
+            sent = sendAll(entries.get());
+        }
         long backoff = 100;
-        while (!left.isEmpty()) {
-            Map<HistoryRecords.Entry, Future<RecordMetadata>> sent = new LinkedHashMap<>();
-            for (HistoryRecords.Entry e : left) {
-                sent.put(e, send(e));
-            }
-            List<HistoryRecords.Entry> failed = new ArrayList<>();
-            for (Map.Entry<HistoryRecords.Entry, Future<RecordMetadata>> s : sent.entrySet()) {
-                if (!acknowledged(s.getValue(), deadline)) {
-                    failed.add(s.getKey());
+        while (true) {
+            List<Sent> failed = new ArrayList<>();
+            for (Sent s : sent) {
+                if (!acknowledged(s.future(), deadline)) {
+                    failed.add(s);
                 }
             }
-            left = failed;
             long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left.isEmpty() || remaining <= 0) {
-                break;
+            if (failed.isEmpty() || remaining <= 0) {
+                return failed.stream().filter(this::newest).map(Sent::entry).toList();
             }
             sleeper.accept(Math.min(backoff, remaining));
             backoff = Math.min(backoff * 2, 5_000);
+            synchronized (this) {
+                // one superseded by a newer snapshot (another writer's) is that writer's to wait for
+                sent = sendAll(failed.stream().filter(this::newest).map(Sent::entry).toList());
+            }
         }
-        return left;
+    }
+
+    private boolean newest(Sent s) {
+        return latest.getOrDefault(s.entry().policy(), s.n()) == s.n();
+    }
+
+    /** One snapshot sent: its write number and the broker's answer (null: nothing to write). */
+    private record Sent(HistoryRecords.Entry entry, long n, Future<RecordMetadata> future) {}
+
+    private List<Sent> sendAll(List<HistoryRecords.Entry> entries) {
+        List<Sent> out = new ArrayList<>(entries.size());
+        for (HistoryRecords.Entry e : entries) {
+            Future<RecordMetadata> f = send(e);
+            out.add(new Sent(e, latest.getOrDefault(e.policy(), 0L), f));
+        }
+        return out;
     }
 
     private static List<String> names(List<HistoryRecords.Entry> entries) {
