@@ -323,6 +323,11 @@ public class AutoscalerEngine {
         return out;
     }
 
+    /** Whether the workload ({@code namespace/name}) is this instance's (its partition assigned), fenced or not. */
+    public synchronized boolean holds(String workload) {
+        return ownsAll || (partitions > 0 && owned.contains(partitionOf(workload, partitions)));
+    }
+
     /** Whether this instance decides for the policy's workload now (owned, not fenced). */
     public synchronized boolean decidesFor(ScalingPolicy policy) {
         return decidable(policy);

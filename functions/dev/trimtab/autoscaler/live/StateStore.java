@@ -175,7 +175,7 @@ public class StateStore implements KafkaConsumerRebalanceListener {
         // fenced: a new owner may be writing newer snapshots of these workloads; wait for the lease
         if (settings.enabled() && !engine.fenced()) {
             synchronized (this) {
-                due().forEach(this::send);
+                sendAll(due());
             }
         }
     }
@@ -270,29 +270,55 @@ public class StateStore implements KafkaConsumerRebalanceListener {
             }
             long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (failed.isEmpty() || remaining <= 0) {
-                return failed.stream().filter(this::newest).map(Sent::entry).toList();
+                return failed.stream().map(Sent::entry).toList();
             }
             sleeper.accept(Math.min(backoff, remaining));
             backoff = Math.min(backoff * 2, 5_000);
             synchronized (this) {
-                // one superseded by a newer snapshot (another writer's) is that writer's to wait for
-                sent = sendAll(failed.stream().filter(this::newest).map(Sent::entry).toList());
+                sent = again(failed);
             }
         }
     }
 
-    private boolean newest(Sent s) {
-        return latest.getOrDefault(s.entry().policy(), s.n()) == s.n();
+    /**
+     * What to wait for next, for each failed send: the newer snapshot of its policy another writer
+     * sent meanwhile, while it is in flight or written; otherwise the policy's newest snapshot sent
+     * again, unless its workload is no longer this instance's (handed over: the new owner writes it).
+     */
+    private List<Sent> again(List<Sent> failed) {
+        List<Sent> next = new ArrayList<>(failed.size());
+        List<HistoryRecords.Entry> resend = new ArrayList<>();
+        for (Sent s : failed) {
+            Sent newest = inflight.getOrDefault(s.entry().policy(), s);
+            if (newest.n() != s.n() && !failedFuture(newest.future())) {
+                next.add(newest);
+            } else if (engine.holds(newest.entry().workload())) {
+                resend.add(newest.entry());
+            }
+        }
+        next.addAll(sendAll(resend));
+        return next;
+    }
+
+    private static boolean failedFuture(Future<RecordMetadata> f) {
+        return f != null && f.isDone() && !acknowledged(f, System.nanoTime());
     }
 
     /** One snapshot sent: its write number and the broker's answer (null: nothing to write). */
     private record Sent(HistoryRecords.Entry entry, long n, Future<RecordMetadata> future) {}
 
+    /** The latest snapshot sent of each policy (under this object's lock), for writers to wait on. */
+    private final Map<dev.trimtab.autoscaler.core.ObjectRef, Sent> inflight = new ConcurrentHashMap<>();
+
     private List<Sent> sendAll(List<HistoryRecords.Entry> entries) {
         List<Sent> out = new ArrayList<>(entries.size());
         for (HistoryRecords.Entry e : entries) {
             Future<RecordMetadata> f = send(e);
-            out.add(new Sent(e, latest.getOrDefault(e.policy(), 0L), f));
+            Sent s = new Sent(e, latest.getOrDefault(e.policy(), 0L), f);
+            if (f != null) {
+                inflight.put(e.policy(), s);
+            }
+            out.add(s);
         }
         return out;
     }
