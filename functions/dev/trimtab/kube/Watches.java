@@ -52,6 +52,11 @@ public final class Watches implements AutoCloseable {
                     + " still to fold");
         }
 
+        /** {@link #describeFolds}, and the last error when there is one: a readiness check's line for the kind. */
+        public String detail() {
+            return describeFolds() + (lastError == null ? "" : ": " + lastError);
+        }
+
         /** Listed, and every object of the first list handled by the event handler ({@link ListedFolds}). */
         public boolean folded() {
             return inForce() && pending == 0;

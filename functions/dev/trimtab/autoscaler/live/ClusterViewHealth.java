@@ -43,7 +43,7 @@ public class ClusterViewHealth implements HealthCheck {
             }
             case informers -> {
                 for (Watches.Status s : informers.statuses()) {
-                    b.withData(s.kind(), s.describeFolds() + (s.lastError() == null ? "" : ": " + s.lastError()));
+                    b.withData(s.kind(), s.detail());
                 }
                 // listed objects the informers have not yet handed to the engine: why it is still DOWN
                 yield b.withData("pending", informers.pending()).status(informers.synced()).build();

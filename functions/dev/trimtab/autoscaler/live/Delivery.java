@@ -81,6 +81,18 @@ public final class Delivery {
     }
 
     /**
+     * Sleeps {@code millis}; an interrupt ends the sleep and stays set (the waits that use it then
+     * end at their next look). The one sleeper of the live path; tests pass their own.
+     */
+    public static final LongConsumer SLEEP = millis -> {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    };
+
+    /**
      * Waits until every delivery is acknowledged, sending failed ones again after a backoff
      * (100 ms doubling to 5 s), for at most {@code timeout} in all.
      *

@@ -72,7 +72,7 @@ public class DurableApply {
             return sent == null ? List.of() : sent;
         }
         return MembershipLease.whenUnfenced(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
-                DurableApply::sleep, () -> attempt(deadline, due));
+                Delivery.SLEEP, () -> attempt(deadline, due));
     }
 
     /** Null while fenced: a fenced engine hands no history out, so nothing could be made durable. */
@@ -104,11 +104,4 @@ public class DurableApply {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

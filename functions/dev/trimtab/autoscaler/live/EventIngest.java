@@ -87,7 +87,7 @@ public class EventIngest {
         // wait (outside the engine's lock: the rebalance listener may have to release them)
         List<Delivery> sent;
         try {
-            sent = MembershipLease.whenUnfenced(deliveryTimeout, EventIngest::sleep,
+            sent = MembershipLease.whenUnfenced(deliveryTimeout, Delivery.SLEEP,
                     () -> intake.takeAllUnlessFenced("metrics", items));
         } catch (MembershipLease.NotRenewed e) {
             LOG.errorf("metric batch of %d records not committed, read again after a restart: %s", records.count(),
@@ -100,7 +100,7 @@ public class EventIngest {
         long deadline = System.nanoTime() + deliveryTimeout.toNanos();
         try {
             Delivery.awaitAll(sent, java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
-                    EventIngest::sleep);
+                    Delivery.SLEEP);
             // only now may a new owner skip these records as decided (AutoscalerEngine#confirmDecided)
             intake.confirmDecided();
             state.writeBeforeCommit(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
@@ -128,17 +128,10 @@ public class EventIngest {
                 throw new Delivery.NotDelivered("the cluster view was not listed and folded within the delivery timeout ("
                         + deliveryTimeout + "): metric batch not processed", null);
             }
-            sleep(50);
+            Delivery.SLEEP.accept(50);
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     private static dev.trimtab.cloudevents.CloudEvent decode(ConsumerRecord<String, byte[]> record,
                                                              CloudEventCodec.Limits limits) {

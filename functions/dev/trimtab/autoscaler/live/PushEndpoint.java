@@ -54,13 +54,9 @@ public class PushEndpoint {
             long deadline = System.nanoTime() + deliveryTimeout.toNanos();
             Delivery.awaitAll(intake.take("http", () -> CloudEventCodec.fromMessage(body, "ce-",
                     name -> headers.getHeaderString(name.toLowerCase(Locale.ROOT)), intake.codecLimits())),
-                    deliveryTimeout, millis -> {
-                        try {
-                            Thread.sleep(millis);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    });
+                    java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), Delivery.SLEEP);
+            // the histories its decisions changed were written before they were carried out (DurableApply);
+            // what is left is the scale events of the writes, as before a metric batch's commit
             state.writeBeforeCommit(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         } catch (Intake.RejectedEvent e) {
             return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN).entity(e.getMessage()).build();

@@ -297,13 +297,7 @@ public class ScaleApplier {
     }
 
     /** How the applier waits between retries; tests replace it to record the waits. */
-    java.util.function.LongConsumer sleeper = millis -> {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    };
+    java.util.function.LongConsumer sleeper = Delivery.SLEEP;
 
     private void sleep(long millis) {
         sleeper.accept(millis);

@@ -155,7 +155,10 @@ public class StateStore implements KafkaConsumerRebalanceListener {
         }
         List<HistoryRecords.Entry> released = engine.release(numbers);
         // the released histories supersede their failed writes; lost ones are no longer ours to write
-        released.forEach(e -> retry.remove(e.policy()));
+        released.forEach(e -> {
+            retry.remove(e.policy());
+            inflight.remove(e.policy());
+        });
         retry.values().removeIf(e -> partitionOf(e) < 0 || numbers.contains(partitionOf(e)));
         if (write && settings.enabled()) {
             writeAll(released, "revoked");
@@ -343,13 +346,7 @@ public class StateStore implements KafkaConsumerRebalanceListener {
     }
 
     /** How a handover waits between attempts; tests replace it. */
-    java.util.function.LongConsumer sleeper = millis -> {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    };
+    java.util.function.LongConsumer sleeper = Delivery.SLEEP;
 
     /** The failed writes, by policy, to send again at the next flush (or handover). */
     private final Map<dev.trimtab.autoscaler.core.ObjectRef, HistoryRecords.Entry> retry = new ConcurrentHashMap<>();

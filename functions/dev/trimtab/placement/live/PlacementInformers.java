@@ -76,7 +76,7 @@ public class PlacementInformers implements HealthCheck {
             return b.withData("source", enabled ? "informers (starting)" : "events or off").status(!enabled).build();
         }
         for (Watches.Status s : i.statuses()) {
-            b.withData(s.kind(), s.describeFolds() + (s.lastError() == null ? "" : ": " + s.lastError()));
+            b.withData(s.kind(), s.detail());
         }
         return b.withData("source", "informers").withData("pending", i.pending()).status(i.synced()).build();
     }

@@ -67,7 +67,7 @@ public class AuditInformers implements HealthCheck {
                     .status(kinds.isEmpty()).build();
         }
         for (Watches.Status s : i.statuses()) {
-            b.withData(s.kind(), s.describeFolds() + (s.lastError() == null ? "" : ": " + s.lastError()));
+            b.withData(s.kind(), s.detail());
         }
         return b.withData("source", "informers").withData("pending", i.pending()).status(i.synced()).build();
     }
