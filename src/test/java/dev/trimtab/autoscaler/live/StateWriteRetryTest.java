@@ -103,28 +103,6 @@ class StateWriteRetryTest {
     }
 
     @Test
-    void aWriterWaitingForTheBrokerDoesNotHoldUpTheRebalanceListener() throws Exception {
-        store(Duration.ofSeconds(1));
-        Thread batch = new Thread(() -> {
-            try {
-                store.writeBeforeCommit(Duration.ofSeconds(10));
-            } catch (Delivery.NotDelivered expected) {
-                // the topic refuses writes for the whole test
-            }
-        });
-        batch.start();
-        await().atMost(Duration.ofSeconds(20)).until(() -> count("error") >= 1);
-
-        // the consumer's thread: its own handover gives up after the 1 s handover timeout
-        long started = System.nanoTime();
-        store.onPartitionsRevoked(null, List.of(METRICS_0));
-        assertThat(batch.isAlive()).as("the batch still waits for the broker").isTrue();
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("not held for the batch's 10 s")
-                .isLessThan(Duration.ofSeconds(6));
-        batch.join(Duration.ofSeconds(30).toMillis());
-    }
-
-    @Test
     void aHandoverGivesUpAfterItsTimeoutAndCountsTheHistoriesLost() throws Exception {
         store(Duration.ofSeconds(2));
         long started = System.nanoTime();
