@@ -50,9 +50,13 @@ public class AutoscalerEngine {
      * whose target was written since is decided again before it is written ({@link #current}).
      * {@code writes} -1: unknown, always decided again.
      */
-    public record Evaluation(ScalingPolicy policy, ScaleDecision decision, DecisionInputs inputs, long writes) {
+    /**
+     * @param writes how many writes of the target were begun or done when it was taken (-1: unknown)
+     * @param seq    the how-manieth decision of its policy it was (-1: unknown): a later one supersedes it
+     */
+    public record Evaluation(ScalingPolicy policy, ScaleDecision decision, DecisionInputs inputs, long writes, long seq) {
         public Evaluation(ScalingPolicy policy, ScaleDecision decision) {
-            this(policy, decision, DecisionInputs.NONE, -1);
+            this(policy, decision, DecisionInputs.NONE, -1, -1);
         }
     }
 
@@ -82,6 +86,8 @@ public class AutoscalerEngine {
     private record Inherited(boolean up, int change, long atMillis) {}
     /** Per scale target, how many writes of it were begun ({@link #writing}) or done ({@link #applied}). */
     private final Map<ObjectRef, Long> writes = new HashMap<>();
+    /** Per policy, how many decisions it was given ({@link #decide}); orders concurrent decisions. */
+    private final Map<ObjectRef, Long> decisions = new HashMap<>();
     private Clock clock = Clock.systemUTC();
 
     /** Partitions of the metric topic; 0 until known. */
@@ -389,13 +395,17 @@ public class AutoscalerEngine {
     }
 
     /**
-     * The evaluation itself when its target was not written since it was taken; else its policy
-     * decided again on the current state, which has that write's replicas and scale event (so the
-     * rate limits and the stabilization count it). The caller holds the target's write lock
-     * ({@link ScaleApplier}), so no write can come between this answer and its own write.
+     * The evaluation itself when its target was not written since it was taken and its policy not
+     * decided again; else its policy decided again on the current state, which has that write's
+     * replicas and scale event, and the later decision's recommendation (so the rate limits and the
+     * stabilization count them: an informer event's scale-down decided just before a metric batch
+     * recommended more must not be written after it; found by the fault suite). The caller holds the
+     * target's write lock ({@link ScaleApplier}), so no write can come between this answer and its
+     * own write.
      */
     public synchronized Evaluation current(Evaluation ev) {
-        if (ev.writes() >= 0 && ev.writes() == writesOf(ev.decision().target())) {
+        if (ev.writes() >= 0 && ev.writes() == writesOf(ev.decision().target())
+                && (ev.seq() < 0 || ev.seq() == decisions.getOrDefault(ev.policy().ref(), 0L))) {
             return ev;
         }
         ScalingPolicy policy = state.policy(ev.policy().ref());
@@ -443,7 +453,7 @@ public class AutoscalerEngine {
         lastEvaluation.put(policy.ref(), now);
         touched(policy);
         ScaleDecision d = autoscaler.decide(state, policy, now);
-        return new Evaluation(policy, d, inputs, writesOf(d.target()));
+        return new Evaluation(policy, d, inputs, writesOf(d.target()), decisions.merge(policy.ref(), 1L, Long::sum));
     }
 
     private void touched(ScalingPolicy policy) {

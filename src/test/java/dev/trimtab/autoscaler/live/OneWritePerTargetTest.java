@@ -160,6 +160,31 @@ class OneWritePerTargetTest {
         assertThat(d.get("desiredReplicas").asInt()).isEqualTo(5);
     }
 
+    /**
+     * The fault suite's window violation: an informer event decided a scale-down (10 -> 5) and, before
+     * it was written, a metric batch decided the same policy on a doubled demand (a hold at 10). The
+     * older decision must not be written after the newer one: it is decided again, on the newer
+     * samples, and holds.
+     */
+    @Test
+    void aDecisionOvertakenByALaterDecisionOfItsPolicyIsDecidedAgainBeforeItIsWritten() throws Exception {
+        AutoscalerEngine.Evaluation first = tenReplicasWantingTwo();
+        List<AutoscalerEngine.Evaluation> later = engine.accept(samples("m1", 500));
+        assertThat(later).singleElement().satisfies(ev -> {
+            assertThat(ev.decision().rescale()).as("a hold at 10").isFalse();
+            assertThat(ev.seq()).isGreaterThan(first.seq());
+        });
+        assertThat(engine.current(first)).as("overtaken").isNotSameAs(first);
+
+        applier.apply(first, event("t1", "dev.knative.apiserver.resource.add", "{}"));
+        assertThat(written).as("the scale-down decided before the demand doubled").isEmpty();
+        assertThat(logged).singleElement().satisfies(l -> {
+            JsonNode d = CloudEventCodec.JSON.readTree(l).get("data");
+            assertThat(d.get("outcome").asText()).isEqualTo("hold after a concurrent write");
+            assertThat(d.get("desiredReplicas").asInt()).isEqualTo(10);
+        });
+    }
+
     @Test
     void aDecisionWhoseTargetWasNotWrittenSinceIsWrittenAsDecided() {
         AutoscalerEngine.Evaluation first = tenReplicasWantingTwo();
