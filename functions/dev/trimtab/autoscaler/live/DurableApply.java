@@ -6,6 +6,12 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import jakarta.annotation.PreDestroy;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,22 +37,41 @@ public class DurableApply {
     private final ScaleApplier applier;
     private final StateStore state;
     private final Duration timeout;
+    private final ExecutorService appliers;
 
     @Inject
     public DurableApply(AutoscalerEngine engine, ScaleApplier applier, LiveSettings settings,
                         @Identifier(StateStore.NAME) StateStore state) {
-        this.engine = engine;
-        this.applier = applier;
-        this.state = state;
-        this.timeout = settings.deliveryTimeout();
+        this(engine, applier, state, settings.deliveryTimeout(), settings.writeConcurrency());
     }
 
     /** Without a state store (tests of the applying alone): decisions are applied at once. */
     public DurableApply(AutoscalerEngine engine, ScaleApplier applier) {
+        this(engine, applier, null, Duration.ZERO, 1);
+    }
+
+    DurableApply(AutoscalerEngine engine, ScaleApplier applier, StateStore state, Duration timeout, int concurrency) {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("trimtab.autoscaler.write-concurrency must be at least 1, not "
+                    + concurrency);
+        }
         this.engine = engine;
         this.applier = applier;
-        this.state = null;
-        this.timeout = Duration.ZERO;
+        this.state = state;
+        this.timeout = timeout;
+        AtomicInteger n = new AtomicInteger();
+        this.appliers = concurrency == 1 ? null : Executors.newFixedThreadPool(concurrency, r -> {
+            Thread t = new Thread(r, "trimtab-apply-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        if (appliers != null) {
+            appliers.shutdownNow();
+        }
     }
 
     /**
@@ -86,18 +111,61 @@ public class DurableApply {
         return engine.work(() -> engine.fenced() ? null : applyOwned(due));
     }
 
+    /**
+     * Applies the decisions still owned, up to {@code write-concurrency} at once (the caller holds
+     * the engine's work lock throughout, so no handover falls between a decision and its write).
+     * Each decision concerns another workload; two policies scaling one target are serialised by
+     * the applier's target locks.
+     */
     private List<Delivery> applyOwned(List<AutoscalerEngine.Triggered> due) {
         applier.foreignWrites(engine.drainForeignWrites());
-        List<Delivery> sent = new ArrayList<>(due.size());
+        List<AutoscalerEngine.Triggered> owned = new ArrayList<>(due.size());
         for (AutoscalerEngine.Triggered t : due) {
             if (engine.decidesFor(t.evaluation().policy())) {
-                sent.add(applier.apply(t.evaluation(), t.trigger()));
+                owned.add(t);
             } else {
                 LOG.debugf("%s: its partition went to another instance before its decision was applied",
                         t.evaluation().policy().ref());
             }
         }
+        List<Delivery> sent = new ArrayList<>(owned.size());
+        if (appliers == null || owned.size() < 2) {
+            for (AutoscalerEngine.Triggered t : owned) {
+                sent.add(applier.apply(t.evaluation(), t.trigger()));
+            }
+            return sent;
+        }
+        List<Future<Delivery>> running = new ArrayList<>(owned.size());
+        for (AutoscalerEngine.Triggered t : owned) {
+            running.add(appliers.submit(() -> applier.apply(t.evaluation(), t.trigger())));
+        }
+        for (Future<Delivery> f : running) {
+            sent.add(join(f));
+        }
         return sent;
+    }
+
+    /** A decision's delivery; {@link ScaleApplier#apply} turns its own failures into outcomes, so any other is a bug. */
+    private static Delivery join(Future<Delivery> f) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;   // the work lock must not be left while a write is under way
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static Duration min(Duration a, Duration b) {

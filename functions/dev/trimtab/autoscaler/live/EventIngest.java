@@ -81,7 +81,9 @@ public class EventIngest {
             }, new dev.trimtab.autoscaler.events.HistoryRecords.Position(record.partition(), record.offset(),
                     record.timestamp())));
         }
+        long t0 = System.nanoTime();
         awaitClusterView(System.nanoTime() + deliveryTimeout.toNanos());
+        long t1 = System.nanoTime();
         // fenced (membership lease lost, docs/decisions/0020): these records may be another
         // instance's by now; folded without a decision they would be committed all the same, so
         // wait (outside the engine's lock: the rebalance listener may have to release them)
@@ -97,13 +99,22 @@ public class EventIngest {
         // committed only once every decision is on the log, every dead letter on its topic and the
         // histories the decisions changed on the state topic; otherwise the batch fails uncommitted
         // (failure-strategy=fail) and is read again
-        long deadline = System.nanoTime() + deliveryTimeout.toNanos();
+        long t2 = System.nanoTime();
+        long deadline = t2 + deliveryTimeout.toNanos();
         try {
             Delivery.awaitAll(sent, java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
                     Delivery.SLEEP);
+            long t3 = System.nanoTime();
             // only now may a new owner skip these records as decided (AutoscalerEngine#confirmDecided)
             intake.confirmDecided();
             state.writeBeforeCommit(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            long t4 = System.nanoTime();
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("metric batch of %d records (%d partitions, %d decisions): cluster view %d ms, deciding and"
+                                + " applying %d ms, decision log %d ms, state %d ms", records.count(),
+                        records.partitions().size(), sent.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
+                        (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
+            }
         } catch (Delivery.NotDelivered e) {
             LOG.errorf("metric batch of %d records not committed, read again after a restart: %s", records.count(),
                     e.getMessage());

@@ -79,6 +79,15 @@ public interface LiveSettings {
     int conflictRetries();
 
     /**
+     * How many decisions of one batch are carried out at once (guardrail, /scale write and its
+     * retries, decision log), each on a different target: the HPA controller's
+     * {@code --concurrent-horizontal-pod-autoscaler-syncs}. One makes a batch's writes sequential, so a
+     * backlog of N rescales (after a restart, a broker outage) takes N round trips to the API server.
+     */
+    @WithDefault("8")
+    int writeConcurrency();
+
+    /**
      * How long a metric batch (or a pushed event) waits for the broker to acknowledge what it
      * caused (its decisions on the log, its dead letters), sending failed records again with
      * backoff, before it fails uncommitted: the metric channel then stops, liveness goes DOWN and

@@ -102,6 +102,11 @@ class ScaleApplierTest {
                 return 2;
             }
 
+            @Override
+            public int writeConcurrency() {
+                return 1;
+            }
+
             public Duration deliveryTimeout() {
                 return Duration.ofSeconds(5);
             }
