@@ -84,7 +84,9 @@ final class KubernetesCluster implements PolicyEngine.Cluster {
             if (name != null) {
                 GenericKubernetesResource r = informer.map(i -> i.getStore().getByKey(namespace.isEmpty() ? name
                         : namespace + "/" + name)).orElse(null);
-                if (r == null) {
+                // the API server answers from its informer cache alone; so do we once ours is synced
+                // (a GET for every review of a missing parameter cost a round trip per decision)
+                if (r == null && !informer.map(i -> i.hasSynced()).orElse(false)) {
                     var resources = client.genericKubernetesResources(kind.apiVersion(), kind.kind());
                     r = (namespace.isEmpty() ? resources : resources.inNamespace(namespace)).withName(name).get();
                 }
