@@ -162,6 +162,48 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the broker serves again, not only answers: every partition of {@code topics} has a
+     * leader (after a SIGKILL the restarted broker stays fenced, its partitions offline, until it
+     * has registered and caught up) and the coordinator of {@code group} has loaded it (describing
+     * the group fails with COORDINATOR_LOAD_IN_PROGRESS until then). A broker restart clears here:
+     * before it, no client can produce, fetch or heartbeat, however fast it reconnects.
+     */
+    public void awaitServing(List<String> topics, String group, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
+        p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "200");
+        try (Admin admin = Admin.create(p)) {
+            while (true) {
+                if (!isAlive()) {
+                    throw new IllegalStateException("the broker process ended (" + exitText() + "); log tail:\n" + logTail());
+                }
+                try {
+                    boolean led = admin.describeTopics(topics).allTopicNames().get(2, TimeUnit.SECONDS).values().stream()
+                            .flatMap(t -> t.partitions().stream())
+                            .allMatch(part -> part.leader() != null && !part.leader().isEmpty());
+                    if (led) {
+                        admin.describeConsumerGroups(List.of(group)).all().get(2, TimeUnit.SECONDS);
+                        return;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    // not yet: partitions offline, coordinator loading
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted waiting for the broker", e);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the broker at " + bootstrap() + " does not serve " + topics
+                            + " after " + timeout + "; log tail:\n" + logTail());
+                }
+                sleep(100);
+            }
+        }
+    }
+
     /** SIGKILL: the broker dies at once, as on a crash; waits until the process is gone. */
     public synchronized void kill() {
         if (process == null) {

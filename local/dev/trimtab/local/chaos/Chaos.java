@@ -38,6 +38,8 @@ public final class Chaos {
     private final Fleet fleet;
     private final List<Instance> instances = new ArrayList<>();
     private final List<Convergence.Fault> faults = new ArrayList<>();
+    /** The topics the suite created: a restarted broker serves again once they all have leaders. */
+    private List<String> topics = List.of();
     /** Scale write attempts and written decisions per API fault episode: attempts at start and at clear. */
     private final Map<Convergence.Fault, long[]> episodeAttempts = new LinkedHashMap<>();
     private BrokerProcess broker;
@@ -79,12 +81,10 @@ public final class Chaos {
                 o.kills(), o.brokerRestarts(), o.apiEpisodes(), o.faultsText(), o.apiOutages(), o.out());
 
         deleteTree(o.out().resolve("broker"));   // a broker of an earlier run with this --out
-        broker = new BrokerProcess(o.out().resolve("broker"), freePort(), freePort(), Map.of(
-                // lets the instances' short session timeout (a SIGKILLed member leaves in seconds)
-                "group.min.session.timeout.ms", "1000"));
+        broker = new BrokerProcess(o.out().resolve("broker"), freePort(), freePort(), Map.of());
         broker.start();
         broker.awaitReady(Duration.ofSeconds(90));
-        List<String> topics = LocalRun.createTopics(broker.bootstrap());
+        topics = LocalRun.createTopics(broker.bootstrap());
         say("broker %s (pid-separate process), topics %s", broker.bootstrap(), topics);
 
         api = MockApi.start(MockApi.crud(o.seed()));
@@ -287,7 +287,10 @@ public final class Chaos {
                     broker.kill();
                     broker.start();
                     broker.awaitReady(Duration.ofSeconds(90));
-                    detail = "broker (pid " + pid + ")";
+                    long answered = System.currentTimeMillis();
+                    broker.awaitServing(topics, "trimtab-autoscaler", Duration.ofSeconds(90));
+                    detail = String.format("broker (pid %d; answering after %.1f s, serving %.1f s later)", pid,
+                            (answered - t0) / 1000.0, (System.currentTimeMillis() - answered) / 1000.0);
                 }
                 case API_FAULTS -> {
                     long before = api.dispatcher().scaleWriteAttempts();

@@ -17,7 +17,7 @@ import java.util.Map;
  * One instance of the production jar as its own OS process ({@code java -jar quarkus-run.jar}),
  * configured as {@code LocalRun} configures the in-process one (informers against the mock API,
  * no cluster-events channel, no authentication) plus what a fault run needs: the shared metrics
- * group, a short session timeout so a SIGKILL rebalances in seconds, and holds in the decision
+ * group (with the shipped session timeout: the suite measures what ships), and holds in the decision
  * log. Each start appends to {@code instance-<n>.log}; each start gets a fresh HTTP port.
  */
 final class Instance {
@@ -50,8 +50,6 @@ final class Instance {
         p.put("mp.messaging.incoming.cluster-events.enabled", "false");
         p.put("trimtab.auth.enabled", "false");
         p.put("mp.messaging.incoming.metrics.group.id", "trimtab-autoscaler");
-        p.put("mp.messaging.incoming.metrics.session.timeout.ms", "6000");
-        p.put("mp.messaging.incoming.metrics.heartbeat.interval.ms", "1000");
         p.put("trimtab.autoscaler.log-holds", "true");
         p.put("quarkus.log.level", "INFO");
         p.put("quarkus.log.category.\"org.apache.kafka\".level", "WARN");
