@@ -17,7 +17,8 @@ import java.util.Map;
  * One instance of the production jar as its own OS process ({@code java -jar quarkus-run.jar}),
  * configured as {@code LocalRun} configures the in-process one (informers against the mock API,
  * no cluster-events channel, no authentication) plus what a fault run needs: the shared metrics
- * group (with the shipped session timeout: the suite measures what ships), and holds in the decision
+ * group (with the shipped session timeout and, as the shipped Deployment, a static member name per
+ * instance: the suite measures what ships), and holds in the decision
  * log. Each start appends to {@code instance-<n>.log}; each start gets a fresh HTTP port.
  */
 final class Instance {
@@ -71,6 +72,9 @@ final class Instance {
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        // static membership, as the shipped Deployment sets it from the pod's name: a restarted
+        // instance takes its partitions back when it joins, without waiting out its old session
+        cmd.add("-Dmp.messaging.incoming.metrics.group.instance.id=chaos-instance-" + number);
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-jar");
         cmd.add(jar);
