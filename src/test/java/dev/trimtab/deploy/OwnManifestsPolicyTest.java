@@ -46,7 +46,7 @@ class OwnManifestsPolicyTest {
 
         List<Template> templates = templates(manifests.objects());
         assertThat(templates).extracting(Template::source).contains("Deployment trimtab/trimtab-policy",
-                "Deployment trimtab/trimtab-placement", "Service trimtab/trimtab-autoscaler",
+                "Deployment trimtab/trimtab-placement", "Deployment trimtab/trimtab-autoscaler",
                 "Service trimtab/trimtab-autoscaler-push");
         List<String> findings = new ArrayList<>();
         Set<String> evaluated = new TreeSet<>();
