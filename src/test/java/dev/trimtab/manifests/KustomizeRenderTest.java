@@ -158,6 +158,20 @@ class KustomizeRenderTest {
         validateAll(topics);
     }
 
+    /** opt-in/ stays plain files, applied with kubectl apply -f: each parses strictly too. */
+    @Test
+    void theOptInsParseStrictly() throws Exception {
+        List<JsonNode> optIn = new ArrayList<>();
+        try (Stream<Path> files = Files.list(MANIFESTS.resolve("opt-in"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                optIn.addAll(readAll(Files.readString(f)));
+            }
+        }
+        assertThat(optIn).extracting(o -> o.path("kind").asText()).contains("ApiServerSource", "KafkaSink",
+                "ValidatingWebhookConfiguration", "ClusterRole");
+        validateAll(optIn);
+    }
+
     /** The validation can fail: an unknown field in each model family is refused, naming it. */
     @Test
     void anUnknownFieldFailsInEveryModelFamily() throws Exception {
