@@ -398,6 +398,8 @@ class KustomizeRenderTest {
         }
         String text = objects.toString();
         assertThat(text).as("no placeholder left").doesNotContain("trimtab-kafka-user", "trimtab-kafka-knative");
+        assertThat(objects).as("the knobs' ConfigMap is local-config, never applied")
+                .noneMatch(o -> o.at("/metadata/name").asText().equals("trimtab-install"));
     }
 
     static List<JsonNode> workloads(List<JsonNode> objects) {
