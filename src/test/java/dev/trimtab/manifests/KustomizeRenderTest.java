@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.trimtab.autoscaler.events.ScalingPolicyParser;
+import dev.trimtab.deploy.OwnManifestsPolicyTest;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -157,6 +158,25 @@ class KustomizeRenderTest {
         }
         assertThat(topics).extracting(o -> o.path("kind").asText()).containsOnly("KafkaTopic").hasSizeGreaterThanOrEqualTo(8);
         validateAll(topics);
+    }
+
+    /**
+     * The rendered overlays, Kafka components included (Secret volumes, environment), still pass
+     * Trimtab's own pod-security and resources-and-probes policies in the namespace they create.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("overlays")
+    void theRenderedPodsPassTrimtabsOwnPodPolicies(String overlay) throws Exception {
+        ObjectMapper longs = new ObjectMapper().enable(DeserializationFeature.USE_LONG_FOR_INTS);
+        List<Map<String, Object>> objects = new ArrayList<>();
+        for (JsonNode o : render(MANIFESTS.resolve("overlays").resolve(overlay))) {
+            objects.add(longs.convertValue(o, Map.class));
+        }
+        OwnManifestsPolicyTest.PolicyReview review = OwnManifestsPolicyTest.review(objects);
+        assertThat(review.sources()).as(overlay).isNotEmpty();
+        assertThat(review.findings()).as(overlay).isEmpty();
+        assertThat(review.evaluated()).as(overlay).containsExactlyInAnyOrder("trimtab.dev-pod-security-baseline",
+                "trimtab.dev-pod-security-restricted", "trimtab.dev-resources-and-probes");
     }
 
     /** opt-in/ stays plain files, applied with kubectl apply -f: each parses strictly too. */
