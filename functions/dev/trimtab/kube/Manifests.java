@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -19,11 +20,15 @@ import java.util.stream.Stream;
  * them: every {@code .yaml}, {@code .yml} and {@code .json} file below it, several documents per
  * file, {@code kind: List} (and {@code *List}) expanded into its items. Objects are map trees with
  * integers as {@code Long}. A document that cannot be read is reported ({@code file: document N:
- * problem}) and left out; the others are still returned.
+ * problem}) and left out; the others are still returned. Kustomize's own files
+ * ({@code kustomization.yaml}: a Kustomization or Component, not an object of the cluster) are
+ * skipped, so a kustomize tree (k8s-manifests/) reads as the objects it is made of.
  */
 public final class Manifests {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.USE_LONG_FOR_INTS);
+
+    private static final Pattern KUSTOMIZATION = Pattern.compile("(?i)kustomization\\.ya?ml");
 
     /** The objects read, in file order, and one message per document that could not be read. */
     public record Contents(List<Map<String, Object>> objects, List<String> errors) {}
@@ -34,7 +39,7 @@ public final class Manifests {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
             files = walk.filter(Files::isRegularFile).filter(f -> f.toString().matches(".*\\.(ya?ml|json)$"))
-                    .sorted().toList();
+                    .filter(f -> !KUSTOMIZATION.matcher(f.getFileName().toString()).matches()).sorted().toList();
         }
         List<Map<String, Object>> objects = new ArrayList<>();
         List<String> errors = new ArrayList<>();

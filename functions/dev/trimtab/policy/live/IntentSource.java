@@ -13,7 +13,7 @@ import org.jboss.logging.Logger;
 /**
  * The intents of one kind in force: those of the policy directory, and, when the cluster's are
  * watched ({@code trimtab.policy.watch-cluster}), the cluster-scoped objects of the kind
- * ({@code trimtab.dev/v1alpha1}, k8s-manifests/intents-crds.yaml), which replace a file's intent of
+ * ({@code trimtab.dev/v1alpha1}, k8s-manifests/base/intents-crds.yaml), which replace a file's intent of
  * the same name. An intent with a problem is left out whole and logged (the validating webhook
  * refuses such objects before they are stored: {@code AdmissionEndpoint}).
  */

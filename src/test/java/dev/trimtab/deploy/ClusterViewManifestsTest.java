@@ -50,7 +50,7 @@ class ClusterViewManifestsTest {
     @Test
     void noDefaultContainerRebuildsAViewFromTheClusterEventTopicAndTheApiServerSourceIsOptIn() throws Exception {
         Map<String, Map<String, String>> envs = envByWorkload();
-        assertThat(envs).containsKeys("Service trimtab/trimtab-autoscaler", "Service trimtab/trimtab-autoscaler-push",
+        assertThat(envs).containsKeys("Deployment trimtab/trimtab-autoscaler", "Service trimtab/trimtab-autoscaler-push",
                 "Deployment trimtab/trimtab-placement", "Deployment trimtab/trimtab-policy");
         envs.forEach((workload, env) -> {
             for (String channel : TOPIC_CHANNELS) {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * policies/resources-and-probes, with the Namespace objects of k8s-manifests/. Any finding fails
  * the test, each listed with the manifest, the policy and the message.
  */
-class OwnManifestsPolicyTest {
+public class OwnManifestsPolicyTest {
     private static final Path MANIFESTS = Path.of("k8s-manifests");
     private static final List<Path> POLICIES = List.of(Path.of("policies/pod-security/baseline.yaml"),
             Path.of("policies/pod-security/restricted.yaml"), Path.of("policies/resources-and-probes/policy.yaml"));
@@ -36,18 +36,32 @@ class OwnManifestsPolicyTest {
     void everyPodTemplatePassesPodSecurityRestrictedAndResourcesAndProbes() throws Exception {
         Manifests.Contents manifests = Manifests.read(MANIFESTS);
         assertThat(manifests.errors()).isEmpty();
+        PolicyReview review = review(manifests.objects());
+        assertThat(review.sources()).contains("Deployment trimtab/trimtab-policy",
+                "Deployment trimtab/trimtab-placement", "Deployment trimtab/trimtab-autoscaler",
+                "Service trimtab/trimtab-autoscaler-push");
+        assertThat(review.findings()).as("findings of Trimtab's own policies on k8s-manifests/").isEmpty();
+        // not vacuous: every policy was bound and evaluated (Trimtab's namespace enforces restricted)
+        assertThat(review.evaluated()).containsExactlyInAnyOrder("trimtab.dev-pod-security-baseline",
+                "trimtab.dev-pod-security-restricted", "trimtab.dev-resources-and-probes");
+    }
+
+    /** What the policies found on the pod templates of some objects, and which policies passed somewhere. */
+    public record PolicyReview(List<String> sources, List<String> findings, Set<String> evaluated) {}
+
+    /**
+     * Every pod template of these objects reviewed as a Pod created in its namespace against
+     * policies/pod-security (baseline, restricted) and policies/resources-and-probes, with the
+     * Namespace objects among them; also used on the rendered kustomize overlays (KustomizeRenderTest).
+     */
+    public static PolicyReview review(List<Map<String, Object>> objects) {
         PolicyDirectory.Contents policies = PolicyDirectory.Contents.empty();
         POLICIES.forEach(p -> policies.addAll(PolicyDirectory.readFile(p, p.getParent())));
         assertThat(policies.errors()).isEmpty();
-        List<Map<String, Object>> namespaces = manifests.objects().stream()
-                .filter(o -> "Namespace".equals(o.get("kind"))).toList();
+        List<Map<String, Object>> namespaces = objects.stream().filter(o -> "Namespace".equals(o.get("kind"))).toList();
         PolicyEngine engine = new PolicyEngine(policies.policies(), policies.bindings());
         ObjectCluster cluster = new ObjectCluster(namespaces);
-
-        List<Template> templates = templates(manifests.objects());
-        assertThat(templates).extracting(Template::source).contains("Deployment trimtab/trimtab-policy",
-                "Deployment trimtab/trimtab-placement", "Service trimtab/trimtab-autoscaler",
-                "Service trimtab/trimtab-autoscaler-push");
+        List<Template> templates = templates(objects);
         List<String> findings = new ArrayList<>();
         Set<String> evaluated = new TreeSet<>();
         for (Template t : templates) {
@@ -61,10 +75,7 @@ class OwnManifestsPolicyTest {
                 }
             }
         }
-        assertThat(findings).as("findings of Trimtab's own policies on k8s-manifests/").isEmpty();
-        // not vacuous: every policy was bound and evaluated (Trimtab's namespace enforces restricted)
-        assertThat(evaluated).containsExactlyInAnyOrder("trimtab.dev-pod-security-baseline",
-                "trimtab.dev-pod-security-restricted", "trimtab.dev-resources-and-probes");
+        return new PolicyReview(templates.stream().map(Template::source).toList(), findings, evaluated);
     }
 
     /** Beyond the restricted profile: a read-only root filesystem, a non-root user id, a writable /tmp. */

@@ -113,7 +113,7 @@ class ShippedManifestsIT {
                 .filter(t -> t.source().equals("Deployment trimtab/trimtab-policy")).findFirst().orElseThrow();
         runs.add(start(policy, "kafka-down", "127.0.0.1:" + freePort(), cert));
         OwnManifestsPolicyTest.Template pull = templates.stream()
-                .filter(t -> t.source().equals("Service trimtab/trimtab-autoscaler")).findFirst().orElseThrow();
+                .filter(t -> t.source().equals("Deployment trimtab/trimtab-autoscaler")).findFirst().orElseThrow();
         runs.add(start(pull, "kafka-down-autoscaler", "127.0.0.1:" + freePort(), cert));
     }
 

@@ -133,7 +133,8 @@ class WebhookManifestsTest {
                 .isEqualTo(((Map<String, Object>) certificate.get("metadata")).get("namespace"));
         List<Map<String, Object>> knative = objects.stream()
                 .filter(o -> String.valueOf(o.get("apiVersion")).startsWith("serving.knative.dev/")).toList();
-        assertThat(knative).hasSizeGreaterThanOrEqualTo(2).allSatisfy(s -> assertThat((Map<String, Object>)
+        // push mode only: pull mode is a Deployment (overlays/autoscaler-pull/deployment.yaml)
+        assertThat(knative).hasSizeGreaterThanOrEqualTo(1).allSatisfy(s -> assertThat((Map<String, Object>)
                 ((Map<String, Object>) s.get("metadata")).get("labels"))
                 .containsEntry("networking.knative.dev/visibility", "cluster-local"));
         Map<String, Object> own = (Map<String, Object>) ((Map<String, Object>) object("Namespace", "trimtab")

@@ -56,7 +56,7 @@ class OwnManifestsRbacTest {
         Authorizer a = new Authorizer(model());
         assertThat(a.whoCan(AccessRequest.resource("create", "query.trimtab.dev", "placement", "filter", "", "")))
                 .extracting(g -> g.subject().name()).containsExactly("system:kube-scheduler");
-        // k8s-manifests/access/roles.yaml: defined, bound by the platform team to whom it chooses
+        // k8s-manifests/base/access/roles.yaml: defined, bound by the platform team to whom it chooses
         assertThat(a.whoCan(AccessRequest.resource("get", "query.trimtab.dev", "rbac", "escalations", "", ""))).isEmpty();
         assertThat(a.whoCan(AccessRequest.resource("get", "query.trimtab.dev", "network", "matrix", "", "shop"))).isEmpty();
     }

@@ -26,7 +26,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Intents published to the cluster (k8s-manifests/intents-crds.yaml) take effect when created and
+ * Intents published to the cluster (k8s-manifests/base/intents-crds.yaml) take effect when created and
  * stop when deleted, Audit-mode ones reported and never fixed; one Trimtab cannot read is refused
  * at admission, naming the field.
  */

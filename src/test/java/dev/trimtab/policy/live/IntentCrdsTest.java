@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The intents' CRDs (k8s-manifests/intents-crds.yaml) take every valid intent of the docs and the
+ * The intents' CRDs (k8s-manifests/base/intents-crds.yaml) take every valid intent of the docs and the
  * test data unchanged: a field the structural schema does not declare would be pruned by the API
  * server, silently changing what the intent means; a value outside an enum or a missing required
  * field would be refused although Trimtab reads it.
@@ -28,7 +28,7 @@ class IntentCrdsTest {
 
     static Map<String, Map<String, Object>> schemas() throws IOException {
         Map<String, Map<String, Object>> out = new java.util.HashMap<>();
-        for (String doc : Files.readString(Path.of("k8s-manifests/intents-crds.yaml")).split("(?m)^---\\s*$")) {
+        for (String doc : Files.readString(Path.of("k8s-manifests/base/intents-crds.yaml")).split("(?m)^---\\s*$")) {
             if (!doc.contains("kind: CustomResourceDefinition")) {
                 continue;
             }
