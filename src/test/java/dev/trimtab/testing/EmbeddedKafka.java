@@ -56,7 +56,7 @@ public class EmbeddedKafka implements QuarkusTestResourceLifecycleManager {
             p.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", "SCRAM-SHA-512");
             p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
                     "org.apache.kafka.common.security.scram.ScramLoginModule required;");
-        }).withAdvertisedListeners(
+        }).withAdvertisedListeners(EmbeddedKafkaBroker.endpoint(SecurityProtocol.PLAINTEXT, "localhost", plain),
                 EmbeddedKafkaBroker.endpoint("SSL", SecurityProtocol.SSL, "localhost", ssl),
                 EmbeddedKafkaBroker.endpoint("SASL_SSL", SecurityProtocol.SASL_SSL, "localhost", saslSsl)).start();
         return new Secured(b, "localhost:" + plain, "localhost:" + ssl, "localhost:" + saslSsl);
