@@ -3,9 +3,8 @@ package dev.trimtab.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.SelfSignedCertificate;
-import dev.trimtab.testing.TestCertificateAuthority;
+import dev.trimtab.testing.SecuredKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +29,6 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,21 +46,14 @@ class KafkaSecurityBrokerTest {
 
     @TempDir
     static Path dir;
-    static EmbeddedKafka.Secured broker;
-    static TestCertificateAuthority ca;
-    static TestCertificateAuthority.Issued client;
+    static SecuredKafka.Listeners broker;
+    static SecuredKafka.Material files;
 
     @BeforeAll
     static void start() throws Exception {
-        long t0 = System.nanoTime();
-        ca = TestCertificateAuthority.create(dir.resolve("cluster-ca"), "cluster-ca");
-        java.util.concurrent.CompletableFuture<TestCertificateAuthority.Issued> user =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> issue("user", USER, null));
-        TestCertificateAuthority.Issued server = issue("broker", "my-cluster-kafka", "dns:localhost,ip:127.0.0.1");
-        client = user.get(60, TimeUnit.SECONDS);
-        long t1 = System.nanoTime();
-        broker = EmbeddedKafka.startSecured(server.certificate(), server.key(), ca.caCertificate);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.plaintext()))) {
+        broker = SecuredKafka.broker();
+        files = SecuredKafka.material();
+        try (Admin admin = SecuredKafka.admin()) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
             admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(USER,
                     new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), "the-right-password")))
@@ -70,31 +61,18 @@ class KafkaSecurityBrokerTest {
         }
         Files.writeString(dir.resolve("password"), "the-right-password");
         Files.writeString(dir.resolve("wrong-password"), "not-the-password");
-        System.out.printf("certificates %d ms, broker %d ms%n", (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
-    }
-
-    private static TestCertificateAuthority.Issued issue(String name, String commonName, String san) {
-        try {
-            return ca.issue(name, commonName, san);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) {
-            broker.close();
-        }
+        // the broker applies a new SCRAM credential from its metadata log a moment after the answer
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
+                .until(() -> clusterId(broker.saslSsl(), KafkaSecurity.properties(scram("password"))) != null);
     }
 
     static KafkaSecurity.Settings tls(Path cert, Path key) {
-        return new KafkaSecurity.Settings("SSL", ca.caCertificate.toString(), cert.toString(), key.toString(),
+        return new KafkaSecurity.Settings("SSL", files.caCertificate().toString(), cert.toString(), key.toString(),
                 Optional.empty(), "unused");
     }
 
     static KafkaSecurity.Settings scram(String passwordFile) {
-        return new KafkaSecurity.Settings("SASL_SSL", ca.caCertificate.toString(), "unused", "unused", Optional.of(USER),
+        return new KafkaSecurity.Settings("SASL_SSL", files.caCertificate().toString(), "unused", "unused", Optional.of(USER),
                 dir.resolve(passwordFile).toString());
     }
 
@@ -142,12 +120,12 @@ class KafkaSecurityBrokerTest {
 
     @Test
     void aClientCertificateFromTheStrimziFilesProducesAndConsumes() throws Exception {
-        roundTrip(broker.ssl(), KafkaSecurity.properties(tls(client.certificate(), client.key())), "over-tls");
+        roundTrip(broker.ssl(), KafkaSecurity.properties(tls(files.userCertificate(), files.userKey())), "over-tls");
     }
 
     @Test
     void aClientWithoutCertificateIsRefused() {
-        Map<String, Object> noCertificate = new HashMap<>(KafkaSecurity.properties(tls(client.certificate(), client.key())));
+        Map<String, Object> noCertificate = new HashMap<>(KafkaSecurity.properties(tls(files.userCertificate(), files.userKey())));
         noCertificate.keySet().removeIf(k -> k.startsWith("ssl.keystore."));
         assertThatThrownBy(() -> clusterId(broker.ssl(), noCertificate)).hasCauseInstanceOf(SslAuthenticationException.class);
     }

@@ -90,7 +90,7 @@ public class EmbeddedKafka implements QuarkusTestResourceLifecycleManager {
         // kept for the whole test JVM: restarting costs seconds and the topics are shared
     }
 
-    private static void createTopics(String bootstrap) {
+    static void createTopics(String bootstrap) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
