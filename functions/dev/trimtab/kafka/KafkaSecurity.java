@@ -116,6 +116,26 @@ public final class KafkaSecurity {
         return p;
     }
 
+    /**
+     * The files {@code settings} makes the clients read, by setting name (empty for PLAINTEXT):
+     * what {@link KafkaCredentialFiles} watches for rotation.
+     */
+    public static Map<String, Path> files(Settings settings) {
+        Map<String, Path> files = new LinkedHashMap<>();
+        Protocol protocol = Protocol.valueOf(settings.protocol().trim().toUpperCase(Locale.ROOT));
+        if (protocol != Protocol.PLAINTEXT) {
+            files.put(CA_FILE, Path.of(settings.caFile()));
+        }
+        if (protocol == Protocol.SSL) {
+            files.put(CERT_FILE, Path.of(settings.certFile()));
+            files.put(KEY_FILE, Path.of(settings.keyFile()));
+        }
+        if (protocol == Protocol.SASL_SSL) {
+            files.put(PASSWORD_FILE, Path.of(settings.passwordFile()));
+        }
+        return files;
+    }
+
     /** One line for the log: protocol and file paths, never their contents. */
     public static String describe(Settings settings) {
         Protocol protocol = Protocol.valueOf(settings.protocol().trim().toUpperCase(Locale.ROOT));
