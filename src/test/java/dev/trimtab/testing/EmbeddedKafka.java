@@ -2,13 +2,18 @@ package dev.trimtab.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
+import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 
 /**
  * A real Kafka broker (KRaft, in-process, no containers) for {@code @QuarkusTest}s, with the topics
@@ -19,16 +24,60 @@ public class EmbeddedKafka implements QuarkusTestResourceLifecycleManager {
 
     public static synchronized String bootstrapServers() {
         if (broker == null) {
-            broker = new EmbeddedKafkaBroker().withKafkaPort(freePort()).withControllerPort(freePort())
-                    .withDeleteLogDirsOnClose(true)
-                    .withAdditionalProperties(p -> {
-                        p.put("auto.create.topics.enable", "false");
-                        p.put("group.initial.rebalance.delay.ms", "0");
-                    })
-                    .start();
+            broker = newBroker(freePort(), p -> { }).start();
             createTopics(broker.getAdvertisedListeners());
         }
         return broker.getAdvertisedListeners();
+    }
+
+    /**
+     * A broker of its own (not the shared one; the caller closes it) that serves, beside its
+     * plaintext listener (for setting up topics and users), an {@code SSL} listener requiring client
+     * certificates signed by {@code clientCa} and a {@code SASL_SSL} listener taking SCRAM-SHA-512
+     * users, as a Strimzi cluster's listeners with {@code authentication: tls} and
+     * {@code scram-sha-512} do. Both present {@code server}'s certificate (PEM files). No authorizer:
+     * every authenticated user may do anything. The SCRAM users are created through the Admin API.
+     */
+    public static Secured startSecured(Path serverCertificate, Path serverKey, Path clientCa) throws IOException {
+        int plain = freePort();
+        int ssl = freePort();
+        int saslSsl = freePort();
+        String chain = Files.readString(serverCertificate);
+        String key = Files.readString(serverKey);
+        String ca = Files.readString(clientCa);
+        EmbeddedKafkaBroker b = newBroker(plain, p -> {
+            p.put("ssl.keystore.type", "PEM");
+            p.put("ssl.keystore.certificate.chain", chain);
+            p.put("ssl.keystore.key", key);
+            p.put("ssl.truststore.type", "PEM");
+            p.put("ssl.truststore.certificates", ca);
+            p.put("listener.name.ssl.ssl.client.auth", "required");
+            p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+            p.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", "SCRAM-SHA-512");
+            p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        }).withAdvertisedListeners(EmbeddedKafkaBroker.endpoint(SecurityProtocol.PLAINTEXT, "localhost", plain),
+                EmbeddedKafkaBroker.endpoint("SSL", SecurityProtocol.SSL, "localhost", ssl),
+                EmbeddedKafkaBroker.endpoint("SASL_SSL", SecurityProtocol.SASL_SSL, "localhost", saslSsl)).start();
+        return new Secured(b, "localhost:" + plain, "localhost:" + ssl, "localhost:" + saslSsl);
+    }
+
+    /** A secured broker and the address of each of its listeners. */
+    public record Secured(EmbeddedKafkaBroker broker, String plaintext, String ssl, String saslSsl) implements AutoCloseable {
+        @Override
+        public void close() {
+            broker.close();
+        }
+    }
+
+    private static EmbeddedKafkaBroker newBroker(int port, Consumer<Properties> more) {
+        return new EmbeddedKafkaBroker().withKafkaPort(port).withControllerPort(freePort())
+                .withDeleteLogDirsOnClose(true)
+                .withAdditionalProperties(p -> {
+                    p.put("auto.create.topics.enable", "false");
+                    p.put("group.initial.rebalance.delay.ms", "0");
+                    more.accept(p);
+                });
     }
 
     @Override
@@ -41,7 +90,7 @@ public class EmbeddedKafka implements QuarkusTestResourceLifecycleManager {
         // kept for the whole test JVM: restarting costs seconds and the topics are shared
     }
 
-    private static void createTopics(String bootstrap) {
+    static void createTopics(String bootstrap) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {

@@ -35,8 +35,14 @@ public final class Topics {
      */
     public static List<ConsumerRecord<String, byte[]>> readAll(String topic, Duration within,
                                                                Predicate<List<ConsumerRecord<String, byte[]>>> until) {
+        return readAll(EmbeddedKafka.bootstrapServers(), topic, within, until);
+    }
+
+    /** {@link #readAll(String, Duration, Predicate)} from the broker at {@code bootstrap}. */
+    public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic, Duration within,
+                                                               Predicate<List<ConsumerRecord<String, byte[]>>> until) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafka.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
