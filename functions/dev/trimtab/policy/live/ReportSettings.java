@@ -1,0 +1,39 @@
+package dev.trimtab.policy.live;
+
+import dev.trimtab.policy.core.ReportApi;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * How reports are written, for every book: {@code trimtab.policy.reports.api} ({@code openreports},
+ * the default, or {@code wgpolicyk8s}) and {@code trimtab.policy.reports.max-results} (1 to 5000,
+ * default 250: the most results one resource's report holds). A bad value stops the start with
+ * an error naming the property and the value.
+ */
+@Singleton
+public class ReportSettings {
+    public static final int MAX_RESULTS_LIMIT = 5000;
+
+    private final ReportApi api;
+    private final int maxResults;
+
+    @Inject
+    public ReportSettings(@ConfigProperty(name = "trimtab.policy.reports.api", defaultValue = "openreports") String api,
+                          @ConfigProperty(name = "trimtab.policy.reports.max-results", defaultValue = "250") int maxResults) {
+        this.api = ReportApi.parse(api.strip());
+        if (maxResults < 1 || maxResults > MAX_RESULTS_LIMIT) {
+            throw new IllegalArgumentException("trimtab.policy.reports.max-results: got " + maxResults
+                    + ", expected 1 to " + MAX_RESULTS_LIMIT);
+        }
+        this.maxResults = maxResults;
+    }
+
+    public ReportApi api() {
+        return api;
+    }
+
+    public int maxResults() {
+        return maxResults;
+    }
+}
