@@ -20,7 +20,7 @@ import org.jboss.logging.Logger;
  * {@code ClusterPolicyReport} of {@code wgpolicyk8s.io/v1alpha2}: {@link ReportSettings}). Changes
  * are made under this object's lock; {@link #write} sends the reports that changed and deletes
  * those whose resource has no results any more; a write that fails is tried again at the next one.
- * After {@link #rewriteAll} (a new leader) the next write also sweeps: it lists the book's reports
+ * {@code sweep-delay} after {@link #rewriteAll} (a new leader) a write also sweeps: it lists the book's reports
  * (label {@value ReportBook#BOOK_LABEL}) and deletes those the book does not hold (reports of
  * resources deleted while no replica led; those with an owner the garbage collector removes
  * anyway). Thread-safe.
@@ -34,13 +34,16 @@ public final class LiveReports {
     private final ReportApi api;
     private final ResourceDefinitionContext reports;
     private final ResourceDefinitionContext clusterReports;
-    private boolean sweep;
+    private final java.time.Duration sweepDelay;
+    /** When the next sweep is due; null when none is. */
+    private Instant sweepAt;
 
     public LiveReports(String name, KubernetesClient client, MeterRegistry registry, ReportSettings settings) {
         this.book = new ReportBook(name, settings.maxResults());
         this.client = client;
         this.registry = registry;
         this.api = settings.api();
+        this.sweepDelay = settings.sweepDelay();
         this.reports = context(api, api.kind, api.plural, true);
         this.clusterReports = context(api, api.clusterKind, api.clusterPlural, false);
     }
@@ -65,7 +68,7 @@ public final class LiveReports {
     /** Every report is due again, and stale ones are swept (a new leader: the cluster may hold the old one's). */
     public synchronized void rewriteAll() {
         book.markAllDirty();
-        sweep = true;
+        sweepAt = Instant.now().plus(sweepDelay);
     }
 
     /** Where the resource's report is (tests). */
@@ -78,9 +81,12 @@ public final class LiveReports {
         List<ReportBook.Due> due;
         boolean sweepNow;
         synchronized (this) {
-            due = book.drain(api, Instant.now().getEpochSecond());
-            sweepNow = sweep;
-            sweep = false;
+            Instant now = Instant.now();
+            due = book.drain(api, now.getEpochSecond());
+            sweepNow = sweepAt != null && !now.isBefore(sweepAt);
+            if (sweepNow) {
+                sweepAt = null;
+            }
         }
         boolean ok = true;
         for (ReportBook.Due d : due) {
@@ -104,7 +110,9 @@ public final class LiveReports {
         if (sweepNow && !sweep()) {
             ok = false;
             synchronized (this) {
-                sweep = true;
+                if (sweepAt == null) {
+                    sweepAt = Instant.now();
+                }
             }
         }
         return ok;

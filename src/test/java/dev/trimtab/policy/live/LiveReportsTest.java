@@ -9,6 +9,7 @@ import dev.trimtab.testing.Reports;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,7 +40,7 @@ class LiveReportsTest {
     void oneReportPerResourceCreatedUpdatedAndDeleted(ReportApi api) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         String book = "book-" + api;
-        LiveReports reports = new LiveReports(book, client, registry, new ReportSettings(api.name(), 250));
+        LiveReports reports = new LiveReports(book, client, registry, new ReportSettings(api.name(), 250, Duration.ZERO));
         reports.put(WEB, results("fail"));
         reports.put(DB, results("pass", "pass"));
         reports.put(NS, results("warn"));
@@ -80,7 +81,7 @@ class LiveReportsTest {
     void aReportOverTheCapHoldsTheWorstResultsAndTheOmissionIsCounted(ReportApi api) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         String book = "capped-" + api;
-        LiveReports reports = new LiveReports(book, client, registry, new ReportSettings(api.name(), 2));
+        LiveReports reports = new LiveReports(book, client, registry, new ReportSettings(api.name(), 2, Duration.ZERO));
         reports.put(WEB, results("pass", "pass", "fail", "pass", "warn"));
         assertThat(reports.write()).isTrue();
         JsonNode web = Reports.of(client, api, book, "Pod", "shop", "web");
@@ -95,12 +96,12 @@ class LiveReportsTest {
     @EnumSource(ReportApi.class)
     void aNewLeaderSweepsReportsOfResourcesItNoLongerHolds(ReportApi api) {
         String book = "swept-" + api;
-        LiveReports old = new LiveReports(book, client, new SimpleMeterRegistry(), new ReportSettings(api.name(), 250));
+        LiveReports old = new LiveReports(book, client, new SimpleMeterRegistry(), new ReportSettings(api.name(), 250, Duration.ZERO));
         old.put(WEB, results("fail"));
         old.put(NS, results("fail"));
         assertThat(old.write()).isTrue();
         // the new leader has seen only db: web and the namespace were deleted meanwhile, without uid no owner GC
-        LiveReports fresh = new LiveReports(book, client, new SimpleMeterRegistry(), new ReportSettings(api.name(), 250));
+        LiveReports fresh = new LiveReports(book, client, new SimpleMeterRegistry(), new ReportSettings(api.name(), 250, Duration.ZERO));
         fresh.put(DB, results("pass"));
         fresh.rewriteAll();
         assertThat(fresh.write()).isTrue();
