@@ -1,6 +1,7 @@
 package dev.trimtab.policy.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.policy.core.ReportApi;
@@ -12,6 +13,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -108,5 +110,19 @@ class LiveReportsTest {
         assertThat(Reports.all(client, api, book, "shop")).extracting(r -> r.getMetadata().getName())
                 .containsExactly(book + "-bbbb-2");
         assertThat(Reports.all(client, api, book, "")).isEmpty();
+    }
+
+    @Test
+    void badSettingsAreRefusedNamingThePropertyAndTheValue() {
+        assertThat(new ReportSettings("openreports", 250, Duration.ofSeconds(60)).api()).isEqualTo(ReportApi.openreports);
+        assertThat(new ReportSettings(" wgpolicyk8s ", 1, Duration.ZERO).api()).isEqualTo(ReportApi.wgpolicyk8s);
+        assertThatThrownBy(() -> new ReportSettings("policyreports", 250, Duration.ZERO))
+                .hasMessage("trimtab.policy.reports.api: got \"policyreports\", expected openreports or wgpolicyk8s");
+        assertThatThrownBy(() -> new ReportSettings("openreports", 0, Duration.ZERO))
+                .hasMessage("trimtab.policy.reports.max-results: got 0, expected 1 to 5000");
+        assertThatThrownBy(() -> new ReportSettings("openreports", 5001, Duration.ZERO))
+                .hasMessageContaining("got 5001");
+        assertThatThrownBy(() -> new ReportSettings("openreports", 250, Duration.ofSeconds(-1)))
+                .hasMessageStartingWith("trimtab.policy.reports.sweep-delay: got PT-1S");
     }
 }
