@@ -18,6 +18,7 @@ import dev.trimtab.policy.live.IntentLoop;
 import dev.trimtab.policy.live.IntentSource;
 import dev.trimtab.policy.live.LivePolicies;
 import dev.trimtab.policy.live.LiveReports;
+import dev.trimtab.policy.live.ReportSettings;
 import dev.trimtab.policy.live.PolicyAudit;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -83,7 +84,7 @@ public class NetworkIntents {
 
     @Inject
     public NetworkIntents(LiveNetwork network, KubernetesClient client, @Channel("policy-events") Emitter<byte[]> events,
-                          MeterRegistry registry, LivePolicies policies, Leadership leadership,
+                          MeterRegistry registry, LivePolicies policies, Leadership leadership, ReportSettings reportSettings,
                           @ConfigProperty(name = "trimtab.network.remediation", defaultValue = "off") String remediation,
                           @ConfigProperty(name = "trimtab.network.recheck-delay", defaultValue = "100ms") Duration delay,
                           @ConfigProperty(name = "trimtab.policy.watch-cluster", defaultValue = "true") boolean watchCluster) {
@@ -93,7 +94,7 @@ public class NetworkIntents {
         this.registry = registry;
         this.remediation = IntentLoop.remediation("trimtab.network.remediation", remediation);
         this.watchCluster = watchCluster;
-        this.reports = new LiveReports(REPORT, client, registry);
+        this.reports = new LiveReports(REPORT, client, registry, reportSettings);
         IntentSource<NetworkIntent> source = new IntentSource<>(NetworkIntent.KIND, (objects, errors) -> {
             NetworkIntent.Parsed parsed = NetworkIntent.fromObjects(objects);
             parsed.errors().forEach(errors);

@@ -1,26 +1,60 @@
 package dev.trimtab.policy.core;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
- * The continuous audit's results, per namespace, as {@code PolicyReport}s
- * ({@code wgpolicyk8s.io/v1alpha2}; {@code ClusterPolicyReport} for cluster-scoped objects): one
- * result per policy, binding, validation and resource. An object's new results replace its old
- * ones; a deleted object's are removed; every difference is returned as a {@link Change}.
+ * The audit's results as one report per resource, as Kyverno writes them since 1.13: a
+ * {@code Report} in the resource's namespace, a {@code ClusterReport} for a cluster-scoped one
+ * ({@link ReportApi}), whose {@code scope} is the resource. An object's new results replace its old
+ * ones; a deleted object's report goes; every difference of results is returned as a {@link Change}.
+ *
+ * <p><b>Names.</b> The admission policies' book ({@link #REPORT_NAME}) names a report after the
+ * resource's uid, as Kyverno does, and makes the resource its owner, so the garbage collector
+ * removes it with the resource. Other books (the intents) prefix the uid with their name, so two
+ * books never write the same object. A resource without a uid (intents name objects by
+ * namespace and name only), or whose uid is not a valid object name, gets
+ * {@code <book>-<first 16 hex digits of SHA-256(apiVersion/kind/namespace/name)>} and no owner:
+ * its report is deleted by the book when the results go, and by {@link #expected()} sweeps after a
+ * change of leader.
+ *
+ * <p><b>Bounds.</b> At most {@code maxResults} results per report (fail, error, warn, skip, pass,
+ * in that order, kept first); the summary counts every result, the report's annotation
+ * {@value #OMITTED_ANNOTATION} and {@link Due#omitted} the ones left out. A message is cut at
+ * {@value #MAX_MESSAGE_CHARS} characters. With 250 results of at most about 1.5 KB each a report
+ * stays far below the API server's object size limit (about 1.5 MiB in etcd).
  */
 public final class ReportBook {
-    /** The admission policies' report's name in each namespace. */
+    /** The admission policies' book. */
     public static final String REPORT_NAME = "trimtab-policy";
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    /** The label naming the book a report belongs to (the sweep selects by it). */
+    public static final String BOOK_LABEL = "trimtab.dev/report";
+    public static final String OMITTED_ANNOTATION = "trimtab.dev/results-omitted";
+    public static final int DEFAULT_MAX_RESULTS = 250;
+    public static final int MAX_MESSAGE_CHARS = 1024;
+    private static final List<String> RESULTS = List.of("fail", "error", "warn", "skip", "pass");
+    private static final Pattern UID = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     public record Resource(String apiVersion, String kind, String namespace, String name, String uid) {
         String key() {
             return apiVersion + "/" + kind + "/" + namespace + "/" + name;
+        }
+
+        /** A uid the API server could have given (a valid object name): one to own a report by. */
+        public boolean ownable() {
+            return uid != null && UID.matcher(uid).matches();
         }
     }
 
@@ -34,19 +68,46 @@ public final class ReportBook {
     /** A result that appeared ({@code before} null), changed, or went ({@code after} null). */
     public record Change(Resource resource, Entry before, Entry after) {}
 
-    private final Map<String, Map<String, Map<String, Entry>>> byNamespace = new TreeMap<>();
-    private final Map<String, Resource> resources = new LinkedHashMap<>();
-    private final Set<String> dirty = new LinkedHashSet<>();
-    private final String name;
+    /** Where a resource's report lives: {@code namespace} "" for the cluster-scoped kind. */
+    public record ReportRef(String namespace, String name) {
+        public boolean clusterScoped() {
+            return namespace.isEmpty();
+        }
+    }
 
-    /** The admission policies' reports, named {@link #REPORT_NAME}. */
+    /**
+     * A report to write ({@code report} the whole object) or to delete ({@code report} null), with
+     * the number of results left out of it by the cap.
+     */
+    public record Due(Resource resource, ReportRef ref, Map<String, Object> report, int total, int omitted) {
+        public boolean delete() {
+            return report == null;
+        }
+    }
+
+    private final Map<String, Map<String, Entry>> results = new LinkedHashMap<>();
+    private final Map<String, Resource> resources = new LinkedHashMap<>();
+    /** Resources whose report is due: written if they have results, deleted otherwise. */
+    private final Map<String, Resource> dirty = new LinkedHashMap<>();
+    private final String name;
+    private final int maxResults;
+
+    /** The admission policies' book, named {@link #REPORT_NAME}. */
     public ReportBook() {
         this(REPORT_NAME);
     }
 
-    /** Reports named {@code name} in each namespace (and cluster-wide). */
     public ReportBook(String name) {
+        this(name, DEFAULT_MAX_RESULTS);
+    }
+
+    /** @param maxResults at least 1: the most results one report holds */
+    public ReportBook(String name, int maxResults) {
+        if (maxResults < 1) {
+            throw new IllegalArgumentException("maxResults: got " + maxResults + ", expected at least 1");
+        }
         this.name = name;
+        this.maxResults = maxResults;
     }
 
     public String name() {
@@ -71,24 +132,28 @@ public final class ReportBook {
         return out;
     }
 
-    /** Replaces the resource's results; returns what changed. */
+    /** Replaces the resource's results; returns what changed. No results: its report goes. */
     public List<Change> put(Resource resource, List<Entry> entries) {
-        Map<String, Map<String, Entry>> ns = byNamespace.computeIfAbsent(resource.namespace(), k -> new TreeMap<>());
-        Map<String, Entry> old = ns.getOrDefault(resource.key(), Map.of());
+        Map<String, Entry> old = results.getOrDefault(resource.key(), Map.of());
         Map<String, Entry> fresh = new LinkedHashMap<>();
         for (Entry e : entries) {
             fresh.put(e.key(), e);
         }
         List<Change> changes = diff(resource, old, fresh);
+        Resource before = resources.get(resource.key());
         if (fresh.isEmpty()) {
-            ns.remove(resource.key());
+            results.remove(resource.key());
             resources.remove(resource.key());
         } else {
-            ns.put(resource.key(), fresh);
+            results.put(resource.key(), fresh);
             resources.put(resource.key(), resource);
         }
-        if (!changes.isEmpty()) {
-            dirty.add(resource.namespace());
+        if (before != null && !ref(before).equals(ref(resource))) {
+            // a new object under the old name (a new uid): the old report goes, the new one comes
+            dirty.put(before.key() + "#" + before.uid(), before);
+        }
+        if (!changes.isEmpty() || (before != null && !before.equals(resource))) {
+            dirty.put(resource.key(), resource);
         }
         return changes;
     }
@@ -99,7 +164,7 @@ public final class ReportBook {
      */
     public List<Change> replaceAll(Map<Resource, List<Entry>> all) {
         List<Change> changes = new ArrayList<>();
-        Set<String> keep = new java.util.HashSet<>();
+        Set<String> keep = new HashSet<>();
         all.forEach((r, entries) -> {
             keep.add(r.key());
             changes.addAll(put(r, entries));
@@ -112,7 +177,7 @@ public final class ReportBook {
         return changes;
     }
 
-    /** The resource is gone: its results too. */
+    /** The resource is gone: its results and its report too. */
     public List<Change> remove(Resource resource) {
         return put(resource, List.of());
     }
@@ -135,73 +200,152 @@ public final class ReportBook {
 
     /** Marks every report to be written again (a new leader writes them all). */
     public void markAllDirty() {
-        dirty.addAll(byNamespace.keySet());
+        resources.forEach(dirty::put);
     }
 
-    /** Marks a namespace's report to be written again (its last write failed). */
-    public void markDirty(String namespace) {
-        dirty.add(namespace);
+    /** Marks a report to be written (or deleted) again: its last write failed. */
+    public void markDirty(Due due) {
+        Resource now = resources.get(due.resource().key());
+        if (now != null && ref(now).equals(due.ref())) {
+            dirty.put(now.key(), now);
+        } else if (due.delete()) {
+            dirty.putIfAbsent(due.resource().key() + "#" + due.resource().uid(), due.resource());
+        }
+        // else: a delete of a report the resource has since left for a new one is due already
     }
 
-    /** The namespaces ("" = cluster scope) whose report changed since the last call. */
-    public Set<String> drainDirty() {
-        Set<String> out = new LinkedHashSet<>(dirty);
+    /** The reports due since the last call: each to write or to delete, as of {@code nowSeconds}. */
+    public List<Due> drain(ReportApi api, long nowSeconds) {
+        List<Due> out = new ArrayList<>(dirty.size());
+        for (Map.Entry<String, Resource> e : dirty.entrySet()) {
+            Resource r = e.getValue();
+            Resource live = resources.get(r.key());
+            if (live != null && live.equals(r) && e.getKey().equals(r.key())) {
+                out.add(report(live, api, nowSeconds));
+            } else {
+                out.add(new Due(r, ref(r), null, 0, 0));
+            }
+        }
         dirty.clear();
         return out;
     }
 
-    /** The namespace's report ({@code ClusterPolicyReport} for ""), as the API object. */
-    public Map<String, Object> report(String namespace, long nowSeconds) {
+    /** Where the resource's report lives. */
+    public ReportRef ref(Resource r) {
+        String id = r.ownable() ? (name.equals(REPORT_NAME) ? r.uid() : name + "-" + r.uid()) : name + "-" + hash(r.key());
+        return new ReportRef(r.namespace(), id);
+    }
+
+    /** Every report the book holds ({@code namespace/name}, "" for cluster scope): the rest may be swept. */
+    public Set<String> expected() {
+        Set<String> out = new TreeSet<>();
+        for (Resource r : resources.values()) {
+            ReportRef ref = ref(r);
+            out.add(ref.namespace() + "/" + ref.name());
+        }
+        return out;
+    }
+
+    /** How many results the resource's report holds before the cap (tests, metrics). */
+    public int size(Resource r) {
+        return results.getOrDefault(r.key(), Map.of()).size();
+    }
+
+    /** The number of reports the book holds. */
+    public int reports() {
+        return resources.size();
+    }
+
+    private Due report(Resource r, ReportApi api, long nowSeconds) {
+        List<Entry> all = new ArrayList<>(results.get(r.key()).values());
         Map<String, Integer> summary = new LinkedHashMap<>();
         for (String s : List.of("pass", "fail", "warn", "error", "skip")) {
             summary.put(s, 0);
         }
-        List<Map<String, Object>> results = new ArrayList<>();
-        for (Map.Entry<String, Map<String, Entry>> byResource : byNamespace.getOrDefault(namespace, Map.of()).entrySet()) {
-            Resource r = resources.get(byResource.getKey());
-            for (Entry e : byResource.getValue().values()) {
-                summary.merge(e.result(), 1, Integer::sum);
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("source", "trimtab");
-                result.put("policy", e.policy());
-                result.put("rule", e.rule());
-                result.put("result", e.result());
-                if (e.message() != null) {
-                    result.put("message", e.message());
-                }
-                result.put("scored", true);
-                result.put("timestamp", Map.of("seconds", nowSeconds, "nanos", 0));
-                Map<String, Object> ref = new LinkedHashMap<>();
-                ref.put("apiVersion", r.apiVersion());
-                ref.put("kind", r.kind());
-                if (!r.namespace().isEmpty()) {
-                    ref.put("namespace", r.namespace());
-                }
-                ref.put("name", r.name());
-                if (r.uid() != null) {
-                    ref.put("uid", r.uid());
-                }
-                result.put("resources", List.of(ref));
-                results.add(result);
+        for (Entry e : all) {
+            summary.merge(e.result(), 1, Integer::sum);
+        }
+        all.sort(Comparator.comparingInt(e -> rank(e.result())));
+        List<Entry> kept = all.size() > maxResults ? all.subList(0, maxResults) : all;
+        int omitted = all.size() - kept.size();
+        Map<String, Object> subject = objectReference(r);
+        List<Map<String, Object>> out = new ArrayList<>(kept.size());
+        for (Entry e : kept) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("source", "trimtab");
+            result.put("policy", e.policy());
+            result.put("rule", e.rule());
+            result.put("result", e.result());
+            if (e.message() != null) {
+                result.put("message", cut(e.message()));
             }
+            result.put("scored", true);
+            result.put("timestamp", Map.of("seconds", nowSeconds, "nanos", 0));
+            result.put("resources", List.of(subject));
+            out.add(result);
         }
+        ReportRef ref = ref(r);
         Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("name", name);
-        if (!namespace.isEmpty()) {
-            metadata.put("namespace", namespace);
+        metadata.put("name", ref.name());
+        if (!ref.clusterScoped()) {
+            metadata.put("namespace", ref.namespace());
         }
-        metadata.put("labels", Map.of("app.kubernetes.io/managed-by", "trimtab"));
+        metadata.put("labels", Map.of(MANAGED_BY, "trimtab", BOOK_LABEL, name));
+        if (omitted > 0) {
+            metadata.put("annotations", Map.of(OMITTED_ANNOTATION, Integer.toString(omitted)));
+        }
+        if (r.ownable()) {
+            Map<String, Object> owner = new LinkedHashMap<>();
+            owner.put("apiVersion", r.apiVersion());
+            owner.put("kind", r.kind());
+            owner.put("name", r.name());
+            owner.put("uid", r.uid());
+            metadata.put("ownerReferences", List.of(owner));
+        }
         Map<String, Object> report = new LinkedHashMap<>();
-        report.put("apiVersion", "wgpolicyk8s.io/v1alpha2");
-        report.put("kind", namespace.isEmpty() ? "ClusterPolicyReport" : "PolicyReport");
+        report.put("apiVersion", api.apiVersion());
+        report.put("kind", ref.clusterScoped() ? api.clusterKind : api.kind);
         report.put("metadata", metadata);
+        report.put("scope", subject);
+        if (api == ReportApi.openreports) {
+            report.put("source", "trimtab");
+            report.put("configuration", Map.of("limits", Map.of("maxResults", maxResults)));
+        }
         report.put("summary", summary);
-        report.put("results", results);
-        return report;
+        report.put("results", out);
+        return new Due(r, ref, report, all.size(), omitted);
     }
 
-    /** How many results the namespace's report holds (tests, metrics). */
-    public int size(String namespace) {
-        return byNamespace.getOrDefault(namespace, Map.of()).values().stream().mapToInt(Map::size).sum();
+    private static Map<String, Object> objectReference(Resource r) {
+        Map<String, Object> ref = new LinkedHashMap<>();
+        ref.put("apiVersion", r.apiVersion());
+        ref.put("kind", r.kind());
+        if (!r.namespace().isEmpty()) {
+            ref.put("namespace", r.namespace());
+        }
+        ref.put("name", r.name());
+        if (r.uid() != null) {
+            ref.put("uid", r.uid());
+        }
+        return ref;
+    }
+
+    private static int rank(String result) {
+        int i = RESULTS.indexOf(result);
+        return i < 0 ? RESULTS.size() : i;
+    }
+
+    private static String cut(String message) {
+        return message.length() <= MAX_MESSAGE_CHARS ? message
+                : message.substring(0, MAX_MESSAGE_CHARS) + "… (" + (message.length() - MAX_MESSAGE_CHARS) + " more characters)";
+    }
+
+    private static String hash(String key) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is a required algorithm of every JVM", e);
+        }
     }
 }

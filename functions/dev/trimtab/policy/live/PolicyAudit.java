@@ -35,7 +35,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * Continuous audit: every object event of the cluster (ApiServerSource add/update/delete) is
  * reviewed against the policies in force as the corresponding CREATE, UPDATE (with the last seen
  * version as {@code oldObject}) or DELETE would be. The object's results replace its previous ones
- * in its namespace's {@code PolicyReport} ({@link LiveReports}, written every {@code report-interval}), and
+ * in its own report ({@link LiveReports}: one per object, named after its uid; written every
+ * {@code report-interval}), and
  * each result that changed goes to {@code trimtab.policy-events} as a {@code dev.trimtab.policy.result}
  * CloudEvent keyed by the object. An object that fails a validation is also handed to
  * {@link Remediation}, whose result joins the object's report entries. With several replicas
@@ -63,14 +64,15 @@ public class PolicyAudit {
 
     @Inject
     public PolicyAudit(LivePolicies policies, @Channel("policy-events") Emitter<byte[]> events, KubernetesClient client,
-                       MeterRegistry registry, Remediation remediation, Leadership leadership, InputSettings input) {
+                       MeterRegistry registry, Remediation remediation, Leadership leadership, InputSettings input,
+                       ReportSettings reportSettings) {
         this.limits = input.limits().codec();
         this.policies = policies;
         this.events = events;
         this.registry = registry;
         this.remediation = remediation;
         this.leadership = leadership;
-        this.reports = new LiveReports(ReportBook.REPORT_NAME, client, registry);
+        this.reports = new LiveReports(ReportBook.REPORT_NAME, client, registry, reportSettings);
     }
 
     void start(@Observes StartupEvent ignored) {

@@ -11,6 +11,7 @@ import dev.trimtab.policy.live.IntentLoop;
 import dev.trimtab.policy.live.IntentSource;
 import dev.trimtab.policy.live.LivePolicies;
 import dev.trimtab.policy.live.LiveReports;
+import dev.trimtab.policy.live.ReportSettings;
 import dev.trimtab.rbac.RbacAnswers;
 import dev.trimtab.rbac.core.IntentAdmission;
 import dev.trimtab.rbac.core.IntentFix;
@@ -77,7 +78,7 @@ public class RbacIntents {
 
     @Inject
     public RbacIntents(LiveRbac rbac, KubernetesClient client, @Channel("policy-events") Emitter<byte[]> events,
-                       MeterRegistry registry, LivePolicies policies, Leadership leadership,
+                       MeterRegistry registry, LivePolicies policies, Leadership leadership, ReportSettings reportSettings,
                        @ConfigProperty(name = "trimtab.rbac.remediation", defaultValue = "off") String remediation,
                        @ConfigProperty(name = "trimtab.rbac.recheck-delay", defaultValue = "100ms") Duration delay,
                        @ConfigProperty(name = "trimtab.policy.watch-cluster", defaultValue = "true") boolean watchCluster) {
@@ -87,7 +88,7 @@ public class RbacIntents {
         this.registry = registry;
         this.remediation = IntentLoop.remediation("trimtab.rbac.remediation", remediation);
         this.watchCluster = watchCluster;
-        this.reports = new LiveReports(REPORT, client, registry);
+        this.reports = new LiveReports(REPORT, client, registry, reportSettings);
         IntentSource<RbacIntent> source = new IntentSource<>(RbacIntent.KIND, (objects, errors) -> {
             RbacIntent.Parsed parsed = RbacIntent.fromObjects(objects);
             parsed.errors().forEach(errors);

@@ -37,9 +37,6 @@ import org.junit.jupiter.api.Test;
 class ClusterIntentsTest {
     static final ResourceDefinitionContext INTENTS = new ResourceDefinitionContext.Builder().withGroup("trimtab.dev")
             .withVersion("v1alpha1").withKind("NetworkIntent").withPlural("networkintents").withNamespaced(false).build();
-    static final ResourceDefinitionContext CLUSTER_REPORTS = new ResourceDefinitionContext.Builder()
-            .withGroup("wgpolicyk8s.io").withVersion("v1alpha2").withKind("ClusterPolicyReport")
-            .withPlural("clusterpolicyreports").withNamespaced(false).build();
 
     static final String LAB = """
             {"apiVersion":"trimtab.dev/v1alpha1","kind":"NetworkIntent","metadata":{"name":"lab-isolated"},
@@ -49,14 +46,13 @@ class ClusterIntentsTest {
     @Inject
     KubernetesClient client;
 
-    /** The intent's own result in the ClusterPolicyReport, or "" while there is none. */
+    /** The intent's own result in its ClusterReport, or "" while there is none. */
     String result(String intent) {
-        GenericKubernetesResource r = client.genericKubernetesResources(CLUSTER_REPORTS)
-                .withName(NetworkIntents.REPORT).get();
+        JsonNode r = dev.trimtab.testing.Reports.of(client, NetworkIntents.REPORT, "NetworkIntent", "", intent);
         if (r == null) {
             return "";
         }
-        for (JsonNode result : CloudEventCodec.JSON.valueToTree(r).path("results")) {
+        for (JsonNode result : r.path("results")) {
             if (result.path("policy").asText().equals(intent) && result.path("rule").asText().equals("intent")) {
                 return result.path("result").asText() + ": " + result.path("message").asText();
             }
@@ -103,11 +99,9 @@ class ClusterIntentsTest {
         assertThat(open.get(0).at("/data/status").asText()).isEqualTo("open");
         assertThat(open.get(0).at("/data/mode").asText()).isEqualTo("Audit");
         assertThat(open.get(0).at("/data/role/name").asText()).isEqualTo("anything");
-        var reports = client.genericKubernetesResources(new ResourceDefinitionContext.Builder().withGroup("wgpolicyk8s.io")
-                .withVersion("v1alpha2").withKind("PolicyReport").withPlural("policyreports").withNamespaced(true).build());
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            GenericKubernetesResource r = reports.inNamespace("tenant-1").withName("trimtab-rbac-intents").get();
-            return r != null && CloudEventCodec.JSON.valueToTree(r).toString().contains("\"name\":\"anything\"");
+            JsonNode r = dev.trimtab.testing.Reports.of(client, "trimtab-rbac-intents", "Role", "tenant-1", "anything");
+            return r != null && r.toString().contains("\"name\":\"anything\"");
         });
         assertThat(client.rbac().roles().inNamespace("tenant-1").withName("anything").get().getRules().get(0).getVerbs())
                 .as("Audit: the role is not touched").containsExactly("*");

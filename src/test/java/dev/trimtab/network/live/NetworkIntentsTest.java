@@ -37,12 +37,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(EmbeddedKafka.class)
 @TestProfile(EnforcedIntents.class)
 class NetworkIntentsTest {
-    static final ResourceDefinitionContext CLUSTER_REPORTS = new ResourceDefinitionContext.Builder()
-            .withGroup("wgpolicyk8s.io").withVersion("v1alpha2").withKind("ClusterPolicyReport")
-            .withPlural("clusterpolicyreports").withNamespaced(false).build();
-    static final ResourceDefinitionContext REPORTS = new ResourceDefinitionContext.Builder()
-            .withGroup("wgpolicyk8s.io").withVersion("v1alpha2").withKind("PolicyReport")
-            .withPlural("policyreports").withNamespaced(true).build();
 
     @Inject
     KubernetesClient client;
@@ -59,14 +53,12 @@ class NetworkIntentsTest {
                 .withNewStatus().withPodIP(ip).endStatus().build()).create();
     }
 
-    /** The intent's own result in the ClusterPolicyReport, or "" while there is none. */
+    /** The intent's own result in its ClusterReport, or "" while there is none. */
     String intentResult() {
-        GenericKubernetesResource r = client.genericKubernetesResources(CLUSTER_REPORTS)
-                .withName(NetworkIntents.REPORT).get();
-        if (r == null) {
+        JsonNode report = dev.trimtab.testing.Reports.of(client, NetworkIntents.REPORT, "NetworkIntent", "", "store-metrics");
+        if (report == null) {
             return "";
         }
-        JsonNode report = CloudEventCodec.JSON.valueToTree(r);
         for (JsonNode result : report.path("results")) {
             if (result.path("policy").asText().equals("store-metrics") && result.path("rule").asText().equals("intent")) {
                 return result.path("result").asText() + ": " + result.path("message").asText();
@@ -76,9 +68,9 @@ class NetworkIntentsTest {
     }
 
     String storeReport() {
-        GenericKubernetesResource r = client.genericKubernetesResources(REPORTS).inNamespace("store")
-                .withName(NetworkIntents.REPORT).get();
-        return r == null ? "" : CloudEventCodec.JSON.valueToTree(r).toString();
+        // the pod's own report
+        JsonNode r = dev.trimtab.testing.Reports.of(client, NetworkIntents.REPORT, "Pod", "store", "web");
+        return r == null ? "" : r.toString();
     }
 
     static List<JsonNode> events(String type, int atLeast) {

@@ -48,8 +48,6 @@ import org.junit.jupiter.api.Test;
 @TestProfile(PoliciesNotInForceTest.Held.class)
 class PoliciesNotInForceTest {
     static final String LIST = "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies?resourceVersion=0";
-    static final ResourceDefinitionContext REPORTS = new ResourceDefinitionContext.Builder().withGroup("wgpolicyk8s.io")
-            .withVersion("v1alpha2").withKind("PolicyReport").withPlural("policyreports").withNamespaced(true).build();
     static final String HELD = "held: " + LivePolicies.NOT_IN_FORCE;
 
     public static class Held implements QuarkusTestProfile {
@@ -167,8 +165,8 @@ class PoliciesNotInForceTest {
         assertThat(counted("trimtab_placement_guardrail_held_total", "action", "bind")).isEqualTo(1);
         assertThat(counted("trimtab_placement_guardrail_held_total", "action", "evict")).isGreaterThanOrEqualTo(1);
         Thread.sleep(600); // a few report intervals and rebalance ticks: still nothing written, nothing logged again
-        assertThat(client.genericKubernetesResources(REPORTS).inNamespace("nf-audit").withName("trimtab-policy").get())
-                .isNull();
+        assertThat(dev.trimtab.testing.Reports.all(client, dev.trimtab.policy.core.ReportApi.openreports,
+                "trimtab-policy", "nf-audit")).isEmpty();
         assertThat(client.apps().deployments().inNamespace("nf-audit").withName("api").get().getMetadata().getLabels())
                 .isEqualTo(Map.of("tier", "web"));
         assertThat(outcomes("nf-rebal/nf-old", 1)).containsExactly(HELD);
@@ -182,7 +180,7 @@ class PoliciesNotInForceTest {
         assertThat(evictions).containsExactly(HELD, "evicted");
         await().atMost(Duration.ofSeconds(20)).until(() -> client.apps().deployments().inNamespace("nf-audit")
                 .withName("api").get().getMetadata().getLabels().size() == 3);
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.genericKubernetesResources(REPORTS)
-                .inNamespace("nf-audit").withName("trimtab-policy").get() != null);
+        await().atMost(Duration.ofSeconds(20)).until(() -> dev.trimtab.testing.Reports.of(client, "trimtab-policy",
+                "Deployment", "nf-audit", "api") != null);
     }
 }

@@ -40,20 +40,23 @@ class IntentResultsTest {
         ReportBook book = new ReportBook("trimtab-network-intents");
         book.replaceAll(IntentResults.of("trimtab.dev/v1alpha1", "NetworkIntent", List.of("metrics"),
                 List.of(finding(WEB, "a"), finding(DB, "b"))));
-        assertThat(book.drainDirty()).containsExactly("shop", "");
-        assertThat(book.size("shop")).isEqualTo(2);
+        assertThat(book.drain(ReportApi.openreports, 0)).extracting(d -> d.resource().name() + "@" + d.ref().namespace())
+                .containsExactly("web@shop", "db@shop", "metrics@");
+        assertThat(book.size(WEB)).isEqualTo(1);
 
         List<ReportBook.Change> changes = book.replaceAll(IntentResults.of("trimtab.dev/v1alpha1", "NetworkIntent",
                 List.of("metrics"), List.of(finding(DB, "b"))));
         assertThat(changes).extracting(c -> c.resource().name() + ":" + (c.after() == null ? "gone" : c.after().result()))
                 .containsExactlyInAnyOrder("metrics:fail", "web:gone");
-        assertThat(book.size("shop")).isEqualTo(1);
-        Map<String, Object> report = book.report("shop", 0);
-        assertThat(report.get("metadata")).asString().contains("name=trimtab-network-intents");
+        assertThat(book.size(WEB)).isZero();
+        List<ReportBook.Due> due = book.drain(ReportApi.openreports, 0);
+        assertThat(due).extracting(d -> d.resource().name() + ":" + (d.delete() ? "delete" : "write"))
+                .containsExactlyInAnyOrder("metrics:write", "web:delete");
+        assertThat(due.get(0).ref().name()).startsWith("trimtab-network-intents-");
 
         book.replaceAll(IntentResults.of("trimtab.dev/v1alpha1", "NetworkIntent", List.of("metrics"), List.of()));
-        assertThat(book.size("shop")).isZero();
-        assertThat(book.size("")).isEqualTo(1);
+        assertThat(book.size(DB)).isZero();
+        assertThat(book.reports()).isEqualTo(1);
     }
 
     @Test

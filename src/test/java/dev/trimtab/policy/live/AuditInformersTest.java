@@ -34,9 +34,8 @@ class AuditInformersTest {
     KubernetesClient client;
 
     int fails() {
-        GenericKubernetesResource r = client.genericKubernetesResources(PolicyAuditTest.REPORTS).inNamespace("watched")
-                .withName("trimtab-policy").get();
-        return r == null ? -1 : ((Number) ((Map<?, ?>) r.getAdditionalProperties().get("summary")).get("fail")).intValue();
+        var r = dev.trimtab.testing.Reports.of(client, "trimtab-policy", "Pod", "watched", "web");
+        return r == null ? -1 : r.at("/summary/fail").asInt();
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.Reports;
 import dev.trimtab.testing.Topics;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -39,9 +40,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(EmbeddedKafka.class)
 @TestProfile(PolicyAuditTest.Audit.class)
 class PolicyAuditTest {
-    static final ResourceDefinitionContext REPORTS = new ResourceDefinitionContext.Builder().withGroup("wgpolicyk8s.io")
-            .withVersion("v1alpha2").withKind("PolicyReport").withPlural("policyreports").withNamespaced(true).build();
-
     public static class Audit implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -78,9 +76,7 @@ class PolicyAuditTest {
     }
 
     JsonNode report() {
-        GenericKubernetesResource r = client.genericKubernetesResources(REPORTS).inNamespace("audited")
-                .withName("trimtab-policy").get();
-        return r == null ? null : CloudEventCodec.JSON.valueToTree(r);
+        return Reports.of(client, "trimtab-policy", "Pod", "audited", "web");
     }
 
     @Test
@@ -100,7 +96,8 @@ class PolicyAuditTest {
                 && report().at("/summary/fail").asInt() == 0);
 
         send("delete", pod("nginx:1.27"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> report().at("/results").isEmpty());
+        // its report goes with it (in a cluster its ownerReference would too)
+        await().atMost(Duration.ofSeconds(20)).until(() -> report() == null);
 
         List<String> results = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : Topics.readAll("trimtab.policy-events", Duration.ofSeconds(20),
@@ -123,9 +120,8 @@ class PolicyAuditTest {
         send("limits/after", "add", pod("nginx:latest").replace("\"namespace\":\"audited\"", "\"namespace\":\"limits\""));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            GenericKubernetesResource r = client.genericKubernetesResources(REPORTS).inNamespace("limits")
-                    .withName("trimtab-policy").get();
-            return r != null && CloudEventCodec.JSON.valueToTree(r).at("/summary/fail").asInt() == 1;
+            JsonNode r = Reports.of(client, "trimtab-policy", "Pod", "limits", "web");
+            return r != null && r.at("/summary/fail").asInt() == 1;
         });
         Map<String, String> reasons = Topics.deadLetterReasons("trimtab.policy.dead-letter", "limits/", 2);
         assertThat(reasons).containsOnlyKeys("limits/big", "limits/deep");

@@ -83,9 +83,8 @@ class RemediationTest {
                 .isEqualTo(newer.getMetadata().getLabels());
 
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            var report = client.genericKubernetesResources(PolicyAuditTest.REPORTS).inNamespace("remediated")
-                    .withName("trimtab-policy").get();
-            return report != null && CloudEventCodec.JSON.valueToTree(report).path("results").toString()
+            var report = dev.trimtab.testing.Reports.of(client, "trimtab-policy", "Deployment", "remediated", "api");
+            return report != null && report.path("results").toString()
                     .contains("\"rule\":\"remediation\"");
         });
     }

@@ -61,15 +61,12 @@ class RbacIntentsTest {
                 .stream().map(e -> e.at("/data/status").asText() + ":" + e.at("/data/intent").asText()).toList();
         assertThat(statuses).containsExactly("open:no-sa-secrets", "resolved:no-sa-secrets");
 
-        // the intent's result in the ClusterPolicyReport: it holds again
-        var reports = client.genericKubernetesResources(new ResourceDefinitionContext.Builder().withGroup("wgpolicyk8s.io")
-                .withVersion("v1alpha2").withKind("ClusterPolicyReport").withPlural("clusterpolicyreports")
-                .withNamespaced(false).build());
+        // the intent's result in its ClusterReport: it holds again
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            var r = reports.withName(RbacIntents.REPORT).get();
-            return r != null && CloudEventCodec.JSON.valueToTree(r).path("results").findValuesAsText("result").equals(List.of("pass"));
+            var r = dev.trimtab.testing.Reports.of(client, RbacIntents.REPORT, "RbacIntent", "", "no-sa-secrets");
+            return r != null && r.path("results").findValuesAsText("result").equals(List.of("pass"));
         });
-        JsonNode report = CloudEventCodec.JSON.valueToTree(reports.withName(RbacIntents.REPORT).get());
+        JsonNode report = dev.trimtab.testing.Reports.of(client, RbacIntents.REPORT, "RbacIntent", "", "no-sa-secrets");
         assertThat(report.at("/results/0/policy").asText()).isEqualTo("no-sa-secrets");
         assertThat(report.at("/results/0/resources/0/kind").asText()).isEqualTo("RbacIntent");
         assertThat(report.at("/results/0/message").asText()).isEqualTo("holds");
