@@ -69,4 +69,56 @@ class ParamsByNameTest {
             server.destroy();
         }
     }
+
+    /** CRUD, counting the reads of single ConfigMaps by name. */
+    static final class CountingReads extends KubernetesCrudDispatcher {
+        final java.util.concurrent.atomic.AtomicInteger byName = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+            if (request.getMethod().equals("GET") && request.getPath().matches("/api/v1/namespaces/[^/]+/configmaps/[^/?]+")) {
+                byName.incrementAndGet();
+            }
+            return super.dispatch(request);
+        }
+    }
+
+    /**
+     * Once the informer has listed every ConfigMap, a parameter it does not hold does not exist, as
+     * the API server's admission decides from its own informer: no GET per review (the fault suite's
+     * guardrail reviews read a missing parameter from the API server once per rescale, ~30 ms each).
+     */
+    @Test
+    void aParameterMissingFromASyncedInformerIsMissingWithoutAskingTheApiServer() throws Exception {
+        CountingReads dispatcher = new CountingReads();
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                dispatcher, false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        try (KubernetesClient api = server.createClient()) {
+            api.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata()
+                    .withName("replica-ceiling").withNamespace("shop").endMetadata()
+                    .addToData("maxReplicas", "20").build()).create();
+            KubernetesCluster cluster = new KubernetesCluster(api);
+            // the first look starts the informer; until its list is in, a missing name is read directly
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (readsStillMade(cluster, dispatcher) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            int before = dispatcher.byName.get();
+            for (int i = 0; i < 20; i++) {
+                assertThat(cluster.params(CONFIG_MAP, "shop", "missing", null)).isEmpty();
+            }
+            assertThat(cluster.params(CONFIG_MAP, "shop", "replica-ceiling", null)).hasSize(1);
+            assertThat(dispatcher.byName.get() - before).as("GETs by name after the informer synced").isZero();
+        } finally {
+            server.destroy();
+        }
+    }
+
+    /** Whether a lookup of a missing name still goes to the API server (the informer not synced yet). */
+    private static boolean readsStillMade(KubernetesCluster cluster, CountingReads dispatcher) {
+        int before = dispatcher.byName.get();
+        cluster.params(CONFIG_MAP, "shop", "missing", null);
+        return dispatcher.byName.get() > before;
+    }
 }
