@@ -32,6 +32,9 @@ public class ScaleApplier {
     private final ScaleGuard guard;
     private final DeletionCosts deletionCosts;
     private final ScaleClaimReader claims;
+    /** The per-policy gauges; null in tests that build the applier alone. */
+    @Inject
+    PolicyGauges gauges;
 
     @Inject
     public ScaleApplier(AutoscalerEngine engine, ScaleWriter writer, DecisionLog log, StatusRecorder status,
@@ -73,6 +76,9 @@ public class ScaleApplier {
                     current[0].decision().currentReplicas(), current[0].decision().desiredReplicas());
         }
         ScaleDecision d = current[0].decision();
+        if (gauges != null) {
+            gauges.record(current[0].policy(), d, outcome);
+        }
         Delivery logged = log.record(d, outcome, trigger, evaluation.inputs());
         if (!settings.dryRun()) {
             try {
