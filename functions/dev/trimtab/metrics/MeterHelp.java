@@ -95,6 +95,21 @@ public class MeterHelp {
             Map.entry("trimtab_rbac_intent_fixes_total", "RBAC fixes for intents, by outcome"),
             Map.entry("trimtab_rbac_intent_violations", "RBAC intent violations open now")));
 
+    /**
+     * Removes Trimtab's meters at shutdown. Quarkus's registry is the JVM-wide global composite:
+     * an application started again in the same JVM (one test class after another) would otherwise
+     * get the previous instance's gauges back on registering the same name and tags, bound to
+     * objects of the stopped instance (NaN, or missing from the scrape once those are collected).
+     */
+    void stop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent ignored,
+              io.micrometer.core.instrument.MeterRegistry registry) {
+        for (Meter m : java.util.List.copyOf(registry.getMeters())) {
+            if (m.getId().getName().startsWith("trimtab_")) {
+                registry.remove(m);
+            }
+        }
+    }
+
     /** The filter Quarkus applies to every registry (a {@link MeterFilter} bean). */
     @Produces
     @Singleton
