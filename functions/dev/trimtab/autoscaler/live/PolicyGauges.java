@@ -134,7 +134,8 @@ public class PolicyGauges {
     }
 
     /** Removes the gauges of policies deleted or no longer owned here. */
-    @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     public synchronized void sweep() {
         entries.values().removeIf(e -> {
             if (kept.test(e.policy)) {

@@ -124,7 +124,8 @@ public class StatusRecorder {
     }
 
     /** Writes the counts of repeated Events not written yet (each at most every 30 s). */
-    @io.quarkus.scheduler.Scheduled(every = "10s", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    @io.quarkus.scheduler.Scheduled(every = "10s", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = io.quarkus.scheduler.Scheduled.ApplicationNotRunning.class)
     void flushEvents() {
         List<EventAggregator.Write> due;
         synchronized (events) {
