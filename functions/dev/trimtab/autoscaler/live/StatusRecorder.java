@@ -191,15 +191,17 @@ public class StatusRecorder {
     private void update(EventAggregator.Write w) {
         String namespace = w.subject().object().substring(0, w.subject().object().indexOf('/'));
         try {
-            var updated = client.v1().events().inNamespace(namespace).withName(w.name()).edit(e -> {
-                e.setCount(w.count());
-                e.setLastTimestamp(Instant.ofEpochMilli(w.lastMillis()).toString());
-                e.setMessage(w.message());
-                return e;
-            });
+            // a JSON merge patch (no read first): needs only patch on events, as the HPA's role has
+            Map<String, Object> change = new LinkedHashMap<>();
+            change.put("count", w.count());
+            change.put("lastTimestamp", Instant.ofEpochMilli(w.lastMillis()).toString());
+            change.put("message", w.message());
+            var updated = client.v1().events().inNamespace(namespace).withName(w.name()).patch(
+                    io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                    dev.trimtab.cloudevents.CloudEventCodec.JSON.writeValueAsString(change));
             count(w.subject().reason(), updated == null ? "failed" : "updated");
-        } catch (RuntimeException e) {
-            // gone (Events expire after an hour): the next occurrence creates it again
+        } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            // gone (Events expire after an hour) or refused: the next occurrence creates it again
             synchronized (events) {
                 events.lost(w);
             }
