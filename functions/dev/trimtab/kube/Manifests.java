@@ -19,7 +19,9 @@ import java.util.stream.Stream;
  * them: every {@code .yaml}, {@code .yml} and {@code .json} file below it, several documents per
  * file, {@code kind: List} (and {@code *List}) expanded into its items. Objects are map trees with
  * integers as {@code Long}. A document that cannot be read is reported ({@code file: document N:
- * problem}) and left out; the others are still returned.
+ * problem}) and left out; the others are still returned. Grafana dashboards (JSON files in a
+ * directory named {@code dashboards}, as k8s-manifests/monitoring/dashboards/) are not objects
+ * and are skipped: they are applied as a ConfigMap that kustomize generates from them.
  */
 public final class Manifests {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -34,6 +36,9 @@ public final class Manifests {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
             files = walk.filter(Files::isRegularFile).filter(f -> f.toString().matches(".*\\.(ya?ml|json)$"))
+                    .filter(f -> !(f.toString().endsWith(".json") && f.getParent() != null
+                            && f.getParent().getFileName() != null
+                            && f.getParent().getFileName().toString().equals("dashboards")))
                     .sorted().toList();
         }
         List<Map<String, Object>> objects = new ArrayList<>();
