@@ -35,17 +35,28 @@ import java.util.function.Predicate;
 public class PolicyGauges {
     private final MeterRegistry registry;
     private final Predicate<ScalingPolicy> kept;
+    private final Predicate<ScalingPolicy> exists;
+    private final java.util.function.Consumer<ObjectRef> deleted;
     private final Map<ObjectRef, Entry> entries = new HashMap<>();
 
+    /** Also tells the Events' aggregation of deleted policies: a new policy of the name starts afresh. */
     @Inject
-    public PolicyGauges(MeterRegistry registry, AutoscalerEngine engine) {
-        this(registry, p -> engine.knows(p.ref()) && engine.holds(AutoscalerEngine.workload(p)));
+    public PolicyGauges(MeterRegistry registry, AutoscalerEngine engine, StatusRecorder status) {
+        this(registry, p -> engine.knows(p.ref()) && engine.holds(AutoscalerEngine.workload(p)),
+                p -> engine.knows(p.ref()), status::forget);
     }
 
     /** @param kept whether a policy's gauges stay: it still exists and this instance owns it */
     PolicyGauges(MeterRegistry registry, Predicate<ScalingPolicy> kept) {
+        this(registry, kept, p -> true, r -> { });
+    }
+
+    private PolicyGauges(MeterRegistry registry, Predicate<ScalingPolicy> kept, Predicate<ScalingPolicy> exists,
+                         java.util.function.Consumer<ObjectRef> deleted) {
         this.registry = registry;
         this.kept = kept;
+        this.exists = exists;
+        this.deleted = deleted;
     }
 
     /** One value a gauge reads; volatile: set by the deciding thread, read by the scrape. */
@@ -142,6 +153,9 @@ public class PolicyGauges {
                 return false;
             }
             e.remove();
+            if (!exists.test(e.policy)) {
+                deleted.accept(e.policy.ref());
+            }
             return true;
         });
     }
