@@ -23,6 +23,9 @@ import java.util.stream.Stream;
  * problem}) and left out; the others are still returned. Kustomize's own files
  * ({@code kustomization.yaml}: a Kustomization or Component, not an object of the cluster) are
  * skipped, so a kustomize tree (k8s-manifests/) reads as the objects it is made of.
+ * Grafana dashboards (JSON files in a
+ * directory named {@code dashboards}, as k8s-manifests/monitoring/dashboards/) are not objects
+ * and are skipped: they are applied as a ConfigMap that kustomize generates from them.
  */
 public final class Manifests {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -39,7 +42,11 @@ public final class Manifests {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
             files = walk.filter(Files::isRegularFile).filter(f -> f.toString().matches(".*\\.(ya?ml|json)$"))
-                    .filter(f -> !KUSTOMIZATION.matcher(f.getFileName().toString()).matches()).sorted().toList();
+                    .filter(f -> !KUSTOMIZATION.matcher(f.getFileName().toString()).matches())
+                    .filter(f -> !(f.toString().endsWith(".json") && f.getParent() != null
+                            && f.getParent().getFileName() != null
+                            && f.getParent().getFileName().toString().equals("dashboards")))
+                    .sorted().toList();
         }
         List<Map<String, Object>> objects = new ArrayList<>();
         List<String> errors = new ArrayList<>();

@@ -25,7 +25,11 @@ import java.util.Set;
  *   <li>{@code /q/metrics}: {@code get} on the non-resource URL {@code /metrics}, the permission
  *       Prometheus already holds for the Kubernetes components' {@code /metrics}.</li>
  *   <li>Anything else but {@code /q/health}, {@code /admission/*} and {@code /}: the HTTP verb
- *       (as the API server maps it) on the non-resource URL of the path.</li>
+ *       (as the API server maps it) on the non-resource URL of the path. So {@code /q/openapi}
+ *       needs a signed-in caller allowed {@code get} on the non-resource URL {@code /q/openapi}, as
+ *       the API server's own {@code /openapi/v2} needs one (there granted to every authenticated
+ *       user by {@code system:discovery}): the description names every surface and its
+ *       parameters, which is no secret but no reason to serve anonymous callers either.</li>
  * </ul>
  * A question about more than {@link #MAX_NAMESPACES} namespaces needs the cluster-wide grant (one
  * review instead of many). Paths are taken as the server normalized them ({@code ..} resolved).

@@ -23,6 +23,7 @@ import org.jboss.logging.Logger;
  * method ({@link AccessFilter}: an audience-bound token of an allowed subject, docs/security.md);
  * a body over {@code trimtab.limits.push.max-body-size} is a 413 and is not read as an event.
  */
+@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "autoscaler", description = "Knative push mode: metric and cluster CloudEvents")
 @Path("/")
 public class PushEndpoint {
     private static final Logger LOG = Logger.getLogger(PushEndpoint.class);
@@ -41,6 +42,8 @@ public class PushEndpoint {
         this.state = state;
     }
 
+    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "pushEvent", summary = "Receive one CloudEvent (Knative push mode)",
+            description = "A metric sample or cluster object event as a CloudEvent, binary mode (ce-* headers) or structured (application/cloudevents+json). 202 once the event was taken and its decisions logged; 400 for an event that can never succeed (the KafkaSource then dead-letters it); 413 over trimtab.limits.push.max-body-size; 503 to be retried. Only the KafkaSource's audience-bound identity may call it.")
     @POST
     @Blocking
     public Response receive(byte[] body, @Context HttpHeaders headers) {

@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
  * {@code held: policies not yet in force}, tried again at the next evaluation), writes nothing either; a rescale PUTs {@code /scale} once, and on a 409
  * re-reads the target, decides again and retries (at most {@code conflict-retries} times); on 429
  * and 5xx it backs off, honouring Retry-After. Dry-run decides and logs but never writes. Every
- * decision then goes to the decision log with the outcome, and (outside dry-run) to the target's
+ * decision then goes to the decision log with the outcome, and (outside dry-run) to the ScalingPolicy's
  * Events and the ScalingPolicy's status.
  */
 @ApplicationScoped
@@ -32,6 +32,9 @@ public class ScaleApplier {
     private final ScaleGuard guard;
     private final DeletionCosts deletionCosts;
     private final ScaleClaimReader claims;
+    /** The per-policy gauges; null in tests that build the applier alone. */
+    @Inject
+    PolicyGauges gauges;
 
     @Inject
     public ScaleApplier(AutoscalerEngine engine, ScaleWriter writer, DecisionLog log, StatusRecorder status,
@@ -73,6 +76,9 @@ public class ScaleApplier {
                     current[0].decision().currentReplicas(), current[0].decision().desiredReplicas());
         }
         ScaleDecision d = current[0].decision();
+        if (gauges != null) {
+            gauges.record(current[0].policy(), d, outcome);
+        }
         Delivery logged = log.record(d, outcome, trigger, evaluation.inputs());
         if (!settings.dryRun()) {
             try {

@@ -5,7 +5,6 @@ import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.Reason;
 import dev.trimtab.autoscaler.core.ScaleDecision;
 import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,18 +19,24 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * What the HPA leaves behind, left by Trimtab too: a Kubernetes Event on the target for each
- * rescale ({@code SuccessfulRescale}, or {@code FailedRescale} as a Warning), and the
- * ScalingPolicy's {@code status} like an HPA's (current and desired replicas, lastScaleTime,
- * current metrics, conditions AbleToScale / ScalingActive / ScalingLimited). The status is written
- * only when it changes. Both are written by one background thread, so the decision path never
- * waits for them: events queue up to a bound (beyond it they are dropped and counted), statuses
- * coalesce to the newest per policy. Failures here are logged; they never block a decision.
+ * What the HPA leaves behind, left by Trimtab too: Kubernetes Events on the ScalingPolicy itself
+ * (involvedObject with its uid, so {@code kubectl describe scalingpolicy} lists them, as the HPA's
+ * are on the HPA): {@code SuccessfulRescale}, and as Warnings {@code FailedRescale},
+ * {@code FailedGetMetrics} and {@code FailedGetScale}; and the ScalingPolicy's {@code status} like
+ * an HPA's (current and desired replicas, lastScaleTime, current metrics, conditions AbleToScale /
+ * ScalingActive / ScalingLimited). Events are aggregated as client-go's EventCorrelator does
+ * ({@link EventAggregator}: a repeated Event raises its {@code count}, written at most every 30 s;
+ * many different messages share one combined Event), so a decision every second does not make an
+ * Event every second. The status is written only when it changes. Both are written by one
+ * background thread, so the decision path never waits for them: writes queue up to a bound
+ * (beyond it they are dropped and counted), statuses coalesce to the newest per policy. Failures
+ * here are logged; they never block a decision.
  */
 @ApplicationScoped
 public class StatusRecorder {
     private static final Logger LOG = Logger.getLogger(StatusRecorder.class);
     private static final String COMPONENT = "trimtab-autoscaler";
+    private static final String REPORTER = System.getenv().getOrDefault("POD_NAME", COMPONENT);
     private static final ResourceDefinitionContext POLICIES = new ResourceDefinitionContext.Builder()
             .withGroup("trimtab.dev").withVersion("v1alpha1").withKind("ScalingPolicy").withPlural("scalingpolicies")
             .withNamespaced(true).build();
@@ -39,6 +44,13 @@ public class StatusRecorder {
             Reason.ScaleDownLimit);
 
     private static final int EVENT_QUEUE = 10_000;
+    private static final Set<Reason> WARNINGS = Set.of(Reason.FailedGetMetrics, Reason.FailedGetScale);
+
+    /** Repeated Events counted rather than written again; guarded by itself. */
+    private final EventAggregator events = new EventAggregator();
+    private final java.util.concurrent.atomic.AtomicLong eventSequence = new java.util.concurrent.atomic.AtomicLong();
+    /** Wall-clock milliseconds; tests move it. */
+    java.util.function.LongSupplier clock = System::currentTimeMillis;
 
     private final KubernetesClient client;
     private final io.micrometer.core.instrument.MeterRegistry registry;
@@ -73,11 +85,10 @@ public class StatusRecorder {
         boolean written = "written".equals(outcome);
         boolean failed = outcome.startsWith("failed") || outcome.startsWith("conflict");
         if (written || failed) {
-            writer.execute(() -> {
-                if (!writer.isShutdown()) {
-                    event(d, written, outcome);
-                }
-            });
+            event(d.policy(), true, written ? "Normal" : "Warning", written ? "SuccessfulRescale" : "FailedRescale",
+                    written ? d.message() : "New size: " + d.desiredReplicas() + "; error: " + outcome);
+        } else if (WARNINGS.contains(d.reason())) {
+            event(d.policy(), true, "Warning", d.reason().name(), d.message());
         }
         if (written) {
             lastScaleTime.put(d.policy(), Instant.ofEpochMilli(d.timeMillis()).toString());
@@ -85,34 +96,122 @@ public class StatusRecorder {
         status(d, written, failed, outcome);
     }
 
-    private void event(ScaleDecision d, boolean written, String outcome) {
-        event(d.target(), written ? "Normal" : "Warning", written ? "SuccessfulRescale" : "FailedRescale",
-                written ? d.message() : "New size: " + d.desiredReplicas() + "; error: " + outcome);
-    }
-
     /** A Warning Event {@code ReplicasChangedByOther} on the workload another writer scaled. */
     public void foreignWrite(dev.trimtab.autoscaler.core.ReplicaWriters.ForeignWrite f, String message) {
+        event(f.target(), false, "Warning", Reason.ReplicasChangedByOther.name(), message);
+    }
+
+    /**
+     * One occurrence of an Event on {@code object}, aggregated: queued for the writer when it is new
+     * or its count is due, else only counted.
+     */
+    private void event(ObjectRef object, boolean policy, String type, String reason, String message) {
+        EventAggregator.Write w;
+        synchronized (events) {
+            w = events.offer(new EventAggregator.Subject(object.namespace() + "/" + object.kind() + "/" + object.name(),
+                    type, reason), message, clock.getAsLong());
+        }
+        if (w == null) {
+            registry.counter("trimtab_autoscaler_policy_events_total", "reason", reason, "action", "aggregated")
+                    .increment();
+            return;
+        }
         writer.execute(() -> {
             if (!writer.isShutdown()) {
-                event(f.target(), "Warning", Reason.ReplicasChangedByOther.name(), message);
+                write(object, policy, w);
             }
         });
     }
 
-    private void event(ObjectRef t, String type, String reason, String message) {
-        String now = Instant.now().toString();
+    /** Writes the counts of repeated Events not written yet (each at most every 30 s). */
+    @io.quarkus.scheduler.Scheduled(every = "10s", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = io.quarkus.scheduler.Scheduled.ApplicationNotRunning.class)
+    void flushEvents() {
+        List<EventAggregator.Write> due;
+        synchronized (events) {
+            due = events.due(clock.getAsLong());
+        }
+        for (EventAggregator.Write w : due) {
+            writer.execute(() -> {
+                if (!writer.isShutdown()) {
+                    update(w);
+                }
+            });
+        }
+    }
+
+    /** The policy was deleted: its Events' counts start afresh for a new one of the name. */
+    public void forget(ObjectRef policy) {
+        synchronized (events) {
+            events.forget(policy.namespace() + "/" + policy.kind() + "/" + policy.name());
+        }
+    }
+
+    private void write(ObjectRef t, boolean policy, EventAggregator.Write w) {
+        if (!w.create()) {
+            update(w);
+            return;
+        }
+        String reason = w.subject().reason();
         try {
+            String uid = null;
+            if (policy) {
+                var p = client.genericKubernetesResources(POLICIES).inNamespace(t.namespace()).withName(t.name()).get();
+                if (p == null) {
+                    count(reason, "skipped");   // deleted meanwhile: no Event on a missing object
+                    return;
+                }
+                uid = p.getMetadata().getUid();
+            }
+            String first = Instant.ofEpochMilli(w.firstMillis()).toString();
+            String last = Instant.ofEpochMilli(w.lastMillis()).toString();
+            // named as client-go names Events: the object's name and a unique hex suffix
+            String name = t.name() + "." + Long.toHexString(w.firstMillis() * 1_000_000L
+                    + eventSequence.incrementAndGet() % 1_000_000L);
             client.v1().events().inNamespace(t.namespace()).resource(new EventBuilder()
-                    .withNewMetadata().withGenerateName(t.name() + ".").withNamespace(t.namespace()).endMetadata()
+                    .withNewMetadata().withName(name).withNamespace(t.namespace()).endMetadata()
                     .withNewInvolvedObject().withApiVersion(t.apiVersion()).withKind(t.kind()).withName(t.name())
-                    .withNamespace(t.namespace()).endInvolvedObject()
-                    .withType(type).withReason(reason).withMessage(message)
+                    .withNamespace(t.namespace()).withUid(uid).endInvolvedObject()
+                    .withType(w.subject().type()).withReason(reason).withMessage(w.message())
                     .withNewSource().withComponent(COMPONENT).endSource().withReportingComponent(COMPONENT)
-                    .withFirstTimestamp(now).withLastTimestamp(now).withEventTime(new MicroTime(now)).withCount(1)
+                    .withReportingInstance(REPORTER)
+                    .withFirstTimestamp(first).withLastTimestamp(last).withCount(w.count())
                     .build()).create();
+            synchronized (events) {
+                events.created(w, name);
+            }
+            count(reason, "created");
         } catch (RuntimeException e) {
+            count(reason, "failed");
             LOG.warnf("could not record the %s event on %s: %s", reason, t, e.getMessage());
         }
+    }
+
+    /** Raises an existing Event's count (and moves its lastTimestamp, message). */
+    private void update(EventAggregator.Write w) {
+        String namespace = w.subject().object().substring(0, w.subject().object().indexOf('/'));
+        try {
+            // a JSON merge patch (no read first): needs only patch on events, as the HPA's role has
+            Map<String, Object> change = new LinkedHashMap<>();
+            change.put("count", w.count());
+            change.put("lastTimestamp", Instant.ofEpochMilli(w.lastMillis()).toString());
+            change.put("message", w.message());
+            var updated = client.v1().events().inNamespace(namespace).withName(w.name()).patch(
+                    io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                    dev.trimtab.cloudevents.CloudEventCodec.JSON.writeValueAsString(change));
+            count(w.subject().reason(), updated == null ? "failed" : "updated");
+        } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            // gone (Events expire after an hour) or refused: the next occurrence creates it again
+            synchronized (events) {
+                events.lost(w);
+            }
+            count(w.subject().reason(), "failed");
+            LOG.debugf("could not update event %s/%s: %s", namespace, w.name(), e.getMessage());
+        }
+    }
+
+    private void count(String reason, String action) {
+        registry.counter("trimtab_autoscaler_policy_events_total", "reason", reason, "action", action).increment();
     }
 
     private void status(ScaleDecision d, boolean written, boolean failed, String outcome) {

@@ -33,6 +33,7 @@ import java.util.concurrent.CompletionStage;
  * full, 503 past {@code trimtab.limits.query.timeout}); a matrix of more than
  * {@code trimtab.limits.network.matrix-max-pairs} pairs is refused with 422 before any work.
  */
+@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "network", description = "Network reachability queries")
 @Path("/network")
 @Produces(MediaType.APPLICATION_JSON)
 public class NetworkEndpoint {
@@ -59,6 +60,8 @@ public class NetworkEndpoint {
         }
     }
 
+    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "networkCanReach", summary = "Can one pod reach another",
+            description = "Whether traffic from 'from' (NS/POD or an IP) to 'to' on 'port' is allowed by the NetworkPolicies, with the policies that decide. Needs get network/can-reach on query.trimtab.dev in both namespaces.")
     @GET
     @Path("can-reach")
     public CompletionStage<Response> canReach(@QueryParam("from") String from, @QueryParam("to") String to,
@@ -71,6 +74,8 @@ public class NetworkEndpoint {
         });
     }
 
+    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "networkMatrix", summary = "Reachability matrix",
+            description = "Which pods of the given namespaces can reach which, on 'port'. Needs get network/matrix on query.trimtab.dev; 422 past trimtab.limits.network.matrix-max-pairs.")
     @GET
     @Path("matrix")
     public CompletionStage<Response> matrix(@QueryParam("port") String port, @QueryParam("namespace") @DefaultValue("") List<String> namespaces) {
@@ -98,6 +103,8 @@ public class NetworkEndpoint {
      * prints them, and with {@code plan=true} the plan that would make the Enforce ones hold
      * ({@code "plan":{"changes","conflicts","unresolvable","holds"}}), whatever the remediation setting.
      */
+    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "networkIntents", summary = "Network intents and their violations",
+            description = "The NetworkIntents in force, their violations and (plan=true) the NetworkPolicy changes that would enforce them.")
     @GET
     @Path("intents")
     public CompletionStage<Response> intents(@QueryParam("plan") @DefaultValue("false") boolean plan) {

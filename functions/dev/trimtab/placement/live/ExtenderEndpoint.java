@@ -35,6 +35,7 @@ import java.util.concurrent.CompletionStage;
  * on the extender's own bounded pool (429 when full, 503 past {@code trimtab.limits.extender.timeout}),
  * bodies over {@code trimtab.limits.extender.max-body-size} get 413.
  */
+@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "placement", description = "kube-scheduler extender")
 @Path("/placement/extender")
 public class ExtenderEndpoint {
     static final int MAX_EXTENDER_PRIORITY = 10;
@@ -49,6 +50,8 @@ public class ExtenderEndpoint {
         this.access = access;
     }
 
+    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "extenderFilter", summary = "Scheduler extender filter",
+            description = "kube-scheduler ExtenderArgs in, ExtenderFilterResult out: the nodes the pod fits on, with the reason for each node filtered out.")
     @POST
     @Path("filter")
     public CompletionStage<Response> filter(byte[] body) {
@@ -83,6 +86,8 @@ public class ExtenderEndpoint {
         });
     }
 
+    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "extenderPrioritize", summary = "Scheduler extender prioritize",
+            description = "kube-scheduler ExtenderArgs in, a HostPriorityList out: the placement scores of the nodes.")
     @POST
     @Path("prioritize")
     public CompletionStage<Response> prioritize(byte[] body) {

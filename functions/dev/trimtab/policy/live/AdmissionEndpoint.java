@@ -33,6 +33,7 @@ import java.util.concurrent.CompletionStage;
  * ({@code trimtab.limits.admission.*}), never behind a query, since namespaces and parameters may
  * need the API; they are accepted over TLS only ({@link dev.trimtab.auth.live.AccessFilter}).
  */
+@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "admission", description = "Kubernetes admission webhooks")
 @Path("/admission")
 public class AdmissionEndpoint {
     private final LivePolicies policies;
@@ -56,6 +57,8 @@ public class AdmissionEndpoint {
                 .register(registry);
     }
 
+    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "admissionValidate", summary = "Validating admission webhook",
+            description = "An admission.k8s.io/v1 AdmissionReview against the ValidatingAdmissionPolicies in force, RBAC intents and ScalingPolicy ownership; answers the AdmissionReview with allowed, status and warnings. 503 while the cluster's policies are not yet listed. Called by the API server over TLS.")
     @POST
     @Path("validate")
     public CompletionStage<Response> validate(byte[] body) {
@@ -93,6 +96,8 @@ public class AdmissionEndpoint {
         return errors.isEmpty() ? null : String.join("; ", errors);
     }
 
+    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "admissionMutate", summary = "Mutating admission webhook",
+            description = "An admission.k8s.io/v1 AdmissionReview against the MutatingAdmissionPolicies in force; answers with a JSONPatch when the object changes. Called by the API server over TLS.")
     @POST
     @Path("mutate")
     public CompletionStage<Response> mutate(byte[] body) {

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletionStage;
  * {@code get rbac/<question>} on {@code query.trimtab.dev} (docs/security.md); answers run on the
  * bounded query pool (429 when full, 503 past {@code trimtab.limits.query.timeout}).
  */
+@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "rbac", description = "RBAC queries")
 @Path("/rbac")
 @Produces(MediaType.APPLICATION_JSON)
 public class RbacEndpoint {
@@ -39,6 +40,8 @@ public class RbacEndpoint {
         this.pools = pools;
     }
 
+    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "rbacCanI", summary = "Can a user do something",
+            description = "Whether user 'as' (with groups) may 'verb' the 'target' (resource[.group][/name]) in 'namespace', and which bindings grant it, as kubectl auth can-i. Needs get rbac/can-i on query.trimtab.dev.")
     @GET
     @Path("can-i")
     public CompletionStage<Response> canI(@QueryParam("as") String user, @QueryParam("group") List<String> groups,
@@ -52,6 +55,8 @@ public class RbacEndpoint {
                 RbacQueries.request(verb, target, subresource, namespace)));
     }
 
+    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "rbacWhoCan", summary = "Who can do something",
+            description = "Every subject that may 'verb' the 'target' in 'namespace', with the bindings that grant it.")
     @GET
     @Path("who-can")
     public CompletionStage<Response> whoCan(@QueryParam("verb") String verb, @QueryParam("target") String target,
@@ -60,6 +65,8 @@ public class RbacEndpoint {
         return answer(() -> RbacAnswers.whoCan(rbac.authorizer(), RbacQueries.request(verb, target, subresource, namespace)));
     }
 
+    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "rbacEscalations", summary = "Escalation paths",
+            description = "Subjects that can gain more permissions than they hold (bind, escalate, impersonate, create pods with any ServiceAccount, read secrets).")
     @GET
     @Path("escalations")
     public CompletionStage<Response> escalations() {
@@ -67,6 +74,8 @@ public class RbacEndpoint {
     }
 
     /** The violations of the RbacIntents in force, each with its fix, as {@code rbac intents} prints them. */
+    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "rbacIntents", summary = "RBAC intents and their violations",
+            description = "The RbacIntents in force and the subjects that violate them.")
     @GET
     @Path("intents")
     public CompletionStage<Response> intents() {

@@ -27,6 +27,8 @@ class RoutesTest {
                 new Case("push", "POST", "/", Map.of(), Surface.Push, List.of()),
                 new Case("metrics: get /metrics like kube components", "GET", "/q/metrics", Map.of(), Surface.Metrics,
                         List.of("get on non-resource URL /metrics")),
+                new Case("openapi: signed in with get on its URL, as the API server's /openapi/v2", "GET", "/q/openapi",
+                        Map.of(), Surface.Other, List.of("get on non-resource URL /q/openapi")),
                 new Case("can-i in a namespace", "GET", "/rbac/can-i", Map.of("namespace", List.of("shop")),
                         Surface.Query, List.of("get rbac/can-i (query.trimtab.dev) in namespace shop")),
                 new Case("can-i with an empty first namespace is cluster-wide, whatever follows", "GET", "/rbac/can-i",

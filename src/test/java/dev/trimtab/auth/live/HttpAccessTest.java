@@ -59,7 +59,18 @@ class HttpAccessTest {
                 .grant("alice", "get", "rbac", "escalations", "")
                 .grant("bob", "get", "network", "matrix", "")
                 .grant("system:kube-scheduler", "create", "placement", "filter", "")
-                .grantNonResource("system:serviceaccount:monitoring:prometheus", "get", "/metrics");
+                .grantNonResource("system:serviceaccount:monitoring:prometheus", "get", "/metrics")
+                .grantNonResource("bob", "get", "/q/openapi");
+    }
+
+    /** /q/openapi: signed in and allowed get on its URL, as the API server's /openapi/v2. */
+    @Test
+    void theOpenApiDescriptionNeedsASignedInCallerAllowedToGetIt() {
+        given().get("/q/openapi").then().statusCode(401);
+        given().auth().oauth2("alice-token").get("/q/openapi").then().statusCode(403)
+                .body(containsString("may not get on non-resource URL /q/openapi"));
+        given().auth().oauth2("bob-token").get("/q/openapi").then().statusCode(200)
+                .body(containsString("/rbac/can-i"));
     }
 
     @Test

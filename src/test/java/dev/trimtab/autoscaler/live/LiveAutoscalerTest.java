@@ -87,6 +87,11 @@ class LiveAutoscalerTest extends LiveFixture {
                 .containsOnlyKeys("cluster-events");
     }
 
+    private static boolean isRescaleOfWeb(io.fabric8.kubernetes.api.model.Event e) {
+        return "ScalingPolicy".equals(e.getInvolvedObject().getKind()) && "web".equals(e.getInvolvedObject().getName())
+                && "SuccessfulRescale".equals(e.getReason());
+    }
+
     @Test
     void aMetricEventScalesTheWorkloadAndLogsTheDecision() throws Exception {
         String key = workload("shop", "web");
@@ -106,13 +111,14 @@ class LiveAutoscalerTest extends LiveFixture {
         assertThat(decision.at("/data/outcome").asText()).isEqualTo("written");
         assertThat(decision.at("/data/metrics/0/current/averageUtilization").asInt()).isEqualTo(90);
 
+        // on the ScalingPolicy, as the HPA's are on the HPA (ObservabilityTest checks its uid)
         await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events().inNamespace("shop").list().getItems()
-                .stream().anyMatch(e -> "web".equals(e.getInvolvedObject().getName())));
+                .stream().anyMatch(e -> isRescaleOfWeb(e)));
         var event = client.v1().events().inNamespace("shop").list().getItems().stream()
-                .filter(e -> "web".equals(e.getInvolvedObject().getName())).findFirst().orElseThrow();
+                .filter(LiveAutoscalerTest::isRescaleOfWeb).findFirst().orElseThrow();
         assertThat(event.getReason()).isEqualTo("SuccessfulRescale");
         assertThat(event.getMessage()).isEqualTo("New size: 4; reason: cpu resource utilization (percentage of request) above target");
-        assertThat(event.getInvolvedObject().getKind()).isEqualTo("Deployment");
+        assertThat(event.getInvolvedObject().getName()).isEqualTo("web");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> client.genericKubernetesResources(POLICIES).inNamespace("shop")
                 .withName("web").get().getAdditionalProperties().get("status") != null);
