@@ -144,6 +144,15 @@ class KustomizeRenderTest {
         }
     }
 
+    /** The monitoring tree (applied on its own, where the Prometheus Operator runs) parses strictly. */
+    @Test
+    void theMonitoringObjectsParseStrictly() throws Exception {
+        List<JsonNode> objects = render(MANIFESTS.resolve("monitoring"));
+        assertThat(objects).extracting(o -> o.path("kind").asText())
+                .contains("ServiceMonitor", "PrometheusRule", "ConfigMap");
+        validateAll(objects);
+    }
+
     @Test
     void theExamplesAndTheTopicsParseStrictly() throws Exception {
         List<JsonNode> examples = render(MANIFESTS.resolve("examples"));
@@ -338,6 +347,8 @@ class KustomizeRenderTest {
             put("eventing.knative.dev/v1alpha1", io.fabric8.knative.eventing.v1alpha1.KafkaSink.class);
             put("kafka.strimzi.io/v1beta2", io.strimzi.api.kafka.model.user.KafkaUser.class,
                     io.strimzi.api.kafka.model.topic.KafkaTopic.class);
+            put("monitoring.coreos.com/v1", io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor.class,
+                    io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule.class);
         }
 
         private static void put(String apiVersion, Class<?>... kinds) {
