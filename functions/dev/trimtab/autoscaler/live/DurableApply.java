@@ -67,10 +67,15 @@ public class DurableApply {
         });
     }
 
+    /**
+     * Lets the writes under way and queued finish (each is bounded by its retries and Retry-After
+     * cap): a batch waiting for them holds the engine's work lock, which the shutdown's handover
+     * needs; tasks dropped by {@code shutdownNow} would leave it waiting for ever.
+     */
     @PreDestroy
     void stop() {
         if (appliers != null) {
-            appliers.shutdownNow();
+            appliers.shutdown();
         }
     }
 
