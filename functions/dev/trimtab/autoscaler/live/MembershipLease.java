@@ -19,7 +19,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The lease on the metric partitions: four times a second, reads how long ago the metric consumer last
+ * The lease on the metric partitions: every second, reads how long ago the metric consumer last
  * heartbeated to its group coordinator and fences the engine ({@link AutoscalerEngine#fence}) once
  * that is longer than {@code session.timeout.ms} less two {@code heartbeat.interval.ms} ({@link Lease}):
  * past it, the group may have expired the membership and given the partitions to another instance
@@ -41,11 +41,10 @@ public class MembershipLease {
     /** How long a fenced metric batch sleeps between looks at the lease. */
     static final long STEP_MILLIS = 100;
     /**
-     * How often the lease is looked at ({@link #tick}): four times a second, so the engine decides
-     * again within a quarter second of the first heartbeat after a broker restart (a second's look
-     * cost half a second on average of every restart's convergence).
+     * How often the lease is looked at ({@link #tick}): once a second, the Quarkus scheduler's
+     * shortest period (a shorter {@code every} runs late, which the lease must not assume).
      */
-    static final long CHECK_MILLIS = 250;
+    static final long CHECK_MILLIS = 1000;
 
     /** One reading: whole seconds since the last heartbeat (negative: none yet) and the group settings. */
     public record Reading(double lastHeartbeatSecondsAgo, long sessionTimeoutMillis, long heartbeatIntervalMillis) {}
@@ -84,7 +83,7 @@ public class MembershipLease {
                 .register(registry);
     }
 
-    @Scheduled(every = "PT0.25S", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
         check();

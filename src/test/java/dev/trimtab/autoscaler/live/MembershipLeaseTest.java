@@ -82,7 +82,7 @@ class MembershipLeaseTest {
         assertThat(gauge()).isZero();
         assertThat(ScaleApplierTest.workload(engine, "shop", 450)).isNotEmpty();
 
-        ago = 37; // [37, 38) s, below 39 s at the next look (a quarter second on): leased
+        ago = 37; // [37, 38) s, below 39 s at the next look (one second on): leased
         assertThat(lease.check()).isFalse();
         ago = 38; // [38, 39) s, maybe past 39 s (45 − 2 × 3) by the next look: fenced
         assertThat(lease.check()).isTrue();
