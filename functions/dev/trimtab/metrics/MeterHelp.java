@@ -87,7 +87,13 @@ public class MeterHelp {
             Map.entry("trimtab_policy_rejected_total", "admission policies or bindings rejected as invalid, by source "
                     + "(directory or cluster)"),
             Map.entry("trimtab_policy_remediations_total", "remediation patches of live objects, by outcome"),
-            Map.entry("trimtab_policy_report_writes_total", "PolicyReport writes, by report and result"),
+            Map.entry("trimtab_policy_report_writes_total", "report writes and deletes, by report and result"),
+            Map.entry("trimtab_policy_report_results_omitted_total", "results left out of reports over the per-report cap"
+                    + " (trimtab.policy.reports.max-results), by report"),
+            Map.entry("trimtab_kafka_credentials_changed", "1 once a mounted Kafka credential file differs from what the"
+                    + " clients loaded at start (a restart picks it up)"),
+            Map.entry("trimtab_kafka_client_certificate_expiry_seconds", "seconds until the Kafka client certificate"
+                    + " the clients loaded expires"),
             Map.entry("trimtab_policy_results_total", "policy evaluation results of the continuous audit, by policy "
                     + "and result"),
             Map.entry("trimtab_policy_reviews_total", "validating admission reviews, by whether allowed"),

@@ -36,6 +36,7 @@ import org.jboss.logging.Logger;
  * the polling thread.
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup   // its gauge is scraped (and on the dashboard) from the start, not from the first look
 public class MembershipLease {
     private static final Logger LOG = Logger.getLogger(MembershipLease.class);
     /** How long a fenced metric batch sleeps between looks at the lease. */
