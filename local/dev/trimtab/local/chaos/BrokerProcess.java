@@ -133,12 +133,7 @@ public final class BrokerProcess implements AutoCloseable {
             }
             sleep(100);
         }
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
-        p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "200");
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = impatientAdmin()) {
             while (true) {
                 if (!isAlive()) {
                     throw new IllegalStateException("the broker process ended (" + exitText() + "); log tail:\n" + logTail());
@@ -171,12 +166,7 @@ public final class BrokerProcess implements AutoCloseable {
      */
     public void awaitServing(List<String> topics, String group, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
-        p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "200");
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = impatientAdmin()) {
             while (true) {
                 if (!isAlive()) {
                     throw new IllegalStateException("the broker process ended (" + exitText() + "); log tail:\n" + logTail());
@@ -202,6 +192,16 @@ public final class BrokerProcess implements AutoCloseable {
                 sleep(100);
             }
         }
+    }
+
+    /** An admin client that gives up on each request within seconds: readiness polls ask again. */
+    private Admin impatientAdmin() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
+        p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "200");
+        return Admin.create(p);
     }
 
     /** SIGKILL: the broker dies at once, as on a crash; waits until the process is gone. */

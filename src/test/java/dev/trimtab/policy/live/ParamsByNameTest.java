@@ -45,13 +45,8 @@ class ParamsByNameTest {
 
     @Test
     void aNamedParameterIsReadDirectlyWhenListingIsForbidden() {
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new NoConfigMapList(), false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
+        KubernetesMockServer server = serverWithCeiling(new NoConfigMapList());
         try (KubernetesClient api = server.createClient()) {
-            api.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata()
-                    .withName("replica-ceiling").withNamespace("shop").endMetadata()
-                    .addToData("maxReplicas", "20").build()).create();
             KubernetesCluster cluster = new KubernetesCluster(api);
 
             List<Map<String, Object>> found = cluster.params(CONFIG_MAP, "shop", "replica-ceiling", null);
@@ -91,13 +86,8 @@ class ParamsByNameTest {
     @Test
     void aParameterMissingFromASyncedInformerIsMissingWithoutAskingTheApiServer() throws Exception {
         CountingReads dispatcher = new CountingReads();
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                dispatcher, false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
+        KubernetesMockServer server = serverWithCeiling(dispatcher);
         try (KubernetesClient api = server.createClient()) {
-            api.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata()
-                    .withName("replica-ceiling").withNamespace("shop").endMetadata()
-                    .addToData("maxReplicas", "20").build()).create();
             KubernetesCluster cluster = new KubernetesCluster(api);
             // the first look starts the informer; until its list is in, a missing name is read directly
             long deadline = System.nanoTime() + 10_000_000_000L;
@@ -120,5 +110,18 @@ class ParamsByNameTest {
         int before = dispatcher.byName.get();
         cluster.params(CONFIG_MAP, "shop", "missing", null);
         return dispatcher.byName.get() > before;
+    }
+
+    /** A mock API answering with {@code dispatcher}, holding the ConfigMap shop/replica-ceiling. */
+    private static KubernetesMockServer serverWithCeiling(KubernetesCrudDispatcher dispatcher) {
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                dispatcher, false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        try (KubernetesClient api = server.createClient()) {
+            api.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata()
+                    .withName("replica-ceiling").withNamespace("shop").endMetadata()
+                    .addToData("maxReplicas", "20").build()).create();
+        }
+        return server;
     }
 }
