@@ -133,28 +133,8 @@ public final class BrokerProcess implements AutoCloseable {
             }
             sleep(100);
         }
-        try (Admin admin = impatientAdmin()) {
-            while (true) {
-                if (!isAlive()) {
-                    throw new IllegalStateException("the broker process ended (" + exitText() + "); log tail:\n" + logTail());
-                }
-                try {
-                    if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {
-                        return;
-                    }
-                } catch (ExecutionException | TimeoutException e) {
-                    // not yet
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted waiting for the broker", e);
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the broker at " + bootstrap() + " is not ready after " + timeout
-                            + "; log tail:\n" + logTail());
-                }
-                sleep(100);
-            }
-        }
+        pollUntil(deadline, timeout, "is not ready",
+                admin -> !admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty());
     }
 
     /**
@@ -166,28 +146,46 @@ public final class BrokerProcess implements AutoCloseable {
      */
     public void awaitServing(List<String> topics, String group, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        pollUntil(deadline, timeout, "does not serve " + topics, admin -> {
+            boolean led = admin.describeTopics(topics).allTopicNames().get(2, TimeUnit.SECONDS).values().stream()
+                    .flatMap(t -> t.partitions().stream())
+                    .allMatch(part -> part.leader() != null && !part.leader().isEmpty());
+            if (led) {
+                // fails with COORDINATOR_LOAD_IN_PROGRESS while the group is loading
+                admin.describeConsumerGroups(List.of(group)).all().get(2, TimeUnit.SECONDS);
+            }
+            return led;
+        });
+    }
+
+    /** A look at the broker; an ExecutionException or TimeoutException means not yet. */
+    private interface Look {
+        boolean done(Admin admin) throws ExecutionException, TimeoutException, InterruptedException;
+    }
+
+    /**
+     * Looks every 100 ms until {@code look} is done; throws with the log's tail past the deadline or
+     * when the process ends.
+     */
+    private void pollUntil(long deadline, Duration timeout, String failure, Look look) {
         try (Admin admin = impatientAdmin()) {
             while (true) {
                 if (!isAlive()) {
                     throw new IllegalStateException("the broker process ended (" + exitText() + "); log tail:\n" + logTail());
                 }
                 try {
-                    boolean led = admin.describeTopics(topics).allTopicNames().get(2, TimeUnit.SECONDS).values().stream()
-                            .flatMap(t -> t.partitions().stream())
-                            .allMatch(part -> part.leader() != null && !part.leader().isEmpty());
-                    if (led) {
-                        admin.describeConsumerGroups(List.of(group)).all().get(2, TimeUnit.SECONDS);
+                    if (look.done(admin)) {
                         return;
                     }
                 } catch (ExecutionException | TimeoutException e) {
-                    // not yet: partitions offline, coordinator loading
+                    // not yet
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted waiting for the broker", e);
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the broker at " + bootstrap() + " does not serve " + topics
-                            + " after " + timeout + "; log tail:\n" + logTail());
+                    throw new IllegalStateException("the broker at " + bootstrap() + " " + failure + " after " + timeout
+                            + "; log tail:\n" + logTail());
                 }
                 sleep(100);
             }
