@@ -59,7 +59,7 @@ class LiveAutoscalerTest extends LiveFixture {
         });
         MembershipLease.Reading r = heartbeats.read();
         assertThat(r.lastHeartbeatSecondsAgo()).as("seconds since the last heartbeat").isLessThan(10);
-        assertThat(r.sessionTimeoutMillis()).as("as shipped (decision 0026)").isEqualTo(10_000);
+        assertThat(r.sessionTimeoutMillis()).as("as shipped (decision 0026)").isEqualTo(6_000);
         assertThat(r.heartbeatIntervalMillis()).isEqualTo(1_000);
         assertThat(lease.check()).isFalse();
         assertThat(registry.get("trimtab_autoscaler_membership_fenced").gauge().value()).isZero();
