@@ -60,6 +60,25 @@ class KafkaProducersTest extends LiveFixture {
     }
 
     @Test
+    void everyChannelsClientReconnectsWithinASecondNotSmallRyesTenSeconds() {
+        // SmallRye puts reconnect.backoff.max.ms=10000 into a client's map unless the channel has the key
+        List<String> seen = new ArrayList<>();
+        for (String channel : new TreeSet<>(kafka.getProducerChannels())) {
+            assertThat(kafka.getProducer(channel).configuration().get("reconnect.backoff.max.ms"))
+                    .as("producer of " + channel).hasToString("1000");
+            seen.add(channel);
+        }
+        for (String channel : new TreeSet<>(kafka.getConsumerChannels())) {
+            for (var consumer : kafka.getConsumers(channel)) {
+                assertThat(consumer.configuration().get("reconnect.backoff.max.ms"))
+                        .as("consumer of " + channel).hasToString("1000");
+            }
+            seen.add(channel);
+        }
+        assertThat(seen).contains("metrics", "decisions", "dead-letters");
+    }
+
+    @Test
     void everyDeadLetterQueueProducerResolvesToAcksAllAndIdempotence() {
         List<String> withDeadLetterQueue = new ArrayList<>();
         for (String name : config.getPropertyNames()) {
