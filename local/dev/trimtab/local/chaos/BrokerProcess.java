@@ -33,8 +33,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * <p>The first {@link #start()} formats the storage ({@code kafka.tools.StorageTool random-uuid},
  * then {@code format -t ID -c server.properties}, a static quorum: {@code controller.quorum.voters},
  * no {@code --standalone}); every start runs {@code kafka.Kafka server.properties}. Output goes to
- * {@link #logFile()} (only what Kafka writes to stdout/stderr: with the class path's JBoss log
- * manager unconfigured, its slf4j logging is silent). The classes come from
+ * {@link #logFile()}: Kafka's own log at INFO through the JBoss log manager on the class path
+ * ({@link #writeLogging}). The classes come from
  * {@code target/quarkus-app/lib/main/} when running from the -Plocal jar (it carries kafka_2.13), else from this JVM's class path.
  */
 public final class BrokerProcess implements AutoCloseable {
@@ -109,7 +109,9 @@ public final class BrokerProcess implements AutoCloseable {
                 clusterId = clusterId.lines().reduce((a, b) -> b).orElse("").strip();
                 run(List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props.toString()));
             }
-            ProcessBuilder pb = new ProcessBuilder(command(List.of("kafka.Kafka", props.toString())))
+            List<String> main = new ArrayList<>(List.of("-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
+                    "-Dlogging.configuration=" + writeLogging().toUri(), "kafka.Kafka", props.toString()));
+            ProcessBuilder pb = new ProcessBuilder(command(main))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
             process = pb.start();
         } catch (IOException e) {
@@ -268,6 +270,33 @@ public final class BrokerProcess implements AutoCloseable {
         return file;
     }
 
+    /**
+     * The broker's own log (Kafka logs through slf4j, bound here to the JBoss log manager on the
+     * class path) at INFO, to stdout and so to {@link #logFile()}: its start, its group coordinator
+     * loading the groups, the members it expires.
+     */
+    private Path writeLogging() throws IOException {
+        String text = """
+                # written by BrokerProcess
+                logger.level=INFO
+                logger.handlers=CONSOLE
+                loggers=org.apache.kafka.clients,kafka.request.logger,state.change.logger
+                logger.org.apache.kafka.clients.level=WARN
+                logger.kafka.request.logger.level=WARN
+                logger.state.change.logger.level=WARN
+                handler.CONSOLE=org.jboss.logmanager.handlers.ConsoleHandler
+                handler.CONSOLE.properties=target
+                handler.CONSOLE.target=SYSTEM_OUT
+                handler.CONSOLE.formatter=PATTERN
+                formatter.PATTERN=org.jboss.logmanager.formatters.PatternFormatter
+                formatter.PATTERN.properties=pattern
+                formatter.PATTERN.pattern=%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%c{1.}] %s%e%n
+                """;
+        Path file = dir.resolve("logging.properties");
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
+    }
+
     private List<String> command(List<String> mainAndArgs) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -338,7 +367,7 @@ public final class BrokerProcess implements AutoCloseable {
     }
 
     /**
-     * {@code lib/main/*} beside quarkus-run.jar when this JVM runs the packaged application, else
+     * {@code lib/main/*} and lib/boot's log manager beside quarkus-run.jar when this JVM runs the packaged application, else
      * this JVM's class path with manifest-only jars (surefire's booter) expanded.
      */
     public static String defaultClasspath() {
@@ -352,7 +381,17 @@ public final class BrokerProcess implements AutoCloseable {
             if (e.getFileName().toString().equals("quarkus-run.jar")) {
                 Path main = e.getParent().resolve("lib").resolve("main");
                 if (Files.isDirectory(main)) {
-                    return main + File.separator + "*";
+                    List<String> app = new ArrayList<>(List.of(main + File.separator + "*"));
+                    // lib/boot holds the JBoss log manager (the broker's own log, writeLogging); not
+                    // Quarkus's runner, whose configurator would leave the log manager silent
+                    try (var boot = Files.list(e.getParent().resolve("lib").resolve("boot"))) {
+                        boot.map(Path::toString).filter(j -> j.endsWith(".jar"))
+                                .filter(j -> !Path.of(j).getFileName().toString().startsWith("io.quarkus."))
+                                .sorted().forEach(app::add);
+                    } catch (IOException x) {
+                        throw new UncheckedIOException(x);
+                    }
+                    return String.join(File.pathSeparator, app);
                 }
             }
             out.add(e.toString());
