@@ -5,7 +5,7 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * Entry point. {@code replay FILE}, {@code policy review …}, {@code network can-reach …} and {@code rbac can-i …} run offline, without starting
+ * Entry point. {@code replay FILE}, {@code convert --from FORMAT FILE}, {@code policy review …}, {@code network can-reach …} and {@code rbac can-i …} run offline, without starting
  * Quarkus, Kafka or a Kubernetes client; {@code local} (in a {@code -Plocal} build) runs the live autoscaler against an embedded
  * broker and an in-process Kubernetes API, {@code chaos} (also {@code -Plocal}) the fault suite of docs/reliability.md; anything else starts the function service.
  */
@@ -24,6 +24,10 @@ public final class Main {
         }
         if (args.length > 0 && "network".equals(args[0])) {
             System.exit(dev.trimtab.network.NetworkCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
+                    System.in, System.out, System.err));
+        }
+        if (args.length > 0 && "convert".equals(args[0])) {
+            System.exit(dev.trimtab.ingest.convert.ConvertCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
                     System.in, System.out, System.err));
         }
         if (args.length > 0 && "rbac".equals(args[0])) {

@@ -10,7 +10,7 @@ import java.util.List;
  * Admission bodies are bounded by the API server (3 MiB requests) and Quarkus' global
  * {@code quarkus.http.limits.max-body-size}, not here.
  */
-public record Limits(long queryBody, long extenderBody, long pushBody, int matrixMaxPairs, Duration queryTimeout,
+public record Limits(long queryBody, long extenderBody, long pushBody, long ingestBody, int matrixMaxPairs, Duration queryTimeout,
                      int queryConcurrency, int queryQueue) {
 
     /** The largest body a surface accepts, in bytes; -1 when only the server-wide limit applies. */
@@ -19,6 +19,7 @@ public record Limits(long queryBody, long extenderBody, long pushBody, int matri
             case Query, Metrics, Other -> queryBody;
             case Extender -> extenderBody;
             case Push -> pushBody;
+            case Ingest -> ingestBody;
             case Health, Admission -> -1;
         };
     }
@@ -37,6 +38,7 @@ public record Limits(long queryBody, long extenderBody, long pushBody, int matri
         return switch (surface) {
             case Extender -> "trimtab.limits.extender.max-body-size";
             case Push -> "trimtab.limits.push.max-body-size";
+            case Ingest -> "trimtab.limits.ingest.max-body-size";
             default -> "trimtab.limits.query.max-body-size";
         };
     }
@@ -61,6 +63,7 @@ public record Limits(long queryBody, long extenderBody, long pushBody, int matri
         positive(out, "trimtab.limits.query.max-body-size", queryBody);
         positive(out, "trimtab.limits.extender.max-body-size", extenderBody);
         positive(out, "trimtab.limits.push.max-body-size", pushBody);
+        positive(out, "trimtab.limits.ingest.max-body-size", ingestBody);
         positive(out, "trimtab.limits.network.matrix-max-pairs", matrixMaxPairs);
         positive(out, "trimtab.limits.query.concurrency", queryConcurrency);
         if (queryQueue < 0) {

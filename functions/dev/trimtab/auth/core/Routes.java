@@ -22,6 +22,9 @@ import java.util.Set;
  *       the cluster-wide grant. {@code /network/matrix}: in each {@code namespace} parameter's
  *       namespace, cluster-wide without one; {@code /network/intents}: cluster-wide.</li>
  *   <li>{@code POST /placement/extender/filter|prioritize}: {@code create placement/<verb>}, cluster-wide.</li>
+ *   <li>{@code POST /api/v1/write} (Prometheus remote write): {@code create metrics/prometheus-remote-write}
+ *       cluster-wide; ClusterRole {@value #METRIC_WRITER}. A sender feeds every namespace's
+ *       workloads, so there is no narrower grant.</li>
  *   <li>{@code /q/metrics}: {@code get} on the non-resource URL {@code /metrics}, the permission
  *       Prometheus already holds for the Kubernetes components' {@code /metrics}.</li>
  *   <li>Anything else but {@code /q/health}, {@code /admission/*} and {@code /}: the HTTP verb
@@ -41,6 +44,9 @@ public final class Routes {
     public static final String NETWORK_READER = "trimtab:network-reader";
     public static final String EXTENDER = "trimtab:scheduler-extender";
     public static final String METRICS_READER = "trimtab:metrics-reader";
+    public static final String METRIC_WRITER = "trimtab:metric-writer";
+    /** Prometheus' remote-write receiver path, as Prometheus' own receiver serves it. */
+    public static final String REMOTE_WRITE = "/api/v1/write";
 
     private final boolean metricsProtected;
 
@@ -63,6 +69,10 @@ public final class Routes {
             return metricsProtected
                     ? new Route(Surface.Metrics, List.of(Permission.nonResource("get", "/metrics")), METRICS_READER)
                     : Route.of(Surface.Health);
+        }
+        if (path.equals(REMOTE_WRITE)) {
+            return new Route(Surface.Ingest, List.of(Permission.resource(verb, GROUP, "metrics",
+                    "prometheus-remote-write", "")), METRIC_WRITER);
         }
         if (path.startsWith("/placement/extender/")) {
             return new Route(Surface.Extender, List.of(Permission.resource(verb, GROUP, "placement",

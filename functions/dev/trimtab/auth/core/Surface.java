@@ -14,6 +14,11 @@ public enum Surface {
     Query,
     /** {@code /placement/extender/*}: the scheduler; SubjectAccessReview on {@code query.trimtab.dev}. */
     Extender,
+    /**
+     * {@code POST /api/v1/write} and the other metric receivers: SubjectAccessReview {@code create
+     * metrics/<receiver>} on {@code query.trimtab.dev}, cluster-wide.
+     */
+    Ingest,
     /** {@code /q/metrics}: SubjectAccessReview {@code get} on the non-resource URL {@code /metrics} (when protected). */
     Metrics,
     /** Anything else: SubjectAccessReview on its own non-resource URL, as the API server does. */

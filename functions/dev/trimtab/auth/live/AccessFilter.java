@@ -88,8 +88,8 @@ public class AccessFilter {
 
     static Limits limits(LimitSettings l) {
         return new Limits(l.query().maxBodySize().asLongValue(), l.extender().maxBodySize().asLongValue(),
-                l.push().maxBodySize().asLongValue(), l.network().matrixMaxPairs(), l.query().timeout(),
-                l.query().concurrency(), l.query().queue());
+                l.push().maxBodySize().asLongValue(), l.ingest().maxBodySize().asLongValue(),
+                l.network().matrixMaxPairs(), l.query().timeout(), l.query().concurrency(), l.query().queue());
     }
 
     /** The limits in force, for the endpoints that check their own (bodies sent without Content-Length, the matrix). */

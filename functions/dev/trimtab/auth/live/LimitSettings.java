@@ -16,6 +16,8 @@ public interface LimitSettings {
 
     Push push();
 
+    Ingest ingest();
+
     Network network();
 
     /** A pool of threads answering one kind of request, with its own queue and time limit. */
@@ -56,6 +58,12 @@ public interface LimitSettings {
 
     interface Push {
         @WithDefault("3M")
+        MemorySize maxBodySize();
+    }
+
+    /** The metric receivers (Prometheus remote write): the compressed body as sent. */
+    interface Ingest {
+        @WithDefault("8M")
         MemorySize maxBodySize();
     }
 

@@ -15,4 +15,9 @@ public record ScalingPolicy(ObjectRef ref, ScalingSpec spec, boolean paused, Int
         ObjectRef t = spec.scaleTargetRef();
         return new ObjectRef(t.apiVersion(), t.kind(), ref.namespace(), t.name());
     }
+
+    /** The key of its workload, {@code namespace/name} of the target, as the metric and decision topics use it. */
+    public String workloadKey() {
+        return ref.namespace() + "/" + spec.scaleTargetRef().name();
+    }
 }

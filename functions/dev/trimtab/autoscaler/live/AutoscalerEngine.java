@@ -15,6 +15,8 @@ import dev.trimtab.autoscaler.events.EventFolder;
 import dev.trimtab.autoscaler.events.InputLimits;
 import dev.trimtab.autoscaler.events.HistoryRecords;
 import dev.trimtab.cloudevents.CloudEvent;
+import dev.trimtab.ingest.core.MetricItem;
+import dev.trimtab.ingest.core.PolicyRouter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -189,7 +191,12 @@ public class AutoscalerEngine {
 
     /** The key of a policy's workload, as the metric and decision topics use it. */
     public static String workload(ScalingPolicy policy) {
-        return policy.ref().namespace() + "/" + policy.targetRef().name();
+        return policy.workloadKey();
+    }
+
+    /** For the metric receivers: which workloads read each item ({@link PolicyRouter}), from one view of the cluster. */
+    public synchronized List<Set<String>> workloadsReading(List<MetricItem> items) {
+        return new PolicyRouter(state).workloads(items);
     }
 
     /**

@@ -41,8 +41,13 @@ final class Fleet {
     final List<PodUsage.ContainerUsage> containers =
             List.of(new PodUsage.ContainerUsage("app", Map.of("cpu", USAGE_CPU_MILLI)));
 
-    @SuppressWarnings("unchecked")
     Fleet(int n) {
+        this(n, MetricSpec.resource("cpu", MetricSpec.Target.utilization(50)));
+    }
+
+    /** The fleet with every policy on {@code metric} instead of cpu utilization. */
+    @SuppressWarnings("unchecked")
+    Fleet(int n, MetricSpec metric) {
         this.n = n;
         this.policies = new ScalingPolicy[n];
         this.podNames = new String[n][PODS_PER_WORKLOAD];
@@ -61,7 +66,7 @@ final class Fleet {
                 state.metrics().putPodUsage(NAMESPACE, podNames[i][j], usage(i, T0 - 1_000));
             }
             ScalingSpec spec = new ScalingSpec(new ObjectRef("apps/v1", "Deployment", "", name), 1, 20,
-                    List.of(MetricSpec.resource("cpu", MetricSpec.Target.utilization(50))), Behavior.defaults(),
+                    List.of(metric), Behavior.defaults(),
                     null, null, null);
             policies[i] = new ScalingPolicy(new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", NAMESPACE, name),
                     spec, false, null);

@@ -6,7 +6,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class LimitsTest {
-    static final Limits LIMITS = new Limits(65536, 8 << 20, 3 << 20, 10_000, Duration.ofSeconds(10), 4, 16);
+    static final Limits LIMITS = new Limits(65536, 8 << 20, 3 << 20, 8 << 20, 10_000, Duration.ofSeconds(10), 4, 16);
 
     @Test
     void bodiesAreBoundedPerSurface() {
@@ -29,7 +29,7 @@ class LimitsTest {
 
     @Test
     void settingsThatCannotWorkAreNamed() {
-        assertThat(new Limits(0, 1, 1, 1, Duration.ZERO, 0, -1).problems()).containsExactly(
+        assertThat(new Limits(0, 1, 1, 1, 1, Duration.ZERO, 0, -1).problems()).containsExactly(
                 "trimtab.limits.query.max-body-size: 0, must be more than 0",
                 "trimtab.limits.query.concurrency: 0, must be more than 0",
                 "trimtab.limits.query.queue: -1, must be at least 0",

@@ -60,6 +60,9 @@ class RoutesTest {
                         List.of("get network/matrix (query.trimtab.dev) cluster-wide")),
                 new Case("extender: create", "POST", "/placement/extender/filter", Map.of(), Surface.Extender,
                         List.of("create placement/filter (query.trimtab.dev) cluster-wide")),
+                new Case("Prometheus remote write: create metrics/prometheus-remote-write", "POST", "/api/v1/write",
+                        Map.of(), Surface.Ingest,
+                        List.of("create metrics/prometheus-remote-write (query.trimtab.dev) cluster-wide")),
                 new Case("anything else: its own non-resource URL", "DELETE", "/q/dev", Map.of(), Surface.Other,
                         List.of("delete on non-resource URL /q/dev")));
     }

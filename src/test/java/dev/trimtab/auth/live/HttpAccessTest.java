@@ -59,6 +59,7 @@ class HttpAccessTest {
                 .grant("alice", "get", "rbac", "escalations", "")
                 .grant("bob", "get", "network", "matrix", "")
                 .grant("system:kube-scheduler", "create", "placement", "filter", "")
+                .grant("system:serviceaccount:monitoring:prometheus", "create", "metrics", "prometheus-remote-write", "")
                 .grantNonResource("system:serviceaccount:monitoring:prometheus", "get", "/metrics")
                 .grantNonResource("bob", "get", "/q/openapi");
     }
@@ -171,6 +172,20 @@ class HttpAccessTest {
                         + "ClusterRole trimtab:scheduler-extender grants it"));
         given().auth().oauth2("scheduler-token").contentType("application/json").body(args)
                 .post("/placement/extender/filter").then().statusCode(200);
+    }
+
+    @Test
+    void remoteWriteNeedsItsPermission() {
+        byte[] body = dev.trimtab.testing.RemoteWriteBodies.snappy(List.of(dev.trimtab.testing.RemoteWriteBodies.TimeSeries
+                .of("up", java.util.Map.of("job", "nobody-reads-this"), 1, System.currentTimeMillis())));
+        given().header("Content-Encoding", "snappy").contentType("application/x-protobuf").body(body)
+                .post("/api/v1/write").then().statusCode(401).body(containsString("no bearer token"));
+        given().auth().oauth2("alice-token").header("Content-Encoding", "snappy").contentType("application/x-protobuf")
+                .body(body).post("/api/v1/write").then().statusCode(403)
+                .body(containsString("may not create metrics/prometheus-remote-write (query.trimtab.dev) cluster-wide; "
+                        + "ClusterRole trimtab:metric-writer grants it"));
+        given().auth().oauth2("prom-token").header("Content-Encoding", "snappy").contentType("application/x-protobuf")
+                .body(body).post("/api/v1/write").then().statusCode(204);
     }
 
     @Test

@@ -68,6 +68,12 @@ abstract class LiveFixture {
 
     /** Creates {@code name} in the API (2 replicas) and tells the autoscaler about it, its pods and a policy. */
     String workload(String ns, String name) throws Exception {
+        return workload(ns, name, "[{\"type\":\"Resource\",\"resource\":{\"name\":\"cpu\",\"target\":"
+                + "{\"type\":\"Utilization\",\"averageUtilization\":50}}}]");
+    }
+
+    /** As {@link #workload(String, String)}, the policy with these {@code spec.metrics} (JSON). */
+    String workload(String ns, String name, String metrics) throws Exception {
         Deployment d = client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder()
                 .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
                 .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", name).endSelector()
@@ -87,8 +93,7 @@ abstract class LiveFixture {
         String policyJson = "{\"apiVersion\":\"trimtab.dev/v1alpha1\",\"kind\":"
                 + "\"ScalingPolicy\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"" + ns + "\"},\"spec\":"
                 + "{\"scaleTargetRef\":{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"name\":\"" + name + "\"},"
-                + "\"maxReplicas\":10,\"metrics\":[{\"type\":\"Resource\",\"resource\":{\"name\":\"cpu\",\"target\":"
-                + "{\"type\":\"Utilization\",\"averageUtilization\":50}}}]}}";
+                + "\"maxReplicas\":10,\"metrics\":" + metrics + "}}";
         client.genericKubernetesResources(POLICIES).inNamespace(ns).resource(
                 CloudEventCodec.JSON.readValue(policyJson, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class))
                 .create();

@@ -1,0 +1,96 @@
+package dev.trimtab.ingest.convert;
+
+import dev.trimtab.autoscaler.events.InputLimits;
+import dev.trimtab.cloudevents.CloudEvent;
+import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.ingest.core.BadPayload;
+import dev.trimtab.ingest.core.IngestLimits;
+import dev.trimtab.ingest.core.RemoteWrite;
+import dev.trimtab.ingest.core.SeriesRules;
+import dev.trimtab.ingest.core.Skipped;
+import dev.trimtab.ingest.events.MetricEvents;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code convert --from prometheus-remote-write FILE|-}: prints the metric CloudEvents a receiver
+ * would feed for one request body exactly as its sender sent it (remote write: the
+ * snappy-compressed protobuf), one JSON object per line, so a recorded payload can be replayed
+ * ({@code replay}). Every series becomes its metric by the receiver's rules ({@link SeriesRules},
+ * the default object labels); unlike the live receiver, which forwards a series only to the
+ * workloads whose policies read it, every series is printed. The events' {@code time} is the
+ * samples' own. Series that feed nothing are listed on standard error.
+ */
+public final class ConvertCommand {
+    static final String USAGE = "usage: convert --from prometheus-remote-write FILE|-   (FILE: one request body as sent)";
+    static final String SOURCE = "/trimtab/ingest/";
+    /** The largest body read (the live receiver's trimtab.limits.ingest.max-body-size default). */
+    static final int MAX_BODY = 8 << 20;
+
+    private ConvertCommand() {}
+
+    /** Returns the exit status: 0 converted, 1 the body was refused (the reason on stderr), 2 usage. */
+    public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
+        String from = null;
+        String file = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--from") && i + 1 < args.length) {
+                from = args[++i];
+            } else if (args[i].startsWith("--from=")) {
+                from = args[i].substring("--from=".length());
+            } else if (file == null && (!args[i].startsWith("-") || args[i].equals("-"))) {
+                file = args[i];
+            } else {
+                err.println("convert: unexpected argument \"" + args[i] + "\"\n" + USAGE);
+                return 2;
+            }
+        }
+        if (from == null || file == null) {
+            err.println(USAGE);
+            return 2;
+        }
+        if (!from.equals("prometheus-remote-write")) {
+            err.println("convert: --from " + from + " is not a format this build reads: prometheus-remote-write "
+                    + "(otlp-proto, otlp-json and alertmanager are not built yet)");
+            return 2;
+        }
+        byte[] body;
+        try (InputStream in = file.equals("-") ? stdin : Files.newInputStream(Path.of(file))) {
+            body = in.readNBytes(MAX_BODY + 1);
+        } catch (IOException e) {
+            err.println("convert: cannot read " + file + ": " + e.getMessage());
+            return 1;
+        }
+        if (body.length > MAX_BODY) {
+            err.println("convert: " + file + " is larger than " + MAX_BODY + " bytes, the receiver's default body limit");
+            return 1;
+        }
+        InputLimits input = InputLimits.defaults();
+        SeriesRules rules = new SeriesRules(SeriesRules.DEFAULT_OBJECT_LABELS,
+                new SeriesRules.Bounds(input.maxLabels(), input.maxLabelLength(), 0));
+        try {
+            RemoteWrite.Decoded decoded = RemoteWrite.decode(body, IngestLimits.defaults());
+            // no clock offline: no sample is ahead of it
+            SeriesRules.Conversion c = rules.convert(decoded.series(), Long.MAX_VALUE);
+            List<CloudEvent> events = new MetricEvents(SOURCE + from, 1000).events(c.items(), from, Map.of());
+            events.forEach(e -> out.println(CloudEventCodec.write(e)));
+            for (Skipped s : decoded.skipped()) {
+                err.println("skipped " + s.series() + ": " + s.reason());
+            }
+            for (Skipped s : c.skipped()) {
+                err.println("skipped " + s.series() + ": " + s.reason());
+            }
+            err.println("convert: " + decoded.series().size() + " series, " + decoded.samples() + " samples -> "
+                    + events.size() + " events");
+            return 0;
+        } catch (BadPayload e) {
+            err.println("convert: " + file + " refused (a receiver answers 400): " + e.getMessage());
+            return 1;
+        }
+    }
+}

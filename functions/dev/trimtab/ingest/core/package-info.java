@@ -1,0 +1,32 @@
+/**
+ * The metric receivers' pure part: what monitoring systems send, read and turned into the
+ * Kubernetes metric items the autoscaler decides on. No framework, no I/O, no wall clock (the
+ * receiver passes its clock to {@link dev.trimtab.ingest.core.SeriesRules#convert}).
+ *
+ * <h2>Prometheus remote write 1.0</h2>
+ * <ol>
+ *   <li>{@link dev.trimtab.ingest.core.Snappy}: the body's snappy block, its declared length
+ *       checked against {@code trimtab.ingest.max-uncompressed-size} before anything is
+ *       allocated, every element bounds-checked.</li>
+ *   <li>{@link dev.trimtab.ingest.core.RemoteWrite} over {@link dev.trimtab.ingest.core.ProtoReader}:
+ *       the {@code WriteRequest}'s series, each with its latest float sample. What the
+ *       specification requires of a sender is checked ({@code __name__}, label names, no label
+ *       twice, UTF-8); unknown fields are skipped; limits are checked while reading.</li>
+ *   <li>{@link dev.trimtab.ingest.core.SeriesRules}: each series becomes the metric its labels
+ *       describe ({@link dev.trimtab.ingest.core.MetricItem}: Pods, Object or External), its value
+ *       in milli-units; unusable values are {@link dev.trimtab.ingest.core.Skipped} with a
+ *       reason, never an error.</li>
+ *   <li>{@link dev.trimtab.ingest.core.PolicyRouter}: the workloads whose policies read each item.</li>
+ * </ol>
+ * A request that can never be read is a {@link dev.trimtab.ingest.core.BadPayload} whose message
+ * names the message, field or series; the receiver answers 400 and forwards nothing of it.
+ *
+ * <h2>Deviations from upstream</h2>
+ * <ul>
+ *   <li>prometheus-adapter sums the series that map to one pod and metric; here the last one read
+ *       wins (docs/decisions/0028: write a recording rule).</li>
+ *   <li>Samples without a timestamp field (proto3 default 0) are dated 1970 and so are stale, not
+ *       dated at receipt: remote write always sends timestamps.</li>
+ * </ul>
+ */
+package dev.trimtab.ingest.core;

@@ -1,0 +1,67 @@
+package dev.trimtab.ingest.live;
+
+import dev.trimtab.ingest.core.IngestLimits;
+import dev.trimtab.ingest.core.SeriesRules;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The metric receivers ({@code trimtab.ingest.*}; README "Monitoring systems feed it"). */
+@ConfigMapping(prefix = "trimtab.ingest")
+public interface IngestSettings {
+    /**
+     * Serve {@code POST /api/v1/write}. Only where the autoscaler keeps a cluster view (it routes
+     * each series to the workloads that read it): with {@code trimtab.autoscaler.cluster-state=none}
+     * (the policy and placement functions) the path answers 404 all the same.
+     */
+    @WithDefault("true")
+    boolean remoteWriteEnabled();
+
+    /** The largest uncompressed body, in bytes, checked against what the body declares before decoding. */
+    @WithDefault("33554432")
+    int maxUncompressedSize();
+
+    @WithDefault("100000")
+    int maxSeries();
+
+    @WithDefault("1000000")
+    int maxSamples();
+
+    @WithDefault("128")
+    int maxLabels();
+
+    @WithDefault("4096")
+    int maxLabelBytes();
+
+    /**
+     * Labels that name an object in the series' namespace, in the order they are tried, each
+     * {@code label=apiVersion/Kind} (core kinds: {@code label=v1/Kind}).
+     */
+    @WithDefault("deployment=apps/v1/Deployment,statefulset=apps/v1/StatefulSet,service=v1/Service,ingress=networking.k8s.io/v1/Ingress")
+    List<String> objectLabels();
+
+    default IngestLimits limits() {
+        return new IngestLimits(maxUncompressedSize(), maxSeries(), maxSamples(), maxLabels(), maxLabelBytes());
+    }
+
+    /**
+     * The object labels, parsed.
+     *
+     * @throws IllegalArgumentException naming the property and the entry that is not {@code label=apiVersion/Kind}
+     */
+    default List<SeriesRules.ObjectLabel> parsedObjectLabels() {
+        List<SeriesRules.ObjectLabel> out = new ArrayList<>();
+        for (String entry : objectLabels()) {
+            int eq = entry.indexOf('=');
+            int slash = entry.lastIndexOf('/');
+            if (eq <= 0 || slash <= eq + 1 || slash == entry.length() - 1) {
+                throw new IllegalArgumentException("trimtab.ingest.object-labels: \"" + entry
+                        + "\" is not label=apiVersion/Kind (for example deployment=apps/v1/Deployment)");
+            }
+            out.add(new SeriesRules.ObjectLabel(entry.substring(0, eq).trim(), entry.substring(eq + 1, slash).trim(),
+                    entry.substring(slash + 1).trim()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.trimtab.ingest.live;
+
+import dev.trimtab.autoscaler.live.AutoscalerEngine;
+import dev.trimtab.autoscaler.live.Delivery;
+import dev.trimtab.autoscaler.live.LiveSettings;
+import dev.trimtab.cloudevents.CloudEvent;
+import dev.trimtab.cloudevents.CloudEventRecords;
+import dev.trimtab.ingest.core.MetricItem;
+import dev.trimtab.ingest.core.Skipped;
+import dev.trimtab.ingest.events.MetricEvents;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+
+/**
+ * Sends a receiver's metric items to {@code trimtab.metrics} as the autoscaler's own metric
+ * events, once per workload that reads them, keyed by that workload: the instance that owns the
+ * workload's partition decides, whichever instance took the request. Items no workload reads are
+ * counted and dropped. Returns once the broker has every record ({@code acks=all}), so a 2xx
+ * answer means nothing of the request can be lost.
+ */
+@ApplicationScoped
+public class MetricForwarder {
+    private final Emitter<byte[]> emitter;
+    private final AutoscalerEngine engine;
+    private final MeterRegistry registry;
+    private final Duration deliveryTimeout;
+    private final int maxListItems;
+
+    /** What one request fed: records sent, and items by outcome. */
+    public record Outcome(int records, int workloads, int forwarded, int unused) {}
+
+    @Inject
+    public MetricForwarder(@Channel("ingested-metrics") Emitter<byte[]> emitter, AutoscalerEngine engine,
+                           MeterRegistry registry, LiveSettings settings) {
+        this.emitter = emitter;
+        this.engine = engine;
+        this.registry = registry;
+        this.deliveryTimeout = settings.deliveryTimeout();
+        this.maxListItems = Math.min(1000, engine.limits().maxListItems());
+    }
+
+    /**
+     * @throws Delivery.NotDelivered when the broker has not taken every record within the delivery
+     *                               timeout (the sender should send the request again)
+     */
+    public Outcome forward(String receiver, List<MetricItem> items, List<Skipped> skipped) {
+        List<Set<String>> workloads = engine.workloadsReading(items);
+        int unused = 0;
+        for (Set<String> w : workloads) {
+            if (w.isEmpty()) {
+                unused++;
+            }
+        }
+        MetricEvents events = new MetricEvents("/trimtab/ingest/" + receiver, maxListItems);
+        Map<String, List<CloudEvent>> byWorkload = events.byWorkload(items, workloads,
+                receiver + "-" + UUID.randomUUID());
+        List<Delivery> sent = new ArrayList<>();
+        byWorkload.forEach((key, list) -> list.forEach(e -> sent.add(Delivery.send(emitter,
+                "metric event " + e.id() + " for " + key, () -> CloudEventRecords.message(e)))));
+        Delivery.awaitAll(sent, deliveryTimeout, Delivery.SLEEP);
+        count(receiver, "forwarded", items.size() - unused);
+        count(receiver, "unused", unused);
+        for (Skipped s : skipped) {
+            registry.counter("trimtab_ingest_samples_total", "receiver", receiver, "result", "skipped",
+                    "reason", s.reason().name()).increment();
+        }
+        return new Outcome(sent.size(), byWorkload.size(), items.size() - unused, unused);
+    }
+
+    /** A request refused whole, or not taken by the broker: its series (as far as they were read) are rejected. */
+    public void rejected(String receiver, long series) {
+        count(receiver, "rejected", series);
+    }
+
+    /** Every answer a receiver gave, by HTTP status. */
+    public void answered(String receiver, int status) {
+        registry.counter("trimtab_ingest_requests_total", "receiver", receiver, "code", Integer.toString(status))
+                .increment();
+    }
+
+    private void count(String receiver, String result, long n) {
+        if (n > 0) {
+            registry.counter("trimtab_ingest_samples_total", "receiver", receiver, "result", result, "reason", "")
+                    .increment(n);
+        }
+    }
+}

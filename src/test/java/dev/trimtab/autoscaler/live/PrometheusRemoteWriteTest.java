@@ -1,0 +1,98 @@
+package dev.trimtab.autoscaler.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.trimtab.testing.DebianTools;
+import dev.trimtab.testing.EmbeddedKafka;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real Prometheus (Debian's package) scrapes a target served by the test and remote-writes to
+ * Trimtab; the workload whose policy reads the scraped series is scaled. Skipped without
+ * {@code prometheus} on PATH, except under CI ({@code .ci/run} installs it).
+ */
+@QuarkusTest
+@WithKubernetesTestServer
+@QuarkusTestResource(EmbeddedKafka.class)
+class PrometheusRemoteWriteTest extends LiveFixture {
+
+    @Test
+    void prometheusScrapesAndRemoteWritesAndTheWorkloadScales() throws Exception {
+        String prometheus = DebianTools.require("prometheus", "prometheus");
+        workload("prom", "web", RemoteWriteLiveTest.PODS);
+
+        HttpServer target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        target.createContext("/metrics", ex -> {
+            byte[] body = ("# TYPE http_requests gauge\n"
+                    + "http_requests{namespace=\"prom\",pod=\"web-0\"} 40\n"
+                    + "http_requests{namespace=\"prom\",pod=\"web-1\"} 40\n").getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        target.start();
+        Path dir = Files.createTempDirectory("prometheus");
+        Path config = dir.resolve("prometheus.yml");
+        Files.writeString(config, """
+                global:
+                  scrape_interval: 1s
+                scrape_configs:
+                  - job_name: app
+                    honor_labels: true
+                    static_configs:
+                      - targets: ['127.0.0.1:%d']
+                remote_write:
+                  - url: http://127.0.0.1:%d/api/v1/write
+                    queue_config:
+                      batch_send_deadline: 500ms
+                      min_backoff: 100ms
+                      max_backoff: 1s
+                    metadata_config:
+                      send: false
+                """.formatted(target.getAddress().getPort(), io.restassured.RestAssured.port));
+        Process p = new ProcessBuilder(List.of(prometheus, "--config.file=" + config,
+                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + freePort()))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> !p.isAlive() || replicas("prom", "web") > 2);
+            assertThat(p.isAlive()).as("prometheus is running (log: %s)", log(dir)).isTrue();
+            assertThat(replicas("prom", "web")).as("scaled from 2 on the written series").isGreaterThan(2);
+        } finally {
+            p.destroy();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+            target.stop(0);
+        }
+    }
+
+    private static String log(Path dir) {
+        try {
+            return Files.readString(dir.resolve("prometheus.log"));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
