@@ -23,7 +23,11 @@ class ManifestsTest {
 
     static Stream<Path> examples() throws IOException {
         try (Stream<Path> s = Files.list(Path.of("k8s-manifests/examples"))) {
-            return s.filter(p -> p.toString().endsWith(".yaml") && !p.endsWith("kustomization.yaml")).sorted().toList().stream();
+            // scalingpolicy-*.yaml; the directory also holds other examples (prometheus-remote-write.yaml)
+            List<Path> policies = s.filter(p -> p.getFileName().toString().startsWith("scalingpolicy-")
+                    && p.toString().endsWith(".yaml")).sorted().toList();
+            assertThat(policies).hasSizeGreaterThanOrEqualTo(2);
+            return policies.stream();
         }
     }
 
