@@ -47,6 +47,11 @@ class ObservabilityTest extends LiveFixture {
         structured("trimtab.metrics", key, cpu("observed", "web", 450));
         await().atMost(Duration.ofSeconds(20)).until(() -> replicas("observed", "web") == 4);
         given().contentType("application/cloudevents+json").body("{}").when().post("/").then().statusCode(400);
+        // a remote-write request whose one series no policy reads: the receiver's meters exist
+        given().header("Content-Encoding", "snappy").contentType("application/x-protobuf")
+                .body(dev.trimtab.testing.RemoteWriteBodies.snappy(java.util.List.of(dev.trimtab.testing.RemoteWriteBodies
+                        .TimeSeries.of("up", java.util.Map.of("job", "observed"), 1, System.currentTimeMillis()))))
+                .post("/api/v1/write").then().statusCode(204);
         String review = Files.readAllLines(Path.of("src/test/resources/admission/reviews.jsonl")).get(0);
         given().contentType("application/json").body(review).post("/admission/validate").then().statusCode(200);
         given().contentType("application/json").body(review).post("/admission/mutate").then().statusCode(200);
