@@ -18,6 +18,14 @@ public interface IngestSettings {
     @WithDefault("true")
     boolean remoteWriteEnabled();
 
+    /**
+     * How long a request waits for the broker to take its records before it is answered 503
+     * (the sender retries): shorter than Prometheus' {@code remote_timeout} (30 s), so a broker
+     * outage does not hold a worker thread per retried request for the autoscaler's 2 minutes.
+     */
+    @WithDefault("10s")
+    java.time.Duration deliveryTimeout();
+
     /** The largest uncompressed body, in bytes, checked against what the body declares before decoding. */
     @WithDefault("33554432")
     int maxUncompressedSize();

@@ -2,7 +2,6 @@ package dev.trimtab.ingest.live;
 
 import dev.trimtab.autoscaler.live.AutoscalerEngine;
 import dev.trimtab.autoscaler.live.Delivery;
-import dev.trimtab.autoscaler.live.LiveSettings;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventRecords;
 import dev.trimtab.ingest.core.MetricItem;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 
@@ -30,7 +30,7 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 @ApplicationScoped
 public class MetricForwarder {
     private final Emitter<byte[]> emitter;
-    private final AutoscalerEngine engine;
+    private final Function<List<MetricItem>, List<Set<String>>> router;
     private final MeterRegistry registry;
     private final Duration deliveryTimeout;
     private final int maxListItems;
@@ -40,20 +40,26 @@ public class MetricForwarder {
 
     @Inject
     public MetricForwarder(@Channel("ingested-metrics") Emitter<byte[]> emitter, AutoscalerEngine engine,
-                           MeterRegistry registry, LiveSettings settings) {
+                           MeterRegistry registry, IngestSettings settings) {
+        this(emitter, engine::workloadsReading, registry, settings.deliveryTimeout(),
+                Math.min(1000, engine.limits().maxListItems()));
+    }
+
+    MetricForwarder(Emitter<byte[]> emitter, Function<List<MetricItem>, List<Set<String>>> router,
+                    MeterRegistry registry, Duration deliveryTimeout, int maxListItems) {
         this.emitter = emitter;
-        this.engine = engine;
+        this.router = router;
         this.registry = registry;
-        this.deliveryTimeout = settings.deliveryTimeout();
-        this.maxListItems = Math.min(1000, engine.limits().maxListItems());
+        this.deliveryTimeout = deliveryTimeout;
+        this.maxListItems = maxListItems;
     }
 
     /**
-     * @throws Delivery.NotDelivered when the broker has not taken every record within the delivery
-     *                               timeout (the sender should send the request again)
+     * @throws Delivery.NotDelivered when the broker has not taken every record within
+     *                               {@code trimtab.ingest.delivery-timeout} (the sender should send the request again)
      */
     public Outcome forward(String receiver, List<MetricItem> items, List<Skipped> skipped) {
-        List<Set<String>> workloads = engine.workloadsReading(items);
+        List<Set<String>> workloads = router.apply(items);
         int unused = 0;
         for (Set<String> w : workloads) {
             if (w.isEmpty()) {
