@@ -67,11 +67,12 @@ public class MeterHelp {
                     + "conflict, 429/5xx retried, others failed)"),
             Map.entry("trimtab_cluster_events_expiring", "1: records of the topic this channel rebuilds its view from "
                     + "can expire; 0: every record kept; -1: not known"),
-            Map.entry("trimtab_ingest_requests_total", "requests to a metric receiver (Prometheus remote write), by "
+            Map.entry("trimtab_ingest_requests_total", "requests to a metric receiver (prometheus-remote-write, otlp), by "
                     + "receiver and HTTP status of the answer"),
             Map.entry("trimtab_ingest_samples_total", "series of a receiver's requests, by result: forwarded to the "
                     + "workloads that read them, unused (no policy reads them), skipped (reason: NaN, out of range, "
-                    + "negative, no float samples, too many labels), rejected (in a refused request)"),
+                    + "negative, no float samples, too many labels, no recorded value, no observations, no interval), rejected "
+                    + "(in a refused request)"),
             Map.entry("trimtab_leader", "1 while this replica holds the lease"),
             Map.entry("trimtab_leader_transitions_total", "times this replica gained or lost the lease"),
             Map.entry("trimtab_network_intent_changes_total", "NetworkPolicy changes planned for network intents, by "

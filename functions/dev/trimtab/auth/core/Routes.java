@@ -25,6 +25,8 @@ import java.util.Set;
  *   <li>{@code POST /api/v1/write} (Prometheus remote write): {@code create metrics/prometheus-remote-write}
  *       cluster-wide; ClusterRole {@value #METRIC_WRITER}. A sender feeds every namespace's
  *       workloads, so there is no narrower grant.</li>
+ *   <li>{@code POST /v1/metrics} (OTLP/HTTP metrics): {@code create metrics/otlp}, cluster-wide, the
+ *       same ClusterRole.</li>
  *   <li>{@code /q/metrics}: {@code get} on the non-resource URL {@code /metrics}, the permission
  *       Prometheus already holds for the Kubernetes components' {@code /metrics}.</li>
  *   <li>Anything else but {@code /q/health}, {@code /admission/*} and {@code /}: the HTTP verb
@@ -47,6 +49,8 @@ public final class Routes {
     public static final String METRIC_WRITER = "trimtab:metric-writer";
     /** Prometheus' remote-write receiver path, as Prometheus' own receiver serves it. */
     public static final String REMOTE_WRITE = "/api/v1/write";
+    /** OTLP/HTTP's default metrics path, as the OpenTelemetry exporters send to it. */
+    public static final String OTLP_METRICS = "/v1/metrics";
 
     private final boolean metricsProtected;
 
@@ -73,6 +77,10 @@ public final class Routes {
         if (path.equals(REMOTE_WRITE)) {
             return new Route(Surface.Ingest, List.of(Permission.resource(verb, GROUP, "metrics",
                     "prometheus-remote-write", "")), METRIC_WRITER);
+        }
+        if (path.equals(OTLP_METRICS)) {
+            return new Route(Surface.Ingest, List.of(Permission.resource(verb, GROUP, "metrics", "otlp", "")),
+                    METRIC_WRITER);
         }
         if (path.startsWith("/placement/extender/")) {
             return new Route(Surface.Extender, List.of(Permission.resource(verb, GROUP, "placement",

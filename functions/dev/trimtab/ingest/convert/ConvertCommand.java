@@ -4,11 +4,16 @@ import dev.trimtab.autoscaler.events.InputLimits;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.ingest.core.BadPayload;
+import dev.trimtab.ingest.core.Gzip;
 import dev.trimtab.ingest.core.IngestLimits;
+import dev.trimtab.ingest.core.OtlpProto;
+import dev.trimtab.ingest.core.OtlpSeries;
+import dev.trimtab.ingest.core.Payload;
 import dev.trimtab.ingest.core.RemoteWrite;
 import dev.trimtab.ingest.core.SeriesRules;
 import dev.trimtab.ingest.core.Skipped;
 import dev.trimtab.ingest.events.MetricEvents;
+import dev.trimtab.ingest.events.OtlpJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -18,16 +23,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code convert --from prometheus-remote-write FILE|-}: prints the metric CloudEvents a receiver
- * would feed for one request body exactly as its sender sent it (remote write: the
- * snappy-compressed protobuf), one JSON object per line, so a recorded payload can be replayed
+ * {@code convert --from prometheus-remote-write|otlp-proto|otlp-json FILE|-}: prints the metric
+ * CloudEvents a receiver would feed for one request body exactly as its sender sent it (remote
+ * write: the snappy-compressed protobuf; OTLP: the protobuf or JSON body, gzip-compressed or not),
+ * one JSON object per line, so a recorded payload can be replayed
  * ({@code replay}). Every series becomes its metric by the receiver's rules ({@link SeriesRules},
  * the default object labels); unlike the live receiver, which forwards a series only to the
  * workloads whose policies read it, every series is printed. The events' {@code time} is the
  * samples' own. Series that feed nothing are listed on standard error.
  */
 public final class ConvertCommand {
-    static final String USAGE = "usage: convert --from prometheus-remote-write FILE|-   (FILE: one request body as sent)";
+    static final String USAGE = "usage: convert --from prometheus-remote-write|otlp-proto|otlp-json FILE|-"
+            + "   (FILE: one request body as sent)";
     static final String SOURCE = "/trimtab/ingest/";
     /** The largest body read (the live receiver's trimtab.limits.ingest.max-body-size default). */
     static final int MAX_BODY = 8 << 20;
@@ -54,9 +61,9 @@ public final class ConvertCommand {
             err.println(USAGE);
             return 2;
         }
-        if (!from.equals("prometheus-remote-write")) {
-            err.println("convert: --from " + from + " is not a format this build reads: prometheus-remote-write "
-                    + "(otlp-proto, otlp-json and alertmanager are not built yet)");
+        if (!List.of("prometheus-remote-write", "otlp-proto", "otlp-json").contains(from)) {
+            err.println("convert: --from " + from + " is not a format this build reads: prometheus-remote-write, "
+                    + "otlp-proto, otlp-json (alertmanager is not built yet)");
             return 2;
         }
         byte[] body;
@@ -74,7 +81,7 @@ public final class ConvertCommand {
         SeriesRules rules = new SeriesRules(SeriesRules.DEFAULT_OBJECT_LABELS,
                 new SeriesRules.Bounds(input.maxLabels(), input.maxLabelLength(), 0));
         try {
-            RemoteWrite.Decoded decoded = RemoteWrite.decode(body, IngestLimits.defaults());
+            Payload decoded = read(from, body, IngestLimits.defaults());
             // no clock offline: no sample is ahead of it
             SeriesRules.Conversion c = rules.convert(decoded.series(), Long.MAX_VALUE);
             List<CloudEvent> events = new MetricEvents(SOURCE + from, 1000).events(c.items(), from, Map.of());
@@ -88,9 +95,21 @@ public final class ConvertCommand {
             err.println("convert: " + decoded.series().size() + " series, " + decoded.samples() + " samples -> "
                     + events.size() + " events");
             return 0;
-        } catch (BadPayload e) {
-            err.println("convert: " + file + " refused (a receiver answers 400): " + e.getMessage());
+        } catch (BadPayload | Gzip.TooLarge e) {
+            err.println("convert: " + file + " refused (a receiver answers " + (e instanceof BadPayload ? 400 : 413)
+                    + "): " + e.getMessage());
             return 1;
         }
+    }
+
+    /** The body's series; an OTLP body that starts with gzip's magic number is inflated first, as sent. */
+    static Payload read(String from, byte[] body, IngestLimits limits) {
+        if (from.equals("prometheus-remote-write")) {
+            return RemoteWrite.decode(body, limits);
+        }
+        byte[] raw = body.length >= 2 && body[0] == (byte) 0x1f && body[1] == (byte) 0x8b
+                ? Gzip.decode(body, limits.maxUncompressedBytes()) : body;
+        OtlpSeries series = new OtlpSeries(SeriesRules.DEFAULT_OBJECT_LABELS, limits);
+        return from.equals("otlp-json") ? OtlpJson.read(raw, series, limits) : OtlpProto.read(raw, series, limits);
     }
 }

@@ -34,6 +34,11 @@ public final class ProtoReader {
         this.what = what;
     }
 
+    /** The message this reader reads, as errors name it ({@code WriteRequest.timeseries[3]}). */
+    public String where() {
+        return what;
+    }
+
     public boolean done() {
         return pos >= end;
     }
@@ -63,6 +68,11 @@ public final class ProtoReader {
     }
 
     public double fixed64AsDouble() {
+        return Double.longBitsToDouble(fixed64());
+    }
+
+    /** A {@code fixed64} or {@code sfixed64} value (little-endian), as the signed long of its bits. */
+    public long fixed64() {
         if (end - pos < 8) {
             throw bad("ends inside a 64-bit value");
         }
@@ -71,7 +81,7 @@ public final class ProtoReader {
             v = (v << 8) | (buf[pos + i] & 0xffL);
         }
         pos += 8;
-        return Double.longBitsToDouble(v);
+        return v;
     }
 
     /** A nested message's reader; {@code name} names it in errors. */

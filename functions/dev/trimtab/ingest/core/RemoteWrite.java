@@ -23,18 +23,15 @@ import java.util.Map;
  * value = 1; int64 timestamp = 2; }} (milliseconds).
  */
 public final class RemoteWrite {
-    /** The series of one request; {@code samples} counts every float sample read. */
-    public record Decoded(List<Series> series, long samples, List<Skipped> skipped) {}
-
     private RemoteWrite() {}
 
     /** Decompresses and reads a request body as the sender sent it. */
-    public static Decoded decode(byte[] snappyBody, IngestLimits limits) {
+    public static Payload decode(byte[] snappyBody, IngestLimits limits) {
         return read(Snappy.decode(snappyBody, limits.maxUncompressedBytes()), limits);
     }
 
     /** Reads an uncompressed {@code WriteRequest}. */
-    public static Decoded read(byte[] protobuf, IngestLimits limits) {
+    public static Payload read(byte[] protobuf, IngestLimits limits) {
         ProtoReader r = new ProtoReader(protobuf, "WriteRequest");
         List<Series> out = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
@@ -63,7 +60,7 @@ public final class RemoteWrite {
                 skipped.add(new Skipped(one.describe(), Skipped.Reason.NoSamples));
             }
         }
-        return new Decoded(out, samples, skipped);
+        return new Payload(out, samples, skipped);
     }
 
     private record One(Series series, String name, Map<String, String> labels, int samples) {

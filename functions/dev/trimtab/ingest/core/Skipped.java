@@ -3,7 +3,7 @@ package dev.trimtab.ingest.core;
 /**
  * A series that was read but feeds nothing, and why: a valid payload may carry samples that no
  * metric can use (a NaN or staleness marker, a negative or infinite value, native histograms
- * only). They are counted and reported, not an error: one odd series must not make the sender
+ * only, an OpenTelemetry point without a value). They are counted and reported, not an error: one odd series must not make the sender
  * drop every other series of its request.
  */
 public record Skipped(String series, Reason reason) {
@@ -20,6 +20,12 @@ public record Skipped(String series, Reason reason) {
          * An External series with more labels, or a longer label, than a metric event may carry
          * ({@code trimtab.autoscaler.input.max-labels}, {@code max-label-length}).
          */
-        TooManyLabels
+        TooManyLabels,
+        /** An OpenTelemetry data point flagged "no recorded value" (its source stopped reporting). */
+        NoRecordedValue,
+        /** A histogram or summary point of no observations: it has no mean and no quantiles. */
+        NoObservations,
+        /** A delta sum point without a start time before its time: there is no interval to divide by. */
+        NoInterval
     }
 }

@@ -1,10 +1,10 @@
 package dev.trimtab.ingest.core;
 
 /** Echoing text from a payload into a message: control characters escaped, length capped. */
-final class Text {
+public final class Text {
     private Text() {}
 
-    static String echo(String s) {
+    public static String echo(String s) {
         if (s == null) {
             return "null";
         }

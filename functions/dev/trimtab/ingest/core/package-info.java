@@ -18,6 +18,18 @@
  *       reason, never an error.</li>
  *   <li>{@link dev.trimtab.ingest.core.PolicyRouter}: the workloads whose policies read each item.</li>
  * </ol>
+ *
+ * <h2>OpenTelemetry (OTLP)</h2>
+ * <ol>
+ *   <li>{@link dev.trimtab.ingest.core.Gzip} when the body is gzip-compressed, bounded;</li>
+ *   <li>{@link dev.trimtab.ingest.core.OtlpProto} (or the streaming JSON reader in
+ *       {@code dev.trimtab.ingest.events}) reads the request's data points;</li>
+ *   <li>{@link dev.trimtab.ingest.core.OtlpSeries} turns each point into series: Kubernetes
+ *       resource attributes into {@code namespace}, {@code pod} and object labels, delta rates,
+ *       histogram means and quantiles (docs/decisions/0029);</li>
+ *   <li>then {@link dev.trimtab.ingest.core.SeriesRules} and the router, as above;
+ *       {@link dev.trimtab.ingest.core.OtlpAnswers} encodes the protocol's answers.</li>
+ * </ol>
  * A request that can never be read is a {@link dev.trimtab.ingest.core.BadPayload} whose message
  * names the message, field or series; the receiver answers 400 and forwards nothing of it.
  *

@@ -19,6 +19,20 @@ public interface IngestSettings {
     boolean remoteWriteEnabled();
 
     /**
+     * Serve {@code POST /v1/metrics} (OTLP/HTTP, protobuf and JSON), where the autoscaler keeps a
+     * cluster view, as {@link #remoteWriteEnabled()}.
+     */
+    @WithDefault("true")
+    boolean otlpEnabled();
+
+    /**
+     * What each record of the {@code monitoring-payloads} channel's topic holds (the channel is off
+     * unless {@code mp.messaging.incoming.monitoring-payloads.enabled=true}).
+     */
+    @WithDefault("otlp_proto")
+    PayloadConsumer.Format kafkaFormat();
+
+    /**
      * How long a request waits for the broker to take its records before it is answered 503
      * (the sender retries): shorter than Prometheus' {@code remote_timeout} (30 s), so a broker
      * outage does not hold a worker thread per retried request for the autoscaler's 2 minutes.

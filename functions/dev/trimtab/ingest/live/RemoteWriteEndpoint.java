@@ -3,8 +3,6 @@ package dev.trimtab.ingest.live;
 import dev.trimtab.auth.core.Routes;
 import dev.trimtab.auth.core.Surface;
 import dev.trimtab.auth.live.AccessFilter;
-import dev.trimtab.autoscaler.live.AutoscalerEngine;
-import dev.trimtab.ingest.core.BadPayload;
 import dev.trimtab.ingest.core.RemoteWrite;
 import dev.trimtab.ingest.core.SeriesRules;
 import io.smallrye.common.annotation.Blocking;
@@ -16,7 +14,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Locale;
-import org.jboss.logging.Logger;
 
 /**
  * Prometheus remote write 1.0 ({@code POST /api/v1/write}): a snappy-compressed
@@ -33,24 +30,16 @@ import org.jboss.logging.Logger;
 @Path(Routes.REMOTE_WRITE)
 public class RemoteWriteEndpoint {
     static final String RECEIVER = "prometheus-remote-write";
-    private static final Logger LOG = Logger.getLogger(RemoteWriteEndpoint.class);
 
     private final IngestSettings settings;
     private final AccessFilter access;
-    private final MetricForwarder forwarder;
-    private final SeriesRules rules;
-    private final boolean served;
+    private final Receivers receivers;
 
     @Inject
-    public RemoteWriteEndpoint(IngestSettings settings, AccessFilter access, MetricForwarder forwarder,
-                               AutoscalerEngine engine, dev.trimtab.autoscaler.live.LiveSettings live) {
+    public RemoteWriteEndpoint(IngestSettings settings, AccessFilter access, Receivers receivers) {
         this.settings = settings;
-        this.served = settings.remoteWriteEnabled() && live.clusterState() != dev.trimtab.autoscaler.live.LiveSettings.ClusterStateSource.none;
         this.access = access;
-        this.forwarder = forwarder;
-        var input = engine.limits();
-        this.rules = new SeriesRules(settings.parsedObjectLabels(), new SeriesRules.Bounds(input.maxLabels(),
-                input.maxLabelLength(), input.maxClockSkew().toMillis()));
+        this.receivers = receivers;
     }
 
     @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "remoteWrite",
@@ -64,12 +53,12 @@ public class RemoteWriteEndpoint {
     @Blocking
     public Response write(byte[] body, @Context HttpHeaders headers) {
         Response r = answer(body, headers);
-        forwarder.answered(RECEIVER, r.getStatus());
+        receivers.forwarder().answered(RECEIVER, r.getStatus());
         return r;
     }
 
     private Response answer(byte[] body, HttpHeaders headers) {
-        if (!served) {
+        if (!receivers.served(settings.remoteWriteEnabled())) {
             return text(404, "no Prometheus remote-write receiver here: it runs in the autoscaler function"
                     + " (trimtab.ingest.remote-write-enabled=true and a cluster view, trimtab.autoscaler.cluster-state)");
         }
@@ -86,30 +75,14 @@ public class RemoteWriteEndpoint {
         if (type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/x-protobuf")) {
             return text(415, "Content-Type: \"" + type + "\": remote write 1.0 bodies are application/x-protobuf");
         }
-        RemoteWrite.Decoded decoded = null;
-        SeriesRules.Conversion conversion;
-        try {
-            decoded = RemoteWrite.decode(body, settings.limits());
-            conversion = rules.convert(decoded.series(), System.currentTimeMillis());
-        } catch (BadPayload e) {
-            LOG.debugf("remote write refused: %s", e.getMessage());
-            forwarder.rejected(RECEIVER, decoded == null ? 0 : decoded.series().size());
-            return text(400, e.getMessage());
+        Receivers.Result result = receivers.take(RECEIVER, () -> RemoteWrite.decode(body, receivers.limits()));
+        if (result instanceof Receivers.Refused r) {
+            return text(400, r.message());
         }
-        try {
-            forwarder.forward(RECEIVER, conversion.items(), concat(decoded, conversion));
-        } catch (RuntimeException e) {
-            forwarder.rejected(RECEIVER, decoded.series().size());
-            LOG.warnf("remote write of %d series not forwarded: %s", decoded.series().size(), e.getMessage());
-            return text(503, "not taken by the broker in time, send again: " + e.getMessage());
+        if (result instanceof Receivers.NotDelivered r) {
+            return text(503, "not taken by the broker in time, send again: " + r.message());
         }
         return Response.noContent().build();
-    }
-
-    private static java.util.List<dev.trimtab.ingest.core.Skipped> concat(RemoteWrite.Decoded d, SeriesRules.Conversion c) {
-        java.util.List<dev.trimtab.ingest.core.Skipped> all = new java.util.ArrayList<>(d.skipped());
-        all.addAll(c.skipped());
-        return all;
     }
 
     private static Response text(int status, String message) {

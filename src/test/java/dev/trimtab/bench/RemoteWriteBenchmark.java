@@ -6,6 +6,7 @@ import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.ingest.core.IngestLimits;
 import dev.trimtab.ingest.core.MetricItem;
 import dev.trimtab.ingest.core.PolicyRouter;
+import dev.trimtab.ingest.core.Payload;
 import dev.trimtab.ingest.core.RemoteWrite;
 import dev.trimtab.ingest.core.SeriesRules;
 import dev.trimtab.ingest.events.MetricEvents;
@@ -75,7 +76,7 @@ public class RemoteWriteBenchmark {
     }
 
     @Benchmark
-    public RemoteWrite.Decoded decode() {
+    public Payload decode() {
         return RemoteWrite.decode(body, limits);
     }
 

@@ -55,11 +55,13 @@ class HttpAccessTest {
                 .token("bob-token", "bob", USERS)
                 .token("prom-token", "system:serviceaccount:monitoring:prometheus", USERS)
                 .token("scheduler-token", "system:kube-scheduler", USERS)
+                .token("collector-token", "system:serviceaccount:observability:otel-collector", USERS)
                 .grant("alice", "get", "rbac", "can-i", "shop")
                 .grant("alice", "get", "rbac", "escalations", "")
                 .grant("bob", "get", "network", "matrix", "")
                 .grant("system:kube-scheduler", "create", "placement", "filter", "")
                 .grant("system:serviceaccount:monitoring:prometheus", "create", "metrics", "prometheus-remote-write", "")
+                .grant("system:serviceaccount:observability:otel-collector", "create", "metrics", "otlp", "")
                 .grantNonResource("system:serviceaccount:monitoring:prometheus", "get", "/metrics")
                 .grantNonResource("bob", "get", "/q/openapi");
     }
@@ -186,6 +188,20 @@ class HttpAccessTest {
                         + "ClusterRole trimtab:metric-writer grants it"));
         given().auth().oauth2("prom-token").header("Content-Encoding", "snappy").contentType("application/x-protobuf")
                 .body(body).post("/api/v1/write").then().statusCode(204);
+    }
+
+    @Test
+    void otlpNeedsItsOwnPermission() {
+        byte[] body = dev.trimtab.testing.OtlpBodies.protobuf(List.of(dev.trimtab.testing.OtlpBodies.gauge(
+                dev.trimtab.testing.OtlpBodies.resource(java.util.Map.of()), "nobody.reads.this", java.util.Map.of(), 1,
+                System.currentTimeMillis())));
+        given().contentType("application/x-protobuf").body(body).post("/v1/metrics").then().statusCode(401);
+        // remote write's grant is not OTLP's
+        given().auth().oauth2("prom-token").contentType("application/x-protobuf").body(body).post("/v1/metrics")
+                .then().statusCode(403).body(containsString("may not create metrics/otlp (query.trimtab.dev) cluster-wide; "
+                        + "ClusterRole trimtab:metric-writer grants it"));
+        given().auth().oauth2("collector-token").contentType("application/x-protobuf").body(body).post("/v1/metrics")
+                .then().statusCode(200);
     }
 
     @Test

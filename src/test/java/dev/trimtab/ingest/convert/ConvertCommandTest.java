@@ -71,11 +71,37 @@ class ConvertCommandTest {
     }
 
     @Test
+    void otlpBodiesInEitherEncodingGzippedOrNotGiveTheSameEvents() throws Exception {
+        var pod = dev.trimtab.testing.OtlpBodies.resource(Map.of("k8s.namespace.name", "shop", "k8s.pod.name", "web-0"));
+        var metrics = List.of(dev.trimtab.testing.OtlpBodies.gauge(pod, "http.server.active_requests", Map.of(), 40, T),
+                dev.trimtab.testing.OtlpBodies.gauge(pod, "temperature", Map.of(), -3, T));
+        byte[] proto = dev.trimtab.testing.OtlpBodies.protobuf(metrics);
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(proto);
+        }
+        Run plain = run(proto, "--from", "otlp-proto", "-");
+        Run gzipped = run(gz.toByteArray(), "--from", "otlp-proto", "-");
+        Run json = run(dev.trimtab.testing.OtlpBodies.json(metrics), "--from", "otlp-json", "-");
+        assertThat(plain.status).as(plain.err).isZero();
+        List<JsonNode> events = plain.lines();
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).path("time").asText()).isEqualTo("2026-12-06T12:00:30Z");
+        assertThat(events.get(0).path("source").asText()).isEqualTo("/trimtab/ingest/otlp-proto");
+        assertThat(events.get(0).path("data").path("items").get(0).path("metric").path("name").asText())
+                .isEqualTo("http.server.active_requests");
+        assertThat(plain.err).contains("skipped temperature{namespace=\"shop\",pod=\"web-0\"}: Negative")
+                .contains("2 series, 2 samples -> 1 events");
+        assertThat(gzipped.lines()).isEqualTo(events);
+        assertThat(json.lines()).extracting(e -> e.path("data")).isEqualTo(events.stream().map(e -> e.path("data")).toList());
+    }
+
+    @Test
     void usageErrorsNameWhatIsWrong() {
         assertThat(run(null).status).isEqualTo(2);
-        Run other = run(null, "--from", "otlp-json", "x");
+        Run other = run(null, "--from", "alertmanager", "x");
         assertThat(other.status).isEqualTo(2);
-        assertThat(other.err).contains("--from otlp-json is not a format this build reads");
+        assertThat(other.err).contains("--from alertmanager is not a format this build reads");
     }
 
     record Run(int status, String out, String err) {

@@ -22,7 +22,7 @@ class RemoteWriteTest {
         twoSamples.samples().add(new double[] {2.0, 2000});
         TimeSeries other = TimeSeries.of("queue_depth", Map.of("queue", "orders"), 42, 5000);
 
-        RemoteWrite.Decoded d = RemoteWrite.decode(RemoteWriteBodies.snappy(List.of(twoSamples, other)), LIMITS);
+        Payload d = RemoteWrite.decode(RemoteWriteBodies.snappy(List.of(twoSamples, other)), LIMITS);
 
         assertThat(d.series()).containsExactly(
                 new Series("http_requests", Map.of("namespace", "shop", "pod", "web-0"), 4.25, 3000),
@@ -36,7 +36,7 @@ class RemoteWriteTest {
         TimeSeries empty = TimeSeries.of("up", Map.of("job", "", "instance", "a:9090"), 1, 10);
         TimeSeries histogramOnly = TimeSeries.labels(Map.of("__name__", "latency"));
 
-        RemoteWrite.Decoded d = RemoteWrite.read(RemoteWriteBodies.protobuf(List.of(empty, histogramOnly)), LIMITS);
+        Payload d = RemoteWrite.read(RemoteWriteBodies.protobuf(List.of(empty, histogramOnly)), LIMITS);
 
         assertThat(d.series()).containsExactly(new Series("up", Map.of("instance", "a:9090"), 1, 10));
         assertThat(d.skipped()).containsExactly(new Skipped("latency{}", Skipped.Reason.NoSamples));
