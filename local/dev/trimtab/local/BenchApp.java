@@ -39,16 +39,8 @@ public class BenchApp implements QuarkusApplication {
         int workloads = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
-        AutoscalerEngine engine = Arc.container().instance(AutoscalerEngine.class).get();
         BenchProbe probe = Arc.container().instance(BenchProbe.class).get();
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (!engine.knows(new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", "bench", "w" + (workloads - 1)))) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("the informers did not deliver the policies in time");
-            }
-            Thread.sleep(100);
-        }
-        Thread.sleep(2000);   // informers settle
+        awaitPolicies(workloads);
 
         System.out.printf("%nKafka baseline: produce -> consume on %s, %d msg/s for %d s%n", LocalRun.bootstrap, rate,
                 Math.min(seconds, 20));
@@ -104,6 +96,19 @@ public class BenchApp implements QuarkusApplication {
         return 0;
     }
 
+    /** Waits until the autoscaler knows the last seeded policy, then 2 s more for the informers to settle. */
+    static void awaitPolicies(int workloads) throws InterruptedException {
+        AutoscalerEngine engine = Arc.container().instance(AutoscalerEngine.class).get();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!engine.knows(new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", "bench", "w" + (workloads - 1)))) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the informers did not deliver the policies in time");
+            }
+            Thread.sleep(100);
+        }
+        Thread.sleep(2000);
+    }
+
     /** The mock API server alone: what one /scale write costs there. */
     private static Histogram apiBaseline(int seconds) {
         Histogram h = new Histogram(3);
@@ -120,7 +125,7 @@ public class BenchApp implements QuarkusApplication {
         return h;
     }
 
-    private static void report(String what, Histogram h) {
+    static void report(String what, Histogram h) {
         System.out.printf("  %s: n=%d p50=%.2f ms p90=%.2f ms p99=%.2f ms max=%.2f ms%n", what, h.getTotalCount(),
                 h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
                 h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
