@@ -67,7 +67,8 @@ public class MeterHelp {
                     + "conflict, 429/5xx retried, others failed)"),
             Map.entry("trimtab_cluster_events_expiring", "1: records of the topic this channel rebuilds its view from "
                     + "can expire; 0: every record kept; -1: not known"),
-            Map.entry("trimtab_ingest_requests_total", "requests to a metric receiver (prometheus-remote-write, otlp), by "
+            Map.entry("trimtab_ingest_requests_total", "requests to a metric receiver (prometheus-remote-write, otlp) or made by a metric source (metrics-server: "
+                    + "the API's answers), by "
                     + "receiver and HTTP status of the answer"),
             Map.entry("trimtab_ingest_samples_total", "series of a receiver's requests, by result: forwarded to the "
                     + "workloads that read them, unused (no policy reads them), skipped (reason: NaN, out of range, "

@@ -8,6 +8,7 @@ import dev.trimtab.autoscaler.core.ClusterState;
 import dev.trimtab.autoscaler.core.History;
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.ScaleDecision;
+import dev.trimtab.autoscaler.core.MetricSpec;
 import dev.trimtab.autoscaler.core.ScaleTarget;
 import dev.trimtab.autoscaler.core.ScalingPolicy;
 import dev.trimtab.autoscaler.core.Settings;
@@ -653,6 +654,27 @@ public class AutoscalerEngine {
         autoscaler.applied(state, policy, decision);
         writes.merge(decision.target(), 1L, Long::sum);
         touched(policy);
+    }
+
+    /** A workload this instance decides for whose policy reads a resource metric: where its pods are. */
+    public record ResourceReader(String workload, String namespace, dev.trimtab.kube.LabelSelector pods) {}
+
+    /**
+     * The workloads this instance decides for (owned, not fenced) whose policies have a Resource or
+     * ContainerResource metric, with their targets' pod selectors: what a metrics-server source
+     * reads for. A target not seen yet is left out.
+     */
+    public synchronized List<ResourceReader> resourceReaders() {
+        List<ResourceReader> out = new ArrayList<>();
+        for (ScalingPolicy p : state.policies()) {
+            boolean reads = p.spec().metrics().stream().anyMatch(m -> m.type() == MetricSpec.Type.Resource
+                    || m.type() == MetricSpec.Type.ContainerResource);
+            ScaleTarget t = reads && decidable(p) ? state.target(p.targetRef()) : null;
+            if (t != null) {
+                out.add(new ResourceReader(workload(p), p.ref().namespace(), t.selector()));
+            }
+        }
+        return out;
     }
 
     /** Whether the policy has been received. */

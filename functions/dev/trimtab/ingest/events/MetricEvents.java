@@ -40,6 +40,16 @@ public final class MetricEvents {
         this.maxListItems = maxListItems;
     }
 
+    /** The events' {@code source}. */
+    public String source() {
+        return source;
+    }
+
+    /** The most items one list carries. */
+    public int maxListItems() {
+        return maxListItems;
+    }
+
     /** The events of these items, ids {@code idPrefix-1}, {@code -2}..., in the items' order of appearance. */
     public List<CloudEvent> events(List<MetricItem> items, String idPrefix, Map<String, String> extensions) {
         Map<String, List<MetricItem>> custom = new LinkedHashMap<>();

@@ -26,6 +26,17 @@ public interface IngestSettings {
     boolean otlpEnabled();
 
     /**
+     * Read metrics-server's pod metrics ({@code metrics.k8s.io}) for the workloads this instance
+     * decides for whose policies read a resource metric ({@link MetricsServerSource}).
+     */
+    @WithDefault("false")
+    boolean metricsServerEnabled();
+
+    /** How often metrics-server is read: the HPA's sync period by default. */
+    @WithDefault("15s")
+    java.time.Duration metricsServerInterval();
+
+    /**
      * What each record of the {@code monitoring-payloads} channel's topic holds (the channel is off
      * unless {@code mp.messaging.incoming.monitoring-payloads.enabled=true}).
      */

@@ -69,17 +69,33 @@ public class MetricForwarder {
         MetricEvents events = new MetricEvents("/trimtab/ingest/" + receiver, maxListItems);
         Map<String, List<CloudEvent>> byWorkload = events.byWorkload(items, workloads,
                 receiver + "-" + UUID.randomUUID());
-        List<Delivery> sent = new ArrayList<>();
-        byWorkload.forEach((key, list) -> list.forEach(e -> sent.add(Delivery.send(emitter,
-                "metric event " + e.id() + " for " + key, () -> CloudEventRecords.message(e)))));
-        Delivery.awaitAll(sent, deliveryTimeout, Delivery.SLEEP);
+        int sent = send(byWorkload);
         count(receiver, "forwarded", items.size() - unused);
         count(receiver, "unused", unused);
         for (Skipped s : skipped) {
             registry.counter("trimtab_ingest_samples_total", "receiver", receiver, "result", "skipped",
                     "reason", s.reason().name()).increment();
         }
-        return new Outcome(sent.size(), byWorkload.size(), items.size() - unused, unused);
+        return new Outcome(sent, byWorkload.size(), items.size() - unused, unused);
+    }
+
+    /**
+     * Sends events made elsewhere (a metric source's), each list keyed by its workload, and
+     * returns once the broker has them all; returns how many were sent.
+     *
+     * @throws Delivery.NotDelivered as {@link #forward}
+     */
+    public int send(Map<String, List<CloudEvent>> byWorkload) {
+        List<Delivery> sent = new ArrayList<>();
+        byWorkload.forEach((key, list) -> list.forEach(e -> sent.add(Delivery.send(emitter,
+                "metric event " + e.id() + " for " + key, () -> CloudEventRecords.message(e)))));
+        Delivery.awaitAll(sent, deliveryTimeout, Delivery.SLEEP);
+        return sent.size();
+    }
+
+    /** Samples of {@code receiver} forwarded to the workloads that read them. */
+    public void forwarded(String receiver, long samples) {
+        count(receiver, "forwarded", samples);
     }
 
     /** A request refused whole, or not taken by the broker: its series (as far as they were read) are rejected. */
