@@ -71,6 +71,10 @@ final class Instance {
         cmd.add("-Xmx768m");
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");
+        // every pause with the heap before and after, one file per process (%p: its pid), to tell a
+        // slow instance's collector from its own work (docs/reliability.md, long run 7)
+        cmd.add("-Xlog:gc:file=" + log.resolveSibling(log.getFileName().toString().replace(".log", "") + "-gc-%p.log")
+                + ":time,uptime");
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         // static membership, as the shipped Deployment sets it from the pod's name: a restarted
         // instance takes its partitions back when it joins, without waiting out its old session
