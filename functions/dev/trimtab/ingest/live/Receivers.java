@@ -40,6 +40,7 @@ public class Receivers {
     private final IngestSettings settings;
     private final MetricForwarder forwarder;
     private final SeriesRules rules;
+    private final List<SeriesRules.ObjectLabel> objectLabels;
     private final boolean clusterView;
 
     @Inject
@@ -48,7 +49,8 @@ public class Receivers {
         this.forwarder = forwarder;
         this.clusterView = live.clusterState() != LiveSettings.ClusterStateSource.none;
         var input = engine.limits();
-        this.rules = new SeriesRules(settings.parsedObjectLabels(), new SeriesRules.Bounds(input.maxLabels(),
+        this.objectLabels = settings.parsedObjectLabels();
+        this.rules = new SeriesRules(objectLabels, new SeriesRules.Bounds(input.maxLabels(),
                 input.maxLabelLength(), input.maxClockSkew().toMillis()));
     }
 
@@ -63,7 +65,7 @@ public class Receivers {
 
     /** A fresh reader of OpenTelemetry points under this receiver's object labels and limits. */
     public OtlpSeries otlp() {
-        return new OtlpSeries(settings.parsedObjectLabels(), settings.limits());
+        return new OtlpSeries(objectLabels, settings.limits());
     }
 
     public MetricForwarder forwarder() {
