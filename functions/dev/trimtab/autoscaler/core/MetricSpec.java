@@ -12,10 +12,13 @@ import dev.trimtab.kube.LabelSelector;
  * @param describedObject Object: the object the metric describes (namespace = the policy's)
  * @param activationMilli extension, Object/External only: with minReplicas 0 the workload is active
  *                        only while this metric's value is strictly above this threshold (KEDA)
+ * @param ignoreNullValues extension, External only (KEDA's name): when no fresh series matches, the
+ *                        metric's value is 0 instead of an error, as a count of alerts that are not
+ *                        firing, or a Prometheus query with an empty result, is zero
  */
 public record MetricSpec(Type type, String resource, String container, String metricName,
                          LabelSelector metricSelector, ObjectRef describedObject, Target target,
-                         long activationMilli) {
+                         long activationMilli, boolean ignoreNullValues) {
 
     public enum Type { Resource, ContainerResource, Pods, Object, External }
 
@@ -37,27 +40,33 @@ public record MetricSpec(Type type, String resource, String container, String me
     }
 
     public static MetricSpec resource(String resource, Target target) {
-        return new MetricSpec(Type.Resource, resource, null, null, null, null, target, 0);
+        return new MetricSpec(Type.Resource, resource, null, null, null, null, target, 0, false);
     }
 
     public static MetricSpec containerResource(String resource, String container, Target target) {
-        return new MetricSpec(Type.ContainerResource, resource, container, null, null, null, target, 0);
+        return new MetricSpec(Type.ContainerResource, resource, container, null, null, null, target, 0, false);
     }
 
     public static MetricSpec pods(String name, LabelSelector selector, Target target) {
-        return new MetricSpec(Type.Pods, null, null, name, selector, null, target, 0);
+        return new MetricSpec(Type.Pods, null, null, name, selector, null, target, 0, false);
     }
 
     public static MetricSpec object(String name, LabelSelector selector, ObjectRef described, Target target) {
-        return new MetricSpec(Type.Object, null, null, name, selector, described, target, 0);
+        return new MetricSpec(Type.Object, null, null, name, selector, described, target, 0, false);
     }
 
     public static MetricSpec external(String name, LabelSelector selector, Target target) {
-        return new MetricSpec(Type.External, null, null, name, selector, null, target, 0);
+        return new MetricSpec(Type.External, null, null, name, selector, null, target, 0, false);
     }
 
     public MetricSpec withActivation(long milli) {
-        return new MetricSpec(type, resource, container, metricName, metricSelector, describedObject, target, milli);
+        return new MetricSpec(type, resource, container, metricName, metricSelector, describedObject, target, milli,
+                ignoreNullValues);
+    }
+
+    public MetricSpec withIgnoreNullValues(boolean ignore) {
+        return new MetricSpec(type, resource, container, metricName, metricSelector, describedObject, target,
+                activationMilli, ignore);
     }
 
     /** The name the HPA uses for this metric in its rescale reasons and conditions. */

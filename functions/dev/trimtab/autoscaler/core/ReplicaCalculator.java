@@ -273,11 +273,13 @@ public final class ReplicaCalculator {
                 series++;
             }
         }
-        if (series == 0) {
+        if (series == 0 && !spec.ignoreNullValues()) {
             return MetricResult.failed(spec, "unable to get external metric " + in.namespace() + "/" + spec.metricName()
                     + ": no fresh series matches the selector");
         }
-        return valueBased(spec, in, usage);
+        MetricResult r = valueBased(spec, in, usage);
+        return series == 0 ? r.withProposal(r.proposedReplicas(), "no fresh series matches the selector: "
+                + "counted as 0 (ignoreNullValues)") : r;
     }
 
     private static MetricResult valueBased(MetricSpec spec, Input in, long usage) {

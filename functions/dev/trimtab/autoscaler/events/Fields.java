@@ -106,6 +106,19 @@ final class Fields {
         return v.asDouble();
     }
 
+    /** A JSON boolean; {@code dflt} when absent. A string "true" is refused, as the API server refuses it. */
+    boolean bool(JsonNode parent, String name, String path, boolean dflt) {
+        JsonNode v = parent == null ? null : parent.get(name);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isBoolean()) {
+            problem(path, v, "must be true or false");
+            return dflt;
+        }
+        return v.booleanValue();
+    }
+
     /** A Kubernetes quantity (string or number) in milli-units; null when absent or invalid. */
     Long quantity(JsonNode parent, String name, String path, boolean required) {
         JsonNode v = parent == null ? null : parent.get(name);

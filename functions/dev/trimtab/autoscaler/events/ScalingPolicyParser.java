@@ -171,11 +171,12 @@ public final class ScalingPolicyParser {
                         described, t).withActivation(activation(source, sp, f));
             }
             case External -> {
-                f.checkKnown(source, sp, Set.of("metric", "target", "activationThreshold"));
+                f.checkKnown(source, sp, Set.of("metric", "target", "activationThreshold", "ignoreNullValues"));
                 JsonNode metric = f.object(source, "metric", sp + ".metric", true);
                 MetricSpec.Target t = valueTarget(source, sp, f);
                 yield MetricSpec.external(metricName(metric, sp, f), selector(metric, sp + ".metric.selector", f), t)
-                        .withActivation(activation(source, sp, f));
+                        .withActivation(activation(source, sp, f))
+                        .withIgnoreNullValues(f.bool(source, "ignoreNullValues", sp + ".ignoreNullValues", false));
             }
         };
     }

@@ -63,6 +63,7 @@ class ScalingPolicyParserTest {
                  "fallback":{"failureThreshold":3,"replicas":2},"panic":{}}""").spec();
         assertThat(s.scaleToZero()).isEqualTo(new ScalingSpec.ScaleToZero(300, 0));
         assertThat(s.metrics().get(0).activationMilli()).isEqualTo(2000);
+        assertThat(s.metrics().get(0).ignoreNullValues()).as("HPA semantics unless asked").isFalse();
         assertThat(s.fallback()).isEqualTo(new ScalingSpec.Fallback(3, 2, ScalingSpec.FallbackBehavior.Static));
         assertThat(s.panic()).isEqualTo(new ScalingSpec.PanicMode(60, 10, 200, 1000, 2));
     }
@@ -95,6 +96,10 @@ class ScalingPolicyParserTest {
                 new Invalid("bad quantity", "{" + ref + ",\"maxReplicas\":2,\"metrics\":[{\"type\":\"Pods\",\"pods\":"
                         + "{\"metric\":{\"name\":\"rps\"},\"target\":{\"type\":\"AverageValue\",\"averageValue\":\"fast\"}}}]}",
                         "spec.metrics[0].pods.target.averageValue: got \"fast\", must be a Kubernetes quantity"),
+                new Invalid("ignoreNullValues as a string", "{" + ref + ",\"maxReplicas\":2,\"metrics\":[{\"type\":\"External\","
+                        + "\"external\":{\"metric\":{\"name\":\"ALERTS\"},\"target\":{\"type\":\"Value\",\"value\":\"1\"},"
+                        + "\"ignoreNullValues\":\"true\"}}]}",
+                        "spec.metrics[0].external.ignoreNullValues: got \"true\", must be true or false"),
                 new Invalid("window too long", "{" + ref + ",\"maxReplicas\":2,\"behavior\":{\"scaleDown\":"
                         + "{\"stabilizationWindowSeconds\":4000}}}",
                         "spec.behavior.scaleDown.stabilizationWindowSeconds: got 4000, must be an integer in [0, 3600]"),
