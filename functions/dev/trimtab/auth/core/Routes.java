@@ -27,6 +27,8 @@ import java.util.Set;
  *       workloads, so there is no narrower grant.</li>
  *   <li>{@code POST /v1/metrics} (OTLP/HTTP metrics): {@code create metrics/otlp}, cluster-wide, the
  *       same ClusterRole.</li>
+ *   <li>{@code POST /alertmanager/webhook} (Alertmanager's webhook): {@code create metrics/alertmanager},
+ *       cluster-wide, the same ClusterRole.</li>
  *   <li>{@code /q/metrics}: {@code get} on the non-resource URL {@code /metrics}, the permission
  *       Prometheus already holds for the Kubernetes components' {@code /metrics}.</li>
  *   <li>Anything else but {@code /q/health}, {@code /admission/*} and {@code /}: the HTTP verb
@@ -51,6 +53,8 @@ public final class Routes {
     public static final String REMOTE_WRITE = "/api/v1/write";
     /** OTLP/HTTP's default metrics path, as the OpenTelemetry exporters send to it. */
     public static final String OTLP_METRICS = "/v1/metrics";
+    /** Where Alertmanager's webhook_config sends its notifications. */
+    public static final String ALERTMANAGER = "/alertmanager/webhook";
 
     private final boolean metricsProtected;
 
@@ -80,6 +84,10 @@ public final class Routes {
         }
         if (path.equals(OTLP_METRICS)) {
             return new Route(Surface.Ingest, List.of(Permission.resource(verb, GROUP, "metrics", "otlp", "")),
+                    METRIC_WRITER);
+        }
+        if (path.equals(ALERTMANAGER)) {
+            return new Route(Surface.Ingest, List.of(Permission.resource(verb, GROUP, "metrics", "alertmanager", "")),
                     METRIC_WRITER);
         }
         if (path.startsWith("/placement/extender/")) {

@@ -12,6 +12,7 @@ import dev.trimtab.ingest.core.Payload;
 import dev.trimtab.ingest.core.RemoteWrite;
 import dev.trimtab.ingest.core.SeriesRules;
 import dev.trimtab.ingest.core.Skipped;
+import dev.trimtab.ingest.events.AlertmanagerJson;
 import dev.trimtab.ingest.events.MetricEvents;
 import dev.trimtab.ingest.events.OtlpJson;
 import java.io.IOException;
@@ -23,18 +24,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code convert --from prometheus-remote-write|otlp-proto|otlp-json FILE|-}: prints the metric
- * CloudEvents a receiver would feed for one request body exactly as its sender sent it (remote
- * write: the snappy-compressed protobuf; OTLP: the protobuf or JSON body, gzip-compressed or not),
- * one JSON object per line, so a recorded payload can be replayed
- * ({@code replay}). Every series becomes its metric by the receiver's rules ({@link SeriesRules},
- * the default object labels); unlike the live receiver, which forwards a series only to the
- * workloads whose policies read it, every series is printed. The events' {@code time} is the
- * samples' own. Series that feed nothing are listed on standard error.
+ * {@code convert --from prometheus-remote-write|otlp-proto|otlp-json|alertmanager [--time T] FILE|-}:
+ * prints the metric CloudEvents a receiver would feed for one request body exactly as its sender
+ * sent it (remote write: the snappy-compressed protobuf; OTLP: the protobuf or JSON body,
+ * gzip-compressed or not; Alertmanager: the webhook's JSON), one JSON object per line, so a
+ * recorded payload can be replayed ({@code replay}). Every series becomes its metric by the
+ * receiver's rules ({@link SeriesRules}, the default object labels); unlike the live receiver,
+ * which forwards a series only to the workloads whose policies read it, every series is printed.
+ * The events' {@code time} is the samples' own. An Alertmanager notification has no send time:
+ * the live receiver dates it on arrival, offline it is {@code --time} (RFC 3339) or else the
+ * newest {@code startsAt}/{@code endsAt} it names. Series that feed nothing are listed on
+ * standard error.
  */
 public final class ConvertCommand {
-    static final String USAGE = "usage: convert --from prometheus-remote-write|otlp-proto|otlp-json FILE|-"
-            + "   (FILE: one request body as sent)";
+    static final String USAGE = "usage: convert --from prometheus-remote-write|otlp-proto|otlp-json|alertmanager"
+            + " [--time RFC3339] FILE|-   (FILE: one request body as sent; --time: when an Alertmanager notification"
+            + " arrived, by default the newest time it names)";
+    static final List<String> FORMATS = List.of("prometheus-remote-write", "otlp-proto", "otlp-json", "alertmanager");
     static final String SOURCE = "/trimtab/ingest/";
     /** The largest body read (the live receiver's trimtab.limits.ingest.max-body-size default). */
     static final int MAX_BODY = 8 << 20;
@@ -45,8 +51,16 @@ public final class ConvertCommand {
     public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
         String from = null;
         String file = null;
+        long at = -1;
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--from") && i + 1 < args.length) {
+            if (args[i].equals("--time") && i + 1 < args.length) {
+                try {
+                    at = java.time.OffsetDateTime.parse(args[++i]).toInstant().toEpochMilli();
+                } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
+                    err.println("convert: --time \"" + args[i] + "\" is not an RFC 3339 time (2026-12-07T10:00:00Z)");
+                    return 2;
+                }
+            } else if (args[i].equals("--from") && i + 1 < args.length) {
                 from = args[++i];
             } else if (args[i].startsWith("--from=")) {
                 from = args[i].substring("--from=".length());
@@ -61,9 +75,12 @@ public final class ConvertCommand {
             err.println(USAGE);
             return 2;
         }
-        if (!List.of("prometheus-remote-write", "otlp-proto", "otlp-json").contains(from)) {
-            err.println("convert: --from " + from + " is not a format this build reads: prometheus-remote-write, "
-                    + "otlp-proto, otlp-json (alertmanager is not built yet)");
+        if (!FORMATS.contains(from)) {
+            err.println("convert: --from " + from + " is not a format this build reads: " + String.join(", ", FORMATS));
+            return 2;
+        }
+        if (at >= 0 && !from.equals("alertmanager")) {
+            err.println("convert: --time dates Alertmanager notifications only; the other formats carry their samples' times");
             return 2;
         }
         byte[] body;
@@ -81,9 +98,9 @@ public final class ConvertCommand {
         SeriesRules rules = new SeriesRules(SeriesRules.DEFAULT_OBJECT_LABELS,
                 new SeriesRules.Bounds(input.maxLabels(), input.maxLabelLength(), 0));
         try {
-            Payload decoded = read(from, body, IngestLimits.defaults());
+            Payload decoded = read(from, body, IngestLimits.defaults(), at);
             // no clock offline: no sample is ahead of it
-            SeriesRules.Conversion c = rules.convert(decoded.series(), Long.MAX_VALUE);
+            SeriesRules.Conversion c = rules.convert(decoded.series(), Long.MAX_VALUE, from.equals("alertmanager"));
             List<CloudEvent> events = new MetricEvents(SOURCE + from, 1000).events(c.items(), from, Map.of());
             events.forEach(e -> out.println(CloudEventCodec.write(e)));
             for (Skipped s : decoded.skipped()) {
@@ -103,9 +120,12 @@ public final class ConvertCommand {
     }
 
     /** The body's series; an OTLP body that starts with gzip's magic number is inflated first, as sent. */
-    static Payload read(String from, byte[] body, IngestLimits limits) {
+    static Payload read(String from, byte[] body, IngestLimits limits, long receivedMillis) {
         if (from.equals("prometheus-remote-write")) {
             return RemoteWrite.decode(body, limits);
+        }
+        if (from.equals("alertmanager")) {
+            return AlertmanagerJson.read(body, limits, receivedMillis);
         }
         byte[] raw = body.length >= 2 && body[0] == (byte) 0x1f && body[1] == (byte) 0x8b
                 ? Gzip.decode(body, limits.maxUncompressedBytes()) : body;

@@ -54,6 +54,15 @@ public final class SeriesRules {
      * @throws BadPayload for a sample dated too far ahead; nothing of the request is converted
      */
     public Conversion convert(List<Series> series, long nowMillis) {
+        return convert(series, nowMillis, false);
+    }
+
+    /**
+     * As {@link #convert(List, long)}; with {@code externalOnly} every series becomes an External
+     * metric by rule 3, whatever its labels name (alerts: an alert about a pod is still counted
+     * among the alerts, not read as a metric of that pod).
+     */
+    public Conversion convert(List<Series> series, long nowMillis, boolean externalOnly) {
         List<MetricItem> items = new ArrayList<>(series.size());
         List<Skipped> skipped = new ArrayList<>();
         for (Series s : series) {
@@ -69,7 +78,7 @@ public final class SeriesRules {
                 continue;
             }
             long milli = Math.round(s.value() * 1000);
-            MetricItem item = item(s, milli);
+            MetricItem item = externalOnly ? external(s, milli) : item(s, milli);
             if (item == null) {
                 skipped.add(new Skipped(s.describe(), Skipped.Reason.TooManyLabels));
             } else {
@@ -94,6 +103,12 @@ public final class SeriesRules {
                 }
             }
         }
+        return external(s, milli);
+    }
+
+    private MetricItem external(Series s, long milli) {
+        Map<String, String> l = s.labels();
+        String ns = l.get("namespace");
         Map<String, String> labels = new LinkedHashMap<>();
         l.entrySet().stream().filter(e -> !e.getKey().equals("namespace")).sorted(Map.Entry.comparingByKey())
                 .forEach(e -> labels.put(e.getKey(), e.getValue()));

@@ -26,6 +26,8 @@ public record Skipped(String series, Reason reason) {
         /** A histogram or summary point of no observations: it has no mean and no quantiles. */
         NoObservations,
         /** A delta sum point without a start time before its time: there is no interval to divide by. */
-        NoInterval
+        NoInterval,
+        /** Alerts an Alertmanager notification left out (its webhook's {@code max_alerts}): a count undercounts. */
+        Truncated
     }
 }

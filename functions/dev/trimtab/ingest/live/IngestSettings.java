@@ -26,6 +26,13 @@ public interface IngestSettings {
     boolean otlpEnabled();
 
     /**
+     * Serve {@code POST /alertmanager/webhook} (Alertmanager's webhook, payload version 4), where
+     * the autoscaler keeps a cluster view, as {@link #remoteWriteEnabled()}.
+     */
+    @WithDefault("true")
+    boolean alertmanagerEnabled();
+
+    /**
      * Read metrics-server's pod metrics ({@code metrics.k8s.io}) for the workloads this instance
      * decides for whose policies read a resource metric ({@link MetricsServerSource}).
      */

@@ -74,11 +74,16 @@ public class Receivers {
 
     /** Reads the body with {@code read} ({@link BadPayload} if it cannot be read), converts and forwards it. */
     public Result take(String receiver, Supplier<Payload> read) {
+        return take(receiver, read, false);
+    }
+
+    /** As {@link #take(String, Supplier)}; {@code externalOnly}: every series is an External metric (alerts). */
+    public Result take(String receiver, Supplier<Payload> read, boolean externalOnly) {
         Payload payload = null;
         SeriesRules.Conversion conversion;
         try {
             payload = read.get();
-            conversion = rules.convert(payload.series(), System.currentTimeMillis());
+            conversion = rules.convert(payload.series(), System.currentTimeMillis(), externalOnly);
         } catch (BadPayload e) {
             LOG.debugf("%s request refused: %s", receiver, e.getMessage());
             forwarder.rejected(receiver, payload == null ? 0 : payload.series().size());

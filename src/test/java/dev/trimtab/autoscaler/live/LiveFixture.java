@@ -74,6 +74,11 @@ abstract class LiveFixture {
 
     /** As {@link #workload(String, String)}, the policy with these {@code spec.metrics} (JSON). */
     String workload(String ns, String name, String metrics) throws Exception {
+        return workload(ns, name, metrics, "");
+    }
+
+    /** As {@link #workload(String, String, String)}, with more spec fields ({@code "minReplicas":0,...}). */
+    String workload(String ns, String name, String metrics, String moreSpec) throws Exception {
         Deployment d = client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder()
                 .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
                 .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", name).endSelector()
@@ -93,7 +98,7 @@ abstract class LiveFixture {
         String policyJson = "{\"apiVersion\":\"trimtab.dev/v1alpha1\",\"kind\":"
                 + "\"ScalingPolicy\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"" + ns + "\"},\"spec\":"
                 + "{\"scaleTargetRef\":{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"name\":\"" + name + "\"},"
-                + "\"maxReplicas\":10,\"metrics\":" + metrics + "}}";
+                + "\"maxReplicas\":10,\"metrics\":" + metrics + (moreSpec.isEmpty() ? "" : "," + moreSpec) + "}}";
         client.genericKubernetesResources(POLICIES).inNamespace(ns).resource(
                 CloudEventCodec.JSON.readValue(policyJson, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class))
                 .create();

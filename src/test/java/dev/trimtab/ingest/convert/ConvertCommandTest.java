@@ -97,11 +97,41 @@ class ConvertCommandTest {
     }
 
     @Test
+    void anAlertmanagerNotificationGivesOneAlertsSeriesPerAlertDatedByItsNewestTimeOrByTime() throws Exception {
+        byte[] body;
+        try (var in = ConvertCommandTest.class.getResourceAsStream("/alertmanager/notification-v4.json")) {
+            body = in.readAllBytes();
+        }
+        Run r = run(body, "--from", "alertmanager", "-");
+        assertThat(r.status).as(r.err).isZero();
+        List<JsonNode> events = r.lines();
+        assertThat(events).hasSize(3).allSatisfy(e -> {
+            assertThat(e.path("time").asText()).isEqualTo("2026-12-07T09:59:30Z");
+            assertThat(e.path("source").asText()).isEqualTo("/trimtab/ingest/alertmanager");
+            assertThat(e.path("data").path("kind").asText()).isEqualTo("ExternalMetricValue");
+        });
+        assertThat(events.get(0).path("data").path("metricName").asText()).isEqualTo("ALERTS");
+        assertThat(events.get(0).path("namespace").asText()).isEqualTo("shop");
+        assertThat(events.get(0).path("data").path("value").asText()).isEqualTo("1000m");
+        assertThat(events.get(1).path("data").path("value").asText()).isEqualTo("0m");
+        assertThat(events.get(2).has("namespace")).as("an alert without a namespace label: every namespace").isFalse();
+        assertThat(r.err).contains("3 series, 3 samples -> 3 events");
+
+        Run dated = run(body, "--from", "alertmanager", "--time", "2026-12-07T10:00:05Z", "-");
+        assertThat(dated.lines()).allSatisfy(e -> assertThat(e.path("time").asText()).isEqualTo("2026-12-07T10:00:05Z"));
+    }
+
+    @Test
     void usageErrorsNameWhatIsWrong() {
         assertThat(run(null).status).isEqualTo(2);
-        Run other = run(null, "--from", "alertmanager", "x");
+        Run other = run(null, "--from", "graphite", "x");
         assertThat(other.status).isEqualTo(2);
-        assertThat(other.err).contains("--from alertmanager is not a format this build reads");
+        assertThat(other.err).contains("--from graphite is not a format this build reads: prometheus-remote-write, "
+                + "otlp-proto, otlp-json, alertmanager");
+        Run time = run(null, "--from", "otlp-json", "--time", "2026-12-07T10:00:05Z", "x");
+        assertThat(time.status).isEqualTo(2);
+        assertThat(time.err).contains("--time dates Alertmanager notifications only");
+        assertThat(run(null, "--from", "alertmanager", "--time", "now", "x").err).contains("--time \"now\" is not an RFC 3339 time");
     }
 
     record Run(int status, String out, String err) {
