@@ -22,6 +22,9 @@ import java.util.Map;
 public record PromQuery(String serverAddress, String query, String namespace, Map<String, String> customHeaders,
                         Map<String, String> queryParameters, boolean ignoreNullValues, int timeoutMillis,
                         int pollingIntervalSeconds) {
+    /** The label every answer carries, naming the policy whose query it answers (its metric selector). */
+    public static final String POLICY_LABEL = "scalingpolicy.trimtab.dev/name";
+
     public PromQuery {
         customHeaders = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(customHeaders));
         queryParameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(queryParameters));

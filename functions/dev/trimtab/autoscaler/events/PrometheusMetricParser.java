@@ -26,8 +26,6 @@ import java.util.regex.Pattern;
  */
 final class PrometheusMetricParser {
     static final String TYPE = "Prometheus";
-    /** The label every answer carries, naming the policy whose query it answers. */
-    public static final String POLICY_LABEL = "scalingpolicy.trimtab.dev/name";
     static final int MAX_QUERY = 4096;
     static final int MAX_ADDRESS = 2048;
     static final int MAX_PAIRS_LENGTH = 4096;
@@ -97,7 +95,7 @@ final class PrometheusMetricParser {
         }
         MetricSpec.Target target = targetType == MetricSpec.TargetType.Value ? MetricSpec.Target.value(threshold)
                 : MetricSpec.Target.averageValue(threshold);
-        LabelSelector selector = new LabelSelector(Map.of(POLICY_LABEL, policy == null ? "" : policy), List.of());
+        LabelSelector selector = new LabelSelector(Map.of(PromQuery.POLICY_LABEL, policy == null ? "" : policy), List.of());
         return MetricSpec.external(metricName(index), selector, target).withActivation(activation)
                 .withPull(new PromQuery(address, query, namespace == null ? "" : namespace, headers, parameters,
                         ignoreNull, timeout, polling));
