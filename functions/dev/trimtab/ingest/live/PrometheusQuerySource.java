@@ -15,16 +15,7 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,13 +24,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
@@ -77,7 +65,7 @@ public class PrometheusQuerySource {
     private final AllowedServers allowed;
     private final int maxListItems;
     private final Clock clock = Clock.systemUTC();
-    private final HttpClient http;
+    private final PromQueryClient client = new PromQueryClient();
     private final ThreadPoolExecutor pool;
     /** When each query (policy and metric index) last started, by this instance. */
     private final Map<String, Long> lastRun = new HashMap<>();
@@ -101,8 +89,6 @@ public class PrometheusQuerySource {
             return t;
         });
         this.pool.allowCoreThreadTimeOut(true);
-        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(30)).build();
         if (enabled && allowed.servers().isEmpty()) {
             LOG.warnf("PromQL metrics are on but %s is empty: every query is refused", ALLOWED_PROPERTY);
         }
@@ -167,7 +153,7 @@ public class PrometheusQuerySource {
 
     private void run(AutoscalerEngine.PromReader r) {
         Instant at = clock.instant();
-        Answer a = query(r.query(), at);
+        Answer a = client.query(r.query(), at);
         if (a.result().hasValue()) {
             try {
                 send(r, a.milli(), at);
@@ -176,54 +162,6 @@ public class PrometheusQuerySource {
             }
         }
         outcome(r, a);
-    }
-
-    /** Runs one query; never throws. */
-    Answer query(PromQuery q, Instant at) {
-        HttpRequest request;
-        try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri(q, at)).GET()
-                    .timeout(Duration.ofMillis(q.timeoutMillis())).header("Accept", "application/json");
-            q.customHeaders().forEach(b::header);
-            request = b.build();
-        } catch (IllegalArgumentException e) {
-            return Answer.failed(Result.bad_answer, "the request cannot be made: " + e.getMessage());
-        }
-        CompletableFuture<HttpResponse<byte[]>> f = http.sendAsync(request, info -> new BoundedBody(PromQueryAnswers.MAX_BODY));
-        try {
-            HttpResponse<byte[]> response = f.get(q.timeoutMillis(), TimeUnit.MILLISECONDS);
-            return PromQueryAnswers.read(response.statusCode(), response.body(), q.ignoreNullValues());
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            return Answer.failed(Result.timeout, "no answer within " + q.timeoutMillis() + " ms");
-        } catch (InterruptedException e) {
-            f.cancel(true);
-            Thread.currentThread().interrupt();
-            return Answer.failed(Result.unreachable, "interrupted");
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof HttpTimeoutException) {
-                return Answer.failed(Result.timeout, "no answer within " + q.timeoutMillis() + " ms");
-            }
-            return Answer.failed(Result.unreachable, c instanceof IOException && c.getMessage() == null
-                    ? c.getClass().getSimpleName() : String.valueOf(c.getMessage()));
-        }
-    }
-
-    /** {@code <serverAddress>/api/v1/query?query=…&time=…[&namespace=…][&k=v…]}, as KEDA builds it. */
-    static URI uri(PromQuery q, Instant at) {
-        StringBuilder s = new StringBuilder(q.serverAddress()).append("/api/v1/query?query=").append(encode(q.query()))
-                .append("&time=").append(at.getEpochSecond()).append('.')
-                .append(String.format("%03d", at.getNano() / 1_000_000));
-        if (!q.namespace().isEmpty()) {
-            s.append("&namespace=").append(encode(q.namespace()));
-        }
-        q.queryParameters().forEach((k, v) -> s.append('&').append(encode(k)).append('=').append(encode(v)));
-        return URI.create(s.toString());
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     private void send(AutoscalerEngine.PromReader r, long milli, Instant at) {
