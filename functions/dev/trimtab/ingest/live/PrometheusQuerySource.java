@@ -6,19 +6,20 @@ import dev.trimtab.autoscaler.live.LiveSettings;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.ingest.core.AllowedServers;
 import dev.trimtab.ingest.core.MetricItem;
+import dev.trimtab.ingest.core.PullSchedule;
 import dev.trimtab.ingest.events.MetricEvents;
 import dev.trimtab.ingest.events.PromQueryAnswers;
 import dev.trimtab.ingest.events.PromQueryAnswers.Answer;
 import dev.trimtab.ingest.events.PromQueryAnswers.Result;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,6 +52,7 @@ import org.jboss.logging.Logger;
  * <p>Only servers in {@code trimtab.ingest.prometheus.allowed-servers} are queried: a policy author
  * cannot make Trimtab call another URL. Off unless {@code trimtab.ingest.prometheus.enabled=true}.
  */
+@Startup   // a bad allow list fails the start, naming the property
 @ApplicationScoped
 public class PrometheusQuerySource {
     static final String RECEIVER = "prometheus-query";
@@ -67,8 +69,8 @@ public class PrometheusQuerySource {
     private final Clock clock = Clock.systemUTC();
     private final PromQueryClient client = new PromQueryClient();
     private final ThreadPoolExecutor pool;
-    /** When each query (policy and metric index) last started, by this instance. */
-    private final Map<String, Long> lastRun = new HashMap<>();
+    /** When each query (policy and metric index) is due on this instance. */
+    private final PullSchedule schedule = new PullSchedule();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> lastWarn = new ConcurrentHashMap<>();
 
@@ -113,22 +115,20 @@ public class PrometheusQuerySource {
 
     /** Starts the queries that are due; returns how many were started (refused ones included). */
     synchronized int poll() {
-        long now = clock.millis();
-        List<AutoscalerEngine.PromReader> readers = engine.promReaders();
-        Set<String> current = new HashSet<>();
+        Map<String, AutoscalerEngine.PromReader> byKey = new LinkedHashMap<>();
+        Map<String, Long> intervals = new LinkedHashMap<>();
+        for (AutoscalerEngine.PromReader r : engine.promReaders()) {
+            byKey.put(key(r), r);
+            intervals.put(key(r), r.query().pollingIntervalSeconds() * 1000L);
+        }
+        lastWarn.keySet().retainAll(byKey.keySet());
         int started = 0;
-        for (AutoscalerEngine.PromReader r : readers) {
-            String key = key(r);
-            current.add(key);
-            Long last = lastRun.get(key);
-            if (inFlight.contains(key) || (last != null && now - last < r.query().pollingIntervalSeconds() * 1000L)) {
-                continue;
-            }
-            lastRun.put(key, now);
-            started++;
+        for (String key : schedule.due(intervals, inFlight, clock.millis())) {
+            AutoscalerEngine.PromReader r = byKey.get(key);
             if (!allowed.allows(r.query().serverAddress())) {
                 outcome(r, Answer.failed(Result.refused_server, "the server is not in " + ALLOWED_PROPERTY + " "
                         + allowed.servers()));
+                started++;
                 continue;
             }
             inFlight.add(key);
@@ -140,14 +140,12 @@ public class PrometheusQuerySource {
                         inFlight.remove(key);
                     }
                 });
+                started++;
             } catch (RejectedExecutionException e) {
                 inFlight.remove(key);
-                lastRun.remove(key);   // tried again at the next tick
-                started--;
+                schedule.notStarted(key);   // tried again at the next tick
             }
         }
-        lastRun.keySet().retainAll(current);
-        lastWarn.keySet().retainAll(current);
         return started;
     }
 
