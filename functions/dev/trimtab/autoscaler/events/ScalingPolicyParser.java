@@ -16,7 +16,8 @@ import java.util.Set;
  * Validates a {@code trimtab.dev/v1alpha1 ScalingPolicy} and builds its core spec. The spec takes
  * HPA autoscaling/v2 fields with their API-server defaults and validation ranges, plus the
  * extensions {@code scaleToZero}, {@code fallback}, {@code panic}, {@code activationThreshold} on
- * Object/External metrics, and the pause annotations.
+ * Object/External metrics, {@code type: Prometheus} metrics ({@link PrometheusMetricParser}), and
+ * the pause annotations.
  */
 public final class ScalingPolicyParser {
     public static final String API_VERSION = "trimtab.dev/v1alpha1";
