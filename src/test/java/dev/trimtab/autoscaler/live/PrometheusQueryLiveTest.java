@@ -93,8 +93,8 @@ class PrometheusQueryLiveTest extends LiveFixture {
             assertThat(p.isAlive()).as("prometheus is running (log: %s)", log(dir)).isTrue();
             assertThat(replicas("promql", "web")).isEqualTo(5);
 
-            assertThat(count("refused_server")).as("the server not allowed was refused, counted")
-                    .isGreaterThan(refusedBefore);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(count("refused_server"))
+                    .as("the server not allowed is refused, every pollingInterval, and counted").isGreaterThan(refusedBefore));
             assertThat(replicas("promql-refused", "web")).as("never queried, never scaled").isEqualTo(2);
 
             List<ConsumerRecord<String, byte[]>> records = readAll("trimtab.metrics", Duration.ofSeconds(10),
