@@ -67,6 +67,10 @@ public class MeterHelp {
                     + "conflict, 429/5xx retried, others failed)"),
             Map.entry("trimtab_cluster_events_expiring", "1: records of the topic this channel rebuilds its view from "
                     + "can expire; 0: every record kept; -1: not known"),
+            Map.entry("trimtab_ingest_queries_total", "queries a metric source ran (prometheus-query: the PromQL "
+                    + "queries of Prometheus metrics), by result: ok, null_as_zero, negative_as_zero, or why nothing was "
+                    + "sent (refused_server, timeout, unreachable, http_error, too_large, bad_answer, empty_result, "
+                    + "multiple_elements, not_finite, not_delivered)"),
             Map.entry("trimtab_ingest_requests_total", "requests to a metric receiver (prometheus-remote-write, otlp) or made by a metric source (metrics-server: "
                     + "the API's answers), by "
                     + "receiver and HTTP status of the answer"),

@@ -15,10 +15,12 @@ import dev.trimtab.kube.LabelSelector;
  * @param ignoreNullValues extension, External only (KEDA's name): when no fresh series matches, the
  *                        metric's value is 0 instead of an error, as a count of alerts that are not
  *                        firing, or a Prometheus query with an empty result, is zero
+ * @param pull        extension, External only: the PromQL query whose answers feed this metric
+ *                    ({@code type: Prometheus} in a ScalingPolicy), null for a pushed metric
  */
 public record MetricSpec(Type type, String resource, String container, String metricName,
                          LabelSelector metricSelector, ObjectRef describedObject, Target target,
-                         long activationMilli, boolean ignoreNullValues) {
+                         long activationMilli, boolean ignoreNullValues, PromQuery pull) {
 
     public enum Type { Resource, ContainerResource, Pods, Object, External }
 
@@ -40,33 +42,39 @@ public record MetricSpec(Type type, String resource, String container, String me
     }
 
     public static MetricSpec resource(String resource, Target target) {
-        return new MetricSpec(Type.Resource, resource, null, null, null, null, target, 0, false);
+        return new MetricSpec(Type.Resource, resource, null, null, null, null, target, 0, false, null);
     }
 
     public static MetricSpec containerResource(String resource, String container, Target target) {
-        return new MetricSpec(Type.ContainerResource, resource, container, null, null, null, target, 0, false);
+        return new MetricSpec(Type.ContainerResource, resource, container, null, null, null, target, 0, false, null);
     }
 
     public static MetricSpec pods(String name, LabelSelector selector, Target target) {
-        return new MetricSpec(Type.Pods, null, null, name, selector, null, target, 0, false);
+        return new MetricSpec(Type.Pods, null, null, name, selector, null, target, 0, false, null);
     }
 
     public static MetricSpec object(String name, LabelSelector selector, ObjectRef described, Target target) {
-        return new MetricSpec(Type.Object, null, null, name, selector, described, target, 0, false);
+        return new MetricSpec(Type.Object, null, null, name, selector, described, target, 0, false, null);
     }
 
     public static MetricSpec external(String name, LabelSelector selector, Target target) {
-        return new MetricSpec(Type.External, null, null, name, selector, null, target, 0, false);
+        return new MetricSpec(Type.External, null, null, name, selector, null, target, 0, false, null);
     }
 
     public MetricSpec withActivation(long milli) {
         return new MetricSpec(type, resource, container, metricName, metricSelector, describedObject, target, milli,
-                ignoreNullValues);
+                ignoreNullValues, pull);
     }
 
     public MetricSpec withIgnoreNullValues(boolean ignore) {
         return new MetricSpec(type, resource, container, metricName, metricSelector, describedObject, target,
-                activationMilli, ignore);
+                activationMilli, ignore, pull);
+    }
+
+    /** This External metric, fed by the answers of {@code query}. */
+    public MetricSpec withPull(PromQuery query) {
+        return new MetricSpec(type, resource, container, metricName, metricSelector, describedObject, target,
+                activationMilli, ignoreNullValues, query);
     }
 
     /** The name the HPA uses for this metric in its rescale reasons and conditions. */

@@ -16,7 +16,8 @@ import java.util.Set;
  * Validates a {@code trimtab.dev/v1alpha1 ScalingPolicy} and builds its core spec. The spec takes
  * HPA autoscaling/v2 fields with their API-server defaults and validation ranges, plus the
  * extensions {@code scaleToZero}, {@code fallback}, {@code panic}, {@code activationThreshold} on
- * Object/External metrics, and the pause annotations.
+ * Object/External metrics, {@code type: Prometheus} metrics ({@link PrometheusMetricParser}), and
+ * the pause annotations.
  */
 public final class ScalingPolicyParser {
     public static final String API_VERSION = "trimtab.dev/v1alpha1";
@@ -40,7 +41,7 @@ public final class ScalingPolicyParser {
             f.problem("apiVersion", "\"" + apiVersion + "\"", "must be " + API_VERSION);
         }
         JsonNode spec = f.object(object, "spec", "spec", true);
-        ScalingSpec parsed = spec == null ? null : spec(spec, f);
+        ScalingSpec parsed = spec == null ? null : spec(spec, f, name);
         JsonNode annotations = metadata == null ? null : metadata.get("annotations");
         boolean paused = false;
         Integer pausedReplicas = null;
@@ -72,7 +73,8 @@ public final class ScalingPolicyParser {
         return new ScalingPolicy(new ObjectRef(API_VERSION, KIND, namespace, name), parsed, paused, pausedReplicas);
     }
 
-    static ScalingSpec spec(JsonNode spec, Fields f) {
+    /** The spec of the policy named {@code policy} (its Prometheus metrics' selector names it). */
+    static ScalingSpec spec(JsonNode spec, Fields f, String policy) {
         f.checkKnown(spec, "spec", SPEC_FIELDS);
         JsonNode ref = f.object(spec, "scaleTargetRef", "spec.scaleTargetRef", true);
         f.checkKnown(ref, "spec.scaleTargetRef", Set.of("apiVersion", "kind", "name"));
@@ -87,10 +89,10 @@ public final class ScalingPolicyParser {
         } else if (max != null && max < min) {
             f.problem("spec.maxReplicas", max, "must be greater than or equal to spec.minReplicas (" + min + ")");
         }
-        List<MetricSpec> metrics = metrics(spec, f);
+        List<MetricSpec> metrics = metrics(spec, f, policy);
         if (min == 0 && metrics.stream().noneMatch(m -> m.type() == MetricSpec.Type.Object
                 || m.type() == MetricSpec.Type.External)) {
-            f.problem("spec.minReplicas", 0, "0 (scale to zero) needs at least one Object or External metric");
+            f.problem("spec.minReplicas", 0, "0 (scale to zero) needs at least one Object, External or Prometheus metric");
         }
         Behavior behavior = null;
         JsonNode b = f.object(spec, "behavior", "spec.behavior", false);
@@ -105,7 +107,7 @@ public final class ScalingPolicyParser {
                 fallback(spec, f), panic(spec, f));
     }
 
-    private static List<MetricSpec> metrics(JsonNode spec, Fields f) {
+    private static List<MetricSpec> metrics(JsonNode spec, Fields f, String policy) {
         JsonNode list = spec.get("metrics");
         List<MetricSpec> out = new ArrayList<>();
         if (list == null || list.isNull() || (list.isArray() && list.isEmpty())) {
@@ -117,7 +119,7 @@ public final class ScalingPolicyParser {
             return out;
         }
         for (int i = 0; i < list.size(); i++) {
-            MetricSpec m = metric(list.get(i), "spec.metrics[" + i + "]", f);
+            MetricSpec m = metric(list.get(i), i, "spec.metrics[" + i + "]", f, policy);
             if (m != null) {
                 out.add(m);
             }
@@ -125,9 +127,25 @@ public final class ScalingPolicyParser {
         return out;
     }
 
-    private static MetricSpec metric(JsonNode m, String path, Fields f) {
-        MetricSpec.Type type = f.enumValue(m, "type", path + ".type", MetricSpec.Type.class, null);
+    private static MetricSpec metric(JsonNode m, int index, String path, Fields f, String policy) {
+        String typeName = f.string(m, "type", path + ".type", true);
+        if (typeName == null) {
+            return null;
+        }
+        if (typeName.equals(PrometheusMetricParser.TYPE)) {
+            f.checkKnown(m, path, Set.of("type", "prometheus"));
+            JsonNode source = f.object(m, "prometheus", path + ".prometheus", true);
+            return source == null ? null : PrometheusMetricParser.parse(source, path + ".prometheus", index, policy, f);
+        }
+        MetricSpec.Type type = null;
+        for (MetricSpec.Type t : MetricSpec.Type.values()) {
+            if (t.name().equals(typeName)) {
+                type = t;
+            }
+        }
         if (type == null) {
+            f.problem(path + ".type", "\"" + typeName + "\"",
+                    "must be one of [Resource, ContainerResource, Pods, Object, External, Prometheus]");
             return null;
         }
         String field = Character.toLowerCase(type.name().charAt(0)) + type.name().substring(1);
@@ -186,7 +204,7 @@ public final class ScalingPolicyParser {
         return f.string(metric, "name", sp + ".metric.name", true);
     }
 
-    private static long activation(JsonNode source, String sp, Fields f) {
+    static long activation(JsonNode source, String sp, Fields f) {
         Long v = f.quantity(source, "activationThreshold", sp + ".activationThreshold", false);
         if (v != null && v < 0) {
             f.problem(sp + ".activationThreshold", source.get("activationThreshold"), "must not be negative");

@@ -677,6 +677,32 @@ public class AutoscalerEngine {
         return out;
     }
 
+    /**
+     * A PromQL query ({@code type: Prometheus}) of a policy whose workload this instance decides
+     * for: {@code index} is the metric's place in {@code spec.metrics}, {@code metricName} the
+     * External metric its answers feed.
+     */
+    public record PromReader(String workload, ObjectRef policy, int index, String metricName,
+                             dev.trimtab.autoscaler.core.PromQuery query) {}
+
+    /**
+     * The PromQL queries of the policies this instance decides for (owned, not fenced), in
+     * policy order: what a PromQL puller runs. The other instances run the rest.
+     */
+    public synchronized List<PromReader> promReaders() {
+        List<PromReader> out = new ArrayList<>();
+        for (ScalingPolicy p : state.policies()) {
+            List<MetricSpec> metrics = p.spec().metrics();
+            for (int i = 0; i < metrics.size(); i++) {
+                MetricSpec m = metrics.get(i);
+                if (m.pull() != null && decidable(p)) {
+                    out.add(new PromReader(workload(p), p.ref(), i, m.metricName(), m.pull()));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Whether the policy has been received. */
     public synchronized boolean knows(ObjectRef policy) {
         return state.policy(policy) != null;

@@ -30,6 +30,13 @@
  *   <li>then {@link dev.trimtab.ingest.core.SeriesRules} and the router, as above;
  *       {@link dev.trimtab.ingest.core.OtlpAnswers} encodes the protocol's answers.</li>
  * </ol>
+ * <h2>PromQL pull metrics (docs/decisions/0031)</h2>
+ * {@link dev.trimtab.ingest.core.AllowedServers}: the only servers a {@code type: Prometheus}
+ * metric may query (scheme, host, port, path prefix); {@link dev.trimtab.ingest.core.PullSchedule}:
+ * when each query is due ({@code pollingInterval}, one in flight, clock passed in). The answers are
+ * read by {@code dev.trimtab.ingest.events.PromQueryAnswers} (KEDA's rules), the queries run by
+ * {@code dev.trimtab.ingest.live.PrometheusQuerySource}.
+ *
  * A request that can never be read is a {@link dev.trimtab.ingest.core.BadPayload} whose message
  * names the message, field or series; the receiver answers 400 and forwards nothing of it.
  *

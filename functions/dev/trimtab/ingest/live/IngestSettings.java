@@ -43,6 +43,27 @@ public interface IngestSettings {
     @WithDefault("15s")
     java.time.Duration metricsServerInterval();
 
+    /** PromQL queries of {@code type: Prometheus} metrics ({@link PrometheusQuerySource}). */
+    Prometheus prometheus();
+
+    /** {@code trimtab.ingest.prometheus.*}. */
+    interface Prometheus {
+        /** Run the PromQL queries of the policies this instance decides for. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /**
+         * The only servers queried, as base URLs {@code scheme://host[:port][/path]}, comma-separated;
+         * a policy's {@code serverAddress} must match one (scheme, host and port; a longer path is
+         * allowed). None (the default): every query is refused and counted.
+         */
+        java.util.Optional<List<String>> allowedServers();
+
+        /** Queries run at once, at most; the others wait for their next turn. */
+        @WithDefault("4")
+        int concurrency();
+    }
+
     /**
      * What each record of the {@code monitoring-payloads} channel's topic holds (the channel is off
      * unless {@code mp.messaging.incoming.monitoring-payloads.enabled=true}).

@@ -157,7 +157,7 @@ class KustomizeRenderTest {
     void theExamplesAndTheTopicsParseStrictly() throws Exception {
         List<JsonNode> examples = render(MANIFESTS.resolve("examples"));
         assertThat(examples).extracting(o -> o.path("kind").asText())
-                .containsExactlyInAnyOrder("ScalingPolicy", "ScalingPolicy", "ClusterRoleBinding", "Secret");
+                .containsExactlyInAnyOrder("ScalingPolicy", "ScalingPolicy", "ScalingPolicy", "ClusterRoleBinding", "Secret");
         // the remote-write example binds the role the receiver's route asks for (Routes.METRIC_WRITER)
         JsonNode binding = examples.stream().filter(o -> o.path("kind").asText().equals("ClusterRoleBinding"))
                 .findFirst().orElseThrow();
