@@ -157,11 +157,12 @@ class KustomizeRenderTest {
     void theExamplesAndTheTopicsParseStrictly() throws Exception {
         List<JsonNode> examples = render(MANIFESTS.resolve("examples"));
         assertThat(examples).extracting(o -> o.path("kind").asText())
-                .containsExactlyInAnyOrder("ScalingPolicy", "ScalingPolicy", "ScalingPolicy", "ClusterRoleBinding", "Secret");
-        // the remote-write example binds the role the receiver's route asks for (Routes.METRIC_WRITER)
-        JsonNode binding = examples.stream().filter(o -> o.path("kind").asText().equals("ClusterRoleBinding"))
-                .findFirst().orElseThrow();
-        assertThat(binding.path("roleRef").path("name").asText()).isEqualTo(dev.trimtab.auth.core.Routes.METRIC_WRITER);
+                .containsExactlyInAnyOrder("ScalingPolicy", "ScalingPolicy", "ScalingPolicy", "ScalingPolicy",
+                        "ClusterRoleBinding", "ClusterRoleBinding", "Secret");
+        // the remote-write and Alertmanager examples bind the role the receivers' routes ask for (Routes.METRIC_WRITER)
+        assertThat(examples.stream().filter(o -> o.path("kind").asText().equals("ClusterRoleBinding")))
+                .allSatisfy(b -> assertThat(b.path("roleRef").path("name").asText())
+                        .isEqualTo(dev.trimtab.auth.core.Routes.METRIC_WRITER));
         JsonNode writer = render(MANIFESTS.resolve("base")).stream().filter(o -> o.path("metadata").path("name").asText()
                 .equals(dev.trimtab.auth.core.Routes.METRIC_WRITER)).findFirst().orElseThrow();
         assertThat(writer.path("rules").get(0).path("resources").get(0).asText()).isEqualTo("metrics/prometheus-remote-write");

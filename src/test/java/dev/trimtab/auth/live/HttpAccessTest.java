@@ -56,12 +56,14 @@ class HttpAccessTest {
                 .token("prom-token", "system:serviceaccount:monitoring:prometheus", USERS)
                 .token("scheduler-token", "system:kube-scheduler", USERS)
                 .token("collector-token", "system:serviceaccount:observability:otel-collector", USERS)
+                .token("alertmanager-token", "system:serviceaccount:monitoring:alertmanager-main", USERS)
                 .grant("alice", "get", "rbac", "can-i", "shop")
                 .grant("alice", "get", "rbac", "escalations", "")
                 .grant("bob", "get", "network", "matrix", "")
                 .grant("system:kube-scheduler", "create", "placement", "filter", "")
                 .grant("system:serviceaccount:monitoring:prometheus", "create", "metrics", "prometheus-remote-write", "")
                 .grant("system:serviceaccount:observability:otel-collector", "create", "metrics", "otlp", "")
+                .grant("system:serviceaccount:monitoring:alertmanager-main", "create", "metrics", "alertmanager", "")
                 .grantNonResource("system:serviceaccount:monitoring:prometheus", "get", "/metrics")
                 .grantNonResource("bob", "get", "/q/openapi");
     }
@@ -202,6 +204,18 @@ class HttpAccessTest {
                         + "ClusterRole trimtab:metric-writer grants it"));
         given().auth().oauth2("collector-token").contentType("application/x-protobuf").body(body).post("/v1/metrics")
                 .then().statusCode(200);
+    }
+
+    @Test
+    void alertmanagersWebhookNeedsItsOwnPermission() {
+        String body = "{\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"NobodyReadsThis\"}}]}";
+        given().contentType("application/json").body(body).post("/alertmanager/webhook").then().statusCode(401);
+        // the other receivers' grants are not Alertmanager's
+        given().auth().oauth2("collector-token").contentType("application/json").body(body).post("/alertmanager/webhook")
+                .then().statusCode(403).body(containsString("may not create metrics/alertmanager (query.trimtab.dev) "
+                        + "cluster-wide; ClusterRole trimtab:metric-writer grants it"));
+        given().auth().oauth2("alertmanager-token").contentType("application/json").body(body)
+                .post("/alertmanager/webhook").then().statusCode(200).body(containsString("1 alerts taken"));
     }
 
     @Test
