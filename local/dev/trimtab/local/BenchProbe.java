@@ -16,7 +16,28 @@ public class BenchProbe {
         return recorder.getIntervalHistogram();
     }
 
+    /** Decisions over 100 ms, by the time their event was sent: count and slowest, in ms. */
+    private final java.util.concurrent.ConcurrentSkipListMap<java.time.Instant, long[]> slow =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    /** The sends whose decisions took over 100 ms since the last call: "time: n decisions, slowest ms". */
+    public java.util.List<String> slowSends() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        slow.forEach((t, v) -> out.add(t + ": " + v[0] + " decisions over 100 ms, slowest " + v[1] + " ms"));
+        slow.clear();
+        return out;
+    }
+
     void written(@Observes ScaleWritten w) {
-        recorder.recordValue(Math.max(0, Duration.between(w.eventTime(), w.acknowledged()).toNanos() / 1000));
+        long us = Math.max(0, Duration.between(w.eventTime(), w.acknowledged()).toNanos() / 1000);
+        if (us > 100_000 && slow.size() < 1000) {
+            slow.compute(w.eventTime(), (t, v) -> {
+                long[] n = v == null ? new long[2] : v;
+                n[0]++;
+                n[1] = Math.max(n[1], us / 1000);
+                return n;
+            });
+        }
+        recorder.recordValue(us);
     }
 }

@@ -54,12 +54,17 @@ public class IngestBenchApp implements QuarkusApplication {
         System.out.printf("%nRemote write: %d requests of %d series (both pods of %d workloads), %d a second%n",
                 seconds * rate, 2 * workloads, workloads, rate);
         Histogram roundTrip = new Histogram(3);
-        // warm-up: the first decisions of each workload also load its history
-        for (int i = 0; i < 5; i++) {
+        // warm-up, at the measured rate for 15 s: the first decisions of each workload also load its
+        // history, and the decision path is compiled (C2) only after some thousand decisions
+        int warmUp = 15 * rate;
+        System.out.printf("  warm-up: %d requests (%d s) not measured%n", warmUp, 15);
+        for (int i = 0; i < warmUp; i++) {
+            long t0 = System.nanoTime();
             send(http, uri, body(workloads, "http_requests", i % 2 == 0 ? 40 : 10, System.currentTimeMillis()));
-            Thread.sleep(1000);
+            Thread.sleep(Math.max(1, period - (System.nanoTime() - t0) / 1_000_000));
         }
         probe.interval();
+        probe.slowSends();
         for (int i = 0; i < seconds * rate; i++) {
             long sentAt = System.currentTimeMillis();
             long t0 = System.nanoTime();
@@ -69,6 +74,7 @@ public class IngestBenchApp implements QuarkusApplication {
         }
         Thread.sleep(2000);
         Histogram decision = probe.interval();
+        probe.slowSends().forEach(l -> System.out.println("  slow send " + l));
         BenchApp.report("send -> 204 (round trip)", roundTrip);
         BenchApp.report(Boolean.getBoolean("trimtab.autoscaler.dry-run") ? "send -> decision" : "send -> /scale write acknowledged",
                 decision);

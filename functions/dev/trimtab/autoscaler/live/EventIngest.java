@@ -82,6 +82,11 @@ public class EventIngest {
                     record.timestamp())));
         }
         long t0 = System.nanoTime();
+        long entered = System.currentTimeMillis();
+        long oldest = Long.MAX_VALUE;
+        for (ConsumerRecord<String, byte[]> record : records) {
+            oldest = Math.min(oldest, record.timestamp());
+        }
         awaitClusterView(System.nanoTime() + deliveryTimeout.toNanos());
         long t1 = System.nanoTime();
         // fenced (membership lease lost, docs/decisions/0020): these records may be another
@@ -110,10 +115,10 @@ public class EventIngest {
             state.writeBeforeCommit(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             long t4 = System.nanoTime();
             if (LOG.isDebugEnabled()) {
-                LOG.debugf("metric batch of %d records (%d partitions, %d decisions): cluster view %d ms, deciding and"
-                                + " applying %d ms, decision log %d ms, state %d ms", records.count(),
-                        records.partitions().size(), sent.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
-                        (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
+                LOG.debugf("metric batch of %d records (%d partitions, %d decisions): oldest record written %d ms"
+                                + " before, cluster view %d ms, deciding and applying %d ms, decision log %d ms, state %d ms",
+                        records.count(), records.partitions().size(), sent.size(), entered - oldest,
+                        (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
             }
         } catch (Delivery.NotDelivered e) {
             LOG.errorf("metric batch of %d records not committed, read again after a restart: %s", records.count(),

@@ -401,7 +401,10 @@ public class StateStore implements KafkaConsumerRebalanceListener {
             p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
             p.put(ProducerConfig.ACKS_CONFIG, "all");
             p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-            p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+            // no linger: a batch's histories are awaited before its commit, so a 5 ms linger (Kafka
+            // 4's default) would hold every metric batch, and the next, 5 ms longer; records sent
+            // while one request is in flight are batched all the same
+            p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
             p.put(ProducerConfig.CLIENT_ID_CONFIG, "trimtab-autoscaler-state");
             producer = new KafkaProducer<>(p);
         }
