@@ -7,11 +7,11 @@ import static org.hamcrest.Matchers.containsString;
 
 import dev.trimtab.testing.DebianTools;
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.PeerProcess;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,16 +59,14 @@ class AlertmanagerWebhookTest extends LiveFixture {
                       - url: http://127.0.0.1:%d/alertmanager/webhook
                         send_resolved: true
                 """.formatted(io.restassured.RestAssured.port));
-        int port = freePort();
-        Process p = new ProcessBuilder(List.of(alertmanager, "--config.file=" + dir.resolve("alertmanager.yml"),
-                "--storage.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
-                "--cluster.listen-address="))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("alertmanager.log").toFile()).start();
-        try {
+        int port = PeerProcess.freePort();
+        try (PeerProcess p = PeerProcess.start(dir, "alertmanager", List.of(alertmanager,
+                "--config.file=" + dir.resolve("alertmanager.yml"), "--storage.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address="))) {
             URI alerts = URI.create("http://127.0.0.1:" + port + "/api/v2/alerts");
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> !p.isAlive() || post(alerts, "[]") == 200);
-            assertThat(p.isAlive()).as("alertmanager is running (log: %s)", log(dir)).isTrue();
+                    .until(() -> !p.alive() || post(alerts, "[]") == 200);
+            assertThat(p.alive()).as("alertmanager is running (log: %s)", p.log()).isTrue();
 
             // three QueueBacklog alerts (one per queue) in the namespace, and one of another name
             Instant start = Instant.now().minusSeconds(5);
@@ -83,12 +80,7 @@ class AlertmanagerWebhookTest extends LiveFixture {
                     "mail"))).isEqualTo(200);
             await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
                     .until(() -> replicas("am", "worker") == 0);
-            assertThat(log(dir)).as("Alertmanager's notifications all succeeded").doesNotContain("Notify for alerts failed");
-        } finally {
-            p.destroy();
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+            assertThat(p.log()).as("Alertmanager's notifications all succeeded").doesNotContain("Notify for alerts failed");
         }
     }
 
@@ -123,17 +115,5 @@ class AlertmanagerWebhookTest extends LiveFixture {
         }
     }
 
-    private static String log(Path dir) {
-        try {
-            return Files.readString(dir.resolve("alertmanager.log"));
-        } catch (IOException e) {
-            return e.toString();
-        }
-    }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

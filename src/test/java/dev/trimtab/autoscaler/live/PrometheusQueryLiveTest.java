@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.trimtab.testing.DebianTools;
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.PeerProcess;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -15,17 +16,13 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +41,7 @@ import org.junit.jupiter.api.Test;
 @TestProfile(PrometheusQueryLiveTest.PromqlOn.class)
 class PrometheusQueryLiveTest extends LiveFixture {
     /** Prometheus' port, chosen before the application starts so the allow list can name it. */
-    static final int PORT = freePort();
+    static final int PORT = PeerProcess.freePort();
 
     public static class PromqlOn implements QuarkusTestProfile {
         @Override
@@ -82,15 +79,14 @@ class PrometheusQueryLiveTest extends LiveFixture {
                     static_configs:
                       - targets: ['127.0.0.1:%d']
                 """.formatted(target.getAddress().getPort()));
-        Process p = new ProcessBuilder(List.of(prometheus, "--config.file=" + dir.resolve("prometheus.yml"),
-                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + PORT))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
-        try {
+        try (PeerProcess p = PeerProcess.start(dir, "prometheus", List.of(prometheus,
+                "--config.file=" + dir.resolve("prometheus.yml"), "--storage.tsdb.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + PORT))) {
             double refusedBefore = count("refused_server");
             // sum(queue_depth) = 250 against 50 per replica: 2 -> 5
             await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(250))
-                    .until(() -> !p.isAlive() || replicas("promql", "web") == 5);
-            assertThat(p.isAlive()).as("prometheus is running (log: %s)", log(dir)).isTrue();
+                    .until(() -> !p.alive() || replicas("promql", "web") == 5);
+            assertThat(p.alive()).as("prometheus is running (log: %s)", p.log()).isTrue();
             assertThat(replicas("promql", "web")).isEqualTo(5);
 
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(count("refused_server"))
@@ -109,10 +105,6 @@ class PrometheusQueryLiveTest extends LiveFixture {
             assertThat(event.at("/data/metricLabels").toString()).isEqualTo("{\"scalingpolicy.trimtab.dev/name\":\"web\"}");
             assertThat(count("ok")).isPositive();
         } finally {
-            p.destroy();
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
             target.stop(0);
         }
     }
@@ -136,19 +128,5 @@ class PrometheusQueryLiveTest extends LiveFixture {
         }
     }
 
-    private static String log(Path dir) {
-        try {
-            return Files.readString(dir.resolve("prometheus.log"));
-        } catch (IOException e) {
-            return e.toString();
-        }
-    }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -6,18 +6,16 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import dev.trimtab.testing.DebianTools;
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.PeerProcess;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,34 +63,16 @@ class PrometheusRemoteWriteTest extends LiveFixture {
                     metadata_config:
                       send: false
                 """.formatted(target.getAddress().getPort(), io.restassured.RestAssured.port));
-        Process p = new ProcessBuilder(List.of(prometheus, "--config.file=" + config,
-                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + freePort()))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
-        try {
+        try (PeerProcess p = PeerProcess.start(dir, "prometheus", List.of(prometheus, "--config.file=" + config,
+                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + PeerProcess.freePort()))) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-                    .until(() -> !p.isAlive() || replicas("prom", "web") > 2);
-            assertThat(p.isAlive()).as("prometheus is running (log: %s)", log(dir)).isTrue();
+                    .until(() -> !p.alive() || replicas("prom", "web") > 2);
+            assertThat(p.alive()).as("prometheus is running (log: %s)", p.log()).isTrue();
             assertThat(replicas("prom", "web")).as("scaled from 2 on the written series").isGreaterThan(2);
         } finally {
-            p.destroy();
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
             target.stop(0);
         }
     }
 
-    private static String log(Path dir) {
-        try {
-            return Files.readString(dir.resolve("prometheus.log"));
-        } catch (IOException e) {
-            return e.toString();
-        }
-    }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }
