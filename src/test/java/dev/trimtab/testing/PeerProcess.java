@@ -44,6 +44,28 @@ public final class PeerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A scrape target for a real Prometheus, started on a free loopback port: {@code /metrics}
+     * answers {@code exposition} in the text format. Stop it with {@code stop(0)}.
+     */
+    public static com.sun.net.httpserver.HttpServer scrapeTarget(String exposition) {
+        try {
+            com.sun.net.httpserver.HttpServer target = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            byte[] body = exposition.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            target.createContext("/metrics", ex -> {
+                ex.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+                ex.close();
+            });
+            target.start();
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A TCP port free on the loopback interface now. */
     public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {

@@ -93,6 +93,13 @@ class AlertmanagerWebhookTest extends LiveFixture {
                 .post("/alertmanager/webhook").then().statusCode(400)
                 .body(containsString("alerts[0].status: got \"pending\", must be \"firing\" or \"resolved\""));
         given().contentType("text/plain").body("{}").post("/alertmanager/webhook").then().statusCode(415);
+        // past trimtab.limits.ingest.max-body-size (8M): refused unread
+        byte[] huge = new byte[9 << 20];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        given().contentType("application/json").body(huge).post("/alertmanager/webhook").then().statusCode(413);
+        // nesting past 16 levels is refused before any tree is built
+        given().contentType("application/json").body("{\"version\":\"4\",\"alerts\":" + "[".repeat(5000))
+                .post("/alertmanager/webhook").then().statusCode(400).body(containsString("notification: not JSON"));
     }
 
     private static String alerts(Instant start, Instant end, String name, String... queues) {

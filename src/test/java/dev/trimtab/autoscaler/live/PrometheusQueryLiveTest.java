@@ -16,8 +16,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,16 +58,8 @@ class PrometheusQueryLiveTest extends LiveFixture {
         workload("promql", "web", metric("http://127.0.0.1:" + PORT + "/"));
         workload("promql-refused", "web", metric("http://localhost:" + PORT));
 
-        HttpServer target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        target.createContext("/metrics", ex -> {
-            byte[] body = ("# TYPE queue_depth gauge\nqueue_depth{queue=\"orders\"} 150\nqueue_depth{queue=\"mail\"} 100\n")
-                    .getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        target.start();
+        HttpServer target = PeerProcess.scrapeTarget(
+                "# TYPE queue_depth gauge\nqueue_depth{queue=\"orders\"} 150\nqueue_depth{queue=\"mail\"} 100\n");
         Path dir = Files.createTempDirectory("prometheus");
         Files.writeString(dir.resolve("prometheus.yml"), """
                 global:

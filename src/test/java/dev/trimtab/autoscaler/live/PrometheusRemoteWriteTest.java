@@ -10,8 +10,6 @@ import dev.trimtab.testing.PeerProcess;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,17 +31,9 @@ class PrometheusRemoteWriteTest extends LiveFixture {
         String prometheus = DebianTools.require("prometheus", "prometheus");
         workload("prom", "web", RemoteWriteLiveTest.PODS);
 
-        HttpServer target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        target.createContext("/metrics", ex -> {
-            byte[] body = ("# TYPE http_requests gauge\n"
-                    + "http_requests{namespace=\"prom\",pod=\"web-0\"} 40\n"
-                    + "http_requests{namespace=\"prom\",pod=\"web-1\"} 40\n").getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        target.start();
+        HttpServer target = PeerProcess.scrapeTarget("# TYPE http_requests gauge\n"
+                + "http_requests{namespace=\"prom\",pod=\"web-0\"} 40\n"
+                + "http_requests{namespace=\"prom\",pod=\"web-1\"} 40\n");
         Path dir = Files.createTempDirectory("prometheus");
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, """
