@@ -6,8 +6,8 @@ import java.util.Set;
 
 /**
  * A parsed {@code networking.k8s.io/v1} NetworkPolicy. {@code types} are the effective policy
- * types: as written, or when {@code policyTypes} is absent, Ingress plus Egress if the policy has an
- * {@code egress} section (even an empty one). A policy with a type and no rules for it isolates
+ * types: as written, or when {@code policyTypes} is absent or empty, Ingress plus Egress if the
+ * policy has at least one egress rule, as the API server defaults them. A policy with a type and no rules for it isolates
  * its pods for that direction and allows nothing.
  */
 public record NetworkPolicy(String namespace, String name, LabelSelector podSelector, Set<Direction> types,

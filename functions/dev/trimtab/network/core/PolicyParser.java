@@ -26,15 +26,20 @@ final class PolicyParser {
         }
         List<?> ingress = Fields.list(spec.get("ingress"), "spec.ingress");
         List<?> egress = Fields.list(spec.get("egress"), "spec.egress");
-        Set<Direction> types = types(spec.get("policyTypes"), egress != null);
+        Set<Direction> types = types(spec.get("policyTypes"), egress != null && !egress.isEmpty());
         return new NetworkPolicy(namespace, name, podSelector, types,
                 rules(ingress, "spec.ingress", "from"), rules(egress, "spec.egress", "to"));
     }
 
-    private static Set<Direction> types(Object value, boolean hasEgress) {
+    /**
+     * The API server's defaulting (SetDefaults_NetworkPolicySpec): an absent or empty
+     * {@code policyTypes} becomes {@code [Ingress]}, plus {@code Egress} when the policy has at least
+     * one egress rule ({@code egress: []} is no rule).
+     */
+    private static Set<Direction> types(Object value, boolean hasEgressRules) {
         List<?> written = Fields.list(value, "spec.policyTypes");
-        if (written == null) {
-            return hasEgress ? EnumSet.allOf(Direction.class) : EnumSet.of(Direction.Ingress);
+        if (written == null || written.isEmpty()) {
+            return hasEgressRules ? EnumSet.allOf(Direction.class) : EnumSet.of(Direction.Ingress);
         }
         Set<Direction> types = EnumSet.noneOf(Direction.class);
         for (int i = 0; i < written.size(); i++) {

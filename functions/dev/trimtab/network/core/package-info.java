@@ -14,8 +14,8 @@
  * reported once with its field path; the others are evaluated.
  *
  * <h2>Isolation and allows</h2>
- * A policy's effective types are its {@code policyTypes}, or when absent Ingress plus Egress if it
- * has an {@code egress} section. A pod is isolated for a direction when any policy of its namespace
+ * A policy's effective types are its {@code policyTypes}, or when absent or empty Ingress plus
+ * Egress if it has at least one egress rule (the API server's defaulting). A pod is isolated for a direction when any policy of its namespace
  * with that type selects it ({@code podSelector: {}} selects all). An isolated pod allows exactly
  * the union of its isolating policies' rules for that direction; a policy with a type but no rules
  * for it allows nothing. A pod no policy selects is unrestricted. A connection needs egress allowed

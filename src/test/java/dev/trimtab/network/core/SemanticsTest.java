@@ -110,9 +110,24 @@ class SemanticsTest {
                           podSelector: {matchLabels: {app: web}}
                           ingress: [{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ghost}}}]}]
                         """, List.of(p("ghost/lonely", "shop/web", "8080", true), p("other/client", "shop/web", "8080", false))),
-                new Case("no policyTypes and an egress section: Ingress and Egress implied", HEAD + """
+                // the API server's defaulting (pkg/apis/networking/v1/defaults.go): an absent or empty
+                // policyTypes is [Ingress], plus Egress only when there is at least one egress rule
+                new Case("no policyTypes and an egress rule: Ingress and Egress implied", HEAD + """
                         metadata: {name: implied, namespace: other}
+                        spec: {podSelector: {matchLabels: {app: client}}, egress: [{to: [{ipBlock: {cidr: 203.0.113.0/24}}]}]}
+                        """, List.of(p("other/client", "shop/web", "8080", false), p("other/client", "203.0.113.9", "443", true),
+                        p("shop/web", "other/client", "8080", false))),
+                new Case("no policyTypes and egress: [] (no rule): Ingress only", HEAD + """
+                        metadata: {name: empty-egress, namespace: other}
                         spec: {podSelector: {matchLabels: {app: client}}, egress: []}
+                        """, List.of(p("other/client", "shop/web", "8080", true), p("shop/web", "other/client", "8080", false))),
+                new Case("policyTypes: [] is defaulted to Ingress (plus Egress with egress rules)", HEAD + """
+                        metadata: {name: empty-types, namespace: other}
+                        spec: {podSelector: {matchLabels: {app: client}}, policyTypes: []}
+                        """, List.of(p("other/client", "shop/web", "8080", true), p("shop/web", "other/client", "8080", false))),
+                new Case("policyTypes: [] with an egress rule: Ingress and Egress", HEAD + """
+                        metadata: {name: empty-types-egress, namespace: other}
+                        spec: {podSelector: {matchLabels: {app: client}}, policyTypes: [], egress: [{to: [{ipBlock: {cidr: 203.0.113.0/24}}]}]}
                         """, List.of(p("other/client", "shop/web", "8080", false), p("shop/web", "other/client", "8080", false))),
                 new Case("no policyTypes and no egress section: Ingress only", HEAD + """
                         metadata: {name: ingress-only, namespace: other}
