@@ -52,6 +52,9 @@ public final class MutationEngine {
 
     /** Mutates {@code r}'s object with every binding; {@code remediationOnly}: only bindings that remediate. */
     public Outcome mutate(AdmissionRequest r, PolicyEngine.Cluster cluster, boolean remediationOnly) {
+        if (PolicyEngine.exemptAdmissionConfiguration(r.kind())) {
+            return new Outcome(true, 200, null, null, r.object(), List.of(), List.of());
+        }
         Lazy<Map<String, Object>> namespace = new Lazy<>(() -> r.namespace().isEmpty() ? null
                 : r.onNamespace() ? r.object() : cluster.namespace(r.namespace()));
         Lazy<Map<String, String>> namespaceLabels = new Lazy<>(() -> MatchResources.labels(

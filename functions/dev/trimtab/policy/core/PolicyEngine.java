@@ -64,9 +64,29 @@ public final class PolicyEngine {
         }
     }
 
+    /** Kinds of {@code admissionregistration.k8s.io}, in any version, that no admission policy or webhook sees. */
+    private static final Set<String> ADMISSION_CONFIGURATION_KINDS = Set.of(
+            "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
+            "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
+            "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding");
+
+    /**
+     * The API server never applies admission policies (nor calls webhooks) for the objects that
+     * configure admission, so a catch-all policy cannot lock policy authors out
+     * (k8s.io/apiserver admission/plugin/webhook/predicates/rules IsExemptAdmissionConfigurationResource,
+     * matched on the request's kind).
+     */
+    public static boolean exemptAdmissionConfiguration(AdmissionRequest.Gvk kind) {
+        return kind != null && "admissionregistration.k8s.io".equals(kind.group())
+                && ADMISSION_CONFIGURATION_KINDS.contains(kind.kind());
+    }
+
     private record Denial(String policy, String binding, String reason, String message) {}
 
     public Verdict review(AdmissionRequest r, Cluster cluster) {
+        if (exemptAdmissionConfiguration(r.kind())) {
+            return new Verdict(true, 200, null, null, List.of(), Map.of(), List.of());
+        }
         // the namespace is read only when a selector or namespaceObject needs it
         Lazy<Map<String, Object>> namespace = new Lazy<>(() -> r.namespace().isEmpty() ? null
                 : r.onNamespace() ? r.object() : cluster.namespace(r.namespace()));
