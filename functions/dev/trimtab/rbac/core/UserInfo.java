@@ -21,14 +21,22 @@ public record UserInfo(String name, List<String> groups) {
     }
 
     /**
-     * What impersonating {@code name} with {@code groups} yields: the given groups, the
-     * service-account groups when {@code name} is {@code system:serviceaccount:<ns>:<sa>}, then
-     * {@code system:authenticated} ({@code system:unauthenticated} for {@code system:anonymous}).
+     * What impersonating {@code name} with {@code groups} yields, as the API server's impersonation
+     * filter builds it (k8s.io/apiserver endpoints/filters/impersonation.go): the given groups; when
+     * none is given and {@code name} is {@code system:serviceaccount:<ns>:<sa>}, the service
+     * account's groups instead; then {@code system:authenticated}, unless the groups already hold it
+     * or {@code system:unauthenticated} ({@code system:anonymous} gets {@code system:unauthenticated}).
      */
     public static UserInfo authenticated(String name, List<String> groups) {
         List<String> all = new ArrayList<>(groups);
-        serviceAccountOf(name).ifPresent(sa -> addAll(all, serviceAccountGroups(sa.namespace())));
-        addAll(all, List.of(ANONYMOUS.equals(name) ? UNAUTHENTICATED : AUTHENTICATED));
+        if (groups.isEmpty()) {
+            serviceAccountOf(name).ifPresent(sa -> addAll(all, serviceAccountGroups(sa.namespace())));
+        }
+        if (ANONYMOUS.equals(name)) {
+            addAll(all, List.of(UNAUTHENTICATED));
+        } else if (!all.contains(AUTHENTICATED) && !all.contains(UNAUTHENTICATED)) {
+            all.add(AUTHENTICATED);
+        }
         return new UserInfo(name, all);
     }
 

@@ -26,7 +26,7 @@
  * by name, a Group by membership, a ServiceAccount {@code ns/name} as user
  * {@code system:serviceaccount:ns:name} (a RoleBinding's ServiceAccount without namespace is in the
  * binding's namespace). Service-account users are in {@code system:serviceaccounts} and
- * {@code system:serviceaccounts:<ns>}, every authenticated user in {@code system:authenticated}
+ * {@code system:serviceaccounts:<ns>} (when impersonated without groups), every authenticated user in {@code system:authenticated}
  * ({@link dev.trimtab.rbac.core.UserInfo#authenticated}); the authorizer itself takes the groups as
  * given. Cluster-wide requests and non-resource URLs are granted only by ClusterRoleBindings;
  * namespaced requests by ClusterRoleBindings and by the RoleBindings of that namespace.

@@ -65,8 +65,11 @@ class AuthorizerTest {
 
     @Test
     void serviceAccountUsersGetTheirGroups() {
+        assertThat(UserInfo.authenticated("system:serviceaccount:ns1:app", List.of()).groups())
+                .containsExactly("system:serviceaccounts", "system:serviceaccounts:ns1", "system:authenticated");
+        // groups given: the API server does not add the service account's (ImpersonationTest)
         assertThat(UserInfo.authenticated("system:serviceaccount:ns1:app", List.of("extra")).groups())
-                .containsExactly("extra", "system:serviceaccounts", "system:serviceaccounts:ns1", "system:authenticated");
+                .containsExactly("extra", "system:authenticated");
         assertThat(UserInfo.authenticated("alice", List.of()).groups()).containsExactly("system:authenticated");
         assertThat(UserInfo.authenticated("system:anonymous", List.of()).groups()).containsExactly("system:unauthenticated");
         assertThat(UserInfo.serviceAccountOf("system:serviceaccount:a:b:c")).isEmpty();
