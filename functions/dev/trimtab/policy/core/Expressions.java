@@ -92,7 +92,7 @@ public final class Expressions {
     private static final Cel WITH_PARAMS = environment(true);
     /** The source name in compilation errors, as cel-go names an expression without one. */
     private static final String INPUT = "<input>";
-    private static final Pattern POSITION = Pattern.compile("^evaluation error at [^:]*:\\d+: ");
+    private static final Pattern POSITION = Pattern.compile("^evaluation error(?: at [^:]*:\\d+)?: ");
     private static final Pattern NO_SUCH_KEY = Pattern.compile("key '(.*)' is not present in map\\.?"
             + "|Error resolving field '(.*)'\\. Field selections must be performed on messages or maps\\.");
 
@@ -116,6 +116,7 @@ public final class Expressions {
                 .addRuntimeLibraries(CelExtensions.strings(), CelExtensions.sets(OPTIONS), CelExtensions.optional(),
                         CelExtensions.comprehensions());
         KubernetesLibrary.addTo(b);
+        PresenceTests.addTo(b);
         if (params) {
             b.addVar("params", SimpleType.DYN);
         }
@@ -147,7 +148,7 @@ public final class Expressions {
         }
         Cel cel = params ? WITH_PARAMS : WITHOUT_PARAMS;
         CelValidationResult result = cel.compile(text, INPUT);
-        return program(cel, result, path, text, allowed, problems);
+        return program(cel, presenceAsCelGo(cel, result, text), path, text, allowed, problems);
     }
 
     /**
@@ -176,6 +177,9 @@ public final class Expressions {
             return Compiled.failed(path, text, "compilation failed: " + problems.get(problems.size() - 1));
         }
         CelValidationResult checked = cel.check(rewritten);
+        if (!checked.hasError() && PresenceTests.any(rewritten)) {
+            checked = cel.check(PresenceTests.rewrite(rewritten));
+        }
         if (!checked.hasError()) {
             try {
                 CelType type = checked.getAst().getResultType();
@@ -191,6 +195,22 @@ public final class Expressions {
             }
         }
         return program(cel, checked, path, text, null, problems);
+    }
+
+    /**
+     * {@code result}, or when it compiled and has presence tests, the same expression with them
+     * answered as cel-go does ({@link PresenceTests}).
+     */
+    private static CelValidationResult presenceAsCelGo(Cel cel, CelValidationResult result, String text) {
+        if (result.hasError()) {
+            return result;
+        }
+        CelValidationResult parsed = cel.parse(text, INPUT);
+        try {
+            return PresenceTests.any(parsed.getAst()) ? cel.check(PresenceTests.rewrite(parsed.getAst())) : result;
+        } catch (CelValidationException e) {
+            return result;   // parsed once already, so not reached
+        }
     }
 
     private static Compiled program(Cel cel, CelValidationResult result, String path, String text, Set<CelType> allowed,
