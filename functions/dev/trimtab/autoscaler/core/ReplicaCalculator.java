@@ -318,11 +318,16 @@ public final class ReplicaCalculator {
         MetricResult out = valueBased(spec, in, KafkaLagCalculator.milli(r.lag()))
                 .withActivationValue(KafkaLagCalculator.milli(r.lagWithPersistent()));
         String note = kafkaNote(k, r);
-        if (r.replicaCap() >= 0 && out.proposedReplicas() > r.replicaCap()) {
+        long cap = r.replicaCap();
+        if (cap >= 0 && (out.proposedReplicas() > cap || out.demand() > cap)) {
             // KEDA's truncating comparison lets a lag just under (cap + 1) x lagThreshold through, and its
-            // HPA then asks for an idle consumer: the proposal stops at the cap (docs/decisions/0033)
-            return out.withProposal((int) r.replicaCap(), note + "; " + out.proposedReplicas()
-                    + " replicas held at the cap of " + r.replicaCap());
+            // HPA then asks for an idle consumer: the proposal (and panic mode's demand) stops at the cap
+            // (docs/decisions/0033)
+            boolean held = out.proposedReplicas() > cap;
+            return new MetricResult(spec, out.currentUtilization(), out.currentAverageMilli(), out.currentValueMilli(),
+                    (int) Math.min(out.proposedReplicas(), cap), Math.min(out.demand(), cap), null,
+                    held ? note + "; " + out.proposedReplicas() + " replicas held at the cap of " + cap : note,
+                    out.activationValueMilli());
         }
         return out.withProposal(out.proposedReplicas(), note);
     }

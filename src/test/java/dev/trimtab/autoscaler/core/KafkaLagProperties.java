@@ -81,6 +81,9 @@ class KafkaLagProperties {
             long cap = m.limitToPartitionsWithLag() ? poll.result().partitionsWithLag() : poll.result().partitions();
             assertThat(poll.result().replicaCap()).as(why).isEqualTo(cap);
             assertThat((long) result.proposedReplicas()).as(why).isLessThanOrEqualTo(cap);
+            if (!Double.isNaN(result.demand())) {
+                assertThat(result.demand()).as("panic mode's demand, %s", why).isLessThanOrEqualTo(cap);
+            }
             assertThat(poll.result().lag() / m.lagThreshold()).as("KEDA's cap, %s", why).isLessThanOrEqualTo(cap);
         }
         assertThat(checked).as("seed " + seed + ": enough polls computed").isGreaterThan(TRIES / 2);
