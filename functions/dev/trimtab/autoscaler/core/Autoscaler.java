@@ -120,7 +120,7 @@ public final class Autoscaler {
                     settings, now);
             List<MetricResult> results = new ArrayList<>(spec.metrics().size());
             for (int i = 0; i < spec.metrics().size(); i++) {
-                MetricResult r = ReplicaCalculator.compute(spec.metrics().get(i), in);
+                MetricResult r = ReplicaCalculator.compute(spec.metrics().get(i), in, policy.ref(), i);
                 results.add(fallback(i, r));
             }
             return results;
@@ -175,8 +175,10 @@ public final class Autoscaler {
                 }
                 if (r.failed()) {
                     error = true;
-                } else if (r.currentValueMilli() == null || r.currentValueMilli() > r.spec().activationMilli()) {
-                    active = true;   // a metric in fallback has no value and counts as active, as in KEDA
+                } else if (r.activationValue() == null || r.activationValue() > r.spec().activationMilli()) {
+                    // a metric in fallback has no value and counts as active, as in KEDA; a Kafka
+                    // metric is compared on its lag with persistent lag (KEDA's getTotalLag)
+                    active = true;
                 }
             }
             ScalingSpec.ScaleToZero z = spec.scaleToZero();

@@ -111,18 +111,23 @@ public final class ClusterState {
         return targets.get(TargetKey.of(ref));
     }
 
+    /**
+     * Adds or replaces a policy. A changed spec drops its Kafka metrics' polls and persistent-lag
+     * memory (KEDA builds a new scaler when a ScaledObject changes); the same spec again (a resync)
+     * keeps them.
+     */
     public void putPolicy(ScalingPolicy policy) {
         ScalingPolicy old = policies.put(policy.ref(), policy);
         if (old != null) {
             unindex(old);
+            if (!old.spec().equals(policy.spec())) {
+                metrics.removeKafkaLag(policy.ref());
+            }
         }
         arrival.putIfAbsent(policy.ref(), (long) arrival.size());
         policiesByTarget.computeIfAbsent(TargetKey.of(policy.targetRef()), k -> new LinkedHashSet<>()).add(policy.ref());
-        for (MetricSpec m : policy.spec().metrics()) {
-            if (m.metricName() != null) {
-                policiesByMetric.computeIfAbsent(metricKey(m.type(), m.metricName()), k -> new LinkedHashSet<>())
-                        .add(policy.ref());
-            }
+        for (String key : metricKeys(policy)) {
+            policiesByMetric.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(policy.ref());
         }
     }
 
@@ -132,6 +137,27 @@ public final class ClusterState {
             unindex(old);
         }
         histories.remove(ref);
+        metrics.removeKafkaLag(ref);
+    }
+
+    /** The index keys of a policy's metrics: type and name, or the consumer group of a Kafka metric. */
+    private static List<String> metricKeys(ScalingPolicy policy) {
+        List<String> keys = new ArrayList<>();
+        for (MetricSpec m : policy.spec().metrics()) {
+            if (m.kafka() != null) {
+                keys.add(KAFKA_KEY + m.kafka().consumerGroup());
+            } else if (m.metricName() != null) {
+                keys.add(metricKey(m.type(), m.metricName()));
+            }
+        }
+        return keys;
+    }
+
+    private static final String KAFKA_KEY = "Kafka|";
+
+    /** The policies with a Kafka metric on {@code consumerGroup} (any cluster), in arrival order. */
+    public List<ScalingPolicy> policiesWithKafkaGroup(String consumerGroup) {
+        return inArrivalOrder(policiesByMetric.getOrDefault(KAFKA_KEY + consumerGroup, Set.of()), "");
     }
 
     private void unindex(ScalingPolicy policy) {
@@ -139,12 +165,10 @@ public final class ClusterState {
         if (byTarget != null) {
             byTarget.remove(policy.ref());
         }
-        for (MetricSpec m : policy.spec().metrics()) {
-            if (m.metricName() != null) {
-                Set<ObjectRef> byMetric = policiesByMetric.get(metricKey(m.type(), m.metricName()));
-                if (byMetric != null) {
-                    byMetric.remove(policy.ref());
-                }
+        for (String key : metricKeys(policy)) {
+            Set<ObjectRef> byMetric = policiesByMetric.get(key);
+            if (byMetric != null) {
+                byMetric.remove(policy.ref());
             }
         }
     }

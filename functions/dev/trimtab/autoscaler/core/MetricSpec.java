@@ -17,10 +17,21 @@ import dev.trimtab.kube.LabelSelector;
  *                        firing, or a Prometheus query with an empty result, is zero
  * @param pull        extension, External only: the PromQL query whose answers feed this metric
  *                    ({@code type: Prometheus} in a ScalingPolicy), null for a pushed metric
+ * @param kafka       extension, External only: the consumer-group lag this metric measures
+ *                    ({@code type: Kafka} in a ScalingPolicy, KEDA's Kafka scaler), null otherwise;
+ *                    its value is the policy's latest {@link KafkaLagCalculator} result, not a series
  */
 public record MetricSpec(Type type, String resource, String container, String metricName,
                          LabelSelector metricSelector, ObjectRef describedObject, Target target,
-                         long activationMilli, boolean ignoreNullValues, PromQuery pull) {
+                         long activationMilli, boolean ignoreNullValues, PromQuery pull, KafkaLag kafka) {
+
+    /** A metric without Kafka lag (every kind but {@code type: Kafka}). */
+    public MetricSpec(Type type, String resource, String container, String metricName, LabelSelector metricSelector,
+                      ObjectRef describedObject, Target target, long activationMilli, boolean ignoreNullValues,
+                      PromQuery pull) {
+        this(type, resource, container, metricName, metricSelector, describedObject, target, activationMilli,
+                ignoreNullValues, pull, null);
+    }
 
     public enum Type { Resource, ContainerResource, Pods, Object, External }
 
@@ -63,18 +74,24 @@ public record MetricSpec(Type type, String resource, String container, String me
 
     public MetricSpec withActivation(long milli) {
         return new MetricSpec(type, resource, container, metricName, metricSelector, describedObject, target, milli,
-                ignoreNullValues, pull);
+                ignoreNullValues, pull, kafka);
     }
 
     public MetricSpec withIgnoreNullValues(boolean ignore) {
         return new MetricSpec(type, resource, container, metricName, metricSelector, describedObject, target,
-                activationMilli, ignore, pull);
+                activationMilli, ignore, pull, kafka);
     }
 
     /** This External metric, fed by the answers of {@code query}. */
     public MetricSpec withPull(PromQuery query) {
         return new MetricSpec(type, resource, container, metricName, metricSelector, describedObject, target,
-                activationMilli, ignoreNullValues, query);
+                activationMilli, ignoreNullValues, query, kafka);
+    }
+
+    /** This External metric, measuring the lag of {@code lag}'s consumer group. */
+    public MetricSpec withKafka(KafkaLag lag) {
+        return new MetricSpec(type, resource, container, metricName, metricSelector, describedObject, target,
+                activationMilli, ignoreNullValues, pull, lag);
     }
 
     /** The name the HPA uses for this metric in its rescale reasons and conditions. */

@@ -34,6 +34,30 @@ public final class MetricStore {
     private final Map<String, Map<SeriesKey, Map<String, Sample>>> podCustom = new HashMap<>();
     private final Map<ObjectKey, Sample> objects = new HashMap<>();
     private final Map<ExternalKey, Map<Map<String, String>, ExternalSeries>> external = new HashMap<>();
+    private final Map<ObjectRef, Map<Integer, KafkaLagSample>> kafkaLag = new HashMap<>();
+
+    /**
+     * A Kafka metric's latest poll: its result, when it was polled (the offsets event's time), and
+     * the memory the next poll of this metric compares with (persistent lag).
+     */
+    public record KafkaLagSample(KafkaLagCalculator.Result result, long timestampMillis,
+                                 KafkaLagCalculator.Memory memory) {}
+
+    /** Stores the poll of the Kafka metric {@code index} of {@code policy}, replacing the previous one. */
+    public void putKafkaLag(ObjectRef policy, int index, KafkaLagSample sample) {
+        kafkaLag.computeIfAbsent(policy, k -> new HashMap<>()).put(index, sample);
+    }
+
+    /** The latest poll of the Kafka metric {@code index} of {@code policy}, or null. */
+    public KafkaLagSample kafkaLag(ObjectRef policy, int index) {
+        Map<Integer, KafkaLagSample> byIndex = kafkaLag.get(policy);
+        return byIndex == null ? null : byIndex.get(index);
+    }
+
+    /** Forgets the polls and the persistent-lag memory of every Kafka metric of {@code policy}. */
+    public void removeKafkaLag(ObjectRef policy) {
+        kafkaLag.remove(policy);
+    }
 
     public void putPodUsage(String namespace, String pod, PodUsage usage) {
         podUsage.computeIfAbsent(namespace, k -> new HashMap<>()).put(pod, usage);

@@ -22,6 +22,17 @@ public final class ReplicaCalculator {
     private ReplicaCalculator() {}
 
     public static MetricResult compute(MetricSpec spec, Input in) {
+        return compute(spec, in, null, -1);
+    }
+
+    /**
+     * As {@link #compute(MetricSpec, Input)}, for metric {@code index} of {@code policy}: a Kafka
+     * metric reads that metric's latest poll (a poll is folded per policy and metric).
+     */
+    public static MetricResult compute(MetricSpec spec, Input in, ObjectRef policy, int index) {
+        if (spec.kafka() != null) {
+            return kafkaMetric(spec, in, policy, index);
+        }
         return switch (spec.type()) {
             case Resource, ContainerResource -> resource(spec, in);
             case Pods -> podsMetric(spec, in);
@@ -280,6 +291,61 @@ public final class ReplicaCalculator {
         MetricResult r = valueBased(spec, in, usage);
         return series == 0 ? r.withProposal(r.proposedReplicas(), "no fresh series matches the selector: "
                 + "counted as 0 (ignoreNullValues)") : r;
+    }
+
+    /**
+     * A Kafka metric: the External metric KEDA's Kafka scaler feeds its HPA, valued at the latest
+     * poll's capped total lag; activation reads the total lag with persistent lag. No poll, a poll
+     * that failed, or one older than maxSampleAge (or dated after now) fails the metric, so the
+     * HPA's rules for a failed metric and KEDA's fallback apply.
+     */
+    private static MetricResult kafkaMetric(MetricSpec spec, Input in, ObjectRef policy, int index) {
+        KafkaLag k = spec.kafka();
+        String what = "unable to get Kafka lag " + spec.metricName() + " (group " + k.consumerGroup()
+                + (k.topic() == null ? "" : ", topic " + k.topic()) + "): ";
+        MetricStore.KafkaLagSample s = policy == null ? null : in.store().kafkaLag(policy, index);
+        if (s == null) {
+            return MetricResult.failed(spec, what + "no offsets polled yet (no dev.trimtab.kafka.offsets event "
+                    + "for this cluster, group and topic)");
+        }
+        if (stale(s.timestampMillis(), in)) {
+            return MetricResult.failed(spec, what + "the newest poll is stale");
+        }
+        KafkaLagCalculator.Result r = s.result();
+        if (r.failed()) {
+            return MetricResult.failed(spec, what + r.error());
+        }
+        MetricResult out = valueBased(spec, in, KafkaLagCalculator.milli(r.lag()))
+                .withActivationValue(KafkaLagCalculator.milli(r.lagWithPersistent()));
+        String note = kafkaNote(k, r);
+        long cap = r.replicaCap();
+        if (cap >= 0 && (out.proposedReplicas() > cap || out.demand() > cap)) {
+            // KEDA's truncating comparison lets a lag just under (cap + 1) x lagThreshold through, and its
+            // HPA then asks for an idle consumer: the proposal (and panic mode's demand) stops at the cap
+            // (docs/decisions/0033)
+            boolean held = out.proposedReplicas() > cap;
+            return new MetricResult(spec, out.currentUtilization(), out.currentAverageMilli(), out.currentValueMilli(),
+                    (int) Math.min(out.proposedReplicas(), cap), Math.min(out.demand(), cap), null,
+                    held ? note + "; " + out.proposedReplicas() + " replicas held at the cap of " + cap : note,
+                    out.activationValueMilli());
+        }
+        return out.withProposal(out.proposedReplicas(), note);
+    }
+
+    private static String kafkaNote(KafkaLag k, KafkaLagCalculator.Result r) {
+        StringBuilder sb = new StringBuilder("lag ").append(r.uncappedLag());
+        if (r.lagWithPersistent() != r.uncappedLag()) {
+            sb.append(" (").append(r.lagWithPersistent()).append(" with the persistent lag of ")
+                    .append(r.persistentPartitions()).append(" partition(s))");
+        }
+        sb.append(" over ").append(r.partitions()).append(" partition(s), ").append(r.partitionsWithLag())
+                .append(" with lag");
+        if (r.lag() != r.uncappedLag()) {
+            sb.append("; counted as ").append(r.lag()).append(k.ensureEvenDistributionOfPartitions()
+                    ? " (even distribution of partitions, capped)" : k.limitToPartitionsWithLag()
+                    ? " (capped at the partitions with lag)" : " (capped at the partition count)");
+        }
+        return sb.toString();
     }
 
     private static MetricResult valueBased(MetricSpec spec, Input in, long usage) {

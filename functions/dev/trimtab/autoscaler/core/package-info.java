@@ -28,7 +28,10 @@
  *       policies like any other.</li>
  *   <li>{@code minReplicas: 0}: {@link dev.trimtab.autoscaler.core.Activation} applies KEDA's
  *       RequestScale table: wake from zero when an Object/External metric is strictly above its
- *       activation threshold, go to zero after the cooldown, never on an error.</li>
+ *       activation threshold, go to zero after the cooldown, never on an error. A Kafka-lag metric
+ *       ({@link dev.trimtab.autoscaler.core.KafkaLag}) is valued at its latest poll's capped lag
+ *       and activates on its lag with persistent lag ({@link dev.trimtab.autoscaler.core.KafkaLagCalculator},
+ *       KEDA's Kafka scaler; docs/decisions/0033).</li>
  *   <li>The HPA's reconcile: replicas 0 with minReplicas above 0 disables scaling; above max or
  *       below min is corrected at once; otherwise the highest proposal wins, and a failed metric
  *       blocks a scale-down (not a scale-up).</li>

@@ -121,6 +121,10 @@ public final class DecisionEvents {
         if (!r.failed()) {
             m.set("current", current(r));
             m.put("proposedReplicas", r.proposedReplicas());
+            if (r.activationValueMilli() != null) {
+                // a Kafka metric: activation reads the lag with persistent lag, before the cap
+                m.put("activationValue", Quantity.formatMilli(r.activationValueMilli()));
+            }
         }
         if (r.error() != null) {
             m.put("error", r.error());

@@ -2,6 +2,9 @@ package dev.trimtab.autoscaler.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.autoscaler.core.ClusterState;
+import dev.trimtab.autoscaler.core.KafkaLag;
+import dev.trimtab.autoscaler.core.KafkaLagCalculator;
+import dev.trimtab.autoscaler.core.KafkaOffsets;
 import dev.trimtab.kube.LabelSelector;
 import dev.trimtab.autoscaler.core.MetricSpec;
 import dev.trimtab.autoscaler.core.MetricStore;
@@ -25,7 +28,8 @@ import java.util.Set;
  * for evaluation. The same code serves replay, the Kafka consumers and the HTTP endpoint.
  *
  * <p>Evaluations are triggered by metric events (each policy that reads the metric, once per
- * event, lists included) and by a ScalingPolicy being added or updated. Pod and workload events
+ * event, lists included; a Kafka offsets poll, each policy with a Kafka metric on its group) and by
+ * a ScalingPolicy being added or updated. Pod and workload events
  * only update the state. See README "Which events trigger an evaluation".
  */
 public final class EventFolder {
@@ -65,6 +69,7 @@ public final class EventFolder {
         long at = event.time() == null ? nowMillis : event.time().toEpochMilli();
         return switch (event.type()) {
             case ADD, UPDATE, DELETE -> kubeObject(event.type(), data, at);
+            case KafkaOffsetEvents.TYPE -> kafkaOffsets(event, nowMillis);
             default -> metrics(event, data, nowMillis);
         };
     }
@@ -320,6 +325,58 @@ public final class EventFolder {
         KubeObjects.throwIfAny(f, "ExternalMetricValue");   // all or nothing
         rules.applied(f);
         apply.forEach(Runnable::run);
+    }
+
+    /**
+     * One poll of a consumer group's offsets ({@link KafkaOffsetEvents}): every Kafka metric on
+     * that cluster and group (and topic, when the metric names one and the poll holds it) of the
+     * policy named by the event's subject, or of every policy without a subject, computes its lag
+     * with its memory of its previous poll and stores it, dated by the event's time under the
+     * sample rules; those policies are due. A poll not newer than a metric's latest one (a record
+     * read again, or out of order) changes nothing of that metric: its persistent-lag memory
+     * advances once per poll.
+     */
+    private List<ScalingPolicy> kafkaOffsets(CloudEvent event, long nowMillis) {
+        KafkaOffsetEvents.Poll poll = KafkaOffsetEvents.read(event, limits);
+        Fields f = new Fields();
+        long ts = rules.sampleTime(com.fasterxml.jackson.databind.node.MissingNode.getInstance(), "poll", f,
+                new Clock(event.time().toEpochMilli(), nowMillis));
+        KubeObjects.throwIfAny(f, "Kafka offsets event " + Fields.echo(event.id()));
+        rules.applied(f);
+        KafkaOffsets offsets = poll.offsets();
+        List<ScalingPolicy> candidates;
+        if (poll.policyName() != null) {
+            ScalingPolicy p = state.policy(new ObjectRef(ScalingPolicyParser.API_VERSION, ScalingPolicyParser.KIND,
+                    poll.policyNamespace(), poll.policyName()));
+            candidates = p == null ? List.of() : List.of(p);
+        } else {
+            candidates = state.policiesWithKafkaGroup(offsets.consumerGroup());
+        }
+        List<ScalingPolicy> due = new ArrayList<>();
+        for (ScalingPolicy p : candidates) {
+            boolean polled = false;
+            List<MetricSpec> specs = p.spec().metrics();
+            for (int i = 0; i < specs.size(); i++) {
+                KafkaLag k = specs.get(i).kafka();
+                if (k == null || !k.consumerGroup().equals(offsets.consumerGroup())
+                        || !k.sameCluster(offsets.bootstrapServers())
+                        || (k.topic() != null && offsets.topic(k.topic()) == null)) {
+                    continue;
+                }
+                MetricStore.KafkaLagSample previous = state.metrics().kafkaLag(p.ref(), i);
+                if (previous != null && ts <= previous.timestampMillis()) {
+                    continue;
+                }
+                KafkaLagCalculator.Poll r = KafkaLagCalculator.compute(k, offsets,
+                        previous == null ? KafkaLagCalculator.Memory.EMPTY : previous.memory());
+                state.metrics().putKafkaLag(p.ref(), i, new MetricStore.KafkaLagSample(r.result(), ts, r.memory()));
+                polled = true;
+            }
+            if (polled) {
+                due.add(p);
+            }
+        }
+        return due;
     }
 
     private static long duration(JsonNode m, String path, Fields f) {

@@ -16,8 +16,8 @@ import java.util.Set;
  * Validates a {@code trimtab.dev/v1alpha1 ScalingPolicy} and builds its core spec. The spec takes
  * HPA autoscaling/v2 fields with their API-server defaults and validation ranges, plus the
  * extensions {@code scaleToZero}, {@code fallback}, {@code panic}, {@code activationThreshold} on
- * Object/External metrics, {@code type: Prometheus} metrics ({@link PrometheusMetricParser}), and
- * the pause annotations.
+ * Object/External metrics, {@code type: Prometheus} metrics ({@link PrometheusMetricParser}),
+ * {@code type: Kafka} metrics ({@link KafkaMetricParser}), and the pause annotations.
  */
 public final class ScalingPolicyParser {
     public static final String API_VERSION = "trimtab.dev/v1alpha1";
@@ -92,7 +92,7 @@ public final class ScalingPolicyParser {
         List<MetricSpec> metrics = metrics(spec, f, policy);
         if (min == 0 && metrics.stream().noneMatch(m -> m.type() == MetricSpec.Type.Object
                 || m.type() == MetricSpec.Type.External)) {
-            f.problem("spec.minReplicas", 0, "0 (scale to zero) needs at least one Object, External or Prometheus metric");
+            f.problem("spec.minReplicas", 0, "0 (scale to zero) needs at least one Object, External, Prometheus or Kafka metric");
         }
         Behavior behavior = null;
         JsonNode b = f.object(spec, "behavior", "spec.behavior", false);
@@ -137,6 +137,11 @@ public final class ScalingPolicyParser {
             JsonNode source = f.object(m, "prometheus", path + ".prometheus", true);
             return source == null ? null : PrometheusMetricParser.parse(source, path + ".prometheus", index, policy, f);
         }
+        if (typeName.equals(KafkaMetricParser.TYPE)) {
+            f.checkKnown(m, path, Set.of("type", "kafka"));
+            JsonNode source = f.object(m, "kafka", path + ".kafka", true);
+            return source == null ? null : KafkaMetricParser.parse(source, path + ".kafka", index, f);
+        }
         MetricSpec.Type type = null;
         for (MetricSpec.Type t : MetricSpec.Type.values()) {
             if (t.name().equals(typeName)) {
@@ -145,7 +150,7 @@ public final class ScalingPolicyParser {
         }
         if (type == null) {
             f.problem(path + ".type", "\"" + typeName + "\"",
-                    "must be one of [Resource, ContainerResource, Pods, Object, External, Prometheus]");
+                    "must be one of [Resource, ContainerResource, Pods, Object, External, Prometheus, Kafka]");
             return null;
         }
         String field = Character.toLowerCase(type.name().charAt(0)) + type.name().substring(1);

@@ -703,6 +703,37 @@ public class AutoscalerEngine {
         return out;
     }
 
+    /**
+     * A Kafka-lag metric ({@code type: Kafka}) of a policy whose workload this instance decides for:
+     * what a lag source polls. {@code index} is the metric's place in {@code spec.metrics}, the
+     * subject of its offsets events is {@code policy.namespace() + "/" + policy.name()} and their
+     * key the {@code workload}. {@code bootstrapServers} is comma-separated {@code host:port}
+     * (sorted, trimmed, hosts lower-cased); {@code topic} null means every topic the group commits to.
+     */
+    public record KafkaReader(String workload, ObjectRef policy, int index, String metricName,
+                              String bootstrapServers, String consumerGroup, String topic,
+                              dev.trimtab.autoscaler.core.KafkaLag lag) {}
+
+    /**
+     * The Kafka-lag metrics of the policies this instance decides for (owned, not fenced), in
+     * policy order: what a Kafka lag source polls, sending one {@code dev.trimtab.kafka.offsets}
+     * event per reader and poll ({@link dev.trimtab.autoscaler.events.KafkaOffsetEvents#toEvent}).
+     */
+    public synchronized List<KafkaReader> kafkaReaders() {
+        List<KafkaReader> out = new ArrayList<>();
+        for (ScalingPolicy p : state.policies()) {
+            List<MetricSpec> metrics = p.spec().metrics();
+            for (int i = 0; i < metrics.size(); i++) {
+                dev.trimtab.autoscaler.core.KafkaLag k = metrics.get(i).kafka();
+                if (k != null && decidable(p)) {
+                    out.add(new KafkaReader(workload(p), p.ref(), i, metrics.get(i).metricName(),
+                            k.bootstrapServersText(), k.consumerGroup(), k.topic(), k));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Whether the policy has been received. */
     public synchronized boolean knows(ObjectRef policy) {
         return state.policy(policy) != null;

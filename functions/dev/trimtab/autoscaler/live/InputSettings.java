@@ -46,8 +46,16 @@ public interface InputSettings {
     @WithDefault("5s")
     Duration maxClockSkew();
 
+    /** The most topics of one Kafka offsets event ({@code dev.trimtab.kafka.offsets}). */
+    @WithDefault("1000")
+    int maxKafkaTopics();
+
+    /** The most partitions of one Kafka offsets event, all topics together. */
+    @WithDefault("20000")
+    int maxKafkaPartitions();
+
     default InputLimits limits() {
         return new InputLimits(maxEventBytes(), maxDepth(), maxListItems(), maxContainers(), maxResources(),
-                maxLabels(), maxLabelLength(), maxClockSkew());
+                maxLabels(), maxLabelLength(), maxClockSkew(), maxKafkaTopics(), maxKafkaPartitions());
     }
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.AfterAll;
  * The autoscaler's folders ({@link EventFolder}, and through it {@link KubeObjects},
  * {@link ScalingPolicyParser}, {@link Fields}, {@link SampleRules}) on decoded events whose data
  * is fuzzed. One input is a sequence of events, one a line, each {@code L DATA}: {@code L} the
- * type ({@code a} add, {@code u} update, {@code d} delete, else a metric event), {@code DATA} the
+ * type ({@code a} add, {@code u} update, {@code d} delete, {@code k} Kafka offsets, else a metric
+ * event), {@code DATA} the
  * event's data as JSON. Each is wrapped in a structured CloudEvent, decoded by
  * {@link CloudEventCodec} within the default {@link InputLimits} and folded into one fresh
  * {@link ClusterState}, so that objects, policies and metrics of one input meet. A bad event is
@@ -37,7 +38,9 @@ class EventFolderFuzzTest {
             "\"metric\"", "\"value\"", "\"external.metrics.k8s.io/v1beta1\"", "\"ExternalMetricValueList\"",
             "\"metricName\"", "\"metricLabels\"", "\"scaleTargetRef\"", "\"minReplicas\"", "\"maxReplicas\"",
             "\"metrics\"", "\"target\"", "\"averageUtilization\"", "\"selector\"", "\"matchLabels\"",
-            "\"matchExpressions\"", "\"replicas\"", "\"behavior\"", "\"2026-11-01T12:00:00Z\"", "\"1e-100000000\""})
+            "\"matchExpressions\"", "\"replicas\"", "\"behavior\"", "\"2026-11-01T12:00:00Z\"", "\"1e-100000000\"",
+            "\"Kafka\"", "\"kafka\"", "\"bootstrapServers\"", "\"consumerGroup\"", "\"topic\"", "\"topics\"",
+            "\"partitions\"", "\"partition\"", "\"endOffset\"", "\"committedOffset\"", "\"excludePersistentLag\""})
     void fold(byte[] input) {
         FOLD.check(input, () -> {
             EventFolder folder = new EventFolder(new ClusterState(), LIMITS);
@@ -52,6 +55,7 @@ class EventFolderFuzzTest {
                     case 'a' -> EventFolder.ADD;
                     case 'u' -> EventFolder.UPDATE;
                     case 'd' -> EventFolder.DELETE;
+                    case 'k' -> KafkaOffsetEvents.TYPE;
                     default -> "dev.trimtab.metrics";
                 };
                 String envelope = "{\"specversion\":\"1.0\",\"id\":\"fuzz-" + i + "\",\"source\":\"/fuzz\",\"type\":\""

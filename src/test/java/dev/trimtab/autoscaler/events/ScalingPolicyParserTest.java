@@ -89,7 +89,7 @@ class ScalingPolicyParserTest {
                 new Invalid("target name missing", "{\"scaleTargetRef\":{\"kind\":\"Deployment\"},\"maxReplicas\":2}",
                         "spec.scaleTargetRef.name: missing, a non-empty string is required"),
                 new Invalid("unknown metric type", "{" + ref + ",\"maxReplicas\":2,\"metrics\":[{\"type\":\"Cpu\"}]}",
-                        "spec.metrics[0].type: got \"Cpu\", must be one of [Resource, ContainerResource, Pods, Object, External, Prometheus]"),
+                        "spec.metrics[0].type: got \"Cpu\", must be one of [Resource, ContainerResource, Pods, Object, External, Prometheus, Kafka]"),
                 new Invalid("value target on a resource", "{" + ref + ",\"maxReplicas\":2,\"metrics\":[{\"type\":\"Resource\",\"resource\":"
                         + "{\"name\":\"cpu\",\"target\":{\"type\":\"Value\",\"value\":\"1\"}}}]}",
                         "spec.metrics[0].resource.target.type: got Value, must be Utilization or AverageValue for resource metrics"),
@@ -107,7 +107,7 @@ class ScalingPolicyParserTest {
                         + "{\"policies\":[{\"type\":\"Pods\",\"value\":1,\"periodSeconds\":1801}]}}}",
                         "spec.behavior.scaleUp.policies[0].periodSeconds: got 1801, must be an integer in [1, 1800]"),
                 new Invalid("zero without external", "{" + ref + ",\"minReplicas\":0,\"maxReplicas\":2}",
-                        "spec.minReplicas: got 0, 0 (scale to zero) needs at least one Object, External or Prometheus metric"),
+                        "spec.minReplicas: got 0, 0 (scale to zero) needs at least one Object, External, Prometheus or Kafka metric"),
                 new Invalid("typo", "{" + ref + ",\"maxReplicas\":2,\"maxReplica\":3}",
                         "spec.maxReplica: got an unknown field"),
                 new Invalid("panic threshold", "{" + ref + ",\"maxReplicas\":2,\"panic\":{\"panicThresholdPercentage\":50}}",

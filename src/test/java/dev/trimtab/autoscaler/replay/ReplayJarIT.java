@@ -48,6 +48,14 @@ class ReplayJarIT {
     }
 
     @Test
+    void theJarReplaysKafkaLagToo() throws Exception {
+        Result r = run("replay", "examples/kafka-lag.jsonl");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).isEqualTo(Files.readString(Path.of("examples/kafka-lag.expected.jsonl")));
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
     void aBadTraceExitsNonZeroAfterProcessingTheRest() throws Exception {
         Result r = run("replay", "src/test/resources/traces/mixed-bad.jsonl");
         assertThat(r.status()).isEqualTo(1);

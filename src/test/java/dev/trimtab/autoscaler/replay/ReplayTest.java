@@ -128,6 +128,26 @@ class ReplayTest {
                 .as("the skew is a flag").doesNotContain("line 29");
     }
 
+    /**
+     * The Kafka-lag example: a new group below activation, a burst capped at the 6 partitions, the
+     * catch-up held by the scale-down window, a stuck partition that keeps one replica awake on its
+     * persistent lag, then zero after the cooldown.
+     */
+    @Test
+    void theKafkaLagExampleFollowsTheLag() throws IOException {
+        Run run = replay("examples/kafka-lag.jsonl");
+        assertThat(run.err()).isEmpty();
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).isEqualTo(Files.readString(Path.of("examples/kafka-lag.expected.jsonl")));
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines).extracting(l -> Integer.parseInt(l.replaceAll(".*\"desiredReplicas\":([0-9]+).*", "$1")))
+                .containsExactly(0, 0, 6, 6, 6, 6, 3, 2, 1, 1, 1, 1, 0);
+        assertThat(lines).extracting(l -> l.replaceAll(".*\"reason\":\"([A-Za-z]+)\".*", "$1"))
+                .startsWith("Inactive", "Inactive", "Activated").endsWith("Deactivated");
+        assertThat(lines.get(8)).as("the stuck partition: no lag counted, still active")
+                .contains("\"value\":\"0\"").contains("\"activationValue\":\"80\"");
+    }
+
     @Test
     void readsStandardInputWithDash() throws IOException {
         byte[] trace = Files.readAllBytes(Path.of("examples/quickstart.jsonl"));
