@@ -24,9 +24,10 @@ final class Activation {
      * @param active  some metric without error is strictly above its activation threshold (or in fallback)
      * @param error   some activation metric failed (and is not in fallback)
      * @param fallbackReplicas the spec's fallback replicas, or -1 without fallback
+     * @param createdMillis when the policy came to be: the initial cooldown counts from there
      */
     record Input(int current, boolean active, boolean error, int fallbackReplicas, long lastActiveMillis,
-                 long firstSeenMillis, int cooldownSeconds, int initialCooldownSeconds, long nowMillis) {}
+                 long createdMillis, int cooldownSeconds, int initialCooldownSeconds, long nowMillis) {}
 
     private Activation() {}
 
@@ -50,7 +51,7 @@ final class Activation {
         if (in.lastActiveMillis() >= 0) {
             return in.lastActiveMillis() + in.cooldownSeconds() * 1000L < in.nowMillis();
         }
-        return in.firstSeenMillis() + in.initialCooldownSeconds() * 1000L < in.nowMillis();
+        return in.createdMillis() + in.initialCooldownSeconds() * 1000L < in.nowMillis();
     }
 
     /** KEDA refreshes lastActiveTime only when active and no trigger is in error. */

@@ -164,6 +164,16 @@ public final class Autoscaler {
                     + " failures in a row");
         }
 
+        /**
+         * Where KEDA's initial cooldown starts: the policy's creation (KEDA: the ScaledObject's
+         * creationTimestamp), even if its target did not exist then; the first evaluation when
+         * unknown. (The HPA's initial recommendation keeps the first evaluation.)
+         */
+        long since() {
+            long created = state.policySince(policy.ref());
+            return created >= 0 ? created : h.firstSeenMillis;
+        }
+
         /** KEDA's 0 <-> 1 phase; null when the HPA phase decides. */
         ScaleDecision activation() {
             boolean active = false;
@@ -183,7 +193,7 @@ public final class Autoscaler {
             }
             ScalingSpec.ScaleToZero z = spec.scaleToZero();
             Activation.Input in = new Activation.Input(current, active, error,
-                    spec.fallback() == null ? -1 : spec.fallback().replicas(), h.lastActiveMillis, h.firstSeenMillis,
+                    spec.fallback() == null ? -1 : spec.fallback().replicas(), h.lastActiveMillis, since(),
                     z.cooldownSeconds(), z.initialCooldownSeconds(), now);
             if (Activation.refreshesLastActive(in)) {
                 h.lastActiveMillis = now;

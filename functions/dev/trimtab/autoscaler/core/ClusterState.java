@@ -28,6 +28,8 @@ public final class ClusterState {
     private final Map<TargetKey, ScaleTarget> targets = new HashMap<>();
     private final Map<ObjectRef, ScalingPolicy> policies = new LinkedHashMap<>();
     private final Map<ObjectRef, Long> arrival = new HashMap<>();
+    /** When each ScalingPolicy came to be: its creationTimestamp, or when it was first seen without one. */
+    private final Map<ObjectRef, Long> policySince = new HashMap<>();
     private final Map<TargetKey, Set<ObjectRef>> policiesByTarget = new HashMap<>();
     private final Map<String, Set<ObjectRef>> policiesByMetric = new HashMap<>();
     private final Map<ObjectRef, History> histories = new HashMap<>();
@@ -138,6 +140,25 @@ public final class ClusterState {
         }
         histories.remove(ref);
         metrics.removeKafkaLag(ref);
+        policySince.remove(ref);
+    }
+
+    /**
+     * Records when a policy came to be: {@code createdMillis} (its {@code metadata.creationTimestamp},
+     * or {@link Long#MAX_VALUE} without one), else the first time it was seen ({@code seenMillis}).
+     * KEDA's initial cooldown counts from there, whether or not its target exists yet.
+     */
+    public void policySeen(ObjectRef ref, long createdMillis, long seenMillis) {
+        if (createdMillis != Long.MAX_VALUE) {
+            policySince.put(ref, createdMillis);
+        } else {
+            policySince.putIfAbsent(ref, seenMillis);
+        }
+    }
+
+    /** When the policy came to be ({@link #policySeen}), or -1 when unknown. */
+    public long policySince(ObjectRef ref) {
+        return policySince.getOrDefault(ref, -1L);
     }
 
     /** The index keys of a policy's metrics: type and name, or the consumer group of a Kafka metric. */

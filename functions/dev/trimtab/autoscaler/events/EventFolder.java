@@ -102,6 +102,7 @@ public final class EventFolder {
                 ScaleClaim old = state.claims().remove(policy.ref());
                 state.putPolicy(policy);
                 state.claims().put(claim);
+                state.policySeen(policy.ref(), claim.createdMillis(), atMillis);
                 Set<ScalingPolicy> due = new LinkedHashSet<>(List.of(policy));
                 // the others on its old and new target may have lost or gained the ownership
                 due.addAll(state.policiesTargeting(policy.targetRef()));
