@@ -26,9 +26,14 @@ public record KafkaLag(Set<String> bootstrapServers, String consumerGroup, Strin
                        long activationLagThreshold, OffsetResetPolicy offsetResetPolicy, boolean allowIdleConsumers,
                        boolean limitToPartitionsWithLag, boolean ensureEvenDistributionOfPartitions,
                        boolean excludePersistentLag, boolean scaleToZeroOnInvalidOffset,
-                       PartitionLimitation partitionLimitation) {
+                       PartitionLimitation partitionLimitation, int pollingIntervalSeconds) {
 
     public static final long DEFAULT_LAG_THRESHOLD = 10;
+    /**
+     * KEDA's default {@code pollingInterval} (a ScaledObject field, here the metric's): the span
+     * over which {@code excludePersistentLag} compares committed offsets.
+     */
+    public static final int DEFAULT_POLLING_INTERVAL_SECONDS = 30;
     public static final long DEFAULT_ACTIVATION_LAG_THRESHOLD = 0;
     /** The largest threshold whose milli-units fit a long (values are carried in milli-units). */
     public static final long MAX_THRESHOLD = Long.MAX_VALUE / 1000;
@@ -39,6 +44,17 @@ public record KafkaLag(Set<String> bootstrapServers, String consumerGroup, Strin
         latest,
         /** Lag = the end offset (0 with scaleToZeroOnInvalidOffset): the group would read it all. */
         earliest
+    }
+
+    /** The metadata with KEDA's default {@code pollingInterval}. */
+    public KafkaLag(Set<String> bootstrapServers, String consumerGroup, String topic, long lagThreshold,
+                    long activationLagThreshold, OffsetResetPolicy offsetResetPolicy, boolean allowIdleConsumers,
+                    boolean limitToPartitionsWithLag, boolean ensureEvenDistributionOfPartitions,
+                    boolean excludePersistentLag, boolean scaleToZeroOnInvalidOffset,
+                    PartitionLimitation partitionLimitation) {
+        this(bootstrapServers, consumerGroup, topic, lagThreshold, activationLagThreshold, offsetResetPolicy,
+                allowIdleConsumers, limitToPartitionsWithLag, ensureEvenDistributionOfPartitions, excludePersistentLag,
+                scaleToZeroOnInvalidOffset, partitionLimitation, DEFAULT_POLLING_INTERVAL_SECONDS);
     }
 
     public KafkaLag {

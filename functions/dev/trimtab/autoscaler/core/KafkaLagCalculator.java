@@ -2,8 +2,10 @@ package dev.trimtab.autoscaler.core;
 
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * KEDA's Kafka scaler arithmetic over one poll ({@code getTotalLag} and {@code getLagForPartition}
@@ -18,10 +20,18 @@ import java.util.Map;
  *   <li><b>No committed offset:</b> {@code latest}: lag 1, or 0 with
  *       {@code scaleToZeroOnInvalidOffset}; {@code earliest}: lag = the end offset, or 0 with
  *       {@code scaleToZeroOnInvalidOffset}. Such a partition is never persistent.</li>
- *   <li><b>Persistent lag</b> ({@code excludePersistentLag}): a partition whose committed offset
- *       equals the one of the previous poll adds 0 to the lag and its full lag to the lag with
- *       persistent lag; the first poll of a partition (no memory) counts in full. The memory is
- *       the committed offsets of the poll (only with {@code excludePersistentLag}).</li>
+ *   <li><b>Persistent lag</b> ({@code excludePersistentLag}): KEDA calls a partition's lag
+ *       persistent when its committed offset equals the one of its previous poll, one
+ *       {@code pollingInterval} (30 s) earlier. Offsets events come far more often (every second
+ *       from the live source, and on every commit), and a healthy consumer that commits every 5 s
+ *       would look stuck between its commits, so the comparison is made across the same span:
+ *       the memory holds a reference poll (its committed offsets and time). A poll at least
+ *       {@code pollingInterval} after the reference compares with it, as KEDA does, and becomes the
+ *       new reference; a poll in between keeps as persistent only the partitions still at the
+ *       reference's offset (one that moved stops being persistent at once). The first poll
+ *       (no reference) counts in full. Polls {@code pollingInterval} apart give KEDA's answers
+ *       (decision 0034). A persistent partition adds 0 to the lag and its full lag to the lag
+ *       with persistent lag.</li>
  *   <li><b>Cap</b> unless {@code allowIdleConsumers} (or with {@code limitToPartitionsWithLag} or
  *       {@code ensureEvenDistributionOfPartitions}): the upper bound is the number of partitions
  *       counted, or of those with a lag above 0 with {@code limitToPartitionsWithLag}; with
@@ -41,7 +51,7 @@ import java.util.Map;
  * <p>Deviations from KEDA, each toward counting no less: a committed offset above the end offset
  * (offsets read at different instants) is a lag of 0, where KEDA's negative difference would cancel
  * other partitions' lag; sums and products saturate at {@code Long.MAX_VALUE} where Go's wrap. The
- * memory keeps the partitions of the last poll only (KEDA's never forgets a partition).
+ * reference keeps the partitions of its poll only (KEDA's memory never forgets a partition).
  */
 public final class KafkaLagCalculator {
 
@@ -50,12 +60,20 @@ public final class KafkaLagCalculator {
     /** A partition of a topic. */
     public record TopicPartition(String topic, int partition) {}
 
-    /** The committed offsets the previous poll saw, for persistent lag; empty at first. */
-    public record Memory(Map<TopicPartition, Long> committed) {
-        public static final Memory EMPTY = new Memory(Map.of());
+    /**
+     * For persistent lag: the reference poll's committed offsets and time, and the partitions found
+     * persistent at the last comparison with it; {@link #EMPTY} at first.
+     */
+    public record Memory(Map<TopicPartition, Long> committed, long referenceMillis, Set<TopicPartition> persistent) {
+        public static final Memory EMPTY = new Memory(Map.of(), Long.MIN_VALUE, Set.of());
 
         public Memory {
             committed = Collections.unmodifiableMap(new HashMap<>(committed));
+            persistent = Set.copyOf(persistent);
+        }
+
+        boolean hasReference() {
+            return referenceMillis != Long.MIN_VALUE;
         }
     }
 
@@ -89,7 +107,12 @@ public final class KafkaLagCalculator {
     /** The lag of one partition: counted, and with persistent lag; persistent: left out as such. */
     public record PartitionLag(long lag, long lagWithPersistent, boolean persistent) {}
 
-    public static Poll compute(KafkaLag m, KafkaOffsets offsets, Memory previous) {
+    /**
+     * One poll at {@code atMillis} (the event's time), with the memory of the polls before it.
+     */
+    public static Poll compute(KafkaLag m, KafkaOffsets offsets, Memory previous, long atMillis) {
+        long window = m.pollingIntervalSeconds() * 1000L;
+        boolean compare = previous.hasReference() && atMillis - previous.referenceMillis() >= window;
         List<KafkaOffsets.Topic> topics;
         if (m.topic() != null) {
             KafkaOffsets.Topic t = offsets.topic(m.topic());
@@ -101,7 +124,8 @@ public final class KafkaLagCalculator {
         } else {
             topics = offsets.topics();
         }
-        Map<TopicPartition, Long> memory = new HashMap<>();
+        Map<TopicPartition, Long> committedNow = new HashMap<>();
+        Set<TopicPartition> persistentNow = new HashSet<>();
         long total = 0;
         long totalWithPersistent = 0;
         long partitions = 0;
@@ -115,12 +139,19 @@ public final class KafkaLagCalculator {
                 }
                 counted++;
                 TopicPartition key = new TopicPartition(t.topic(), p.partition());
-                PartitionLag lag = partitionLag(m, p, previous.committed().get(key));
-                if (m.excludePersistentLag() && p.committedOffset() != null) {
-                    memory.put(key, p.committedOffset());
-                } else if (m.excludePersistentLag() && previous.committed().containsKey(key)) {
-                    memory.put(key, previous.committed().get(key));
+                Long reference = previous.committed().get(key);
+                boolean atReference = p.committedOffset() != null && reference != null
+                        && reference.longValue() == p.committedOffset();
+                // across a full interval: KEDA's comparison; within one: still where it was found stuck
+                boolean stuck = m.excludePersistentLag() && atReference
+                        && (compare || previous.persistent().contains(key));
+                if (stuck) {
+                    persistentNow.add(key);
                 }
+                if (p.committedOffset() != null) {
+                    committedNow.put(key, p.committedOffset());
+                }
+                PartitionLag lag = partitionLag(m, p, stuck);
                 total = saturatedAdd(total, lag.lag());
                 totalWithPersistent = saturatedAdd(totalWithPersistent, lag.lagWithPersistent());
                 if (lag.lag() > 0) {
@@ -139,15 +170,23 @@ public final class KafkaLagCalculator {
         }
         long capped = cap(m, total, partitions, withLag);
         long bound = capped(m) ? (m.limitToPartitionsWithLag() ? withLag : partitions) : -1;
+        Memory next;
+        if (!m.excludePersistentLag()) {
+            next = Memory.EMPTY;
+        } else if (!previous.hasReference() || compare) {
+            next = new Memory(committedNow, atMillis, persistentNow);
+        } else {
+            next = new Memory(previous.committed(), previous.referenceMillis(), persistentNow);
+        }
         return new Poll(new Result(capped, totalWithPersistent, total, (int) partitions, withLag, persistent, bound, null),
-                m.excludePersistentLag() ? new Memory(memory) : Memory.EMPTY);
+                next);
     }
 
     /**
-     * KEDA's getLagForPartition for a partition present in the poll. {@code previousCommitted}: the
-     * partition's committed offset at the previous poll, or null.
+     * KEDA's getLagForPartition for a partition present in the poll. {@code persistent}: its
+     * committed offset has not moved over the comparison span (see {@link #compute}).
      */
-    public static PartitionLag partitionLag(KafkaLag m, KafkaOffsets.Partition p, Long previousCommitted) {
+    public static PartitionLag partitionLag(KafkaLag m, KafkaOffsets.Partition p, boolean persistent) {
         Long committed = p.committedOffset();
         if (committed == null) {
             long v;
@@ -159,7 +198,7 @@ public final class KafkaLagCalculator {
             return new PartitionLag(v, v, false);
         }
         long lag = Math.max(0, p.endOffset() - committed);
-        if (m.excludePersistentLag() && previousCommitted != null && previousCommitted.longValue() == committed) {
+        if (persistent) {
             return new PartitionLag(0, lag, true);
         }
         return new PartitionLag(lag, lag, false);

@@ -369,7 +369,7 @@ public final class EventFolder {
                     continue;
                 }
                 KafkaLagCalculator.Poll r = KafkaLagCalculator.compute(k, offsets,
-                        previous == null ? KafkaLagCalculator.Memory.EMPTY : previous.memory());
+                        previous == null ? KafkaLagCalculator.Memory.EMPTY : previous.memory(), ts);
                 state.metrics().putKafkaLag(p.ref(), i, new MetricStore.KafkaLagSample(r.result(), ts, r.memory()));
                 polled = true;
             }

@@ -20,7 +20,7 @@ final class KafkaMetricParser {
     private static final Set<String> FIELDS = Set.of("bootstrapServers", "consumerGroup", "topic", "lagThreshold",
             "activationLagThreshold", "offsetResetPolicy", "allowIdleConsumers", "limitToPartitionsWithLag",
             "ensureEvenDistributionOfPartitions", "excludePersistentLag", "scaleToZeroOnInvalidOffset",
-            "partitionLimitation", "metricType");
+            "partitionLimitation", "metricType", "pollingInterval");
     /** KEDA's authentication and TLS parameters (trigger metadata or TriggerAuthentication). */
     private static final Set<String> AUTH_FIELDS = Set.of("sasl", "tls", "username", "password", "ca", "cert", "key",
             "keyPassword", "unsafeSsl", "saslTokenProvider", "scopes", "oauthTokenEndpointUri", "oauthExtensions",
@@ -103,6 +103,9 @@ final class KafkaMetricParser {
         if (!hasTopic && even) {
             f.problem(sp + ".topic", null, "topic must be specified when using ensureEvenDistributionOfPartitions");
         }
+        // KEDA's ScaledObject pollingInterval: the span excludePersistentLag compares across
+        int polling = f.integer(source, "pollingInterval", sp + ".pollingInterval",
+                KafkaLag.DEFAULT_POLLING_INTERVAL_SECONDS, 1, 86_400);
         String type = f.string(source, "metricType", sp + ".metricType", false);
         if (type != null && !type.equals("AverageValue") && !type.equals("Value")) {
             f.problem(sp + ".metricType", "\"" + type + "\"", "must be AverageValue (the default) or Value");
@@ -111,7 +114,7 @@ final class KafkaMetricParser {
             return null;
         }
         KafkaLag lag = new KafkaLag(serverSet, group, topic, threshold, activation, reset, idle, withLag, even,
-                persistent, invalidToZero, limitation);
+                persistent, invalidToZero, limitation, polling);
         MetricSpec.Target target = "Value".equals(type) ? MetricSpec.Target.value(threshold * 1000)
                 : MetricSpec.Target.averageValue(threshold * 1000);
         return MetricSpec.external(lag.metricName(index), null, target).withActivation(activation * 1000)

@@ -62,7 +62,7 @@ class KafkaLagProperties {
             MetricSpec spec = MetricSpec.external(m.metricName(0), null, r.nextBoolean()
                     ? MetricSpec.Target.averageValue(m.lagThreshold() * 1000) : MetricSpec.Target.value(m.lagThreshold() * 1000))
                     .withKafka(m);
-            KafkaLagCalculator.Poll poll = KafkaLagCalculator.compute(m, randomPoll(r, null), KafkaLagCalculator.Memory.EMPTY);
+            KafkaLagCalculator.Poll poll = KafkaLagCalculator.compute(m, randomPoll(r, null), KafkaLagCalculator.Memory.EMPTY, 0);
             MetricStore store = new MetricStore();
             store.putKafkaLag(POLICY, 0, new MetricStore.KafkaLagSample(poll.result(), NOW - 1000, poll.memory()));
             int current = r.nextInt(40);
@@ -102,17 +102,25 @@ class KafkaLagProperties {
                     base.scaleToZeroOnInvalidOffset(), base.partitionLimitation());
             KafkaLagCalculator.Memory memory = KafkaLagCalculator.Memory.EMPTY;
             List<Long> previous = null;
+            long at = 0;
             for (int step = 0; step < 8; step++) {
+                // some polls a full pollingInterval after the last, some within it
+                at += r.nextBoolean() ? m.pollingIntervalSeconds() * 1000L : r.nextInt(m.pollingIntervalSeconds() * 1000);
                 KafkaOffsets poll = randomPoll(r, previous);
-                KafkaLagCalculator.Poll out = KafkaLagCalculator.compute(m, poll, memory);
+                KafkaLagCalculator.Poll out = KafkaLagCalculator.compute(m, poll, memory, at);
                 String why = "seed " + seed + ", try " + i + ", poll " + step + ": " + poll + " with " + memory;
                 if (!out.result().failed()) {
                     // the same poll with every persistent partition's lag taken away reads the same value
                     List<KafkaOffsets.Partition> drained = new ArrayList<>();
                     long counted = 0;
                     for (KafkaOffsets.Partition p : poll.topics().get(0).partitions()) {
-                        Long prev = memory.committed().get(new KafkaLagCalculator.TopicPartition("t", p.partition()));
-                        KafkaLagCalculator.PartitionLag lag = KafkaLagCalculator.partitionLag(m, p, prev);
+                        KafkaLagCalculator.TopicPartition key = new KafkaLagCalculator.TopicPartition("t", p.partition());
+                        boolean stuck = out.memory().persistent().contains(key);
+                        if (stuck) {
+                            // persistent: its committed offset is where the reference poll saw it
+                            assertThat(p.committedOffset()).as(why).isEqualTo(memory.committed().get(key));
+                        }
+                        KafkaLagCalculator.PartitionLag lag = KafkaLagCalculator.partitionLag(m, p, stuck);
                         if (lag.persistent()) {
                             persistentSeen++;
                             assertThat(lag.lag()).as(why).isZero();
@@ -125,7 +133,7 @@ class KafkaLagProperties {
                         }
                     }
                     KafkaLagCalculator.Poll again = KafkaLagCalculator.compute(m, new KafkaOffsets("b:9092", "g",
-                            List.of(new KafkaOffsets.Topic("t", drained))), memory);
+                            List.of(new KafkaOffsets.Topic("t", drained))), memory, at);
                     assertThat(again.result().lag()).as(why).isEqualTo(out.result().lag());
                     assertThat(out.result().uncappedLag()).as(why).isEqualTo(counted);
                     assertThat(out.result().lagWithPersistent()).as(why).isGreaterThanOrEqualTo(out.result().uncappedLag());

@@ -79,7 +79,7 @@ class KafkaLagUpstreamTest {
         assumeTrue(r.path("applicable").asBoolean(true), r.path("why").asText());
         JsonNode want = r.has("trimtab") ? r.get("trimtab") : r;
         KafkaLagCalculator.PartitionLag lag = KafkaLagCalculator.partitionLag(metric(r),
-                new KafkaOffsets.Partition(0, r.get("end").asLong(), committed(r.get("committed"))), null);
+                new KafkaOffsets.Partition(0, r.get("end").asLong(), committed(r.get("committed"))), false);
         assertThat(lag.lag()).isEqualTo(want.get("lag").asLong());
         assertThat(lag.lagWithPersistent()).isEqualTo(want.get("lagWithPersistent").asLong());
     }
@@ -93,7 +93,8 @@ class KafkaLagUpstreamTest {
         for (int i = 0; i < r.get("committed").size(); i++) {
             KafkaOffsets poll = new KafkaOffsets("b:9092", "g", List.of(new KafkaOffsets.Topic("t", List.of(
                     new KafkaOffsets.Partition(0, r.get("end").asLong(), committed(r.get("committed").get(i)))))));
-            KafkaLagCalculator.Poll p = KafkaLagCalculator.compute(m, poll, memory);
+            // KEDA's polls, pollingInterval (30 s) apart
+            KafkaLagCalculator.Poll p = KafkaLagCalculator.compute(m, poll, memory, i * 30_000L);
             assertThat(p.result().lag()).as("poll %d lag", i).isEqualTo(r.get("lag").get(i).asLong());
             assertThat(p.result().lagWithPersistent()).as("poll %d lag with persistent", i)
                     .isEqualTo(r.get("lagWithPersistent").get(i).asLong());
@@ -110,7 +111,7 @@ class KafkaLagUpstreamTest {
         }
         KafkaLagCalculator.Poll p = KafkaLagCalculator.compute(metric(r),
                 new KafkaOffsets("b:9092", "g", List.of(new KafkaOffsets.Topic("t", partitions))),
-                KafkaLagCalculator.Memory.EMPTY);
+                KafkaLagCalculator.Memory.EMPTY, 0);
         assertThat(p.result().error()).isNull();
         assertThat(p.result().lag()).isEqualTo(r.get("lag").asLong());
         assertThat(p.result().lagWithPersistent()).isEqualTo(r.get("lagWithPersistent").asLong());
@@ -163,7 +164,7 @@ class KafkaLagUpstreamTest {
         List<KafkaOffsets.Partition> partitions = new ArrayList<>();
         r.get("partitions").forEach(id -> partitions.add(new KafkaOffsets.Partition(id.asInt(), 10, 9L)));
         KafkaLagCalculator.Result result = KafkaLagCalculator.compute(m, new KafkaOffsets("b:9092", "g",
-                List.of(new KafkaOffsets.Topic("my-topic", partitions))), KafkaLagCalculator.Memory.EMPTY).result();
+                List.of(new KafkaOffsets.Topic("my-topic", partitions))), KafkaLagCalculator.Memory.EMPTY, 0).result();
         assertThat(result.partitions()).isEqualTo(r.get("expected").size());
         assertThat(result.lag()).as("one per counted partition").isEqualTo(r.get("expected").size());
     }

@@ -201,7 +201,7 @@ class KafkaMetricUpstreamTest {
         return new TreeSet<>(List.of("bootstrapServers", "consumerGroup", "topic", "lagThreshold",
                 "activationLagThreshold", "offsetResetPolicy", "allowIdleConsumers", "limitToPartitionsWithLag",
                 "ensureEvenDistributionOfPartitions", "excludePersistentLag", "scaleToZeroOnInvalidOffset",
-                "partitionLimitation", "metricType")).toString();
+                "partitionLimitation", "metricType", "pollingInterval")).toString();
     }
 
     @Test

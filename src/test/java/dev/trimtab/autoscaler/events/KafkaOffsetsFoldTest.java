@@ -90,10 +90,13 @@ class KafkaOffsetsFoldTest {
         fold(poll(SERVERS, "g", "orders", 120, 100), null, 1);
         assertThat(fold(poll(SERVERS, "g", "orders", 130, 100), "ns/pa", 2)).extracting(p -> p.ref().name())
                 .containsExactly("pa");
-        assertThat(state.metrics().kafkaLag(ref("pa"), 0).result().lag()).as("stuck at 100: persistent").isZero();
+        assertThat(state.metrics().kafkaLag(ref("pa"), 0).result().uncappedLag()).as("1 s later: not yet persistent")
+                .isEqualTo(30);
+        fold(poll(SERVERS, "g", "orders", 130, 100), "ns/pa", 31);
+        assertThat(state.metrics().kafkaLag(ref("pa"), 0).result().lag()).as("stuck at 100 for 30 s: persistent").isZero();
         assertThat(state.metrics().kafkaLag(ref("pb"), 0).result().uncappedLag()).as("pb's memory untouched")
                 .isEqualTo(20);
-        assertThat(fold(poll(SERVERS, "g", "orders", 130, 100), "ns/unknown", 3)).isEmpty();
+        assertThat(fold(poll(SERVERS, "g", "orders", 130, 100), "ns/unknown", 32)).isEmpty();
     }
 
     @Test
@@ -127,11 +130,11 @@ class KafkaOffsetsFoldTest {
         assertThat(d.metrics().get(0).currentValueMilli()).isEqualTo(30_000);   // 160 capped at 3 partitions x 10
         assertThat(d.desiredReplicas()).isEqualTo(3);
         assertThat(d.metrics().get(0).note()).contains("lag 160 over 3 partition(s), 3 with lag; counted as 30");
-        fold(poll(SERVERS, "g", "orders", 1000, 900, 1000, 950, 1000, 990), "ns/pa", 2);
+        fold(poll(SERVERS, "g", "orders", 1000, 900, 1000, 950, 1000, 990), "ns/pa", 31);
         MetricStore.KafkaLagSample s = state.metrics().kafkaLag(ref("pa"), 0);
-        assertThat(s.result().lag()).as("every partition stuck").isZero();
+        assertThat(s.result().lag()).as("every partition stuck for a pollingInterval").isZero();
         assertThat(s.result().lagWithPersistent()).isEqualTo(160);
-        ScaleDecision stuck = autoscaler.decide(state, pa, T0.plusSeconds(2).toEpochMilli());
+        ScaleDecision stuck = autoscaler.decide(state, pa, T0.plusSeconds(31).toEpochMilli());
         assertThat(stuck.metrics().get(0).activationValueMilli()).isEqualTo(160_000);
         assertThat(stuck.reason().name()).as("still active: no scale to zero on persistent lag")
                 .isNotEqualTo("Deactivated");

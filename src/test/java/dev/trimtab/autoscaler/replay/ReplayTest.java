@@ -141,10 +141,12 @@ class ReplayTest {
         assertThat(run.out()).isEqualTo(Files.readString(Path.of("examples/kafka-lag.expected.jsonl")));
         List<String> lines = run.out().lines().toList();
         assertThat(lines).extracting(l -> Integer.parseInt(l.replaceAll(".*\"desiredReplicas\":([0-9]+).*", "$1")))
-                .containsExactly(0, 0, 6, 6, 6, 6, 3, 2, 1, 1, 1, 1, 0);
+                .containsExactly(0, 0, 6, 6, 6, 6, 3, 2, 1, 1, 1, 1, 1, 1, 0);
         assertThat(lines).extracting(l -> l.replaceAll(".*\"reason\":\"([A-Za-z]+)\".*", "$1"))
                 .startsWith("Inactive", "Inactive", "Activated").endsWith("Deactivated");
-        assertThat(lines.get(8)).as("the stuck partition: no lag counted, still active")
+        assertThat(lines.get(10)).as("the partition stuck for 50 s, but not across a whole pollingInterval yet: counted")
+                .contains("\"value\":\"80\"").contains("\"activationValue\":\"80\"");
+        assertThat(lines.get(11)).as("stuck across a pollingInterval (30 s): no lag counted, still active")
                 .contains("\"value\":\"0\"").contains("\"activationValue\":\"80\"");
     }
 
