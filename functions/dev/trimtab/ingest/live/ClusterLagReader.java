@@ -52,6 +52,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class ClusterLagReader implements AutoCloseable {
     private static final long TOPIC_CACHE_MILLIS = 30_000;
     private static final long MAX_POLL_WAIT_MILLIS = 100;
+    /** The most topics one event carries: the autoscaler refuses more (trimtab.autoscaler.max-kafka-topics, 1000). */
+    static final int MAX_TOPICS_PER_EVENT = 1000;
 
     private final String cluster;
     private final Map<String, Object> consumerConfig;
@@ -333,7 +335,7 @@ final class ClusterLagReader implements AutoCloseable {
                         }
                     }
                 }
-                if (wanted.size() + more.size() > options.maxPartitions()) {
+                if (wanted.size() + more.size() > options.maxPartitions() || e.getValue().size() > MAX_TOPICS_PER_EVENT) {
                     tooMany.add(e.getKey().eventKey());
                 } else {
                     wanted.addAll(more);
@@ -412,7 +414,8 @@ final class ClusterLagReader implements AutoCloseable {
         if (refused != null) {
             if (poll) {
                 outcomes.failed(refused, cluster + " " + w.eventKey(), w.describe() + " on " + cluster
-                        + ": nothing sent, more partitions than trimtab.ingest.kafka-lag.max-partitions");
+                        + ": nothing sent, more partitions than trimtab.ingest.kafka-lag.max-partitions (or more than "
+                        + MAX_TOPICS_PER_EVENT + " topics)");
             }
             return;
         }

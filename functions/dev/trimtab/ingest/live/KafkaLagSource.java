@@ -73,12 +73,15 @@ public class KafkaLagSource {
 
     /**
      * The Kafka metrics to watch: those of the policies this instance decides for.
-     * TODO(issue 16, integrator): return {@code AutoscalerEngine.kafkaReaders()} (built on the
-     * kafka-core branch) mapped to {@link LagWatch} (workload key, policy namespace and name,
-     * metric index, bootstrapServers, consumerGroup, topic or null), as
-     * {@link PrometheusQuerySource} uses {@code promReaders()}; until then nothing is watched.
+     * TODO(issue 16, integrator): return {@code AutoscalerEngine.kafkaReaders()} (kafka-core branch)
+     * as {@link LagWatch}es, as {@link PrometheusQuerySource} uses {@code promReaders()}:
+     * <pre>{@code
+     * return engine.kafkaReaders().stream().map(r -> new LagWatch(r.workload(), r.policy().namespace(),
+     *         r.policy().name(), r.index(), r.bootstrapServers(), r.consumerGroup(), r.topic())).toList();
+     * }</pre>
+     * Until then nothing is watched.
      */
     List<LagWatch> watches() {
-        return List.of();   // TODO(issue 16): engine.kafkaReaders() as LagWatch records
+        return List.of();   // TODO(issue 16): engine.kafkaReaders() as LagWatch records (above)
     }
 }
