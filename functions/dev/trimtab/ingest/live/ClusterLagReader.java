@@ -274,7 +274,11 @@ final class ClusterLagReader implements AutoCloseable {
         } catch (InterruptedException e) {
             throw new WakeupException();
         }
+        boolean pollNow = false;
         synchronized (this) {
+            for (String g : read.offsets().keySet()) {
+                pollNow |= !book.seeded(g);   // newly known: its end offsets now, not at the next interval
+            }
             read.offsets().forEach((g, offsets) -> {
                 book.seed(g, offsets);
                 for (LagWatch w : watches) {
@@ -283,6 +287,13 @@ final class ClusterLagReader implements AutoCloseable {
                     }
                 }
             });
+        }
+        if (pollNow && running) {
+            try {
+                poller.execute(this::poll);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // closed meanwhile
+            }
         }
         read.failed().forEach((g, why) -> outcomes.warn(cluster + " group " + g, "cluster " + cluster
                 + ": the committed offsets of group \"" + g + "\" could not be read (tried again; the Kafka user needs "
