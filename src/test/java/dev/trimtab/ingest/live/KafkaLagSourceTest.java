@@ -188,6 +188,35 @@ class KafkaLagSourceTest {
     }
 
     @Test
+    void aTopicThatDoesNotExistSendsNothingUntilItIsCreated() throws Exception {
+        String t = "lag-later-" + UUID.randomUUID();
+        watches.set(List.of(new LagWatch("shop/later", "shop", "later", 0, bootstrap, "lag-later-" + UUID.randomUUID(), t)));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (count("unknown_topic") == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(count("unknown_topic")).isPositive();
+        assertThat(received).isEmpty();
+        admin.createTopics(List.of(new NewTopic(t, 2, (short) 1))).all().get();
+        await(0, e -> offsets(e, t).equals(List.of(Arrays.asList(0L, 0L, null), Arrays.asList(1L, 0L, null))),
+                Duration.ofSeconds(10));
+    }
+
+    @Test
+    void groupsPastMaxGroupsAreRefusedAndCounted() {
+        runner.close();
+        runner = new KafkaLagRunner(new KafkaLagRunner.Options(Duration.ofSeconds(1), Duration.ofMillis(100), 8, 1, 100,
+                Duration.ofSeconds(5), Duration.ofMinutes(5)), AllowedBrokers.parse("test", List.of(bootstrap)), watches::get,
+                Map.of(), byWorkload -> { }, registry, Clock.systemUTC());
+        watches.set(List.of(new LagWatch("shop/a", "shop", "a", 0, bootstrap, "g1", "t"),
+                new LagWatch("shop/b", "shop", "b", 0, bootstrap, "g1", "u"),
+                new LagWatch("shop/c", "shop", "c", 0, bootstrap, "g2", "t")));
+        runner.refresh();
+        assertThat(count("over_limit")).isEqualTo(1);
+        assertThat(runner.clusters()).containsExactly(bootstrap);
+    }
+
+    @Test
     void serversNotAllowedAreCountedAndNeverConnectedTo() {
         watches.set(List.of(new LagWatch("shop/a", "shop", "a", 0, "evil.example:9092", "g", "t"),
                 new LagWatch("shop/b", "shop", "b", 0, "http://kafka:9092", "g", "t")));
