@@ -176,7 +176,9 @@ public final class KafkaLagRunner implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.EXCLUDE_INTERNAL_TOPICS_CONFIG, false);
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        // the reader seeks to the end itself; a position lost later (the log truncated under it) is an
+        // error, after which every group is seeded again, rather than a silent jump over commits
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         // offsets committed in a transaction count from its commit marker, as OffsetFetch (KEDA) sees them
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1 << 20);
