@@ -1,24 +1,18 @@
 package dev.trimtab.ingest.live;
 
 import dev.trimtab.ingest.core.ConsumerOffsetsDecoder;
-import dev.trimtab.ingest.core.EmitPacer;
 import dev.trimtab.ingest.core.LagBook;
 import dev.trimtab.ingest.core.LagWatch;
-import dev.trimtab.ingest.core.OffsetsPoll;
-import dev.trimtab.ingest.events.KafkaOffsetsEvents;
 import dev.trimtab.kube.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,7 +28,8 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * The Kafka-lag source's reader of one Kafka cluster (docs/decisions/0034). Two threads:
+ * The Kafka-lag source's reader of one Kafka cluster (docs/decisions/0034); what it knows is its
+ * {@link ClusterLagView}. Two threads:
  * <ul>
  *   <li>the <b>tail</b>: one consumer without a group, assigned the partitions of
  *       {@code __consumer_offsets} that hold the watched groups, positioned at their end, then
@@ -50,7 +45,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * an event always means the group has none.
  */
 final class ClusterLagReader implements AutoCloseable {
-    private static final long TOPIC_CACHE_MILLIS = 30_000;
     private static final long MAX_POLL_WAIT_MILLIS = 100;
     /** The most topics one event carries: the autoscaler refuses more (trimtab.autoscaler.max-kafka-topics, 1000). */
     static final int MAX_TOPICS_PER_EVENT = 1000;
@@ -70,14 +64,7 @@ final class ClusterLagReader implements AutoCloseable {
     private volatile List<LagWatch> watches = List.of();
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
-    // guarded by this
-    private final LagBook book;
-    private final EmitPacer pacer;
-    private final Map<String, List<Integer>> partitions = new HashMap<>();
-    private final Map<String, Long> describedAt = new HashMap<>();
-    private Map<String, Map<Integer, Long>> ends = Map.of();
-    private long endsAt;
-    private Set<String> overLimit = Set.of();
+    private final ClusterLagView view;
     private long nextReseed;
     private long nextSeedAttempt;
 
@@ -89,8 +76,7 @@ final class ClusterLagReader implements AutoCloseable {
         this.sender = sender;
         this.outcomes = outcomes;
         this.clock = clock;
-        this.book = new LagBook(options.maxPartitions());
-        this.pacer = new EmitPacer(options.commitGap().toMillis());
+        this.view = new ClusterLagView(cluster, options, sender, outcomes);
         this.admin = new LagAdmin(adminConfig, options.requestTimeout(), clock);
         this.tail = new Thread(this::runTail, "trimtab-kafka-lag-tail");
         this.tail.setDaemon(true);
@@ -134,9 +120,7 @@ final class ClusterLagReader implements AutoCloseable {
                 outcomes.failed(LagResult.unreachable, cluster, "cluster " + cluster + ": reading "
                         + ConsumerOffsetsDecoder.TOPIC + " failed, every group is read again after a pause: "
                         + LagAdmin.describe(e));
-                synchronized (this) {
-                    book.unseedAll();
-                }
+                view.unseedAll();
                 pause(backoff.next());
             } finally {
                 consumer = null;
@@ -153,11 +137,8 @@ final class ClusterLagReader implements AutoCloseable {
         Set<Integer> assigned = Set.of();
         while (running) {
             List<LagWatch> ws = watches;
-            Set<String> groups = groups(ws);
-            synchronized (this) {
-                book.watch(groups);
-                pacer.retain(eventKeys(ws));
-            }
+            Set<String> groups = ClusterLagView.groups(ws);
+            view.watch(ws);
             if (count == 0 && !groups.isEmpty()) {
                 List<PartitionInfo> infos = c.partitionsFor(ConsumerOffsetsDecoder.TOPIC, timeout);
                 if (infos == null || infos.isEmpty()) {
@@ -181,17 +162,14 @@ final class ClusterLagReader implements AutoCloseable {
                 pause(MAX_POLL_WAIT_MILLIS);
                 continue;
             }
-            long wait;
-            synchronized (this) {
-                wait = pacer.untilNext(clock.millis());
-            }
+            long wait = view.untilNext(clock.millis());
             ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(wait < 0 ? MAX_POLL_WAIT_MILLIS
                     : Math.min(wait, MAX_POLL_WAIT_MILLIS)));
             for (ConsumerRecord<byte[], byte[]> r : records) {
                 apply(r);
             }
             backoff.reset();
-            emitDue();
+            view.emitDue(watches, clock.millis());
         }
     }
 
@@ -212,11 +190,9 @@ final class ClusterLagReader implements AutoCloseable {
         for (TopicPartition tp : fresh) {
             c.position(tp, timeout);   // resolved now: every commit after this point is read from the log
         }
-        synchronized (this) {
-            for (String g : groups) {
-                if (!assigned.contains(ConsumerOffsetsDecoder.partitionFor(g, count))) {
-                    book.unseed(g);
-                }
+        for (String g : groups) {
+            if (!assigned.contains(ConsumerOffsetsDecoder.partitionFor(g, count))) {
+                view.unseed(g);
             }
         }
     }
@@ -230,34 +206,20 @@ final class ClusterLagReader implements AutoCloseable {
                     + ConsumerOffsetsDecoder.TOPIC + "-" + r.partition() + " offset " + r.offset() + ": " + u.getMessage()
                     + (u.group() == null ? "; skipped" : "; the group's offsets are read again"));
             if (u.group() != null) {
-                synchronized (this) {
-                    book.unseed(u.group());
-                }
+                view.unseed(u.group());
             }
             return;
         }
-        synchronized (this) {
-            String changed = book.apply(e);
-            if (changed != null) {
-                for (LagWatch w : watches) {
-                    if (w.consumerGroup().equals(changed)) {
-                        pacer.commitSeen(w.eventKey());
-                    }
-                }
-            }
-        }
+        view.apply(e, watches);
     }
 
     /** Seeds the groups not known whole, and every {@code reseed-interval} all of them (they stay usable meanwhile). */
     private void seedIfDue(Set<String> groups) {
         long now = clock.millis();
-        Set<String> todo;
-        synchronized (this) {
-            todo = book.unseeded();
-            if (now >= nextReseed && !groups.isEmpty()) {
-                nextReseed = now + options.reseedInterval().toMillis();
-                todo = groups;
-            }
+        Set<String> todo = view.unseeded();
+        if (now >= nextReseed && !groups.isEmpty()) {
+            nextReseed = now + options.reseedInterval().toMillis();
+            todo = groups;
         }
         if (!todo.isEmpty() && now >= nextSeedAttempt) {
             if (!seed(todo)) {
@@ -274,20 +236,7 @@ final class ClusterLagReader implements AutoCloseable {
         } catch (InterruptedException e) {
             throw new WakeupException();
         }
-        boolean pollNow = false;
-        synchronized (this) {
-            for (String g : read.offsets().keySet()) {
-                pollNow |= !book.seeded(g);   // newly known: its end offsets now, not at the next interval
-            }
-            read.offsets().forEach((g, offsets) -> {
-                book.seed(g, offsets);
-                for (LagWatch w : watches) {
-                    if (w.consumerGroup().equals(g)) {
-                        pacer.commitSeen(w.eventKey());   // known now: an event at once, if the end offsets are
-                    }
-                }
-            });
-        }
+        boolean pollNow = view.seeded(read.offsets(), watches);   // newly known: end offsets now
         if (pollNow && running) {
             try {
                 poller.execute(this::poll);
@@ -301,36 +250,15 @@ final class ClusterLagReader implements AutoCloseable {
         return read.failed().isEmpty();
     }
 
-    private synchronized void emitDue() {
-        long now = clock.millis();
-        List<String> due = pacer.due(now);
-        if (due.isEmpty()) {
-            return;
-        }
-        Set<String> keys = new HashSet<>(due);
-        for (LagWatch w : distinct(watches)) {
-            if (keys.contains(w.eventKey())) {
-                emit(w, now, false);
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- the poll
 
     private void poll() {
         try {
-            List<LagWatch> ws = distinct(watches);
+            List<LagWatch> ws = watches;
             if (ws.isEmpty() || !running) {
                 return;
             }
-            Map<LagWatch, Set<String>> topicsOf = new LinkedHashMap<>();
-            synchronized (this) {
-                for (LagWatch w : ws) {
-                    if (book.seeded(w.consumerGroup())) {
-                        topicsOf.put(w, OffsetsPoll.topics(w, book.committed(w.consumerGroup())));
-                    }
-                }
-            }
+            Map<LagWatch, Set<String>> topicsOf = view.topicsOf(ws);
             Set<String> topics = new LinkedHashSet<>();
             topicsOf.values().forEach(topics::addAll);
             Map<String, List<Integer>> known = describe(topics);
@@ -357,15 +285,7 @@ final class ClusterLagReader implements AutoCloseable {
                 outcomes.warn(cluster + " end offsets", "cluster " + cluster + ": end offsets could not be read: "
                         + read.failure());
             }
-            long now = clock.millis();
-            synchronized (this) {
-                ends = read.offsets();
-                endsAt = now;
-                overLimit = tooMany;
-                for (LagWatch w : ws) {
-                    emit(w, now, true);
-                }
-            }
+            view.polled(ws, read.offsets(), tooMany, clock.millis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -380,86 +300,14 @@ final class ClusterLagReader implements AutoCloseable {
      */
     private Map<String, List<Integer>> describe(Set<String> topics) throws InterruptedException {
         long now = clock.millis();
-        List<String> stale = new ArrayList<>();
-        synchronized (this) {
-            partitions.keySet().retainAll(topics);
-            describedAt.keySet().retainAll(topics);
-            for (String t : topics) {
-                Long at = describedAt.get(t);
-                if (at == null || !partitions.containsKey(t) || now - at >= TOPIC_CACHE_MILLIS || now < at) {
-                    stale.add(t);
-                }
-            }
-        }
+        List<String> stale = view.stale(topics, now);
         if (!stale.isEmpty()) {
             LagAdmin.Described d = admin.describe(stale);
-            synchronized (this) {
-                d.partitions().forEach((t, ids) -> {
-                    partitions.put(t, ids);
-                    describedAt.put(t, now);
-                });
-                d.unknown().forEach(partitions::remove);
-            }
+            view.described(d, now);
             d.failed().forEach((t, why) -> outcomes.warn(cluster + " describe", "cluster " + cluster + ": topic \""
                     + t + "\" could not be described (the Kafka user needs Describe on it): " + why));
         }
-        synchronized (this) {
-            return new HashMap<>(partitions);
-        }
-    }
-
-    // ---------------------------------------------------------------- events
-
-    /** Sends {@code w}'s event, or counts why not (a poll's outcome is always counted; a commit's only when sent). */
-    private void emit(LagWatch w, long now, boolean poll) {
-        pacer.sent(w.eventKey(), now);
-        String g = w.consumerGroup();
-        LagResult refused = !book.seeded(g) ? LagResult.not_seeded
-                : book.overflowed(g) || overLimit.contains(w.eventKey()) ? LagResult.over_limit : null;
-        if (refused == LagResult.not_seeded || endsAt == 0) {
-            if (poll) {
-                outcomes.count(LagResult.not_seeded, 1);   // being read; a failure to read it is logged where it fails
-            }
-            return;
-        }
-        if (refused != null) {
-            if (poll) {
-                outcomes.failed(refused, cluster + " " + w.eventKey(), w.describe() + " on " + cluster
-                        + ": nothing sent, more partitions than trimtab.ingest.kafka-lag.max-partitions (or more than "
-                        + MAX_TOPICS_PER_EVENT + " topics)");
-            }
-            return;
-        }
-        OffsetsPoll.Outcome out = OffsetsPoll.of(w, book.committed(g), partitions, ends);
-        if (out.poll() == null) {
-            if (poll) {
-                outcomes.failed(out.problem() == OffsetsPoll.Problem.unknown_topic ? LagResult.unknown_topic
-                        : LagResult.no_end_offset, cluster + " " + w.eventKey(), w.describe() + " on " + cluster
-                        + ": nothing sent, " + out.detail());
-            }
-            return;
-        }
-        sender.offer(w.eventKey(), w.workloadKey(), KafkaOffsetsEvents.event(LagOutcomes.RECEIVER + "-" + UUID.randomUUID(),
-                out.poll(), w.subject(), w.workloadKey(), java.time.Instant.ofEpochMilli(now)));
-    }
-
-    private static Set<String> groups(List<LagWatch> ws) {
-        Set<String> out = new LinkedHashSet<>();
-        ws.forEach(w -> out.add(w.consumerGroup()));
-        return out;
-    }
-
-    private static Set<String> eventKeys(List<LagWatch> ws) {
-        Set<String> out = new HashSet<>();
-        ws.forEach(w -> out.add(w.eventKey()));
-        return out;
-    }
-
-    /** One watch per event key (two metrics of a policy reading the same lag share their events). */
-    private static List<LagWatch> distinct(List<LagWatch> ws) {
-        Map<String, LagWatch> out = new LinkedHashMap<>();
-        ws.forEach(w -> out.putIfAbsent(w.eventKey(), w));
-        return new ArrayList<>(out.values());
+        return view.partitions();
     }
 
     /** Waits {@code millis}, or until closed. */
