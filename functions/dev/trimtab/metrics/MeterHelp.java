@@ -70,7 +70,9 @@ public class MeterHelp {
             Map.entry("trimtab_ingest_queries_total", "queries a metric source ran (prometheus-query: the PromQL "
                     + "queries of Prometheus metrics), by result: ok, null_as_zero, negative_as_zero, or why nothing was "
                     + "sent (refused_server, timeout, unreachable, http_error, too_large, bad_answer, empty_result, "
-                    + "multiple_elements, not_finite, not_delivered)"),
+                    + "multiple_elements, not_finite, not_delivered); kafka-lag: offsets events by result (ok, superseded, "
+                    + "not_delivered, refused_server, bad_bootstrap, over_limit, unknown_topic, no_end_offset, not_seeded, "
+                    + "unreachable) and __consumer_offsets records that could not be read (bad_record)"),
             Map.entry("trimtab_ingest_requests_total", "requests to a metric receiver (prometheus-remote-write, otlp) or made by a metric source (metrics-server: "
                     + "the API's answers), by "
                     + "receiver and HTTP status of the answer"),

@@ -37,6 +37,17 @@
  * read by {@code dev.trimtab.ingest.events.PromQueryAnswers} (KEDA's rules), the queries run by
  * {@code dev.trimtab.ingest.live.PrometheusQuerySource}.
  *
+ * <h2>Kafka lag, live (docs/decisions/0034)</h2>
+ * {@link dev.trimtab.ingest.core.ConsumerOffsetsDecoder} reads the group coordinator's
+ * {@code __consumer_offsets} records (offset commits, deletions; every other record type skipped),
+ * bounds-checked, by hand; {@link dev.trimtab.ingest.core.LagBook} keeps the watched groups'
+ * committed offsets (seeded whole, then kept by the log); {@link dev.trimtab.ingest.core.OffsetsPoll}
+ * is one poll (end and committed offset of every partition read), the data of a
+ * {@code dev.trimtab.kafka.offsets} event; {@link dev.trimtab.ingest.core.EmitPacer} says when a
+ * commit's event is due; {@link dev.trimtab.ingest.core.AllowedBrokers} the clusters a
+ * {@link dev.trimtab.ingest.core.LagWatch} may name. The source is
+ * {@code dev.trimtab.ingest.live.KafkaLagSource}.
+ *
  * A request that can never be read is a {@link dev.trimtab.ingest.core.BadPayload} whose message
  * names the message, field or series; the receiver answers 400 and forwards nothing of it.
  *

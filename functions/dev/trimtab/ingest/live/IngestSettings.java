@@ -64,6 +64,51 @@ public interface IngestSettings {
         int concurrency();
     }
 
+    /** The live source of Kafka-lag metrics ({@link KafkaLagSource}, docs/decisions/0034). */
+    KafkaLag kafkaLag();
+
+    /** {@code trimtab.ingest.kafka-lag.*}. */
+    interface KafkaLag {
+        /** Read the offsets of the consumer groups the policies this instance decides for watch. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /**
+         * The only brokers connected to, as {@code host:port}, comma-separated; every entry of a
+         * policy's {@code bootstrapServers} must be one. None (the default): every metric is refused
+         * and counted.
+         */
+        java.util.Optional<List<String>> allowedServers();
+
+        /** How often the end offsets are read and every watched group's offsets sent. */
+        @WithDefault("1s")
+        java.time.Duration interval();
+
+        /** Between two polls, an event follows a commit at most this often per metric. */
+        @WithDefault("100ms")
+        java.time.Duration commitGap();
+
+        /** Clusters read at once, at most; metrics on more are refused (over_limit). */
+        @WithDefault("8")
+        int maxClusters();
+
+        /** Consumer groups watched per cluster, at most. */
+        @WithDefault("200")
+        int maxGroups();
+
+        /** Partitions whose end offsets are read per cluster, and committed offsets kept per group, at most. */
+        @WithDefault("10000")
+        int maxPartitions();
+
+        /** How long one Admin request (end offsets, topics, a group's offsets) may take. */
+        @WithDefault("5s")
+        java.time.Duration requestTimeout();
+
+        /** Every group's offsets are read again whole this often, beside the log (a safety net). */
+        @WithDefault("5m")
+        java.time.Duration reseedInterval();
+    }
+
     /**
      * What each record of the {@code monitoring-payloads} channel's topic holds (the channel is off
      * unless {@code mp.messaging.incoming.monitoring-payloads.enabled=true}).

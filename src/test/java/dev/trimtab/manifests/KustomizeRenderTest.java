@@ -144,6 +144,39 @@ class KustomizeRenderTest {
         }
     }
 
+    /**
+     * The opt-in component kafka-lag-acls adds to the autoscaler's KafkaUser exactly what the Kafka-lag
+     * source needs (docs/decisions/0034), and to no other user.
+     */
+    @Test
+    void theKafkaLagComponentAddsItsAclsToTheAutoscalersUserOnly(@TempDir Path tmp) throws Exception {
+        Path tree = copyTree(tmp);
+        Path kustomization = tree.resolve("overlays").resolve("autoscaler-pull").resolve("kustomization.yaml");
+        String k = Files.readString(kustomization);
+        assertThat(k).contains("  - ../../components/kafka-tls\n");
+        Files.writeString(kustomization, k.replace("  - ../../components/kafka-tls\n",
+                "  - ../../components/kafka-tls\n  - ../../components/kafka-lag-acls\n"));
+        List<JsonNode> with = render(kustomization.getParent());
+        validateAll(with);
+        List<JsonNode> without = render(MANIFESTS.resolve("overlays").resolve("autoscaler-pull"));
+        for (JsonNode user : with) {
+            if (!user.path("kind").asText().equals("KafkaUser")) {
+                continue;
+            }
+            String name = user.at("/metadata/name").asText();
+            JsonNode before = without.stream().filter(o -> o.path("kind").asText().equals("KafkaUser")
+                    && o.at("/metadata/name").asText().equals(name)).findFirst().orElseThrow();
+            List<String> added = new ArrayList<>();
+            user.at("/spec/authorization/acls").forEach(a -> added.add(a.toString()));
+            before.at("/spec/authorization/acls").forEach(a -> added.remove(a.toString()));
+            assertThat(added).as(name).isEqualTo(!name.equals("trimtab-autoscaler") ? List.of() : List.of(   // kustomize sorts keys
+                    "{\"operations\":[\"Read\",\"Describe\"],\"resource\":{\"name\":\"__consumer_offsets\","
+                            + "\"patternType\":\"literal\",\"type\":\"topic\"}}",
+                    "{\"operations\":[\"Describe\"],\"resource\":{\"name\":\"*\",\"patternType\":\"literal\",\"type\":\"group\"}}",
+                    "{\"operations\":[\"Describe\"],\"resource\":{\"name\":\"*\",\"patternType\":\"literal\",\"type\":\"topic\"}}"));
+        }
+    }
+
     /** The monitoring tree (applied on its own, where the Prometheus Operator runs) parses strictly. */
     @Test
     void theMonitoringObjectsParseStrictly() throws Exception {
