@@ -1,5 +1,6 @@
 package dev.trimtab.ingest.core;
 
+import dev.trimtab.autoscaler.core.KafkaOffsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,23 +8,13 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * One poll of a consumer group's offsets, the data of a {@code dev.trimtab.kafka.offsets} event
- * (issue 16): for each topic read, every partition with its end offset and the group's committed
- * offset (null: none committed). Topics in name order, partitions in number order.
+ * One poll of a consumer group's offsets for a watch: the {@link KafkaOffsets} a
+ * {@code dev.trimtab.kafka.offsets} event carries (issue 16), built from what the source knows:
+ * for each topic read, every partition with its end offset and the group's committed offset (null:
+ * none committed). Topics in name order, partitions in number order.
  */
-public record OffsetsPoll(String bootstrapServers, String consumerGroup, List<TopicOffsets> topics) {
-    public OffsetsPoll {
-        topics = List.copyOf(topics);
-    }
-
-    public record TopicOffsets(String topic, List<PartitionOffsets> partitions) {
-        public TopicOffsets {
-            partitions = List.copyOf(partitions);
-        }
-    }
-
-    /** @param committedOffset null when the group has no committed offset for the partition */
-    public record PartitionOffsets(int partition, long endOffset, Long committedOffset) {}
+public final class OffsetsPoll {
+    private OffsetsPoll() {}
 
     /** Why no poll could be made for a watch. */
     public enum Problem {
@@ -34,8 +25,8 @@ public record OffsetsPoll(String bootstrapServers, String consumerGroup, List<To
     }
 
     /** A poll, or why there is none. */
-    public record Outcome(OffsetsPoll poll, Problem problem, String detail) {
-        static Outcome of(OffsetsPoll poll) {
+    public record Outcome(KafkaOffsets poll, Problem problem, String detail) {
+        static Outcome of(KafkaOffsets poll) {
             return new Outcome(poll, null, "");
         }
 
@@ -71,7 +62,7 @@ public record OffsetsPoll(String bootstrapServers, String consumerGroup, List<To
      */
     public static Outcome of(LagWatch watch, Map<String, Map<Integer, Long>> committed,
                              Map<String, List<Integer>> partitions, Map<String, Map<Integer, Long>> ends) {
-        List<TopicOffsets> topics = new ArrayList<>();
+        List<KafkaOffsets.Topic> topics = new ArrayList<>();
         for (String t : new TreeSet<>(topics(watch, committed))) {
             List<Integer> ids = partitions.get(t);
             if (ids == null) {
@@ -79,17 +70,17 @@ public record OffsetsPoll(String bootstrapServers, String consumerGroup, List<To
             }
             Map<Integer, Long> topicEnds = ends.getOrDefault(t, Map.of());
             Map<Integer, Long> topicCommitted = committed.getOrDefault(t, Map.of());
-            List<PartitionOffsets> ps = new ArrayList<>();
+            List<KafkaOffsets.Partition> ps = new ArrayList<>();
             for (int p : new TreeSet<>(ids)) {
                 Long end = topicEnds.get(p);
                 if (end == null) {
                     return Outcome.failed(Problem.no_end_offset, "the end offset of " + t + "-" + p + " is not known");
                 }
                 Long c = topicCommitted.get(p);
-                ps.add(new PartitionOffsets(p, c == null ? end : Math.max(end, c), c));
+                ps.add(new KafkaOffsets.Partition(p, c == null ? end : Math.max(end, c), c));
             }
-            topics.add(new TopicOffsets(t, ps));
+            topics.add(new KafkaOffsets.Topic(t, ps));
         }
-        return Outcome.of(new OffsetsPoll(watch.bootstrapServers(), watch.consumerGroup(), topics));
+        return Outcome.of(new KafkaOffsets(watch.bootstrapServers(), watch.consumerGroup(), topics));
     }
 }

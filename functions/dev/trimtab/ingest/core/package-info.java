@@ -41,7 +41,7 @@
  * {@link dev.trimtab.ingest.core.ConsumerOffsetsDecoder} reads the group coordinator's
  * {@code __consumer_offsets} records (offset commits, deletions; every other record type skipped),
  * bounds-checked, by hand; {@link dev.trimtab.ingest.core.LagBook} keeps the watched groups'
- * committed offsets (seeded whole, then kept by the log); {@link dev.trimtab.ingest.core.OffsetsPoll}
+ * committed offsets (seeded whole, then kept by the log); {@link dev.trimtab.ingest.core.OffsetsPoll} (a {@link dev.trimtab.autoscaler.core.KafkaOffsets})
  * is one poll (end and committed offset of every partition read), the data of a
  * {@code dev.trimtab.kafka.offsets} event; {@link dev.trimtab.ingest.core.EmitPacer} says when a
  * commit's event is due; {@link dev.trimtab.ingest.core.AllowedBrokers} the clusters a

@@ -72,16 +72,12 @@ public class KafkaLagSource {
     }
 
     /**
-     * The Kafka metrics to watch: those of the policies this instance decides for.
-     * TODO(issue 16, integrator): return {@code AutoscalerEngine.kafkaReaders()} (kafka-core branch)
-     * as {@link LagWatch}es, as {@link PrometheusQuerySource} uses {@code promReaders()}:
-     * <pre>{@code
-     * return engine.kafkaReaders().stream().map(r -> new LagWatch(r.workload(), r.policy().namespace(),
-     *         r.policy().name(), r.index(), r.bootstrapServers(), r.consumerGroup(), r.topic())).toList();
-     * }</pre>
-     * Until then nothing is watched.
+     * The Kafka metrics to watch: those of the policies this instance decides for
+     * ({@link AutoscalerEngine#kafkaReaders()}), as {@link PrometheusQuerySource} runs
+     * {@code promReaders()}.
      */
     List<LagWatch> watches() {
-        return List.of();   // TODO(issue 16): engine.kafkaReaders() as LagWatch records (above)
+        return engine.kafkaReaders().stream().map(r -> new LagWatch(r.workload(), r.policy().namespace(),
+                r.policy().name(), r.index(), r.bootstrapServers(), r.consumerGroup(), r.topic())).toList();
     }
 }

@@ -1,13 +1,12 @@
 package dev.trimtab.ingest.core;
 
+import dev.trimtab.autoscaler.core.KafkaOffsets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trimtab.ingest.core.ConsumerOffsetsDecoder.Commit;
 import dev.trimtab.ingest.core.ConsumerOffsetsDecoder.Deletion;
 import dev.trimtab.ingest.core.ConsumerOffsetsDecoder.Other;
-import dev.trimtab.ingest.core.OffsetsPoll.PartitionOffsets;
-import dev.trimtab.ingest.core.OffsetsPoll.TopicOffsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -68,11 +67,11 @@ class KafkaLagCoreTest {
         Map<String, List<Integer>> partitions = Map.of("orders", List.of(1, 0), "audit", List.of(0));
         Map<String, Map<Integer, Long>> ends = Map.of("orders", Map.of(0, 120L, 1, 50L), "audit", Map.of(0, 1L));
         OffsetsPoll.Outcome out = OffsetsPoll.of(ORDERS, committed, partitions, ends);
-        assertThat(out.poll()).isEqualTo(new OffsetsPoll("kafka:9092", "g", List.of(new TopicOffsets("orders",
-                List.of(new PartitionOffsets(0, 120, 100L), new PartitionOffsets(1, 50, null))))));
+        assertThat(out.poll()).isEqualTo(new KafkaOffsets("kafka:9092", "g", List.of(new KafkaOffsets.Topic("orders",
+                List.of(new KafkaOffsets.Partition(0, 120, 100L), new KafkaOffsets.Partition(1, 50, null))))));
 
-        OffsetsPoll all = OffsetsPoll.of(ANY_TOPIC, committed, partitions, ends).poll();
-        assertThat(all.topics()).extracting(TopicOffsets::topic).containsExactly("audit", "orders");
+        KafkaOffsets all = OffsetsPoll.of(ANY_TOPIC, committed, partitions, ends).poll();
+        assertThat(all.topics()).extracting(KafkaOffsets.Topic::topic).containsExactly("audit", "orders");
     }
 
     @Test
@@ -89,9 +88,9 @@ class KafkaLagCoreTest {
 
     @Test
     void anEndOffsetReadBeforeANewerCommitIsRaisedToIt() {
-        OffsetsPoll poll = OffsetsPoll.of(ORDERS, Map.of("orders", Map.of(0, 130L)), Map.of("orders", List.of(0)),
+        KafkaOffsets poll = OffsetsPoll.of(ORDERS, Map.of("orders", Map.of(0, 130L)), Map.of("orders", List.of(0)),
                 Map.of("orders", Map.of(0, 120L))).poll();
-        assertThat(poll.topics().get(0).partitions()).containsExactly(new PartitionOffsets(0, 130, 130L));
+        assertThat(poll.topics().get(0).partitions()).containsExactly(new KafkaOffsets.Partition(0, 130, 130L));
     }
 
     @Test

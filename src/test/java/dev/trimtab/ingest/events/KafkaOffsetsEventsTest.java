@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
-import dev.trimtab.ingest.core.OffsetsPoll;
-import dev.trimtab.ingest.core.OffsetsPoll.PartitionOffsets;
-import dev.trimtab.ingest.core.OffsetsPoll.TopicOffsets;
+import dev.trimtab.autoscaler.core.KafkaOffsets;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,8 +13,8 @@ import org.junit.jupiter.api.Test;
 class KafkaOffsetsEventsTest {
     @Test
     void theDataIsTheIssuesShapeAndSurvivesTheRecord() {
-        OffsetsPoll poll = new OffsetsPoll("kafka:9092", "orders-consumer", List.of(new TopicOffsets("orders",
-                List.of(new PartitionOffsets(0, 120, 100L), new PartitionOffsets(1, 50, null)))));
+        KafkaOffsets poll = new KafkaOffsets("kafka:9092", "orders-consumer", List.of(new KafkaOffsets.Topic("orders",
+                List.of(new KafkaOffsets.Partition(0, 120, 100L), new KafkaOffsets.Partition(1, 50, null)))));
         CloudEvent e = KafkaOffsetsEvents.event("kafka-lag-1", poll, "shop/worker-lag", "shop/worker",
                 Instant.parse("2026-12-07T04:00:00Z"));
         assertThat(e.data().toString()).isEqualTo("{\"bootstrapServers\":\"kafka:9092\",\"consumerGroup\":\"orders-consumer\","
