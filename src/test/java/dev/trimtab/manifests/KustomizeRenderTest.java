@@ -190,7 +190,7 @@ class KustomizeRenderTest {
     void theExamplesAndTheTopicsParseStrictly() throws Exception {
         List<JsonNode> examples = render(MANIFESTS.resolve("examples"));
         assertThat(examples).extracting(o -> o.path("kind").asText())
-                .containsExactlyInAnyOrder("ScalingPolicy", "ScalingPolicy", "ScalingPolicy", "ScalingPolicy",
+                .containsExactlyInAnyOrder("ScalingPolicy", "ScalingPolicy", "ScalingPolicy", "ScalingPolicy", "ScalingPolicy",
                         "ClusterRoleBinding", "ClusterRoleBinding", "Secret");
         // the remote-write and Alertmanager examples bind the role the receivers' routes ask for (Routes.METRIC_WRITER)
         assertThat(examples.stream().filter(o -> o.path("kind").asText().equals("ClusterRoleBinding")))
