@@ -47,7 +47,7 @@ class DefaultSpreadReplayTest {
                         "ownerReferences", List.of(Map.of("apiVersion", "apps/v1", "kind", "ReplicaSet",
                                 "name", "web-h1", "uid", "u1", "controller", true))),
                 "spec", Map.of("schedulerName", "trimtab", "containers", List.of(Map.of("name", "web", "image",
-                        "web:1", "resources", Map.of("requests", Map.of("cpu", "0", "memory", "0")))))),
+                        "web:1", "resources", Map.of("requests", Map.of("cpu", "0", "memory", "0"))))),
                 "status", Map.of("phase", "Pending"));
     }
 
