@@ -93,9 +93,9 @@ public final class PodInfo {
         return new PodInfo(namespace, name, node, phase, terminating, labels, spec, controller);
     }
 
-    PodInfo withSpec(PodSpecFacts shared, Labels sharedLabels) {
-        return shared == spec && sharedLabels == labels ? this
-                : new PodInfo(namespace, name, nodeName, phase, terminating, sharedLabels, shared, controller);
+    PodInfo withSpec(PodSpecFacts shared, Labels sharedLabels, ControllerRef sharedController) {
+        return shared == spec && sharedLabels == labels && sharedController == controller ? this
+                : new PodInfo(namespace, name, nodeName, phase, terminating, sharedLabels, shared, sharedController);
     }
 
     @Override

@@ -81,7 +81,10 @@ public final class PodTopologySpreadScore implements ScorePlugin {
         }
         int[][] matching = new int[n][];
         for (int i = 0; i < n; i++) {
-            matching[i] = PodTopologySpreadFilter.matchingByNode(snapshot, constraints.get(i), pod.namespace());
+            // default constraints share one selector: match the pod groups once
+            matching[i] = i > 0 && constraints.get(i).selector() == constraints.get(i - 1).selector()
+                    ? matching[i - 1]
+                    : PodTopologySpreadFilter.matchingByNode(snapshot, constraints.get(i), pod.namespace());
         }
         for (NodeInfo node : snapshot.sortedNodes()) {
             if (requireAll && !PodTopologySpreadFilter.hasAllKeys(node, constraints)) {
@@ -89,7 +92,8 @@ public final class PodTopologySpreadScore implements ScorePlugin {
             }
             for (int i = 0; i < n; i++) {
                 SpreadConstraint c = constraints.get(i);
-                if (!PodTopologySpreadFilter.included(c, pod, node)) {
+                // hostname is counted per node at Score: no domain counts to add to
+                if (c.topologyKey().equals(HOSTNAME) || !PodTopologySpreadFilter.included(c, pod, node)) {
                     continue;
                 }
                 long[] slot = counts.get(i).get(value(node, c.topologyKey()));

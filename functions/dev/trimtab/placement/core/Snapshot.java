@@ -123,7 +123,8 @@ public final class Snapshot {
         if (!nodes.containsKey(node)) {
             throw new IllegalArgumentException("assume " + pod.key() + ": node " + node + " is not in the snapshot");
         }
-        PodInfo bound = pod.boundTo(node).withSpec(interner.intern(pod.spec()), interner.intern(pod.labels()));
+        PodInfo bound = pod.boundTo(node).withSpec(interner.intern(pod.spec()), interner.intern(pod.labels()),
+                interner.intern(pod.controller()));
         remove(bound.key());
         place(bound);
         return bound;
