@@ -1,6 +1,7 @@
 package dev.trimtab.placement.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import dev.trimtab.placement.PlacementSettings;
+import dev.trimtab.placement.core.SpreadConstraint;
+import dev.trimtab.placement.core.SpreadDefaults;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -124,5 +129,34 @@ class DefaultSpreadReplayTest {
         assertThat(d).hasSize(7);
         assertThat(d.get(6).has("notes")).isFalse();
         assertThat(d.get(6).path("node").asText()).isEqualTo("node-a");
+    }
+
+    @Test
+    void settingsChooseTheDefaultingTypeAndNameABadValue() {
+        Properties p = new Properties();
+        assertThat(PlacementSettings.profile(p).spreadDefaults()).isEqualTo(SpreadDefaults.SYSTEM);
+        p.setProperty("trimtab.placement.spread-defaulting", "List");
+        assertThat(PlacementSettings.profile(p).spreadDefaults()).isEqualTo(SpreadDefaults.NONE);
+        p.setProperty("trimtab.placement.spread-default-constraints",
+                "topology.kubernetes.io/zone:1:ScheduleAnyway, rack:2:DoNotSchedule");
+        assertThat(PlacementSettings.profile(p).spreadDefaults()).isEqualTo(SpreadDefaults.list(List.of(
+                new SpreadConstraint(1, "topology.kubernetes.io/zone", false, null, 1, true, false),
+                new SpreadConstraint(2, "rack", true, null, 1, true, false))));
+        p.setProperty("trimtab.placement.spread-default-constraints", "rack:2:DoNotSchedule,rack:3:DoNotSchedule");
+        assertThatThrownBy(() -> PlacementSettings.profile(p)).hasMessage("trimtab.placement.spread-default-constraints: "
+                + "defaultConstraints[1]: duplicate topologyKey rack with DoNotSchedule");
+        p.setProperty("trimtab.placement.spread-default-constraints", "rack:0:DoNotSchedule");
+        assertThatThrownBy(() -> PlacementSettings.profile(p)).hasMessage("trimtab.placement.spread-default-constraints: "
+                + "defaultConstraints[0].maxSkew: got 0, want greater than 0");
+        p.setProperty("trimtab.placement.spread-default-constraints", "rack:2:Sometimes");
+        assertThatThrownBy(() -> PlacementSettings.profile(p)).hasMessageStartingWith(
+                "trimtab.placement.spread-default-constraints: got \"rack:2:Sometimes\", want topologyKey:maxSkew");
+        p.setProperty("trimtab.placement.spread-defaulting", "System");
+        p.setProperty("trimtab.placement.spread-default-constraints", "rack:2:DoNotSchedule");
+        assertThatThrownBy(() -> PlacementSettings.profile(p)).hasMessage("trimtab.placement.spread-default-constraints: "
+                + "got \"rack:2:DoNotSchedule\", want none with trimtab.placement.spread-defaulting=System");
+        p.setProperty("trimtab.placement.spread-defaulting", "Sometimes");
+        assertThatThrownBy(() -> PlacementSettings.profile(p)).hasMessage("trimtab.placement.spread-defaulting: got "
+                + "\"Sometimes\", want System or List");
     }
 }
