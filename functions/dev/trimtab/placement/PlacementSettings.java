@@ -2,6 +2,8 @@ package dev.trimtab.placement;
 
 import dev.trimtab.placement.core.Profile;
 import dev.trimtab.placement.core.ScoringStrategy;
+import dev.trimtab.placement.core.SpreadConstraint;
+import dev.trimtab.placement.core.SpreadDefaults;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -18,7 +20,12 @@ import java.util.Properties;
  *       {@code MostAllocated}, or {@code RequestedToCapacityRatio} with
  *       {@code trimtab.placement.shape=0:0,100:10} (utilization:score points, scores 0–10 as upstream);</li>
  *   <li>{@code trimtab.placement.disabled}: plugins disabled at every extension point (comma list);</li>
- *   <li>{@code trimtab.placement.weight.PLUGIN}: a score plugin's weight (1–100).</li>
+ *   <li>{@code trimtab.placement.weight.PLUGIN}: a score plugin's weight (1–100);</li>
+ *   <li>{@code trimtab.placement.spread-defaulting}: PodTopologySpread's {@code defaultingType},
+ *       {@code System} (default: hostname maxSkew 3 and zone maxSkew 5, ScheduleAnyway, for pods
+ *       without constraints of their own) or {@code List}, with
+ *       {@code trimtab.placement.spread-default-constraints=topologyKey:maxSkew:whenUnsatisfiable,...}
+ *       as its {@code defaultConstraints} (none when absent).</li>
  * </ul>
  * Without any of them the profile is the default scheduler's.
  */
@@ -85,6 +92,45 @@ public final class PlacementSettings {
                 }
             }
         }
-        return profile;
+        return profile.withSpreadDefaults(spreadDefaults(p));
+    }
+
+    private static SpreadDefaults spreadDefaults(Properties p) {
+        String type = p.getProperty("trimtab.placement.spread-defaulting", "System").trim();
+        String list = p.getProperty("trimtab.placement.spread-default-constraints", "").trim();
+        if (type.equals("System")) {
+            if (!list.isEmpty()) {
+                throw new IllegalArgumentException("trimtab.placement.spread-default-constraints: got \"" + list
+                        + "\", want none with trimtab.placement.spread-defaulting=System");
+            }
+            return SpreadDefaults.SYSTEM;
+        }
+        if (!type.equals("List")) {
+            throw new IllegalArgumentException("trimtab.placement.spread-defaulting: got \"" + type
+                    + "\", want System or List");
+        }
+        List<SpreadConstraint> constraints = new ArrayList<>();
+        for (String item : list.isEmpty() ? new String[0] : list.split(",")) {
+            String[] parts = item.trim().split(":");
+            String want = "topologyKey:maxSkew:whenUnsatisfiable such as topology.kubernetes.io/zone:1:ScheduleAnyway";
+            if (parts.length != 3 || !(parts[2].equals("DoNotSchedule") || parts[2].equals("ScheduleAnyway"))) {
+                throw new IllegalArgumentException("trimtab.placement.spread-default-constraints: got \"" + item.trim()
+                        + "\", want " + want);
+            }
+            int maxSkew;
+            try {
+                maxSkew = Integer.parseInt(parts[1]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("trimtab.placement.spread-default-constraints: got \"" + item.trim()
+                        + "\", want " + want);
+            }
+            constraints.add(new SpreadConstraint(maxSkew, parts[0].intern(), parts[2].equals("DoNotSchedule"), null, 1,
+                    true, false));
+        }
+        try {
+            return SpreadDefaults.list(constraints);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("trimtab.placement.spread-default-constraints: " + e.getMessage(), e);
+        }
     }
 }

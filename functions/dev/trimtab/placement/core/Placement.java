@@ -24,9 +24,11 @@ public final class Placement {
     private final String[] scorePlugins;
     private final long[][] scores;
     private final long[] totals;
+    private final List<String> notes;
 
     Placement(String pod, String node, Reason reason, String message, String[] nodeNames, String[] rejectedBy,
-            Status[] statuses, int[] feasibleIndex, String[] scorePlugins, long[][] scores, long[] totals) {
+            Status[] statuses, int[] feasibleIndex, String[] scorePlugins, long[][] scores, long[] totals,
+            List<String> notes) {
         this.pod = pod;
         this.node = node;
         this.reason = reason;
@@ -38,6 +40,15 @@ public final class Placement {
         this.scorePlugins = scorePlugins;
         this.scores = scores;
         this.totals = totals;
+        this.notes = List.copyOf(notes);
+    }
+
+    /**
+     * What the scoring applied beyond the pod's own spec, for the explanation: for example the
+     * PodTopologySpread default constraints, the selector they counted with and the objects it came from.
+     */
+    public List<String> notes() {
+        return notes;
     }
 
     public String pod() {

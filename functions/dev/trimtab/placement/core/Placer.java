@@ -32,8 +32,9 @@ public final class Placer {
         String[] scoreNames = new String[p.scores.size()];
         long[][] scores = new long[p.scores.size()][];
         long[] totals = new long[count];
+        List<String> notes = new ArrayList<>(0);
         if (count > 0) {
-            score(pod, snapshot, p, feasible, count, scoreNames, scores, totals);
+            score(pod, snapshot, p, feasible, count, scoreNames, scores, totals, notes);
         } else {
             for (int s = 0; s < scoreNames.length; s++) {
                 scoreNames[s] = p.scores.get(s).name();
@@ -47,12 +48,12 @@ public final class Placer {
         }
         if (best < 0) {
             return new Placement(pod.key(), null, Placement.Reason.Unschedulable, fitError(statuses, n), names,
-                    rejectedBy, statuses, feasibleIndex, scoreNames, scores, totals);
+                    rejectedBy, statuses, feasibleIndex, scoreNames, scores, totals, notes);
         }
         String chosen = feasible[best].name();
         return new Placement(pod.key(), chosen, Placement.Reason.Scheduled,
                 "Successfully assigned " + pod.key() + " to " + chosen, names, rejectedBy, statuses, feasibleIndex,
-                scoreNames, scores, totals);
+                scoreNames, scores, totals, notes);
     }
 
     private static int filter(PodInfo pod, Snapshot snapshot, List<FilterPlugin> plugins, NodeInfo[] nodes,
@@ -90,7 +91,7 @@ public final class Placer {
     }
 
     private static void score(PodInfo pod, Snapshot snapshot, Plugins p, NodeInfo[] feasible, int count,
-            String[] scoreNames, long[][] scores, long[] totals) {
+            String[] scoreNames, long[][] scores, long[] totals, List<String> notes) {
         List<NodeInfo> feasibleList = Arrays.asList(feasible).subList(0, count);
         for (int s = 0; s < p.scores.size(); s++) {
             ScorePlugin plugin = p.scores.get(s);
@@ -98,6 +99,10 @@ public final class Placer {
             ScorePlugin.NodeScorer scorer = plugin.prepare(pod, snapshot, feasibleList);
             if (scorer == null) {
                 continue;
+            }
+            String note = scorer.note();
+            if (note != null) {
+                notes.add(note);
             }
             long[] row = new long[count];
             for (int j = 0; j < count; j++) {

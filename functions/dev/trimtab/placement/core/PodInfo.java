@@ -14,9 +14,15 @@ public final class PodInfo {
     private final boolean terminating;
     private final Labels labels;
     private final PodSpecFacts spec;
+    private final ControllerRef controller;
 
     PodInfo(String namespace, String name, String nodeName, String phase, boolean terminating, Labels labels,
             PodSpecFacts spec) {
+        this(namespace, name, nodeName, phase, terminating, labels, spec, null);
+    }
+
+    PodInfo(String namespace, String name, String nodeName, String phase, boolean terminating, Labels labels,
+            PodSpecFacts spec, ControllerRef controller) {
         this.namespace = namespace;
         this.name = name;
         this.nodeName = nodeName;
@@ -24,6 +30,7 @@ public final class PodInfo {
         this.terminating = terminating;
         this.labels = labels;
         this.spec = spec;
+        this.controller = controller;
     }
 
     /** Parses a Pod object map; errors name the pod and the field path. */
@@ -65,6 +72,11 @@ public final class PodInfo {
         return spec;
     }
 
+    /** The controlling ReplicationController, ReplicaSet or StatefulSet, or null (see {@link ControllerRef}). */
+    public ControllerRef controller() {
+        return controller;
+    }
+
     public ResourceList requests() {
         return spec.requests();
     }
@@ -78,12 +90,12 @@ public final class PodInfo {
     }
 
     public PodInfo boundTo(String node) {
-        return new PodInfo(namespace, name, node, phase, terminating, labels, spec);
+        return new PodInfo(namespace, name, node, phase, terminating, labels, spec, controller);
     }
 
-    PodInfo withSpec(PodSpecFacts shared, Labels sharedLabels) {
-        return shared == spec && sharedLabels == labels ? this
-                : new PodInfo(namespace, name, nodeName, phase, terminating, sharedLabels, shared);
+    PodInfo withSpec(PodSpecFacts shared, Labels sharedLabels, ControllerRef sharedController) {
+        return shared == spec && sharedLabels == labels && sharedController == controller ? this
+                : new PodInfo(namespace, name, nodeName, phase, terminating, sharedLabels, shared, sharedController);
     }
 
     @Override

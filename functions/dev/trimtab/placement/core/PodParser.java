@@ -34,12 +34,29 @@ final class PodParser {
         String nodeName = f.string(spec, "nodeName", "spec.nodeName");
         String phase = f.string(f.map(pod, "status", "status"), "phase", "status.phase");
         PodSpecFacts facts = facts(f, spec, ns, labels);
+        ControllerRef controller = controller(f, md);
         if (interner != null) {
             facts = interner.intern(facts);
             labels = interner.intern(labels);
+            controller = interner.intern(controller);
         }
         return new PodInfo(ns.intern(), name, nodeName == null ? "" : nodeName.intern(), phase == null ? "" : phase,
-                terminating, labels, facts);
+                terminating, labels, facts, controller);
+    }
+
+    /** The first owner reference with {@code controller: true}, kept when it is an RC, RS or StatefulSet. */
+    private static ControllerRef controller(Fields f, Map<String, Object> md) {
+        List<Object> refs = f.list(md, "ownerReferences", "metadata.ownerReferences");
+        for (int i = 0; i < refs.size(); i++) {
+            String p = "metadata.ownerReferences[" + i + "]";
+            Map<String, Object> ref = f.item(refs, i, p);
+            if (f.bool(ref, "controller", p + ".controller")) {
+                ControllerRef.Kind kind = ControllerRef.kindOf(f.string(ref, "apiVersion", p + ".apiVersion"),
+                        f.string(ref, "kind", p + ".kind"));
+                return kind == null ? null : new ControllerRef(kind, f.requiredString(ref, "name", p + ".name"));
+            }
+        }
+        return null;
     }
 
     private static PodSpecFacts facts(Fields f, Map<String, Object> spec, String ns, Labels labels) {

@@ -18,6 +18,16 @@ public final class PodTopologySpreadFilter implements FilterPlugin {
     static final String REASON = "node(s) didn't match pod topology spread constraints";
     static final Status REJECT = Status.unschedulable(REASON);
     static final Status MISSING_LABEL = Status.unresolvable(REASON + " (missing required label)");
+    private final SpreadDefaults defaults;
+
+    public PodTopologySpreadFilter() {
+        this(SpreadDefaults.SYSTEM);
+    }
+
+    /** With the profile's defaulting: a pod without constraints gets its DoNotSchedule defaults (List only). */
+    public PodTopologySpreadFilter(SpreadDefaults defaults) {
+        this.defaults = defaults;
+    }
 
     @Override
     public String name() {
@@ -26,12 +36,7 @@ public final class PodTopologySpreadFilter implements FilterPlugin {
 
     @Override
     public NodeFilter prepare(PodInfo pod, Snapshot snapshot) {
-        List<SpreadConstraint> constraints = new ArrayList<>();
-        for (SpreadConstraint c : pod.spec().spreadConstraints()) {
-            if (c.doNotSchedule()) {
-                constraints.add(c);
-            }
-        }
+        List<SpreadConstraint> constraints = constraints(pod, snapshot);
         if (constraints.isEmpty()) {
             return null;
         }
@@ -83,6 +88,23 @@ public final class PodTopologySpreadFilter implements FilterPlugin {
             }
             return Status.SUCCESS;
         };
+    }
+
+    /** The pod's DoNotSchedule constraints, or (without constraints of its own) its DoNotSchedule defaults. */
+    List<SpreadConstraint> constraints(PodInfo pod, Snapshot snapshot) {
+        List<SpreadConstraint> constraints = new ArrayList<>();
+        if (pod.spec().spreadConstraints().isEmpty()) {
+            SpreadDefaults.Applied applied = defaults.apply(pod, snapshot, true);
+            if (applied != null) {
+                constraints.addAll(applied.constraints());
+            }
+        }
+        for (SpreadConstraint c : pod.spec().spreadConstraints()) {
+            if (c.doNotSchedule()) {
+                constraints.add(c);
+            }
+        }
+        return constraints;
     }
 
     static boolean hasAllKeys(NodeInfo node, List<SpreadConstraint> constraints) {

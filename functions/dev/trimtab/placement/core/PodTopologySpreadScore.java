@@ -11,9 +11,23 @@ import java.util.Map;
  * per-domain counts cover the domains of feasible nodes ({@code kubernetes.io/hostname} is counted
  * per node). Normalization reverses: the emptiest domain scores 100, and feasible nodes missing a
  * topology key score 0.
+ *
+ * <p>A pod without constraints of its own gets the profile's {@link SpreadDefaults} (upstream's
+ * {@code buildDefaultConstraints}). With System defaulting nodes need not carry every topology key:
+ * a node without the key is left out of that constraint's score only, and the nodes without it
+ * count as one more domain (value "") in the constraint's weight, as upstream.
  */
 public final class PodTopologySpreadScore implements ScorePlugin {
-    static final String HOSTNAME = "kubernetes.io/hostname";
+    static final String HOSTNAME = SpreadDefaults.HOSTNAME;
+    private final SpreadDefaults defaults;
+
+    public PodTopologySpreadScore() {
+        this(SpreadDefaults.SYSTEM);
+    }
+
+    public PodTopologySpreadScore(SpreadDefaults defaults) {
+        this.defaults = defaults;
+    }
 
     @Override
     public String name() {
@@ -23,14 +37,23 @@ public final class PodTopologySpreadScore implements ScorePlugin {
     @Override
     public NodeScorer prepare(PodInfo pod, Snapshot snapshot, List<NodeInfo> feasible) {
         List<SpreadConstraint> constraints = new ArrayList<>();
-        for (SpreadConstraint c : pod.spec().spreadConstraints()) {
-            if (!c.doNotSchedule()) {
-                constraints.add(c);
+        SpreadDefaults.Applied applied = null;
+        if (pod.spec().spreadConstraints().isEmpty()) {
+            applied = defaults.apply(pod, snapshot, false);
+            if (applied != null) {
+                constraints.addAll(applied.constraints());
+            }
+        } else {
+            for (SpreadConstraint c : pod.spec().spreadConstraints()) {
+                if (!c.doNotSchedule()) {
+                    constraints.add(c);
+                }
             }
         }
         if (constraints.isEmpty() || feasible.isEmpty()) {
             return null;
         }
+        boolean requireAll = applied == null || !defaults.system();
         int n = constraints.size();
         List<Map<String, long[]>> counts = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -38,62 +61,83 @@ public final class PodTopologySpreadScore implements ScorePlugin {
         }
         int ignored = 0;
         for (NodeInfo node : feasible) {
-            if (!PodTopologySpreadFilter.hasAllKeys(node, constraints)) {
+            if (requireAll && !PodTopologySpreadFilter.hasAllKeys(node, constraints)) {
                 ignored++;
                 continue;
             }
             for (int i = 0; i < n; i++) {
                 String key = constraints.get(i).topologyKey();
                 if (!key.equals(HOSTNAME)) {
-                    counts.get(i).putIfAbsent(node.labels().get(key), new long[1]);
+                    counts.get(i).putIfAbsent(value(node, key), new long[1]);
                 }
             }
         }
+        int[] sizes = new int[n];
         double[] weights = new double[n];
         for (int i = 0; i < n; i++) {
-            int size = constraints.get(i).topologyKey().equals(HOSTNAME) ? feasible.size() - ignored
+            sizes[i] = constraints.get(i).topologyKey().equals(HOSTNAME) ? feasible.size() - ignored
                     : counts.get(i).size();
-            weights[i] = Math.log(size + 2);
+            weights[i] = Math.log(sizes[i] + 2);
         }
         int[][] matching = new int[n][];
         for (int i = 0; i < n; i++) {
-            matching[i] = PodTopologySpreadFilter.matchingByNode(snapshot, constraints.get(i), pod.namespace());
+            // default constraints share one selector: match the pod groups once
+            matching[i] = i > 0 && constraints.get(i).selector() == constraints.get(i - 1).selector()
+                    ? matching[i - 1]
+                    : PodTopologySpreadFilter.matchingByNode(snapshot, constraints.get(i), pod.namespace());
         }
         for (NodeInfo node : snapshot.sortedNodes()) {
-            if (!PodTopologySpreadFilter.hasAllKeys(node, constraints)) {
+            if (requireAll && !PodTopologySpreadFilter.hasAllKeys(node, constraints)) {
                 continue;
             }
             for (int i = 0; i < n; i++) {
                 SpreadConstraint c = constraints.get(i);
-                if (!PodTopologySpreadFilter.included(c, pod, node)) {
+                // hostname is counted per node at Score: no domain counts to add to
+                if (c.topologyKey().equals(HOSTNAME) || !PodTopologySpreadFilter.included(c, pod, node)) {
                     continue;
                 }
-                long[] slot = counts.get(i).get(node.labels().get(c.topologyKey()));
+                long[] slot = counts.get(i).get(value(node, c.topologyKey()));
                 if (slot != null) {
                     slot[0] += matching[i][node.index];
                 }
             }
         }
-        return new Scorer(constraints, counts, weights, matching);
+        return new Scorer(constraints, counts, sizes, weights, matching, requireAll, applied);
     }
 
-    private record Scorer(List<SpreadConstraint> constraints, List<Map<String, long[]>> counts,
-            double[] weights, int[][] matching) implements NodeScorer {
+    /** The node's value for a key, "" when it has none (upstream reads a missing label as ""). */
+    private static String value(NodeInfo node, String key) {
+        String v = node.labels().get(key);
+        return v == null ? "" : v;
+    }
+
+    /** PreScore state: the constraints, counts per domain value, domain counts behind the weights. */
+    record Scorer(List<SpreadConstraint> constraints, List<Map<String, long[]>> counts, int[] sizes,
+            double[] weights, int[][] matching, boolean requireAll, SpreadDefaults.Applied applied)
+            implements NodeScorer {
         @Override
         public long score(NodeInfo node) {
-            if (!PodTopologySpreadFilter.hasAllKeys(node, constraints)) {
+            if (requireAll && !PodTopologySpreadFilter.hasAllKeys(node, constraints)) {
                 return -1;
             }
             double score = 0;
             for (int i = 0; i < constraints.size(); i++) {
                 SpreadConstraint c = constraints.get(i);
                 String value = node.labels().get(c.topologyKey());
+                if (value == null) {
+                    continue;
+                }
                 long cnt = c.topologyKey().equals(HOSTNAME)
                         ? matching[i][node.index]
                         : counts.get(i).get(value)[0];
                 score += cnt * weights[i] + (c.maxSkew() - 1);
             }
             return Math.round(score);
+        }
+
+        @Override
+        public String note() {
+            return applied == null ? null : PodTopologySpreadFilter.NAME + ": " + applied.describe();
         }
 
         @Override

@@ -13,10 +13,12 @@ import java.util.Map;
  * TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit, PodTopologySpread, InterPodAffinity;
  * weights TaintToleration 3, NodeAffinity 2, NodeResourcesFit 1, PodTopologySpread 2,
  * InterPodAffinity 2, NodeResourcesBalancedAllocation 1, ImageLocality 1. Volume plugins are not
- * modelled. percentageOfNodesToScore is always 100: every feasible node is scored.
+ * modelled. percentageOfNodesToScore is always 100: every feasible node is scored. PodTopologySpread's
+ * defaulting is {@link SpreadDefaults#SYSTEM} unless set.
  */
 public record Profile(String schedulerName, List<String> filters, Map<String, Integer> scoreWeights,
-        ScoringStrategy scoringStrategy, List<ScoringStrategy.ResourceWeight> balancedResources) {
+        ScoringStrategy scoringStrategy, List<ScoringStrategy.ResourceWeight> balancedResources,
+        SpreadDefaults spreadDefaults) {
 
     public static final List<String> FILTERS = List.of(NodeUnschedulable.NAME, NodeName.NAME,
             TaintTolerationFilter.NAME, NodeAffinityFilter.NAME, NodePorts.NAME, NodeResourcesFitFilter.NAME,
@@ -45,6 +47,13 @@ public record Profile(String schedulerName, List<String> filters, Map<String, In
             }
         });
         balancedResources = List.copyOf(balancedResources);
+        java.util.Objects.requireNonNull(spreadDefaults, "spreadDefaults");
+    }
+
+    /** A profile with the System spreading defaults (PodTopologySpread's default args). */
+    public Profile(String schedulerName, List<String> filters, Map<String, Integer> scoreWeights,
+            ScoringStrategy scoringStrategy, List<ScoringStrategy.ResourceWeight> balancedResources) {
+        this(schedulerName, filters, scoreWeights, scoringStrategy, balancedResources, SpreadDefaults.SYSTEM);
     }
 
     public static Profile defaults() {
@@ -68,17 +77,22 @@ public record Profile(String schedulerName, List<String> filters, Map<String, In
             f.remove(p);
             w.remove(p);
         }
-        return new Profile(schedulerName, f, w, scoringStrategy, balancedResources);
+        return new Profile(schedulerName, f, w, scoringStrategy, balancedResources, spreadDefaults);
     }
 
     public Profile withWeight(String plugin, int weight) {
         Map<String, Integer> w = new LinkedHashMap<>(scoreWeights);
         w.put(plugin, weight);
-        return new Profile(schedulerName, filters, w, scoringStrategy, balancedResources);
+        return new Profile(schedulerName, filters, w, scoringStrategy, balancedResources, spreadDefaults);
     }
 
     public Profile withScoringStrategy(ScoringStrategy strategy) {
-        return new Profile(schedulerName, filters, scoreWeights, strategy, balancedResources);
+        return new Profile(schedulerName, filters, scoreWeights, strategy, balancedResources, spreadDefaults);
+    }
+
+    /** PodTopologySpread's defaulting ({@code defaultingType} and {@code defaultConstraints}). */
+    public Profile withSpreadDefaults(SpreadDefaults defaults) {
+        return new Profile(schedulerName, filters, scoreWeights, scoringStrategy, balancedResources, defaults);
     }
 
     List<FilterPlugin> filterPlugins() {
@@ -91,7 +105,7 @@ public record Profile(String schedulerName, List<String> filters, Map<String, In
                 case NodeAffinityFilter.NAME -> new NodeAffinityFilter();
                 case NodePorts.NAME -> new NodePorts();
                 case NodeResourcesFitFilter.NAME -> new NodeResourcesFitFilter();
-                case PodTopologySpreadFilter.NAME -> new PodTopologySpreadFilter();
+                case PodTopologySpreadFilter.NAME -> new PodTopologySpreadFilter(spreadDefaults);
                 default -> new InterPodAffinityFilter();
             });
         }
@@ -105,7 +119,7 @@ public record Profile(String schedulerName, List<String> filters, Map<String, In
                 case TaintTolerationFilter.NAME -> new TaintTolerationScore();
                 case NodeAffinityFilter.NAME -> new NodeAffinityScore();
                 case NodeResourcesFitFilter.NAME -> new NodeResourcesFitScore(scoringStrategy);
-                case PodTopologySpreadFilter.NAME -> new PodTopologySpreadScore();
+                case PodTopologySpreadFilter.NAME -> new PodTopologySpreadScore(spreadDefaults);
                 case InterPodAffinityFilter.NAME -> new InterPodAffinityScore();
                 case BalancedAllocationScore.NAME -> new BalancedAllocationScore(balancedResources);
                 default -> new ImageLocalityScore();

@@ -18,6 +18,11 @@ public interface ScorePlugin {
     interface NodeScorer {
         long score(NodeInfo node);
 
+        /** What the explanation should say about how this plugin scored (for example default constraints), or null. */
+        default String note() {
+            return null;
+        }
+
         /** NormalizeScore: rewrites {@code scores[i]} (for {@code nodes[i]}) in place; default none. */
         default void normalize(long[] scores, NodeInfo[] nodes, int count) {}
     }

@@ -24,6 +24,7 @@ public final class Snapshot {
     private final Map<String, Map<String, int[]>> labelIndex = new HashMap<>();
     private final PodGroups<PodSpecFacts> affinitySpecs = new PodGroups<>();
     private final PodGroups<PodKey> podsByLabels = new PodGroups<>();
+    private final WorkloadSelectors workloads = new WorkloadSelectors();
     private NodeInfo[] sorted = new NodeInfo[0];
     private boolean dirty;
 
@@ -89,12 +90,41 @@ public final class Snapshot {
         namespaces.put(name, interner.intern(Labels.of(labels)));
     }
 
+    /** Whether placement keeps objects of this kind for the default spreading (Service, RC, ReplicaSet, StatefulSet). */
+    public static boolean tracksWorkload(String kind) {
+        return WorkloadSelectors.KINDS.contains(kind);
+    }
+
+    /**
+     * Adds or replaces a Service, ReplicationController, ReplicaSet or StatefulSet (its selector, for
+     * the default topology spreading). A malformed selector throws naming the object and field.
+     */
+    public void upsertWorkload(Map<String, Object> object) {
+        workloads.upsert(object);
+    }
+
+    /** Forgets a Service, ReplicationController, ReplicaSet or StatefulSet; returns whether it was kept. */
+    public boolean deleteWorkload(String kind, String namespace, String name) {
+        return workloads.delete(kind, namespace, name);
+    }
+
+    /** How many Services, ReplicationControllers, ReplicaSets and StatefulSets with a selector are kept. */
+    public int workloadCount() {
+        return workloads.size();
+    }
+
+    /** Upstream {@code helper.DefaultSelector} for a pod, from the objects kept. */
+    public DefaultSelector defaultSelector(PodInfo pod) {
+        return workloads.selectorFor(pod);
+    }
+
     /** Binds {@code pod} to {@code node} in the snapshot, as the scheduler assumes a pod before binding. */
     public PodInfo assume(PodInfo pod, String node) {
         if (!nodes.containsKey(node)) {
             throw new IllegalArgumentException("assume " + pod.key() + ": node " + node + " is not in the snapshot");
         }
-        PodInfo bound = pod.boundTo(node).withSpec(interner.intern(pod.spec()), interner.intern(pod.labels()));
+        PodInfo bound = pod.boundTo(node).withSpec(interner.intern(pod.spec()), interner.intern(pod.labels()),
+                interner.intern(pod.controller()));
         remove(bound.key());
         place(bound);
         return bound;

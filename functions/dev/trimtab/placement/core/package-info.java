@@ -3,7 +3,8 @@
  *
  * <h2>Flow</h2>
  * An adapter keeps a {@link dev.trimtab.placement.core.Snapshot} current from Node, Pod and Namespace
- * watch events (object maps as Jackson parses them) and calls
+ * watch events, and Service, ReplicationController, ReplicaSet and StatefulSet events for the
+ * default topology spreading (object maps as Jackson parses them), and calls
  * {@link dev.trimtab.placement.core.Placer#place}; the returned
  * {@link dev.trimtab.placement.core.Placement} names the node, the reason code
  * ({@code Scheduled}/{@code Unschedulable}), the FailedScheduling message and a verdict per node
@@ -25,6 +26,14 @@
  * are upstream's. Scores are 0–100 after normalization; weights come from the
  * {@link dev.trimtab.placement.core.Profile}.
  *
+ * <h2>Default topology spreading</h2>
+ * A pod without {@code topologySpreadConstraints} gets the profile's {@link dev.trimtab.placement.core.SpreadDefaults}
+ * (System by default: hostname maxSkew 3, zone maxSkew 5, ScheduleAnyway) counted with its
+ * {@link dev.trimtab.placement.core.DefaultSelector} (upstream {@code helper.DefaultSelector}: matching
+ * Services' selectors merged, plus the controlling RC's selector, plus the controlling ReplicaSet's or
+ * StatefulSet's requirements); none when that selector is empty. The placement's {@code notes} name
+ * them. With System defaulting a node without a zone label is spread by hostname only.
+ *
  * <h2>Tie-breaking</h2>
  * Highest weighted total wins; among equal totals the lexicographically smallest node name.
  * Upstream picks uniformly at random among ties (reservoir sampling in {@code selectHost}); we
@@ -37,8 +46,6 @@
  * <li>No preemption: the message's "preemption:" part is what DefaultPreemption says when no pod
  *     has a lower priority ("No preemption victims found for incoming pod", or "Preemption is not
  *     helpful for scheduling" for unresolvable rejections).</li>
- * <li>PodTopologySpread system default constraints (for pods of Services/ReplicaSets without
- *     their own constraints) are not applied: the snapshot does not track owners and services.</li>
  * <li>NodeAffinity's PreFilter shortcut on {@code metadata.name} fields is not modelled; the
  *     filter verdicts are the same. Volume plugins, DRA and scheduling gates are not modelled.</li>
  * <li>Nodes without {@code status.allocatable} use {@code status.capacity}. The Ready condition is

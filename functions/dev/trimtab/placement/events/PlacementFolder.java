@@ -19,7 +19,8 @@ import java.util.Optional;
 
 /**
  * Placement over a trace of object events (ApiServerSource add/update/delete of Nodes, Pods and
- * Namespaces): the snapshot follows the events, and each pod that is pending (no
+ * Namespaces, and of the Services, ReplicationControllers, ReplicaSets and StatefulSets whose
+ * selectors the default topology spreading counts with): the snapshot follows the events, and each pod that is pending (no
  * {@code spec.nodeName}, not terminal) with this profile's {@code schedulerName} is placed at once
  * and assumed on its node, as the scheduler assumes before binding. Each placement is a
  * {@code dev.trimtab.decision.placement} CloudEvent on the trace's clock. Shared by replay and
@@ -44,10 +45,14 @@ public final class PlacementFolder {
         return snapshot;
     }
 
-    /** Whether this event is about a kind only placement uses (Node, Namespace). */
+    /**
+     * Whether this event is about a kind only placement uses (Node, Namespace, Service). ReplicaSets,
+     * StatefulSets and ReplicationControllers are placement's too (their selectors, for the default
+     * spreading) but may also be the autoscaler's scale targets.
+     */
     public static boolean placementOnly(CloudEvent e) {
         String kind = objectEvent(e) ? e.data().path("kind").asText() : "";
-        return kind.equals("Node") || kind.equals("Namespace");
+        return kind.equals("Node") || kind.equals("Namespace") || kind.equals("Service");
     }
 
     private static boolean objectEvent(CloudEvent e) {
@@ -95,6 +100,14 @@ public final class PlacementFolder {
                         snapshot.assume(pod, p.node());
                     }
                     return Optional.of(p);
+                }
+            }
+            case "Service", "ReplicationController", "ReplicaSet", "StatefulSet" -> {
+                // their selectors make the default topology spreading's selector (SpreadDefaults)
+                if (delete) {
+                    snapshot.deleteWorkload(data.path("kind").asText(), data.at("/metadata/namespace").asText(), name);
+                } else {
+                    snapshot.upsertWorkload(object);
                 }
             }
             default -> {
@@ -167,6 +180,9 @@ public final class PlacementFolder {
             nodes.add(n);
         }
         data.set("nodes", JSON.valueToTree(nodes));
+        if (!p.notes().isEmpty()) {
+            data.set("notes", JSON.valueToTree(p.notes()));
+        }
         ObjectNode t = data.putObject("trigger");
         t.put("id", trigger.id());
         t.put("type", trigger.type());

@@ -18,21 +18,24 @@ import org.jboss.logging.Logger;
 
 /**
  * The placement function's view from the Kubernetes API: with {@code trimtab.placement.informers=true}
- * (k8s-manifests/placement sets it), informers on Namespaces, Nodes and then Pods feed
+ * (k8s-manifests/placement sets it), informers on Namespaces, Nodes, the Services,
+ * ReplicationControllers, ReplicaSets and StatefulSets whose selectors the default topology spreading
+ * counts with, and then Pods feed
  * {@link PlacementFunction} the same object events the cluster-event topic carries. Each starts with a
  * full list (and PodDisruptionBudgets last, with {@code trimtab.placement.rebalance=true}), so a
  * restarted placement function knows every node and pod whatever the topic's
- * retention (docs/decisions/0021). Readiness ({@code placement-view}) is DOWN until all three have
+ * retention (docs/decisions/0021). Readiness ({@code placement-view}) is DOWN until all of them have
  * been listed and every listed object handed over ({@code pending} says how many are not yet); Nodes
- * before Pods (the Pods listed once the Nodes are handed over), so a pending pod listed at start is
- * placed on the known nodes.
+ * and workloads before Pods (the Pods listed once the others are handed over), so a pending pod listed
+ * at start is placed on the known nodes with its default spreading.
  */
 @Readiness
 @ApplicationScoped
 public class PlacementInformers implements HealthCheck {
     private static final Logger LOG = Logger.getLogger(PlacementInformers.class);
     /** In the order they are listed (the placement ClusterRole must allow list and watch on each). */
-    public static final List<String> KINDS = List.of("v1/Namespace", "v1/Node", "v1/Pod");
+    public static final List<String> KINDS = List.of("v1/Namespace", "v1/Node", "v1/Service",
+            "v1/ReplicationController", "apps/v1/ReplicaSet", "apps/v1/StatefulSet", "v1/Pod");
     /** Also listed with {@code trimtab.placement.rebalance=true}: the budgets recommendations respect. */
     public static final String BUDGETS = "policy/v1/PodDisruptionBudget";
     private final KubernetesClient client;

@@ -22,12 +22,16 @@ import java.util.Random;
  * assuming the pods (pod deltas include the per-pod share of node aggregates).
  *
  * <p>Run: {@code mvn -B -q -o test-compile exec:java -Dexec.mainClass=dev.trimtab.bench.PlacementBench
- * -Dexec.classpathScope=test}. Prints one {@code RESULT ...} line.
+ * -Dexec.classpathScope=test}. Prints one {@code RESULT ...} line. With {@code -Dworkloads=true} each
+ * of the 200 apps also has a Service and a ReplicaSet selecting its pods, and every pod is owned by
+ * its ReplicaSet: the pods without constraints of their own (60%) then get the system-default
+ * spreading (hostname and zone, ScheduleAnyway).
  */
 public final class PlacementBench {
     static final int NODES = 5_000;
     static final int PODS = 10_000;
     static final String[] ZONES = {"zone-a", "zone-b", "zone-c"};
+    static final boolean WORKLOADS = Boolean.getBoolean("workloads");
     static final String[] IMAGES = {"registry.example/shop/web:1.4", "registry.example/shop/api:2.0",
         "registry.example/base/sidecar:3"};
 
@@ -37,6 +41,11 @@ public final class PlacementBench {
         Snapshot snapshot = new Snapshot();
         for (int i = 0; i < NODES; i++) {
             snapshot.upsertNode(node(i, rnd));
+        }
+        if (WORKLOADS) {
+            for (int app = 0; app < 200; app++) {
+                workloads(app).forEach(snapshot::upsertWorkload);
+            }
         }
         long afterNodes = usedMemory();
         List<PodInfo> pods = new ArrayList<>(PODS);
@@ -51,6 +60,11 @@ public final class PlacementBench {
         Random wr = new Random(7);
         for (int i = 0; i < 500; i++) {
             warm.upsertNode(node(i, wr));
+        }
+        if (WORKLOADS) {
+            for (int app = 0; app < 200; app++) {
+                workloads(app).forEach(warm::upsertWorkload);
+            }
         }
         for (int i = 0; i < 3000; i++) {
             Placement p = placer.place(warm, pods.get(i), profile);
@@ -161,8 +175,27 @@ public final class PlacementBench {
             spec.put("tolerations", List.of(Map.of("key", "dedicated", "operator", "Equal", "value", "batch",
                     "effect", "NoSchedule")));
         }
-        return Map.of("metadata", Map.of("name", "pod-" + i, "namespace", "ns-" + (app % 20),
-                        "labels", Map.of("app", appName, "pod-template-hash", "h" + app)),
-                "spec", spec);
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("name", "pod-" + i);
+        metadata.put("namespace", "ns-" + (app % 20));
+        metadata.put("labels", Map.of("app", appName, "pod-template-hash", "h" + app));
+        if (WORKLOADS) {
+            metadata.put("ownerReferences", List.of(Map.of("apiVersion", "apps/v1", "kind", "ReplicaSet",
+                    "name", appName + "-h" + app, "controller", true)));
+        }
+        return Map.of("metadata", metadata, "spec", spec);
+    }
+
+    /** A Service and a ReplicaSet selecting app {@code app}'s pods (with {@code -Dworkloads=true}). */
+    static List<Map<String, Object>> workloads(int app) {
+        String appName = "app-" + app;
+        String ns = "ns-" + (app % 20);
+        return List.of(
+                Map.of("apiVersion", "v1", "kind", "Service", "metadata", Map.of("namespace", ns, "name", appName),
+                        "spec", Map.of("selector", Map.of("app", appName))),
+                Map.of("apiVersion", "apps/v1", "kind", "ReplicaSet",
+                        "metadata", Map.of("namespace", ns, "name", appName + "-h" + app),
+                        "spec", Map.of("selector", Map.of("matchLabels", Map.of("app", appName,
+                                "pod-template-hash", "h" + app)))));
     }
 }

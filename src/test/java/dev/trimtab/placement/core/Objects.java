@@ -9,7 +9,9 @@ import java.util.Map;
  * Turns the compact node/pod shorthand of the case files into Kubernetes object maps, so cases go
  * through the same parsers as live objects. Node: name, labels, taints, allocatable, unschedulable,
  * images. Pod: name, namespace, node, labels, terminating, containers and initContainers (each a requests map,
- * {@code sidecar: true} for restartPolicy Always), spec (merged as is).
+ * {@code sidecar: true} for restartPolicy Always), spec (merged as is), controller ({@code {apiVersion, kind,
+ * name}}: an owner reference with {@code controller: true}, as upstream's {@code st.MakePod().OwnerReference}).
+ * A case's {@code objects} (Services, ReplicationControllers, ReplicaSets, StatefulSets) are whole objects.
  */
 final class Objects {
     private Objects() {}
@@ -48,6 +50,11 @@ final class Objects {
         md.put("namespace", s.getOrDefault("namespace", "default"));
         if (s.get("labels") != null) {
             md.put("labels", s.get("labels"));
+        }
+        if (s.get("controller") != null) {
+            Map<String, Object> ref = new LinkedHashMap<>((Map<String, Object>) s.get("controller"));
+            ref.putIfAbsent("controller", true);
+            md.put("ownerReferences", List.of(ref));
         }
         if (Boolean.TRUE.equals(s.get("terminating"))) {
             md.put("deletionTimestamp", "2024-01-01T00:00:00Z");
@@ -98,6 +105,9 @@ final class Objects {
         int i = 0;
         for (Object p : (List<Object>) c.getOrDefault("pods", List.of())) {
             s.upsertPod(pod((Map<String, Object>) p, "existing-" + i++));
+        }
+        for (Object o : (List<Object>) c.getOrDefault("objects", List.of())) {
+            s.upsertWorkload((Map<String, Object>) o);
         }
         for (Map.Entry<String, Object> ns : ((Map<String, Object>) c.getOrDefault("namespaces", Map.of())).entrySet()) {
             s.upsertNamespace(ns.getKey(), (Map<String, String>) ns.getValue());

@@ -17,7 +17,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Without an ApiServerSource: Nodes and Pods from informers, the pending pod bound. */
+/** Without an ApiServerSource: Nodes, Pods and the default spreading's workloads from informers, the pending pod bound. */
 @QuarkusTest
 @WithKubernetesTestServer
 @QuarkusTestResource(EmbeddedKafka.class)
@@ -48,7 +48,31 @@ class PlacementInformersTest {
                 == org.eclipse.microprofile.health.HealthCheckResponse.Status.UP);
         org.assertj.core.api.Assertions.assertThat(view.call().getData().orElseThrow())
                 .containsEntry("Namespace", "synced").containsEntry("Node", "synced").containsEntry("Pod", "synced")
+                .containsEntry("Service", "synced").containsEntry("ReplicationController", "synced")
+                .containsEntry("ReplicaSet", "synced").containsEntry("StatefulSet", "synced")
                 .containsEntry("PodDisruptionBudget", "synced");
+    }
+
+    /** Services and ReplicaSets from informers make the default spreading's selector (and its deletion undoes it). */
+    @Test
+    void servicesAndReplicaSetsFromTheApiMakeTheDefaultSpreadSelector() {
+        client.services().inNamespace("spread").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata().withName("web").endMetadata()
+                .withNewSpec().withSelector(Map.of("app", "web")).endSpec().build()).create();
+        client.apps().replicaSets().inNamespace("spread").resource(new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder()
+                .withNewMetadata().withName("web-h1").endMetadata()
+                .withNewSpec().withNewSelector().addToMatchLabels("pod-template-hash", "h1").endSelector().endSpec()
+                .build()).create();
+        dev.trimtab.placement.core.PodInfo pod = dev.trimtab.placement.core.PodInfo.fromMap(Map.of(
+                "metadata", Map.of("namespace", "spread", "name", "web-h1-x", "labels", Map.of("app", "web"),
+                        "ownerReferences", java.util.List.of(Map.of("apiVersion", "apps/v1", "kind", "ReplicaSet",
+                                "name", "web-h1", "controller", true))), "spec", Map.of()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> placement.withFolder(
+                f -> f.snapshot().defaultSelector(pod).selector().toString())
+                .equals("app=web,pod-template-hash In [h1]"));
+        client.services().inNamespace("spread").withName("web").delete();
+        await().atMost(Duration.ofSeconds(20)).until(() -> placement.withFolder(
+                f -> f.snapshot().defaultSelector(pod).selector().toString()).equals("pod-template-hash In [h1]"));
     }
 
     @Test
