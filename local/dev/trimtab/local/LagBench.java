@@ -34,7 +34,18 @@ public final class LagBench {
                 topics.add(new NewTopic(topic(name), PARTITIONS, (short) 1));
             }
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, LocalRun.bootstrap))) {
-                admin.createTopics(topics).all().get();
+                // in batches: one request of a thousand topics can time out on 2 cores, and its retry finds them made
+                for (int i = 0; i < topics.size(); i += 100) {
+                    for (var f : admin.createTopics(topics.subList(i, Math.min(topics.size(), i + 100))).values().values()) {
+                        try {
+                            f.get();
+                        } catch (java.util.concurrent.ExecutionException e) {
+                            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                                throw e;
+                            }
+                        }
+                    }
+                }
                 // each group starts with a commit on every partition (nothing to read yet), as a
                 // running consumer group would have
                 for (String name : names) {
@@ -42,7 +53,16 @@ public final class LagBench {
                     for (int p = 0; p < PARTITIONS; p++) {
                         zero.put(new TopicPartition(topic(name), p), new OffsetAndMetadata(0));
                     }
-                    admin.alterConsumerGroupOffsets(group(name), zero).all().get();
+                    for (int attempt = 1; ; attempt++) {   // the broker may still be busy with the topics
+                        try {
+                            admin.alterConsumerGroupOffsets(group(name), zero).all().get();
+                            break;
+                        } catch (java.util.concurrent.ExecutionException e) {
+                            if (attempt == 5 || !(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)) {
+                                throw e;
+                            }
+                        }
+                    }
                 }
             }
             // the policies read their group's lag on their topic, instead of cpu (the rest as local-bench:
