@@ -29,7 +29,7 @@ import java.util.Map;
 final class PresenceTests {
     /** Not an identifier, so no expression can call it. */
     static final String FUNCTION = "@trimtab_has_field";
-    private static final String OVERLOAD = "trimtab_has_field_dyn_string";
+    private static final String OVERLOAD = "presence_test_dyn_string";
 
     private PresenceTests() {}
 
