@@ -216,13 +216,13 @@ final class ClusterLagReader implements AutoCloseable {
     /** Seeds the groups not known whole, and every {@code reseed-interval} all of them (they stay usable meanwhile). */
     private void seedIfDue(Set<String> groups) {
         long now = clock.millis();
-        Set<String> todo = view.unseeded();
+        Set<String> toSeed = view.unseeded();
         if (now >= nextReseed && !groups.isEmpty()) {
             nextReseed = now + options.reseedInterval().toMillis();
-            todo = groups;
+            toSeed = groups;
         }
-        if (!todo.isEmpty() && now >= nextSeedAttempt) {
-            if (!seed(todo)) {
+        if (!toSeed.isEmpty() && now >= nextSeedAttempt) {
+            if (!seed(toSeed)) {
                 nextSeedAttempt = now + backoff.next();
             }
         }
