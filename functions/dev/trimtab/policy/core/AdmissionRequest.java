@@ -57,6 +57,23 @@ public record AdmissionRequest(String uid, Gvk kind, Gvr resource, String subRes
                 name, namespace, operation, userInfo, dryRun, options, newObject, oldObject);
     }
 
+    /**
+     * This request as a policy that matched it as {@code m} sees it: {@code kind} and
+     * {@code resource} the matched ones, the objects converted to that version; the request's own
+     * kind and resource stay in {@code requestKind} and {@code requestResource}.
+     *
+     * @throws EquivalentResources.ConversionException when the objects cannot be converted here
+     */
+    public AdmissionRequest seenAs(MatchResources.Match m, EquivalentResources equivalents) {
+        if (m.resource().equals(resource) && m.kind().equals(kind)) {
+            return this;
+        }
+        return new AdmissionRequest(uid, m.kind(), m.resource(), subResource, requestKind, requestResource,
+                requestSubResource, name, namespace, operation, userInfo, dryRun, options,
+                equivalents.convert(object, resource, kind, m.resource(), m.kind()),
+                equivalents.convert(oldObject, resource, kind, m.resource(), m.kind()));
+    }
+
     /** A request on a v1 Namespace object (it carries its own name as its namespace). */
     public boolean onNamespace() {
         return kind.group().isEmpty() && kind.version().equals("v1") && kind.kind().equals("Namespace");

@@ -46,7 +46,7 @@ public final class MutationEngine {
         return policies.isEmpty();
     }
 
-    private record Planned(CompiledMutatingPolicy policy, MutatingBinding binding, Object param) {}
+    private record Planned(CompiledMutatingPolicy policy, MutatingBinding binding, Object param, MatchResources.Match match) {}
 
     private record Denial(String policy, String binding, String reason, String message) {}
 
@@ -61,20 +61,33 @@ public final class MutationEngine {
                 r.onNamespace() && r.object() == null ? cluster.namespace(r.namespace()) : namespace.get()));
         List<Denial> denials = new ArrayList<>();
         List<Planned> planned = new ArrayList<>();
+        EquivalentResources equivalents = cluster.equivalents();
         for (CompiledMutatingPolicy p : policies) {
             List<MutatingBinding> bound = bindings.getOrDefault(p.name(), List.of());
-            if (bound.isEmpty() || !p.spec().matchConstraints().matches(r, namespaceLabels)) {
+            if (bound.isEmpty()) {
+                continue;
+            }
+            MatchResources.Match match;
+            try {
+                match = p.spec().matchConstraints().match(r, namespaceLabels, equivalents);
+            } catch (MatchResources.UnknownKind e) {
+                fail(p, null, "Forbidden", "failed to configure policy: " + e.getMessage(), denials);
+                continue;
+            }
+            if (match == null) {
                 continue;
             }
             for (MutatingBinding b : bound) {
-                if ((remediationOnly && !b.remediate())
-                        || (b.matchResources() != null && !b.matchResources().matches(r, namespaceLabels))) {
-                    continue;
-                }
                 try {
-                    for (Object param : Params.of(p.spec().paramKind(), b.paramRef(), r, cluster)) {
-                        planned.add(new Planned(p, b, param));
+                    if ((remediationOnly && !b.remediate()) || (b.matchResources() != null
+                            && b.matchResources().match(r, namespaceLabels, equivalents) == null)) {
+                        continue;
                     }
+                    for (Object param : Params.of(p.spec().paramKind(), b.paramRef(), r, cluster)) {
+                        planned.add(new Planned(p, b, param, match));
+                    }
+                } catch (MatchResources.UnknownKind e) {
+                    fail(p, b.name(), "Forbidden", "failed to configure binding: " + e.getMessage(), denials);
                 } catch (IllegalArgumentException e) {
                     fail(p, b.name(), "Forbidden", e.getMessage(), denials);
                 }
@@ -88,7 +101,7 @@ public final class MutationEngine {
         boolean reinvocationNeeded = false;
         for (Planned p : planned) {
             Map<String, Object> before = object;
-            object = invoke(p, r, object, namespaceObject, cluster.access(), denials, invocations);
+            object = invoke(p, r, object, namespaceObject, cluster.access(), equivalents, denials, invocations);
             reinvocationNeeded |= before != object && !ifNeeded.isEmpty();
             if (p.policy().spec().reinvocationPolicy() == MutatingPolicy.Reinvocation.IfNeeded) {
                 ifNeeded.add(p);
@@ -96,28 +109,43 @@ public final class MutationEngine {
         }
         if (reinvocationNeeded) {
             for (Planned p : ifNeeded) {
-                object = invoke(p, r, object, namespaceObject, cluster.access(), denials, invocations);
+                object = invoke(p, r, object, namespaceObject, cluster.access(), equivalents, denials, invocations);
             }
         }
         if (!denials.isEmpty()) {
             Denial d = denials.get(0);
-            String message = "policy '" + d.policy() + "' with binding '" + d.binding() + "' denied request: " + d.message();
+            String message = "policy '" + d.policy() + (d.binding() == null ? "'" : "' with binding '" + d.binding() + "'")
+                    + " denied request: " + d.message();
             return new Outcome(false, 403, d.reason(), message, r.object(), List.of(), invocations);
         }
         List<Map<String, Object>> patch = r.object() == null ? List.of() : JsonPatch.diff(r.object(), object);
         return new Outcome(true, 200, null, null, object, patch, invocations);
     }
 
-    /** One invocation on {@code object}: the object it leaves (the same instance when unchanged). */
-    private static Map<String, Object> invoke(Planned p, AdmissionRequest r, Map<String, Object> object,
-                                              Object namespaceObject, AccessChecker access, List<Denial> denials,
+    /**
+     * One invocation on {@code object}: the object it leaves (the same instance when unchanged). The
+     * policy works on the object in the version it matched, converted there and back.
+     */
+    private static Map<String, Object> invoke(Planned p, AdmissionRequest r, Map<String, Object> given,
+                                              Object namespaceObject, AccessChecker access,
+                                              EquivalentResources equivalents, List<Denial> denials,
                                               List<Invocation> invocations) {
-        if (object == null) {
+        if (given == null) {
             return null; // no object (DELETE): the API server does not call patchers
         }
         CompiledMutatingPolicy policy = p.policy();
         boolean fail = policy.spec().failurePolicy() == ValidatingPolicy.FailurePolicy.Fail;
-        Map<String, Object> base = Validator.inputs(r.withObject(object));
+        AdmissionRequest seen;
+        try {
+            seen = r.withObject(given).seenAs(p.match(), equivalents);
+        } catch (EquivalentResources.ConversionException e) {
+            String message = "failed to convert object version: " + e.getMessage();
+            invocations.add(new Invocation(policy.name(), p.binding().name(), false, message));
+            fail(policy, p.binding().name(), "Forbidden", message, denials);
+            return given;
+        }
+        Map<String, Object> object = seen.object();
+        Map<String, Object> base = Validator.inputs(seen);
         AuthorizerLibrary.bind(base, r, access);
         if (policy.spec().paramKind() != null) {
             base.put("params", p.param());
@@ -130,7 +158,7 @@ public final class MutationEngine {
                     fail(policy, p.binding().name(), "Invalid", unmatched.message(), denials);
                 }
             }
-            return object;
+            return given;
         }
         Map<String, Object> start = object;
         for (int i = 0; i < policy.mutations.size(); i++) {
@@ -147,7 +175,7 @@ public final class MutationEngine {
         }
         boolean changed = !JsonPatch.same(start, object);
         invocations.add(new Invocation(policy.name(), p.binding().name(), changed, null));
-        return changed ? object : start;
+        return changed ? equivalents.convert(object, seen.resource(), seen.kind(), r.resource(), r.kind()) : given;
     }
 
     @SuppressWarnings("unchecked")

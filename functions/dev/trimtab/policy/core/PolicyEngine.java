@@ -37,6 +37,11 @@ public final class PolicyEngine {
         default AccessChecker access() {
             return null;
         }
+
+        /** Which resources are the same objects in another group or version ({@code matchPolicy: Equivalent}). */
+        default EquivalentResources equivalents() {
+            return EquivalentResources.BUILT_IN;
+        }
     }
 
     /**
@@ -97,10 +102,22 @@ public final class PolicyEngine {
         Map<String, String> audit = new LinkedHashMap<>();
         List<Map<String, Object>> auditFailures = new ArrayList<>();
         List<Result> results = new ArrayList<>();
-        Map<String, Object> request = null; // object, oldObject and request in CEL's terms, made once if needed
+        EquivalentResources equivalents = cluster.equivalents();
+        // object, oldObject and request in CEL's terms, made once per version a policy sees, when needed
+        Map<MatchResources.Match, Map<String, Object>> inputs = new HashMap<>();
         for (CompiledPolicy p : policies) {
             List<PolicyBinding> bound = bindings.getOrDefault(p.name(), List.of());
-            if (bound.isEmpty() || !p.spec().matchConstraints().matches(r, namespaceLabels)) {
+            if (bound.isEmpty()) {
+                continue;
+            }
+            MatchResources.Match match;
+            try {
+                match = p.spec().matchConstraints().match(r, namespaceLabels, equivalents);
+            } catch (MatchResources.UnknownKind e) {
+                configError(p, null, "failed to configure policy: " + e.getMessage(), denials, results);
+                continue;
+            }
+            if (match == null) {
                 continue;
             }
             if (p.configurationError() != null) {
@@ -109,7 +126,12 @@ public final class PolicyEngine {
             }
             Map<String, Set<String>> annotations = new LinkedHashMap<>();
             for (PolicyBinding b : bound) {
-                if (b.matchResources() != null && !b.matchResources().matches(r, namespaceLabels)) {
+                try {
+                    if (b.matchResources() != null && b.matchResources().match(r, namespaceLabels, equivalents) == null) {
+                        continue;
+                    }
+                } catch (MatchResources.UnknownKind e) {
+                    configError(p, b, "failed to configure binding: " + e.getMessage(), denials, results);
                     continue;
                 }
                 if (b.configurationError() != null) {
@@ -127,13 +149,21 @@ public final class PolicyEngine {
                     results.add(new Result(p.name(), b.name(), b.validationActions(), -1, Outcome.skip, "no params found"));
                     continue;
                 }
+                Map<String, Object> request = inputs.get(match);
+                if (request == null) {
+                    try {
+                        request = Validator.inputs(r.seenAs(match, equivalents));
+                    } catch (EquivalentResources.ConversionException e) {
+                        configError(p, b, "failed to configure binding: failed to convert object version: "
+                                + e.getMessage(), denials, results);
+                        continue;
+                    }
+                    AuthorizerLibrary.bind(request, r, cluster.access());
+                    inputs.put(match, request);
+                }
                 Object namespaceObject = r.onNamespace() || namespace.get() == null ? NullValue.NULL_VALUE
                         : Expressions.toCel(Validator.namespaceObject(namespace.get()));
                 for (Object param : params) {
-                    if (request == null) {
-                        request = Validator.inputs(r);
-                        AuthorizerLibrary.bind(request, r, cluster.access());
-                    }
                     List<Validator.Decision> decisions = Validator.validate(p, request, param, namespaceObject, annotations);
                     for (Validator.Decision d : decisions) {
                         results.add(new Result(p.name(), b.name(), b.validationActions(), d.index(),

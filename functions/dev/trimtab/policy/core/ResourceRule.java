@@ -21,15 +21,23 @@ public record ResourceRule(List<String> resourceNames, List<String> operations, 
         scope = scope == null ? "*" : scope;
     }
 
-    public boolean matches(AdmissionRequest r) {
-        return scopeMatches(r) && anyOrExact(operations, r.operation()) && anyOrExact(apiGroups, r.resource().group())
-                && anyOrExact(apiVersions, r.resource().version()) && resourceMatches(r)
-                && (resourceNames.isEmpty() || resourceNames.contains(r.name()));
+    /**
+     * Whether the rule covers {@code r}'s operation and scope made on {@code resource}'s
+     * {@code subResource} (the request's own resource, or an equivalent one); names aside.
+     */
+    public boolean matches(AdmissionRequest r, AdmissionRequest.Gvr resource, String subResource) {
+        return scopeMatches(r, resource) && anyOrExact(operations, r.operation()) && anyOrExact(apiGroups, resource.group())
+                && anyOrExact(apiVersions, resource.version()) && resourceMatches(resource.resource(), subResource);
     }
 
-    private boolean scopeMatches(AdmissionRequest r) {
-        boolean namespacesResource = r.resource().group().isEmpty() && r.resource().version().equals("v1")
-                && r.resource().resource().equals("namespaces");
+    /** Whether the rule covers an object of this name (empty {@code resourceNames}: any). */
+    public boolean names(String name) {
+        return resourceNames.isEmpty() || resourceNames.contains(name);
+    }
+
+    private boolean scopeMatches(AdmissionRequest r, AdmissionRequest.Gvr resource) {
+        boolean namespacesResource = resource.group().isEmpty() && resource.version().equals("v1")
+                && resource.resource().equals("namespaces");
         return switch (scope) {
             case "Namespaced" -> !namespacesResource && !r.namespace().isEmpty();
             case "Cluster" -> namespacesResource || r.namespace().isEmpty();
@@ -37,13 +45,12 @@ public record ResourceRule(List<String> resourceNames, List<String> operations, 
         };
     }
 
-    private boolean resourceMatches(AdmissionRequest r) {
+    private boolean resourceMatches(String resource, String subResource) {
         for (String entry : resources) {
             int slash = entry.indexOf('/');
             String res = slash < 0 ? entry : entry.substring(0, slash);
             String sub = slash < 0 ? "" : entry.substring(slash + 1);
-            if ((res.equals("*") || res.equals(r.resource().resource()))
-                    && (sub.equals("*") || sub.equals(r.subResource()))) {
+            if ((res.equals("*") || res.equals(resource)) && (sub.equals("*") || sub.equals(subResource))) {
                 return true;
             }
         }

@@ -9,6 +9,7 @@ import dev.trimtab.policy.core.AccessChecker;
 import dev.trimtab.policy.core.AdmissionRequest;
 import dev.trimtab.policy.core.CompiledMutatingPolicy;
 import dev.trimtab.policy.core.CompiledPolicy;
+import dev.trimtab.policy.core.EquivalentResources;
 import dev.trimtab.policy.core.InvalidPolicyException;
 import dev.trimtab.policy.core.MutatingBinding;
 import dev.trimtab.policy.core.MutationEngine;
@@ -81,6 +82,9 @@ public class LivePolicies {
     private volatile int bindings;
     private volatile int mutatingCount;
     private final List<Map<String, Object>> fileObjects;
+    /** Equivalent resources: the built-in ones and the CRDs among the files, then discovery's ({@link #discover}). */
+    private volatile EquivalentResources equivalents;
+    private volatile java.util.concurrent.ScheduledExecutorService discovery;
 
     /** One kind's objects by name: from files, and from the cluster, which override them. */
     private static final class Store<T> {
@@ -132,6 +136,7 @@ public class LivePolicies {
         contents.mutatingBindings().forEach(b -> mutatingBindings.files.put(b.name(), b));
         rebuild();
         ObjectCluster files = contents.cluster();
+        this.equivalents = files.equivalents();
         KubernetesCluster api = new KubernetesCluster(client);
         // the authorizer: the cluster's RBAC when watched, else the RBAC objects among the files
         AccessChecker access = rbac != null && rbac.enabled() ? new RbacAccess(rbac::authorizer) : files.access();
@@ -154,6 +159,10 @@ public class LivePolicies {
             public AccessChecker access() {
                 return access;
             }
+
+            public EquivalentResources equivalents() {
+                return equivalents;
+            }
         };
         LOG.infof("%d ValidatingAdmissionPolicies and %d MutatingAdmissionPolicies from %s", validating.files.size(),
                 mutating.files.size(), dir);
@@ -170,6 +179,8 @@ public class LivePolicies {
             return;
         }
         watches = new Watches(client, backoffInitial, backoffMax, "trimtab-policy-watches");
+        discover(org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("trimtab.policy.discovery-interval", Duration.class).orElse(Duration.ofMinutes(5)));
         watch(PolicyParser.API_VERSION, "ValidatingAdmissionPolicy", "validatingadmissionpolicies", validating,
                 PolicyDirectory::policy);
         watch(PolicyParser.API_VERSION, "ValidatingAdmissionPolicyBinding", "validatingadmissionpolicybindings",
@@ -184,6 +195,37 @@ public class LivePolicies {
         if (watches != null) {
             watches.close();
         }
+        if (discovery != null) {
+            discovery.shutdownNow();
+        }
+    }
+
+    /**
+     * Reads the cluster's equivalent resources from discovery now and every
+     * {@code trimtab.policy.discovery-interval} (default 5m; CRDs come and go). When discovery
+     * cannot be read, the last registry read stays (at first: the built-in one and the files' CRDs).
+     */
+    private void discover(Duration every) {
+        discovery = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "trimtab-policy-discovery");
+            t.setDaemon(true);
+            return t;
+        });
+        boolean[] failing = {false};
+        discovery.scheduleWithFixedDelay(() -> {
+            try {
+                equivalents = DiscoveredEquivalents.read(client);
+                if (failing[0]) {
+                    LOG.info("discovery read again: equivalent resources are the cluster's");
+                }
+                failing[0] = false;
+            } catch (RuntimeException e) {
+                if (!failing[0]) {
+                    LOG.warnf("cannot read discovery (equivalent resources stay as they were): %s", e.getMessage());
+                }
+                failing[0] = true;
+            }
+        }, 0, every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** A reader that keeps nothing of an invalid object (MutatingAdmissionPolicyBindings: their last good version stays). */

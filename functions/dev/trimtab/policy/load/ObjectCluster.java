@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A cluster made of a list of objects (from files, or a snapshot): namespaces and parameter
- * objects for {@link PolicyEngine}, and RBAC objects for the CEL {@code authorizer}. A kind is namespaced unless it is one of Kubernetes'
- * cluster-scoped kinds or its objects carry no namespace.
+ * A cluster made of a list of objects (from files, or a snapshot): namespaces, parameter objects
+ * and CustomResourceDefinitions (for {@code matchPolicy: Equivalent}) for {@link PolicyEngine},
+ * and RBAC objects for the CEL {@code authorizer}. A kind is namespaced unless it is one of
+ * Kubernetes' cluster-scoped kinds or its objects carry no namespace.
  */
 public final class ObjectCluster implements PolicyEngine.Cluster {
     private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "Node", "PersistentVolume", "ClusterRole",
@@ -19,6 +20,7 @@ public final class ObjectCluster implements PolicyEngine.Cluster {
             "RuntimeClass", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
     private final List<Map<String, Object>> objects;
     private RbacAccess access;
+    private dev.trimtab.policy.core.EquivalentResources equivalents;
 
     public ObjectCluster(List<Map<String, Object>> objects) {
         this.objects = List.copyOf(objects);
@@ -31,6 +33,21 @@ public final class ObjectCluster implements PolicyEngine.Cluster {
             access = RbacAccess.of(objects);
         }
         return access;
+    }
+
+    /** The built-in equivalent resources and the versions of the CustomResourceDefinitions among these objects. */
+    @Override
+    public synchronized dev.trimtab.policy.core.EquivalentResources equivalents() {
+        if (equivalents == null) {
+            equivalents = dev.trimtab.policy.core.EquivalentResources.BUILT_IN.withCrds(crds());
+        }
+        return equivalents;
+    }
+
+    /** The CustomResourceDefinition objects among these. */
+    public List<Map<String, Object>> crds() {
+        return objects.stream().filter(o -> "CustomResourceDefinition".equals(o.get("kind"))
+                && String.valueOf(o.get("apiVersion")).startsWith("apiextensions.k8s.io/")).toList();
     }
 
     @Override

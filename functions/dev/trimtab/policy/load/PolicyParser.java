@@ -260,7 +260,7 @@ public final class PolicyParser {
         }
         return new MatchResources(selector(m.get("namespaceSelector"), path + ".namespaceSelector"),
                 selector(m.get("objectSelector"), path + ".objectSelector"), rules,
-                rules(m.path("excludeResourceRules"), path + ".excludeResourceRules"));
+                rules(m.path("excludeResourceRules"), path + ".excludeResourceRules"), !matchPolicy.equals("Exact"));
     }
 
     private List<ResourceRule> rules(JsonNode rs, String path) {
