@@ -120,9 +120,11 @@ final class Instance {
 
     /** The HTTP status of a health endpoint ({@code ready} or {@code live}); -1 when it does not answer. */
     int health(String which) {
-        if (!alive()) {
-            return -1;
-        }
+        return alive() ? health(port, which) : -1;
+    }
+
+    /** The HTTP status of a health endpoint of the process on {@code port}; -1 when it does not answer. */
+    static int health(int port, String which) {
         try {
             HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/" + which))
                     .timeout(Duration.ofSeconds(2)).GET().build();
