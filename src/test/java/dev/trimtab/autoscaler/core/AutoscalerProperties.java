@@ -5,13 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import dev.trimtab.testing.Seeded;
+import org.junit.jupiter.api.Test;
 
 /** Invariants of the decision core over random load timelines. */
 class AutoscalerProperties {
@@ -19,32 +14,32 @@ class AutoscalerProperties {
     /** One step of a timeline: wait {@code seconds}, then every pod reports {@code cpuPercent}% of its request. */
     record Step(int seconds, int cpuPercent) {}
 
-    @Provide
-    Arbitrary<List<Step>> timeline() {
-        Arbitrary<Step> step = Combinators.combine(Arbitraries.integers().between(1, 120),
-                Arbitraries.integers().between(0, 400)).as(Step::new);
-        return step.list().ofMinSize(1).ofMaxSize(60);
+    static List<Step> timeline(Seeded.Gen g) {
+        return g.list(1, 60, r -> new Step(r.between(1, 120), r.between(0, 400)));
     }
 
-    @Provide
-    Arbitrary<Behavior> behavior() {
-        Arbitrary<ScalingRules> up = Combinators.combine(Arbitraries.integers().between(0, 600),
-                Arbitraries.integers().between(1, 10), Arbitraries.integers().between(1, 300),
-                Arbitraries.integers().between(10, 300), Arbitraries.integers().between(1, 120))
-                .as((window, pods, podsPeriod, percent, percentPeriod) -> new ScalingRules(window,
-                        ScalingRules.SelectPolicy.Max, List.of(new ScalingRules.Policy(ScalingRules.PolicyType.Pods, pods, podsPeriod),
-                        new ScalingRules.Policy(ScalingRules.PolicyType.Percent, percent, percentPeriod)), null));
-        Arbitrary<ScalingRules> down = Combinators.combine(Arbitraries.integers().between(0, 600),
-                Arbitraries.integers().between(1, 100), Arbitraries.integers().between(1, 300),
-                Arbitraries.of(ScalingRules.SelectPolicy.Max, ScalingRules.SelectPolicy.Min))
-                .as((window, percent, period, select) -> new ScalingRules(window, select,
-                        List.of(new ScalingRules.Policy(ScalingRules.PolicyType.Percent, percent, period)), null));
-        return Combinators.combine(up, down).as(Behavior::new).injectNull(0.2);
+    /** Scale-up by Pods and Percent (Max), scale-down by Percent (Max or Min), each with a window; null one time in five. */
+    static Behavior behavior(Seeded.Gen g) {
+        if (g.chance(0.2)) {
+            return null;
+        }
+        ScalingRules up = new ScalingRules(g.between(0, 600), ScalingRules.SelectPolicy.Max, List.of(
+                new ScalingRules.Policy(ScalingRules.PolicyType.Pods, g.between(1, 10), g.between(1, 300)),
+                new ScalingRules.Policy(ScalingRules.PolicyType.Percent, g.between(10, 300), g.between(1, 120))), null);
+        int window = g.between(0, 600);
+        int percent = g.between(1, 100);
+        int period = g.between(1, 300);
+        ScalingRules down = new ScalingRules(window, g.oneOf(ScalingRules.SelectPolicy.Max, ScalingRules.SelectPolicy.Min),
+                List.of(new ScalingRules.Policy(ScalingRules.PolicyType.Percent, percent, period)), null);
+        return new Behavior(up, down);
     }
 
-    @Property(tries = 300)
-    void desiredStaysWithinMinAndMax(@ForAll @IntRange(min = 1, max = 5) int min, @ForAll @IntRange(min = 0, max = 25) int extra,
-                                      @ForAll("behavior") Behavior behavior, @ForAll("timeline") List<Step> steps) {
+    @Test
+    void desiredStaysWithinMinAndMax() {
+        Seeded.forAll(300, g -> desiredStaysWithinMinAndMax(g.between(1, 5), g.between(0, 25), behavior(g), timeline(g)));
+    }
+
+    private static void desiredStaysWithinMinAndMax(int min, int extra, Behavior behavior, List<Step> steps) {
         int max = min + extra;
         Fleet f = new Fleet(Settings.defaults(), Fleet.cpu(min, max, 60, behavior), min + extra / 2);
         long now = T0;
@@ -56,8 +51,12 @@ class AutoscalerProperties {
         }
     }
 
-    @Property(tries = 300)
-    void noScaleDownInsideTheStabilizationWindow(@ForAll("behavior") Behavior behavior, @ForAll("timeline") List<Step> steps) {
+    @Test
+    void noScaleDownInsideTheStabilizationWindow() {
+        Seeded.forAll(300, g -> noScaleDownInsideTheStabilizationWindow(behavior(g), timeline(g)));
+    }
+
+    private static void noScaleDownInsideTheStabilizationWindow(Behavior behavior, List<Step> steps) {
         Fleet f = new Fleet(Settings.defaults(), Fleet.cpu(1, 50, 60, behavior), 10);
         long windowMillis = behavior == null ? Settings.defaults().downscaleStabilization().toMillis()
                 : behavior.scaleDown().stabilizationWindowSeconds() * 1000L;
@@ -81,8 +80,12 @@ class AutoscalerProperties {
         }
     }
 
-    @Property(tries = 300)
-    void rateLimitsAreNeverExceeded(@ForAll("behavior") Behavior behavior, @ForAll("timeline") List<Step> steps) {
+    @Test
+    void rateLimitsAreNeverExceeded() {
+        Seeded.forAll(300, g -> rateLimitsAreNeverExceeded(behavior(g), timeline(g)));
+    }
+
+    private static void rateLimitsAreNeverExceeded(Behavior behavior, List<Step> steps) {
         if (behavior == null) {
             return;
         }

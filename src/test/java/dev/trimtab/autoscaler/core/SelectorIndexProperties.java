@@ -8,11 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import dev.trimtab.testing.Seeded;
+import org.junit.jupiter.api.Test;
 
 /** The selection index always agrees with selecting by brute force. */
 class SelectorIndexProperties {
@@ -20,13 +17,9 @@ class SelectorIndexProperties {
     /** One change: put or remove a pod or a target, with labels / selector drawn from a small alphabet. */
     record Op(boolean pod, boolean remove, int id, String ns, String app, String tier, int selectorKind) {}
 
-    @Provide
-    Arbitrary<List<Op>> ops() {
-        Arbitrary<Op> op = net.jqwik.api.Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(0, 9)
-                        .map(i -> i == 0), Arbitraries.integers().between(0, 7), Arbitraries.of("a", "b"),
-                Arbitraries.of("x", "y", "z"), Arbitraries.of("web", "db"), Arbitraries.integers().between(0, 3))
-                .as(Op::new);
-        return op.list().ofMaxSize(80);
+    static List<Op> ops(Seeded.Gen g) {
+        return g.list(0, 80, r -> new Op(r.bool(), r.between(0, 9) == 0, r.between(0, 7), r.oneOf("a", "b"),
+                r.oneOf("x", "y", "z"), r.oneOf("web", "db"), r.between(0, 3)));
     }
 
     private static LabelSelector selector(Op o) {
@@ -39,8 +32,12 @@ class SelectorIndexProperties {
         };
     }
 
-    @Property(tries = 500)
-    void indexAgreesWithBruteForce(@ForAll("ops") List<Op> ops) {
+    @Test
+    void indexAgreesWithBruteForce() {
+        Seeded.forAll(500, g -> indexAgreesWithBruteForce(ops(g)));
+    }
+
+    private static void indexAgreesWithBruteForce(List<Op> ops) {
         ClusterState state = new ClusterState();
         List<ScaleTarget> targets = new ArrayList<>();
         for (Op o : ops) {

@@ -12,12 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import dev.trimtab.testing.Seeded;
+import org.junit.jupiter.api.Test;
 
 /** Replay is a function of its input: the same trace gives the same bytes, run after run. */
 class ReplayProperties {
@@ -26,10 +22,8 @@ class ReplayProperties {
     /** A metric step: wait, then the queue has {@code depth} messages and each pod uses {@code cpu} millicores. */
     record Step(int seconds, int depth, int cpu) {}
 
-    @Provide
-    Arbitrary<List<Step>> steps() {
-        return Combinators.combine(Arbitraries.integers().between(0, 90), Arbitraries.integers().between(0, 500),
-                Arbitraries.integers().between(0, 1500)).as(Step::new).list().ofMaxSize(40);
+    static List<Step> steps(Seeded.Gen g) {
+        return g.list(0, 40, r -> new Step(r.between(0, 90), r.between(0, 500), r.between(0, 1500)));
     }
 
     static String trace(List<Step> steps) {
@@ -86,8 +80,12 @@ class ReplayProperties {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    @Property(tries = 100)
-    void sameTraceSameBytes(@ForAll("steps") List<Step> steps) throws IOException {
+    @Test
+    void sameTraceSameBytes() {
+        Seeded.forAll(100, g -> sameTraceSameBytes(steps(g)));
+    }
+
+    private static void sameTraceSameBytes(List<Step> steps) throws IOException {
         String trace = trace(steps);
         String first = replay(trace);
         assertThat(replay(trace)).isEqualTo(first);
