@@ -147,8 +147,17 @@ public final class Expressions {
             return Compiled.failed(path, text, "compilation failed: an expression is required");
         }
         Cel cel = params ? WITH_PARAMS : WITHOUT_PARAMS;
-        CelValidationResult result = cel.compile(text, INPUT);
-        return program(cel, presenceAsCelGo(cel, result, text), path, text, allowed, problems);
+        CelValidationResult parsed = cel.parse(text, INPUT);
+        if (parsed.hasError()) {
+            return program(cel, parsed, path, text, allowed, problems);
+        }
+        CelAbstractSyntaxTree ast;
+        try {
+            ast = parsed.getAst();
+        } catch (CelValidationException e) {
+            return program(cel, parsed, path, text, allowed, problems); // not reached: it parsed
+        }
+        return program(cel, presenceAsCelGo(cel, ast), path, text, allowed, problems);
     }
 
     /**
@@ -176,10 +185,7 @@ public final class Expressions {
         if (problems.size() > before) {
             return Compiled.failed(path, text, "compilation failed: " + problems.get(problems.size() - 1));
         }
-        CelValidationResult checked = cel.check(rewritten);
-        if (!checked.hasError() && PresenceTests.any(rewritten)) {
-            checked = cel.check(PresenceTests.rewrite(rewritten));
-        }
+        CelValidationResult checked = presenceAsCelGo(cel, rewritten);
         if (!checked.hasError()) {
             try {
                 CelType type = checked.getAst().getResultType();
@@ -198,19 +204,13 @@ public final class Expressions {
     }
 
     /**
-     * {@code result}, or when it compiled and has presence tests, the same expression with them
-     * answered as cel-go does ({@link PresenceTests}).
+     * {@code ast} checked as written; when that passes and it has presence tests, checked again with
+     * them answered as cel-go does ({@link PresenceTests}). Parsed once: the expression as written
+     * must check, so an expression only the rewriting would accept is still refused.
      */
-    private static CelValidationResult presenceAsCelGo(Cel cel, CelValidationResult result, String text) {
-        if (result.hasError()) {
-            return result;
-        }
-        CelValidationResult parsed = cel.parse(text, INPUT);
-        try {
-            return PresenceTests.any(parsed.getAst()) ? cel.check(PresenceTests.rewrite(parsed.getAst())) : result;
-        } catch (CelValidationException e) {
-            return result;   // parsed once already, so not reached
-        }
+    private static CelValidationResult presenceAsCelGo(Cel cel, CelAbstractSyntaxTree ast) {
+        CelValidationResult checked = cel.check(ast);
+        return !checked.hasError() && PresenceTests.any(ast) ? cel.check(PresenceTests.rewrite(ast)) : checked;
     }
 
     private static Compiled program(Cel cel, CelValidationResult result, String path, String text, Set<CelType> allowed,
