@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The batch query reader ({@link Lines} and {@link QueryBatch}, as {@code network --batch} and
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
  * exactly one output line, an answer or {@code {"line":N,"error":…}}; nothing is thrown. Lines
  * longer than 1 KiB take the too-long path. Seeds: {@code QueryBatchFuzzTestInputs/answer/}.
  */
+@Tag("fuzz")   // its own JVM in the build (pom.xml, execution fuzz-regression)
 class QueryBatchFuzzTest {
     private static final int MAX_LINE = 1024;
     private static final List<String> FIELDS = List.of("verb", "resource", "namespace", "groups");

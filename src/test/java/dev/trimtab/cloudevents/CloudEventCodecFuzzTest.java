@@ -7,6 +7,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.testing.FuzzBounds;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The CloudEvent decoder on hostile bytes in structured mode, within its {@link
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
  * {@link CloudEventMessageFuzzTest} (Jazzer fuzzes one test per class and JVM). Seeds:
  * {@code src/test/resources/dev/trimtab/cloudevents/CloudEventCodecFuzzTestInputs/}; see docs/fuzzing.md.
  */
+@Tag("fuzz")   // its own JVM in the build (pom.xml, execution fuzz-regression)
 class CloudEventCodecFuzzTest {
     private static final CloudEventCodec.Limits LIMITS = new CloudEventCodec.Limits(65_536, 32);
     private static final FuzzBounds STRUCTURED = new FuzzBounds("CloudEventCodec.parse (structured mode)",

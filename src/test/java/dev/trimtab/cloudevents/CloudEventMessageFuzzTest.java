@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The CloudEvent decoder on hostile messages ({@link CloudEventCodec#fromMessage}), binary mode
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
  * {@link CloudEventCodec.Limits}; the same contract as {@link CloudEventCodecFuzzTest}. Seeds:
  * {@code CloudEventMessageFuzzTestInputs/message/}; see docs/fuzzing.md.
  */
+@Tag("fuzz")   // its own JVM in the build (pom.xml, execution fuzz-regression)
 class CloudEventMessageFuzzTest {
     private static final CloudEventCodec.Limits LIMITS = new CloudEventCodec.Limits(65_536, 32);
     private static final FuzzBounds BINARY = new FuzzBounds("CloudEventCodec.fromMessage (binary and structured)",

@@ -11,6 +11,7 @@ import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * The same contract, coverage-guided: {@link #parses} (Jazzer; seeds in
  * {@code QuantityFuzzTestInputs/parses/}, see docs/fuzzing.md).
  */
+@Tag("fuzz")   // its own JVM in the build (pom.xml, execution fuzz-regression)
 class QuantityFuzzTest {
     private static final FuzzBounds PARSE = new FuzzBounds("Quantity.parseMilli and decimal", IllegalArgumentException.class);
 

@@ -9,6 +9,7 @@ import dev.trimtab.testing.FuzzBounds;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The autoscaler's folders ({@link EventFolder}, and through it {@link KubeObjects},
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
  * rejected with an {@link InvalidObjectException} (or the decoder's IllegalArgumentException)
  * naming the field; anything else is a crash. Seeds: {@code EventFolderFuzzTestInputs/fold/}.
  */
+@Tag("fuzz")   // its own JVM in the build (pom.xml, execution fuzz-regression)
 class EventFolderFuzzTest {
     private static final InputLimits LIMITS = InputLimits.defaults();
     private static final CloudEventCodec.Limits CODEC = LIMITS.codec();

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The AdmissionReview decoder on hostile bodies, as the webhook endpoint reads them
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
  * does, and the answer is written: none of that may throw. Seeds:
  * {@code AdmissionReviewsFuzzTestInputs/decodeAndReview/}.
  */
+@Tag("fuzz")   // its own JVM in the build (pom.xml, execution fuzz-regression)
 class AdmissionReviewsFuzzTest {
     private static final PolicyDirectory.Contents SHIPPED = shipped();
     private static final PolicyEngine ENGINE = new PolicyEngine(SHIPPED.policies(), SHIPPED.bindings());

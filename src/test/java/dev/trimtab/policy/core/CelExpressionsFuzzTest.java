@@ -8,6 +8,7 @@ import dev.trimtab.testing.FuzzBounds;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Any CEL expression, compiled and evaluated as a policy's is, over a fuzzed {@code object}: the
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
  * Input: the first line is the expression, the rest a JSON object bound to {@code object}. Seeds:
  * {@code CelExpressionsFuzzTestInputs/fuzzedExpressions/}.
  */
+@Tag("fuzz")   // its own JVM in the build (pom.xml, execution fuzz-regression)
 class CelExpressionsFuzzTest {
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_LONG_FOR_INTS);
     private static final FuzzBounds EXPRESSIONS = new FuzzBounds("CEL expressions over a fuzzed object",

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The CEL functions Trimtab registers ({@link KubernetesLibrary}: lists, regex, quantity, ip,
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
  * hash), the next lines are its arguments (as CEL string literals, or integers). Any expression:
  * {@link CelExpressionsFuzzTest}. Seeds: {@code CelLibraryFuzzTestInputs/functionsOnFuzzedArguments/}.
  */
+@Tag("fuzz")   // its own JVM in the build (pom.xml, execution fuzz-regression)
 class CelLibraryFuzzTest {
     private static final FuzzBounds FUNCTIONS = new FuzzBounds("CEL library functions on fuzzed arguments",
             Expressions.Failure.class);
