@@ -5,15 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.Guardrails;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -25,15 +24,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithKubernetesTestServer
 @QuarkusTestResource(EmbeddedKafka.class)
-@TestProfile(GuardrailTest.Ceiling.class)
+@TestProfile(Guardrails.class)
 class GuardrailTest extends LiveFixture {
-
-    public static class Ceiling implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("trimtab.policy.directory", "src/test/resources/guardrail");
-        }
-    }
 
     @Test
     void aDeniedDecisionIsNotWrittenAndItsLogNamesThePolicy() throws Exception {

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.IngestSources;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.time.Duration;
@@ -37,19 +37,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithKubernetesTestServer
 @QuarkusTestResource(EmbeddedKafka.class)
-@TestProfile(KafkaLagLiveTest.LagOn.class)
+@TestProfile(IngestSources.class)
 class KafkaLagLiveTest extends LiveFixture {
-    static final String BOOTSTRAP = EmbeddedKafka.bootstrapServers().replaceFirst("^[A-Z_]+://", "");
+    static final String BOOTSTRAP = IngestSources.LAG_BOOTSTRAP;
     static final String TOPIC = "lag-orders";
     static final int PARTITIONS = 4;
-
-    public static class LagOn implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("trimtab.ingest.kafka-lag.enabled", "true",
-                    "trimtab.ingest.kafka-lag.allowed-servers", BOOTSTRAP);
-        }
-    }
 
     private static String metric(String group, String extra) {
         return metric(group, 10, extra);

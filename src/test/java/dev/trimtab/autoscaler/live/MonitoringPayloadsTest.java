@@ -5,16 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.OtlpBodies;
+import dev.trimtab.testing.IngestSources;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -28,18 +27,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithKubernetesTestServer
 @QuarkusTestResource(EmbeddedKafka.class)
-@TestProfile(MonitoringPayloadsTest.PayloadsOn.class)
+@TestProfile(IngestSources.class)
 class MonitoringPayloadsTest extends LiveFixture {
-    public static class PayloadsOn implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("mp.messaging.incoming.monitoring-payloads.enabled", "true",
-                    "mp.messaging.incoming.monitoring-payloads.group.id", "trimtab-test-monitoring-" + UUID.randomUUID(),
-                    "mp.messaging.incoming.monitoring-payloads.auto.offset.reset", "earliest",
-                    "trimtab.ingest.kafka-format", "otlp_proto");
-        }
-    }
-
     static final String PODS = "[{\"type\":\"Pods\",\"pods\":{\"metric\":{\"name\":\"sessions\"},"
             + "\"target\":{\"type\":\"AverageValue\",\"averageValue\":\"10\"}}}]";
 

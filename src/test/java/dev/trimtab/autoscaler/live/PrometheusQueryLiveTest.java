@@ -8,11 +8,11 @@ import com.sun.net.httpserver.HttpServer;
 import dev.trimtab.testing.DebianTools;
 import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.PeerProcess;
+import dev.trimtab.testing.IngestSources;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -36,18 +35,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithKubernetesTestServer
 @QuarkusTestResource(EmbeddedKafka.class)
-@TestProfile(PrometheusQueryLiveTest.PromqlOn.class)
+@TestProfile(IngestSources.class)
 class PrometheusQueryLiveTest extends LiveFixture {
     /** Prometheus' port, chosen before the application starts so the allow list can name it. */
-    static final int PORT = PeerProcess.freePort();
-
-    public static class PromqlOn implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("trimtab.ingest.prometheus.enabled", "true",
-                    "trimtab.ingest.prometheus.allowed-servers", "http://127.0.0.1:" + PORT);
-        }
-    }
+    static final int PORT = IngestSources.PROMETHEUS_PORT;
 
     @Inject
     MeterRegistry registry;
