@@ -5,13 +5,36 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cloudevents.CloudEventData;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.core.message.MessageReader;
+import io.cloudevents.http.HttpMessageFactory;
+import io.cloudevents.jackson.JsonCloudEventData;
+import io.cloudevents.jackson.JsonFormat;
+import io.cloudevents.kafka.KafkaMessageFactory;
+import io.cloudevents.rw.CloudEventRWException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.Iterator;
+import java.util.Base64;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
-/** Reads and writes CloudEvents 1.0 in JSON structured mode ({@code application/cloudevents+json}). */
+/**
+ * Reads and writes CloudEvents 1.0: the JSON event format ({@code application/cloudevents+json})
+ * and the binary content mode of the Kafka and HTTP protocol bindings, through the CloudEvents SDK
+ * ({@code io.cloudevents}; decision 0037). Trimtab checks first, within its size and depth bounds,
+ * what it needs with its own wording (the required attributes, {@code specversion} 1.0, an RFC 3339
+ * {@code time}, JSON data); the SDK then reads the rest of the specification: every extension, with
+ * its name checked, {@code dataschema}, {@code data_base64}, and the bindings' header rules (the HTTP
+ * binding's percent-encoding among them). What the SDK refuses is refused as "not a CloudEvent: ...".
+ */
 public final class CloudEventCodec {
 
     /** The mapper every Trimtab JSON path uses: integers as longs (CEL-friendly), sorted maps. */
@@ -19,9 +42,11 @@ public final class CloudEventCodec {
             .enable(DeserializationFeature.USE_LONG_FOR_INTS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-    private static final java.util.Set<String> CONTEXT = java.util.Set.of(
-            "specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema", "data",
-            "data_base64");
+    /** The SDK's reader of the JSON event format, on Trimtab's mapper settings (integers as longs). */
+    private static final ObjectMapper SDK = JSON.copy().registerModule(JsonFormat.getCloudEventJacksonModule());
+    private static final JsonFormat FORMAT = new JsonFormat();
+    /** Bounds for the entry points without explicit ones (tools and tests). */
+    private static final Limits UNBOUNDED = new Limits(Integer.MAX_VALUE, 1000);
 
     private CloudEventCodec() {}
 
@@ -68,6 +93,10 @@ public final class CloudEventCodec {
         }
 
         JsonNode read(byte[] body) {
+            return read(body, "not JSON: ");
+        }
+
+        JsonNode read(byte[] body, String notJson) {
             checkSize(body.length);
             try {
                 return mapper.readTree(body);
@@ -75,7 +104,7 @@ public final class CloudEventCodec {
                 throw new LimitExceededException("the event nests JSON deeper than the " + maxDepth
                         + " levels accepted (max-depth)");
             } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("not JSON: " + (e instanceof JsonProcessingException j
+                throw new IllegalArgumentException(notJson + (e instanceof JsonProcessingException j
                         ? j.getOriginalMessage() : e.getMessage()));
             }
         }
@@ -87,20 +116,99 @@ public final class CloudEventCodec {
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException("a structured CloudEvent must be a JSON object");
         }
-        return fromJson((ObjectNode) node);
+        return fromJson((ObjectNode) node, limits);
     }
 
-    /** {@link #fromMessage(byte[], String, java.util.function.Function)} within {@code limits}. */
-    public static CloudEvent fromMessage(byte[] body, String prefix, java.util.function.Function<String, String> header,
-                                         Limits limits) {
+    /**
+     * Reads an event from a Kafka record in either content mode (the Kafka protocol binding):
+     * structured when the record's {@code content-type} is {@code application/cloudevents+json} or
+     * there is no {@code ce_specversion} header, else binary: the attributes in {@code ce_*} headers,
+     * every one kept, the value the data.
+     */
+    public static CloudEvent fromRecord(ConsumerRecord<?, byte[]> record, Limits limits) {
+        byte[] body = record.value() == null ? new byte[0] : record.value();
+        return fromMessage(body, "ce_", name -> {
+            Header h = record.headers().lastHeader(name);
+            return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        }, () -> KafkaMessageFactory.createReader(record.headers(), body), limits);
+    }
+
+    /**
+     * Reads an event from an HTTP request in either content mode (the HTTP protocol binding), as
+     * {@link #fromRecord} with {@code ce-*} headers; {@code headers} by lower-case name.
+     */
+    public static CloudEvent fromHttp(byte[] body, Map<String, String> headers, Limits limits) {
         byte[] b = body == null ? new byte[0] : body;
+        // the binding percent-encodes attribute values (space, '"', '%' and all but printable ASCII);
+        // the SDK's reader (4.0.1) passes them on as sent, so they are decoded here, once
+        Map<String, String> decoded = new java.util.HashMap<>(headers);
+        decoded.replaceAll((name, value) -> name.startsWith("ce-") && value != null ? percentDecoded(name, value) : value);
+        return fromMessage(b, "ce-", decoded::get, () -> HttpMessageFactory.createReader(decoded, b), limits);
+    }
+
+    /** An HTTP binding header value, percent-decoded as UTF-8; a malformed escape is refused naming the header. */
+    static String percentDecoded(String header, String value) {
+        if (value.indexOf('%') < 0) {
+            return value;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < value.length() ? Character.digit(value.charAt(i + 1), 16) : -1;
+                int lo = hi >= 0 ? Character.digit(value.charAt(i + 2), 16) : -1;
+                if (lo < 0) {
+                    throw new IllegalArgumentException("header " + header + ": \"" + echo(value)
+                            + "\" has a malformed percent-encoding at character " + (i + 1));
+                }
+                out.write(hi * 16 + lo);
+                i += 2;
+            } else {
+                byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                out.write(bytes, 0, bytes.length);
+            }
+        }
+        java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+        try {
+            return utf8.decode(java.nio.ByteBuffer.wrap(out.toByteArray())).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException("header " + header + ": \"" + echo(value)
+                    + "\" percent-decodes to bytes that are not UTF-8");
+        }
+    }
+
+    /** {@link #fromHttp} without bounds (tools and tests). */
+    public static CloudEvent fromHttp(byte[] body, Map<String, String> headers) {
+        return fromHttp(body, headers, UNBOUNDED);
+    }
+
+    private static CloudEvent fromMessage(byte[] body, String prefix, Function<String, String> header,
+                                          Supplier<MessageReader> binding, Limits limits) {
         String contentType = header.apply("content-type");
         String specversion = header.apply(prefix + "specversion");
         if (specversion == null || (contentType != null && contentType.startsWith("application/cloudevents"))) {
-            return parse(b, limits);
+            return parse(body, limits);
         }
-        limits.checkSize(b.length);
-        return binary(b.length == 0 ? null : binaryData(limits.read(b), b.length), prefix, header, contentType);
+        limits.checkSize(body.length);
+        // Trimtab's own checks and wording first, on the attributes as the headers give them
+        ObjectNode attributes = JSON.createObjectNode();
+        for (String attribute : new String[] {"specversion", "id", "source", "type", "subject", "time"}) {
+            String v = header.apply(prefix + attribute);
+            if (v != null) {
+                attributes.put(attribute, v);
+            }
+        }
+        if (contentType != null) {
+            attributes.put("datacontenttype", contentType);
+        }
+        checkContext(attributes);
+        io.cloudevents.CloudEvent event;
+        try {
+            event = binding.get().toEvent();
+        } catch (CloudEventRWException | IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException("not a CloudEvent: " + e.getMessage());
+        }
+        return fromSdk(event, limits, "binary-mode data is not JSON: ");
     }
 
     /** Parses one structured-mode event; the message of the exception names the attribute at fault. */
@@ -114,23 +222,59 @@ public final class CloudEventCodec {
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException("a structured CloudEvent must be a JSON object");
         }
-        return fromJson((ObjectNode) node);
+        return fromJson((ObjectNode) node, UNBOUNDED);
     }
 
+    /** A structured-mode event already read as JSON. */
     public static CloudEvent fromJson(ObjectNode node) {
+        return fromJson(node, UNBOUNDED);
+    }
+
+    private static CloudEvent fromJson(ObjectNode node, Limits limits) {
+        checkContext(node);
+        if (node.has("data") && node.has("data_base64")) {
+            throw new IllegalArgumentException("an event carries data or data_base64, not both");
+        }
+        // the SDK reads the context attributes (and data_base64); JSON data, already read and
+        // bounded, is kept as it is rather than copied through the SDK's reader
+        JsonNode data = node.get("data");
+        ObjectNode context = node;
+        if (data != null) {
+            context = JSON.createObjectNode();
+            for (var it = node.fields(); it.hasNext(); ) {
+                var f = it.next();
+                if (!f.getKey().equals("data")) {
+                    context.set(f.getKey(), f.getValue());
+                }
+            }
+        }
+        io.cloudevents.CloudEvent event;
+        try {
+            event = SDK.treeToValue(context, io.cloudevents.CloudEvent.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a CloudEvent: " + e.getOriginalMessage());
+        } catch (CloudEventRWException | IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException("not a CloudEvent: " + e.getMessage());
+        }
+        CloudEvent read = fromSdk(event, limits, "data_base64 is not JSON: ");
+        return data == null ? read : new CloudEvent(read.id(), read.source(), read.type(), read.subject(), read.time(),
+                read.dataContentType(), read.dataSchema(), data, read.extensions());
+    }
+
+    /** The attributes Trimtab needs, checked with its own wording (the SDK checks the rest). */
+    private static void checkContext(ObjectNode node) {
         String specversion = text(node, "specversion", true);
         if (!CloudEvent.SPEC_VERSION.equals(specversion)) {
             throw new IllegalArgumentException("specversion is \"" + echo(specversion) + "\"; only \"1.0\" is supported");
         }
-        String id = text(node, "id", true);
-        String source = text(node, "source", true);
-        String type = text(node, "type", true);
-        String subject = text(node, "subject", false);
+        text(node, "id", true);
+        text(node, "source", true);
+        text(node, "type", true);
+        text(node, "subject", false);
         String timeText = text(node, "time", false);
-        Instant time = null;
         if (timeText != null) {
             try {
-                time = Instant.parse(timeText);
+                Instant.parse(timeText);
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("time \"" + echo(timeText) + "\" is not an RFC 3339 timestamp");
             }
@@ -139,38 +283,35 @@ public final class CloudEventCodec {
         if (contentType != null && !contentType.startsWith("application/json") && !contentType.endsWith("+json")) {
             throw new IllegalArgumentException("datacontenttype \"" + echo(contentType) + "\" is not JSON");
         }
-        Map<String, String> extensions = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
-            if (!CONTEXT.contains(f.getKey()) && f.getValue().isValueNode() && !f.getValue().isNull()) {
-                extensions.put(f.getKey(), f.getValue().asText());
-            }
-        }
-        return new CloudEvent(id, source, type, subject, time, contentType, node.get("data"), extensions);
     }
 
-    /**
-     * Reads an event from a message in either content mode: structured when the content type is
-     * {@code application/cloudevents+json} (or absent, with a body that is a CloudEvent), binary
-     * when the {@code specversion} attribute comes as a header. Header names are looked up with
-     * the binding's prefix ({@code ce_} for Kafka, {@code ce-} for HTTP); {@code header} returns
-     * null for a missing header.
-     */
-    public static CloudEvent fromMessage(byte[] body, String prefix, java.util.function.Function<String, String> header) {
-        String contentType = header.apply("content-type");
-        String specversion = header.apply(prefix + "specversion");
-        if (specversion == null || (contentType != null && contentType.startsWith("application/cloudevents"))) {
-            return parse(body == null ? "" : new String(body, java.nio.charset.StandardCharsets.UTF_8));
-        }
+    /** The SDK's event as Trimtab's: data as JSON (read within the bounds), extensions as text. */
+    private static CloudEvent fromSdk(io.cloudevents.CloudEvent e, Limits limits, String notJson) {
         JsonNode data = null;
-        if (body != null && body.length > 0) {
-            try {
-                data = binaryData(JSON.readTree(body), body.length);
-            } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("binary-mode data is not JSON: " + e.getMessage());
+        CloudEventData d = e.getData();
+        if (d instanceof JsonCloudEventData json) {
+            data = json.getNode();
+        } else if (d != null) {
+            byte[] bytes = d.toBytes();
+            if (bytes.length > 0) {
+                data = binaryData(limits.read(bytes, notJson), bytes.length, notJson);
             }
         }
-        return binary(data, prefix, header, contentType);
+        Map<String, String> extensions = new TreeMap<>();
+        for (String name : e.getExtensionNames()) {
+            if (name.equals("data") || name.equals("data_base64")) {
+                // found by fuzzing: a ce-data header read as an extension, written as the event's data
+                throw new IllegalArgumentException("attribute \"" + name + "\" is reserved for the event's data");
+            }
+            Object v = e.getExtension(name);
+            if (v != null) {
+                extensions.put(name, v instanceof byte[] b ? Base64.getEncoder().encodeToString(b)
+                        : v instanceof java.time.OffsetDateTime t ? t.toInstant().toString() : v.toString());
+            }
+        }
+        return new CloudEvent(e.getId(), e.getSource().toString(), e.getType(), e.getSubject(),
+                e.getTime() == null ? null : e.getTime().toInstant(), e.getDataContentType(),
+                e.getDataSchema() == null ? null : e.getDataSchema().toString(), data, extensions);
     }
 
     /**
@@ -178,36 +319,11 @@ public final class CloudEventCodec {
      * which no event can carry (it is written as {@code "data":null}: the event would change on the
      * way out): rejected, as any other body that is not JSON. An empty body is an event without data.
      */
-    private static JsonNode binaryData(JsonNode data, int bytes) {
+    private static JsonNode binaryData(JsonNode data, int bytes, String notJson) {
         if (data == null || data.isMissingNode()) {
-            throw new IllegalArgumentException("binary-mode data is not JSON: the body (" + bytes
-                    + " bytes) holds only white space");
+            throw new IllegalArgumentException(notJson + "the body (" + bytes + " bytes) holds only white space");
         }
         return data;
-    }
-
-    private static CloudEvent binary(JsonNode data, String prefix, java.util.function.Function<String, String> header,
-                                     String contentType) {
-        ObjectNode node = JSON.createObjectNode();
-        for (String attribute : new String[] {"specversion", "id", "source", "type", "subject", "time"}) {
-            String v = header.apply(prefix + attribute);
-            if (v != null) {
-                node.put(attribute, v);
-            }
-        }
-        if (contentType != null) {
-            node.put("datacontenttype", contentType);
-        }
-        for (String extension : new String[] {"partitionkey", "namespace"}) {
-            String v = header.apply(prefix + extension);
-            if (v != null) {
-                node.put(extension, v);
-            }
-        }
-        if (data != null) {
-            node.set("data", data);
-        }
-        return fromJson(node);
     }
 
     /** A value as an error message shows it: at most 120 characters, longer ones cut with their length. */
@@ -229,30 +345,30 @@ public final class CloudEventCodec {
         return v.asText();
     }
 
-    /** Writes an event as one line of structured-mode JSON, attributes in a fixed order. */
+    /** Writes an event as one line of structured-mode JSON (the SDK's JSON event format). */
     public static String write(CloudEvent e) {
-        ObjectNode out = JSON.createObjectNode();
-        out.put("specversion", CloudEvent.SPEC_VERSION);
-        out.put("id", e.id());
-        out.put("source", e.source());
-        out.put("type", e.type());
+        return new String(FORMAT.serialize(toSdk(e)), StandardCharsets.UTF_8);
+    }
+
+    /** Trimtab's event as the SDK's; an extension name the specification does not allow is refused. */
+    static io.cloudevents.CloudEvent toSdk(CloudEvent e) {
+        CloudEventBuilder b = CloudEventBuilder.v1().withId(e.id()).withSource(URI.create(e.source())).withType(e.type());
         if (e.subject() != null) {
-            out.put("subject", e.subject());
+            b.withSubject(e.subject());
         }
         if (e.time() != null) {
-            out.put("time", e.time().toString());
+            b.withTime(e.time().atOffset(ZoneOffset.UTC));
+        }
+        if (e.dataSchema() != null) {
+            b.withDataSchema(URI.create(e.dataSchema()));
+        }
+        new TreeMap<>(e.extensions()).forEach(b::withExtension);
+        if (e.data() != null) {
+            b.withData(JsonCloudEventData.wrap(e.data()));
         }
         if (e.dataContentType() != null) {
-            out.put("datacontenttype", e.dataContentType());
+            b.withDataContentType(e.dataContentType());
         }
-        new TreeMap<>(e.extensions()).forEach(out::put);
-        if (e.data() != null) {
-            out.set("data", e.data());
-        }
-        try {
-            return JSON.writeValueAsString(out);
-        } catch (JsonProcessingException ex) {
-            throw new IllegalStateException(ex);
-        }
+        return b.build();
     }
 }

@@ -4,12 +4,10 @@ import dev.trimtab.cloudevents.CloudEventCodec;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -151,11 +149,6 @@ public class EventIngest {
 
     private static dev.trimtab.cloudevents.CloudEvent decode(ConsumerRecord<String, byte[]> record,
                                                              CloudEventCodec.Limits limits) {
-        return CloudEventCodec.fromMessage(record.value(), "ce_", name -> header(record, name), limits);
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        Header h = record.headers().lastHeader(name);
-        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        return CloudEventCodec.fromRecord(record, limits);
     }
 }

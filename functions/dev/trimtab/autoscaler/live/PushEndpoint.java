@@ -55,8 +55,7 @@ public class PushEndpoint {
         try {
             // accepted once its decisions are on the log: a 503 makes the sender deliver it again
             long deadline = System.nanoTime() + deliveryTimeout.toNanos();
-            Delivery.awaitAll(intake.take("http", () -> CloudEventCodec.fromMessage(body, "ce-",
-                    name -> headers.getHeaderString(name.toLowerCase(Locale.ROOT)), intake.codecLimits())),
+            Delivery.awaitAll(intake.take("http", () -> CloudEventCodec.fromHttp(body, byName(headers), intake.codecLimits())),
                     java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), Delivery.SLEEP);
             // the histories its decisions changed were written before they were carried out (DurableApply);
             // what is left is the scale events of the writes, as before a metric batch's commit
@@ -69,5 +68,16 @@ public class PushEndpoint {
                     .entity(e.getMessage()).build();
         }
         return Response.accepted().build();
+    }
+
+    /** The request's headers by lower-case name, the first value of each (the HTTP binding's reader takes them so). */
+    private static java.util.Map<String, String> byName(HttpHeaders headers) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        headers.getRequestHeaders().forEach((name, values) -> {
+            if (!values.isEmpty()) {
+                out.putIfAbsent(name.toLowerCase(Locale.ROOT), values.get(0));
+            }
+        });
+        return out;
     }
 }

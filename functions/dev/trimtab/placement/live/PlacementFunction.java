@@ -14,13 +14,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -79,10 +77,7 @@ public class PlacementFunction {
     @Incoming("placement-events")
     @Blocking(ordered = true)
     public void event(ConsumerRecord<String, byte[]> record) {
-        accept(CloudEventCodec.fromMessage(record.value(), "ce_", name -> {
-            Header h = record.headers().lastHeader(name);
-            return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-        }, limits));
+        accept(CloudEventCodec.fromRecord(record, limits));
     }
 
     /** Folds one object event; places, binds and logs a pending pod of ours. */

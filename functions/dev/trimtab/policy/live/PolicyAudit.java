@@ -19,14 +19,12 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -87,10 +85,7 @@ public class PolicyAudit {
     @Incoming("policy-audit")
     @Blocking(ordered = true)
     public void event(ConsumerRecord<String, byte[]> record) {
-        audit(CloudEventCodec.fromMessage(record.value(), "ce_", name -> {
-            Header h = record.headers().lastHeader(name);
-            return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-        }, limits));
+        audit(CloudEventCodec.fromRecord(record, limits));
     }
 
     @SuppressWarnings("unchecked")

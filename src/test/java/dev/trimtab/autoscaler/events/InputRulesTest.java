@@ -203,21 +203,29 @@ class InputRulesTest {
     void theDecoderChecksSizeAndDepthBeforeParsing() {
         CloudEventCodec.Limits limits = LIMITS.codec();
         byte[] big = event(NOW, list(OK)).replace("\"t\"", "\"" + "s".repeat(5000) + "\"").getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> CloudEventCodec.fromMessage(big, "ce_", h -> null, limits))
+        assertThatThrownBy(() -> CloudEventCodec.fromRecord(record(big, Map.of()), limits))
                 .isInstanceOf(CloudEventCodec.LimitExceededException.class)
                 .hasMessage("the event is " + big.length + " bytes, more than the 4096 accepted (max-event-bytes)");
         byte[] deep = event(NOW, "[".repeat(40) + "]".repeat(40)).getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> CloudEventCodec.fromMessage(deep, "ce_", h -> null, limits))
+        assertThatThrownBy(() -> CloudEventCodec.fromRecord(record(deep, Map.of()), limits))
                 .isInstanceOf(CloudEventCodec.LimitExceededException.class)
                 .hasMessageContaining("deeper than the 16 levels accepted (max-depth)");
         Map<String, String> headers = Map.of("ce_specversion", "1.0", "ce_id", "b", "ce_source", "s", "ce_type", "t",
                 "content-type", "application/json");
-        assertThatThrownBy(() -> CloudEventCodec.fromMessage(big, "ce_", headers::get, limits))
+        assertThatThrownBy(() -> CloudEventCodec.fromRecord(record(big, headers), limits))
                 .as("binary mode too").isInstanceOf(CloudEventCodec.LimitExceededException.class);
         assertThat(RejectReason.of(new CloudEventCodec.LimitExceededException("x"))).isEqualTo(RejectReason.TooLarge);
         String longTime = event(NOW, "{}").replace(NOW.toString(), "t".repeat(3000));
         assertThatThrownBy(() -> CloudEventCodec.parse(longTime.getBytes(StandardCharsets.UTF_8), limits))
                 .hasMessageEndingWith("…(3000 characters)\" is not an RFC 3339 timestamp");
         assertThat(RejectReason.of(new IllegalArgumentException("not JSON"))).isEqualTo(RejectReason.Undecodable);
+    }
+
+    private static org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> record(byte[] value, Map<String, String> headers) {
+        org.apache.kafka.common.header.internals.RecordHeaders h = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.forEach((k, v) -> h.add(k, v.getBytes(StandardCharsets.UTF_8)));
+        return new org.apache.kafka.clients.consumer.ConsumerRecord<>("t", 0, 0L, 0L,
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME, -1, value.length, null, value, h,
+                java.util.Optional.empty());
     }
 }
