@@ -88,12 +88,13 @@ public final class Chaos {
         say("broker %s (pid-separate process), topics %s", broker.bootstrap(), topics);
 
         api = MockApi.start(MockApi.crud(o.seed()));
+        Map<String, String> props = Instance.properties(broker.bootstrap(), api.url());
+        List<String> classData = classData(props);
         List<String> objectEvents = seed(api.directClient());
         say("mock API %s, seeded %d Deployments and ScalingPolicies", api.url(), fleet.workloads().size());
 
-        Map<String, String> props = Instance.properties(broker.bootstrap(), api.url());
         for (int i = 0; i < o.instances(); i++) {
-            instances.add(new Instance(i, o.jar(), o.out(), props));
+            instances.add(new Instance(i, o.jar(), o.out(), props, classData));
         }
         for (Instance i : instances) {
             i.start();
@@ -409,5 +410,32 @@ public final class Chaos {
             }
         }
         return files;
+    }
+
+    /**
+     * The instances start as the image starts them: with an AppCDS archive of the classes loaded until
+     * ready (Dockerfile.jvm, appcds.sh). It is written here once by a training start against the
+     * empty mock API, before the fleet is seeded, in a consumer group of its own and in dry-run mode,
+     * so it neither decides nor takes partitions; stopped with SIGTERM, the JVM writes the archive.
+     * Without an archive (the training failed) the instances start without one, as the image would.
+     */
+    private List<String> classData(Map<String, String> props) throws Exception {
+        long t0 = System.nanoTime();
+        Path archive = o.out().resolve("app-cds.jsa").toAbsolutePath();
+        Files.deleteIfExists(archive);
+        Map<String, String> training = new java.util.LinkedHashMap<>(props);
+        training.put("mp.messaging.incoming.metrics.group.id", "chaos-class-data-training");
+        training.put("trimtab.autoscaler.dry-run", "true");
+        Instance trainer = new Instance(99, o.jar(), o.out(), training,
+                List.of("-XX:ArchiveClassesAtExit=" + archive));
+        trainer.start();
+        boolean ready = trainer.awaitReady(Duration.ofSeconds(180));
+        trainer.stop();
+        if (!ready || !Files.isRegularFile(archive) || Files.size(archive) == 0) {
+            say("no class-data archive (see %s): instances start without one", trainer.log());
+            return List.of();
+        }
+        say("class-data archive %s: %d MB in %.1f s", archive, Files.size(archive) >> 20, (System.nanoTime() - t0) / 1e9);
+        return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
     }
 }

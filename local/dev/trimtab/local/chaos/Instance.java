@@ -28,15 +28,22 @@ final class Instance {
     private final String jar;
     private final Path log;
     private final Map<String, String> properties;
+    private final List<String> jvmOptions;
     private volatile Process process;
     private volatile int port;
     private int starts;
 
     Instance(int number, String jar, Path outDir, Map<String, String> properties) {
+        this(number, jar, outDir, properties, List.of());
+    }
+
+    /** An instance with JVM options of its own (the class-data archive: {@link Chaos}). */
+    Instance(int number, String jar, Path outDir, Map<String, String> properties, List<String> jvmOptions) {
         this.number = number;
         this.jar = jar;
         this.log = outDir.resolve("instance-" + number + ".log");
         this.properties = properties;
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     /** The system properties every instance of a run gets. */
@@ -75,6 +82,7 @@ final class Instance {
         // slow instance's collector from its own work (docs/reliability.md, long run 7)
         cmd.add("-Xlog:gc:file=" + log.resolveSibling(log.getFileName().toString().replace(".log", "") + "-gc-%p.log")
                 + ":time,uptime");
+        cmd.addAll(jvmOptions);
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         // static membership, as the shipped Deployment sets it from the pod's name: a restarted
         // instance takes its partitions back when it joins, without waiting out its old session
