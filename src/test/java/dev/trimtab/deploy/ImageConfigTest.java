@@ -101,13 +101,17 @@ class ImageConfigTest {
         List<String> copied = ins.stream().filter(i -> i[0].equals("COPY")).map(i -> i[1]).toList();
         assertThat(copied).allMatch(c -> c.startsWith("--chown=185 "));
         assertThat(copied).extracting(c -> c.split("\\s+")[1]).containsExactly("target/quarkus-app/lib/",
-                "target/quarkus-app/*.jar", "target/quarkus-app/app/", "target/quarkus-app/quarkus/");
+                "target/quarkus-app/*.jar", "target/quarkus-app/app/", "target/quarkus-app/quarkus/",
+                "src/main/docker/appcds.sh");
 
-        // the class-data archive the build writes is the one the JVM is told to use
-        String run = ins.stream().filter(i -> i[0].equals("RUN")).map(i -> i[1]).filter(r -> r.contains("ArchiveClassesAtExit"))
+        // the class-data archive the build writes (appcds.sh ARCHIVE JAR: the JVM's ArchiveClassesAtExit
+        // there) is the one the JVM is told to use
+        String run = ins.stream().filter(i -> i[0].equals("RUN")).map(i -> i[1]).filter(r -> r.contains("appcds.sh"))
                 .findFirst().orElseThrow();
-        Matcher written = Pattern.compile("-XX:ArchiveClassesAtExit=(\\S+)").matcher(run);
-        assertThat(written.find()).isTrue();
+        assertThat(Files.readString(Path.of("src/main/docker/appcds.sh")))
+                .contains("-XX:ArchiveClassesAtExit=\"$archive\"").contains("kill -TERM");
+        Matcher written = Pattern.compile("appcds\\.sh\\s+(\\S+)\\s+/deployments/quarkus-run\\.jar").matcher(run);
+        assertThat(written.find()).as(run).isTrue();
         String env = ins.stream().filter(i -> i[0].equals("ENV") && i[1].startsWith("JDK_JAVA_OPTIONS")).findFirst()
                 .orElseThrow()[1];
         assertThat(env).contains("-XX:SharedArchiveFile=" + written.group(1)).contains("-Xshare:auto")
