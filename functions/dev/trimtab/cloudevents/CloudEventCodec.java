@@ -164,8 +164,11 @@ public final class CloudEventCodec {
                 out.write(hi * 16 + lo);
                 i += 2;
             } else {
-                byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                // a run up to the next escape, encoded whole (a character outside the BMP is two chars)
+                int next = value.indexOf('%', i);
+                byte[] bytes = value.substring(i, next < 0 ? value.length() : next).getBytes(StandardCharsets.UTF_8);
                 out.write(bytes, 0, bytes.length);
+                i = (next < 0 ? value.length() : next) - 1;
             }
         }
         java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();

@@ -47,13 +47,13 @@ class CloudEventCodecTest {
         Map<String, String> headers = new java.util.HashMap<>(HEADERS);
         headers.put("ce-traceparent", TRACEPARENT);
         headers.put("ce-knativearrivaltime", "2026-12-07T10:00:00Z");
-        headers.put("ce-subject", "caf%C3%A9");
+        headers.put("ce-subject", "caf%C3%A9 \uD83D\uDE80%21");   // an escape after a character outside the BMP
         headers.put("ce-dataschema", "https://trimtab.dev/schemas/metric");
         headers.put("content-type", "application/json");
         CloudEvent e = CloudEventCodec.fromHttp("{\"v\":1}".getBytes(StandardCharsets.UTF_8), headers, LIMITS);
         assertThat(e.extensions()).containsEntry("traceparent", TRACEPARENT)
                 .containsEntry("knativearrivaltime", "2026-12-07T10:00:00Z");
-        assertThat(e.subject()).isEqualTo("café");
+        assertThat(e.subject()).isEqualTo("café \uD83D\uDE80!");
         assertThat(e.dataSchema()).isEqualTo("https://trimtab.dev/schemas/metric");
         assertThat(e.data().get("v").asLong()).isEqualTo(1);
         String line = CloudEventCodec.write(e);
