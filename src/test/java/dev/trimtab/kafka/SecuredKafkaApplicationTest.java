@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.MockKubernetes;
 import dev.trimtab.testing.SecuredKafka;
 import dev.trimtab.testing.Topics;
 import io.micrometer.core.instrument.Gauge;
@@ -12,7 +13,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * plaintext listener.
  */
 @QuarkusTest
-@WithKubernetesTestServer
+@QuarkusTestResource(MockKubernetes.class)
 @QuarkusTestResource(EmbeddedKafka.class)
 @TestProfile(SecuredKafkaApplicationTest.Tls.class)
 class SecuredKafkaApplicationTest {

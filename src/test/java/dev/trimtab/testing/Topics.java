@@ -2,15 +2,24 @@ package dev.trimtab.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -19,6 +28,34 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** Producing to and reading back from the embedded broker's topics in tests. */
 public final class Topics {
     private Topics() {}
+
+    /**
+     * Creates the topics and returns once every partition's leader serves it. A KRaft broker answers
+     * {@code createTopics} before it leads the new partitions; an idempotent producer sending at
+     * once got NOT_LEADER_OR_FOLLOWER and then OUT_OF_ORDER_SEQUENCE_NUMBER until its batches
+     * expired (KafkaLagSourceTest, 120 s). A ListOffsets request is answered by the leader only.
+     */
+    public static void create(Admin admin, NewTopic... topics) throws Exception {
+        admin.createTopics(List.of(topics)).all().get(30, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        for (NewTopic t : topics) {
+            for (int p = 0; p < t.numPartitions(); p++) {
+                partitions.put(new TopicPartition(t.name(), p), OffsetSpec.latest());
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                admin.listOffsets(partitions).all().get(30, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
 
     /** A producer of string keys and byte values on the embedded broker. */
     public static KafkaProducer<String, byte[]> producer() {

@@ -7,10 +7,10 @@ import static org.hamcrest.Matchers.containsString;
 
 import dev.trimtab.testing.DebianTools;
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.MockKubernetes;
 import dev.trimtab.testing.PeerProcess;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * {@code prometheus-alertmanager} on PATH, except under CI ({@code .ci/run} installs it).
  */
 @QuarkusTest
-@WithKubernetesTestServer
+@QuarkusTestResource(MockKubernetes.class)
 @QuarkusTestResource(EmbeddedKafka.class)
 class AlertmanagerWebhookTest extends LiveFixture {
     /** One replica per firing QueueBacklog alert in the namespace; none firing: zero replicas. */

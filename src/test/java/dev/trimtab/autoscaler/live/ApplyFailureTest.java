@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.MockKubernetes;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * is decided and written, and each decision names its metric event in {@code inputs}.
  */
 @QuarkusTest
-@WithKubernetesTestServer
+@QuarkusTestResource(MockKubernetes.class)
 @QuarkusTestResource(EmbeddedKafka.class)
 class ApplyFailureTest extends LiveFixture {
 

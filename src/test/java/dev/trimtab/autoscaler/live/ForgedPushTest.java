@@ -10,6 +10,7 @@ import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.testing.ApiServerReviews;
 import dev.trimtab.testing.AuthOn;
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.MockKubernetes;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -17,7 +18,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.specification.RequestSpecification;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * audience-bound identity, and nothing of them is applied; the KafkaSource itself still scales.
  */
 @QuarkusTest
-@WithKubernetesTestServer
+@QuarkusTestResource(MockKubernetes.class)
 @QuarkusTestResource(EmbeddedKafka.class)
 @TestProfile(AuthOn.class)
 class ForgedPushTest extends LiveFixture {

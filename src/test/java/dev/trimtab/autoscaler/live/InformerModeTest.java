@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.MockKubernetes;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -13,7 +14,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * cluster-events channel is off, so no object reaches the autoscaler through Kafka.
  */
 @QuarkusTest
-@WithKubernetesTestServer(setup = InformerModeTest.BeforeStart.class)
+@QuarkusTestResource(MockKubernetes.class)
 @QuarkusTestResource(EmbeddedKafka.class)
 @TestProfile(InformerModeTest.Informers.class)
 class InformerModeTest extends LiveFixture {
@@ -49,7 +49,12 @@ class InformerModeTest extends LiveFixture {
     static final String OLD = "before-start";
 
     /** The production settings of the cluster view (the test profile switches them to events mode). */
-    public static class Informers implements QuarkusTestProfile {
+    public static class Informers implements QuarkusTestProfile, MockKubernetes.Setup {
+        @Override
+        public void prepare(io.quarkus.test.kubernetes.client.KubernetesServer server) {
+            new BeforeStart().accept(server);
+        }
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("trimtab.autoscaler.cluster-state", "informers",

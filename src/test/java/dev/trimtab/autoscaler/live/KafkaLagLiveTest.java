@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.MockKubernetes;
+import dev.trimtab.testing.Topics;
 import dev.trimtab.testing.IngestSources;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * that never committed follow their {@code offsetResetPolicy}.
  */
 @QuarkusTest
-@WithKubernetesTestServer
+@QuarkusTestResource(MockKubernetes.class)
 @QuarkusTestResource(EmbeddedKafka.class)
 @TestProfile(IngestSources.class)
 class KafkaLagLiveTest extends LiveFixture {
@@ -59,7 +60,7 @@ class KafkaLagLiveTest extends LiveFixture {
     void aBurstScalesTheConsumersOutTheirCatchingUpScalesThemInAndUncommittedGroupsFollowTheirResetPolicy()
             throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP))) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            Topics.create(admin, new NewTopic(TOPIC, PARTITIONS, (short) 1));
         }
         try (KafkaProducer<String, String> burst = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP, ProducerConfig.LINGER_MS_CONFIG, 0),

@@ -3,9 +3,9 @@ package dev.trimtab.autoscaler.live;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.MockKubernetes;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConnectorOutgoingConfiguration;
 import io.smallrye.reactive.messaging.providers.impl.Configs;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * which tracks a producer id and sequence only for records an idempotent producer wrote.
  */
 @QuarkusTest
-@WithKubernetesTestServer
+@QuarkusTestResource(MockKubernetes.class)
 @QuarkusTestResource(EmbeddedKafka.class)
 class KafkaProducersTest extends LiveFixture {
 

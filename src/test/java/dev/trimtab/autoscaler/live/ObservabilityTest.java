@@ -9,10 +9,10 @@ import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.observe.PromQl;
 import dev.trimtab.observe.Scrape;
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.MockKubernetes;
 import io.fabric8.kubernetes.api.model.Event;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * dashboard's queries naming only exported metrics; {@code /q/openapi} describing the endpoints.
  */
 @QuarkusTest
-@WithKubernetesTestServer
+@QuarkusTestResource(MockKubernetes.class)
 @QuarkusTestResource(EmbeddedKafka.class)
 class ObservabilityTest extends LiveFixture {
     static final Path DASHBOARD = Path.of("k8s-manifests/monitoring/dashboards/trimtab.json");

@@ -8,9 +8,9 @@ import static org.hamcrest.Matchers.containsString;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.MockKubernetes;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * Knative's delivery codes. Also checks /q/metrics and /q/health.
  */
 @QuarkusTest
-@WithKubernetesTestServer
+@QuarkusTestResource(MockKubernetes.class)
 @QuarkusTestResource(EmbeddedKafka.class)
 class PushEndpointTest extends LiveFixture {
     @Test

@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.MockKubernetes;
 import dev.trimtab.testing.RemoteWriteBodies;
 import dev.trimtab.testing.RemoteWriteBodies.TimeSeries;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * a request that breaks the specification is refused whole with the series named.
  */
 @QuarkusTest
-@WithKubernetesTestServer
+@QuarkusTestResource(MockKubernetes.class)
 @QuarkusTestResource(EmbeddedKafka.class)
 class RemoteWriteLiveTest extends LiveFixture {
     static final String PODS = "[{\"type\":\"Pods\",\"pods\":{\"metric\":{\"name\":\"http_requests\"},"

@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.MockKubernetes;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * liveness goes DOWN, and the group's next consumer (the restarted pod) starts at the bad record.
  */
 @QuarkusTest
-@WithKubernetesTestServer
+@QuarkusTestResource(MockKubernetes.class)
 @QuarkusTestResource(EmbeddedKafka.class)
 @TestProfile(UnacknowledgedDeadLetterTest.Unacknowledged.class)
 class UnacknowledgedDeadLetterTest extends LiveFixture {

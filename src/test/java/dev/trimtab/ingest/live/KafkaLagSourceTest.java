@@ -8,6 +8,7 @@ import dev.trimtab.ingest.core.AllowedBrokers;
 import dev.trimtab.ingest.core.LagWatch;
 import dev.trimtab.ingest.events.KafkaOffsetsEvents;
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -199,7 +200,7 @@ class KafkaLagSourceTest {
         }
         assertThat(count("unknown_topic")).isPositive();
         assertThat(received).isEmpty();
-        admin.createTopics(List.of(new NewTopic(t, 2, (short) 1))).all().get();
+        Topics.create(admin, new NewTopic(t, 2, (short) 1));
         await(0, e -> offsets(e, t).equals(List.of(Arrays.asList(0L, 0L, null), Arrays.asList(1L, 0L, null))),
                 Duration.ofSeconds(10));
     }
@@ -313,7 +314,7 @@ class KafkaLagSourceTest {
 
     private static String topic(int partitions) throws Exception {
         String name = "lag-" + UUID.randomUUID();
-        admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+        Topics.create(admin, new NewTopic(name, partitions, (short) 1));
         return name;
     }
 

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.MockKubernetes;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** A bind the admission policies would refuse is not made; the pod's event and the decision name the policy. */
 @QuarkusTest
-@WithKubernetesTestServer
+@QuarkusTestResource(MockKubernetes.class)
 @QuarkusTestResource(EmbeddedKafka.class)
 @TestProfile(PlacementGuardTest.Guarded.class)
 class PlacementGuardTest {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.policy.live.LivePolicies;
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.MockKubernetes;
 import dev.trimtab.testing.Topics;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -23,7 +24,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Duration;
@@ -43,14 +43,19 @@ import org.junit.jupiter.api.Test;
  * the pod is bound, the pod is evicted and the audit reports and patches.
  */
 @QuarkusTest
-@WithKubernetesTestServer(setup = PoliciesNotInForceTest.Gate.class)
+@QuarkusTestResource(MockKubernetes.class)
 @QuarkusTestResource(EmbeddedKafka.class)
 @TestProfile(PoliciesNotInForceTest.Held.class)
 class PoliciesNotInForceTest {
     static final String LIST = "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies?resourceVersion=0";
     static final String HELD = "held: " + LivePolicies.NOT_IN_FORCE;
 
-    public static class Held implements QuarkusTestProfile {
+    public static class Held implements QuarkusTestProfile, MockKubernetes.Setup {
+        @Override
+        public void prepare(KubernetesServer server) {
+            new Gate().accept(server);
+        }
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.ofEntries(Map.entry("trimtab.test.await-policies", "false"),

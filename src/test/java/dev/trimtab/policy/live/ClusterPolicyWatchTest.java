@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.trimtab.policy.load.PolicyDirectory;
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.MockKubernetes;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.path.json.JsonPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,14 +29,19 @@ import org.junit.jupiter.api.Test;
  * check is UP.
  */
 @QuarkusTest
-@WithKubernetesTestServer(setup = ClusterPolicyWatchTest.ListFailsFirst.class)
+@QuarkusTestResource(MockKubernetes.class)
 @TestProfile(ClusterPolicyWatchTest.Watching.class)
 @QuarkusTestResource(EmbeddedKafka.class)
 class ClusterPolicyWatchTest {
     static final int FAILURES = 5;
     static final String LIST = "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies";
 
-    public static class Watching implements QuarkusTestProfile {
+    public static class Watching implements QuarkusTestProfile, MockKubernetes.Setup {
+        @Override
+        public void prepare(KubernetesServer server) {
+            new ListFailsFirst().accept(server);
+        }
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("trimtab.test.await-policies", "false", "trimtab.policy.watch-backoff.initial", "400ms",

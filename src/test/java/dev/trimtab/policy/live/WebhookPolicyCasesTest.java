@@ -13,13 +13,13 @@ import dev.trimtab.policy.core.JsonPatch;
 import java.util.Base64;
 import dev.trimtab.policy.load.PolicyDirectory;
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.MockKubernetes;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * so each file's cases meet only its own policies, as in {@code policy test}.
  */
 @QuarkusTest
-@WithKubernetesTestServer
+@QuarkusTestResource(MockKubernetes.class)
 @QuarkusTestResource(EmbeddedKafka.class)
 @TestProfile(WebhookPolicyCasesTest.ClusterOnly.class)
 class WebhookPolicyCasesTest {
