@@ -57,6 +57,7 @@ public class InformerSource {
     public static final ResourceDefinitionContext WATCHED_FOR_DELETION_COST = NODES;
     private final DeletionCosts deletionCosts;
     private final boolean clusterEventsChannel;
+    private final GroupJoin groupJoin;
     private Watches before;
     private Watches policies;
 
@@ -64,8 +65,9 @@ public class InformerSource {
     public InformerSource(KubernetesClient client, AutoscalerEngine engine, ScaleApplier applier, LiveSettings settings,
                           DeletionCosts deletionCosts,
                           @ConfigProperty(name = "mp.messaging.incoming.cluster-events.enabled", defaultValue = "true")
-                          boolean clusterEventsChannel, DurableApply durable) {
+                          boolean clusterEventsChannel, DurableApply durable, GroupJoin groupJoin) {
         this.client = client;
+        this.groupJoin = groupJoin;
         this.engine = engine;
         this.applier = applier;
         this.durable = durable;
@@ -116,7 +118,9 @@ public class InformerSource {
         policies = new Watches(client, Watches.DEFAULT_INITIAL, Watches.DEFAULT_MAX, "trimtab-autoscaler-policies");
         policies.watch(ScalerKinds.SCALING_POLICIES, handler(ScalerKinds.SCALING_POLICIES), listed -> LOG.infof(
                 "cluster state from the API: pods, deployments, statefulsets, horizontalpodautoscalers, "
-                        + "scaledobjects%s and %d scalingpolicies", settings.deletionCost() ? ", nodes" : "", listed.size()));
+                        + "scaledobjects%s and %d scalingpolicies", settings.deletionCost() ? ", nodes" : "", listed.size()),
+                // every other kind was folded before the policies were watched: the view is complete
+                () -> groupJoin.join("the cluster view is listed and folded"));
     }
 
     /**

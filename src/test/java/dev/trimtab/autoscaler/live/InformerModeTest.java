@@ -135,8 +135,15 @@ class InformerModeTest extends LiveFixture {
     void notSyncedWhileTheListedObjectsAreNotFoldedIntoTheEngine() throws Exception {
         String ns = "inf-folds";
         ObjectRef policy = new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", ns, "web");
+        java.util.concurrent.atomic.AtomicReference<String> joined = new java.util.concurrent.atomic.AtomicReference<>();
+        GroupJoin join = new GroupJoin(null, settings) {
+            @Override
+            void join(String why) {
+                joined.set(why);
+            }
+        };
         InformerSource restarted = new InformerSource(client, engine, applier, settings, deletionCosts, false,
-                new DurableApply(engine, applier));
+                new DurableApply(engine, applier), join);
         try {
             // the engine itself, not its CDI client proxy: its synchronized methods lock the instance
             synchronized (io.quarkus.arc.ClientProxy.unwrap(engine)) {
@@ -152,6 +159,7 @@ class InformerModeTest extends LiveFixture {
                 org.assertj.core.api.Assertions.assertThat(restarted.pending()).as("listed objects not folded")
                         .isPositive();
                 org.assertj.core.api.Assertions.assertThat(engine.knows(policy)).isFalse();
+                org.assertj.core.api.Assertions.assertThat(joined.get()).as("no metric partitions before the view").isNull();
                 ClusterViewHealth view = new ClusterViewHealth(settings, restarted, null);
                 var down = view.call();
                 org.assertj.core.api.Assertions.assertThat(down.getStatus())
@@ -164,6 +172,8 @@ class InformerModeTest extends LiveFixture {
             await().atMost(Duration.ofSeconds(4)).until(restarted::synced);
             org.assertj.core.api.Assertions.assertThat(engine.knows(policy)).as("synced, so the policy is folded").isTrue();
             org.assertj.core.api.Assertions.assertThat(restarted.pending()).isZero();
+            org.assertj.core.api.Assertions.assertThat(joined.get()).as("synced: joins the metric group")
+                    .isEqualTo("the cluster view is listed and folded");
         } finally {
             restarted.stop(null);
         }
