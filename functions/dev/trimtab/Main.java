@@ -34,7 +34,7 @@ public final class Main {
             System.exit(dev.trimtab.rbac.RbacCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
                     System.in, System.out, System.err));
         }
-        if (args.length > 0 && java.util.List.of("local", "local-bench", "ingest-bench", "lag-bench", "policy-bench", "chaos", "start-bench").contains(args[0])) {
+        if (args.length > 0 && java.util.List.of("local", "local-bench", "ingest-bench", "lag-bench", "policy-bench", "chaos", "start-bench", "admission-bench").contains(args[0])) {
             local(switch (args[0]) {
                 case "local" -> "LocalRun";
                 case "local-bench" -> "LocalBench";
@@ -42,6 +42,7 @@ public final class Main {
                 case "lag-bench" -> "LagBench";
                 case "chaos" -> "chaos.Chaos";
                 case "start-bench" -> "chaos.StartBench";
+                case "admission-bench" -> "chaos.AdmissionBench";
                 default -> "PolicyBench";
             }, java.util.Arrays.copyOfRange(args, 1, args.length));
             return;

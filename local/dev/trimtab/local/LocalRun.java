@@ -176,7 +176,7 @@ public final class LocalRun {
         return new org.apache.kafka.clients.consumer.KafkaConsumer<>(p);
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (java.io.IOException e) {

@@ -42,6 +42,11 @@ public class PolicyBenchApp implements QuarkusApplication {
             + "{\"allowPrivilegeEscalation\":false,\"capabilities\":{\"drop\":[\"ALL\"]}}," + HEALTHY + "}],"
             + "\"volumes\":[{\"name\":\"data\",\"emptyDir\":{}}]}}}}";
 
+    /** The bench's AdmissionReview: a compliant Pod (two containers) in {@code namespace}. */
+    public static String review(String namespace) {
+        return POD.replace("NS", namespace);
+    }
+
     @Override
     public int run(String... args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;

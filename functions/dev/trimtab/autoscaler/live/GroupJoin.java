@@ -55,9 +55,4 @@ public class GroupJoin {
         LOG.infof("joining the metric consumer group: %s", why);
         channel.resume();
     }
-
-    /** Whether the metric consumer has been let join (readiness data). */
-    boolean joined() {
-        return joined.get();
-    }
 }
