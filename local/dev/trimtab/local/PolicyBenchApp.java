@@ -100,7 +100,7 @@ public class PolicyBenchApp implements QuarkusApplication {
         }
         PolicyEngine engine = new PolicyEngine(c.policies(), c.bindings());
         var cluster = c.cluster();
-        AdmissionRequest request = AdmissionReviews.request(AdmissionReviews.JSON.readTree(POD.replace("NS", namespace)));
+        AdmissionRequest request = AdmissionReviews.request(AdmissionReviews.JSON.readTree(review(namespace)));
         PolicyEngine.Verdict v = engine.review(request, cluster);
         if (!v.allowed() || v.results().isEmpty()) {
             throw new IllegalStateException("the bench Pod must be evaluated and allowed: " + v);
@@ -128,7 +128,7 @@ public class PolicyBenchApp implements QuarkusApplication {
      */
     private static Histogram http(int seconds, int rate) throws Exception {
         int port = Integer.parseInt(System.getProperty("bench.http.port"));
-        byte[] body = POD.replace("NS", "shop").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body = review("shop").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         byte[] head = ("POST /admission/validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 + "Content-Length: " + body.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         try (Connection c = new Connection(port)) {

@@ -39,7 +39,7 @@ import javax.net.ssl.X509TrustManager;
  * write to its answer) and the rate reached. One {@code RESULT} line.
  */
 public final class AdmissionBench {
-    private static final String JAR = "target/quarkus-app/quarkus-run.jar";
+    private static final String JAR = StartBench.JAR;
     private static final Pattern WRK = Pattern.compile(
             "WRK requests=(\\d+) duration_us=(\\d+) errors=(\\d+) p50_us=(\\d+) p90_us=(\\d+) p99_us=(\\d+) max_us=(\\d+)");
 
@@ -212,13 +212,12 @@ public final class AdmissionBench {
                 Long.parseLong(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(6)), Long.parseLong(m.group(7)));
     }
 
+    /** The image's command (as {@code start-bench} runs it), with these system properties. */
     private static Process startServer(Map<String, String> properties, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:MaxRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError",
-                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager"));
-        properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        cmd.add("-jar");
-        cmd.add(JAR);
+        List<String> cmd = StartBench.java(Path.of(System.getProperty("java.home")), List.of());
+        List<String> options = new ArrayList<>();
+        properties.forEach((k, v) -> options.add("-D" + k + "=" + v));
+        cmd.addAll(cmd.size() - 2, options);
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 

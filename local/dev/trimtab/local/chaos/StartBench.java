@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  */
 public final class StartBench {
     private static final Pattern STARTED = Pattern.compile("started in (\\d+\\.\\d+)s");
-    private static final String JAR = "target/quarkus-app/quarkus-run.jar";
+    static final String JAR = "target/quarkus-app/quarkus-run.jar";
 
     private StartBench() {}
 
@@ -158,7 +158,7 @@ public final class StartBench {
     }
 
     /** The image's command: {@code java <JDK_JAVA_OPTIONS of Dockerfile.jvm> <extra> -jar quarkus-run.jar}. */
-    private static List<String> java(Path javaHome, List<String> extra) {
+    static List<String> java(Path javaHome, List<String> extra) {
         List<String> cmd = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString(),
                 "-XX:MaxRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError",
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager"));
