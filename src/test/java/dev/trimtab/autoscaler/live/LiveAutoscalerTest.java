@@ -17,12 +17,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * End to end through a real broker (embedded KRaft) and the fabric8 mock API server: events in on
  * Kafka, {@code /scale} written to the API, decisions out on Kafka, bad records dead-lettered.
  */
+@Tag("quarkus")
 @QuarkusTest
 @QuarkusTestResource(MockKubernetes.class)
 @QuarkusTestResource(EmbeddedKafka.class)

@@ -8,12 +8,14 @@ import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.MockKubernetes;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The readiness of the webhook pods, {@code /q/health/group/admission}, holds the admission check
  * and none of the Kafka or Kubernetes API checks, which stay on {@code /q/health/ready}.
  */
+@Tag("quarkus")
 @QuarkusTest
 @QuarkusTestResource(MockKubernetes.class)
 @QuarkusTestResource(EmbeddedKafka.class)

@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * that does not compile fails what it matches (failurePolicy Fail), one whose scope cannot be read
  * leaves the last usable version in force; a deleted policy stops being enforced.
  */
+@Tag("quarkus")
 @QuarkusTest
 @QuarkusTestResource(MockKubernetes.class)
 @QuarkusTestResource(EmbeddedKafka.class)
