@@ -9,6 +9,7 @@ import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -70,16 +72,39 @@ public class StateStore implements KafkaConsumerRebalanceListener {
     private final String metricTopic;
     private final boolean metricsConsumed;
     private final RevocationCommit commits;
+    private final LongConsumer rebalanced;
     private KafkaProducer<String, byte[]> producer;
     private boolean closed;
+
+    /**
+     * The metric consumer's group finished a rebalance with this instance in it (its assignment
+     * listener ran, on the consumer's thread, at {@code atNanos}): the coordinator has just renewed
+     * its session ({@link MembershipLease#rebalanced}).
+     */
+    public record Rebalanced(long atNanos) {}
 
     @Inject
     public StateStore(AutoscalerEngine engine, LiveSettings settings, MeterRegistry registry,
                       @Identifier("default-kafka-broker") Map<String, Object> kafka,
                       @ConfigProperty(name = "mp.messaging.incoming.metrics.topic") String metricTopic,
                       @ConfigProperty(name = "mp.messaging.incoming.metrics.enabled", defaultValue = "true")
-                      boolean metricsConsumed, @Identifier(RevocationCommit.NAME) RevocationCommit commits) {
+                      boolean metricsConsumed, @Identifier(RevocationCommit.NAME) RevocationCommit commits,
+                      Event<Rebalanced> rebalanced) {
+        this(engine, settings, registry, kafka, metricTopic, metricsConsumed, commits,
+                atNanos -> rebalanced.fire(new Rebalanced(atNanos)));
+    }
+
+    /** Without a membership lease to tell of rebalances (tests that drive the listener by hand). */
+    public StateStore(AutoscalerEngine engine, LiveSettings settings, MeterRegistry registry, Map<String, Object> kafka,
+                      String metricTopic, boolean metricsConsumed, RevocationCommit commits) {
+        this(engine, settings, registry, kafka, metricTopic, metricsConsumed, commits, atNanos -> {});
+    }
+
+    private StateStore(AutoscalerEngine engine, LiveSettings settings, MeterRegistry registry, Map<String, Object> kafka,
+                       String metricTopic, boolean metricsConsumed, RevocationCommit commits,
+                       LongConsumer rebalanced) {
         this.engine = engine;
+        this.rebalanced = rebalanced;
         this.commits = commits;
         this.settings = settings.state();
         this.kafka = kafka;
@@ -112,6 +137,8 @@ public class StateStore implements KafkaConsumerRebalanceListener {
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        // called after every completed rebalance, with or without new partitions
+        rebalanced.accept(System.nanoTime());
         // partitions the engine still holds but the consumer no longer has were lost without a
         // revocation reaching this listener: never decide for them next to their new owner
         List<Integer> held = numbers(consumer.assignment());

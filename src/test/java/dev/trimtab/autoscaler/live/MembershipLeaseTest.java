@@ -2,6 +2,7 @@ package dev.trimtab.autoscaler.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.trimtab.autoscaler.core.ObjectRef;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -25,8 +26,8 @@ import org.junit.jupiter.api.Test;
 class MembershipLeaseTest {
     AutoscalerEngine engine;
     SimpleMeterRegistry registry;
-    /** What the fake consumer reports: whole seconds since its last heartbeat. */
-    double ago;
+    /** What the fake consumer reports: whole seconds since its last heartbeat (read by the lease's own looks too). */
+    volatile double ago;
     MembershipLease lease;
 
     @BeforeEach
@@ -97,6 +98,51 @@ class MembershipLeaseTest {
         assertThat(engine.fenced()).isFalse();
         assertThat(gauge()).isZero();
         assertThat(engine.accept(ScaleApplierTest.cpuSamples("shop", "m2", 900))).isNotEmpty();
+    }
+
+    /**
+     * After a broker restart the group rejoins before the first heartbeat: the completed rebalance
+     * renews the lease at once, counted from one heartbeat interval before it, and it runs out as
+     * a heartbeat's would when no heartbeat follows.
+     */
+    @Test
+    void aCompletedRebalanceRenewsTheLeaseAtOnceAsOfOneHeartbeatIntervalBefore() {
+        long[] now = {5_000_000_000L};
+        MembershipLease l = new MembershipLease(engine, new SimpleMeterRegistry(),
+                () -> new MembershipLease.Reading(ago, 6_000, 1_000), () -> now[0]);
+        assertThat(ScaleApplierTest.workload(engine, "shop", 450)).isNotEmpty();
+        ago = 12; // the broker was away: no heartbeat for 12 s
+        assertThat(l.check()).isTrue();
+        assertThat(engine.fenced()).isTrue();
+
+        l.rebalanced(new StateStore.Rebalanced(now[0])); // rejoined; the metric still says 12 s
+        assertThat(engine.fenced()).as("renewed by the rebalance, before any heartbeat").isFalse();
+        assertThat(engine.accept(ScaleApplierTest.cpuSamples("shop", "m1", 900))).isNotEmpty();
+
+        now[0] += 1_999_000_000L; // 1,999 + 1,000 (interval) + 1,000 (next look) ms ≤ 4,000 ms
+        assertThat(l.check()).isFalse();
+        now[0] += 2_000_000L; // 4,001 ms > 4,000 ms (6,000 less 2 × 1,000), and still no heartbeat
+        assertThat(l.check()).isTrue();
+        ago = 0; // heartbeats again
+        assertThat(l.check()).isFalse();
+        ago = 5; // heartbeats stop again: an old renewal does not hold the lease
+        assertThat(l.check()).isTrue();
+    }
+
+    /** Fenced, the lease is looked at on its own (here no scheduler looks at all): resumed heartbeats unfence it. */
+    @Test
+    void aFencedLeaseIsLookedAtUntilHeartbeatsResume() {
+        MembershipLease l = new MembershipLease(engine, new SimpleMeterRegistry(),
+                () -> new MembershipLease.Reading(ago, 6_000, 1_000), System::nanoTime, true);
+        try {
+            ago = 12;
+            assertThat(l.check()).isTrue();
+            ago = 0;
+            await().atMost(Duration.ofSeconds(5)).until(() -> !engine.fenced());
+            assertThat(l.fenced()).isFalse();
+        } finally {
+            l.close();
+        }
     }
 
     @Test
