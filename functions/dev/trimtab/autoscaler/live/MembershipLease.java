@@ -47,10 +47,10 @@ import org.jboss.logging.Logger;
  *
  * <p>A completed rebalance renews the lease at once ({@link #rebalanced}): the coordinator reset
  * the member's session when it answered the group's join, before the assignment listener ran.
- * The renewal counts from one heartbeat interval before that listener, a bound on the join's
- * round trip, so that the lease does not wait for the first heartbeat after the join (one
- * interval) and the next look (up to a second). After a broker restart this brought deciding
- * back about 1.5 s sooner.
+ * The renewal counts from one heartbeat interval before that listener started, a bound on the
+ * join's round trip, so that the lease does not wait for the first heartbeat after the join (one
+ * interval later). The listener fires it last, once the engine holds exactly the partitions the
+ * group assigned (stale ones released first).
  */
 @ApplicationScoped
 @io.quarkus.runtime.Startup   // its gauge is scraped (and on the dashboard) from the start, not from the first look

@@ -78,8 +78,8 @@ public class StateStore implements KafkaConsumerRebalanceListener {
 
     /**
      * The metric consumer's group finished a rebalance with this instance in it (its assignment
-     * listener ran, on the consumer's thread, at {@code atNanos}): the coordinator has just renewed
-     * its session ({@link MembershipLease#rebalanced}).
+     * listener started, on the consumer's thread, at {@code atNanos}): the coordinator has just
+     * renewed its session ({@link MembershipLease#rebalanced}). Fired at the listener's end.
      */
     public record Rebalanced(long atNanos) {}
 
@@ -100,9 +100,8 @@ public class StateStore implements KafkaConsumerRebalanceListener {
         this(engine, settings, registry, kafka, metricTopic, metricsConsumed, commits, atNanos -> {});
     }
 
-    private StateStore(AutoscalerEngine engine, LiveSettings settings, MeterRegistry registry, Map<String, Object> kafka,
-                       String metricTopic, boolean metricsConsumed, RevocationCommit commits,
-                       LongConsumer rebalanced) {
+    StateStore(AutoscalerEngine engine, LiveSettings settings, MeterRegistry registry, Map<String, Object> kafka,
+               String metricTopic, boolean metricsConsumed, RevocationCommit commits, LongConsumer rebalanced) {
         this.engine = engine;
         this.rebalanced = rebalanced;
         this.commits = commits;
@@ -137,8 +136,7 @@ public class StateStore implements KafkaConsumerRebalanceListener {
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        // called after every completed rebalance, with or without new partitions
-        rebalanced.accept(System.nanoTime());
+        long listenerStart = System.nanoTime();
         // partitions the engine still holds but the consumer no longer has were lost without a
         // revocation reaching this listener: never decide for them next to their new owner
         List<Integer> held = numbers(consumer.assignment());
@@ -149,13 +147,15 @@ public class StateStore implements KafkaConsumerRebalanceListener {
             handOver(stale, false);
         }
         List<Integer> numbers = numbers(partitions);
-        if (numbers.isEmpty()) {
-            return;
+        if (!numbers.isEmpty()) {
+            int count = consumer.partitionsFor(metricTopic).size();
+            List<HistoryRecords.Entry> restored = settings.enabled() ? read(numbers) : List.of();
+            engine.assign(count, numbers, restored);
+            LOG.infof("assigned %s partitions %s: restored %d workload histories", metricTopic, numbers, restored.size());
         }
-        int count = consumer.partitionsFor(metricTopic).size();
-        List<HistoryRecords.Entry> restored = settings.enabled() ? read(numbers) : List.of();
-        engine.assign(count, numbers, restored);
-        LOG.infof("assigned %s partitions %s: restored %d workload histories", metricTopic, numbers, restored.size());
+        // called after every completed rebalance, with or without new partitions; only now, when the
+        // engine holds exactly what the group assigned, may a renewed lease let it decide
+        rebalanced.accept(listenerStart);
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.LongConsumer;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -112,7 +113,11 @@ class LostPartitionsTest {
     @Test
     void anAssignmentReleasesPartitionsTheConsumerNoLongerHas() {
         RevocationCommit commits = new RevocationCommit(null);
-        AutoscalerEngine engine = ownerOfShopWeb(commits);
+        List<List<Integer>> ownedAtRenewal = new ArrayList<>();
+        AutoscalerEngine[] engineOf = new AutoscalerEngine[1];
+        AutoscalerEngine engine = ownerOfShopWeb(commits,
+                atNanos -> ownedAtRenewal.add(List.copyOf(engineOf[0].ownedPartitionNumbers())));
+        engineOf[0] = engine;
         int other = 1 - partitionOfShopWeb();
         MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
         consumer.updatePartitions(METRICS, List.of(info(0), info(1)));
@@ -122,12 +127,19 @@ class LostPartitionsTest {
         store.onPartitionsAssigned(consumer, List.of());
 
         assertThat(engine.ownedPartitionNumbers()).containsExactly(other);
+        assertThat(ownedAtRenewal).as("the rebalance renews the membership lease only once the stale partition is released")
+                .containsExactly(List.of(other));
         assertThat(engine.accept(ScaleApplierTest.cpuSamples("shop", "after-reassignment", 900))).isEmpty();
         assertThat(keysOnStateTopic()).isEmpty();
     }
 
     /** A grouped engine assigned both partitions of a 2-partition metric topic, deciding for shop/web. */
     private AutoscalerEngine ownerOfShopWeb(RevocationCommit commits) {
+        return ownerOfShopWeb(commits, atNanos -> {});
+    }
+
+    /** The same, with {@code rebalanced} told of each completed rebalance ({@link StateStore.Rebalanced}). */
+    private AutoscalerEngine ownerOfShopWeb(RevocationCommit commits, LongConsumer rebalanced) {
         try {
             StateWriteRetryTest.admin(a -> a.createTopics(List.of(new NewTopic(stateTopic, 2, (short) 1))).all().get());
         } catch (Exception e) {
@@ -140,7 +152,7 @@ class LostPartitionsTest {
         engine.drainChanged();   // as if the batch's histories were written before its commit
         assertThat(engine.accept(ScaleApplierTest.cpuSamples("shop", "before", 900))).isNotEmpty();
         store = new StateStore(engine, settings, registry, Map.of("bootstrap.servers", EmbeddedKafka.bootstrapServers()),
-                METRICS, true, commits);
+                METRICS, true, commits, rebalanced);
         return engine;
     }
 
