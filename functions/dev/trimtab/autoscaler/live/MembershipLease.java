@@ -107,10 +107,6 @@ public class MembershipLease {
         this(engine, registry, heartbeats, System::nanoTime, false);
     }
 
-    MembershipLease(AutoscalerEngine engine, MeterRegistry registry, Heartbeats heartbeats, LongSupplier nanoTime) {
-        this(engine, registry, heartbeats, nanoTime, false);
-    }
-
     MembershipLease(AutoscalerEngine engine, MeterRegistry registry, Heartbeats heartbeats, LongSupplier nanoTime,
                     boolean looksWhileFenced) {
         this.engine = engine;

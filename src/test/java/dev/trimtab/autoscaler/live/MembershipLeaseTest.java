@@ -109,7 +109,7 @@ class MembershipLeaseTest {
     void aCompletedRebalanceRenewsTheLeaseAtOnceAsOfOneHeartbeatIntervalBefore() {
         long[] now = {5_000_000_000L};
         MembershipLease l = new MembershipLease(engine, new SimpleMeterRegistry(),
-                () -> new MembershipLease.Reading(ago, 6_000, 1_000), () -> now[0]);
+                () -> new MembershipLease.Reading(ago, 6_000, 1_000), () -> now[0], false);
         assertThat(ScaleApplierTest.workload(engine, "shop", 450)).isNotEmpty();
         ago = 12; // the broker was away: no heartbeat for 12 s
         assertThat(l.check()).isTrue();
