@@ -95,7 +95,7 @@ public class StateStore implements KafkaConsumerRebalanceListener {
     }
 
     /** Without a membership lease to tell of rebalances (tests that drive the listener by hand). */
-    public StateStore(AutoscalerEngine engine, LiveSettings settings, MeterRegistry registry, Map<String, Object> kafka,
+    StateStore(AutoscalerEngine engine, LiveSettings settings, MeterRegistry registry, Map<String, Object> kafka,
                       String metricTopic, boolean metricsConsumed, RevocationCommit commits) {
         this(engine, settings, registry, kafka, metricTopic, metricsConsumed, commits, atNanos -> {});
     }

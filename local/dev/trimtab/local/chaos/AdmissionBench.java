@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -214,10 +213,7 @@ public final class AdmissionBench {
 
     /** The image's command (as {@code start-bench} runs it), with these system properties. */
     private static Process startServer(Map<String, String> properties, Path log) throws IOException {
-        List<String> cmd = StartBench.java(Path.of(System.getProperty("java.home")), List.of());
-        List<String> options = new ArrayList<>();
-        properties.forEach((k, v) -> options.add("-D" + k + "=" + v));
-        cmd.addAll(cmd.size() - 2, options);
+        List<String> cmd = StartBench.java(Path.of(System.getProperty("java.home")), List.of(), properties);
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 

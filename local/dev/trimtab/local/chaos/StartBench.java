@@ -125,9 +125,7 @@ public final class StartBench {
             throws Exception {
         long t0 = System.nanoTime();
         int port = freePort();
-        List<String> cmd = java(javaHome, List.of(option));
-        properties.forEach((k, v) -> cmd.add(cmd.size() - 2, "-D" + k + "=" + v));
-        cmd.add(cmd.size() - 2, "-Dquarkus.http.port=" + port);
+        List<String> cmd = java(javaHome, List.of(option), withPort(properties, port));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long limit = t0 + TimeUnit.SECONDS.toNanos(180);
         while (System.nanoTime() < limit && p.isAlive() && Instance.health(port, "ready") != 200) {
@@ -157,25 +155,31 @@ public final class StartBench {
         }
     }
 
-    /** The image's command: {@code java <JDK_JAVA_OPTIONS of Dockerfile.jvm> <extra> -jar quarkus-run.jar}. */
-    static List<String> java(Path javaHome, List<String> extra) {
+    /**
+     * The image's command: {@code java <JDK_JAVA_OPTIONS of Dockerfile.jvm> <extra> <-Dkey=value of
+     * properties> -jar quarkus-run.jar}.
+     */
+    static List<String> java(Path javaHome, List<String> extra, Map<String, String> properties) {
         List<String> cmd = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString(),
                 "-XX:MaxRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError",
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager"));
         cmd.addAll(extra);
+        properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(JAR);
         return cmd;
     }
 
+    private static Map<String, String> withPort(Map<String, String> properties, int port) {
+        Map<String, String> out = new java.util.LinkedHashMap<>(properties);
+        out.put("quarkus.http.port", String.valueOf(port));
+        return out;
+    }
+
     private static Start run(String mode, int number, Path javaHome, Map<String, String> properties, List<String> extra,
                              Path out, boolean expectReady) throws Exception {
         int port = freePort();
-        List<String> cmd = java(javaHome, extra);
-        List<String> options = new ArrayList<>();
-        properties.forEach((k, v) -> options.add("-D" + k + "=" + v));
-        options.add("-Dquarkus.http.port=" + port);
-        cmd.addAll(cmd.size() - 2, options);
+        List<String> cmd = java(javaHome, extra, withPort(properties, port));
         Path log = out.resolve(mode.replaceAll("[^a-z0-9]+", "-") + "-" + number + ".log");
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
