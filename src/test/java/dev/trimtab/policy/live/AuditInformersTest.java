@@ -4,34 +4,23 @@ import static org.awaitility.Awaitility.await;
 
 import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.MockKubernetes;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** The continuous audit fed by informers instead of Kafka: pods in the API land in the PolicyReport. */
+/** The continuous audit fed by informers: pods in the API land in the PolicyReport. */
 @Tag("quarkus")
 @QuarkusTest
 @QuarkusTestResource(MockKubernetes.class)
 @QuarkusTestResource(EmbeddedKafka.class)
-@TestProfile(AuditInformersTest.Informers.class)
+@TestProfile(PolicyAuditTest.Audit.class)   // its settings include trimtab.policy.audit-informers=v1/Pod
 class AuditInformersTest {
-    public static class Informers implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("trimtab.policy.directory", "src/test/resources/audit",
-                    "trimtab.policy.audit-informers", "v1/Pod", "trimtab.policy.report-interval", "200ms");
-        }
-    }
-
     @Inject
     KubernetesClient client;
 

@@ -45,8 +45,11 @@ class PolicyAuditTest {
     public static class Audit implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
+            // both feeds of the audit: events on trimtab.cluster-events (this class, namespace "audited")
+            // and informers on the API's pods (AuditInformersTest, namespace "watched")
             return Map.of("trimtab.policy.directory", "src/test/resources/audit",
                     "mp.messaging.incoming.policy-audit.enabled", "true",
+                    "trimtab.policy.audit-informers", "v1/Pod",
                     "trimtab.policy.report-interval", "200ms",
                     // small, so that an oversized record is cheap to send
                     "trimtab.autoscaler.input.max-event-bytes", "8192", "trimtab.autoscaler.input.max-depth", "32");
