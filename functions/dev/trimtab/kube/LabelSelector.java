@@ -26,56 +26,103 @@ public record LabelSelector(Map<String, String> matchLabels, List<Requirement> m
         matchExpressions = List.copyOf(matchExpressions);
     }
 
+    /** Where {@link #parse} reports a problem: the field, what it holds ({@code null}: absent), what is wanted. */
+    @FunctionalInterface
+    public interface Problems {
+        void add(String path, Object got, String want);
+    }
+
     /**
      * A selector from its JSON form ({@code matchLabels}, {@code matchExpressions}) as a map tree.
      * {@code null} (an absent selector) gives {@code null}: callers decide what absence means
-     * (NetworkPolicy peers and RBAC aggregation differ). Problems name {@code path}.
+     * (NetworkPolicy peers and RBAC aggregation differ). The first problem is thrown, naming its path.
      */
-    @SuppressWarnings("unchecked")
     public static LabelSelector fromMap(Object selector, String path) {
+        return parse(selector, path, (p, got, want) -> {
+            throw new IllegalArgumentException(p + ": " + (got == null ? want : "got " + IntentFields.quote(got) + ", "
+                    + want));
+        });
+    }
+
+    /**
+     * The project's one reading of a label selector's JSON form (as a map tree), checked as the API
+     * server validates it: every problem goes to {@code problems} with its path, and a requirement
+     * with a problem is left out. {@code null} gives {@code null}; a selector that is not an object
+     * gives {@link #NOTHING}.
+     */
+    public static LabelSelector parse(Object selector, String path, Problems problems) {
         if (selector == null) {
             return null;
         }
         if (!(selector instanceof Map<?, ?> s)) {
-            throw new IllegalArgumentException(path + ": got " + selector + ", want a label selector object");
+            problems.add(path, selector, "want a label selector object");
+            return NOTHING;
         }
         Map<String, String> labels = new LinkedHashMap<>();
         Object ml = s.get("matchLabels");
         if (ml instanceof Map<?, ?> m) {
             m.forEach((k, v) -> labels.put(String.valueOf(k), String.valueOf(v)));
         } else if (ml != null) {
-            throw new IllegalArgumentException(path + ".matchLabels: got " + ml + ", want a map of labels");
+            problems.add(path + ".matchLabels", ml, "want a map of labels");
         }
         List<Requirement> reqs = new ArrayList<>();
         Object me = s.get("matchExpressions");
         if (me != null && !(me instanceof List<?>)) {
-            throw new IllegalArgumentException(path + ".matchExpressions: got " + me + ", want a list");
+            problems.add(path + ".matchExpressions", me, "want a list");
         }
-        List<?> exprs = me == null ? List.of() : (List<?>) me;
+        List<?> exprs = me instanceof List<?> l ? l : List.of();
         for (int i = 0; i < exprs.size(); i++) {
             String p = path + ".matchExpressions[" + i + "]";
-            if (!(exprs.get(i) instanceof Map<?, ?> e) || !(e.get("key") instanceof String key)) {
-                throw new IllegalArgumentException(p + ".key: required");
+            if (!(exprs.get(i) instanceof Map<?, ?> e)) {
+                problems.add(p, exprs.get(i), "want an object with key, operator and values");
+                continue;
             }
-            Operator op;
-            try {
-                op = Operator.valueOf(String.valueOf(e.get("operator")));
-            } catch (IllegalArgumentException bad) {
-                throw new IllegalArgumentException(p + ".operator: got \"" + e.get("operator")
-                        + "\", want In, NotIn, Exists or DoesNotExist");
+            Requirement r = requirement(e, p, problems);
+            if (r != null) {
+                reqs.add(r);
             }
-            Set<String> values = new LinkedHashSet<>();
-            if (e.get("values") instanceof List<?> vs) {
-                vs.forEach(v -> values.add(String.valueOf(v)));
-            }
-            boolean needsValues = op == Operator.In || op == Operator.NotIn;
-            if (needsValues == values.isEmpty()) {
-                throw new IllegalArgumentException(p + ".values: got " + values + ", "
-                        + (needsValues ? "must be non-empty for " : "must be empty for ") + op);
-            }
-            reqs.add(new Requirement(key, op, values));
         }
         return new LabelSelector(labels, reqs);
+    }
+
+    private static Requirement requirement(Map<?, ?> e, String p, Problems problems) {
+        Object key = e.get("key");
+        if (key == null) {
+            problems.add(p + ".key", null, "required");
+        } else if (!(key instanceof String k) || k.isEmpty()) {
+            problems.add(p + ".key", key, "want a non-empty string");
+        }
+        Object raw = e.get("operator");
+        Operator op = null;
+        if (raw == null) {
+            problems.add(p + ".operator", null, "required: In, NotIn, Exists or DoesNotExist");
+        } else {
+            for (Operator o : Operator.values()) {
+                if (o.name().equals(raw)) {
+                    op = o;
+                }
+            }
+            if (op == null) {
+                problems.add(p + ".operator", raw, "want In, NotIn, Exists or DoesNotExist");
+            }
+        }
+        Set<String> values = new LinkedHashSet<>();
+        Object vs = e.get("values");
+        if (vs instanceof List<?> list) {
+            list.forEach(v -> values.add(String.valueOf(v)));
+        } else if (vs != null) {
+            problems.add(p + ".values", vs, "want a list of strings");
+            return null;
+        }
+        if (op == null || !(key instanceof String k) || k.isEmpty()) {
+            return null;
+        }
+        boolean needsValues = op == Operator.In || op == Operator.NotIn;
+        if (needsValues == values.isEmpty()) {
+            problems.add(p + ".values", values, (needsValues ? "must be non-empty for " : "must be empty for ") + op);
+            return null;
+        }
+        return new Requirement(k, op, values);
     }
 
     public boolean matches(Map<String, String> labels) {

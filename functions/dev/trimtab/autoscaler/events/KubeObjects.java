@@ -5,15 +5,14 @@ import dev.trimtab.kube.LabelSelector;
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.Pod;
 import dev.trimtab.autoscaler.core.ScaleTarget;
+import dev.trimtab.cloudevents.CloudEventCodec;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Reads the Kubernetes objects the autoscaler needs (Pods, scale targets) from their JSON. */
 public final class KubeObjects {
@@ -121,35 +120,9 @@ public final class KubeObjects {
         return new ScaleTarget(ref, replicas, statusReplicas, selector, rv);
     }
 
-    /** A LabelSelector: matchLabels and matchExpressions, or a plain label map (as metric selectors allow). */
+    /** A LabelSelector (matchLabels and matchExpressions), read by {@link LabelSelector#parse}; problems go to {@code f}. */
     static LabelSelector selector(JsonNode s, String path, Fields f) {
-        if (!s.isObject()) {
-            f.problem(path, s, "must be a label selector object");
-            return LabelSelector.NOTHING;
-        }
-        Map<String, String> labels = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = s.path("matchLabels").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            labels.put(e.getKey(), e.getValue().asText());
-        }
-        List<LabelSelector.Requirement> reqs = new ArrayList<>();
-        int i = 0;
-        for (JsonNode e : s.path("matchExpressions")) {
-            String p = path + ".matchExpressions[" + i++ + "]";
-            String key = f.string(e, "key", p + ".key", true);
-            LabelSelector.Operator op = f.enumValue(e, "operator", p + ".operator", LabelSelector.Operator.class, null);
-            Set<String> values = new HashSet<>();
-            e.path("values").forEach(v -> values.add(v.asText()));
-            if (op != null && key != null) {
-                boolean needsValues = op == LabelSelector.Operator.In || op == LabelSelector.Operator.NotIn;
-                if (needsValues == values.isEmpty()) {
-                    f.problem(p + ".values", values, needsValues ? "must be non-empty for " + op
-                            : "must be empty for " + op);
-                }
-                reqs.add(new LabelSelector.Requirement(key, op, values));
-            }
-        }
-        return new LabelSelector(labels, reqs);
+        return LabelSelector.parse(CloudEventCodec.JSON.convertValue(s, Object.class), path, f::problem);
     }
 
     /** An object's labels within {@code limits}; problems go to {@code f}. */

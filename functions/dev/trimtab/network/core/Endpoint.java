@@ -1,5 +1,6 @@
 package dev.trimtab.network.core;
 
+import dev.trimtab.kube.IpAddress;
 import java.util.List;
 
 /** One end of a connection: a pod of the cluster, or an address outside it. */

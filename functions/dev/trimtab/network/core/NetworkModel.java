@@ -1,5 +1,6 @@
 package dev.trimtab.network.core;
 
+import dev.trimtab.kube.IpAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.trimtab.network.core;
 
+import dev.trimtab.kube.IpAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package dev.trimtab.network.core;
 
+import dev.trimtab.kube.Cidr;
 import dev.trimtab.kube.LabelSelector;
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -1,5 +1,7 @@
 package dev.trimtab.network.core;
 
+import dev.trimtab.kube.Cidr;
+import dev.trimtab.kube.IpAddress;
 import dev.trimtab.kube.LabelSelector;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.trimtab.policy.core;
 
+import dev.trimtab.kube.IpAddress;
 import java.math.BigInteger;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -10,67 +10,48 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The values of Kubernetes' CEL {@code ip}, {@code cidr} and {@code url} libraries. Addresses are
- * parsed as literals only (never resolved): IPv4 dotted quads without leading zeros, IPv6 without
- * zones, and no IPv4-mapped IPv6, as Kubernetes' {@code ip()} requires.
+ * parsed by {@link IpAddress}, the project's one parser of IP literals (never resolved), with what
+ * Kubernetes' {@code ip()} refuses on top: zones and IPv4-mapped IPv6. The errors are worded as
+ * Kubernetes words them.
  */
 final class NetworkValues {
-    private static final Pattern IPV4 = Pattern.compile("^(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}$");
-
     private NetworkValues() {}
 
-    /** An IP address: 4 or 16 bytes. */
-    record Ip(byte[] bytes) {
+    /** An IP address as a CEL value. */
+    record Ip(IpAddress value) {
         int family() {
-            return bytes.length == 4 ? 4 : 6;
+            return value.isIpv4() ? 4 : 6;
         }
 
         BigInteger number() {
-            return new BigInteger(1, bytes);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Ip i && java.util.Arrays.equals(bytes, i.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return java.util.Arrays.hashCode(bytes);
+            return new BigInteger(1, value.bytes());
         }
 
         @Override
         public String toString() {
-            try {
-                String s = InetAddress.getByAddress(bytes).getHostAddress();
-                return bytes.length == 16 ? compress(s) : s;
-            } catch (UnknownHostException e) {
-                throw new IllegalStateException(e);
-            }
+            return value.toString();
         }
 
         InetAddress address() {
             try {
-                return InetAddress.getByAddress(bytes);
+                return InetAddress.getByAddress(value.bytes());
             } catch (UnknownHostException e) {
                 throw new IllegalStateException(e);
             }
         }
     }
 
-    /** A network: an address and a prefix length. */
+    /**
+     * A network as a CEL value: the address as written and a prefix length. Unlike {@link
+     * dev.trimtab.kube.Cidr}, the host bits stay ({@code cidr('10.1.2.3/8').ip()} is 10.1.2.3, as
+     * in Kubernetes) until {@link #masked()}.
+     */
     record Cidr(Ip ip, int prefix) {
         boolean contains(Ip other) {
-            if (other.family() != ip.family()) {
-                return false;
-            }
-            int bits = ip.bytes().length * 8;
-            BigInteger mask = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE)
-                    .shiftRight(prefix).xor(BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE));
-            return ip.number().and(mask).equals(other.number().and(mask));
+            return ip.value().samePrefix(other.value(), prefix);
         }
 
         boolean contains(Cidr other) {
@@ -78,15 +59,7 @@ final class NetworkValues {
         }
 
         Cidr masked() {
-            int bits = ip.bytes().length * 8;
-            BigInteger all = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE);
-            BigInteger mask = all.shiftRight(prefix).xor(all);
-            byte[] raw = ip.number().and(mask).toByteArray();
-            byte[] out = new byte[ip.bytes().length];
-            for (int i = 0; i < Math.min(raw.length, out.length); i++) {
-                out[out.length - 1 - i] = raw[raw.length - 1 - i];
-            }
-            return new Cidr(new Ip(out), prefix);
+            return new Cidr(new Ip(ip.value().masked(prefix)), prefix);
         }
 
         @Override
@@ -99,31 +72,30 @@ final class NetworkValues {
         if (s.contains("%")) {
             throw new IllegalArgumentException("IP address with zone value is not allowed");
         }
-        byte[] bytes;
-        if (IPV4.matcher(s).matches()) {
-            String[] parts = s.split("\\.");
-            bytes = new byte[4];
-            for (int i = 0; i < 4; i++) {
-                int v = Integer.parseInt(parts[i]);
-                if (v > 255) {
-                    throw new IllegalArgumentException("IP Address \"" + s + "\" parse error during conversion from string");
-                }
-                bytes[i] = (byte) v;
-            }
-        } else if (s.contains(":") && s.matches("^[0-9a-fA-F:.]+$")) {
-            try {
-                InetAddress a = InetAddress.getByName(s);
-                if (!(a instanceof Inet6Address)) {
-                    throw new IllegalArgumentException("IPv4-mapped IPv6 address \"" + s + "\" is not allowed");
-                }
-                bytes = a.getAddress();
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("IP Address \"" + s + "\" parse error during conversion from string");
-            }
-        } else {
+        IpAddress a;
+        try {
+            a = IpAddress.parse(s);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("IP Address \"" + s + "\" parse error during conversion from string");
         }
-        return new Ip(bytes);
+        if (ipv4Mapped(a)) {
+            throw new IllegalArgumentException("IPv4-mapped IPv6 address \"" + s + "\" is not allowed");
+        }
+        return new Ip(a);
+    }
+
+    /** {@code ::ffff:a.b.c.d}, in any notation: ten zero bytes, then two 0xff. */
+    private static boolean ipv4Mapped(IpAddress a) {
+        if (a.isIpv4()) {
+            return false;
+        }
+        byte[] b = a.bytes();
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
     }
 
     static Cidr cidr(String s) {
@@ -132,16 +104,11 @@ final class NetworkValues {
             throw new IllegalArgumentException("network address parse error during conversion from string: " + s);
         }
         Ip ip = ip(s.substring(0, slash));
-        int prefix;
-        try {
-            prefix = Integer.parseInt(s.substring(slash + 1));
-        } catch (NumberFormatException e) {
+        String digits = s.substring(slash + 1);
+        if (!digits.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(digits) > ip.value().bits()) {
             throw new IllegalArgumentException("network address parse error during conversion from string: " + s);
         }
-        if (prefix < 0 || prefix > ip.bytes().length * 8 || !s.substring(slash + 1).matches("0|[1-9][0-9]*")) {
-            throw new IllegalArgumentException("network address parse error during conversion from string: " + s);
-        }
-        return new Cidr(ip, prefix);
+        return new Cidr(ip, Integer.parseInt(digits));
     }
 
     static boolean valid(java.util.function.Function<String, ?> parse, String s) {
@@ -151,34 +118,6 @@ final class NetworkValues {
         } catch (IllegalArgumentException e) {
             return false;
         }
-    }
-
-    /** The canonical text of an IPv6 address: lowercase, the longest run of zero groups as ::. */
-    private static String compress(String full) {
-        String[] groups = full.split(":");
-        int bestStart = -1;
-        int bestLen = 0;
-        for (int i = 0; i < groups.length; ) {
-            if (groups[i].equals("0")) {
-                int j = i;
-                while (j < groups.length && groups[j].equals("0")) {
-                    j++;
-                }
-                if (j - i > bestLen && j - i > 1) {
-                    bestStart = i;
-                    bestLen = j - i;
-                }
-                i = j;
-            } else {
-                i++;
-            }
-        }
-        if (bestStart < 0) {
-            return full.toLowerCase(java.util.Locale.ROOT);
-        }
-        String left = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
-        String right = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLen, groups.length));
-        return (left + "::" + right).toLowerCase(java.util.Locale.ROOT);
     }
 
     /** A URL as Kubernetes' {@code url()} accepts it: absolute, or an absolute path. */

@@ -1,6 +1,7 @@
 package dev.trimtab.policy.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.kube.LabelSelector;
 import dev.trimtab.policy.core.CompiledPolicy;
 import dev.trimtab.policy.core.InvalidPolicyException;
@@ -12,9 +13,7 @@ import dev.trimtab.policy.core.ResourceRule;
 import dev.trimtab.policy.core.ValidatingPolicy;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -289,28 +288,12 @@ public final class PolicyParser {
         return out;
     }
 
+    /** Absent: every object. Read by {@link LabelSelector#parse}, as the API server validates a selector. */
     private LabelSelector selector(JsonNode s, String path) {
         if (s == null || s.isNull()) {
             return LabelSelector.EVERYTHING;
         }
-        Map<String, String> labels = new LinkedHashMap<>();
-        s.path("matchLabels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-        List<LabelSelector.Requirement> reqs = new ArrayList<>();
-        JsonNode exprs = s.path("matchExpressions");
-        for (int i = 0; i < exprs.size(); i++) {
-            JsonNode e = exprs.get(i);
-            String op = e.path("operator").asText();
-            LabelSelector.Operator operator;
-            try {
-                operator = LabelSelector.Operator.valueOf(op);
-            } catch (IllegalArgumentException bad) {
-                problem(path + ".matchExpressions[" + i + "].operator", e.get("operator"),
-                        "expected In, NotIn, Exists or DoesNotExist");
-                continue;
-            }
-            reqs.add(new LabelSelector.Requirement(e.path("key").asText(), operator, Set.copyOf(strings(e.path("values")))));
-        }
-        return new LabelSelector(labels, reqs);
+        return LabelSelector.parse(CloudEventCodec.JSON.convertValue(s, Object.class), path, this::problem);
     }
 
     private List<ValidatingPolicy.Named> named(JsonNode list, String path) {

@@ -1,8 +1,8 @@
 package dev.trimtab.network.core.intent;
 
+import dev.trimtab.kube.IpAddress;
 import dev.trimtab.network.core.Direction;
 import dev.trimtab.network.core.Endpoint;
-import dev.trimtab.network.core.IpAddress;
 import dev.trimtab.network.core.NetworkModel;
 import dev.trimtab.network.core.NetworkPolicy;
 import dev.trimtab.network.core.Pod;

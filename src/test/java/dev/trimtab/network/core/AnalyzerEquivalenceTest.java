@@ -2,6 +2,8 @@ package dev.trimtab.network.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trimtab.kube.Cidr;
+import dev.trimtab.kube.IpAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

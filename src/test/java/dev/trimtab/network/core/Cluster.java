@@ -2,6 +2,7 @@ package dev.trimtab.network.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
+import dev.trimtab.kube.IpAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

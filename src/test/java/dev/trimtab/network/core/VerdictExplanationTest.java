@@ -2,6 +2,7 @@ package dev.trimtab.network.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trimtab.kube.IpAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

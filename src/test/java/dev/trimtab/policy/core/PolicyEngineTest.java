@@ -472,12 +472,22 @@ class PolicyEngineTest {
         assertThat(v.results().get(4).message()).isEqualTo("no:");
     }
 
+    /** Selectors are read as everywhere else (kube.LabelSelector.parse): In and NotIn need values, as the API requires. */
+    @Test
+    void aBindingWhoseSelectorTheApiServerWouldRefuseIsInvalid() throws Exception {
+        Setup s = setup(policy("p", "Fail", "configmaps", "validations: [{expression: \"false\"}]")
+                + binding("b", "p", "Deny", "matchResources: {objectSelector: {matchExpressions: [{key: tier, operator: In}]}}"));
+        assertThat(s.errors()).singleElement().asString()
+                .contains("ValidatingAdmissionPolicyBinding 'b' is invalid")
+                .contains("matchResources.objectSelector.matchExpressions[0].values: got [], must be non-empty for In");
+    }
+
     @Test
     void kubernetesIpCidrAndUrlFunctions() throws Exception {
         Setup s = setup(policy("p", "Fail", "configmaps", """
                   validations:
                   - expression: "ip('192.168.0.1').family() == 4 && ip('::1').family() == 6 && ip('::1').isLoopback()"
-                  - expression: "isIP('1.2.3.4') && !isIP('1.2.3.04') && !isIP('::ffff:1.2.3.4') && !isIP('fe80::1%eth0') && !isIP('example.com')"
+                  - expression: "isIP('1.2.3.4') && !isIP('1.2.3.04') && !isIP('::ffff:1.2.3.4') && !isIP('::ffff:102:304') && !isIP('fe80::1%eth0') && !isIP('example.com') && !isIP('\u0661.2.3.4') && isIP('::1.2.3.4') && !isCIDR('10.0.0.0/08') && !isCIDR('10.0.0.0/\u0668')"
                   - expression: "ip('0.0.0.0').isUnspecified() && ip('169.254.0.1').isLinkLocalUnicast() && ip('8.8.8.8').isGlobalUnicast() && !ip('224.0.0.1').isGlobalUnicast()"
                   - expression: "cidr('192.168.0.0/16').containsIP(ip('192.168.1.1')) && !cidr('192.168.0.0/16').containsIP('10.0.0.1') && cidr('10.0.0.0/8').containsCIDR('10.1.0.0/16') && !cidr('10.1.0.0/16').containsCIDR('10.0.0.0/8')"
                   - expression: "cidr('192.168.1.5/24').masked() == cidr('192.168.1.0/24') && cidr('::1/128').prefixLength() == 128 && cidr('10.0.0.7/8').ip() == ip('10.0.0.7')"

@@ -1,4 +1,4 @@
-package dev.trimtab.network.core;
+package dev.trimtab.kube;
 
 import java.util.Arrays;
 
@@ -6,7 +6,8 @@ import java.util.Arrays;
  * An IPv4 (4 bytes) or IPv6 (16 bytes) address parsed from its literal text, without name lookup.
  * IPv6 accepts {@code ::} compression and a trailing dotted IPv4 part; zones ({@code %eth0}) and
  * IPv4 with leading zeros (ambiguous octal, rejected by Kubernetes validation too) are refused.
- * An IPv4-mapped IPv6 address stays IPv6: families never match each other.
+ * An IPv4-mapped IPv6 address stays IPv6: families never match each other. The one parser of IP
+ * literals: NetworkPolicy ipBlocks and endpoints, and CEL's {@code ip()} and {@code cidr()}.
  */
 public final class IpAddress {
     private final byte[] bytes;
@@ -19,7 +20,7 @@ public final class IpAddress {
     public static IpAddress parse(String text) {
         byte[] b = text.indexOf(':') >= 0 ? parse6(text) : parse4(text);
         if (b == null) {
-            throw new IllegalArgumentException("got " + Fields.quote(text) + ", want an IPv4 or IPv6 address");
+            throw new IllegalArgumentException("got " + IntentFields.quote(text) + ", want an IPv4 or IPv6 address");
         }
         return new IpAddress(b);
     }
@@ -37,7 +38,7 @@ public final class IpAddress {
         byte[] b = new byte[4];
         for (int i = 0; i < 4; i++) {
             String p = parts[i];
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(IpAddress::asciiDigit)
                     || (p.length() > 1 && p.charAt(0) == '0')) {
                 return null;
             }
@@ -89,7 +90,7 @@ public final class IpAddress {
                 n += 4;
                 continue;
             }
-            if (p.isEmpty() || p.length() > 4 || !p.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            if (p.isEmpty() || p.length() > 4 || !p.chars().allMatch(IpAddress::hexDigit)) {
                 return null;
             }
             int v = Integer.parseInt(p, 16);
@@ -97,6 +98,15 @@ public final class IpAddress {
             b[n++] = (byte) v;
         }
         return Arrays.copyOf(b, n);
+    }
+
+    /** ASCII only: Java's own digit tests also take other scripts' digits (\u0661, \uff11), Go's parser does not. */
+    static boolean asciiDigit(int c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean hexDigit(int c) {
+        return asciiDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     public boolean isIpv4() {
@@ -108,12 +118,13 @@ public final class IpAddress {
         return bytes.length * 8;
     }
 
-    byte[] bytes() {
+    /** The address in network order: 4 or 16 bytes (a copy). */
+    public byte[] bytes() {
         return bytes.clone();
     }
 
     /** Whether the first {@code prefix} bits equal those of {@code other} (same family only). */
-    boolean samePrefix(IpAddress other, int prefix) {
+    public boolean samePrefix(IpAddress other, int prefix) {
         if (other.bytes.length != bytes.length) {
             return false;
         }
@@ -132,7 +143,7 @@ public final class IpAddress {
     }
 
     /** This address with every bit after {@code prefix} cleared. */
-    IpAddress masked(int prefix) {
+    public IpAddress masked(int prefix) {
         byte[] b = bytes.clone();
         for (int i = prefix; i < b.length * 8; i++) {
             b[i / 8] &= (byte) ~(1 << (7 - i % 8));

@@ -1,4 +1,4 @@
-package dev.trimtab.network.core;
+package dev.trimtab.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,6 +27,21 @@ class CidrTest {
     void notAddresses(String text) {
         assertThat(IpAddress.isAddress(text)).isFalse();
         assertThatThrownBy(() -> IpAddress.parse(text)).hasMessageContaining("want an IPv4 or IPv6 address");
+    }
+
+    /** Java's digit tests take other scripts' digits; an address is ASCII, as Go's parser reads it. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"\u0661\u0660.0.0.1", "10.0.0.\uff11", "fd00::\uff11", "fd00::\uff21"})
+    void digitsOfOtherScriptsAreNotAddresses(String text) {
+        assertThat(IpAddress.isAddress(text)).isFalse();
+        assertThatThrownBy(() -> IpAddress.parse(text)).hasMessageContaining("want an IPv4 or IPv6 address");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"10.0.0.0/\u0668", "10.0.0.0/33", "fd00::/129", "10.0.0.0/", "10.0.0.0"})
+    void notBlocks(String text) {
+        assertThatThrownBy(() -> Cidr.parse(text)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(text);
     }
 
     @ParameterizedTest(name = "{0} contains {1}: {2}")

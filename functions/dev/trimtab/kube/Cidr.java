@@ -1,4 +1,4 @@
-package dev.trimtab.network.core;
+package dev.trimtab.kube;
 
 /**
  * An address block {@code base/prefix}, IPv4 or IPv6. Host bits set in the text
@@ -11,22 +11,22 @@ public record Cidr(IpAddress base, int prefix) {
         int slash = text.indexOf('/');
         String want = "want a CIDR such as 10.0.0.0/8 or fd00::/64";
         if (slash < 0) {
-            throw new IllegalArgumentException("got " + Fields.quote(text) + ", " + want);
+            throw new IllegalArgumentException("got " + IntentFields.quote(text) + ", " + want);
         }
         IpAddress ip;
         int prefix;
         try {
             ip = IpAddress.parse(text.substring(0, slash));
             String p = text.substring(slash + 1);
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(IpAddress::asciiDigit)) {
                 throw new IllegalArgumentException(p);
             }
             prefix = Integer.parseInt(p);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("got " + Fields.quote(text) + ", " + want);
+            throw new IllegalArgumentException("got " + IntentFields.quote(text) + ", " + want);
         }
         if (prefix > ip.bits()) {
-            throw new IllegalArgumentException("got " + Fields.quote(text) + ", prefix length must be at most " + ip.bits());
+            throw new IllegalArgumentException("got " + IntentFields.quote(text) + ", prefix length must be at most " + ip.bits());
         }
         return new Cidr(ip.masked(prefix), prefix);
     }
