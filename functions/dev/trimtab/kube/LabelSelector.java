@@ -87,9 +87,10 @@ public record LabelSelector(Map<String, String> matchLabels, List<Requirement> m
 
     private static Requirement requirement(Map<?, ?> e, String p, Problems problems) {
         Object key = e.get("key");
+        String validKey = key instanceof String k && !k.isEmpty() ? k : null;
         if (key == null) {
             problems.add(p + ".key", null, "required");
-        } else if (!(key instanceof String k) || k.isEmpty()) {
+        } else if (validKey == null) {
             problems.add(p + ".key", key, "want a non-empty string");
         }
         Object raw = e.get("operator");
@@ -114,7 +115,7 @@ public record LabelSelector(Map<String, String> matchLabels, List<Requirement> m
             problems.add(p + ".values", vs, "want a list of strings");
             return null;
         }
-        if (op == null || !(key instanceof String k) || k.isEmpty()) {
+        if (op == null || validKey == null) {
             return null;
         }
         boolean needsValues = op == Operator.In || op == Operator.NotIn;
@@ -122,7 +123,7 @@ public record LabelSelector(Map<String, String> matchLabels, List<Requirement> m
             problems.add(p + ".values", values, (needsValues ? "must be non-empty for " : "must be empty for ") + op);
             return null;
         }
-        return new Requirement(k, op, values);
+        return new Requirement(validKey, op, values);
     }
 
     public boolean matches(Map<String, String> labels) {

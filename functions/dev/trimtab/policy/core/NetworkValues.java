@@ -105,10 +105,11 @@ final class NetworkValues {
         }
         Ip ip = ip(s.substring(0, slash));
         String digits = s.substring(slash + 1);
-        if (!digits.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(digits) > ip.value().bits()) {
+        int prefix = digits.matches("0|[1-9][0-9]{0,2}") ? Integer.parseInt(digits) : -1;
+        if (prefix < 0 || prefix > ip.value().bits()) {
             throw new IllegalArgumentException("network address parse error during conversion from string: " + s);
         }
-        return new Cidr(ip, Integer.parseInt(digits));
+        return new Cidr(ip, prefix);
     }
 
     static boolean valid(java.util.function.Function<String, ?> parse, String s) {
