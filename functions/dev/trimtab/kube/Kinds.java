@@ -7,12 +7,22 @@ public final class Kinds {
     private Kinds() {}
 
     /**
-     * The resource (plural) of a kind as Kubernetes' default RESTMapper guesses it:
-     * {@code Deployment} → {@code deployments}, {@code NetworkPolicy} → {@code networkpolicies},
-     * {@code Ingress} → {@code ingresses}. Kinds registered with irregular plurals need discovery.
+     * The resource (plural) of a kind: the standard table's when a built-in group has the kind
+     * ({@code Endpoints} → {@code endpoints}, {@code Event} → {@code events}), else a guess after
+     * Kubernetes' default RESTMapper: {@code Deployment} → {@code deployments}, {@code NetworkPolicy}
+     * → {@code networkpolicies}, {@code Ingress} → {@code ingresses}, {@code Gateway} →
+     * {@code gateways}. Like apimachinery's {@code UnsafeGuessKindToResource}, kinds ending in
+     * "endpoints" stay as they are. CRDs registered with irregular plurals need discovery.
      */
     public static String plural(String kind) {
+        var known = ApiResources.standard().forKindInAnyGroup(kind);
+        if (known.isPresent()) {
+            return known.get().resource();
+        }
         String k = kind.toLowerCase(Locale.ROOT);
+        if (k.endsWith("endpoints")) {
+            return k;
+        }
         if (k.endsWith("s") || k.endsWith("x") || k.endsWith("ch") || k.endsWith("sh")) {
             return k + "es";
         }
