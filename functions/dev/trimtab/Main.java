@@ -1,53 +1,34 @@
 package dev.trimtab;
 
-import dev.trimtab.autoscaler.replay.ReplayCommand;
+import dev.trimtab.cli.Cli;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import java.util.Map;
 
 /**
- * Entry point. {@code replay FILE}, {@code convert --from FORMAT FILE}, {@code policy review …}, {@code network can-reach …} and {@code rbac can-i …} run offline, without starting
- * Quarkus, Kafka or a Kubernetes client; {@code local} (in a {@code -Plocal} build) runs the live autoscaler against an embedded
- * broker and an in-process Kubernetes API, {@code chaos} (also {@code -Plocal}) the fault suite of docs/reliability.md; anything else starts the function service.
+ * Entry point. No arguments or {@code serve} start the function service; {@code local} and the suites and
+ * benchmarks of a {@code -Plocal} build run from {@code dev.trimtab.local}; every other command line is
+ * {@link TrimtabCommand}'s (offline commands, {@code --help}, completion), without starting Quarkus.
  */
 @QuarkusMain
 public final class Main {
+    /** The commands of a {@code -Plocal} build and their classes under {@code dev.trimtab.local}: each parses its own arguments. */
+    private static final Map<String, String> LOCAL = Map.of("local", "LocalRun", "local-bench", "LocalBench",
+            "ingest-bench", "IngestBench", "lag-bench", "LagBench", "policy-bench", "PolicyBench", "chaos", "chaos.Chaos",
+            "start-bench", "chaos.StartBench", "admission-bench", "chaos.AdmissionBench");
+
     private Main() {}
 
     public static void main(String... args) {
-        if (args.length > 0 && "replay".equals(args[0])) {
-            System.exit(ReplayCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
-                    System.in, System.out, System.err));
-        }
-        if (args.length > 0 && "policy".equals(args[0])) {
-            System.exit(dev.trimtab.policy.PolicyCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
-                    System.in, System.out, System.err));
-        }
-        if (args.length > 0 && "network".equals(args[0])) {
-            System.exit(dev.trimtab.network.NetworkCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
-                    System.in, System.out, System.err));
-        }
-        if (args.length > 0 && "convert".equals(args[0])) {
-            System.exit(dev.trimtab.ingest.convert.ConvertCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
-                    System.in, System.out, System.err));
-        }
-        if (args.length > 0 && "rbac".equals(args[0])) {
-            System.exit(dev.trimtab.rbac.RbacCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
-                    System.in, System.out, System.err));
-        }
-        if (args.length > 0 && java.util.List.of("local", "local-bench", "ingest-bench", "lag-bench", "policy-bench", "chaos", "start-bench", "admission-bench").contains(args[0])) {
-            local(switch (args[0]) {
-                case "local" -> "LocalRun";
-                case "local-bench" -> "LocalBench";
-                case "ingest-bench" -> "IngestBench";
-                case "lag-bench" -> "LagBench";
-                case "chaos" -> "chaos.Chaos";
-                case "start-bench" -> "chaos.StartBench";
-                case "admission-bench" -> "chaos.AdmissionBench";
-                default -> "PolicyBench";
-            }, java.util.Arrays.copyOfRange(args, 1, args.length));
+        if (args.length == 0 || args[0].equals("serve")) {
+            Quarkus.run(java.util.Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
             return;
         }
-        Quarkus.run(args);
+        if (LOCAL.containsKey(args[0])) {
+            local(LOCAL.get(args[0]), java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        System.exit(TrimtabCommand.run(args, Cli.Io.system()));
     }
 
     /** The local run exists only in a {@code mvn -Plocal} build: production images carry no broker or mock API. */

@@ -28,15 +28,18 @@ public final class IntentsAnswers {
 
     private IntentsAnswers() {}
 
-    static void print(List<Map<String, Object>> objects, NetworkModel model, boolean plan, PrintStream out, PrintStream err)
+    /** Prints the violations (and the plan); returns how many violations and unreadable intents there were. */
+    static int print(List<Map<String, Object>> objects, NetworkModel model, boolean plan, PrintStream out, PrintStream err)
             throws JsonProcessingException {
         NetworkIntent.Parsed parsed = NetworkIntent.fromObjects(objects);
         parsed.errors().forEach(e -> err.println("network: " + e));
-        for (IntentViolation v : IntentChecker.check(model, parsed.intents())) {
+        List<IntentViolation> violations = IntentChecker.check(model, parsed.intents());
+        for (IntentViolation v : violations) {
             out.println(JSON.writeValueAsString(violation(v)));
         }
+        int problems = violations.size() + parsed.errors().size();
         if (!plan) {
-            return;
+            return problems;
         }
         IntentPlan p = IntentEnforcer.plan(objects, parsed.intents());
         for (PolicyChange c : p.changes()) {
@@ -49,6 +52,7 @@ public final class IntentsAnswers {
             out.println(JSON.writeValueAsString(unresolvable(u)));
         }
         out.println(JSON.writeValueAsString(Map.of("holds", p.holds())));
+        return problems;
     }
 
     /**

@@ -1,86 +1,136 @@
 package dev.trimtab.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trimtab.cli.Cli;
+import dev.trimtab.cli.Lines;
 import dev.trimtab.policy.admission.AdmissionReviews;
 import dev.trimtab.policy.core.AdmissionRequest;
 import dev.trimtab.policy.core.MutationEngine;
 import dev.trimtab.policy.core.PolicyEngine;
 import dev.trimtab.policy.load.PolicyDirectory;
-import dev.trimtab.cli.Lines;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code policy review --policies DIR FILE|-}: each line of FILE an {@code AdmissionReview} v1
- * request, each output line the {@code AdmissionReview} response the admission webhook would give
- * for it, against the policies, bindings and parameter objects found in DIR. Runs offline: no
- * Quarkus, no Kafka, no Kubernetes API. Exit 0 when everything was read, 1 when a policy or a line
- * could not be (each named on stderr; the rest is still reviewed), 2 on wrong usage.
- * {@code policy test DIR} runs the policies' test cases ({@link PolicyTests}).
+ * {@code policy review|apply|test}, offline (no Quarkus, no Kafka, no Kubernetes API):
+ * {@code review --policies DIR FILE|-} answers each line of FILE, an {@code AdmissionReview} v1
+ * request, with the {@code AdmissionReview} the admission webhook would give (exit 0 when everything
+ * was read, 1 when a policy or a line could not be, each named on stderr while the rest is still
+ * reviewed); {@code apply} checks resources against the policies in the manner of
+ * {@code kyverno apply} ({@link PolicyApply}); {@code test DIR} runs the policies' test cases
+ * ({@link PolicyTests}). Exit 2 on wrong usage.
  */
-public final class PolicyCommand {
-    static final String USAGE = "usage: policy review --policies DIR FILE|-\n       policy test DIR";
-
-    private PolicyCommand() {}
+@Command(name = "policy", mixinStandardHelpOptions = true,
+        description = "ValidatingAdmissionPolicies and MutatingAdmissionPolicies, offline.",
+        subcommands = {PolicyCommand.Review.class, PolicyApply.class, PolicyCommand.Test.class})
+public final class PolicyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
 
     public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
-        if (args.length == 2 && args[0].equals("test")) {
-            try {
-                return PolicyTests.run(Path.of(args[1]), out, err);
-            } catch (IOException e) {
-                err.println("policy test: " + e.getMessage());
-                return 2;
-            }
-        }
-        if (args.length != 4 || !args[0].equals("review") || !args[1].equals("--policies")) {
-            err.println(USAGE);
-            return 2;
-        }
-        Path dir = Path.of(args[2]);
+        return Cli.execute(PolicyCommand.class, args, new Cli.Io(stdin, out, err));
+    }
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "a command is required: review, apply or test");
+    }
+
+    /** The policies, bindings and parameter objects of {@code dir}, each problem named on stderr. */
+    static PolicyDirectory.Contents policies(Path dir, CommandSpec spec, PrintStream err) {
         if (!Files.isDirectory(dir)) {
-            err.println("policy review: " + dir + " is not a directory");
-            return 2;
+            throw new ParameterException(spec.commandLine(), "--policies " + dir + ": not a directory");
         }
         try {
             PolicyDirectory.Contents contents = PolicyDirectory.read(dir);
             contents.errors().forEach(e -> err.println("policy: " + e));
+            return contents;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Command(name = "review", mixinStandardHelpOptions = true,
+            description = "Answers each AdmissionReview of FILE (one a line) as the admission webhook would.")
+    static final class Review implements Callable<Integer> {
+        private final Cli.Io io;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--policies", required = true, paramLabel = "DIR",
+                description = "Policies, bindings and parameter objects (YAML or JSON, searched recursively).")
+        Path dir;
+        @Parameters(paramLabel = "FILE|-", description = "AdmissionReview requests, one JSON object a line; - for stdin.")
+        String file;
+
+        Review(Cli.Io io) {
+            this.io = io;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            PolicyDirectory.Contents contents = policies(dir, spec, io.err());
             PolicyEngine engine = new PolicyEngine(contents.policies(), contents.bindings());
             MutationEngine mutations = new MutationEngine(contents.mutatingPolicies(), contents.mutatingBindings());
             var cluster = contents.cluster();
             int bad = contents.errors().size();
-            try (Lines in = Lines.open(args[3], stdin)) {
+            try (Lines in = Lines.open(file, io.in())) {
                 for (Lines.Line l = in.next(); l != null; l = in.next()) {
-                    int lineNo = l.number();
-                    String line = l.text();
-                    if (line == null) {
+                    if (l.text() == null) {
                         bad++;
-                        err.println("line " + lineNo + ": " + l.error());
-                        continue;
-                    }
-                    if (line.isBlank()) {
-                        continue;
-                    }
-                    try {
-                        JsonNode review = AdmissionReviews.JSON.readTree(line);
-                        AdmissionRequest request = AdmissionReviews.request(review);
-                        out.println(AdmissionReviews.JSON.writeValueAsString(review(request, mutations, engine, cluster)));
-                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                        bad++;
-                        err.println("line " + lineNo + ": not JSON: " + e.getOriginalMessage());
-                    } catch (IllegalArgumentException e) {
-                        bad++;
-                        err.println("line " + lineNo + ": " + e.getMessage());
+                        io.err().println("line " + l.number() + ": " + l.error());
+                    } else if (!l.text().isBlank()) {
+                        bad += answer(l, mutations, engine, cluster);
                     }
                 }
             }
-            out.flush();
             return bad == 0 ? 0 : 1;
-        } catch (IOException e) {
-            err.println("policy review: " + e.getMessage());
-            return 2;
+        }
+
+        private int answer(Lines.Line l, MutationEngine mutations, PolicyEngine engine, PolicyEngine.Cluster cluster) {
+            try {
+                JsonNode review = AdmissionReviews.JSON.readTree(l.text());
+                AdmissionRequest request = AdmissionReviews.request(review);
+                io.out().println(AdmissionReviews.JSON.writeValueAsString(review(request, mutations, engine, cluster)));
+                return 0;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                io.err().println("line " + l.number() + ": not JSON: " + e.getOriginalMessage());
+            } catch (IllegalArgumentException e) {
+                io.err().println("line " + l.number() + ": " + e.getMessage());
+            }
+            return 1;
+        }
+    }
+
+    @Command(name = "test", mixinStandardHelpOptions = true,
+            description = "Runs every *.test.yaml under DIR: exit 1 when a case does not get the answer it expects.")
+    static final class Test implements Callable<Integer> {
+        private final Cli.Io io;
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "DIR", description = "Where the *.test.yaml files are (searched recursively).")
+        Path dir;
+
+        Test(Cli.Io io) {
+            this.io = io;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            if (!Files.isDirectory(dir)) {
+                throw new ParameterException(spec.commandLine(), dir + ": not a directory");
+            }
+            return PolicyTests.run(dir, io.out(), io.err());
         }
     }
 

@@ -153,7 +153,7 @@ public final class RbacAnswers {
         return m;
     }
 
-    private static Map<String, Object> rule(PolicyRule r) {
+    static Map<String, Object> rule(PolicyRule r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("verbs", r.verbs());
         m.put("apiGroups", r.apiGroups());

@@ -1,10 +1,10 @@
 package dev.trimtab.rbac;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.trimtab.cli.QueryBatch;
+import dev.trimtab.cli.Cli;
+import dev.trimtab.cli.KubeOptions;
+import dev.trimtab.cli.Output;
+import dev.trimtab.kube.ApiResources;
 import dev.trimtab.kube.Manifests;
-import dev.trimtab.rbac.core.Authorizer;
 import dev.trimtab.rbac.core.EscalationFinder;
 import dev.trimtab.rbac.core.Finding;
 import dev.trimtab.rbac.core.RbacIntent;
@@ -12,134 +12,126 @@ import dev.trimtab.rbac.core.RbacModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code rbac can-i|who-can|escalations|intents}: RBAC questions answered offline from a directory
- * of manifests (no cluster, no Quarkus). Each answer is one JSON object on one line; {@code intents}
- * checks the RbacIntents among the manifests and prints one line per violation with its fix
- * ({@code docs/rbac-intents.md}), intents that could not be read named on stderr.
+ * of manifests (no cluster, no Quarkus), in kubectl's vocabulary ({@code -n}, {@code -A},
+ * {@code --as}, {@code --as-group}, {@code -o json|yaml|table}). {@code can-i} answers {@code yes} or
+ * {@code no} and exits 0 or 1 as {@code kubectl auth can-i} does ({@link RbacCanI});
+ * {@code who-can} prints a table of subjects ({@link RbacWhoCan}); {@code escalations} one finding a
+ * line; {@code intents} one violation a line with its fix ({@code docs/rbac-intents.md}) and exits 1
+ * when there is one, so that a pipeline can gate on it.
  *
- * <p>With {@code --batch FILE} ({@code -}: stdin) can-i and who-can take no query on the command
- * line: each line of FILE is one, {@code {"as":"alice","asGroups":["dev"],"verb":"get","resource":"pods/web",
- * "subresource":"log","namespace":"team-a"}} (who-can: without {@code as} and {@code asGroups};
- * {@code resource} is what {@code TYPE[/NAME]|URL} takes; only {@code as}, {@code verb} and
- * {@code resource} are required), answered in order over manifests read once, as the single query
- * would be. A bad line is answered {@code {"line":N,"error":"..."}} in its place and named on stderr;
- * the batch goes on ({@link QueryBatch}).
- *
- * <p>Exit 0 when it could answer, whatever the answer (objects that could not be read are named on
- * stderr and left out); 1 when the manifests could not be read at all; 2 on wrong usage, naming the
- * argument, and after a batch with a bad line.
+ * <p>Exit status: 0 yes / nothing found; 1 no, violations found, or the manifests could not be read
+ * at all (named on stderr; objects that could not be read are named and left out); 2 on wrong usage,
+ * naming the argument, and after a batch with a bad line.
  */
-public final class RbacCommand {
-    static final String USAGE = """
-            usage: rbac can-i --manifests DIR --as USER [--as-group GROUP]... VERB TYPE[/NAME]|URL [--subresource SUB] [--namespace NS]
-                   rbac can-i --manifests DIR --batch FILE|-   (lines {"as","asGroups","verb","resource","subresource","namespace"})
-                   rbac who-can --manifests DIR VERB TYPE[/NAME]|URL [--subresource SUB] [--namespace NS]
-                   rbac who-can --manifests DIR --batch FILE|- (lines {"verb","resource","subresource","namespace"})
-                   rbac escalations --manifests DIR
-                   rbac intents --manifests DIR""";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> CAN_I_FIELDS = List.of("as", "asGroups", "verb", "resource", "subresource", "namespace");
-    private static final List<String> WHO_CAN_FIELDS = List.of("verb", "resource", "subresource", "namespace");
-
-    private RbacCommand() {}
+@Command(name = "rbac", mixinStandardHelpOptions = true,
+        description = "RBAC questions answered offline from a directory of manifests.",
+        subcommands = {RbacCanI.class, RbacWhoCan.class, RbacCommand.Escalations.class, RbacCommand.Intents.class})
+public final class RbacCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
 
     /** @param args what follows the word {@code rbac} */
     public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
-        RbacArgs a;
-        try {
-            a = RbacArgs.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println("rbac: " + e.getMessage());
-            err.println(USAGE);
-            return 2;
-        }
-        List<Map<String, Object>> objects;
-        RbacModel model;
-        try {
-            objects = read(a.manifests(), err);
-            model = load(objects, err);
-        } catch (IOException e) {
-            err.println("rbac: cannot read manifests in " + a.manifests() + ": " + e.getMessage());
-            return 1;
-        }
-        if (a.batch() != null) {
-            return batch(a.command(), a.batch(), stdin, new Authorizer(model), out, err);
-        }
-        try {
-            switch (a.command()) {
-                case "intents" -> intents(objects, model, out, err);
-                case "can-i" -> out.println(JSON.writeValueAsString(RbacAnswers.canI(new Authorizer(model), a.user(), a.request())));
-                case "who-can" -> out.println(JSON.writeValueAsString(RbacAnswers.whoCan(new Authorizer(model), a.request())));
-                default -> {
-                    for (Finding f : new EscalationFinder(model).find()) {
-                        out.println(JSON.writeValueAsString(RbacAnswers.finding(f)));
-                    }
-                }
+        return Cli.execute(RbacCommand.class, args, new Cli.Io(stdin, out, err));
+    }
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "a command is required: can-i, who-can, escalations or intents");
+    }
+
+    /** The manifests read once: every object, the RBAC model of them, and the API resources they add (CRDs). */
+    record Cluster(List<Map<String, Object>> objects, RbacModel model, ApiResources resources) {
+        /** Reads {@code dir}, naming on stderr what could not be read; a directory that cannot be read at all fails the command. */
+        static Cluster read(Path dir, PrintStream err) {
+            if (!Files.isDirectory(dir)) {
+                throw new UncheckedIOException("cannot read manifests in " + dir + ": not a directory",
+                        new IOException("not a directory"));
             }
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("maps of strings always serialize", e);
-        }
-        out.flush();
-        return 0;
-    }
-
-    /** The queries of {@code --batch}, one a line ({@link QueryBatch}): exit 0 when all were answered, 2 when a line was bad. */
-    private static int batch(String command, String file, InputStream stdin, Authorizer authorizer, PrintStream out,
-                             PrintStream err) {
-        boolean canI = command.equals("can-i");
-        try (dev.trimtab.cli.Lines in = QueryBatch.open(file, stdin)) {
-            int bad = QueryBatch.answer(in, "rbac", canI ? CAN_I_FIELDS : WHO_CAN_FIELDS, line -> {
-                if (canI) {
-                    RbacQueries.CanI q = RbacQueries.canI(line.string("as"), line.strings("asGroups"), line.string("verb"),
-                            line.string("resource"), line.optionalString("subresource"), line.optionalString("namespace"));
-                    return List.of(RbacAnswers.canI(authorizer, q.user(), q.request()));
-                }
-                return List.of(RbacAnswers.whoCan(authorizer, RbacQueries.request(line.string("verb"),
-                        line.string("resource"), line.optionalString("subresource"), line.optionalString("namespace"))));
-            }, out, err);
-            return bad == 0 ? 0 : 2;
-        } catch (NoSuchFileException e) {
-            err.println("rbac: --batch " + file + ": no such file");
-            return 2;
-        } catch (IOException e) {
-            err.println("rbac: --batch " + file + ": " + e);
-            return 1;
+            Manifests.Contents contents;
+            try {
+                contents = Manifests.read(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read manifests in " + dir + ": " + e.getMessage(), e);
+            }
+            contents.errors().forEach(e -> err.println("rbac: " + e));
+            RbacModel model = RbacModel.fromObjects(contents.objects());
+            model.errors().forEach(e -> err.println("rbac: " + e));
+            model.warnings().forEach(w -> err.println("rbac: warning: " + w));
+            return new Cluster(contents.objects(), model,
+                    ApiResources.standard().withCustomResources(contents.objects()));
         }
     }
 
-    private static void intents(List<Map<String, Object>> objects, RbacModel model, PrintStream out, PrintStream err)
-            throws JsonProcessingException {
-        RbacIntent.Parsed intents = RbacIntent.fromObjects(objects);
-        intents.errors().forEach(e -> err.println("rbac: " + e));
-        if (intents.intents().isEmpty()) {
-            err.println("rbac: no RbacIntent (" + RbacIntent.API_VERSION + ") to check among the manifests");
+    @Command(name = "escalations", mixinStandardHelpOptions = true,
+            description = "Paths to more privilege: who may bind, escalate, impersonate or read secrets, one finding a line.")
+    static final class Escalations implements Callable<Integer> {
+        private final Cli.Io io;
+        @Mixin
+        KubeOptions.Manifests manifests;
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", completionCandidates = Output.Names.class,
+                description = "json (default: one finding a line), yaml or table.")
+        Output output = Output.JSON;
+
+        Escalations(Cli.Io io) {
+            this.io = io;
         }
-        for (Map<String, Object> v : RbacAnswers.violations(model, objects, intents.intents())) {
-            out.println(JSON.writeValueAsString(v));
+
+        @Override
+        public Integer call() {
+            Cluster cluster = Cluster.read(manifests.dir, io.err());
+            List<Finding> findings = new EscalationFinder(cluster.model()).find();
+            Output.Table table = new Output.Table("CODE", "BINDING", "ROLE", "MESSAGE")
+                    .rows(findings, f -> new String[] {f.code().name(), String.valueOf(f.binding()),
+                            String.valueOf(f.role()), f.message()});
+            output.print(findings.stream().map(RbacAnswers::finding).toList(), io.out(), table);
+            return 0;
         }
     }
 
-    private static List<Map<String, Object>> read(Path dir, PrintStream err) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            throw new IOException("not a directory");
+    @Command(name = "intents", mixinStandardHelpOptions = true,
+            description = "Checks the RbacIntents among the manifests: one violation a line with its fix; exit 1 when there is one.")
+    static final class Intents implements Callable<Integer> {
+        private final Cli.Io io;
+        @Mixin
+        KubeOptions.Manifests manifests;
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", completionCandidates = Output.Names.class,
+                description = "json (default: one violation a line), yaml or table.")
+        Output output = Output.JSON;
+
+        Intents(Cli.Io io) {
+            this.io = io;
         }
-        Manifests.Contents contents = Manifests.read(dir);
-        contents.errors().forEach(e -> err.println("rbac: " + e));
-        return contents.objects();
-    }
 
-    private static RbacModel load(List<Map<String, Object>> objects, PrintStream err) {
-        RbacModel model = RbacModel.fromObjects(objects);
-        model.errors().forEach(e -> err.println("rbac: " + e));
-        model.warnings().forEach(w -> err.println("rbac: warning: " + w));
-        return model;
+        @Override
+        public Integer call() {
+            Cluster cluster = Cluster.read(manifests.dir, io.err());
+            RbacIntent.Parsed intents = RbacIntent.fromObjects(cluster.objects());
+            intents.errors().forEach(e -> io.err().println("rbac: " + e));
+            if (intents.intents().isEmpty()) {
+                io.err().println("rbac: no RbacIntent (" + RbacIntent.API_VERSION + ") to check among the manifests");
+            }
+            List<Map<String, Object>> violations = RbacAnswers.violations(cluster.model(), cluster.objects(), intents.intents());
+            Output.Table table = new Output.Table("INTENT", "MODE", "KIND", "MESSAGE")
+                    .rows(violations, v -> new String[] {String.valueOf(v.get("intent")), String.valueOf(v.get("mode")),
+                            String.valueOf(v.get("kind")), String.valueOf(v.get("message"))});
+            output.print(violations, io.out(), table);
+            return violations.isEmpty() && intents.errors().isEmpty() ? 0 : 1;
+        }
     }
-
 }

@@ -5,6 +5,10 @@ import dev.trimtab.autoscaler.core.ScaleDecision;
 import dev.trimtab.autoscaler.core.ScaleTarget;
 import dev.trimtab.autoscaler.events.KubeObjects;
 import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.kube.ApiResources;
+import dev.trimtab.kube.Kinds;
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,7 +17,9 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes decisions to the {@code /scale} subresource of any scalable resource, with the
@@ -29,6 +35,7 @@ public class ScaleWriter {
     }
 
     private final KubernetesClient client;
+    private final Map<String, String> plurals = new ConcurrentHashMap<>();
 
     @Inject
     public ScaleWriter(KubernetesClient client) {
@@ -78,9 +85,39 @@ public class ScaleWriter {
         String version = t.apiVersion().contains("/") ? t.apiVersion().substring(t.apiVersion().indexOf('/') + 1)
                 : t.apiVersion();
         ResourceDefinitionContext context = new ResourceDefinitionContext.Builder().withGroup(group)
-                .withVersion(version).withKind(t.kind()).withPlural(t.kind().toLowerCase(Locale.ROOT) + "s")
+                .withVersion(version).withKind(t.kind()).withPlural(plural(group, version, t.kind()))
                 .withNamespaced(true).build();
         return client.genericKubernetesResources(context).inNamespace(t.namespace()).withName(t.name());
+    }
+
+    /**
+     * The resource (plural) of a kind, for its path: the standard table, else what discovery says
+     * for the group-version (a CRD's {@code spec.names.plural}, which no rule can guess: {@code Gateway}
+     * is {@code gateways}, {@code Proxy} may be {@code proxies}), else the RESTMapper's guess. A
+     * discovered or known name is kept; a guess is not, so discovery is asked again next time.
+     */
+    String plural(String group, String version, String kind) {
+        String known = plurals.get(group + "/" + version + "/" + kind);
+        if (known != null) {
+            return known;
+        }
+        Optional<String> found = ApiResources.standard().forKind(group, kind).map(ApiResources.ApiResource::resource)
+                .or(() -> discovered(group, version, kind));
+        found.ifPresent(p -> plurals.put(group + "/" + version + "/" + kind, p));
+        return found.orElseGet(() -> Kinds.plural(kind));
+    }
+
+    private Optional<String> discovered(String group, String version, String kind) {
+        try {
+            APIResourceList list = client.getApiResources(group.isEmpty() ? version : group + "/" + version);
+            if (list == null || list.getResources() == null) {
+                return Optional.empty();
+            }
+            return list.getResources().stream().filter(r -> kind.equals(r.getKind()) && r.getName() != null
+                    && !r.getName().contains("/")).map(APIResource::getName).findFirst();
+        } catch (KubernetesClientException e) {
+            return Optional.empty();
+        }
     }
 
     static Outcome failure(KubernetesClientException e) {

@@ -13,12 +13,21 @@ import dev.trimtab.autoscaler.events.InputLimits;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.cli.Lines;
+import dev.trimtab.cli.Cli;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code replay FILE|-}: runs a recorded trace of CloudEvents (one JSON object per line) through
@@ -27,48 +36,52 @@ import java.time.Duration;
  * each pending pod of Trimtab's scheduler ({@link PlacementFolder}). Applied decisions become the target's replicas. No Kafka, no
  * cluster, no Quarkus runtime.
  */
-public final class ReplayCommand {
-    static final String USAGE =
-            "usage: replay [--max-sample-age=DURATION] [--resync=DURATION] [--max-clock-skew=DURATION] FILE|-   "
-                    + "(DURATION like 2m, 90s)";
+@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs a recorded trace of CloudEvents through the autoscaler and placement cores on its own clock.")
+public final class ReplayCommand implements Callable<Integer> {
+    private final Cli.Io io;
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--max-sample-age", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Samples older than this are not used (like 2m or 90s).")
+    Duration maxSampleAge;
+    @Option(names = "--resync", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Decide every workload again after this long without events (default: never).")
+    Duration resync = Duration.ZERO;
+    @Option(names = "--max-clock-skew", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How far ahead of the trace's clock an event's time may be.")
+    Duration maxClockSkew;
+    @Parameters(paramLabel = "FILE|-", description = "CloudEvents, one JSON object a line; - for stdin.")
+    String file;
 
-    private ReplayCommand() {}
+    ReplayCommand(Cli.Io io) {
+        this.io = io;
+    }
 
     /** Runs the command; returns the exit status (0 ok, 1 some lines were rejected, 2 usage). */
     public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
-        Settings settings = Settings.defaults();
-        InputLimits limits = InputLimits.defaults();
-        Duration resync = Duration.ZERO;
-        String file = null;
-        for (String a : args) {
-            if (a.startsWith("--max-sample-age=") || a.startsWith("--resync=") || a.startsWith("--max-clock-skew=")) {
-                String name = a.substring(0, a.indexOf('='));
-                String value = a.substring(a.indexOf('=') + 1);
-                Duration d;
-                try {
-                    d = Duration.parse("PT" + value.toUpperCase(java.util.Locale.ROOT));
-                } catch (RuntimeException e) {
-                    err.println(name + ": \"" + value + "\" is not a duration such as 2m or 90s");
-                    return 2;
-                }
-                if (name.equals("--resync")) {
-                    resync = d;
-                } else if (name.equals("--max-clock-skew")) {
-                    limits = limits.withMaxClockSkew(d);
-                } else {
-                    settings = settings.withMaxSampleAge(d);
-                }
-            } else if (file == null) {
-                file = a;
-            } else {
-                err.println(USAGE);
-                return 2;
+        return Cli.execute(ReplayCommand.class, args, new Cli.Io(stdin, out, err));
+    }
+
+    /** {@code 2m}, {@code 90s}, {@code 1h30m}: Go's duration words, as the HPA's flags take them. */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return Duration.parse("PT" + value.toUpperCase(java.util.Locale.ROOT));
+            } catch (RuntimeException e) {
+                throw new TypeConversionException("\"" + value + "\" is not a duration such as 2m or 90s");
             }
         }
-        if (file == null) {
-            err.println(USAGE);
-            return 2;
-        }
+    }
+
+    @Override
+    public Integer call() {
+        Settings settings = maxSampleAge == null ? Settings.defaults() : Settings.defaults().withMaxSampleAge(maxSampleAge);
+        InputLimits limits = maxClockSkew == null ? InputLimits.defaults() : InputLimits.defaults().withMaxClockSkew(maxClockSkew);
+        PrintStream out = io.out();
+        PrintStream err = io.err();
+        InputStream stdin = io.in();
         try (Lines in = Lines.open(file, stdin)) {
             return new Replay(settings, limits, resync, out, err).run(in) == 0 ? 0 : 1;
         } catch (IOException e) {

@@ -15,6 +15,7 @@ import dev.trimtab.ingest.core.Skipped;
 import dev.trimtab.ingest.events.AlertmanagerJson;
 import dev.trimtab.ingest.events.MetricEvents;
 import dev.trimtab.ingest.events.OtlpJson;
+import dev.trimtab.cli.Cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -22,6 +23,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code convert --from prometheus-remote-write|otlp-proto|otlp-json|alertmanager [--time T] FILE|-}:
@@ -36,52 +44,64 @@ import java.util.Map;
  * newest {@code startsAt}/{@code endsAt} it names. Series that feed nothing are listed on
  * standard error.
  */
-public final class ConvertCommand {
-    static final String USAGE = "usage: convert --from prometheus-remote-write|otlp-proto|otlp-json|alertmanager"
-            + " [--time RFC3339] FILE|-   (FILE: one request body as sent; --time: when an Alertmanager notification"
-            + " arrived, by default the newest time it names)";
+@Command(name = "convert", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Prints the metric CloudEvents a receiver would feed for one request body, as sent.")
+public final class ConvertCommand implements Callable<Integer> {
     static final List<String> FORMATS = List.of("prometheus-remote-write", "otlp-proto", "otlp-json", "alertmanager");
     static final String SOURCE = "/trimtab/ingest/";
     /** The largest body read (the live receiver's trimtab.limits.ingest.max-body-size default). */
     static final int MAX_BODY = 8 << 20;
 
-    private ConvertCommand() {}
+    private final Cli.Io io;
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--from", required = true, paramLabel = "FORMAT", completionCandidates = Formats.class,
+            description = "prometheus-remote-write, otlp-proto, otlp-json or alertmanager.")
+    String from;
+    @Option(names = "--time", paramLabel = "RFC3339",
+            description = "When an Alertmanager notification arrived (default: the newest time it names).")
+    String time;
+    @Parameters(paramLabel = "FILE|-", description = "One request body as sent; - for stdin.")
+    String file;
+
+    ConvertCommand(Cli.Io io) {
+        this.io = io;
+    }
+
+    /** The formats, for help and completion. */
+    static final class Formats implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return FORMATS.iterator();
+        }
+    }
 
     /** Returns the exit status: 0 converted, 1 the body was refused (the reason on stderr), 2 usage. */
     public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
-        String from = null;
-        String file = null;
+        return Cli.execute(ConvertCommand.class, args, new Cli.Io(stdin, out, err));
+    }
+
+    @Override
+    public Integer call() {
+        PrintStream out = io.out();
+        PrintStream err = io.err();
+        InputStream stdin = io.in();
         long at = -1;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--time") && i + 1 < args.length) {
-                try {
-                    at = java.time.OffsetDateTime.parse(args[++i]).toInstant().toEpochMilli();
-                } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
-                    err.println("convert: --time \"" + args[i] + "\" is not an RFC 3339 time (2026-12-07T10:00:00Z)");
-                    return 2;
-                }
-            } else if (args[i].equals("--from") && i + 1 < args.length) {
-                from = args[++i];
-            } else if (args[i].startsWith("--from=")) {
-                from = args[i].substring("--from=".length());
-            } else if (file == null && (!args[i].startsWith("-") || args[i].equals("-"))) {
-                file = args[i];
-            } else {
-                err.println("convert: unexpected argument \"" + args[i] + "\"\n" + USAGE);
-                return 2;
+        if (time != null) {
+            try {
+                at = java.time.OffsetDateTime.parse(time).toInstant().toEpochMilli();
+            } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
+                throw new ParameterException(spec.commandLine(),
+                        "--time \"" + time + "\" is not an RFC 3339 time (2026-12-07T10:00:00Z)");
             }
         }
-        if (from == null || file == null) {
-            err.println(USAGE);
-            return 2;
-        }
         if (!FORMATS.contains(from)) {
-            err.println("convert: --from " + from + " is not a format this build reads: " + String.join(", ", FORMATS));
-            return 2;
+            throw new ParameterException(spec.commandLine(),
+                    "--from " + from + " is not a format this build reads: " + String.join(", ", FORMATS));
         }
         if (at >= 0 && !from.equals("alertmanager")) {
-            err.println("convert: --time dates Alertmanager notifications only; the other formats carry their samples' times");
-            return 2;
+            throw new ParameterException(spec.commandLine(),
+                    "--time dates Alertmanager notifications only; the other formats carry their samples' times");
         }
         byte[] body;
         try (InputStream in = file.equals("-") ? stdin : Files.newInputStream(Path.of(file))) {

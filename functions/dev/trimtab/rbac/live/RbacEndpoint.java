@@ -2,6 +2,7 @@ package dev.trimtab.rbac.live;
 
 import dev.trimtab.auth.live.Pools;
 import dev.trimtab.rbac.RbacAnswers;
+import dev.trimtab.kube.ApiResources;
 import dev.trimtab.rbac.RbacQueries;
 import dev.trimtab.rbac.core.EscalationFinder;
 import dev.trimtab.rbac.core.UserInfo;
@@ -52,7 +53,7 @@ public class RbacEndpoint {
             return java.util.concurrent.CompletableFuture.completedFuture(bad("as: required"));
         }
         return answer(() -> RbacAnswers.canI(rbac.authorizer(), UserInfo.authenticated(user, groups),
-                RbacQueries.request(verb, target, subresource, namespace)));
+                RbacQueries.request(verb, target, subresource, namespace, ApiResources.standard(), w -> {})));
     }
 
     @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "rbacWhoCan", summary = "Who can do something",
@@ -62,7 +63,7 @@ public class RbacEndpoint {
     public CompletionStage<Response> whoCan(@QueryParam("verb") String verb, @QueryParam("target") String target,
                            @QueryParam("subresource") @DefaultValue("") String subresource,
                            @QueryParam("namespace") @DefaultValue("") String namespace) {
-        return answer(() -> RbacAnswers.whoCan(rbac.authorizer(), RbacQueries.request(verb, target, subresource, namespace)));
+        return answer(() -> RbacAnswers.whoCan(rbac.authorizer(), RbacQueries.request(verb, target, subresource, namespace, ApiResources.standard(), w -> {})));
     }
 
     @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "rbacEscalations", summary = "Escalation paths",
