@@ -1,8 +1,14 @@
 package dev.trimtab.cli;
 
+import dev.trimtab.kube.Manifests;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,10 +22,29 @@ public final class KubeOptions {
     public static final String DEFAULT_NAMESPACE = "default";
 
     /** {@code --manifests DIR}: the YAML or JSON manifests that stand for the cluster. */
-    public static final class Manifests {
+    public static final class ManifestsDir {
         @Option(names = "--manifests", required = true, paramLabel = "DIR",
                 description = "Directory of YAML or JSON manifests (searched recursively) that stand for the cluster.")
         public Path dir;
+
+        /**
+         * Every object of the directory, in file order; each document that could not be read named
+         * on {@code err} as {@code COMMAND: problem} and left out. A directory that cannot be read at
+         * all fails the command (exit 1).
+         */
+        public List<Map<String, Object>> objects(PrintStream err, String command) {
+            if (!Files.isDirectory(dir)) {
+                throw new UncheckedIOException("cannot read manifests in " + dir + ": not a directory",
+                        new IOException("not a directory"));
+            }
+            try {
+                Manifests.Contents contents = Manifests.read(dir);
+                contents.errors().forEach(e -> err.println(command + ": " + e));
+                return contents.objects();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read manifests in " + dir + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /** {@code -n/--namespace} and {@code -A/--all-namespaces}. */

@@ -7,7 +7,6 @@ import dev.trimtab.cli.Lines;
 import dev.trimtab.cli.Output;
 import dev.trimtab.cli.QueryBatch;
 import dev.trimtab.kube.IpAddress;
-import dev.trimtab.kube.Manifests;
 import dev.trimtab.network.core.Endpoint;
 import dev.trimtab.network.core.NetworkModel;
 import dev.trimtab.network.core.ReachabilityAnalyzer;
@@ -17,9 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,7 +83,7 @@ public final class NetworkCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         @Mixin
-        KubeOptions.Manifests manifests;
+        KubeOptions.ManifestsDir manifests;
         @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", completionCandidates = Output.Names.class,
                 description = "json (default: one answer a line), yaml or table.")
         Output output = Output.JSON;
@@ -117,7 +114,7 @@ public final class NetworkCommand implements Callable<Integer> {
             } else if (hasQueryArguments()) {
                 throw new ParameterException(spec.commandLine(), "no query arguments with --batch, its lines are the queries");
             }
-            NetworkModel model = NetworkModel.fromObjects(load(manifests.dir, io.err()));
+            NetworkModel model = NetworkModel.fromObjects(manifests.objects(io.err(), "network"));
             model.errors().forEach(e -> io.err().println("network: " + e));
             ReachabilityAnalyzer analyzer = new ReachabilityAnalyzer(model);
             if (batch != null) {
@@ -232,7 +229,7 @@ public final class NetworkCommand implements Callable<Integer> {
     static final class Intents implements Callable<Integer> {
         private final Cli.Io io;
         @Mixin
-        KubeOptions.Manifests manifests;
+        KubeOptions.ManifestsDir manifests;
         @Option(names = "--plan", description = "Also plan the NetworkPolicies that make the Enforce intents hold.")
         boolean plan;
 
@@ -242,24 +239,10 @@ public final class NetworkCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws JsonProcessingException {
-            List<Map<String, Object>> objects = load(manifests.dir, io.err());
+            List<Map<String, Object>> objects = manifests.objects(io.err(), "network");
             NetworkModel model = NetworkModel.fromObjects(objects);
             model.errors().forEach(e -> io.err().println("network: " + e));
             return IntentsAnswers.print(objects, model, plan, io.out(), io.err()) == 0 ? 0 : 1;
-        }
-    }
-
-    private static List<Map<String, Object>> load(Path dir, PrintStream err) {
-        if (!Files.isDirectory(dir)) {
-            throw new UncheckedIOException("cannot read manifests in " + dir + ": not a directory",
-                    new IOException("not a directory"));
-        }
-        try {
-            Manifests.Contents contents = Manifests.read(dir);
-            contents.errors().forEach(e -> err.println("network: " + e));
-            return contents.objects();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read manifests in " + dir + ": " + e.getMessage(), e);
         }
     }
 

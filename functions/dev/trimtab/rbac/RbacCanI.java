@@ -47,7 +47,7 @@ final class RbacCanI implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     @Mixin
-    KubeOptions.Manifests manifests;
+    KubeOptions.ManifestsDir manifests;
     @Mixin
     KubeOptions.Impersonation who;
     @Mixin
@@ -81,7 +81,7 @@ final class RbacCanI implements Callable<Integer> {
             throw usage("--as: required (offline there is no current user)");
         }
         String ns = namespaceOrUsage();
-        RbacCommand.Cluster cluster = RbacCommand.Cluster.read(manifests.dir, io.err());
+        RbacCommand.Cluster cluster = RbacCommand.Cluster.read(manifests, io.err());
         Authorizer authorizer = new Authorizer(cluster.model());
         if (batch != null) {
             return batch(authorizer, cluster);

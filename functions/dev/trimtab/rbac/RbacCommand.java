@@ -4,17 +4,12 @@ import dev.trimtab.cli.Cli;
 import dev.trimtab.cli.KubeOptions;
 import dev.trimtab.cli.Output;
 import dev.trimtab.kube.ApiResources;
-import dev.trimtab.kube.Manifests;
 import dev.trimtab.rbac.core.EscalationFinder;
 import dev.trimtab.rbac.core.Finding;
 import dev.trimtab.rbac.core.RbacIntent;
 import dev.trimtab.rbac.core.RbacModel;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -57,24 +52,13 @@ public final class RbacCommand implements Callable<Integer> {
 
     /** The manifests read once: every object, the RBAC model of them, and the API resources they add (CRDs). */
     record Cluster(List<Map<String, Object>> objects, RbacModel model, ApiResources resources) {
-        /** Reads {@code dir}, naming on stderr what could not be read; a directory that cannot be read at all fails the command. */
-        static Cluster read(Path dir, PrintStream err) {
-            if (!Files.isDirectory(dir)) {
-                throw new UncheckedIOException("cannot read manifests in " + dir + ": not a directory",
-                        new IOException("not a directory"));
-            }
-            Manifests.Contents contents;
-            try {
-                contents = Manifests.read(dir);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read manifests in " + dir + ": " + e.getMessage(), e);
-            }
-            contents.errors().forEach(e -> err.println("rbac: " + e));
-            RbacModel model = RbacModel.fromObjects(contents.objects());
+        /** Reads the manifests, naming on stderr what could not be read ({@link KubeOptions.ManifestsDir#objects}). */
+        static Cluster read(KubeOptions.ManifestsDir manifests, PrintStream err) {
+            List<Map<String, Object>> objects = manifests.objects(err, "rbac");
+            RbacModel model = RbacModel.fromObjects(objects);
             model.errors().forEach(e -> err.println("rbac: " + e));
             model.warnings().forEach(w -> err.println("rbac: warning: " + w));
-            return new Cluster(contents.objects(), model,
-                    ApiResources.standard().withCustomResources(contents.objects()));
+            return new Cluster(objects, model, ApiResources.standard().withCustomResources(objects));
         }
     }
 
@@ -83,7 +67,7 @@ public final class RbacCommand implements Callable<Integer> {
     static final class Escalations implements Callable<Integer> {
         private final Cli.Io io;
         @Mixin
-        KubeOptions.Manifests manifests;
+        KubeOptions.ManifestsDir manifests;
         @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", completionCandidates = Output.Names.class,
                 description = "json (default: one finding a line), yaml or table.")
         Output output = Output.JSON;
@@ -94,7 +78,7 @@ public final class RbacCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Cluster cluster = Cluster.read(manifests.dir, io.err());
+            Cluster cluster = Cluster.read(manifests, io.err());
             List<Finding> findings = new EscalationFinder(cluster.model()).find();
             Output.Table table = new Output.Table("CODE", "BINDING", "ROLE", "MESSAGE")
                     .rows(findings, f -> new String[] {f.code().name(), String.valueOf(f.binding()),
@@ -109,7 +93,7 @@ public final class RbacCommand implements Callable<Integer> {
     static final class Intents implements Callable<Integer> {
         private final Cli.Io io;
         @Mixin
-        KubeOptions.Manifests manifests;
+        KubeOptions.ManifestsDir manifests;
         @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", completionCandidates = Output.Names.class,
                 description = "json (default: one violation a line), yaml or table.")
         Output output = Output.JSON;
@@ -120,7 +104,7 @@ public final class RbacCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Cluster cluster = Cluster.read(manifests.dir, io.err());
+            Cluster cluster = Cluster.read(manifests, io.err());
             RbacIntent.Parsed intents = RbacIntent.fromObjects(cluster.objects());
             intents.errors().forEach(e -> io.err().println("rbac: " + e));
             if (intents.intents().isEmpty()) {

@@ -41,7 +41,7 @@ final class RbacWhoCan implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     @Mixin
-    KubeOptions.Manifests manifests;
+    KubeOptions.ManifestsDir manifests;
     @Mixin
     KubeOptions.Namespace namespace;
     @Option(names = "--subresource", paramLabel = "SUB", description = "A subresource, such as log or scale.")
@@ -82,7 +82,7 @@ final class RbacWhoCan implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        RbacCommand.Cluster cluster = RbacCommand.Cluster.read(manifests.dir, io.err());
+        RbacCommand.Cluster cluster = RbacCommand.Cluster.read(manifests, io.err());
         Authorizer authorizer = new Authorizer(cluster.model());
         if (batch != null) {
             return batch(authorizer, cluster);
