@@ -260,67 +260,100 @@ public final class Chaos {
         FaultyDispatcher.Rates rates = rates();
         long lastClear = 0;
         List<FaultPlan.Step> plan = FaultPlan.plan(o, o.seed());
-        for (int n = 0; n < plan.size(); n++) {
-            FaultPlan.Step s = plan.get(n);
-            // each fault gets room to converge before the next; none starts in the last seconds of the load
-            long due = Math.max(start + s.atMillis(), lastClear + FaultPlan.MIN_GAP_MILLIS);
-            if (due > start + o.load().toMillis() - FaultPlan.QUIET_END_MILLIS) {
-                say("no time left for %d of the %d faults planned: they were not run", plan.size() - n, plan.size());
-                break;
+        long lastStart = start + o.load().toMillis() - FaultPlan.QUIET_END_MILLIS;
+        try (TopicReader reader = new TopicReader(broker.bootstrap())) {
+            for (int n = 0; n < plan.size(); n++) {
+                FaultPlan.Step s = plan.get(n);
+                // each fault gets room to converge before the next; none starts in the last seconds of the load
+                long due = Math.max(start + s.atMillis(), lastClear + FaultPlan.MIN_GAP_MILLIS);
+                long wait = due - System.currentTimeMillis();
+                if (due <= lastStart && wait > 0) {
+                    Thread.sleep(wait);
+                }
+                if (due > lastStart || (lastClear > 0 && !settled(reader, lastStart))) {
+                    say("no time left for %d of the %d faults planned: they were not run", plan.size() - n, plan.size());
+                    break;
+                }
+                lastClear = runFault(s, start, rates);
             }
-            long wait = due - System.currentTimeMillis();
-            if (wait > 0) {
-                Thread.sleep(wait);
-            }
-            long t0 = System.currentTimeMillis();
-            String detail;
-            switch (s.kind()) {
-                case KILL -> {
-                    Instance i = instances.get(s.instance());
-                    long pid = i.pid();
-                    i.kill();
-                    i.start();
-                    boolean ready = i.awaitReady(Duration.ofSeconds(180));
-                    detail = "instance " + i.number() + " (pid " + pid + ")" + (ready ? "" : " NOT READY after 180 s");
-                }
-                case BROKER_RESTART -> {
-                    long pid = broker.pid();
-                    broker.kill();
-                    broker.start();
-                    broker.awaitReady(Duration.ofSeconds(90));
-                    long answered = System.currentTimeMillis();
-                    broker.awaitServing(topics, "trimtab-autoscaler", Duration.ofSeconds(90));
-                    detail = String.format("broker (pid %d; answering after %.1f s, serving %.1f s later)", pid,
-                            (answered - t0) / 1000.0, (System.currentTimeMillis() - answered) / 1000.0);
-                }
-                case API_FAULTS -> {
-                    long before = api.dispatcher().scaleWriteAttempts();
-                    api.dispatcher().rates(rates);
-                    Thread.sleep(o.apiEpisode().toMillis());
-                    api.dispatcher().rates(FaultyDispatcher.Rates.NONE);
-                    detail = o.faultsText() + " for " + o.apiEpisode().toSeconds() + " s";
-                    Convergence.Fault f = new Convergence.Fault(s.kind(), detail, t0, System.currentTimeMillis());
-                    episodeAttempts.put(f, new long[] {before, api.dispatcher().scaleWriteAttempts()});
-                    faults.add(f);
-                    lastClear = f.clearMillis();
-                    say("fault %-14s at +%6.1f s, cleared after %.1f s: %s", s.kind(), (t0 - start) / 1000.0,
-                            (f.clearMillis() - t0) / 1000.0, detail);
-                    continue;
-                }
-                case API_DOWN -> {
-                    api.dispatcher().down(true);
-                    Thread.sleep(o.apiOutage().toMillis());
-                    api.dispatcher().down(false);
-                    detail = "down for " + o.apiOutage().toSeconds() + " s";
-                }
-                default -> throw new IllegalStateException(s.kind().name());
-            }
-            Convergence.Fault f = new Convergence.Fault(s.kind(), detail, t0, System.currentTimeMillis());
-            faults.add(f);
-            lastClear = f.clearMillis();
-            say("fault %-14s at +%6.1f s, cleared after %.1f s: %s", s.kind(), (t0 - start) / 1000.0,
-                    (f.clearMillis() - t0) / 1000.0, detail);
         }
+    }
+
+    /**
+     * Whether the group has caught up with the load (lag within 3 s of events, at least 1,000
+     * records) before {@code lastStart}, waiting at most {@link FaultPlan#MAX_SETTLE_MILLIS}; false
+     * only when the load ends first. Past the wait the next fault starts anyway, and says so.
+     */
+    private boolean settled(TopicReader reader, long lastStart) throws InterruptedException {
+        long behind = Math.max(1000, (long) (o.rate() * 3));
+        long began = System.currentTimeMillis();
+        long giveUp = began + FaultPlan.MAX_SETTLE_MILLIS;
+        long lag = -1;
+        while (System.currentTimeMillis() < Math.min(giveUp, lastStart)) {
+            try {
+                lag = reader.lag(GROUP, "trimtab.metrics");
+                if (lag <= behind) {
+                    return true;
+                }
+            } catch (Exception e) {
+                lag = -1; // not answering yet: still settling
+            }
+            Thread.sleep(250);
+        }
+        if (System.currentTimeMillis() >= lastStart) {
+            return false;
+        }
+        say("the group's lag was still %d records %.0f s after the gap: the next fault starts anyway", lag,
+                (System.currentTimeMillis() - began) / 1000.0);
+        return true;
+    }
+
+    /** Runs one fault until it has cleared; returns when it cleared. */
+    private long runFault(FaultPlan.Step s, long start, FaultyDispatcher.Rates rates) throws Exception {
+        long t0 = System.currentTimeMillis();
+        String detail;
+        long attemptsBefore = api.dispatcher().scaleWriteAttempts();
+        switch (s.kind()) {
+            case KILL -> {
+                Instance i = instances.get(s.instance());
+                long pid = i.pid();
+                i.kill();
+                i.start();
+                boolean ready = i.awaitReady(Duration.ofSeconds(180));
+                detail = "instance " + i.number() + " (pid " + pid + ")" + (ready ? "" : " NOT READY after 180 s");
+            }
+            case BROKER_RESTART -> {
+                long pid = broker.pid();
+                broker.kill();
+                broker.start();
+                broker.awaitReady(Duration.ofSeconds(90));
+                long answered = System.currentTimeMillis();
+                broker.awaitServing(topics, "trimtab-autoscaler", Duration.ofSeconds(90));
+                detail = String.format("broker (pid %d; answering after %.1f s, serving %.1f s later)", pid,
+                        (answered - t0) / 1000.0, (System.currentTimeMillis() - answered) / 1000.0);
+            }
+            case API_FAULTS -> {
+                api.dispatcher().rates(rates);
+                Thread.sleep(o.apiEpisode().toMillis());
+                api.dispatcher().rates(FaultyDispatcher.Rates.NONE);
+                detail = o.faultsText() + " for " + o.apiEpisode().toSeconds() + " s";
+            }
+            case API_DOWN -> {
+                api.dispatcher().down(true);
+                Thread.sleep(o.apiOutage().toMillis());
+                api.dispatcher().down(false);
+                detail = "down for " + o.apiOutage().toSeconds() + " s";
+            }
+            default -> throw new IllegalStateException(s.kind().name());
+        }
+        Convergence.Fault f = new Convergence.Fault(s.kind(), detail, t0, System.currentTimeMillis());
+        if (s.kind() == FaultPlan.Kind.API_FAULTS) {
+            episodeAttempts.put(f, new long[] {attemptsBefore, api.dispatcher().scaleWriteAttempts()});
+        }
+        faults.add(f);
+        say("fault %-14s at +%6.1f s, cleared after %.1f s: %s", s.kind(), (t0 - start) / 1000.0,
+                (f.clearMillis() - t0) / 1000.0, detail);
+        return f.clearMillis();
     }
 
     private FaultyDispatcher.Rates rates() {

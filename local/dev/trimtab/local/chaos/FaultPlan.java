@@ -10,14 +10,21 @@ import java.util.Random;
  * broker restarts (SIGKILL and start), API fault episodes (the configured rates for a while) and API
  * outages ({@code down(true)} for a while). The faults are shuffled into evenly spaced slots between
  * 10% of the load phase and 8 s before its end; the run starts each at its slot or
- * {@link #MIN_GAP_MILLIS} after the previous one cleared, whichever is later, so each has room to
- * converge before the next (and leaves out those that no longer fit).
+ * {@link #MIN_GAP_MILLIS} after the previous one cleared, whichever is later, and not before the
+ * consumer group has caught up with the load again (at most {@link #MAX_SETTLE_MILLIS} more), so
+ * each has room to converge before the next (and leaves out those that no longer fit).
  */
 final class FaultPlan {
     enum Kind { KILL, BROKER_RESTART, API_FAULTS, API_DOWN }
 
     /** The least time between a fault's clearing and the next fault's start: room to converge. */
     static final long MIN_GAP_MILLIS = 7_000;
+    /**
+     * How long past {@link #MIN_GAP_MILLIS} the next fault waits for the group to catch up (its lag
+     * within a few seconds of events): an instance back from a kill may still be deciding its
+     * partitions' backlog, and a fault then would be measured together with the one before.
+     */
+    static final long MAX_SETTLE_MILLIS = 30_000;
     /** No fault starts this close to the end of the load phase. */
     static final long QUIET_END_MILLIS = 5_000;
 
