@@ -23,8 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "trimtab", mixinStandardHelpOptions = true, versionProvider = TrimtabCommand.Version.class,
         description = "Right-sizes, places and polices Kubernetes workloads from events on Kafka.",
         commandListHeading = "%nCommands:%n",
-        footer = {"", "In a build with -Plocal also: local, chaos, local-bench, ingest-bench, lag-bench, policy-bench,",
-                "start-bench, admission-bench (docs/benchmarks.md, docs/reliability.md).",
+        footer = {"", "In a build with -Plocal also: local, chaos, local-bench, ingest-bench, lag-bench, policy-bench, "
+                + "start-bench, admission-bench (docs/benchmarks.md, docs/reliability.md).",
                 "", "Exit status: 0 ok, 1 a negative answer or a failure (named on stderr), 2 wrong usage."},
         subcommands = {TrimtabCommand.Serve.class, ReplayCommand.class, ConvertCommand.class, PolicyCommand.class,
                 NetworkCommand.class, RbacCommand.class, AutoComplete.GenerateCompletion.class})
