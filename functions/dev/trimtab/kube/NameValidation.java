@@ -44,6 +44,24 @@ public final class NameValidation {
         return out;
     }
 
+    /**
+     * A name that may stand as one segment of a request path, as the API server checks kinds and
+     * names of references ({@code IsValidPathSegmentName}): not {@code .} or {@code ..}, no {@code /}
+     * or {@code %}.
+     */
+    public static List<String> pathSegmentName(String s) {
+        List<String> out = new ArrayList<>();
+        if (s.equals(".") || s.equals("..")) {
+            out.add("may not be '" + s + "'");
+        }
+        for (String illegal : List.of("/", "%")) {
+            if (s.contains(illegal)) {
+                out.add("may not contain '" + illegal + "'");
+            }
+        }
+        return out;
+    }
+
     public static List<String> dns1035Label(String s) {
         List<String> out = new ArrayList<>();
         if (s.length() > 63) {

@@ -1,8 +1,10 @@
 package dev.trimtab.autoscaler.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.trimtab.autoscaler.core.Behavior;
 import dev.trimtab.kube.LabelSelector;
+import dev.trimtab.kube.NameValidation;
 import dev.trimtab.autoscaler.core.MetricSpec;
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.ScalingPolicy;
@@ -73,6 +75,30 @@ public final class ScalingPolicyParser {
         return new ScalingPolicy(new ObjectRef(API_VERSION, KIND, namespace, name), parsed, paused, pausedReplicas);
     }
 
+    /**
+     * The target's words go into the {@code /scale} request path, so each must be one path segment,
+     * as the API server validates an HPA's {@code scaleTargetRef}; the apiVersion is {@code VERSION} or
+     * {@code GROUP/VERSION} with a DNS subdomain as the group and a DNS label as the version.
+     */
+    private static void reference(ObjectRef target, Fields f) {
+        if (target.kind() != null) {
+            NameValidation.pathSegmentName(target.kind()).forEach(m -> f.problem("spec.scaleTargetRef.kind", TextNode.valueOf(target.kind()), m));
+        }
+        if (target.name() != null) {
+            NameValidation.pathSegmentName(target.name()).forEach(m -> f.problem("spec.scaleTargetRef.name", TextNode.valueOf(target.name()), m));
+        }
+        String apiVersion = target.apiVersion();
+        int slash = apiVersion.indexOf('/');
+        String group = slash < 0 ? "" : apiVersion.substring(0, slash);
+        String version = apiVersion.substring(slash + 1);
+        List<String> problems = new ArrayList<>(group.isEmpty() && slash >= 0 ? List.of("the group is empty") : List.of());
+        if (!group.isEmpty()) {
+            problems.addAll(NameValidation.dns1123Subdomain(group));
+        }
+        problems.addAll(NameValidation.dns1035Label(version));
+        problems.forEach(m -> f.problem("spec.scaleTargetRef.apiVersion", TextNode.valueOf(apiVersion), m));
+    }
+
     /** The spec of the policy named {@code policy} (its Prometheus metrics' selector names it). */
     static ScalingSpec spec(JsonNode spec, Fields f, String policy) {
         f.checkKnown(spec, "spec", SPEC_FIELDS);
@@ -82,6 +108,7 @@ public final class ScalingPolicyParser {
                 orDefault(f.string(ref, "apiVersion", "spec.scaleTargetRef.apiVersion", false), "apps/v1"),
                 f.string(ref, "kind", "spec.scaleTargetRef.kind", true), "",
                 f.string(ref, "name", "spec.scaleTargetRef.name", true));
+        reference(target, f);
         int min = f.integer(spec, "minReplicas", "spec.minReplicas", 1, 0, Integer.MAX_VALUE);
         Integer max = f.integer(spec, "maxReplicas", "spec.maxReplicas", null, 1, Integer.MAX_VALUE);
         if (max == null && !spec.has("maxReplicas")) {

@@ -88,6 +88,15 @@ class ScalingPolicyParserTest {
                 new Invalid("max missing", "{" + ref + "}", "spec.maxReplicas: missing, an integer >= 1 is required"),
                 new Invalid("target name missing", "{\"scaleTargetRef\":{\"kind\":\"Deployment\"},\"maxReplicas\":2}",
                         "spec.scaleTargetRef.name: missing, a non-empty string is required"),
+                new Invalid("a kind that is a path", "{\"scaleTargetRef\":{\"kind\":\"../secrets\",\"name\":\"w\"},\"maxReplicas\":2}",
+                        "spec.scaleTargetRef.kind: got \"../secrets\", may not contain '/'"),
+                new Invalid("a name that is a parent", "{\"scaleTargetRef\":{\"kind\":\"Deployment\",\"name\":\"..\"},\"maxReplicas\":2}",
+                        "spec.scaleTargetRef.name: got \"..\", may not be '..'"),
+                new Invalid("an escaped name", "{\"scaleTargetRef\":{\"kind\":\"Deployment\",\"name\":\"w%2Fx\"},\"maxReplicas\":2}",
+                        "spec.scaleTargetRef.name: got \"w%2Fx\", may not contain '%'"),
+                new Invalid("an apiVersion with a path", "{\"scaleTargetRef\":{\"apiVersion\":\"apps/v1/../..\",\"kind\":\"Deployment\","
+                        + "\"name\":\"w\"},\"maxReplicas\":2}",
+                        "spec.scaleTargetRef.apiVersion: got \"apps/v1/../..\", a DNS-1035 label must consist of"),
                 new Invalid("unknown metric type", "{" + ref + ",\"maxReplicas\":2,\"metrics\":[{\"type\":\"Cpu\"}]}",
                         "spec.metrics[0].type: got \"Cpu\", must be one of [Resource, ContainerResource, Pods, Object, External, Prometheus, Kafka]"),
                 new Invalid("value target on a resource", "{" + ref + ",\"maxReplicas\":2,\"metrics\":[{\"type\":\"Resource\",\"resource\":"
