@@ -35,7 +35,10 @@ public class ScaleWriter {
     }
 
     private final KubernetesClient client;
+    private static final long REDISCOVER_MILLIS = 60_000;
     private final Map<String, String> plurals = new ConcurrentHashMap<>();
+    /** When a kind's plural was last guessed (discovery did not know it): discovery waits a minute after. */
+    private final Map<String, Long> guessedAt = new ConcurrentHashMap<>();
 
     @Inject
     public ScaleWriter(KubernetesClient client) {
@@ -94,17 +97,31 @@ public class ScaleWriter {
      * The resource (plural) of a kind, for its path: the standard table, else what discovery says
      * for the group-version (a CRD's {@code spec.names.plural}, which no rule can guess: {@code Gateway}
      * is {@code gateways}, {@code Proxy} may be {@code proxies}), else the RESTMapper's guess. A
-     * discovered or known name is kept; a guess is not, so discovery is asked again next time.
+     * discovered or known name is kept; after a guess discovery is asked again, at most once a
+     * minute per kind, so a failing discovery adds no request to every write.
      */
     String plural(String group, String version, String kind) {
-        String known = plurals.get(group + "/" + version + "/" + kind);
+        String key = group + "/" + version + "/" + kind;
+        String known = plurals.get(key);
         if (known != null) {
             return known;
         }
-        Optional<String> found = ApiResources.standard().forKind(group, kind).map(ApiResources.ApiResource::resource)
-                .or(() -> discovered(group, version, kind));
-        found.ifPresent(p -> plurals.put(group + "/" + version + "/" + kind, p));
-        return found.orElseGet(() -> Kinds.plural(kind));
+        Optional<String> found = ApiResources.standard().forKind(group, kind).map(ApiResources.ApiResource::resource);
+        long now = System.currentTimeMillis();
+        Long guessed = guessedAt.get(key);
+        boolean ask = found.isEmpty() && (guessed == null || now - guessed >= REDISCOVER_MILLIS);
+        if (ask) {
+            found = discovered(group, version, kind);
+        }
+        if (found.isPresent()) {
+            plurals.put(key, found.get());
+            guessedAt.remove(key);
+            return found.get();
+        }
+        if (ask) {
+            guessedAt.put(key, now);
+        }
+        return Kinds.plural(kind);
     }
 
     private Optional<String> discovered(String group, String version, String kind) {
