@@ -69,7 +69,8 @@ final class PolicyApply implements Callable<Integer> {
         ObjectCluster cluster = new ObjectCluster(known);
         PolicyEngine engine = new PolicyEngine(contents.policies(), contents.bindings());
         MutationEngine mutations = new MutationEngine(contents.mutatingPolicies(), contents.mutatingBindings());
-        if (output == null || output == Output.TABLE) {
+        boolean text = output == null || output == Output.TABLE;
+        if (text) {
             io.out().println("Applying " + (contents.policies().size() + contents.mutatingPolicies().size())
                     + " policies to " + objects.size() + " resources...");
         }
@@ -79,12 +80,12 @@ final class PolicyApply implements Callable<Integer> {
         for (JsonNode object : objects) {
             List<ReportBook.Entry> entries = ReportBook.entries(admit(object, mutations, engine, cluster));
             entries.forEach(e -> summary.merge(e.result(), 1, Integer::sum));
-            if (output == null || output == Output.TABLE) {
+            if (text) {
                 printFailures(object, entries);
             }
             book.put(resource(object), entries);
         }
-        if (output == null || output == Output.TABLE) {
+        if (text) {
             io.out().println();
             io.out().println("pass: " + summary.get("pass") + ", fail: " + summary.get("fail") + ", warn: "
                     + summary.get("warn") + ", error: " + summary.get("error") + ", skip: " + summary.get("skip"));

@@ -162,18 +162,17 @@ final class RbacCanI implements Callable<Integer> {
                         .thenComparing(r -> String.join(",", resources(r)))
                         .thenComparing(r -> String.join(",", r.nonResourceURLs())))
                 .toList();
+        if (output != null && output != Output.TABLE) {
+            output.print(Map.of("rules", rules.stream().map(RbacAnswers::rule).toList()), io.out(), true);
+            return;
+        }
         Output.Table table = new Output.Table("Resources", "Non-Resource URLs", "Resource Names", "Verbs")
                 .withoutHeaders(noHeaders);
         for (PolicyRule r : rules) {
             table.row(String.join(", ", resources(r)), brackets(r.nonResourceURLs()), brackets(r.resourceNames()),
                     brackets(r.verbs()));
         }
-        if (output != null && output != Output.TABLE) {
-            output.print(Map.of("rules", grants.stream().map(g -> RbacAnswers.rule(g.rule())).distinct().toList()),
-                    io.out(), true);
-        } else {
-            table.print(io.out());
-        }
+        table.print(io.out());
     }
 
     /** {@code resource.group} for each resource and group of the rule, as kubectl prints them. */

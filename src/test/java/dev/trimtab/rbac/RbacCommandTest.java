@@ -182,7 +182,7 @@ class RbacCommandTest {
     }
 
     @Test
-    void listPrintsTheRulesOfTheUserInTheNamespaceAsKubectlsTable() {
+    void listPrintsTheRulesOfTheUserInTheNamespaceAsKubectlsTable() throws IOException {
         Run r = run(args("can-i", "--list", "--as", "alice", "-n", "team-a"));
         assertThat(r.code()).isZero();
         assertThat(r.out()).isEqualTo("""
@@ -191,6 +191,13 @@ class RbacCommandTest {
                                  [/healthz]          []               [get]
                 """);
         assertThat(run(args("can-i", "--list", "--no-headers", "--as", "alice", "-n", "team-b")).out()).isEmpty();
+        Run json = run(args("can-i", "--list", "--as", "alice", "-n", "team-a", "-o", "json"));
+        assertThat(json.code()).isZero();
+        assertThat(json.lines().get(0).get("rules")).extracting(JsonNode::toString).containsExactly(
+                "{\"verbs\":[\"get\",\"list\"],\"apiGroups\":[\"\"],\"resources\":[\"pods\",\"pods/log\"],"
+                        + "\"resourceNames\":[],\"nonResourceURLs\":[]}",
+                "{\"verbs\":[\"get\"],\"apiGroups\":[],\"resources\":[],\"resourceNames\":[],"
+                        + "\"nonResourceURLs\":[\"/healthz\"]}");
     }
 
     @Test
