@@ -44,8 +44,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Makes a workload's history follow its partition. The metric channel's rebalance listener: on
- * assignment it reads the same partitions of the compacted state topic and restores the
- * histories before a record of them is processed; on revocation it waits for the decision in
+ * assignment it takes the same partitions of the compacted state topic from the instance's
+ * {@link StateReplica} (up to their end offsets at that moment) and restores the histories
+ * before a record of them is processed (docs/decisions/0043); on revocation it waits for the decision in
  * flight, writes the histories of the revoked workloads and waits until the broker has every one
  * (sending failed ones again, for at most {@code state.handover-timeout}) before the partitions go.
  * A metric batch is committed only after the histories its decisions changed are written
@@ -74,6 +75,7 @@ public class StateStore implements KafkaConsumerRebalanceListener {
     private final RevocationCommit commits;
     private final LongConsumer rebalanced;
     private KafkaProducer<String, byte[]> producer;
+    private StateReplica replica;
     private boolean closed;
 
     /**
@@ -116,6 +118,9 @@ public class StateStore implements KafkaConsumerRebalanceListener {
     }
 
     void start(@Observes StartupEvent ignored) {
+        if (settings.enabled()) {
+            replica().start();   // reading before the group assigns anything: the first assignment waits less
+        }
         if (metricsConsumed) {
             engine.awaitAssignment();
             return;
@@ -126,12 +131,14 @@ public class StateStore implements KafkaConsumerRebalanceListener {
         // alone: every workload is ours, and so is every partition of the state topic
         List<Integer> all = new ArrayList<>();
         int count;
-        try (KafkaConsumer<String, byte[]> c = consumer()) {
+        try (Consumer<String, byte[]> c = consumer()) {
             List<PartitionInfo> infos = c.partitionsFor(settings.topic(), settings.restoreTimeout());
             count = infos.size();
             infos.forEach(p -> all.add(p.partition()));
         }
-        engine.ownAll(count, read(all));
+        Restored restored = read(all);
+        engine.ownAll(count, restored.histories());
+        LOG.infof("alone: restored %d workload histories in %d ms", restored.histories().size(), restored.millis());
     }
 
     @Override
@@ -149,9 +156,10 @@ public class StateStore implements KafkaConsumerRebalanceListener {
         List<Integer> numbers = numbers(partitions);
         if (!numbers.isEmpty()) {
             int count = consumer.partitionsFor(metricTopic).size();
-            List<HistoryRecords.Entry> restored = settings.enabled() ? read(numbers) : List.of();
-            engine.assign(count, numbers, restored);
-            LOG.infof("assigned %s partitions %s: restored %d workload histories", metricTopic, numbers, restored.size());
+            Restored restored = settings.enabled() ? read(numbers) : Restored.NONE;
+            engine.assign(count, numbers, restored.histories());
+            LOG.infof("assigned %s partitions %s: restored %d workload histories in %d ms", metricTopic, numbers,
+                    restored.histories().size(), restored.millis());
         }
         // called after every completed rebalance, with or without new partitions; only now, when the
         // engine holds exactly what the group assigned, may a renewed lease let it decide
@@ -231,6 +239,9 @@ public class StateStore implements KafkaConsumerRebalanceListener {
         }
         if (producer != null) {
             producer.close(Duration.ofSeconds(10));
+        }
+        if (replica != null) {
+            replica.close();
         }
         closed = true;
     }
@@ -438,52 +449,56 @@ public class StateStore implements KafkaConsumerRebalanceListener {
         return producer;
     }
 
-    private KafkaConsumer<String, byte[]> consumer() {
+    private Consumer<String, byte[]> consumer() {
         Map<String, Object> p = new HashMap<>(kafka);
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "trimtab-autoscaler-state-restore");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // the replica reads whole partitions: fewer, larger polls
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
         return new KafkaConsumer<>(p);
     }
 
     /**
      * The latest snapshot of each policy in these partitions of the state topic (a tombstone
-     * removes it). An unreadable record is counted and skipped; a topic that cannot be read within
-     * {@code restore-timeout} gives what was read, and the rest start afresh.
+     * removes it), as of their end offsets now, from the {@link StateReplica}. Only the latest
+     * record of each policy is decoded; an unreadable one is counted and skipped, and that policy
+     * starts afresh, as it would without a snapshot. Partitions that cannot be read within
+     * {@code restore-timeout} give what was read, and the rest start afresh.
      */
-    private List<HistoryRecords.Entry> read(List<Integer> numbers) {
-        Map<String, HistoryRecords.Entry> latest = new LinkedHashMap<>();
-        List<TopicPartition> tps = numbers.stream().map(n -> new TopicPartition(settings.topic(), n)).toList();
-        long deadline = System.nanoTime() + settings.restoreTimeout().toNanos();
-        try (KafkaConsumer<String, byte[]> c = consumer()) {
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = c.endOffsets(tps, settings.restoreTimeout());
-            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    LOG.errorf("restoring %s %s took longer than %s: going on with %d histories", settings.topic(),
-                            numbers, settings.restoreTimeout(), latest.size());
-                    break;
-                }
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (r.value() == null) {
-                        latest.remove(r.key());
-                        continue;
-                    }
-                    try {
-                        latest.put(r.key(), HistoryRecords.read(r.value()));
-                    } catch (IllegalArgumentException e) {
-                        registry.counter("trimtab_autoscaler_state_rejected_total").increment();
-                        LOG.warnf("skipped %s-%d@%d: %s", r.topic(), r.partition(), r.offset(), e.getMessage());
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "cannot read %s %s: going on with %d histories", settings.topic(), numbers, latest.size());
+    private Restored read(List<Integer> numbers) {
+        long started = System.nanoTime();
+        StateReplica.Found found = replica().latest(numbers, settings.restoreTimeout());
+        if (!found.complete()) {
+            LOG.errorf("restoring %s %s took longer than %s: going on with %d histories", settings.topic(), numbers,
+                    settings.restoreTimeout(), found.latest().size());
         }
-        return new ArrayList<>(latest.values());
+        List<HistoryRecords.Entry> out = new ArrayList<>(found.latest().size());
+        for (ConsumerRecord<String, byte[]> r : found.latest()) {
+            try {
+                out.add(HistoryRecords.read(r.value()));
+            } catch (IllegalArgumentException e) {
+                registry.counter("trimtab_autoscaler_state_rejected_total").increment();
+                LOG.warnf("skipped %s-%d@%d, the latest snapshot of %s: %s; that policy starts afresh", r.topic(),
+                        r.partition(), r.offset(), r.key(), e.getMessage());
+            }
+        }
+        return new Restored(out, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /** The histories a restore found, and how long it took. */
+    private record Restored(List<HistoryRecords.Entry> histories, long millis) {
+        static final Restored NONE = new Restored(List.of(), 0);
+    }
+
+    private synchronized StateReplica replica() {
+        if (replica == null) {
+            replica = new StateReplica(settings.topic(), this::consumer);
+        }
+        return replica;
     }
 
     private List<Integer> numbers(Collection<TopicPartition> partitions) {
