@@ -3,6 +3,7 @@ package dev.trimtab;
 import dev.trimtab.cli.Cli;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -21,11 +22,11 @@ public final class Main {
 
     public static void main(String... args) {
         if (args.length == 0 || args[0].equals("serve")) {
-            Quarkus.run(java.util.Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
+            Quarkus.run(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
             return;
         }
         if (LOCAL.containsKey(args[0])) {
-            local(LOCAL.get(args[0]), java.util.Arrays.copyOfRange(args, 1, args.length));
+            local(LOCAL.get(args[0]), Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         System.exit(TrimtabCommand.run(args, Cli.Io.system()));

@@ -1,6 +1,9 @@
 package dev.trimtab.cloudevents;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,12 +16,19 @@ import io.cloudevents.jackson.JsonCloudEventData;
 import io.cloudevents.jackson.JsonFormat;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import io.cloudevents.rw.CloudEventRWException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -69,8 +79,8 @@ public final class CloudEventCodec {
         public Limits(int maxBytes, int maxDepth) {
             this.maxBytes = maxBytes;
             this.maxDepth = maxDepth;
-            this.mapper = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-                    .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+            this.mapper = new ObjectMapper(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
                             .maxNestingDepth(maxDepth).build())
                     .build())
                     .enable(DeserializationFeature.USE_LONG_FOR_INTS)
@@ -100,10 +110,10 @@ public final class CloudEventCodec {
             checkSize(body.length);
             try {
                 return mapper.readTree(body);
-            } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            } catch (StreamConstraintsException e) {
                 throw new LimitExceededException("the event nests JSON deeper than the " + maxDepth
                         + " levels accepted (max-depth)");
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalArgumentException(notJson + (e instanceof JsonProcessingException j
                         ? j.getOriginalMessage() : e.getMessage()));
             }
@@ -141,7 +151,7 @@ public final class CloudEventCodec {
         byte[] b = body == null ? new byte[0] : body;
         // the binding percent-encodes attribute values (space, '"', '%' and all but printable ASCII);
         // the SDK's reader (4.0.1) passes them on as sent, so they are decoded here, once
-        Map<String, String> decoded = new java.util.HashMap<>(headers);
+        Map<String, String> decoded = new HashMap<>(headers);
         decoded.replaceAll((name, value) -> name.startsWith("ce-") && value != null ? percentDecoded(name, value) : value);
         return fromMessage(b, "ce-", decoded::get, () -> HttpMessageFactory.createReader(decoded, b), limits);
     }
@@ -151,7 +161,7 @@ public final class CloudEventCodec {
         if (value.indexOf('%') < 0) {
             return value;
         }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(value.length());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(value.length());
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '%') {
@@ -171,10 +181,10 @@ public final class CloudEventCodec {
                 i = (next < 0 ? value.length() : next) - 1;
             }
         }
-        java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
         try {
-            return utf8.decode(java.nio.ByteBuffer.wrap(out.toByteArray())).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+            return utf8.decode(ByteBuffer.wrap(out.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("header " + header + ": \"" + echo(value)
                     + "\" percent-decodes to bytes that are not UTF-8");
         }
@@ -309,7 +319,7 @@ public final class CloudEventCodec {
             Object v = e.getExtension(name);
             if (v != null) {
                 extensions.put(name, v instanceof byte[] b ? Base64.getEncoder().encodeToString(b)
-                        : v instanceof java.time.OffsetDateTime t ? t.toInstant().toString() : v.toString());
+                        : v instanceof OffsetDateTime t ? t.toInstant().toString() : v.toString());
             }
         }
         return new CloudEvent(e.getId(), e.getSource().toString(), e.getType(), e.getSubject(),

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -65,7 +66,7 @@ public class RetentionCheck {
     private final Duration timeout;
     private final Map<String, Result> results = new ConcurrentHashMap<>();
     private volatile Thread worker;
-    private final List<Gauge> gauges = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Gauge> gauges = new CopyOnWriteArrayList<>();
 
     @Inject
     public RetentionCheck(@Identifier("default-kafka-broker") Map<String, Object> kafka, MeterRegistry registry,

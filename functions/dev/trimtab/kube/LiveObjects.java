@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
@@ -33,7 +34,7 @@ public final class LiveObjects<V> {
     private final Function<List<Map<String, Object>>, V> build;
     private final Map<String, Map<String, Object>> objects = new LinkedHashMap<>();
     private volatile Watches watches;
-    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private boolean dirty = true;
     private V view;
 

@@ -10,10 +10,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -215,7 +218,7 @@ public final class Watches implements AutoCloseable {
         final ResourceEventHandler<GenericKubernetesResource> events;
         final Consumer<List<GenericKubernetesResource>> synced;
         final Runnable folded;
-        final java.util.concurrent.atomic.AtomicBoolean foldedRun = new java.util.concurrent.atomic.AtomicBoolean();
+        final AtomicBoolean foldedRun = new AtomicBoolean();
         final Backoff backoff;
         volatile State state = State.Waiting;
         volatile int attempts;
@@ -306,7 +309,7 @@ public final class Watches implements AutoCloseable {
             if (closed) {
                 return;
             }
-            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
                     ? error.getCause() : error;
             attempts++;
             lastError = String.valueOf(cause.getMessage());
@@ -328,7 +331,7 @@ public final class Watches implements AutoCloseable {
                     "cannot list %s (attempt %d): %s; retrying in %d ms", kind, attempts, lastError, delay);
             try {
                 scheduler.schedule(this::start, delay, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            } catch (RejectedExecutionException stopping) {
                 // closed meanwhile
             }
         }

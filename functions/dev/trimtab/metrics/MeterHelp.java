@@ -1,10 +1,14 @@
 package dev.trimtab.metrics;
 
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -120,9 +124,9 @@ public class MeterHelp {
      * get the previous instance's gauges back on registering the same name and tags, bound to
      * objects of the stopped instance (NaN, or missing from the scrape once those are collected).
      */
-    void stop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent ignored,
-              io.micrometer.core.instrument.MeterRegistry registry) {
-        for (Meter m : java.util.List.copyOf(registry.getMeters())) {
+    void stop(@Observes ShutdownEvent ignored,
+              MeterRegistry registry) {
+        for (Meter m : List.copyOf(registry.getMeters())) {
             if (m.getId().getName().startsWith("trimtab_")) {
                 registry.remove(m);
             }

@@ -13,6 +13,7 @@ import dev.trimtab.policy.core.ReportApi;
 import dev.trimtab.policy.core.ReportBook;
 import dev.trimtab.policy.load.ObjectCluster;
 import dev.trimtab.policy.load.PolicyDirectory;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -150,7 +151,7 @@ final class PolicyApply implements Callable<Integer> {
                     Manifests.Contents c = Manifests.read(r);
                     c.objects().forEach(o -> out.add(AdmissionReviews.JSON.valueToTree(o)));
                     problems.addAll(c.errors());
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     problems.add(r + ": " + e.getMessage());
                 }
             } else if (Files.isRegularFile(r)) {

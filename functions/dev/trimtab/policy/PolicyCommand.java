@@ -1,6 +1,8 @@
 package dev.trimtab.policy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trimtab.cli.Cli;
 import dev.trimtab.cli.Lines;
 import dev.trimtab.policy.admission.AdmissionReviews;
@@ -103,7 +105,7 @@ public final class PolicyCommand implements Callable<Integer> {
                 AdmissionRequest request = AdmissionReviews.request(review);
                 io.out().println(AdmissionReviews.JSON.writeValueAsString(review(request, mutations, engine, cluster)));
                 return 0;
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 io.err().println("line " + l.number() + ": not JSON: " + e.getOriginalMessage());
             } catch (IllegalArgumentException e) {
                 io.err().println("line " + l.number() + ": " + e.getMessage());
@@ -138,7 +140,7 @@ public final class PolicyCommand implements Callable<Integer> {
      * What the mutating and then the validating webhook answer, in one review: the validation
      * sees the mutated object, as it does in the API server.
      */
-    static com.fasterxml.jackson.databind.node.ObjectNode review(AdmissionRequest request, MutationEngine mutations,
+    static ObjectNode review(AdmissionRequest request, MutationEngine mutations,
                                                                   PolicyEngine engine, PolicyEngine.Cluster cluster) {
         if (mutations.isEmpty()) {
             return AdmissionReviews.response(request.uid(), engine.review(request, cluster));

@@ -2,6 +2,7 @@ package dev.trimtab.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trimtab.kube.Kinds;
 import dev.trimtab.policy.admission.AdmissionReviews;
 import dev.trimtab.policy.core.AdmissionRequest;
 import dev.trimtab.policy.core.CompiledPolicy;
@@ -165,7 +166,7 @@ public final class PolicyTests {
         request.set("kind", c.hasNonNull("kind") ? c.get("kind") : AdmissionReviews.JSON.createObjectNode()
                 .put("group", group).put("version", version).put("kind", kindName));
         request.set("resource", c.hasNonNull("resource") ? c.get("resource") : AdmissionReviews.JSON.createObjectNode()
-                .put("group", group).put("version", version).put("resource", dev.trimtab.kube.Kinds.plural(kindName)));
+                .put("group", group).put("version", version).put("resource", Kinds.plural(kindName)));
         request.put("subResource", c.path("subResource").asText(""));
         request.put("name", object.at("/metadata/name").asText(""));
         request.put("namespace", c.hasNonNull("namespace") ? c.get("namespace").asText()

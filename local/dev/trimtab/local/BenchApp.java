@@ -2,6 +2,7 @@ package dev.trimtab.local;
 
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.live.AutoscalerEngine;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.Arc;
 import io.quarkus.runtime.QuarkusApplication;
 import java.nio.charset.StandardCharsets;
@@ -64,8 +65,8 @@ public class BenchApp implements QuarkusApplication {
                 trimtab);
         System.out.printf("  sent %d events (%.0f/s achieved), lag before %d, after %d (+2 s drain)%n", d.sent, d.achieved,
                 lagBefore, lagAfter);
-        io.micrometer.core.instrument.MeterRegistry registry = Arc.container()
-                .instance(io.micrometer.core.instrument.MeterRegistry.class).get();
+        MeterRegistry registry = Arc.container()
+                .instance(MeterRegistry.class).get();
         registry.find("trimtab_autoscaler_writes_total").counters().forEach(c -> System.out.printf(
                 "  writes with HTTP %s: %.0f%n", c.getId().getTag("code"), c.count()));
         registry.find("trimtab_autoscaler_decisions_total").counters().forEach(c -> System.out.printf(

@@ -4,6 +4,11 @@ import dev.trimtab.autoscaler.live.ScaleWritten;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentSkipListMap;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /** Records produce → /scale write acknowledged, in microseconds, for the benchmark. */
@@ -12,17 +17,17 @@ public class BenchProbe {
     private final Recorder recorder = new Recorder(3);
 
     /** The latencies recorded since the last call (methods, not fields: callers hold a client proxy). */
-    public org.HdrHistogram.Histogram interval() {
+    public Histogram interval() {
         return recorder.getIntervalHistogram();
     }
 
     /** Decisions over 100 ms, by the time their event was sent: count and slowest, in ms. */
-    private final java.util.concurrent.ConcurrentSkipListMap<java.time.Instant, long[]> slow =
-            new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<Instant, long[]> slow =
+            new ConcurrentSkipListMap<>();
 
     /** The sends whose decisions took over 100 ms since the last call: "time: n decisions, slowest ms". */
-    public java.util.List<String> slowSends() {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    public List<String> slowSends() {
+        List<String> out = new ArrayList<>();
         slow.forEach((t, v) -> out.add(t + ": " + v[0] + " decisions over 100 ms, slowest " + v[1] + " ms"));
         slow.clear();
         return out;

@@ -2,13 +2,17 @@ package dev.trimtab.local;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * {@code java -jar target/quarkus-app/quarkus-run.jar lag-bench [WORKLOADS [ROUNDS]]} (build with
@@ -39,8 +43,8 @@ public final class LagBench {
                     for (var f : admin.createTopics(topics.subList(i, Math.min(topics.size(), i + 100))).values().values()) {
                         try {
                             f.get();
-                        } catch (java.util.concurrent.ExecutionException e) {
-                            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                        } catch (ExecutionException e) {
+                            if (!(e.getCause() instanceof TopicExistsException)) {
                                 throw e;
                             }
                         }
@@ -49,7 +53,7 @@ public final class LagBench {
                 // each group starts with a commit on every partition (nothing to read yet), as a
                 // running consumer group would have
                 for (String name : names) {
-                    Map<TopicPartition, OffsetAndMetadata> zero = new java.util.HashMap<>();
+                    Map<TopicPartition, OffsetAndMetadata> zero = new HashMap<>();
                     for (int p = 0; p < PARTITIONS; p++) {
                         zero.put(new TopicPartition(topic(name), p), new OffsetAndMetadata(0));
                     }
@@ -57,8 +61,8 @@ public final class LagBench {
                         try {
                             admin.alterConsumerGroupOffsets(group(name), zero).all().get();
                             break;
-                        } catch (java.util.concurrent.ExecutionException e) {
-                            if (attempt == 5 || !(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)) {
+                        } catch (ExecutionException e) {
+                            if (attempt == 5 || !(e.getCause() instanceof RetriableException)) {
                                 throw e;
                             }
                         }

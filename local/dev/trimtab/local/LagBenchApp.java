@@ -5,13 +5,16 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.Arc;
 import io.quarkus.runtime.QuarkusApplication;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,7 +54,7 @@ public class LagBenchApp implements QuarkusApplication {
         // ready when every workload was written down from its seeded 2 replicas to 1: its group's offsets are read
         System.out.printf("%nWaiting for the lag source to read the %d groups (each workload written 2 -> 1) ...%n", workloads);
         long t0 = System.nanoTime();
-        java.util.Set<String> atOne = new java.util.HashSet<>();
+        Set<String> atOne = new HashSet<>();
         long deadline = System.currentTimeMillis() + 120_000;
         while (atOne.size() < workloads) {
             ScaleWritten w = probe.next(1000);
@@ -155,7 +158,7 @@ public class LagBenchApp implements QuarkusApplication {
             while (System.currentTimeMillis() < end) {
                 c.poll(Duration.ofMillis(200)).forEach(r -> {
                     if (r.key() != null && r.key().endsWith("/" + name)) {
-                        last.add(new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
+                        last.add(new String(r.value(), StandardCharsets.UTF_8));
                     }
                 });
             }

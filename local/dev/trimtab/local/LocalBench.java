@@ -1,6 +1,7 @@
 package dev.trimtab.local;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -48,7 +49,7 @@ public final class LocalBench {
             GenericKubernetesResource policy = new GenericKubernetesResource();
             policy.setApiVersion("trimtab.dev/v1alpha1");
             policy.setKind("ScalingPolicy");
-            policy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name)
+            policy.setMetadata(new ObjectMetaBuilder().withName(name)
                     .withNamespace("bench").build());
             // no stabilization and generous rates: every metric event changes the desired count
             policy.setAdditionalProperty("spec", Map.of(

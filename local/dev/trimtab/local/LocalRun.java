@@ -11,7 +11,9 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -19,11 +21,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * {@code java -jar target/quarkus-app/quarkus-run.jar local [TRACE]} (build with {@code -Plocal}):
@@ -50,7 +61,7 @@ public final class LocalRun {
      * Starts the broker and the mock API, seeds the API, starts the application ({@code app} runs
      * inside it) and stops everything when it returns; exits the JVM with the app's status.
      */
-    static void run(Class<? extends io.quarkus.runtime.QuarkusApplication> app, Seeder seeder, String... appArgs)
+    static void run(Class<? extends QuarkusApplication> app, Seeder seeder, String... appArgs)
             throws Exception {
         System.out.println("Starting an embedded Kafka broker (KRaft) ...");
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().withKafkaPort(freePort()).withControllerPort(freePort())
@@ -116,7 +127,7 @@ public final class LocalRun {
         try (Stream<Path> files = Files.list(Path.of("kafka-topics"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                 JsonNode t = yaml.readTree(f.toFile());
-                java.util.Map<String, String> config = new java.util.HashMap<>();
+                Map<String, String> config = new HashMap<>();
                 t.at("/spec/config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
                 config.remove("min.insync.replicas"); // one broker
                 topics.add(new NewTopic(t.at("/metadata/name").asText(), t.at("/spec/partitions").asInt(), (short) 1)
@@ -151,35 +162,35 @@ public final class LocalRun {
     }
 
     /** A producer for the local broker: keys as strings, values as bytes, sent at once. */
-    static org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer() {
+    static KafkaProducer<String, byte[]> producer() {
         Properties p = new Properties();
-        p.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(org.apache.kafka.clients.producer.ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                org.apache.kafka.common.serialization.StringSerializer.class.getName());
-        p.put(org.apache.kafka.clients.producer.ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
-        p.put(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG, "0");
-        p.put(org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "1");
-        return new org.apache.kafka.clients.producer.KafkaProducer<>(p);
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        p.put(ProducerConfig.ACKS_CONFIG, "1");
+        return new KafkaProducer<>(p);
     }
 
     /** A consumer on the local broker, from the earliest offset, values as bytes. */
-    static org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> consumer(String group) {
+    static KafkaConsumer<String, byte[]> consumer(String group) {
         Properties p = new Properties();
-        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, group);
-        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                org.apache.kafka.common.serialization.StringDeserializer.class.getName());
-        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
-        return new org.apache.kafka.clients.consumer.KafkaConsumer<>(p);
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        return new KafkaConsumer<>(p);
     }
 
     public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

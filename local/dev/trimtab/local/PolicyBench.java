@@ -1,5 +1,6 @@
 package dev.trimtab.local;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import java.util.List;
 
 /**
@@ -14,7 +15,7 @@ public final class PolicyBench {
         System.setProperty("mp.messaging.incoming.metrics.enabled", "false");
         // the namespace the HTTP reviews are in: the webhook reads it (labels) from an informer's cache
         LocalRun.run(PolicyBenchApp.class, api -> {
-            api.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+            api.namespaces().resource(new NamespaceBuilder().withNewMetadata()
                     .withName("shop").addToLabels("kubernetes.io/metadata.name", "shop").endMetadata().build()).create();
             return List.of("Namespace shop");
         }, args);

@@ -4,10 +4,25 @@ import dev.trimtab.policy.admission.AdmissionReviews;
 import dev.trimtab.policy.core.AdmissionRequest;
 import dev.trimtab.policy.core.PolicyEngine;
 import dev.trimtab.policy.load.PolicyDirectory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.Arc;
 import io.quarkus.runtime.QuarkusApplication;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.Histogram;
@@ -128,9 +143,9 @@ public class PolicyBenchApp implements QuarkusApplication {
      */
     private static Histogram http(int seconds, int rate) throws Exception {
         int port = Integer.parseInt(System.getProperty("bench.http.port"));
-        byte[] body = review("shop").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body = review("shop").getBytes(StandardCharsets.UTF_8);
         byte[] head = ("POST /admission/validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         try (Connection c = new Connection(port)) {
             String answer = c.exchange(head, body);
             if (!answer.contains("\"allowed\":true")) {
@@ -142,11 +157,11 @@ public class PolicyBenchApp implements QuarkusApplication {
         }
         Histogram h = new Histogram(60_000_000L, 3);
         AtomicInteger errors = new AtomicInteger();
-        java.util.concurrent.BlockingQueue<Long> due = new java.util.concurrent.LinkedBlockingQueue<>();
+        BlockingQueue<Long> due = new LinkedBlockingQueue<>();
         int connections = 4;
         long total = (long) rate * seconds;
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch((int) total);
-        java.util.List<Thread> workers = new java.util.ArrayList<>();
+        CountDownLatch done = new CountDownLatch((int) total);
+        List<Thread> workers = new ArrayList<>();
         for (int w = 0; w < connections; w++) {
             Thread t = new Thread(() -> {
                 try (Connection c = new Connection(port)) {
@@ -159,7 +174,7 @@ public class PolicyBenchApp implements QuarkusApplication {
                             if (!c.exchange(head, body).startsWith("HTTP/1.1 200")) {
                                 errors.incrementAndGet();
                             }
-                        } catch (java.io.IOException e) {
+                        } catch (IOException e) {
                             errors.incrementAndGet();
                         }
                         synchronized (h) {
@@ -186,7 +201,7 @@ public class PolicyBenchApp implements QuarkusApplication {
         }
         done.await(60, TimeUnit.SECONDS);
         workers.forEach(t -> due.add(-1L));
-        var server = io.quarkus.arc.Arc.container().instance(io.micrometer.core.instrument.MeterRegistry.class).get()
+        var server = Arc.container().instance(MeterRegistry.class).get()
                 .find("trimtab_policy_admission_seconds").timer();
         if (server != null) {
             var snapshot = server.takeSnapshot();
@@ -205,19 +220,19 @@ public class PolicyBenchApp implements QuarkusApplication {
 
     /** One keep-alive HTTP/1.1 connection: write a request, read one response (Content-Length framed). */
     private static final class Connection implements AutoCloseable {
-        private final java.net.Socket socket;
-        private final java.io.OutputStream out;
-        private final java.io.InputStream in;
+        private final Socket socket;
+        private final OutputStream out;
+        private final InputStream in;
 
-        Connection(int port) throws java.io.IOException {
-            socket = new java.net.Socket("localhost", port);
+        Connection(int port) throws IOException {
+            socket = new Socket("localhost", port);
             socket.setTcpNoDelay(true);
-            out = new java.io.BufferedOutputStream(socket.getOutputStream(), 8192);
-            in = new java.io.BufferedInputStream(socket.getInputStream(), 16384);
+            out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+            in = new BufferedInputStream(socket.getInputStream(), 16384);
         }
 
         /** The response's status line and body. */
-        String exchange(byte[] head, byte[] body) throws java.io.IOException {
+        String exchange(byte[] head, byte[] body) throws IOException {
             out.write(head);
             out.write(body);
             out.flush();
@@ -234,14 +249,14 @@ public class PolicyBenchApp implements QuarkusApplication {
                 }
             }
             byte[] answer = in.readNBytes(Math.max(0, length));
-            return status + "\n" + new String(answer, java.nio.charset.StandardCharsets.UTF_8);
+            return status + "\n" + new String(answer, StandardCharsets.UTF_8);
         }
 
-        private String line() throws java.io.IOException {
+        private String line() throws IOException {
             StringBuilder sb = new StringBuilder();
             for (int c = in.read(); c != '\n'; c = in.read()) {
                 if (c < 0) {
-                    throw new java.io.EOFException("connection closed");
+                    throw new EOFException("connection closed");
                 }
                 if (c != '\r') {
                     sb.append((char) c);
@@ -251,7 +266,7 @@ public class PolicyBenchApp implements QuarkusApplication {
         }
 
         @Override
-        public void close() throws java.io.IOException {
+        public void close() throws IOException {
             socket.close();
         }
     }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeSet;
 
 /**
  * Decides whether a request may go on, the way a Kubernetes component delegates to its API
@@ -92,7 +93,7 @@ public final class AccessGate {
         if (push) {
             return policy.pushSubjects().contains(user.username()) ? Decision.allowed(user) : Decision.forbidden(user,
                     "user " + user.describe() + " may not push events to the autoscaler: only "
-                            + String.join(", ", new java.util.TreeSet<>(policy.pushSubjects()))
+                            + String.join(", ", new TreeSet<>(policy.pushSubjects()))
                             + " may (trimtab.auth.push.allowed-subjects)");
         }
         return authorized(route, user, now);

@@ -1,6 +1,7 @@
 package dev.trimtab.auth.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -29,7 +30,7 @@ public record AuthPolicy(boolean enabled, String pushAudience, Set<String> pushS
 
     /** Every setting that cannot work, each naming its property and value; empty when all can. */
     public List<String> problems() {
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         if (enabled && (pushAudience == null || pushAudience.isBlank())) {
             out.add("trimtab.auth.push.audience: required when trimtab.auth.enabled=true "
                     + "(the audience the KafkaSource's tokens are bound to, e.g. serving.knative.dev/service/trimtab/trimtab-autoscaler-push)");

@@ -1,6 +1,7 @@
 package dev.trimtab.auth.core;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -106,7 +107,7 @@ public final class Routes {
         if (path.startsWith("/network/")) {
             String question = lastSegment(path);
             Set<String> namespaces = switch (question) {
-                case "can-reach" -> namespaces(java.util.Arrays.asList(podNamespace(first(query, "from")),
+                case "can-reach" -> namespaces(Arrays.asList(podNamespace(first(query, "from")),
                         podNamespace(first(query, "to"))));
                 case "matrix" -> namespaces(query.getOrDefault("namespace", List.of()));
                 default -> Set.of("");

@@ -1,5 +1,6 @@
 package dev.trimtab.auth.core;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,7 +19,7 @@ public record UserInfo(String username, String uid, List<String> groups, Map<Str
         if (extra != null) {
             extra.forEach((k, v) -> copy.put(k, v == null ? List.of() : List.copyOf(v)));
         }
-        extra = java.util.Collections.unmodifiableMap(copy);
+        extra = Collections.unmodifiableMap(copy);
     }
 
     public static UserInfo of(String username, String... groups) {

@@ -4,6 +4,7 @@ import dev.trimtab.auth.core.AccessGate;
 import dev.trimtab.auth.core.AuthPolicy;
 import dev.trimtab.auth.core.Decision;
 import dev.trimtab.auth.core.Limits;
+import dev.trimtab.auth.core.ReviewUnavailable;
 import dev.trimtab.auth.core.Route;
 import dev.trimtab.auth.core.Routes;
 import dev.trimtab.auth.core.Surface;
@@ -19,12 +20,25 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import javax.security.auth.x500.X500Principal;
 import org.jboss.logging.Logger;
 
 /**
@@ -44,7 +58,7 @@ public class AccessFilter {
     private final Routes routes;
     private final Limits limits;
     private final AccessGate gate;
-    private final java.util.concurrent.ThreadPoolExecutor reviews;
+    private final ThreadPoolExecutor reviews;
     private final KubernetesReviews kubernetes;
     private final Clock clock;
     private final MeterRegistry registry;
@@ -58,7 +72,7 @@ public class AccessFilter {
         this.clock = Clock.systemUTC();
         AuthPolicy policy = policy(settings);
         this.limits = limits(limitSettings);
-        List<String> problems = new java.util.ArrayList<>(policy.problems());
+        List<String> problems = new ArrayList<>(policy.problems());
         problems.addAll(limits.problems());
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid settings: " + String.join("; ", problems));
@@ -66,13 +80,13 @@ public class AccessFilter {
         this.routes = new Routes(settings.metrics().isProtected());
         this.kubernetes = settings.enabled() && client != null ? new KubernetesReviews(client, settings.reviewTimeout()) : null;
         this.gate = kubernetes == null ? new AccessGate(policy, (t, a) -> {
-            throw new dev.trimtab.auth.core.ReviewUnavailable("no Kubernetes client", null);
+            throw new ReviewUnavailable("no Kubernetes client", null);
         }, (u, p) -> {
-            throw new dev.trimtab.auth.core.ReviewUnavailable("no Kubernetes client", null);
+            throw new ReviewUnavailable("no Kubernetes client", null);
         }) : new AccessGate(policy, kubernetes, kubernetes);
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        this.reviews = new java.util.concurrent.ThreadPoolExecutor(settings.reviewThreads(), settings.reviewThreads(),
-                60, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(1024), r -> {
+        AtomicInteger n = new AtomicInteger();
+        this.reviews = new ThreadPoolExecutor(settings.reviewThreads(), settings.reviewThreads(),
+                60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024), r -> {
                     Thread t = new Thread(r, "auth-review-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -204,34 +218,34 @@ public class AccessFilter {
      * is in {@code system:authenticated}. Null without a certificate or without a CN.
      */
     static UserInfo certificateUser(RoutingContext ctx) {
-        javax.net.ssl.SSLSession session = ctx.request().sslSession();
+        SSLSession session = ctx.request().sslSession();
         if (session == null) {
             return null;
         }
-        java.security.cert.Certificate[] chain;
+        Certificate[] chain;
         try {
             chain = session.getPeerCertificates();
-        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+        } catch (SSLPeerUnverifiedException e) {
             return null;
         }
-        if (chain.length == 0 || !(chain[0] instanceof java.security.cert.X509Certificate cert)) {
+        if (chain.length == 0 || !(chain[0] instanceof X509Certificate cert)) {
             return null;
         }
-        return subjectUser(cert.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253));
+        return subjectUser(cert.getSubjectX500Principal().getName(X500Principal.RFC2253));
     }
 
     static UserInfo subjectUser(String rfc2253) {
         String cn = null;
-        List<String> groups = new java.util.ArrayList<>();
+        List<String> groups = new ArrayList<>();
         try {
-            for (javax.naming.ldap.Rdn rdn : new javax.naming.ldap.LdapName(rfc2253).getRdns()) {
+            for (Rdn rdn : new LdapName(rfc2253).getRdns()) {
                 if (rdn.getType().equalsIgnoreCase("CN")) {
                     cn = String.valueOf(rdn.getValue());
                 } else if (rdn.getType().equalsIgnoreCase("O")) {
                     groups.add(String.valueOf(rdn.getValue()));
                 }
             }
-        } catch (javax.naming.InvalidNameException e) {
+        } catch (InvalidNameException e) {
             return null;
         }
         if (cn == null || cn.isEmpty()) {

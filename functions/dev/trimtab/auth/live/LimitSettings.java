@@ -53,7 +53,7 @@ public interface LimitSettings {
          * then (the webhooks' timeoutSeconds is 5, at most 30), so a flood cannot pile up work.
          */
         @WithDefault("10s")
-        java.time.Duration timeout();
+        Duration timeout();
     }
 
     interface Push {

@@ -1,5 +1,6 @@
 package dev.trimtab.autoscaler.core;
 
+import java.time.Instant;
 import java.util.Set;
 
 /**
@@ -50,7 +51,7 @@ public record Boundaries(Set<String> excludedNamespaces, long foreignWriteHoldMi
         ReplicaWriters.ForeignWrite f = state.writers().lastForeign(target);
         if (f != null && foreignWriteHoldMillis > 0 && nowMillis - f.atMillis() < foreignWriteHoldMillis) {
             return new Refusal(Reason.ReplicasChangedByOther, f.message() + "; holding until "
-                    + java.time.Instant.ofEpochMilli(f.atMillis() + foreignWriteHoldMillis) + " before deciding again");
+                    + Instant.ofEpochMilli(f.atMillis() + foreignWriteHoldMillis) + " before deciding again");
         }
         return null;
     }

@@ -1,14 +1,15 @@
 package dev.trimtab.autoscaler.core;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.HashSet;
 
 /**
  * The autoscaler's view of the cluster, folded from events: pods, scale targets, ScalingPolicies,
@@ -262,7 +263,7 @@ public final class ClusterState {
                 sorted.add(r);
             }
         }
-        sorted.sort(java.util.Comparator.comparing(arrival::get));
+        sorted.sort(Comparator.comparing(arrival::get));
         List<ScalingPolicy> out = new ArrayList<>(sorted.size());
         for (ObjectRef r : sorted) {
             out.add(policies.get(r));

@@ -1,6 +1,7 @@
 package dev.trimtab.autoscaler.core;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -101,7 +102,7 @@ public final class History {
             highest = Math.max(highest, r.replicas());
             lowest = Math.min(lowest, r.replicas());
         }
-        java.util.Collections.reverse(kept);
+        Collections.reverse(kept);
         return new Snapshot(List.copyOf(kept), copy(scaleUpEvents), copy(scaleDownEvents), List.copyOf(demand),
                 metricFailures.clone(), firstSeenMillis, lastActiveMillis, panicStartMillis, maxPanicPods);
     }

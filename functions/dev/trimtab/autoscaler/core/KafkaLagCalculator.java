@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * KEDA's Kafka scaler arithmetic over one poll ({@code getTotalLag} and {@code getLagForPartition}
@@ -244,7 +245,7 @@ public final class KafkaLagCalculator {
         if (n < 1) {
             return List.of();
         }
-        java.util.TreeSet<Long> out = new java.util.TreeSet<>();
+        TreeSet<Long> out = new TreeSet<>();
         for (long i = 1; i * i <= n; i++) {
             if (n % i == 0) {
                 out.add(i);

@@ -1,5 +1,6 @@
 package dev.trimtab.autoscaler.core;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -274,7 +275,7 @@ final class PanicController {
             return new Result(step.desiredPodCount(), false, "stable mode: " + windows);
         }
         return new Result(step.desiredPodCount(), true, "panic mode since "
-                + java.time.Instant.ofEpochMilli(after.panicStartMillis()) + ": " + windows
+                + Instant.ofEpochMilli(after.panicStartMillis()) + ": " + windows
                 + "; never scaling down while panicking");
     }
 

@@ -1,5 +1,7 @@
 package dev.trimtab.autoscaler.core;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -26,7 +28,7 @@ public record PromQuery(String serverAddress, String query, String namespace, Ma
     public static final String POLICY_LABEL = "scalingpolicy.trimtab.dev/name";
 
     public PromQuery {
-        customHeaders = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(customHeaders));
-        queryParameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(queryParameters));
+        customHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(customHeaders));
+        queryParameters = Collections.unmodifiableMap(new LinkedHashMap<>(queryParameters));
     }
 }

@@ -9,6 +9,7 @@ import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.kube.Quantity;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** Turns a {@link ScaleDecision} into the {@code dev.trimtab.decision.scale} CloudEvent. */
@@ -23,7 +24,7 @@ public final class DecisionEvents {
      * @param trigger the event that caused the evaluation
      */
     public static CloudEvent toEvent(ScaleDecision d, String id, CloudEvent trigger) {
-        return toEvent(d, id, trigger, java.util.List.of(), 0);
+        return toEvent(d, id, trigger, List.of(), 0);
     }
 
     /**
@@ -32,7 +33,7 @@ public final class DecisionEvents {
      * {@code "inputs": [..]}, and {@code "inputsDropped": n} when more were folded than listed. Both
      * are left out when there are none (a resync, a policy change).
      */
-    public static CloudEvent toEvent(ScaleDecision d, String id, CloudEvent trigger, java.util.List<String> inputs,
+    public static CloudEvent toEvent(ScaleDecision d, String id, CloudEvent trigger, List<String> inputs,
                                      int inputsDropped) {
         CloudEvent event = toEventWithoutInputs(d, id, trigger);
         ObjectNode data = (ObjectNode) event.data();

@@ -1,25 +1,28 @@
 package dev.trimtab.autoscaler.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.trimtab.autoscaler.core.ClusterState;
 import dev.trimtab.autoscaler.core.KafkaLag;
 import dev.trimtab.autoscaler.core.KafkaLagCalculator;
 import dev.trimtab.autoscaler.core.KafkaOffsets;
-import dev.trimtab.kube.LabelSelector;
 import dev.trimtab.autoscaler.core.MetricSpec;
 import dev.trimtab.autoscaler.core.MetricStore;
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.PodUsage;
-import dev.trimtab.autoscaler.core.ScaleClaim;
 import dev.trimtab.autoscaler.core.Sample;
+import dev.trimtab.autoscaler.core.ScaleClaim;
 import dev.trimtab.autoscaler.core.ScalingPolicy;
 import dev.trimtab.cloudevents.CloudEvent;
+import dev.trimtab.input.InputLimits;
+import dev.trimtab.kube.LabelSelector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -206,7 +209,7 @@ public final class EventFolder {
             if (list.size() > limits.maxContainers()) {
                 f.problem(RejectReason.TooLarge, p + "containers", list.size() + " containers",
                         "at most " + limits.maxContainers() + " are accepted (max-containers)");
-                list = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+                list = MissingNode.getInstance();
             }
             int c = 0;
             for (JsonNode container : list) {
@@ -340,7 +343,7 @@ public final class EventFolder {
     private List<ScalingPolicy> kafkaOffsets(CloudEvent event, long nowMillis) {
         KafkaOffsetEvents.Poll poll = KafkaOffsetEvents.read(event, limits);
         Fields f = new Fields();
-        long ts = rules.sampleTime(com.fasterxml.jackson.databind.node.MissingNode.getInstance(), "poll", f,
+        long ts = rules.sampleTime(MissingNode.getInstance(), "poll", f,
                 new Clock(event.time().toEpochMilli(), nowMillis));
         KubeObjects.throwIfAny(f, "Kafka offsets event " + Fields.echo(event.id()));
         rules.applied(f);
@@ -386,7 +389,7 @@ public final class EventFolder {
             return DEFAULT_WINDOW_MILLIS;
         }
         try {
-            Duration d = Duration.parse("PT" + w.asText().toUpperCase(java.util.Locale.ROOT));
+            Duration d = Duration.parse("PT" + w.asText().toUpperCase(Locale.ROOT));
             if (d.isNegative()) {
                 f.problem(path, w, "must not be negative");
                 return DEFAULT_WINDOW_MILLIS;

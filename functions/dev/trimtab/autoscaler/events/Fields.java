@@ -3,9 +3,11 @@ package dev.trimtab.autoscaler.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.kube.Quantity;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads typed fields out of a JSON object while collecting every problem with its path, the value
@@ -46,7 +48,7 @@ final class Fields {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!known.contains(name)) {
-                problem(path + "." + name, "an unknown field", "expected one of " + new java.util.TreeSet<>(known));
+                problem(path + "." + name, "an unknown field", "expected one of " + new TreeSet<>(known));
             }
         }
     }
@@ -146,7 +148,7 @@ final class Fields {
                 return e;
             }
         }
-        problem(path, "\"" + s + "\"", "must be one of " + java.util.Arrays.toString(type.getEnumConstants()));
+        problem(path, "\"" + s + "\"", "must be one of " + Arrays.toString(type.getEnumConstants()));
         return dflt;
     }
 }

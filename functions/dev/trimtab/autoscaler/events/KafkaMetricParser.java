@@ -3,7 +3,9 @@ package dev.trimtab.autoscaler.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.autoscaler.core.KafkaLag;
 import dev.trimtab.autoscaler.core.MetricSpec;
+import java.util.Iterator;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -122,13 +124,13 @@ final class KafkaMetricParser {
     }
 
     private static void refuseUnknownAndConnectionSettings(JsonNode source, String sp, Fields f) {
-        for (java.util.Iterator<String> it = source.fieldNames(); it.hasNext(); ) {
+        for (Iterator<String> it = source.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (FIELDS.contains(name)) {
                 continue;
             }
             if (!AUTH_FIELDS.contains(name) && !CLIENT_FIELDS.contains(name)) {
-                f.problem(sp + "." + name, "an unknown field", "expected one of " + new java.util.TreeSet<>(FIELDS));
+                f.problem(sp + "." + name, "an unknown field", "expected one of " + new TreeSet<>(FIELDS));
             } else if (AUTH_FIELDS.contains(name)) {
                 f.problem(sp + "." + name, "KEDA's authentication setting " + name,
                         "authentication and TLS are not part of a Kafka metric: Trimtab's lag source connects "

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trimtab.autoscaler.core.KafkaOffsets;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.input.InputLimits;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,11 +1,12 @@
 package dev.trimtab.autoscaler.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.trimtab.kube.LabelSelector;
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.Pod;
 import dev.trimtab.autoscaler.core.ScaleTarget;
 import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.input.InputLimits;
+import dev.trimtab.kube.LabelSelector;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package dev.trimtab.autoscaler.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trimtab.input.InputLimits;
 import dev.trimtab.kube.LabelSelector;
 import java.time.Instant;
 import java.util.function.Supplier;

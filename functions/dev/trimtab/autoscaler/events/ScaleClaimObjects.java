@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.autoscaler.core.ClusterState;
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.ScaleClaim;
+import dev.trimtab.autoscaler.core.ScalingPolicy;
 
 /**
  * Reads the claims on scale targets out of the objects that make them: an HPA
@@ -39,7 +40,7 @@ public final class ScaleClaimObjects {
     }
 
     /** A ScalingPolicy's own claim on its target. */
-    public static ScaleClaim policyClaim(JsonNode object, dev.trimtab.autoscaler.core.ScalingPolicy policy) {
+    public static ScaleClaim policyClaim(JsonNode object, ScalingPolicy policy) {
         Fields f = new Fields();
         long created = KubeObjects.time(object.path("metadata"), "creationTimestamp", "metadata.creationTimestamp", f,
                 Long.MAX_VALUE);

@@ -1,38 +1,48 @@
 package dev.trimtab.autoscaler.live;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.autoscaler.core.Autoscaler;
 import dev.trimtab.autoscaler.core.Boundaries;
-import dev.trimtab.autoscaler.core.Reason;
-import dev.trimtab.autoscaler.core.ReplicaWriters;
 import dev.trimtab.autoscaler.core.ClusterState;
 import dev.trimtab.autoscaler.core.History;
-import dev.trimtab.autoscaler.core.ObjectRef;
-import dev.trimtab.autoscaler.core.ScaleDecision;
+import dev.trimtab.autoscaler.core.KafkaLag;
 import dev.trimtab.autoscaler.core.MetricSpec;
+import dev.trimtab.autoscaler.core.ObjectRef;
+import dev.trimtab.autoscaler.core.PromQuery;
+import dev.trimtab.autoscaler.core.Reason;
+import dev.trimtab.autoscaler.core.ReplicaWriters;
+import dev.trimtab.autoscaler.core.ScaleClaim;
+import dev.trimtab.autoscaler.core.ScaleDecision;
 import dev.trimtab.autoscaler.core.ScaleTarget;
 import dev.trimtab.autoscaler.core.ScalingPolicy;
 import dev.trimtab.autoscaler.core.Settings;
 import dev.trimtab.autoscaler.events.EventFolder;
-import dev.trimtab.autoscaler.events.InputLimits;
 import dev.trimtab.autoscaler.events.HistoryRecords;
+import dev.trimtab.autoscaler.events.ScaleClaimObjects;
 import dev.trimtab.cloudevents.CloudEvent;
-import dev.trimtab.ingest.core.MetricItem;
-import dev.trimtab.ingest.core.PolicyRouter;
+import dev.trimtab.input.InputLimits;
+import dev.trimtab.input.InputSettings;
+import dev.trimtab.kube.LabelSelector;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Clock;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.utils.Utils;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The live path's single owner of the autoscaler state: events are folded and decided here, on
@@ -135,7 +145,7 @@ public class AutoscalerEngine {
      */
     @Inject
     public AutoscalerEngine(LiveSettings settings, InputSettings input,
-                            @org.eclipse.microprofile.config.inject.ConfigProperty(
+                            @ConfigProperty(
                                     name = "mp.messaging.incoming.metrics.enabled", defaultValue = "true")
                             boolean metricsConsumed) {
         this(settings, input.limits(), metricsConsumed);
@@ -157,7 +167,7 @@ public class AutoscalerEngine {
 
     /** The system namespaces and Trimtab's own, less those allowed, plus those configured. */
     static Set<String> excludedNamespaces(LiveSettings settings) {
-        Set<String> out = new java.util.TreeSet<>(SYSTEM_NAMESPACES);
+        Set<String> out = new TreeSet<>(SYSTEM_NAMESPACES);
         out.add(settings.ownNamespace());
         out.removeAll(settings.allowedSystemNamespaces().orElse(Set.of()));
         out.addAll(settings.excludedNamespaces().orElse(Set.of()));
@@ -195,9 +205,13 @@ public class AutoscalerEngine {
         return policy.workloadKey();
     }
 
-    /** For the metric receivers: which workloads read each item ({@link PolicyRouter}), from one view of the cluster. */
-    public synchronized List<Set<String>> workloadsReading(List<MetricItem> items) {
-        return new PolicyRouter(state).workloads(items);
+    /**
+     * A read of the engine's view of the cluster under its lock, so that it sees one view (the
+     * metric receivers ask which workloads read their items: ingest's {@code PolicyRouter}). The
+     * read must not keep the state nor block.
+     */
+    public synchronized <T> T readState(Function<ClusterState, T> read) {
+        return read.apply(state);
     }
 
     /**
@@ -234,7 +248,7 @@ public class AutoscalerEngine {
      * {@code rejected} with its index; the others are folded.
      */
     public List<Triggered> acceptAll(List<CloudEvent> events,
-                                     java.util.function.BiConsumer<Integer, RuntimeException> rejected) {
+                                     BiConsumer<Integer, RuntimeException> rejected) {
         return acceptAll(events, null, rejected);
     }
 
@@ -245,8 +259,8 @@ public class AutoscalerEngine {
      * is folded but does not make the policy due again.
      */
     public synchronized List<Triggered> acceptAll(List<CloudEvent> events, List<HistoryRecords.Position> positions,
-                                                  java.util.function.BiConsumer<Integer, RuntimeException> rejected) {
-        Map<ObjectRef, CloudEvent> due = new java.util.LinkedHashMap<>();
+                                                  BiConsumer<Integer, RuntimeException> rejected) {
+        Map<ObjectRef, CloudEvent> due = new LinkedHashMap<>();
         // every decision of a policy is taken here, at the end of the call that made it due: the
         // metric events folded for it in this call are all those since its previous decision
         Map<ObjectRef, DecisionInputs.Builder> inputs = new HashMap<>();
@@ -623,11 +637,11 @@ public class AutoscalerEngine {
      * Claims just read from the API (HPAs, ScaledObjects) folded in, and the policy decided again
      * on them; null when they taught nothing new (no claim added or changed).
      */
-    public synchronized Evaluation withClaims(ScalingPolicy policy, List<com.fasterxml.jackson.databind.JsonNode> objects) {
+    public synchronized Evaluation withClaims(ScalingPolicy policy, List<JsonNode> objects) {
         boolean changed = false;
-        for (com.fasterxml.jackson.databind.JsonNode o : objects) {
+        for (JsonNode o : objects) {
             try {
-                dev.trimtab.autoscaler.core.ScaleClaim claim = dev.trimtab.autoscaler.events.ScaleClaimObjects.claim(o);
+                ScaleClaim claim = ScaleClaimObjects.claim(o);
                 if (!claim.equals(state.claims().remove(claim.source()))) {
                     changed = true;
                 }
@@ -657,7 +671,7 @@ public class AutoscalerEngine {
     }
 
     /** A workload this instance decides for whose policy reads a resource metric: where its pods are. */
-    public record ResourceReader(String workload, String namespace, dev.trimtab.kube.LabelSelector pods) {}
+    public record ResourceReader(String workload, String namespace, LabelSelector pods) {}
 
     /**
      * The workloads this instance decides for (owned, not fenced) whose policies have a Resource or
@@ -683,7 +697,7 @@ public class AutoscalerEngine {
      * External metric its answers feed.
      */
     public record PromReader(String workload, ObjectRef policy, int index, String metricName,
-                             dev.trimtab.autoscaler.core.PromQuery query) {}
+                             PromQuery query) {}
 
     /**
      * The PromQL queries of the policies this instance decides for (owned, not fenced), in
@@ -712,7 +726,7 @@ public class AutoscalerEngine {
      */
     public record KafkaReader(String workload, ObjectRef policy, int index, String metricName,
                               String bootstrapServers, String consumerGroup, String topic,
-                              dev.trimtab.autoscaler.core.KafkaLag lag) {}
+                              KafkaLag lag) {}
 
     /**
      * The Kafka-lag metrics of the policies this instance decides for (owned, not fenced), in
@@ -724,7 +738,7 @@ public class AutoscalerEngine {
         for (ScalingPolicy p : state.policies()) {
             List<MetricSpec> metrics = p.spec().metrics();
             for (int i = 0; i < metrics.size(); i++) {
-                dev.trimtab.autoscaler.core.KafkaLag k = metrics.get(i).kafka();
+                KafkaLag k = metrics.get(i).kafka();
                 if (k != null && decidable(p)) {
                     out.add(new KafkaReader(workload(p), p.ref(), i, metrics.get(i).metricName(),
                             k.bootstrapServersText(), k.consumerGroup(), k.topic(), k));

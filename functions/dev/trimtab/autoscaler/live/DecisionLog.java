@@ -1,15 +1,16 @@
 package dev.trimtab.autoscaler.live;
 
-import dev.trimtab.cloudevents.CloudEventRecords;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trimtab.autoscaler.core.ScaleDecision;
 import dev.trimtab.autoscaler.events.DecisionEvents;
 import dev.trimtab.cloudevents.CloudEvent;
+import dev.trimtab.cloudevents.CloudEventRecords;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.UUID;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Produces every decision to the decisions topic as a structured-mode CloudEvent, in the replay
@@ -41,7 +42,7 @@ public class DecisionLog {
         CloudEvent event = DecisionEvents.toEvent(decision, UUID.randomUUID().toString(), trigger, inputs.ids(),
                 inputs.dropped());
         if (outcome != null) {
-            ((com.fasterxml.jackson.databind.node.ObjectNode) event.data()).put("outcome", outcome);
+            ((ObjectNode) event.data()).put("outcome", outcome);
         }
         // the same event (same id) on every attempt: a reader drops a duplicate by its id
         return Delivery.send(emitter, "decision " + event.id() + " of " + decision.policy(),

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -49,7 +50,7 @@ public final class Delivery {
 
     /** As {@link #send(Emitter, String, Supplier)}; {@code outcome} hears of each attempt (null: acknowledged). */
     public static Delivery send(Emitter<byte[]> emitter, String what, Supplier<Message<byte[]>> message,
-                                java.util.function.Consumer<Throwable> outcome) {
+                                Consumer<Throwable> outcome) {
         return new Delivery(what, () -> {
             CompletableFuture<Void> acked = new CompletableFuture<>();
             acked.whenComplete((ok, failure) -> outcome.accept(failure));

@@ -1,6 +1,7 @@
 package dev.trimtab.autoscaler.live;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,7 +66,7 @@ final class EventAggregator {
             return size() > MAX_KEYS;
         }
     };
-    private final Map<Subject, Long> similarSince = new java.util.HashMap<>();
+    private final Map<Subject, Long> similarSince = new HashMap<>();
 
     /**
      * One occurrence at {@code now}. Returns a new Event to create, a count to write, or null

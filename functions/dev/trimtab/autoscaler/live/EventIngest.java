@@ -1,9 +1,13 @@
 package dev.trimtab.autoscaler.live;
 
+import dev.trimtab.autoscaler.events.HistoryRecords;
+import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,14 +31,14 @@ public class EventIngest {
     private final Intake intake;
     private final DeadLetters deadLetters;
     private final DeletionCosts deletionCosts;
-    private final java.time.Duration deliveryTimeout;
+    private final Duration deliveryTimeout;
     private final StateStore state;
     private final InformerSource informers;
     private final boolean informerView;
 
     @Inject
     public EventIngest(Intake intake, DeadLetters deadLetters, DeletionCosts deletionCosts, LiveSettings settings,
-                       @io.smallrye.common.annotation.Identifier(StateStore.NAME) StateStore state,
+                       @Identifier(StateStore.NAME) StateStore state,
                        InformerSource informers) {
         this.deliveryTimeout = settings.deliveryTimeout();
         this.state = state;
@@ -50,7 +54,7 @@ public class EventIngest {
     public void clusterEvent(ConsumerRecord<String, byte[]> record) {
         try {
             intake.take("cluster-events", () -> {
-                dev.trimtab.cloudevents.CloudEvent e = decode(record, intake.codecLimits());
+                CloudEvent e = decode(record, intake.codecLimits());
                 deletionCosts.observe(e);
                 return e;
             });
@@ -76,7 +80,7 @@ public class EventIngest {
                 LOG.warnf("rejected metrics record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
                         e.getMessage());
                 return deadLetters.send(record, e);
-            }, new dev.trimtab.autoscaler.events.HistoryRecords.Position(record.partition(), record.offset(),
+            }, new HistoryRecords.Position(record.partition(), record.offset(),
                     record.timestamp())));
         }
         long t0 = System.nanoTime();
@@ -105,12 +109,12 @@ public class EventIngest {
         long t2 = System.nanoTime();
         long deadline = t2 + deliveryTimeout.toNanos();
         try {
-            Delivery.awaitAll(sent, java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
+            Delivery.awaitAll(sent, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
                     Delivery.SLEEP);
             long t3 = System.nanoTime();
             // only now may a new owner skip these records as decided (AutoscalerEngine#confirmDecided)
             intake.confirmDecided();
-            state.writeBeforeCommit(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            state.writeBeforeCommit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             long t4 = System.nanoTime();
             if (LOG.isDebugEnabled()) {
                 LOG.debugf("metric batch of %d records (%d partitions, %d decisions): oldest record written %d ms"
@@ -147,7 +151,7 @@ public class EventIngest {
     }
 
 
-    private static dev.trimtab.cloudevents.CloudEvent decode(ConsumerRecord<String, byte[]> record,
+    private static CloudEvent decode(ConsumerRecord<String, byte[]> record,
                                                              CloudEventCodec.Limits limits) {
         return CloudEventCodec.fromRecord(record, limits);
     }

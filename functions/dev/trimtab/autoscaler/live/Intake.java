@@ -4,11 +4,13 @@ import dev.trimtab.autoscaler.events.HistoryRecords;
 import dev.trimtab.autoscaler.events.RejectReason;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -22,8 +24,8 @@ public class Intake {
     private final DurableApply durable;
     private final MeterRegistry registry;
     private final CloudEventCodec.Limits codecLimits;
-    private final io.micrometer.core.instrument.Counter clamped;
-    private final io.micrometer.core.instrument.Counter alreadyDecided;
+    private final Counter clamped;
+    private final Counter alreadyDecided;
 
     /** Decisions applied at once, without waiting for their histories (tests of the intake alone). */
     public Intake(AutoscalerEngine engine, ScaleApplier applier, MeterRegistry registry) {
@@ -37,10 +39,10 @@ public class Intake {
         this.durable = durable;
         this.registry = registry;
         this.codecLimits = engine.limits().codec();
-        this.clamped = io.micrometer.core.instrument.Counter.builder("trimtab_autoscaler_future_samples_clamped_total")
+        this.clamped = Counter.builder("trimtab_autoscaler_future_samples_clamped_total")
                 .description("samples dated ahead of the clock within max-clock-skew, taken as measured now")
                 .register(registry);
-        this.alreadyDecided = io.micrometer.core.instrument.Counter.builder("trimtab_autoscaler_already_decided_events_total")
+        this.alreadyDecided = Counter.builder("trimtab_autoscaler_already_decided_events_total")
                 .description("metric records read again (after a restart or a rebalance, since the last committed offset)"
                         + " whose workload's decision had already been taken on them: folded, not decided again")
                 .register(registry);
@@ -63,10 +65,10 @@ public class Intake {
      * One event to take: how to decode it, and what to do if it can never be processed (dead-letter
      * it, returning that send's delivery, or throw).
      */
-    public record Item(Supplier<CloudEvent> decoder, java.util.function.Function<RejectedEvent, Delivery> rejected,
+    public record Item(Supplier<CloudEvent> decoder, Function<RejectedEvent, Delivery> rejected,
                        HistoryRecords.Position position) {
         /** An event that did not come from the metric topic (no position to tell a re-read by). */
-        public Item(Supplier<CloudEvent> decoder, java.util.function.Function<RejectedEvent, Delivery> rejected) {
+        public Item(Supplier<CloudEvent> decoder, Function<RejectedEvent, Delivery> rejected) {
             this(decoder, rejected, null);
         }
     }

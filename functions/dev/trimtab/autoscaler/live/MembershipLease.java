@@ -3,6 +3,7 @@ package dev.trimtab.autoscaler.live;
 import dev.trimtab.autoscaler.core.Lease;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
@@ -53,7 +54,7 @@ import org.jboss.logging.Logger;
  * group assigned (stale ones released first).
  */
 @ApplicationScoped
-@io.quarkus.runtime.Startup   // its gauge is scraped (and on the dashboard) from the start, not from the first look
+@Startup   // its gauge is scraped (and on the dashboard) from the start, not from the first look
 public class MembershipLease {
     private static final Logger LOG = Logger.getLogger(MembershipLease.class);
     /** How long a fenced metric batch sleeps between looks at the lease, and how often a fenced lease is looked at. */

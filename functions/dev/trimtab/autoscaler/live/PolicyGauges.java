@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -36,7 +38,7 @@ public class PolicyGauges {
     private final MeterRegistry registry;
     private final Predicate<ScalingPolicy> kept;
     private final Predicate<ScalingPolicy> exists;
-    private final java.util.function.Consumer<ObjectRef> deleted;
+    private final Consumer<ObjectRef> deleted;
     private final Map<ObjectRef, Entry> entries = new HashMap<>();
 
     /** Also tells the Events' aggregation of deleted policies: a new policy of the name starts afresh. */
@@ -52,7 +54,7 @@ public class PolicyGauges {
     }
 
     private PolicyGauges(MeterRegistry registry, Predicate<ScalingPolicy> kept, Predicate<ScalingPolicy> exists,
-                         java.util.function.Consumer<ObjectRef> deleted) {
+                         Consumer<ObjectRef> deleted) {
         this.registry = registry;
         this.kept = kept;
         this.exists = exists;
@@ -161,8 +163,8 @@ public class PolicyGauges {
     }
 
     /** The policies with gauges now (for tests). */
-    synchronized java.util.Set<ObjectRef> policies() {
-        return java.util.Set.copyOf(entries.keySet());
+    synchronized Set<ObjectRef> policies() {
+        return Set.copyOf(entries.keySet());
     }
 
     static Tags metricTags(MetricSpec s) {

@@ -4,8 +4,10 @@ import dev.trimtab.cloudevents.CloudEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * The heartbeat: every second, owned policies not evaluated for {@code trimtab.autoscaler.resync} are
@@ -16,7 +18,7 @@ public class Resync {
     static final CloudEvent TRIGGER = new CloudEvent("resync", "/trimtab/autoscaler", "dev.trimtab.autoscaler.resync",
             null, null, null, null, Map.of());
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Resync.class);
+    private static final Logger LOG = Logger.getLogger(Resync.class);
 
     private final AutoscalerEngine engine;
     private final DurableApply durable;
@@ -30,7 +32,7 @@ public class Resync {
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
-        List<AutoscalerEngine.Triggered> due = new java.util.ArrayList<>();
+        List<AutoscalerEngine.Triggered> due = new ArrayList<>();
         for (AutoscalerEngine.Evaluation ev : engine.work(engine::resync)) {
             due.add(new AutoscalerEngine.Triggered(ev, TRIGGER));
         }

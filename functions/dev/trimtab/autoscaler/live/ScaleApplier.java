@@ -1,11 +1,24 @@
 package dev.trimtab.autoscaler.live;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trimtab.autoscaler.core.ObjectRef;
+import dev.trimtab.autoscaler.core.Reason;
 import dev.trimtab.autoscaler.core.ScaleDecision;
 import dev.trimtab.autoscaler.core.ScaleTarget;
 import dev.trimtab.cloudevents.CloudEvent;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,7 +41,7 @@ public class ScaleApplier {
     private final StatusRecorder status;
     private final MeterRegistry registry;
     private final LiveSettings settings;
-    private final jakarta.enterprise.event.Event<ScaleWritten> written;
+    private final Event<ScaleWritten> written;
     private final ScaleGuard guard;
     private final DeletionCosts deletionCosts;
     private final ScaleClaimReader claims;
@@ -38,7 +51,7 @@ public class ScaleApplier {
 
     @Inject
     public ScaleApplier(AutoscalerEngine engine, ScaleWriter writer, DecisionLog log, StatusRecorder status,
-                        MeterRegistry registry, LiveSettings settings, jakarta.enterprise.event.Event<ScaleWritten> written,
+                        MeterRegistry registry, LiveSettings settings, Event<ScaleWritten> written,
                         ScaleGuard guard, DeletionCosts deletionCosts, ScaleClaimReader claims) {
         this.claims = claims;
         this.guard = guard;
@@ -106,7 +119,7 @@ public class ScaleApplier {
         foreignWrites(engine.drainForeignWrites());   // a re-read after a conflict may have shown one
         refusal(d);
         if (settings.dryRun() && d.rescale() && trigger.time() != null) {
-            written.fire(new ScaleWritten(d.target(), trigger.time(), java.time.Instant.now(), d.desiredReplicas(), false));
+            written.fire(new ScaleWritten(d.target(), trigger.time(), Instant.now(), d.desiredReplicas(), false));
         }
         registry.counter("trimtab_autoscaler_decisions_total", "reason", d.reason().name()).increment();
         return outcome;
@@ -123,7 +136,7 @@ public class ScaleApplier {
         String outcome = null;
         int conflicts = 0;
         int transients = 0;
-        dev.trimtab.autoscaler.core.ObjectRef locked = null;
+        ObjectRef locked = null;
         try {
             while (outcome == null) {
                 String held = guard.held();
@@ -137,7 +150,7 @@ public class ScaleApplier {
                     break;
                 }
                 if (!checked.contains(ev.policy().ref())) {
-                    java.util.List<com.fasterxml.jackson.databind.JsonNode> found =
+                    List<JsonNode> found =
                             claims.claims(ev.policy().ref().namespace());
                     if (found == null) {
                         // an HPA or ScaledObject we have not seen may own the target: fail safe
@@ -185,7 +198,7 @@ public class ScaleApplier {
                         latency("trimtab_autoscaler_event_to_write_seconds", trigger, ack);
                         if (trigger.time() != null) {
                             written.fire(new ScaleWritten(ev.decision().target(), trigger.time(),
-                                    java.time.Instant.now(), ev.decision().desiredReplicas(), true));
+                                    Instant.now(), ev.decision().desiredReplicas(), true));
                         }
                     }
                     case Conflict -> {
@@ -226,18 +239,18 @@ public class ScaleApplier {
      * second is decided again on the first one's result. Two targets may share a stripe; a thread
      * holds at most one.
      */
-    private final java.util.concurrent.locks.ReentrantLock[] targetLocks = newLocks(64);
+    private final ReentrantLock[] targetLocks = newLocks(64);
 
-    private static java.util.concurrent.locks.ReentrantLock[] newLocks(int n) {
-        java.util.concurrent.locks.ReentrantLock[] out = new java.util.concurrent.locks.ReentrantLock[n];
+    private static ReentrantLock[] newLocks(int n) {
+        ReentrantLock[] out = new ReentrantLock[n];
         for (int i = 0; i < n; i++) {
-            out[i] = new java.util.concurrent.locks.ReentrantLock();
+            out[i] = new ReentrantLock();
         }
         return out;
     }
 
     /** The write lock of {@code target} (shared with the targets of the same stripe). */
-    java.util.concurrent.locks.ReentrantLock lockOf(dev.trimtab.autoscaler.core.ObjectRef target) {
+    ReentrantLock lockOf(ObjectRef target) {
         return targetLocks[Math.floorMod(target.hashCode(), targetLocks.length)];
     }
 
@@ -257,12 +270,12 @@ public class ScaleApplier {
      * folded in (one may scale the target without its event having arrived yet); when they cannot
      * be listed the write is held, and the next evaluation checks again.
      */
-    private final java.util.Set<dev.trimtab.autoscaler.core.ObjectRef> checked =
-            java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<ObjectRef> checked =
+            ConcurrentHashMap.newKeySet();
 
     /** The reason each policy was last refused for, to log a refusal once, when it starts or changes. */
-    private final java.util.Map<dev.trimtab.autoscaler.core.ObjectRef, dev.trimtab.autoscaler.core.Reason> refused =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<ObjectRef, Reason> refused =
+            new ConcurrentHashMap<>();
 
     private void refusal(ScaleDecision d) {
         if (d.reason().refusal()) {
@@ -279,7 +292,7 @@ public class ScaleApplier {
      * ({@code trimtab_autoscaler_foreign_writes_total}), logged, and (outside dry-run) a Warning
      * Event {@code ReplicasChangedByOther} on the workload naming the value.
      */
-    public void foreignWrites(java.util.List<AutoscalerEngine.ForeignWrite> writes) {
+    public void foreignWrites(List<AutoscalerEngine.ForeignWrite> writes) {
         for (AutoscalerEngine.ForeignWrite w : writes) {
             registry.counter("trimtab_autoscaler_foreign_writes_total", "kind", w.write().target().kind()).increment();
             String hold = settings.foreignWriteHold().isZero() ? "Trimtab keeps deciding"
@@ -295,15 +308,15 @@ public class ScaleApplier {
     /** From the triggering event's {@code time} to {@code atMillis}, as a histogram. */
     private void latency(String name, CloudEvent trigger, long atMillis) {
         if (trigger.time() != null) {
-            io.micrometer.core.instrument.Timer.builder(name).publishPercentileHistogram()
-                    .minimumExpectedValue(java.time.Duration.ofMillis(1)).maximumExpectedValue(java.time.Duration.ofSeconds(60))
+            Timer.builder(name).publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
                     .register(registry)
-                    .record(java.time.Duration.ofMillis(Math.max(0, atMillis - trigger.time().toEpochMilli())));
+                    .record(Duration.ofMillis(Math.max(0, atMillis - trigger.time().toEpochMilli())));
         }
     }
 
     /** How the applier waits between retries; tests replace it to record the waits. */
-    java.util.function.LongConsumer sleeper = Delivery.SLEEP;
+    LongConsumer sleeper = Delivery.SLEEP;
 
     private void sleep(long millis) {
         sleeper.accept(millis);

@@ -2,6 +2,7 @@ package dev.trimtab.autoscaler.live;
 
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.ScaleDecision;
+import dev.trimtab.kube.Kinds;
 import dev.trimtab.policy.core.AdmissionRequest;
 import dev.trimtab.policy.core.PolicyEngine;
 import dev.trimtab.policy.live.LivePolicies;
@@ -66,7 +67,7 @@ public class ScaleGuard {
         String version = t.apiVersion().contains("/") ? t.apiVersion().substring(t.apiVersion().indexOf('/') + 1)
                 : t.apiVersion();
         return new AdmissionRequest(UUID.randomUUID().toString(), new AdmissionRequest.Gvk("autoscaling", "v1", "Scale"),
-                new AdmissionRequest.Gvr(t.group(), version, dev.trimtab.kube.Kinds.plural(t.kind())), "scale",
+                new AdmissionRequest.Gvr(t.group(), version, Kinds.plural(t.kind())), "scale",
                 null, null, null, t.name(), t.namespace(), "UPDATE",
                 AdmissionRequest.UserInfo.serviceAccount(username),
                 false, null, scale(t, d.desiredReplicas(), d.currentReplicas()),

@@ -1,5 +1,6 @@
 package dev.trimtab.autoscaler.live;
 
+import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.events.HistoryRecords;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,12 +20,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -220,7 +224,7 @@ public class StateStore implements KafkaConsumerRebalanceListener {
 
     /** The changed histories, then the failed writes they do not replace; the failed ones leave the retry list. */
     private List<HistoryRecords.Entry> due() {
-        Map<dev.trimtab.autoscaler.core.ObjectRef, HistoryRecords.Entry> due = new LinkedHashMap<>();
+        Map<ObjectRef, HistoryRecords.Entry> due = new LinkedHashMap<>();
         for (HistoryRecords.Entry e : engine.drainChanged()) {
             due.put(e.policy(), e);
         }
@@ -295,7 +299,7 @@ public class StateStore implements KafkaConsumerRebalanceListener {
      * thread (found by the fault suite: a held listener let the group expire the member). A failed
      * snapshot that a newer one (sent by another writer) superseded is not sent again.
      */
-    private List<HistoryRecords.Entry> writeUntil(java.util.function.Supplier<List<HistoryRecords.Entry>> entries,
+    private List<HistoryRecords.Entry> writeUntil(Supplier<List<HistoryRecords.Entry>> entries,
                                                   long deadline) {
         List<Sent> sent;
         synchronized (this) {
@@ -349,7 +353,7 @@ public class StateStore implements KafkaConsumerRebalanceListener {
     private record Sent(HistoryRecords.Entry entry, long n, Future<RecordMetadata> future) {}
 
     /** The latest snapshot sent of each policy (under this object's lock), for writers to wait on. */
-    private final Map<dev.trimtab.autoscaler.core.ObjectRef, Sent> inflight = new ConcurrentHashMap<>();
+    private final Map<ObjectRef, Sent> inflight = new ConcurrentHashMap<>();
 
     private List<Sent> sendAll(List<HistoryRecords.Entry> entries) {
         List<Sent> out = new ArrayList<>(entries.size());
@@ -384,13 +388,13 @@ public class StateStore implements KafkaConsumerRebalanceListener {
     }
 
     /** How a handover waits between attempts; tests replace it. */
-    java.util.function.LongConsumer sleeper = Delivery.SLEEP;
+    LongConsumer sleeper = Delivery.SLEEP;
 
     /** The failed writes, by policy, to send again at the next flush (or handover). */
-    private final Map<dev.trimtab.autoscaler.core.ObjectRef, HistoryRecords.Entry> retry = new ConcurrentHashMap<>();
+    private final Map<ObjectRef, HistoryRecords.Entry> retry = new ConcurrentHashMap<>();
     /** The number of each policy's latest write: a failed older write is not retried over a newer one. */
-    private final Map<dev.trimtab.autoscaler.core.ObjectRef, Long> latest = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<ObjectRef, Long> latest = new ConcurrentHashMap<>();
+    private final AtomicLong writes = new AtomicLong();
 
     private int partitionOf(HistoryRecords.Entry e) {
         return engine.partitionOfWorkload(e.workload());
@@ -413,7 +417,7 @@ public class StateStore implements KafkaConsumerRebalanceListener {
                     HistoryRecords.write(e)), (meta, error) -> written(e, n, error));
         } catch (RuntimeException error) {
             written(e, n, error);
-            return java.util.concurrent.CompletableFuture.failedFuture(error);
+            return CompletableFuture.failedFuture(error);
         }
     }
 
@@ -457,6 +461,8 @@ public class StateStore implements KafkaConsumerRebalanceListener {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "trimtab-autoscaler-state-restore");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // the state topic needs compaction and the metric topic's partition count: never created by reading it
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         // the replica reads whole partitions: fewer, larger polls
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
         return new KafkaConsumer<>(p);

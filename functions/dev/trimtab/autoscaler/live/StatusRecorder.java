@@ -1,12 +1,21 @@
 package dev.trimtab.autoscaler.live;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.trimtab.autoscaler.core.MetricResult;
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.Reason;
+import dev.trimtab.autoscaler.core.ReplicaWriters;
 import dev.trimtab.autoscaler.core.ScaleDecision;
+import dev.trimtab.autoscaler.events.DecisionEvents;
+import dev.trimtab.cloudevents.CloudEventCodec;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -16,6 +25,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,25 +63,25 @@ public class StatusRecorder {
 
     /** Repeated Events counted rather than written again; guarded by itself. */
     private final EventAggregator events = new EventAggregator();
-    private final java.util.concurrent.atomic.AtomicLong eventSequence = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong eventSequence = new AtomicLong();
     /** Wall-clock milliseconds; tests move it. */
-    java.util.function.LongSupplier clock = System::currentTimeMillis;
+    LongSupplier clock = System::currentTimeMillis;
 
     private final KubernetesClient client;
-    private final io.micrometer.core.instrument.MeterRegistry registry;
+    private final MeterRegistry registry;
     private final Map<ObjectRef, Map<String, Object>> lastStatus = new HashMap<>();
     private final Map<ObjectRef, String> lastScaleTime = new HashMap<>();
     private final Map<ObjectRef, Map<String, Object>> pendingStatus = new LinkedHashMap<>();
-    private final java.util.concurrent.atomic.AtomicBoolean flushing = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.ThreadPoolExecutor writer = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
-            java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(EVENT_QUEUE), r -> {
+    private final AtomicBoolean flushing = new AtomicBoolean();
+    private final ThreadPoolExecutor writer = new ThreadPoolExecutor(1, 1, 0,
+            TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(EVENT_QUEUE), r -> {
                 Thread t = new Thread(r, "trimtab-status-writer");
                 t.setDaemon(true);
                 return t;
             }, (task, pool) -> dropped());
 
     @Inject
-    public StatusRecorder(KubernetesClient client, io.micrometer.core.instrument.MeterRegistry registry) {
+    public StatusRecorder(KubernetesClient client, MeterRegistry registry) {
         this.client = client;
         this.registry = registry;
     }
@@ -75,7 +90,7 @@ public class StatusRecorder {
         registry.counter("trimtab_autoscaler_status_writes_dropped_total").increment();
     }
 
-    @jakarta.annotation.PreDestroy
+    @PreDestroy
     void stop() {
         writer.shutdownNow();
     }
@@ -97,7 +112,7 @@ public class StatusRecorder {
     }
 
     /** A Warning Event {@code ReplicasChangedByOther} on the workload another writer scaled. */
-    public void foreignWrite(dev.trimtab.autoscaler.core.ReplicaWriters.ForeignWrite f, String message) {
+    public void foreignWrite(ReplicaWriters.ForeignWrite f, String message) {
         event(f.target(), false, "Warning", Reason.ReplicasChangedByOther.name(), message);
     }
 
@@ -124,8 +139,8 @@ public class StatusRecorder {
     }
 
     /** Writes the counts of repeated Events not written yet (each at most every 30 s). */
-    @io.quarkus.scheduler.Scheduled(every = "10s", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = io.quarkus.scheduler.Scheduled.ApplicationNotRunning.class)
+    @Scheduled(every = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void flushEvents() {
         List<EventAggregator.Write> due;
         synchronized (events) {
@@ -197,10 +212,10 @@ public class StatusRecorder {
             change.put("lastTimestamp", Instant.ofEpochMilli(w.lastMillis()).toString());
             change.put("message", w.message());
             var updated = client.v1().events().inNamespace(namespace).withName(w.name()).patch(
-                    io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
-                    dev.trimtab.cloudevents.CloudEventCodec.JSON.writeValueAsString(change));
+                    PatchContext.of(PatchType.JSON_MERGE),
+                    CloudEventCodec.JSON.writeValueAsString(change));
             count(w.subject().reason(), updated == null ? "failed" : "updated");
-        } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (RuntimeException | JsonProcessingException e) {
             // gone (Events expire after an hour) or refused: the next occurrence creates it again
             synchronized (events) {
                 events.lost(w);
@@ -302,8 +317,8 @@ public class StatusRecorder {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> metricStatus(MetricResult m) {
-        Map<String, Object> current = dev.trimtab.cloudevents.CloudEventCodec.JSON
-                .convertValue(dev.trimtab.autoscaler.events.DecisionEvents.current(m), LinkedHashMap.class);
+        Map<String, Object> current = CloudEventCodec.JSON
+                .convertValue(DecisionEvents.current(m), LinkedHashMap.class);
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("type", m.spec().type().name());
         s.put("name", m.spec().displayName());

@@ -1,26 +1,35 @@
 package dev.trimtab.autoscaler.replay;
 
-import dev.trimtab.placement.PlacementSettings;
-import dev.trimtab.placement.events.PlacementFolder;
 import dev.trimtab.autoscaler.core.Autoscaler;
 import dev.trimtab.autoscaler.core.ClusterState;
+import dev.trimtab.autoscaler.core.History;
+import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.ScaleDecision;
 import dev.trimtab.autoscaler.core.ScalingPolicy;
 import dev.trimtab.autoscaler.core.Settings;
 import dev.trimtab.autoscaler.events.DecisionEvents;
 import dev.trimtab.autoscaler.events.EventFolder;
-import dev.trimtab.autoscaler.events.InputLimits;
+import dev.trimtab.cli.Cli;
+import dev.trimtab.cli.Lines;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
-import dev.trimtab.cli.Lines;
-import dev.trimtab.cli.Cli;
+import dev.trimtab.input.InputLimits;
+import dev.trimtab.placement.PlacementSettings;
+import dev.trimtab.placement.core.Placement;
+import dev.trimtab.placement.events.PlacementFolder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,7 +77,7 @@ public final class ReplayCommand implements Callable<Integer> {
         @Override
         public Duration convert(String value) {
             try {
-                return Duration.parse("PT" + value.toUpperCase(java.util.Locale.ROOT));
+                return Duration.parse("PT" + value.toUpperCase(Locale.ROOT));
             } catch (RuntimeException e) {
                 throw new TypeConversionException("\"" + value + "\" is not a duration such as 2m or 90s");
             }
@@ -97,7 +106,7 @@ public final class ReplayCommand implements Callable<Integer> {
      */
     public static final class Replay {
         private static final CloudEvent RESYNC = new CloudEvent("resync", "/trimtab/replay",
-                "dev.trimtab.autoscaler.resync", null, null, null, null, java.util.Map.of());
+                "dev.trimtab.autoscaler.resync", null, null, null, null, Map.of());
         private final ClusterState state = new ClusterState();
         private final EventFolder folder;
         private final CloudEventCodec.Limits codecLimits;
@@ -106,7 +115,7 @@ public final class ReplayCommand implements Callable<Integer> {
         private final PrintStream out;
         private final PrintStream err;
         private final long resyncMillis;
-        private final java.util.Map<dev.trimtab.autoscaler.core.ObjectRef, Long> lastEvaluation = new java.util.HashMap<>();
+        private final Map<ObjectRef, Long> lastEvaluation = new HashMap<>();
         private long sequence;
         private long lastTime = Long.MIN_VALUE;
 
@@ -157,9 +166,9 @@ public final class ReplayCommand implements Callable<Integer> {
          * Replaces every policy's history with {@code transfer}'s result: what a new owner would
          * hold after a handover, for checking that a handover changes no decision.
          */
-        void transferHistories(java.util.function.UnaryOperator<dev.trimtab.autoscaler.core.History> transfer) {
+        void transferHistories(UnaryOperator<History> transfer) {
             for (ScalingPolicy p : state.policies()) {
-                dev.trimtab.autoscaler.core.History h = state.existingHistory(p.ref());
+                History h = state.existingHistory(p.ref());
                 if (h != null) {
                     state.putHistory(p.ref(), transfer.apply(h));
                 }
@@ -174,11 +183,11 @@ public final class ReplayCommand implements Callable<Integer> {
             long now = event.time().toEpochMilli();
             if (now < lastTime) {
                 throw new IllegalArgumentException("time " + event.time() + " is earlier than the previous event's "
-                        + java.time.Instant.ofEpochMilli(lastTime) + ": a trace must be in time order");
+                        + Instant.ofEpochMilli(lastTime) + ": a trace must be in time order");
             }
             lastTime = now;
             resyncUntil(now);
-            java.util.Optional<dev.trimtab.placement.core.Placement> placed = placement.fold(event);
+            Optional<Placement> placed = placement.fold(event);
             placed.ifPresent(p -> out.println(CloudEventCodec.write(PlacementFolder.toEvent(p,
                     event.data().at("/metadata/namespace").asText(), event.data().at("/metadata/name").asText(),
                     "replay-" + (++sequence), event.time(), event))));

@@ -1,6 +1,6 @@
 package dev.trimtab.ingest.convert;
 
-import dev.trimtab.autoscaler.events.InputLimits;
+import dev.trimtab.cli.Cli;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.ingest.core.BadPayload;
@@ -15,12 +15,15 @@ import dev.trimtab.ingest.core.Skipped;
 import dev.trimtab.ingest.events.AlertmanagerJson;
 import dev.trimtab.ingest.events.MetricEvents;
 import dev.trimtab.ingest.events.OtlpJson;
-import dev.trimtab.cli.Cli;
+import dev.trimtab.input.InputLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -71,7 +74,7 @@ public final class ConvertCommand implements Callable<Integer> {
     /** The formats, for help and completion. */
     static final class Formats implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return FORMATS.iterator();
         }
     }
@@ -89,8 +92,8 @@ public final class ConvertCommand implements Callable<Integer> {
         long at = -1;
         if (time != null) {
             try {
-                at = java.time.OffsetDateTime.parse(time).toInstant().toEpochMilli();
-            } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
+                at = OffsetDateTime.parse(time).toInstant().toEpochMilli();
+            } catch (DateTimeParseException | ArithmeticException e) {
                 throw new ParameterException(spec.commandLine(),
                         "--time \"" + time + "\" is not an RFC 3339 time (2026-12-07T10:00:00Z)");
             }

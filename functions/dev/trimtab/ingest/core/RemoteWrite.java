@@ -2,8 +2,10 @@ package dev.trimtab.ingest.core;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads a Prometheus remote-write 1.0 request ({@code prometheus.WriteRequest}, snappy-compressed
@@ -72,7 +74,7 @@ public final class RemoteWrite {
     private static One series(ProtoReader ts, int index, IngestLimits limits) {
         String name = null;
         Map<String, String> labels = new HashMap<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         int count = 0;
         int samples = 0;
         double value = Double.NaN;

@@ -1,5 +1,6 @@
 package dev.trimtab.ingest.core;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,9 +69,9 @@ public final class SeriesRules {
         for (Series s : series) {
             if (s.timestampMillis() > nowMillis && s.timestampMillis() - nowMillis > bounds.maxClockSkewMillis()) {
                 throw new BadPayload("series " + s.describe() + ": its sample is dated "
-                        + java.time.Instant.ofEpochMilli(s.timestampMillis()) + ", more than "
+                        + Instant.ofEpochMilli(s.timestampMillis()) + ", more than "
                         + bounds.maxClockSkewMillis() + " ms ahead of this receiver's clock "
-                        + java.time.Instant.ofEpochMilli(nowMillis) + " (trimtab.autoscaler.input.max-clock-skew)");
+                        + Instant.ofEpochMilli(nowMillis) + " (trimtab.autoscaler.input.max-clock-skew)");
             }
             Skipped.Reason bad = unusable(s.value());
             if (bad != null) {

@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Reads an OTLP metrics request in the JSON encoding (OTLP/HTTP with {@code application/json};
@@ -156,7 +158,7 @@ public final class OtlpJson {
     /** Reads one Metric, adding one action per data point to {@code points}. */
     private void metric(String where, List<Runnable> points) throws IOException {
         String[] name = {""};
-        List<java.util.function.Consumer<String>> pending = new ArrayList<>();
+        List<Consumer<String>> pending = new ArrayList<>();
         object(where, (field, at) -> {
             switch (field) {
                 case "name" -> name[0] = bounded(at);
@@ -175,9 +177,9 @@ public final class OtlpJson {
         }
     }
 
-    private void data(String kind, String where, List<java.util.function.Consumer<String>> pending) throws IOException {
+    private void data(String kind, String where, List<Consumer<String>> pending) throws IOException {
         OtlpSeries.Temporality[] temporality = {OtlpSeries.Temporality.Unspecified};
-        List<java.util.function.BiConsumer<String, OtlpSeries.Temporality>> read = new ArrayList<>();
+        List<BiConsumer<String, OtlpSeries.Temporality>> read = new ArrayList<>();
         object(where, (field, at) -> {
             switch (field) {
                 case "datapoints" -> array(at, i -> read.add(point(kind, at + "[" + i + "]")));
@@ -191,7 +193,7 @@ public final class OtlpJson {
     }
 
     /** Reads one data point now; what it feeds is applied once the metric's name and temporality are known. */
-    private java.util.function.BiConsumer<String, OtlpSeries.Temporality> point(String kind, String where)
+    private BiConsumer<String, OtlpSeries.Temporality> point(String kind, String where)
             throws IOException {
         Map<String, String>[] attributes = new Map[] {Map.of()};
         long[] times = new long[2];

@@ -3,6 +3,7 @@ package dev.trimtab.ingest.events;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -94,7 +95,7 @@ public final class PromQueryAnswers {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
             return Answer.failed(Result.bad_answer, "not JSON: " + e.getOriginalMessage());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return Answer.failed(Result.bad_answer, "not JSON: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
@@ -170,7 +171,7 @@ public final class PromQueryAnswers {
             if (root != null && root.has("error")) {
                 return ": " + root.path("errorType").asText("") + ": " + root.path("error").asText("");
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // not JSON: nothing to add
         }
         return "";

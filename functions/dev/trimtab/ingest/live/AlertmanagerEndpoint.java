@@ -13,6 +13,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Locale;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Alertmanager's webhook ({@code POST /alertmanager/webhook}, a {@code webhook_config} receiver,
@@ -26,7 +28,7 @@ import java.util.Locale;
  * (Alertmanager retries a 5xx). Only a caller allowed {@code create metrics/alertmanager} on
  * {@code query.trimtab.dev} reaches this method ({@link AccessFilter}).
  */
-@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "ingest", description = "Metric receivers: Prometheus remote write, OTLP, Alertmanager")
+@Tag(name = "ingest", description = "Metric receivers: Prometheus remote write, OTLP, Alertmanager")
 @Path(Routes.ALERTMANAGER)
 public class AlertmanagerEndpoint {
     static final String RECEIVER = "alertmanager";
@@ -42,7 +44,7 @@ public class AlertmanagerEndpoint {
         this.receivers = receivers;
     }
 
-    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "alertmanagerWebhook",
+    @Operation(operationId = "alertmanagerWebhook",
             summary = "Receive Alertmanager webhook notifications",
             description = "Alertmanager's webhook payload (version 4, application/json). Each alert feeds the External "
                     + "series ALERTS with its labels: 1 firing, 0 resolved. 200 once every metric event it feeds is on "

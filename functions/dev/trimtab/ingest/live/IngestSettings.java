@@ -4,8 +4,10 @@ import dev.trimtab.ingest.core.IngestLimits;
 import dev.trimtab.ingest.core.SeriesRules;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The metric receivers ({@code trimtab.ingest.*}; README "Monitoring systems feed it"). */
 @ConfigMapping(prefix = "trimtab.ingest")
@@ -41,7 +43,7 @@ public interface IngestSettings {
 
     /** How often metrics-server is read: the HPA's sync period by default. */
     @WithDefault("15s")
-    java.time.Duration metricsServerInterval();
+    Duration metricsServerInterval();
 
     /** PromQL queries of {@code type: Prometheus} metrics ({@link PrometheusQuerySource}). */
     Prometheus prometheus();
@@ -57,7 +59,7 @@ public interface IngestSettings {
          * a policy's {@code serverAddress} must match one (scheme, host and port; a longer path is
          * allowed). None (the default): every query is refused and counted.
          */
-        java.util.Optional<List<String>> allowedServers();
+        Optional<List<String>> allowedServers();
 
         /** Queries run at once, at most; the others wait for their next turn. */
         @WithDefault("4")
@@ -78,15 +80,15 @@ public interface IngestSettings {
          * policy's {@code bootstrapServers} must be one. None (the default): every metric is refused
          * and counted.
          */
-        java.util.Optional<List<String>> allowedServers();
+        Optional<List<String>> allowedServers();
 
         /** How often the end offsets are read and every watched group's offsets sent. */
         @WithDefault("1s")
-        java.time.Duration interval();
+        Duration interval();
 
         /** Between two polls, an event follows a commit at most this often per metric. */
         @WithDefault("100ms")
-        java.time.Duration commitGap();
+        Duration commitGap();
 
         /** Clusters read at once, at most; metrics on more are refused (over_limit). */
         @WithDefault("8")
@@ -102,11 +104,11 @@ public interface IngestSettings {
 
         /** How long one Admin request (end offsets, topics, a group's offsets) may take. */
         @WithDefault("5s")
-        java.time.Duration requestTimeout();
+        Duration requestTimeout();
 
         /** Every group's offsets are read again whole this often, beside the log (a safety net). */
         @WithDefault("5m")
-        java.time.Duration reseedInterval();
+        Duration reseedInterval();
     }
 
     /**
@@ -122,7 +124,7 @@ public interface IngestSettings {
      * outage does not hold a worker thread per retried request for the autoscaler's 2 minutes.
      */
     @WithDefault("10s")
-    java.time.Duration deliveryTimeout();
+    Duration deliveryTimeout();
 
     /** The largest uncompressed body, in bytes, checked against what the body declares before decoding. */
     @WithDefault("33554432")

@@ -5,6 +5,7 @@ import dev.trimtab.autoscaler.live.Delivery;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventRecords;
 import dev.trimtab.ingest.core.MetricItem;
+import dev.trimtab.ingest.core.PolicyRouter;
 import dev.trimtab.ingest.core.Skipped;
 import dev.trimtab.ingest.events.MetricEvents;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,7 +42,7 @@ public class MetricForwarder {
     @Inject
     public MetricForwarder(@Channel("ingested-metrics") Emitter<byte[]> emitter, AutoscalerEngine engine,
                            MeterRegistry registry, IngestSettings settings) {
-        this(emitter, engine::workloadsReading, registry, settings.deliveryTimeout(),
+        this(emitter, items -> engine.readState(state -> new PolicyRouter(state).workloads(items)), registry, settings.deliveryTimeout(),
                 Math.min(1000, engine.limits().maxListItems()));
     }
 

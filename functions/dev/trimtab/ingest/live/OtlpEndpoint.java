@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * OTLP/HTTP metrics ({@code POST /v1/metrics}): an {@code ExportMetricsServiceRequest} in protobuf
@@ -36,7 +38,7 @@ import java.util.TreeMap;
  * encoding; 503 (retried) when the broker did not take the records in time. Only a caller allowed
  * {@code create metrics/otlp} on {@code query.trimtab.dev} reaches this method ({@link AccessFilter}).
  */
-@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "ingest", description = "Metric receivers: Prometheus remote write, OTLP")
+@Tag(name = "ingest", description = "Metric receivers: Prometheus remote write, OTLP")
 @Path(Routes.OTLP_METRICS)
 public class OtlpEndpoint {
     static final String RECEIVER = "otlp";
@@ -54,7 +56,7 @@ public class OtlpEndpoint {
         this.receivers = receivers;
     }
 
-    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "otlpMetrics",
+    @Operation(operationId = "otlpMetrics",
             summary = "Receive OTLP/HTTP metrics",
             description = "An opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest, protobuf "
                     + "(application/x-protobuf) or JSON (application/json), optionally Content-Encoding: gzip. 200 with "

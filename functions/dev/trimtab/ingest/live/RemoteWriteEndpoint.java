@@ -14,6 +14,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Locale;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Prometheus remote write 1.0 ({@code POST /api/v1/write}): a snappy-compressed
@@ -26,7 +28,7 @@ import java.util.Locale;
  * is forwarded. Only a caller allowed {@code create metrics/prometheus-remote-write} on
  * {@code query.trimtab.dev} reaches this method ({@link AccessFilter}).
  */
-@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "ingest", description = "Metric receivers: Prometheus remote write")
+@Tag(name = "ingest", description = "Metric receivers: Prometheus remote write")
 @Path(Routes.REMOTE_WRITE)
 public class RemoteWriteEndpoint {
     static final String RECEIVER = "prometheus-remote-write";
@@ -42,7 +44,7 @@ public class RemoteWriteEndpoint {
         this.receivers = receivers;
     }
 
-    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "remoteWrite",
+    @Operation(operationId = "remoteWrite",
             summary = "Receive Prometheus remote write 1.0",
             description = "A snappy-compressed prometheus.WriteRequest (Content-Encoding: snappy, Content-Type: "
                     + "application/x-protobuf). 204 once every metric event it feeds is on trimtab.metrics; 400 naming "

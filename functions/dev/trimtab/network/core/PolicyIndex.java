@@ -1,6 +1,7 @@
 package dev.trimtab.network.core;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -81,7 +82,7 @@ final class PolicyIndex {
         if (n == 0) {
             return Selection.NONE;
         }
-        int[] selected = java.util.Arrays.copyOf(out, n);
+        int[] selected = Arrays.copyOf(out, n);
         List<String> k = new ArrayList<>(n);
         for (int i : selected) {
             k.add(keys[i]);

@@ -1,5 +1,7 @@
 package dev.trimtab.network.core;
 
+import java.util.Locale;
+
 /**
  * A destination port of a connection: number in 1..65535 and protocol. Probes ask about one port;
  * a policy's {@link PolicyPort} may stand for many.
@@ -22,7 +24,7 @@ public record Port(int number, Protocol protocol) {
         int slash = text.indexOf('/');
         String num = slash < 0 ? text : text.substring(0, slash);
         Protocol protocol = slash < 0 ? Protocol.TCP
-                : Protocol.parse(text.substring(slash + 1).toUpperCase(java.util.Locale.ROOT), "protocol");
+                : Protocol.parse(text.substring(slash + 1).toUpperCase(Locale.ROOT), "protocol");
         int n;
         try {
             n = Integer.parseInt(num);

@@ -1,6 +1,7 @@
 package dev.trimtab.network.core;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The answer for one direction of a connection: the source's egress or the destination's ingress.
@@ -26,7 +27,7 @@ public record SideVerdict(Direction direction, Reason reason, List<String> isola
     public record RuleRef(String policy, Direction direction, int index) {
         @Override
         public String toString() {
-            return policy + " " + direction.name().toLowerCase(java.util.Locale.ROOT) + "[" + index + "]";
+            return policy + " " + direction.name().toLowerCase(Locale.ROOT) + "[" + index + "]";
         }
     }
 

@@ -4,12 +4,12 @@ import dev.trimtab.auth.live.AccessFilter;
 import dev.trimtab.auth.live.Pools;
 import dev.trimtab.network.IntentsAnswers;
 import dev.trimtab.network.NetworkCommand;
-import dev.trimtab.network.core.intent.IntentChecker;
-import dev.trimtab.network.core.intent.IntentEnforcer;
 import dev.trimtab.network.core.NetworkModel;
 import dev.trimtab.network.core.Pod;
 import dev.trimtab.network.core.Port;
 import dev.trimtab.network.core.ReachabilityAnalyzer;
+import dev.trimtab.network.core.intent.IntentChecker;
+import dev.trimtab.network.core.intent.IntentEnforcer;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -22,6 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Reachability over the live cluster, answered as the {@code network} command answers it over
@@ -33,7 +36,7 @@ import java.util.concurrent.CompletionStage;
  * full, 503 past {@code trimtab.limits.query.timeout}); a matrix of more than
  * {@code trimtab.limits.network.matrix-max-pairs} pairs is refused with 422 before any work.
  */
-@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "network", description = "Network reachability queries")
+@Tag(name = "network", description = "Network reachability queries")
 @Path("/network")
 @Produces(MediaType.APPLICATION_JSON)
 public class NetworkEndpoint {
@@ -60,7 +63,7 @@ public class NetworkEndpoint {
         }
     }
 
-    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "networkCanReach", summary = "Can one pod reach another",
+    @Operation(operationId = "networkCanReach", summary = "Can one pod reach another",
             description = "Whether traffic from 'from' (NS/POD or an IP) to 'to' on 'port' is allowed by the NetworkPolicies, with the policies that decide. Needs get network/can-reach on query.trimtab.dev in both namespaces.")
     @GET
     @Path("can-reach")
@@ -74,7 +77,7 @@ public class NetworkEndpoint {
         });
     }
 
-    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "networkMatrix", summary = "Reachability matrix",
+    @Operation(operationId = "networkMatrix", summary = "Reachability matrix",
             description = "Which pods of the given namespaces can reach which, on 'port'. Needs get network/matrix on query.trimtab.dev; 422 past trimtab.limits.network.matrix-max-pairs.")
     @GET
     @Path("matrix")
@@ -103,7 +106,7 @@ public class NetworkEndpoint {
      * prints them, and with {@code plan=true} the plan that would make the Enforce ones hold
      * ({@code "plan":{"changes","conflicts","unresolvable","holds"}}), whatever the remediation setting.
      */
-    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "networkIntents", summary = "Network intents and their violations",
+    @Operation(operationId = "networkIntents", summary = "Network intents and their violations",
             description = "The NetworkIntents in force, their violations and (plan=true) the NetworkPolicy changes that would enforce them.")
     @GET
     @Path("intents")
@@ -127,11 +130,11 @@ public class NetworkEndpoint {
         return value;
     }
 
-    private CompletionStage<Response> answer(java.util.function.Supplier<Object> answer) {
+    private CompletionStage<Response> answer(Supplier<Object> answer) {
         return pools.queries().run(() -> answerNow(answer));
     }
 
-    private Response answerNow(java.util.function.Supplier<Object> answer) {
+    private Response answerNow(Supplier<Object> answer) {
         if (!network.enabled()) {
             return Response.status(503).type(MediaType.TEXT_PLAIN)
                     .entity("the network is not watched here: set trimtab.network.watch-cluster=true").build();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * {@code requiredDuringSchedulingIgnoredDuringExecution} of node affinity: terms are ORed; inside a
@@ -82,8 +83,8 @@ public record NodeSelector(List<Term> terms) {
     }
 
     static final String INVALID = "Invalid";
-    private static final java.util.regex.Pattern LABEL_VALUE =
-            java.util.regex.Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
+    private static final Pattern LABEL_VALUE =
+            Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
 
     /** {@code validation.IsValidLabelValue}: at most 63 characters of the label value alphabet. */
     static boolean isLabelValue(String v) {

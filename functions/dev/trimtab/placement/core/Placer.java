@@ -2,6 +2,7 @@ package dev.trimtab.placement.core;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,7 +15,7 @@ import java.util.TreeMap;
  * a replay gives the same answer. Plugin instances are built once per profile.
  */
 public final class Placer {
-    private final Map<Profile, Plugins> plugins = new java.util.HashMap<>();
+    private final Map<Profile, Plugins> plugins = new HashMap<>();
 
     private record Plugins(List<FilterPlugin> filters, List<ScorePlugin> scores, long[] weights) {}
 

@@ -1,6 +1,7 @@
 package dev.trimtab.placement.core;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A pod as the placement core sees it: identity, binding, labels and its (shared) spec facts.
@@ -34,7 +35,7 @@ public final class PodInfo {
     }
 
     /** Parses a Pod object map; errors name the pod and the field path. */
-    public static PodInfo fromMap(java.util.Map<String, Object> pod) {
+    public static PodInfo fromMap(Map<String, Object> pod) {
         return PodParser.parse(pod, null);
     }
 

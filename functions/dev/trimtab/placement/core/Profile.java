@@ -1,9 +1,11 @@
 package dev.trimtab.placement.core;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A scheduling profile in the spirit of {@code KubeSchedulerConfiguration.profiles[]}: the enabled
@@ -35,7 +37,7 @@ public record Profile(String schedulerName, List<String> filters, Map<String, In
                         + FILTERS);
             }
         }
-        scoreWeights = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(scoreWeights));
+        scoreWeights = Collections.unmodifiableMap(new LinkedHashMap<>(scoreWeights));
         scoreWeights.forEach((name, w) -> {
             if (!SCORES.contains(name)) {
                 throw new IllegalArgumentException("profile " + schedulerName + ": score plugin " + name
@@ -47,7 +49,7 @@ public record Profile(String schedulerName, List<String> filters, Map<String, In
             }
         });
         balancedResources = List.copyOf(balancedResources);
-        java.util.Objects.requireNonNull(spreadDefaults, "spreadDefaults");
+        Objects.requireNonNull(spreadDefaults, "spreadDefaults");
     }
 
     /** A profile with the System spreading defaults (PodTopologySpread's default args). */

@@ -1,5 +1,6 @@
 package dev.trimtab.placement.core;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -35,7 +36,7 @@ public interface ScorePlugin {
         }
         if (max == 0) {
             if (reverse) {
-                java.util.Arrays.fill(scores, 0, count, MAX_NODE_SCORE);
+                Arrays.fill(scores, 0, count, MAX_NODE_SCORE);
             }
             return;
         }

@@ -15,11 +15,14 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * kube-scheduler's extender protocol (k8s.io/kube-scheduler/extender/v1), so a cluster can keep
@@ -35,7 +38,7 @@ import java.util.concurrent.CompletionStage;
  * on the extender's own bounded pool (429 when full, 503 past {@code trimtab.limits.extender.timeout}),
  * bodies over {@code trimtab.limits.extender.max-body-size} get 413.
  */
-@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "placement", description = "kube-scheduler extender")
+@Tag(name = "placement", description = "kube-scheduler extender")
 @Path("/placement/extender")
 public class ExtenderEndpoint {
     static final int MAX_EXTENDER_PRIORITY = 10;
@@ -50,7 +53,7 @@ public class ExtenderEndpoint {
         this.access = access;
     }
 
-    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "extenderFilter", summary = "Scheduler extender filter",
+    @Operation(operationId = "extenderFilter", summary = "Scheduler extender filter",
             description = "kube-scheduler ExtenderArgs in, ExtenderFilterResult out: the nodes the pod fits on, with the reason for each node filtered out.")
     @POST
     @Path("filter")
@@ -86,7 +89,7 @@ public class ExtenderEndpoint {
         });
     }
 
-    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "extenderPrioritize", summary = "Scheduler extender prioritize",
+    @Operation(operationId = "extenderPrioritize", summary = "Scheduler extender prioritize",
             description = "kube-scheduler ExtenderArgs in, a HostPriorityList out: the placement scores of the nodes.")
     @POST
     @Path("prioritize")
@@ -121,7 +124,7 @@ public class ExtenderEndpoint {
         JsonNode args;
         try {
             args = CloudEventCodec.JSON.readTree(body);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return bad("not JSON: " + e.getMessage());
         }
         if (args == null || !args.path("pod").isObject()) {

@@ -1,23 +1,28 @@
 package dev.trimtab.placement.live;
 
-import dev.trimtab.autoscaler.live.InputSettings;
-import dev.trimtab.cloudevents.CloudEventRecords;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.cloudevents.CloudEventRecords;
+import dev.trimtab.input.InputSettings;
 import dev.trimtab.placement.PlacementSettings;
 import dev.trimtab.placement.core.Placement;
 import dev.trimtab.placement.core.Profile;
 import dev.trimtab.placement.events.PlacementFolder;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -104,19 +109,19 @@ public class PlacementFunction {
     private record Held(String namespace, String name, JsonNode pod, CloudEvent trigger) {}
 
     /** Pods held by {@link BindGuard#held}, by {@code namespace/name}, in arrival order. */
-    private final java.util.Map<String, Held> held = new java.util.LinkedHashMap<>();
+    private final Map<String, Held> held = new LinkedHashMap<>();
 
     /**
      * Once the cluster's policies are in force, places the held pods again on the snapshot as it
      * is now and binds them (the retry of a bind held while they were not).
      */
-    @io.quarkus.scheduler.Scheduled(every = "1s", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = io.quarkus.scheduler.Scheduled.ApplicationNotRunning.class)
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     synchronized void retryHeld() {
         if (held.isEmpty() || !guard.inForce()) {
             return;
         }
-        java.util.List<Held> pending = java.util.List.copyOf(held.values());
+        List<Held> pending = List.copyOf(held.values());
         held.clear();
         LOG.infof("policies in force: placing %d held pods again", pending.size());
         for (Held h : pending) {
@@ -178,7 +183,7 @@ public class PlacementFunction {
     }
 
     /** The folder's snapshot, for the extender endpoints (read under this object's lock). */
-    synchronized <T> T withFolder(java.util.function.Function<PlacementFolder, T> read) {
+    synchronized <T> T withFolder(Function<PlacementFolder, T> read) {
         return read.apply(folder);
     }
 }

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -56,7 +57,7 @@ public class PlacementInformers implements HealthCheck {
 
     void start(@Observes StartupEvent ignored) {
         if (enabled) {
-            List<String> kinds = rebalance ? java.util.stream.Stream.concat(KINDS.stream(), java.util.stream.Stream.of(BUDGETS))
+            List<String> kinds = rebalance ? Stream.concat(KINDS.stream(), Stream.of(BUDGETS))
                     .toList() : KINDS;
             informers = InformerEvents.start(client, kinds, "/trimtab/placement/informers", placement::accept,
                     "trimtab-placement-informers");

@@ -1,10 +1,10 @@
 package dev.trimtab.placement.live;
 
-import dev.trimtab.cloudevents.CloudEventRecords;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.cloudevents.CloudEventRecords;
 import dev.trimtab.placement.rebalance.core.ClusterState;
 import dev.trimtab.placement.rebalance.core.RebalanceProfile;
 import dev.trimtab.placement.rebalance.core.Rebalancer;
@@ -20,9 +20,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -60,7 +62,7 @@ public class Rebalance {
     private final BindGuard guard;
     private Map<String, Recommendation> reported = new HashMap<>();
     /** Recommendations whose eviction was held until the cluster's policies are in force, by key. */
-    private java.util.Set<String> held = new java.util.HashSet<>();
+    private Set<String> held = new HashSet<>();
     private boolean dirty;
 
     @Inject
@@ -134,7 +136,7 @@ public class Rebalance {
         }
         dirty = false;
         Map<String, Recommendation> now = new LinkedHashMap<>();
-        java.util.Set<String> stillHeld = new java.util.HashSet<>();
+        Set<String> stillHeld = new HashSet<>();
         for (Recommendation r : rebalancer.recommend(state)) {
             now.put(r.key(), r);
             boolean same = r.equals(reported.get(r.key()));

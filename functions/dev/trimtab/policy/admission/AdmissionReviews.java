@@ -1,6 +1,9 @@
 package dev.trimtab.policy.admission;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trimtab.policy.core.AdmissionRequest;
 import dev.trimtab.policy.core.MutationEngine;
@@ -16,8 +19,8 @@ import java.util.Set;
 public final class AdmissionReviews {
     public static final String API_VERSION = "admission.k8s.io/v1";
     /** JSON in and out, integers as Long (CEL's int). */
-    public static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_LONG_FOR_INTS);
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS);
     private static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
 
     private AdmissionReviews() {}
@@ -121,7 +124,7 @@ public final class AdmissionReviews {
             response.put("patchType", "JSONPatch");
             try {
                 response.put("patch", JSON.writeValueAsBytes(m.patch()));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
         }

@@ -1,5 +1,7 @@
 package dev.trimtab.policy.core;
 
+import dev.cel.common.values.NullValue;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -81,7 +83,7 @@ public record AdmissionRequest(String uid, Gvk kind, Gvr resource, String subRes
 
     /** The CEL {@code request} variable, as the API server builds it (no uid, object or oldObject). */
     Map<String, Object> celRequest() {
-        java.util.HashMap<String, Object> m = new java.util.HashMap<>();
+        HashMap<String, Object> m = new HashMap<>();
         m.put("kind", kind.toMap());
         m.put("resource", resource.toMap());
         m.put("subResource", subResource);
@@ -93,7 +95,7 @@ public record AdmissionRequest(String uid, Gvk kind, Gvr resource, String subRes
         m.put("operation", operation);
         m.put("userInfo", userInfo.toMap());
         m.put("dryRun", dryRun);
-        m.put("options", options == null ? dev.cel.common.values.NullValue.NULL_VALUE : options);
+        m.put("options", options == null ? NullValue.NULL_VALUE : options);
         return m;
     }
 }

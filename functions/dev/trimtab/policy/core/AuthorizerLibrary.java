@@ -8,6 +8,7 @@ import dev.cel.common.types.OpaqueType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelFunctionBinding;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The Kubernetes CEL authorizer library: the {@code authorizer} variable (checks as the request's
@@ -105,7 +106,7 @@ final class AuthorizerLibrary {
     }
 
     /** The {@code authorizer} and {@code authorizer.requestResource} values of a request. */
-    static void bind(java.util.Map<String, Object> activation, AdmissionRequest r, AccessChecker checker) {
+    static void bind(Map<String, Object> activation, AdmissionRequest r, AccessChecker checker) {
         Authz a = new Authz(checker, r.userInfo().username(), r.userInfo().groups());
         activation.put("authorizer", a);
         activation.put("authorizer.requestResource", new ResourceCheck(a, r.resource().group(), r.resource().resource(),

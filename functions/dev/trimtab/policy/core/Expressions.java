@@ -1,25 +1,31 @@
 package dev.trimtab.policy.core;
 
+import com.google.common.primitives.UnsignedLong;
+import com.google.protobuf.ByteString;
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
+import dev.cel.checker.CelStandardDeclarations;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelIssue;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
+import dev.cel.common.ast.CelExpr;
 import dev.cel.common.types.CelKind;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
+import dev.cel.common.values.CelByteString;
 import dev.cel.common.values.NullValue;
 import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
-import dev.cel.common.ast.CelExpr;
 import dev.cel.runtime.CelEvaluationListener;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelFunctionOverload;
+import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelStandardFunctions;
+import dev.cel.runtime.CelUnknownSet;
 import dev.cel.runtime.ConcatenatedListView;
 import dev.cel.runtime.RuntimeEquality;
 import dev.cel.runtime.RuntimeHelpers;
@@ -30,13 +36,17 @@ import dev.cel.runtime.standard.EndsWithFunction;
 import dev.cel.runtime.standard.InOperator;
 import dev.cel.runtime.standard.MatchesFunction;
 import dev.cel.runtime.standard.StartsWithFunction;
-import dev.cel.runtime.CelRuntime;
-import dev.cel.runtime.CelUnknownSet;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -73,7 +83,7 @@ public final class Expressions {
      * arguments' sizes, with their cost: cel-go's ({@code interpreter/runtimecost.go}), except
      * list concatenation (see {@link #metered}).
      */
-    private static final Map<CelStandardOverload, java.util.function.ToLongFunction<Object[]>> SIZED = Map.of(
+    private static final Map<CelStandardOverload, ToLongFunction<Object[]>> SIZED = Map.of(
             AddOperator.AddOverload.ADD_LIST, a -> a[0] instanceof ConcatenatedListView<?> ? size(a[1]) : size(a[0]) + size(a[1]),
             AddOperator.AddOverload.ADD_STRING, a -> traversal(size(a[0]) + size(a[1])),
             AddOperator.AddOverload.ADD_BYTES, a -> traversal(size(a[0]) + size(a[1])),
@@ -101,7 +111,7 @@ public final class Expressions {
     private static Cel environment(boolean params) {
         var b = CelFactory.standardCelBuilder().setOptions(OPTIONS)
                 .setStandardEnvironmentEnabled(false)
-                .setStandardDeclarations(dev.cel.checker.CelStandardDeclarations.newBuilder().build())
+                .setStandardDeclarations(CelStandardDeclarations.newBuilder().build())
                 .setStandardFunctions(CelStandardFunctions.newBuilder()
                         .filterFunctions((function, overload) -> !SIZED.containsKey(overload)).build())
                 .addFunctionBindings(metered())
@@ -338,7 +348,7 @@ public final class Expressions {
 
     /** Elements of a list or map, characters of a string (UTF-16 units), bytes of bytes; 1 for anything else. */
     private static long size(Object v) {
-        if (v instanceof java.util.Collection<?> c) {
+        if (v instanceof Collection<?> c) {
             return c.size();
         }
         if (v instanceof Map<?, ?> m) {
@@ -347,7 +357,7 @@ public final class Expressions {
         if (v instanceof String s) {
             return s.length();
         }
-        if (v instanceof dev.cel.common.values.CelByteString b) {
+        if (v instanceof CelByteString b) {
             return b.size();
         }
         return 1;
@@ -359,7 +369,7 @@ public final class Expressions {
      * string functions by the length they traverse.
      */
     private static long nodeCost(CelExpr expr, Object value) {
-        if ((value instanceof String || value instanceof dev.cel.common.values.CelByteString)
+        if ((value instanceof String || value instanceof CelByteString)
                 && expr.getKind() == CelExpr.ExprKind.Kind.CALL && !CHARGED_BEFORE.contains(expr.call().function())) {
             return 1 + traversal(size(value));
         }
@@ -435,10 +445,10 @@ public final class Expressions {
         if (v instanceof Float f) {
             return f.doubleValue();
         }
-        if (v instanceof java.math.BigInteger b) {
+        if (v instanceof BigInteger b) {
             return b.longValue();
         }
-        if (v instanceof java.math.BigDecimal d) {
+        if (v instanceof BigDecimal d) {
             return d.doubleValue();
         }
         if (v instanceof Map<?, ?> m) {
@@ -461,16 +471,16 @@ public final class Expressions {
         if (v == null || v == NullValue.NULL_VALUE) {
             return null;
         }
-        if (v instanceof com.google.common.primitives.UnsignedLong u) {
+        if (v instanceof UnsignedLong u) {
             return u.longValue();
         }
-        if (v instanceof dev.cel.common.values.CelByteString b) {
-            return java.util.Base64.getEncoder().encodeToString(b.toByteArray());
+        if (v instanceof CelByteString b) {
+            return Base64.getEncoder().encodeToString(b.toByteArray());
         }
-        if (v instanceof com.google.protobuf.ByteString b) {
-            return java.util.Base64.getEncoder().encodeToString(b.toByteArray());
+        if (v instanceof ByteString b) {
+            return Base64.getEncoder().encodeToString(b.toByteArray());
         }
-        if (v instanceof java.util.Optional<?> o) {
+        if (v instanceof Optional<?> o) {
             return o.map(Expressions::fromCel).orElse(null);
         }
         if (v instanceof Map<?, ?> m) {

@@ -1,5 +1,6 @@
 package dev.trimtab.policy.core;
 
+import dev.cel.bundle.CelBuilder;
 import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelOverloadDecl;
 import dev.cel.common.types.CelType;
@@ -7,9 +8,13 @@ import dev.cel.common.types.ListType;
 import dev.cel.common.types.OpaqueType;
 import dev.cel.common.types.OptionalType;
 import dev.cel.common.types.SimpleType;
-import dev.cel.bundle.CelBuilder;
-import dev.trimtab.kube.NameValidation;
 import dev.cel.runtime.CelFunctionBinding;
+import dev.trimtab.kube.NameValidation;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -45,8 +50,8 @@ final class KubernetesFormats {
         add("uri", "URI", KubernetesFormats::uri);
         add("uuid", "uuid", s -> UUID.matcher(s).matches() ? List.of() : List.of("does not match the UUID format"));
         add("byte", "byte", KubernetesFormats::base64);
-        add("date", "date", s -> parses(s, java.time.LocalDate::parse) ? List.of() : List.of("invalid date"));
-        add("datetime", "datetime", s -> parses(s, java.time.OffsetDateTime::parse) ? List.of() : List.of("invalid datetime"));
+        add("date", "date", s -> parses(s, LocalDate::parse) ? List.of() : List.of("invalid date"));
+        add("datetime", "datetime", s -> parses(s, OffsetDateTime::parse) ? List.of() : List.of("invalid datetime"));
     }
 
     private KubernetesFormats() {}
@@ -82,11 +87,11 @@ final class KubernetesFormats {
     /** Go's url.ParseRequestURI: an absolute URI or an absolute path. */
     private static List<String> uri(String s) {
         try {
-            java.net.URI u = new java.net.URI(s);
+            URI u = new URI(s);
             if (u.isAbsolute() || s.startsWith("/")) {
                 return List.of();
             }
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             // reported below in Go's words
         }
         return List.of("parse \"" + s + "\": invalid URI for request");
@@ -105,7 +110,7 @@ final class KubernetesFormats {
         try {
             parser.apply(s);
             return true;
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             return false;
         }
     }

@@ -4,13 +4,19 @@ import com.google.re2j.Pattern;
 import dev.cel.bundle.CelBuilder;
 import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelOverloadDecl;
+import dev.cel.common.types.CelType;
 import dev.cel.common.types.ListType;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.OpaqueType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.TypeParamType;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The Kubernetes CEL libraries cel-java does not ship, with Kubernetes' names and semantics:
@@ -91,7 +97,7 @@ final class KubernetesLibrary {
     }
 
     private static void addQuantity(CelBuilder b) {
-        dev.cel.common.types.CelType q = dev.cel.common.types.OpaqueType.create("kubernetes.Quantity");
+        CelType q = OpaqueType.create("kubernetes.Quantity");
         b.addFunctionDeclarations(
                 CelFunctionDecl.newFunctionDeclaration("quantity",
                         CelOverloadDecl.newGlobalOverload("string_to_quantity", q, SimpleType.STRING)),
@@ -139,11 +145,11 @@ final class KubernetesLibrary {
                 CelFunctionBinding.from("quantity_add", KubeQuantity.class, KubeQuantity.class,
                         (x, y) -> new KubeQuantity(x.value.add(y.value))),
                 CelFunctionBinding.from("quantity_add_int", KubeQuantity.class, Long.class,
-                        (x, y) -> new KubeQuantity(x.value.add(java.math.BigDecimal.valueOf(y)))),
+                        (x, y) -> new KubeQuantity(x.value.add(BigDecimal.valueOf(y)))),
                 CelFunctionBinding.from("quantity_sub", KubeQuantity.class, KubeQuantity.class,
                         (x, y) -> new KubeQuantity(x.value.subtract(y.value))),
                 CelFunctionBinding.from("quantity_sub_int", KubeQuantity.class, Long.class,
-                        (x, y) -> new KubeQuantity(x.value.subtract(java.math.BigDecimal.valueOf(y)))),
+                        (x, y) -> new KubeQuantity(x.value.subtract(BigDecimal.valueOf(y)))),
                 CelFunctionBinding.from("quantity_less", KubeQuantity.class, KubeQuantity.class,
                         (x, y) -> x.compareTo(y) < 0),
                 CelFunctionBinding.from("quantity_greater", KubeQuantity.class, KubeQuantity.class,
@@ -153,7 +159,7 @@ final class KubernetesLibrary {
     }
 
     /** Runs a parse, turning its IllegalArgumentException into a CEL evaluation error. */
-    private static <T> T parsed(java.util.function.Supplier<T> parse) throws CelEvaluationException {
+    private static <T> T parsed(Supplier<T> parse) throws CelEvaluationException {
         try {
             return parse.get();
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -162,9 +168,9 @@ final class KubernetesLibrary {
     }
 
     private static void addNetwork(CelBuilder b) {
-        dev.cel.common.types.CelType ip = dev.cel.common.types.OpaqueType.create("net.IP");
-        dev.cel.common.types.CelType cidr = dev.cel.common.types.OpaqueType.create("net.CIDR");
-        dev.cel.common.types.CelType url = dev.cel.common.types.OpaqueType.create("kubernetes.URL");
+        CelType ip = OpaqueType.create("net.IP");
+        CelType cidr = OpaqueType.create("net.CIDR");
+        CelType url = OpaqueType.create("kubernetes.URL");
         b.addFunctionDeclarations(
                 CelFunctionDecl.newFunctionDeclaration("ip",
                         CelOverloadDecl.newGlobalOverload("string_to_ip", ip, SimpleType.STRING),
@@ -213,7 +219,7 @@ final class KubernetesLibrary {
                 CelFunctionDecl.newFunctionDeclaration("getEscapedPath",
                         CelOverloadDecl.newMemberOverload("url_get_escaped_path", SimpleType.STRING, url)),
                 CelFunctionDecl.newFunctionDeclaration("getQuery",
-                        CelOverloadDecl.newMemberOverload("url_get_query", dev.cel.common.types.MapType.create(
+                        CelOverloadDecl.newMemberOverload("url_get_query", MapType.create(
                                 SimpleType.STRING, ListType.create(SimpleType.STRING)), url)));
         b.addFunctionBindings(
                 CelFunctionBinding.from("string_to_ip", String.class, s -> parsed(() -> NetworkValues.ip(s))),
@@ -257,7 +263,7 @@ final class KubernetesLibrary {
     }
 
     private static final class BigIntegerHolder {
-        static final java.math.BigInteger ALL_ONES_V4 = java.math.BigInteger.valueOf(0xFFFFFFFFL);
+        static final BigInteger ALL_ONES_V4 = BigInteger.valueOf(0xFFFFFFFFL);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -5,11 +5,14 @@ import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The values of Kubernetes' CEL {@code ip}, {@code cidr} and {@code url} libraries. Addresses are
@@ -112,7 +115,7 @@ final class NetworkValues {
         return new Cidr(ip, prefix);
     }
 
-    static boolean valid(java.util.function.Function<String, ?> parse, String s) {
+    static boolean valid(Function<String, ?> parse, String s) {
         try {
             parse.apply(s);
             return true;
@@ -156,8 +159,8 @@ final class NetworkValues {
             }
             for (String pair : q.split("&")) {
                 int eq = pair.indexOf('=');
-                String k = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
-                String v = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
                 out.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
             }
             return out;

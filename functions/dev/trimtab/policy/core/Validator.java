@@ -1,6 +1,7 @@
 package dev.trimtab.policy.core;
 
 import dev.cel.common.values.NullValue;
+import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -106,7 +107,7 @@ final class Validator {
                 Object v = Expressions.evaluate(a.value(), auditVars, auditBudget);
                 if (v instanceof String s && !s.isBlank()) {
                     String value = s.trim();
-                    if (value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_AUDIT_ANNOTATION_BYTES) {
+                    if (value.getBytes(StandardCharsets.UTF_8).length > MAX_AUDIT_ANNOTATION_BYTES) {
                         value = value.substring(0, Math.min(value.length(), MAX_AUDIT_ANNOTATION_BYTES));
                     }
                     annotations.computeIfAbsent(a.key(), k -> new LinkedHashSet<>()).add(value);
@@ -165,7 +166,7 @@ final class Validator {
                 if (m instanceof String s) {
                     String trimmed = s.trim();
                     if (!trimmed.isEmpty() && !trimmed.contains("\n")
-                            && trimmed.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_MESSAGE_EXPRESSION_BYTES) {
+                            && trimmed.getBytes(StandardCharsets.UTF_8).length <= MAX_MESSAGE_EXPRESSION_BYTES) {
                         return trimmed;
                     }
                 }

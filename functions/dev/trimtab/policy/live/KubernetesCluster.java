@@ -5,12 +5,17 @@ import dev.trimtab.policy.core.PolicyEngine;
 import dev.trimtab.policy.core.ValidatingPolicy;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /**
  * Namespaces and parameter objects from the Kubernetes API, as the API server's admission plugin
@@ -23,14 +28,14 @@ import java.util.Map;
  * failurePolicy then decides.
  */
 final class KubernetesCluster implements PolicyEngine.Cluster {
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(KubernetesCluster.class);
+    private static final Logger LOG = Logger.getLogger(KubernetesCluster.class);
     private final KubernetesClient client;
-    private volatile io.fabric8.kubernetes.client.informers.SharedIndexInformer<io.fabric8.kubernetes.api.model.Namespace>
+    private volatile SharedIndexInformer<Namespace>
             namespaces;
     /** A parameter kind's informer; empty when listing the kind is forbidden (read by name only). */
-    private final Map<String, java.util.Optional<io.fabric8.kubernetes.client.informers.SharedIndexInformer<GenericKubernetesResource>>>
-            params = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<ValidatingPolicy.ParamKind, Boolean> scopes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Optional<SharedIndexInformer<GenericKubernetesResource>>>
+            params = new ConcurrentHashMap<>();
+    private final Map<ValidatingPolicy.ParamKind, Boolean> scopes = new ConcurrentHashMap<>();
 
     KubernetesCluster(KubernetesClient client) {
         this.client = client;
@@ -113,18 +118,18 @@ final class KubernetesCluster implements PolicyEngine.Cluster {
     }
 
     /** Watches every object of a parameter kind; empty when RBAC forbids listing them (403). */
-    private java.util.Optional<io.fabric8.kubernetes.client.informers.SharedIndexInformer<GenericKubernetesResource>>
+    private Optional<SharedIndexInformer<GenericKubernetesResource>>
             informer(ValidatingPolicy.ParamKind kind) {
         var all = client.genericKubernetesResources(kind.apiVersion(), kind.kind());
         try {
-            return java.util.Optional.of((namespaced(kind) ? all.inAnyNamespace() : all).inform());
+            return Optional.of((namespaced(kind) ? all.inAnyNamespace() : all).inform());
         } catch (KubernetesClientException e) {
             if (!forbidden(e)) {
                 throw e;
             }
             LOG.infof("%s %s params are read by name on each review: listing them is forbidden (%s)",
                     kind.apiVersion(), kind.kind(), e.getMessage());
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

@@ -4,10 +4,14 @@ import dev.trimtab.policy.admission.AdmissionReviews;
 import dev.trimtab.policy.core.ReportApi;
 import dev.trimtab.policy.core.ReportBook;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +38,7 @@ public final class LiveReports {
     private final ReportApi api;
     private final ResourceDefinitionContext reports;
     private final ResourceDefinitionContext clusterReports;
-    private final java.time.Duration sweepDelay;
+    private final Duration sweepDelay;
     /** When the next sweep is due; null when none is. */
     private Instant sweepAt;
 
@@ -144,9 +148,9 @@ public final class LiveReports {
         api(ref).withName(ref.name()).delete(); // already gone (the garbage collector, a sweep): nothing to do
     }
 
-    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<GenericKubernetesResource,
-            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
-            io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>> api(ReportBook.ReportRef ref) {
+    private NonNamespaceOperation<GenericKubernetesResource,
+            GenericKubernetesResourceList,
+            Resource<GenericKubernetesResource>> api(ReportBook.ReportRef ref) {
         return ref.clusterScoped() ? client.genericKubernetesResources(clusterReports)
                 : client.genericKubernetesResources(reports).inNamespace(ref.namespace());
     }

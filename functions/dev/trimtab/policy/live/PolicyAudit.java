@@ -1,10 +1,10 @@
 package dev.trimtab.policy.live;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trimtab.autoscaler.live.InputSettings;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.cloudevents.CloudEventRecords;
+import dev.trimtab.input.InputSettings;
 import dev.trimtab.kube.Kinds;
 import dev.trimtab.kube.Leadership;
 import dev.trimtab.policy.admission.AdmissionReviews;
@@ -20,7 +20,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,6 +30,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 /**
  * Continuous audit: every object event of the cluster (ApiServerSource add/update/delete) is
@@ -47,7 +50,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class PolicyAudit {
     static final String RESULT_TYPE = "dev.trimtab.policy.result";
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(PolicyAudit.class);
+    private static final Logger LOG = Logger.getLogger(PolicyAudit.class);
 
     private final LivePolicies policies;
     private final Emitter<byte[]> events;
@@ -55,7 +58,7 @@ public class PolicyAudit {
     private final LiveReports reports;
     private final Map<String, Map<String, Object>> lastSeen = new HashMap<>();
     /** Events that came while the cluster's policies were not in force: the newest per object, in order. */
-    private final Map<String, CloudEvent> held = new java.util.LinkedHashMap<>();
+    private final Map<String, CloudEvent> held = new LinkedHashMap<>();
     private final Remediation remediation;
     private final Leadership leadership;
     private final CloudEventCodec.Limits limits;
@@ -133,7 +136,7 @@ public class PolicyAudit {
                 operation, new AdmissionRequest.UserInfo("system:serviceaccount:trimtab:trimtab-policy", "", List.of(),
                 Map.of()), false, null, delete ? null : object, delete ? object : lastSeen.get(key));
         PolicyEngine.Verdict v = policies.review(request);
-        List<ReportBook.Entry> entries = new java.util.ArrayList<>(ReportBook.entries(v.results()));
+        List<ReportBook.Entry> entries = new ArrayList<>(ReportBook.entries(v.results()));
         boolean leader = leadership.leader();
         if (leader && !delete && remediation.mode() != Remediation.Mode.off
                 && v.results().stream().anyMatch(r -> r.outcome() == PolicyEngine.Outcome.fail)) {

@@ -1,6 +1,8 @@
 package dev.trimtab.policy.load;
 
 import dev.trimtab.kube.LabelSelector;
+import dev.trimtab.policy.core.AccessChecker;
+import dev.trimtab.policy.core.EquivalentResources;
 import dev.trimtab.policy.core.PolicyEngine;
 import dev.trimtab.policy.core.ValidatingPolicy;
 import java.util.ArrayList;
@@ -20,7 +22,7 @@ public final class ObjectCluster implements PolicyEngine.Cluster {
             "RuntimeClass", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
     private final List<Map<String, Object>> objects;
     private RbacAccess access;
-    private dev.trimtab.policy.core.EquivalentResources equivalents;
+    private EquivalentResources equivalents;
 
     public ObjectCluster(List<Map<String, Object>> objects) {
         this.objects = List.copyOf(objects);
@@ -28,7 +30,7 @@ public final class ObjectCluster implements PolicyEngine.Cluster {
 
     /** The authorizer's checks, answered from the RBAC objects among these (built on first use). */
     @Override
-    public synchronized dev.trimtab.policy.core.AccessChecker access() {
+    public synchronized AccessChecker access() {
         if (access == null) {
             access = RbacAccess.of(objects);
         }
@@ -37,9 +39,9 @@ public final class ObjectCluster implements PolicyEngine.Cluster {
 
     /** The built-in equivalent resources and the versions of the CustomResourceDefinitions among these objects. */
     @Override
-    public synchronized dev.trimtab.policy.core.EquivalentResources equivalents() {
+    public synchronized EquivalentResources equivalents() {
         if (equivalents == null) {
-            equivalents = dev.trimtab.policy.core.EquivalentResources.BUILT_IN.withCrds(crds());
+            equivalents = EquivalentResources.BUILT_IN.withCrds(crds());
         }
         return equivalents;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.trimtab.kube.Manifests;
 import dev.trimtab.policy.core.CompiledMutatingPolicy;
 import dev.trimtab.policy.core.CompiledPolicy;
 import dev.trimtab.policy.core.InvalidPolicyException;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -72,7 +74,7 @@ public final class PolicyDirectory {
     /** One file's documents; errors name the file relative to {@code base}. */
     public static Contents readFile(Path f, Path base) {
         Contents c = Contents.empty();
-        dev.trimtab.kube.Manifests.forEachDocument(f, base, doc -> add(doc, c), c.errors());
+        Manifests.forEachDocument(f, base, doc -> add(doc, c), c.errors());
         return c;
     }
 
@@ -148,7 +150,7 @@ public final class PolicyDirectory {
             case "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding" -> {
                 if (!PolicyParser.MUTATING_API_VERSIONS.contains(apiVersion)) {
                     throw new IllegalArgumentException(kind + " " + doc.at("/metadata/name") + ": apiVersion: got \""
-                            + apiVersion + "\", expected one of " + new java.util.TreeSet<>(PolicyParser.MUTATING_API_VERSIONS));
+                            + apiVersion + "\", expected one of " + new TreeSet<>(PolicyParser.MUTATING_API_VERSIONS));
                 }
                 if (kind.equals("MutatingAdmissionPolicy")) {
                     keep(mutatingPolicy(doc), c.mutatingPolicies());

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads {@code ValidatingAdmissionPolicy} and {@code ValidatingAdmissionPolicyBinding}
@@ -51,7 +52,7 @@ public final class PolicyParser {
             String path = "spec.validations[" + i + "]";
             String reason = v.hasNonNull("reason") ? v.get("reason").asText() : null;
             if (reason != null && !REASONS.contains(reason)) {
-                p.problem(path + ".reason", v.get("reason"), "expected one of " + new java.util.TreeSet<>(REASONS));
+                p.problem(path + ".reason", v.get("reason"), "expected one of " + new TreeSet<>(REASONS));
             }
             validations.add(new ValidatingPolicy.Validation(p.text(v, "expression", path + ".expression"),
                     v.path("message").asText(null), v.path("messageExpression").asText(null), reason));
@@ -270,7 +271,7 @@ public final class PolicyParser {
             List<String> ops = strings(r.path("operations"));
             for (String op : ops) {
                 if (!OPERATIONS.contains(op)) {
-                    problem(at + ".operations", op, "expected one of " + new java.util.TreeSet<>(OPERATIONS));
+                    problem(at + ".operations", op, "expected one of " + new TreeSet<>(OPERATIONS));
                 }
             }
             String scope = r.path("scope").asText("*");

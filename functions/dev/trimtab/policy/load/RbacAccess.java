@@ -8,6 +8,7 @@ import dev.trimtab.rbac.core.RbacModel;
 import dev.trimtab.rbac.core.UserInfo;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The CEL {@code authorizer} answered from RBAC objects (Roles, ClusterRoles, their bindings,
@@ -16,10 +17,10 @@ import java.util.Map;
  * reason names the granting binding, as the RBAC authorizer's reason does.
  */
 public final class RbacAccess implements AccessChecker {
-    private final java.util.function.Supplier<Authorizer> authorizer;
+    private final Supplier<Authorizer> authorizer;
 
     /** @param authorizer the current RBAC authorizer (a live view changes it as RBAC objects change) */
-    public RbacAccess(java.util.function.Supplier<Authorizer> authorizer) {
+    public RbacAccess(Supplier<Authorizer> authorizer) {
         this.authorizer = authorizer;
     }
 

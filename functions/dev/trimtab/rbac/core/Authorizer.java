@@ -1,6 +1,7 @@
 package dev.trimtab.rbac.core;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +89,7 @@ public final class Authorizer {
             for (int r = 0; r < rules.size(); r++) {
                 if (rules.get(r).allows(request, combined)) {
                     if (n == allowed.length) {
-                        allowed = java.util.Arrays.copyOf(allowed, n * 2);
+                        allowed = Arrays.copyOf(allowed, n * 2);
                     }
                     allowed[n++] = r;
                 }

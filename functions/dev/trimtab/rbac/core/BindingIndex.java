@@ -3,8 +3,10 @@ package dev.trimtab.rbac.core;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * The bindings of a {@link RbacModel} in the authorizer's visiting order, by scope: the
@@ -46,7 +48,7 @@ final class BindingIndex {
         }
 
         /** The rules whose verbs match {@code verb} ({@link PolicyRule#verbMatches}), in rule order, to {@code visitor}. */
-        void forVerb(String verb, java.util.function.IntConsumer visitor) {
+        void forVerb(String verb, IntConsumer visitor) {
             int[] named = byVerb.getOrDefault(verb, NONE);
             int a = 0;
             int b = 0;
@@ -163,7 +165,7 @@ final class BindingIndex {
             }
         }
         // bindings to one role share its rules (by identity), and so its index by verb
-        Map<List<PolicyRule>, Rules> shared = new java.util.IdentityHashMap<>();
+        Map<List<PolicyRule>, Rules> shared = new IdentityHashMap<>();
         cluster = new Scope(cw, model, shared);
         ns.forEach((name, list) -> namespaces.put(name, new Scope(list, model, shared)));
     }

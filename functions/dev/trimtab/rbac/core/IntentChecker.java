@@ -2,6 +2,8 @@ package dev.trimtab.rbac.core;
 
 import dev.trimtab.kube.LabelSelector;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -44,7 +46,7 @@ public final class IntentChecker {
         this.findingCodes = findingCodes;
         this.finder = new EscalationFinder(model);
         this.bindings = List.copyOf(model.bindings());
-        this.findings = new ArrayList<>(java.util.Collections.nCopies(bindings.size(), (List<Finding>) null));
+        this.findings = new ArrayList<>(Collections.nCopies(bindings.size(), (List<Finding>) null));
     }
 
     /** Every violation of every rule of {@code intents}, Audit and Enforce alike. */
@@ -178,7 +180,7 @@ public final class IntentChecker {
             }
             changed[n++] = i;
         }
-        return java.util.Arrays.copyOf(changed, n);
+        return Arrays.copyOf(changed, n);
     }
 
     /** The rule being checked, and how violations of it are stamped. */

@@ -11,7 +11,8 @@ import java.util.Map;
  * {@code package-info} and {@code docs/rbac-intents.md}.
  */
 public record RbacIntent(String name, Mode mode, List<IntentRule> rules) {
-    public static final String API_VERSION = "trimtab.dev/v1alpha1";
+    public static final String GROUP = "trimtab.dev";
+    public static final String API_VERSION = GROUP + "/v1alpha1";
     public static final String KIND = "RbacIntent";
 
     public enum Mode { Audit, Enforce }

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -32,7 +33,7 @@ public class LiveRbac {
             new LiveObjects.Kind("", "v1", "Namespace", "namespaces", false));
 
     /** The objects, their model, its authorizer and the namespaces' labels, built together. */
-    public record View(List<java.util.Map<String, Object>> objects, RbacModel model, Authorizer authorizer,
+    public record View(List<Map<String, Object>> objects, RbacModel model, Authorizer authorizer,
                        NamespaceLabels namespaces) {}
 
     private final KubernetesClient client;

@@ -1,8 +1,8 @@
 package dev.trimtab.rbac.live;
 
 import dev.trimtab.auth.live.Pools;
-import dev.trimtab.rbac.RbacAnswers;
 import dev.trimtab.kube.ApiResources;
+import dev.trimtab.rbac.RbacAnswers;
 import dev.trimtab.rbac.RbacQueries;
 import dev.trimtab.rbac.core.EscalationFinder;
 import dev.trimtab.rbac.core.UserInfo;
@@ -15,7 +15,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * RBAC questions over the live cluster, answered as the {@code rbac} command answers them over
@@ -26,7 +30,7 @@ import java.util.concurrent.CompletionStage;
  * {@code get rbac/<question>} on {@code query.trimtab.dev} (docs/security.md); answers run on the
  * bounded query pool (429 when full, 503 past {@code trimtab.limits.query.timeout}).
  */
-@org.eclipse.microprofile.openapi.annotations.tags.Tag(name = "rbac", description = "RBAC queries")
+@Tag(name = "rbac", description = "RBAC queries")
 @Path("/rbac")
 @Produces(MediaType.APPLICATION_JSON)
 public class RbacEndpoint {
@@ -41,7 +45,7 @@ public class RbacEndpoint {
         this.pools = pools;
     }
 
-    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "rbacCanI", summary = "Can a user do something",
+    @Operation(operationId = "rbacCanI", summary = "Can a user do something",
             description = "Whether user 'as' (with groups) may 'verb' the 'target' (resource[.group][/name]) in 'namespace', and which bindings grant it, as kubectl auth can-i. Needs get rbac/can-i on query.trimtab.dev.")
     @GET
     @Path("can-i")
@@ -50,13 +54,13 @@ public class RbacEndpoint {
                          @QueryParam("subresource") @DefaultValue("") String subresource,
                          @QueryParam("namespace") @DefaultValue("") String namespace) {
         if (user == null || user.isEmpty()) {
-            return java.util.concurrent.CompletableFuture.completedFuture(bad("as: required"));
+            return CompletableFuture.completedFuture(bad("as: required"));
         }
         return answer(() -> RbacAnswers.canI(rbac.authorizer(), UserInfo.authenticated(user, groups),
                 RbacQueries.request(verb, target, subresource, namespace, ApiResources.standard(), w -> {})));
     }
 
-    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "rbacWhoCan", summary = "Who can do something",
+    @Operation(operationId = "rbacWhoCan", summary = "Who can do something",
             description = "Every subject that may 'verb' the 'target' in 'namespace', with the bindings that grant it.")
     @GET
     @Path("who-can")
@@ -66,7 +70,7 @@ public class RbacEndpoint {
         return answer(() -> RbacAnswers.whoCan(rbac.authorizer(), RbacQueries.request(verb, target, subresource, namespace, ApiResources.standard(), w -> {})));
     }
 
-    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "rbacEscalations", summary = "Escalation paths",
+    @Operation(operationId = "rbacEscalations", summary = "Escalation paths",
             description = "Subjects that can gain more permissions than they hold (bind, escalate, impersonate, create pods with any ServiceAccount, read secrets).")
     @GET
     @Path("escalations")
@@ -75,7 +79,7 @@ public class RbacEndpoint {
     }
 
     /** The violations of the RbacIntents in force, each with its fix, as {@code rbac intents} prints them. */
-    @org.eclipse.microprofile.openapi.annotations.Operation(operationId = "rbacIntents", summary = "RBAC intents and their violations",
+    @Operation(operationId = "rbacIntents", summary = "RBAC intents and their violations",
             description = "The RbacIntents in force and the subjects that violate them.")
     @GET
     @Path("intents")
@@ -86,11 +90,11 @@ public class RbacEndpoint {
         });
     }
 
-    private CompletionStage<Response> answer(java.util.function.Supplier<Object> answer) {
+    private CompletionStage<Response> answer(Supplier<Object> answer) {
         return pools.queries().run(() -> answerNow(answer));
     }
 
-    private Response answerNow(java.util.function.Supplier<Object> answer) {
+    private Response answerNow(Supplier<Object> answer) {
         if (!rbac.enabled()) {
             return Response.status(503).type(MediaType.TEXT_PLAIN)
                     .entity("RBAC is not watched here: set trimtab.rbac.watch-cluster=true").build();

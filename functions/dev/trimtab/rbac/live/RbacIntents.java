@@ -3,6 +3,7 @@ package dev.trimtab.rbac.live;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.kube.Leadership;
+import dev.trimtab.policy.core.AdmissionCheck;
 import dev.trimtab.policy.core.AdmissionRequest;
 import dev.trimtab.policy.core.IntentResults;
 import dev.trimtab.policy.core.OpenViolations;
@@ -11,9 +12,11 @@ import dev.trimtab.policy.live.IntentLoop;
 import dev.trimtab.policy.live.IntentSource;
 import dev.trimtab.policy.live.LivePolicies;
 import dev.trimtab.policy.live.LiveReports;
+import dev.trimtab.policy.live.PolicyAudit;
 import dev.trimtab.policy.live.ReportSettings;
 import dev.trimtab.rbac.RbacAnswers;
 import dev.trimtab.rbac.core.IntentAdmission;
+import dev.trimtab.rbac.core.IntentChecker;
 import dev.trimtab.rbac.core.IntentFix;
 import dev.trimtab.rbac.core.IntentRemediator;
 import dev.trimtab.rbac.core.IntentViolation;
@@ -60,7 +63,7 @@ import org.jboss.logging.Logger;
  * </ul>
  */
 @ApplicationScoped
-public class RbacIntents {
+public class RbacIntents implements AdmissionCheck {
     private static final Logger LOG = Logger.getLogger(RbacIntents.class);
     static final String TYPE = "dev.trimtab.rbac.violation";
     static final String REPORT = "trimtab-rbac-intents";
@@ -112,8 +115,15 @@ public class RbacIntents {
         return loop.intents();
     }
 
+    /** RBAC intents in Enforce mode are checked after every validation step. */
+    @Override
+    public Stage stage() {
+        return Stage.AUTHORIZE;
+    }
+
     /** Null when the request brings no new violation of an Enforce intent; else the denial message. */
-    public String denial(AdmissionRequest r) {
+    @Override
+    public String refusal(AdmissionRequest r) {
         if (!rbac.enabled() || r.object() == null || !KINDS.contains(r.kind().kind())
                 || !(r.operation().equals("CREATE") || r.operation().equals("UPDATE"))) {
             return null;
@@ -133,7 +143,7 @@ public class RbacIntents {
 
     /** One check: publishes what opened and resolved, replaces the reports and (if enabled) fixes. */
     private boolean audit(LiveRbac.View v, List<RbacIntent> intents) {
-        List<IntentViolation> violations = dev.trimtab.rbac.core.IntentChecker.check(v.model(), v.namespaces(), intents);
+        List<IntentViolation> violations = IntentChecker.check(v.model(), v.namespaces(), intents);
         RemediationPlan plan = IntentRemediator.plan(violations, v.objects());
         Map<IntentViolation.Key, IntentViolation> now = new LinkedHashMap<>();
         violations.forEach(x -> now.put(x.key(), x));
@@ -192,6 +202,6 @@ public class RbacIntents {
         ObjectNode data = CloudEventCodec.JSON.valueToTree(RbacAnswers.violation(v, fix));
         data.put("status", status);
         data.put("remediation", remediation);
-        dev.trimtab.policy.live.PolicyAudit.send(events, TYPE, "RbacIntent", v.intent() + "/" + v.intentRule(), data);
+        PolicyAudit.send(events, TYPE, "RbacIntent", v.intent() + "/" + v.intentRule(), data);
     }
 }

@@ -1,10 +1,12 @@
 package dev.trimtab.local.chaos;
 
 import dev.trimtab.local.LocalRun;
+import dev.trimtab.local.PolicyBenchApp;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 import java.io.File;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -88,7 +90,7 @@ public final class AdmissionBench {
         Path keystore = out.resolve("server.p12").toAbsolutePath();
         keystore(keystore);
         Path script = out.resolve("review.lua");
-        Files.writeString(script, script(dev.trimtab.local.PolicyBenchApp.review("shop")));
+        Files.writeString(script, script(PolicyBenchApp.review("shop")));
 
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().withKafkaPort(LocalRun.freePort()).withControllerPort(LocalRun.freePort())
                 .withDeleteLogDirsOnClose(true).withAdditionalProperties(p -> p.put("auto.create.topics.enable", "false"))
@@ -120,7 +122,7 @@ public final class AdmissionBench {
                 delay = (int) Math.max(1, Math.round(1000.0 * connections / rate - overheadMs));
             }
             Run measured = wrk(wrk, script, url, connections, seconds, delay, out.resolve("wrk-measured.txt"));
-            double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             System.out.printf("  wrk: %d connections, delay %d ms each; %d requests in %.1f s (%.0f/s), %d errors; "
                             + "p50=%.2f ms p90=%.2f ms p99=%.2f ms max=%.2f ms%n", connections, delay, measured.requests(),
                     measured.seconds(), measured.rate(), measured.errors(), measured.p50Us() / 1000.0,
@@ -250,7 +252,7 @@ public final class AdmissionBench {
         }}, new SecureRandom());
         HttpClient http = HttpClient.newBuilder().sslContext(trustAll).build();
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(dev.trimtab.local.PolicyBenchApp.review("shop"))).build(),
+                .POST(HttpRequest.BodyPublishers.ofString(PolicyBenchApp.review("shop"))).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200 || !r.body().contains("\"allowed\":true")) {
             throw new IllegalStateException("the webhook must allow the bench Pod: " + r.statusCode() + " " + r.body());

@@ -9,16 +9,21 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * {@code java -jar target/quarkus-app/quarkus-run.jar chaos [--short] …} (a {@code -Plocal} build):
@@ -391,7 +396,7 @@ public final class Chaos {
     }
 
     private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
@@ -401,7 +406,7 @@ public final class Chaos {
             return;
         }
         try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }
@@ -413,7 +418,7 @@ public final class Chaos {
 
     /** Writes each record value of {@code topic} to one file per partition; returns the files in partition order. */
     static List<Path> dumpPartitions(TopicReader reader, String topic, Path dir,
-                                     java.util.function.BiConsumer<String, org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> perRecord)
+                                     BiConsumer<String, ConsumerRecord<String, byte[]>> perRecord)
             throws IOException {
         Files.createDirectories(dir);
         List<Path> files = new ArrayList<>();
@@ -434,7 +439,7 @@ public final class Chaos {
                         perRecord.accept(v, r);
                     }
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             });
         } finally {
@@ -456,7 +461,7 @@ public final class Chaos {
         long t0 = System.nanoTime();
         Path archive = o.out().resolve("app-cds.jsa").toAbsolutePath();
         Files.deleteIfExists(archive);
-        Map<String, String> training = new java.util.LinkedHashMap<>(props);
+        Map<String, String> training = new LinkedHashMap<>(props);
         training.put("mp.messaging.incoming.metrics.group.id", "chaos-class-data-training");
         training.put("trimtab.autoscaler.dry-run", "true");
         Instance trainer = new Instance(99, o.jar(), o.out(), training,

@@ -2,6 +2,7 @@ package dev.trimtab.local.chaos;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -171,7 +172,7 @@ record ChaosOptions(boolean shortRun, int instances, int workloads, long events,
                 throw new IllegalArgumentException(option + ": " + v + " must be positive");
             }
             return d;
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(option + ": \"" + v + "\" is not a duration such as 90s or 10m");
         }
     }

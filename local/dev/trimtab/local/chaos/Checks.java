@@ -5,15 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trimtab.autoscaler.replay.AuditedDecision;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * After a run: reads back what the topics hold, replays the same events, and checks the run against
@@ -60,7 +64,7 @@ final class Checks {
         List<Decision> decisions = new ArrayList<>();
         List<AuditedDecision> audited = new ArrayList<>();
         Set<String> deadLettered = new LinkedHashSet<>();
-        Map<String, Integer> deadLetterReasons = new java.util.TreeMap<>();
+        Map<String, Integer> deadLetterReasons = new TreeMap<>();
         try (TopicReader reader = new TopicReader(bootstrap)) {
             metricFiles = Chaos.dumpPartitions(reader, "trimtab.metrics", topics, (v, r) -> {
                 if (!consumed.add(idOf(v))) {
@@ -76,17 +80,17 @@ final class Checks {
                         audited.add(AuditedDecision.fromEvent(event));
                     }
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             });
             Chaos.dumpPartitions(reader, "trimtab.autoscaler.dead-letter", topics, (v, r) -> {
                 deadLettered.add(idOf(v));
                 var h = r.headers().lastHeader("dead-letter-reason");
-                String reason = h == null ? "(no reason)" : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+                String reason = h == null ? "(no reason)" : new String(h.value(), StandardCharsets.UTF_8);
                 deadLetterReasons.merge(reason.length() > 160 ? reason.substring(0, 160) + "…" : reason, 1, Integer::sum);
             });
         }
-        decisions.sort(java.util.Comparator.comparingLong(Decision::timeMillis));
+        decisions.sort(Comparator.comparingLong(Decision::timeMillis));
         Map<String, List<Decision>> byWorkload = new HashMap<>();
         for (Decision d : decisions) {
             byWorkload.computeIfAbsent(d.workload(), k -> new ArrayList<>()).add(d);

@@ -8,7 +8,9 @@ import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -116,7 +118,7 @@ public final class FaultyDispatcher extends Dispatcher {
 
     /** Changes the rates; takes effect with the next request. */
     public void rates(Rates rates) {
-        this.rates = java.util.Objects.requireNonNull(rates, "rates");
+        this.rates = Objects.requireNonNull(rates, "rates");
     }
 
     public Rates rates() {
@@ -162,7 +164,7 @@ public final class FaultyDispatcher extends Dispatcher {
         if (EXEMPT_VALUE.equals(request.getHeader(EXEMPT_HEADER))) {
             return upstream.dispatch(request);
         }
-        String method = request.getMethod() == null ? "" : request.getMethod().toUpperCase(java.util.Locale.ROOT);
+        String method = request.getMethod() == null ? "" : request.getMethod().toUpperCase(Locale.ROOT);
         String path = request.getPath() == null ? "" : request.getPath();
         boolean update = method.equals("PUT") || method.equals("PATCH");
         boolean scaleWrite = update && pathOnly(path).endsWith("/scale");

@@ -8,10 +8,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One instance of the production jar as its own OS process ({@code java -jar quarkus-run.jar}),
@@ -48,7 +52,7 @@ final class Instance {
 
     /** The system properties every instance of a run gets. */
     static Map<String, String> properties(String bootstrap, String apiUrl) {
-        Map<String, String> p = new java.util.LinkedHashMap<>();
+        Map<String, String> p = new LinkedHashMap<>();
         p.put("kafka.bootstrap.servers", bootstrap);
         p.put("kubernetes.master", apiUrl);
         p.put("kubernetes.trust.certificates", "true");
@@ -90,8 +94,8 @@ final class Instance {
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-jar");
         cmd.add(jar);
-        Files.writeString(log, "==== start " + (++starts) + " at " + java.time.Instant.now() + " port " + port + "\n",
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(log, "==== start " + (++starts) + " at " + Instant.now() + " port " + port + "\n",
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
@@ -110,7 +114,7 @@ final class Instance {
         Process p = process;
         if (p != null && p.isAlive()) {
             p.destroy();
-            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();
             }
         }

@@ -5,6 +5,9 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,6 +20,8 @@ import java.util.HashMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The fabric8 mock API server (CRUD) behind a {@link FaultyDispatcher}, and a TCP proxy in front
@@ -28,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MockApi implements AutoCloseable {
     /** Held so that its level stays: the mock server logs every request at INFO. */
-    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger(MockWebServer.class.getName());
+    private static final Logger MOCK_LOG = Logger.getLogger(MockWebServer.class.getName());
     private static final byte[] MARKER = FaultyDispatcher.RESET_MARKER.getBytes(StandardCharsets.US_ASCII);
 
     private final FaultyDispatcher dispatcher;
@@ -69,7 +74,7 @@ public final class MockApi implements AutoCloseable {
 
     /** As {@link #start(FaultyDispatcher)}, the proxy on {@code port} (0: any free port). */
     public static MockApi start(FaultyDispatcher d, int port) {
-        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+        MOCK_LOG.setLevel(Level.WARNING);
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), d, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         try {
@@ -94,9 +99,9 @@ public final class MockApi implements AutoCloseable {
     public static FaultyDispatcher crud(long seed) {
         KubernetesCrudDispatcher objects = new KubernetesCrudDispatcher();
         KubernetesCrudDispatcher events = new KubernetesCrudDispatcher();
-        return new FaultyDispatcher(new io.fabric8.mockwebserver.http.Dispatcher() {
+        return new FaultyDispatcher(new Dispatcher() {
             @Override
-            public io.fabric8.mockwebserver.http.MockResponse dispatch(io.fabric8.mockwebserver.http.RecordedRequest r) {
+            public MockResponse dispatch(RecordedRequest r) {
                 return isEvents(r.getPath()) ? events.dispatch(r) : objects.dispatch(r);
             }
         }, seed);

@@ -3,10 +3,11 @@ package dev.trimtab.local.chaos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trimtab.autoscaler.core.Settings;
-import dev.trimtab.autoscaler.events.InputLimits;
 import dev.trimtab.autoscaler.replay.ReplayCommand;
+import dev.trimtab.input.InputLimits;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.function.Consumer;
 
 /**
  * The fault-free reference: the replay trace (the seeded objects as ApiServerSource events, then
@@ -121,10 +123,10 @@ final class Oracle {
 
     /** Hands each line written to it to a consumer. */
     private static final class LineSink extends OutputStream {
-        private final java.util.function.Consumer<String> lines;
-        private final java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream(4096);
+        private final Consumer<String> lines;
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(4096);
 
-        LineSink(java.util.function.Consumer<String> lines) {
+        LineSink(Consumer<String> lines) {
             this.lines = lines;
         }
 

@@ -3,13 +3,16 @@ package dev.trimtab.local.chaos;
 import dev.trimtab.local.LocalRun;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -80,7 +83,7 @@ public final class StartBench {
                         aotMs / 1000.0);
             }
 
-            Map<String, String> unreachable = new java.util.LinkedHashMap<>(reachable);
+            Map<String, String> unreachable = new LinkedHashMap<>(reachable);
             unreachable.put("kubernetes.master", "https://127.0.0.1:" + freePort());
             List<Start> plain = new ArrayList<>();
             List<Start> cds = new ArrayList<>();
@@ -96,7 +99,7 @@ public final class StartBench {
                     aot.add(run("jdk25 aot", r, aotJava, reachable, List.of("-XX:AOTCache=" + aotCache), out, true));
                 }
             }
-            double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             System.out.printf("RESULT runs=%d plain_live_ms=%d plain_ready_ms=%d plain_started_in_ms=%d appcds_live_ms=%d "
                             + "appcds_ready_ms=%d appcds_started_in_ms=%d unreachable_api_live_ms=%d "
                             + "unreachable_api_started_in_ms=%d jdk25_live_ms=%d jdk25_ready_ms=%d jdk25_started_in_ms=%d "
@@ -171,7 +174,7 @@ public final class StartBench {
     }
 
     private static Map<String, String> withPort(Map<String, String> properties, int port) {
-        Map<String, String> out = new java.util.LinkedHashMap<>(properties);
+        Map<String, String> out = new LinkedHashMap<>(properties);
         out.put("quarkus.http.port", String.valueOf(port));
         return out;
     }
@@ -210,7 +213,7 @@ public final class StartBench {
         return new Start(live, ready, startedIn);
     }
 
-    private static long median(List<Start> starts, java.util.function.ToLongFunction<Start> f) {
+    private static long median(List<Start> starts, ToLongFunction<Start> f) {
         long[] v = starts.stream().mapToLong(f).sorted().toArray();
         return v.length == 0 ? -1 : v[v.length / 2];
     }

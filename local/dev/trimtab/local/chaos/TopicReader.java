@@ -2,6 +2,7 @@ package dev.trimtab.local.chaos;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,7 @@ final class TopicReader implements AutoCloseable {
         for (PartitionInfo p : c.partitionsFor(topic, Duration.ofSeconds(30))) {
             out.add(new TopicPartition(topic, p.partition()));
         }
-        out.sort(java.util.Comparator.comparingInt(TopicPartition::partition));
+        out.sort(Comparator.comparingInt(TopicPartition::partition));
         return out;
     }
 

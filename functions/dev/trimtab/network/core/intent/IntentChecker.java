@@ -12,8 +12,10 @@ import dev.trimtab.network.core.ReachabilityAnalyzer;
 import dev.trimtab.network.core.SideVerdict;
 import dev.trimtab.network.core.Verdict;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -160,7 +162,7 @@ public final class IntentChecker {
             }
             changed[n++] = i;
         }
-        return java.util.Arrays.copyOf(changed, n);
+        return Arrays.copyOf(changed, n);
     }
 
     private record Ctx(NetworkIntent intent, int index) {
@@ -224,7 +226,7 @@ public final class IntentChecker {
 
         /** Sets the violation at {@code position} (null: none), keeping the order. */
         void set(int position, IntentViolation violation) {
-            int i = java.util.Arrays.binarySearch(at, 0, size, position);
+            int i = Arrays.binarySearch(at, 0, size, position);
             if (i >= 0) {
                 if (violation != null) {
                     v[i] = violation;
@@ -252,8 +254,8 @@ public final class IntentChecker {
 
         private void grow() {
             if (size == at.length) {
-                at = java.util.Arrays.copyOf(at, size * 2);
-                v = java.util.Arrays.copyOf(v, size * 2);
+                at = Arrays.copyOf(at, size * 2);
+                v = Arrays.copyOf(v, size * 2);
             }
         }
     }
@@ -378,7 +380,7 @@ public final class IntentChecker {
             return new IntentViolation(ctx.intent().name(), ctx.intent().mode(), ctx.index(), "defaultDeny",
                     IntentViolation.Code.NotIsolated, from, to, null, d, List.of(), List.of(),
                     ctx.where() + ": " + pod.key() + " is not isolated for "
-                            + d.name().toLowerCase(java.util.Locale.ROOT) + ": no policy selects it");
+                            + d.name().toLowerCase(Locale.ROOT) + ": no policy selects it");
         }
 
         private void dnsRow(Probes p, int i) {
@@ -405,7 +407,7 @@ public final class IntentChecker {
 
         @Override
         boolean update(Probes p, int x) {
-            boolean server = java.util.Arrays.binarySearch(servers, x) >= 0;
+            boolean server = Arrays.binarySearch(servers, x) >= 0;
             if (dns != null && server != isDns(p.pods.get(x))) {
                 return false; // the DNS servers changed
             }
@@ -421,7 +423,7 @@ public final class IntentChecker {
                 dnsRow(p, x);
             }
             if (server) {
-                int k = java.util.Arrays.binarySearch(servers, x);
+                int k = Arrays.binarySearch(servers, x);
                 for (int i = 0; i < dns.length; i++) {
                     if (!selected[i] || i == x) {
                         continue;

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -251,7 +252,7 @@ public final class IntentEnforcer {
                 + (!theirs.isEmpty() && !ours.isEmpty() ? "; " : "")
                 + (ours.isEmpty() ? "" : "another intent's policies (" + String.join(", ", ours) + ") conflict with it")
                 + (policies.isEmpty() ? "no policy at fault" + (v.direction() == null ? ""
-                        : " (" + v.direction().name().toLowerCase(java.util.Locale.ROOT) + " side not isolated)") : "");
+                        : " (" + v.direction().name().toLowerCase(Locale.ROOT) + " side not isolated)") : "");
         return new IntentPlan.Unresolvable(v, policies, message);
     }
 

@@ -11,7 +11,8 @@ import java.util.Map;
  * {@code docs/network-intents.md}.
  */
 public record NetworkIntent(String name, Mode mode, List<IntentRule> rules) {
-    public static final String API_VERSION = "trimtab.dev/v1alpha1";
+    public static final String GROUP = "trimtab.dev";
+    public static final String API_VERSION = GROUP + "/v1alpha1";
     public static final String KIND = "NetworkIntent";
 
     public enum Mode { Audit, Enforce }

@@ -4,7 +4,11 @@ import dev.trimtab.kube.LabelSelector;
 import dev.trimtab.network.core.Direction;
 import dev.trimtab.network.core.Port;
 import dev.trimtab.network.core.Protocol;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +42,10 @@ public final class PolicyWriter {
         }
         String prefix = value.substring(0, max - 9).replaceAll("[-._]+$", "");
         try {
-            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(
-                    value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return prefix + "-" + java.util.HexFormat.of().formatHex(h, 0, 4);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(
+                    value.getBytes(StandardCharsets.UTF_8));
+            return prefix + "-" + HexFormat.of().formatHex(h, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
     }

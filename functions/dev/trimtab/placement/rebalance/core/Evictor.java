@@ -200,7 +200,7 @@ public final class Evictor {
         int healthy = 0;
         for (PodFacts p : state.allFacts()) {
             PodInfo info = state.snapshot().pod(p.namespace(), p.name());
-            java.util.Map<String, String> labels = info != null ? info.labels() : p.labels();
+            Map<String, String> labels = info != null ? info.labels() : p.labels();
             if (b.covers(p, labels)) {
                 expected++;
                 if (p.ready() && !p.terminating()) {

@@ -1,6 +1,8 @@
 package dev.trimtab.placement.rebalance.core;
 
+import dev.trimtab.kube.Quantity;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -75,8 +77,8 @@ public record PodFacts(
         Set<String> requested = new LinkedHashSet<>();
         boolean anyRequestOrLimit = false;
         boolean guaranteed = true;
-        Map<String, Long> req = new java.util.HashMap<>();
-        Map<String, Long> lim = new java.util.HashMap<>();
+        Map<String, Long> req = new HashMap<>();
+        Map<String, Long> lim = new HashMap<>();
         for (String list : List.of("containers", "initContainers")) {
             for (Object c : Maps.list(spec, list)) {
                 Map<String, Object> container = (Map<String, Object>) c;
@@ -148,7 +150,7 @@ public record PodFacts(
 
     private static long quantity(Object v) {
         try {
-            return dev.trimtab.kube.Quantity.parseMilli(v);
+            return Quantity.parseMilli(v);
         } catch (IllegalArgumentException e) {
             return 0;
         }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * RemoveDuplicates: a pod is a duplicate when another pod on the same node has the same owners
@@ -142,7 +143,7 @@ public final class RemoveDuplicates implements Strategy {
                         p.spec().nodeSelector()), p);
             }
         }
-        Set<String> targets = new java.util.TreeSet<>();
+        Set<String> targets = new TreeSet<>();
         for (PodInfo pod : distinct.values()) {
             List<String> matching = new ArrayList<>();
             for (NodeInfo n : nodes) {

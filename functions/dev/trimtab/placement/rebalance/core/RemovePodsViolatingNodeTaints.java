@@ -5,6 +5,8 @@ import dev.trimtab.placement.core.NodeInfo;
 import dev.trimtab.placement.core.PodInfo;
 import dev.trimtab.placement.core.Taint;
 import dev.trimtab.placement.core.Toleration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
@@ -99,8 +101,8 @@ public final class RemovePodsViolatingNodeTaints implements Strategy {
     }
 
     static List<PodInfo> sorted(NodeInfo node) {
-        List<PodInfo> pods = new java.util.ArrayList<>(node.pods());
-        pods.sort(java.util.Comparator.comparing(PodInfo::key));
+        List<PodInfo> pods = new ArrayList<>(node.pods());
+        pods.sort(Comparator.comparing(PodInfo::key));
         return pods;
     }
 }

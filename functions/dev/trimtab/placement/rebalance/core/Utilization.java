@@ -10,9 +10,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiPredicate;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -110,7 +112,7 @@ final class Utilization {
 
     /** The eviction loop's inputs that stay fixed across source nodes. */
     record Move(String strategy, Namespaces excluded, Predicate<PodInfo> podFilter, Set<String> names,
-            BiPredicate<Usage, Map<String, Long>> continueEviction, Integer nodeLimit, java.util.function.Function<Usage, String> reason) {}
+            BiPredicate<Usage, Map<String, Long>> continueEviction, Integer nodeLimit, Function<Usage, String> reason) {}
 
     /** {@code evictPodsFromSourceNodes}. */
     static void evictFromSources(Evictor evictor, List<Usage> sources, List<Usage> destinations, Move move) {
@@ -211,7 +213,7 @@ final class Utilization {
     static String show(Map<String, Double> m) {
         StringBuilder sb = new StringBuilder();
         m.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ')
-                .append(String.format(java.util.Locale.ROOT, "%.1f%%", v)));
+                .append(String.format(Locale.ROOT, "%.1f%%", v)));
         return sb.toString();
     }
 }

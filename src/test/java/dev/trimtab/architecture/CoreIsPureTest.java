@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** Every {@code core} package decides with plain Java: no framework, broker, cluster client or JSON. */
@@ -36,7 +37,7 @@ class CoreIsPureTest {
         noClasses().that().resideInAPackage("..core..")
                 .should().callMethod(System.class, "currentTimeMillis")
                 .orShould().callMethod(System.class, "nanoTime")
-                .orShould().callMethod(java.time.Instant.class, "now")
+                .orShould().callMethod(Instant.class, "now")
                 .because("time is an input: replay runs on the trace's clock")
                 .check(MAIN);
     }

@@ -16,12 +16,15 @@ import dev.trimtab.rbac.core.RbacIntent;
 import dev.trimtab.rbac.core.RbacModel;
 import dev.trimtab.rbac.core.SubjectGrants;
 import dev.trimtab.rbac.core.UserInfo;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.IntFunction;
 
 /**
  * Network and RBAC analysis at cluster scale, all generated deterministically (fixed seeds):
@@ -92,7 +95,7 @@ public final class NetworkRbacBench {
     public static void main(String[] args) {
         System.out.printf("JDK %s, %d cores, max heap %d MiB, load average %.2f%n", System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         Map<String, Object> result = new LinkedHashMap<>();
         String only = System.getProperty("bench.only", ""); // network or rbac, to run one half
         if (!only.equals("rbac")) {
@@ -102,7 +105,7 @@ public final class NetworkRbacBench {
             rbac(result);
         }
         System.out.printf("load average at the end %.2f%n",
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         StringBuilder sb = new StringBuilder("RESULT");
         result.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
         System.out.println(sb);
@@ -240,7 +243,7 @@ public final class NetworkRbacBench {
      * Times the full path (rebuild from all objects + check) for each change, checks it against the
      * incremental result {@code seen}, prints both and puts {@code <what>_recheck_ms} … in the result.
      */
-    static void reportRecheck(String what, int changes, java.util.function.IntFunction<List<?>> fullCheck,
+    static void reportRecheck(String what, int changes, IntFunction<List<?>> fullCheck,
                               List<? extends List<?>> seen, long[] recheck, long[] recheckCpu, long[] full, long modelKib,
                               Map<String, Object> result) {
         for (int i = 0; i < changes; i++) {
@@ -886,7 +889,7 @@ public final class NetworkRbacBench {
         return v >= 100 ? String.format("%.0f", v) : String.format("%.2f", v);
     }
 
-    static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** This thread's CPU time: what the figures would be with the cores to itself (GC and waiting excluded). */
     static long cpu() {

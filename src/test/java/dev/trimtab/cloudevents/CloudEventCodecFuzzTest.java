@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.testing.FuzzBounds;
+import java.util.Comparator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 
@@ -46,7 +47,7 @@ class CloudEventCodecFuzzTest {
                 e.data(), again.data()).isTrue();
     }
 
-    private static final java.util.Comparator<JsonNode> NUMBERS_BY_VALUE = (a, b) ->
+    private static final Comparator<JsonNode> NUMBERS_BY_VALUE = (a, b) ->
             a.isNumber() && b.isNumber() ? a.decimalValue().compareTo(b.decimalValue()) : a.equals(b) ? 0 : 1;
 
     @AfterAll

@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 /** Findings of {@link CloudEventCodecFuzzTest}, kept as plain cases, and the SDK-read attributes (issue 18 item 5). */
@@ -44,7 +50,7 @@ class CloudEventCodecTest {
     /** Before the SDK, binary mode kept only partitionkey and namespace: tracing and Knative's attributes were lost. */
     @Test
     void binaryModeOverHttpKeepsEveryExtensionAndDecodesPercentEncodedValues() {
-        Map<String, String> headers = new java.util.HashMap<>(HEADERS);
+        Map<String, String> headers = new HashMap<>(HEADERS);
         headers.put("ce-traceparent", TRACEPARENT);
         headers.put("ce-knativearrivaltime", "2026-12-07T10:00:00Z");
         headers.put("ce-subject", "caf%C3%A9 \uD83D\uDE80%21");   // an escape after a character outside the BMP
@@ -62,21 +68,21 @@ class CloudEventCodecTest {
 
     @Test
     void binaryModeOverKafkaKeepsEveryExtension() {
-        org.apache.kafka.common.header.internals.RecordHeaders h = new org.apache.kafka.common.header.internals.RecordHeaders();
+        RecordHeaders h = new RecordHeaders();
         Map.of("ce_specversion", "1.0", "ce_id", "k1", "ce_source", "/s", "ce_type", "t", "ce_traceparent", TRACEPARENT,
                 "ce_partitionkey", "shop/web", "content-type", "application/json")
                 .forEach((k, v) -> h.add(k, v.getBytes(StandardCharsets.UTF_8)));
         byte[] body = "[1,2]".getBytes(StandardCharsets.UTF_8);
-        CloudEvent e = CloudEventCodec.fromRecord(new org.apache.kafka.clients.consumer.ConsumerRecord<>("t", 0, 0L, 0L,
-                org.apache.kafka.common.record.TimestampType.CREATE_TIME, -1, body.length, "k", body, h,
-                java.util.Optional.empty()), LIMITS);
+        CloudEvent e = CloudEventCodec.fromRecord(new ConsumerRecord<>("t", 0, 0L, 0L,
+                TimestampType.CREATE_TIME, -1, body.length, "k", body, h,
+                Optional.empty()), LIMITS);
         assertThat(e.extensions()).containsOnlyKeys("traceparent", "partitionkey");
         assertThat(e.data().size()).isEqualTo(2);
     }
 
     @Test
     void structuredModeReadsDataBase64AndKeepsTheDataSchema() {
-        String base64 = java.util.Base64.getEncoder().encodeToString("{\"v\":2}".getBytes(StandardCharsets.UTF_8));
+        String base64 = Base64.getEncoder().encodeToString("{\"v\":2}".getBytes(StandardCharsets.UTF_8));
         CloudEvent e = CloudEventCodec.parse(("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\","
                 + "\"dataschema\":\"https://trimtab.dev/s\",\"traceparent\":\"" + TRACEPARENT + "\",\"data_base64\":\""
                 + base64 + "\"}").getBytes(StandardCharsets.UTF_8), LIMITS);
@@ -90,7 +96,7 @@ class CloudEventCodecTest {
     @Test
     void whatTheSpecificationForbidsIsRefusedWithTheReason() {
         String head = "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",";
-        String notJson = java.util.Base64.getEncoder().encodeToString("not json".getBytes(StandardCharsets.UTF_8));
+        String notJson = Base64.getEncoder().encodeToString("not json".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> CloudEventCodec.parse(head + "\"data\":{},\"data_base64\":\"e30=\"}"))
                 .hasMessage("an event carries data or data_base64, not both");
         assertThatThrownBy(() -> CloudEventCodec.parse(head + "\"data_base64\":\"" + notJson + "\"}"))
@@ -100,16 +106,16 @@ class CloudEventCodecTest {
         // Trimtab's own wording where it checks first
         assertThatThrownBy(() -> CloudEventCodec.parse("{\"specversion\":\"1.0\",\"source\":\"/s\",\"type\":\"t\"}"))
                 .hasMessage("required attribute \"id\" is missing");
-        Map<String, String> noType = new java.util.HashMap<>(HEADERS);
+        Map<String, String> noType = new HashMap<>(HEADERS);
         noType.remove("ce-type");
         assertThatThrownBy(() -> CloudEventCodec.fromHttp(new byte[0], noType, LIMITS))
                 .hasMessage("required attribute \"type\" is missing");
         // found by fuzzing: a ce-data header came back as the event's data once written in structured mode
-        Map<String, String> dataHeader = new java.util.HashMap<>(HEADERS);
+        Map<String, String> dataHeader = new HashMap<>(HEADERS);
         dataHeader.put("ce-data", "x");
         assertThatThrownBy(() -> CloudEventCodec.fromHttp(new byte[0], dataHeader, LIMITS))
                 .hasMessage("attribute \"data\" is reserved for the event's data");
-        Map<String, String> badEscape = new java.util.HashMap<>(HEADERS);
+        Map<String, String> badEscape = new HashMap<>(HEADERS);
         badEscape.put("ce-subject", "50%");
         assertThatThrownBy(() -> CloudEventCodec.fromHttp(new byte[0], badEscape, LIMITS))
                 .hasMessage("header ce-subject: \"50%\" has a malformed percent-encoding at character 3");

@@ -4,7 +4,9 @@ import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.trimtab.testing.FuzzBounds;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
@@ -37,11 +39,11 @@ class CloudEventMessageFuzzTest {
         for (String line : (end < 0 ? text : text.substring(0, end)).split("\n")) {
             int colon = line.indexOf(": ");
             if (colon > 0) {
-                headers.put(line.substring(0, colon).toLowerCase(java.util.Locale.ROOT), new String(line.substring(colon + 2)
+                headers.put(line.substring(0, colon).toLowerCase(Locale.ROOT), new String(line.substring(colon + 2)
                         .getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
             }
         }
-        byte[] body = end < 0 ? new byte[0] : java.util.Arrays.copyOfRange(input, end + 2, input.length);
+        byte[] body = end < 0 ? new byte[0] : Arrays.copyOfRange(input, end + 2, input.length);
         BINARY.check(input, () -> CloudEventCodecFuzzTest.readsBack(CloudEventCodec.fromHttp(body, headers, LIMITS)));
     }
 

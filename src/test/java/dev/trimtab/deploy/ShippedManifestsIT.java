@@ -23,6 +23,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -194,7 +196,7 @@ class ShippedManifestsIT {
             HttpResponse<String> all = http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready"))
                     .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(all.statusCode()).as("/q/health/ready without Kafka: %s", all.body()).isEqualTo(503);
-        } catch (java.net.http.HttpTimeoutException slow) {
+        } catch (HttpTimeoutException slow) {
             // not ready either: a kubelet's probe would have timed out long before
         }
     }
@@ -214,7 +216,7 @@ class ShippedManifestsIT {
             HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(url(r, "readinessProbe")))
                     .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).as("readiness without Kafka: %s", ready.body()).isEqualTo(503);
-        } catch (java.net.http.HttpTimeoutException slow) {
+        } catch (HttpTimeoutException slow) {
             // not ready either
         }
     }
@@ -391,7 +393,7 @@ class ShippedManifestsIT {
 
     private static String tail(Path log) {
         try {
-            List<String> lines = new String(Files.readAllBytes(log), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+            List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -3,8 +3,8 @@ package dev.trimtab.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.trimtab.testing.SelfSignedCertificate;
 import dev.trimtab.testing.SecuredKafka;
+import dev.trimtab.testing.SelfSignedCertificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +29,7 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +63,7 @@ class KafkaSecurityBrokerTest {
         Files.writeString(dir.resolve("password"), "the-right-password");
         Files.writeString(dir.resolve("wrong-password"), "not-the-password");
         // the broker applies a new SCRAM credential from its metadata log a moment after the answer
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
+        Awaitility.await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
                 .until(() -> clusterId(broker.saslSsl(), KafkaSecurity.properties(scram("password"))) != null);
     }
 

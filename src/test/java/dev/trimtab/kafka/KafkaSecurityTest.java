@@ -9,6 +9,7 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +55,7 @@ class KafkaSecurityTest {
     }
 
     static KafkaSecurity.Settings settings(String protocol, Map<String, String> more) {
-        Map<String, String> all = new java.util.HashMap<>(Map.of(KafkaSecurity.PROTOCOL, protocol,
+        Map<String, String> all = new HashMap<>(Map.of(KafkaSecurity.PROTOCOL, protocol,
                 KafkaSecurity.CA_FILE, ca.toString(), KafkaSecurity.CERT_FILE, crt.toString(),
                 KafkaSecurity.KEY_FILE, key.toString(), KafkaSecurity.USERNAME, "trimtab-policy",
                 KafkaSecurity.PASSWORD_FILE, password.toString()));
@@ -106,7 +107,7 @@ class KafkaSecurityTest {
             }
         }
         assertThat(ssl).containsKeys(secrets.subList(0, 3).toArray(String[]::new));
-        Map<String, Object> admin = new java.util.HashMap<>(sasl);
+        Map<String, Object> admin = new HashMap<>(sasl);
         admin.put("bootstrap.servers", "localhost:1");
         assertThat(new AdminClientConfig(admin).getPassword("sasl.jaas.config").toString()).isEqualTo("[hidden]");
     }

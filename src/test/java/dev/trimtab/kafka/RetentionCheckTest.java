@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class RetentionCheckTest {
         String name = "retention-" + UUID.randomUUID();
         admin.createTopics(List.of(new NewTopic(name, 1, (short) 1).configs(config))).all().get();
         // a new topic's metadata reaches the broker that answers describeConfigs a moment later
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+        Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
                 .until(() -> RetentionCheck.assess(admin, name, Duration.ofSeconds(2)) != null);
         return name;
     }

@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -111,8 +113,8 @@ class LiveObjectsTest {
     void anUnreachableApiServerDoesNotBlockTheStart() {
         startApi(0);
         String unreachable = "https://127.0.0.1:1";
-        try (KubernetesClient nowhere = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
-                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(unreachable)
+        try (KubernetesClient nowhere = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder().withMasterUrl(unreachable)
                         .withTrustCerts(true).withRequestRetryBackoffLimit(0).build()).build()) {
             LiveObjects<List<String>> offline = new LiveObjects<>(LiveObjectsTest::names);
             long start = System.nanoTime();

@@ -8,8 +8,10 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.trimtab.testing.FuzzBounds;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -63,7 +65,7 @@ class QuantityFuzzTest {
     @FuzzTest(maxDuration = "10m")
     @DictionaryEntries({"Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "e-", "E+", "e100", "e-100", "9223372036854775807", "."})
     void parses(byte[] input) {
-        String text = new String(input, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String text = new String(input, StandardCharsets.ISO_8859_1);
         PARSE.check(text, () -> {
             BigDecimal exact = reference(text);
             long milli;
@@ -125,7 +127,7 @@ class QuantityFuzzTest {
 
     /** The grammar and bounds read independently (a regular expression); null outside them. */
     private static BigDecimal reference(String text) {
-        var m = java.util.regex.Pattern.compile("([+-]?)([0-9]*)(?:\\.([0-9]*))?(|[numkMGTPE]|[KMGTPE]i|[eE]([+-]?[0-9]+))")
+        var m = Pattern.compile("([+-]?)([0-9]*)(?:\\.([0-9]*))?(|[numkMGTPE]|[KMGTPE]i|[eE]([+-]?[0-9]+))")
                 .matcher(text);
         if (text.length() > Quantity.MAX_LENGTH || !m.matches() || (m.group(2).isEmpty() && (m.group(3) == null
                 || m.group(3).isEmpty()))) {

@@ -11,8 +11,35 @@ import com.fasterxml.jackson.databind.introspect.Annotated;
 import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.trimtab.auth.core.Routes;
 import dev.trimtab.autoscaler.events.ScalingPolicyParser;
 import dev.trimtab.deploy.OwnManifestsPolicyTest;
+import io.fabric8.certmanager.api.model.v1.Certificate;
+import io.fabric8.certmanager.api.model.v1.Issuer;
+import io.fabric8.knative.eventing.v1alpha1.KafkaSink;
+import io.fabric8.knative.sources.v1.ApiServerSource;
+import io.fabric8.knative.sources.v1.KafkaSource;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +52,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,7 +89,7 @@ class KustomizeRenderTest {
         Process p = new ProcessBuilder(kubectl, "version", "--client").redirectErrorStream(true).start();
         String version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(30, TimeUnit.SECONDS);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Kustomize Version: v(\\d+)").matcher(version);
+        Matcher m = Pattern.compile("Kustomize Version: v(\\d+)").matcher(version);
         if (!m.find() || Integer.parseInt(m.group(1)) < 5) {
             unusable(kubectl + " embeds no kustomize v5 (" + version.strip().replace('\n', ' ') + ")");
         }
@@ -195,11 +224,11 @@ class KustomizeRenderTest {
         // the remote-write and Alertmanager examples bind the role the receivers' routes ask for (Routes.METRIC_WRITER)
         assertThat(examples.stream().filter(o -> o.path("kind").asText().equals("ClusterRoleBinding")))
                 .allSatisfy(b -> assertThat(b.path("roleRef").path("name").asText())
-                        .isEqualTo(dev.trimtab.auth.core.Routes.METRIC_WRITER));
+                        .isEqualTo(Routes.METRIC_WRITER));
         JsonNode writer = render(MANIFESTS.resolve("base")).stream().filter(o -> o.path("metadata").path("name").asText()
-                .equals(dev.trimtab.auth.core.Routes.METRIC_WRITER)).findFirst().orElseThrow();
+                .equals(Routes.METRIC_WRITER)).findFirst().orElseThrow();
         assertThat(writer.path("rules").get(0).path("resources").get(0).asText()).isEqualTo("metrics/prometheus-remote-write");
-        assertThat(writer.path("rules").get(0).path("apiGroups").get(0).asText()).isEqualTo(dev.trimtab.auth.core.Routes.GROUP);
+        assertThat(writer.path("rules").get(0).path("apiGroups").get(0).asText()).isEqualTo(Routes.GROUP);
         List<JsonNode> crds = render(MANIFESTS.resolve("base"));
         validateAll(concat(crds, examples));
         List<JsonNode> topics = new ArrayList<>();
@@ -338,7 +367,7 @@ class KustomizeRenderTest {
                     List<String> unknown = new ArrayList<>();
                     CrdSchema.unknownFields(o, crdSchemas.get(key), "", unknown);
                     unknown.forEach(u -> problems.add(id(o) + ": unknown field " + u + " (not in the CRD's schema)"));
-                    Models.STRICT.treeToValue(o.path("metadata"), io.fabric8.kubernetes.api.model.ObjectMeta.class);
+                    Models.STRICT.treeToValue(o.path("metadata"), ObjectMeta.class);
                     if (o.path("kind").asText().equals(ScalingPolicyParser.KIND)) {
                         ScalingPolicyParser.parse(o);
                     }
@@ -367,31 +396,31 @@ class KustomizeRenderTest {
         static final Map<String, Class<?>> MODELS = new HashMap<>();
 
         static {
-            put("v1", io.fabric8.kubernetes.api.model.Namespace.class, io.fabric8.kubernetes.api.model.ServiceAccount.class,
-                    io.fabric8.kubernetes.api.model.Service.class, io.fabric8.kubernetes.api.model.ConfigMap.class,
-                    io.fabric8.kubernetes.api.model.Secret.class);
-            put("apps/v1", io.fabric8.kubernetes.api.model.apps.Deployment.class);
-            put("policy/v1", io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class);
-            put("scheduling.k8s.io/v1", io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass.class);
-            put("rbac.authorization.k8s.io/v1", io.fabric8.kubernetes.api.model.rbac.ClusterRole.class,
-                    io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class, io.fabric8.kubernetes.api.model.rbac.Role.class,
-                    io.fabric8.kubernetes.api.model.rbac.RoleBinding.class);
-            put("apiextensions.k8s.io/v1", io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
+            put("v1", Namespace.class, ServiceAccount.class,
+                    io.fabric8.kubernetes.api.model.Service.class, ConfigMap.class,
+                    Secret.class);
+            put("apps/v1", Deployment.class);
+            put("policy/v1", PodDisruptionBudget.class);
+            put("scheduling.k8s.io/v1", PriorityClass.class);
+            put("rbac.authorization.k8s.io/v1", ClusterRole.class,
+                    ClusterRoleBinding.class, Role.class,
+                    RoleBinding.class);
+            put("apiextensions.k8s.io/v1", CustomResourceDefinition.class);
             put("admissionregistration.k8s.io/v1",
-                    io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration.class,
-                    io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration.class,
-                    io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy.class,
-                    io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding.class);
-            put("cert-manager.io/v1", io.fabric8.certmanager.api.model.v1.Certificate.class,
-                    io.fabric8.certmanager.api.model.v1.Issuer.class);
+                    ValidatingWebhookConfiguration.class,
+                    MutatingWebhookConfiguration.class,
+                    ValidatingAdmissionPolicy.class,
+                    ValidatingAdmissionPolicyBinding.class);
+            put("cert-manager.io/v1", Certificate.class,
+                    Issuer.class);
             put("serving.knative.dev/v1", io.fabric8.knative.serving.v1.Service.class);
-            put("sources.knative.dev/v1", io.fabric8.knative.sources.v1.KafkaSource.class,
-                    io.fabric8.knative.sources.v1.ApiServerSource.class);
-            put("eventing.knative.dev/v1alpha1", io.fabric8.knative.eventing.v1alpha1.KafkaSink.class);
-            put("kafka.strimzi.io/v1beta2", io.strimzi.api.kafka.model.user.KafkaUser.class,
-                    io.strimzi.api.kafka.model.topic.KafkaTopic.class);
-            put("monitoring.coreos.com/v1", io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor.class,
-                    io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule.class);
+            put("sources.knative.dev/v1", KafkaSource.class,
+                    ApiServerSource.class);
+            put("eventing.knative.dev/v1alpha1", KafkaSink.class);
+            put("kafka.strimzi.io/v1beta2", KafkaUser.class,
+                    KafkaTopic.class);
+            put("monitoring.coreos.com/v1", ServiceMonitor.class,
+                    PrometheusRule.class);
         }
 
         private static void put(String apiVersion, Class<?>... kinds) {

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,12 +40,12 @@ class MonitoringRulesTest {
         JsonNode bare = rule.path("spec").deepCopy();
         for (JsonNode group : bare.path("groups")) {
             for (JsonNode r : group.path("rules")) {
-                ((com.fasterxml.jackson.databind.node.ObjectNode) r).remove("annotations");
+                ((ObjectNode) r).remove("annotations");
             }
         }
         YAML.writeValue(dir.resolve("alerting-rules.yml").toFile(), bare);
         Files.copy(Path.of("src/test/resources/monitoring/alerts-test.yml"), dir.resolve("alerts-test.yml"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Test
@@ -93,7 +96,7 @@ class MonitoringRulesTest {
     }
 
     private static String findPromtool() {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path candidate = Path.of(d, "promtool");
             if (Files.isExecutable(candidate)) {
                 return candidate.toString();

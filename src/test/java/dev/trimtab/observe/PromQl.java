@@ -1,5 +1,6 @@
 package dev.trimtab.observe;
 
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -28,7 +29,7 @@ public final class PromQl {
         Matcher m = IDENT.matcher(s);
         while (m.find()) {
             String name = m.group(1);
-            if (m.group(2) == null && !KEYWORDS.contains(name.toLowerCase(java.util.Locale.ROOT))
+            if (m.group(2) == null && !KEYWORDS.contains(name.toLowerCase(Locale.ROOT))
                     && !name.matches("\\d.*")) {
                 out.add(name);
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -41,7 +42,7 @@ class PromQlTest {
         assertThat(PromQl.metricNames(c.expr())).isEqualTo(c.want());
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void aScrapeExportsOnlyWhatItHas() {
         Scrape s = Scrape.parse("""
                 # HELP trimtab_policy_admission_seconds x

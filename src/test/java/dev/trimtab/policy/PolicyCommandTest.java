@@ -64,10 +64,10 @@ class PolicyCommandTest {
     void aReviewThatIsNotUtf8IsNamedAndTheOthersAreAnswered() throws Exception {
         List<String> reviews = Files.readAllLines(Path.of("src/test/resources/admission/reviews.jsonl"));
         Path file = Files.createTempFile("reviews", ".jsonl");
-        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
-        b.writeBytes((reviews.get(2) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes((reviews.get(2) + "\n").getBytes(StandardCharsets.UTF_8));
         b.writeBytes(new byte[] {'{', (byte) 0xFF, '}', '\n'});
-        b.writeBytes((reviews.get(3) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        b.writeBytes((reviews.get(3) + "\n").getBytes(StandardCharsets.UTF_8));
         Files.write(file, b.toByteArray());
         Run r = run("review", "--policies", "policies", file.toString());
         assertThat(r.err()).startsWith("line 2: invalid UTF-8 at byte 1 of the line (byte ");

@@ -2,6 +2,7 @@ package dev.trimtab.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trimtab.kube.Kinds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -45,9 +46,9 @@ class PolicyTestsTest {
 
     @Test
     void pluralsFollowKubernetesForCommonKinds() {
-        assertThat(dev.trimtab.kube.Kinds.plural("Deployment")).isEqualTo("deployments");
-        assertThat(dev.trimtab.kube.Kinds.plural("NetworkPolicy")).isEqualTo("networkpolicies");
-        assertThat(dev.trimtab.kube.Kinds.plural("Ingress")).isEqualTo("ingresses");
-        assertThat(dev.trimtab.kube.Kinds.plural("Gateway")).isEqualTo("gateways");
+        assertThat(Kinds.plural("Deployment")).isEqualTo("deployments");
+        assertThat(Kinds.plural("NetworkPolicy")).isEqualTo("networkpolicies");
+        assertThat(Kinds.plural("Ingress")).isEqualTo("ingresses");
+        assertThat(Kinds.plural("Gateway")).isEqualTo("gateways");
     }
 }

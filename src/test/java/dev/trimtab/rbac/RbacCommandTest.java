@@ -321,7 +321,7 @@ class RbacCommandTest {
         JsonNode good = single(args("can-i", "--as", "alice", "list", "pods", "--namespace", "team-a", "-o", "json"));
         byte[] line = "{\"as\":\"alice\",\"verb\":\"list\",\"resource\":\"pods\",\"namespace\":\"team-a\"}\n"
                 .getBytes(StandardCharsets.UTF_8);
-        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes(line);
         b.writeBytes(new byte[] {'{', '"', 'a', 's', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}', '\n'});
         b.writeBytes(line);

@@ -7,6 +7,7 @@ import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.utils.ResponseProvider;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +97,7 @@ public final class ApiServerReviews {
                 try {
                     return CloudEventCodec.JSON.writeValueAsString(answer.answer(CloudEventCodec.JSON.readTree(
                             request.getUtf8Body())));
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
             }

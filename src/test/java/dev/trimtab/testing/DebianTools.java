@@ -3,6 +3,7 @@ package dev.trimtab.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -16,7 +17,7 @@ public final class DebianTools {
 
     /** The program's path on PATH; skips (or, under CI, fails) the test when it is not there. */
     public static String require(String program, String debianPackage) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path candidate = Path.of(d, program);
             if (Files.isExecutable(candidate)) {
                 return candidate.toString();

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -108,7 +109,7 @@ public class EmbeddedKafka implements QuarkusTestResourceLifecycleManager {
         try (Admin admin = Admin.create(props)) {
             List<NewTopic> topics = KafkaTopicFiles.all().stream()
                     .map(t -> {
-                        Map<String, String> config = new java.util.HashMap<>(t.config());
+                        Map<String, String> config = new HashMap<>(t.config());
                         config.remove("min.insync.replicas"); // one broker
                         return new NewTopic(t.name(), t.partitions(), (short) 1).configs(config);
                     }).toList();
@@ -121,7 +122,7 @@ public class EmbeddedKafka implements QuarkusTestResourceLifecycleManager {
     private static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,6 +1,8 @@
 package dev.trimtab.testing;
 
+import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -30,8 +32,8 @@ public final class FuzzBounds {
     public static final long DEFAULT_MAX_WALL_MILLIS = 5_000;
     public static final long DEFAULT_MAX_ALLOCATED_MIB = 64;
 
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final ThreadMXBean THREADS =
+            (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private final String target;
     private final List<Class<? extends Throwable>> documented;
@@ -153,7 +155,7 @@ public final class FuzzBounds {
 
     /** An input as a failure shows it: Java-escaped, at most 300 characters. */
     public static String shorten(Object input) {
-        String s = input instanceof byte[] b ? "bytes " + escape(new String(b, java.nio.charset.StandardCharsets.ISO_8859_1))
+        String s = input instanceof byte[] b ? "bytes " + escape(new String(b, StandardCharsets.ISO_8859_1))
                 : escape(String.valueOf(input));
         return s.length() <= 300 ? s : s.substring(0, 300) + "…(" + s.length() + " characters)";
     }

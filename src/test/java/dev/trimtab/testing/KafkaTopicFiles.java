@@ -8,11 +8,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /** The Strimzi KafkaTopic files in kafka-topics/: the one source of truth for topics in tests. */
 public final class KafkaTopicFiles {
-    public record Topic(String name, int partitions, java.util.Map<String, String> config, Path file) {}
+    public record Topic(String name, int partitions, Map<String, String> config, Path file) {}
 
     private KafkaTopicFiles() {}
 
@@ -22,7 +24,7 @@ public final class KafkaTopicFiles {
             return files.filter(p -> p.toString().endsWith(".yaml")).sorted().map(p -> {
                 try {
                     JsonNode t = yaml.readTree(p.toFile());
-                    java.util.Map<String, String> config = new java.util.TreeMap<>();
+                    Map<String, String> config = new TreeMap<>();
                     t.at("/spec/config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
                     return new Topic(t.at("/metadata/name").asText(), t.at("/spec/partitions").asInt(), config, p);
                 } catch (IOException e) {

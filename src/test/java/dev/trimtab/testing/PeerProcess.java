@@ -1,8 +1,11 @@
 package dev.trimtab.testing;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,11 +51,11 @@ public final class PeerProcess implements AutoCloseable {
      * A scrape target for a real Prometheus, started on a free loopback port: {@code /metrics}
      * answers {@code exposition} in the text format. Stop it with {@code stop(0)}.
      */
-    public static com.sun.net.httpserver.HttpServer scrapeTarget(String exposition) {
+    public static HttpServer scrapeTarget(String exposition) {
         try {
-            com.sun.net.httpserver.HttpServer target = com.sun.net.httpserver.HttpServer.create(
-                    new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-            byte[] body = exposition.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            HttpServer target = HttpServer.create(
+                    new InetSocketAddress("127.0.0.1", 0), 0);
+            byte[] body = exposition.getBytes(StandardCharsets.UTF_8);
             target.createContext("/metrics", ex -> {
                 ex.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
                 ex.sendResponseHeaders(200, body.length);

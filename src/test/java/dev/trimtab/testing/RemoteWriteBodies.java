@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.xerial.snappy.Snappy;
 
 /**
  * Prometheus remote-write request bodies for tests, written with protobuf-java's own encoder and
@@ -21,7 +23,7 @@ public final class RemoteWriteBodies {
         public static TimeSeries of(String name, Map<String, String> labels, double value, long timestampMillis) {
             Map<String, String> all = new LinkedHashMap<>();
             all.put("__name__", name);
-            all.putAll(new java.util.TreeMap<>(labels));
+            all.putAll(new TreeMap<>(labels));
             List<double[]> samples = new ArrayList<>();
             samples.add(new double[] {value, timestampMillis});
             return new TimeSeries(new ArrayList<>(all.entrySet()), samples);
@@ -68,7 +70,7 @@ public final class RemoteWriteBodies {
 
     public static byte[] compress(byte[] raw) {
         try {
-            return org.xerial.snappy.Snappy.compress(raw);
+            return Snappy.compress(raw);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

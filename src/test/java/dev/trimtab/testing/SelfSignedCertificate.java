@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
@@ -58,7 +59,7 @@ public record SelfSignedCertificate(Path certificate, Path key, X509Certificate 
             Files.writeString(crtFile, pem("CERTIFICATE", cert.getEncoded()));
             Files.writeString(keyFile, pem("PRIVATE KEY", key.getEncoded()));
             return new SelfSignedCertificate(crtFile, keyFile, (X509Certificate) cert);
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IOException("cannot read keytool's store: " + e.getMessage(), e);
         } finally {
             Files.deleteIfExists(store);
@@ -66,7 +67,7 @@ public record SelfSignedCertificate(Path certificate, Path key, X509Certificate 
     }
 
     /** A TLS context that trusts this certificate only. */
-    public SSLContext trustingIt() throws java.security.GeneralSecurityException, IOException {
+    public SSLContext trustingIt() throws GeneralSecurityException, IOException {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         trust.setCertificateEntry("trimtab", x509);

@@ -1,14 +1,18 @@
 package dev.trimtab.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trimtab.cloudevents.CloudEventCodec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -104,26 +108,26 @@ public final class Topics {
      * {@code keyPrefix}, by key, once at least {@code atLeast} such records are there (records keyed
      * apart land on partitions of their own, so their order is not asserted).
      */
-    public static java.util.Map<String, String> deadLetterReasons(String topic, String keyPrefix, int atLeast) {
+    public static Map<String, String> deadLetterReasons(String topic, String keyPrefix, int atLeast) {
         Predicate<ConsumerRecord<String, byte[]>> ours = r -> r.key() != null && r.key().startsWith(keyPrefix);
-        java.util.Map<String, String> reasons = new java.util.HashMap<>();
+        Map<String, String> reasons = new HashMap<>();
         readAll(topic, Duration.ofSeconds(20), l -> l.stream().filter(ours).count() >= atLeast).stream().filter(ours)
                 .forEach(r -> reasons.put(r.key(), new String(r.headers().lastHeader("dead-letter-reason").value(),
-                        java.nio.charset.StandardCharsets.UTF_8)));
+                        StandardCharsets.UTF_8)));
         return reasons;
     }
 
-    public static List<com.fasterxml.jackson.databind.JsonNode> cloudEvents(String topic, String type, int atLeast,
+    public static List<JsonNode> cloudEvents(String topic, String type, int atLeast,
                                                                             Duration within) {
-        List<com.fasterxml.jackson.databind.JsonNode> out = new ArrayList<>();
+        List<JsonNode> out = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : readAll(topic, within, l -> l.stream()
-                .filter(x -> new String(x.value(), java.nio.charset.StandardCharsets.UTF_8).contains(type)).count() >= atLeast)) {
+                .filter(x -> new String(x.value(), StandardCharsets.UTF_8).contains(type)).count() >= atLeast)) {
             try {
-                com.fasterxml.jackson.databind.JsonNode e = dev.trimtab.cloudevents.CloudEventCodec.JSON.readTree(r.value());
+                JsonNode e = CloudEventCodec.JSON.readTree(r.value());
                 if (e.path("type").asText().equals(type)) {
                     out.add(e);
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException("not JSON on " + topic, e);
             }
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -75,7 +76,7 @@ class RoutesTest {
         assertThat(r.permissions()).extracting(Permission::describe).containsExactlyElementsOf(c.permissions());
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void unprotectedMetricsAreOpen() {
         assertThat(new Routes(false).route("GET", "/q/metrics", Map.of()).surface()).isEqualTo(Surface.Health);
     }

@@ -13,6 +13,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import java.io.FileInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -22,6 +23,7 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,11 +81,11 @@ class ClientCertificateTest {
         HttpResponse<String> r;
         try {
             r = post(client("forged.p12"), https, "/placement/extender/filter", ARGS);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // refused in the TLS handshake (as good as a 401), and nothing else: a refused connection,
             // a wrong port or a time-out must fail this test
             Throwable c = e;
-            while (c != null && !(c instanceof javax.net.ssl.SSLException)) {
+            while (c != null && !(c instanceof SSLException)) {
                 c = c.getCause();
             }
             assertThat(c).as("a TLS refusal, not %s", e.toString()).isNotNull();

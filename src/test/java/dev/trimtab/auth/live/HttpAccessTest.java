@@ -12,6 +12,8 @@ import dev.trimtab.testing.ApiServerReviews;
 import dev.trimtab.testing.AuthOn;
 import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.MockKubernetes;
+import dev.trimtab.testing.OtlpBodies;
+import dev.trimtab.testing.RemoteWriteBodies;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -22,6 +24,7 @@ import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -182,8 +185,8 @@ class HttpAccessTest {
 
     @Test
     void remoteWriteNeedsItsPermission() {
-        byte[] body = dev.trimtab.testing.RemoteWriteBodies.snappy(List.of(dev.trimtab.testing.RemoteWriteBodies.TimeSeries
-                .of("up", java.util.Map.of("job", "nobody-reads-this"), 1, System.currentTimeMillis())));
+        byte[] body = RemoteWriteBodies.snappy(List.of(RemoteWriteBodies.TimeSeries
+                .of("up", Map.of("job", "nobody-reads-this"), 1, System.currentTimeMillis())));
         given().header("Content-Encoding", "snappy").contentType("application/x-protobuf").body(body)
                 .post("/api/v1/write").then().statusCode(401).body(containsString("no bearer token"));
         given().auth().oauth2("alice-token").header("Content-Encoding", "snappy").contentType("application/x-protobuf")
@@ -196,8 +199,8 @@ class HttpAccessTest {
 
     @Test
     void otlpNeedsItsOwnPermission() {
-        byte[] body = dev.trimtab.testing.OtlpBodies.protobuf(List.of(dev.trimtab.testing.OtlpBodies.gauge(
-                dev.trimtab.testing.OtlpBodies.resource(java.util.Map.of()), "nobody.reads.this", java.util.Map.of(), 1,
+        byte[] body = OtlpBodies.protobuf(List.of(OtlpBodies.gauge(
+                OtlpBodies.resource(Map.of()), "nobody.reads.this", Map.of(), 1,
                 System.currentTimeMillis())));
         given().contentType("application/x-protobuf").body(body).post("/v1/metrics").then().statusCode(401);
         // remote write's grant is not OTLP's

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,7 @@ class KafkaLagProperties {
             int current = r.nextInt(40);
             List<Pod> pods = new ArrayList<>();
             for (int p = 0; p < current; p++) {
-                pods.add(new Pod("ns", "w-" + p, java.util.Map.of(), Pod.Phase.Running, true, 0, 0, false, List.of()));
+                pods.add(new Pod("ns", "w-" + p, Map.of(), Pod.Phase.Running, true, 0, 0, false, List.of()));
             }
             MetricResult result = ReplicaCalculator.compute(spec, new ReplicaCalculator.Input(current, current, "ns",
                     null, pods, store, new Tolerances(0.1, 0.1), Settings.defaults(), NOW), POLICY, 0);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The membership lease: fenced iff the last heartbeat is older than the session less two heartbeat intervals. */
@@ -36,7 +37,7 @@ class LeaseTest {
     }
 
     @ParameterizedTest(name = "session {0} ms, heartbeat {1} ms")
-    @org.junit.jupiter.params.provider.CsvSource({"6000,3000,session.timeout.ms = 6000", "5000,3000,session.timeout.ms = 5000",
+    @CsvSource({"6000,3000,session.timeout.ms = 6000", "5000,3000,session.timeout.ms = 5000",
             "45000,0,heartbeat.interval.ms = 0", "45000,-5,heartbeat.interval.ms = -5"})
     void aSessionWithoutMarginIsRefusedNamingTheSetting(long session, long heartbeat, String named) {
         assertThatThrownBy(() -> Lease.fenced(0, session, heartbeat))

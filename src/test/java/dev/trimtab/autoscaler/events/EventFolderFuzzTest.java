@@ -5,6 +5,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.trimtab.autoscaler.core.ClusterState;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.input.InputLimits;
 import dev.trimtab.testing.FuzzBounds;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -8,12 +8,19 @@ import dev.trimtab.autoscaler.core.ClusterState;
 import dev.trimtab.autoscaler.core.MetricStore;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.input.InputLimits;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -122,7 +129,7 @@ class InputRulesTest {
     void rejectsTheWholeEventNamingFieldAndValue(Case c) {
         CloudEvent e = CloudEventCodec.parse(event(c.eventTime(), c.data()));
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-            InvalidObjectException thrown = (InvalidObjectException) org.assertj.core.api.Assertions.catchThrowable(
+            InvalidObjectException thrown = (InvalidObjectException) Assertions.catchThrowable(
                     () -> folder.fold(e, NOW.toEpochMilli()));
             assertThat(thrown).as("rejected").isNotNull();
             assertThat(thrown.reason()).isEqualTo(c.reason());
@@ -156,7 +163,7 @@ class InputRulesTest {
     void aMessageListsTenProblemsAndCountsTheRest() {
         String bad = podMetrics(NOW.toString(), usage("-1"), "{}");
         EventFolder roomy = new EventFolder(state, InputLimits.defaults());
-        CloudEvent e = CloudEventCodec.parse(event(NOW, list(java.util.Collections.nCopies(500, bad).toArray(String[]::new))));
+        CloudEvent e = CloudEventCodec.parse(event(NOW, list(Collections.nCopies(500, bad).toArray(String[]::new))));
         assertThatThrownBy(() -> roomy.fold(e, NOW.toEpochMilli())).isInstanceOf(InvalidObjectException.class)
                 .hasMessageEndingWith("; and 490 more problems").message().hasSizeLessThan(3000);
     }
@@ -221,11 +228,11 @@ class InputRulesTest {
         assertThat(RejectReason.of(new IllegalArgumentException("not JSON"))).isEqualTo(RejectReason.Undecodable);
     }
 
-    private static org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> record(byte[] value, Map<String, String> headers) {
-        org.apache.kafka.common.header.internals.RecordHeaders h = new org.apache.kafka.common.header.internals.RecordHeaders();
+    private static ConsumerRecord<String, byte[]> record(byte[] value, Map<String, String> headers) {
+        RecordHeaders h = new RecordHeaders();
         headers.forEach((k, v) -> h.add(k, v.getBytes(StandardCharsets.UTF_8)));
-        return new org.apache.kafka.clients.consumer.ConsumerRecord<>("t", 0, 0L, 0L,
-                org.apache.kafka.common.record.TimestampType.CREATE_TIME, -1, value.length, null, value, h,
-                java.util.Optional.empty());
+        return new ConsumerRecord<>("t", 0, 0L, 0L,
+                TimestampType.CREATE_TIME, -1, value.length, null, value, h,
+                Optional.empty());
     }
 }

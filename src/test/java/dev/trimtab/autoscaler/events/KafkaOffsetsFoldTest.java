@@ -13,6 +13,7 @@ import dev.trimtab.autoscaler.core.ScalingPolicy;
 import dev.trimtab.autoscaler.core.Settings;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.input.InputLimits;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

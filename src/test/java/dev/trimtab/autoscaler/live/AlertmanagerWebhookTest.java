@@ -11,6 +11,7 @@ import dev.trimtab.testing.MockKubernetes;
 import dev.trimtab.testing.PeerProcess;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -60,7 +62,7 @@ class AlertmanagerWebhookTest extends LiveFixture {
                     webhook_configs:
                       - url: http://127.0.0.1:%d/alertmanager/webhook
                         send_resolved: true
-                """.formatted(io.restassured.RestAssured.port));
+                """.formatted(RestAssured.port));
         int port = PeerProcess.freePort();
         try (PeerProcess p = PeerProcess.start(dir, "alertmanager", List.of(alertmanager,
                 "--config.file=" + dir.resolve("alertmanager.yml"), "--storage.path=" + dir.resolve("data"),
@@ -97,7 +99,7 @@ class AlertmanagerWebhookTest extends LiveFixture {
         given().contentType("text/plain").body("{}").post("/alertmanager/webhook").then().statusCode(415);
         // past trimtab.limits.ingest.max-body-size (8M): refused unread
         byte[] huge = new byte[9 << 20];
-        java.util.Arrays.fill(huge, (byte) ' ');
+        Arrays.fill(huge, (byte) ' ');
         given().contentType("application/json").body(huge).post("/alertmanager/webhook").then().statusCode(413);
         // nesting past 16 levels is refused before any tree is built
         given().contentType("application/json").body("{\"version\":\"4\",\"alerts\":" + "[".repeat(5000))

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trimtab.autoscaler.events.HistoryRecords;
-import dev.trimtab.autoscaler.events.InputLimits;
 import dev.trimtab.cloudevents.CloudEvent;
+import dev.trimtab.input.InputLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.ScaleDecision;
 import dev.trimtab.autoscaler.core.ScaleTarget;
+import dev.trimtab.autoscaler.events.DecisionEvents;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.testing.RecordingEmitter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -149,10 +152,10 @@ class DecisionIsolationTest {
     @Test
     void aResyncDecisionHasNoInputs() throws Exception {
         ScaleApplierTest.workload(engine, "quiet", 250);
-        engine.setClock(java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(1)));
+        engine.setClock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1)));
         List<AutoscalerEngine.Evaluation> resync = engine.resync();
         assertThat(resync).isNotEmpty().allSatisfy(ev -> assertThat(ev.inputs().isEmpty()).isTrue());
-        assertThat(dev.trimtab.autoscaler.events.DecisionEvents.toEvent(resync.get(0).decision(), "r", Resync.TRIGGER,
+        assertThat(DecisionEvents.toEvent(resync.get(0).decision(), "r", Resync.TRIGGER,
                 resync.get(0).inputs().ids(), resync.get(0).inputs().dropped()).data().has("inputs")).isFalse();
     }
 }

@@ -9,9 +9,11 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -39,8 +41,8 @@ class DryRunTest extends LiveFixture {
     void dryRunLogsTheDecisionAndWritesNothing() throws Exception {
         String key = workload("dry", "web");
         structured("trimtab.metrics", key, cpu("dry", "web", 450));
-        java.util.function.Predicate<ConsumerRecord<String, byte[]>> rescale = r -> key.equals(r.key())
-                && new String(r.value(), java.nio.charset.StandardCharsets.UTF_8).contains("\"rescale\":true");
+        Predicate<ConsumerRecord<String, byte[]>> rescale = r -> key.equals(r.key())
+                && new String(r.value(), StandardCharsets.UTF_8).contains("\"rescale\":true");
         List<ConsumerRecord<String, byte[]>> decisions = readAll("trimtab.decisions", Duration.ofSeconds(20),
                 l -> l.stream().anyMatch(rescale));
         JsonNode d = json(decisions.stream().filter(rescale).findFirst().orElseThrow().value());
@@ -76,9 +78,9 @@ class DryRunTest extends LiveFixture {
         String key = workload("dry", "quiet");
         List<ConsumerRecord<String, byte[]>> decisions = readAll("trimtab.decisions", Duration.ofSeconds(20),
                 l -> l.stream().anyMatch(r -> key.equals(r.key()) && r.value() != null
-                        && new String(r.value(), java.nio.charset.StandardCharsets.UTF_8).contains("autoscaler.resync")));
+                        && new String(r.value(), StandardCharsets.UTF_8).contains("autoscaler.resync")));
         JsonNode d = json(decisions.stream().filter(r -> key.equals(r.key())).filter(r -> new String(r.value(),
-                java.nio.charset.StandardCharsets.UTF_8).contains("autoscaler.resync")).findFirst().orElseThrow().value());
+                StandardCharsets.UTF_8).contains("autoscaler.resync")).findFirst().orElseThrow().value());
         assertThat(d.at("/data/trigger/type").asText()).isEqualTo("dev.trimtab.autoscaler.resync");
         assertThat(d.at("/data/reason").asText()).as("no cpu sample ever came").isEqualTo("FailedGetMetrics");
     }

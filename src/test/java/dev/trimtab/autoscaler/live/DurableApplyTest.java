@@ -7,10 +7,11 @@ import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.ScaleDecision;
 import dev.trimtab.autoscaler.core.ScaleTarget;
 import dev.trimtab.autoscaler.events.HistoryRecords;
-import dev.trimtab.autoscaler.events.InputLimits;
+import dev.trimtab.input.InputLimits;
 import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -90,7 +91,7 @@ class DurableApplyTest {
 
     /** The delivery timeout of {@code settings}, 2 s: the refused write is given up quickly. */
     private static LiveSettings shortTimeout(LiveSettings settings) {
-        return (LiveSettings) java.lang.reflect.Proxy.newProxyInstance(LiveSettings.class.getClassLoader(),
+        return (LiveSettings) Proxy.newProxyInstance(LiveSettings.class.getClassLoader(),
                 new Class<?>[] {LiveSettings.class}, (proxy, method, args) -> method.getName().equals("deliveryTimeout")
                         ? Duration.ofSeconds(2) : method.invoke(settings, args));
     }

@@ -4,7 +4,14 @@ import static dev.trimtab.autoscaler.live.ScaleApplierTest.cpuSamples;
 import static dev.trimtab.autoscaler.live.ScaleApplierTest.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trimtab.autoscaler.core.History;
+import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.Reason;
+import dev.trimtab.autoscaler.events.HistoryRecords;
+import dev.trimtab.cloudevents.CloudEvent;
+import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.input.InputLimits;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +37,7 @@ class ForeignWriteHandoverTest {
         assertThat(engine.accept(cpuSamples("shop", "m2", 450))).as("held while it owns the workload").singleElement()
                 .satisfies(t -> assertThat(t.decision().reason()).isEqualTo(Reason.ReplicasChangedByOther));
 
-        List<dev.trimtab.autoscaler.events.HistoryRecords.Entry> handedOver = engine.release(List.of(p));
+        List<HistoryRecords.Entry> handedOver = engine.release(List.of(p));
         engine.assign(12, List.of(p), handedOver);
         assertThat(engine.accept(cpuSamples("shop", "m3", 450))).as("the partition came back").singleElement()
                 .satisfies(t -> assertThat(t.decision().reason()).isNotEqualTo(Reason.ReplicasChangedByOther));
@@ -42,10 +49,10 @@ class ForeignWriteHandoverTest {
         int p = AutoscalerEngine.partitionOf("shop/web", 12);
         workload(2);
         // the previous owner wrote 2 -> 8 just before the handover; its history says so
-        dev.trimtab.autoscaler.core.History h = new dev.trimtab.autoscaler.core.History();
+        History h = new History();
         h.addScaleEvent(true, 6, System.currentTimeMillis() - 1_000, false);
-        engine.assign(12, List.of(p), List.of(new dev.trimtab.autoscaler.events.HistoryRecords.Entry(
-                new dev.trimtab.autoscaler.core.ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", "shop", "web"),
+        engine.assign(12, List.of(p), List.of(new HistoryRecords.Entry(
+                new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", "shop", "web"),
                 "shop/web", h.snapshot())));
 
         engine.accept(deployment(8, "2"));   // the update of that write, seen after the takeover
@@ -63,9 +70,9 @@ class ForeignWriteHandoverTest {
     @Test
     void aGroupedEngineDecidesForNoWorkloadBeforeItsPartitionsAreAssigned() {
         AutoscalerEngine grouped = new AutoscalerEngine(ScaleApplierTest.settings(false),
-                dev.trimtab.autoscaler.events.InputLimits.defaults(), true);
+                InputLimits.defaults(), true);
         AutoscalerEngine alone = new AutoscalerEngine(ScaleApplierTest.settings(false),
-                dev.trimtab.autoscaler.events.InputLimits.defaults(), false);
+                InputLimits.defaults(), false);
         workload(grouped, 2);
         workload(alone, 2);
         assertThat(grouped.accept(cpuSamples("shop", "m1", 450))).as("an informer's first list, before any assignment")
@@ -96,10 +103,10 @@ class ForeignWriteHandoverTest {
     }
 
     /** The Deployment as an event dated now: a change seen live, after the engine started. */
-    private static dev.trimtab.cloudevents.CloudEvent deployment(int replicas, String resourceVersion) {
+    private static CloudEvent deployment(int replicas, String resourceVersion) {
         String type = replicas == 2 ? "dev.knative.apiserver.resource.add" : "dev.knative.apiserver.resource.update";
-        return dev.trimtab.cloudevents.CloudEventCodec.parse("{\"specversion\":\"1.0\",\"id\":\"d" + resourceVersion
-                + "\",\"source\":\"t\",\"type\":\"" + type + "\",\"time\":\"" + java.time.Instant.now() + "\",\"data\":"
+        return CloudEventCodec.parse("{\"specversion\":\"1.0\",\"id\":\"d" + resourceVersion
+                + "\",\"source\":\"t\",\"type\":\"" + type + "\",\"time\":\"" + Instant.now() + "\",\"data\":"
                 + "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\",\"namespace\":\"shop\","
                 + "\"resourceVersion\":\"" + resourceVersion + "\"},\"spec\":{\"replicas\":" + replicas
                 + ",\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}}}");

@@ -18,6 +18,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -121,7 +122,7 @@ class ForgedPushTest extends LiveFixture {
                 .body(containsString("trimtab.limits.push.max-body-size=65536"));
     }
 
-    private static io.restassured.response.Response push(RequestSpecification r, String structuredEvent) {
+    private static Response push(RequestSpecification r, String structuredEvent) {
         return r.contentType("application/cloudevents+json").body(structuredEvent).when().post("/");
     }
 }

@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -55,7 +56,7 @@ class HostileInputTest extends LiveFixture {
         String ns = "hostile" + System.nanoTime();     // the topics are shared with other test classes
         String key = workload(ns, "web");
         double negativeBefore = rejections("NegativeValue");
-        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         List<String> batch = List.of(
                 usage(ns, "web", "450m", now),                                  // good: 90% of request, target 50%
                 usage(ns, "web", "1e-100000000", now),                          // a quantity bomb

@@ -4,19 +4,30 @@ import static org.awaitility.Awaitility.await;
 
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.kube.Watches;
 import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.MockKubernetes;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.assertj.core.api.Assertions;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -31,20 +42,20 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(EmbeddedKafka.class)
 @TestProfile(InformerModeTest.Informers.class)
 class InformerModeTest extends LiveFixture {
-    @jakarta.inject.Inject
+    @Inject
     InformerSource informers;
 
-    @jakarta.inject.Inject
-    @org.eclipse.microprofile.health.Readiness
+    @Inject
+    @Readiness
     ClusterViewHealth health;
 
-    @jakarta.inject.Inject
+    @Inject
     ScaleApplier applier;
 
-    @jakarta.inject.Inject
+    @Inject
     LiveSettings settings;
 
-    @jakarta.inject.Inject
+    @Inject
     DeletionCosts deletionCosts;
 
     /** Namespace of the workload that exists before the application starts. */
@@ -53,7 +64,7 @@ class InformerModeTest extends LiveFixture {
     /** The production settings of the cluster view (the test profile switches them to events mode). */
     public static class Informers implements QuarkusTestProfile, MockKubernetes.Setup {
         @Override
-        public void prepare(io.quarkus.test.kubernetes.client.KubernetesServer server) {
+        public void prepare(KubernetesServer server) {
             new BeforeStart().accept(server);
         }
 
@@ -68,9 +79,9 @@ class InformerModeTest extends LiveFixture {
      * Runs before the application starts: a Deployment, its pods and its ScalingPolicy, as a
      * cluster holds them when an autoscaler restarts long after they last changed.
      */
-    public static class BeforeStart implements java.util.function.Consumer<io.quarkus.test.kubernetes.client.KubernetesServer> {
+    public static class BeforeStart implements Consumer<KubernetesServer> {
         @Override
-        public void accept(io.quarkus.test.kubernetes.client.KubernetesServer server) {
+        public void accept(KubernetesServer server) {
             try {
                 objects(server.getClient(), OLD, "web");
             } catch (Exception e) {
@@ -86,7 +97,7 @@ class InformerModeTest extends LiveFixture {
     }
 
     /** A Deployment of 2 ready pods (500m cpu requested each) and a ScalingPolicy for 50 % cpu. */
-    static void objects(io.fabric8.kubernetes.client.KubernetesClient client, String ns, String name) throws Exception {
+    static void objects(KubernetesClient client, String ns, String name) throws Exception {
         client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder()
                 .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
                 .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", name).endSelector().endSpec()
@@ -120,8 +131,8 @@ class InformerModeTest extends LiveFixture {
         await().atMost(Duration.ofSeconds(20)).until(() -> informers.synced());
         await().atMost(Duration.ofSeconds(5)).until(() -> engine.knows(new ObjectRef("trimtab.dev/v1alpha1",
                 "ScalingPolicy", OLD, "web")));
-        org.assertj.core.api.Assertions.assertThat(health.call().getStatus())
-                .isEqualTo(org.eclipse.microprofile.health.HealthCheckResponse.Status.UP);
+        Assertions.assertThat(health.call().getStatus())
+                .isEqualTo(HealthCheckResponse.Status.UP);
 
         structured("trimtab.metrics", OLD + "/web", cpu(OLD, "web", 450));
         await().atMost(Duration.ofSeconds(20)).until(() -> replicas(OLD, "web") == 4);
@@ -137,7 +148,7 @@ class InformerModeTest extends LiveFixture {
     void notSyncedWhileTheListedObjectsAreNotFoldedIntoTheEngine() throws Exception {
         String ns = "inf-folds";
         ObjectRef policy = new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", ns, "web");
-        java.util.concurrent.atomic.AtomicReference<String> joined = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<String> joined = new AtomicReference<>();
         GroupJoin join = new GroupJoin(null, settings) {
             @Override
             void join(String why) {
@@ -148,33 +159,33 @@ class InformerModeTest extends LiveFixture {
                 new DurableApply(engine, applier), join);
         try {
             // the engine itself, not its CDI client proxy: its synchronized methods lock the instance
-            synchronized (io.quarkus.arc.ClientProxy.unwrap(engine)) {
+            synchronized (ClientProxy.unwrap(engine)) {
                 objects(client, ns, "web");
                 restarted.start(null);
                 // targets, pods and HPAs listed; the ScalingPolicies' informer waits until they are folded
                 await().atMost(Duration.ofSeconds(4)).until(() -> restarted.statuses().size() == InformerSource.WATCHED.size() - 1
-                        && restarted.statuses().stream().allMatch(dev.trimtab.kube.Watches.Status::inForce));
+                        && restarted.statuses().stream().allMatch(Watches.Status::inForce));
                 Thread.sleep(300);   // time enough for the policies' informer to start, were it let
-                org.assertj.core.api.Assertions.assertThat(restarted.statuses()).as("policies wait for their targets")
+                Assertions.assertThat(restarted.statuses()).as("policies wait for their targets")
                         .noneMatch(st -> st.kind().equals("ScalingPolicy"));
-                org.assertj.core.api.Assertions.assertThat(restarted.synced()).as("listed, not folded").isFalse();
-                org.assertj.core.api.Assertions.assertThat(restarted.pending()).as("listed objects not folded")
+                Assertions.assertThat(restarted.synced()).as("listed, not folded").isFalse();
+                Assertions.assertThat(restarted.pending()).as("listed objects not folded")
                         .isPositive();
-                org.assertj.core.api.Assertions.assertThat(engine.knows(policy)).isFalse();
-                org.assertj.core.api.Assertions.assertThat(joined.get()).as("no metric partitions before the view").isNull();
+                Assertions.assertThat(engine.knows(policy)).isFalse();
+                Assertions.assertThat(joined.get()).as("no metric partitions before the view").isNull();
                 ClusterViewHealth view = new ClusterViewHealth(settings, restarted, null);
                 var down = view.call();
-                org.assertj.core.api.Assertions.assertThat(down.getStatus())
-                        .isEqualTo(org.eclipse.microprofile.health.HealthCheckResponse.Status.DOWN);
-                org.assertj.core.api.Assertions.assertThat(down.getData().orElseThrow().get("pending"))
+                Assertions.assertThat(down.getStatus())
+                        .isEqualTo(HealthCheckResponse.Status.DOWN);
+                Assertions.assertThat(down.getData().orElseThrow().get("pending"))
                         .isEqualTo((long) restarted.pending());
-                org.assertj.core.api.Assertions.assertThat(down.getData().orElseThrow().values())
+                Assertions.assertThat(down.getData().orElseThrow().values())
                         .anyMatch(v -> String.valueOf(v).contains("still to fold"));
             }
             await().atMost(Duration.ofSeconds(4)).until(restarted::synced);
-            org.assertj.core.api.Assertions.assertThat(engine.knows(policy)).as("synced, so the policy is folded").isTrue();
-            org.assertj.core.api.Assertions.assertThat(restarted.pending()).isZero();
-            org.assertj.core.api.Assertions.assertThat(joined.get()).as("synced: joins the metric group")
+            Assertions.assertThat(engine.knows(policy)).as("synced, so the policy is folded").isTrue();
+            Assertions.assertThat(restarted.pending()).isZero();
+            Assertions.assertThat(joined.get()).as("synced: joins the metric group")
                     .isEqualTo("the cluster view is listed and folded");
         } finally {
             restarted.stop(null);
@@ -185,7 +196,7 @@ class InformerModeTest extends LiveFixture {
     void anHpaOnTheTargetRefusesThePolicyAndItsReplicasAreNeverWritten() throws Exception {
         String ns = "inf-hpa";
         client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).resource(
-                new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder()
+                new HorizontalPodAutoscalerBuilder()
                         .withNewMetadata().withName("web-hpa").withNamespace(ns).endMetadata()
                         .withNewSpec().withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment")
                         .withName("web").endScaleTargetRef().withMinReplicas(1).withMaxReplicas(5).endSpec().build())
@@ -196,11 +207,11 @@ class InformerModeTest extends LiveFixture {
         structured("trimtab.metrics", ns + "/web", cpu(ns, "web", 450));
 
         var able = condition(ns, "web", "AbleToScale", "TargetAlreadyScaled");
-        org.assertj.core.api.Assertions.assertThat(able.get("status").asText()).isEqualTo("False");
-        org.assertj.core.api.Assertions.assertThat(able.get("message").asText())
+        Assertions.assertThat(able.get("status").asText()).isEqualTo("False");
+        Assertions.assertThat(able.get("message").asText())
                 .contains("already scaled by HorizontalPodAutoscaler inf-hpa/web-hpa");
-        org.assertj.core.api.Assertions.assertThat(replicas(ns, "web")).isEqualTo(2);
-        org.assertj.core.api.Assertions.assertThat(client.apps().deployments().inNamespace(ns).withName("web").get()
+        Assertions.assertThat(replicas(ns, "web")).isEqualTo(2);
+        Assertions.assertThat(client.apps().deployments().inNamespace(ns).withName("web").get()
                 .getMetadata().getResourceVersion()).as("never written").isEqualTo(version);
     }
 
@@ -218,8 +229,8 @@ class InformerModeTest extends LiveFixture {
                 .anyMatch(e -> "ReplicasChangedByOther".equals(e.getReason())));
         var reported = client.v1().events().inNamespace(ns).list().getItems().stream()
                 .filter(e -> "ReplicasChangedByOther".equals(e.getReason())).toList();
-        org.assertj.core.api.Assertions.assertThat(reported).hasSize(1);
-        org.assertj.core.api.Assertions.assertThat(reported.get(0).getMessage()).contains("changed from 4 to 6");
+        Assertions.assertThat(reported).hasSize(1);
+        Assertions.assertThat(reported.get(0).getMessage()).contains("changed from 4 to 6");
         condition(ns, "web", "AbleToScale", "ReplicasChangedByOther");
     }
 

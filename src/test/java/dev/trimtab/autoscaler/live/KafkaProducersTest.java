@@ -10,9 +10,11 @@ import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConnectorOutgoingConfiguration;
 import io.smallrye.reactive.messaging.providers.impl.Configs;
 import jakarta.inject.Inject;
+import java.lang.reflect.Field;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -23,6 +25,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.Config;
@@ -52,8 +56,8 @@ class KafkaProducersTest extends LiveFixture {
         Set<String> channels = new TreeSet<>(kafka.getProducerChannels());
         assertThat(channels).contains("decisions", "dead-letters");
         for (String channel : channels) {
-            org.apache.kafka.clients.producer.Producer<?, ?> producer = kafka.getProducer(channel).unwrap();
-            java.lang.reflect.Field f = org.apache.kafka.clients.producer.KafkaProducer.class.getDeclaredField("producerConfig");
+            Producer<?, ?> producer = kafka.getProducer(channel).unwrap();
+            Field f = KafkaProducer.class.getDeclaredField("producerConfig");
             f.setAccessible(true);
             ProducerConfig effective = (ProducerConfig) f.get(producer);
             assertThat(effective.getString(ProducerConfig.ACKS_CONFIG)).as(channel + " acks").isEqualTo("-1");
@@ -123,7 +127,7 @@ class KafkaProducersTest extends LiveFixture {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafka.bootstrapServers());
         try (Admin admin = Admin.create(p)) {
-            for (TopicPartition tp : new java.util.LinkedHashSet<>(ours)) {
+            for (TopicPartition tp : new LinkedHashSet<>(ours)) {
                 long start = admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).all().get().get(tp).offset();
                 long end = admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all().get().get(tp).offset();
                 // each idempotent producer numbers its records per partition from 0; a record written

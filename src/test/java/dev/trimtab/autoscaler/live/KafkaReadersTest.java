@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trimtab.autoscaler.core.KafkaOffsets;
-import dev.trimtab.autoscaler.events.InputLimits;
 import dev.trimtab.autoscaler.events.InvalidObjectException;
 import dev.trimtab.autoscaler.events.KafkaOffsetEvents;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.input.InputLimits;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

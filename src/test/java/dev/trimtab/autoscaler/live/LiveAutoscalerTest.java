@@ -5,18 +5,27 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.kafka.RetentionCheck;
 import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.MockKubernetes;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -31,20 +40,20 @@ import org.junit.jupiter.api.Test;
 class LiveAutoscalerTest extends LiveFixture {
     static final String UPDATE = "dev.knative.apiserver.resource.update";
 
-    @jakarta.inject.Inject
-    io.micrometer.core.instrument.MeterRegistry registry;
+    @Inject
+    MeterRegistry registry;
 
-    @jakarta.inject.Inject
-    dev.trimtab.kafka.RetentionCheck retention;
+    @Inject
+    RetentionCheck retention;
 
-    @jakarta.inject.Inject
-    @org.eclipse.microprofile.health.Readiness
+    @Inject
+    @Readiness
     ClusterViewHealth view;
 
-    @jakarta.inject.Inject
-    io.smallrye.reactive.messaging.kafka.KafkaClientService kafka;
+    @Inject
+    KafkaClientService kafka;
 
-    @jakarta.inject.Inject
+    @Inject
     MembershipLease lease;
 
     /**
@@ -82,14 +91,14 @@ class LiveAutoscalerTest extends LiveFixture {
         assertThat(registry.get("trimtab_cluster_events_expiring").tag("channel", "cluster-events")
                 .tag("topic", "trimtab.cluster-events").gauge().value()).isEqualTo(1.0);
         var health = view.call();
-        assertThat(health.getStatus()).isEqualTo(org.eclipse.microprofile.health.HealthCheckResponse.Status.UP);
+        assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
         assertThat(health.getData().orElseThrow()).containsEntry("source", "events")
                 .containsEntry("retention", result.describe());
         assertThat(retention.results()).as("placement and the policy audit are off here")
                 .containsOnlyKeys("cluster-events");
     }
 
-    private static boolean isRescaleOfWeb(io.fabric8.kubernetes.api.model.Event e) {
+    private static boolean isRescaleOfWeb(Event e) {
         return "ScalingPolicy".equals(e.getInvolvedObject().getKind()) && "web".equals(e.getInvolvedObject().getName())
                 && "SuccessfulRescale".equals(e.getReason());
     }
@@ -167,7 +176,7 @@ class LiveAutoscalerTest extends LiveFixture {
     void anHpaWhoseEventHasNotArrivedYetIsReadFromTheApiBeforeTheFirstWrite() throws Exception {
         String ns = "early" + System.nanoTime();
         client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).resource(
-                new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder()
+                new HorizontalPodAutoscalerBuilder()
                         .withNewMetadata().withName("web-hpa").withNamespace(ns).endMetadata()
                         .withNewSpec().withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment")
                         .withName("web").endScaleTargetRef().withMaxReplicas(5).endSpec().build()).create();
@@ -186,7 +195,7 @@ class LiveAutoscalerTest extends LiveFixture {
         structured("trimtab.metrics", key, cpu(ns, "web", 450));
         await().atMost(Duration.ofSeconds(20)).until(() -> replicas(ns, "web") == 4);
         double before = registry.find("trimtab_autoscaler_foreign_writes_total").counters().stream()
-                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+                .mapToDouble(Counter::count).sum();
 
         // Trimtab's own write comes back as an update: not a second writer
         Deployment own = client.apps().deployments().inNamespace(ns).withName("web").get();
@@ -205,7 +214,7 @@ class LiveAutoscalerTest extends LiveFixture {
         assertThat(warning.get(0).getMessage()).startsWith("spec.replicas of Deployment " + ns + "/web changed from 4 to 7, "
                 + "a value Trimtab did not write (it last wrote 4)").contains("holds for 300 s");
         assertThat(registry.find("trimtab_autoscaler_foreign_writes_total").counters().stream()
-                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum()).isEqualTo(before + 1);
+                .mapToDouble(Counter::count).sum()).isEqualTo(before + 1);
         JsonNode able = condition(ns, "web", "AbleToScale", "ReplicasChangedByOther");
         assertThat(able.get("status").asText()).isEqualTo("False");
         assertThat(able.get("message").asText()).contains("changed from 4 to 7");

@@ -5,9 +5,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.testing.Topics;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -28,8 +32,8 @@ import org.junit.jupiter.api.BeforeEach;
  */
 abstract class LiveFixture {
     static final String ADD = "dev.knative.apiserver.resource.add";
-    static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext POLICIES =
-            new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup("trimtab.dev")
+    static final ResourceDefinitionContext POLICIES =
+            new ResourceDefinitionContext.Builder().withGroup("trimtab.dev")
                     .withVersion("v1alpha1").withKind("ScalingPolicy").withPlural("scalingpolicies").withNamespaced(true)
                     .build();
 
@@ -43,7 +47,7 @@ abstract class LiveFixture {
 
     @BeforeEach
     void producer() {
-        producer = dev.trimtab.testing.Topics.producer();
+        producer = Topics.producer();
     }
 
     @AfterEach
@@ -100,7 +104,7 @@ abstract class LiveFixture {
                 + "{\"scaleTargetRef\":{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"name\":\"" + name + "\"},"
                 + "\"maxReplicas\":10,\"metrics\":" + metrics + (moreSpec.isEmpty() ? "" : "," + moreSpec) + "}}";
         client.genericKubernetesResources(POLICIES).inNamespace(ns).resource(
-                CloudEventCodec.JSON.readValue(policyJson, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class))
+                CloudEventCodec.JSON.readValue(policyJson, GenericKubernetesResource.class))
                 .create();
         structured("trimtab.cluster-events", key, event(ADD, now, policyJson));
         ObjectRef policy = new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", ns, name);
@@ -151,8 +155,8 @@ abstract class LiveFixture {
     }
 
     static List<ConsumerRecord<String, byte[]>> readAll(String topic, Duration within,
-                                                         java.util.function.Predicate<List<ConsumerRecord<String, byte[]>>> until) {
-        return dev.trimtab.testing.Topics.readAll(topic, within, until);
+                                                         Predicate<List<ConsumerRecord<String, byte[]>>> until) {
+        return Topics.readAll(topic, within, until);
     }
 
     static JsonNode json(byte[] value) throws Exception {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.events.HistoryRecords;
-import dev.trimtab.autoscaler.events.InputLimits;
+import dev.trimtab.input.InputLimits;
 import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -3,9 +3,10 @@ package dev.trimtab.autoscaler.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.testing.EmbeddedKafka;
-import dev.trimtab.testing.MockKubernetes;
 import dev.trimtab.testing.IngestSources;
+import dev.trimtab.testing.MockKubernetes;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -13,6 +14,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Tag;
@@ -59,7 +61,7 @@ class MetricsServerSourceTest extends LiveFixture {
     }
 
     private void podMetrics(String ns, String pod, String app, String cpu, Instant at) throws Exception {
-        GenericKubernetesResource m = dev.trimtab.cloudevents.CloudEventCodec.JSON.readValue("{\"apiVersion\":"
+        GenericKubernetesResource m = CloudEventCodec.JSON.readValue("{\"apiVersion\":"
                 + "\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetrics\",\"metadata\":{\"name\":\"" + pod + "\",\"namespace\":\""
                 + ns + "\",\"labels\":{\"app\":\"" + app + "\"}},\"timestamp\":\"" + at + "\",\"window\":\"15s\","
                 + "\"containers\":[{\"name\":\"app\",\"usage\":{\"cpu\":\"" + cpu + "\",\"memory\":\"64Mi\"}}]}",
@@ -68,7 +70,7 @@ class MetricsServerSourceTest extends LiveFixture {
     }
 
     private static List<String> items(ConsumerRecord<String, byte[]> r) {
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         try {
             json(r.value()).path("data").path("items").forEach(i -> names.add(i.path("metadata").path("name").asText()));
         } catch (Exception e) {

@@ -10,9 +10,11 @@ import dev.trimtab.observe.PromQl;
 import dev.trimtab.observe.Scrape;
 import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.MockKubernetes;
+import dev.trimtab.testing.RemoteWriteBodies;
 import io.fabric8.kubernetes.api.model.Event;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -51,8 +55,8 @@ class ObservabilityTest extends LiveFixture {
         given().contentType("application/cloudevents+json").body("{}").when().post("/").then().statusCode(400);
         // a remote-write request whose one series no policy reads: the receiver's meters exist
         given().header("Content-Encoding", "snappy").contentType("application/x-protobuf")
-                .body(dev.trimtab.testing.RemoteWriteBodies.snappy(java.util.List.of(dev.trimtab.testing.RemoteWriteBodies
-                        .TimeSeries.of("up", java.util.Map.of("job", "observed"), 1, System.currentTimeMillis()))))
+                .body(RemoteWriteBodies.snappy(List.of(RemoteWriteBodies
+                        .TimeSeries.of("up", Map.of("job", "observed"), 1, System.currentTimeMillis()))))
                 .post("/api/v1/write").then().statusCode(204);
         String review = Files.readAllLines(Path.of("src/test/resources/admission/reviews.jsonl")).get(0);
         given().contentType("application/json").body(review).post("/admission/validate").then().statusCode(200);
@@ -61,7 +65,7 @@ class ObservabilityTest extends LiveFixture {
     }
 
     /** {@code /q/metrics}, also kept as target/observability/metrics.txt for a look after the run. */
-    private static Scrape scrape() throws java.io.IOException {
+    private static Scrape scrape() throws IOException {
         String text = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         Files.createDirectories(Path.of("target/observability"));
         Files.writeString(Path.of("target/observability/metrics.txt"), text);
@@ -163,7 +167,7 @@ class ObservabilityTest extends LiveFixture {
         collect(dashboard.path("panels"), expressions);
         for (JsonNode v : dashboard.path("templating").path("list")) {
             String q = v.path("query").isObject() ? v.path("query").path("query").asText() : v.path("query").asText();
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("label_values\\(\\s*([^,)]+)").matcher(q);
+            Matcher m = Pattern.compile("label_values\\(\\s*([^,)]+)").matcher(q);
             if (m.find()) {
                 expressions.add(m.group(1));
             }

@@ -20,6 +20,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -108,7 +109,7 @@ class OtlpLiveTest extends LiveFixture {
                 .contentType("application/json").body(containsString("\"code\":3"))
                 .body(containsString("dataPoints[0]: 2 bucket counts for 0 explicit bounds"));
         // the protobuf answer is a google.rpc.Status: code 3 (field 1), then the message (field 2)
-        byte[] status = given().contentType("application/x-protobuf").body(java.util.Arrays.copyOf(valid,
+        byte[] status = given().contentType("application/x-protobuf").body(Arrays.copyOf(valid,
                 valid.length - 2)).post("/v1/metrics").then().statusCode(400).contentType("application/x-protobuf")
                 .extract().asByteArray();
         assertThat(status[0]).isEqualTo((byte) 0x08);

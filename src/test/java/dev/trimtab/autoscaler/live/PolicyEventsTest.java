@@ -17,6 +17,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -88,7 +89,7 @@ class PolicyEventsTest {
         recorder.flushEvents();   // what the 10 s schedule does
         await().atMost(Duration.ofSeconds(10)).until(() -> events().get(0).getCount() == 20);
         assertThat(events()).hasSize(1);
-        assertThat(events().get(0).getLastTimestamp()).isEqualTo(java.time.Instant.ofEpochMilli(1_019_000).toString());
+        assertThat(events().get(0).getLastTimestamp()).isEqualTo(Instant.ofEpochMilli(1_019_000).toString());
         assertThat(registry.counter("trimtab_autoscaler_policy_events_total", "reason", "FailedGetMetrics", "action",
                 "aggregated").count()).isEqualTo(19);
     }

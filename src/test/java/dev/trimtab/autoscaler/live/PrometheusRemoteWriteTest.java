@@ -10,6 +10,7 @@ import dev.trimtab.testing.MockKubernetes;
 import dev.trimtab.testing.PeerProcess;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +55,7 @@ class PrometheusRemoteWriteTest extends LiveFixture {
                       max_backoff: 1s
                     metadata_config:
                       send: false
-                """.formatted(target.getAddress().getPort(), io.restassured.RestAssured.port));
+                """.formatted(target.getAddress().getPort(), RestAssured.port));
         try (PeerProcess p = PeerProcess.start(dir, "prometheus", List.of(prometheus, "--config.file=" + config,
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + PeerProcess.freePort()))) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))

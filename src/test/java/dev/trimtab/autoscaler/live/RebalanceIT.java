@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.Topics;
-import java.util.function.Predicate;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -32,6 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -86,7 +88,7 @@ class RebalanceIT {
                       "behavior":{"scaleUp":{"stabilizationWindowSeconds":0,
                                              "policies":[{"type":"Pods","value":1,"periodSeconds":600}]}}}}""";
             api.genericKubernetesResources(LiveFixture.POLICIES).inNamespace("shop").resource(CloudEventCodec.JSON
-                    .readValue(policy, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class)).create();
+                    .readValue(policy, GenericKubernetesResource.class)).create();
             cluster(producer, event(ADD, now, policy));
 
             int portA = freePort();
@@ -177,7 +179,7 @@ class RebalanceIT {
         try {
             return CloudEventCodec.JSON.readTree(r.value()).path("data");
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

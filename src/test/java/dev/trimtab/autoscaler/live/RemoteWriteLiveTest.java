@@ -7,10 +7,11 @@ import static org.hamcrest.Matchers.containsString;
 
 import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.MockKubernetes;
-import dev.trimtab.testing.RemoteWriteBodies;
 import dev.trimtab.testing.RemoteWriteBodies.TimeSeries;
+import dev.trimtab.testing.RemoteWriteBodies;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,7 @@ class RemoteWriteLiveTest extends LiveFixture {
                 .body(containsString("trimtab.ingest.max-uncompressed-size"));
     }
 
-    private static io.restassured.response.Response write(byte[] body) {
+    private static Response write(byte[] body) {
         return given().header("Content-Encoding", "snappy").header("Content-Type", "application/x-protobuf")
                 .header("X-Prometheus-Remote-Write-Version", "0.1.0").body(body).post("/api/v1/write");
     }

@@ -9,6 +9,7 @@ import dev.trimtab.autoscaler.events.HistoryRecords;
 import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -164,7 +165,7 @@ class StateWriteRetryTest {
                 return handoverTimeout;
             }
         };
-        return (LiveSettings) java.lang.reflect.Proxy.newProxyInstance(LiveSettings.class.getClassLoader(),
+        return (LiveSettings) Proxy.newProxyInstance(LiveSettings.class.getClassLoader(),
                 new Class<?>[] {LiveSettings.class}, (proxy, method, args) -> method.getName().equals("state") ? state
                         : method.invoke(base, args));
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.MockKubernetes;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -14,6 +15,7 @@ import io.quarkus.test.junit.TestProfile;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -136,7 +138,7 @@ class UnacknowledgedDeadLetterTest extends LiveFixture {
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
             c.subscribe(List.of(METRICS));
-            List<ConsumerRecord<String, byte[]>> got = new java.util.ArrayList<>();
+            List<ConsumerRecord<String, byte[]>> got = new ArrayList<>();
             long deadline = System.currentTimeMillis() + 20_000;
             while (got.size() < 3 && System.currentTimeMillis() < deadline) {
                 c.poll(Duration.ofMillis(200)).forEach(got::add);
@@ -167,7 +169,7 @@ class UnacknowledgedDeadLetterTest extends LiveFixture {
     static final class CloudEventCodecIds {
         static String id(String json) {
             try {
-                return dev.trimtab.cloudevents.CloudEventCodec.JSON.readTree(json).get("id").asText();
+                return CloudEventCodec.JSON.readTree(json).get("id").asText();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

@@ -5,17 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trimtab.autoscaler.core.Behavior;
 import dev.trimtab.autoscaler.core.ScalingRules;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The oracle's checks, each shown passing a clean run and failing the faulty variant of it: a lost
@@ -149,9 +151,9 @@ class DecisionAuditTest {
                  "outcome":"written","inputs":["m1","m2"],"inputsDropped":4}}""");
         AuditedDecision d = AuditedDecision.fromEvent(e);
         assertThat(d).isEqualTo(new AuditedDecision("d-7", "shop/web", "Deployment/shop/web",
-                java.time.Instant.parse("2027-01-15T08:00:00.250Z").toEpochMilli(), 3, 5, 6, "written",
+                Instant.parse("2027-01-15T08:00:00.250Z").toEpochMilli(), 3, 5, 6, "written",
                 List.of("m1", "m2"), 4));
-        ((com.fasterxml.jackson.databind.node.ObjectNode) e.get("data")).put("desiredReplicas", "five");
+        ((ObjectNode) e.get("data")).put("desiredReplicas", "five");
         assertThatThrownBy(() -> AuditedDecision.fromEvent(e)).hasMessageContaining("data.desiredReplicas")
                 .hasMessageContaining("five");
     }

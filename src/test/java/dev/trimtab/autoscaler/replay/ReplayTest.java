@@ -6,11 +6,16 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,7 +48,7 @@ class ReplayTest {
                 return s.filter(p -> p.toString().endsWith(".jsonl") && !p.toString().endsWith(".expected.jsonl"))
                         .sorted().toList().stream();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         });
     }
@@ -84,7 +89,7 @@ class ReplayTest {
     @Test
     void aLineThatIsNotUtf8IsNamedAndTheRestReplays() throws IOException {
         List<String> lines = Files.readAllLines(Path.of("examples/quickstart.jsonl"));
-        java.io.ByteArrayOutputStream broken = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream broken = new ByteArrayOutputStream();
         for (int i = 0; i < lines.size(); i++) {
             broken.writeBytes(lines.get(i).getBytes(StandardCharsets.UTF_8));
             broken.write('\n');
@@ -105,15 +110,15 @@ class ReplayTest {
         String quickstart = Files.readString(Path.of("examples/quickstart.jsonl"));
         String last = quickstart.lines().reduce((a, b) -> b).orElseThrow();
         String time = last.replaceAll(".*\"time\":\"([^\"]+)\".*", "$1");
-        java.util.function.BiFunction<String, String, String> podMetrics = (cpu, timestamp) -> "{\"specversion\":\"1.0\","
+        BiFunction<String, String, String> podMetrics = (cpu, timestamp) -> "{\"specversion\":\"1.0\","
                 + "\"id\":\"h\",\"source\":\"/x\",\"type\":\"dev.trimtab.metrics\",\"time\":\"" + time + "\",\"data\":"
                 + "{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetrics\",\"metadata\":{\"name\":\"web-0\","
                 + "\"namespace\":\"shop\"},\"timestamp\":\"" + timestamp + "\",\"window\":\"15s\",\"containers\":"
                 + "[{\"name\":\"app\",\"usage\":{\"cpu\":\"" + cpu + "\"}}]}}";
         String hostile = quickstart + podMetrics.apply("1e-100000000", time) + "\n" + podMetrics.apply("-500m", time) + "\n"
-                + podMetrics.apply("1m", java.time.Instant.parse(time).plusSeconds(3600).toString()) + "\n"
+                + podMetrics.apply("1m", Instant.parse(time).plusSeconds(3600).toString()) + "\n"
                 + "{\"specversion\":\"1.0\",\"id\":\"big\",\"source\":\"" + "x".repeat(1_100_000) + "\"}\n";
-        Run run = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+        Run run = Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30),
                 () -> replay(hostile.getBytes(StandardCharsets.UTF_8), "-"));
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err().lines()).satisfiesExactly(

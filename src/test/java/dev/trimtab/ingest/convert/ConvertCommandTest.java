@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.autoscaler.replay.ReplayCommand;
 import dev.trimtab.cloudevents.CloudEventCodec;
-import dev.trimtab.testing.RemoteWriteBodies;
+import dev.trimtab.testing.OtlpBodies;
 import dev.trimtab.testing.RemoteWriteBodies.TimeSeries;
+import dev.trimtab.testing.RemoteWriteBodies;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -14,8 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,17 +75,17 @@ class ConvertCommandTest {
 
     @Test
     void otlpBodiesInEitherEncodingGzippedOrNotGiveTheSameEvents() throws Exception {
-        var pod = dev.trimtab.testing.OtlpBodies.resource(Map.of("k8s.namespace.name", "shop", "k8s.pod.name", "web-0"));
-        var metrics = List.of(dev.trimtab.testing.OtlpBodies.gauge(pod, "http.server.active_requests", Map.of(), 40, T),
-                dev.trimtab.testing.OtlpBodies.gauge(pod, "temperature", Map.of(), -3, T));
-        byte[] proto = dev.trimtab.testing.OtlpBodies.protobuf(metrics);
+        var pod = OtlpBodies.resource(Map.of("k8s.namespace.name", "shop", "k8s.pod.name", "web-0"));
+        var metrics = List.of(OtlpBodies.gauge(pod, "http.server.active_requests", Map.of(), 40, T),
+                OtlpBodies.gauge(pod, "temperature", Map.of(), -3, T));
+        byte[] proto = OtlpBodies.protobuf(metrics);
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+        try (var out = new GZIPOutputStream(gz)) {
             out.write(proto);
         }
         Run plain = run(proto, "--from", "otlp-proto", "-");
         Run gzipped = run(gz.toByteArray(), "--from", "otlp-proto", "-");
-        Run json = run(dev.trimtab.testing.OtlpBodies.json(metrics), "--from", "otlp-json", "-");
+        Run json = run(OtlpBodies.json(metrics), "--from", "otlp-json", "-");
         assertThat(plain.status).as(plain.err).isZero();
         List<JsonNode> events = plain.lines();
         assertThat(events).hasSize(1);
@@ -136,7 +139,7 @@ class ConvertCommandTest {
 
     record Run(int status, String out, String err) {
         List<JsonNode> lines() throws Exception {
-            List<JsonNode> out = new java.util.ArrayList<>();
+            List<JsonNode> out = new ArrayList<>();
             for (String l : this.out.split("\n")) {
                 if (!l.isBlank()) {
                     out.add(CloudEventCodec.JSON.readTree(l));

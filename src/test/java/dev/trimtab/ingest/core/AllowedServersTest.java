@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -44,7 +45,7 @@ class AllowedServersTest {
                 .hasMessageContaining("trimtab.ingest.prometheus.allowed-servers: \"" + entry + "\"");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void noEntryAllowsNothing() {
         assertThat(AllowedServers.parse("p", List.of()).allows("http://prometheus:9090")).isFalse();
         assertThat(AllowedServers.parse("p", List.of("")).allows("http://prometheus:9090")).isFalse();

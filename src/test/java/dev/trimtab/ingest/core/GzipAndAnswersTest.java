@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.CodedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ class GzipAndAnswersTest {
         byte[] bomb = gzip(new byte[64 << 20]);
         assertThat(bomb.length).isLessThan(100_000);
         assertThatThrownBy(() -> Gzip.decode(bomb, 1 << 20)).isInstanceOf(Gzip.TooLarge.class);
-        byte[] cut = java.util.Arrays.copyOf(gzip(raw), 20);
+        byte[] cut = Arrays.copyOf(gzip(raw), 20);
         assertThatThrownBy(() -> Gzip.decode(cut, 1 << 20)).isInstanceOf(BadPayload.class)
                 .hasMessageContaining("not valid gzip");
         assertThatThrownBy(() -> Gzip.decode(raw, 1 << 20)).isInstanceOf(BadPayload.class);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /** How OpenTelemetry data points become series: labels, rates, histogram and summary figures, refusals. */
@@ -53,8 +54,8 @@ class OtlpSeriesTest {
         s.number("nostart", true, OtlpSeries.Temporality.Delta, point(Map.of(), 0, 40 * SECOND), 5.0);
         Payload p = s.result();
         assertThat(p.series()).extracting(Series::name, Series::value).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("requests", 600.0), org.assertj.core.groups.Tuple.tuple("requests:rate", 20.0),
-                org.assertj.core.groups.Tuple.tuple("total", 600.0), org.assertj.core.groups.Tuple.tuple("nostart", 5.0));
+                Tuple.tuple("requests", 600.0), Tuple.tuple("requests:rate", 20.0),
+                Tuple.tuple("total", 600.0), Tuple.tuple("nostart", 5.0));
         assertThat(p.skipped()).containsExactly(new Skipped("nostart:rate{}", Skipped.Reason.NoInterval));
     }
 
@@ -96,7 +97,7 @@ class OtlpSeriesTest {
         OtlpSeries onlySum = reader();
         onlySum.histogram("d", point(Map.of(), SECOND, 2 * SECOND), 4, 2.0, new long[0], new double[0], null, null);
         assertThat(onlySum.result().series()).extracting(Series::name, Series::value)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("d:mean", 0.5));
+                .containsExactly(Tuple.tuple("d:mean", 0.5));
     }
 
     @Test
@@ -104,8 +105,8 @@ class OtlpSeriesTest {
         OtlpSeries s = reader();
         s.summary("latency", point(Map.of(), 0, SECOND), 4, 10.0, new double[] {0.5, 0.999, 1.0}, new double[] {2, 5, 6});
         assertThat(s.result().series()).extracting(Series::name, Series::value).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("latency:mean", 2.5), org.assertj.core.groups.Tuple.tuple("latency:p50", 2.0),
-                org.assertj.core.groups.Tuple.tuple("latency:p99.9", 5.0), org.assertj.core.groups.Tuple.tuple("latency:p100", 6.0));
+                Tuple.tuple("latency:mean", 2.5), Tuple.tuple("latency:p50", 2.0),
+                Tuple.tuple("latency:p99.9", 5.0), Tuple.tuple("latency:p100", 6.0));
         assertThat(OtlpSeries.quantileName(0.9)).isEqualTo("p90");
         assertThat(OtlpSeries.quantileName(0)).isEqualTo("p0");
     }

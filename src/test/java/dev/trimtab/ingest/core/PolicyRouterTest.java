@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trimtab.autoscaler.core.ClusterState;
 import dev.trimtab.autoscaler.events.EventFolder;
+import dev.trimtab.testing.ApiServerEvents;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,7 +58,7 @@ class PolicyRouterTest {
     }
 
     private void fold(String object) {
-        folder.fold(dev.trimtab.testing.ApiServerEvents.add(object, java.time.Instant.parse("2026-12-06T12:00:00Z")),
+        folder.fold(ApiServerEvents.add(object, Instant.parse("2026-12-06T12:00:00Z")),
                 1_800_000_000_000L);
     }
 }

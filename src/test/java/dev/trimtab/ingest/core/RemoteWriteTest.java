@@ -3,8 +3,9 @@ package dev.trimtab.ingest.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.trimtab.testing.RemoteWriteBodies;
 import dev.trimtab.testing.RemoteWriteBodies.TimeSeries;
+import dev.trimtab.testing.RemoteWriteBodies;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +105,7 @@ class RemoteWriteTest {
             }
         }
         assertThatThrownBy(() -> RemoteWrite.read(bad, LIMITS)).hasMessageContaining("value is not valid UTF-8");
-        byte[] cut = java.util.Arrays.copyOf(ok, ok.length - 3);
+        byte[] cut = Arrays.copyOf(ok, ok.length - 3);
         assertThatThrownBy(() -> RemoteWrite.read(cut, LIMITS)).isInstanceOf(BadPayload.class)
                 .hasMessageContaining("runs past the end of its message");
     }

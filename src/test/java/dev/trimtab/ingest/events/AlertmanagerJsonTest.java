@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -88,7 +89,7 @@ class AlertmanagerJsonTest {
     @Test
     void whatIsNotAVersion4NotificationIsRefusedNamingTheField() {
         String ok = "{\"status\":\"firing\",\"labels\":{\"alertname\":\"A\"}}";
-        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        Map<String, String> cases = new LinkedHashMap<>();
         cases.put("[]", "notification: not a JSON object");
         cases.put("{\"alerts\":[]}", "version: missing, this receiver reads Alertmanager's webhook payload version \"4\"");
         cases.put("{\"version\":4,\"alerts\":[]}", "version: got 4,");

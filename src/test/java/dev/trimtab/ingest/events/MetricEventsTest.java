@@ -8,6 +8,7 @@ import dev.trimtab.autoscaler.events.EventFolder;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.ingest.core.MetricItem;
+import dev.trimtab.testing.ApiServerEvents;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,6 +101,6 @@ class MetricEventsTest {
     }
 
     private void fold(String object) {
-        folder.fold(dev.trimtab.testing.ApiServerEvents.add(object, Instant.ofEpochMilli(T)), T);
+        folder.fold(ApiServerEvents.add(object, Instant.ofEpochMilli(T)), T);
     }
 }

@@ -9,8 +9,8 @@ import dev.trimtab.ingest.core.IngestLimits;
 import dev.trimtab.ingest.core.OtlpProto;
 import dev.trimtab.ingest.core.OtlpSeries;
 import dev.trimtab.ingest.core.Payload;
-import dev.trimtab.ingest.core.SeriesRules;
 import dev.trimtab.ingest.core.Series;
+import dev.trimtab.ingest.core.SeriesRules;
 import dev.trimtab.ingest.core.Skipped;
 import dev.trimtab.testing.OtlpBodies;
 import io.opentelemetry.api.common.Attributes;
@@ -18,9 +18,12 @@ import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.resources.Resource;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,7 +91,7 @@ class OtlpReadersTest {
                 "my.histogram:p50", "my.histogram:p90", "my.histogram:p95", "my.histogram:p99", "my.exponential.histogram:mean");
         // buckets (-inf, 1] and (1, +inf) of one each, min 0, max 2: the top bucket closes at the max
         assertThat(p.series()).extracting(Series::value).zipSatisfy(List.of(5.0, 10.0, 1.0, 1.0, 1.8, 1.9, 1.98, 10.0 / 3),
-                (actual, expected) -> assertThat(actual).isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-9)));
+                (actual, expected) -> assertThat(actual).isCloseTo(expected, Assertions.within(1e-9)));
         // a delta sum whose start is its time has no interval to take a rate over
         assertThat(p.skipped()).extracting(Skipped::reason).containsExactly(Skipped.Reason.NoInterval);
         assertThat(p.series().get(0).labels()).containsExactlyInAnyOrderEntriesOf(
@@ -144,7 +147,7 @@ class OtlpReadersTest {
 
     @Test
     void protobufBoundsAreCheckedWhileReading() {
-        var many = new java.util.LinkedHashMap<String, String>();
+        var many = new LinkedHashMap<String, String>();
         for (int i = 0; i < 10; i++) {
             many.put("a" + i, "v");
         }
@@ -158,12 +161,12 @@ class OtlpReadersTest {
         assertThatThrownBy(() -> OtlpProto.read(long_, new OtlpSeries(List.of(), few), few))
                 .hasMessageContaining("stringValue of 65 bytes, more than 64 (trimtab.ingest.max-label-bytes)");
         byte[] ok = OtlpBodies.protobuf(request());
-        assertThatThrownBy(() -> proto(java.util.Arrays.copyOf(ok, ok.length - 3))).isInstanceOf(BadPayload.class);
+        assertThatThrownBy(() -> proto(Arrays.copyOf(ok, ok.length - 3))).isInstanceOf(BadPayload.class);
         // an unknown field anywhere is skipped
-        byte[] extended = java.util.Arrays.copyOf(ok, ok.length + 2);
+        byte[] extended = Arrays.copyOf(ok, ok.length + 2);
         extended[ok.length] = (byte) (99 << 3 & 0x7f | 0x80);
         extended[ok.length + 1] = (byte) (99 >>> 4);
-        byte[] withUnknown = java.util.Arrays.copyOf(extended, extended.length + 1);
+        byte[] withUnknown = Arrays.copyOf(extended, extended.length + 1);
         withUnknown[extended.length] = 5;   // field 99, varint 5
         assertThat(proto(withUnknown)).isEqualTo(proto(ok));
     }

@@ -21,6 +21,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
@@ -319,7 +320,7 @@ class KafkaLagSourceTest {
     }
 
     private static void produce(String topic, int partition, int records) throws Exception {
-        List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+        List<Future<?>> sent = new ArrayList<>();
         for (int i = 0; i < records; i++) {
             sent.add(producer.send(new ProducerRecord<>(topic, partition, null, "r" + i)));
         }

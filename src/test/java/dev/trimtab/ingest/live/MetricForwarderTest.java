@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** What a receiver sends, and what it does when the broker does not take it. */
@@ -46,7 +47,7 @@ class MetricForwarderTest {
         List<String> sent = new ArrayList<>();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         MetricForwarder f = new MetricForwarder(new RecordingEmitter(sent,
-                n -> new org.apache.kafka.common.errors.TimeoutException("broker down")), items -> ROUTES, registry,
+                n -> new TimeoutException("broker down")), items -> ROUTES, registry,
                 Duration.ofMillis(500), 1000);
         long start = System.nanoTime();
 

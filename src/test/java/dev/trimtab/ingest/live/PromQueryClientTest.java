@@ -2,20 +2,24 @@ package dev.trimtab.ingest.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.trimtab.autoscaler.core.PromQuery;
-import dev.trimtab.ingest.events.PromQueryAnswers;
 import dev.trimtab.ingest.events.PromQueryAnswers.Answer;
 import dev.trimtab.ingest.events.PromQueryAnswers.Result;
+import dev.trimtab.ingest.events.PromQueryAnswers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +55,7 @@ class PromQueryClientTest {
             ex.sendResponseHeaders(200, 0);   // chunked, no length announced
             try (OutputStream out = ex.getResponseBody()) {
                 byte[] block = new byte[64 * 1024];
-                java.util.Arrays.fill(block, (byte) ' ');
+                Arrays.fill(block, (byte) ' ');
                 for (int i = 0; i < 64; i++) {   // 4 MiB
                     out.write(block);
                 }
@@ -59,7 +63,7 @@ class PromQueryClientTest {
                 // the client stopped reading: expected
             }
         });
-        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();
     }
 
@@ -72,7 +76,7 @@ class PromQueryClientTest {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    private static void answer(com.sun.net.httpserver.HttpExchange ex, int status, byte[] body) throws IOException {
+    private static void answer(HttpExchange ex, int status, byte[] body) throws IOException {
         ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             ex.getResponseBody().write(body);
@@ -122,7 +126,7 @@ class PromQueryClientTest {
     @Test
     void aClosedPortIsUnreachable() throws IOException {
         int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         Answer a = client.query(new PromQuery("http://127.0.0.1:" + port, "up", "", Map.of(), Map.of(), true, 2000, 1),

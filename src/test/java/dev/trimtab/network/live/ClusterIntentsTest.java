@@ -7,8 +7,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.testing.EmbeddedKafka;
-import dev.trimtab.testing.MockKubernetes;
 import dev.trimtab.testing.EnforcedIntents;
+import dev.trimtab.testing.MockKubernetes;
+import dev.trimtab.testing.Reports;
 import dev.trimtab.testing.Topics;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -50,7 +51,7 @@ class ClusterIntentsTest {
 
     /** The intent's own result in its ClusterReport, or "" while there is none. */
     String result(String intent) {
-        JsonNode r = dev.trimtab.testing.Reports.of(client, NetworkIntents.REPORT, "NetworkIntent", "", intent);
+        JsonNode r = Reports.of(client, NetworkIntents.REPORT, "NetworkIntent", "", intent);
         if (r == null) {
             return "";
         }
@@ -102,7 +103,7 @@ class ClusterIntentsTest {
         assertThat(open.get(0).at("/data/mode").asText()).isEqualTo("Audit");
         assertThat(open.get(0).at("/data/role/name").asText()).isEqualTo("anything");
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            JsonNode r = dev.trimtab.testing.Reports.of(client, "trimtab-rbac-intents", "Role", "tenant-1", "anything");
+            JsonNode r = Reports.of(client, "trimtab-rbac-intents", "Role", "tenant-1", "anything");
             return r != null && r.toString().contains("\"name\":\"anything\"");
         });
         assertThat(client.rbac().roles().inNamespace("tenant-1").withName("anything").get().getRules().get(0).getVerbs())

@@ -7,8 +7,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.testing.EmbeddedKafka;
-import dev.trimtab.testing.MockKubernetes;
 import dev.trimtab.testing.EnforcedIntents;
+import dev.trimtab.testing.MockKubernetes;
+import dev.trimtab.testing.Reports;
 import dev.trimtab.testing.Topics;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -57,7 +58,7 @@ class NetworkIntentsTest {
 
     /** The intent's own result in its ClusterReport, or "" while there is none. */
     String intentResult() {
-        JsonNode report = dev.trimtab.testing.Reports.of(client, NetworkIntents.REPORT, "NetworkIntent", "", "store-metrics");
+        JsonNode report = Reports.of(client, NetworkIntents.REPORT, "NetworkIntent", "", "store-metrics");
         if (report == null) {
             return "";
         }
@@ -71,7 +72,7 @@ class NetworkIntentsTest {
 
     String storeReport() {
         // the pod's own report
-        JsonNode r = dev.trimtab.testing.Reports.of(client, NetworkIntents.REPORT, "Pod", "store", "web");
+        JsonNode r = Reports.of(client, NetworkIntents.REPORT, "Pod", "store", "web");
         return r == null ? "" : r.toString();
     }
 

@@ -19,6 +19,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,7 +116,7 @@ class PlacementFunctionTest {
         JsonNode bound = decisions.stream().filter(r -> "place/web-1".equals(r.key())).map(r -> {
             try {
                 return CloudEventCodec.JSON.readTree(r.value());
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
         }).findFirst().orElseThrow();

@@ -3,9 +3,11 @@ package dev.trimtab.placement.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.MockKubernetes;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -40,8 +42,8 @@ class PlacementGuardTest {
         PlacementFunctionTest.send(PlacementFunctionTest.node("gpu-1", "64", null));
         PlacementFunctionTest.send(PlacementFunctionTest.node("plain-1", "4", null));
         String pod = PlacementFunctionTest.pod("train", "2").replace("\"namespace\":\"place\"", "\"namespace\":\"guarded\"");
-        client.pods().inNamespace("guarded").resource(dev.trimtab.cloudevents.CloudEventCodec.JSON.readValue(pod,
-                io.fabric8.kubernetes.api.model.Pod.class)).create();
+        client.pods().inNamespace("guarded").resource(CloudEventCodec.JSON.readValue(pod,
+                Pod.class)).create();
         PlacementFunctionTest.send(pod);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> client.v1().events().inNamespace("guarded").list().getItems()

@@ -3,10 +3,13 @@ package dev.trimtab.placement.live;
 import static org.awaitility.Awaitility.await;
 
 import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.placement.core.PodInfo;
 import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.MockKubernetes;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -14,7 +17,11 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -40,15 +47,15 @@ class PlacementInformersTest {
     PlacementFunction placement;
 
     @Inject
-    @org.eclipse.microprofile.health.Readiness
+    @Readiness
     PlacementInformers view;
 
     /** Namespaces, Nodes, Pods and (rebalancing on) PodDisruptionBudgets listed in turn: then ready. */
     @Test
     void readyOnceEveryKindIsListed() {
         await().atMost(Duration.ofSeconds(20)).until(() -> view.call().getStatus()
-                == org.eclipse.microprofile.health.HealthCheckResponse.Status.UP);
-        org.assertj.core.api.Assertions.assertThat(view.call().getData().orElseThrow())
+                == HealthCheckResponse.Status.UP);
+        Assertions.assertThat(view.call().getData().orElseThrow())
                 .containsEntry("Namespace", "synced").containsEntry("Node", "synced").containsEntry("Pod", "synced")
                 .containsEntry("Service", "synced").containsEntry("ReplicationController", "synced")
                 .containsEntry("ReplicaSet", "synced").containsEntry("StatefulSet", "synced")
@@ -58,16 +65,16 @@ class PlacementInformersTest {
     /** Services and ReplicaSets from informers make the default spreading's selector (and its deletion undoes it). */
     @Test
     void servicesAndReplicaSetsFromTheApiMakeTheDefaultSpreadSelector() {
-        client.services().inNamespace("spread").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+        client.services().inNamespace("spread").resource(new ServiceBuilder()
                 .withNewMetadata().withName("web").endMetadata()
                 .withNewSpec().withSelector(Map.of("app", "web")).endSpec().build()).create();
-        client.apps().replicaSets().inNamespace("spread").resource(new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder()
+        client.apps().replicaSets().inNamespace("spread").resource(new ReplicaSetBuilder()
                 .withNewMetadata().withName("web-h1").endMetadata()
                 .withNewSpec().withNewSelector().addToMatchLabels("pod-template-hash", "h1").endSelector().endSpec()
                 .build()).create();
-        dev.trimtab.placement.core.PodInfo pod = dev.trimtab.placement.core.PodInfo.fromMap(Map.of(
+        PodInfo pod = PodInfo.fromMap(Map.of(
                 "metadata", Map.of("namespace", "spread", "name", "web-h1-x", "labels", Map.of("app", "web"),
-                        "ownerReferences", java.util.List.of(Map.of("apiVersion", "apps/v1", "kind", "ReplicaSet",
+                        "ownerReferences", List.of(Map.of("apiVersion", "apps/v1", "kind", "ReplicaSet",
                                 "name", "web-h1", "controller", true))), "spec", Map.of()));
         await().atMost(Duration.ofSeconds(20)).until(() -> placement.withFolder(
                 f -> f.snapshot().defaultSelector(pod).selector().toString())

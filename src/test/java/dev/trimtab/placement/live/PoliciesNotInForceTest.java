@@ -5,9 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.policy.core.ReportApi;
 import dev.trimtab.policy.live.LivePolicies;
 import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.MockKubernetes;
+import dev.trimtab.testing.Reports;
 import dev.trimtab.testing.Topics;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -172,7 +174,7 @@ class PoliciesNotInForceTest {
         assertThat(counted("trimtab_placement_guardrail_held_total", "action", "bind")).isEqualTo(1);
         assertThat(counted("trimtab_placement_guardrail_held_total", "action", "evict")).isGreaterThanOrEqualTo(1);
         Thread.sleep(600); // a few report intervals and rebalance ticks: still nothing written, nothing logged again
-        assertThat(dev.trimtab.testing.Reports.all(client, dev.trimtab.policy.core.ReportApi.openreports,
+        assertThat(Reports.all(client, ReportApi.openreports,
                 "trimtab-policy", "nf-audit")).isEmpty();
         assertThat(client.apps().deployments().inNamespace("nf-audit").withName("api").get().getMetadata().getLabels())
                 .isEqualTo(Map.of("tier", "web"));
@@ -187,7 +189,7 @@ class PoliciesNotInForceTest {
         assertThat(evictions).containsExactly(HELD, "evicted");
         await().atMost(Duration.ofSeconds(20)).until(() -> client.apps().deployments().inNamespace("nf-audit")
                 .withName("api").get().getMetadata().getLabels().size() == 3);
-        await().atMost(Duration.ofSeconds(20)).until(() -> dev.trimtab.testing.Reports.of(client, "trimtab-policy",
+        await().atMost(Duration.ofSeconds(20)).until(() -> Reports.of(client, "trimtab-policy",
                 "Deployment", "nf-audit", "api") != null);
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.policy.load.PolicyDirectory;
 import dev.trimtab.policy.load.PolicyParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,9 +104,9 @@ class AdmissionConfigurationExemptTest {
         return new MutationEngine(List.of(compiled), List.of(PolicyParser.mutatingBinding(b)));
     }
 
-    private static java.nio.file.Path write(String yaml) throws Exception {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("policies");
-        java.nio.file.Files.writeString(dir.resolve("all.yaml"), yaml);
+    private static Path write(String yaml) throws Exception {
+        Path dir = Files.createTempDirectory("policies");
+        Files.writeString(dir.resolve("all.yaml"), yaml);
         return dir;
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -81,7 +82,7 @@ class CostLimitTest {
     }
 
     /** Sizes are charged, not punished: a comprehension appending to its own result pays per element, not per copy. */
-    @org.junit.jupiter.api.Test
+    @Test
     void aLargeComprehensionWithinTheLimitPasses() throws Exception {
         PolicyEngineTest.Setup s = PolicyEngineTest.setup(PolicyEngineTest.policy("big", "Fail", "configmaps",
                 doubling("[1, 2, 3, 4, 5, 6, 7, 8]", "PREV + PREV") + "  validations: [{expression: "

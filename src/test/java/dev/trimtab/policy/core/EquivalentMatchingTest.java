@@ -2,6 +2,8 @@ package dev.trimtab.policy.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trimtab.policy.admission.AdmissionReviews;
+import dev.trimtab.policy.load.ObjectCluster;
 import dev.trimtab.policy.load.PolicyDirectory;
 import dev.trimtab.policy.load.PolicyParser;
 import java.util.List;
@@ -124,11 +126,11 @@ class EquivalentMatchingTest {
                 metadata: {name: cap-b}
                 spec: {policyName: cap}
                 """));
-        dev.trimtab.policy.load.ObjectCluster cluster = new dev.trimtab.policy.load.ObjectCluster(List.of(
+        ObjectCluster cluster = new ObjectCluster(List.of(
                 PolicyDirectory.YAML.readValue(CRD.replace("---", ""), Map.class)));
         MutationEngine.Outcome m = new MutationEngine(List.of(p), List.of(b)).mutate(
-                dev.trimtab.policy.admission.AdmissionReviews.request(
-                        dev.trimtab.policy.admission.AdmissionReviews.JSON.readTree(V1_CRONTAB)), cluster, false);
+                AdmissionReviews.request(
+                        AdmissionReviews.JSON.readTree(V1_CRONTAB)), cluster, false);
         assertThat(m.allowed()).isTrue();
         assertThat(m.object()).containsEntry("apiVersion", "stable.example.com/v1")
                 .containsEntry("spec", Map.of("replicas", 5L));

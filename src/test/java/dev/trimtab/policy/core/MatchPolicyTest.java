@@ -9,8 +9,11 @@ import dev.trimtab.policy.core.AdmissionRequest.Gvk;
 import dev.trimtab.policy.core.AdmissionRequest.Gvr;
 import dev.trimtab.policy.load.PolicyDirectory;
 import dev.trimtab.policy.load.PolicyParser;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -30,8 +33,8 @@ class MatchPolicyTest {
     private static JsonNode load() {
         try (InputStream in = MatchPolicyTest.class.getResourceAsStream("matcher-cases.yaml")) {
             return PolicyDirectory.YAML.readTree(in);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -127,7 +130,7 @@ class MatchPolicyTest {
     }
 
     static Map<String, Object> crd(String conversion, boolean v1beta1Served) {
-        Map<String, Object> spec = new java.util.LinkedHashMap<>(Map.of("group", "stable.example.com",
+        Map<String, Object> spec = new LinkedHashMap<>(Map.of("group", "stable.example.com",
                 "names", Map.of("plural", "crontabs", "kind", "CronTab"),
                 "versions", List.of(
                         Map.of("name", "v2", "served", true, "storage", true,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trimtab.policy.load.ObjectCluster;
 import dev.trimtab.policy.load.PolicyDirectory;
 import dev.trimtab.policy.load.PolicyParser;
 import java.util.List;
@@ -64,7 +65,7 @@ class MutationEngineTest {
                 null, false, null, object, null);
     }
 
-    private static final PolicyEngine.Cluster EMPTY = new dev.trimtab.policy.load.ObjectCluster(List.of(
+    private static final PolicyEngine.Cluster EMPTY = new ObjectCluster(List.of(
             Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", "shop", "labels", Map.of("tier", "web"))),
             Map.of("apiVersion", "v1", "kind", "ConfigMap", "metadata", Map.of("name", "defaults", "namespace", "shop"),
                     "data", Map.of("team", "payments"))));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trimtab.kube.LabelSelector;
 import dev.trimtab.policy.admission.AdmissionReviews;
 import dev.trimtab.policy.load.ObjectCluster;
 import dev.trimtab.policy.load.PolicyDirectory;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -516,7 +519,7 @@ class PolicyEngineTest {
             }
 
             public List<Map<String, Object>> params(ValidatingPolicy.ParamKind kind, String namespace, String name,
-                                                    dev.trimtab.kube.LabelSelector selector) {
+                                                    LabelSelector selector) {
                 return List.of();
             }
         };
@@ -524,13 +527,13 @@ class PolicyEngineTest {
         assertThat(s.engine().review(request, unreachable).allowed()).isTrue();
         Setup reads = setup(policy("p", "Fail", "configmaps", "  validations: [{expression: \"object.metadata.name != 'x'\"}]")
                 + binding("b", "p", "Deny", ""));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> reads.engine().review(request, unreachable))
+        Assertions.assertThatThrownBy(() -> reads.engine().review(request, unreachable))
                 .hasMessage("the API is down");
     }
 
     @Test
     void aMalformedAdmissionReviewNamesItsFields() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AdmissionReviews.request(AdmissionReviews.JSON.readTree(
+        Assertions.assertThatThrownBy(() -> AdmissionReviews.request(AdmissionReviews.JSON.readTree(
                 "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"operation\":\"PATCH\"}}")))
                 .hasMessageContaining("request.uid: missing")
                 .hasMessageContaining("request.operation: got \"PATCH\", expected CREATE, UPDATE, DELETE or CONNECT")
@@ -539,12 +542,12 @@ class PolicyEngineTest {
 
     @Test
     void aMalformedRequestKindOrResourceIsAnErrorNotReplacedByKindAndResource() throws Exception {
-        com.fasterxml.jackson.databind.node.ObjectNode review =
-                (com.fasterxml.jackson.databind.node.ObjectNode) AdmissionReviews.JSON.readTree(configMap("a"));
-        com.fasterxml.jackson.databind.node.ObjectNode r = (com.fasterxml.jackson.databind.node.ObjectNode) review.get("request");
+        ObjectNode review =
+                (ObjectNode) AdmissionReviews.JSON.readTree(configMap("a"));
+        ObjectNode r = (ObjectNode) review.get("request");
         r.putObject("requestKind").put("group", "apps");
         r.put("requestResource", "configmaps");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AdmissionReviews.request(review))
+        Assertions.assertThatThrownBy(() -> AdmissionReviews.request(review))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("request.requestKind: got {\"group\":\"apps\"}")
                 .hasMessageContaining("request.requestResource: got \"configmaps\"");

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -147,7 +148,7 @@ class ReportBookTest {
         long seed = new Random().nextLong();
         Random random = new Random(seed);
         ReportBook book = new ReportBook(ReportBook.REPORT_NAME, 4);
-        Map<String, String> cluster = new java.util.TreeMap<>(); // ns/name of a report -> "present"
+        Map<String, String> cluster = new TreeMap<>(); // ns/name of a report -> "present"
         List<ReportBook.Resource> pool = new ArrayList<>();
         IntStream.range(0, 6).forEach(i -> pool.add(new ReportBook.Resource("v1", "Pod", i % 2 == 0 ? "a" : "",
                 "p" + i, random.nextBoolean() ? null : "uid-" + random.nextInt(3) + "-" + i)));

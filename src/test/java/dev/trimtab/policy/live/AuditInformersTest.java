@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.MockKubernetes;
+import dev.trimtab.testing.Reports;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -25,7 +26,7 @@ class AuditInformersTest {
     KubernetesClient client;
 
     int fails() {
-        var r = dev.trimtab.testing.Reports.of(client, "trimtab-policy", "Pod", "watched", "web");
+        var r = Reports.of(client, "trimtab-policy", "Pod", "watched", "web");
         return r == null ? -1 : r.at("/summary/fail").asInt();
     }
 

@@ -3,6 +3,7 @@ package dev.trimtab.policy.live;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
+import dev.trimtab.policy.load.PolicyDirectory;
 import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.MockKubernetes;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -40,7 +41,7 @@ class ClusterPoliciesTest {
             """;
 
     GenericKubernetesResource resource(String yaml) throws Exception {
-        return dev.trimtab.policy.load.PolicyDirectory.YAML.readValue(yaml, GenericKubernetesResource.class);
+        return PolicyDirectory.YAML.readValue(yaml, GenericKubernetesResource.class);
     }
 
     String answer() throws Exception {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.trimtab.policy.core.AdmissionRequest.Gvk;
 import dev.trimtab.policy.core.AdmissionRequest.Gvr;
 import dev.trimtab.policy.core.EquivalentResources;
+import io.fabric8.kubernetes.api.model.APIResourceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -152,9 +153,9 @@ class DiscoveredEquivalentsTest {
     @Test
     void theSameHashUnderAnotherNameIsNotTheSameStorage() {
         EquivalentResources e = DiscoveredEquivalents.of(List.of(
-                new DiscoveredEquivalents.GroupVersion("a.example/v1", List.of(new io.fabric8.kubernetes.api.model.APIResourceBuilder()
+                new DiscoveredEquivalents.GroupVersion("a.example/v1", List.of(new APIResourceBuilder()
                         .withName("things").withKind("Thing").withStorageVersionHash("h").build())),
-                new DiscoveredEquivalents.GroupVersion("b.example/v1", List.of(new io.fabric8.kubernetes.api.model.APIResourceBuilder()
+                new DiscoveredEquivalents.GroupVersion("b.example/v1", List.of(new APIResourceBuilder()
                         .withName("others").withKind("Other").withStorageVersionHash("h").build()))), List.of());
         assertThat(e.equivalents(new Gvr("a.example", "v1", "things"), "")).containsExactly(new Gvr("a.example", "v1", "things"));
     }

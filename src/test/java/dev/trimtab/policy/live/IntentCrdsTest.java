@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -27,7 +28,7 @@ class IntentCrdsTest {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     static Map<String, Map<String, Object>> schemas() throws IOException {
-        Map<String, Map<String, Object>> out = new java.util.HashMap<>();
+        Map<String, Map<String, Object>> out = new HashMap<>();
         for (String doc : Files.readString(Path.of("k8s-manifests/base/intents-crds.yaml")).split("(?m)^---\\s*$")) {
             if (!doc.contains("kind: CustomResourceDefinition")) {
                 continue;

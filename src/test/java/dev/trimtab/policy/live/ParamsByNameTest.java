@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,7 +68,7 @@ class ParamsByNameTest {
 
     /** CRUD, counting the reads of single ConfigMaps by name. */
     static final class CountingReads extends KubernetesCrudDispatcher {
-        final java.util.concurrent.atomic.AtomicInteger byName = new java.util.concurrent.atomic.AtomicInteger();
+        final AtomicInteger byName = new AtomicInteger();
 
         @Override
         public MockResponse dispatch(RecordedRequest request) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.MockKubernetes;
+import dev.trimtab.testing.Reports;
 import dev.trimtab.testing.Topics;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -15,6 +16,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +74,7 @@ class RemediationTest {
                         if (e.path("type").asText().equals(Remediation.TYPE)) {
                             remediations.add(e.path("data"));
                         }
-                    } catch (java.io.IOException ex) {
+                    } catch (IOException ex) {
                         throw new IllegalStateException(ex);
                     }
                 });
@@ -85,7 +87,7 @@ class RemediationTest {
                 .isEqualTo(newer.getMetadata().getLabels());
 
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            var report = dev.trimtab.testing.Reports.of(client, "trimtab-policy", "Deployment", "remediated", "api");
+            var report = Reports.of(client, "trimtab-policy", "Deployment", "remediated", "api");
             return report != null && report.path("results").toString()
                     .contains("\"rule\":\"remediation\"");
         });

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -89,7 +91,7 @@ class IndexedEquivalenceTest {
             Random rnd = new Random(seed);
             RbacModel model = RbacModel.fromObjects(cluster(rnd));
             List<Finding> every = new EscalationFinder(model).find();
-            java.util.Set<FindingCode> codes = java.util.EnumSet.noneOf(FindingCode.class);
+            Set<FindingCode> codes = EnumSet.noneOf(FindingCode.class);
             all.stream().filter(c -> rnd.nextInt(3) == 0).forEach(codes::add);
             assertThat(new EscalationFinder(model).find(codes)).as("seed %d %s", seed, codes)
                     .isEqualTo(every.stream().filter(f -> codes.contains(f.code())).toList());

@@ -4,6 +4,7 @@ import dev.trimtab.policy.core.JsonPatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** Applies a {@link RemediationPlan} to objects as the API server would, and names violations for tests. */
 final class Plans {
@@ -37,7 +38,7 @@ final class Plans {
             Map<?, ?> meta = (Map<?, ?>) o.get("metadata");
             Object ns = meta.get("namespace") == null && !ref.isClusterScoped() ? "default" : meta.get("namespace");
             if (ref.kind().equals(o.get("kind")) && ref.name().equals(meta.get("name"))
-                    && java.util.Objects.equals(ref.namespace(), ns)) {
+                    && Objects.equals(ref.namespace(), ns)) {
                 return i;
             }
         }

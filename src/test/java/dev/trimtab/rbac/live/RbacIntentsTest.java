@@ -7,8 +7,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.testing.EmbeddedKafka;
-import dev.trimtab.testing.MockKubernetes;
 import dev.trimtab.testing.EnforcedIntents;
+import dev.trimtab.testing.MockKubernetes;
+import dev.trimtab.testing.Reports;
 import dev.trimtab.testing.Topics;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
@@ -68,10 +69,10 @@ class RbacIntentsTest {
 
         // the intent's result in its ClusterReport: it holds again
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            var r = dev.trimtab.testing.Reports.of(client, RbacIntents.REPORT, "RbacIntent", "", "no-sa-secrets");
+            var r = Reports.of(client, RbacIntents.REPORT, "RbacIntent", "", "no-sa-secrets");
             return r != null && r.path("results").findValuesAsText("result").equals(List.of("pass"));
         });
-        JsonNode report = dev.trimtab.testing.Reports.of(client, RbacIntents.REPORT, "RbacIntent", "", "no-sa-secrets");
+        JsonNode report = Reports.of(client, RbacIntents.REPORT, "RbacIntent", "", "no-sa-secrets");
         assertThat(report.at("/results/0/policy").asText()).isEqualTo("no-sa-secrets");
         assertThat(report.at("/results/0/resources/0/kind").asText()).isEqualTo("RbacIntent");
         assertThat(report.at("/results/0/message").asText()).isEqualTo("holds");

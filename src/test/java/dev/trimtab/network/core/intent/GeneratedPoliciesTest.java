@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -69,7 +70,7 @@ class GeneratedPoliciesTest {
     }
 
     /** An intent name as long as the API allows gives valid, distinct policy names and labels. */
-    @org.junit.jupiter.api.Test
+    @Test
     @SuppressWarnings("unchecked")
     void longIntentNamesGiveValidNamesAndLabels() throws Exception {
         List<Map<String, Object>> base = IntentData.list(IntentData.load("cases.yaml").get("base"));

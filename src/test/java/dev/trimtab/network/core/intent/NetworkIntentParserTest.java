@@ -6,6 +6,8 @@ import dev.trimtab.kube.LabelSelector;
 import dev.trimtab.network.core.Direction;
 import dev.trimtab.network.core.Port;
 import dev.trimtab.network.core.Protocol;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,8 +25,8 @@ class NetworkIntentParserTest {
         try (var in = NetworkIntentParserTest.class.getResourceAsStream("/network/intents/errors.yaml")) {
             List<Map<String, Object>> cases = IntentData.YAML.readValue(in, List.class);
             return cases.stream().map(c -> Arguments.of(c.get("name"), c.get("intent"), c.get("errors")));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.trimtab.autoscaler.events;
+package dev.trimtab.input;
 
 import dev.trimtab.cloudevents.CloudEventCodec;
 import java.time.Duration;

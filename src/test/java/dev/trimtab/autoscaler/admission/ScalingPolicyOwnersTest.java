@@ -1,4 +1,4 @@
-package dev.trimtab.policy.live;
+package dev.trimtab.autoscaler.admission;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package dev.trimtab.policy.live;
+package dev.trimtab.autoscaler.admission;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trimtab.autoscaler.core.ClusterState;
@@ -9,10 +9,11 @@ import dev.trimtab.autoscaler.events.InvalidObjectException;
 import dev.trimtab.autoscaler.events.ScalingPolicyParser;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
-import dev.trimtab.policy.core.AdmissionRequest;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import dev.trimtab.kube.ScalerKinds;
 import dev.trimtab.kube.Watches;
+import dev.trimtab.policy.core.AdmissionCheck;
+import dev.trimtab.policy.core.AdmissionRequest;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.quarkus.runtime.ShutdownEvent;
@@ -20,7 +21,9 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -34,10 +37,11 @@ import org.jboss.logging.Logger;
  * autoscaler gives a policy that got past admission (it refuses it with
  * {@code AbleToScale=False/TargetAlreadyScaled}). Off by default: the policy function's
  * ServiceAccount then needs list/watch on those three kinds, and the validating webhook a rule for
- * {@code scalingpolicies} (docs/decisions/0019).
+ * {@code scalingpolicies} (docs/decisions/0019). It runs in the policy function's webhook as an
+ * {@link AdmissionCheck}; it lives with the autoscaler, whose rules it applies.
  */
 @ApplicationScoped
-public class ScalingPolicyOwners {
+public class ScalingPolicyOwners implements AdmissionCheck {
     private static final Logger LOG = Logger.getLogger(ScalingPolicyOwners.class);
     static final String SOURCE = "/trimtab/policy/scaling-policy-owners";
 
@@ -84,8 +88,8 @@ public class ScalingPolicyOwners {
 
     private static CloudEvent event(String type, GenericKubernetesResource obj) {
         return new CloudEvent(obj.getMetadata().getUid() + "/" + obj.getMetadata().getResourceVersion(), SOURCE, type,
-                null, java.time.Instant.now(), "application/json", CloudEventCodec.JSON.valueToTree(obj),
-                java.util.Map.of());
+                null, Instant.now(), "application/json", CloudEventCodec.JSON.valueToTree(obj),
+                Map.of());
     }
 
     void stop(@Observes ShutdownEvent ignored) {
@@ -104,11 +108,17 @@ public class ScalingPolicyOwners {
         }
     }
 
+    @Override
+    public Stage stage() {
+        return Stage.VALIDATE;
+    }
+
     /**
      * Why a ScalingPolicy being created or updated must be refused (its problems naming the field,
      * or the other owner of its target); null when it may be stored, or when the check is off.
      */
-    public synchronized String invalid(AdmissionRequest r) {
+    @Override
+    public synchronized String refusal(AdmissionRequest r) {
         if (!enabled || r.object() == null || !"trimtab.dev".equals(r.kind().group())
                 || !ScalingPolicyParser.KIND.equals(r.kind().kind())) {
             return null;

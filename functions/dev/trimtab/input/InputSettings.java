@@ -1,6 +1,5 @@
-package dev.trimtab.autoscaler.live;
+package dev.trimtab.input;
 
-import dev.trimtab.autoscaler.events.InputLimits;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
