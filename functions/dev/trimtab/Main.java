@@ -14,9 +14,23 @@ import java.util.Map;
 @QuarkusMain
 public final class Main {
     /** The commands of a {@code -Plocal} build and their classes under {@code dev.trimtab.local}: each parses its own arguments. */
-    private static final Map<String, String> LOCAL = Map.of("local", "LocalRun", "local-bench", "LocalBench",
-            "ingest-bench", "IngestBench", "lag-bench", "LagBench", "policy-bench", "PolicyBench", "chaos", "chaos.Chaos",
-            "start-bench", "chaos.StartBench", "admission-bench", "chaos.AdmissionBench");
+    private static final Map<String, String> LOCAL = Map.of(
+            "local",
+            "LocalRun",
+            "local-bench",
+            "LocalBench",
+            "ingest-bench",
+            "IngestBench",
+            "lag-bench",
+            "LagBench",
+            "policy-bench",
+            "PolicyBench",
+            "chaos",
+            "chaos.Chaos",
+            "start-bench",
+            "chaos.StartBench",
+            "admission-bench",
+            "chaos.AdmissionBench");
 
     private Main() {}
 
@@ -35,7 +49,9 @@ public final class Main {
     /** The local run exists only in a {@code mvn -Plocal} build: production images carry no broker or mock API. */
     private static void local(String main, String... args) {
         try {
-            Class.forName("dev.trimtab.local." + main).getMethod("main", String[].class).invoke(null, (Object) args);
+            Class.forName("dev.trimtab.local." + main)
+                    .getMethod("main", String[].class)
+                    .invoke(null, (Object) args);
         } catch (ClassNotFoundException e) {
             System.err.println("this build has no local mode: build it with  mvn -B -Plocal package -DskipTests");
             System.exit(2);

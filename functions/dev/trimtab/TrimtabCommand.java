@@ -20,14 +20,28 @@ import picocli.CommandLine.Spec;
  * Kubernetes client, and has {@code --help}. {@code generate-completion} prints a bash and zsh
  * completion script ({@code source <(java -jar quarkus-run.jar generate-completion)}).
  */
-@Command(name = "trimtab", mixinStandardHelpOptions = true, versionProvider = TrimtabCommand.Version.class,
+@Command(
+        name = "trimtab",
+        mixinStandardHelpOptions = true,
+        versionProvider = TrimtabCommand.Version.class,
         description = "Right-sizes, places and polices Kubernetes workloads from events on Kafka.",
         commandListHeading = "%nCommands:%n",
-        footer = {"", "In a build with -Plocal also: local, chaos, local-bench, ingest-bench, lag-bench, policy-bench, "
-                + "start-bench, admission-bench (docs/benchmarks.md, docs/reliability.md).",
-                "", "Exit status: 0 ok, 1 a negative answer or a failure (named on stderr), 2 wrong usage."},
-        subcommands = {TrimtabCommand.Serve.class, ReplayCommand.class, ConvertCommand.class, PolicyCommand.class,
-                NetworkCommand.class, RbacCommand.class, AutoComplete.GenerateCompletion.class})
+        footer = {
+            "",
+            "In a build with -Plocal also: local, chaos, local-bench, ingest-bench, lag-bench, policy-bench, "
+                    + "start-bench, admission-bench (docs/benchmarks.md, docs/reliability.md).",
+            "",
+            "Exit status: 0 ok, 1 a negative answer or a failure (named on stderr), 2 wrong usage."
+        },
+        subcommands = {
+            TrimtabCommand.Serve.class,
+            ReplayCommand.class,
+            ConvertCommand.class,
+            PolicyCommand.class,
+            NetworkCommand.class,
+            RbacCommand.class,
+            AutoComplete.GenerateCompletion.class
+        })
 public final class TrimtabCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -35,7 +49,11 @@ public final class TrimtabCommand implements Callable<Integer> {
     /** Runs an offline command line ({@code args} not empty, not {@code serve}); returns the exit status. */
     public static int run(String[] args, Cli.Io io) {
         picocli.CommandLine cl = Cli.commandLine(TrimtabCommand.class, io);
-        cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        cl.getSubcommands()
+                .get("generate-completion")
+                .getCommandSpec()
+                .usageMessage()
+                .hidden(false);
         int status = cl.execute(args);
         io.out().flush();
         return status;
@@ -47,7 +65,9 @@ public final class TrimtabCommand implements Callable<Integer> {
     }
 
     /** Only documents {@code serve}: {@link Main} starts Quarkus before picocli sees the word. */
-    @Command(name = "serve", mixinStandardHelpOptions = true,
+    @Command(
+            name = "serve",
+            mixinStandardHelpOptions = true,
             description = "Starts the function service (the default with no arguments): the functions enabled by "
                     + "configuration (application.properties, TRIMTAB_* environment variables, -D system properties).")
     static final class Serve implements Callable<Integer> {

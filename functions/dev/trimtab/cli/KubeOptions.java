@@ -23,7 +23,10 @@ public final class KubeOptions {
 
     /** {@code --manifests DIR}: the YAML or JSON manifests that stand for the cluster. */
     public static final class ManifestsDir {
-        @Option(names = "--manifests", required = true, paramLabel = "DIR",
+        @Option(
+                names = "--manifests",
+                required = true,
+                paramLabel = "DIR",
                 description = "Directory of YAML or JSON manifests (searched recursively) that stand for the cluster.")
         public Path dir;
 
@@ -34,8 +37,8 @@ public final class KubeOptions {
          */
         public List<Map<String, Object>> objects(PrintStream err, String command) {
             if (!Files.isDirectory(dir)) {
-                throw new UncheckedIOException("cannot read manifests in " + dir + ": not a directory",
-                        new IOException("not a directory"));
+                throw new UncheckedIOException(
+                        "cannot read manifests in " + dir + ": not a directory", new IOException("not a directory"));
             }
             try {
                 Manifests.Contents contents = Manifests.read(dir);
@@ -49,11 +52,15 @@ public final class KubeOptions {
 
     /** {@code -n/--namespace} and {@code -A/--all-namespaces}. */
     public static final class Namespace {
-        @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
-                description = "The namespace of the question (default: \"default\", as kubectl without a kubeconfig namespace).")
+        @Option(
+                names = {"-n", "--namespace"},
+                paramLabel = "NS",
+                description =
+                        "The namespace of the question (default: \"default\", as kubectl without a kubeconfig namespace).")
         public String namespace;
 
-        @Option(names = {"-A", "--all-namespaces"},
+        @Option(
+                names = {"-A", "--all-namespaces"},
                 description = "Ask across all namespaces: only cluster-wide grants and policies count.")
         public boolean allNamespaces;
 
@@ -61,7 +68,8 @@ public final class KubeOptions {
         public String resolved() {
             if (allNamespaces) {
                 if (namespace != null) {
-                    throw new IllegalArgumentException("-n/--namespace \"" + namespace + "\": not with -A/--all-namespaces");
+                    throw new IllegalArgumentException(
+                            "-n/--namespace \"" + namespace + "\": not with -A/--all-namespaces");
                 }
                 return "";
             }
@@ -75,11 +83,16 @@ public final class KubeOptions {
 
     /** {@code --as} and {@code --as-group}: whom the question is about (kubectl's impersonation flags). */
     public static final class Impersonation {
-        @Option(names = "--as", paramLabel = "USER",
-                description = "The user asking, e.g. alice or system:serviceaccount:NS:NAME (offline there is no current user).")
+        @Option(
+                names = "--as",
+                paramLabel = "USER",
+                description =
+                        "The user asking, e.g. alice or system:serviceaccount:NS:NAME (offline there is no current user).")
         public String user;
 
-        @Option(names = "--as-group", paramLabel = "GROUP",
+        @Option(
+                names = "--as-group",
+                paramLabel = "GROUP",
                 description = "A group of the user; repeat for several (system:authenticated is always added).")
         public List<String> groups = new ArrayList<>();
     }

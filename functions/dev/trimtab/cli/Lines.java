@@ -76,8 +76,10 @@ public abstract class Lines implements Closeable {
 
     private static final class Bytes extends Lines {
         private final InputStream in;
-        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         private final byte[] chunk = new byte[65536];
         private int position;
         private int limit;
@@ -112,7 +114,7 @@ public abstract class Lines implements Closeable {
                 }
                 int n = position - from;
                 if (skipped > 0 || (long) length + n > maxLine) {
-                    skipped += n;   // too long: counted, not kept
+                    skipped += n; // too long: counted, not kept
                 } else {
                     if (length + n > buffer.length) {
                         buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + n));
@@ -131,8 +133,11 @@ public abstract class Lines implements Closeable {
             long start = offset;
             offset += length + skipped + (newline ? 1 : 0);
             if (skipped > 0) {
-                return new Line(number, null, "longer than " + maxLine + " bytes (" + (length + skipped)
-                        + " bytes from byte " + start + " of the input): not read");
+                return new Line(
+                        number,
+                        null,
+                        "longer than " + maxLine + " bytes (" + (length + skipped) + " bytes from byte " + start
+                                + " of the input): not read");
             }
             if (length > 0 && buffer[length - 1] == '\r') {
                 length--;
@@ -154,8 +159,11 @@ public abstract class Lines implements Closeable {
                 for (int i = at; i < Math.min(length, at + Math.max(1, r.length())); i++) {
                     shown.append(shown.isEmpty() ? "" : " ").append(String.format("0x%02X", buffer[i] & 0xff));
                 }
-                return new Line(number, null, "invalid UTF-8 at byte " + at + " of the line (byte " + (start + at)
-                        + " of the input): " + (shown.isEmpty() ? "truncated sequence at the end" : shown));
+                return new Line(
+                        number,
+                        null,
+                        "invalid UTF-8 at byte " + at + " of the line (byte " + (start + at) + " of the input): "
+                                + (shown.isEmpty() ? "truncated sequence at the end" : shown));
             }
             chars.flip();
             return new Line(number, chars.toString(), null);

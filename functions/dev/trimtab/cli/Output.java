@@ -17,7 +17,9 @@ import java.util.function.Function;
  * kubectl prints one (headers, then columns padded to their widest cell and three spaces apart).
  */
 public enum Output {
-    JSON, YAML, TABLE;
+    JSON,
+    YAML,
+    TABLE;
 
     private static final ObjectMapper JSON_WRITER = new ObjectMapper();
     private static final ObjectMapper YAML_WRITER = new ObjectMapper(new YAMLFactory()

@@ -47,8 +47,9 @@ public final class QueryBatch {
      * @param fields  the fields a line may have; any other is an error naming it
      * @return how many lines could not be answered
      */
-    public static int answer(Lines in, String command, List<String> fields, Answerer answerer,
-                             PrintStream out, PrintStream err) throws IOException {
+    public static int answer(
+            Lines in, String command, List<String> fields, Answerer answerer, PrintStream out, PrintStream err)
+            throws IOException {
         int bad = 0;
         for (Lines.Line l = in.next(); l != null; l = in.next()) {
             int n = l.number();
@@ -100,7 +101,8 @@ public final class QueryBatch {
             try {
                 node = JSON.readTree(text);
             } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage().replace('\n', ' '));
+                throw new IllegalArgumentException(
+                        "not JSON: " + e.getOriginalMessage().replace('\n', ' '));
             }
             if (!node.isObject()) {
                 throw new IllegalArgumentException("got " + shown(node) + ", want a JSON object");
@@ -108,8 +110,8 @@ public final class QueryBatch {
             for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
                 if (!allowed.contains(name)) {
-                    throw new IllegalArgumentException("unknown field " + shown(JSON.getNodeFactory().textNode(name))
-                            + ": want " + String.join(", ", allowed));
+                    throw new IllegalArgumentException("unknown field "
+                            + shown(JSON.getNodeFactory().textNode(name)) + ": want " + String.join(", ", allowed));
                 }
             }
             return new Line(node);
@@ -160,8 +162,8 @@ public final class QueryBatch {
             List<String> out = new ArrayList<>();
             for (int i = 0; i < v.size(); i++) {
                 if (!v.get(i).isTextual() || v.get(i).textValue().isEmpty()) {
-                    throw new IllegalArgumentException(field + "[" + i + "]: got " + shown(v.get(i))
-                            + ", want a non-empty string");
+                    throw new IllegalArgumentException(
+                            field + "[" + i + "]: got " + shown(v.get(i)) + ", want a non-empty string");
                 }
                 out.add(v.get(i).textValue());
             }

@@ -9,8 +9,16 @@ import java.util.Map;
  * {@code partitionkey}, {@code traceparent}, Knative's {@code knativearrivaltime}) is kept by name,
  * its value as text; {@code dataSchema} is the optional {@code dataschema} URI.
  */
-public record CloudEvent(String id, String source, String type, String subject, Instant time,
-                         String dataContentType, String dataSchema, JsonNode data, Map<String, String> extensions) {
+public record CloudEvent(
+        String id,
+        String source,
+        String type,
+        String subject,
+        Instant time,
+        String dataContentType,
+        String dataSchema,
+        JsonNode data,
+        Map<String, String> extensions) {
     public static final String SPEC_VERSION = "1.0";
 
     public CloudEvent {
@@ -18,8 +26,15 @@ public record CloudEvent(String id, String source, String type, String subject, 
     }
 
     /** An event without a {@code dataschema}. */
-    public CloudEvent(String id, String source, String type, String subject, Instant time, String dataContentType,
-                      JsonNode data, Map<String, String> extensions) {
+    public CloudEvent(
+            String id,
+            String source,
+            String type,
+            String subject,
+            Instant time,
+            String dataContentType,
+            JsonNode data,
+            Map<String, String> extensions) {
         this(id, source, type, subject, time, dataContentType, null, data, extensions);
     }
 }

@@ -54,6 +54,7 @@ public final class CloudEventCodec {
 
     /** The SDK's reader of the JSON event format, on Trimtab's mapper settings (integers as longs). */
     private static final ObjectMapper SDK = JSON.copy().registerModule(JsonFormat.getCloudEventJacksonModule());
+
     private static final JsonFormat FORMAT = new JsonFormat();
     /** Bounds for the entry points without explicit ones (tools and tests). */
     private static final Limits UNBOUNDED = new Limits(Integer.MAX_VALUE, 1000);
@@ -80,9 +81,10 @@ public final class CloudEventCodec {
             this.maxBytes = maxBytes;
             this.maxDepth = maxDepth;
             this.mapper = new ObjectMapper(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder()
-                            .maxNestingDepth(maxDepth).build())
-                    .build())
+                            .streamReadConstraints(StreamReadConstraints.builder()
+                                    .maxNestingDepth(maxDepth)
+                                    .build())
+                            .build())
                     .enable(DeserializationFeature.USE_LONG_FOR_INTS)
                     .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         }
@@ -97,8 +99,8 @@ public final class CloudEventCodec {
 
         void checkSize(long bytes) {
             if (bytes > maxBytes) {
-                throw new LimitExceededException("the event is " + bytes + " bytes, more than the " + maxBytes
-                        + " accepted (max-event-bytes)");
+                throw new LimitExceededException(
+                        "the event is " + bytes + " bytes, more than the " + maxBytes + " accepted (max-event-bytes)");
             }
         }
 
@@ -111,11 +113,11 @@ public final class CloudEventCodec {
             try {
                 return mapper.readTree(body);
             } catch (StreamConstraintsException e) {
-                throw new LimitExceededException("the event nests JSON deeper than the " + maxDepth
-                        + " levels accepted (max-depth)");
+                throw new LimitExceededException(
+                        "the event nests JSON deeper than the " + maxDepth + " levels accepted (max-depth)");
             } catch (IOException e) {
-                throw new IllegalArgumentException(notJson + (e instanceof JsonProcessingException j
-                        ? j.getOriginalMessage() : e.getMessage()));
+                throw new IllegalArgumentException(
+                        notJson + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
             }
         }
     }
@@ -137,10 +139,15 @@ public final class CloudEventCodec {
      */
     public static CloudEvent fromRecord(ConsumerRecord<?, byte[]> record, Limits limits) {
         byte[] body = record.value() == null ? new byte[0] : record.value();
-        return fromMessage(body, "ce_", name -> {
-            Header h = record.headers().lastHeader(name);
-            return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-        }, () -> KafkaMessageFactory.createReader(record.headers(), body), limits);
+        return fromMessage(
+                body,
+                "ce_",
+                name -> {
+                    Header h = record.headers().lastHeader(name);
+                    return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+                },
+                () -> KafkaMessageFactory.createReader(record.headers(), body),
+                limits);
     }
 
     /**
@@ -152,7 +159,8 @@ public final class CloudEventCodec {
         // the binding percent-encodes attribute values (space, '"', '%' and all but printable ASCII);
         // the SDK's reader (4.0.1) passes them on as sent, so they are decoded here, once
         Map<String, String> decoded = new HashMap<>(headers);
-        decoded.replaceAll((name, value) -> name.startsWith("ce-") && value != null ? percentDecoded(name, value) : value);
+        decoded.replaceAll(
+                (name, value) -> name.startsWith("ce-") && value != null ? percentDecoded(name, value) : value);
         return fromMessage(b, "ce-", decoded::get, () -> HttpMessageFactory.createReader(decoded, b), limits);
     }
 
@@ -176,7 +184,8 @@ public final class CloudEventCodec {
             } else {
                 // a run up to the next escape, encoded whole (a character outside the BMP is two chars)
                 int next = value.indexOf('%', i);
-                byte[] bytes = value.substring(i, next < 0 ? value.length() : next).getBytes(StandardCharsets.UTF_8);
+                byte[] bytes =
+                        value.substring(i, next < 0 ? value.length() : next).getBytes(StandardCharsets.UTF_8);
                 out.write(bytes, 0, bytes.length);
                 i = (next < 0 ? value.length() : next) - 1;
             }
@@ -185,8 +194,8 @@ public final class CloudEventCodec {
         try {
             return utf8.decode(ByteBuffer.wrap(out.toByteArray())).toString();
         } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("header " + header + ": \"" + echo(value)
-                    + "\" percent-decodes to bytes that are not UTF-8");
+            throw new IllegalArgumentException(
+                    "header " + header + ": \"" + echo(value) + "\" percent-decodes to bytes that are not UTF-8");
         }
     }
 
@@ -195,8 +204,12 @@ public final class CloudEventCodec {
         return fromHttp(body, headers, UNBOUNDED);
     }
 
-    private static CloudEvent fromMessage(byte[] body, String prefix, Function<String, String> header,
-                                          Supplier<MessageReader> binding, Limits limits) {
+    private static CloudEvent fromMessage(
+            byte[] body,
+            String prefix,
+            Function<String, String> header,
+            Supplier<MessageReader> binding,
+            Limits limits) {
         String contentType = header.apply("content-type");
         String specversion = header.apply(prefix + "specversion");
         if (specversion == null || (contentType != null && contentType.startsWith("application/cloudevents"))) {
@@ -270,15 +283,26 @@ public final class CloudEventCodec {
             throw new IllegalArgumentException("not a CloudEvent: " + e.getMessage());
         }
         CloudEvent read = fromSdk(event, limits, "data_base64 is not JSON: ");
-        return data == null ? read : new CloudEvent(read.id(), read.source(), read.type(), read.subject(), read.time(),
-                read.dataContentType(), read.dataSchema(), data, read.extensions());
+        return data == null
+                ? read
+                : new CloudEvent(
+                        read.id(),
+                        read.source(),
+                        read.type(),
+                        read.subject(),
+                        read.time(),
+                        read.dataContentType(),
+                        read.dataSchema(),
+                        data,
+                        read.extensions());
     }
 
     /** The attributes Trimtab needs, checked with its own wording (the SDK checks the rest). */
     private static void checkContext(ObjectNode node) {
         String specversion = text(node, "specversion", true);
         if (!CloudEvent.SPEC_VERSION.equals(specversion)) {
-            throw new IllegalArgumentException("specversion is \"" + echo(specversion) + "\"; only \"1.0\" is supported");
+            throw new IllegalArgumentException(
+                    "specversion is \"" + echo(specversion) + "\"; only \"1.0\" is supported");
         }
         text(node, "id", true);
         text(node, "source", true);
@@ -318,13 +342,23 @@ public final class CloudEventCodec {
             }
             Object v = e.getExtension(name);
             if (v != null) {
-                extensions.put(name, v instanceof byte[] b ? Base64.getEncoder().encodeToString(b)
-                        : v instanceof OffsetDateTime t ? t.toInstant().toString() : v.toString());
+                extensions.put(
+                        name,
+                        v instanceof byte[] b
+                                ? Base64.getEncoder().encodeToString(b)
+                                : v instanceof OffsetDateTime t ? t.toInstant().toString() : v.toString());
             }
         }
-        return new CloudEvent(e.getId(), e.getSource().toString(), e.getType(), e.getSubject(),
-                e.getTime() == null ? null : e.getTime().toInstant(), e.getDataContentType(),
-                e.getDataSchema() == null ? null : e.getDataSchema().toString(), data, extensions);
+        return new CloudEvent(
+                e.getId(),
+                e.getSource().toString(),
+                e.getType(),
+                e.getSubject(),
+                e.getTime() == null ? null : e.getTime().toInstant(),
+                e.getDataContentType(),
+                e.getDataSchema() == null ? null : e.getDataSchema().toString(),
+                data,
+                extensions);
     }
 
     /**
@@ -353,7 +387,8 @@ public final class CloudEventCodec {
             return null;
         }
         if (!v.isTextual() || (required && v.asText().isEmpty())) {
-            throw new IllegalArgumentException("attribute \"" + name + "\" must be a non-empty string, got " + echo(v.toString()));
+            throw new IllegalArgumentException(
+                    "attribute \"" + name + "\" must be a non-empty string, got " + echo(v.toString()));
         }
         return v.asText();
     }
@@ -365,7 +400,10 @@ public final class CloudEventCodec {
 
     /** Trimtab's event as the SDK's; an extension name the specification does not allow is refused. */
     static io.cloudevents.CloudEvent toSdk(CloudEvent e) {
-        CloudEventBuilder b = CloudEventBuilder.v1().withId(e.id()).withSource(URI.create(e.source())).withType(e.type());
+        CloudEventBuilder b = CloudEventBuilder.v1()
+                .withId(e.id())
+                .withSource(URI.create(e.source()))
+                .withType(e.type());
         if (e.subject() != null) {
             b.withSubject(e.subject());
         }

@@ -20,6 +20,8 @@ public final class CloudEventRecords {
         headers.add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8));
         return Message.of(CloudEventCodec.write(event).getBytes(StandardCharsets.UTF_8))
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                        .withKey(event.extensions().get("partitionkey")).withHeaders(headers).build());
+                        .withKey(event.extensions().get("partitionkey"))
+                        .withHeaders(headers)
+                        .build());
     }
 }

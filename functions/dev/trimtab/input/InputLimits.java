@@ -20,27 +20,58 @@ import java.time.Duration;
  * @param maxKafkaTopics topics of one Kafka offsets event ({@code dev.trimtab.kafka.offsets})
  * @param maxKafkaPartitions partitions of one Kafka offsets event, all topics together
  */
-public record InputLimits(int maxEventBytes, int maxDepth, int maxListItems, int maxContainers, int maxResources,
-                          int maxLabels, int maxLabelLength, Duration maxClockSkew, int maxKafkaTopics,
-                          int maxKafkaPartitions) {
+public record InputLimits(
+        int maxEventBytes,
+        int maxDepth,
+        int maxListItems,
+        int maxContainers,
+        int maxResources,
+        int maxLabels,
+        int maxLabelLength,
+        Duration maxClockSkew,
+        int maxKafkaTopics,
+        int maxKafkaPartitions) {
 
     public static final int DEFAULT_MAX_KAFKA_TOPICS = 1_000;
     public static final int DEFAULT_MAX_KAFKA_PARTITIONS = 20_000;
 
     public InputLimits {
-        if (maxEventBytes < 1 || maxDepth < 1 || maxListItems < 1 || maxContainers < 1 || maxResources < 1
-                || maxLabels < 0 || maxLabelLength < 1 || maxClockSkew.isNegative() || maxKafkaTopics < 1
+        if (maxEventBytes < 1
+                || maxDepth < 1
+                || maxListItems < 1
+                || maxContainers < 1
+                || maxResources < 1
+                || maxLabels < 0
+                || maxLabelLength < 1
+                || maxClockSkew.isNegative()
+                || maxKafkaTopics < 1
                 || maxKafkaPartitions < 1) {
-            throw new IllegalArgumentException("input limits must be positive (max-labels and max-clock-skew may be 0): "
-                    + this);
+            throw new IllegalArgumentException(
+                    "input limits must be positive (max-labels and max-clock-skew may be 0): " + this);
         }
     }
 
     /** The limits with the default Kafka offsets bounds. */
-    public InputLimits(int maxEventBytes, int maxDepth, int maxListItems, int maxContainers, int maxResources,
-                       int maxLabels, int maxLabelLength, Duration maxClockSkew) {
-        this(maxEventBytes, maxDepth, maxListItems, maxContainers, maxResources, maxLabels, maxLabelLength,
-                maxClockSkew, DEFAULT_MAX_KAFKA_TOPICS, DEFAULT_MAX_KAFKA_PARTITIONS);
+    public InputLimits(
+            int maxEventBytes,
+            int maxDepth,
+            int maxListItems,
+            int maxContainers,
+            int maxResources,
+            int maxLabels,
+            int maxLabelLength,
+            Duration maxClockSkew) {
+        this(
+                maxEventBytes,
+                maxDepth,
+                maxListItems,
+                maxContainers,
+                maxResources,
+                maxLabels,
+                maxLabelLength,
+                maxClockSkew,
+                DEFAULT_MAX_KAFKA_TOPICS,
+                DEFAULT_MAX_KAFKA_PARTITIONS);
     }
 
     /** The defaults of {@code trimtab.autoscaler.input.*}. */
@@ -49,13 +80,31 @@ public record InputLimits(int maxEventBytes, int maxDepth, int maxListItems, int
     }
 
     public InputLimits withMaxClockSkew(Duration skew) {
-        return new InputLimits(maxEventBytes, maxDepth, maxListItems, maxContainers, maxResources, maxLabels,
-                maxLabelLength, skew, maxKafkaTopics, maxKafkaPartitions);
+        return new InputLimits(
+                maxEventBytes,
+                maxDepth,
+                maxListItems,
+                maxContainers,
+                maxResources,
+                maxLabels,
+                maxLabelLength,
+                skew,
+                maxKafkaTopics,
+                maxKafkaPartitions);
     }
 
     public InputLimits withKafka(int topics, int partitions) {
-        return new InputLimits(maxEventBytes, maxDepth, maxListItems, maxContainers, maxResources, maxLabels,
-                maxLabelLength, maxClockSkew, topics, partitions);
+        return new InputLimits(
+                maxEventBytes,
+                maxDepth,
+                maxListItems,
+                maxContainers,
+                maxResources,
+                maxLabels,
+                maxLabelLength,
+                maxClockSkew,
+                topics,
+                partitions);
     }
 
     /** The decoder's share of the limits. */

@@ -54,7 +54,16 @@ public interface InputSettings {
     int maxKafkaPartitions();
 
     default InputLimits limits() {
-        return new InputLimits(maxEventBytes(), maxDepth(), maxListItems(), maxContainers(), maxResources(),
-                maxLabels(), maxLabelLength(), maxClockSkew(), maxKafkaTopics(), maxKafkaPartitions());
+        return new InputLimits(
+                maxEventBytes(),
+                maxDepth(),
+                maxListItems(),
+                maxContainers(),
+                maxResources(),
+                maxLabels(),
+                maxLabelLength(),
+                maxClockSkew(),
+                maxKafkaTopics(),
+                maxKafkaPartitions());
     }
 }

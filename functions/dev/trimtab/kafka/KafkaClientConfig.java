@@ -33,7 +33,8 @@ public class KafkaClientConfig {
     @Identifier(NAME)
     Map<String, Object> kafka(Config config, ApplicationConfig application) {
         Map<String, Object> base = new KafkaRuntimeConfigProducer().createKafkaRuntimeConfig(config, application);
-        KafkaSecurity.Settings settings = KafkaSecurity.Settings.from(name -> config.getOptionalValue(name, String.class));
+        KafkaSecurity.Settings settings =
+                KafkaSecurity.Settings.from(name -> config.getOptionalValue(name, String.class));
         Map<String, Object> merged = merge(base, KafkaSecurity.properties(settings));
         LOG.infof("Kafka clients: %s", KafkaSecurity.describe(settings));
         return merged;

@@ -64,21 +64,26 @@ public class KafkaCredentialFiles {
                 .register(registry);
         Path certificate = files.get(KafkaSecurity.CERT_FILE);
         if (certificate != null) {
-            expiry(certificate).ifPresent(seconds -> Gauge.builder("trimtab_kafka_client_certificate_expiry_seconds",
-                            () -> seconds)
-                    .description("when the Kafka client certificate in use expires (Unix time, seconds)")
-                    .register(registry));
+            expiry(certificate)
+                    .ifPresent(seconds -> Gauge.builder(
+                                    "trimtab_kafka_client_certificate_expiry_seconds", () -> seconds)
+                            .description("when the Kafka client certificate in use expires (Unix time, seconds)")
+                            .register(registry));
         }
     }
 
-    @Scheduled(every = "${trimtab.kafka.watch-period:60s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "${trimtab.kafka.watch-period:60s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void check() {
         files.forEach((setting, path) -> {
             String now = digest(path).orElse("");
             if (!now.equals(loaded.get(setting)) && changed.add(setting)) {
-                LOG.warnf("%s = %s has changed since start (rotated by Strimzi?); the Kafka clients keep what they "
-                        + "loaded until the process restarts", setting, path);
+                LOG.warnf(
+                        "%s = %s has changed since start (rotated by Strimzi?); the Kafka clients keep what they "
+                                + "loaded until the process restarts",
+                        setting, path);
             }
         });
     }
@@ -99,7 +104,8 @@ public class KafkaCredentialFiles {
 
     private static Optional<Double> expiry(Path certificate) {
         try (InputStream in = Files.newInputStream(certificate)) {
-            X509Certificate x = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            X509Certificate x =
+                    (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
             return Optional.of((double) x.getNotAfter().toInstant().getEpochSecond());
         } catch (IOException | CertificateException | RuntimeException e) {
             return Optional.empty();

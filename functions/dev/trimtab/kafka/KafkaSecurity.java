@@ -51,16 +51,28 @@ public final class KafkaSecurity {
     private static final long MAX_FILE_BYTES = 1 << 20;
 
     /** The transports Trimtab supports; Kafka's others (SASL_PLAINTEXT) would send a password in clear. */
-    public enum Protocol { PLAINTEXT, SSL, SASL_SSL }
+    public enum Protocol {
+        PLAINTEXT,
+        SSL,
+        SASL_SSL
+    }
 
     /** The settings as given (unparsed: validation happens in {@link #properties}). */
-    public record Settings(String protocol, String caFile, String certFile, String keyFile, Optional<String> username,
-                           String passwordFile) {
+    public record Settings(
+            String protocol,
+            String caFile,
+            String certFile,
+            String keyFile,
+            Optional<String> username,
+            String passwordFile) {
         /** From any configuration lookup (MicroProfile Config: env forms such as TRIMTAB_KAFKA_SECURITY_PROTOCOL work). */
         public static Settings from(Function<String, Optional<String>> lookup) {
-            return new Settings(lookup.apply(PROTOCOL).orElse(Protocol.PLAINTEXT.name()),
-                    lookup.apply(CA_FILE).orElse(DEFAULT_CA_FILE), lookup.apply(CERT_FILE).orElse(DEFAULT_CERT_FILE),
-                    lookup.apply(KEY_FILE).orElse(DEFAULT_KEY_FILE), lookup.apply(USERNAME).filter(u -> !u.isBlank()),
+            return new Settings(
+                    lookup.apply(PROTOCOL).orElse(Protocol.PLAINTEXT.name()),
+                    lookup.apply(CA_FILE).orElse(DEFAULT_CA_FILE),
+                    lookup.apply(CERT_FILE).orElse(DEFAULT_CERT_FILE),
+                    lookup.apply(KEY_FILE).orElse(DEFAULT_KEY_FILE),
+                    lookup.apply(USERNAME).filter(u -> !u.isBlank()),
                     lookup.apply(PASSWORD_FILE).orElse(DEFAULT_PASSWORD_FILE));
         }
 
@@ -83,8 +95,7 @@ public final class KafkaSecurity {
         }
     }
 
-    private KafkaSecurity() {
-    }
+    private KafkaSecurity() {}
 
     /**
      * The client properties for {@code settings}: empty for PLAINTEXT (Kafka's default; raw
@@ -101,13 +112,23 @@ public final class KafkaSecurity {
         }
         p.put("security.protocol", protocol.name());
         p.put("ssl.truststore.type", "PEM");
-        p.put("ssl.truststore.certificates", pem(CA_FILE, settings.caFile(), BEGIN_CERTIFICATE, "a PEM certificate", errors));
+        p.put(
+                "ssl.truststore.certificates",
+                pem(CA_FILE, settings.caFile(), BEGIN_CERTIFICATE, "a PEM certificate", errors));
         if (protocol == Protocol.SSL) {
             p.put("ssl.keystore.type", "PEM");
-            p.put("ssl.keystore.certificate.chain",
+            p.put(
+                    "ssl.keystore.certificate.chain",
                     pem(CERT_FILE, settings.certFile(), BEGIN_CERTIFICATE, "a PEM certificate", errors));
-            p.put("ssl.keystore.key", pem(KEY_FILE, settings.keyFile(), BEGIN_PKCS8_KEY,
-                    "an unencrypted PKCS#8 PEM private key (" + BEGIN_PKCS8_KEY + ", as Strimzi writes user.key)", errors));
+            p.put(
+                    "ssl.keystore.key",
+                    pem(
+                            KEY_FILE,
+                            settings.keyFile(),
+                            BEGIN_PKCS8_KEY,
+                            "an unencrypted PKCS#8 PEM private key (" + BEGIN_PKCS8_KEY
+                                    + ", as Strimzi writes user.key)",
+                            errors));
         } else {
             p.put("sasl.mechanism", SCRAM_MECHANISM);
             p.put("sasl.jaas.config", jaas(settings, errors));
@@ -141,10 +162,12 @@ public final class KafkaSecurity {
         Protocol protocol = Protocol.valueOf(settings.protocol().trim().toUpperCase(Locale.ROOT));
         return switch (protocol) {
             case PLAINTEXT -> "PLAINTEXT (" + PROTOCOL + ")";
-            case SSL -> "SSL, cluster CA " + settings.caFile() + ", client certificate " + settings.certFile()
-                    + " and key " + settings.keyFile();
-            case SASL_SSL -> "SASL_SSL " + SCRAM_MECHANISM + " as " + settings.username().orElse("?") + ", cluster CA "
-                    + settings.caFile() + ", password from " + settings.passwordFile();
+            case SSL ->
+                "SSL, cluster CA " + settings.caFile() + ", client certificate " + settings.certFile() + " and key "
+                        + settings.keyFile();
+            case SASL_SSL ->
+                "SASL_SSL " + SCRAM_MECHANISM + " as " + settings.username().orElse("?") + ", cluster CA "
+                        + settings.caFile() + ", password from " + settings.passwordFile();
         };
     }
 
@@ -219,7 +242,8 @@ public final class KafkaSecurity {
             }
             return Files.readString(path, StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) {
-            errors.add(setting + " = " + file + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+            errors.add(
+                    setting + " = " + file + ": cannot be read (" + e.getClass().getSimpleName() + ")");
             return null;
         }
     }

@@ -51,7 +51,9 @@ public class RetentionCheck {
     /** One channel's outcome: the retention found, or why it could not be read. */
     public record Result(String channel, String topic, Optional<TopicRetention> retention, String error) {
         public int expiring() {
-            return retention.map(r -> r.verdict() == TopicRetention.Verdict.Kept ? 0 : 1).orElse(-1);
+            return retention
+                    .map(r -> r.verdict() == TopicRetention.Verdict.Kept ? 0 : 1)
+                    .orElse(-1);
         }
 
         public String describe() {
@@ -69,12 +71,14 @@ public class RetentionCheck {
     private final List<Gauge> gauges = new CopyOnWriteArrayList<>();
 
     @Inject
-    public RetentionCheck(@Identifier("default-kafka-broker") Map<String, Object> kafka, MeterRegistry registry,
-                          org.eclipse.microprofile.config.Config config,
-                          @ConfigProperty(name = "trimtab.cluster-events.retention-check.enabled", defaultValue = "true")
-                          boolean enabled,
-                          @ConfigProperty(name = "trimtab.cluster-events.retention-check.timeout", defaultValue = "30s")
-                          Duration timeout) {
+    public RetentionCheck(
+            @Identifier("default-kafka-broker") Map<String, Object> kafka,
+            MeterRegistry registry,
+            org.eclipse.microprofile.config.Config config,
+            @ConfigProperty(name = "trimtab.cluster-events.retention-check.enabled", defaultValue = "true")
+                    boolean enabled,
+            @ConfigProperty(name = "trimtab.cluster-events.retention-check.timeout", defaultValue = "30s")
+                    Duration timeout) {
         this.kafka = kafka;
         this.registry = registry;
         this.config = config;
@@ -93,11 +97,18 @@ public class RetentionCheck {
         if (!enabled || channels.isEmpty()) {
             return;
         }
-        channels.forEach((channel, topic) -> gauges.add(Gauge.builder("trimtab_cluster_events_expiring", this,
-                        c -> c.results.containsKey(channel) ? c.results.get(channel).expiring() : -1)
-                .description("1: records of the topic this channel rebuilds its view from can expire (objects unchanged "
-                        + "for longer vanish at a restart); 0: every record kept; -1: not known")
-                .tag("channel", channel).tag("topic", topic).register(registry)));
+        channels.forEach((channel, topic) -> gauges.add(Gauge.builder(
+                        "trimtab_cluster_events_expiring",
+                        this,
+                        c -> c.results.containsKey(channel)
+                                ? c.results.get(channel).expiring()
+                                : -1)
+                .description(
+                        "1: records of the topic this channel rebuilds its view from can expire (objects unchanged "
+                                + "for longer vanish at a restart); 0: every record kept; -1: not known")
+                .tag("channel", channel)
+                .tag("topic", topic)
+                .register(registry)));
         Thread t = new Thread(() -> checkAll(channels), "trimtab-retention-check");
         t.setDaemon(true);
         worker = t;
@@ -131,15 +142,19 @@ public class RetentionCheck {
                     Map.Entry<String, String> c = it.next();
                     Result r;
                     try {
-                        r = new Result(c.getKey(), c.getValue(), Optional.of(assess(admin, c.getValue(), timeout)), null);
+                        r = new Result(
+                                c.getKey(), c.getValue(), Optional.of(assess(admin, c.getValue(), timeout)), null);
                         it.remove();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;
                     } catch (Exception e) {
                         Throwable cause = e.getCause() != null ? e.getCause() : e;
-                        r = new Result(c.getKey(), c.getValue(), Optional.empty(), cause.getClass().getSimpleName() + ": "
-                                + cause.getMessage());
+                        r = new Result(
+                                c.getKey(),
+                                c.getValue(),
+                                Optional.empty(),
+                                cause.getClass().getSimpleName() + ": " + cause.getMessage());
                     }
                     Result was = results.put(c.getKey(), r);
                     if (was == null || r.expiring() != -1) {
@@ -161,21 +176,26 @@ public class RetentionCheck {
         if (r.expiring() == 0) {
             LOG.infof("channel %s: %s", r.channel(), r.describe());
         } else if (r.expiring() == 1) {
-            LOG.warnf("channel %s rebuilds its view from %s at every start, and %s. Set retention.ms=-1 and "
-                    + "retention.bytes=-1 on the topic, or read the cluster through informers (docs/decisions/0021)",
+            LOG.warnf(
+                    "channel %s rebuilds its view from %s at every start, and %s. Set retention.ms=-1 and "
+                            + "retention.bytes=-1 on the topic, or read the cluster through informers (docs/decisions/0021)",
                     r.channel(), r.topic(), r.describe());
         } else {
-            LOG.warnf("channel %s: cannot tell whether the records of %s expire: %s (the Kafka user needs "
-                    + "DescribeConfigs on the topic)", r.channel(), r.topic(), r.error());
+            LOG.warnf(
+                    "channel %s: cannot tell whether the records of %s expire: %s (the Kafka user needs "
+                            + "DescribeConfigs on the topic)",
+                    r.channel(), r.topic(), r.error());
         }
     }
 
     /** The effective retention of {@code topic}, defaults included, as the broker reports it. */
     public static TopicRetention assess(Admin admin, String topic, Duration timeout) throws Exception {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        Config described = admin.describeConfigs(List.of(resource),
-                        new DescribeConfigsOptions().timeoutMs((int) Math.min(Integer.MAX_VALUE, timeout.toMillis())))
-                .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(resource);
+        Config described = admin.describeConfigs(List.of(resource), new DescribeConfigsOptions().timeoutMs((int)
+                                Math.min(Integer.MAX_VALUE, timeout.toMillis())))
+                .all()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .get(resource);
         Map<String, String> entries = new HashMap<>();
         for (ConfigEntry e : described.entries()) {
             if (e.value() != null) {

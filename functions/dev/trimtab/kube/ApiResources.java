@@ -34,8 +34,14 @@ public final class ApiResources {
      * @param singular blank when the server did not say (older aggregated servers): then the
      *     lower-cased kind, the guess kubectl's discovery mapper makes
      */
-    public record ApiResource(String group, String version, String resource, String singular, String kind,
-            boolean namespaced, List<String> shortNames) {
+    public record ApiResource(
+            String group,
+            String version,
+            String resource,
+            String singular,
+            String kind,
+            boolean namespaced,
+            List<String> shortNames) {
         public ApiResource {
             Objects.requireNonNull(group, "group");
             Objects.requireNonNull(version, "version");
@@ -100,14 +106,23 @@ public final class ApiResources {
             r("storage.k8s.io/v1", "csistoragecapacities", "CSIStorageCapacity", true),
             r("storage.k8s.io/v1", "storageclasses", "StorageClass", false, "sc"),
             r("storage.k8s.io/v1", "volumeattachments", "VolumeAttachment", false),
-            r("admissionregistration.k8s.io/v1", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration", false),
+            r(
+                    "admissionregistration.k8s.io/v1",
+                    "mutatingwebhookconfigurations",
+                    "MutatingWebhookConfiguration",
+                    false),
             r("admissionregistration.k8s.io/v1", "validatingadmissionpolicies", "ValidatingAdmissionPolicy", false),
-            r("admissionregistration.k8s.io/v1", "validatingadmissionpolicybindings",
-                    "ValidatingAdmissionPolicyBinding", false),
-            r("admissionregistration.k8s.io/v1", "validatingwebhookconfigurations",
-                    "ValidatingWebhookConfiguration", false),
-            r("apiextensions.k8s.io/v1", "customresourcedefinitions", "CustomResourceDefinition", false,
-                    "crd", "crds"),
+            r(
+                    "admissionregistration.k8s.io/v1",
+                    "validatingadmissionpolicybindings",
+                    "ValidatingAdmissionPolicyBinding",
+                    false),
+            r(
+                    "admissionregistration.k8s.io/v1",
+                    "validatingwebhookconfigurations",
+                    "ValidatingWebhookConfiguration",
+                    false),
+            r("apiextensions.k8s.io/v1", "customresourcedefinitions", "CustomResourceDefinition", false, "crd", "crds"),
             r("scheduling.k8s.io/v1", "priorityclasses", "PriorityClass", false, "pc"),
             r("coordination.k8s.io/v1", "leases", "Lease", true),
             r("node.k8s.io/v1", "runtimeclasses", "RuntimeClass", false),
@@ -115,7 +130,10 @@ public final class ApiResources {
             r("flowcontrol.apiserver.k8s.io/v1", "flowschemas", "FlowSchema", false),
             r("flowcontrol.apiserver.k8s.io/v1", "prioritylevelconfigurations", "PriorityLevelConfiguration", false),
             r("flowcontrol.apiserver.k8s.io/v1beta3", "flowschemas", "FlowSchema", false),
-            r("flowcontrol.apiserver.k8s.io/v1beta3", "prioritylevelconfigurations", "PriorityLevelConfiguration",
+            r(
+                    "flowcontrol.apiserver.k8s.io/v1beta3",
+                    "prioritylevelconfigurations",
+                    "PriorityLevelConfiguration",
                     false),
             // metrics-server names its singulars after what they measure ("node", "pod"), not the kind.
             new ApiResource("metrics.k8s.io", "v1beta1", "nodes", "node", "NodeMetrics", false, List.of()),
@@ -155,18 +173,26 @@ public final class ApiResources {
         for (Map<String, Object> o : objects) {
             if (!"CustomResourceDefinition".equals(o.get("kind"))
                     || !(o.get("apiVersion") instanceof String v && v.startsWith("apiextensions.k8s.io/"))
-                    || !(o.get("spec") instanceof Map<?, ?> spec) || !(spec.get("names") instanceof Map<?, ?> names)
-                    || !(spec.get("group") instanceof String group) || !(names.get("plural") instanceof String plural)
-                    || !(names.get("kind") instanceof String kind) || !(spec.get("versions") instanceof List<?> versions)) {
+                    || !(o.get("spec") instanceof Map<?, ?> spec)
+                    || !(spec.get("names") instanceof Map<?, ?> names)
+                    || !(spec.get("group") instanceof String group)
+                    || !(names.get("plural") instanceof String plural)
+                    || !(names.get("kind") instanceof String kind)
+                    || !(spec.get("versions") instanceof List<?> versions)) {
                 continue;
             }
             String singular = names.get("singular") instanceof String x ? x : null;
             List<String> shortNames = names.get("shortNames") instanceof List<?> l
-                    ? l.stream().filter(String.class::isInstance).map(String.class::cast).toList() : List.of();
+                    ? l.stream()
+                            .filter(String.class::isInstance)
+                            .map(String.class::cast)
+                            .toList()
+                    : List.of();
             boolean namespaced = !"Cluster".equals(spec.get("scope"));
             List<ApiResource> crd = new ArrayList<>();
             for (Object version : versions) {
-                if (version instanceof Map<?, ?> ver && ver.get("name") instanceof String name
+                if (version instanceof Map<?, ?> ver
+                        && ver.get("name") instanceof String name
                         && !Boolean.FALSE.equals(ver.get("served"))) {
                     ApiResource r = new ApiResource(group, name, plural, singular, kind, namespaced, shortNames);
                     crd.add(Boolean.TRUE.equals(ver.get("storage")) ? 0 : crd.size(), r);
@@ -237,14 +263,17 @@ public final class ApiResources {
     private Optional<ApiResource> lookup(String resource, String version, String group) {
         Predicate<ApiResource> inGroup = r -> group.isEmpty() || r.group().equals(group);
         Predicate<ApiResource> served = r -> version.isEmpty() || r.version().equals(version);
-        Predicate<ApiResource> named = r -> r.resource().equals(resource) || r.singular().equals(resource);
+        Predicate<ApiResource> named =
+                r -> r.resource().equals(resource) || r.singular().equals(resource);
         if (first(inGroup.and(named)).isPresent()) {
             return preferred(inGroup.and(named).and(served));
         }
-        Optional<ApiResource> shortcut = preferred(inGroup.and(r -> r.shortNames().contains(resource)));
+        Optional<ApiResource> shortcut =
+                preferred(inGroup.and(r -> r.shortNames().contains(resource)));
         if (shortcut.isPresent()) {
             var expanded = shortcut.get();
-            return preferred(r -> r.group().equals(expanded.group()) && r.resource().equals(expanded.resource()));
+            return preferred(
+                    r -> r.group().equals(expanded.group()) && r.resource().equals(expanded.resource()));
         }
         return preferred(inGroup.and(served).and(r -> r.kind().equalsIgnoreCase(resource)));
     }
@@ -258,11 +287,11 @@ public final class ApiResources {
     }
 
     /** A row as {@code kubectl api-resources} prints it: apiVersion, name, kind, namespaced, short names. */
-    private static ApiResource r(String apiVersion, String plural, String kind, boolean namespaced,
-            String... shortNames) {
+    private static ApiResource r(
+            String apiVersion, String plural, String kind, boolean namespaced, String... shortNames) {
         int slash = apiVersion.indexOf('/');
         String group = slash < 0 ? "" : apiVersion.substring(0, slash);
-        return new ApiResource(group, apiVersion.substring(slash + 1), plural, null, kind, namespaced,
-                List.of(shortNames));
+        return new ApiResource(
+                group, apiVersion.substring(slash + 1), plural, null, kind, namespaced, List.of(shortNames));
     }
 }

@@ -17,7 +17,8 @@ public final class Backoff {
 
     public Backoff(Duration initial, Duration max, RandomGenerator random) {
         if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
-            throw new IllegalArgumentException("backoff: initial " + initial + " must be positive and at most max " + max);
+            throw new IllegalArgumentException(
+                    "backoff: initial " + initial + " must be positive and at most max " + max);
         }
         this.initialMillis = initial.toMillis();
         this.maxMillis = max.toMillis();

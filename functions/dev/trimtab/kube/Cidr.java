@@ -26,7 +26,8 @@ public record Cidr(IpAddress base, int prefix) {
             throw new IllegalArgumentException("got " + IntentFields.quote(text) + ", " + want);
         }
         if (prefix > ip.bits()) {
-            throw new IllegalArgumentException("got " + IntentFields.quote(text) + ", prefix length must be at most " + ip.bits());
+            throw new IllegalArgumentException(
+                    "got " + IntentFields.quote(text) + ", prefix length must be at most " + ip.bits());
         }
         return new Cidr(ip.masked(prefix), prefix);
     }

@@ -34,8 +34,8 @@ public final class InformerEvents implements AutoCloseable {
     private final Consumer<CloudEvent> sink;
     private int started;
 
-    private InformerEvents(Watches watches, List<ResourceDefinitionContext> kinds, String source,
-                           Consumer<CloudEvent> sink) {
+    private InformerEvents(
+            Watches watches, List<ResourceDefinitionContext> kinds, String source, Consumer<CloudEvent> sink) {
         this.watches = watches;
         this.kinds = kinds;
         this.source = source;
@@ -47,8 +47,8 @@ public final class InformerEvents implements AutoCloseable {
      * all namespaces, each started once every object of the one before it has reached the sink. A kind that is not
      * {@code apiVersion/Kind} is logged and skipped. Nothing is started for no kinds.
      */
-    public static InformerEvents start(KubernetesClient client, List<String> kinds, String source,
-                                       Consumer<CloudEvent> sink, String threadName) {
+    public static InformerEvents start(
+            KubernetesClient client, List<String> kinds, String source, Consumer<CloudEvent> sink, String threadName) {
         List<ResourceDefinitionContext> contexts = new ArrayList<>();
         for (String k : kinds) {
             ResourceDefinitionContext c = context(k);
@@ -58,8 +58,13 @@ public final class InformerEvents implements AutoCloseable {
                 contexts.add(c);
             }
         }
-        InformerEvents i = new InformerEvents(contexts.isEmpty() ? null
-                : new Watches(client, Watches.DEFAULT_INITIAL, Watches.DEFAULT_MAX, threadName), contexts, source, sink);
+        InformerEvents i = new InformerEvents(
+                contexts.isEmpty()
+                        ? null
+                        : new Watches(client, Watches.DEFAULT_INITIAL, Watches.DEFAULT_MAX, threadName),
+                contexts,
+                source,
+                sink);
         i.next();
         return i;
     }
@@ -76,9 +81,13 @@ public final class InformerEvents implements AutoCloseable {
         String apiVersion = apiVersionKind.substring(0, slash);
         String kind = apiVersionKind.substring(slash + 1);
         int gv = apiVersion.indexOf('/');
-        return new ResourceDefinitionContext.Builder().withGroup(gv < 0 ? "" : apiVersion.substring(0, gv))
-                .withVersion(gv < 0 ? apiVersion : apiVersion.substring(gv + 1)).withKind(kind)
-                .withPlural(Pluralize.toPlural(kind.toLowerCase(Locale.ROOT))).withNamespaced(true).build();
+        return new ResourceDefinitionContext.Builder()
+                .withGroup(gv < 0 ? "" : apiVersion.substring(0, gv))
+                .withVersion(gv < 0 ? apiVersion : apiVersion.substring(gv + 1))
+                .withKind(kind)
+                .withPlural(Pluralize.toPlural(kind.toLowerCase(Locale.ROOT)))
+                .withNamespaced(true)
+                .build();
     }
 
     private synchronized void next() {
@@ -87,7 +96,7 @@ public final class InformerEvents implements AutoCloseable {
         }
         ResourceDefinitionContext kind = kinds.get(started++);
         // the next kind once this one's listed objects have reached the sink, not just been listed
-        watches.watch(kind, handler(kind), listed -> { }, this::next);
+        watches.watch(kind, handler(kind), listed -> {}, this::next);
     }
 
     /**
@@ -117,7 +126,8 @@ public final class InformerEvents implements AutoCloseable {
     }
 
     private ResourceEventHandler<GenericKubernetesResource> handler(ResourceDefinitionContext kind) {
-        String apiVersion = kind.getGroup() == null || kind.getGroup().isEmpty() ? kind.getVersion()
+        String apiVersion = kind.getGroup() == null || kind.getGroup().isEmpty()
+                ? kind.getVersion()
                 : kind.getGroup() + "/" + kind.getVersion();
         return new ResourceEventHandler<>() {
             public void onAdd(GenericKubernetesResource obj) {
@@ -143,11 +153,23 @@ public final class InformerEvents implements AutoCloseable {
 
     private void send(String type, GenericKubernetesResource obj) {
         try {
-            sink.accept(new CloudEvent(obj.getMetadata().getUid() + "/" + obj.getMetadata().getResourceVersion(), source,
-                    type, null, Instant.now(), "application/json", CloudEventCodec.JSON.valueToTree(obj), Map.of()));
+            sink.accept(new CloudEvent(
+                    obj.getMetadata().getUid() + "/" + obj.getMetadata().getResourceVersion(),
+                    source,
+                    type,
+                    null,
+                    Instant.now(),
+                    "application/json",
+                    CloudEventCodec.JSON.valueToTree(obj),
+                    Map.of()));
         } catch (RuntimeException e) {
-            LOG.warnf("%s: could not take %s %s/%s: %s", source, obj.getKind(), obj.getMetadata().getNamespace(),
-                    obj.getMetadata().getName(), e.getMessage());
+            LOG.warnf(
+                    "%s: could not take %s %s/%s: %s",
+                    source,
+                    obj.getKind(),
+                    obj.getMetadata().getNamespace(),
+                    obj.getMetadata().getName(),
+                    e.getMessage());
         }
     }
 }

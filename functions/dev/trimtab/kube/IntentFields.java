@@ -42,12 +42,13 @@ public final class IntentFields {
      * server requires) are checked; objects of other
      * kinds or groups are ignored.
      */
-    public static <T> Read<T> read(List<Map<String, Object>> objects, String kind, String apiVersion,
-                                   SpecReader<T> spec) {
+    public static <T> Read<T> read(
+            List<Map<String, Object>> objects, String kind, String apiVersion, SpecReader<T> spec) {
         List<T> intents = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         for (Map<String, Object> o : objects) {
-            if (!kind.equals(o.get("kind")) || !(o.get("apiVersion") instanceof String v)
+            if (!kind.equals(o.get("kind"))
+                    || !(o.get("apiVersion") instanceof String v)
                     || !v.startsWith("trimtab.dev/")) {
                 continue;
             }
@@ -61,7 +62,8 @@ public final class IntentFields {
                 problems.add("metadata.name: required");
             } else {
                 // as the API server checks a cluster-scoped object's name; Trimtab derives policy names from it
-                NameValidation.dns1123Subdomain(name).forEach(m -> problems.add("metadata.name: got " + quote(name) + ": " + m));
+                NameValidation.dns1123Subdomain(name)
+                        .forEach(m -> problems.add("metadata.name: got " + quote(name) + ": " + m));
             }
             T intent = spec.read(name, o.get("spec"), problems);
             if (problems.isEmpty()) {

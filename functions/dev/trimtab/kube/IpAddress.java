@@ -38,7 +38,9 @@ public final class IpAddress {
         byte[] b = new byte[4];
         for (int i = 0; i < 4; i++) {
             String p = parts[i];
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(IpAddress::asciiDigit)
+            if (p.isEmpty()
+                    || p.length() > 3
+                    || !p.chars().allMatch(IpAddress::asciiDigit)
                     || (p.length() > 1 && p.charAt(0) == '0')) {
                 return null;
             }

@@ -14,10 +14,15 @@ import java.util.Set;
  */
 public record LabelSelector(Map<String, String> matchLabels, List<Requirement> matchExpressions) {
     public static final LabelSelector EVERYTHING = new LabelSelector(Map.of(), List.of());
-    public static final LabelSelector NOTHING = new LabelSelector(Map.of(), List.of(
-            new Requirement("", Operator.In, Set.of())));
+    public static final LabelSelector NOTHING =
+            new LabelSelector(Map.of(), List.of(new Requirement("", Operator.In, Set.of())));
 
-    public enum Operator { In, NotIn, Exists, DoesNotExist }
+    public enum Operator {
+        In,
+        NotIn,
+        Exists,
+        DoesNotExist
+    }
 
     public record Requirement(String key, Operator operator, Set<String> values) {}
 
@@ -39,8 +44,8 @@ public record LabelSelector(Map<String, String> matchLabels, List<Requirement> m
      */
     public static LabelSelector fromMap(Object selector, String path) {
         return parse(selector, path, (p, got, want) -> {
-            throw new IllegalArgumentException(p + ": " + (got == null ? want : "got " + IntentFields.quote(got) + ", "
-                    + want));
+            throw new IllegalArgumentException(
+                    p + ": " + (got == null ? want : "got " + IntentFields.quote(got) + ", " + want));
         });
     }
 
@@ -150,11 +155,19 @@ public record LabelSelector(Map<String, String> matchLabels, List<Requirement> m
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        matchLabels.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(e -> sb.append(sb.isEmpty() ? "" : ",").append(e.getKey()).append('=').append(e.getValue()));
+        matchLabels.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> sb.append(sb.isEmpty() ? "" : ",")
+                        .append(e.getKey())
+                        .append('=')
+                        .append(e.getValue()));
         for (Requirement r : matchExpressions) {
-            sb.append(sb.isEmpty() ? "" : ",").append(r.key()).append(' ').append(r.operator())
-                    .append(' ').append(r.values().stream().sorted().toList());
+            sb.append(sb.isEmpty() ? "" : ",")
+                    .append(r.key())
+                    .append(' ')
+                    .append(r.operator())
+                    .append(' ')
+                    .append(r.values().stream().sorted().toList());
         }
         return sb.toString();
     }

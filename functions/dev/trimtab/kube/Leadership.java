@@ -53,10 +53,16 @@ public final class Leadership implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Leadership.class);
 
     /** The lease's place and timing. */
-    public record Lease(String namespace, String name, String identity, Duration leaseDuration, Duration renewDeadline,
-                        Duration retry) {
+    public record Lease(
+            String namespace,
+            String name,
+            String identity,
+            Duration leaseDuration,
+            Duration renewDeadline,
+            Duration retry) {
         public static Lease of(String namespace, String name, String identity) {
-            return new Lease(namespace, name, identity, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
+            return new Lease(
+                    namespace, name, identity, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
         }
     }
 
@@ -68,8 +74,14 @@ public final class Leadership implements AutoCloseable {
      * @param transitions    how often it did (gained and lost both count)
      * @param contending     false once closed (or for {@link #always()}, which never contends)
      */
-    public record Status(String lease, String identity, boolean leader, String holder, Instant lastTransition,
-                         long transitions, boolean contending) {}
+    public record Status(
+            String lease,
+            String identity,
+            boolean leader,
+            String holder,
+            Instant lastTransition,
+            long transitions,
+            boolean contending) {}
 
     private final List<Runnable> elected = new CopyOnWriteArrayList<>();
     private final Lease lease;
@@ -97,18 +109,23 @@ public final class Leadership implements AutoCloseable {
     private Leadership(KubernetesClient client, Lease lease) {
         this.client = client;
         this.lease = lease;
-        this.rounds = client == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "trimtab-leadership-" + lease.name());
-            t.setDaemon(true);
-            return t;
-        });
+        this.rounds = client == null
+                ? null
+                : Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "trimtab-leadership-" + lease.name());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /** Starts contending for {@code lease}, round after round, until {@link #close}, which releases it. */
     public static Leadership contend(KubernetesClient client, Lease lease) {
-        Config config = new ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0)
-                .withRequestTimeout((int) Math.max(1, lease.renewDeadline().toMillis())).build();
-        Leadership l = new Leadership(new KubernetesClientBuilder().withConfig(config).build(), lease);
+        Config config = new ConfigBuilder(client.getConfiguration())
+                .withRequestRetryBackoffLimit(0)
+                .withRequestTimeout((int) Math.max(1, lease.renewDeadline().toMillis()))
+                .build();
+        Leadership l =
+                new Leadership(new KubernetesClientBuilder().withConfig(config).build(), lease);
         l.round();
         return l;
     }
@@ -119,14 +136,18 @@ public final class Leadership implements AutoCloseable {
         }
         round++;
         roundIdentity = round == 1 ? lease.identity() : lease.identity() + "#" + round;
-        LeaderElectionConfig config = new LeaderElectionConfigBuilder().withName(lease.name())
+        LeaderElectionConfig config = new LeaderElectionConfigBuilder()
+                .withName(lease.name())
                 .withLock(new LeaseLock(lease.namespace(), lease.name(), roundIdentity))
-                .withLeaseDuration(lease.leaseDuration()).withRenewDeadline(lease.renewDeadline())
-                .withRetryPeriod(lease.retry()).withReleaseOnCancel(true)
+                .withLeaseDuration(lease.leaseDuration())
+                .withRenewDeadline(lease.renewDeadline())
+                .withRetryPeriod(lease.retry())
+                .withReleaseOnCancel(true)
                 .withLeaderCallbacks(new LeaderCallbacks(this::gained, this::lost, this::observed))
                 .build();
         try {
-            CompletableFuture<?> round = client.leaderElector().withConfig(config).build().start();
+            CompletableFuture<?> round =
+                    client.leaderElector().withConfig(config).build().start();
             running = round;
             round.whenComplete((ignored, error) -> ended(error));
         } catch (RuntimeException e) {
@@ -149,8 +170,9 @@ public final class Leadership implements AutoCloseable {
             long retry = Math.max(1, lease.retry().toMillis());
             wait = Math.min(Math.max(retry, lease.leaseDuration().toMillis()), retry << Math.max(0, shortRounds - 1));
         }
-        LOG.infof("lease %s/%s: election round ended%s; contending again in %d ms", lease.namespace(), lease.name(),
-                error == null ? "" : " (" + error + ")", wait);
+        LOG.infof(
+                "lease %s/%s: election round ended%s; contending again in %d ms",
+                lease.namespace(), lease.name(), error == null ? "" : " (" + error + ")", wait);
         try {
             rounds.schedule(this::round, wait, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
@@ -184,7 +206,7 @@ public final class Leadership implements AutoCloseable {
     private void lost() {
         synchronized (this) {
             if (!leader) {
-                return;   // fabric8 may tell twice (holder changed, then the round stopped)
+                return; // fabric8 may tell twice (holder changed, then the round stopped)
             }
             leader = false;
             transition();
@@ -207,8 +229,13 @@ public final class Leadership implements AutoCloseable {
     }
 
     public Status status() {
-        return new Status(lease.namespace().isEmpty() ? "" : lease.namespace() + "/" + lease.name(), lease.identity(),
-                leader, client == null ? lease.identity() : holder, lastTransition, transitions.get(),
+        return new Status(
+                lease.namespace().isEmpty() ? "" : lease.namespace() + "/" + lease.name(),
+                lease.identity(),
+                leader,
+                client == null ? lease.identity() : holder,
+                lastTransition,
+                transitions.get(),
                 client != null && !closed);
     }
 

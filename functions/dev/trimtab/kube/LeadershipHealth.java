@@ -26,7 +26,8 @@ public class LeadershipHealth implements HealthCheck {
     public HealthCheckResponse call() {
         Leadership.Status s = leadership.status();
         boolean up = s.contending() || s.lease().isEmpty();
-        HealthCheckResponseBuilder b = HealthCheckResponse.named("leadership").status(up)
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("leadership")
+                .status(up)
                 .withData("leader", s.leader())
                 .withData("lease", s.lease().isEmpty() ? "none (leader election off: always the leader)" : s.lease())
                 .withData("identity", s.identity())

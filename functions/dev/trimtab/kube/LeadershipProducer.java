@@ -26,17 +26,21 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class LeadershipProducer {
     @Produces
     @Singleton
-    Leadership leadership(KubernetesClient client, MeterRegistry registry,
-                          @ConfigProperty(name = "trimtab.leader-election.enabled", defaultValue = "false") boolean enabled,
-                          @ConfigProperty(name = "trimtab.leader-election.lease", defaultValue = "trimtab") String lease,
-                          @ConfigProperty(name = "trimtab.leader-election.namespace") Optional<String> namespace) {
+    Leadership leadership(
+            KubernetesClient client,
+            MeterRegistry registry,
+            @ConfigProperty(name = "trimtab.leader-election.enabled", defaultValue = "false") boolean enabled,
+            @ConfigProperty(name = "trimtab.leader-election.lease", defaultValue = "trimtab") String lease,
+            @ConfigProperty(name = "trimtab.leader-election.namespace") Optional<String> namespace) {
         Leadership leadership;
         String name;
         if (!enabled || client == null) {
             leadership = Leadership.always();
             name = "none";
         } else {
-            String ns = namespace.or(() -> Optional.ofNullable(System.getenv("POD_NAMESPACE"))).orElse("trimtab");
+            String ns = namespace
+                    .or(() -> Optional.ofNullable(System.getenv("POD_NAMESPACE")))
+                    .orElse("trimtab");
             String identity = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("trimtab-" + UUID.randomUUID());
             leadership = Leadership.contend(client, Leadership.Lease.of(ns, lease, identity));
             name = ns + "/" + lease;
@@ -46,10 +50,17 @@ public class LeadershipProducer {
     }
 
     static void register(MeterRegistry registry, Leadership leadership, String lease) {
-        Gauge.builder("trimtab_leader", leadership, l -> l.leader() ? 1 : 0).tag("lease", lease)
-                .description("1 while this replica holds the lease").register(registry);
-        FunctionCounter.builder("trimtab_leader_transitions_total", leadership, l -> l.status().transitions())
-                .tag("lease", lease).description("times this replica gained or lost the lease").register(registry);
+        Gauge.builder("trimtab_leader", leadership, l -> l.leader() ? 1 : 0)
+                .tag("lease", lease)
+                .description("1 while this replica holds the lease")
+                .register(registry);
+        FunctionCounter.builder(
+                        "trimtab_leader_transitions_total",
+                        leadership,
+                        l -> l.status().transitions())
+                .tag("lease", lease)
+                .description("times this replica gained or lost the lease")
+                .register(registry);
     }
 
     void close(@Disposes Leadership leadership) {

@@ -76,7 +76,7 @@ public final class ListedFolds {
         complete = true;
         pending = null;
         early = null;
-        Runnable then = whenComplete == null ? () -> { } : whenComplete;
+        Runnable then = whenComplete == null ? () -> {} : whenComplete;
         whenComplete = null;
         return then;
     }

@@ -26,8 +26,13 @@ public final class LiveObjects<V> {
         }
 
         public ResourceDefinitionContext context() {
-            return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withKind(kind)
-                    .withPlural(plural).withNamespaced(namespaced).build();
+            return new ResourceDefinitionContext.Builder()
+                    .withGroup(group)
+                    .withVersion(version)
+                    .withKind(kind)
+                    .withPlural(plural)
+                    .withNamespaced(namespaced)
+                    .build();
         }
     }
 
@@ -48,23 +53,29 @@ public final class LiveObjects<V> {
      * ({@link Watches}); {@link #synced} says when every kind has been listed.
      */
     public void start(KubernetesClient client, List<Kind> kinds) {
-        Watches w = new Watches(client, Watches.DEFAULT_INITIAL, Watches.DEFAULT_MAX,
+        Watches w = new Watches(
+                client,
+                Watches.DEFAULT_INITIAL,
+                Watches.DEFAULT_MAX,
                 "trimtab-watch-" + kinds.get(0).plural());
         watches = w;
         for (Kind k : kinds) {
-            w.watch(k.context(), new ResourceEventHandler<>() {
-                public void onAdd(GenericKubernetesResource obj) {
-                    put(k, obj);
-                }
+            w.watch(
+                    k.context(),
+                    new ResourceEventHandler<>() {
+                        public void onAdd(GenericKubernetesResource obj) {
+                            put(k, obj);
+                        }
 
-                public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource obj) {
-                    put(k, obj);
-                }
+                        public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource obj) {
+                            put(k, obj);
+                        }
 
-                public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
-                    remove(k, obj);
-                }
-            }, listed -> { });
+                        public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+                            remove(k, obj);
+                        }
+                    },
+                    listed -> {});
         }
     }
 
@@ -120,7 +131,8 @@ public final class LiveObjects<V> {
     }
 
     private static String key(Kind k, GenericKubernetesResource o) {
-        return k.kind() + "/" + o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+        return k.kind() + "/" + o.getMetadata().getNamespace() + "/"
+                + o.getMetadata().getName();
     }
 
     /** The view of the objects seen so far. */

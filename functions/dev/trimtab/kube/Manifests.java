@@ -28,8 +28,8 @@ import java.util.stream.Stream;
  * and are skipped: they are applied as a ConfigMap that kustomize generates from them.
  */
 public final class Manifests {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.USE_LONG_FOR_INTS);
+    private static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.USE_LONG_FOR_INTS);
 
     private static final Pattern KUSTOMIZATION = Pattern.compile("(?i)kustomization\\.ya?ml");
 
@@ -41,12 +41,16 @@ public final class Manifests {
     public static Contents read(Path dir) throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
-            files = walk.filter(Files::isRegularFile).filter(f -> f.toString().matches(".*\\.(ya?ml|json)$"))
-                    .filter(f -> !KUSTOMIZATION.matcher(f.getFileName().toString()).matches())
-                    .filter(f -> !(f.toString().endsWith(".json") && f.getParent() != null
+            files = walk.filter(Files::isRegularFile)
+                    .filter(f -> f.toString().matches(".*\\.(ya?ml|json)$"))
+                    .filter(f ->
+                            !KUSTOMIZATION.matcher(f.getFileName().toString()).matches())
+                    .filter(f -> !(f.toString().endsWith(".json")
+                            && f.getParent() != null
                             && f.getParent().getFileName() != null
                             && f.getParent().getFileName().toString().equals("dashboards")))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         }
         List<Map<String, Object>> objects = new ArrayList<>();
         List<String> errors = new ArrayList<>();
@@ -69,7 +73,7 @@ public final class Manifests {
     public static void forEachDocument(Path f, Path base, DocumentHandler handler, List<String> errors) {
         int n = 1; // the document being read; a parse error is about it
         try (JsonParser parser = YAML.getFactory().createParser(f.toFile());
-             MappingIterator<JsonNode> docs = YAML.readValues(parser, JsonNode.class)) {
+                MappingIterator<JsonNode> docs = YAML.readValues(parser, JsonNode.class)) {
             for (; docs.hasNext(); n++) {
                 JsonNode doc = docs.next();
                 if (doc == null || doc.isNull() || doc.isEmpty()) {
@@ -88,14 +92,21 @@ public final class Manifests {
 
     @SuppressWarnings("unchecked")
     private static void readFile(Path f, Path base, List<Map<String, Object>> objects, List<String> errors) {
-        forEachDocument(f, base, doc -> {
-            if (!doc.isObject() || doc.path("kind").asText("").isEmpty() || doc.path("apiVersion").asText("").isEmpty()) {
-                throw new IllegalArgumentException("kind and apiVersion are required");
-            } else if (doc.path("kind").asText().endsWith("List") && doc.path("items").isArray()) {
-                doc.path("items").forEach(item -> objects.add(YAML.convertValue(item, Map.class)));
-            } else {
-                objects.add(YAML.convertValue(doc, Map.class));
-            }
-        }, errors);
+        forEachDocument(
+                f,
+                base,
+                doc -> {
+                    if (!doc.isObject()
+                            || doc.path("kind").asText("").isEmpty()
+                            || doc.path("apiVersion").asText("").isEmpty()) {
+                        throw new IllegalArgumentException("kind and apiVersion are required");
+                    } else if (doc.path("kind").asText().endsWith("List")
+                            && doc.path("items").isArray()) {
+                        doc.path("items").forEach(item -> objects.add(YAML.convertValue(item, Map.class)));
+                    } else {
+                        objects.add(YAML.convertValue(doc, Map.class));
+                    }
+                },
+                errors);
     }
 }

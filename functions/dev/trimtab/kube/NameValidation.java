@@ -26,8 +26,12 @@ public final class NameValidation {
             out.add("must be no more than 63 characters");
         }
         if (!s.matches(LABEL)) {
-            out.add(regexError("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and "
-                    + "must start and end with an alphanumeric character", LABEL, "my-name", "123-abc"));
+            out.add(regexError(
+                    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and "
+                            + "must start and end with an alphanumeric character",
+                    LABEL,
+                    "my-name",
+                    "123-abc"));
         }
         return out;
     }
@@ -38,8 +42,11 @@ public final class NameValidation {
             out.add("must be no more than 253 characters");
         }
         if (!s.matches(SUBDOMAIN)) {
-            out.add(regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
-                    + "'.', and must start and end with an alphanumeric character", SUBDOMAIN, "example.com"));
+            out.add(regexError(
+                    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
+                            + "'.', and must start and end with an alphanumeric character",
+                    SUBDOMAIN,
+                    "example.com"));
         }
         return out;
     }
@@ -68,8 +75,12 @@ public final class NameValidation {
             out.add("must be no more than 63 characters");
         }
         if (!s.matches(DNS1035)) {
-            out.add(regexError("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
-                    + "alphabetic character, and end with an alphanumeric character", DNS1035, "my-name", "abc-123"));
+            out.add(regexError(
+                    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
+                            + "alphabetic character, and end with an alphanumeric character",
+                    DNS1035,
+                    "my-name",
+                    "abc-123"));
         }
         return out;
     }
@@ -88,8 +99,9 @@ public final class NameValidation {
                 dns1123Subdomain(parts[0]).forEach(m -> out.add("prefix part " + m));
             }
         } else {
-            return List.of("a qualified name " + regexError(QUALIFIED_MESSAGE, QUALIFIED, "MyName", "my.name", "123-abc")
-                    + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
+            return List.of(
+                    "a qualified name " + regexError(QUALIFIED_MESSAGE, QUALIFIED, "MyName", "my.name", "123-abc")
+                            + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
         }
         if (name.isEmpty()) {
             out.add("name part must be non-empty");
@@ -108,8 +120,13 @@ public final class NameValidation {
             out.add("must be no more than 63 characters");
         }
         if (!s.matches(LABEL_VALUE)) {
-            out.add(regexError("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or "
-                    + "'.', and must start and end with an alphanumeric character", LABEL_VALUE, "MyValue", "my_value", "12345"));
+            out.add(regexError(
+                    "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or "
+                            + "'.', and must start and end with an alphanumeric character",
+                    LABEL_VALUE,
+                    "MyValue",
+                    "my_value",
+                    "12345"));
         }
         return out;
     }
@@ -120,6 +137,9 @@ public final class NameValidation {
         for (int i = 0; i < examples.length; i++) {
             sb.append(i > 0 ? " or " : "").append('\'').append(examples[i]).append("', ");
         }
-        return sb.append("regex used for validation is '").append(regex).append("')").toString();
+        return sb.append("regex used for validation is '")
+                .append(regex)
+                .append("')")
+                .toString();
     }
 }

@@ -129,7 +129,9 @@ public final class Quantity {
     private record Parts(boolean negative, String digits, int fractionDigits, int base, int exponent) {
         BigDecimal value() {
             BigDecimal v = new BigDecimal(new BigInteger(digits), fractionDigits);
-            v = base == 10 ? v.scaleByPowerOfTen(exponent) : v.multiply(new BigDecimal(BigInteger.ONE.shiftLeft(exponent)));
+            v = base == 10
+                    ? v.scaleByPowerOfTen(exponent)
+                    : v.multiply(new BigDecimal(BigInteger.ONE.shiftLeft(exponent)));
             return negative ? v.negate() : v;
         }
     }
@@ -208,7 +210,7 @@ public final class Quantity {
             if (!isDigit(c)) {
                 throw notAQuantity(text);
             }
-            exponent = Math.min(exponent * 10 + (c - '0'), Integer.MAX_VALUE);   // saturates; bounded below
+            exponent = Math.min(exponent * 10 + (c - '0'), Integer.MAX_VALUE); // saturates; bounded below
         }
         if (exponent > MAX_EXPONENT) {
             throw new IllegalArgumentException("quantity \"" + text + "\": the exponent " + suffix.substring(1)
@@ -222,6 +224,7 @@ public final class Quantity {
     }
 
     private static IllegalArgumentException notAQuantity(String text) {
-        return new IllegalArgumentException("\"" + text + "\" is not a Kubernetes quantity (examples: 300m, 1.5, 2Gi, 1e3)");
+        return new IllegalArgumentException(
+                "\"" + text + "\" is not a Kubernetes quantity (examples: 300m, 1.5, 2Gi, 1e3)");
     }
 }

@@ -10,14 +10,26 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
  */
 public final class ScalerKinds {
     public static final ResourceDefinitionContext HPAS = new ResourceDefinitionContext.Builder()
-            .withGroup("autoscaling").withVersion("v2").withKind("HorizontalPodAutoscaler")
-            .withPlural("horizontalpodautoscalers").withNamespaced(true).build();
+            .withGroup("autoscaling")
+            .withVersion("v2")
+            .withKind("HorizontalPodAutoscaler")
+            .withPlural("horizontalpodautoscalers")
+            .withNamespaced(true)
+            .build();
     public static final ResourceDefinitionContext SCALED_OBJECTS = new ResourceDefinitionContext.Builder()
-            .withGroup("keda.sh").withVersion("v1alpha1").withKind("ScaledObject").withPlural("scaledobjects")
-            .withNamespaced(true).build();
+            .withGroup("keda.sh")
+            .withVersion("v1alpha1")
+            .withKind("ScaledObject")
+            .withPlural("scaledobjects")
+            .withNamespaced(true)
+            .build();
     public static final ResourceDefinitionContext SCALING_POLICIES = new ResourceDefinitionContext.Builder()
-            .withGroup("trimtab.dev").withVersion("v1alpha1").withKind("ScalingPolicy").withPlural("scalingpolicies")
-            .withNamespaced(true).build();
+            .withGroup("trimtab.dev")
+            .withVersion("v1alpha1")
+            .withKind("ScalingPolicy")
+            .withPlural("scalingpolicies")
+            .withNamespaced(true)
+            .build();
 
     private ScalerKinds() {}
 
@@ -29,6 +41,7 @@ public final class ScalerKinds {
      */
     public static boolean scaledObjectsServed(KubernetesClient client) {
         var resources = client.getApiResources("keda.sh/v1alpha1");
-        return resources != null && resources.getResources().stream().anyMatch(r -> "scaledobjects".equals(r.getName()));
+        return resources != null
+                && resources.getResources().stream().anyMatch(r -> "scaledobjects".equals(r.getName()));
     }
 }

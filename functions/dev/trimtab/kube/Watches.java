@@ -33,10 +33,15 @@ import org.jboss.logging.Logger;
 public final class Watches implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Watches.class);
 
-    public enum State { Waiting, Synced, NotServed }
+    public enum State {
+        Waiting,
+        Synced,
+        NotServed
+    }
 
     /** client-go's reflector backoff: 800 ms doubling to 30 s. */
     public static final Duration DEFAULT_INITIAL = Duration.ofMillis(800);
+
     public static final Duration DEFAULT_MAX = Duration.ofSeconds(30);
 
     /**
@@ -51,8 +56,10 @@ public final class Watches implements AutoCloseable {
 
         /** As {@link #describe}, and how many listed objects the handler has still to handle, when any. */
         public String describeFolds() {
-            return describe() + (pending == 0 ? "" : ", " + pending + " listed object" + (pending == 1 ? "" : "s")
-                    + " still to fold");
+            return describe()
+                    + (pending == 0
+                            ? ""
+                            : ", " + pending + " listed object" + (pending == 1 ? "" : "s") + " still to fold");
         }
 
         /** {@link #describeFolds}, and the last error when there is one: a readiness check's line for the kind. */
@@ -70,7 +77,10 @@ public final class Watches implements AutoCloseable {
             return switch (state) {
                 case Synced -> "synced";
                 case NotServed -> "not served by the API server";
-                case Waiting -> attempts == 0 ? "starting" : "not synced, " + attempts + " failed attempt" + (attempts == 1 ? "" : "s");
+                case Waiting ->
+                    attempts == 0
+                            ? "starting"
+                            : "not synced, " + attempts + " failed attempt" + (attempts == 1 ? "" : "s");
             };
         }
     }
@@ -100,17 +110,31 @@ public final class Watches implements AutoCloseable {
      * succeeded (or an empty list once the kind is known not to be served), {@code events} each
      * change after that (and possibly some already listed).
      */
-    public void watch(String apiVersion, String kind, String plural, ResourceEventHandler<GenericKubernetesResource> events,
-                      Consumer<List<GenericKubernetesResource>> synced) {
+    public void watch(
+            String apiVersion,
+            String kind,
+            String plural,
+            ResourceEventHandler<GenericKubernetesResource> events,
+            Consumer<List<GenericKubernetesResource>> synced) {
         String[] gv = apiVersion.split("/", 2);
-        watch(new ResourceDefinitionContext.Builder().withGroup(gv[0]).withVersion(gv[1])
-                .withKind(kind).withPlural(plural).withNamespaced(false).build(), events, synced);
+        watch(
+                new ResourceDefinitionContext.Builder()
+                        .withGroup(gv[0])
+                        .withVersion(gv[1])
+                        .withKind(kind)
+                        .withPlural(plural)
+                        .withNamespaced(false)
+                        .build(),
+                events,
+                synced);
     }
 
     /** Watches {@code context}'s kind, in every namespace when it is namespaced; as {@link #watch(String, String, String, ResourceEventHandler, Consumer)}. */
-    public void watch(ResourceDefinitionContext context, ResourceEventHandler<GenericKubernetesResource> events,
-                      Consumer<List<GenericKubernetesResource>> synced) {
-        watch(context, events, synced, () -> { });
+    public void watch(
+            ResourceDefinitionContext context,
+            ResourceEventHandler<GenericKubernetesResource> events,
+            Consumer<List<GenericKubernetesResource>> synced) {
+        watch(context, events, synced, () -> {});
     }
 
     /**
@@ -118,9 +142,13 @@ public final class Watches implements AutoCloseable {
      * runs once, when {@code events} has handled every object of the first list (at once for a kind
      * not served): on the informer's thread or this one; keep it short.
      */
-    public void watch(ResourceDefinitionContext context, ResourceEventHandler<GenericKubernetesResource> events,
-                      Consumer<List<GenericKubernetesResource>> synced, Runnable folded) {
-        Watch w = new Watch(context.getKind(), context, events, synced, folded, new Backoff(initial, max, new Random()));
+    public void watch(
+            ResourceDefinitionContext context,
+            ResourceEventHandler<GenericKubernetesResource> events,
+            Consumer<List<GenericKubernetesResource>> synced,
+            Runnable folded) {
+        Watch w =
+                new Watch(context.getKind(), context, events, synced, folded, new Backoff(initial, max, new Random()));
         watches.add(w);
         scheduler.execute(w::start);
     }
@@ -175,8 +203,8 @@ public final class Watches implements AutoCloseable {
     }
 
     /** The handler, then the object counted as handled (also when the handler threw: it was processed). */
-    static ResourceEventHandler<GenericKubernetesResource> counted(ResourceEventHandler<GenericKubernetesResource> events,
-                                                                  ListedFolds f) {
+    static ResourceEventHandler<GenericKubernetesResource> counted(
+            ResourceEventHandler<GenericKubernetesResource> events, ListedFolds f) {
         return new ResourceEventHandler<>() {
             @Override
             public void onNothing() {
@@ -227,8 +255,13 @@ public final class Watches implements AutoCloseable {
         /** The current attempt's bookkeeping; kept for good once complete. */
         volatile ListedFolds folds = new ListedFolds();
 
-        Watch(String kind, ResourceDefinitionContext context, ResourceEventHandler<GenericKubernetesResource> events,
-              Consumer<List<GenericKubernetesResource>> synced, Runnable folded, Backoff backoff) {
+        Watch(
+                String kind,
+                ResourceDefinitionContext context,
+                ResourceEventHandler<GenericKubernetesResource> events,
+                Consumer<List<GenericKubernetesResource>> synced,
+                Runnable folded,
+                Backoff backoff) {
             this.kind = kind;
             this.context = context;
             this.events = events;
@@ -243,8 +276,8 @@ public final class Watches implements AutoCloseable {
             }
             try {
                 var api = client.genericKubernetesResources(context);
-                SharedIndexInformer<GenericKubernetesResource> i = (context.isNamespaceScoped() ? api.inAnyNamespace() : api)
-                        .runnableInformer(0);
+                SharedIndexInformer<GenericKubernetesResource> i =
+                        (context.isNamespaceScoped() ? api.inAnyNamespace() : api).runnableInformer(0);
                 // a new informer lists again and sends its own ADDs: counted afresh unless a list was already folded
                 ListedFolds f = folds.complete() ? folds : new ListedFolds();
                 folds = f;
@@ -252,19 +285,22 @@ public final class Watches implements AutoCloseable {
                 i.addEventHandler(counted(events, f));
                 informer = i;
                 // on our thread, not the HTTP client's event loop: reading the objects may be heavy (CEL compiles)
-                i.start().whenCompleteAsync((ok, error) -> {
-                    if (error != null) {
-                        failed(i, error);
-                        return;
-                    }
-                    try {
-                        started(i, f);
-                    } catch (RuntimeException e) {
-                        // handing the list over failed: never silently "starting" for good; retried
-                        LOG.errorf(e, "cannot take the listed %s objects", kind);
-                        failed(i, e);
-                    }
-                }, scheduler);
+                i.start()
+                        .whenCompleteAsync(
+                                (ok, error) -> {
+                                    if (error != null) {
+                                        failed(i, error);
+                                        return;
+                                    }
+                                    try {
+                                        started(i, f);
+                                    } catch (RuntimeException e) {
+                                        // handing the list over failed: never silently "starting" for good; retried
+                                        LOG.errorf(e, "cannot take the listed %s objects", kind);
+                                        failed(i, e);
+                                    }
+                                },
+                                scheduler);
             } catch (RuntimeException e) {
                 failed(informer, e);
             }
@@ -294,8 +330,9 @@ public final class Watches implements AutoCloseable {
             }
             f.listed(keys);
             if (state != State.Synced) {
-                LOG.infof("cluster %s objects listed (%d), after %d failed attempt(s)", kind, i.getStore().list().size(),
-                        attempts);
+                LOG.infof(
+                        "cluster %s objects listed (%d), after %d failed attempt(s)",
+                        kind, i.getStore().list().size(), attempts);
             }
             state = State.Synced;
             lastError = null;
@@ -309,17 +346,17 @@ public final class Watches implements AutoCloseable {
             if (closed) {
                 return;
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
+            Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             attempts++;
             lastError = String.valueOf(cause.getMessage());
             State was = state;
             if (cause instanceof KubernetesClientException k && k.getCode() == 404) {
                 state = State.NotServed;
                 if (was != State.NotServed) {
-                    folds.listed(List.of());   // nothing to fold
+                    folds.listed(List.of()); // nothing to fold
                     try {
-                        synced.accept(List.of());   // a kind that is not served has no objects
+                        synced.accept(List.of()); // a kind that is not served has no objects
                     } catch (RuntimeException e) {
                         LOG.errorf(e, "cannot take the empty %s", kind);
                     }
@@ -327,8 +364,13 @@ public final class Watches implements AutoCloseable {
             }
             long delay = backoff.next();
             // logged when it starts failing or stops being served; each retry only at DEBUG
-            LOG.logf(attempts == 1 || was != state ? Logger.Level.WARN : Logger.Level.DEBUG,
-                    "cannot list %s (attempt %d): %s; retrying in %d ms", kind, attempts, lastError, delay);
+            LOG.logf(
+                    attempts == 1 || was != state ? Logger.Level.WARN : Logger.Level.DEBUG,
+                    "cannot list %s (attempt %d): %s; retrying in %d ms",
+                    kind,
+                    attempts,
+                    lastError,
+                    delay);
             try {
                 scheduler.schedule(this::start, delay, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException stopping) {

@@ -29,7 +29,8 @@ public final class IntentsAnswers {
     private IntentsAnswers() {}
 
     /** Prints the violations (and the plan); returns how many violations and unreadable intents there were. */
-    static int print(List<Map<String, Object>> objects, NetworkModel model, boolean plan, PrintStream out, PrintStream err)
+    static int print(
+            List<Map<String, Object>> objects, NetworkModel model, boolean plan, PrintStream out, PrintStream err)
             throws JsonProcessingException {
         NetworkIntent.Parsed parsed = NetworkIntent.fromObjects(objects);
         parsed.errors().forEach(e -> err.println("network: " + e));
@@ -63,7 +64,9 @@ public final class IntentsAnswers {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("changes", p.changes().stream().map(IntentsAnswers::change).toList());
         m.put("conflicts", p.conflicts());
-        m.put("unresolvable", p.unresolvable().stream().map(IntentsAnswers::unresolvable).toList());
+        m.put(
+                "unresolvable",
+                p.unresolvable().stream().map(IntentsAnswers::unresolvable).toList());
         m.put("holds", p.holds());
         return m;
     }
@@ -94,13 +97,17 @@ public final class IntentsAnswers {
         m.put("port", v.port() == null ? null : v.port().number());
         m.put("protocol", v.port() == null ? null : v.port().protocol().name());
         m.put("direction", v.direction() == null ? null : v.direction().name());
-        m.put("allowedBy", v.allowedBy().stream().map(r -> {
-            Map<String, Object> rule = new LinkedHashMap<>();
-            rule.put("policy", r.policy());
-            rule.put("direction", r.direction().name());
-            rule.put("rule", r.index());
-            return rule;
-        }).toList());
+        m.put(
+                "allowedBy",
+                v.allowedBy().stream()
+                        .map(r -> {
+                            Map<String, Object> rule = new LinkedHashMap<>();
+                            rule.put("policy", r.policy());
+                            rule.put("direction", r.direction().name());
+                            rule.put("rule", r.index());
+                            return rule;
+                        })
+                        .toList());
         m.put("blockedBy", v.blockedBy());
         m.put("message", v.message());
         return m;

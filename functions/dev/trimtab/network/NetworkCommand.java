@@ -57,7 +57,9 @@ import picocli.CommandLine.Spec;
  * stderr and left out); 1 when the manifests could not be read at all, or intents are violated; 2
  * on wrong usage, naming the argument, and after a batch with a bad line.
  */
-@Command(name = "network", mixinStandardHelpOptions = true,
+@Command(
+        name = "network",
+        mixinStandardHelpOptions = true,
         description = "NetworkPolicy reachability and NetworkIntents, offline from a directory of manifests.",
         subcommands = {NetworkCommand.CanReach.class, NetworkCommand.Matrix.class, NetworkCommand.Intents.class})
 public final class NetworkCommand implements Callable<Integer> {
@@ -80,14 +82,24 @@ public final class NetworkCommand implements Callable<Integer> {
     /** What every query command shares: the manifests, the output and the batch. */
     abstract static class Query implements Callable<Integer> {
         final Cli.Io io;
+
         @Spec
         CommandSpec spec;
+
         @Mixin
         KubeOptions.ManifestsDir manifests;
-        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", completionCandidates = Output.Names.class,
+
+        @Option(
+                names = {"-o", "--output"},
+                paramLabel = "FORMAT",
+                completionCandidates = Output.Names.class,
                 description = "json (default: one answer a line), yaml or table.")
         Output output = Output.JSON;
-        @Option(names = "--batch", paramLabel = "FILE", description = "Answer the queries of FILE (- for stdin), one JSON object a line.")
+
+        @Option(
+                names = "--batch",
+                paramLabel = "FILE",
+                description = "Answer the queries of FILE (- for stdin), one JSON object a line.")
         String batch;
 
         Query(Cli.Io io) {
@@ -112,7 +124,8 @@ public final class NetworkCommand implements Callable<Integer> {
                     throw new ParameterException(spec.commandLine(), e.getMessage());
                 }
             } else if (hasQueryArguments()) {
-                throw new ParameterException(spec.commandLine(), "no query arguments with --batch, its lines are the queries");
+                throw new ParameterException(
+                        spec.commandLine(), "no query arguments with --batch, its lines are the queries");
             }
             NetworkModel model = NetworkModel.fromObjects(manifests.objects(io.err(), "network"));
             model.errors().forEach(e -> io.err().println("network: " + e));
@@ -127,18 +140,29 @@ public final class NetworkCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
             Output.Table table = new Output.Table("FROM", "TO", "PORT", "REACHABLE", "EGRESS", "INGRESS")
-                    .rows(verdicts, v -> new String[] {v.from().id(), v.to().id(),
-                            v.port().number() + "/" + v.port().protocol().name(), v.reachable() ? "yes" : "no",
-                            v.egress().reason().name(), v.ingress().reason().name()});
+                    .rows(verdicts, v -> new String[] {
+                        v.from().id(),
+                        v.to().id(),
+                        v.port().number() + "/" + v.port().protocol().name(),
+                        v.reachable() ? "yes" : "no",
+                        v.egress().reason().name(),
+                        v.ingress().reason().name()
+                    });
             output.print(verdicts.stream().map(NetworkCommand::answer).toList(), io.out(), table);
             return 0;
         }
 
         private int batch(NetworkModel model, ReachabilityAnalyzer analyzer) {
             try (Lines in = QueryBatch.open(batch, io.in())) {
-                int bad = QueryBatch.answer(in, "network", fields(),
-                        line -> query(line).verdicts(model, analyzer).stream().map(NetworkCommand::answer).toList(),
-                        io.out(), io.err());
+                int bad = QueryBatch.answer(
+                        in,
+                        "network",
+                        fields(),
+                        line -> query(line).verdicts(model, analyzer).stream()
+                                .map(NetworkCommand::answer)
+                                .toList(),
+                        io.out(),
+                        io.err());
                 return bad == 0 ? 0 : 2;
             } catch (NoSuchFileException e) {
                 throw new ParameterException(spec.commandLine(), "--batch " + batch + ": no such file");
@@ -148,10 +172,14 @@ public final class NetworkCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "can-reach", mixinStandardHelpOptions = true,
+    @Command(
+            name = "can-reach",
+            mixinStandardHelpOptions = true,
             description = "Whether FROM may open a connection to TO on PORT[/PROTOCOL], and which policies decide it.")
     static final class CanReach extends Query {
-        @Parameters(arity = "0..3", paramLabel = "FROM TO PORT[/PROTOCOL]",
+        @Parameters(
+                arity = "0..3",
+                paramLabel = "FROM TO PORT[/PROTOCOL]",
                 description = "NAMESPACE/POD or an IP address, twice, then a port such as 80 or 53/UDP.")
         List<String> words = new ArrayList<>();
 
@@ -162,16 +190,16 @@ public final class NetworkCommand implements Callable<Integer> {
         @Override
         NetworkQuery query() {
             if (words.size() != 3) {
-                throw new IllegalArgumentException("can-reach: got " + words.size() + " arguments " + words
-                        + ", want FROM TO PORT");
+                throw new IllegalArgumentException(
+                        "can-reach: got " + words.size() + " arguments " + words + ", want FROM TO PORT");
             }
             return NetworkQuery.canReach(words.get(0), words.get(1), words.get(2), NetworkQuery.Names.ARGUMENTS);
         }
 
         @Override
         NetworkQuery query(QueryBatch.Line line) {
-            return NetworkQuery.canReach(line.string("from"), line.string("to"), line.stringOrNumber("port"),
-                    NetworkQuery.Names.FIELDS);
+            return NetworkQuery.canReach(
+                    line.string("from"), line.string("to"), line.stringOrNumber("port"), NetworkQuery.Names.FIELDS);
         }
 
         @Override
@@ -185,11 +213,18 @@ public final class NetworkCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "matrix", mixinStandardHelpOptions = true,
-            description = "Reachability on PORT[/PROTOCOL] for every ordered pair of pods (of all namespaces unless -n).")
+    @Command(
+            name = "matrix",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Reachability on PORT[/PROTOCOL] for every ordered pair of pods (of all namespaces unless -n).")
     static final class Matrix extends Query {
-        @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "Only the pods of NS; repeat for several.")
+        @Option(
+                names = {"-n", "--namespace"},
+                paramLabel = "NS",
+                description = "Only the pods of NS; repeat for several.")
         List<String> namespaces = new ArrayList<>();
+
         @Parameters(arity = "0..1", paramLabel = "PORT[/PROTOCOL]", description = "A port such as 80 or 53/UDP.")
         String port;
 
@@ -207,7 +242,8 @@ public final class NetworkCommand implements Callable<Integer> {
 
         @Override
         NetworkQuery query(QueryBatch.Line line) {
-            return NetworkQuery.matrix(line.stringOrNumber("port"), line.strings("namespaces"), NetworkQuery.Names.FIELDS);
+            return NetworkQuery.matrix(
+                    line.stringOrNumber("port"), line.strings("namespaces"), NetworkQuery.Names.FIELDS);
         }
 
         @Override
@@ -218,18 +254,24 @@ public final class NetworkCommand implements Callable<Integer> {
         @Override
         boolean hasQueryArguments() {
             if (!namespaces.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "--namespace: not with --batch, give \"namespaces\" on each line");
+                throw new ParameterException(
+                        spec.commandLine(), "--namespace: not with --batch, give \"namespaces\" on each line");
             }
             return port != null;
         }
     }
 
-    @Command(name = "intents", mixinStandardHelpOptions = true,
-            description = "Checks the NetworkIntents among the manifests: one violation a line; exit 1 when there is one.")
+    @Command(
+            name = "intents",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Checks the NetworkIntents among the manifests: one violation a line; exit 1 when there is one.")
     static final class Intents implements Callable<Integer> {
         private final Cli.Io io;
+
         @Mixin
         KubeOptions.ManifestsDir manifests;
+
         @Option(names = "--plan", description = "Also plan the NetworkPolicies that make the Enforce intents hold.")
         boolean plan;
 
@@ -256,7 +298,8 @@ public final class NetworkCommand implements Callable<Integer> {
         }
         return model.pod(text.substring(0, slash), text.substring(slash + 1))
                 .<Endpoint>map(Endpoint.PodEndpoint::new)
-                .orElseThrow(() -> new IllegalArgumentException(name + " \"" + text + "\": no such pod in the manifests"));
+                .orElseThrow(
+                        () -> new IllegalArgumentException(name + " \"" + text + "\": no such pod in the manifests"));
     }
 
     public static Map<String, Object> answer(Verdict v) {

@@ -45,8 +45,10 @@ sealed interface NetworkQuery {
     record CanReach(String from, String to, Port port, Names names) implements NetworkQuery {
         @Override
         public List<Verdict> verdicts(NetworkModel model, ReachabilityAnalyzer analyzer) {
-            return List.of(analyzer.canReach(NetworkCommand.endpoint(model, names.from(), from),
-                    NetworkCommand.endpoint(model, names.to(), to), port));
+            return List.of(analyzer.canReach(
+                    NetworkCommand.endpoint(model, names.from(), from),
+                    NetworkCommand.endpoint(model, names.to(), to),
+                    port));
         }
     }
 
@@ -54,7 +56,8 @@ sealed interface NetworkQuery {
         @Override
         public List<Verdict> verdicts(NetworkModel model, ReachabilityAnalyzer analyzer) {
             List<Pod> pods = model.pods().stream()
-                    .filter(p -> namespaces.isEmpty() || namespaces.contains(p.namespace())).toList();
+                    .filter(p -> namespaces.isEmpty() || namespaces.contains(p.namespace()))
+                    .toList();
             return analyzer.matrix(pods, port);
         }
     }

@@ -48,9 +48,14 @@ public final class PlacementSettings {
     /** @throws IllegalArgumentException naming the key and the value that is not allowed */
     public static Profile profile(Properties p) {
         Profile defaults = Profile.defaults();
-        Profile profile = new Profile(p.getProperty("trimtab.placement.scheduler-name", "trimtab"), defaults.filters(),
-                defaults.scoreWeights(), defaults.scoringStrategy(), defaults.balancedResources());
-        String strategy = p.getProperty("trimtab.placement.scoring-strategy", "LeastAllocated").trim();
+        Profile profile = new Profile(
+                p.getProperty("trimtab.placement.scheduler-name", "trimtab"),
+                defaults.filters(),
+                defaults.scoreWeights(),
+                defaults.scoringStrategy(),
+                defaults.balancedResources());
+        String strategy = p.getProperty("trimtab.placement.scoring-strategy", "LeastAllocated")
+                .trim();
         ScoringStrategy.Type type;
         try {
             type = ScoringStrategy.Type.valueOf(strategy);
@@ -64,7 +69,8 @@ public final class PlacementSettings {
             for (String point : shapeText.split(",")) {
                 String[] uv = point.trim().split(":");
                 try {
-                    shape.add(new ScoringStrategy.ShapePoint(Long.parseLong(uv[0].trim()), Long.parseLong(uv[1].trim())));
+                    shape.add(
+                            new ScoringStrategy.ShapePoint(Long.parseLong(uv[0].trim()), Long.parseLong(uv[1].trim())));
                 } catch (RuntimeException e) {
                     throw new IllegalArgumentException("trimtab.placement.shape: got \"" + point
                             + "\", want utilization:score such as 0:0,100:10");
@@ -86,7 +92,8 @@ public final class PlacementSettings {
             if (key.startsWith("trimtab.placement.weight.")) {
                 String plugin = key.substring("trimtab.placement.weight.".length());
                 try {
-                    profile = profile.withWeight(plugin, Integer.parseInt(p.getProperty(key).trim()));
+                    profile = profile.withWeight(
+                            plugin, Integer.parseInt(p.getProperty(key).trim()));
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException(key + ": got \"" + p.getProperty(key) + "\", want 1 to 100");
                 }
@@ -96,8 +103,10 @@ public final class PlacementSettings {
     }
 
     private static SpreadDefaults spreadDefaults(Properties p) {
-        String type = p.getProperty("trimtab.placement.spread-defaulting", "System").trim();
-        String list = p.getProperty("trimtab.placement.spread-default-constraints", "").trim();
+        String type =
+                p.getProperty("trimtab.placement.spread-defaulting", "System").trim();
+        String list = p.getProperty("trimtab.placement.spread-default-constraints", "")
+                .trim();
         if (type.equals("System")) {
             if (!list.isEmpty()) {
                 throw new IllegalArgumentException("trimtab.placement.spread-default-constraints: got \"" + list
@@ -106,26 +115,26 @@ public final class PlacementSettings {
             return SpreadDefaults.SYSTEM;
         }
         if (!type.equals("List")) {
-            throw new IllegalArgumentException("trimtab.placement.spread-defaulting: got \"" + type
-                    + "\", want System or List");
+            throw new IllegalArgumentException(
+                    "trimtab.placement.spread-defaulting: got \"" + type + "\", want System or List");
         }
         List<SpreadConstraint> constraints = new ArrayList<>();
         for (String item : list.isEmpty() ? new String[0] : list.split(",")) {
             String[] parts = item.trim().split(":");
             String want = "topologyKey:maxSkew:whenUnsatisfiable such as topology.kubernetes.io/zone:1:ScheduleAnyway";
             if (parts.length != 3 || !(parts[2].equals("DoNotSchedule") || parts[2].equals("ScheduleAnyway"))) {
-                throw new IllegalArgumentException("trimtab.placement.spread-default-constraints: got \"" + item.trim()
-                        + "\", want " + want);
+                throw new IllegalArgumentException(
+                        "trimtab.placement.spread-default-constraints: got \"" + item.trim() + "\", want " + want);
             }
             int maxSkew;
             try {
                 maxSkew = Integer.parseInt(parts[1]);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("trimtab.placement.spread-default-constraints: got \"" + item.trim()
-                        + "\", want " + want);
+                throw new IllegalArgumentException(
+                        "trimtab.placement.spread-default-constraints: got \"" + item.trim() + "\", want " + want);
             }
-            constraints.add(new SpreadConstraint(maxSkew, parts[0].intern(), parts[2].equals("DoNotSchedule"), null, 1,
-                    true, false));
+            constraints.add(new SpreadConstraint(
+                    maxSkew, parts[0].intern(), parts[2].equals("DoNotSchedule"), null, 1, true, false));
         }
         try {
             return SpreadDefaults.list(constraints);

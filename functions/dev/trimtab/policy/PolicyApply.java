@@ -37,22 +37,40 @@ import picocli.CommandLine.Spec;
  * {@code fail} or {@code error} (a Warn-only binding's failure is {@code warn}), or when a policy or
  * a resource could not be read; 0 otherwise; 2 on wrong usage.
  */
-@Command(name = "apply", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "apply",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Checks resources against the policies, as kyverno apply: exit 1 when one fails.")
 final class PolicyApply implements Callable<Integer> {
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
     private final Cli.Io io;
+
     @Spec
     CommandSpec spec;
-    @Option(names = "--policies", required = true, paramLabel = "DIR",
+
+    @Option(
+            names = "--policies",
+            required = true,
+            paramLabel = "DIR",
             description = "Policies, bindings and parameter objects (YAML or JSON, searched recursively).")
     Path dir;
-    @Option(names = {"-r", "--resource"}, required = true, arity = "1..*", paramLabel = "FILE",
+
+    @Option(
+            names = {"-r", "--resource"},
+            required = true,
+            arity = "1..*",
+            paramLabel = "FILE",
             description = "Resource manifests: YAML or JSON files (every document) or directories.")
     List<Path> resources = new ArrayList<>();
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", completionCandidates = Output.Names.class,
+
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            completionCandidates = Output.Names.class,
             description = "json or yaml: the reports the audit would write (default: failures and a summary).")
     Output output;
+
     @Option(names = "--report-api", paramLabel = "API", description = "openreports (default) or wgpolicyk8s, with -o.")
     ReportApi reportApi = ReportApi.openreports;
 
@@ -72,8 +90,11 @@ final class PolicyApply implements Callable<Integer> {
         MutationEngine mutations = new MutationEngine(contents.mutatingPolicies(), contents.mutatingBindings());
         boolean text = output == null || output == Output.TABLE;
         if (text) {
-            io.out().println("Applying " + (contents.policies().size() + contents.mutatingPolicies().size())
-                    + " policies to " + objects.size() + " resources...");
+            io.out()
+                    .println("Applying "
+                            + (contents.policies().size()
+                                    + contents.mutatingPolicies().size()) + " policies to " + objects.size()
+                            + " resources...");
         }
         Map<String, Integer> summary = new LinkedHashMap<>();
         List.of("pass", "fail", "warn", "error", "skip").forEach(r -> summary.put(r, 0));
@@ -88,8 +109,10 @@ final class PolicyApply implements Callable<Integer> {
         }
         if (text) {
             io.out().println();
-            io.out().println("pass: " + summary.get("pass") + ", fail: " + summary.get("fail") + ", warn: "
-                    + summary.get("warn") + ", error: " + summary.get("error") + ", skip: " + summary.get("skip"));
+            io.out()
+                    .println("pass: " + summary.get("pass") + ", fail: " + summary.get("fail") + ", warn: "
+                            + summary.get("warn") + ", error: " + summary.get("error") + ", skip: "
+                            + summary.get("skip"));
         } else {
             List<Map<String, Object>> reports = new ArrayList<>();
             for (ReportBook.Due due : book.drain(reportApi, 0)) {
@@ -99,33 +122,40 @@ final class PolicyApply implements Callable<Integer> {
             }
             output.print(reports, io.out(), null);
         }
-        problems.subList(contents.errors().size(), problems.size()).forEach(p -> io.err().println("policy: " + p));
+        problems.subList(contents.errors().size(), problems.size())
+                .forEach(p -> io.err().println("policy: " + p));
         return summary.get("fail") + summary.get("error") == 0 && problems.isEmpty() ? 0 : 1;
     }
 
     /** The results of admitting {@code object} as a CREATE: the mutation's refusal, or the validation of what it made. */
-    private static List<PolicyEngine.Result> admit(JsonNode object, MutationEngine mutations, PolicyEngine engine,
-                                                   ObjectCluster cluster) {
+    private static List<PolicyEngine.Result> admit(
+            JsonNode object, MutationEngine mutations, PolicyEngine engine, ObjectCluster cluster) {
         AdmissionRequest request = AdmissionReviews.request(PolicyTests.review(
                 AdmissionReviews.JSON.createObjectNode().put("name", "apply").set("object", object)));
         MutationEngine.Outcome m = mutations.isEmpty() ? null : mutations.mutate(request, cluster, false);
         if (m != null && !m.allowed()) {
-            return List.of(new PolicyEngine.Result("MutatingAdmissionPolicy", null, List.of(), -1,
-                    PolicyEngine.Outcome.error, m.message()));
+            return List.of(new PolicyEngine.Result(
+                    "MutatingAdmissionPolicy", null, List.of(), -1, PolicyEngine.Outcome.error, m.message()));
         }
-        return engine.review(m == null ? request : request.withObject(m.object()), cluster).results();
+        return engine.review(m == null ? request : request.withObject(m.object()), cluster)
+                .results();
     }
 
     /** kyverno's lines: {@code policy P -> resource NS/Kind/name failed:} and one numbered line a rule. */
     private void printFailures(JsonNode object, List<ReportBook.Entry> entries) {
         Map<String, List<ReportBook.Entry>> byPolicy = new LinkedHashMap<>();
         for (ReportBook.Entry e : entries) {
-            if (e.result().equals("fail") || e.result().equals("error") || e.result().equals("warn")) {
+            if (e.result().equals("fail")
+                    || e.result().equals("error")
+                    || e.result().equals("warn")) {
                 byPolicy.computeIfAbsent(e.policy(), k -> new ArrayList<>()).add(e);
             }
         }
-        String name = (object.at("/metadata/namespace").asText("").isEmpty() ? "" : object.at("/metadata/namespace").asText() + "/")
-                + object.path("kind").asText() + "/" + object.at("/metadata/name").asText();
+        String name = (object.at("/metadata/namespace").asText("").isEmpty()
+                        ? ""
+                        : object.at("/metadata/namespace").asText() + "/")
+                + object.path("kind").asText() + "/"
+                + object.at("/metadata/name").asText();
         byPolicy.forEach((policy, failed) -> {
             io.out().println();
             io.out().println("policy " + policy + " -> resource " + name + " failed:");
@@ -138,8 +168,12 @@ final class PolicyApply implements Callable<Integer> {
 
     private static ReportBook.Resource resource(JsonNode object) {
         String uid = object.at("/metadata/uid").asText(null);
-        return new ReportBook.Resource(object.path("apiVersion").asText(), object.path("kind").asText(),
-                object.at("/metadata/namespace").asText(""), object.at("/metadata/name").asText(), uid);
+        return new ReportBook.Resource(
+                object.path("apiVersion").asText(),
+                object.path("kind").asText(),
+                object.at("/metadata/namespace").asText(""),
+                object.at("/metadata/name").asText(),
+                uid);
     }
 
     /** Every document of the resource files, or of the manifests under a directory; problems collected. */

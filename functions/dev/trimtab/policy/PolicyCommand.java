@@ -33,7 +33,9 @@ import picocli.CommandLine.Spec;
  * {@code kyverno apply} ({@link PolicyApply}); {@code test DIR} runs the policies' test cases
  * ({@link PolicyTests}). Exit 2 on wrong usage.
  */
-@Command(name = "policy", mixinStandardHelpOptions = true,
+@Command(
+        name = "policy",
+        mixinStandardHelpOptions = true,
         description = "ValidatingAdmissionPolicies and MutatingAdmissionPolicies, offline.",
         subcommands = {PolicyCommand.Review.class, PolicyApply.class, PolicyCommand.Test.class})
 public final class PolicyCommand implements Callable<Integer> {
@@ -63,16 +65,26 @@ public final class PolicyCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "review", mixinStandardHelpOptions = true,
+    @Command(
+            name = "review",
+            mixinStandardHelpOptions = true,
             description = "Answers each AdmissionReview of FILE (one a line) as the admission webhook would.")
     static final class Review implements Callable<Integer> {
         private final Cli.Io io;
+
         @Spec
         CommandSpec spec;
-        @Option(names = "--policies", required = true, paramLabel = "DIR",
+
+        @Option(
+                names = "--policies",
+                required = true,
+                paramLabel = "DIR",
                 description = "Policies, bindings and parameter objects (YAML or JSON, searched recursively).")
         Path dir;
-        @Parameters(paramLabel = "FILE|-", description = "AdmissionReview requests, one JSON object a line; - for stdin.")
+
+        @Parameters(
+                paramLabel = "FILE|-",
+                description = "AdmissionReview requests, one JSON object a line; - for stdin.")
         String file;
 
         Review(Cli.Io io) {
@@ -114,12 +126,16 @@ public final class PolicyCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "test", mixinStandardHelpOptions = true,
+    @Command(
+            name = "test",
+            mixinStandardHelpOptions = true,
             description = "Runs every *.test.yaml under DIR: exit 1 when a case does not get the answer it expects.")
     static final class Test implements Callable<Integer> {
         private final Cli.Io io;
+
         @Spec
         CommandSpec spec;
+
         @Parameters(paramLabel = "DIR", description = "Where the *.test.yaml files are (searched recursively).")
         Path dir;
 
@@ -140,8 +156,8 @@ public final class PolicyCommand implements Callable<Integer> {
      * What the mutating and then the validating webhook answer, in one review: the validation
      * sees the mutated object, as it does in the API server.
      */
-    static ObjectNode review(AdmissionRequest request, MutationEngine mutations,
-                                                                  PolicyEngine engine, PolicyEngine.Cluster cluster) {
+    static ObjectNode review(
+            AdmissionRequest request, MutationEngine mutations, PolicyEngine engine, PolicyEngine.Cluster cluster) {
         if (mutations.isEmpty()) {
             return AdmissionReviews.response(request.uid(), engine.review(request, cluster));
         }

@@ -32,8 +32,12 @@ public final class PolicyTests {
     private PolicyTests() {}
 
     /** A test file: its policies, bindings and objects (or why they did not load), and its cases. */
-    public record TestFile(Path file, List<Path> policyFiles, PolicyDirectory.Contents contents, List<String> problems,
-                           List<JsonNode> cases) {
+    public record TestFile(
+            Path file,
+            List<Path> policyFiles,
+            PolicyDirectory.Contents contents,
+            List<String> problems,
+            List<JsonNode> cases) {
         public List<CompiledPolicy> policies() {
             return contents.policies();
         }
@@ -51,7 +55,9 @@ public final class PolicyTests {
     public static List<TestFile> load(Path dir) throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
-            files = walk.filter(f -> f.getFileName().toString().endsWith(".test.yaml")).sorted().toList();
+            files = walk.filter(f -> f.getFileName().toString().endsWith(".test.yaml"))
+                    .sorted()
+                    .toList();
         }
         List<TestFile> out = new ArrayList<>();
         for (Path file : files) {
@@ -100,7 +106,8 @@ public final class PolicyTests {
                 continue;
             }
             PolicyEngine engine = new PolicyEngine(policies, t.bindings());
-            MutationEngine mutations = new MutationEngine(t.contents().mutatingPolicies(), t.contents().mutatingBindings());
+            MutationEngine mutations = new MutationEngine(
+                    t.contents().mutatingPolicies(), t.contents().mutatingBindings());
             ObjectCluster cluster = new ObjectCluster(t.objects());
             for (JsonNode c : t.cases()) {
                 cases++;
@@ -114,15 +121,19 @@ public final class PolicyTests {
                     continue;
                 }
                 MutationEngine.Outcome m = mutations.mutate(request, cluster, false);
-                PolicyEngine.Verdict v = m.allowed() ? engine.review(request.withObject(m.object()), cluster)
-                        : new PolicyEngine.Verdict(false, m.code(), m.reason(), m.message(), List.of(), Map.of(), List.of());
-                List<String> mismatches = mismatches(c.path("expect"), v.allowed(), v.code(), v.message(), v.warnings());
+                PolicyEngine.Verdict v = m.allowed()
+                        ? engine.review(request.withObject(m.object()), cluster)
+                        : new PolicyEngine.Verdict(
+                                false, m.code(), m.reason(), m.message(), List.of(), Map.of(), List.of());
+                List<String> mismatches =
+                        mismatches(c.path("expect"), v.allowed(), v.code(), v.message(), v.warnings());
                 mismatches.addAll(patchMismatches(c.path("expect"), m));
                 if (mismatches.isEmpty()) {
                     out.println("ok   " + name);
                 } else {
                     failed++;
-                    err.println("FAIL " + name + " on " + request.operation() + " " + request.resource().resource()
+                    err.println("FAIL " + name + " on " + request.operation() + " "
+                            + request.resource().resource()
                             + (request.subResource().isEmpty() ? "" : "/" + request.subResource()) + " "
                             + (request.namespace().isEmpty() ? "" : request.namespace() + "/") + request.name());
                     mismatches.forEach(line -> err.println("     " + line));
@@ -134,7 +145,9 @@ public final class PolicyTests {
                     }
                     for (MutationEngine.Invocation i : m.invocations()) {
                         err.println("     mutation: policy " + i.policy() + ", binding " + i.binding()
-                                + (i.error() != null ? ": error: " + i.error() : i.changed() ? ": changed the object" : ": no change"));
+                                + (i.error() != null
+                                        ? ": error: " + i.error()
+                                        : i.changed() ? ": changed the object" : ": no change"));
                     }
                 }
             }
@@ -145,8 +158,11 @@ public final class PolicyTests {
 
     private static String expression(List<CompiledPolicy> policies, PolicyEngine.Result r) {
         for (CompiledPolicy p : policies) {
-            if (p.name().equals(r.policy()) && r.index() >= 0 && r.index() < p.spec().validations().size()) {
-                return ", spec.validations[" + r.index() + "] " + p.spec().validations().get(r.index()).expression();
+            if (p.name().equals(r.policy())
+                    && r.index() >= 0
+                    && r.index() < p.spec().validations().size()) {
+                return ", spec.validations[" + r.index() + "] "
+                        + p.spec().validations().get(r.index()).expression();
             }
         }
         return "";
@@ -163,16 +179,36 @@ public final class PolicyTests {
         ObjectNode request = AdmissionReviews.JSON.createObjectNode();
         request.put("uid", c.path("name").asText("case"));
         request.put("operation", c.path("operation").asText("CREATE"));
-        request.set("kind", c.hasNonNull("kind") ? c.get("kind") : AdmissionReviews.JSON.createObjectNode()
-                .put("group", group).put("version", version).put("kind", kindName));
-        request.set("resource", c.hasNonNull("resource") ? c.get("resource") : AdmissionReviews.JSON.createObjectNode()
-                .put("group", group).put("version", version).put("resource", Kinds.plural(kindName)));
+        request.set(
+                "kind",
+                c.hasNonNull("kind")
+                        ? c.get("kind")
+                        : AdmissionReviews.JSON
+                                .createObjectNode()
+                                .put("group", group)
+                                .put("version", version)
+                                .put("kind", kindName));
+        request.set(
+                "resource",
+                c.hasNonNull("resource")
+                        ? c.get("resource")
+                        : AdmissionReviews.JSON
+                                .createObjectNode()
+                                .put("group", group)
+                                .put("version", version)
+                                .put("resource", Kinds.plural(kindName)));
         request.put("subResource", c.path("subResource").asText(""));
         request.put("name", object.at("/metadata/name").asText(""));
-        request.put("namespace", c.hasNonNull("namespace") ? c.get("namespace").asText()
-                : object.at("/metadata/namespace").asText(""));
-        request.set("userInfo", c.hasNonNull("userInfo") ? c.get("userInfo")
-                : AdmissionReviews.JSON.createObjectNode().put("username", "policy-test"));
+        request.put(
+                "namespace",
+                c.hasNonNull("namespace")
+                        ? c.get("namespace").asText()
+                        : object.at("/metadata/namespace").asText(""));
+        request.set(
+                "userInfo",
+                c.hasNonNull("userInfo")
+                        ? c.get("userInfo")
+                        : AdmissionReviews.JSON.createObjectNode().put("username", "policy-test"));
         if (c.hasNonNull("object")) {
             request.set("object", c.get("object"));
         }
@@ -199,12 +235,13 @@ public final class PolicyTests {
             return List.of();
         }
         return List.of("expected patchedObject " + AdmissionReviews.JSON.valueToTree(wanted) + ", got "
-                + AdmissionReviews.JSON.valueToTree(m.object()) + " (patch " + AdmissionReviews.JSON.valueToTree(m.patch()) + ")");
+                + AdmissionReviews.JSON.valueToTree(m.object()) + " (patch "
+                + AdmissionReviews.JSON.valueToTree(m.patch()) + ")");
     }
 
     /** How an answer differs from a case's {@code expect}; empty when it matches. */
-    public static List<String> mismatches(JsonNode expect, boolean allowed, int code, String message,
-                                          List<String> warnings) {
+    public static List<String> mismatches(
+            JsonNode expect, boolean allowed, int code, String message, List<String> warnings) {
         List<String> out = new ArrayList<>();
         if (expect.has("allowed") && expect.get("allowed").asBoolean() != allowed) {
             out.add("expected allowed=" + expect.get("allowed").asBoolean() + ", got " + allowed
@@ -213,7 +250,8 @@ public final class PolicyTests {
         if (expect.has("code") && expect.get("code").asInt() != code) {
             out.add("expected code " + expect.get("code").asInt() + ", got " + code);
         }
-        if (expect.has("message") && (message == null || !message.contains(expect.get("message").asText()))) {
+        if (expect.has("message")
+                && (message == null || !message.contains(expect.get("message").asText()))) {
             out.add("expected a message containing \"" + expect.get("message").asText() + "\", got " + message);
         }
         List<String> wanted = new ArrayList<>();

@@ -5,16 +5,16 @@ import dev.trimtab.rbac.core.Answer;
 import dev.trimtab.rbac.core.Authorizer;
 import dev.trimtab.rbac.core.Finding;
 import dev.trimtab.rbac.core.Grant;
-import dev.trimtab.rbac.core.IntentFix;
 import dev.trimtab.rbac.core.IntentChecker;
+import dev.trimtab.rbac.core.IntentFix;
 import dev.trimtab.rbac.core.IntentRemediator;
 import dev.trimtab.rbac.core.IntentViolation;
 import dev.trimtab.rbac.core.NamespaceLabels;
+import dev.trimtab.rbac.core.ObjectRef;
+import dev.trimtab.rbac.core.PolicyRule;
 import dev.trimtab.rbac.core.RbacIntent;
 import dev.trimtab.rbac.core.RbacModel;
 import dev.trimtab.rbac.core.RemediationPlan;
-import dev.trimtab.rbac.core.ObjectRef;
-import dev.trimtab.rbac.core.PolicyRule;
 import dev.trimtab.rbac.core.Subject;
 import dev.trimtab.rbac.core.SubjectGrants;
 import dev.trimtab.rbac.core.UserInfo;
@@ -51,7 +51,13 @@ public final class RbacAnswers {
         List<Object> rules = new ArrayList<>();
         for (SubjectGrants sg : found) {
             Map<String, Object> s = subject(sg.subject());
-            s.put("bindings", sg.grants().stream().map(Grant::binding).distinct().map(RbacAnswers::ref).toList());
+            s.put(
+                    "bindings",
+                    sg.grants().stream()
+                            .map(Grant::binding)
+                            .distinct()
+                            .map(RbacAnswers::ref)
+                            .toList());
             subjects.add(s);
             sg.grants().forEach(g -> rules.add(grant(g)));
         }
@@ -86,8 +92,8 @@ public final class RbacAnswers {
     }
 
     /** Every violation of {@code intents} by the RBAC {@code objects} (whose model is {@code model}), with its fix. */
-    public static List<Map<String, Object>> violations(RbacModel model, List<Map<String, Object>> objects,
-                                                       List<RbacIntent> intents) {
+    public static List<Map<String, Object>> violations(
+            RbacModel model, List<Map<String, Object>> objects, List<RbacIntent> intents) {
         List<IntentViolation> violations = IntentChecker.check(model, NamespaceLabels.fromObjects(objects), intents);
         RemediationPlan plan = IntentRemediator.plan(violations, objects);
         return violations.stream().map(v -> violation(v, plan.fixFor(v))).toList();

@@ -38,35 +38,60 @@ import picocli.CommandLine.Spec;
  * answered with one JSON line each over manifests read once ({@link QueryBatch}): exit 0 when every
  * line was answered, 2 when a line was bad.
  */
-@Command(name = "can-i", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "can-i",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Whether USER may VERB a TYPE[/NAME] or a NONRESOURCEURL: prints yes (exit 0) or no (exit 1).")
 final class RbacCanI implements Callable<Integer> {
     static final List<String> BATCH_FIELDS = List.of("as", "asGroups", "verb", "resource", "subresource", "namespace");
 
     private final Cli.Io io;
+
     @Spec
     CommandSpec spec;
+
     @Mixin
     KubeOptions.ManifestsDir manifests;
+
     @Mixin
     KubeOptions.Impersonation who;
+
     @Mixin
     KubeOptions.Namespace namespace;
+
     @Option(names = "--subresource", paramLabel = "SUB", description = "A subresource, such as log or scale.")
     String subresource = "";
+
     @Option(names = "--list", description = "Print every rule that applies to the user in the namespace.")
     boolean list;
+
     @Option(names = "--no-headers", description = "With --list: no header line.")
     boolean noHeaders;
-    @Option(names = {"-q", "--quiet"}, description = "Print nothing: the exit status is the answer.")
+
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Print nothing: the exit status is the answer.")
     boolean quiet;
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", completionCandidates = Output.Names.class,
+
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            completionCandidates = Output.Names.class,
             description = "json or yaml: the answer with the rules that grant it (default: yes or no).")
     Output output;
-    @Option(names = "--batch", paramLabel = "FILE", description = "Answer the questions of FILE (- for stdin), one JSON object a line.")
+
+    @Option(
+            names = "--batch",
+            paramLabel = "FILE",
+            description = "Answer the questions of FILE (- for stdin), one JSON object a line.")
     String batch;
-    @Parameters(arity = "0..2", paramLabel = "VERB TYPE[/NAME]|NONRESOURCEURL",
-            description = "A verb (get, list, create, …) and what it acts on: pods, deploy/web, deployments.apps, /healthz.")
+
+    @Parameters(
+            arity = "0..2",
+            paramLabel = "VERB TYPE[/NAME]|NONRESOURCEURL",
+            description =
+                    "A verb (get, list, create, …) and what it acts on: pods, deploy/web, deployments.apps, /healthz.")
     List<String> words = new ArrayList<>();
 
     RbacCanI(Cli.Io io) {
@@ -98,8 +123,15 @@ final class RbacCanI implements Callable<Integer> {
         }
         RbacQueries.CanI q;
         try {
-            q = RbacQueries.canI(who.user, who.groups, words.get(0), words.get(1), subresource, ns,
-                    cluster.resources(), w -> io.err().println(w + "\n"));
+            q = RbacQueries.canI(
+                    who.user,
+                    who.groups,
+                    words.get(0),
+                    words.get(1),
+                    subresource,
+                    ns,
+                    cluster.resources(),
+                    w -> io.err().println(w + "\n"));
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -141,12 +173,24 @@ final class RbacCanI implements Callable<Integer> {
 
     private int batch(Authorizer authorizer, RbacCommand.Cluster cluster) {
         try (Lines in = QueryBatch.open(batch, io.in())) {
-            int bad = QueryBatch.answer(in, "rbac", BATCH_FIELDS, line -> {
-                RbacQueries.CanI q = RbacQueries.canI(line.string("as"), line.strings("asGroups"), line.string("verb"),
-                        line.string("resource"), line.optionalString("subresource"), line.optionalString("namespace"),
-                        cluster.resources(), w -> {});
-                return List.of(RbacAnswers.canI(authorizer, q.user(), q.request()));
-            }, io.out(), io.err());
+            int bad = QueryBatch.answer(
+                    in,
+                    "rbac",
+                    BATCH_FIELDS,
+                    line -> {
+                        RbacQueries.CanI q = RbacQueries.canI(
+                                line.string("as"),
+                                line.strings("asGroups"),
+                                line.string("verb"),
+                                line.string("resource"),
+                                line.optionalString("subresource"),
+                                line.optionalString("namespace"),
+                                cluster.resources(),
+                                w -> {});
+                        return List.of(RbacAnswers.canI(authorizer, q.user(), q.request()));
+                    },
+                    io.out(),
+                    io.err());
             return bad == 0 ? 0 : 2;
         } catch (NoSuchFileException e) {
             throw usage("--batch " + batch + ": no such file");
@@ -157,7 +201,9 @@ final class RbacCanI implements Callable<Integer> {
 
     /** kubectl's {@code --list}: Resources, Non-Resource URLs, Resource Names, Verbs, one row a rule; resource rules first. */
     private void list(List<Grant> grants) {
-        List<PolicyRule> rules = grants.stream().map(Grant::rule).distinct()
+        List<PolicyRule> rules = grants.stream()
+                .map(Grant::rule)
+                .distinct()
                 .sorted(Comparator.comparing((PolicyRule r) -> r.resources().isEmpty())
                         .thenComparing(r -> String.join(",", resources(r)))
                         .thenComparing(r -> String.join(",", r.nonResourceURLs())))
@@ -166,10 +212,13 @@ final class RbacCanI implements Callable<Integer> {
             output.print(Map.of("rules", rules.stream().map(RbacAnswers::rule).toList()), io.out(), true);
             return;
         }
-        Output.Table table = new Output.Table("Resources", "Non-Resource URLs", "Resource Names", "Verbs")
-                .withoutHeaders(noHeaders);
+        Output.Table table =
+                new Output.Table("Resources", "Non-Resource URLs", "Resource Names", "Verbs").withoutHeaders(noHeaders);
         for (PolicyRule r : rules) {
-            table.row(String.join(", ", resources(r)), brackets(r.nonResourceURLs()), brackets(r.resourceNames()),
+            table.row(
+                    String.join(", ", resources(r)),
+                    brackets(r.nonResourceURLs()),
+                    brackets(r.resourceNames()),
                     brackets(r.verbs()));
         }
         table.print(io.out());

@@ -33,7 +33,9 @@ import picocli.CommandLine.Spec;
  * at all (named on stderr; objects that could not be read are named and left out); 2 on wrong usage,
  * naming the argument, and after a batch with a bad line.
  */
-@Command(name = "rbac", mixinStandardHelpOptions = true,
+@Command(
+        name = "rbac",
+        mixinStandardHelpOptions = true,
         description = "RBAC questions answered offline from a directory of manifests.",
         subcommands = {RbacCanI.class, RbacWhoCan.class, RbacCommand.Escalations.class, RbacCommand.Intents.class})
 public final class RbacCommand implements Callable<Integer> {
@@ -47,7 +49,8 @@ public final class RbacCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "a command is required: can-i, who-can, escalations or intents");
+        throw new ParameterException(
+                spec.commandLine(), "a command is required: can-i, who-can, escalations or intents");
     }
 
     /** The manifests read once: every object, the RBAC model of them, and the API resources they add (CRDs). */
@@ -62,13 +65,21 @@ public final class RbacCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "escalations", mixinStandardHelpOptions = true,
-            description = "Paths to more privilege: who may bind, escalate, impersonate or read secrets, one finding a line.")
+    @Command(
+            name = "escalations",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Paths to more privilege: who may bind, escalate, impersonate or read secrets, one finding a line.")
     static final class Escalations implements Callable<Integer> {
         private final Cli.Io io;
+
         @Mixin
         KubeOptions.ManifestsDir manifests;
-        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", completionCandidates = Output.Names.class,
+
+        @Option(
+                names = {"-o", "--output"},
+                paramLabel = "FORMAT",
+                completionCandidates = Output.Names.class,
                 description = "json (default: one finding a line), yaml or table.")
         Output output = Output.JSON;
 
@@ -80,21 +91,28 @@ public final class RbacCommand implements Callable<Integer> {
         public Integer call() {
             Cluster cluster = Cluster.read(manifests, io.err());
             List<Finding> findings = new EscalationFinder(cluster.model()).find();
-            Output.Table table = new Output.Table("CODE", "BINDING", "ROLE", "MESSAGE")
-                    .rows(findings, f -> new String[] {f.code().name(), String.valueOf(f.binding()),
-                            String.valueOf(f.role()), f.message()});
+            Output.Table table = new Output.Table("CODE", "BINDING", "ROLE", "MESSAGE").rows(findings, f ->
+                    new String[] {f.code().name(), String.valueOf(f.binding()), String.valueOf(f.role()), f.message()});
             output.print(findings.stream().map(RbacAnswers::finding).toList(), io.out(), table);
             return 0;
         }
     }
 
-    @Command(name = "intents", mixinStandardHelpOptions = true,
-            description = "Checks the RbacIntents among the manifests: one violation a line with its fix; exit 1 when there is one.")
+    @Command(
+            name = "intents",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Checks the RbacIntents among the manifests: one violation a line with its fix; exit 1 when there is one.")
     static final class Intents implements Callable<Integer> {
         private final Cli.Io io;
+
         @Mixin
         KubeOptions.ManifestsDir manifests;
-        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", completionCandidates = Output.Names.class,
+
+        @Option(
+                names = {"-o", "--output"},
+                paramLabel = "FORMAT",
+                completionCandidates = Output.Names.class,
                 description = "json (default: one violation a line), yaml or table.")
         Output output = Output.JSON;
 
@@ -110,10 +128,15 @@ public final class RbacCommand implements Callable<Integer> {
             if (intents.intents().isEmpty()) {
                 io.err().println("rbac: no RbacIntent (" + RbacIntent.API_VERSION + ") to check among the manifests");
             }
-            List<Map<String, Object>> violations = RbacAnswers.violations(cluster.model(), cluster.objects(), intents.intents());
+            List<Map<String, Object>> violations =
+                    RbacAnswers.violations(cluster.model(), cluster.objects(), intents.intents());
             Output.Table table = new Output.Table("INTENT", "MODE", "KIND", "MESSAGE")
-                    .rows(violations, v -> new String[] {String.valueOf(v.get("intent")), String.valueOf(v.get("mode")),
-                            String.valueOf(v.get("kind")), String.valueOf(v.get("message"))});
+                    .rows(violations, v -> new String[] {
+                        String.valueOf(v.get("intent")),
+                        String.valueOf(v.get("mode")),
+                        String.valueOf(v.get("kind")),
+                        String.valueOf(v.get("message"))
+                    });
             output.print(violations, io.out(), table);
             return violations.isEmpty() && intents.errors().isEmpty() ? 0 : 1;
         }

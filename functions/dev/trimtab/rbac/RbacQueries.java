@@ -27,12 +27,20 @@ public final class RbacQueries {
      * can-i's question from its words ({@code --as USER [--as-group G]... VERB TYPE[/NAME]|URL ...},
      * or the fields of a batch line); problems name the argument.
      */
-    public static CanI canI(String user, List<String> groups, String verb, String target, String subresource,
-                            String namespace, ApiResources resources, Consumer<String> warnings) {
+    public static CanI canI(
+            String user,
+            List<String> groups,
+            String verb,
+            String target,
+            String subresource,
+            String namespace,
+            ApiResources resources,
+            Consumer<String> warnings) {
         if (user == null || user.isEmpty()) {
             throw new IllegalArgumentException("--as: required (offline there is no current user)");
         }
-        return new CanI(UserInfo.authenticated(user, groups),
+        return new CanI(
+                UserInfo.authenticated(user, groups),
                 request(verb, target, subresource, namespace, resources, warnings));
     }
 
@@ -41,8 +49,13 @@ public final class RbacQueries {
      * ({@code ""}: all namespaces); problems name the argument, warnings (an unknown type, a namespace
      * given for a cluster-scoped resource) go to {@code warnings} in kubectl's words.
      */
-    public static AccessRequest request(String verb, String target, String subresource, String namespace,
-                                        ApiResources resources, Consumer<String> warnings) {
+    public static AccessRequest request(
+            String verb,
+            String target,
+            String subresource,
+            String namespace,
+            ApiResources resources,
+            Consumer<String> warnings) {
         if (verb == null || verb.isEmpty()) {
             throw new IllegalArgumentException("verb: required");
         }

@@ -32,28 +32,47 @@ import picocli.CommandLine.Spec;
  * is one question, {@code {"verb":"list","resource":"pods","subresource":"","namespace":"team-a"}}
  * ({@code namespace} absent: all namespaces), answered with one JSON line each ({@link QueryBatch}).
  */
-@Command(name = "who-can", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "who-can",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Every user, group and service account that may VERB a TYPE[/NAME] or a NONRESOURCEURL.")
 final class RbacWhoCan implements Callable<Integer> {
     static final List<String> BATCH_FIELDS = List.of("verb", "resource", "subresource", "namespace");
 
     private final Cli.Io io;
+
     @Spec
     CommandSpec spec;
+
     @Mixin
     KubeOptions.ManifestsDir manifests;
+
     @Mixin
     KubeOptions.Namespace namespace;
+
     @Option(names = "--subresource", paramLabel = "SUB", description = "A subresource, such as log or scale.")
     String subresource = "";
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", completionCandidates = Output.Names.class,
+
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            completionCandidates = Output.Names.class,
             description = "table (default), json or yaml.")
     Output output = Output.TABLE;
+
     @Option(names = "--no-headers", description = "With the table: no header line.")
     boolean noHeaders;
-    @Option(names = "--batch", paramLabel = "FILE", description = "Answer the questions of FILE (- for stdin), one JSON object a line.")
+
+    @Option(
+            names = "--batch",
+            paramLabel = "FILE",
+            description = "Answer the questions of FILE (- for stdin), one JSON object a line.")
     String batch;
-    @Parameters(arity = "0..2", paramLabel = "VERB TYPE[/NAME]|NONRESOURCEURL",
+
+    @Parameters(
+            arity = "0..2",
+            paramLabel = "VERB TYPE[/NAME]|NONRESOURCEURL",
             description = "A verb and what it acts on: pods, deploy/web, deployments.apps, /healthz.")
     List<String> words = new ArrayList<>();
 
@@ -89,7 +108,12 @@ final class RbacWhoCan implements Callable<Integer> {
         }
         AccessRequest request;
         try {
-            request = RbacQueries.request(words.get(0), words.get(1), subresource, ns, cluster.resources(),
+            request = RbacQueries.request(
+                    words.get(0),
+                    words.get(1),
+                    subresource,
+                    ns,
+                    cluster.resources(),
                     w -> io.err().println(w + "\n"));
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
@@ -105,10 +129,16 @@ final class RbacWhoCan implements Callable<Integer> {
     private Output.Table table(List<SubjectGrants> found) {
         Output.Table table = new Output.Table("SUBJECT", "KIND", "SA-NAMESPACE", "BINDINGS").withoutHeaders(noHeaders);
         for (SubjectGrants sg : found) {
-            String bindings = sg.grants().stream().map(Grant::binding).distinct().map(RbacWhoCan::binding)
+            String bindings = sg.grants().stream()
+                    .map(Grant::binding)
+                    .distinct()
+                    .map(RbacWhoCan::binding)
                     .collect(Collectors.joining(","));
-            table.row(sg.subject().name(), sg.subject().kind().name(),
-                    sg.subject().namespace() == null ? "" : sg.subject().namespace(), bindings);
+            table.row(
+                    sg.subject().name(),
+                    sg.subject().kind().name(),
+                    sg.subject().namespace() == null ? "" : sg.subject().namespace(),
+                    bindings);
         }
         return table;
     }
@@ -120,9 +150,21 @@ final class RbacWhoCan implements Callable<Integer> {
 
     private int batch(Authorizer authorizer, RbacCommand.Cluster cluster) {
         try (Lines in = QueryBatch.open(batch, io.in())) {
-            int bad = QueryBatch.answer(in, "rbac", BATCH_FIELDS, line -> List.of(RbacAnswers.whoCan(authorizer,
-                    RbacQueries.request(line.string("verb"), line.string("resource"), line.optionalString("subresource"),
-                            line.optionalString("namespace"), cluster.resources(), w -> {}))), io.out(), io.err());
+            int bad = QueryBatch.answer(
+                    in,
+                    "rbac",
+                    BATCH_FIELDS,
+                    line -> List.of(RbacAnswers.whoCan(
+                            authorizer,
+                            RbacQueries.request(
+                                    line.string("verb"),
+                                    line.string("resource"),
+                                    line.optionalString("subresource"),
+                                    line.optionalString("namespace"),
+                                    cluster.resources(),
+                                    w -> {}))),
+                    io.out(),
+                    io.err());
             return bad == 0 ? 0 : 2;
         } catch (NoSuchFileException e) {
             throw usage("--batch " + batch + ": no such file");

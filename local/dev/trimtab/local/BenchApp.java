@@ -43,17 +43,20 @@ public class BenchApp implements QuarkusApplication {
         BenchProbe probe = Arc.container().instance(BenchProbe.class).get();
         awaitPolicies(workloads);
 
-        System.out.printf("%nKafka baseline: produce -> consume on %s, %d msg/s for %d s%n", LocalRun.bootstrap, rate,
-                Math.min(seconds, 20));
+        System.out.printf(
+                "%nKafka baseline: produce -> consume on %s, %d msg/s for %d s%n",
+                LocalRun.bootstrap, rate, Math.min(seconds, 20));
         Histogram kafka = kafkaBaseline(rate, Math.min(seconds, 20));
         report("kafka", kafka);
 
-        System.out.printf("%nKubernetes API baseline: GET + PUT /scale on the in-process mock API server, one at a time, 5 s%n");
+        System.out.printf(
+                "%nKubernetes API baseline: GET + PUT /scale on the in-process mock API server, one at a time, 5 s%n");
         Histogram apiWrites = apiBaseline(5);
         report("GET+PUT /scale", apiWrites);
         System.out.printf("  = at most %.0f writes/s from one thread%n", apiWrites.getTotalCount() / 5.0);
 
-        System.out.printf("%nAutoscaler: %d workloads, %d metric events/s for %d s (each event changes a desired count)%n",
+        System.out.printf(
+                "%nAutoscaler: %d workloads, %d metric events/s for %d s (each event changes a desired count)%n",
                 workloads, rate, seconds);
         probe.interval();
         long lagBefore = lag();
@@ -61,16 +64,21 @@ public class BenchApp implements QuarkusApplication {
         Thread.sleep(2000);
         long lagAfter = lag();
         Histogram trimtab = probe.interval();
-        report(Boolean.getBoolean("bench.dry-run") ? "produce->decided (dry-run: no write)" : "produce->/scale ack",
+        report(
+                Boolean.getBoolean("bench.dry-run") ? "produce->decided (dry-run: no write)" : "produce->/scale ack",
                 trimtab);
-        System.out.printf("  sent %d events (%.0f/s achieved), lag before %d, after %d (+2 s drain)%n", d.sent, d.achieved,
-                lagBefore, lagAfter);
-        MeterRegistry registry = Arc.container()
-                .instance(MeterRegistry.class).get();
-        registry.find("trimtab_autoscaler_writes_total").counters().forEach(c -> System.out.printf(
-                "  writes with HTTP %s: %.0f%n", c.getId().getTag("code"), c.count()));
-        registry.find("trimtab_autoscaler_decisions_total").counters().forEach(c -> System.out.printf(
-                "  decisions %s: %.0f%n", c.getId().getTag("reason"), c.count()));
+        System.out.printf(
+                "  sent %d events (%.0f/s achieved), lag before %d, after %d (+2 s drain)%n",
+                d.sent, d.achieved, lagBefore, lagAfter);
+        MeterRegistry registry = Arc.container().instance(MeterRegistry.class).get();
+        registry.find("trimtab_autoscaler_writes_total")
+                .counters()
+                .forEach(c -> System.out.printf(
+                        "  writes with HTTP %s: %.0f%n", c.getId().getTag("code"), c.count()));
+        registry.find("trimtab_autoscaler_decisions_total")
+                .counters()
+                .forEach(c ->
+                        System.out.printf("  decisions %s: %.0f%n", c.getId().getTag("reason"), c.count()));
 
         int maxRate = 0;
         System.out.printf("%nRamp: 10 s steps, the highest rate whose consumer lag stays under one second of events%n");
@@ -80,8 +88,9 @@ public class BenchApp implements QuarkusApplication {
             Drive step = drive(workloads, r, 10, phase++);
             long after = lag();
             boolean kept = after - before < Math.max(100, r);
-            System.out.printf("  %6d/s (achieved %.0f/s): lag %d -> %d %s%n", r, step.achieved, before, after,
-                    kept ? "ok" : "GROWING");
+            System.out.printf(
+                    "  %6d/s (achieved %.0f/s): lag %d -> %d %s%n",
+                    r, step.achieved, before, after, kept ? "ok" : "GROWING");
             if (!kept) {
                 break;
             }
@@ -91,15 +100,18 @@ public class BenchApp implements QuarkusApplication {
         double p50 = trimtab.getValueAtPercentile(50) / 1000.0;
         double p99 = trimtab.getValueAtPercentile(99) / 1000.0;
         double kp99 = kafka.getValueAtPercentile(99) / 1000.0;
-        System.out.printf("%nRESULT rate_per_s=%d p50_ms=%.2f p99_ms=%.2f kafka_p99_ms=%.2f max_rate_per_s=%d "
-                + "api_write_p50_ms=%.2f%n", rate, p50, p99, kp99, maxRate, apiWrites.getValueAtPercentile(50) / 1000.0);
+        System.out.printf(
+                "%nRESULT rate_per_s=%d p50_ms=%.2f p99_ms=%.2f kafka_p99_ms=%.2f max_rate_per_s=%d "
+                        + "api_write_p50_ms=%.2f%n",
+                rate, p50, p99, kp99, maxRate, apiWrites.getValueAtPercentile(50) / 1000.0);
         LocalApp.exitCode = 0;
         return 0;
     }
 
     /** Waits until the autoscaler knows the last seeded policy, then 2 s more for the informers to settle. */
     static void awaitPolicies(int workloads) throws InterruptedException {
-        AutoscalerEngine engine = Arc.container().instance(AutoscalerEngine.class).get();
+        AutoscalerEngine engine =
+                Arc.container().instance(AutoscalerEngine.class).get();
         long deadline = System.currentTimeMillis() + 120_000;
         while (!engine.knows(new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", "bench", "w" + (workloads - 1)))) {
             if (System.currentTimeMillis() > deadline) {
@@ -127,9 +139,14 @@ public class BenchApp implements QuarkusApplication {
     }
 
     static void report(String what, Histogram h) {
-        System.out.printf("  %s: n=%d p50=%.2f ms p90=%.2f ms p99=%.2f ms max=%.2f ms%n", what, h.getTotalCount(),
-                h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
-                h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
+        System.out.printf(
+                "  %s: n=%d p50=%.2f ms p90=%.2f ms p99=%.2f ms max=%.2f ms%n",
+                what,
+                h.getTotalCount(),
+                h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(90) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0,
+                h.getMaxValue() / 1000.0);
     }
 
     record Drive(long sent, double achieved) {}
@@ -155,12 +172,17 @@ public class BenchApp implements QuarkusApplication {
     private static byte[] metrics(String name, int cpuMilli) {
         String now = Instant.now().toString();
         return ("{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"/bench\",\"type\":"
-                + "\"dev.trimtab.metrics\",\"time\":\"" + now + "\",\"data\":{\"apiVersion\":\"metrics.k8s.io/v1beta1\","
-                + "\"kind\":\"PodMetricsList\",\"items\":[{\"metadata\":{\"name\":\"" + name + "-0\",\"namespace\":\"bench\","
-                + "\"labels\":{\"app\":\"" + name + "\"}},\"timestamp\":\"" + now + "\",\"window\":\"1s\",\"containers\":"
-                + "[{\"name\":\"app\",\"usage\":{\"cpu\":\"" + cpuMilli + "m\"}}]},{\"metadata\":{\"name\":\"" + name
-                + "-1\",\"namespace\":\"bench\",\"labels\":{\"app\":\"" + name + "\"}},\"timestamp\":\"" + now
-                + "\",\"window\":\"1s\",\"containers\":[{\"name\":\"app\",\"usage\":{\"cpu\":\"" + cpuMilli + "m\"}}]}]}}")
+                        + "\"dev.trimtab.metrics\",\"time\":\"" + now
+                        + "\",\"data\":{\"apiVersion\":\"metrics.k8s.io/v1beta1\","
+                        + "\"kind\":\"PodMetricsList\",\"items\":[{\"metadata\":{\"name\":\"" + name
+                        + "-0\",\"namespace\":\"bench\","
+                        + "\"labels\":{\"app\":\"" + name + "\"}},\"timestamp\":\"" + now
+                        + "\",\"window\":\"1s\",\"containers\":"
+                        + "[{\"name\":\"app\",\"usage\":{\"cpu\":\"" + cpuMilli + "m\"}}]},{\"metadata\":{\"name\":\""
+                        + name
+                        + "-1\",\"namespace\":\"bench\",\"labels\":{\"app\":\"" + name + "\"}},\"timestamp\":\"" + now
+                        + "\",\"window\":\"1s\",\"containers\":[{\"name\":\"app\",\"usage\":{\"cpu\":\"" + cpuMilli
+                        + "m\"}}]}]}}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 
@@ -168,7 +190,9 @@ public class BenchApp implements QuarkusApplication {
     private static Histogram kafkaBaseline(int rate, int seconds) throws Exception {
         String topic = "bench.kafka-baseline";
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, LocalRun.bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, 12, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, 12, (short) 1)))
+                    .all()
+                    .get();
         }
         Recorder recorder = new Recorder(3);
         AtomicBoolean running = new AtomicBoolean(true);
@@ -177,8 +201,8 @@ public class BenchApp implements QuarkusApplication {
                 c.subscribe(List.of(topic));
                 while (running.get()) {
                     c.poll(Duration.ofMillis(100)).forEach(r -> {
-                        long sentMicros = Long.parseLong(new String(r.headers().lastHeader("sent").value(),
-                                StandardCharsets.UTF_8));
+                        long sentMicros = Long.parseLong(
+                                new String(r.headers().lastHeader("sent").value(), StandardCharsets.UTF_8));
                         recorder.recordValue(Math.max(0, nowMicros() - sentMicros));
                     });
                 }
@@ -222,12 +246,21 @@ public class BenchApp implements QuarkusApplication {
     private static long lag() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, LocalRun.bootstrap))) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("trimtab-autoscaler")
-                    .partitionsToOffsetAndMetadata().get();
-            Set<TopicPartition> partitions = admin.describeTopics(List.of("trimtab.metrics")).allTopicNames().get()
-                    .get("trimtab.metrics").partitions().stream()
-                    .map(p -> new TopicPartition("trimtab.metrics", p.partition())).collect(Collectors.toSet());
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(partitions.stream()
-                    .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get();
+                    .partitionsToOffsetAndMetadata()
+                    .get();
+            Set<TopicPartition> partitions = admin
+                    .describeTopics(List.of("trimtab.metrics"))
+                    .allTopicNames()
+                    .get()
+                    .get("trimtab.metrics")
+                    .partitions()
+                    .stream()
+                    .map(p -> new TopicPartition("trimtab.metrics", p.partition()))
+                    .collect(Collectors.toSet());
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(
+                            partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
+                    .all()
+                    .get();
             long lag = 0;
             for (TopicPartition p : partitions) {
                 OffsetAndMetadata c = committed.get(p);
@@ -236,5 +269,4 @@ public class BenchApp implements QuarkusApplication {
             return lag;
         }
     }
-
 }

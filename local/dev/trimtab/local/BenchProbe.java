@@ -22,8 +22,7 @@ public class BenchProbe {
     }
 
     /** Decisions over 100 ms, by the time their event was sent: count and slowest, in ms. */
-    private final ConcurrentSkipListMap<Instant, long[]> slow =
-            new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<Instant, long[]> slow = new ConcurrentSkipListMap<>();
 
     /** The sends whose decisions took over 100 ms since the last call: "time: n decisions, slowest ms". */
     public List<String> slowSends() {

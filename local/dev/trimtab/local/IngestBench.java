@@ -17,19 +17,37 @@ public final class IngestBench {
         System.setProperty("bench.http.port", Integer.toString(LocalRun.freePort()));
         // -Dbench.dry-run=false: the decision carried out includes the /scale write on the mock API
         System.setProperty("trimtab.autoscaler.dry-run", System.getProperty("bench.dry-run", "true"));
-        LocalRun.run(IngestBenchApp.class, api -> {
-            List<String> names = LocalBench.seed(api, workloads);
-            // the policies read the Pods metric the requests carry, instead of cpu
-            for (String name : names) {
-                GenericKubernetesResource p = api.genericKubernetesResources(LocalRun.POLICIES).inNamespace("bench")
-                        .withName(name).get();
-                @SuppressWarnings("unchecked")
-                Map<String, Object> spec = (Map<String, Object>) p.getAdditionalProperties().get("spec");
-                spec.put("metrics", List.of(Map.of("type", "Pods", "pods", Map.of("metric", Map.of("name", "http_requests"),
-                        "target", Map.of("type", "AverageValue", "averageValue", "10")))));
-                api.genericKubernetesResources(LocalRun.POLICIES).inNamespace("bench").resource(p).update();
-            }
-            return names;
-        }, args);
+        LocalRun.run(
+                IngestBenchApp.class,
+                api -> {
+                    List<String> names = LocalBench.seed(api, workloads);
+                    // the policies read the Pods metric the requests carry, instead of cpu
+                    for (String name : names) {
+                        GenericKubernetesResource p = api.genericKubernetesResources(LocalRun.POLICIES)
+                                .inNamespace("bench")
+                                .withName(name)
+                                .get();
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> spec = (Map<String, Object>)
+                                p.getAdditionalProperties().get("spec");
+                        spec.put(
+                                "metrics",
+                                List.of(Map.of(
+                                        "type",
+                                        "Pods",
+                                        "pods",
+                                        Map.of(
+                                                "metric",
+                                                Map.of("name", "http_requests"),
+                                                "target",
+                                                Map.of("type", "AverageValue", "averageValue", "10")))));
+                        api.genericKubernetesResources(LocalRun.POLICIES)
+                                .inNamespace("bench")
+                                .resource(p)
+                                .update();
+                    }
+                    return names;
+                },
+                args);
     }
 }

@@ -35,13 +35,15 @@ public class IngestBenchApp implements QuarkusApplication {
         int rate = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         long period = 1000 / rate;
         BenchProbe probe = Arc.container().instance(BenchProbe.class).get();
-        BenchApp.awaitPolicies(workloads);   // the policies read http_requests since the seeding updated them
+        BenchApp.awaitPolicies(workloads); // the policies read http_requests since the seeding updated them
         int port = ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class);
         URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/write");
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-        System.out.printf("%nBaseline: %d requests of %d series no policy reads, one a second%n", Math.min(seconds, 20),
-                2 * workloads);
+        System.out.printf(
+                "%nBaseline: %d requests of %d series no policy reads, one a second%n",
+                Math.min(seconds, 20), 2 * workloads);
         Histogram unused = new Histogram(3);
         for (int i = 0; i < Math.min(seconds, 20); i++) {
             long t0 = System.nanoTime();
@@ -51,7 +53,8 @@ public class IngestBenchApp implements QuarkusApplication {
         }
         BenchApp.report("round trip, nothing forwarded", unused);
 
-        System.out.printf("%nRemote write: %d requests of %d series (both pods of %d workloads), %d a second%n",
+        System.out.printf(
+                "%nRemote write: %d requests of %d series (both pods of %d workloads), %d a second%n",
                 seconds * rate, 2 * workloads, workloads, rate);
         Histogram roundTrip = new Histogram(3);
         // warm-up, at the measured rate for 15 s: the first decisions of each workload also load its
@@ -76,29 +79,46 @@ public class IngestBenchApp implements QuarkusApplication {
         Histogram decision = probe.interval();
         probe.slowSends().forEach(l -> System.out.println("  slow send " + l));
         BenchApp.report("send -> 204 (round trip)", roundTrip);
-        BenchApp.report(Boolean.getBoolean("trimtab.autoscaler.dry-run") ? "send -> decision" : "send -> /scale write acknowledged",
+        BenchApp.report(
+                Boolean.getBoolean("trimtab.autoscaler.dry-run")
+                        ? "send -> decision"
+                        : "send -> /scale write acknowledged",
                 decision);
         // dry-run: the deployments stay at 2, so the requests asking for 8 rescale and those asking for 2 hold
         long requests = (long) seconds * rate;
-        long expected = Boolean.getBoolean("trimtab.autoscaler.dry-run") ? (requests + 1) / 2 * workloads
+        long expected = Boolean.getBoolean("trimtab.autoscaler.dry-run")
+                ? (requests + 1) / 2 * workloads
                 : requests * workloads;
         System.out.printf("  decisions carried out: %d of %d expected%n", decision.getTotalCount(), expected);
         double rt99 = roundTrip.getValueAtPercentile(99) / 1000.0;
         double d99 = decision.getValueAtPercentile(99) / 1000.0;
-        System.out.printf("%nRESULT workloads=%d series_per_request=%d requests=%d rt_p50_ms=%.2f rt_p99_ms=%.2f "
+        System.out.printf(
+                "%nRESULT workloads=%d series_per_request=%d requests=%d rt_p50_ms=%.2f rt_p99_ms=%.2f "
                         + "unused_rt_p99_ms=%.2f decision_p50_ms=%.2f decision_p99_ms=%.2f decisions=%d ratio_p99=%.2f%n",
-                workloads, 2 * workloads, requests, roundTrip.getValueAtPercentile(50) / 1000.0, rt99,
-                unused.getValueAtPercentile(99) / 1000.0, decision.getValueAtPercentile(50) / 1000.0, d99,
-                decision.getTotalCount(), d99 / rt99);
+                workloads,
+                2 * workloads,
+                requests,
+                roundTrip.getValueAtPercentile(50) / 1000.0,
+                rt99,
+                unused.getValueAtPercentile(99) / 1000.0,
+                decision.getValueAtPercentile(50) / 1000.0,
+                d99,
+                decision.getTotalCount(),
+                d99 / rt99);
         LocalApp.exitCode = 0;
         return 0;
     }
 
     private static void send(HttpClient http, URI uri, byte[] body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .header("Content-Encoding", "snappy").header("Content-Type", "application/x-protobuf")
-                .header("X-Prometheus-Remote-Write-Version", "0.1.0")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Encoding", "snappy")
+                        .header("Content-Type", "application/x-protobuf")
+                        .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 204) {
             throw new IllegalStateException("remote write answered " + r.statusCode() + ": " + r.body());
         }
@@ -110,8 +130,8 @@ public class IngestBenchApp implements QuarkusApplication {
         CodedOutputStream w = CodedOutputStream.newInstance(out);
         for (int i = 0; i < workloads; i++) {
             for (int p = 0; p < 2; p++) {
-                Map<String, String> labels = new TreeMap<>(Map.of("__name__", name, "namespace", "bench",
-                        "pod", "w" + i + "-" + p, "job", "bench"));
+                Map<String, String> labels = new TreeMap<>(
+                        Map.of("__name__", name, "namespace", "bench", "pod", "w" + i + "-" + p, "job", "bench"));
                 ByteArrayOutputStream ts = new ByteArrayOutputStream();
                 CodedOutputStream t = CodedOutputStream.newInstance(ts);
                 for (Map.Entry<String, String> l : labels.entrySet()) {
@@ -135,7 +155,8 @@ public class IngestBenchApp implements QuarkusApplication {
         w.flush();
         // snappy-java comes with the Kafka client at run time (not on the compile class path)
         try {
-            return (byte[]) Class.forName("org.xerial.snappy.Snappy").getMethod("compress", byte[].class)
+            return (byte[]) Class.forName("org.xerial.snappy.Snappy")
+                    .getMethod("compress", byte[].class)
                     .invoke(null, (Object) out.toByteArray());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("snappy-java is not on the class path", e);

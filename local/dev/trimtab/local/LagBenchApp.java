@@ -52,7 +52,8 @@ public class LagBenchApp implements QuarkusApplication {
         BenchApp.awaitPolicies(workloads);
 
         // ready when every workload was written down from its seeded 2 replicas to 1: its group's offsets are read
-        System.out.printf("%nWaiting for the lag source to read the %d groups (each workload written 2 -> 1) ...%n", workloads);
+        System.out.printf(
+                "%nWaiting for the lag source to read the %d groups (each workload written 2 -> 1) ...%n", workloads);
         long t0 = System.nanoTime();
         Set<String> atOne = new HashSet<>();
         long deadline = System.currentTimeMillis() + 120_000;
@@ -62,13 +63,16 @@ public class LagBenchApp implements QuarkusApplication {
                 atOne.add(w.target().name());
             }
             if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("only " + atOne.size() + " of " + workloads + " workloads came to 1 replica");
+                throw new IllegalStateException(
+                        "only " + atOne.size() + " of " + workloads + " workloads came to 1 replica");
             }
         }
         System.out.printf("  all at 1 replica after %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
-        System.out.printf("%nRounds: %d (+%d warm-up, not measured), a burst of %d records to a random workload's topic "
-                + "(seed %d)%n", rounds, WARM_UP, BURST, seed);
+        System.out.printf(
+                "%nRounds: %d (+%d warm-up, not measured), a burst of %d records to a random workload's topic "
+                        + "(seed %d)%n",
+                rounds, WARM_UP, BURST, seed);
         Histogram burstToScale = new Histogram(3);
         Histogram scaleIn = new Histogram(3);
         List<Integer> scaledTo = new ArrayList<>();
@@ -83,10 +87,10 @@ public class LagBenchApp implements QuarkusApplication {
                 String name = "w" + random.nextInt(workloads);
                 Thread.sleep(random.nextInt(1000));
                 for (int i = 0; i < BURST; i++) {
-                    producer.send(new ProducerRecord<>(LagBench.topic(name), i % LagBench.PARTITIONS, "k" + i,
-                            new byte[100]));
+                    producer.send(new ProducerRecord<>(
+                            LagBench.topic(name), i % LagBench.PARTITIONS, "k" + i, new byte[100]));
                 }
-                producer.flush();   // every send acknowledged
+                producer.flush(); // every send acknowledged
                 Instant sent = Instant.now();
                 ScaleWritten out = await(probe, name, sent, true);
                 long us = Duration.between(sent, out.acknowledged()).toNanos() / 1000;
@@ -99,9 +103,14 @@ public class LagBenchApp implements QuarkusApplication {
                     scaleIn.recordValue(Math.max(0, inUs));
                     scaledTo.add(out.replicas());
                 }
-                System.out.printf("  %s %-4s burst -> /scale %d: %7.1f ms; %d consumed, commit -> /scale 1: %7.1f ms%n",
-                        round < WARM_UP ? "warm-up" : String.format("%7d", round - WARM_UP + 1), name, out.replicas(),
-                        us / 1000.0, consumed[0], inUs / 1000.0);
+                System.out.printf(
+                        "  %s %-4s burst -> /scale %d: %7.1f ms; %d consumed, commit -> /scale 1: %7.1f ms%n",
+                        round < WARM_UP ? "warm-up" : String.format("%7d", round - WARM_UP + 1),
+                        name,
+                        out.replicas(),
+                        us / 1000.0,
+                        consumed[0],
+                        inUs / 1000.0);
             }
         }
         double seconds = (System.nanoTime() - measuredFrom) / 1e9;
@@ -109,21 +118,34 @@ public class LagBenchApp implements QuarkusApplication {
         System.out.println();
         BenchApp.report("burst acknowledged -> /scale out acknowledged", burstToScale);
         BenchApp.report("commit sent (caught up) -> /scale 1 acknowledged", scaleIn);
-        System.out.printf("  scaled out to: %s replicas%n", scaledTo.stream().distinct().sorted().toList());
-        System.out.printf("  offsets events delivered: %.0f in %.1f s = %.1f/s with %d workloads watched%n",
+        System.out.printf(
+                "  scaled out to: %s replicas%n",
+                scaledTo.stream().distinct().sorted().toList());
+        System.out.printf(
+                "  offsets events delivered: %.0f in %.1f s = %.1f/s with %d workloads watched%n",
                 okEvents, seconds, okEvents / seconds, workloads);
-        registry.find("trimtab_ingest_queries_total").tag("receiver", "kafka-lag").counters().forEach(c ->
-                System.out.printf("  kafka-lag %s: %.0f (whole run)%n", c.getId().getTag("result"), c.count()));
-        System.out.printf("%nRESULT kafka_lag burst_to_scale_p50_ms=%.1f burst_to_scale_p99_ms=%.1f burst_to_scale_max_ms=%.1f "
+        registry.find("trimtab_ingest_queries_total")
+                .tag("receiver", "kafka-lag")
+                .counters()
+                .forEach(c -> System.out.printf(
+                        "  kafka-lag %s: %.0f (whole run)%n", c.getId().getTag("result"), c.count()));
+        System.out.printf(
+                "%nRESULT kafka_lag burst_to_scale_p50_ms=%.1f burst_to_scale_p99_ms=%.1f burst_to_scale_max_ms=%.1f "
                         + "keda_polling_interval_ms=30000 offsets_events_per_s=%.1f workloads=%d rounds=%d%n",
-                burstToScale.getValueAtPercentile(50) / 1000.0, burstToScale.getValueAtPercentile(99) / 1000.0,
-                burstToScale.getMaxValue() / 1000.0, okEvents / seconds, workloads, rounds);
+                burstToScale.getValueAtPercentile(50) / 1000.0,
+                burstToScale.getValueAtPercentile(99) / 1000.0,
+                burstToScale.getMaxValue() / 1000.0,
+                okEvents / seconds,
+                workloads,
+                rounds);
         LocalApp.exitCode = 0;
         return 0;
     }
 
     private static double ok(MeterRegistry registry) {
-        Counter c = registry.find("trimtab_ingest_queries_total").tags("receiver", "kafka-lag", "result", "ok").counter();
+        Counter c = registry.find("trimtab_ingest_queries_total")
+                .tags("receiver", "kafka-lag", "result", "ok")
+                .counter();
         return c == null ? 0 : c.count();
     }
 
@@ -131,14 +153,17 @@ public class LagBenchApp implements QuarkusApplication {
      * The first write of {@code name} acknowledged after {@code after}: above 1 replica ({@code out}) or at 1;
      * the writes of other workloads and earlier ones are passed over.
      */
-    private static ScaleWritten await(LagProbe probe, String name, Instant after, boolean out) throws InterruptedException {
+    private static ScaleWritten await(LagProbe probe, String name, Instant after, boolean out)
+            throws InterruptedException {
         long deadline = System.currentTimeMillis() + TIMEOUT_MILLIS;
         while (System.currentTimeMillis() < deadline) {
             ScaleWritten w = probe.next(100);
             if (w != null && Boolean.getBoolean("bench.verbose")) {
                 System.out.println("    write " + w);
             }
-            if (w != null && w.target().name().equals(name) && !w.acknowledged().isBefore(after)
+            if (w != null
+                    && w.target().name().equals(name)
+                    && !w.acknowledged().isBefore(after)
                     && (out ? w.replicas() > 1 : w.replicas() == 1)) {
                 return w;
             }
@@ -146,8 +171,8 @@ public class LagBenchApp implements QuarkusApplication {
         if (Boolean.getBoolean("bench.verbose")) {
             dumpDecisions(name);
         }
-        throw new IllegalStateException(name + ": no /scale write " + (out ? "above 1" : "to 1") + " within "
-                + TIMEOUT_MILLIS / 1000 + " s");
+        throw new IllegalStateException(
+                name + ": no /scale write " + (out ? "above 1" : "to 1") + " within " + TIMEOUT_MILLIS / 1000 + " s");
     }
 
     private static void dumpDecisions(String name) {
@@ -162,7 +187,8 @@ public class LagBenchApp implements QuarkusApplication {
                     }
                 });
             }
-            last.subList(Math.max(0, last.size() - 6), last.size()).forEach(v -> System.out.println("    decision " + v));
+            last.subList(Math.max(0, last.size() - 6), last.size())
+                    .forEach(v -> System.out.println("    decision " + v));
         }
     }
 
@@ -176,7 +202,8 @@ public class LagBenchApp implements QuarkusApplication {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, LagBench.group(name));
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (int i = 0; i < LagBench.PARTITIONS; i++) {
                 partitions.add(new TopicPartition(LagBench.topic(name), i));

@@ -49,7 +49,8 @@ public class LocalApp implements QuarkusApplication {
             demand.put(e.getKey(), values);
         });
         KubernetesClient api = LocalRun.api;
-        AutoscalerEngine engine = Arc.container().instance(AutoscalerEngine.class).get();
+        AutoscalerEngine engine =
+                Arc.container().instance(AutoscalerEngine.class).get();
         for (String key : demand.keySet()) {
             String[] nsName = key.split("/");
             while (!engine.knows(new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", nsName[0], nsName[1]))) {
@@ -62,8 +63,9 @@ public class LocalApp implements QuarkusApplication {
         reader.start();
 
         int steps = demand.values().stream().mapToInt(List::size).max().orElse(0);
-        System.out.printf("Playing %s: %d steps of %d s, total cpu demand per workload (millicores)%n%n", args[0],
-                steps, step / 1000);
+        System.out.printf(
+                "Playing %s: %d steps of %d s, total cpu demand per workload (millicores)%n%n",
+                args[0], steps, step / 1000);
         Instant start = Instant.now();
         Map<String, List<Integer>> replicas = new LinkedHashMap<>();
         try (KafkaProducer<String, byte[]> producer = LocalRun.producer()) {
@@ -75,8 +77,11 @@ public class LocalApp implements QuarkusApplication {
                     long total = w.getValue().get(Math.min(i, w.getValue().size() - 1));
                     List<Pod> pods = reconcilePods(api, nsName[0], nsName[1]);
                     replicas.computeIfAbsent(w.getKey(), k -> new ArrayList<>()).add(pods.size());
-                    producer.send(new ProducerRecord<>("trimtab.metrics", w.getKey(),
-                            podMetrics(nsName[0], pods, total).getBytes(StandardCharsets.UTF_8))).get();
+                    producer.send(new ProducerRecord<>(
+                                    "trimtab.metrics",
+                                    w.getKey(),
+                                    podMetrics(nsName[0], pods, total).getBytes(StandardCharsets.UTF_8)))
+                            .get();
                 }
                 drain(printed, start);
             }
@@ -103,25 +108,53 @@ public class LocalApp implements QuarkusApplication {
     private static List<Pod> reconcilePods(KubernetesClient api, String ns, String name) {
         Deployment d = api.apps().deployments().inNamespace(ns).withName(name).get();
         int want = d.getSpec().getReplicas();
-        List<Pod> pods = new ArrayList<>(api.pods().inNamespace(ns).withLabel("app", name).list().getItems());
+        List<Pod> pods = new ArrayList<>(
+                api.pods().inNamespace(ns).withLabel("app", name).list().getItems());
         pods.sort((a, b) -> a.getMetadata().getName().compareTo(b.getMetadata().getName()));
         while (pods.size() > want) {
             Pod last = pods.remove(pods.size() - 1);
             api.pods().inNamespace(ns).withName(last.getMetadata().getName()).delete();
         }
-        String request = d.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getRequests()
-                .get("cpu").toString();
+        String request = d.getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getResources()
+                .getRequests()
+                .get("cpu")
+                .toString();
         Instant now = Instant.now();
         while (pods.size() < want) {
             String pod = name + "-" + UUID.randomUUID().toString().substring(0, 5);
-            pods.add(api.pods().inNamespace(ns).resource(new PodBuilder()
-                    .withNewMetadata().withName(pod).withNamespace(ns).addToLabels("app", name).endMetadata()
-                    .withNewSpec().addNewContainer().withName("app").withImage("app").withNewResources()
-                    .addToRequests("cpu", new Quantity(request)).endResources().endContainer().endSpec()
-                    .withNewStatus().withPhase("Running").withStartTime(now.minusSeconds(600).toString())
-                    .addNewCondition().withType("Ready").withStatus("True")
-                    .withLastTransitionTime(now.minusSeconds(590).toString()).endCondition().endStatus()
-                    .build()).create());
+            pods.add(api.pods()
+                    .inNamespace(ns)
+                    .resource(new PodBuilder()
+                            .withNewMetadata()
+                            .withName(pod)
+                            .withNamespace(ns)
+                            .addToLabels("app", name)
+                            .endMetadata()
+                            .withNewSpec()
+                            .addNewContainer()
+                            .withName("app")
+                            .withImage("app")
+                            .withNewResources()
+                            .addToRequests("cpu", new Quantity(request))
+                            .endResources()
+                            .endContainer()
+                            .endSpec()
+                            .withNewStatus()
+                            .withPhase("Running")
+                            .withStartTime(now.minusSeconds(600).toString())
+                            .addNewCondition()
+                            .withType("Ready")
+                            .withStatus("True")
+                            .withLastTransitionTime(now.minusSeconds(590).toString())
+                            .endCondition()
+                            .endStatus()
+                            .build())
+                    .create());
         }
         return pods;
     }
@@ -130,15 +163,23 @@ public class LocalApp implements QuarkusApplication {
         String now = Instant.now().toString();
         StringBuilder items = new StringBuilder();
         for (Pod p : pods) {
-            items.append(items.isEmpty() ? "" : ",").append("{\"metadata\":{\"name\":\"").append(p.getMetadata().getName())
-                    .append("\",\"namespace\":\"").append(ns).append("\",\"labels\":{\"app\":\"")
-                    .append(p.getMetadata().getLabels().get("app")).append("\"}},\"timestamp\":\"").append(now)
+            items.append(items.isEmpty() ? "" : ",")
+                    .append("{\"metadata\":{\"name\":\"")
+                    .append(p.getMetadata().getName())
+                    .append("\",\"namespace\":\"")
+                    .append(ns)
+                    .append("\",\"labels\":{\"app\":\"")
+                    .append(p.getMetadata().getLabels().get("app"))
+                    .append("\"}},\"timestamp\":\"")
+                    .append(now)
                     .append("\",\"window\":\"1s\",\"containers\":[{\"name\":\"app\",\"usage\":{\"cpu\":\"")
-                    .append(totalMilli / Math.max(1, pods.size())).append("m\"}}]}");
+                    .append(totalMilli / Math.max(1, pods.size()))
+                    .append("m\"}}]}");
         }
         return "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"/trimtab/local\","
                 + "\"type\":\"dev.trimtab.metrics\",\"time\":\"" + now + "\",\"datacontenttype\":\"application/json\","
-                + "\"data\":{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetricsList\",\"items\":[" + items + "]}}";
+                + "\"data\":{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetricsList\",\"items\":[" + items
+                + "]}}";
     }
 
     private static void readDecisions(ConcurrentLinkedQueue<String> out) {
@@ -156,10 +197,15 @@ public class LocalApp implements QuarkusApplication {
             it.remove();
             JsonNode d = e.get("data");
             double at = (Instant.parse(e.get("time").asText()).toEpochMilli() - start.toEpochMilli()) / 1000.0;
-            System.out.printf("  %+6.1fs  %-10s %2d -> %-2d  %-20s %s%n", at, d.at("/target/namespace").asText() + "/"
-                    + d.at("/target/name").asText(), d.get("currentReplicas").asInt(), d.get("desiredReplicas").asInt(),
-                    d.get("reason").asText(), d.get("message").asText());
+            System.out.printf(
+                    "  %+6.1fs  %-10s %2d -> %-2d  %-20s %s%n",
+                    at,
+                    d.at("/target/namespace").asText() + "/"
+                            + d.at("/target/name").asText(),
+                    d.get("currentReplicas").asInt(),
+                    d.get("desiredReplicas").asInt(),
+                    d.get("reason").asText(),
+                    d.get("message").asText());
         }
     }
-
 }

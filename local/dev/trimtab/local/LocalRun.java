@@ -43,8 +43,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@link LocalApp} plays the trace through Kafka and shows what happened.
  */
 public final class LocalRun {
-    public static final ResourceDefinitionContext POLICIES = new ResourceDefinitionContext.Builder().withGroup("trimtab.dev")
-            .withVersion("v1alpha1").withKind("ScalingPolicy").withPlural("scalingpolicies").withNamespaced(true).build();
+    public static final ResourceDefinitionContext POLICIES = new ResourceDefinitionContext.Builder()
+            .withGroup("trimtab.dev")
+            .withVersion("v1alpha1")
+            .withKind("ScalingPolicy")
+            .withPlural("scalingpolicies")
+            .withNamespaced(true)
+            .build();
 
     static String bootstrap;
     static KubernetesClient api;
@@ -61,24 +66,26 @@ public final class LocalRun {
      * Starts the broker and the mock API, seeds the API, starts the application ({@code app} runs
      * inside it) and stops everything when it returns; exits the JVM with the app's status.
      */
-    static void run(Class<? extends QuarkusApplication> app, Seeder seeder, String... appArgs)
-            throws Exception {
+    static void run(Class<? extends QuarkusApplication> app, Seeder seeder, String... appArgs) throws Exception {
         System.out.println("Starting an embedded Kafka broker (KRaft) ...");
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().withKafkaPort(freePort()).withControllerPort(freePort())
-                .withDeleteLogDirsOnClose(true).withAdditionalProperties(p -> p.put("auto.create.topics.enable", "false"))
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker()
+                .withKafkaPort(freePort())
+                .withControllerPort(freePort())
+                .withDeleteLogDirsOnClose(true)
+                .withAdditionalProperties(p -> p.put("auto.create.topics.enable", "false"))
                 .start();
         bootstrap = broker.getAdvertisedListeners();
         List<String> topics = createTopics(bootstrap);
         System.out.println("  " + bootstrap + ", topics " + topics);
 
         System.out.println("Starting an in-process Kubernetes API (fabric8 mock server, CRUD) ...");
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+        KubernetesMockServer server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         api = server.createClient();
         List<String> seeded = seeder.seed(api);
-        System.out.println("  " + api.getMasterUrl() + ", seeded " + (seeded.size() > 8
-                ? seeded.size() + " objects" : seeded));
+        System.out.println(
+                "  " + api.getMasterUrl() + ", seeded " + (seeded.size() > 8 ? seeded.size() + " objects" : seeded));
 
         System.setProperty("kafka.bootstrap.servers", bootstrap);
         // fabric8's own settings: the Quarkus ones are fixed at build time
@@ -101,11 +108,14 @@ public final class LocalRun {
         System.out.println("Starting the autoscaler ...");
         int status;
         try {
-            Quarkus.run(app, (code, failure) -> {
-                if (failure != null) {
-                    failure.printStackTrace();
-                }
-            }, appArgs);
+            Quarkus.run(
+                    app,
+                    (code, failure) -> {
+                        if (failure != null) {
+                            failure.printStackTrace();
+                        }
+                    },
+                    appArgs);
             status = LocalApp.exitCode;
         } finally {
             api.close();
@@ -125,12 +135,19 @@ public final class LocalRun {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         List<NewTopic> topics = new ArrayList<>();
         try (Stream<Path> files = Files.list(Path.of("kafka-topics"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                 JsonNode t = yaml.readTree(f.toFile());
                 Map<String, String> config = new HashMap<>();
-                t.at("/spec/config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+                t.at("/spec/config")
+                        .fields()
+                        .forEachRemaining(
+                                e -> config.put(e.getKey(), e.getValue().asText()));
                 config.remove("min.insync.replicas"); // one broker
-                topics.add(new NewTopic(t.at("/metadata/name").asText(), t.at("/spec/partitions").asInt(), (short) 1)
+                topics.add(new NewTopic(
+                                t.at("/metadata/name").asText(),
+                                t.at("/spec/partitions").asInt(),
+                                (short) 1)
                         .configs(config));
             }
         }
@@ -152,7 +169,10 @@ public final class LocalRun {
             GenericKubernetesResource r = yaml.readValue(doc, GenericKubernetesResource.class);
             String ns = r.getMetadata().getNamespace();
             if ("ScalingPolicy".equals(r.getKind())) {
-                client.genericKubernetesResources(POLICIES).inNamespace(ns).resource(r).create();
+                client.genericKubernetesResources(POLICIES)
+                        .inNamespace(ns)
+                        .resource(r)
+                        .create();
             } else {
                 client.resource(r).inNamespace(ns).create();
             }
@@ -165,10 +185,8 @@ public final class LocalRun {
     static KafkaProducer<String, byte[]> producer() {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         p.put(ProducerConfig.ACKS_CONFIG, "1");
         return new KafkaProducer<>(p);
@@ -180,10 +198,8 @@ public final class LocalRun {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return new KafkaConsumer<>(p);
     }
 

@@ -14,10 +14,19 @@ public final class PolicyBench {
         System.setProperty("bench.http.port", Integer.toString(LocalRun.freePort()));
         System.setProperty("mp.messaging.incoming.metrics.enabled", "false");
         // the namespace the HTTP reviews are in: the webhook reads it (labels) from an informer's cache
-        LocalRun.run(PolicyBenchApp.class, api -> {
-            api.namespaces().resource(new NamespaceBuilder().withNewMetadata()
-                    .withName("shop").addToLabels("kubernetes.io/metadata.name", "shop").endMetadata().build()).create();
-            return List.of("Namespace shop");
-        }, args);
+        LocalRun.run(
+                PolicyBenchApp.class,
+                api -> {
+                    api.namespaces()
+                            .resource(new NamespaceBuilder()
+                                    .withNewMetadata()
+                                    .withName("shop")
+                                    .addToLabels("kubernetes.io/metadata.name", "shop")
+                                    .endMetadata()
+                                    .build())
+                            .create();
+                    return List.of("Namespace shop");
+                },
+                args);
     }
 }

@@ -17,7 +17,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -44,6 +43,7 @@ public class PolicyBenchApp implements QuarkusApplication {
     static final String HEALTHY = "\"resources\":{\"requests\":{\"cpu\":\"100m\",\"memory\":\"128Mi\"},"
             + "\"limits\":{\"memory\":\"256Mi\"}},\"readinessProbe\":{\"httpGet\":{\"path\":\"/ready\",\"port\":8080}},"
             + "\"livenessProbe\":{\"httpGet\":{\"path\":\"/live\",\"port\":8080}}";
+
     static final String POD = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{"
             + "\"uid\":\"bench\",\"kind\":{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Pod\"},\"resource\":{\"group\":\"\","
             + "\"version\":\"v1\",\"resource\":\"pods\"},\"name\":\"web\",\"namespace\":\"NS\",\"operation\":\"CREATE\","
@@ -100,10 +100,13 @@ public class PolicyBenchApp implements QuarkusApplication {
         }
 
         Histogram http = http(seconds, 1000);
-        System.out.printf("%nRESULT one_validation_p99_us=%.1f restricted_set_p99_us=%s http_rate_per_s=1000 "
-                        + "http_p50_ms=%.2f http_p99_ms=%.2f%n", single.getValueAtPercentile(99) / 1000.0,
+        System.out.printf(
+                "%nRESULT one_validation_p99_us=%.1f restricted_set_p99_us=%s http_rate_per_s=1000 "
+                        + "http_p50_ms=%.2f http_p99_ms=%.2f%n",
+                single.getValueAtPercentile(99) / 1000.0,
                 restricted == null ? "n/a" : String.format("%.1f", restricted.getValueAtPercentile(99) / 1000.0),
-                http.getValueAtPercentile(50) / 1000.0, http.getValueAtPercentile(99) / 1000.0);
+                http.getValueAtPercentile(50) / 1000.0,
+                http.getValueAtPercentile(99) / 1000.0);
         LocalApp.exitCode = 0;
         return 0;
     }
@@ -129,9 +132,14 @@ public class PolicyBenchApp implements QuarkusApplication {
             engine.review(request, cluster);
             h.recordValue(System.nanoTime() - t0);
         }
-        System.out.printf("  %s (%d validations): p50=%.1f us p90=%.1f us p99=%.1f us max=%.1f us%n", what,
-                v.results().size(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
-                h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
+        System.out.printf(
+                "  %s (%d validations): p50=%.1f us p90=%.1f us p99=%.1f us max=%.1f us%n",
+                what,
+                v.results().size(),
+                h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(90) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0,
+                h.getMaxValue() / 1000.0);
         return h;
     }
 
@@ -145,7 +153,8 @@ public class PolicyBenchApp implements QuarkusApplication {
         int port = Integer.parseInt(System.getProperty("bench.http.port"));
         byte[] body = review("shop").getBytes(StandardCharsets.UTF_8);
         byte[] head = ("POST /admission/validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + "Content-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         try (Connection c = new Connection(port)) {
             String answer = c.exchange(head, body);
             if (!answer.contains("\"allowed\":true")) {
@@ -163,29 +172,31 @@ public class PolicyBenchApp implements QuarkusApplication {
         CountDownLatch done = new CountDownLatch((int) total);
         List<Thread> workers = new ArrayList<>();
         for (int w = 0; w < connections; w++) {
-            Thread t = new Thread(() -> {
-                try (Connection c = new Connection(port)) {
-                    while (true) {
-                        long d = due.take();
-                        if (d < 0) {
-                            return;
-                        }
-                        try {
-                            if (!c.exchange(head, body).startsWith("HTTP/1.1 200")) {
-                                errors.incrementAndGet();
+            Thread t = new Thread(
+                    () -> {
+                        try (Connection c = new Connection(port)) {
+                            while (true) {
+                                long d = due.take();
+                                if (d < 0) {
+                                    return;
+                                }
+                                try {
+                                    if (!c.exchange(head, body).startsWith("HTTP/1.1 200")) {
+                                        errors.incrementAndGet();
+                                    }
+                                } catch (IOException e) {
+                                    errors.incrementAndGet();
+                                }
+                                synchronized (h) {
+                                    h.recordValue(Math.max(0, (System.nanoTime() - d) / 1000));
+                                }
+                                done.countDown();
                             }
-                        } catch (IOException e) {
-                            errors.incrementAndGet();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
                         }
-                        synchronized (h) {
-                            h.recordValue(Math.max(0, (System.nanoTime() - d) / 1000));
-                        }
-                        done.countDown();
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, "bench-client-" + w);
+                    },
+                    "bench-client-" + w);
             t.setDaemon(true);
             t.start();
             workers.add(t);
@@ -201,19 +212,30 @@ public class PolicyBenchApp implements QuarkusApplication {
         }
         done.await(60, TimeUnit.SECONDS);
         workers.forEach(t -> due.add(-1L));
-        var server = Arc.container().instance(MeterRegistry.class).get()
-                .find("trimtab_policy_admission_seconds").timer();
+        var server = Arc.container()
+                .instance(MeterRegistry.class)
+                .get()
+                .find("trimtab_policy_admission_seconds")
+                .timer();
         if (server != null) {
             var snapshot = server.takeSnapshot();
             StringBuilder sb = new StringBuilder();
             for (var v : snapshot.percentileValues()) {
                 sb.append(String.format(" p%.0f=%.3f ms", v.percentile() * 100, v.value(TimeUnit.MILLISECONDS)));
             }
-            System.out.printf("  in the server (bytes in to bytes out, Micrometer's last ~2 min, warm-up included):%s%n", sb);
+            System.out.printf(
+                    "  in the server (bytes in to bytes out, Micrometer's last ~2 min, warm-up included):%s%n", sb);
         }
-        System.out.printf("  admission over HTTP, %d reviews/s for %d s: n=%d p50=%.2f ms p90=%.2f ms p99=%.2f ms "
-                        + "max=%.2f ms errors=%d%n", rate, seconds, h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0,
-                h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0,
+        System.out.printf(
+                "  admission over HTTP, %d reviews/s for %d s: n=%d p50=%.2f ms p90=%.2f ms p99=%.2f ms "
+                        + "max=%.2f ms errors=%d%n",
+                rate,
+                seconds,
+                h.getTotalCount(),
+                h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(90) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0,
+                h.getMaxValue() / 1000.0,
                 errors.get());
         return h;
     }

@@ -51,10 +51,12 @@ public final class AccessGate {
      */
     public Decision decide(Route route, String authorization, boolean tls, UserInfo certificateUser, Instant now) {
         if (route.surface() == Surface.Admission) {
-            return tls || policy.plainHttpAdmission() ? Decision.open() : Decision.tlsRequired(
-                    "admission reviews are accepted over TLS only (the API server calls webhooks over https); "
-                            + "this request came over plain HTTP. Only tests and the local run may allow it "
-                            + "(trimtab.auth.admission.allow-plain-http=true)");
+            return tls || policy.plainHttpAdmission()
+                    ? Decision.open()
+                    : Decision.tlsRequired(
+                            "admission reviews are accepted over TLS only (the API server calls webhooks over https); "
+                                    + "this request came over plain HTTP. Only tests and the local run may allow it "
+                                    + "(trimtab.auth.admission.allow-plain-http=true)");
         }
         if (route.surface() == Surface.Health) {
             return Decision.open();
@@ -68,9 +70,10 @@ public final class AccessGate {
         }
         String token = bearer(authorization);
         if (token == null) {
-            return Decision.noToken(authorization == null
-                    ? "no bearer token: send \"Authorization: Bearer <token>\" (" + tokenHint(push) + ")"
-                    : "the Authorization header is not \"Bearer <token>\" (" + tokenHint(push) + ")");
+            return Decision.noToken(
+                    authorization == null
+                            ? "no bearer token: send \"Authorization: Bearer <token>\" (" + tokenHint(push) + ")"
+                            : "the Authorization header is not \"Bearer <token>\" (" + tokenHint(push) + ")");
         }
         List<String> audiences = push ? List.of(policy.pushAudience()) : List.of();
         Authentication who;
@@ -91,10 +94,13 @@ public final class AccessGate {
         }
         UserInfo user = who.user();
         if (push) {
-            return policy.pushSubjects().contains(user.username()) ? Decision.allowed(user) : Decision.forbidden(user,
-                    "user " + user.describe() + " may not push events to the autoscaler: only "
-                            + String.join(", ", new TreeSet<>(policy.pushSubjects()))
-                            + " may (trimtab.auth.push.allowed-subjects)");
+            return policy.pushSubjects().contains(user.username())
+                    ? Decision.allowed(user)
+                    : Decision.forbidden(
+                            user,
+                            "user " + user.describe() + " may not push events to the autoscaler: only "
+                                    + String.join(", ", new TreeSet<>(policy.pushSubjects()))
+                                    + " may (trimtab.auth.push.allowed-subjects)");
         }
         return authorized(route, user, now);
     }
@@ -109,11 +115,15 @@ public final class AccessGate {
                         + " (SubjectAccessReview): " + e.getMessage() + "; the request is refused, retry later");
             }
             if (!a.allowed()) {
-                return Decision.forbidden(user, "user " + user.describe() + " may not " + p.describe()
-                        + (a.reason().isEmpty() ? "" : ": " + a.reason())
-                        + (a.evaluationError().isEmpty() ? "" : " (evaluation error: " + a.evaluationError() + ")")
-                        + (route.role().isEmpty() ? "" : "; ClusterRole " + route.role() + " grants it")
-                        + " (check: " + p.kubectlCanI(user.username()) + ")");
+                return Decision.forbidden(
+                        user,
+                        "user " + user.describe() + " may not " + p.describe()
+                                + (a.reason().isEmpty() ? "" : ": " + a.reason())
+                                + (a.evaluationError().isEmpty()
+                                        ? ""
+                                        : " (evaluation error: " + a.evaluationError() + ")")
+                                + (route.role().isEmpty() ? "" : "; ClusterRole " + route.role() + " grants it")
+                                + " (check: " + p.kubectlCanI(user.username()) + ")");
             }
         }
         return Decision.allowed(user);
@@ -126,8 +136,14 @@ public final class AccessGate {
             return cached;
         }
         Authentication fresh = tokens.review(token, audiences);
-        tokenCache.put(key, fresh, now, now.plus(fresh.authenticated() ? policy.cache().authenticated()
-                : policy.cache().unauthenticated()));
+        tokenCache.put(
+                key,
+                fresh,
+                now,
+                now.plus(
+                        fresh.authenticated()
+                                ? policy.cache().authenticated()
+                                : policy.cache().unauthenticated()));
         return fresh;
     }
 
@@ -138,12 +154,21 @@ public final class AccessGate {
             return cached;
         }
         Authorization fresh = access.review(user, p);
-        accessCache.put(key, fresh, now, now.plus(fresh.allowed() ? policy.cache().allowed() : policy.cache().denied()));
+        accessCache.put(
+                key,
+                fresh,
+                now,
+                now.plus(
+                        fresh.allowed()
+                                ? policy.cache().allowed()
+                                : policy.cache().denied()));
         return fresh;
     }
 
     private String tokenHint(boolean push) {
-        return push ? "a token bound to audience \"" + policy.pushAudience() + "\", as Knative Eventing's OIDC sender identity sends"
+        return push
+                ? "a token bound to audience \"" + policy.pushAudience()
+                        + "\", as Knative Eventing's OIDC sender identity sends"
                 : "a Kubernetes ServiceAccount token, e.g. from kubectl create token NAME";
     }
 
@@ -165,8 +190,8 @@ public final class AccessGate {
 
     static String sha256(String token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }

@@ -15,14 +15,19 @@ import java.util.Set;
  * @param plainHttpAdmission admission reviews accepted over plain HTTP (tests and the local run only)
  * @param cache            how long review answers are kept
  */
-public record AuthPolicy(boolean enabled, String pushAudience, Set<String> pushSubjects, boolean metricsProtected,
-                         boolean plainHttpAdmission, CacheTtls cache) {
+public record AuthPolicy(
+        boolean enabled,
+        String pushAudience,
+        Set<String> pushSubjects,
+        boolean metricsProtected,
+        boolean plainHttpAdmission,
+        CacheTtls cache) {
     /**
      * How long answers are reused: a valid token, a rejected one, an allowed and a denied review;
      * at most {@code maxEntries} of each kind. Errors are never kept.
      */
-    public record CacheTtls(Duration authenticated, Duration unauthenticated, Duration allowed, Duration denied,
-                            int maxEntries) {}
+    public record CacheTtls(
+            Duration authenticated, Duration unauthenticated, Duration allowed, Duration denied, int maxEntries) {}
 
     public AuthPolicy {
         pushSubjects = Set.copyOf(pushSubjects);
@@ -32,8 +37,9 @@ public record AuthPolicy(boolean enabled, String pushAudience, Set<String> pushS
     public List<String> problems() {
         List<String> out = new ArrayList<>();
         if (enabled && (pushAudience == null || pushAudience.isBlank())) {
-            out.add("trimtab.auth.push.audience: required when trimtab.auth.enabled=true "
-                    + "(the audience the KafkaSource's tokens are bound to, e.g. serving.knative.dev/service/trimtab/trimtab-autoscaler-push)");
+            out.add(
+                    "trimtab.auth.push.audience: required when trimtab.auth.enabled=true "
+                            + "(the audience the KafkaSource's tokens are bound to, e.g. serving.knative.dev/service/trimtab/trimtab-autoscaler-push)");
         }
         if (enabled && pushSubjects.isEmpty()) {
             out.add("trimtab.auth.push.allowed-subjects: required when trimtab.auth.enabled=true "

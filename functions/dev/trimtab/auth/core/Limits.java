@@ -10,8 +10,15 @@ import java.util.List;
  * Admission bodies are bounded by the API server (3 MiB requests) and Quarkus' global
  * {@code quarkus.http.limits.max-body-size}, not here.
  */
-public record Limits(long queryBody, long extenderBody, long pushBody, long ingestBody, int matrixMaxPairs, Duration queryTimeout,
-                     int queryConcurrency, int queryQueue) {
+public record Limits(
+        long queryBody,
+        long extenderBody,
+        long pushBody,
+        long ingestBody,
+        int matrixMaxPairs,
+        Duration queryTimeout,
+        int queryConcurrency,
+        int queryQueue) {
 
     /** The largest body a surface accepts, in bytes; -1 when only the server-wide limit applies. */
     public long maxBody(Surface surface) {

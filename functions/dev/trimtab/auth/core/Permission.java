@@ -6,11 +6,17 @@ package dev.trimtab.auth.core;
  * when it is empty) or non-resource attributes ({@code verb} on the URL {@code path}). Built by
  * {@link #resource} and {@link #nonResource}; exactly one of the two shapes is set.
  */
-public record Permission(String verb, String group, String resource, String subresource, String namespace,
-                         String path) {
-    public static Permission resource(String verb, String group, String resource, String subresource, String namespace) {
-        return new Permission(verb, group, resource, subresource == null ? "" : subresource,
-                namespace == null ? "" : namespace, null);
+public record Permission(
+        String verb, String group, String resource, String subresource, String namespace, String path) {
+    public static Permission resource(
+            String verb, String group, String resource, String subresource, String namespace) {
+        return new Permission(
+                verb,
+                group,
+                resource,
+                subresource == null ? "" : subresource,
+                namespace == null ? "" : namespace,
+                null);
     }
 
     public static Permission nonResource(String verb, String path) {

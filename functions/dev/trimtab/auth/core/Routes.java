@@ -80,20 +80,26 @@ public final class Routes {
                     : Route.of(Surface.Health);
         }
         if (path.equals(REMOTE_WRITE)) {
-            return new Route(Surface.Ingest, List.of(Permission.resource(verb, GROUP, "metrics",
-                    "prometheus-remote-write", "")), METRIC_WRITER);
-        }
-        if (path.equals(OTLP_METRICS)) {
-            return new Route(Surface.Ingest, List.of(Permission.resource(verb, GROUP, "metrics", "otlp", "")),
+            return new Route(
+                    Surface.Ingest,
+                    List.of(Permission.resource(verb, GROUP, "metrics", "prometheus-remote-write", "")),
                     METRIC_WRITER);
         }
+        if (path.equals(OTLP_METRICS)) {
+            return new Route(
+                    Surface.Ingest, List.of(Permission.resource(verb, GROUP, "metrics", "otlp", "")), METRIC_WRITER);
+        }
         if (path.equals(ALERTMANAGER)) {
-            return new Route(Surface.Ingest, List.of(Permission.resource(verb, GROUP, "metrics", "alertmanager", "")),
+            return new Route(
+                    Surface.Ingest,
+                    List.of(Permission.resource(verb, GROUP, "metrics", "alertmanager", "")),
                     METRIC_WRITER);
         }
         if (path.startsWith("/placement/extender/")) {
-            return new Route(Surface.Extender, List.of(Permission.resource(verb, GROUP, "placement",
-                    lastSegment(path), "")), EXTENDER);
+            return new Route(
+                    Surface.Extender,
+                    List.of(Permission.resource(verb, GROUP, "placement", lastSegment(path), "")),
+                    EXTENDER);
         }
         if (path.startsWith("/rbac/")) {
             String question = lastSegment(path);
@@ -107,8 +113,8 @@ public final class Routes {
         if (path.startsWith("/network/")) {
             String question = lastSegment(path);
             Set<String> namespaces = switch (question) {
-                case "can-reach" -> namespaces(Arrays.asList(podNamespace(first(query, "from")),
-                        podNamespace(first(query, "to"))));
+                case "can-reach" ->
+                    namespaces(Arrays.asList(podNamespace(first(query, "from")), podNamespace(first(query, "to"))));
                 case "matrix" -> namespaces(query.getOrDefault("namespace", List.of()));
                 default -> Set.of("");
             };

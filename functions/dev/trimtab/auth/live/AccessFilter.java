@@ -66,7 +66,8 @@ public class AccessFilter {
     private volatile boolean reviewsFailing;
 
     @Inject
-    public AccessFilter(AuthSettings settings, LimitSettings limitSettings, KubernetesClient client, MeterRegistry registry) {
+    public AccessFilter(
+            AuthSettings settings, LimitSettings limitSettings, KubernetesClient client, MeterRegistry registry) {
         this.settings = settings;
         this.registry = registry;
         this.clock = Clock.systemUTC();
@@ -78,15 +79,26 @@ public class AccessFilter {
             throw new IllegalArgumentException("invalid settings: " + String.join("; ", problems));
         }
         this.routes = new Routes(settings.metrics().isProtected());
-        this.kubernetes = settings.enabled() && client != null ? new KubernetesReviews(client, settings.reviewTimeout()) : null;
-        this.gate = kubernetes == null ? new AccessGate(policy, (t, a) -> {
-            throw new ReviewUnavailable("no Kubernetes client", null);
-        }, (u, p) -> {
-            throw new ReviewUnavailable("no Kubernetes client", null);
-        }) : new AccessGate(policy, kubernetes, kubernetes);
+        this.kubernetes =
+                settings.enabled() && client != null ? new KubernetesReviews(client, settings.reviewTimeout()) : null;
+        this.gate = kubernetes == null
+                ? new AccessGate(
+                        policy,
+                        (t, a) -> {
+                            throw new ReviewUnavailable("no Kubernetes client", null);
+                        },
+                        (u, p) -> {
+                            throw new ReviewUnavailable("no Kubernetes client", null);
+                        })
+                : new AccessGate(policy, kubernetes, kubernetes);
         AtomicInteger n = new AtomicInteger();
-        this.reviews = new ThreadPoolExecutor(settings.reviewThreads(), settings.reviewThreads(),
-                60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024), r -> {
+        this.reviews = new ThreadPoolExecutor(
+                settings.reviewThreads(),
+                settings.reviewThreads(),
+                60,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(1024),
+                r -> {
                     Thread t = new Thread(r, "auth-review-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -95,15 +107,30 @@ public class AccessFilter {
     }
 
     static AuthPolicy policy(AuthSettings s) {
-        return new AuthPolicy(s.enabled(), s.push().audience(), s.push().allowedSubjects(), s.metrics().isProtected(),
-                s.admission().allowPlainHttp(), new AuthPolicy.CacheTtls(s.cache().authenticatedTtl(),
-                s.cache().unauthenticatedTtl(), s.cache().allowedTtl(), s.cache().deniedTtl(), s.cache().maxEntries()));
+        return new AuthPolicy(
+                s.enabled(),
+                s.push().audience(),
+                s.push().allowedSubjects(),
+                s.metrics().isProtected(),
+                s.admission().allowPlainHttp(),
+                new AuthPolicy.CacheTtls(
+                        s.cache().authenticatedTtl(),
+                        s.cache().unauthenticatedTtl(),
+                        s.cache().allowedTtl(),
+                        s.cache().deniedTtl(),
+                        s.cache().maxEntries()));
     }
 
     static Limits limits(LimitSettings l) {
-        return new Limits(l.query().maxBodySize().asLongValue(), l.extender().maxBodySize().asLongValue(),
-                l.push().maxBodySize().asLongValue(), l.ingest().maxBodySize().asLongValue(),
-                l.network().matrixMaxPairs(), l.query().timeout(), l.query().concurrency(), l.query().queue());
+        return new Limits(
+                l.query().maxBodySize().asLongValue(),
+                l.extender().maxBodySize().asLongValue(),
+                l.push().maxBodySize().asLongValue(),
+                l.ingest().maxBodySize().asLongValue(),
+                l.network().matrixMaxPairs(),
+                l.query().timeout(),
+                l.query().concurrency(),
+                l.query().queue());
     }
 
     /** The limits in force, for the endpoints that check their own (bodies sent without Content-Length, the matrix). */
@@ -154,8 +181,8 @@ public class AccessFilter {
         }
         String authorization = ctx.request().getHeader("Authorization");
         boolean tls = ctx.request().isSSL();
-        UserInfo certificateUser = tls && settings.enabled() && settings.clientCertificates().enabled()
-                ? certificateUser(ctx) : null;
+        UserInfo certificateUser =
+                tls && settings.enabled() && settings.clientCertificates().enabled() ? certificateUser(ctx) : null;
         if (!settings.enabled() || route.surface() == Surface.Health || route.surface() == Surface.Admission) {
             finish(ctx, route, gate.decide(route, authorization, tls, clock.instant()));
             return;
@@ -168,7 +195,8 @@ public class AccessFilter {
                 try {
                     d = gate.decide(route, authorization, tls, certificateUser, clock.instant());
                 } catch (RuntimeException e) {
-                    d = Decision.unavailable("cannot check the request: " + e + "; the request is refused, retry later");
+                    d = Decision.unavailable(
+                            "cannot check the request: " + e + "; the request is refused, retry later");
                 }
                 Decision decided = d;
                 context.runOnContext(v -> finish(ctx, route, decided));
@@ -196,8 +224,9 @@ public class AccessFilter {
             ctx.next();
             return;
         }
-        LOG.debugf("%s %s refused: %d %s %s", ctx.request().method(), ctx.normalizedPath(), d.status(), d.reason(),
-                d.message());
+        LOG.debugf(
+                "%s %s refused: %d %s %s",
+                ctx.request().method(), ctx.normalizedPath(), d.status(), d.reason(), d.message());
         end(ctx, d.status(), d.message(), d.challenge());
     }
 
@@ -262,9 +291,14 @@ public class AccessFilter {
     }
 
     private void count(Surface surface, Decision.Reason reason) {
-        counters.computeIfAbsent(surface + "/" + reason, k -> Counter.builder("trimtab_auth_decisions_total")
-                .description("HTTP requests by surface and access decision").tag("surface", surface.name())
-                .tag("reason", reason.name()).register(registry)).increment();
+        counters.computeIfAbsent(
+                        surface + "/" + reason,
+                        k -> Counter.builder("trimtab_auth_decisions_total")
+                                .description("HTTP requests by surface and access decision")
+                                .tag("surface", surface.name())
+                                .tag("reason", reason.name())
+                                .register(registry))
+                .increment();
     }
 
     @PreDestroy

@@ -45,18 +45,25 @@ public final class BoundedPool implements AutoCloseable {
         this.timeout = timeout;
         this.whenFull = whenFull;
         AtomicInteger n = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue), r -> {
+        this.executor = new ThreadPoolExecutor(
+                threads,
+                threads,
+                60,
+                TimeUnit.SECONDS,
+                queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue),
+                r -> {
                     Thread t = new Thread(r, name + "-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
         this.executor.allowCoreThreadTimeOut(true);
-        this.timer = timeout == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, name + "-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = timeout == null
+                ? null
+                : Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, name + "-timer");
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /** {@code work}'s answer, or the pool's own when it is full or the time runs out. */
@@ -76,13 +83,20 @@ public final class BoundedPool implements AutoCloseable {
             return answer;
         }
         if (timer != null) {
-            timer.schedule(() -> {
-                if (answer.complete(Response.status(503).type(MediaType.TEXT_PLAIN).entity("the answer took longer than "
-                        + timeout.toMillis() + " ms (trimtab.limits." + name + ".timeout) and was cancelled").build())) {
-                    LOG.warnf("%s: a request ran out of time (%d ms); interrupting it", name, timeout.toMillis());
-                    running.cancel(true);
-                }
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            timer.schedule(
+                    () -> {
+                        if (answer.complete(Response.status(503)
+                                .type(MediaType.TEXT_PLAIN)
+                                .entity("the answer took longer than " + timeout.toMillis() + " ms (trimtab.limits."
+                                        + name + ".timeout) and was cancelled")
+                                .build())) {
+                            LOG.warnf(
+                                    "%s: a request ran out of time (%d ms); interrupting it", name, timeout.toMillis());
+                            running.cancel(true);
+                        }
+                    },
+                    timeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
         return answer;
     }
@@ -97,8 +111,11 @@ public final class BoundedPool implements AutoCloseable {
 
     /** 429 with Retry-After, as the API server answers when its in-flight limit is reached. */
     public static Supplier<Response> tooManyRequests(String property, int concurrency, int queue) {
-        return () -> Response.status(429).header("Retry-After", "1").type(MediaType.TEXT_PLAIN)
-                .entity("too many requests at once: " + concurrency + " running and " + queue + " waiting ("
-                        + property + "); retry later").build();
+        return () -> Response.status(429)
+                .header("Retry-After", "1")
+                .type(MediaType.TEXT_PLAIN)
+                .entity("too many requests at once: " + concurrency + " running and " + queue + " waiting (" + property
+                        + "); retry later")
+                .build();
     }
 }

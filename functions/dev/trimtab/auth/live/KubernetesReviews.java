@@ -43,9 +43,15 @@ public final class KubernetesReviews implements TokenReviewer, AccessReviewer, A
     public Authentication review(String token, List<String> audiences) throws ReviewUnavailable {
         TokenReview answer;
         try {
-            answer = client.authentication().v1().tokenReviews().create(new TokenReviewBuilder()
-                    .withNewSpec().withToken(token).withAudiences(audiences.isEmpty() ? null : audiences).endSpec()
-                    .build());
+            answer = client.authentication()
+                    .v1()
+                    .tokenReviews()
+                    .create(new TokenReviewBuilder()
+                            .withNewSpec()
+                            .withToken(token)
+                            .withAudiences(audiences.isEmpty() ? null : audiences)
+                            .endSpec()
+                            .build());
         } catch (RuntimeException e) {
             throw new ReviewUnavailable(describe(e), e);
         }
@@ -57,26 +63,39 @@ public final class KubernetesReviews implements TokenReviewer, AccessReviewer, A
             return Authentication.rejected(s.getError());
         }
         var u = s.getUser();
-        return Authentication.authenticated(new UserInfo(u.getUsername(), u.getUid(), u.getGroups(), u.getExtra()),
-                s.getAudiences());
+        return Authentication.authenticated(
+                new UserInfo(u.getUsername(), u.getUid(), u.getGroups(), u.getExtra()), s.getAudiences());
     }
 
     @Override
     public Authorization review(UserInfo user, Permission p) throws ReviewUnavailable {
-        SubjectAccessReviewSpecBuilder spec = new SubjectAccessReviewSpecBuilder().withUser(user.username())
-                .withGroups(user.groups()).withExtra(user.extra().isEmpty() ? null : user.extra())
+        SubjectAccessReviewSpecBuilder spec = new SubjectAccessReviewSpecBuilder()
+                .withUser(user.username())
+                .withGroups(user.groups())
+                .withExtra(user.extra().isEmpty() ? null : user.extra())
                 .withUid(user.uid().isEmpty() ? null : user.uid());
         if (p.isResource()) {
-            spec.withNewResourceAttributes().withVerb(p.verb()).withGroup(p.group()).withResource(p.resource())
+            spec.withNewResourceAttributes()
+                    .withVerb(p.verb())
+                    .withGroup(p.group())
+                    .withResource(p.resource())
                     .withSubresource(p.subresource().isEmpty() ? null : p.subresource())
-                    .withNamespace(p.namespace().isEmpty() ? null : p.namespace()).endResourceAttributes();
+                    .withNamespace(p.namespace().isEmpty() ? null : p.namespace())
+                    .endResourceAttributes();
         } else {
-            spec.withNewNonResourceAttributes().withVerb(p.verb()).withPath(p.path()).endNonResourceAttributes();
+            spec.withNewNonResourceAttributes()
+                    .withVerb(p.verb())
+                    .withPath(p.path())
+                    .endNonResourceAttributes();
         }
         SubjectAccessReview answer;
         try {
-            answer = client.authorization().v1().subjectAccessReview().create(new SubjectAccessReviewBuilder()
-                    .withSpec(spec.build()).build());
+            answer = client.authorization()
+                    .v1()
+                    .subjectAccessReview()
+                    .create(new SubjectAccessReviewBuilder()
+                            .withSpec(spec.build())
+                            .build());
         } catch (RuntimeException e) {
             throw new ReviewUnavailable(describe(e), e);
         }
@@ -84,8 +103,10 @@ public final class KubernetesReviews implements TokenReviewer, AccessReviewer, A
             throw new ReviewUnavailable("the SubjectAccessReview came back without a status", null);
         }
         var s = answer.getStatus();
-        return new Authorization(Boolean.TRUE.equals(s.getAllowed()) && !Boolean.TRUE.equals(s.getDenied()),
-                s.getReason(), s.getEvaluationError());
+        return new Authorization(
+                Boolean.TRUE.equals(s.getAllowed()) && !Boolean.TRUE.equals(s.getDenied()),
+                s.getReason(),
+                s.getEvaluationError());
     }
 
     private static String describe(RuntimeException e) {

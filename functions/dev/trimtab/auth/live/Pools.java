@@ -21,13 +21,28 @@ public class Pools {
         LimitSettings.Pool q = limits.query();
         LimitSettings.Pool x = limits.extender();
         LimitSettings.Admission a = limits.admission();
-        this.queries = new BoundedPool("query", q.concurrency(), q.queue(), q.timeout(), BoundedPool.tooManyRequests(
-                "trimtab.limits.query.concurrency/queue", q.concurrency(), q.queue()));
-        this.extender = new BoundedPool("extender", x.concurrency(), x.queue(), x.timeout(), BoundedPool.tooManyRequests(
-                "trimtab.limits.extender.concurrency/queue", x.concurrency(), x.queue()));
-        this.admission = new BoundedPool("admission", a.threads(), a.queue(), a.timeout(), () -> Response.status(503)
-                .type(MediaType.TEXT_PLAIN).entity("too many admission reviews waiting: " + a.threads() + " running and "
-                        + a.queue() + " waiting (trimtab.limits.admission.threads/queue)").build());
+        this.queries = new BoundedPool(
+                "query",
+                q.concurrency(),
+                q.queue(),
+                q.timeout(),
+                BoundedPool.tooManyRequests("trimtab.limits.query.concurrency/queue", q.concurrency(), q.queue()));
+        this.extender = new BoundedPool(
+                "extender",
+                x.concurrency(),
+                x.queue(),
+                x.timeout(),
+                BoundedPool.tooManyRequests("trimtab.limits.extender.concurrency/queue", x.concurrency(), x.queue()));
+        this.admission = new BoundedPool(
+                "admission",
+                a.threads(),
+                a.queue(),
+                a.timeout(),
+                () -> Response.status(503)
+                        .type(MediaType.TEXT_PLAIN)
+                        .entity("too many admission reviews waiting: " + a.threads() + " running and " + a.queue()
+                                + " waiting (trimtab.limits.admission.threads/queue)")
+                        .build());
     }
 
     /** RBAC and network questions. */

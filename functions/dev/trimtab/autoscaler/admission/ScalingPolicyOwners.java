@@ -52,9 +52,9 @@ public class ScalingPolicyOwners implements AdmissionCheck {
     private volatile Watches watches;
 
     @Inject
-    public ScalingPolicyOwners(KubernetesClient client,
-                               @ConfigProperty(name = "trimtab.policy.scaling-policy-owners", defaultValue = "false")
-                               boolean enabled) {
+    public ScalingPolicyOwners(
+            KubernetesClient client,
+            @ConfigProperty(name = "trimtab.policy.scaling-policy-owners", defaultValue = "false") boolean enabled) {
         this.client = client;
         this.enabled = enabled;
     }
@@ -81,14 +81,20 @@ public class ScalingPolicyOwners implements AdmissionCheck {
             }
         };
         for (var kind : List.of(ScalerKinds.HPAS, ScalerKinds.SCALED_OBJECTS, ScalerKinds.SCALING_POLICIES)) {
-            w.watch(kind, handler, listed -> { });
+            w.watch(kind, handler, listed -> {});
         }
         LOG.info("ScalingPolicies are checked at admission against the HPAs, ScaledObjects and ScalingPolicies seen");
     }
 
     private static CloudEvent event(String type, GenericKubernetesResource obj) {
-        return new CloudEvent(obj.getMetadata().getUid() + "/" + obj.getMetadata().getResourceVersion(), SOURCE, type,
-                null, Instant.now(), "application/json", CloudEventCodec.JSON.valueToTree(obj),
+        return new CloudEvent(
+                obj.getMetadata().getUid() + "/" + obj.getMetadata().getResourceVersion(),
+                SOURCE,
+                type,
+                null,
+                Instant.now(),
+                "application/json",
+                CloudEventCodec.JSON.valueToTree(obj),
                 Map.of());
     }
 
@@ -119,12 +125,15 @@ public class ScalingPolicyOwners implements AdmissionCheck {
      */
     @Override
     public synchronized String refusal(AdmissionRequest r) {
-        if (!enabled || r.object() == null || !"trimtab.dev".equals(r.kind().group())
+        if (!enabled
+                || r.object() == null
+                || !"trimtab.dev".equals(r.kind().group())
                 || !ScalingPolicyParser.KIND.equals(r.kind().kind())) {
             return null;
         }
         ObjectNode object = CloudEventCodec.JSON.valueToTree(r.object());
-        if (!object.path("metadata").hasNonNull("namespace") && object.path("metadata").isObject()) {
+        if (!object.path("metadata").hasNonNull("namespace")
+                && object.path("metadata").isObject()) {
             ((ObjectNode) object.get("metadata")).put("namespace", r.namespace());
         }
         ScalingPolicy policy;
@@ -139,8 +148,13 @@ public class ScalingPolicyOwners implements AdmissionCheck {
             // never admitted unchecked: the API server's answer to a refusal is a retry by the author
             return "spec.scaleTargetRef: cannot check yet whether another autoscaler scales " + policy.targetRef()
                     + ": the HPAs, ScaledObjects and ScalingPolicies are not all listed and seen yet ("
-                    + (w == null ? "not started" : w.statuses().stream().filter(st -> !st.folded())
-                            .map(st -> st.kind() + " " + st.describeFolds()).toList()) + "); retry shortly";
+                    + (w == null
+                            ? "not started"
+                            : w.statuses().stream()
+                                    .filter(st -> !st.folded())
+                                    .map(st -> st.kind() + " " + st.describeFolds())
+                                    .toList())
+                    + "); retry shortly";
         }
         ScaleClaim owner = state.claims().otherOwner(ClusterState.TargetKey.of(policy.targetRef()), policy.ref());
         if (owner == null) {

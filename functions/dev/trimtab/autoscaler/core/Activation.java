@@ -26,8 +26,16 @@ final class Activation {
      * @param fallbackReplicas the spec's fallback replicas, or -1 without fallback
      * @param createdMillis when the policy came to be: the initial cooldown counts from there
      */
-    record Input(int current, boolean active, boolean error, int fallbackReplicas, long lastActiveMillis,
-                 long createdMillis, int cooldownSeconds, int initialCooldownSeconds, long nowMillis) {}
+    record Input(
+            int current,
+            boolean active,
+            boolean error,
+            int fallbackReplicas,
+            long lastActiveMillis,
+            long createdMillis,
+            int cooldownSeconds,
+            int initialCooldownSeconds,
+            long nowMillis) {}
 
     private Activation() {}
 

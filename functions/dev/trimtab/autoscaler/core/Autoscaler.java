@@ -33,12 +33,34 @@ public final class Autoscaler {
         Boundaries.Refusal refusal = boundaries.check(state, policy, nowMillis);
         if (refusal != null) {
             int current = target == null ? 0 : target.specReplicas();
-            return new ScaleDecision(policy.ref(), targetRef, nowMillis, current, current, refusal.reason(),
-                    refusal.message(), List.of(), -1, -1, false, target == null ? null : target.resourceVersion());
+            return new ScaleDecision(
+                    policy.ref(),
+                    targetRef,
+                    nowMillis,
+                    current,
+                    current,
+                    refusal.reason(),
+                    refusal.message(),
+                    List.of(),
+                    -1,
+                    -1,
+                    false,
+                    target == null ? null : target.resourceVersion());
         }
         if (target == null) {
-            return new ScaleDecision(policy.ref(), targetRef, nowMillis, 0, 0, Reason.FailedGetScale,
-                    "the scale target " + targetRef + " was not found", List.of(), -1, -1, false, null);
+            return new ScaleDecision(
+                    policy.ref(),
+                    targetRef,
+                    nowMillis,
+                    0,
+                    0,
+                    Reason.FailedGetScale,
+                    "the scale target " + targetRef + " was not found",
+                    List.of(),
+                    -1,
+                    -1,
+                    false,
+                    null);
         }
         Evaluation e = new Evaluation(state, policy, target, state.history(policy.ref()), nowMillis);
         return e.run();
@@ -56,8 +78,12 @@ public final class Autoscaler {
      */
     public void applied(ClusterState state, ScalingPolicy policy, ScaleDecision decision) {
         if (decision.rescale()) {
-            ReplicaNormalizer.storeScaleEvent(state.history(policy.ref()), policy.spec().behavior(),
-                    decision.currentReplicas(), decision.desiredReplicas(), decision.timeMillis());
+            ReplicaNormalizer.storeScaleEvent(
+                    state.history(policy.ref()),
+                    policy.spec().behavior(),
+                    decision.currentReplicas(),
+                    decision.desiredReplicas(),
+                    decision.timeMillis());
         }
     }
 
@@ -92,8 +118,12 @@ public final class Autoscaler {
             }
             if (policy.paused()) {
                 int desired = policy.pausedReplicas() == null ? current : policy.pausedReplicas();
-                return decision(desired, Reason.Paused, Reason.Paused.message()
-                        + (desired == current ? "" : "; holding at " + desired + " replicas"), -1, -1);
+                return decision(
+                        desired,
+                        Reason.Paused,
+                        Reason.Paused.message() + (desired == current ? "" : "; holding at " + desired + " replicas"),
+                        -1,
+                        -1);
             }
             metrics = computeMetrics();
             if (fallbackEngaged && current > 0) {
@@ -115,9 +145,16 @@ public final class Autoscaler {
 
         List<MetricResult> computeMetrics() {
             Tolerances tolerances = tolerances();
-            ReplicaCalculator.Input in = new ReplicaCalculator.Input(current, target.statusReplicas(),
-                    target.ref().namespace(), target.selector(), state.podsOf(target), state.metrics(), tolerances,
-                    settings, now);
+            ReplicaCalculator.Input in = new ReplicaCalculator.Input(
+                    current,
+                    target.statusReplicas(),
+                    target.ref().namespace(),
+                    target.selector(),
+                    state.podsOf(target),
+                    state.metrics(),
+                    tolerances,
+                    settings,
+                    now);
             List<MetricResult> results = new ArrayList<>(spec.metrics().size());
             for (int i = 0; i < spec.metrics().size(); i++) {
                 MetricResult r = ReplicaCalculator.compute(spec.metrics().get(i), in, policy.ref(), i);
@@ -146,7 +183,8 @@ public final class Autoscaler {
             }
             streaks[index]++;
             ScalingSpec.Fallback f = spec.fallback();
-            if (f == null || r.spec().type() == MetricSpec.Type.Resource
+            if (f == null
+                    || r.spec().type() == MetricSpec.Type.Resource
                     || r.spec().type() == MetricSpec.Type.ContainerResource
                     || streaks[index] <= f.failureThreshold()) {
                 return r;
@@ -160,8 +198,8 @@ public final class Autoscaler {
                 case CurrentReplicasIfHigher -> Math.max(current, f.replicas());
                 case CurrentReplicasIfLower -> Math.min(current, f.replicas());
             };
-            return r.withFallback(replicas, "fallback " + f.behavior() + " after " + streaks[index]
-                    + " failures in a row");
+            return r.withFallback(
+                    replicas, "fallback " + f.behavior() + " after " + streaks[index] + " failures in a row");
         }
 
         /**
@@ -185,16 +223,24 @@ public final class Autoscaler {
                 }
                 if (r.failed()) {
                     error = true;
-                } else if (r.activationValue() == null || r.activationValue() > r.spec().activationMilli()) {
+                } else if (r.activationValue() == null
+                        || r.activationValue() > r.spec().activationMilli()) {
                     // a metric in fallback has no value and counts as active, as in KEDA; a Kafka
                     // metric is compared on its lag with persistent lag (KEDA's getTotalLag)
                     active = true;
                 }
             }
             ScalingSpec.ScaleToZero z = spec.scaleToZero();
-            Activation.Input in = new Activation.Input(current, active, error,
-                    spec.fallback() == null ? -1 : spec.fallback().replicas(), h.lastActiveMillis, since(),
-                    z.cooldownSeconds(), z.initialCooldownSeconds(), now);
+            Activation.Input in = new Activation.Input(
+                    current,
+                    active,
+                    error,
+                    spec.fallback() == null ? -1 : spec.fallback().replicas(),
+                    h.lastActiveMillis,
+                    since(),
+                    z.cooldownSeconds(),
+                    z.initialCooldownSeconds(),
+                    now);
             if (Activation.refreshesLastActive(in)) {
                 h.lastActiveMillis = now;
             }
@@ -204,16 +250,28 @@ public final class Autoscaler {
                     int desired = Math.min(spec.maxReplicas(), Math.max(spec.activeMinReplicas(), proposal));
                     // remembered like any recommendation, so the scale-down window protects the wake-up
                     h.recommendations.add(new History.Recommendation(desired, now));
-                    return decision(desired, Reason.Activated, "New size: " + desired + "; reason: "
-                            + Reason.Activated.message(), proposal, -1);
+                    return decision(
+                            desired,
+                            Reason.Activated,
+                            "New size: " + desired + "; reason: " + Reason.Activated.message(),
+                            proposal,
+                            -1);
                 }
                 case StayAtZero -> {
-                    return decision(0, Reason.Inactive, error ? "an activation metric failed: staying at zero"
-                            : Reason.Inactive.message(), -1, -1);
+                    return decision(
+                            0,
+                            Reason.Inactive,
+                            error ? "an activation metric failed: staying at zero" : Reason.Inactive.message(),
+                            -1,
+                            -1);
                 }
                 case Sleep -> {
-                    return decision(0, Reason.Deactivated, "New size: 0; reason: " + Reason.Deactivated.message(),
-                            highestProposal(), -1);
+                    return decision(
+                            0,
+                            Reason.Deactivated,
+                            "New size: 0; reason: " + Reason.Deactivated.message(),
+                            highestProposal(),
+                            -1);
                 }
                 default -> {
                     return null;
@@ -238,12 +296,20 @@ public final class Autoscaler {
                 return decision(0, Reason.ScalingDisabled, Reason.ScalingDisabled.message(), -1, -1);
             }
             if (current > max) {
-                return decision(max, Reason.TooManyReplicas,
-                        "New size: " + max + "; reason: Current number of replicas above Spec.MaxReplicas", -1, -1);
+                return decision(
+                        max,
+                        Reason.TooManyReplicas,
+                        "New size: " + max + "; reason: Current number of replicas above Spec.MaxReplicas",
+                        -1,
+                        -1);
             }
             if (current < min) {
-                return decision(min, Reason.TooFewReplicas,
-                        "New size: " + min + "; reason: Current number of replicas below Spec.MinReplicas", -1, -1);
+                return decision(
+                        min,
+                        Reason.TooFewReplicas,
+                        "New size: " + min + "; reason: Current number of replicas below Spec.MinReplicas",
+                        -1,
+                        -1);
             }
             int proposal = 0;
             String metricName = "";
@@ -263,8 +329,13 @@ public final class Autoscaler {
                 }
             }
             if (invalid >= metrics.size() || (invalid > 0 && proposal < current)) {
-                return decision(current, Reason.FailedGetMetrics, "invalid metrics (" + invalid + " invalid out of "
-                        + metrics.size() + "), first error is: " + firstInvalid.error(), -1, -1);
+                return decision(
+                        current,
+                        Reason.FailedGetMetrics,
+                        "invalid metrics (" + invalid + " invalid out of " + metrics.size() + "), first error is: "
+                                + firstInvalid.error(),
+                        -1,
+                        -1);
             }
             if (spec.panic() != null) {
                 return panic(proposal, min, max);
@@ -272,7 +343,8 @@ public final class Autoscaler {
             ReplicaNormalizer.Normalized n = spec.behavior() == null
                     ? ReplicaNormalizer.legacy(h, settings, current, proposal, min, max, now)
                     : ReplicaNormalizer.withBehavior(h, spec.behavior(), current, proposal, min, max, now);
-            Reason reason = n.replicas() != n.stabilized() ? n.limitReason()
+            Reason reason = n.replicas() != n.stabilized()
+                    ? n.limitReason()
                     : n.stabilized() != proposal ? n.stabilizationReason() : Reason.DesiredWithinRange;
             String message;
             if (n.replicas() != current) {
@@ -283,7 +355,8 @@ public final class Autoscaler {
                 }
             } else {
                 message = reason == Reason.DesiredWithinRange && proposal == current
-                        ? "recommended size matches current size" : reason.message();
+                        ? "recommended size matches current size"
+                        : reason.message();
             }
             return decision(n.replicas(), reason, message, proposal, n.stabilized());
         }
@@ -292,15 +365,27 @@ public final class Autoscaler {
             PanicController.Result r = PanicController.decide(h, spec.panic(), metrics, proposal, target, state, now);
             panicking = r.panicking();
             int desired = Math.max(min, Math.min(max, r.replicas()));
-            Reason reason = desired != r.replicas() ? (desired == max ? Reason.TooManyReplicas : Reason.TooFewReplicas)
+            Reason reason = desired != r.replicas()
+                    ? (desired == max ? Reason.TooManyReplicas : Reason.TooFewReplicas)
                     : r.panicking() ? Reason.Panicking : Reason.DesiredWithinRange;
             String message = (desired != current ? "New size: " + desired + "; " : "") + r.message();
             return decision(desired, reason, message, proposal, r.replicas());
         }
 
         ScaleDecision decision(int desired, Reason reason, String message, int recommendation, int stabilized) {
-            return new ScaleDecision(policy.ref(), target.ref(), now, current, desired, reason, message, metrics,
-                    recommendation, stabilized, panicking, target.resourceVersion());
+            return new ScaleDecision(
+                    policy.ref(),
+                    target.ref(),
+                    now,
+                    current,
+                    desired,
+                    reason,
+                    message,
+                    metrics,
+                    recommendation,
+                    stabilized,
+                    panicking,
+                    target.resourceVersion());
         }
     }
 }

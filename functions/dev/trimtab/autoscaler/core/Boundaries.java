@@ -36,22 +36,29 @@ public record Boundaries(Set<String> excludedNamespaces, long foreignWriteHoldMi
     public Refusal check(ClusterState state, ScalingPolicy policy, long nowMillis) {
         ObjectRef target = policy.targetRef();
         if (excludedNamespaces.contains(policy.ref().namespace())) {
-            return new Refusal(Reason.NamespaceExcluded, "namespace " + policy.ref().namespace()
-                    + " is excluded from autoscaling: Trimtab never writes to " + target + " (system namespaces, "
-                    + "Trimtab's own and trimtab.autoscaler.excluded-namespaces are excluded; "
-                    + "trimtab.autoscaler.allowed-system-namespaces opts a system namespace in)");
+            return new Refusal(
+                    Reason.NamespaceExcluded,
+                    "namespace " + policy.ref().namespace()
+                            + " is excluded from autoscaling: Trimtab never writes to " + target
+                            + " (system namespaces, "
+                            + "Trimtab's own and trimtab.autoscaler.excluded-namespaces are excluded; "
+                            + "trimtab.autoscaler.allowed-system-namespaces opts a system namespace in)");
         }
         ScaleClaim owner = state.claims().otherOwner(ClusterState.TargetKey.of(target), policy.ref());
         if (owner != null) {
-            return new Refusal(Reason.TargetAlreadyScaled, target + " is already scaled by " + owner
-                    + (owner.foreign() ? "" : ", an older ScalingPolicy")
-                    + ": this ScalingPolicy never writes to it, so that two autoscalers do not fight over spec.replicas;"
-                    + " delete one of them");
+            return new Refusal(
+                    Reason.TargetAlreadyScaled,
+                    target + " is already scaled by " + owner
+                            + (owner.foreign() ? "" : ", an older ScalingPolicy")
+                            + ": this ScalingPolicy never writes to it, so that two autoscalers do not fight over spec.replicas;"
+                            + " delete one of them");
         }
         ReplicaWriters.ForeignWrite f = state.writers().lastForeign(target);
         if (f != null && foreignWriteHoldMillis > 0 && nowMillis - f.atMillis() < foreignWriteHoldMillis) {
-            return new Refusal(Reason.ReplicasChangedByOther, f.message() + "; holding until "
-                    + Instant.ofEpochMilli(f.atMillis() + foreignWriteHoldMillis) + " before deciding again");
+            return new Refusal(
+                    Reason.ReplicasChangedByOther,
+                    f.message() + "; holding until " + Instant.ofEpochMilli(f.atMillis() + foreignWriteHoldMillis)
+                            + " before deciding again");
         }
         return null;
     }

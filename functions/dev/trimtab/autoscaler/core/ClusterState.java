@@ -31,6 +31,7 @@ public final class ClusterState {
     private final Map<ObjectRef, Long> arrival = new HashMap<>();
     /** When each ScalingPolicy came to be: its creationTimestamp, or when it was first seen without one. */
     private final Map<ObjectRef, Long> policySince = new HashMap<>();
+
     private final Map<TargetKey, Set<ObjectRef>> policiesByTarget = new HashMap<>();
     private final Map<String, Set<ObjectRef>> policiesByMetric = new HashMap<>();
     private final Map<ObjectRef, History> histories = new HashMap<>();
@@ -128,7 +129,9 @@ public final class ClusterState {
             }
         }
         arrival.putIfAbsent(policy.ref(), (long) arrival.size());
-        policiesByTarget.computeIfAbsent(TargetKey.of(policy.targetRef()), k -> new LinkedHashSet<>()).add(policy.ref());
+        policiesByTarget
+                .computeIfAbsent(TargetKey.of(policy.targetRef()), k -> new LinkedHashSet<>())
+                .add(policy.ref());
         for (String key : metricKeys(policy)) {
             policiesByMetric.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(policy.ref());
         }

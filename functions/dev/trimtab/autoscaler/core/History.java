@@ -85,9 +85,16 @@ public final class History {
      * so one older than both a larger-or-equal and a smaller-or-equal newer one can never be that
      * minimum or maximum and is left out: the snapshot stays small however often events arrive.
      */
-    public record Snapshot(List<Recommendation> recommendations, List<ScaleEvent> scaleUpEvents,
-                           List<ScaleEvent> scaleDownEvents, List<DemandPoint> demand, int[] metricFailures,
-                           long firstSeenMillis, long lastActiveMillis, long panicStartMillis, int maxPanicPods) {}
+    public record Snapshot(
+            List<Recommendation> recommendations,
+            List<ScaleEvent> scaleUpEvents,
+            List<ScaleEvent> scaleDownEvents,
+            List<DemandPoint> demand,
+            int[] metricFailures,
+            long firstSeenMillis,
+            long lastActiveMillis,
+            long panicStartMillis,
+            int maxPanicPods) {}
 
     public Snapshot snapshot() {
         List<Recommendation> newestFirst = new ArrayList<>(recommendations);
@@ -103,8 +110,16 @@ public final class History {
             lowest = Math.min(lowest, r.replicas());
         }
         Collections.reverse(kept);
-        return new Snapshot(List.copyOf(kept), copy(scaleUpEvents), copy(scaleDownEvents), List.copyOf(demand),
-                metricFailures.clone(), firstSeenMillis, lastActiveMillis, panicStartMillis, maxPanicPods);
+        return new Snapshot(
+                List.copyOf(kept),
+                copy(scaleUpEvents),
+                copy(scaleDownEvents),
+                List.copyOf(demand),
+                metricFailures.clone(),
+                firstSeenMillis,
+                lastActiveMillis,
+                panicStartMillis,
+                maxPanicPods);
     }
 
     /** The history a snapshot describes. */

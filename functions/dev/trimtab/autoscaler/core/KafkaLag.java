@@ -22,11 +22,20 @@ import java.util.TreeSet;
  *                         included) is strictly above this (default 0, >= 0)
  * @param partitionLimitation the partition ids counted, or null for all (only with a topic, as KEDA)
  */
-public record KafkaLag(Set<String> bootstrapServers, String consumerGroup, String topic, long lagThreshold,
-                       long activationLagThreshold, OffsetResetPolicy offsetResetPolicy, boolean allowIdleConsumers,
-                       boolean limitToPartitionsWithLag, boolean ensureEvenDistributionOfPartitions,
-                       boolean excludePersistentLag, boolean scaleToZeroOnInvalidOffset,
-                       PartitionLimitation partitionLimitation, int pollingIntervalSeconds) {
+public record KafkaLag(
+        Set<String> bootstrapServers,
+        String consumerGroup,
+        String topic,
+        long lagThreshold,
+        long activationLagThreshold,
+        OffsetResetPolicy offsetResetPolicy,
+        boolean allowIdleConsumers,
+        boolean limitToPartitionsWithLag,
+        boolean ensureEvenDistributionOfPartitions,
+        boolean excludePersistentLag,
+        boolean scaleToZeroOnInvalidOffset,
+        PartitionLimitation partitionLimitation,
+        int pollingIntervalSeconds) {
 
     public static final long DEFAULT_LAG_THRESHOLD = 10;
     /**
@@ -34,6 +43,7 @@ public record KafkaLag(Set<String> bootstrapServers, String consumerGroup, Strin
      * over which {@code excludePersistentLag} compares committed offsets.
      */
     public static final int DEFAULT_POLLING_INTERVAL_SECONDS = 30;
+
     public static final long DEFAULT_ACTIVATION_LAG_THRESHOLD = 0;
     /** The largest threshold whose milli-units fit a long (values are carried in milli-units). */
     public static final long MAX_THRESHOLD = Long.MAX_VALUE / 1000;
@@ -47,14 +57,33 @@ public record KafkaLag(Set<String> bootstrapServers, String consumerGroup, Strin
     }
 
     /** The metadata with KEDA's default {@code pollingInterval}. */
-    public KafkaLag(Set<String> bootstrapServers, String consumerGroup, String topic, long lagThreshold,
-                    long activationLagThreshold, OffsetResetPolicy offsetResetPolicy, boolean allowIdleConsumers,
-                    boolean limitToPartitionsWithLag, boolean ensureEvenDistributionOfPartitions,
-                    boolean excludePersistentLag, boolean scaleToZeroOnInvalidOffset,
-                    PartitionLimitation partitionLimitation) {
-        this(bootstrapServers, consumerGroup, topic, lagThreshold, activationLagThreshold, offsetResetPolicy,
-                allowIdleConsumers, limitToPartitionsWithLag, ensureEvenDistributionOfPartitions, excludePersistentLag,
-                scaleToZeroOnInvalidOffset, partitionLimitation, DEFAULT_POLLING_INTERVAL_SECONDS);
+    public KafkaLag(
+            Set<String> bootstrapServers,
+            String consumerGroup,
+            String topic,
+            long lagThreshold,
+            long activationLagThreshold,
+            OffsetResetPolicy offsetResetPolicy,
+            boolean allowIdleConsumers,
+            boolean limitToPartitionsWithLag,
+            boolean ensureEvenDistributionOfPartitions,
+            boolean excludePersistentLag,
+            boolean scaleToZeroOnInvalidOffset,
+            PartitionLimitation partitionLimitation) {
+        this(
+                bootstrapServers,
+                consumerGroup,
+                topic,
+                lagThreshold,
+                activationLagThreshold,
+                offsetResetPolicy,
+                allowIdleConsumers,
+                limitToPartitionsWithLag,
+                ensureEvenDistributionOfPartitions,
+                excludePersistentLag,
+                scaleToZeroOnInvalidOffset,
+                partitionLimitation,
+                DEFAULT_POLLING_INTERVAL_SECONDS);
     }
 
     public KafkaLag {
@@ -63,14 +92,25 @@ public record KafkaLag(Set<String> bootstrapServers, String consumerGroup, Strin
             topic = null;
         }
         if (topic == null) {
-            partitionLimitation = null;   // KEDA: the limitation applies to a named topic only
+            partitionLimitation = null; // KEDA: the limitation applies to a named topic only
         }
     }
 
     /** The metadata with every default: a topic or null, nothing else set. */
     public static KafkaLag of(String bootstrapServers, String consumerGroup, String topic) {
-        return new KafkaLag(servers(bootstrapServers), consumerGroup, topic, DEFAULT_LAG_THRESHOLD,
-                DEFAULT_ACTIVATION_LAG_THRESHOLD, OffsetResetPolicy.latest, false, false, false, false, false, null);
+        return new KafkaLag(
+                servers(bootstrapServers),
+                consumerGroup,
+                topic,
+                DEFAULT_LAG_THRESHOLD,
+                DEFAULT_ACTIVATION_LAG_THRESHOLD,
+                OffsetResetPolicy.latest,
+                false,
+                false,
+                false,
+                false,
+                false,
+                null);
     }
 
     /**
@@ -83,8 +123,10 @@ public record KafkaLag(Set<String> bootstrapServers, String consumerGroup, Strin
             String t = s.trim();
             if (!t.isEmpty()) {
                 int colon = t.lastIndexOf(':');
-                out.add(colon < 0 ? t.toLowerCase(Locale.ROOT)
-                        : t.substring(0, colon).toLowerCase(Locale.ROOT) + t.substring(colon));
+                out.add(
+                        colon < 0
+                                ? t.toLowerCase(Locale.ROOT)
+                                : t.substring(0, colon).toLowerCase(Locale.ROOT) + t.substring(colon));
             }
         }
         return out;
@@ -213,7 +255,8 @@ public record KafkaLag(Set<String> bootstrapServers, String consumerGroup, Strin
         public String toString() {
             StringBuilder sb = new StringBuilder();
             for (Range r : ranges) {
-                sb.append(sb.isEmpty() ? "" : ",").append(r.from == r.to ? String.valueOf(r.from) : r.from + "-" + r.to);
+                sb.append(sb.isEmpty() ? "" : ",")
+                        .append(r.from == r.to ? String.valueOf(r.from) : r.from + "-" + r.to);
             }
             return sb.toString();
         }

@@ -91,8 +91,15 @@ public final class KafkaLagCalculator {
      *                              when there is no cap ({@code allowIdleConsumers} alone)
      * @param error                 why the lag could not be computed (KEDA returns an error), or null
      */
-    public record Result(long lag, long lagWithPersistent, long uncappedLag, int partitions, int partitionsWithLag,
-                         int persistentPartitions, long replicaCap, String error) {
+    public record Result(
+            long lag,
+            long lagWithPersistent,
+            long uncappedLag,
+            int partitions,
+            int partitionsWithLag,
+            int persistentPartitions,
+            long replicaCap,
+            String error) {
         static Result failed(String error) {
             return new Result(0, 0, 0, 0, 0, 0, -1, error);
         }
@@ -118,8 +125,9 @@ public final class KafkaLagCalculator {
         if (m.topic() != null) {
             KafkaOffsets.Topic t = offsets.topic(m.topic());
             if (t == null) {
-                return new Poll(Result.failed("topic " + m.topic() + " is not in the offsets of group "
-                        + m.consumerGroup()), previous);
+                return new Poll(
+                        Result.failed("topic " + m.topic() + " is not in the offsets of group " + m.consumerGroup()),
+                        previous);
             }
             topics = List.of(t);
         } else {
@@ -141,10 +149,12 @@ public final class KafkaLagCalculator {
                 counted++;
                 TopicPartition key = new TopicPartition(t.topic(), p.partition());
                 Long reference = previous.committed().get(key);
-                boolean atReference = p.committedOffset() != null && reference != null
+                boolean atReference = p.committedOffset() != null
+                        && reference != null
                         && reference.longValue() == p.committedOffset();
                 // across a full interval: KEDA's comparison; within one: still where it was found stuck
-                boolean stuck = m.excludePersistentLag() && atReference
+                boolean stuck = m.excludePersistentLag()
+                        && atReference
                         && (compare || previous.persistent().contains(key));
                 if (stuck) {
                     persistentNow.add(key);
@@ -163,9 +173,13 @@ public final class KafkaLagCalculator {
                 }
             }
             if (counted == 0) {
-                return new Poll(Result.failed("expected at least one active partition within the topic '"
-                        + t.topic() + "'" + (m.partitionLimitation() == null ? ""
-                        : " (partitionLimitation " + m.partitionLimitation() + ")")), previous);
+                return new Poll(
+                        Result.failed("expected at least one active partition within the topic '"
+                                + t.topic() + "'"
+                                + (m.partitionLimitation() == null
+                                        ? ""
+                                        : " (partitionLimitation " + m.partitionLimitation() + ")")),
+                        previous);
             }
             partitions += counted;
         }
@@ -179,7 +193,8 @@ public final class KafkaLagCalculator {
         } else {
             next = new Memory(previous.committed(), previous.referenceMillis(), persistentNow);
         }
-        return new Poll(new Result(capped, totalWithPersistent, total, (int) partitions, withLag, persistent, bound, null),
+        return new Poll(
+                new Result(capped, totalWithPersistent, total, (int) partitions, withLag, persistent, bound, null),
                 next);
     }
 

@@ -8,8 +8,7 @@ package dev.trimtab.autoscaler.core;
  * before a new owner can start (docs/decisions/0020, "Membership lease").
  */
 public final class Lease {
-    private Lease() {
-    }
+    private Lease() {}
 
     /**
      * Whether an instance whose last heartbeat was {@code lastHeartbeatAgoMillis} ago (negative:
@@ -20,7 +19,8 @@ public final class Lease {
      *                                  heartbeat intervals (no margin is left)
      */
     public static boolean fenced(long lastHeartbeatAgoMillis, long sessionTimeoutMillis, long heartbeatIntervalMillis) {
-        return lastHeartbeatAgoMillis >= 0 && lastHeartbeatAgoMillis > limitMillis(sessionTimeoutMillis, heartbeatIntervalMillis);
+        return lastHeartbeatAgoMillis >= 0
+                && lastHeartbeatAgoMillis > limitMillis(sessionTimeoutMillis, heartbeatIntervalMillis);
     }
 
     /** How long without a heartbeat an instance still decides: the session less two heartbeat intervals. */

@@ -16,14 +16,36 @@ package dev.trimtab.autoscaler.core;
  *                           {@code currentValueMilli}: a Kafka metric's total lag with persistent lag
  *                           and before the partition cap (KEDA); null: {@code currentValueMilli}
  */
-public record MetricResult(MetricSpec spec, Integer currentUtilization, Long currentAverageMilli,
-                           Long currentValueMilli, int proposedReplicas, double demand, String error, String note,
-                           Long activationValueMilli) {
+public record MetricResult(
+        MetricSpec spec,
+        Integer currentUtilization,
+        Long currentAverageMilli,
+        Long currentValueMilli,
+        int proposedReplicas,
+        double demand,
+        String error,
+        String note,
+        Long activationValueMilli) {
 
     /** A result whose activation reads its current value. */
-    public MetricResult(MetricSpec spec, Integer currentUtilization, Long currentAverageMilli, Long currentValueMilli,
-                        int proposedReplicas, double demand, String error, String note) {
-        this(spec, currentUtilization, currentAverageMilli, currentValueMilli, proposedReplicas, demand, error, note,
+    public MetricResult(
+            MetricSpec spec,
+            Integer currentUtilization,
+            Long currentAverageMilli,
+            Long currentValueMilli,
+            int proposedReplicas,
+            double demand,
+            String error,
+            String note) {
+        this(
+                spec,
+                currentUtilization,
+                currentAverageMilli,
+                currentValueMilli,
+                proposedReplicas,
+                demand,
+                error,
+                note,
                 null);
     }
 
@@ -41,18 +63,42 @@ public record MetricResult(MetricSpec spec, Integer currentUtilization, Long cur
     }
 
     public MetricResult withProposal(int replicas, String newNote) {
-        return new MetricResult(spec, currentUtilization, currentAverageMilli, currentValueMilli, replicas, demand,
-                error, newNote, activationValueMilli);
+        return new MetricResult(
+                spec,
+                currentUtilization,
+                currentAverageMilli,
+                currentValueMilli,
+                replicas,
+                demand,
+                error,
+                newNote,
+                activationValueMilli);
     }
 
     /** This result, activation reading {@code milli} instead of the current value. */
     public MetricResult withActivationValue(long milli) {
-        return new MetricResult(spec, currentUtilization, currentAverageMilli, currentValueMilli, proposedReplicas,
-                demand, error, note, milli);
+        return new MetricResult(
+                spec,
+                currentUtilization,
+                currentAverageMilli,
+                currentValueMilli,
+                proposedReplicas,
+                demand,
+                error,
+                note,
+                milli);
     }
 
     public MetricResult withFallback(int replicas, String newNote) {
-        return new MetricResult(spec, currentUtilization, currentAverageMilli, currentValueMilli, replicas,
-                Double.NaN, null, newNote + " (metric failed: " + error + ")", activationValueMilli);
+        return new MetricResult(
+                spec,
+                currentUtilization,
+                currentAverageMilli,
+                currentValueMilli,
+                replicas,
+                Double.NaN,
+                null,
+                newNote + " (metric failed: " + error + ")",
+                activationValueMilli);
     }
 }

@@ -21,21 +21,58 @@ import dev.trimtab.kube.LabelSelector;
  *                    ({@code type: Kafka} in a ScalingPolicy, KEDA's Kafka scaler), null otherwise;
  *                    its value is the policy's latest {@link KafkaLagCalculator} result, not a series
  */
-public record MetricSpec(Type type, String resource, String container, String metricName,
-                         LabelSelector metricSelector, ObjectRef describedObject, Target target,
-                         long activationMilli, boolean ignoreNullValues, PromQuery pull, KafkaLag kafka) {
+public record MetricSpec(
+        Type type,
+        String resource,
+        String container,
+        String metricName,
+        LabelSelector metricSelector,
+        ObjectRef describedObject,
+        Target target,
+        long activationMilli,
+        boolean ignoreNullValues,
+        PromQuery pull,
+        KafkaLag kafka) {
 
     /** A metric without Kafka lag (every kind but {@code type: Kafka}). */
-    public MetricSpec(Type type, String resource, String container, String metricName, LabelSelector metricSelector,
-                      ObjectRef describedObject, Target target, long activationMilli, boolean ignoreNullValues,
-                      PromQuery pull) {
-        this(type, resource, container, metricName, metricSelector, describedObject, target, activationMilli,
-                ignoreNullValues, pull, null);
+    public MetricSpec(
+            Type type,
+            String resource,
+            String container,
+            String metricName,
+            LabelSelector metricSelector,
+            ObjectRef describedObject,
+            Target target,
+            long activationMilli,
+            boolean ignoreNullValues,
+            PromQuery pull) {
+        this(
+                type,
+                resource,
+                container,
+                metricName,
+                metricSelector,
+                describedObject,
+                target,
+                activationMilli,
+                ignoreNullValues,
+                pull,
+                null);
     }
 
-    public enum Type { Resource, ContainerResource, Pods, Object, External }
+    public enum Type {
+        Resource,
+        ContainerResource,
+        Pods,
+        Object,
+        External
+    }
 
-    public enum TargetType { Utilization, AverageValue, Value }
+    public enum TargetType {
+        Utilization,
+        AverageValue,
+        Value
+    }
 
     /** {@code target}: exactly one of the three values is meaningful, according to {@code type}. */
     public record Target(TargetType type, int averageUtilization, long averageValueMilli, long valueMilli) {
@@ -73,39 +110,82 @@ public record MetricSpec(Type type, String resource, String container, String me
     }
 
     public MetricSpec withActivation(long milli) {
-        return new MetricSpec(type, resource, container, metricName, metricSelector, describedObject, target, milli,
-                ignoreNullValues, pull, kafka);
+        return new MetricSpec(
+                type,
+                resource,
+                container,
+                metricName,
+                metricSelector,
+                describedObject,
+                target,
+                milli,
+                ignoreNullValues,
+                pull,
+                kafka);
     }
 
     public MetricSpec withIgnoreNullValues(boolean ignore) {
-        return new MetricSpec(type, resource, container, metricName, metricSelector, describedObject, target,
-                activationMilli, ignore, pull, kafka);
+        return new MetricSpec(
+                type,
+                resource,
+                container,
+                metricName,
+                metricSelector,
+                describedObject,
+                target,
+                activationMilli,
+                ignore,
+                pull,
+                kafka);
     }
 
     /** This External metric, fed by the answers of {@code query}. */
     public MetricSpec withPull(PromQuery query) {
-        return new MetricSpec(type, resource, container, metricName, metricSelector, describedObject, target,
-                activationMilli, ignoreNullValues, query, kafka);
+        return new MetricSpec(
+                type,
+                resource,
+                container,
+                metricName,
+                metricSelector,
+                describedObject,
+                target,
+                activationMilli,
+                ignoreNullValues,
+                query,
+                kafka);
     }
 
     /** This External metric, measuring the lag of {@code lag}'s consumer group. */
     public MetricSpec withKafka(KafkaLag lag) {
-        return new MetricSpec(type, resource, container, metricName, metricSelector, describedObject, target,
-                activationMilli, ignoreNullValues, pull, lag);
+        return new MetricSpec(
+                type,
+                resource,
+                container,
+                metricName,
+                metricSelector,
+                describedObject,
+                target,
+                activationMilli,
+                ignoreNullValues,
+                pull,
+                lag);
     }
 
     /** The name the HPA uses for this metric in its rescale reasons and conditions. */
     public String displayName() {
         return switch (type) {
-            case Resource -> target.type() == TargetType.Utilization
-                    ? resource + " resource utilization (percentage of request)" : resource + " resource";
-            case ContainerResource -> target.type() == TargetType.Utilization
-                    ? resource + " container resource utilization (percentage of request)"
-                    : resource + " container resource";
+            case Resource ->
+                target.type() == TargetType.Utilization
+                        ? resource + " resource utilization (percentage of request)"
+                        : resource + " resource";
+            case ContainerResource ->
+                target.type() == TargetType.Utilization
+                        ? resource + " container resource utilization (percentage of request)"
+                        : resource + " container resource";
             case Pods -> "pods metric " + metricName;
             case Object -> describedObject.kind() + " metric " + metricName;
-            case External -> "external metric " + metricName
-                    + (metricSelector == null ? "" : "(" + metricSelector + ")");
+            case External ->
+                "external metric " + metricName + (metricSelector == null ? "" : "(" + metricSelector + ")");
         };
     }
 }

@@ -1,7 +1,6 @@
 package dev.trimtab.autoscaler.core;
 
 import dev.trimtab.kube.LabelSelector;
-
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,8 +39,8 @@ public final class MetricStore {
      * A Kafka metric's latest poll: its result, when it was polled (the offsets event's time), and
      * the memory the next poll of this metric compares with (persistent lag).
      */
-    public record KafkaLagSample(KafkaLagCalculator.Result result, long timestampMillis,
-                                 KafkaLagCalculator.Memory memory) {}
+    public record KafkaLagSample(
+            KafkaLagCalculator.Result result, long timestampMillis, KafkaLagCalculator.Memory memory) {}
 
     /** Stores the poll of the Kafka metric {@code index} of {@code policy}, replacing the previous one. */
     public void putKafkaLag(ObjectRef policy, int index, KafkaLagSample sample) {
@@ -62,7 +61,9 @@ public final class MetricStore {
     public void putPodUsage(String namespace, String pod, PodUsage usage) {
         podUsage.computeIfAbsent(namespace, k -> new HashMap<>()).put(pod, usage);
         if (!knownPods.getOrDefault(namespace, java.util.Set.of()).contains(pod)) {
-            orphanUsage.computeIfAbsent(namespace, k -> new java.util.TreeMap<>()).put(pod, usage);
+            orphanUsage
+                    .computeIfAbsent(namespace, k -> new java.util.TreeMap<>())
+                    .put(pod, usage);
         }
     }
 
@@ -90,8 +91,10 @@ public final class MetricStore {
     }
 
     public void putPodMetric(String namespace, String pod, SeriesKey series, Sample sample) {
-        podCustom.computeIfAbsent(namespace, k -> new HashMap<>())
-                .computeIfAbsent(series, k -> new HashMap<>()).put(pod, sample);
+        podCustom
+                .computeIfAbsent(namespace, k -> new HashMap<>())
+                .computeIfAbsent(series, k -> new HashMap<>())
+                .put(pod, sample);
     }
 
     public Sample podMetric(String namespace, String pod, SeriesKey series) {

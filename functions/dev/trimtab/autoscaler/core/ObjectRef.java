@@ -10,7 +10,9 @@ public record ObjectRef(String apiVersion, String kind, String namespace, String
 
     /** Same object: kind, namespace, name and API group equal (the version may differ). */
     public boolean sameObject(ObjectRef other) {
-        return kind.equals(other.kind) && namespace.equals(other.namespace) && name.equals(other.name)
+        return kind.equals(other.kind)
+                && namespace.equals(other.namespace)
+                && name.equals(other.name)
                 && group().equals(other.group());
     }
 

@@ -47,14 +47,31 @@ final class PanicController {
      * @param reachable           false: no lower rate limit and the delay window is bypassed
      * @param activationScale     0 or 1: off; &gt; 1: a non-zero raw count is raised to at least this
      */
-    record Spec(double targetValue, double totalValue, double targetBurstCapacity, double maxScaleUpRate,
-                double maxScaleDownRate, double panicThreshold, long stableWindowMillis, long scaleDownDelayMillis,
-                boolean reachable, int activationScale) {
+    record Spec(
+            double targetValue,
+            double totalValue,
+            double targetBurstCapacity,
+            double maxScaleUpRate,
+            double maxScaleDownRate,
+            double panicThreshold,
+            long stableWindowMillis,
+            long scaleDownDelayMillis,
+            boolean reachable,
+            int activationScale) {
 
         /** Trimtab's panic mode: demand is already in pods, so target and per-pod total are both 1. */
         static Spec of(ScalingSpec.PanicMode p) {
-            return new Spec(1.0, 1.0, 0, p.maxScaleUpRate(), p.maxScaleDownRate(),
-                    p.panicThresholdPercentage() / 100.0, p.stableWindowSeconds() * 1000L, 0, true, 0);
+            return new Spec(
+                    1.0,
+                    1.0,
+                    0,
+                    p.maxScaleUpRate(),
+                    p.maxScaleDownRate(),
+                    p.panicThresholdPercentage() / 100.0,
+                    p.stableWindowSeconds() * 1000L,
+                    0,
+                    true,
+                    0);
         }
     }
 
@@ -80,8 +97,8 @@ final class PanicController {
          */
         static PanicState initial(Spec spec, int readyPods, long nowMillis) {
             int pods = Math.max(0, readyPods);
-            DelayWindow delay = spec.scaleDownDelayMillis() > 0 ? DelayWindow.forDelay(spec.scaleDownDelayMillis())
-                    : null;
+            DelayWindow delay =
+                    spec.scaleDownDelayMillis() > 0 ? DelayWindow.forDelay(spec.scaleDownDelayMillis()) : null;
             return new PanicState(pods > 1, pods > 1 ? nowMillis : 0, pods, delay);
         }
     }
@@ -114,8 +131,8 @@ final class PanicController {
         }
 
         static DelayWindow forDelay(long delayMillis) {
-            int buckets = (int) Math.max(1, (delayMillis + DELAY_BUCKET_SECONDS * 1000 - 1)
-                    / (DELAY_BUCKET_SECONDS * 1000));
+            int buckets =
+                    (int) Math.max(1, (delayMillis + DELAY_BUCKET_SECONDS * 1000 - 1) / (DELAY_BUCKET_SECONDS * 1000));
             return new DelayWindow(buckets, new long[0], new int[0]);
         }
 
@@ -166,8 +183,8 @@ final class PanicController {
      * @param observedPanic  the same over the panic window; NaN means failure
      * @param nowMillis      the step's time, epoch millis (never decreasing when a delay window is used)
      */
-    static Step scale(PanicState state, Spec spec, int readyPods, double observedStable, double observedPanic,
-                      long nowMillis) {
+    static Step scale(
+            PanicState state, Spec spec, int readyPods, double observedStable, double observedPanic, long nowMillis) {
         if (readyPods < 0 || Double.isNaN(observedStable) || Double.isNaN(observedPanic)) {
             return new Step(0, 0, false, state);
         }
@@ -236,8 +253,14 @@ final class PanicController {
      * <p>Reads and writes {@code h.demand}, {@code h.panicStartMillis} (-1 when not panicking) and
      * {@code h.maxPanicPods}.
      */
-    static Result decide(History h, ScalingSpec.PanicMode p, List<MetricResult> metrics, int proposal,
-                         ScaleTarget target, ClusterState state, long now) {
+    static Result decide(
+            History h,
+            ScalingSpec.PanicMode p,
+            List<MetricResult> metrics,
+            int proposal,
+            ScaleTarget target,
+            ClusterState state,
+            long now) {
         double demand = Double.NaN;
         for (MetricResult r : metrics) {
             if (!r.failed() && !Double.isNaN(r.demand())) {
@@ -260,11 +283,12 @@ final class PanicController {
         double stable = timeWeightedAverage(h.demand, now - spec.stableWindowMillis(), now);
         double panic = timeWeightedAverage(h.demand, now - p.panicWindowMillis(), now);
 
-        PanicState before = first ? PanicState.initial(spec, ready, now)
+        PanicState before = first
+                ? PanicState.initial(spec, ready, now)
                 : new PanicState(h.panicStartMillis >= 0, Math.max(0, h.panicStartMillis), h.maxPanicPods, null);
         Step step = scale(before, spec, ready, stable, panic, now);
-        String windows = String.format(Locale.ROOT,
-                "stable demand %.3f pods, panic demand %.3f pods over %d ready", stable, panic, ready);
+        String windows = String.format(
+                Locale.ROOT, "stable demand %.3f pods, panic demand %.3f pods over %d ready", stable, panic, ready);
         if (!step.valid()) {
             return new Result(target.specReplicas(), h.panicking(), "no valid panic-mode decision: " + windows);
         }
@@ -274,9 +298,12 @@ final class PanicController {
         if (!after.panicking()) {
             return new Result(step.desiredPodCount(), false, "stable mode: " + windows);
         }
-        return new Result(step.desiredPodCount(), true, "panic mode since "
-                + Instant.ofEpochMilli(after.panicStartMillis()) + ": " + windows
-                + "; never scaling down while panicking");
+        return new Result(
+                step.desiredPodCount(),
+                true,
+                "panic mode since "
+                        + Instant.ofEpochMilli(after.panicStartMillis()) + ": " + windows
+                        + "; never scaling down while panicking");
     }
 
     /**

@@ -13,11 +13,24 @@ import java.util.Map;
  * @param containers the containers whose requests count: regular containers and restartable
  *                   (sidecar) init containers, in spec order
  */
-public record Pod(String namespace, String name, Map<String, String> labels, Phase phase, Boolean ready,
-                  long readyTransitionMillis, long startMillis, boolean deleting,
-                  List<Container> containers) {
+public record Pod(
+        String namespace,
+        String name,
+        Map<String, String> labels,
+        Phase phase,
+        Boolean ready,
+        long readyTransitionMillis,
+        long startMillis,
+        boolean deleting,
+        List<Container> containers) {
 
-    public enum Phase { Pending, Running, Succeeded, Failed, Unknown }
+    public enum Phase {
+        Pending,
+        Running,
+        Succeeded,
+        Failed,
+        Unknown
+    }
 
     public Pod {
         labels = Map.copyOf(labels);

@@ -8,8 +8,8 @@ import java.util.Map;
  * Containers are kept in the order reported; {@code labels} are the pod's labels as metrics-server
  * copies them (empty when the producer did not send them).
  */
-public record PodUsage(long timestampMillis, long windowMillis, Map<String, String> labels,
-                       List<ContainerUsage> containers) {
+public record PodUsage(
+        long timestampMillis, long windowMillis, Map<String, String> labels, List<ContainerUsage> containers) {
 
     public record ContainerUsage(String name, Map<String, Long> usageMilli) {
         public ContainerUsage {

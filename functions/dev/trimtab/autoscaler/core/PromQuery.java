@@ -21,9 +21,15 @@ import java.util.Map;
  * @param timeoutMillis    the whole request's time limit
  * @param pollingIntervalSeconds how often the query runs
  */
-public record PromQuery(String serverAddress, String query, String namespace, Map<String, String> customHeaders,
-                        Map<String, String> queryParameters, boolean ignoreNullValues, int timeoutMillis,
-                        int pollingIntervalSeconds) {
+public record PromQuery(
+        String serverAddress,
+        String query,
+        String namespace,
+        Map<String, String> customHeaders,
+        Map<String, String> queryParameters,
+        boolean ignoreNullValues,
+        int timeoutMillis,
+        int pollingIntervalSeconds) {
     /** The label every answer carries, naming the policy whose query it answers (its metric selector). */
     public static final String POLICY_LABEL = "scalingpolicy.trimtab.dev/name";
 

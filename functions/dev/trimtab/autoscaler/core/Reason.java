@@ -15,7 +15,8 @@ public enum Reason {
     // HPA AbleToScale reasons
     ReadyForNewScale("recommended size matches current size"),
     ScaleUpStabilized("recent recommendations were lower than current one, applying the lowest recent recommendation"),
-    ScaleDownStabilized("recent recommendations were higher than current one, applying the highest recent recommendation"),
+    ScaleDownStabilized(
+            "recent recommendations were higher than current one, applying the highest recent recommendation"),
     // HPA ScalingActive reasons
     ScalingDisabled("scaling is disabled since the replica count of the target is zero"),
     FailedGetMetrics("the HPA was unable to compute the replica count"),

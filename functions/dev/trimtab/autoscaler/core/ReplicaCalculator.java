@@ -1,7 +1,6 @@
 package dev.trimtab.autoscaler.core;
 
 import dev.trimtab.kube.LabelSelector;
-
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +15,16 @@ import java.util.Set;
 public final class ReplicaCalculator {
 
     /** Everything one metric computation reads. Pods are those selected by the target, in order. */
-    public record Input(int currentReplicas, int statusReplicas, String namespace, LabelSelector selector,
-                        List<Pod> pods, MetricStore store, Tolerances tolerances, Settings settings, long nowMillis) {}
+    public record Input(
+            int currentReplicas,
+            int statusReplicas,
+            String namespace,
+            LabelSelector selector,
+            List<Pod> pods,
+            MetricStore store,
+            Tolerances tolerances,
+            Settings settings,
+            long nowMillis) {}
 
     private ReplicaCalculator() {}
 
@@ -61,9 +68,12 @@ public final class ReplicaCalculator {
         }
         // Like the metrics API, also answer for pods the selector matches by the labels their
         // PodMetrics carries, though their Pod object has not been seen yet.
-        for (Map.Entry<String, PodUsage> e : in.store().orphanUsages(in.namespace()).entrySet()) {
+        for (Map.Entry<String, PodUsage> e :
+                in.store().orphanUsages(in.namespace()).entrySet()) {
             PodUsage usage = e.getValue();
-            if (listed.contains(e.getKey()) || usage.labels().isEmpty() || !in.selector().matches(usage.labels())
+            if (listed.contains(e.getKey())
+                    || usage.labels().isEmpty()
+                    || !in.selector().matches(usage.labels())
                     || stale(usage.timestampMillis(), in)) {
                 continue;
             }
@@ -74,8 +84,10 @@ public final class ReplicaCalculator {
             }
         }
         if (!anyReported) {
-            return MetricResult.failed(spec, "unable to get metrics for resource " + spec.resource()
-                    + ": no metrics returned from resource metrics API");
+            return MetricResult.failed(
+                    spec,
+                    "unable to get metrics for resource " + spec.resource()
+                            + ": no metrics returned from resource metrics API");
         }
         if (spec.target().type() == MetricSpec.TargetType.Utilization) {
             return utilization(spec, in, metrics, container);
@@ -102,8 +114,10 @@ public final class ReplicaCalculator {
                     found = true;
                     Long request = c.requestsMilli().get(spec.resource());
                     if (request == null) {
-                        return MetricResult.failed(spec, "missing request for " + spec.resource() + " in container "
-                                + c.name() + " of Pod " + pod.name());
+                        return MetricResult.failed(
+                                spec,
+                                "missing request for " + spec.resource() + " in container " + c.name() + " of Pod "
+                                        + pod.name());
                     }
                     sum += request;
                 }
@@ -182,14 +196,15 @@ public final class ReplicaCalculator {
             }
         }
         if (metrics.isEmpty()) {
-            return MetricResult.failed(spec, "unable to get metric " + spec.metricName()
-                    + ": no metrics returned from custom metrics API");
+            return MetricResult.failed(
+                    spec,
+                    "unable to get metric " + spec.metricName() + ": no metrics returned from custom metrics API");
         }
         return plain(spec, in, metrics, "", spec.target().averageValueMilli());
     }
 
-    private static MetricResult plain(MetricSpec spec, Input in, Map<String, Sample> metrics, String resource,
-                                      long targetUsage) {
+    private static MetricResult plain(
+            MetricSpec spec, Input in, Map<String, Sample> metrics, String resource, long targetUsage) {
         if (in.pods().isEmpty()) {
             return MetricResult.failed(spec, "no pods returned by selector while calculating replica count");
         }
@@ -234,17 +249,38 @@ public final class ReplicaCalculator {
     }
 
     /** The second pass, after missing and unready pods got assumed values: never reverse direction. */
-    private static MetricResult adjust(MetricSpec spec, Input in, Integer utilization, Long average, Long value,
-                                       double ratio, double adjusted, int counted, Groups g) {
+    private static MetricResult adjust(
+            MetricSpec spec,
+            Input in,
+            Integer utilization,
+            Long average,
+            Long value,
+            double ratio,
+            double adjusted,
+            int counted,
+            Groups g) {
         double demand = adjusted * counted;
         String note = note(g);
         if (in.tolerances().isWithin(adjusted) || (ratio < 1.0 && adjusted > 1.0) || (ratio > 1.0 && adjusted < 1.0)) {
-            return result(spec, utilization, average, value, in.currentReplicas(), demand,
+            return result(
+                    spec,
+                    utilization,
+                    average,
+                    value,
+                    in.currentReplicas(),
+                    demand,
                     note + "; the adjusted ratio " + fmt(adjusted) + " is within tolerance or reverses direction");
         }
         int replicas = ceil(demand);
-        if ((adjusted < 1.0 && replicas > in.currentReplicas()) || (adjusted > 1.0 && replicas < in.currentReplicas())) {
-            return result(spec, utilization, average, value, in.currentReplicas(), demand,
+        if ((adjusted < 1.0 && replicas > in.currentReplicas())
+                || (adjusted > 1.0 && replicas < in.currentReplicas())) {
+            return result(
+                    spec,
+                    utilization,
+                    average,
+                    value,
+                    in.currentReplicas(),
+                    demand,
                     note + "; " + replicas + " replicas would move against the ratio");
         }
         return result(spec, utilization, average, value, replicas, demand, note);
@@ -253,7 +289,8 @@ public final class ReplicaCalculator {
     private static String note(Groups g) {
         StringBuilder sb = new StringBuilder();
         if (!g.missing.isEmpty()) {
-            sb.append(g.missing.size()).append(" pod(s) without metrics assumed at target on scale-down, 0 on scale-up");
+            sb.append(g.missing.size())
+                    .append(" pod(s) without metrics assumed at target on scale-down, 0 on scale-up");
         }
         if (!g.unready.isEmpty()) {
             sb.append(sb.isEmpty() ? "" : "; ").append(g.unready.size()).append(" unready pod(s)");
@@ -265,11 +302,17 @@ public final class ReplicaCalculator {
 
     private static MetricResult objectMetric(MetricSpec spec, Input in) {
         ObjectRef obj = spec.describedObject();
-        Sample s = in.store().objectMetric(new MetricStore.ObjectKey(in.namespace(), obj.kind(), obj.name(),
-                MetricStore.SeriesKey.of(spec.metricName(), spec.metricSelector())));
+        Sample s = in.store()
+                .objectMetric(new MetricStore.ObjectKey(
+                        in.namespace(),
+                        obj.kind(),
+                        obj.name(),
+                        MetricStore.SeriesKey.of(spec.metricName(), spec.metricSelector())));
         if (s == null || stale(s.timestampMillis(), in)) {
-            return MetricResult.failed(spec, "unable to get metric " + spec.metricName() + ": " + obj.kind() + " "
-                    + in.namespace() + "/" + obj.name() + (s == null ? ": no metric value" : ": the newest sample is stale"));
+            return MetricResult.failed(
+                    spec,
+                    "unable to get metric " + spec.metricName() + ": " + obj.kind() + " " + in.namespace() + "/"
+                            + obj.name() + (s == null ? ": no metric value" : ": the newest sample is stale"));
         }
         return valueBased(spec, in, s.valueMilli());
     }
@@ -285,12 +328,17 @@ public final class ReplicaCalculator {
             }
         }
         if (series == 0 && !spec.ignoreNullValues()) {
-            return MetricResult.failed(spec, "unable to get external metric " + in.namespace() + "/" + spec.metricName()
-                    + ": no fresh series matches the selector");
+            return MetricResult.failed(
+                    spec,
+                    "unable to get external metric " + in.namespace() + "/" + spec.metricName()
+                            + ": no fresh series matches the selector");
         }
         MetricResult r = valueBased(spec, in, usage);
-        return series == 0 ? r.withProposal(r.proposedReplicas(), "no fresh series matches the selector: "
-                + "counted as 0 (ignoreNullValues)") : r;
+        return series == 0
+                ? r.withProposal(
+                        r.proposedReplicas(),
+                        "no fresh series matches the selector: " + "counted as 0 (ignoreNullValues)")
+                : r;
     }
 
     /**
@@ -305,8 +353,10 @@ public final class ReplicaCalculator {
                 + (k.topic() == null ? "" : ", topic " + k.topic()) + "): ";
         MetricStore.KafkaLagSample s = policy == null ? null : in.store().kafkaLag(policy, index);
         if (s == null) {
-            return MetricResult.failed(spec, what + "no offsets polled yet (no dev.trimtab.kafka.offsets event "
-                    + "for this cluster, group and topic)");
+            return MetricResult.failed(
+                    spec,
+                    what + "no offsets polled yet (no dev.trimtab.kafka.offsets event "
+                            + "for this cluster, group and topic)");
         }
         if (stale(s.timestampMillis(), in)) {
             return MetricResult.failed(spec, what + "the newest poll is stale");
@@ -324,8 +374,14 @@ public final class ReplicaCalculator {
             // HPA then asks for an idle consumer: the proposal (and panic mode's demand) stops at the cap
             // (docs/decisions/0033)
             boolean held = out.proposedReplicas() > cap;
-            return new MetricResult(spec, out.currentUtilization(), out.currentAverageMilli(), out.currentValueMilli(),
-                    (int) Math.min(out.proposedReplicas(), cap), Math.min(out.demand(), cap), null,
+            return new MetricResult(
+                    spec,
+                    out.currentUtilization(),
+                    out.currentAverageMilli(),
+                    out.currentValueMilli(),
+                    (int) Math.min(out.proposedReplicas(), cap),
+                    Math.min(out.demand(), cap),
+                    null,
                     held ? note + "; " + out.proposedReplicas() + " replicas held at the cap of " + cap : note,
                     out.activationValueMilli());
         }
@@ -335,15 +391,26 @@ public final class ReplicaCalculator {
     private static String kafkaNote(KafkaLag k, KafkaLagCalculator.Result r) {
         StringBuilder sb = new StringBuilder("lag ").append(r.uncappedLag());
         if (r.lagWithPersistent() != r.uncappedLag()) {
-            sb.append(" (").append(r.lagWithPersistent()).append(" with the persistent lag of ")
-                    .append(r.persistentPartitions()).append(" partition(s))");
+            sb.append(" (")
+                    .append(r.lagWithPersistent())
+                    .append(" with the persistent lag of ")
+                    .append(r.persistentPartitions())
+                    .append(" partition(s))");
         }
-        sb.append(" over ").append(r.partitions()).append(" partition(s), ").append(r.partitionsWithLag())
+        sb.append(" over ")
+                .append(r.partitions())
+                .append(" partition(s), ")
+                .append(r.partitionsWithLag())
                 .append(" with lag");
         if (r.lag() != r.uncappedLag()) {
-            sb.append("; counted as ").append(r.lag()).append(k.ensureEvenDistributionOfPartitions()
-                    ? " (even distribution of partitions, capped)" : k.limitToPartitionsWithLag()
-                    ? " (capped at the partitions with lag)" : " (capped at the partition count)");
+            sb.append("; counted as ")
+                    .append(r.lag())
+                    .append(
+                            k.ensureEvenDistributionOfPartitions()
+                                    ? " (even distribution of partitions, capped)"
+                                    : k.limitToPartitionsWithLag()
+                                            ? " (capped at the partitions with lag)"
+                                            : " (capped at the partition count)");
         }
         return sb.toString();
     }
@@ -367,8 +434,10 @@ public final class ReplicaCalculator {
             return new MetricResult(spec, null, null, usage, in.currentReplicas(), Double.NaN, null, null);
         }
         if (in.pods().isEmpty()) {
-            return MetricResult.failed(spec, "unable to calculate ready pods: no pods returned by selector while "
-                    + "calculating replica count");
+            return MetricResult.failed(
+                    spec,
+                    "unable to calculate ready pods: no pods returned by selector while "
+                            + "calculating replica count");
         }
         int ready = 0;
         for (Pod pod : in.pods()) {
@@ -437,9 +506,16 @@ public final class ReplicaCalculator {
         return age > in.settings().maxSampleAge().toMillis() || age < 0;
     }
 
-    private static MetricResult result(MetricSpec spec, Integer utilization, Long average, Long value, int replicas,
-                                       double demand, String note) {
-        return new MetricResult(spec, utilization, average, value, replicas, demand, null,
+    private static MetricResult result(
+            MetricSpec spec, Integer utilization, Long average, Long value, int replicas, double demand, String note) {
+        return new MetricResult(
+                spec,
+                utilization,
+                average,
+                value,
+                replicas,
+                demand,
+                null,
                 note == null || note.isEmpty() ? null : note);
     }
 

@@ -11,16 +11,17 @@ import java.util.List;
 public final class ReplicaNormalizer {
 
     /** The outcome: the replicas to apply and the HPA's AbleToScale / ScalingLimited reasons. */
-    public record Normalized(int replicas, int stabilized, Reason stabilizationReason, Reason limitReason,
-                             String limitMessage) {}
+    public record Normalized(
+            int replicas, int stabilized, Reason stabilizationReason, Reason limitReason, String limitMessage) {}
 
     private ReplicaNormalizer() {}
 
     /** HPA's normalizeDesiredReplicasWithBehaviors. */
-    public static Normalized withBehavior(History h, Behavior behavior, int current, int desired, int min, int max,
-                                          long now) {
+    public static Normalized withBehavior(
+            History h, Behavior behavior, int current, int desired, int min, int max, long now) {
         int stabilized = stabilize(h, behavior, current, desired, now);
-        Reason stabilizationReason = stabilized == desired ? Reason.ReadyForNewScale
+        Reason stabilizationReason = stabilized == desired
+                ? Reason.ReadyForNewScale
                 : desired >= current ? Reason.ScaleUpStabilized : Reason.ScaleDownStabilized;
         Limit limit = rateLimit(h, behavior, current, stabilized, min, max, now);
         return new Normalized(limit.replicas, stabilized, stabilizationReason, limit.reason, limit.reason.message());
@@ -56,8 +57,8 @@ public final class ReplicaNormalizer {
     /** HPA's convertDesiredReplicasWithBehaviorRate. */
     static Limit rateLimit(History h, Behavior behavior, int current, int desired, int min, int max, long now) {
         if (desired > current) {
-            int scaleUpLimit = Math.max(current, scaleUpLimit(current, h.scaleUpEvents, h.scaleDownEvents,
-                    behavior.scaleUp(), now));
+            int scaleUpLimit = Math.max(
+                    current, scaleUpLimit(current, h.scaleUpEvents, h.scaleDownEvents, behavior.scaleUp(), now));
             int allowed = max;
             Reason reason = Reason.TooManyReplicas;
             if (allowed > scaleUpLimit) {
@@ -68,8 +69,8 @@ public final class ReplicaNormalizer {
                 return new Limit(allowed, reason);
             }
         } else if (desired < current) {
-            int scaleDownLimit = Math.min(current, scaleDownLimit(current, h.scaleUpEvents, h.scaleDownEvents,
-                    behavior.scaleDown(), now));
+            int scaleDownLimit = Math.min(
+                    current, scaleDownLimit(current, h.scaleUpEvents, h.scaleDownEvents, behavior.scaleDown(), now));
             int allowed = min;
             Reason reason = Reason.TooFewReplicas;
             if (allowed < scaleDownLimit) {
@@ -84,14 +85,22 @@ public final class ReplicaNormalizer {
     }
 
     /** The most replicas the scale-up policies allow now. */
-    public static int scaleUpLimit(int current, List<History.ScaleEvent> upEvents, List<History.ScaleEvent> downEvents,
-                                   ScalingRules rules, long now) {
+    public static int scaleUpLimit(
+            int current,
+            List<History.ScaleEvent> upEvents,
+            List<History.ScaleEvent> downEvents,
+            ScalingRules rules,
+            long now) {
         return limit(true, current, upEvents, downEvents, rules, now);
     }
 
     /** The fewest replicas the scale-down policies allow now. */
-    public static int scaleDownLimit(int current, List<History.ScaleEvent> upEvents,
-                                     List<History.ScaleEvent> downEvents, ScalingRules rules, long now) {
+    public static int scaleDownLimit(
+            int current,
+            List<History.ScaleEvent> upEvents,
+            List<History.ScaleEvent> downEvents,
+            ScalingRules rules,
+            long now) {
         return limit(false, current, upEvents, downEvents, rules, now);
     }
 
@@ -101,21 +110,28 @@ public final class ReplicaNormalizer {
      * up when scaling up and truncated when scaling down. {@code Max} picks the largest change,
      * {@code Min} the smallest, {@code Disabled} none.
      */
-    private static int limit(boolean up, int current, List<History.ScaleEvent> upEvents,
-                             List<History.ScaleEvent> downEvents, ScalingRules rules, long now) {
+    private static int limit(
+            boolean up,
+            int current,
+            List<History.ScaleEvent> upEvents,
+            List<History.ScaleEvent> downEvents,
+            ScalingRules rules,
+            long now) {
         if (rules.selectPolicy() == ScalingRules.SelectPolicy.Disabled) {
             return current;
         }
         boolean lowest = up == (rules.selectPolicy() == ScalingRules.SelectPolicy.Min);
         long result = lowest ? Integer.MAX_VALUE : Integer.MIN_VALUE;
         for (ScalingRules.Policy p : rules.policies()) {
-            int start = current - changeInPeriod(p.periodSeconds(), upEvents, now)
+            int start = current
+                    - changeInPeriod(p.periodSeconds(), upEvents, now)
                     + changeInPeriod(p.periodSeconds(), downEvents, now);
             long proposed;
             if (p.type() == ScalingRules.PolicyType.Pods) {
                 proposed = up ? (long) start + p.value() : (long) start - p.value();
             } else {
-                proposed = up ? (long) Math.ceil(start * (1 + p.value() / 100.0))
+                proposed = up
+                        ? (long) Math.ceil(start * (1 + p.value() / 100.0))
                         : (long) (start * (1 - p.value() / 100.0));
             }
             result = lowest ? Math.min(result, proposed) : Math.max(result, proposed);
@@ -163,8 +179,8 @@ public final class ReplicaNormalizer {
     // ---- legacy path: spec without behavior -------------------------------------------------
 
     /** HPA's normalizeDesiredReplicas: downscale stabilization, then min/max and the 2x-or-4 limit. */
-    public static Normalized legacy(History h, Settings settings, int current, int desired, int min, int max,
-                                    long now) {
+    public static Normalized legacy(
+            History h, Settings settings, int current, int desired, int min, int max, long now) {
         long cutoff = now - settings.downscaleStabilization().toMillis();
         int highest = desired;
         int oldIndex = -1;

@@ -33,12 +33,18 @@ public final class ReplicaWriters {
      * @param lastOwnReplicas the last count Trimtab wrote, or -1 when it has written none
      * @param lastOwnMillis   when it did, or -1
      */
-    public record ForeignWrite(ObjectRef target, int fromReplicas, int toReplicas, long atMillis, int lastOwnReplicas,
-                               long lastOwnMillis) {
+    public record ForeignWrite(
+            ObjectRef target,
+            int fromReplicas,
+            int toReplicas,
+            long atMillis,
+            int lastOwnReplicas,
+            long lastOwnMillis) {
         public String message() {
             return "spec.replicas of " + target + " changed from " + fromReplicas + " to " + toReplicas
-                    + ", a value Trimtab did not write" + (lastOwnReplicas < 0 ? " (it has written none)"
-                    : " (it last wrote " + lastOwnReplicas + ")") + ": another writer scales this workload";
+                    + ", a value Trimtab did not write"
+                    + (lastOwnReplicas < 0 ? " (it has written none)" : " (it last wrote " + lastOwnReplicas + ")")
+                    + ": another writer scales this workload";
         }
     }
 
@@ -74,8 +80,13 @@ public final class ReplicaWriters {
                 return null;
             }
         }
-        ForeignWrite f = new ForeignWrite(current.ref(), previous.specReplicas(), current.specReplicas(), atMillis,
-                last == null ? -1 : last.replicas(), last == null ? -1 : last.atMillis());
+        ForeignWrite f = new ForeignWrite(
+                current.ref(),
+                previous.specReplicas(),
+                current.specReplicas(),
+                atMillis,
+                last == null ? -1 : last.replicas(),
+                last == null ? -1 : last.atMillis());
         if (unreported.size() >= MAX_UNREPORTED) {
             unreported.remove(0);
         }

@@ -54,7 +54,8 @@ public final class ScaleClaims {
 
     /** The claims on {@code target}, owner first. */
     public List<ScaleClaim> on(ClusterState.TargetKey target) {
-        List<ScaleClaim> out = new ArrayList<>(byTarget.getOrDefault(target, Map.of()).values());
+        List<ScaleClaim> out =
+                new ArrayList<>(byTarget.getOrDefault(target, Map.of()).values());
         out.sort(ORDER);
         return out;
     }

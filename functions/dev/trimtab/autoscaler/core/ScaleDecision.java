@@ -11,9 +11,19 @@ import java.util.List;
  * @param stabilizedReplicas the recommendation after the stabilization windows; -1 when not reached
  * @param resourceVersion the target's resourceVersion the decision was computed on
  */
-public record ScaleDecision(ObjectRef policy, ObjectRef target, long timeMillis, int currentReplicas,
-                            int desiredReplicas, Reason reason, String message, List<MetricResult> metrics,
-                            int recommendation, int stabilizedReplicas, boolean panicking, String resourceVersion) {
+public record ScaleDecision(
+        ObjectRef policy,
+        ObjectRef target,
+        long timeMillis,
+        int currentReplicas,
+        int desiredReplicas,
+        Reason reason,
+        String message,
+        List<MetricResult> metrics,
+        int recommendation,
+        int stabilizedReplicas,
+        boolean panicking,
+        String resourceVersion) {
 
     public ScaleDecision {
         metrics = List.copyOf(metrics);

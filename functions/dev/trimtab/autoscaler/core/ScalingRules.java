@@ -7,12 +7,19 @@ import java.util.List;
  *
  * @param tolerance this direction's tolerance, or null to use the controller-wide default
  */
-public record ScalingRules(int stabilizationWindowSeconds, SelectPolicy selectPolicy, List<Policy> policies,
-                           Double tolerance) {
+public record ScalingRules(
+        int stabilizationWindowSeconds, SelectPolicy selectPolicy, List<Policy> policies, Double tolerance) {
 
-    public enum SelectPolicy { Max, Min, Disabled }
+    public enum SelectPolicy {
+        Max,
+        Min,
+        Disabled
+    }
 
-    public enum PolicyType { Pods, Percent }
+    public enum PolicyType {
+        Pods,
+        Percent
+    }
 
     public record Policy(PolicyType type, int value, int periodSeconds) {}
 
@@ -22,8 +29,11 @@ public record ScalingRules(int stabilizationWindowSeconds, SelectPolicy selectPo
 
     /** The HPA's default scale-up rules: no stabilization, max(100% per 15s, 4 pods per 15s). */
     public static ScalingRules defaultScaleUp() {
-        return new ScalingRules(0, SelectPolicy.Max,
-                List.of(new Policy(PolicyType.Percent, 100, 15), new Policy(PolicyType.Pods, 4, 15)), null);
+        return new ScalingRules(
+                0,
+                SelectPolicy.Max,
+                List.of(new Policy(PolicyType.Percent, 100, 15), new Policy(PolicyType.Pods, 4, 15)),
+                null);
     }
 
     /** The HPA's default scale-down rules: 300s stabilization, 100% per 15s. */

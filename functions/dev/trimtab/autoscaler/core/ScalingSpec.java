@@ -11,8 +11,15 @@ import java.util.List;
  * @param fallback     extension (KEDA fallback); null when off
  * @param panic        extension (Knative KPA panic mode); null when off
  */
-public record ScalingSpec(ObjectRef scaleTargetRef, int minReplicas, int maxReplicas, List<MetricSpec> metrics,
-                          Behavior behavior, ScaleToZero scaleToZero, Fallback fallback, PanicMode panic) {
+public record ScalingSpec(
+        ObjectRef scaleTargetRef,
+        int minReplicas,
+        int maxReplicas,
+        List<MetricSpec> metrics,
+        Behavior behavior,
+        ScaleToZero scaleToZero,
+        Fallback fallback,
+        PanicMode panic) {
 
     public ScalingSpec {
         metrics = List.copyOf(metrics);
@@ -26,7 +33,12 @@ public record ScalingSpec(ObjectRef scaleTargetRef, int minReplicas, int maxRepl
     /** KEDA-style fallback when a metric has failed more than {@code failureThreshold} times in a row. */
     public record Fallback(int failureThreshold, int replicas, FallbackBehavior behavior) {}
 
-    public enum FallbackBehavior { Static, CurrentReplicas, CurrentReplicasIfHigher, CurrentReplicasIfLower }
+    public enum FallbackBehavior {
+        Static,
+        CurrentReplicas,
+        CurrentReplicasIfHigher,
+        CurrentReplicasIfLower
+    }
 
     /**
      * Knative KPA panic mode over the metric's demand (desired pods before rounding).
@@ -35,8 +47,12 @@ public record ScalingSpec(ObjectRef scaleTargetRef, int minReplicas, int maxRepl
      * @param panicWindowPercentage     the panic window as a percentage of the stable window (10)
      * @param panicThresholdPercentage  panic when panic-window demand / ready pods reaches this (200)
      */
-    public record PanicMode(int stableWindowSeconds, double panicWindowPercentage, double panicThresholdPercentage,
-                            double maxScaleUpRate, double maxScaleDownRate) {
+    public record PanicMode(
+            int stableWindowSeconds,
+            double panicWindowPercentage,
+            double panicThresholdPercentage,
+            double maxScaleUpRate,
+            double maxScaleDownRate) {
         public long panicWindowMillis() {
             return Math.max(1, Math.round(stableWindowSeconds * 1000.0 * panicWindowPercentage / 100.0));
         }

@@ -1,7 +1,6 @@
 package dev.trimtab.autoscaler.core;
 
 import dev.trimtab.kube.LabelSelector;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -91,7 +90,9 @@ final class SelectorIndex {
             targetsToScan.computeIfAbsent(ns, k -> new LinkedHashSet<>()).add(target);
             candidates = podsByNamespace.getOrDefault(ns, Set.of());
         } else {
-            targetsByPair.computeIfAbsent(ns, k -> new HashMap<>()).computeIfAbsent(pair, k -> new LinkedHashSet<>())
+            targetsByPair
+                    .computeIfAbsent(ns, k -> new HashMap<>())
+                    .computeIfAbsent(pair, k -> new LinkedHashSet<>())
                     .add(target);
             candidates = podsByPair.getOrDefault(ns, Map.of()).getOrDefault(pair, Set.of());
         }
@@ -136,8 +137,10 @@ final class SelectorIndex {
     }
 
     private static String indexPair(LabelSelector selector) {
-        return selector.matchLabels().entrySet().stream().min(Map.Entry.comparingByKey())
-                .map(e -> pair(e.getKey(), e.getValue())).orElse(null);
+        return selector.matchLabels().entrySet().stream()
+                .min(Map.Entry.comparingByKey())
+                .map(e -> pair(e.getKey(), e.getValue()))
+                .orElse(null);
     }
 
     private static String pair(String key, String value) {

@@ -13,12 +13,16 @@ import java.time.Duration;
  * @param maxSampleAge               a metric sample older than this at evaluation time is stale:
  *                                   treated as missing, so it can never drive a scale-down (2m)
  */
-public record Settings(double tolerance, Duration cpuInitializationPeriod, Duration initialReadinessDelay,
-                       Duration downscaleStabilization, Duration maxSampleAge) {
+public record Settings(
+        double tolerance,
+        Duration cpuInitializationPeriod,
+        Duration initialReadinessDelay,
+        Duration downscaleStabilization,
+        Duration maxSampleAge) {
 
     public static Settings defaults() {
-        return new Settings(0.1, Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofMinutes(5),
-                Duration.ofMinutes(2));
+        return new Settings(
+                0.1, Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(2));
     }
 
     public Settings withMaxSampleAge(Duration age) {

@@ -33,8 +33,8 @@ public final class DecisionEvents {
      * {@code "inputs": [..]}, and {@code "inputsDropped": n} when more were folded than listed. Both
      * are left out when there are none (a resync, a policy change).
      */
-    public static CloudEvent toEvent(ScaleDecision d, String id, CloudEvent trigger, List<String> inputs,
-                                     int inputsDropped) {
+    public static CloudEvent toEvent(
+            ScaleDecision d, String id, CloudEvent trigger, List<String> inputs, int inputsDropped) {
         CloudEvent event = toEventWithoutInputs(d, id, trigger);
         ObjectNode data = (ObjectNode) event.data();
         if (!inputs.isEmpty() || inputsDropped > 0) {
@@ -81,8 +81,15 @@ public final class DecisionEvents {
             t.put("source", trigger.source());
         }
         String key = d.target().namespace() + "/" + d.target().name();
-        return new CloudEvent(id, SOURCE, TYPE, d.target().kind() + "/" + key,
-                Instant.ofEpochMilli(d.timeMillis()), "application/json", data, Map.of("partitionkey", key));
+        return new CloudEvent(
+                id,
+                SOURCE,
+                TYPE,
+                d.target().kind() + "/" + key,
+                Instant.ofEpochMilli(d.timeMillis()),
+                "application/json",
+                data,
+                Map.of("partitionkey", key));
     }
 
     private static void ref(ObjectNode node, ObjectRef ref) {
@@ -116,7 +123,8 @@ public final class DecisionEvents {
         target.put("type", s.target().type().name());
         switch (s.target().type()) {
             case Utilization -> target.put("averageUtilization", s.target().averageUtilization());
-            case AverageValue -> target.put("averageValue", Quantity.formatMilli(s.target().averageValueMilli()));
+            case AverageValue ->
+                target.put("averageValue", Quantity.formatMilli(s.target().averageValueMilli()));
             case Value -> target.put("value", Quantity.formatMilli(s.target().valueMilli()));
         }
         if (!r.failed()) {

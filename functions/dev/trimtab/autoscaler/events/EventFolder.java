@@ -67,7 +67,8 @@ public final class EventFolder {
     public List<ScalingPolicy> fold(CloudEvent event, long nowMillis) {
         JsonNode data = event.data();
         if (data == null || !data.isObject()) {
-            throw new InvalidObjectException("event " + Fields.echo(event.id()), List.of("data: must be a JSON object"));
+            throw new InvalidObjectException(
+                    "event " + Fields.echo(event.id()), List.of("data: must be a JSON object"));
         }
         long at = event.time() == null ? nowMillis : event.time().toEpochMilli();
         return switch (event.type()) {
@@ -96,9 +97,17 @@ public final class EventFolder {
             }
             case ScalingPolicyParser.KIND -> {
                 if (delete) {
-                    return removeClaim(new ObjectRef(ScalingPolicyParser.API_VERSION, ScalingPolicyParser.KIND,
-                            ref.namespace(), ref.name()), () -> state.removePolicy(new ObjectRef(
-                            ScalingPolicyParser.API_VERSION, ScalingPolicyParser.KIND, ref.namespace(), ref.name())));
+                    return removeClaim(
+                            new ObjectRef(
+                                    ScalingPolicyParser.API_VERSION,
+                                    ScalingPolicyParser.KIND,
+                                    ref.namespace(),
+                                    ref.name()),
+                            () -> state.removePolicy(new ObjectRef(
+                                    ScalingPolicyParser.API_VERSION,
+                                    ScalingPolicyParser.KIND,
+                                    ref.namespace(),
+                                    ref.name())));
                 }
                 ScalingPolicy policy = ScalingPolicyParser.parse(object);
                 ScaleClaim claim = ScaleClaimObjects.policyClaim(object, policy);
@@ -117,7 +126,7 @@ public final class EventFolder {
             default -> {
                 if (ScaleClaimObjects.claims(ref)) {
                     if (delete) {
-                        return removeClaim(ref, () -> { });
+                        return removeClaim(ref, () -> {});
                     }
                     ScaleClaim claim = ScaleClaimObjects.claim(object);
                     ScaleClaim old = state.claims().remove(ref);
@@ -130,7 +139,8 @@ public final class EventFolder {
                 }
                 if (delete) {
                     state.removeTarget(ref);
-                } else if (object.path("spec").has("replicas") || object.path("spec").has("selector")) {
+                } else if (object.path("spec").has("replicas")
+                        || object.path("spec").has("selector")) {
                     state.observeTarget(KubeObjects.scaleTarget(object), atMillis);
                 }
                 // other kinds (Nodes, Namespaces, RBAC, policies…) share trimtab.cluster-events for the
@@ -164,17 +174,20 @@ public final class EventFolder {
             case "metrics.k8s.io/v1beta1 PodMetrics" -> podMetrics(List.of(data), "", clock, due);
             case "metrics.k8s.io/v1beta1 PodMetricsList" -> podMetrics(items(data, what), "items", clock, due);
             case "custom.metrics.k8s.io/v1beta2 MetricValue" -> customMetrics(List.of(data), "", clock, due);
-            case "custom.metrics.k8s.io/v1beta2 MetricValueList" -> customMetrics(items(data, what), "items", clock, due);
+            case "custom.metrics.k8s.io/v1beta2 MetricValueList" ->
+                customMetrics(items(data, what), "items", clock, due);
             case "external.metrics.k8s.io/v1beta1 ExternalMetricValue" ->
-                    externalMetrics(List.of(data), "", false, event, clock, due);
+                externalMetrics(List.of(data), "", false, event, clock, due);
             case "external.metrics.k8s.io/v1beta1 ExternalMetricValueList" ->
-                    externalMetrics(items(data, what), "items", true, event, clock, due);
-            default -> throw new InvalidObjectException("event " + Fields.echo(event.id()) + " of type "
-                    + Fields.echo(event.type()), List.of(
-                    "data: apiVersion \"" + Fields.echo(apiVersion) + "\" kind \"" + Fields.echo(kind)
-                            + "\" is not an event the autoscaler reads "
-                            + "(ApiServerSource objects, PodMetrics(List), MetricValue(List), ExternalMetricValue(List))"),
-                    RejectReason.UnknownEvent);
+                externalMetrics(items(data, what), "items", true, event, clock, due);
+            default ->
+                throw new InvalidObjectException(
+                        "event " + Fields.echo(event.id()) + " of type " + Fields.echo(event.type()),
+                        List.of(
+                                "data: apiVersion \"" + Fields.echo(apiVersion) + "\" kind \"" + Fields.echo(kind)
+                                        + "\" is not an event the autoscaler reads "
+                                        + "(ApiServerSource objects, PodMetrics(List), MetricValue(List), ExternalMetricValue(List))"),
+                        RejectReason.UnknownEvent);
         }
         return new ArrayList<>(due);
     }
@@ -183,8 +196,11 @@ public final class EventFolder {
     private List<JsonNode> items(JsonNode list, String what) {
         JsonNode items = list.path("items");
         if (items.size() > limits.maxListItems()) {
-            throw new InvalidObjectException(what, List.of("items: got " + items.size() + " items, at most "
-                    + limits.maxListItems() + " are accepted (max-list-items)"), RejectReason.TooLarge);
+            throw new InvalidObjectException(
+                    what,
+                    List.of("items: got " + items.size() + " items, at most " + limits.maxListItems()
+                            + " are accepted (max-list-items)"),
+                    RejectReason.TooLarge);
         }
         List<JsonNode> out = new ArrayList<>(items.size());
         items.forEach(out::add);
@@ -207,7 +223,10 @@ public final class EventFolder {
             List<PodUsage.ContainerUsage> containers = new ArrayList<>();
             JsonNode list = m.path("containers");
             if (list.size() > limits.maxContainers()) {
-                f.problem(RejectReason.TooLarge, p + "containers", list.size() + " containers",
+                f.problem(
+                        RejectReason.TooLarge,
+                        p + "containers",
+                        list.size() + " containers",
                         "at most " + limits.maxContainers() + " are accepted (max-containers)");
                 list = MissingNode.getInstance();
             }
@@ -218,13 +237,20 @@ public final class EventFolder {
                 Map<String, Long> usage = new LinkedHashMap<>();
                 JsonNode u = container.path("usage");
                 if (u.size() > limits.maxResources()) {
-                    f.problem(RejectReason.TooLarge, cp, u.size() + " resources",
+                    f.problem(
+                            RejectReason.TooLarge,
+                            cp,
+                            u.size() + " resources",
                             "at most " + limits.maxResources() + " are accepted (max-resources)");
                     continue;
                 }
                 for (Iterator<String> it = u.fieldNames(); it.hasNext(); ) {
                     String resource = it.next();
-                    Long v = SampleRules.nonNegative(f, u, resource, cp + "." + Fields.echo(resource),
+                    Long v = SampleRules.nonNegative(
+                            f,
+                            u,
+                            resource,
+                            cp + "." + Fields.echo(resource),
                             () -> "resource usage of pod " + ns + "/" + pod + ", container \"" + Fields.echo(name)
                                     + "\", resource " + Fields.echo(resource));
                     if (v != null) {
@@ -239,13 +265,14 @@ public final class EventFolder {
                 podsByNamespace.computeIfAbsent(ns, k -> new ArrayList<>()).add(pod);
             }
         }
-        KubeObjects.throwIfAny(f, "PodMetrics");   // all or nothing: a bad item rejects the whole event
+        KubeObjects.throwIfAny(f, "PodMetrics"); // all or nothing: a bad item rejects the whole event
         rules.applied(f);
         apply.forEach(Runnable::run);
         podsByNamespace.forEach((ns, pods) -> {
             for (ScalingPolicy p : state.policiesSelectingPods(ns, pods)) {
-                if (p.spec().metrics().stream().anyMatch(m -> m.type() == MetricSpec.Type.Resource
-                        || m.type() == MetricSpec.Type.ContainerResource)) {
+                if (p.spec().metrics().stream()
+                        .anyMatch(m -> m.type() == MetricSpec.Type.Resource
+                                || m.type() == MetricSpec.Type.ContainerResource)) {
                     due.add(p);
                 }
             }
@@ -265,9 +292,10 @@ public final class EventFolder {
             JsonNode metric = f.object(m, "metric", p + "metric", true);
             String metricName = f.string(metric, "name", p + "metric.name", true);
             LabelSelector selector = metric != null && metric.hasNonNull("selector")
-                    ? rules.selector(metric.get("selector"), p + "metric.selector", f) : null;
-            Long value = SampleRules.nonNegative(f, m, "value", p + "value",
-                    () -> "metric " + metricName + " of " + kind + " " + ns + "/" + name);
+                    ? rules.selector(metric.get("selector"), p + "metric.selector", f)
+                    : null;
+            Long value = SampleRules.nonNegative(
+                    f, m, "value", p + "value", () -> "metric " + metricName + " of " + kind + " " + ns + "/" + name);
             long ts = rules.sampleTime(m, p + "timestamp", f, clock);
             Integer windowSeconds = f.integer(m, "windowSeconds", p + "windowSeconds", 60, 0, Integer.MAX_VALUE);
             if (kind == null || ns == null || name == null || metricName == null || value == null) {
@@ -278,22 +306,25 @@ public final class EventFolder {
             if ("Pod".equals(kind)) {
                 apply.add(() -> state.metrics().putPodMetric(ns, name, series, sample));
                 for (ScalingPolicy pol : state.policiesSelectingPods(ns, List.of(name))) {
-                    if (pol.spec().metrics().stream().anyMatch(ms -> ms.type() == MetricSpec.Type.Pods
-                            && metricName.equals(ms.metricName()))) {
+                    if (pol.spec().metrics().stream()
+                            .anyMatch(ms -> ms.type() == MetricSpec.Type.Pods && metricName.equals(ms.metricName()))) {
                         due.add(pol);
                     }
                 }
             } else {
-                apply.add(() -> state.metrics().putObjectMetric(new MetricStore.ObjectKey(ns, kind, name, series), sample));
+                apply.add(() ->
+                        state.metrics().putObjectMetric(new MetricStore.ObjectKey(ns, kind, name, series), sample));
                 for (ScalingPolicy pol : state.policiesWithMetric(ns, MetricSpec.Type.Object, metricName)) {
-                    if (pol.spec().metrics().stream().anyMatch(ms -> ms.type() == MetricSpec.Type.Object
-                            && ms.describedObject().kind().equals(kind) && ms.describedObject().name().equals(name))) {
+                    if (pol.spec().metrics().stream()
+                            .anyMatch(ms -> ms.type() == MetricSpec.Type.Object
+                                    && ms.describedObject().kind().equals(kind)
+                                    && ms.describedObject().name().equals(name))) {
                         due.add(pol);
                     }
                 }
             }
         }
-        KubeObjects.throwIfAny(f, "MetricValue");   // all or nothing
+        KubeObjects.throwIfAny(f, "MetricValue"); // all or nothing
         rules.applied(f);
         apply.forEach(Runnable::run);
     }
@@ -302,8 +333,13 @@ public final class EventFolder {
      * External series are scoped by the CloudEvent extension attribute {@code namespace}; without
      * it they are visible to every namespace. A list replaces all series of the metric names it holds.
      */
-    private void externalMetrics(List<JsonNode> items, String prefix, boolean replace, CloudEvent event,
-                                 Clock clock, Set<ScalingPolicy> due) {
+    private void externalMetrics(
+            List<JsonNode> items,
+            String prefix,
+            boolean replace,
+            CloudEvent event,
+            Clock clock,
+            Set<ScalingPolicy> due) {
         Fields f = new Fields();
         String ns = event.extensions().getOrDefault("namespace", "");
         Set<String> cleared = new LinkedHashSet<>();
@@ -326,7 +362,7 @@ public final class EventFolder {
             apply.add(() -> state.metrics().putExternal(ns, metricName, labels, sample));
             due.addAll(state.policiesWithMetric(ns, MetricSpec.Type.External, metricName));
         }
-        KubeObjects.throwIfAny(f, "ExternalMetricValue");   // all or nothing
+        KubeObjects.throwIfAny(f, "ExternalMetricValue"); // all or nothing
         rules.applied(f);
         apply.forEach(Runnable::run);
     }
@@ -343,15 +379,18 @@ public final class EventFolder {
     private List<ScalingPolicy> kafkaOffsets(CloudEvent event, long nowMillis) {
         KafkaOffsetEvents.Poll poll = KafkaOffsetEvents.read(event, limits);
         Fields f = new Fields();
-        long ts = rules.sampleTime(MissingNode.getInstance(), "poll", f,
-                new Clock(event.time().toEpochMilli(), nowMillis));
+        long ts = rules.sampleTime(
+                MissingNode.getInstance(), "poll", f, new Clock(event.time().toEpochMilli(), nowMillis));
         KubeObjects.throwIfAny(f, "Kafka offsets event " + Fields.echo(event.id()));
         rules.applied(f);
         KafkaOffsets offsets = poll.offsets();
         List<ScalingPolicy> candidates;
         if (poll.policyName() != null) {
-            ScalingPolicy p = state.policy(new ObjectRef(ScalingPolicyParser.API_VERSION, ScalingPolicyParser.KIND,
-                    poll.policyNamespace(), poll.policyName()));
+            ScalingPolicy p = state.policy(new ObjectRef(
+                    ScalingPolicyParser.API_VERSION,
+                    ScalingPolicyParser.KIND,
+                    poll.policyNamespace(),
+                    poll.policyName()));
             candidates = p == null ? List.of() : List.of(p);
         } else {
             candidates = state.policiesWithKafkaGroup(offsets.consumerGroup());
@@ -362,7 +401,8 @@ public final class EventFolder {
             List<MetricSpec> specs = p.spec().metrics();
             for (int i = 0; i < specs.size(); i++) {
                 KafkaLag k = specs.get(i).kafka();
-                if (k == null || !k.consumerGroup().equals(offsets.consumerGroup())
+                if (k == null
+                        || !k.consumerGroup().equals(offsets.consumerGroup())
                         || !k.sameCluster(offsets.bootstrapServers())
                         || (k.topic() != null && offsets.topic(k.topic()) == null)) {
                     continue;
@@ -371,8 +411,8 @@ public final class EventFolder {
                 if (previous != null && ts <= previous.timestampMillis()) {
                     continue;
                 }
-                KafkaLagCalculator.Poll r = KafkaLagCalculator.compute(k, offsets,
-                        previous == null ? KafkaLagCalculator.Memory.EMPTY : previous.memory(), ts);
+                KafkaLagCalculator.Poll r = KafkaLagCalculator.compute(
+                        k, offsets, previous == null ? KafkaLagCalculator.Memory.EMPTY : previous.memory(), ts);
                 state.metrics().putKafkaLag(p.ref(), i, new MetricStore.KafkaLagSample(r.result(), ts, r.memory()));
                 polled = true;
             }

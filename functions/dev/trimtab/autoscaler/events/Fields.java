@@ -37,8 +37,7 @@ final class Fields {
     /** A value as a message shows it: at most {@link #MAX_ECHO} characters. */
     static String echo(Object value) {
         String text = String.valueOf(value);
-        return text.length() <= MAX_ECHO ? text
-                : text.substring(0, MAX_ECHO) + "…(" + text.length() + " characters)";
+        return text.length() <= MAX_ECHO ? text : text.substring(0, MAX_ECHO) + "…(" + text.length() + " characters)";
     }
 
     void checkKnown(JsonNode node, String path, Set<String> known) {

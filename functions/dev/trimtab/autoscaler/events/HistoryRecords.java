@@ -45,8 +45,8 @@ public final class HistoryRecords {
     public record Position(int partition, long offset, long timestampMillis) {
         public Position {
             if (partition < 0 || offset < 0) {
-                throw new IllegalArgumentException("position: got partition " + partition + ", offset " + offset
-                        + ", expected both >= 0");
+                throw new IllegalArgumentException(
+                        "position: got partition " + partition + ", offset " + offset + ", expected both >= 0");
             }
         }
 
@@ -55,8 +55,12 @@ public final class HistoryRecords {
          * a record without a timestamp is never taken as covered (it is decided again).
          */
         public boolean covers(Position p) {
-            return p != null && p.partition == partition && p.offset <= offset && p.timestampMillis >= 0
-                    && timestampMillis >= 0 && p.timestampMillis <= timestampMillis;
+            return p != null
+                    && p.partition == partition
+                    && p.offset <= offset
+                    && p.timestampMillis >= 0
+                    && timestampMillis >= 0
+                    && p.timestampMillis <= timestampMillis;
         }
     }
 
@@ -92,8 +96,10 @@ public final class HistoryRecords {
         n.put("panicStartMillis", s.panicStartMillis());
         n.put("maxPanicPods", s.maxPanicPods());
         if (e.decidedThrough() != null) {
-            n.putObject("decidedThrough").put("partition", e.decidedThrough().partition())
-                    .put("offset", e.decidedThrough().offset()).put("timestamp", e.decidedThrough().timestampMillis());
+            n.putObject("decidedThrough")
+                    .put("partition", e.decidedThrough().partition())
+                    .put("offset", e.decidedThrough().offset())
+                    .put("timestamp", e.decidedThrough().timestampMillis());
         }
         try {
             return CloudEventCodec.JSON.writeValueAsBytes(n);
@@ -124,7 +130,8 @@ public final class HistoryRecords {
             throw new IllegalArgumentException("state record: got " + n + ", expected a JSON object");
         }
         if (n.path("version").asInt() != VERSION) {
-            throw new IllegalArgumentException("state record: version: got " + n.get("version") + ", expected " + VERSION);
+            throw new IllegalArgumentException(
+                    "state record: version: got " + n.get("version") + ", expected " + VERSION);
         }
         String policy = text(n, "policy");
         int slash = policy.indexOf('/');
@@ -144,11 +151,25 @@ public final class HistoryRecords {
         for (int i = 0; i < streaks.length; i++) {
             streaks[i] = failures.get(i).asInt();
         }
-        History.Snapshot s = new History.Snapshot(recs, events(n, "scaleUpEvents"), events(n, "scaleDownEvents"), demand,
-                streaks, number(n, "firstSeenMillis"), number(n, "lastActiveMillis"), number(n, "panicStartMillis"),
+        History.Snapshot s = new History.Snapshot(
+                recs,
+                events(n, "scaleUpEvents"),
+                events(n, "scaleDownEvents"),
+                demand,
+                streaks,
+                number(n, "firstSeenMillis"),
+                number(n, "lastActiveMillis"),
+                number(n, "panicStartMillis"),
                 (int) number(n, "maxPanicPods"));
-        return new Entry(new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", policy.substring(0, slash),
-                policy.substring(slash + 1)), text(n, "workload"), s, decidedThrough(n));
+        return new Entry(
+                new ObjectRef(
+                        "trimtab.dev/v1alpha1",
+                        "ScalingPolicy",
+                        policy.substring(0, slash),
+                        policy.substring(slash + 1)),
+                text(n, "workload"),
+                s,
+                decidedThrough(n));
     }
 
     private static Position decidedThrough(JsonNode n) {
@@ -163,8 +184,8 @@ public final class HistoryRecords {
         long offset = number(d, "offset", "decidedThrough.offset");
         long timestamp = number(d, "timestamp", "decidedThrough.timestamp");
         if (partition < 0 || partition > Integer.MAX_VALUE || offset < 0) {
-            throw new IllegalArgumentException("state record: decidedThrough: got " + d
-                    + ", expected a partition and an offset >= 0");
+            throw new IllegalArgumentException(
+                    "state record: decidedThrough: got " + d + ", expected a partition and an offset >= 0");
         }
         return new Position((int) partition, offset, timestamp);
     }
@@ -172,7 +193,8 @@ public final class HistoryRecords {
     private static List<History.ScaleEvent> events(JsonNode n, String field) {
         List<History.ScaleEvent> out = new ArrayList<>();
         for (JsonNode e : array(n, field, 3)) {
-            out.add(new History.ScaleEvent(e.get(0).asInt(), e.get(1).asLong(), e.get(2).asBoolean()));
+            out.add(new History.ScaleEvent(
+                    e.get(0).asInt(), e.get(1).asLong(), e.get(2).asBoolean()));
         }
         return out;
     }

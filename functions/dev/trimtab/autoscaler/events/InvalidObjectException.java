@@ -19,8 +19,12 @@ public final class InvalidObjectException extends RuntimeException {
      * the first {@value #MAX_LISTED} problems and counts the rest.
      */
     public InvalidObjectException(String what, List<String> problems, RejectReason reason) {
-        super(cut(what, 200) + ": " + String.join("; ", problems.subList(0, Math.min(problems.size(), MAX_LISTED))
-                .stream().map(p -> cut(p, 600)).toList())
+        super(cut(what, 200) + ": "
+                + String.join(
+                        "; ",
+                        problems.subList(0, Math.min(problems.size(), MAX_LISTED)).stream()
+                                .map(p -> cut(p, 600))
+                                .toList())
                 + (problems.size() > MAX_LISTED ? "; and " + (problems.size() - MAX_LISTED) + " more problems" : ""));
         this.problems = List.copyOf(problems);
         this.reason = reason;

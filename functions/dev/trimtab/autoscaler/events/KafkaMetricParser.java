@@ -19,17 +19,49 @@ import java.util.regex.Pattern;
  */
 final class KafkaMetricParser {
     static final String TYPE = "Kafka";
-    private static final Set<String> FIELDS = Set.of("bootstrapServers", "consumerGroup", "topic", "lagThreshold",
-            "activationLagThreshold", "offsetResetPolicy", "allowIdleConsumers", "limitToPartitionsWithLag",
-            "ensureEvenDistributionOfPartitions", "excludePersistentLag", "scaleToZeroOnInvalidOffset",
-            "partitionLimitation", "metricType", "pollingInterval");
+    private static final Set<String> FIELDS = Set.of(
+            "bootstrapServers",
+            "consumerGroup",
+            "topic",
+            "lagThreshold",
+            "activationLagThreshold",
+            "offsetResetPolicy",
+            "allowIdleConsumers",
+            "limitToPartitionsWithLag",
+            "ensureEvenDistributionOfPartitions",
+            "excludePersistentLag",
+            "scaleToZeroOnInvalidOffset",
+            "partitionLimitation",
+            "metricType",
+            "pollingInterval");
     /** KEDA's authentication and TLS parameters (trigger metadata or TriggerAuthentication). */
-    private static final Set<String> AUTH_FIELDS = Set.of("sasl", "tls", "username", "password", "ca", "cert", "key",
-            "keyPassword", "unsafeSsl", "saslTokenProvider", "scopes", "oauthTokenEndpointUri", "oauthExtensions",
-            "keytab", "realm", "kerberosConfig", "kerberosServiceName", "kerberosDisableFAST", "awsRegion",
-            "awsAccessKeyID", "awsSecretAccessKey", "awsRoleArn", "authenticationRef");
+    private static final Set<String> AUTH_FIELDS = Set.of(
+            "sasl",
+            "tls",
+            "username",
+            "password",
+            "ca",
+            "cert",
+            "key",
+            "keyPassword",
+            "unsafeSsl",
+            "saslTokenProvider",
+            "scopes",
+            "oauthTokenEndpointUri",
+            "oauthExtensions",
+            "keytab",
+            "realm",
+            "kerberosConfig",
+            "kerberosServiceName",
+            "kerberosDisableFAST",
+            "awsRegion",
+            "awsAccessKeyID",
+            "awsSecretAccessKey",
+            "awsRoleArn",
+            "authenticationRef");
     /** KEDA's Kafka client settings. */
     private static final Set<String> CLIENT_FIELDS = Set.of("version", "fullMetadata");
+
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,252})?|\\[[0-9A-Fa-f:.]{2,45}]");
     /** KEDA reads its int64 metadata as a JSON integer: no sign "+", no leading zero, no fraction. */
     private static final Pattern DECIMAL = Pattern.compile("-?(0|[1-9][0-9]{0,18})");
@@ -43,15 +75,21 @@ final class KafkaMetricParser {
         Set<String> serverSet = servers == null ? null : servers(servers, sp + ".bootstrapServers", f);
         String group = f.string(source, "consumerGroup", sp + ".consumerGroup", true);
         if (group != null && group.length() > KafkaOffsetEvents.MAX_GROUP_LENGTH) {
-            f.problem(sp + ".consumerGroup", "\"" + group + "\"", "must be at most "
-                    + KafkaOffsetEvents.MAX_GROUP_LENGTH + " characters");
+            f.problem(
+                    sp + ".consumerGroup",
+                    "\"" + group + "\"",
+                    "must be at most " + KafkaOffsetEvents.MAX_GROUP_LENGTH + " characters");
             group = null;
         }
         String topic = f.string(source, "topic", sp + ".topic", false);
-        if (topic != null && !topic.isEmpty() && (!KafkaOffsetEvents.TOPIC.matcher(topic).matches()
-                || topic.equals(".") || topic.equals(".."))) {
-            f.problem(sp + ".topic", "\"" + topic + "\"", "must be a Kafka topic name (1 to 249 of a-z A-Z 0-9 . _ -), "
-                    + "or absent for every topic the group commits to");
+        if (topic != null
+                && !topic.isEmpty()
+                && (!KafkaOffsetEvents.TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals(".."))) {
+            f.problem(
+                    sp + ".topic",
+                    "\"" + topic + "\"",
+                    "must be a Kafka topic name (1 to 249 of a-z A-Z 0-9 . _ -), "
+                            + "or absent for every topic the group commits to");
         }
         boolean hasTopic = topic != null && !topic.isEmpty();
         Long threshold = integer(source, "lagThreshold", sp, KafkaLag.DEFAULT_LAG_THRESHOLD, f);
@@ -59,26 +97,36 @@ final class KafkaMetricParser {
             f.problem(sp + ".lagThreshold", source.get("lagThreshold"), "\"lagThreshold\" must be positive number");
             threshold = null;
         } else if (threshold != null && threshold > KafkaLag.MAX_THRESHOLD) {
-            f.problem(sp + ".lagThreshold", source.get("lagThreshold"), "must be at most " + KafkaLag.MAX_THRESHOLD
-                    + " (its milli-units must fit a 64-bit integer)");
+            f.problem(
+                    sp + ".lagThreshold",
+                    source.get("lagThreshold"),
+                    "must be at most " + KafkaLag.MAX_THRESHOLD + " (its milli-units must fit a 64-bit integer)");
             threshold = null;
         }
         Long activation = integer(source, "activationLagThreshold", sp, KafkaLag.DEFAULT_ACTIVATION_LAG_THRESHOLD, f);
         if (activation != null && activation < 0) {
-            f.problem(sp + ".activationLagThreshold", source.get("activationLagThreshold"),
+            f.problem(
+                    sp + ".activationLagThreshold",
+                    source.get("activationLagThreshold"),
                     "\"activationLagThreshold\" must be a non-negative number");
             activation = null;
         } else if (activation != null && activation > KafkaLag.MAX_THRESHOLD) {
-            f.problem(sp + ".activationLagThreshold", source.get("activationLagThreshold"), "must be at most "
-                    + KafkaLag.MAX_THRESHOLD + " (its milli-units must fit a 64-bit integer)");
+            f.problem(
+                    sp + ".activationLagThreshold",
+                    source.get("activationLagThreshold"),
+                    "must be at most " + KafkaLag.MAX_THRESHOLD + " (its milli-units must fit a 64-bit integer)");
             activation = null;
         }
-        KafkaLag.OffsetResetPolicy reset = f.enumValue(source, "offsetResetPolicy", sp + ".offsetResetPolicy",
-                KafkaLag.OffsetResetPolicy.class, KafkaLag.OffsetResetPolicy.latest);
+        KafkaLag.OffsetResetPolicy reset = f.enumValue(
+                source,
+                "offsetResetPolicy",
+                sp + ".offsetResetPolicy",
+                KafkaLag.OffsetResetPolicy.class,
+                KafkaLag.OffsetResetPolicy.latest);
         boolean idle = f.bool(source, "allowIdleConsumers", sp + ".allowIdleConsumers", false);
         boolean withLag = f.bool(source, "limitToPartitionsWithLag", sp + ".limitToPartitionsWithLag", false);
-        boolean even = f.bool(source, "ensureEvenDistributionOfPartitions",
-                sp + ".ensureEvenDistributionOfPartitions", false);
+        boolean even =
+                f.bool(source, "ensureEvenDistributionOfPartitions", sp + ".ensureEvenDistributionOfPartitions", false);
         boolean persistent = f.bool(source, "excludePersistentLag", sp + ".excludePersistentLag", false);
         boolean invalidToZero = f.bool(source, "scaleToZeroOnInvalidOffset", sp + ".scaleToZeroOnInvalidOffset", false);
         KafkaLag.PartitionLimitation limitation = null;
@@ -87,27 +135,38 @@ final class KafkaMetricParser {
             try {
                 limitation = KafkaLag.PartitionLimitation.parse(limitText);
             } catch (IllegalArgumentException e) {
-                f.problem(sp + ".partitionLimitation", "\"" + limitText + "\"", e.getMessage()
-                        + " (write partition ids and ranges such as \"1,2,10-20\")");
+                f.problem(
+                        sp + ".partitionLimitation",
+                        "\"" + limitText + "\"",
+                        e.getMessage() + " (write partition ids and ranges such as \"1,2,10-20\")");
             }
         }
         if (idle && withLag) {
-            f.problem(sp + ".limitToPartitionsWithLag", "true with allowIdleConsumers true",
+            f.problem(
+                    sp + ".limitToPartitionsWithLag",
+                    "true with allowIdleConsumers true",
                     "allowIdleConsumers and limitToPartitionsWithLag cannot be set simultaneously");
         }
         if (!hasTopic && withLag) {
             f.problem(sp + ".topic", null, "topic must be specified when using limitToPartitionsWithLag");
         }
         if (withLag && even) {
-            f.problem(sp + ".ensureEvenDistributionOfPartitions", "true with limitToPartitionsWithLag true",
+            f.problem(
+                    sp + ".ensureEvenDistributionOfPartitions",
+                    "true with limitToPartitionsWithLag true",
                     "limitToPartitionsWithLag and ensureEvenDistributionOfPartitions cannot be set simultaneously");
         }
         if (!hasTopic && even) {
             f.problem(sp + ".topic", null, "topic must be specified when using ensureEvenDistributionOfPartitions");
         }
         // KEDA's ScaledObject pollingInterval: the span excludePersistentLag compares across
-        int polling = f.integer(source, "pollingInterval", sp + ".pollingInterval",
-                KafkaLag.DEFAULT_POLLING_INTERVAL_SECONDS, 1, 86_400);
+        int polling = f.integer(
+                source,
+                "pollingInterval",
+                sp + ".pollingInterval",
+                KafkaLag.DEFAULT_POLLING_INTERVAL_SECONDS,
+                1,
+                86_400);
         String type = f.string(source, "metricType", sp + ".metricType", false);
         if (type != null && !type.equals("AverageValue") && !type.equals("Value")) {
             f.problem(sp + ".metricType", "\"" + type + "\"", "must be AverageValue (the default) or Value");
@@ -115,11 +174,25 @@ final class KafkaMetricParser {
         if (serverSet == null || group == null || threshold == null || activation == null) {
             return null;
         }
-        KafkaLag lag = new KafkaLag(serverSet, group, topic, threshold, activation, reset, idle, withLag, even,
-                persistent, invalidToZero, limitation, polling);
-        MetricSpec.Target target = "Value".equals(type) ? MetricSpec.Target.value(threshold * 1000)
+        KafkaLag lag = new KafkaLag(
+                serverSet,
+                group,
+                topic,
+                threshold,
+                activation,
+                reset,
+                idle,
+                withLag,
+                even,
+                persistent,
+                invalidToZero,
+                limitation,
+                polling);
+        MetricSpec.Target target = "Value".equals(type)
+                ? MetricSpec.Target.value(threshold * 1000)
                 : MetricSpec.Target.averageValue(threshold * 1000);
-        return MetricSpec.external(lag.metricName(index), null, target).withActivation(activation * 1000)
+        return MetricSpec.external(lag.metricName(index), null, target)
+                .withActivation(activation * 1000)
                 .withKafka(lag);
     }
 
@@ -132,11 +205,15 @@ final class KafkaMetricParser {
             if (!AUTH_FIELDS.contains(name) && !CLIENT_FIELDS.contains(name)) {
                 f.problem(sp + "." + name, "an unknown field", "expected one of " + new TreeSet<>(FIELDS));
             } else if (AUTH_FIELDS.contains(name)) {
-                f.problem(sp + "." + name, "KEDA's authentication setting " + name,
+                f.problem(
+                        sp + "." + name,
+                        "KEDA's authentication setting " + name,
                         "authentication and TLS are not part of a Kafka metric: Trimtab's lag source connects "
                                 + "with Trimtab's own Kafka credentials (trimtab.kafka.*); remove it");
             } else if (CLIENT_FIELDS.contains(name)) {
-                f.problem(sp + "." + name, "KEDA's client setting " + name,
+                f.problem(
+                        sp + "." + name,
+                        "KEDA's client setting " + name,
                         "not part of a Kafka metric: Trimtab's lag source uses its own Kafka client; remove it");
             }
         }
@@ -146,8 +223,10 @@ final class KafkaMetricParser {
     private static Set<String> servers(String servers, String path, Fields f) {
         int before = f.problems.size();
         if (servers.length() > KafkaOffsetEvents.MAX_SERVERS_LENGTH) {
-            f.problem(path, "\"" + servers + "\"", "must be at most " + KafkaOffsetEvents.MAX_SERVERS_LENGTH
-                    + " characters");
+            f.problem(
+                    path,
+                    "\"" + servers + "\"",
+                    "must be at most " + KafkaOffsetEvents.MAX_SERVERS_LENGTH + " characters");
             return null;
         }
         String[] list = servers.split(",", -1);

@@ -28,11 +28,13 @@ import java.util.regex.Pattern;
 public final class KafkaOffsetEvents {
     /** The CloudEvent type of an offsets poll. */
     public static final String TYPE = "dev.trimtab.kafka.offsets";
+
     static final int MAX_SERVERS_LENGTH = 4096;
     static final int MAX_SERVERS = 64;
     static final int MAX_GROUP_LENGTH = 1024;
     /** Kafka's own rule for a topic name (at most 249 of these characters, not "." or ".."). */
     static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
     private static final Set<String> DATA_FIELDS = Set.of("bootstrapServers", "consumerGroup", "topics");
     private static final Set<String> TOPIC_FIELDS = Set.of("topic", "partitions");
     private static final Set<String> PARTITION_FIELDS = Set.of("partition", "endOffset", "committedOffset");
@@ -55,7 +57,9 @@ public final class KafkaOffsetEvents {
         if (event.subject() != null) {
             String[] parts = event.subject().split("/", -1);
             if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
-                f.problem("subject", "\"" + event.subject() + "\"",
+                f.problem(
+                        "subject",
+                        "\"" + event.subject() + "\"",
                         "must be <namespace>/<scalingpolicy-name> (the policy the poll is for), or absent");
             } else {
                 ns = parts[0];
@@ -76,8 +80,8 @@ public final class KafkaOffsetEvents {
         }
         List<KafkaOffsets.Topic> topics = topics(data == null ? null : data.get("topics"), limits, f);
         if (!f.problems.isEmpty()) {
-            throw new InvalidObjectException("Kafka offsets event " + Fields.echo(event.id()) + " is invalid",
-                    f.problems, f.reason);
+            throw new InvalidObjectException(
+                    "Kafka offsets event " + Fields.echo(event.id()) + " is invalid", f.problems, f.reason);
         }
         return new Poll(new KafkaOffsets(servers, group, topics), ns, name);
     }
@@ -85,8 +89,10 @@ public final class KafkaOffsetEvents {
     /** Checks a bootstrap server list: comma-separated, each {@code host:port}. */
     static void servers(String servers, Fields f) {
         if (servers.length() > MAX_SERVERS_LENGTH) {
-            f.problem("data.bootstrapServers", "\"" + servers + "\"", "must be at most " + MAX_SERVERS_LENGTH
-                    + " characters");
+            f.problem(
+                    "data.bootstrapServers",
+                    "\"" + servers + "\"",
+                    "must be at most " + MAX_SERVERS_LENGTH + " characters");
             return;
         }
         String[] list = servers.split(",", -1);
@@ -113,7 +119,10 @@ public final class KafkaOffsetEvents {
             return out;
         }
         if (list.size() > limits.maxKafkaTopics()) {
-            f.problem(RejectReason.TooLarge, "data.topics", list.size() + " topics",
+            f.problem(
+                    RejectReason.TooLarge,
+                    "data.topics",
+                    list.size() + " topics",
                     "at most " + limits.maxKafkaTopics() + " are accepted (max-kafka-topics)");
             return out;
         }
@@ -122,7 +131,10 @@ public final class KafkaOffsetEvents {
             partitions += t.path("partitions").size();
         }
         if (partitions > limits.maxKafkaPartitions()) {
-            f.problem(RejectReason.TooLarge, "data.topics[*].partitions", partitions + " partitions",
+            f.problem(
+                    RejectReason.TooLarge,
+                    "data.topics[*].partitions",
+                    partitions + " partitions",
                     "at most " + limits.maxKafkaPartitions() + " are accepted in one event (max-kafka-partitions)");
             return out;
         }
@@ -137,7 +149,10 @@ public final class KafkaOffsetEvents {
             f.checkKnown(t, tp, TOPIC_FIELDS);
             String topic = f.string(t, "topic", tp + ".topic", true);
             if (topic != null && (!TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals(".."))) {
-                f.problem(tp + ".topic", "\"" + topic + "\"", "must be a Kafka topic name (1 to 249 of a-z A-Z 0-9 . _ -)");
+                f.problem(
+                        tp + ".topic",
+                        "\"" + topic + "\"",
+                        "must be a Kafka topic name (1 to 249 of a-z A-Z 0-9 . _ -)");
                 topic = null;
             } else if (topic != null && !seen.add(topic)) {
                 f.problem(tp + ".topic", "\"" + topic + "\"", "is listed twice");
@@ -167,7 +182,8 @@ public final class KafkaOffsetEvents {
             f.checkKnown(p, pp, PARTITION_FIELDS);
             Long id = offset(p, "partition", pp, true, f);
             if (id != null && id > Integer.MAX_VALUE) {
-                f.problem(pp + ".partition", p.get("partition"), "must be an integer in [0, " + Integer.MAX_VALUE + "]");
+                f.problem(
+                        pp + ".partition", p.get("partition"), "must be an integer in [0, " + Integer.MAX_VALUE + "]");
                 id = null;
             }
             if (id != null && !seen.add(id.intValue())) {
@@ -193,13 +209,22 @@ public final class KafkaOffsetEvents {
             return null;
         }
         if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            f.problem(path, v, required ? "must be an integer in [0, " + Long.MAX_VALUE + "]"
-                    : "must be null (no committed offset) or an integer in [0, " + Long.MAX_VALUE + "]");
+            f.problem(
+                    path,
+                    v,
+                    required
+                            ? "must be an integer in [0, " + Long.MAX_VALUE + "]"
+                            : "must be null (no committed offset) or an integer in [0, " + Long.MAX_VALUE + "]");
             return null;
         }
         if (v.asLong() < 0) {
-            f.problem(RejectReason.NegativeValue, path, v, required ? "must not be negative"
-                    : "must not be negative (write null for no committed offset, not -1)");
+            f.problem(
+                    RejectReason.NegativeValue,
+                    path,
+                    v,
+                    required
+                            ? "must not be negative"
+                            : "must not be negative (write null for no committed offset, not -1)");
             return null;
         }
         return v.asLong();
@@ -211,8 +236,8 @@ public final class KafkaOffsetEvents {
      * @param subject      {@code <namespace>/<scalingpolicy-name>} of the one policy it is for, or null
      * @param partitionKey the CloudEvent {@code partitionkey} extension (the workload key), or null
      */
-    public static CloudEvent toEvent(KafkaOffsets offsets, String id, String source, String subject, Instant time,
-                                     String partitionKey) {
+    public static CloudEvent toEvent(
+            KafkaOffsets offsets, String id, String source, String subject, Instant time, String partitionKey) {
         ObjectNode data = CloudEventCodec.JSON.createObjectNode();
         data.put("bootstrapServers", offsets.bootstrapServers());
         data.put("consumerGroup", offsets.consumerGroup());
@@ -232,7 +257,14 @@ public final class KafkaOffsetEvents {
                 }
             }
         }
-        return new CloudEvent(id, source, TYPE, subject, time, "application/json", data,
+        return new CloudEvent(
+                id,
+                source,
+                TYPE,
+                subject,
+                time,
+                "application/json",
+                data,
                 partitionKey == null ? Map.of() : Map.of("partitionkey", partitionKey));
     }
 }

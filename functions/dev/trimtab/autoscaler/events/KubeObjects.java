@@ -22,8 +22,10 @@ public final class KubeObjects {
     public static ObjectRef ref(JsonNode object) {
         Fields f = new Fields();
         JsonNode metadata = f.object(object, "metadata", "metadata", true);
-        ObjectRef ref = new ObjectRef(f.string(object, "apiVersion", "apiVersion", true),
-                f.string(object, "kind", "kind", true), orEmpty(f.string(metadata, "namespace", "metadata.namespace", false)),
+        ObjectRef ref = new ObjectRef(
+                f.string(object, "apiVersion", "apiVersion", true),
+                f.string(object, "kind", "kind", true),
+                orEmpty(f.string(metadata, "namespace", "metadata.namespace", false)),
                 f.string(metadata, "name", "metadata.name", true));
         throwIfAny(f, "object");
         return ref;
@@ -60,7 +62,10 @@ public final class KubeObjects {
         JsonNode spec = object.path("spec");
         int count = spec.path("containers").size() + spec.path("initContainers").size();
         if (count > limits.maxContainers()) {
-            f.problem(RejectReason.TooLarge, "spec.containers", count + " containers (init containers included)",
+            f.problem(
+                    RejectReason.TooLarge,
+                    "spec.containers",
+                    count + " containers (init containers included)",
                     "at most " + limits.maxContainers() + " are accepted (max-containers)");
         } else {
             containers(spec.path("containers"), "spec.containers", containers, f, false, limits);
@@ -71,8 +76,8 @@ public final class KubeObjects {
         return new Pod(namespace, name, labels, phase, ready, readyTransition, start, deleting, containers);
     }
 
-    private static void containers(JsonNode list, String path, List<Pod.Container> out, Fields f, boolean sidecarsOnly,
-                                   InputLimits limits) {
+    private static void containers(
+            JsonNode list, String path, List<Pod.Container> out, Fields f, boolean sidecarsOnly, InputLimits limits) {
         int i = 0;
         for (JsonNode c : list) {
             String p = path + "[" + i++ + "]";
@@ -82,7 +87,10 @@ public final class KubeObjects {
             Map<String, Long> requests = new LinkedHashMap<>();
             JsonNode r = c.path("resources").path("requests");
             if (r.size() > limits.maxResources()) {
-                f.problem(RejectReason.TooLarge, p + ".resources.requests", r.size() + " resources",
+                f.problem(
+                        RejectReason.TooLarge,
+                        p + ".resources.requests",
+                        r.size() + " resources",
                         "at most " + limits.maxResources() + " are accepted (max-resources)");
                 continue;
             }
@@ -91,7 +99,10 @@ public final class KubeObjects {
                 Long v = f.quantity(r, e.getKey(), p + ".resources.requests." + e.getKey(), true);
                 if (v != null && v < 0) {
                     // the API server refuses these; an event that carries one did not come from it
-                    f.problem(RejectReason.NegativeValue, p + ".resources.requests." + e.getKey(), e.getValue(),
+                    f.problem(
+                            RejectReason.NegativeValue,
+                            p + ".resources.requests." + e.getKey(),
+                            e.getValue(),
                             "must not be negative");
                     continue;
                 }
@@ -112,9 +123,10 @@ public final class KubeObjects {
         Fields f = new Fields();
         JsonNode spec = object.path("spec");
         int replicas = f.integer(spec, "replicas", "spec.replicas", 1, 0, Integer.MAX_VALUE);
-        int statusReplicas = f.integer(object.path("status"), "replicas", "status.replicas", replicas, 0,
-                Integer.MAX_VALUE);
-        LabelSelector selector = spec.hasNonNull("selector") ? selector(spec.get("selector"), "spec.selector", f)
+        int statusReplicas =
+                f.integer(object.path("status"), "replicas", "status.replicas", replicas, 0, Integer.MAX_VALUE);
+        LabelSelector selector = spec.hasNonNull("selector")
+                ? selector(spec.get("selector"), "spec.selector", f)
                 : LabelSelector.NOTHING;
         throwIfAny(f, ref.toString());
         String rv = object.path("metadata").path("resourceVersion").asText(null);
@@ -145,15 +157,20 @@ public final class KubeObjects {
             return out;
         }
         if (node.size() > limits.maxLabels()) {
-            f.problem(RejectReason.TooLarge, path, node.size() + " labels", "at most " + limits.maxLabels()
-                    + " are accepted (max-labels)");
+            f.problem(
+                    RejectReason.TooLarge,
+                    path,
+                    node.size() + " labels",
+                    "at most " + limits.maxLabels() + " are accepted (max-labels)");
             return out;
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String value = e.getValue().asText();
             if (e.getKey().length() > limits.maxLabelLength() || value.length() > limits.maxLabelLength()) {
-                f.problem(RejectReason.TooLarge, path + "." + Fields.echo(e.getKey()),
+                f.problem(
+                        RejectReason.TooLarge,
+                        path + "." + Fields.echo(e.getKey()),
                         "a key of " + e.getKey().length() + " and a value of " + value.length() + " characters",
                         "at most " + limits.maxLabelLength() + " each are accepted (max-label-length)");
                 continue;

@@ -32,15 +32,37 @@ final class PrometheusMetricParser {
     static final int MAX_PAIRS = 16;
     static final int MAX_TIMEOUT_MILLIS = 30_000;
     static final int MAX_POLLING_SECONDS = 3600;
-    private static final Set<String> FIELDS = Set.of("serverAddress", "query", "threshold", "activationThreshold",
-            "metricType", "ignoreNullValues", "namespace", "customHeaders", "queryParameters", "timeout",
+    private static final Set<String> FIELDS = Set.of(
+            "serverAddress",
+            "query",
+            "threshold",
+            "activationThreshold",
+            "metricType",
+            "ignoreNullValues",
+            "namespace",
+            "customHeaders",
+            "queryParameters",
+            "timeout",
             "pollingInterval");
     /** RFC 9110 token characters: a header name. */
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     /** Headers Java's HTTP client sets itself and refuses (and hop-by-hop ones). */
-    private static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect", "host",
-            "upgrade", "te", "trailer", "transfer-encoding", "keep-alive", "proxy-connection", "date", "from",
-            "referer", "via", "warning");
+    private static final Set<String> RESTRICTED_HEADERS = Set.of(
+            "connection",
+            "content-length",
+            "expect",
+            "host",
+            "upgrade",
+            "te",
+            "trailer",
+            "transfer-encoding",
+            "keep-alive",
+            "proxy-connection",
+            "date",
+            "from",
+            "referer",
+            "via",
+            "warning");
     /** Parameters the puller sets itself. */
     private static final Set<String> OWN_PARAMETERS = Set.of("query", "time");
 
@@ -54,8 +76,8 @@ final class PrometheusMetricParser {
     /** Parses {@code metrics[index].prometheus} ({@code sp} its path) of the policy {@code policy}. */
     static MetricSpec parse(JsonNode source, String sp, int index, String policy, Fields f) {
         f.checkKnown(source, sp, FIELDS);
-        String address = serverAddress(f.string(source, "serverAddress", sp + ".serverAddress", true),
-                sp + ".serverAddress", f);
+        String address =
+                serverAddress(f.string(source, "serverAddress", sp + ".serverAddress", true), sp + ".serverAddress", f);
         String query = f.string(source, "query", sp + ".query", true);
         if (query != null && query.length() > MAX_QUERY) {
             f.problem(sp + ".query", "\"" + query + "\"", "must be at most " + MAX_QUERY + " characters");
@@ -93,12 +115,22 @@ final class PrometheusMetricParser {
         if (address == null || query == null || threshold == null) {
             return null;
         }
-        MetricSpec.Target target = targetType == MetricSpec.TargetType.Value ? MetricSpec.Target.value(threshold)
+        MetricSpec.Target target = targetType == MetricSpec.TargetType.Value
+                ? MetricSpec.Target.value(threshold)
                 : MetricSpec.Target.averageValue(threshold);
-        LabelSelector selector = new LabelSelector(Map.of(PromQuery.POLICY_LABEL, policy == null ? "" : policy), List.of());
-        return MetricSpec.external(metricName(index), selector, target).withActivation(activation)
-                .withPull(new PromQuery(address, query, namespace == null ? "" : namespace, headers, parameters,
-                        ignoreNull, timeout, polling));
+        LabelSelector selector =
+                new LabelSelector(Map.of(PromQuery.POLICY_LABEL, policy == null ? "" : policy), List.of());
+        return MetricSpec.external(metricName(index), selector, target)
+                .withActivation(activation)
+                .withPull(new PromQuery(
+                        address,
+                        query,
+                        namespace == null ? "" : namespace,
+                        headers,
+                        parameters,
+                        ignoreNull,
+                        timeout,
+                        polling));
     }
 
     /** The address without trailing slashes; null (with a problem) unless http(s), with a host, no userinfo. */
@@ -119,14 +151,22 @@ final class PrometheusMetricParser {
         }
         String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            f.problem(path, "\"" + s + "\"", "must be an http or https URL, such as http://prometheus.monitoring.svc:9090");
+            f.problem(
+                    path,
+                    "\"" + s + "\"",
+                    "must be an http or https URL, such as http://prometheus.monitoring.svc:9090");
         } else if (u.isOpaque() || u.getHost() == null) {
             f.problem(path, "\"" + s + "\"", "must name a host, such as http://prometheus.monitoring.svc:9090");
         } else if (u.getRawUserInfo() != null) {
-            f.problem(path, "\"" + s.replace(u.getRawUserInfo(), "***") + "\"",
+            f.problem(
+                    path,
+                    "\"" + s.replace(u.getRawUserInfo(), "***") + "\"",
                     "must not carry credentials (user:password@)");
         } else if (u.getRawQuery() != null || u.getRawFragment() != null) {
-            f.problem(path, "\"" + s + "\"", "must not have a query or fragment: the query goes to <serverAddress>/api/v1/query");
+            f.problem(
+                    path,
+                    "\"" + s + "\"",
+                    "must not have a query or fragment: the query goes to <serverAddress>/api/v1/query");
         } else {
             String out = s;
             while (out.endsWith("/")) {
@@ -157,8 +197,10 @@ final class PrometheusMetricParser {
         for (String e : elements) {
             String[] kv = e.trim().split("=", -1);
             if (kv.length != 2 || kv[0].trim().isEmpty()) {
-                f.problem(path, "\"" + e.trim() + "\"", "is not key=value: write key=value pairs separated by "
-                        + "commas (KEDA's format)");
+                f.problem(
+                        path,
+                        "\"" + e.trim() + "\"",
+                        "is not key=value: write key=value pairs separated by " + "commas (KEDA's format)");
                 return new LinkedHashMap<>();
             }
             out.put(kv[0].trim(), kv[1].trim());
@@ -168,7 +210,8 @@ final class PrometheusMetricParser {
 
     private static void header(String name, String value, String path, Fields f) {
         if (!TOKEN.matcher(name).matches()) {
-            f.problem(path, "\"" + name + "\"", "a header name must be an HTTP token (letters, digits, - and the like)");
+            f.problem(
+                    path, "\"" + name + "\"", "a header name must be an HTTP token (letters, digits, - and the like)");
         } else if (RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
             f.problem(path, "\"" + name + "\"", "must not set " + name + ": the HTTP client sets it");
         }

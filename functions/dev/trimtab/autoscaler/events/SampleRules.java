@@ -41,9 +41,12 @@ final class SampleRules {
         }
         long skew = limits.maxClockSkew().toMillis();
         if (ts - clock.now() > skew) {
-            f.problem(RejectReason.FutureTimestamp, own ? path : "time (the CloudEvent's, for " + path + ")",
-                    "\"" + Instant.ofEpochMilli(ts) + "\"", "more than " + skew + " ms (max-clock-skew) ahead of "
-                            + "the decision clock " + Instant.ofEpochMilli(clock.now()));
+            f.problem(
+                    RejectReason.FutureTimestamp,
+                    own ? path : "time (the CloudEvent's, for " + path + ")",
+                    "\"" + Instant.ofEpochMilli(ts) + "\"",
+                    "more than " + skew + " ms (max-clock-skew) ahead of " + "the decision clock "
+                            + Instant.ofEpochMilli(clock.now()));
         } else {
             f.clampedSamples++;
         }
@@ -54,7 +57,10 @@ final class SampleRules {
     static Long nonNegative(Fields f, JsonNode parent, String name, String path, Supplier<String> whose) {
         Long v = f.quantity(parent, name, path, true);
         if (v != null && v < 0) {
-            f.problem(RejectReason.NegativeValue, path, "\"" + Fields.echo(parent.get(name).asText()) + "\"",
+            f.problem(
+                    RejectReason.NegativeValue,
+                    path,
+                    "\"" + Fields.echo(parent.get(name).asText()) + "\"",
                     "must not be negative (" + whose.get() + ")");
             return null;
         }
@@ -65,8 +71,11 @@ final class SampleRules {
     LabelSelector selector(JsonNode s, String path, Fields f) {
         int terms = s.path("matchLabels").size() + s.path("matchExpressions").size();
         if (terms > limits.maxLabels()) {
-            f.problem(RejectReason.TooLarge, path, terms + " terms", "at most " + limits.maxLabels()
-                    + " are accepted (max-labels)");
+            f.problem(
+                    RejectReason.TooLarge,
+                    path,
+                    terms + " terms",
+                    "at most " + limits.maxLabels() + " are accepted (max-labels)");
             return LabelSelector.NOTHING;
         }
         return KubeObjects.selector(s, path, f);

@@ -31,19 +31,19 @@ public final class ScaleClaimObjects {
         String apiVersion = f.string(target, "apiVersion", "spec.scaleTargetRef.apiVersion", !keda);
         String kind = f.string(target, "kind", "spec.scaleTargetRef.kind", !keda);
         String name = f.string(target, "name", "spec.scaleTargetRef.name", true);
-        long created = KubeObjects.time(object.path("metadata"), "creationTimestamp", "metadata.creationTimestamp", f,
-                Long.MAX_VALUE);
+        long created = KubeObjects.time(
+                object.path("metadata"), "creationTimestamp", "metadata.creationTimestamp", f, Long.MAX_VALUE);
         KubeObjects.throwIfAny(f, ref.toString());
-        ObjectRef targetRef = new ObjectRef(apiVersion == null ? "apps/v1" : apiVersion,
-                kind == null ? "Deployment" : kind, ref.namespace(), name);
+        ObjectRef targetRef = new ObjectRef(
+                apiVersion == null ? "apps/v1" : apiVersion, kind == null ? "Deployment" : kind, ref.namespace(), name);
         return new ScaleClaim(ref, shownAs(object, ref), ClusterState.TargetKey.of(targetRef), created);
     }
 
     /** A ScalingPolicy's own claim on its target. */
     public static ScaleClaim policyClaim(JsonNode object, ScalingPolicy policy) {
         Fields f = new Fields();
-        long created = KubeObjects.time(object.path("metadata"), "creationTimestamp", "metadata.creationTimestamp", f,
-                Long.MAX_VALUE);
+        long created = KubeObjects.time(
+                object.path("metadata"), "creationTimestamp", "metadata.creationTimestamp", f, Long.MAX_VALUE);
         KubeObjects.throwIfAny(f, policy.ref().toString());
         return new ScaleClaim(policy.ref(), policy.ref(), ClusterState.TargetKey.of(policy.targetRef()), created);
     }
@@ -54,8 +54,12 @@ public final class ScaleClaimObjects {
         }
         for (JsonNode owner : object.path("metadata").path("ownerReferences")) {
             if (ScaleClaim.SCALED_OBJECT.equals(owner.path("kind").asText())
-                    && owner.path("apiVersion").asText().startsWith("keda.sh/") && owner.path("controller").asBoolean()) {
-                return new ObjectRef(owner.path("apiVersion").asText(), ScaleClaim.SCALED_OBJECT, ref.namespace(),
+                    && owner.path("apiVersion").asText().startsWith("keda.sh/")
+                    && owner.path("controller").asBoolean()) {
+                return new ObjectRef(
+                        owner.path("apiVersion").asText(),
+                        ScaleClaim.SCALED_OBJECT,
+                        ref.namespace(),
                         owner.path("name").asText());
             }
         }

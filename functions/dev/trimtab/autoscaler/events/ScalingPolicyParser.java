@@ -3,13 +3,13 @@ package dev.trimtab.autoscaler.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.trimtab.autoscaler.core.Behavior;
-import dev.trimtab.kube.LabelSelector;
-import dev.trimtab.kube.NameValidation;
 import dev.trimtab.autoscaler.core.MetricSpec;
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.ScalingPolicy;
 import dev.trimtab.autoscaler.core.ScalingRules;
 import dev.trimtab.autoscaler.core.ScalingSpec;
+import dev.trimtab.kube.LabelSelector;
+import dev.trimtab.kube.NameValidation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -25,10 +25,10 @@ public final class ScalingPolicyParser {
     public static final String API_VERSION = "trimtab.dev/v1alpha1";
     public static final String KIND = "ScalingPolicy";
 
-    private static final Set<String> SPEC_FIELDS = Set.of("scaleTargetRef", "minReplicas", "maxReplicas", "metrics",
-            "behavior", "scaleToZero", "fallback", "panic");
-    private static final Set<String> RULE_FIELDS = Set.of("stabilizationWindowSeconds", "selectPolicy", "policies",
-            "tolerance");
+    private static final Set<String> SPEC_FIELDS = Set.of(
+            "scaleTargetRef", "minReplicas", "maxReplicas", "metrics", "behavior", "scaleToZero", "fallback", "panic");
+    private static final Set<String> RULE_FIELDS =
+            Set.of("stabilizationWindowSeconds", "selectPolicy", "policies", "tolerance");
 
     private ScalingPolicyParser() {}
 
@@ -82,16 +82,19 @@ public final class ScalingPolicyParser {
      */
     private static void reference(ObjectRef target, Fields f) {
         if (target.kind() != null) {
-            NameValidation.pathSegmentName(target.kind()).forEach(m -> f.problem("spec.scaleTargetRef.kind", TextNode.valueOf(target.kind()), m));
+            NameValidation.pathSegmentName(target.kind())
+                    .forEach(m -> f.problem("spec.scaleTargetRef.kind", TextNode.valueOf(target.kind()), m));
         }
         if (target.name() != null) {
-            NameValidation.pathSegmentName(target.name()).forEach(m -> f.problem("spec.scaleTargetRef.name", TextNode.valueOf(target.name()), m));
+            NameValidation.pathSegmentName(target.name())
+                    .forEach(m -> f.problem("spec.scaleTargetRef.name", TextNode.valueOf(target.name()), m));
         }
         String apiVersion = target.apiVersion();
         int slash = apiVersion.indexOf('/');
         String group = slash < 0 ? "" : apiVersion.substring(0, slash);
         String version = apiVersion.substring(slash + 1);
-        List<String> problems = new ArrayList<>(group.isEmpty() && slash >= 0 ? List.of("the group is empty") : List.of());
+        List<String> problems =
+                new ArrayList<>(group.isEmpty() && slash >= 0 ? List.of("the group is empty") : List.of());
         if (!group.isEmpty()) {
             problems.addAll(NameValidation.dns1123Subdomain(group));
         }
@@ -106,7 +109,8 @@ public final class ScalingPolicyParser {
         f.checkKnown(ref, "spec.scaleTargetRef", Set.of("apiVersion", "kind", "name"));
         ObjectRef target = new ObjectRef(
                 orDefault(f.string(ref, "apiVersion", "spec.scaleTargetRef.apiVersion", false), "apps/v1"),
-                f.string(ref, "kind", "spec.scaleTargetRef.kind", true), "",
+                f.string(ref, "kind", "spec.scaleTargetRef.kind", true),
+                "",
                 f.string(ref, "name", "spec.scaleTargetRef.name", true));
         reference(target, f);
         int min = f.integer(spec, "minReplicas", "spec.minReplicas", 1, 0, Integer.MAX_VALUE);
@@ -117,21 +121,39 @@ public final class ScalingPolicyParser {
             f.problem("spec.maxReplicas", max, "must be greater than or equal to spec.minReplicas (" + min + ")");
         }
         List<MetricSpec> metrics = metrics(spec, f, policy);
-        if (min == 0 && metrics.stream().noneMatch(m -> m.type() == MetricSpec.Type.Object
-                || m.type() == MetricSpec.Type.External)) {
-            f.problem("spec.minReplicas", 0, "0 (scale to zero) needs at least one Object, External, Prometheus or Kafka metric");
+        if (min == 0
+                && metrics.stream()
+                        .noneMatch(m -> m.type() == MetricSpec.Type.Object || m.type() == MetricSpec.Type.External)) {
+            f.problem(
+                    "spec.minReplicas",
+                    0,
+                    "0 (scale to zero) needs at least one Object, External, Prometheus or Kafka metric");
         }
         Behavior behavior = null;
         JsonNode b = f.object(spec, "behavior", "spec.behavior", false);
         if (b != null) {
             f.checkKnown(b, "spec.behavior", Set.of("scaleUp", "scaleDown"));
-            behavior = new Behavior(rules(f.object(b, "scaleUp", "spec.behavior.scaleUp", false),
-                    "spec.behavior.scaleUp", ScalingRules.defaultScaleUp(), f),
-                    rules(f.object(b, "scaleDown", "spec.behavior.scaleDown", false),
-                            "spec.behavior.scaleDown", ScalingRules.defaultScaleDown(), f));
+            behavior = new Behavior(
+                    rules(
+                            f.object(b, "scaleUp", "spec.behavior.scaleUp", false),
+                            "spec.behavior.scaleUp",
+                            ScalingRules.defaultScaleUp(),
+                            f),
+                    rules(
+                            f.object(b, "scaleDown", "spec.behavior.scaleDown", false),
+                            "spec.behavior.scaleDown",
+                            ScalingRules.defaultScaleDown(),
+                            f));
         }
-        return new ScalingSpec(target, min, max == null ? 1 : max, metrics, behavior, scaleToZero(spec, min, f),
-                fallback(spec, f), panic(spec, f));
+        return new ScalingSpec(
+                target,
+                min,
+                max == null ? 1 : max,
+                metrics,
+                behavior,
+                scaleToZero(spec, min, f),
+                fallback(spec, f),
+                panic(spec, f));
     }
 
     private static List<MetricSpec> metrics(JsonNode spec, Fields f, String policy) {
@@ -176,11 +198,14 @@ public final class ScalingPolicyParser {
             }
         }
         if (type == null) {
-            f.problem(path + ".type", "\"" + typeName + "\"",
+            f.problem(
+                    path + ".type",
+                    "\"" + typeName + "\"",
                     "must be one of [Resource, ContainerResource, Pods, Object, External, Prometheus, Kafka]");
             return null;
         }
-        String field = Character.toLowerCase(type.name().charAt(0)) + type.name().substring(1);
+        String field =
+                Character.toLowerCase(type.name().charAt(0)) + type.name().substring(1);
         f.checkKnown(m, path, Set.of("type", field));
         String sp = path + "." + field;
         JsonNode source = f.object(m, field, sp, true);
@@ -214,11 +239,13 @@ public final class ScalingPolicyParser {
                 JsonNode d = f.object(source, "describedObject", sp + ".describedObject", true);
                 ObjectRef described = new ObjectRef(
                         orDefault(f.string(d, "apiVersion", sp + ".describedObject.apiVersion", false), "v1"),
-                        f.string(d, "kind", sp + ".describedObject.kind", true), "",
+                        f.string(d, "kind", sp + ".describedObject.kind", true),
+                        "",
                         f.string(d, "name", sp + ".describedObject.name", true));
                 MetricSpec.Target t = valueTarget(source, sp, f);
-                yield MetricSpec.object(metricName(metric, sp, f), selector(metric, sp + ".metric.selector", f),
-                        described, t).withActivation(activation(source, sp, f));
+                yield MetricSpec.object(
+                                metricName(metric, sp, f), selector(metric, sp + ".metric.selector", f), described, t)
+                        .withActivation(activation(source, sp, f));
             }
             case External -> {
                 f.checkKnown(source, sp, Set.of("metric", "target", "activationThreshold", "ignoreNullValues"));
@@ -311,10 +338,19 @@ public final class ScalingPolicyParser {
             return dflt;
         }
         f.checkKnown(r, path, RULE_FIELDS);
-        int window = f.integer(r, "stabilizationWindowSeconds", path + ".stabilizationWindowSeconds",
-                dflt.stabilizationWindowSeconds(), 0, 3600);
-        ScalingRules.SelectPolicy select = f.enumValue(r, "selectPolicy", path + ".selectPolicy",
-                ScalingRules.SelectPolicy.class, ScalingRules.SelectPolicy.Max);
+        int window = f.integer(
+                r,
+                "stabilizationWindowSeconds",
+                path + ".stabilizationWindowSeconds",
+                dflt.stabilizationWindowSeconds(),
+                0,
+                3600);
+        ScalingRules.SelectPolicy select = f.enumValue(
+                r,
+                "selectPolicy",
+                path + ".selectPolicy",
+                ScalingRules.SelectPolicy.class,
+                ScalingRules.SelectPolicy.Max);
         List<ScalingRules.Policy> policies = dflt.policies();
         JsonNode list = r.get("policies");
         if (list != null && !list.isNull()) {
@@ -326,8 +362,8 @@ public final class ScalingPolicyParser {
                     String pp = path + ".policies[" + i + "]";
                     JsonNode p = list.get(i);
                     f.checkKnown(p, pp, Set.of("type", "value", "periodSeconds"));
-                    ScalingRules.PolicyType type = f.enumValue(p, "type", pp + ".type", ScalingRules.PolicyType.class,
-                            null);
+                    ScalingRules.PolicyType type =
+                            f.enumValue(p, "type", pp + ".type", ScalingRules.PolicyType.class, null);
                     Integer value = f.integer(p, "value", pp + ".value", null, 1, Integer.MAX_VALUE);
                     Integer period = f.integer(p, "periodSeconds", pp + ".periodSeconds", null, 1, 1800);
                     if (value == null && !p.has("value")) {
@@ -353,15 +389,21 @@ public final class ScalingPolicyParser {
     private static ScalingSpec.ScaleToZero scaleToZero(JsonNode spec, int min, Fields f) {
         JsonNode z = f.object(spec, "scaleToZero", "spec.scaleToZero", false);
         if (z != null && min != 0) {
-            f.problem("spec.scaleToZero", "a value with spec.minReplicas " + min, "only allowed with spec.minReplicas 0");
+            f.problem(
+                    "spec.scaleToZero", "a value with spec.minReplicas " + min, "only allowed with spec.minReplicas 0");
         }
         if (min != 0) {
             return null;
         }
         f.checkKnown(z, "spec.scaleToZero", Set.of("cooldownSeconds", "initialCooldownSeconds"));
         return new ScalingSpec.ScaleToZero(
-                f.integer(z, "cooldownSeconds", "spec.scaleToZero.cooldownSeconds",
-                        ScalingSpec.ScaleToZero.DEFAULT_COOLDOWN_SECONDS, 0, 86_400),
+                f.integer(
+                        z,
+                        "cooldownSeconds",
+                        "spec.scaleToZero.cooldownSeconds",
+                        ScalingSpec.ScaleToZero.DEFAULT_COOLDOWN_SECONDS,
+                        0,
+                        86_400),
                 f.integer(z, "initialCooldownSeconds", "spec.scaleToZero.initialCooldownSeconds", 0, 0, 86_400));
     }
 
@@ -371,8 +413,8 @@ public final class ScalingPolicyParser {
             return null;
         }
         f.checkKnown(fb, "spec.fallback", Set.of("failureThreshold", "replicas", "behavior"));
-        Integer threshold = f.integer(fb, "failureThreshold", "spec.fallback.failureThreshold", null, 0,
-                Integer.MAX_VALUE);
+        Integer threshold =
+                f.integer(fb, "failureThreshold", "spec.fallback.failureThreshold", null, 0, Integer.MAX_VALUE);
         Integer replicas = f.integer(fb, "replicas", "spec.fallback.replicas", null, 0, Integer.MAX_VALUE);
         if (threshold == null && !fb.has("failureThreshold")) {
             f.problem("spec.fallback.failureThreshold", null, "an integer >= 0 is required");
@@ -389,7 +431,9 @@ public final class ScalingPolicyParser {
                 case "currentReplicasIfHigher" -> ScalingSpec.FallbackBehavior.CurrentReplicasIfHigher;
                 case "currentReplicasIfLower" -> ScalingSpec.FallbackBehavior.CurrentReplicasIfLower;
                 default -> {
-                    f.problem("spec.fallback.behavior", "\"" + behavior + "\"",
+                    f.problem(
+                            "spec.fallback.behavior",
+                            "\"" + behavior + "\"",
                             "must be one of static, currentReplicas, currentReplicasIfHigher, currentReplicasIfLower");
                     yield ScalingSpec.FallbackBehavior.Static;
                 }
@@ -403,8 +447,15 @@ public final class ScalingPolicyParser {
         if (p == null) {
             return null;
         }
-        f.checkKnown(p, "spec.panic", Set.of("stableWindowSeconds", "panicWindowPercentage",
-                "panicThresholdPercentage", "maxScaleUpRate", "maxScaleDownRate"));
+        f.checkKnown(
+                p,
+                "spec.panic",
+                Set.of(
+                        "stableWindowSeconds",
+                        "panicWindowPercentage",
+                        "panicThresholdPercentage",
+                        "maxScaleUpRate",
+                        "maxScaleDownRate"));
         return new ScalingSpec.PanicMode(
                 f.integer(p, "stableWindowSeconds", "spec.panic.stableWindowSeconds", 60, 6, 3600),
                 f.number(p, "panicWindowPercentage", "spec.panic.panicWindowPercentage", 10.0, 1, 100),

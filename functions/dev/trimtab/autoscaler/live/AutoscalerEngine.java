@@ -67,7 +67,8 @@ public class AutoscalerEngine {
      * @param writes how many writes of the target were begun or done when it was taken (-1: unknown)
      * @param seq    the how-manieth decision of its policy it was (-1: unknown): a later one supersedes it
      */
-    public record Evaluation(ScalingPolicy policy, ScaleDecision decision, DecisionInputs inputs, long writes, long seq) {
+    public record Evaluation(
+            ScalingPolicy policy, ScaleDecision decision, DecisionInputs inputs, long writes, long seq) {
         public Evaluation(ScalingPolicy policy, ScaleDecision decision) {
             this(policy, decision, DecisionInputs.NONE, -1, -1);
         }
@@ -86,6 +87,7 @@ public class AutoscalerEngine {
     private final long resyncMillis;
     /** Changes of spec.replicas seen before this instant are replayed history, not news. */
     private long liveSinceMillis = System.currentTimeMillis();
+
     private final List<ForeignWrite> foreignWrites = new ArrayList<>();
     private final Map<ObjectRef, Long> lastEvaluation = new HashMap<>();
     /**
@@ -101,12 +103,14 @@ public class AutoscalerEngine {
     private final Map<ObjectRef, Long> writes = new HashMap<>();
     /** Per policy, how many decisions it was given ({@link #decide}); orders concurrent decisions. */
     private final Map<ObjectRef, Long> decisions = new HashMap<>();
+
     private Clock clock = Clock.systemUTC();
 
     /** Partitions of the metric topic; 0 until known. */
     private int partitions;
     /** True: this instance decides for every workload. False: for those in {@link #owned}. */
     private boolean ownsAll = true;
+
     private final Set<Integer> owned = new HashSet<>();
     /** The membership lease ran out ({@link MembershipLease}): decide nothing for {@link #owned}. */
     private boolean fenced;
@@ -126,6 +130,7 @@ public class AutoscalerEngine {
      * lose them (found by the fault suite: decisions of a batch in flight when the broker went away).
      */
     private final Map<ObjectRef, HistoryRecords.Position> pendingThrough = new HashMap<>();
+
     private long alreadyDecided;
     private long alreadyDecidedDrained;
     /** Policies whose history changed since the last {@link #drainChanged()}. */
@@ -144,10 +149,11 @@ public class AutoscalerEngine {
      * (found by the fault suite). Alone (push mode) it owns every workload.
      */
     @Inject
-    public AutoscalerEngine(LiveSettings settings, InputSettings input,
-                            @ConfigProperty(
-                                    name = "mp.messaging.incoming.metrics.enabled", defaultValue = "true")
-                            boolean metricsConsumed) {
+    public AutoscalerEngine(
+            LiveSettings settings,
+            InputSettings input,
+            @ConfigProperty(name = "mp.messaging.incoming.metrics.enabled", defaultValue = "true")
+                    boolean metricsConsumed) {
         this(settings, input.limits(), metricsConsumed);
     }
 
@@ -160,8 +166,11 @@ public class AutoscalerEngine {
     AutoscalerEngine(LiveSettings settings, InputLimits limits) {
         this.limits = limits;
         this.folder = new EventFolder(state, limits);
-        this.autoscaler = new Autoscaler(Settings.defaults().withMaxSampleAge(settings.maxSampleAge()),
-                new Boundaries(excludedNamespaces(settings), settings.foreignWriteHold().toMillis()));
+        this.autoscaler = new Autoscaler(
+                Settings.defaults().withMaxSampleAge(settings.maxSampleAge()),
+                new Boundaries(
+                        excludedNamespaces(settings),
+                        settings.foreignWriteHold().toMillis()));
         this.resyncMillis = settings.resync().toMillis();
     }
 
@@ -247,8 +256,7 @@ public class AutoscalerEngine {
      * write) per workload, not one per event. An event that cannot be folded goes to
      * {@code rejected} with its index; the others are folded.
      */
-    public List<Triggered> acceptAll(List<CloudEvent> events,
-                                     BiConsumer<Integer, RuntimeException> rejected) {
+    public List<Triggered> acceptAll(List<CloudEvent> events, BiConsumer<Integer, RuntimeException> rejected) {
         return acceptAll(events, null, rejected);
     }
 
@@ -258,8 +266,10 @@ public class AutoscalerEngine {
      * at or before the record a policy's decisions were taken through ({@link HistoryRecords.Position})
      * is folded but does not make the policy due again.
      */
-    public synchronized List<Triggered> acceptAll(List<CloudEvent> events, List<HistoryRecords.Position> positions,
-                                                  BiConsumer<Integer, RuntimeException> rejected) {
+    public synchronized List<Triggered> acceptAll(
+            List<CloudEvent> events,
+            List<HistoryRecords.Position> positions,
+            BiConsumer<Integer, RuntimeException> rejected) {
         Map<ObjectRef, CloudEvent> due = new LinkedHashMap<>();
         // every decision of a policy is taken here, at the end of the call that made it due: the
         // metric events folded for it in this call are all those since its previous decision
@@ -279,7 +289,8 @@ public class AutoscalerEngine {
                             alreadyDecided++;
                             continue;
                         }
-                        inputs.computeIfAbsent(policy.ref(), r -> new DecisionInputs.Builder()).add(event.id());
+                        inputs.computeIfAbsent(policy.ref(), r -> new DecisionInputs.Builder())
+                                .add(event.id());
                         if (at != null) {
                             through.merge(policy.ref(), at, (a, b) -> b.offset() > a.offset() ? b : a);
                         }
@@ -426,8 +437,10 @@ public class AutoscalerEngine {
      * own write.
      */
     public synchronized Evaluation current(Evaluation ev) {
-        if (ev.writes() >= 0 && ev.writes() == writesOf(ev.decision().target())
-                && (ev.seq() < 0 || ev.seq() == decisions.getOrDefault(ev.policy().ref(), 0L))) {
+        if (ev.writes() >= 0
+                && ev.writes() == writesOf(ev.decision().target())
+                && (ev.seq() < 0
+                        || ev.seq() == decisions.getOrDefault(ev.policy().ref(), 0L))) {
             return ev;
         }
         ScalingPolicy policy = state.policy(ev.policy().ref());
@@ -498,7 +511,8 @@ public class AutoscalerEngine {
     }
 
     /** Partitions assigned: restore their workloads' histories, then decide for them. */
-    public synchronized void assign(int partitions, Collection<Integer> assigned, Collection<HistoryRecords.Entry> restored) {
+    public synchronized void assign(
+            int partitions, Collection<Integer> assigned, Collection<HistoryRecords.Entry> restored) {
         this.partitions = partitions;
         restore(restored);
         owned.addAll(assigned);
@@ -573,8 +587,8 @@ public class AutoscalerEngine {
                         }
                         History h = state.removeHistory(w.getKey());
                         if (h != null) {
-                            out.add(new HistoryRecords.Entry(w.getKey(), w.getValue(), h.snapshot(),
-                                    decidedThrough.get(w.getKey())));
+                            out.add(new HistoryRecords.Entry(
+                                    w.getKey(), w.getValue(), h.snapshot(), decidedThrough.get(w.getKey())));
                         }
                         changed.remove(w.getKey());
                         lastEvaluation.remove(w.getKey());
@@ -662,8 +676,8 @@ public class AutoscalerEngine {
         ScaleTarget t = state.target(decision.target());
         if (t != null) {
             ScaleTarget scaled = t.withReplicas(decision.desiredReplicas());
-            state.putTarget(new ScaleTarget(scaled.ref(), scaled.specReplicas(), t.statusReplicas(), scaled.selector(),
-                    resourceVersion));
+            state.putTarget(new ScaleTarget(
+                    scaled.ref(), scaled.specReplicas(), t.statusReplicas(), scaled.selector(), resourceVersion));
         }
         autoscaler.applied(state, policy, decision);
         writes.merge(decision.target(), 1L, Long::sum);
@@ -681,8 +695,9 @@ public class AutoscalerEngine {
     public synchronized List<ResourceReader> resourceReaders() {
         List<ResourceReader> out = new ArrayList<>();
         for (ScalingPolicy p : state.policies()) {
-            boolean reads = p.spec().metrics().stream().anyMatch(m -> m.type() == MetricSpec.Type.Resource
-                    || m.type() == MetricSpec.Type.ContainerResource);
+            boolean reads = p.spec().metrics().stream()
+                    .anyMatch(
+                            m -> m.type() == MetricSpec.Type.Resource || m.type() == MetricSpec.Type.ContainerResource);
             ScaleTarget t = reads && decidable(p) ? state.target(p.targetRef()) : null;
             if (t != null) {
                 out.add(new ResourceReader(workload(p), p.ref().namespace(), t.selector()));
@@ -696,8 +711,7 @@ public class AutoscalerEngine {
      * for: {@code index} is the metric's place in {@code spec.metrics}, {@code metricName} the
      * External metric its answers feed.
      */
-    public record PromReader(String workload, ObjectRef policy, int index, String metricName,
-                             PromQuery query) {}
+    public record PromReader(String workload, ObjectRef policy, int index, String metricName, PromQuery query) {}
 
     /**
      * The PromQL queries of the policies this instance decides for (owned, not fenced), in
@@ -724,9 +738,15 @@ public class AutoscalerEngine {
      * key the {@code workload}. {@code bootstrapServers} is comma-separated {@code host:port}
      * (sorted, trimmed, hosts lower-cased); {@code topic} null means every topic the group commits to.
      */
-    public record KafkaReader(String workload, ObjectRef policy, int index, String metricName,
-                              String bootstrapServers, String consumerGroup, String topic,
-                              KafkaLag lag) {}
+    public record KafkaReader(
+            String workload,
+            ObjectRef policy,
+            int index,
+            String metricName,
+            String bootstrapServers,
+            String consumerGroup,
+            String topic,
+            KafkaLag lag) {}
 
     /**
      * The Kafka-lag metrics of the policies this instance decides for (owned, not fenced), in
@@ -740,8 +760,15 @@ public class AutoscalerEngine {
             for (int i = 0; i < metrics.size(); i++) {
                 KafkaLag k = metrics.get(i).kafka();
                 if (k != null && decidable(p)) {
-                    out.add(new KafkaReader(workload(p), p.ref(), i, metrics.get(i).metricName(),
-                            k.bootstrapServersText(), k.consumerGroup(), k.topic(), k));
+                    out.add(new KafkaReader(
+                            workload(p),
+                            p.ref(),
+                            i,
+                            metrics.get(i).metricName(),
+                            k.bootstrapServersText(),
+                            k.consumerGroup(),
+                            k.topic(),
+                            k));
                 }
             }
         }

@@ -39,14 +39,18 @@ public class ClusterViewHealth implements HealthCheck {
             case none -> b.up().build();
             case events -> {
                 RetentionCheck.Result r = retention.results().get("cluster-events");
-                yield b.withData("retention", r == null ? "not checked" : r.describe()).up().build();
+                yield b.withData("retention", r == null ? "not checked" : r.describe())
+                        .up()
+                        .build();
             }
             case informers -> {
                 for (Watches.Status s : informers.statuses()) {
                     b.withData(s.kind(), s.detail());
                 }
                 // listed objects the informers have not yet handed to the engine: why it is still DOWN
-                yield b.withData("pending", informers.pending()).status(informers.synced()).build();
+                yield b.withData("pending", informers.pending())
+                        .status(informers.synced())
+                        .build();
             }
         };
     }

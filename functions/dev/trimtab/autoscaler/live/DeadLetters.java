@@ -32,9 +32,14 @@ public class DeadLetters {
     public Delivery send(ConsumerRecord<String, byte[]> record, RuntimeException reason) {
         byte[] value = record.value() == null ? new byte[0] : record.value();
         // headers afresh for each attempt: the producer makes a sent record's headers read-only
-        return Delivery.send(emitter, "dead letter of " + record.topic() + "-" + record.partition() + "@"
-                + record.offset(), () -> Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(record.key()).withHeaders(headers(record, reason)).build()));
+        return Delivery.send(
+                emitter,
+                "dead letter of " + record.topic() + "-" + record.partition() + "@" + record.offset(),
+                () -> Message.of(value)
+                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                                .withKey(record.key())
+                                .withHeaders(headers(record, reason))
+                                .build()));
     }
 
     private static RecordHeaders headers(ConsumerRecord<String, byte[]> record, RuntimeException reason) {
@@ -46,7 +51,10 @@ public class DeadLetters {
         RuntimeException cause = reason.getCause() instanceof RuntimeException c ? c : reason;
         header(headers, "dead-letter-reason-code", RejectReason.of(cause).name());
         if (reason.getCause() != null) {
-            header(headers, "dead-letter-cause", String.valueOf(reason.getCause().getMessage()));
+            header(
+                    headers,
+                    "dead-letter-cause",
+                    String.valueOf(reason.getCause().getMessage()));
         }
         header(headers, "dead-letter-topic", record.topic());
         header(headers, "dead-letter-partition", Integer.toString(record.partition()));

@@ -39,15 +39,20 @@ public class DecisionLog {
         if (!decision.rescale() && !logHolds) {
             return Delivery.done();
         }
-        CloudEvent event = DecisionEvents.toEvent(decision, UUID.randomUUID().toString(), trigger, inputs.ids(),
-                inputs.dropped());
+        CloudEvent event =
+                DecisionEvents.toEvent(decision, UUID.randomUUID().toString(), trigger, inputs.ids(), inputs.dropped());
         if (outcome != null) {
             ((ObjectNode) event.data()).put("outcome", outcome);
         }
         // the same event (same id) on every attempt: a reader drops a duplicate by its id
-        return Delivery.send(emitter, "decision " + event.id() + " of " + decision.policy(),
-                () -> CloudEventRecords.message(event), failure -> registry.counter(
-                        "trimtab_autoscaler_decision_log_sends_total", "result", failure == null ? "ok" : "error")
+        return Delivery.send(
+                emitter,
+                "decision " + event.id() + " of " + decision.policy(),
+                () -> CloudEventRecords.message(event),
+                failure -> registry.counter(
+                                "trimtab_autoscaler_decision_log_sends_total",
+                                "result",
+                                failure == null ? "ok" : "error")
                         .increment());
     }
 }

@@ -44,8 +44,13 @@ public class DeletionCosts {
 
     @Inject
     public DeletionCosts(LiveSettings settings, KubernetesClient client, MeterRegistry registry) {
-        this(settings.deletionCost(), (ns, name, patch) -> client.pods().inNamespace(ns).withName(name)
-                .patch(PatchContext.of(PatchType.JSON_MERGE), patch), registry);
+        this(
+                settings.deletionCost(),
+                (ns, name, patch) -> client.pods()
+                        .inNamespace(ns)
+                        .withName(name)
+                        .patch(PatchContext.of(PatchType.JSON_MERGE), patch),
+                registry);
     }
 
     DeletionCosts(boolean enabled, PodPatcher patcher, MeterRegistry registry) {
@@ -99,7 +104,8 @@ public class DeletionCosts {
                 if (meta.get("labels") instanceof Map<?, ?> l) {
                     l.forEach((k, v) -> labels.put(String.valueOf(k), String.valueOf(v)));
                 }
-                if (target.ref().namespace().equals(meta.get("namespace")) && target.selector().matches(labels)) {
+                if (target.ref().namespace().equals(meta.get("namespace"))
+                        && target.selector().matches(labels)) {
                     workload.add(p);
                     current.put(String.valueOf(meta.get("name")), meta);
                 }
@@ -107,15 +113,19 @@ public class DeletionCosts {
             plan = DeletionCostPlanner.plan(workload, state);
         }
         for (DeletionCostPlanner.DeletionCost c : plan) {
-            Object annotations = current.get(c.pod()) == null ? null : current.get(c.pod()).get("annotations");
-            if (annotations instanceof Map<?, ?> a && String.valueOf(c.cost()).equals(a.get(DeletionCostPlanner.ANNOTATION))) {
+            Object annotations =
+                    current.get(c.pod()) == null ? null : current.get(c.pod()).get("annotations");
+            if (annotations instanceof Map<?, ?> a
+                    && String.valueOf(c.cost()).equals(a.get(DeletionCostPlanner.ANNOTATION))) {
                 continue;
             }
             try {
                 patcher.patch(c.namespace(), c.pod(), c.mergePatch());
-                registry.counter("trimtab_autoscaler_deletion_costs_total", "result", "written").increment();
+                registry.counter("trimtab_autoscaler_deletion_costs_total", "result", "written")
+                        .increment();
             } catch (KubernetesClientException e) {
-                registry.counter("trimtab_autoscaler_deletion_costs_total", "result", "failed").increment();
+                registry.counter("trimtab_autoscaler_deletion_costs_total", "result", "failed")
+                        .increment();
                 LOG.warnf("could not set the deletion cost of %s/%s: %s", c.namespace(), c.pod(), e.getMessage());
             }
         }

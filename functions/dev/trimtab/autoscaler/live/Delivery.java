@@ -45,23 +45,25 @@ public final class Delivery {
      * errors. A send the emitter refuses (its buffer full, its channel down) is a failed attempt.
      */
     public static Delivery send(Emitter<byte[]> emitter, String what, Supplier<Message<byte[]>> message) {
-        return send(emitter, what, message, failure -> { });
+        return send(emitter, what, message, failure -> {});
     }
 
     /** As {@link #send(Emitter, String, Supplier)}; {@code outcome} hears of each attempt (null: acknowledged). */
-    public static Delivery send(Emitter<byte[]> emitter, String what, Supplier<Message<byte[]>> message,
-                                Consumer<Throwable> outcome) {
+    public static Delivery send(
+            Emitter<byte[]> emitter, String what, Supplier<Message<byte[]>> message, Consumer<Throwable> outcome) {
         return new Delivery(what, () -> {
             CompletableFuture<Void> acked = new CompletableFuture<>();
             acked.whenComplete((ok, failure) -> outcome.accept(failure));
             try {
-                emitter.send(message.get().withAck(() -> {
-                    acked.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                }).withNack(failure -> {
-                    acked.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                }));
+                emitter.send(message.get()
+                        .withAck(() -> {
+                            acked.complete(null);
+                            return CompletableFuture.completedFuture(null);
+                        })
+                        .withNack(failure -> {
+                            acked.completeExceptionally(failure);
+                            return CompletableFuture.completedFuture(null);
+                        }));
             } catch (RuntimeException e) {
                 acked.completeExceptionally(e);
             }
@@ -115,15 +117,18 @@ public final class Delivery {
             } catch (ExecutionException e) {
                 long backoff = Math.min(MAX_BACKOFF_MILLIS, 100L << Math.min(attempts - 1, 6));
                 if (attempt == null || deadline - System.nanoTime() <= TimeUnit.MILLISECONDS.toNanos(backoff)) {
-                    throw new NotDelivered(what + " not acknowledged by the broker after " + attempts + " attempts: "
-                            + e.getCause(), e.getCause());
+                    throw new NotDelivered(
+                            what + " not acknowledged by the broker after " + attempts + " attempts: " + e.getCause(),
+                            e.getCause());
                 }
                 sleeper.accept(backoff);
                 attempts++;
                 current = attempt.get();
             } catch (TimeoutException e) {
-                throw new NotDelivered(what + " not acknowledged by the broker within the delivery timeout ("
-                        + attempts + " attempts)", e);
+                throw new NotDelivered(
+                        what + " not acknowledged by the broker within the delivery timeout (" + attempts
+                                + " attempts)",
+                        e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new NotDelivered(what + ": interrupted while waiting for the broker", e);

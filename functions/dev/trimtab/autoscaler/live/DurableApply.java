@@ -1,6 +1,7 @@
 package dev.trimtab.autoscaler.live;
 
 import io.smallrye.common.annotation.Identifier;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -11,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import jakarta.annotation.PreDestroy;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,8 +40,11 @@ public class DurableApply {
     private final ExecutorService appliers;
 
     @Inject
-    public DurableApply(AutoscalerEngine engine, ScaleApplier applier, LiveSettings settings,
-                        @Identifier(StateStore.NAME) StateStore state) {
+    public DurableApply(
+            AutoscalerEngine engine,
+            ScaleApplier applier,
+            LiveSettings settings,
+            @Identifier(StateStore.NAME) StateStore state) {
         this(engine, applier, state, settings.deliveryTimeout(), settings.writeConcurrency());
     }
 
@@ -52,19 +55,21 @@ public class DurableApply {
 
     DurableApply(AutoscalerEngine engine, ScaleApplier applier, StateStore state, Duration timeout, int concurrency) {
         if (concurrency < 1) {
-            throw new IllegalArgumentException("trimtab.autoscaler.write-concurrency must be at least 1, not "
-                    + concurrency);
+            throw new IllegalArgumentException(
+                    "trimtab.autoscaler.write-concurrency must be at least 1, not " + concurrency);
         }
         this.engine = engine;
         this.applier = applier;
         this.state = state;
         this.timeout = timeout;
         AtomicInteger n = new AtomicInteger();
-        this.appliers = concurrency == 1 ? null : Executors.newFixedThreadPool(concurrency, r -> {
-            Thread t = new Thread(r, "trimtab-apply-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.appliers = concurrency == 1
+                ? null
+                : Executors.newFixedThreadPool(concurrency, r -> {
+                    Thread t = new Thread(r, "trimtab-apply-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /**
@@ -101,8 +106,10 @@ public class DurableApply {
             List<Delivery> sent = attempt(deadline, due);
             return sent == null ? List.of() : sent;
         }
-        return MembershipLease.whenUnfenced(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
-                Delivery.SLEEP, () -> attempt(deadline, due));
+        return MembershipLease.whenUnfenced(
+                Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
+                Delivery.SLEEP,
+                () -> attempt(deadline, due));
     }
 
     /** Null while fenced: a fenced engine hands no history out, so nothing could be made durable. */
@@ -129,7 +136,8 @@ public class DurableApply {
             if (engine.decidesFor(t.evaluation().policy())) {
                 owned.add(t);
             } else {
-                LOG.debugf("%s: its partition went to another instance before its decision was applied",
+                LOG.debugf(
+                        "%s: its partition went to another instance before its decision was applied",
                         t.evaluation().policy().ref());
             }
         }
@@ -158,7 +166,7 @@ public class DurableApply {
                 try {
                     return f.get();
                 } catch (InterruptedException e) {
-                    interrupted = true;   // the work lock must not be left while a write is under way
+                    interrupted = true; // the work lock must not be left while a write is under way
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof RuntimeException r) {
                         throw r;
@@ -176,5 +184,4 @@ public class DurableApply {
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
-
 }

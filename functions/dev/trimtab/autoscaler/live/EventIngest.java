@@ -37,9 +37,13 @@ public class EventIngest {
     private final boolean informerView;
 
     @Inject
-    public EventIngest(Intake intake, DeadLetters deadLetters, DeletionCosts deletionCosts, LiveSettings settings,
-                       @Identifier(StateStore.NAME) StateStore state,
-                       InformerSource informers) {
+    public EventIngest(
+            Intake intake,
+            DeadLetters deadLetters,
+            DeletionCosts deletionCosts,
+            LiveSettings settings,
+            @Identifier(StateStore.NAME) StateStore state,
+            InformerSource informers) {
         this.deliveryTimeout = settings.deliveryTimeout();
         this.state = state;
         this.informers = informers;
@@ -59,8 +63,9 @@ public class EventIngest {
                 return e;
             });
         } catch (Intake.RejectedEvent e) {
-            LOG.warnf("rejected cluster-events record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
+            LOG.warnf(
+                    "rejected cluster-events record %s-%d@%d: %s",
+                    record.topic(), record.partition(), record.offset(), e.getMessage());
             throw e;
         }
     }
@@ -76,12 +81,15 @@ public class EventIngest {
     public void metrics(ConsumerRecords<String, byte[]> records) {
         List<Intake.Item> items = new ArrayList<>(records.count());
         for (ConsumerRecord<String, byte[]> record : records) {
-            items.add(new Intake.Item(() -> decode(record, intake.codecLimits()), e -> {
-                LOG.warnf("rejected metrics record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
-                        e.getMessage());
-                return deadLetters.send(record, e);
-            }, new HistoryRecords.Position(record.partition(), record.offset(),
-                    record.timestamp())));
+            items.add(new Intake.Item(
+                    () -> decode(record, intake.codecLimits()),
+                    e -> {
+                        LOG.warnf(
+                                "rejected metrics record %s-%d@%d: %s",
+                                record.topic(), record.partition(), record.offset(), e.getMessage());
+                        return deadLetters.send(record, e);
+                    },
+                    new HistoryRecords.Position(record.partition(), record.offset(), record.timestamp())));
         }
         long t0 = System.nanoTime();
         long entered = System.currentTimeMillis();
@@ -96,11 +104,12 @@ public class EventIngest {
         // wait (outside the engine's lock: the rebalance listener may have to release them)
         List<Delivery> sent;
         try {
-            sent = MembershipLease.whenUnfenced(deliveryTimeout, Delivery.SLEEP,
-                    () -> intake.takeAllUnlessFenced("metrics", items));
+            sent = MembershipLease.whenUnfenced(
+                    deliveryTimeout, Delivery.SLEEP, () -> intake.takeAllUnlessFenced("metrics", items));
         } catch (MembershipLease.NotRenewed e) {
-            LOG.errorf("metric batch of %d records not committed, read again after a restart: %s", records.count(),
-                    e.getMessage());
+            LOG.errorf(
+                    "metric batch of %d records not committed, read again after a restart: %s",
+                    records.count(), e.getMessage());
             throw e;
         }
         // committed only once every decision is on the log, every dead letter on its topic and the
@@ -109,22 +118,29 @@ public class EventIngest {
         long t2 = System.nanoTime();
         long deadline = t2 + deliveryTimeout.toNanos();
         try {
-            Delivery.awaitAll(sent, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
-                    Delivery.SLEEP);
+            Delivery.awaitAll(sent, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), Delivery.SLEEP);
             long t3 = System.nanoTime();
             // only now may a new owner skip these records as decided (AutoscalerEngine#confirmDecided)
             intake.confirmDecided();
             state.writeBeforeCommit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             long t4 = System.nanoTime();
             if (LOG.isDebugEnabled()) {
-                LOG.debugf("metric batch of %d records (%d partitions, %d decisions): oldest record written %d ms"
+                LOG.debugf(
+                        "metric batch of %d records (%d partitions, %d decisions): oldest record written %d ms"
                                 + " before, cluster view %d ms, deciding and applying %d ms, decision log %d ms, state %d ms",
-                        records.count(), records.partitions().size(), sent.size(), entered - oldest,
-                        (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
+                        records.count(),
+                        records.partitions().size(),
+                        sent.size(),
+                        entered - oldest,
+                        (t1 - t0) / 1_000_000,
+                        (t2 - t1) / 1_000_000,
+                        (t3 - t2) / 1_000_000,
+                        (t4 - t3) / 1_000_000);
             }
         } catch (Delivery.NotDelivered e) {
-            LOG.errorf("metric batch of %d records not committed, read again after a restart: %s", records.count(),
-                    e.getMessage());
+            LOG.errorf(
+                    "metric batch of %d records not committed, read again after a restart: %s",
+                    records.count(), e.getMessage());
             throw e;
         }
     }
@@ -140,19 +156,21 @@ public class EventIngest {
         if (!informerView || informers.synced()) {
             return;
         }
-        LOG.infof("a metric batch waits until the cluster view is listed and folded (%d objects to go)", informers.pending());
+        LOG.infof(
+                "a metric batch waits until the cluster view is listed and folded (%d objects to go)",
+                informers.pending());
         while (!informers.synced()) {
             if (System.nanoTime() > deadline) {
-                throw new Delivery.NotDelivered("the cluster view was not listed and folded within the delivery timeout ("
-                        + deliveryTimeout + "): metric batch not processed", null);
+                throw new Delivery.NotDelivered(
+                        "the cluster view was not listed and folded within the delivery timeout (" + deliveryTimeout
+                                + "): metric batch not processed",
+                        null);
             }
             Delivery.SLEEP.accept(50);
         }
     }
 
-
-    private static CloudEvent decode(ConsumerRecord<String, byte[]> record,
-                                                             CloudEventCodec.Limits limits) {
+    private static CloudEvent decode(ConsumerRecord<String, byte[]> record, CloudEventCodec.Limits limits) {
         return CloudEventCodec.fromRecord(record, limits);
     }
 }

@@ -44,19 +44,45 @@ public class InformerSource {
     private final ScaleApplier applier;
     private final DurableApply durable;
     private final LiveSettings settings;
-    private static final ResourceDefinitionContext DEPLOYMENTS = new ResourceDefinitionContext.Builder().withGroup("apps")
-            .withVersion("v1").withKind("Deployment").withPlural("deployments").withNamespaced(true).build();
-    private static final ResourceDefinitionContext STATEFULSETS = new ResourceDefinitionContext.Builder().withGroup("apps")
-            .withVersion("v1").withKind("StatefulSet").withPlural("statefulsets").withNamespaced(true).build();
-    private static final ResourceDefinitionContext PODS = new ResourceDefinitionContext.Builder().withGroup("")
-            .withVersion("v1").withKind("Pod").withPlural("pods").withNamespaced(true).build();
-    private static final ResourceDefinitionContext NODES = new ResourceDefinitionContext.Builder().withGroup("")
-            .withVersion("v1").withKind("Node").withPlural("nodes").withNamespaced(false).build();
+    private static final ResourceDefinitionContext DEPLOYMENTS = new ResourceDefinitionContext.Builder()
+            .withGroup("apps")
+            .withVersion("v1")
+            .withKind("Deployment")
+            .withPlural("deployments")
+            .withNamespaced(true)
+            .build();
+    private static final ResourceDefinitionContext STATEFULSETS = new ResourceDefinitionContext.Builder()
+            .withGroup("apps")
+            .withVersion("v1")
+            .withKind("StatefulSet")
+            .withPlural("statefulsets")
+            .withNamespaced(true)
+            .build();
+    private static final ResourceDefinitionContext PODS = new ResourceDefinitionContext.Builder()
+            .withGroup("")
+            .withVersion("v1")
+            .withKind("Pod")
+            .withPlural("pods")
+            .withNamespaced(true)
+            .build();
+    private static final ResourceDefinitionContext NODES = new ResourceDefinitionContext.Builder()
+            .withGroup("")
+            .withVersion("v1")
+            .withKind("Node")
+            .withPlural("nodes")
+            .withNamespaced(false)
+            .build();
     /** What the informers list and watch (the autoscaler's ClusterRole must allow it: DeployManifestsTest). */
-    public static final List<ResourceDefinitionContext> WATCHED = List.of(DEPLOYMENTS, STATEFULSETS, PODS,
-            ScalerKinds.HPAS, ScalerKinds.SCALED_OBJECTS, ScalerKinds.SCALING_POLICIES);
+    public static final List<ResourceDefinitionContext> WATCHED = List.of(
+            DEPLOYMENTS,
+            STATEFULSETS,
+            PODS,
+            ScalerKinds.HPAS,
+            ScalerKinds.SCALED_OBJECTS,
+            ScalerKinds.SCALING_POLICIES);
     /** Watched in addition with {@code trimtab.autoscaler.deletion-cost=true} (the zones and nodes of pods). */
     public static final ResourceDefinitionContext WATCHED_FOR_DELETION_COST = NODES;
+
     private final DeletionCosts deletionCosts;
     private final boolean clusterEventsChannel;
     private final GroupJoin groupJoin;
@@ -64,10 +90,16 @@ public class InformerSource {
     private Watches policies;
 
     @Inject
-    public InformerSource(KubernetesClient client, AutoscalerEngine engine, ScaleApplier applier, LiveSettings settings,
-                          DeletionCosts deletionCosts,
-                          @ConfigProperty(name = "mp.messaging.incoming.cluster-events.enabled", defaultValue = "true")
-                          boolean clusterEventsChannel, DurableApply durable, GroupJoin groupJoin) {
+    public InformerSource(
+            KubernetesClient client,
+            AutoscalerEngine engine,
+            ScaleApplier applier,
+            LiveSettings settings,
+            DeletionCosts deletionCosts,
+            @ConfigProperty(name = "mp.messaging.incoming.cluster-events.enabled", defaultValue = "true")
+                    boolean clusterEventsChannel,
+            DurableApply durable,
+            GroupJoin groupJoin) {
         this.client = client;
         this.groupJoin = groupJoin;
         this.engine = engine;
@@ -105,7 +137,7 @@ public class InformerSource {
         }
         for (ResourceDefinitionContext kind : kinds) {
             // once folded, not just listed: the informer hands the listed objects to fold() later
-            first.watch(kind, handler(kind), listed -> { }, () -> startPolicies(kind.getKind(), kinds.size()));
+            first.watch(kind, handler(kind), listed -> {}, () -> startPolicies(kind.getKind(), kinds.size()));
         }
     }
 
@@ -118,9 +150,13 @@ public class InformerSource {
             return;
         }
         policies = new Watches(client, Watches.DEFAULT_INITIAL, Watches.DEFAULT_MAX, "trimtab-autoscaler-policies");
-        policies.watch(ScalerKinds.SCALING_POLICIES, handler(ScalerKinds.SCALING_POLICIES), listed -> LOG.infof(
-                "cluster state from the API: pods, deployments, statefulsets, horizontalpodautoscalers, "
-                        + "scaledobjects%s and %d scalingpolicies", settings.deletionCost() ? ", nodes" : "", listed.size()),
+        policies.watch(
+                ScalerKinds.SCALING_POLICIES,
+                handler(ScalerKinds.SCALING_POLICIES),
+                listed -> LOG.infof(
+                        "cluster state from the API: pods, deployments, statefulsets, horizontalpodautoscalers, "
+                                + "scaledobjects%s and %d scalingpolicies",
+                        settings.deletionCost() ? ", nodes" : "", listed.size()),
                 // every other kind was folded before the policies were watched: the view is complete
                 () -> groupJoin.join("the cluster view is listed and folded"));
     }
@@ -161,7 +197,8 @@ public class InformerSource {
 
     /** Folds each change of {@code kind}; list items may lack apiVersion and kind, which the folder routes by. */
     private ResourceEventHandler<GenericKubernetesResource> handler(ResourceDefinitionContext kind) {
-        String apiVersion = kind.getGroup() == null || kind.getGroup().isEmpty() ? kind.getVersion()
+        String apiVersion = kind.getGroup() == null || kind.getGroup().isEmpty()
+                ? kind.getVersion()
                 : kind.getGroup() + "/" + kind.getVersion();
         return new ResourceEventHandler<>() {
             @Override
@@ -188,9 +225,15 @@ public class InformerSource {
     }
 
     private void fold(String type, HasMetadata obj) {
-        CloudEvent event = new CloudEvent(obj.getMetadata().getUid() + "/" + obj.getMetadata().getResourceVersion(),
-                "/trimtab/autoscaler/informers", type, null, Instant.now(), "application/json",
-                CloudEventCodec.JSON.valueToTree(obj), Map.of());
+        CloudEvent event = new CloudEvent(
+                obj.getMetadata().getUid() + "/" + obj.getMetadata().getResourceVersion(),
+                "/trimtab/autoscaler/informers",
+                type,
+                null,
+                Instant.now(),
+                "application/json",
+                CloudEventCodec.JSON.valueToTree(obj),
+                Map.of());
         try {
             deletionCosts.observe(event);
             if (obj.getKind().equals(NODES.getKind())) {
@@ -208,12 +251,20 @@ public class InformerSource {
                 durable.apply(due, false);
             } catch (Delivery.NotDelivered e) {
                 // folded all the same; its policies are decided again at their next event or resync
-                LOG.warnf("decisions after %s %s/%s not carried out: %s", obj.getKind(),
-                        obj.getMetadata().getNamespace(), obj.getMetadata().getName(), e.getMessage());
+                LOG.warnf(
+                        "decisions after %s %s/%s not carried out: %s",
+                        obj.getKind(),
+                        obj.getMetadata().getNamespace(),
+                        obj.getMetadata().getName(),
+                        e.getMessage());
             }
         } catch (RuntimeException e) {
-            LOG.warnf("ignored %s %s/%s from the API: %s", obj.getKind(), obj.getMetadata().getNamespace(),
-                    obj.getMetadata().getName(), e.getMessage());
+            LOG.warnf(
+                    "ignored %s %s/%s from the API: %s",
+                    obj.getKind(),
+                    obj.getMetadata().getNamespace(),
+                    obj.getMetadata().getName(),
+                    e.getMessage());
         }
     }
 }

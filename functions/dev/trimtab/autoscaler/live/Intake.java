@@ -43,11 +43,11 @@ public class Intake {
                 .description("samples dated ahead of the clock within max-clock-skew, taken as measured now")
                 .register(registry);
         this.alreadyDecided = Counter.builder("trimtab_autoscaler_already_decided_events_total")
-                .description("metric records read again (after a restart or a rebalance, since the last committed offset)"
-                        + " whose workload's decision had already been taken on them: folded, not decided again")
+                .description(
+                        "metric records read again (after a restart or a rebalance, since the last committed offset)"
+                                + " whose workload's decision had already been taken on them: folded, not decided again")
                 .register(registry);
     }
-
 
     /** The decoder's limits ({@code trimtab.autoscaler.input.max-event-bytes}, {@code max-depth}). */
     public CloudEventCodec.Limits codecLimits() {
@@ -65,8 +65,10 @@ public class Intake {
      * One event to take: how to decode it, and what to do if it can never be processed (dead-letter
      * it, returning that send's delivery, or throw).
      */
-    public record Item(Supplier<CloudEvent> decoder, Function<RejectedEvent, Delivery> rejected,
-                       HistoryRecords.Position position) {
+    public record Item(
+            Supplier<CloudEvent> decoder,
+            Function<RejectedEvent, Delivery> rejected,
+            HistoryRecords.Position position) {
         /** An event that did not come from the metric topic (no position to tell a re-read by). */
         public Item(Supplier<CloudEvent> decoder, Function<RejectedEvent, Delivery> rejected) {
             this(decoder, rejected, null);
@@ -151,10 +153,16 @@ public class Intake {
     }
 
     private void reject(String channel, Item item, RuntimeException e, List<Delivery> sent) {
-        registry.counter("trimtab_autoscaler_events_total", "channel", channel, "result", "rejected").increment();
+        registry.counter("trimtab_autoscaler_events_total", "channel", channel, "result", "rejected")
+                .increment();
         RuntimeException cause = e instanceof RejectedEvent r && r.getCause() instanceof RuntimeException c ? c : e;
-        registry.counter("trimtab_autoscaler_rejections_total", "channel", channel, "reason",
-                RejectReason.of(cause).name()).increment();
+        registry.counter(
+                        "trimtab_autoscaler_rejections_total",
+                        "channel",
+                        channel,
+                        "reason",
+                        RejectReason.of(cause).name())
+                .increment();
         sent.add(item.rejected().apply(e instanceof RejectedEvent r ? r : new RejectedEvent(e)));
     }
 }

@@ -22,13 +22,17 @@ public class KubernetesApiHealth implements HealthCheck {
     public HealthCheckResponse call() {
         try {
             var version = client.getKubernetesVersion();
-            return HealthCheckResponse.named("kubernetes-api").up()
+            return HealthCheckResponse.named("kubernetes-api")
+                    .up()
                     .withData("server", client.getMasterUrl().toString())
-                    .withData("version", version == null ? "unknown" : version.getGitVersion()).build();
+                    .withData("version", version == null ? "unknown" : version.getGitVersion())
+                    .build();
         } catch (RuntimeException e) {
-            return HealthCheckResponse.named("kubernetes-api").down()
+            return HealthCheckResponse.named("kubernetes-api")
+                    .down()
                     .withData("server", client.getMasterUrl().toString())
-                    .withData("error", String.valueOf(e.getMessage())).build();
+                    .withData("error", String.valueOf(e.getMessage()))
+                    .build();
         }
     }
 }

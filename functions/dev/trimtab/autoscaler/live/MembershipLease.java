@@ -54,7 +54,7 @@ import org.jboss.logging.Logger;
  * group assigned (stale ones released first).
  */
 @ApplicationScoped
-@Startup   // its gauge is scraped (and on the dashboard) from the start, not from the first look
+@Startup // its gauge is scraped (and on the dashboard) from the start, not from the first look
 public class MembershipLease {
     private static final Logger LOG = Logger.getLogger(MembershipLease.class);
     /** How long a fenced metric batch sleeps between looks at the lease, and how often a fenced lease is looked at. */
@@ -89,17 +89,26 @@ public class MembershipLease {
     private final boolean looksWhileFenced;
     /** The looks every {@link #STEP_MILLIS} while fenced: resumed heartbeats are seen within 0.1 s, not up to 1 s. */
     private ScheduledExecutorService looks;
+
     private ScheduledFuture<?> looking;
     private boolean closed;
     /** When the last completed rebalance renewed the session ({@link System#nanoTime}); none while {@link #renewed} is false. */
     private long renewedAtNanos;
+
     private boolean renewed;
 
     @Inject
-    public MembershipLease(AutoscalerEngine engine, MeterRegistry registry, KafkaClientService kafka,
-                           @ConfigProperty(name = "mp.messaging.incoming.metrics.enabled", defaultValue = "true")
-                           boolean metricsConsumed) {
-        this(engine, registry, metricsConsumed ? new ConsumerHeartbeats(kafka, "metrics") : () -> null, System::nanoTime,
+    public MembershipLease(
+            AutoscalerEngine engine,
+            MeterRegistry registry,
+            KafkaClientService kafka,
+            @ConfigProperty(name = "mp.messaging.incoming.metrics.enabled", defaultValue = "true")
+                    boolean metricsConsumed) {
+        this(
+                engine,
+                registry,
+                metricsConsumed ? new ConsumerHeartbeats(kafka, "metrics") : () -> null,
+                System::nanoTime,
                 true);
     }
 
@@ -108,8 +117,12 @@ public class MembershipLease {
         this(engine, registry, heartbeats, System::nanoTime, false);
     }
 
-    MembershipLease(AutoscalerEngine engine, MeterRegistry registry, Heartbeats heartbeats, LongSupplier nanoTime,
-                    boolean looksWhileFenced) {
+    MembershipLease(
+            AutoscalerEngine engine,
+            MeterRegistry registry,
+            Heartbeats heartbeats,
+            LongSupplier nanoTime,
+            boolean looksWhileFenced) {
         this.engine = engine;
         this.heartbeats = heartbeats;
         this.nanoTime = nanoTime;
@@ -121,7 +134,9 @@ public class MembershipLease {
                 .register(registry);
     }
 
-    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
         check();
@@ -157,22 +172,27 @@ public class MembershipLease {
                 return fenced;
             }
             // the reported second's end, plus the time until the next look: the lease must hold till then
-            long ago = r.lastHeartbeatSecondsAgo() < 0 ? -1 : (long) (r.lastHeartbeatSecondsAgo() + 1) * 1000 + CHECK_MILLIS;
+            long ago = r.lastHeartbeatSecondsAgo() < 0
+                    ? -1
+                    : (long) (r.lastHeartbeatSecondsAgo() + 1) * 1000 + CHECK_MILLIS;
             if (ago >= 0 && renewed) {
                 // the last rebalance's renewal, one heartbeat interval early, if it is the later
-                long sinceRenewal = (nanoTime.getAsLong() - renewedAtNanos) / 1_000_000 + r.heartbeatIntervalMillis()
+                long sinceRenewal = (nanoTime.getAsLong() - renewedAtNanos) / 1_000_000
+                        + r.heartbeatIntervalMillis()
                         + CHECK_MILLIS;
                 ago = Math.min(ago, Math.max(0, sinceRenewal));
             }
             fence = Lease.fenced(ago, r.sessionTimeoutMillis(), r.heartbeatIntervalMillis());
             why = "the metric consumer last heartbeated " + (long) r.lastHeartbeatSecondsAgo() + " s ago (up to "
                     + ago / 1000 + " s by the next look), past the lease of "
-                    + Lease.limitMillis(r.sessionTimeoutMillis(), r.heartbeatIntervalMillis()) + " ms (session.timeout.ms "
+                    + Lease.limitMillis(r.sessionTimeoutMillis(), r.heartbeatIntervalMillis())
+                    + " ms (session.timeout.ms "
                     + r.sessionTimeoutMillis() + " less 2 × heartbeat.interval.ms " + r.heartbeatIntervalMillis() + ")";
         } catch (IllegalArgumentException e) {
             // no margin is left: fail closed, and say why once
             if (!e.getMessage().equals(misconfigured)) {
-                LOG.errorf("membership lease: %s (mp.messaging.incoming.metrics.*); deciding for no partition",
+                LOG.errorf(
+                        "membership lease: %s (mp.messaging.incoming.metrics.*); deciding for no partition",
                         e.getMessage());
                 misconfigured = e.getMessage();
             }
@@ -184,8 +204,10 @@ public class MembershipLease {
             fenced = fence;
             lookOftenWhileFenced(fence);
             if (fence) {
-                LOG.warnf("membership lease lost: %s; the group may have given this instance's metric partitions to"
-                        + " another; deciding for none of them until heartbeats resume", why);
+                LOG.warnf(
+                        "membership lease lost: %s; the group may have given this instance's metric partitions to"
+                                + " another; deciding for none of them until heartbeats resume",
+                        why);
             } else {
                 LOG.infof("membership lease back: the metric consumer heartbeats again; deciding for its partitions");
             }
@@ -245,7 +267,8 @@ public class MembershipLease {
                 return out;
             }
             if (System.nanoTime() - start >= timeout.toNanos()) {
-                throw new NotRenewed("fenced (membership lease lost) for longer than the delivery timeout (" + timeout + ")");
+                throw new NotRenewed(
+                        "fenced (membership lease lost) for longer than the delivery timeout (" + timeout + ")");
             }
             sleeper.accept(STEP_MILLIS);
         }
@@ -272,8 +295,8 @@ public class MembershipLease {
                     continue;
                 }
                 Map<String, ?> conf = c.configuration();
-                Reading r = new Reading(ago, millis(conf, "session.timeout.ms", 45_000),
-                        millis(conf, "heartbeat.interval.ms", 3_000));
+                Reading r = new Reading(
+                        ago, millis(conf, "session.timeout.ms", 45_000), millis(conf, "heartbeat.interval.ms", 3_000));
                 if (stalest == null || r.lastHeartbeatSecondsAgo() > stalest.lastHeartbeatSecondsAgo()) {
                     stalest = r;
                 }
@@ -283,7 +306,8 @@ public class MembershipLease {
 
         static Double lastHeartbeat(Map<MetricName, ? extends Metric> metrics) {
             for (Map.Entry<MetricName, ? extends Metric> e : metrics.entrySet()) {
-                if (METRIC.equals(e.getKey().name()) && e.getKey().group().endsWith("coordinator-metrics")
+                if (METRIC.equals(e.getKey().name())
+                        && e.getKey().group().endsWith("coordinator-metrics")
                         && e.getValue().metricValue() instanceof Number n) {
                     return n.doubleValue();
                 }

@@ -44,17 +44,23 @@ public class PolicyGauges {
     /** Also tells the Events' aggregation of deleted policies: a new policy of the name starts afresh. */
     @Inject
     public PolicyGauges(MeterRegistry registry, AutoscalerEngine engine, StatusRecorder status) {
-        this(registry, p -> engine.knows(p.ref()) && engine.holds(AutoscalerEngine.workload(p)),
-                p -> engine.knows(p.ref()), status::forget);
+        this(
+                registry,
+                p -> engine.knows(p.ref()) && engine.holds(AutoscalerEngine.workload(p)),
+                p -> engine.knows(p.ref()),
+                status::forget);
     }
 
     /** @param kept whether a policy's gauges stay: it still exists and this instance owns it */
     PolicyGauges(MeterRegistry registry, Predicate<ScalingPolicy> kept) {
-        this(registry, kept, p -> true, r -> { });
+        this(registry, kept, p -> true, r -> {});
     }
 
-    private PolicyGauges(MeterRegistry registry, Predicate<ScalingPolicy> kept, Predicate<ScalingPolicy> exists,
-                         Consumer<ObjectRef> deleted) {
+    private PolicyGauges(
+            MeterRegistry registry,
+            Predicate<ScalingPolicy> kept,
+            Predicate<ScalingPolicy> exists,
+            Consumer<ObjectRef> deleted) {
         this.registry = registry;
         this.kept = kept;
         this.exists = exists;
@@ -80,7 +86,11 @@ public class PolicyGauges {
 
         Entry(ScalingPolicy policy) {
             this.policy = policy;
-            this.tags = Tags.of("namespace", policy.ref().namespace(), "scalingpolicy", policy.ref().name());
+            this.tags = Tags.of(
+                    "namespace",
+                    policy.ref().namespace(),
+                    "scalingpolicy",
+                    policy.ref().name());
             meters.add(gauge("trimtab_autoscaler_policy_current_replicas", tags, current));
             meters.add(gauge("trimtab_autoscaler_policy_desired_replicas", tags, desired));
         }
@@ -111,7 +121,10 @@ public class PolicyGauges {
     }
 
     private Gauge gauge(String name, Tags tags, Value value) {
-        return Gauge.builder(name, value, Value::get).tags(tags).strongReference(true).register(registry);
+        return Gauge.builder(name, value, Value::get)
+                .tags(tags)
+                .strongReference(true)
+                .register(registry);
     }
 
     /**
@@ -127,7 +140,7 @@ public class PolicyGauges {
         for (MetricResult m : d.metrics()) {
             Tags t = e.tags.and(metricTags(m.spec()));
             int i = 2;
-            while (now.containsKey(t)) {   // two metrics of one name (selectors differ): numbered
+            while (now.containsKey(t)) { // two metrics of one name (selectors differ): numbered
                 t = e.tags.and(metricTags(m.spec())).and("metric_index", Integer.toString(i++));
             }
             now.put(t, m);
@@ -147,7 +160,9 @@ public class PolicyGauges {
     }
 
     /** Removes the gauges of policies deleted or no longer owned here. */
-    @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     public synchronized void sweep() {
         entries.values().removeIf(e -> {
@@ -173,7 +188,13 @@ public class PolicyGauges {
             case ContainerResource -> s.container() + "/" + s.resource();
             case Pods, Object, External -> s.metricName();
         };
-        return Tags.of("metric_name", name, "metric_type", s.type().name(), "target_type", s.target().type().name());
+        return Tags.of(
+                "metric_name",
+                name,
+                "metric_type",
+                s.type().name(),
+                "target_type",
+                s.target().type().name());
     }
 
     static double current(MetricResult m) {

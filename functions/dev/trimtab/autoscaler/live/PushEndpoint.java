@@ -40,38 +40,51 @@ public class PushEndpoint {
     private final Duration deliveryTimeout;
 
     @Inject
-    public PushEndpoint(Intake intake, AccessFilter access, LiveSettings settings,
-                        @Identifier(StateStore.NAME) StateStore state) {
+    public PushEndpoint(
+            Intake intake, AccessFilter access, LiveSettings settings, @Identifier(StateStore.NAME) StateStore state) {
         this.deliveryTimeout = settings.deliveryTimeout();
         this.intake = intake;
         this.access = access;
         this.state = state;
     }
 
-    @Operation(operationId = "pushEvent", summary = "Receive one CloudEvent (Knative push mode)",
-            description = "A metric sample or cluster object event as a CloudEvent, binary mode (ce-* headers) or structured (application/cloudevents+json). 202 once the event was taken and its decisions logged; 400 for an event that can never succeed (the KafkaSource then dead-letters it); 413 over trimtab.limits.push.max-body-size; 503 to be retried. Only the KafkaSource's audience-bound identity may call it.")
+    @Operation(
+            operationId = "pushEvent",
+            summary = "Receive one CloudEvent (Knative push mode)",
+            description =
+                    "A metric sample or cluster object event as a CloudEvent, binary mode (ce-* headers) or structured (application/cloudevents+json). 202 once the event was taken and its decisions logged; 400 for an event that can never succeed (the KafkaSource then dead-letters it); 413 over trimtab.limits.push.max-body-size; 503 to be retried. Only the KafkaSource's audience-bound identity may call it.")
     @POST
     @Blocking
     public Response receive(byte[] body, @Context HttpHeaders headers) {
         // a body sent without Content-Length was not measured by the access filter
         String tooLarge = access.limits().bodyTooLarge(Surface.Push, body.length);
         if (tooLarge != null) {
-            return Response.status(413).type(MediaType.TEXT_PLAIN).entity(tooLarge).build();
+            return Response.status(413)
+                    .type(MediaType.TEXT_PLAIN)
+                    .entity(tooLarge)
+                    .build();
         }
         try {
             // accepted once its decisions are on the log: a 503 makes the sender deliver it again
             long deadline = System.nanoTime() + deliveryTimeout.toNanos();
-            Delivery.awaitAll(intake.take("http", () -> CloudEventCodec.fromHttp(body, byName(headers), intake.codecLimits())),
-                    Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), Delivery.SLEEP);
+            Delivery.awaitAll(
+                    intake.take("http", () -> CloudEventCodec.fromHttp(body, byName(headers), intake.codecLimits())),
+                    Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
+                    Delivery.SLEEP);
             // the histories its decisions changed were written before they were carried out (DurableApply);
             // what is left is the scale events of the writes, as before a metric batch's commit
             state.writeBeforeCommit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         } catch (Intake.RejectedEvent e) {
-            return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN).entity(e.getMessage()).build();
+            return Response.status(Response.Status.BAD_REQUEST)
+                    .type(MediaType.TEXT_PLAIN)
+                    .entity(e.getMessage())
+                    .build();
         } catch (RuntimeException e) {
             LOG.errorf(e, "applying an event's decisions failed");
-            return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.TEXT_PLAIN)
-                    .entity(e.getMessage()).build();
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                    .type(MediaType.TEXT_PLAIN)
+                    .entity(e.getMessage())
+                    .build();
         }
         return Response.accepted().build();
     }

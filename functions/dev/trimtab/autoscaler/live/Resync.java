@@ -15,8 +15,8 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class Resync {
-    static final CloudEvent TRIGGER = new CloudEvent("resync", "/trimtab/autoscaler", "dev.trimtab.autoscaler.resync",
-            null, null, null, null, Map.of());
+    static final CloudEvent TRIGGER = new CloudEvent(
+            "resync", "/trimtab/autoscaler", "dev.trimtab.autoscaler.resync", null, null, null, null, Map.of());
 
     private static final Logger LOG = Logger.getLogger(Resync.class);
 
@@ -29,7 +29,9 @@ public class Resync {
         this.durable = durable;
     }
 
-    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
         List<AutoscalerEngine.Triggered> due = new ArrayList<>();

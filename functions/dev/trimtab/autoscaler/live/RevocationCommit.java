@@ -47,8 +47,11 @@ public class RevocationCommit implements KafkaCommitHandler.Factory {
     }
 
     @Override
-    public KafkaCommitHandler create(KafkaConnectorIncomingConfiguration config, Vertx vertx,
-                                     KafkaConsumer<?, ?> consumer, BiConsumer<Throwable, Boolean> reportFailure) {
+    public KafkaCommitHandler create(
+            KafkaConnectorIncomingConfiguration config,
+            Vertx vertx,
+            KafkaConsumer<?, ?> consumer,
+            BiConsumer<Throwable, Boolean> reportFailure) {
         return new Handler(throttled.create(config, vertx, consumer, reportFailure), vertx, config.getChannel());
     }
 
@@ -127,9 +130,11 @@ public class RevocationCommit implements KafkaCommitHandler.Factory {
             } catch (RuntimeException e) {
                 // the throttled handler forgot the partitions' offsets before committing: nothing is left half done
                 lost(partitions);
-                LOG.warnf("channel %s: partitions %s revoked without their processed offsets committed (%s): the group"
-                        + " may have given them to another instance already; no longer deciding for them, and their"
-                        + " records since the last commit are read again by the next owner", channel, partitions, e);
+                LOG.warnf(
+                        "channel %s: partitions %s revoked without their processed offsets committed (%s): the group"
+                                + " may have given them to another instance already; no longer deciding for them, and their"
+                                + " records since the last commit are read again by the next owner",
+                        channel, partitions, e);
             }
         }
 

@@ -50,9 +50,17 @@ public class ScaleApplier {
     PolicyGauges gauges;
 
     @Inject
-    public ScaleApplier(AutoscalerEngine engine, ScaleWriter writer, DecisionLog log, StatusRecorder status,
-                        MeterRegistry registry, LiveSettings settings, Event<ScaleWritten> written,
-                        ScaleGuard guard, DeletionCosts deletionCosts, ScaleClaimReader claims) {
+    public ScaleApplier(
+            AutoscalerEngine engine,
+            ScaleWriter writer,
+            DecisionLog log,
+            StatusRecorder status,
+            MeterRegistry registry,
+            LiveSettings settings,
+            Event<ScaleWritten> written,
+            ScaleGuard guard,
+            DeletionCosts deletionCosts,
+            ScaleClaimReader claims) {
         this.claims = claims;
         this.guard = guard;
         this.deletionCosts = deletionCosts;
@@ -82,11 +90,18 @@ public class ScaleApplier {
         } catch (RuntimeException e) {
             outcome = "failed: " + (e.getMessage() == null ? e.toString() : e.getMessage());
             registry.counter("trimtab_autoscaler_apply_errors_total").increment();
-            registry.counter("trimtab_autoscaler_decisions_total", "reason", current[0].decision().reason().name())
+            registry.counter(
+                            "trimtab_autoscaler_decisions_total",
+                            "reason",
+                            current[0].decision().reason().name())
                     .increment();
-            LOG.errorf(e, "%s %s: applying %d -> %d failed; tried again at the next evaluation",
-                    current[0].decision().policy(), current[0].decision().target(),
-                    current[0].decision().currentReplicas(), current[0].decision().desiredReplicas());
+            LOG.errorf(
+                    e,
+                    "%s %s: applying %d -> %d failed; tried again at the next evaluation",
+                    current[0].decision().policy(),
+                    current[0].decision().target(),
+                    current[0].decision().currentReplicas(),
+                    current[0].decision().desiredReplicas());
         }
         ScaleDecision d = current[0].decision();
         if (gauges != null) {
@@ -107,21 +122,34 @@ public class ScaleApplier {
     /** Carries the decision out; {@code current[0]} ends as the decision taken last (after re-reads). */
     private String carryOut(AutoscalerEngine.Evaluation[] current, CloudEvent trigger) {
         AutoscalerEngine.Evaluation ev = current[0];
-        latency("trimtab_autoscaler_event_to_decision_seconds", trigger, ev.decision().timeMillis());
+        latency(
+                "trimtab_autoscaler_event_to_decision_seconds",
+                trigger,
+                ev.decision().timeMillis());
         String outcome = "hold";
         if (ev.decision().rescale()) {
             outcome = settings.dryRun() ? dryRun(ev.decision()) : write(current, trigger);
             ev = current[0];
-            LOG.infof("%s %s: %d -> %d (%s): %s", ev.decision().target(), ev.decision().reason(),
-                    ev.decision().currentReplicas(), ev.decision().desiredReplicas(), outcome, ev.decision().message());
+            LOG.infof(
+                    "%s %s: %d -> %d (%s): %s",
+                    ev.decision().target(),
+                    ev.decision().reason(),
+                    ev.decision().currentReplicas(),
+                    ev.decision().desiredReplicas(),
+                    outcome,
+                    ev.decision().message());
         }
         ScaleDecision d = ev.decision();
-        foreignWrites(engine.drainForeignWrites());   // a re-read after a conflict may have shown one
+        foreignWrites(engine.drainForeignWrites()); // a re-read after a conflict may have shown one
         refusal(d);
         if (settings.dryRun() && d.rescale() && trigger.time() != null) {
             written.fire(new ScaleWritten(d.target(), trigger.time(), Instant.now(), d.desiredReplicas(), false));
         }
-        registry.counter("trimtab_autoscaler_decisions_total", "reason", d.reason().name()).increment();
+        registry.counter(
+                        "trimtab_autoscaler_decisions_total",
+                        "reason",
+                        d.reason().name())
+                .increment();
         return outcome;
     }
 
@@ -141,7 +169,7 @@ public class ScaleApplier {
             while (outcome == null) {
                 String held = guard.held();
                 if (held != null) {
-                    outcome = "held: " + held;   // the next evaluation (an event, the resync) tries again
+                    outcome = "held: " + held; // the next evaluation (an event, the resync) tries again
                     break;
                 }
                 String denied = guard.denial(ev.decision());
@@ -150,11 +178,11 @@ public class ScaleApplier {
                     break;
                 }
                 if (!checked.contains(ev.policy().ref())) {
-                    List<JsonNode> found =
-                            claims.claims(ev.policy().ref().namespace());
+                    List<JsonNode> found = claims.claims(ev.policy().ref().namespace());
                     if (found == null) {
                         // an HPA or ScaledObject we have not seen may own the target: fail safe
-                        outcome = "held: the autoscalers of namespace " + ev.policy().ref().namespace()
+                        outcome = "held: the autoscalers of namespace "
+                                + ev.policy().ref().namespace()
                                 + " could not be listed; tried again at the next evaluation";
                         break;
                     }
@@ -171,10 +199,10 @@ public class ScaleApplier {
                 }
                 if (!ev.decision().target().equals(locked)) {
                     if (locked != null) {
-                        lockOf(locked).unlock();   // the policy now scales another target
+                        lockOf(locked).unlock(); // the policy now scales another target
                     }
                     locked = ev.decision().target();
-                    lockOf(locked).lock();   // never while holding the engine's monitor: its calls return first
+                    lockOf(locked).lock(); // never while holding the engine's monitor: its calls return first
                     AutoscalerEngine.Evaluation now = engine.current(ev);
                     if (now != ev) {
                         ev = now;
@@ -183,13 +211,15 @@ public class ScaleApplier {
                             outcome = "hold after a concurrent write";
                             break;
                         }
-                        continue;   // the guard and the claims check the decision now to be written
+                        continue; // the guard and the claims check the decision now to be written
                     }
                 }
-                deletionCosts.beforeScaleDown(ev.decision(), engine.target(ev.decision().target()));
+                deletionCosts.beforeScaleDown(
+                        ev.decision(), engine.target(ev.decision().target()));
                 engine.writing(ev.decision());
                 ScaleWriter.Outcome o = writer.write(ev.decision());
-                registry.counter("trimtab_autoscaler_writes_total", "code", Integer.toString(o.httpCode())).increment();
+                registry.counter("trimtab_autoscaler_writes_total", "code", Integer.toString(o.httpCode()))
+                        .increment();
                 switch (o.kind()) {
                     case Written -> {
                         engine.applied(ev.policy(), ev.decision(), o.resourceVersion());
@@ -197,8 +227,12 @@ public class ScaleApplier {
                         long ack = System.currentTimeMillis();
                         latency("trimtab_autoscaler_event_to_write_seconds", trigger, ack);
                         if (trigger.time() != null) {
-                            written.fire(new ScaleWritten(ev.decision().target(), trigger.time(),
-                                    Instant.now(), ev.decision().desiredReplicas(), true));
+                            written.fire(new ScaleWritten(
+                                    ev.decision().target(),
+                                    trigger.time(),
+                                    Instant.now(),
+                                    ev.decision().desiredReplicas(),
+                                    true));
                         }
                     }
                     case Conflict -> {
@@ -217,8 +251,10 @@ public class ScaleApplier {
                         if (++transients > TRANSIENT_RETRIES) {
                             outcome = "failed: HTTP " + o.httpCode() + " after " + transients + " attempts";
                         } else {
-                            sleep(o.retryAfterMillis() > 0 ? Math.min(o.retryAfterMillis(), 10_000)
-                                    : 100L << transients);
+                            sleep(
+                                    o.retryAfterMillis() > 0
+                                            ? Math.min(o.retryAfterMillis(), 10_000)
+                                            : 100L << transients);
                         }
                     }
                     case NotFound, Failed -> outcome = "failed: HTTP " + o.httpCode() + ": " + o.message();
@@ -270,12 +306,10 @@ public class ScaleApplier {
      * folded in (one may scale the target without its event having arrived yet); when they cannot
      * be listed the write is held, and the next evaluation checks again.
      */
-    private final Set<ObjectRef> checked =
-            ConcurrentHashMap.newKeySet();
+    private final Set<ObjectRef> checked = ConcurrentHashMap.newKeySet();
 
     /** The reason each policy was last refused for, to log a refusal once, when it starts or changes. */
-    private final Map<ObjectRef, Reason> refused =
-            new ConcurrentHashMap<>();
+    private final Map<ObjectRef, Reason> refused = new ConcurrentHashMap<>();
 
     private void refusal(ScaleDecision d) {
         if (d.reason().refusal()) {
@@ -294,10 +328,16 @@ public class ScaleApplier {
      */
     public void foreignWrites(List<AutoscalerEngine.ForeignWrite> writes) {
         for (AutoscalerEngine.ForeignWrite w : writes) {
-            registry.counter("trimtab_autoscaler_foreign_writes_total", "kind", w.write().target().kind()).increment();
-            String hold = settings.foreignWriteHold().isZero() ? "Trimtab keeps deciding"
-                    : "ScalingPolicy " + w.policy().ref().namespace() + "/" + w.policy().ref().name() + " holds for "
-                    + settings.foreignWriteHold().toSeconds() + " s";
+            registry.counter(
+                            "trimtab_autoscaler_foreign_writes_total",
+                            "kind",
+                            w.write().target().kind())
+                    .increment();
+            String hold = settings.foreignWriteHold().isZero()
+                    ? "Trimtab keeps deciding"
+                    : "ScalingPolicy " + w.policy().ref().namespace() + "/"
+                            + w.policy().ref().name() + " holds for "
+                            + settings.foreignWriteHold().toSeconds() + " s";
             LOG.warnf("%s; %s", w.write().message(), hold);
             if (!settings.dryRun()) {
                 status.foreignWrite(w.write(), w.write().message() + "; " + hold);
@@ -308,10 +348,13 @@ public class ScaleApplier {
     /** From the triggering event's {@code time} to {@code atMillis}, as a histogram. */
     private void latency(String name, CloudEvent trigger, long atMillis) {
         if (trigger.time() != null) {
-            Timer.builder(name).publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+            Timer.builder(name)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(60))
                     .register(registry)
-                    .record(Duration.ofMillis(Math.max(0, atMillis - trigger.time().toEpochMilli())));
+                    .record(Duration.ofMillis(
+                            Math.max(0, atMillis - trigger.time().toEpochMilli())));
         }
     }
 

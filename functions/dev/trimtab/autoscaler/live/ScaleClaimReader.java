@@ -32,16 +32,25 @@ public class ScaleClaimReader {
     public List<JsonNode> claims(String namespace) {
         List<JsonNode> out = new ArrayList<>();
         try {
-            client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).list().getItems()
+            client.autoscaling()
+                    .v2()
+                    .horizontalPodAutoscalers()
+                    .inNamespace(namespace)
+                    .list()
+                    .getItems()
                     .forEach(h -> out.add(CloudEventCodec.JSON.valueToTree(h)));
             if (kedaServed()) {
-                client.genericKubernetesResources(ScalerKinds.SCALED_OBJECTS).inNamespace(namespace).list()
-                        .getItems().forEach(s -> out.add(CloudEventCodec.JSON.valueToTree(s)));
+                client.genericKubernetesResources(ScalerKinds.SCALED_OBJECTS)
+                        .inNamespace(namespace)
+                        .list()
+                        .getItems()
+                        .forEach(s -> out.add(CloudEventCodec.JSON.valueToTree(s)));
             }
             return out;
         } catch (RuntimeException e) {
-            LOG.warnf("could not list the autoscalers of namespace %s before a first write: %s", namespace,
-                    e.getMessage());
+            LOG.warnf(
+                    "could not list the autoscalers of namespace %s before a first write: %s",
+                    namespace, e.getMessage());
             return null;
         }
     }

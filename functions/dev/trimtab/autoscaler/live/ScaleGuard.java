@@ -29,9 +29,13 @@ public class ScaleGuard {
     private final String username;
 
     @Inject
-    public ScaleGuard(LivePolicies policies, MeterRegistry registry,
-                      @ConfigProperty(name = "trimtab.autoscaler.username",
-                              defaultValue = "system:serviceaccount:trimtab:trimtab-autoscaler") String username) {
+    public ScaleGuard(
+            LivePolicies policies,
+            MeterRegistry registry,
+            @ConfigProperty(
+                            name = "trimtab.autoscaler.username",
+                            defaultValue = "system:serviceaccount:trimtab:trimtab-autoscaler")
+                    String username) {
         this.policies = policies;
         this.registry = registry;
         this.username = username;
@@ -64,19 +68,38 @@ public class ScaleGuard {
 
     static AdmissionRequest request(ScaleDecision d, String username) {
         ObjectRef t = d.target();
-        String version = t.apiVersion().contains("/") ? t.apiVersion().substring(t.apiVersion().indexOf('/') + 1)
+        String version = t.apiVersion().contains("/")
+                ? t.apiVersion().substring(t.apiVersion().indexOf('/') + 1)
                 : t.apiVersion();
-        return new AdmissionRequest(UUID.randomUUID().toString(), new AdmissionRequest.Gvk("autoscaling", "v1", "Scale"),
-                new AdmissionRequest.Gvr(t.group(), version, Kinds.plural(t.kind())), "scale",
-                null, null, null, t.name(), t.namespace(), "UPDATE",
+        return new AdmissionRequest(
+                UUID.randomUUID().toString(),
+                new AdmissionRequest.Gvk("autoscaling", "v1", "Scale"),
+                new AdmissionRequest.Gvr(t.group(), version, Kinds.plural(t.kind())),
+                "scale",
+                null,
+                null,
+                null,
+                t.name(),
+                t.namespace(),
+                "UPDATE",
                 AdmissionRequest.UserInfo.serviceAccount(username),
-                false, null, scale(t, d.desiredReplicas(), d.currentReplicas()),
+                false,
+                null,
+                scale(t, d.desiredReplicas(), d.currentReplicas()),
                 scale(t, d.currentReplicas(), d.currentReplicas()));
     }
 
     private static Map<String, Object> scale(ObjectRef t, int spec, int status) {
-        return Map.of("apiVersion", "autoscaling/v1", "kind", "Scale",
-                "metadata", Map.of("name", t.name(), "namespace", t.namespace()),
-                "spec", Map.of("replicas", (long) spec), "status", Map.of("replicas", (long) status));
+        return Map.of(
+                "apiVersion",
+                "autoscaling/v1",
+                "kind",
+                "Scale",
+                "metadata",
+                Map.of("name", t.name(), "namespace", t.namespace()),
+                "spec",
+                Map.of("replicas", (long) spec),
+                "status",
+                Map.of("replicas", (long) status));
     }
 }

@@ -31,7 +31,13 @@ public class ScaleWriter {
 
     /** The outcome of one write attempt. */
     public record Outcome(Kind kind, int httpCode, String resourceVersion, long retryAfterMillis, String message) {
-        public enum Kind { Written, Conflict, NotFound, Retry, Failed }
+        public enum Kind {
+            Written,
+            Conflict,
+            NotFound,
+            Retry,
+            Failed
+        }
     }
 
     private final KubernetesClient client;
@@ -60,14 +66,21 @@ public class ScaleWriter {
             if (scale == null) {
                 return new Outcome(Outcome.Kind.NotFound, 404, null, 0, t + " has no scale subresource or is gone");
             }
-            String current = scale.getMetadata() == null ? null : scale.getMetadata().getResourceVersion();
+            String current =
+                    scale.getMetadata() == null ? null : scale.getMetadata().getResourceVersion();
             if (d.resourceVersion() != null && current != null && !current.equals(d.resourceVersion())) {
-                return new Outcome(Outcome.Kind.Conflict, 409, current, 0, "computed on resourceVersion "
-                        + d.resourceVersion() + ", the target is at " + current);
+                return new Outcome(
+                        Outcome.Kind.Conflict,
+                        409,
+                        current,
+                        0,
+                        "computed on resourceVersion " + d.resourceVersion() + ", the target is at " + current);
             }
             scale.getSpec().setReplicas(d.desiredReplicas());
             Scale written = resource.scale(scale);
-            String rv = written == null || written.getMetadata() == null ? null : written.getMetadata().getResourceVersion();
+            String rv = written == null || written.getMetadata() == null
+                    ? null
+                    : written.getMetadata().getResourceVersion();
             return new Outcome(Outcome.Kind.Written, 200, rv, 0, "scaled to " + d.desiredReplicas());
         } catch (KubernetesClientException e) {
             return failure(e);
@@ -85,12 +98,19 @@ public class ScaleWriter {
 
     private Resource<GenericKubernetesResource> resource(ObjectRef t) {
         String group = t.group();
-        String version = t.apiVersion().contains("/") ? t.apiVersion().substring(t.apiVersion().indexOf('/') + 1)
+        String version = t.apiVersion().contains("/")
+                ? t.apiVersion().substring(t.apiVersion().indexOf('/') + 1)
                 : t.apiVersion();
-        ResourceDefinitionContext context = new ResourceDefinitionContext.Builder().withGroup(group)
-                .withVersion(version).withKind(t.kind()).withPlural(plural(group, version, t.kind()))
-                .withNamespaced(true).build();
-        return client.genericKubernetesResources(context).inNamespace(t.namespace()).withName(t.name());
+        ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
+                .withGroup(group)
+                .withVersion(version)
+                .withKind(t.kind())
+                .withPlural(plural(group, version, t.kind()))
+                .withNamespaced(true)
+                .build();
+        return client.genericKubernetesResources(context)
+                .inNamespace(t.namespace())
+                .withName(t.name());
     }
 
     /**
@@ -130,8 +150,12 @@ public class ScaleWriter {
             if (list == null || list.getResources() == null) {
                 return Optional.empty();
             }
-            return list.getResources().stream().filter(r -> kind.equals(r.getKind()) && r.getName() != null
-                    && !r.getName().contains("/")).map(APIResource::getName).findFirst();
+            return list.getResources().stream()
+                    .filter(r -> kind.equals(r.getKind())
+                            && r.getName() != null
+                            && !r.getName().contains("/"))
+                    .map(APIResource::getName)
+                    .findFirst();
         } catch (KubernetesClientException e) {
             return Optional.empty();
         }
@@ -146,9 +170,11 @@ public class ScaleWriter {
             return new Outcome(Outcome.Kind.NotFound, code, null, 0, e.getMessage());
         }
         if (code == 429 || code >= 500) {
-            long retryAfter = e.getStatus() != null && e.getStatus().getDetails() != null
-                    && e.getStatus().getDetails().getRetryAfterSeconds() != null
-                    ? e.getStatus().getDetails().getRetryAfterSeconds() * 1000L : 0;
+            long retryAfter = e.getStatus() != null
+                            && e.getStatus().getDetails() != null
+                            && e.getStatus().getDetails().getRetryAfterSeconds() != null
+                    ? e.getStatus().getDetails().getRetryAfterSeconds() * 1000L
+                    : 0;
             return new Outcome(Outcome.Kind.Retry, code, null, retryAfter, e.getMessage());
         }
         return new Outcome(Outcome.Kind.Failed, code, null, 0, e.getMessage());

@@ -8,5 +8,4 @@ import java.time.Instant;
  * acknowledged the {@code /scale} write, otherwise the decision was only taken (a hold, or
  * dry-run). Times run from the triggering event's {@code time}. Benchmarks and audits observe it.
  */
-public record ScaleWritten(ObjectRef target, Instant eventTime, Instant acknowledged, int replicas,
-                           boolean written) {}
+public record ScaleWritten(ObjectRef target, Instant eventTime, Instant acknowledged, int replicas, boolean written) {}

@@ -53,6 +53,7 @@ final class StateReplica implements AutoCloseable {
     private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
     /** Per partition, the latest record of each key: touched only by the replica's thread. */
     private final Map<Integer, Map<String, ConsumerRecord<String, byte[]>>> latest = new HashMap<>();
+
     private final Set<TopicPartition> assigned = new HashSet<>();
     private volatile Consumer<String, byte[]> consumer;
     private volatile boolean closed;
@@ -93,12 +94,13 @@ final class StateReplica implements AutoCloseable {
      */
     Found latest(List<Integer> partitions, Duration timeout) {
         start();
-        Request r = new Request(partitions.stream().map(p -> new TopicPartition(topic, p)).toList(),
+        Request r = new Request(
+                partitions.stream().map(p -> new TopicPartition(topic, p)).toList(),
                 System.nanoTime() + timeout.toNanos());
         requests.add(r);
         Consumer<String, byte[]> c = consumer;
         if (c != null) {
-            c.wakeup();   // look at it now, not after the poll in progress
+            c.wakeup(); // look at it now, not after the poll in progress
         }
         try {
             // the thread answers by the deadline unless a call to the broker holds it (at most CALL_TIMEOUT)
@@ -122,7 +124,7 @@ final class StateReplica implements AutoCloseable {
                 try {
                     if (!assignAll(c)) {
                         expire();
-                        Thread.sleep(1000);   // the topic is not there (yet)
+                        Thread.sleep(1000); // the topic is not there (yet)
                         continue;
                     }
                     for (ConsumerRecord<String, byte[]> rec : c.poll(POLL)) {
@@ -164,12 +166,14 @@ final class StateReplica implements AutoCloseable {
      * names one not assigned (the topic grew); false while the topic has none.
      */
     private boolean assignAll(Consumer<String, byte[]> c) {
-        boolean missing = assigned.isEmpty()
-                || requests.stream().anyMatch(r -> !assigned.containsAll(r.partitions));
+        boolean missing = assigned.isEmpty() || requests.stream().anyMatch(r -> !assigned.containsAll(r.partitions));
         if (missing) {
             List<PartitionInfo> infos = c.partitionsFor(topic, CALL_TIMEOUT);
-            List<TopicPartition> added = (infos == null ? List.<PartitionInfo>of() : infos).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).filter(tp -> !assigned.contains(tp)).toList();
+            List<TopicPartition> added = (infos == null ? List.<PartitionInfo>of() : infos)
+                    .stream()
+                            .map(i -> new TopicPartition(topic, i.partition()))
+                            .filter(tp -> !assigned.contains(tp))
+                            .toList();
             if (!added.isEmpty()) {
                 assigned.addAll(added);
                 c.assign(assigned);

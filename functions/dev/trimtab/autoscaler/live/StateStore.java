@@ -90,24 +90,48 @@ public class StateStore implements KafkaConsumerRebalanceListener {
     public record Rebalanced(long atNanos) {}
 
     @Inject
-    public StateStore(AutoscalerEngine engine, LiveSettings settings, MeterRegistry registry,
-                      @Identifier("default-kafka-broker") Map<String, Object> kafka,
-                      @ConfigProperty(name = "mp.messaging.incoming.metrics.topic") String metricTopic,
-                      @ConfigProperty(name = "mp.messaging.incoming.metrics.enabled", defaultValue = "true")
-                      boolean metricsConsumed, @Identifier(RevocationCommit.NAME) RevocationCommit commits,
-                      Event<Rebalanced> rebalanced) {
-        this(engine, settings, registry, kafka, metricTopic, metricsConsumed, commits,
+    public StateStore(
+            AutoscalerEngine engine,
+            LiveSettings settings,
+            MeterRegistry registry,
+            @Identifier("default-kafka-broker") Map<String, Object> kafka,
+            @ConfigProperty(name = "mp.messaging.incoming.metrics.topic") String metricTopic,
+            @ConfigProperty(name = "mp.messaging.incoming.metrics.enabled", defaultValue = "true")
+                    boolean metricsConsumed,
+            @Identifier(RevocationCommit.NAME) RevocationCommit commits,
+            Event<Rebalanced> rebalanced) {
+        this(
+                engine,
+                settings,
+                registry,
+                kafka,
+                metricTopic,
+                metricsConsumed,
+                commits,
                 atNanos -> rebalanced.fire(new Rebalanced(atNanos)));
     }
 
     /** Without a membership lease to tell of rebalances (tests that drive the listener by hand). */
-    StateStore(AutoscalerEngine engine, LiveSettings settings, MeterRegistry registry, Map<String, Object> kafka,
-                      String metricTopic, boolean metricsConsumed, RevocationCommit commits) {
+    StateStore(
+            AutoscalerEngine engine,
+            LiveSettings settings,
+            MeterRegistry registry,
+            Map<String, Object> kafka,
+            String metricTopic,
+            boolean metricsConsumed,
+            RevocationCommit commits) {
         this(engine, settings, registry, kafka, metricTopic, metricsConsumed, commits, atNanos -> {});
     }
 
-    StateStore(AutoscalerEngine engine, LiveSettings settings, MeterRegistry registry, Map<String, Object> kafka,
-               String metricTopic, boolean metricsConsumed, RevocationCommit commits, LongConsumer rebalanced) {
+    StateStore(
+            AutoscalerEngine engine,
+            LiveSettings settings,
+            MeterRegistry registry,
+            Map<String, Object> kafka,
+            String metricTopic,
+            boolean metricsConsumed,
+            RevocationCommit commits,
+            LongConsumer rebalanced) {
         this.engine = engine;
         this.rebalanced = rebalanced;
         this.commits = commits;
@@ -123,7 +147,7 @@ public class StateStore implements KafkaConsumerRebalanceListener {
 
     void start(@Observes StartupEvent ignored) {
         if (settings.enabled()) {
-            replica().start();   // reading before the group assigns anything: the first assignment waits less
+            replica().start(); // reading before the group assigns anything: the first assignment waits less
         }
         if (metricsConsumed) {
             engine.awaitAssignment();
@@ -142,7 +166,9 @@ public class StateStore implements KafkaConsumerRebalanceListener {
         }
         Restored restored = read(all);
         engine.ownAll(count, restored.histories());
-        LOG.infof("alone: restored %d workload histories in %d ms", restored.histories().size(), restored.millis());
+        LOG.infof(
+                "alone: restored %d workload histories in %d ms",
+                restored.histories().size(), restored.millis());
     }
 
     @Override
@@ -151,10 +177,15 @@ public class StateStore implements KafkaConsumerRebalanceListener {
         // partitions the engine still holds but the consumer no longer has were lost without a
         // revocation reaching this listener: never decide for them next to their new owner
         List<Integer> held = numbers(consumer.assignment());
-        List<Integer> stale = engine.ownedPartitionNumbers().stream().filter(p -> !held.contains(p)).sorted().toList();
+        List<Integer> stale = engine.ownedPartitionNumbers().stream()
+                .filter(p -> !held.contains(p))
+                .sorted()
+                .toList();
         if (!stale.isEmpty()) {
-            LOG.warnf("%s partitions %s were no longer assigned to this instance but still decided for: released"
-                    + " without writing their histories (another instance may own them)", metricTopic, stale);
+            LOG.warnf(
+                    "%s partitions %s were no longer assigned to this instance but still decided for: released"
+                            + " without writing their histories (another instance may own them)",
+                    metricTopic, stale);
             handOver(stale, false);
         }
         List<Integer> numbers = numbers(partitions);
@@ -162,8 +193,9 @@ public class StateStore implements KafkaConsumerRebalanceListener {
             int count = consumer.partitionsFor(metricTopic).size();
             Restored restored = settings.enabled() ? read(numbers) : Restored.NONE;
             engine.assign(count, numbers, restored.histories());
-            LOG.infof("assigned %s partitions %s: restored %d workload histories in %d ms", metricTopic, numbers,
-                    restored.histories().size(), restored.millis());
+            LOG.infof(
+                    "assigned %s partitions %s: restored %d workload histories in %d ms",
+                    metricTopic, numbers, restored.histories().size(), restored.millis());
         }
         // called after every completed rebalance, with or without new partitions; only now, when the
         // engine holds exactly what the group assigned, may a renewed lease let it decide
@@ -202,15 +234,17 @@ public class StateStore implements KafkaConsumerRebalanceListener {
         if (write && settings.enabled()) {
             writeAll(released, "revoked");
         }
-        LOG.infof("%s %s partitions %s: %d workload histories handed over", write ? "revoked" : "lost", metricTopic,
-                numbers, write ? released.size() : 0);
+        LOG.infof(
+                "%s %s partitions %s: %d workload histories handed over",
+                write ? "revoked" : "lost", metricTopic, numbers, write ? released.size() : 0);
     }
 
     /**
      * Writes the histories that changed since the last tick, and those whose last write failed
      * (the latest snapshot of each policy: a newer one replaces a failed older one).
      */
-    @Scheduled(every = "${trimtab.autoscaler.state.flush-interval:1s}",
+    @Scheduled(
+            every = "${trimtab.autoscaler.state.flush-interval:1s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void flushChanged() {
@@ -268,8 +302,9 @@ public class StateStore implements KafkaConsumerRebalanceListener {
         List<HistoryRecords.Entry> left = writeUntil(this::due, System.nanoTime() + timeout.toNanos());
         if (!left.isEmpty()) {
             left.forEach(e -> retry.putIfAbsent(e.policy(), e));
-            throw new Delivery.NotDelivered("the histories of " + names(left) + " not written to "
-                    + settings.topic() + " within " + timeout, null);
+            throw new Delivery.NotDelivered(
+                    "the histories of " + names(left) + " not written to " + settings.topic() + " within " + timeout,
+                    null);
         }
     }
 
@@ -279,13 +314,16 @@ public class StateStore implements KafkaConsumerRebalanceListener {
      * ERROR, by policy, and counted lost.
      */
     private void writeAll(List<HistoryRecords.Entry> entries, String why) {
-        List<HistoryRecords.Entry> left = writeUntil(() -> entries,
-                System.nanoTime() + settings.handoverTimeout().toNanos());
+        List<HistoryRecords.Entry> left = writeUntil(
+                () -> entries, System.nanoTime() + settings.handoverTimeout().toNanos());
         if (!left.isEmpty()) {
             left.forEach(e -> retry.remove(e.policy()));
-            registry.counter("trimtab_autoscaler_state_writes_total", "result", "lost").increment(left.size());
-            LOG.errorf("%s: the histories of %d policies were not written to %s within %s; their next owner starts "
-                    + "them afresh: %s", why, left.size(), settings.topic(), settings.handoverTimeout(), names(left));
+            registry.counter("trimtab_autoscaler_state_writes_total", "result", "lost")
+                    .increment(left.size());
+            LOG.errorf(
+                    "%s: the histories of %d policies were not written to %s within %s; their next owner starts "
+                            + "them afresh: %s",
+                    why, left.size(), settings.topic(), settings.handoverTimeout(), names(left));
         }
     }
 
@@ -299,8 +337,7 @@ public class StateStore implements KafkaConsumerRebalanceListener {
      * thread (found by the fault suite: a held listener let the group expire the member). A failed
      * snapshot that a newer one (sent by another writer) superseded is not sent again.
      */
-    private List<HistoryRecords.Entry> writeUntil(Supplier<List<HistoryRecords.Entry>> entries,
-                                                  long deadline) {
+    private List<HistoryRecords.Entry> writeUntil(Supplier<List<HistoryRecords.Entry>> entries, long deadline) {
         List<Sent> sent;
         synchronized (this) {
             sent = sendAll(entries.get());
@@ -369,12 +406,15 @@ public class StateStore implements KafkaConsumerRebalanceListener {
     }
 
     private static List<String> names(List<HistoryRecords.Entry> entries) {
-        return entries.stream().map(e -> e.policy().namespace() + "/" + e.policy().name()).sorted().toList();
+        return entries.stream()
+                .map(e -> e.policy().namespace() + "/" + e.policy().name())
+                .sorted()
+                .toList();
     }
 
     private static boolean acknowledged(Future<RecordMetadata> sent, long deadline) {
         if (sent == null) {
-            return true;   // nothing to write (its partition is unknown)
+            return true; // nothing to write (its partition is unknown)
         }
         try {
             sent.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -394,6 +434,7 @@ public class StateStore implements KafkaConsumerRebalanceListener {
     private final Map<ObjectRef, HistoryRecords.Entry> retry = new ConcurrentHashMap<>();
     /** The number of each policy's latest write: a failed older write is not retried over a newer one. */
     private final Map<ObjectRef, Long> latest = new ConcurrentHashMap<>();
+
     private final AtomicLong writes = new AtomicLong();
 
     private int partitionOf(HistoryRecords.Entry e) {
@@ -413,8 +454,14 @@ public class StateStore implements KafkaConsumerRebalanceListener {
         long n = writes.incrementAndGet();
         latest.put(e.policy(), n);
         try {
-            return producer().send(new ProducerRecord<>(settings.topic(), partition, HistoryRecords.key(e.policy()),
-                    HistoryRecords.write(e)), (meta, error) -> written(e, n, error));
+            return producer()
+                    .send(
+                            new ProducerRecord<>(
+                                    settings.topic(),
+                                    partition,
+                                    HistoryRecords.key(e.policy()),
+                                    HistoryRecords.write(e)),
+                            (meta, error) -> written(e, n, error));
         } catch (RuntimeException error) {
             written(e, n, error);
             return CompletableFuture.failedFuture(error);
@@ -422,7 +469,8 @@ public class StateStore implements KafkaConsumerRebalanceListener {
     }
 
     private void written(HistoryRecords.Entry e, long n, Exception error) {
-        registry.counter("trimtab_autoscaler_state_writes_total", "result", error == null ? "ok" : "error").increment();
+        registry.counter("trimtab_autoscaler_state_writes_total", "result", error == null ? "ok" : "error")
+                .increment();
         boolean newest = latest.getOrDefault(e.policy(), n) == n;
         if (error == null) {
             if (newest) {
@@ -479,8 +527,12 @@ public class StateStore implements KafkaConsumerRebalanceListener {
         long started = System.nanoTime();
         StateReplica.Found found = replica().latest(numbers, settings.restoreTimeout());
         if (!found.complete()) {
-            LOG.errorf("restoring %s %s took longer than %s: going on with %d histories", settings.topic(), numbers,
-                    settings.restoreTimeout(), found.latest().size());
+            LOG.errorf(
+                    "restoring %s %s took longer than %s: going on with %d histories",
+                    settings.topic(),
+                    numbers,
+                    settings.restoreTimeout(),
+                    found.latest().size());
         }
         List<HistoryRecords.Entry> out = new ArrayList<>(found.latest().size());
         for (ConsumerRecord<String, byte[]> r : found.latest()) {
@@ -488,8 +540,9 @@ public class StateStore implements KafkaConsumerRebalanceListener {
                 out.add(HistoryRecords.read(r.value()));
             } catch (IllegalArgumentException e) {
                 registry.counter("trimtab_autoscaler_state_rejected_total").increment();
-                LOG.warnf("skipped %s-%d@%d, the latest snapshot of %s: %s; that policy starts afresh", r.topic(),
-                        r.partition(), r.offset(), r.key(), e.getMessage());
+                LOG.warnf(
+                        "skipped %s-%d@%d, the latest snapshot of %s: %s; that policy starts afresh",
+                        r.topic(), r.partition(), r.offset(), r.key(), e.getMessage());
             }
         }
         return new Restored(out, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -508,7 +561,10 @@ public class StateStore implements KafkaConsumerRebalanceListener {
     }
 
     private List<Integer> numbers(Collection<TopicPartition> partitions) {
-        return partitions.stream().filter(tp -> tp.topic().equals(metricTopic)).map(TopicPartition::partition).sorted()
+        return partitions.stream()
+                .filter(tp -> tp.topic().equals(metricTopic))
+                .map(TopicPartition::partition)
+                .sorted()
                 .toList();
     }
 }

@@ -53,16 +53,21 @@ public class StatusRecorder {
     private static final String COMPONENT = "trimtab-autoscaler";
     private static final String REPORTER = System.getenv().getOrDefault("POD_NAME", COMPONENT);
     private static final ResourceDefinitionContext POLICIES = new ResourceDefinitionContext.Builder()
-            .withGroup("trimtab.dev").withVersion("v1alpha1").withKind("ScalingPolicy").withPlural("scalingpolicies")
-            .withNamespaced(true).build();
-    private static final Set<Reason> LIMITS = Set.of(Reason.TooManyReplicas, Reason.TooFewReplicas, Reason.ScaleUpLimit,
-            Reason.ScaleDownLimit);
+            .withGroup("trimtab.dev")
+            .withVersion("v1alpha1")
+            .withKind("ScalingPolicy")
+            .withPlural("scalingpolicies")
+            .withNamespaced(true)
+            .build();
+    private static final Set<Reason> LIMITS =
+            Set.of(Reason.TooManyReplicas, Reason.TooFewReplicas, Reason.ScaleUpLimit, Reason.ScaleDownLimit);
 
     private static final int EVENT_QUEUE = 10_000;
     private static final Set<Reason> WARNINGS = Set.of(Reason.FailedGetMetrics, Reason.FailedGetScale);
 
     /** Repeated Events counted rather than written again; guarded by itself. */
     private final EventAggregator events = new EventAggregator();
+
     private final AtomicLong eventSequence = new AtomicLong();
     /** Wall-clock milliseconds; tests move it. */
     LongSupplier clock = System::currentTimeMillis;
@@ -73,12 +78,18 @@ public class StatusRecorder {
     private final Map<ObjectRef, String> lastScaleTime = new HashMap<>();
     private final Map<ObjectRef, Map<String, Object>> pendingStatus = new LinkedHashMap<>();
     private final AtomicBoolean flushing = new AtomicBoolean();
-    private final ThreadPoolExecutor writer = new ThreadPoolExecutor(1, 1, 0,
-            TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(EVENT_QUEUE), r -> {
+    private final ThreadPoolExecutor writer = new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(EVENT_QUEUE),
+            r -> {
                 Thread t = new Thread(r, "trimtab-status-writer");
                 t.setDaemon(true);
                 return t;
-            }, (task, pool) -> dropped());
+            },
+            (task, pool) -> dropped());
 
     @Inject
     public StatusRecorder(KubernetesClient client, MeterRegistry registry) {
@@ -100,7 +111,11 @@ public class StatusRecorder {
         boolean written = "written".equals(outcome);
         boolean failed = outcome.startsWith("failed") || outcome.startsWith("conflict");
         if (written || failed) {
-            event(d.policy(), true, written ? "Normal" : "Warning", written ? "SuccessfulRescale" : "FailedRescale",
+            event(
+                    d.policy(),
+                    true,
+                    written ? "Normal" : "Warning",
+                    written ? "SuccessfulRescale" : "FailedRescale",
                     written ? d.message() : "New size: " + d.desiredReplicas() + "; error: " + outcome);
         } else if (WARNINGS.contains(d.reason())) {
             event(d.policy(), true, "Warning", d.reason().name(), d.message());
@@ -123,8 +138,11 @@ public class StatusRecorder {
     private void event(ObjectRef object, boolean policy, String type, String reason, String message) {
         EventAggregator.Write w;
         synchronized (events) {
-            w = events.offer(new EventAggregator.Subject(object.namespace() + "/" + object.kind() + "/" + object.name(),
-                    type, reason), message, clock.getAsLong());
+            w = events.offer(
+                    new EventAggregator.Subject(
+                            object.namespace() + "/" + object.kind() + "/" + object.name(), type, reason),
+                    message,
+                    clock.getAsLong());
         }
         if (w == null) {
             registry.counter("trimtab_autoscaler_policy_events_total", "reason", reason, "action", "aggregated")
@@ -139,7 +157,9 @@ public class StatusRecorder {
     }
 
     /** Writes the counts of repeated Events not written yet (each at most every 30 s). */
-    @Scheduled(every = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "10s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void flushEvents() {
         List<EventAggregator.Write> due;
@@ -171,9 +191,12 @@ public class StatusRecorder {
         try {
             String uid = null;
             if (policy) {
-                var p = client.genericKubernetesResources(POLICIES).inNamespace(t.namespace()).withName(t.name()).get();
+                var p = client.genericKubernetesResources(POLICIES)
+                        .inNamespace(t.namespace())
+                        .withName(t.name())
+                        .get();
                 if (p == null) {
-                    count(reason, "skipped");   // deleted meanwhile: no Event on a missing object
+                    count(reason, "skipped"); // deleted meanwhile: no Event on a missing object
                     return;
                 }
                 uid = p.getMetadata().getUid();
@@ -181,17 +204,36 @@ public class StatusRecorder {
             String first = Instant.ofEpochMilli(w.firstMillis()).toString();
             String last = Instant.ofEpochMilli(w.lastMillis()).toString();
             // named as client-go names Events: the object's name and a unique hex suffix
-            String name = t.name() + "." + Long.toHexString(w.firstMillis() * 1_000_000L
-                    + eventSequence.incrementAndGet() % 1_000_000L);
-            client.v1().events().inNamespace(t.namespace()).resource(new EventBuilder()
-                    .withNewMetadata().withName(name).withNamespace(t.namespace()).endMetadata()
-                    .withNewInvolvedObject().withApiVersion(t.apiVersion()).withKind(t.kind()).withName(t.name())
-                    .withNamespace(t.namespace()).withUid(uid).endInvolvedObject()
-                    .withType(w.subject().type()).withReason(reason).withMessage(w.message())
-                    .withNewSource().withComponent(COMPONENT).endSource().withReportingComponent(COMPONENT)
-                    .withReportingInstance(REPORTER)
-                    .withFirstTimestamp(first).withLastTimestamp(last).withCount(w.count())
-                    .build()).create();
+            String name = t.name() + "."
+                    + Long.toHexString(w.firstMillis() * 1_000_000L + eventSequence.incrementAndGet() % 1_000_000L);
+            client.v1()
+                    .events()
+                    .inNamespace(t.namespace())
+                    .resource(new EventBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .withNamespace(t.namespace())
+                            .endMetadata()
+                            .withNewInvolvedObject()
+                            .withApiVersion(t.apiVersion())
+                            .withKind(t.kind())
+                            .withName(t.name())
+                            .withNamespace(t.namespace())
+                            .withUid(uid)
+                            .endInvolvedObject()
+                            .withType(w.subject().type())
+                            .withReason(reason)
+                            .withMessage(w.message())
+                            .withNewSource()
+                            .withComponent(COMPONENT)
+                            .endSource()
+                            .withReportingComponent(COMPONENT)
+                            .withReportingInstance(REPORTER)
+                            .withFirstTimestamp(first)
+                            .withLastTimestamp(last)
+                            .withCount(w.count())
+                            .build())
+                    .create();
             synchronized (events) {
                 events.created(w, name);
             }
@@ -204,16 +246,19 @@ public class StatusRecorder {
 
     /** Raises an existing Event's count (and moves its lastTimestamp, message). */
     private void update(EventAggregator.Write w) {
-        String namespace = w.subject().object().substring(0, w.subject().object().indexOf('/'));
+        String namespace =
+                w.subject().object().substring(0, w.subject().object().indexOf('/'));
         try {
             // a JSON merge patch (no read first): needs only patch on events, as the HPA's role has
             Map<String, Object> change = new LinkedHashMap<>();
             change.put("count", w.count());
             change.put("lastTimestamp", Instant.ofEpochMilli(w.lastMillis()).toString());
             change.put("message", w.message());
-            var updated = client.v1().events().inNamespace(namespace).withName(w.name()).patch(
-                    PatchContext.of(PatchType.JSON_MERGE),
-                    CloudEventCodec.JSON.writeValueAsString(change));
+            var updated = client.v1()
+                    .events()
+                    .inNamespace(namespace)
+                    .withName(w.name())
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), CloudEventCodec.JSON.writeValueAsString(change));
             count(w.subject().reason(), updated == null ? "failed" : "updated");
         } catch (RuntimeException | JsonProcessingException e) {
             // gone (Events expire after an hour) or refused: the next occurrence creates it again
@@ -226,7 +271,8 @@ public class StatusRecorder {
     }
 
     private void count(String reason, String action) {
-        registry.counter("trimtab_autoscaler_policy_events_total", "reason", reason, "action", action).increment();
+        registry.counter("trimtab_autoscaler_policy_events_total", "reason", reason, "action", action)
+                .increment();
     }
 
     private void status(ScaleDecision d, boolean written, boolean failed, String outcome) {
@@ -247,23 +293,44 @@ public class StatusRecorder {
         if (d.reason().refusal()) {
             // refused (Boundaries): not able to scale, not scaling, and why, naming the other owner
             conditions.add(condition("AbleToScale", false, d.reason().name(), d.message()));
-            conditions.add(condition("ScalingActive", false, d.reason().name(), d.reason().message()));
-            conditions.add(condition("ScalingLimited", false, "DesiredWithinRange", Reason.DesiredWithinRange.message()));
+            conditions.add(condition(
+                    "ScalingActive", false, d.reason().name(), d.reason().message()));
+            conditions.add(
+                    condition("ScalingLimited", false, "DesiredWithinRange", Reason.DesiredWithinRange.message()));
             status.put("conditions", conditions);
             publish(d.policy(), status, conditions);
             return;
         }
-        conditions.add(condition("AbleToScale", !failed && d.reason() != Reason.FailedGetScale,
-                failed ? "FailedUpdateScale" : d.reason() == Reason.FailedGetScale ? "FailedGetScale"
-                        : written ? "SucceededRescale" : d.reason().name().endsWith("Stabilized") ? d.reason().name()
-                        : "ReadyForNewScale", failed ? outcome : written ? d.message() : d.reason().message()));
-        boolean active = d.reason() != Reason.FailedGetMetrics && d.reason() != Reason.ScalingDisabled
+        conditions.add(condition(
+                "AbleToScale",
+                !failed && d.reason() != Reason.FailedGetScale,
+                failed
+                        ? "FailedUpdateScale"
+                        : d.reason() == Reason.FailedGetScale
+                                ? "FailedGetScale"
+                                : written
+                                        ? "SucceededRescale"
+                                        : d.reason().name().endsWith("Stabilized")
+                                                ? d.reason().name()
+                                                : "ReadyForNewScale",
+                failed ? outcome : written ? d.message() : d.reason().message()));
+        boolean active = d.reason() != Reason.FailedGetMetrics
+                && d.reason() != Reason.ScalingDisabled
                 && d.reason() != Reason.Paused;
-        conditions.add(condition("ScalingActive", active, active ? "ValidMetricFound" : d.reason() == Reason.Paused
-                ? "ScalingPaused" : d.reason().name(), active ? "the autoscaler was able to compute a replica count"
-                : d.message()));
+        conditions.add(condition(
+                "ScalingActive",
+                active,
+                active
+                        ? "ValidMetricFound"
+                        : d.reason() == Reason.Paused
+                                ? "ScalingPaused"
+                                : d.reason().name(),
+                active ? "the autoscaler was able to compute a replica count" : d.message()));
         boolean limited = LIMITS.contains(d.reason());
-        conditions.add(condition("ScalingLimited", limited, limited ? d.reason().name() : "DesiredWithinRange",
+        conditions.add(condition(
+                "ScalingLimited",
+                limited,
+                limited ? d.reason().name() : "DesiredWithinRange",
                 limited ? d.reason().message() : Reason.DesiredWithinRange.message()));
         status.put("conditions", conditions);
         publish(d.policy(), status, conditions);
@@ -302,14 +369,17 @@ public class StatusRecorder {
                     return;
                 }
                 try {
-                    client.genericKubernetesResources(POLICIES).inNamespace(policy.namespace()).withName(policy.name())
+                    client.genericKubernetesResources(POLICIES)
+                            .inNamespace(policy.namespace())
+                            .withName(policy.name())
                             .editStatus(p -> {
                                 p.setAdditionalProperty("status", e.getValue());
                                 return p;
                             });
                 } catch (RuntimeException ex) {
-                    LOG.warnf("could not update the status of ScalingPolicy %s/%s: %s", policy.namespace(),
-                            policy.name(), ex.getMessage());
+                    LOG.warnf(
+                            "could not update the status of ScalingPolicy %s/%s: %s",
+                            policy.namespace(), policy.name(), ex.getMessage());
                 }
             }
         }
@@ -317,8 +387,7 @@ public class StatusRecorder {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> metricStatus(MetricResult m) {
-        Map<String, Object> current = CloudEventCodec.JSON
-                .convertValue(DecisionEvents.current(m), LinkedHashMap.class);
+        Map<String, Object> current = CloudEventCodec.JSON.convertValue(DecisionEvents.current(m), LinkedHashMap.class);
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("type", m.spec().type().name());
         s.put("name", m.spec().displayName());
@@ -344,7 +413,8 @@ public class StatusRecorder {
             String time = now;
             if (previous != null) {
                 for (Map<String, Object> old : (List<Map<String, Object>>) previous.get("conditions")) {
-                    if (old.get("type").equals(c.get("type")) && old.get("status").equals(c.get("status"))) {
+                    if (old.get("type").equals(c.get("type"))
+                            && old.get("status").equals(c.get("status"))) {
                         time = (String) old.get("lastTransitionTime");
                     }
                 }

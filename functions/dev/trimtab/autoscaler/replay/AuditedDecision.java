@@ -17,9 +17,17 @@ import java.util.List;
  * @param inputs         ids of the metric events folded into this decision since the policy's previous one
  * @param inputsDropped  how many more were folded but not listed (the list is capped)
  */
-public record AuditedDecision(String id, String policy, String workload, long timeMillis, int currentReplicas,
-                              int desiredReplicas, int recommendation, String outcome, List<String> inputs,
-                              int inputsDropped) {
+public record AuditedDecision(
+        String id,
+        String policy,
+        String workload,
+        long timeMillis,
+        int currentReplicas,
+        int desiredReplicas,
+        int recommendation,
+        String outcome,
+        List<String> inputs,
+        int inputsDropped) {
     public AuditedDecision {
         inputs = List.copyOf(inputs);
     }
@@ -39,7 +47,8 @@ public record AuditedDecision(String id, String policy, String workload, long ti
         try {
             time = Instant.parse(timeText).toEpochMilli();
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("decision " + id + ": time \"" + timeText + "\" is not an RFC 3339 instant");
+            throw new IllegalArgumentException(
+                    "decision " + id + ": time \"" + timeText + "\" is not an RFC 3339 instant");
         }
         JsonNode data = event.get("data");
         if (data == null || !data.isObject()) {
@@ -48,8 +57,8 @@ public record AuditedDecision(String id, String policy, String workload, long ti
         String policy = text(data.path("policy"), "namespace", "data.policy.namespace") + "/"
                 + text(data.path("policy"), "name", "data.policy.name");
         JsonNode t = data.path("target");
-        String workload = text(t, "kind", "data.target.kind") + "/" + text(t, "namespace", "data.target.namespace") + "/"
-                + text(t, "name", "data.target.name");
+        String workload = text(t, "kind", "data.target.kind") + "/" + text(t, "namespace", "data.target.namespace")
+                + "/" + text(t, "name", "data.target.name");
         List<String> inputs = new ArrayList<>();
         JsonNode in = data.get("inputs");
         if (in != null && !in.isNull()) {
@@ -58,17 +67,23 @@ public record AuditedDecision(String id, String policy, String workload, long ti
             }
             for (int i = 0; i < in.size(); i++) {
                 if (!in.get(i).isTextual()) {
-                    throw new IllegalArgumentException("decision " + id + ": data.inputs[" + i + "] must be a string, got "
-                            + in.get(i));
+                    throw new IllegalArgumentException(
+                            "decision " + id + ": data.inputs[" + i + "] must be a string, got " + in.get(i));
                 }
                 inputs.add(in.get(i).asText());
             }
         }
         JsonNode outcome = data.get("outcome");
-        return new AuditedDecision(id, policy, workload, time, count(data, "currentReplicas", id),
-                count(data, "desiredReplicas", id), data.has("recommendation")
-                ? count(data, "recommendation", id) : -1,
-                outcome == null || outcome.isNull() ? null : outcome.asText(), inputs,
+        return new AuditedDecision(
+                id,
+                policy,
+                workload,
+                time,
+                count(data, "currentReplicas", id),
+                count(data, "desiredReplicas", id),
+                data.has("recommendation") ? count(data, "recommendation", id) : -1,
+                outcome == null || outcome.isNull() ? null : outcome.asText(),
+                inputs,
                 data.has("inputsDropped") ? count(data, "inputsDropped", id) : 0);
     }
 
@@ -83,8 +98,8 @@ public record AuditedDecision(String id, String policy, String workload, long ti
     private static int count(JsonNode data, String field, String id) {
         JsonNode v = data.get(field);
         if (v == null || !v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 0) {
-            throw new IllegalArgumentException("decision " + id + ": data." + field
-                    + " must be a non-negative integer, got " + v);
+            throw new IllegalArgumentException(
+                    "decision " + id + ": data." + field + " must be a non-negative integer, got " + v);
         }
         return v.asInt();
     }

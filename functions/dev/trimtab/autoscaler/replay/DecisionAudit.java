@@ -51,13 +51,21 @@ public final class DecisionAudit {
     /** Examples kept per kind of finding. */
     public static final int EXAMPLES = 5;
 
-    public enum Kind { Lost, Redelivery, DuplicatedWrite, WindowShortened, RateLimitExceeded, FinalMismatch }
+    public enum Kind {
+        Lost,
+        Redelivery,
+        DuplicatedWrite,
+        WindowShortened,
+        RateLimitExceeded,
+        FinalMismatch
+    }
 
     /** One finding, with enough to look it up. */
     public record Violation(Kind kind, String workload, long timeMillis, String detail) {
         @Override
         public String toString() {
-            return kind + " " + workload + (timeMillis >= 0 ? " at " + Instant.ofEpochMilli(timeMillis) : "") + ": " + detail;
+            return kind + " " + workload + (timeMillis >= 0 ? " at " + Instant.ofEpochMilli(timeMillis) : "") + ": "
+                    + detail;
         }
     }
 
@@ -73,16 +81,36 @@ public final class DecisionAudit {
      * @param finalReplicas       per workload ({@code Kind/namespace/name}) its replicas at the end
      * @param replayFinalReplicas per workload the replay's final desired replicas
      */
-    public record Input(List<AuditedDecision> decisions, Map<String, Behavior> behaviors, Collection<String> consumed,
-                        Collection<String> deadLettered, Map<String, String> skipped, Map<String, Integer> finalReplicas,
-                        Map<String, Integer> replayFinalReplicas) {}
+    public record Input(
+            List<AuditedDecision> decisions,
+            Map<String, Behavior> behaviors,
+            Collection<String> consumed,
+            Collection<String> deadLettered,
+            Map<String, String> skipped,
+            Map<String, Integer> finalReplicas,
+            Map<String, Integer> replayFinalReplicas) {}
 
     /** The counts of one audit; {@link #clean()} when nothing is wrong. */
-    public record Report(long events, long decisions, long written, long lost, long droppedInputs, long redeliveries,
-                         long unknownInputs, long deadLettered, Map<String, Long> skippedByReason, long duplicatedWrites,
-                         long windowViolations, long rateLimitViolations, long finalMismatch, List<Violation> examples) {
+    public record Report(
+            long events,
+            long decisions,
+            long written,
+            long lost,
+            long droppedInputs,
+            long redeliveries,
+            long unknownInputs,
+            long deadLettered,
+            Map<String, Long> skippedByReason,
+            long duplicatedWrites,
+            long windowViolations,
+            long rateLimitViolations,
+            long finalMismatch,
+            List<Violation> examples) {
         public boolean clean() {
-            return lost == 0 && duplicatedWrites == 0 && windowViolations == 0 && rateLimitViolations == 0
+            return lost == 0
+                    && duplicatedWrites == 0
+                    && windowViolations == 0
+                    && rateLimitViolations == 0
                     && finalMismatch == 0;
         }
 
@@ -92,17 +120,29 @@ public final class DecisionAudit {
          */
         public String resultLine(RunFigures figures) {
             double perDecision = written == 0 ? 0 : (double) figures.scaleWrites() / written;
-            return String.format(Locale.ROOT, "RESULT events=%d kills=%d broker_restarts=%d api_faults=%d lost=%d "
+            return String.format(
+                    Locale.ROOT,
+                    "RESULT events=%d kills=%d broker_restarts=%d api_faults=%d lost=%d "
                             + "duplicated_writes=%d window_violations=%d final_mismatch=%d max_converge_s=%.1f "
-                            + "writes_per_decision=%.2f rate_limit_violations=%d redeliveries=%d", events, figures.kills(),
-                    figures.brokerRestarts(), figures.apiFaults(), lost, duplicatedWrites, windowViolations, finalMismatch,
-                    figures.maxConvergeSeconds(), perDecision, rateLimitViolations, redeliveries);
+                            + "writes_per_decision=%.2f rate_limit_violations=%d redeliveries=%d",
+                    events,
+                    figures.kills(),
+                    figures.brokerRestarts(),
+                    figures.apiFaults(),
+                    lost,
+                    duplicatedWrites,
+                    windowViolations,
+                    finalMismatch,
+                    figures.maxConvergeSeconds(),
+                    perDecision,
+                    rateLimitViolations,
+                    redeliveries);
         }
     }
 
     /** The figures of a run that the audit does not see; {@code scaleWrites}: the writes to count per decision. */
-    public record RunFigures(long kills, long brokerRestarts, long apiFaults, double maxConvergeSeconds,
-                             long scaleWrites) {}
+    public record RunFigures(
+            long kills, long brokerRestarts, long apiFaults, double maxConvergeSeconds, long scaleWrites) {}
 
     private DecisionAudit() {}
 
@@ -132,14 +172,26 @@ public final class DecisionAudit {
         long mismatch = finalMismatch(in.finalReplicas(), in.replayFinalReplicas(), f);
         Map<String, Long> skipped = new TreeMap<>();
         in.skipped().values().forEach(r -> skipped.merge(r, 1L, Long::sum));
-        return new Report(new HashSet<>(in.consumed()).size(), merged.size(), written, accounting[0], accounting[1],
-                accounting[2], accounting[3], new HashSet<>(in.deadLettered()).size(), skipped, f.count(Kind.DuplicatedWrite),
-                f.count(Kind.WindowShortened), f.count(Kind.RateLimitExceeded), mismatch, f.examples);
+        return new Report(
+                new HashSet<>(in.consumed()).size(),
+                merged.size(),
+                written,
+                accounting[0],
+                accounting[1],
+                accounting[2],
+                accounting[3],
+                new HashSet<>(in.deadLettered()).size(),
+                skipped,
+                f.count(Kind.DuplicatedWrite),
+                f.count(Kind.WindowShortened),
+                f.count(Kind.RateLimitExceeded),
+                mismatch,
+                f.examples);
     }
 
     /** Returns {lost, dropped, redeliveries, unknown inputs}. */
-    private static long[] account(Input in, List<AuditedDecision> merged, Map<String, List<AuditedDecision>> byPolicy,
-                                  Findings f) {
+    private static long[] account(
+            Input in, List<AuditedDecision> merged, Map<String, List<AuditedDecision>> byPolicy, Findings f) {
         Set<String> consumed = new LinkedHashSet<>(in.consumed());
         Set<String> accounted = new HashSet<>(in.deadLettered());
         accounted.addAll(in.skipped().keySet());
@@ -163,8 +215,14 @@ public final class DecisionAudit {
         long lost = Math.max(0, unaccounted.size() - dropped);
         if (lost > 0) {
             for (String id : unaccounted.subList(0, (int) Math.min(EXAMPLES, unaccounted.size()))) {
-                f.add(Kind.Lost, "-", -1, "metric event " + id + " is in no decision, not dead-lettered, not skipped"
-                        + (dropped > 0 ? " (" + unaccounted.size() + " unaccounted, " + dropped + " unlisted inputs)" : ""));
+                f.add(
+                        Kind.Lost,
+                        "-",
+                        -1,
+                        "metric event " + id + " is in no decision, not dead-lettered, not skipped"
+                                + (dropped > 0
+                                        ? " (" + unaccounted.size() + " unaccounted, " + dropped + " unlisted inputs)"
+                                        : ""));
             }
         }
         long redeliveries = 0;
@@ -175,8 +233,11 @@ public final class DecisionAudit {
                     AuditedDecision earlier = first.putIfAbsent(id, d);
                     if (earlier != null) {
                         redeliveries++;
-                        f.add(Kind.Redelivery, d.workload(), d.timeMillis(), "metric event " + id + " in decision "
-                                + d.id() + " and earlier in " + earlier.id());
+                        f.add(
+                                Kind.Redelivery,
+                                d.workload(),
+                                d.timeMillis(),
+                                "metric event " + id + " in decision " + d.id() + " and earlier in " + earlier.id());
                     }
                 }
             }
@@ -216,7 +277,8 @@ public final class DecisionAudit {
 
     /** The window, rate-limit and duplicate checks over one policy's decisions in time order. */
     private static final class PolicyCheck {
-        private static final long LEGACY_DOWN_WINDOW_MILLIS = Settings.defaults().downscaleStabilization().toMillis();
+        private static final long LEGACY_DOWN_WINDOW_MILLIS =
+                Settings.defaults().downscaleStabilization().toMillis();
         private final Behavior behavior;
         private final Findings f;
         private final List<AuditedDecision> recommended = new ArrayList<>();
@@ -258,8 +320,12 @@ public final class DecisionAudit {
                 again &= before != null && before == d.desiredReplicas();
             }
             if (again) {
-                f.add(Kind.DuplicatedWrite, d.workload(), d.timeMillis(), "decision " + d.id() + " wrote "
-                        + d.desiredReplicas() + " again for inputs already written " + d.inputs());
+                f.add(
+                        Kind.DuplicatedWrite,
+                        d.workload(),
+                        d.timeMillis(),
+                        "decision " + d.id() + " wrote " + d.desiredReplicas() + " again for inputs already written "
+                                + d.inputs());
             }
             for (String id : d.inputs()) {
                 writtenInputs.put(id, d.desiredReplicas());
@@ -273,7 +339,8 @@ public final class DecisionAudit {
                 return;
             }
             boolean down = r < c;
-            long windowMillis = behavior == null ? (down ? LEGACY_DOWN_WINDOW_MILLIS : 0)
+            long windowMillis = behavior == null
+                    ? (down ? LEGACY_DOWN_WINDOW_MILLIS : 0)
                     : 1000L * (down ? behavior.scaleDown() : behavior.scaleUp()).stabilizationWindowSeconds();
             long cutoff = d.timeMillis() - windowMillis;
             int bound = d.recommendation() >= 0 ? d.recommendation() : r;
@@ -286,9 +353,14 @@ public final class DecisionAudit {
                 }
             }
             if (down ? r < bound : r > bound) {
-                f.add(Kind.WindowShortened, d.workload(), d.timeMillis(), "decision " + d.id() + " scaled "
-                        + (down ? "down" : "up") + " " + c + " -> " + r + " while decision " + from + " within the "
-                        + windowMillis / 1000 + " s window recommended " + bound);
+                f.add(
+                        Kind.WindowShortened,
+                        d.workload(),
+                        d.timeMillis(),
+                        "decision " + d.id() + " scaled "
+                                + (down ? "down" : "up") + " " + c + " -> " + r + " while decision " + from
+                                + " within the "
+                                + windowMillis / 1000 + " s window recommended " + bound);
             }
         }
 
@@ -299,7 +371,8 @@ public final class DecisionAudit {
             prune(now);
             int limit;
             if (r > c) {
-                limit = behavior == null ? Math.max(2 * c, 4)
+                limit = behavior == null
+                        ? Math.max(2 * c, 4)
                         : Math.max(c, ReplicaNormalizer.scaleUpLimit(c, ups, downs, behavior.scaleUp(), now));
                 if (r <= limit) {
                     return;
@@ -312,9 +385,14 @@ public final class DecisionAudit {
             } else {
                 return;
             }
-            f.add(Kind.RateLimitExceeded, d.workload(), now, "decision " + d.id() + " scaled " + c + " -> " + r
-                    + " beyond the limit " + limit + " (" + (r > c ? "up " + ups.size() : "down " + downs.size())
-                    + " recent scale events)");
+            f.add(
+                    Kind.RateLimitExceeded,
+                    d.workload(),
+                    now,
+                    "decision " + d.id() + " scaled " + c + " -> " + r
+                            + " beyond the limit " + limit + " ("
+                            + (r > c ? "up " + ups.size() : "down " + downs.size())
+                            + " recent scale events)");
         }
 
         /** Drops scale events older than every period (they no longer count). */

@@ -45,21 +45,39 @@ import picocli.CommandLine.TypeConversionException;
  * each pending pod of Trimtab's scheduler ({@link PlacementFolder}). Applied decisions become the target's replicas. No Kafka, no
  * cluster, no Quarkus runtime.
  */
-@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Runs a recorded trace of CloudEvents through the autoscaler and placement cores on its own clock.")
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Runs a recorded trace of CloudEvents through the autoscaler and placement cores on its own clock.")
 public final class ReplayCommand implements Callable<Integer> {
     private final Cli.Io io;
+
     @Spec
     CommandSpec spec;
-    @Option(names = "--max-sample-age", paramLabel = "DURATION", converter = DurationConverter.class,
+
+    @Option(
+            names = "--max-sample-age",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
             description = "Samples older than this are not used (like 2m or 90s).")
     Duration maxSampleAge;
-    @Option(names = "--resync", paramLabel = "DURATION", converter = DurationConverter.class,
+
+    @Option(
+            names = "--resync",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
             description = "Decide every workload again after this long without events (default: never).")
     Duration resync = Duration.ZERO;
-    @Option(names = "--max-clock-skew", paramLabel = "DURATION", converter = DurationConverter.class,
+
+    @Option(
+            names = "--max-clock-skew",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
             description = "How far ahead of the trace's clock an event's time may be.")
     Duration maxClockSkew;
+
     @Parameters(paramLabel = "FILE|-", description = "CloudEvents, one JSON object a line; - for stdin.")
     String file;
 
@@ -86,8 +104,11 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Settings settings = maxSampleAge == null ? Settings.defaults() : Settings.defaults().withMaxSampleAge(maxSampleAge);
-        InputLimits limits = maxClockSkew == null ? InputLimits.defaults() : InputLimits.defaults().withMaxClockSkew(maxClockSkew);
+        Settings settings =
+                maxSampleAge == null ? Settings.defaults() : Settings.defaults().withMaxSampleAge(maxSampleAge);
+        InputLimits limits = maxClockSkew == null
+                ? InputLimits.defaults()
+                : InputLimits.defaults().withMaxClockSkew(maxClockSkew);
         PrintStream out = io.out();
         PrintStream err = io.err();
         InputStream stdin = io.in();
@@ -105,8 +126,8 @@ public final class ReplayCommand implements Callable<Integer> {
      * trace's clock, before the next event that passes them.
      */
     public static final class Replay {
-        private static final CloudEvent RESYNC = new CloudEvent("resync", "/trimtab/replay",
-                "dev.trimtab.autoscaler.resync", null, null, null, null, Map.of());
+        private static final CloudEvent RESYNC = new CloudEvent(
+                "resync", "/trimtab/replay", "dev.trimtab.autoscaler.resync", null, null, null, null, Map.of());
         private final ClusterState state = new ClusterState();
         private final EventFolder folder;
         private final CloudEventCodec.Limits codecLimits;
@@ -188,9 +209,13 @@ public final class ReplayCommand implements Callable<Integer> {
             lastTime = now;
             resyncUntil(now);
             Optional<Placement> placed = placement.fold(event);
-            placed.ifPresent(p -> out.println(CloudEventCodec.write(PlacementFolder.toEvent(p,
-                    event.data().at("/metadata/namespace").asText(), event.data().at("/metadata/name").asText(),
-                    "replay-" + (++sequence), event.time(), event))));
+            placed.ifPresent(p -> out.println(CloudEventCodec.write(PlacementFolder.toEvent(
+                    p,
+                    event.data().at("/metadata/namespace").asText(),
+                    event.data().at("/metadata/name").asText(),
+                    "replay-" + (++sequence),
+                    event.time(),
+                    event))));
             if (PlacementFolder.placementOnly(event)) {
                 return;
             }

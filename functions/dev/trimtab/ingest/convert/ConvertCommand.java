@@ -47,7 +47,10 @@ import picocli.CommandLine.Spec;
  * newest {@code startsAt}/{@code endsAt} it names. Series that feed nothing are listed on
  * standard error.
  */
-@Command(name = "convert", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "convert",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Prints the metric CloudEvents a receiver would feed for one request body, as sent.")
 public final class ConvertCommand implements Callable<Integer> {
     static final List<String> FORMATS = List.of("prometheus-remote-write", "otlp-proto", "otlp-json", "alertmanager");
@@ -56,14 +59,24 @@ public final class ConvertCommand implements Callable<Integer> {
     static final int MAX_BODY = 8 << 20;
 
     private final Cli.Io io;
+
     @Spec
     CommandSpec spec;
-    @Option(names = "--from", required = true, paramLabel = "FORMAT", completionCandidates = Formats.class,
+
+    @Option(
+            names = "--from",
+            required = true,
+            paramLabel = "FORMAT",
+            completionCandidates = Formats.class,
             description = "prometheus-remote-write, otlp-proto, otlp-json or alertmanager.")
     String from;
-    @Option(names = "--time", paramLabel = "RFC3339",
+
+    @Option(
+            names = "--time",
+            paramLabel = "RFC3339",
             description = "When an Alertmanager notification arrived (default: the newest time it names).")
     String time;
+
     @Parameters(paramLabel = "FILE|-", description = "One request body as sent; - for stdin.")
     String file;
 
@@ -94,16 +107,18 @@ public final class ConvertCommand implements Callable<Integer> {
             try {
                 at = OffsetDateTime.parse(time).toInstant().toEpochMilli();
             } catch (DateTimeParseException | ArithmeticException e) {
-                throw new ParameterException(spec.commandLine(),
-                        "--time \"" + time + "\" is not an RFC 3339 time (2026-12-07T10:00:00Z)");
+                throw new ParameterException(
+                        spec.commandLine(), "--time \"" + time + "\" is not an RFC 3339 time (2026-12-07T10:00:00Z)");
             }
         }
         if (!FORMATS.contains(from)) {
-            throw new ParameterException(spec.commandLine(),
+            throw new ParameterException(
+                    spec.commandLine(),
                     "--from " + from + " is not a format this build reads: " + String.join(", ", FORMATS));
         }
         if (at >= 0 && !from.equals("alertmanager")) {
-            throw new ParameterException(spec.commandLine(),
+            throw new ParameterException(
+                    spec.commandLine(),
                     "--time dates Alertmanager notifications only; the other formats carry their samples' times");
         }
         byte[] body;
@@ -114,11 +129,13 @@ public final class ConvertCommand implements Callable<Integer> {
             return 1;
         }
         if (body.length > MAX_BODY) {
-            err.println("convert: " + file + " is larger than " + MAX_BODY + " bytes, the receiver's default body limit");
+            err.println(
+                    "convert: " + file + " is larger than " + MAX_BODY + " bytes, the receiver's default body limit");
             return 1;
         }
         InputLimits input = InputLimits.defaults();
-        SeriesRules rules = new SeriesRules(SeriesRules.DEFAULT_OBJECT_LABELS,
+        SeriesRules rules = new SeriesRules(
+                SeriesRules.DEFAULT_OBJECT_LABELS,
                 new SeriesRules.Bounds(input.maxLabels(), input.maxLabelLength(), 0));
         try {
             Payload decoded = read(from, body, IngestLimits.defaults(), at);
@@ -151,7 +168,8 @@ public final class ConvertCommand implements Callable<Integer> {
             return AlertmanagerJson.read(body, limits, receivedMillis);
         }
         byte[] raw = body.length >= 2 && body[0] == (byte) 0x1f && body[1] == (byte) 0x8b
-                ? Gzip.decode(body, limits.maxUncompressedBytes()) : body;
+                ? Gzip.decode(body, limits.maxUncompressedBytes())
+                : body;
         OtlpSeries series = new OtlpSeries(SeriesRules.DEFAULT_OBJECT_LABELS, limits);
         return from.equals("otlp-json") ? OtlpJson.read(raw, series, limits) : OtlpProto.read(raw, series, limits);
     }

@@ -16,6 +16,7 @@ import java.util.TreeSet;
 public final class AllowedBrokers {
     /** More brokers than any bootstrap list needs; a longer one is refused. */
     public static final int MAX_ENTRIES = 32;
+
     private static final int MAX_LENGTH = 4096;
 
     private final Set<String> brokers;
@@ -64,12 +65,14 @@ public final class AllowedBrokers {
         Set<String> out = new TreeSet<>();
         String[] parts = bootstrapServers.split(",", -1);
         if (parts.length > MAX_ENTRIES) {
-            throw new IllegalArgumentException("bootstrapServers lists " + parts.length + " brokers, more than " + MAX_ENTRIES);
+            throw new IllegalArgumentException(
+                    "bootstrapServers lists " + parts.length + " brokers, more than " + MAX_ENTRIES);
         }
         for (String p : parts) {
             String b = broker(p.trim());
             if (b == null) {
-                throw new IllegalArgumentException("bootstrapServers entry \"" + p.trim() + "\" is not host:port (port 1-65535)");
+                throw new IllegalArgumentException(
+                        "bootstrapServers entry \"" + p.trim() + "\" is not host:port (port 1-65535)");
             }
             out.add(b);
         }
@@ -107,9 +110,16 @@ public final class AllowedBrokers {
             return null;
         }
         boolean ok = host.startsWith("[") && host.endsWith("]") && host.length() > 2
-                ? host.substring(1, host.length() - 1).chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')
-                : host.length() <= 253 && host.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                        || c == '.' || c == '-' || c == '_');
+                ? host.substring(1, host.length() - 1)
+                        .chars()
+                        .allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')
+                : host.length() <= 253
+                        && host.chars()
+                                .allMatch(c -> (c >= 'a' && c <= 'z')
+                                        || (c >= '0' && c <= '9')
+                                        || c == '.'
+                                        || c == '-'
+                                        || c == '_');
         return ok ? host + ":" + p : null;
     }
 }

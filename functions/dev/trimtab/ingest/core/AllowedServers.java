@@ -55,7 +55,9 @@ public final class AllowedServers {
             return false;
         }
         for (Entry e : entries) {
-            if (e.scheme.equals(a.scheme) && e.host.equals(a.host) && e.port == a.port
+            if (e.scheme.equals(a.scheme)
+                    && e.host.equals(a.host)
+                    && e.port == a.port
                     && (e.path.isEmpty() || a.path.equals(e.path) || a.path.startsWith(e.path + "/"))) {
                 return true;
             }
@@ -76,15 +78,19 @@ public final class AllowedServers {
             return null;
         }
         String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || u.isOpaque() || u.getHost() == null
-                || u.getRawUserInfo() != null || u.getRawQuery() != null || u.getRawFragment() != null) {
+        if (!(scheme.equals("http") || scheme.equals("https"))
+                || u.isOpaque()
+                || u.getHost() == null
+                || u.getRawUserInfo() != null
+                || u.getRawQuery() != null
+                || u.getRawFragment() != null) {
             return null;
         }
         int port = u.getPort() != -1 ? u.getPort() : scheme.equals("https") ? 443 : 80;
         String path = u.getRawPath() == null ? "" : u.getRawPath();
         for (String segment : path.toLowerCase(Locale.ROOT).replace("%2e", ".").split("/", -1)) {
             if (segment.equals(".") || segment.equals("..")) {
-                return null;   // a dot segment could climb out of an allowed path prefix
+                return null; // a dot segment could climb out of an allowed path prefix
             }
         }
         while (path.endsWith("/")) {

@@ -48,8 +48,17 @@ public final class ConsumerOffsetsDecoder {
      * @param commitTimestamp epoch milliseconds, as the coordinator wrote it
      * @param expireTimestamp epoch milliseconds, -1 unless value version 1
      */
-    public record Commit(String group, String topic, int partition, long offset, int leaderEpoch, String metadata,
-                         long commitTimestamp, long expireTimestamp, short valueVersion) implements Entry {}
+    public record Commit(
+            String group,
+            String topic,
+            int partition,
+            long offset,
+            int leaderEpoch,
+            String metadata,
+            long commitTimestamp,
+            long expireTimestamp,
+            short valueVersion)
+            implements Entry {}
 
     /** The committed offset of {@code group} on a topic partition was deleted. */
     public record Deletion(String group, String topic, int partition) implements Entry {}
@@ -74,8 +83,7 @@ public final class ConsumerOffsetsDecoder {
         }
     }
 
-    private ConsumerOffsetsDecoder() {
-    }
+    private ConsumerOffsetsDecoder() {}
 
     /** The record with this key and value (null: a tombstone). */
     public static Entry decode(byte[] key, byte[] value) {
@@ -95,7 +103,8 @@ public final class ConsumerOffsetsDecoder {
         int partition = k.int32("partition");
         k.end();
         if (partition < 0) {
-            throw new Unreadable(TOPIC + ": key partition " + partition + " is negative (group \"" + group + "\")", group);
+            throw new Unreadable(
+                    TOPIC + ": key partition " + partition + " is negative (group \"" + group + "\")", group);
         }
         if (value == null) {
             return new Deletion(group, topic, partition);
@@ -106,8 +115,10 @@ public final class ConsumerOffsetsDecoder {
     private static Commit value(Reader v, String group, String topic, int partition) {
         short version = v.int16("version");
         if (version < 0 || version > MAX_VALUE_VERSION) {
-            throw new Unreadable(TOPIC + ": value version " + version + " of group \"" + group + "\" is not one of 0.."
-                    + MAX_VALUE_VERSION, group);
+            throw new Unreadable(
+                    TOPIC + ": value version " + version + " of group \"" + group + "\" is not one of 0.."
+                            + MAX_VALUE_VERSION,
+                    group);
         }
         long offset = v.int64("offset");
         int leaderEpoch = version >= 3 ? v.int32("leaderEpoch") : -1;
@@ -118,7 +129,8 @@ public final class ConsumerOffsetsDecoder {
             v.taggedFields();
         }
         v.end();
-        return new Commit(group, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp, version);
+        return new Commit(
+                group, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp, version);
     }
 
     /**
@@ -156,7 +168,10 @@ public final class ConsumerOffsetsDecoder {
 
         int int32(String field) {
             need(4, field);
-            int i = ((b[pos] & 0xff) << 24) | ((b[pos + 1] & 0xff) << 16) | ((b[pos + 2] & 0xff) << 8) | (b[pos + 3] & 0xff);
+            int i = ((b[pos] & 0xff) << 24)
+                    | ((b[pos + 1] & 0xff) << 16)
+                    | ((b[pos + 2] & 0xff) << 8)
+                    | (b[pos + 3] & 0xff);
             pos += 4;
             return i;
         }
@@ -224,8 +239,11 @@ public final class ConsumerOffsetsDecoder {
         private String utf8(int n, String field) {
             need(n, field);
             try {
-                CharBuffer chars = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b, pos, n));
+                CharBuffer chars = StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(b, pos, n));
                 pos += n;
                 return chars.toString();
             } catch (CharacterCodingException e) {
@@ -241,8 +259,8 @@ public final class ConsumerOffsetsDecoder {
         }
 
         private Unreadable fail(String what) {
-            return new Unreadable(TOPIC + ": " + part + ": " + what + (group == null ? "" : " (group \"" + group + "\")"),
-                    group);
+            return new Unreadable(
+                    TOPIC + ": " + part + ": " + what + (group == null ? "" : " (group \"" + group + "\")"), group);
         }
     }
 }

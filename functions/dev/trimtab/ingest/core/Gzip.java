@@ -28,8 +28,8 @@ public final class Gzip {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body), 8192)) {
             byte[] out = in.readNBytes(max + 1);
             if (out.length > max) {
-                throw new TooLarge("the gzip body inflates to more than " + max
-                        + " bytes (trimtab.ingest.max-uncompressed-size)");
+                throw new TooLarge(
+                        "the gzip body inflates to more than " + max + " bytes (trimtab.ingest.max-uncompressed-size)");
             }
             return out;
         } catch (IOException e) {

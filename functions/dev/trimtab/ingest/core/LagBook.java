@@ -21,6 +21,7 @@ public final class LagBook {
     private final int maxPartitions;
     /** group → topic → partition → committed offset. */
     private final Map<String, Map<String, TreeMap<Integer, Long>>> committed = new HashMap<>();
+
     private final Map<String, Integer> sizes = new HashMap<>();
     private final Set<String> seeded = new HashSet<>();
     private final Set<String> overflowed = new HashSet<>();

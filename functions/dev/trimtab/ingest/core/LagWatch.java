@@ -7,8 +7,14 @@ package dev.trimtab.ingest.core;
  * {@code bootstrapServers} (as written in the policy), on {@code topic}, or on every topic the group
  * has committed offsets for when {@code topic} is null.
  */
-public record LagWatch(String workloadKey, String policyNamespace, String policyName, int metricIndex,
-                       String bootstrapServers, String consumerGroup, String topic) {
+public record LagWatch(
+        String workloadKey,
+        String policyNamespace,
+        String policyName,
+        int metricIndex,
+        String bootstrapServers,
+        String consumerGroup,
+        String topic) {
 
     /** The event's {@code subject}: {@code <namespace>/<policy name>}. */
     public String subject() {

@@ -21,15 +21,23 @@ public sealed interface MetricItem {
             implements MetricItem {}
 
     /** {@code custom.metrics.k8s.io} MetricValue about another object (a Deployment, a Service...). */
-    record ObjectValue(String namespace, String apiVersion, String kind, String name, String metricName, long milli,
-                       long timestampMillis) implements MetricItem {}
+    record ObjectValue(
+            String namespace,
+            String apiVersion,
+            String kind,
+            String name,
+            String metricName,
+            long milli,
+            long timestampMillis)
+            implements MetricItem {}
 
     /**
      * {@code external.metrics.k8s.io} ExternalMetricValue; {@code namespace} is its scope, "" for a
      * series every namespace sees.
      */
-    record ExternalValue(String namespace, String metricName, Map<String, String> labels, long milli,
-                         long timestampMillis) implements MetricItem {
+    record ExternalValue(
+            String namespace, String metricName, Map<String, String> labels, long milli, long timestampMillis)
+            implements MetricItem {
         public ExternalValue {
             labels = Map.copyOf(labels);
         }

@@ -60,8 +60,11 @@ public final class OffsetsPoll {
      * read before a newer commit is raised to that commit: the log end is at least what the group
      * has committed, and a lag is never negative.
      */
-    public static Outcome of(LagWatch watch, Map<String, Map<Integer, Long>> committed,
-                             Map<String, List<Integer>> partitions, Map<String, Map<Integer, Long>> ends) {
+    public static Outcome of(
+            LagWatch watch,
+            Map<String, Map<Integer, Long>> committed,
+            Map<String, List<Integer>> partitions,
+            Map<String, Map<Integer, Long>> ends) {
         List<KafkaOffsets.Topic> topics = new ArrayList<>();
         for (String t : new TreeSet<>(topics(watch, committed))) {
             List<Integer> ids = partitions.get(t);

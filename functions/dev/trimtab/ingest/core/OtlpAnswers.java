@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 public final class OtlpAnswers {
     /** google.rpc.Code values the receiver uses in a Status. */
     public static final int INVALID_ARGUMENT = 3;
+
     public static final int RESOURCE_EXHAUSTED = 8;
     public static final int UNAVAILABLE = 14;
 

@@ -100,19 +100,20 @@ public final class OtlpProto {
                 name = r.string("name");
             } else if ((tag & 7) == LD && (field == 5 || field == 7 || field == 9 || field == 10 || field == 11)) {
                 type = field;
-                data = r.message(switch (field) {
-                    case 5 -> "gauge";
-                    case 7 -> "sum";
-                    case 9 -> "histogram";
-                    case 10 -> "exponentialHistogram";
-                    default -> "summary";
-                });
+                data = r.message(
+                        switch (field) {
+                            case 5 -> "gauge";
+                            case 7 -> "sum";
+                            case 9 -> "histogram";
+                            case 10 -> "exponentialHistogram";
+                            default -> "summary";
+                        });
             } else {
                 r.skip(tag & 7);
             }
         }
         if (data == null) {
-            return;   // no data (or a kind this reader does not know): nothing to feed
+            return; // no data (or a kind this reader does not know): nothing to feed
         }
         if (name.isEmpty()) {
             throw r.bad("a metric with data has no name");
@@ -337,7 +338,7 @@ public final class OtlpProto {
                 default -> {
                     v.skip(tag & 7);
                     if ((tag >>> 3) >= 5 && (tag >>> 3) <= 7) {
-                        out = null;   // array, map or bytes: not a label
+                        out = null; // array, map or bytes: not a label
                     }
                 }
             }

@@ -56,12 +56,15 @@ public final class OtlpSeries {
 
     /** Aggregation temporality, by its protobuf number. */
     public enum Temporality {
-        Unspecified, Delta, Cumulative;
+        Unspecified,
+        Delta,
+        Cumulative;
 
         /** @throws BadPayload for a number the data model does not define */
         public static Temporality of(long number, String where) {
             if (number < 0 || number > 2) {
-                throw new BadPayload(where + ": aggregation temporality " + number + " is not 0, 1 (delta) or 2 (cumulative)");
+                throw new BadPayload(
+                        where + ": aggregation temporality " + number + " is not 0, 1 (delta) or 2 (cumulative)");
             }
             return values()[(int) number];
         }
@@ -130,8 +133,8 @@ public final class OtlpSeries {
      * @param buckets the bucket counts (empty: only count and sum were sent)
      * @param bounds  the explicit bounds, one fewer than the buckets
      */
-    public void histogram(String metric, Point p, long count, Double sum, long[] buckets, double[] bounds,
-                          Double min, Double max) {
+    public void histogram(
+            String metric, Point p, long count, Double sum, long[] buckets, double[] bounds, Double min, Double max) {
         Map<String, String> labels = count(p);
         if (buckets.length > 0 && buckets.length != bounds.length + 1) {
             throw new BadPayload(p.where() + ": " + buckets.length + " bucket counts for " + bounds.length
@@ -139,7 +142,8 @@ public final class OtlpSeries {
         }
         for (int i = 0; i < bounds.length; i++) {
             if (Double.isNaN(bounds[i]) || (i > 0 && !(bounds[i] > bounds[i - 1]))) {
-                throw new BadPayload(p.where() + ": explicit bounds must increase strictly, bound " + i + " is " + bounds[i]);
+                throw new BadPayload(
+                        p.where() + ": explicit bounds must increase strictly, bound " + i + " is " + bounds[i]);
             }
         }
         long total = 0;
@@ -248,7 +252,8 @@ public final class OtlpSeries {
 
     /** {@code p50}, {@code p99}, {@code p99.9}, {@code p100}: the quantile in percent. */
     static String quantileName(double q) {
-        return "p" + BigDecimal.valueOf(q).movePointRight(2).stripTrailingZeros().toPlainString();
+        return "p"
+                + BigDecimal.valueOf(q).movePointRight(2).stripTrailingZeros().toPlainString();
     }
 
     private void mean(String metric, Map<String, String> labels, long count, Double sum, Point p) {

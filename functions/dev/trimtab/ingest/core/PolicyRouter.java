@@ -37,14 +37,20 @@ public final class PolicyRouter implements Router {
                     }
                 }
             } else if (item instanceof MetricItem.ObjectValue o) {
-                for (ScalingPolicy policy : state.policiesWithMetric(o.namespace(), MetricSpec.Type.Object, o.metricName())) {
-                    if (reads(policy, MetricSpec.Type.Object, o.metricName(),
-                            m -> m.describedObject().kind().equals(o.kind()) && m.describedObject().name().equals(o.name()))) {
+                for (ScalingPolicy policy :
+                        state.policiesWithMetric(o.namespace(), MetricSpec.Type.Object, o.metricName())) {
+                    if (reads(
+                            policy,
+                            MetricSpec.Type.Object,
+                            o.metricName(),
+                            m -> m.describedObject().kind().equals(o.kind())
+                                    && m.describedObject().name().equals(o.name()))) {
                         keys.add(policy.workloadKey());
                     }
                 }
             } else if (item instanceof MetricItem.ExternalValue e) {
-                for (ScalingPolicy policy : state.policiesWithMetric(e.namespace(), MetricSpec.Type.External, e.metricName())) {
+                for (ScalingPolicy policy :
+                        state.policiesWithMetric(e.namespace(), MetricSpec.Type.External, e.metricName())) {
                     keys.add(policy.workloadKey());
                 }
             }
@@ -54,7 +60,8 @@ public final class PolicyRouter implements Router {
     }
 
     private static boolean reads(ScalingPolicy policy, MetricSpec.Type type, String name, Predicate<MetricSpec> also) {
-        return policy.spec().metrics().stream().anyMatch(m -> m.type() == type && m.metricName().equals(name)
-                && m.metricSelector() == null && also.test(m));
+        return policy.spec().metrics().stream()
+                .anyMatch(m ->
+                        m.type() == type && m.metricName().equals(name) && m.metricSelector() == null && also.test(m));
     }
 }

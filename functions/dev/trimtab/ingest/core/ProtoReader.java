@@ -96,9 +96,12 @@ public final class ProtoReader {
     public String string(String field) {
         int len = length();
         try {
-            String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            String s = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(buf, pos, len)).toString();
+                    .decode(ByteBuffer.wrap(buf, pos, len))
+                    .toString();
             pos += len;
             return s;
         } catch (CharacterCodingException e) {
@@ -121,8 +124,9 @@ public final class ProtoReader {
             case FIXED64 -> advance(8);
             case LENGTH_DELIMITED -> advance(length());
             case FIXED32 -> advance(4);
-            default -> throw bad("wire type " + wireType + " at offset " + pos + " is not one this reader knows "
-                    + "(groups are not used by these messages)");
+            default ->
+                throw bad("wire type " + wireType + " at offset " + pos + " is not one this reader knows "
+                        + "(groups are not used by these messages)");
         }
     }
 

@@ -99,7 +99,7 @@ public final class RemoteWrite {
                 case 2 << 3 | ProtoReader.LENGTH_DELIMITED -> {
                     ProtoReader s = ts.message("samples[" + samples + "]");
                     samples++;
-                    double v = 0;   // proto3 defaults: an absent field is 0
+                    double v = 0; // proto3 defaults: an absent field is 0
                     long t = 0;
                     while (!s.done()) {
                         int st = s.tag();
@@ -163,7 +163,8 @@ public final class RemoteWrite {
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9');
+            boolean ok =
+                    c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9');
             if (!ok) {
                 return false;
             }

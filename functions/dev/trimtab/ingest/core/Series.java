@@ -20,7 +20,10 @@ public record Series(String name, Map<String, String> labels, double value, long
             if (sb.charAt(sb.length() - 1) != '{') {
                 sb.append(',');
             }
-            sb.append(Text.echo(e.getKey())).append("=\"").append(Text.echo(e.getValue())).append('"');
+            sb.append(Text.echo(e.getKey()))
+                    .append("=\"")
+                    .append(Text.echo(e.getValue()))
+                    .append('"');
         });
         sb.append('}');
         return sb.length() > 200 ? sb.substring(0, 197) + "..." : sb.toString();

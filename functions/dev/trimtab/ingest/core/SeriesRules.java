@@ -99,8 +99,8 @@ public final class SeriesRules {
             for (ObjectLabel o : objectLabels) {
                 String name = l.get(o.label());
                 if (name != null) {
-                    return new MetricItem.ObjectValue(ns, o.apiVersion(), o.kind(), name, s.name(), milli,
-                            s.timestampMillis());
+                    return new MetricItem.ObjectValue(
+                            ns, o.apiVersion(), o.kind(), name, s.name(), milli, s.timestampMillis());
                 }
             }
         }
@@ -111,10 +111,14 @@ public final class SeriesRules {
         Map<String, String> l = s.labels();
         String ns = l.get("namespace");
         Map<String, String> labels = new LinkedHashMap<>();
-        l.entrySet().stream().filter(e -> !e.getKey().equals("namespace")).sorted(Map.Entry.comparingByKey())
+        l.entrySet().stream()
+                .filter(e -> !e.getKey().equals("namespace"))
+                .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> labels.put(e.getKey(), e.getValue()));
-        if (labels.size() > bounds.maxLabels() || labels.entrySet().stream().anyMatch(e ->
-                e.getKey().length() > bounds.maxLabelLength() || e.getValue().length() > bounds.maxLabelLength())) {
+        if (labels.size() > bounds.maxLabels()
+                || labels.entrySet().stream()
+                        .anyMatch(e -> e.getKey().length() > bounds.maxLabelLength()
+                                || e.getValue().length() > bounds.maxLabelLength())) {
             return null;
         }
         return new MetricItem.ExternalValue(ns == null ? "" : ns, s.name(), labels, milli, s.timestampMillis());

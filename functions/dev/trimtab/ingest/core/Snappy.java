@@ -71,7 +71,9 @@ public final class Snappy {
                 default -> {
                     need(in, i, 4, "copy offset");
                     len = 1 + (tag >>> 2);
-                    offset = (in[i] & 0xffL) | (in[i + 1] & 0xffL) << 8 | (in[i + 2] & 0xffL) << 16
+                    offset = (in[i] & 0xffL)
+                            | (in[i + 1] & 0xffL) << 8
+                            | (in[i + 2] & 0xffL) << 16
                             | (in[i + 3] & 0xffL) << 24;
                     i += 4;
                 }
@@ -84,7 +86,7 @@ public final class Snappy {
                 throw new BadPayload("snappy: a copy of " + len + " bytes runs past the declared length " + out.length);
             }
             int from = o - (int) offset;
-            for (int k = 0; k < len; k++) {   // byte by byte: a copy may overlap what it writes
+            for (int k = 0; k < len; k++) { // byte by byte: a copy may overlap what it writes
                 out[o++] = out[from + k];
             }
         }
@@ -98,7 +100,8 @@ public final class Snappy {
         long v = 0;
         for (int shift = 0; shift < 35; shift += 7) {
             if (pos[0] >= in.length) {
-                throw new BadPayload("snappy: the body ends inside its length" + (in.length == 0 ? " (it is empty)" : ""));
+                throw new BadPayload(
+                        "snappy: the body ends inside its length" + (in.length == 0 ? " (it is empty)" : ""));
             }
             int b = in[pos[0]++] & 0xff;
             v |= (long) (b & 0x7f) << shift;

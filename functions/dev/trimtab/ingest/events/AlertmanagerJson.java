@@ -43,9 +43,13 @@ import java.util.Map;
 public final class AlertmanagerJson {
     /** The series name, as Prometheus names its alert series. */
     public static final String METRIC = "ALERTS";
+
     static final int MAX_DEPTH = 16;
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build())
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_DEPTH)
+                            .build())
+                    .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private AlertmanagerJson() {}
@@ -64,8 +68,10 @@ public final class AlertmanagerJson {
             root = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
             throw new BadPayload("notification: not JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")"));
+                    + (e.getLocation() == null
+                            ? ""
+                            : " (line " + e.getLocation().getLineNr() + ", column "
+                                    + e.getLocation().getColumnNr() + ")"));
         } catch (IOException e) {
             throw new BadPayload("notification: " + e.getMessage());
         }
@@ -98,8 +104,9 @@ public final class AlertmanagerJson {
             JsonNode status = alert.get("status");
             String s = status == null || !status.isTextual() ? null : status.asText();
             if (!"firing".equals(s) && !"resolved".equals(s)) {
-                throw new BadPayload(at + ".status: " + (status == null ? "missing" : "got " + Text.echo(status.toString()))
-                        + ", must be \"firing\" or \"resolved\"");
+                throw new BadPayload(
+                        at + ".status: " + (status == null ? "missing" : "got " + Text.echo(status.toString()))
+                                + ", must be \"firing\" or \"resolved\"");
             }
             firing.add(s.equals("firing"));
             labels.add(labels(alert.get("labels"), at + ".labels", limits));
@@ -123,8 +130,11 @@ public final class AlertmanagerJson {
                         + ", must be a count (an integer, 0 or more)");
             }
             if (truncated.asLong() > 0) {
-                skipped.add(new Skipped(truncated.asLong() + " alerts of group " + Text.echo(root.path("groupKey").asText(""))
-                        + " left out by Alertmanager (max_alerts)", Skipped.Reason.Truncated));
+                skipped.add(new Skipped(
+                        truncated.asLong() + " alerts of group "
+                                + Text.echo(root.path("groupKey").asText(""))
+                                + " left out by Alertmanager (max_alerts)",
+                        Skipped.Reason.Truncated));
             }
         }
         return new Payload(List.copyOf(series.values()), alerts.size(), skipped);
@@ -148,8 +158,8 @@ public final class AlertmanagerJson {
                         + " bytes, must be 1 to " + limits.maxLabelBytes() + " (trimtab.ingest.max-label-bytes)");
             }
             if (!e.getValue().isTextual()) {
-                throw new BadPayload(at + "." + Text.echo(name) + ": got " + e.getValue().getNodeType()
-                        + ", label values are strings");
+                throw new BadPayload(at + "." + Text.echo(name) + ": got "
+                        + e.getValue().getNodeType() + ", label values are strings");
             }
             String value = e.getValue().asText();
             if (value.getBytes(StandardCharsets.UTF_8).length > limits.maxLabelBytes()) {

@@ -28,7 +28,9 @@ import java.util.Map;
  */
 public final class KafkaAdapterJson {
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(4).build()).build();
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(4).build())
+            .build();
 
     private KafkaAdapterJson() {}
 
@@ -60,8 +62,8 @@ public final class KafkaAdapterJson {
                                         + " labels (trimtab.ingest.max-labels)");
                             }
                             if (key.getBytes(StandardCharsets.UTF_8).length > limits.maxLabelBytes()) {
-                                throw new BadPayload("adapter sample: a label name of more than " + limits.maxLabelBytes()
-                                        + " bytes (trimtab.ingest.max-label-bytes)");
+                                throw new BadPayload("adapter sample: a label name of more than "
+                                        + limits.maxLabelBytes() + " bytes (trimtab.ingest.max-label-bytes)");
                             }
                             if (!key.equals("__name__") && !v.isEmpty()) {
                                 labels.put(key, v);
@@ -83,7 +85,8 @@ public final class KafkaAdapterJson {
             throw new BadPayload("adapter sample: no name");
         }
         if (value == null || timestamp == null) {
-            throw new BadPayload("adapter sample " + Text.echo(name) + ": no " + (value == null ? "value" : "timestamp"));
+            throw new BadPayload(
+                    "adapter sample " + Text.echo(name) + ": no " + (value == null ? "value" : "timestamp"));
         }
         double v = switch (value) {
             case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;

@@ -1,8 +1,8 @@
 package dev.trimtab.ingest.events;
 
-import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.autoscaler.core.KafkaOffsets;
 import dev.trimtab.autoscaler.events.KafkaOffsetEvents;
+import dev.trimtab.cloudevents.CloudEvent;
 import java.time.Instant;
 
 /**
@@ -18,8 +18,7 @@ public final class KafkaOffsetsEvents {
     public static final String TYPE = KafkaOffsetEvents.TYPE;
     public static final String SOURCE = "/trimtab/ingest/kafka-lag";
 
-    private KafkaOffsetsEvents() {
-    }
+    private KafkaOffsetsEvents() {}
 
     /** The event of {@code poll}, dated {@code time} (when its end offsets were read, or its commit seen). */
     public static CloudEvent event(String id, KafkaOffsets poll, String subject, String workload, Instant time) {

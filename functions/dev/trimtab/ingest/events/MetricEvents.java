@@ -103,7 +103,8 @@ public final class MetricEvents {
      * {@link #events}, with the extension {@code partitionkey} set to the key (the record key on
      * {@code trimtab.metrics}, so the workload's owner decides).
      */
-    public Map<String, List<CloudEvent>> byWorkload(List<MetricItem> items, List<Set<String>> workloads, String idPrefix) {
+    public Map<String, List<CloudEvent>> byWorkload(
+            List<MetricItem> items, List<Set<String>> workloads, String idPrefix) {
         Map<String, List<MetricItem>> grouped = new LinkedHashMap<>();
         for (int i = 0; i < items.size(); i++) {
             for (String key : new LinkedHashSet<>(workloads.get(i))) {
@@ -112,7 +113,8 @@ public final class MetricEvents {
         }
         Map<String, List<CloudEvent>> out = new LinkedHashMap<>();
         int[] w = {0};
-        grouped.forEach((key, list) -> out.put(key, events(list, idPrefix + "-" + ++w[0], Map.of("partitionkey", key))));
+        grouped.forEach(
+                (key, list) -> out.put(key, events(list, idPrefix + "-" + ++w[0], Map.of("partitionkey", key))));
         return out;
     }
 
@@ -137,7 +139,7 @@ public final class MetricEvents {
     }
 
     private CloudEvent event(String id, long timeMillis, ObjectNode data, Map<String, String> extensions) {
-        return new CloudEvent(id, source, TYPE, null, Instant.ofEpochMilli(timeMillis), "application/json", data,
-                extensions);
+        return new CloudEvent(
+                id, source, TYPE, null, Instant.ofEpochMilli(timeMillis), "application/json", data, extensions);
     }
 }

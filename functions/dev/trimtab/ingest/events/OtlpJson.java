@@ -37,7 +37,8 @@ import java.util.function.Consumer;
 public final class OtlpJson {
     static final int MAX_DEPTH = 64;
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
             .build();
 
     private final JsonParser p;
@@ -53,8 +54,8 @@ public final class OtlpJson {
     /** Reads one request body (already uncompressed) into {@code out}, and returns its result. */
     public static Payload read(byte[] json, OtlpSeries out, IngestLimits limits) {
         if (json.length > limits.maxUncompressedBytes()) {
-            throw new BadPayload("the request is " + json.length + " bytes, more than "
-                    + limits.maxUncompressedBytes() + " (trimtab.ingest.max-uncompressed-size)");
+            throw new BadPayload("the request is " + json.length + " bytes, more than " + limits.maxUncompressedBytes()
+                    + " (trimtab.ingest.max-uncompressed-size)");
         }
         try (JsonParser p = FACTORY.createParser(json)) {
             OtlpJson reader = new OtlpJson(p, out, limits);
@@ -74,8 +75,10 @@ public final class OtlpJson {
             throw new BadPayload("ExportMetricsServiceRequest: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             throw new BadPayload("ExportMetricsServiceRequest: not JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")"));
+                    + (e.getLocation() == null
+                            ? ""
+                            : " (line " + e.getLocation().getLineNr() + ", column "
+                                    + e.getLocation().getColumnNr() + ")"));
         } catch (IOException e) {
             throw new BadPayload("ExportMetricsServiceRequest: " + e.getMessage());
         }
@@ -134,20 +137,24 @@ public final class OtlpJson {
         List<Runnable> points = new ArrayList<>();
         object(where, (name, at) -> {
             switch (name) {
-                case "resource" -> object(at, (n, a) -> {
-                    if (n.equals("attributes")) {
-                        resource[0] = attributes(a);
-                    } else {
-                        p.skipChildren();
-                    }
-                });
-                case "scopemetrics" -> array(at, i -> object(at + "[" + i + "]", (n, a) -> {
-                    if (n.equals("metrics")) {
-                        array(a, m -> metric(a + "[" + m + "]", points));
-                    } else {
-                        p.skipChildren();
-                    }
-                }));
+                case "resource" ->
+                    object(at, (n, a) -> {
+                        if (n.equals("attributes")) {
+                            resource[0] = attributes(a);
+                        } else {
+                            p.skipChildren();
+                        }
+                    });
+                case "scopemetrics" ->
+                    array(
+                            at,
+                            i -> object(at + "[" + i + "]", (n, a) -> {
+                                if (n.equals("metrics")) {
+                                    array(a, m -> metric(a + "[" + m + "]", points));
+                                } else {
+                                    p.skipChildren();
+                                }
+                            }));
                 default -> p.skipChildren();
             }
         });
@@ -193,8 +200,7 @@ public final class OtlpJson {
     }
 
     /** Reads one data point now; what it feeds is applied once the metric's name and temporality are known. */
-    private BiConsumer<String, OtlpSeries.Temporality> point(String kind, String where)
-            throws IOException {
+    private BiConsumer<String, OtlpSeries.Temporality> point(String kind, String where) throws IOException {
         Map<String, String>[] attributes = new Map[] {Map.of()};
         long[] times = new long[2];
         int[] flags = {0};
@@ -221,18 +227,19 @@ public final class OtlpJson {
                 case "max" -> max[0] = dbl(at);
                 case "bucketcounts" -> array(at, i -> buckets.add(unsigned(at + "[" + i + "]")));
                 case "explicitbounds" -> array(at, i -> bounds.add(dbl(at + "[" + i + "]")));
-                case "quantilevalues" -> array(at, i -> {
-                    double[] qv = {0, 0};
-                    object(at + "[" + i + "]", (n, a) -> {
-                        switch (n) {
-                            case "quantile" -> qv[0] = dbl(a);
-                            case "value" -> qv[1] = dbl(a);
-                            default -> p.skipChildren();
-                        }
+                case "quantilevalues" ->
+                    array(at, i -> {
+                        double[] qv = {0, 0};
+                        object(at + "[" + i + "]", (n, a) -> {
+                            switch (n) {
+                                case "quantile" -> qv[0] = dbl(a);
+                                case "value" -> qv[1] = dbl(a);
+                                default -> p.skipChildren();
+                            }
+                        });
+                        quantiles.add(qv[0]);
+                        values.add(qv[1]);
                     });
-                    quantiles.add(qv[0]);
-                    values.add(qv[1]);
-                });
                 default -> p.skipChildren();
             }
         });
@@ -240,13 +247,25 @@ public final class OtlpJson {
         return (name, temporality) -> {
             switch (kind) {
                 case "gauge", "sum" -> out.number(name, kind.equals("sum"), temporality, point, value[0]);
-                case "histogram" -> out.histogram(name, point, count[0], sum[0],
-                        buckets.stream().mapToLong(Long::longValue).toArray(),
-                        bounds.stream().mapToDouble(Double::doubleValue).toArray(), min[0], max[0]);
+                case "histogram" ->
+                    out.histogram(
+                            name,
+                            point,
+                            count[0],
+                            sum[0],
+                            buckets.stream().mapToLong(Long::longValue).toArray(),
+                            bounds.stream().mapToDouble(Double::doubleValue).toArray(),
+                            min[0],
+                            max[0]);
                 case "exponentialhistogram" -> out.exponentialHistogram(name, point, count[0], sum[0]);
-                default -> out.summary(name, point, count[0], sum[0] == null ? 0 : sum[0],
-                        quantiles.stream().mapToDouble(Double::doubleValue).toArray(),
-                        values.stream().mapToDouble(Double::doubleValue).toArray());
+                default ->
+                    out.summary(
+                            name,
+                            point,
+                            count[0],
+                            sum[0] == null ? 0 : sum[0],
+                            quantiles.stream().mapToDouble(Double::doubleValue).toArray(),
+                            values.stream().mapToDouble(Double::doubleValue).toArray());
             }
         };
     }
@@ -255,7 +274,8 @@ public final class OtlpJson {
         Map<String, String> out = new LinkedHashMap<>();
         array(where, i -> {
             if (i >= limits.maxLabels()) {
-                throw new BadPayload(where + ": more than " + limits.maxLabels() + " attributes (trimtab.ingest.max-labels)");
+                throw new BadPayload(
+                        where + ": more than " + limits.maxLabels() + " attributes (trimtab.ingest.max-labels)");
             }
             String[] kv = {"", null};
             object(where + "[" + i + "]", (n, a) -> {
@@ -392,5 +412,4 @@ public final class OtlpJson {
             default -> p.getText();
         };
     }
-
 }

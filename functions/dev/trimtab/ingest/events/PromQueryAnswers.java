@@ -29,9 +29,11 @@ public final class PromQueryAnswers {
     public static final int MAX_BODY = 1 << 20;
     /** The largest value taken: 9e15, as the remote-write receiver, so that milli-units fit a long. */
     public static final double MAX_VALUE = 9e15;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A decimal float as Go's ParseFloat takes it (Java's parser also takes hex, "1d", "Infinity"). */
     private static final Pattern DECIMAL = Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+
     private static final int MAX_DETAIL = 200;
 
     /** How a query ended: the counter's {@code result} label. */
@@ -76,7 +78,8 @@ public final class PromQueryAnswers {
         }
 
         public static Answer failed(Result result, String detail) {
-            return new Answer(result, 0, detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL) + "…");
+            return new Answer(
+                    result, 0, detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL) + "…");
         }
     }
 
@@ -110,8 +113,11 @@ public final class PromQueryAnswers {
         return switch (type) {
             case "vector" -> vector(result, ignoreNullValues);
             case "scalar" -> sample(result, ignoreNullValues);
-            default -> Answer.failed(Result.bad_answer, "resultType \"" + type
-                    + "\": the query must give an instant vector of one element, or a scalar");
+            default ->
+                Answer.failed(
+                        Result.bad_answer,
+                        "resultType \"" + type
+                                + "\": the query must give an instant vector of one element, or a scalar");
         };
     }
 
@@ -120,12 +126,15 @@ public final class PromQueryAnswers {
             return Answer.failed(Result.bad_answer, "data.result is not a list");
         }
         if (result.isEmpty()) {
-            return ignoreNull ? Answer.value(Result.null_as_zero, 0)
+            return ignoreNull
+                    ? Answer.value(Result.null_as_zero, 0)
                     : Answer.failed(Result.empty_result, "the result is empty (ignoreNullValues is false)");
         }
         if (result.size() > 1) {
-            return Answer.failed(Result.multiple_elements, "the query returned " + result.size()
-                    + " elements; it must return one (aggregate it, e.g. sum(...))");
+            return Answer.failed(
+                    Result.multiple_elements,
+                    "the query returned " + result.size()
+                            + " elements; it must return one (aggregate it, e.g. sum(...))");
         }
         return sample(result.get(0).path("value"), ignoreNull);
     }
@@ -133,7 +142,8 @@ public final class PromQueryAnswers {
     /** {@code [time, "value"]}, as a vector element's {@code value} and a scalar's {@code result}. */
     private static Answer sample(JsonNode value, boolean ignoreNull) {
         if (value.isArray() && value.isEmpty()) {
-            return ignoreNull ? Answer.value(Result.null_as_zero, 0)
+            return ignoreNull
+                    ? Answer.value(Result.null_as_zero, 0)
                     : Answer.failed(Result.empty_result, "the value list is empty (ignoreNullValues is false)");
         }
         if (!value.isArray() || value.size() < 2 || !value.get(1).isTextual()) {
@@ -152,7 +162,8 @@ public final class PromQueryAnswers {
             return Answer.failed(Result.bad_answer, "the value \"" + text + "\" is not a number");
         }
         if (Double.isNaN(v) || Double.isInfinite(v)) {
-            return ignoreNull ? Answer.value(Result.null_as_zero, 0)
+            return ignoreNull
+                    ? Answer.value(Result.null_as_zero, 0)
                     : Answer.failed(Result.not_finite, "the query returned " + text + " (ignoreNullValues is false)");
         }
         if (v < 0) {
@@ -169,7 +180,8 @@ public final class PromQueryAnswers {
         try {
             JsonNode root = JSON.readTree(body);
             if (root != null && root.has("error")) {
-                return ": " + root.path("errorType").asText("") + ": " + root.path("error").asText("");
+                return ": " + root.path("errorType").asText("") + ": "
+                        + root.path("error").asText("");
             }
         } catch (IOException e) {
             // not JSON: nothing to add

@@ -44,7 +44,8 @@ public class AlertmanagerEndpoint {
         this.receivers = receivers;
     }
 
-    @Operation(operationId = "alertmanagerWebhook",
+    @Operation(
+            operationId = "alertmanagerWebhook",
             summary = "Receive Alertmanager webhook notifications",
             description = "Alertmanager's webhook payload (version 4, application/json). Each alert feeds the External "
                     + "series ALERTS with its labels: 1 firing, 0 resolved. 200 once every metric event it feeds is on "
@@ -60,8 +61,10 @@ public class AlertmanagerEndpoint {
 
     private Response answer(byte[] body, HttpHeaders headers) {
         if (!receivers.served(settings.alertmanagerEnabled())) {
-            return text(404, "no Alertmanager receiver here: it runs in the autoscaler function"
-                    + " (trimtab.ingest.alertmanager-enabled=true and a cluster view, trimtab.autoscaler.cluster-state)");
+            return text(
+                    404,
+                    "no Alertmanager receiver here: it runs in the autoscaler function"
+                            + " (trimtab.ingest.alertmanager-enabled=true and a cluster view, trimtab.autoscaler.cluster-state)");
         }
         String tooLarge = access.limits().bodyTooLarge(Surface.Ingest, body.length);
         if (tooLarge != null) {
@@ -69,16 +72,18 @@ public class AlertmanagerEndpoint {
         }
         String type = headers.getHeaderString("Content-Type");
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith(MediaType.APPLICATION_JSON)) {
-            return text(415, "Content-Type: " + (type == null ? "(none)" : "\"" + type + "\"")
-                    + ": Alertmanager's webhook sends application/json");
+            return text(
+                    415,
+                    "Content-Type: " + (type == null ? "(none)" : "\"" + type + "\"")
+                            + ": Alertmanager's webhook sends application/json");
         }
         String encoding = headers.getHeaderString("Content-Encoding");
         if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
             return text(415, "Content-Encoding: \"" + encoding + "\": Alertmanager's webhook sends plain JSON");
         }
         long received = System.currentTimeMillis();
-        Receivers.Result result = receivers.take(RECEIVER,
-                () -> AlertmanagerJson.read(body, receivers.limits(), received), true);
+        Receivers.Result result =
+                receivers.take(RECEIVER, () -> AlertmanagerJson.read(body, receivers.limits(), received), true);
         if (result instanceof Receivers.Refused r) {
             return text(400, r.message());
         }
@@ -86,11 +91,16 @@ public class AlertmanagerEndpoint {
             return text(503, "not taken by the broker in time, send again: " + r.message());
         }
         Receivers.Taken taken = (Receivers.Taken) result;
-        return text(200, taken.payload().series().size() + " alerts taken"
-                + (taken.skipped().isEmpty() ? "" : "; " + OtlpEndpoint.warning(taken.skipped())));
+        return text(
+                200,
+                taken.payload().series().size() + " alerts taken"
+                        + (taken.skipped().isEmpty() ? "" : "; " + OtlpEndpoint.warning(taken.skipped())));
     }
 
     private static Response text(int status, String message) {
-        return Response.status(status).type(MediaType.TEXT_PLAIN).entity(message).build();
+        return Response.status(status)
+                .type(MediaType.TEXT_PLAIN)
+                .entity(message)
+                .build();
     }
 }

@@ -69,8 +69,14 @@ final class ClusterLagReader implements AutoCloseable {
     private long nextReseed;
     private long nextSeedAttempt;
 
-    ClusterLagReader(String cluster, Map<String, Object> consumerConfig, Map<String, Object> adminConfig,
-                     KafkaLagRunner.Options options, LagSender sender, LagOutcomes outcomes, Clock clock) {
+    ClusterLagReader(
+            String cluster,
+            Map<String, Object> consumerConfig,
+            Map<String, Object> adminConfig,
+            KafkaLagRunner.Options options,
+            LagSender sender,
+            LagOutcomes outcomes,
+            Clock clock) {
         this.cluster = cluster;
         this.consumerConfig = consumerConfig;
         this.options = options;
@@ -118,9 +124,12 @@ final class ClusterLagReader implements AutoCloseable {
                 if (!running) {
                     break;
                 }
-                outcomes.failed(LagResult.unreachable, cluster, "cluster " + cluster + ": reading "
-                        + ConsumerOffsetsDecoder.TOPIC + " failed, every group is read again after a pause: "
-                        + LagAdmin.describe(e));
+                outcomes.failed(
+                        LagResult.unreachable,
+                        cluster,
+                        "cluster " + cluster + ": reading "
+                                + ConsumerOffsetsDecoder.TOPIC + " failed, every group is read again after a pause: "
+                                + LagAdmin.describe(e));
                 view.unseedAll();
                 pause(backoff.next());
             } finally {
@@ -164,8 +173,8 @@ final class ClusterLagReader implements AutoCloseable {
                 continue;
             }
             long wait = view.untilNext(clock.millis());
-            ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(wait < 0 ? MAX_POLL_WAIT_MILLIS
-                    : Math.min(wait, MAX_POLL_WAIT_MILLIS)));
+            ConsumerRecords<byte[], byte[]> records =
+                    c.poll(Duration.ofMillis(wait < 0 ? MAX_POLL_WAIT_MILLIS : Math.min(wait, MAX_POLL_WAIT_MILLIS)));
             for (ConsumerRecord<byte[], byte[]> r : records) {
                 apply(r);
             }
@@ -175,8 +184,13 @@ final class ClusterLagReader implements AutoCloseable {
     }
 
     /** Assigns {@code wanted}; partitions new to the consumer start at their end, and their groups are seeded after. */
-    private void reassign(KafkaConsumer<byte[], byte[]> c, Set<Integer> assigned, Set<Integer> wanted, Set<String> groups,
-                          int count, Duration timeout) {
+    private void reassign(
+            KafkaConsumer<byte[], byte[]> c,
+            Set<Integer> assigned,
+            Set<Integer> wanted,
+            Set<String> groups,
+            int count,
+            Duration timeout) {
         List<TopicPartition> all = new ArrayList<>();
         List<TopicPartition> fresh = new ArrayList<>();
         for (int p : wanted) {
@@ -189,7 +203,7 @@ final class ClusterLagReader implements AutoCloseable {
         c.assign(all);
         c.seekToEnd(fresh);
         for (TopicPartition tp : fresh) {
-            c.position(tp, timeout);   // resolved now: every commit after this point is read from the log
+            c.position(tp, timeout); // resolved now: every commit after this point is read from the log
         }
         for (String g : groups) {
             if (!assigned.contains(ConsumerOffsetsDecoder.partitionFor(g, count))) {
@@ -203,9 +217,13 @@ final class ClusterLagReader implements AutoCloseable {
         try {
             e = ConsumerOffsetsDecoder.decode(r.key(), r.value());
         } catch (ConsumerOffsetsDecoder.Unreadable u) {
-            outcomes.failed(LagResult.bad_record, cluster + " bad record", "cluster " + cluster + ": "
-                    + ConsumerOffsetsDecoder.TOPIC + "-" + r.partition() + " offset " + r.offset() + ": " + u.getMessage()
-                    + (u.group() == null ? "; skipped" : "; the group's offsets are read again"));
+            outcomes.failed(
+                    LagResult.bad_record,
+                    cluster + " bad record",
+                    "cluster " + cluster + ": "
+                            + ConsumerOffsetsDecoder.TOPIC + "-" + r.partition() + " offset " + r.offset() + ": "
+                            + u.getMessage()
+                            + (u.group() == null ? "; skipped" : "; the group's offsets are read again"));
             if (u.group() != null) {
                 view.unseed(u.group());
             }
@@ -237,7 +255,7 @@ final class ClusterLagReader implements AutoCloseable {
         } catch (InterruptedException e) {
             throw new WakeupException();
         }
-        boolean pollNow = view.seeded(read.offsets(), watches);   // newly known: end offsets now
+        boolean pollNow = view.seeded(read.offsets(), watches); // newly known: end offsets now
         if (pollNow && running) {
             try {
                 poller.execute(this::poll);
@@ -245,9 +263,13 @@ final class ClusterLagReader implements AutoCloseable {
                 // closed meanwhile
             }
         }
-        read.failed().forEach((g, why) -> outcomes.warn(cluster + " group " + g, "cluster " + cluster
-                + ": the committed offsets of group \"" + g + "\" could not be read (tried again; the Kafka user needs "
-                + "Describe on the group): " + why));
+        read.failed()
+                .forEach((g, why) -> outcomes.warn(
+                        cluster + " group " + g,
+                        "cluster " + cluster
+                                + ": the committed offsets of group \"" + g
+                                + "\" could not be read (tried again; the Kafka user needs "
+                                + "Describe on the group): " + why));
         return read.failed().isEmpty();
     }
 
@@ -275,7 +297,8 @@ final class ClusterLagReader implements AutoCloseable {
                         }
                     }
                 }
-                if (wanted.size() + more.size() > options.maxPartitions() || e.getValue().size() > MAX_TOPICS_PER_EVENT) {
+                if (wanted.size() + more.size() > options.maxPartitions()
+                        || e.getValue().size() > MAX_TOPICS_PER_EVENT) {
                     tooMany.add(e.getKey().eventKey());
                 } else {
                     wanted.addAll(more);
@@ -283,15 +306,18 @@ final class ClusterLagReader implements AutoCloseable {
             }
             LagAdmin.Ends read = admin.endOffsets(wanted);
             if (read.failure() != null) {
-                outcomes.warn(cluster + " end offsets", "cluster " + cluster + ": end offsets could not be read: "
-                        + read.failure());
+                outcomes.warn(
+                        cluster + " end offsets",
+                        "cluster " + cluster + ": end offsets could not be read: " + read.failure());
             }
             view.polled(ws, read.offsets(), tooMany, clock.millis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            outcomes.failed(LagResult.unreachable, cluster, "cluster " + cluster + ": the poll failed: "
-                    + LagAdmin.describe(e));
+            outcomes.failed(
+                    LagResult.unreachable,
+                    cluster,
+                    "cluster " + cluster + ": the poll failed: " + LagAdmin.describe(e));
         }
     }
 
@@ -305,8 +331,11 @@ final class ClusterLagReader implements AutoCloseable {
         if (!stale.isEmpty()) {
             LagAdmin.Described d = admin.describe(stale);
             view.described(d, now);
-            d.failed().forEach((t, why) -> outcomes.warn(cluster + " describe", "cluster " + cluster + ": topic \""
-                    + t + "\" could not be described (the Kafka user needs Describe on it): " + why));
+            d.failed()
+                    .forEach((t, why) -> outcomes.warn(
+                            cluster + " describe",
+                            "cluster " + cluster + ": topic \"" + t
+                                    + "\" could not be described (the Kafka user needs Describe on it): " + why));
         }
         return view.partitions();
     }
@@ -333,7 +362,7 @@ final class ClusterLagReader implements AutoCloseable {
         try {
             tail.join(5_000);
             if (tail.isAlive()) {
-                tail.interrupt();   // stuck in a request: its timeout has not passed
+                tail.interrupt(); // stuck in a request: its timeout has not passed
                 tail.join(2_000);
             }
             poller.awaitTermination(5, TimeUnit.SECONDS);

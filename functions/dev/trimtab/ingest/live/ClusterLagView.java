@@ -71,7 +71,7 @@ final class ClusterLagView {
         for (Map.Entry<String, Map<String, Map<Integer, Long>>> e : offsets.entrySet()) {
             fresh |= !book.seeded(e.getKey());
             book.seed(e.getKey(), e.getValue());
-            commitSeen(e.getKey(), ws);   // known now: an event at once, if the end offsets are
+            commitSeen(e.getKey(), ws); // known now: an event at once, if the end offsets are
         }
         return fresh;
     }
@@ -140,7 +140,8 @@ final class ClusterLagView {
     }
 
     /** A poll's end offsets: an event for every metric (or its outcome counted). */
-    synchronized void polled(List<LagWatch> ws, Map<String, Map<Integer, Long>> endOffsets, Set<String> tooMany, long now) {
+    synchronized void polled(
+            List<LagWatch> ws, Map<String, Map<Integer, Long>> endOffsets, Set<String> tooMany, long now) {
         ends = endOffsets;
         endsAt = now;
         overLimit = tooMany;
@@ -155,29 +156,42 @@ final class ClusterLagView {
         String g = w.consumerGroup();
         if (!book.seeded(g) || endsAt == 0) {
             if (poll) {
-                outcomes.count(LagResult.not_seeded, 1);   // being read; a failure to read it is logged where it fails
+                outcomes.count(LagResult.not_seeded, 1); // being read; a failure to read it is logged where it fails
             }
             return;
         }
         if (book.overflowed(g) || overLimit.contains(w.eventKey())) {
             if (poll) {
-                outcomes.failed(LagResult.over_limit, cluster + " " + w.eventKey(), w.describe() + " on " + cluster
-                        + ": nothing sent, more partitions than trimtab.ingest.kafka-lag.max-partitions (or more than "
-                        + ClusterLagReader.MAX_TOPICS_PER_EVENT + " topics)");
+                outcomes.failed(
+                        LagResult.over_limit,
+                        cluster + " " + w.eventKey(),
+                        w.describe() + " on " + cluster
+                                + ": nothing sent, more partitions than trimtab.ingest.kafka-lag.max-partitions (or more than "
+                                + ClusterLagReader.MAX_TOPICS_PER_EVENT + " topics)");
             }
             return;
         }
         OffsetsPoll.Outcome out = OffsetsPoll.of(w, book.committed(g), partitions, ends);
         if (out.poll() == null) {
             if (poll) {
-                outcomes.failed(out.problem() == OffsetsPoll.Problem.unknown_topic ? LagResult.unknown_topic
-                        : LagResult.no_end_offset, cluster + " " + w.eventKey(), w.describe() + " on " + cluster
-                        + ": nothing sent, " + out.detail());
+                outcomes.failed(
+                        out.problem() == OffsetsPoll.Problem.unknown_topic
+                                ? LagResult.unknown_topic
+                                : LagResult.no_end_offset,
+                        cluster + " " + w.eventKey(),
+                        w.describe() + " on " + cluster + ": nothing sent, " + out.detail());
             }
             return;
         }
-        sender.offer(w.eventKey(), w.workloadKey(), KafkaOffsetsEvents.event(LagOutcomes.RECEIVER + "-" + UUID.randomUUID(),
-                out.poll(), w.subject(), w.workloadKey(), Instant.ofEpochMilli(now)));
+        sender.offer(
+                w.eventKey(),
+                w.workloadKey(),
+                KafkaOffsetsEvents.event(
+                        LagOutcomes.RECEIVER + "-" + UUID.randomUUID(),
+                        out.poll(),
+                        w.subject(),
+                        w.workloadKey(),
+                        Instant.ofEpochMilli(now)));
     }
 
     private void commitSeen(String group, List<LagWatch> ws) {

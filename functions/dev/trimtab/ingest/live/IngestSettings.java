@@ -146,7 +146,8 @@ public interface IngestSettings {
      * Labels that name an object in the series' namespace, in the order they are tried, each
      * {@code label=apiVersion/Kind} (core kinds: {@code label=v1/Kind}).
      */
-    @WithDefault("deployment=apps/v1/Deployment,statefulset=apps/v1/StatefulSet,service=v1/Service,ingress=networking.k8s.io/v1/Ingress")
+    @WithDefault(
+            "deployment=apps/v1/Deployment,statefulset=apps/v1/StatefulSet,service=v1/Service,ingress=networking.k8s.io/v1/Ingress")
     List<String> objectLabels();
 
     default IngestLimits limits() {
@@ -167,7 +168,9 @@ public interface IngestSettings {
                 throw new IllegalArgumentException("trimtab.ingest.object-labels: \"" + entry
                         + "\" is not label=apiVersion/Kind (for example deployment=apps/v1/Deployment)");
             }
-            out.add(new SeriesRules.ObjectLabel(entry.substring(0, eq).trim(), entry.substring(eq + 1, slash).trim(),
+            out.add(new SeriesRules.ObjectLabel(
+                    entry.substring(0, eq).trim(),
+                    entry.substring(eq + 1, slash).trim(),
                     entry.substring(slash + 1).trim()));
         }
         return out;

@@ -35,25 +35,41 @@ public final class KafkaLagRunner implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(KafkaLagRunner.class);
 
     /** The settings ({@code trimtab.ingest.kafka-lag.*}). */
-    public record Options(Duration interval, Duration commitGap, int maxClusters, int maxGroups, int maxPartitions,
-                          Duration requestTimeout, Duration reseedInterval) {
+    public record Options(
+            Duration interval,
+            Duration commitGap,
+            int maxClusters,
+            int maxGroups,
+            int maxPartitions,
+            Duration requestTimeout,
+            Duration reseedInterval) {
         public Options {
             if (interval.toMillis() < 10) {
-                throw new IllegalArgumentException("trimtab.ingest.kafka-lag.interval: " + interval + ", must be at least 10ms");
+                throw new IllegalArgumentException(
+                        "trimtab.ingest.kafka-lag.interval: " + interval + ", must be at least 10ms");
             }
             if (maxClusters < 1 || maxGroups < 1 || maxPartitions < 1) {
                 throw new IllegalArgumentException("trimtab.ingest.kafka-lag.max-clusters, max-groups, max-partitions: "
                         + maxClusters + ", " + maxGroups + ", " + maxPartitions + ": each must be at least 1");
             }
-            if (requestTimeout.toMillis() < 1 || requestTimeout.toMillis() > Integer.MAX_VALUE
-                    || commitGap.isNegative() || reseedInterval.toMillis() < 1) {
-                throw new IllegalArgumentException("trimtab.ingest.kafka-lag.request-timeout, commit-gap, reseed-interval: "
-                        + requestTimeout + ", " + commitGap + ", " + reseedInterval + ": out of range");
+            if (requestTimeout.toMillis() < 1
+                    || requestTimeout.toMillis() > Integer.MAX_VALUE
+                    || commitGap.isNegative()
+                    || reseedInterval.toMillis() < 1) {
+                throw new IllegalArgumentException(
+                        "trimtab.ingest.kafka-lag.request-timeout, commit-gap, reseed-interval: " + requestTimeout
+                                + ", " + commitGap + ", " + reseedInterval + ": out of range");
             }
         }
 
         public static Options defaults() {
-            return new Options(Duration.ofSeconds(1), Duration.ofMillis(100), 8, 200, 10_000, Duration.ofSeconds(5),
+            return new Options(
+                    Duration.ofSeconds(1),
+                    Duration.ofMillis(100),
+                    8,
+                    200,
+                    10_000,
+                    Duration.ofSeconds(5),
                     Duration.ofMinutes(5));
         }
     }
@@ -74,9 +90,14 @@ public final class KafkaLagRunner implements AutoCloseable {
      * @param kafka Trimtab's own Kafka client settings; only the security and connection ones are used
      * @param sink  sends events keyed by workload and returns once the broker has them, or throws
      */
-    public KafkaLagRunner(Options options, AllowedBrokers allowed, Supplier<List<LagWatch>> watches,
-                          Map<String, Object> kafka, Consumer<Map<String, List<CloudEvent>>> sink, MeterRegistry registry,
-                          Clock clock) {
+    public KafkaLagRunner(
+            Options options,
+            AllowedBrokers allowed,
+            Supplier<List<LagWatch>> watches,
+            Map<String, Object> kafka,
+            Consumer<Map<String, List<CloudEvent>>> sink,
+            MeterRegistry registry,
+            Clock clock) {
         this.options = options;
         this.allowed = allowed;
         this.watches = watches;
@@ -121,20 +142,29 @@ public final class KafkaLagRunner implements AutoCloseable {
                 continue;
             }
             if (!allowed.allows(cluster)) {
-                outcomes.failed(LagResult.refused_server, "refused " + cluster, w.describe() + ": bootstrapServers \""
-                        + w.bootstrapServers() + "\" are not all in " + KafkaLagSource.ALLOWED_PROPERTY + " "
-                        + allowed.servers() + ": not read");
+                outcomes.failed(
+                        LagResult.refused_server,
+                        "refused " + cluster,
+                        w.describe() + ": bootstrapServers \""
+                                + w.bootstrapServers() + "\" are not all in " + KafkaLagSource.ALLOWED_PROPERTY + " "
+                                + allowed.servers() + ": not read");
                 continue;
             }
             if (!byCluster.containsKey(cluster) && byCluster.size() >= options.maxClusters()) {
-                outcomes.failed(LagResult.over_limit, "clusters", w.describe() + ": more than " + options.maxClusters()
-                        + " clusters (trimtab.ingest.kafka-lag.max-clusters): " + cluster + " not read");
+                outcomes.failed(
+                        LagResult.over_limit,
+                        "clusters",
+                        w.describe() + ": more than " + options.maxClusters()
+                                + " clusters (trimtab.ingest.kafka-lag.max-clusters): " + cluster + " not read");
                 continue;
             }
             Set<String> g = groups.computeIfAbsent(cluster, c -> new LinkedHashSet<>());
             if (!g.contains(w.consumerGroup()) && g.size() >= options.maxGroups()) {
-                outcomes.failed(LagResult.over_limit, cluster + " groups", w.describe() + ": more than "
-                        + options.maxGroups() + " groups on " + cluster + " (trimtab.ingest.kafka-lag.max-groups): not read");
+                outcomes.failed(
+                        LagResult.over_limit,
+                        cluster + " groups",
+                        w.describe() + ": more than " + options.maxGroups() + " groups on " + cluster
+                                + " (trimtab.ingest.kafka-lag.max-groups): not read");
                 continue;
             }
             g.add(w.consumerGroup());
@@ -151,8 +181,8 @@ public final class KafkaLagRunner implements AutoCloseable {
         byCluster.forEach((cluster, ws) -> {
             ClusterLagReader r = readers.get(cluster);
             if (r == null) {
-                r = new ClusterLagReader(cluster, consumerConfig(cluster), adminConfig(cluster), options, sender, outcomes,
-                        clock);
+                r = new ClusterLagReader(
+                        cluster, consumerConfig(cluster), adminConfig(cluster), options, sender, outcomes, clock);
                 r.watches(ws);
                 readers.put(cluster, r.start());
                 LOG.infof("Kafka lag: reading cluster %s for %d metric(s)", cluster, ws.size());
@@ -220,7 +250,7 @@ public final class KafkaLagRunner implements AutoCloseable {
         }
         control.shutdownNow();
         try {
-            control.awaitTermination(10, TimeUnit.SECONDS);   // a refresh may be closing a reader
+            control.awaitTermination(10, TimeUnit.SECONDS); // a refresh may be closing a reader
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -32,7 +32,7 @@ import org.jboss.logging.Logger;
  * ({@code trimtab_ingest_queries_total{receiver="kafka-lag",result}}), and a problem logged at WARN
  * at most once a minute per cluster or metric.
  */
-@Startup   // a bad allow list fails the start, naming the property
+@Startup // a bad allow list fails the start, naming the property
 @ApplicationScoped
 public class KafkaLagSource {
     static final String ALLOWED_PROPERTY = "trimtab.ingest.kafka-lag.allowed-servers";
@@ -42,18 +42,39 @@ public class KafkaLagSource {
     private final KafkaLagRunner runner;
 
     @Inject
-    public KafkaLagSource(AutoscalerEngine engine, MetricForwarder forwarder, MeterRegistry registry,
-                          IngestSettings settings, LiveSettings live, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+    public KafkaLagSource(
+            AutoscalerEngine engine,
+            MetricForwarder forwarder,
+            MeterRegistry registry,
+            IngestSettings settings,
+            LiveSettings live,
+            @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.engine = engine;
         IngestSettings.KafkaLag s = settings.kafkaLag();
-        AllowedBrokers allowed = AllowedBrokers.parse(ALLOWED_PROPERTY, s.allowedServers().orElse(List.of()));
-        KafkaLagRunner.Options options = new KafkaLagRunner.Options(s.interval(), s.commitGap(), s.maxClusters(),
-                s.maxGroups(), s.maxPartitions(), s.requestTimeout(), s.reseedInterval());
+        AllowedBrokers allowed =
+                AllowedBrokers.parse(ALLOWED_PROPERTY, s.allowedServers().orElse(List.of()));
+        KafkaLagRunner.Options options = new KafkaLagRunner.Options(
+                s.interval(),
+                s.commitGap(),
+                s.maxClusters(),
+                s.maxGroups(),
+                s.maxPartitions(),
+                s.requestTimeout(),
+                s.reseedInterval());
         boolean enabled = s.enabled() && live.clusterState() != LiveSettings.ClusterStateSource.none;
-        this.runner = !enabled ? null : new KafkaLagRunner(options, allowed, this::watches, kafka, byWorkload -> {
-            int sent = forwarder.send(byWorkload);
-            forwarder.forwarded(LagOutcomes.RECEIVER, sent);
-        }, registry, Clock.systemUTC());
+        this.runner = !enabled
+                ? null
+                : new KafkaLagRunner(
+                        options,
+                        allowed,
+                        this::watches,
+                        kafka,
+                        byWorkload -> {
+                            int sent = forwarder.send(byWorkload);
+                            forwarder.forwarded(LagOutcomes.RECEIVER, sent);
+                        },
+                        registry,
+                        Clock.systemUTC());
         if (enabled && allowed.servers().isEmpty()) {
             LOG.warnf("Kafka-lag metrics are on but %s is empty: every metric is refused", ALLOWED_PROPERTY);
         }
@@ -77,7 +98,15 @@ public class KafkaLagSource {
      * {@code promReaders()}.
      */
     List<LagWatch> watches() {
-        return engine.kafkaReaders().stream().map(r -> new LagWatch(r.workload(), r.policy().namespace(),
-                r.policy().name(), r.index(), r.bootstrapServers(), r.consumerGroup(), r.topic())).toList();
+        return engine.kafkaReaders().stream()
+                .map(r -> new LagWatch(
+                        r.workload(),
+                        r.policy().namespace(),
+                        r.policy().name(),
+                        r.index(),
+                        r.bootstrapServers(),
+                        r.consumerGroup(),
+                        r.topic()))
+                .toList();
     }
 }

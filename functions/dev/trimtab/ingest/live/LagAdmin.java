@@ -57,7 +57,8 @@ final class LagAdmin implements AutoCloseable {
         Set<String> unknown = new LinkedHashSet<>();
         Map<String, String> failed = new LinkedHashMap<>();
         long deadline = clock.millis() + timeoutMillis;
-        Map<String, KafkaFuture<TopicDescription>> futures = admin.describeTopics(topics).topicNameValues();
+        Map<String, KafkaFuture<TopicDescription>> futures =
+                admin.describeTopics(topics).topicNameValues();
         for (String t : topics) {
             KafkaFuture<TopicDescription> f = futures.get(t);
             if (f == null) {
@@ -65,7 +66,12 @@ final class LagAdmin implements AutoCloseable {
             }
             try {
                 TopicDescription d = f.get(left(deadline), TimeUnit.MILLISECONDS);
-                partitions.put(t, d.partitions().stream().map(TopicPartitionInfo::partition).sorted().toList());
+                partitions.put(
+                        t,
+                        d.partitions().stream()
+                                .map(TopicPartitionInfo::partition)
+                                .sorted()
+                                .toList());
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                     unknown.add(t);
@@ -92,7 +98,9 @@ final class LagAdmin implements AutoCloseable {
         String failure = null;
         for (TopicPartition tp : wanted.keySet()) {
             try {
-                long offset = result.partitionResult(tp).get(left(deadline), TimeUnit.MILLISECONDS).offset();
+                long offset = result.partitionResult(tp)
+                        .get(left(deadline), TimeUnit.MILLISECONDS)
+                        .offset();
                 out.computeIfAbsent(tp.topic(), t -> new HashMap<>()).put(tp.partition(), offset);
             } catch (ExecutionException | TimeoutException e) {
                 if (failure == null) {
@@ -108,18 +116,19 @@ final class LagAdmin implements AutoCloseable {
         Map<String, ListConsumerGroupOffsetsSpec> specs = new LinkedHashMap<>();
         groups.forEach(g -> specs.put(g, new ListConsumerGroupOffsetsSpec()));
         long deadline = clock.millis() + timeoutMillis;
-        ListConsumerGroupOffsetsResult result = admin.listConsumerGroupOffsets(specs,
-                new ListConsumerGroupOffsetsOptions().timeoutMs((int) timeoutMillis));
+        ListConsumerGroupOffsetsResult result = admin.listConsumerGroupOffsets(
+                specs, new ListConsumerGroupOffsetsOptions().timeoutMs((int) timeoutMillis));
         Map<String, Map<String, Map<Integer, Long>>> out = new LinkedHashMap<>();
         Map<String, String> failed = new LinkedHashMap<>();
         for (String g : groups) {
             try {
-                Map<TopicPartition, OffsetAndMetadata> offsets = result.partitionsToOffsetAndMetadata(g)
-                        .get(left(deadline), TimeUnit.MILLISECONDS);
+                Map<TopicPartition, OffsetAndMetadata> offsets =
+                        result.partitionsToOffsetAndMetadata(g).get(left(deadline), TimeUnit.MILLISECONDS);
                 Map<String, Map<Integer, Long>> byTopic = new TreeMap<>();
                 offsets.forEach((tp, om) -> {
                     if (om != null) {
-                        byTopic.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), om.offset());
+                        byTopic.computeIfAbsent(tp.topic(), t -> new TreeMap<>())
+                                .put(tp.partition(), om.offset());
                     }
                 });
                 out.put(g, byTopic);

@@ -27,7 +27,8 @@ final class LagOutcomes {
 
     void count(LagResult result, long n) {
         if (n > 0) {
-            registry.counter("trimtab_ingest_queries_total", "receiver", RECEIVER, "result", result.name()).increment(n);
+            registry.counter("trimtab_ingest_queries_total", "receiver", RECEIVER, "result", result.name())
+                    .increment(n);
         }
     }
 

@@ -46,8 +46,10 @@ final class LagSender implements AutoCloseable {
             return;
         }
         if (!waiting.containsKey(key) && waiting.size() >= capacity) {
-            outcomes.failed(LagResult.over_limit, "sender", "more than " + capacity
-                    + " metrics wait to be sent (the broker is slow?): events dropped");
+            outcomes.failed(
+                    LagResult.over_limit,
+                    "sender",
+                    "more than " + capacity + " metrics wait to be sent (the broker is slow?): events dropped");
             return;
         }
         if (waiting.put(key, new Waiting(workload, event)) != null) {
@@ -74,14 +76,17 @@ final class LagSender implements AutoCloseable {
                 continue;
             }
             Map<String, List<CloudEvent>> byWorkload = new LinkedHashMap<>();
-            batch.forEach(w -> byWorkload.computeIfAbsent(w.workload(), k -> new ArrayList<>()).add(w.event()));
+            batch.forEach(w -> byWorkload
+                    .computeIfAbsent(w.workload(), k -> new ArrayList<>())
+                    .add(w.event()));
             try {
                 sink.accept(byWorkload);
                 outcomes.count(LagResult.ok, batch.size());
             } catch (RuntimeException e) {
                 outcomes.count(LagResult.not_delivered, batch.size());
-                outcomes.warn("sender", batch.size() + " offsets events were not delivered to trimtab.metrics: "
-                        + e.getMessage());
+                outcomes.warn(
+                        "sender",
+                        batch.size() + " offsets events were not delivered to trimtab.metrics: " + e.getMessage());
                 LOG.debug("not delivered", e);
             }
         }

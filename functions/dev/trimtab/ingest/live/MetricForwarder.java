@@ -40,14 +40,25 @@ public class MetricForwarder {
     public record Outcome(int records, int workloads, int forwarded, int unused) {}
 
     @Inject
-    public MetricForwarder(@Channel("ingested-metrics") Emitter<byte[]> emitter, AutoscalerEngine engine,
-                           MeterRegistry registry, IngestSettings settings) {
-        this(emitter, items -> engine.readState(state -> new PolicyRouter(state).workloads(items)), registry, settings.deliveryTimeout(),
+    public MetricForwarder(
+            @Channel("ingested-metrics") Emitter<byte[]> emitter,
+            AutoscalerEngine engine,
+            MeterRegistry registry,
+            IngestSettings settings) {
+        this(
+                emitter,
+                items -> engine.readState(state -> new PolicyRouter(state).workloads(items)),
+                registry,
+                settings.deliveryTimeout(),
                 Math.min(1000, engine.limits().maxListItems()));
     }
 
-    MetricForwarder(Emitter<byte[]> emitter, Function<List<MetricItem>, List<Set<String>>> router,
-                    MeterRegistry registry, Duration deliveryTimeout, int maxListItems) {
+    MetricForwarder(
+            Emitter<byte[]> emitter,
+            Function<List<MetricItem>, List<Set<String>>> router,
+            MeterRegistry registry,
+            Duration deliveryTimeout,
+            int maxListItems) {
         this.emitter = emitter;
         this.router = router;
         this.registry = registry;
@@ -68,14 +79,21 @@ public class MetricForwarder {
             }
         }
         MetricEvents events = new MetricEvents("/trimtab/ingest/" + receiver, maxListItems);
-        Map<String, List<CloudEvent>> byWorkload = events.byWorkload(items, workloads,
-                receiver + "-" + UUID.randomUUID());
+        Map<String, List<CloudEvent>> byWorkload =
+                events.byWorkload(items, workloads, receiver + "-" + UUID.randomUUID());
         int sent = send(byWorkload);
         count(receiver, "forwarded", items.size() - unused);
         count(receiver, "unused", unused);
         for (Skipped s : skipped) {
-            registry.counter("trimtab_ingest_samples_total", "receiver", receiver, "result", "skipped",
-                    "reason", s.reason().name()).increment();
+            registry.counter(
+                            "trimtab_ingest_samples_total",
+                            "receiver",
+                            receiver,
+                            "result",
+                            "skipped",
+                            "reason",
+                            s.reason().name())
+                    .increment();
         }
         return new Outcome(sent, byWorkload.size(), items.size() - unused, unused);
     }
@@ -88,8 +106,8 @@ public class MetricForwarder {
      */
     public int send(Map<String, List<CloudEvent>> byWorkload) {
         List<Delivery> sent = new ArrayList<>();
-        byWorkload.forEach((key, list) -> list.forEach(e -> sent.add(Delivery.send(emitter,
-                "metric event " + e.id() + " for " + key, () -> CloudEventRecords.message(e)))));
+        byWorkload.forEach((key, list) -> list.forEach(e -> sent.add(
+                Delivery.send(emitter, "metric event " + e.id() + " for " + key, () -> CloudEventRecords.message(e)))));
         Delivery.awaitAll(sent, deliveryTimeout, Delivery.SLEEP);
         return sent.size();
     }

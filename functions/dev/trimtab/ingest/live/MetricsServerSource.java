@@ -43,8 +43,12 @@ import org.jboss.logging.Logger;
 public class MetricsServerSource {
     static final String RECEIVER = "metrics-server";
     static final ResourceDefinitionContext POD_METRICS = new ResourceDefinitionContext.Builder()
-            .withGroup("metrics.k8s.io").withVersion("v1beta1").withKind("PodMetrics").withPlural("pods")
-            .withNamespaced(true).build();
+            .withGroup("metrics.k8s.io")
+            .withVersion("v1beta1")
+            .withKind("PodMetrics")
+            .withPlural("pods")
+            .withNamespaced(true)
+            .build();
     private static final Logger LOG = Logger.getLogger(MetricsServerSource.class);
 
     private final KubernetesClient client;
@@ -54,8 +58,12 @@ public class MetricsServerSource {
     private final int maxListItems;
 
     @Inject
-    public MetricsServerSource(KubernetesClient client, AutoscalerEngine engine, MetricForwarder forwarder,
-                               IngestSettings settings, LiveSettings live) {
+    public MetricsServerSource(
+            KubernetesClient client,
+            AutoscalerEngine engine,
+            MetricForwarder forwarder,
+            IngestSettings settings,
+            LiveSettings live) {
         this.client = client;
         this.engine = engine;
         this.forwarder = forwarder;
@@ -63,8 +71,11 @@ public class MetricsServerSource {
         this.maxListItems = Math.min(1000, engine.limits().maxListItems());
     }
 
-    @Scheduled(every = "${trimtab.ingest.metrics-server-interval}", delayed = "${trimtab.ingest.metrics-server-interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    @Scheduled(
+            every = "${trimtab.ingest.metrics-server-interval}",
+            delayed = "${trimtab.ingest.metrics-server-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
         if (enabled) {
             try {
@@ -85,7 +96,8 @@ public class MetricsServerSource {
         Map<String, List<AutoscalerEngine.ResourceReader>> byQuery = new LinkedHashMap<>();
         for (AutoscalerEngine.ResourceReader r : engine.resourceReaders()) {
             if (!r.pods().equals(dev.trimtab.kube.LabelSelector.NOTHING)) {
-                byQuery.computeIfAbsent(r.namespace() + "\n" + r.pods(), k -> new ArrayList<>()).add(r);
+                byQuery.computeIfAbsent(r.namespace() + "\n" + r.pods(), k -> new ArrayList<>())
+                        .add(r);
             }
         }
         Map<String, List<CloudEvent>> byWorkload = new LinkedHashMap<>();
@@ -100,7 +112,8 @@ public class MetricsServerSource {
             }
             pods += items.size() * readers.size();
             for (AutoscalerEngine.ResourceReader r : readers) {
-                byWorkload.put(r.workload(), podMetricsEvents(events, items, poll + "-" + byWorkload.size(), r.workload()));
+                byWorkload.put(
+                        r.workload(), podMetricsEvents(events, items, poll + "-" + byWorkload.size(), r.workload()));
             }
         }
         if (!byWorkload.isEmpty()) {
@@ -114,7 +127,10 @@ public class MetricsServerSource {
     private List<JsonNode> list(AutoscalerEngine.ResourceReader r) {
         try {
             List<GenericKubernetesResource> found = client.genericKubernetesResources(POD_METRICS)
-                    .inNamespace(r.namespace()).withLabelSelector(selector(r.pods())).list().getItems();
+                    .inNamespace(r.namespace())
+                    .withLabelSelector(selector(r.pods()))
+                    .list()
+                    .getItems();
             forwarder.answered(RECEIVER, 200);
             List<JsonNode> out = new ArrayList<>(found.size());
             for (GenericKubernetesResource g : found) {
@@ -123,14 +139,16 @@ public class MetricsServerSource {
             return out;
         } catch (KubernetesClientException e) {
             forwarder.answered(RECEIVER, e.getCode());
-            LOG.warnf("metrics-server: listing the pod metrics of %s (pods %s) failed (HTTP %d): %s", r.workload(),
-                    r.pods(), e.getCode(), e.getMessage());
+            LOG.warnf(
+                    "metrics-server: listing the pod metrics of %s (pods %s) failed (HTTP %d): %s",
+                    r.workload(), r.pods(), e.getCode(), e.getMessage());
             return null;
         }
     }
 
     /** {@code PodMetricsList} events of these items for one workload, dated by their newest timestamp. */
-    static List<CloudEvent> podMetricsEvents(MetricEvents events, List<JsonNode> items, String idPrefix, String workload) {
+    static List<CloudEvent> podMetricsEvents(
+            MetricEvents events, List<JsonNode> items, String idPrefix, String workload) {
         List<CloudEvent> out = new ArrayList<>();
         int chunk = events.maxListItems();
         for (int from = 0; from < items.size(); from += chunk) {
@@ -147,8 +165,15 @@ public class MetricsServerSource {
                     newest = t;
                 }
             }
-            out.add(new CloudEvent(idPrefix + "-" + (from / chunk + 1), events.source(), MetricEvents.TYPE, null,
-                    newest == null ? Instant.now() : newest, "application/json", data, Map.of("partitionkey", workload)));
+            out.add(new CloudEvent(
+                    idPrefix + "-" + (from / chunk + 1),
+                    events.source(),
+                    MetricEvents.TYPE,
+                    null,
+                    newest == null ? Instant.now() : newest,
+                    "application/json",
+                    data,
+                    Map.of("partitionkey", workload)));
         }
         return out;
     }
@@ -157,7 +182,7 @@ public class MetricsServerSource {
         try {
             return s == null ? null : Instant.parse(s);
         } catch (DateTimeParseException e) {
-            return null;   // the autoscaler's decoder names it when it folds the item
+            return null; // the autoscaler's decoder names it when it folds the item
         }
     }
 
@@ -165,8 +190,12 @@ public class MetricsServerSource {
     static io.fabric8.kubernetes.api.model.LabelSelector selector(dev.trimtab.kube.LabelSelector s) {
         List<LabelSelectorRequirement> expressions = new ArrayList<>();
         for (dev.trimtab.kube.LabelSelector.Requirement r : s.matchExpressions()) {
-            expressions.add(new LabelSelectorRequirement(r.key(), r.operator().name(), r.values().stream().sorted().toList()));
+            expressions.add(new LabelSelectorRequirement(
+                    r.key(), r.operator().name(), r.values().stream().sorted().toList()));
         }
-        return new LabelSelectorBuilder().withMatchLabels(s.matchLabels()).withMatchExpressions(expressions).build();
+        return new LabelSelectorBuilder()
+                .withMatchLabels(s.matchLabels())
+                .withMatchExpressions(expressions)
+                .build();
     }
 }

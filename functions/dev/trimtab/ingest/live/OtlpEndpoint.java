@@ -56,7 +56,8 @@ public class OtlpEndpoint {
         this.receivers = receivers;
     }
 
-    @Operation(operationId = "otlpMetrics",
+    @Operation(
+            operationId = "otlpMetrics",
             summary = "Receive OTLP/HTTP metrics",
             description = "An opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest, protobuf "
                     + "(application/x-protobuf) or JSON (application/json), optionally Content-Encoding: gzip. 200 with "
@@ -75,23 +76,35 @@ public class OtlpEndpoint {
 
     private Response answer(byte[] body, HttpHeaders headers, String type, boolean json) {
         if (!receivers.served(settings.otlpEnabled())) {
-            return failure(404, json, OtlpAnswers.INVALID_ARGUMENT, "no OTLP receiver here: it runs in the autoscaler "
-                    + "function (trimtab.ingest.otlp-enabled=true and a cluster view, trimtab.autoscaler.cluster-state)");
+            return failure(
+                    404,
+                    json,
+                    OtlpAnswers.INVALID_ARGUMENT,
+                    "no OTLP receiver here: it runs in the autoscaler "
+                            + "function (trimtab.ingest.otlp-enabled=true and a cluster view, trimtab.autoscaler.cluster-state)");
         }
         String tooLarge = access.limits().bodyTooLarge(Surface.Ingest, body.length);
         if (tooLarge != null) {
             return failure(413, json, OtlpAnswers.RESOURCE_EXHAUSTED, tooLarge);
         }
         if (!json && (type == null || !type.toLowerCase(Locale.ROOT).startsWith(PROTOBUF))) {
-            return failure(415, false, OtlpAnswers.INVALID_ARGUMENT, "Content-Type: "
-                    + (type == null ? "(none)" : "\"" + type + "\"") + ": OTLP/HTTP bodies are " + PROTOBUF + " or " + JSON);
+            return failure(
+                    415,
+                    false,
+                    OtlpAnswers.INVALID_ARGUMENT,
+                    "Content-Type: " + (type == null ? "(none)" : "\"" + type + "\"") + ": OTLP/HTTP bodies are "
+                            + PROTOBUF + " or " + JSON);
         }
         String encoding = headers.getHeaderString("Content-Encoding");
         byte[] raw = body;
         if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
             if (!encoding.trim().equalsIgnoreCase("gzip")) {
-                return failure(415, json, OtlpAnswers.INVALID_ARGUMENT, "Content-Encoding: \"" + encoding
-                        + "\": OTLP/HTTP bodies are sent as they are or gzip-compressed");
+                return failure(
+                        415,
+                        json,
+                        OtlpAnswers.INVALID_ARGUMENT,
+                        "Content-Encoding: \"" + encoding
+                                + "\": OTLP/HTTP bodies are sent as they are or gzip-compressed");
             }
             try {
                 raw = Gzip.decode(body, receivers.limits().maxUncompressedBytes());
@@ -102,14 +115,17 @@ public class OtlpEndpoint {
             }
         }
         byte[] request = raw;
-        Receivers.Result result = receivers.take(RECEIVER, () -> json
-                ? OtlpJson.read(request, receivers.otlp(), receivers.limits())
-                : OtlpProto.read(request, receivers.otlp(), receivers.limits()));
+        Receivers.Result result = receivers.take(
+                RECEIVER,
+                () -> json
+                        ? OtlpJson.read(request, receivers.otlp(), receivers.limits())
+                        : OtlpProto.read(request, receivers.otlp(), receivers.limits()));
         if (result instanceof Receivers.Refused r) {
             return failure(400, json, OtlpAnswers.INVALID_ARGUMENT, r.message());
         }
         if (result instanceof Receivers.NotDelivered r) {
-            return failure(503, json, OtlpAnswers.UNAVAILABLE, "not taken by the broker in time, send again: " + r.message());
+            return failure(
+                    503, json, OtlpAnswers.UNAVAILABLE, "not taken by the broker in time, send again: " + r.message());
         }
         String warning = warning(((Receivers.Taken) result).skipped());
         if (json) {
@@ -133,10 +149,15 @@ public class OtlpEndpoint {
         Map<Skipped.Reason, Integer> byReason = new TreeMap<>();
         skipped.forEach(s -> byReason.merge(s.reason(), 1, Integer::sum));
         StringBuilder sb = new StringBuilder().append(skipped.size()).append(" series fed no metric (");
-        byReason.forEach((reason, n) -> sb.append(sb.charAt(sb.length() - 1) == '(' ? "" : ", ").append(reason)
-                .append(' ').append(n));
-        return sb.append("), for example ").append(skipped.get(0).series()).append(": ")
-                .append(skipped.get(0).reason()).toString();
+        byReason.forEach((reason, n) -> sb.append(sb.charAt(sb.length() - 1) == '(' ? "" : ", ")
+                .append(reason)
+                .append(' ')
+                .append(n));
+        return sb.append("), for example ")
+                .append(skipped.get(0).series())
+                .append(": ")
+                .append(skipped.get(0).reason())
+                .toString();
     }
 
     private static Response failure(int status, boolean json, int code, String message) {
@@ -146,6 +167,9 @@ public class OtlpEndpoint {
             s.put("message", message);
             return Response.status(status).type(JSON).entity(s.toString()).build();
         }
-        return Response.status(status).type(PROTOBUF).entity(OtlpAnswers.status(code, message)).build();
+        return Response.status(status)
+                .type(PROTOBUF)
+                .entity(OtlpAnswers.status(code, message))
+                .build();
     }
 }

@@ -35,7 +35,10 @@ public class PayloadConsumer {
 
     /** What the records of the topic hold. */
     public enum Format {
-        otlp_proto, otlp_json, prometheus_remote_write, prometheus_kafka_adapter;
+        otlp_proto,
+        otlp_json,
+        prometheus_remote_write,
+        prometheus_kafka_adapter;
 
         String receiver() {
             return "kafka-" + name().replace('_', '-');
@@ -60,13 +63,17 @@ public class PayloadConsumer {
         byte[] value = record.value() == null ? new byte[0] : record.value();
         Receivers.Result result = receivers.take(format.receiver(), () -> read(format, value));
         if (result instanceof Receivers.Refused r) {
-            LOG.warnf("%s record %s-%d@%d refused, to the dead-letter topic: %s", format, record.topic(),
-                    record.partition(), record.offset(), r.message());
-            Delivery.awaitAll(List.of(deadLetters.send(record, new BadPayload(format + ": " + r.message()))),
-                    settings.deliveryTimeout(), Delivery.SLEEP);
+            LOG.warnf(
+                    "%s record %s-%d@%d refused, to the dead-letter topic: %s",
+                    format, record.topic(), record.partition(), record.offset(), r.message());
+            Delivery.awaitAll(
+                    List.of(deadLetters.send(record, new BadPayload(format + ": " + r.message()))),
+                    settings.deliveryTimeout(),
+                    Delivery.SLEEP);
         } else if (result instanceof Receivers.NotDelivered r) {
-            throw new IllegalStateException("the metric events of " + record.topic() + "-" + record.partition() + "@"
-                    + record.offset() + " were not taken by the broker in time; read again after a restart: " + r.message());
+            throw new IllegalStateException(
+                    "the metric events of " + record.topic() + "-" + record.partition() + "@" + record.offset()
+                            + " were not taken by the broker in time; read again after a restart: " + r.message());
         }
     }
 

@@ -26,21 +26,27 @@ import java.util.concurrent.TimeoutException;
  * at most. The caller checks the server against the allow list first.
  */
 final class PromQueryClient {
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(30))
+            .build();
 
     /** Runs one query; never throws. */
     Answer query(PromQuery q, Instant at) {
         HttpRequest request;
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri(q, at)).GET()
-                    .timeout(Duration.ofMillis(q.timeoutMillis())).header("Accept", "application/json");
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri(q, at))
+                    .GET()
+                    .timeout(Duration.ofMillis(q.timeoutMillis()))
+                    .header("Accept", "application/json");
             q.customHeaders().forEach(b::header);
             request = b.build();
         } catch (IllegalArgumentException e) {
             return Answer.failed(Result.bad_answer, "the request cannot be made: " + e.getMessage());
         }
-        CompletableFuture<HttpResponse<byte[]>> f = http.sendAsync(request, info -> new BoundedBody(PromQueryAnswers.MAX_BODY));
+        CompletableFuture<HttpResponse<byte[]>> f =
+                http.sendAsync(request, info -> new BoundedBody(PromQueryAnswers.MAX_BODY));
         try {
             HttpResponse<byte[]> response = f.get(q.timeoutMillis(), TimeUnit.MILLISECONDS);
             return PromQueryAnswers.read(response.statusCode(), response.body(), q.ignoreNullValues());
@@ -56,25 +62,32 @@ final class PromQueryClient {
             if (c instanceof HttpTimeoutException) {
                 return Answer.failed(Result.timeout, "no answer within " + q.timeoutMillis() + " ms");
             }
-            return Answer.failed(Result.unreachable, c instanceof IOException && c.getMessage() == null
-                    ? c.getClass().getSimpleName() : String.valueOf(c.getMessage()));
+            return Answer.failed(
+                    Result.unreachable,
+                    c instanceof IOException && c.getMessage() == null
+                            ? c.getClass().getSimpleName()
+                            : String.valueOf(c.getMessage()));
         }
     }
 
     /** {@code <serverAddress>/api/v1/query?query=…&time=…[&namespace=…][&k=v…]}, as KEDA builds it. */
     static URI uri(PromQuery q, Instant at) {
-        StringBuilder s = new StringBuilder(q.serverAddress()).append("/api/v1/query?query=").append(encode(q.query()))
-                .append("&time=").append(at.getEpochSecond()).append('.')
+        StringBuilder s = new StringBuilder(q.serverAddress())
+                .append("/api/v1/query?query=")
+                .append(encode(q.query()))
+                .append("&time=")
+                .append(at.getEpochSecond())
+                .append('.')
                 .append(String.format("%03d", at.getNano() / 1_000_000));
         if (!q.namespace().isEmpty()) {
             s.append("&namespace=").append(encode(q.namespace()));
         }
-        q.queryParameters().forEach((k, v) -> s.append('&').append(encode(k)).append('=').append(encode(v)));
+        q.queryParameters()
+                .forEach((k, v) -> s.append('&').append(encode(k)).append('=').append(encode(v)));
         return URI.create(s.toString());
     }
 
     private static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
-
 }

@@ -52,7 +52,7 @@ import org.jboss.logging.Logger;
  * <p>Only servers in {@code trimtab.ingest.prometheus.allowed-servers} are queried: a policy author
  * cannot make Trimtab call another URL. Off unless {@code trimtab.ingest.prometheus.enabled=true}.
  */
-@Startup   // a bad allow list fails the start, naming the property
+@Startup // a bad allow list fails the start, naming the property
 @ApplicationScoped
 public class PrometheusQuerySource {
     static final String RECEIVER = "prometheus-query";
@@ -71,17 +71,23 @@ public class PrometheusQuerySource {
     private final ThreadPoolExecutor pool;
     /** When each query (policy and metric index) is due on this instance. */
     private final PullSchedule schedule = new PullSchedule();
+
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> lastWarn = new ConcurrentHashMap<>();
 
     @Inject
-    public PrometheusQuerySource(AutoscalerEngine engine, MetricForwarder forwarder, MeterRegistry registry,
-                                 IngestSettings settings, LiveSettings live) {
+    public PrometheusQuerySource(
+            AutoscalerEngine engine,
+            MetricForwarder forwarder,
+            MeterRegistry registry,
+            IngestSettings settings,
+            LiveSettings live) {
         this.engine = engine;
         this.forwarder = forwarder;
         this.registry = registry;
         this.enabled = settings.prometheus().enabled() && live.clusterState() != LiveSettings.ClusterStateSource.none;
-        this.allowed = AllowedServers.parse(ALLOWED_PROPERTY, settings.prometheus().allowedServers().orElse(List.of()));
+        this.allowed = AllowedServers.parse(
+                ALLOWED_PROPERTY, settings.prometheus().allowedServers().orElse(List.of()));
         this.maxListItems = Math.min(1000, engine.limits().maxListItems());
         int threads = Math.max(1, settings.prometheus().concurrency());
         AtomicInteger n = new AtomicInteger();
@@ -96,7 +102,10 @@ public class PrometheusQuerySource {
         }
     }
 
-    @Scheduled(every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "1s",
+            delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
         if (enabled) {
@@ -126,8 +135,11 @@ public class PrometheusQuerySource {
         for (String key : schedule.due(intervals, inFlight, clock.millis())) {
             AutoscalerEngine.PromReader r = byKey.get(key);
             if (!allowed.allows(r.query().serverAddress())) {
-                outcome(r, Answer.failed(Result.refused_server, "the server is not in " + ALLOWED_PROPERTY + " "
-                        + allowed.servers()));
+                outcome(
+                        r,
+                        Answer.failed(
+                                Result.refused_server,
+                                "the server is not in " + ALLOWED_PROPERTY + " " + allowed.servers()));
                 started++;
                 continue;
             }
@@ -143,7 +155,7 @@ public class PrometheusQuerySource {
                 started++;
             } catch (RejectedExecutionException e) {
                 inFlight.remove(key);
-                schedule.notStarted(key);   // tried again at the next tick
+                schedule.notStarted(key); // tried again at the next tick
             }
         }
         return started;
@@ -155,7 +167,7 @@ public class PrometheusQuerySource {
         if (a.result().hasValue()) {
             try {
                 send(r, a.milli(), at);
-            } catch (RuntimeException e) {   // Delivery.NotDelivered among them
+            } catch (RuntimeException e) { // Delivery.NotDelivered among them
                 a = Answer.failed(Result.not_delivered, "the metric event was not delivered: " + e.getMessage());
             }
         }
@@ -163,8 +175,12 @@ public class PrometheusQuerySource {
     }
 
     private void send(AutoscalerEngine.PromReader r, long milli, Instant at) {
-        MetricItem item = new MetricItem.ExternalValue(r.policy().namespace(), r.metricName(),
-                Map.of(PromQuery.POLICY_LABEL, r.policy().name()), milli, at.toEpochMilli());
+        MetricItem item = new MetricItem.ExternalValue(
+                r.policy().namespace(),
+                r.metricName(),
+                Map.of(PromQuery.POLICY_LABEL, r.policy().name()),
+                milli,
+                at.toEpochMilli());
         List<CloudEvent> events = new MetricEvents("/trimtab/ingest/" + RECEIVER, maxListItems)
                 .events(List.of(item), RECEIVER + "-" + UUID.randomUUID(), Map.of("partitionkey", r.workload()));
         forwarder.send(Map.of(r.workload(), events));
@@ -172,7 +188,13 @@ public class PrometheusQuerySource {
     }
 
     private void outcome(AutoscalerEngine.PromReader r, Answer a) {
-        registry.counter("trimtab_ingest_queries_total", "receiver", RECEIVER, "result", a.result().name()).increment();
+        registry.counter(
+                        "trimtab_ingest_queries_total",
+                        "receiver",
+                        RECEIVER,
+                        "result",
+                        a.result().name())
+                .increment();
         if (a.result().hasValue()) {
             return;
         }
@@ -181,9 +203,15 @@ public class PrometheusQuerySource {
         Long last = lastWarn.get(key);
         if (last == null || now - last >= WARN_EVERY_MILLIS) {
             lastWarn.put(key, now);
-            LOG.warnf("PromQL metric spec.metrics[%d] of ScalingPolicy %s/%s (server %s): %s: %s; nothing sent, "
-                            + "the metric goes stale (logged at most once a minute)", r.index(), r.policy().namespace(),
-                    r.policy().name(), r.query().serverAddress(), a.result(), a.detail());
+            LOG.warnf(
+                    "PromQL metric spec.metrics[%d] of ScalingPolicy %s/%s (server %s): %s: %s; nothing sent, "
+                            + "the metric goes stale (logged at most once a minute)",
+                    r.index(),
+                    r.policy().namespace(),
+                    r.policy().name(),
+                    r.query().serverAddress(),
+                    a.result(),
+                    a.detail());
         }
     }
 

@@ -50,8 +50,12 @@ public class Receivers {
         this.clusterView = live.clusterState() != LiveSettings.ClusterStateSource.none;
         var input = engine.limits();
         this.objectLabels = settings.parsedObjectLabels();
-        this.rules = new SeriesRules(objectLabels, new SeriesRules.Bounds(input.maxLabels(),
-                input.maxLabelLength(), input.maxClockSkew().toMillis()));
+        this.rules = new SeriesRules(
+                objectLabels,
+                new SeriesRules.Bounds(
+                        input.maxLabels(),
+                        input.maxLabelLength(),
+                        input.maxClockSkew().toMillis()));
     }
 
     /** Whether a receiver enabled by its setting is served here (it needs the autoscaler's cluster view to route). */
@@ -95,7 +99,9 @@ public class Receivers {
             forwarder.forward(receiver, conversion.items(), skipped);
         } catch (RuntimeException e) {
             forwarder.rejected(receiver, payload.series().size());
-            LOG.warnf("%s request of %d series not forwarded: %s", receiver, payload.series().size(), e.getMessage());
+            LOG.warnf(
+                    "%s request of %d series not forwarded: %s",
+                    receiver, payload.series().size(), e.getMessage());
             return new NotDelivered(e.getMessage());
         }
         return new Taken(payload, skipped);

@@ -44,7 +44,8 @@ public class RemoteWriteEndpoint {
         this.receivers = receivers;
     }
 
-    @Operation(operationId = "remoteWrite",
+    @Operation(
+            operationId = "remoteWrite",
             summary = "Receive Prometheus remote write 1.0",
             description = "A snappy-compressed prometheus.WriteRequest (Content-Encoding: snappy, Content-Type: "
                     + "application/x-protobuf). 204 once every metric event it feeds is on trimtab.metrics; 400 naming "
@@ -61,8 +62,10 @@ public class RemoteWriteEndpoint {
 
     private Response answer(byte[] body, HttpHeaders headers) {
         if (!receivers.served(settings.remoteWriteEnabled())) {
-            return text(404, "no Prometheus remote-write receiver here: it runs in the autoscaler function"
-                    + " (trimtab.ingest.remote-write-enabled=true and a cluster view, trimtab.autoscaler.cluster-state)");
+            return text(
+                    404,
+                    "no Prometheus remote-write receiver here: it runs in the autoscaler function"
+                            + " (trimtab.ingest.remote-write-enabled=true and a cluster view, trimtab.autoscaler.cluster-state)");
         }
         String tooLarge = access.limits().bodyTooLarge(Surface.Ingest, body.length);
         if (tooLarge != null) {
@@ -70,8 +73,10 @@ public class RemoteWriteEndpoint {
         }
         String encoding = headers.getHeaderString("Content-Encoding");
         if (encoding == null || !encoding.trim().equalsIgnoreCase("snappy")) {
-            return text(415, "Content-Encoding: " + (encoding == null ? "(none)" : "\"" + encoding + "\"")
-                    + ": remote write 1.0 bodies are snappy-compressed (Content-Encoding: snappy)");
+            return text(
+                    415,
+                    "Content-Encoding: " + (encoding == null ? "(none)" : "\"" + encoding + "\"")
+                            + ": remote write 1.0 bodies are snappy-compressed (Content-Encoding: snappy)");
         }
         String type = headers.getHeaderString("Content-Type");
         if (type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/x-protobuf")) {
@@ -88,6 +93,9 @@ public class RemoteWriteEndpoint {
     }
 
     private static Response text(int status, String message) {
-        return Response.status(status).type(MediaType.TEXT_PLAIN).entity(message).build();
+        return Response.status(status)
+                .type(MediaType.TEXT_PLAIN)
+                .entity(message)
+                .build();
     }
 }

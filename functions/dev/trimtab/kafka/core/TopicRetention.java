@@ -45,9 +45,14 @@ public record TopicRetention(String topic, List<String> cleanupPolicy, long rete
      */
     public static TopicRetention of(String topic, Map<String, String> config) {
         String policy = config.getOrDefault("cleanup.policy", "delete");
-        List<String> policies = Arrays.stream(policy.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT))
-                .filter(s -> !s.isEmpty()).toList();
-        return new TopicRetention(topic, policies, number(config, "retention.ms", DEFAULT_RETENTION_MS),
+        List<String> policies = Arrays.stream(policy.split(","))
+                .map(s -> s.trim().toLowerCase(Locale.ROOT))
+                .filter(s -> !s.isEmpty())
+                .toList();
+        return new TopicRetention(
+                topic,
+                policies,
+                number(config, "retention.ms", DEFAULT_RETENTION_MS),
                 number(config, "retention.bytes", -1));
     }
 
@@ -75,19 +80,24 @@ public record TopicRetention(String topic, List<String> cleanupPolicy, long rete
     /** What an operator needs to know about this topic as a source of a view, in one sentence. */
     public String describe() {
         return switch (verdict()) {
-            case Kept -> topic + " keeps every record (cleanup.policy=" + String.join(",", cleanupPolicy)
-                    + ", retention.ms=-1, retention.bytes=-1)";
-            case Expiring -> topic + " deletes records " + limits() + " (cleanup.policy=" + String.join(",", cleanupPolicy)
-                    + "): an object unchanged for longer is missing from the view of an instance that starts after that";
-            case CompactedUnkeyed -> topic + " is compacted without deletion (cleanup.policy="
-                    + String.join(",", cleanupPolicy) + "): the broker refuses the ApiServerSource's records, which have no key";
+            case Kept ->
+                topic + " keeps every record (cleanup.policy=" + String.join(",", cleanupPolicy)
+                        + ", retention.ms=-1, retention.bytes=-1)";
+            case Expiring ->
+                topic + " deletes records " + limits() + " (cleanup.policy=" + String.join(",", cleanupPolicy)
+                        + "): an object unchanged for longer is missing from the view of an instance that starts after that";
+            case CompactedUnkeyed ->
+                topic + " is compacted without deletion (cleanup.policy=" + String.join(",", cleanupPolicy)
+                        + "): the broker refuses the ApiServerSource's records, which have no key";
         };
     }
 
     private String limits() {
-        String time = retentionMs >= 0 ? "older than " + duration(retentionMs) + " (retention.ms=" + retentionMs + ")" : null;
-        String size = retentionBytes >= 0 ? "beyond " + retentionBytes + " bytes per partition (retention.bytes="
-                + retentionBytes + ")" : null;
+        String time =
+                retentionMs >= 0 ? "older than " + duration(retentionMs) + " (retention.ms=" + retentionMs + ")" : null;
+        String size = retentionBytes >= 0
+                ? "beyond " + retentionBytes + " bytes per partition (retention.bytes=" + retentionBytes + ")"
+                : null;
         return time != null && size != null ? time + " or " + size : time != null ? time : size;
     }
 

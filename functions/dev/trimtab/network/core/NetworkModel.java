@@ -43,8 +43,8 @@ public final class NetworkModel {
         this(namespaces, pods, policies, errors, given(namespaces, pods, policies, errors));
     }
 
-    private static List<Outcome> given(List<Namespace> namespaces, List<Pod> pods, List<NetworkPolicy> policies,
-                                       List<String> errors) {
+    private static List<Outcome> given(
+            List<Namespace> namespaces, List<Pod> pods, List<NetworkPolicy> policies, List<String> errors) {
         List<Outcome> out = new ArrayList<>();
         errors.forEach(e -> out.add(new Outcome(null, null, e)));
         namespaces.forEach(n -> out.add(new Outcome("Namespace " + n.name(), n, null)));
@@ -53,8 +53,12 @@ public final class NetworkModel {
         return out;
     }
 
-    private NetworkModel(List<Namespace> namespaces, List<Pod> pods, List<NetworkPolicy> policies, List<String> errors,
-                         List<Outcome> outcomes) {
+    private NetworkModel(
+            List<Namespace> namespaces,
+            List<Pod> pods,
+            List<NetworkPolicy> policies,
+            List<String> errors,
+            List<Outcome> outcomes) {
         this.outcomes = outcomes;
         Map<String, Namespace> ns = new LinkedHashMap<>();
         namespaces.forEach(n -> ns.put(n.name(), n));
@@ -133,11 +137,14 @@ public final class NetworkModel {
         }
         String where = kind + " " + ObjectParser.describe(o, !kind.equals("Namespace"));
         try {
-            return new Outcome(where, switch (kind) {
-                case "Namespace" -> ObjectParser.namespace(o);
-                case "Pod" -> ObjectParser.pod(o);
-                default -> ObjectParser.policy(o);
-            }, null);
+            return new Outcome(
+                    where,
+                    switch (kind) {
+                        case "Namespace" -> ObjectParser.namespace(o);
+                        case "Pod" -> ObjectParser.pod(o);
+                        default -> ObjectParser.policy(o);
+                    },
+                    null);
         } catch (IllegalArgumentException e) {
             return new Outcome(where, null, where + ": " + e.getMessage());
         }
@@ -206,12 +213,17 @@ public final class NetworkModel {
     }
 
     public Optional<Pod> pod(String namespace, String name) {
-        return pods.stream().filter(p -> p.namespace().equals(namespace) && p.name().equals(name)).findFirst();
+        return pods.stream()
+                .filter(p -> p.namespace().equals(namespace) && p.name().equals(name))
+                .findFirst();
     }
 
     /** The pod that has {@code ip}, if one does, else the address as an external endpoint. */
     public Endpoint endpointFor(IpAddress ip) {
-        return pods.stream().filter(p -> p.ips().contains(ip)).findFirst()
-                .<Endpoint>map(Endpoint.PodEndpoint::new).orElseGet(() -> new Endpoint.External(ip));
+        return pods.stream()
+                .filter(p -> p.ips().contains(ip))
+                .findFirst()
+                .<Endpoint>map(Endpoint.PodEndpoint::new)
+                .orElseGet(() -> new Endpoint.External(ip));
     }
 }

@@ -10,8 +10,13 @@ import java.util.Set;
  * policy has at least one egress rule, as the API server defaults them. A policy with a type and no rules for it isolates
  * its pods for that direction and allows nothing.
  */
-public record NetworkPolicy(String namespace, String name, LabelSelector podSelector, Set<Direction> types,
-                            List<PolicyRule> ingress, List<PolicyRule> egress) {
+public record NetworkPolicy(
+        String namespace,
+        String name,
+        LabelSelector podSelector,
+        Set<Direction> types,
+        List<PolicyRule> ingress,
+        List<PolicyRule> egress) {
     public NetworkPolicy {
         types = Set.copyOf(types);
         ingress = List.copyOf(ingress);

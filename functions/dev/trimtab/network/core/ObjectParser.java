@@ -34,8 +34,12 @@ final class ObjectParser {
         String name = Fields.requiredString(meta.get("name"), "metadata.name");
         Map<String, Object> spec = Fields.mapOrEmpty(o.get("spec"), "spec");
         Map<String, Object> status = Fields.mapOrEmpty(o.get("status"), "status");
-        return new Pod(namespaceOf(meta), name, Fields.labels(meta.get("labels"), "metadata.labels"),
-                ips(status), containerPorts(spec));
+        return new Pod(
+                namespaceOf(meta),
+                name,
+                Fields.labels(meta.get("labels"), "metadata.labels"),
+                ips(status),
+                containerPorts(spec));
     }
 
     static NetworkPolicy policy(Map<String, Object> o) {
@@ -71,7 +75,12 @@ final class ObjectParser {
         List<?> list = Fields.listOrEmpty(status.get("podIPs"), "status.podIPs");
         for (int i = 0; i < list.size(); i++) {
             String p = "status.podIPs[" + i + "].ip";
-            IpAddress ip = ip(Fields.requiredString(Fields.mapOrEmpty(list.get(i), "status.podIPs[" + i + "]").get("ip"), p), p);
+            IpAddress ip = ip(
+                    Fields.requiredString(
+                            Fields.mapOrEmpty(list.get(i), "status.podIPs[" + i + "]")
+                                    .get("ip"),
+                            p),
+                    p);
             if (!ips.contains(ip)) {
                 ips.add(ip);
             }
@@ -92,7 +101,8 @@ final class ObjectParser {
         List<?> containers = Fields.listOrEmpty(spec.get("containers"), "spec.containers");
         for (int i = 0; i < containers.size(); i++) {
             String cp = "spec.containers[" + i + "]";
-            List<?> ports = Fields.listOrEmpty(Fields.mapOrEmpty(containers.get(i), cp).get("ports"), cp + ".ports");
+            List<?> ports =
+                    Fields.listOrEmpty(Fields.mapOrEmpty(containers.get(i), cp).get("ports"), cp + ".ports");
             for (int j = 0; j < ports.size(); j++) {
                 String pp = cp + ".ports[" + j + "]";
                 Map<String, Object> port = Fields.mapOrEmpty(ports.get(j), pp);
@@ -100,7 +110,9 @@ final class ObjectParser {
                 if (n < 1 || n > 65535) {
                     throw new IllegalArgumentException(pp + ".containerPort: got " + n + ", want 1..65535");
                 }
-                out.add(new Pod.ContainerPort(Fields.string(port.get("name"), pp + ".name"), (int) n,
+                out.add(new Pod.ContainerPort(
+                        Fields.string(port.get("name"), pp + ".name"),
+                        (int) n,
                         Protocol.parse(port.get("protocol"), pp + ".protocol")));
             }
         }

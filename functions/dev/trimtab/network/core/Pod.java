@@ -10,8 +10,8 @@ import java.util.Objects;
  * and {@code status.podIPs}, possibly none for a pod not yet running) and the container ports that
  * named ports resolve against.
  */
-public record Pod(String namespace, String name, Map<String, String> labels, List<IpAddress> ips,
-                  List<ContainerPort> ports) {
+public record Pod(
+        String namespace, String name, Map<String, String> labels, List<IpAddress> ips, List<ContainerPort> ports) {
 
     /** One {@code spec.containers[].ports[]} entry; {@code name} may be null. */
     public record ContainerPort(String name, int number, Protocol protocol) {}
@@ -28,8 +28,13 @@ public record Pod(String namespace, String name, Map<String, String> labels, Lis
      */
     @Override
     public boolean equals(Object o) {
-        return this == o || o instanceof Pod p && Objects.equals(name, p.name) && Objects.equals(namespace, p.namespace)
-                && Objects.equals(labels, p.labels) && Objects.equals(ips, p.ips) && Objects.equals(ports, p.ports);
+        return this == o
+                || o instanceof Pod p
+                        && Objects.equals(name, p.name)
+                        && Objects.equals(namespace, p.namespace)
+                        && Objects.equals(labels, p.labels)
+                        && Objects.equals(ips, p.ips)
+                        && Objects.equals(ports, p.ports);
     }
 
     /** {@code namespace/name}, the form used in answers and on the command line. */

@@ -47,14 +47,19 @@ final class PolicyIndex {
             Map<String, List<Integer>> grouped = new HashMap<>();
             for (int i = 0; i < policies.length; i++) {
                 keys[i] = policies[i].key();
-                grouped.computeIfAbsent(policies[i].namespace(), k -> new ArrayList<>()).add(i);
+                grouped.computeIfAbsent(policies[i].namespace(), k -> new ArrayList<>())
+                        .add(i);
             }
-            grouped.forEach((ns, idx) -> byNamespace.put(ns, idx.stream().mapToInt(Integer::intValue).toArray()));
+            grouped.forEach((ns, idx) ->
+                    byNamespace.put(ns, idx.stream().mapToInt(Integer::intValue).toArray()));
         }
         for (Pod pod : model.pods()) {
             Selection[] known = samePolicies ? previous.byPod.get(pod) : null;
-            byPod.put(pod, known != null ? known
-                    : new Selection[] {compute(pod, Direction.Ingress), compute(pod, Direction.Egress)});
+            byPod.put(
+                    pod,
+                    known != null
+                            ? known
+                            : new Selection[] {compute(pod, Direction.Ingress), compute(pod, Direction.Egress)});
         }
     }
 

@@ -28,8 +28,13 @@ final class PolicyParser {
         List<?> ingress = Fields.list(spec.get("ingress"), "spec.ingress");
         List<?> egress = Fields.list(spec.get("egress"), "spec.egress");
         Set<Direction> types = types(spec.get("policyTypes"), egress != null && !egress.isEmpty());
-        return new NetworkPolicy(namespace, name, podSelector, types,
-                rules(ingress, "spec.ingress", "from"), rules(egress, "spec.egress", "to"));
+        return new NetworkPolicy(
+                namespace,
+                name,
+                podSelector,
+                types,
+                rules(ingress, "spec.ingress", "from"),
+                rules(egress, "spec.egress", "to"));
     }
 
     /**
@@ -46,8 +51,8 @@ final class PolicyParser {
         for (int i = 0; i < written.size(); i++) {
             Object t = written.get(i);
             if (!"Ingress".equals(t) && !"Egress".equals(t)) {
-                throw new IllegalArgumentException("spec.policyTypes[" + i + "]: got " + Fields.quote(t)
-                        + ", want Ingress or Egress");
+                throw new IllegalArgumentException(
+                        "spec.policyTypes[" + i + "]: got " + Fields.quote(t) + ", want Ingress or Egress");
             }
             types.add(Direction.valueOf((String) t));
         }
@@ -87,12 +92,14 @@ final class PolicyParser {
         Map<String, Object> block = Fields.map(peer.get("ipBlock"), path + ".ipBlock");
         if (block != null) {
             if (pods != null || namespaces != null) {
-                throw new IllegalArgumentException(path + ": may not specify both ipBlock and podSelector or namespaceSelector");
+                throw new IllegalArgumentException(
+                        path + ": may not specify both ipBlock and podSelector or namespaceSelector");
             }
             return ipBlock(block, path + ".ipBlock");
         }
         if (pods == null && namespaces == null) {
-            throw new IllegalArgumentException(path + ": must specify a podSelector, a namespaceSelector or an ipBlock");
+            throw new IllegalArgumentException(
+                    path + ": must specify a podSelector, a namespaceSelector or an ipBlock");
         }
         return new PolicyPeer.PodPeer(pods, namespaces);
     }
@@ -105,7 +112,8 @@ final class PolicyParser {
             String p = path + ".except[" + i + "]";
             Cidr e = cidr(Fields.requiredString(ex.get(i), p), p);
             if (!cidr.covers(e) || e.prefix() == cidr.prefix()) {
-                throw new IllegalArgumentException(p + ": got \"" + ex.get(i) + "\", must be a strict subset of " + cidr);
+                throw new IllegalArgumentException(
+                        p + ": got \"" + ex.get(i) + "\", must be a strict subset of " + cidr);
             }
             except.add(e);
         }
@@ -133,11 +141,12 @@ final class PolicyParser {
         }
         if (p instanceof String name) {
             if (!SERVICE_NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException(path + ".port: got " + Fields.quote(name)
-                        + ", want a port number or an IANA service name");
+                throw new IllegalArgumentException(
+                        path + ".port: got " + Fields.quote(name) + ", want a port number or an IANA service name");
             }
             if (end != null) {
-                throw new IllegalArgumentException(path + ".endPort: may not be set when port is a name (\"" + name + "\")");
+                throw new IllegalArgumentException(
+                        path + ".endPort: may not be set when port is a name (\"" + name + "\")");
             }
             return new PolicyPort(protocol, null, name, null);
         }
@@ -146,8 +155,8 @@ final class PolicyParser {
         if (end != null) {
             endPort = portNumber(end, path + ".endPort", "want a port number");
             if (endPort < number) {
-                throw new IllegalArgumentException(path + ".endPort: got " + endPort
-                        + ", must be greater than or equal to port (" + number + ")");
+                throw new IllegalArgumentException(
+                        path + ".endPort: got " + endPort + ", must be greater than or equal to port (" + number + ")");
             }
         }
         return new PolicyPort(protocol, number, null, endPort);

@@ -24,13 +24,14 @@ public sealed interface PolicyPeer {
      */
     record PodPeer(LabelSelector podSelector, LabelSelector namespaceSelector) implements PolicyPeer {
         @Override
-        public boolean matches(Endpoint endpoint, String policyNamespace,
-                               Function<String, Map<String, String>> namespaceLabels) {
+        public boolean matches(
+                Endpoint endpoint, String policyNamespace, Function<String, Map<String, String>> namespaceLabels) {
             if (!(endpoint instanceof Endpoint.PodEndpoint pe)) {
                 return false;
             }
             Pod pod = pe.pod();
-            boolean nsOk = namespaceSelector == null ? pod.namespace().equals(policyNamespace)
+            boolean nsOk = namespaceSelector == null
+                    ? pod.namespace().equals(policyNamespace)
                     : namespaceSelector.matches(namespaceLabels.apply(pod.namespace()));
             return nsOk && (podSelector == null || podSelector.matches(pod.labels()));
         }
@@ -66,8 +67,8 @@ public sealed interface PolicyPeer {
         }
 
         @Override
-        public boolean matches(Endpoint endpoint, String policyNamespace,
-                               Function<String, Map<String, String>> namespaceLabels) {
+        public boolean matches(
+                Endpoint endpoint, String policyNamespace, Function<String, Map<String, String>> namespaceLabels) {
             List<IpAddress> ips = endpoint.ips();
             for (int i = 0; i < ips.size(); i++) {
                 if (contains(ips.get(i))) {

@@ -19,8 +19,7 @@ public record PolicyPort(Protocol protocol, Integer number, String name, Integer
             return false;
         }
         if (name != null) {
-            return destination instanceof Endpoint.PodEndpoint p
-                    && p.pod().namedPortIs(name, protocol, port.number());
+            return destination instanceof Endpoint.PodEndpoint p && p.pod().namedPortIs(name, protocol, port.number());
         }
         if (number == null) {
             return true;
@@ -31,7 +30,8 @@ public record PolicyPort(Protocol protocol, Integer number, String name, Integer
 
     @Override
     public String toString() {
-        String what = name != null ? name : number == null ? "*" : endPort == null ? "" + number : number + "-" + endPort;
+        String what =
+                name != null ? name : number == null ? "*" : endPort == null ? "" + number : number + "-" + endPort;
         return what + "/" + protocol;
     }
 }

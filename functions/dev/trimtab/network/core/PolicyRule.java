@@ -20,8 +20,12 @@ public record PolicyRule(List<PolicyPeer> peers, List<PolicyPort> ports) {
      * @param peer        the other end: the source for an ingress rule, the destination for egress
      * @param destination where named ports resolve: the connection's destination
      */
-    public boolean allows(Endpoint peer, Endpoint destination, Port port, String policyNamespace,
-                          Function<String, Map<String, String>> namespaceLabels) {
+    public boolean allows(
+            Endpoint peer,
+            Endpoint destination,
+            Port port,
+            String policyNamespace,
+            Function<String, Map<String, String>> namespaceLabels) {
         return portAllows(port, destination) && peerAllows(peer, policyNamespace, namespaceLabels);
     }
 
@@ -39,8 +43,8 @@ public record PolicyRule(List<PolicyPeer> peers, List<PolicyPort> ports) {
     }
 
     /** The peer half of {@link #allows}: no peers listed, or one is {@code peer}. */
-    public boolean peerAllows(Endpoint peer, String policyNamespace,
-                              Function<String, Map<String, String>> namespaceLabels) {
+    public boolean peerAllows(
+            Endpoint peer, String policyNamespace, Function<String, Map<String, String>> namespaceLabels) {
         if (peers.isEmpty()) {
             return true;
         }

@@ -23,7 +23,8 @@ public record Port(int number, Protocol protocol) {
     public static Port parse(String text) {
         int slash = text.indexOf('/');
         String num = slash < 0 ? text : text.substring(0, slash);
-        Protocol protocol = slash < 0 ? Protocol.TCP
+        Protocol protocol = slash < 0
+                ? Protocol.TCP
                 : Protocol.parse(text.substring(slash + 1).toUpperCase(Locale.ROOT), "protocol");
         int n;
         try {

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** The L4 protocols a NetworkPolicy port names. {@code TCP} is the API default when none is given. */
 public enum Protocol {
-    TCP, UDP, SCTP;
+    TCP,
+    UDP,
+    SCTP;
 
     /**
      * The protocol named by {@code text}, case-sensitive as the API server is ({@code tcp} is rejected).

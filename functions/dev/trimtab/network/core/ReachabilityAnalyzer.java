@@ -39,7 +39,11 @@ public final class ReachabilityAnalyzer {
     }
 
     public Verdict canReach(Endpoint from, Endpoint to, Port port) {
-        return new Verdict(from, to, port, side(Direction.Egress, from, to, to, port),
+        return new Verdict(
+                from,
+                to,
+                port,
+                side(Direction.Egress, from, to, to, port),
                 side(Direction.Ingress, to, from, to, port));
     }
 
@@ -110,9 +114,10 @@ public final class ReachabilityAnalyzer {
         return sideVerdict(direction, selection.keys(), allowedBy);
     }
 
-    private static SideVerdict sideVerdict(Direction direction, List<String> isolatedBy,
-                                           List<SideVerdict.RuleRef> allowedBy) {
-        SideVerdict.Reason reason = isolatedBy.isEmpty() ? SideVerdict.Reason.NotIsolated
+    private static SideVerdict sideVerdict(
+            Direction direction, List<String> isolatedBy, List<SideVerdict.RuleRef> allowedBy) {
+        SideVerdict.Reason reason = isolatedBy.isEmpty()
+                ? SideVerdict.Reason.NotIsolated
                 : allowedBy.isEmpty() ? SideVerdict.Reason.NoRuleAllows : SideVerdict.Reason.AllowedByPolicy;
         return new SideVerdict(direction, reason, isolatedBy, allowedBy);
     }
@@ -258,7 +263,8 @@ public final class ReachabilityAnalyzer {
                 return NOT_ISOLATED.get(direction);
             }
             if (general) {
-                return direction == Direction.Egress ? side(direction, self, other, other, port)
+                return direction == Direction.Egress
+                        ? side(direction, self, other, other, port)
                         : side(direction, self, other, self, port);
             }
             long mask = 0;

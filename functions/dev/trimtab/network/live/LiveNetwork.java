@@ -37,8 +37,9 @@ public class LiveNetwork {
     });
 
     @Inject
-    public LiveNetwork(KubernetesClient client,
-                       @ConfigProperty(name = "trimtab.network.watch-cluster", defaultValue = "false") boolean enabled) {
+    public LiveNetwork(
+            KubernetesClient client,
+            @ConfigProperty(name = "trimtab.network.watch-cluster", defaultValue = "false") boolean enabled) {
         this.client = client;
         this.enabled = enabled && client != null;
     }

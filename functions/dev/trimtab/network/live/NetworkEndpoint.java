@@ -63,41 +63,54 @@ public class NetworkEndpoint {
         }
     }
 
-    @Operation(operationId = "networkCanReach", summary = "Can one pod reach another",
-            description = "Whether traffic from 'from' (NS/POD or an IP) to 'to' on 'port' is allowed by the NetworkPolicies, with the policies that decide. Needs get network/can-reach on query.trimtab.dev in both namespaces.")
+    @Operation(
+            operationId = "networkCanReach",
+            summary = "Can one pod reach another",
+            description =
+                    "Whether traffic from 'from' (NS/POD or an IP) to 'to' on 'port' is allowed by the NetworkPolicies, with the policies that decide. Needs get network/can-reach on query.trimtab.dev in both namespaces.")
     @GET
     @Path("can-reach")
-    public CompletionStage<Response> canReach(@QueryParam("from") String from, @QueryParam("to") String to,
-                             @QueryParam("port") String port) {
+    public CompletionStage<Response> canReach(
+            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("port") String port) {
         return answer(() -> {
             NetworkModel model = network.model();
-            return NetworkCommand.answer(new ReachabilityAnalyzer(model).canReach(
-                    NetworkCommand.endpoint(model, "from", required("from", from)),
-                    NetworkCommand.endpoint(model, "to", required("to", to)), Port.parse(required("port", port))));
+            return NetworkCommand.answer(new ReachabilityAnalyzer(model)
+                    .canReach(
+                            NetworkCommand.endpoint(model, "from", required("from", from)),
+                            NetworkCommand.endpoint(model, "to", required("to", to)),
+                            Port.parse(required("port", port))));
         });
     }
 
-    @Operation(operationId = "networkMatrix", summary = "Reachability matrix",
-            description = "Which pods of the given namespaces can reach which, on 'port'. Needs get network/matrix on query.trimtab.dev; 422 past trimtab.limits.network.matrix-max-pairs.")
+    @Operation(
+            operationId = "networkMatrix",
+            summary = "Reachability matrix",
+            description =
+                    "Which pods of the given namespaces can reach which, on 'port'. Needs get network/matrix on query.trimtab.dev; 422 past trimtab.limits.network.matrix-max-pairs.")
     @GET
     @Path("matrix")
-    public CompletionStage<Response> matrix(@QueryParam("port") String port, @QueryParam("namespace") @DefaultValue("") List<String> namespaces) {
+    public CompletionStage<Response> matrix(
+            @QueryParam("port") String port, @QueryParam("namespace") @DefaultValue("") List<String> namespaces) {
         return answer(() -> {
             NetworkModel model = network.model();
             List<String> wanted = namespaces.stream().filter(n -> !n.isEmpty()).toList();
-            List<Pod> pods = model.pods().stream().filter(p -> wanted.isEmpty() || wanted.contains(p.namespace())).toList();
+            List<Pod> pods = model.pods().stream()
+                    .filter(p -> wanted.isEmpty() || wanted.contains(p.namespace()))
+                    .toList();
             Port parsed = Port.parse(required("port", port));
             String tooLarge = access.limits().matrixTooLarge(pods.size());
             if (tooLarge != null) {
                 throw new Refused(422, tooLarge);
             }
-            return new ReachabilityAnalyzer(model).matrix(pods, parsed).stream()
-                    .map(v -> {
-                        if (Thread.currentThread().isInterrupted()) {
-                            throw new Refused(503, "cancelled: the answer ran out of time");
-                        }
-                        return NetworkCommand.answer(v);
-                    }).toList();
+            return new ReachabilityAnalyzer(model)
+                    .matrix(pods, parsed).stream()
+                            .map(v -> {
+                                if (Thread.currentThread().isInterrupted()) {
+                                    throw new Refused(503, "cancelled: the answer ran out of time");
+                                }
+                                return NetworkCommand.answer(v);
+                            })
+                            .toList();
         });
     }
 
@@ -106,16 +119,22 @@ public class NetworkEndpoint {
      * prints them, and with {@code plan=true} the plan that would make the Enforce ones hold
      * ({@code "plan":{"changes","conflicts","unresolvable","holds"}}), whatever the remediation setting.
      */
-    @Operation(operationId = "networkIntents", summary = "Network intents and their violations",
-            description = "The NetworkIntents in force, their violations and (plan=true) the NetworkPolicy changes that would enforce them.")
+    @Operation(
+            operationId = "networkIntents",
+            summary = "Network intents and their violations",
+            description =
+                    "The NetworkIntents in force, their violations and (plan=true) the NetworkPolicy changes that would enforce them.")
     @GET
     @Path("intents")
     public CompletionStage<Response> intents(@QueryParam("plan") @DefaultValue("false") boolean plan) {
         return answer(() -> {
             LiveNetwork.View v = network.view();
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("violations", IntentChecker.check(v.model(), intents.intents()).stream()
-                    .map(IntentsAnswers::violation).toList());
+            out.put(
+                    "violations",
+                    IntentChecker.check(v.model(), intents.intents()).stream()
+                            .map(IntentsAnswers::violation)
+                            .toList());
             if (plan) {
                 out.put("plan", IntentsAnswers.plan(IntentEnforcer.plan(v.objects(), intents.intents())));
             }
@@ -136,15 +155,23 @@ public class NetworkEndpoint {
 
     private Response answerNow(Supplier<Object> answer) {
         if (!network.enabled()) {
-            return Response.status(503).type(MediaType.TEXT_PLAIN)
-                    .entity("the network is not watched here: set trimtab.network.watch-cluster=true").build();
+            return Response.status(503)
+                    .type(MediaType.TEXT_PLAIN)
+                    .entity("the network is not watched here: set trimtab.network.watch-cluster=true")
+                    .build();
         }
         try {
             return Response.ok(answer.get()).build();
         } catch (IllegalArgumentException e) {
-            return Response.status(400).type(MediaType.TEXT_PLAIN).entity(e.getMessage()).build();
+            return Response.status(400)
+                    .type(MediaType.TEXT_PLAIN)
+                    .entity(e.getMessage())
+                    .build();
         } catch (Refused e) {
-            return Response.status(e.status).type(MediaType.TEXT_PLAIN).entity(e.getMessage()).build();
+            return Response.status(e.status)
+                    .type(MediaType.TEXT_PLAIN)
+                    .entity(e.getMessage())
+                    .build();
         }
     }
 }

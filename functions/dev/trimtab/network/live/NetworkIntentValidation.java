@@ -16,7 +16,9 @@ public class NetworkIntentValidation implements AdmissionCheck {
 
     @Override
     public String refusal(AdmissionRequest r) {
-        if (r.object() == null || !NetworkIntent.GROUP.equals(r.kind().group()) || !NetworkIntent.KIND.equals(r.kind().kind())) {
+        if (r.object() == null
+                || !NetworkIntent.GROUP.equals(r.kind().group())
+                || !NetworkIntent.KIND.equals(r.kind().kind())) {
             return null;
         }
         List<String> errors = NetworkIntent.fromObjects(List.of(r.object())).errors();

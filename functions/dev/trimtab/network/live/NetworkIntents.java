@@ -18,8 +18,8 @@ import dev.trimtab.policy.live.IntentLoop;
 import dev.trimtab.policy.live.IntentSource;
 import dev.trimtab.policy.live.LivePolicies;
 import dev.trimtab.policy.live.LiveReports;
-import dev.trimtab.policy.live.ReportSettings;
 import dev.trimtab.policy.live.PolicyAudit;
+import dev.trimtab.policy.live.ReportSettings;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -68,8 +68,12 @@ public class NetworkIntents {
     public static final String ENFORCEMENT = "dev.trimtab.network.enforcement";
     static final String REPORT = "trimtab-network-intents";
     private static final ResourceDefinitionContext POLICIES = new ResourceDefinitionContext.Builder()
-            .withGroup("networking.k8s.io").withVersion("v1").withKind("NetworkPolicy").withPlural("networkpolicies")
-            .withNamespaced(true).build();
+            .withGroup("networking.k8s.io")
+            .withVersion("v1")
+            .withKind("NetworkPolicy")
+            .withPlural("networkpolicies")
+            .withNamespaced(true)
+            .build();
 
     private final LiveNetwork network;
     private final KubernetesClient client;
@@ -83,11 +87,17 @@ public class NetworkIntents {
     private List<PolicyChange> lastPlan = List.of();
 
     @Inject
-    public NetworkIntents(LiveNetwork network, KubernetesClient client, @Channel("policy-events") Emitter<byte[]> events,
-                          MeterRegistry registry, LivePolicies policies, Leadership leadership, ReportSettings reportSettings,
-                          @ConfigProperty(name = "trimtab.network.remediation", defaultValue = "off") String remediation,
-                          @ConfigProperty(name = "trimtab.network.recheck-delay", defaultValue = "100ms") Duration delay,
-                          @ConfigProperty(name = "trimtab.policy.watch-cluster", defaultValue = "true") boolean watchCluster) {
+    public NetworkIntents(
+            LiveNetwork network,
+            KubernetesClient client,
+            @Channel("policy-events") Emitter<byte[]> events,
+            MeterRegistry registry,
+            LivePolicies policies,
+            Leadership leadership,
+            ReportSettings reportSettings,
+            @ConfigProperty(name = "trimtab.network.remediation", defaultValue = "off") String remediation,
+            @ConfigProperty(name = "trimtab.network.recheck-delay", defaultValue = "100ms") Duration delay,
+            @ConfigProperty(name = "trimtab.policy.watch-cluster", defaultValue = "true") boolean watchCluster) {
         this.network = network;
         this.client = client;
         this.events = events;
@@ -95,13 +105,24 @@ public class NetworkIntents {
         this.remediation = IntentLoop.remediation("trimtab.network.remediation", remediation);
         this.watchCluster = watchCluster;
         this.reports = new LiveReports(REPORT, client, registry, reportSettings);
-        IntentSource<NetworkIntent> source = new IntentSource<>(NetworkIntent.KIND, (objects, errors) -> {
-            NetworkIntent.Parsed parsed = NetworkIntent.fromObjects(objects);
-            parsed.errors().forEach(errors);
-            return parsed.intents();
-        }, NetworkIntent::name, policies.fileObjects());
-        this.loop = new IntentLoop<>("trimtab-network-intents", delay, source, leadership, reports, network::synced,
-                network::view, this::check);
+        IntentSource<NetworkIntent> source = new IntentSource<>(
+                NetworkIntent.KIND,
+                (objects, errors) -> {
+                    NetworkIntent.Parsed parsed = NetworkIntent.fromObjects(objects);
+                    parsed.errors().forEach(errors);
+                    return parsed.intents();
+                },
+                NetworkIntent::name,
+                policies.fileObjects());
+        this.loop = new IntentLoop<>(
+                "trimtab-network-intents",
+                delay,
+                source,
+                leadership,
+                reports,
+                network::synced,
+                network::view,
+                this::check);
         registry.gauge("trimtab_network_intent_violations", open, OpenViolations::size);
     }
 
@@ -128,7 +149,9 @@ public class NetworkIntents {
         OpenViolations.Diff<IntentViolation> diff = open.update(now);
         diff.opened().forEach(x -> publish(x, "open"));
         diff.resolved().forEach(x -> publish(x, "resolved"));
-        reports.replaceAll(IntentResults.of(NetworkIntent.API_VERSION, NetworkIntent.KIND,
+        reports.replaceAll(IntentResults.of(
+                NetworkIntent.API_VERSION,
+                NetworkIntent.KIND,
                 intents.stream().map(NetworkIntent::name).toList(),
                 violations.stream().map(NetworkIntents::finding).toList()));
         if (remediation.equals("off") || intents.stream().noneMatch(i -> i.mode() == NetworkIntent.Mode.Enforce)) {
@@ -148,8 +171,13 @@ public class NetworkIntents {
         for (PolicyChange c : plan.changes()) {
             String outcome = remediation.equals("enforce") ? apply(c) : "dry-run";
             failed |= !outcome.equals("applied") && !outcome.equals("dry-run");
-            registry.counter("trimtab_network_intent_changes_total", "action", c.action().name(),
-                    "outcome", outcome.replaceAll(":.*", "")).increment();
+            registry.counter(
+                            "trimtab_network_intent_changes_total",
+                            "action",
+                            c.action().name(),
+                            "outcome",
+                            outcome.replaceAll(":.*", ""))
+                    .increment();
             outcomes.add(outcome);
         }
         publish(plan, outcomes);
@@ -177,7 +205,8 @@ public class NetworkIntents {
                     if (existing != null) {
                         return "skipped: " + c.key() + " exists";
                     }
-                    api.resource(CloudEventCodec.JSON.convertValue(c.policy(), GenericKubernetesResource.class)).create();
+                    api.resource(CloudEventCodec.JSON.convertValue(c.policy(), GenericKubernetesResource.class))
+                            .create();
                 }
                 case update -> {
                     if (existing == null) {
@@ -216,8 +245,12 @@ public class NetworkIntents {
         ReportBook.Resource resource = slash < 0
                 ? new ReportBook.Resource(NetworkIntent.API_VERSION, NetworkIntent.KIND, "", v.intent(), null)
                 : new ReportBook.Resource("v1", "Pod", pod.substring(0, slash), pod.substring(slash + 1), null);
-        return IntentResults.Finding.of(resource, v.intent(), "spec.rules[" + v.ruleIndex() + "] (" + v.ruleKind() + ")",
-                v.where(), v.message());
+        return IntentResults.Finding.of(
+                resource,
+                v.intent(),
+                "spec.rules[" + v.ruleIndex() + "] (" + v.ruleKind() + ")",
+                v.where(),
+                v.message());
     }
 
     private void publish(IntentViolation v, String status) {

@@ -12,8 +12,12 @@ import java.util.function.Function;
  * {@code selector} matches no pod (upstream: a nil label selector selects nothing). {@code weight}
  * is 0 for required terms.
  */
-public record AffinityTerm(Set<String> namespaces, LabelSelector namespaceSelector, LabelSelector selector,
-        String topologyKey, int weight) {
+public record AffinityTerm(
+        Set<String> namespaces,
+        LabelSelector namespaceSelector,
+        LabelSelector selector,
+        String topologyKey,
+        int weight) {
 
     /** Whether {@code pod} is selected by this term; {@code nsLabels} gives a namespace's labels. */
     public boolean matches(PodInfo pod, Function<String, Map<String, String>> nsLabels) {

@@ -7,7 +7,11 @@ package dev.trimtab.placement.core;
  * StatefulSet. Other owners are not recorded (upstream ignores them there too).
  */
 public record ControllerRef(Kind kind, String name) {
-    public enum Kind { ReplicationController, ReplicaSet, StatefulSet }
+    public enum Kind {
+        ReplicationController,
+        ReplicaSet,
+        StatefulSet
+    }
 
     /** The owner kind for an {@code apiVersion} and {@code kind}, or null when it is not one of the three. */
     static Kind kindOf(String apiVersion, String kind) {

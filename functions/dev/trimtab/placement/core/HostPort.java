@@ -11,7 +11,8 @@ public record HostPort(String ip, String protocol, int port) {
 
     /** {@code HostPortInfo.CheckConflict}: same protocol and port, and one side is the wildcard or both ips match. */
     boolean conflicts(HostPort other) {
-        return port == other.port && protocol.equals(other.protocol)
+        return port == other.port
+                && protocol.equals(other.protocol)
                 && (ip.equals(ANY_IP) || other.ip.equals(ANY_IP) || ip.equals(other.ip));
     }
 }

@@ -33,7 +33,8 @@ public final class InterPodAffinityFilter implements FilterPlugin {
         TopologyCounts affinityCounts = new TopologyCounts();
         TopologyCounts antiCounts = new TopologyCounts();
         boolean incoming = !affinity.isEmpty() || !anti.isEmpty();
-        for (Map.Entry<PodSpecFacts, PodGroups.Group> g : snapshot.affinitySpecs().all().entrySet()) {
+        for (Map.Entry<PodSpecFacts, PodGroups.Group> g :
+                snapshot.affinitySpecs().all().entrySet()) {
             List<AffinityTerm> terms = g.getKey().requiredAntiAffinity();
             for (AffinityTerm t : terms) {
                 if (t.matches(pod, ns)) {
@@ -42,7 +43,8 @@ public final class InterPodAffinityFilter implements FilterPlugin {
             }
         }
         if (incoming) {
-            for (Map.Entry<PodKey, PodGroups.Group> g : snapshot.podsByLabels().all().entrySet()) {
+            for (Map.Entry<PodKey, PodGroups.Group> g :
+                    snapshot.podsByLabels().all().entrySet()) {
                 PodInfo p = g.getKey().asPod();
                 if (matchesAll(affinity, p, ns)) {
                     for (AffinityTerm t : affinity) {
@@ -89,8 +91,8 @@ public final class InterPodAffinityFilter implements FilterPlugin {
         }
     }
 
-    private static boolean satisfiesAffinity(List<AffinityTerm> terms, TopologyCounts counts, boolean noMatches,
-            boolean selfMatch, NodeInfo node) {
+    private static boolean satisfiesAffinity(
+            List<AffinityTerm> terms, TopologyCounts counts, boolean noMatches, boolean selfMatch, NodeInfo node) {
         boolean podsExist = true;
         for (AffinityTerm t : terms) {
             String v = node.labels().get(t.topologyKey());

@@ -26,14 +26,17 @@ public final class InterPodAffinityScore implements ScorePlugin {
     public NodeScorer prepare(PodInfo pod, Snapshot snapshot, List<NodeInfo> feasible) {
         Function<String, Map<String, String>> ns = snapshot::namespaceLabels;
         PodSpecFacts s = pod.spec();
-        boolean hasConstraints = !s.preferredAffinity().isEmpty() || !s.preferredAntiAffinity().isEmpty();
+        boolean hasConstraints =
+                !s.preferredAffinity().isEmpty() || !s.preferredAntiAffinity().isEmpty();
         TopologyCounts scores = new TopologyCounts();
         if (hasConstraints) {
-            for (Map.Entry<PodKey, PodGroups.Group> g : snapshot.podsByLabels().all().entrySet()) {
+            for (Map.Entry<PodKey, PodGroups.Group> g :
+                    snapshot.podsByLabels().all().entrySet()) {
                 incomingTerms(pod, g.getKey().asPod(), g.getValue(), scores, ns);
             }
         }
-        for (Map.Entry<PodSpecFacts, PodGroups.Group> g : snapshot.affinitySpecs().all().entrySet()) {
+        for (Map.Entry<PodSpecFacts, PodGroups.Group> g :
+                snapshot.affinitySpecs().all().entrySet()) {
             long[] w = existingTerms(pod, g.getKey(), ns);
             List<AffinityTerm> terms = null;
             for (int i = 0; i < w.length; i++) {
@@ -103,7 +106,11 @@ public final class InterPodAffinityScore implements ScorePlugin {
     }
 
     /** The incoming pod's preferred terms against one group of existing pods (same namespace and labels). */
-    private static void incomingTerms(PodInfo pod, PodInfo existing, PodGroups.Group group, TopologyCounts scores,
+    private static void incomingTerms(
+            PodInfo pod,
+            PodInfo existing,
+            PodGroups.Group group,
+            TopologyCounts scores,
             Function<String, Map<String, String>> ns) {
         for (AffinityTerm t : pod.spec().preferredAffinity()) {
             if (t.matches(existing, ns)) {

@@ -35,8 +35,15 @@ public final class NodeInfo {
     int podsWithRequiredAntiAffinity;
     int index = -1;
 
-    NodeInfo(String name, Labels labels, List<Taint> taints, boolean ready, boolean unschedulable,
-            ResourceList allocatable, String[] imageNames, long[] imageSizes) {
+    NodeInfo(
+            String name,
+            Labels labels,
+            List<Taint> taints,
+            boolean ready,
+            boolean unschedulable,
+            ResourceList allocatable,
+            String[] imageNames,
+            long[] imageSizes) {
         this.name = name;
         this.labels = labels;
         this.taints = taints;

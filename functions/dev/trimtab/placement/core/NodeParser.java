@@ -22,7 +22,8 @@ final class NodeParser {
             String p = "spec.taints[" + i + "]";
             Map<String, Object> t = f.item(taintList, i, p);
             String effect = f.requiredString(t, "effect", p + ".effect");
-            if (!effect.equals(Taint.NO_SCHEDULE) && !effect.equals(Taint.PREFER_NO_SCHEDULE)
+            if (!effect.equals(Taint.NO_SCHEDULE)
+                    && !effect.equals(Taint.PREFER_NO_SCHEDULE)
                     && !effect.equals(Taint.NO_EXECUTE)) {
                 throw f.error(p + ".effect", effect, "NoSchedule, PreferNoSchedule or NoExecute");
             }

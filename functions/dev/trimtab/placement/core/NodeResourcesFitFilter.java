@@ -78,7 +78,7 @@ public final class NodeResourcesFitFilter implements FilterPlugin {
                 unresolvable |= want > alloc.scalar(name);
             }
         }
-        return new Status(unresolvable ? Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE : Status.Code.UNSCHEDULABLE,
-                reasons);
+        return new Status(
+                unresolvable ? Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE : Status.Code.UNSCHEDULABLE, reasons);
     }
 }

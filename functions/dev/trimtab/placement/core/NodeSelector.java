@@ -78,13 +78,13 @@ public record NodeSelector(List<Term> terms) {
     }
 
     static Term parseTerm(Fields f, Map<String, Object> term, String path) {
-        return new Term(parseRequirements(f, term, "matchExpressions", path, false),
+        return new Term(
+                parseRequirements(f, term, "matchExpressions", path, false),
                 parseRequirements(f, term, "matchFields", path, true));
     }
 
     static final String INVALID = "Invalid";
-    private static final Pattern LABEL_VALUE =
-            Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
+    private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
 
     /** {@code validation.IsValidLabelValue}: at most 63 characters of the label value alphabet. */
     static boolean isLabelValue(String v) {
@@ -93,8 +93,8 @@ public record NodeSelector(List<Term> terms) {
 
     private static final Set<String> OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt");
 
-    private static List<Requirement> parseRequirements(Fields f, Map<String, Object> term, String key, String path,
-            boolean fields) {
+    private static List<Requirement> parseRequirements(
+            Fields f, Map<String, Object> term, String key, String path, boolean fields) {
         List<Object> list = f.list(term, key, path + "." + key);
         List<Requirement> out = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
@@ -112,7 +112,8 @@ public record NodeSelector(List<Term> terms) {
             if ((op.equals("Gt") || op.equals("Lt")) && values.size() != 1) {
                 throw f.error(p + ".values", values, "exactly one integer for " + op);
             }
-            if (!fields && (op.equals("In") || op.equals("NotIn"))
+            if (!fields
+                    && (op.equals("In") || op.equals("NotIn"))
                     && !values.stream().allMatch(NodeSelector::isLabelValue)) {
                 op = INVALID;
             }

@@ -7,5 +7,5 @@ import java.util.Map;
  * status), and for feasible nodes each score plugin's normalized score (0–100, before weights) and
  * the weighted total.
  */
-public record NodeVerdict(String node, boolean feasible, String rejectedBy, Status status, Map<String, Long> scores,
-        long total) {}
+public record NodeVerdict(
+        String node, boolean feasible, String rejectedBy, Status status, Map<String, Long> scores, long total) {}

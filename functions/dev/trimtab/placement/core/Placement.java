@@ -11,7 +11,10 @@ import java.util.Map;
  * arrays the {@link Placer} filled, so a decision over thousands of nodes stays cheap.
  */
 public final class Placement {
-    public enum Reason { Scheduled, Unschedulable }
+    public enum Reason {
+        Scheduled,
+        Unschedulable
+    }
 
     private final String pod;
     private final String node;
@@ -26,8 +29,18 @@ public final class Placement {
     private final long[] totals;
     private final List<String> notes;
 
-    Placement(String pod, String node, Reason reason, String message, String[] nodeNames, String[] rejectedBy,
-            Status[] statuses, int[] feasibleIndex, String[] scorePlugins, long[][] scores, long[] totals,
+    Placement(
+            String pod,
+            String node,
+            Reason reason,
+            String message,
+            String[] nodeNames,
+            String[] rejectedBy,
+            Status[] statuses,
+            int[] feasibleIndex,
+            String[] scorePlugins,
+            long[][] scores,
+            long[] totals,
             List<String> notes) {
         this.pod = pod;
         this.node = node;

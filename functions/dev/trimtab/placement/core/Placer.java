@@ -48,17 +48,46 @@ public final class Placer {
             }
         }
         if (best < 0) {
-            return new Placement(pod.key(), null, Placement.Reason.Unschedulable, fitError(statuses, n), names,
-                    rejectedBy, statuses, feasibleIndex, scoreNames, scores, totals, notes);
+            return new Placement(
+                    pod.key(),
+                    null,
+                    Placement.Reason.Unschedulable,
+                    fitError(statuses, n),
+                    names,
+                    rejectedBy,
+                    statuses,
+                    feasibleIndex,
+                    scoreNames,
+                    scores,
+                    totals,
+                    notes);
         }
         String chosen = feasible[best].name();
-        return new Placement(pod.key(), chosen, Placement.Reason.Scheduled,
-                "Successfully assigned " + pod.key() + " to " + chosen, names, rejectedBy, statuses, feasibleIndex,
-                scoreNames, scores, totals, notes);
+        return new Placement(
+                pod.key(),
+                chosen,
+                Placement.Reason.Scheduled,
+                "Successfully assigned " + pod.key() + " to " + chosen,
+                names,
+                rejectedBy,
+                statuses,
+                feasibleIndex,
+                scoreNames,
+                scores,
+                totals,
+                notes);
     }
 
-    private static int filter(PodInfo pod, Snapshot snapshot, List<FilterPlugin> plugins, NodeInfo[] nodes,
-            String[] names, String[] rejectedBy, Status[] statuses, int[] feasibleIndex, NodeInfo[] feasible) {
+    private static int filter(
+            PodInfo pod,
+            Snapshot snapshot,
+            List<FilterPlugin> plugins,
+            NodeInfo[] nodes,
+            String[] names,
+            String[] rejectedBy,
+            Status[] statuses,
+            int[] feasibleIndex,
+            NodeInfo[] feasible) {
         List<FilterPlugin.NodeFilter> checks = new ArrayList<>(plugins.size());
         List<String> checkNames = new ArrayList<>(plugins.size());
         for (FilterPlugin f : plugins) {
@@ -91,8 +120,16 @@ public final class Placer {
         return count;
     }
 
-    private static void score(PodInfo pod, Snapshot snapshot, Plugins p, NodeInfo[] feasible, int count,
-            String[] scoreNames, long[][] scores, long[] totals, List<String> notes) {
+    private static void score(
+            PodInfo pod,
+            Snapshot snapshot,
+            Plugins p,
+            NodeInfo[] feasible,
+            int count,
+            String[] scoreNames,
+            long[][] scores,
+            long[] totals,
+            List<String> notes) {
         List<NodeInfo> feasibleList = Arrays.asList(feasible).subList(0, count);
         for (int s = 0; s < p.scores.size(); s++) {
             ScorePlugin plugin = p.scores.get(s);
@@ -134,9 +171,12 @@ public final class Placer {
             for (String r : s.reasons()) {
                 reasons.merge(r, 1, Integer::sum);
             }
-            preemption.merge(s.code() == Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE
-                    ? "Preemption is not helpful for scheduling" : "No preemption victims found for incoming pod",
-                    1, Integer::sum);
+            preemption.merge(
+                    s.code() == Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE
+                            ? "Preemption is not helpful for scheduling"
+                            : "No preemption victims found for incoming pod",
+                    1,
+                    Integer::sum);
         }
         return "0/" + n + " nodes are available: " + histogram(reasons) + ". preemption: 0/" + n
                 + " nodes are available: " + histogram(preemption) + ".";

@@ -17,13 +17,26 @@ public final class PodInfo {
     private final PodSpecFacts spec;
     private final ControllerRef controller;
 
-    PodInfo(String namespace, String name, String nodeName, String phase, boolean terminating, Labels labels,
+    PodInfo(
+            String namespace,
+            String name,
+            String nodeName,
+            String phase,
+            boolean terminating,
+            Labels labels,
             PodSpecFacts spec) {
         this(namespace, name, nodeName, phase, terminating, labels, spec, null);
     }
 
-    PodInfo(String namespace, String name, String nodeName, String phase, boolean terminating, Labels labels,
-            PodSpecFacts spec, ControllerRef controller) {
+    PodInfo(
+            String namespace,
+            String name,
+            String nodeName,
+            String phase,
+            boolean terminating,
+            Labels labels,
+            PodSpecFacts spec,
+            ControllerRef controller) {
         this.namespace = namespace;
         this.name = name;
         this.nodeName = nodeName;
@@ -95,7 +108,8 @@ public final class PodInfo {
     }
 
     PodInfo withSpec(PodSpecFacts shared, Labels sharedLabels, ControllerRef sharedController) {
-        return shared == spec && sharedLabels == labels && sharedController == controller ? this
+        return shared == spec && sharedLabels == labels && sharedController == controller
+                ? this
                 : new PodInfo(namespace, name, nodeName, phase, terminating, sharedLabels, shared, sharedController);
     }
 

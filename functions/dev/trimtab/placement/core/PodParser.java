@@ -40,8 +40,15 @@ final class PodParser {
             labels = interner.intern(labels);
             controller = interner.intern(controller);
         }
-        return new PodInfo(ns.intern(), name, nodeName == null ? "" : nodeName.intern(), phase == null ? "" : phase,
-                terminating, labels, facts, controller);
+        return new PodInfo(
+                ns.intern(),
+                name,
+                nodeName == null ? "" : nodeName.intern(),
+                phase == null ? "" : phase,
+                terminating,
+                labels,
+                facts,
+                controller);
     }
 
     /** The first owner reference with {@code controller: true}, kept when it is an RC, RS or StatefulSet. */
@@ -51,8 +58,8 @@ final class PodParser {
             String p = "metadata.ownerReferences[" + i + "]";
             Map<String, Object> ref = f.item(refs, i, p);
             if (f.bool(ref, "controller", p + ".controller")) {
-                ControllerRef.Kind kind = ControllerRef.kindOf(f.string(ref, "apiVersion", p + ".apiVersion"),
-                        f.string(ref, "kind", p + ".kind"));
+                ControllerRef.Kind kind = ControllerRef.kindOf(
+                        f.string(ref, "apiVersion", p + ".apiVersion"), f.string(ref, "kind", p + ".kind"));
                 return kind == null ? null : new ControllerRef(kind, f.requiredString(ref, "name", p + ".name"));
             }
         }
@@ -93,7 +100,9 @@ final class PodParser {
                 initCpu = Math.max(initCpu, rsCpu);
                 initMem = Math.max(initMem, rsMem);
             } else {
-                initMax.max(new ResourceList.Builder(c.requests).add(restartable.build()).build());
+                initMax.max(new ResourceList.Builder(c.requests)
+                        .add(restartable.build())
+                        .build());
                 initCpu = Math.max(initCpu, c.nonZeroCpu() + rsCpu);
                 initMem = Math.max(initMem, c.nonZeroMemory() + rsMem);
             }
@@ -111,16 +120,24 @@ final class PodParser {
         String paa = "spec.affinity.podAntiAffinity";
         return new PodSpecFacts(
                 schedulerName == null || schedulerName.isEmpty() ? "default-scheduler" : schedulerName,
-                sum.build(), nzCpu, nzMem, List.copyOf(ports),
+                sum.build(),
+                nzCpu,
+                nzMem,
+                List.copyOf(ports),
                 Labels.of(f.stringMap(spec, "nodeSelector", "spec.nodeSelector")),
-                requiredNodeAffinity(f, nodeAff), preferredNodeAffinity(f, nodeAff), tolerations(f, spec),
-                podTerms(f, podAff, pa, ns, labels, false), podTerms(f, antiAff, paa, ns, labels, false),
-                podTerms(f, podAff, pa, ns, labels, true), podTerms(f, antiAff, paa, ns, labels, true),
-                SpreadParser.parse(f, spec, labels), List.copyOf(images));
+                requiredNodeAffinity(f, nodeAff),
+                preferredNodeAffinity(f, nodeAff),
+                tolerations(f, spec),
+                podTerms(f, podAff, pa, ns, labels, false),
+                podTerms(f, antiAff, paa, ns, labels, false),
+                podTerms(f, podAff, pa, ns, labels, true),
+                podTerms(f, antiAff, paa, ns, labels, true),
+                SpreadParser.parse(f, spec, labels),
+                List.copyOf(images));
     }
 
-    private static List<Container> containers(Fields f, Map<String, Object> spec, String key, List<HostPort> ports,
-            List<String> images) {
+    private static List<Container> containers(
+            Fields f, Map<String, Object> spec, String key, List<HostPort> ports, List<String> images) {
         List<Object> list = f.list(spec, key, "spec." + key);
         List<Container> out = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
@@ -135,8 +152,11 @@ final class PodParser {
             ResourceList r = ResourceList.parse(f, resources, "requests", p + ".resources.requests");
             String restart = f.string(c, "restartPolicy", p + ".restartPolicy");
             boolean sidecar = "Always".equals(restart);
-            out.add(new Container(r, requests != null && requests.containsKey("cpu"),
-                    requests != null && requests.containsKey("memory"), sidecar));
+            out.add(new Container(
+                    r,
+                    requests != null && requests.containsKey("cpu"),
+                    requests != null && requests.containsKey("memory"),
+                    sidecar));
             // getContainerPorts: app containers and restartable (sidecar) init containers
             if (key.equals("containers") || sidecar) {
                 List<Object> cp = f.list(c, "ports", p + ".ports");
@@ -148,8 +168,10 @@ final class PodParser {
                         throw f.error(pp + ".hostPort", hostPort, "a port number between 1 and 65535");
                     }
                     if (hostPort > 0) {
-                        ports.add(new HostPort(f.string(port, "hostIP", pp + ".hostIP"),
-                                f.string(port, "protocol", pp + ".protocol"), (int) hostPort));
+                        ports.add(new HostPort(
+                                f.string(port, "hostIP", pp + ".hostIP"),
+                                f.string(port, "protocol", pp + ".protocol"),
+                                (int) hostPort));
                     }
                 }
             }
@@ -190,8 +212,8 @@ final class PodParser {
             long weight = f.integer(item, "weight", tp + ".weight", 0);
             Map<String, Object> pref = f.map(item, "preference", tp + ".preference");
             if (weight != 0) {
-                out.add(new NodeSelector.Preferred((int) weight,
-                        NodeSelector.parseTerm(f, pref == null ? Map.of() : pref, tp + ".preference")));
+                out.add(new NodeSelector.Preferred(
+                        (int) weight, NodeSelector.parseTerm(f, pref == null ? Map.of() : pref, tp + ".preference")));
             }
         }
         return List.copyOf(out);
@@ -207,15 +229,19 @@ final class PodParser {
             if (op != null && !op.isEmpty() && !op.equals("Exists") && !op.equals("Equal")) {
                 throw f.error(p + ".operator", op, "Exists or Equal");
             }
-            out.add(new Toleration(f.string(t, "key", p + ".key"), op, f.string(t, "value", p + ".value"),
+            out.add(new Toleration(
+                    f.string(t, "key", p + ".key"),
+                    op,
+                    f.string(t, "value", p + ".value"),
                     f.string(t, "effect", p + ".effect")));
         }
         return List.copyOf(out);
     }
 
-    private static List<AffinityTerm> podTerms(Fields f, Map<String, Object> aff, String base, String ns,
-            Labels podLabels, boolean preferred) {
-        String key = preferred ? "preferredDuringSchedulingIgnoredDuringExecution"
+    private static List<AffinityTerm> podTerms(
+            Fields f, Map<String, Object> aff, String base, String ns, Labels podLabels, boolean preferred) {
+        String key = preferred
+                ? "preferredDuringSchedulingIgnoredDuringExecution"
                 : "requiredDuringSchedulingIgnoredDuringExecution";
         List<Object> list = f.list(aff, key, base + "." + key);
         List<AffinityTerm> out = new ArrayList<>(list.size());
@@ -236,8 +262,8 @@ final class PodParser {
         return List.copyOf(out);
     }
 
-    private static AffinityTerm term(Fields f, Map<String, Object> t, String p, String ns, Labels podLabels,
-            int weight) {
+    private static AffinityTerm term(
+            Fields f, Map<String, Object> t, String p, String ns, Labels podLabels, int weight) {
         String topologyKey = f.requiredString(t, "topologyKey", p + ".topologyKey");
         LabelSelector selector = selector(f, t, "labelSelector", p);
         LabelSelector nsSelector = selector(f, t, "namespaceSelector", p);
@@ -247,10 +273,16 @@ final class PodParser {
             nsSet.add(ns);
         }
         if (selector != null) {
-            selector = withLabelKeys(selector, f.stringList(t, "matchLabelKeys", p + ".matchLabelKeys"), podLabels,
+            selector = withLabelKeys(
+                    selector,
+                    f.stringList(t, "matchLabelKeys", p + ".matchLabelKeys"),
+                    podLabels,
                     LabelSelector.Operator.In);
-            selector = withLabelKeys(selector, f.stringList(t, "mismatchLabelKeys", p + ".mismatchLabelKeys"),
-                    podLabels, LabelSelector.Operator.NotIn);
+            selector = withLabelKeys(
+                    selector,
+                    f.stringList(t, "mismatchLabelKeys", p + ".mismatchLabelKeys"),
+                    podLabels,
+                    LabelSelector.Operator.NotIn);
         }
         return new AffinityTerm(Set.copyOf(nsSet), nsSelector, selector, topologyKey.intern(), weight);
     }
@@ -264,8 +296,8 @@ final class PodParser {
     }
 
     /** Folds {@code matchLabelKeys} (In) or {@code mismatchLabelKeys} (NotIn) into a selector with the pod's values. */
-    static LabelSelector withLabelKeys(LabelSelector s, List<String> keys, Map<String, String> podLabels,
-            LabelSelector.Operator op) {
+    static LabelSelector withLabelKeys(
+            LabelSelector s, List<String> keys, Map<String, String> podLabels, LabelSelector.Operator op) {
         if (keys.isEmpty()) {
             return s;
         }

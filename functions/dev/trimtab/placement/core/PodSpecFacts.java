@@ -33,7 +33,9 @@ public record PodSpecFacts(
     public static final long DEFAULT_MEMORY_REQUEST = 200L * 1024 * 1024;
 
     boolean hasAnyAffinity() {
-        return !requiredAffinity.isEmpty() || !requiredAntiAffinity.isEmpty()
-                || !preferredAffinity.isEmpty() || !preferredAntiAffinity.isEmpty();
+        return !requiredAffinity.isEmpty()
+                || !requiredAntiAffinity.isEmpty()
+                || !preferredAffinity.isEmpty()
+                || !preferredAntiAffinity.isEmpty();
     }
 }

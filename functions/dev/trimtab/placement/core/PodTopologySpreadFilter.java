@@ -130,7 +130,8 @@ public final class PodTopologySpreadFilter implements FilterPlugin {
      */
     static int[] matchingByNode(Snapshot snapshot, SpreadConstraint c, String namespace) {
         int[] out = new int[snapshot.sortedNodes().length];
-        for (Map.Entry<PodKey, PodGroups.Group> g : snapshot.podsByLabels().all().entrySet()) {
+        for (Map.Entry<PodKey, PodGroups.Group> g :
+                snapshot.podsByLabels().all().entrySet()) {
             if (c.selects(g.getKey().asPod(), namespace)) {
                 for (Map.Entry<NodeInfo, int[]> e : g.getValue().perNode.entrySet()) {
                     out[e.getKey().index] += e.getValue()[0];

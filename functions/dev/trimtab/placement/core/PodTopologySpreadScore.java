@@ -75,14 +75,17 @@ public final class PodTopologySpreadScore implements ScorePlugin {
         int[] sizes = new int[n];
         double[] weights = new double[n];
         for (int i = 0; i < n; i++) {
-            sizes[i] = constraints.get(i).topologyKey().equals(HOSTNAME) ? feasible.size() - ignored
+            sizes[i] = constraints.get(i).topologyKey().equals(HOSTNAME)
+                    ? feasible.size() - ignored
                     : counts.get(i).size();
             weights[i] = Math.log(sizes[i] + 2);
         }
         int[][] matching = new int[n][];
         for (int i = 0; i < n; i++) {
             // default constraints share one selector: match the pod groups once
-            matching[i] = i > 0 && constraints.get(i).selector() == constraints.get(i - 1).selector()
+            matching[i] = i > 0
+                            && constraints.get(i).selector()
+                                    == constraints.get(i - 1).selector()
                     ? matching[i - 1]
                     : PodTopologySpreadFilter.matchingByNode(snapshot, constraints.get(i), pod.namespace());
         }
@@ -112,8 +115,14 @@ public final class PodTopologySpreadScore implements ScorePlugin {
     }
 
     /** PreScore state: the constraints, counts per domain value, domain counts behind the weights. */
-    record Scorer(List<SpreadConstraint> constraints, List<Map<String, long[]>> counts, int[] sizes,
-            double[] weights, int[][] matching, boolean requireAll, SpreadDefaults.Applied applied)
+    record Scorer(
+            List<SpreadConstraint> constraints,
+            List<Map<String, long[]>> counts,
+            int[] sizes,
+            double[] weights,
+            int[][] matching,
+            boolean requireAll,
+            SpreadDefaults.Applied applied)
             implements NodeScorer {
         @Override
         public long score(NodeInfo node) {

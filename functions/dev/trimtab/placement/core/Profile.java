@@ -18,34 +18,49 @@ import java.util.Objects;
  * modelled. percentageOfNodesToScore is always 100: every feasible node is scored. PodTopologySpread's
  * defaulting is {@link SpreadDefaults#SYSTEM} unless set.
  */
-public record Profile(String schedulerName, List<String> filters, Map<String, Integer> scoreWeights,
-        ScoringStrategy scoringStrategy, List<ScoringStrategy.ResourceWeight> balancedResources,
+public record Profile(
+        String schedulerName,
+        List<String> filters,
+        Map<String, Integer> scoreWeights,
+        ScoringStrategy scoringStrategy,
+        List<ScoringStrategy.ResourceWeight> balancedResources,
         SpreadDefaults spreadDefaults) {
 
-    public static final List<String> FILTERS = List.of(NodeUnschedulable.NAME, NodeName.NAME,
-            TaintTolerationFilter.NAME, NodeAffinityFilter.NAME, NodePorts.NAME, NodeResourcesFitFilter.NAME,
-            PodTopologySpreadFilter.NAME, InterPodAffinityFilter.NAME);
-    public static final List<String> SCORES = List.of(TaintTolerationFilter.NAME, NodeAffinityFilter.NAME,
-            NodeResourcesFitFilter.NAME, PodTopologySpreadFilter.NAME, InterPodAffinityFilter.NAME,
-            BalancedAllocationScore.NAME, ImageLocalityScore.NAME);
+    public static final List<String> FILTERS = List.of(
+            NodeUnschedulable.NAME,
+            NodeName.NAME,
+            TaintTolerationFilter.NAME,
+            NodeAffinityFilter.NAME,
+            NodePorts.NAME,
+            NodeResourcesFitFilter.NAME,
+            PodTopologySpreadFilter.NAME,
+            InterPodAffinityFilter.NAME);
+    public static final List<String> SCORES = List.of(
+            TaintTolerationFilter.NAME,
+            NodeAffinityFilter.NAME,
+            NodeResourcesFitFilter.NAME,
+            PodTopologySpreadFilter.NAME,
+            InterPodAffinityFilter.NAME,
+            BalancedAllocationScore.NAME,
+            ImageLocalityScore.NAME);
 
     public Profile {
         filters = List.copyOf(filters);
         for (String f : filters) {
             if (!FILTERS.contains(f)) {
-                throw new IllegalArgumentException("profile " + schedulerName + ": filter " + f + " is unknown; known: "
-                        + FILTERS);
+                throw new IllegalArgumentException(
+                        "profile " + schedulerName + ": filter " + f + " is unknown; known: " + FILTERS);
             }
         }
         scoreWeights = Collections.unmodifiableMap(new LinkedHashMap<>(scoreWeights));
         scoreWeights.forEach((name, w) -> {
             if (!SCORES.contains(name)) {
-                throw new IllegalArgumentException("profile " + schedulerName + ": score plugin " + name
-                        + " is unknown; known: " + SCORES);
+                throw new IllegalArgumentException(
+                        "profile " + schedulerName + ": score plugin " + name + " is unknown; known: " + SCORES);
             }
             if (w == null || w < 1 || w > 100) {
-                throw new IllegalArgumentException("profile " + schedulerName + ": weight of " + name + ": got " + w
-                        + ", want 1 to 100");
+                throw new IllegalArgumentException(
+                        "profile " + schedulerName + ": weight of " + name + ": got " + w + ", want 1 to 100");
             }
         });
         balancedResources = List.copyOf(balancedResources);
@@ -53,8 +68,12 @@ public record Profile(String schedulerName, List<String> filters, Map<String, In
     }
 
     /** A profile with the System spreading defaults (PodTopologySpread's default args). */
-    public Profile(String schedulerName, List<String> filters, Map<String, Integer> scoreWeights,
-            ScoringStrategy scoringStrategy, List<ScoringStrategy.ResourceWeight> balancedResources) {
+    public Profile(
+            String schedulerName,
+            List<String> filters,
+            Map<String, Integer> scoreWeights,
+            ScoringStrategy scoringStrategy,
+            List<ScoringStrategy.ResourceWeight> balancedResources) {
         this(schedulerName, filters, scoreWeights, scoringStrategy, balancedResources, SpreadDefaults.SYSTEM);
     }
 
@@ -67,7 +86,11 @@ public record Profile(String schedulerName, List<String> filters, Map<String, In
         weights.put(InterPodAffinityFilter.NAME, 2);
         weights.put(BalancedAllocationScore.NAME, 1);
         weights.put(ImageLocalityScore.NAME, 1);
-        return new Profile("default-scheduler", FILTERS, weights, ScoringStrategy.LEAST_ALLOCATED,
+        return new Profile(
+                "default-scheduler",
+                FILTERS,
+                weights,
+                ScoringStrategy.LEAST_ALLOCATED,
                 ScoringStrategy.DEFAULT_RESOURCES);
     }
 
@@ -100,16 +123,17 @@ public record Profile(String schedulerName, List<String> filters, Map<String, In
     List<FilterPlugin> filterPlugins() {
         List<FilterPlugin> out = new ArrayList<>();
         for (String f : filters) {
-            out.add(switch (f) {
-                case NodeUnschedulable.NAME -> new NodeUnschedulable();
-                case NodeName.NAME -> new NodeName();
-                case TaintTolerationFilter.NAME -> new TaintTolerationFilter();
-                case NodeAffinityFilter.NAME -> new NodeAffinityFilter();
-                case NodePorts.NAME -> new NodePorts();
-                case NodeResourcesFitFilter.NAME -> new NodeResourcesFitFilter();
-                case PodTopologySpreadFilter.NAME -> new PodTopologySpreadFilter(spreadDefaults);
-                default -> new InterPodAffinityFilter();
-            });
+            out.add(
+                    switch (f) {
+                        case NodeUnschedulable.NAME -> new NodeUnschedulable();
+                        case NodeName.NAME -> new NodeName();
+                        case TaintTolerationFilter.NAME -> new TaintTolerationFilter();
+                        case NodeAffinityFilter.NAME -> new NodeAffinityFilter();
+                        case NodePorts.NAME -> new NodePorts();
+                        case NodeResourcesFitFilter.NAME -> new NodeResourcesFitFilter();
+                        case PodTopologySpreadFilter.NAME -> new PodTopologySpreadFilter(spreadDefaults);
+                        default -> new InterPodAffinityFilter();
+                    });
         }
         return out;
     }
@@ -117,15 +141,16 @@ public record Profile(String schedulerName, List<String> filters, Map<String, In
     List<ScorePlugin> scorePlugins() {
         List<ScorePlugin> out = new ArrayList<>();
         for (String s : scoreWeights.keySet()) {
-            out.add(switch (s) {
-                case TaintTolerationFilter.NAME -> new TaintTolerationScore();
-                case NodeAffinityFilter.NAME -> new NodeAffinityScore();
-                case NodeResourcesFitFilter.NAME -> new NodeResourcesFitScore(scoringStrategy);
-                case PodTopologySpreadFilter.NAME -> new PodTopologySpreadScore(spreadDefaults);
-                case InterPodAffinityFilter.NAME -> new InterPodAffinityScore();
-                case BalancedAllocationScore.NAME -> new BalancedAllocationScore(balancedResources);
-                default -> new ImageLocalityScore();
-            });
+            out.add(
+                    switch (s) {
+                        case TaintTolerationFilter.NAME -> new TaintTolerationScore();
+                        case NodeAffinityFilter.NAME -> new NodeAffinityScore();
+                        case NodeResourcesFitFilter.NAME -> new NodeResourcesFitScore(scoringStrategy);
+                        case PodTopologySpreadFilter.NAME -> new PodTopologySpreadScore(spreadDefaults);
+                        case InterPodAffinityFilter.NAME -> new InterPodAffinityScore();
+                        case BalancedAllocationScore.NAME -> new BalancedAllocationScore(balancedResources);
+                        default -> new ImageLocalityScore();
+                    });
         }
         return out;
     }

@@ -15,9 +15,11 @@ final class ResourceAllocation {
         long[] out = new long[resources.size()];
         for (int i = 0; i < out.length; i++) {
             String r = resources.get(i).name();
-            out[i] = nonZero && r.equals(ResourceList.CPU) ? pod.spec().nonZeroMilliCpu()
-                    : nonZero && r.equals(ResourceList.MEMORY) ? pod.spec().nonZeroMemory()
-                    : pod.requests().get(r);
+            out[i] = nonZero && r.equals(ResourceList.CPU)
+                    ? pod.spec().nonZeroMilliCpu()
+                    : nonZero && r.equals(ResourceList.MEMORY)
+                            ? pod.spec().nonZeroMemory()
+                            : pod.requests().get(r);
         }
         return out;
     }
@@ -42,8 +44,14 @@ final class ResourceAllocation {
     }
 
     /** Fills {@code requested}/{@code allocatable} for one node. */
-    static void fill(NodeInfo node, List<ScoringStrategy.ResourceWeight> resources, int[] kinds, long[] podRequests,
-            boolean nonZero, long[] requested, long[] allocatable) {
+    static void fill(
+            NodeInfo node,
+            List<ScoringStrategy.ResourceWeight> resources,
+            int[] kinds,
+            long[] podRequests,
+            boolean nonZero,
+            long[] requested,
+            long[] allocatable) {
         ResourceList alloc = node.allocatable();
         for (int i = 0; i < podRequests.length; i++) {
             long a;

@@ -27,7 +27,8 @@ public final class ResourceList {
     final String[] scalarNames;
     final long[] scalarValues;
 
-    ResourceList(long milliCpu, long memory, long ephemeralStorage, long pods, String[] scalarNames, long[] scalarValues) {
+    ResourceList(
+            long milliCpu, long memory, long ephemeralStorage, long pods, String[] scalarNames, long[] scalarValues) {
         this.milliCpu = milliCpu;
         this.memory = memory;
         this.ephemeralStorage = ephemeralStorage;
@@ -68,7 +69,8 @@ public final class ResourceList {
      * or a prefixed native resource (a name containing {@code kubernetes.io/}).
      */
     static boolean isScalar(String name) {
-        if (name.startsWith("hugepages-") || name.startsWith("attachable-volumes-")
+        if (name.startsWith("hugepages-")
+                || name.startsWith("attachable-volumes-")
                 || name.contains("kubernetes.io/")) {
             return true;
         }
@@ -119,9 +121,13 @@ public final class ResourceList {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ResourceList r && r.milliCpu == milliCpu && r.memory == memory
-                && r.ephemeralStorage == ephemeralStorage && r.pods == pods
-                && Arrays.equals(r.scalarNames, scalarNames) && Arrays.equals(r.scalarValues, scalarValues);
+        return o instanceof ResourceList r
+                && r.milliCpu == milliCpu
+                && r.memory == memory
+                && r.ephemeralStorage == ephemeralStorage
+                && r.pods == pods
+                && Arrays.equals(r.scalarNames, scalarNames)
+                && Arrays.equals(r.scalarValues, scalarValues);
     }
 
     @Override
@@ -131,7 +137,8 @@ public final class ResourceList {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("{cpu=").append(milliCpu).append("m, memory=").append(memory);
+        StringBuilder sb =
+                new StringBuilder("{cpu=").append(milliCpu).append("m, memory=").append(memory);
         if (ephemeralStorage != 0) {
             sb.append(", ephemeral-storage=").append(ephemeralStorage);
         }
@@ -199,7 +206,9 @@ public final class ResourceList {
                 return EMPTY;
             }
             String[] names = scalars.isEmpty() ? NO_NAMES : scalars.keySet().toArray(NO_NAMES);
-            long[] values = scalars.isEmpty() ? NO_VALUES : scalars.values().stream().mapToLong(Long::longValue).toArray();
+            long[] values = scalars.isEmpty()
+                    ? NO_VALUES
+                    : scalars.values().stream().mapToLong(Long::longValue).toArray();
             return new ResourceList(milliCpu, memory, ephemeralStorage, pods, names, values);
         }
     }

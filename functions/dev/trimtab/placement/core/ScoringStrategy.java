@@ -9,7 +9,11 @@ import java.util.List;
  * resource; resources with zero allocatable are left out, as upstream.
  */
 public record ScoringStrategy(Type type, List<ResourceWeight> resources, List<ShapePoint> shape) {
-    public enum Type { LeastAllocated, MostAllocated, RequestedToCapacityRatio }
+    public enum Type {
+        LeastAllocated,
+        MostAllocated,
+        RequestedToCapacityRatio
+    }
 
     public record ResourceWeight(String name, long weight) {}
 
@@ -27,8 +31,8 @@ public record ScoringStrategy(Type type, List<ResourceWeight> resources, List<Sh
         for (int i = 0; i < resources.size(); i++) {
             long w = resources.get(i).weight();
             if (w <= 0 || w > 100) {
-                throw new IllegalArgumentException("scoringStrategy.resources[" + i + "].weight: got " + w
-                        + ", want 1 to 100");
+                throw new IllegalArgumentException(
+                        "scoringStrategy.resources[" + i + "].weight: got " + w + ", want 1 to 100");
             }
         }
         if (type == Type.RequestedToCapacityRatio && shape.isEmpty()) {
@@ -45,11 +49,14 @@ public record ScoringStrategy(Type type, List<ResourceWeight> resources, List<Sh
             }
             long weight = resources.get(i).weight();
             long s = switch (type) {
-                case LeastAllocated -> requested[i] > allocatable[i] ? 0
-                        : (allocatable[i] - requested[i]) * ScorePlugin.MAX_NODE_SCORE / allocatable[i];
-                case MostAllocated -> Math.min(requested[i], allocatable[i]) * ScorePlugin.MAX_NODE_SCORE / allocatable[i];
-                case RequestedToCapacityRatio -> brokenLinear(requested[i] > allocatable[i] ? 100
-                        : requested[i] * 100 / allocatable[i]);
+                case LeastAllocated ->
+                    requested[i] > allocatable[i]
+                            ? 0
+                            : (allocatable[i] - requested[i]) * ScorePlugin.MAX_NODE_SCORE / allocatable[i];
+                case MostAllocated ->
+                    Math.min(requested[i], allocatable[i]) * ScorePlugin.MAX_NODE_SCORE / allocatable[i];
+                case RequestedToCapacityRatio ->
+                    brokenLinear(requested[i] > allocatable[i] ? 100 : requested[i] * 100 / allocatable[i]);
             };
             if (type == Type.RequestedToCapacityRatio && s <= 0) {
                 continue;
@@ -60,7 +67,8 @@ public record ScoringStrategy(Type type, List<ResourceWeight> resources, List<Sh
         if (weightSum == 0) {
             return 0;
         }
-        return type == Type.RequestedToCapacityRatio ? Math.round((double) nodeScore / weightSum)
+        return type == Type.RequestedToCapacityRatio
+                ? Math.round((double) nodeScore / weightSum)
                 : nodeScore / weightSum;
     }
 
@@ -73,8 +81,10 @@ public record ScoringStrategy(Type type, List<ResourceWeight> resources, List<Sh
                     return p.score() * 10;
                 }
                 ShapePoint prev = shape.get(i - 1);
-                return prev.score() * 10 + (p.score() * 10 - prev.score() * 10) * (utilization - prev.utilization())
-                        / (p.utilization() - prev.utilization());
+                return prev.score() * 10
+                        + (p.score() * 10 - prev.score() * 10)
+                                * (utilization - prev.utilization())
+                                / (p.utilization() - prev.utilization());
             }
         }
         return shape.get(shape.size() - 1).score() * 10;

@@ -123,8 +123,9 @@ public final class Snapshot {
         if (!nodes.containsKey(node)) {
             throw new IllegalArgumentException("assume " + pod.key() + ": node " + node + " is not in the snapshot");
         }
-        PodInfo bound = pod.boundTo(node).withSpec(interner.intern(pod.spec()), interner.intern(pod.labels()),
-                interner.intern(pod.controller()));
+        PodInfo bound = pod.boundTo(node)
+                .withSpec(
+                        interner.intern(pod.spec()), interner.intern(pod.labels()), interner.intern(pod.controller()));
         remove(bound.key());
         place(bound);
         return bound;
@@ -224,7 +225,9 @@ public final class Snapshot {
             }
             index = new HashMap<>(build.size() * 2);
             for (Map.Entry<String, List<Integer>> e : build.entrySet()) {
-                index.put(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).toArray());
+                index.put(
+                        e.getKey(),
+                        e.getValue().stream().mapToInt(Integer::intValue).toArray());
             }
             labelIndex.put(key, index);
         }

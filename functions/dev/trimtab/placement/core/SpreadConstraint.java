@@ -7,11 +7,19 @@ import dev.trimtab.kube.LabelSelector;
  * selector (upstream merges them at pod admission / PreFilter). {@code minDomains} defaults to 1;
  * the policies default to Honor (affinity) and Ignore (taints).
  */
-public record SpreadConstraint(int maxSkew, String topologyKey, boolean doNotSchedule, LabelSelector selector,
-        int minDomains, boolean honorNodeAffinity, boolean honorNodeTaints) {
+public record SpreadConstraint(
+        int maxSkew,
+        String topologyKey,
+        boolean doNotSchedule,
+        LabelSelector selector,
+        int minDomains,
+        boolean honorNodeAffinity,
+        boolean honorNodeTaints) {
 
     boolean selects(PodInfo candidate, String namespace) {
-        return selector != null && candidate.namespace().equals(namespace) && !candidate.terminating()
+        return selector != null
+                && candidate.namespace().equals(namespace)
+                && !candidate.terminating()
                 && selector.matches(candidate.labels());
     }
 }

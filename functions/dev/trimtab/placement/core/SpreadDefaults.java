@@ -30,8 +30,8 @@ public record SpreadDefaults(boolean system, List<SpreadConstraint> constraints)
     public SpreadDefaults {
         constraints = List.copyOf(constraints);
         if (system && !constraints.equals(SYSTEM_CONSTRAINTS)) {
-            throw new IllegalArgumentException("defaultingType: Invalid value: \"System\": when .defaultConstraints are"
-                    + " not empty");
+            throw new IllegalArgumentException(
+                    "defaultingType: Invalid value: \"System\": when .defaultConstraints are" + " not empty");
         }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < constraints.size(); i++) {
@@ -44,8 +44,8 @@ public record SpreadDefaults(boolean system, List<SpreadConstraint> constraints)
                 throw new IllegalArgumentException(p + ".topologyKey: required");
             }
             if (c.selector() != null) {
-                throw new IllegalArgumentException(p + ".labelSelector: constraint must not define a selector, as"
-                        + " they deduced for each pod");
+                throw new IllegalArgumentException(
+                        p + ".labelSelector: constraint must not define a selector, as" + " they deduced for each pod");
             }
             if (!seen.add(c.topologyKey() + "/" + c.doNotSchedule())) {
                 throw new IllegalArgumentException(p + ": duplicate topologyKey " + c.topologyKey() + " with "
@@ -69,8 +69,8 @@ public record SpreadDefaults(boolean system, List<SpreadConstraint> constraints)
                         + (c.doNotSchedule() ? "DoNotSchedule" : "ScheduleAnyway"));
             }
             return (system ? "system default" : "default") + " topology spread constraints (" + String.join(", ", parts)
-                    + ") over the pods matching " + selector.selector() + " (from " + String.join(", ",
-                    selector.sources()) + ")";
+                    + ") over the pods matching " + selector.selector() + " (from "
+                    + String.join(", ", selector.sources()) + ")";
         }
     }
 
@@ -96,8 +96,14 @@ public record SpreadDefaults(boolean system, List<SpreadConstraint> constraints)
         if (selector.empty()) {
             return null;
         }
-        out.replaceAll(c -> new SpreadConstraint(c.maxSkew(), c.topologyKey(), c.doNotSchedule(), selector.selector(),
-                c.minDomains(), c.honorNodeAffinity(), c.honorNodeTaints()));
+        out.replaceAll(c -> new SpreadConstraint(
+                c.maxSkew(),
+                c.topologyKey(),
+                c.doNotSchedule(),
+                selector.selector(),
+                c.minDomains(),
+                c.honorNodeAffinity(),
+                c.honorNodeTaints()));
         return new Applied(List.copyOf(out), selector, system);
     }
 }

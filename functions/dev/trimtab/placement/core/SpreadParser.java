@@ -30,11 +30,19 @@ final class SpreadParser {
             }
             LabelSelector selector = PodParser.selector(f, c, "labelSelector", p);
             if (selector != null) {
-                selector = PodParser.withLabelKeys(selector, f.stringList(c, "matchLabelKeys", p + ".matchLabelKeys"),
-                        podLabels, LabelSelector.Operator.In);
+                selector = PodParser.withLabelKeys(
+                        selector,
+                        f.stringList(c, "matchLabelKeys", p + ".matchLabelKeys"),
+                        podLabels,
+                        LabelSelector.Operator.In);
             }
-            out.add(new SpreadConstraint((int) maxSkew, key.intern(), when.equals("DoNotSchedule"), selector,
-                    (int) minDomains, policy(f, c, "nodeAffinityPolicy", p, true),
+            out.add(new SpreadConstraint(
+                    (int) maxSkew,
+                    key.intern(),
+                    when.equals("DoNotSchedule"),
+                    selector,
+                    (int) minDomains,
+                    policy(f, c, "nodeAffinityPolicy", p, true),
                     policy(f, c, "nodeTaintsPolicy", p, false)));
         }
         return List.copyOf(out);

@@ -8,7 +8,8 @@ import java.util.List;
  */
 public record Status(Code code, List<String> reasons) {
     public enum Code {
-        SUCCESS("Success"), UNSCHEDULABLE("Unschedulable"),
+        SUCCESS("Success"),
+        UNSCHEDULABLE("Unschedulable"),
         UNSCHEDULABLE_AND_UNRESOLVABLE("UnschedulableAndUnresolvable");
 
         private final String text;

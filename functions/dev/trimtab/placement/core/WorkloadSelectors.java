@@ -27,6 +27,7 @@ final class WorkloadSelectors {
 
     /** By kind, then namespace, then name (sorted, so Services merge in a fixed order). */
     private final Map<String, Map<String, TreeMap<String, Object>>> byKind = new HashMap<>();
+
     private final Map<CacheKey, DefaultSelector> cache = new HashMap<>();
 
     /**
@@ -51,18 +52,25 @@ final class WorkloadSelectors {
                 Map<String, String> s = f.stringMap(spec, "selector", "spec.selector");
                 if (s.isEmpty()) {
                     Map<String, Object> template = f.map(spec, "template", "spec.template");
-                    s = f.stringMap(f.map(template, "metadata", "spec.template.metadata"), "labels",
+                    s = f.stringMap(
+                            f.map(template, "metadata", "spec.template.metadata"),
+                            "labels",
                             "spec.template.metadata.labels");
                 }
                 yield labels(s);
             }
             default -> {
                 LabelSelector s = PodParser.selector(f, spec, "selector", "spec");
-                yield s == null || s.matchLabels().isEmpty() && s.matchExpressions().isEmpty() ? null : s;
+                yield s == null
+                                || s.matchLabels().isEmpty()
+                                        && s.matchExpressions().isEmpty()
+                        ? null
+                        : s;
             }
         };
         if (selector != null) {
-            byKind.computeIfAbsent(kind, k -> new HashMap<>()).computeIfAbsent(ns, k -> new TreeMap<>())
+            byKind.computeIfAbsent(kind, k -> new HashMap<>())
+                    .computeIfAbsent(ns, k -> new TreeMap<>())
                     .put(name, selector);
         }
     }
@@ -116,13 +124,16 @@ final class WorkloadSelectors {
                 set.putAll(rc);
                 sources.add(owner.toString());
             } else if (selector instanceof LabelSelector ls) {
-                ls.matchLabels().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> requirements.add(
-                        new LabelSelector.Requirement(e.getKey(), LabelSelector.Operator.In, Set.of(e.getValue()))));
+                ls.matchLabels().entrySet().stream()
+                        .sorted(Map.Entry.comparingByKey())
+                        .forEach(e -> requirements.add(new LabelSelector.Requirement(
+                                e.getKey(), LabelSelector.Operator.In, Set.of(e.getValue()))));
                 requirements.addAll(ls.matchExpressions());
                 sources.add(owner.toString());
             }
         }
-        return set.isEmpty() && requirements.isEmpty() ? DefaultSelector.EMPTY
+        return set.isEmpty() && requirements.isEmpty()
+                ? DefaultSelector.EMPTY
                 : new DefaultSelector(new LabelSelector(set, requirements), sources);
     }
 

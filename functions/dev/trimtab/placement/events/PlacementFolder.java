@@ -57,7 +57,8 @@ public final class PlacementFolder {
 
     private static boolean objectEvent(CloudEvent e) {
         return (ADD.equals(e.type()) || UPDATE.equals(e.type()) || DELETE.equals(e.type()))
-                && e.data() != null && e.data().isObject();
+                && e.data() != null
+                && e.data().isObject();
     }
 
     /**
@@ -84,7 +85,10 @@ public final class PlacementFolder {
             case "Namespace" -> {
                 if (!delete) {
                     Map<String, String> labels = new LinkedHashMap<>();
-                    data.at("/metadata/labels").fields().forEachRemaining(f -> labels.put(f.getKey(), f.getValue().asText()));
+                    data.at("/metadata/labels")
+                            .fields()
+                            .forEachRemaining(
+                                    f -> labels.put(f.getKey(), f.getValue().asText()));
                     snapshot.upsertNamespace(name, labels);
                 }
             }
@@ -105,7 +109,10 @@ public final class PlacementFolder {
             case "Service", "ReplicationController", "ReplicaSet", "StatefulSet" -> {
                 // their selectors make the default topology spreading's selector (SpreadDefaults)
                 if (delete) {
-                    snapshot.deleteWorkload(data.path("kind").asText(), data.at("/metadata/namespace").asText(), name);
+                    snapshot.deleteWorkload(
+                            data.path("kind").asText(),
+                            data.at("/metadata/namespace").asText(),
+                            name);
                 } else {
                     snapshot.upsertWorkload(object);
                 }
@@ -145,14 +152,16 @@ public final class PlacementFolder {
 
     private boolean pending(PodInfo pod, JsonNode data) {
         String phase = data.at("/status/phase").asText("");
-        return pod.nodeName().isEmpty() && !phase.equals("Succeeded") && !phase.equals("Failed")
+        return pod.nodeName().isEmpty()
+                && !phase.equals("Succeeded")
+                && !phase.equals("Failed")
                 && profile.schedulerName().equals(data.at("/spec/schedulerName").asText("default-scheduler"))
                 && data.at("/metadata/deletionTimestamp").isMissingNode();
     }
 
     /** The decision CloudEvent of a placement. */
-    public static CloudEvent toEvent(Placement p, String namespace, String podName, String id, Instant time,
-                                     CloudEvent trigger) {
+    public static CloudEvent toEvent(
+            Placement p, String namespace, String podName, String id, Instant time, CloudEvent trigger) {
         ObjectNode data = JSON.createObjectNode();
         ObjectNode pod = data.putObject("pod");
         pod.put("namespace", namespace);
@@ -186,7 +195,14 @@ public final class PlacementFolder {
         ObjectNode t = data.putObject("trigger");
         t.put("id", trigger.id());
         t.put("type", trigger.type());
-        return new CloudEvent(id, "/trimtab/placement", DECISION_TYPE, "Pod/" + namespace + "/" + podName, time,
-                "application/json", data, Map.of("partitionkey", namespace + "/" + podName));
+        return new CloudEvent(
+                id,
+                "/trimtab/placement",
+                DECISION_TYPE,
+                "Pod/" + namespace + "/" + podName,
+                time,
+                "application/json",
+                data,
+                Map.of("partitionkey", namespace + "/" + podName));
     }
 }

@@ -25,9 +25,13 @@ public class BindGuard {
     private final String username;
 
     @Inject
-    public BindGuard(LivePolicies policies, MeterRegistry registry,
-                     @ConfigProperty(name = "trimtab.placement.username",
-                             defaultValue = "system:serviceaccount:trimtab:trimtab-placement") String username) {
+    public BindGuard(
+            LivePolicies policies,
+            MeterRegistry registry,
+            @ConfigProperty(
+                            name = "trimtab.placement.username",
+                            defaultValue = "system:serviceaccount:trimtab:trimtab-placement")
+                    String username) {
         this.policies = policies;
         this.registry = registry;
         this.username = username;
@@ -47,7 +51,8 @@ public class BindGuard {
         if (policies.inForce()) {
             return null;
         }
-        registry.counter("trimtab_placement_guardrail_held_total", "action", action).increment();
+        registry.counter("trimtab_placement_guardrail_held_total", "action", action)
+                .increment();
         return LivePolicies.NOT_IN_FORCE;
     }
 
@@ -65,12 +70,30 @@ public class BindGuard {
     }
 
     static AdmissionRequest request(String namespace, String pod, String node, String username) {
-        Map<String, Object> binding = Map.of("apiVersion", "v1", "kind", "Binding",
-                "metadata", Map.of("name", pod, "namespace", namespace),
-                "target", Map.of("apiVersion", "v1", "kind", "Node", "name", node));
-        return new AdmissionRequest(UUID.randomUUID().toString(), new AdmissionRequest.Gvk("", "v1", "Binding"),
-                new AdmissionRequest.Gvr("", "v1", "pods"), "binding", null, null, null, pod, namespace, "CREATE",
+        Map<String, Object> binding = Map.of(
+                "apiVersion",
+                "v1",
+                "kind",
+                "Binding",
+                "metadata",
+                Map.of("name", pod, "namespace", namespace),
+                "target",
+                Map.of("apiVersion", "v1", "kind", "Node", "name", node));
+        return new AdmissionRequest(
+                UUID.randomUUID().toString(),
+                new AdmissionRequest.Gvk("", "v1", "Binding"),
+                new AdmissionRequest.Gvr("", "v1", "pods"),
+                "binding",
+                null,
+                null,
+                null,
+                pod,
+                namespace,
+                "CREATE",
                 AdmissionRequest.UserInfo.serviceAccount(username),
-                false, null, binding, null);
+                false,
+                null,
+                binding,
+                null);
     }
 }

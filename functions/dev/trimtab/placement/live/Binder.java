@@ -27,32 +27,55 @@ public class Binder {
     private static final Logger LOG = Logger.getLogger(Binder.class);
     static final String COMPONENT = "trimtab-placement";
 
-    public enum Result { BOUND, ALREADY_BOUND, FAILED }
+    public enum Result {
+        BOUND,
+        ALREADY_BOUND,
+        FAILED
+    }
 
     private final KubernetesClient client;
     private final boolean mockApi;
 
     @Inject
-    public Binder(KubernetesClient client,
-                  @ConfigProperty(name = "trimtab.placement.mock-api", defaultValue = "false") boolean mockApi) {
+    public Binder(
+            KubernetesClient client,
+            @ConfigProperty(name = "trimtab.placement.mock-api", defaultValue = "false") boolean mockApi) {
         this.client = client;
         this.mockApi = mockApi;
     }
 
     Result bind(String namespace, String name, String uid, String node) {
         try {
-            client.bindings().inNamespace(namespace).resource(new BindingBuilder().withNewMetadata().withName(name)
-                    .withNamespace(namespace).withUid(uid).endMetadata().withNewTarget().withApiVersion("v1")
-                    .withKind("Node").withName(node).endTarget().build()).create();
+            client.bindings()
+                    .inNamespace(namespace)
+                    .resource(new BindingBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .withNamespace(namespace)
+                            .withUid(uid)
+                            .endMetadata()
+                            .withNewTarget()
+                            .withApiVersion("v1")
+                            .withKind("Node")
+                            .withName(node)
+                            .endTarget()
+                            .build())
+                    .create();
             if (mockApi) {
-                client.pods().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON),
-                        "[{\"op\":\"add\",\"path\":\"/spec/nodeName\",\"value\":\"" + node + "\"}]");
+                client.pods()
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .patch(
+                                PatchContext.of(PatchType.JSON),
+                                "[{\"op\":\"add\",\"path\":\"/spec/nodeName\",\"value\":\"" + node + "\"}]");
             }
             return Result.BOUND;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 Pod now = client.pods().inNamespace(namespace).withName(name).get();
-                if (now == null || (now.getSpec().getNodeName() != null && !now.getSpec().getNodeName().isEmpty())) {
+                if (now == null
+                        || (now.getSpec().getNodeName() != null
+                                && !now.getSpec().getNodeName().isEmpty())) {
                     return Result.ALREADY_BOUND;
                 }
             }
@@ -62,7 +85,12 @@ public class Binder {
     }
 
     void scheduled(String namespace, String name, String node) {
-        event(namespace, name, "Normal", "Scheduled", "Successfully assigned " + namespace + "/" + name + " to " + node);
+        event(
+                namespace,
+                name,
+                "Normal",
+                "Scheduled",
+                "Successfully assigned " + namespace + "/" + name + " to " + node);
     }
 
     void failed(String namespace, String name, String message) {
@@ -72,14 +100,33 @@ public class Binder {
     private void event(String namespace, String name, String type, String reason, String message) {
         String now = Instant.now().toString();
         try {
-            client.v1().events().inNamespace(namespace).resource(new EventBuilder()
-                    .withNewMetadata().withGenerateName(name + ".").withNamespace(namespace).endMetadata()
-                    .withNewInvolvedObject().withApiVersion("v1").withKind("Pod").withName(name)
-                    .withNamespace(namespace).endInvolvedObject()
-                    .withType(type).withReason(reason).withMessage(message)
-                    .withNewSource().withComponent(COMPONENT).endSource().withReportingComponent(COMPONENT)
-                    .withFirstTimestamp(now).withLastTimestamp(now).withEventTime(new MicroTime(now)).withCount(1)
-                    .build()).create();
+            client.v1()
+                    .events()
+                    .inNamespace(namespace)
+                    .resource(new EventBuilder()
+                            .withNewMetadata()
+                            .withGenerateName(name + ".")
+                            .withNamespace(namespace)
+                            .endMetadata()
+                            .withNewInvolvedObject()
+                            .withApiVersion("v1")
+                            .withKind("Pod")
+                            .withName(name)
+                            .withNamespace(namespace)
+                            .endInvolvedObject()
+                            .withType(type)
+                            .withReason(reason)
+                            .withMessage(message)
+                            .withNewSource()
+                            .withComponent(COMPONENT)
+                            .endSource()
+                            .withReportingComponent(COMPONENT)
+                            .withFirstTimestamp(now)
+                            .withLastTimestamp(now)
+                            .withEventTime(new MicroTime(now))
+                            .withCount(1)
+                            .build())
+                    .create();
         } catch (RuntimeException e) {
             LOG.warnf("could not record the %s event of %s/%s: %s", reason, namespace, name, e.getMessage());
         }

@@ -53,8 +53,11 @@ public class ExtenderEndpoint {
         this.access = access;
     }
 
-    @Operation(operationId = "extenderFilter", summary = "Scheduler extender filter",
-            description = "kube-scheduler ExtenderArgs in, ExtenderFilterResult out: the nodes the pod fits on, with the reason for each node filtered out.")
+    @Operation(
+            operationId = "extenderFilter",
+            summary = "Scheduler extender filter",
+            description =
+                    "kube-scheduler ExtenderArgs in, ExtenderFilterResult out: the nodes the pod fits on, with the reason for each node filtered out.")
     @POST
     @Path("filter")
     public CompletionStage<Response> filter(byte[] body) {
@@ -89,13 +92,19 @@ public class ExtenderEndpoint {
         });
     }
 
-    @Operation(operationId = "extenderPrioritize", summary = "Scheduler extender prioritize",
+    @Operation(
+            operationId = "extenderPrioritize",
+            summary = "Scheduler extender prioritize",
             description = "kube-scheduler ExtenderArgs in, a HostPriorityList out: the placement scores of the nodes.")
     @POST
     @Path("prioritize")
     public CompletionStage<Response> prioritize(byte[] body) {
         return answer(body, (p, names, args) -> {
-            long max = p.nodes().stream().filter(NodeVerdict::feasible).mapToLong(NodeVerdict::total).max().orElse(0);
+            long max = p.nodes().stream()
+                    .filter(NodeVerdict::feasible)
+                    .mapToLong(NodeVerdict::total)
+                    .max()
+                    .orElse(0);
             ArrayNode list = CloudEventCodec.JSON.createArrayNode();
             for (String name : names) {
                 NodeVerdict v = p.verdict(name);
@@ -114,7 +123,10 @@ public class ExtenderEndpoint {
         // a body sent without Content-Length was not measured by the access filter
         String tooLarge = access.limits().bodyTooLarge(Surface.Extender, body.length);
         if (tooLarge != null) {
-            return CompletableFuture.completedFuture(Response.status(413).type(MediaType.TEXT_PLAIN).entity(tooLarge).build());
+            return CompletableFuture.completedFuture(Response.status(413)
+                    .type(MediaType.TEXT_PLAIN)
+                    .entity(tooLarge)
+                    .build());
         }
         return pools.extender().run(() -> answerNow(body, answer));
     }
@@ -148,7 +160,8 @@ public class ExtenderEndpoint {
                 nodes.forEach(n -> f.snapshot().upsertNode(n));
                 return f.evaluate(pod);
             });
-            return Response.ok(answer.answer(p, names, args), MediaType.APPLICATION_JSON).build();
+            return Response.ok(answer.answer(p, names, args), MediaType.APPLICATION_JSON)
+                    .build();
         } catch (IllegalArgumentException e) {
             return bad(e.getMessage());
         }

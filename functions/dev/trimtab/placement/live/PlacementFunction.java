@@ -60,9 +60,14 @@ public class PlacementFunction {
     private final CloudEventCodec.Limits limits;
 
     @Inject
-    public PlacementFunction(Config config, Binder binder, BindGuard guard, Rebalance rebalance,
-                             @Channel("placement-decisions") Emitter<byte[]> decisions, MeterRegistry registry,
-                             InputSettings input) {
+    public PlacementFunction(
+            Config config,
+            Binder binder,
+            BindGuard guard,
+            Rebalance rebalance,
+            @Channel("placement-decisions") Emitter<byte[]> decisions,
+            MeterRegistry registry,
+            InputSettings input) {
         this.limits = input.limits().codec();
         Properties p = new Properties();
         for (String name : config.getPropertyNames()) {
@@ -93,7 +98,8 @@ public class PlacementFunction {
         }
         if (e.data().path("kind").asText().equals("Pod")) {
             // the pod's newest version decides: a bind held for an older one is dropped
-            held.remove(e.data().at("/metadata/namespace").asText() + "/" + e.data().at("/metadata/name").asText());
+            held.remove(e.data().at("/metadata/namespace").asText() + "/"
+                    + e.data().at("/metadata/name").asText());
         }
         rebalance.fold(e);
         Optional<Placement> decided = folder.fold(e);
@@ -101,8 +107,8 @@ public class PlacementFunction {
             return decided;
         }
         JsonNode pod = e.data();
-        return Optional.of(bind(pod.at("/metadata/namespace").asText(), pod.at("/metadata/name").asText(), pod,
-                decided.get(), e));
+        return Optional.of(bind(
+                pod.at("/metadata/namespace").asText(), pod.at("/metadata/name").asText(), pod, decided.get(), e));
     }
 
     /** A pod whose bind waits until the cluster's policies are in force, and the event it came with. */
@@ -115,7 +121,9 @@ public class PlacementFunction {
      * Once the cluster's policies are in force, places the held pods again on the snapshot as it
      * is now and binds them (the retry of a bind held while they were not).
      */
-    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     synchronized void retryHeld() {
         if (held.isEmpty() || !guard.inForce()) {
@@ -155,7 +163,8 @@ public class PlacementFunction {
                 binder.failed(namespace, name, "binding to " + p.node() + " " + outcome);
                 break;
             }
-            Binder.Result bound = binder.bind(namespace, name, pod.at("/metadata/uid").asText(null), p.node());
+            Binder.Result bound =
+                    binder.bind(namespace, name, pod.at("/metadata/uid").asText(null), p.node());
             if (bound == Binder.Result.BOUND) {
                 outcome = "bound";
                 binder.scheduled(namespace, name, p.node());
@@ -169,14 +178,20 @@ public class PlacementFunction {
             // the node or its room went away under us: forget the assumption and decide again
             p = folder.redecide(namespace, name, pod, p.node()).orElse(p);
         }
-        registry.counter("trimtab_placement_decisions_total", "reason", p.reason().name(),
-                "outcome", outcome.replaceAll(":.*", "")).increment();
+        registry.counter(
+                        "trimtab_placement_decisions_total",
+                        "reason",
+                        p.reason().name(),
+                        "outcome",
+                        outcome.replaceAll(":.*", ""))
+                .increment();
         log(p, namespace, name, e, outcome);
         return p;
     }
 
     private void log(Placement p, String namespace, String name, CloudEvent trigger, String outcome) {
-        CloudEvent event = PlacementFolder.toEvent(p, namespace, name, UUID.randomUUID().toString(), Instant.now(), trigger);
+        CloudEvent event =
+                PlacementFolder.toEvent(p, namespace, name, UUID.randomUUID().toString(), Instant.now(), trigger);
         ((ObjectNode) event.data()).put("outcome", outcome);
         LOG.infof("%s/%s -> %s (%s, %s)", namespace, name, p.node(), p.reason(), outcome);
         CloudEventRecords.send(decisions, event);

@@ -35,10 +35,17 @@ import org.jboss.logging.Logger;
 public class PlacementInformers implements HealthCheck {
     private static final Logger LOG = Logger.getLogger(PlacementInformers.class);
     /** In the order they are listed (the placement ClusterRole must allow list and watch on each). */
-    public static final List<String> KINDS = List.of("v1/Namespace", "v1/Node", "v1/Service",
-            "v1/ReplicationController", "apps/v1/ReplicaSet", "apps/v1/StatefulSet", "v1/Pod");
+    public static final List<String> KINDS = List.of(
+            "v1/Namespace",
+            "v1/Node",
+            "v1/Service",
+            "v1/ReplicationController",
+            "apps/v1/ReplicaSet",
+            "apps/v1/StatefulSet",
+            "v1/Pod");
     /** Also listed with {@code trimtab.placement.rebalance=true}: the budgets recommendations respect. */
     public static final String BUDGETS = "policy/v1/PodDisruptionBudget";
+
     private final KubernetesClient client;
     private final PlacementFunction placement;
     private final boolean enabled;
@@ -46,9 +53,11 @@ public class PlacementInformers implements HealthCheck {
     private volatile InformerEvents informers;
 
     @Inject
-    public PlacementInformers(KubernetesClient client, PlacementFunction placement,
-                              @ConfigProperty(name = "trimtab.placement.informers", defaultValue = "false") boolean enabled,
-                              @ConfigProperty(name = "trimtab.placement.rebalance", defaultValue = "false") boolean rebalance) {
+    public PlacementInformers(
+            KubernetesClient client,
+            PlacementFunction placement,
+            @ConfigProperty(name = "trimtab.placement.informers", defaultValue = "false") boolean enabled,
+            @ConfigProperty(name = "trimtab.placement.rebalance", defaultValue = "false") boolean rebalance) {
         this.client = client;
         this.placement = placement;
         this.enabled = enabled;
@@ -57,10 +66,11 @@ public class PlacementInformers implements HealthCheck {
 
     void start(@Observes StartupEvent ignored) {
         if (enabled) {
-            List<String> kinds = rebalance ? Stream.concat(KINDS.stream(), Stream.of(BUDGETS))
-                    .toList() : KINDS;
-            informers = InformerEvents.start(client, kinds, "/trimtab/placement/informers", placement::accept,
-                    "trimtab-placement-informers");
+            List<String> kinds = rebalance
+                    ? Stream.concat(KINDS.stream(), Stream.of(BUDGETS)).toList()
+                    : KINDS;
+            informers = InformerEvents.start(
+                    client, kinds, "/trimtab/placement/informers", placement::accept, "trimtab-placement-informers");
             LOG.infof("placing from informers on %s", kinds);
         }
     }
@@ -77,11 +87,16 @@ public class PlacementInformers implements HealthCheck {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("placement-view");
         InformerEvents i = informers;
         if (i == null) {
-            return b.withData("source", enabled ? "informers (starting)" : "events or off").status(!enabled).build();
+            return b.withData("source", enabled ? "informers (starting)" : "events or off")
+                    .status(!enabled)
+                    .build();
         }
         for (Watches.Status s : i.statuses()) {
             b.withData(s.kind(), s.detail());
         }
-        return b.withData("source", "informers").withData("pending", i.pending()).status(i.synced()).build();
+        return b.withData("source", "informers")
+                .withData("pending", i.pending())
+                .status(i.synced())
+                .build();
     }
 }

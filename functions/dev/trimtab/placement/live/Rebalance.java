@@ -63,15 +63,22 @@ public class Rebalance {
     private Map<String, Recommendation> reported = new HashMap<>();
     /** Recommendations whose eviction was held until the cluster's policies are in force, by key. */
     private Set<String> held = new HashSet<>();
+
     private boolean dirty;
 
     @Inject
-    public Rebalance(@ConfigProperty(name = "trimtab.placement.rebalance", defaultValue = "false") boolean enabled,
-                     @ConfigProperty(name = "trimtab.placement.rebalance-evict", defaultValue = "false") boolean evict,
-                     @ConfigProperty(name = "trimtab.placement.username",
-                             defaultValue = "system:serviceaccount:trimtab:trimtab-placement") String username,
-                     KubernetesClient client, LivePolicies policies, BindGuard guard,
-                     @Channel("placement-decisions") Emitter<byte[]> decisions, MeterRegistry registry) {
+    public Rebalance(
+            @ConfigProperty(name = "trimtab.placement.rebalance", defaultValue = "false") boolean enabled,
+            @ConfigProperty(name = "trimtab.placement.rebalance-evict", defaultValue = "false") boolean evict,
+            @ConfigProperty(
+                            name = "trimtab.placement.username",
+                            defaultValue = "system:serviceaccount:trimtab:trimtab-placement")
+                    String username,
+            KubernetesClient client,
+            LivePolicies policies,
+            BindGuard guard,
+            @Channel("placement-decisions") Emitter<byte[]> decisions,
+            MeterRegistry registry) {
         this.guard = guard;
         this.enabled = enabled;
         this.evict = evict;
@@ -117,7 +124,10 @@ public class Rebalance {
             }
             case "Namespace" -> {
                 Map<String, String> labels = new LinkedHashMap<>();
-                data.at("/metadata/labels").fields().forEachRemaining(f -> labels.put(f.getKey(), f.getValue().asText()));
+                data.at("/metadata/labels")
+                        .fields()
+                        .forEachRemaining(
+                                f -> labels.put(f.getKey(), f.getValue().asText()));
                 state.upsertNamespace(name, labels);
             }
             default -> {
@@ -127,8 +137,10 @@ public class Rebalance {
         dirty = true;
     }
 
-    @Scheduled(every = "${trimtab.placement.rebalance-interval:2s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    @Scheduled(
+            every = "${trimtab.placement.rebalance-interval:2s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     synchronized void recommend() {
         // an eviction held while the policies were not in force is tried again once they are
         if (!enabled || !(dirty || (!held.isEmpty() && guard.inForce()))) {
@@ -148,8 +160,13 @@ public class Rebalance {
                         continue; // reported as held already
                     }
                 }
-                registry.counter("trimtab_placement_rebalance_total", "strategy", r.strategy(),
-                        "outcome", outcome.replaceAll(":.*", "")).increment();
+                registry.counter(
+                                "trimtab_placement_rebalance_total",
+                                "strategy",
+                                r.strategy(),
+                                "outcome",
+                                outcome.replaceAll(":.*", ""))
+                        .increment();
                 log(r, outcome);
             }
         }
@@ -164,17 +181,36 @@ public class Rebalance {
         if (notInForce != null) {
             return HELD + notInForce;
         }
-        PolicyEngine.Verdict v = policies.size() == 0 ? null : policies.review(new AdmissionRequest(
-                UUID.randomUUID().toString(), new AdmissionRequest.Gvk("policy", "v1", "Eviction"),
-                new AdmissionRequest.Gvr("", "v1", "pods"), "eviction", null, null, null, r.pod(), r.namespace(), "CREATE",
-                AdmissionRequest.UserInfo.serviceAccount(username), false, null,
-                Map.of("apiVersion", "policy/v1", "kind", "Eviction",
-                        "metadata", Map.of("name", r.pod(), "namespace", r.namespace())), null));
+        PolicyEngine.Verdict v = policies.size() == 0
+                ? null
+                : policies.review(new AdmissionRequest(
+                        UUID.randomUUID().toString(),
+                        new AdmissionRequest.Gvk("policy", "v1", "Eviction"),
+                        new AdmissionRequest.Gvr("", "v1", "pods"),
+                        "eviction",
+                        null,
+                        null,
+                        null,
+                        r.pod(),
+                        r.namespace(),
+                        "CREATE",
+                        AdmissionRequest.UserInfo.serviceAccount(username),
+                        false,
+                        null,
+                        Map.of(
+                                "apiVersion",
+                                "policy/v1",
+                                "kind",
+                                "Eviction",
+                                "metadata",
+                                Map.of("name", r.pod(), "namespace", r.namespace())),
+                        null));
         if (v != null && !v.allowed()) {
             return "denied by policy: " + v.message();
         }
         try {
-            return client.pods().inNamespace(r.namespace()).withName(r.pod()).evict() ? "evicted"
+            return client.pods().inNamespace(r.namespace()).withName(r.pod()).evict()
+                    ? "evicted"
                     : "refused: a PodDisruptionBudget does not allow it now";
         } catch (KubernetesClientException e) {
             return "failed: " + e.getCode() + " " + e.getMessage();
@@ -193,8 +229,15 @@ public class Rebalance {
         }
         data.put("outcome", outcome);
         LOG.infof("rebalance %s: %s", r, outcome);
-        CloudEvent event = new CloudEvent(UUID.randomUUID().toString(), "/trimtab/placement", TYPE, "Pod/" + r.key(),
-                Instant.now(), "application/json", data, Map.of("partitionkey", r.key()));
+        CloudEvent event = new CloudEvent(
+                UUID.randomUUID().toString(),
+                "/trimtab/placement",
+                TYPE,
+                "Pod/" + r.key(),
+                Instant.now(),
+                "application/json",
+                data,
+                Map.of("partitionkey", r.key()));
         CloudEventRecords.send(decisions, event);
     }
 

@@ -19,8 +19,8 @@ import java.util.Set;
 public final class AdmissionReviews {
     public static final String API_VERSION = "admission.k8s.io/v1";
     /** JSON in and out, integers as Long (CEL's int). */
-    public static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.USE_LONG_FOR_INTS);
+    public static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_LONG_FOR_INTS);
+
     private static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
 
     private AdmissionReviews() {}
@@ -32,7 +32,8 @@ public final class AdmissionReviews {
         if (review == null || !review.isObject()) {
             throw new IllegalArgumentException("AdmissionReview: got " + review + ", expected a JSON object");
         }
-        if (!API_VERSION.equals(review.path("apiVersion").asText()) || !"AdmissionReview".equals(review.path("kind").asText())) {
+        if (!API_VERSION.equals(review.path("apiVersion").asText())
+                || !"AdmissionReview".equals(review.path("kind").asText())) {
             problems.add("apiVersion/kind: got " + review.get("apiVersion") + "/" + review.get("kind") + ", expected "
                     + API_VERSION + "/AdmissionReview");
         }
@@ -49,10 +50,11 @@ public final class AdmissionReviews {
         AdmissionRequest.Gvk kind = gvk(r.path("kind"), "request.kind", problems, true);
         AdmissionRequest.Gvr resource = gvr(r.path("resource"), "request.resource", problems, true);
         // optional, but never silently replaced by kind/resource when present and malformed
-        AdmissionRequest.Gvk requestKind = r.hasNonNull("requestKind")
-                ? gvk(r.get("requestKind"), "request.requestKind", problems, false) : null;
+        AdmissionRequest.Gvk requestKind =
+                r.hasNonNull("requestKind") ? gvk(r.get("requestKind"), "request.requestKind", problems, false) : null;
         AdmissionRequest.Gvr requestResource = r.hasNonNull("requestResource")
-                ? gvr(r.get("requestResource"), "request.requestResource", problems, false) : null;
+                ? gvr(r.get("requestResource"), "request.requestResource", problems, false)
+                : null;
         Map<String, Object> object = object(r, "object", problems);
         Map<String, Object> oldObject = object(r, "oldObject", problems);
         JsonNode u = r.path("userInfo");
@@ -65,16 +67,26 @@ public final class AdmissionReviews {
             extra.put(e.getKey(), values);
         });
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("AdmissionReview " + (uid == null ? "" : uid + " ") + "is invalid: "
-                    + String.join("; ", problems));
+            throw new IllegalArgumentException(
+                    "AdmissionReview " + (uid == null ? "" : uid + " ") + "is invalid: " + String.join("; ", problems));
         }
-        return new AdmissionRequest(uid, kind, resource, r.path("subResource").asText(""), requestKind, requestResource,
+        return new AdmissionRequest(
+                uid,
+                kind,
+                resource,
+                r.path("subResource").asText(""),
+                requestKind,
+                requestResource,
                 r.hasNonNull("requestSubResource") ? r.get("requestSubResource").asText() : null,
-                r.path("name").asText(""), r.path("namespace").asText(""), operation,
-                new AdmissionRequest.UserInfo(u.path("username").asText(""), u.path("uid").asText(""), groups, extra),
+                r.path("name").asText(""),
+                r.path("namespace").asText(""),
+                operation,
+                new AdmissionRequest.UserInfo(
+                        u.path("username").asText(""), u.path("uid").asText(""), groups, extra),
                 r.path("dryRun").asBoolean(false),
                 r.hasNonNull("options") ? PolicyDirectory.YAML.convertValue(r.get("options"), Map.class) : null,
-                object, oldObject);
+                object,
+                oldObject);
     }
 
     /** The webhook's answer for {@code uid}. */
@@ -114,8 +126,10 @@ public final class AdmissionReviews {
     public static ObjectNode response(String uid, MutationEngine.Outcome m, PolicyEngine.Verdict v) {
         ObjectNode review;
         if (!m.allowed() || v == null) {
-            review = response(uid, new PolicyEngine.Verdict(m.allowed(), m.code(), m.reason(), m.message(), List.of(),
-                    Map.of(), List.of()));
+            review = response(
+                    uid,
+                    new PolicyEngine.Verdict(
+                            m.allowed(), m.code(), m.reason(), m.message(), List.of(), Map.of(), List.of()));
         } else {
             review = response(uid, v);
         }
@@ -135,7 +149,8 @@ public final class AdmissionReviews {
         JsonNode v = r.get(field);
         if (v == null || v.isNull() || !v.isTextual() || (required && v.asText().isEmpty())) {
             if (required) {
-                problems.add("request." + field + ": " + (v == null ? "missing" : "got " + v) + ", a string is required");
+                problems.add(
+                        "request." + field + ": " + (v == null ? "missing" : "got " + v) + ", a string is required");
             }
             return null;
         }
@@ -143,24 +158,35 @@ public final class AdmissionReviews {
     }
 
     private static AdmissionRequest.Gvk gvk(JsonNode n, String path, List<String> problems, boolean required) {
-        if (!n.isObject() || n.path("version").asText("").isEmpty() || n.path("kind").asText("").isEmpty()) {
+        if (!n.isObject()
+                || n.path("version").asText("").isEmpty()
+                || n.path("kind").asText("").isEmpty()) {
             if (required || !n.isMissingNode()) {
-                problems.add(path + ": " + (n.isMissingNode() ? "missing" : "got " + n) + ", {group, version, kind} is required");
+                problems.add(path + ": " + (n.isMissingNode() ? "missing" : "got " + n)
+                        + ", {group, version, kind} is required");
             }
             return null;
         }
-        return new AdmissionRequest.Gvk(n.path("group").asText(""), n.get("version").asText(), n.get("kind").asText());
+        return new AdmissionRequest.Gvk(
+                n.path("group").asText(""),
+                n.get("version").asText(),
+                n.get("kind").asText());
     }
 
     private static AdmissionRequest.Gvr gvr(JsonNode n, String path, List<String> problems, boolean required) {
-        if (!n.isObject() || n.path("version").asText("").isEmpty() || n.path("resource").asText("").isEmpty()) {
+        if (!n.isObject()
+                || n.path("version").asText("").isEmpty()
+                || n.path("resource").asText("").isEmpty()) {
             if (required || !n.isMissingNode()) {
                 problems.add(path + ": " + (n.isMissingNode() ? "missing" : "got " + n)
                         + ", {group, version, resource} is required");
             }
             return null;
         }
-        return new AdmissionRequest.Gvr(n.path("group").asText(""), n.get("version").asText(), n.get("resource").asText());
+        return new AdmissionRequest.Gvr(
+                n.path("group").asText(""),
+                n.get("version").asText(),
+                n.get("resource").asText());
     }
 
     @SuppressWarnings("unchecked")

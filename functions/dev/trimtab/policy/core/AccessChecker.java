@@ -19,6 +19,14 @@ public interface AccessChecker {
      * @param path a non-resource URL, or null for a resource request
      * @param namespace "" for cluster-wide
      */
-    Decision check(String user, List<String> groups, String verb, String apiGroup, String resource, String subresource,
-                   String namespace, String name, String path);
+    Decision check(
+            String user,
+            List<String> groups,
+            String verb,
+            String apiGroup,
+            String resource,
+            String subresource,
+            String namespace,
+            String name,
+            String path);
 }

@@ -10,10 +10,22 @@ import java.util.Map;
  * policies can see. {@code object} is null on DELETE, {@code oldObject} on CREATE; both are
  * JSON-shaped maps (numbers as {@code Long} or {@code Double}).
  */
-public record AdmissionRequest(String uid, Gvk kind, Gvr resource, String subResource, Gvk requestKind,
-                               Gvr requestResource, String requestSubResource, String name, String namespace,
-                               String operation, UserInfo userInfo, boolean dryRun, Object options,
-                               Map<String, Object> object, Map<String, Object> oldObject) {
+public record AdmissionRequest(
+        String uid,
+        Gvk kind,
+        Gvr resource,
+        String subResource,
+        Gvk requestKind,
+        Gvr requestResource,
+        String requestSubResource,
+        String name,
+        String namespace,
+        String operation,
+        UserInfo userInfo,
+        boolean dryRun,
+        Object options,
+        Map<String, Object> object,
+        Map<String, Object> oldObject) {
 
     /** Group, version, kind. The core group is "". */
     public record Gvk(String group, String version, String kind) {
@@ -34,8 +46,11 @@ public record AdmissionRequest(String uid, Gvk kind, Gvr resource, String subRes
         public static UserInfo serviceAccount(String username) {
             String[] parts = username.split(":");
             String namespace = parts.length == 4 ? parts[2] : "";
-            return new UserInfo(username, "", List.of("system:serviceaccounts", "system:serviceaccounts:" + namespace,
-                    "system:authenticated"), Map.of());
+            return new UserInfo(
+                    username,
+                    "",
+                    List.of("system:serviceaccounts", "system:serviceaccounts:" + namespace, "system:authenticated"),
+                    Map.of());
         }
 
         Map<String, Object> toMap() {
@@ -55,8 +70,22 @@ public record AdmissionRequest(String uid, Gvk kind, Gvr resource, String subRes
 
     /** The same request about another version of the object (a mutation's result). */
     public AdmissionRequest withObject(Map<String, Object> newObject) {
-        return new AdmissionRequest(uid, kind, resource, subResource, requestKind, requestResource, requestSubResource,
-                name, namespace, operation, userInfo, dryRun, options, newObject, oldObject);
+        return new AdmissionRequest(
+                uid,
+                kind,
+                resource,
+                subResource,
+                requestKind,
+                requestResource,
+                requestSubResource,
+                name,
+                namespace,
+                operation,
+                userInfo,
+                dryRun,
+                options,
+                newObject,
+                oldObject);
     }
 
     /**
@@ -70,15 +99,29 @@ public record AdmissionRequest(String uid, Gvk kind, Gvr resource, String subRes
         if (m.resource().equals(resource) && m.kind().equals(kind)) {
             return this;
         }
-        return new AdmissionRequest(uid, m.kind(), m.resource(), subResource, requestKind, requestResource,
-                requestSubResource, name, namespace, operation, userInfo, dryRun, options,
+        return new AdmissionRequest(
+                uid,
+                m.kind(),
+                m.resource(),
+                subResource,
+                requestKind,
+                requestResource,
+                requestSubResource,
+                name,
+                namespace,
+                operation,
+                userInfo,
+                dryRun,
+                options,
                 equivalents.convert(object, resource, kind, m.resource(), m.kind()),
                 equivalents.convert(oldObject, resource, kind, m.resource(), m.kind()));
     }
 
     /** A request on a v1 Namespace object (it carries its own name as its namespace). */
     public boolean onNamespace() {
-        return kind.group().isEmpty() && kind.version().equals("v1") && kind.kind().equals("Namespace");
+        return kind.group().isEmpty()
+                && kind.version().equals("v1")
+                && kind.kind().equals("Namespace");
     }
 
     /** The CEL {@code request} variable, as the API server builds it (no uid, object or oldObject). */

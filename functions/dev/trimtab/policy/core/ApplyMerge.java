@@ -77,8 +77,10 @@ final class ApplyMerge {
         List<String> out = new ArrayList<>();
         for (String k : key) {
             Object v = m.get(k);
-            out.add(v == null && k.equals("protocol") ? "TCP" : v instanceof Number n ? String.valueOf(n.longValue())
-                    : String.valueOf(v));
+            out.add(
+                    v == null && k.equals("protocol")
+                            ? "TCP"
+                            : v instanceof Number n ? String.valueOf(n.longValue()) : String.valueOf(v));
         }
         return out;
     }

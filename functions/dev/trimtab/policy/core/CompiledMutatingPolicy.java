@@ -20,9 +20,12 @@ public final class CompiledMutatingPolicy {
     final List<Expressions.Compiled> mutations;
     private final List<String> problems;
 
-    private CompiledMutatingPolicy(MutatingPolicy spec, List<CompiledPolicy.Variable> matchConditions,
-                                   List<CompiledPolicy.Variable> variables, List<Expressions.Compiled> mutations,
-                                   List<String> problems) {
+    private CompiledMutatingPolicy(
+            MutatingPolicy spec,
+            List<CompiledPolicy.Variable> matchConditions,
+            List<CompiledPolicy.Variable> variables,
+            List<Expressions.Compiled> mutations,
+            List<String> problems) {
         this.spec = spec;
         this.matchConditions = matchConditions;
         this.variables = variables;
@@ -50,23 +53,30 @@ public final class CompiledMutatingPolicy {
         List<CompiledPolicy.Variable> conditions = new ArrayList<>();
         for (int i = 0; i < p.matchConditions().size(); i++) {
             ValidatingPolicy.Named c = p.matchConditions().get(i);
-            conditions.add(new CompiledPolicy.Variable(c.name(), Expressions.compile(params,
-                    "spec.matchConditions[" + i + "].expression", c.expression(),
-                    Set.of(SimpleType.BOOL, SimpleType.DYN), problems)));
+            conditions.add(new CompiledPolicy.Variable(
+                    c.name(),
+                    Expressions.compile(
+                            params,
+                            "spec.matchConditions[" + i + "].expression",
+                            c.expression(),
+                            Set.of(SimpleType.BOOL, SimpleType.DYN),
+                            problems)));
         }
         List<CompiledPolicy.Variable> variables = new ArrayList<>();
         for (int i = 0; i < p.variables().size(); i++) {
             ValidatingPolicy.Named v = p.variables().get(i);
-            variables.add(new CompiledPolicy.Variable(v.name(), Expressions.compile(params,
-                    "spec.variables[" + i + "].expression", v.expression(), null, problems)));
+            variables.add(new CompiledPolicy.Variable(
+                    v.name(),
+                    Expressions.compile(
+                            params, "spec.variables[" + i + "].expression", v.expression(), null, problems)));
         }
         List<Expressions.Compiled> mutations = new ArrayList<>();
         for (int i = 0; i < p.mutations().size(); i++) {
             MutatingPolicy.Mutation m = p.mutations().get(i);
             boolean patch = m.patchType() == MutatingPolicy.PatchType.JSONPatch;
             String path = "spec.mutations[" + i + "]." + (patch ? "jsonPatch" : "applyConfiguration") + ".expression";
-            mutations.add(Expressions.compileMutation(params, path, m.expression(), patch ? CelKind.LIST : CelKind.MAP,
-                    problems));
+            mutations.add(Expressions.compileMutation(
+                    params, path, m.expression(), patch ? CelKind.LIST : CelKind.MAP, problems));
         }
         return new CompiledMutatingPolicy(p, conditions, variables, mutations, problems);
     }

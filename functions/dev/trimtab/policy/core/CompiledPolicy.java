@@ -38,9 +38,14 @@ public final class CompiledPolicy {
     private final List<String> problems;
     private final String configurationError;
 
-    private CompiledPolicy(ValidatingPolicy spec, List<Variable> matchConditions, List<Variable> variables,
-                           List<Check> validations, List<Annotation> auditAnnotations, List<String> problems,
-                           String configurationError) {
+    private CompiledPolicy(
+            ValidatingPolicy spec,
+            List<Variable> matchConditions,
+            List<Variable> variables,
+            List<Check> validations,
+            List<Annotation> auditAnnotations,
+            List<String> problems,
+            String configurationError) {
         this.spec = spec;
         this.matchConditions = matchConditions;
         this.variables = variables;
@@ -84,29 +89,41 @@ public final class CompiledPolicy {
         List<Variable> conditions = new ArrayList<>();
         for (int i = 0; i < p.matchConditions().size(); i++) {
             ValidatingPolicy.Named c = p.matchConditions().get(i);
-            conditions.add(new Variable(c.name(), Expressions.compile(params, "spec.matchConditions[" + i + "].expression",
-                    c.expression(), BOOL, problems)));
+            conditions.add(new Variable(
+                    c.name(),
+                    Expressions.compile(
+                            params, "spec.matchConditions[" + i + "].expression", c.expression(), BOOL, problems)));
         }
         List<Variable> variables = new ArrayList<>();
         for (int i = 0; i < p.variables().size(); i++) {
             ValidatingPolicy.Named v = p.variables().get(i);
-            variables.add(new Variable(v.name(), Expressions.compile(params, "spec.variables[" + i + "].expression",
-                    v.expression(), null, problems)));
+            variables.add(new Variable(
+                    v.name(),
+                    Expressions.compile(
+                            params, "spec.variables[" + i + "].expression", v.expression(), null, problems)));
         }
         List<Check> checks = new ArrayList<>();
         for (int i = 0; i < p.validations().size(); i++) {
             ValidatingPolicy.Validation v = p.validations().get(i);
             String path = "spec.validations[" + i + "]";
-            Expressions.Compiled message = v.messageExpression() == null || v.messageExpression().isEmpty() ? null
+            Expressions.Compiled message = v.messageExpression() == null
+                            || v.messageExpression().isEmpty()
+                    ? null
                     : Expressions.compile(params, path + ".messageExpression", v.messageExpression(), STRING, problems);
-            checks.add(new Check(v, Expressions.compile(params, path + ".expression", v.expression(), BOOL, problems),
-                    message));
+            checks.add(new Check(
+                    v, Expressions.compile(params, path + ".expression", v.expression(), BOOL, problems), message));
         }
         List<Annotation> annotations = new ArrayList<>();
         for (int i = 0; i < p.auditAnnotations().size(); i++) {
             ValidatingPolicy.AuditAnnotation a = p.auditAnnotations().get(i);
-            annotations.add(new Annotation(a.key(), Expressions.compile(params,
-                    "spec.auditAnnotations[" + i + "].valueExpression", a.valueExpression(), STRING_OR_NULL, problems)));
+            annotations.add(new Annotation(
+                    a.key(),
+                    Expressions.compile(
+                            params,
+                            "spec.auditAnnotations[" + i + "].valueExpression",
+                            a.valueExpression(),
+                            STRING_OR_NULL,
+                            problems)));
         }
         return new CompiledPolicy(p, conditions, variables, checks, annotations, problems, null);
     }

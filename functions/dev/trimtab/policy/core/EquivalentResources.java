@@ -84,8 +84,10 @@ public final class EquivalentResources {
         Identity b = identities.get(toResource);
         if (a == null || !a.equals(b) || !a.apiVersionOnly() || !from.kind().equals(to.kind())) {
             throw new ConversionException("Trimtab cannot convert " + apiVersion(from) + " " + from.kind() + " to "
-                    + apiVersion(to) + " " + to.kind() + (a != null && a.equals(b) && !a.apiVersionOnly()
-                    ? " (that conversion is the API server's or a conversion webhook's)" : ""));
+                    + apiVersion(to) + " " + to.kind()
+                    + (a != null && a.equals(b) && !a.apiVersionOnly()
+                            ? " (that conversion is the API server's or a conversion webhook's)"
+                            : ""));
         }
         Map<String, Object> copy = new LinkedHashMap<>(object);
         copy.put("apiVersion", apiVersion(to));
@@ -152,23 +154,28 @@ public final class EquivalentResources {
          */
         @SuppressWarnings("unchecked")
         public Builder crd(Map<String, Object> crd) {
-            if (!(crd.get("spec") instanceof Map<?, ?> spec) || !(spec.get("group") instanceof String group)
-                    || !(spec.get("names") instanceof Map<?, ?> names) || !(names.get("plural") instanceof String plural)
-                    || !(names.get("kind") instanceof String kind) || !(spec.get("versions") instanceof List<?> versions)) {
+            if (!(crd.get("spec") instanceof Map<?, ?> spec)
+                    || !(spec.get("group") instanceof String group)
+                    || !(spec.get("names") instanceof Map<?, ?> names)
+                    || !(names.get("plural") instanceof String plural)
+                    || !(names.get("kind") instanceof String kind)
+                    || !(spec.get("versions") instanceof List<?> versions)) {
                 return this;
             }
-            boolean none = !(spec.get("conversion") instanceof Map<?, ?> c) || c.get("strategy") == null
+            boolean none = !(spec.get("conversion") instanceof Map<?, ?> c)
+                    || c.get("strategy") == null
                     || "None".equals(c.get("strategy"));
             String identity = plural + "." + group;
             for (Object o : versions) {
-                if (!(o instanceof Map<?, ?> v) || !(v.get("name") instanceof String version)
+                if (!(o instanceof Map<?, ?> v)
+                        || !(v.get("name") instanceof String version)
                         || Boolean.FALSE.equals(v.get("served"))) {
                     continue;
                 }
                 Gvr resource = new Gvr(group, version, plural);
                 register(identity, none, resource, "", new Gvk(group, version, kind));
-                Map<String, Object> subresources = v.get("subresources") instanceof Map<?, ?> s
-                        ? (Map<String, Object>) s : Map.of();
+                Map<String, Object> subresources =
+                        v.get("subresources") instanceof Map<?, ?> s ? (Map<String, Object>) s : Map.of();
                 if (subresources.containsKey("status")) {
                     register(identity, none, resource, "status", new Gvk(group, version, kind));
                 }
@@ -188,7 +195,8 @@ public final class EquivalentResources {
         Builder b = builder();
         // the API server stores both Event APIs in one place; events.k8s.io/v1 is preferred in discovery
         b.register("events", false, new Gvr("", "v1", "events"), "", new Gvk("", "v1", "Event"));
-        b.register("events", false, new Gvr("events.k8s.io", "v1", "events"), "", new Gvk("events.k8s.io", "v1", "Event"));
+        b.register(
+                "events", false, new Gvr("events.k8s.io", "v1", "events"), "", new Gvk("events.k8s.io", "v1", "Event"));
         for (String v : List.of("v2", "v1")) { // v2 is preferred
             Gvr hpa = new Gvr("autoscaling", v, "horizontalpodautoscalers");
             Gvk kind = new Gvk("autoscaling", v, "HorizontalPodAutoscaler");

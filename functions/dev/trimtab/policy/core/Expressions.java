@@ -69,11 +69,14 @@ public final class Expressions {
     public static final long RUNTIME_BUDGET = 10_000_000;
     /** The budget of a policy's matchConditions. */
     public static final long MATCH_CONDITIONS_BUDGET = 2_500_000;
+
     static final String OUT_OF_BUDGET =
             "validation failed due to running out of cost budget, no further validation rules will be run";
 
-    private static final CelOptions OPTIONS = CelOptions.current().enableHeterogeneousNumericComparisons(true)
-            .maxExpressionCodePointSize(100_000).build();
+    private static final CelOptions OPTIONS = CelOptions.current()
+            .enableHeterogeneousNumericComparisons(true)
+            .maxExpressionCodePointSize(100_000)
+            .build();
     /** cel-go's {@code common.StringTraversalCostFactor}: a traversed or copied element costs a tenth. */
     private static final double TRAVERSAL_FACTOR = 0.1;
     /** cel-go's {@code common.RegexStringLengthCostFactor}. */
@@ -84,7 +87,8 @@ public final class Expressions {
      * list concatenation (see {@link #metered}).
      */
     private static final Map<CelStandardOverload, ToLongFunction<Object[]>> SIZED = Map.of(
-            AddOperator.AddOverload.ADD_LIST, a -> a[0] instanceof ConcatenatedListView<?> ? size(a[1]) : size(a[0]) + size(a[1]),
+            AddOperator.AddOverload.ADD_LIST,
+                    a -> a[0] instanceof ConcatenatedListView<?> ? size(a[1]) : size(a[0]) + size(a[1]),
             AddOperator.AddOverload.ADD_STRING, a -> traversal(size(a[0]) + size(a[1])),
             AddOperator.AddOverload.ADD_BYTES, a -> traversal(size(a[0]) + size(a[1])),
             InOperator.InOverload.IN_LIST, a -> size(a[1]),
@@ -102,6 +106,7 @@ public final class Expressions {
     private static final Cel WITH_PARAMS = environment(true);
     /** The source name in compilation errors, as cel-go names an expression without one. */
     private static final String INPUT = "<input>";
+
     private static final Pattern POSITION = Pattern.compile("^evaluation error(?: at [^:]*:\\d+)?: ");
     private static final Pattern NO_SUCH_KEY = Pattern.compile("key '(.*)' is not present in map\\.?"
             + "|Error resolving field '(.*)'\\. Field selections must be performed on messages or maps\\.");
@@ -109,11 +114,13 @@ public final class Expressions {
     private Expressions() {}
 
     private static Cel environment(boolean params) {
-        var b = CelFactory.standardCelBuilder().setOptions(OPTIONS)
+        var b = CelFactory.standardCelBuilder()
+                .setOptions(OPTIONS)
                 .setStandardEnvironmentEnabled(false)
                 .setStandardDeclarations(CelStandardDeclarations.newBuilder().build())
                 .setStandardFunctions(CelStandardFunctions.newBuilder()
-                        .filterFunctions((function, overload) -> !SIZED.containsKey(overload)).build())
+                        .filterFunctions((function, overload) -> !SIZED.containsKey(overload))
+                        .build())
                 .addFunctionBindings(metered())
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
                 .addVar("object", SimpleType.DYN)
@@ -121,9 +128,15 @@ public final class Expressions {
                 .addVar("request", MapType.create(SimpleType.STRING, SimpleType.DYN))
                 .addVar("namespaceObject", SimpleType.DYN)
                 .addVar("variables", MapType.create(SimpleType.STRING, SimpleType.DYN))
-                .addCompilerLibraries(CelExtensions.strings(), CelExtensions.sets(OPTIONS), CelExtensions.optional(),
+                .addCompilerLibraries(
+                        CelExtensions.strings(),
+                        CelExtensions.sets(OPTIONS),
+                        CelExtensions.optional(),
                         CelExtensions.comprehensions())
-                .addRuntimeLibraries(CelExtensions.strings(), CelExtensions.sets(OPTIONS), CelExtensions.optional(),
+                .addRuntimeLibraries(
+                        CelExtensions.strings(),
+                        CelExtensions.sets(OPTIONS),
+                        CelExtensions.optional(),
                         CelExtensions.comprehensions());
         KubernetesLibrary.addTo(b);
         PresenceTests.addTo(b);
@@ -223,13 +236,22 @@ public final class Expressions {
         return !checked.hasError() && PresenceTests.any(ast) ? cel.check(PresenceTests.rewrite(ast)) : checked;
     }
 
-    private static Compiled program(Cel cel, CelValidationResult result, String path, String text, Set<CelType> allowed,
-                                    List<String> problems) {
+    private static Compiled program(
+            Cel cel,
+            CelValidationResult result,
+            String path,
+            String text,
+            Set<CelType> allowed,
+            List<String> problems) {
         if (result.hasError()) {
             StringBuilder sb = new StringBuilder();
             for (CelIssue issue : result.getErrors()) {
-                sb.append(sb.isEmpty() ? "" : "; ").append("line ").append(issue.getSourceLocation().getLine())
-                        .append(", column ").append(issue.getSourceLocation().getColumn() + 1).append(": ")
+                sb.append(sb.isEmpty() ? "" : "; ")
+                        .append("line ")
+                        .append(issue.getSourceLocation().getLine())
+                        .append(", column ")
+                        .append(issue.getSourceLocation().getColumn() + 1)
+                        .append(": ")
                         .append(issue.getMessage());
             }
             problems.add(path + ": compilation failed: " + sb);
@@ -250,14 +272,24 @@ public final class Expressions {
     }
 
     private static String names(Set<CelType> types) {
-        return types.stream().map(CelType::name).sorted().toList().toString().replaceAll("[\\[\\]]", "")
+        return types.stream()
+                .map(CelType::name)
+                .sorted()
+                .toList()
+                .toString()
+                .replaceAll("[\\[\\]]", "")
                 .replace(", ", " or ");
     }
 
     /** The API server's words: {@code must evaluate to bool but got int}, or {@code … to one of [string null_type] …}. */
     private static String mustEvaluateTo(Set<CelType> allowed, CelType got) {
-        List<String> names = allowed.stream().filter(t -> t != SimpleType.DYN).map(CelType::name).sorted().toList();
-        return names.size() == 1 ? "must evaluate to " + names.get(0) + " but got " + got.name()
+        List<String> names = allowed.stream()
+                .filter(t -> t != SimpleType.DYN)
+                .map(CelType::name)
+                .sorted()
+                .toList();
+        return names.size() == 1
+                ? "must evaluate to " + names.get(0) + " but got " + got.name()
                 : "must evaluate to one of [" + String.join(" ", names) + "] but got " + got.name();
     }
 
@@ -343,7 +375,8 @@ public final class Expressions {
 
     /** cel-go: (1 + the string's length) × 0.1, times the regex's length × 0.25, each rounded up. */
     static long regexCost(Object[] args) {
-        return (long) Math.ceil((1 + size(args[0])) * TRAVERSAL_FACTOR) * (long) Math.ceil(size(args[1]) * REGEX_FACTOR);
+        return (long) Math.ceil((1 + size(args[0])) * TRAVERSAL_FACTOR)
+                * (long) Math.ceil(size(args[1]) * REGEX_FACTOR);
     }
 
     /** Elements of a list or map, characters of a string (UTF-16 units), bytes of bytes; 1 for anything else. */
@@ -370,7 +403,8 @@ public final class Expressions {
      */
     private static long nodeCost(CelExpr expr, Object value) {
         if ((value instanceof String || value instanceof CelByteString)
-                && expr.getKind() == CelExpr.ExprKind.Kind.CALL && !CHARGED_BEFORE.contains(expr.call().function())) {
+                && expr.getKind() == CelExpr.ExprKind.Kind.CALL
+                && !CHARGED_BEFORE.contains(expr.call().function())) {
             return 1 + traversal(size(value));
         }
         return 1;
@@ -409,7 +443,8 @@ public final class Expressions {
                 budget.remaining = 0;
                 throw new Failure(OUT_OF_BUDGET, true);
             }
-            throw new Failure("expression '" + c.text() + "' resulted in error: operation cancelled: actual cost limit exceeded",
+            throw new Failure(
+                    "expression '" + c.text() + "' resulted in error: operation cancelled: actual cost limit exceeded",
                     false);
         }
         if (error != null) {

@@ -22,10 +22,11 @@ public final class IntentResults {
          * A violation whose {@code message} starts with {@code where} ({@code Kind name spec.rules[i] (kind): …}),
          * which the result's policy and rule already say: the message is kept without it.
          */
-        public static Finding of(ReportBook.Resource resource, String intent, String rule, String where, String message) {
+        public static Finding of(
+                ReportBook.Resource resource, String intent, String rule, String where, String message) {
             String prefix = where + ": ";
-            return new Finding(resource, intent, rule,
-                    message.startsWith(prefix) ? message.substring(prefix.length()) : message);
+            return new Finding(
+                    resource, intent, rule, message.startsWith(prefix) ? message.substring(prefix.length()) : message);
         }
     }
 
@@ -35,13 +36,15 @@ public final class IntentResults {
      * @param apiVersion and {@code kind}: the intents' type, for the per-intent results
      * @param intents    every intent checked, by name, violated or not
      */
-    public static Map<ReportBook.Resource, List<ReportBook.Entry>> of(String apiVersion, String kind,
-                                                                     List<String> intents, List<Finding> findings) {
+    public static Map<ReportBook.Resource, List<ReportBook.Entry>> of(
+            String apiVersion, String kind, List<String> intents, List<Finding> findings) {
         Map<ReportBook.Resource, Map<String, List<String>>> byResource = new LinkedHashMap<>();
         Map<String, Integer> perIntent = new LinkedHashMap<>();
         for (Finding f : findings) {
-            byResource.computeIfAbsent(f.resource(), r -> new LinkedHashMap<>())
-                    .computeIfAbsent(f.intent() + "\n" + f.rule(), k -> new ArrayList<>()).add(f.message());
+            byResource
+                    .computeIfAbsent(f.resource(), r -> new LinkedHashMap<>())
+                    .computeIfAbsent(f.intent() + "\n" + f.rule(), k -> new ArrayList<>())
+                    .add(f.message());
             perIntent.merge(f.intent(), 1, Integer::sum);
         }
         Map<ReportBook.Resource, List<ReportBook.Entry>> out = new LinkedHashMap<>();
@@ -49,14 +52,20 @@ public final class IntentResults {
             List<ReportBook.Entry> entries = new ArrayList<>();
             rules.forEach((key, messages) -> {
                 int cut = key.indexOf('\n');
-                entries.add(new ReportBook.Entry(key.substring(0, cut), key.substring(cut + 1), "fail", summary(messages)));
+                entries.add(
+                        new ReportBook.Entry(key.substring(0, cut), key.substring(cut + 1), "fail", summary(messages)));
             });
             out.put(resource, entries);
         });
         for (String intent : intents) {
             int n = perIntent.getOrDefault(intent, 0);
-            out.put(new ReportBook.Resource(apiVersion, kind, "", intent, null), List.of(new ReportBook.Entry(intent,
-                    "intent", n == 0 ? "pass" : "fail", n == 0 ? "holds" : n + (n == 1 ? " violation" : " violations"))));
+            out.put(
+                    new ReportBook.Resource(apiVersion, kind, "", intent, null),
+                    List.of(new ReportBook.Entry(
+                            intent,
+                            "intent",
+                            n == 0 ? "pass" : "fail",
+                            n == 0 ? "holds" : n + (n == 1 ? " violation" : " violations"))));
         }
         return out;
     }

@@ -131,7 +131,8 @@ public final class JsonPatch {
         try {
             parent = get(root, tokens.subList(0, tokens.size() - 1), path, op);
         } catch (PatchException e) {
-            throw new PatchException(op + " operation does not apply: doc is missing path: \"" + path + "\": missing value");
+            throw new PatchException(
+                    op + " operation does not apply: doc is missing path: \"" + path + "\": missing value");
         }
         String last = tokens.get(tokens.size() - 1);
         if (parent instanceof Map<?, ?> m) {
@@ -143,7 +144,8 @@ public final class JsonPatch {
             }
             ((List<Object>) l).add(i, value);
         } else {
-            throw new PatchException(op + " operation does not apply: doc is missing path: \"" + path + "\": missing value");
+            throw new PatchException(
+                    op + " operation does not apply: doc is missing path: \"" + path + "\": missing value");
         }
         return root;
     }

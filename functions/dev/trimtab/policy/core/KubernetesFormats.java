@@ -34,7 +34,8 @@ final class KubernetesFormats {
     /** A named format and its validation (empty list: valid). */
     record Format(String name, Function<String, List<String>> validate) {}
 
-    private static final Pattern UUID = Pattern.compile("(?i)^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$");
+    private static final Pattern UUID =
+            Pattern.compile("(?i)^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$");
 
     static final Map<String, Format> FORMATS = new LinkedHashMap<>();
 
@@ -44,7 +45,10 @@ final class KubernetesFormats {
         add("dns1035Label", "DNS1035Label", NameValidation::dns1035Label);
         add("qualifiedName", "QualifiedName", NameValidation::qualifiedName);
         add("dns1123LabelPrefix", "DNS1123LabelPrefix", s -> NameValidation.dns1123Label(maskTrailingDash(s)));
-        add("dns1123SubdomainPrefix", "DNS1123SubdomainPrefix", s -> NameValidation.dns1123Subdomain(maskTrailingDash(s)));
+        add(
+                "dns1123SubdomainPrefix",
+                "DNS1123SubdomainPrefix",
+                s -> NameValidation.dns1123Subdomain(maskTrailingDash(s)));
         add("dns1035LabelPrefix", "DNS1035LabelPrefix", s -> NameValidation.dns1035Label(maskTrailingDash(s)));
         add("labelValue", "LabelValue", NameValidation::labelValue);
         add("uri", "URI", KubernetesFormats::uri);
@@ -66,15 +70,20 @@ final class KubernetesFormats {
         List<CelFunctionBinding> bindings = new ArrayList<>();
         for (Map.Entry<String, Format> f : FORMATS.entrySet()) {
             String id = "format_" + f.getKey();
-            decls.add(CelFunctionDecl.newFunctionDeclaration("format." + f.getKey(),
-                    CelOverloadDecl.newGlobalOverload(id, format)));
+            decls.add(CelFunctionDecl.newFunctionDeclaration(
+                    "format." + f.getKey(), CelOverloadDecl.newGlobalOverload(id, format)));
             bindings.add(CelFunctionBinding.from(id, List.of(), args -> f.getValue()));
         }
-        decls.add(CelFunctionDecl.newFunctionDeclaration("format.named",
+        decls.add(CelFunctionDecl.newFunctionDeclaration(
+                "format.named",
                 CelOverloadDecl.newGlobalOverload("format_named", OptionalType.create(format), SimpleType.STRING)));
-        decls.add(CelFunctionDecl.newFunctionDeclaration("validate",
-                CelOverloadDecl.newMemberOverload("format_validate", OptionalType.create(ListType.create(SimpleType.STRING)),
-                        format, SimpleType.STRING)));
+        decls.add(CelFunctionDecl.newFunctionDeclaration(
+                "validate",
+                CelOverloadDecl.newMemberOverload(
+                        "format_validate",
+                        OptionalType.create(ListType.create(SimpleType.STRING)),
+                        format,
+                        SimpleType.STRING)));
         bindings.add(CelFunctionBinding.from("format_named", String.class, n -> Optional.ofNullable(FORMATS.get(n))));
         bindings.add(CelFunctionBinding.from("format_validate", Format.class, String.class, (f, s) -> {
             List<String> problems = f.validate().apply(s);

@@ -39,29 +39,34 @@ final class KubernetesLibrary {
         ListType listOfT = ListType.create(t);
         ListType strings = ListType.create(SimpleType.STRING);
         b.addFunctionDeclarations(
-                CelFunctionDecl.newFunctionDeclaration("isSorted",
-                        CelOverloadDecl.newMemberOverload("list_is_sorted", SimpleType.BOOL, listOfT)),
-                CelFunctionDecl.newFunctionDeclaration("sum",
-                        CelOverloadDecl.newMemberOverload("list_sum", t, listOfT)),
-                CelFunctionDecl.newFunctionDeclaration("min",
-                        CelOverloadDecl.newMemberOverload("list_min", t, listOfT)),
-                CelFunctionDecl.newFunctionDeclaration("max",
-                        CelOverloadDecl.newMemberOverload("list_max", t, listOfT)),
-                CelFunctionDecl.newFunctionDeclaration("indexOf",
-                        CelOverloadDecl.newMemberOverload("list_index_of", SimpleType.INT, listOfT, t)),
-                CelFunctionDecl.newFunctionDeclaration("lastIndexOf",
+                CelFunctionDecl.newFunctionDeclaration(
+                        "isSorted", CelOverloadDecl.newMemberOverload("list_is_sorted", SimpleType.BOOL, listOfT)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "sum", CelOverloadDecl.newMemberOverload("list_sum", t, listOfT)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "min", CelOverloadDecl.newMemberOverload("list_min", t, listOfT)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "max", CelOverloadDecl.newMemberOverload("list_max", t, listOfT)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "indexOf", CelOverloadDecl.newMemberOverload("list_index_of", SimpleType.INT, listOfT, t)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "lastIndexOf",
                         CelOverloadDecl.newMemberOverload("list_last_index_of", SimpleType.INT, listOfT, t)),
-                CelFunctionDecl.newFunctionDeclaration("find",
-                        CelOverloadDecl.newMemberOverload("string_find", SimpleType.STRING, SimpleType.STRING,
-                                SimpleType.STRING)),
-                CelFunctionDecl.newFunctionDeclaration("findAll",
-                        CelOverloadDecl.newMemberOverload("string_find_all", strings, SimpleType.STRING,
-                                SimpleType.STRING),
-                        CelOverloadDecl.newMemberOverload("string_find_all_n", strings, SimpleType.STRING,
-                                SimpleType.STRING, SimpleType.INT)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "find",
+                        CelOverloadDecl.newMemberOverload(
+                                "string_find", SimpleType.STRING, SimpleType.STRING, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "findAll",
+                        CelOverloadDecl.newMemberOverload(
+                                "string_find_all", strings, SimpleType.STRING, SimpleType.STRING),
+                        CelOverloadDecl.newMemberOverload(
+                                "string_find_all_n", strings, SimpleType.STRING, SimpleType.STRING, SimpleType.INT)),
                 // the API server's JSONPatch library: a map key as one JSON pointer token
-                CelFunctionDecl.newFunctionDeclaration("jsonpatch.escapeKey",
-                        CelOverloadDecl.newGlobalOverload("jsonpatch_escape_key", SimpleType.STRING, SimpleType.STRING)));
+                CelFunctionDecl.newFunctionDeclaration(
+                        "jsonpatch.escapeKey",
+                        CelOverloadDecl.newGlobalOverload(
+                                "jsonpatch_escape_key", SimpleType.STRING, SimpleType.STRING)));
         addQuantity(b);
         KubernetesFormats.addTo(b);
         AuthorizerLibrary.addTo(b);
@@ -73,17 +78,20 @@ final class KubernetesLibrary {
                 CelFunctionBinding.from("list_sum", List.class, l -> sum(traversed(l))),
                 CelFunctionBinding.from("list_min", List.class, l -> extreme(traversed(l), -1)),
                 CelFunctionBinding.from("list_max", List.class, l -> extreme(traversed(l), 1)),
-                CelFunctionBinding.from("list_index_of", List.class, Object.class,
-                        (l, x) -> (long) indexOf(traversed(l), x)),
-                CelFunctionBinding.from("list_last_index_of", List.class, Object.class,
-                        (l, x) -> (long) lastIndexOf(traversed(l), x)),
-                CelFunctionBinding.from("string_find", String.class, String.class,
-                        (s, re) -> find(searched(s, re), re)),
+                CelFunctionBinding.from(
+                        "list_index_of", List.class, Object.class, (l, x) -> (long) indexOf(traversed(l), x)),
+                CelFunctionBinding.from(
+                        "list_last_index_of", List.class, Object.class, (l, x) -> (long) lastIndexOf(traversed(l), x)),
+                CelFunctionBinding.from(
+                        "string_find", String.class, String.class, (s, re) -> find(searched(s, re), re)),
                 CelFunctionBinding.from("jsonpatch_escape_key", String.class, JsonPatch::escape),
-                CelFunctionBinding.from("string_find_all", String.class, String.class,
-                        (s, re) -> findAll(searched(s, re), re, -1)),
-                CelFunctionBinding.from("string_find_all_n", List.of(String.class, String.class, Long.class),
-                        args -> findAll(searched((String) args[0], (String) args[1]), (String) args[1], (Long) args[2])));
+                CelFunctionBinding.from(
+                        "string_find_all", String.class, String.class, (s, re) -> findAll(searched(s, re), re, -1)),
+                CelFunctionBinding.from(
+                        "string_find_all_n",
+                        List.of(String.class, String.class, Long.class),
+                        args -> findAll(
+                                searched((String) args[0], (String) args[1]), (String) args[1], (Long) args[2])));
     }
 
     private static <T extends List<?>> T traversed(T list) {
@@ -99,30 +107,34 @@ final class KubernetesLibrary {
     private static void addQuantity(CelBuilder b) {
         CelType q = OpaqueType.create("kubernetes.Quantity");
         b.addFunctionDeclarations(
-                CelFunctionDecl.newFunctionDeclaration("quantity",
-                        CelOverloadDecl.newGlobalOverload("string_to_quantity", q, SimpleType.STRING)),
-                CelFunctionDecl.newFunctionDeclaration("isQuantity",
+                CelFunctionDecl.newFunctionDeclaration(
+                        "quantity", CelOverloadDecl.newGlobalOverload("string_to_quantity", q, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "isQuantity",
                         CelOverloadDecl.newGlobalOverload("is_quantity_string", SimpleType.BOOL, SimpleType.STRING)),
-                CelFunctionDecl.newFunctionDeclaration("sign",
-                        CelOverloadDecl.newMemberOverload("quantity_sign", SimpleType.INT, q)),
-                CelFunctionDecl.newFunctionDeclaration("isInteger",
-                        CelOverloadDecl.newMemberOverload("quantity_is_integer", SimpleType.BOOL, q)),
-                CelFunctionDecl.newFunctionDeclaration("asInteger",
-                        CelOverloadDecl.newMemberOverload("quantity_get_integer", SimpleType.INT, q)),
-                CelFunctionDecl.newFunctionDeclaration("asApproximateFloat",
+                CelFunctionDecl.newFunctionDeclaration(
+                        "sign", CelOverloadDecl.newMemberOverload("quantity_sign", SimpleType.INT, q)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "isInteger", CelOverloadDecl.newMemberOverload("quantity_is_integer", SimpleType.BOOL, q)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "asInteger", CelOverloadDecl.newMemberOverload("quantity_get_integer", SimpleType.INT, q)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "asApproximateFloat",
                         CelOverloadDecl.newMemberOverload("quantity_get_float", SimpleType.DOUBLE, q)),
-                CelFunctionDecl.newFunctionDeclaration("add",
+                CelFunctionDecl.newFunctionDeclaration(
+                        "add",
                         CelOverloadDecl.newMemberOverload("quantity_add", q, q, q),
                         CelOverloadDecl.newMemberOverload("quantity_add_int", q, q, SimpleType.INT)),
-                CelFunctionDecl.newFunctionDeclaration("sub",
+                CelFunctionDecl.newFunctionDeclaration(
+                        "sub",
                         CelOverloadDecl.newMemberOverload("quantity_sub", q, q, q),
                         CelOverloadDecl.newMemberOverload("quantity_sub_int", q, q, SimpleType.INT)),
-                CelFunctionDecl.newFunctionDeclaration("isLessThan",
-                        CelOverloadDecl.newMemberOverload("quantity_less", SimpleType.BOOL, q, q)),
-                CelFunctionDecl.newFunctionDeclaration("isGreaterThan",
-                        CelOverloadDecl.newMemberOverload("quantity_greater", SimpleType.BOOL, q, q)),
-                CelFunctionDecl.newFunctionDeclaration("compareTo",
-                        CelOverloadDecl.newMemberOverload("quantity_compare_to", SimpleType.INT, q, q)));
+                CelFunctionDecl.newFunctionDeclaration(
+                        "isLessThan", CelOverloadDecl.newMemberOverload("quantity_less", SimpleType.BOOL, q, q)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "isGreaterThan", CelOverloadDecl.newMemberOverload("quantity_greater", SimpleType.BOOL, q, q)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "compareTo", CelOverloadDecl.newMemberOverload("quantity_compare_to", SimpleType.INT, q, q)));
         b.addFunctionBindings(
                 CelFunctionBinding.from("string_to_quantity", String.class, s -> {
                     try {
@@ -142,20 +154,32 @@ final class KubernetesLibrary {
                     }
                 }),
                 CelFunctionBinding.from("quantity_get_float", KubeQuantity.class, x -> x.value.doubleValue()),
-                CelFunctionBinding.from("quantity_add", KubeQuantity.class, KubeQuantity.class,
+                CelFunctionBinding.from(
+                        "quantity_add",
+                        KubeQuantity.class,
+                        KubeQuantity.class,
                         (x, y) -> new KubeQuantity(x.value.add(y.value))),
-                CelFunctionBinding.from("quantity_add_int", KubeQuantity.class, Long.class,
+                CelFunctionBinding.from(
+                        "quantity_add_int",
+                        KubeQuantity.class,
+                        Long.class,
                         (x, y) -> new KubeQuantity(x.value.add(BigDecimal.valueOf(y)))),
-                CelFunctionBinding.from("quantity_sub", KubeQuantity.class, KubeQuantity.class,
+                CelFunctionBinding.from(
+                        "quantity_sub",
+                        KubeQuantity.class,
+                        KubeQuantity.class,
                         (x, y) -> new KubeQuantity(x.value.subtract(y.value))),
-                CelFunctionBinding.from("quantity_sub_int", KubeQuantity.class, Long.class,
+                CelFunctionBinding.from(
+                        "quantity_sub_int",
+                        KubeQuantity.class,
+                        Long.class,
                         (x, y) -> new KubeQuantity(x.value.subtract(BigDecimal.valueOf(y)))),
-                CelFunctionBinding.from("quantity_less", KubeQuantity.class, KubeQuantity.class,
-                        (x, y) -> x.compareTo(y) < 0),
-                CelFunctionBinding.from("quantity_greater", KubeQuantity.class, KubeQuantity.class,
-                        (x, y) -> x.compareTo(y) > 0),
-                CelFunctionBinding.from("quantity_compare_to", KubeQuantity.class, KubeQuantity.class,
-                        (x, y) -> (long) Integer.signum(x.compareTo(y))));
+                CelFunctionBinding.from(
+                        "quantity_less", KubeQuantity.class, KubeQuantity.class, (x, y) -> x.compareTo(y) < 0),
+                CelFunctionBinding.from(
+                        "quantity_greater", KubeQuantity.class, KubeQuantity.class, (x, y) -> x.compareTo(y) > 0),
+                CelFunctionBinding.from("quantity_compare_to", KubeQuantity.class, KubeQuantity.class, (x, y) ->
+                        (long) Integer.signum(x.compareTo(y))));
     }
 
     /** Runs a parse, turning its IllegalArgumentException into a CEL evaluation error. */
@@ -172,79 +196,115 @@ final class KubernetesLibrary {
         CelType cidr = OpaqueType.create("net.CIDR");
         CelType url = OpaqueType.create("kubernetes.URL");
         b.addFunctionDeclarations(
-                CelFunctionDecl.newFunctionDeclaration("ip",
+                CelFunctionDecl.newFunctionDeclaration(
+                        "ip",
                         CelOverloadDecl.newGlobalOverload("string_to_ip", ip, SimpleType.STRING),
                         CelOverloadDecl.newMemberOverload("cidr_ip", ip, cidr)),
-                CelFunctionDecl.newFunctionDeclaration("isIP",
-                        CelOverloadDecl.newGlobalOverload("is_ip", SimpleType.BOOL, SimpleType.STRING)),
-                CelFunctionDecl.newFunctionDeclaration("family",
-                        CelOverloadDecl.newMemberOverload("ip_family", SimpleType.INT, ip)),
-                CelFunctionDecl.newFunctionDeclaration("isUnspecified",
-                        CelOverloadDecl.newMemberOverload("ip_is_unspecified", SimpleType.BOOL, ip)),
-                CelFunctionDecl.newFunctionDeclaration("isLoopback",
-                        CelOverloadDecl.newMemberOverload("ip_is_loopback", SimpleType.BOOL, ip)),
-                CelFunctionDecl.newFunctionDeclaration("isLinkLocalUnicast",
+                CelFunctionDecl.newFunctionDeclaration(
+                        "isIP", CelOverloadDecl.newGlobalOverload("is_ip", SimpleType.BOOL, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "family", CelOverloadDecl.newMemberOverload("ip_family", SimpleType.INT, ip)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "isUnspecified", CelOverloadDecl.newMemberOverload("ip_is_unspecified", SimpleType.BOOL, ip)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "isLoopback", CelOverloadDecl.newMemberOverload("ip_is_loopback", SimpleType.BOOL, ip)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "isLinkLocalUnicast",
                         CelOverloadDecl.newMemberOverload("ip_is_link_local_unicast", SimpleType.BOOL, ip)),
-                CelFunctionDecl.newFunctionDeclaration("isGlobalUnicast",
+                CelFunctionDecl.newFunctionDeclaration(
+                        "isGlobalUnicast",
                         CelOverloadDecl.newMemberOverload("ip_is_global_unicast", SimpleType.BOOL, ip)),
-                CelFunctionDecl.newFunctionDeclaration("cidr",
-                        CelOverloadDecl.newGlobalOverload("string_to_cidr", cidr, SimpleType.STRING)),
-                CelFunctionDecl.newFunctionDeclaration("isCIDR",
-                        CelOverloadDecl.newGlobalOverload("is_cidr", SimpleType.BOOL, SimpleType.STRING)),
-                CelFunctionDecl.newFunctionDeclaration("containsIP",
+                CelFunctionDecl.newFunctionDeclaration(
+                        "cidr", CelOverloadDecl.newGlobalOverload("string_to_cidr", cidr, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "isCIDR", CelOverloadDecl.newGlobalOverload("is_cidr", SimpleType.BOOL, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "containsIP",
                         CelOverloadDecl.newMemberOverload("cidr_contains_ip_ip", SimpleType.BOOL, cidr, ip),
-                        CelOverloadDecl.newMemberOverload("cidr_contains_ip_string", SimpleType.BOOL, cidr, SimpleType.STRING)),
-                CelFunctionDecl.newFunctionDeclaration("containsCIDR",
+                        CelOverloadDecl.newMemberOverload(
+                                "cidr_contains_ip_string", SimpleType.BOOL, cidr, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "containsCIDR",
                         CelOverloadDecl.newMemberOverload("cidr_contains_cidr", SimpleType.BOOL, cidr, cidr),
-                        CelOverloadDecl.newMemberOverload("cidr_contains_cidr_string", SimpleType.BOOL, cidr, SimpleType.STRING)),
-                CelFunctionDecl.newFunctionDeclaration("prefixLength",
-                        CelOverloadDecl.newMemberOverload("cidr_prefix_length", SimpleType.INT, cidr)),
-                CelFunctionDecl.newFunctionDeclaration("masked",
-                        CelOverloadDecl.newMemberOverload("cidr_masked", cidr, cidr)),
-                CelFunctionDecl.newFunctionDeclaration("string",
+                        CelOverloadDecl.newMemberOverload(
+                                "cidr_contains_cidr_string", SimpleType.BOOL, cidr, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "prefixLength", CelOverloadDecl.newMemberOverload("cidr_prefix_length", SimpleType.INT, cidr)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "masked", CelOverloadDecl.newMemberOverload("cidr_masked", cidr, cidr)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "string",
                         CelOverloadDecl.newGlobalOverload("ip_to_string", SimpleType.STRING, ip),
                         CelOverloadDecl.newGlobalOverload("cidr_to_string", SimpleType.STRING, cidr)),
-                CelFunctionDecl.newFunctionDeclaration("url",
-                        CelOverloadDecl.newGlobalOverload("string_to_url", url, SimpleType.STRING)),
-                CelFunctionDecl.newFunctionDeclaration("isURL",
+                CelFunctionDecl.newFunctionDeclaration(
+                        "url", CelOverloadDecl.newGlobalOverload("string_to_url", url, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "isURL",
                         CelOverloadDecl.newGlobalOverload("is_url_string", SimpleType.BOOL, SimpleType.STRING)),
-                CelFunctionDecl.newFunctionDeclaration("getScheme",
-                        CelOverloadDecl.newMemberOverload("url_get_scheme", SimpleType.STRING, url)),
-                CelFunctionDecl.newFunctionDeclaration("getHost",
-                        CelOverloadDecl.newMemberOverload("url_get_host", SimpleType.STRING, url)),
-                CelFunctionDecl.newFunctionDeclaration("getHostname",
-                        CelOverloadDecl.newMemberOverload("url_get_hostname", SimpleType.STRING, url)),
-                CelFunctionDecl.newFunctionDeclaration("getPort",
-                        CelOverloadDecl.newMemberOverload("url_get_port", SimpleType.STRING, url)),
-                CelFunctionDecl.newFunctionDeclaration("getEscapedPath",
+                CelFunctionDecl.newFunctionDeclaration(
+                        "getScheme", CelOverloadDecl.newMemberOverload("url_get_scheme", SimpleType.STRING, url)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "getHost", CelOverloadDecl.newMemberOverload("url_get_host", SimpleType.STRING, url)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "getHostname", CelOverloadDecl.newMemberOverload("url_get_hostname", SimpleType.STRING, url)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "getPort", CelOverloadDecl.newMemberOverload("url_get_port", SimpleType.STRING, url)),
+                CelFunctionDecl.newFunctionDeclaration(
+                        "getEscapedPath",
                         CelOverloadDecl.newMemberOverload("url_get_escaped_path", SimpleType.STRING, url)),
-                CelFunctionDecl.newFunctionDeclaration("getQuery",
-                        CelOverloadDecl.newMemberOverload("url_get_query", MapType.create(
-                                SimpleType.STRING, ListType.create(SimpleType.STRING)), url)));
+                CelFunctionDecl.newFunctionDeclaration(
+                        "getQuery",
+                        CelOverloadDecl.newMemberOverload(
+                                "url_get_query",
+                                MapType.create(SimpleType.STRING, ListType.create(SimpleType.STRING)),
+                                url)));
         b.addFunctionBindings(
                 CelFunctionBinding.from("string_to_ip", String.class, s -> parsed(() -> NetworkValues.ip(s))),
                 CelFunctionBinding.from("cidr_ip", NetworkValues.Cidr.class, NetworkValues.Cidr::ip),
                 CelFunctionBinding.from("is_ip", String.class, s -> NetworkValues.valid(NetworkValues::ip, s)),
                 CelFunctionBinding.from("ip_family", NetworkValues.Ip.class, x -> (long) x.family()),
-                CelFunctionBinding.from("ip_is_unspecified", NetworkValues.Ip.class, x -> x.address().isAnyLocalAddress()),
-                CelFunctionBinding.from("ip_is_loopback", NetworkValues.Ip.class, x -> x.address().isLoopbackAddress()),
-                CelFunctionBinding.from("ip_is_link_local_unicast", NetworkValues.Ip.class,
+                CelFunctionBinding.from(
+                        "ip_is_unspecified",
+                        NetworkValues.Ip.class,
+                        x -> x.address().isAnyLocalAddress()),
+                CelFunctionBinding.from(
+                        "ip_is_loopback",
+                        NetworkValues.Ip.class,
+                        x -> x.address().isLoopbackAddress()),
+                CelFunctionBinding.from(
+                        "ip_is_link_local_unicast",
+                        NetworkValues.Ip.class,
                         x -> x.address().isLinkLocalAddress()),
                 CelFunctionBinding.from("ip_is_global_unicast", NetworkValues.Ip.class, x -> {
                     var a = x.address();
                     boolean broadcast = x.family() == 4 && x.number().equals(BigIntegerHolder.ALL_ONES_V4);
-                    return !(a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress()
-                            || a.isMulticastAddress() || broadcast);
+                    return !(a.isAnyLocalAddress()
+                            || a.isLoopbackAddress()
+                            || a.isLinkLocalAddress()
+                            || a.isMulticastAddress()
+                            || broadcast);
                 }),
                 CelFunctionBinding.from("string_to_cidr", String.class, s -> parsed(() -> NetworkValues.cidr(s))),
                 CelFunctionBinding.from("is_cidr", String.class, s -> NetworkValues.valid(NetworkValues::cidr, s)),
-                CelFunctionBinding.from("cidr_contains_ip_ip", NetworkValues.Cidr.class, NetworkValues.Ip.class,
+                CelFunctionBinding.from(
+                        "cidr_contains_ip_ip",
+                        NetworkValues.Cidr.class,
+                        NetworkValues.Ip.class,
                         NetworkValues.Cidr::contains),
-                CelFunctionBinding.from("cidr_contains_ip_string", NetworkValues.Cidr.class, String.class,
+                CelFunctionBinding.from(
+                        "cidr_contains_ip_string",
+                        NetworkValues.Cidr.class,
+                        String.class,
                         (c, s) -> c.contains(parsed(() -> NetworkValues.ip(s)))),
-                CelFunctionBinding.from("cidr_contains_cidr", NetworkValues.Cidr.class, NetworkValues.Cidr.class,
+                CelFunctionBinding.from(
+                        "cidr_contains_cidr",
+                        NetworkValues.Cidr.class,
+                        NetworkValues.Cidr.class,
                         NetworkValues.Cidr::contains),
-                CelFunctionBinding.from("cidr_contains_cidr_string", NetworkValues.Cidr.class, String.class,
+                CelFunctionBinding.from(
+                        "cidr_contains_cidr_string",
+                        NetworkValues.Cidr.class,
+                        String.class,
                         (c, s) -> c.contains(parsed(() -> NetworkValues.cidr(s)))),
                 CelFunctionBinding.from("cidr_prefix_length", NetworkValues.Cidr.class, c -> (long) c.prefix()),
                 CelFunctionBinding.from("cidr_masked", NetworkValues.Cidr.class, NetworkValues.Cidr::masked),
@@ -252,12 +312,16 @@ final class KubernetesLibrary {
                 CelFunctionBinding.from("cidr_to_string", NetworkValues.Cidr.class, NetworkValues.Cidr::toString),
                 CelFunctionBinding.from("string_to_url", String.class, s -> parsed(() -> NetworkValues.url(s))),
                 CelFunctionBinding.from("is_url_string", String.class, s -> NetworkValues.valid(NetworkValues::url, s)),
-                CelFunctionBinding.from("url_get_scheme", NetworkValues.Url.class,
+                CelFunctionBinding.from(
+                        "url_get_scheme",
+                        NetworkValues.Url.class,
                         u -> u.uri().getScheme() == null ? "" : u.uri().getScheme()),
                 CelFunctionBinding.from("url_get_host", NetworkValues.Url.class, NetworkValues.Url::host),
                 CelFunctionBinding.from("url_get_hostname", NetworkValues.Url.class, NetworkValues.Url::hostname),
                 CelFunctionBinding.from("url_get_port", NetworkValues.Url.class, NetworkValues.Url::port),
-                CelFunctionBinding.from("url_get_escaped_path", NetworkValues.Url.class,
+                CelFunctionBinding.from(
+                        "url_get_escaped_path",
+                        NetworkValues.Url.class,
                         u -> u.uri().getRawPath() == null ? "" : u.uri().getRawPath()),
                 CelFunctionBinding.from("url_get_query", NetworkValues.Url.class, NetworkValues.Url::query));
     }
@@ -269,14 +333,15 @@ final class KubernetesLibrary {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static int compare(Object a, Object b) throws CelEvaluationException {
         if (a instanceof Number x && b instanceof Number y) {
-            return (x instanceof Double || y instanceof Double) ? Double.compare(x.doubleValue(), y.doubleValue())
+            return (x instanceof Double || y instanceof Double)
+                    ? Double.compare(x.doubleValue(), y.doubleValue())
                     : Long.compare(x.longValue(), y.longValue());
         }
         if (a instanceof Comparable c && a.getClass() == b.getClass()) {
             return c.compareTo(b);
         }
-        throw new CelEvaluationException("no such overload: cannot compare " + a.getClass().getSimpleName() + " and "
-                + b.getClass().getSimpleName());
+        throw new CelEvaluationException("no such overload: cannot compare "
+                + a.getClass().getSimpleName() + " and " + b.getClass().getSimpleName());
     }
 
     private static boolean isSorted(List<?> list) throws CelEvaluationException {
@@ -300,7 +365,8 @@ final class KubernetesLibrary {
             return s;
         }
         if (!(list.get(0) instanceof Long)) {
-            throw new CelEvaluationException("no such overload: sum of " + list.get(0).getClass().getSimpleName());
+            throw new CelEvaluationException(
+                    "no such overload: sum of " + list.get(0).getClass().getSimpleName());
         }
         long s = 0;
         for (Object o : list) {

@@ -18,11 +18,14 @@ import java.util.function.Supplier;
  *
  * @param equivalent {@code matchPolicy: Equivalent}
  */
-public record MatchResources(LabelSelector namespaceSelector, LabelSelector objectSelector,
-                             List<ResourceRule> resourceRules, List<ResourceRule> excludeResourceRules,
-                             boolean equivalent) {
-    public static final MatchResources EVERYTHING = new MatchResources(LabelSelector.EVERYTHING, LabelSelector.EVERYTHING,
-            List.of(), List.of(), true);
+public record MatchResources(
+        LabelSelector namespaceSelector,
+        LabelSelector objectSelector,
+        List<ResourceRule> resourceRules,
+        List<ResourceRule> excludeResourceRules,
+        boolean equivalent) {
+    public static final MatchResources EVERYTHING =
+            new MatchResources(LabelSelector.EVERYTHING, LabelSelector.EVERYTHING, List.of(), List.of(), true);
 
     /** The resource and kind a matching request is seen as: the request's own, or an equivalent one. */
     public record Match(Gvr resource, Gvk kind) {}
@@ -48,9 +51,12 @@ public record MatchResources(LabelSelector namespaceSelector, LabelSelector obje
      * @param namespaceLabels the labels of the request's namespace, read only if the selector needs them
      * @throws UnknownKind when the only match is an equivalent resource without a known kind
      */
-    public Match match(AdmissionRequest r, Supplier<Map<String, String>> namespaceLabels, EquivalentResources equivalents) {
-        boolean clusterScoped = r.namespace().isEmpty() && !r.requestResource().resource().equals("namespaces");
-        if (!clusterScoped && !namespaceSelector.equals(LabelSelector.EVERYTHING)
+    public Match match(
+            AdmissionRequest r, Supplier<Map<String, String>> namespaceLabels, EquivalentResources equivalents) {
+        boolean clusterScoped =
+                r.namespace().isEmpty() && !r.requestResource().resource().equals("namespaces");
+        if (!clusterScoped
+                && !namespaceSelector.equals(LabelSelector.EVERYTHING)
                 && !namespaceSelector.matches(namespaceLabels.get())) {
             return null;
         }
@@ -101,7 +107,8 @@ public record MatchResources(LabelSelector namespaceSelector, LabelSelector obje
 
     @SuppressWarnings("unchecked")
     static Map<String, String> labels(Map<String, Object> object) {
-        if (object == null || !(object.get("metadata") instanceof Map<?, ?> meta)
+        if (object == null
+                || !(object.get("metadata") instanceof Map<?, ?> meta)
                 || !(meta.get("labels") instanceof Map<?, ?> labels)) {
             return Map.of();
         }

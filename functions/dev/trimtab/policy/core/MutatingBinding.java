@@ -7,7 +7,11 @@ package dev.trimtab.policy.core;
  * @param remediate Trimtab's extension (annotation {@code trimtab.dev/remediate: "true"}): also
  *                  apply the policy to live objects that fail a validation, not only at admission
  */
-public record MutatingBinding(String name, String policyName, PolicyBinding.ParamRef paramRef,
-                              MatchResources matchResources, boolean remediate) {
+public record MutatingBinding(
+        String name,
+        String policyName,
+        PolicyBinding.ParamRef paramRef,
+        MatchResources matchResources,
+        boolean remediate) {
     public static final String REMEDIATE_ANNOTATION = "trimtab.dev/remediate";
 }

@@ -8,13 +8,24 @@ import java.util.List;
  * Match constraints, match conditions, variables and parameters mean what they mean in a
  * {@link ValidatingPolicy}.
  */
-public record MutatingPolicy(String name, ValidatingPolicy.FailurePolicy failurePolicy,
-                             ValidatingPolicy.ParamKind paramKind, MatchResources matchConstraints,
-                             List<ValidatingPolicy.Named> matchConditions, List<ValidatingPolicy.Named> variables,
-                             List<Mutation> mutations, Reinvocation reinvocationPolicy) {
-    public enum PatchType { ApplyConfiguration, JSONPatch }
+public record MutatingPolicy(
+        String name,
+        ValidatingPolicy.FailurePolicy failurePolicy,
+        ValidatingPolicy.ParamKind paramKind,
+        MatchResources matchConstraints,
+        List<ValidatingPolicy.Named> matchConditions,
+        List<ValidatingPolicy.Named> variables,
+        List<Mutation> mutations,
+        Reinvocation reinvocationPolicy) {
+    public enum PatchType {
+        ApplyConfiguration,
+        JSONPatch
+    }
 
-    public enum Reinvocation { Never, IfNeeded }
+    public enum Reinvocation {
+        Never,
+        IfNeeded
+    }
 
     /** One mutation: its patch type and the CEL expression producing the patch. */
     public record Mutation(PatchType patchType, String expression) {}

@@ -22,8 +22,14 @@ import java.util.Map;
  */
 public final class MutationEngine {
     /** What mutation did: the final object and the patch to it, or the denial. */
-    public record Outcome(boolean allowed, int code, String reason, String message, Map<String, Object> object,
-                          List<Map<String, Object>> patch, List<Invocation> invocations) {
+    public record Outcome(
+            boolean allowed,
+            int code,
+            String reason,
+            String message,
+            Map<String, Object> object,
+            List<Map<String, Object>> patch,
+            List<Invocation> invocations) {
         public boolean changed() {
             return !patch.isEmpty();
         }
@@ -36,9 +42,15 @@ public final class MutationEngine {
     private final Map<String, List<MutatingBinding>> bindings = new HashMap<>();
 
     public MutationEngine(List<CompiledMutatingPolicy> policies, List<MutatingBinding> bindings) {
-        this.policies = policies.stream().sorted(Comparator.comparing(CompiledMutatingPolicy::name)).toList();
-        for (MutatingBinding b : bindings.stream().sorted(Comparator.comparing(MutatingBinding::name)).toList()) {
-            this.bindings.computeIfAbsent(b.policyName(), k -> new ArrayList<>()).add(b);
+        this.policies = policies.stream()
+                .sorted(Comparator.comparing(CompiledMutatingPolicy::name))
+                .toList();
+        for (MutatingBinding b : bindings.stream()
+                .sorted(Comparator.comparing(MutatingBinding::name))
+                .toList()) {
+            this.bindings
+                    .computeIfAbsent(b.policyName(), k -> new ArrayList<>())
+                    .add(b);
         }
     }
 
@@ -46,7 +58,8 @@ public final class MutationEngine {
         return policies.isEmpty();
     }
 
-    private record Planned(CompiledMutatingPolicy policy, MutatingBinding binding, Object param, MatchResources.Match match) {}
+    private record Planned(
+            CompiledMutatingPolicy policy, MutatingBinding binding, Object param, MatchResources.Match match) {}
 
     private record Denial(String policy, String binding, String reason, String message) {}
 
@@ -55,8 +68,8 @@ public final class MutationEngine {
         if (PolicyEngine.exemptAdmissionConfiguration(r.kind())) {
             return new Outcome(true, 200, null, null, r.object(), List.of(), List.of());
         }
-        Lazy<Map<String, Object>> namespace = new Lazy<>(() -> r.namespace().isEmpty() ? null
-                : r.onNamespace() ? r.object() : cluster.namespace(r.namespace()));
+        Lazy<Map<String, Object>> namespace = new Lazy<>(
+                () -> r.namespace().isEmpty() ? null : r.onNamespace() ? r.object() : cluster.namespace(r.namespace()));
         Lazy<Map<String, String>> namespaceLabels = new Lazy<>(() -> MatchResources.labels(
                 r.onNamespace() && r.object() == null ? cluster.namespace(r.namespace()) : namespace.get()));
         List<Denial> denials = new ArrayList<>();
@@ -79,8 +92,9 @@ public final class MutationEngine {
             }
             for (MutatingBinding b : bound) {
                 try {
-                    if ((remediationOnly && !b.remediate()) || (b.matchResources() != null
-                            && b.matchResources().match(r, namespaceLabels, equivalents) == null)) {
+                    if ((remediationOnly && !b.remediate())
+                            || (b.matchResources() != null
+                                    && b.matchResources().match(r, namespaceLabels, equivalents) == null)) {
                         continue;
                     }
                     for (Object param : Params.of(p.spec().paramKind(), b.paramRef(), r, cluster)) {
@@ -93,7 +107,8 @@ public final class MutationEngine {
                 }
             }
         }
-        Object namespaceObject = r.onNamespace() || namespace.get() == null ? NullValue.NULL_VALUE
+        Object namespaceObject = r.onNamespace() || namespace.get() == null
+                ? NullValue.NULL_VALUE
                 : Expressions.toCel(Validator.namespaceObject(namespace.get()));
         Map<String, Object> object = r.object() == null ? null : JsonPatch.copy(r.object());
         List<Invocation> invocations = new ArrayList<>();
@@ -114,8 +129,9 @@ public final class MutationEngine {
         }
         if (!denials.isEmpty()) {
             Denial d = denials.get(0);
-            String message = "policy '" + d.policy() + (d.binding() == null ? "'" : "' with binding '" + d.binding() + "'")
-                    + " denied request: " + d.message();
+            String message =
+                    "policy '" + d.policy() + (d.binding() == null ? "'" : "' with binding '" + d.binding() + "'")
+                            + " denied request: " + d.message();
             return new Outcome(false, 403, d.reason(), message, r.object(), List.of(), invocations);
         }
         List<Map<String, Object>> patch = r.object() == null ? List.of() : JsonPatch.diff(r.object(), object);
@@ -126,10 +142,15 @@ public final class MutationEngine {
      * One invocation on {@code object}: the object it leaves (the same instance when unchanged). The
      * policy works on the object in the version it matched, converted there and back.
      */
-    private static Map<String, Object> invoke(Planned p, AdmissionRequest r, Map<String, Object> given,
-                                              Object namespaceObject, AccessChecker access,
-                                              EquivalentResources equivalents, List<Denial> denials,
-                                              List<Invocation> invocations) {
+    private static Map<String, Object> invoke(
+            Planned p,
+            AdmissionRequest r,
+            Map<String, Object> given,
+            Object namespaceObject,
+            AccessChecker access,
+            EquivalentResources equivalents,
+            List<Denial> denials,
+            List<Invocation> invocations) {
         if (given == null) {
             return null; // no object (DELETE): the API server does not call patchers
         }
@@ -166,7 +187,8 @@ public final class MutationEngine {
                 object = mutateOnce(policy, i, base, namespaceObject, object);
                 base.put("object", Expressions.toCel(object));
             } catch (Expressions.Failure | JsonPatch.PatchException | IllegalArgumentException e) {
-                String message = e instanceof JsonPatch.PatchException ? "JSONPatch: " + e.getMessage() : e.getMessage();
+                String message =
+                        e instanceof JsonPatch.PatchException ? "JSONPatch: " + e.getMessage() : e.getMessage();
                 invocations.add(new Invocation(policy.name(), p.binding().name(), false, message));
                 if (fail) {
                     fail(policy, p.binding().name(), "Invalid", message, denials);
@@ -179,8 +201,12 @@ public final class MutationEngine {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> mutateOnce(CompiledMutatingPolicy policy, int index, Map<String, Object> base,
-                                                  Object namespaceObject, Map<String, Object> object)
+    private static Map<String, Object> mutateOnce(
+            CompiledMutatingPolicy policy,
+            int index,
+            Map<String, Object> base,
+            Object namespaceObject,
+            Map<String, Object> object)
             throws Expressions.Failure, JsonPatch.PatchException {
         Map<String, Object> vars = new HashMap<>(base);
         vars.put("namespaceObject", namespaceObject);
@@ -190,8 +216,9 @@ public final class MutationEngine {
         Object result = Expressions.fromCel(Expressions.evaluate(c, vars, budget));
         if (policy.spec().mutations().get(index).patchType() == MutatingPolicy.PatchType.ApplyConfiguration) {
             if (!(result instanceof Map<?, ?> m)) {
-                throw new IllegalArgumentException("type mismatch: ApplyConfiguration expression should evaluate to an Object, got "
-                        + Validator.typeName(result));
+                throw new IllegalArgumentException(
+                        "type mismatch: ApplyConfiguration expression should evaluate to an Object, got "
+                                + Validator.typeName(result));
             }
             return (Map<String, Object>) ApplyMerge.merge(object, m);
         }
@@ -201,9 +228,12 @@ public final class MutationEngine {
         }
         List<Map<String, Object>> patch = new ArrayList<>();
         for (Object op : ops) {
-            if (!(op instanceof Map<?, ?> m) || !(m.get("op") instanceof String) || !(m.get("path") instanceof String)) {
-                throw new IllegalArgumentException("type mismatch: JSONPatchType.expression should evaluate to array of "
-                        + "JSONPatch with op and path, got " + op);
+            if (!(op instanceof Map<?, ?> m)
+                    || !(m.get("op") instanceof String)
+                    || !(m.get("path") instanceof String)) {
+                throw new IllegalArgumentException(
+                        "type mismatch: JSONPatchType.expression should evaluate to array of "
+                                + "JSONPatch with op and path, got " + op);
             }
             patch.add((Map<String, Object>) m);
         }
@@ -214,7 +244,8 @@ public final class MutationEngine {
         }
     }
 
-    private static void fail(CompiledMutatingPolicy p, String binding, String reason, String message, List<Denial> denials) {
+    private static void fail(
+            CompiledMutatingPolicy p, String binding, String reason, String message, List<Denial> denials) {
         if (p.spec().failurePolicy() == ValidatingPolicy.FailurePolicy.Fail) {
             denials.add(new Denial(p.name(), binding, reason, message));
         }

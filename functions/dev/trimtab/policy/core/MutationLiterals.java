@@ -1,9 +1,9 @@
 package dev.trimtab.policy.core;
 
 import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelMutableAst;
 import dev.cel.common.ast.CelConstant;
 import dev.cel.common.ast.CelExpr;
-import dev.cel.common.CelMutableAst;
 import dev.cel.common.ast.CelMutableExpr;
 import dev.cel.common.navigation.CelNavigableMutableAst;
 import dev.cel.common.navigation.CelNavigableMutableExpr;
@@ -34,8 +34,10 @@ final class MutationLiterals {
     /** The parsed {@code ast} with every JSONPatch and Object literal a map; problems are added as {@code path: …}. */
     static CelAbstractSyntaxTree rewrite(CelAbstractSyntaxTree ast, String path, List<String> problems) {
         CelMutableAst mutable = CelMutableAst.fromCelAst(ast);
-        List<CelNavigableMutableExpr> nodes = CelNavigableMutableAst.fromAst(mutable).getRoot()
-                .allNodes(TraversalOrder.PRE_ORDER).toList();
+        List<CelNavigableMutableExpr> nodes = CelNavigableMutableAst.fromAst(mutable)
+                .getRoot()
+                .allNodes(TraversalOrder.PRE_ORDER)
+                .toList();
         long nextId = nodes.stream().mapToLong(n -> n.expr().id()).max().orElse(0) + 1;
         for (CelNavigableMutableExpr node : nodes) {
             CelMutableExpr e = node.expr();
@@ -45,23 +47,30 @@ final class MutationLiterals {
             String type = e.struct().messageName();
             boolean patch = type.equals(JSON_PATCH);
             if (!patch && !type.equals(OBJECT) && !type.startsWith(OBJECT + ".")) {
-                problems.add(path + ": undeclared type '" + type + "': only JSONPatch and Object literals can be built");
+                problems.add(
+                        path + ": undeclared type '" + type + "': only JSONPatch and Object literals can be built");
                 continue;
             }
             List<CelMutableExpr.CelMutableMap.Entry> entries = new ArrayList<>();
             for (CelMutableExpr.CelMutableStruct.Entry f : e.struct().entries()) {
                 if (patch && !JSON_PATCH_FIELDS.contains(f.fieldKey())) {
-                    problems.add(path + ": undefined field '" + f.fieldKey() + "' of JSONPatch (op, path, from, value)");
+                    problems.add(
+                            path + ": undefined field '" + f.fieldKey() + "' of JSONPatch (op, path, from, value)");
                 }
                 CelMutableExpr value = f.value();
-                if (!patch && value.getKind() == CelExpr.ExprKind.Kind.STRUCT
+                if (!patch
+                        && value.getKind() == CelExpr.ExprKind.Kind.STRUCT
                         && value.struct().messageName().startsWith(OBJECT)
                         && !value.struct().messageName().equals(type + "." + f.fieldKey())) {
-                    problems.add(path + ": type mismatch: field '" + f.fieldKey() + "' of " + type + " is initialized with "
-                            + value.struct().messageName() + ", expected " + type + "." + f.fieldKey());
+                    problems.add(
+                            path + ": type mismatch: field '" + f.fieldKey() + "' of " + type + " is initialized with "
+                                    + value.struct().messageName() + ", expected " + type + "." + f.fieldKey());
                 }
-                entries.add(CelMutableExpr.CelMutableMap.Entry.create(f.id(),
-                        CelMutableExpr.ofConstant(nextId++, CelConstant.ofValue(f.fieldKey())), value, f.optionalEntry()));
+                entries.add(CelMutableExpr.CelMutableMap.Entry.create(
+                        f.id(),
+                        CelMutableExpr.ofConstant(nextId++, CelConstant.ofValue(f.fieldKey())),
+                        value,
+                        f.optionalEntry()));
             }
             e.setMap(CelMutableExpr.CelMutableMap.create(entries));
         }

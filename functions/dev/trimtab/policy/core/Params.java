@@ -15,8 +15,11 @@ final class Params {
      *
      * @throws IllegalArgumentException a configuration error, in the API server's words
      */
-    static List<Object> of(ValidatingPolicy.ParamKind kind, PolicyBinding.ParamRef ref, AdmissionRequest r,
-                           PolicyEngine.Cluster cluster) {
+    static List<Object> of(
+            ValidatingPolicy.ParamKind kind,
+            PolicyBinding.ParamRef ref,
+            AdmissionRequest r,
+            PolicyEngine.Cluster cluster) {
         if (kind == null || ref == null) {
             return List.of(NullValue.NULL_VALUE);
         }
@@ -30,7 +33,8 @@ final class Params {
                         "cannot use namespaced paramRef in policy binding that matches cluster-scoped resources");
             }
         } else if (!refNs.isEmpty()) {
-            throw new IllegalArgumentException("paramRef.namespace must not be provided for a cluster-scoped `paramKind`");
+            throw new IllegalArgumentException(
+                    "paramRef.namespace must not be provided for a cluster-scoped `paramKind`");
         }
         boolean named = ref.name() != null && !ref.name().isEmpty();
         if (named && ref.selector() != null) {

@@ -10,9 +10,18 @@ import java.util.List;
  * each request it matches gets {@code failed to configure binding: …} under the policy's
  * failurePolicy (docs/decisions/0017).
  */
-public record PolicyBinding(String name, String policyName, ParamRef paramRef, MatchResources matchResources,
-                            List<Action> validationActions, String configurationError) {
-    public enum Action { Deny, Warn, Audit }
+public record PolicyBinding(
+        String name,
+        String policyName,
+        ParamRef paramRef,
+        MatchResources matchResources,
+        List<Action> validationActions,
+        String configurationError) {
+    public enum Action {
+        Deny,
+        Warn,
+        Audit
+    }
 
     /**
      * @param parameterNotFoundAction {@code Deny} or {@code Allow}
@@ -24,13 +33,18 @@ public record PolicyBinding(String name, String policyName, ParamRef paramRef, M
         validationActions = List.copyOf(validationActions);
     }
 
-    public PolicyBinding(String name, String policyName, ParamRef paramRef, MatchResources matchResources,
-                         List<Action> validationActions) {
+    public PolicyBinding(
+            String name,
+            String policyName,
+            ParamRef paramRef,
+            MatchResources matchResources,
+            List<Action> validationActions) {
         this(name, policyName, paramRef, matchResources, validationActions, null);
     }
 
     /** A binding that cannot be used: it matches {@code matchResources} (null: all its policy matches) and fails. */
-    public static PolicyBinding misconfigured(String name, String policyName, MatchResources matchResources, String error) {
+    public static PolicyBinding misconfigured(
+            String name, String policyName, MatchResources matchResources, String error) {
         return new PolicyBinding(name, policyName, null, matchResources, List.of(Action.Deny), error);
     }
 }

@@ -31,7 +31,8 @@ public final class PolicyEngine {
         boolean namespaced(ValidatingPolicy.ParamKind kind);
 
         /** The parameter objects of this kind in {@code namespace} ("" for cluster-scoped) named {@code name}, or selected. */
-        List<Map<String, Object>> params(ValidatingPolicy.ParamKind kind, String namespace, String name, LabelSelector selector);
+        List<Map<String, Object>> params(
+                ValidatingPolicy.ParamKind kind, String namespace, String name, LabelSelector selector);
 
         /** Who answers the CEL {@code authorizer}'s checks; null: nobody here can (checks then fail). */
         default AccessChecker access() {
@@ -48,24 +49,46 @@ public final class PolicyEngine {
      * One result of one policy, binding and validation, for reports; {@code index} is -1 when it is
      * not about one validation, {@link #AUDIT_ANNOTATION} for a failing audit annotation.
      */
-    public record Result(String policy, String binding, List<PolicyBinding.Action> actions, int index, Outcome outcome,
-                         String message) {}
+    public record Result(
+            String policy,
+            String binding,
+            List<PolicyBinding.Action> actions,
+            int index,
+            Outcome outcome,
+            String message) {}
 
     public static final int AUDIT_ANNOTATION = Integer.MIN_VALUE;
 
-    public enum Outcome { pass, fail, error, skip }
+    public enum Outcome {
+        pass,
+        fail,
+        error,
+        skip
+    }
 
     /** The answer, in AdmissionReview terms. */
-    public record Verdict(boolean allowed, int code, String reason, String message, List<String> warnings,
-                          Map<String, String> auditAnnotations, List<Result> results) {}
+    public record Verdict(
+            boolean allowed,
+            int code,
+            String reason,
+            String message,
+            List<String> warnings,
+            Map<String, String> auditAnnotations,
+            List<Result> results) {}
 
     private final List<CompiledPolicy> policies;
     private final Map<String, List<PolicyBinding>> bindings = new HashMap<>();
 
     public PolicyEngine(List<CompiledPolicy> policies, List<PolicyBinding> bindings) {
-        this.policies = policies.stream().sorted(Comparator.comparing(CompiledPolicy::name)).toList();
-        for (PolicyBinding b : bindings.stream().sorted(Comparator.comparing(PolicyBinding::name)).toList()) {
-            this.bindings.computeIfAbsent(b.policyName(), k -> new ArrayList<>()).add(b);
+        this.policies = policies.stream()
+                .sorted(Comparator.comparing(CompiledPolicy::name))
+                .toList();
+        for (PolicyBinding b : bindings.stream()
+                .sorted(Comparator.comparing(PolicyBinding::name))
+                .toList()) {
+            this.bindings
+                    .computeIfAbsent(b.policyName(), k -> new ArrayList<>())
+                    .add(b);
         }
     }
 
@@ -82,7 +105,8 @@ public final class PolicyEngine {
      * matched on the request's kind).
      */
     public static boolean exemptAdmissionConfiguration(AdmissionRequest.Gvk kind) {
-        return kind != null && "admissionregistration.k8s.io".equals(kind.group())
+        return kind != null
+                && "admissionregistration.k8s.io".equals(kind.group())
                 && ADMISSION_CONFIGURATION_KINDS.contains(kind.kind());
     }
 
@@ -93,8 +117,8 @@ public final class PolicyEngine {
             return new Verdict(true, 200, null, null, List.of(), Map.of(), List.of());
         }
         // the namespace is read only when a selector or namespaceObject needs it
-        Lazy<Map<String, Object>> namespace = new Lazy<>(() -> r.namespace().isEmpty() ? null
-                : r.onNamespace() ? r.object() : cluster.namespace(r.namespace()));
+        Lazy<Map<String, Object>> namespace = new Lazy<>(
+                () -> r.namespace().isEmpty() ? null : r.onNamespace() ? r.object() : cluster.namespace(r.namespace()));
         Lazy<Map<String, String>> namespaceLabels = new Lazy<>(() -> MatchResources.labels(
                 r.onNamespace() && r.object() == null ? cluster.namespace(r.namespace()) : namespace.get()));
         List<Denial> denials = new ArrayList<>();
@@ -127,7 +151,8 @@ public final class PolicyEngine {
             Map<String, Set<String>> annotations = new LinkedHashMap<>();
             for (PolicyBinding b : bound) {
                 try {
-                    if (b.matchResources() != null && b.matchResources().match(r, namespaceLabels, equivalents) == null) {
+                    if (b.matchResources() != null
+                            && b.matchResources().match(r, namespaceLabels, equivalents) == null) {
                         continue;
                     }
                 } catch (MatchResources.UnknownKind e) {
@@ -146,7 +171,8 @@ public final class PolicyEngine {
                     continue;
                 }
                 if (params.isEmpty()) {
-                    results.add(new Result(p.name(), b.name(), b.validationActions(), -1, Outcome.skip, "no params found"));
+                    results.add(
+                            new Result(p.name(), b.name(), b.validationActions(), -1, Outcome.skip, "no params found"));
                     continue;
                 }
                 Map<String, Object> request = inputs.get(match);
@@ -154,21 +180,33 @@ public final class PolicyEngine {
                     try {
                         request = Validator.inputs(r.seenAs(match, equivalents));
                     } catch (EquivalentResources.ConversionException e) {
-                        configError(p, b, "failed to configure binding: failed to convert object version: "
-                                + e.getMessage(), denials, results);
+                        configError(
+                                p,
+                                b,
+                                "failed to configure binding: failed to convert object version: " + e.getMessage(),
+                                denials,
+                                results);
                         continue;
                     }
                     AuthorizerLibrary.bind(request, r, cluster.access());
                     inputs.put(match, request);
                 }
-                Object namespaceObject = r.onNamespace() || namespace.get() == null ? NullValue.NULL_VALUE
+                Object namespaceObject = r.onNamespace() || namespace.get() == null
+                        ? NullValue.NULL_VALUE
                         : Expressions.toCel(Validator.namespaceObject(namespace.get()));
                 for (Object param : params) {
-                    List<Validator.Decision> decisions = Validator.validate(p, request, param, namespaceObject, annotations);
+                    List<Validator.Decision> decisions =
+                            Validator.validate(p, request, param, namespaceObject, annotations);
                     for (Validator.Decision d : decisions) {
-                        results.add(new Result(p.name(), b.name(), b.validationActions(), d.index(),
-                                d.deny() ? (d.error() ? Outcome.error : Outcome.fail) : d.error() ? Outcome.error
-                                        : d.index() < 0 ? Outcome.skip : Outcome.pass, d.message()));
+                        results.add(new Result(
+                                p.name(),
+                                b.name(),
+                                b.validationActions(),
+                                d.index(),
+                                d.deny()
+                                        ? (d.error() ? Outcome.error : Outcome.fail)
+                                        : d.error() ? Outcome.error : d.index() < 0 ? Outcome.skip : Outcome.pass,
+                                d.message()));
                         if (d.deny()) {
                             act(p, b, d, denials, warnings, auditFailures);
                         }
@@ -185,15 +223,22 @@ public final class PolicyEngine {
         }
         Denial first = denials.get(0);
         String reason = first.reason() == null || first.reason().isEmpty() ? "Invalid" : first.reason();
-        String message = (first.binding() == null ? "ValidatingAdmissionPolicy '" + first.policy() + "' denied request: "
-                : "ValidatingAdmissionPolicy '" + first.policy() + "' with binding '" + first.binding()
-                + "' denied request: ") + first.message();
+        String message = (first.binding() == null
+                        ? "ValidatingAdmissionPolicy '" + first.policy() + "' denied request: "
+                        : "ValidatingAdmissionPolicy '" + first.policy() + "' with binding '" + first.binding()
+                                + "' denied request: ")
+                + first.message();
         return new Verdict(false, code(reason), reason, forbidden(r) + message, warnings, audit, results);
     }
 
     /** What a denying decision does: by the binding's actions, or always deny for an audit annotation error. */
-    private static void act(CompiledPolicy p, PolicyBinding b, Validator.Decision d, List<Denial> denials,
-                            List<String> warnings, List<Map<String, Object>> auditFailures) {
+    private static void act(
+            CompiledPolicy p,
+            PolicyBinding b,
+            Validator.Decision d,
+            List<Denial> denials,
+            List<String> warnings,
+            List<Map<String, Object>> auditFailures) {
         if (d.index() == AUDIT_ANNOTATION) {
             denials.add(new Denial(p.name(), b.name(), d.reason(), d.message()));
             return;
@@ -201,25 +246,33 @@ public final class PolicyEngine {
         for (PolicyBinding.Action a : b.validationActions()) {
             switch (a) {
                 case Deny -> denials.add(new Denial(p.name(), b.name(), d.reason(), d.message()));
-                case Warn -> warnings.add("Validation failed for ValidatingAdmissionPolicy '" + p.name()
-                        + "' with binding '" + b.name() + "': " + d.message());
+                case Warn ->
+                    warnings.add("Validation failed for ValidatingAdmissionPolicy '" + p.name() + "' with binding '"
+                            + b.name() + "': " + d.message());
                 case Audit -> {
                     Map<String, Object> f = new LinkedHashMap<>();
                     f.put("message", d.message());
                     f.put("policy", b.policyName());
                     f.put("binding", b.name());
                     f.put("expressionIndex", Math.max(0, d.index()));
-                    f.put("validationActions", b.validationActions().stream().map(Enum::name).toList());
+                    f.put(
+                            "validationActions",
+                            b.validationActions().stream().map(Enum::name).toList());
                     auditFailures.add(f);
                 }
             }
         }
     }
 
-    private static void configError(CompiledPolicy p, PolicyBinding b, String message, List<Denial> denials,
-                                     List<Result> results) {
-        results.add(new Result(p.name(), b == null ? null : b.name(), b == null ? List.of() : b.validationActions(), -1,
-                Outcome.error, message));
+    private static void configError(
+            CompiledPolicy p, PolicyBinding b, String message, List<Denial> denials, List<Result> results) {
+        results.add(new Result(
+                p.name(),
+                b == null ? null : b.name(),
+                b == null ? List.of() : b.validationActions(),
+                -1,
+                Outcome.error,
+                message));
         if (p.spec().failurePolicy() == ValidatingPolicy.FailurePolicy.Fail) {
             denials.add(new Denial(p.name(), b == null ? null : b.name(), null, message));
         }
@@ -236,7 +289,8 @@ public final class PolicyEngine {
 
     /** {@code deployments.apps "web" is forbidden: }, as the API server wraps the denial. */
     private static String forbidden(AdmissionRequest r) {
-        String resource = r.resource().resource() + (r.resource().group().isEmpty() ? "" : "." + r.resource().group());
+        String resource = r.resource().resource()
+                + (r.resource().group().isEmpty() ? "" : "." + r.resource().group());
         String name = r.name();
         if (name.isEmpty() && r.object() != null && r.object().get("metadata") instanceof Map<?, ?> m) {
             Object n = m.get("name");
@@ -248,5 +302,4 @@ public final class PolicyEngine {
         }
         return name.isEmpty() ? resource + " is forbidden: " : resource + " \"" + name + "\" is forbidden: ";
     }
-
 }

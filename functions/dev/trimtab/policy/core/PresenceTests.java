@@ -29,12 +29,14 @@ import java.util.Map;
 final class PresenceTests {
     /** Not an identifier, so no expression can call it. */
     static final String FUNCTION = "@trimtab_has_field";
+
     private static final String OVERLOAD = "presence_test_dyn_string";
 
     private PresenceTests() {}
 
     static void addTo(CelBuilder b) {
-        b.addFunctionDeclarations(CelFunctionDecl.newFunctionDeclaration(FUNCTION,
+        b.addFunctionDeclarations(CelFunctionDecl.newFunctionDeclaration(
+                FUNCTION,
                 CelOverloadDecl.newGlobalOverload(OVERLOAD, SimpleType.BOOL, SimpleType.DYN, SimpleType.STRING)));
         b.addFunctionBindings(CelFunctionBinding.from(OVERLOAD, Object.class, String.class, PresenceTests::present));
     }
@@ -51,15 +53,19 @@ final class PresenceTests {
 
     /** Whether the parsed expression has a presence test to rewrite. */
     static boolean any(CelAbstractSyntaxTree parsed) {
-        return CelNavigableMutableAst.fromAst(CelMutableAst.fromCelAst(parsed)).getRoot()
-                .allNodes(TraversalOrder.PRE_ORDER).anyMatch(PresenceTests::isPresenceTest);
+        return CelNavigableMutableAst.fromAst(CelMutableAst.fromCelAst(parsed))
+                .getRoot()
+                .allNodes(TraversalOrder.PRE_ORDER)
+                .anyMatch(PresenceTests::isPresenceTest);
     }
 
     /** The parsed expression with every {@code has(x.f)} a call {@code FUNCTION(x, "f")}, same node ids. */
     static CelAbstractSyntaxTree rewrite(CelAbstractSyntaxTree parsed) {
         CelMutableAst mutable = CelMutableAst.fromCelAst(parsed);
-        List<CelNavigableMutableExpr> nodes = CelNavigableMutableAst.fromAst(mutable).getRoot()
-                .allNodes(TraversalOrder.PRE_ORDER).toList();
+        List<CelNavigableMutableExpr> nodes = CelNavigableMutableAst.fromAst(mutable)
+                .getRoot()
+                .allNodes(TraversalOrder.PRE_ORDER)
+                .toList();
         long nextId = nodes.stream().mapToLong(n -> n.expr().id()).max().orElse(0) + 1;
         for (CelNavigableMutableExpr node : nodes) {
             if (!isPresenceTest(node)) {
@@ -75,6 +81,7 @@ final class PresenceTests {
     }
 
     private static boolean isPresenceTest(CelNavigableMutableExpr node) {
-        return node.expr().getKind() == CelExpr.ExprKind.Kind.SELECT && node.expr().select().testOnly();
+        return node.expr().getKind() == CelExpr.ExprKind.Kind.SELECT
+                && node.expr().select().testOnly();
     }
 }

@@ -9,7 +9,12 @@ package dev.trimtab.policy.core;
  */
 public enum ReportApi {
     openreports("openreports.io", "v1alpha1", "Report", "reports", "ClusterReport", "clusterreports"),
-    wgpolicyk8s("wgpolicyk8s.io", "v1alpha2", "PolicyReport", "policyreports", "ClusterPolicyReport",
+    wgpolicyk8s(
+            "wgpolicyk8s.io",
+            "v1alpha2",
+            "PolicyReport",
+            "policyreports",
+            "ClusterPolicyReport",
             "clusterpolicyreports");
 
     public final String group;
@@ -39,7 +44,7 @@ public enum ReportApi {
                 return api;
             }
         }
-        throw new IllegalArgumentException("trimtab.policy.reports.api: got \"" + value
-                + "\", expected openreports or wgpolicyk8s");
+        throw new IllegalArgumentException(
+                "trimtab.policy.reports.api: got \"" + value + "\", expected openreports or wgpolicyk8s");
     }
 }

@@ -38,9 +38,11 @@ import java.util.regex.Pattern;
 public final class ReportBook {
     /** The admission policies' book. */
     public static final String REPORT_NAME = "trimtab-policy";
+
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     /** The label naming the book a report belongs to (the sweep selects by it). */
     public static final String BOOK_LABEL = "trimtab.dev/report";
+
     public static final String OMITTED_ANNOTATION = "trimtab.dev/results-omitted";
     public static final int DEFAULT_MAX_RESULTS = 250;
     public static final int MAX_MESSAGE_CHARS = 1024;
@@ -89,6 +91,7 @@ public final class ReportBook {
     private final Map<String, Resource> resources = new LinkedHashMap<>();
     /** Resources whose report is due: written if they have results, deleted otherwise. */
     private final Map<String, Resource> dirty = new LinkedHashMap<>();
+
     private final String name;
     private final int maxResults;
 
@@ -119,13 +122,15 @@ public final class ReportBook {
         List<Entry> out = new ArrayList<>(results.size());
         for (PolicyEngine.Result r : results) {
             String rule = (r.binding() == null ? "" : r.binding() + "/")
-                    + (r.index() == PolicyEngine.AUDIT_ANNOTATION ? "auditAnnotations"
-                    : r.index() < 0 ? "policy" : "validations[" + r.index() + "]");
+                    + (r.index() == PolicyEngine.AUDIT_ANNOTATION
+                            ? "auditAnnotations"
+                            : r.index() < 0 ? "policy" : "validations[" + r.index() + "]");
             String result = switch (r.outcome()) {
                 case pass -> "pass";
                 case skip -> "skip";
                 case error -> "error";
-                case fail -> r.actions().size() == 1 && r.actions().get(0) == PolicyBinding.Action.Warn ? "warn" : "fail";
+                case fail ->
+                    r.actions().size() == 1 && r.actions().get(0) == PolicyBinding.Action.Warn ? "warn" : "fail";
             };
             out.add(new Entry(r.policy(), rule, result, r.message()));
         }
@@ -232,7 +237,8 @@ public final class ReportBook {
 
     /** Where the resource's report lives. */
     public ReportRef ref(Resource r) {
-        String id = r.ownable() ? (name.equals(REPORT_NAME) ? r.uid() : name + "-" + r.uid()) : name + "-" + hash(r.key());
+        String id =
+                r.ownable() ? (name.equals(REPORT_NAME) ? r.uid() : name + "-" + r.uid()) : name + "-" + hash(r.key());
         return new ReportRef(r.namespace(), id);
     }
 
@@ -336,8 +342,10 @@ public final class ReportBook {
     }
 
     private static String cut(String message) {
-        return message.length() <= MAX_MESSAGE_CHARS ? message
-                : message.substring(0, MAX_MESSAGE_CHARS) + "… (" + (message.length() - MAX_MESSAGE_CHARS) + " more characters)";
+        return message.length() <= MAX_MESSAGE_CHARS
+                ? message
+                : message.substring(0, MAX_MESSAGE_CHARS) + "… (" + (message.length() - MAX_MESSAGE_CHARS)
+                        + " more characters)";
     }
 
     private static String hash(String key) {

@@ -10,8 +10,13 @@ import java.util.List;
  *
  * @param scope {@code Cluster}, {@code Namespaced} or {@code *} (the default)
  */
-public record ResourceRule(List<String> resourceNames, List<String> operations, List<String> apiGroups,
-                           List<String> apiVersions, List<String> resources, String scope) {
+public record ResourceRule(
+        List<String> resourceNames,
+        List<String> operations,
+        List<String> apiGroups,
+        List<String> apiVersions,
+        List<String> resources,
+        String scope) {
     public ResourceRule {
         resourceNames = resourceNames == null ? List.of() : List.copyOf(resourceNames);
         operations = List.copyOf(operations);
@@ -26,8 +31,11 @@ public record ResourceRule(List<String> resourceNames, List<String> operations, 
      * {@code subResource} (the request's own resource, or an equivalent one); names aside.
      */
     public boolean matches(AdmissionRequest r, AdmissionRequest.Gvr resource, String subResource) {
-        return scopeMatches(r, resource) && anyOrExact(operations, r.operation()) && anyOrExact(apiGroups, resource.group())
-                && anyOrExact(apiVersions, resource.version()) && resourceMatches(resource.resource(), subResource);
+        return scopeMatches(r, resource)
+                && anyOrExact(operations, r.operation())
+                && anyOrExact(apiGroups, resource.group())
+                && anyOrExact(apiVersions, resource.version())
+                && resourceMatches(resource.resource(), subResource);
     }
 
     /** Whether the rule covers an object of this name (empty {@code resourceNames}: any). */
@@ -36,7 +44,8 @@ public record ResourceRule(List<String> resourceNames, List<String> operations, 
     }
 
     private boolean scopeMatches(AdmissionRequest r, AdmissionRequest.Gvr resource) {
-        boolean namespacesResource = resource.group().isEmpty() && resource.version().equals("v1")
+        boolean namespacesResource = resource.group().isEmpty()
+                && resource.version().equals("v1")
                 && resource.resource().equals("namespaces");
         return switch (scope) {
             case "Namespaced" -> !namespacesResource && !r.namespace().isEmpty();

@@ -6,10 +6,19 @@ import java.util.List;
  * A {@code ValidatingAdmissionPolicy} ({@code admissionregistration.k8s.io/v1}) as written: the
  * spec's fields with the API's defaults applied ({@code failurePolicy: Fail}).
  */
-public record ValidatingPolicy(String name, FailurePolicy failurePolicy, ParamKind paramKind,
-                               MatchResources matchConstraints, List<Named> matchConditions, List<Named> variables,
-                               List<Validation> validations, List<AuditAnnotation> auditAnnotations) {
-    public enum FailurePolicy { Fail, Ignore }
+public record ValidatingPolicy(
+        String name,
+        FailurePolicy failurePolicy,
+        ParamKind paramKind,
+        MatchResources matchConstraints,
+        List<Named> matchConditions,
+        List<Named> variables,
+        List<Validation> validations,
+        List<AuditAnnotation> auditAnnotations) {
+    public enum FailurePolicy {
+        Fail,
+        Ignore
+    }
 
     public record ParamKind(String apiVersion, String kind) {}
 

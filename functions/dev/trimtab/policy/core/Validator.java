@@ -35,8 +35,18 @@ final class Validator {
         Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Object> meta = new LinkedHashMap<>();
         if (ns.get("metadata") instanceof Map<?, ?> m) {
-            for (String k : List.of("name", "generateName", "namespace", "uid", "resourceVersion", "generation",
-                    "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
+            for (String k : List.of(
+                    "name",
+                    "generateName",
+                    "namespace",
+                    "uid",
+                    "resourceVersion",
+                    "generation",
+                    "creationTimestamp",
+                    "deletionTimestamp",
+                    "deletionGracePeriodSeconds",
+                    "labels",
+                    "annotations",
                     "finalizers")) {
                 if (m.containsKey(k)) {
                     meta.put(k, m.get(k));
@@ -62,8 +72,12 @@ final class Validator {
      * One (policy, binding, param): matchConditions, then validations, then audit annotations (whose
      * values go into {@code annotations}); the decisions in validation order.
      */
-    static List<Decision> validate(CompiledPolicy p, Map<String, Object> inputs, Object param, Object namespaceObject,
-                                   Map<String, Set<String>> annotations) {
+    static List<Decision> validate(
+            CompiledPolicy p,
+            Map<String, Object> inputs,
+            Object param,
+            Object namespaceObject,
+            Map<String, Set<String>> annotations) {
         boolean fail = p.spec().failurePolicy() == ValidatingPolicy.FailurePolicy.Fail;
         Map<String, Object> base = new HashMap<>(inputs);
         if (p.spec().paramKind() != null) {
@@ -91,8 +105,13 @@ final class Validator {
                 continue;
             }
             if (!(v instanceof Boolean)) {
-                out.add(new Decision(fail, true, i, null, "expression '" + c.expression().text()
-                        + "' resulted in error: must evaluate to bool but got " + typeName(v)));
+                out.add(new Decision(
+                        fail,
+                        true,
+                        i,
+                        null,
+                        "expression '" + c.expression().text() + "' resulted in error: must evaluate to bool but got "
+                                + typeName(v)));
             } else if ((Boolean) v) {
                 out.add(new Decision(false, false, i, null, null));
             } else {
@@ -110,11 +129,18 @@ final class Validator {
                     if (value.getBytes(StandardCharsets.UTF_8).length > MAX_AUDIT_ANNOTATION_BYTES) {
                         value = value.substring(0, Math.min(value.length(), MAX_AUDIT_ANNOTATION_BYTES));
                     }
-                    annotations.computeIfAbsent(a.key(), k -> new LinkedHashSet<>()).add(value);
+                    annotations
+                            .computeIfAbsent(a.key(), k -> new LinkedHashSet<>())
+                            .add(value);
                 } else if (!(v instanceof String) && v != NullValue.NULL_VALUE) {
-                    out.add(new Decision(true, true, PolicyEngine.AUDIT_ANNOTATION, null, "valueExpression '" + a.value().text()
-                            + "' resulted in unsupported return type: " + typeName(v)
-                            + ". Return type must be either string or null."));
+                    out.add(new Decision(
+                            true,
+                            true,
+                            PolicyEngine.AUDIT_ANNOTATION,
+                            null,
+                            "valueExpression '" + a.value().text()
+                                    + "' resulted in unsupported return type: " + typeName(v)
+                                    + ". Return type must be either string or null."));
                 }
             } catch (Expressions.Failure e) {
                 if (fail) {
@@ -154,7 +180,8 @@ final class Validator {
         if (errors.isEmpty()) {
             return null;
         }
-        String message = errors.size() == 1 ? errors.get(0) : "[" + String.join(", ", new LinkedHashSet<>(errors)) + "]";
+        String message =
+                errors.size() == 1 ? errors.get(0) : "[" + String.join(", ", new LinkedHashSet<>(errors)) + "]";
         return new Decision(fail, true, -1, null, message);
     }
 
@@ -165,7 +192,8 @@ final class Validator {
                 Object m = Expressions.evaluate(c.message(), vars, budget);
                 if (m instanceof String s) {
                     String trimmed = s.trim();
-                    if (!trimmed.isEmpty() && !trimmed.contains("\n")
+                    if (!trimmed.isEmpty()
+                            && !trimmed.contains("\n")
                             && trimmed.getBytes(StandardCharsets.UTF_8).length <= MAX_MESSAGE_EXPRESSION_BYTES) {
                         return trimmed;
                     }
@@ -179,7 +207,9 @@ final class Validator {
     }
 
     static String typeName(Object v) {
-        return v == null ? "null" : v == NullValue.NULL_VALUE ? "null_type" : v.getClass().getSimpleName();
+        return v == null
+                ? "null"
+                : v == NullValue.NULL_VALUE ? "null_type" : v.getClass().getSimpleName();
     }
 
     /**
@@ -216,8 +246,8 @@ final class Validator {
                         values.put(v.name(), value);
                         return value;
                     } catch (Expressions.Failure e) {
-                        throw new IllegalStateException("composited variable \"" + key + "\" fails to evaluate: "
-                                + e.getMessage());
+                        throw new IllegalStateException(
+                                "composited variable \"" + key + "\" fails to evaluate: " + e.getMessage());
                     }
                 }
             }

@@ -49,30 +49,37 @@ public class AdmissionEndpoint {
     private final LivePolicies policies;
     /** The other functions' steps, every VALIDATE one before any AUTHORIZE one, each stage in class-name order. */
     private final List<AdmissionCheck> checks;
+
     private final Timer timer;
     private final Pools pools;
 
     @Inject
-    public AdmissionEndpoint(LivePolicies policies, @Any Instance<AdmissionCheck> checks,
-                             MeterRegistry registry, Pools pools) {
+    public AdmissionEndpoint(
+            LivePolicies policies, @Any Instance<AdmissionCheck> checks, MeterRegistry registry, Pools pools) {
         this(policies, checks.stream().toList(), registry, pools);
     }
 
-    AdmissionEndpoint(LivePolicies policies, List<AdmissionCheck> checks, MeterRegistry registry,
-                      Pools pools) {
+    AdmissionEndpoint(LivePolicies policies, List<AdmissionCheck> checks, MeterRegistry registry, Pools pools) {
         this.policies = policies;
-        this.checks = checks.stream().sorted(Comparator.comparing(AdmissionCheck::stage)
-                .thenComparing(c -> c.getClass().getName())).toList();
+        this.checks = checks.stream()
+                .sorted(Comparator.comparing(AdmissionCheck::stage)
+                        .thenComparing(c -> c.getClass().getName()))
+                .toList();
         this.pools = pools;
         this.timer = Timer.builder("trimtab_policy_admission_seconds")
                 .description("an AdmissionReview from its bytes to its answer's bytes, in the server")
-                .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(5))
+                .publishPercentiles(0.5, 0.99)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(5))
                 .register(registry);
     }
 
-    @Operation(operationId = "admissionValidate", summary = "Validating admission webhook",
-            description = "An admission.k8s.io/v1 AdmissionReview against the ValidatingAdmissionPolicies in force, RBAC intents and ScalingPolicy ownership; answers the AdmissionReview with allowed, status and warnings. 503 while the cluster's policies are not yet listed. Called by the API server over TLS.")
+    @Operation(
+            operationId = "admissionValidate",
+            summary = "Validating admission webhook",
+            description =
+                    "An admission.k8s.io/v1 AdmissionReview against the ValidatingAdmissionPolicies in force, RBAC intents and ScalingPolicy ownership; answers the AdmissionReview with allowed, status and warnings. 503 while the cluster's policies are not yet listed. Called by the API server over TLS.")
     @POST
     @Path("validate")
     public CompletionStage<Response> validate(byte[] body) {
@@ -88,15 +95,24 @@ public class AdmissionEndpoint {
             }
             String refusal = check.refusal(r);
             if (refusal != null) {
-                v = new PolicyEngine.Verdict(false, check.stage().code(), check.stage().reason(), refusal,
-                        v.warnings(), v.auditAnnotations(), v.results());
+                v = new PolicyEngine.Verdict(
+                        false,
+                        check.stage().code(),
+                        check.stage().reason(),
+                        refusal,
+                        v.warnings(),
+                        v.auditAnnotations(),
+                        v.results());
             }
         }
         return v;
     }
 
-    @Operation(operationId = "admissionMutate", summary = "Mutating admission webhook",
-            description = "An admission.k8s.io/v1 AdmissionReview against the MutatingAdmissionPolicies in force; answers with a JSONPatch when the object changes. Called by the API server over TLS.")
+    @Operation(
+            operationId = "admissionMutate",
+            summary = "Mutating admission webhook",
+            description =
+                    "An admission.k8s.io/v1 AdmissionReview against the MutatingAdmissionPolicies in force; answers with a JSONPatch when the object changes. Called by the API server over TLS.")
     @POST
     @Path("mutate")
     public CompletionStage<Response> mutate(byte[] body) {
@@ -120,8 +136,10 @@ public class AdmissionEndpoint {
         if (!policies.inForce()) {
             // the API server never admits under policies it has not loaded: no answer, so that the
             // webhook's own failurePolicy decides, as when this pod is out of the Service (docs/decisions/0017)
-            return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", "1")
-                    .type(MediaType.TEXT_PLAIN).entity("not yet ready to handle request: the cluster's admission "
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                    .header("Retry-After", "1")
+                    .type(MediaType.TEXT_PLAIN)
+                    .entity("not yet ready to handle request: the cluster's admission "
                             + "policies are not all in force yet (see the readiness check " + PolicyHealth.NAME + ")")
                     .build();
         }
@@ -134,19 +152,25 @@ public class AdmissionEndpoint {
             return bad(e.getMessage());
         }
         try {
-            return Response.ok(AdmissionReviews.JSON.writeValueAsString(decide.apply(request)),
-                    MediaType.APPLICATION_JSON).build();
+            return Response.ok(
+                            AdmissionReviews.JSON.writeValueAsString(decide.apply(request)), MediaType.APPLICATION_JSON)
+                    .build();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         } catch (RuntimeException e) {
             // e.g. the request's namespace could not be read: the API server fails such a request too;
             // a 500 lets the webhook's failurePolicy decide
-            return Response.serverError().type(MediaType.TEXT_PLAIN).entity("cannot review " + request.uid() + ": "
-                    + e.getMessage()).build();
+            return Response.serverError()
+                    .type(MediaType.TEXT_PLAIN)
+                    .entity("cannot review " + request.uid() + ": " + e.getMessage())
+                    .build();
         }
     }
 
     private static Response bad(String message) {
-        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN).entity(message).build();
+        return Response.status(Response.Status.BAD_REQUEST)
+                .type(MediaType.TEXT_PLAIN)
+                .entity(message)
+                .build();
     }
 }

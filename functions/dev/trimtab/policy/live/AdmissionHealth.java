@@ -48,8 +48,9 @@ public class AdmissionHealth implements HealthCheck {
     private final Clock clock;
 
     @Inject
-    public AdmissionHealth(LivePolicies policies,
-                           @ConfigProperty(name = "quarkus.http.ssl.certificate.files") Optional<List<String>> certificates) {
+    public AdmissionHealth(
+            LivePolicies policies,
+            @ConfigProperty(name = "quarkus.http.ssl.certificate.files") Optional<List<String>> certificates) {
         this(policies, certificates.orElse(List.of()).stream().map(Path::of).toList(), Clock.systemUTC());
     }
 
@@ -85,10 +86,11 @@ public class AdmissionHealth implements HealthCheck {
                 continue;
             }
             if (now.isAfter(leaf.getNotAfter().toInstant())) {
-                problems.add("serving certificate " + file + " expired at " + leaf.getNotAfter().toInstant()
-                        + " (is cert-manager renewing it?)");
+                problems.add("serving certificate " + file + " expired at "
+                        + leaf.getNotAfter().toInstant() + " (is cert-manager renewing it?)");
             } else if (now.isBefore(leaf.getNotBefore().toInstant())) {
-                problems.add("serving certificate " + file + " is not valid before " + leaf.getNotBefore().toInstant());
+                problems.add("serving certificate " + file + " is not valid before "
+                        + leaf.getNotBefore().toInstant());
             }
         }
         return problems;

@@ -36,8 +36,10 @@ public class AuditInformers implements HealthCheck {
     private volatile InformerEvents informers;
 
     @Inject
-    public AuditInformers(KubernetesClient client, PolicyAudit audit,
-                          @ConfigProperty(name = "trimtab.policy.audit-informers") Optional<List<String>> kinds) {
+    public AuditInformers(
+            KubernetesClient client,
+            PolicyAudit audit,
+            @ConfigProperty(name = "trimtab.policy.audit-informers") Optional<List<String>> kinds) {
         this.client = client;
         this.audit = audit;
         this.kinds = kinds.orElse(List.of());
@@ -45,8 +47,8 @@ public class AuditInformers implements HealthCheck {
 
     void start(@Observes StartupEvent ignored) {
         if (!kinds.isEmpty()) {
-            informers = InformerEvents.start(client, kinds, "/trimtab/policy/informers", e -> audit.audit(e),
-                    "trimtab-audit-informers");
+            informers = InformerEvents.start(
+                    client, kinds, "/trimtab/policy/informers", e -> audit.audit(e), "trimtab-audit-informers");
             LOG.infof("auditing %s from informers", kinds);
         }
     }
@@ -64,11 +66,15 @@ public class AuditInformers implements HealthCheck {
         InformerEvents i = informers;
         if (i == null) {
             return b.withData("source", kinds.isEmpty() ? "events or off" : "informers (starting)")
-                    .status(kinds.isEmpty()).build();
+                    .status(kinds.isEmpty())
+                    .build();
         }
         for (Watches.Status s : i.statuses()) {
             b.withData(s.kind(), s.detail());
         }
-        return b.withData("source", "informers").withData("pending", i.pending()).status(i.synced()).build();
+        return b.withData("source", "informers")
+                .withData("pending", i.pending())
+                .status(i.synced())
+                .build();
     }
 }

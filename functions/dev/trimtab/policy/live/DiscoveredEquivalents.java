@@ -50,7 +50,11 @@ final class DiscoveredEquivalents {
         }
         List<Map<String, Object>> crds = new ArrayList<>();
         try {
-            client.apiextensions().v1().customResourceDefinitions().list().getItems()
+            client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .list()
+                    .getItems()
                     .forEach(c -> crds.add(Serialization.jsonMapper().convertValue(c, Map.class)));
         } catch (RuntimeException e) {
             // without permission to read CRDs, their versions are still equivalent, but not convertible here
@@ -64,7 +68,8 @@ final class DiscoveredEquivalents {
         Map<String, Boolean> apiVersionOnly = new HashMap<>(); // "plural.group" of a CRD: its conversion is None
         for (Map<String, Object> crd : crds) {
             if (crd.get("spec") instanceof Map<?, ?> spec && spec.get("names") instanceof Map<?, ?> names) {
-                boolean none = !(spec.get("conversion") instanceof Map<?, ?> c) || c.get("strategy") == null
+                boolean none = !(spec.get("conversion") instanceof Map<?, ?> c)
+                        || c.get("strategy") == null
                         || "None".equals(c.get("strategy"));
                 apiVersionOnly.put(names.get("plural") + "." + spec.get("group"), none);
             }
@@ -78,19 +83,28 @@ final class DiscoveredEquivalents {
             for (APIResource r : list.resources()) {
                 if (!r.getName().contains("/")) {
                     String hash = r.getStorageVersionHash();
-                    String identity = hash == null || hash.isEmpty() ? "own:" + r.getName() + "." + group
+                    String identity = hash == null || hash.isEmpty()
+                            ? "own:" + r.getName() + "." + group
                             : "hash:" + hash + ":" + r.getName();
                     identities.put(r.getName(), identity);
-                    b.register(identity, apiVersionOnly.getOrDefault(r.getName() + "." + group, false),
-                            new Gvr(group, version, r.getName()), "", kind(r, group, version));
+                    b.register(
+                            identity,
+                            apiVersionOnly.getOrDefault(r.getName() + "." + group, false),
+                            new Gvr(group, version, r.getName()),
+                            "",
+                            kind(r, group, version));
                 }
             }
             for (APIResource r : list.resources()) {
                 int at = r.getName().indexOf('/');
                 String parent = at < 0 ? null : r.getName().substring(0, at);
                 if (parent != null && identities.containsKey(parent)) {
-                    b.register(identities.get(parent), apiVersionOnly.getOrDefault(parent + "." + group, false),
-                            new Gvr(group, version, parent), r.getName().substring(at + 1), kind(r, group, version));
+                    b.register(
+                            identities.get(parent),
+                            apiVersionOnly.getOrDefault(parent + "." + group, false),
+                            new Gvr(group, version, parent),
+                            r.getName().substring(at + 1),
+                            kind(r, group, version));
                 }
             }
         }
@@ -99,7 +113,9 @@ final class DiscoveredEquivalents {
 
     private static Gvk kind(APIResource r, String group, String version) {
         boolean own = r.getVersion() == null || r.getVersion().isEmpty();
-        return new Gvk(own ? group : r.getGroup() == null ? "" : r.getGroup(), own ? version : r.getVersion(),
+        return new Gvk(
+                own ? group : r.getGroup() == null ? "" : r.getGroup(),
+                own ? version : r.getVersion(),
                 r.getKind() == null ? "" : r.getKind());
     }
 }

@@ -40,8 +40,15 @@ public final class IntentLoop<I, V> {
     private V checkedView;
     private List<I> checkedIntents;
 
-    public IntentLoop(String name, Duration delay, IntentSource<I> source, Leadership leadership, LiveReports reports,
-                      BooleanSupplier synced, Supplier<V> view, Check<I, V> check) {
+    public IntentLoop(
+            String name,
+            Duration delay,
+            IntentSource<I> source,
+            Leadership leadership,
+            LiveReports reports,
+            BooleanSupplier synced,
+            Supplier<V> view,
+            Check<I, V> check) {
         this.source = source;
         this.leadership = leadership;
         this.reports = reports;
@@ -64,8 +71,12 @@ public final class IntentLoop<I, V> {
      * the cluster when {@code watchCluster}, and {@code onChange} registers the objects' listener.
      * Nothing runs when there can be no intent (no file intent, cluster not watched).
      */
-    public void start(boolean watched, Consumer<Runnable> onChange, KubernetesClient client, boolean watchCluster,
-                      String plural) {
+    public void start(
+            boolean watched,
+            Consumer<Runnable> onChange,
+            KubernetesClient client,
+            boolean watchCluster,
+            String plural) {
         if (!watched) {
             return;
         }

@@ -31,12 +31,13 @@ public final class IntentSource<T> {
     private final LiveObjects<List<T>> cluster;
     private boolean watching;
 
-    public IntentSource(String kind, Parser<T> parser, Function<T, String> name, List<Map<String, Object>> fileObjects) {
+    public IntentSource(
+            String kind, Parser<T> parser, Function<T, String> name, List<Map<String, Object>> fileObjects) {
         this.kind = kind;
         this.name = name;
         this.files = parser.parse(fileObjects, e -> LOG.errorf("%s not loaded from the policy directory: %s", kind, e));
-        this.cluster = new LiveObjects<>(objects -> parser.parse(objects,
-                e -> LOG.errorf("%s not loaded from the cluster: %s", kind, e)));
+        this.cluster = new LiveObjects<>(
+                objects -> parser.parse(objects, e -> LOG.errorf("%s not loaded from the cluster: %s", kind, e)));
     }
 
     /**

@@ -30,11 +30,11 @@ import org.jboss.logging.Logger;
 final class KubernetesCluster implements PolicyEngine.Cluster {
     private static final Logger LOG = Logger.getLogger(KubernetesCluster.class);
     private final KubernetesClient client;
-    private volatile SharedIndexInformer<Namespace>
-            namespaces;
+    private volatile SharedIndexInformer<Namespace> namespaces;
     /** A parameter kind's informer; empty when listing the kind is forbidden (read by name only). */
-    private final Map<String, Optional<SharedIndexInformer<GenericKubernetesResource>>>
-            params = new ConcurrentHashMap<>();
+    private final Map<String, Optional<SharedIndexInformer<GenericKubernetesResource>>> params =
+            new ConcurrentHashMap<>();
+
     private final Map<ValidatingPolicy.ParamKind, Boolean> scopes = new ConcurrentHashMap<>();
 
     KubernetesCluster(KubernetesClient client) {
@@ -52,7 +52,8 @@ final class KubernetesCluster implements PolicyEngine.Cluster {
                 }
             }
             var cached = namespaces.getStore().getByKey(name);
-            return map(cached != null ? cached : client.namespaces().withName(name).get());
+            return map(
+                    cached != null ? cached : client.namespaces().withName(name).get());
         } catch (KubernetesClientException e) {
             throw new IllegalArgumentException("cannot read namespace " + name + ": " + e.getMessage());
         }
@@ -81,31 +82,37 @@ final class KubernetesCluster implements PolicyEngine.Cluster {
     }
 
     @Override
-    public List<Map<String, Object>> params(ValidatingPolicy.ParamKind kind, String namespace, String name,
-                                            LabelSelector selector) {
+    public List<Map<String, Object>> params(
+            ValidatingPolicy.ParamKind kind, String namespace, String name, LabelSelector selector) {
         try {
             var informer = params.computeIfAbsent(kind.apiVersion() + "/" + kind.kind(), k -> informer(kind));
             List<Map<String, Object>> out = new ArrayList<>();
             if (name != null) {
-                GenericKubernetesResource r = informer.map(i -> i.getStore().getByKey(namespace.isEmpty() ? name
-                        : namespace + "/" + name)).orElse(null);
+                GenericKubernetesResource r = informer.map(
+                                i -> i.getStore().getByKey(namespace.isEmpty() ? name : namespace + "/" + name))
+                        .orElse(null);
                 // the API server answers from its informer cache alone; so do we once ours is synced
                 // (a GET for every review of a missing parameter cost a round trip per decision)
                 if (r == null && !informer.map(i -> i.hasSynced()).orElse(false)) {
                     var resources = client.genericKubernetesResources(kind.apiVersion(), kind.kind());
-                    r = (namespace.isEmpty() ? resources : resources.inNamespace(namespace)).withName(name).get();
+                    r = (namespace.isEmpty() ? resources : resources.inNamespace(namespace))
+                            .withName(name)
+                            .get();
                 }
                 if (r != null) {
                     out.add(map(r));
                 }
             } else {
                 if (informer.isEmpty()) {
-                    throw new IllegalArgumentException("cannot select " + kind.kind() + " params by label: this service "
-                            + "account may not list " + kind.kind() + " objects (grant list and watch on them)");
+                    throw new IllegalArgumentException(
+                            "cannot select " + kind.kind() + " params by label: this service " + "account may not list "
+                                    + kind.kind() + " objects (grant list and watch on them)");
                 }
                 for (GenericKubernetesResource r : informer.get().getStore().list()) {
                     Map<String, String> labels = r.getMetadata().getLabels();
-                    String ns = r.getMetadata().getNamespace() == null ? "" : r.getMetadata().getNamespace();
+                    String ns = r.getMetadata().getNamespace() == null
+                            ? ""
+                            : r.getMetadata().getNamespace();
                     if (ns.equals(namespace) && selector.matches(labels == null ? Map.of() : labels)) {
                         out.add(map(r));
                     }
@@ -118,8 +125,7 @@ final class KubernetesCluster implements PolicyEngine.Cluster {
     }
 
     /** Watches every object of a parameter kind; empty when RBAC forbids listing them (403). */
-    private Optional<SharedIndexInformer<GenericKubernetesResource>>
-            informer(ValidatingPolicy.ParamKind kind) {
+    private Optional<SharedIndexInformer<GenericKubernetesResource>> informer(ValidatingPolicy.ParamKind kind) {
         var all = client.genericKubernetesResources(kind.apiVersion(), kind.kind());
         try {
             return Optional.of((namespaced(kind) ? all.inAnyNamespace() : all).inform());
@@ -127,7 +133,8 @@ final class KubernetesCluster implements PolicyEngine.Cluster {
             if (!forbidden(e)) {
                 throw e;
             }
-            LOG.infof("%s %s params are read by name on each review: listing them is forbidden (%s)",
+            LOG.infof(
+                    "%s %s params are read by name on each review: listing them is forbidden (%s)",
                     kind.apiVersion(), kind.kind(), e.getMessage());
             return Optional.empty();
         }

@@ -1,9 +1,8 @@
 package dev.trimtab.policy.live;
 
-import dev.trimtab.kube.Watches;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.kube.LabelSelector;
+import dev.trimtab.kube.Watches;
 import dev.trimtab.policy.admission.AdmissionReviews;
 import dev.trimtab.policy.core.AccessChecker;
 import dev.trimtab.policy.core.AdmissionRequest;
@@ -65,6 +64,7 @@ public class LivePolicies {
      * placement and the audit hold their writes then, and retry once in force.
      */
     public static final String NOT_IN_FORCE = "policies not yet in force";
+
     private final PolicyEngine.Cluster cluster;
     private final MeterRegistry registry;
     private final KubernetesClient client;
@@ -84,6 +84,7 @@ public class LivePolicies {
     private final List<Map<String, Object>> fileObjects;
     /** Equivalent resources: the built-in ones and the CRDs among the files, then discovery's ({@link #discover}). */
     private volatile EquivalentResources equivalents;
+
     private volatile java.util.concurrent.ScheduledExecutorService discovery;
 
     /** One kind's objects by name: from files, and from the cluster, which override them. */
@@ -106,12 +107,15 @@ public class LivePolicies {
     }
 
     @Inject
-    public LivePolicies(@ConfigProperty(name = "trimtab.policy.directory", defaultValue = "policies") String directory,
-                        @ConfigProperty(name = "trimtab.policy.watch-cluster", defaultValue = "true") boolean watchCluster,
-                        @ConfigProperty(name = "trimtab.policy.watch-backoff.initial", defaultValue = "800ms")
-                        Duration backoffInitial,
-                        @ConfigProperty(name = "trimtab.policy.watch-backoff.max", defaultValue = "30s") Duration backoffMax,
-                        KubernetesClient client, MeterRegistry registry, dev.trimtab.rbac.live.LiveRbac rbac) {
+    public LivePolicies(
+            @ConfigProperty(name = "trimtab.policy.directory", defaultValue = "policies") String directory,
+            @ConfigProperty(name = "trimtab.policy.watch-cluster", defaultValue = "true") boolean watchCluster,
+            @ConfigProperty(name = "trimtab.policy.watch-backoff.initial", defaultValue = "800ms")
+                    Duration backoffInitial,
+            @ConfigProperty(name = "trimtab.policy.watch-backoff.max", defaultValue = "30s") Duration backoffMax,
+            KubernetesClient client,
+            MeterRegistry registry,
+            dev.trimtab.rbac.live.LiveRbac rbac) {
         this.registry = registry;
         this.backoffInitial = backoffInitial;
         this.backoffMax = backoffMax;
@@ -150,8 +154,8 @@ public class LivePolicies {
                 return api.namespaced(kind);
             }
 
-            public List<Map<String, Object>> params(ValidatingPolicy.ParamKind kind, String namespace, String name,
-                                                    LabelSelector selector) {
+            public List<Map<String, Object>> params(
+                    ValidatingPolicy.ParamKind kind, String namespace, String name, LabelSelector selector) {
                 List<Map<String, Object>> out = new ArrayList<>(files.params(kind, namespace, name, selector));
                 return !out.isEmpty() ? out : api.params(kind, namespace, name, selector);
             }
@@ -164,8 +168,9 @@ public class LivePolicies {
                 return equivalents;
             }
         };
-        LOG.infof("%d ValidatingAdmissionPolicies and %d MutatingAdmissionPolicies from %s", validating.files.size(),
-                mutating.files.size(), dir);
+        LOG.infof(
+                "%d ValidatingAdmissionPolicies and %d MutatingAdmissionPolicies from %s",
+                validating.files.size(), mutating.files.size(), dir);
     }
 
     /** Testing and tools: the policies of a directory only, no cluster. */
@@ -180,15 +185,32 @@ public class LivePolicies {
         }
         watches = new Watches(client, backoffInitial, backoffMax, "trimtab-policy-watches");
         discover(org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                .getOptionalValue("trimtab.policy.discovery-interval", Duration.class).orElse(Duration.ofMinutes(5)));
-        watch(PolicyParser.API_VERSION, "ValidatingAdmissionPolicy", "validatingadmissionpolicies", validating,
+                .getOptionalValue("trimtab.policy.discovery-interval", Duration.class)
+                .orElse(Duration.ofMinutes(5)));
+        watch(
+                PolicyParser.API_VERSION,
+                "ValidatingAdmissionPolicy",
+                "validatingadmissionpolicies",
+                validating,
                 PolicyDirectory::policy);
-        watch(PolicyParser.API_VERSION, "ValidatingAdmissionPolicyBinding", "validatingadmissionpolicybindings",
-                validatingBindings, PolicyDirectory::binding);
-        watch(PolicyParser.MUTATING_WATCH_VERSION, "MutatingAdmissionPolicy", "mutatingadmissionpolicies", mutating,
+        watch(
+                PolicyParser.API_VERSION,
+                "ValidatingAdmissionPolicyBinding",
+                "validatingadmissionpolicybindings",
+                validatingBindings,
+                PolicyDirectory::binding);
+        watch(
+                PolicyParser.MUTATING_WATCH_VERSION,
+                "MutatingAdmissionPolicy",
+                "mutatingadmissionpolicies",
+                mutating,
                 PolicyDirectory::mutatingPolicy);
-        watch(PolicyParser.MUTATING_WATCH_VERSION, "MutatingAdmissionPolicyBinding", "mutatingadmissionpolicybindings",
-                mutatingBindings, strict(PolicyParser::mutatingBinding));
+        watch(
+                PolicyParser.MUTATING_WATCH_VERSION,
+                "MutatingAdmissionPolicyBinding",
+                "mutatingadmissionpolicybindings",
+                mutatingBindings,
+                strict(PolicyParser::mutatingBinding));
     }
 
     void stop(@Observes ShutdownEvent ignored) {
@@ -212,20 +234,26 @@ public class LivePolicies {
             return t;
         });
         boolean[] failing = {false};
-        discovery.scheduleWithFixedDelay(() -> {
-            try {
-                equivalents = DiscoveredEquivalents.read(client);
-                if (failing[0]) {
-                    LOG.info("discovery read again: equivalent resources are the cluster's");
-                }
-                failing[0] = false;
-            } catch (RuntimeException e) {
-                if (!failing[0]) {
-                    LOG.warnf("cannot read discovery (equivalent resources stay as they were): %s", e.getMessage());
-                }
-                failing[0] = true;
-            }
-        }, 0, every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        discovery.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        equivalents = DiscoveredEquivalents.read(client);
+                        if (failing[0]) {
+                            LOG.info("discovery read again: equivalent resources are the cluster's");
+                        }
+                        failing[0] = false;
+                    } catch (RuntimeException e) {
+                        if (!failing[0]) {
+                            LOG.warnf(
+                                    "cannot read discovery (equivalent resources stay as they were): %s",
+                                    e.getMessage());
+                        }
+                        failing[0] = true;
+                    }
+                },
+                0,
+                every.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** A reader that keeps nothing of an invalid object (MutatingAdmissionPolicyBindings: their last good version stays). */
@@ -244,23 +272,28 @@ public class LivePolicies {
     }
 
     private <T> void watch(String apiVersion, String kind, String plural, Store<T> store, Reader<T> reader) {
-        watches.watch(apiVersion, kind, plural, new ResourceEventHandler<>() {
-            public void onAdd(GenericKubernetesResource obj) {
-                put(List.of(obj), store, reader);
-            }
+        watches.watch(
+                apiVersion,
+                kind,
+                plural,
+                new ResourceEventHandler<>() {
+                    public void onAdd(GenericKubernetesResource obj) {
+                        put(List.of(obj), store, reader);
+                    }
 
-            public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource obj) {
-                put(List.of(obj), store, reader);
-            }
+                    public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource obj) {
+                        put(List.of(obj), store, reader);
+                    }
 
-            public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
-                synchronized (LivePolicies.this) {
-                    store.versions.remove(obj.getMetadata().getName());
-                    store.cluster.remove(obj.getMetadata().getName());
-                    rebuild();
-                }
-            }
-        }, all -> put(all, store, reader));
+                    public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+                        synchronized (LivePolicies.this) {
+                            store.versions.remove(obj.getMetadata().getName());
+                            store.cluster.remove(obj.getMetadata().getName());
+                            rebuild();
+                        }
+                    }
+                },
+                all -> put(all, store, reader));
     }
 
     private <T> void put(List<GenericKubernetesResource> objects, Store<T> store, Reader<T> reader) {
@@ -286,9 +319,14 @@ public class LivePolicies {
                     store.cluster.put(name, loaded.value());
                 }
                 if (loaded.problem() != null) {
-                    rejected("cluster", loaded.problem().getMessage() + (loaded.value() != null
-                            ? " (in force: the requests it matches get its failurePolicy)"
-                            : store.cluster.containsKey(name) ? " (the last good version stays in force)" : ""));
+                    rejected(
+                            "cluster",
+                            loaded.problem().getMessage()
+                                    + (loaded.value() != null
+                                            ? " (in force: the requests it matches get its failurePolicy)"
+                                            : store.cluster.containsKey(name)
+                                                    ? " (the last good version stays in force)"
+                                                    : ""));
                 }
             }
             rebuild();
@@ -336,15 +374,21 @@ public class LivePolicies {
     /** The verdict on a request, counted by result. */
     public PolicyEngine.Verdict review(AdmissionRequest request) {
         PolicyEngine.Verdict v = engine.review(request, cluster);
-        registry.counter("trimtab_policy_reviews_total", "allowed", Boolean.toString(v.allowed())).increment();
+        registry.counter("trimtab_policy_reviews_total", "allowed", Boolean.toString(v.allowed()))
+                .increment();
         return v;
     }
 
     /** The mutating webhook's work: the request's object mutated, counted by whether it changed. */
     public MutationEngine.Outcome mutate(AdmissionRequest request) {
         MutationEngine.Outcome m = mutations.mutate(request, cluster, false);
-        registry.counter("trimtab_policy_mutations_total", "allowed", Boolean.toString(m.allowed()),
-                "changed", Boolean.toString(m.changed())).increment();
+        registry.counter(
+                        "trimtab_policy_mutations_total",
+                        "allowed",
+                        Boolean.toString(m.allowed()),
+                        "changed",
+                        Boolean.toString(m.changed()))
+                .increment();
         return m;
     }
 

@@ -53,8 +53,13 @@ public final class LiveReports {
     }
 
     private static ResourceDefinitionContext context(ReportApi api, String kind, String plural, boolean namespaced) {
-        return new ResourceDefinitionContext.Builder().withGroup(api.group).withVersion(api.version).withKind(kind)
-                .withPlural(plural).withNamespaced(namespaced).build();
+        return new ResourceDefinitionContext.Builder()
+                .withGroup(api.group)
+                .withVersion(api.version)
+                .withKind(kind)
+                .withPlural(plural)
+                .withNamespaced(namespaced)
+                .build();
     }
 
     public synchronized List<ReportBook.Change> put(ReportBook.Resource resource, List<ReportBook.Entry> entries) {
@@ -104,8 +109,14 @@ public final class LiveReports {
             } catch (KubernetesClientException ex) {
                 ok = false;
                 count("error");
-                LOG.warnf("cannot %s report %s of %s %s/%s: %s", d.delete() ? "delete" : "write", d.ref().name(),
-                        d.resource().kind(), d.resource().namespace(), d.resource().name(), ex.getMessage());
+                LOG.warnf(
+                        "cannot %s report %s of %s %s/%s: %s",
+                        d.delete() ? "delete" : "write",
+                        d.ref().name(),
+                        d.resource().kind(),
+                        d.resource().namespace(),
+                        d.resource().name(),
+                        ex.getMessage());
                 synchronized (this) {
                     book.markDirty(d);
                 }
@@ -123,15 +134,23 @@ public final class LiveReports {
     }
 
     private void count(String result) {
-        registry.counter("trimtab_policy_report_writes_total", "report", book.name(), "result", result).increment();
+        registry.counter("trimtab_policy_report_writes_total", "report", book.name(), "result", result)
+                .increment();
     }
 
     private void write(ReportBook.Due d) {
         if (d.omitted() > 0) {
-            registry.counter("trimtab_policy_report_results_omitted_total", "report", book.name()).increment(d.omitted());
-            LOG.warnf("report %s of %s %s/%s: %d of %d results written, %d omitted (trimtab.policy.reports.max-results)",
-                    d.ref().name(), d.resource().kind(), d.resource().namespace(), d.resource().name(),
-                    d.total() - d.omitted(), d.total(), d.omitted());
+            registry.counter("trimtab_policy_report_results_omitted_total", "report", book.name())
+                    .increment(d.omitted());
+            LOG.warnf(
+                    "report %s of %s %s/%s: %d of %d results written, %d omitted (trimtab.policy.reports.max-results)",
+                    d.ref().name(),
+                    d.resource().kind(),
+                    d.resource().namespace(),
+                    d.resource().name(),
+                    d.total() - d.omitted(),
+                    d.total(),
+                    d.omitted());
         }
         GenericKubernetesResource r = AdmissionReviews.JSON.convertValue(d.report(), GenericKubernetesResource.class);
         var resource = api(d.ref()).withName(d.ref().name());
@@ -148,10 +167,11 @@ public final class LiveReports {
         api(ref).withName(ref.name()).delete(); // already gone (the garbage collector, a sweep): nothing to do
     }
 
-    private NonNamespaceOperation<GenericKubernetesResource,
-            GenericKubernetesResourceList,
-            Resource<GenericKubernetesResource>> api(ReportBook.ReportRef ref) {
-        return ref.clusterScoped() ? client.genericKubernetesResources(clusterReports)
+    private NonNamespaceOperation<
+                    GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
+            api(ReportBook.ReportRef ref) {
+        return ref.clusterScoped()
+                ? client.genericKubernetesResources(clusterReports)
                 : client.genericKubernetesResources(reports).inNamespace(ref.namespace());
     }
 
@@ -166,12 +186,17 @@ public final class LiveReports {
             for (ResourceDefinitionContext ctx : List.of(reports, clusterReports)) {
                 var api = client.genericKubernetesResources(ctx);
                 var items = (ctx.isNamespaceScoped() ? api.inAnyNamespace() : api)
-                        .withLabel(ReportBook.BOOK_LABEL, book.name()).list().getItems();
+                        .withLabel(ReportBook.BOOK_LABEL, book.name())
+                        .list()
+                        .getItems();
                 for (GenericKubernetesResource r : items) {
-                    String ns = r.getMetadata().getNamespace() == null ? "" : r.getMetadata().getNamespace();
+                    String ns = r.getMetadata().getNamespace() == null
+                            ? ""
+                            : r.getMetadata().getNamespace();
                     String name = r.getMetadata().getName();
                     synchronized (this) {
-                        if (expected.contains(ns + "/" + name) || book.expected().contains(ns + "/" + name)) {
+                        if (expected.contains(ns + "/" + name)
+                                || book.expected().contains(ns + "/" + name)) {
                             continue;
                         }
                     }

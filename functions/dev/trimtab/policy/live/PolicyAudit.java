@@ -59,14 +59,21 @@ public class PolicyAudit {
     private final Map<String, Map<String, Object>> lastSeen = new HashMap<>();
     /** Events that came while the cluster's policies were not in force: the newest per object, in order. */
     private final Map<String, CloudEvent> held = new LinkedHashMap<>();
+
     private final Remediation remediation;
     private final Leadership leadership;
     private final CloudEventCodec.Limits limits;
 
     @Inject
-    public PolicyAudit(LivePolicies policies, @Channel("policy-events") Emitter<byte[]> events, KubernetesClient client,
-                       MeterRegistry registry, Remediation remediation, Leadership leadership, InputSettings input,
-                       ReportSettings reportSettings) {
+    public PolicyAudit(
+            LivePolicies policies,
+            @Channel("policy-events") Emitter<byte[]> events,
+            KubernetesClient client,
+            MeterRegistry registry,
+            Remediation remediation,
+            Leadership leadership,
+            InputSettings input,
+            ReportSettings reportSettings) {
         this.limits = input.limits().codec();
         this.policies = policies;
         this.events = events;
@@ -97,8 +104,9 @@ public class PolicyAudit {
             case "dev.knative.apiserver.resource.add" -> "CREATE";
             case "dev.knative.apiserver.resource.update" -> "UPDATE";
             case "dev.knative.apiserver.resource.delete" -> "DELETE";
-            default -> throw new IllegalArgumentException("type: got \"" + e.type()
-                    + "\", expected dev.knative.apiserver.resource.add, .update or .delete");
+            default ->
+                throw new IllegalArgumentException("type: got \"" + e.type()
+                        + "\", expected dev.knative.apiserver.resource.add, .update or .delete");
         };
         if (e.data() == null || !e.data().isObject()) {
             throw new IllegalArgumentException("data: got " + e.data() + ", expected a Kubernetes object");
@@ -124,21 +132,34 @@ public class PolicyAudit {
             return List.of();
         }
         release();
-        ReportBook.Resource resource = new ReportBook.Resource(apiVersion, kind, namespace, name,
-                meta.get("uid") instanceof String u ? u : null);
+        ReportBook.Resource resource = new ReportBook.Resource(
+                apiVersion, kind, namespace, name, meta.get("uid") instanceof String u ? u : null);
         int slash = apiVersion.indexOf('/');
         String group = slash < 0 ? "" : apiVersion.substring(0, slash);
         String version = slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
         boolean delete = operation.equals("DELETE");
-        AdmissionRequest request = new AdmissionRequest(UUID.randomUUID().toString(),
-                new AdmissionRequest.Gvk(group, version, kind), new AdmissionRequest.Gvr(group, version, Kinds.plural(kind)),
-                "", null, null, null, name, kind.equals("Namespace") && apiVersion.equals("v1") ? name : namespace,
-                operation, new AdmissionRequest.UserInfo("system:serviceaccount:trimtab:trimtab-policy", "", List.of(),
-                Map.of()), false, null, delete ? null : object, delete ? object : lastSeen.get(key));
+        AdmissionRequest request = new AdmissionRequest(
+                UUID.randomUUID().toString(),
+                new AdmissionRequest.Gvk(group, version, kind),
+                new AdmissionRequest.Gvr(group, version, Kinds.plural(kind)),
+                "",
+                null,
+                null,
+                null,
+                name,
+                kind.equals("Namespace") && apiVersion.equals("v1") ? name : namespace,
+                operation,
+                new AdmissionRequest.UserInfo("system:serviceaccount:trimtab:trimtab-policy", "", List.of(), Map.of()),
+                false,
+                null,
+                delete ? null : object,
+                delete ? object : lastSeen.get(key));
         PolicyEngine.Verdict v = policies.review(request);
         List<ReportBook.Entry> entries = new ArrayList<>(ReportBook.entries(v.results()));
         boolean leader = leadership.leader();
-        if (leader && !delete && remediation.mode() != Remediation.Mode.off
+        if (leader
+                && !delete
+                && remediation.mode() != Remediation.Mode.off
                 && v.results().stream().anyMatch(r -> r.outcome() == PolicyEngine.Outcome.fail)) {
             remediation.remediate(request, e).ifPresent(entries::add);
         }
@@ -181,8 +202,13 @@ public class PolicyAudit {
 
     private void publish(ReportBook.Change c, CloudEvent trigger) {
         ReportBook.Entry now = c.after() != null ? c.after() : c.before();
-        registry.counter("trimtab_policy_results_total", "policy", now.policy(),
-                "result", c.after() == null ? "removed" : c.after().result()).increment();
+        registry.counter(
+                        "trimtab_policy_results_total",
+                        "policy",
+                        now.policy(),
+                        "result",
+                        c.after() == null ? "removed" : c.after().result())
+                .increment();
         ObjectNode data = AdmissionReviews.JSON.createObjectNode();
         ObjectNode r = data.putObject("resource");
         r.put("apiVersion", c.resource().apiVersion());
@@ -203,18 +229,32 @@ public class PolicyAudit {
         ObjectNode t = data.putObject("trigger");
         t.put("id", trigger.id());
         t.put("type", trigger.type());
-        send(events, RESULT_TYPE, c.resource().kind(), c.resource().namespace() + "/" + c.resource().name(), data);
+        send(
+                events,
+                RESULT_TYPE,
+                c.resource().kind(),
+                c.resource().namespace() + "/" + c.resource().name(),
+                data);
     }
 
     /** A CloudEvent on the policy-events topic, keyed by {@code namespace/name}. */
     public static void send(Emitter<byte[]> events, String type, String kind, String key, ObjectNode data) {
-        CloudEvent out = new CloudEvent(UUID.randomUUID().toString(), "/trimtab/policy", type, kind + "/" + key,
-                Instant.now(), "application/json", data, Map.of("partitionkey", key));
+        CloudEvent out = new CloudEvent(
+                UUID.randomUUID().toString(),
+                "/trimtab/policy",
+                type,
+                kind + "/" + key,
+                Instant.now(),
+                "application/json",
+                data,
+                Map.of("partitionkey", key));
         CloudEventRecords.send(events, out);
     }
 
     /** Writes the reports that changed; a write that fails is tried again at the next tick. */
-    @Scheduled(every = "${trimtab.policy.report-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "${trimtab.policy.report-interval:2s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void writeReports() {
         release();

@@ -1,7 +1,6 @@
 package dev.trimtab.policy.live;
 
 import dev.trimtab.kube.Watches;
-
 import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -33,8 +32,10 @@ public class PolicyHealth implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponseBuilder b = HealthCheckResponse.named(NAME).status(policies.inForce())
-                .withData("policies", policies.size()).withData("bindings", policies.bindings());
+        HealthCheckResponseBuilder b = HealthCheckResponse.named(NAME)
+                .status(policies.inForce())
+                .withData("policies", policies.size())
+                .withData("bindings", policies.bindings());
         if (!policies.watchesCluster()) {
             b.withData("cluster", "not watched (trimtab.policy.watch-cluster=false)");
         }

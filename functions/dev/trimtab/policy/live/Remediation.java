@@ -45,7 +45,11 @@ public class Remediation {
     private static final Logger LOG = Logger.getLogger(Remediation.class);
     static final String TYPE = "dev.trimtab.policy.remediation";
 
-    public enum Mode { enforce, dry_run, off }
+    public enum Mode {
+        enforce,
+        dry_run,
+        off
+    }
 
     private final LivePolicies policies;
     private final KubernetesClient client;
@@ -54,9 +58,12 @@ public class Remediation {
     private final Mode mode;
 
     @Inject
-    public Remediation(LivePolicies policies, KubernetesClient client, @Channel("policy-events") Emitter<byte[]> events,
-                       MeterRegistry registry,
-                       @ConfigProperty(name = "trimtab.policy.remediation", defaultValue = "enforce") String mode) {
+    public Remediation(
+            LivePolicies policies,
+            KubernetesClient client,
+            @Channel("policy-events") Emitter<byte[]> events,
+            MeterRegistry registry,
+            @ConfigProperty(name = "trimtab.policy.remediation", defaultValue = "enforce") String mode) {
         this.policies = policies;
         this.client = client;
         this.events = events;
@@ -65,8 +72,9 @@ public class Remediation {
             case "enforce" -> Mode.enforce;
             case "dry-run" -> Mode.dry_run;
             case "off" -> Mode.off;
-            default -> throw new IllegalArgumentException("trimtab.policy.remediation: got \"" + mode
-                    + "\", expected enforce, dry-run or off");
+            default ->
+                throw new IllegalArgumentException(
+                        "trimtab.policy.remediation: got \"" + mode + "\", expected enforce, dry-run or off");
         };
     }
 
@@ -78,16 +86,33 @@ public class Remediation {
     Optional<ReportBook.Entry> remediate(AdmissionRequest audited, CloudEvent trigger) {
         if (!policies.inForce()) {
             // a patch made on part of the policies could be one a policy not yet read denies (the audit holds first)
-            registry.counter("trimtab_policy_remediations_total", "outcome", "held").increment();
+            registry.counter("trimtab_policy_remediations_total", "outcome", "held")
+                    .increment();
             LOG.infof("remediation of %s/%s held: %s", audited.namespace(), audited.name(), LivePolicies.NOT_IN_FORCE);
             return Optional.empty();
         }
-        AdmissionRequest update = new AdmissionRequest(audited.uid(), audited.kind(), audited.resource(), "", null, null,
-                null, audited.name(), audited.namespace(), "UPDATE", audited.userInfo(), mode != Mode.enforce, null,
-                audited.object(), audited.object());
+        AdmissionRequest update = new AdmissionRequest(
+                audited.uid(),
+                audited.kind(),
+                audited.resource(),
+                "",
+                null,
+                null,
+                null,
+                audited.name(),
+                audited.namespace(),
+                "UPDATE",
+                audited.userInfo(),
+                mode != Mode.enforce,
+                null,
+                audited.object(),
+                audited.object());
         MutationEngine.Outcome m = policies.remediate(update);
-        List<String> changedBy = m.invocations().stream().filter(MutationEngine.Invocation::changed)
-                .map(MutationEngine.Invocation::policy).distinct().toList();
+        List<String> changedBy = m.invocations().stream()
+                .filter(MutationEngine.Invocation::changed)
+                .map(MutationEngine.Invocation::policy)
+                .distinct()
+                .toList();
         if (!m.allowed() || !m.changed()) {
             if (!m.allowed()) {
                 LOG.warnf("remediation of %s/%s failed: %s", audited.namespace(), audited.name(), m.message());
@@ -95,7 +120,9 @@ public class Remediation {
             return Optional.empty();
         }
         String resourceVersion = audited.object().get("metadata") instanceof Map<?, ?> meta
-                && meta.get("resourceVersion") instanceof String rv ? rv : null;
+                        && meta.get("resourceVersion") instanceof String rv
+                ? rv
+                : null;
         List<Map<String, Object>> patch = new ArrayList<>();
         if (resourceVersion != null) {
             Map<String, Object> test = new LinkedHashMap<>();
@@ -118,18 +145,24 @@ public class Remediation {
             } catch (KubernetesClientException e) {
                 // a newer version fails the resourceVersion test: 422 from the API server (409 for an update);
                 // the fabric8 mock server answers 500 naming the test
-                boolean stale = e.getCode() == 409 || e.getCode() == 422
+                boolean stale = e.getCode() == 409
+                        || e.getCode() == 422
                         || String.valueOf(e.getMessage()).contains("/metadata/resourceVersion");
                 outcome = (stale ? "conflict: " : "rejected: ") + e.getCode() + " " + e.getMessage();
                 result = "error";
             }
         }
-        registry.counter("trimtab_policy_remediations_total", "outcome", outcome.replaceAll(":.*", "")).increment();
+        registry.counter("trimtab_policy_remediations_total", "outcome", outcome.replaceAll(":.*", ""))
+                .increment();
         String patchText = AdmissionReviews.JSON.valueToTree(m.patch()).toString();
-        LOG.infof("remediation of %s %s/%s by %s: %s %s", audited.kind().kind(), audited.namespace(), audited.name(),
-                changedBy, outcome, patchText);
+        LOG.infof(
+                "remediation of %s %s/%s by %s: %s %s",
+                audited.kind().kind(), audited.namespace(), audited.name(), changedBy, outcome, patchText);
         publish(audited, changedBy, patch, outcome, trigger);
-        return Optional.of(new ReportBook.Entry(String.join(",", changedBy), "remediation", result,
+        return Optional.of(new ReportBook.Entry(
+                String.join(",", changedBy),
+                "remediation",
+                result,
                 (mode == Mode.dry_run ? "would apply " : "patch ") + patchText + ": " + outcome));
     }
 
@@ -139,27 +172,44 @@ public class Remediation {
      * test covers a change between the read and the write.
      */
     private String apply(AdmissionRequest r, String resourceVersion, List<Map<String, Object>> patch) {
-        ResourceDefinitionContext context = new ResourceDefinitionContext.Builder().withGroup(r.kind().group())
-                .withVersion(r.kind().version()).withKind(r.kind().kind()).withPlural(Kinds.plural(r.kind().kind()))
-                .withNamespaced(!r.namespace().isEmpty()).build();
+        ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
+                .withGroup(r.kind().group())
+                .withVersion(r.kind().version())
+                .withKind(r.kind().kind())
+                .withPlural(Kinds.plural(r.kind().kind()))
+                .withNamespaced(!r.namespace().isEmpty())
+                .build();
         var api = client.genericKubernetesResources(context);
-        var resource = r.namespace().isEmpty() ? api.withName(r.name()) : api.inNamespace(r.namespace()).withName(r.name());
+        var resource = r.namespace().isEmpty()
+                ? api.withName(r.name())
+                : api.inNamespace(r.namespace()).withName(r.name());
         var live = resource.get();
         if (live == null) {
             return "none (deleted)";
         }
-        if (resourceVersion != null && !resourceVersion.equals(live.getMetadata().getResourceVersion())) {
+        if (resourceVersion != null
+                && !resourceVersion.equals(live.getMetadata().getResourceVersion())) {
             return live.getMetadata().getResourceVersion();
         }
-        resource.patch(PatchContext.of(PatchType.JSON), AdmissionReviews.JSON.valueToTree(patch).toString());
+        resource.patch(
+                PatchContext.of(PatchType.JSON),
+                AdmissionReviews.JSON.valueToTree(patch).toString());
         return null;
     }
 
-    private void publish(AdmissionRequest r, List<String> changedBy, List<Map<String, Object>> patch, String outcome,
-                         CloudEvent trigger) {
+    private void publish(
+            AdmissionRequest r,
+            List<String> changedBy,
+            List<Map<String, Object>> patch,
+            String outcome,
+            CloudEvent trigger) {
         ObjectNode data = AdmissionReviews.JSON.createObjectNode();
         Map<String, Object> resource = new LinkedHashMap<>();
-        resource.put("apiVersion", r.kind().group().isEmpty() ? r.kind().version() : r.kind().group() + "/" + r.kind().version());
+        resource.put(
+                "apiVersion",
+                r.kind().group().isEmpty()
+                        ? r.kind().version()
+                        : r.kind().group() + "/" + r.kind().version());
         resource.put("kind", r.kind().kind());
         resource.put("namespace", r.namespace());
         resource.put("name", r.name());

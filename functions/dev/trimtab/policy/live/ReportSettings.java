@@ -23,17 +23,19 @@ public class ReportSettings {
     private final Duration sweepDelay;
 
     @Inject
-    public ReportSettings(@ConfigProperty(name = "trimtab.policy.reports.api", defaultValue = "openreports") String api,
-                          @ConfigProperty(name = "trimtab.policy.reports.max-results", defaultValue = "250") int maxResults,
-                          @ConfigProperty(name = "trimtab.policy.reports.sweep-delay", defaultValue = "60s") Duration sweepDelay) {
+    public ReportSettings(
+            @ConfigProperty(name = "trimtab.policy.reports.api", defaultValue = "openreports") String api,
+            @ConfigProperty(name = "trimtab.policy.reports.max-results", defaultValue = "250") int maxResults,
+            @ConfigProperty(name = "trimtab.policy.reports.sweep-delay", defaultValue = "60s") Duration sweepDelay) {
         this.api = ReportApi.parse(api.strip());
         if (maxResults < 1 || maxResults > MAX_RESULTS_LIMIT) {
-            throw new IllegalArgumentException("trimtab.policy.reports.max-results: got " + maxResults
-                    + ", expected 1 to " + MAX_RESULTS_LIMIT);
+            throw new IllegalArgumentException(
+                    "trimtab.policy.reports.max-results: got " + maxResults + ", expected 1 to " + MAX_RESULTS_LIMIT);
         }
         this.maxResults = maxResults;
         if (sweepDelay.isNegative()) {
-            throw new IllegalArgumentException("trimtab.policy.reports.sweep-delay: got " + sweepDelay + ", expected 0 or more");
+            throw new IllegalArgumentException(
+                    "trimtab.policy.reports.sweep-delay: got " + sweepDelay + ", expected 0 or more");
         }
         this.sweepDelay = sweepDelay;
     }

@@ -17,9 +17,19 @@ import java.util.Set;
  * Kubernetes' cluster-scoped kinds or its objects carry no namespace.
  */
 public final class ObjectCluster implements PolicyEngine.Cluster {
-    private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "Node", "PersistentVolume", "ClusterRole",
-            "ClusterRoleBinding", "StorageClass", "CustomResourceDefinition", "PriorityClass", "IngressClass",
-            "RuntimeClass", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
+    private static final Set<String> CLUSTER_SCOPED = Set.of(
+            "Namespace",
+            "Node",
+            "PersistentVolume",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "StorageClass",
+            "CustomResourceDefinition",
+            "PriorityClass",
+            "IngressClass",
+            "RuntimeClass",
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicyBinding");
     private final List<Map<String, Object>> objects;
     private RbacAccess access;
     private EquivalentResources equivalents;
@@ -48,8 +58,10 @@ public final class ObjectCluster implements PolicyEngine.Cluster {
 
     /** The CustomResourceDefinition objects among these. */
     public List<Map<String, Object>> crds() {
-        return objects.stream().filter(o -> "CustomResourceDefinition".equals(o.get("kind"))
-                && String.valueOf(o.get("apiVersion")).startsWith("apiextensions.k8s.io/")).toList();
+        return objects.stream()
+                .filter(o -> "CustomResourceDefinition".equals(o.get("kind"))
+                        && String.valueOf(o.get("apiVersion")).startsWith("apiextensions.k8s.io/"))
+                .toList();
     }
 
     @Override
@@ -67,15 +79,18 @@ public final class ObjectCluster implements PolicyEngine.Cluster {
         if (CLUSTER_SCOPED.contains(kind.kind())) {
             return false;
         }
-        return objects.stream().filter(o -> is(o, kind)).allMatch(o -> !meta(o, "namespace").isEmpty());
+        return objects.stream()
+                .filter(o -> is(o, kind))
+                .allMatch(o -> !meta(o, "namespace").isEmpty());
     }
 
     @Override
-    public List<Map<String, Object>> params(ValidatingPolicy.ParamKind kind, String namespace, String name,
-                                            LabelSelector selector) {
+    public List<Map<String, Object>> params(
+            ValidatingPolicy.ParamKind kind, String namespace, String name, LabelSelector selector) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Map<String, Object> o : objects) {
-            if (is(o, kind) && meta(o, "namespace").equals(namespace)
+            if (is(o, kind)
+                    && meta(o, "namespace").equals(namespace)
                     && (name != null ? name.equals(meta(o, "name")) : selector.matches(labels(o)))) {
                 out.add(o);
             }
@@ -94,6 +109,7 @@ public final class ObjectCluster implements PolicyEngine.Cluster {
     @SuppressWarnings("unchecked")
     private static Map<String, String> labels(Map<String, Object> o) {
         return o.get("metadata") instanceof Map<?, ?> m && m.get("labels") instanceof Map<?, ?> l
-                ? (Map<String, String>) l : Map.of();
+                ? (Map<String, String>) l
+                : Map.of();
     }
 }

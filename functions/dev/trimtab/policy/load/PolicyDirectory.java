@@ -30,15 +30,24 @@ import java.util.stream.Stream;
  */
 public final class PolicyDirectory {
     /** JSON and YAML into maps, integers as Long (CEL's int). */
-    public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.USE_LONG_FOR_INTS);
+    public static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.USE_LONG_FOR_INTS);
 
-    public record Contents(List<CompiledPolicy> policies, List<PolicyBinding> bindings,
-                           List<CompiledMutatingPolicy> mutatingPolicies, List<MutatingBinding> mutatingBindings,
-                           List<Map<String, Object>> objects, List<String> errors) {
+    public record Contents(
+            List<CompiledPolicy> policies,
+            List<PolicyBinding> bindings,
+            List<CompiledMutatingPolicy> mutatingPolicies,
+            List<MutatingBinding> mutatingBindings,
+            List<Map<String, Object>> objects,
+            List<String> errors) {
         public static Contents empty() {
-            return new Contents(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                    new ArrayList<>(), new ArrayList<>());
+            return new Contents(
+                    new ArrayList<>(),
+                    new ArrayList<>(),
+                    new ArrayList<>(),
+                    new ArrayList<>(),
+                    new ArrayList<>(),
+                    new ArrayList<>());
         }
 
         public ObjectCluster cluster() {
@@ -61,9 +70,12 @@ public final class PolicyDirectory {
         Contents all = Contents.empty();
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
-            files = walk.filter(Files::isRegularFile).filter(f -> f.toString().matches(".*\\.(ya?ml|json)$"))
+            files = walk.filter(Files::isRegularFile)
+                    .filter(f -> f.toString().matches(".*\\.(ya?ml|json)$"))
                     .filter(f -> !f.getFileName().toString().endsWith(".test.yaml"))
-                    .filter(f -> !dir.relativize(f).toString().matches("(.*/)?testdata/.*")).sorted().toList();
+                    .filter(f -> !dir.relativize(f).toString().matches("(.*/)?testdata/.*"))
+                    .sorted()
+                    .toList();
         }
         for (Path f : files) {
             all.addAll(readFile(f, dir));
@@ -106,8 +118,11 @@ public final class PolicyDirectory {
     public static Loaded<CompiledMutatingPolicy> mutatingPolicy(JsonNode doc) {
         try {
             CompiledMutatingPolicy p = CompiledMutatingPolicy.compile(PolicyParser.mutatingPolicy(doc));
-            return new Loaded<>(p, p.problems().isEmpty() ? null
-                    : new InvalidPolicyException("MutatingAdmissionPolicy", p.name(), p.problems()));
+            return new Loaded<>(
+                    p,
+                    p.problems().isEmpty()
+                            ? null
+                            : new InvalidPolicyException("MutatingAdmissionPolicy", p.name(), p.problems()));
         } catch (InvalidPolicyException e) {
             return new Loaded<>(null, e);
         }

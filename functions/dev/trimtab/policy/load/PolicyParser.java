@@ -26,8 +26,9 @@ import java.util.TreeSet;
 public final class PolicyParser {
     public static final String API_VERSION = "admissionregistration.k8s.io/v1";
     /** MutatingAdmissionPolicy's versions: beta since Kubernetes 1.34, alpha's shape is the same. */
-    public static final Set<String> MUTATING_API_VERSIONS = Set.of("admissionregistration.k8s.io/v1beta1",
-            "admissionregistration.k8s.io/v1alpha1", API_VERSION);
+    public static final Set<String> MUTATING_API_VERSIONS =
+            Set.of("admissionregistration.k8s.io/v1beta1", "admissionregistration.k8s.io/v1alpha1", API_VERSION);
+
     public static final String MUTATING_WATCH_VERSION = "admissionregistration.k8s.io/v1beta1";
     private static final Set<String> REASONS = Set.of("Unauthorized", "Forbidden", "Invalid", "RequestEntityTooLarge");
     private static final Set<String> OPERATIONS = Set.of("*", "CREATE", "UPDATE", "DELETE", "CONNECT");
@@ -54,22 +55,26 @@ public final class PolicyParser {
             if (reason != null && !REASONS.contains(reason)) {
                 p.problem(path + ".reason", v.get("reason"), "expected one of " + new TreeSet<>(REASONS));
             }
-            validations.add(new ValidatingPolicy.Validation(p.text(v, "expression", path + ".expression"),
-                    v.path("message").asText(null), v.path("messageExpression").asText(null), reason));
+            validations.add(new ValidatingPolicy.Validation(
+                    p.text(v, "expression", path + ".expression"),
+                    v.path("message").asText(null),
+                    v.path("messageExpression").asText(null),
+                    reason));
         }
         List<ValidatingPolicy.AuditAnnotation> annotations = new ArrayList<>();
         JsonNode as = spec.path("auditAnnotations");
         for (int i = 0; i < as.size(); i++) {
             String path = "spec.auditAnnotations[" + i + "]";
-            annotations.add(new ValidatingPolicy.AuditAnnotation(p.text(as.get(i), "key", path + ".key"),
+            annotations.add(new ValidatingPolicy.AuditAnnotation(
+                    p.text(as.get(i), "key", path + ".key"),
                     p.text(as.get(i), "valueExpression", path + ".valueExpression")));
         }
         if (validations.isEmpty() && annotations.isEmpty()) {
             p.problem("spec.validations", null, "at least one of validations or auditAnnotations is required");
         }
         p.throwIfAny(name);
-        return new ValidatingPolicy(name, failurePolicy, paramKind, match, conditions,
-                variables, validations, annotations);
+        return new ValidatingPolicy(
+                name, failurePolicy, paramKind, match, conditions, variables, validations, annotations);
     }
 
     /**
@@ -88,8 +93,9 @@ public final class PolicyParser {
             return Optional.empty();
         }
         ValidatingPolicy.FailurePolicy failurePolicy = p.failurePolicy(spec);
-        return Optional.of(CompiledPolicy.misconfigured(new ValidatingPolicy(name, failurePolicy, null, match, List.of(),
-                List.of(), List.of(), List.of()), String.join("; ", e.problems())));
+        return Optional.of(CompiledPolicy.misconfigured(
+                new ValidatingPolicy(name, failurePolicy, null, match, List.of(), List.of(), List.of(), List.of()),
+                String.join("; ", e.problems())));
     }
 
     /**
@@ -106,9 +112,10 @@ public final class PolicyParser {
             return Optional.empty();
         }
         MatchResources match = spec.hasNonNull("matchResources")
-                ? p.match(spec.get("matchResources"), "spec.matchResources", false) : null;
-        return Optional.of(PolicyBinding.misconfigured(name, policyName, p.problems.isEmpty() ? match : null,
-                String.join("; ", e.problems())));
+                ? p.match(spec.get("matchResources"), "spec.matchResources", false)
+                : null;
+        return Optional.of(PolicyBinding.misconfigured(
+                name, policyName, p.problems.isEmpty() ? match : null, String.join("; ", e.problems())));
     }
 
     public static MutatingPolicy mutatingPolicy(JsonNode doc) throws InvalidPolicyException {
@@ -132,7 +139,8 @@ public final class PolicyParser {
             String type = m.path("patchType").asText("");
             if (type.equals("JSONPatch") || type.equals("ApplyConfiguration")) {
                 String field = type.equals("JSONPatch") ? "jsonPatch" : "applyConfiguration";
-                mutations.add(new MutatingPolicy.Mutation(MutatingPolicy.PatchType.valueOf(type),
+                mutations.add(new MutatingPolicy.Mutation(
+                        MutatingPolicy.PatchType.valueOf(type),
                         p.text(m.path(field), "expression", path + "." + field + ".expression")));
             } else {
                 p.problem(path + ".patchType", m.get("patchType"), "expected JSONPatch or ApplyConfiguration");
@@ -144,8 +152,15 @@ public final class PolicyParser {
         if (!p.problems.isEmpty()) {
             throw new InvalidPolicyException("MutatingAdmissionPolicy", name, p.problems);
         }
-        return new MutatingPolicy(name, failurePolicy, paramKind, match, conditions,
-                variables, mutations, MutatingPolicy.Reinvocation.valueOf(reinvocation));
+        return new MutatingPolicy(
+                name,
+                failurePolicy,
+                paramKind,
+                match,
+                conditions,
+                variables,
+                mutations,
+                MutatingPolicy.Reinvocation.valueOf(reinvocation));
     }
 
     public static MutatingBinding mutatingBinding(JsonNode doc) throws InvalidPolicyException {
@@ -155,15 +170,20 @@ public final class PolicyParser {
         String policyName = p.text(spec, "policyName", "spec.policyName");
         PolicyBinding.ParamRef ref = p.paramRef(spec);
         MatchResources match = spec.hasNonNull("matchResources")
-                ? p.match(spec.get("matchResources"), "spec.matchResources", false) : null;
+                ? p.match(spec.get("matchResources"), "spec.matchResources", false)
+                : null;
         JsonNode remediate = doc.at("/metadata/annotations").path(MutatingBinding.REMEDIATE_ANNOTATION);
         if (!remediate.isMissingNode() && !Set.of("true", "false").contains(remediate.asText())) {
-            p.problem("metadata.annotations[" + MutatingBinding.REMEDIATE_ANNOTATION + "]", remediate, "expected \"true\" or \"false\"");
+            p.problem(
+                    "metadata.annotations[" + MutatingBinding.REMEDIATE_ANNOTATION + "]",
+                    remediate,
+                    "expected \"true\" or \"false\"");
         }
         if (!p.problems.isEmpty()) {
             throw new InvalidPolicyException("MutatingAdmissionPolicyBinding", name, p.problems);
         }
-        return new MutatingBinding(name, policyName, ref, match, remediate.asText("false").equals("true"));
+        return new MutatingBinding(
+                name, policyName, ref, match, remediate.asText("false").equals("true"));
     }
 
     private ValidatingPolicy.FailurePolicy failurePolicy(JsonNode spec) {
@@ -196,8 +216,8 @@ public final class PolicyParser {
             return null;
         }
         JsonNode k = spec.get("paramKind");
-        return new ValidatingPolicy.ParamKind(text(k, "apiVersion", "spec.paramKind.apiVersion"),
-                text(k, "kind", "spec.paramKind.kind"));
+        return new ValidatingPolicy.ParamKind(
+                text(k, "apiVersion", "spec.paramKind.apiVersion"), text(k, "kind", "spec.paramKind.kind"));
     }
 
     private PolicyBinding.ParamRef paramRef(JsonNode spec) {
@@ -207,15 +227,21 @@ public final class PolicyParser {
         JsonNode r = spec.get("paramRef");
         String action = r.path("parameterNotFoundAction").asText("");
         if (!action.equals("Deny") && !action.equals("Allow")) {
-            problem("spec.paramRef.parameterNotFoundAction", r.get("parameterNotFoundAction"), "expected Deny or Allow");
+            problem(
+                    "spec.paramRef.parameterNotFoundAction",
+                    r.get("parameterNotFoundAction"),
+                    "expected Deny or Allow");
         }
         boolean named = r.hasNonNull("name");
         boolean selected = r.hasNonNull("selector");
         if (named == selected) {
             problem("spec.paramRef", r, "exactly one of name or selector is required");
         }
-        return new PolicyBinding.ParamRef(named ? r.get("name").asText() : null, r.path("namespace").asText(""),
-                selected ? selector(r.get("selector"), "spec.paramRef.selector") : null, action);
+        return new PolicyBinding.ParamRef(
+                named ? r.get("name").asText() : null,
+                r.path("namespace").asText(""),
+                selected ? selector(r.get("selector"), "spec.paramRef.selector") : null,
+                action);
     }
 
     public static PolicyBinding binding(JsonNode doc) throws InvalidPolicyException {
@@ -225,7 +251,8 @@ public final class PolicyParser {
         String policyName = p.text(spec, "policyName", "spec.policyName");
         PolicyBinding.ParamRef ref = p.paramRef(spec);
         MatchResources match = spec.hasNonNull("matchResources")
-                ? p.match(spec.get("matchResources"), "spec.matchResources", false) : null;
+                ? p.match(spec.get("matchResources"), "spec.matchResources", false)
+                : null;
         List<PolicyBinding.Action> actions = new ArrayList<>();
         JsonNode as = spec.path("validationActions");
         Set<String> seen = new HashSet<>();
@@ -258,9 +285,12 @@ public final class PolicyParser {
         if (!matchPolicy.equals("Equivalent") && !matchPolicy.equals("Exact")) {
             problem(path + ".matchPolicy", m.get("matchPolicy"), "expected Equivalent or Exact");
         }
-        return new MatchResources(selector(m.get("namespaceSelector"), path + ".namespaceSelector"),
-                selector(m.get("objectSelector"), path + ".objectSelector"), rules,
-                rules(m.path("excludeResourceRules"), path + ".excludeResourceRules"), !matchPolicy.equals("Exact"));
+        return new MatchResources(
+                selector(m.get("namespaceSelector"), path + ".namespaceSelector"),
+                selector(m.get("objectSelector"), path + ".objectSelector"),
+                rules,
+                rules(m.path("excludeResourceRules"), path + ".excludeResourceRules"),
+                !matchPolicy.equals("Exact"));
     }
 
     private List<ResourceRule> rules(JsonNode rs, String path) {
@@ -283,8 +313,13 @@ public final class PolicyParser {
                     problem(at + "." + field, r.get(field), "at least one entry is required");
                 }
             }
-            out.add(new ResourceRule(strings(r.path("resourceNames")), ops, strings(r.path("apiGroups")),
-                    strings(r.path("apiVersions")), strings(r.path("resources")), scope));
+            out.add(new ResourceRule(
+                    strings(r.path("resourceNames")),
+                    ops,
+                    strings(r.path("apiGroups")),
+                    strings(r.path("apiVersions")),
+                    strings(r.path("resources")),
+                    scope));
         }
         return out;
     }

@@ -31,15 +31,25 @@ public final class RbacAccess implements AccessChecker {
     }
 
     @Override
-    public Decision check(String user, List<String> groups, String verb, String apiGroup, String resource,
-                          String subresource, String namespace, String name, String path) {
-        AccessRequest request = path != null ? AccessRequest.nonResource(verb, path)
+    public Decision check(
+            String user,
+            List<String> groups,
+            String verb,
+            String apiGroup,
+            String resource,
+            String subresource,
+            String namespace,
+            String name,
+            String path) {
+        AccessRequest request = path != null
+                ? AccessRequest.nonResource(verb, path)
                 : AccessRequest.resource(verb, apiGroup, resource, subresource, name, namespace);
         Answer a = authorizer.get().canI(new UserInfo(user, groups), request);
         if (!a.allowed()) {
             return new Decision("noOpinion", "", null);
         }
         var g = a.grants().get(0);
-        return new Decision("allow", "RBAC: allowed by " + g.binding() + " of " + g.role() + " to " + g.subject(), null);
+        return new Decision(
+                "allow", "RBAC: allowed by " + g.binding() + " of " + g.role() + " to " + g.subject(), null);
     }
 }

@@ -8,8 +8,8 @@ import java.util.Objects;
  * URL ({@code path} non-null, always cluster-wide). Verbs and resources are taken literally, as the
  * authorizer sees them: lower-case plural resource names, no discovery.
  */
-public record AccessRequest(String verb, String apiGroup, String resource, String subresource,
-                            String name, String namespace, String path) {
+public record AccessRequest(
+        String verb, String apiGroup, String resource, String subresource, String name, String namespace, String path) {
     public AccessRequest {
         Objects.requireNonNull(verb, "verb");
         apiGroup = orEmpty(apiGroup);
@@ -19,8 +19,8 @@ public record AccessRequest(String verb, String apiGroup, String resource, Strin
         namespace = path != null ? "" : orEmpty(namespace);
     }
 
-    public static AccessRequest resource(String verb, String apiGroup, String resource, String subresource,
-                                         String name, String namespace) {
+    public static AccessRequest resource(
+            String verb, String apiGroup, String resource, String subresource, String name, String namespace) {
         return new AccessRequest(verb, apiGroup, resource, subresource, name, namespace, null);
     }
 

@@ -35,8 +35,8 @@ public final class Authorizer {
         return new Answer(!grants.isEmpty(), request, grants);
     }
 
-    private static void grantsTo(UserInfo user, BindingIndex.Scope scope, AccessRequest request, String combined,
-                                 List<Grant> out) {
+    private static void grantsTo(
+            UserInfo user, BindingIndex.Scope scope, AccessRequest request, String combined, List<Grant> out) {
         for (int i : scope.candidates(user)) {
             Binding b = scope.bindings[i];
             Subject subject = firstApplying(b, user);
@@ -73,11 +73,13 @@ public final class Authorizer {
         if (!request.namespace().isEmpty()) {
             whoCan(index.namespace(request.namespace()), request, combined, bySubject);
         }
-        return bySubject.entrySet().stream().map(e -> new SubjectGrants(e.getKey(), e.getValue())).toList();
+        return bySubject.entrySet().stream()
+                .map(e -> new SubjectGrants(e.getKey(), e.getValue()))
+                .toList();
     }
 
-    private static void whoCan(BindingIndex.Scope scope, AccessRequest request, String combined,
-                               Map<Subject, List<Grant>> bySubject) {
+    private static void whoCan(
+            BindingIndex.Scope scope, AccessRequest request, String combined, Map<Subject, List<Grant>> bySubject) {
         int[] allowed = new int[8];
         for (int i = 0; i < scope.bindings.length; i++) {
             Binding b = scope.bindings[i];
@@ -113,8 +115,12 @@ public final class Authorizer {
      */
     public List<Grant> rulesFor(UserInfo user, String namespace) {
         List<Grant> out = new ArrayList<>();
-        visit(namespace, b -> b.subjects().stream().filter(s -> s.appliesTo(user)).findFirst()
-                .ifPresent(s -> out.addAll(all(b, s))));
+        visit(
+                namespace,
+                b -> b.subjects().stream()
+                        .filter(s -> s.appliesTo(user))
+                        .findFirst()
+                        .ifPresent(s -> out.addAll(all(b, s))));
         return out;
     }
 
@@ -133,7 +139,8 @@ public final class Authorizer {
         }
         for (String ns : model.bindingNamespaces()) {
             List<Grant> local = rulesFor(user, ns).stream()
-                    .filter(g -> !g.binding().isClusterScoped()).toList();
+                    .filter(g -> !g.binding().isClusterScoped())
+                    .toList();
             if (!local.isEmpty()) {
                 out.put(ns, local);
             }
@@ -145,10 +152,11 @@ public final class Authorizer {
     private void visit(String namespace, Consumer<Binding> visitor) {
         model.bindings().stream().filter(Binding::isClusterWide).forEach(visitor);
         if (!namespace.isEmpty()) {
-            model.bindings().stream().filter(b -> !b.isClusterWide() && b.appliesIn(namespace)).forEach(visitor);
+            model.bindings().stream()
+                    .filter(b -> !b.isClusterWide() && b.appliesIn(namespace))
+                    .forEach(visitor);
         }
     }
-
 
     private List<Grant> all(Binding b, Subject subject) {
         List<PolicyRule> rules = model.rulesOf(b.role()).orElse(List.of());

@@ -14,8 +14,10 @@ public record Binding(ObjectRef ref, ObjectRef role, List<Subject> subjects) {
     }
 
     public static Binding clusterRoleBinding(String name, String clusterRole, List<Subject> subjects) {
-        return new Binding(new ObjectRef(ObjectRef.CLUSTER_ROLE_BINDING, null, name),
-                ObjectRef.clusterRole(clusterRole), subjects);
+        return new Binding(
+                new ObjectRef(ObjectRef.CLUSTER_ROLE_BINDING, null, name),
+                ObjectRef.clusterRole(clusterRole),
+                subjects);
     }
 
     public static Binding roleBinding(String namespace, String name, ObjectRef role, List<Subject> subjects) {

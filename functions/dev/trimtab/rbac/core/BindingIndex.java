@@ -74,6 +74,7 @@ final class BindingIndex {
         final List<PolicyRule>[] rules;
         /** The same, by verb. */
         final Rules[] byVerb;
+
         private final Map<String, int[]> byUser;
         private final Map<String, int[]> byGroup;
 
@@ -144,7 +145,8 @@ final class BindingIndex {
 
         private static Map<String, int[]> toArrays(Map<String, List<Integer>> m) {
             Map<String, int[]> out = new HashMap<>();
-            m.forEach((k, v) -> out.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
+            m.forEach(
+                    (k, v) -> out.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
             return out;
         }
     }

@@ -17,8 +17,13 @@ record EscalationCheck(FindingCode code, String action, List<Probe> probes) {
      * One request shape. {@code anySubresource}: the resource's subresources are open-ended
      * ({@code userextras/<key>}), so any subresource form of the resource counts.
      */
-    record Probe(String verb, String group, String resource, String subresource, boolean namespaced,
-                 boolean anySubresource) {
+    record Probe(
+            String verb,
+            String group,
+            String resource,
+            String subresource,
+            boolean namespaced,
+            boolean anySubresource) {
         boolean openedBy(PolicyRule rule) {
             if (!rule.verbMatches(verb)) {
                 return false; // what both forms below check first
@@ -26,44 +31,68 @@ record EscalationCheck(FindingCode code, String action, List<Probe> probes) {
             if (!anySubresource) {
                 return rule.allowsSomeName(AccessRequest.resource(verb, group, resource, subresource, "", "ns"));
             }
-            return rule.verbMatches(verb) && rule.apiGroupMatches(group) && rule.resources().stream()
-                    .anyMatch(r -> r.equals(PolicyRule.ALL) || r.startsWith(resource + "/") || r.startsWith("*/"));
+            return rule.verbMatches(verb)
+                    && rule.apiGroupMatches(group)
+                    && rule.resources().stream()
+                            .anyMatch(r ->
+                                    r.equals(PolicyRule.ALL) || r.startsWith(resource + "/") || r.startsWith("*/"));
         }
 
         @Override
         public String toString() {
             String res = group.isEmpty() ? resource : resource + "." + group;
-            return verb + " " + res + (subresource.isEmpty() ? "" : "/" + subresource)
-                    + (anySubresource ? "/*" : "");
+            return verb + " " + res + (subresource.isEmpty() ? "" : "/" + subresource) + (anySubresource ? "/*" : "");
         }
     }
 
     /** The checks of every code but CsrApproval (two permissions) and the rule-shape codes. */
     static final List<EscalationCheck> ALL = List.of(
-            new EscalationCheck(FindingCode.Escalate, "grant permissions it does not hold (escalate)", List.of(
-                    probe("escalate", RBAC, "roles", "", true), probe("escalate", RBAC, "clusterroles", "", false))),
+            new EscalationCheck(
+                    FindingCode.Escalate,
+                    "grant permissions it does not hold (escalate)",
+                    List.of(
+                            probe("escalate", RBAC, "roles", "", true),
+                            probe("escalate", RBAC, "clusterroles", "", false))),
             // bind on clusterroles is checked in the RoleBinding's namespace when a RoleBinding refers to one
-            new EscalationCheck(FindingCode.Bind, "bind roles with permissions it does not hold (bind)", List.of(
-                    probe("bind", RBAC, "roles", "", true), probe("bind", RBAC, "clusterroles", "", true))),
-            new EscalationCheck(FindingCode.Impersonate, "impersonate other identities", List.of(
-                    probe("impersonate", "", "users", "", false), probe("impersonate", "", "groups", "", false),
-                    probe("impersonate", "", "serviceaccounts", "", true),
-                    probe("impersonate", "authentication.k8s.io", "uids", "", false),
-                    new Probe("impersonate", "authentication.k8s.io", "userextras", "", false, true))),
-            new EscalationCheck(FindingCode.WorkloadCreation,
+            new EscalationCheck(
+                    FindingCode.Bind,
+                    "bind roles with permissions it does not hold (bind)",
+                    List.of(probe("bind", RBAC, "roles", "", true), probe("bind", RBAC, "clusterroles", "", true))),
+            new EscalationCheck(
+                    FindingCode.Impersonate,
+                    "impersonate other identities",
+                    List.of(
+                            probe("impersonate", "", "users", "", false),
+                            probe("impersonate", "", "groups", "", false),
+                            probe("impersonate", "", "serviceaccounts", "", true),
+                            probe("impersonate", "authentication.k8s.io", "uids", "", false),
+                            new Probe("impersonate", "authentication.k8s.io", "userextras", "", false, true))),
+            new EscalationCheck(
+                    FindingCode.WorkloadCreation,
                     "create or change workloads, which run as any service account of the namespace",
                     workloadProbes()),
-            new EscalationCheck(FindingCode.SecretRead, "read secrets, service-account tokens included", List.of(
-                    probe("get", "", "secrets", "", true), probe("list", "", "secrets", "", true),
-                    probe("watch", "", "secrets", "", true))),
-            new EscalationCheck(FindingCode.TokenCreation, "create tokens for existing service accounts", List.of(
-                    probe("create", "", "serviceaccounts", "token", true))),
-            new EscalationCheck(FindingCode.NodeProxy, "use the kubelet API through nodes/proxy", List.of(
-                    probe("get", "", "nodes", "proxy", false), probe("create", "", "nodes", "proxy", false),
-                    probe("update", "", "nodes", "proxy", false), probe("patch", "", "nodes", "proxy", false),
-                    probe("delete", "", "nodes", "proxy", false))),
-            new EscalationCheck(FindingCode.WebhookChange, "change admission webhooks or admission policies",
-                    webhookProbes()));
+            new EscalationCheck(
+                    FindingCode.SecretRead,
+                    "read secrets, service-account tokens included",
+                    List.of(
+                            probe("get", "", "secrets", "", true),
+                            probe("list", "", "secrets", "", true),
+                            probe("watch", "", "secrets", "", true))),
+            new EscalationCheck(
+                    FindingCode.TokenCreation,
+                    "create tokens for existing service accounts",
+                    List.of(probe("create", "", "serviceaccounts", "token", true))),
+            new EscalationCheck(
+                    FindingCode.NodeProxy,
+                    "use the kubelet API through nodes/proxy",
+                    List.of(
+                            probe("get", "", "nodes", "proxy", false),
+                            probe("create", "", "nodes", "proxy", false),
+                            probe("update", "", "nodes", "proxy", false),
+                            probe("patch", "", "nodes", "proxy", false),
+                            probe("delete", "", "nodes", "proxy", false))),
+            new EscalationCheck(
+                    FindingCode.WebhookChange, "change admission webhooks or admission policies", webhookProbes()));
 
     static final Probe CSR_APPROVAL = probe("update", CERTIFICATES, "certificatesigningrequests", "approval", false);
     static final Probe SIGNER_APPROVE = probe("approve", CERTIFICATES, "signers", "", false);
@@ -118,9 +147,13 @@ record EscalationCheck(FindingCode code, String action, List<Probe> probes) {
 
     private static List<Probe> webhookProbes() {
         List<Probe> out = new ArrayList<>();
-        for (String r : List.of("validatingwebhookconfigurations", "mutatingwebhookconfigurations",
-                "validatingadmissionpolicies", "validatingadmissionpolicybindings",
-                "mutatingadmissionpolicies", "mutatingadmissionpolicybindings")) {
+        for (String r : List.of(
+                "validatingwebhookconfigurations",
+                "mutatingwebhookconfigurations",
+                "validatingadmissionpolicies",
+                "validatingadmissionpolicybindings",
+                "mutatingadmissionpolicies",
+                "mutatingadmissionpolicybindings")) {
             for (String verb : List.of("create", "update", "patch", "delete")) {
                 out.add(probe(verb, ADMISSION, r, "", false));
             }

@@ -20,6 +20,7 @@ public final class EscalationFinder {
     public static final String CLUSTER_ADMIN = "cluster-admin";
 
     private final RbacModel model;
+
     @SuppressWarnings("unchecked")
     private final Map<PolicyRule, List<EscalationCheck.Probe>[]>[] openedCache =
             new Map[] {new IdentityHashMap<>(), new IdentityHashMap<>()};
@@ -72,8 +73,8 @@ public final class EscalationFinder {
                 }
                 List<EscalationCheck.Probe> opened = openedByCheck[c];
                 if (!opened.isEmpty()) {
-                    out.add(finding(check.code(), b, i, rule, b.subjects(),
-                            check.action() + " (" + join(opened) + ")"));
+                    out.add(finding(
+                            check.code(), b, i, rule, b.subjects(), check.action() + " (" + join(opened) + ")"));
                 }
             }
             if (codes.contains(FindingCode.CsrApproval)) {
@@ -101,10 +102,11 @@ public final class EscalationFinder {
         if (index < 0 && !byName) {
             return;
         }
-        String why = index >= 0 ? "every verb on every resource (rules[" + index + "] is */*/*)"
+        String why = index >= 0
+                ? "every verb on every resource (rules[" + index + "] is */*/*)"
                 : "ClusterRole cluster-admin (not among the objects read: taken as the built-in one)";
-        out.add(finding(FindingCode.ClusterAdmin, b, index, index >= 0 ? rules.get(index) : null, b.subjects(),
-                "hold " + why));
+        out.add(finding(
+                FindingCode.ClusterAdmin, b, index, index >= 0 ? rules.get(index) : null, b.subjects(), "hold " + why));
     }
 
     private void wildcard(Binding b, int i, PolicyRule rule, List<Finding> out) {
@@ -119,7 +121,12 @@ public final class EscalationFinder {
             fields.add("resources");
         }
         if (!fields.isEmpty()) {
-            out.add(finding(FindingCode.Wildcard, b, i, rule, b.subjects(),
+            out.add(finding(
+                    FindingCode.Wildcard,
+                    b,
+                    i,
+                    rule,
+                    b.subjects(),
                     "hold a rule with * in " + String.join(", ", fields)
                             + ", which also covers what later versions and extensions add"));
         }
@@ -140,7 +147,12 @@ public final class EscalationFinder {
             }
         }
         if (!both.isEmpty()) {
-            out.add(finding(FindingCode.CsrApproval, b, i, rule, both,
+            out.add(finding(
+                    FindingCode.CsrApproval,
+                    b,
+                    i,
+                    rule,
+                    both,
                     "approve certificate signing requests (update certificatesigningrequests/approval here, "
                             + "approve signers through " + String.join(", ", signerGrants) + ")"));
         }
@@ -162,14 +174,14 @@ public final class EscalationFinder {
         return out;
     }
 
-    private static Finding finding(FindingCode code, Binding b, int i, PolicyRule rule, List<Subject> subjects,
-                                   String what) {
-        String where = b.isClusterWide() ? "cluster-wide" : "in namespace " + b.ref().namespace();
-        String names = rule == null || rule.resourceNames().isEmpty() ? ""
-                : ", only for names " + rule.resourceNames();
+    private static Finding finding(
+            FindingCode code, Binding b, int i, PolicyRule rule, List<Subject> subjects, String what) {
+        String where =
+                b.isClusterWide() ? "cluster-wide" : "in namespace " + b.ref().namespace();
+        String names = rule == null || rule.resourceNames().isEmpty() ? "" : ", only for names " + rule.resourceNames();
         String ruleAt = i >= 0 ? " rules[" + i + "]" : "";
-        String message = subjects.stream().map(Subject::toString).collect(Collectors.joining(", "))
-                + " can " + what + names + " " + where + " through " + b.ref() + " (" + b.role() + ruleAt + ")";
+        String message = subjects.stream().map(Subject::toString).collect(Collectors.joining(", ")) + " can " + what
+                + names + " " + where + " through " + b.ref() + " (" + b.role() + ruleAt + ")";
         return new Finding(code, b.ref(), b.role(), i, rule, subjects, b.scope(), message);
     }
 

@@ -8,8 +8,15 @@ import java.util.List;
  * namespace where it holds, {@code ""} for cluster-wide. A ClusterAdmin finding on a binding to
  * {@code cluster-admin} whose role is not among the objects has {@code ruleIndex} -1 and no rule.
  */
-public record Finding(FindingCode code, ObjectRef binding, ObjectRef role, int ruleIndex, PolicyRule rule,
-                      List<Subject> subjects, String scope, String message) {
+public record Finding(
+        FindingCode code,
+        ObjectRef binding,
+        ObjectRef role,
+        int ruleIndex,
+        PolicyRule rule,
+        List<Subject> subjects,
+        String scope,
+        String message) {
     public Finding {
         subjects = List.copyOf(subjects);
     }

@@ -33,9 +33,11 @@ public final class IntentAdmission {
 
     private IntentAdmission() {}
 
-    public static Verdict review(RbacModel model, NamespaceLabels namespaces, List<RbacIntent> intents,
-                                 Map<String, Object> proposed) {
-        List<RbacIntent> enforced = intents.stream().filter(i -> i.mode() == RbacIntent.Mode.Enforce).toList();
+    public static Verdict review(
+            RbacModel model, NamespaceLabels namespaces, List<RbacIntent> intents, Map<String, Object> proposed) {
+        List<RbacIntent> enforced = intents.stream()
+                .filter(i -> i.mode() == RbacIntent.Mode.Enforce)
+                .toList();
         RbacModel parsed = RbacModel.fromObjects(List.of(proposed));
         if (!parsed.errors().isEmpty()) {
             return new Verdict(true, List.of(), "", parsed.errors());
@@ -45,20 +47,24 @@ public final class IntentAdmission {
         if (enforced.isEmpty() || !rbac && !namespace) {
             return new Verdict(true, List.of(), "", List.of());
         }
-        RbacModel after = !rbac ? model : RbacModel.of(replace(model.roles(), parsed.roles(), Role::ref),
-                replace(model.bindings(), parsed.bindings(), Binding::ref));
+        RbacModel after = !rbac
+                ? model
+                : RbacModel.of(
+                        replace(model.roles(), parsed.roles(), Role::ref),
+                        replace(model.bindings(), parsed.bindings(), Binding::ref));
         NamespaceLabels labelsAfter = namespaces.with(proposed);
         Set<IntentViolation.Key> before = IntentChecker.check(model, namespaces, enforced).stream()
-                .map(IntentViolation::key).collect(Collectors.toSet());
+                .map(IntentViolation::key)
+                .collect(Collectors.toSet());
         List<IntentViolation> added = IntentChecker.check(after, labelsAfter, enforced).stream()
-                .filter(v -> !before.contains(v.key())).toList();
+                .filter(v -> !before.contains(v.key()))
+                .toList();
         String message = added.stream().map(IntentViolation::message).collect(Collectors.joining("; "));
         return new Verdict(added.isEmpty(), added, message, List.of());
     }
 
     /** {@code current} with each of {@code proposed} replacing the one with its reference in place, or appended. */
-    private static <T> List<T> replace(Collection<T> current, Collection<T> proposed,
-                                       Function<T, ObjectRef> ref) {
+    private static <T> List<T> replace(Collection<T> current, Collection<T> proposed, Function<T, ObjectRef> ref) {
         Map<ObjectRef, T> out = new LinkedHashMap<>();
         current.forEach(t -> out.put(ref.apply(t), t));
         proposed.forEach(t -> out.put(ref.apply(t), t));

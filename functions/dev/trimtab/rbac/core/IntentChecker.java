@@ -122,7 +122,8 @@ public final class IntentChecker {
             List<Block> updated = new ArrayList<>(blocks.size());
             for (Block b : blocks) {
                 Block copy = b.copy();
-                if (clusterWideChanged && b.at.rule() instanceof IntentRule.ForbidFindings f
+                if (clusterWideChanged
+                        && b.at.rule() instanceof IntentRule.ForbidFindings f
                         && f.codes().contains(FindingCode.CsrApproval)) {
                     copy.fill(c);
                 } else {
@@ -185,13 +186,29 @@ public final class IntentChecker {
 
     /** The rule being checked, and how violations of it are stamped. */
     private record At(RbacIntent intent, int index, IntentRule rule) {
-        IntentViolation violation(Subject subject, ObjectRef binding, ObjectRef role, int ruleIndex, PolicyRule r,
-                                  FindingCode code, String what) {
+        IntentViolation violation(
+                Subject subject,
+                ObjectRef binding,
+                ObjectRef role,
+                int ruleIndex,
+                PolicyRule r,
+                FindingCode code,
+                String what) {
             String because = rule.description() == null ? "" : " (" + rule.description() + ")";
             String forWhom = rule instanceof IntentRule.ForbidAccess a ? " for " + a.subjects() : "";
-            return new IntentViolation(intent.name(), intent.mode(), index, rule.field(), subject, binding, role,
-                    ruleIndex, r, code, what + "; forbidden" + forWhom + " by " + RbacIntent.KIND + " " + intent.name()
-                    + " spec.rules[" + index + "]." + rule.field() + because);
+            return new IntentViolation(
+                    intent.name(),
+                    intent.mode(),
+                    index,
+                    rule.field(),
+                    subject,
+                    binding,
+                    role,
+                    ruleIndex,
+                    r,
+                    code,
+                    what + "; forbidden" + forWhom + " by " + RbacIntent.KIND + " " + intent.name() + " spec.rules["
+                            + index + "]." + rule.field() + because);
         }
     }
 
@@ -269,22 +286,33 @@ public final class IntentChecker {
         }
         for (Subject s : distinct(b.subjects())) {
             if (r.allowed().stream().noneMatch(a -> a.covers(s))) {
-                out.add(at.violation(s, b.ref(), b.role(), -1, null, null, s + " is bound to " + b.role()
-                        + " by " + b.ref() + " " + where(b) + ", which " + allowedText(r) + " may hold"));
+                out.add(at.violation(
+                        s,
+                        b.ref(),
+                        b.role(),
+                        -1,
+                        null,
+                        null,
+                        s + " is bound to " + b.role() + " by " + b.ref() + " " + where(b) + ", which " + allowedText(r)
+                                + " may hold"));
             }
         }
     }
 
-    private void forbidAccess(At at, IntentRule.ForbidAccess r, Binding b, Set<String> selected,
-                              List<IntentViolation> out) {
+    private void forbidAccess(
+            At at, IntentRule.ForbidAccess r, Binding b, Set<String> selected, List<IntentViolation> out) {
         if (!inScope(r, b, selected)) {
             return;
         }
         List<PolicyRule> rules = model.rulesOf(b.role()).orElse(List.of());
         List<String> verbs = new ArrayList<>();
         int first = -1;
-        List<AccessRequest> byVerb = requests.computeIfAbsent(r, k -> new HashMap<>()).computeIfAbsent(b.scope(),
-                scope -> r.verbs().stream().map(verb -> request(r, verb, scope)).toList());
+        List<AccessRequest> byVerb = requests.computeIfAbsent(r, k -> new HashMap<>())
+                .computeIfAbsent(
+                        b.scope(),
+                        scope -> r.verbs().stream()
+                                .map(verb -> request(r, verb, scope))
+                                .toList());
         for (int v = 0; v < r.verbs().size(); v++) {
             String verb = r.verbs().get(v);
             for (int i = 0; i < rules.size(); i++) {
@@ -302,9 +330,16 @@ public final class IntentChecker {
         String names = rule.resourceNames().isEmpty() ? "" : ", only for names " + rule.resourceNames();
         for (Subject s : distinct(b.subjects())) {
             if (r.subjects().mayInclude(s)) {
-                out.add(at.violation(s, b.ref(), b.role(), first, rule, null, s + " may "
-                        + String.join(", ", verbs) + " " + r.target() + names
-                        + " " + where(b) + " through " + b.ref() + " (" + b.role() + " rules[" + first + "])"));
+                out.add(at.violation(
+                        s,
+                        b.ref(),
+                        b.role(),
+                        first,
+                        rule,
+                        null,
+                        s + " may "
+                                + String.join(", ", verbs) + " " + r.target() + names
+                                + " " + where(b) + " through " + b.ref() + " (" + b.role() + " rules[" + first + "])"));
             }
         }
     }
@@ -313,7 +348,10 @@ public final class IntentChecker {
         return switch (r.scope()) {
             case Cluster -> b.isClusterWide();
             case AnyNamespace -> true;
-            case Namespaces -> b.isClusterWide() ? !selected.isEmpty() : selected.contains(b.ref().namespace());
+            case Namespaces ->
+                b.isClusterWide()
+                        ? !selected.isEmpty()
+                        : selected.contains(b.ref().namespace());
         };
     }
 
@@ -325,18 +363,22 @@ public final class IntentChecker {
         Set<String> all = new LinkedHashSet<>(namespaces.known());
         all.addAll(model.bindingNamespaces());
         Set<String> out = new LinkedHashSet<>();
-        all.stream().filter(ns -> r.namespaceSelector().matches(namespaces.of(ns))).forEach(out::add);
+        all.stream()
+                .filter(ns -> r.namespaceSelector().matches(namespaces.of(ns)))
+                .forEach(out::add);
         return out;
     }
 
     private static AccessRequest request(IntentRule.ForbidAccess r, String verb, String namespace) {
-        return r.nonResourceURL() != null ? AccessRequest.nonResource(verb, r.nonResourceURL())
+        return r.nonResourceURL() != null
+                ? AccessRequest.nonResource(verb, r.nonResourceURL())
                 : AccessRequest.resource(verb, r.group(), r.resource(), r.subresource(), "", namespace);
     }
 
     private List<IntentViolation> wildcardsOfRole(At at, IntentRule.ForbidWildcards r, Role role) {
         LabelSelector selector = r.namespaceSelector();
-        if (role.ref().isClusterScoped() || !selector.matches(namespaces.of(role.ref().namespace()))) {
+        if (role.ref().isClusterScoped()
+                || !selector.matches(namespaces.of(role.ref().namespace()))) {
             return List.of();
         }
         List<IntentViolation> out = new ArrayList<>(0);
@@ -344,15 +386,23 @@ public final class IntentChecker {
         for (int i = 0; i < rules.size(); i++) {
             List<String> fields = wildcards(rules.get(i), r.in());
             if (!fields.isEmpty()) {
-                out.add(at.violation(null, null, role.ref(), i, rules.get(i), null, role.ref() + " rules[" + i
-                        + "] has * in " + String.join(", ", fields) + " in namespace " + role.ref().namespace()));
+                out.add(at.violation(
+                        null,
+                        null,
+                        role.ref(),
+                        i,
+                        rules.get(i),
+                        null,
+                        role.ref() + " rules[" + i + "] has * in " + String.join(", ", fields) + " in namespace "
+                                + role.ref().namespace()));
             }
         }
         return out.isEmpty() ? List.of() : out;
     }
 
     private void wildcardsOfBinding(At at, IntentRule.ForbidWildcards r, Binding b, List<IntentViolation> out) {
-        if (b.isClusterWide() || !b.role().isClusterScoped()
+        if (b.isClusterWide()
+                || !b.role().isClusterScoped()
                 || !r.namespaceSelector().matches(namespaces.of(b.ref().namespace()))) {
             return;
         }
@@ -360,9 +410,16 @@ public final class IntentChecker {
         for (int i = 0; i < rules.size(); i++) {
             List<String> fields = wildcards(rules.get(i), r.in());
             if (!fields.isEmpty()) {
-                out.add(at.violation(null, b.ref(), b.role(), i, rules.get(i), null, b.ref() + " binds "
-                        + b.role() + ", whose rules[" + i + "] has * in " + String.join(", ", fields)
-                        + ", in namespace " + b.ref().namespace()));
+                out.add(at.violation(
+                        null,
+                        b.ref(),
+                        b.role(),
+                        i,
+                        rules.get(i),
+                        null,
+                        b.ref() + " binds "
+                                + b.role() + ", whose rules[" + i + "] has * in " + String.join(", ", fields)
+                                + ", in namespace " + b.ref().namespace()));
             }
         }
     }
@@ -396,7 +453,13 @@ public final class IntentChecker {
             }
             for (Subject s : distinct(f.subjects())) {
                 if (r.exceptSubjects().stream().noneMatch(e -> e.covers(s))) {
-                    out.add(at.violation(s, f.binding(), f.role(), f.ruleIndex(), f.rule(), f.code(),
+                    out.add(at.violation(
+                            s,
+                            f.binding(),
+                            f.role(),
+                            f.ruleIndex(),
+                            f.rule(),
+                            f.code(),
                             s + " is named by escalation finding " + f.code() + ": " + f.message()));
                 }
             }
@@ -408,8 +471,14 @@ public final class IntentChecker {
     }
 
     private static String allowedText(IntentRule.OnlySubjects r) {
-        return r.allowed().isEmpty() ? "nobody"
-                : "only " + String.join(" or ", r.allowed().stream().map(SubjectSelector::toString).toList());
+        return r.allowed().isEmpty()
+                ? "nobody"
+                : "only "
+                        + String.join(
+                                " or ",
+                                r.allowed().stream()
+                                        .map(SubjectSelector::toString)
+                                        .toList());
     }
 
     /** A subject listed twice in a binding is one subject at fault (the fix removes every entry). */

@@ -17,10 +17,12 @@ import java.util.Map;
  * </ul>
  * {@code subjects} are those the fix takes away (each may stand for several entries).
  */
-public record IntentFix(Action action, ObjectRef target, List<Subject> subjects, List<Map<String, Object>> patch,
-                        String message) {
+public record IntentFix(
+        Action action, ObjectRef target, List<Subject> subjects, List<Map<String, Object>> patch, String message) {
     public enum Action {
-        RemoveSubject, DeleteBinding, None;
+        RemoveSubject,
+        DeleteBinding,
+        None;
 
         /** {@code removeSubject}, {@code deleteBinding}, {@code none}: the stable wire form. */
         public String wireName() {

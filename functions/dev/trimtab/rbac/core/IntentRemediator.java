@@ -33,7 +33,9 @@ public final class IntentRemediator {
         Map<ObjectRef, Set<Subject>> offending = new LinkedHashMap<>();
         for (IntentViolation v : violations) {
             if (v.subject() != null && v.binding() != null) {
-                offending.computeIfAbsent(v.binding(), k -> new LinkedHashSet<>()).add(v.subject());
+                offending
+                        .computeIfAbsent(v.binding(), k -> new LinkedHashSet<>())
+                        .add(v.subject());
             }
         }
         Map<ObjectRef, IntentFix> byBinding = new LinkedHashMap<>();
@@ -53,7 +55,11 @@ public final class IntentRemediator {
     private static IntentFix fix(ObjectRef ref, Set<Subject> subjects, Map<String, Object> binding) {
         List<Subject> who = List.copyOf(subjects);
         if (binding == null) {
-            return new IntentFix(IntentFix.Action.None, ref, who, List.of(),
+            return new IntentFix(
+                    IntentFix.Action.None,
+                    ref,
+                    who,
+                    List.of(),
                     ref + " is not among the objects read: nothing to patch");
         }
         List<?> entries = binding.get("subjects") instanceof List<?> l ? l : List.of();
@@ -65,14 +71,24 @@ public final class IntentRemediator {
             }
         }
         if (indices.isEmpty()) {
-            return new IntentFix(IntentFix.Action.None, ref, who, List.of(),
+            return new IntentFix(
+                    IntentFix.Action.None,
+                    ref,
+                    who,
+                    List.of(),
                     ref + " as read lists none of " + who + ": nothing to patch");
         }
         boolean empty = indices.size() == entries.size();
-        String entriesText = String.join(", ", indices.stream().map(i -> "subjects[" + i + "]").toList());
+        String entriesText = String.join(
+                ", ", indices.stream().map(i -> "subjects[" + i + "]").toList());
         if (empty && managedByTrimtab(binding)) {
-            return new IntentFix(IntentFix.Action.DeleteBinding, ref, who, List.of(), "delete " + ref
-                    + ": managed by Trimtab and left with no subjects once " + entriesText + " are removed");
+            return new IntentFix(
+                    IntentFix.Action.DeleteBinding,
+                    ref,
+                    who,
+                    List.of(),
+                    "delete " + ref + ": managed by Trimtab and left with no subjects once " + entriesText
+                            + " are removed");
         }
         List<Map<String, Object>> patch = new ArrayList<>();
         for (int k = indices.size() - 1; k >= 0; k--) {
@@ -80,15 +96,26 @@ public final class IntentRemediator {
             patch.add(op("test", i, entries.get(i)));
             patch.add(op("remove", i, null));
         }
-        return new IntentFix(IntentFix.Action.RemoveSubject, ref, who, patch, "remove " + entriesText
-                + " (" + String.join(", ", who.stream().map(Subject::toString).toList()) + ") from " + ref
-                + (empty ? "; it is left with no subjects and, not managed by Trimtab, is not deleted" : ""));
+        return new IntentFix(
+                IntentFix.Action.RemoveSubject,
+                ref,
+                who,
+                patch,
+                "remove " + entriesText
+                        + " ("
+                        + String.join(", ", who.stream().map(Subject::toString).toList()) + ") from " + ref
+                        + (empty ? "; it is left with no subjects and, not managed by Trimtab, is not deleted" : ""));
     }
 
     private static IntentFix reportOnly(IntentViolation v) {
-        String what = v.binding() != null ? "narrowing " + v.role() + " or binding a narrower role in " + v.binding()
+        String what = v.binding() != null
+                ? "narrowing " + v.role() + " or binding a narrower role in " + v.binding()
                 : "narrowing " + v.role();
-        return new IntentFix(IntentFix.Action.None, v.binding() != null ? v.binding() : v.role(), List.of(), List.of(),
+        return new IntentFix(
+                IntentFix.Action.None,
+                v.binding() != null ? v.binding() : v.role(),
+                List.of(),
+                List.of(),
                 "reported only: " + what + " is a human decision; Trimtab never rewrites roles");
     }
 
@@ -103,7 +130,8 @@ public final class IntentRemediator {
     }
 
     private static boolean managedByTrimtab(Map<String, Object> binding) {
-        return binding.get("metadata") instanceof Map<?, ?> meta && meta.get("labels") instanceof Map<?, ?> labels
+        return binding.get("metadata") instanceof Map<?, ?> meta
+                && meta.get("labels") instanceof Map<?, ?> labels
                 && TRIMTAB.equals(labels.get(MANAGED_BY));
     }
 
@@ -111,8 +139,10 @@ public final class IntentRemediator {
     private static Map<ObjectRef, Map<String, Object>> bindings(List<Map<String, Object>> objects) {
         Map<ObjectRef, Map<String, Object>> out = new LinkedHashMap<>();
         for (Map<String, Object> o : objects) {
-            if (!(o.get("apiVersion") instanceof String v) || !v.startsWith(RbacParser.GROUP + "/")
-                    || !(o.get("kind") instanceof String kind) || !(o.get("metadata") instanceof Map<?, ?> meta)
+            if (!(o.get("apiVersion") instanceof String v)
+                    || !v.startsWith(RbacParser.GROUP + "/")
+                    || !(o.get("kind") instanceof String kind)
+                    || !(o.get("metadata") instanceof Map<?, ?> meta)
                     || !(meta.get("name") instanceof String name)) {
                 continue;
             }

@@ -50,9 +50,18 @@ public sealed interface IntentRule {
      * when its verbs, group and resource match as the authorizer matches them, whatever its
      * resourceNames (a grant limited to names still counts; the message names them).
      */
-    record ForbidAccess(String description, SubjectSelector subjects, List<String> verbs, String group,
-                        String resource, String subresource, String nonResourceURL, AccessScope scope,
-                        Set<String> namespaces, LabelSelector namespaceSelector) implements IntentRule {
+    record ForbidAccess(
+            String description,
+            SubjectSelector subjects,
+            List<String> verbs,
+            String group,
+            String resource,
+            String subresource,
+            String nonResourceURL,
+            AccessScope scope,
+            Set<String> namespaces,
+            LabelSelector namespaceSelector)
+            implements IntentRule {
         public ForbidAccess {
             verbs = List.copyOf(verbs);
             namespaces = Set.copyOf(namespaces);
@@ -65,9 +74,10 @@ public sealed interface IntentRule {
 
         /** {@code secrets}, {@code deployments/scale.apps}, {@code /metrics}. */
         public String target() {
-            return nonResourceURL != null ? nonResourceURL
+            return nonResourceURL != null
+                    ? nonResourceURL
                     : (subresource.isEmpty() ? resource : resource + "/" + subresource)
-                    + (group.isEmpty() ? "" : "." + group);
+                            + (group.isEmpty() ? "" : "." + group);
         }
     }
 

@@ -9,15 +9,30 @@ package dev.trimtab.rbac.core;
  * intent rule ({@code forbidAccess}…); {@code code} the escalation finding behind a
  * {@code forbidFindings} violation (else null).
  */
-public record IntentViolation(String intent, RbacIntent.Mode mode, int intentRule, String ruleField,
-                              Subject subject, ObjectRef binding, ObjectRef role, int ruleIndex, PolicyRule rule,
-                              FindingCode code, String message) {
+public record IntentViolation(
+        String intent,
+        RbacIntent.Mode mode,
+        int intentRule,
+        String ruleField,
+        Subject subject,
+        ObjectRef binding,
+        ObjectRef role,
+        int ruleIndex,
+        PolicyRule rule,
+        FindingCode code,
+        String message) {
     /**
      * What makes two violations the same one, messages and rule positions aside: admission denies
      * only a change that brings a violation whose key was not there before.
      */
-    public record Key(String intent, int intentRule, Subject subject, ObjectRef binding, ObjectRef role,
-                      PolicyRule rule, FindingCode code) {}
+    public record Key(
+            String intent,
+            int intentRule,
+            Subject subject,
+            ObjectRef binding,
+            ObjectRef role,
+            PolicyRule rule,
+            FindingCode code) {}
 
     public Key key() {
         return new Key(intent, intentRule, subject, binding, role, rule, code);

@@ -51,8 +51,10 @@ public final class NamespaceLabels {
     }
 
     private static void read(Map<String, Object> o, Map<String, Map<String, String>> out) {
-        if (!"v1".equals(o.get("apiVersion")) || !"Namespace".equals(o.get("kind"))
-                || !(o.get("metadata") instanceof Map<?, ?> meta) || !(meta.get("name") instanceof String name)
+        if (!"v1".equals(o.get("apiVersion"))
+                || !"Namespace".equals(o.get("kind"))
+                || !(o.get("metadata") instanceof Map<?, ?> meta)
+                || !(meta.get("name") instanceof String name)
                 || name.isEmpty()) {
             return;
         }

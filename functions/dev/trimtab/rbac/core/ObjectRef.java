@@ -27,8 +27,11 @@ public record ObjectRef(String kind, String namespace, String name) {
      */
     @Override
     public boolean equals(Object o) {
-        return this == o || o instanceof ObjectRef r && Objects.equals(name, r.name)
-                && Objects.equals(namespace, r.namespace) && Objects.equals(kind, r.kind);
+        return this == o
+                || o instanceof ObjectRef r
+                        && Objects.equals(name, r.name)
+                        && Objects.equals(namespace, r.namespace)
+                        && Objects.equals(kind, r.kind);
     }
 
     public boolean isClusterScoped() {

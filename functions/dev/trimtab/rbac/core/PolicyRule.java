@@ -13,8 +13,12 @@ import java.util.List;
  * ending in {@code *} matches every path that starts with what precedes its trailing stars.
  * Matching is case-sensitive.
  */
-public record PolicyRule(List<String> verbs, List<String> apiGroups, List<String> resources,
-                         List<String> resourceNames, List<String> nonResourceURLs) {
+public record PolicyRule(
+        List<String> verbs,
+        List<String> apiGroups,
+        List<String> resources,
+        List<String> resourceNames,
+        List<String> nonResourceURLs) {
     public static final String ALL = "*";
 
     public PolicyRule {
@@ -44,8 +48,8 @@ public record PolicyRule(List<String> verbs, List<String> apiGroups, List<String
             return nonResourceURLMatches(request.path());
         }
         return apiGroupMatches(request.apiGroup())
-                && resourceMatches(combinedResource != null ? combinedResource : request.combinedResource(),
-                        request.subresource())
+                && resourceMatches(
+                        combinedResource != null ? combinedResource : request.combinedResource(), request.subresource())
                 && resourceNameMatches(request.name());
     }
 

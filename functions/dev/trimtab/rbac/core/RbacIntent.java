@@ -15,7 +15,10 @@ public record RbacIntent(String name, Mode mode, List<IntentRule> rules) {
     public static final String API_VERSION = GROUP + "/v1alpha1";
     public static final String KIND = "RbacIntent";
 
-    public enum Mode { Audit, Enforce }
+    public enum Mode {
+        Audit,
+        Enforce
+    }
 
     public RbacIntent {
         rules = List.copyOf(rules);

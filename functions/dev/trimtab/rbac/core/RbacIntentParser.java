@@ -19,8 +19,8 @@ import java.util.Set;
  * Unknown fields are errors: a misspelt {@code exceptNamespaces} must not pass silently.
  */
 final class RbacIntentParser {
-    private static final List<String> RULE_KINDS = List.of("onlySubjects", "forbidAccess", "forbidWildcards",
-            "forbidFindings");
+    private static final List<String> RULE_KINDS =
+            List.of("onlySubjects", "forbidAccess", "forbidWildcards", "forbidFindings");
 
     private final List<String> problems;
     private final IntentFields fields;
@@ -32,7 +32,10 @@ final class RbacIntentParser {
     }
 
     static RbacIntent.Parsed parse(List<Map<String, Object>> objects) {
-        IntentFields.Read<RbacIntent> read = IntentFields.read(objects, RbacIntent.KIND, RbacIntent.API_VERSION,
+        IntentFields.Read<RbacIntent> read = IntentFields.read(
+                objects,
+                RbacIntent.KIND,
+                RbacIntent.API_VERSION,
                 (name, spec, problems) -> new RbacIntentParser(problems).intent(name, spec));
         return new RbacIntent.Parsed(read.intents(), read.errors());
     }
@@ -104,8 +107,18 @@ final class RbacIntentParser {
     }
 
     private IntentRule forbidAccess(String description, Map<?, ?> m, String path) {
-        fields.known(m, path, "subjects", "verbs", "group", "resource", "subresource", "nonResourceURL", "scope",
-                "namespaces", "namespaceSelector");
+        fields.known(
+                m,
+                path,
+                "subjects",
+                "verbs",
+                "group",
+                "resource",
+                "subresource",
+                "nonResourceURL",
+                "scope",
+                "namespaces",
+                "namespaceSelector");
         SubjectSelector subjects = selector(m.get("subjects"), path + ".subjects");
         List<String> verbs = strings(m.get("verbs"), path + ".verbs");
         if (verbs.isEmpty() && !(m.get("verbs") instanceof List<?> l && !l.isEmpty())) {
@@ -121,7 +134,8 @@ final class RbacIntentParser {
         if (url != null && (resource != null || group != null || subresource != null)) {
             problems.add(path + ".nonResourceURL: not with resource, group or subresource");
         }
-        IntentRule.AccessScope scope = url != null ? IntentRule.AccessScope.Cluster : IntentRule.AccessScope.AnyNamespace;
+        IntentRule.AccessScope scope =
+                url != null ? IntentRule.AccessScope.Cluster : IntentRule.AccessScope.AnyNamespace;
         if (m.get("scope") != null) {
             try {
                 scope = IntentRule.AccessScope.valueOf(String.valueOf(m.get("scope")));
@@ -137,15 +151,24 @@ final class RbacIntentParser {
         boolean some = m.containsKey("namespaces") || m.containsKey("namespaceSelector");
         if (scope == IntentRule.AccessScope.Namespaces) {
             if (m.containsKey("namespaces") == m.containsKey("namespaceSelector")) {
-                problems.add(path + ".namespaces: want exactly one of namespaces and namespaceSelector with scope Namespaces");
+                problems.add(path
+                        + ".namespaces: want exactly one of namespaces and namespaceSelector with scope Namespaces");
             } else if (m.containsKey("namespaces") && namespaces.isEmpty()) {
                 problems.add(path + ".namespaces: must not be empty");
             }
         } else if (some) {
             problems.add(path + ".scope: namespaces and namespaceSelector need scope Namespaces, got " + scope);
         }
-        return new IntentRule.ForbidAccess(description, subjects, verbs, group == null ? "" : group,
-                resource == null ? "" : resource, subresource == null ? "" : subresource, url, scope, namespaces,
+        return new IntentRule.ForbidAccess(
+                description,
+                subjects,
+                verbs,
+                group == null ? "" : group,
+                resource == null ? "" : resource,
+                subresource == null ? "" : subresource,
+                url,
+                scope,
+                namespaces,
                 selector);
     }
 
@@ -182,8 +205,8 @@ final class RbacIntentParser {
         if (raw.isEmpty()) {
             problems.add(path + ".codes: required");
         }
-        return new IntentRule.ForbidFindings(description, codes,
-                selectors(m.get("exceptSubjects"), path + ".exceptSubjects"));
+        return new IntentRule.ForbidFindings(
+                description, codes, selectors(m.get("exceptSubjects"), path + ".exceptSubjects"));
     }
 
     private List<SubjectSelector> selectors(Object raw, String path) {
@@ -219,7 +242,8 @@ final class RbacIntentParser {
             namespaces.add(namespace);
         }
         Set<String> except = new LinkedHashSet<>(strings(m.get("exceptNamespaces"), path + ".exceptNamespaces"));
-        boolean nsGiven = m.containsKey("namespace") || m.containsKey("namespaces") || m.containsKey("exceptNamespaces");
+        boolean nsGiven =
+                m.containsKey("namespace") || m.containsKey("namespaces") || m.containsKey("exceptNamespaces");
         if (nsGiven && kind != Subject.Kind.ServiceAccount) {
             problems.add(path + ".kind: namespace, namespaces and exceptNamespaces need kind ServiceAccount");
         }

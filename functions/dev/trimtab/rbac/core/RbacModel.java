@@ -50,9 +50,12 @@ public final class RbacModel {
                 w.add(b.ref() + ": defined more than once; the last definition is used");
             }
         }
-        this.clusterRoles = this.roles.values().stream().filter(r -> r.ref().isClusterScoped()).toList();
+        this.clusterRoles = this.roles.values().stream()
+                .filter(r -> r.ref().isClusterScoped())
+                .toList();
         this.clusterRoleRules = previous != null && sameObjects(previous.clusterRoles, clusterRoles)
-                ? previous.clusterRoleRules : Aggregator.effectiveRules(clusterRoles);
+                ? previous.clusterRoleRules
+                : Aggregator.effectiveRules(clusterRoles);
         for (Binding b : this.bindings.values()) {
             if (!this.roles.containsKey(b.role())) {
                 w.add(b.ref() + ": roleRef: " + b.role() + " not found; the binding grants nothing");
@@ -165,7 +168,9 @@ public final class RbacModel {
     /** The namespaces where some RoleBinding lives, sorted. */
     public SortedSet<String> bindingNamespaces() {
         SortedSet<String> out = new TreeSet<>();
-        bindings.values().stream().filter(b -> !b.isClusterWide()).forEach(b -> out.add(b.ref().namespace()));
+        bindings.values().stream()
+                .filter(b -> !b.isClusterWide())
+                .forEach(b -> out.add(b.ref().namespace()));
         return out;
     }
 

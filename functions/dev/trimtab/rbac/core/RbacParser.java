@@ -62,7 +62,8 @@ final class RbacParser {
 
     /** One object; null when it is of no RBAC kind. */
     static Read read(Map<String, Object> o) {
-        if (!(o.get("apiVersion") instanceof String v) || !v.startsWith(GROUP + "/")
+        if (!(o.get("apiVersion") instanceof String v)
+                || !v.startsWith(GROUP + "/")
                 || !(o.get("kind") instanceof String kind)) {
             return null;
         }
@@ -123,7 +124,8 @@ final class RbacParser {
             List<?> raw = list(agg.get("clusterRoleSelectors"), "aggregationRule.clusterRoleSelectors", problems);
             for (int i = 0; i < raw.size(); i++) {
                 try {
-                    LabelSelector s = LabelSelector.fromMap(raw.get(i), "aggregationRule.clusterRoleSelectors[" + i + "]");
+                    LabelSelector s =
+                            LabelSelector.fromMap(raw.get(i), "aggregationRule.clusterRoleSelectors[" + i + "]");
                     if (s != null) {
                         selectors.add(s);
                     }
@@ -158,7 +160,8 @@ final class RbacParser {
                 problems.add(path + ".nonResourceURLs: namespaced rules cannot apply to non-resource URLs");
             }
             if (!groups.isEmpty() || !resources.isEmpty() || !names.isEmpty()) {
-                problems.add(path + ".nonResourceURLs: rules cannot apply to both regular resources and non-resource URLs");
+                problems.add(
+                        path + ".nonResourceURLs: rules cannot apply to both regular resources and non-resource URLs");
             }
         } else {
             if (groups.isEmpty()) {
@@ -178,8 +181,10 @@ final class RbacParser {
             problems.add("roleRef: required");
         } else {
             Object kind = rr.get("kind");
-            if (!(kind instanceof String k) || !(k.equals(ObjectRef.CLUSTER_ROLE) || (!cluster && k.equals(ObjectRef.ROLE)))) {
-                problems.add("roleRef.kind: got " + quote(kind) + ", want " + (cluster ? "ClusterRole" : "Role or ClusterRole"));
+            if (!(kind instanceof String k)
+                    || !(k.equals(ObjectRef.CLUSTER_ROLE) || (!cluster && k.equals(ObjectRef.ROLE)))) {
+                problems.add("roleRef.kind: got " + quote(kind) + ", want "
+                        + (cluster ? "ClusterRole" : "Role or ClusterRole"));
             }
             if (rr.get("apiGroup") != null && !GROUP.equals(rr.get("apiGroup"))) {
                 problems.add("roleRef.apiGroup: got " + quote(rr.get("apiGroup")) + ", want \"" + GROUP + "\"");

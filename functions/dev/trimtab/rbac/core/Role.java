@@ -10,8 +10,8 @@ import java.util.Map;
  * {@link RbacModel#rulesOf} answers the aggregate instead (an empty selector list aggregates
  * nothing).
  */
-public record Role(ObjectRef ref, Map<String, String> labels, List<PolicyRule> rules,
-                   List<LabelSelector> aggregationSelectors) {
+public record Role(
+        ObjectRef ref, Map<String, String> labels, List<PolicyRule> rules, List<LabelSelector> aggregationSelectors) {
     public Role {
         labels = Map.copyOf(labels);
         rules = List.copyOf(rules);

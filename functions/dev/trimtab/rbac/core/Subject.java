@@ -8,7 +8,11 @@ import java.util.List;
  * namespace, and in a ClusterRoleBinding it is invalid, as the API server validates it.
  */
 public record Subject(Kind kind, String name, String namespace) {
-    public enum Kind { User, Group, ServiceAccount }
+    public enum Kind {
+        User,
+        Group,
+        ServiceAccount
+    }
 
     public static Subject user(String name) {
         return new Subject(Kind.User, name, null);
@@ -30,8 +34,10 @@ public record Subject(Kind kind, String name, String namespace) {
         return switch (kind) {
             case User -> name.equals(user.name());
             case Group -> user.inGroup(name);
-            case ServiceAccount -> namespace != null && !namespace.isEmpty()
-                    && UserInfo.serviceAccountUserName(namespace, name).equals(user.name());
+            case ServiceAccount ->
+                namespace != null
+                        && !namespace.isEmpty()
+                        && UserInfo.serviceAccountUserName(namespace, name).equals(user.name());
         };
     }
 

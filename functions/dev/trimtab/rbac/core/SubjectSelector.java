@@ -28,15 +28,16 @@ public record SubjectSelector(Subject.Kind kind, String name, Set<String> namesp
 
     /** Exactly one subject: {@code kind} and {@code name} (and the namespace of a service account). */
     public static SubjectSelector of(Subject s) {
-        return new SubjectSelector(s.kind(), s.name(),
-                s.namespace() == null ? Set.of() : Set.of(s.namespace()), Set.of());
+        return new SubjectSelector(
+                s.kind(), s.name(), s.namespace() == null ? Set.of() : Set.of(s.namespace()), Set.of());
     }
 
     /** Whether {@code subject} may denote an identity of this selection. */
     public boolean mayInclude(Subject subject) {
         Subject sa = asServiceAccount(subject);
         if (sa != null && kind != Subject.Kind.User) {
-            return (kind == Subject.Kind.ServiceAccount || kind == null) && nameMatches(sa.name())
+            return (kind == Subject.Kind.ServiceAccount || kind == null)
+                    && nameMatches(sa.name())
                     && namespaceAllowed(sa.namespace());
         }
         if (subject.kind() == Subject.Kind.Group && kind == Subject.Kind.ServiceAccount) {
@@ -54,7 +55,8 @@ public record SubjectSelector(Subject.Kind kind, String name, Set<String> namesp
     public boolean covers(Subject subject) {
         Subject sa = asServiceAccount(subject);
         if (sa != null && kind != Subject.Kind.User) {
-            return (kind == Subject.Kind.ServiceAccount || kind == null) && nameMatches(sa.name())
+            return (kind == Subject.Kind.ServiceAccount || kind == null)
+                    && nameMatches(sa.name())
                     && namespaceAllowed(sa.namespace());
         }
         if (subject.kind() == Subject.Kind.Group && kind == Subject.Kind.ServiceAccount) {
@@ -112,7 +114,9 @@ public record SubjectSelector(Subject.Kind kind, String name, Set<String> namesp
         if (name == null) {
             sb.append(kind == null ? "any subject" : "any " + kind.name());
         } else {
-            sb.append(kind == null ? "any subject named" : kind.name()).append(' ').append(name);
+            sb.append(kind == null ? "any subject named" : kind.name())
+                    .append(' ')
+                    .append(name);
         }
         if (!namespaces.isEmpty()) {
             sb.append(" in ").append(List.copyOf(new TreeSet<>(namespaces)));

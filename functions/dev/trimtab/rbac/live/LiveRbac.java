@@ -33,8 +33,8 @@ public class LiveRbac {
             new LiveObjects.Kind("", "v1", "Namespace", "namespaces", false));
 
     /** The objects, their model, its authorizer and the namespaces' labels, built together. */
-    public record View(List<Map<String, Object>> objects, RbacModel model, Authorizer authorizer,
-                       NamespaceLabels namespaces) {}
+    public record View(
+            List<Map<String, Object>> objects, RbacModel model, Authorizer authorizer, NamespaceLabels namespaces) {}
 
     private final KubernetesClient client;
     private final boolean enabled;
@@ -45,8 +45,9 @@ public class LiveRbac {
     });
 
     @Inject
-    public LiveRbac(KubernetesClient client,
-                    @ConfigProperty(name = "trimtab.rbac.watch-cluster", defaultValue = "false") boolean enabled) {
+    public LiveRbac(
+            KubernetesClient client,
+            @ConfigProperty(name = "trimtab.rbac.watch-cluster", defaultValue = "false") boolean enabled) {
         this.client = client;
         this.enabled = enabled && client != null;
     }

@@ -45,41 +45,61 @@ public class RbacEndpoint {
         this.pools = pools;
     }
 
-    @Operation(operationId = "rbacCanI", summary = "Can a user do something",
-            description = "Whether user 'as' (with groups) may 'verb' the 'target' (resource[.group][/name]) in 'namespace', and which bindings grant it, as kubectl auth can-i. Needs get rbac/can-i on query.trimtab.dev.")
+    @Operation(
+            operationId = "rbacCanI",
+            summary = "Can a user do something",
+            description =
+                    "Whether user 'as' (with groups) may 'verb' the 'target' (resource[.group][/name]) in 'namespace', and which bindings grant it, as kubectl auth can-i. Needs get rbac/can-i on query.trimtab.dev.")
     @GET
     @Path("can-i")
-    public CompletionStage<Response> canI(@QueryParam("as") String user, @QueryParam("group") List<String> groups,
-                         @QueryParam("verb") String verb, @QueryParam("target") String target,
-                         @QueryParam("subresource") @DefaultValue("") String subresource,
-                         @QueryParam("namespace") @DefaultValue("") String namespace) {
+    public CompletionStage<Response> canI(
+            @QueryParam("as") String user,
+            @QueryParam("group") List<String> groups,
+            @QueryParam("verb") String verb,
+            @QueryParam("target") String target,
+            @QueryParam("subresource") @DefaultValue("") String subresource,
+            @QueryParam("namespace") @DefaultValue("") String namespace) {
         if (user == null || user.isEmpty()) {
             return CompletableFuture.completedFuture(bad("as: required"));
         }
-        return answer(() -> RbacAnswers.canI(rbac.authorizer(), UserInfo.authenticated(user, groups),
+        return answer(() -> RbacAnswers.canI(
+                rbac.authorizer(),
+                UserInfo.authenticated(user, groups),
                 RbacQueries.request(verb, target, subresource, namespace, ApiResources.standard(), w -> {})));
     }
 
-    @Operation(operationId = "rbacWhoCan", summary = "Who can do something",
+    @Operation(
+            operationId = "rbacWhoCan",
+            summary = "Who can do something",
             description = "Every subject that may 'verb' the 'target' in 'namespace', with the bindings that grant it.")
     @GET
     @Path("who-can")
-    public CompletionStage<Response> whoCan(@QueryParam("verb") String verb, @QueryParam("target") String target,
-                           @QueryParam("subresource") @DefaultValue("") String subresource,
-                           @QueryParam("namespace") @DefaultValue("") String namespace) {
-        return answer(() -> RbacAnswers.whoCan(rbac.authorizer(), RbacQueries.request(verb, target, subresource, namespace, ApiResources.standard(), w -> {})));
+    public CompletionStage<Response> whoCan(
+            @QueryParam("verb") String verb,
+            @QueryParam("target") String target,
+            @QueryParam("subresource") @DefaultValue("") String subresource,
+            @QueryParam("namespace") @DefaultValue("") String namespace) {
+        return answer(() -> RbacAnswers.whoCan(
+                rbac.authorizer(),
+                RbacQueries.request(verb, target, subresource, namespace, ApiResources.standard(), w -> {})));
     }
 
-    @Operation(operationId = "rbacEscalations", summary = "Escalation paths",
-            description = "Subjects that can gain more permissions than they hold (bind, escalate, impersonate, create pods with any ServiceAccount, read secrets).")
+    @Operation(
+            operationId = "rbacEscalations",
+            summary = "Escalation paths",
+            description =
+                    "Subjects that can gain more permissions than they hold (bind, escalate, impersonate, create pods with any ServiceAccount, read secrets).")
     @GET
     @Path("escalations")
     public CompletionStage<Response> escalations() {
-        return answer(() -> new EscalationFinder(rbac.model()).find().stream().map(RbacAnswers::finding).toList());
+        return answer(() -> new EscalationFinder(rbac.model())
+                .find().stream().map(RbacAnswers::finding).toList());
     }
 
     /** The violations of the RbacIntents in force, each with its fix, as {@code rbac intents} prints them. */
-    @Operation(operationId = "rbacIntents", summary = "RBAC intents and their violations",
+    @Operation(
+            operationId = "rbacIntents",
+            summary = "RBAC intents and their violations",
             description = "The RbacIntents in force and the subjects that violate them.")
     @GET
     @Path("intents")
@@ -96,8 +116,10 @@ public class RbacEndpoint {
 
     private Response answerNow(Supplier<Object> answer) {
         if (!rbac.enabled()) {
-            return Response.status(503).type(MediaType.TEXT_PLAIN)
-                    .entity("RBAC is not watched here: set trimtab.rbac.watch-cluster=true").build();
+            return Response.status(503)
+                    .type(MediaType.TEXT_PLAIN)
+                    .entity("RBAC is not watched here: set trimtab.rbac.watch-cluster=true")
+                    .build();
         }
         try {
             return Response.ok(answer.get()).build();

@@ -16,7 +16,9 @@ public class RbacIntentValidation implements AdmissionCheck {
 
     @Override
     public String refusal(AdmissionRequest r) {
-        if (r.object() == null || !RbacIntent.GROUP.equals(r.kind().group()) || !RbacIntent.KIND.equals(r.kind().kind())) {
+        if (r.object() == null
+                || !RbacIntent.GROUP.equals(r.kind().group())
+                || !RbacIntent.KIND.equals(r.kind().kind())) {
             return null;
         }
         List<String> errors = RbacIntent.fromObjects(List.of(r.object())).errors();

@@ -67,7 +67,8 @@ public class RbacIntents implements AdmissionCheck {
     private static final Logger LOG = Logger.getLogger(RbacIntents.class);
     static final String TYPE = "dev.trimtab.rbac.violation";
     static final String REPORT = "trimtab-rbac-intents";
-    private static final Set<String> KINDS = Set.of("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "Namespace");
+    private static final Set<String> KINDS =
+            Set.of("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "Namespace");
 
     private final LiveRbac rbac;
     private final KubernetesClient client;
@@ -80,11 +81,17 @@ public class RbacIntents implements AdmissionCheck {
     private final IntentLoop<RbacIntent, LiveRbac.View> loop;
 
     @Inject
-    public RbacIntents(LiveRbac rbac, KubernetesClient client, @Channel("policy-events") Emitter<byte[]> events,
-                       MeterRegistry registry, LivePolicies policies, Leadership leadership, ReportSettings reportSettings,
-                       @ConfigProperty(name = "trimtab.rbac.remediation", defaultValue = "off") String remediation,
-                       @ConfigProperty(name = "trimtab.rbac.recheck-delay", defaultValue = "100ms") Duration delay,
-                       @ConfigProperty(name = "trimtab.policy.watch-cluster", defaultValue = "true") boolean watchCluster) {
+    public RbacIntents(
+            LiveRbac rbac,
+            KubernetesClient client,
+            @Channel("policy-events") Emitter<byte[]> events,
+            MeterRegistry registry,
+            LivePolicies policies,
+            Leadership leadership,
+            ReportSettings reportSettings,
+            @ConfigProperty(name = "trimtab.rbac.remediation", defaultValue = "off") String remediation,
+            @ConfigProperty(name = "trimtab.rbac.recheck-delay", defaultValue = "100ms") Duration delay,
+            @ConfigProperty(name = "trimtab.policy.watch-cluster", defaultValue = "true") boolean watchCluster) {
         this.rbac = rbac;
         this.client = client;
         this.events = events;
@@ -92,13 +99,17 @@ public class RbacIntents implements AdmissionCheck {
         this.remediation = IntentLoop.remediation("trimtab.rbac.remediation", remediation);
         this.watchCluster = watchCluster;
         this.reports = new LiveReports(REPORT, client, registry, reportSettings);
-        IntentSource<RbacIntent> source = new IntentSource<>(RbacIntent.KIND, (objects, errors) -> {
-            RbacIntent.Parsed parsed = RbacIntent.fromObjects(objects);
-            parsed.errors().forEach(errors);
-            return parsed.intents();
-        }, RbacIntent::name, policies.fileObjects());
-        this.loop = new IntentLoop<>("trimtab-rbac-intents", delay, source, leadership, reports, rbac::synced,
-                rbac::view, this::audit);
+        IntentSource<RbacIntent> source = new IntentSource<>(
+                RbacIntent.KIND,
+                (objects, errors) -> {
+                    RbacIntent.Parsed parsed = RbacIntent.fromObjects(objects);
+                    parsed.errors().forEach(errors);
+                    return parsed.intents();
+                },
+                RbacIntent::name,
+                policies.fileObjects());
+        this.loop = new IntentLoop<>(
+                "trimtab-rbac-intents", delay, source, leadership, reports, rbac::synced, rbac::view, this::audit);
         registry.gauge("trimtab_rbac_intent_violations", open, OpenViolations::size);
     }
 
@@ -124,7 +135,9 @@ public class RbacIntents implements AdmissionCheck {
     /** Null when the request brings no new violation of an Enforce intent; else the denial message. */
     @Override
     public String refusal(AdmissionRequest r) {
-        if (!rbac.enabled() || r.object() == null || !KINDS.contains(r.kind().kind())
+        if (!rbac.enabled()
+                || r.object() == null
+                || !KINDS.contains(r.kind().kind())
                 || !(r.operation().equals("CREATE") || r.operation().equals("UPDATE"))) {
             return null;
         }
@@ -150,13 +163,16 @@ public class RbacIntents implements AdmissionCheck {
         OpenViolations.Diff<IntentViolation> diff = open.update(now);
         diff.opened().forEach(x -> publish(x, plan.fixFor(x), "open"));
         diff.resolved().forEach(x -> publish(x, null, "resolved"));
-        reports.replaceAll(IntentResults.of(RbacIntent.API_VERSION, RbacIntent.KIND,
-                intents.stream().map(RbacIntent::name).toList(), violations.stream().map(RbacIntents::finding).toList()));
+        reports.replaceAll(IntentResults.of(
+                RbacIntent.API_VERSION,
+                RbacIntent.KIND,
+                intents.stream().map(RbacIntent::name).toList(),
+                violations.stream().map(RbacIntents::finding).toList()));
         boolean applied = true;
         if (remediation.equals("enforce")) {
             for (IntentFix fix : plan.fixes()) {
-                boolean enforced = violations.stream().anyMatch(x -> x.mode() == RbacIntent.Mode.Enforce
-                        && plan.fixFor(x) == fix);
+                boolean enforced =
+                        violations.stream().anyMatch(x -> x.mode() == RbacIntent.Mode.Enforce && plan.fixFor(x) == fix);
                 if (enforced && fix.action() != IntentFix.Action.None) {
                     applied &= apply(fix);
                 }
@@ -168,32 +184,49 @@ public class RbacIntents implements AdmissionCheck {
     /** The report entry of a violation: on the binding that grants, else the role at fault. */
     static IntentResults.Finding finding(IntentViolation v) {
         var ref = v.binding() != null ? v.binding() : v.role();
-        return IntentResults.Finding.of(new ReportBook.Resource("rbac.authorization.k8s.io/v1", ref.kind(),
-                ref.namespace() == null ? "" : ref.namespace(), ref.name(), null), v.intent(),
-                "spec.rules[" + v.intentRule() + "] (" + v.ruleField() + ")", v.where(), v.message());
+        return IntentResults.Finding.of(
+                new ReportBook.Resource(
+                        "rbac.authorization.k8s.io/v1",
+                        ref.kind(),
+                        ref.namespace() == null ? "" : ref.namespace(),
+                        ref.name(),
+                        null),
+                v.intent(),
+                "spec.rules[" + v.intentRule() + "] (" + v.ruleField() + ")",
+                v.where(),
+                v.message());
     }
 
     /** False when the API refused the fix (it is tried again at the next check). */
     private boolean apply(IntentFix fix) {
         var ref = fix.target();
         boolean cluster = ref.kind().equals("ClusterRoleBinding");
-        var context = new ResourceDefinitionContext.Builder().withGroup("rbac.authorization.k8s.io").withVersion("v1")
-                .withKind(ref.kind()).withPlural(cluster ? "clusterrolebindings" : "rolebindings")
-                .withNamespaced(!cluster).build();
+        var context = new ResourceDefinitionContext.Builder()
+                .withGroup("rbac.authorization.k8s.io")
+                .withVersion("v1")
+                .withKind(ref.kind())
+                .withPlural(cluster ? "clusterrolebindings" : "rolebindings")
+                .withNamespaced(!cluster)
+                .build();
         var api = client.genericKubernetesResources(context);
-        var resource = cluster ? api.withName(ref.name()) : api.inNamespace(ref.namespace()).withName(ref.name());
+        var resource = cluster
+                ? api.withName(ref.name())
+                : api.inNamespace(ref.namespace()).withName(ref.name());
         String outcome;
         try {
             if (fix.action() == IntentFix.Action.DeleteBinding) {
                 resource.delete();
             } else {
-                resource.patch(PatchContext.of(PatchType.JSON), CloudEventCodec.JSON.valueToTree(fix.patch()).toString());
+                resource.patch(
+                        PatchContext.of(PatchType.JSON),
+                        CloudEventCodec.JSON.valueToTree(fix.patch()).toString());
             }
             outcome = "applied";
         } catch (KubernetesClientException e) {
             outcome = "rejected: " + e.getCode() + " " + e.getMessage();
         }
-        registry.counter("trimtab_rbac_intent_fixes_total", "outcome", outcome.replaceAll(":.*", "")).increment();
+        registry.counter("trimtab_rbac_intent_fixes_total", "outcome", outcome.replaceAll(":.*", ""))
+                .increment();
         LOG.infof("RBAC intent fix %s on %s: %s", fix.action().wireName(), ref, outcome);
         return outcome.equals("applied");
     }

@@ -79,7 +79,8 @@ public final class AdmissionBench {
         }
         String wrk = onPath("wrk");
         if (wrk == null) {
-            System.err.println("admission-bench: wrk is not on the PATH: install Debian's package  apt-get install wrk");
+            System.err.println(
+                    "admission-bench: wrk is not on the PATH: install Debian's package  apt-get install wrk");
             System.exit(2);
         }
         if (!Files.isRegularFile(Path.of(JAR))) {
@@ -92,8 +93,11 @@ public final class AdmissionBench {
         Path script = out.resolve("review.lua");
         Files.writeString(script, script(PolicyBenchApp.review("shop")));
 
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().withKafkaPort(LocalRun.freePort()).withControllerPort(LocalRun.freePort())
-                .withDeleteLogDirsOnClose(true).withAdditionalProperties(p -> p.put("auto.create.topics.enable", "false"))
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker()
+                .withKafkaPort(LocalRun.freePort())
+                .withControllerPort(LocalRun.freePort())
+                .withDeleteLogDirsOnClose(true)
+                .withAdditionalProperties(p -> p.put("auto.create.topics.enable", "false"))
                 .start();
         MockApi api = MockApi.start(MockApi.crud(1));
         Process server = null;
@@ -101,11 +105,19 @@ public final class AdmissionBench {
             String bootstrap = broker.getAdvertisedListeners();
             LocalRun.createTopics(bootstrap);
             // the webhook reads the namespace's labels from an informer's cache
-            api.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop")
-                    .addToLabels("kubernetes.io/metadata.name", "shop").endMetadata().build()).create();
+            api.client()
+                    .namespaces()
+                    .resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName("shop")
+                            .addToLabels("kubernetes.io/metadata.name", "shop")
+                            .endMetadata()
+                            .build())
+                    .create();
             int httpPort = LocalRun.freePort();
             int httpsPort = LocalRun.freePort();
-            server = startServer(serverProperties(bootstrap, api.url(), keystore, httpPort, httpsPort), out.resolve("server.log"));
+            server = startServer(
+                    serverProperties(bootstrap, api.url(), keystore, httpPort, httpsPort), out.resolve("server.log"));
             awaitAdmissionReady(server, httpPort, out.resolve("server.log"));
             String url = "https://127.0.0.1:" + httpsPort + "/admission/validate";
             checkAllowed(url);
@@ -117,20 +129,38 @@ public final class AdmissionBench {
             // (two rounds: the first, right after the warm-up, answers more slowly than the steady state)
             int delay = Math.max(1, Math.round(1000f * connections / rate) - 1);
             for (int round = 1; round <= 2; round++) {
-                Run calibration = wrk(wrk, script, url, connections, 5, delay, out.resolve("wrk-calibration-" + round + ".txt"));
+                Run calibration =
+                        wrk(wrk, script, url, connections, 5, delay, out.resolve("wrk-calibration-" + round + ".txt"));
                 double overheadMs = Math.max(0, 1000.0 * connections / calibration.rate() - delay);
                 delay = (int) Math.max(1, Math.round(1000.0 * connections / rate - overheadMs));
             }
             Run measured = wrk(wrk, script, url, connections, seconds, delay, out.resolve("wrk-measured.txt"));
             double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-            System.out.printf("  wrk: %d connections, delay %d ms each; %d requests in %.1f s (%.0f/s), %d errors; "
-                            + "p50=%.2f ms p90=%.2f ms p99=%.2f ms max=%.2f ms%n", connections, delay, measured.requests(),
-                    measured.seconds(), measured.rate(), measured.errors(), measured.p50Us() / 1000.0,
-                    measured.p90Us() / 1000.0, measured.p99Us() / 1000.0, measured.maxUs() / 1000.0);
-            System.out.printf("RESULT https_offered_per_s=%d https_rate_per_s=%.0f https_p50_ms=%.2f https_p90_ms=%.2f "
-                            + "https_p99_ms=%.2f https_max_ms=%.2f errors=%d connections=%d load=%.2f%n", rate,
-                    measured.rate(), measured.p50Us() / 1000.0, measured.p90Us() / 1000.0, measured.p99Us() / 1000.0,
-                    measured.maxUs() / 1000.0, measured.errors(), connections, load);
+            System.out.printf(
+                    "  wrk: %d connections, delay %d ms each; %d requests in %.1f s (%.0f/s), %d errors; "
+                            + "p50=%.2f ms p90=%.2f ms p99=%.2f ms max=%.2f ms%n",
+                    connections,
+                    delay,
+                    measured.requests(),
+                    measured.seconds(),
+                    measured.rate(),
+                    measured.errors(),
+                    measured.p50Us() / 1000.0,
+                    measured.p90Us() / 1000.0,
+                    measured.p99Us() / 1000.0,
+                    measured.maxUs() / 1000.0);
+            System.out.printf(
+                    "RESULT https_offered_per_s=%d https_rate_per_s=%.0f https_p50_ms=%.2f https_p90_ms=%.2f "
+                            + "https_p99_ms=%.2f https_max_ms=%.2f errors=%d connections=%d load=%.2f%n",
+                    rate,
+                    measured.rate(),
+                    measured.p50Us() / 1000.0,
+                    measured.p90Us() / 1000.0,
+                    measured.p99Us() / 1000.0,
+                    measured.maxUs() / 1000.0,
+                    measured.errors(),
+                    connections,
+                    load);
         } finally {
             if (server != null) {
                 server.destroy();
@@ -145,7 +175,8 @@ public final class AdmissionBench {
     }
 
     /** The policy Deployment's settings (k8s-manifests/policy), with this run's broker, API and ports. */
-    static Map<String, String> serverProperties(String bootstrap, String apiUrl, Path keystore, int httpPort, int httpsPort) {
+    static Map<String, String> serverProperties(
+            String bootstrap, String apiUrl, Path keystore, int httpPort, int httpsPort) {
         Map<String, String> p = new LinkedHashMap<>(Instance.properties(bootstrap, apiUrl));
         p.put("mp.messaging.incoming.metrics.enabled", "false");
         p.put("trimtab.autoscaler.state.enabled", "false");
@@ -161,10 +192,30 @@ public final class AdmissionBench {
     /** A self-signed key pair for localhost (the JDK's keytool), as cert-manager would issue the webhook one. */
     static void keystore(Path file) throws IOException, InterruptedException {
         Files.deleteIfExists(file);
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "webhook", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "san=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
-                "-keystore", file.toString(), "-storepass", "trimtab-bench").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "webhook",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-validity",
+                        "2",
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "san=dns:localhost,ip:127.0.0.1",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        file.toString(),
+                        "-storepass",
+                        "trimtab-bench")
+                .redirectErrorStream(true)
+                .start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IllegalStateException("keytool failed: " + output);
@@ -195,8 +246,18 @@ public final class AdmissionBench {
     private static Run wrk(String wrk, Path script, String url, int connections, int seconds, int delayMs, Path output)
             throws IOException, InterruptedException {
         int threads = Math.min(2, connections);
-        ProcessBuilder pb = new ProcessBuilder(wrk, "-t" + threads, "-c" + connections, "-d" + seconds + "s",
-                "--timeout", "10s", "--latency", "-s", script.toString(), url).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(
+                        wrk,
+                        "-t" + threads,
+                        "-c" + connections,
+                        "-d" + seconds + "s",
+                        "--timeout",
+                        "10s",
+                        "--latency",
+                        "-s",
+                        script.toString(),
+                        url)
+                .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         pb.environment().put("TRIMTAB_WRK_DELAY_MS", Integer.toString(delayMs));
         Process p = pb.start();
@@ -209,14 +270,23 @@ public final class AdmissionBench {
         if (p.exitValue() != 0 || !m.find()) {
             throw new IllegalStateException("wrk failed (exit " + p.exitValue() + "): " + text);
         }
-        return new Run(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)) / 1e6, Long.parseLong(m.group(3)),
-                Long.parseLong(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(6)), Long.parseLong(m.group(7)));
+        return new Run(
+                Long.parseLong(m.group(1)),
+                Long.parseLong(m.group(2)) / 1e6,
+                Long.parseLong(m.group(3)),
+                Long.parseLong(m.group(4)),
+                Long.parseLong(m.group(5)),
+                Long.parseLong(m.group(6)),
+                Long.parseLong(m.group(7)));
     }
 
     /** The image's command (as {@code start-bench} runs it), with these system properties. */
     private static Process startServer(Map<String, String> properties, Path log) throws IOException {
         List<String> cmd = StartBench.java(Path.of(System.getProperty("java.home")), List.of(), properties);
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     /** Until the admission health group (the Deployment's readiness probe) answers 200. */
@@ -225,8 +295,11 @@ public final class AdmissionBench {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (System.nanoTime() < until && server.isAlive()) {
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/q/health/group/admission")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/group/admission"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;
                 }
@@ -241,18 +314,26 @@ public final class AdmissionBench {
     /** One review through the same URL: it must be answered, and allowed (the bench Pod complies). */
     private static void checkAllowed(String url) throws Exception {
         SSLContext trustAll = SSLContext.getInstance("TLS");
-        trustAll.init(null, new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] chain, String auth) { }
+        trustAll.init(
+                null,
+                new TrustManager[] {
+                    new X509TrustManager() {
+                        public void checkClientTrusted(X509Certificate[] chain, String auth) {}
 
-            public void checkServerTrusted(X509Certificate[] chain, String auth) { }
+                        public void checkServerTrusted(X509Certificate[] chain, String auth) {}
 
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, new SecureRandom());
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return new X509Certificate[0];
+                        }
+                    }
+                },
+                new SecureRandom());
         HttpClient http = HttpClient.newBuilder().sslContext(trustAll).build();
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(PolicyBenchApp.review("shop"))).build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(PolicyBenchApp.review("shop")))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200 || !r.body().contains("\"allowed\":true")) {
             throw new IllegalStateException("the webhook must allow the bench Pod: " + r.statusCode() + " " + r.body());

@@ -35,9 +35,15 @@ final class Audit {
      * @param actual   final replicas per workload key ({@code namespace/name}), read from the mock store
      * @param replayed the replay's final replicas per workload key
      */
-    static Audit run(List<AuditedDecision> decisions, Collection<String> consumed, Collection<String> deadLettered,
-                     Map<String, Integer> actual, Map<String, Integer> replayed, Fleet fleet, boolean requireInputs,
-                     PrintStream out) {
+    static Audit run(
+            List<AuditedDecision> decisions,
+            Collection<String> consumed,
+            Collection<String> deadLettered,
+            Map<String, Integer> actual,
+            Map<String, Integer> replayed,
+            Fleet fleet,
+            boolean requireInputs,
+            PrintStream out) {
         List<ScalingPolicy> policies = new ArrayList<>();
         for (Fleet.Workload w : fleet.workloads()) {
             policies.add(ScalingPolicyParser.parse(Fleet.policy(JSON, w)));
@@ -49,15 +55,25 @@ final class Audit {
             replay.put("Deployment/" + w.key(), replayed.get(w.key()));
         }
         boolean inputsLogged = decisions.stream().anyMatch(d -> !d.inputs().isEmpty() || d.inputsDropped() > 0);
-        DecisionAudit.Report r = DecisionAudit.audit(new DecisionAudit.Input(decisions, DecisionAudit.behaviors(policies),
-                consumed, deadLettered, Map.of(), live, replay));
+        DecisionAudit.Report r = DecisionAudit.audit(new DecisionAudit.Input(
+                decisions, DecisionAudit.behaviors(policies), consumed, deadLettered, Map.of(), live, replay));
         Audit audit = new Audit(r, inputsLogged);
-        out.printf("audit: %d events, %d decisions (%d written); %s; %d dead-lettered, %d redeliveries, %d duplicated "
-                        + "writes, %d window violations, %d rate-limit violations, %d final mismatches%n", r.events(),
-                r.decisions(), r.written(), inputsLogged ? r.lost() + " lost (" + r.droppedInputs() + " unlisted inputs, "
-                        + r.unknownInputs() + " inputs not consumed)" : "inputs not logged (the decision log has no data.inputs): "
-                        + "lost cannot be counted", r.deadLettered(), r.redeliveries(), r.duplicatedWrites(),
-                r.windowViolations(), r.rateLimitViolations(), r.finalMismatch());
+        out.printf(
+                "audit: %d events, %d decisions (%d written); %s; %d dead-lettered, %d redeliveries, %d duplicated "
+                        + "writes, %d window violations, %d rate-limit violations, %d final mismatches%n",
+                r.events(),
+                r.decisions(),
+                r.written(),
+                inputsLogged
+                        ? r.lost() + " lost (" + r.droppedInputs() + " unlisted inputs, " + r.unknownInputs()
+                                + " inputs not consumed)"
+                        : "inputs not logged (the decision log has no data.inputs): " + "lost cannot be counted",
+                r.deadLettered(),
+                r.redeliveries(),
+                r.duplicatedWrites(),
+                r.windowViolations(),
+                r.rateLimitViolations(),
+                r.finalMismatch());
         for (DecisionAudit.Violation v : r.examples()) {
             if (v.kind() != DecisionAudit.Kind.Redelivery && (inputsLogged || v.kind() != DecisionAudit.Kind.Lost)) {
                 out.println("  " + v);
@@ -73,8 +89,8 @@ final class Audit {
             audit.failures.add(r.duplicatedWrites() + " duplicated writes");
         }
         if (r.windowViolations() > 0 || r.rateLimitViolations() > 0) {
-            audit.failures.add(r.windowViolations() + " window violations, " + r.rateLimitViolations()
-                    + " rate-limit violations");
+            audit.failures.add(
+                    r.windowViolations() + " window violations, " + r.rateLimitViolations() + " rate-limit violations");
         }
         if (r.finalMismatch() > 0) {
             audit.failures.add(r.finalMismatch() + " workloads end with other replicas than the replay's");
@@ -88,8 +104,8 @@ final class Audit {
 
     /** The RESULT line; {@code lost=n/a} when the inputs were not logged. */
     String resultLine(long kills, long restarts, long apiFaults, double maxConverge, long scaleWriteAttempts) {
-        String line = report.resultLine(new DecisionAudit.RunFigures(kills, restarts, apiFaults, maxConverge,
-                scaleWriteAttempts));
+        String line = report.resultLine(
+                new DecisionAudit.RunFigures(kills, restarts, apiFaults, maxConverge, scaleWriteAttempts));
         return inputsLogged ? line : line.replaceFirst(" lost=\\d+ ", " lost=n/a ");
     }
 }

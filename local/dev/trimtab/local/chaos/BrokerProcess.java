@@ -42,6 +42,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 public final class BrokerProcess implements AutoCloseable {
     /** Heap and a GC for few cores. */
     public static final List<String> DEFAULT_JVM_ARGS = List.of("-Xms256m", "-Xmx1g", "-XX:+UseSerialGC");
+
     private final Path dir;
     private final int port;
     private final int controllerPort;
@@ -60,8 +61,8 @@ public final class BrokerProcess implements AutoCloseable {
         this(dir, port, controllerPort, extra, defaultClasspath(), DEFAULT_JVM_ARGS);
     }
 
-    public BrokerProcess(Path dir, int port, int controllerPort, Map<String, String> extra, String classpath,
-                         List<String> jvmArgs) {
+    public BrokerProcess(
+            Path dir, int port, int controllerPort, Map<String, String> extra, String classpath, List<String> jvmArgs) {
         this.dir = dir.toAbsolutePath();
         this.port = port;
         this.controllerPort = controllerPort;
@@ -107,14 +108,19 @@ public final class BrokerProcess implements AutoCloseable {
             Files.createDirectories(dir);
             Path props = writeProperties();
             if (!Files.exists(dir.resolve("data").resolve("meta.properties"))) {
-                String clusterId = run(List.of("kafka.tools.StorageTool", "random-uuid")).strip();
+                String clusterId =
+                        run(List.of("kafka.tools.StorageTool", "random-uuid")).strip();
                 clusterId = clusterId.lines().reduce((a, b) -> b).orElse("").strip();
                 run(List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props.toString()));
             }
-            List<String> main = new ArrayList<>(List.of("-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
-                    "-Dlogging.configuration=" + writeLogging().toUri(), "kafka.Kafka", props.toString()));
+            List<String> main = new ArrayList<>(List.of(
+                    "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
+                    "-Dlogging.configuration=" + writeLogging().toUri(),
+                    "kafka.Kafka",
+                    props.toString()));
             ProcessBuilder pb = new ProcessBuilder(command(main))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
             process = pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the broker in " + dir + ": " + e.getMessage(), e);
@@ -129,7 +135,8 @@ public final class BrokerProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!listening()) { // before the admin client, which logs every refused connection
             if (!isAlive()) {
-                throw new IllegalStateException("the broker process ended (" + exitText() + "); log tail:\n" + logTail());
+                throw new IllegalStateException(
+                        "the broker process ended (" + exitText() + "); log tail:\n" + logTail());
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the broker at " + bootstrap() + " does not listen after " + timeout
@@ -137,8 +144,14 @@ public final class BrokerProcess implements AutoCloseable {
             }
             sleep(100);
         }
-        pollUntil(deadline, timeout, "is not ready",
-                admin -> !admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty());
+        pollUntil(
+                deadline,
+                timeout,
+                "is not ready",
+                admin -> !admin.describeCluster()
+                        .nodes()
+                        .get(2, TimeUnit.SECONDS)
+                        .isEmpty());
     }
 
     /**
@@ -175,7 +188,8 @@ public final class BrokerProcess implements AutoCloseable {
         try (Admin admin = impatientAdmin()) {
             while (true) {
                 if (!isAlive()) {
-                    throw new IllegalStateException("the broker process ended (" + exitText() + "); log tail:\n" + logTail());
+                    throw new IllegalStateException(
+                            "the broker process ended (" + exitText() + "); log tail:\n" + logTail());
                 }
                 try {
                     if (look.done(admin)) {
@@ -311,7 +325,9 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** Runs a tool to its end; returns its output, throws with it when the exit status is not 0. */
     private String run(List<String> mainAndArgs) throws IOException {
-        Process p = new ProcessBuilder(command(mainAndArgs)).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command(mainAndArgs))
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!waitFor(p, Duration.ofSeconds(120)) || p.exitValue() != 0) {
             p.destroyForcibly();
@@ -387,9 +403,12 @@ public final class BrokerProcess implements AutoCloseable {
                     // lib/boot holds the JBoss log manager (the broker's own log, writeLogging); not
                     // Quarkus's runner, whose configurator would leave the log manager silent
                     try (var boot = Files.list(e.getParent().resolve("lib").resolve("boot"))) {
-                        boot.map(Path::toString).filter(j -> j.endsWith(".jar"))
-                                .filter(j -> !Path.of(j).getFileName().toString().startsWith("io.quarkus."))
-                                .sorted().forEach(app::add);
+                        boot.map(Path::toString)
+                                .filter(j -> j.endsWith(".jar"))
+                                .filter(j ->
+                                        !Path.of(j).getFileName().toString().startsWith("io.quarkus."))
+                                .sorted()
+                                .forEach(app::add);
                     } catch (IOException x) {
                         throw new UncheckedIOException(x);
                     }

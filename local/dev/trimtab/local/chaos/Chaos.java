@@ -47,6 +47,7 @@ public final class Chaos {
     private List<String> topics = List.of();
     /** Scale write attempts and written decisions per API fault episode: attempts at start and at clear. */
     private final Map<Convergence.Fault, long[]> episodeAttempts = new LinkedHashMap<>();
+
     private BrokerProcess broker;
     private MockApi api;
     private long runStart;
@@ -80,12 +81,24 @@ public final class Chaos {
         Files.createDirectories(o.out());
         runStart = System.currentTimeMillis();
         long tail = o.tail() != null ? o.tail().toMillis() : fleet.tailMillis();
-        say("chaos: seed %d, %d instances, %d workloads, %d events in %d s (%.0f/s) then a %d s steady tail; "
+        say(
+                "chaos: seed %d, %d instances, %d workloads, %d events in %d s (%.0f/s) then a %d s steady tail; "
                         + "%d kills, %d broker restarts, %d API fault episodes (%s), %d API outages; out %s",
-                o.seed(), o.instances(), o.workloads(), o.events(), o.load().toSeconds(), o.rate(), tail / 1000,
-                o.kills(), o.brokerRestarts(), o.apiEpisodes(), o.faultsText(), o.apiOutages(), o.out());
+                o.seed(),
+                o.instances(),
+                o.workloads(),
+                o.events(),
+                o.load().toSeconds(),
+                o.rate(),
+                tail / 1000,
+                o.kills(),
+                o.brokerRestarts(),
+                o.apiEpisodes(),
+                o.faultsText(),
+                o.apiOutages(),
+                o.out());
 
-        deleteTree(o.out().resolve("broker"));   // a broker of an earlier run with this --out
+        deleteTree(o.out().resolve("broker")); // a broker of an earlier run with this --out
         broker = new BrokerProcess(o.out().resolve("broker"), freePort(), freePort(), Map.of());
         broker.start();
         broker.awaitReady(Duration.ofSeconds(90));
@@ -96,7 +109,9 @@ public final class Chaos {
         Map<String, String> props = Instance.properties(broker.bootstrap(), api.url());
         List<String> classData = classData(props);
         List<String> objectEvents = seed(api.directClient());
-        say("mock API %s, seeded %d Deployments and ScalingPolicies", api.url(), fleet.workloads().size());
+        say(
+                "mock API %s, seeded %d Deployments and ScalingPolicies",
+                api.url(), fleet.workloads().size());
 
         for (int i = 0; i < o.instances(); i++) {
             instances.add(new Instance(i, o.jar(), o.out(), props, classData));
@@ -109,12 +124,13 @@ public final class Chaos {
                 throw new IllegalStateException("instance " + i.number() + " did not become ready; see " + i.log());
             }
         }
-        Thread.sleep(3000);   // informers list the policies
+        Thread.sleep(3000); // informers list the policies
         say("%d instances ready at +%.1f s", instances.size(), since(runStart));
 
         HealthWatch health = new HealthWatch(instances);
         health.start();
-        Generator gen = new Generator(fleet, broker.bootstrap(), o.rate(), o.load().toMillis(), tail);
+        Generator gen =
+                new Generator(fleet, broker.bootstrap(), o.rate(), o.load().toMillis(), tail);
         Thread generator = new Thread(gen, "chaos-generator");
         generator.start();
         while (gen.startMillis() == 0) {
@@ -125,8 +141,11 @@ public final class Chaos {
         runFaults(gen.startMillis());
         boolean caughtUp = finishTail(gen, tail);
         generator.join();
-        say("generator done: %d events sent, %d failed sends%s; the group's lag was at most %d records", gen.sentCount(),
-                gen.failedSends(), gen.firstFailure() == null ? "" : " (first: " + gen.firstFailure() + ")",
+        say(
+                "generator done: %d events sent, %d failed sends%s; the group's lag was at most %d records",
+                gen.sentCount(),
+                gen.failedSends(),
+                gen.firstFailure() == null ? "" : " (first: " + gen.firstFailure() + ")",
                 progress.maxLag());
         try (TopicReader reader = new TopicReader(broker.bootstrap())) {
             caughtUp &= reader.awaitNoLag(GROUP, "trimtab.metrics", Duration.ofSeconds(90));
@@ -141,12 +160,23 @@ public final class Chaos {
                 Thread.currentThread().interrupt();
             }
         });
-        say("consumer group %s %s; instances stopped at +%.1f s", GROUP,
-                caughtUp ? "caught up (lag 0)" : "NOT caught up after 90 s", since(runStart));
+        say(
+                "consumer group %s %s; instances stopped at +%.1f s",
+                GROUP, caughtUp ? "caught up (lag 0)" : "NOT caught up after 90 s", since(runStart));
 
         Map<String, Integer> actual = finalReplicas(api.directClient());
-        return new Checks(o, out, fleet, broker.bootstrap(), gen, faults, episodeAttempts, health, instances.size(),
-                api.dispatcher()).check(objectEvents, actual, caughtUp);
+        return new Checks(
+                        o,
+                        out,
+                        fleet,
+                        broker.bootstrap(),
+                        gen,
+                        faults,
+                        episodeAttempts,
+                        health,
+                        instances.size(),
+                        api.dispatcher())
+                .check(objectEvents, actual, caughtUp);
     }
 
     /**
@@ -157,7 +187,7 @@ public final class Chaos {
     private boolean finishTail(Generator gen, long tail) throws InterruptedException {
         long loadEnd = gen.startMillis() + o.load().toMillis();
         Thread.sleep(Math.max(0, loadEnd - System.currentTimeMillis()));
-        gen.endAt(Long.MAX_VALUE / 2);   // the tail goes on until the instances have caught up
+        gen.endAt(Long.MAX_VALUE / 2); // the tail goes on until the instances have caught up
         long behind = Math.max(1000, (long) (o.rate() * 6));
         try (TopicReader reader = new TopicReader(broker.bootstrap())) {
             long giveUp = System.currentTimeMillis() + 600_000;
@@ -172,7 +202,8 @@ public final class Chaos {
                     long caught = System.currentTimeMillis();
                     gen.endAt(Math.max(caught, loadEnd) + tail - gen.startMillis());
                     if (caught > loadEnd + 2000) {
-                        say("the instances caught up with the load %.1f s after it ended: the tail runs %d s from now",
+                        say(
+                                "the instances caught up with the load %.1f s after it ended: the tail runs %d s from now",
                                 (caught - loadEnd) / 1000.0, tail / 1000);
                     }
                     return true;
@@ -238,12 +269,17 @@ public final class Chaos {
         String time = Instant.now().minusSeconds(1).toString();
         for (Fleet.Workload w : fleet.workloads()) {
             ObjectNode d = Fleet.deployment(JSON, w);
-            Deployment created = client.apps().deployments().inNamespace(w.namespace())
-                    .resource(JSON.convertValue(d, Deployment.class)).create();
+            Deployment created = client.apps()
+                    .deployments()
+                    .inNamespace(w.namespace())
+                    .resource(JSON.convertValue(d, Deployment.class))
+                    .create();
             events.add(Fleet.addEvent(JSON, JSON.valueToTree(created), "seed-d-" + w.index(), time));
             GenericKubernetesResource p = JSON.convertValue(Fleet.policy(JSON, w), GenericKubernetesResource.class);
             GenericKubernetesResource createdPolicy = client.genericKubernetesResources(LocalRun.POLICIES)
-                    .inNamespace(w.namespace()).resource(p).create();
+                    .inNamespace(w.namespace())
+                    .resource(p)
+                    .create();
             policies.add(Fleet.addEvent(JSON, JSON.valueToTree(createdPolicy), "seed-p-" + w.index(), time));
         }
         events.addAll(policies);
@@ -254,7 +290,8 @@ public final class Chaos {
     private Map<String, Integer> finalReplicas(KubernetesClient client) {
         Map<String, Integer> out = new HashMap<>();
         for (String ns : Fleet.NAMESPACES) {
-            for (Deployment d : client.apps().deployments().inNamespace(ns).list().getItems()) {
+            for (Deployment d :
+                    client.apps().deployments().inNamespace(ns).list().getItems()) {
                 out.put(ns + "/" + d.getMetadata().getName(), d.getSpec().getReplicas());
             }
         }
@@ -276,7 +313,9 @@ public final class Chaos {
                     Thread.sleep(wait);
                 }
                 if (due > lastStart || (lastClear > 0 && !settled(reader, lastStart))) {
-                    say("no time left for %d of the %d faults planned: they were not run", plan.size() - n, plan.size());
+                    say(
+                            "no time left for %d of the %d faults planned: they were not run",
+                            plan.size() - n, plan.size());
                     break;
                 }
                 lastClear = runFault(s, start, rates);
@@ -308,8 +347,9 @@ public final class Chaos {
         if (System.currentTimeMillis() >= lastStart) {
             return false;
         }
-        say("the group's lag was still %d records %.0f s after the gap: the next fault starts anyway", lag,
-                (System.currentTimeMillis() - began) / 1000.0);
+        say(
+                "the group's lag was still %d records %.0f s after the gap: the next fault starts anyway",
+                lag, (System.currentTimeMillis() - began) / 1000.0);
         return true;
     }
 
@@ -334,8 +374,9 @@ public final class Chaos {
                 broker.awaitReady(Duration.ofSeconds(90));
                 long answered = System.currentTimeMillis();
                 broker.awaitServing(topics, "trimtab-autoscaler", Duration.ofSeconds(90));
-                detail = String.format("broker (pid %d; answering after %.1f s, serving %.1f s later)", pid,
-                        (answered - t0) / 1000.0, (System.currentTimeMillis() - answered) / 1000.0);
+                detail = String.format(
+                        "broker (pid %d; answering after %.1f s, serving %.1f s later)",
+                        pid, (answered - t0) / 1000.0, (System.currentTimeMillis() - answered) / 1000.0);
             }
             case API_FAULTS -> {
                 api.dispatcher().rates(rates);
@@ -356,15 +397,23 @@ public final class Chaos {
             episodeAttempts.put(f, new long[] {attemptsBefore, api.dispatcher().scaleWriteAttempts()});
         }
         faults.add(f);
-        say("fault %-14s at +%6.1f s, cleared after %.1f s: %s", s.kind(), (t0 - start) / 1000.0,
-                (f.clearMillis() - t0) / 1000.0, detail);
+        say(
+                "fault %-14s at +%6.1f s, cleared after %.1f s: %s",
+                s.kind(), (t0 - start) / 1000.0, (f.clearMillis() - t0) / 1000.0, detail);
         return f.clearMillis();
     }
 
     private FaultyDispatcher.Rates rates() {
         Map<String, Double> r = o.apiFaults();
-        return new FaultyDispatcher.Rates(r.get("conflict"), r.get("429"), 1, r.get("5xx"), r.get("410"), r.get("slow"),
-                Duration.ofMillis(1500), r.get("reset"));
+        return new FaultyDispatcher.Rates(
+                r.get("conflict"),
+                r.get("429"),
+                1,
+                r.get("5xx"),
+                r.get("410"),
+                r.get("slow"),
+                Duration.ofMillis(1500),
+                r.get("reset"));
     }
 
     private void shutdown() {
@@ -384,7 +433,9 @@ public final class Chaos {
     }
 
     private void say(String format, Object... args) {
-        out.printf("[%6.1fs] " + format + "%n", prepend(since(runStart == 0 ? System.currentTimeMillis() : runStart), args));
+        out.printf(
+                "[%6.1fs] " + format + "%n",
+                prepend(since(runStart == 0 ? System.currentTimeMillis() : runStart), args));
         out.flush();
     }
 
@@ -417,8 +468,8 @@ public final class Chaos {
     }
 
     /** Writes each record value of {@code topic} to one file per partition; returns the files in partition order. */
-    static List<Path> dumpPartitions(TopicReader reader, String topic, Path dir,
-                                     BiConsumer<String, ConsumerRecord<String, byte[]>> perRecord)
+    static List<Path> dumpPartitions(
+            TopicReader reader, String topic, Path dir, BiConsumer<String, ConsumerRecord<String, byte[]>> perRecord)
             throws IOException {
         Files.createDirectories(dir);
         List<Path> files = new ArrayList<>();
@@ -464,8 +515,7 @@ public final class Chaos {
         Map<String, String> training = new LinkedHashMap<>(props);
         training.put("mp.messaging.incoming.metrics.group.id", "chaos-class-data-training");
         training.put("trimtab.autoscaler.dry-run", "true");
-        Instance trainer = new Instance(99, o.jar(), o.out(), training,
-                List.of("-XX:ArchiveClassesAtExit=" + archive));
+        Instance trainer = new Instance(99, o.jar(), o.out(), training, List.of("-XX:ArchiveClassesAtExit=" + archive));
         trainer.start();
         boolean ready = trainer.awaitReady(Duration.ofSeconds(180));
         trainer.stop();
@@ -473,7 +523,9 @@ public final class Chaos {
             say("no class-data archive (see %s): instances start without one", trainer.log());
             return List.of();
         }
-        say("class-data archive %s: %d MB in %.1f s", archive, Files.size(archive) >> 20, (System.nanoTime() - t0) / 1e9);
+        say(
+                "class-data archive %s: %d MB in %.1f s",
+                archive, Files.size(archive) >> 20, (System.nanoTime() - t0) / 1e9);
         return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
     }
 }

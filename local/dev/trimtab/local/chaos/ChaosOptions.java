@@ -21,10 +21,24 @@ import java.util.Map;
  * @param apiFaults      fault rates by kind: conflict, 429, 5xx, 410, slow, reset
  * @param requireInputs  a decision log without {@code data.inputs} is a missed target (else "inputs not logged")
  */
-record ChaosOptions(boolean shortRun, int instances, int workloads, long events, Duration load, int kills,
-                    int brokerRestarts, int apiEpisodes, Duration apiEpisode, int apiOutages, Duration apiOutage,
-                    Map<String, Double> apiFaults, long seed, Path out, Duration tail, String jar,
-                    boolean requireInputs) {
+record ChaosOptions(
+        boolean shortRun,
+        int instances,
+        int workloads,
+        long events,
+        Duration load,
+        int kills,
+        int brokerRestarts,
+        int apiEpisodes,
+        Duration apiEpisode,
+        int apiOutages,
+        Duration apiOutage,
+        Map<String, Double> apiFaults,
+        long seed,
+        Path out,
+        Duration tail,
+        String jar,
+        boolean requireInputs) {
 
     static final String USAGE = """
             usage: chaos [--short] [--instances N] [--workloads N] [--events N | --duration D] [--kills K]
@@ -83,7 +97,7 @@ record ChaosOptions(boolean shortRun, int instances, int workloads, long events,
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors) + "\n" + USAGE);
         }
-        double rate = shortRun ? 330 : 1000;   // events per second when neither --events nor --duration says
+        double rate = shortRun ? 330 : 1000; // events per second when neither --events nor --duration says
         if (load == null && events == null) {
             load = shortRun ? Duration.ofSeconds(75) : Duration.ofMinutes(10);
         }
@@ -96,9 +110,24 @@ record ChaosOptions(boolean shortRun, int instances, int workloads, long events,
         if (out == null) {
             out = Path.of("target", "chaos-" + seed);
         }
-        return new ChaosOptions(shortRun, instances, workloads, events, load, kills, brokerRestarts, apiEpisodes,
-                Duration.ofSeconds(shortRun ? 10 : 15), apiOutages, Duration.ofSeconds(shortRun ? 4 : 6), faults, seed,
-                out, tail, jar, requireInputs);
+        return new ChaosOptions(
+                shortRun,
+                instances,
+                workloads,
+                events,
+                load,
+                kills,
+                brokerRestarts,
+                apiEpisodes,
+                Duration.ofSeconds(shortRun ? 10 : 15),
+                apiOutages,
+                Duration.ofSeconds(shortRun ? 4 : 6),
+                faults,
+                seed,
+                out,
+                tail,
+                jar,
+                requireInputs);
     }
 
     /** {@code conflict=0.3,429=0.2,…}: each a probability in [0, 1]; the kinds not named are 0. */
@@ -112,8 +141,8 @@ record ChaosOptions(boolean shortRun, int instances, int workloads, long events,
             String[] kv = part.split("=", 2);
             String kind = kv[0].trim().toLowerCase(Locale.ROOT);
             if (!out.containsKey(kind) || kv.length < 2) {
-                throw new IllegalArgumentException(option + ": \"" + part + "\" is not KIND=RATE with KIND one of "
-                        + FAULT_KINDS);
+                throw new IllegalArgumentException(
+                        option + ": \"" + part + "\" is not KIND=RATE with KIND one of " + FAULT_KINDS);
             }
             double rate;
             try {
@@ -122,7 +151,8 @@ record ChaosOptions(boolean shortRun, int instances, int workloads, long events,
                 rate = Double.NaN;
             }
             if (!(rate >= 0 && rate <= 1)) {
-                throw new IllegalArgumentException(option + ": " + kind + "=\"" + kv[1] + "\" must be a number in [0, 1]");
+                throw new IllegalArgumentException(
+                        option + ": " + kind + "=\"" + kv[1] + "\" must be a number in [0, 1]");
             }
             out.put(kind, rate);
         }

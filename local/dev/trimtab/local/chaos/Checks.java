@@ -41,9 +41,17 @@ final class Checks {
     private final FaultyDispatcher dispatcher;
     private final List<String> failures = new ArrayList<>();
 
-    Checks(ChaosOptions o, PrintStream out, Fleet fleet, String bootstrap, Generator gen, List<Convergence.Fault> faults,
-           Map<Convergence.Fault, long[]> episodeAttempts, HealthWatch health, int instanceCount,
-           FaultyDispatcher dispatcher) {
+    Checks(
+            ChaosOptions o,
+            PrintStream out,
+            Fleet fleet,
+            String bootstrap,
+            Generator gen,
+            List<Convergence.Fault> faults,
+            Map<Convergence.Fault, long[]> episodeAttempts,
+            HealthWatch health,
+            int instanceCount,
+            FaultyDispatcher dispatcher) {
         this.o = o;
         this.out = out;
         this.fleet = fleet;
@@ -87,7 +95,8 @@ final class Checks {
                 deadLettered.add(idOf(v));
                 var h = r.headers().lastHeader("dead-letter-reason");
                 String reason = h == null ? "(no reason)" : new String(h.value(), StandardCharsets.UTF_8);
-                deadLetterReasons.merge(reason.length() > 160 ? reason.substring(0, 160) + "…" : reason, 1, Integer::sum);
+                deadLetterReasons.merge(
+                        reason.length() > 160 ? reason.substring(0, 160) + "…" : reason, 1, Integer::sum);
             });
         }
         decisions.sort(Comparator.comparingLong(Decision::timeMillis));
@@ -96,8 +105,13 @@ final class Checks {
             byWorkload.computeIfAbsent(d.workload(), k -> new ArrayList<>()).add(d);
         }
         long written = decisions.stream().filter(Decision::written).count();
-        say("read back: %d metric records (%d ids twice in the topic), %d decisions (%d written), %d dead-lettered",
-                consumed.size() + topicDuplicates[0], topicDuplicates[0], decisions.size(), written, deadLettered.size());
+        say(
+                "read back: %d metric records (%d ids twice in the topic), %d decisions (%d written), %d dead-lettered",
+                consumed.size() + topicDuplicates[0],
+                topicDuplicates[0],
+                decisions.size(),
+                written,
+                deadLettered.size());
         deadLetterReasons.forEach((reason, n) -> say("  dead-lettered %d× : %s", n, reason));
         if (!caughtUp) {
             failures.add("the consumer group did not catch up");
@@ -107,55 +121,72 @@ final class Checks {
         long traced = Oracle.writeTrace(trace, objectEvents, metricFiles);
         long t0 = System.currentTimeMillis();
         Oracle.Replayed replayed = Oracle.replay(trace);
-        say("replay of %s (%d metric events): %d decisions, %d rescales, %d lines rejected, in %.1f s", trace, traced,
-                replayed.decisions(), replayed.rescales(), replayed.rejectedLines(), Chaos.since(t0));
+        say(
+                "replay of %s (%d metric events): %d decisions, %d rescales, %d lines rejected, in %.1f s",
+                trace, traced, replayed.decisions(), replayed.rescales(), replayed.rejectedLines(), Chaos.since(t0));
         if (replayed.rejectedLines() > 0) {
             failures.add(replayed.rejectedLines() + " trace lines rejected by the replay");
         }
 
-        Audit audit = Audit.run(audited, consumed, deadLettered, actual, replayed.finalReplicas(), fleet,
-                o.requireInputs(), out);
+        Audit audit = Audit.run(
+                audited, consumed, deadLettered, actual, replayed.finalReplicas(), fleet, o.requireInputs(), out);
         audited.clear();
 
-        List<Convergence.Result> converged = Convergence.measure(faults, fleet.workloads(), byWorkload,
-                gen::lastSeqAtOrBefore);
+        List<Convergence.Result> converged =
+                Convergence.measure(faults, fleet.workloads(), byWorkload, gen::lastSeqAtOrBefore);
         double maxConverge = 0;
         for (Convergence.Result r : converged) {
-            say("  converge after %-14s %-40s %s (from its start %s; slowest %s)", r.fault().kind(), r.fault().detail(),
-                    seconds(r.convergeMillis()), seconds(r.fromStartMillis()), r.slowest());
-            maxConverge = r.convergeMillis() < 0 ? Double.POSITIVE_INFINITY
+            say(
+                    "  converge after %-14s %-40s %s (from its start %s; slowest %s)",
+                    r.fault().kind(),
+                    r.fault().detail(),
+                    seconds(r.convergeMillis()),
+                    seconds(r.fromStartMillis()),
+                    r.slowest());
+            maxConverge = r.convergeMillis() < 0
+                    ? Double.POSITIVE_INFINITY
                     : Math.max(maxConverge, r.convergeMillis() / 1000.0);
         }
         if (maxConverge > MAX_CONVERGE_S) {
-            failures.add("convergence took " + maxConverge + " s after a fault cleared, target " + MAX_CONVERGE_S + " s");
+            failures.add(
+                    "convergence took " + maxConverge + " s after a fault cleared, target " + MAX_CONVERGE_S + " s");
         }
 
         long attempts = dispatcher.scaleWriteAttempts();
         double writesPerDecision = written == 0 ? 0 : (double) attempts / written;
-        say("scale writes: %d attempts, %d reached the store, %d decisions written: %.2f attempts per written decision; "
-                + "faults injected %s", attempts, dispatcher.scaleWrites(), written, writesPerDecision, dispatcher.injected());
+        say(
+                "scale writes: %d attempts, %d reached the store, %d decisions written: %.2f attempts per written decision; "
+                        + "faults injected %s",
+                attempts, dispatcher.scaleWrites(), written, writesPerDecision, dispatcher.injected());
         for (Map.Entry<Convergence.Fault, long[]> e : episodeAttempts.entrySet()) {
             Convergence.Fault f = e.getKey();
-            long w = decisions.stream().filter(d -> d.written() && d.timeMillis() >= f.startMillis()
-                    && d.timeMillis() <= f.clearMillis()).count();
+            long w = decisions.stream()
+                    .filter(d -> d.written() && d.timeMillis() >= f.startMillis() && d.timeMillis() <= f.clearMillis())
+                    .count();
             long a = e.getValue()[1] - e.getValue()[0];
-            say("  during the API fault episode %s: %d attempts for %d written decisions (%.2f)", f.detail(), a, w,
-                    w == 0 ? 0.0 : (double) a / w);
+            say(
+                    "  during the API fault episode %s: %d attempts for %d written decisions (%.2f)",
+                    f.detail(), a, w, w == 0 ? 0.0 : (double) a / w);
         }
         if (writesPerDecision > MAX_WRITES_PER_DECISION) {
-            failures.add(String.format("%.2f scale write attempts per written decision, target %.1f", writesPerDecision,
-                    MAX_WRITES_PER_DECISION));
+            failures.add(String.format(
+                    "%.2f scale write attempts per written decision, target %.1f",
+                    writesPerDecision, MAX_WRITES_PER_DECISION));
         }
 
         healthChecks();
 
-        long kills = faults.stream().filter(f -> f.kind() == FaultPlan.Kind.KILL).count();
-        long restarts = faults.stream().filter(f -> f.kind() == FaultPlan.Kind.BROKER_RESTART).count();
-        long apiFaults = faults.stream().filter(f -> f.kind() == FaultPlan.Kind.API_FAULTS
-                || f.kind() == FaultPlan.Kind.API_DOWN).count();
+        long kills =
+                faults.stream().filter(f -> f.kind() == FaultPlan.Kind.KILL).count();
+        long restarts = faults.stream()
+                .filter(f -> f.kind() == FaultPlan.Kind.BROKER_RESTART)
+                .count();
+        long apiFaults = faults.stream()
+                .filter(f -> f.kind() == FaultPlan.Kind.API_FAULTS || f.kind() == FaultPlan.Kind.API_DOWN)
+                .count();
         failures.addAll(audit.failures());
-        String result = audit.resultLine(kills, restarts, apiFaults, Double.isInfinite(maxConverge) ? -1 : maxConverge,
-                attempts);
+        String result = audit.resultLine(
+                kills, restarts, apiFaults, Double.isInfinite(maxConverge) ? -1 : maxConverge, attempts);
         out.println(result);
         Files.writeString(o.out().resolve("RESULT"), result + "\n");
         for (String f : failures) {
@@ -178,10 +209,18 @@ final class Checks {
                 }
                 HealthWatch.Episode ready = health.episode(i, "ready", f.startMillis(), f.clearMillis(), 3000);
                 HealthWatch.Episode live = health.episode(i, "live", f.startMillis(), f.clearMillis(), 3000);
-                sb.append(String.format(" | instance %d ready %s %s, live %s", i,
-                        ready.downAt() < 0 ? "never DOWN" : String.format("DOWN %+.1fs", (ready.downAt() - f.startMillis()) / 1000.0),
-                        ready.upAt() < 0 ? "never UP again" : String.format("UP %+.1fs after return", (ready.upAt() - f.clearMillis()) / 1000.0),
-                        live.downAt() < 0 ? "stayed UP" : "left UP " + String.format("%+.1fs", (live.downAt() - f.startMillis()) / 1000.0)));
+                sb.append(String.format(
+                        " | instance %d ready %s %s, live %s",
+                        i,
+                        ready.downAt() < 0
+                                ? "never DOWN"
+                                : String.format("DOWN %+.1fs", (ready.downAt() - f.startMillis()) / 1000.0),
+                        ready.upAt() < 0
+                                ? "never UP again"
+                                : String.format("UP %+.1fs after return", (ready.upAt() - f.clearMillis()) / 1000.0),
+                        live.downAt() < 0
+                                ? "stayed UP"
+                                : "left UP " + String.format("%+.1fs", (live.downAt() - f.startMillis()) / 1000.0)));
                 if (ready.downAt() < 0) {
                     failures.add("instance " + i + " stayed ready while " + f.kind() + " " + f.detail());
                 }
@@ -189,14 +228,19 @@ final class Checks {
                     failures.add("instance " + i + " never ready again after " + f.kind() + " " + f.detail());
                 }
             }
-            say("  health during %s (%s, %.1f s)%s", f.kind(), f.detail(), (f.clearMillis() - f.startMillis()) / 1000.0, sb);
+            say(
+                    "  health during %s (%s, %.1f s)%s",
+                    f.kind(), f.detail(), (f.clearMillis() - f.startMillis()) / 1000.0, sb);
         }
     }
 
     /** Whether instance {@code i} was killed while {@code f} was in force or in the 3 s after. */
     private boolean killedNear(int i, Convergence.Fault f) {
-        return faults.stream().anyMatch(k -> k.kind() == FaultPlan.Kind.KILL && k.detail().startsWith("instance " + i + " ")
-                && k.startMillis() <= f.clearMillis() + 3000 && k.clearMillis() >= f.startMillis());
+        return faults.stream()
+                .anyMatch(k -> k.kind() == FaultPlan.Kind.KILL
+                        && k.detail().startsWith("instance " + i + " ")
+                        && k.startMillis() <= f.clearMillis() + 3000
+                        && k.clearMillis() >= f.startMillis());
     }
 
     private static String seconds(long millis) {

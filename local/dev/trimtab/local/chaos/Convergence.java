@@ -30,8 +30,8 @@ final class Convergence {
     private Convergence() {}
 
     /** {@code decisions}: per workload key, in time order. */
-    static List<Result> measure(List<Fault> faults, List<Fleet.Workload> workloads, Map<String, List<Decision>> decisions,
-                                Sent sent) {
+    static List<Result> measure(
+            List<Fault> faults, List<Fleet.Workload> workloads, Map<String, List<Decision>> decisions, Sent sent) {
         List<Result> out = new ArrayList<>();
         for (Fault f : faults) {
             long worst = 0;
@@ -54,8 +54,11 @@ final class Convergence {
                     slowest = w.key();
                 }
             }
-            out.add(new Result(f, worst == Long.MAX_VALUE ? -1 : worst,
-                    worst == Long.MAX_VALUE ? -1 : worst + f.clearMillis() - f.startMillis(), slowest));
+            out.add(new Result(
+                    f,
+                    worst == Long.MAX_VALUE ? -1 : worst,
+                    worst == Long.MAX_VALUE ? -1 : worst + f.clearMillis() - f.startMillis(),
+                    slowest));
         }
         return out;
     }

@@ -12,8 +12,15 @@ import java.util.List;
  * @param inputs the metric event ids folded into it ({@code data.inputs}), or null when the
  *               decision log does not carry them
  */
-record Decision(String workload, long timeMillis, boolean rescale, int currentReplicas, int desiredReplicas,
-                String outcome, String triggerId, List<String> inputs) {
+record Decision(
+        String workload,
+        long timeMillis,
+        boolean rescale,
+        int currentReplicas,
+        int desiredReplicas,
+        String outcome,
+        String triggerId,
+        List<String> inputs) {
 
     /** Reads a {@code dev.trimtab.decision.scale} CloudEvent; null for any other event. */
     static Decision of(JsonNode event) {
@@ -28,10 +35,15 @@ record Decision(String workload, long timeMillis, boolean rescale, int currentRe
                 inputs.add(i.asText());
             }
         }
-        return new Decision(d.at("/target/namespace").asText() + "/" + d.at("/target/name").asText(),
-                Instant.parse(event.path("time").asText()).toEpochMilli(), d.path("rescale").asBoolean(),
-                d.path("currentReplicas").asInt(), d.path("desiredReplicas").asInt(),
-                d.path("outcome").asText(null), d.at("/trigger/id").asText(null), inputs);
+        return new Decision(
+                d.at("/target/namespace").asText() + "/" + d.at("/target/name").asText(),
+                Instant.parse(event.path("time").asText()).toEpochMilli(),
+                d.path("rescale").asBoolean(),
+                d.path("currentReplicas").asInt(),
+                d.path("desiredReplicas").asInt(),
+                d.path("outcome").asText(null),
+                d.at("/trigger/id").asText(null),
+                inputs);
     }
 
     /** Carried out: a hold, or a rescale that was written. */

@@ -15,7 +15,12 @@ import java.util.Random;
  * each has room to converge before the next (and leaves out those that no longer fit).
  */
 final class FaultPlan {
-    enum Kind { KILL, BROKER_RESTART, API_FAULTS, API_DOWN }
+    enum Kind {
+        KILL,
+        BROKER_RESTART,
+        API_FAULTS,
+        API_DOWN
+    }
 
     /** The least time between a fault's clearing and the next fault's start: room to converge. */
     static final long MIN_GAP_MILLIS = 7_000;

@@ -48,10 +48,12 @@ public final class FaultyDispatcher extends Dispatcher {
     public static final String RESET_MARKER = "x-trimtab-chaos-reset";
     /** Header that exempts a request from every fault. */
     public static final String EXEMPT_HEADER = "X-Trimtab-Chaos";
+
     public static final String EXEMPT_VALUE = "exempt";
 
     /** Counter names of {@link #injected()}. */
     public static final String CONFLICT = "conflict";
+
     public static final String TOO_MANY_REQUESTS = "tooManyRequests";
     public static final String SERVER_ERROR = "serverError";
     public static final String WATCH_GONE = "watchGone";
@@ -71,8 +73,15 @@ public final class FaultyDispatcher extends Dispatcher {
      * @param slow              the answer is held back {@code slowFor}
      * @param reset             the connection is closed without an answer (RST)
      */
-    public record Rates(double conflict, double tooManyRequests, int retryAfterSeconds, double serverError,
-                        double watchGone, double slow, Duration slowFor, double reset) {
+    public record Rates(
+            double conflict,
+            double tooManyRequests,
+            int retryAfterSeconds,
+            double serverError,
+            double watchGone,
+            double slow,
+            Duration slowFor,
+            double reset) {
         public static final Rates NONE = new Rates(0, 0, 1, 0, 0, 0, Duration.ZERO, 0);
 
         public Rates {
@@ -199,27 +208,43 @@ public final class FaultyDispatcher extends Dispatcher {
         return response;
     }
 
-    private MockResponse fault(Rates r, double u, boolean update, boolean watch, boolean after, boolean scaleWrite,
-                               RecordedRequest request) {
+    private MockResponse fault(
+            Rates r,
+            double u,
+            boolean update,
+            boolean watch,
+            boolean after,
+            boolean scaleWrite,
+            RecordedRequest request) {
         double edge = r.tooManyRequests();
         if (u < edge) {
             count(TOO_MANY_REQUESTS);
             String body = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
                     + "\"message\":\"too many requests, please try again later (chaos)\",\"reason\":\"TooManyRequests\","
                     + "\"details\":{\"retryAfterSeconds\":" + r.retryAfterSeconds() + "},\"code\":429}";
-            return new MockResponse().setResponseCode(429).setHeader("Content-Type", "application/json")
-                    .setHeader("Retry-After", r.retryAfterSeconds()).setBody(body);
+            return new MockResponse()
+                    .setResponseCode(429)
+                    .setHeader("Content-Type", "application/json")
+                    .setHeader("Retry-After", r.retryAfterSeconds())
+                    .setBody(body);
         }
         if (u < (edge += r.serverError())) {
             count(SERVER_ERROR);
-            return after ? status(503, "ServiceUnavailable", "the server is currently unable to handle the request (chaos)")
-                    : status(500, "InternalError", "an error on the server has prevented the request from succeeding (chaos)");
+            return after
+                    ? status(503, "ServiceUnavailable", "the server is currently unable to handle the request (chaos)")
+                    : status(
+                            500,
+                            "InternalError",
+                            "an error on the server has prevented the request from succeeding (chaos)");
         }
         if (update) {
             if (u < (edge += r.conflict())) {
                 count(CONFLICT);
-                return status(409, "Conflict", "the object has been modified; please apply your changes to the latest "
-                        + "version and try again (chaos)");
+                return status(
+                        409,
+                        "Conflict",
+                        "the object has been modified; please apply your changes to the latest "
+                                + "version and try again (chaos)");
             }
         } else if (watch) {
             if (u < (edge += r.watchGone())) {
@@ -286,7 +311,9 @@ public final class FaultyDispatcher extends Dispatcher {
                 }
             });
         }
-        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+        return new MockResponse()
+                .setResponseCode(200)
+                .setHeader("Content-Type", "application/json")
                 .setBody(event + "\n");
     }
 
@@ -294,6 +321,9 @@ public final class FaultyDispatcher extends Dispatcher {
     static MockResponse status(int code, String reason, String message) {
         String body = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\""
                 + message + "\",\"reason\":\"" + reason + "\",\"code\":" + code + "}";
-        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
+        return new MockResponse()
+                .setResponseCode(code)
+                .setHeader("Content-Type", "application/json")
+                .setBody(body);
     }
 }

@@ -23,6 +23,7 @@ final class Fleet {
     static final int MAX_REPLICAS = 10;
     /** How long one demand level lasts during the load phase. */
     static final long STEP_MILLIS = 6_000;
+
     static final String[] NAMESPACES = {"chaos-a", "chaos-b", "chaos-c"};
 
     /**
@@ -30,8 +31,18 @@ final class Fleet {
      *
      * @param downPods scale-down rate: Pods policy value per {@code downPeriod}, or 0 for Percent 50 with Pods 3
      */
-    record Workload(int index, String namespace, String name, int initialReplicas, int downWindow, int upWindow,
-                    int downPods, int downPeriod, int upPods, int upPeriod, long finalDemand) {
+    record Workload(
+            int index,
+            String namespace,
+            String name,
+            int initialReplicas,
+            int downWindow,
+            int upWindow,
+            int downPods,
+            int downPeriod,
+            int upPods,
+            int upPeriod,
+            long finalDemand) {
         String key() {
             return namespace + "/" + name;
         }
@@ -53,9 +64,18 @@ final class Fleet {
             int k = r.nextInt(10);
             long finalDemand = k < 8 ? (k + 1) * TARGET : (MAX_REPLICAS + 5) * TARGET;
             boolean percent = r.nextBoolean();
-            list.add(new Workload(i, NAMESPACES[i % NAMESPACES.length], String.format("w%04d", i), 1 + r.nextInt(4),
-                    10 + 5 * r.nextInt(windows), r.nextBoolean() ? 0 : 3, percent ? 0 : 2, percent ? 4 : 3,
-                    3 + r.nextInt(2), 5, finalDemand));
+            list.add(new Workload(
+                    i,
+                    NAMESPACES[i % NAMESPACES.length],
+                    String.format("w%04d", i),
+                    1 + r.nextInt(4),
+                    10 + 5 * r.nextInt(windows),
+                    r.nextBoolean() ? 0 : 3,
+                    percent ? 0 : 2,
+                    percent ? 4 : 3,
+                    3 + r.nextInt(2),
+                    5,
+                    finalDemand));
         }
         this.workloads = List.copyOf(list);
     }
@@ -71,8 +91,12 @@ final class Fleet {
      */
     long tailMillis() {
         long window = workloads.stream().mapToLong(Workload::downWindow).max().orElse(0) * 1000;
-        long steps = workloads.stream().mapToLong(w -> (long) w.downPeriod() * (w.downPods() == 0 ? 4
-                : (MAX_REPLICAS + w.downPods() - 1) / w.downPods())).max().orElse(0) * 1000;
+        long steps = workloads.stream()
+                        .mapToLong(w -> (long) w.downPeriod()
+                                * (w.downPods() == 0 ? 4 : (MAX_REPLICAS + w.downPods() - 1) / w.downPods()))
+                        .max()
+                        .orElse(0)
+                * 1000;
         return window + steps + 8_000;
     }
 
@@ -96,14 +120,21 @@ final class Fleet {
     static ObjectNode deployment(ObjectMapper json, Workload w) {
         ObjectNode d = json.createObjectNode();
         d.put("apiVersion", "apps/v1").put("kind", "Deployment");
-        d.putObject("metadata").put("name", w.name()).put("namespace", w.namespace()).putObject("labels")
+        d.putObject("metadata")
+                .put("name", w.name())
+                .put("namespace", w.namespace())
+                .putObject("labels")
                 .put("app", w.name());
         ObjectNode spec = d.putObject("spec");
         spec.put("replicas", w.initialReplicas());
         spec.putObject("selector").putObject("matchLabels").put("app", w.name());
         ObjectNode template = spec.putObject("template");
         template.putObject("metadata").putObject("labels").put("app", w.name());
-        template.putObject("spec").putArray("containers").addObject().put("name", "app").put("image", "app");
+        template.putObject("spec")
+                .putArray("containers")
+                .addObject()
+                .put("name", "app")
+                .put("image", "app");
         return d;
     }
 
@@ -113,9 +144,13 @@ final class Fleet {
         p.put("apiVersion", "trimtab.dev/v1alpha1").put("kind", "ScalingPolicy");
         p.putObject("metadata").put("name", w.name()).put("namespace", w.namespace());
         ObjectNode spec = p.putObject("spec");
-        spec.putObject("scaleTargetRef").put("apiVersion", "apps/v1").put("kind", "Deployment").put("name", w.name());
+        spec.putObject("scaleTargetRef")
+                .put("apiVersion", "apps/v1")
+                .put("kind", "Deployment")
+                .put("name", w.name());
         spec.put("minReplicas", 1).put("maxReplicas", MAX_REPLICAS);
-        ObjectNode external = spec.putArray("metrics").addObject().put("type", "External").putObject("external");
+        ObjectNode external =
+                spec.putArray("metrics").addObject().put("type", "External").putObject("external");
         external.putObject("metric").put("name", w.metric());
         external.putObject("target").put("type", "AverageValue").put("averageValue", Long.toString(TARGET));
         ObjectNode behavior = spec.putObject("behavior");
@@ -127,7 +162,11 @@ final class Fleet {
             downPolicies.addObject().put("type", "Pods").put("value", 3).put("periodSeconds", w.downPeriod());
             down.put("selectPolicy", "Max");
         } else {
-            downPolicies.addObject().put("type", "Pods").put("value", w.downPods()).put("periodSeconds", w.downPeriod());
+            downPolicies
+                    .addObject()
+                    .put("type", "Pods")
+                    .put("value", w.downPods())
+                    .put("periodSeconds", w.downPeriod());
         }
         ObjectNode up = behavior.putObject("scaleUp");
         up.put("stabilizationWindowSeconds", w.upWindow());
@@ -165,8 +204,11 @@ final class Fleet {
     /** An ApiServerSource-shaped add event of {@code object} at {@code time}, for the replay trace. */
     static String addEvent(ObjectMapper json, JsonNode object, String id, String time) {
         ObjectNode e = json.createObjectNode();
-        e.put("specversion", "1.0").put("id", id).put("source", "https://kubernetes.default.svc")
-                .put("type", "dev.knative.apiserver.resource.add").put("time", time)
+        e.put("specversion", "1.0")
+                .put("id", id)
+                .put("source", "https://kubernetes.default.svc")
+                .put("type", "dev.knative.apiserver.resource.add")
+                .put("time", time)
                 .put("datacontenttype", "application/json");
         e.set("data", object);
         return e.toString();

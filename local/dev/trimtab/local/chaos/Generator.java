@@ -74,7 +74,8 @@ final class Generator implements Runnable {
                     int seq = sent[next];
                     record(next, seq, now);
                     String value = Fleet.metricEvent(w, seq, time, fleet.demand(w, elapsed, loadMillis, seq));
-                    producer.send(new ProducerRecord<>("trimtab.metrics", w.key(), value.getBytes(StandardCharsets.UTF_8)),
+                    producer.send(
+                            new ProducerRecord<>("trimtab.metrics", w.key(), value.getBytes(StandardCharsets.UTF_8)),
                             (md, e) -> {
                                 if (e != null) {
                                     failed.incrementAndGet();

@@ -10,7 +10,11 @@ import java.util.Map;
  * keeps each change of answer: UP (200), DOWN (503 or another code) or GONE (no answer).
  */
 final class HealthWatch {
-    enum State { UP, DOWN, GONE }
+    enum State {
+        UP,
+        DOWN,
+        GONE
+    }
 
     /** A change of one instance's readiness or liveness, seen at {@code atMillis}. */
     record Change(int instance, String probe, State state, long atMillis) {}

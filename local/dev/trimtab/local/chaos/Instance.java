@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * log. Each start appends to {@code instance-<n>.log}; each start gets a fresh HTTP port.
  */
 final class Instance {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
     private final int number;
     private final String jar;
@@ -84,8 +85,8 @@ final class Instance {
         cmd.add("-XX:TieredStopAtLevel=1");
         // every pause with the heap before and after, one file per process (%p: its pid), to tell a
         // slow instance's collector from its own work (docs/reliability.md, long run 7)
-        cmd.add("-Xlog:gc:file=" + log.resolveSibling(log.getFileName().toString().replace(".log", "") + "-gc-%p.log")
-                + ":time,uptime");
+        cmd.add("-Xlog:gc:file="
+                + log.resolveSibling(log.getFileName().toString().replace(".log", "") + "-gc-%p.log") + ":time,uptime");
         cmd.addAll(jvmOptions);
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         // static membership, as the shipped Deployment sets it from the pod's name: a restarted
@@ -94,10 +95,15 @@ final class Instance {
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-jar");
         cmd.add(jar);
-        Files.writeString(log, "==== start " + (++starts) + " at " + Instant.now() + " port " + port + "\n",
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Files.writeString(
+                log,
+                "==== start " + (++starts) + " at " + Instant.now() + " port " + port + "\n",
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        process = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
     }
 
     /** SIGKILL (no shutdown hook runs, no handover is written); waits until the process is gone. */
@@ -139,7 +145,9 @@ final class Instance {
     static int health(int port, String which) {
         try {
             HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/" + which))
-                    .timeout(Duration.ofSeconds(2)).GET().build();
+                    .timeout(Duration.ofSeconds(2))
+                    .GET()
+                    .build();
             return HTTP.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;

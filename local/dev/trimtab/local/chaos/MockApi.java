@@ -34,6 +34,7 @@ import java.util.logging.Logger;
 public final class MockApi implements AutoCloseable {
     /** Held so that its level stays: the mock server logs every request at INFO. */
     private static final Logger MOCK_LOG = Logger.getLogger(MockWebServer.class.getName());
+
     private static final byte[] MARKER = FaultyDispatcher.RESET_MARKER.getBytes(StandardCharsets.US_ASCII);
 
     private final FaultyDispatcher dispatcher;
@@ -54,15 +55,17 @@ public final class MockApi implements AutoCloseable {
         accept.setDaemon(true);
         accept.start();
         // the mock web server keeps every request in a queue that nobody reads: empty it
-        drain = new Thread(() -> {
-            try {
-                while (!closed) {
-                    server.takeRequest(1, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "chaos-mock-drain");
+        drain = new Thread(
+                () -> {
+                    try {
+                        while (!closed) {
+                            server.takeRequest(1, TimeUnit.SECONDS);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "chaos-mock-drain");
         drain.setDaemon(true);
         drain.start();
     }
@@ -75,7 +78,8 @@ public final class MockApi implements AutoCloseable {
     /** As {@link #start(FaultyDispatcher)}, the proxy on {@code port} (0: any free port). */
     public static MockApi start(FaultyDispatcher d, int port) {
         MOCK_LOG.setLevel(Level.WARNING);
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), d, false);
+        KubernetesMockServer server =
+                new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), d, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         try {
             ServerSocket s = new ServerSocket();
@@ -99,18 +103,21 @@ public final class MockApi implements AutoCloseable {
     public static FaultyDispatcher crud(long seed) {
         KubernetesCrudDispatcher objects = new KubernetesCrudDispatcher();
         KubernetesCrudDispatcher events = new KubernetesCrudDispatcher();
-        return new FaultyDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest r) {
-                return isEvents(r.getPath()) ? events.dispatch(r) : objects.dispatch(r);
-            }
-        }, seed);
+        return new FaultyDispatcher(
+                new Dispatcher() {
+                    @Override
+                    public MockResponse dispatch(RecordedRequest r) {
+                        return isEvents(r.getPath()) ? events.dispatch(r) : objects.dispatch(r);
+                    }
+                },
+                seed);
     }
 
     /** core/v1 {@code .../events[/name]} and {@code events.k8s.io}; not a resource merely named "events". */
     static boolean isEvents(String path) {
         String p = path == null ? "" : FaultyDispatcher.pathOnly(path);
-        return p.startsWith("/apis/events.k8s.io/") || p.matches("/api/v1/(watch/)?(namespaces/[^/]+/)?events(/[^/]+)?");
+        return p.startsWith("/apis/events.k8s.io/")
+                || p.matches("/api/v1/(watch/)?(namespaces/[^/]+/)?events(/[^/]+)?");
     }
 
     /** The API's URL through the fault proxy, e.g. {@code http://127.0.0.1:41234/}. */
@@ -139,7 +146,8 @@ public final class MockApi implements AutoCloseable {
     /** A client through the proxy: it sees every fault. One per MockApi, closed with it. */
     public synchronized KubernetesClient client() {
         if (client == null) {
-            client = server.createClient(b -> b.editOrNewConfig().withMasterUrl(url()).endConfig());
+            client = server.createClient(
+                    b -> b.editOrNewConfig().withMasterUrl(url()).endConfig());
         }
         return client;
     }
@@ -149,15 +157,19 @@ public final class MockApi implements AutoCloseable {
      * (fabric8's requestRetryBackoffLimit; 0 shows every fault); the caller closes it.
      */
     public KubernetesClient newClient(int retries) {
-        return server.createClient(b -> b.editOrNewConfig().withMasterUrl(url()).withRequestRetryBackoffLimit(retries)
-                .withRequestRetryBackoffInterval(10).endConfig());
+        return server.createClient(b -> b.editOrNewConfig()
+                .withMasterUrl(url())
+                .withRequestRetryBackoffLimit(retries)
+                .withRequestRetryBackoffInterval(10)
+                .endConfig());
     }
 
     /** A client straight to the mock server whose requests are exempt from every fault. */
     public synchronized KubernetesClient directClient() {
         if (direct == null) {
             direct = server.createClient(b -> b.editOrNewConfig()
-                    .addToCustomHeaders(FaultyDispatcher.EXEMPT_HEADER, FaultyDispatcher.EXEMPT_VALUE).endConfig());
+                    .addToCustomHeaders(FaultyDispatcher.EXEMPT_HEADER, FaultyDispatcher.EXEMPT_VALUE)
+                    .endConfig());
         }
         return direct;
     }
@@ -275,7 +287,8 @@ public final class MockApi implements AutoCloseable {
             } catch (IOException e) {
                 reset();
             } finally {
-                if (client.isClosed() || upstream.isClosed()
+                if (client.isClosed()
+                        || upstream.isClosed()
                         || (client.isInputShutdown() && upstream.isInputShutdown())) {
                     open.remove(this);
                 }

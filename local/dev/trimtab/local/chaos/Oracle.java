@@ -47,8 +47,8 @@ final class Oracle {
                 out.write('\n');
             }
             record Head(long time, int source, String line) {}
-            PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> a.time != b.time ? Long.compare(a.time, b.time)
-                    : Integer.compare(a.source, b.source));
+            PriorityQueue<Head> heads = new PriorityQueue<>(
+                    (a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Integer.compare(a.source, b.source));
             for (int i = 0; i < partitionFiles.size(); i++) {
                 BufferedReader r = Files.newBufferedReader(partitionFiles.get(i), StandardCharsets.UTF_8);
                 readers.add(r);
@@ -105,18 +105,22 @@ final class Oracle {
                 counts[1]++;
             }
         });
-        LineSink errors = new LineSink(line -> { });
+        LineSink errors = new LineSink(line -> {});
         int rejected;
         try (PrintStream out = new PrintStream(sink, false, StandardCharsets.UTF_8);
-             PrintStream err = new PrintStream(errors, true, StandardCharsets.UTF_8);
-             BufferedReader in = Files.newBufferedReader(trace, StandardCharsets.UTF_8)) {
-            rejected = new ReplayCommand.Replay(Settings.defaults(), InputLimits.defaults(), Duration.ZERO, out, err).run(in);
+                PrintStream err = new PrintStream(errors, true, StandardCharsets.UTF_8);
+                BufferedReader in = Files.newBufferedReader(trace, StandardCharsets.UTF_8)) {
+            rejected = new ReplayCommand.Replay(Settings.defaults(), InputLimits.defaults(), Duration.ZERO, out, err)
+                    .run(in);
         }
         Map<String, Integer> finals = new HashMap<>();
         for (Map.Entry<String, String> e : last.entrySet()) {
             JsonNode d = JSON.readTree(e.getValue()).path("data");
-            finals.put(e.getKey(), d.path("rescale").asBoolean() ? d.path("desiredReplicas").asInt()
-                    : d.path("currentReplicas").asInt());
+            finals.put(
+                    e.getKey(),
+                    d.path("rescale").asBoolean()
+                            ? d.path("desiredReplicas").asInt()
+                            : d.path("currentReplicas").asInt());
         }
         return new Replayed(finals, counts[0], counts[1], rejected);
     }

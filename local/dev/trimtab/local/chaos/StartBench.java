@@ -62,8 +62,11 @@ public final class StartBench {
             System.exit(2);
         }
         Files.createDirectories(out);
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().withKafkaPort(freePort()).withControllerPort(freePort())
-                .withDeleteLogDirsOnClose(true).withAdditionalProperties(p -> p.put("auto.create.topics.enable", "false"))
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker()
+                .withKafkaPort(freePort())
+                .withControllerPort(freePort())
+                .withDeleteLogDirsOnClose(true)
+                .withAdditionalProperties(p -> p.put("auto.create.topics.enable", "false"))
                 .start();
         MockApi api = MockApi.start(MockApi.crud(1));
         try {
@@ -73,14 +76,22 @@ public final class StartBench {
             Path java17 = Path.of(System.getProperty("java.home"));
             Path archive = out.resolve("app-cds.jsa").toAbsolutePath();
             Files.deleteIfExists(archive);
-            long archiveMs = train(java17, "-XX:ArchiveClassesAtExit=" + archive, archive, out.resolve("appcds.log"), reachable);
-            System.out.printf("AppCDS archive %s: %d MB in %.1f s%n", archive, Files.size(archive) >> 20, archiveMs / 1000.0);
+            long archiveMs =
+                    train(java17, "-XX:ArchiveClassesAtExit=" + archive, archive, out.resolve("appcds.log"), reachable);
+            System.out.printf(
+                    "AppCDS archive %s: %d MB in %.1f s%n", archive, Files.size(archive) >> 20, archiveMs / 1000.0);
             Path aotCache = out.resolve("app.aot").toAbsolutePath();
             if (aotJava != null) {
                 Files.deleteIfExists(aotCache);
-                long aotMs = train(aotJava, "-XX:AOTCacheOutput=" + aotCache, aotCache, out.resolve("aot-training.log"), reachable);
-                System.out.printf("AOT cache %s (%s): %d MB in %.1f s%n", aotCache, aotJava, Files.size(aotCache) >> 20,
-                        aotMs / 1000.0);
+                long aotMs = train(
+                        aotJava,
+                        "-XX:AOTCacheOutput=" + aotCache,
+                        aotCache,
+                        out.resolve("aot-training.log"),
+                        reachable);
+                System.out.printf(
+                        "AOT cache %s (%s): %d MB in %.1f s%n",
+                        aotCache, aotJava, Files.size(aotCache) >> 20, aotMs / 1000.0);
             }
 
             Map<String, String> unreachable = new LinkedHashMap<>(reachable);
@@ -100,15 +111,27 @@ public final class StartBench {
                 }
             }
             double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-            System.out.printf("RESULT runs=%d plain_live_ms=%d plain_ready_ms=%d plain_started_in_ms=%d appcds_live_ms=%d "
+            System.out.printf(
+                    "RESULT runs=%d plain_live_ms=%d plain_ready_ms=%d plain_started_in_ms=%d appcds_live_ms=%d "
                             + "appcds_ready_ms=%d appcds_started_in_ms=%d unreachable_api_live_ms=%d "
                             + "unreachable_api_started_in_ms=%d jdk25_live_ms=%d jdk25_ready_ms=%d jdk25_started_in_ms=%d "
-                            + "aot_live_ms=%d aot_ready_ms=%d aot_started_in_ms=%d load=%.2f%n", runs,
-                    median(plain, Start::liveMs), median(plain, Start::readyMs), median(plain, Start::startedInMs),
-                    median(cds, Start::liveMs), median(cds, Start::readyMs), median(cds, Start::startedInMs),
-                    median(noApi, Start::liveMs), median(noApi, Start::startedInMs),
-                    median(plain25, Start::liveMs), median(plain25, Start::readyMs), median(plain25, Start::startedInMs),
-                    median(aot, Start::liveMs), median(aot, Start::readyMs), median(aot, Start::startedInMs), load);
+                            + "aot_live_ms=%d aot_ready_ms=%d aot_started_in_ms=%d load=%.2f%n",
+                    runs,
+                    median(plain, Start::liveMs),
+                    median(plain, Start::readyMs),
+                    median(plain, Start::startedInMs),
+                    median(cds, Start::liveMs),
+                    median(cds, Start::readyMs),
+                    median(cds, Start::startedInMs),
+                    median(noApi, Start::liveMs),
+                    median(noApi, Start::startedInMs),
+                    median(plain25, Start::liveMs),
+                    median(plain25, Start::readyMs),
+                    median(plain25, Start::startedInMs),
+                    median(aot, Start::liveMs),
+                    median(aot, Start::readyMs),
+                    median(aot, Start::startedInMs),
+                    load);
         } finally {
             api.close();
             broker.close();
@@ -129,7 +152,10 @@ public final class StartBench {
         long t0 = System.nanoTime();
         int port = freePort();
         List<String> cmd = java(javaHome, List.of(option), withPort(properties, port));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         long limit = t0 + TimeUnit.SECONDS.toNanos(180);
         while (System.nanoTime() < limit && p.isAlive() && Instance.health(port, "ready") != 200) {
             Thread.sleep(100);
@@ -152,7 +178,10 @@ public final class StartBench {
     private static Path defaultAotJava() {
         try (var dirs = Files.list(Path.of("/usr/lib/jvm"))) {
             return dirs.filter(d -> d.getFileName().toString().matches(".*-2[5-9](\\.|-).*|.*-2[5-9]"))
-                    .filter(d -> Files.isExecutable(d.resolve("bin/java"))).sorted().findFirst().orElse(null);
+                    .filter(d -> Files.isExecutable(d.resolve("bin/java")))
+                    .sorted()
+                    .findFirst()
+                    .orElse(null);
         } catch (IOException e) {
             return null;
         }
@@ -163,8 +192,10 @@ public final class StartBench {
      * properties> -jar quarkus-run.jar}.
      */
     static List<String> java(Path javaHome, List<String> extra, Map<String, String> properties) {
-        List<String> cmd = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString(),
-                "-XX:MaxRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError",
+        List<String> cmd = new ArrayList<>(List.of(
+                javaHome.resolve("bin/java").toString(),
+                "-XX:MaxRAMPercentage=75.0",
+                "-XX:+ExitOnOutOfMemoryError",
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager"));
         cmd.addAll(extra);
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
@@ -179,13 +210,23 @@ public final class StartBench {
         return out;
     }
 
-    private static Start run(String mode, int number, Path javaHome, Map<String, String> properties, List<String> extra,
-                             Path out, boolean expectReady) throws Exception {
+    private static Start run(
+            String mode,
+            int number,
+            Path javaHome,
+            Map<String, String> properties,
+            List<String> extra,
+            Path out,
+            boolean expectReady)
+            throws Exception {
         int port = freePort();
         List<String> cmd = java(javaHome, extra, withPort(properties, port));
         Path log = out.resolve(mode.replaceAll("[^a-z0-9]+", "-") + "-" + number + ".log");
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         long live = -1;
         long ready = -1;
         long limit = t0 + TimeUnit.SECONDS.toNanos(expectReady ? 120 : 30);
@@ -208,8 +249,9 @@ public final class StartBench {
         }
         Matcher m = STARTED.matcher(Files.readString(log));
         long startedIn = m.find() ? Math.round(Double.parseDouble(m.group(1)) * 1000) : -1;
-        System.out.printf("%-24s run %d: live %5d ms, ready %5s ms, Quarkus \"started in\" %5d ms%n", mode, number, live,
-                expectReady ? Long.toString(ready) : "-", startedIn);
+        System.out.printf(
+                "%-24s run %d: live %5d ms, ready %5s ms, Quarkus \"started in\" %5d ms%n",
+                mode, number, live, expectReady ? Long.toString(ready) : "-", startedIn);
         return new Start(live, ready, startedIn);
     }
 

@@ -76,8 +76,9 @@ final class TopicReader implements AutoCloseable {
 
     /** Records of {@code topic} not yet committed by {@code group} (all of a partition it never committed). */
     long lag(String group, String topic) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (TopicPartition tp : partitions(topic)) {
             latest.put(tp, OffsetSpec.latest());

@@ -18,8 +18,12 @@ class TrimtabCommandTest {
     static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = TrimtabCommand.run(args, new Cli.Io(new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+        int status = TrimtabCommand.run(
+                args,
+                new Cli.Io(
+                        new ByteArrayInputStream(new byte[0]),
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8)));
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -27,15 +31,39 @@ class TrimtabCommandTest {
     void helpListsEveryCommand() {
         Run r = run("--help");
         assertThat(r.status()).isZero();
-        assertThat(r.out()).startsWith("Usage: trimtab [-hV] [COMMAND]")
-                .contains("  serve ", "  replay ", "  convert ", "  policy ", "  network ", "  rbac ", "  generate-completion ");
+        assertThat(r.out())
+                .startsWith("Usage: trimtab [-hV] [COMMAND]")
+                .contains(
+                        "  serve ",
+                        "  replay ",
+                        "  convert ",
+                        "  policy ",
+                        "  network ",
+                        "  rbac ",
+                        "  generate-completion ");
         assertThat(r.err()).isEmpty();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"serve", "replay", "convert", "policy", "policy review", "policy apply", "policy test",
-            "network", "network can-reach", "network matrix", "network intents", "rbac", "rbac can-i", "rbac who-can",
-            "rbac escalations", "rbac intents"})
+    @ValueSource(
+            strings = {
+                "serve",
+                "replay",
+                "convert",
+                "policy",
+                "policy review",
+                "policy apply",
+                "policy test",
+                "network",
+                "network can-reach",
+                "network matrix",
+                "network intents",
+                "rbac",
+                "rbac can-i",
+                "rbac who-can",
+                "rbac escalations",
+                "rbac intents"
+            })
     void everyCommandHasHelp(String command) {
         Run r = run((command + " --help").split(" "));
         assertThat(r.status()).isZero();
@@ -44,8 +72,15 @@ class TrimtabCommandTest {
 
     @Test
     void canIHelpSpeaksKubectlsFlags() {
-        assertThat(run("rbac", "can-i", "-h").out()).contains("--as=USER", "--as-group=GROUP", "-n, --namespace=NS",
-                "-A, --all-namespaces", "-o, --output=FORMAT", "--list", "-q, --quiet");
+        assertThat(run("rbac", "can-i", "-h").out())
+                .contains(
+                        "--as=USER",
+                        "--as-group=GROUP",
+                        "-n, --namespace=NS",
+                        "-A, --all-namespaces",
+                        "-o, --output=FORMAT",
+                        "--list",
+                        "-q, --quiet");
     }
 
     @Test

@@ -55,9 +55,11 @@ public final class IntentChecker {
             for (int i = 0; i < intent.rules().size(); i++) {
                 Ctx ctx = new Ctx(intent, i);
                 IntentRule rule = intent.rules().get(i);
-                Block b = rule instanceof IntentRule.DefaultDeny d ? new DefaultDenyBlock(ctx, d)
-                        : rule instanceof IntentRule.OnlyFrom o ? new OnlyFromBlock(ctx, o)
-                        : new DenyBlock(ctx, (IntentRule.Deny) rule);
+                Block b = rule instanceof IntentRule.DefaultDeny d
+                        ? new DefaultDenyBlock(ctx, d)
+                        : rule instanceof IntentRule.OnlyFrom o
+                                ? new OnlyFromBlock(ctx, o)
+                                : new DenyBlock(ctx, (IntentRule.Deny) rule);
                 b.fill(p);
                 blocks.add(b);
             }
@@ -367,7 +369,8 @@ public final class IntentChecker {
 
         private static boolean isDns(Pod pod) {
             return pod.namespace().equals(IntentRule.DefaultDeny.DNS_NAMESPACE)
-                    && IntentRule.DefaultDeny.DNS_POD_LABEL.equals(pod.labels().get(IntentRule.DefaultDeny.DNS_POD_LABEL_KEY));
+                    && IntentRule.DefaultDeny.DNS_POD_LABEL.equals(
+                            pod.labels().get(IntentRule.DefaultDeny.DNS_POD_LABEL_KEY));
         }
 
         private IntentViolation notIsolated(Probes p, int i, Direction d) {
@@ -377,8 +380,18 @@ public final class IntentChecker {
             }
             String from = d == Direction.Ingress ? "*" : pod.key();
             String to = d == Direction.Ingress ? pod.key() : "*";
-            return new IntentViolation(ctx.intent().name(), ctx.intent().mode(), ctx.index(), "defaultDeny",
-                    IntentViolation.Code.NotIsolated, from, to, null, d, List.of(), List.of(),
+            return new IntentViolation(
+                    ctx.intent().name(),
+                    ctx.intent().mode(),
+                    ctx.index(),
+                    "defaultDeny",
+                    IntentViolation.Code.NotIsolated,
+                    from,
+                    to,
+                    null,
+                    d,
+                    List.of(),
+                    List.of(),
                     ctx.where() + ": " + pod.key() + " is not isolated for "
                             + d.name().toLowerCase(Locale.ROOT) + ": no policy selects it");
         }
@@ -481,7 +494,7 @@ public final class IntentChecker {
 
         private boolean isTarget(Probes p, Pod pod) {
             return (rule.namespaceSelector() == null
-                    || rule.namespaceSelector().matches(p.model.namespaceLabels(pod.namespace())))
+                            || rule.namespaceSelector().matches(p.model.namespaceLabels(pod.namespace())))
                     && rule.podSelector().matches(pod.labels());
         }
 
@@ -515,7 +528,8 @@ public final class IntentChecker {
                     && Selection.isSource(p.model, rule, pe.pod(), target.namespace());
             boolean reachable = p.analyzer.reachable(from, to, rule.port());
             if (listed && !reachable) {
-                return blocked(ctx, p.analyzer.canReach(from, to, rule.port()), "a listed source must be able to reach it");
+                return blocked(
+                        ctx, p.analyzer.canReach(from, to, rule.port()), "a listed source must be able to reach it");
             } else if (!listed && reachable) {
                 return allowed(ctx, p.analyzer.canReach(from, to, rule.port()), "only the listed sources may reach it");
             }
@@ -566,7 +580,8 @@ public final class IntentChecker {
             to = new boolean[n];
             ports = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                Map<String, String> labels = p.model.namespaceLabels(p.pods.get(i).namespace());
+                Map<String, String> labels =
+                        p.model.namespaceLabels(p.pods.get(i).namespace());
                 from[i] = rule.fromNamespaces().matches(labels);
                 to[i] = rule.toNamespaces().matches(labels);
                 ports.add(to[i] ? probePorts(p.pods.get(i)) : null);
@@ -597,7 +612,9 @@ public final class IntentChecker {
             Endpoint target = p.endpoints[t];
             for (Port port : ports.get(t)) {
                 if (p.analyzer.reachable(source, target, port)) {
-                    return allowed(ctx, p.analyzer.canReach(source, target, port),
+                    return allowed(
+                            ctx,
+                            p.analyzer.canReach(source, target, port),
                             "nothing of the from namespaces may reach the to namespaces");
                 }
             }
@@ -651,13 +668,24 @@ public final class IntentChecker {
     private static IntentViolation allowed(Ctx ctx, Verdict v, String why) {
         List<SideVerdict.RuleRef> rules = new ArrayList<>(v.ingress().allowedBy());
         rules.addAll(v.egress().allowedBy());
-        Direction open = v.ingress().reason() == SideVerdict.Reason.NotIsolated ? Direction.Ingress
+        Direction open = v.ingress().reason() == SideVerdict.Reason.NotIsolated
+                ? Direction.Ingress
                 : v.egress().reason() == SideVerdict.Reason.NotIsolated ? Direction.Egress : null;
         String message = ctx.where() + ": " + flow(v) + " is allowed, want denied (" + why + "): ingress "
                 + side(v.ingress()) + "; egress " + side(v.egress());
-        return new IntentViolation(ctx.intent().name(), ctx.intent().mode(), ctx.index(),
-                ctx.intent().rules().get(ctx.index()).kind(), IntentViolation.Code.AllowedFlow, v.from().id(),
-                v.to().id(), v.port(), open, rules, List.of(), message);
+        return new IntentViolation(
+                ctx.intent().name(),
+                ctx.intent().mode(),
+                ctx.index(),
+                ctx.intent().rules().get(ctx.index()).kind(),
+                IntentViolation.Code.AllowedFlow,
+                v.from().id(),
+                v.to().id(),
+                v.port(),
+                open,
+                rules,
+                List.of(),
+                message);
     }
 
     private static IntentViolation blocked(Ctx ctx, Verdict v, String why) {
@@ -671,9 +699,19 @@ public final class IntentChecker {
         Direction d = v.ingress().allowed() ? Direction.Egress : Direction.Ingress;
         String message = ctx.where() + ": " + flow(v) + " is denied, want allowed (" + why + "): ingress "
                 + side(v.ingress()) + "; egress " + side(v.egress());
-        return new IntentViolation(ctx.intent().name(), ctx.intent().mode(), ctx.index(),
-                ctx.intent().rules().get(ctx.index()).kind(), IntentViolation.Code.BlockedFlow, v.from().id(),
-                v.to().id(), v.port(), d, List.of(), by, message);
+        return new IntentViolation(
+                ctx.intent().name(),
+                ctx.intent().mode(),
+                ctx.index(),
+                ctx.intent().rules().get(ctx.index()).kind(),
+                IntentViolation.Code.BlockedFlow,
+                v.from().id(),
+                v.to().id(),
+                v.port(),
+                d,
+                List.of(),
+                by,
+                message);
     }
 
     private static String flow(Verdict v) {
@@ -684,8 +722,8 @@ public final class IntentChecker {
         return switch (s.reason()) {
             case NotIsolated -> "not isolated";
             case NotInCluster -> "outside the cluster";
-            case AllowedByPolicy -> "allowed by " + s.allowedBy().stream().map(Object::toString)
-                    .collect(Collectors.joining(", "));
+            case AllowedByPolicy ->
+                "allowed by " + s.allowedBy().stream().map(Object::toString).collect(Collectors.joining(", "));
             case NoRuleAllows -> "denied by " + String.join(", ", s.isolatedBy()) + " (no rule allows)";
         };
     }

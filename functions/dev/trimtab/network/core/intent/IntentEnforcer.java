@@ -33,6 +33,7 @@ public final class IntentEnforcer {
     private final List<String> conflicts = new ArrayList<>();
     /** The onlyFrom target-side policies ({@code ns/name}): their isolation is compensated by {@link #otherPorts}. */
     private final Set<String> targetSide = new LinkedHashSet<>();
+
     private List<NetworkIntent> enforced = List.of();
 
     private IntentEnforcer(List<Map<String, Object>> objects) {
@@ -54,7 +55,9 @@ public final class IntentEnforcer {
      * and a Trimtab policy no Enforce intent wants any more is deleted.
      */
     public static IntentPlan plan(List<Map<String, Object>> objects, List<NetworkIntent> intents) {
-        List<NetworkIntent> enforced = intents.stream().filter(i -> i.mode() == NetworkIntent.Mode.Enforce).toList();
+        List<NetworkIntent> enforced = intents.stream()
+                .filter(i -> i.mode() == NetworkIntent.Mode.Enforce)
+                .toList();
         IntentEnforcer e = new IntentEnforcer(objects);
         e.enforced = enforced;
         NetworkModel base = NetworkModel.fromObjects(e.foreign);
@@ -71,7 +74,8 @@ public final class IntentEnforcer {
         }
         NetworkModel after = e.model();
         List<IntentViolation> left = IntentChecker.check(after, enforced);
-        List<IntentPlan.Unresolvable> unresolvable = left.stream().map(v -> e.unresolvable(after, v)).toList();
+        List<IntentPlan.Unresolvable> unresolvable =
+                left.stream().map(v -> e.unresolvable(after, v)).toList();
         return new IntentPlan(e.changes(objects), left.isEmpty(), left, unresolvable, e.conflicts);
     }
 
@@ -116,7 +120,8 @@ public final class IntentEnforcer {
             Set<String> namespaces = new TreeSet<>();
             for (Pod target : targets) {
                 for (Pod source : model.pods()) {
-                    if (!source.equals(target) && Selection.isSource(model, rule.from().get(j), source, target.namespace())) {
+                    if (!source.equals(target)
+                            && Selection.isSource(model, rule.from().get(j), source, target.namespace())) {
                         Verdict v = analyzer.canReach(source, target, rule.port());
                         if (!v.egress().allowed()) {
                             namespaces.add(source.namespace());
@@ -140,40 +145,58 @@ public final class IntentEnforcer {
         Set<Port> closed = new LinkedHashSet<>(List.of(rule.port()));
         for (NetworkIntent other : enforced) {
             for (IntentRule r : other.rules()) {
-                if (r instanceof IntentRule.OnlyFrom o && Selection.targets(model, o).stream().anyMatch(targets::contains)) {
+                if (r instanceof IntentRule.OnlyFrom o
+                        && Selection.targets(model, o).stream().anyMatch(targets::contains)) {
                     closed.add(o.port());
                 }
             }
         }
         Map<String, List<Pod>> byNamespace = new TreeMap<>();
-        targets.forEach(t -> byNamespace.computeIfAbsent(t.namespace(), k -> new ArrayList<>()).add(t));
+        targets.forEach(t -> byNamespace
+                .computeIfAbsent(t.namespace(), k -> new ArrayList<>())
+                .add(t));
         byNamespace.forEach((ns, pods) -> {
             if (!desired.containsKey(key(PolicyWriter.onlyFromIngress(intent, index, rule, ns)))) {
                 return; // the target side was not written (a conflict): nothing to compensate
             }
-            List<NetworkPolicy> isolating = model.policies().stream().filter(p -> p.namespace().equals(ns)
-                    && p.types().contains(Direction.Ingress) && !targetSide.contains(p.key())).toList();
+            List<NetworkPolicy> isolating = model.policies().stream()
+                    .filter(p -> p.namespace().equals(ns)
+                            && p.types().contains(Direction.Ingress)
+                            && !targetSide.contains(p.key()))
+                    .toList();
             if (pods.stream().allMatch(t -> isolating.stream().anyMatch(p -> p.selects(t, Direction.Ingress)))) {
                 return;
             }
-            Optional<LabelSelector> rest = Selectors.complementOfAll(
-                    isolating.stream().map(NetworkPolicy::podSelector).distinct().toList());
+            Optional<LabelSelector> rest = Selectors.complementOfAll(isolating.stream()
+                    .map(NetworkPolicy::podSelector)
+                    .distinct()
+                    .toList());
             if (rest.isEmpty()) {
-                conflicts.add(NetworkIntent.KIND + " " + intent.name() + " spec.rules[" + index + "] (onlyFrom): namespace "
+                conflicts.add(NetworkIntent.KIND + " " + intent.name() + " spec.rules[" + index
+                        + "] (onlyFrom): namespace "
                         + ns + ": the targets no other policy isolates cannot be selected by one label selector "
-                        + "(isolating selectors " + isolating.stream().map(NetworkPolicy::podSelector).distinct().toList()
+                        + "(isolating selectors "
+                        + isolating.stream()
+                                .map(NetworkPolicy::podSelector)
+                                .distinct()
+                                .toList()
                         + "); their other ports stay closed");
                 return;
             }
-            add(intent, index, PolicyWriter.onlyFromOthers(intent, index, ns,
-                    Selectors.and(rule.podSelector(), rest.get()), closed));
+            add(
+                    intent,
+                    index,
+                    PolicyWriter.onlyFromOthers(
+                            intent, index, ns, Selectors.and(rule.podSelector(), rest.get()), closed));
         });
     }
 
     private void deny(NetworkModel model, NetworkIntent intent, int index, IntentRule.Deny rule, String namespace) {
         List<LabelSelector> isolating = model.policies().stream()
                 .filter(p -> p.namespace().equals(namespace) && p.types().contains(Direction.Ingress))
-                .map(NetworkPolicy::podSelector).distinct().toList();
+                .map(NetworkPolicy::podSelector)
+                .distinct()
+                .toList();
         if (isolating.stream().anyMatch(s -> Selectors.requirements(s).isEmpty())) {
             return; // every pod is isolated already: only allowing rules can break the rule
         }
@@ -191,7 +214,8 @@ public final class IntentEnforcer {
         String key = key(policy);
         if (foreignPolicies.contains(key)) {
             conflicts.add(NetworkIntent.KIND + " " + intent.name() + " spec.rules[" + index + "]: NetworkPolicy " + key
-                    + " exists and is not Trimtab's (no " + PolicyWriter.MANAGED_BY + "=" + PolicyWriter.MANAGER + " and "
+                    + " exists and is not Trimtab's (no " + PolicyWriter.MANAGED_BY + "=" + PolicyWriter.MANAGER
+                    + " and "
                     + PolicyWriter.INTENT_LABEL + " labels); the policy for this rule is not written");
             return;
         }
@@ -206,7 +230,8 @@ public final class IntentEnforcer {
 
     private List<PolicyChange> changes(List<Map<String, Object>> objects) {
         Map<String, Map<String, Object>> owned = new LinkedHashMap<>();
-        objects.stream().filter(o -> "NetworkPolicy".equals(o.get("kind")) && PolicyWriter.owned(o))
+        objects.stream()
+                .filter(o -> "NetworkPolicy".equals(o.get("kind")) && PolicyWriter.owned(o))
                 .forEach(o -> owned.put(key(o), o));
         List<PolicyChange> out = new ArrayList<>();
         desired.forEach((key, policy) -> {
@@ -244,15 +269,25 @@ public final class IntentEnforcer {
         } else {
             policies.addAll(v.blockedBy());
         }
-        List<String> theirs = policies.stream().filter(foreignPolicies::contains).toList();
-        List<String> ours = policies.stream().filter(p -> !foreignPolicies.contains(p)).toList();
+        List<String> theirs =
+                policies.stream().filter(foreignPolicies::contains).toList();
+        List<String> ours =
+                policies.stream().filter(p -> !foreignPolicies.contains(p)).toList();
         String message = v.message() + "; not resolvable by Trimtab: "
-                + (theirs.isEmpty() ? "" : "policies it does not own (" + String.join(", ", theirs) + ")"
-                + (v.code() == IntentViolation.Code.AllowedFlow ? " allow it, and allows are additive" : " block it"))
+                + (theirs.isEmpty()
+                        ? ""
+                        : "policies it does not own (" + String.join(", ", theirs) + ")"
+                                + (v.code() == IntentViolation.Code.AllowedFlow
+                                        ? " allow it, and allows are additive"
+                                        : " block it"))
                 + (!theirs.isEmpty() && !ours.isEmpty() ? "; " : "")
                 + (ours.isEmpty() ? "" : "another intent's policies (" + String.join(", ", ours) + ") conflict with it")
-                + (policies.isEmpty() ? "no policy at fault" + (v.direction() == null ? ""
-                        : " (" + v.direction().name().toLowerCase(Locale.ROOT) + " side not isolated)") : "");
+                + (policies.isEmpty()
+                        ? "no policy at fault"
+                                + (v.direction() == null
+                                        ? ""
+                                        : " (" + v.direction().name().toLowerCase(Locale.ROOT) + " side not isolated)")
+                        : "");
         return new IntentPlan.Unresolvable(v, policies, message);
     }
 

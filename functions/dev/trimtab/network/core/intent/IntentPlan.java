@@ -10,8 +10,12 @@ import java.util.List;
  * {@code conflicts}: generated policies not written because a policy Trimtab does not own has their
  * name (the violations they would remove stay).
  */
-public record IntentPlan(List<PolicyChange> changes, boolean holds, List<IntentViolation> violations,
-                         List<Unresolvable> unresolvable, List<String> conflicts) {
+public record IntentPlan(
+        List<PolicyChange> changes,
+        boolean holds,
+        List<IntentViolation> violations,
+        List<Unresolvable> unresolvable,
+        List<String> conflicts) {
 
     /**
      * A violation planning cannot remove. {@code policies}: the policies ({@code ns/name}) that

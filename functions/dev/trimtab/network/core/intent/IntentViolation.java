@@ -22,15 +22,30 @@ import java.util.List;
  * </ul>
  * {@code from} and {@code to} are {@code ns/pod} or an address.
  */
-public record IntentViolation(String intent, NetworkIntent.Mode mode, int ruleIndex, String ruleKind, Code code,
-                              String from, String to, Port port, Direction direction,
-                              List<SideVerdict.RuleRef> allowedBy, List<String> blockedBy, String message) {
+public record IntentViolation(
+        String intent,
+        NetworkIntent.Mode mode,
+        int ruleIndex,
+        String ruleKind,
+        Code code,
+        String from,
+        String to,
+        Port port,
+        Direction direction,
+        List<SideVerdict.RuleRef> allowedBy,
+        List<String> blockedBy,
+        String message) {
 
     /** The names are stable: they appear in answers. */
-    public enum Code { NotIsolated, AllowedFlow, BlockedFlow }
+    public enum Code {
+        NotIsolated,
+        AllowedFlow,
+        BlockedFlow
+    }
 
     /** What makes two violations the same one, whatever the policies and the message now say. */
-    public record Key(String intent, int ruleIndex, Code code, String from, String to, Port port, Direction direction) {}
+    public record Key(
+            String intent, int ruleIndex, Code code, String from, String to, Port port, Direction direction) {}
 
     public Key key() {
         return new Key(intent, ruleIndex, code, from, to, port, direction);

@@ -15,7 +15,10 @@ public record NetworkIntent(String name, Mode mode, List<IntentRule> rules) {
     public static final String API_VERSION = GROUP + "/v1alpha1";
     public static final String KIND = "NetworkIntent";
 
-    public enum Mode { Audit, Enforce }
+    public enum Mode {
+        Audit,
+        Enforce
+    }
 
     public NetworkIntent {
         rules = List.copyOf(rules);

@@ -31,7 +31,10 @@ final class NetworkIntentParser {
     }
 
     static NetworkIntent.Parsed parse(List<Map<String, Object>> objects) {
-        IntentFields.Read<NetworkIntent> read = IntentFields.read(objects, NetworkIntent.KIND, NetworkIntent.API_VERSION,
+        IntentFields.Read<NetworkIntent> read = IntentFields.read(
+                objects,
+                NetworkIntent.KIND,
+                NetworkIntent.API_VERSION,
                 (name, spec, problems) -> new NetworkIntentParser(problems).intent(name, spec));
         return new NetworkIntent.Parsed(read.intents(), read.errors());
     }
@@ -141,8 +144,10 @@ final class NetworkIntentParser {
             problems.add(path + ".port: required");
             return null;
         }
-        if (!(number instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
-                || n.longValue() < 1 || n.longValue() > 65535) {
+        if (!(number instanceof Number n)
+                || n.doubleValue() != Math.rint(n.doubleValue())
+                || n.longValue() < 1
+                || n.longValue() > 65535) {
             problems.add(path + ".port: got " + quote(number) + ", want a port number in 1..65535");
             return null;
         }
@@ -151,8 +156,8 @@ final class NetworkIntentParser {
 
     private IntentRule deny(Map<?, ?> m, String path) {
         fields.known(m, path, "from", "to");
-        return new IntentRule.Deny(namespaceSide(m.get("from"), path + ".from"),
-                namespaceSide(m.get("to"), path + ".to"));
+        return new IntentRule.Deny(
+                namespaceSide(m.get("from"), path + ".from"), namespaceSide(m.get("to"), path + ".to"));
     }
 
     private LabelSelector namespaceSide(Object raw, String path) {

@@ -9,7 +9,11 @@ import java.util.Map;
  */
 public record PolicyChange(Action action, Map<String, Object> policy) {
     /** The names are stable: they appear in answers. */
-    public enum Action { create, update, delete }
+    public enum Action {
+        create,
+        update,
+        delete
+    }
 
     /** {@code ns/name} of the policy. */
     public String key() {

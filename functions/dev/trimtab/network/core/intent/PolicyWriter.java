@@ -42,8 +42,7 @@ public final class PolicyWriter {
         }
         String prefix = value.substring(0, max - 9).replaceAll("[-._]+$", "");
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(
-                    value.getBytes(StandardCharsets.UTF_8));
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
             return prefix + "-" + HexFormat.of().formatHex(h, 0, 4);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
@@ -59,7 +58,8 @@ public final class PolicyWriter {
     }
 
     /** Every pod of {@code namespace} isolated for the rule's directions; DNS egress kept when allowed. */
-    static Map<String, Object> defaultDeny(NetworkIntent intent, int index, IntentRule.DefaultDeny rule, String namespace) {
+    static Map<String, Object> defaultDeny(
+            NetworkIntent intent, int index, IntentRule.DefaultDeny rule, String namespace) {
         Map<String, Object> spec = spec(LabelSelector.EVERYTHING);
         List<String> types = new ArrayList<>();
         for (Direction d : Direction.values()) {
@@ -72,11 +72,21 @@ public final class PolicyWriter {
             List<Object> egress = new ArrayList<>();
             if (rule.allowDNS()) {
                 Map<String, Object> peer = new LinkedHashMap<>();
-                peer.put("namespaceSelector", Map.of("matchLabels",
-                        Map.of("kubernetes.io/metadata.name", IntentRule.DefaultDeny.DNS_NAMESPACE)));
-                peer.put("podSelector", Map.of("matchLabels",
-                        Map.of(IntentRule.DefaultDeny.DNS_POD_LABEL_KEY, IntentRule.DefaultDeny.DNS_POD_LABEL)));
-                egress.add(rule(List.of(peer), List.of(port(new Port(53, Protocol.UDP)), port(new Port(53, Protocol.TCP))),
+                peer.put(
+                        "namespaceSelector",
+                        Map.of(
+                                "matchLabels",
+                                Map.of("kubernetes.io/metadata.name", IntentRule.DefaultDeny.DNS_NAMESPACE)));
+                peer.put(
+                        "podSelector",
+                        Map.of(
+                                "matchLabels",
+                                Map.of(
+                                        IntentRule.DefaultDeny.DNS_POD_LABEL_KEY,
+                                        IntentRule.DefaultDeny.DNS_POD_LABEL)));
+                egress.add(rule(
+                        List.of(peer),
+                        List.of(port(new Port(53, Protocol.UDP)), port(new Port(53, Protocol.TCP))),
                         "to"));
             }
             spec.put("egress", egress);
@@ -88,7 +98,8 @@ public final class PolicyWriter {
     }
 
     /** The targets of {@code namespace} accept the rule's port from the listed sources only. */
-    static Map<String, Object> onlyFromIngress(NetworkIntent intent, int index, IntentRule.OnlyFrom rule, String namespace) {
+    static Map<String, Object> onlyFromIngress(
+            NetworkIntent intent, int index, IntentRule.OnlyFrom rule, String namespace) {
         Map<String, Object> spec = spec(rule.podSelector());
         spec.put("policyTypes", List.of("Ingress"));
         List<Object> peers = new ArrayList<>();
@@ -112,13 +123,18 @@ public final class PolicyWriter {
      * they did before: port ranges ({@code endPort}) around the closed ports, a protocol with none
      * closed as a whole. Named {@code trimtab-<intent>-<rule>-others}.
      */
-    static Map<String, Object> onlyFromOthers(NetworkIntent intent, int index, String namespace, LabelSelector podSelector,
-                                              Set<Port> closed) {
+    static Map<String, Object> onlyFromOthers(
+            NetworkIntent intent, int index, String namespace, LabelSelector podSelector, Set<Port> closed) {
         Map<String, Object> spec = spec(podSelector);
         spec.put("policyTypes", List.of("Ingress"));
         List<Object> ports = new ArrayList<>();
         for (Protocol p : Protocol.values()) {
-            List<Integer> shut = closed.stream().filter(c -> c.protocol() == p).map(Port::number).distinct().sorted().toList();
+            List<Integer> shut = closed.stream()
+                    .filter(c -> c.protocol() == p)
+                    .map(Port::number)
+                    .distinct()
+                    .sorted()
+                    .toList();
             if (shut.isEmpty()) {
                 Map<String, Object> all = new LinkedHashMap<>();
                 all.put("protocol", p.name());
@@ -155,15 +171,17 @@ public final class PolicyWriter {
      * Source {@code source}'s pods of {@code namespace} may open the rule's port to the targets:
      * written only where those pods are isolated for egress already, so it never isolates a pod.
      */
-    static Map<String, Object> onlyFromEgress(NetworkIntent intent, int index, IntentRule.OnlyFrom rule, int source,
-                                              String namespace) {
+    static Map<String, Object> onlyFromEgress(
+            NetworkIntent intent, int index, IntentRule.OnlyFrom rule, int source, String namespace) {
         IntentRule.Source s = rule.from().get(source);
         Map<String, Object> spec = spec(s.podSelector() == null ? LabelSelector.EVERYTHING : s.podSelector());
         spec.put("policyTypes", List.of("Egress"));
         Map<String, Object> peer = new LinkedHashMap<>();
         if (s.namespaceSelector() != null) {
-            peer.put("namespaceSelector", Selectors.toMap(rule.namespaceSelector() == null ? LabelSelector.EVERYTHING
-                    : rule.namespaceSelector()));
+            peer.put(
+                    "namespaceSelector",
+                    Selectors.toMap(
+                            rule.namespaceSelector() == null ? LabelSelector.EVERYTHING : rule.namespaceSelector()));
         }
         peer.put("podSelector", Selectors.toMap(rule.podSelector()));
         spec.put("egress", List.of(rule(List.of(peer), List.of(port(rule.port())), "to")));
@@ -176,8 +194,8 @@ public final class PolicyWriter {
      * requirement). No ipBlock peer: an ipBlock also matches pod IPs, so 0.0.0.0/0 would admit
      * the from pods again; addresses outside the cluster are therefore not admitted either.
      */
-    static Map<String, Object> deny(NetworkIntent intent, int index, IntentRule.Deny rule, String namespace,
-                                    LabelSelector podSelector) {
+    static Map<String, Object> deny(
+            NetworkIntent intent, int index, IntentRule.Deny rule, String namespace, LabelSelector podSelector) {
         Map<String, Object> spec = spec(podSelector);
         spec.put("policyTypes", List.of("Ingress"));
         List<Object> peers = new ArrayList<>();
@@ -210,7 +228,8 @@ public final class PolicyWriter {
         return m;
     }
 
-    private static Map<String, Object> policy(NetworkIntent intent, String name, String namespace, Map<String, Object> spec) {
+    private static Map<String, Object> policy(
+            NetworkIntent intent, String name, String namespace, Map<String, Object> spec) {
         Map<String, Object> labels = new LinkedHashMap<>();
         labels.put(MANAGED_BY, MANAGER);
         labels.put(INTENT_LABEL, fit(intent.name(), 63));

@@ -10,12 +10,15 @@ final class Selection {
     private Selection() {}
 
     static List<String> namespaces(NetworkModel model, LabelSelector selector) {
-        return model.namespaces().keySet().stream().sorted()
-                .filter(n -> selector == null || selector.matches(model.namespaceLabels(n))).toList();
+        return model.namespaces().keySet().stream()
+                .sorted()
+                .filter(n -> selector == null || selector.matches(model.namespaceLabels(n)))
+                .toList();
     }
 
     static List<Pod> podsIn(NetworkModel model, LabelSelector namespaceSelector) {
-        return model.pods().stream().filter(p -> namespaceSelector.matches(model.namespaceLabels(p.namespace())))
+        return model.pods().stream()
+                .filter(p -> namespaceSelector.matches(model.namespaceLabels(p.namespace())))
                 .toList();
     }
 
@@ -23,7 +26,8 @@ final class Selection {
         return model.pods().stream()
                 .filter(p -> rule.namespaceSelector() == null
                         || rule.namespaceSelector().matches(model.namespaceLabels(p.namespace())))
-                .filter(p -> rule.podSelector().matches(p.labels())).toList();
+                .filter(p -> rule.podSelector().matches(p.labels()))
+                .toList();
     }
 
     /** Whether {@code pod} is one of the rule's sources for a target in {@code targetNamespace}. */
@@ -32,7 +36,8 @@ final class Selection {
     }
 
     static boolean isSource(NetworkModel model, IntentRule.Source s, Pod pod, String targetNamespace) {
-        boolean ns = s.namespaceSelector() == null ? pod.namespace().equals(targetNamespace)
+        boolean ns = s.namespaceSelector() == null
+                ? pod.namespace().equals(targetNamespace)
                 : s.namespaceSelector().matches(model.namespaceLabels(pod.namespace()));
         return ns && (s.podSelector() == null || s.podSelector().matches(pod.labels()));
     }

@@ -38,8 +38,8 @@ final class Selectors {
     /** Each requirement of {@code s} on its own: matchLabels (sorted by key) then expressions. */
     static List<LabelSelector.Requirement> requirements(LabelSelector s) {
         List<LabelSelector.Requirement> out = new ArrayList<>();
-        new TreeMap<>(s.matchLabels()).forEach((k, v) ->
-                out.add(new LabelSelector.Requirement(k, LabelSelector.Operator.In, Set.of(v))));
+        new TreeMap<>(s.matchLabels())
+                .forEach((k, v) -> out.add(new LabelSelector.Requirement(k, LabelSelector.Operator.In, Set.of(v))));
         out.addAll(s.matchExpressions());
         return out;
     }
@@ -59,7 +59,9 @@ final class Selectors {
      * (De Morgan). Empty when {@code s} matches everything.
      */
     static List<LabelSelector> complementAsUnion(LabelSelector s) {
-        return requirements(s).stream().map(r -> new LabelSelector(Map.of(), List.of(negate(r)))).toList();
+        return requirements(s).stream()
+                .map(r -> new LabelSelector(Map.of(), List.of(negate(r))))
+                .toList();
     }
 
     /**

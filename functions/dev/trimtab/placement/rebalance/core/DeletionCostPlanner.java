@@ -40,8 +40,15 @@ public final class DeletionCostPlanner {
     public static final String ZONE = "topology.kubernetes.io/zone";
 
     /** One pod's cost with the JSON merge patch that sets it. {@code rank} 0 is deleted first. */
-    public record DeletionCost(String namespace, String pod, String node, String zone, int rank, int cost,
-            String why, String mergePatch) {}
+    public record DeletionCost(
+            String namespace,
+            String pod,
+            String node,
+            String zone,
+            int rank,
+            int cost,
+            String why,
+            String mergePatch) {}
 
     private DeletionCostPlanner() {}
 
@@ -74,10 +81,18 @@ public final class DeletionCostPlanner {
             left.remove(next);
             int rank = out.size();
             String zone = zone(state, next);
-            String why = tier(next) < 3 ? tierName(next)
+            String why = tier(next) < 3
+                    ? tierName(next)
                     : "zone " + (zone.isEmpty() ? "(none)" : zone) + " holds " + perZone.get(zone) + ", node "
                             + next.nodeName() + " holds " + perNode.get(next.nodeName()) + " of the workload's pods";
-            out.add(new DeletionCost(next.namespace(), next.name(), next.nodeName(), zone, rank, rank, why,
+            out.add(new DeletionCost(
+                    next.namespace(),
+                    next.name(),
+                    next.nodeName(),
+                    zone,
+                    rank,
+                    rank,
+                    why,
                     "{\"metadata\":{\"annotations\":{\"" + ANNOTATION + "\":\"" + rank + "\"}}}"));
             if (!next.nodeName().isEmpty()) {
                 perZone.merge(zone, -1, Integer::sum);

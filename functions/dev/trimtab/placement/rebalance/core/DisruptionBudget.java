@@ -9,8 +9,13 @@ import java.util.Map;
  * absent one none); {@code minAvailable} or {@code maxUnavailable} is an integer or a percentage of
  * the covered pods, rounded up as the disruption controller does. With neither set, minAvailable 1.
  */
-public record DisruptionBudget(String namespace, String name, LabelSelector selector, IntOrPercent minAvailable,
-        IntOrPercent maxUnavailable, boolean alwaysAllowUnhealthy) {
+public record DisruptionBudget(
+        String namespace,
+        String name,
+        LabelSelector selector,
+        IntOrPercent minAvailable,
+        IntOrPercent maxUnavailable,
+        boolean alwaysAllowUnhealthy) {
 
     /** An {@code IntOrString}: a count, or a percentage when {@code percent}. */
     public record IntOrPercent(int value, boolean percent) {
@@ -59,7 +64,9 @@ public record DisruptionBudget(String namespace, String name, LabelSelector sele
         Map<String, Object> meta = Maps.map(pdb, "metadata");
         Map<String, Object> spec = Maps.map(pdb, "spec");
         String name = Maps.string(meta, "namespace", "default") + "/" + Maps.string(meta, "name", "");
-        return new DisruptionBudget(Maps.string(meta, "namespace", "default"), Maps.string(meta, "name", ""),
+        return new DisruptionBudget(
+                Maps.string(meta, "namespace", "default"),
+                Maps.string(meta, "name", ""),
                 LabelSelector.fromMap(spec.get("selector"), "PodDisruptionBudget " + name + " spec.selector"),
                 IntOrPercent.parse(spec.get("minAvailable"), "PodDisruptionBudget " + name + " spec.minAvailable"),
                 IntOrPercent.parse(spec.get("maxUnavailable"), "PodDisruptionBudget " + name + " spec.maxUnavailable"),

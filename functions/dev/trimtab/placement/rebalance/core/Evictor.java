@@ -1,6 +1,5 @@
 package dev.trimtab.placement.rebalance.core;
 
-import dev.trimtab.placement.core.NodeInfo;
 import dev.trimtab.placement.core.PodInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +17,13 @@ import java.util.Set;
  */
 public final class Evictor {
     /** What {@link #evict} did; strategies follow upstream's reaction to each limit error. */
-    public enum Outcome { EVICTED, TOTAL_LIMIT, NODE_LIMIT, NAMESPACE_LIMIT, BUDGET }
+    public enum Outcome {
+        EVICTED,
+        TOTAL_LIMIT,
+        NODE_LIMIT,
+        NAMESPACE_LIMIT,
+        BUDGET
+    }
 
     private final ClusterState state;
     private final EvictorRules rules;
@@ -49,7 +54,8 @@ public final class Evictor {
     PodFacts facts(PodInfo pod) {
         PodFacts f = state.facts(pod.namespace(), pod.name());
         if (f == null) {
-            throw new IllegalStateException("no pod facts for " + pod.key() + ": feed pods through ClusterState.upsertPod");
+            throw new IllegalStateException(
+                    "no pod facts for " + pod.key() + ": feed pods through ClusterState.upsertPod");
         }
         return f;
     }
@@ -126,15 +132,30 @@ public final class Evictor {
         String node = pod.nodeName();
         String ns = pod.namespace();
         if (limits.total() != null && total + 1 > limits.total()) {
-            return blocked(pod, strategy, reason, Recommendation.Blocker.TotalLimit, Outcome.TOTAL_LIMIT,
+            return blocked(
+                    pod,
+                    strategy,
+                    reason,
+                    Recommendation.Blocker.TotalLimit,
+                    Outcome.TOTAL_LIMIT,
                     "total eviction limit exceeded (" + limits.total() + ")");
         }
         if (limits.perNode() != null && perNode.getOrDefault(node, 0) + 1 > limits.perNode()) {
-            return blocked(pod, strategy, reason, Recommendation.Blocker.NodeLimit, Outcome.NODE_LIMIT,
+            return blocked(
+                    pod,
+                    strategy,
+                    reason,
+                    Recommendation.Blocker.NodeLimit,
+                    Outcome.NODE_LIMIT,
                     "node eviction limit exceeded (" + limits.perNode() + ")");
         }
         if (limits.perNamespace() != null && perNamespace.getOrDefault(ns, 0) + 1 > limits.perNamespace()) {
-            return blocked(pod, strategy, reason, Recommendation.Blocker.NamespaceLimit, Outcome.NAMESPACE_LIMIT,
+            return blocked(
+                    pod,
+                    strategy,
+                    reason,
+                    Recommendation.Blocker.NamespaceLimit,
+                    Outcome.NAMESPACE_LIMIT,
                     "namespace eviction limit exceeded (" + limits.perNamespace() + ")");
         }
         String budget = budgetBlock(pod);
@@ -149,8 +170,8 @@ public final class Evictor {
         return Outcome.EVICTED;
     }
 
-    private Outcome blocked(PodInfo pod, String strategy, String reason, Recommendation.Blocker blocker,
-            Outcome outcome, String why) {
+    private Outcome blocked(
+            PodInfo pod, String strategy, String reason, Recommendation.Blocker blocker, Outcome outcome, String why) {
         out.add(new Recommendation(strategy, pod.namespace(), pod.name(), pod.nodeName(), reason, blocker, why));
         return outcome;
     }

@@ -10,8 +10,14 @@ import dev.trimtab.kube.LabelSelector;
  * or above it; {@code labelSelector} limits eviction to matching pods; {@code nodeFit} requires
  * another ready node the pod fits on (PreEvictionFilter).
  */
-public record EvictorRules(boolean evictLocalStoragePods, boolean evictDaemonSetPods, boolean evictSystemCriticalPods,
-        boolean evictFailedBarePods, boolean ignorePvcPods, boolean nodeFit, Integer priorityThreshold,
+public record EvictorRules(
+        boolean evictLocalStoragePods,
+        boolean evictDaemonSetPods,
+        boolean evictSystemCriticalPods,
+        boolean evictFailedBarePods,
+        boolean ignorePvcPods,
+        boolean nodeFit,
+        Integer priorityThreshold,
         LabelSelector labelSelector) {
 
     /** Upstream {@code SystemCriticalPriority}. */
@@ -23,7 +29,14 @@ public record EvictorRules(boolean evictLocalStoragePods, boolean evictDaemonSet
     }
 
     public EvictorRules withNodeFit(boolean fit) {
-        return new EvictorRules(evictLocalStoragePods, evictDaemonSetPods, evictSystemCriticalPods,
-                evictFailedBarePods, ignorePvcPods, fit, priorityThreshold, labelSelector);
+        return new EvictorRules(
+                evictLocalStoragePods,
+                evictDaemonSetPods,
+                evictSystemCriticalPods,
+                evictFailedBarePods,
+                ignorePvcPods,
+                fit,
+                priorityThreshold,
+                labelSelector);
     }
 }

@@ -19,7 +19,10 @@ import java.util.function.Predicate;
 public final class HighNodeUtilization implements Strategy {
     public static final String NAME = "HighNodeUtilization";
 
-    public record Args(Map<String, Double> thresholds, int numberOfNodes, boolean onlyThresholdingResources,
+    public record Args(
+            Map<String, Double> thresholds,
+            int numberOfNodes,
+            boolean onlyThresholdingResources,
             Namespaces evictableNamespaces) {
         public Args {
             thresholds = Map.copyOf(thresholds);
@@ -63,17 +66,25 @@ public final class HighNodeUtilization implements Strategy {
                 schedulable.add(u);
             }
         }
-        if (under.isEmpty() || under.size() <= args.numberOfNodes() || under.size() == nodes.size()
+        if (under.isEmpty()
+                || under.size() <= args.numberOfNodes()
+                || under.size() == nodes.size()
                 || schedulable.isEmpty()) {
             return;
         }
         Utilization.sortByUsage(under, true);
         Predicate<PodInfo> filter = evictor::filter;
         if (args.onlyThresholdingResources()) {
-            filter = filter.and(p -> requestsAny(evictor.facts(p), args.thresholds().keySet()));
+            filter = filter.and(
+                    p -> requestsAny(evictor.facts(p), args.thresholds().keySet()));
         }
-        Utilization.Move move = new Utilization.Move(NAME, new Namespaces(Set.of(), args.evictableNamespaces().exclude()),
-                filter, names, (node, avail) -> avail.values().stream().allMatch(v -> v >= 1), null,
+        Utilization.Move move = new Utilization.Move(
+                NAME,
+                new Namespaces(Set.of(), args.evictableNamespaces().exclude()),
+                filter,
+                names,
+                (node, avail) -> avail.values().stream().allMatch(v -> v >= 1),
+                null,
                 u -> "node " + u.node.name() + " is underutilized (" + Utilization.show(u.percent) + "; thresholds "
                         + Utilization.show(args.thresholds()) + "): packing its pods onto other nodes");
         Utilization.evictFromSources(evictor, under, schedulable, move);

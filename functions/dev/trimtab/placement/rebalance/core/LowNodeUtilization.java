@@ -21,8 +21,13 @@ public final class LowNodeUtilization implements Strategy {
     public static final String NAME = "LowNodeUtilization";
 
     /** Percentages per resource (cpu, memory, pods, extended names) of allocatable. */
-    public record Args(Map<String, Double> thresholds, Map<String, Double> targetThresholds,
-            boolean useDeviationThresholds, int numberOfNodes, Namespaces evictableNamespaces, Integer evictionLimitsNode) {
+    public record Args(
+            Map<String, Double> thresholds,
+            Map<String, Double> targetThresholds,
+            boolean useDeviationThresholds,
+            int numberOfNodes,
+            Namespaces evictableNamespaces,
+            Integer evictionLimitsNode) {
         public Args {
             thresholds = Map.copyOf(thresholds);
             targetThresholds = Map.copyOf(targetThresholds);
@@ -33,8 +38,8 @@ public final class LowNodeUtilization implements Strategy {
             }
             for (Map.Entry<String, Double> e : thresholds.entrySet()) {
                 if (!useDeviationThresholds && e.getValue() > targetThresholds.get(e.getKey())) {
-                    throw new IllegalArgumentException("thresholds' " + e.getKey()
-                            + " percentage is greater than targetThresholds'");
+                    throw new IllegalArgumentException(
+                            "thresholds' " + e.getKey() + " percentage is greater than targetThresholds'");
                 }
             }
             if (evictableNamespaces == null) {
@@ -95,8 +100,8 @@ public final class LowNodeUtilization implements Strategy {
         List<Utilization.Usage> over = new ArrayList<>();
         for (NodeInfo n : nodes) {
             Map<String, Double> p = percent.get(n.name());
-            Utilization.Usage usage = new Utilization.Usage(n, new LinkedHashMap<>(used.get(n.name())),
-                    Utilization.capped(n, high, names), p);
+            Utilization.Usage usage = new Utilization.Usage(
+                    n, new LinkedHashMap<>(used.get(n.name())), Utilization.capped(n, high, names), p);
             if (!n.unschedulable() && Utilization.below(p, low)) {
                 under.add(usage);
             } else if (Utilization.above(p, high)) {
@@ -110,9 +115,15 @@ public final class LowNodeUtilization implements Strategy {
         Map<String, Double> target = high;
         List<String> underNames = new ArrayList<>();
         under.forEach(u -> underNames.add(u.node.name()));
-        Utilization.Move move = new Utilization.Move(NAME, args.evictableNamespaces().exclude().isEmpty()
-                ? Namespaces.ALL : new Namespaces(Set.of(), args.evictableNamespaces().exclude()),
-                evictor::filter, names, LowNodeUtilization::continueEviction, args.evictionLimitsNode(),
+        Utilization.Move move = new Utilization.Move(
+                NAME,
+                args.evictableNamespaces().exclude().isEmpty()
+                        ? Namespaces.ALL
+                        : new Namespaces(Set.of(), args.evictableNamespaces().exclude()),
+                evictor::filter,
+                names,
+                LowNodeUtilization::continueEviction,
+                args.evictionLimitsNode(),
                 u -> "node " + u.node.name() + " is overutilized (" + Utilization.show(u.percent)
                         + "; targetThresholds " + Utilization.show(target) + "); underutilized nodes "
                         + String.join(", ", underNames) + " have room");
@@ -141,10 +152,11 @@ public final class LowNodeUtilization implements Strategy {
     private static Map<String, Double> mean(Map<String, Map<String, Double>> percent) {
         Map<String, Double> sum = new LinkedHashMap<>();
         Map<String, Integer> count = new LinkedHashMap<>();
-        percent.values().forEach(m -> m.forEach((k, v) -> {
-            sum.merge(k, v, Double::sum);
-            count.merge(k, 1, Integer::sum);
-        }));
+        percent.values()
+                .forEach(m -> m.forEach((k, v) -> {
+                    sum.merge(k, v, Double::sum);
+                    count.merge(k, 1, Integer::sum);
+                }));
         Map<String, Double> out = new LinkedHashMap<>();
         sum.forEach((k, v) -> out.put(k, v / count.get(k)));
         return out;

@@ -39,7 +39,11 @@ public record PodFacts(
     public record Owner(String kind, String name) {}
 
     /** Pod QoS class ({@code v1.PodQOSClass}); order is eviction preference, best effort first. */
-    public enum Qos { BestEffort, Burstable, Guaranteed }
+    public enum Qos {
+        BestEffort,
+        Burstable,
+        Guaranteed
+    }
 
     public static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
     public static final String SOURCE_ANNOTATION = "kubernetes.io/config.source";
@@ -136,12 +140,27 @@ public record PodFacts(
         String source = annotations.get(SOURCE_ANNOTATION);
         Map<String, Object> affinity = Maps.map(spec, "affinity");
         boolean selectorOrAffinity = spec.get("nodeSelector") != null || affinity.get("nodeAffinity") != null;
-        return new PodFacts(ns, name, Maps.string(spec, "nodeName", ""), Maps.string(status, "phase", ""),
-                List.copyOf(owners), List.copyOf(images),
-                priority instanceof Number n ? n.intValue() : null, Maps.string(spec, "priorityClassName", ""), qos,
-                annotations.containsKey(MIRROR_ANNOTATION), source != null && !source.equals("api"), local, pvc,
-                meta.get("deletionTimestamp") != null, ready(status), annotations.containsKey(EVICT_ANNOTATION),
-                selectorOrAffinity, Set.copyOf(requested), annotations, Maps.stringMap(meta, "labels"));
+        return new PodFacts(
+                ns,
+                name,
+                Maps.string(spec, "nodeName", ""),
+                Maps.string(status, "phase", ""),
+                List.copyOf(owners),
+                List.copyOf(images),
+                priority instanceof Number n ? n.intValue() : null,
+                Maps.string(spec, "priorityClassName", ""),
+                qos,
+                annotations.containsKey(MIRROR_ANNOTATION),
+                source != null && !source.equals("api"),
+                local,
+                pvc,
+                meta.get("deletionTimestamp") != null,
+                ready(status),
+                annotations.containsKey(EVICT_ANNOTATION),
+                selectorOrAffinity,
+                Set.copyOf(requested),
+                annotations,
+                Maps.stringMap(meta, "labels"));
     }
 
     private static boolean qosResource(String name) {

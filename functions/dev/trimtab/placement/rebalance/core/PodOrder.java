@@ -16,9 +16,10 @@ final class PodOrder {
 
     static void lowToHigh(List<PodInfo> pods, Evictor evictor) {
         pods.sort(Comparator.<PodInfo>comparingLong(p -> {
-            Integer pr = evictor.facts(p).priority();
-            return pr == null ? Long.MIN_VALUE : pr;
-        }).thenComparing(p -> evictor.facts(p).qos())
+                    Integer pr = evictor.facts(p).priority();
+                    return pr == null ? Long.MIN_VALUE : pr;
+                })
+                .thenComparing(p -> evictor.facts(p).qos())
                 .thenComparing(p -> evictor.facts(p).annotations().containsKey(NO_EVICTION_ANNOTATION))
                 .thenComparing(PodInfo::key));
     }

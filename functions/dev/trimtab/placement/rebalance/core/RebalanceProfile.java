@@ -23,15 +23,24 @@ public record RebalanceProfile(String name, EvictorRules evictor, EvictionLimits
     }
 
     public static RebalanceProfile defaults() {
-        return new RebalanceProfile("default", EvictorRules.defaults().withNodeFit(true), EvictionLimits.NONE, List.of(
-                new RemovePodsViolatingNodeTaints(RemovePodsViolatingNodeTaints.Args.defaults()),
-                new RemovePodsViolatingInterPodAntiAffinity(RemovePodsViolatingInterPodAntiAffinity.Args.defaults()),
-                new RemovePodsViolatingNodeAffinity(RemovePodsViolatingNodeAffinity.Args.defaults()),
-                new RemoveDuplicates(RemoveDuplicates.Args.defaults()),
-                new RemovePodsViolatingTopologySpreadConstraint(
-                        RemovePodsViolatingTopologySpreadConstraint.Args.defaults()),
-                new LowNodeUtilization(new LowNodeUtilization.Args(
-                        Map.of("cpu", 20.0, "memory", 20.0, "pods", 20.0),
-                        Map.of("cpu", 50.0, "memory", 50.0, "pods", 50.0), false, 0, Namespaces.ALL, null))));
+        return new RebalanceProfile(
+                "default",
+                EvictorRules.defaults().withNodeFit(true),
+                EvictionLimits.NONE,
+                List.of(
+                        new RemovePodsViolatingNodeTaints(RemovePodsViolatingNodeTaints.Args.defaults()),
+                        new RemovePodsViolatingInterPodAntiAffinity(
+                                RemovePodsViolatingInterPodAntiAffinity.Args.defaults()),
+                        new RemovePodsViolatingNodeAffinity(RemovePodsViolatingNodeAffinity.Args.defaults()),
+                        new RemoveDuplicates(RemoveDuplicates.Args.defaults()),
+                        new RemovePodsViolatingTopologySpreadConstraint(
+                                RemovePodsViolatingTopologySpreadConstraint.Args.defaults()),
+                        new LowNodeUtilization(new LowNodeUtilization.Args(
+                                Map.of("cpu", 20.0, "memory", 20.0, "pods", 20.0),
+                                Map.of("cpu", 50.0, "memory", 50.0, "pods", 50.0),
+                                false,
+                                0,
+                                Namespaces.ALL,
+                                null))));
     }
 }

@@ -5,8 +5,14 @@ package dev.trimtab.placement.rebalance.core;
  * the threshold, taint or constraint, and, when the eviction may not happen, what blocks it
  * ({@link Blocker}) with a message. Blocked recommendations are reported, never acted on.
  */
-public record Recommendation(String strategy, String namespace, String pod, String node, String reason,
-        Blocker blocker, String blockedBecause) {
+public record Recommendation(
+        String strategy,
+        String namespace,
+        String pod,
+        String node,
+        String reason,
+        Blocker blocker,
+        String blockedBecause) {
 
     /** What keeps a recommended eviction from happening; the names are stable reason codes. */
     public enum Blocker {

@@ -66,7 +66,8 @@ public final class RemoveDuplicates implements Strategy {
         for (NodeInfo node : nodes) {
             Map<String, List<List<String>>> seen = new LinkedHashMap<>();
             for (PodInfo pod : RemovePodsViolatingNodeTaints.sorted(node)) {
-                if (!args.namespaces().admits(pod.namespace()) || !evictor.filter(pod)
+                if (!args.namespaces().admits(pod.namespace())
+                        || !evictor.filter(pod)
                         || !evictor.preEvictionFilter(pod)) {
                     continue;
                 }
@@ -88,8 +89,11 @@ public final class RemoveDuplicates implements Strategy {
                 List<List<String>> existing = seen.computeIfAbsent(keys.get(0), k -> new ArrayList<>());
                 if (existing.contains(keys)) {
                     for (PodFacts.Owner o : f.owners()) {
-                        duplicates.computeIfAbsent(new OwnerKey(pod.namespace(), o.kind(), o.name(), hash),
-                                k -> new TreeMap<>()).computeIfAbsent(node.name(), k -> new ArrayList<>()).add(pod);
+                        duplicates
+                                .computeIfAbsent(
+                                        new OwnerKey(pod.namespace(), o.kind(), o.name(), hash), k -> new TreeMap<>())
+                                .computeIfAbsent(node.name(), k -> new ArrayList<>())
+                                .add(pod);
                     }
                 } else {
                     existing.add(keys);
@@ -109,9 +113,13 @@ public final class RemoveDuplicates implements Strategy {
                     continue;
                 }
                 for (PodInfo pod : pods.subList(upperAvg - 1, pods.size())) {
-                    Evictor.Outcome o = evictor.evict(pod, NAME, "node " + onNode.getKey() + " runs " + (pods.size() + 1)
-                            + " pods of " + e.getKey().kind() + " " + e.getKey().name() + " with the same images; at most "
-                            + upperAvg + " per node over " + targets + " feasible nodes");
+                    Evictor.Outcome o = evictor.evict(
+                            pod,
+                            NAME,
+                            "node " + onNode.getKey() + " runs " + (pods.size() + 1)
+                                    + " pods of " + e.getKey().kind() + " "
+                                    + e.getKey().name() + " with the same images; at most "
+                                    + upperAvg + " per node over " + targets + " feasible nodes");
                     if (o == Evictor.Outcome.NODE_LIMIT) {
                         break;
                     }
@@ -139,15 +147,22 @@ public final class RemoveDuplicates implements Strategy {
         Map<Placement, PodInfo> distinct = new LinkedHashMap<>();
         for (List<PodInfo> pods : podNodes.values()) {
             for (PodInfo p : pods) {
-                distinct.putIfAbsent(new Placement(p.tolerations(), p.spec().requiredNodeAffinity(),
-                        p.spec().nodeSelector()), p);
+                distinct.putIfAbsent(
+                        new Placement(
+                                p.tolerations(),
+                                p.spec().requiredNodeAffinity(),
+                                p.spec().nodeSelector()),
+                        p);
             }
         }
         Set<String> targets = new TreeSet<>();
         for (PodInfo pod : distinct.values()) {
             List<String> matching = new ArrayList<>();
             for (NodeInfo n : nodes) {
-                if (new TaintTolerationFilter().prepare(pod, evictor.state().snapshot()).filter(n).isSuccess()
+                if (new TaintTolerationFilter()
+                                .prepare(pod, evictor.state().snapshot())
+                                .filter(n)
+                                .isSuccess()
                         && evictor.nodeFit().matchesNodeSelector(pod, n)) {
                     matching.add(n.name());
                 }

@@ -65,8 +65,10 @@ public final class RemovePodsViolatingInterPodAntiAffinity implements Strategy {
                 if (other == null || !evictor.filter(pod) || !evictor.preEvictionFilter(pod)) {
                     continue;
                 }
-                Evictor.Outcome o = evictor.evict(pod, NAME, "pod's required anti-affinity selects pod "
-                        + other.key() + " on node " + other.nodeName());
+                Evictor.Outcome o = evictor.evict(
+                        pod,
+                        NAME,
+                        "pod's required anti-affinity selects pod " + other.key() + " on node " + other.nodeName());
                 if (o == Evictor.Outcome.EVICTED) {
                     all.remove(pod);
                 } else if (o == Evictor.Outcome.NODE_LIMIT) {

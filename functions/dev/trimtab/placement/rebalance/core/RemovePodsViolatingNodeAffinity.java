@@ -46,17 +46,23 @@ public final class RemovePodsViolatingNodeAffinity implements Strategy {
         for (NodeInfo node : nodes) {
             for (PodInfo pod : RemovePodsViolatingNodeTaints.sorted(node)) {
                 if (!args.namespaces().admits(pod.namespace())
-                        || (args.labelSelector() != null && !args.labelSelector().matches(pod.labels()))
-                        || !evictor.filter(pod) || !evictor.preEvictionFilter(pod)) {
+                        || (args.labelSelector() != null
+                                && !args.labelSelector().matches(pod.labels()))
+                        || !evictor.filter(pod)
+                        || !evictor.preEvictionFilter(pod)) {
                     continue;
                 }
-                if (pod.spec().requiredNodeAffinity() == null || fit.matchesNodeSelector(pod, node)
+                if (pod.spec().requiredNodeAffinity() == null
+                        || fit.matchesNodeSelector(pod, node)
                         || !fit.fitsAny(pod, evictor.facts(pod), nodes)) {
                     continue;
                 }
-                Evictor.Outcome o = evictor.evict(pod, NAME, "node " + node.name()
-                        + " no longer matches the pod's requiredDuringSchedulingIgnoredDuringExecution node affinity"
-                        + " and another node fits");
+                Evictor.Outcome o = evictor.evict(
+                        pod,
+                        NAME,
+                        "node " + node.name()
+                                + " no longer matches the pod's requiredDuringSchedulingIgnoredDuringExecution node affinity"
+                                + " and another node fits");
                 if (o == Evictor.Outcome.NODE_LIMIT) {
                     break;
                 }

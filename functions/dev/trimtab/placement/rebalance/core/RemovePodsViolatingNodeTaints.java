@@ -19,8 +19,12 @@ import java.util.Set;
 public final class RemovePodsViolatingNodeTaints implements Strategy {
     public static final String NAME = "RemovePodsViolatingNodeTaints";
 
-    public record Args(Namespaces namespaces, LabelSelector labelSelector, boolean includePreferNoSchedule,
-            Set<String> excludedTaints, Set<String> includedTaints) {
+    public record Args(
+            Namespaces namespaces,
+            LabelSelector labelSelector,
+            boolean includePreferNoSchedule,
+            Set<String> excludedTaints,
+            Set<String> includedTaints) {
         public Args {
             namespaces = namespaces == null ? Namespaces.ALL : namespaces;
             excludedTaints = excludedTaints == null ? Set.of() : Set.copyOf(excludedTaints);
@@ -53,7 +57,8 @@ public final class RemovePodsViolatingNodeTaints implements Strategy {
                 || (args.includePreferNoSchedule() && t.effect().equals(Taint.PREFER_NO_SCHEDULE));
         boolean excluded = args.excludedTaints().contains(t.key())
                 || (!t.value().isEmpty() && args.excludedTaints().contains(t.key() + "=" + t.value()));
-        boolean included = args.includedTaints().isEmpty() || args.includedTaints().contains(t.key())
+        boolean included = args.includedTaints().isEmpty()
+                || args.includedTaints().contains(t.key())
                 || (!t.value().isEmpty() && args.includedTaints().contains(t.key() + "=" + t.value()));
         return effect && !excluded && included;
     }
@@ -63,17 +68,22 @@ public final class RemovePodsViolatingNodeTaints implements Strategy {
         for (NodeInfo node : nodes) {
             for (PodInfo pod : sorted(node)) {
                 if (!args.namespaces().admits(pod.namespace())
-                        || (args.labelSelector() != null && !args.labelSelector().matches(pod.labels()))
-                        || !evictor.filter(pod) || !evictor.preEvictionFilter(pod)) {
+                        || (args.labelSelector() != null
+                                && !args.labelSelector().matches(pod.labels()))
+                        || !evictor.filter(pod)
+                        || !evictor.preEvictionFilter(pod)) {
                     continue;
                 }
                 Taint untolerated = untolerated(pod, node);
                 if (untolerated == null) {
                     continue;
                 }
-                Evictor.Outcome o = evictor.evict(pod, NAME, "pod does not tolerate taint " + untolerated.key()
-                        + (untolerated.value().isEmpty() ? "" : "=" + untolerated.value()) + ":"
-                        + untolerated.effect() + " on node " + node.name());
+                Evictor.Outcome o = evictor.evict(
+                        pod,
+                        NAME,
+                        "pod does not tolerate taint " + untolerated.key()
+                                + (untolerated.value().isEmpty() ? "" : "=" + untolerated.value()) + ":"
+                                + untolerated.effect() + " on node " + node.name());
                 if (o == Evictor.Outcome.NODE_LIMIT) {
                     break;
                 }

@@ -28,7 +28,10 @@ import java.util.TreeSet;
 public final class RemovePodsViolatingTopologySpreadConstraint implements Strategy {
     public static final String NAME = "RemovePodsViolatingTopologySpreadConstraint";
 
-    public record Args(Namespaces namespaces, LabelSelector labelSelector, boolean includeScheduleAnyway,
+    public record Args(
+            Namespaces namespaces,
+            LabelSelector labelSelector,
+            boolean includeScheduleAnyway,
             boolean topologyBalanceNodeFit) {
         public Args {
             namespaces = namespaces == null ? Namespaces.ALL : namespaces;
@@ -40,7 +43,10 @@ public final class RemovePodsViolatingTopologySpreadConstraint implements Strate
     }
 
     /** A constraint with the defining pod's placement when its inclusion policies honor it ({@code topologySpreadConstraint}). */
-    private record Key(SpreadConstraint constraint, Map<String, String> nodeSelector, NodeSelector affinity,
+    private record Key(
+            SpreadConstraint constraint,
+            Map<String, String> nodeSelector,
+            NodeSelector affinity,
             List<Toleration> tolerations) {}
 
     private static final class Domain {
@@ -70,7 +76,8 @@ public final class RemovePodsViolatingTopologySpreadConstraint implements Strate
 
     private boolean podFilter(Evictor evictor, PodInfo p) {
         return args.namespaces().admits(p.namespace())
-                && (args.labelSelector() == null || args.labelSelector().matches(p.labels())) && evictor.filter(p);
+                && (args.labelSelector() == null || args.labelSelector().matches(p.labels()))
+                && evictor.filter(p);
     }
 
     @Override
@@ -81,7 +88,9 @@ public final class RemovePodsViolatingTopologySpreadConstraint implements Strate
         for (NodeInfo n : nodes) {
             for (PodInfo p : n.pods()) {
                 if (podFilter(evictor, p)) {
-                    byNamespace.computeIfAbsent(p.namespace(), k -> new ArrayList<>()).add(p);
+                    byNamespace
+                            .computeIfAbsent(p.namespace(), k -> new ArrayList<>())
+                            .add(p);
                 }
             }
         }
@@ -93,10 +102,13 @@ public final class RemovePodsViolatingTopologySpreadConstraint implements Strate
             for (PodInfo p : pods) {
                 for (SpreadConstraint c : p.spec().spreadConstraints()) {
                     if (c.doNotSchedule() || args.includeScheduleAnyway()) {
-                        constraints.putIfAbsent(new Key(c,
-                                c.honorNodeAffinity() ? p.spec().nodeSelector() : null,
-                                c.honorNodeAffinity() ? p.spec().requiredNodeAffinity() : null,
-                                c.honorNodeTaints() ? p.tolerations() : null), p);
+                        constraints.putIfAbsent(
+                                new Key(
+                                        c,
+                                        c.honorNodeAffinity() ? p.spec().nodeSelector() : null,
+                                        c.honorNodeAffinity() ? p.spec().requiredNodeAffinity() : null,
+                                        c.honorNodeTaints() ? p.tolerations() : null),
+                                p);
                     }
                 }
             }
@@ -137,7 +149,8 @@ public final class RemovePodsViolatingTopologySpreadConstraint implements Strate
         Set<String> nodeLimitExceeded = new TreeSet<>();
         for (Map.Entry<String, String> e : forEviction.entrySet()) {
             PodInfo pod = podsByKey.get(e.getKey());
-            if (nodeLimitExceeded.contains(pod.nodeName()) || !podFilter(evictor, pod)
+            if (nodeLimitExceeded.contains(pod.nodeName())
+                    || !podFilter(evictor, pod)
                     || !evictor.preEvictionFilter(pod)) {
                 continue;
             }
@@ -152,8 +165,11 @@ public final class RemovePodsViolatingTopologySpreadConstraint implements Strate
 
     private static String sizes(Map<String, Domain> domains) {
         StringBuilder sb = new StringBuilder();
-        domains.values().forEach(d -> sb.append(sb.length() == 0 ? "" : ", ").append(d.value).append('=')
-                .append(d.pods.size()));
+        domains.values()
+                .forEach(d -> sb.append(sb.length() == 0 ? "" : ", ")
+                        .append(d.value)
+                        .append('=')
+                        .append(d.pods.size()));
         return sb.toString();
     }
 
@@ -163,7 +179,10 @@ public final class RemovePodsViolatingTopologySpreadConstraint implements Strate
             return false;
         }
         return !c.honorNodeTaints()
-                || new TaintTolerationFilter().prepare(owner, evictor.state().snapshot()).filter(n).isSuccess();
+                || new TaintTolerationFilter()
+                        .prepare(owner, evictor.state().snapshot())
+                        .filter(n)
+                        .isSuccess();
     }
 
     private static boolean balanced(Map<String, Domain> domains, SpreadConstraint c) {
@@ -180,8 +199,13 @@ public final class RemovePodsViolatingTopologySpreadConstraint implements Strate
     }
 
     /** {@code balanceDomains}: the pods to evict so that the domains come within maxSkew. */
-    private List<PodInfo> balanceDomains(Evictor evictor, SpreadConstraint c, PodInfo owner,
-            Map<String, Domain> domainMap, int sum, List<NodeInfo> nodes) {
+    private List<PodInfo> balanceDomains(
+            Evictor evictor,
+            SpreadConstraint c,
+            PodInfo owner,
+            Map<String, Domain> domainMap,
+            int sum,
+            List<NodeInfo> nodes) {
         double idealAvg = sum / (double) domainMap.size();
         List<Domain> sorted = new ArrayList<>(domainMap.values());
         for (Domain d : sorted) {

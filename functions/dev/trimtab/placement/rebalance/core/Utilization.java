@@ -111,8 +111,14 @@ final class Utilization {
     }
 
     /** The eviction loop's inputs that stay fixed across source nodes. */
-    record Move(String strategy, Namespaces excluded, Predicate<PodInfo> podFilter, Set<String> names,
-            BiPredicate<Usage, Map<String, Long>> continueEviction, Integer nodeLimit, Function<Usage, String> reason) {}
+    record Move(
+            String strategy,
+            Namespaces excluded,
+            Predicate<PodInfo> podFilter,
+            Set<String> names,
+            BiPredicate<Usage, Map<String, Long>> continueEviction,
+            Integer nodeLimit,
+            Function<Usage, String> reason) {}
 
     /** {@code evictPodsFromSourceNodes}. */
     static void evictFromSources(Evictor evictor, List<Usage> sources, List<Usage> destinations, Move move) {
@@ -146,8 +152,13 @@ final class Utilization {
     }
 
     /** {@code evictPods}; true when the total limit stops the whole strategy. */
-    private static boolean evictPods(Evictor evictor, List<PodInfo> pods, Usage source, Map<String, Long> available,
-            List<List<Taint>> destinationTaints, Move move) {
+    private static boolean evictPods(
+            Evictor evictor,
+            List<PodInfo> pods,
+            Usage source,
+            Map<String, Long> available,
+            List<List<Taint>> destinationTaints,
+            Move move) {
         if (!move.continueEviction().test(source, available)) {
             return false;
         }
@@ -162,7 +173,8 @@ final class Utilization {
             if (!move.excluded().admits(pod.namespace()) || !evictor.preEvictionFilter(pod)) {
                 continue;
             }
-            Evictor.Outcome o = evictor.evict(pod, move.strategy(), move.reason().apply(source));
+            Evictor.Outcome o =
+                    evictor.evict(pod, move.strategy(), move.reason().apply(source));
             if (o == Evictor.Outcome.TOTAL_LIMIT) {
                 return true;
             }
@@ -212,7 +224,9 @@ final class Utilization {
 
     static String show(Map<String, Double> m) {
         StringBuilder sb = new StringBuilder();
-        m.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ')
+        m.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ")
+                .append(k)
+                .append(' ')
                 .append(String.format(Locale.ROOT, "%.1f%%", v)));
         return sb.toString();
     }

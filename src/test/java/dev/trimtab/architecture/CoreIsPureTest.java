@@ -16,28 +16,51 @@ class CoreIsPureTest {
 
     @Test
     void corePackagesImportNoFrameworks() {
-        noClasses().that().resideInAPackage("..core..")
-                .should().dependOnClassesThat().resideInAnyPackage(
-                        "io.quarkus..", "io.smallrye..", "io.fabric8..", "org.apache.kafka..", "io.micrometer..",
-                        "jakarta..", "javax..", "io.vertx..", "com.fasterxml..", "org.jboss..")
+        noClasses()
+                .that()
+                .resideInAPackage("..core..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.quarkus..",
+                        "io.smallrye..",
+                        "io.fabric8..",
+                        "org.apache.kafka..",
+                        "io.micrometer..",
+                        "jakarta..",
+                        "javax..",
+                        "io.vertx..",
+                        "com.fasterxml..",
+                        "org.jboss..")
                 .because("the core must run the same in replay, tests and the live path (STYLE.md #1)")
                 .check(MAIN);
     }
 
     @Test
     void coreDependsOnNothingOutsideTheCore() {
-        noClasses().that().resideInAPackage("dev.trimtab.autoscaler.core..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.trimtab.autoscaler.events..",
-                        "dev.trimtab.autoscaler.replay..", "dev.trimtab.cloudevents..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.trimtab.autoscaler.core..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.trimtab.autoscaler.events..",
+                        "dev.trimtab.autoscaler.replay..",
+                        "dev.trimtab.cloudevents..")
                 .check(MAIN);
     }
 
     @Test
     void coreNeverReadsTheWallClock() {
-        noClasses().that().resideInAPackage("..core..")
-                .should().callMethod(System.class, "currentTimeMillis")
-                .orShould().callMethod(System.class, "nanoTime")
-                .orShould().callMethod(Instant.class, "now")
+        noClasses()
+                .that()
+                .resideInAPackage("..core..")
+                .should()
+                .callMethod(System.class, "currentTimeMillis")
+                .orShould()
+                .callMethod(System.class, "nanoTime")
+                .orShould()
+                .callMethod(Instant.class, "now")
                 .because("time is an input: replay runs on the trace's clock")
                 .check(MAIN);
     }

@@ -26,14 +26,18 @@ class NoCyclesTest {
     record Edge(String from, String to, String why) {}
 
     static final List<Edge> KNOWN = List.of(
-            new Edge("rbac", "policy", "RbacIntents uses the policy function's intent and report machinery (IntentLoop, "
-                    + "LiveReports, ReportBook), while the policy function's CEL authorizer answers from the RBAC model"));
+            new Edge(
+                    "rbac",
+                    "policy",
+                    "RbacIntents uses the policy function's intent and report machinery (IntentLoop, "
+                            + "LiveReports, ReportBook), while the policy function's CEL authorizer answers from the RBAC model"));
 
     @Test
     void functionPackagesAreFreeOfCyclesButForTheKnownEdges() {
         SliceRule rule = slices().matching("dev.trimtab.(*)..").should().beFreeOfCycles();
         for (Edge e : KNOWN) {
-            rule = rule.ignoreDependency(resideInAPackage("dev.trimtab." + e.from() + ".."),
+            rule = rule.ignoreDependency(
+                    resideInAPackage("dev.trimtab." + e.from() + ".."),
                     resideInAPackage("dev.trimtab." + e.to() + ".."));
         }
         rule.check(MAIN);

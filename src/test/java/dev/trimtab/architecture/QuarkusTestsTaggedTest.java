@@ -20,14 +20,22 @@ class QuarkusTestsTaggedTest {
     @Test
     void everyQuarkusTestClassIsTagged() throws IOException {
         List<String> untagged;
-        try (Stream<Path> files = Stream.concat(Files.walk(Path.of("src/test/java")),
-                Files.isDirectory(Path.of("src/test-local/java")) ? Files.walk(Path.of("src/test-local/java")) : Stream.empty())) {
-            untagged = files.filter(p -> p.toString().endsWith(".java")).filter(p -> {
-                List<String> lines = read(p);
-                return lines.contains("@QuarkusTest") && !lines.contains("@Tag(\"quarkus\")");
-            }).map(Path::toString).sorted().toList();
+        try (Stream<Path> files = Stream.concat(
+                Files.walk(Path.of("src/test/java")),
+                Files.isDirectory(Path.of("src/test-local/java"))
+                        ? Files.walk(Path.of("src/test-local/java"))
+                        : Stream.empty())) {
+            untagged = files.filter(p -> p.toString().endsWith(".java"))
+                    .filter(p -> {
+                        List<String> lines = read(p);
+                        return lines.contains("@QuarkusTest") && !lines.contains("@Tag(\"quarkus\")");
+                    })
+                    .map(Path::toString)
+                    .sorted()
+                    .toList();
         }
-        assertThat(untagged).as("@QuarkusTest classes without @Tag(\"quarkus\") (see pom.xml, surefire's quarkus-test execution)")
+        assertThat(untagged)
+                .as("@QuarkusTest classes without @Tag(\"quarkus\") (see pom.xml, surefire's quarkus-test execution)")
                 .isEmpty();
     }
 

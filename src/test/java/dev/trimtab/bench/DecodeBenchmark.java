@@ -59,20 +59,34 @@ public class DecodeBenchmark {
         String time = Instant.ofEpochMilli(timeMillis).toString();
         String sampled = Instant.ofEpochMilli(timeMillis - 1_000).toString();
         StringBuilder sb = new StringBuilder(1_500);
-        sb.append("{\"specversion\":\"1.0\",\"id\":\"pm-").append(i).append("\",\"source\":\"/metrics-server\",")
-                .append("\"type\":\"dev.trimtab.metrics\",\"time\":\"").append(time)
+        sb.append("{\"specversion\":\"1.0\",\"id\":\"pm-")
+                .append(i)
+                .append("\",\"source\":\"/metrics-server\",")
+                .append("\"type\":\"dev.trimtab.metrics\",\"time\":\"")
+                .append(time)
                 .append("\",\"datacontenttype\":\"application/json\",\"partitionkey\":\"")
-                .append(Fleet.NAMESPACE).append("/w").append(i).append("\",")
+                .append(Fleet.NAMESPACE)
+                .append("/w")
+                .append(i)
+                .append("\",")
                 .append("\"data\":{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetricsList\",\"items\":[");
         for (int j = 0; j < Fleet.PODS_PER_WORKLOAD; j++) {
             if (j > 0) {
                 sb.append(',');
             }
-            sb.append("{\"metadata\":{\"name\":\"").append(fleet.podNames[i][j]).append("\",\"namespace\":\"")
-                    .append(Fleet.NAMESPACE).append("\",\"labels\":{\"app\":\"w").append(i).append("\"}},")
-                    .append("\"timestamp\":\"").append(sampled).append("\",\"window\":\"15s\",")
+            sb.append("{\"metadata\":{\"name\":\"")
+                    .append(fleet.podNames[i][j])
+                    .append("\",\"namespace\":\"")
+                    .append(Fleet.NAMESPACE)
+                    .append("\",\"labels\":{\"app\":\"w")
+                    .append(i)
+                    .append("\"}},")
+                    .append("\"timestamp\":\"")
+                    .append(sampled)
+                    .append("\",\"window\":\"15s\",")
                     .append("\"containers\":[{\"name\":\"app\",\"usage\":{\"cpu\":\"")
-                    .append(240 + 5 * j).append("m\",\"memory\":\"200Mi\"}}]}");
+                    .append(240 + 5 * j)
+                    .append("m\",\"memory\":\"200Mi\"}}]}");
         }
         return sb.append("]}}").toString();
     }

@@ -2,7 +2,6 @@ package dev.trimtab.bench;
 
 import dev.trimtab.autoscaler.core.Behavior;
 import dev.trimtab.autoscaler.core.ClusterState;
-import dev.trimtab.kube.LabelSelector;
 import dev.trimtab.autoscaler.core.MetricSpec;
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.Pod;
@@ -10,6 +9,7 @@ import dev.trimtab.autoscaler.core.PodUsage;
 import dev.trimtab.autoscaler.core.ScaleTarget;
 import dev.trimtab.autoscaler.core.ScalingPolicy;
 import dev.trimtab.autoscaler.core.ScalingSpec;
+import dev.trimtab.kube.LabelSelector;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +28,7 @@ final class Fleet {
     static final long WINDOW_MILLIS = 15_000;
     /** Virtual start of the run; pods started an hour earlier (past the 5 min cpu initialization period). */
     static final long T0 = Instant.parse("2026-11-01T12:00:00Z").toEpochMilli();
+
     static final long POD_START = T0 - 3_600_000;
 
     final int n;
@@ -57,19 +58,33 @@ final class Fleet {
             String name = "w" + i;
             labels[i] = Map.of("app", name);
             ObjectRef targetRef = new ObjectRef("apps/v1", "Deployment", NAMESPACE, name);
-            state.putTarget(new ScaleTarget(targetRef, PODS_PER_WORKLOAD, PODS_PER_WORKLOAD,
-                    new LabelSelector(labels[i], List.of()), "1"));
+            state.putTarget(new ScaleTarget(
+                    targetRef, PODS_PER_WORKLOAD, PODS_PER_WORKLOAD, new LabelSelector(labels[i], List.of()), "1"));
             for (int j = 0; j < PODS_PER_WORKLOAD; j++) {
                 podNames[i][j] = name + "-" + j;
-                state.putPod(new Pod(NAMESPACE, podNames[i][j], labels[i], Pod.Phase.Running, Boolean.TRUE,
-                        POD_START + 5_000, POD_START, false, podContainers));
+                state.putPod(new Pod(
+                        NAMESPACE,
+                        podNames[i][j],
+                        labels[i],
+                        Pod.Phase.Running,
+                        Boolean.TRUE,
+                        POD_START + 5_000,
+                        POD_START,
+                        false,
+                        podContainers));
                 state.metrics().putPodUsage(NAMESPACE, podNames[i][j], usage(i, T0 - 1_000));
             }
-            ScalingSpec spec = new ScalingSpec(new ObjectRef("apps/v1", "Deployment", "", name), 1, 20,
-                    List.of(metric), Behavior.defaults(),
-                    null, null, null);
-            policies[i] = new ScalingPolicy(new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", NAMESPACE, name),
-                    spec, false, null);
+            ScalingSpec spec = new ScalingSpec(
+                    new ObjectRef("apps/v1", "Deployment", "", name),
+                    1,
+                    20,
+                    List.of(metric),
+                    Behavior.defaults(),
+                    null,
+                    null,
+                    null);
+            policies[i] = new ScalingPolicy(
+                    new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", NAMESPACE, name), spec, false, null);
             state.putPolicy(policies[i]);
         }
     }

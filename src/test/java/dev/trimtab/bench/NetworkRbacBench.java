@@ -1,6 +1,5 @@
 package dev.trimtab.bench;
 
-import dev.trimtab.network.core.Endpoint;
 import dev.trimtab.network.core.NetworkModel;
 import dev.trimtab.network.core.Pod;
 import dev.trimtab.network.core.Port;
@@ -75,11 +74,13 @@ public final class NetworkRbacBench {
     static final int WARM_UP = 300;
     static final Port MATRIX_PORT = new Port(8080, Protocol.TCP);
 
-    static final String[] TEAMS = {"payments", "search", "checkout", "identity", "data", "ml", "web", "ops", "ads",
-        "mobile"};
+    static final String[] TEAMS = {
+        "payments", "search", "checkout", "identity", "data", "ml", "web", "ops", "ads", "mobile"
+    };
     static final String[] ENVS = {"prod", "staging", "dev"};
     /** app, tier, container ports as {name or null, number, protocol}. */
     static final String[] APPS = {"web", "api", "db", "cache", "worker", "frontend", "metrics", "queue"};
+
     static final String[] TIERS = {"frontend", "backend", "data", "data", "backend", "frontend", "ops", "data"};
     static final Object[][][] APP_PORTS = {
         {{"http", 8080L, "TCP"}, {"metrics", 9090L, "TCP"}},
@@ -93,8 +94,11 @@ public final class NetworkRbacBench {
     };
 
     public static void main(String[] args) {
-        System.out.printf("JDK %s, %d cores, max heap %d MiB, load average %.2f%n", System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+        System.out.printf(
+                "JDK %s, %d cores, max heap %d MiB, load average %.2f%n",
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20,
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         Map<String, Object> result = new LinkedHashMap<>();
         String only = System.getProperty("bench.only", ""); // network or rbac, to run one half
@@ -104,7 +108,8 @@ public final class NetworkRbacBench {
         if (!only.equals("network")) {
             rbac(result);
         }
-        System.out.printf("load average at the end %.2f%n",
+        System.out.printf(
+                "load average at the end %.2f%n",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         StringBuilder sb = new StringBuilder("RESULT");
         result.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
@@ -124,7 +129,8 @@ public final class NetworkRbacBench {
             throw new IllegalStateException("generated objects rejected: " + model.errors());
         }
         List<Pod> pods = model.pods();
-        System.out.printf("network: %d namespaces, %d pods, %d policies, model ~%d KiB%n",
+        System.out.printf(
+                "network: %d namespaces, %d pods, %d policies, model ~%d KiB%n",
                 model.namespaces().size(), pods.size(), model.policies().size(), Math.max(0, m1 - m0) >> 10);
 
         // the matrix: warm up, then best of the runs (at most 5, stopping after 20 s)
@@ -143,22 +149,32 @@ public final class NetworkRbacBench {
                 bestCpu = Math.min(bestCpu, ct);
             }
             reachable = (int) m.stream().filter(Verdict::reachable).count();
-            System.out.printf("  matrix run %d: %.1f ms (this thread's CPU %.1f ms; %d of %d pairs reachable)%n", run,
-                    t / 1e6, ct / 1e6, reachable, m.size());
+            System.out.printf(
+                    "  matrix run %d: %.1f ms (this thread's CPU %.1f ms; %d of %d pairs reachable)%n",
+                    run, t / 1e6, ct / 1e6, reachable, m.size());
         }
         result.put("matrix_ms", fmt(best / 1e6));
         result.put("matrix_cpu_ms", fmt(bestCpu / 1e6));
 
         // can-reach over random pairs and ports
-        Port[] ports = {new Port(8080, Protocol.TCP), new Port(9090, Protocol.TCP), new Port(5432, Protocol.TCP),
-            new Port(53, Protocol.UDP), new Port(443, Protocol.TCP), new Port(8125, Protocol.UDP),
-            new Port(9999, Protocol.SCTP), new Port(8050, Protocol.TCP)};
+        Port[] ports = {
+            new Port(8080, Protocol.TCP),
+            new Port(9090, Protocol.TCP),
+            new Port(5432, Protocol.TCP),
+            new Port(53, Protocol.UDP),
+            new Port(443, Protocol.TCP),
+            new Port(8125, Protocol.UDP),
+            new Port(9999, Protocol.SCTP),
+            new Port(8050, Protocol.TCP)
+        };
         Random q = new Random(7);
         int n = pods.size();
         int sink = 0;
         for (int i = 0; i < SAMPLES; i++) { // warm-up
             sink += analyzer.canReach(pods.get(q.nextInt(n)), pods.get(q.nextInt(n)), ports[q.nextInt(ports.length)])
-                    .reachable() ? 1 : 0;
+                            .reachable()
+                    ? 1
+                    : 0;
         }
         long[] lat = new long[SAMPLES];
         for (int i = 0; i < SAMPLES; i++) {
@@ -175,7 +191,8 @@ public final class NetworkRbacBench {
         result.put("can_reach_p99_us", fmt(pct(lat, 99) / 1e3));
 
         // intents, and the re-check after one pod's labels change
-        List<NetworkIntent> intents = NetworkIntent.fromObjects(networkIntentObjects()).intents();
+        List<NetworkIntent> intents =
+                NetworkIntent.fromObjects(networkIntentObjects()).intents();
         if (intents.size() != 3) {
             throw new IllegalStateException("intents rejected");
         }
@@ -183,12 +200,14 @@ public final class NetworkRbacBench {
         long[] check = new long[RECHECKS];
         for (int i = 0; i < RECHECKS + 5; i++) {
             long t0 = System.nanoTime();
-            violations = dev.trimtab.network.core.intent.IntentChecker.check(model, intents).size();
+            violations = dev.trimtab.network.core.intent.IntentChecker.check(model, intents)
+                    .size();
             if (i >= 5) {
                 check[i - 5] = System.nanoTime() - t0;
             }
         }
-        System.out.printf("  network intents (3 intents, %d violations), check alone: p50=%.2f ms max=%.2f ms%n",
+        System.out.printf(
+                "  network intents (3 intents, %d violations), check alone: p50=%.2f ms max=%.2f ms%n",
                 violations, pct(check, 50) / 1e6, pct(check, 100) / 1e6);
         result.put("network_check_ms", fmt(pct(check, 50) / 1e6));
         // re-check after one pod's labels change, RECHECKS changes in a row: (a) model.with(pod) and
@@ -231,8 +250,16 @@ public final class NetworkRbacBench {
                 recheckCpu[i - 5] = c1 - c0;
             }
         }
-        reportRecheck("network", changes.size(), i -> dev.trimtab.network.core.intent.IntentChecker.check(
-                NetworkModel.fromObjects(states.get(i)), intents), seen, recheck, recheckCpu, full, Math.max(0, m1 - m0) >> 10,
+        reportRecheck(
+                "network",
+                changes.size(),
+                i -> dev.trimtab.network.core.intent.IntentChecker.check(
+                        NetworkModel.fromObjects(states.get(i)), intents),
+                seen,
+                recheck,
+                recheckCpu,
+                full,
+                Math.max(0, m1 - m0) >> 10,
                 result);
         if (sink == 42) {
             System.out.println();
@@ -243,9 +270,16 @@ public final class NetworkRbacBench {
      * Times the full path (rebuild from all objects + check) for each change, checks it against the
      * incremental result {@code seen}, prints both and puts {@code <what>_recheck_ms} … in the result.
      */
-    static void reportRecheck(String what, int changes, IntFunction<List<?>> fullCheck,
-                              List<? extends List<?>> seen, long[] recheck, long[] recheckCpu, long[] full, long modelKib,
-                              Map<String, Object> result) {
+    static void reportRecheck(
+            String what,
+            int changes,
+            IntFunction<List<?>> fullCheck,
+            List<? extends List<?>> seen,
+            long[] recheck,
+            long[] recheckCpu,
+            long[] full,
+            long modelKib,
+            Map<String, Object> result) {
         for (int i = 0; i < changes; i++) {
             long t1 = System.nanoTime();
             List<?> all = fullCheck.apply(i);
@@ -257,10 +291,12 @@ public final class NetworkRbacBench {
                 full[i - 5] = t2 - t1;
             }
         }
-        System.out.printf("  %s re-check, one object changed (with + over): p50=%.2f ms max=%.2f ms"
-                + " (this thread's CPU p50=%.2f ms)%n", what, pct(recheck, 50) / 1e6, pct(recheck, 100) / 1e6,
-                pct(recheckCpu, 50) / 1e6);
-        System.out.printf("  %s re-check, full (fromObjects + check): p50=%.2f ms max=%.2f ms%n",
+        System.out.printf(
+                "  %s re-check, one object changed (with + over): p50=%.2f ms max=%.2f ms"
+                        + " (this thread's CPU p50=%.2f ms)%n",
+                what, pct(recheck, 50) / 1e6, pct(recheck, 100) / 1e6, pct(recheckCpu, 50) / 1e6);
+        System.out.printf(
+                "  %s re-check, full (fromObjects + check): p50=%.2f ms max=%.2f ms%n",
                 what, pct(full, 50) / 1e6, pct(full, 100) / 1e6);
         result.put(what + "_recheck_ms", fmt(pct(recheck, 50) / 1e6));
         result.put(what + "_recheck_max_ms", fmt(pct(recheck, 100) / 1e6));
@@ -270,8 +306,11 @@ public final class NetworkRbacBench {
     }
 
     /** WARM_UP incremental re-checks on a chain of their own, so that the measured ones run compiled code. */
-    static void warmUpNetwork(List<Map<String, Object>> objects, List<Integer> podIndexes, NetworkModel model,
-                              List<NetworkIntent> intents) {
+    static void warmUpNetwork(
+            List<Map<String, Object>> objects,
+            List<Integer> podIndexes,
+            NetworkModel model,
+            List<NetworkIntent> intents) {
         Random w = new Random(1);
         List<Map<String, Object>> current = new ArrayList<>(objects);
         dev.trimtab.network.core.intent.IntentChecker.Checked checked =
@@ -346,10 +385,21 @@ public final class NetworkRbacBench {
             status.put("podIP", ip);
             status.put("podIPs", List.of(Map.of("ip", ip)));
         }
-        return obj("v1", "Pod", Map.of("name", "p-" + k + "-" + Integer.toHexString(rnd.nextInt(1 << 16)),
-                        "namespace", nsName(ns), "labels", labels),
-                Map.of("containers", List.of(Map.of("name", "main", "image", "registry.example/app:1",
-                        "ports", containerPorts)))).also("status", status);
+        return obj(
+                        "v1",
+                        "Pod",
+                        Map.of(
+                                "name",
+                                "p-" + k + "-" + Integer.toHexString(rnd.nextInt(1 << 16)),
+                                "namespace",
+                                nsName(ns),
+                                "labels",
+                                labels),
+                        Map.of(
+                                "containers",
+                                List.of(Map.of(
+                                        "name", "main", "image", "registry.example/app:1", "ports", containerPorts))))
+                .also("status", status);
     }
 
     /** One of a namespace's 10 policies; the mix is by slot, the details random. */
@@ -370,12 +420,21 @@ public final class NetworkRbacBench {
                 if (ns % 3 == 0) {
                     spec.put("podSelector", Map.of());
                     spec.put("policyTypes", List.of("Egress"));
-                    spec.put("egress", List.of(Map.of(
-                            "to", List.of(Map.of("namespaceSelector", Map.of("matchLabels",
-                                            Map.of("kubernetes.io/metadata.name", "kube-system")),
-                                    "podSelector", Map.of("matchLabels", Map.of("k8s-app", "kube-dns")))),
-                            "ports", List.of(Map.of("port", 53L, "protocol", "UDP"),
-                                    Map.of("port", 53L, "protocol", "TCP")))));
+                    spec.put(
+                            "egress",
+                            List.of(Map.of(
+                                    "to",
+                                            List.of(Map.of(
+                                                    "namespaceSelector",
+                                                    Map.of(
+                                                            "matchLabels",
+                                                            Map.of("kubernetes.io/metadata.name", "kube-system")),
+                                                    "podSelector",
+                                                    Map.of("matchLabels", Map.of("k8s-app", "kube-dns")))),
+                                    "ports",
+                                            List.of(
+                                                    Map.of("port", 53L, "protocol", "UDP"),
+                                                    Map.of("port", 53L, "protocol", "TCP")))));
                 } else {
                     spec.put("podSelector", Map.of("matchLabels", Map.of("app", app)));
                     spec.put("policyTypes", List.of("Ingress"));
@@ -384,64 +443,143 @@ public final class NetworkRbacBench {
             }
             case 2, 3 -> { // same-namespace tier access on a named port
                 spec.put("podSelector", Map.of("matchLabels", Map.of("app", app)));
-                spec.put("ingress", List.of(Map.of(
-                        "from", List.of(Map.of("podSelector", Map.of("matchLabels",
-                                Map.of("tier", rnd.nextBoolean() ? "frontend" : "backend")))),
-                        "ports", List.of(Map.of("port", rnd.nextBoolean() ? "http" : "pg"),
-                                Map.of("port", 8443L, "protocol", "TCP")))));
+                spec.put(
+                        "ingress",
+                        List.of(Map.of(
+                                "from",
+                                        List.of(Map.of(
+                                                "podSelector",
+                                                Map.of(
+                                                        "matchLabels",
+                                                        Map.of("tier", rnd.nextBoolean() ? "frontend" : "backend")))),
+                                "ports",
+                                        List.of(
+                                                Map.of("port", rnd.nextBoolean() ? "http" : "pg"),
+                                                Map.of("port", 8443L, "protocol", "TCP")))));
             }
             case 4 -> { // cross-namespace: same team or env, some apps, matchExpressions
-                spec.put("podSelector", Map.of("matchExpressions", List.of(
-                        Map.of("key", "tier", "operator", "In", "values", List.of("backend", "data")))));
+                spec.put(
+                        "podSelector",
+                        Map.of(
+                                "matchExpressions",
+                                List.of(Map.of(
+                                        "key", "tier", "operator", "In", "values", List.of("backend", "data")))));
                 String key = rnd.nextBoolean() ? "team" : "env";
                 String value = key.equals("team") ? TEAMS[rnd.nextInt(TEAMS.length)] : ENVS[rnd.nextInt(3)];
-                spec.put("ingress", List.of(Map.of(
-                        "from", List.of(
-                                Map.of("namespaceSelector", Map.of("matchLabels", Map.of(key, value)),
-                                        "podSelector", Map.of("matchExpressions", List.of(
-                                                Map.of("key", "app", "operator", "In",
-                                                        "values", List.of("api", "web", "worker"))))),
-                                Map.of("podSelector", Map.of("matchExpressions", List.of(
-                                        Map.of("key", "version", "operator", "Exists"))))),
-                        "ports", List.of(Map.of("port", 8000L, "endPort", 8100L), Map.of("port", 5432L)))));
+                spec.put(
+                        "ingress",
+                        List.of(Map.of(
+                                "from",
+                                        List.of(
+                                                Map.of(
+                                                        "namespaceSelector",
+                                                        Map.of("matchLabels", Map.of(key, value)),
+                                                        "podSelector",
+                                                        Map.of(
+                                                                "matchExpressions",
+                                                                List.of(Map.of(
+                                                                        "key",
+                                                                        "app",
+                                                                        "operator",
+                                                                        "In",
+                                                                        "values",
+                                                                        List.of("api", "web", "worker"))))),
+                                                Map.of(
+                                                        "podSelector",
+                                                        Map.of(
+                                                                "matchExpressions",
+                                                                List.of(Map.of(
+                                                                        "key", "version", "operator", "Exists"))))),
+                                "ports", List.of(Map.of("port", 8000L, "endPort", 8100L), Map.of("port", 5432L)))));
             }
             case 5 -> { // ipBlock ingress with except, port range
                 spec.put("podSelector", Map.of("matchLabels", Map.of("tier", "frontend")));
                 spec.put("policyTypes", List.of("Ingress"));
-                spec.put("ingress", List.of(Map.of(
-                        "from", List.of(Map.of("ipBlock", Map.of("cidr", "10.0.0.0/8",
-                                "except", List.of("10.1." + rnd.nextInt(NAMESPACES) + ".0/24")))),
-                        "ports", List.of(Map.of("port", 8000L, "endPort", 8999L)))));
+                spec.put(
+                        "ingress",
+                        List.of(Map.of(
+                                "from",
+                                        List.of(Map.of(
+                                                "ipBlock",
+                                                Map.of(
+                                                        "cidr",
+                                                        "10.0.0.0/8",
+                                                        "except",
+                                                        List.of("10.1." + rnd.nextInt(NAMESPACES) + ".0/24")))),
+                                "ports", List.of(Map.of("port", 8000L, "endPort", 8999L)))));
             }
             case 6 -> { // egress: to data tier in prod namespaces, and to the internet on 443
                 spec.put("podSelector", Map.of("matchLabels", Map.of("tier", "backend")));
                 spec.put("policyTypes", List.of("Egress"));
-                spec.put("egress", List.of(
-                        Map.of("to", List.of(Map.of("namespaceSelector", Map.of("matchLabels", Map.of("env", "prod")),
-                                        "podSelector", Map.of("matchLabels", Map.of("tier", "data")))),
-                                "ports", List.of(Map.of("port", "pg"), Map.of("port", 6379L))),
-                        Map.of("to", List.of(Map.of("ipBlock", Map.of("cidr", "0.0.0.0/0",
-                                        "except", List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")))),
-                                "ports", List.of(Map.of("port", 443L)))));
+                spec.put(
+                        "egress",
+                        List.of(
+                                Map.of(
+                                        "to",
+                                        List.of(Map.of(
+                                                "namespaceSelector",
+                                                Map.of("matchLabels", Map.of("env", "prod")),
+                                                "podSelector",
+                                                Map.of("matchLabels", Map.of("tier", "data")))),
+                                        "ports",
+                                        List.of(Map.of("port", "pg"), Map.of("port", 6379L))),
+                                Map.of(
+                                        "to",
+                                        List.of(Map.of(
+                                                "ipBlock",
+                                                Map.of(
+                                                        "cidr",
+                                                        "0.0.0.0/0",
+                                                        "except",
+                                                        List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")))),
+                                        "ports",
+                                        List.of(Map.of("port", 443L)))));
             }
             case 7 -> { // ingress + egress without policyTypes
                 spec.put("podSelector", Map.of("matchLabels", Map.of("app", app)));
-                spec.put("ingress", List.of(Map.of("from", List.of(Map.of("namespaceSelector",
-                        Map.of("matchExpressions", List.of(Map.of("key", "team", "operator", "NotIn",
-                                "values", List.of(TEAMS[rnd.nextInt(TEAMS.length)])))))))));
-                spec.put("egress", List.of(
-                        Map.of("to", List.of(Map.of("podSelector", Map.of())), "ports",
-                                List.of(Map.of("port", "http"), Map.of("port", 8443L))),
-                        Map.of("ports", List.of(Map.of("port", 53L, "protocol", "UDP")))));
+                spec.put(
+                        "ingress",
+                        List.of(Map.of(
+                                "from",
+                                List.of(Map.of(
+                                        "namespaceSelector",
+                                        Map.of(
+                                                "matchExpressions",
+                                                List.of(Map.of(
+                                                        "key",
+                                                        "team",
+                                                        "operator",
+                                                        "NotIn",
+                                                        "values",
+                                                        List.of(TEAMS[rnd.nextInt(TEAMS.length)])))))))));
+                spec.put(
+                        "egress",
+                        List.of(
+                                Map.of(
+                                        "to",
+                                        List.of(Map.of("podSelector", Map.of())),
+                                        "ports",
+                                        List.of(Map.of("port", "http"), Map.of("port", 8443L))),
+                                Map.of("ports", List.of(Map.of("port", 53L, "protocol", "UDP")))));
             }
             case 8 -> { // monitoring: any namespace with pci label can scrape, UDP statsd, SCTP feed
                 spec.put("podSelector", Map.of("matchLabels", Map.of("app", rnd.nextBoolean() ? "metrics" : "queue")));
-                spec.put("ingress", List.of(
-                        Map.of("from", List.of(Map.of("namespaceSelector",
-                                        Map.of("matchLabels", Map.of("pci", "true")))),
-                                "ports", List.of(Map.of("port", "metrics"), Map.of("port", "statsd", "protocol", "UDP"))),
-                        Map.of("from", List.of(Map.of("namespaceSelector", Map.of())),
-                                "ports", List.of(Map.of("protocol", "SCTP")))));
+                spec.put(
+                        "ingress",
+                        List.of(
+                                Map.of(
+                                        "from",
+                                        List.of(Map.of(
+                                                "namespaceSelector", Map.of("matchLabels", Map.of("pci", "true")))),
+                                        "ports",
+                                        List.of(
+                                                Map.of("port", "metrics"),
+                                                Map.of("port", "statsd", "protocol", "UDP"))),
+                                Map.of(
+                                        "from",
+                                        List.of(Map.of("namespaceSelector", Map.of())),
+                                        "ports",
+                                        List.of(Map.of("protocol", "SCTP")))));
             }
             default -> { // allow from a named namespace and an ipBlock, deny-all egress for one app
                 if (rnd.nextInt(4) == 0) {
@@ -449,10 +587,21 @@ public final class NetworkRbacBench {
                     spec.put("policyTypes", List.of("Ingress", "Egress"));
                 } else {
                     spec.put("podSelector", Map.of("matchLabels", Map.of("app", app)));
-                    spec.put("ingress", List.of(Map.of("from", List.of(
-                            Map.of("namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name",
-                                    nsName(rnd.nextInt(NAMESPACES))))),
-                            Map.of("ipBlock", Map.of("cidr", "10.1." + rnd.nextInt(NAMESPACES) + ".0/24"))))));
+                    spec.put(
+                            "ingress",
+                            List.of(Map.of(
+                                    "from",
+                                    List.of(
+                                            Map.of(
+                                                    "namespaceSelector",
+                                                    Map.of(
+                                                            "matchLabels",
+                                                            Map.of(
+                                                                    "kubernetes.io/metadata.name",
+                                                                    nsName(rnd.nextInt(NAMESPACES))))),
+                                            Map.of(
+                                                    "ipBlock",
+                                                    Map.of("cidr", "10.1." + rnd.nextInt(NAMESPACES) + ".0/24"))))));
                 }
             }
         }
@@ -475,34 +624,78 @@ public final class NetworkRbacBench {
 
     static List<Map<String, Object>> networkIntentObjects() {
         return List.of(
-                intent("prod-baseline", Map.of("defaultDeny", Map.of(
-                        "namespaceSelector", Map.of("matchLabels", Map.of("env", "prod")),
-                        "directions", List.of("Ingress", "Egress")))),
-                intent("checkout-db", Map.of("onlyFrom", Map.of(
-                        "to", Map.of("namespaceSelector", Map.of("matchLabels", Map.of("team", "checkout")),
-                                "podSelector", Map.of("matchLabels", Map.of("app", "db"))),
-                        "port", 5432L,
-                        "from", List.of(Map.of("podSelector", Map.of("matchLabels", Map.of("tier", "backend"))))))),
-                intent("tenancy", Map.of("deny", Map.of(
-                        "from", Map.of("namespaceSelector", Map.of("matchLabels", Map.of("team", "ads"))),
-                        "to", Map.of("namespaceSelector", Map.of("matchLabels", Map.of("team", "payments")))))));
+                intent(
+                        "prod-baseline",
+                        Map.of(
+                                "defaultDeny",
+                                Map.of(
+                                        "namespaceSelector", Map.of("matchLabels", Map.of("env", "prod")),
+                                        "directions", List.of("Ingress", "Egress")))),
+                intent(
+                        "checkout-db",
+                        Map.of(
+                                "onlyFrom",
+                                Map.of(
+                                        "to",
+                                                Map.of(
+                                                        "namespaceSelector",
+                                                        Map.of("matchLabels", Map.of("team", "checkout")),
+                                                        "podSelector",
+                                                        Map.of("matchLabels", Map.of("app", "db"))),
+                                        "port", 5432L,
+                                        "from",
+                                                List.of(Map.of(
+                                                        "podSelector",
+                                                        Map.of("matchLabels", Map.of("tier", "backend"))))))),
+                intent(
+                        "tenancy",
+                        Map.of(
+                                "deny",
+                                Map.of(
+                                        "from",
+                                                Map.of(
+                                                        "namespaceSelector",
+                                                        Map.of("matchLabels", Map.of("team", "ads"))),
+                                        "to",
+                                                Map.of(
+                                                        "namespaceSelector",
+                                                        Map.of("matchLabels", Map.of("team", "payments")))))));
     }
 
     static Map<String, Object> intent(String name, Map<String, Object> rule) {
-        return obj(NetworkIntent.API_VERSION, NetworkIntent.KIND, Map.of("name", name),
+        return obj(
+                NetworkIntent.API_VERSION,
+                NetworkIntent.KIND,
+                Map.of("name", name),
                 Map.of("mode", "Audit", "rules", List.of(rule)));
     }
 
     // ---------------------------------------------------------------- RBAC
 
     static final String[][] RESOURCES = {
-        {"", "pods"}, {"", "pods/log"}, {"", "pods/exec"}, {"", "services"}, {"", "configmaps"}, {"", "secrets"},
-        {"", "serviceaccounts"}, {"", "events"}, {"", "persistentvolumeclaims"}, {"apps", "deployments"},
-        {"apps", "deployments/scale"}, {"apps", "statefulsets"}, {"apps", "replicasets"}, {"batch", "jobs"},
-        {"batch", "cronjobs"}, {"networking.k8s.io", "networkpolicies"}, {"networking.k8s.io", "ingresses"},
-        {"autoscaling", "horizontalpodautoscalers"}, {"policy", "poddisruptionbudgets"},
-        {"rbac.authorization.k8s.io", "roles"}, {"rbac.authorization.k8s.io", "rolebindings"},
-        {"trimtab.dev", "scalingpolicies"}, {"monitoring.coreos.com", "servicemonitors"},
+        {"", "pods"},
+        {"", "pods/log"},
+        {"", "pods/exec"},
+        {"", "services"},
+        {"", "configmaps"},
+        {"", "secrets"},
+        {"", "serviceaccounts"},
+        {"", "events"},
+        {"", "persistentvolumeclaims"},
+        {"apps", "deployments"},
+        {"apps", "deployments/scale"},
+        {"apps", "statefulsets"},
+        {"apps", "replicasets"},
+        {"batch", "jobs"},
+        {"batch", "cronjobs"},
+        {"networking.k8s.io", "networkpolicies"},
+        {"networking.k8s.io", "ingresses"},
+        {"autoscaling", "horizontalpodautoscalers"},
+        {"policy", "poddisruptionbudgets"},
+        {"rbac.authorization.k8s.io", "roles"},
+        {"rbac.authorization.k8s.io", "rolebindings"},
+        {"trimtab.dev", "scalingpolicies"},
+        {"monitoring.coreos.com", "servicemonitors"},
     };
     static final String[] READ = {"get", "list", "watch"};
     static final String[] WRITE = {"create", "update", "patch", "delete"};
@@ -515,14 +708,17 @@ public final class NetworkRbacBench {
         long m0 = usedMemory();
         RbacModel model = RbacModel.fromObjects(objects);
         Authorizer authorizer = new Authorizer(model);
-        authorizer.canI(UserInfo.authenticated("user-1", List.of()), AccessRequest.resource("get", "", "pods", "", "",
-                nsName(1))); // builds the model's binding index
+        authorizer.canI(
+                UserInfo.authenticated("user-1", List.of()),
+                AccessRequest.resource("get", "", "pods", "", "", nsName(1))); // builds the model's binding index
         long m1 = usedMemory();
         if (!model.errors().isEmpty()) {
-            throw new IllegalStateException("generated objects rejected: " + model.errors().subList(0, 3));
+            throw new IllegalStateException(
+                    "generated objects rejected: " + model.errors().subList(0, 3));
         }
-        System.out.printf("rbac: %d roles, %d bindings, %d warnings, model ~%d KiB%n", model.roles().size(),
-                model.bindings().size(), model.warnings().size(), Math.max(0, m1 - m0) >> 10);
+        System.out.printf(
+                "rbac: %d roles, %d bindings, %d warnings, model ~%d KiB%n",
+                model.roles().size(), model.bindings().size(), model.warnings().size(), Math.max(0, m1 - m0) >> 10);
 
         Random q = new Random(99);
         int sink = 0;
@@ -562,18 +758,21 @@ public final class NetworkRbacBench {
         NamespaceLabels namespaces = NamespaceLabels.fromObjects(objects);
         List<RbacIntent> intents = RbacIntent.fromObjects(rbacIntentObjects()).intents();
         if (intents.size() != 1) {
-            throw new IllegalStateException("RBAC intents rejected: " + RbacIntent.fromObjects(rbacIntentObjects()).errors());
+            throw new IllegalStateException("RBAC intents rejected: "
+                    + RbacIntent.fromObjects(rbacIntentObjects()).errors());
         }
         int violations = 0;
         long[] check = new long[RECHECKS];
         for (int i = 0; i < RECHECKS + 5; i++) {
             long t0 = System.nanoTime();
-            violations = dev.trimtab.rbac.core.IntentChecker.check(model, namespaces, intents).size();
+            violations = dev.trimtab.rbac.core.IntentChecker.check(model, namespaces, intents)
+                    .size();
             if (i >= 5) {
                 check[i - 5] = System.nanoTime() - t0;
             }
         }
-        System.out.printf("  rbac intents (4 rules, %d violations), check alone: p50=%.2f ms max=%.2f ms%n",
+        System.out.printf(
+                "  rbac intents (4 rules, %d violations), check alone: p50=%.2f ms max=%.2f ms%n",
                 violations, pct(check, 50) / 1e6, pct(check, 100) / 1e6);
         result.put("rbac_check_ms", fmt(pct(check, 50) / 1e6));
 
@@ -617,8 +816,16 @@ public final class NetworkRbacBench {
                 recheckCpu[i - 5] = c1 - c0;
             }
         }
-        reportRecheck("rbac", changes.size(), i -> dev.trimtab.rbac.core.IntentChecker.check(
-                RbacModel.fromObjects(states.get(i)), namespaces, intents), seen, recheck, recheckCpu, full, Math.max(0, m1 - m0) >> 10,
+        reportRecheck(
+                "rbac",
+                changes.size(),
+                i -> dev.trimtab.rbac.core.IntentChecker.check(
+                        RbacModel.fromObjects(states.get(i)), namespaces, intents),
+                seen,
+                recheck,
+                recheckCpu,
+                full,
+                Math.max(0, m1 - m0) >> 10,
                 result);
         if (sink == 42) {
             System.out.println();
@@ -626,8 +833,12 @@ public final class NetworkRbacBench {
     }
 
     /** WARM_UP incremental re-checks on a chain of their own, so that the measured ones run compiled code. */
-    static void warmUpRbac(List<Map<String, Object>> objects, List<Integer> bindingIndexes, RbacModel model,
-                           NamespaceLabels namespaces, List<RbacIntent> intents) {
+    static void warmUpRbac(
+            List<Map<String, Object>> objects,
+            List<Integer> bindingIndexes,
+            RbacModel model,
+            NamespaceLabels namespaces,
+            List<RbacIntent> intents) {
         Random w = new Random(1);
         List<Map<String, Object>> current = new ArrayList<>(objects);
         dev.trimtab.rbac.core.IntentChecker.Checked checked =
@@ -644,27 +855,55 @@ public final class NetworkRbacBench {
     static List<Map<String, Object>> rbacObjects(Random rnd) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (int ns = 0; ns < NAMESPACES; ns++) {
-            out.add(obj("v1", "Namespace", Map.of("name", nsName(ns), "labels", Map.of(
-                    "team", ns == 0 ? "platform" : TEAMS[ns % TEAMS.length],
-                    "env", ns == 0 ? "prod" : ENVS[ns % ENVS.length])), null));
+            out.add(obj(
+                    "v1",
+                    "Namespace",
+                    Map.of(
+                            "name",
+                            nsName(ns),
+                            "labels",
+                            Map.of(
+                                    "team", ns == 0 ? "platform" : TEAMS[ns % TEAMS.length],
+                                    "env", ns == 0 ? "prod" : ENVS[ns % ENVS.length])),
+                    null));
         }
         String g = "rbac.authorization.k8s.io/v1";
         // ClusterRoles: cluster-admin, 20 aggregated, 200 labelled for aggregation, the rest plain
-        out.add(rbacObj(g, "ClusterRole", "cluster-admin", null, Map.of(),
-                List.of(rule(List.of("*"), List.of("*"), List.of("*"), List.of())), null));
+        out.add(rbacObj(
+                g,
+                "ClusterRole",
+                "cluster-admin",
+                null,
+                Map.of(),
+                List.of(rule(List.of("*"), List.of("*"), List.of("*"), List.of())),
+                null));
         for (int i = 0; i < AGGREGATED; i++) {
-            Map<String, Object> agg = Map.of("clusterRoleSelectors", List.of(
-                    Map.of("matchLabels", Map.of("rbac.example/aggregate-to-" + i, "true")),
-                    Map.of("matchLabels", Map.of("rbac.example/aggregate-to-" + ((i + 1) % AGGREGATED), "true"))));
+            Map<String, Object> agg = Map.of(
+                    "clusterRoleSelectors",
+                    List.of(
+                            Map.of("matchLabels", Map.of("rbac.example/aggregate-to-" + i, "true")),
+                            Map.of(
+                                    "matchLabels",
+                                    Map.of("rbac.example/aggregate-to-" + ((i + 1) % AGGREGATED), "true"))));
             Map<String, Object> o = rbacObj(g, "ClusterRole", "aggregate-" + i, null, Map.of(), List.of(), null);
             o.put("aggregationRule", agg);
             out.add(o);
         }
-        out.add(rbacObj(g, "ClusterRole", "discovery", null, Map.of(), List.of(Map.of("verbs", List.of("get"),
-                "nonResourceURLs", List.of("/api", "/api/*", "/apis", "/apis/*", "/healthz", "/version"))), null));
+        out.add(rbacObj(
+                g,
+                "ClusterRole",
+                "discovery",
+                null,
+                Map.of(),
+                List.of(Map.of(
+                        "verbs",
+                        List.of("get"),
+                        "nonResourceURLs",
+                        List.of("/api", "/api/*", "/apis", "/apis/*", "/healthz", "/version"))),
+                null));
         for (int i = 0; i < CLUSTER_ROLES - AGGREGATED - 2; i++) {
-            Map<String, Object> labels = i < 200 ? Map.of("rbac.example/aggregate-to-" + (i % AGGREGATED), "true")
-                    : Map.of();
+            Map<String, Object> labels =
+                    i < 200 ? Map.of("rbac.example/aggregate-to-" + (i % AGGREGATED), "true") : Map.of();
             out.add(rbacObj(g, "ClusterRole", "cr-" + i, null, labels, rules(rnd, true), null));
         }
         for (int ns = 0; ns < NAMESPACES; ns++) {
@@ -673,20 +912,35 @@ public final class NetworkRbacBench {
             }
         }
         for (int i = 0; i < CLUSTER_BINDINGS; i++) {
-            String role = i == 0 ? "cluster-admin" : i == 1 ? "discovery" : i < 30 ? "aggregate-" + (i % AGGREGATED)
-                    : "cr-" + rnd.nextInt(CLUSTER_ROLES - AGGREGATED - 2);
-            List<Object> subjects = i == 1 ? List.of(Map.of("kind", "Group", "name", "system:authenticated",
-                    "apiGroup", "rbac.authorization.k8s.io")) : subjects(rnd, null, i == 0);
-            out.add(rbacObj(g, "ClusterRoleBinding", "crb-" + i, null, Map.of(), null,
-                    binding("ClusterRole", role, subjects)));
+            String role = i == 0
+                    ? "cluster-admin"
+                    : i == 1
+                            ? "discovery"
+                            : i < 30
+                                    ? "aggregate-" + (i % AGGREGATED)
+                                    : "cr-" + rnd.nextInt(CLUSTER_ROLES - AGGREGATED - 2);
+            List<Object> subjects = i == 1
+                    ? List.of(Map.of(
+                            "kind", "Group", "name", "system:authenticated", "apiGroup", "rbac.authorization.k8s.io"))
+                    : subjects(rnd, null, i == 0);
+            out.add(rbacObj(
+                    g, "ClusterRoleBinding", "crb-" + i, null, Map.of(), null, binding("ClusterRole", role, subjects)));
         }
         for (int i = 0; i < ROLE_BINDINGS; i++) {
             int ns = i % NAMESPACES;
             boolean toRole = rnd.nextInt(3) != 0;
-            String role = toRole ? "role-" + rnd.nextInt(ROLES_PER_NS)
-                    : rnd.nextInt(10) == 0 ? "aggregate-" + rnd.nextInt(AGGREGATED)
-                    : "cr-" + rnd.nextInt(CLUSTER_ROLES - AGGREGATED - 2);
-            out.add(rbacObj(g, "RoleBinding", "rb-" + i, nsName(ns), Map.of(), null,
+            String role = toRole
+                    ? "role-" + rnd.nextInt(ROLES_PER_NS)
+                    : rnd.nextInt(10) == 0
+                            ? "aggregate-" + rnd.nextInt(AGGREGATED)
+                            : "cr-" + rnd.nextInt(CLUSTER_ROLES - AGGREGATED - 2);
+            out.add(rbacObj(
+                    g,
+                    "RoleBinding",
+                    "rb-" + i,
+                    nsName(ns),
+                    Map.of(),
+                    null,
                     binding(toRole ? "Role" : "ClusterRole", role, subjects(rnd, nsName(ns), false))));
         }
         return out;
@@ -698,15 +952,22 @@ public final class NetworkRbacBench {
         for (int i = 0; i < n; i++) {
             int kind = rnd.nextInt(20);
             if (cluster && kind == 0) {
-                out.add(Map.of("verbs", List.of("get"), "nonResourceURLs",
+                out.add(Map.of(
+                        "verbs",
+                        List.of("get"),
+                        "nonResourceURLs",
                         List.of(URLS[rnd.nextInt(URLS.length)], rnd.nextBoolean() ? "/apis/*" : "/readyz")));
                 continue;
             }
             String[] res = RESOURCES[rnd.nextInt(RESOURCES.length)];
-            List<String> verbs = kind < 10 ? List.of(READ) : kind < 17 ? pick(rnd, VERBS, 1 + rnd.nextInt(4))
-                    : kind < 19 ? List.of(WRITE) : List.of("*");
-            List<String> resources = kind == 19 && rnd.nextBoolean() ? List.of("*")
-                    : rnd.nextInt(4) == 0 ? List.of(res[1], RESOURCES[rnd.nextInt(RESOURCES.length)][1]) : List.of(res[1]);
+            List<String> verbs = kind < 10
+                    ? List.of(READ)
+                    : kind < 17 ? pick(rnd, VERBS, 1 + rnd.nextInt(4)) : kind < 19 ? List.of(WRITE) : List.of("*");
+            List<String> resources = kind == 19 && rnd.nextBoolean()
+                    ? List.of("*")
+                    : rnd.nextInt(4) == 0
+                            ? List.of(res[1], RESOURCES[rnd.nextInt(RESOURCES.length)][1])
+                            : List.of(res[1]);
             List<String> names = rnd.nextInt(10) == 0 ? List.of("name-" + rnd.nextInt(5)) : List.of();
             out.add(rule(verbs, List.of(res[0]), resources, names));
         }
@@ -724,8 +985,8 @@ public final class NetworkRbacBench {
         return out;
     }
 
-    static Map<String, Object> rule(List<String> verbs, List<String> groups, List<String> resources,
-                                    List<String> names) {
+    static Map<String, Object> rule(
+            List<String> verbs, List<String> groups, List<String> resources, List<String> names) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("apiGroups", groups);
         r.put("resources", resources);
@@ -747,29 +1008,48 @@ public final class NetworkRbacBench {
         for (int i = 0; i < n; i++) {
             int kind = rnd.nextInt(20);
             if (kind < 8) {
-                out.add(Map.of("kind", "User", "name", "user-" + rnd.nextInt(USERS), "apiGroup",
-                        "rbac.authorization.k8s.io"));
+                out.add(Map.of(
+                        "kind", "User", "name", "user-" + rnd.nextInt(USERS), "apiGroup", "rbac.authorization.k8s.io"));
             } else if (kind < 13) {
-                out.add(Map.of("kind", "Group", "name", "group-" + rnd.nextInt(GROUPS), "apiGroup",
+                out.add(Map.of(
+                        "kind",
+                        "Group",
+                        "name",
+                        "group-" + rnd.nextInt(GROUPS),
+                        "apiGroup",
                         "rbac.authorization.k8s.io"));
             } else if (kind < 19) {
                 String ns = namespace != null && rnd.nextInt(4) != 0 ? namespace : nsName(rnd.nextInt(NAMESPACES));
                 out.add(Map.of("kind", "ServiceAccount", "name", "sa-" + rnd.nextInt(5), "namespace", ns));
             } else {
-                out.add(Map.of("kind", "Group", "name", "system:serviceaccounts:" + nsName(rnd.nextInt(NAMESPACES)),
-                        "apiGroup", "rbac.authorization.k8s.io"));
+                out.add(Map.of(
+                        "kind",
+                        "Group",
+                        "name",
+                        "system:serviceaccounts:" + nsName(rnd.nextInt(NAMESPACES)),
+                        "apiGroup",
+                        "rbac.authorization.k8s.io"));
             }
         }
         return out;
     }
 
     static Map<String, Object> binding(String roleKind, String role, List<Object> subjects) {
-        return Map.of("roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", roleKind, "name", role),
-                "subjects", subjects);
+        return Map.of(
+                "roleRef",
+                Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", roleKind, "name", role),
+                "subjects",
+                subjects);
     }
 
-    static Map<String, Object> rbacObj(String apiVersion, String kind, String name, String namespace,
-                                       Map<String, Object> labels, List<Object> rules, Map<String, Object> binding) {
+    static Map<String, Object> rbacObj(
+            String apiVersion,
+            String kind,
+            String name,
+            String namespace,
+            Map<String, Object> labels,
+            List<Object> rules,
+            Map<String, Object> binding) {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("name", name);
         if (namespace != null) {
@@ -796,30 +1076,67 @@ public final class NetworkRbacBench {
     static Map<String, Object> withSubject(Map<String, Object> binding, Random rnd) {
         Map<String, Object> out = new LinkedHashMap<>(binding);
         List<Object> subjects = new ArrayList<>((List<Object>) binding.get("subjects"));
-        subjects.add(rnd.nextBoolean()
-                ? Map.of("kind", "User", "name", "user-" + rnd.nextInt(USERS), "apiGroup", "rbac.authorization.k8s.io")
-                : Map.of("kind", "ServiceAccount", "name", "sa-9", "namespace", nsName(rnd.nextInt(NAMESPACES))));
+        subjects.add(
+                rnd.nextBoolean()
+                        ? Map.of(
+                                "kind",
+                                "User",
+                                "name",
+                                "user-" + rnd.nextInt(USERS),
+                                "apiGroup",
+                                "rbac.authorization.k8s.io")
+                        : Map.of(
+                                "kind",
+                                "ServiceAccount",
+                                "name",
+                                "sa-9",
+                                "namespace",
+                                nsName(rnd.nextInt(NAMESPACES))));
         out.put("subjects", subjects);
         return out;
     }
 
     static List<Map<String, Object>> rbacIntentObjects() {
-        return List.of(obj(RbacIntent.API_VERSION, RbacIntent.KIND, Map.of("name", "platform"), Map.of(
-                "mode", "Enforce",
-                "rules", List.of(
-                        Map.of("onlySubjects", Map.of(
-                                "role", Map.of("kind", "ClusterRole", "name", "cluster-admin"),
-                                "allowed", List.of(Map.of("kind", "Group", "name", "platform-admins")))),
-                        Map.of("forbidAccess", Map.of(
-                                "subjects", Map.of("kind", "ServiceAccount", "exceptNamespaces", List.of("kube-system")),
-                                "verbs", List.of("get", "list", "watch"),
-                                "resource", "secrets",
-                                "scope", "Cluster")),
-                        Map.of("forbidWildcards", Map.of(
-                                "namespaceSelector", Map.of("matchLabels", Map.of("env", "prod")))),
-                        Map.of("forbidFindings", Map.of(
-                                "codes", List.of("Escalate", "Bind", "Impersonate"),
-                                "exceptSubjects", List.of(Map.of("kind", "Group", "name", "platform-admins"))))))));
+        return List.of(obj(
+                RbacIntent.API_VERSION,
+                RbacIntent.KIND,
+                Map.of("name", "platform"),
+                Map.of(
+                        "mode",
+                        "Enforce",
+                        "rules",
+                        List.of(
+                                Map.of(
+                                        "onlySubjects",
+                                        Map.of(
+                                                "role", Map.of("kind", "ClusterRole", "name", "cluster-admin"),
+                                                "allowed",
+                                                        List.of(Map.of("kind", "Group", "name", "platform-admins")))),
+                                Map.of(
+                                        "forbidAccess",
+                                        Map.of(
+                                                "subjects",
+                                                Map.of(
+                                                        "kind",
+                                                        "ServiceAccount",
+                                                        "exceptNamespaces",
+                                                        List.of("kube-system")),
+                                                "verbs",
+                                                List.of("get", "list", "watch"),
+                                                "resource",
+                                                "secrets",
+                                                "scope",
+                                                "Cluster")),
+                                Map.of(
+                                        "forbidWildcards",
+                                        Map.of("namespaceSelector", Map.of("matchLabels", Map.of("env", "prod")))),
+                                Map.of(
+                                        "forbidFindings",
+                                        Map.of(
+                                                "codes", List.of("Escalate", "Bind", "Impersonate"),
+                                                "exceptSubjects",
+                                                        List.of(Map.of(
+                                                                "kind", "Group", "name", "platform-admins"))))))));
     }
 
     static UserInfo randomUser(Random q) {
@@ -881,8 +1198,9 @@ public final class NetworkRbacBench {
     }
 
     static void printPercentiles(String what, long[] lat) {
-        System.out.printf("  %s: n=%d p50=%.2f us p90=%.2f us p99=%.2f us max=%.1f us%n", what, lat.length,
-                pct(lat, 50) / 1e3, pct(lat, 90) / 1e3, pct(lat, 99) / 1e3, pct(lat, 100) / 1e3);
+        System.out.printf(
+                "  %s: n=%d p50=%.2f us p90=%.2f us p99=%.2f us max=%.1f us%n",
+                what, lat.length, pct(lat, 50) / 1e3, pct(lat, 90) / 1e3, pct(lat, 99) / 1e3, pct(lat, 100) / 1e3);
     }
 
     static String fmt(double v) {

@@ -48,10 +48,17 @@ public class OtlpBenchmark {
         now = Fleet.T0;
         List<MetricData> metrics = new ArrayList<>();
         for (int i = 0; i < POINTS; i++) {
-            var resource = OtlpBodies.resource(Map.of("k8s.namespace.name", Fleet.NAMESPACE, "k8s.pod.name", "pod-" + i,
-                    "service.name", "web", "telemetry.sdk.language", "java"));
-            metrics.add(OtlpBodies.gauge(resource, "http.server.active_requests", Map.of("http.route", "/cart"), 40 + i % 7,
-                    now));
+            var resource = OtlpBodies.resource(Map.of(
+                    "k8s.namespace.name",
+                    Fleet.NAMESPACE,
+                    "k8s.pod.name",
+                    "pod-" + i,
+                    "service.name",
+                    "web",
+                    "telemetry.sdk.language",
+                    "java"));
+            metrics.add(OtlpBodies.gauge(
+                    resource, "http.server.active_requests", Map.of("http.route", "/cart"), 40 + i % 7, now));
         }
         protobuf = OtlpBodies.protobuf(metrics);
         json = OtlpBodies.json(metrics);

@@ -1,8 +1,8 @@
 package dev.trimtab.bench;
 
-import dev.trimtab.placement.core.PodInfo;
 import dev.trimtab.placement.core.Placement;
 import dev.trimtab.placement.core.Placer;
+import dev.trimtab.placement.core.PodInfo;
 import dev.trimtab.placement.core.Profile;
 import dev.trimtab.placement.core.Snapshot;
 import java.util.ArrayList;
@@ -32,8 +32,9 @@ public final class PlacementBench {
     static final int PODS = 10_000;
     static final String[] ZONES = {"zone-a", "zone-b", "zone-c"};
     static final boolean WORKLOADS = Boolean.getBoolean("workloads");
-    static final String[] IMAGES = {"registry.example/shop/web:1.4", "registry.example/shop/api:2.0",
-        "registry.example/base/sidecar:3"};
+    static final String[] IMAGES = {
+        "registry.example/shop/web:1.4", "registry.example/shop/api:2.0", "registry.example/base/sidecar:3"
+    };
 
     public static void main(String[] args) {
         Random rnd = new Random(42);
@@ -90,10 +91,16 @@ public final class PlacementBench {
         pods = null;
         long afterPods = usedMemory();
         Arrays.sort(latencies);
-        System.out.printf("RESULT pods=%d nodes=%d pods_per_s=%.0f p50_us=%d p99_us=%d bytes_per_node=%d bytes_per_pod=%d"
+        System.out.printf(
+                "RESULT pods=%d nodes=%d pods_per_s=%.0f p50_us=%d p99_us=%d bytes_per_node=%d bytes_per_pod=%d"
                         + " scheduled=%d%n",
-                PODS, NODES, PODS / (elapsed / 1e9), latencies[PODS / 2] / 1000, latencies[PODS * 99 / 100] / 1000,
-                (afterNodes - before) / NODES, Math.max(0, afterPods - beforePods) / Math.max(1, snapshot.podCount()),
+                PODS,
+                NODES,
+                PODS / (elapsed / 1e9),
+                latencies[PODS / 2] / 1000,
+                latencies[PODS * 99 / 100] / 1000,
+                (afterNodes - before) / NODES,
+                Math.max(0, afterPods - beforePods) / Math.max(1, snapshot.podCount()),
                 scheduled);
     }
 
@@ -134,11 +141,20 @@ public final class PlacementBench {
         return Map.of(
                 "metadata", Map.of("name", name, "labels", labels),
                 "spec", Map.of("taints", taints),
-                "status", Map.of(
-                        "allocatable", Map.of("cpu", (4 * size) + "", "memory", (16 * size) + "Gi",
-                                "ephemeral-storage", "100Gi", "pods", "110"),
-                        "conditions", List.of(Map.of("type", "Ready", "status", "True")),
-                        "images", images));
+                "status",
+                        Map.of(
+                                "allocatable",
+                                        Map.of(
+                                                "cpu",
+                                                (4 * size) + "",
+                                                "memory",
+                                                (16 * size) + "Gi",
+                                                "ephemeral-storage",
+                                                "100Gi",
+                                                "pods",
+                                                "110"),
+                                "conditions", List.of(Map.of("type", "Ready", "status", "True")),
+                                "images", images));
     }
 
     static Map<String, Object> pod(int i, Random rnd) {
@@ -147,41 +163,107 @@ public final class PlacementBench {
         Map<String, Object> spec = new LinkedHashMap<>();
         String cpu = (100 * (1 + rnd.nextInt(10))) + "m";
         String mem = (128 * (1 + rnd.nextInt(16))) + "Mi";
-        spec.put("containers", List.of(Map.of("name", "main", "image", IMAGES[app % 3],
-                "resources", Map.of("requests", Map.of("cpu", cpu, "memory", mem)))));
+        spec.put(
+                "containers",
+                List.of(Map.of(
+                        "name",
+                        "main",
+                        "image",
+                        IMAGES[app % 3],
+                        "resources",
+                        Map.of("requests", Map.of("cpu", cpu, "memory", mem)))));
         Map<String, Object> selector = Map.of("matchLabels", Map.of("app", appName));
         int kind = i % 20;
         if (kind < 4) {
-            spec.put("topologySpreadConstraints", List.of(Map.of("maxSkew", 1L,
-                    "topologyKey", "topology.kubernetes.io/zone", "whenUnsatisfiable", "DoNotSchedule",
-                    "labelSelector", selector)));
+            spec.put(
+                    "topologySpreadConstraints",
+                    List.of(Map.of(
+                            "maxSkew",
+                            1L,
+                            "topologyKey",
+                            "topology.kubernetes.io/zone",
+                            "whenUnsatisfiable",
+                            "DoNotSchedule",
+                            "labelSelector",
+                            selector)));
         } else if (kind < 6) {
-            spec.put("topologySpreadConstraints", List.of(Map.of("maxSkew", 2L,
-                    "topologyKey", "kubernetes.io/hostname", "whenUnsatisfiable", "ScheduleAnyway",
-                    "labelSelector", selector)));
+            spec.put(
+                    "topologySpreadConstraints",
+                    List.of(Map.of(
+                            "maxSkew",
+                            2L,
+                            "topologyKey",
+                            "kubernetes.io/hostname",
+                            "whenUnsatisfiable",
+                            "ScheduleAnyway",
+                            "labelSelector",
+                            selector)));
         } else if (kind < 8) {
-            spec.put("affinity", Map.of("podAntiAffinity", Map.of("preferredDuringSchedulingIgnoredDuringExecution",
-                    List.of(Map.of("weight", 100L, "podAffinityTerm", Map.of("labelSelector", selector,
-                            "topologyKey", "kubernetes.io/hostname"))))));
+            spec.put(
+                    "affinity",
+                    Map.of(
+                            "podAntiAffinity",
+                            Map.of(
+                                    "preferredDuringSchedulingIgnoredDuringExecution",
+                                    List.of(Map.of(
+                                            "weight",
+                                            100L,
+                                            "podAffinityTerm",
+                                            Map.of(
+                                                    "labelSelector",
+                                                    selector,
+                                                    "topologyKey",
+                                                    "kubernetes.io/hostname"))))));
         } else if (kind == 8) {
-            spec.put("affinity", Map.of("podAntiAffinity", Map.of("requiredDuringSchedulingIgnoredDuringExecution",
-                    List.of(Map.of("labelSelector", selector, "topologyKey", "kubernetes.io/hostname")))));
+            spec.put(
+                    "affinity",
+                    Map.of(
+                            "podAntiAffinity",
+                            Map.of(
+                                    "requiredDuringSchedulingIgnoredDuringExecution",
+                                    List.of(Map.of(
+                                            "labelSelector", selector, "topologyKey", "kubernetes.io/hostname")))));
         } else if (kind < 11) {
-            spec.put("affinity", Map.of("nodeAffinity", Map.of("preferredDuringSchedulingIgnoredDuringExecution",
-                    List.of(Map.of("weight", 50L, "preference", Map.of("matchExpressions", List.of(Map.of(
-                            "key", "node.kubernetes.io/instance-type", "operator", "In",
-                            "values", List.of("m8.large", "m4.large")))))))));
+            spec.put(
+                    "affinity",
+                    Map.of(
+                            "nodeAffinity",
+                            Map.of(
+                                    "preferredDuringSchedulingIgnoredDuringExecution",
+                                    List.of(Map.of(
+                                            "weight",
+                                            50L,
+                                            "preference",
+                                            Map.of(
+                                                    "matchExpressions",
+                                                    List.of(Map.of(
+                                                            "key",
+                                                            "node.kubernetes.io/instance-type",
+                                                            "operator",
+                                                            "In",
+                                                            "values",
+                                                            List.of("m8.large", "m4.large")))))))));
         } else if (kind == 11) {
-            spec.put("tolerations", List.of(Map.of("key", "dedicated", "operator", "Equal", "value", "batch",
-                    "effect", "NoSchedule")));
+            spec.put(
+                    "tolerations",
+                    List.of(Map.of("key", "dedicated", "operator", "Equal", "value", "batch", "effect", "NoSchedule")));
         }
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("name", "pod-" + i);
         metadata.put("namespace", "ns-" + (app % 20));
         metadata.put("labels", Map.of("app", appName, "pod-template-hash", "h" + app));
         if (WORKLOADS) {
-            metadata.put("ownerReferences", List.of(Map.of("apiVersion", "apps/v1", "kind", "ReplicaSet",
-                    "name", appName + "-h" + app, "controller", true)));
+            metadata.put(
+                    "ownerReferences",
+                    List.of(Map.of(
+                            "apiVersion",
+                            "apps/v1",
+                            "kind",
+                            "ReplicaSet",
+                            "name",
+                            appName + "-h" + app,
+                            "controller",
+                            true)));
         }
         return Map.of("metadata", metadata, "spec", spec);
     }
@@ -191,11 +273,25 @@ public final class PlacementBench {
         String appName = "app-" + app;
         String ns = "ns-" + (app % 20);
         return List.of(
-                Map.of("apiVersion", "v1", "kind", "Service", "metadata", Map.of("namespace", ns, "name", appName),
-                        "spec", Map.of("selector", Map.of("app", appName))),
-                Map.of("apiVersion", "apps/v1", "kind", "ReplicaSet",
-                        "metadata", Map.of("namespace", ns, "name", appName + "-h" + app),
-                        "spec", Map.of("selector", Map.of("matchLabels", Map.of("app", appName,
-                                "pod-template-hash", "h" + app)))));
+                Map.of(
+                        "apiVersion",
+                        "v1",
+                        "kind",
+                        "Service",
+                        "metadata",
+                        Map.of("namespace", ns, "name", appName),
+                        "spec",
+                        Map.of("selector", Map.of("app", appName))),
+                Map.of(
+                        "apiVersion",
+                        "apps/v1",
+                        "kind",
+                        "ReplicaSet",
+                        "metadata",
+                        Map.of("namespace", ns, "name", appName + "-h" + app),
+                        "spec",
+                        Map.of(
+                                "selector",
+                                Map.of("matchLabels", Map.of("app", appName, "pod-template-hash", "h" + app)))));
     }
 }

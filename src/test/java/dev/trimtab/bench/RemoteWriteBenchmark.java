@@ -5,8 +5,8 @@ import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.ingest.core.IngestLimits;
 import dev.trimtab.ingest.core.MetricItem;
-import dev.trimtab.ingest.core.PolicyRouter;
 import dev.trimtab.ingest.core.Payload;
+import dev.trimtab.ingest.core.PolicyRouter;
 import dev.trimtab.ingest.core.RemoteWrite;
 import dev.trimtab.ingest.core.SeriesRules;
 import dev.trimtab.ingest.events.MetricEvents;
@@ -66,8 +66,19 @@ public class RemoteWriteBenchmark {
         for (int s = 0; s < SERIES; s++) {
             int w = s % fleet.n;
             int p = (s / fleet.n) % Fleet.PODS_PER_WORKLOAD;
-            series.add(TimeSeries.of("http_requests", Map.of("namespace", Fleet.NAMESPACE, "pod", fleet.podNames[w][p],
-                    "job", "web", "instance", "10.0." + (s / 250) + "." + (s % 250) + ":8080"), 40 + s % 7, now));
+            series.add(TimeSeries.of(
+                    "http_requests",
+                    Map.of(
+                            "namespace",
+                            Fleet.NAMESPACE,
+                            "pod",
+                            fleet.podNames[w][p],
+                            "job",
+                            "web",
+                            "instance",
+                            "10.0." + (s / 250) + "." + (s % 250) + ":8080"),
+                    40 + s % 7,
+                    now));
         }
         body = RemoteWriteBodies.snappy(series);
         limits = IngestLimits.defaults();
@@ -87,10 +98,12 @@ public class RemoteWriteBenchmark {
 
     @Benchmark
     public int receive() {
-        List<MetricItem> items = rules.convert(RemoteWrite.decode(body, limits).series(), now).items();
+        List<MetricItem> items =
+                rules.convert(RemoteWrite.decode(body, limits).series(), now).items();
         List<Set<String>> workloads = new PolicyRouter(fleet.state).workloads(items);
         int bytes = 0;
-        for (List<CloudEvent> list : events.byWorkload(items, workloads, "bench").values()) {
+        for (List<CloudEvent> list :
+                events.byWorkload(items, workloads, "bench").values()) {
             for (CloudEvent e : list) {
                 bytes += CloudEventCodec.write(e).length();
             }

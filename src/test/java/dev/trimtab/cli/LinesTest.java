@@ -29,7 +29,8 @@ class LinesTest {
             assertThat(lines.next().text()).isEqualTo("first");
             Lines.Line tooLong = lines.next();
             assertThat(tooLong.text()).isNull();
-            assertThat(tooLong.error()).isEqualTo("longer than 1000 bytes (200000 bytes from byte 6 of the input): not read");
+            assertThat(tooLong.error())
+                    .isEqualTo("longer than 1000 bytes (200000 bytes from byte 6 of the input): not read");
             Lines.Line last = lines.next();
             assertThat(last.number()).isEqualTo(3);
             assertThat(last.text()).isEqualTo("last");
@@ -54,7 +55,10 @@ class LinesTest {
         assertThat(lines.get(3).error()).startsWith("invalid UTF-8 at byte 1 of the line (byte 18 of the input): 0xE2");
         assertThat(lines.get(4).text()).isEqualTo("last, no newline €");
         assertThat(all(new byte[0])).isEmpty();
-        assertThat(all(new byte[] {'a', (byte) 0xF0})).singleElement().extracting(Lines.Line::error).asString()
+        assertThat(all(new byte[] {'a', (byte) 0xF0}))
+                .singleElement()
+                .extracting(Lines.Line::error)
+                .asString()
                 .contains("byte 1 of the line");
     }
 

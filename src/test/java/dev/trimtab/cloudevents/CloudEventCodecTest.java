@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 /** Findings of {@link CloudEventCodecFuzzTest}, kept as plain cases, and the SDK-read attributes (issue 18 item 5). */
 class CloudEventCodecTest {
     private static final CloudEventCodec.Limits LIMITS = new CloudEventCodec.Limits(65_536, 32);
-    private static final Map<String, String> HEADERS = Map.of("ce-specversion", "1.0", "ce-id", "1", "ce-source", "/s",
-            "ce-type", "t");
+    private static final Map<String, String> HEADERS =
+            Map.of("ce-specversion", "1.0", "ce-id", "1", "ce-source", "/s", "ce-type", "t");
 
     /** Found by fuzzing: a body of white space was read as Jackson's missing node and carried as data. */
     @Test
@@ -28,19 +28,21 @@ class CloudEventCodecTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("binary-mode data is not JSON: the body (4 bytes) holds only white space");
         assertThatThrownBy(() -> CloudEventCodec.fromHttp(body, HEADERS))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("holds only white space");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("holds only white space");
     }
 
     @Test
     void anEmptyBinaryModeBodyIsAnEventWithoutData() {
-        assertThat(CloudEventCodec.fromHttp(new byte[0], HEADERS, LIMITS).data()).isNull();
+        assertThat(CloudEventCodec.fromHttp(new byte[0], HEADERS, LIMITS).data())
+                .isNull();
     }
 
     /** Why the missing node must not get in: it is written as {@code null}, so the event changes on the way out. */
     @Test
     void aMissingNodeChangesOnWriting() {
-        String line = CloudEventCodec.write(new CloudEvent("1", "/s", "t", null, null, null, MissingNode.getInstance(),
-                Map.of()));
+        String line = CloudEventCodec.write(
+                new CloudEvent("1", "/s", "t", null, null, null, MissingNode.getInstance(), Map.of()));
         assertThat(line).contains("\"data\":null");
         assertThat(CloudEventCodec.parse(line).data().isMissingNode()).as(line).isFalse();
     }
@@ -53,11 +55,12 @@ class CloudEventCodecTest {
         Map<String, String> headers = new HashMap<>(HEADERS);
         headers.put("ce-traceparent", TRACEPARENT);
         headers.put("ce-knativearrivaltime", "2026-12-07T10:00:00Z");
-        headers.put("ce-subject", "caf%C3%A9 \uD83D\uDE80%21");   // an escape after a character outside the BMP
+        headers.put("ce-subject", "caf%C3%A9 \uD83D\uDE80%21"); // an escape after a character outside the BMP
         headers.put("ce-dataschema", "https://trimtab.dev/schemas/metric");
         headers.put("content-type", "application/json");
         CloudEvent e = CloudEventCodec.fromHttp("{\"v\":1}".getBytes(StandardCharsets.UTF_8), headers, LIMITS);
-        assertThat(e.extensions()).containsEntry("traceparent", TRACEPARENT)
+        assertThat(e.extensions())
+                .containsEntry("traceparent", TRACEPARENT)
                 .containsEntry("knativearrivaltime", "2026-12-07T10:00:00Z");
         assertThat(e.subject()).isEqualTo("café \uD83D\uDE80!");
         assertThat(e.dataSchema()).isEqualTo("https://trimtab.dev/schemas/metric");
@@ -69,13 +72,27 @@ class CloudEventCodecTest {
     @Test
     void binaryModeOverKafkaKeepsEveryExtension() {
         RecordHeaders h = new RecordHeaders();
-        Map.of("ce_specversion", "1.0", "ce_id", "k1", "ce_source", "/s", "ce_type", "t", "ce_traceparent", TRACEPARENT,
-                "ce_partitionkey", "shop/web", "content-type", "application/json")
+        Map.of(
+                        "ce_specversion",
+                        "1.0",
+                        "ce_id",
+                        "k1",
+                        "ce_source",
+                        "/s",
+                        "ce_type",
+                        "t",
+                        "ce_traceparent",
+                        TRACEPARENT,
+                        "ce_partitionkey",
+                        "shop/web",
+                        "content-type",
+                        "application/json")
                 .forEach((k, v) -> h.add(k, v.getBytes(StandardCharsets.UTF_8)));
         byte[] body = "[1,2]".getBytes(StandardCharsets.UTF_8);
-        CloudEvent e = CloudEventCodec.fromRecord(new ConsumerRecord<>("t", 0, 0L, 0L,
-                TimestampType.CREATE_TIME, -1, body.length, "k", body, h,
-                Optional.empty()), LIMITS);
+        CloudEvent e = CloudEventCodec.fromRecord(
+                new ConsumerRecord<>(
+                        "t", 0, 0L, 0L, TimestampType.CREATE_TIME, -1, body.length, "k", body, h, Optional.empty()),
+                LIMITS);
         assertThat(e.extensions()).containsOnlyKeys("traceparent", "partitionkey");
         assertThat(e.data().size()).isEqualTo(2);
     }
@@ -83,14 +100,20 @@ class CloudEventCodecTest {
     @Test
     void structuredModeReadsDataBase64AndKeepsTheDataSchema() {
         String base64 = Base64.getEncoder().encodeToString("{\"v\":2}".getBytes(StandardCharsets.UTF_8));
-        CloudEvent e = CloudEventCodec.parse(("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\","
-                + "\"dataschema\":\"https://trimtab.dev/s\",\"traceparent\":\"" + TRACEPARENT + "\",\"data_base64\":\""
-                + base64 + "\"}").getBytes(StandardCharsets.UTF_8), LIMITS);
+        CloudEvent e = CloudEventCodec.parse(
+                ("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\","
+                                + "\"dataschema\":\"https://trimtab.dev/s\",\"traceparent\":\"" + TRACEPARENT
+                                + "\",\"data_base64\":\""
+                                + base64 + "\"}")
+                        .getBytes(StandardCharsets.UTF_8),
+                LIMITS);
         assertThat(e.data().get("v").asLong()).isEqualTo(2);
         assertThat(e.dataSchema()).isEqualTo("https://trimtab.dev/s");
         assertThat(e.extensions()).containsEntry("traceparent", TRACEPARENT);
-        assertThat(CloudEventCodec.write(e)).contains("\"dataschema\":\"https://trimtab.dev/s\"")
-                .contains("\"traceparent\":\"" + TRACEPARENT + "\"").contains("\"data\":{\"v\":2}");
+        assertThat(CloudEventCodec.write(e))
+                .contains("\"dataschema\":\"https://trimtab.dev/s\"")
+                .contains("\"traceparent\":\"" + TRACEPARENT + "\"")
+                .contains("\"data\":{\"v\":2}");
     }
 
     @Test

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * environment; this test names the missing key at once.
  */
 class ChannelSwitchesTest {
-    private static final Pattern CONNECTOR = Pattern.compile("mp\\.messaging\\.(incoming|outgoing)\\.([^.]+)\\.connector");
+    private static final Pattern CONNECTOR =
+            Pattern.compile("mp\\.messaging\\.(incoming|outgoing)\\.([^.]+)\\.connector");
 
     @Test
     void everyChannelStatesItsEnabledSwitch() throws Exception {
@@ -41,6 +42,8 @@ class ChannelSwitchesTest {
             }
         }
         assertThat(channels).contains("cluster-events", "metrics", "policy-audit", "placement-events", "decisions");
-        assertThat(missing).as("channels without an enabled key (their environment variable would not map)").isEmpty();
+        assertThat(missing)
+                .as("channels without an enabled key (their environment variable would not map)")
+                .isEmpty();
     }
 }

@@ -56,7 +56,8 @@ class ImageConfigTest {
         Properties p = properties();
         assertThat(p.getProperty("quarkus.container-image.build")).isEqualTo("false");
         assertThat(p.getProperty("quarkus.container-image.push")).isEqualTo("false");
-        assertThat(p.stringPropertyNames()).as("no profile turns the image build on")
+        assertThat(p.stringPropertyNames())
+                .as("no profile turns the image build on")
                 .noneMatch(k -> k.startsWith("%") && k.contains("container-image.build"));
         assertThat(p.getProperty("quarkus.container-image.group") + "/" + p.getProperty("quarkus.container-image.name"))
                 .isEqualTo("trimtab/trimtab");
@@ -71,14 +72,19 @@ class ImageConfigTest {
         assertThat(p.getProperty("quarkus.jib.user")).matches("[1-9][0-9]*");
         assertThat(p.getProperty("quarkus.jib.base-jvm-image"))
                 .matches("registry\\.access\\.redhat\\.com/ubi9/openjdk-17-runtime:[0-9.]+");
-        assertThat(Arrays.asList(p.getProperty("quarkus.jib.jvm-additional-arguments").split(",")))
-                .contains("-XX:+ExitOnOutOfMemoryError").anyMatch(a -> a.startsWith("-XX:MaxRAMPercentage="));
+        assertThat(Arrays.asList(
+                        p.getProperty("quarkus.jib.jvm-additional-arguments").split(",")))
+                .contains("-XX:+ExitOnOutOfMemoryError")
+                .anyMatch(a -> a.startsWith("-XX:MaxRAMPercentage="));
     }
 
     @Test
     void theDockerfileRunsQuarkusRunJarAsNonRootFromTheFastJarLayout() throws IOException {
         List<String[]> ins = instructions();
-        String from = ins.stream().filter(i -> i[0].equals("FROM")).reduce((a, b) -> b).orElseThrow()[1];
+        String from = ins.stream()
+                .filter(i -> i[0].equals("FROM"))
+                .reduce((a, b) -> b)
+                .orElseThrow()[1];
         assertThat(from).as("the same base as Jib").isEqualTo(properties().getProperty("quarkus.jib.base-jvm-image"));
 
         int user = -1;
@@ -98,25 +104,43 @@ class ImageConfigTest {
         assertThat(command.get(0)).isEqualTo("java");
         assertThat(command.get(command.indexOf("-jar") + 1)).isEqualTo("/deployments/quarkus-run.jar");
 
-        List<String> copied = ins.stream().filter(i -> i[0].equals("COPY")).map(i -> i[1]).toList();
+        List<String> copied =
+                ins.stream().filter(i -> i[0].equals("COPY")).map(i -> i[1]).toList();
         assertThat(copied).allMatch(c -> c.startsWith("--chown=185 "));
-        assertThat(copied).extracting(c -> c.split("\\s+")[1]).containsExactly("target/quarkus-app/lib/",
-                "target/quarkus-app/*.jar", "target/quarkus-app/app/", "target/quarkus-app/quarkus/",
-                "src/main/docker/appcds.sh");
+        assertThat(copied)
+                .extracting(c -> c.split("\\s+")[1])
+                .containsExactly(
+                        "target/quarkus-app/lib/",
+                        "target/quarkus-app/*.jar",
+                        "target/quarkus-app/app/",
+                        "target/quarkus-app/quarkus/",
+                        "src/main/docker/appcds.sh");
 
         // the class-data archive the build writes (appcds.sh ARCHIVE JAR: the JVM's ArchiveClassesAtExit
         // there) is the one the JVM is told to use
-        String run = ins.stream().filter(i -> i[0].equals("RUN")).map(i -> i[1]).filter(r -> r.contains("appcds.sh"))
-                .findFirst().orElseThrow();
+        String run = ins.stream()
+                .filter(i -> i[0].equals("RUN"))
+                .map(i -> i[1])
+                .filter(r -> r.contains("appcds.sh"))
+                .findFirst()
+                .orElseThrow();
         assertThat(Files.readString(Path.of("src/main/docker/appcds.sh")))
-                .contains("-XX:ArchiveClassesAtExit=\"$archive\"").contains("kill -TERM");
-        Matcher written = Pattern.compile("appcds\\.sh\\s+(\\S+)\\s+/deployments/quarkus-run\\.jar").matcher(run);
+                .contains("-XX:ArchiveClassesAtExit=\"$archive\"")
+                .contains("kill -TERM");
+        Matcher written = Pattern.compile("appcds\\.sh\\s+(\\S+)\\s+/deployments/quarkus-run\\.jar")
+                .matcher(run);
         assertThat(written.find()).as(run).isTrue();
-        String env = ins.stream().filter(i -> i[0].equals("ENV") && i[1].startsWith("JDK_JAVA_OPTIONS")).findFirst()
+        String env = ins.stream()
+                .filter(i -> i[0].equals("ENV") && i[1].startsWith("JDK_JAVA_OPTIONS"))
+                .findFirst()
                 .orElseThrow()[1];
-        assertThat(env).contains("-XX:SharedArchiveFile=" + written.group(1)).contains("-Xshare:auto")
+        assertThat(env)
+                .contains("-XX:SharedArchiveFile=" + written.group(1))
+                .contains("-Xshare:auto")
                 .contains("-XX:+ExitOnOutOfMemoryError");
         assertThat(run).as("generated as the non-root user, after USER").contains("quarkus-run.jar");
-        assertThat(ins.indexOf(ins.stream().filter(i -> i[1].equals(run)).findFirst().orElseThrow())).isGreaterThan(user);
+        assertThat(ins.indexOf(
+                        ins.stream().filter(i -> i[1].equals(run)).findFirst().orElseThrow()))
+                .isGreaterThan(user);
     }
 }

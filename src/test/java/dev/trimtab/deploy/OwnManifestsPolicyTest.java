@@ -26,8 +26,10 @@ import org.junit.jupiter.api.Test;
  */
 public class OwnManifestsPolicyTest {
     private static final Path MANIFESTS = Path.of("k8s-manifests");
-    private static final List<Path> POLICIES = List.of(Path.of("policies/pod-security/baseline.yaml"),
-            Path.of("policies/pod-security/restricted.yaml"), Path.of("policies/resources-and-probes/policy.yaml"));
+    private static final List<Path> POLICIES = List.of(
+            Path.of("policies/pod-security/baseline.yaml"),
+            Path.of("policies/pod-security/restricted.yaml"),
+            Path.of("policies/resources-and-probes/policy.yaml"));
 
     /** A pod template found in a manifest: where it came from, and the Pod it becomes. */
     record Template(String source, Map<String, Object> pod) {}
@@ -37,13 +39,21 @@ public class OwnManifestsPolicyTest {
         Manifests.Contents manifests = Manifests.read(MANIFESTS);
         assertThat(manifests.errors()).isEmpty();
         PolicyReview review = review(manifests.objects());
-        assertThat(review.sources()).contains("Deployment trimtab/trimtab-policy",
-                "Deployment trimtab/trimtab-placement", "Deployment trimtab/trimtab-autoscaler",
-                "Service trimtab/trimtab-autoscaler-push");
-        assertThat(review.findings()).as("findings of Trimtab's own policies on k8s-manifests/").isEmpty();
+        assertThat(review.sources())
+                .contains(
+                        "Deployment trimtab/trimtab-policy",
+                        "Deployment trimtab/trimtab-placement",
+                        "Deployment trimtab/trimtab-autoscaler",
+                        "Service trimtab/trimtab-autoscaler-push");
+        assertThat(review.findings())
+                .as("findings of Trimtab's own policies on k8s-manifests/")
+                .isEmpty();
         // not vacuous: every policy was bound and evaluated (Trimtab's namespace enforces restricted)
-        assertThat(review.evaluated()).containsExactlyInAnyOrder("trimtab.dev-pod-security-baseline",
-                "trimtab.dev-pod-security-restricted", "trimtab.dev-resources-and-probes");
+        assertThat(review.evaluated())
+                .containsExactlyInAnyOrder(
+                        "trimtab.dev-pod-security-baseline",
+                        "trimtab.dev-pod-security-restricted",
+                        "trimtab.dev-resources-and-probes");
     }
 
     /** What the policies found on the pod templates of some objects, and which policies passed somewhere. */
@@ -58,15 +68,18 @@ public class OwnManifestsPolicyTest {
         PolicyDirectory.Contents policies = PolicyDirectory.Contents.empty();
         POLICIES.forEach(p -> policies.addAll(PolicyDirectory.readFile(p, p.getParent())));
         assertThat(policies.errors()).isEmpty();
-        List<Map<String, Object>> namespaces = objects.stream().filter(o -> "Namespace".equals(o.get("kind"))).toList();
+        List<Map<String, Object>> namespaces =
+                objects.stream().filter(o -> "Namespace".equals(o.get("kind"))).toList();
         PolicyEngine engine = new PolicyEngine(policies.policies(), policies.bindings());
         ObjectCluster cluster = new ObjectCluster(namespaces);
         List<Template> templates = templates(objects);
         List<String> findings = new ArrayList<>();
         Set<String> evaluated = new TreeSet<>();
         for (Template t : templates) {
-            PolicyEngine.Verdict v = engine.review(AdmissionReviews.request(PolicyTests.review(
-                    AdmissionReviews.JSON.valueToTree(Map.of("name", t.source(), "object", t.pod())))), cluster);
+            PolicyEngine.Verdict v = engine.review(
+                    AdmissionReviews.request(PolicyTests.review(
+                            AdmissionReviews.JSON.valueToTree(Map.of("name", t.source(), "object", t.pod())))),
+                    cluster);
             for (PolicyEngine.Result r : v.results()) {
                 if (r.outcome() == PolicyEngine.Outcome.fail || r.outcome() == PolicyEngine.Outcome.error) {
                     findings.add(t.source() + ": " + r.policy() + " (" + r.outcome() + "): " + r.message());
@@ -96,9 +109,12 @@ public class OwnManifestsPolicyTest {
                 if (!(uid instanceof Number n) || n.longValue() == 0) {
                     findings.add(t.source() + ": container " + c.get("name") + " runs as user " + uid);
                 }
-                boolean tmp = ((List<Map<String, Object>>) c.getOrDefault("volumeMounts", List.of())).stream()
-                        .anyMatch(m -> "/tmp".equals(m.get("mountPath")) && volumes.stream().anyMatch(v ->
-                                v.get("name").equals(m.get("name")) && v.containsKey("emptyDir")));
+                boolean tmp = ((List<Map<String, Object>>) c.getOrDefault("volumeMounts", List.of()))
+                        .stream()
+                                .anyMatch(m -> "/tmp".equals(m.get("mountPath"))
+                                        && volumes.stream()
+                                                .anyMatch(v -> v.get("name").equals(m.get("name"))
+                                                        && v.containsKey("emptyDir")));
                 if (!tmp) {
                     findings.add(t.source() + ": container " + c.get("name") + " has no emptyDir at /tmp");
                 }
@@ -128,12 +144,16 @@ public class OwnManifestsPolicyTest {
         Manifests.Contents manifests = Manifests.read(MANIFESTS);
         PolicyDirectory.Contents policies = PolicyDirectory.Contents.empty();
         POLICIES.forEach(p -> policies.addAll(PolicyDirectory.readFile(p, p.getParent())));
-        PolicyEngine.Verdict v = new PolicyEngine(policies.policies(), policies.bindings()).review(
-                AdmissionReviews.request(PolicyTests.review(AdmissionReviews.JSON.valueToTree(
-                        Map.of("name", "old", "object", templates.get(0).pod())))),
-                new ObjectCluster(manifests.objects().stream().filter(o -> "Namespace".equals(o.get("kind"))).toList()));
+        PolicyEngine.Verdict v = new PolicyEngine(policies.policies(), policies.bindings())
+                .review(
+                        AdmissionReviews.request(PolicyTests.review(AdmissionReviews.JSON.valueToTree(
+                                Map.of("name", "old", "object", templates.get(0).pod())))),
+                        new ObjectCluster(manifests.objects().stream()
+                                .filter(o -> "Namespace".equals(o.get("kind")))
+                                .toList()));
         assertThat(v.allowed()).isFalse();
-        assertThat(v.results()).filteredOn(r -> r.outcome() == PolicyEngine.Outcome.fail)
+        assertThat(v.results())
+                .filteredOn(r -> r.outcome() == PolicyEngine.Outcome.fail)
                 .extracting(PolicyEngine.Result::policy)
                 .contains("trimtab.dev-pod-security-restricted", "trimtab.dev-resources-and-probes");
     }
@@ -165,21 +185,37 @@ public class OwnManifestsPolicyTest {
         PolicyEngine.Verdict dev = namespaceReview(engine, cluster, "dev", "UPDATE", excluded, plain);
         assertThat(dev.allowed()).isFalse();
         assertThat(dev.message()).contains("needs update on namespaces/admission-exclude in admission.trimtab.dev");
-        assertThat(namespaceReview(engine, cluster, "dev", "CREATE", excluded, null).allowed()).isFalse();
-        assertThat(namespaceReview(engine, cluster, "dev", "UPDATE", plain, excluded).allowed()).as("removing it").isFalse();
-        assertThat(namespaceReview(engine, cluster, "platform-admin", "UPDATE", excluded, plain).allowed()).isTrue();
-        assertThat(namespaceReview(engine, cluster, "dev", "UPDATE", relabelled, excluded).allowed())
-                .as("other labels of an excluded namespace").isTrue();
-        assertThat(namespaceReview(engine, cluster, "dev", "CREATE", plain, null).allowed()).isTrue();
+        assertThat(namespaceReview(engine, cluster, "dev", "CREATE", excluded, null)
+                        .allowed())
+                .isFalse();
+        assertThat(namespaceReview(engine, cluster, "dev", "UPDATE", plain, excluded)
+                        .allowed())
+                .as("removing it")
+                .isFalse();
+        assertThat(namespaceReview(engine, cluster, "platform-admin", "UPDATE", excluded, plain)
+                        .allowed())
+                .isTrue();
+        assertThat(namespaceReview(engine, cluster, "dev", "UPDATE", relabelled, excluded)
+                        .allowed())
+                .as("other labels of an excluded namespace")
+                .isTrue();
+        assertThat(namespaceReview(engine, cluster, "dev", "CREATE", plain, null)
+                        .allowed())
+                .isTrue();
     }
 
     private static Map<String, Object> namespace(Map<String, String> labels) {
         return Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", "shop", "labels", labels));
     }
 
-    private static PolicyEngine.Verdict namespaceReview(PolicyEngine engine, ObjectCluster cluster, String user,
-                                                        String operation, Map<String, Object> object,
-                                                        Map<String, Object> oldObject) throws Exception {
+    private static PolicyEngine.Verdict namespaceReview(
+            PolicyEngine engine,
+            ObjectCluster cluster,
+            String user,
+            String operation,
+            Map<String, Object> object,
+            Map<String, Object> oldObject)
+            throws Exception {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("name", operation + " by " + user);
         c.put("operation", operation);
@@ -189,7 +225,8 @@ public class OwnManifestsPolicyTest {
         if (oldObject != null) {
             c.put("oldObject", oldObject);
         }
-        return engine.review(AdmissionReviews.request(PolicyTests.review(AdmissionReviews.JSON.valueToTree(c))), cluster);
+        return engine.review(
+                AdmissionReviews.request(PolicyTests.review(AdmissionReviews.JSON.valueToTree(c))), cluster);
     }
 
     /** The pod templates of Deployments, StatefulSets, DaemonSets, Jobs and Knative Services, as Pods. */
@@ -199,7 +236,8 @@ public class OwnManifestsPolicyTest {
         for (Map<String, Object> o : objects) {
             String kind = String.valueOf(o.get("kind"));
             String apiVersion = String.valueOf(o.get("apiVersion"));
-            boolean workload = apiVersion.equals("apps/v1") && Set.of("Deployment", "StatefulSet", "DaemonSet").contains(kind)
+            boolean workload = apiVersion.equals("apps/v1")
+                            && Set.of("Deployment", "StatefulSet", "DaemonSet").contains(kind)
                     || apiVersion.equals("batch/v1") && kind.equals("Job");
             boolean knative = apiVersion.startsWith("serving.knative.dev/") && kind.equals("Service");
             if (!workload && !knative) {

@@ -93,15 +93,25 @@ class ShippedManifestsIT {
     void startEverything() throws Exception {
         assertThat(JAR).as("mvn package builds the application").exists();
         work = Files.createTempDirectory("shipped-manifests");
-        SelfSignedCertificate cert = SelfSignedCertificate.create(work.resolve("tls"), "-1d", 30,
-                "trimtab-policy.trimtab.svc");
-        http = HttpClient.newBuilder().sslContext(cert.trustingIt()).connectTimeout(Duration.ofSeconds(2)).build();
-        api = new KubernetesMockServer(new Context(), new MockWebServer(), new LinkedHashMap<>(), new ApiServer(), false);
+        SelfSignedCertificate cert =
+                SelfSignedCertificate.create(work.resolve("tls"), "-1d", 30, "trimtab-policy.trimtab.svc");
+        http = HttpClient.newBuilder()
+                .sslContext(cert.trustingIt())
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
+        api = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new LinkedHashMap<>(), new ApiServer(), false);
         api.init(InetAddress.getLoopbackAddress(), 0);
         try (KubernetesClient client = api.createClient()) {
             for (String ns : List.of("trimtab", "shop")) {
-                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
-                        .addToLabels("kubernetes.io/metadata.name", ns).endMetadata().build()).create();
+                client.namespaces()
+                        .resource(new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(ns)
+                                .addToLabels("kubernetes.io/metadata.name", ns)
+                                .endMetadata()
+                                .build())
+                        .create();
             }
         }
         String bootstrap = EmbeddedKafka.bootstrapServers();
@@ -112,10 +122,14 @@ class ShippedManifestsIT {
             runs.add(start(t, t.source().replaceAll("[^A-Za-z0-9-]+", "_"), bootstrap, cert));
         }
         OwnManifestsPolicyTest.Template policy = templates.stream()
-                .filter(t -> t.source().equals("Deployment trimtab/trimtab-policy")).findFirst().orElseThrow();
+                .filter(t -> t.source().equals("Deployment trimtab/trimtab-policy"))
+                .findFirst()
+                .orElseThrow();
         runs.add(start(policy, "kafka-down", "127.0.0.1:" + freePort(), cert));
         OwnManifestsPolicyTest.Template pull = templates.stream()
-                .filter(t -> t.source().equals("Deployment trimtab/trimtab-autoscaler")).findFirst().orElseThrow();
+                .filter(t -> t.source().equals("Deployment trimtab/trimtab-autoscaler"))
+                .findFirst()
+                .orElseThrow();
         runs.add(start(pull, "kafka-down-autoscaler", "127.0.0.1:" + freePort(), cert));
     }
 
@@ -159,12 +173,17 @@ class ShippedManifestsIT {
                 }
             }
         }
-        assertThat(problems).as("manifests that do not start (logs in target/shipped-manifests-*.log)").isEmpty();
+        assertThat(problems)
+                .as("manifests that do not start (logs in target/shipped-manifests-*.log)")
+                .isEmpty();
     }
 
     @Test
     void withKafkaDownThePolicyFunctionStillAnswersAdmissionAndIsReadyForIt() throws Exception {
-        Run r = runs.stream().filter(x -> x.name().equals("kafka-down")).findFirst().orElseThrow();
+        Run r = runs.stream()
+                .filter(x -> x.name().equals("kafka-down"))
+                .findFirst()
+                .orElseThrow();
         String ready = awaitProbe(r, "readinessProbe");
         assertThat(ready).as("admission readiness without Kafka").isNull();
         assertThat(url(r, "readinessProbe")).endsWith("/q/health/group/admission");
@@ -177,25 +196,37 @@ class ShippedManifestsIT {
                   "object":{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","namespace":"shop"},
                             "spec":{"containers":[{"name":"web","image":"registry.example.com/shop/web:1.0"}]}}}}""";
         String base = url(r, "readinessProbe").replaceFirst("/q/health/group/admission$", "");
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base + "/admission/validate"))
-                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(review)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/admission/validate"))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(review))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         JsonNode response = AdmissionReviews.JSON.readTree(answer.body()).path("response");
         assertThat(response.path("uid").asText()).isEqualTo("kafka-down-1");
         // the mounted policies are in force: a pod without requests or probes is refused
         assertThat(response.path("allowed").asBoolean()).as(answer.body()).isFalse();
-        assertThat(response.path("status").path("message").asText()).contains("containers without cpu and memory requests");
+        assertThat(response.path("status").path("message").asText())
+                .contains("containers without cpu and memory requests");
 
         HttpResponse<String> live = get(url(r, "livenessProbe"));
         assertThat(live).isNotNull();
-        assertThat(live.statusCode()).as("liveness without Kafka: %s", live.body()).isEqualTo(200);
+        assertThat(live.statusCode())
+                .as("liveness without Kafka: %s", live.body())
+                .isEqualTo(200);
         // the full readiness, Kafka included, is not UP: DOWN, or no answer at all for a while (Quarkus'
         // Kafka check waits for the broker up to the admin client's default.api.timeout.ms, 60 s)
         try {
-            HttpResponse<String> all = http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(all.statusCode()).as("/q/health/ready without Kafka: %s", all.body()).isEqualTo(503);
+            HttpResponse<String> all = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/q/health/ready"))
+                            .timeout(Duration.ofSeconds(3))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(all.statusCode())
+                    .as("/q/health/ready without Kafka: %s", all.body())
+                    .isEqualTo(503);
         } catch (HttpTimeoutException slow) {
             // not ready either: a kubelet's probe would have timed out long before
         }
@@ -203,7 +234,10 @@ class ShippedManifestsIT {
 
     @Test
     void withKafkaDownThePullModeAutoscalerStartsAndStaysLiveButNotReady() throws Exception {
-        Run r = runs.stream().filter(x -> x.name().equals("kafka-down-autoscaler")).findFirst().orElseThrow();
+        Run r = runs.stream()
+                .filter(x -> x.name().equals("kafka-down-autoscaler"))
+                .findFirst()
+                .orElseThrow();
         // live: the kubelet does not restart it through a Kafka outage (its consumers reconnect)
         String live = awaitProbe(r, "livenessProbe");
         assertThat(live).as("liveness without Kafka").isNull();
@@ -213,9 +247,14 @@ class ShippedManifestsIT {
         assertThat(again.statusCode()).as("still live: %s", again.body()).isEqualTo(200);
         // not ready: it cannot do its work without its topics (DOWN, or too slow to answer a probe)
         try {
-            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(url(r, "readinessProbe")))
-                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(ready.statusCode()).as("readiness without Kafka: %s", ready.body()).isEqualTo(503);
+            HttpResponse<String> ready = http.send(
+                    HttpRequest.newBuilder(URI.create(url(r, "readinessProbe")))
+                            .timeout(Duration.ofSeconds(3))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode())
+                    .as("readiness without Kafka: %s", ready.body())
+                    .isEqualTo(503);
         } catch (HttpTimeoutException slow) {
             // not ready either
         }
@@ -243,7 +282,10 @@ class ShippedManifestsIT {
 
     private HttpResponse<String> get(String url) throws InterruptedException {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+            return http.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return null;
@@ -259,7 +301,9 @@ class ShippedManifestsIT {
         assertThat(get).as("%s %s is an httpGet", r.name(), probe).isNotNull();
         int port = manifestPort(r.container(), get.get("port"));
         Integer mapped = r.ports().get(port);
-        assertThat(mapped).as("%s %s port %s is served (ports %s)", r.name(), probe, port, r.ports()).isNotNull();
+        assertThat(mapped)
+                .as("%s %s port %s is served (ports %s)", r.name(), probe, port, r.ports())
+                .isNotNull();
         String scheme = String.valueOf(get.getOrDefault("scheme", "HTTP")).toLowerCase();
         return scheme + "://localhost:" + mapped + get.get("path");
     }
@@ -274,8 +318,11 @@ class ShippedManifestsIT {
         if (port == null) {
             return ports.isEmpty() ? 8080 : ((Number) ports.get(0).get("containerPort")).intValue();
         }
-        return ports.stream().filter(p -> port.equals(p.get("name"))).map(p -> ((Number) p.get("containerPort")).intValue())
-                .findFirst().orElseThrow(() -> new AssertionError("no container port named " + port));
+        return ports.stream()
+                .filter(p -> port.equals(p.get("name")))
+                .map(p -> ((Number) p.get("containerPort")).intValue())
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no container port named " + port));
     }
 
     /** Starts the container's process: its environment and arguments, with only the rewrites above. */
@@ -286,7 +333,9 @@ class ShippedManifestsIT {
         List<Map<String, Object>> containers = (List<Map<String, Object>>) spec.get("containers");
         assertThat(containers).as("%s: one container", t.source()).hasSize(1);
         Map<String, Object> container = containers.get(0);
-        assertThat(container).as("%s: the image's entry point runs the jar", t.source()).doesNotContainKey("command");
+        assertThat(container)
+                .as("%s: the image's entry point runs the jar", t.source())
+                .doesNotContainKey("command");
         Map<String, Object> podMeta = (Map<String, Object>) t.pod().get("metadata");
 
         Map<String, Path> mounts = mounts(t.source(), name, spec, container, cert);
@@ -296,15 +345,21 @@ class ShippedManifestsIT {
             if (e.containsKey("value")) {
                 env.put(key, remount(String.valueOf(e.get("value")), mounts));
             } else {
-                Map<String, Object> field = (Map<String, Object>) ((Map<String, Object>) e.get("valueFrom")).get("fieldRef");
-                assertThat(field).as("%s: env %s from a fieldRef (the only kind this test can give)", t.source(), key)
+                Map<String, Object> field =
+                        (Map<String, Object>) ((Map<String, Object>) e.get("valueFrom")).get("fieldRef");
+                assertThat(field)
+                        .as("%s: env %s from a fieldRef (the only kind this test can give)", t.source(), key)
                         .isNotNull();
                 String path = String.valueOf(field.get("fieldPath"));
-                env.put(key, switch (path) {
-                    case "metadata.namespace" -> String.valueOf(podMeta.get("namespace"));
-                    case "metadata.name" -> String.valueOf(podMeta.get("name"));
-                    default -> throw new AssertionError(t.source() + ": env " + key + " from " + path + " is not supported here");
-                });
+                env.put(
+                        key,
+                        switch (path) {
+                            case "metadata.namespace" -> String.valueOf(podMeta.get("namespace"));
+                            case "metadata.name" -> String.valueOf(podMeta.get("name"));
+                            default ->
+                                throw new AssertionError(
+                                        t.source() + ": env " + key + " from " + path + " is not supported here");
+                        });
             }
         }
         // the rewrites: Kafka, the API server, ports
@@ -333,9 +388,12 @@ class ShippedManifestsIT {
             command.add("-Djava.io.tmpdir=" + mounts.get("/tmp"));
         }
         command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
-        ((List<Object>) container.getOrDefault("args", List.of())).forEach(a -> command.add(remount(String.valueOf(a), mounts)));
+        ((List<Object>) container.getOrDefault("args", List.of()))
+                .forEach(a -> command.add(remount(String.valueOf(a), mounts)));
         Path log = Path.of("target", "shipped-manifests-" + name + ".log").toAbsolutePath();
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
                 .directory(work.toFile());
         pb.environment().clear();
         pb.environment().putAll(env);
@@ -344,8 +402,13 @@ class ShippedManifestsIT {
 
     /** Each volume mount's stand-in directory, by mount path. */
     @SuppressWarnings("unchecked")
-    private Map<String, Path> mounts(String source, String name, Map<String, Object> spec, Map<String, Object> container,
-                                     SelfSignedCertificate cert) throws IOException {
+    private Map<String, Path> mounts(
+            String source,
+            String name,
+            Map<String, Object> spec,
+            Map<String, Object> container,
+            SelfSignedCertificate cert)
+            throws IOException {
         Map<String, Map<String, Object>> volumes = new LinkedHashMap<>();
         for (Map<String, Object> v : (List<Map<String, Object>>) spec.getOrDefault("volumes", List.of())) {
             volumes.put((String) v.get("name"), v);
@@ -355,7 +418,8 @@ class ShippedManifestsIT {
             Map<String, Object> v = volumes.get(m.get("name"));
             assertThat(v).as("%s: volume %s", source, m.get("name")).isNotNull();
             Path dir = Files.createDirectories(work.resolve(name).resolve(String.valueOf(m.get("name"))));
-            if (v.containsKey("configMap") && "trimtab-policies".equals(((Map<String, Object>) v.get("configMap")).get("name"))) {
+            if (v.containsKey("configMap")
+                    && "trimtab-policies".equals(((Map<String, Object>) v.get("configMap")).get("name"))) {
                 copy(Path.of("policies"), dir);
             } else if (v.containsKey("secret")
                     && "trimtab-policy-serving".equals(((Map<String, Object>) v.get("secret")).get("secretName"))) {
@@ -393,7 +457,9 @@ class ShippedManifestsIT {
 
     private static String tail(Path log) {
         try {
-            List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
+            List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8)
+                    .lines()
+                    .toList();
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

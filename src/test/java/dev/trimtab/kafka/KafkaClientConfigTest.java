@@ -44,9 +44,16 @@ class KafkaClientConfigTest {
 
     SmallRyeConfig config(Map<String, String> env) {
         return new SmallRyeConfigBuilder()
-                .withSources(new PropertiesConfigSource(Map.of("kafka.bootstrap.servers", "trimtab-kafka-bootstrap.kafka:9093",
-                        "kafka.request.timeout.ms", "5000"), "application.properties", 250))
-                .withSources(new EnvConfigSource(env, 300)).build();
+                .withSources(new PropertiesConfigSource(
+                        Map.of(
+                                "kafka.bootstrap.servers",
+                                "trimtab-kafka-bootstrap.kafka:9093",
+                                "kafka.request.timeout.ms",
+                                "5000"),
+                        "application.properties",
+                        250))
+                .withSources(new EnvConfigSource(env, 300))
+                .build();
     }
 
     @Test
@@ -54,14 +61,23 @@ class KafkaClientConfigTest {
         Files.writeString(dir.resolve("ca.crt"), KafkaSecurityTest.CERT);
         Files.writeString(dir.resolve("user.crt"), KafkaSecurityTest.CERT);
         Files.writeString(dir.resolve("user.key"), KafkaSecurityTest.KEY);
-        Map<String, Object> kafka = new KafkaClientConfig().kafka(config(Map.of(
-                "TRIMTAB_KAFKA_SECURITY_PROTOCOL", "SSL",
-                "TRIMTAB_KAFKA_TLS_CA_FILE", dir.resolve("ca.crt").toString(),
-                "TRIMTAB_KAFKA_TLS_CERT_FILE", dir.resolve("user.crt").toString(),
-                "TRIMTAB_KAFKA_TLS_KEY_FILE", dir.resolve("user.key").toString())), APP);
-        assertThat(kafka).containsEntry("bootstrap.servers", "trimtab-kafka-bootstrap.kafka:9093")
-                .containsEntry("request.timeout.ms", "5000").containsEntry("group.id", "trimtab")
-                .containsEntry("security.protocol", "SSL").containsEntry("ssl.keystore.key", KafkaSecurityTest.KEY)
+        Map<String, Object> kafka = new KafkaClientConfig()
+                .kafka(
+                        config(Map.of(
+                                "TRIMTAB_KAFKA_SECURITY_PROTOCOL", "SSL",
+                                "TRIMTAB_KAFKA_TLS_CA_FILE",
+                                        dir.resolve("ca.crt").toString(),
+                                "TRIMTAB_KAFKA_TLS_CERT_FILE",
+                                        dir.resolve("user.crt").toString(),
+                                "TRIMTAB_KAFKA_TLS_KEY_FILE",
+                                        dir.resolve("user.key").toString())),
+                        APP);
+        assertThat(kafka)
+                .containsEntry("bootstrap.servers", "trimtab-kafka-bootstrap.kafka:9093")
+                .containsEntry("request.timeout.ms", "5000")
+                .containsEntry("group.id", "trimtab")
+                .containsEntry("security.protocol", "SSL")
+                .containsEntry("ssl.keystore.key", KafkaSecurityTest.KEY)
                 .containsEntry("ssl.truststore.certificates", KafkaSecurityTest.CERT);
     }
 
@@ -73,10 +89,17 @@ class KafkaClientConfigTest {
 
     @Test
     void missingSecretFilesRefuseTheMapNamingTheSettings() {
-        assertThatThrownBy(() -> new KafkaClientConfig().kafka(config(Map.of("TRIMTAB_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
-                "TRIMTAB_KAFKA_SASL_USERNAME", "trimtab-policy")), APP))
+        assertThatThrownBy(() -> new KafkaClientConfig()
+                        .kafka(
+                                config(Map.of(
+                                        "TRIMTAB_KAFKA_SECURITY_PROTOCOL",
+                                        "SASL_SSL",
+                                        "TRIMTAB_KAFKA_SASL_USERNAME",
+                                        "trimtab-policy")),
+                                APP))
                 .isInstanceOf(KafkaSecurity.InvalidSettings.class)
                 .hasMessageContaining("trimtab.kafka.tls.ca-file = /etc/trimtab/kafka/cluster-ca/ca.crt: no such file")
-                .hasMessageContaining("trimtab.kafka.sasl.password-file = /etc/trimtab/kafka/user/password: no such file");
+                .hasMessageContaining(
+                        "trimtab.kafka.sasl.password-file = /etc/trimtab/kafka/user/password: no such file");
     }
 }

@@ -47,6 +47,7 @@ class KafkaSecurityBrokerTest {
 
     @TempDir
     static Path dir;
+
     static SecuredKafka.Listeners broker;
     static SecuredKafka.Material files;
 
@@ -56,24 +57,32 @@ class KafkaSecurityBrokerTest {
         files = SecuredKafka.material();
         try (Admin admin = SecuredKafka.admin()) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(USER,
-                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), "the-right-password")))
-                    .all().get(30, TimeUnit.SECONDS);
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                            USER, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), "the-right-password")))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
         Files.writeString(dir.resolve("password"), "the-right-password");
         Files.writeString(dir.resolve("wrong-password"), "not-the-password");
         // the broker applies a new SCRAM credential from its metadata log a moment after the answer
-        Awaitility.await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(15))
+                .ignoreExceptions()
                 .until(() -> clusterId(broker.saslSsl(), KafkaSecurity.properties(scram("password"))) != null);
     }
 
     static KafkaSecurity.Settings tls(Path cert, Path key) {
-        return new KafkaSecurity.Settings("SSL", files.caCertificate().toString(), cert.toString(), key.toString(),
-                Optional.empty(), "unused");
+        return new KafkaSecurity.Settings(
+                "SSL", files.caCertificate().toString(), cert.toString(), key.toString(), Optional.empty(), "unused");
     }
 
     static KafkaSecurity.Settings scram(String passwordFile) {
-        return new KafkaSecurity.Settings("SASL_SSL", files.caCertificate().toString(), "unused", "unused", Optional.of(USER),
+        return new KafkaSecurity.Settings(
+                "SASL_SSL",
+                files.caCertificate().toString(),
+                "unused",
+                "unused",
+                Optional.of(USER),
                 dir.resolve(passwordFile).toString());
     }
 
@@ -109,7 +118,9 @@ class KafkaSecurityBrokerTest {
                     seen |= value.equals(r.value());
                 }
             }
-            assertThat(seen).as("the record produced over " + security.get("security.protocol") + " is read back").isTrue();
+            assertThat(seen)
+                    .as("the record produced over " + security.get("security.protocol") + " is read back")
+                    .isTrue();
         }
     }
 
@@ -126,15 +137,18 @@ class KafkaSecurityBrokerTest {
 
     @Test
     void aClientWithoutCertificateIsRefused() {
-        Map<String, Object> noCertificate = new HashMap<>(KafkaSecurity.properties(tls(files.userCertificate(), files.userKey())));
+        Map<String, Object> noCertificate =
+                new HashMap<>(KafkaSecurity.properties(tls(files.userCertificate(), files.userKey())));
         noCertificate.keySet().removeIf(k -> k.startsWith("ssl.keystore."));
-        assertThatThrownBy(() -> clusterId(broker.ssl(), noCertificate)).hasCauseInstanceOf(SslAuthenticationException.class);
+        assertThatThrownBy(() -> clusterId(broker.ssl(), noCertificate))
+                .hasCauseInstanceOf(SslAuthenticationException.class);
     }
 
     @Test
     void aCertificateTheClusterCaDidNotSignIsRefused() throws Exception {
         SelfSignedCertificate other = SelfSignedCertificate.create(dir.resolve("other"), null, 2);
-        assertThatThrownBy(() -> clusterId(broker.ssl(), KafkaSecurity.properties(tls(other.certificate(), other.key()))))
+        assertThatThrownBy(
+                        () -> clusterId(broker.ssl(), KafkaSecurity.properties(tls(other.certificate(), other.key()))))
                 .hasCauseInstanceOf(SslAuthenticationException.class);
     }
 

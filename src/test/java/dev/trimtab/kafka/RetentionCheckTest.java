@@ -34,9 +34,13 @@ class RetentionCheckTest {
 
     private static String topic(Map<String, String> config) throws Exception {
         String name = "retention-" + UUID.randomUUID();
-        admin.createTopics(List.of(new NewTopic(name, 1, (short) 1).configs(config))).all().get();
+        admin.createTopics(List.of(new NewTopic(name, 1, (short) 1).configs(config)))
+                .all()
+                .get();
         // a new topic's metadata reaches the broker that answers describeConfigs a moment later
-        Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
                 .until(() -> RetentionCheck.assess(admin, name, Duration.ofSeconds(2)) != null);
         return name;
     }
@@ -60,7 +64,8 @@ class RetentionCheckTest {
     @Test
     void infiniteRetentionIsKept() throws Exception {
         String t = topic(Map.of("retention.ms", "-1", "retention.bytes", "-1"));
-        assertThat(RetentionCheck.assess(admin, t, Duration.ofSeconds(10)).verdict()).isEqualTo(TopicRetention.Verdict.Kept);
+        assertThat(RetentionCheck.assess(admin, t, Duration.ofSeconds(10)).verdict())
+                .isEqualTo(TopicRetention.Verdict.Kept);
     }
 
     @Test
@@ -73,7 +78,8 @@ class RetentionCheckTest {
 
     @Test
     void aMissingTopicIsAnError() {
-        assertThatThrownBy(() -> RetentionCheck.assess(admin, "no-such-topic-" + UUID.randomUUID(), Duration.ofSeconds(10)))
+        assertThatThrownBy(() ->
+                        RetentionCheck.assess(admin, "no-such-topic-" + UUID.randomUUID(), Duration.ofSeconds(10)))
                 .hasCauseInstanceOf(UnknownTopicOrPartitionException.class);
     }
 }

@@ -48,11 +48,17 @@ class SecuredKafkaApplicationTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             SecuredKafka.Material m = SecuredKafka.material();
-            return Map.of("kafka.bootstrap.servers", SecuredKafka.broker().ssl(),
-                    "trimtab.kafka.security-protocol", "SSL",
-                    "trimtab.kafka.tls.ca-file", m.caCertificate().toString(),
-                    "trimtab.kafka.tls.cert-file", m.userCertificate().toString(),
-                    "trimtab.kafka.tls.key-file", m.userKey().toString());
+            return Map.of(
+                    "kafka.bootstrap.servers",
+                    SecuredKafka.broker().ssl(),
+                    "trimtab.kafka.security-protocol",
+                    "SSL",
+                    "trimtab.kafka.tls.ca-file",
+                    m.caCertificate().toString(),
+                    "trimtab.kafka.tls.cert-file",
+                    m.userCertificate().toString(),
+                    "trimtab.kafka.tls.key-file",
+                    m.userKey().toString());
         }
     }
 
@@ -66,38 +72,58 @@ class SecuredKafkaApplicationTest {
     @Test
     void everyChannelAndTheAdminClientWorkOverTlsWithTheClientCertificate() throws Exception {
         // the SSL listener and nothing else: the shared plaintext broker's address did not win
-        assertThat(kafka).containsEntry("bootstrap.servers", SecuredKafka.broker().ssl())
+        assertThat(kafka)
+                .containsEntry("bootstrap.servers", SecuredKafka.broker().ssl())
                 .containsEntry("security.protocol", "SSL");
 
         String tag = "tls" + System.nanoTime();
         try (KafkaProducer<String, byte[]> producer = plaintextProducer()) {
             // a Pod without a name: the cluster-events channel's dead-letter queue; a metric event of
             // no known kind: the DeadLetters emitter (outgoing channel dead-letters)
-            send(producer, "trimtab.cluster-events", tag + "/c", event("dev.knative.apiserver.resource.add",
-                    "{\"apiVersion\":\"v1\",\"kind\":\"Pod\"}"));
+            send(
+                    producer,
+                    "trimtab.cluster-events",
+                    tag + "/c",
+                    event("dev.knative.apiserver.resource.add", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\"}"));
             send(producer, "trimtab.metrics", tag + "/m", event("dev.trimtab.metrics", "{\"kind\":\"Nonsense\"}"));
         }
-        List<ConsumerRecord<String, byte[]>> dead = Topics.readAll(SecuredKafka.broker().plaintext(),
-                "trimtab.autoscaler.dead-letter", Duration.ofSeconds(30),
-                l -> l.stream().filter(r -> r.key() != null && r.key().startsWith(tag + "/")).count() >= 2).stream()
-                .filter(r -> r.key() != null && r.key().startsWith(tag + "/")).toList();
-        assertThat(dead).extracting(r -> new String(r.headers().lastHeader("dead-letter-topic").value(),
-                StandardCharsets.UTF_8)).containsExactlyInAnyOrder("trimtab.cluster-events", "trimtab.metrics");
+        List<ConsumerRecord<String, byte[]>> dead = Topics.readAll(
+                        SecuredKafka.broker().plaintext(),
+                        "trimtab.autoscaler.dead-letter",
+                        Duration.ofSeconds(30),
+                        l -> l.stream()
+                                        .filter(r -> r.key() != null && r.key().startsWith(tag + "/"))
+                                        .count()
+                                >= 2)
+                .stream()
+                .filter(r -> r.key() != null && r.key().startsWith(tag + "/"))
+                .toList();
+        assertThat(dead)
+                .extracting(r ->
+                        new String(r.headers().lastHeader("dead-letter-topic").value(), StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrder("trimtab.cluster-events", "trimtab.metrics");
 
         // RetentionCheck's admin client read the topic's configuration (-1: it could not)
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            Gauge g = registry.find("trimtab_cluster_events_expiring").tag("channel", "cluster-events").gauge();
+            Gauge g = registry.find("trimtab_cluster_events_expiring")
+                    .tag("channel", "cluster-events")
+                    .gauge();
             return g != null && g.value() >= 0;
         });
     }
 
     private static KafkaProducer<String, byte[]> plaintextProducer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SecuredKafka.broker().plaintext(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                SecuredKafka.broker().plaintext(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class.getName()));
     }
 
-    private static void send(KafkaProducer<String, byte[]> producer, String topic, String key, String json) throws Exception {
+    private static void send(KafkaProducer<String, byte[]> producer, String topic, String key, String json)
+            throws Exception {
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, key, json.getBytes(StandardCharsets.UTF_8));
         r.headers().add("content-type", "application/cloudevents+json".getBytes(StandardCharsets.UTF_8));
         producer.send(r).get();

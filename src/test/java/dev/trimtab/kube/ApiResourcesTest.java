@@ -77,7 +77,8 @@ class ApiResourcesTest {
                 new Case("rc", "/v1/replicationcontrollers"),
                 new Case("roles.rbac.authorization.k8s.io", "rbac.authorization.k8s.io/v1/roles"),
                 new Case("clusterroles", "rbac.authorization.k8s.io/v1/clusterroles"),
-                new Case("flowschemas.v1beta3.flowcontrol.apiserver.k8s.io",
+                new Case(
+                        "flowschemas.v1beta3.flowcontrol.apiserver.k8s.io",
                         "flowcontrol.apiserver.k8s.io/v1beta3/flowschemas"),
                 new Case("flowschemas", "flowcontrol.apiserver.k8s.io/v1/flowschemas"),
                 new Case("apiservices", "apiregistration.k8s.io/v1/apiservices"),
@@ -110,18 +111,29 @@ class ApiResourcesTest {
     }
 
     static Stream<Scope> scopes() {
-        return Stream.of(new Scope("pods", true), new Scope("nodes", false), new Scope("ns", false),
-                new Scope("deploy", true), new Scope("pv", false), new Scope("pvc", true),
-                new Scope("roles", true), new Scope("clusterroles", false), new Scope("crd", false),
-                new Scope("localsubjectaccessreviews", true), new Scope("subjectaccessreviews", false),
-                new Scope("csistoragecapacities", true), new Scope("pods.metrics.k8s.io", true),
+        return Stream.of(
+                new Scope("pods", true),
+                new Scope("nodes", false),
+                new Scope("ns", false),
+                new Scope("deploy", true),
+                new Scope("pv", false),
+                new Scope("pvc", true),
+                new Scope("roles", true),
+                new Scope("clusterroles", false),
+                new Scope("crd", false),
+                new Scope("localsubjectaccessreviews", true),
+                new Scope("subjectaccessreviews", false),
+                new Scope("csistoragecapacities", true),
+                new Scope("pods.metrics.k8s.io", true),
                 new Scope("nodes.metrics.k8s.io", false));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("scopes")
     void namespacedAsTheServerSays(Scope s) {
-        assertThat(ApiResources.standard().resolve(s.arg())).get().extracting(ApiResource::namespaced)
+        assertThat(ApiResources.standard().resolve(s.arg()))
+                .get()
+                .extracting(ApiResource::namespaced)
                 .isEqualTo(s.namespaced());
     }
 
@@ -162,11 +174,17 @@ class ApiResourcesTest {
     }
 
     static Stream<Plural> plurals() {
-        return Stream.of(new Plural("Endpoints", "endpoints"), new Plural("Deployment", "deployments"),
-                new Plural("NetworkPolicy", "networkpolicies"), new Plural("Ingress", "ingresses"),
-                new Plural("Gateway", "gateways"), new Plural("Policy", "policies"),
-                new Plural("NodeMetrics", "nodes"), new Plural("ScalingPolicy", "scalingpolicies"),
-                new Plural("ServiceEndpoints", "serviceendpoints"), new Plural("Box", "boxes"));
+        return Stream.of(
+                new Plural("Endpoints", "endpoints"),
+                new Plural("Deployment", "deployments"),
+                new Plural("NetworkPolicy", "networkpolicies"),
+                new Plural("Ingress", "ingresses"),
+                new Plural("Gateway", "gateways"),
+                new Plural("Policy", "policies"),
+                new Plural("NodeMetrics", "nodes"),
+                new Plural("ScalingPolicy", "scalingpolicies"),
+                new Plural("ServiceEndpoints", "serviceendpoints"),
+                new Plural("Box", "boxes"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -178,8 +196,8 @@ class ApiResourcesTest {
     @Test
     void addedResourcesRankAfterTheStandardOnesAndLeaveTheSharedInstanceAlone() {
         var widget = new ApiResource("example.com", "v1", "widgets", "", "Widget", true, List.of("wd"));
-        var clash = new ApiResource("example.com", "v1", "deployments", "deployment", "Deployment", true,
-                List.of("deploy"));
+        var clash = new ApiResource(
+                "example.com", "v1", "deployments", "deployment", "Deployment", true, List.of("deploy"));
         var more = ApiResources.standard().withAll(List.of(widget, clash));
 
         assertThat(more.resolve("wd")).contains(widget);
@@ -198,7 +216,8 @@ class ApiResourcesTest {
         assertThat(r.singular()).isEqualTo("widget");
         assertThat(r.shortNames()).isEmpty();
         assertThat(r.apiVersion()).isEqualTo("example.com/v1");
-        assertThat(ApiResources.standard().resolve("pods").map(ApiResource::apiVersion)).contains("v1");
+        assertThat(ApiResources.standard().resolve("pods").map(ApiResource::apiVersion))
+                .contains("v1");
     }
 
     private static String gvr(ApiResource r) {
@@ -207,21 +226,41 @@ class ApiResourcesTest {
 
     @Test
     void customResourceDefinitionsAmongTheManifestsAreResolvedLikeDiscoveredOnes() {
-        Map<String, Object> crd = Map.of("apiVersion", "apiextensions.k8s.io/v1",
-                "kind", "CustomResourceDefinition", "metadata", Map.of("name", "proxies.example.com"),
-                "spec", Map.of("group", "example.com", "scope", "Cluster",
-                        "names", Map.of("plural", "proxies", "singular", "proxy", "kind", "Proxy",
-                                "shortNames", List.of("px")),
-                        "versions", List.of(Map.of("name", "v1beta1", "served", true, "storage", false),
+        Map<String, Object> crd = Map.of(
+                "apiVersion",
+                "apiextensions.k8s.io/v1",
+                "kind",
+                "CustomResourceDefinition",
+                "metadata",
+                Map.of("name", "proxies.example.com"),
+                "spec",
+                Map.of(
+                        "group",
+                        "example.com",
+                        "scope",
+                        "Cluster",
+                        "names",
+                        Map.of("plural", "proxies", "singular", "proxy", "kind", "Proxy", "shortNames", List.of("px")),
+                        "versions",
+                        List.of(
+                                Map.of("name", "v1beta1", "served", true, "storage", false),
                                 Map.of("name", "v1", "served", true, "storage", true),
                                 Map.of("name", "v1alpha1", "served", false, "storage", false))));
         ApiResources resources = ApiResources.standard().withCustomResources(List.of(crd, Map.of("kind", "Pod")));
-        assertThat(resources.resolve("px")).get().extracting(ApiResource::resource,
-                ApiResource::version, ApiResource::namespaced).containsExactly("proxies", "v1", false);
-        assertThat(resources.resolve("proxy.example.com")).get().extracting(ApiResource::group).isEqualTo("example.com");
+        assertThat(resources.resolve("px"))
+                .get()
+                .extracting(ApiResource::resource, ApiResource::version, ApiResource::namespaced)
+                .containsExactly("proxies", "v1", false);
+        assertThat(resources.resolve("proxy.example.com"))
+                .get()
+                .extracting(ApiResource::group)
+                .isEqualTo("example.com");
         assertThat(resources.resolve("proxies.v1beta1.example.com")).isPresent();
         assertThat(resources.resolve("proxies.v1alpha1.example.com")).isEmpty();
-        assertThat(resources.forKind("example.com", "Proxy")).get().extracting(ApiResource::resource).isEqualTo("proxies");
+        assertThat(resources.forKind("example.com", "Proxy"))
+                .get()
+                .extracting(ApiResource::resource)
+                .isEqualTo("proxies");
         assertThat(ApiResources.standard().withCustomResources(List.of())).isSameAs(ApiResources.standard());
     }
 }

@@ -24,7 +24,9 @@ class BackoffTest {
                 base = Math.min(max, base * 2);
             }
             b.reset();
-            assertThat(b.next()).as("seed %d: after a success it starts again", seed).isBetween(initial, 2 * initial);
+            assertThat(b.next())
+                    .as("seed %d: after a success it starts again", seed)
+                    .isBetween(initial, 2 * initial);
         }
     }
 

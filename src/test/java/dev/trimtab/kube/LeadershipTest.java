@@ -41,14 +41,19 @@ class LeadershipTest {
     }
 
     static KubernetesMockServer server(KubernetesCrudDispatcher dispatcher) {
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                dispatcher, false);
+        KubernetesMockServer server =
+                new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         return server;
     }
 
     static String holder(KubernetesClient api) {
-        return api.leases().inNamespace("trimtab").withName("trimtab-policy").get().getSpec().getHolderIdentity();
+        return api.leases()
+                .inNamespace("trimtab")
+                .withName("trimtab-policy")
+                .get()
+                .getSpec()
+                .getHolderIdentity();
     }
 
     @Test
@@ -61,7 +66,11 @@ class LeadershipTest {
             LeadershipProducer.register(registry, a, "trimtab/trimtab-policy");
             a.onElected(elected::incrementAndGet);
             await().atMost(Duration.ofSeconds(10)).until(a::leader);
-            assertThat(registry.get("trimtab_leader").tag("lease", "trimtab/trimtab-policy").gauge().value()).isEqualTo(1.0);
+            assertThat(registry.get("trimtab_leader")
+                            .tag("lease", "trimtab/trimtab-policy")
+                            .gauge()
+                            .value())
+                    .isEqualTo(1.0);
 
             // another identity writes itself into the Lease (and then never renews it)
             await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
@@ -70,7 +79,7 @@ class LeadershipTest {
                     l.getSpec().setRenewTime(ZonedDateTime.now());
                     l.getSpec().setAcquireTime(ZonedDateTime.now());
                     return l;
-                });   // a 409 when a renewal came in between: try again
+                }); // a 409 when a renewal came in between: try again
                 return true;
             });
             await().atMost(Duration.ofSeconds(10)).until(() -> !a.leader());
@@ -79,14 +88,20 @@ class LeadershipTest {
 
             // the intruder's lease runs out: a contends again, takes it, and its listener runs again
             await().atMost(Duration.ofSeconds(15)).until(a::leader);
-            assertThat(holder(api)).isEqualTo("a#2");   // the second round's name
+            assertThat(holder(api)).isEqualTo("a#2"); // the second round's name
             assertThat(elected.get()).isEqualTo(2);
             assertThat(a.status().transitions()).isEqualTo(3);
-            assertThat(registry.get("trimtab_leader_transitions_total").functionCounter().count()).isEqualTo(3.0);
+            assertThat(registry.get("trimtab_leader_transitions_total")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(3.0);
             HealthCheckResponse health = new LeadershipHealth(a).call();
             assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
-            assertThat(health.getData().orElseThrow()).containsEntry("leader", true).containsEntry("holder", "a#2")
-                    .containsEntry("lease", "trimtab/trimtab-policy").containsEntry("transitions", 3L)
+            assertThat(health.getData().orElseThrow())
+                    .containsEntry("leader", true)
+                    .containsEntry("holder", "a#2")
+                    .containsEntry("lease", "trimtab/trimtab-policy")
+                    .containsEntry("transitions", 3L)
                     .containsKey("lastTransition");
             a.close();
             assertThat(new LeadershipHealth(a).call().getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
@@ -106,8 +121,8 @@ class LeadershipTest {
             await().atMost(Duration.ofSeconds(10)).until(a::leader);
 
             dispatcher.refuse.set(true);
-            await().atMost(Duration.ofSeconds(10)).until(() -> !a.leader());   // past renewDeadline
-            Thread.sleep(1000);   // several failed rounds: still no leader, no crash
+            await().atMost(Duration.ofSeconds(10)).until(() -> !a.leader()); // past renewDeadline
+            Thread.sleep(1000); // several failed rounds: still no leader, no crash
             assertThat(a.leader()).isFalse();
             assertThat(a.status().contending()).isTrue();
 
@@ -127,15 +142,21 @@ class LeadershipTest {
         assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
         assertThat(health.getData().orElseThrow()).containsEntry("leader", true);
     }
+
     static Leadership.Lease lease(String identity) {
-        return new Leadership.Lease("trimtab", "trimtab-policy", identity, Duration.ofSeconds(2),
-                Duration.ofMillis(1500), Duration.ofMillis(200));
+        return new Leadership.Lease(
+                "trimtab",
+                "trimtab-policy",
+                identity,
+                Duration.ofSeconds(2),
+                Duration.ofMillis(1500),
+                Duration.ofMillis(200));
     }
 
     @Test
     void oneLeadsAndTheOtherTakesOverWhenItStops() throws Exception {
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+        KubernetesMockServer server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         try (KubernetesClient api = server.createClient()) {
             AtomicInteger electedA = new AtomicInteger();
@@ -147,14 +168,24 @@ class LeadershipTest {
             b.onElected(electedB::incrementAndGet);
             Thread.sleep(1000); // several retry periods: b must not lead while a renews
             assertThat(b.leader()).isFalse();
-            assertThat(api.leases().inNamespace("trimtab").withName("trimtab-policy").get().getSpec().getHolderIdentity())
+            assertThat(api.leases()
+                            .inNamespace("trimtab")
+                            .withName("trimtab-policy")
+                            .get()
+                            .getSpec()
+                            .getHolderIdentity())
                     .isEqualTo("a");
 
             a.close();
             await().atMost(Duration.ofSeconds(10)).until(b::leader);
             assertThat(electedA.get()).isEqualTo(1);
             assertThat(electedB.get()).isEqualTo(1);
-            assertThat(api.leases().inNamespace("trimtab").withName("trimtab-policy").get().getSpec().getHolderIdentity())
+            assertThat(api.leases()
+                            .inNamespace("trimtab")
+                            .withName("trimtab-policy")
+                            .get()
+                            .getSpec()
+                            .getHolderIdentity())
                     .isEqualTo("b");
             b.close();
         } finally {

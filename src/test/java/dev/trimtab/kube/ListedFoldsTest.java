@@ -29,7 +29,7 @@ class ListedFoldsTest {
         assertThat(f.listed()).isTrue();
         assertThat(f.complete()).isFalse();
         assertThat(f.pending()).as("a was folded before the list").isEqualTo(2);
-        f.folded("x");   // not listed (created after the list): changes nothing
+        f.folded("x"); // not listed (created after the list): changes nothing
         f.folded("b");
         assertThat(f.pending()).isEqualTo(1);
         assertThat(f.complete()).isFalse();
@@ -110,7 +110,8 @@ class ListedFoldsTest {
         };
         ResourceEventHandler<GenericKubernetesResource> counted = Watches.counted(failing, f);
         assertThatThrownBy(() -> counted.onAdd(object("u1"))).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> counted.onUpdate(object("u2"), object("u2"))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> counted.onUpdate(object("u2"), object("u2")))
+                .isInstanceOf(IllegalStateException.class);
         assertThat(f.complete()).isFalse();
         assertThatThrownBy(() -> counted.onDelete(object("u3"), false)).isInstanceOf(IllegalStateException.class);
         assertThat(f.complete()).isTrue();
@@ -119,7 +120,8 @@ class ListedFoldsTest {
     @Test
     void anObjectWithoutUidIsKeyedByNamespaceAndName() {
         GenericKubernetesResource o = new GenericKubernetesResource();
-        o.setMetadata(new ObjectMetaBuilder().withNamespace("ns").withName("web").build());
+        o.setMetadata(
+                new ObjectMetaBuilder().withNamespace("ns").withName("web").build());
         assertThat(Watches.key(o)).isEqualTo("ns/web");
         assertThat(Watches.key(object("u"))).isEqualTo("u");
     }
@@ -156,8 +158,9 @@ class ListedFoldsTest {
                     handled.add(folds.get(step));
                 }
                 boolean want = listCame && handled.containsAll(listed);
-                assertThat(f.complete()).as("seed %d, step %d, list at %d, listed %s, folds %s", seed, step, listAt,
-                        listed, folds).isEqualTo(want);
+                assertThat(f.complete())
+                        .as("seed %d, step %d, list at %d, listed %s, folds %s", seed, step, listAt, listed, folds)
+                        .isEqualTo(want);
             }
         }
     }
@@ -185,7 +188,7 @@ class ListedFoldsTest {
             Thread folder = new Thread(() -> {
                 await(go);
                 for (String u : folds) {
-                    handled.add(u);   // processed, then counted
+                    handled.add(u); // processed, then counted
                     f.folded(u);
                 }
             });
@@ -238,7 +241,11 @@ class ListedFoldsTest {
 
     private static GenericKubernetesResource object(String uid) {
         GenericKubernetesResource o = new GenericKubernetesResource();
-        o.setMetadata(new ObjectMetaBuilder().withUid(uid).withNamespace("ns").withName("n-" + uid).build());
+        o.setMetadata(new ObjectMetaBuilder()
+                .withUid(uid)
+                .withNamespace("ns")
+                .withName("n-" + uid)
+                .build());
         return o;
     }
 }

@@ -53,26 +53,56 @@ class LiveObjectsTest {
 
     private void startApi(int forbiddenLists) {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        api = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-                new KubernetesMixedDispatcher(responses), false);
+        api = new KubernetesMockServer(
+                new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
         api.init(InetAddress.getLoopbackAddress(), 0);
         if (forbiddenLists > 0) {
             // the informer's first list of ConfigMaps is refused, as while RBAC is not granted yet
-            api.expect().get().withPath("/api/v1/configmaps?resourceVersion=0").andReturn(403, Map.of("apiVersion", "v1",
-                    "kind", "Status", "status", "Failure", "reason", "Forbidden", "code", 403, "message",
-                    "configmaps is forbidden")).times(forbiddenLists);
+            api.expect()
+                    .get()
+                    .withPath("/api/v1/configmaps?resourceVersion=0")
+                    .andReturn(
+                            403,
+                            Map.of(
+                                    "apiVersion",
+                                    "v1",
+                                    "kind",
+                                    "Status",
+                                    "status",
+                                    "Failure",
+                                    "reason",
+                                    "Forbidden",
+                                    "code",
+                                    403,
+                                    "message",
+                                    "configmaps is forbidden"))
+                    .times(forbiddenLists);
         }
         client = api.createClient();
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build())
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName("shop")
+                        .endMetadata()
+                        .build())
                 .create();
-        client.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata().withName("web")
-                .withNamespace("shop").endMetadata().build()).create();
+        client.configMaps()
+                .inNamespace("shop")
+                .resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("web")
+                        .withNamespace("shop")
+                        .endMetadata()
+                        .build())
+                .create();
     }
 
     @SuppressWarnings("unchecked")
     private static List<String> names(List<Map<String, Object>> list) {
-        return list.stream().map(o -> o.get("kind") + "/" + ((Map<String, Object>) o.get("metadata")).get("name"))
-                .sorted().toList();
+        return list.stream()
+                .map(o -> o.get("kind") + "/" + ((Map<String, Object>) o.get("metadata")).get("name"))
+                .sorted()
+                .toList();
     }
 
     /**
@@ -86,10 +116,12 @@ class LiveObjectsTest {
         objects = new LiveObjects<>(LiveObjectsTest::names);
         synchronized (objects) {
             objects.start(client, List.of(NAMESPACES, CONFIG_MAPS));
-            await().atMost(Duration.ofSeconds(4)).until(() -> objects.statuses().size() == 2
-                    && objects.statuses().stream().allMatch(Watches.Status::inForce));
+            await().atMost(Duration.ofSeconds(4))
+                    .until(() -> objects.statuses().size() == 2
+                            && objects.statuses().stream().allMatch(Watches.Status::inForce));
             assertThat(objects.synced()).as("listed, not in the view").isFalse();
-            assertThat(objects.statuses()).anyMatch(st -> st.pending() > 0 && st.describeFolds().contains("still to fold"));
+            assertThat(objects.statuses())
+                    .anyMatch(st -> st.pending() > 0 && st.describeFolds().contains("still to fold"));
         }
         await().atMost(Duration.ofSeconds(4)).until(objects::synced);
         assertThat(objects.view()).contains("Namespace/shop", "ConfigMap/web");
@@ -101,12 +133,16 @@ class LiveObjectsTest {
         startApi(3);
         objects = new LiveObjects<>(LiveObjectsTest::names);
         objects.start(client, List.of(NAMESPACES, CONFIG_MAPS));
-        assertThat(objects.synced()).as("not synced while ConfigMaps are refused").isFalse();
+        assertThat(objects.synced())
+                .as("not synced while ConfigMaps are refused")
+                .isFalse();
         await().atMost(Duration.ofSeconds(30)).until(objects::synced);
         assertThat(objects.view()).containsExactly("ConfigMap/web", "Namespace/shop");
         assertThat(objects.statuses()).allMatch(Watches.Status::inForce);
-        assertThat(objects.statuses()).filteredOn(s -> s.kind().equals("ConfigMap"))
-                .singleElement().satisfies(s -> assertThat(s.attempts()).isEqualTo(3));
+        assertThat(objects.statuses())
+                .filteredOn(s -> s.kind().equals("ConfigMap"))
+                .singleElement()
+                .satisfies(s -> assertThat(s.attempts()).isEqualTo(3));
     }
 
     @Test
@@ -114,16 +150,23 @@ class LiveObjectsTest {
         startApi(0);
         String unreachable = "https://127.0.0.1:1";
         try (KubernetesClient nowhere = new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder().withMasterUrl(unreachable)
-                        .withTrustCerts(true).withRequestRetryBackoffLimit(0).build()).build()) {
+                .withConfig(new ConfigBuilder()
+                        .withMasterUrl(unreachable)
+                        .withTrustCerts(true)
+                        .withRequestRetryBackoffLimit(0)
+                        .build())
+                .build()) {
             LiveObjects<List<String>> offline = new LiveObjects<>(LiveObjectsTest::names);
             long start = System.nanoTime();
             offline.start(nowhere, List.of(NAMESPACES, CONFIG_MAPS));
             long tookMillis = (System.nanoTime() - start) / 1_000_000;
             try {
-                assertThat(tookMillis).as("start returns without waiting for the API server").isLessThan(5_000);
-                await().atMost(Duration.ofSeconds(10)).until(() -> offline.statuses().stream()
-                        .anyMatch(s -> s.attempts() > 0 && s.lastError() != null));
+                assertThat(tookMillis)
+                        .as("start returns without waiting for the API server")
+                        .isLessThan(5_000);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() ->
+                                offline.statuses().stream().anyMatch(s -> s.attempts() > 0 && s.lastError() != null));
                 assertThat(offline.synced()).isFalse();
             } finally {
                 offline.stop();

@@ -23,38 +23,53 @@ import org.junit.jupiter.api.Test;
  * The same contract, coverage-guided: {@link #parses} (Jazzer; seeds in
  * {@code QuantityFuzzTestInputs/parses/}, see docs/fuzzing.md).
  */
-@Tag("fuzz")   // its own JVM in the build (pom.xml, execution fuzz-regression)
+@Tag("fuzz") // its own JVM in the build (pom.xml, execution fuzz-regression)
 class QuantityFuzzTest {
-    private static final FuzzBounds PARSE = new FuzzBounds("Quantity.parseMilli and decimal", IllegalArgumentException.class);
+    private static final FuzzBounds PARSE =
+            new FuzzBounds("Quantity.parseMilli and decimal", IllegalArgumentException.class);
 
     private static final String ALPHABET = "0123456789.+-eEinumkKMGTPi ";
-    private static final String[] SUFFIXES = {"", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+    private static final String[] SUFFIXES = {
+        "", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"
+    };
 
     @Test
     void randomTextIsCheapAndFailsOnlyWithANamedError() {
         long seed = Long.getLong("quantity.seed", System.nanoTime());
         Random random = new Random(seed);
-        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
-            for (int i = 0; i < 200_000; i++) {
-                String text = i % 2 == 0 ? noise(random) : nearlyValid(random);
-                try {
-                    long milli = Quantity.parseMilli(text);
-                    BigDecimal exact = reference(text);
-                    assertThat(exact).as("seed %d: %s parsed to %d but is outside the grammar", seed, text, milli).isNotNull();
-                    assertThat(milli).as("seed %d: %s", seed, text)
-                            .isEqualTo(exact.movePointRight(3).setScale(0, RoundingMode.CEILING).longValueExact());
-                } catch (IllegalArgumentException e) {
-                    assertThat(e.getMessage()).as("seed %d: %s", seed, text).isNotBlank().hasSizeLessThan(300);
-                    BigDecimal exact = reference(text);
-                    if (exact != null) {
-                        assertThat(e.getMessage()).as("seed %d: %s is in the grammar and bounds", seed, text)
-                                .contains("out of range");
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(20),
+                () -> {
+                    for (int i = 0; i < 200_000; i++) {
+                        String text = i % 2 == 0 ? noise(random) : nearlyValid(random);
+                        try {
+                            long milli = Quantity.parseMilli(text);
+                            BigDecimal exact = reference(text);
+                            assertThat(exact)
+                                    .as("seed %d: %s parsed to %d but is outside the grammar", seed, text, milli)
+                                    .isNotNull();
+                            assertThat(milli)
+                                    .as("seed %d: %s", seed, text)
+                                    .isEqualTo(exact.movePointRight(3)
+                                            .setScale(0, RoundingMode.CEILING)
+                                            .longValueExact());
+                        } catch (IllegalArgumentException e) {
+                            assertThat(e.getMessage())
+                                    .as("seed %d: %s", seed, text)
+                                    .isNotBlank()
+                                    .hasSizeLessThan(300);
+                            BigDecimal exact = reference(text);
+                            if (exact != null) {
+                                assertThat(e.getMessage())
+                                        .as("seed %d: %s is in the grammar and bounds", seed, text)
+                                        .contains("out of range");
+                            }
+                        } catch (RuntimeException e) {
+                            throw new AssertionError("seed " + seed + ": " + text + " threw " + e, e);
+                        }
                     }
-                } catch (RuntimeException e) {
-                    throw new AssertionError("seed " + seed + ": " + text + " threw " + e, e);
-                }
-            }
-        }, () -> "seed " + seed);
+                },
+                () -> "seed " + seed);
     }
 
     /**
@@ -72,14 +87,23 @@ class QuantityFuzzTest {
             try {
                 milli = Quantity.parseMilli(text);
             } catch (IllegalArgumentException e) {
-                assertThat(exact == null || e.getMessage().contains("out of range")).as("%s is in the grammar and bounds,"
-                        + " rejected with: %s", text, e.getMessage()).isTrue();
+                assertThat(exact == null || e.getMessage().contains("out of range"))
+                        .as("%s is in the grammar and bounds," + " rejected with: %s", text, e.getMessage())
+                        .isTrue();
                 throw e;
             }
-            assertThat(exact).as("%s parsed to %d but is outside the grammar", text, milli).isNotNull();
-            assertThat(milli).as(text).isEqualTo(exact.movePointRight(3).setScale(0, RoundingMode.CEILING).longValueExact());
+            assertThat(exact)
+                    .as("%s parsed to %d but is outside the grammar", text, milli)
+                    .isNotNull();
+            assertThat(milli)
+                    .as(text)
+                    .isEqualTo(exact.movePointRight(3)
+                            .setScale(0, RoundingMode.CEILING)
+                            .longValueExact());
             assertThat(Quantity.decimal(text)).as(text).isEqualByComparingTo(exact);
-            assertThat(Quantity.parseMilli(Quantity.formatMilli(milli))).as("formatMilli(%d) read back", milli).isEqualTo(milli);
+            assertThat(Quantity.parseMilli(Quantity.formatMilli(milli)))
+                    .as("formatMilli(%d) read back", milli)
+                    .isEqualTo(milli);
         });
     }
 
@@ -109,8 +133,8 @@ class QuantityFuzzTest {
         if (r.nextInt(3) == 0) {
             sb.append(r.nextBoolean() ? 'e' : 'E');
             int pick = r.nextInt(3);
-            sb.append(pick == 0 ? "" : pick == 1 ? "-" : "+").append(r.nextInt(4) == 0 ? digits(r, 1 + r.nextInt(11))
-                    : Integer.toString(r.nextInt(130)));
+            sb.append(pick == 0 ? "" : pick == 1 ? "-" : "+")
+                    .append(r.nextInt(4) == 0 ? digits(r, 1 + r.nextInt(11)) : Integer.toString(r.nextInt(130)));
         } else {
             sb.append(SUFFIXES[r.nextInt(SUFFIXES.length)]);
         }
@@ -129,12 +153,13 @@ class QuantityFuzzTest {
     private static BigDecimal reference(String text) {
         var m = Pattern.compile("([+-]?)([0-9]*)(?:\\.([0-9]*))?(|[numkMGTPE]|[KMGTPE]i|[eE]([+-]?[0-9]+))")
                 .matcher(text);
-        if (text.length() > Quantity.MAX_LENGTH || !m.matches() || (m.group(2).isEmpty() && (m.group(3) == null
-                || m.group(3).isEmpty()))) {
+        if (text.length() > Quantity.MAX_LENGTH
+                || !m.matches()
+                || (m.group(2).isEmpty() && (m.group(3) == null || m.group(3).isEmpty()))) {
             return null;
         }
-        String mantissa = (m.group(2).isEmpty() ? "0" : m.group(2)) + (m.group(3) == null || m.group(3).isEmpty() ? ""
-                : "." + m.group(3));
+        String mantissa = (m.group(2).isEmpty() ? "0" : m.group(2))
+                + (m.group(3) == null || m.group(3).isEmpty() ? "" : "." + m.group(3));
         BigDecimal v = new BigDecimal(mantissa);
         String suffix = m.group(4);
         if (m.group(5) != null) {
@@ -146,10 +171,18 @@ class QuantityFuzzTest {
         } else if (suffix.endsWith("i")) {
             v = v.multiply(BigDecimal.valueOf(2).pow(10 * (1 + "KMGTPE".indexOf(suffix.charAt(0)))));
         } else if (!suffix.isEmpty()) {
-            v = v.scaleByPowerOfTen(switch (suffix) {
-                case "n" -> -9; case "u" -> -6; case "m" -> -3; case "k" -> 3; case "M" -> 6; case "G" -> 9;
-                case "T" -> 12; case "P" -> 15; default -> 18;
-            });
+            v = v.scaleByPowerOfTen(
+                    switch (suffix) {
+                        case "n" -> -9;
+                        case "u" -> -6;
+                        case "m" -> -3;
+                        case "k" -> 3;
+                        case "M" -> 6;
+                        case "G" -> 9;
+                        case "T" -> 12;
+                        case "P" -> 15;
+                        default -> 18;
+                    });
         }
         return "-".equals(m.group(1)) ? v.negate() : v;
     }

@@ -26,19 +26,65 @@ class QuantityTest {
     private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
 
     @ParameterizedTest(name = "{0} = {1} milli")
-    @CsvSource({"300m,300", "1,1000", "1.5,1500", "0.1,100", "2Ki,2048000", "1Gi,1073741824000", "1k,1000000",
-            "1e3,1000000", "1E-3,1", "100n,1", "1u,1", "0,0", "-1,-1000", ".5,500", "1.0001,1001", "1.,1000",
-            "1.e3,1000000", "1e+3,1000000", "1e-100,1", "-1e-100,0", "1e15,1000000000000000000",
-            "9223372036854775.807,9223372036854775807", "-9223372036854775.807,-9223372036854775807", "8Pi,9007199254740992000"})
+    @CsvSource({
+        "300m,300",
+        "1,1000",
+        "1.5,1500",
+        "0.1,100",
+        "2Ki,2048000",
+        "1Gi,1073741824000",
+        "1k,1000000",
+        "1e3,1000000",
+        "1E-3,1",
+        "100n,1",
+        "1u,1",
+        "0,0",
+        "-1,-1000",
+        ".5,500",
+        "1.0001,1001",
+        "1.,1000",
+        "1.e3,1000000",
+        "1e+3,1000000",
+        "1e-100,1",
+        "-1e-100,0",
+        "1e15,1000000000000000000",
+        "9223372036854775.807,9223372036854775807",
+        "-9223372036854775.807,-9223372036854775807",
+        "8Pi,9007199254740992000"
+    })
     void parsesToMilliRoundingUp(String text, long milli) {
         assertThat(Quantity.parseMilli(text)).isEqualTo(milli);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "lots", "1.2.3", "5 m", "1KB", "--1", " 1", "1 ", ".", "-", "+", "-.", "1e", "1e+",
-            "1K", "1ki", "1e3Ki", "1m3", "1e1.5", "Infinity", "NaN", "0x10"})
+    @ValueSource(
+            strings = {
+                "",
+                "lots",
+                "1.2.3",
+                "5 m",
+                "1KB",
+                "--1",
+                " 1",
+                "1 ",
+                ".",
+                "-",
+                "+",
+                "-.",
+                "1e",
+                "1e+",
+                "1K",
+                "1ki",
+                "1e3Ki",
+                "1m3",
+                "1e1.5",
+                "Infinity",
+                "NaN",
+                "0x10"
+            })
     void rejectsWhatIsNotAQuantity(String text) {
-        assertThatThrownBy(() -> Quantity.parseMilli(text)).hasMessageContaining("\"" + text + "\" is not a Kubernetes quantity");
+        assertThatThrownBy(() -> Quantity.parseMilli(text))
+                .hasMessageContaining("\"" + text + "\" is not a Kubernetes quantity");
     }
 
     /** Inputs that cost minutes and gigabytes before the bounds, each rejected quickly with its value named. */
@@ -47,7 +93,7 @@ class QuantityTest {
                 Arguments.of("1e-100000000", "the exponent -100000000 is out of range"),
                 Arguments.of("1e999999999", "the exponent 999999999 is out of range"),
                 Arguments.of("1E+2147483648", "the exponent +2147483648 is out of range"),
-                Arguments.of("1e4294967296", "the exponent 4294967296 is out of range"),   // upstream wraps this to 1
+                Arguments.of("1e4294967296", "the exponent 4294967296 is out of range"), // upstream wraps this to 1
                 Arguments.of("0e999999999", "the exponent 999999999 is out of range"),
                 Arguments.of("1e101", "the exponent 101 is out of range"),
                 Arguments.of("9223372036854775807Ei", "is out of range: at most 9223372036854775.807"),
@@ -65,9 +111,13 @@ class QuantityTest {
     @MethodSource("bombs")
     void boundsRejectQuantityBombsQuickly(String text, String message) {
         assertTimeoutPreemptively(BOUND, () -> {
-            assertThatThrownBy(() -> Quantity.parseMilli(text)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining(message).message().hasSizeLessThan(300);
-            if (message.contains("exponent") || message.contains("characters long")) {   // not a matter of the milli range
+            assertThatThrownBy(() -> Quantity.parseMilli(text))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(message)
+                    .message()
+                    .hasSizeLessThan(300);
+            if (message.contains("exponent")
+                    || message.contains("characters long")) { // not a matter of the milli range
                 assertThatThrownBy(() -> Quantity.decimal(text)).hasMessageContaining(message);
             }
         });
@@ -77,7 +127,8 @@ class QuantityTest {
     void theSmallestAndLargestExponentsStayCheap() {
         assertTimeoutPreemptively(BOUND, () -> {
             assertThat(Quantity.decimal("1e100")).isEqualByComparingTo(BigDecimal.ONE.scaleByPowerOfTen(100));
-            assertThat(Quantity.decimal("-" + "9".repeat(94) + "e-100").signum()).isEqualTo(-1);
+            assertThat(Quantity.decimal("-" + "9".repeat(94) + "e-100").signum())
+                    .isEqualTo(-1);
             assertThat(Quantity.parseMilli("0." + "0".repeat(96) + "1")).isEqualTo(1);
         });
     }
@@ -133,7 +184,9 @@ class QuantityTest {
         if ("BinarySI".equals(row.format()) && rounded.abs().compareTo(LONG_MAX) > 0) {
             rounded = exact.signum() < 0 ? LONG_MAX.negate() : LONG_MAX;
         }
-        assertThat(rounded).as("our exact value, rounded and capped as upstream").isEqualByComparingTo(upstream);
+        assertThat(rounded)
+                .as("our exact value, rounded and capped as upstream")
+                .isEqualByComparingTo(upstream);
 
         BigDecimal milli = exact.movePointRight(3).setScale(0, RoundingMode.CEILING);
         if (milli.abs().compareTo(LONG_MAX) <= 0) {

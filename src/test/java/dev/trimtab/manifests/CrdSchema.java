@@ -16,7 +16,9 @@ final class CrdSchema {
     private CrdSchema() {}
 
     static void unknownFields(JsonNode value, JsonNode schema, String path, List<String> out) {
-        if (schema == null || schema.isMissingNode() || schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
+        if (schema == null
+                || schema.isMissingNode()
+                || schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
             return;
         }
         if (value.isArray()) {

@@ -81,15 +81,21 @@ class NetworkCommandTest {
     }
 
     private int run(String... args) {
-        return NetworkCommand.run(args, new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return NetworkCommand.run(
+                args,
+                new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     private int runWithStdin(String stdin, String... args) {
         out.reset();
         err.reset();
-        return NetworkCommand.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return NetworkCommand.run(
+                args,
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     /** The output of one single-query run, each line a JSON object. */
@@ -110,7 +116,8 @@ class NetworkCommandTest {
 
     @Test
     void canReachAllowedNamesTheRulesOnBothSides() throws IOException {
-        assertThat(run("can-reach", "--manifests", dir.toString(), "shop/web", "shop/db", "5432")).isZero();
+        assertThat(run("can-reach", "--manifests", dir.toString(), "shop/web", "shop/db", "5432"))
+                .isZero();
 
         assertThat(lines()).hasSize(1);
         assertThat(lines().get(0)).isEqualTo(JSON.readTree("""
@@ -127,7 +134,8 @@ class NetworkCommandTest {
 
     @Test
     void canReachDeniedNamesTheIsolatingPolicy() throws IOException {
-        assertThat(run("can-reach", "--manifests", dir.toString(), "other/client", "shop/db", "5432/tcp")).isZero();
+        assertThat(run("can-reach", "--manifests", dir.toString(), "other/client", "shop/db", "5432/tcp"))
+                .isZero();
 
         JsonNode a = lines().get(0);
         assertThat(a.get("reachable").asBoolean()).isFalse();
@@ -138,13 +146,14 @@ class NetworkCommandTest {
 
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @CsvSource({
-            "192.0.2.9, 443, true, NotInCluster",
-            "192.0.2.9, 80, false, NotInCluster",
-            "198.51.100.1, 443, false, NotInCluster",
-            "10.0.0.20, 5432, true, AllowedByPolicy",
+        "192.0.2.9, 443, true, NotInCluster",
+        "192.0.2.9, 80, false, NotInCluster",
+        "198.51.100.1, 443, false, NotInCluster",
+        "10.0.0.20, 5432, true, AllowedByPolicy",
     })
     void anAddressAsDestination(String to, String port, boolean reachable, String ingressReason) throws IOException {
-        assertThat(run("can-reach", "--manifests", dir.toString(), "shop/web", to, port)).isZero();
+        assertThat(run("can-reach", "--manifests", dir.toString(), "shop/web", to, port))
+                .isZero();
 
         JsonNode a = lines().get(0);
         assertThat(a.get("reachable").asBoolean()).isEqualTo(reachable);
@@ -157,43 +166,57 @@ class NetworkCommandTest {
 
         List<JsonNode> lines = lines();
         assertThat(lines).hasSize(9);
-        assertThat(lines).extracting(n -> n.get("from").asText() + ">" + n.get("to").asText() + "="
-                + n.get("reachable").asBoolean()).containsExactly(
-                "shop/web>shop/web=true", "shop/web>shop/db=true", "shop/web>other/client=false",
-                "shop/db>shop/web=true", "shop/db>shop/db=false", "shop/db>other/client=true",
-                "other/client>shop/web=true", "other/client>shop/db=false", "other/client>other/client=true");
+        assertThat(lines)
+                .extracting(n -> n.get("from").asText() + ">" + n.get("to").asText() + "="
+                        + n.get("reachable").asBoolean())
+                .containsExactly(
+                        "shop/web>shop/web=true",
+                        "shop/web>shop/db=true",
+                        "shop/web>other/client=false",
+                        "shop/db>shop/web=true",
+                        "shop/db>shop/db=false",
+                        "shop/db>other/client=true",
+                        "other/client>shop/web=true",
+                        "other/client>shop/db=false",
+                        "other/client>other/client=true");
         assertThat(lines.get(2).get("egress").get("isolatedBy").toString()).isEqualTo("[\"shop/web-egress\"]");
     }
 
     @Test
     void matrixOfChosenNamespaces() throws IOException {
-        assertThat(run("matrix", "--manifests", dir.toString(), "--namespace", "other", "80")).isZero();
+        assertThat(run("matrix", "--manifests", dir.toString(), "--namespace", "other", "80"))
+                .isZero();
 
-        assertThat(lines()).extracting(n -> n.get("from").asText() + ">" + n.get("to").asText())
+        assertThat(lines())
+                .extracting(n -> n.get("from").asText() + ">" + n.get("to").asText())
                 .containsExactly("other/client>other/client");
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "no command||a command is required: can-reach, matrix or intents",
-            "unknown command|reach|Unmatched argument at index 0: 'reach'",
-            "no manifests|can-reach shop/web shop/db 80|Missing required option: '--manifests=DIR'",
-            "too few arguments|can-reach --manifests DIR shop/web 80|want FROM TO PORT",
-            "bad port|matrix --manifests DIR http|PORT \"http\": port: got \"http\", want a number in 1..65535",
-            "bad protocol|matrix --manifests DIR 80/ICMP|PORT \"80/ICMP\": protocol: got \"ICMP\", want TCP, UDP or SCTP",
-            "port out of range|matrix --manifests DIR 0|PORT \"0\": port: got 0, want 1..65535",
-            "unknown pod|can-reach --manifests DIR shop/nope shop/db 80|FROM \"shop/nope\": no such pod in the manifests",
-            "not a pod or address|can-reach --manifests DIR shop/web web 80|TO \"web\": want NAMESPACE/POD or an IP address",
-            "unknown option|matrix --manifests DIR --verbose 80|Unknown option: '--verbose'",
-            "namespace on can-reach|can-reach --manifests DIR --namespace x a/b c/d 80|Unknown option: '--namespace'",
-            "batch and arguments|can-reach --manifests DIR --batch - shop/web shop/db 80|no query arguments with --batch",
-            "batch and port|matrix --manifests DIR 80 --batch -|no query arguments with --batch",
-            "batch and --namespace|matrix --manifests DIR --namespace shop --batch -|--namespace: not with --batch, give \"namespaces\" on each line",
-            "batch on intents|intents --manifests DIR --batch -|Unknown options: '--batch', '-'",
-            "batch without file|matrix --manifests DIR --batch|Missing required parameter for option '--batch' (FILE)",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "no command||a command is required: can-reach, matrix or intents",
+                "unknown command|reach|Unmatched argument at index 0: 'reach'",
+                "no manifests|can-reach shop/web shop/db 80|Missing required option: '--manifests=DIR'",
+                "too few arguments|can-reach --manifests DIR shop/web 80|want FROM TO PORT",
+                "bad port|matrix --manifests DIR http|PORT \"http\": port: got \"http\", want a number in 1..65535",
+                "bad protocol|matrix --manifests DIR 80/ICMP|PORT \"80/ICMP\": protocol: got \"ICMP\", want TCP, UDP or SCTP",
+                "port out of range|matrix --manifests DIR 0|PORT \"0\": port: got 0, want 1..65535",
+                "unknown pod|can-reach --manifests DIR shop/nope shop/db 80|FROM \"shop/nope\": no such pod in the manifests",
+                "not a pod or address|can-reach --manifests DIR shop/web web 80|TO \"web\": want NAMESPACE/POD or an IP address",
+                "unknown option|matrix --manifests DIR --verbose 80|Unknown option: '--verbose'",
+                "namespace on can-reach|can-reach --manifests DIR --namespace x a/b c/d 80|Unknown option: '--namespace'",
+                "batch and arguments|can-reach --manifests DIR --batch - shop/web shop/db 80|no query arguments with --batch",
+                "batch and port|matrix --manifests DIR 80 --batch -|no query arguments with --batch",
+                "batch and --namespace|matrix --manifests DIR --namespace shop --batch -|--namespace: not with --batch, give \"namespaces\" on each line",
+                "batch on intents|intents --manifests DIR --batch -|Unknown options: '--batch', '-'",
+                "batch without file|matrix --manifests DIR --batch|Missing required parameter for option '--batch' (FILE)",
+            })
     void usageErrorsExit2NamingTheArgument(String name, String args, String message) {
-        String[] argv = args == null ? new String[0] : args.replace("DIR", dir.toString()).split(" ");
+        String[] argv = args == null
+                ? new String[0]
+                : args.replace("DIR", dir.toString()).split(" ");
 
         assertThat(run(argv)).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains(message);
@@ -215,7 +238,8 @@ class NetworkCommandTest {
                 {"to":"192.0.2.9","from":"shop/web","port":"443"}
                 """);
 
-        assertThat(runWithStdin("", "can-reach", "--manifests", m, "--batch", batch.toString())).isZero();
+        assertThat(runWithStdin("", "can-reach", "--manifests", m, "--batch", batch.toString()))
+                .isZero();
 
         assertThat(lines()).containsExactlyElementsOf(expected);
     }
@@ -227,8 +251,14 @@ class NetworkCommandTest {
         expected.addAll(single("matrix", "--manifests", m, "5432/TCP"));
         expected.addAll(single("matrix", "--manifests", m, "--namespace", "other", "--namespace", "shop", "80"));
 
-        assertThat(runWithStdin("{\"port\":\"5432/TCP\"}\n{\"port\":80,\"namespaces\":[\"other\",\"shop\"]}\n",
-                "matrix", "--manifests", m, "--batch", "-")).isZero();
+        assertThat(runWithStdin(
+                        "{\"port\":\"5432/TCP\"}\n{\"port\":80,\"namespaces\":[\"other\",\"shop\"]}\n",
+                        "matrix",
+                        "--manifests",
+                        m,
+                        "--batch",
+                        "-"))
+                .isZero();
 
         assertThat(lines()).hasSize(9 + 9).containsExactlyElementsOf(expected);
     }
@@ -236,7 +266,8 @@ class NetworkCommandTest {
     @Test
     void aBadLineIsAnsweredWithItsErrorAndTheBatchGoesOn() throws IOException {
         String m = dir.toString();
-        JsonNode good = single("can-reach", "--manifests", m, "shop/web", "shop/db", "5432").get(0);
+        JsonNode good = single("can-reach", "--manifests", m, "shop/web", "shop/db", "5432")
+                .get(0);
         String batch = """
                 {"from":"shop/web","to":"shop/db","port":5432}
                 {"from":"shop/nope","to":"shop/db","port":5432}
@@ -249,14 +280,17 @@ class NetworkCommandTest {
                 {"from":"shop/web","to":"shop/db","port":5432}
                 """;
 
-        assertThat(runWithStdin(batch, "can-reach", "--manifests", m, "--batch", "-")).isEqualTo(2);
+        assertThat(runWithStdin(batch, "can-reach", "--manifests", m, "--batch", "-"))
+                .isEqualTo(2);
 
         List<JsonNode> lines = lines();
         assertThat(lines).hasSize(8);
         assertThat(lines.get(0)).isEqualTo(good);
-        assertThat(lines.get(1)).isEqualTo(JSON.readTree(
-                "{\"line\":2,\"error\":\"from \\\"shop/nope\\\": no such pod in the manifests\"}"));
-        assertThat(lines.subList(2, 7)).extracting(n -> n.get("line").asInt() + ": " + n.get("error").asText())
+        assertThat(lines.get(1))
+                .isEqualTo(JSON.readTree(
+                        "{\"line\":2,\"error\":\"from \\\"shop/nope\\\": no such pod in the manifests\"}"));
+        assertThat(lines.subList(2, 7))
+                .extracting(n -> n.get("line").asInt() + ": " + n.get("error").asText())
                 .satisfiesExactly(
                         e -> assertThat(e).startsWith("3: not JSON: "),
                         e -> assertThat(e).isEqualTo("4: unknown field \"protocol\": want from, to, port"),
@@ -272,7 +306,12 @@ class NetworkCommandTest {
 
     @Test
     void aMissingBatchFileExit2() {
-        assertThat(run("matrix", "--manifests", dir.toString(), "--batch", dir.resolve("nope.jsonl").toString()))
+        assertThat(run(
+                        "matrix",
+                        "--manifests",
+                        dir.toString(),
+                        "--batch",
+                        dir.resolve("nope.jsonl").toString()))
                 .isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--batch ").contains("nope.jsonl: no such file");
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
@@ -280,7 +319,10 @@ class NetworkCommandTest {
 
     @Test
     void unreadableManifestsExit1() {
-        assertThat(run("matrix", "--manifests", dir.resolve("missing").toString(), "80")).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot read manifests").contains("not a directory");
+        assertThat(run("matrix", "--manifests", dir.resolve("missing").toString(), "80"))
+                .isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("cannot read manifests")
+                .contains("not a directory");
     }
 }

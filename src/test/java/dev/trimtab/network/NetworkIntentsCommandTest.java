@@ -69,8 +69,11 @@ class NetworkIntentsCommandTest {
     }
 
     private int run(String... args) {
-        return NetworkCommand.run(args, new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return NetworkCommand.run(
+                args,
+                new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     private List<JsonNode> lines() throws IOException {
@@ -85,7 +88,9 @@ class NetworkIntentsCommandTest {
 
     @Test
     void violationsOnlyWithoutPlan() throws IOException {
-        assertThat(run("intents", "--manifests", dir.toString())).as("a violated intent fails the command").isEqualTo(1);
+        assertThat(run("intents", "--manifests", dir.toString()))
+                .as("a violated intent fails the command")
+                .isEqualTo(1);
         List<JsonNode> lines = lines();
         assertThat(lines).extracting(n -> n.get("from").asText()).containsExactly("203.0.113.1");
         JsonNode v = lines.get(0);
@@ -108,7 +113,9 @@ class NetworkIntentsCommandTest {
         JsonNode change = lines.get(1);
         assertThat(change.get("action").asText()).isEqualTo("create");
         assertThat(change.at("/policy/metadata/name").asText()).isEqualTo("trimtab-metrics-0");
-        assertThat(change.at("/policy/metadata/labels/app.kubernetes.io~1managed-by").asText()).isEqualTo("trimtab");
+        assertThat(change.at("/policy/metadata/labels/app.kubernetes.io~1managed-by")
+                        .asText())
+                .isEqualTo("trimtab");
         assertThat(change.at("/policy/spec/ingress/0/ports/0/port").asInt()).isEqualTo(9090);
         // web's other ports stay open to everyone
         assertThat(lines.get(2).at("/policy/metadata/name").asText()).isEqualTo("trimtab-metrics-0-others");

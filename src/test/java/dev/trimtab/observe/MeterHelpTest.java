@@ -35,7 +35,9 @@ class MeterHelpTest {
             }
         }
         assertThat(names).as("meter names found in functions/").hasSizeGreaterThan(30);
-        assertThat(names).as("names without HELP in MeterHelp").allSatisfy(n -> assertThat(MeterHelp.HELP).containsKey(n));
+        assertThat(names)
+                .as("names without HELP in MeterHelp")
+                .allSatisfy(n -> assertThat(MeterHelp.HELP).containsKey(n));
         assertThat(MeterHelp.HELP.values()).allSatisfy(h -> assertThat(h).isNotBlank());
     }
 
@@ -44,7 +46,9 @@ class MeterHelpTest {
         MeterRegistry registry = new SimpleMeterRegistry();
         registry.config().meterFilter(new MeterHelp().describe());
         Counter plain = registry.counter("trimtab_autoscaler_decisions_total", "reason", "ScaleUp");
-        Counter described = Counter.builder("trimtab_autoscaler_writes_total").description("given").register(registry);
+        Counter described = Counter.builder("trimtab_autoscaler_writes_total")
+                .description("given")
+                .register(registry);
         Counter foreign = registry.counter("someone_elses_total");
         assertThat(plain.getId().getDescription()).isEqualTo(MeterHelp.HELP.get("trimtab_autoscaler_decisions_total"));
         assertThat(plain.getId().getTag("reason")).isEqualTo("ScaleUp");

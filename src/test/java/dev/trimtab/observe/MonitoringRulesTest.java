@@ -44,7 +44,9 @@ class MonitoringRulesTest {
             }
         }
         YAML.writeValue(dir.resolve("alerting-rules.yml").toFile(), bare);
-        Files.copy(Path.of("src/test/resources/monitoring/alerts-test.yml"), dir.resolve("alerts-test.yml"),
+        Files.copy(
+                Path.of("src/test/resources/monitoring/alerts-test.yml"),
+                dir.resolve("alerts-test.yml"),
                 StandardCopyOption.REPLACE_EXISTING);
     }
 
@@ -61,8 +63,15 @@ class MonitoringRulesTest {
                 assertThat(r.at("/annotations/description").asText()).as(name).contains("Runbook:");
             }
         }
-        assertThat(names).doesNotHaveDuplicates().contains("TrimtabAutoscalerConsumerLagHigh", "TrimtabDeadLetters",
-                "TrimtabScaleWritesFailing", "TrimtabPoliciesRejected", "TrimtabLeaseUnheld", "TrimtabWebhookErrors");
+        assertThat(names)
+                .doesNotHaveDuplicates()
+                .contains(
+                        "TrimtabAutoscalerConsumerLagHigh",
+                        "TrimtabDeadLetters",
+                        "TrimtabScaleWritesFailing",
+                        "TrimtabPoliciesRejected",
+                        "TrimtabLeaseUnheld",
+                        "TrimtabWebhookErrors");
     }
 
     @Test
@@ -82,8 +91,9 @@ class MonitoringRulesTest {
         String promtool = findPromtool();
         if (promtool == null) {
             String ci = System.getenv("CI");
-            assertThat(ci == null || ci.isEmpty()).as("promtool is missing under CI (.ci/run installs Debian's "
-                    + "prometheus package)").isTrue();
+            assertThat(ci == null || ci.isEmpty())
+                    .as("promtool is missing under CI (.ci/run installs Debian's " + "prometheus package)")
+                    .isTrue();
             assumeTrue(false, "promtool not found (apt-get install prometheus); skipped outside CI");
         }
         List<String> command = new ArrayList<>(List.of(promtool));

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PolicyApplyTest {
     @TempDir
     static Path dir;
+
     static Path policies;
     static Path good;
     static Path bad;
@@ -75,7 +76,8 @@ class PolicyApplyTest {
 
     @Test
     void aCompliantResourcePassesWithExitZero() {
-        PolicyCommandTest.Run r = PolicyCommandTest.run("apply", "--policies", policies.toString(), "--resource", good.toString());
+        PolicyCommandTest.Run r =
+                PolicyCommandTest.run("apply", "--policies", policies.toString(), "--resource", good.toString());
         assertThat(r.status()).isZero();
         assertThat(r.out()).isEqualTo("""
                 Applying 2 policies to 1 resources...
@@ -86,8 +88,8 @@ class PolicyApplyTest {
 
     @Test
     void aFailureIsNamedWithItsRuleAndFailsTheCommand() {
-        PolicyCommandTest.Run r = PolicyCommandTest.run("apply", "--policies", policies.toString(),
-                "-r", good.toString(), bad.toString());
+        PolicyCommandTest.Run r = PolicyCommandTest.run(
+                "apply", "--policies", policies.toString(), "-r", good.toString(), bad.toString());
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.out()).isEqualTo("""
                 Applying 2 policies to 3 resources...
@@ -104,10 +106,19 @@ class PolicyApplyTest {
 
     @Test
     void outputAsJsonIsTheReportsTheAuditWouldWrite() throws IOException {
-        PolicyCommandTest.Run r = PolicyCommandTest.run("apply", "--policies", policies.toString(), "--resource",
-                bad.toString(), "-o", "json", "--report-api", "wgpolicyk8s");
+        PolicyCommandTest.Run r = PolicyCommandTest.run(
+                "apply",
+                "--policies",
+                policies.toString(),
+                "--resource",
+                bad.toString(),
+                "-o",
+                "json",
+                "--report-api",
+                "wgpolicyk8s");
         assertThat(r.status()).isEqualTo(1);
-        JsonNode report = new ObjectMapper().readTree(r.out().lines().findFirst().orElseThrow());
+        JsonNode report =
+                new ObjectMapper().readTree(r.out().lines().findFirst().orElseThrow());
         assertThat(report.get("apiVersion").asText()).isEqualTo("wgpolicyk8s.io/v1alpha2");
         assertThat(report.get("kind").asText()).isEqualTo("PolicyReport");
         assertThat(report.at("/summary/fail").asInt()).isEqualTo(1);
@@ -117,7 +128,11 @@ class PolicyApplyTest {
 
     @Test
     void aMissingResourceFileIsWrongUsage() {
-        PolicyCommandTest.Run r = PolicyCommandTest.run("apply", "--policies", policies.toString(), "--resource",
+        PolicyCommandTest.Run r = PolicyCommandTest.run(
+                "apply",
+                "--policies",
+                policies.toString(),
+                "--resource",
                 dir.resolve("nowhere.yaml").toString());
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).contains("--resource " + dir.resolve("nowhere.yaml") + ": no such file or directory");

@@ -22,8 +22,11 @@ class PolicyCommandTest {
     static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = PolicyCommand.run(args, new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int status = PolicyCommand.run(
+                args,
+                new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -31,10 +34,12 @@ class PolicyCommandTest {
     void theShippedPoliciesAnswerTheExampleReviews() throws Exception {
         Run r = run("review", "--policies", "policies", "src/test/resources/admission/reviews.jsonl");
         assertThat(r.out()).isEqualTo(Files.readString(Path.of("src/test/resources/admission/reviews.expected.jsonl")));
-        assertThat(r.err()).isEqualTo("line 7: not JSON: Unexpected character ('n' (code 110)): was expecting "
-                + "double-quote to start field name\n");
+        assertThat(r.err())
+                .isEqualTo("line 7: not JSON: Unexpected character ('n' (code 110)): was expecting "
+                        + "double-quote to start field name\n");
         assertThat(r.status()).isEqualTo(1);
-        assertThat(r.out()).contains("\"uid\":\"scale-too-many\",\"allowed\":false,\"status\":{\"code\":403")
+        assertThat(r.out())
+                .contains("\"uid\":\"scale-too-many\",\"allowed\":false,\"status\":{\"code\":403")
                 .contains("replicas 21 exceed the ceiling of 20 for namespace shop");
     }
 
@@ -52,10 +57,14 @@ class PolicyCommandTest {
                   validations: [{expression: "object.spec.replicas <"}]
                 """);
         Path reviews = dir.resolve("reviews.jsonl");
-        Files.writeString(reviews, Files.readAllLines(Path.of("src/test/resources/admission/reviews.jsonl")).get(3));
+        Files.writeString(
+                reviews,
+                Files.readAllLines(Path.of("src/test/resources/admission/reviews.jsonl"))
+                        .get(3));
         Run r = run("review", "--policies", dir.toString(), reviews.toString());
-        assertThat(r.err()).startsWith("policy: c.yaml: document 1: ValidatingAdmissionPolicy 'broken' is invalid: "
-                + "spec.validations[0].expression: compilation failed: line 1, column");
+        assertThat(r.err())
+                .startsWith("policy: c.yaml: document 1: ValidatingAdmissionPolicy 'broken' is invalid: "
+                        + "spec.validations[0].expression: compilation failed: line 1, column");
         assertThat(r.out()).contains("replicas 21 exceed the ceiling of 20");
         assertThat(r.status()).isEqualTo(1);
     }
@@ -80,6 +89,8 @@ class PolicyCommandTest {
     void wrongUsageSaysHow() {
         Run r = run("review");
         assertThat(r.status()).isEqualTo(2);
-        assertThat(r.err()).contains("Missing required options and parameters: '--policies=DIR', 'FILE|-'", "Usage: policy review");
+        assertThat(r.err())
+                .contains(
+                        "Missing required options and parameters: '--policies=DIR', 'FILE|-'", "Usage: policy review");
     }
 }

@@ -36,7 +36,8 @@ class PolicyTestsTest {
                 """);
         PolicyCommandTest.Run r = PolicyCommandTest.run("test", dir.toString());
         assertThat(r.status()).isEqualTo(1);
-        assertThat(r.err()).contains("FAIL wrong.test.yaml: case 'expected to pass but exceeds' on CREATE deployments shop/big")
+        assertThat(r.err())
+                .contains("FAIL wrong.test.yaml: case 'expected to pass but exceeds' on CREATE deployments shop/big")
                 .contains("expected allowed=true, got false")
                 .contains("fail: policy trimtab.dev-replica-ceiling, binding trimtab.dev-replica-ceiling, "
                         + "spec.validations[0] !has(object.spec) || !has(object.spec.replicas) || object.spec.replicas <= variables.ceiling: "

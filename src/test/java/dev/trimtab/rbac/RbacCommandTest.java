@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** {@code rbac} run as the CLI runs it, on a temporary directory of manifests. */
 class RbacCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir
     static Path dir;
 
@@ -77,16 +78,22 @@ class RbacCommandTest {
     static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = RbacCommand.run(args, new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = RbacCommand.run(
+                args,
+                new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     static Run runWithStdin(String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = RbacCommand.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = RbacCommand.run(
+                args,
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -99,12 +106,26 @@ class RbacCommandTest {
     }
 
     static String[] args(String... rest) {
-        return Stream.concat(Stream.of(rest[0], "--manifests", dir.toString()), Stream.of(rest).skip(1)).toArray(String[]::new);
+        return Stream.concat(
+                        Stream.of(rest[0], "--manifests", dir.toString()),
+                        Stream.of(rest).skip(1))
+                .toArray(String[]::new);
     }
 
     @Test
     void canIAllowedWithTheGrantingRule() throws IOException {
-        Run r = run(args("can-i", "--as", "alice", "get", "pods/web", "--subresource", "log", "--namespace", "team-a", "-o", "json"));
+        Run r = run(args(
+                "can-i",
+                "--as",
+                "alice",
+                "get",
+                "pods/web",
+                "--subresource",
+                "log",
+                "--namespace",
+                "team-a",
+                "-o",
+                "json"));
         assertThat(r.code()).isZero();
         JsonNode a = r.lines().get(0);
         assertThat(a.get("allowed").asBoolean()).isTrue();
@@ -112,7 +133,8 @@ class RbacCommandTest {
         assertThat(a.get("subresource").asText()).isEqualTo("log");
         assertThat(a.get("name").asText()).isEqualTo("web");
         JsonNode rule = a.get("rules").get(0);
-        assertThat(rule.get("binding").toString()).isEqualTo("{\"kind\":\"RoleBinding\",\"namespace\":\"team-a\",\"name\":\"alice-pods\"}");
+        assertThat(rule.get("binding").toString())
+                .isEqualTo("{\"kind\":\"RoleBinding\",\"namespace\":\"team-a\",\"name\":\"alice-pods\"}");
         assertThat(rule.get("role").get("name").asText()).isEqualTo("pod-reader");
         assertThat(rule.get("rule").get("resources").toString()).isEqualTo("[\"pods\",\"pods/log\"]");
         assertThat(r.err()).contains("ClusterRole broken: rules[0].verbs: required");
@@ -120,8 +142,8 @@ class RbacCommandTest {
 
     @Test
     void canIAnswersYesOrNoWithItsExitStatusAsKubectlDoes() throws IOException {
-        assertThat(run(args("can-i", "--as", "alice", "get", "pods", "-n", "team-a"))).isEqualTo(new Run(0, "yes\n", ""
-                + "rbac: ClusterRole broken: rules[0].verbs: required\n"));
+        assertThat(run(args("can-i", "--as", "alice", "get", "pods", "-n", "team-a")))
+                .isEqualTo(new Run(0, "yes\n", "" + "rbac: ClusterRole broken: rules[0].verbs: required\n"));
         Run no = run(args("can-i", "--as", "alice", "get", "pods", "--namespace", "team-b"));
         assertThat(no.code()).isEqualTo(1);
         assertThat(no.out()).isEqualTo("no\n");
@@ -139,11 +161,23 @@ class RbacCommandTest {
     void theNamespaceIsDefaultUnlessGivenAndAllNamespacesCountsClusterBindingsOnly() {
         // alice reads pods through a RoleBinding in team-a only
         assertThat(run(args("can-i", "--as", "alice", "get", "pods")).code()).isEqualTo(1);
-        assertThat(run(args("can-i", "--as", "alice", "get", "pods", "-A")).code()).isEqualTo(1);
-        assertThat(run(args("can-i", "--as", "alice", "get", "pods", "-n", "team-a")).code()).isZero();
+        assertThat(run(args("can-i", "--as", "alice", "get", "pods", "-A")).code())
+                .isEqualTo(1);
+        assertThat(run(args("can-i", "--as", "alice", "get", "pods", "-n", "team-a"))
+                        .code())
+                .isZero();
         // the ci service accounts create deployments through a ClusterRoleBinding: in every namespace
-        assertThat(run(args("can-i", "--as", "bob", "--as-group", "system:serviceaccounts:ci", "create",
-                "deployments.apps", "--all-namespaces")).code()).isZero();
+        assertThat(run(args(
+                                "can-i",
+                                "--as",
+                                "bob",
+                                "--as-group",
+                                "system:serviceaccounts:ci",
+                                "create",
+                                "deployments.apps",
+                                "--all-namespaces"))
+                        .code())
+                .isZero();
         Run both = run(args("can-i", "--as", "alice", "get", "pods", "-A", "-n", "team-a"));
         assertThat(both.code()).isEqualTo(2);
         assertThat(both.err()).contains("-n/--namespace \"team-a\": not with -A/--all-namespaces");
@@ -164,7 +198,8 @@ class RbacCommandTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource
     void typesResolvedAsKubectlDoes(String type, String resolved) throws IOException {
-        Run r = run(args("can-i", "--as", "system:serviceaccount:ci:builder", "create", type, "-n", "prod", "-o", "json"));
+        Run r = run(
+                args("can-i", "--as", "system:serviceaccount:ci:builder", "create", type, "-n", "prod", "-o", "json"));
         assertThat(r.code()).isZero();
         assertThat(r.lines().get(0).get("resource").asText()).isEqualTo(resolved);
         assertThat(r.err()).doesNotContain("Warning");
@@ -174,7 +209,8 @@ class RbacCommandTest {
     void anUnknownTypeIsWarnedAboutAndAskedLiterally() throws IOException {
         Run r = run(args("can-i", "--as", "alice", "get", "widgets.example.com", "-n", "team-a", "-o", "json"));
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).contains("Warning: the server doesn't have a resource type 'widgets' in group 'example.com'");
+        assertThat(r.err())
+                .contains("Warning: the server doesn't have a resource type 'widgets' in group 'example.com'");
         assertThat(r.lines().get(0).get("resource").asText()).isEqualTo("widgets.example.com");
         Run nodes = run(args("can-i", "--as", "alice", "list", "nodes", "-n", "team-a"));
         assertThat(nodes.err()).contains("Warning: resource 'nodes' is not namespace scoped");
@@ -190,24 +226,46 @@ class RbacCommandTest {
                 pods, pods/log   []                  []               [get list]
                                  [/healthz]          []               [get]
                 """);
-        assertThat(run(args("can-i", "--list", "--no-headers", "--as", "alice", "-n", "team-b")).out()).isEmpty();
+        assertThat(run(args("can-i", "--list", "--no-headers", "--as", "alice", "-n", "team-b"))
+                        .out())
+                .isEmpty();
         Run json = run(args("can-i", "--list", "--as", "alice", "-n", "team-a", "-o", "json"));
         assertThat(json.code()).isZero();
-        assertThat(json.lines().get(0).get("rules")).extracting(JsonNode::toString).containsExactly(
-                "{\"verbs\":[\"get\",\"list\"],\"apiGroups\":[\"\"],\"resources\":[\"pods\",\"pods/log\"],"
-                        + "\"resourceNames\":[],\"nonResourceURLs\":[]}",
-                "{\"verbs\":[\"get\"],\"apiGroups\":[],\"resources\":[],\"resourceNames\":[],"
-                        + "\"nonResourceURLs\":[\"/healthz\"]}");
+        assertThat(json.lines().get(0).get("rules"))
+                .extracting(JsonNode::toString)
+                .containsExactly(
+                        "{\"verbs\":[\"get\",\"list\"],\"apiGroups\":[\"\"],\"resources\":[\"pods\",\"pods/log\"],"
+                                + "\"resourceNames\":[],\"nonResourceURLs\":[]}",
+                        "{\"verbs\":[\"get\"],\"apiGroups\":[],\"resources\":[],\"resourceNames\":[],"
+                                + "\"nonResourceURLs\":[\"/healthz\"]}");
     }
 
     @Test
     void serviceAccountUserGetsItsNamespaceGroup() throws IOException {
-        Run r = run(args("can-i", "--as", "system:serviceaccount:ci:builder", "create", "deployments.apps", "--namespace", "prod", "-o", "json"));
+        Run r = run(args(
+                "can-i",
+                "--as",
+                "system:serviceaccount:ci:builder",
+                "create",
+                "deployments.apps",
+                "--namespace",
+                "prod",
+                "-o",
+                "json"));
         JsonNode a = r.lines().get(0);
         assertThat(a.get("allowed").asBoolean()).isTrue();
         assertThat(a.get("resource").asText()).isEqualTo("deployments.apps");
         assertThat(a.get("groups").toString()).contains("system:serviceaccounts:ci", "system:authenticated");
-        Run group = run(args("can-i", "--as", "bob", "--as-group", "system:serviceaccounts:ci", "create", "deployments.apps", "-o", "json"));
+        Run group = run(args(
+                "can-i",
+                "--as",
+                "bob",
+                "--as-group",
+                "system:serviceaccounts:ci",
+                "create",
+                "deployments.apps",
+                "-o",
+                "json"));
         assertThat(group.lines().get(0).get("allowed").asBoolean()).isTrue();
     }
 
@@ -216,8 +274,10 @@ class RbacCommandTest {
         Run r = run(args("who-can", "list", "pods", "--namespace", "team-a", "-o", "json"));
         assertThat(r.code()).isZero();
         JsonNode a = r.lines().get(0);
-        assertThat(a.get("subjects").toString()).isEqualTo("[{\"kind\":\"User\",\"name\":\"alice\",\"namespace\":null,"
-                + "\"bindings\":[{\"kind\":\"RoleBinding\",\"namespace\":\"team-a\",\"name\":\"alice-pods\"}]}]");
+        assertThat(a.get("subjects").toString())
+                .isEqualTo(
+                        "[{\"kind\":\"User\",\"name\":\"alice\",\"namespace\":null,"
+                                + "\"bindings\":[{\"kind\":\"RoleBinding\",\"namespace\":\"team-a\",\"name\":\"alice-pods\"}]}]");
         assertThat(a.get("rules")).hasSize(1);
     }
 
@@ -246,11 +306,33 @@ class RbacCommandTest {
     @Test
     void canIBatchAnswersEachLineAsTheSingleQueryDoes() throws IOException {
         List<JsonNode> expected = List.of(
-                single(args("can-i", "--as", "alice", "get", "pods/web", "--subresource", "log", "--namespace", "team-a", "-o", "json")),
+                single(args(
+                        "can-i",
+                        "--as",
+                        "alice",
+                        "get",
+                        "pods/web",
+                        "--subresource",
+                        "log",
+                        "--namespace",
+                        "team-a",
+                        "-o",
+                        "json")),
                 single(args("can-i", "--as", "alice", "get", "pods", "--namespace", "team-b", "-o", "json")),
                 single(args("can-i", "--as", "alice", "get", "/healthz", "-A", "-o", "json")),
-                single(args("can-i", "--as", "bob", "--as-group", "system:serviceaccounts:ci", "--as-group", "dev",
-                        "create", "deployments.apps", "-A", "-o", "json")));
+                single(args(
+                        "can-i",
+                        "--as",
+                        "bob",
+                        "--as-group",
+                        "system:serviceaccounts:ci",
+                        "--as-group",
+                        "dev",
+                        "create",
+                        "deployments.apps",
+                        "-A",
+                        "-o",
+                        "json")));
         Path batch = dir.resolve("can-i.jsonl");
         Files.writeString(batch, """
                 {"as":"alice","verb":"get","resource":"pods/web","subresource":"log","namespace":"team-a"}
@@ -304,7 +386,8 @@ class RbacCommandTest {
         assertThat(lines).hasSize(8);
         assertThat(lines.get(0)).isEqualTo(good);
         assertThat(lines.get(7)).isEqualTo(good);
-        assertThat(lines.subList(1, 7)).extracting(n -> n.get("line").asInt() + ": " + n.get("error").asText())
+        assertThat(lines.subList(1, 7))
+                .extracting(n -> n.get("line").asInt() + ": " + n.get("error").asText())
                 .containsExactly(
                         "2: unknown field \"group\": want as, asGroups, verb, resource, subresource, namespace",
                         "3: as: required",
@@ -312,7 +395,8 @@ class RbacCommandTest {
                         "5: asGroups: got \"dev\", want a list of strings",
                         "6: pods/a/b: want TYPE, TYPE/NAME or a URL starting with /",
                         "7: got [1], want a JSON object");
-        assertThat(r.err()).contains("rbac: line 3: as: required\n", "rbac: line 5: asGroups: got \"dev\"")
+        assertThat(r.err())
+                .contains("rbac: line 3: as: required\n", "rbac: line 5: asGroups: got \"dev\"")
                 .doesNotContain("line 1:", "line 8:", "usage:");
     }
 
@@ -323,7 +407,8 @@ class RbacCommandTest {
                 .getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes(line);
-        b.writeBytes(new byte[] {'{', '"', 'a', 's', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}', '\n'});
+        b.writeBytes(
+                new byte[] {'{', '"', 'a', 's', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}', '\n'});
         b.writeBytes(line);
         Path batch = dir.resolve("broken.jsonl");
         Files.write(batch, b.toByteArray());
@@ -336,8 +421,9 @@ class RbacCommandTest {
         assertThat(lines.get(0)).isEqualTo(good);
         assertThat(lines.get(2)).isEqualTo(good);
         assertThat(lines.get(1).get("line").asInt()).isEqualTo(2);
-        assertThat(lines.get(1).get("error").asText()).isEqualTo("invalid UTF-8 at byte 7 of the line (byte "
-                + (line.length + 7) + " of the input): 0xED 0xA0 0x80");
+        assertThat(lines.get(1).get("error").asText())
+                .isEqualTo("invalid UTF-8 at byte 7 of the line (byte " + (line.length + 7)
+                        + " of the input): 0xED 0xA0 0x80");
         assertThat(r.err()).contains("rbac: line 2: invalid UTF-8 at byte 7 of the line (byte ");
     }
 
@@ -345,25 +431,50 @@ class RbacCommandTest {
         return Stream.of(
                 new Object[] {"no command", new String[0], "a command is required"},
                 new Object[] {"unknown command", new String[] {"whoami"}, "Unmatched argument at index 0: 'whoami'"},
-                new Object[] {"no manifests", new String[] {"escalations"}, "Missing required option: '--manifests=DIR'"},
+                new Object[] {"no manifests", new String[] {"escalations"}, "Missing required option: '--manifests=DIR'"
+                },
                 new Object[] {"can-i without --as", args("can-i", "get", "pods"), "--as: required"},
                 new Object[] {"missing target", args("who-can", "get"), "VERB and TYPE[/NAME]|URL are required"},
                 new Object[] {"unknown option", args("who-can", "get", "pods", "--all"), "Unknown option: '--all'"},
                 new Object[] {"--as on who-can", args("who-can", "--as", "x", "get", "pods"), "Unknown option: '--as'"},
-                new Object[] {"URL with a subresource", args("who-can", "get", "/healthz", "--subresource", "a"), "/healthz: a non-resource URL"},
-                new Object[] {"option without value", args("who-can", "get", "pods", "--namespace"),
-                        "Missing required parameter for option '--namespace' (NS)"},
-                new Object[] {"batch and arguments", args("who-can", "--batch", "-", "get", "pods"),
-                        "get: no arguments with --batch, its lines are the queries"},
-                new Object[] {"batch and --as", args("can-i", "--as", "alice", "--batch", "-"),
-                        "--as: not with --batch, give \"as\" on each line"},
-                new Object[] {"batch and --as-group", args("can-i", "--batch=-", "--as-group=dev"),
-                        "--as-group: not with --batch, give \"asGroups\" on each line"},
-                new Object[] {"batch and --namespace", args("who-can", "--batch", "-", "--namespace", "a"),
-                        "--namespace: not with --batch, give \"namespace\" on each line"},
-                new Object[] {"batch and --subresource", args("who-can", "--subresource", "log", "--batch", "-"),
-                        "--subresource: not with --batch, give \"subresource\" on each line"},
-                new Object[] {"batch on escalations", args("escalations", "--batch", "-"), "Unknown options: '--batch', '-'"});
+                new Object[] {
+                    "URL with a subresource",
+                    args("who-can", "get", "/healthz", "--subresource", "a"),
+                    "/healthz: a non-resource URL"
+                },
+                new Object[] {
+                    "option without value",
+                    args("who-can", "get", "pods", "--namespace"),
+                    "Missing required parameter for option '--namespace' (NS)"
+                },
+                new Object[] {
+                    "batch and arguments",
+                    args("who-can", "--batch", "-", "get", "pods"),
+                    "get: no arguments with --batch, its lines are the queries"
+                },
+                new Object[] {
+                    "batch and --as",
+                    args("can-i", "--as", "alice", "--batch", "-"),
+                    "--as: not with --batch, give \"as\" on each line"
+                },
+                new Object[] {
+                    "batch and --as-group",
+                    args("can-i", "--batch=-", "--as-group=dev"),
+                    "--as-group: not with --batch, give \"asGroups\" on each line"
+                },
+                new Object[] {
+                    "batch and --namespace",
+                    args("who-can", "--batch", "-", "--namespace", "a"),
+                    "--namespace: not with --batch, give \"namespace\" on each line"
+                },
+                new Object[] {
+                    "batch and --subresource",
+                    args("who-can", "--subresource", "log", "--batch", "-"),
+                    "--subresource: not with --batch, give \"subresource\" on each line"
+                },
+                new Object[] {
+                    "batch on escalations", args("escalations", "--batch", "-"), "Unknown options: '--batch', '-'"
+                });
     }
 
     @ParameterizedTest(name = "{0}")

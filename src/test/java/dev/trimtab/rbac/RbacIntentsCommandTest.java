@@ -60,14 +60,20 @@ class RbacIntentsCommandTest {
     }
 
     static String[] args(String... rest) {
-        return List.of(List.of(rest[0], "--manifests", dir.toString()), List.of(rest).subList(1, rest.length))
-                .stream().flatMap(List::stream).toArray(String[]::new);
+        return List.of(
+                        List.of(rest[0], "--manifests", dir.toString()),
+                        List.of(rest).subList(1, rest.length))
+                .stream()
+                .flatMap(List::stream)
+                .toArray(String[]::new);
     }
 
     @Test
     void oneLinePerViolationWithItsFix() throws IOException {
         RbacCommandTest.Run r = RbacCommandTest.run(args("intents"));
-        assertThat(r.code()).as("violations fail the command, so a pipeline can gate on it").isEqualTo(1);
+        assertThat(r.code())
+                .as("violations fail the command, so a pipeline can gate on it")
+                .isEqualTo(1);
         List<JsonNode> lines = r.lines();
         assertThat(lines).hasSize(2);
         JsonNode bob = lines.get(0);
@@ -76,16 +82,19 @@ class RbacIntentsCommandTest {
         assertThat(bob.get("intentRule").asInt()).isZero();
         assertThat(bob.get("kind").asText()).isEqualTo("onlySubjects");
         assertThat(bob.get("subject").toString()).isEqualTo("{\"kind\":\"User\",\"name\":\"bob\",\"namespace\":null}");
-        assertThat(bob.get("binding").toString()).isEqualTo("{\"kind\":\"ClusterRoleBinding\",\"namespace\":null,\"name\":\"admins\"}");
+        assertThat(bob.get("binding").toString())
+                .isEqualTo("{\"kind\":\"ClusterRoleBinding\",\"namespace\":null,\"name\":\"admins\"}");
         assertThat(bob.get("role").get("name").asText()).isEqualTo("cluster-admin");
         assertThat(bob.get("ruleIndex").isNull()).isTrue();
-        assertThat(bob.get("message").asText()).isEqualTo("User bob is bound to ClusterRole cluster-admin by "
-                + "ClusterRoleBinding admins cluster-wide, which only Group platform-admins may hold; forbidden by "
-                + "RbacIntent platform spec.rules[0].onlySubjects");
+        assertThat(bob.get("message").asText())
+                .isEqualTo("User bob is bound to ClusterRole cluster-admin by "
+                        + "ClusterRoleBinding admins cluster-wide, which only Group platform-admins may hold; forbidden by "
+                        + "RbacIntent platform spec.rules[0].onlySubjects");
         assertThat(bob.get("fix").get("action").asText()).isEqualTo("removeSubject");
-        assertThat(bob.get("fix").get("patch").toString()).isEqualTo("[{\"op\":\"test\",\"path\":\"/subjects/1\","
-                + "\"value\":{\"kind\":\"User\",\"name\":\"bob\",\"apiGroup\":\"rbac.authorization.k8s.io\"}},"
-                + "{\"op\":\"remove\",\"path\":\"/subjects/1\"}]");
+        assertThat(bob.get("fix").get("patch").toString())
+                .isEqualTo("[{\"op\":\"test\",\"path\":\"/subjects/1\","
+                        + "\"value\":{\"kind\":\"User\",\"name\":\"bob\",\"apiGroup\":\"rbac.authorization.k8s.io\"}},"
+                        + "{\"op\":\"remove\",\"path\":\"/subjects/1\"}]");
 
         JsonNode wide = lines.get(1);
         assertThat(wide.get("kind").asText()).isEqualTo("forbidWildcards");
@@ -98,7 +107,8 @@ class RbacIntentsCommandTest {
         assertThat(wide.get("fix").get("message").asText()).contains("reported only", "never rewrites roles");
 
         assertThat(r.err()).contains("rbac: RbacIntent broken: spec.rules[0].forbidAccess.verbs: required");
-        assertThat(r.err()).contains("rbac: warning: ClusterRoleBinding admins: roleRef: ClusterRole cluster-admin not found");
+        assertThat(r.err())
+                .contains("rbac: warning: ClusterRoleBinding admins: roleRef: ClusterRole cluster-admin not found");
     }
 
     @Test

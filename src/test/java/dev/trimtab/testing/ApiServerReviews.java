@@ -40,10 +40,16 @@ public final class ApiServerReviews {
     public static synchronized ApiServerReviews on(KubernetesServer server) {
         return INSTALLED.computeIfAbsent(server, s -> {
             ApiServerReviews r = new ApiServerReviews();
-            s.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews")
-                    .andReply(r.provider(r::tokenReview)).always();
-            s.expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews")
-                    .andReply(r.provider(r::accessReview)).always();
+            s.expect()
+                    .post()
+                    .withPath("/apis/authentication.k8s.io/v1/tokenreviews")
+                    .andReply(r.provider(r::tokenReview))
+                    .always();
+            s.expect()
+                    .post()
+                    .withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews")
+                    .andReply(r.provider(r::accessReview))
+                    .always();
             return r;
         });
     }
@@ -95,8 +101,8 @@ public final class ApiServerReviews {
                             + "\"the server is currently unable to handle the request\",\"reason\":\"ServiceUnavailable\",\"code\":503}";
                 }
                 try {
-                    return CloudEventCodec.JSON.writeValueAsString(answer.answer(CloudEventCodec.JSON.readTree(
-                            request.getUtf8Body())));
+                    return CloudEventCodec.JSON.writeValueAsString(
+                            answer.answer(CloudEventCodec.JSON.readTree(request.getUtf8Body())));
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
@@ -128,8 +134,11 @@ public final class ApiServerReviews {
         }
         List<String> valid = wanted.stream().filter(t.audiences()::contains).toList();
         if (valid.isEmpty()) {
-            status.put("authenticated", false).put("error", "[invalid bearer token, token audiences "
-                    + t.audiences() + " is invalid for the target audiences " + wanted + "]");
+            status.put("authenticated", false)
+                    .put(
+                            "error",
+                            "[invalid bearer token, token audiences " + t.audiences()
+                                    + " is invalid for the target audiences " + wanted + "]");
             return out;
         }
         status.put("authenticated", true);
@@ -149,11 +158,17 @@ public final class ApiServerReviews {
         boolean allowed;
         if (spec.has("nonResourceAttributes")) {
             JsonNode n = spec.path("nonResourceAttributes");
-            allowed = grants.contains(String.join("|", user, n.path("verb").asText(), n.path("path").asText()));
+            allowed = grants.contains(String.join(
+                    "|", user, n.path("verb").asText(), n.path("path").asText()));
         } else {
             JsonNode r = spec.path("resourceAttributes");
-            String key = String.join("|", user, r.path("verb").asText(), r.path("group").asText(),
-                    r.path("resource").asText(), r.path("subresource").asText());
+            String key = String.join(
+                    "|",
+                    user,
+                    r.path("verb").asText(),
+                    r.path("group").asText(),
+                    r.path("resource").asText(),
+                    r.path("subresource").asText());
             allowed = grants.contains(key + "|" + r.path("namespace").asText()) || grants.contains(key + "|");
         }
         ObjectNode status = out.putObject("status").put("allowed", allowed);

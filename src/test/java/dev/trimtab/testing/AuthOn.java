@@ -11,9 +11,20 @@ import java.util.Map;
 public class AuthOn implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("trimtab.auth.enabled", "true", "trimtab.auth.admission.allow-plain-http", "false",
-                "trimtab.rbac.watch-cluster", "true", "trimtab.network.watch-cluster", "true",
-                "trimtab.limits.network.matrix-max-pairs", "4", "trimtab.limits.query.max-body-size", "1K",
-                "trimtab.limits.push.max-body-size", "64K");
+        return Map.of(
+                "trimtab.auth.enabled",
+                "true",
+                "trimtab.auth.admission.allow-plain-http",
+                "false",
+                "trimtab.rbac.watch-cluster",
+                "true",
+                "trimtab.network.watch-cluster",
+                "true",
+                "trimtab.limits.network.matrix-max-pairs",
+                "4",
+                "trimtab.limits.query.max-body-size",
+                "1K",
+                "trimtab.limits.push.max-body-size",
+                "64K");
     }
 }

@@ -10,7 +10,8 @@ import java.util.Map;
 public class AuthTls implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.ofEntries(Map.entry("trimtab.auth.enabled", "true"),
+        return Map.ofEntries(
+                Map.entry("trimtab.auth.enabled", "true"),
                 Map.entry("trimtab.auth.admission.allow-plain-http", "false"),
                 Map.entry("trimtab.auth.client-certificates.enabled", "true"),
                 Map.entry("quarkus.http.ssl.certificate.files", "src/test/resources/tls/server.crt"),

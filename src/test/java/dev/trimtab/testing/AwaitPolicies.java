@@ -17,8 +17,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class AwaitPolicies {
-    void await(@Observes @Priority(Interceptor.Priority.APPLICATION + 900) StartupEvent ignored, LivePolicies policies,
-               @ConfigProperty(name = "trimtab.test.await-policies", defaultValue = "true") boolean await)
+    void await(
+            @Observes @Priority(Interceptor.Priority.APPLICATION + 900) StartupEvent ignored,
+            LivePolicies policies,
+            @ConfigProperty(name = "trimtab.test.await-policies", defaultValue = "true") boolean await)
             throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (await && !policies.inForce() && System.nanoTime() < deadline) {

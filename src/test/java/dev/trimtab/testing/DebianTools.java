@@ -24,8 +24,9 @@ public final class DebianTools {
             }
         }
         String ci = System.getenv("CI");
-        assertThat(ci == null || ci.isEmpty()).as(program + " is missing under CI (.ci/run installs Debian's "
-                + debianPackage + " package)").isTrue();
+        assertThat(ci == null || ci.isEmpty())
+                .as(program + " is missing under CI (.ci/run installs Debian's " + debianPackage + " package)")
+                .isTrue();
         assumeTrue(false, program + " not found (apt-get install " + debianPackage + "); skipped outside CI");
         return null;
     }

@@ -25,7 +25,7 @@ public class EmbeddedKafka implements QuarkusTestResourceLifecycleManager {
 
     public static synchronized String bootstrapServers() {
         if (broker == null) {
-            broker = newBroker(freePort(), p -> { }).start();
+            broker = newBroker(freePort(), p -> {}).start();
             createTopics(broker.getAdvertisedListeners());
         }
         return broker.getAdvertisedListeners();
@@ -47,24 +47,29 @@ public class EmbeddedKafka implements QuarkusTestResourceLifecycleManager {
         String key = Files.readString(serverKey);
         String ca = Files.readString(clientCa);
         EmbeddedKafkaBroker b = newBroker(plain, p -> {
-            p.put("ssl.keystore.type", "PEM");
-            p.put("ssl.keystore.certificate.chain", chain);
-            p.put("ssl.keystore.key", key);
-            p.put("ssl.truststore.type", "PEM");
-            p.put("ssl.truststore.certificates", ca);
-            p.put("listener.name.ssl.ssl.client.auth", "required");
-            p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
-            p.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", "SCRAM-SHA-512");
-            p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
-                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
-        }).withAdvertisedListeners(EmbeddedKafkaBroker.endpoint(SecurityProtocol.PLAINTEXT, "localhost", plain),
-                EmbeddedKafkaBroker.endpoint("SSL", SecurityProtocol.SSL, "localhost", ssl),
-                EmbeddedKafkaBroker.endpoint("SASL_SSL", SecurityProtocol.SASL_SSL, "localhost", saslSsl)).start();
+                    p.put("ssl.keystore.type", "PEM");
+                    p.put("ssl.keystore.certificate.chain", chain);
+                    p.put("ssl.keystore.key", key);
+                    p.put("ssl.truststore.type", "PEM");
+                    p.put("ssl.truststore.certificates", ca);
+                    p.put("listener.name.ssl.ssl.client.auth", "required");
+                    p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+                    p.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", "SCRAM-SHA-512");
+                    p.put(
+                            "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                            "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+                })
+                .withAdvertisedListeners(
+                        EmbeddedKafkaBroker.endpoint(SecurityProtocol.PLAINTEXT, "localhost", plain),
+                        EmbeddedKafkaBroker.endpoint("SSL", SecurityProtocol.SSL, "localhost", ssl),
+                        EmbeddedKafkaBroker.endpoint("SASL_SSL", SecurityProtocol.SASL_SSL, "localhost", saslSsl))
+                .start();
         return new Secured(b, "localhost:" + plain, "localhost:" + ssl, "localhost:" + saslSsl);
     }
 
     /** A secured broker and the address of each of its listeners. */
-    public record Secured(EmbeddedKafkaBroker broker, String plaintext, String ssl, String saslSsl) implements AutoCloseable {
+    public record Secured(EmbeddedKafkaBroker broker, String plaintext, String ssl, String saslSsl)
+            implements AutoCloseable {
         @Override
         public void close() {
             broker.close();
@@ -72,7 +77,9 @@ public class EmbeddedKafka implements QuarkusTestResourceLifecycleManager {
     }
 
     private static EmbeddedKafkaBroker newBroker(int port, Consumer<Properties> more) {
-        return new EmbeddedKafkaBroker().withKafkaPort(port).withControllerPort(freePort())
+        return new EmbeddedKafkaBroker()
+                .withKafkaPort(port)
+                .withControllerPort(freePort())
                 .withDeleteLogDirsOnClose(true)
                 .withAdditionalProperties(p -> {
                     p.put("auto.create.topics.enable", "false");
@@ -112,7 +119,8 @@ public class EmbeddedKafka implements QuarkusTestResourceLifecycleManager {
                         Map<String, String> config = new HashMap<>(t.config());
                         config.remove("min.insync.replicas"); // one broker
                         return new NewTopic(t.name(), t.partitions(), (short) 1).configs(config);
-                    }).toList();
+                    })
+                    .toList();
             admin.createTopics(topics).all().get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the topics of kafka-topics/", e);

@@ -11,9 +11,22 @@ import java.util.Map;
 public class EnforcedIntents implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("trimtab.rbac.watch-cluster", "true", "trimtab.rbac.remediation", "enforce",
-                "trimtab.network.watch-cluster", "true", "trimtab.network.remediation", "enforce",
-                "trimtab.rbac.recheck-delay", "50ms", "trimtab.network.recheck-delay", "50ms",
-                "trimtab.policy.directory", "src/test/resources/intents-live", "trimtab.policy.watch-cluster", "true");
+        return Map.of(
+                "trimtab.rbac.watch-cluster",
+                "true",
+                "trimtab.rbac.remediation",
+                "enforce",
+                "trimtab.network.watch-cluster",
+                "true",
+                "trimtab.network.remediation",
+                "enforce",
+                "trimtab.rbac.recheck-delay",
+                "50ms",
+                "trimtab.network.recheck-delay",
+                "50ms",
+                "trimtab.policy.directory",
+                "src/test/resources/intents-live",
+                "trimtab.policy.watch-cluster",
+                "true");
     }
 }

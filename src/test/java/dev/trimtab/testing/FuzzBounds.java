@@ -32,8 +32,7 @@ public final class FuzzBounds {
     public static final long DEFAULT_MAX_WALL_MILLIS = 5_000;
     public static final long DEFAULT_MAX_ALLOCATED_MIB = 64;
 
-    private static final ThreadMXBean THREADS =
-            (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private final String target;
     private final List<Class<? extends Throwable>> documented;
@@ -98,26 +97,36 @@ public final class FuzzBounds {
         Throwable thrown = m.thrown;
         if (thrown != null) {
             if (thrown instanceof AssertionError a) {
-                throw a;   // the test's own oracle
+                throw a; // the test's own oracle
             }
             if (documented.stream().noneMatch(c -> c.isInstance(thrown))) {
-                throw new AssertionError(target + ": undocumented " + thrown.getClass().getName() + " (documented: "
-                        + documented.stream().map(Class::getSimpleName).toList() + ") on input " + shorten(shown), thrown);
+                throw new AssertionError(
+                        target + ": undocumented " + thrown.getClass().getName() + " (documented: "
+                                + documented.stream().map(Class::getSimpleName).toList() + ") on input "
+                                + shorten(shown),
+                        thrown);
             }
             if (thrown.getMessage() == null || thrown.getMessage().isBlank()) {
-                throw new AssertionError(target + ": " + thrown.getClass().getName()
-                        + " without a message on input " + shorten(shown), thrown);
+                throw new AssertionError(
+                        target + ": " + thrown.getClass().getName() + " without a message on input " + shorten(shown),
+                        thrown);
             }
             rejected++;
         }
         if (m.cpu > maxCpuNanos || m.wall > maxWallNanos) {
-            throw new AssertionError(String.format("%s: one input took %d ms of CPU, %d ms of wall time (bounds %d ms,"
-                    + " %d ms): %s", target, m.cpu / 1_000_000, m.wall / 1_000_000, maxCpuNanos / 1_000_000,
-                    maxWallNanos / 1_000_000, shorten(shown)));
+            throw new AssertionError(String.format(
+                    "%s: one input took %d ms of CPU, %d ms of wall time (bounds %d ms," + " %d ms): %s",
+                    target,
+                    m.cpu / 1_000_000,
+                    m.wall / 1_000_000,
+                    maxCpuNanos / 1_000_000,
+                    maxWallNanos / 1_000_000,
+                    shorten(shown)));
         }
         if (m.bytes > maxBytes) {
-            throw new AssertionError(String.format("%s: one input allocated %d MiB (bound %d MiB): %s", target,
-                    m.bytes >> 20, maxBytes >> 20, shorten(shown)));
+            throw new AssertionError(String.format(
+                    "%s: one input allocated %d MiB (bound %d MiB): %s",
+                    target, m.bytes >> 20, maxBytes >> 20, shorten(shown)));
         }
     }
 
@@ -146,16 +155,27 @@ public final class FuzzBounds {
      * is shown apart.
      */
     public String report() {
-        return String.format("FUZZ-FIGURES %s: %d inputs (%d rejected with a documented exception); after the first %d:"
+        return String.format(
+                "FUZZ-FIGURES %s: %d inputs (%d rejected with a documented exception); after the first %d:"
                         + " worst wall %.1f ms, worst CPU %.1f ms, worst allocated %.2f MiB; all inputs: worst wall %.1f ms,"
                         + " worst allocated %.2f MiB (worst wall on %s; worst heap on %s)",
-                target, inputs, rejected, WARM_UP, worstWallNanos / 1e6, worstCpuNanos / 1e6, worstBytes / 1048576.0,
-                warmWallNanos / 1e6, warmBytes / 1048576.0, worstWallInput, worstBytesInput);
+                target,
+                inputs,
+                rejected,
+                WARM_UP,
+                worstWallNanos / 1e6,
+                worstCpuNanos / 1e6,
+                worstBytes / 1048576.0,
+                warmWallNanos / 1e6,
+                warmBytes / 1048576.0,
+                worstWallInput,
+                worstBytesInput);
     }
 
     /** An input as a failure shows it: Java-escaped, at most 300 characters. */
     public static String shorten(Object input) {
-        String s = input instanceof byte[] b ? "bytes " + escape(new String(b, StandardCharsets.ISO_8859_1))
+        String s = input instanceof byte[] b
+                ? "bytes " + escape(new String(b, StandardCharsets.ISO_8859_1))
                 : escape(String.valueOf(input));
         return s.length() <= 300 ? s : s.substring(0, 300) + "…(" + s.length() + " characters)";
     }
@@ -167,7 +187,7 @@ public final class FuzzBounds {
             if (c == '"' || c == '\\') {
                 sb.append('\\').append(c);
             } else if (c < 0x20 || c > 0x7e) {
-                String hex = Integer.toHexString(c);   // not String.format: fuzzing hooks make its regex slow
+                String hex = Integer.toHexString(c); // not String.format: fuzzing hooks make its regex slow
                 sb.append("\\u").append("0".repeat(4 - hex.length())).append(hex);
             } else {
                 sb.append(c);

@@ -11,7 +11,10 @@ import java.util.Map;
 public class Guardrails implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("trimtab.policy.directory", "src/test/resources/guardrail",
-                "trimtab.policy.scaling-policy-owners", "true");
+        return Map.of(
+                "trimtab.policy.directory",
+                "src/test/resources/guardrail",
+                "trimtab.policy.scaling-policy-owners",
+                "true");
     }
 }

@@ -27,7 +27,9 @@ public class IngestSources implements QuarkusTestProfile {
                 Map.entry("trimtab.ingest.kafka-lag.enabled", "true"),
                 Map.entry("trimtab.ingest.kafka-lag.allowed-servers", LAG_BOOTSTRAP),
                 Map.entry("mp.messaging.incoming.monitoring-payloads.enabled", "true"),
-                Map.entry("mp.messaging.incoming.monitoring-payloads.group.id", "trimtab-test-monitoring-" + UUID.randomUUID()),
+                Map.entry(
+                        "mp.messaging.incoming.monitoring-payloads.group.id",
+                        "trimtab-test-monitoring-" + UUID.randomUUID()),
                 Map.entry("mp.messaging.incoming.monitoring-payloads.auto.offset.reset", "earliest"),
                 Map.entry("trimtab.ingest.kafka-format", "otlp_proto"));
     }

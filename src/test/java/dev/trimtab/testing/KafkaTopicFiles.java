@@ -21,16 +21,26 @@ public final class KafkaTopicFiles {
     public static List<Topic> all() {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         try (Stream<Path> files = Files.list(Path.of("kafka-topics"))) {
-            return files.filter(p -> p.toString().endsWith(".yaml")).sorted().map(p -> {
-                try {
-                    JsonNode t = yaml.readTree(p.toFile());
-                    Map<String, String> config = new TreeMap<>();
-                    t.at("/spec/config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
-                    return new Topic(t.at("/metadata/name").asText(), t.at("/spec/partitions").asInt(), config, p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).toList();
+            return files.filter(p -> p.toString().endsWith(".yaml"))
+                    .sorted()
+                    .map(p -> {
+                        try {
+                            JsonNode t = yaml.readTree(p.toFile());
+                            Map<String, String> config = new TreeMap<>();
+                            t.at("/spec/config")
+                                    .fields()
+                                    .forEachRemaining(e ->
+                                            config.put(e.getKey(), e.getValue().asText()));
+                            return new Topic(
+                                    t.at("/metadata/name").asText(),
+                                    t.at("/spec/partitions").asInt(),
+                                    config,
+                                    p);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    })
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -36,7 +36,8 @@ public class MockKubernetes extends KubernetesServerTestResource {
         }
         Object p;
         try {
-            p = Class.forName(profile, true, MockKubernetes.class.getClassLoader()).getDeclaredConstructor()
+            p = Class.forName(profile, true, MockKubernetes.class.getClassLoader())
+                    .getDeclaredConstructor()
                     .newInstance();
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot create test profile " + profile, e);

@@ -51,33 +51,102 @@ public final class OtlpBodies {
     }
 
     public static MetricData gauge(Resource r, String name, Map<String, String> attributes, double value, long millis) {
-        return ImmutableMetricData.createDoubleGauge(r, SCOPE, name, "", "1", ImmutableGaugeData.create(List.of(
-                ImmutableDoublePointData.create(0, nanos(millis), attributes(attributes), value))));
+        return ImmutableMetricData.createDoubleGauge(
+                r,
+                SCOPE,
+                name,
+                "",
+                "1",
+                ImmutableGaugeData.create(
+                        List.of(ImmutableDoublePointData.create(0, nanos(millis), attributes(attributes), value))));
     }
 
-    public static MetricData longGauge(Resource r, String name, Map<String, String> attributes, long value, long millis) {
-        return ImmutableMetricData.createLongGauge(r, SCOPE, name, "", "1", ImmutableGaugeData.create(List.of(
-                ImmutableLongPointData.create(0, nanos(millis), attributes(attributes), value))));
+    public static MetricData longGauge(
+            Resource r, String name, Map<String, String> attributes, long value, long millis) {
+        return ImmutableMetricData.createLongGauge(
+                r,
+                SCOPE,
+                name,
+                "",
+                "1",
+                ImmutableGaugeData.create(
+                        List.of(ImmutableLongPointData.create(0, nanos(millis), attributes(attributes), value))));
     }
 
-    public static MetricData sum(Resource r, String name, Map<String, String> attributes, AggregationTemporality t,
-                                 double value, long startMillis, long millis) {
-        return ImmutableMetricData.createDoubleSum(r, SCOPE, name, "", "1", ImmutableSumData.create(true, t, List.of(
-                ImmutableDoublePointData.create(nanos(startMillis), nanos(millis), attributes(attributes), value))));
+    public static MetricData sum(
+            Resource r,
+            String name,
+            Map<String, String> attributes,
+            AggregationTemporality t,
+            double value,
+            long startMillis,
+            long millis) {
+        return ImmutableMetricData.createDoubleSum(
+                r,
+                SCOPE,
+                name,
+                "",
+                "1",
+                ImmutableSumData.create(
+                        true,
+                        t,
+                        List.of(ImmutableDoublePointData.create(
+                                nanos(startMillis), nanos(millis), attributes(attributes), value))));
     }
 
-    public static MetricData histogram(Resource r, String name, Map<String, String> attributes, AggregationTemporality t,
-                                       double sum, List<Double> bounds, List<Long> counts, long startMillis, long millis) {
-        return ImmutableMetricData.createDoubleHistogram(r, SCOPE, name, "", "s", ImmutableHistogramData.create(t,
-                List.of(ImmutableHistogramPointData.create(nanos(startMillis), nanos(millis), attributes(attributes), sum,
-                        false, 0, false, 0, bounds, counts))));
+    public static MetricData histogram(
+            Resource r,
+            String name,
+            Map<String, String> attributes,
+            AggregationTemporality t,
+            double sum,
+            List<Double> bounds,
+            List<Long> counts,
+            long startMillis,
+            long millis) {
+        return ImmutableMetricData.createDoubleHistogram(
+                r,
+                SCOPE,
+                name,
+                "",
+                "s",
+                ImmutableHistogramData.create(
+                        t,
+                        List.of(ImmutableHistogramPointData.create(
+                                nanos(startMillis),
+                                nanos(millis),
+                                attributes(attributes),
+                                sum,
+                                false,
+                                0,
+                                false,
+                                0,
+                                bounds,
+                                counts))));
     }
 
-    public static MetricData summary(Resource r, String name, Map<String, String> attributes, long count, double sum,
-                                     Map<Double, Double> quantiles, long millis) {
-        return ImmutableMetricData.createDoubleSummary(r, SCOPE, name, "", "s", ImmutableSummaryData.create(List.of(
-                ImmutableSummaryPointData.create(0, nanos(millis), attributes(attributes), count, sum,
-                        quantiles.entrySet().stream().map(e -> ImmutableValueAtQuantile.create(e.getKey(), e.getValue()))
+    public static MetricData summary(
+            Resource r,
+            String name,
+            Map<String, String> attributes,
+            long count,
+            double sum,
+            Map<Double, Double> quantiles,
+            long millis) {
+        return ImmutableMetricData.createDoubleSummary(
+                r,
+                SCOPE,
+                name,
+                "",
+                "s",
+                ImmutableSummaryData.create(List.of(ImmutableSummaryPointData.create(
+                        0,
+                        nanos(millis),
+                        attributes(attributes),
+                        count,
+                        sum,
+                        quantiles.entrySet().stream()
+                                .map(e -> ImmutableValueAtQuantile.create(e.getKey(), e.getValue()))
                                 .toList()))));
     }
 

@@ -27,8 +27,12 @@ public final class PeerProcess implements AutoCloseable {
     public static PeerProcess start(Path dir, String name, List<String> command) {
         Path log = dir.resolve(name + ".log");
         try {
-            return new PeerProcess(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .start(), log);
+            return new PeerProcess(
+                    new ProcessBuilder(command)
+                            .redirectErrorStream(true)
+                            .redirectOutput(log.toFile())
+                            .start(),
+                    log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
@@ -53,8 +57,7 @@ public final class PeerProcess implements AutoCloseable {
      */
     public static HttpServer scrapeTarget(String exposition) {
         try {
-            HttpServer target = HttpServer.create(
-                    new InetSocketAddress("127.0.0.1", 0), 0);
+            HttpServer target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             byte[] body = exposition.getBytes(StandardCharsets.UTF_8);
             target.createContext("/metrics", ex -> {
                 ex.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");

@@ -16,15 +16,22 @@ public final class Reports {
     private Reports() {}
 
     public static ResourceDefinitionContext context(ReportApi api, boolean namespaced) {
-        return new ResourceDefinitionContext.Builder().withGroup(api.group).withVersion(api.version)
+        return new ResourceDefinitionContext.Builder()
+                .withGroup(api.group)
+                .withVersion(api.version)
                 .withKind(namespaced ? api.kind : api.clusterKind)
-                .withPlural(namespaced ? api.plural : api.clusterPlural).withNamespaced(namespaced).build();
+                .withPlural(namespaced ? api.plural : api.clusterPlural)
+                .withNamespaced(namespaced)
+                .build();
     }
 
     /** Every report of the book in the namespace ("" for the cluster-scoped kind). */
-    public static List<GenericKubernetesResource> all(KubernetesClient client, ReportApi api, String book, String namespace) {
+    public static List<GenericKubernetesResource> all(
+            KubernetesClient client, ReportApi api, String book, String namespace) {
         var ops = client.genericKubernetesResources(context(api, !namespace.isEmpty()));
-        return (namespace.isEmpty() ? ops : ops.inNamespace(namespace)).withLabel(ReportBook.BOOK_LABEL, book).list()
+        return (namespace.isEmpty() ? ops : ops.inNamespace(namespace))
+                .withLabel(ReportBook.BOOK_LABEL, book)
+                .list()
                 .getItems();
     }
 
@@ -34,11 +41,12 @@ public final class Reports {
     }
 
     /** The book's report on the resource (its {@code scope}), or null. */
-    public static JsonNode of(KubernetesClient client, ReportApi api, String book, String kind, String namespace,
-                              String name) {
+    public static JsonNode of(
+            KubernetesClient client, ReportApi api, String book, String kind, String namespace, String name) {
         for (GenericKubernetesResource r : all(client, api, book, namespace)) {
             JsonNode report = JSON.valueToTree(r);
-            if (report.at("/scope/kind").asText().equals(kind) && report.at("/scope/name").asText().equals(name)) {
+            if (report.at("/scope/kind").asText().equals(kind)
+                    && report.at("/scope/name").asText().equals(name)) {
                 return report;
             }
         }

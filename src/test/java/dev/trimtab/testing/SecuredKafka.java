@@ -20,12 +20,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  */
 public final class SecuredKafka {
     /** The files as Strimzi's secrets are mounted. */
-    public record Material(Path dir, Path caCertificate, Path userCertificate, Path userKey) {
-    }
+    public record Material(Path dir, Path caCertificate, Path userCertificate, Path userKey) {}
 
     /** The listeners' addresses. */
-    public record Listeners(String plaintext, String ssl, String saslSsl) {
-    }
+    public record Listeners(String plaintext, String ssl, String saslSsl) {}
 
     /**
      * Quarkus loads test classes again in its own class loader, so a static field would start one
@@ -33,19 +31,21 @@ public final class SecuredKafka {
      * properties, the others read them (under a lock every loader shares: an interned string).
      */
     private static final String KEY = "trimtab.test.secured-kafka.";
+
     private static final Object LOCK = KEY.intern();
     private static TestCertificateAuthority ca;
     private static EmbeddedKafka.Secured started;
 
-    private SecuredKafka() {
-    }
+    private SecuredKafka() {}
 
     public static Listeners broker() {
         synchronized (LOCK) {
             if (System.getProperty(KEY + "ssl") == null) {
                 start();
             }
-            return new Listeners(System.getProperty(KEY + "plaintext"), System.getProperty(KEY + "ssl"),
+            return new Listeners(
+                    System.getProperty(KEY + "plaintext"),
+                    System.getProperty(KEY + "ssl"),
                     System.getProperty(KEY + "sasl-ssl"));
         }
     }
@@ -53,7 +53,10 @@ public final class SecuredKafka {
     public static Material material() {
         broker();
         Path dir = Path.of(System.getProperty(KEY + "dir"));
-        return new Material(dir, dir.resolve("cluster-ca/ca.crt"), dir.resolve("cluster-ca/user.crt"),
+        return new Material(
+                dir,
+                dir.resolve("cluster-ca/ca.crt"),
+                dir.resolve("cluster-ca/user.crt"),
                 dir.resolve("cluster-ca/user.key"));
     }
 
@@ -70,7 +73,8 @@ public final class SecuredKafka {
             long t1 = System.nanoTime();
             started = EmbeddedKafka.startSecured(server.certificate(), server.key(), ca.caCertificate);
             EmbeddedKafka.createTopics(started.plaintext());
-            System.out.printf("secured broker: certificates %d ms, broker and topics %d ms%n",
+            System.out.printf(
+                    "secured broker: certificates %d ms, broker and topics %d ms%n",
                     (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
             System.setProperty(KEY + "dir", dir.toString());
             System.setProperty(KEY + "plaintext", started.plaintext());

@@ -29,8 +29,10 @@ public final class Seeded {
             try {
                 check.check(new Gen(seed));
             } catch (Throwable e) {
-                throw new AssertionError("property failed for seed " + seed + " (rerun it alone with -Dtrimtab.seed="
-                        + seed + " -Dtrimtab.tries=1): " + e.getMessage(), e);
+                throw new AssertionError(
+                        "property failed for seed " + seed + " (rerun it alone with -Dtrimtab.seed=" + seed
+                                + " -Dtrimtab.tries=1): " + e.getMessage(),
+                        e);
             }
         }
     }

@@ -37,10 +37,29 @@ public record SelfSignedCertificate(Path certificate, Path key, X509Certificate 
         for (String name : dnsNames) {
             san.append(",dns:").append(name);
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-keyalg", "EC", "-groupname", "secp256r1", "-alias", "tls", "-dname", "CN=trimtab-test",
-                "-ext", san.toString(), "-validity", Integer.toString(days), "-storetype", "PKCS12",
-                "-keystore", store.toString(), "-storepass", "changeit", "-keypass", "changeit"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-alias",
+                "tls",
+                "-dname",
+                "CN=trimtab-test",
+                "-ext",
+                san.toString(),
+                "-validity",
+                Integer.toString(days),
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit"));
         if (startDate != null) {
             command.addAll(List.of("-startdate", startDate));
         }
@@ -79,7 +98,8 @@ public record SelfSignedCertificate(Path certificate, Path key, X509Certificate 
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 }

@@ -27,8 +27,7 @@ public final class TestCertificateAuthority {
     public final Path caCertificate;
 
     /** A signed certificate and its key, PEM files. */
-    public record Issued(Path certificate, Path key) {
-    }
+    public record Issued(Path certificate, Path key) {}
 
     private TestCertificateAuthority(Path dir, Path store, Path caCertificate) {
         this.dir = dir;
@@ -37,12 +36,32 @@ public final class TestCertificateAuthority {
     }
 
     /** A new CA in {@code dir} ({@code ca.p12}, {@code ca.crt}). */
-    public static TestCertificateAuthority create(Path dir, String commonName) throws IOException, InterruptedException {
+    public static TestCertificateAuthority create(Path dir, String commonName)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path store = dir.resolve("ca.p12");
-        keytool("-genkeypair", "-keyalg", "EC", "-groupname", "secp256r1", "-alias", "ca", "-dname", "CN=" + commonName,
-                "-ext", "bc:c", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
-                "-storepass", PASS, "-keypass", PASS);
+        keytool(
+                "-genkeypair",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-alias",
+                "ca",
+                "-dname",
+                "CN=" + commonName,
+                "-ext",
+                "bc:c",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                PASS,
+                "-keypass",
+                PASS);
         Path ca = dir.resolve("ca.crt");
         try (InputStream in = Files.newInputStream(store)) {
             KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -64,12 +83,51 @@ public final class TestCertificateAuthority {
         Path csr = dir.resolve(name + ".csr");
         Path crt = dir.resolve(name + ".crt");
         Path key = dir.resolve(name + ".key");
-        keytool("-genkeypair", "-keyalg", "EC", "-groupname", "secp256r1", "-alias", name, "-dname", "CN=" + commonName,
-                "-validity", "2", "-storetype", "PKCS12", "-keystore", leafStore.toString(), "-storepass", PASS,
-                "-keypass", PASS);
-        keytool("-certreq", "-alias", name, "-keystore", leafStore.toString(), "-storepass", PASS, "-file", csr.toString());
-        List<String> sign = new ArrayList<>(List.of("-gencert", "-rfc", "-alias", "ca", "-keystore", store.toString(),
-                "-storepass", PASS, "-infile", csr.toString(), "-outfile", crt.toString(), "-validity", "2"));
+        keytool(
+                "-genkeypair",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-alias",
+                name,
+                "-dname",
+                "CN=" + commonName,
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                leafStore.toString(),
+                "-storepass",
+                PASS,
+                "-keypass",
+                PASS);
+        keytool(
+                "-certreq",
+                "-alias",
+                name,
+                "-keystore",
+                leafStore.toString(),
+                "-storepass",
+                PASS,
+                "-file",
+                csr.toString());
+        List<String> sign = new ArrayList<>(List.of(
+                "-gencert",
+                "-rfc",
+                "-alias",
+                "ca",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                PASS,
+                "-infile",
+                csr.toString(),
+                "-outfile",
+                crt.toString(),
+                "-validity",
+                "2"));
         if (san != null) {
             sign.addAll(List.of("-ext", "SAN=" + san));
         }
@@ -97,7 +155,8 @@ public final class TestCertificateAuthority {
     }
 
     static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 }

@@ -74,14 +74,14 @@ public final class Topics {
      * The topic's records from the beginning (a fresh consumer group), read until {@code until}
      * holds for what was read or {@code within} has passed.
      */
-    public static List<ConsumerRecord<String, byte[]>> readAll(String topic, Duration within,
-                                                               Predicate<List<ConsumerRecord<String, byte[]>>> until) {
+    public static List<ConsumerRecord<String, byte[]>> readAll(
+            String topic, Duration within, Predicate<List<ConsumerRecord<String, byte[]>>> until) {
         return readAll(EmbeddedKafka.bootstrapServers(), topic, within, until);
     }
 
     /** {@link #readAll(String, Duration, Predicate)} from the broker at {@code bootstrap}. */
-    public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic, Duration within,
-                                                               Predicate<List<ConsumerRecord<String, byte[]>>> until) {
+    public static List<ConsumerRecord<String, byte[]>> readAll(
+            String bootstrap, String topic, Duration within, Predicate<List<ConsumerRecord<String, byte[]>>> until) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
@@ -109,19 +109,26 @@ public final class Topics {
      * apart land on partitions of their own, so their order is not asserted).
      */
     public static Map<String, String> deadLetterReasons(String topic, String keyPrefix, int atLeast) {
-        Predicate<ConsumerRecord<String, byte[]>> ours = r -> r.key() != null && r.key().startsWith(keyPrefix);
+        Predicate<ConsumerRecord<String, byte[]>> ours =
+                r -> r.key() != null && r.key().startsWith(keyPrefix);
         Map<String, String> reasons = new HashMap<>();
-        readAll(topic, Duration.ofSeconds(20), l -> l.stream().filter(ours).count() >= atLeast).stream().filter(ours)
-                .forEach(r -> reasons.put(r.key(), new String(r.headers().lastHeader("dead-letter-reason").value(),
-                        StandardCharsets.UTF_8)));
+        readAll(topic, Duration.ofSeconds(20), l -> l.stream().filter(ours).count() >= atLeast).stream()
+                .filter(ours)
+                .forEach(r -> reasons.put(
+                        r.key(),
+                        new String(r.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8)));
         return reasons;
     }
 
-    public static List<JsonNode> cloudEvents(String topic, String type, int atLeast,
-                                                                            Duration within) {
+    public static List<JsonNode> cloudEvents(String topic, String type, int atLeast, Duration within) {
         List<JsonNode> out = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : readAll(topic, within, l -> l.stream()
-                .filter(x -> new String(x.value(), StandardCharsets.UTF_8).contains(type)).count() >= atLeast)) {
+        for (ConsumerRecord<String, byte[]> r : readAll(
+                topic,
+                within,
+                l -> l.stream()
+                                .filter(x -> new String(x.value(), StandardCharsets.UTF_8).contains(type))
+                                .count()
+                        >= atLeast)) {
             try {
                 JsonNode e = CloudEventCodec.JSON.readTree(r.value());
                 if (e.path("type").asText().equals(type)) {

@@ -44,7 +44,8 @@ final class FakeApiServer implements TokenReviewer, AccessReviewer {
         }
         List<String> valid = asked.stream().filter(t.audiences()::contains).toList();
         if (valid.isEmpty()) {
-            return Authentication.rejected("token audiences " + t.audiences() + " is invalid for the target audiences " + asked);
+            return Authentication.rejected(
+                    "token audiences " + t.audiences() + " is invalid for the target audiences " + asked);
         }
         return Authentication.authenticated(t.user(), audiences.isEmpty() ? List.of() : valid);
     }
@@ -56,9 +57,15 @@ final class FakeApiServer implements TokenReviewer, AccessReviewer {
             throw new ReviewUnavailable("connection refused", null);
         }
         Set<Permission> held = grants.getOrDefault(user.username(), Set.of());
-        boolean allowed = held.contains(permission) || (permission.isResource() && !permission.clusterWide()
-                && held.contains(Permission.resource(permission.verb(), permission.group(), permission.resource(),
-                permission.subresource(), "")));
+        boolean allowed = held.contains(permission)
+                || (permission.isResource()
+                        && !permission.clusterWide()
+                        && held.contains(Permission.resource(
+                                permission.verb(),
+                                permission.group(),
+                                permission.resource(),
+                                permission.subresource(),
+                                "")));
         return allowed ? Authorization.allow("RBAC: allowed by ClusterRoleBinding") : Authorization.deny("");
     }
 }

@@ -16,21 +16,26 @@ class BoundedPoolTest {
     void workPastItsTimeIs503AndInterrupted() throws Exception {
         AtomicBoolean interrupted = new AtomicBoolean();
         CountDownLatch stopped = new CountDownLatch(1);
-        try (BoundedPool pool = new BoundedPool("query", 1, 0, Duration.ofMillis(200),
-                BoundedPool.tooManyRequests("p", 1, 0))) {
-            Response r = assertTimeout(Duration.ofSeconds(10), () -> pool.run(() -> {
-                try {
-                    Thread.sleep(60_000);
-                } catch (InterruptedException e) {
-                    interrupted.set(true);
-                } finally {
-                    stopped.countDown();
-                }
-                return Response.ok().build();
-            }).toCompletableFuture().get());
+        try (BoundedPool pool =
+                new BoundedPool("query", 1, 0, Duration.ofMillis(200), BoundedPool.tooManyRequests("p", 1, 0))) {
+            Response r = assertTimeout(
+                    Duration.ofSeconds(10),
+                    () -> pool.run(() -> {
+                                try {
+                                    Thread.sleep(60_000);
+                                } catch (InterruptedException e) {
+                                    interrupted.set(true);
+                                } finally {
+                                    stopped.countDown();
+                                }
+                                return Response.ok().build();
+                            })
+                            .toCompletableFuture()
+                            .get());
             assertThat(r.getStatus()).isEqualTo(503);
-            assertThat(r.getEntity()).isEqualTo("the answer took longer than 200 ms (trimtab.limits.query.timeout) "
-                    + "and was cancelled");
+            assertThat(r.getEntity())
+                    .isEqualTo(
+                            "the answer took longer than 200 ms (trimtab.limits.query.timeout) " + "and was cancelled");
             assertThat(stopped.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(interrupted).isTrue();
         }
@@ -39,8 +44,8 @@ class BoundedPoolTest {
     @Test
     void aFullPoolAnswers429AtOnce() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        try (BoundedPool pool = new BoundedPool("query", 1, 1, null,
-                BoundedPool.tooManyRequests("trimtab.limits.query.concurrency/queue", 1, 1))) {
+        try (BoundedPool pool = new BoundedPool(
+                "query", 1, 1, null, BoundedPool.tooManyRequests("trimtab.limits.query.concurrency/queue", 1, 1))) {
             var running = pool.run(() -> {
                 try {
                     release.await();
@@ -50,14 +55,18 @@ class BoundedPoolTest {
                 return Response.ok("first").build();
             });
             var queued = pool.run(() -> Response.ok("second").build());
-            Response refused = pool.run(() -> Response.ok("third").build()).toCompletableFuture()
+            Response refused = pool.run(() -> Response.ok("third").build())
+                    .toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);
             assertThat(refused.getStatus()).isEqualTo(429);
             assertThat(refused.getHeaderString("Retry-After")).isEqualTo("1");
-            assertThat((String) refused.getEntity()).contains("1 running and 1 waiting (trimtab.limits.query.concurrency/queue)");
+            assertThat((String) refused.getEntity())
+                    .contains("1 running and 1 waiting (trimtab.limits.query.concurrency/queue)");
             release.countDown();
-            assertThat(running.toCompletableFuture().get(10, TimeUnit.SECONDS).getEntity()).isEqualTo("first");
-            assertThat(queued.toCompletableFuture().get(10, TimeUnit.SECONDS).getEntity()).isEqualTo("second");
+            assertThat(running.toCompletableFuture().get(10, TimeUnit.SECONDS).getEntity())
+                    .isEqualTo("first");
+            assertThat(queued.toCompletableFuture().get(10, TimeUnit.SECONDS).getEntity())
+                    .isEqualTo("second");
         }
     }
 }

@@ -19,10 +19,20 @@ class CertificateSubjectTest {
 
     static Stream<Case> cases() {
         return Stream.of(
-                new Case("CN is the user", "CN=system:kube-scheduler", "system:kube-scheduler",
+                new Case(
+                        "CN is the user",
+                        "CN=system:kube-scheduler",
+                        "system:kube-scheduler",
                         List.of("system:authenticated")),
-                new Case("each O a group, in order", "CN=eve,O=qa,O=dev", "eve", List.of("dev", "qa", "system:authenticated")),
-                new Case("the last CN wins, as in Go's pkix.Name", "CN=second,CN=first", "second",
+                new Case(
+                        "each O a group, in order",
+                        "CN=eve,O=qa,O=dev",
+                        "eve",
+                        List.of("dev", "qa", "system:authenticated")),
+                new Case(
+                        "the last CN wins, as in Go's pkix.Name",
+                        "CN=second,CN=first",
+                        "second",
                         List.of("system:authenticated")),
                 new Case("escaped characters are read", "CN=a\\,b,OU=x", "a,b", List.of("system:authenticated")),
                 new Case("no CN: nobody", "O=dev", null, null),

@@ -42,8 +42,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(EmbeddedKafka.class)
 @TestProfile(AuthTls.class)
 class ClientCertificateTest {
-    static final String ARGS = "{\"pod\":{\"metadata\":{\"name\":\"p\",\"namespace\":\"place\"},\"spec\":{\"containers\":"
-            + "[{\"name\":\"c\"}]}},\"nodenames\":[\"n1\"]}";
+    static final String ARGS =
+            "{\"pod\":{\"metadata\":{\"name\":\"p\",\"namespace\":\"place\"},\"spec\":{\"containers\":"
+                    + "[{\"name\":\"c\"}]}},\"nodenames\":[\"n1\"]}";
 
     @KubernetesTestServer
     KubernetesServer server;
@@ -65,7 +66,9 @@ class ClientCertificateTest {
     void theSchedulersCertificateCallsTheExtender() throws Exception {
         HttpResponse<String> r = post(client("scheduler.p12"), https, "/placement/extender/filter", ARGS);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        assertThat(api.tokenReviews.get()).as("a certificate needs no TokenReview").isZero();
+        assertThat(api.tokenReviews.get())
+                .as("a certificate needs no TokenReview")
+                .isZero();
         assertThat(api.accessReviews.get()).isEqualTo(1);
     }
 
@@ -73,7 +76,8 @@ class ClientCertificateTest {
     void aCertifiedUserWithoutThePermissionIs403() throws Exception {
         HttpResponse<String> r = post(client("eve.p12"), https, "/placement/extender/filter", ARGS);
         assertThat(r.statusCode()).isEqualTo(403);
-        assertThat(r.body()).contains("user \"eve\" (groups dev, qa, system:authenticated) may not create placement/filter");
+        assertThat(r.body())
+                .contains("user \"eve\" (groups dev, qa, system:authenticated) may not create placement/filter");
     }
 
     @Test
@@ -98,21 +102,27 @@ class ClientCertificateTest {
     void pushWantsItsTokenEvenWithACertificate() throws Exception {
         HttpResponse<String> r = post(client("scheduler.p12"), https, "/", "{}");
         assertThat(r.statusCode()).isEqualTo(401);
-        assertThat(r.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).contains("Bearer"));
+        assertThat(r.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).contains("Bearer"));
     }
 
     @Test
     void admissionIsServedOverTlsOnly() throws Exception {
         HttpResponse<String> tls = post(client(null), https, "/admission/validate", "{}");
-        assertThat(tls.statusCode()).as("reaches the endpoint, which reads the review").isEqualTo(400);
+        assertThat(tls.statusCode())
+                .as("reaches the endpoint, which reads the review")
+                .isEqualTo(400);
         HttpResponse<String> plain = post(HttpClient.newHttpClient(), http, "/admission/validate", "{}");
         assertThat(plain.statusCode()).isEqualTo(403);
         assertThat(plain.body()).contains("admission reviews are accepted over TLS only");
     }
 
     private static HttpResponse<String> post(HttpClient client, URL base, String path, String body) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + path))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return client.send(
+                HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -143,5 +153,4 @@ class ClientCertificateTest {
         ssl.init(kmf == null ? null : kmf.getKeyManagers(), new TrustManager[] {trustAll}, null);
         return HttpClient.newBuilder().sslContext(ssl).build();
     }
-
 }

@@ -7,8 +7,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.testing.EmbeddedKafka;
-import dev.trimtab.testing.MockKubernetes;
 import dev.trimtab.testing.Guardrails;
+import dev.trimtab.testing.MockKubernetes;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -32,8 +32,13 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(EmbeddedKafka.class)
 @TestProfile(Guardrails.class)
 class ScalingPolicyOwnersTest {
-    static final ResourceDefinitionContext POLICIES = new ResourceDefinitionContext.Builder().withGroup("trimtab.dev")
-            .withVersion("v1alpha1").withKind("ScalingPolicy").withPlural("scalingpolicies").withNamespaced(true).build();
+    static final ResourceDefinitionContext POLICIES = new ResourceDefinitionContext.Builder()
+            .withGroup("trimtab.dev")
+            .withVersion("v1alpha1")
+            .withKind("ScalingPolicy")
+            .withPlural("scalingpolicies")
+            .withNamespaced(true)
+            .build();
 
     @Inject
     KubernetesClient client;
@@ -51,30 +56,59 @@ class ScalingPolicyOwnersTest {
                 + "{\"group\":\"trimtab.dev\",\"version\":\"v1alpha1\",\"resource\":\"scalingpolicies\"},\"namespace\":"
                 + "\"shop\",\"operation\":\"CREATE\",\"userInfo\":{\"username\":\"alice\",\"groups\":"
                 + "[\"system:authenticated\"]},\"object\":" + object + "}}";
-        return CloudEventCodec.JSON.readTree(given().contentType("application/json").body(body)
-                .post("/admission/validate").then().statusCode(200).extract().asString()).get("response");
+        return CloudEventCodec.JSON
+                .readTree(given().contentType("application/json")
+                        .body(body)
+                        .post("/admission/validate")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .get("response");
     }
 
     @Test
     void aPolicyOnATargetAnotherAutoscalerScalesIsRefusedNamingIt() throws Exception {
-        assertThat(review(policy("web", "web")).get("allowed").asBoolean()).as("nobody scales web yet").isTrue();
+        assertThat(review(policy("web", "web")).get("allowed").asBoolean())
+                .as("nobody scales web yet")
+                .isTrue();
 
-        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("shop").resource(new HorizontalPodAutoscalerBuilder()
-                .withNewMetadata().withName("web-hpa").withNamespace("shop").endMetadata()
-                .withNewSpec().withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName("web")
-                .endScaleTargetRef().withMaxReplicas(5).endSpec().build()).create();
-        await().atMost(Duration.ofSeconds(20)).until(() -> !review(policy("web", "web")).get("allowed").asBoolean());
+        client.autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace("shop")
+                .resource(new HorizontalPodAutoscalerBuilder()
+                        .withNewMetadata()
+                        .withName("web-hpa")
+                        .withNamespace("shop")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withNewScaleTargetRef()
+                        .withApiVersion("apps/v1")
+                        .withKind("Deployment")
+                        .withName("web")
+                        .endScaleTargetRef()
+                        .withMaxReplicas(5)
+                        .endSpec()
+                        .build())
+                .create();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !review(policy("web", "web")).get("allowed").asBoolean());
         JsonNode refused = review(policy("web", "web"));
         assertThat(refused.at("/status/code").asInt()).isEqualTo(422);
         assertThat(refused.at("/status/reason").asText()).isEqualTo("Invalid");
-        assertThat(refused.at("/status/message").asText()).isEqualTo("spec.scaleTargetRef: Deployment shop/web is "
-                + "already scaled by HorizontalPodAutoscaler shop/web-hpa: two autoscalers would fight over "
-                + "spec.replicas; delete that one first or target another workload");
+        assertThat(refused.at("/status/message").asText())
+                .isEqualTo("spec.scaleTargetRef: Deployment shop/web is "
+                        + "already scaled by HorizontalPodAutoscaler shop/web-hpa: two autoscalers would fight over "
+                        + "spec.replicas; delete that one first or target another workload");
 
         // an existing ScalingPolicy owns api: a second one is refused, the first one's update is not
-        client.genericKubernetesResources(POLICIES).inNamespace("shop").resource(CloudEventCodec.JSON.readValue(
-                policy("api", "api"), GenericKubernetesResource.class)).create();
-        await().atMost(Duration.ofSeconds(20)).until(() -> !review(policy("api-2", "api")).get("allowed").asBoolean());
+        client.genericKubernetesResources(POLICIES)
+                .inNamespace("shop")
+                .resource(CloudEventCodec.JSON.readValue(policy("api", "api"), GenericKubernetesResource.class))
+                .create();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !review(policy("api-2", "api")).get("allowed").asBoolean());
         assertThat(review(policy("api-2", "api")).at("/status/message").asText())
                 .contains("already scaled by ScalingPolicy shop/api (an older ScalingPolicy)");
         assertThat(review(policy("api", "api")).get("allowed").asBoolean()).isTrue();

@@ -28,8 +28,11 @@ class HistoryTest {
         h.addRecommendation(4, 2_000);
         h.addRecommendation(5, 3_000);
         h.addRecommendation(5, 4_000);
-        assertThat(h.snapshot().recommendations()).containsExactly(new History.Recommendation(9, 1_000),
-                new History.Recommendation(4, 2_000), new History.Recommendation(5, 4_000));
+        assertThat(h.snapshot().recommendations())
+                .containsExactly(
+                        new History.Recommendation(9, 1_000),
+                        new History.Recommendation(4, 2_000),
+                        new History.Recommendation(5, 4_000));
     }
 
     @Test

@@ -20,10 +20,21 @@ class IgnoreNullValuesTest {
 
     private static ScalingPolicy policy(boolean ignoreNullValues) {
         MetricSpec alerts = MetricSpec.external("ALERTS", ALERT, MetricSpec.Target.averageValue(1000))
-                .withActivation(0).withIgnoreNullValues(ignoreNullValues);
-        return new ScalingPolicy(new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", "shop", "worker"),
-                new ScalingSpec(new ObjectRef("apps/v1", "Deployment", "", "worker"), 0, 10, List.of(alerts), null,
-                        new ScalingSpec.ScaleToZero(0, 0), null, null), false, null);
+                .withActivation(0)
+                .withIgnoreNullValues(ignoreNullValues);
+        return new ScalingPolicy(
+                new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", "shop", "worker"),
+                new ScalingSpec(
+                        new ObjectRef("apps/v1", "Deployment", "", "worker"),
+                        0,
+                        10,
+                        List.of(alerts),
+                        null,
+                        new ScalingSpec.ScaleToZero(0, 0),
+                        null,
+                        null),
+                false,
+                null);
     }
 
     private static ClusterState state(int replicas) {
@@ -36,7 +47,7 @@ class IgnoreNullValuesTest {
         ScalingPolicy policy = policy(ignoreNullValues);
         History h = state.history(policy.ref());
         if (h.firstSeenMillis <= 0) {
-            h.firstSeenMillis = NOW - 60_000;   // seen a minute ago: the initial cooldown (0 s) is over
+            h.firstSeenMillis = NOW - 60_000; // seen a minute ago: the initial cooldown (0 s) is over
         }
         return new Autoscaler(Settings.defaults()).decide(state, policy, NOW);
     }
@@ -65,7 +76,8 @@ class IgnoreNullValuesTest {
     @Test
     void aStaleSeriesIsNoSeries() {
         ClusterState state = state(3);
-        long old = NOW - Settings.defaults().maxSampleAge().plus(Duration.ofSeconds(1)).toMillis();
+        long old = NOW
+                - Settings.defaults().maxSampleAge().plus(Duration.ofSeconds(1)).toMillis();
         state.metrics().putExternal("shop", "ALERTS", Map.of("alertname", "QueueBacklog"), new Sample(1000, old, 0));
 
         assertThat(decide(state, false).metrics().get(0).failed()).isTrue();
@@ -76,12 +88,20 @@ class IgnoreNullValuesTest {
     void firingAlertsWakeAndSizeTheWorkload() {
         ClusterState state = state(0);
         for (String instance : List.of("a", "b", "c")) {
-            state.metrics().putExternal("shop", "ALERTS", Map.of("alertname", "QueueBacklog", "instance", instance),
-                    new Sample(1000, NOW, 0));
+            state.metrics()
+                    .putExternal(
+                            "shop",
+                            "ALERTS",
+                            Map.of("alertname", "QueueBacklog", "instance", instance),
+                            new Sample(1000, NOW, 0));
         }
         state.metrics().putExternal("shop", "ALERTS", Map.of("alertname", "Other"), new Sample(1000, NOW, 0));
-        state.metrics().putExternal("shop", "ALERTS", Map.of("alertname", "QueueBacklog", "instance", "resolved"),
-                new Sample(0, NOW, 0));
+        state.metrics()
+                .putExternal(
+                        "shop",
+                        "ALERTS",
+                        Map.of("alertname", "QueueBacklog", "instance", "resolved"),
+                        new Sample(0, NOW, 0));
 
         ScaleDecision d = decide(state, true);
 

@@ -1,7 +1,5 @@
 package dev.trimtab.autoscaler.core;
 
-import dev.trimtab.kube.LabelSelector;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -9,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trimtab.autoscaler.core.PanicController.PanicState;
 import dev.trimtab.autoscaler.core.PanicController.Spec;
 import dev.trimtab.autoscaler.core.PanicController.Step;
+import dev.trimtab.kube.LabelSelector;
 import dev.trimtab.testing.Json;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,8 @@ class KnativePanicUpstreamTest {
     private static final long NOW = 1_900_000_000_000L;
 
     static Stream<Arguments> scenarios() {
-        return StreamSupport.stream(ALL.spliterator(), false).map(s -> Arguments.of(s.get("name").asText(), s));
+        return StreamSupport.stream(ALL.spliterator(), false)
+                .map(s -> Arguments.of(s.get("name").asText(), s));
     }
 
     @Test
@@ -50,62 +50,86 @@ class KnativePanicUpstreamTest {
     void upstreamScenario(String name, JsonNode s) {
         long origin = "go-zero-time".equals(s.path("timeOrigin").asText()) ? GO_ZERO_TIME_MILLIS : NOW;
         Spec spec = spec(s.get("spec"));
-        int initialPods = s.path("initialPodCountError").isMissingNode() ? s.get("initialReadyPods").asInt() : 0;
+        int initialPods = s.path("initialPodCountError").isMissingNode()
+                ? s.get("initialReadyPods").asInt()
+                : 0;
         PanicState state = PanicState.initial(spec, initialPods, origin);
 
         JsonNode forced = s.get("initialState");
         if (forced != null) {
             JsonNode at = forced.get("panicTimeAtSeconds");
             boolean panicking = at != null && !at.isNull();
-            state = new PanicState(panicking, panicking ? millis(origin, at) : 0,
-                    forced.get("maxPanicPods").asInt(), state.delay());
+            state = new PanicState(
+                    panicking,
+                    panicking ? millis(origin, at) : 0,
+                    forced.get("maxPanicPods").asInt(),
+                    state.delay());
         }
         JsonNode initial = s.get("expectInitial");
         if (initial != null) {
             if (initial.has("panicking")) {
-                assertThat(state.panicking()).as("panicking after construction")
+                assertThat(state.panicking())
+                        .as("panicking after construction")
                         .isEqualTo(initial.get("panicking").asBoolean());
             }
             if (initial.has("maxPanicPods")) {
-                assertThat(state.maxPanicPods()).as("maxPanicPods after construction")
+                assertThat(state.maxPanicPods())
+                        .as("maxPanicPods after construction")
                         .isEqualTo(initial.get("maxPanicPods").asInt());
             }
         }
 
         int i = 0;
         for (JsonNode step : s.get("steps")) {
-            String where = name + " step " + i++ + " at " + step.get("atSeconds").asText() + "s";
+            String where =
+                    name + " step " + i++ + " at " + step.get("atSeconds").asText() + "s";
             if (step.has("specUpdate")) {
                 spec = spec(step.get("specUpdate"));
             }
-            int ready = step.has("podCountError") ? PanicController.PODS_UNKNOWN : step.get("readyPods").asInt();
+            int ready = step.has("podCountError")
+                    ? PanicController.PODS_UNKNOWN
+                    : step.get("readyPods").asInt();
             boolean metricsFail = step.has("metricsError");
-            double stable = metricsFail ? Double.NaN : step.get("observedStable").asDouble();
+            double stable =
+                    metricsFail ? Double.NaN : step.get("observedStable").asDouble();
             double panic = metricsFail ? Double.NaN : step.get("observedPanic").asDouble();
 
             Step out = PanicController.scale(state, spec, ready, stable, panic, millis(origin, step.get("atSeconds")));
 
             JsonNode e = step.get("expect");
-            assertThat(out.valid()).as(where + ": valid").isEqualTo(e.get("valid").asBoolean());
-            assertThat(out.desiredPodCount()).as(where + ": desiredPodCount")
+            assertThat(out.valid())
+                    .as(where + ": valid")
+                    .isEqualTo(e.get("valid").asBoolean());
+            assertThat(out.desiredPodCount())
+                    .as(where + ": desiredPodCount")
                     .isEqualTo(e.get("desiredPodCount").asInt());
-            assertThat(out.excessBurstCapacity()).as(where + ": excessBurstCapacity")
-                    .isCloseTo(e.get("excessBurstCapacity").asInt(),
+            assertThat(out.excessBurstCapacity())
+                    .as(where + ": excessBurstCapacity")
+                    .isCloseTo(
+                            e.get("excessBurstCapacity").asInt(),
                             within(e.path("excessBurstCapacityTolerance").asInt(0)));
             if (!out.valid()) {
-                assertThat(out.next()).as(where + ": an invalid step changes no state").isSameAs(state);
+                assertThat(out.next())
+                        .as(where + ": an invalid step changes no state")
+                        .isSameAs(state);
             }
             state = out.next();
             if (e.has("panicking")) {
-                assertThat(state.panicking()).as(where + ": panicking").isEqualTo(e.get("panicking").asBoolean());
+                assertThat(state.panicking())
+                        .as(where + ": panicking")
+                        .isEqualTo(e.get("panicking").asBoolean());
             }
             if (e.has("panicTimeAtSeconds")) {
                 JsonNode at = e.get("panicTimeAtSeconds");
                 if (at.isNull()) {
-                    assertThat(state.panicking()).as(where + ": panicking (panic time zero)").isFalse();
+                    assertThat(state.panicking())
+                            .as(where + ": panicking (panic time zero)")
+                            .isFalse();
                 } else {
                     assertThat(state.panicking()).as(where + ": panicking").isTrue();
-                    assertThat(state.panicStartMillis()).as(where + ": panic time").isEqualTo(millis(origin, at));
+                    assertThat(state.panicStartMillis())
+                            .as(where + ": panic time")
+                            .isEqualTo(millis(origin, at));
                 }
             }
         }
@@ -116,11 +140,17 @@ class KnativePanicUpstreamTest {
     }
 
     private static Spec spec(JsonNode j) {
-        return new Spec(j.get("targetValue").asDouble(), j.get("totalValue").asDouble(),
-                j.get("targetBurstCapacity").asDouble(), j.get("maxScaleUpRate").asDouble(),
-                j.get("maxScaleDownRate").asDouble(), j.get("panicThreshold").asDouble(),
-                j.get("stableWindowSeconds").asLong() * 1000, j.get("scaleDownDelaySeconds").asLong() * 1000,
-                j.get("reachable").asBoolean(), j.get("activationScale").asInt());
+        return new Spec(
+                j.get("targetValue").asDouble(),
+                j.get("totalValue").asDouble(),
+                j.get("targetBurstCapacity").asDouble(),
+                j.get("maxScaleUpRate").asDouble(),
+                j.get("maxScaleDownRate").asDouble(),
+                j.get("panicThreshold").asDouble(),
+                j.get("stableWindowSeconds").asLong() * 1000,
+                j.get("scaleDownDelaySeconds").asLong() * 1000,
+                j.get("reachable").asBoolean(),
+                j.get("activationScale").asInt());
     }
 
     @Test
@@ -146,11 +176,11 @@ class KnativePanicUpstreamTest {
         ClusterState c = new ClusterState();
         c.putTarget(TARGET);
         for (int i = 0; i < readyPods; i++) {
-            c.putPod(new Pod("ns", "web-" + i, Map.of("app", "web"), Pod.Phase.Running, Boolean.TRUE, 0, 0, false,
-                    List.of()));
+            c.putPod(new Pod(
+                    "ns", "web-" + i, Map.of("app", "web"), Pod.Phase.Running, Boolean.TRUE, 0, 0, false, List.of()));
         }
-        c.putPod(new Pod("ns", "web-starting", Map.of("app", "web"), Pod.Phase.Running, Boolean.FALSE, 0, 0, false,
-                List.of()));
+        c.putPod(new Pod(
+                "ns", "web-starting", Map.of("app", "web"), Pod.Phase.Running, Boolean.FALSE, 0, 0, false, List.of()));
         return c;
     }
 
@@ -160,8 +190,8 @@ class KnativePanicUpstreamTest {
     }
 
     private static PanicController.Result decide(History h, int readyPods, double demand, long at) {
-        return PanicController.decide(h, DEFAULTS, demand(demand), (int) Math.ceil(demand), TARGET,
-                cluster(readyPods), at);
+        return PanicController.decide(
+                h, DEFAULTS, demand(demand), (int) Math.ceil(demand), TARGET, cluster(readyPods), at);
     }
 
     @Test
@@ -180,7 +210,8 @@ class KnativePanicUpstreamTest {
         assertThat(r.panicking()).isFalse();
         assertThat(r.message()).contains("stable demand 3.667 pods", "panic demand 1.000 pods", "4 ready");
         // The 100 at -100 s no longer weighs in; the point at -90 s stays as the start of the next interval.
-        assertThat(h.demand).extracting(History.DemandPoint::timestampMillis)
+        assertThat(h.demand)
+                .extracting(History.DemandPoint::timestampMillis)
                 .containsExactly(NOW - 90_000, NOW - 40_000, NOW);
     }
 
@@ -189,7 +220,9 @@ class KnativePanicUpstreamTest {
         History h = new History();
 
         PanicController.Result r = decide(h, 1, 5, NOW);
-        assertThat(r.panicking()).as("5 pods of demand on 1 ready pod is over 200 %").isTrue();
+        assertThat(r.panicking())
+                .as("5 pods of demand on 1 ready pod is over 200 %")
+                .isTrue();
         assertThat(r.replicas()).isEqualTo(5);
         assertThat(h.panicStartMillis).isEqualTo(NOW);
 
@@ -200,7 +233,9 @@ class KnativePanicUpstreamTest {
         assertThat(r.message()).contains("stable demand 1.000 pods", "panic demand 1.000 pods");
         assertThat(r.panicking()).isTrue();
         assertThat(r.replicas()).isEqualTo(5);
-        assertThat(h.panicStartMillis).as("not over the threshold: the panic time stays").isEqualTo(NOW);
+        assertThat(h.panicStartMillis)
+                .as("not over the threshold: the panic time stays")
+                .isEqualTo(NOW);
 
         // Exactly one stable window after the last over-threshold evaluation: still panicking.
         r = decide(h, 5, 1, NOW + 60_000);

@@ -33,14 +33,20 @@ class LeaseTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void fencedIffTheLastHeartbeatIsOlderThanTheSessionLessTwoHeartbeatIntervals(Case c) {
-        assertThat(Lease.fenced(c.agoMillis(), c.sessionMillis(), c.heartbeatMillis())).isEqualTo(c.wantFenced());
+        assertThat(Lease.fenced(c.agoMillis(), c.sessionMillis(), c.heartbeatMillis()))
+                .isEqualTo(c.wantFenced());
     }
 
     @ParameterizedTest(name = "session {0} ms, heartbeat {1} ms")
-    @CsvSource({"6000,3000,session.timeout.ms = 6000", "5000,3000,session.timeout.ms = 5000",
-            "45000,0,heartbeat.interval.ms = 0", "45000,-5,heartbeat.interval.ms = -5"})
+    @CsvSource({
+        "6000,3000,session.timeout.ms = 6000",
+        "5000,3000,session.timeout.ms = 5000",
+        "45000,0,heartbeat.interval.ms = 0",
+        "45000,-5,heartbeat.interval.ms = -5"
+    })
     void aSessionWithoutMarginIsRefusedNamingTheSetting(long session, long heartbeat, String named) {
         assertThatThrownBy(() -> Lease.fenced(0, session, heartbeat))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(named);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(named);
     }
 }

@@ -1,14 +1,13 @@
 package dev.trimtab.autoscaler.core;
 
-import dev.trimtab.kube.LabelSelector;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trimtab.kube.LabelSelector;
+import dev.trimtab.testing.Seeded;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import dev.trimtab.testing.Seeded;
 import org.junit.jupiter.api.Test;
 
 /** The selection index always agrees with selecting by brute force. */
@@ -18,16 +17,27 @@ class SelectorIndexProperties {
     record Op(boolean pod, boolean remove, int id, String ns, String app, String tier, int selectorKind) {}
 
     static List<Op> ops(Seeded.Gen g) {
-        return g.list(0, 80, r -> new Op(r.bool(), r.between(0, 9) == 0, r.between(0, 7), r.oneOf("a", "b"),
-                r.oneOf("x", "y", "z"), r.oneOf("web", "db"), r.between(0, 3)));
+        return g.list(
+                0,
+                80,
+                r -> new Op(
+                        r.bool(),
+                        r.between(0, 9) == 0,
+                        r.between(0, 7),
+                        r.oneOf("a", "b"),
+                        r.oneOf("x", "y", "z"),
+                        r.oneOf("web", "db"),
+                        r.between(0, 3)));
     }
 
     private static LabelSelector selector(Op o) {
         return switch (o.selectorKind()) {
             case 0 -> new LabelSelector(Map.of("app", o.app()), List.of());
             case 1 -> new LabelSelector(Map.of("app", o.app(), "tier", o.tier()), List.of());
-            case 2 -> new LabelSelector(Map.of(), List.of(new LabelSelector.Requirement("tier",
-                    LabelSelector.Operator.In, Set.of(o.tier()))));
+            case 2 ->
+                new LabelSelector(
+                        Map.of(),
+                        List.of(new LabelSelector.Requirement("tier", LabelSelector.Operator.In, Set.of(o.tier()))));
             default -> LabelSelector.EVERYTHING;
         };
     }
@@ -45,8 +55,16 @@ class SelectorIndexProperties {
                 if (o.remove()) {
                     state.removePod(o.ns(), "p" + o.id());
                 } else {
-                    state.putPod(new Pod(o.ns(), "p" + o.id(), Map.of("app", o.app(), "tier", o.tier()), Pod.Phase.Running,
-                            true, 0, 0, false, List.of()));
+                    state.putPod(new Pod(
+                            o.ns(),
+                            "p" + o.id(),
+                            Map.of("app", o.app(), "tier", o.tier()),
+                            Pod.Phase.Running,
+                            true,
+                            0,
+                            0,
+                            false,
+                            List.of()));
                 }
             } else {
                 ObjectRef ref = new ObjectRef("apps/v1", "Deployment", o.ns(), "t" + o.id());
@@ -69,7 +87,10 @@ class SelectorIndexProperties {
                 }
             }
             expected.sort(null);
-            assertThat(state.podsOf(t)).extracting(Pod::name).as("pods of %s", t.ref()).isEqualTo(expected);
+            assertThat(state.podsOf(t))
+                    .extracting(Pod::name)
+                    .as("pods of %s", t.ref())
+                    .isEqualTo(expected);
         }
     }
 }

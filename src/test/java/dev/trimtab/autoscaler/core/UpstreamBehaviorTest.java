@@ -48,13 +48,23 @@ class UpstreamBehaviorTest {
         History h = new History();
         events(h, true, r.get("scaleUpEvents"));
         events(h, false, r.get("scaleDownEvents"));
-        Behavior b = new Behavior(rules(r.get("scaleUpRules"), ScalingRules.defaultScaleUp()),
+        Behavior b = new Behavior(
+                rules(r.get("scaleUpRules"), ScalingRules.defaultScaleUp()),
                 rules(r.get("scaleDownRules"), ScalingRules.defaultScaleDown()));
-        ReplicaNormalizer.Limit limit = ReplicaNormalizer.rateLimit(h, b, r.get("currentReplicas").asInt(),
-                r.get("prenormalizedDesiredReplicas").asInt(), r.get("minReplicas").asInt(),
-                r.get("maxReplicas").asInt(), NOW);
-        assertThat(limit.replicas()).as("replicas").isEqualTo(r.at("/expect/replicas").asInt());
-        assertThat(limit.reason().name()).as("condition").isEqualTo(r.at("/expect/condition").asText());
+        ReplicaNormalizer.Limit limit = ReplicaNormalizer.rateLimit(
+                h,
+                b,
+                r.get("currentReplicas").asInt(),
+                r.get("prenormalizedDesiredReplicas").asInt(),
+                r.get("minReplicas").asInt(),
+                r.get("maxReplicas").asInt(),
+                NOW);
+        assertThat(limit.replicas())
+                .as("replicas")
+                .isEqualTo(r.at("/expect/replicas").asInt());
+        assertThat(limit.reason().name())
+                .as("condition")
+                .isEqualTo(r.at("/expect/condition").asText());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -62,20 +72,32 @@ class UpstreamBehaviorTest {
     void stabilizationWithBehavior(String name, JsonNode r) {
         History h = new History();
         for (JsonNode rec : r.get("recommendations")) {
-            h.addRecommendation(rec.get("recommendation").asInt(), NOW - rec.get("secondsAgo").asLong() * 1000);
+            h.addRecommendation(
+                    rec.get("recommendation").asInt(),
+                    NOW - rec.get("secondsAgo").asLong() * 1000);
         }
-        Behavior b = new Behavior(rules(r.get("scaleUpRules"), ScalingRules.defaultScaleUp()),
+        Behavior b = new Behavior(
+                rules(r.get("scaleUpRules"), ScalingRules.defaultScaleUp()),
                 rules(r.get("scaleDownRules"), ScalingRules.defaultScaleDown()));
-        int stabilized = ReplicaNormalizer.stabilize(h, b, r.get("currentReplicas").asInt(),
-                r.get("prenormalizedDesiredReplicas").asInt(), NOW);
-        assertThat(stabilized).as("stabilized").isEqualTo(r.at("/expect/stabilizedReplicas").asInt());
+        int stabilized = ReplicaNormalizer.stabilize(
+                h,
+                b,
+                r.get("currentReplicas").asInt(),
+                r.get("prenormalizedDesiredReplicas").asInt(),
+                NOW);
+        assertThat(stabilized)
+                .as("stabilized")
+                .isEqualTo(r.at("/expect/stabilizedReplicas").asInt());
         if (r.at("/expect/recommendationsLength").isInt()) {
-            assertThat(h.recommendations()).as("recommendations")
+            assertThat(h.recommendations())
+                    .as("recommendations")
                     .hasSize(r.at("/expect/recommendationsLength").asInt());
         }
         JsonNode expected = r.at("/expect/recommendations");
         if (expected.isArray()) {
-            List<Integer> values = h.recommendations().stream().map(History.Recommendation::replicas).toList();
+            List<Integer> values = h.recommendations().stream()
+                    .map(History.Recommendation::replicas)
+                    .toList();
             List<Integer> want = new ArrayList<>();
             expected.forEach(e -> want.add(e.get("recommendation").asInt()));
             assertThat(values).as("recommendation values").isEqualTo(want);
@@ -87,30 +109,45 @@ class UpstreamBehaviorTest {
     void stabilizationWithoutBehavior(String name, JsonNode r) {
         History h = new History();
         for (JsonNode rec : r.get("recommendations")) {
-            h.addRecommendation(rec.get("recommendation").asInt(), NOW - rec.get("secondsAgo").asLong() * 1000);
+            h.addRecommendation(
+                    rec.get("recommendation").asInt(),
+                    NOW - rec.get("secondsAgo").asLong() * 1000);
         }
         Settings s = Settings.defaults();
-        s = new Settings(s.tolerance(), s.cpuInitializationPeriod(), s.initialReadinessDelay(),
-                Duration.ofSeconds(r.get("downscaleStabilisationWindowSeconds").asLong()), s.maxSampleAge());
+        s = new Settings(
+                s.tolerance(),
+                s.cpuInitializationPeriod(),
+                s.initialReadinessDelay(),
+                Duration.ofSeconds(r.get("downscaleStabilisationWindowSeconds").asLong()),
+                s.maxSampleAge());
         int desired = r.get("prenormalizedDesiredReplicas").asInt();
         ReplicaNormalizer.Normalized n = ReplicaNormalizer.legacy(h, s, desired, desired, 0, Integer.MAX_VALUE, NOW);
-        assertThat(n.stabilized()).as("stabilized").isEqualTo(r.at("/expect/stabilizedReplicas").asInt());
-        assertThat(h.recommendations()).as("recommendations").hasSize(r.at("/expect/recommendationsLength").asInt());
+        assertThat(n.stabilized())
+                .as("stabilized")
+                .isEqualTo(r.at("/expect/stabilizedReplicas").asInt());
+        assertThat(h.recommendations())
+                .as("recommendations")
+                .hasSize(r.at("/expect/recommendationsLength").asInt());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("storeScaleEvents")
     void scaleEventBookkeeping(String name, JsonNode r) {
         JsonNode rulesNode = r.get("scalingRules");
-        Behavior b = rulesNode.isNull() ? null
-                : new Behavior(rules(rulesNode, ScalingRules.defaultScaleUp()), rules(rulesNode, ScalingRules.defaultScaleDown()));
+        Behavior b = rulesNode.isNull()
+                ? null
+                : new Behavior(
+                        rules(rulesNode, ScalingRules.defaultScaleUp()),
+                        rules(rulesNode, ScalingRules.defaultScaleDown()));
         for (boolean up : new boolean[] {true, false}) {
             History h = new History();
             events(h, up, r.get("prevScaleEvents"));
             int before = ReplicaNormalizer.changeInPeriod(60, h.scaleUpEvents, NOW);
             if (up) {
-                assertThat(before).as("replicas added in the last 60s before storing")
-                        .isEqualTo(r.at("/expect/replicasChangePerPeriod60BeforeStore").asInt());
+                assertThat(before)
+                        .as("replicas added in the last 60s before storing")
+                        .isEqualTo(r.at("/expect/replicasChangePerPeriod60BeforeStore")
+                                .asInt());
             }
             int prev = r.get("prevReplicas").asInt();
             int next = (up ? r.get("newReplicasScaleUp") : r.get("newReplicasScaleDown")).asInt();
@@ -119,10 +156,15 @@ class UpstreamBehaviorTest {
             JsonNode want = r.at("/expect/scaleEvents");
             assertThat(got).as("scale events (" + (up ? "up" : "down") + ")").hasSize(want.size());
             for (int i = 0; i < want.size(); i++) {
-                assertThat(got.get(i).replicaChange()).as("event " + i + " change").isEqualTo(want.get(i).get("replicaChange").asInt());
-                assertThat(got.get(i).timestampMillis()).as("event " + i + " time")
+                assertThat(got.get(i).replicaChange())
+                        .as("event " + i + " change")
+                        .isEqualTo(want.get(i).get("replicaChange").asInt());
+                assertThat(got.get(i).timestampMillis())
+                        .as("event " + i + " time")
                         .isEqualTo(NOW - want.get(i).get("secondsAgo").asLong() * 1000);
-                assertThat(got.get(i).outdated()).as("event " + i + " outdated").isEqualTo(want.get(i).get("outdated").asBoolean());
+                assertThat(got.get(i).outdated())
+                        .as("event " + i + " outdated")
+                        .isEqualTo(want.get(i).get("outdated").asBoolean());
             }
         }
     }
@@ -132,7 +174,10 @@ class UpstreamBehaviorTest {
             return;
         }
         for (JsonNode e : events) {
-            h.addScaleEvent(up, e.get("replicaChange").asInt(), NOW - e.get("secondsAgo").asLong() * 1000,
+            h.addScaleEvent(
+                    up,
+                    e.get("replicaChange").asInt(),
+                    NOW - e.get("secondsAgo").asLong() * 1000,
                     e.path("outdated").asBoolean(false));
         }
     }
@@ -141,16 +186,20 @@ class UpstreamBehaviorTest {
         if (r == null || r.isNull()) {
             return dflt;
         }
-        int window = r.hasNonNull("stabilizationWindowSeconds") ? r.get("stabilizationWindowSeconds").asInt()
+        int window = r.hasNonNull("stabilizationWindowSeconds")
+                ? r.get("stabilizationWindowSeconds").asInt()
                 : dflt.stabilizationWindowSeconds();
         ScalingRules.SelectPolicy select = r.hasNonNull("selectPolicy")
-                ? ScalingRules.SelectPolicy.valueOf(r.get("selectPolicy").asText()) : ScalingRules.SelectPolicy.Max;
+                ? ScalingRules.SelectPolicy.valueOf(r.get("selectPolicy").asText())
+                : ScalingRules.SelectPolicy.Max;
         List<ScalingRules.Policy> policies = dflt.policies();
         if (r.hasNonNull("policies")) {
             policies = new ArrayList<>();
             for (JsonNode p : r.get("policies")) {
-                policies.add(new ScalingRules.Policy(ScalingRules.PolicyType.valueOf(p.get("type").asText()),
-                        p.get("value").asInt(), p.get("periodSeconds").asInt()));
+                policies.add(new ScalingRules.Policy(
+                        ScalingRules.PolicyType.valueOf(p.get("type").asText()),
+                        p.get("value").asInt(),
+                        p.get("periodSeconds").asInt()));
             }
         }
         return new ScalingRules(window, select, policies, null);

@@ -24,26 +24,77 @@ import org.junit.jupiter.api.Tag;
  * rejected with an {@link InvalidObjectException} (or the decoder's IllegalArgumentException)
  * naming the field; anything else is a crash. Seeds: {@code EventFolderFuzzTestInputs/fold/}.
  */
-@Tag("fuzz")   // its own JVM in the build (pom.xml, execution fuzz-regression)
+@Tag("fuzz") // its own JVM in the build (pom.xml, execution fuzz-regression)
 class EventFolderFuzzTest {
     private static final InputLimits LIMITS = InputLimits.defaults();
     private static final CloudEventCodec.Limits CODEC = LIMITS.codec();
     private static final long START = Instant.parse("2026-11-01T12:00:00Z").toEpochMilli();
-    private static final FuzzBounds FOLD = new FuzzBounds("EventFolder.fold (KubeObjects, ScalingPolicyParser, Fields)",
-            IllegalArgumentException.class, InvalidObjectException.class);
+    private static final FuzzBounds FOLD = new FuzzBounds(
+            "EventFolder.fold (KubeObjects, ScalingPolicyParser, Fields)",
+            IllegalArgumentException.class,
+            InvalidObjectException.class);
 
     @FuzzTest(maxDuration = "10m")
-    @DictionaryEntries({"\"apiVersion\"", "\"kind\"", "\"metadata\"", "\"name\"", "\"namespace\"", "\"labels\"",
-            "\"spec\"", "\"status\"", "\"containers\"", "\"usage\"", "\"resources\"", "\"requests\"", "\"cpu\"",
-            "\"memory\"", "\"Pod\"", "\"Deployment\"", "\"ScalingPolicy\"", "\"trimtab.dev/v1alpha1\"", "\"apps/v1\"",
-            "\"metrics.k8s.io/v1beta1\"", "\"PodMetrics\"", "\"PodMetricsList\"", "\"items\"", "\"timestamp\"",
-            "\"window\"", "\"custom.metrics.k8s.io/v1beta2\"", "\"MetricValueList\"", "\"describedObject\"",
-            "\"metric\"", "\"value\"", "\"external.metrics.k8s.io/v1beta1\"", "\"ExternalMetricValueList\"",
-            "\"metricName\"", "\"metricLabels\"", "\"scaleTargetRef\"", "\"minReplicas\"", "\"maxReplicas\"",
-            "\"metrics\"", "\"target\"", "\"averageUtilization\"", "\"selector\"", "\"matchLabels\"",
-            "\"matchExpressions\"", "\"replicas\"", "\"behavior\"", "\"2026-11-01T12:00:00Z\"", "\"1e-100000000\"",
-            "\"Kafka\"", "\"kafka\"", "\"bootstrapServers\"", "\"consumerGroup\"", "\"topic\"", "\"topics\"",
-            "\"partitions\"", "\"partition\"", "\"endOffset\"", "\"committedOffset\"", "\"excludePersistentLag\""})
+    @DictionaryEntries({
+        "\"apiVersion\"",
+        "\"kind\"",
+        "\"metadata\"",
+        "\"name\"",
+        "\"namespace\"",
+        "\"labels\"",
+        "\"spec\"",
+        "\"status\"",
+        "\"containers\"",
+        "\"usage\"",
+        "\"resources\"",
+        "\"requests\"",
+        "\"cpu\"",
+        "\"memory\"",
+        "\"Pod\"",
+        "\"Deployment\"",
+        "\"ScalingPolicy\"",
+        "\"trimtab.dev/v1alpha1\"",
+        "\"apps/v1\"",
+        "\"metrics.k8s.io/v1beta1\"",
+        "\"PodMetrics\"",
+        "\"PodMetricsList\"",
+        "\"items\"",
+        "\"timestamp\"",
+        "\"window\"",
+        "\"custom.metrics.k8s.io/v1beta2\"",
+        "\"MetricValueList\"",
+        "\"describedObject\"",
+        "\"metric\"",
+        "\"value\"",
+        "\"external.metrics.k8s.io/v1beta1\"",
+        "\"ExternalMetricValueList\"",
+        "\"metricName\"",
+        "\"metricLabels\"",
+        "\"scaleTargetRef\"",
+        "\"minReplicas\"",
+        "\"maxReplicas\"",
+        "\"metrics\"",
+        "\"target\"",
+        "\"averageUtilization\"",
+        "\"selector\"",
+        "\"matchLabels\"",
+        "\"matchExpressions\"",
+        "\"replicas\"",
+        "\"behavior\"",
+        "\"2026-11-01T12:00:00Z\"",
+        "\"1e-100000000\"",
+        "\"Kafka\"",
+        "\"kafka\"",
+        "\"bootstrapServers\"",
+        "\"consumerGroup\"",
+        "\"topic\"",
+        "\"topics\"",
+        "\"partitions\"",
+        "\"partition\"",
+        "\"endOffset\"",
+        "\"committedOffset\"",
+        "\"excludePersistentLag\""
+    })
     void fold(byte[] input) {
         FOLD.check(input, () -> {
             EventFolder folder = new EventFolder(new ClusterState(), LIMITS);
@@ -68,12 +119,12 @@ class EventFolderFuzzTest {
                 try {
                     event = CloudEventCodec.parse(envelope.getBytes(StandardCharsets.UTF_8), CODEC);
                 } catch (IllegalArgumentException e) {
-                    continue;   // the decoder's own fuzz test covers it; the folder needs decoded events
+                    continue; // the decoder's own fuzz test covers it; the folder needs decoded events
                 }
                 try {
                     folder.fold(event, START + i * 1000L);
                 } catch (InvalidObjectException e) {
-                    lastRejection = e;   // the next events still fold, as on the live path
+                    lastRejection = e; // the next events still fold, as on the live path
                 }
             }
             if (lastRejection != null) {

@@ -39,14 +39,17 @@ class EventFolderTest {
     }
 
     static String deployment(String name) {
-        return "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"ns\"},"
-                + "\"spec\":{\"replicas\":1,\"selector\":{\"matchLabels\":{\"app\":\"" + name + "\"}}}}";
+        return "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"" + name
+                + "\",\"namespace\":\"ns\"}," + "\"spec\":{\"replicas\":1,\"selector\":{\"matchLabels\":{\"app\":\""
+                + name + "\"}}}}";
     }
 
     static String podMetrics(String... pods) {
         StringBuilder items = new StringBuilder();
         for (String p : pods) {
-            items.append(items.isEmpty() ? "" : ",").append("{\"metadata\":{\"name\":\"").append(p)
+            items.append(items.isEmpty() ? "" : ",")
+                    .append("{\"metadata\":{\"name\":\"")
+                    .append(p)
                     .append("\",\"namespace\":\"ns\"},\"containers\":[{\"name\":\"c\",\"usage\":{\"cpu\":\"50m\"}}]}");
         }
         return "{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetricsList\",\"items\":[" + items + "]}";
@@ -61,9 +64,16 @@ class EventFolderTest {
         fold(EventFolder.ADD, pod("a-1", "a"));
         fold(EventFolder.ADD, pod("a-2", "a"));
         fold(EventFolder.ADD, pod("b-1", "b"));
-        assertThat(fold(EventFolder.ADD, policy("pa", "a", "[]"))).extracting(p -> p.ref().name()).containsExactly("pa");
-        fold(EventFolder.ADD, policy("pb", "b", "[{\"type\":\"External\",\"external\":{\"metric\":{\"name\":\"q\"},"
-                + "\"target\":{\"type\":\"Value\",\"value\":\"1\"}}}]"));
+        assertThat(fold(EventFolder.ADD, policy("pa", "a", "[]")))
+                .extracting(p -> p.ref().name())
+                .containsExactly("pa");
+        fold(
+                EventFolder.ADD,
+                policy(
+                        "pb",
+                        "b",
+                        "[{\"type\":\"External\",\"external\":{\"metric\":{\"name\":\"q\"},"
+                                + "\"target\":{\"type\":\"Value\",\"value\":\"1\"}}}]"));
     }
 
     @Test
@@ -75,53 +85,80 @@ class EventFolderTest {
     }
 
     static String hpa(String name, String target, String owner) {
-        return "{\"apiVersion\":\"autoscaling/v2\",\"kind\":\"HorizontalPodAutoscaler\",\"metadata\":{\"name\":\"" + name
-                + "\",\"namespace\":\"ns\",\"creationTimestamp\":\"2026-10-01T00:00:00Z\"" + (owner == null ? ""
-                : ",\"ownerReferences\":[{\"apiVersion\":\"keda.sh/v1alpha1\",\"kind\":\"ScaledObject\",\"name\":\""
-                + owner + "\",\"uid\":\"u\",\"controller\":true}]") + "},\"spec\":{\"scaleTargetRef\":{\"apiVersion\":"
+        return "{\"apiVersion\":\"autoscaling/v2\",\"kind\":\"HorizontalPodAutoscaler\",\"metadata\":{\"name\":\""
+                + name
+                + "\",\"namespace\":\"ns\",\"creationTimestamp\":\"2026-10-01T00:00:00Z\""
+                + (owner == null
+                        ? ""
+                        : ",\"ownerReferences\":[{\"apiVersion\":\"keda.sh/v1alpha1\",\"kind\":\"ScaledObject\",\"name\":\""
+                                + owner + "\",\"uid\":\"u\",\"controller\":true}]")
+                + "},\"spec\":{\"scaleTargetRef\":{\"apiVersion\":"
                 + "\"apps/v1\",\"kind\":\"Deployment\",\"name\":\"" + target + "\"},\"maxReplicas\":4}}";
     }
 
     @Test
     void anHpaOnAPolicysTargetClaimsItAndMakesThePolicyDue() {
-        assertThat(fold(EventFolder.ADD, hpa("a-hpa", "a", null))).extracting(p -> p.ref().name()).containsExactly("pa");
+        assertThat(fold(EventFolder.ADD, hpa("a-hpa", "a", null)))
+                .extracting(p -> p.ref().name())
+                .containsExactly("pa");
         assertThat(state.claims().on(ClusterState.TargetKey.of(new ObjectRef("apps/v1", "Deployment", "ns", "a"))))
-                .extracting(c -> c.toString()).containsExactly("HorizontalPodAutoscaler ns/a-hpa", "ScalingPolicy ns/pa");
-        assertThat(fold(EventFolder.UPDATE, hpa("a-hpa", "b", null))).as("moved to b: both are due")
-                .extracting(p -> p.ref().name()).containsExactly("pb", "pa");
-        assertThat(fold(EventFolder.DELETE, hpa("a-hpa", "b", null))).extracting(p -> p.ref().name()).containsExactly("pb");
-        assertThat(fold(EventFolder.ADD, hpa("lone", "nothing-scales-it", null))).isEmpty();
+                .extracting(c -> c.toString())
+                .containsExactly("HorizontalPodAutoscaler ns/a-hpa", "ScalingPolicy ns/pa");
+        assertThat(fold(EventFolder.UPDATE, hpa("a-hpa", "b", null)))
+                .as("moved to b: both are due")
+                .extracting(p -> p.ref().name())
+                .containsExactly("pb", "pa");
+        assertThat(fold(EventFolder.DELETE, hpa("a-hpa", "b", null)))
+                .extracting(p -> p.ref().name())
+                .containsExactly("pb");
+        assertThat(fold(EventFolder.ADD, hpa("lone", "nothing-scales-it", null)))
+                .isEmpty();
     }
 
     @Test
     void kedasHpaIsShownAsItsScaledObjectAndAScaledObjectDefaultsToADeployment() {
         fold(EventFolder.ADD, hpa("keda-hpa-a", "a", "a-so"));
-        assertThat(fold(EventFolder.ADD, "{\"apiVersion\":\"keda.sh/v1alpha1\",\"kind\":\"ScaledObject\",\"metadata\":"
-                + "{\"name\":\"b-so\",\"namespace\":\"ns\"},\"spec\":{\"scaleTargetRef\":{\"name\":\"b\"}}}"))
-                .extracting(p -> p.ref().name()).containsExactly("pb");
-        assertThat(state.claims().on(ClusterState.TargetKey.of(new ObjectRef("apps/v1", "Deployment", "ns", "a"))).get(0))
+        assertThat(
+                        fold(
+                                EventFolder.ADD,
+                                "{\"apiVersion\":\"keda.sh/v1alpha1\",\"kind\":\"ScaledObject\",\"metadata\":"
+                                        + "{\"name\":\"b-so\",\"namespace\":\"ns\"},\"spec\":{\"scaleTargetRef\":{\"name\":\"b\"}}}"))
+                .extracting(p -> p.ref().name())
+                .containsExactly("pb");
+        assertThat(state.claims()
+                        .on(ClusterState.TargetKey.of(new ObjectRef("apps/v1", "Deployment", "ns", "a")))
+                        .get(0))
                 .hasToString("ScaledObject ns/a-so");
-        assertThat(state.claims().on(ClusterState.TargetKey.of(new ObjectRef("apps/v1", "Deployment", "ns", "b"))).get(0))
+        assertThat(state.claims()
+                        .on(ClusterState.TargetKey.of(new ObjectRef("apps/v1", "Deployment", "ns", "b")))
+                        .get(0))
                 .hasToString("ScaledObject ns/b-so");
     }
 
     @Test
     void anHpaWithoutATargetIsRejectedNamingTheField() {
-        assertThatThrownBy(() -> fold(EventFolder.ADD, "{\"apiVersion\":\"autoscaling/v2\",\"kind\":"
-                + "\"HorizontalPodAutoscaler\",\"metadata\":{\"name\":\"h\",\"namespace\":\"ns\"},\"spec\":{}}"))
-                .isInstanceOf(InvalidObjectException.class).hasMessageContaining("spec.scaleTargetRef: missing");
+        assertThatThrownBy(
+                        () -> fold(
+                                EventFolder.ADD,
+                                "{\"apiVersion\":\"autoscaling/v2\",\"kind\":"
+                                        + "\"HorizontalPodAutoscaler\",\"metadata\":{\"name\":\"h\",\"namespace\":\"ns\"},\"spec\":{}}"))
+                .isInstanceOf(InvalidObjectException.class)
+                .hasMessageContaining("spec.scaleTargetRef: missing");
     }
 
     @Test
     void aPolicyDeletedHandsItsTargetBack() {
         fold(EventFolder.ADD, policy("pa2", "a", "[]"));
-        assertThat(fold(EventFolder.DELETE, policy("pa", "a", "[]"))).extracting(p -> p.ref().name())
+        assertThat(fold(EventFolder.DELETE, policy("pa", "a", "[]")))
+                .extracting(p -> p.ref().name())
                 .containsExactly("pa2");
     }
 
     @Test
     void aPodMetricsListEvaluatesEachSelectingPolicyOnce() {
-        assertThat(fold("m", podMetrics("a-1", "a-2"))).extracting(p -> p.ref().name()).containsExactly("pa");
+        assertThat(fold("m", podMetrics("a-1", "a-2")))
+                .extracting(p -> p.ref().name())
+                .containsExactly("pa");
         assertThat(fold("m", podMetrics("b-1"))).as("pb has no resource metric").isEmpty();
     }
 
@@ -135,9 +172,12 @@ class EventFolderTest {
     @Test
     void aBadItemRejectsTheWholeListAndAppliesNothing() {
         String bad = podMetrics("a-1", "a-2").replace("\"cpu\":\"50m\"}}]}]", "\"cpu\":\"much\"}}]}]");
-        assertThatThrownBy(() -> fold("m", bad)).isInstanceOf(InvalidObjectException.class)
+        assertThatThrownBy(() -> fold("m", bad))
+                .isInstanceOf(InvalidObjectException.class)
                 .hasMessageContaining("items[1].containers[0].usage.cpu: got \"much\"");
-        assertThat(state.metrics().podUsage("ns", "a-1")).as("the good item was not applied either").isNull();
+        assertThat(state.metrics().podUsage("ns", "a-1"))
+                .as("the good item was not applied either")
+                .isNull();
     }
 
     @Test

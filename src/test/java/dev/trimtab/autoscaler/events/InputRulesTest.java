@@ -50,12 +50,14 @@ class InputRulesTest {
 
     static String podMetrics(String timestamp, String containers, String labels) {
         return "{\"metadata\":{\"name\":\"web-1\",\"namespace\":\"shop\",\"labels\":" + labels + "},"
-                + (timestamp == null ? "" : "\"timestamp\":\"" + timestamp + "\",") + "\"window\":\"15s\",\"containers\":"
+                + (timestamp == null ? "" : "\"timestamp\":\"" + timestamp + "\",")
+                + "\"window\":\"15s\",\"containers\":"
                 + containers + "}";
     }
 
     static String list(String... items) {
-        return "{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetricsList\",\"items\":[" + String.join(",", items) + "]}";
+        return "{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetricsList\",\"items\":["
+                + String.join(",", items) + "]}";
     }
 
     static String usage(String cpu) {
@@ -66,12 +68,14 @@ class InputRulesTest {
 
     static String external(String value, String timestamp) {
         return "{\"apiVersion\":\"external.metrics.k8s.io/v1beta1\",\"kind\":\"ExternalMetricValue\",\"metricName\":\"queue\","
-                + "\"metricLabels\":{},\"value\":" + value + (timestamp == null ? "" : ",\"timestamp\":\"" + timestamp + "\"") + "}";
+                + "\"metricLabels\":{},\"value\":" + value
+                + (timestamp == null ? "" : ",\"timestamp\":\"" + timestamp + "\"") + "}";
     }
 
     static String custom(String value) {
         return "{\"apiVersion\":\"custom.metrics.k8s.io/v1beta2\",\"kind\":\"MetricValue\",\"describedObject\":{\"kind\":\"Service\","
-                + "\"namespace\":\"shop\",\"name\":\"front\"},\"metric\":{\"name\":\"rps\"},\"value\":\"" + value + "\"}";
+                + "\"namespace\":\"shop\",\"name\":\"front\"},\"metric\":{\"name\":\"rps\"},\"value\":\"" + value
+                + "\"}";
     }
 
     record Case(String name, Instant eventTime, String data, RejectReason reason, List<String> message) {
@@ -83,44 +87,115 @@ class InputRulesTest {
 
     static Stream<Case> rejected() {
         return Stream.of(
-                new Case("a quantity bomb in a usage", NOW, list(OK, podMetrics(NOW.toString(), usage("1e-100000000"), "{}")),
-                        RejectReason.InvalidQuantity, List.of("items[1].containers[0].usage.cpu: got \"1e-100000000\"",
+                new Case(
+                        "a quantity bomb in a usage",
+                        NOW,
+                        list(OK, podMetrics(NOW.toString(), usage("1e-100000000"), "{}")),
+                        RejectReason.InvalidQuantity,
+                        List.of(
+                                "items[1].containers[0].usage.cpu: got \"1e-100000000\"",
                                 "the exponent -100000000 is out of range")),
-                new Case("a huge quantity", NOW, list(podMetrics(NOW.toString(), usage("9223372036854775807Ei"), "{}")),
-                        RejectReason.InvalidQuantity, List.of("usage.cpu: got \"9223372036854775807Ei\"", "is out of range")),
-                new Case("a negative usage", NOW, list(OK, podMetrics(NOW.toString(), usage("-500m"), "{}")),
-                        RejectReason.NegativeValue, List.of("items[1].containers[0].usage.cpu: got \"-500m\"",
+                new Case(
+                        "a huge quantity",
+                        NOW,
+                        list(podMetrics(NOW.toString(), usage("9223372036854775807Ei"), "{}")),
+                        RejectReason.InvalidQuantity,
+                        List.of("usage.cpu: got \"9223372036854775807Ei\"", "is out of range")),
+                new Case(
+                        "a negative usage",
+                        NOW,
+                        list(OK, podMetrics(NOW.toString(), usage("-500m"), "{}")),
+                        RejectReason.NegativeValue,
+                        List.of(
+                                "items[1].containers[0].usage.cpu: got \"-500m\"",
                                 "must not be negative (resource usage of pod shop/web-1, container \"app\", resource cpu)")),
-                new Case("a negative external value", NOW, external("\"-1\"", null), RejectReason.NegativeValue,
+                new Case(
+                        "a negative external value",
+                        NOW,
+                        external("\"-1\"", null),
+                        RejectReason.NegativeValue,
                         List.of("value: got \"-1\"", "must not be negative (external metric queue)")),
-                new Case("a negative JSON number", NOW, external("-0.5", null), RejectReason.NegativeValue,
+                new Case(
+                        "a negative JSON number",
+                        NOW,
+                        external("-0.5", null),
+                        RejectReason.NegativeValue,
                         List.of("value: got \"-0.5\"")),
-                new Case("a negative custom value", NOW, custom("-3"), RejectReason.NegativeValue,
+                new Case(
+                        "a negative custom value",
+                        NOW,
+                        custom("-3"),
+                        RejectReason.NegativeValue,
                         List.of("value: got \"-3\"", "metric rps of Service shop/front")),
-                new Case("a sample from the future", NOW, list(OK, podMetrics(NOW.plusSeconds(3600).toString(), usage("1"), "{}")),
-                        RejectReason.FutureTimestamp, List.of("items[1].timestamp: got \"2026-11-01T13:00:00Z\"",
+                new Case(
+                        "a sample from the future",
+                        NOW,
+                        list(OK, podMetrics(NOW.plusSeconds(3600).toString(), usage("1"), "{}")),
+                        RejectReason.FutureTimestamp,
+                        List.of(
+                                "items[1].timestamp: got \"2026-11-01T13:00:00Z\"",
                                 "more than 5000 ms (max-clock-skew) ahead of the decision clock 2026-11-01T12:00:00Z")),
-                new Case("an event dated in the future, its items undated", NOW.plusSeconds(60),
-                        list(podMetrics(null, usage("1"), "{}")), RejectReason.FutureTimestamp,
+                new Case(
+                        "an event dated in the future, its items undated",
+                        NOW.plusSeconds(60),
+                        list(podMetrics(null, usage("1"), "{}")),
+                        RejectReason.FutureTimestamp,
                         List.of("time (the CloudEvent's, for items[0].timestamp): got \"2026-11-01T12:01:00Z\"")),
-                new Case("too many items", NOW, list(OK, OK, OK, OK), RejectReason.TooLarge,
+                new Case(
+                        "too many items",
+                        NOW,
+                        list(OK, OK, OK, OK),
+                        RejectReason.TooLarge,
                         List.of("items: got 4 items, at most 3 are accepted (max-list-items)")),
-                new Case("too many containers", NOW, list(podMetrics(NOW.toString(),
-                        "[{\"name\":\"a\",\"usage\":{}},{\"name\":\"b\",\"usage\":{}},{\"name\":\"c\",\"usage\":{}}]", "{}")),
-                        RejectReason.TooLarge, List.of("items[0].containers: got 3 containers, at most 2 are accepted (max-containers)")),
-                new Case("too many resources", NOW, list(podMetrics(NOW.toString(),
-                        "[{\"name\":\"a\",\"usage\":{\"cpu\":\"1\",\"memory\":\"1\",\"x\":\"1\"}}]", "{}")),
-                        RejectReason.TooLarge, List.of("items[0].containers[0].usage: got 3 resources, at most 2")),
-                new Case("too many labels", NOW, list(podMetrics(NOW.toString(), usage("1"), "{\"a\":\"1\",\"b\":\"2\",\"c\":\"3\"}")),
-                        RejectReason.TooLarge, List.of("items[0].metadata.labels: got 3 labels, at most 2 are accepted (max-labels)")),
-                new Case("a label too long", NOW, list(podMetrics(NOW.toString(), usage("1"), "{\"a\":\"" + "v".repeat(21) + "\"}")),
-                        RejectReason.TooLarge, List.of("items[0].metadata.labels.a: got a key of 1 and a value of 21 characters",
+                new Case(
+                        "too many containers",
+                        NOW,
+                        list(podMetrics(
+                                NOW.toString(),
+                                "[{\"name\":\"a\",\"usage\":{}},{\"name\":\"b\",\"usage\":{}},{\"name\":\"c\",\"usage\":{}}]",
+                                "{}")),
+                        RejectReason.TooLarge,
+                        List.of("items[0].containers: got 3 containers, at most 2 are accepted (max-containers)")),
+                new Case(
+                        "too many resources",
+                        NOW,
+                        list(podMetrics(
+                                NOW.toString(),
+                                "[{\"name\":\"a\",\"usage\":{\"cpu\":\"1\",\"memory\":\"1\",\"x\":\"1\"}}]",
+                                "{}")),
+                        RejectReason.TooLarge,
+                        List.of("items[0].containers[0].usage: got 3 resources, at most 2")),
+                new Case(
+                        "too many labels",
+                        NOW,
+                        list(podMetrics(NOW.toString(), usage("1"), "{\"a\":\"1\",\"b\":\"2\",\"c\":\"3\"}")),
+                        RejectReason.TooLarge,
+                        List.of("items[0].metadata.labels: got 3 labels, at most 2 are accepted (max-labels)")),
+                new Case(
+                        "a label too long",
+                        NOW,
+                        list(podMetrics(NOW.toString(), usage("1"), "{\"a\":\"" + "v".repeat(21) + "\"}")),
+                        RejectReason.TooLarge,
+                        List.of(
+                                "items[0].metadata.labels.a: got a key of 1 and a value of 21 characters",
                                 "at most 20 each are accepted (max-label-length)")),
-                new Case("a long bad value is echoed cut", NOW, list(podMetrics(NOW.toString(), usage("x".repeat(3000)), "{}")),
-                        RejectReason.InvalidQuantity, List.of("…(3002 characters)", "is 3000 characters long")),
-                new Case("a negative window", NOW, list(podMetrics(NOW.toString(), usage("1"), "{}").replace("\"15s\"", "\"-15s\"")),
-                        RejectReason.InvalidField, List.of("items[0].window: got \"-15s\", must not be negative")),
-                new Case("an unknown event", NOW, "{\"apiVersion\":\"v9\",\"kind\":\"Thing\"}", RejectReason.UnknownEvent,
+                new Case(
+                        "a long bad value is echoed cut",
+                        NOW,
+                        list(podMetrics(NOW.toString(), usage("x".repeat(3000)), "{}")),
+                        RejectReason.InvalidQuantity,
+                        List.of("…(3002 characters)", "is 3000 characters long")),
+                new Case(
+                        "a negative window",
+                        NOW,
+                        list(podMetrics(NOW.toString(), usage("1"), "{}").replace("\"15s\"", "\"-15s\"")),
+                        RejectReason.InvalidField,
+                        List.of("items[0].window: got \"-15s\", must not be negative")),
+                new Case(
+                        "an unknown event",
+                        NOW,
+                        "{\"apiVersion\":\"v9\",\"kind\":\"Thing\"}",
+                        RejectReason.UnknownEvent,
                         List.of("apiVersion \"v9\" kind \"Thing\" is not an event the autoscaler reads")));
     }
 
@@ -129,8 +204,8 @@ class InputRulesTest {
     void rejectsTheWholeEventNamingFieldAndValue(Case c) {
         CloudEvent e = CloudEventCodec.parse(event(c.eventTime(), c.data()));
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-            InvalidObjectException thrown = (InvalidObjectException) Assertions.catchThrowable(
-                    () -> folder.fold(e, NOW.toEpochMilli()));
+            InvalidObjectException thrown =
+                    (InvalidObjectException) Assertions.catchThrowable(() -> folder.fold(e, NOW.toEpochMilli()));
             assertThat(thrown).as("rejected").isNotNull();
             assertThat(thrown.reason()).isEqualTo(c.reason());
             assertThat(RejectReason.of(thrown)).isEqualTo(c.reason());
@@ -139,42 +214,66 @@ class InputRulesTest {
             }
             assertThat(thrown.getMessage()).hasSizeLessThan(1000);
         });
-        assertThat(state.metrics().podUsage("shop", "web-1")).as("nothing of the event was applied").isNull();
+        assertThat(state.metrics().podUsage("shop", "web-1"))
+                .as("nothing of the event was applied")
+                .isNull();
     }
 
     @Test
     void aSampleAheadWithinTheSkewIsTakenAsMeasuredNowAndCounted() {
-        CloudEvent e = CloudEventCodec.parse(event(NOW, list(podMetrics(NOW.plusSeconds(4).toString(), usage("1"), "{}"))));
+        CloudEvent e = CloudEventCodec.parse(
+                event(NOW, list(podMetrics(NOW.plusSeconds(4).toString(), usage("1"), "{}"))));
         folder.fold(e, NOW.toEpochMilli());
         assertThat(state.metrics().podUsage("shop", "web-1").timestampMillis()).isEqualTo(NOW.toEpochMilli());
         assertThat(folder.futureSamplesClamped()).isEqualTo(1);
-        CloudEvent x = CloudEventCodec.parse(event(NOW, external("\"2\"", NOW.plusMillis(5000).toString())));
+        CloudEvent x = CloudEventCodec.parse(
+                event(NOW, external("\"2\"", NOW.plusMillis(5000).toString())));
         folder.fold(x, NOW.toEpochMilli());
-        assertThat(folder.futureSamplesClamped()).as("exactly the skew is still accepted").isEqualTo(2);
-        assertThat(state.metrics().external("", "queue").iterator().next().sample().timestampMillis())
+        assertThat(folder.futureSamplesClamped())
+                .as("exactly the skew is still accepted")
+                .isEqualTo(2);
+        assertThat(state.metrics()
+                        .external("", "queue")
+                        .iterator()
+                        .next()
+                        .sample()
+                        .timestampMillis())
                 .isEqualTo(NOW.toEpochMilli());
-        CloudEvent rejected = CloudEventCodec.parse(event(NOW, list(podMetrics(NOW.plusSeconds(1).toString(), usage("1"), "{}"),
-                podMetrics(NOW.toString(), usage("-1"), "{}"))));
+        CloudEvent rejected = CloudEventCodec.parse(event(
+                NOW,
+                list(
+                        podMetrics(NOW.plusSeconds(1).toString(), usage("1"), "{}"),
+                        podMetrics(NOW.toString(), usage("-1"), "{}"))));
         assertThatThrownBy(() -> folder.fold(rejected, NOW.toEpochMilli())).isInstanceOf(InvalidObjectException.class);
-        assertThat(folder.futureSamplesClamped()).as("a rejected event's samples were not taken").isEqualTo(2);
+        assertThat(folder.futureSamplesClamped())
+                .as("a rejected event's samples were not taken")
+                .isEqualTo(2);
     }
 
     @Test
     void aMessageListsTenProblemsAndCountsTheRest() {
         String bad = podMetrics(NOW.toString(), usage("-1"), "{}");
         EventFolder roomy = new EventFolder(state, InputLimits.defaults());
-        CloudEvent e = CloudEventCodec.parse(event(NOW, list(Collections.nCopies(500, bad).toArray(String[]::new))));
-        assertThatThrownBy(() -> roomy.fold(e, NOW.toEpochMilli())).isInstanceOf(InvalidObjectException.class)
-                .hasMessageEndingWith("; and 490 more problems").message().hasSizeLessThan(3000);
+        CloudEvent e = CloudEventCodec.parse(
+                event(NOW, list(Collections.nCopies(500, bad).toArray(String[]::new))));
+        assertThatThrownBy(() -> roomy.fold(e, NOW.toEpochMilli()))
+                .isInstanceOf(InvalidObjectException.class)
+                .hasMessageEndingWith("; and 490 more problems")
+                .message()
+                .hasSizeLessThan(3000);
     }
 
     @Test
     void zeroAndPositiveValuesAreAccepted() {
-        folder.fold(CloudEventCodec.parse(event(NOW, list(podMetrics(NOW.toString(), usage("0"), "{}")))), NOW.toEpochMilli());
+        folder.fold(
+                CloudEventCodec.parse(event(NOW, list(podMetrics(NOW.toString(), usage("0"), "{}")))),
+                NOW.toEpochMilli());
         assertThat(state.metrics().podUsage("shop", "web-1").usage("cpu", "")).isZero();
         folder.fold(CloudEventCodec.parse(event(NOW, custom("+3"))), NOW.toEpochMilli());
-        assertThat(state.metrics().objectMetric(new MetricStore.ObjectKey("shop", "Service", "front",
-                new MetricStore.SeriesKey("rps", "")))).isNotNull();
+        assertThat(state.metrics()
+                        .objectMetric(new MetricStore.ObjectKey(
+                                "shop", "Service", "front", new MetricStore.SeriesKey("rps", ""))))
+                .isNotNull();
     }
 
     @Test
@@ -182,7 +281,8 @@ class InputRulesTest {
         String pod = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\",\"namespace\":\"shop\"},"
                 + "\"spec\":{\"containers\":[{\"name\":\"a\"},{\"name\":\"b\"},{\"name\":\"c\"}]}}";
         CloudEvent e = CloudEventCodec.parse(event(NOW, pod).replace("dev.trimtab.metrics", EventFolder.ADD));
-        assertThatThrownBy(() -> folder.fold(e, NOW.toEpochMilli())).isInstanceOf(InvalidObjectException.class)
+        assertThatThrownBy(() -> folder.fold(e, NOW.toEpochMilli()))
+                .isInstanceOf(InvalidObjectException.class)
                 .hasMessageContaining("spec.containers: got 3 containers (init containers included), at most 2");
         assertThat(state.pod("shop", "p")).isNull();
     }
@@ -190,10 +290,13 @@ class InputRulesTest {
     @Test
     void namesFromTheInputAreCutInMessagesToo() {
         String name = "n".repeat(100_000);
-        CloudEvent e = CloudEventCodec.parse(event(NOW, list(podMetrics(NOW.toString(), usage("-1"), "{}")
-                .replace("\"web-1\"", "\"" + name + "\""))));
-        assertThatThrownBy(() -> folder.fold(e, NOW.toEpochMilli())).isInstanceOf(InvalidObjectException.class)
-                .message().contains("…(").hasSizeLessThan(2000);
+        CloudEvent e = CloudEventCodec.parse(event(
+                NOW, list(podMetrics(NOW.toString(), usage("-1"), "{}").replace("\"web-1\"", "\"" + name + "\""))));
+        assertThatThrownBy(() -> folder.fold(e, NOW.toEpochMilli()))
+                .isInstanceOf(InvalidObjectException.class)
+                .message()
+                .contains("…(")
+                .hasSizeLessThan(2000);
     }
 
     @Test
@@ -201,15 +304,19 @@ class InputRulesTest {
         String pod = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\",\"namespace\":\"shop\"},"
                 + "\"spec\":{\"containers\":[{\"name\":\"a\",\"resources\":{\"requests\":{\"cpu\":\"-1\"}}}]}}";
         CloudEvent e = CloudEventCodec.parse(event(NOW, pod).replace("dev.trimtab.metrics", EventFolder.ADD));
-        assertThatThrownBy(() -> folder.fold(e, NOW.toEpochMilli())).isInstanceOf(InvalidObjectException.class)
+        assertThatThrownBy(() -> folder.fold(e, NOW.toEpochMilli()))
+                .isInstanceOf(InvalidObjectException.class)
                 .hasMessageContaining("spec.containers[0].resources.requests.cpu: got \"-1\", must not be negative")
-                .extracting(t -> ((InvalidObjectException) t).reason()).isEqualTo(RejectReason.NegativeValue);
+                .extracting(t -> ((InvalidObjectException) t).reason())
+                .isEqualTo(RejectReason.NegativeValue);
     }
 
     @Test
     void theDecoderChecksSizeAndDepthBeforeParsing() {
         CloudEventCodec.Limits limits = LIMITS.codec();
-        byte[] big = event(NOW, list(OK)).replace("\"t\"", "\"" + "s".repeat(5000) + "\"").getBytes(StandardCharsets.UTF_8);
+        byte[] big = event(NOW, list(OK))
+                .replace("\"t\"", "\"" + "s".repeat(5000) + "\"")
+                .getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> CloudEventCodec.fromRecord(record(big, Map.of()), limits))
                 .isInstanceOf(CloudEventCodec.LimitExceededException.class)
                 .hasMessage("the event is " + big.length + " bytes, more than the 4096 accepted (max-event-bytes)");
@@ -217,11 +324,22 @@ class InputRulesTest {
         assertThatThrownBy(() -> CloudEventCodec.fromRecord(record(deep, Map.of()), limits))
                 .isInstanceOf(CloudEventCodec.LimitExceededException.class)
                 .hasMessageContaining("deeper than the 16 levels accepted (max-depth)");
-        Map<String, String> headers = Map.of("ce_specversion", "1.0", "ce_id", "b", "ce_source", "s", "ce_type", "t",
-                "content-type", "application/json");
+        Map<String, String> headers = Map.of(
+                "ce_specversion",
+                "1.0",
+                "ce_id",
+                "b",
+                "ce_source",
+                "s",
+                "ce_type",
+                "t",
+                "content-type",
+                "application/json");
         assertThatThrownBy(() -> CloudEventCodec.fromRecord(record(big, headers), limits))
-                .as("binary mode too").isInstanceOf(CloudEventCodec.LimitExceededException.class);
-        assertThat(RejectReason.of(new CloudEventCodec.LimitExceededException("x"))).isEqualTo(RejectReason.TooLarge);
+                .as("binary mode too")
+                .isInstanceOf(CloudEventCodec.LimitExceededException.class);
+        assertThat(RejectReason.of(new CloudEventCodec.LimitExceededException("x")))
+                .isEqualTo(RejectReason.TooLarge);
         String longTime = event(NOW, "{}").replace(NOW.toString(), "t".repeat(3000));
         assertThatThrownBy(() -> CloudEventCodec.parse(longTime.getBytes(StandardCharsets.UTF_8), limits))
                 .hasMessageEndingWith("…(3000 characters)\" is not an RFC 3339 timestamp");
@@ -231,8 +349,7 @@ class InputRulesTest {
     private static ConsumerRecord<String, byte[]> record(byte[] value, Map<String, String> headers) {
         RecordHeaders h = new RecordHeaders();
         headers.forEach((k, v) -> h.add(k, v.getBytes(StandardCharsets.UTF_8)));
-        return new ConsumerRecord<>("t", 0, 0L, 0L,
-                TimestampType.CREATE_TIME, -1, value.length, null, value, h,
-                Optional.empty());
+        return new ConsumerRecord<>(
+                "t", 0, 0L, 0L, TimestampType.CREATE_TIME, -1, value.length, null, value, h, Optional.empty());
     }
 }

@@ -31,13 +31,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class KafkaMetricUpstreamTest {
     /** KEDA's boolean metadata: "true"/"false" become JSON booleans, anything else stays a string. */
-    private static final Set<String> BOOLEANS = Set.of("allowIdleConsumers", "excludePersistentLag",
-            "limitToPartitionsWithLag", "ensureEvenDistributionOfPartitions", "scaleToZeroOnInvalidOffset",
-            "fullMetadata", "unsafeSsl");
+    private static final Set<String> BOOLEANS = Set.of(
+            "allowIdleConsumers",
+            "excludePersistentLag",
+            "limitToPartitionsWithLag",
+            "ensureEvenDistributionOfPartitions",
+            "scaleToZeroOnInvalidOffset",
+            "fullMetadata",
+            "unsafeSsl");
 
     static Stream<Arguments> metadata() throws IOException {
         List<Arguments> out = new ArrayList<>();
-        try (InputStream in = KafkaMetricUpstreamTest.class.getResourceAsStream("/upstream/keda/kafka-metadata.jsonl")) {
+        try (InputStream in =
+                KafkaMetricUpstreamTest.class.getResourceAsStream("/upstream/keda/kafka-metadata.jsonl")) {
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 if (!line.isBlank()) {
                     JsonNode r = Json.parse(line);
@@ -78,10 +84,13 @@ class KafkaMetricUpstreamTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("metadata")
     void parsesTheMetadataAsKeda(String name, JsonNode row) {
-        boolean error = row.has("trimtab") ? row.at("/trimtab/err").asBoolean() : row.get("err").asBoolean();
+        boolean error = row.has("trimtab")
+                ? row.at("/trimtab/err").asBoolean()
+                : row.get("err").asBoolean();
         ObjectNode policy = policy(kafka(row.get("m")));
         if (error) {
-            assertThatThrownBy(() -> ScalingPolicyParser.parse(policy)).isInstanceOf(InvalidObjectException.class)
+            assertThatThrownBy(() -> ScalingPolicyParser.parse(policy))
+                    .isInstanceOf(InvalidObjectException.class)
                     .hasMessageContaining("spec.metrics[0].kafka");
             return;
         }
@@ -92,7 +101,11 @@ class KafkaMetricUpstreamTest {
         row.get("brokers").forEach(b -> brokers.add(b.asText()));
         assertThat(k.bootstrapServers()).isEqualTo(brokers);
         assertThat(k.consumerGroup()).isEqualTo(row.get("group").asText());
-        assertThat(k.topic()).isEqualTo(row.get("topic").asText().isEmpty() ? null : row.get("topic").asText());
+        assertThat(k.topic())
+                .isEqualTo(
+                        row.get("topic").asText().isEmpty()
+                                ? null
+                                : row.get("topic").asText());
         if (row.get("pl").isNull()) {
             assertThat(k.partitionLimitation()).isNull();
         } else {
@@ -104,10 +117,14 @@ class KafkaMetricUpstreamTest {
         assertThat(k.allowIdleConsumers()).isEqualTo(row.get("idle").asBoolean());
         assertThat(k.excludePersistentLag()).isEqualTo(row.get("excl").asBoolean());
         assertThat(k.limitToPartitionsWithLag()).isEqualTo(row.get("limit").asBoolean());
-        assertThat(k.ensureEvenDistributionOfPartitions()).isEqualTo(row.get("even").asBoolean());
+        assertThat(k.ensureEvenDistributionOfPartitions())
+                .isEqualTo(row.get("even").asBoolean());
         JsonNode m = row.get("m");
-        long threshold = m.has("lagThreshold") ? Long.parseLong(m.get("lagThreshold").asText()) : 10;
-        long activation = m.has("activationLagThreshold") ? Long.parseLong(m.get("activationLagThreshold").asText()) : 0;
+        long threshold =
+                m.has("lagThreshold") ? Long.parseLong(m.get("lagThreshold").asText()) : 10;
+        long activation = m.has("activationLagThreshold")
+                ? Long.parseLong(m.get("activationLagThreshold").asText())
+                : 0;
         assertThat(k.lagThreshold()).isEqualTo(threshold);
         assertThat(k.activationLagThreshold()).isEqualTo(activation);
         assertThat(spec.type()).isEqualTo(MetricSpec.Type.External);
@@ -127,11 +144,16 @@ class KafkaMetricUpstreamTest {
     void namesTheMetricAsKeda(String expected, JsonNode row) throws IOException {
         JsonNode m;
         if (row.get("metadataRow").isNull()) {
-            m = Json.parse("{\"bootstrapServers\":\"b:9092\",\"consumerGroup\":\"" + row.get("group").asText()
-                    + "\",\"topic\":\"" + row.get("topic").asText() + "\"}");
+            m = Json.parse("{\"bootstrapServers\":\"b:9092\",\"consumerGroup\":\""
+                    + row.get("group").asText() + "\",\"topic\":\""
+                    + row.get("topic").asText() + "\"}");
         } else {
-            m = metadata().map(a -> (JsonNode) a.get()[1]).filter(r -> r.get("i").asInt() == row.get("metadataRow").asInt())
-                    .findFirst().orElseThrow().get("m");
+            m = metadata()
+                    .map(a -> (JsonNode) a.get()[1])
+                    .filter(r -> r.get("i").asInt() == row.get("metadataRow").asInt())
+                    .findFirst()
+                    .orElseThrow()
+                    .get("m");
         }
         List<JsonNode> metrics = new ArrayList<>();
         for (int i = 0; i < row.get("index").asInt(); i++) {
@@ -140,25 +162,32 @@ class KafkaMetricUpstreamTest {
         }
         metrics.add(kafka(m));
         ScalingPolicy p = ScalingPolicyParser.parse(policy(metrics.toArray(JsonNode[]::new)));
-        assertThat(p.spec().metrics().get(row.get("index").asInt()).metricName()).isEqualTo(expected);
+        assertThat(p.spec().metrics().get(row.get("index").asInt()).metricName())
+                .isEqualTo(expected);
     }
 
     @Test
     void typedValuesAndKedaStringsBothParse() {
-        ScalingPolicy typed = ScalingPolicyParser.parse(policy(Json.parse("{\"type\":\"Kafka\",\"kafka\":{"
-                + "\"bootstrapServers\":\" Kafka-0.kafka:9092 , kafka-1.kafka:9092\",\"consumerGroup\":\"g\","
-                + "\"topic\":\"orders\",\"lagThreshold\":50,\"activationLagThreshold\":5,\"offsetResetPolicy\":"
-                + "\"earliest\",\"excludePersistentLag\":true,\"partitionLimitation\":\"0-3,7\",\"metricType\":\"Value\"}}")));
+        ScalingPolicy typed = ScalingPolicyParser.parse(
+                policy(
+                        Json.parse(
+                                "{\"type\":\"Kafka\",\"kafka\":{"
+                                        + "\"bootstrapServers\":\" Kafka-0.kafka:9092 , kafka-1.kafka:9092\",\"consumerGroup\":\"g\","
+                                        + "\"topic\":\"orders\",\"lagThreshold\":50,\"activationLagThreshold\":5,\"offsetResetPolicy\":"
+                                        + "\"earliest\",\"excludePersistentLag\":true,\"partitionLimitation\":\"0-3,7\",\"metricType\":\"Value\"}}")));
         KafkaLag k = typed.spec().metrics().get(0).kafka();
         assertThat(k.bootstrapServers()).containsExactly("kafka-0.kafka:9092", "kafka-1.kafka:9092");
         assertThat(k.sameCluster("kafka-1.kafka:9092,KAFKA-0.kafka:9092")).isTrue();
         assertThat(k.sameCluster("kafka-1.kafka:9092")).isFalse();
         assertThat(k.partitionLimitation().ids(100)).containsExactly(0, 1, 2, 3, 7);
         assertThat(typed.spec().metrics().get(0).target()).isEqualTo(MetricSpec.Target.value(50_000));
-        ScalingPolicy strings = ScalingPolicyParser.parse(policy(Json.parse("{\"type\":\"Kafka\",\"kafka\":{"
-                + "\"bootstrapServers\":\"kafka-0.kafka:9092,kafka-1.kafka:9092\",\"consumerGroup\":\"g\","
-                + "\"topic\":\"orders\",\"lagThreshold\":\"50\",\"activationLagThreshold\":\"5\",\"offsetResetPolicy\":"
-                + "\"earliest\",\"excludePersistentLag\":true,\"partitionLimitation\":\"0-3,7\",\"metricType\":\"Value\"}}")));
+        ScalingPolicy strings = ScalingPolicyParser.parse(
+                policy(
+                        Json.parse(
+                                "{\"type\":\"Kafka\",\"kafka\":{"
+                                        + "\"bootstrapServers\":\"kafka-0.kafka:9092,kafka-1.kafka:9092\",\"consumerGroup\":\"g\","
+                                        + "\"topic\":\"orders\",\"lagThreshold\":\"50\",\"activationLagThreshold\":\"5\",\"offsetResetPolicy\":"
+                                        + "\"earliest\",\"excludePersistentLag\":true,\"partitionLimitation\":\"0-3,7\",\"metricType\":\"Value\"}}")));
         assertThat(strings.spec()).isEqualTo(typed.spec());
     }
 
@@ -169,45 +198,61 @@ class KafkaMetricUpstreamTest {
                 + "\"activationLagThreshold\":-1,\"offsetResetPolicy\":\"none\",\"allowIdleConsumers\":\"yes\","
                 + "\"partitionLimitation\":\"1-x\",\"metricType\":\"Utilization\",\"sasl\":\"plaintext\","
                 + "\"password\":\"s3cret\",\"fullMetadata\":false,\"colour\":\"red\"}}"));
-        assertThatThrownBy(() -> ScalingPolicyParser.parse(p)).isInstanceOf(InvalidObjectException.class)
-                .satisfies(e -> assertThat(((InvalidObjectException) e).problems()).containsExactlyInAnyOrder(
-                        "spec.metrics[0].kafka.sasl: got KEDA's authentication setting sasl, authentication and TLS are "
-                                + "not part of a Kafka metric: Trimtab's lag source connects with Trimtab's own Kafka "
-                                + "credentials (trimtab.kafka.*); remove it",
-                        "spec.metrics[0].kafka.password: got KEDA's authentication setting password, authentication and "
-                                + "TLS are not part of a Kafka metric: Trimtab's lag source connects with Trimtab's own "
-                                + "Kafka credentials (trimtab.kafka.*); remove it",
-                        "spec.metrics[0].kafka.fullMetadata: got KEDA's client setting fullMetadata, not part of a Kafka "
-                                + "metric: Trimtab's lag source uses its own Kafka client; remove it",
-                        "spec.metrics[0].kafka.colour: got an unknown field, expected one of " + known(),
-                        "spec.metrics[0].kafka.bootstrapServers: got \"kafka:99999\", must be host:port with a port in [1, 65535]",
-                        "spec.metrics[0].kafka.bootstrapServers: got \":9092\", must be host:port, such as kafka-0.kafka:9092",
-                        "spec.metrics[0].kafka.consumerGroup: got \"\", must be a non-empty string",
-                        "spec.metrics[0].kafka.topic: got \"a b\", must be a Kafka topic name (1 to 249 of a-z A-Z 0-9 . _ -), "
-                                + "or absent for every topic the group commits to",
-                        "spec.metrics[0].kafka.lagThreshold: got \"9223372036854776\", must be at most 9223372036854775 "
-                                + "(its milli-units must fit a 64-bit integer)",
-                        "spec.metrics[0].kafka.activationLagThreshold: got -1, \"activationLagThreshold\" must be a "
-                                + "non-negative number",
-                        "spec.metrics[0].kafka.offsetResetPolicy: got \"none\", must be one of [latest, earliest]",
-                        "spec.metrics[0].kafka.allowIdleConsumers: got \"yes\", must be true or false",
-                        "spec.metrics[0].kafka.partitionLimitation: got \"1-x\", invalid partition limitation: 1-x "
-                                + "(write partition ids and ranges such as \"1,2,10-20\")",
-                        "spec.metrics[0].kafka.metricType: got \"Utilization\", must be AverageValue (the default) or Value"))
+        assertThatThrownBy(() -> ScalingPolicyParser.parse(p))
+                .isInstanceOf(InvalidObjectException.class)
+                .satisfies(
+                        e -> assertThat(((InvalidObjectException) e).problems())
+                                .containsExactlyInAnyOrder(
+                                        "spec.metrics[0].kafka.sasl: got KEDA's authentication setting sasl, authentication and TLS are "
+                                                + "not part of a Kafka metric: Trimtab's lag source connects with Trimtab's own Kafka "
+                                                + "credentials (trimtab.kafka.*); remove it",
+                                        "spec.metrics[0].kafka.password: got KEDA's authentication setting password, authentication and "
+                                                + "TLS are not part of a Kafka metric: Trimtab's lag source connects with Trimtab's own "
+                                                + "Kafka credentials (trimtab.kafka.*); remove it",
+                                        "spec.metrics[0].kafka.fullMetadata: got KEDA's client setting fullMetadata, not part of a Kafka "
+                                                + "metric: Trimtab's lag source uses its own Kafka client; remove it",
+                                        "spec.metrics[0].kafka.colour: got an unknown field, expected one of "
+                                                + known(),
+                                        "spec.metrics[0].kafka.bootstrapServers: got \"kafka:99999\", must be host:port with a port in [1, 65535]",
+                                        "spec.metrics[0].kafka.bootstrapServers: got \":9092\", must be host:port, such as kafka-0.kafka:9092",
+                                        "spec.metrics[0].kafka.consumerGroup: got \"\", must be a non-empty string",
+                                        "spec.metrics[0].kafka.topic: got \"a b\", must be a Kafka topic name (1 to 249 of a-z A-Z 0-9 . _ -), "
+                                                + "or absent for every topic the group commits to",
+                                        "spec.metrics[0].kafka.lagThreshold: got \"9223372036854776\", must be at most 9223372036854775 "
+                                                + "(its milli-units must fit a 64-bit integer)",
+                                        "spec.metrics[0].kafka.activationLagThreshold: got -1, \"activationLagThreshold\" must be a "
+                                                + "non-negative number",
+                                        "spec.metrics[0].kafka.offsetResetPolicy: got \"none\", must be one of [latest, earliest]",
+                                        "spec.metrics[0].kafka.allowIdleConsumers: got \"yes\", must be true or false",
+                                        "spec.metrics[0].kafka.partitionLimitation: got \"1-x\", invalid partition limitation: 1-x "
+                                                + "(write partition ids and ranges such as \"1,2,10-20\")",
+                                        "spec.metrics[0].kafka.metricType: got \"Utilization\", must be AverageValue (the default) or Value"))
                 .hasMessageNotContaining("s3cret");
     }
 
     private static String known() {
-        return new TreeSet<>(List.of("bootstrapServers", "consumerGroup", "topic", "lagThreshold",
-                "activationLagThreshold", "offsetResetPolicy", "allowIdleConsumers", "limitToPartitionsWithLag",
-                "ensureEvenDistributionOfPartitions", "excludePersistentLag", "scaleToZeroOnInvalidOffset",
-                "partitionLimitation", "metricType", "pollingInterval")).toString();
+        return new TreeSet<>(List.of(
+                        "bootstrapServers",
+                        "consumerGroup",
+                        "topic",
+                        "lagThreshold",
+                        "activationLagThreshold",
+                        "offsetResetPolicy",
+                        "allowIdleConsumers",
+                        "limitToPartitionsWithLag",
+                        "ensureEvenDistributionOfPartitions",
+                        "excludePersistentLag",
+                        "scaleToZeroOnInvalidOffset",
+                        "partitionLimitation",
+                        "metricType",
+                        "pollingInterval"))
+                .toString();
     }
 
     @Test
     void scaleToZeroAcceptsAKafkaMetric() {
-        ObjectNode p = policy(Json.parse("{\"type\":\"Kafka\",\"kafka\":{\"bootstrapServers\":\"k:9092\","
-                + "\"consumerGroup\":\"g\"}}"));
+        ObjectNode p = policy(Json.parse(
+                "{\"type\":\"Kafka\",\"kafka\":{\"bootstrapServers\":\"k:9092\"," + "\"consumerGroup\":\"g\"}}"));
         ((ObjectNode) p.get("spec")).put("minReplicas", 0);
         assertThat(ScalingPolicyParser.parse(p).spec().minReplicas()).isZero();
     }

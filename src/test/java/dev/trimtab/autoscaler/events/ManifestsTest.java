@@ -25,7 +25,9 @@ class ManifestsTest {
         try (Stream<Path> s = Files.list(Path.of("k8s-manifests/examples"))) {
             // scalingpolicy-*.yaml; the directory also holds other examples (prometheus-remote-write.yaml)
             List<Path> policies = s.filter(p -> p.getFileName().toString().startsWith("scalingpolicy-")
-                    && p.toString().endsWith(".yaml")).sorted().toList();
+                            && p.toString().endsWith(".yaml"))
+                    .sorted()
+                    .toList();
             assertThat(policies).hasSizeGreaterThanOrEqualTo(2);
             return policies.stream();
         }
@@ -40,7 +42,8 @@ class ManifestsTest {
 
     @Test
     void theCrdDeclaresExactlyTheSpecFieldsTheParserReads() throws IOException {
-        JsonNode crd = YAML.readTree(Path.of("k8s-manifests/base/scalingpolicy-crd.yaml").toFile());
+        JsonNode crd = YAML.readTree(
+                Path.of("k8s-manifests/base/scalingpolicy-crd.yaml").toFile());
         assertThat(crd.at("/spec/group").asText()).isEqualTo("trimtab.dev");
         assertThat(crd.at("/spec/names/kind").asText()).isEqualTo(ScalingPolicyParser.KIND);
         JsonNode version = crd.at("/spec/versions/0");
@@ -49,7 +52,15 @@ class ManifestsTest {
         JsonNode spec = version.at("/schema/openAPIV3Schema/properties/spec/properties");
         Set<String> declared = new TreeSet<>();
         spec.fieldNames().forEachRemaining(declared::add);
-        assertThat(declared).isEqualTo(new TreeSet<>(List.of("scaleTargetRef", "minReplicas", "maxReplicas", "metrics",
-                "behavior", "scaleToZero", "fallback", "panic")));
+        assertThat(declared)
+                .isEqualTo(new TreeSet<>(List.of(
+                        "scaleTargetRef",
+                        "minReplicas",
+                        "maxReplicas",
+                        "metrics",
+                        "behavior",
+                        "scaleToZero",
+                        "fallback",
+                        "panic")));
     }
 }

@@ -41,6 +41,7 @@ class AlertmanagerWebhookTest extends LiveFixture {
     static final String ALERTS = "[{\"type\":\"External\",\"external\":{\"metric\":{\"name\":\"ALERTS\","
             + "\"selector\":{\"matchLabels\":{\"alertname\":\"QueueBacklog\"}}},\"target\":{\"type\":\"AverageValue\","
             + "\"averageValue\":\"1\"},\"activationThreshold\":\"0\",\"ignoreNullValues\":true}}]";
+
     static final String SCALE_TO_ZERO = "\"minReplicas\":0,\"scaleToZero\":{\"cooldownSeconds\":0}";
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -64,67 +65,118 @@ class AlertmanagerWebhookTest extends LiveFixture {
                         send_resolved: true
                 """.formatted(RestAssured.port));
         int port = PeerProcess.freePort();
-        try (PeerProcess p = PeerProcess.start(dir, "alertmanager", List.of(alertmanager,
-                "--config.file=" + dir.resolve("alertmanager.yml"), "--storage.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address="))) {
+        try (PeerProcess p = PeerProcess.start(
+                dir,
+                "alertmanager",
+                List.of(
+                        alertmanager,
+                        "--config.file=" + dir.resolve("alertmanager.yml"),
+                        "--storage.path=" + dir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--cluster.listen-address="))) {
             URI alerts = URI.create("http://127.0.0.1:" + port + "/api/v2/alerts");
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> !p.alive() || post(alerts, "[]") == 200);
-            assertThat(p.alive()).as("alertmanager is running (log: %s)", p.log()).isTrue();
+            assertThat(p.alive())
+                    .as("alertmanager is running (log: %s)", p.log())
+                    .isTrue();
 
             // three QueueBacklog alerts (one per queue) in the namespace, and one of another name
             Instant start = Instant.now().minusSeconds(5);
-            assertThat(post(alerts, alerts(start, null, "QueueBacklog", "orders", "payments", "mail")
-                    .replace("]", "," + alerts(start, null, "DiskFull", "data").substring(1)))).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
+            assertThat(post(
+                            alerts,
+                            alerts(start, null, "QueueBacklog", "orders", "payments", "mail")
+                                    .replace(
+                                            "]",
+                                            ","
+                                                    + alerts(start, null, "DiskFull", "data")
+                                                            .substring(1))))
+                    .isEqualTo(200);
+            await().atMost(Duration.ofSeconds(40))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> replicas("am", "worker") == 3);
 
             // resolved: Alertmanager sends them as resolved; no QueueBacklog fires, the workload goes to zero
-            assertThat(post(alerts, alerts(start, Instant.now().minusSeconds(1), "QueueBacklog", "orders", "payments",
-                    "mail"))).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
+            assertThat(post(
+                            alerts,
+                            alerts(start, Instant.now().minusSeconds(1), "QueueBacklog", "orders", "payments", "mail")))
+                    .isEqualTo(200);
+            await().atMost(Duration.ofSeconds(40))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> replicas("am", "worker") == 0);
-            assertThat(p.log()).as("Alertmanager's notifications all succeeded").doesNotContain("Notify for alerts failed");
+            assertThat(p.log())
+                    .as("Alertmanager's notifications all succeeded")
+                    .doesNotContain("Notify for alerts failed");
         }
     }
 
     @Test
     void aNotificationThatCannotBeReadIsRefusedNamingTheField() {
-        given().contentType("application/json").body("{\"version\":\"3\",\"alerts\":[]}")
-                .post("/alertmanager/webhook").then().statusCode(400)
-                .body(containsString("version: got \"3\", this receiver reads Alertmanager's webhook payload version \"4\""));
-        given().contentType("application/json").body("{\"version\":\"4\",\"alerts\":[{\"status\":\"pending\",\"labels\":{}}]}")
-                .post("/alertmanager/webhook").then().statusCode(400)
+        given().contentType("application/json")
+                .body("{\"version\":\"3\",\"alerts\":[]}")
+                .post("/alertmanager/webhook")
+                .then()
+                .statusCode(400)
+                .body(containsString(
+                        "version: got \"3\", this receiver reads Alertmanager's webhook payload version \"4\""));
+        given().contentType("application/json")
+                .body("{\"version\":\"4\",\"alerts\":[{\"status\":\"pending\",\"labels\":{}}]}")
+                .post("/alertmanager/webhook")
+                .then()
+                .statusCode(400)
                 .body(containsString("alerts[0].status: got \"pending\", must be \"firing\" or \"resolved\""));
-        given().contentType("text/plain").body("{}").post("/alertmanager/webhook").then().statusCode(415);
+        given().contentType("text/plain")
+                .body("{}")
+                .post("/alertmanager/webhook")
+                .then()
+                .statusCode(415);
         // past trimtab.limits.ingest.max-body-size (8M): refused unread
         byte[] huge = new byte[9 << 20];
         Arrays.fill(huge, (byte) ' ');
-        given().contentType("application/json").body(huge).post("/alertmanager/webhook").then().statusCode(413);
+        given().contentType("application/json")
+                .body(huge)
+                .post("/alertmanager/webhook")
+                .then()
+                .statusCode(413);
         // nesting past 16 levels is refused before any tree is built
-        given().contentType("application/json").body("{\"version\":\"4\",\"alerts\":" + "[".repeat(5000))
-                .post("/alertmanager/webhook").then().statusCode(400).body(containsString("notification: not JSON"));
+        given().contentType("application/json")
+                .body("{\"version\":\"4\",\"alerts\":" + "[".repeat(5000))
+                .post("/alertmanager/webhook")
+                .then()
+                .statusCode(400)
+                .body(containsString("notification: not JSON"));
     }
 
     private static String alerts(Instant start, Instant end, String name, String... queues) {
         StringBuilder sb = new StringBuilder("[");
         for (String q : queues) {
-            sb.append(sb.length() == 1 ? "" : ",").append("{\"labels\":{\"alertname\":\"").append(name)
-                    .append("\",\"namespace\":\"am\",\"queue\":\"").append(q).append("\"},\"startsAt\":\"").append(start)
-                    .append('"').append(end == null ? "" : ",\"endsAt\":\"" + end + "\"").append('}');
+            sb.append(sb.length() == 1 ? "" : ",")
+                    .append("{\"labels\":{\"alertname\":\"")
+                    .append(name)
+                    .append("\",\"namespace\":\"am\",\"queue\":\"")
+                    .append(q)
+                    .append("\"},\"startsAt\":\"")
+                    .append(start)
+                    .append('"')
+                    .append(end == null ? "" : ",\"endsAt\":\"" + end + "\"")
+                    .append('}');
         }
         return sb.append(']').toString();
     }
 
     private int post(URI uri, String json) throws Exception {
         try {
-            return http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(
+                            HttpRequest.newBuilder(uri)
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(json))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         }
     }
-
-
 }

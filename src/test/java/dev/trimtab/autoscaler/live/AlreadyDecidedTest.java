@@ -33,16 +33,16 @@ class AlreadyDecidedTest {
     }
 
     /** Reads the records as one batch whose decisions then reach the log (confirmed). */
-    static List<AutoscalerEngine.Triggered> read(AutoscalerEngine engine, long fromOffset, long toOffset, int cpu,
-                                                 long timestamp) {
+    static List<AutoscalerEngine.Triggered> read(
+            AutoscalerEngine engine, long fromOffset, long toOffset, int cpu, long timestamp) {
         List<AutoscalerEngine.Triggered> out = readUnlogged(engine, fromOffset, toOffset, cpu, timestamp);
         engine.confirmDecided();
         return out;
     }
 
     /** Reads the records as one batch whose decisions are not (yet) acknowledged by the broker. */
-    static List<AutoscalerEngine.Triggered> readUnlogged(AutoscalerEngine engine, long fromOffset, long toOffset, int cpu,
-                                                         long timestamp) {
+    static List<AutoscalerEngine.Triggered> readUnlogged(
+            AutoscalerEngine engine, long fromOffset, long toOffset, int cpu, long timestamp) {
         List<CloudEvent> events = new ArrayList<>();
         List<HistoryRecords.Position> positions = new ArrayList<>();
         for (long o = fromOffset; o <= toOffset; o++) {
@@ -66,14 +66,20 @@ class AlreadyDecidedTest {
     @Test
     void recordsAnEarlierOwnerDecidedOnAreFoldedButNotDecidedAgain() {
         AutoscalerEngine previous = owner(List.of());
-        assertThat(read(previous, 10, 19, 900, T)).as("the previous owner decides the batch").hasSize(1);
+        assertThat(read(previous, 10, 19, 900, T))
+                .as("the previous owner decides the batch")
+                .hasSize(1);
 
         AutoscalerEngine next = owner(handedOver(previous));
-        assertThat(read(next, 10, 19, 900, T)).as("the same records, read again after the kill").isEmpty();
+        assertThat(read(next, 10, 19, 900, T))
+                .as("the same records, read again after the kill")
+                .isEmpty();
         assertThat(next.drainAlreadyDecided()).isEqualTo(10);
 
         List<AutoscalerEngine.Triggered> fresh = read(next, 15, 20, 900, T);
-        assertThat(fresh).as("a batch with one record beyond is decided, on it alone").singleElement()
+        assertThat(fresh)
+                .as("a batch with one record beyond is decided, on it alone")
+                .singleElement()
                 .satisfies(t -> assertThat(t.evaluation().inputs().ids()).containsExactly("m-20"));
     }
 
@@ -84,10 +90,14 @@ class AlreadyDecidedTest {
         // the broker went away with this batch's decisions unsent; the partition moved
         assertThat(readUnlogged(previous, 10, 19, 900, T)).hasSize(1);
         List<HistoryRecords.Entry> handed = handedOver(previous);
-        assertThat(handed).singleElement().satisfies(e -> assertThat(e.decidedThrough().offset()).isEqualTo(9));
+        assertThat(handed)
+                .singleElement()
+                .satisfies(e -> assertThat(e.decidedThrough().offset()).isEqualTo(9));
 
         AutoscalerEngine next = owner(handed);
-        assertThat(read(next, 10, 19, 900, T)).as("decided again: no decision of them is on the log").hasSize(1);
+        assertThat(read(next, 10, 19, 900, T))
+                .as("decided again: no decision of them is on the log")
+                .hasSize(1);
         assertThat(next.drainAlreadyDecided()).isZero();
     }
 
@@ -96,9 +106,13 @@ class AlreadyDecidedTest {
         AutoscalerEngine engine = owner(List.of());
         engine.drainChanged();
         readUnlogged(engine, 10, 19, 900, T);
-        assertThat(engine.drainChanged()).singleElement().satisfies(e -> assertThat(e.decidedThrough()).isNull());
+        assertThat(engine.drainChanged())
+                .singleElement()
+                .satisfies(e -> assertThat(e.decidedThrough()).isNull());
         engine.confirmDecided();
-        assertThat(engine.drainChanged()).as("written again, with its position, before the commit").singleElement()
+        assertThat(engine.drainChanged())
+                .as("written again, with its position, before the commit")
+                .singleElement()
                 .satisfies(e -> assertThat(e.decidedThrough().offset()).isEqualTo(19));
     }
 
@@ -108,8 +122,10 @@ class AlreadyDecidedTest {
         read(previous, 10, 19, 900, T);
         AutoscalerEngine next = owner(handedOver(previous));
         assertThat(next.acceptAll(List.of(ScaleApplierTest.cpuSamples("shop", "pushed", 900)), (i, e) -> {
-            throw e;
-        })).as("pushed over HTTP: no offset to tell a re-read by").hasSize(1);
+                    throw e;
+                }))
+                .as("pushed over HTTP: no offset to tell a re-read by")
+                .hasSize(1);
     }
 
     @Test
@@ -129,7 +145,9 @@ class AlreadyDecidedTest {
         assertThat(decided.covers(new HistoryRecords.Position(1, 99, T - 1))).isTrue();
         assertThat(decided.covers(new HistoryRecords.Position(0, 5, T - 1))).isFalse();
         assertThat(decided.covers(new HistoryRecords.Position(1, 101, T))).isFalse();
-        assertThat(decided.covers(new HistoryRecords.Position(1, 50, -1))).as("no timestamp: decided again").isFalse();
+        assertThat(decided.covers(new HistoryRecords.Position(1, 50, -1)))
+                .as("no timestamp: decided again")
+                .isFalse();
         assertThat(decided.covers(null)).isFalse();
     }
 
@@ -138,14 +156,18 @@ class AlreadyDecidedTest {
         AutoscalerEngine previous = owner(List.of());
         read(previous, 10, 19, 900, T);
         String json = new String(HistoryRecords.write(previous.drainChanged().get(0)), StandardCharsets.UTF_8);
-        assertThat(json).contains("\"decidedThrough\":{\"partition\":" + SHOP + ",\"offset\":19,\"timestamp\":"
-                + (T + 19) + "}");
+        assertThat(json)
+                .contains(
+                        "\"decidedThrough\":{\"partition\":" + SHOP + ",\"offset\":19,\"timestamp\":" + (T + 19) + "}");
         for (String bad : List.of("\"offset\":-1", "\"offset\":\"19\"", "\"offset\":1e400")) {
             byte[] record = json.replace("\"offset\":19", bad).getBytes(StandardCharsets.UTF_8);
-            assertThatThrownBy(() -> HistoryRecords.read(record)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> HistoryRecords.read(record))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("decidedThrough");
         }
         byte[] old = json.replaceFirst(",\"decidedThrough\":\\{[^}]*}", "").getBytes(StandardCharsets.UTF_8);
-        assertThat(HistoryRecords.read(old).decidedThrough()).as("records written before it have none").isNull();
+        assertThat(HistoryRecords.read(old).decidedThrough())
+                .as("records written before it have none")
+                .isNull();
     }
 }

@@ -37,23 +37,32 @@ class ApplyFailureTest extends LiveFixture {
         String goodKey = workload(good, "web");
         // changed behind the autoscaler's back: its write conflicts, and the re-read throws
         client.apps().deployments().inNamespace(bad).withName("web").edit(d -> {
-            d.getSpec().getSelector().getMatchExpressions().add(new LabelSelectorRequirement("app", "Bogus", List.of()));
+            d.getSpec()
+                    .getSelector()
+                    .getMatchExpressions()
+                    .add(new LabelSelectorRequirement("app", "Bogus", List.of()));
             return d;
         });
 
         String badSample = cpu(bad, "web", 450);
         String goodSample = cpu(good, "web", 450);
         for (String[] r : new String[][] {{badKey, badSample}, {goodKey, goodSample}}) {
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>("trimtab.metrics", 0, r[0],
-                    r[1].getBytes(StandardCharsets.UTF_8));   // one partition: one batch, as far as the poll allows
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(
+                    "trimtab.metrics",
+                    0,
+                    r[0],
+                    r[1].getBytes(StandardCharsets.UTF_8)); // one partition: one batch, as far as the poll allows
             record.headers().add("content-type", "application/cloudevents+json".getBytes(StandardCharsets.UTF_8));
             producer.send(record);
         }
         producer.flush();
 
         await().atMost(Duration.ofSeconds(20)).until(() -> replicas(good, "web") == 4);
-        List<ConsumerRecord<String, byte[]>> decisions = readAll("trimtab.decisions", Duration.ofSeconds(20),
-                l -> l.stream().anyMatch(r -> badKey.equals(r.key())) && l.stream().anyMatch(r -> goodKey.equals(r.key())));
+        List<ConsumerRecord<String, byte[]>> decisions = readAll(
+                "trimtab.decisions",
+                Duration.ofSeconds(20),
+                l -> l.stream().anyMatch(r -> badKey.equals(r.key()))
+                        && l.stream().anyMatch(r -> goodKey.equals(r.key())));
         JsonNode badDecision = data(decisions, badKey);
         JsonNode goodDecision = data(decisions, goodKey);
         assertThat(badDecision.get("outcome").asText()).startsWith("failed: ").contains("Bogus");
@@ -62,11 +71,17 @@ class ApplyFailureTest extends LiveFixture {
         assertThat(goodDecision.get("inputs")).extracting(JsonNode::asText).containsExactly(id(goodSample));
         assertThat(replicas(bad, "web")).isEqualTo(2);
         assertThat(readAll("trimtab.autoscaler.dead-letter", Duration.ofSeconds(2), l -> false))
-                .as("nothing of the batch dead-lettered").noneMatch(r -> badKey.equals(r.key()) || goodKey.equals(r.key()));
+                .as("nothing of the batch dead-lettered")
+                .noneMatch(r -> badKey.equals(r.key()) || goodKey.equals(r.key()));
     }
 
     private static JsonNode data(List<ConsumerRecord<String, byte[]>> decisions, String key) throws Exception {
-        return json(decisions.stream().filter(r -> key.equals(r.key())).findFirst().orElseThrow().value()).get("data");
+        return json(decisions.stream()
+                        .filter(r -> key.equals(r.key()))
+                        .findFirst()
+                        .orElseThrow()
+                        .value())
+                .get("data");
     }
 
     private static String id(String event) throws Exception {

@@ -33,8 +33,8 @@ class ConcurrentApplyTest {
     void theRescalesOfABatchAreWrittenTogether() {
         CountDownLatch allOnTheWire = new CountDownLatch(4);
         AutoscalerEngine engine = new AutoscalerEngine(ScaleApplierTest.settings(false));
-        ScaleApplier applier = ScaleApplierTest.plainApplier(engine, writer(allOnTheWire), logged,
-                new SimpleMeterRegistry());
+        ScaleApplier applier =
+                ScaleApplierTest.plainApplier(engine, writer(allOnTheWire), logged, new SimpleMeterRegistry());
         DurableApply durable = new DurableApply(engine, applier, null, Duration.ZERO, 4);
         try {
             List<AutoscalerEngine.Triggered> due = fourRescales(engine);
@@ -63,14 +63,17 @@ class ConcurrentApplyTest {
     void aConcurrencyBelowOneIsRefusedByName() {
         AutoscalerEngine engine = new AutoscalerEngine(ScaleApplierTest.settings(false));
         assertThatThrownBy(() -> new DurableApply(engine, null, null, Duration.ZERO, 0))
-                .hasMessageContaining("trimtab.autoscaler.write-concurrency").hasMessageContaining("0");
+                .hasMessageContaining("trimtab.autoscaler.write-concurrency")
+                .hasMessageContaining("0");
     }
 
     private static List<AutoscalerEngine.Triggered> fourRescales(AutoscalerEngine engine) {
         List<AutoscalerEngine.Triggered> due = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             for (AutoscalerEngine.Evaluation ev : ScaleApplierTest.workload(engine, "ns-" + i, 900)) {
-                assertThat(ev.decision().rescale()).as("ns-" + i + " is due a rescale").isTrue();
+                assertThat(ev.decision().rescale())
+                        .as("ns-" + i + " is due a rescale")
+                        .isTrue();
                 due.add(new AutoscalerEngine.Triggered(ev, ScaleApplierTest.cpuSamples("ns-" + i, "m-" + i, 900)));
             }
         }

@@ -9,7 +9,6 @@ import dev.trimtab.autoscaler.core.ScaleTarget;
 import dev.trimtab.autoscaler.events.DecisionEvents;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
-import dev.trimtab.testing.RecordingEmitter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,20 +76,27 @@ class DecisionIsolationTest {
 
     @Test
     void anExceptionApplyingOneWorkloadsDecisionIsItsOutcomeAndTheOthersAreWritten() throws Exception {
-        ScaleApplierTest.workload(engine, "bad", 250);    // 50 % of request: holds at 2
+        ScaleApplierTest.workload(engine, "bad", 250); // 50 % of request: holds at 2
         ScaleApplierTest.workload(engine, "good", 250);
         ScaleApplierTest.workload(engine, "also", 250);
 
-        List<Delivery> sent = intake.takeAll("metrics", List.of(item(ScaleApplierTest.cpuSamples("bad", "b1", 450)),
-                item(ScaleApplierTest.cpuSamples("good", "g1", 450)), item(ScaleApplierTest.cpuSamples("also", "a1", 450))));
+        List<Delivery> sent = intake.takeAll(
+                "metrics",
+                List.of(
+                        item(ScaleApplierTest.cpuSamples("bad", "b1", 450)),
+                        item(ScaleApplierTest.cpuSamples("good", "g1", 450)),
+                        item(ScaleApplierTest.cpuSamples("also", "a1", 450))));
 
         assertThat(written).containsExactly("good=4", "also=4");
         assertThat(lastDecisionOf("bad").get("outcome").asText())
                 .isEqualTo("failed: cannot read bad/web: connection reset");
         assertThat(lastDecisionOf("good").get("outcome").asText()).isEqualTo("written");
         assertThat(lastDecisionOf("also").get("outcome").asText()).isEqualTo("written");
-        assertThat(registry.counter("trimtab_autoscaler_apply_errors_total").count()).isEqualTo(1.0);
-        assertThat(sent).as("one decision log delivery each").hasSize(3)
+        assertThat(registry.counter("trimtab_autoscaler_apply_errors_total").count())
+                .isEqualTo(1.0);
+        assertThat(sent)
+                .as("one decision log delivery each")
+                .hasSize(3)
                 .allSatisfy(d -> assertThat(d.completion()).isCompleted());
     }
 
@@ -98,18 +104,26 @@ class DecisionIsolationTest {
     void aDecisionNamesTheMetricEventsFoldedForItsPolicyInArrivalOrder() throws Exception {
         ScaleApplierTest.workload(engine, "shop", 250);
         ScaleApplierTest.workload(engine, "other", 250);
-        intake.takeAll("metrics", List.of(item(ScaleApplierTest.cpuSamples("shop", "s1", 300)),
-                item(ScaleApplierTest.cpuSamples("other", "o1", 300)), item(ScaleApplierTest.cpuSamples("shop", "s2", 300)),
-                item(ScaleApplierTest.cpuSamples("shop", "s3", 450))));
+        intake.takeAll(
+                "metrics",
+                List.of(
+                        item(ScaleApplierTest.cpuSamples("shop", "s1", 300)),
+                        item(ScaleApplierTest.cpuSamples("other", "o1", 300)),
+                        item(ScaleApplierTest.cpuSamples("shop", "s2", 300)),
+                        item(ScaleApplierTest.cpuSamples("shop", "s3", 450))));
 
         JsonNode shop = lastDecisionOf("shop");
         assertThat(shop.get("inputs")).extracting(JsonNode::asText).containsExactly("s1", "s2", "s3");
         assertThat(shop.has("inputsDropped")).isFalse();
-        assertThat(lastDecisionOf("other").get("inputs")).extracting(JsonNode::asText).containsExactly("o1");
+        assertThat(lastDecisionOf("other").get("inputs"))
+                .extracting(JsonNode::asText)
+                .containsExactly("o1");
 
         // the next decision names only what came after this one
         intake.takeAll("metrics", List.of(item(ScaleApplierTest.cpuSamples("shop", "s4", 450))));
-        assertThat(lastDecisionOf("shop").get("inputs")).extracting(JsonNode::asText).containsExactly("s4");
+        assertThat(lastDecisionOf("shop").get("inputs"))
+                .extracting(JsonNode::asText)
+                .containsExactly("s4");
     }
 
     @Test
@@ -136,17 +150,22 @@ class DecisionIsolationTest {
         engine.fence(true);
         int logBefore = logged.size();
         assertThat(intake.takeAllUnlessFenced("metrics", List.of(item(ScaleApplierTest.cpuSamples("shop", "s1", 450)))))
-                .as("not taken").isNull();
+                .as("not taken")
+                .isNull();
         assertThat(logged).hasSize(logBefore);
         assertThat(written).isEmpty();
-        assertThat(registry.find("trimtab_autoscaler_events_total").counters()).as("nothing folded").isEmpty();
+        assertThat(registry.find("trimtab_autoscaler_events_total").counters())
+                .as("nothing folded")
+                .isEmpty();
 
         engine.fence(false);
-        List<Delivery> sent = intake.takeAllUnlessFenced("metrics",
-                List.of(item(ScaleApplierTest.cpuSamples("shop", "s1", 450))));
+        List<Delivery> sent =
+                intake.takeAllUnlessFenced("metrics", List.of(item(ScaleApplierTest.cpuSamples("shop", "s1", 450))));
         assertThat(sent).hasSize(1);
         assertThat(written).containsExactly("shop=4");
-        assertThat(lastDecisionOf("shop").get("inputs")).extracting(JsonNode::asText).containsExactly("s1");
+        assertThat(lastDecisionOf("shop").get("inputs"))
+                .extracting(JsonNode::asText)
+                .containsExactly("s1");
     }
 
     @Test
@@ -154,8 +173,17 @@ class DecisionIsolationTest {
         ScaleApplierTest.workload(engine, "quiet", 250);
         engine.setClock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1)));
         List<AutoscalerEngine.Evaluation> resync = engine.resync();
-        assertThat(resync).isNotEmpty().allSatisfy(ev -> assertThat(ev.inputs().isEmpty()).isTrue());
-        assertThat(DecisionEvents.toEvent(resync.get(0).decision(), "r", Resync.TRIGGER,
-                resync.get(0).inputs().ids(), resync.get(0).inputs().dropped()).data().has("inputs")).isFalse();
+        assertThat(resync)
+                .isNotEmpty()
+                .allSatisfy(ev -> assertThat(ev.inputs().isEmpty()).isTrue());
+        assertThat(DecisionEvents.toEvent(
+                                resync.get(0).decision(),
+                                "r",
+                                Resync.TRIGGER,
+                                resync.get(0).inputs().ids(),
+                                resync.get(0).inputs().dropped())
+                        .data()
+                        .has("inputs"))
+                .isFalse();
     }
 }

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /** Before a scale-down the workload's pods get deletion costs that keep zones balanced; never on scale-up. */
 class DeletionCostsTest {
     final List<String> patches = new ArrayList<>();
-    final DeletionCosts costs = new DeletionCosts(true, (ns, name, patch) -> patches.add(ns + "/" + name + " " + patch),
-            new SimpleMeterRegistry());
+    final DeletionCosts costs = new DeletionCosts(
+            true, (ns, name, patch) -> patches.add(ns + "/" + name + " " + patch), new SimpleMeterRegistry());
 
     static CloudEvent add(String json) throws Exception {
         JsonNode data = CloudEventCodec.JSON.readTree(json);
@@ -35,7 +35,8 @@ class DeletionCostsTest {
 
     static String pod(String name, String node, String app) {
         return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"shop\","
-                + "\"labels\":{\"app\":\"" + app + "\"}},\"spec\":{\"nodeName\":\"" + node + "\",\"containers\":[{\"name\":"
+                + "\"labels\":{\"app\":\"" + app + "\"}},\"spec\":{\"nodeName\":\"" + node
+                + "\",\"containers\":[{\"name\":"
                 + "\"c\",\"image\":\"i\",\"resources\":{\"requests\":{\"cpu\":\"500m\"}}}]},\"status\":{\"phase\":\"Running\","
                 + "\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}";
     }
@@ -53,15 +54,21 @@ class DeletionCostsTest {
         costs.observe(add(pod("web-2", "a-1", "web")));
         costs.observe(add(pod("web-3", "b-1", "web")));
         costs.observe(add(pod("db-1", "b-1", "db")));
-        ScaleTarget target = new ScaleTarget(new ObjectRef("apps/v1", "Deployment", "shop", "web"), 3, 3,
-                new LabelSelector(Map.of("app", "web"), List.of()), "1");
+        ScaleTarget target = new ScaleTarget(
+                new ObjectRef("apps/v1", "Deployment", "shop", "web"),
+                3,
+                3,
+                new LabelSelector(Map.of("app", "web"), List.of()),
+                "1");
 
         costs.beforeScaleDown(decision(3, 4), target);
         assertThat(patches).as("a scale-up annotates nothing").isEmpty();
 
         costs.beforeScaleDown(decision(3, 2), target);
         assertThat(patches).hasSize(3).noneMatch(p -> p.contains("db-1"));
-        assertThat(patches.get(0)).startsWith("shop/web-").contains("\"controller.kubernetes.io/pod-deletion-cost\":\"0\"");
+        assertThat(patches.get(0))
+                .startsWith("shop/web-")
+                .contains("\"controller.kubernetes.io/pod-deletion-cost\":\"0\"");
         assertThat(patches.get(0)).doesNotContain("web-3"); // zone-a has two of the three pods: one of them goes first
     }
 }

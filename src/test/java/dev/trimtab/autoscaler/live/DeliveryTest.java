@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 class DeliveryTest {
     @Test
     void aFailedSendIsSentAgainWithBackoffUntilAcknowledged() {
-        RecordingEmitter emitter = new RecordingEmitter(new ArrayList<>(), n -> n == 1 ? new RuntimeException("NOT_LEADER")
-                : n == 2 ? "throw" : null);
+        RecordingEmitter emitter = new RecordingEmitter(
+                new ArrayList<>(), n -> n == 1 ? new RuntimeException("NOT_LEADER") : n == 2 ? "throw" : null);
         List<Long> waits = new ArrayList<>();
         Delivery d = Delivery.send(emitter, "decision d1", () -> Message.of("d1".getBytes(StandardCharsets.UTF_8)));
         Delivery.awaitAll(List.of(d), Duration.ofSeconds(30), waits::add);
@@ -28,23 +28,25 @@ class DeliveryTest {
 
     @Test
     void aSendNeverAcknowledgedFailsAfterTheTimeoutNamingTheRecord() {
-        RecordingEmitter emitter = new RecordingEmitter(new ArrayList<>(), n -> new RuntimeException("RecordTooLargeException"));
+        RecordingEmitter emitter =
+                new RecordingEmitter(new ArrayList<>(), n -> new RuntimeException("RecordTooLargeException"));
         Delivery ok = Delivery.done();
-        Delivery never = Delivery.send(emitter, "dead letter of trimtab.metrics-3@42",
-                () -> Message.of("x".getBytes(StandardCharsets.UTF_8)));
+        Delivery never = Delivery.send(
+                emitter, "dead letter of trimtab.metrics-3@42", () -> Message.of("x".getBytes(StandardCharsets.UTF_8)));
         long[] slept = {0};
         assertThatThrownBy(() -> Delivery.awaitAll(List.of(ok, never), Duration.ofMillis(1500), millis -> {
-            slept[0] += millis;
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        })).isInstanceOf(Delivery.NotDelivered.class)
+                    slept[0] += millis;
+                    try {
+                        Thread.sleep(millis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }))
+                .isInstanceOf(Delivery.NotDelivered.class)
                 .hasMessageStartingWith("dead letter of trimtab.metrics-3@42 not acknowledged by the broker after")
                 .hasMessageContaining("RecordTooLargeException");
         assertThat(slept[0]).as("backed off within the timeout").isLessThanOrEqualTo(1500);
-        assertThat(emitter.sent().size()).isBetween(3, 5);   // 100 + 200 + 400 + 800 ms of backoff fit at most
+        assertThat(emitter.sent().size()).isBetween(3, 5); // 100 + 200 + 400 + 800 ms of backoff fit at most
     }
 
     @Test
@@ -52,12 +54,13 @@ class DeliveryTest {
         Emitter<byte[]> silent = new RecordingEmitter(new ArrayList<>()) {
             @Override
             public <M extends Message<? extends byte[]>> void send(M msg) {
-                sent.add("held");   // neither acknowledged nor refused: the broker does not answer
+                sent.add("held"); // neither acknowledged nor refused: the broker does not answer
             }
         };
         Delivery d = Delivery.send(silent, "decision d2", () -> Message.of(new byte[0]));
-        assertThatThrownBy(() -> Delivery.awaitAll(List.of(d), Duration.ofMillis(200), millis -> { }))
-                .isInstanceOf(Delivery.NotDelivered.class).hasMessageContaining("within the delivery timeout");
+        assertThatThrownBy(() -> Delivery.awaitAll(List.of(d), Duration.ofMillis(200), millis -> {}))
+                .isInstanceOf(Delivery.NotDelivered.class)
+                .hasMessageContaining("within the delivery timeout");
         assertThat(d.completion()).isNotDone();
     }
 }

@@ -32,8 +32,15 @@ class DryRunTest extends LiveFixture {
     public static class DryRun implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("trimtab.autoscaler.dry-run", "true", "trimtab.autoscaler.excluded-namespaces", "platform",
-                    "trimtab.autoscaler.resync", "2s", "trimtab.autoscaler.log-holds", "true");
+            return Map.of(
+                    "trimtab.autoscaler.dry-run",
+                    "true",
+                    "trimtab.autoscaler.excluded-namespaces",
+                    "platform",
+                    "trimtab.autoscaler.resync",
+                    "2s",
+                    "trimtab.autoscaler.log-holds",
+                    "true");
         }
     }
 
@@ -41,11 +48,12 @@ class DryRunTest extends LiveFixture {
     void dryRunLogsTheDecisionAndWritesNothing() throws Exception {
         String key = workload("dry", "web");
         structured("trimtab.metrics", key, cpu("dry", "web", 450));
-        Predicate<ConsumerRecord<String, byte[]>> rescale = r -> key.equals(r.key())
-                && new String(r.value(), StandardCharsets.UTF_8).contains("\"rescale\":true");
-        List<ConsumerRecord<String, byte[]>> decisions = readAll("trimtab.decisions", Duration.ofSeconds(20),
-                l -> l.stream().anyMatch(rescale));
-        JsonNode d = json(decisions.stream().filter(rescale).findFirst().orElseThrow().value());
+        Predicate<ConsumerRecord<String, byte[]>> rescale =
+                r -> key.equals(r.key()) && new String(r.value(), StandardCharsets.UTF_8).contains("\"rescale\":true");
+        List<ConsumerRecord<String, byte[]>> decisions = readAll(
+                "trimtab.decisions", Duration.ofSeconds(20), l -> l.stream().anyMatch(rescale));
+        JsonNode d = json(
+                decisions.stream().filter(rescale).findFirst().orElseThrow().value());
         assertThat(d.at("/data/desiredReplicas").asInt()).isEqualTo(4);
         assertThat(d.at("/data/outcome").asText()).isEqualTo("dry-run");
         assertThat(replicas("dry", "web")).isEqualTo(2);
@@ -56,19 +64,26 @@ class DryRunTest extends LiveFixture {
         String excluded = workload("platform", "core");
         structured("trimtab.metrics", excluded, cpu("platform", "core", 450));
         String marker = workload("dry", "marker");
-        structured("trimtab.metrics", marker, cpu("dry", "marker", 450));   // same partition key space: processed after
-        List<ConsumerRecord<String, byte[]>> decisions = readAll("trimtab.decisions", Duration.ofSeconds(20),
-                l -> l.stream().anyMatch(r -> marker.equals(r.key())) && l.stream().anyMatch(r -> excluded.equals(r.key())));
-        List<JsonNode> refused = decisions.stream().filter(r -> excluded.equals(r.key())).map(r -> {
-            try {
-                return json(r.value());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        structured("trimtab.metrics", marker, cpu("dry", "marker", 450)); // same partition key space: processed after
+        List<ConsumerRecord<String, byte[]>> decisions = readAll(
+                "trimtab.decisions",
+                Duration.ofSeconds(20),
+                l -> l.stream().anyMatch(r -> marker.equals(r.key()))
+                        && l.stream().anyMatch(r -> excluded.equals(r.key())));
+        List<JsonNode> refused = decisions.stream()
+                .filter(r -> excluded.equals(r.key()))
+                .map(r -> {
+                    try {
+                        return json(r.value());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .toList();
         assertThat(refused).isNotEmpty().allSatisfy(d -> {
             assertThat(d.at("/data/reason").asText()).isEqualTo("NamespaceExcluded");
-            assertThat(d.at("/data/desiredReplicas").asInt()).isEqualTo(d.at("/data/currentReplicas").asInt());
+            assertThat(d.at("/data/desiredReplicas").asInt())
+                    .isEqualTo(d.at("/data/currentReplicas").asInt());
         });
         assertThat(replicas("platform", "core")).isEqualTo(2);
     }
@@ -76,11 +91,19 @@ class DryRunTest extends LiveFixture {
     @Test
     void theHeartbeatEvaluatesWithoutEvents() throws Exception {
         String key = workload("dry", "quiet");
-        List<ConsumerRecord<String, byte[]>> decisions = readAll("trimtab.decisions", Duration.ofSeconds(20),
-                l -> l.stream().anyMatch(r -> key.equals(r.key()) && r.value() != null
-                        && new String(r.value(), StandardCharsets.UTF_8).contains("autoscaler.resync")));
-        JsonNode d = json(decisions.stream().filter(r -> key.equals(r.key())).filter(r -> new String(r.value(),
-                StandardCharsets.UTF_8).contains("autoscaler.resync")).findFirst().orElseThrow().value());
+        List<ConsumerRecord<String, byte[]>> decisions = readAll(
+                "trimtab.decisions",
+                Duration.ofSeconds(20),
+                l -> l.stream()
+                        .anyMatch(r -> key.equals(r.key())
+                                && r.value() != null
+                                && new String(r.value(), StandardCharsets.UTF_8).contains("autoscaler.resync")));
+        JsonNode d = json(decisions.stream()
+                .filter(r -> key.equals(r.key()))
+                .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains("autoscaler.resync"))
+                .findFirst()
+                .orElseThrow()
+                .value());
         assertThat(d.at("/data/trigger/type").asText()).isEqualTo("dev.trimtab.autoscaler.resync");
         assertThat(d.at("/data/reason").asText()).as("no cpu sample ever came").isEqualTo("FailedGetMetrics");
     }

@@ -43,35 +43,50 @@ class DurableApplyTest {
 
     @Test
     void aDecisionIsAppliedOnlyOnceItsHistoryIsWritten() throws Exception {
-        StateWriteRetryTest.admin(a -> a.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
-                .configs(Map.of("max.message.bytes", "16")))).all().get());
+        StateWriteRetryTest.admin(a -> a.createTopics(
+                        List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of("max.message.bytes", "16"))))
+                .all()
+                .get());
         LiveSettings settings = StateWriteRetryTest.settings(topic, Duration.ofSeconds(10));
         AutoscalerEngine engine = new AutoscalerEngine(settings, InputLimits.defaults());
         engine.ownAll(1, List.of());
         ScaleApplier applier = ScaleApplierTest.plainApplier(engine, writer(), logged, registry);
-        store = new StateStore(engine, settings, registry, Map.of("bootstrap.servers", EmbeddedKafka.bootstrapServers()),
-                "trimtab.metrics", false, new RevocationCommit(null));
+        store = new StateStore(
+                engine,
+                settings,
+                registry,
+                Map.of("bootstrap.servers", EmbeddedKafka.bootstrapServers()),
+                "trimtab.metrics",
+                false,
+                new RevocationCommit(null));
         DurableApply durable = new DurableApply(engine, applier, shortTimeout(settings), store);
         List<AutoscalerEngine.Triggered> due = new ArrayList<>();
         for (AutoscalerEngine.Evaluation ev : ScaleApplierTest.workload(engine, "shop", 900)) {
             due.add(new AutoscalerEngine.Triggered(ev, ScaleApplierTest.cpuSamples("shop", "m-1", 900)));
         }
-        assertThat(due).as("a rescale is due").singleElement()
+        assertThat(due)
+                .as("a rescale is due")
+                .singleElement()
                 .satisfies(t -> assertThat(t.evaluation().decision().rescale()).isTrue());
 
         assertThatThrownBy(() -> durable.apply(due, false)).isInstanceOf(Delivery.NotDelivered.class);
         assertThat(written).as("not written while its history is not durable").isEmpty();
         assertThat(logged).as("nor logged").isEmpty();
 
-        StateWriteRetryTest.admin(a -> a.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC,
-                topic), List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "1048576"),
-                AlterConfigOp.OpType.SET)))).all().get());
+        StateWriteRetryTest.admin(a -> a.incrementalAlterConfigs(Map.of(
+                        new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                        List.of(new AlterConfigOp(
+                                new ConfigEntry("max.message.bytes", "1048576"), AlterConfigOp.OpType.SET))))
+                .all()
+                .get());
         assertThat(durable.apply(due, false)).hasSize(1);
         assertThat(written).containsExactly(4);
         assertThat(logged).hasSize(1);
-        assertThat(Topics.readAll(topic, Duration.ofSeconds(5), l -> !l.isEmpty())).singleElement()
-                .satisfies(r -> assertThat(HistoryRecords.read(r.value())
-                        .snapshot().recommendations()).isNotEmpty());
+        assertThat(Topics.readAll(topic, Duration.ofSeconds(5), l -> !l.isEmpty()))
+                .singleElement()
+                .satisfies(r -> assertThat(
+                                HistoryRecords.read(r.value()).snapshot().recommendations())
+                        .isNotEmpty());
     }
 
     private ScaleWriter writer() {
@@ -91,9 +106,12 @@ class DurableApplyTest {
 
     /** The delivery timeout of {@code settings}, 2 s: the refused write is given up quickly. */
     private static LiveSettings shortTimeout(LiveSettings settings) {
-        return (LiveSettings) Proxy.newProxyInstance(LiveSettings.class.getClassLoader(),
-                new Class<?>[] {LiveSettings.class}, (proxy, method, args) -> method.getName().equals("deliveryTimeout")
-                        ? Duration.ofSeconds(2) : method.invoke(settings, args));
+        return (LiveSettings) Proxy.newProxyInstance(
+                LiveSettings.class.getClassLoader(),
+                new Class<?>[] {LiveSettings.class},
+                (proxy, method, args) -> method.getName().equals("deliveryTimeout")
+                        ? Duration.ofSeconds(2)
+                        : method.invoke(settings, args));
     }
 
     @AfterEach

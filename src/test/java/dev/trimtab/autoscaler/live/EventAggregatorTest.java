@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /** Events counted, not repeated, as client-go's EventCorrelator does; a timeline with explicit times. */
 class EventAggregatorTest {
-    private static final EventAggregator.Subject FAILED = new EventAggregator.Subject("shop/ScalingPolicy/web",
-            "Warning", "FailedGetMetrics");
+    private static final EventAggregator.Subject FAILED =
+            new EventAggregator.Subject("shop/ScalingPolicy/web", "Warning", "FailedGetMetrics");
     private final EventAggregator events = new EventAggregator();
 
     private EventAggregator.Write createdAt(EventAggregator.Subject s, String message, long t, String name) {
@@ -35,9 +35,10 @@ class EventAggregatorTest {
             assertThat(w.create()).isFalse();
             assertThat(w.name()).isEqualTo("web.1");
         });
-        assertThat(writes).hasSizeBetween(18, 20);   // 599 s / 30 s
+        assertThat(writes).hasSizeBetween(18, 20); // 599 s / 30 s
         for (int i = 1; i < writes.size(); i++) {
-            assertThat(writes.get(i).lastMillis() - writes.get(i - 1).lastMillis()).isGreaterThanOrEqualTo(30_000);
+            assertThat(writes.get(i).lastMillis() - writes.get(i - 1).lastMillis())
+                    .isGreaterThanOrEqualTo(30_000);
             assertThat(writes.get(i).count()).isGreaterThan(writes.get(i - 1).count());
         }
         assertThat(writes.get(writes.size() - 1).count()).isGreaterThan(570);
@@ -68,8 +69,8 @@ class EventAggregatorTest {
 
     @Test
     void manyDifferentMessagesShareOneCombinedEvent() {
-        EventAggregator.Subject rescale = new EventAggregator.Subject("shop/ScalingPolicy/web", "Normal",
-                "SuccessfulRescale");
+        EventAggregator.Subject rescale =
+                new EventAggregator.Subject("shop/ScalingPolicy/web", "Normal", "SuccessfulRescale");
         int created = 0;
         for (int i = 0; i < 30; i++) {
             EventAggregator.Write w = events.offer(rescale, "New size: " + (i + 2), i * 1_000L);

@@ -70,8 +70,11 @@ class InformerModeTest extends LiveFixture {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("trimtab.autoscaler.cluster-state", "informers",
-                    "mp.messaging.incoming.cluster-events.enabled", "false");
+            return Map.of(
+                    "trimtab.autoscaler.cluster-state",
+                    "informers",
+                    "mp.messaging.incoming.cluster-events.enabled",
+                    "false");
         }
     }
 
@@ -98,27 +101,65 @@ class InformerModeTest extends LiveFixture {
 
     /** A Deployment of 2 ready pods (500m cpu requested each) and a ScalingPolicy for 50 % cpu. */
     static void objects(KubernetesClient client, String ns, String name) throws Exception {
-        client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder()
-                .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
-                .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", name).endSelector().endSpec()
-                .build()).create();
+        client.apps()
+                .deployments()
+                .inNamespace(ns)
+                .resource(new DeploymentBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(ns)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withReplicas(2)
+                        .withNewSelector()
+                        .addToMatchLabels("app", name)
+                        .endSelector()
+                        .endSpec()
+                        .build())
+                .create();
         Instant started = Instant.now().minusSeconds(3600);
         for (int i = 0; i < 2; i++) {
-            client.pods().inNamespace(ns).resource(new PodBuilder()
-                    .withNewMetadata().withName(name + "-" + i).withNamespace(ns).addToLabels("app", name).endMetadata()
-                    .withNewSpec().addNewContainer().withName("app").withImage("app").withNewResources()
-                    .addToRequests("cpu", new Quantity("500m")).endResources().endContainer().endSpec()
-                    .withNewStatus().withPhase("Running").withStartTime(started.toString())
-                    .addNewCondition().withType("Ready").withStatus("True")
-                    .withLastTransitionTime(started.plusSeconds(5).toString()).endCondition().endStatus()
-                    .build()).create();
+            client.pods()
+                    .inNamespace(ns)
+                    .resource(new PodBuilder()
+                            .withNewMetadata()
+                            .withName(name + "-" + i)
+                            .withNamespace(ns)
+                            .addToLabels("app", name)
+                            .endMetadata()
+                            .withNewSpec()
+                            .addNewContainer()
+                            .withName("app")
+                            .withImage("app")
+                            .withNewResources()
+                            .addToRequests("cpu", new Quantity("500m"))
+                            .endResources()
+                            .endContainer()
+                            .endSpec()
+                            .withNewStatus()
+                            .withPhase("Running")
+                            .withStartTime(started.toString())
+                            .addNewCondition()
+                            .withType("Ready")
+                            .withStatus("True")
+                            .withLastTransitionTime(started.plusSeconds(5).toString())
+                            .endCondition()
+                            .endStatus()
+                            .build())
+                    .create();
         }
-        client.genericKubernetesResources(POLICIES).inNamespace(ns).resource(CloudEventCodec.JSON.readValue(
-                "{\"apiVersion\":\"trimtab.dev/v1alpha1\",\"kind\":\"ScalingPolicy\",\"metadata\":{\"name\":\"" + name
-                        + "\",\"namespace\":\"" + ns + "\"},\"spec\":{\"scaleTargetRef\":{\"apiVersion\":\"apps/v1\",\"kind\":"
-                        + "\"Deployment\",\"name\":\"" + name + "\"},\"maxReplicas\":10,\"metrics\":[{\"type\":\"Resource\","
-                        + "\"resource\":{\"name\":\"cpu\",\"target\":{\"type\":\"Utilization\",\"averageUtilization\":50}}}]}}",
-                GenericKubernetesResource.class)).create();
+        client.genericKubernetesResources(POLICIES)
+                .inNamespace(ns)
+                .resource(CloudEventCodec.JSON.readValue(
+                        "{\"apiVersion\":\"trimtab.dev/v1alpha1\",\"kind\":\"ScalingPolicy\",\"metadata\":{\"name\":\""
+                                + name
+                                + "\",\"namespace\":\"" + ns
+                                + "\"},\"spec\":{\"scaleTargetRef\":{\"apiVersion\":\"apps/v1\",\"kind\":"
+                                + "\"Deployment\",\"name\":\"" + name
+                                + "\"},\"maxReplicas\":10,\"metrics\":[{\"type\":\"Resource\","
+                                + "\"resource\":{\"name\":\"cpu\",\"target\":{\"type\":\"Utilization\",\"averageUtilization\":50}}}]}}",
+                        GenericKubernetesResource.class))
+                .create();
     }
 
     /**
@@ -129,10 +170,9 @@ class InformerModeTest extends LiveFixture {
     @Test
     void objectsCreatedBeforeStartAreKnownWithoutAnyClusterEventAndScaled() throws Exception {
         await().atMost(Duration.ofSeconds(20)).until(() -> informers.synced());
-        await().atMost(Duration.ofSeconds(5)).until(() -> engine.knows(new ObjectRef("trimtab.dev/v1alpha1",
-                "ScalingPolicy", OLD, "web")));
-        Assertions.assertThat(health.call().getStatus())
-                .isEqualTo(HealthCheckResponse.Status.UP);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> engine.knows(new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", OLD, "web")));
+        Assertions.assertThat(health.call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
 
         structured("trimtab.metrics", OLD + "/web", cpu(OLD, "web", 450));
         await().atMost(Duration.ofSeconds(20)).until(() -> replicas(OLD, "web") == 4);
@@ -155,37 +195,46 @@ class InformerModeTest extends LiveFixture {
                 joined.set(why);
             }
         };
-        InformerSource restarted = new InformerSource(client, engine, applier, settings, deletionCosts, false,
-                new DurableApply(engine, applier), join);
+        InformerSource restarted = new InformerSource(
+                client, engine, applier, settings, deletionCosts, false, new DurableApply(engine, applier), join);
         try {
             // the engine itself, not its CDI client proxy: its synchronized methods lock the instance
             synchronized (ClientProxy.unwrap(engine)) {
                 objects(client, ns, "web");
                 restarted.start(null);
                 // targets, pods and HPAs listed; the ScalingPolicies' informer waits until they are folded
-                await().atMost(Duration.ofSeconds(4)).until(() -> restarted.statuses().size() == InformerSource.WATCHED.size() - 1
-                        && restarted.statuses().stream().allMatch(Watches.Status::inForce));
-                Thread.sleep(300);   // time enough for the policies' informer to start, were it let
-                Assertions.assertThat(restarted.statuses()).as("policies wait for their targets")
+                await().atMost(Duration.ofSeconds(4))
+                        .until(() -> restarted.statuses().size() == InformerSource.WATCHED.size() - 1
+                                && restarted.statuses().stream().allMatch(Watches.Status::inForce));
+                Thread.sleep(300); // time enough for the policies' informer to start, were it let
+                Assertions.assertThat(restarted.statuses())
+                        .as("policies wait for their targets")
                         .noneMatch(st -> st.kind().equals("ScalingPolicy"));
-                Assertions.assertThat(restarted.synced()).as("listed, not folded").isFalse();
-                Assertions.assertThat(restarted.pending()).as("listed objects not folded")
+                Assertions.assertThat(restarted.synced())
+                        .as("listed, not folded")
+                        .isFalse();
+                Assertions.assertThat(restarted.pending())
+                        .as("listed objects not folded")
                         .isPositive();
                 Assertions.assertThat(engine.knows(policy)).isFalse();
-                Assertions.assertThat(joined.get()).as("no metric partitions before the view").isNull();
+                Assertions.assertThat(joined.get())
+                        .as("no metric partitions before the view")
+                        .isNull();
                 ClusterViewHealth view = new ClusterViewHealth(settings, restarted, null);
                 var down = view.call();
-                Assertions.assertThat(down.getStatus())
-                        .isEqualTo(HealthCheckResponse.Status.DOWN);
+                Assertions.assertThat(down.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
                 Assertions.assertThat(down.getData().orElseThrow().get("pending"))
                         .isEqualTo((long) restarted.pending());
                 Assertions.assertThat(down.getData().orElseThrow().values())
                         .anyMatch(v -> String.valueOf(v).contains("still to fold"));
             }
             await().atMost(Duration.ofSeconds(4)).until(restarted::synced);
-            Assertions.assertThat(engine.knows(policy)).as("synced, so the policy is folded").isTrue();
+            Assertions.assertThat(engine.knows(policy))
+                    .as("synced, so the policy is folded")
+                    .isTrue();
             Assertions.assertThat(restarted.pending()).isZero();
-            Assertions.assertThat(joined.get()).as("synced: joins the metric group")
+            Assertions.assertThat(joined.get())
+                    .as("synced: joins the metric group")
                     .isEqualTo("the cluster view is listed and folded");
         } finally {
             restarted.stop(null);
@@ -195,14 +244,33 @@ class InformerModeTest extends LiveFixture {
     @Test
     void anHpaOnTheTargetRefusesThePolicyAndItsReplicasAreNeverWritten() throws Exception {
         String ns = "inf-hpa";
-        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).resource(
-                new HorizontalPodAutoscalerBuilder()
-                        .withNewMetadata().withName("web-hpa").withNamespace(ns).endMetadata()
-                        .withNewSpec().withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment")
-                        .withName("web").endScaleTargetRef().withMinReplicas(1).withMaxReplicas(5).endSpec().build())
+        client.autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace(ns)
+                .resource(new HorizontalPodAutoscalerBuilder()
+                        .withNewMetadata()
+                        .withName("web-hpa")
+                        .withNamespace(ns)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withNewScaleTargetRef()
+                        .withApiVersion("apps/v1")
+                        .withKind("Deployment")
+                        .withName("web")
+                        .endScaleTargetRef()
+                        .withMinReplicas(1)
+                        .withMaxReplicas(5)
+                        .endSpec()
+                        .build())
                 .create();
         deploymentPodsAndPolicy(ns, "web");
-        String version = client.apps().deployments().inNamespace(ns).withName("web").get().getMetadata()
+        String version = client.apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName("web")
+                .get()
+                .getMetadata()
                 .getResourceVersion();
         structured("trimtab.metrics", ns + "/web", cpu(ns, "web", 450));
 
@@ -211,8 +279,15 @@ class InformerModeTest extends LiveFixture {
         Assertions.assertThat(able.get("message").asText())
                 .contains("already scaled by HorizontalPodAutoscaler inf-hpa/web-hpa");
         Assertions.assertThat(replicas(ns, "web")).isEqualTo(2);
-        Assertions.assertThat(client.apps().deployments().inNamespace(ns).withName("web").get()
-                .getMetadata().getResourceVersion()).as("never written").isEqualTo(version);
+        Assertions.assertThat(client.apps()
+                        .deployments()
+                        .inNamespace(ns)
+                        .withName("web")
+                        .get()
+                        .getMetadata()
+                        .getResourceVersion())
+                .as("never written")
+                .isEqualTo(version);
     }
 
     @Test
@@ -225,10 +300,12 @@ class InformerModeTest extends LiveFixture {
             d.getSpec().setReplicas(6);
             return d;
         });
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.v1().events().inNamespace(ns).list().getItems().stream()
-                .anyMatch(e -> "ReplicasChangedByOther".equals(e.getReason())));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> client.v1().events().inNamespace(ns).list().getItems().stream()
+                        .anyMatch(e -> "ReplicasChangedByOther".equals(e.getReason())));
         var reported = client.v1().events().inNamespace(ns).list().getItems().stream()
-                .filter(e -> "ReplicasChangedByOther".equals(e.getReason())).toList();
+                .filter(e -> "ReplicasChangedByOther".equals(e.getReason()))
+                .toList();
         Assertions.assertThat(reported).hasSize(1);
         Assertions.assertThat(reported.get(0).getMessage()).contains("changed from 4 to 6");
         condition(ns, "web", "AbleToScale", "ReplicasChangedByOther");

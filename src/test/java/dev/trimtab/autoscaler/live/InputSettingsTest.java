@@ -28,25 +28,47 @@ class InputSettingsTest extends LiveFixture {
     public static class Tight implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("trimtab.autoscaler.input.max-list-items", "1", "trimtab.autoscaler.input.max-event-bytes", "2000",
-                    "trimtab.autoscaler.input.max-clock-skew", "1m");
+            return Map.of(
+                    "trimtab.autoscaler.input.max-list-items",
+                    "1",
+                    "trimtab.autoscaler.input.max-event-bytes",
+                    "2000",
+                    "trimtab.autoscaler.input.max-clock-skew",
+                    "1m");
         }
     }
 
     @Test
     void theConfiguredLimitsApply() {
         InputLimits d = InputLimits.defaults();
-        assertThat(engine.limits()).isEqualTo(new InputLimits(2000, d.maxDepth(), 1, d.maxContainers(), d.maxResources(),
-                d.maxLabels(), d.maxLabelLength(), Duration.ofMinutes(1)));
+        assertThat(engine.limits())
+                .isEqualTo(new InputLimits(
+                        2000,
+                        d.maxDepth(),
+                        1,
+                        d.maxContainers(),
+                        d.maxResources(),
+                        d.maxLabels(),
+                        d.maxLabelLength(),
+                        Duration.ofMinutes(1)));
     }
 
     @Test
     void aListOverTheConfiguredCountIsRefusedNamingTheLimit() {
-        given().contentType("application/cloudevents+json").body(cpu("limits", "web", 100))   // two items
-                .when().post("/").then().statusCode(400)
+        given().contentType("application/cloudevents+json")
+                .body(cpu("limits", "web", 100)) // two items
+                .when()
+                .post("/")
+                .then()
+                .statusCode(400)
                 .body(containsString("items: got 2 items, at most 1 are accepted (max-list-items)"));
         String big = event("dev.trimtab.metrics", Instant.now(), "{\"pad\":\"" + "x".repeat(3000) + "\"}");
-        given().contentType("application/cloudevents+json").body(big).when().post("/").then().statusCode(400)
+        given().contentType("application/cloudevents+json")
+                .body(big)
+                .when()
+                .post("/")
+                .then()
+                .statusCode(400)
                 .body(containsString("more than the 2000 accepted (max-event-bytes)"));
     }
 }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.IngestSources;
 import dev.trimtab.testing.MockKubernetes;
 import dev.trimtab.testing.Topics;
-import dev.trimtab.testing.IngestSources;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -64,10 +63,11 @@ class KafkaLagLiveTest extends LiveFixture {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP))) {
             Topics.create(admin, new NewTopic(TOPIC, PARTITIONS, (short) 1));
         }
-        try (KafkaProducer<String, String> burst = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP, ProducerConfig.LINGER_MS_CONFIG, 0),
-                new StringSerializer(), new StringSerializer());
-             KafkaConsumer<String, String> consumer = consumer("lag-consumers")) {
+        try (KafkaProducer<String, String> burst = new KafkaProducer<>(
+                        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP, ProducerConfig.LINGER_MS_CONFIG, 0),
+                        new StringSerializer(),
+                        new StringSerializer());
+                KafkaConsumer<String, String> consumer = consumer("lag-consumers")) {
             // the group starts with a commit on every partition (nothing to read yet)
             consumer.subscribe(List.of(TOPIC));
             await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -77,7 +77,11 @@ class KafkaLagLiveTest extends LiveFixture {
             consumer.commitSync();
 
             workload("lag", "consumers", metric("lag-consumers", ""), FAST_SCALE_IN);
-            workload("lag", "fresh-latest", metric("lag-never-committed", 1, ",\"allowIdleConsumers\":true"), "\"minReplicas\":1");
+            workload(
+                    "lag",
+                    "fresh-latest",
+                    metric("lag-never-committed", 1, ",\"allowIdleConsumers\":true"),
+                    "\"minReplicas\":1");
             await().atMost(Duration.ofSeconds(20)).until(() -> replicas("lag", "consumers") == 1);
 
             // a burst of 200 records: lag 200 against 10 per replica, capped at 4 partitions
@@ -86,7 +90,8 @@ class KafkaLagLiveTest extends LiveFixture {
             }
             burst.flush();
             long sent = System.nanoTime();
-            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+            await().atMost(Duration.ofSeconds(2))
+                    .pollInterval(Duration.ofMillis(20))
                     .until(() -> replicas("lag", "consumers") == PARTITIONS);
             System.out.printf("RESULT kafka-lag-e2e burst_to_scale_ms=%d%n", (System.nanoTime() - sent) / 1_000_000);
 
@@ -101,7 +106,10 @@ class KafkaLagLiveTest extends LiveFixture {
             // where earliest would ask for 200 and get maxReplicas 10), earliest the whole log (200 against
             // 10 per replica, capped at the 4 partitions)
             await().atMost(Duration.ofSeconds(20)).until(() -> replicas("lag", "fresh-latest") == PARTITIONS);
-            workload("lag", "fresh-earliest", metric("lag-never-committed", ",\"offsetResetPolicy\":\"earliest\""),
+            workload(
+                    "lag",
+                    "fresh-earliest",
+                    metric("lag-never-committed", ",\"offsetResetPolicy\":\"earliest\""),
                     "\"minReplicas\":1");
             await().atMost(Duration.ofSeconds(20)).until(() -> replicas("lag", "fresh-earliest") == PARTITIONS);
             assertThat(replicas("lag", "fresh-latest")).isEqualTo(PARTITIONS);

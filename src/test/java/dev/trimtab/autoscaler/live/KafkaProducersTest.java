@@ -60,8 +60,12 @@ class KafkaProducersTest extends LiveFixture {
             Field f = KafkaProducer.class.getDeclaredField("producerConfig");
             f.setAccessible(true);
             ProducerConfig effective = (ProducerConfig) f.get(producer);
-            assertThat(effective.getString(ProducerConfig.ACKS_CONFIG)).as(channel + " acks").isEqualTo("-1");
-            assertThat(effective.getBoolean(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)).as(channel + " idempotence").isTrue();
+            assertThat(effective.getString(ProducerConfig.ACKS_CONFIG))
+                    .as(channel + " acks")
+                    .isEqualTo("-1");
+            assertThat(effective.getBoolean(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG))
+                    .as(channel + " idempotence")
+                    .isTrue();
         }
     }
 
@@ -71,13 +75,15 @@ class KafkaProducersTest extends LiveFixture {
         List<String> seen = new ArrayList<>();
         for (String channel : new TreeSet<>(kafka.getProducerChannels())) {
             assertThat(kafka.getProducer(channel).configuration().get("reconnect.backoff.max.ms"))
-                    .as("producer of " + channel).hasToString("1000");
+                    .as("producer of " + channel)
+                    .hasToString("1000");
             seen.add(channel);
         }
         for (String channel : new TreeSet<>(kafka.getConsumerChannels())) {
             for (var consumer : kafka.getConsumers(channel)) {
                 assertThat(consumer.configuration().get("reconnect.backoff.max.ms"))
-                        .as("consumer of " + channel).hasToString("1000");
+                        .as("consumer of " + channel)
+                        .hasToString("1000");
             }
             seen.add(channel);
         }
@@ -88,20 +94,26 @@ class KafkaProducersTest extends LiveFixture {
     void everyDeadLetterQueueProducerResolvesToAcksAllAndIdempotence() {
         List<String> withDeadLetterQueue = new ArrayList<>();
         for (String name : config.getPropertyNames()) {
-            if (name.startsWith("mp.messaging.incoming.") && name.endsWith(".failure-strategy")
+            if (name.startsWith("mp.messaging.incoming.")
+                    && name.endsWith(".failure-strategy")
                     && "dead-letter-queue".equals(config.getValue(name, String.class))) {
-                withDeadLetterQueue.add(name.substring("mp.messaging.incoming.".length(),
-                        name.length() - ".failure-strategy".length()));
+                withDeadLetterQueue.add(name.substring(
+                        "mp.messaging.incoming.".length(), name.length() - ".failure-strategy".length()));
             }
         }
-        assertThat(withDeadLetterQueue).contains("cluster-events", "policy-audit", "placement-events")
+        assertThat(withDeadLetterQueue)
+                .contains("cluster-events", "policy-audit", "placement-events")
                 .doesNotContain("metrics");
         for (String channel : withDeadLetterQueue) {
             // as KafkaDeadLetterQueue.Factory (SmallRye 4.33) builds the producer's configuration
-            Config dlq = Configs.prefixOverride(Configs.incoming(config, "smallrye-kafka", channel), "dead-letter-queue",
-                    Map.of());
-            assertThat(new KafkaConnectorOutgoingConfiguration(dlq).getAcks()).as(channel).isEqualTo("all");
-            assertThat(dlq.getValue("enable.idempotence", String.class)).as(channel).isEqualTo("true");
+            Config dlq = Configs.prefixOverride(
+                    Configs.incoming(config, "smallrye-kafka", channel), "dead-letter-queue", Map.of());
+            assertThat(new KafkaConnectorOutgoingConfiguration(dlq).getAcks())
+                    .as(channel)
+                    .isEqualTo("all");
+            assertThat(dlq.getValue("enable.idempotence", String.class))
+                    .as(channel)
+                    .isEqualTo("true");
         }
     }
 
@@ -109,34 +121,59 @@ class KafkaProducersTest extends LiveFixture {
     void theBrokerHasEveryDeadLetterAndDecisionFromAnIdempotentProducer() throws Exception {
         String tag = "idem" + System.nanoTime();
         // the cluster-events channel's dead-letter-queue producer, DeadLetters, and the decision log
-        structured("trimtab.cluster-events", tag + "/c", event(ADD, Instant.now(), "{\"apiVersion\":\"v1\",\"kind\":\"Pod\"}"));
-        structured("trimtab.metrics", tag + "/m", event("dev.trimtab.metrics", Instant.now(), "{\"kind\":\"Nonsense\"}"));
+        structured(
+                "trimtab.cluster-events",
+                tag + "/c",
+                event(ADD, Instant.now(), "{\"apiVersion\":\"v1\",\"kind\":\"Pod\"}"));
+        structured(
+                "trimtab.metrics", tag + "/m", event("dev.trimtab.metrics", Instant.now(), "{\"kind\":\"Nonsense\"}"));
         String key = workload(tag, "web");
         structured("trimtab.metrics", key, cpu(tag, "web", 450));
 
-        List<ConsumerRecord<String, byte[]>> dead = readAll("trimtab.autoscaler.dead-letter", Duration.ofSeconds(20),
-                l -> l.stream().filter(r -> r.key() != null && r.key().startsWith(tag + "/")).count() >= 2);
-        List<ConsumerRecord<String, byte[]>> decisions = readAll("trimtab.decisions", Duration.ofSeconds(20),
-                l -> l.stream().anyMatch(r -> key.equals(r.key())));
+        List<ConsumerRecord<String, byte[]>> dead = readAll(
+                "trimtab.autoscaler.dead-letter",
+                Duration.ofSeconds(20),
+                l -> l.stream()
+                                .filter(r -> r.key() != null && r.key().startsWith(tag + "/"))
+                                .count()
+                        >= 2);
+        List<ConsumerRecord<String, byte[]>> decisions = readAll(
+                "trimtab.decisions", Duration.ofSeconds(20), l -> l.stream().anyMatch(r -> key.equals(r.key())));
         List<TopicPartition> ours = new ArrayList<>();
-        dead.stream().filter(r -> r.key() != null && r.key().startsWith(tag + "/"))
+        dead.stream()
+                .filter(r -> r.key() != null && r.key().startsWith(tag + "/"))
                 .forEach(r -> ours.add(new TopicPartition(r.topic(), r.partition())));
-        decisions.stream().filter(r -> key.equals(r.key())).forEach(r -> ours.add(new TopicPartition(r.topic(), r.partition())));
+        decisions.stream()
+                .filter(r -> key.equals(r.key()))
+                .forEach(r -> ours.add(new TopicPartition(r.topic(), r.partition())));
         assertThat(ours).hasSize(3);
 
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafka.bootstrapServers());
         try (Admin admin = Admin.create(p)) {
             for (TopicPartition tp : new LinkedHashSet<>(ours)) {
-                long start = admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).all().get().get(tp).offset();
-                long end = admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all().get().get(tp).offset();
+                long start = admin.listOffsets(Map.of(tp, OffsetSpec.earliest()))
+                        .all()
+                        .get()
+                        .get(tp)
+                        .offset();
+                long end = admin.listOffsets(Map.of(tp, OffsetSpec.latest()))
+                        .all()
+                        .get()
+                        .get(tp)
+                        .offset();
                 // each idempotent producer numbers its records per partition from 0; a record written
                 // without idempotence (acks=1) carries no producer id and is counted by no producer
                 long sequenced = 0;
-                for (ProducerState s : admin.describeProducers(List.of(tp)).partitionResult(tp).get().activeProducers()) {
+                for (ProducerState s : admin.describeProducers(List.of(tp))
+                        .partitionResult(tp)
+                        .get()
+                        .activeProducers()) {
                     sequenced += s.lastSequence() + 1;
                 }
-                assertThat(sequenced).as("records of %s written by idempotent producers", tp).isEqualTo(end - start);
+                assertThat(sequenced)
+                        .as("records of %s written by idempotent producers", tp)
+                        .isEqualTo(end - start);
             }
         }
     }

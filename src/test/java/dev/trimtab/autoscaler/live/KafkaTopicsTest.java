@@ -27,20 +27,26 @@ class KafkaTopicsTest {
         Set<String> declared = new TreeSet<>();
         KafkaTopicFiles.all().forEach(t -> declared.add(t.name()));
         assertThat(declared).isEqualTo(configured);
-        KafkaTopicFiles.all().forEach(t -> assertThat(t.file().getFileName().toString()).isEqualTo(t.name() + ".yaml"));
+        KafkaTopicFiles.all()
+                .forEach(t -> assertThat(t.file().getFileName().toString()).isEqualTo(t.name() + ".yaml"));
     }
 
     @Test
     void theStateTopicIsCompactedAndPartitionedLikeTheMetricTopic() {
         KafkaTopicFiles.Topic state = topic("trimtab.autoscaler.state");
         assertThat(state.config()).containsEntry("cleanup.policy", "compact");
-        assertThat(state.partitions()).as("snapshots go to their workload's metric partition number")
+        assertThat(state.partitions())
+                .as("snapshots go to their workload's metric partition number")
                 .isEqualTo(topic("trimtab.metrics").partitions());
         assertThat(topic("trimtab.cluster-events").partitions())
-                .as("unkeyed ApiServerSource records stay in order only on one partition").isEqualTo(1);
+                .as("unkeyed ApiServerSource records stay in order only on one partition")
+                .isEqualTo(1);
     }
 
     private static KafkaTopicFiles.Topic topic(String name) {
-        return KafkaTopicFiles.all().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+        return KafkaTopicFiles.all().stream()
+                .filter(t -> t.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -32,10 +32,13 @@ import org.junit.jupiter.api.BeforeEach;
  */
 abstract class LiveFixture {
     static final String ADD = "dev.knative.apiserver.resource.add";
-    static final ResourceDefinitionContext POLICIES =
-            new ResourceDefinitionContext.Builder().withGroup("trimtab.dev")
-                    .withVersion("v1alpha1").withKind("ScalingPolicy").withPlural("scalingpolicies").withNamespaced(true)
-                    .build();
+    static final ResourceDefinitionContext POLICIES = new ResourceDefinitionContext.Builder()
+            .withGroup("trimtab.dev")
+            .withVersion("v1alpha1")
+            .withKind("ScalingPolicy")
+            .withPlural("scalingpolicies")
+            .withNamespaced(true)
+            .build();
 
     @Inject
     KubernetesClient client;
@@ -72,8 +75,11 @@ abstract class LiveFixture {
 
     /** Creates {@code name} in the API (2 replicas) and tells the autoscaler about it, its pods and a policy. */
     String workload(String ns, String name) throws Exception {
-        return workload(ns, name, "[{\"type\":\"Resource\",\"resource\":{\"name\":\"cpu\",\"target\":"
-                + "{\"type\":\"Utilization\",\"averageUtilization\":50}}}]");
+        return workload(
+                ns,
+                name,
+                "[{\"type\":\"Resource\",\"resource\":{\"name\":\"cpu\",\"target\":"
+                        + "{\"type\":\"Utilization\",\"averageUtilization\":50}}}]");
     }
 
     /** As {@link #workload(String, String)}, the policy with these {@code spec.metrics} (JSON). */
@@ -83,28 +89,60 @@ abstract class LiveFixture {
 
     /** As {@link #workload(String, String, String)}, with more spec fields ({@code "minReplicas":0,...}). */
     String workload(String ns, String name, String metrics, String moreSpec) throws Exception {
-        Deployment d = client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder()
-                .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
-                .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", name).endSelector()
-                .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata().withNewSpec()
-                .addNewContainer().withName("app").withImage("app").endContainer().endSpec().endTemplate().endSpec()
-                .build()).create();
+        Deployment d = client.apps()
+                .deployments()
+                .inNamespace(ns)
+                .resource(new DeploymentBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(ns)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withReplicas(2)
+                        .withNewSelector()
+                        .addToMatchLabels("app", name)
+                        .endSelector()
+                        .withNewTemplate()
+                        .withNewMetadata()
+                        .addToLabels("app", name)
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewContainer()
+                        .withName("app")
+                        .withImage("app")
+                        .endContainer()
+                        .endSpec()
+                        .endTemplate()
+                        .endSpec()
+                        .build())
+                .create();
         String key = ns + "/" + name;
         Instant now = Instant.now();
         structured("trimtab.cluster-events", key, event(ADD, now, CloudEventCodec.JSON.writeValueAsString(d)));
         for (int i = 0; i < 2; i++) {
-            structured("trimtab.cluster-events", key, event(ADD, now, "{\"apiVersion\":\"v1\",\"kind\":\"Pod\","
-                    + "\"metadata\":{\"name\":\"" + name + "-" + i + "\",\"namespace\":\"" + ns + "\",\"labels\":{\"app\":\""
-                    + name + "\"}},\"spec\":{\"containers\":[{\"name\":\"app\",\"resources\":{\"requests\":{\"cpu\":\"500m\"}}}]},"
-                    + "\"status\":{\"phase\":\"Running\",\"startTime\":\"" + now.minusSeconds(3600) + "\",\"conditions\":"
-                    + "[{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\"" + now.minusSeconds(3590) + "\"}]}}"));
+            structured(
+                    "trimtab.cluster-events",
+                    key,
+                    event(
+                            ADD,
+                            now,
+                            "{\"apiVersion\":\"v1\",\"kind\":\"Pod\","
+                                    + "\"metadata\":{\"name\":\"" + name + "-" + i + "\",\"namespace\":\"" + ns
+                                    + "\",\"labels\":{\"app\":\""
+                                    + name
+                                    + "\"}},\"spec\":{\"containers\":[{\"name\":\"app\",\"resources\":{\"requests\":{\"cpu\":\"500m\"}}}]},"
+                                    + "\"status\":{\"phase\":\"Running\",\"startTime\":\"" + now.minusSeconds(3600)
+                                    + "\",\"conditions\":"
+                                    + "[{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\""
+                                    + now.minusSeconds(3590) + "\"}]}}"));
         }
         String policyJson = "{\"apiVersion\":\"trimtab.dev/v1alpha1\",\"kind\":"
                 + "\"ScalingPolicy\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"" + ns + "\"},\"spec\":"
                 + "{\"scaleTargetRef\":{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"name\":\"" + name + "\"},"
                 + "\"maxReplicas\":10,\"metrics\":" + metrics + (moreSpec.isEmpty() ? "" : "," + moreSpec) + "}}";
-        client.genericKubernetesResources(POLICIES).inNamespace(ns).resource(
-                CloudEventCodec.JSON.readValue(policyJson, GenericKubernetesResource.class))
+        client.genericKubernetesResources(POLICIES)
+                .inNamespace(ns)
+                .resource(CloudEventCodec.JSON.readValue(policyJson, GenericKubernetesResource.class))
                 .create();
         structured("trimtab.cluster-events", key, event(ADD, now, policyJson));
         ObjectRef policy = new ObjectRef("trimtab.dev/v1alpha1", "ScalingPolicy", ns, name);
@@ -117,27 +155,49 @@ abstract class LiveFixture {
         Instant now = Instant.now();
         StringBuilder items = new StringBuilder();
         for (int i = 0; i < 2; i++) {
-            items.append(i == 0 ? "" : ",").append("{\"metadata\":{\"name\":\"").append(name).append('-').append(i)
-                    .append("\",\"namespace\":\"").append(ns).append("\"},\"timestamp\":\"").append(now)
-                    .append("\",\"window\":\"15s\",\"containers\":[{\"name\":\"app\",\"usage\":{\"cpu\":\"").append(cpu)
+            items.append(i == 0 ? "" : ",")
+                    .append("{\"metadata\":{\"name\":\"")
+                    .append(name)
+                    .append('-')
+                    .append(i)
+                    .append("\",\"namespace\":\"")
+                    .append(ns)
+                    .append("\"},\"timestamp\":\"")
+                    .append(now)
+                    .append("\",\"window\":\"15s\",\"containers\":[{\"name\":\"app\",\"usage\":{\"cpu\":\"")
+                    .append(cpu)
                     .append("m\"}}]}");
         }
-        return event("dev.trimtab.metrics", now, "{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetricsList\","
-                + "\"items\":[" + items + "]}");
+        return event(
+                "dev.trimtab.metrics",
+                now,
+                "{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetricsList\"," + "\"items\":[" + items
+                        + "]}");
     }
 
     /** The ScalingPolicy's status conditions as {@code type=status/reason}, once it has a status. */
     JsonNode status(String ns, String name) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.genericKubernetesResources(POLICIES).inNamespace(ns)
-                .withName(name).get().getAdditionalProperties().get("status") != null);
-        return CloudEventCodec.JSON.valueToTree(client.genericKubernetesResources(POLICIES).inNamespace(ns)
-                .withName(name).get().getAdditionalProperties().get("status"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> client.genericKubernetesResources(POLICIES)
+                                .inNamespace(ns)
+                                .withName(name)
+                                .get()
+                                .getAdditionalProperties()
+                                .get("status")
+                        != null);
+        return CloudEventCodec.JSON.valueToTree(client.genericKubernetesResources(POLICIES)
+                .inNamespace(ns)
+                .withName(name)
+                .get()
+                .getAdditionalProperties()
+                .get("status"));
     }
 
     /** The condition {@code type} of the policy's status, once its reason is {@code reason}. */
     JsonNode condition(String ns, String name, String type, String reason) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> reason.equals(conditionOf(status(ns, name), type)
-                .path("reason").asText()));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> reason.equals(
+                        conditionOf(status(ns, name), type).path("reason").asText()));
         return conditionOf(status(ns, name), type);
     }
 
@@ -151,11 +211,17 @@ abstract class LiveFixture {
     }
 
     int replicas(String ns, String name) {
-        return client.apps().deployments().inNamespace(ns).withName(name).get().getSpec().getReplicas();
+        return client.apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName(name)
+                .get()
+                .getSpec()
+                .getReplicas();
     }
 
-    static List<ConsumerRecord<String, byte[]>> readAll(String topic, Duration within,
-                                                         Predicate<List<ConsumerRecord<String, byte[]>>> until) {
+    static List<ConsumerRecord<String, byte[]>> readAll(
+            String topic, Duration within, Predicate<List<ConsumerRecord<String, byte[]>>> until) {
         return Topics.readAll(topic, within, until);
     }
 

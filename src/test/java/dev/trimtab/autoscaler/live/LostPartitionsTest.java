@@ -93,8 +93,11 @@ class LostPartitionsTest {
         commits.new Handler(delegate(true), null, "metrics").partitionsRevoked(List.of(mine));
         store.onPartitionsRevoked(new MockConsumer<>("earliest"), List.of(mine));
 
-        assertThat(engine.accept(ScaleApplierTest.cpuSamples("shop", "after-loss", 900))).isEmpty();
-        assertThat(keysOnStateTopic()).as("a lost partition's histories may be older than its new owner's").isEmpty();
+        assertThat(engine.accept(ScaleApplierTest.cpuSamples("shop", "after-loss", 900)))
+                .isEmpty();
+        assertThat(keysOnStateTopic())
+                .as("a lost partition's histories may be older than its new owner's")
+                .isEmpty();
     }
 
     @Test
@@ -106,7 +109,8 @@ class LostPartitionsTest {
         commits.new Handler(delegate(false), null, "metrics").partitionsRevoked(List.of(mine));
         store.onPartitionsRevoked(new MockConsumer<>("earliest"), List.of(mine));
 
-        assertThat(engine.accept(ScaleApplierTest.cpuSamples("shop", "after-revoke", 900))).isEmpty();
+        assertThat(engine.accept(ScaleApplierTest.cpuSamples("shop", "after-revoke", 900)))
+                .isEmpty();
         assertThat(keysOnStateTopic()).containsExactly(HistoryRecords.key(POLICY));
     }
 
@@ -115,8 +119,8 @@ class LostPartitionsTest {
         RevocationCommit commits = new RevocationCommit(null);
         List<List<Integer>> ownedAtRenewal = new ArrayList<>();
         AutoscalerEngine[] engineOf = new AutoscalerEngine[1];
-        AutoscalerEngine engine = ownerOfShopWeb(commits,
-                atNanos -> ownedAtRenewal.add(List.copyOf(engineOf[0].ownedPartitionNumbers())));
+        AutoscalerEngine engine = ownerOfShopWeb(
+                commits, atNanos -> ownedAtRenewal.add(List.copyOf(engineOf[0].ownedPartitionNumbers())));
         engineOf[0] = engine;
         int other = 1 - partitionOfShopWeb();
         MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
@@ -127,9 +131,11 @@ class LostPartitionsTest {
         store.onPartitionsAssigned(consumer, List.of());
 
         assertThat(engine.ownedPartitionNumbers()).containsExactly(other);
-        assertThat(ownedAtRenewal).as("the rebalance renews the membership lease only once the stale partition is released")
+        assertThat(ownedAtRenewal)
+                .as("the rebalance renews the membership lease only once the stale partition is released")
                 .containsExactly(List.of(other));
-        assertThat(engine.accept(ScaleApplierTest.cpuSamples("shop", "after-reassignment", 900))).isEmpty();
+        assertThat(engine.accept(ScaleApplierTest.cpuSamples("shop", "after-reassignment", 900)))
+                .isEmpty();
         assertThat(keysOnStateTopic()).isEmpty();
     }
 
@@ -141,18 +147,30 @@ class LostPartitionsTest {
     /** The same, with {@code rebalanced} told of each completed rebalance ({@link StateStore.Rebalanced}). */
     private AutoscalerEngine ownerOfShopWeb(RevocationCommit commits, LongConsumer rebalanced) {
         try {
-            StateWriteRetryTest.admin(a -> a.createTopics(List.of(new NewTopic(stateTopic, 2, (short) 1))).all().get());
+            StateWriteRetryTest.admin(a -> a.createTopics(List.of(new NewTopic(stateTopic, 2, (short) 1)))
+                    .all()
+                    .get());
         } catch (Exception e) {
             throw new AssertionError(e);
         }
         LiveSettings settings = StateWriteRetryTest.settings(stateTopic, Duration.ofSeconds(10));
         AutoscalerEngine engine = new AutoscalerEngine(settings, InputLimits.defaults(), true);
         engine.assign(2, List.of(0, 1), List.of());
-        assertThat(ScaleApplierTest.workload(engine, "shop", 900)).as("decided by its owner").isNotEmpty();
-        engine.drainChanged();   // as if the batch's histories were written before its commit
-        assertThat(engine.accept(ScaleApplierTest.cpuSamples("shop", "before", 900))).isNotEmpty();
-        store = new StateStore(engine, settings, registry, Map.of("bootstrap.servers", EmbeddedKafka.bootstrapServers()),
-                METRICS, true, commits, rebalanced);
+        assertThat(ScaleApplierTest.workload(engine, "shop", 900))
+                .as("decided by its owner")
+                .isNotEmpty();
+        engine.drainChanged(); // as if the batch's histories were written before its commit
+        assertThat(engine.accept(ScaleApplierTest.cpuSamples("shop", "before", 900)))
+                .isNotEmpty();
+        store = new StateStore(
+                engine,
+                settings,
+                registry,
+                Map.of("bootstrap.servers", EmbeddedKafka.bootstrapServers()),
+                METRICS,
+                true,
+                commits,
+                rebalanced);
         return engine;
     }
 
@@ -165,7 +183,9 @@ class LostPartitionsTest {
     }
 
     private List<String> keysOnStateTopic() {
-        return Topics.readAll(stateTopic, Duration.ofSeconds(3), l -> !l.isEmpty()).stream().map(r -> r.key()).toList();
+        return Topics.readAll(stateTopic, Duration.ofSeconds(3), l -> !l.isEmpty()).stream()
+                .map(r -> r.key())
+                .toList();
     }
 
     @AfterEach

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.trimtab.autoscaler.core.ObjectRef;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +27,7 @@ class MembershipLeaseTest {
     SimpleMeterRegistry registry;
     /** What the fake consumer reports: whole seconds since its last heartbeat (read by the lease's own looks too). */
     volatile double ago;
+
     MembershipLease lease;
 
     @BeforeEach
@@ -45,26 +45,37 @@ class MembershipLeaseTest {
 
     @Test
     void aFencedEngineDecidesNothingOnEventsOrResyncAndDecidesAgainWhenUnfenced() {
-        assertThat(ScaleApplierTest.workload(engine, "shop", 450)).as("owned and leased: decides").isNotEmpty();
+        assertThat(ScaleApplierTest.workload(engine, "shop", 450))
+                .as("owned and leased: decides")
+                .isNotEmpty();
 
         engine.fence(true);
         assertThat(engine.fenced()).isTrue();
-        assertThat(engine.accept(ScaleApplierTest.cpuSamples("shop", "m1", 900))).as("metric event").isEmpty();
+        assertThat(engine.accept(ScaleApplierTest.cpuSamples("shop", "m1", 900)))
+                .as("metric event")
+                .isEmpty();
         assertThat(engine.acceptAll(List.of(ScaleApplierTest.cpuSamples("shop", "m2", 900)), (i, e) -> {
-            throw e;
-        })).as("metric batch").isEmpty();
+                    throw e;
+                }))
+                .as("metric batch")
+                .isEmpty();
         ScaleApplierTest.workload(engine, "other", 450); // object events (as the informers bring them)
         engine.setClock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1)));
         assertThat(engine.resync()).as("resync a minute later").isEmpty();
-        assertThat(engine.drainChanged()).as("no snapshot handed out while fenced").isEmpty();
+        assertThat(engine.drainChanged())
+                .as("no snapshot handed out while fenced")
+                .isEmpty();
 
         engine.fence(false);
         assertThat(engine.fenced()).isFalse();
         List<String> resynced = new ArrayList<>();
         engine.resync().forEach(ev -> resynced.add(ev.policy().ref().namespace()));
         assertThat(resynced).containsExactlyInAnyOrder("shop", "other");
-        assertThat(engine.accept(ScaleApplierTest.cpuSamples("shop", "m3", 900))).isNotEmpty();
-        assertThat(engine.drainChanged()).extracting(e -> e.policy().namespace()).contains("shop", "other");
+        assertThat(engine.accept(ScaleApplierTest.cpuSamples("shop", "m3", 900)))
+                .isNotEmpty();
+        assertThat(engine.drainChanged())
+                .extracting(e -> e.policy().namespace())
+                .contains("shop", "other");
     }
 
     @Test
@@ -89,7 +100,8 @@ class MembershipLeaseTest {
         assertThat(lease.check()).isTrue();
         assertThat(engine.fenced()).isTrue();
         assertThat(gauge()).isEqualTo(1.0);
-        assertThat(engine.accept(ScaleApplierTest.cpuSamples("shop", "m1", 900))).isEmpty();
+        assertThat(engine.accept(ScaleApplierTest.cpuSamples("shop", "m1", 900)))
+                .isEmpty();
 
         ago = 120;
         assertThat(lease.check()).isTrue();
@@ -97,7 +109,8 @@ class MembershipLeaseTest {
         assertThat(lease.check()).isFalse();
         assertThat(engine.fenced()).isFalse();
         assertThat(gauge()).isZero();
-        assertThat(engine.accept(ScaleApplierTest.cpuSamples("shop", "m2", 900))).isNotEmpty();
+        assertThat(engine.accept(ScaleApplierTest.cpuSamples("shop", "m2", 900)))
+                .isNotEmpty();
     }
 
     /**
@@ -108,16 +121,23 @@ class MembershipLeaseTest {
     @Test
     void aCompletedRebalanceRenewsTheLeaseAtOnceAsOfOneHeartbeatIntervalBefore() {
         long[] now = {5_000_000_000L};
-        MembershipLease l = new MembershipLease(engine, new SimpleMeterRegistry(),
-                () -> new MembershipLease.Reading(ago, 6_000, 1_000), () -> now[0], false);
+        MembershipLease l = new MembershipLease(
+                engine,
+                new SimpleMeterRegistry(),
+                () -> new MembershipLease.Reading(ago, 6_000, 1_000),
+                () -> now[0],
+                false);
         assertThat(ScaleApplierTest.workload(engine, "shop", 450)).isNotEmpty();
         ago = 12; // the broker was away: no heartbeat for 12 s
         assertThat(l.check()).isTrue();
         assertThat(engine.fenced()).isTrue();
 
         l.rebalanced(new StateStore.Rebalanced(now[0])); // rejoined; the metric still says 12 s
-        assertThat(engine.fenced()).as("renewed by the rebalance, before any heartbeat").isFalse();
-        assertThat(engine.accept(ScaleApplierTest.cpuSamples("shop", "m1", 900))).isNotEmpty();
+        assertThat(engine.fenced())
+                .as("renewed by the rebalance, before any heartbeat")
+                .isFalse();
+        assertThat(engine.accept(ScaleApplierTest.cpuSamples("shop", "m1", 900)))
+                .isNotEmpty();
 
         now[0] += 1_999_000_000L; // 1,999 + 1,000 (interval) + 1,000 (next look) ms ≤ 4,000 ms
         assertThat(l.check()).isFalse();
@@ -132,8 +152,12 @@ class MembershipLeaseTest {
     /** Fenced, the lease is looked at on its own (here no scheduler looks at all): resumed heartbeats unfence it. */
     @Test
     void aFencedLeaseIsLookedAtUntilHeartbeatsResume() {
-        MembershipLease l = new MembershipLease(engine, new SimpleMeterRegistry(),
-                () -> new MembershipLease.Reading(ago, 6_000, 1_000), System::nanoTime, true);
+        MembershipLease l = new MembershipLease(
+                engine,
+                new SimpleMeterRegistry(),
+                () -> new MembershipLease.Reading(ago, 6_000, 1_000),
+                System::nanoTime,
+                true);
         try {
             ago = 12;
             assertThat(l.check()).isTrue();
@@ -151,8 +175,8 @@ class MembershipLeaseTest {
         assertThat(lease.check()).isFalse();
         MembershipLease none = new MembershipLease(engine, new SimpleMeterRegistry(), () -> null);
         assertThat(none.check()).isFalse();
-        MembershipLease noMargin = new MembershipLease(engine, new SimpleMeterRegistry(),
-                () -> new MembershipLease.Reading(0, 6_000, 3_000));
+        MembershipLease noMargin = new MembershipLease(
+                engine, new SimpleMeterRegistry(), () -> new MembershipLease.Reading(0, 6_000, 3_000));
         assertThat(noMargin.check()).isTrue();
         assertThat(engine.fenced()).isTrue();
     }
@@ -163,18 +187,21 @@ class MembershipLeaseTest {
         lease.check();
         AtomicInteger sleeps = new AtomicInteger();
         AtomicInteger attempts = new AtomicInteger();
-        String taken = MembershipLease.whenUnfenced(Duration.ofMinutes(2), millis -> {
-            assertThat(millis).isEqualTo(MembershipLease.STEP_MILLIS);
-            // the rebalance listener can still hand partitions over while a batch waits
-            engine.release(List.of());
-            if (sleeps.incrementAndGet() == 3) {
-                ago = 1;
-                lease.check();
-            }
-        }, () -> {
-            attempts.incrementAndGet();
-            return engine.work(() -> engine.fenced() ? null : "taken");
-        });
+        String taken = MembershipLease.whenUnfenced(
+                Duration.ofMinutes(2),
+                millis -> {
+                    assertThat(millis).isEqualTo(MembershipLease.STEP_MILLIS);
+                    // the rebalance listener can still hand partitions over while a batch waits
+                    engine.release(List.of());
+                    if (sleeps.incrementAndGet() == 3) {
+                        ago = 1;
+                        lease.check();
+                    }
+                },
+                () -> {
+                    attempts.incrementAndGet();
+                    return engine.work(() -> engine.fenced() ? null : "taken");
+                });
         assertThat(taken).isEqualTo("taken");
         assertThat(sleeps.get()).isEqualTo(3);
         assertThat(attempts.get()).isEqualTo(4);
@@ -184,8 +211,8 @@ class MembershipLeaseTest {
     void aBatchFencedForLongerThanTheDeliveryTimeoutFailsUncommitted() {
         ago = 60;
         lease.check();
-        assertThatThrownBy(() -> MembershipLease.whenUnfenced(Duration.ofMillis(30), millis -> sleep(5),
-                () -> engine.fenced() ? null : "taken"))
+        assertThatThrownBy(() -> MembershipLease.whenUnfenced(
+                        Duration.ofMillis(30), millis -> sleep(5), () -> engine.fenced() ? null : "taken"))
                 .isInstanceOf(MembershipLease.NotRenewed.class)
                 .hasMessageContaining("longer than the delivery timeout (PT0.03S)");
     }
@@ -193,19 +220,26 @@ class MembershipLeaseTest {
     @Test
     void theHeartbeatIsReadFromTheConsumerCoordinatorMetricsOfKafka() {
         try (Metrics metrics = new Metrics()) {
-            assertThat(MembershipLease.ConsumerHeartbeats.lastHeartbeat(metrics.metrics())).isNull();
+            assertThat(MembershipLease.ConsumerHeartbeats.lastHeartbeat(metrics.metrics()))
+                    .isNull();
             MetricName name = metrics.metricName("last-heartbeat-seconds-ago", "consumer-coordinator-metrics", "");
             metrics.addMetric(name, (config, now) -> 41.0);
-            metrics.addMetric(metrics.metricName("last-heartbeat-seconds-ago", "other-metrics", ""), (config, now) -> 1.0);
-            assertThat(MembershipLease.ConsumerHeartbeats.lastHeartbeat(metrics.metrics())).isEqualTo(41.0);
+            metrics.addMetric(
+                    metrics.metricName("last-heartbeat-seconds-ago", "other-metrics", ""), (config, now) -> 1.0);
+            assertThat(MembershipLease.ConsumerHeartbeats.lastHeartbeat(metrics.metrics()))
+                    .isEqualTo(41.0);
         }
-        assertThat(MembershipLease.ConsumerHeartbeats.millis(Map.of(), "session.timeout.ms", 45_000)).isEqualTo(45_000);
-        assertThat(MembershipLease.ConsumerHeartbeats.millis(Map.of("session.timeout.ms", "10000"), "session.timeout.ms",
-                45_000)).isEqualTo(10_000);
-        assertThat(MembershipLease.ConsumerHeartbeats.millis(Map.of("session.timeout.ms", 12_000), "session.timeout.ms",
-                45_000)).isEqualTo(12_000);
-        assertThatThrownBy(() -> MembershipLease.ConsumerHeartbeats.millis(Map.of("session.timeout.ms", "soon"),
-                "session.timeout.ms", 45_000)).hasMessageContaining("session.timeout.ms = 'soon'");
+        assertThat(MembershipLease.ConsumerHeartbeats.millis(Map.of(), "session.timeout.ms", 45_000))
+                .isEqualTo(45_000);
+        assertThat(MembershipLease.ConsumerHeartbeats.millis(
+                        Map.of("session.timeout.ms", "10000"), "session.timeout.ms", 45_000))
+                .isEqualTo(10_000);
+        assertThat(MembershipLease.ConsumerHeartbeats.millis(
+                        Map.of("session.timeout.ms", 12_000), "session.timeout.ms", 45_000))
+                .isEqualTo(12_000);
+        assertThatThrownBy(() -> MembershipLease.ConsumerHeartbeats.millis(
+                        Map.of("session.timeout.ms", "soon"), "session.timeout.ms", 45_000))
+                .hasMessageContaining("session.timeout.ms = 'soon'");
     }
 
     private static void sleep(long millis) {

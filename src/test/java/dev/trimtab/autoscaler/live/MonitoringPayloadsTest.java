@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.IngestSources;
 import dev.trimtab.testing.MockKubernetes;
 import dev.trimtab.testing.OtlpBodies;
-import dev.trimtab.testing.IngestSources;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -38,18 +38,26 @@ class MonitoringPayloadsTest extends LiveFixture {
     void collectorRecordsScaleWorkloadsAndABadRecordIsDeadLetteredWithoutStoppingTheRest() throws Exception {
         workload("mp", "web", PODS);
         long now = System.currentTimeMillis();
-        producer.send(new ProducerRecord<>("trimtab.monitoring", null, "not protobuf at all".getBytes(StandardCharsets.UTF_8)))
+        producer.send(new ProducerRecord<>(
+                        "trimtab.monitoring", null, "not protobuf at all".getBytes(StandardCharsets.UTF_8)))
                 .get();
         var r0 = OtlpBodies.resource(Map.of("k8s.namespace.name", "mp", "k8s.pod.name", "web-0"));
         var r1 = OtlpBodies.resource(Map.of("k8s.namespace.name", "mp", "k8s.pod.name", "web-1"));
-        producer.send(new ProducerRecord<>("trimtab.monitoring", null, OtlpBodies.protobuf(List.of(
-                OtlpBodies.gauge(r0, "sessions", Map.of(), 50, now), OtlpBodies.gauge(r1, "sessions", Map.of(), 50, now)))))
+        producer.send(new ProducerRecord<>(
+                        "trimtab.monitoring",
+                        null,
+                        OtlpBodies.protobuf(List.of(
+                                OtlpBodies.gauge(r0, "sessions", Map.of(), 50, now),
+                                OtlpBodies.gauge(r1, "sessions", Map.of(), 50, now)))))
                 .get();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> replicas("mp", "web") > 2);
-        List<ConsumerRecord<String, byte[]>> dead = readAll("trimtab.autoscaler.dead-letter", Duration.ofSeconds(20),
+        List<ConsumerRecord<String, byte[]>> dead = readAll(
+                "trimtab.autoscaler.dead-letter",
+                Duration.ofSeconds(20),
                 l -> l.stream().anyMatch(MonitoringPayloadsTest::ours));
-        ConsumerRecord<String, byte[]> letter = dead.stream().filter(MonitoringPayloadsTest::ours).findFirst().orElseThrow();
+        ConsumerRecord<String, byte[]> letter =
+                dead.stream().filter(MonitoringPayloadsTest::ours).findFirst().orElseThrow();
         assertThat(header(letter, "dead-letter-reason")).startsWith("otlp_proto: ExportMetricsServiceRequest");
         assertThat(header(letter, "dead-letter-topic")).isEqualTo("trimtab.monitoring");
     }

@@ -52,21 +52,43 @@ class ObservabilityTest extends LiveFixture {
         String key = workload("observed", "web");
         structured("trimtab.metrics", key, cpu("observed", "web", 450));
         await().atMost(Duration.ofSeconds(20)).until(() -> replicas("observed", "web") == 4);
-        given().contentType("application/cloudevents+json").body("{}").when().post("/").then().statusCode(400);
+        given().contentType("application/cloudevents+json")
+                .body("{}")
+                .when()
+                .post("/")
+                .then()
+                .statusCode(400);
         // a remote-write request whose one series no policy reads: the receiver's meters exist
-        given().header("Content-Encoding", "snappy").contentType("application/x-protobuf")
-                .body(RemoteWriteBodies.snappy(List.of(RemoteWriteBodies
-                        .TimeSeries.of("up", Map.of("job", "observed"), 1, System.currentTimeMillis()))))
-                .post("/api/v1/write").then().statusCode(204);
-        String review = Files.readAllLines(Path.of("src/test/resources/admission/reviews.jsonl")).get(0);
-        given().contentType("application/json").body(review).post("/admission/validate").then().statusCode(200);
-        given().contentType("application/json").body(review).post("/admission/mutate").then().statusCode(200);
+        given().header("Content-Encoding", "snappy")
+                .contentType("application/x-protobuf")
+                .body(RemoteWriteBodies.snappy(List.of(RemoteWriteBodies.TimeSeries.of(
+                        "up", Map.of("job", "observed"), 1, System.currentTimeMillis()))))
+                .post("/api/v1/write")
+                .then()
+                .statusCode(204);
+        String review = Files.readAllLines(Path.of("src/test/resources/admission/reviews.jsonl"))
+                .get(0);
+        given().contentType("application/json")
+                .body(review)
+                .post("/admission/validate")
+                .then()
+                .statusCode(200);
+        given().contentType("application/json")
+                .body(review)
+                .post("/admission/mutate")
+                .then()
+                .statusCode(200);
         exercised = true;
     }
 
     /** {@code /q/metrics}, also kept as target/observability/metrics.txt for a look after the run. */
     private static Scrape scrape() throws IOException {
-        String text = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String text = given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         Files.createDirectories(Path.of("target/observability"));
         Files.writeString(Path.of("target/observability/metrics.txt"), text);
         return Scrape.parse(text);
@@ -77,8 +99,12 @@ class ObservabilityTest extends LiveFixture {
         exercise();
         Scrape s = scrape();
         TreeSet<String> families = new TreeSet<>(s.families("trimtab_"));
-        assertThat(families).as("trimtab families scraped").hasSizeGreaterThan(10)
-                .contains("trimtab_autoscaler_decisions", "trimtab_autoscaler_policy_desired_replicas",
+        assertThat(families)
+                .as("trimtab families scraped")
+                .hasSizeGreaterThan(10)
+                .contains(
+                        "trimtab_autoscaler_decisions",
+                        "trimtab_autoscaler_policy_desired_replicas",
                         "trimtab_policy_admission_seconds");
         List<String> missing = new ArrayList<>();
         for (String f : families) {
@@ -93,28 +119,37 @@ class ObservabilityTest extends LiveFixture {
     void aScalingPolicyHasGaugesWhileItExistsAndNoneOnceDeleted() throws Exception {
         String ns = "gauged" + System.nanoTime();
         String key = workload(ns, "web");
-        structured("trimtab.metrics", key, cpu(ns, "web", 450));   // 90 % of request against 50 %
+        structured("trimtab.metrics", key, cpu(ns, "web", 450)); // 90 % of request against 50 %
         await().atMost(Duration.ofSeconds(20)).until(() -> replicas(ns, "web") == 4);
         String policy = "namespace=\"" + ns + "\",scalingpolicy=\"web\"";
         String metric = "metric_name=\"cpu\",metric_type=\"Resource\",namespace=\"" + ns
                 + "\",scalingpolicy=\"web\",target_type=\"Utilization\"";
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(series(ns))
-                .containsEntry("trimtab_autoscaler_policy_current_replicas{" + policy + "}", 4.0)
-                .containsEntry("trimtab_autoscaler_policy_desired_replicas{" + policy + "}", 4.0)
-                .containsEntry("trimtab_autoscaler_policy_metric_value{" + metric + "}", 90.0)
-                .containsEntry("trimtab_autoscaler_policy_metric_target{" + metric + "}", 50.0));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(series(ns))
+                        .containsEntry("trimtab_autoscaler_policy_current_replicas{" + policy + "}", 4.0)
+                        .containsEntry("trimtab_autoscaler_policy_desired_replicas{" + policy + "}", 4.0)
+                        .containsEntry("trimtab_autoscaler_policy_metric_value{" + metric + "}", 90.0)
+                        .containsEntry("trimtab_autoscaler_policy_metric_target{" + metric + "}", 50.0));
 
-        structured("trimtab.cluster-events", key, event("dev.knative.apiserver.resource.delete", Instant.now(),
-                "{\"apiVersion\":\"trimtab.dev/v1alpha1\",\"kind\":\"ScalingPolicy\",\"metadata\":{\"name\":\"web\","
-                        + "\"namespace\":\"" + ns + "\"},\"spec\":{\"scaleTargetRef\":{\"apiVersion\":\"apps/v1\","
-                        + "\"kind\":\"Deployment\",\"name\":\"web\"},\"maxReplicas\":10}}"));
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(series(ns)).isEmpty());
+        structured(
+                "trimtab.cluster-events",
+                key,
+                event(
+                        "dev.knative.apiserver.resource.delete",
+                        Instant.now(),
+                        "{\"apiVersion\":\"trimtab.dev/v1alpha1\",\"kind\":\"ScalingPolicy\",\"metadata\":{\"name\":\"web\","
+                                + "\"namespace\":\"" + ns
+                                + "\"},\"spec\":{\"scaleTargetRef\":{\"apiVersion\":\"apps/v1\","
+                                + "\"kind\":\"Deployment\",\"name\":\"web\"},\"maxReplicas\":10}}"));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(series(ns)).isEmpty());
     }
 
     /** The samples of {@code /q/metrics} that name the namespace, as {@code name{labels}} to value. */
     private static Map<String, Double> series(String ns) {
         Map<String, Double> out = new TreeMap<>();
-        for (String line : given().when().get("/q/metrics").then().extract().asString().split("\n")) {
+        for (String line :
+                given().when().get("/q/metrics").then().extract().asString().split("\n")) {
             if (line.startsWith("trimtab_autoscaler_policy_") && line.contains("namespace=\"" + ns + "\"")) {
                 int space = line.lastIndexOf(' ');
                 out.put(line.substring(0, space).replace(",}", "}"), Double.parseDouble(line.substring(space + 1)));
@@ -129,18 +164,26 @@ class ObservabilityTest extends LiveFixture {
         String key = workload(ns, "web");
         structured("trimtab.metrics", key, cpu(ns, "web", 450));
         await().atMost(Duration.ofSeconds(20)).until(() -> replicas(ns, "web") == 4);
-        String uid = client.genericKubernetesResources(POLICIES).inNamespace(ns).withName("web").get().getMetadata()
+        String uid = client.genericKubernetesResources(POLICIES)
+                .inNamespace(ns)
+                .withName("web")
+                .get()
+                .getMetadata()
                 .getUid();
         assertThat(uid).isNotBlank();
-        await().atMost(Duration.ofSeconds(10)).until(() -> policyEvents(ns).stream()
-                .anyMatch(e -> "SuccessfulRescale".equals(e.getReason())));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> policyEvents(ns).stream().anyMatch(e -> "SuccessfulRescale".equals(e.getReason())));
         // before its first sample the policy had no metrics: a Warning, as the HPA's FailedGetResourceMetric
-        assertThat(policyEvents(ns)).filteredOn(e -> "FailedGetMetrics".equals(e.getReason())).singleElement()
+        assertThat(policyEvents(ns))
+                .filteredOn(e -> "FailedGetMetrics".equals(e.getReason()))
+                .singleElement()
                 .satisfies(e -> {
                     assertThat(e.getType()).isEqualTo("Warning");
                     assertThat(e.getInvolvedObject().getUid()).isEqualTo(uid);
                 });
-        Event e = policyEvents(ns).stream().filter(x -> "SuccessfulRescale".equals(x.getReason())).findFirst()
+        Event e = policyEvents(ns).stream()
+                .filter(x -> "SuccessfulRescale".equals(x.getReason()))
+                .findFirst()
                 .orElseThrow();
         assertThat(e.getInvolvedObject().getUid()).isEqualTo(uid);
         assertThat(e.getInvolvedObject().getApiVersion()).isEqualTo("trimtab.dev/v1alpha1");
@@ -148,14 +191,15 @@ class ObservabilityTest extends LiveFixture {
         assertThat(e.getReason()).isEqualTo("SuccessfulRescale");
         assertThat(e.getType()).isEqualTo("Normal");
         assertThat(e.getCount()).isEqualTo(1);
-        assertThat(e.getMessage()).isEqualTo("New size: 4; reason: cpu resource utilization (percentage of request)"
-                + " above target");
+        assertThat(e.getMessage())
+                .isEqualTo("New size: 4; reason: cpu resource utilization (percentage of request)" + " above target");
         assertThat(e.getSource().getComponent()).isEqualTo("trimtab-autoscaler");
     }
 
     private List<Event> policyEvents(String ns) {
         return client.v1().events().inNamespace(ns).list().getItems().stream()
-                .filter(e -> "ScalingPolicy".equals(e.getInvolvedObject().getKind())).toList();
+                .filter(e -> "ScalingPolicy".equals(e.getInvolvedObject().getKind()))
+                .toList();
     }
 
     @Test
@@ -166,7 +210,9 @@ class ObservabilityTest extends LiveFixture {
         List<String> expressions = new ArrayList<>();
         collect(dashboard.path("panels"), expressions);
         for (JsonNode v : dashboard.path("templating").path("list")) {
-            String q = v.path("query").isObject() ? v.path("query").path("query").asText() : v.path("query").asText();
+            String q = v.path("query").isObject()
+                    ? v.path("query").path("query").asText()
+                    : v.path("query").asText();
             Matcher m = Pattern.compile("label_values\\(\\s*([^,)]+)").matcher(q);
             if (m.find()) {
                 expressions.add(m.group(1));
@@ -184,7 +230,9 @@ class ObservabilityTest extends LiveFixture {
             }
         }
         assertThat(names).as("metric names found in the queries").isGreaterThan(expressions.size() - 1);
-        assertThat(unknown).as("metric names in the dashboard that /q/metrics does not export").isEmpty();
+        assertThat(unknown)
+                .as("metric names in the dashboard that /q/metrics does not export")
+                .isEmpty();
     }
 
     private static void collect(JsonNode panels, List<String> into) {
@@ -200,19 +248,43 @@ class ObservabilityTest extends LiveFixture {
 
     @Test
     void openApiDescribesThePushAdmissionAndQueryEndpoints() throws Exception {
-        JsonNode api = CloudEventCodec.JSON.readTree(given().accept("application/json").when().get("/q/openapi")
-                .then().statusCode(200).extract().asString());
+        JsonNode api = CloudEventCodec.JSON.readTree(given().accept("application/json")
+                .when()
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
         JsonNode paths = api.path("paths");
-        Map<String, String> operations = Map.of("/", "post", "/admission/validate", "post", "/admission/mutate", "post",
-                "/rbac/can-i", "get", "/rbac/who-can", "get", "/rbac/escalations", "get", "/network/can-reach", "get",
-                "/network/matrix", "get");
+        Map<String, String> operations = Map.of(
+                "/",
+                "post",
+                "/admission/validate",
+                "post",
+                "/admission/mutate",
+                "post",
+                "/rbac/can-i",
+                "get",
+                "/rbac/who-can",
+                "get",
+                "/rbac/escalations",
+                "get",
+                "/network/can-reach",
+                "get",
+                "/network/matrix",
+                "get");
         operations.forEach((path, method) -> {
             JsonNode op = paths.path(path).path(method);
-            assertThat(op.isMissingNode()).as(method + " " + path + " in /q/openapi").isFalse();
+            assertThat(op.isMissingNode())
+                    .as(method + " " + path + " in /q/openapi")
+                    .isFalse();
             assertThat(op.path("summary").asText()).as("summary of " + path).isNotBlank();
-            assertThat(op.path("description").asText()).as("description of " + path).hasSizeGreaterThan(30);
+            assertThat(op.path("description").asText())
+                    .as("description of " + path)
+                    .hasSizeGreaterThan(30);
         });
-        assertThat(paths.path("/rbac/can-i").path("get").path("parameters").toString()).contains("\"as\"", "namespace");
+        assertThat(paths.path("/rbac/can-i").path("get").path("parameters").toString())
+                .contains("\"as\"", "namespace");
         assertThat(api.path("info").path("title").asText()).isEqualTo("Trimtab");
     }
 }

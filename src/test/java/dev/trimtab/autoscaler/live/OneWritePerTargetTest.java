@@ -8,7 +8,6 @@ import dev.trimtab.autoscaler.core.ScaleDecision;
 import dev.trimtab.autoscaler.core.ScaleTarget;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
-import dev.trimtab.testing.RecordingEmitter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +31,8 @@ class OneWritePerTargetTest {
     final List<String> logged = Collections.synchronizedList(new ArrayList<>());
     final List<Integer> written = Collections.synchronizedList(new ArrayList<>());
     /** Runs inside the first write, on the writing thread, before it answers. */
-    Consumer<ScaleDecision> duringFirstWrite = d -> { };
+    Consumer<ScaleDecision> duringFirstWrite = d -> {};
+
     AutoscalerEngine engine;
     ScaleApplier applier;
 
@@ -63,26 +63,37 @@ class OneWritePerTargetTest {
     }
 
     static CloudEvent event(String id, String type, String data) {
-        return CloudEventCodec.parse("{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"t\",\"type\":\"" + type
-                + "\",\"time\":\"" + NOW + "\",\"data\":" + data + "}");
+        return CloudEventCodec.parse("{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"t\",\"type\":\""
+                + type + "\",\"time\":\"" + NOW + "\",\"data\":" + data + "}");
     }
 
     static CloudEvent deployment(String type, int replicas, String resourceVersion) {
-        return event("d" + resourceVersion, type, "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":"
-                + "{\"name\":\"web\",\"namespace\":\"shop\",\"resourceVersion\":\"" + resourceVersion + "\"},\"spec\":"
-                + "{\"replicas\":" + replicas + ",\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}}");
+        return event(
+                "d" + resourceVersion,
+                type,
+                "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":"
+                        + "{\"name\":\"web\",\"namespace\":\"shop\",\"resourceVersion\":\"" + resourceVersion
+                        + "\"},\"spec\":"
+                        + "{\"replicas\":" + replicas + ",\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}}");
     }
 
     /** Ten pods of 500m, each using {@code cpu}m. */
     static CloudEvent samples(String id, int cpu) {
         StringBuilder items = new StringBuilder();
         for (int i = 0; i < 10; i++) {
-            items.append(i == 0 ? "" : ",").append("{\"metadata\":{\"name\":\"web-").append(i)
-                    .append("\",\"namespace\":\"shop\"},\"timestamp\":\"").append(NOW)
-                    .append("\",\"containers\":[{\"name\":\"c\",\"usage\":{\"cpu\":\"").append(cpu).append("m\"}}]}");
+            items.append(i == 0 ? "" : ",")
+                    .append("{\"metadata\":{\"name\":\"web-")
+                    .append(i)
+                    .append("\",\"namespace\":\"shop\"},\"timestamp\":\"")
+                    .append(NOW)
+                    .append("\",\"containers\":[{\"name\":\"c\",\"usage\":{\"cpu\":\"")
+                    .append(cpu)
+                    .append("m\"}}]}");
         }
-        return event(id, "m", "{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetricsList\",\"items\":["
-                + items + "]}");
+        return event(
+                id,
+                "m",
+                "{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetricsList\",\"items\":[" + items + "]}");
     }
 
     /**
@@ -93,22 +104,33 @@ class OneWritePerTargetTest {
     AutoscalerEngine.Evaluation tenReplicasWantingTwo() {
         engine.accept(deployment("dev.knative.apiserver.resource.add", 10, "1"));
         for (int i = 0; i < 10; i++) {
-            engine.accept(event("p" + i, "dev.knative.apiserver.resource.add", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\","
-                    + "\"metadata\":{\"name\":\"web-" + i + "\",\"namespace\":\"shop\",\"labels\":{\"app\":\"web\"}},"
-                    + "\"spec\":{\"containers\":[{\"name\":\"c\",\"resources\":{\"requests\":{\"cpu\":\"500m\"}}}]},"
-                    + "\"status\":{\"phase\":\"Running\",\"startTime\":\"" + NOW.minusSeconds(3600) + "\",\"conditions\":"
-                    + "[{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\"" + NOW.minusSeconds(3590) + "\"}]}}"));
+            engine.accept(event(
+                    "p" + i,
+                    "dev.knative.apiserver.resource.add",
+                    "{\"apiVersion\":\"v1\",\"kind\":\"Pod\","
+                            + "\"metadata\":{\"name\":\"web-" + i
+                            + "\",\"namespace\":\"shop\",\"labels\":{\"app\":\"web\"}},"
+                            + "\"spec\":{\"containers\":[{\"name\":\"c\",\"resources\":{\"requests\":{\"cpu\":\"500m\"}}}]},"
+                            + "\"status\":{\"phase\":\"Running\",\"startTime\":\"" + NOW.minusSeconds(3600)
+                            + "\",\"conditions\":"
+                            + "[{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\""
+                            + NOW.minusSeconds(3590) + "\"}]}}"));
         }
         engine.accept(samples("m0", 50));
-        List<AutoscalerEngine.Evaluation> due = engine.accept(event("sp", "dev.knative.apiserver.resource.add",
-                "{\"apiVersion\":\"trimtab.dev/v1alpha1\",\"kind\":\"ScalingPolicy\",\"metadata\":{\"name\":\"web\","
-                + "\"namespace\":\"shop\"},\"spec\":{\"scaleTargetRef\":{\"kind\":\"Deployment\",\"name\":\"web\"},"
-                + "\"maxReplicas\":10,\"metrics\":[{\"type\":\"Resource\",\"resource\":{\"name\":\"cpu\",\"target\":"
-                + "{\"type\":\"Utilization\",\"averageUtilization\":50}}}],\"behavior\":{\"scaleDown\":"
-                + "{\"stabilizationWindowSeconds\":0,\"policies\":[{\"type\":\"Percent\",\"value\":50,\"periodSeconds\":4}]}}}}"));
+        List<AutoscalerEngine.Evaluation> due = engine.accept(
+                event(
+                        "sp",
+                        "dev.knative.apiserver.resource.add",
+                        "{\"apiVersion\":\"trimtab.dev/v1alpha1\",\"kind\":\"ScalingPolicy\",\"metadata\":{\"name\":\"web\","
+                                + "\"namespace\":\"shop\"},\"spec\":{\"scaleTargetRef\":{\"kind\":\"Deployment\",\"name\":\"web\"},"
+                                + "\"maxReplicas\":10,\"metrics\":[{\"type\":\"Resource\",\"resource\":{\"name\":\"cpu\",\"target\":"
+                                + "{\"type\":\"Utilization\",\"averageUtilization\":50}}}],\"behavior\":{\"scaleDown\":"
+                                + "{\"stabilizationWindowSeconds\":0,\"policies\":[{\"type\":\"Percent\",\"value\":50,\"periodSeconds\":4}]}}}}"));
         assertThat(due).singleElement().satisfies(ev -> {
             assertThat(ev.decision().currentReplicas()).isEqualTo(10);
-            assertThat(ev.decision().desiredReplicas()).as("the scale-down limit").isEqualTo(5);
+            assertThat(ev.decision().desiredReplicas())
+                    .as("the scale-down limit")
+                    .isEqualTo(5);
         });
         return due.get(0);
     }
@@ -123,7 +145,9 @@ class OneWritePerTargetTest {
         List<AutoscalerEngine.Evaluation> due = engine.accept(samples("m1", 50));
         assertThat(due).singleElement().satisfies(ev -> {
             assertThat(ev.decision().currentReplicas()).isEqualTo(5);
-            assertThat(ev.decision().desiredReplicas()).as("the race: a limit counted from 5, not 10").isLessThan(5);
+            assertThat(ev.decision().desiredReplicas())
+                    .as("the race: a limit counted from 5, not 10")
+                    .isLessThan(5);
         });
         return due.get(0);
     }
@@ -154,7 +178,7 @@ class OneWritePerTargetTest {
 
         applier.apply(second.get(), event("t2", "m", "{}"));
         assertThat(written).as("5 -> 2 (or 3) would break 50 % per 4 s from 10").containsExactly(5);
-        JsonNode d = decisionOn("m1");   // still names the metric event it was taken on
+        JsonNode d = decisionOn("m1"); // still names the metric event it was taken on
         assertThat(d.get("outcome").asText()).isEqualTo("hold after a concurrent write");
         assertThat(d.get("currentReplicas").asInt()).isEqualTo(5);
         assertThat(d.get("desiredReplicas").asInt()).isEqualTo(5);
@@ -177,7 +201,9 @@ class OneWritePerTargetTest {
         assertThat(engine.current(first)).as("overtaken").isNotSameAs(first);
 
         applier.apply(first, event("t1", "dev.knative.apiserver.resource.add", "{}"));
-        assertThat(written).as("the scale-down decided before the demand doubled").isEmpty();
+        assertThat(written)
+                .as("the scale-down decided before the demand doubled")
+                .isEmpty();
         assertThat(logged).singleElement().satisfies(l -> {
             JsonNode d = CloudEventCodec.JSON.readTree(l).get("data");
             assertThat(d.get("outcome").asText()).isEqualTo("hold after a concurrent write");
@@ -202,13 +228,15 @@ class OneWritePerTargetTest {
         List<Boolean> queued = new ArrayList<>();
         duringFirstWrite = d -> {
             AutoscalerEngine.Evaluation second = decidedDuringTheWrite();
-            Thread t = new Thread(() -> {
-                try {
-                    engine.work(() -> applier.apply(second, event("t2", "m", "{}")));
-                } catch (Throwable e) {
-                    failed.set(e);
-                }
-            }, "second-writer");
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            engine.work(() -> applier.apply(second, event("t2", "m", "{}")));
+                        } catch (Throwable e) {
+                            failed.set(e);
+                        }
+                    },
+                    "second-writer");
             secondWriter.set(t);
             t.start();
             // the first write answers only once the second one waits for the target's lock, or has

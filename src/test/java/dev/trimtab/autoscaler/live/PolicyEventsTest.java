@@ -41,14 +41,19 @@ class PolicyEventsTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(),
-                false);
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         api = server.createClient();
-        uid = api.genericKubernetesResources(LiveFixture.POLICIES).inNamespace("shop").resource(CloudEventCodec.JSON.readValue(
-                "{\"apiVersion\":\"trimtab.dev/v1alpha1\",\"kind\":\"ScalingPolicy\",\"metadata\":{\"name\":\"web\","
-                        + "\"namespace\":\"shop\"},\"spec\":{\"maxReplicas\":5}}", GenericKubernetesResource.class))
-                .create().getMetadata().getUid();
+        uid = api.genericKubernetesResources(LiveFixture.POLICIES)
+                .inNamespace("shop")
+                .resource(CloudEventCodec.JSON.readValue(
+                        "{\"apiVersion\":\"trimtab.dev/v1alpha1\",\"kind\":\"ScalingPolicy\",\"metadata\":{\"name\":\"web\","
+                                + "\"namespace\":\"shop\"},\"spec\":{\"maxReplicas\":5}}",
+                        GenericKubernetesResource.class))
+                .create()
+                .getMetadata()
+                .getUid();
         recorder = new StatusRecorder(api, registry);
         recorder.clock = now::get;
     }
@@ -61,8 +66,19 @@ class PolicyEventsTest {
     }
 
     private static ScaleDecision failedGetMetrics() {
-        return new ScaleDecision(POLICY, new ObjectRef("apps/v1", "Deployment", "shop", "web"), 0, 2, 2,
-                Reason.FailedGetMetrics, "no samples for cpu", List.of(), 2, 2, false, "1");
+        return new ScaleDecision(
+                POLICY,
+                new ObjectRef("apps/v1", "Deployment", "shop", "web"),
+                0,
+                2,
+                2,
+                Reason.FailedGetMetrics,
+                "no samples for cpu",
+                List.of(),
+                2,
+                2,
+                false,
+                "1");
     }
 
     private List<Event> events() {
@@ -71,7 +87,7 @@ class PolicyEventsTest {
 
     @Test
     void aRepeatedWarningIsOneEventOnThePolicyWhoseCountGoesUp() {
-        for (int i = 0; i < 20; i++) {   // one evaluation a second
+        for (int i = 0; i < 20; i++) { // one evaluation a second
             recorder.record(failedGetMetrics(), "hold");
             now.addAndGet(1_000);
         }
@@ -86,20 +102,37 @@ class PolicyEventsTest {
         assertThat(e.getCount()).isEqualTo(1);
 
         now.addAndGet(30_000);
-        recorder.flushEvents();   // what the 10 s schedule does
+        recorder.flushEvents(); // what the 10 s schedule does
         await().atMost(Duration.ofSeconds(10)).until(() -> events().get(0).getCount() == 20);
         assertThat(events()).hasSize(1);
-        assertThat(events().get(0).getLastTimestamp()).isEqualTo(Instant.ofEpochMilli(1_019_000).toString());
-        assertThat(registry.counter("trimtab_autoscaler_policy_events_total", "reason", "FailedGetMetrics", "action",
-                "aggregated").count()).isEqualTo(19);
+        assertThat(events().get(0).getLastTimestamp())
+                .isEqualTo(Instant.ofEpochMilli(1_019_000).toString());
+        assertThat(registry.counter(
+                                "trimtab_autoscaler_policy_events_total",
+                                "reason",
+                                "FailedGetMetrics",
+                                "action",
+                                "aggregated")
+                        .count())
+                .isEqualTo(19);
     }
 
     @Test
     void noEventForAPolicyDeletedMeanwhile() {
-        api.genericKubernetesResources(LiveFixture.POLICIES).inNamespace("shop").withName("web").delete();
+        api.genericKubernetesResources(LiveFixture.POLICIES)
+                .inNamespace("shop")
+                .withName("web")
+                .delete();
         recorder.record(failedGetMetrics(), "hold");
-        await().atMost(Duration.ofSeconds(10)).until(() -> registry.counter("trimtab_autoscaler_policy_events_total",
-                "reason", "FailedGetMetrics", "action", "skipped").count() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> registry.counter(
+                                        "trimtab_autoscaler_policy_events_total",
+                                        "reason",
+                                        "FailedGetMetrics",
+                                        "action",
+                                        "skipped")
+                                .count()
+                        == 1);
         assertThat(events()).isEmpty();
     }
 }

@@ -26,7 +26,8 @@ class PolicyGaugesTest {
     }
 
     private static ScaleDecision decision(ObjectRef policy, int from, int to, List<MetricResult> metrics) {
-        return new ScaleDecision(policy, policy, 0, from, to, Reason.DesiredWithinRange, "m", metrics, to, to, false, "1");
+        return new ScaleDecision(
+                policy, policy, 0, from, to, Reason.DesiredWithinRange, "m", metrics, to, to, false, "1");
     }
 
     private double gauge(String name, String policy, String... tags) {
@@ -38,32 +39,62 @@ class PolicyGaugesTest {
     void currentDesiredAndEachMetricAgainstItsTarget() {
         ObjectRef web = ref("web");
         owned.add(web);
-        MetricResult cpu = new MetricResult(MetricSpec.resource("cpu", MetricSpec.Target.utilization(50)), 90, 450L,
-                null, 4, 3.6, null, null);
-        MetricResult queue = new MetricResult(MetricSpec.external("queue_depth", null, MetricSpec.Target.averageValue(
-                30_000)), null, 45_500L, 182_000L, 7, 6.1, null, null);
-        MetricResult failed = MetricResult.failed(MetricSpec.pods("rps", null, MetricSpec.Target.averageValue(10_000)),
-                "no samples");
-        gauges.record(new ScalingPolicy(web, null, false, null), decision(web, 2, 7, List.of(cpu, queue, failed)), "written");
+        MetricResult cpu = new MetricResult(
+                MetricSpec.resource("cpu", MetricSpec.Target.utilization(50)), 90, 450L, null, 4, 3.6, null, null);
+        MetricResult queue = new MetricResult(
+                MetricSpec.external("queue_depth", null, MetricSpec.Target.averageValue(30_000)),
+                null,
+                45_500L,
+                182_000L,
+                7,
+                6.1,
+                null,
+                null);
+        MetricResult failed =
+                MetricResult.failed(MetricSpec.pods("rps", null, MetricSpec.Target.averageValue(10_000)), "no samples");
+        gauges.record(
+                new ScalingPolicy(web, null, false, null), decision(web, 2, 7, List.of(cpu, queue, failed)), "written");
 
-        assertThat(gauge("trimtab_autoscaler_policy_current_replicas", "web")).as("after the write").isEqualTo(7);
+        assertThat(gauge("trimtab_autoscaler_policy_current_replicas", "web"))
+                .as("after the write")
+                .isEqualTo(7);
         assertThat(gauge("trimtab_autoscaler_policy_desired_replicas", "web")).isEqualTo(7);
-        assertThat(gauge("trimtab_autoscaler_policy_metric_value", "web", "metric_name", "cpu", "target_type",
-                "Utilization")).isEqualTo(90);
-        assertThat(gauge("trimtab_autoscaler_policy_metric_target", "web", "metric_name", "cpu")).isEqualTo(50);
-        assertThat(gauge("trimtab_autoscaler_policy_metric_value", "web", "metric_name", "queue_depth",
-                "metric_type", "External")).isEqualTo(45.5);
-        assertThat(gauge("trimtab_autoscaler_policy_metric_target", "web", "metric_name", "queue_depth")).isEqualTo(30);
-        assertThat(gauge("trimtab_autoscaler_policy_metric_value", "web", "metric_name", "rps")).as("failed").isNaN();
-        assertThat(registry.find("trimtab_autoscaler_policy_metric_target").tag("metric_name", "rps").gauge())
+        assertThat(gauge(
+                        "trimtab_autoscaler_policy_metric_value",
+                        "web",
+                        "metric_name",
+                        "cpu",
+                        "target_type",
+                        "Utilization"))
+                .isEqualTo(90);
+        assertThat(gauge("trimtab_autoscaler_policy_metric_target", "web", "metric_name", "cpu"))
+                .isEqualTo(50);
+        assertThat(gauge(
+                        "trimtab_autoscaler_policy_metric_value",
+                        "web",
+                        "metric_name",
+                        "queue_depth",
+                        "metric_type",
+                        "External"))
+                .isEqualTo(45.5);
+        assertThat(gauge("trimtab_autoscaler_policy_metric_target", "web", "metric_name", "queue_depth"))
+                .isEqualTo(30);
+        assertThat(gauge("trimtab_autoscaler_policy_metric_value", "web", "metric_name", "rps"))
+                .as("failed")
+                .isNaN();
+        assertThat(registry.find("trimtab_autoscaler_policy_metric_target")
+                        .tag("metric_name", "rps")
+                        .gauge())
                 .isNotNull();
 
         // held, then the spec lost two metrics: their gauges go, the replicas follow the decision
         gauges.record(new ScalingPolicy(web, null, false, null), decision(web, 7, 5, List.of(cpu)), "hold");
         assertThat(gauge("trimtab_autoscaler_policy_current_replicas", "web")).isEqualTo(7);
         assertThat(gauge("trimtab_autoscaler_policy_desired_replicas", "web")).isEqualTo(5);
-        assertThat(registry.find("trimtab_autoscaler_policy_metric_value").gauges()).hasSize(1);
-        assertThat(registry.find("trimtab_autoscaler_policy_metric_target").gauges()).hasSize(1);
+        assertThat(registry.find("trimtab_autoscaler_policy_metric_value").gauges())
+                .hasSize(1);
+        assertThat(registry.find("trimtab_autoscaler_policy_metric_target").gauges())
+                .hasSize(1);
     }
 
     @Test
@@ -72,8 +103,8 @@ class PolicyGaugesTest {
         ObjectRef api = ref("api");
         owned.add(web);
         owned.add(api);
-        MetricResult cpu = new MetricResult(MetricSpec.resource("cpu", MetricSpec.Target.utilization(50)), 60, 300L,
-                null, 3, 2.4, null, null);
+        MetricResult cpu = new MetricResult(
+                MetricSpec.resource("cpu", MetricSpec.Target.utilization(50)), 60, 300L, null, 3, 2.4, null, null);
         gauges.record(new ScalingPolicy(web, null, false, null), decision(web, 2, 3, List.of(cpu)), "written");
         gauges.record(new ScalingPolicy(api, null, false, null), decision(api, 2, 3, List.of(cpu)), "written");
         gauges.sweep();
@@ -83,7 +114,8 @@ class PolicyGaugesTest {
         owned.remove(web);
         gauges.sweep();
         assertThat(gauges.policies()).containsExactly(api);
-        assertThat(registry.getMeters()).hasSize(4).allSatisfy(m ->
-                assertThat(m.getId().getTag("scalingpolicy")).isEqualTo("api"));
+        assertThat(registry.getMeters())
+                .hasSize(4)
+                .allSatisfy(m -> assertThat(m.getId().getTag("scalingpolicy")).isEqualTo("api"));
     }
 }

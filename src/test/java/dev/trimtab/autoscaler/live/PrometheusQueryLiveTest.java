@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.trimtab.testing.DebianTools;
 import dev.trimtab.testing.EmbeddedKafka;
+import dev.trimtab.testing.IngestSources;
 import dev.trimtab.testing.MockKubernetes;
 import dev.trimtab.testing.PeerProcess;
-import dev.trimtab.testing.IngestSources;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -54,7 +54,8 @@ class PrometheusQueryLiveTest extends LiveFixture {
         HttpServer target = PeerProcess.scrapeTarget(
                 "# TYPE queue_depth gauge\nqueue_depth{queue=\"orders\"} 150\nqueue_depth{queue=\"mail\"} 100\n");
         Path dir = Files.createTempDirectory("prometheus");
-        Files.writeString(dir.resolve("prometheus.yml"), """
+        Files.writeString(
+                dir.resolve("prometheus.yml"), """
                 global:
                   scrape_interval: 1s
                 scrape_configs:
@@ -62,30 +63,47 @@ class PrometheusQueryLiveTest extends LiveFixture {
                     static_configs:
                       - targets: ['127.0.0.1:%d']
                 """.formatted(target.getAddress().getPort()));
-        try (PeerProcess p = PeerProcess.start(dir, "prometheus", List.of(prometheus,
-                "--config.file=" + dir.resolve("prometheus.yml"), "--storage.tsdb.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + PORT))) {
+        try (PeerProcess p = PeerProcess.start(
+                dir,
+                "prometheus",
+                List.of(
+                        prometheus,
+                        "--config.file=" + dir.resolve("prometheus.yml"),
+                        "--storage.tsdb.path=" + dir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + PORT))) {
             double refusedBefore = count("refused_server");
             // sum(queue_depth) = 250 against 50 per replica: 2 -> 5
-            await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(250))
+            await().atMost(Duration.ofSeconds(45))
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> !p.alive() || replicas("promql", "web") == 5);
             assertThat(p.alive()).as("prometheus is running (log: %s)", p.log()).isTrue();
             assertThat(replicas("promql", "web")).isEqualTo(5);
 
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(count("refused_server"))
-                    .as("the server not allowed is refused, every pollingInterval, and counted").isGreaterThan(refusedBefore));
-            assertThat(replicas("promql-refused", "web")).as("never queried, never scaled").isEqualTo(2);
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(count("refused_server"))
+                            .as("the server not allowed is refused, every pollingInterval, and counted")
+                            .isGreaterThan(refusedBefore));
+            assertThat(replicas("promql-refused", "web"))
+                    .as("never queried, never scaled")
+                    .isEqualTo(2);
 
-            List<ConsumerRecord<String, byte[]>> records = readAll("trimtab.metrics", Duration.ofSeconds(10),
+            List<ConsumerRecord<String, byte[]>> records = readAll(
+                    "trimtab.metrics",
+                    Duration.ofSeconds(10),
                     l -> l.stream().anyMatch(r -> "promql/web".equals(r.key())));
             assertThat(records).noneMatch(r -> "promql-refused/web".equals(r.key()));
-            JsonNode event = records.stream().filter(r -> "promql/web".equals(r.key())).map(PrometheusQueryLiveTest::parse)
-                    .filter(e -> e.at("/data/value").asText().equals("250000m")).findFirst().orElseThrow();
+            JsonNode event = records.stream()
+                    .filter(r -> "promql/web".equals(r.key()))
+                    .map(PrometheusQueryLiveTest::parse)
+                    .filter(e -> e.at("/data/value").asText().equals("250000m"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(event.path("source").asText()).isEqualTo("/trimtab/ingest/prometheus-query");
             assertThat(event.path("namespace").asText()).isEqualTo("promql");
             assertThat(event.at("/data/kind").asText()).isEqualTo("ExternalMetricValue");
             assertThat(event.at("/data/metricName").asText()).isEqualTo("s0-prometheus");
-            assertThat(event.at("/data/metricLabels").toString()).isEqualTo("{\"scalingpolicy.trimtab.dev/name\":\"web\"}");
+            assertThat(event.at("/data/metricLabels").toString())
+                    .isEqualTo("{\"scalingpolicy.trimtab.dev/name\":\"web\"}");
             assertThat(count("ok")).isPositive();
         } finally {
             target.stop(0);
@@ -93,13 +111,16 @@ class PrometheusQueryLiveTest extends LiveFixture {
     }
 
     private static String metric(String server) {
-        return "[{\"type\":\"Prometheus\",\"prometheus\":{\"serverAddress\":\"" + server + "\",\"query\":\"sum(queue_depth)\","
+        return "[{\"type\":\"Prometheus\",\"prometheus\":{\"serverAddress\":\"" + server
+                + "\",\"query\":\"sum(queue_depth)\","
                 + "\"threshold\":\"50\",\"pollingInterval\":1,\"timeout\":2000}}]";
     }
 
     private double count(String result) {
-        Counter c = registry.find("trimtab_ingest_queries_total").tag("receiver", "prometheus-query")
-                .tag("result", result).counter();
+        Counter c = registry.find("trimtab_ingest_queries_total")
+                .tag("receiver", "prometheus-query")
+                .tag("result", result)
+                .counter();
         return c == null ? 0 : c.count();
     }
 
@@ -110,6 +131,4 @@ class PrometheusQueryLiveTest extends LiveFixture {
             throw new IllegalStateException(e);
         }
     }
-
-
 }

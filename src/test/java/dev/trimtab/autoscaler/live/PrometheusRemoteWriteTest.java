@@ -56,16 +56,23 @@ class PrometheusRemoteWriteTest extends LiveFixture {
                     metadata_config:
                       send: false
                 """.formatted(target.getAddress().getPort(), RestAssured.port));
-        try (PeerProcess p = PeerProcess.start(dir, "prometheus", List.of(prometheus, "--config.file=" + config,
-                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + PeerProcess.freePort()))) {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+        try (PeerProcess p = PeerProcess.start(
+                dir,
+                "prometheus",
+                List.of(
+                        prometheus,
+                        "--config.file=" + config,
+                        "--storage.tsdb.path=" + dir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + PeerProcess.freePort()))) {
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> !p.alive() || replicas("prom", "web") > 2);
             assertThat(p.alive()).as("prometheus is running (log: %s)", p.log()).isTrue();
-            assertThat(replicas("prom", "web")).as("scaled from 2 on the written series").isGreaterThan(2);
+            assertThat(replicas("prom", "web"))
+                    .as("scaled from 2 on the written series")
+                    .isGreaterThan(2);
         } finally {
             target.stop(0);
         }
     }
-
-
 }

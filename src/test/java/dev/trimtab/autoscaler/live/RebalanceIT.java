@@ -68,14 +68,27 @@ class RebalanceIT {
     @Test
     void aWorkloadsRateLimitFollowsItsPartitionToTheNextOwner() throws Exception {
         String bootstrap = EmbeddedKafka.bootstrapServers();
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+        KubernetesMockServer server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
-        try (KubernetesClient api = server.createClient(); KafkaProducer<String, byte[]> producer = Topics.producer()) {
-            Deployment d = api.apps().deployments().inNamespace("shop").resource(new DeploymentBuilder()
-                    .withNewMetadata().withName("web").withNamespace("shop").endMetadata()
-                    .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "web").endSelector()
-                    .endSpec().build()).create();
+        try (KubernetesClient api = server.createClient();
+                KafkaProducer<String, byte[]> producer = Topics.producer()) {
+            Deployment d = api.apps()
+                    .deployments()
+                    .inNamespace("shop")
+                    .resource(new DeploymentBuilder()
+                            .withNewMetadata()
+                            .withName("web")
+                            .withNamespace("shop")
+                            .endMetadata()
+                            .withNewSpec()
+                            .withReplicas(2)
+                            .withNewSelector()
+                            .addToMatchLabels("app", "web")
+                            .endSelector()
+                            .endSpec()
+                            .build())
+                    .create();
             Instant now = Instant.now();
             cluster(producer, event(ADD, now, CloudEventCodec.JSON.writeValueAsString(d)));
             for (int i = 0; i < 2; i++) {
@@ -87,8 +100,10 @@ class RebalanceIT {
                       "metrics":[{"type":"Resource","resource":{"name":"cpu","target":{"type":"Utilization","averageUtilization":50}}}],
                       "behavior":{"scaleUp":{"stabilizationWindowSeconds":0,
                                              "policies":[{"type":"Pods","value":1,"periodSeconds":600}]}}}}""";
-            api.genericKubernetesResources(LiveFixture.POLICIES).inNamespace("shop").resource(CloudEventCodec.JSON
-                    .readValue(policy, GenericKubernetesResource.class)).create();
+            api.genericKubernetesResources(LiveFixture.POLICIES)
+                    .inNamespace("shop")
+                    .resource(CloudEventCodec.JSON.readValue(policy, GenericKubernetesResource.class))
+                    .create();
             cluster(producer, event(ADD, now, policy));
 
             int portA = freePort();
@@ -99,8 +114,16 @@ class RebalanceIT {
             metrics(producer, 2, now());
             await().atMost(Duration.ofSeconds(30)).until(() -> replicas(api) == 3);
             // what the ApiServerSource reports next: the Deployment at 3 and the controller's new pod
-            cluster(producer, event(UPDATE, now(), CloudEventCodec.JSON.writeValueAsString(
-                    api.apps().deployments().inNamespace("shop").withName("web").get())));
+            cluster(
+                    producer,
+                    event(
+                            UPDATE,
+                            now(),
+                            CloudEventCodec.JSON.writeValueAsString(api.apps()
+                                    .deployments()
+                                    .inNamespace("shop")
+                                    .withName("web")
+                                    .get())));
             cluster(producer, event(ADD, now, pod(2, now)));
 
             int portB = freePort();
@@ -128,7 +151,8 @@ class RebalanceIT {
     private void start(String name, String bootstrap, KubernetesClient api, int port) throws IOException {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
         assertThat(jar).as("mvn package builds the application").exists();
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dkafka.bootstrap.servers=" + bootstrap,
                 "-Dkubernetes.master=" + api.getMasterUrl(),
                 "-Dkubernetes.trust.certificates=true",
@@ -140,8 +164,12 @@ class RebalanceIT {
                 "-Dmp.messaging.incoming.cluster-events.enabled=true",
                 // the gauge is read without a token (the mock API server answers no TokenReview)
                 "-Dtrimtab.auth.metrics.protected=false",
-                "-jar", jar.toString());
-        processes.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(name).toFile()).start());
+                "-jar",
+                jar.toString());
+        processes.add(new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log(name).toFile())
+                .start());
     }
 
     private static Path log(String name) {
@@ -151,9 +179,13 @@ class RebalanceIT {
     /** The instance's trimtab_autoscaler_owned_partitions gauge; 0 while it is not up. */
     private int owned(int port) {
         try {
-            String body = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            Matcher m = Pattern.compile("(?m)^trimtab_autoscaler_owned_partitions(?:\\{[^}]*\\})? ([0-9.]+)").matcher(body);
+            String body = http.send(
+                            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            Matcher m = Pattern.compile("(?m)^trimtab_autoscaler_owned_partitions(?:\\{[^}]*\\})? ([0-9.]+)")
+                    .matcher(body);
             return m.find() ? (int) Double.parseDouble(m.group(1)) : 0;
         } catch (IOException e) {
             return 0;
@@ -164,14 +196,27 @@ class RebalanceIT {
     }
 
     private static int replicas(KubernetesClient api) {
-        return api.apps().deployments().inNamespace("shop").withName("web").get().getSpec().getReplicas();
+        return api.apps()
+                .deployments()
+                .inNamespace("shop")
+                .withName("web")
+                .get()
+                .getSpec()
+                .getReplicas();
     }
 
     /** The decision whose trigger is the event {@code id}, from the decisions topic. */
     private static JsonNode decision(String id) throws Exception {
-        Predicate<ConsumerRecord<String, byte[]>> triggered = r -> id.equals(data(r).path("trigger").path("id").asText());
-        return Topics.readAll("trimtab.decisions", Duration.ofSeconds(30), l -> l.stream().anyMatch(triggered))
-                .stream().filter(triggered).findFirst().map(RebalanceIT::data)
+        Predicate<ConsumerRecord<String, byte[]>> triggered =
+                r -> id.equals(data(r).path("trigger").path("id").asText());
+        return Topics.readAll(
+                        "trimtab.decisions",
+                        Duration.ofSeconds(30),
+                        l -> l.stream().anyMatch(triggered))
+                .stream()
+                .filter(triggered)
+                .findFirst()
+                .map(RebalanceIT::data)
                 .orElseThrow(() -> new AssertionError("no decision triggered by " + id + " within 30 s"));
     }
 
@@ -185,8 +230,8 @@ class RebalanceIT {
 
     /** Like ApiServerSource through a KafkaSink: structured mode, no key. */
     private static void cluster(KafkaProducer<String, byte[]> producer, String event) throws Exception {
-        ProducerRecord<String, byte[]> r = new ProducerRecord<>("trimtab.cluster-events", null,
-                event.getBytes(StandardCharsets.UTF_8));
+        ProducerRecord<String, byte[]> r =
+                new ProducerRecord<>("trimtab.cluster-events", null, event.getBytes(StandardCharsets.UTF_8));
         r.headers().add("content-type", "application/cloudevents+json".getBytes(StandardCharsets.UTF_8));
         producer.send(r).get();
     }
@@ -195,16 +240,21 @@ class RebalanceIT {
     private static String metrics(KafkaProducer<String, byte[]> producer, int pods, Instant at) throws Exception {
         StringBuilder items = new StringBuilder();
         for (int i = 0; i < pods; i++) {
-            items.append(i == 0 ? "" : ",").append("{\"metadata\":{\"name\":\"web-").append(i)
-                    .append("\",\"namespace\":\"shop\"},\"timestamp\":\"").append(at)
+            items.append(i == 0 ? "" : ",")
+                    .append("{\"metadata\":{\"name\":\"web-")
+                    .append(i)
+                    .append("\",\"namespace\":\"shop\"},\"timestamp\":\"")
+                    .append(at)
                     .append("\",\"window\":\"15s\",\"containers\":[{\"name\":\"app\",\"usage\":{\"cpu\":\"500m\"}}]}");
         }
         String id = UUID.randomUUID().toString();
-        String event = "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/it\",\"type\":\"dev.trimtab.metrics\","
-                + "\"time\":\"" + at + "\",\"data\":{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetricsList\","
-                + "\"items\":[" + items + "]}}";
-        ProducerRecord<String, byte[]> r = new ProducerRecord<>("trimtab.metrics", "shop/web",
-                event.getBytes(StandardCharsets.UTF_8));
+        String event =
+                "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/it\",\"type\":\"dev.trimtab.metrics\","
+                        + "\"time\":\"" + at
+                        + "\",\"data\":{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetricsList\","
+                        + "\"items\":[" + items + "]}}";
+        ProducerRecord<String, byte[]> r =
+                new ProducerRecord<>("trimtab.metrics", "shop/web", event.getBytes(StandardCharsets.UTF_8));
         r.headers().add("content-type", "application/cloudevents+json".getBytes(StandardCharsets.UTF_8));
         producer.send(r).get();
         return id;
@@ -216,7 +266,8 @@ class RebalanceIT {
     }
 
     private static String pod(int i, Instant now) {
-        return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"web-" + i + "\",\"namespace\":\"shop\","
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"web-" + i
+                + "\",\"namespace\":\"shop\","
                 + "\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"app\",\"resources\":{\"requests\":"
                 + "{\"cpu\":\"500m\"}}}]},\"status\":{\"phase\":\"Running\",\"startTime\":\"" + now.minusSeconds(3600)
                 + "\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\""

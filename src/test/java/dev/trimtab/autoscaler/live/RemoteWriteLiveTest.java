@@ -7,8 +7,8 @@ import static org.hamcrest.Matchers.containsString;
 
 import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.MockKubernetes;
-import dev.trimtab.testing.RemoteWriteBodies.TimeSeries;
 import dev.trimtab.testing.RemoteWriteBodies;
+import dev.trimtab.testing.RemoteWriteBodies.TimeSeries;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -48,10 +48,13 @@ class RemoteWriteLiveTest extends LiveFixture {
         write(body).then().statusCode(204);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> replicas("rw", "web") > 2 && replicas("rw", "worker") > 2);
-        List<ConsumerRecord<String, byte[]>> metrics = readAll("trimtab.metrics", Duration.ofSeconds(10),
+        List<ConsumerRecord<String, byte[]>> metrics = readAll(
+                "trimtab.metrics",
+                Duration.ofSeconds(10),
                 l -> l.stream().filter(r -> "rw/worker".equals(r.key())).count() >= 1);
         List<ConsumerRecord<String, byte[]>> ours = metrics.stream()
-                .filter(r -> r.key() != null && r.key().startsWith("rw/")).toList();
+                .filter(r -> r.key() != null && r.key().startsWith("rw/"))
+                .toList();
         assertThat(ours).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("rw/web", "rw/worker");
         for (ConsumerRecord<String, byte[]> r : ours) {
             assertThat(json(r.value()).path("source").asText()).isEqualTo("/trimtab/ingest/prometheus-remote-write");
@@ -65,18 +68,29 @@ class RemoteWriteLiveTest extends LiveFixture {
         byte[] body = RemoteWriteBodies.snappy(List.of(
                 TimeSeries.of("queue_depth", Map.of("queue", "orders"), 60, now),
                 TimeSeries.labels(Map.of("job", "nameless")).sample(1, now)));
-        write(body).then().statusCode(400).body(containsString("timeseries[1]: has no __name__ label"))
+        write(body)
+                .then()
+                .statusCode(400)
+                .body(containsString("timeseries[1]: has no __name__ label"))
                 .body(containsString("{job=\"nameless\"}"));
 
-        given().header("Content-Type", "application/x-protobuf").body(RemoteWriteBodies.protobuf(List.of(
-                TimeSeries.of("up", Map.of(), 1, now)))).post("/api/v1/write")
-                .then().statusCode(415).body(containsString("Content-Encoding: (none)"));
-        write(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f}).then().statusCode(400)
+        given().header("Content-Type", "application/x-protobuf")
+                .body(RemoteWriteBodies.protobuf(List.of(TimeSeries.of("up", Map.of(), 1, now))))
+                .post("/api/v1/write")
+                .then()
+                .statusCode(415)
+                .body(containsString("Content-Encoding: (none)"));
+        write(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f})
+                .then()
+                .statusCode(400)
                 .body(containsString("trimtab.ingest.max-uncompressed-size"));
     }
 
     private static Response write(byte[] body) {
-        return given().header("Content-Encoding", "snappy").header("Content-Type", "application/x-protobuf")
-                .header("X-Prometheus-Remote-Write-Version", "0.1.0").body(body).post("/api/v1/write");
+        return given().header("Content-Encoding", "snappy")
+                .header("Content-Type", "application/x-protobuf")
+                .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+                .body(body)
+                .post("/api/v1/write");
     }
 }

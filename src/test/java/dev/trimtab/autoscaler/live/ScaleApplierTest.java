@@ -1,15 +1,14 @@
 package dev.trimtab.autoscaler.live;
 
-import dev.trimtab.testing.RecordingEmitter;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.ScaleDecision;
 import dev.trimtab.autoscaler.core.ScaleTarget;
-import dev.trimtab.kube.LabelSelector;
-import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
+import dev.trimtab.kube.LabelSelector;
+import dev.trimtab.testing.RecordingEmitter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.NotificationOptions;
@@ -162,9 +161,12 @@ class ScaleApplierTest {
 
     Emitter<byte[]> emitter;
     StatusRecorder noStatus;
-    DeletionCosts deletionCosts = new DeletionCosts(false, (ns, name, patch) -> {
-        throw new AssertionError("no deletion costs unless enabled");
-    }, new SimpleMeterRegistry());
+    DeletionCosts deletionCosts = new DeletionCosts(
+            false,
+            (ns, name, patch) -> {
+                throw new AssertionError("no deletion costs unless enabled");
+            },
+            new SimpleMeterRegistry());
 
     SimpleMeterRegistry registry;
     /** What the guard's policies answer to {@code inForce()}: whether the cluster's policies are all listed. */
@@ -174,14 +176,24 @@ class ScaleApplierTest {
 
     ScaleApplier applier(AutoscalerEngine engine, Emitter<byte[]> emitter, StatusRecorder status, String policies) {
         registry = new SimpleMeterRegistry();
-        ScaleApplier a = new ScaleApplier(engine, writer, new DecisionLog(emitter, settings(false), new SimpleMeterRegistry()), status, registry,
-                settings(false), new NoEvents(), new ScaleGuard(new dev.trimtab.policy.live.LivePolicies(policies, null,
-                registry) {
-                    @Override
-                    public boolean inForce() {
-                        return policiesInForce;
-                    }
-                }, registry, "system:serviceaccount:trimtab:trimtab-autoscaler"), deletionCosts,
+        ScaleApplier a = new ScaleApplier(
+                engine,
+                writer,
+                new DecisionLog(emitter, settings(false), new SimpleMeterRegistry()),
+                status,
+                registry,
+                settings(false),
+                new NoEvents(),
+                new ScaleGuard(
+                        new dev.trimtab.policy.live.LivePolicies(policies, null, registry) {
+                            @Override
+                            public boolean inForce() {
+                                return policiesInForce;
+                            }
+                        },
+                        registry,
+                        "system:serviceaccount:trimtab:trimtab-autoscaler"),
+                deletionCosts,
                 new ScaleClaimReader(null) {
                     @Override
                     public List<com.fasterxml.jackson.databind.JsonNode> claims(String namespace) {
@@ -199,39 +211,53 @@ class ScaleApplierTest {
         assertThat(ev.decision().desiredReplicas()).isEqualTo(4);
         applier.apply(ev, event("m", "{}"));
         assertThat(writer.written).as("nothing written").isEmpty();
-        assertThat(logged.get(logged.size() - 1)).contains("\"outcome\":\"denied by policy: deployments.apps \\\"web\\\" "
-                + "is forbidden: ValidatingAdmissionPolicy 'ceiling-of-three' with binding 'ceiling-of-three-in-shop' "
-                + "denied request: at most 3 replicas, not 4\"");
+        assertThat(logged.get(logged.size() - 1))
+                .contains("\"outcome\":\"denied by policy: deployments.apps \\\"web\\\" "
+                        + "is forbidden: ValidatingAdmissionPolicy 'ceiling-of-three' with binding 'ceiling-of-three-in-shop' "
+                        + "denied request: at most 3 replicas, not 4\"");
     }
 
     @Test
     void whileThePoliciesAreNotInForceNothingIsWrittenAndTheNextEvaluationWritesOnceTheyAre() {
-        policiesInForce = false;   // and none loaded so far: exactly when a policy not yet read could deny the write
+        policiesInForce = false; // and none loaded so far: exactly when a policy not yet read could deny the write
         AutoscalerEngine.Evaluation ev = workload("free", 450).get(0);
         assertThat(ev.decision().desiredReplicas()).isEqualTo(4);
         applier.apply(ev, event("m", "{}"));
         assertThat(writer.written).as("nothing written").isEmpty();
         assertThat(logged.get(logged.size() - 1)).contains("\"outcome\":\"held: policies not yet in force\"");
-        assertThat(registry.counter("trimtab_autoscaler_guardrail_held_total").count()).isEqualTo(1.0);
+        assertThat(registry.counter("trimtab_autoscaler_guardrail_held_total").count())
+                .isEqualTo(1.0);
 
         policiesInForce = true;
         applier.apply(engine.accept(cpuSamples("free", "m2", 450)).get(0), event("m", "{}"));
         assertThat(writer.written).containsExactly(4);
         assertThat(logged.get(logged.size() - 1)).contains("\"outcome\":\"written\"");
-        assertThat(registry.counter("trimtab_autoscaler_guardrail_held_total").count()).isEqualTo(1.0);
+        assertThat(registry.counter("trimtab_autoscaler_guardrail_held_total").count())
+                .isEqualTo(1.0);
     }
 
     @Test
     void aDryRunWhileThePoliciesAreNotInForceSaysItWouldBeHeld() {
         policiesInForce = false;
-        ScaleApplier dry = new ScaleApplier(engine, writer, new DecisionLog(emitter, settings(true), new SimpleMeterRegistry()), noStatus, registry,
-                settings(true), new NoEvents(), new ScaleGuard(new dev.trimtab.policy.live.LivePolicies(
-                "src/test/resources/guardrail", null, registry) {
-                    @Override
-                    public boolean inForce() {
-                        return false;
-                    }
-                }, registry, "system:serviceaccount:trimtab:trimtab-autoscaler"), deletionCosts, null);
+        ScaleApplier dry = new ScaleApplier(
+                engine,
+                writer,
+                new DecisionLog(emitter, settings(true), new SimpleMeterRegistry()),
+                noStatus,
+                registry,
+                settings(true),
+                new NoEvents(),
+                new ScaleGuard(
+                        new dev.trimtab.policy.live.LivePolicies("src/test/resources/guardrail", null, registry) {
+                            @Override
+                            public boolean inForce() {
+                                return false;
+                            }
+                        },
+                        registry,
+                        "system:serviceaccount:trimtab:trimtab-autoscaler"),
+                deletionCosts,
+                null);
         dry.apply(workload("shop", 450).get(0), event("m", "{}"));
         assertThat(writer.written).isEmpty();
         assertThat(logged.get(logged.size() - 1)).contains("\"outcome\":\"dry-run: held: policies not yet in force\"");
@@ -249,37 +275,66 @@ class ScaleApplierTest {
 
     /** As {@link #workload(String, int)}, on {@code engine}. */
     static List<AutoscalerEngine.Evaluation> workload(AutoscalerEngine engine, String ns, int cpu) {
-        engine.accept(event("dev.knative.apiserver.resource.add", "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\","
-                + "\"metadata\":{\"name\":\"web\",\"namespace\":\"" + ns + "\",\"resourceVersion\":\"1\"},\"spec\":{\"replicas\":2,"
-                + "\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}}"));
+        engine.accept(event(
+                "dev.knative.apiserver.resource.add",
+                "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\","
+                        + "\"metadata\":{\"name\":\"web\",\"namespace\":\"" + ns
+                        + "\",\"resourceVersion\":\"1\"},\"spec\":{\"replicas\":2,"
+                        + "\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}}"));
         StringBuilder items = new StringBuilder();
         for (int i = 0; i < 2; i++) {
-            engine.accept(event("dev.knative.apiserver.resource.add", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":"
-                    + "{\"name\":\"web-" + i + "\",\"namespace\":\"" + ns + "\",\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":"
-                    + "[{\"name\":\"c\",\"resources\":{\"requests\":{\"cpu\":\"500m\"}}}]},\"status\":{\"phase\":\"Running\","
-                    + "\"startTime\":\"" + NOW.minusSeconds(3600) + "\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\","
-                    + "\"lastTransitionTime\":\"" + NOW.minusSeconds(3590) + "\"}]}}"));
-            items.append(i == 0 ? "" : ",").append("{\"metadata\":{\"name\":\"web-").append(i).append("\",\"namespace\":\"")
-                    .append(ns).append("\"},\"timestamp\":\"").append(NOW).append("\",\"containers\":[{\"name\":\"c\",")
-                    .append("\"usage\":{\"cpu\":\"").append(cpu).append("m\"}}]}");
+            engine.accept(event(
+                    "dev.knative.apiserver.resource.add",
+                    "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":"
+                            + "{\"name\":\"web-" + i + "\",\"namespace\":\"" + ns
+                            + "\",\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":"
+                            + "[{\"name\":\"c\",\"resources\":{\"requests\":{\"cpu\":\"500m\"}}}]},\"status\":{\"phase\":\"Running\","
+                            + "\"startTime\":\"" + NOW.minusSeconds(3600)
+                            + "\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\","
+                            + "\"lastTransitionTime\":\"" + NOW.minusSeconds(3590) + "\"}]}}"));
+            items.append(i == 0 ? "" : ",")
+                    .append("{\"metadata\":{\"name\":\"web-")
+                    .append(i)
+                    .append("\",\"namespace\":\"")
+                    .append(ns)
+                    .append("\"},\"timestamp\":\"")
+                    .append(NOW)
+                    .append("\",\"containers\":[{\"name\":\"c\",")
+                    .append("\"usage\":{\"cpu\":\"")
+                    .append(cpu)
+                    .append("m\"}}]}");
         }
-        engine.accept(event("dev.knative.apiserver.resource.add", "{\"apiVersion\":\"trimtab.dev/v1alpha1\",\"kind\":"
-                + "\"ScalingPolicy\",\"metadata\":{\"name\":\"web\",\"namespace\":\"" + ns + "\"},\"spec\":{\"scaleTargetRef\":"
-                + "{\"kind\":\"Deployment\",\"name\":\"web\"},\"maxReplicas\":10,\"metrics\":[{\"type\":\"Resource\","
-                + "\"resource\":{\"name\":\"cpu\",\"target\":{\"type\":\"Utilization\",\"averageUtilization\":50}}}]}}"));
-        return engine.accept(event("m", "{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetricsList\",\"items\":["
-                + items + "]}"));
+        engine.accept(
+                event(
+                        "dev.knative.apiserver.resource.add",
+                        "{\"apiVersion\":\"trimtab.dev/v1alpha1\",\"kind\":"
+                                + "\"ScalingPolicy\",\"metadata\":{\"name\":\"web\",\"namespace\":\"" + ns
+                                + "\"},\"spec\":{\"scaleTargetRef\":"
+                                + "{\"kind\":\"Deployment\",\"name\":\"web\"},\"maxReplicas\":10,\"metrics\":[{\"type\":\"Resource\","
+                                + "\"resource\":{\"name\":\"cpu\",\"target\":{\"type\":\"Utilization\",\"averageUtilization\":50}}}]}}"));
+        return engine.accept(event(
+                "m",
+                "{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetricsList\",\"items\":[" + items + "]}"));
     }
 
     static CloudEvent cpuSamples(String ns, String id, int cpu) {
         StringBuilder items = new StringBuilder();
         for (int i = 0; i < 2; i++) {
-            items.append(i == 0 ? "" : ",").append("{\"metadata\":{\"name\":\"web-").append(i).append("\",\"namespace\":\"")
-                    .append(ns).append("\"},\"timestamp\":\"").append(NOW).append("\",\"containers\":[{\"name\":\"c\",")
-                    .append("\"usage\":{\"cpu\":\"").append(cpu).append("m\"}}]}");
+            items.append(i == 0 ? "" : ",")
+                    .append("{\"metadata\":{\"name\":\"web-")
+                    .append(i)
+                    .append("\",\"namespace\":\"")
+                    .append(ns)
+                    .append("\"},\"timestamp\":\"")
+                    .append(NOW)
+                    .append("\",\"containers\":[{\"name\":\"c\",")
+                    .append("\"usage\":{\"cpu\":\"")
+                    .append(cpu)
+                    .append("m\"}}]}");
         }
         return CloudEventCodec.parse("{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"t\",\"type\":\"m\","
-                + "\"time\":\"" + NOW + "\",\"data\":{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetricsList\","
+                + "\"time\":\"" + NOW
+                + "\",\"data\":{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetricsList\","
                 + "\"items\":[" + items + "]}}");
     }
 
@@ -287,16 +342,23 @@ class ScaleApplierTest {
     void aBatchIsDecidedOncePerWorkloadOnItsLatestSamplesAndABadEventIsSetAside() {
         workload("shop", 250);
         List<Integer> rejected = new ArrayList<>();
-        List<AutoscalerEngine.Triggered> due = engine.acceptAll(List.of(cpuSamples("shop", "first", 450),
-                event("dev.knative.apiserver.resource.add", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\"}"),
-                cpuSamples("shop", "second", 900), cpuSamples("shop", "third", 100)), (i, e) -> rejected.add(i));
+        List<AutoscalerEngine.Triggered> due = engine.acceptAll(
+                List.of(
+                        cpuSamples("shop", "first", 450),
+                        event("dev.knative.apiserver.resource.add", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\"}"),
+                        cpuSamples("shop", "second", 900),
+                        cpuSamples("shop", "third", 100)),
+                (i, e) -> rejected.add(i));
         assertThat(rejected).containsExactly(1);
         assertThat(due).singleElement().satisfies(t -> {
-            assertThat(t.trigger().id()).as("latency counts from the earliest event").isEqualTo("first");
+            assertThat(t.trigger().id())
+                    .as("latency counts from the earliest event")
+                    .isEqualTo("first");
             // decided on the last samples (100m of 500m: 1 replica, held at 2 by the downscale window),
             // not on the first (450m: 4) nor the second (900m: 8, limited to 4)
             assertThat(t.evaluation().decision().desiredReplicas()).isEqualTo(2);
-            assertThat(t.evaluation().decision().metrics().get(0).proposedReplicas()).isEqualTo(1);
+            assertThat(t.evaluation().decision().metrics().get(0).proposedReplicas())
+                    .isEqualTo(1);
         });
     }
 
@@ -306,12 +368,18 @@ class ScaleApplierTest {
         assertThat(workload("shop", 450)).as("no partition assigned yet").isEmpty();
         int p = AutoscalerEngine.partitionOf("shop/web", 12);
         engine.assign(12, List.of((p + 1) % 12), List.of());
-        assertThat(engine.accept(cpuSamples("shop", "a", 450))).as("another partition").isEmpty();
+        assertThat(engine.accept(cpuSamples("shop", "a", 450)))
+                .as("another partition")
+                .isEmpty();
         engine.assign(12, List.of(p), List.of());
         assertThat(engine.accept(cpuSamples("shop", "b", 450))).hasSize(1);
-        assertThat(engine.drainChanged()).singleElement().satisfies(e -> assertThat(e.workload()).isEqualTo("shop/web"));
+        assertThat(engine.drainChanged())
+                .singleElement()
+                .satisfies(e -> assertThat(e.workload()).isEqualTo("shop/web"));
         List<dev.trimtab.autoscaler.events.HistoryRecords.Entry> handedOver = engine.release(List.of(p));
-        assertThat(handedOver).singleElement().satisfies(e -> assertThat(e.snapshot().recommendations()).isNotEmpty());
+        assertThat(handedOver)
+                .singleElement()
+                .satisfies(e -> assertThat(e.snapshot().recommendations()).isNotEmpty());
         assertThat(engine.accept(cpuSamples("shop", "c", 450))).as("released").isEmpty();
         assertThat(engine.drainChanged()).isEmpty();
         engine.assign(12, List.of(p), handedOver);
@@ -347,12 +415,18 @@ class ScaleApplierTest {
         assertThat(ev.decision().desiredReplicas()).isEqualTo(4);
         writer.answers.add(new ScaleWriter.Outcome(ScaleWriter.Outcome.Kind.Conflict, 409, "2", 0, "changed"));
         // the object changed (its status), not its spec.replicas
-        writer.fresh = new ScaleTarget(new ObjectRef("apps/v1", "Deployment", "shop", "web"), 2, 3,
-                new LabelSelector(Map.of("app", "web"), List.of()), "2");
+        writer.fresh = new ScaleTarget(
+                new ObjectRef("apps/v1", "Deployment", "shop", "web"),
+                2,
+                3,
+                new LabelSelector(Map.of("app", "web"), List.of()),
+                "2");
         applier.apply(ev, event("m", "{}"));
         assertThat(writer.written).containsExactly(4, 4);
         assertThat(logged.get(logged.size() - 1)).contains("\"currentReplicas\":2", "\"outcome\":\"written\"");
-        assertThat(engine.target(new ObjectRef("apps/v1", "Deployment", "shop", "web")).specReplicas()).isEqualTo(4);
+        assertThat(engine.target(new ObjectRef("apps/v1", "Deployment", "shop", "web"))
+                        .specReplicas())
+                .isEqualTo(4);
     }
 
     @Test
@@ -362,11 +436,16 @@ class ScaleApplierTest {
                 + "{\"scaleTargetRef\":{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"name\":\"web\"},"
                 + "\"maxReplicas\":3}}"));
         AutoscalerEngine.Evaluation ev = workload("shop", 450).get(0);
-        assertThat(ev.decision().desiredReplicas()).as("decided before the HPA was known").isEqualTo(4);
+        assertThat(ev.decision().desiredReplicas())
+                .as("decided before the HPA was known")
+                .isEqualTo(4);
         applier.apply(ev, event("m", "{}"));
         assertThat(writer.written).isEmpty();
-        assertThat(logged.get(logged.size() - 1)).contains("\"reason\":\"TargetAlreadyScaled\"",
-                "\"outcome\":\"hold after reading the namespace's autoscalers\"", "HorizontalPodAutoscaler shop/early");
+        assertThat(logged.get(logged.size() - 1))
+                .contains(
+                        "\"reason\":\"TargetAlreadyScaled\"",
+                        "\"outcome\":\"hold after reading the namespace's autoscalers\"",
+                        "HorizontalPodAutoscaler shop/early");
     }
 
     @Test
@@ -386,21 +465,30 @@ class ScaleApplierTest {
     void aConflictBecauseSomeoneElseScaledIsReportedAndHeldNotWrittenOver() {
         AutoscalerEngine.Evaluation ev = workload("shop", 450).get(0);
         writer.answers.add(new ScaleWriter.Outcome(ScaleWriter.Outcome.Kind.Conflict, 409, "2", 0, "changed"));
-        writer.fresh = new ScaleTarget(new ObjectRef("apps/v1", "Deployment", "shop", "web"), 3, 3,
-                new LabelSelector(Map.of("app", "web"), List.of()), "2");
+        writer.fresh = new ScaleTarget(
+                new ObjectRef("apps/v1", "Deployment", "shop", "web"),
+                3,
+                3,
+                new LabelSelector(Map.of("app", "web"), List.of()),
+                "2");
         applier.apply(ev, event("m", "{}"));
         assertThat(writer.written).containsExactly(4);
-        assertThat(logged.get(logged.size() - 1)).contains("\"reason\":\"ReplicasChangedByOther\"",
-                "\"outcome\":\"hold after re-read\"");
-        assertThat(registry.counter("trimtab_autoscaler_foreign_writes_total", "kind", "Deployment").count())
+        assertThat(logged.get(logged.size() - 1))
+                .contains("\"reason\":\"ReplicasChangedByOther\"", "\"outcome\":\"hold after re-read\"");
+        assertThat(registry.counter("trimtab_autoscaler_foreign_writes_total", "kind", "Deployment")
+                        .count())
                 .isEqualTo(1.0);
     }
 
     @Test
     void aConflictThatKeepsHappeningIsGivenUp() {
         AutoscalerEngine.Evaluation ev = workload("shop", 450).get(0);
-        writer.fresh = new ScaleTarget(new ObjectRef("apps/v1", "Deployment", "shop", "web"), 2, 2,
-                new LabelSelector(Map.of("app", "web"), List.of()), "5");
+        writer.fresh = new ScaleTarget(
+                new ObjectRef("apps/v1", "Deployment", "shop", "web"),
+                2,
+                2,
+                new LabelSelector(Map.of("app", "web"), List.of()),
+                "5");
         for (int i = 0; i < 5; i++) {
             writer.answers.add(new ScaleWriter.Outcome(ScaleWriter.Outcome.Kind.Conflict, 409, "5", 0, "changed"));
         }
@@ -431,14 +519,17 @@ class ScaleApplierTest {
     @Test
     void aSystemNamespaceIsScaledOnlyWhenExplicitlyAllowed() {
         LiveSettings base = settings(false);
-        LiveSettings allowing = (LiveSettings) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {LiveSettings.class}, (proxy, method, args) ->
-                        method.getName().equals("allowedSystemNamespaces") ? Optional.of(Set.of("kube-system"))
-                                : method.invoke(base, args));
+        LiveSettings allowing = (LiveSettings) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {LiveSettings.class},
+                (proxy, method, args) -> method.getName().equals("allowedSystemNamespaces")
+                        ? Optional.of(Set.of("kube-system"))
+                        : method.invoke(base, args));
         assertThat(AutoscalerEngine.excludedNamespaces(allowing))
                 .containsExactlyInAnyOrder("kube-public", "kube-node-lease", "trimtab", "platform");
         engine = new AutoscalerEngine(allowing);
-        assertThat(workload("kube-system", 450).get(0).decision().desiredReplicas()).isEqualTo(4);
+        assertThat(workload("kube-system", 450).get(0).decision().desiredReplicas())
+                .isEqualTo(4);
     }
 
     /** Fired events go nowhere. */
@@ -472,8 +563,11 @@ class ScaleApplierTest {
      * An applier over {@code writer} whose decisions go to {@code logged}, with no policies, no
      * status, no deletion costs, no other autoscalers in any namespace, and no waits between retries.
      */
-    static ScaleApplier plainApplier(AutoscalerEngine engine, ScaleWriter writer, List<String> logged,
-                                     io.micrometer.core.instrument.MeterRegistry registry) {
+    static ScaleApplier plainApplier(
+            AutoscalerEngine engine,
+            ScaleWriter writer,
+            List<String> logged,
+            io.micrometer.core.instrument.MeterRegistry registry) {
         StatusRecorder noStatus = new StatusRecorder(null, registry) {
             @Override
             public synchronized void record(ScaleDecision d, String outcome) {}
@@ -481,17 +575,26 @@ class ScaleApplierTest {
             @Override
             public void foreignWrite(dev.trimtab.autoscaler.core.ReplicaWriters.ForeignWrite f, String message) {}
         };
-        ScaleApplier applier = new ScaleApplier(engine, writer, new DecisionLog(new RecordingEmitter(logged),
-                settings(false), registry), noStatus, registry, settings(false), new NoEvents(),
-                new ScaleGuard(new dev.trimtab.policy.live.LivePolicies("target/no-policies", null, registry), registry,
+        ScaleApplier applier = new ScaleApplier(
+                engine,
+                writer,
+                new DecisionLog(new RecordingEmitter(logged), settings(false), registry),
+                noStatus,
+                registry,
+                settings(false),
+                new NoEvents(),
+                new ScaleGuard(
+                        new dev.trimtab.policy.live.LivePolicies("target/no-policies", null, registry),
+                        registry,
                         "system:serviceaccount:trimtab:trimtab-autoscaler"),
-                new DeletionCosts(false, (ns, name, patch) -> { }, registry), new ScaleClaimReader(null) {
+                new DeletionCosts(false, (ns, name, patch) -> {}, registry),
+                new ScaleClaimReader(null) {
                     @Override
                     public List<com.fasterxml.jackson.databind.JsonNode> claims(String namespace) {
                         return List.of();
                     }
                 });
-        applier.sleeper = millis -> { };
+        applier.sleeper = millis -> {};
         return applier;
     }
 }

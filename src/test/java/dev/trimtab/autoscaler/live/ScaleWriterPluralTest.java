@@ -43,13 +43,29 @@ class ScaleWriterPluralTest {
 
     @Test
     void aCustomResourceTakesThePluralDiscoverySays() {
-        server.expect().get().withPath("/apis/example.com/v1").andReturn(200, new APIResourceListBuilder()
-                .withGroupVersion("example.com/v1")
-                .addToResources(new APIResourceBuilder().withName("fish").withKind("Fish").withNamespaced(true).build())
-                .addToResources(new APIResourceBuilder().withName("fish/scale").withKind("Scale").withNamespaced(true).build())
-                .build()).once();
+        server.expect()
+                .get()
+                .withPath("/apis/example.com/v1")
+                .andReturn(
+                        200,
+                        new APIResourceListBuilder()
+                                .withGroupVersion("example.com/v1")
+                                .addToResources(new APIResourceBuilder()
+                                        .withName("fish")
+                                        .withKind("Fish")
+                                        .withNamespaced(true)
+                                        .build())
+                                .addToResources(new APIResourceBuilder()
+                                        .withName("fish/scale")
+                                        .withKind("Scale")
+                                        .withNamespaced(true)
+                                        .build())
+                                .build())
+                .once();
         ScaleWriter w = new ScaleWriter(client);
-        assertThat(w.plural("example.com", "v1", "Fish")).as("not the guess, fishes").isEqualTo("fish");
+        assertThat(w.plural("example.com", "v1", "Fish"))
+                .as("not the guess, fishes")
+                .isEqualTo("fish");
         assertThat(w.plural("example.com", "v1", "Fish")).isEqualTo("fish");
         assertThat(server.getRequestCount()).as("kept once discovered").isEqualTo(1);
     }
@@ -60,6 +76,8 @@ class ScaleWriterPluralTest {
         assertThat(w.plural("example.com", "v1", "Proxy")).isEqualTo("proxies");
         assertThat(w.plural("example.com", "v1", "Proxy")).isEqualTo("proxies");
         assertThat(w.plural("example.com", "v1", "Gateway")).isEqualTo("gateways");
-        assertThat(server.getRequestCount()).as("one discovery per kind, then a minute's wait").isEqualTo(2);
+        assertThat(server.getRequestCount())
+                .as("one discovery per kind, then a minute's wait")
+                .isEqualTo(2);
     }
 }

@@ -30,20 +30,38 @@ class ScaleWriterTest {
     ScaleWriter writer;
 
     Deployment deployment(String name, int replicas) {
-        return client.apps().deployments().inNamespace("w").resource(new DeploymentBuilder()
-                .withNewMetadata().withName(name).withNamespace("w").endMetadata()
-                .withNewSpec().withReplicas(replicas).withNewSelector().addToMatchLabels("app", name).endSelector()
-                .endSpec().build()).create();
+        return client.apps()
+                .deployments()
+                .inNamespace("w")
+                .resource(new DeploymentBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace("w")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withReplicas(replicas)
+                        .withNewSelector()
+                        .addToMatchLabels("app", name)
+                        .endSelector()
+                        .endSpec()
+                        .build())
+                .create();
     }
 
     static ScaleDecision decision(String name, int from, int to, String resourceVersion) {
         ObjectRef ref = new ObjectRef("apps/v1", "Deployment", "w", name);
-        return new ScaleDecision(ref, ref, 0, from, to, Reason.DesiredWithinRange, "m", List.of(), to, to, false,
-                resourceVersion);
+        return new ScaleDecision(
+                ref, ref, 0, from, to, Reason.DesiredWithinRange, "m", List.of(), to, to, false, resourceVersion);
     }
 
     int replicas(String name) {
-        return client.apps().deployments().inNamespace("w").withName(name).get().getSpec().getReplicas();
+        return client.apps()
+                .deployments()
+                .inNamespace("w")
+                .withName(name)
+                .get()
+                .getSpec()
+                .getReplicas();
     }
 
     @Test
@@ -58,11 +76,12 @@ class ScaleWriterTest {
     @Test
     void aStaleResourceVersionIsAConflictAndWritesNothing() {
         Deployment d = deployment("b", 2);
-        client.apps().deployments().inNamespace("w").withName("b").scale(3);       // someone else scaled it
+        client.apps().deployments().inNamespace("w").withName("b").scale(3); // someone else scaled it
         ScaleWriter.Outcome o = writer.write(decision("b", 2, 6, d.getMetadata().getResourceVersion()));
         assertThat(o.kind()).isEqualTo(ScaleWriter.Outcome.Kind.Conflict);
         assertThat(replicas("b")).isEqualTo(3);
-        assertThat(writer.read(new ObjectRef("apps/v1", "Deployment", "w", "b")).specReplicas()).isEqualTo(3);
+        assertThat(writer.read(new ObjectRef("apps/v1", "Deployment", "w", "b")).specReplicas())
+                .isEqualTo(3);
     }
 
     @Test

@@ -40,7 +40,8 @@ class StateReplicaTest {
 
     @Test
     void answersTheLatestRecordOfEachKeyUpToTheEndOffsetsWhenAsked() throws Exception {
-        StateWriteRetryTest.admin(a -> a.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get());
+        StateWriteRetryTest.admin(a ->
+                a.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get());
         try (KafkaProducer<String, byte[]> p = Topics.producer()) {
             send(p, 0, "shop/web", "v1");
             send(p, 0, "shop/web", "v2");
@@ -65,7 +66,8 @@ class StateReplicaTest {
 
     @Test
     void aPartitionTheTopicDoesNotHaveIsAnsweredIncompleteAtTheDeadline() throws Exception {
-        StateWriteRetryTest.admin(a -> a.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get());
+        StateWriteRetryTest.admin(a ->
+                a.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get());
         try (KafkaProducer<String, byte[]> p = Topics.producer()) {
             send(p, 0, "shop/web", "v1");
             p.flush();
@@ -75,7 +77,8 @@ class StateReplicaTest {
         assertThat(found.complete()).isFalse();
         assertThat(values(found)).containsExactly("shop/web=v1");
         // and the replica still answers afterwards
-        assertThat(replica.latest(List.of(0), Duration.ofSeconds(20)).complete()).isTrue();
+        assertThat(replica.latest(List.of(0), Duration.ofSeconds(20)).complete())
+                .isTrue();
     }
 
     private void send(KafkaProducer<String, byte[]> p, int partition, String key, String value) {

@@ -41,13 +41,20 @@ class StateWriteRetryTest {
     /** A store on {@code topic} (refusing writes) for an engine that owns shop/web with a changed history. */
     StateStore store(Duration handoverTimeout) throws Exception {
         admin(a -> a.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of("max.message.bytes", "16"))))
-                .all().get());
+                .all()
+                .get());
         LiveSettings settings = settings(topic, handoverTimeout);
         AutoscalerEngine engine = new AutoscalerEngine(settings);
         engine.ownAll(1, List.of());
         ScaleApplierTest.workload(engine, "shop", 450);
-        store = new StateStore(engine, settings, registry, Map.of("bootstrap.servers", EmbeddedKafka.bootstrapServers()),
-                METRICS_0.topic(), true, new RevocationCommit(null));
+        store = new StateStore(
+                engine,
+                settings,
+                registry,
+                Map.of("bootstrap.servers", EmbeddedKafka.bootstrapServers()),
+                METRICS_0.topic(),
+                true,
+                new RevocationCommit(null));
         return store;
     }
 
@@ -64,7 +71,7 @@ class StateWriteRetryTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> count("error") >= 1);
         writable();
 
-        store.flushChanged();   // nothing changed since: only the failed snapshot goes again
+        store.flushChanged(); // nothing changed since: only the failed snapshot goes again
         await().atMost(Duration.ofSeconds(20)).until(() -> count("ok") >= 1);
         assertThat(keysOnTopic()).containsExactly(HistoryRecords.key(POLICY));
     }
@@ -75,7 +82,8 @@ class StateWriteRetryTest {
         long started = System.nanoTime();
         assertThatThrownBy(() -> store.writeBeforeCommit(Duration.ofSeconds(2)))
                 .isInstanceOf(Delivery.NotDelivered.class)
-                .hasMessageContaining("shop/web").hasMessageContaining(topic);
+                .hasMessageContaining("shop/web")
+                .hasMessageContaining(topic);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
         assertThat(keysOnTopic()).isEmpty();
 
@@ -92,7 +100,9 @@ class StateWriteRetryTest {
         Thread handover = new Thread(() -> store.onPartitionsRevoked(null, List.of(METRICS_0)));
         handover.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> count("error") >= 2);
-        assertThat(handover.isAlive()).as("the handover waits while the write fails").isTrue();
+        assertThat(handover.isAlive())
+                .as("the handover waits while the write fails")
+                .isTrue();
         assertThat(keysOnTopic()).isEmpty();
 
         writable();
@@ -116,17 +126,25 @@ class StateWriteRetryTest {
     }
 
     private double count(String result) {
-        var c = registry.find("trimtab_autoscaler_state_writes_total").tag("result", result).counter();
+        var c = registry.find("trimtab_autoscaler_state_writes_total")
+                .tag("result", result)
+                .counter();
         return c == null ? 0 : c.count();
     }
 
     private List<String> keysOnTopic() {
-        return Topics.readAll(topic, Duration.ofSeconds(3), l -> !l.isEmpty()).stream().map(r -> r.key()).toList();
+        return Topics.readAll(topic, Duration.ofSeconds(3), l -> !l.isEmpty()).stream()
+                .map(r -> r.key())
+                .toList();
     }
 
     private void writable() throws Exception {
-        admin(a -> a.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(
-                new AlterConfigOp(new ConfigEntry("max.message.bytes", "1048576"), AlterConfigOp.OpType.SET)))).all().get());
+        admin(a -> a.incrementalAlterConfigs(Map.of(
+                        new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                        List.of(new AlterConfigOp(
+                                new ConfigEntry("max.message.bytes", "1048576"), AlterConfigOp.OpType.SET))))
+                .all()
+                .get());
     }
 
     interface AdminCall {
@@ -165,8 +183,9 @@ class StateWriteRetryTest {
                 return handoverTimeout;
             }
         };
-        return (LiveSettings) Proxy.newProxyInstance(LiveSettings.class.getClassLoader(),
-                new Class<?>[] {LiveSettings.class}, (proxy, method, args) -> method.getName().equals("state") ? state
-                        : method.invoke(base, args));
+        return (LiveSettings) Proxy.newProxyInstance(
+                LiveSettings.class.getClassLoader(),
+                new Class<?>[] {LiveSettings.class},
+                (proxy, method, args) -> method.getName().equals("state") ? state : method.invoke(base, args));
     }
 }

@@ -14,7 +14,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +57,8 @@ class UnacknowledgedDeadLetterTest extends LiveFixture {
         @Override
         public Map<String, String> getConfigOverrides() {
             createTopics();
-            return Map.ofEntries(Map.entry("mp.messaging.incoming.metrics.topic", METRICS),
+            return Map.ofEntries(
+                    Map.entry("mp.messaging.incoming.metrics.topic", METRICS),
                     Map.entry("mp.messaging.incoming.metrics.group.id", GROUP),
                     Map.entry("mp.messaging.outgoing.dead-letters.topic", UNACKNOWLEDGED),
                     // each attempt gives up after 1.5 s (Kafka's own retries within), the batch after 4 s
@@ -76,9 +76,11 @@ class UnacknowledgedDeadLetterTest extends LiveFixture {
                 if (admin.listTopics().names().get().contains(METRICS)) {
                     return;
                 }
-                admin.createTopics(List.of(new NewTopic(METRICS, 1, (short) 1),
-                        new NewTopic(UNACKNOWLEDGED, 1, (short) 1).configs(Map.of("max.message.bytes", "16"))))
-                        .all().get();
+                admin.createTopics(List.of(
+                                new NewTopic(METRICS, 1, (short) 1),
+                                new NewTopic(UNACKNOWLEDGED, 1, (short) 1).configs(Map.of("max.message.bytes", "16"))))
+                        .all()
+                        .get();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -93,11 +95,17 @@ class UnacknowledgedDeadLetterTest extends LiveFixture {
         // first a batch that goes through: its decision is logged with its input, its offset committed
         String first = cpu("durable", "web", 450);
         String firstId = CloudEventCodecIds.id(first);
-        producer.send(new ProducerRecord<>(METRICS, key, first.getBytes(StandardCharsets.UTF_8))).get();
-        List<ConsumerRecord<String, byte[]>> decisions = readAll("trimtab.decisions", Duration.ofSeconds(20),
+        producer.send(new ProducerRecord<>(METRICS, key, first.getBytes(StandardCharsets.UTF_8)))
+                .get();
+        List<ConsumerRecord<String, byte[]>> decisions = readAll(
+                "trimtab.decisions",
+                Duration.ofSeconds(20),
                 l -> l.stream().anyMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains(firstId)));
-        JsonNode decision = json(decisions.stream().filter(r -> new String(r.value(), StandardCharsets.UTF_8)
-                .contains(firstId)).findFirst().orElseThrow().value());
+        JsonNode decision = json(decisions.stream()
+                .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains(firstId))
+                .findFirst()
+                .orElseThrow()
+                .value());
         assertThat(decision.at("/data/inputs")).extracting(JsonNode::asText).containsExactly(firstId);
         await().atMost(Duration.ofSeconds(20)).until(() -> committed(tp) == 1L);
         given().when().get("/q/health/live").then().statusCode(200);
@@ -108,24 +116,27 @@ class UnacknowledgedDeadLetterTest extends LiveFixture {
         String next = cpu("durable", "web", 450);
         String last = cpu("durable", "web", 450);
         for (String value : List.of(bad, next, last)) {
-            ProducerRecord<String, byte[]> r = new ProducerRecord<>(METRICS, key, value.getBytes(StandardCharsets.UTF_8));
+            ProducerRecord<String, byte[]> r =
+                    new ProducerRecord<>(METRICS, key, value.getBytes(StandardCharsets.UTF_8));
             r.headers().add("content-type", "application/cloudevents+json".getBytes(StandardCharsets.UTF_8));
             producer.send(r);
         }
         producer.flush();
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> given().when().get("/q/health/live").statusCode() == 503);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> given().when().get("/q/health/live").statusCode() == 503);
         String health = given().when().get("/q/health/live").asString();
         assertThat(health).contains("metrics").contains("not acknowledged by the broker");
 
         // the failed channel's consumer has left the group: nothing can be committed any more
         await().atMost(Duration.ofSeconds(20)).until(() -> members() == 0);
         assertThat(committed(tp)).as("nothing of the failed batch committed").isEqualTo(1L);
-        List<ConsumerRecord<String, byte[]>> dead = readAll("trimtab.autoscaler.dead-letter", Duration.ofSeconds(3),
-                l -> false);
+        List<ConsumerRecord<String, byte[]>> dead =
+                readAll("trimtab.autoscaler.dead-letter", Duration.ofSeconds(3), l -> false);
         for (String value : List.of(bad, next, last)) {
             String id = CloudEventCodecIds.id(value);
-            assertThat(dead).as("nothing dead-lettered by the channel's strategy")
+            assertThat(dead)
+                    .as("nothing dead-lettered by the channel's strategy")
                     .noneMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains(id));
         }
 
@@ -143,7 +154,8 @@ class UnacknowledgedDeadLetterTest extends LiveFixture {
             while (got.size() < 3 && System.currentTimeMillis() < deadline) {
                 c.poll(Duration.ofMillis(200)).forEach(got::add);
             }
-            assertThat(got).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+            assertThat(got)
+                    .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
                     .containsExactly(bad, next, last);
         }
     }
@@ -152,7 +164,12 @@ class UnacknowledgedDeadLetterTest extends LiveFixture {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafka.bootstrapServers());
         try (Admin admin = Admin.create(p)) {
-            return admin.describeConsumerGroups(List.of(GROUP)).all().get().get(GROUP).members().size();
+            return admin.describeConsumerGroups(List.of(GROUP))
+                    .all()
+                    .get()
+                    .get(GROUP)
+                    .members()
+                    .size();
         }
     }
 
@@ -160,7 +177,10 @@ class UnacknowledgedDeadLetterTest extends LiveFixture {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafka.bootstrapServers());
         try (Admin admin = Admin.create(p)) {
-            OffsetAndMetadata o = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get().get(tp);
+            OffsetAndMetadata o = admin.listConsumerGroupOffsets(GROUP)
+                    .partitionsToOffsetAndMetadata()
+                    .get()
+                    .get(tp);
             return o == null ? -1 : o.offset();
         }
     }

@@ -6,6 +6,7 @@ import dev.trimtab.autoscaler.core.History;
 import dev.trimtab.autoscaler.core.ObjectRef;
 import dev.trimtab.autoscaler.core.Settings;
 import dev.trimtab.autoscaler.events.HistoryRecords;
+import dev.trimtab.testing.Seeded;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import dev.trimtab.testing.Seeded;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,12 +36,16 @@ class HandoverProperties {
     static String replay(String trace, int first, int every, boolean handover) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ReplayCommand.Replay r = new ReplayCommand.Replay(Settings.defaults(), Duration.ofSeconds(15),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        ReplayCommand.Replay r = new ReplayCommand.Replay(
+                Settings.defaults(),
+                Duration.ofSeconds(15),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         List<String> lines = trace.lines().toList();
         int rejected = 0;
-        for (int from = 0, to = Math.min(first, lines.size()); from < lines.size();
-             from = to, to = Math.min(to + every, lines.size())) {
+        for (int from = 0, to = Math.min(first, lines.size());
+                from < lines.size();
+                from = to, to = Math.min(to + every, lines.size())) {
             rejected += r.run(new BufferedReader(new StringReader(String.join("\n", lines.subList(from, to)))));
             if (handover) {
                 r.transferHistories(HandoverProperties::throughStateTopic);

@@ -23,12 +23,17 @@ class ReplayJarIT {
         assertThat(jar).as("mvn package builds the application").exists();
         Path out = Files.createTempFile("replay", ".out");
         Path err = Files.createTempFile("replay", ".err");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("replay finishes").isTrue();
-        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        return new Result(
+                p.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
     }
 
@@ -37,7 +42,9 @@ class ReplayJarIT {
         Result r = run("replay", "examples/quickstart.jsonl");
         assertThat(r.status()).isZero();
         assertThat(r.out()).isEqualTo(Files.readString(Path.of("examples/quickstart.expected.jsonl")));
-        assertThat(r.err()).as("nothing on stderr: no Quarkus start-up, no Kafka or Kubernetes client logging").isEmpty();
+        assertThat(r.err())
+                .as("nothing on stderr: no Quarkus start-up, no Kafka or Kubernetes client logging")
+                .isEmpty();
     }
 
     @Test
@@ -76,7 +83,8 @@ class ReplayJarIT {
     void theProductionBuildCarriesNoBrokerAndNoMockApiServer() throws Exception {
         try (var jars = Files.list(Path.of("target/quarkus-app/lib/main"))) {
             assertThat(jars.map(p -> p.getFileName().toString()).toList())
-                    .noneMatch(n -> n.contains("kafka_2.13") || n.contains("kubernetes-server-mock")
+                    .noneMatch(n -> n.contains("kafka_2.13")
+                            || n.contains("kubernetes-server-mock")
                             || n.contains("kafka-test-companion"));
         }
         Result r = run("local");

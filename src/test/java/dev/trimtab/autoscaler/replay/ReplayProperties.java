@@ -3,6 +3,7 @@ package dev.trimtab.autoscaler.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trimtab.autoscaler.core.Settings;
+import dev.trimtab.testing.Seeded;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import dev.trimtab.testing.Seeded;
 import org.junit.jupiter.api.Test;
 
 /** Replay is a function of its input: the same trace gives the same bytes, run after run. */
@@ -33,33 +33,51 @@ class ReplayProperties {
     /** Without panic mode, decisions go through the stabilization windows and rate policies. */
     static String trace(List<Step> steps, boolean panic) {
         StringBuilder sb = new StringBuilder();
-        sb.append(line(T0, "dev.knative.apiserver.resource.add", "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\","
-                + "\"metadata\":{\"name\":\"w\",\"namespace\":\"ns\"},\"spec\":{\"replicas\":2,\"selector\":{\"matchLabels\":"
-                + "{\"app\":\"w\"}}}}"));
+        sb.append(line(
+                T0,
+                "dev.knative.apiserver.resource.add",
+                "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\","
+                        + "\"metadata\":{\"name\":\"w\",\"namespace\":\"ns\"},\"spec\":{\"replicas\":2,\"selector\":{\"matchLabels\":"
+                        + "{\"app\":\"w\"}}}}"));
         for (int i = 0; i < 3; i++) {
-            sb.append(line(T0, "dev.knative.apiserver.resource.add", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":"
-                    + "{\"name\":\"w-" + i + "\",\"namespace\":\"ns\",\"labels\":{\"app\":\"w\"}},\"spec\":{\"containers\":"
-                    + "[{\"name\":\"c\",\"resources\":{\"requests\":{\"cpu\":\"500m\"}}}]},\"status\":{\"phase\":\"Running\","
-                    + "\"startTime\":\"2026-11-01T11:00:00Z\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\","
-                    + "\"lastTransitionTime\":\"2026-11-01T11:00:05Z\"}]}}"));
+            sb.append(line(
+                    T0,
+                    "dev.knative.apiserver.resource.add",
+                    "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":"
+                            + "{\"name\":\"w-" + i
+                            + "\",\"namespace\":\"ns\",\"labels\":{\"app\":\"w\"}},\"spec\":{\"containers\":"
+                            + "[{\"name\":\"c\",\"resources\":{\"requests\":{\"cpu\":\"500m\"}}}]},\"status\":{\"phase\":\"Running\","
+                            + "\"startTime\":\"2026-11-01T11:00:00Z\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\","
+                            + "\"lastTransitionTime\":\"2026-11-01T11:00:05Z\"}]}}"));
         }
-        sb.append(line(T0, "dev.knative.apiserver.resource.add", "{\"apiVersion\":\"trimtab.dev/v1alpha1\",\"kind\":"
-                + "\"ScalingPolicy\",\"metadata\":{\"name\":\"w\",\"namespace\":\"ns\"},\"spec\":{\"scaleTargetRef\":"
-                + "{\"kind\":\"Deployment\",\"name\":\"w\"},\"minReplicas\":0,\"maxReplicas\":30,\"metrics\":["
-                + "{\"type\":\"Resource\",\"resource\":{\"name\":\"cpu\",\"target\":{\"type\":\"Utilization\",\"averageUtilization\":60}}},"
-                + "{\"type\":\"External\",\"external\":{\"metric\":{\"name\":\"depth\"},\"target\":{\"type\":\"AverageValue\","
-                + "\"averageValue\":\"20\"},\"activationThreshold\":\"3\"}}],\"behavior\":{\"scaleDown\":"
-                + "{\"stabilizationWindowSeconds\":30}},\"fallback\":{\"failureThreshold\":1,\"replicas\":4}"
-                + (panic ? ",\"panic\":{\"stableWindowSeconds\":30}" : "") + "}}"));
+        sb.append(line(
+                T0,
+                "dev.knative.apiserver.resource.add",
+                "{\"apiVersion\":\"trimtab.dev/v1alpha1\",\"kind\":"
+                        + "\"ScalingPolicy\",\"metadata\":{\"name\":\"w\",\"namespace\":\"ns\"},\"spec\":{\"scaleTargetRef\":"
+                        + "{\"kind\":\"Deployment\",\"name\":\"w\"},\"minReplicas\":0,\"maxReplicas\":30,\"metrics\":["
+                        + "{\"type\":\"Resource\",\"resource\":{\"name\":\"cpu\",\"target\":{\"type\":\"Utilization\",\"averageUtilization\":60}}},"
+                        + "{\"type\":\"External\",\"external\":{\"metric\":{\"name\":\"depth\"},\"target\":{\"type\":\"AverageValue\","
+                        + "\"averageValue\":\"20\"},\"activationThreshold\":\"3\"}}],\"behavior\":{\"scaleDown\":"
+                        + "{\"stabilizationWindowSeconds\":30}},\"fallback\":{\"failureThreshold\":1,\"replicas\":4}"
+                        + (panic ? ",\"panic\":{\"stableWindowSeconds\":30}" : "") + "}}"));
         Instant t = T0;
         for (Step s : steps) {
             t = t.plusSeconds(s.seconds());
-            sb.append(line(t, "m", "{\"apiVersion\":\"external.metrics.k8s.io/v1beta1\",\"kind\":\"ExternalMetricValueList\","
-                    + "\"items\":[{\"metricName\":\"depth\",\"metricLabels\":{},\"value\":\"" + s.depth() + "\"}]}"));
-            sb.append(line(t, "m", "{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetricsList\",\"items\":["
-                    + "{\"metadata\":{\"name\":\"w-0\",\"namespace\":\"ns\"},\"containers\":[{\"name\":\"c\",\"usage\":{\"cpu\":\""
-                    + s.cpu() + "m\"}}]},{\"metadata\":{\"name\":\"w-1\",\"namespace\":\"ns\"},\"containers\":[{\"name\":\"c\","
-                    + "\"usage\":{\"cpu\":\"" + (s.cpu() / 2) + "m\"}}]}]}"));
+            sb.append(line(
+                    t,
+                    "m",
+                    "{\"apiVersion\":\"external.metrics.k8s.io/v1beta1\",\"kind\":\"ExternalMetricValueList\","
+                            + "\"items\":[{\"metricName\":\"depth\",\"metricLabels\":{},\"value\":\"" + s.depth()
+                            + "\"}]}"));
+            sb.append(line(
+                    t,
+                    "m",
+                    "{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetricsList\",\"items\":["
+                            + "{\"metadata\":{\"name\":\"w-0\",\"namespace\":\"ns\"},\"containers\":[{\"name\":\"c\",\"usage\":{\"cpu\":\""
+                            + s.cpu()
+                            + "m\"}}]},{\"metadata\":{\"name\":\"w-1\",\"namespace\":\"ns\"},\"containers\":[{\"name\":\"c\","
+                            + "\"usage\":{\"cpu\":\"" + (s.cpu() / 2) + "m\"}}]}]}"));
         }
         return sb.toString();
     }
@@ -72,8 +90,11 @@ class ReplayProperties {
     static String replay(String trace) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rejected = new ReplayCommand.Replay(Settings.defaults(), Duration.ofSeconds(15),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
+        int rejected = new ReplayCommand.Replay(
+                        Settings.defaults(),
+                        Duration.ofSeconds(15),
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8))
                 .run(new BufferedReader(new StringReader(trace)));
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
         assertThat(rejected).isZero();

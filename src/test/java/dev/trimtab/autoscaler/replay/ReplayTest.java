@@ -36,7 +36,10 @@ class ReplayTest {
     static Run replay(byte[] stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = ReplayCommand.run(args, new ByteArrayInputStream(stdin), new PrintStream(out, true, StandardCharsets.UTF_8),
+        int status = ReplayCommand.run(
+                args,
+                new ByteArrayInputStream(stdin),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -45,8 +48,12 @@ class ReplayTest {
         List<Path> dirs = List.of(Path.of("src/test/resources/traces"), Path.of("examples"));
         return dirs.stream().flatMap(d -> {
             try (Stream<Path> s = Files.list(d)) {
-                return s.filter(p -> p.toString().endsWith(".jsonl") && !p.toString().endsWith(".expected.jsonl"))
-                        .sorted().toList().stream();
+                return s
+                        .filter(p ->
+                                p.toString().endsWith(".jsonl") && !p.toString().endsWith(".expected.jsonl"))
+                        .sorted()
+                        .toList()
+                        .stream();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -75,14 +82,18 @@ class ReplayTest {
     void malformedLinesAreReportedWithTheirNumberAndTheRestGoesOn() {
         Run run = replay("src/test/resources/traces/mixed-bad.jsonl");
         assertThat(run.status()).isEqualTo(1);
-        assertThat(run.err()).contains("line 5: not JSON")
+        assertThat(run.err())
+                .contains("line 5: not JSON")
                 .contains("line 6: required attribute \"id\" is missing")
                 .contains("line 7: attribute \"time\" is required")
-                .contains("line 8: ScalingPolicy shop/broken is invalid: spec.maxReplicas: got 0, must be an integer in [1, 2147483647]")
+                .contains(
+                        "line 8: ScalingPolicy shop/broken is invalid: spec.maxReplicas: got 0, must be an integer in [1, 2147483647]")
                 .contains("line 9: PodMetrics is invalid: containers[0].usage.cpu: got \"lots\"")
                 .contains("is not a Kubernetes quantity")
                 .contains("line 10: time 2026-11-01T11:00:00Z is earlier than the previous event");
-        assertThat(run.out().lines().count()).as("the good lines still produce decisions").isGreaterThanOrEqualTo(2);
+        assertThat(run.out().lines().count())
+                .as("the good lines still produce decisions")
+                .isGreaterThanOrEqualTo(2);
     }
 
     /** A line that is not UTF-8 is named with its byte and skipped; every other line replays as it would without it. */
@@ -94,14 +105,16 @@ class ReplayTest {
             broken.writeBytes(lines.get(i).getBytes(StandardCharsets.UTF_8));
             broken.write('\n');
             if (i == 2) {
-                broken.writeBytes(new byte[] {'{', '"', 'i', 'd', '"', ':', '"', (byte) 0xC0, (byte) 0xAF, '"', '}', '\n'});
+                broken.writeBytes(
+                        new byte[] {'{', '"', 'i', 'd', '"', ':', '"', (byte) 0xC0, (byte) 0xAF, '"', '}', '\n'});
             }
         }
         Run run = replay(broken.toByteArray(), "-");
         assertThat(run.status()).isEqualTo(1);
-        assertThat(run.err()).isEqualTo("line 4: invalid UTF-8 at byte 7 of the line (byte "
-                + (String.join("\n", lines.subList(0, 3)).getBytes(StandardCharsets.UTF_8).length + 1 + 7)
-                + " of the input): 0xC0\n");
+        assertThat(run.err())
+                .isEqualTo("line 4: invalid UTF-8 at byte 7 of the line (byte "
+                        + (String.join("\n", lines.subList(0, 3)).getBytes(StandardCharsets.UTF_8).length + 1 + 7)
+                        + " of the input): 0xC0\n");
         assertThat(run.out()).isEqualTo(replay("examples/quickstart.jsonl").out());
     }
 
@@ -115,22 +128,35 @@ class ReplayTest {
                 + "{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"kind\":\"PodMetrics\",\"metadata\":{\"name\":\"web-0\","
                 + "\"namespace\":\"shop\"},\"timestamp\":\"" + timestamp + "\",\"window\":\"15s\",\"containers\":"
                 + "[{\"name\":\"app\",\"usage\":{\"cpu\":\"" + cpu + "\"}}]}}";
-        String hostile = quickstart + podMetrics.apply("1e-100000000", time) + "\n" + podMetrics.apply("-500m", time) + "\n"
+        String hostile = quickstart + podMetrics.apply("1e-100000000", time) + "\n" + podMetrics.apply("-500m", time)
+                + "\n"
                 + podMetrics.apply("1m", Instant.parse(time).plusSeconds(3600).toString()) + "\n"
                 + "{\"specversion\":\"1.0\",\"id\":\"big\",\"source\":\"" + "x".repeat(1_100_000) + "\"}\n";
-        Run run = Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30),
-                () -> replay(hostile.getBytes(StandardCharsets.UTF_8), "-"));
+        Run run = Assertions.assertTimeoutPreemptively(
+                Duration.ofSeconds(30), () -> replay(hostile.getBytes(StandardCharsets.UTF_8), "-"));
         assertThat(run.status()).isEqualTo(1);
-        assertThat(run.err().lines()).satisfiesExactly(
-                l -> assertThat(l).startsWith("line 27: PodMetrics is invalid: containers[0].usage.cpu: got \"1e-100000000\""),
-                l -> assertThat(l).startsWith("line 28: PodMetrics is invalid: containers[0].usage.cpu: got \"-500m\"")
-                        .contains("must not be negative (resource usage of pod shop/web-0, container \"app\", resource cpu)"),
-                l -> assertThat(l).startsWith("line 29: PodMetrics is invalid: timestamp: got")
-                        .contains("(max-clock-skew) ahead of the decision clock " + time),
-                l -> assertThat(l).startsWith("line 30: the event is ").endsWith("bytes, more than the 1048576 accepted (max-event-bytes)"));
-        assertThat(run.out()).as("no decision from the hostile lines").isEqualTo(replay("examples/quickstart.jsonl").out());
-        assertThat(replay(hostile.getBytes(StandardCharsets.UTF_8), "--max-clock-skew=2h", "-").err())
-                .as("the skew is a flag").doesNotContain("line 29");
+        assertThat(run.err().lines())
+                .satisfiesExactly(
+                        l -> assertThat(l)
+                                .startsWith(
+                                        "line 27: PodMetrics is invalid: containers[0].usage.cpu: got \"1e-100000000\""),
+                        l -> assertThat(l)
+                                .startsWith("line 28: PodMetrics is invalid: containers[0].usage.cpu: got \"-500m\"")
+                                .contains(
+                                        "must not be negative (resource usage of pod shop/web-0, container \"app\", resource cpu)"),
+                        l -> assertThat(l)
+                                .startsWith("line 29: PodMetrics is invalid: timestamp: got")
+                                .contains("(max-clock-skew) ahead of the decision clock " + time),
+                        l -> assertThat(l)
+                                .startsWith("line 30: the event is ")
+                                .endsWith("bytes, more than the 1048576 accepted (max-event-bytes)"));
+        assertThat(run.out())
+                .as("no decision from the hostile lines")
+                .isEqualTo(replay("examples/quickstart.jsonl").out());
+        assertThat(replay(hostile.getBytes(StandardCharsets.UTF_8), "--max-clock-skew=2h", "-")
+                        .err())
+                .as("the skew is a flag")
+                .doesNotContain("line 29");
     }
 
     /**
@@ -145,14 +171,21 @@ class ReplayTest {
         assertThat(run.status()).isZero();
         assertThat(run.out()).isEqualTo(Files.readString(Path.of("examples/kafka-lag.expected.jsonl")));
         List<String> lines = run.out().lines().toList();
-        assertThat(lines).extracting(l -> Integer.parseInt(l.replaceAll(".*\"desiredReplicas\":([0-9]+).*", "$1")))
+        assertThat(lines)
+                .extracting(l -> Integer.parseInt(l.replaceAll(".*\"desiredReplicas\":([0-9]+).*", "$1")))
                 .containsExactly(0, 0, 6, 6, 6, 6, 3, 2, 1, 1, 1, 1, 1, 1, 0);
-        assertThat(lines).extracting(l -> l.replaceAll(".*\"reason\":\"([A-Za-z]+)\".*", "$1"))
-                .startsWith("Inactive", "Inactive", "Activated").endsWith("Deactivated");
-        assertThat(lines.get(10)).as("the partition stuck for 50 s, but not across a whole pollingInterval yet: counted")
-                .contains("\"value\":\"80\"").contains("\"activationValue\":\"80\"");
-        assertThat(lines.get(11)).as("stuck across a pollingInterval (30 s): no lag counted, still active")
-                .contains("\"value\":\"0\"").contains("\"activationValue\":\"80\"");
+        assertThat(lines)
+                .extracting(l -> l.replaceAll(".*\"reason\":\"([A-Za-z]+)\".*", "$1"))
+                .startsWith("Inactive", "Inactive", "Activated")
+                .endsWith("Deactivated");
+        assertThat(lines.get(10))
+                .as("the partition stuck for 50 s, but not across a whole pollingInterval yet: counted")
+                .contains("\"value\":\"80\"")
+                .contains("\"activationValue\":\"80\"");
+        assertThat(lines.get(11))
+                .as("stuck across a pollingInterval (30 s): no lag counted, still active")
+                .contains("\"value\":\"0\"")
+                .contains("\"activationValue\":\"80\"");
     }
 
     @Test
@@ -167,10 +200,13 @@ class ReplayTest {
     void resyncEvaluatesBetweenEventsOnTheTraceClock() {
         Run run = replay("--resync=15s", "examples/quickstart.jsonl");
         assertThat(run.status()).isZero();
-        assertThat(run.out()).isEqualTo(replay("--resync=15s", "examples/quickstart.jsonl").out());
+        assertThat(run.out())
+                .isEqualTo(replay("--resync=15s", "examples/quickstart.jsonl").out());
         assertThat(run.out()).contains("\"trigger\":{\"id\":\"resync\",\"type\":\"dev.trimtab.autoscaler.resync\"");
         assertThat(run.out().lines().filter(l -> l.contains("\"reason\":\"Deactivated\"")))
-                .singleElement().asString().contains("\"time\":\"2026-11-01T12:05:20Z\"");
+                .singleElement()
+                .asString()
+                .contains("\"time\":\"2026-11-01T12:05:20Z\"");
     }
 
     @Test
@@ -179,17 +215,22 @@ class ReplayTest {
         assertThat(replay("a", "b").err()).contains("Unmatched argument at index 1: 'b'", "Usage: replay");
         assertThat(replay("--max-sample-age=soon", "x").err())
                 .contains("Invalid value for option '--max-sample-age': \"soon\" is not a duration such as 2m or 90s");
-        assertThat(replay("--resync", "often", "x").err()).contains("Invalid value for option '--resync': \"often\" is not a duration");
+        assertThat(replay("--resync", "often", "x").err())
+                .contains("Invalid value for option '--resync': \"often\" is not a duration");
         assertThat(replay("does-not-exist.jsonl").status()).isEqualTo(2);
     }
 
     @Test
     void everyDecisionIsAScaleDecisionCloudEvent() {
         Run run = replay("examples/quickstart.jsonl");
-        run.out().lines().forEach(line -> assertThat(line)
-                .startsWith("{\"specversion\":\"1.0\",\"id\":\"replay-")
-                .contains("\"type\":\"dev.trimtab.decision.scale\"")
-                .contains("\"partitionkey\":\"shop/")
-                .contains("\"target\":{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"namespace\":\"shop\""));
+        run.out()
+                .lines()
+                .forEach(
+                        line -> assertThat(line)
+                                .startsWith("{\"specversion\":\"1.0\",\"id\":\"replay-")
+                                .contains("\"type\":\"dev.trimtab.decision.scale\"")
+                                .contains("\"partitionkey\":\"shop/")
+                                .contains(
+                                        "\"target\":{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"namespace\":\"shop\""));
     }
 }

@@ -32,7 +32,7 @@ class ConsumerOffsetsDecoderTest {
 
     @Test
     void readsAnOffsetCommitKeyAndAVersion3ValueFromTheirBytes() {
-        byte[] key = HEX.parseHex("0001" + "0001" + "67" + "0001" + "74" + "00000003");   // v1, "g", "t", 3
+        byte[] key = HEX.parseHex("0001" + "0001" + "67" + "0001" + "74" + "00000003"); // v1, "g", "t", 3
         byte[] value = HEX.parseHex("0003" + "0000000000000064" + "00000005" + "0000" + "0000018bcfe56800");
         assertThat(ConsumerOffsetsDecoder.decode(key, value))
                 .isEqualTo(new Commit("g", "t", 3, 100, 5, "", 1_700_000_000_000L, -1, (short) 3));
@@ -41,15 +41,29 @@ class ConsumerOffsetsDecoderTest {
     @Test
     void readsEveryValueVersion() {
         byte[] key = key(0, "orders-consumer", "orders", 7);
-        assertThat(ConsumerOffsetsDecoder.decode(key, new Bytes().i16(0).i64(42).str("m").i64(9).done()))
+        assertThat(ConsumerOffsetsDecoder.decode(
+                        key, new Bytes().i16(0).i64(42).str("m").i64(9).done()))
                 .isEqualTo(new Commit("orders-consumer", "orders", 7, 42, -1, "m", 9, -1, (short) 0));
-        assertThat(ConsumerOffsetsDecoder.decode(key, new Bytes().i16(1).i64(42).str("").i64(9).i64(99).done()))
+        assertThat(ConsumerOffsetsDecoder.decode(
+                        key, new Bytes().i16(1).i64(42).str("").i64(9).i64(99).done()))
                 .isEqualTo(new Commit("orders-consumer", "orders", 7, 42, -1, "", 9, 99, (short) 1));
-        assertThat(ConsumerOffsetsDecoder.decode(key, new Bytes().i16(2).i64(42).str("é").i64(9).done()))
+        assertThat(ConsumerOffsetsDecoder.decode(
+                        key, new Bytes().i16(2).i64(42).str("é").i64(9).done()))
                 .isEqualTo(new Commit("orders-consumer", "orders", 7, 42, -1, "é", 9, -1, (short) 2));
         // v4, flexible: compact string ("ab": length 3), then one tagged field (tag 0, 16 bytes: a topic id)
-        byte[] v4 = new Bytes().i16(4).i64(42).i32(8).raw(3).raw('a').raw('b').i64(9).raw(1).raw(0).raw(16)
-                .zeros(16).done();
+        byte[] v4 = new Bytes()
+                .i16(4)
+                .i64(42)
+                .i32(8)
+                .raw(3)
+                .raw('a')
+                .raw('b')
+                .i64(9)
+                .raw(1)
+                .raw(0)
+                .raw(16)
+                .zeros(16)
+                .done();
         assertThat(ConsumerOffsetsDecoder.decode(key, v4))
                 .isEqualTo(new Commit("orders-consumer", "orders", 7, 42, 8, "ab", 9, -1, (short) 4));
     }
@@ -59,7 +73,8 @@ class ConsumerOffsetsDecoderTest {
         assertThat(ConsumerOffsetsDecoder.decode(key(1, "g", "t", 0), null)).isEqualTo(new Deletion("g", "t", 0));
         assertThat(ConsumerOffsetsDecoder.decode(new Bytes().i16(2).str("g").done(), new byte[] {0, 3}))
                 .isEqualTo(new Other((short) 2));
-        assertThat(ConsumerOffsetsDecoder.decode(new Bytes().i16(11).done(), null)).isEqualTo(new Other((short) 11));
+        assertThat(ConsumerOffsetsDecoder.decode(new Bytes().i16(11).done(), null))
+                .isEqualTo(new Other((short) 11));
     }
 
     @Test
@@ -76,10 +91,14 @@ class ConsumerOffsetsDecoderTest {
             long commitTs = r.nextLong();
             long expireTs = version == 1 ? r.nextLong() : -1;
             // the coordinator's key: its record type (1) in place of a version, then the key's version-0 body
-            byte[] key = MessageUtil.toVersionPrefixedBytes((short) 0,
+            byte[] key = MessageUtil.toVersionPrefixedBytes(
+                    (short) 0,
                     new OffsetCommitKey().setGroup(group).setTopic(topic).setPartition(partition));
             key[1] = 1;
-            OffsetCommitValue v = new OffsetCommitValue().setOffset(offset).setMetadata(metadata).setCommitTimestamp(commitTs);
+            OffsetCommitValue v = new OffsetCommitValue()
+                    .setOffset(offset)
+                    .setMetadata(metadata)
+                    .setCommitTimestamp(commitTs);
             if (version >= 3) {
                 v.setLeaderEpoch(epoch);
             }
@@ -90,12 +109,15 @@ class ConsumerOffsetsDecoderTest {
                 v.setTopicId(Uuid.randomUuid());
             }
             byte[] value = MessageUtil.toVersionPrefixedBytes(version, v);
-            assertThat(ConsumerOffsetsDecoder.decode(key, value)).as("seed %d, case %d, value v%d", SEED, i, version)
-                    .isEqualTo(new Commit(group, topic, partition, offset, epoch, metadata, commitTs, expireTs, version));
+            assertThat(ConsumerOffsetsDecoder.decode(key, value))
+                    .as("seed %d, case %d, value v%d", SEED, i, version)
+                    .isEqualTo(
+                            new Commit(group, topic, partition, offset, epoch, metadata, commitTs, expireTs, version));
         }
         byte[] groupKey = MessageUtil.toVersionPrefixedBytes((short) 0, new GroupMetadataKey().setGroup("g"));
         groupKey[1] = 2;
-        assertThat(ConsumerOffsetsDecoder.decode(groupKey, new byte[] {0, 3, 1, 2, 3})).isEqualTo(new Other((short) 2));
+        assertThat(ConsumerOffsetsDecoder.decode(groupKey, new byte[] {0, 3, 1, 2, 3}))
+                .isEqualTo(new Other((short) 2));
     }
 
     @Test
@@ -104,54 +126,104 @@ class ConsumerOffsetsDecoderTest {
         for (int i = 0; i < 2000; i++) {
             String group = randomString(r);
             int n = 1 + r.nextInt(200);
-            assertThat(ConsumerOffsetsDecoder.partitionFor(group, n)).as("seed %d, group %s", SEED, group)
+            assertThat(ConsumerOffsetsDecoder.partitionFor(group, n))
+                    .as("seed %d, group %s", SEED, group)
                     .isEqualTo(Utils.abs(group.hashCode()) % n);
         }
         // "polygenelubricants".hashCode() is Integer.MIN_VALUE: Kafka's abs maps it to 0
         assertThat("polygenelubricants".hashCode()).isEqualTo(Integer.MIN_VALUE);
-        assertThat(ConsumerOffsetsDecoder.partitionFor("polygenelubricants", 50)).isZero();
+        assertThat(ConsumerOffsetsDecoder.partitionFor("polygenelubricants", 50))
+                .isZero();
     }
 
     @Test
     void refusesBrokenRecordsNamingTheField() {
-        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(null, null)).isInstanceOf(Unreadable.class)
+        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(null, null))
+                .isInstanceOf(Unreadable.class)
                 .hasMessageContaining("without a key");
-        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(new byte[] {0}, null)).isInstanceOf(Unreadable.class)
+        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(new byte[] {0}, null))
+                .isInstanceOf(Unreadable.class)
                 .hasMessageContaining("key: version needs 2 bytes at byte 0, 1 left");
-        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(new Bytes().i16(-3).done(), null))
+        assertThatThrownBy(
+                        () -> ConsumerOffsetsDecoder.decode(new Bytes().i16(-3).done(), null))
                 .hasMessageContaining("key version -3 is negative");
         // a string that declares 32767 bytes with 2 left: refused before anything is allocated
         assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(HEX.parseHex("00017fff6162"), null))
-                .isInstanceOf(Unreadable.class).hasMessageContaining("key: group needs 32767 bytes at byte 4, 2 left");
-        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(new Bytes().i16(1).i16(-1).done(), null))
+                .isInstanceOf(Unreadable.class)
+                .hasMessageContaining("key: group needs 32767 bytes at byte 4, 2 left");
+        assertThatThrownBy(() ->
+                        ConsumerOffsetsDecoder.decode(new Bytes().i16(1).i16(-1).done(), null))
                 .hasMessageContaining("group is null");
-        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(new Bytes().i16(1).i16(2).raw(0xc3).raw(0x28).done(), null))
+        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(
+                        new Bytes().i16(1).i16(2).raw(0xc3).raw(0x28).done(), null))
                 .hasMessageContaining("group is not valid UTF-8");
-        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(new Bytes().i16(1).str("g").str("t").i32(-1).done(), null))
-                .isInstanceOf(Unreadable.class).hasMessageContaining("partition -1 is negative")
-                .extracting(e -> ((Unreadable) e).group()).isEqualTo("g");
-        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(new Bytes().i16(1).str("g").str("t").i32(0).raw(0).done(), null))
+        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(
+                        new Bytes().i16(1).str("g").str("t").i32(-1).done(), null))
+                .isInstanceOf(Unreadable.class)
+                .hasMessageContaining("partition -1 is negative")
+                .extracting(e -> ((Unreadable) e).group())
+                .isEqualTo("g");
+        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(
+                        new Bytes().i16(1).str("g").str("t").i32(0).raw(0).done(), null))
                 .hasMessageContaining("key: 1 bytes follow the last field");
 
         byte[] key = key(1, "g", "t", 0);
-        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(key, new byte[0])).isInstanceOf(Unreadable.class)
-                .hasMessageContaining("value: version needs 2 bytes").hasMessageContaining("(group \"g\")")
-                .extracting(e -> ((Unreadable) e).group()).isEqualTo("g");
-        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(key, new Bytes().i16(5).i64(1).done()))
+        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(key, new byte[0]))
+                .isInstanceOf(Unreadable.class)
+                .hasMessageContaining("value: version needs 2 bytes")
+                .hasMessageContaining("(group \"g\")")
+                .extracting(e -> ((Unreadable) e).group())
+                .isEqualTo("g");
+        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(
+                        key, new Bytes().i16(5).i64(1).done()))
                 .hasMessageContaining("value version 5 of group \"g\" is not one of 0..4");
-        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(key, new Bytes().i16(3).i64(1).i32(0).str("").done()))
+        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(
+                        key, new Bytes().i16(3).i64(1).i32(0).str("").done()))
                 .hasMessageContaining("value: commitTimestamp needs 4 bytes");
-        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(key, new Bytes().i16(0).i64(1).str("").i64(2).raw(9).done()))
+        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(
+                        key, new Bytes().i16(0).i64(1).str("").i64(2).raw(9).done()))
                 .hasMessageContaining("value: 1 bytes follow the last field");
         // v4: a varint that never ends, a tag whose size runs past the end, tags out of order
-        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(key, new Bytes().i16(4).i64(1).i32(0)
-                .raw(0xff).raw(0xff).raw(0xff).raw(0xff).raw(0x7f).done()))
+        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(
+                        key,
+                        new Bytes()
+                                .i16(4)
+                                .i64(1)
+                                .i32(0)
+                                .raw(0xff)
+                                .raw(0xff)
+                                .raw(0xff)
+                                .raw(0xff)
+                                .raw(0x7f)
+                                .done()))
                 .hasMessageContaining("metadata length is not an unsigned varint that fits 31 bits");
-        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(key, new Bytes().i16(4).i64(1).i32(0).raw(1).i64(2)
-                .raw(1).raw(0).raw(0x7f).done()))
+        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(
+                        key,
+                        new Bytes()
+                                .i16(4)
+                                .i64(1)
+                                .i32(0)
+                                .raw(1)
+                                .i64(2)
+                                .raw(1)
+                                .raw(0)
+                                .raw(0x7f)
+                                .done()))
                 .hasMessageContaining("tag 0 needs 127 bytes");
-        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(key, new Bytes().i16(4).i64(1).i32(0).raw(1).i64(2)
-                .raw(2).raw(3).raw(0).raw(1).raw(0).done()))
+        assertThatThrownBy(() -> ConsumerOffsetsDecoder.decode(
+                        key,
+                        new Bytes()
+                                .i16(4)
+                                .i64(1)
+                                .i32(0)
+                                .raw(1)
+                                .i64(2)
+                                .raw(2)
+                                .raw(3)
+                                .raw(0)
+                                .raw(1)
+                                .raw(0)
+                                .done()))
                 .hasMessageContaining("tag 1 follows tag 3: tags must ascend");
     }
 
@@ -163,7 +235,7 @@ class ConsumerOffsetsDecoderTest {
         for (int i = 0; i < 50_000; i++) {
             byte[] key;
             byte[] value;
-            if (i % 2 == 0) {            // a plausible key, so that random values get read
+            if (i % 2 == 0) { // a plausible key, so that random values get read
                 key = goodKey;
                 value = new byte[2 + r.nextInt(47)];
                 r.nextBytes(value);
@@ -181,10 +253,14 @@ class ConsumerOffsetsDecoderTest {
                 ConsumerOffsetsDecoder.decode(key, value);
                 read++;
             } catch (Unreadable expected) {
-                assertThat(expected.getMessage()).as("seed %d, case %d", SEED, i).startsWith("__consumer_offsets: ");
+                assertThat(expected.getMessage())
+                        .as("seed %d, case %d", SEED, i)
+                        .startsWith("__consumer_offsets: ");
             } catch (RuntimeException | Error e) {
-                throw new AssertionError("seed " + SEED + ", case " + i + ": key " + HEX.formatHex(key) + " value "
-                        + (value == null ? "null" : HEX.formatHex(value)) + ": " + e, e);
+                throw new AssertionError(
+                        "seed " + SEED + ", case " + i + ": key " + HEX.formatHex(key) + " value "
+                                + (value == null ? "null" : HEX.formatHex(value)) + ": " + e,
+                        e);
             }
         }
         assertThat(read).as("seed %d: some random records are readable", SEED).isPositive();
@@ -204,12 +280,13 @@ class ConsumerOffsetsDecoderTest {
         int n = r.nextInt(20);
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            s.append(switch (r.nextInt(4)) {
-                case 0 -> String.valueOf((char) ('a' + r.nextInt(26)));
-                case 1 -> "-";
-                case 2 -> "é";
-                default -> "日";
-            });
+            s.append(
+                    switch (r.nextInt(4)) {
+                        case 0 -> String.valueOf((char) ('a' + r.nextInt(26)));
+                        case 1 -> "-";
+                        case 2 -> "é";
+                        default -> "日";
+                    });
         }
         return s.toString();
     }

@@ -24,13 +24,15 @@ class GzipAndAnswersTest {
     void aGzipBodyIsInflatedNoFurtherThanItsBound() throws Exception {
         byte[] raw = "hello, otlp".repeat(100).getBytes(StandardCharsets.UTF_8);
         assertThat(Gzip.decode(gzip(raw), raw.length)).isEqualTo(raw);
-        assertThatThrownBy(() -> Gzip.decode(gzip(raw), raw.length - 1)).isInstanceOf(Gzip.TooLarge.class)
+        assertThatThrownBy(() -> Gzip.decode(gzip(raw), raw.length - 1))
+                .isInstanceOf(Gzip.TooLarge.class)
                 .hasMessageContaining("inflates to more than " + (raw.length - 1) + " bytes");
         byte[] bomb = gzip(new byte[64 << 20]);
         assertThat(bomb.length).isLessThan(100_000);
         assertThatThrownBy(() -> Gzip.decode(bomb, 1 << 20)).isInstanceOf(Gzip.TooLarge.class);
         byte[] cut = Arrays.copyOf(gzip(raw), 20);
-        assertThatThrownBy(() -> Gzip.decode(cut, 1 << 20)).isInstanceOf(BadPayload.class)
+        assertThatThrownBy(() -> Gzip.decode(cut, 1 << 20))
+                .isInstanceOf(BadPayload.class)
                 .hasMessageContaining("not valid gzip");
         assertThatThrownBy(() -> Gzip.decode(raw, 1 << 20)).isInstanceOf(BadPayload.class);
     }
@@ -48,7 +50,8 @@ class GzipAndAnswersTest {
         assertThat(partial.readString()).isEqualTo("three NaN");
         assertThat(in.isAtEnd()).isTrue();
         // google.rpc.Status { code (1), message (2) }
-        CodedInputStream status = CodedInputStream.newInstance(OtlpAnswers.status(OtlpAnswers.INVALID_ARGUMENT, "bad ✗"));
+        CodedInputStream status =
+                CodedInputStream.newInstance(OtlpAnswers.status(OtlpAnswers.INVALID_ARGUMENT, "bad ✗"));
         assertThat(status.readTag()).isEqualTo(1 << 3);
         assertThat(status.readInt32()).isEqualTo(3);
         assertThat(status.readTag()).isEqualTo(2 << 3 | 2);

@@ -1,9 +1,9 @@
 package dev.trimtab.ingest.core;
 
-import dev.trimtab.autoscaler.core.KafkaOffsets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trimtab.autoscaler.core.KafkaOffsets;
 import dev.trimtab.ingest.core.ConsumerOffsetsDecoder.Commit;
 import dev.trimtab.ingest.core.ConsumerOffsetsDecoder.Deletion;
 import dev.trimtab.ingest.core.ConsumerOffsetsDecoder.Other;
@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /** The Kafka-lag source's pure parts: the book of committed offsets, the poll, the pacing, the allow list. */
 class KafkaLagCoreTest {
-    private static final LagWatch ORDERS = new LagWatch("shop/worker", "shop", "worker", 0, "kafka:9092", "g", "orders");
+    private static final LagWatch ORDERS =
+            new LagWatch("shop/worker", "shop", "worker", 0, "kafka:9092", "g", "orders");
     private static final LagWatch ANY_TOPIC = new LagWatch("shop/worker", "shop", "worker", 1, "kafka:9092", "g", null);
 
     private static Commit commit(String group, String topic, int partition, long offset) {
@@ -27,12 +28,14 @@ class KafkaLagCoreTest {
         assertThat(book.watch(Set.of("g"))).containsExactly("g");
         assertThat(book.unseeded()).containsExactly("g");
         assertThat(book.apply(commit("other", "orders", 0, 5))).isNull();
-        assertThat(book.apply(commit("g", "orders", 0, 5))).isEqualTo("g");   // kept, but not yet known whole
+        assertThat(book.apply(commit("g", "orders", 0, 5))).isEqualTo("g"); // kept, but not yet known whole
         assertThat(book.seeded("g")).isFalse();
         book.seed("g", Map.of("orders", Map.of(0, 7L, 1, 3L), "audit", Map.of(0, -1L)));
         assertThat(book.seeded("g")).isTrue();
-        assertThat(book.committed("g")).isEqualTo(Map.of("orders", Map.of(0, 7L, 1, 3L)));   // the seed replaces
-        assertThat(book.apply(commit("g", "orders", 1, 3))).as("the same offset again").isNull();
+        assertThat(book.committed("g")).isEqualTo(Map.of("orders", Map.of(0, 7L, 1, 3L))); // the seed replaces
+        assertThat(book.apply(commit("g", "orders", 1, 3)))
+                .as("the same offset again")
+                .isNull();
         assertThat(book.apply(commit("g", "orders", 1, 9))).isEqualTo("g");
         assertThat(book.apply(new Deletion("g", "orders", 0))).isEqualTo("g");
         assertThat(book.apply(new Deletion("g", "orders", 0))).isNull();
@@ -67,29 +70,45 @@ class KafkaLagCoreTest {
         Map<String, List<Integer>> partitions = Map.of("orders", List.of(1, 0), "audit", List.of(0));
         Map<String, Map<Integer, Long>> ends = Map.of("orders", Map.of(0, 120L, 1, 50L), "audit", Map.of(0, 1L));
         OffsetsPoll.Outcome out = OffsetsPoll.of(ORDERS, committed, partitions, ends);
-        assertThat(out.poll()).isEqualTo(new KafkaOffsets("kafka:9092", "g", List.of(new KafkaOffsets.Topic("orders",
-                List.of(new KafkaOffsets.Partition(0, 120, 100L), new KafkaOffsets.Partition(1, 50, null))))));
+        assertThat(out.poll())
+                .isEqualTo(new KafkaOffsets(
+                        "kafka:9092",
+                        "g",
+                        List.of(new KafkaOffsets.Topic(
+                                "orders",
+                                List.of(
+                                        new KafkaOffsets.Partition(0, 120, 100L),
+                                        new KafkaOffsets.Partition(1, 50, null))))));
 
-        KafkaOffsets all = OffsetsPoll.of(ANY_TOPIC, committed, partitions, ends).poll();
+        KafkaOffsets all =
+                OffsetsPoll.of(ANY_TOPIC, committed, partitions, ends).poll();
         assertThat(all.topics()).extracting(KafkaOffsets.Topic::topic).containsExactly("audit", "orders");
     }
 
     @Test
     void aPollNeedsEveryEndOffsetAndAKnownTopic() {
         Map<String, Map<Integer, Long>> committed = Map.of();
-        assertThat(OffsetsPoll.of(ORDERS, committed, Map.of(), Map.of()).problem()).isEqualTo(OffsetsPoll.Problem.unknown_topic);
-        OffsetsPoll.Outcome out = OffsetsPoll.of(ORDERS, committed, Map.of("orders", List.of(0, 1)),
-                Map.of("orders", Map.of(0, 5L)));
+        assertThat(OffsetsPoll.of(ORDERS, committed, Map.of(), Map.of()).problem())
+                .isEqualTo(OffsetsPoll.Problem.unknown_topic);
+        OffsetsPoll.Outcome out =
+                OffsetsPoll.of(ORDERS, committed, Map.of("orders", List.of(0, 1)), Map.of("orders", Map.of(0, 5L)));
         assertThat(out.problem()).isEqualTo(OffsetsPoll.Problem.no_end_offset);
         assertThat(out.detail()).contains("orders-1");
-        assertThat(OffsetsPoll.of(ANY_TOPIC, committed, Map.of(), Map.of()).poll().topics())
-                .as("a group that committed nothing reads no topic").isEmpty();
+        assertThat(OffsetsPoll.of(ANY_TOPIC, committed, Map.of(), Map.of())
+                        .poll()
+                        .topics())
+                .as("a group that committed nothing reads no topic")
+                .isEmpty();
     }
 
     @Test
     void anEndOffsetReadBeforeANewerCommitIsRaisedToIt() {
-        KafkaOffsets poll = OffsetsPoll.of(ORDERS, Map.of("orders", Map.of(0, 130L)), Map.of("orders", List.of(0)),
-                Map.of("orders", Map.of(0, 120L))).poll();
+        KafkaOffsets poll = OffsetsPoll.of(
+                        ORDERS,
+                        Map.of("orders", Map.of(0, 130L)),
+                        Map.of("orders", List.of(0)),
+                        Map.of("orders", Map.of(0, 120L)))
+                .poll();
         assertThat(poll.topics().get(0).partitions()).containsExactly(new KafkaOffsets.Partition(0, 130, 130L));
     }
 
@@ -117,17 +136,33 @@ class KafkaLagCoreTest {
         AllowedBrokers allowed = AllowedBrokers.parse("p", List.of("Kafka-0.kafka:9092", " kafka-1.kafka:9092 ", ""));
         assertThat(AllowedBrokers.cluster("kafka-1.kafka:9092, KAFKA-0.kafka:9092"))
                 .isEqualTo("kafka-0.kafka:9092,kafka-1.kafka:9092");
-        assertThat(allowed.allows(AllowedBrokers.cluster("kafka-1.kafka:9092,kafka-0.kafka:9092"))).isTrue();
-        assertThat(allowed.allows(AllowedBrokers.cluster("kafka-0.kafka:9092,evil:9092"))).isFalse();
+        assertThat(allowed.allows(AllowedBrokers.cluster("kafka-1.kafka:9092,kafka-0.kafka:9092")))
+                .isTrue();
+        assertThat(allowed.allows(AllowedBrokers.cluster("kafka-0.kafka:9092,evil:9092")))
+                .isFalse();
         assertThat(allowed.allows(AllowedBrokers.cluster("kafka-0.kafka:9093"))).isFalse();
-        assertThat(AllowedBrokers.parse("p", List.of()).allows(AllowedBrokers.cluster("kafka:9092"))).isFalse();
+        assertThat(AllowedBrokers.parse("p", List.of()).allows(AllowedBrokers.cluster("kafka:9092")))
+                .isFalse();
         assertThat(AllowedBrokers.cluster("[::1]:9092")).isEqualTo("[::1]:9092");
-        for (String bad : List.of("", "kafka", "kafka:", ":9092", "kafka:0", "kafka:65536", "kafka:92a", "PLAINTEXT://kafka:9092",
-                "user@kafka:9092", "kafka:9092,")) {
-            assertThatThrownBy(() -> AllowedBrokers.cluster(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+        for (String bad : List.of(
+                "",
+                "kafka",
+                "kafka:",
+                ":9092",
+                "kafka:0",
+                "kafka:65536",
+                "kafka:92a",
+                "PLAINTEXT://kafka:9092",
+                "user@kafka:9092",
+                "kafka:9092,")) {
+            assertThatThrownBy(() -> AllowedBrokers.cluster(bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("bootstrapServers");
         }
-        assertThatThrownBy(() -> AllowedBrokers.parse("trimtab.ingest.kafka-lag.allowed-servers", List.of("http://kafka:9092")))
-                .hasMessage("trimtab.ingest.kafka-lag.allowed-servers: \"http://kafka:9092\" is not host:port (port 1-65535)");
+        assertThatThrownBy(() ->
+                        AllowedBrokers.parse("trimtab.ingest.kafka-lag.allowed-servers", List.of("http://kafka:9092")))
+                .hasMessage(
+                        "trimtab.ingest.kafka-lag.allowed-servers: \"http://kafka:9092\" is not host:port (port 1-65535)");
     }
 }

@@ -30,18 +30,27 @@ class PolicyRouterTest {
         cluster("shop", "worker", "worker", """
                 [{"type":"External","external":{"metric":{"name":"queue_depth"},"target":{"type":"AverageValue","averageValue":"5"}}}]""");
 
-        List<Set<String>> routed = new PolicyRouter(state).workloads(List.of(
-                new MetricItem.PodValue("shop", "web-0", "http_requests", 1, 0),
-                new MetricItem.PodValue("shop", "api-0", "http_requests", 1, 0),     // api's metric has a selector
-                new MetricItem.PodValue("shop", "web-0", "other", 1, 0),
-                new MetricItem.ObjectValue("shop", "v1", "Service", "api", "rps", 1, 0),
-                new MetricItem.ObjectValue("shop", "v1", "Service", "web", "rps", 1, 0),
-                new MetricItem.ExternalValue("", "queue_depth", Map.of(), 1, 0),
-                new MetricItem.ExternalValue("ops", "queue_depth", Map.of(), 1, 0),
-                new MetricItem.ExternalValue("dev", "queue_depth", Map.of(), 1, 0)));
+        List<Set<String>> routed = new PolicyRouter(state)
+                .workloads(List.of(
+                        new MetricItem.PodValue("shop", "web-0", "http_requests", 1, 0),
+                        new MetricItem.PodValue("shop", "api-0", "http_requests", 1, 0), // api's metric has a selector
+                        new MetricItem.PodValue("shop", "web-0", "other", 1, 0),
+                        new MetricItem.ObjectValue("shop", "v1", "Service", "api", "rps", 1, 0),
+                        new MetricItem.ObjectValue("shop", "v1", "Service", "web", "rps", 1, 0),
+                        new MetricItem.ExternalValue("", "queue_depth", Map.of(), 1, 0),
+                        new MetricItem.ExternalValue("ops", "queue_depth", Map.of(), 1, 0),
+                        new MetricItem.ExternalValue("dev", "queue_depth", Map.of(), 1, 0)));
 
-        assertThat(routed).containsExactly(Set.of("shop/web"), Set.of(), Set.of(), Set.of("shop/api"), Set.of(),
-                Set.of("ops/batch", "shop/worker"), Set.of("ops/batch"), Set.of());
+        assertThat(routed)
+                .containsExactly(
+                        Set.of("shop/web"),
+                        Set.of(),
+                        Set.of(),
+                        Set.of("shop/api"),
+                        Set.of(),
+                        Set.of("ops/batch", "shop/worker"),
+                        Set.of("ops/batch"),
+                        Set.of());
     }
 
     private void cluster(String ns, String name, String app, String metrics) {
@@ -58,7 +67,6 @@ class PolicyRouterTest {
     }
 
     private void fold(String object) {
-        folder.fold(ApiServerEvents.add(object, Instant.parse("2026-12-06T12:00:00Z")),
-                1_800_000_000_000L);
+        folder.fold(ApiServerEvents.add(object, Instant.parse("2026-12-06T12:00:00Z")), 1_800_000_000_000L);
     }
 }

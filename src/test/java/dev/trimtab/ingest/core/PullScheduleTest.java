@@ -40,7 +40,7 @@ class PullScheduleTest {
     @Test
     void aQueryThatLeftAndCameBackRunsAtOnce() {
         assertThat(schedule.due(queries("shop/web#0", 60_000), Set.of(), 0)).containsExactly("shop/web#0");
-        assertThat(schedule.due(queries(), Set.of(), 1_000)).isEmpty();   // its workload moved to another instance
+        assertThat(schedule.due(queries(), Set.of(), 1_000)).isEmpty(); // its workload moved to another instance
         assertThat(schedule.due(queries("shop/web#0", 60_000), Set.of(), 2_000)).containsExactly("shop/web#0");
     }
 

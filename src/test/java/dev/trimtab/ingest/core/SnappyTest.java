@@ -17,9 +17,9 @@ class SnappyTest {
         for (int i = 0; i < 400; i++) {
             byte[] raw = new byte[r.nextInt(i < 200 ? 300 : 200_000)];
             switch (i % 3) {
-                case 0 -> r.nextBytes(raw);                               // literals
-                case 1 -> fillRepetitive(raw, r);                         // copies, overlapping ones too
-                default -> {                                              // text, as label sets are
+                case 0 -> r.nextBytes(raw); // literals
+                case 1 -> fillRepetitive(raw, r); // copies, overlapping ones too
+                default -> { // text, as label sets are
                     String s = "http_requests_total{namespace=\"shop\",pod=\"web-" + r.nextInt(99) + "\"} ";
                     for (int k = 0; k < raw.length; k++) {
                         raw[k] = (byte) s.charAt(k % s.length());
@@ -27,14 +27,17 @@ class SnappyTest {
                 }
             }
             byte[] decoded = Snappy.decode(RemoteWriteBodies.compress(raw), 1 << 20);
-            assertThat(decoded).as("seed %d, case %d (%d bytes)", SEED, i, raw.length).isEqualTo(raw);
+            assertThat(decoded)
+                    .as("seed %d, case %d (%d bytes)", SEED, i, raw.length)
+                    .isEqualTo(raw);
         }
     }
 
     @Test
     void aDeclaredLengthOverTheCapIsRefusedBeforeAnythingIsAllocated() {
-        byte[] body = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f};   // 4 GiB - 1
-        assertThatThrownBy(() -> Snappy.decode(body, 32 << 20)).isInstanceOf(BadPayload.class)
+        byte[] body = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f}; // 4 GiB - 1
+        assertThatThrownBy(() -> Snappy.decode(body, 32 << 20))
+                .isInstanceOf(BadPayload.class)
                 .hasMessageContaining("declares 4294967295 uncompressed bytes, more than the 33554432 accepted")
                 .hasMessageContaining("trimtab.ingest.max-uncompressed-size");
     }
@@ -63,13 +66,15 @@ class SnappyTest {
             byte[] body = new byte[1 + r.nextInt(64)];
             r.nextBytes(body);
             if (i % 2 == 0) {
-                body[0] = (byte) r.nextInt(100);   // a plausible length, so the elements get read
+                body[0] = (byte) r.nextInt(100); // a plausible length, so the elements get read
             }
             try {
                 byte[] out = Snappy.decode(body, 1 << 16);
                 assertThat(out.length).isLessThanOrEqualTo(1 << 16);
             } catch (BadPayload expected) {
-                assertThat(expected.getMessage()).as("seed %d, case %d", SEED, i).startsWith("snappy: ");
+                assertThat(expected.getMessage())
+                        .as("seed %d, case %d", SEED, i)
+                        .startsWith("snappy: ");
             } catch (RuntimeException e) {
                 throw new AssertionError("seed " + SEED + ", case " + i + ": " + e, e);
             }

@@ -48,16 +48,23 @@ class MetricEventsTest {
             folder.fold(read, T).forEach(p -> due.add(p.ref().name()));
         }
 
-        assertThat(events).extracting(e -> e.data().path("kind").asText())
+        assertThat(events)
+                .extracting(e -> e.data().path("kind").asText())
                 .containsExactly("MetricValueList", "ExternalMetricValue");
         assertThat(events.get(0).time()).isEqualTo(Instant.ofEpochMilli(T));
         assertThat(events.get(1).extensions()).containsEntry("namespace", "shop");
         assertThat(due).containsExactly("web", "worker", "worker");
-        assertThat(state.metrics().podMetric("shop", "web-1", MetricStore.SeriesKey.of("http_requests", null)).valueMilli())
+        assertThat(state.metrics()
+                        .podMetric("shop", "web-1", MetricStore.SeriesKey.of("http_requests", null))
+                        .valueMilli())
                 .isEqualTo(20_000);
-        assertThat(state.metrics().objectMetric(new MetricStore.ObjectKey("shop", "Service", "api",
-                MetricStore.SeriesKey.of("requests", null))).valueMilli()).isEqualTo(250_000);
-        assertThat(state.metrics().external("shop", "queue_depth")).extracting(s -> s.sample().valueMilli())
+        assertThat(state.metrics()
+                        .objectMetric(new MetricStore.ObjectKey(
+                                "shop", "Service", "api", MetricStore.SeriesKey.of("requests", null)))
+                        .valueMilli())
+                .isEqualTo(250_000);
+        assertThat(state.metrics().external("shop", "queue_depth"))
+                .extracting(s -> s.sample().valueMilli())
                 .containsExactly(42_000L);
     }
 
@@ -68,8 +75,13 @@ class MetricEventsTest {
             items.add(new MetricItem.PodValue("shop", "web-" + i, "m", i, T));
         }
         items.add(new MetricItem.ExternalValue("", "q", Map.of(), 7, T));
-        List<Set<String>> workloads = List.of(Set.of("shop/web"), Set.of("shop/web"), Set.of("shop/web"),
-                Set.of("shop/web"), Set.of(), Set.of("shop/web", "ops/batch"));
+        List<Set<String>> workloads = List.of(
+                Set.of("shop/web"),
+                Set.of("shop/web"),
+                Set.of("shop/web"),
+                Set.of("shop/web"),
+                Set.of(),
+                Set.of("shop/web", "ops/batch"));
 
         Map<String, List<CloudEvent>> out = new MetricEvents("/test", 2).byWorkload(items, workloads, "r");
 
@@ -79,8 +91,9 @@ class MetricEventsTest {
         assertThat(web).allSatisfy(e -> assertThat(e.extensions()).containsEntry("partitionkey", "shop/web"));
         assertThat(web.get(2).data().path("metricName").asText()).isEqualTo("q");
         assertThat(web.get(2).extensions()).doesNotContainKey("namespace");
-        assertThat(out.get("ops/batch")).singleElement().satisfies(e ->
-                assertThat(e.extensions()).containsEntry("partitionkey", "ops/batch"));
+        assertThat(out.get("ops/batch"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.extensions()).containsEntry("partitionkey", "ops/batch"));
         assertThat(web).extracting(CloudEvent::id).doesNotHaveDuplicates();
     }
 
@@ -91,8 +104,7 @@ class MetricEventsTest {
         for (int i = 0; i < 2; i++) {
             fold("""
                     {"apiVersion":"v1","kind":"Pod","metadata":{"name":"%2$s-%3$d","namespace":"%1$s","labels":{"app":"%2$s"}},
-                     "spec":{"containers":[{"name":"app"}]},"status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}}"""
-                    .formatted(ns, name, i));
+                     "spec":{"containers":[{"name":"app"}]},"status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}}""".formatted(ns, name, i));
         }
         fold("""
                 {"apiVersion":"trimtab.dev/v1alpha1","kind":"ScalingPolicy","metadata":{"name":"%2$s","namespace":"%1$s"},

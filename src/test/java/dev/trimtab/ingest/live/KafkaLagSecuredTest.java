@@ -39,33 +39,55 @@ class KafkaLagSecuredTest {
         String topic = "lag-tls-" + UUID.randomUUID();
         String group = "lag-tls-" + UUID.randomUUID();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.plaintext()));
-             KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                     broker.plaintext()), new StringSerializer(), new StringSerializer())) {
+                KafkaProducer<String, String> producer = new KafkaProducer<>(
+                        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.plaintext()),
+                        new StringSerializer(),
+                        new StringSerializer())) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
             for (int i = 0; i < 5; i++) {
                 producer.send(new ProducerRecord<>(topic, 0, null, "r" + i)).get();
             }
-            admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(3))).all().get();
+            admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(3)))
+                    .all()
+                    .get();
         }
-        Map<String, Object> kafka = new HashMap<>(KafkaSecurity.properties(new KafkaSecurity.Settings("SSL",
-                files.caCertificate().toString(), files.userCertificate().toString(), files.userKey().toString(),
-                Optional.empty(), "unused")));
-        kafka.put("bootstrap.servers", "trimtab-own-cluster:9093");   // replaced by the policy's cluster
+        Map<String, Object> kafka = new HashMap<>(KafkaSecurity.properties(new KafkaSecurity.Settings(
+                "SSL",
+                files.caCertificate().toString(),
+                files.userCertificate().toString(),
+                files.userKey().toString(),
+                Optional.empty(),
+                "unused")));
+        kafka.put("bootstrap.servers", "trimtab-own-cluster:9093"); // replaced by the policy's cluster
         String ssl = broker.ssl().replaceAll("[A-Z_]+://", "");
         List<CloudEvent> received = new CopyOnWriteArrayList<>();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (KafkaLagRunner runner = new KafkaLagRunner(KafkaLagRunner.Options.defaults(),
-                AllowedBrokers.parse("test", List.of(ssl)),
-                () -> List.of(new LagWatch("shop/tls", "shop", "tls", 0, ssl, group, topic)), kafka,
-                byWorkload -> byWorkload.values().forEach(received::addAll), registry, Clock.systemUTC()).start()) {
+        try (KafkaLagRunner runner = new KafkaLagRunner(
+                        KafkaLagRunner.Options.defaults(),
+                        AllowedBrokers.parse("test", List.of(ssl)),
+                        () -> List.of(new LagWatch("shop/tls", "shop", "tls", 0, ssl, group, topic)),
+                        kafka,
+                        byWorkload -> byWorkload.values().forEach(received::addAll),
+                        registry,
+                        Clock.systemUTC())
+                .start()) {
             long deadline = System.nanoTime() + 30_000_000_000L;
-            while (received.stream().noneMatch(e -> e.data().toString().contains(
-                    "{\"partition\":0,\"endOffset\":5,\"committedOffset\":3}")) && System.nanoTime() < deadline) {
+            while (received.stream()
+                            .noneMatch(e -> e.data()
+                                    .toString()
+                                    .contains("{\"partition\":0,\"endOffset\":5,\"committedOffset\":3}"))
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertThat(received).as("an offsets event over TLS; outcomes %s", registry.getMeters().stream()
-                    .map(m -> m.getId().getTag("result") + "=" + m.measure().iterator().next().getValue()).toList())
-                    .anyMatch(e -> e.data().toString().contains("{\"partition\":0,\"endOffset\":5,\"committedOffset\":3}"));
+            assertThat(received)
+                    .as(
+                            "an offsets event over TLS; outcomes %s",
+                            registry.getMeters().stream()
+                                    .map(m -> m.getId().getTag("result") + "="
+                                            + m.measure().iterator().next().getValue())
+                                    .toList())
+                    .anyMatch(e ->
+                            e.data().toString().contains("{\"partition\":0,\"endOffset\":5,\"committedOffset\":3}"));
         }
     }
 }

@@ -80,11 +80,16 @@ class KafkaLagSourceTest {
 
     @BeforeEach
     void start() {
-        runner = new KafkaLagRunner(KafkaLagRunner.Options.defaults(),
-                AllowedBrokers.parse("test", Arrays.asList(bootstrap.split(","))), watches::get,
-                Map.of("bootstrap.servers", bootstrap), byWorkload -> byWorkload.forEach((key, events) ->
-                        events.forEach(e -> received.add(new Received(System.nanoTime(), key, e)))),
-                registry, Clock.systemUTC()).start();
+        runner = new KafkaLagRunner(
+                        KafkaLagRunner.Options.defaults(),
+                        AllowedBrokers.parse("test", Arrays.asList(bootstrap.split(","))),
+                        watches::get,
+                        Map.of("bootstrap.servers", bootstrap),
+                        byWorkload -> byWorkload.forEach((key, events) ->
+                                events.forEach(e -> received.add(new Received(System.nanoTime(), key, e)))),
+                        registry,
+                        Clock.systemUTC())
+                .start();
     }
 
     @AfterEach
@@ -104,8 +109,11 @@ class KafkaLagSourceTest {
         try (Group group = new Group(g, List.of(t), 3)) {
             group.commit(Map.of(new TopicPartition(t, 0), 4L, new TopicPartition(t, 1), 20L));
             watches.set(List.of(new LagWatch("shop/worker", "shop", "worker-lag", 0, bootstrap, g, t)));
-            Received r = await(0, e -> offsets(e, t).equals(List.of(List.of(0L, 10L, 4L), List.of(1L, 20L, 20L),
-                    Arrays.asList(2L, 30L, null))), Duration.ofSeconds(20));
+            Received r = await(
+                    0,
+                    e -> offsets(e, t)
+                            .equals(List.of(List.of(0L, 10L, 4L), List.of(1L, 20L, 20L), Arrays.asList(2L, 30L, null))),
+                    Duration.ofSeconds(20));
             CloudEvent e = r.event();
             assertThat(r.key()).isEqualTo("shop/worker");
             assertThat(e.type()).isEqualTo(KafkaOffsetsEvents.TYPE);
@@ -118,18 +126,21 @@ class KafkaLagSourceTest {
             List<Long> delays = new ArrayList<>();
             Random random = new Random(SEED);
             for (long offset = 1; offset <= 8; offset++) {
-                Thread.sleep(150 + random.nextInt(250));   // commits further apart than the 100 ms commit gap
+                Thread.sleep(150 + random.nextInt(250)); // commits further apart than the 100 ms commit gap
                 long at = System.nanoTime();
                 group.commit(Map.of(new TopicPartition(t, 2), offset));
                 long want = offset;
-                Received seen = await(at, ev -> committed(ev, t, 2) != null && committed(ev, t, 2) == want,
-                        Duration.ofSeconds(2));
+                Received seen = await(
+                        at, ev -> committed(ev, t, 2) != null && committed(ev, t, 2) == want, Duration.ofSeconds(2));
                 delays.add(Math.max(0, seen.nanos() - at) / 1_000_000);
             }
-            System.out.printf("RESULT kafka-lag commit-to-event p50=%d ms p99=%d ms max=%d ms (n=%d, seed %d)%n",
+            System.out.printf(
+                    "RESULT kafka-lag commit-to-event p50=%d ms p99=%d ms max=%d ms (n=%d, seed %d)%n",
                     percentile(delays, 50), percentile(delays, 99), percentile(delays, 100), delays.size(), SEED);
         }
-        assertThat(count("bad_record")).as("every record of __consumer_offsets was read").isZero();
+        assertThat(count("bad_record"))
+                .as("every record of __consumer_offsets was read")
+                .isZero();
         assertThat(count("ok")).isPositive();
     }
 
@@ -139,7 +150,9 @@ class KafkaLagSourceTest {
         produce(t, 0, 3);
         String g = "lag-never-" + UUID.randomUUID();
         watches.set(List.of(new LagWatch("shop/idle", "shop", "idle", 0, bootstrap, g, t)));
-        await(0, e -> offsets(e, t).equals(List.of(Arrays.asList(0L, 3L, null), Arrays.asList(1L, 0L, null))),
+        await(
+                0,
+                e -> offsets(e, t).equals(List.of(Arrays.asList(0L, 3L, null), Arrays.asList(1L, 0L, null))),
                 Duration.ofSeconds(20));
     }
 
@@ -155,7 +168,8 @@ class KafkaLagSourceTest {
         try (Group group = new Group(g, List.of(b, c, d), 4)) {
             group.commit(Map.of(new TopicPartition(b, 0), 1L, new TopicPartition(c, 0), 2L));
             watches.set(List.of(new LagWatch("shop/many", "shop", "many", 0, bootstrap, g, null)));
-            Received r = await(0, e -> topics(e).equals(List.of(b, c).stream().sorted().toList()), Duration.ofSeconds(20));
+            Received r = await(
+                    0, e -> topics(e).equals(List.of(b, c).stream().sorted().toList()), Duration.ofSeconds(20));
             assertThat(offsets(r.event(), b)).isEqualTo(List.of(List.of(0L, 5L, 1L), Arrays.asList(1L, 0L, null)));
             assertThat(offsets(r.event(), c)).isEqualTo(List.of(List.of(0L, 2L, 2L)));
 
@@ -178,7 +192,7 @@ class KafkaLagSourceTest {
         // a few in the suite; lag-bench (docs/benchmarks.md) measures the whole path at length
         int bursts = Integer.getInteger("trimtab.test.kafka-lag.bursts", 5);
         for (int i = 0; i < bursts; i++) {
-            Thread.sleep(random.nextInt(1000));   // at any phase of the 1 s poll
+            Thread.sleep(random.nextInt(1000)); // at any phase of the 1 s poll
             long at = System.nanoTime();
             produce(t, 0, 50);
             end += 50;
@@ -186,7 +200,8 @@ class KafkaLagSourceTest {
             Received seen = await(at, e -> end(e, t, 0) != null && end(e, t, 0) >= want, Duration.ofSeconds(3));
             delays.add((seen.nanos() - at) / 1_000_000);
         }
-        System.out.printf("RESULT kafka-lag burst-to-event p50=%d ms p99=%d ms max=%d ms (n=%d, interval 1s, seed %d)%n",
+        System.out.printf(
+                "RESULT kafka-lag burst-to-event p50=%d ms p99=%d ms max=%d ms (n=%d, interval 1s, seed %d)%n",
                 percentile(delays, 50), percentile(delays, 99), percentile(delays, 100), delays.size(), SEED);
         assertThat(delays).allMatch(ms -> ms <= 3_000);
     }
@@ -194,7 +209,8 @@ class KafkaLagSourceTest {
     @Test
     void aTopicThatDoesNotExistSendsNothingUntilItIsCreated() throws Exception {
         String t = "lag-later-" + UUID.randomUUID();
-        watches.set(List.of(new LagWatch("shop/later", "shop", "later", 0, bootstrap, "lag-later-" + UUID.randomUUID(), t)));
+        watches.set(List.of(
+                new LagWatch("shop/later", "shop", "later", 0, bootstrap, "lag-later-" + UUID.randomUUID(), t)));
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (count("unknown_topic") == 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -202,17 +218,32 @@ class KafkaLagSourceTest {
         assertThat(count("unknown_topic")).isPositive();
         assertThat(received).isEmpty();
         Topics.create(admin, new NewTopic(t, 2, (short) 1));
-        await(0, e -> offsets(e, t).equals(List.of(Arrays.asList(0L, 0L, null), Arrays.asList(1L, 0L, null))),
+        await(
+                0,
+                e -> offsets(e, t).equals(List.of(Arrays.asList(0L, 0L, null), Arrays.asList(1L, 0L, null))),
                 Duration.ofSeconds(10));
     }
 
     @Test
     void groupsPastMaxGroupsAreRefusedAndCounted() {
         runner.close();
-        runner = new KafkaLagRunner(new KafkaLagRunner.Options(Duration.ofSeconds(1), Duration.ofMillis(100), 8, 1, 100,
-                Duration.ofSeconds(5), Duration.ofMinutes(5)), AllowedBrokers.parse("test", List.of(bootstrap)), watches::get,
-                Map.of(), byWorkload -> { }, registry, Clock.systemUTC());
-        watches.set(List.of(new LagWatch("shop/a", "shop", "a", 0, bootstrap, "g1", "t"),
+        runner = new KafkaLagRunner(
+                new KafkaLagRunner.Options(
+                        Duration.ofSeconds(1),
+                        Duration.ofMillis(100),
+                        8,
+                        1,
+                        100,
+                        Duration.ofSeconds(5),
+                        Duration.ofMinutes(5)),
+                AllowedBrokers.parse("test", List.of(bootstrap)),
+                watches::get,
+                Map.of(),
+                byWorkload -> {},
+                registry,
+                Clock.systemUTC());
+        watches.set(List.of(
+                new LagWatch("shop/a", "shop", "a", 0, bootstrap, "g1", "t"),
                 new LagWatch("shop/b", "shop", "b", 0, bootstrap, "g1", "u"),
                 new LagWatch("shop/c", "shop", "c", 0, bootstrap, "g2", "t")));
         runner.refresh();
@@ -222,7 +253,8 @@ class KafkaLagSourceTest {
 
     @Test
     void serversNotAllowedAreCountedAndNeverConnectedTo() {
-        watches.set(List.of(new LagWatch("shop/a", "shop", "a", 0, "evil.example:9092", "g", "t"),
+        watches.set(List.of(
+                new LagWatch("shop/a", "shop", "a", 0, "evil.example:9092", "g", "t"),
                 new LagWatch("shop/b", "shop", "b", 0, "http://kafka:9092", "g", "t")));
         runner.refresh();
         assertThat(runner.clusters()).isEmpty();
@@ -236,14 +268,17 @@ class KafkaLagSourceTest {
         watches.set(List.of(new LagWatch("shop/c", "shop", "c", 0, bootstrap, "lag-close-" + UUID.randomUUID(), t)));
         await(0, e -> end(e, t, 0) != null, Duration.ofSeconds(20));
         runner.close();
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(th -> th.isAlive()
-                && th.getName().startsWith("trimtab-kafka-lag"));
+        assertThat(Thread.getAllStackTraces().keySet())
+                .noneMatch(th -> th.isAlive() && th.getName().startsWith("trimtab-kafka-lag"));
     }
 
     // ---------------------------------------------------------------- helpers
 
     private double count(String result) {
-        var c = registry.find("trimtab_ingest_queries_total").tag("receiver", "kafka-lag").tag("result", result).counter();
+        var c = registry.find("trimtab_ingest_queries_total")
+                .tag("receiver", "kafka-lag")
+                .tag("result", result)
+                .counter();
         return c == null ? 0 : c.count();
     }
 
@@ -262,7 +297,9 @@ class KafkaLagSourceTest {
             from = now.size();
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no such event within " + within + "; the last: "
-                        + (now.isEmpty() ? "none" : now.get(now.size() - 1).event().data()));
+                        + (now.isEmpty()
+                                ? "none"
+                                : now.get(now.size() - 1).event().data()));
             }
             Thread.sleep(5);
         }
@@ -281,7 +318,9 @@ class KafkaLagSourceTest {
             if (t.path("topic").asText().equals(topic)) {
                 for (JsonNode p : t.path("partitions")) {
                     JsonNode c = p.path("committedOffset");
-                    out.add(Arrays.asList(p.path("partition").asLong(), p.path("endOffset").asLong(),
+                    out.add(Arrays.asList(
+                            p.path("partition").asLong(),
+                            p.path("endOffset").asLong(),
                             c.isNull() ? null : c.asLong()));
                 }
             }

@@ -20,12 +20,21 @@ class LagSenderTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     private static CloudEvent event(String id) {
-        return new CloudEvent(id, "/s", "t", null, Instant.EPOCH, "application/json", JsonNodeFactory.instance.objectNode(),
+        return new CloudEvent(
+                id,
+                "/s",
+                "t",
+                null,
+                Instant.EPOCH,
+                "application/json",
+                JsonNodeFactory.instance.objectNode(),
                 Map.of());
     }
 
     private double count(String result) {
-        var c = registry.find("trimtab_ingest_queries_total").tag("result", result).counter();
+        var c = registry.find("trimtab_ingest_queries_total")
+                .tag("result", result)
+                .counter();
         return c == null ? 0 : c.count();
     }
 
@@ -34,19 +43,22 @@ class LagSenderTest {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<String> sent = new CopyOnWriteArrayList<>();
-        LagSender sender = new LagSender(byWorkload -> {
-            entered.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            byWorkload.values().forEach(list -> list.forEach(e -> sent.add(e.id())));
-        }, new LagOutcomes(registry, Clock.systemUTC()), 2);
+        LagSender sender = new LagSender(
+                byWorkload -> {
+                    entered.countDown();
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    byWorkload.values().forEach(list -> list.forEach(e -> sent.add(e.id())));
+                },
+                new LagOutcomes(registry, Clock.systemUTC()),
+                2);
         sender.start();
         try {
             sender.offer("a", "w", event("a1"));
-            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();   // a1 is being sent; the rest waits
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue(); // a1 is being sent; the rest waits
             sender.offer("a", "w", event("a2"));
             sender.offer("a", "w", event("a3"));
             sender.offer("b", "w", event("b1"));
@@ -68,10 +80,13 @@ class LagSenderTest {
     @Test
     void aFailedSendIsCountedNotDelivered() throws Exception {
         CountDownLatch tried = new CountDownLatch(1);
-        LagSender sender = new LagSender(byWorkload -> {
-            tried.countDown();
-            throw new IllegalStateException("broker down");
-        }, new LagOutcomes(registry, Clock.systemUTC()), 10);
+        LagSender sender = new LagSender(
+                byWorkload -> {
+                    tried.countDown();
+                    throw new IllegalStateException("broker down");
+                },
+                new LagOutcomes(registry, Clock.systemUTC()),
+                10);
         sender.start();
         try {
             sender.offer("a", "w", event("a1"));

@@ -27,15 +27,16 @@ class MetricForwarderTest {
     void eachWorkloadThatReadsAnItemGetsOneRecordAndTheRestIsCounted() {
         List<String> sent = new ArrayList<>();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        MetricForwarder f = new MetricForwarder(new RecordingEmitter(sent), items -> ROUTES, registry,
-                Duration.ofSeconds(5), 1000);
+        MetricForwarder f =
+                new MetricForwarder(new RecordingEmitter(sent), items -> ROUTES, registry, Duration.ofSeconds(5), 1000);
 
-        MetricForwarder.Outcome out = f.forward("prometheus-remote-write", ITEMS,
-                List.of(new Skipped("t{}", Skipped.Reason.Negative)));
+        MetricForwarder.Outcome out =
+                f.forward("prometheus-remote-write", ITEMS, List.of(new Skipped("t{}", Skipped.Reason.Negative)));
 
         assertThat(out).isEqualTo(new MetricForwarder.Outcome(2, 2, 1, 1));
         assertThat(sent).hasSize(2).allSatisfy(s -> assertThat(s).contains("\"metricName\":\"queue_depth\""));
-        assertThat(sent).anySatisfy(s -> assertThat(s).contains("\"partitionkey\":\"shop/worker\""))
+        assertThat(sent)
+                .anySatisfy(s -> assertThat(s).contains("\"partitionkey\":\"shop/worker\""))
                 .anySatisfy(s -> assertThat(s).contains("\"partitionkey\":\"ops/batch\""));
         assertThat(count(registry, "forwarded", "")).isEqualTo(1);
         assertThat(count(registry, "unused", "")).isEqualTo(1);
@@ -46,22 +47,32 @@ class MetricForwarderTest {
     void aBrokerThatRefusesEveryRecordEndsTheRequestWithinTheDeliveryTimeoutAndCountsNothingForwarded() {
         List<String> sent = new ArrayList<>();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        MetricForwarder f = new MetricForwarder(new RecordingEmitter(sent,
-                n -> new TimeoutException("broker down")), items -> ROUTES, registry,
-                Duration.ofMillis(500), 1000);
+        MetricForwarder f = new MetricForwarder(
+                new RecordingEmitter(sent, n -> new TimeoutException("broker down")),
+                items -> ROUTES,
+                registry,
+                Duration.ofMillis(500),
+                1000);
         long start = System.nanoTime();
 
         assertThatThrownBy(() -> f.forward("prometheus-remote-write", ITEMS, List.of()))
-                .isInstanceOf(Delivery.NotDelivered.class).hasMessageContaining("broker down");
+                .isInstanceOf(Delivery.NotDelivered.class)
+                .hasMessageContaining("broker down");
 
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("bounded by the delivery timeout")
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("bounded by the delivery timeout")
                 .isLessThan(Duration.ofSeconds(5));
-        assertThat(sent.size()).as("sent again after a backoff before giving up").isGreaterThan(2);
+        assertThat(sent.size())
+                .as("sent again after a backoff before giving up")
+                .isGreaterThan(2);
         assertThat(count(registry, "forwarded", "")).isZero();
     }
 
     private static double count(SimpleMeterRegistry r, String result, String reason) {
-        var c = r.find("trimtab_ingest_samples_total").tag("result", result).tag("reason", reason).counter();
+        var c = r.find("trimtab_ingest_samples_total")
+                .tag("result", result)
+                .tag("reason", reason)
+                .counter();
         return c == null ? 0 : c.count();
     }
 }

@@ -40,11 +40,14 @@ class PodMetricsEventsTest {
 
     @Test
     void theTargetsSelectorIsTheListsLabelSelector() {
-        var s = MetricsServerSource.selector(new LabelSelector(Map.of("app", "web"), List.of(
-                new LabelSelector.Requirement("tier", LabelSelector.Operator.In, Set.of("b", "a")),
-                new LabelSelector.Requirement("canary", LabelSelector.Operator.DoesNotExist, Set.of()))));
+        var s = MetricsServerSource.selector(new LabelSelector(
+                Map.of("app", "web"),
+                List.of(
+                        new LabelSelector.Requirement("tier", LabelSelector.Operator.In, Set.of("b", "a")),
+                        new LabelSelector.Requirement("canary", LabelSelector.Operator.DoesNotExist, Set.of()))));
         assertThat(s.getMatchLabels()).containsExactlyEntriesOf(Map.of("app", "web"));
-        assertThat(s.getMatchExpressions()).extracting(r -> r.getKey() + " " + r.getOperator() + " " + r.getValues())
+        assertThat(s.getMatchExpressions())
+                .extracting(r -> r.getKey() + " " + r.getOperator() + " " + r.getValues())
                 .containsExactly("tier In [a, b]", "canary DoesNotExist []");
     }
 }

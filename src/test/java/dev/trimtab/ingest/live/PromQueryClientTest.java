@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.trimtab.autoscaler.core.PromQuery;
+import dev.trimtab.ingest.events.PromQueryAnswers;
 import dev.trimtab.ingest.events.PromQueryAnswers.Answer;
 import dev.trimtab.ingest.events.PromQueryAnswers.Result;
-import dev.trimtab.ingest.events.PromQueryAnswers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -36,7 +36,8 @@ class PromQueryClientTest {
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/ok/api/v1/query", ex -> {
-            requests.add(ex.getRequestURI().getRawQuery() + " tenant=" + ex.getRequestHeaders().getFirst("X-Scope-OrgID"));
+            requests.add(ex.getRequestURI().getRawQuery() + " tenant="
+                    + ex.getRequestHeaders().getFirst("X-Scope-OrgID"));
             answer(ex, 200, ONE.getBytes(StandardCharsets.UTF_8));
         });
         server.createContext("/redirect/api/v1/query", ex -> {
@@ -52,11 +53,11 @@ class PromQueryClientTest {
             answer(ex, 200, ONE.getBytes(StandardCharsets.UTF_8));
         });
         server.createContext("/large/api/v1/query", ex -> {
-            ex.sendResponseHeaders(200, 0);   // chunked, no length announced
+            ex.sendResponseHeaders(200, 0); // chunked, no length announced
             try (OutputStream out = ex.getResponseBody()) {
                 byte[] block = new byte[64 * 1024];
                 Arrays.fill(block, (byte) ' ');
-                for (int i = 0; i < 64; i++) {   // 4 MiB
+                for (int i = 0; i < 64; i++) { // 4 MiB
                     out.write(block);
                 }
             } catch (IOException e) {
@@ -87,8 +88,15 @@ class PromQueryClientTest {
     private PromQuery query(String path, int timeoutMillis) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("dedup", "true");
-        return new PromQuery(base() + path, "sum(rate(x{a=\"b c\"}[2m]))", "shop", Map.of("X-Scope-OrgID", "t1"), params,
-                true, timeoutMillis, 1);
+        return new PromQuery(
+                base() + path,
+                "sum(rate(x{a=\"b c\"}[2m]))",
+                "shop",
+                Map.of("X-Scope-OrgID", "t1"),
+                params,
+                true,
+                timeoutMillis,
+                1);
     }
 
     @Test
@@ -96,8 +104,9 @@ class PromQueryClientTest {
         Answer a = client.query(query("/ok", 2000), Instant.parse("2026-12-07T00:00:01.250Z"));
         assertThat(a.result()).as(a.detail()).isEqualTo(Result.ok);
         assertThat(a.milli()).isEqualTo(12_000);
-        assertThat(requests).containsExactly("query=sum%28rate%28x%7Ba%3D%22b+c%22%7D%5B2m%5D%29%29&time=1796601601.250"
-                + "&namespace=shop&dedup=true tenant=t1");
+        assertThat(requests)
+                .containsExactly("query=sum%28rate%28x%7Ba%3D%22b+c%22%7D%5B2m%5D%29%29&time=1796601601.250"
+                        + "&namespace=shop&dedup=true tenant=t1");
     }
 
     @Test
@@ -129,8 +138,8 @@ class PromQueryClientTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Answer a = client.query(new PromQuery("http://127.0.0.1:" + port, "up", "", Map.of(), Map.of(), true, 2000, 1),
-                Instant.now());
+        Answer a = client.query(
+                new PromQuery("http://127.0.0.1:" + port, "up", "", Map.of(), Map.of(), true, 2000, 1), Instant.now());
         assertThat(a.result()).isEqualTo(Result.unreachable);
     }
 }

@@ -22,9 +22,16 @@ import org.junit.jupiter.api.Test;
 class AnalyzerEquivalenceTest {
     static final String[] APPS = {"web", "api", "db", "dns"};
     static final String[] TEAMS = {"a", "b", "c"};
-    static final Port[] PORTS = {new Port(80, Protocol.TCP), new Port(8080, Protocol.TCP), new Port(53, Protocol.UDP),
-        new Port(53, Protocol.TCP), new Port(5432, Protocol.TCP), new Port(9000, Protocol.SCTP),
-        new Port(8050, Protocol.TCP), new Port(65535, Protocol.UDP)};
+    static final Port[] PORTS = {
+        new Port(80, Protocol.TCP),
+        new Port(8080, Protocol.TCP),
+        new Port(53, Protocol.UDP),
+        new Port(53, Protocol.TCP),
+        new Port(5432, Protocol.TCP),
+        new Port(9000, Protocol.SCTP),
+        new Port(8050, Protocol.TCP),
+        new Port(65535, Protocol.UDP)
+    };
 
     @Test
     void canReachMatrixReachableAndIsolatedAgreeWithTheDefinition() {
@@ -36,8 +43,12 @@ class AnalyzerEquivalenceTest {
             List<Endpoint> ends = new ArrayList<>();
             model.pods().forEach(p -> ends.add(new Endpoint.PodEndpoint(p)));
             // a pod the model does not hold (equal to none of its pods), and outside addresses
-            Pod foreign = new Pod("ns-0", "foreign", Map.of("app", "web", "team", "a"),
-                    List.of(IpAddress.parse("10.0.0.77")), List.of(new Pod.ContainerPort("http", 8080, Protocol.TCP)));
+            Pod foreign = new Pod(
+                    "ns-0",
+                    "foreign",
+                    Map.of("app", "web", "team", "a"),
+                    List.of(IpAddress.parse("10.0.0.77")),
+                    List.of(new Pod.ContainerPort("http", 8080, Protocol.TCP)));
             ends.add(new Endpoint.PodEndpoint(foreign));
             ends.add(new Endpoint.External(IpAddress.parse("10.0.0.5")));
             ends.add(new Endpoint.External(IpAddress.parse("192.168.1.1")));
@@ -46,8 +57,9 @@ class AnalyzerEquivalenceTest {
                 for (Endpoint from : ends) {
                     for (Endpoint to : ends) {
                         Verdict want = Reference.canReach(model, from, to, port);
-                        assertThat(analyzer.canReach(from, to, port)).as("seed %d %s -> %s %s", seed, from.id(),
-                                to.id(), port).isEqualTo(want);
+                        assertThat(analyzer.canReach(from, to, port))
+                                .as("seed %d %s -> %s %s", seed, from.id(), to.id(), port)
+                                .isEqualTo(want);
                         assertThat(analyzer.reachable(from, to, port)).isEqualTo(want.reachable());
                     }
                 }
@@ -59,10 +71,13 @@ class AnalyzerEquivalenceTest {
                 List<Verdict> want = new ArrayList<>();
                 for (Pod a : pods) {
                     for (Pod b : pods) {
-                        want.add(Reference.canReach(model, new Endpoint.PodEndpoint(a), new Endpoint.PodEndpoint(b), port));
+                        want.add(Reference.canReach(
+                                model, new Endpoint.PodEndpoint(a), new Endpoint.PodEndpoint(b), port));
                     }
                 }
-                assertThat(analyzer.matrix(pods, port)).as("seed %d matrix %s", seed, port).isEqualTo(want);
+                assertThat(analyzer.matrix(pods, port))
+                        .as("seed %d matrix %s", seed, port)
+                        .isEqualTo(want);
             }
             for (Endpoint e : ends) {
                 if (e instanceof Endpoint.PodEndpoint pe) {
@@ -93,8 +108,11 @@ class AnalyzerEquivalenceTest {
         assertThat(model.errors()).isEmpty();
         Pod crowded = model.pod("ns-1", "crowded").orElseThrow();
         for (Direction d : Direction.values()) {
-            assertThat(model.policies().stream().filter(np -> np.selects(crowded, d))
-                    .mapToInt(np -> np.rules(d).size()).sum()).isGreaterThan(62);
+            assertThat(model.policies().stream()
+                            .filter(np -> np.selects(crowded, d))
+                            .mapToInt(np -> np.rules(d).size())
+                            .sum())
+                    .isGreaterThan(62);
         }
         ReachabilityAnalyzer analyzer = new ReachabilityAnalyzer(model);
         for (Port port : PORTS) {
@@ -154,13 +172,20 @@ class AnalyzerEquivalenceTest {
                 status.put("podIPs", List.of(Map.of("ip", "fd00::" + (10 + i))));
             }
             String name = "pod-" + (rnd.nextInt(10) == 0 && i > 0 ? i - 1 : i); // now and then a later duplicate
-            out.add(obj("v1", "Pod", meta(name, "ns-" + ns, labels),
-                    Map.of("containers", List.of(Map.of("name", "c", "ports", ports))), status));
+            out.add(obj(
+                    "v1",
+                    "Pod",
+                    meta(name, "ns-" + ns, labels),
+                    Map.of("containers", List.of(Map.of("name", "c", "ports", ports))),
+                    status));
         }
         int policies = rnd.nextInt(10);
         for (int i = 0; i < policies; i++) {
-            out.add(policy("np-" + (rnd.nextInt(8) == 0 && i > 0 ? i - 1 : i), "ns-" + rnd.nextInt(namespaces),
-                    selector(rnd), rnd));
+            out.add(policy(
+                    "np-" + (rnd.nextInt(8) == 0 && i > 0 ? i - 1 : i),
+                    "ns-" + rnd.nextInt(namespaces),
+                    selector(rnd),
+                    rnd));
         }
         return out;
     }
@@ -226,8 +251,11 @@ class AnalyzerEquivalenceTest {
             p.put("podSelector", selector(rnd));
         }
         if (kind != 2) {
-            p.put("namespaceSelector", rnd.nextBoolean() ? selector(rnd)
-                    : Map.of("matchLabels", Map.of("team", TEAMS[rnd.nextInt(TEAMS.length)])));
+            p.put(
+                    "namespaceSelector",
+                    rnd.nextBoolean()
+                            ? selector(rnd)
+                            : Map.of("matchLabels", Map.of("team", TEAMS[rnd.nextInt(TEAMS.length)])));
         }
         return p;
     }
@@ -236,10 +264,20 @@ class AnalyzerEquivalenceTest {
         return switch (rnd.nextInt(7)) {
             case 0 -> Map.of();
             case 1 -> Map.of("matchLabels", Map.of("app", APPS[rnd.nextInt(APPS.length)]));
-            case 2 -> Map.of("matchExpressions", List.of(Map.of("key", "app", "operator", "In",
-                    "values", List.of(APPS[rnd.nextInt(APPS.length)], APPS[rnd.nextInt(APPS.length)]))));
-            case 3 -> Map.of("matchExpressions", List.of(Map.of("key", "tier", "operator", "NotIn",
-                    "values", List.of("front"))));
+            case 2 ->
+                Map.of(
+                        "matchExpressions",
+                        List.of(Map.of(
+                                "key",
+                                "app",
+                                "operator",
+                                "In",
+                                "values",
+                                List.of(APPS[rnd.nextInt(APPS.length)], APPS[rnd.nextInt(APPS.length)]))));
+            case 3 ->
+                Map.of(
+                        "matchExpressions",
+                        List.of(Map.of("key", "tier", "operator", "NotIn", "values", List.of("front"))));
             case 4 -> Map.of("matchExpressions", List.of(Map.of("key", "tier", "operator", "Exists")));
             case 5 -> Map.of("matchExpressions", List.of(Map.of("key", "app", "operator", "DoesNotExist")));
             default -> Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "ns-" + rnd.nextInt(3)));
@@ -255,7 +293,7 @@ class AnalyzerEquivalenceTest {
                 p.put("port", 8000L);
                 p.put("endPort", 8000L + rnd.nextInt(200));
             }
-            default -> { } // every port of the protocol
+            default -> {} // every port of the protocol
         }
         if (rnd.nextBoolean()) {
             p.put("protocol", new String[] {"TCP", "UDP", "SCTP"}[rnd.nextInt(3)]);
@@ -273,8 +311,12 @@ class AnalyzerEquivalenceTest {
         return m;
     }
 
-    static Map<String, Object> obj(String apiVersion, String kind, Map<String, Object> meta, Map<String, Object> spec,
-                                   Map<String, Object> status) {
+    static Map<String, Object> obj(
+            String apiVersion,
+            String kind,
+            Map<String, Object> meta,
+            Map<String, Object> spec,
+            Map<String, Object> status) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("apiVersion", apiVersion);
         o.put("kind", kind);
@@ -291,12 +333,21 @@ class AnalyzerEquivalenceTest {
     /** The analyzer's definition, as it was written before the index: every policy, every rule, every time. */
     static final class Reference {
         static Verdict canReach(NetworkModel model, Endpoint from, Endpoint to, Port port) {
-            return new Verdict(from, to, port, side(model, Direction.Egress, from, to, to, port),
+            return new Verdict(
+                    from,
+                    to,
+                    port,
+                    side(model, Direction.Egress, from, to, to, port),
                     side(model, Direction.Ingress, to, from, to, port));
         }
 
-        static SideVerdict side(NetworkModel model, Direction direction, Endpoint self, Endpoint peer,
-                                Endpoint destination, Port port) {
+        static SideVerdict side(
+                NetworkModel model,
+                Direction direction,
+                Endpoint self,
+                Endpoint peer,
+                Endpoint destination,
+                Port port) {
             if (!(self instanceof Endpoint.PodEndpoint pe)) {
                 return new SideVerdict(direction, SideVerdict.Reason.NotInCluster, List.of(), List.of());
             }
@@ -314,19 +365,30 @@ class AnalyzerEquivalenceTest {
                     }
                 }
             }
-            SideVerdict.Reason reason = isolatedBy.isEmpty() ? SideVerdict.Reason.NotIsolated
+            SideVerdict.Reason reason = isolatedBy.isEmpty()
+                    ? SideVerdict.Reason.NotIsolated
                     : allowedBy.isEmpty() ? SideVerdict.Reason.NoRuleAllows : SideVerdict.Reason.AllowedByPolicy;
             return new SideVerdict(direction, reason, isolatedBy, allowedBy);
         }
 
-        static boolean allows(NetworkModel model, PolicyRule rule, Endpoint peer, Endpoint destination, Port port,
-                              String policyNamespace) {
-            boolean portOk = rule.ports().isEmpty() || rule.ports().stream().anyMatch(p -> p.matches(port, destination));
-            return portOk && (rule.peers().isEmpty() || rule.peers().stream().anyMatch(p ->
-                    p instanceof PolicyPeer.IpBlockPeer b
-                            ? peer.ips().stream().anyMatch(ip -> contains(b.cidr(), ip)
-                                    && b.except().stream().noneMatch(e -> contains(e, ip)))
-                            : p.matches(peer, policyNamespace, model::namespaceLabels)));
+        static boolean allows(
+                NetworkModel model,
+                PolicyRule rule,
+                Endpoint peer,
+                Endpoint destination,
+                Port port,
+                String policyNamespace) {
+            boolean portOk =
+                    rule.ports().isEmpty() || rule.ports().stream().anyMatch(p -> p.matches(port, destination));
+            return portOk
+                    && (rule.peers().isEmpty()
+                            || rule.peers().stream()
+                                    .anyMatch(p -> p instanceof PolicyPeer.IpBlockPeer b
+                                            ? peer.ips().stream()
+                                                    .anyMatch(ip -> contains(b.cidr(), ip)
+                                                            && b.except().stream()
+                                                                    .noneMatch(e -> contains(e, ip)))
+                                            : p.matches(peer, policyNamespace, model::namespaceLabels)));
         }
 
         /** Bit by bit, as {@code Cidr.contains} was written. */

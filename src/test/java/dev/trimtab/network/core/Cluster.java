@@ -65,7 +65,8 @@ final class Cluster {
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> objects(String yaml) {
         List<Map<String, Object>> out = new ArrayList<>();
-        try (MappingIterator<JsonNode> docs = E2eCase.YAML.readerFor(JsonNode.class).readValues(yaml)) {
+        try (MappingIterator<JsonNode> docs =
+                E2eCase.YAML.readerFor(JsonNode.class).readValues(yaml)) {
             while (docs.hasNext()) {
                 JsonNode doc = docs.next();
                 if (doc != null && !doc.isNull() && !doc.isEmpty()) {

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * {@code 10.244.<ns index>.<pod index>}.
  */
 record E2eCase(String file, Map<String, Object> doc) {
-    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.USE_LONG_FOR_INTS);
+    static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.USE_LONG_FOR_INTS);
     private static final List<String> NAMESPACES = List.of("x", "y", "z");
 
     @SuppressWarnings("unchecked")
@@ -33,9 +34,12 @@ record E2eCase(String file, Map<String, Object> doc) {
             Path dir = Path.of(E2eCase.class.getResource("/network/e2e").toURI());
             List<E2eCase> out = new ArrayList<>();
             try (Stream<Path> files = Files.list(dir)) {
-                for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".yaml"))
+                        .sorted()
+                        .toList()) {
                     try (InputStream in = Files.newInputStream(f)) {
-                        out.add(new E2eCase(f.getFileName().toString().replace(".yaml", ""), YAML.readValue(in, Map.class)));
+                        out.add(new E2eCase(
+                                f.getFileName().toString().replace(".yaml", ""), YAML.readValue(in, Map.class)));
                     }
                 }
             }
@@ -60,25 +64,36 @@ record E2eCase(String file, Map<String, Object> doc) {
     /** The objects of one step: namespaces, pods (with the step's label changes) and its policies. */
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> objects(Map<String, Object> step) {
-        Map<String, Map<String, String>> nsLabels = (Map<String, Map<String, String>>) step.getOrDefault("namespaceLabels", Map.of());
-        Map<String, Map<String, String>> podLabels = (Map<String, Map<String, String>>) step.getOrDefault("podLabels", Map.of());
+        Map<String, Map<String, String>> nsLabels =
+                (Map<String, Map<String, String>>) step.getOrDefault("namespaceLabels", Map.of());
+        Map<String, Map<String, String>> podLabels =
+                (Map<String, Map<String, String>>) step.getOrDefault("podLabels", Map.of());
         Map<String, String> ips = (Map<String, String>) doc.getOrDefault("podIPs", Map.of());
         List<Map<String, Object>> objects = new ArrayList<>();
         for (String ns : NAMESPACES) {
             Map<String, String> labels = new LinkedHashMap<>(Map.of("ns", ns));
             labels.putAll(nsLabels.getOrDefault(ns, Map.of()));
-            objects.add(Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", ns, "labels", labels)));
+            objects.add(
+                    Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", ns, "labels", labels)));
         }
         for (String key : pods()) {
             String ns = key.split("/")[0];
             String name = key.split("/")[1];
             Map<String, String> labels = new LinkedHashMap<>(Map.of("pod", name));
             labels.putAll(podLabels.getOrDefault(key, Map.of()));
-            String ip = ips.getOrDefault(key, "10.244." + (NAMESPACES.indexOf(ns) + 1) + "." + (name.charAt(0) - 'a' + 1));
-            objects.add(Map.of("apiVersion", "v1", "kind", "Pod",
-                    "metadata", Map.of("name", name, "namespace", ns, "labels", labels),
-                    "spec", Map.of("containers", containers()),
-                    "status", Map.of("podIP", ip)));
+            String ip =
+                    ips.getOrDefault(key, "10.244." + (NAMESPACES.indexOf(ns) + 1) + "." + (name.charAt(0) - 'a' + 1));
+            objects.add(Map.of(
+                    "apiVersion",
+                    "v1",
+                    "kind",
+                    "Pod",
+                    "metadata",
+                    Map.of("name", name, "namespace", ns, "labels", labels),
+                    "spec",
+                    Map.of("containers", containers()),
+                    "status",
+                    Map.of("podIP", ip)));
         }
         objects.addAll((List<Map<String, Object>>) step.get("policies"));
         return objects;
@@ -90,8 +105,11 @@ record E2eCase(String file, Map<String, Object> doc) {
         for (Object port : (List<Object>) doc.get("ports")) {
             for (Object protocol : (List<Object>) doc.get("protocols")) {
                 String suffix = port + "-" + protocol.toString().toLowerCase();
-                out.add(Map.of("name", "cont-" + suffix, "ports", List.of(Map.of(
-                        "containerPort", port, "name", "serve-" + suffix, "protocol", protocol))));
+                out.add(Map.of(
+                        "name",
+                        "cont-" + suffix,
+                        "ports",
+                        List.of(Map.of("containerPort", port, "name", "serve-" + suffix, "protocol", protocol))));
             }
         }
         return out;
@@ -106,7 +124,11 @@ record E2eCase(String file, Map<String, Object> doc) {
             sb.append('\n').append(pad(from, w));
             pods.forEach(to -> sb.append(' ').append(pad(cells.get(from + " " + to) ? "." : "X", w)));
         }
-        return sb.toString().lines().map(String::stripTrailing).reduce((a, b) -> a + "\n" + b).orElse("") + "\n";
+        return sb.toString()
+                        .lines()
+                        .map(String::stripTrailing)
+                        .reduce((a, b) -> a + "\n" + b)
+                        .orElse("") + "\n";
     }
 
     @Override

@@ -31,7 +31,8 @@ class E2eConformanceTest {
             assertThat(model.errors()).as("step %d: object errors", s).isEmpty();
             ReachabilityAnalyzer analyzer = new ReachabilityAnalyzer(model);
             List<Pod> pods = c.pods().stream()
-                    .map(k -> model.pod(k.split("/")[0], k.split("/")[1]).orElseThrow()).toList();
+                    .map(k -> model.pod(k.split("/")[0], k.split("/")[1]).orElseThrow())
+                    .toList();
             for (Map<String, Object> probe : (List<Map<String, Object>>) step.get("probes")) {
                 Port port = Port.parse((String) probe.get("port"));
                 Map<String, Boolean> cells = new LinkedHashMap<>();

@@ -30,12 +30,13 @@ class IncrementalTest {
         for (int seed = 0; seed < 120; seed++) {
             Random rnd = new Random(seed);
             List<Map<String, Object>> objects = AnalyzerEquivalenceTest.cluster(rnd);
-            objects.add(AnalyzerEquivalenceTest.obj("v1", "Namespace",
-                    AnalyzerEquivalenceTest.meta("kube-system", null, Map.of()), null, null));
+            objects.add(AnalyzerEquivalenceTest.obj(
+                    "v1", "Namespace", AnalyzerEquivalenceTest.meta("kube-system", null, Map.of()), null, null));
             for (int i = 0; i < 1 + rnd.nextInt(2); i++) {
                 objects.add(dnsPod("coredns-" + i, rnd.nextBoolean()));
             }
-            List<NetworkIntent> intents = NetworkIntent.fromObjects(intents(rnd)).intents();
+            List<NetworkIntent> intents =
+                    NetworkIntent.fromObjects(intents(rnd)).intents();
             assertThat(intents).isNotEmpty();
             NetworkModel model = NetworkModel.fromObjects(objects);
             IntentChecker.Checked checked = IntentChecker.checked(model, intents);
@@ -72,11 +73,19 @@ class IncrementalTest {
 
     /** A pod of kube-system labelled as the cluster DNS (or almost). */
     static Map<String, Object> dnsPod(String name, boolean dns) {
-        return AnalyzerEquivalenceTest.obj("v1", "Pod", AnalyzerEquivalenceTest.meta(name, "kube-system",
-                        Map.of("k8s-app", dns ? "kube-dns" : "other")),
-                Map.of("containers", List.of(Map.of("name", "dns", "ports", List.of(
-                        Map.of("name", "dns", "containerPort", 53L, "protocol", "UDP"),
-                        Map.of("name", "dns-tcp", "containerPort", 53L))))),
+        return AnalyzerEquivalenceTest.obj(
+                "v1",
+                "Pod",
+                AnalyzerEquivalenceTest.meta(name, "kube-system", Map.of("k8s-app", dns ? "kube-dns" : "other")),
+                Map.of(
+                        "containers",
+                        List.of(Map.of(
+                                "name",
+                                "dns",
+                                "ports",
+                                List.of(
+                                        Map.of("name", "dns", "containerPort", 53L, "protocol", "UDP"),
+                                        Map.of("name", "dns-tcp", "containerPort", 53L))))),
                 Map.of("podIP", "10.9.0." + name.length()));
     }
 
@@ -85,30 +94,43 @@ class IncrementalTest {
     static Map<String, Object> change(List<Map<String, Object>> objects, Random rnd) {
         int kind = rnd.nextInt(20);
         if (kind == 0) {
-            return AnalyzerEquivalenceTest.policy("np-new-" + rnd.nextInt(3), "ns-" + rnd.nextInt(3),
-                    AnalyzerEquivalenceTest.selector(rnd), rnd);
+            return AnalyzerEquivalenceTest.policy(
+                    "np-new-" + rnd.nextInt(3), "ns-" + rnd.nextInt(3), AnalyzerEquivalenceTest.selector(rnd), rnd);
         }
         if (kind == 1) {
-            return AnalyzerEquivalenceTest.obj("v1", "Namespace", AnalyzerEquivalenceTest.meta("ns-" + rnd.nextInt(4),
-                    null, Map.of("team", AnalyzerEquivalenceTest.TEAMS[rnd.nextInt(3)])), null, null);
+            return AnalyzerEquivalenceTest.obj(
+                    "v1",
+                    "Namespace",
+                    AnalyzerEquivalenceTest.meta(
+                            "ns-" + rnd.nextInt(4),
+                            null,
+                            Map.of("team", AnalyzerEquivalenceTest.TEAMS[rnd.nextInt(3)])),
+                    null,
+                    null);
         }
         if (kind == 2) {
-            return AnalyzerEquivalenceTest.obj("v1", "ConfigMap", AnalyzerEquivalenceTest.meta("x", "ns-0", Map.of()),
-                    null, null);
+            return AnalyzerEquivalenceTest.obj(
+                    "v1", "ConfigMap", AnalyzerEquivalenceTest.meta("x", "ns-0", Map.of()), null, null);
         }
         if (kind == 3) {
             return dnsPod("coredns-" + rnd.nextInt(3), rnd.nextBoolean());
         }
-        List<Map<String, Object>> pods = objects.stream().filter(o -> "Pod".equals(o.get("kind"))).toList();
+        List<Map<String, Object>> pods =
+                objects.stream().filter(o -> "Pod".equals(o.get("kind"))).toList();
         if (pods.isEmpty() || kind == 4) {
-            return AnalyzerEquivalenceTest.obj("v1", "Pod", AnalyzerEquivalenceTest.meta("pod-new-" + rnd.nextInt(3),
-                    "ns-1", Map.of("app", "web")), Map.of(), Map.of("podIP", "10.0.1.99"));
+            return AnalyzerEquivalenceTest.obj(
+                    "v1",
+                    "Pod",
+                    AnalyzerEquivalenceTest.meta("pod-new-" + rnd.nextInt(3), "ns-1", Map.of("app", "web")),
+                    Map.of(),
+                    Map.of("podIP", "10.0.1.99"));
         }
         Map<String, Object> pod = new LinkedHashMap<>(pods.get(rnd.nextInt(pods.size())));
         Map<String, Object> meta = new LinkedHashMap<>((Map<String, Object>) pod.get("metadata"));
         Map<String, Object> labels = new LinkedHashMap<>((Map<String, Object>) meta.get("labels"));
         switch (rnd.nextInt(6)) {
-            case 0, 1 -> labels.put("app", AnalyzerEquivalenceTest.APPS[rnd.nextInt(AnalyzerEquivalenceTest.APPS.length)]);
+            case 0, 1 ->
+                labels.put("app", AnalyzerEquivalenceTest.APPS[rnd.nextInt(AnalyzerEquivalenceTest.APPS.length)]);
             case 2 -> labels.remove(rnd.nextBoolean() ? "app" : "tier");
             case 3 -> {
                 List<Object> ports = new ArrayList<>();
@@ -121,8 +143,14 @@ class IncrementalTest {
                 }
                 pod.put("spec", Map.of("containers", List.of(Map.of("name", "c", "ports", ports))));
             }
-            case 4 -> pod.put("status", Map.of("podIP", rnd.nextInt(3) == 0 ? IntentChecker.EXTERNAL_PROBE.toString()
-                    : "10.0.7." + rnd.nextInt(50)));
+            case 4 ->
+                pod.put(
+                        "status",
+                        Map.of(
+                                "podIP",
+                                rnd.nextInt(3) == 0
+                                        ? IntentChecker.EXTERNAL_PROBE.toString()
+                                        : "10.0.7." + rnd.nextInt(50)));
             default -> pod.put("status", Map.of("podIP", "not-an-ip")); // left out with an error
         }
         meta.put("labels", labels);
@@ -159,26 +187,58 @@ class IncrementalTest {
         }
         Map<String, Object> meta = (Map<String, Object>) o.get("metadata");
         Object ns = meta.get("namespace");
-        return kind + " " + (kind.equals("Namespace") ? meta.get("name")
-                : (ns == null || "".equals(ns) ? "default" : ns) + "/" + meta.get("name"));
+        return kind + " "
+                + (kind.equals("Namespace")
+                        ? meta.get("name")
+                        : (ns == null || "".equals(ns) ? "default" : ns) + "/" + meta.get("name"));
     }
 
     static List<Map<String, Object>> intents(Random rnd) {
         List<Map<String, Object>> rules = new ArrayList<>();
-        rules.add(Map.of("defaultDeny", Map.of("namespaceSelector", rnd.nextBoolean() ? Map.of()
-                        : Map.of("matchLabels", Map.of("team", AnalyzerEquivalenceTest.TEAMS[rnd.nextInt(3)])),
-                "directions", rnd.nextBoolean() ? List.of("Ingress", "Egress") : List.of("Egress"))));
+        rules.add(Map.of(
+                "defaultDeny",
+                Map.of(
+                        "namespaceSelector",
+                        rnd.nextBoolean()
+                                ? Map.of()
+                                : Map.of("matchLabels", Map.of("team", AnalyzerEquivalenceTest.TEAMS[rnd.nextInt(3)])),
+                        "directions",
+                        rnd.nextBoolean() ? List.of("Ingress", "Egress") : List.of("Egress"))));
         Map<String, Object> to = new LinkedHashMap<>();
         to.put("podSelector", Map.of("matchLabels", Map.of("app", AnalyzerEquivalenceTest.APPS[rnd.nextInt(4)])));
         if (rnd.nextBoolean()) {
-            to.put("namespaceSelector", Map.of("matchLabels", Map.of("team", AnalyzerEquivalenceTest.TEAMS[rnd.nextInt(3)])));
+            to.put(
+                    "namespaceSelector",
+                    Map.of("matchLabels", Map.of("team", AnalyzerEquivalenceTest.TEAMS[rnd.nextInt(3)])));
         }
-        rules.add(Map.of("onlyFrom", Map.of("to", to, "port", (long) (rnd.nextBoolean() ? 80 : 8080),
-                "from", List.of(Map.of("podSelector", Map.of("matchLabels", Map.of("tier", "front")))))));
-        rules.add(Map.of("deny", Map.of(
-                "from", Map.of("namespaceSelector", Map.of("matchLabels", Map.of("team", AnalyzerEquivalenceTest.TEAMS[rnd.nextInt(3)]))),
-                "to", Map.of("namespaceSelector", rnd.nextBoolean() ? Map.of()
-                        : Map.of("matchLabels", Map.of("team", AnalyzerEquivalenceTest.TEAMS[rnd.nextInt(3)]))))));
+        rules.add(Map.of(
+                "onlyFrom",
+                Map.of(
+                        "to",
+                        to,
+                        "port",
+                        (long) (rnd.nextBoolean() ? 80 : 8080),
+                        "from",
+                        List.of(Map.of("podSelector", Map.of("matchLabels", Map.of("tier", "front")))))));
+        rules.add(Map.of(
+                "deny",
+                Map.of(
+                        "from",
+                                Map.of(
+                                        "namespaceSelector",
+                                        Map.of(
+                                                "matchLabels",
+                                                Map.of("team", AnalyzerEquivalenceTest.TEAMS[rnd.nextInt(3)]))),
+                        "to",
+                                Map.of(
+                                        "namespaceSelector",
+                                        rnd.nextBoolean()
+                                                ? Map.of()
+                                                : Map.of(
+                                                        "matchLabels",
+                                                        Map.of(
+                                                                "team",
+                                                                AnalyzerEquivalenceTest.TEAMS[rnd.nextInt(3)]))))));
         List<Map<String, Object>> out = new ArrayList<>();
         out.add(intent("a", List.of(rules.get(rnd.nextInt(3)), rules.get(rnd.nextInt(3)))));
         out.add(intent("b", rules));
@@ -186,7 +246,11 @@ class IncrementalTest {
     }
 
     static Map<String, Object> intent(String name, List<Map<String, Object>> rules) {
-        return AnalyzerEquivalenceTest.obj(NetworkIntent.API_VERSION, NetworkIntent.KIND,
-                AnalyzerEquivalenceTest.meta(name, null, Map.of()), Map.of("rules", rules), null);
+        return AnalyzerEquivalenceTest.obj(
+                NetworkIntent.API_VERSION,
+                NetworkIntent.KIND,
+                AnalyzerEquivalenceTest.meta(name, null, Map.of()),
+                Map.of("rules", rules),
+                null);
     }
 }

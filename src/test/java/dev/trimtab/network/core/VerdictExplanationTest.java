@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /** The reasons a verdict carries: which policies isolate each side and which rules allow. */
 class VerdictExplanationTest {
-    private static final String POLICIES = SemanticsTest.HEAD + """
+    private static final String POLICIES =
+            SemanticsTest.HEAD + """
             metadata: {name: deny-all, namespace: shop}
             spec: {podSelector: {}}
             ---
@@ -44,9 +45,10 @@ class VerdictExplanationTest {
         assertThat(v.egress().allowedBy()).isEmpty();
         assertThat(v.ingress().reason()).isEqualTo(SideVerdict.Reason.AllowedByPolicy);
         assertThat(v.ingress().isolatedBy()).containsExactly("shop/deny-all", "shop/web");
-        assertThat(v.ingress().allowedBy()).containsExactly(
-                new SideVerdict.RuleRef("shop/web", Direction.Ingress, 1),
-                new SideVerdict.RuleRef("shop/web", Direction.Ingress, 2));
+        assertThat(v.ingress().allowedBy())
+                .containsExactly(
+                        new SideVerdict.RuleRef("shop/web", Direction.Ingress, 1),
+                        new SideVerdict.RuleRef("shop/web", Direction.Ingress, 2));
     }
 
     @Test
@@ -54,7 +56,8 @@ class VerdictExplanationTest {
         Verdict v = ask("shop/web", "other/client", "80");
 
         assertThat(v.reachable()).isTrue();
-        assertThat(v.egress()).isEqualTo(new SideVerdict(Direction.Egress, SideVerdict.Reason.NotIsolated, List.of(), List.of()));
+        assertThat(v.egress())
+                .isEqualTo(new SideVerdict(Direction.Egress, SideVerdict.Reason.NotIsolated, List.of(), List.of()));
         assertThat(v.ingress().reason()).isEqualTo(SideVerdict.Reason.NotIsolated);
     }
 
@@ -73,7 +76,8 @@ class VerdictExplanationTest {
 
         assertThat(v.reachable()).isTrue();
         assertThat(v.to()).isEqualTo(new Endpoint.External(IpAddress.parse("192.0.2.7")));
-        assertThat(v.egress().allowedBy()).containsExactly(new SideVerdict.RuleRef("other/client-egress", Direction.Egress, 0));
+        assertThat(v.egress().allowedBy())
+                .containsExactly(new SideVerdict.RuleRef("other/client-egress", Direction.Egress, 0));
         assertThat(v.ingress().reason()).isEqualTo(SideVerdict.Reason.NotInCluster);
     }
 
@@ -85,10 +89,16 @@ class VerdictExplanationTest {
 
     @Test
     void theMatrixCoversEveryOrderedPairIncludingSelf() {
-        List<Pod> pods = List.of(model.pod("shop", "web").orElseThrow(), model.pod("shop", "db").orElseThrow());
+        List<Pod> pods = List.of(
+                model.pod("shop", "web").orElseThrow(), model.pod("shop", "db").orElseThrow());
         List<Verdict> m = analyzer.matrix(pods, Port.parse("9090"));
 
-        assertThat(m).extracting(v -> v.from().id() + ">" + v.to().id() + "=" + v.reachable()).containsExactly(
-                "shop/web>shop/web=true", "shop/web>shop/db=false", "shop/db>shop/web=true", "shop/db>shop/db=false");
+        assertThat(m)
+                .extracting(v -> v.from().id() + ">" + v.to().id() + "=" + v.reachable())
+                .containsExactly(
+                        "shop/web>shop/web=true",
+                        "shop/web>shop/db=false",
+                        "shop/db>shop/web=true",
+                        "shop/db>shop/db=false");
     }
 }

@@ -38,8 +38,13 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(EmbeddedKafka.class)
 @TestProfile(EnforcedIntents.class)
 class ClusterIntentsTest {
-    static final ResourceDefinitionContext INTENTS = new ResourceDefinitionContext.Builder().withGroup("trimtab.dev")
-            .withVersion("v1alpha1").withKind("NetworkIntent").withPlural("networkintents").withNamespaced(false).build();
+    static final ResourceDefinitionContext INTENTS = new ResourceDefinitionContext.Builder()
+            .withGroup("trimtab.dev")
+            .withVersion("v1alpha1")
+            .withKind("NetworkIntent")
+            .withPlural("networkintents")
+            .withNamespaced(false)
+            .build();
 
     static final String LAB = """
             {"apiVersion":"trimtab.dev/v1alpha1","kind":"NetworkIntent","metadata":{"name":"lab-isolated"},
@@ -56,8 +61,10 @@ class ClusterIntentsTest {
             return "";
         }
         for (JsonNode result : r.path("results")) {
-            if (result.path("policy").asText().equals(intent) && result.path("rule").asText().equals("intent")) {
-                return result.path("result").asText() + ": " + result.path("message").asText();
+            if (result.path("policy").asText().equals(intent)
+                    && result.path("rule").asText().equals("intent")) {
+                return result.path("result").asText() + ": "
+                        + result.path("message").asText();
             }
         }
         return "";
@@ -65,39 +72,95 @@ class ClusterIntentsTest {
 
     @Test
     void anIntentCreatedInTheClusterIsCheckedUntilDeleted() throws Exception {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("lab")
-                .withLabels(Map.of("team", "lab")).endMetadata().build()).create();
-        client.pods().inNamespace("lab").resource(new PodBuilder().withNewMetadata().withName("bench").withNamespace("lab")
-                .endMetadata().withNewSpec().addNewContainer().withName("main").endContainer().endSpec().build()).create();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName("lab")
+                        .withLabels(Map.of("team", "lab"))
+                        .endMetadata()
+                        .build())
+                .create();
+        client.pods()
+                .inNamespace("lab")
+                .resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName("bench")
+                        .withNamespace("lab")
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewContainer()
+                        .withName("main")
+                        .endContainer()
+                        .endSpec()
+                        .build())
+                .create();
 
-        client.genericKubernetesResources(INTENTS).resource(CloudEventCodec.JSON.readValue(LAB,
-                GenericKubernetesResource.class)).create();
-        await().atMost(Duration.ofSeconds(20)).until(() -> result("lab-isolated").equals("fail: 1 violation"));
+        client.genericKubernetesResources(INTENTS)
+                .resource(CloudEventCodec.JSON.readValue(LAB, GenericKubernetesResource.class))
+                .create();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> result("lab-isolated").equals("fail: 1 violation"));
         // Audit: reported, nothing written
-        assertThat(client.network().v1().networkPolicies().inNamespace("lab").list().getItems()).isEmpty();
+        assertThat(client.network()
+                        .v1()
+                        .networkPolicies()
+                        .inNamespace("lab")
+                        .list()
+                        .getItems())
+                .isEmpty();
 
         client.genericKubernetesResources(INTENTS).withName("lab-isolated").delete();
-        await().atMost(Duration.ofSeconds(20)).until(() -> result("lab-isolated").isEmpty());
-        assertThat(result("store-metrics")).as("the policy directory's intent stays").isNotEmpty();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> result("lab-isolated").isEmpty());
+        assertThat(result("store-metrics"))
+                .as("the policy directory's intent stays")
+                .isNotEmpty();
     }
 
     /** An Audit-mode RbacIntent from the cluster: reported (event through the broker, report), never fixed. */
     @Test
     void anAuditRbacIntentReportsAndLeavesTheRoleAlone() throws Exception {
-        var rbacIntents = client.genericKubernetesResources(new ResourceDefinitionContext.Builder().withGroup("trimtab.dev")
-                .withVersion("v1alpha1").withKind("RbacIntent").withPlural("rbacintents").withNamespaced(false).build());
-        rbacIntents.resource(CloudEventCodec.JSON.readValue("""
+        var rbacIntents = client.genericKubernetesResources(new ResourceDefinitionContext.Builder()
+                .withGroup("trimtab.dev")
+                .withVersion("v1alpha1")
+                .withKind("RbacIntent")
+                .withPlural("rbacintents")
+                .withNamespaced(false)
+                .build());
+        rbacIntents
+                .resource(CloudEventCodec.JSON.readValue("""
                 {"apiVersion":"trimtab.dev/v1alpha1","kind":"RbacIntent","metadata":{"name":"tenant-no-wildcards"},
-                 "spec":{"mode":"Audit","rules":[{"forbidWildcards":{"namespaceSelector":{"matchLabels":{"tenant":"true"}}}}]}}""",
-                GenericKubernetesResource.class)).create();
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("tenant-1")
-                .withLabels(Map.of("tenant", "true")).endMetadata().build()).create();
-        client.rbac().roles().inNamespace("tenant-1").resource(new RoleBuilder().withNewMetadata().withName("anything")
-                .withNamespace("tenant-1").endMetadata().addNewRule().withApiGroups("").withResources("pods")
-                .withVerbs("*").endRule().build()).create();
+                 "spec":{"mode":"Audit","rules":[{"forbidWildcards":{"namespaceSelector":{"matchLabels":{"tenant":"true"}}}}]}}""", GenericKubernetesResource.class))
+                .create();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName("tenant-1")
+                        .withLabels(Map.of("tenant", "true"))
+                        .endMetadata()
+                        .build())
+                .create();
+        client.rbac()
+                .roles()
+                .inNamespace("tenant-1")
+                .resource(new RoleBuilder()
+                        .withNewMetadata()
+                        .withName("anything")
+                        .withNamespace("tenant-1")
+                        .endMetadata()
+                        .addNewRule()
+                        .withApiGroups("")
+                        .withResources("pods")
+                        .withVerbs("*")
+                        .endRule()
+                        .build())
+                .create();
 
-        List<JsonNode> open = Topics.cloudEvents("trimtab.policy-events", "dev.trimtab.rbac.violation", 1,
-                Duration.ofSeconds(20)).stream().filter(e -> e.at("/data/intent").asText().equals("tenant-no-wildcards")).toList();
+        List<JsonNode> open =
+                Topics.cloudEvents("trimtab.policy-events", "dev.trimtab.rbac.violation", 1, Duration.ofSeconds(20))
+                        .stream()
+                        .filter(e -> e.at("/data/intent").asText().equals("tenant-no-wildcards"))
+                        .toList();
         assertThat(open).hasSize(1);
         assertThat(open.get(0).at("/data/status").asText()).isEqualTo("open");
         assertThat(open.get(0).at("/data/mode").asText()).isEqualTo("Audit");
@@ -106,34 +169,60 @@ class ClusterIntentsTest {
             JsonNode r = Reports.of(client, "trimtab-rbac-intents", "Role", "tenant-1", "anything");
             return r != null && r.toString().contains("\"name\":\"anything\"");
         });
-        assertThat(client.rbac().roles().inNamespace("tenant-1").withName("anything").get().getRules().get(0).getVerbs())
-                .as("Audit: the role is not touched").containsExactly("*");
+        assertThat(client.rbac()
+                        .roles()
+                        .inNamespace("tenant-1")
+                        .withName("anything")
+                        .get()
+                        .getRules()
+                        .get(0)
+                        .getVerbs())
+                .as("Audit: the role is not touched")
+                .containsExactly("*");
 
         client.rbac().roles().inNamespace("tenant-1").withName("anything").delete();
-        await().atMost(Duration.ofSeconds(20)).until(() -> Topics.cloudEvents("trimtab.policy-events",
-                "dev.trimtab.rbac.violation", 2, Duration.ofSeconds(2)).stream()
-                .anyMatch(e -> e.at("/data/intent").asText().equals("tenant-no-wildcards")
-                        && e.at("/data/status").asText().equals("resolved")));
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> Topics.cloudEvents(
+                                        "trimtab.policy-events", "dev.trimtab.rbac.violation", 2, Duration.ofSeconds(2))
+                                .stream()
+                                .anyMatch(e -> e.at("/data/intent").asText().equals("tenant-no-wildcards")
+                                        && e.at("/data/status").asText().equals("resolved")));
     }
 
     @Test
     void anIntentTrimtabCannotReadIsRefusedNamingTheField() throws Exception {
         String bad = LAB.replace("\"Ingress\"", "\"Inbound\"");
-        String review = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"i1\","
-                + "\"kind\":{\"group\":\"trimtab.dev\",\"version\":\"v1alpha1\",\"kind\":\"NetworkIntent\"},"
-                + "\"resource\":{\"group\":\"trimtab.dev\",\"version\":\"v1alpha1\",\"resource\":\"networkintents\"},"
-                + "\"name\":\"lab-isolated\",\"operation\":\"CREATE\",\"userInfo\":{\"username\":\"alice\"},"
-                + "\"object\":" + bad + "}}";
-        JsonNode answer = CloudEventCodec.JSON.readTree(given().contentType("application/json").body(review)
-                .post("/admission/validate").then().statusCode(200).extract().asString()).path("response");
+        String review =
+                "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"i1\","
+                        + "\"kind\":{\"group\":\"trimtab.dev\",\"version\":\"v1alpha1\",\"kind\":\"NetworkIntent\"},"
+                        + "\"resource\":{\"group\":\"trimtab.dev\",\"version\":\"v1alpha1\",\"resource\":\"networkintents\"},"
+                        + "\"name\":\"lab-isolated\",\"operation\":\"CREATE\",\"userInfo\":{\"username\":\"alice\"},"
+                        + "\"object\":" + bad + "}}";
+        JsonNode answer = CloudEventCodec.JSON
+                .readTree(given().contentType("application/json")
+                        .body(review)
+                        .post("/admission/validate")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .path("response");
         assertThat(answer.path("allowed").asBoolean()).isFalse();
         assertThat(answer.at("/status/code").asInt()).isEqualTo(422);
         assertThat(answer.at("/status/message").asText())
                 .startsWith("NetworkIntent lab-isolated: spec.rules[0].defaultDeny.directions[0]: got \"Inbound\"");
 
         String good = review.replace(bad, LAB);
-        JsonNode ok = CloudEventCodec.JSON.readTree(given().contentType("application/json").body(good)
-                .post("/admission/validate").then().statusCode(200).extract().asString()).path("response");
+        JsonNode ok = CloudEventCodec.JSON
+                .readTree(given().contentType("application/json")
+                        .body(good)
+                        .post("/admission/validate")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .path("response");
         assertThat(ok.path("allowed").asBoolean()).isTrue();
     }
 }

@@ -34,34 +34,71 @@ class NetworkEndpointTest {
     LiveNetwork network;
 
     static Pod pod(String ns, String name, String app, String ip) throws Exception {
-        return CloudEventCodec.JSON.readValue("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name
-                + "\",\"namespace\":\"" + ns + "\",\"labels\":{\"app\":\"" + app + "\"}},\"spec\":{\"containers\":[{\"name\":"
-                + "\"c\",\"image\":\"i\",\"ports\":[{\"name\":\"pg\",\"containerPort\":5432}]}]},\"status\":{\"podIP\":\""
-                + ip + "\"}}", Pod.class);
+        return CloudEventCodec.JSON.readValue(
+                "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name
+                        + "\",\"namespace\":\"" + ns + "\",\"labels\":{\"app\":\"" + app
+                        + "\"}},\"spec\":{\"containers\":[{\"name\":"
+                        + "\"c\",\"image\":\"i\",\"ports\":[{\"name\":\"pg\",\"containerPort\":5432}]}]},\"status\":{\"podIP\":\""
+                        + ip + "\"}}",
+                Pod.class);
     }
 
     @Test
     void canReachAndTheMatrixFollowTheClusterPolicies() throws Exception {
-        client.pods().inNamespace("prod").resource(pod("prod", "db", "db", "10.0.0.5")).create();
-        client.pods().inNamespace("prod").resource(pod("prod", "api", "api", "10.0.0.6")).create();
-        client.pods().inNamespace("dev").resource(pod("dev", "tool", "tool", "10.0.1.7")).create();
-        client.network().v1().networkPolicies().inNamespace("prod").resource(CloudEventCodec.JSON.readValue("""
+        client.pods()
+                .inNamespace("prod")
+                .resource(pod("prod", "db", "db", "10.0.0.5"))
+                .create();
+        client.pods()
+                .inNamespace("prod")
+                .resource(pod("prod", "api", "api", "10.0.0.6"))
+                .create();
+        client.pods()
+                .inNamespace("dev")
+                .resource(pod("dev", "tool", "tool", "10.0.1.7"))
+                .create();
+        client.network()
+                .v1()
+                .networkPolicies()
+                .inNamespace("prod")
+                .resource(CloudEventCodec.JSON.readValue("""
                 {"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"db-from-api","namespace":"prod"},
                  "spec":{"podSelector":{"matchLabels":{"app":"db"}},
                          "ingress":[{"from":[{"podSelector":{"matchLabels":{"app":"api"}}}],"ports":[{"port":"pg"}]}]}}
-                """, NetworkPolicy.class)).create();
-        await().atMost(Duration.ofSeconds(20)).until(() -> network.model().pods().size() == 3
-                && network.model().policies().size() == 1);
+                """, NetworkPolicy.class))
+                .create();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> network.model().pods().size() == 3
+                        && network.model().policies().size() == 1);
 
-        given().queryParam("from", "prod/api").queryParam("to", "prod/db").queryParam("port", "5432")
-                .get("/network/can-reach").then().statusCode(200).body("reachable", equalTo(true))
+        given().queryParam("from", "prod/api")
+                .queryParam("to", "prod/db")
+                .queryParam("port", "5432")
+                .get("/network/can-reach")
+                .then()
+                .statusCode(200)
+                .body("reachable", equalTo(true))
                 .body("ingress.allowedBy[0].policy", equalTo("prod/db-from-api"));
-        given().queryParam("from", "dev/tool").queryParam("to", "prod/db").queryParam("port", "5432/TCP")
-                .get("/network/can-reach").then().statusCode(200).body("reachable", equalTo(false))
+        given().queryParam("from", "dev/tool")
+                .queryParam("to", "prod/db")
+                .queryParam("port", "5432/TCP")
+                .get("/network/can-reach")
+                .then()
+                .statusCode(200)
+                .body("reachable", equalTo(false))
                 .body("ingress.reason", equalTo("NoRuleAllows"));
-        given().queryParam("port", "5432").queryParam("namespace", "prod").get("/network/matrix").then().statusCode(200)
+        given().queryParam("port", "5432")
+                .queryParam("namespace", "prod")
+                .get("/network/matrix")
+                .then()
+                .statusCode(200)
                 .body("size()", equalTo(4));
-        given().queryParam("from", "prod/api").queryParam("to", "prod/nope").queryParam("port", "80")
-                .get("/network/can-reach").then().statusCode(400).body(containsString("prod/nope"));
+        given().queryParam("from", "prod/api")
+                .queryParam("to", "prod/nope")
+                .queryParam("port", "80")
+                .get("/network/can-reach")
+                .then()
+                .statusCode(400)
+                .body(containsString("prod/nope"));
     }
 }

@@ -11,13 +11,11 @@ import dev.trimtab.testing.EnforcedIntents;
 import dev.trimtab.testing.MockKubernetes;
 import dev.trimtab.testing.Reports;
 import dev.trimtab.testing.Topics;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -45,15 +43,39 @@ class NetworkIntentsTest {
     KubernetesClient client;
 
     void namespace(String name, Map<String, String> labels) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels)
-                .endMetadata().build()).create();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withLabels(labels)
+                        .endMetadata()
+                        .build())
+                .create();
     }
 
     void pod(String ns, String name, String app, String ip) {
-        client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(ns)
-                .withLabels(Map.of("app", app)).endMetadata().withNewSpec().addNewContainer().withName("main")
-                .addNewPort().withName("metrics").withContainerPort(9090).endPort().endContainer().endSpec()
-                .withNewStatus().withPodIP(ip).endStatus().build()).create();
+        client.pods()
+                .inNamespace(ns)
+                .resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(ns)
+                        .withLabels(Map.of("app", app))
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewContainer()
+                        .withName("main")
+                        .addNewPort()
+                        .withName("metrics")
+                        .withContainerPort(9090)
+                        .endPort()
+                        .endContainer()
+                        .endSpec()
+                        .withNewStatus()
+                        .withPodIP(ip)
+                        .endStatus()
+                        .build())
+                .create();
     }
 
     /** The intent's own result in its ClusterReport, or "" while there is none. */
@@ -63,8 +85,10 @@ class NetworkIntentsTest {
             return "";
         }
         for (JsonNode result : report.path("results")) {
-            if (result.path("policy").asText().equals("store-metrics") && result.path("rule").asText().equals("intent")) {
-                return result.path("result").asText() + ": " + result.path("message").asText();
+            if (result.path("policy").asText().equals("store-metrics")
+                    && result.path("rule").asText().equals("intent")) {
+                return result.path("result").asText() + ": "
+                        + result.path("message").asText();
             }
         }
         return "";
@@ -96,12 +120,20 @@ class NetworkIntentsTest {
 
         // Trimtab writes the policy that lets only monitoring in on 9090
         var policies = client.network().v1().networkPolicies().inNamespace("store");
-        await().atMost(Duration.ofSeconds(20)).until(() -> policies.withName("trimtab-store-metrics-0").get() != null);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> policies.withName("trimtab-store-metrics-0").get() != null);
         NetworkPolicy written = policies.withName("trimtab-store-metrics-0").get();
-        assertThat(written.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "trimtab")
+        assertThat(written.getMetadata().getLabels())
+                .containsEntry("app.kubernetes.io/managed-by", "trimtab")
                 .containsEntry("trimtab.dev/intent", "store-metrics");
         assertThat(written.getSpec().getIngress()).hasSize(1);
-        assertThat(written.getSpec().getIngress().get(0).getFrom().get(0).getNamespaceSelector().getMatchLabels())
+        assertThat(written.getSpec()
+                        .getIngress()
+                        .get(0)
+                        .getFrom()
+                        .get(0)
+                        .getNamespaceSelector()
+                        .getMatchLabels())
                 .containsEntry("kubernetes.io/metadata.name", "monitoring");
         await().atMost(Duration.ofSeconds(20)).until(() -> intentResult().equals("pass: holds"));
 
@@ -114,8 +146,12 @@ class NetworkIntentsTest {
             assertThat(e.at("/data/code").asText()).isEqualTo("AllowedFlow");
             assertThat(e.at("/data/status").asText()).isEqualTo("open");
         });
-        long opened = violations.stream().filter(e -> e.at("/data/status").asText().equals("open")).count();
-        long resolved = violations.stream().filter(e -> e.at("/data/status").asText().equals("resolved")).count();
+        long opened = violations.stream()
+                .filter(e -> e.at("/data/status").asText().equals("open"))
+                .count();
+        long resolved = violations.stream()
+                .filter(e -> e.at("/data/status").asText().equals("resolved"))
+                .count();
         assertThat(opened).isGreaterThanOrEqualTo(2).isEqualTo(resolved);
         JsonNode enforcement = events(NetworkIntents.ENFORCEMENT, 1).get(0);
         assertThat(enforcement.at("/data/changes/0/action").asText()).isEqualTo("create");
@@ -127,14 +163,30 @@ class NetworkIntentsTest {
             p.getSpec().getIngress().get(0).setFrom(List.of());
             return p;
         });
-        await().atMost(Duration.ofSeconds(20)).until(() -> !policies.withName("trimtab-store-metrics-0").get()
-                .getSpec().getIngress().get(0).getFrom().isEmpty());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !policies.withName("trimtab-store-metrics-0")
+                        .get()
+                        .getSpec()
+                        .getIngress()
+                        .get(0)
+                        .getFrom()
+                        .isEmpty());
         await().atMost(Duration.ofSeconds(20)).until(() -> intentResult().equals("pass: holds"));
 
         // a foreign allow-all cannot be overridden: reported on the pod, naming the policy
-        policies.resource(new NetworkPolicyBuilder().withNewMetadata().withName("allow-all").withNamespace("store")
-                .endMetadata().withNewSpec().withNewPodSelector().endPodSelector().addNewIngress().endIngress()
-                .endSpec().build()).create();
+        policies.resource(new NetworkPolicyBuilder()
+                        .withNewMetadata()
+                        .withName("allow-all")
+                        .withNamespace("store")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withNewPodSelector()
+                        .endPodSelector()
+                        .addNewIngress()
+                        .endIngress()
+                        .endSpec()
+                        .build())
+                .create();
         await().atMost(Duration.ofSeconds(20)).until(() -> storeReport().contains("store/allow-all"));
         await().atMost(Duration.ofSeconds(20)).until(() -> intentResult().startsWith("fail: "));
         JsonNode storeReport = CloudEventCodec.JSON.readTree(storeReport());
@@ -142,13 +194,18 @@ class NetworkIntentsTest {
             assertThat(r.at("/resources/0/kind").asText()).isEqualTo("Pod");
             assertThat(r.at("/resources/0/name").asText()).isEqualTo("web");
             assertThat(r.path("result").asText()).isEqualTo("fail");
-            assertThat(r.path("message").asText()).contains("guest/client -> store/web 9090/TCP").contains("store/allow-all");
+            assertThat(r.path("message").asText())
+                    .contains("guest/client -> store/web 9090/TCP")
+                    .contains("store/allow-all");
         });
         assertThat(policies.withName("allow-all").get()).isNotNull();
 
         // the same answer over HTTP, with the plan that cannot fix it
-        JsonNode answer = CloudEventCodec.JSON.valueToTree(given().get("/network/intents?plan=true").then()
-                .statusCode(200).extract().as(Map.class));
+        JsonNode answer = CloudEventCodec.JSON.valueToTree(given().get("/network/intents?plan=true")
+                .then()
+                .statusCode(200)
+                .extract()
+                .as(Map.class));
         assertThat(answer.path("violations")).isNotEmpty();
         assertThat(answer.at("/plan/holds").asBoolean()).isFalse();
         assertThat(answer.at("/plan/changes")).isEmpty();

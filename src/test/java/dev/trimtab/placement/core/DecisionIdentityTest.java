@@ -60,15 +60,34 @@ class DecisionIdentityTest {
             CRC32 crc = new CRC32();
             long total = 0;
             for (NodeVerdict v : p.nodes()) {
-                crc.update((v.node() + ' ' + v.feasible() + ' ' + v.rejectedBy() + ' ' + v.status() + ' ' + v.scores()
-                        + ' ' + v.total() + '\n').getBytes(StandardCharsets.UTF_8));
+                crc.update((v.node()
+                                + ' '
+                                + v.feasible()
+                                + ' '
+                                + v.rejectedBy()
+                                + ' '
+                                + v.status()
+                                + ' '
+                                + v.scores()
+                                + ' '
+                                + v.total()
+                                + '\n')
+                        .getBytes(StandardCharsets.UTF_8));
                 if (v.node().equals(p.node())) {
                     total = v.total();
                 }
             }
-            out.append(pod.key()).append(' ').append(p.reason()).append(' ').append(p.node())
-                    .append(" feasible=").append(p.feasibleCount()).append(" total=").append(total)
-                    .append(" verdicts=").append(Long.toHexString(crc.getValue()));
+            out.append(pod.key())
+                    .append(' ')
+                    .append(p.reason())
+                    .append(' ')
+                    .append(p.node())
+                    .append(" feasible=")
+                    .append(p.feasibleCount())
+                    .append(" total=")
+                    .append(total)
+                    .append(" verdicts=")
+                    .append(Long.toHexString(crc.getValue()));
             if (p.node() == null) {
                 out.append(' ').append(p.message());
             } else {
@@ -115,8 +134,13 @@ class DecisionIdentityTest {
         if (i % 9 == 0) {
             alloc.put("example.com/gpu", "2");
         }
-        return Map.of("metadata", Map.of("name", name, "labels", labels), "spec", Map.of("taints", taints),
-                "status", Map.of("allocatable", alloc, "images", images));
+        return Map.of(
+                "metadata",
+                Map.of("name", name, "labels", labels),
+                "spec",
+                Map.of("taints", taints),
+                "status",
+                Map.of("allocatable", alloc, "images", images));
     }
 
     static Map<String, Object> pod(int i, Random rnd) {
@@ -144,34 +168,122 @@ class DecisionIdentityTest {
         Map<String, Object> selector = Map.of("matchLabels", Map.of("app", appName));
         Map<String, Object> affinity = new LinkedHashMap<>();
         switch (i % 16) {
-            case 0, 1 -> spec.put("topologySpreadConstraints", List.of(Map.of("maxSkew", 1L,
-                    "topologyKey", "topology.kubernetes.io/zone", "whenUnsatisfiable", "DoNotSchedule",
-                    "labelSelector", selector)));
-            case 2 -> spec.put("topologySpreadConstraints", List.of(Map.of("maxSkew", 2L,
-                    "topologyKey", "kubernetes.io/hostname", "whenUnsatisfiable", "ScheduleAnyway",
-                    "labelSelector", selector), Map.of("maxSkew", 1L, "topologyKey", "rack",
-                    "whenUnsatisfiable", "ScheduleAnyway", "labelSelector", selector, "nodeTaintsPolicy", "Honor")));
-            case 3, 4 -> affinity.put("podAntiAffinity", Map.of("preferredDuringSchedulingIgnoredDuringExecution",
-                    List.of(Map.of("weight", 80L, "podAffinityTerm", Map.of("labelSelector", selector,
-                            "topologyKey", "kubernetes.io/hostname")))));
-            case 5 -> affinity.put("podAntiAffinity", Map.of("requiredDuringSchedulingIgnoredDuringExecution",
-                    List.of(Map.of("labelSelector", selector, "topologyKey", "kubernetes.io/hostname"))));
-            case 6 -> affinity.put("podAffinity", Map.of("requiredDuringSchedulingIgnoredDuringExecution",
-                    List.of(Map.of("labelSelector", selector, "topologyKey", "topology.kubernetes.io/zone"))));
-            case 7 -> affinity.put("podAffinity", Map.of("preferredDuringSchedulingIgnoredDuringExecution",
-                    List.of(Map.of("weight", 30L, "podAffinityTerm", Map.of("labelSelector",
-                            Map.of("matchLabels", Map.of("tier", "db")), "topologyKey", "rack",
-                            "namespaceSelector", Map.of("matchLabels", Map.of("team", "shop")))))));
-            case 8, 9 -> affinity.put("nodeAffinity", Map.of("preferredDuringSchedulingIgnoredDuringExecution",
-                    List.of(Map.of("weight", 40L, "preference", Map.of("matchExpressions", List.of(Map.of(
-                            "key", "node.kubernetes.io/instance-type", "operator", "In", "values", List.of("m4", "m2"))))))));
-            case 10 -> affinity.put("nodeAffinity", Map.of("requiredDuringSchedulingIgnoredDuringExecution",
-                    Map.of("nodeSelectorTerms", List.of(Map.of("matchExpressions", List.of(Map.of(
-                            "key", "topology.kubernetes.io/zone", "operator", "NotIn", "values", List.of("zone-d"))))))));
-            case 11 -> spec.put("tolerations", List.of(Map.of("key", "dedicated", "operator", "Equal",
-                    "value", "batch", "effect", "NoSchedule")));
+            case 0, 1 ->
+                spec.put(
+                        "topologySpreadConstraints",
+                        List.of(Map.of(
+                                "maxSkew",
+                                1L,
+                                "topologyKey",
+                                "topology.kubernetes.io/zone",
+                                "whenUnsatisfiable",
+                                "DoNotSchedule",
+                                "labelSelector",
+                                selector)));
+            case 2 ->
+                spec.put(
+                        "topologySpreadConstraints",
+                        List.of(
+                                Map.of(
+                                        "maxSkew",
+                                        2L,
+                                        "topologyKey",
+                                        "kubernetes.io/hostname",
+                                        "whenUnsatisfiable",
+                                        "ScheduleAnyway",
+                                        "labelSelector",
+                                        selector),
+                                Map.of(
+                                        "maxSkew",
+                                        1L,
+                                        "topologyKey",
+                                        "rack",
+                                        "whenUnsatisfiable",
+                                        "ScheduleAnyway",
+                                        "labelSelector",
+                                        selector,
+                                        "nodeTaintsPolicy",
+                                        "Honor")));
+            case 3, 4 ->
+                affinity.put(
+                        "podAntiAffinity",
+                        Map.of(
+                                "preferredDuringSchedulingIgnoredDuringExecution",
+                                List.of(Map.of(
+                                        "weight",
+                                        80L,
+                                        "podAffinityTerm",
+                                        Map.of("labelSelector", selector, "topologyKey", "kubernetes.io/hostname")))));
+            case 5 ->
+                affinity.put(
+                        "podAntiAffinity",
+                        Map.of(
+                                "requiredDuringSchedulingIgnoredDuringExecution",
+                                List.of(Map.of("labelSelector", selector, "topologyKey", "kubernetes.io/hostname"))));
+            case 6 ->
+                affinity.put(
+                        "podAffinity",
+                        Map.of(
+                                "requiredDuringSchedulingIgnoredDuringExecution",
+                                List.of(Map.of(
+                                        "labelSelector", selector, "topologyKey", "topology.kubernetes.io/zone"))));
+            case 7 ->
+                affinity.put(
+                        "podAffinity",
+                        Map.of(
+                                "preferredDuringSchedulingIgnoredDuringExecution",
+                                List.of(Map.of(
+                                        "weight",
+                                        30L,
+                                        "podAffinityTerm",
+                                        Map.of(
+                                                "labelSelector",
+                                                Map.of("matchLabels", Map.of("tier", "db")),
+                                                "topologyKey",
+                                                "rack",
+                                                "namespaceSelector",
+                                                Map.of("matchLabels", Map.of("team", "shop")))))));
+            case 8, 9 ->
+                affinity.put(
+                        "nodeAffinity",
+                        Map.of(
+                                "preferredDuringSchedulingIgnoredDuringExecution",
+                                List.of(Map.of(
+                                        "weight",
+                                        40L,
+                                        "preference",
+                                        Map.of(
+                                                "matchExpressions",
+                                                List.of(Map.of(
+                                                        "key",
+                                                        "node.kubernetes.io/instance-type",
+                                                        "operator",
+                                                        "In",
+                                                        "values",
+                                                        List.of("m4", "m2"))))))));
+            case 10 ->
+                affinity.put(
+                        "nodeAffinity",
+                        Map.of(
+                                "requiredDuringSchedulingIgnoredDuringExecution",
+                                Map.of(
+                                        "nodeSelectorTerms",
+                                        List.of(Map.of(
+                                                "matchExpressions",
+                                                List.of(Map.of(
+                                                        "key",
+                                                        "topology.kubernetes.io/zone",
+                                                        "operator",
+                                                        "NotIn",
+                                                        "values",
+                                                        List.of("zone-d"))))))));
+            case 11 ->
+                spec.put(
+                        "tolerations",
+                        List.of(Map.of(
+                                "key", "dedicated", "operator", "Equal", "value", "batch", "effect", "NoSchedule")));
             case 12 -> spec.put("nodeSelector", Map.of("rack", "rack-" + (app % 13)));
-            default -> { }
+            default -> {}
         }
         if (!affinity.isEmpty()) {
             spec.put("affinity", affinity);

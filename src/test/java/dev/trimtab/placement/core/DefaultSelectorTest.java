@@ -21,8 +21,8 @@ class DefaultSelectorTest {
     static Stream<Arguments> cases() throws IOException {
         try (InputStream in = DefaultSelectorTest.class.getResourceAsStream("/placement/default_selector.yaml")) {
             Map<String, Object> doc = new ObjectMapper(new YAMLFactory()).readValue(in, Map.class);
-            return ((List<Object>) doc.get("cases")).stream().map(c -> (Map<String, Object>) c)
-                    .map(c -> Arguments.of(c.get("name"), c));
+            return ((List<Object>) doc.get("cases"))
+                    .stream().map(c -> (Map<String, Object>) c).map(c -> Arguments.of(c.get("name"), c));
         }
     }
 
@@ -36,13 +36,20 @@ class DefaultSelectorTest {
     }
 
     private static Map<String, Object> service(String name, Map<String, Object> spec) {
-        return Map.of("apiVersion", "v1", "kind", "Service", "metadata", Map.of("namespace", "shop", "name", name),
-                "spec", spec);
+        return Map.of(
+                "apiVersion",
+                "v1",
+                "kind",
+                "Service",
+                "metadata",
+                Map.of("namespace", "shop", "name", name),
+                "spec",
+                spec);
     }
 
     private static PodInfo pod(Map<String, String> labels) {
-        return PodInfo.fromMap(Map.of("metadata", Map.of("namespace", "shop", "name", "p", "labels", labels),
-                "spec", Map.of()));
+        return PodInfo.fromMap(
+                Map.of("metadata", Map.of("namespace", "shop", "name", "p", "labels", labels), "spec", Map.of()));
     }
 
     @Test
@@ -69,20 +76,36 @@ class DefaultSelectorTest {
         assertThatThrownBy(() -> s.upsertWorkload(service("web", Map.of("selector", Map.of("app", 5L)))))
                 .hasMessage("Service shop/web: spec.selector.app: got 5, want a string");
         assertThat(s.defaultSelector(pod(Map.of("app", "web"))).empty()).isTrue();
-        Map<String, Object> rs = Map.of("apiVersion", "apps/v1", "kind", "ReplicaSet",
-                "metadata", Map.of("namespace", "shop", "name", "rs"), "spec", Map.of("selector",
-                        Map.of("matchExpressions", List.of(Map.of("key", "app", "operator", "Has")))));
-        assertThatThrownBy(() -> s.upsertWorkload(rs)).hasMessage("ReplicaSet shop/rs: spec.selector.matchExpressions[0]"
-                + ".operator: got \"Has\", want In, NotIn, Exists or DoesNotExist");
+        Map<String, Object> rs = Map.of(
+                "apiVersion",
+                "apps/v1",
+                "kind",
+                "ReplicaSet",
+                "metadata",
+                Map.of("namespace", "shop", "name", "rs"),
+                "spec",
+                Map.of("selector", Map.of("matchExpressions", List.of(Map.of("key", "app", "operator", "Has")))));
+        assertThatThrownBy(() -> s.upsertWorkload(rs))
+                .hasMessage("ReplicaSet shop/rs: spec.selector.matchExpressions[0]"
+                        + ".operator: got \"Has\", want In, NotIn, Exists or DoesNotExist");
         Map<String, Object> noName = Map.of("kind", "StatefulSet", "metadata", Map.of("namespace", "shop"));
-        assertThatThrownBy(() -> s.upsertWorkload(noName)).hasMessage("StatefulSet shop/<unnamed>: metadata.name: required");
+        assertThatThrownBy(() -> s.upsertWorkload(noName))
+                .hasMessage("StatefulSet shop/<unnamed>: metadata.name: required");
     }
 
     @Test
     void aMalformedOwnerReferenceIsRejectedNamingTheField() {
-        Map<String, Object> pod = Map.of("metadata", Map.of("namespace", "shop", "name", "p",
-                "ownerReferences", List.of(Map.of("apiVersion", "apps/v1", "kind", "ReplicaSet", "controller", "yes"))),
-                "spec", Map.of());
+        Map<String, Object> pod = Map.of(
+                "metadata",
+                Map.of(
+                        "namespace",
+                        "shop",
+                        "name",
+                        "p",
+                        "ownerReferences",
+                        List.of(Map.of("apiVersion", "apps/v1", "kind", "ReplicaSet", "controller", "yes"))),
+                "spec",
+                Map.of());
         assertThatThrownBy(() -> PodInfo.fromMap(pod))
                 .hasMessage("Pod shop/p: metadata.ownerReferences[0].controller: got \"yes\", want true or false");
     }

@@ -11,13 +11,21 @@ class PlacerTest {
     private final Placer placer = new Placer();
 
     private static Map<String, Object> node(String name, String cpu, List<Object> taints) {
-        return Objects.node(Map.of("name", name, "allocatable", Map.of("cpu", cpu, "memory", "8Gi"), "taints", taints,
-                "labels", Map.of("kubernetes.io/hostname", name)));
+        return Objects.node(Map.of(
+                "name",
+                name,
+                "allocatable",
+                Map.of("cpu", cpu, "memory", "8Gi"),
+                "taints",
+                taints,
+                "labels",
+                Map.of("kubernetes.io/hostname", name)));
     }
 
     private static PodInfo pod(String name, String cpu) {
-        return PodInfo.fromMap(Objects.pod(Map.of("name", name, "namespace", "shop",
-                "containers", List.of(Map.of("cpu", cpu, "memory", "1Gi"))), name));
+        return PodInfo.fromMap(Objects.pod(
+                Map.of("name", name, "namespace", "shop", "containers", List.of(Map.of("cpu", cpu, "memory", "1Gi"))),
+                name));
     }
 
     @Test
@@ -26,8 +34,17 @@ class PlacerTest {
         s.upsertNode(node("small-1", "3", List.of()));
         s.upsertNode(node("small-2", "3", List.of()));
         for (String n : List.of("small-1", "small-2")) {
-            s.upsertPod(Objects.pod(Map.of("name", "busy-" + n, "namespace", "shop", "node", n,
-                    "containers", List.of(Map.of("cpu", "2"))), "busy"));
+            s.upsertPod(Objects.pod(
+                    Map.of(
+                            "name",
+                            "busy-" + n,
+                            "namespace",
+                            "shop",
+                            "node",
+                            n,
+                            "containers",
+                            List.of(Map.of("cpu", "2"))),
+                    "busy"));
         }
         List<Object> cp = List.of(Map.of("key", "node-role.kubernetes.io/control-plane", "effect", "NoSchedule"));
         s.upsertNode(node("cp-1", "8", cp));
@@ -38,10 +55,11 @@ class PlacerTest {
 
         assertThat(p.node()).isNull();
         assertThat(p.reason()).isEqualTo(Placement.Reason.Unschedulable);
-        assertThat(p.message()).isEqualTo("0/5 nodes are available: 2 Insufficient cpu, "
-                + "3 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. "
-                + "preemption: 0/5 nodes are available: 2 No preemption victims found for incoming pod, "
-                + "3 Preemption is not helpful for scheduling.");
+        assertThat(p.message())
+                .isEqualTo("0/5 nodes are available: 2 Insufficient cpu, "
+                        + "3 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. "
+                        + "preemption: 0/5 nodes are available: 2 No preemption victims found for incoming pod, "
+                        + "3 Preemption is not helpful for scheduling.");
         NodeVerdict small = p.verdict("small-1");
         assertThat(small.feasible()).isFalse();
         assertThat(small.rejectedBy()).isEqualTo("NodeResourcesFit");
@@ -54,7 +72,8 @@ class PlacerTest {
         s.upsertNode(node("n1", "1", List.of()));
         Placement p = placer.place(s, pod("big", "2"), Profile.defaults());
         assertThat(p.verdict("n1").status().code()).isEqualTo(Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE);
-        assertThat(p.message()).endsWith("preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.");
+        assertThat(p.message())
+                .endsWith("preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.");
     }
 
     @Test
@@ -66,7 +85,9 @@ class PlacerTest {
         for (int i = 0; i < 5; i++) {
             Placement p = placer.place(s, pod("web-" + i, "1"), Profile.defaults());
             assertThat(p.node()).isEqualTo("node-a");
-            assertThat(p.nodes()).extracting(NodeVerdict::total).containsOnly(p.verdict("node-a").total());
+            assertThat(p.nodes())
+                    .extracting(NodeVerdict::total)
+                    .containsOnly(p.verdict("node-a").total());
         }
     }
 
@@ -90,7 +111,8 @@ class PlacerTest {
     void verdictsCarryNormalizedScoresAndTheWeightedTotal() {
         Snapshot s = new Snapshot();
         s.upsertNode(node("node-a", "4", List.of()));
-        s.upsertNode(node("node-b", "8", List.of(Map.of("key", "spot", "value", "true", "effect", "PreferNoSchedule"))));
+        s.upsertNode(
+                node("node-b", "8", List.of(Map.of("key", "spot", "value", "true", "effect", "PreferNoSchedule"))));
         Placement p = placer.place(s, pod("web-1", "2"), Profile.defaults());
 
         NodeVerdict b = p.verdict("node-b");
@@ -115,10 +137,15 @@ class PlacerTest {
 
     @Test
     void defaultProfileHasTheDefaultSchedulerWeights() {
-        assertThat(Profile.defaults().scoreWeights()).containsExactly(Map.entry("TaintToleration", 3),
-                Map.entry("NodeAffinity", 2), Map.entry("NodeResourcesFit", 1), Map.entry("PodTopologySpread", 2),
-                Map.entry("InterPodAffinity", 2), Map.entry("NodeResourcesBalancedAllocation", 1),
-                Map.entry("ImageLocality", 1));
+        assertThat(Profile.defaults().scoreWeights())
+                .containsExactly(
+                        Map.entry("TaintToleration", 3),
+                        Map.entry("NodeAffinity", 2),
+                        Map.entry("NodeResourcesFit", 1),
+                        Map.entry("PodTopologySpread", 2),
+                        Map.entry("InterPodAffinity", 2),
+                        Map.entry("NodeResourcesBalancedAllocation", 1),
+                        Map.entry("ImageLocality", 1));
         assertThatThrownBy(() -> Profile.defaults().withWeight("NodeAffinity", 0))
                 .hasMessageContaining("weight of NodeAffinity: got 0");
     }
@@ -127,8 +154,9 @@ class PlacerTest {
     void deletedPodsFreeTheirNode() {
         Snapshot s = new Snapshot();
         s.upsertNode(node("node-a", "4", List.of()));
-        s.upsertPod(Objects.pod(Map.of("name", "old", "namespace", "shop", "node", "node-a",
-                "containers", List.of(Map.of("cpu", "4"))), "old"));
+        s.upsertPod(Objects.pod(
+                Map.of("name", "old", "namespace", "shop", "node", "node-a", "containers", List.of(Map.of("cpu", "4"))),
+                "old"));
         assertThat(placer.place(s, pod("web", "1"), Profile.defaults()).node()).isNull();
         s.deletePod("shop", "old");
         assertThat(placer.place(s, pod("web", "1"), Profile.defaults()).node()).isEqualTo("node-a");

@@ -39,7 +39,9 @@ class PluginCasesTest {
         List<NodeInfo> nodes = snapshot.nodes();
         if (c.get("wantFilter") != null) {
             FilterPlugin filter = Profile.defaults().filterPlugins().stream()
-                    .filter(f -> f.name().equals(plugin)).findFirst().orElseThrow();
+                    .filter(f -> f.name().equals(plugin))
+                    .findFirst()
+                    .orElseThrow();
             FilterPlugin.NodeFilter check = filter.prepare(pod, snapshot);
             Map<String, String> got = new LinkedHashMap<>();
             for (NodeInfo n : nodes) {
@@ -50,7 +52,9 @@ class PluginCasesTest {
         }
         if (c.get("wantScore") != null) {
             ScorePlugin score = Profile.defaults().scorePlugins().stream()
-                    .filter(s -> s.name().equals(plugin)).findFirst().orElseThrow();
+                    .filter(s -> s.name().equals(plugin))
+                    .findFirst()
+                    .orElseThrow();
             List<NodeInfo> feasible = nodes;
             if (c.get("feasible") != null) {
                 List<String> names = (List<String>) c.get("feasible");

@@ -27,15 +27,15 @@ class ResourceScoreCasesTest {
             resources = new ArrayList<>();
             for (Object r : (List<Object>) c.get("resources")) {
                 Map<String, Object> m = (Map<String, Object>) r;
-                resources.add(new ScoringStrategy.ResourceWeight((String) m.get("name"),
-                        ((Number) m.get("weight")).longValue()));
+                resources.add(new ScoringStrategy.ResourceWeight(
+                        (String) m.get("name"), ((Number) m.get("weight")).longValue()));
             }
         }
         List<ScoringStrategy.ResourceWeight> res = resources;
         String plugin = (String) file.get("plugin");
         if (c.get("wantError") != null) {
             assertThatThrownBy(() -> new ScoringStrategy(
-                    ScoringStrategy.Type.valueOf((String) file.get("strategy")), res, List.of()))
+                            ScoringStrategy.Type.valueOf((String) file.get("strategy")), res, List.of()))
                     .hasMessageContaining((String) c.get("wantError"));
             return;
         }
@@ -46,8 +46,8 @@ class ResourceScoreCasesTest {
         if (plugin.equals(BalancedAllocationScore.NAME)) {
             scorer = new BalancedAllocationScore(res).scorer(ResourceAllocation.podRequests(pod, res, false));
         } else {
-            ScoringStrategy strategy = new ScoringStrategy(
-                    ScoringStrategy.Type.valueOf((String) file.get("strategy")), res, List.of());
+            ScoringStrategy strategy =
+                    new ScoringStrategy(ScoringStrategy.Type.valueOf((String) file.get("strategy")), res, List.of());
             scorer = new NodeResourcesFitScore(strategy).prepare(pod, snapshot, nodes);
         }
         Map<String, Long> got = new LinkedHashMap<>();

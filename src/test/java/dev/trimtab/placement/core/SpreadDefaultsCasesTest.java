@@ -39,8 +39,10 @@ class SpreadDefaultsCasesTest {
         Snapshot snapshot = Objects.snapshot(c);
         PodInfo pod = Objects.incoming(c);
         if (c.containsKey("wantFilterConstraints")) {
-            List<String> got = new PodTopologySpreadFilter(defaults).constraints(pod, snapshot).stream()
-                    .map(SpreadDefaultsCasesTest::show).toList();
+            List<String> got = new PodTopologySpreadFilter(defaults)
+                    .constraints(pod, snapshot).stream()
+                            .map(SpreadDefaultsCasesTest::show)
+                            .toList();
             assertThat(got).isEqualTo(c.get("wantFilterConstraints"));
         }
         Object wantScore = c.get("wantScore");
@@ -54,7 +56,9 @@ class SpreadDefaultsCasesTest {
             assertThat(scorer).isNotNull();
             PodTopologySpreadScore.Scorer s = (PodTopologySpreadScore.Scorer) scorer;
             Map<String, Object> got = new LinkedHashMap<>();
-            got.put("constraints", s.constraints().stream().map(SpreadDefaultsCasesTest::show).toList());
+            got.put(
+                    "constraints",
+                    s.constraints().stream().map(SpreadDefaultsCasesTest::show).toList());
             List<Integer> domains = new ArrayList<>();
             for (int i : s.sizes()) {
                 domains.add(i);
@@ -67,14 +71,19 @@ class SpreadDefaultsCasesTest {
                 counts.add(cm);
             }
             got.put("counts", counts);
-            got.put("ignored", nodes.stream().filter(n -> s.score(n) < 0).map(NodeInfo::name).toList());
+            got.put(
+                    "ignored",
+                    nodes.stream()
+                            .filter(n -> s.score(n) < 0)
+                            .map(NodeInfo::name)
+                            .toList());
             assertThat(got).isEqualTo(wantScore);
         }
     }
 
     static String show(SpreadConstraint c) {
-        return c.topologyKey() + " maxSkew " + c.maxSkew() + " " + (c.doNotSchedule() ? "DoNotSchedule" : "ScheduleAnyway")
-                + " " + c.selector();
+        return c.topologyKey() + " maxSkew " + c.maxSkew() + " "
+                + (c.doNotSchedule() ? "DoNotSchedule" : "ScheduleAnyway") + " " + c.selector();
     }
 
     /** {@code defaulting: System} (default) or {@code List} with {@code defaultConstraints}. */
@@ -86,8 +95,14 @@ class SpreadDefaultsCasesTest {
         List<SpreadConstraint> list = new ArrayList<>();
         for (Object o : (List<Object>) c.getOrDefault("defaultConstraints", List.of())) {
             Map<String, Object> m = (Map<String, Object>) o;
-            list.add(new SpreadConstraint(((Number) m.get("maxSkew")).intValue(), (String) m.get("topologyKey"),
-                    "DoNotSchedule".equals(m.get("whenUnsatisfiable")), null, 1, true, false));
+            list.add(new SpreadConstraint(
+                    ((Number) m.get("maxSkew")).intValue(),
+                    (String) m.get("topologyKey"),
+                    "DoNotSchedule".equals(m.get("whenUnsatisfiable")),
+                    null,
+                    1,
+                    true,
+                    false));
         }
         return SpreadDefaults.list(list);
     }

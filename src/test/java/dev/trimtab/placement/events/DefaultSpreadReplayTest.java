@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trimtab.placement.PlacementSettings;
+import dev.trimtab.placement.core.SpreadConstraint;
+import dev.trimtab.placement.core.SpreadDefaults;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import dev.trimtab.placement.PlacementSettings;
-import dev.trimtab.placement.core.SpreadConstraint;
-import dev.trimtab.placement.core.SpreadDefaults;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,35 +39,95 @@ class DefaultSpreadReplayTest {
     }
 
     private static Map<String, Object> node(String name, String zone) {
-        return Map.of("apiVersion", "v1", "kind", "Node",
-                "metadata", Map.of("name", name, "labels", Map.of("kubernetes.io/hostname", name,
-                        "topology.kubernetes.io/zone", zone)),
-                "status", Map.of("allocatable", Map.of("cpu", "8", "memory", "32Gi", "pods", "110")));
+        return Map.of(
+                "apiVersion",
+                "v1",
+                "kind",
+                "Node",
+                "metadata",
+                Map.of(
+                        "name",
+                        name,
+                        "labels",
+                        Map.of("kubernetes.io/hostname", name, "topology.kubernetes.io/zone", zone)),
+                "status",
+                Map.of("allocatable", Map.of("cpu", "8", "memory", "32Gi", "pods", "110")));
     }
 
     private static Map<String, Object> pod(int i) {
-        return Map.of("apiVersion", "v1", "kind", "Pod",
-                "metadata", Map.of("namespace", "shop", "name", "web-h1-" + i,
-                        "labels", Map.of("app", "web", "pod-template-hash", "h1"),
-                        "ownerReferences", List.of(Map.of("apiVersion", "apps/v1", "kind", "ReplicaSet",
-                                "name", "web-h1", "uid", "u1", "controller", true))),
-                "spec", Map.of("schedulerName", "trimtab", "containers", List.of(Map.of("name", "web", "image",
-                        "web:1", "resources", Map.of("requests", Map.of("cpu", "0", "memory", "0"))))),
-                "status", Map.of("phase", "Pending"));
+        return Map.of(
+                "apiVersion",
+                "v1",
+                "kind",
+                "Pod",
+                "metadata",
+                Map.of(
+                        "namespace",
+                        "shop",
+                        "name",
+                        "web-h1-" + i,
+                        "labels",
+                        Map.of("app", "web", "pod-template-hash", "h1"),
+                        "ownerReferences",
+                        List.of(Map.of(
+                                "apiVersion",
+                                "apps/v1",
+                                "kind",
+                                "ReplicaSet",
+                                "name",
+                                "web-h1",
+                                "uid",
+                                "u1",
+                                "controller",
+                                true))),
+                "spec",
+                Map.of(
+                        "schedulerName",
+                        "trimtab",
+                        "containers",
+                        List.of(Map.of(
+                                "name",
+                                "web",
+                                "image",
+                                "web:1",
+                                "resources",
+                                Map.of("requests", Map.of("cpu", "0", "memory", "0"))))),
+                "status",
+                Map.of("phase", "Pending"));
     }
 
     private String trace(boolean withWorkloads) throws Exception {
         StringBuilder t = new StringBuilder();
-        t.append(event("add", node("node-a", "z1"))).append(event("add", node("node-b", "z2")))
+        t.append(event("add", node("node-a", "z1")))
+                .append(event("add", node("node-b", "z2")))
                 .append(event("add", node("node-c", "z3")));
         if (withWorkloads) {
-            t.append(event("add", Map.of("apiVersion", "v1", "kind", "Service",
-                    "metadata", Map.of("namespace", "shop", "name", "web"),
-                    "spec", Map.of("selector", Map.of("app", "web")))));
-            t.append(event("add", Map.of("apiVersion", "apps/v1", "kind", "ReplicaSet",
-                    "metadata", Map.of("namespace", "shop", "name", "web-h1"),
-                    "spec", Map.of("replicas", 6, "selector", Map.of("matchLabels",
-                            Map.of("app", "web", "pod-template-hash", "h1"))))));
+            t.append(event(
+                    "add",
+                    Map.of(
+                            "apiVersion",
+                            "v1",
+                            "kind",
+                            "Service",
+                            "metadata",
+                            Map.of("namespace", "shop", "name", "web"),
+                            "spec",
+                            Map.of("selector", Map.of("app", "web")))));
+            t.append(event(
+                    "add",
+                    Map.of(
+                            "apiVersion",
+                            "apps/v1",
+                            "kind",
+                            "ReplicaSet",
+                            "metadata",
+                            Map.of("namespace", "shop", "name", "web-h1"),
+                            "spec",
+                            Map.of(
+                                    "replicas",
+                                    6,
+                                    "selector",
+                                    Map.of("matchLabels", Map.of("app", "web", "pod-template-hash", "h1"))))));
         }
         for (int i = 0; i < 6; i++) {
             t.append(event("add", pod(i)));
@@ -100,7 +160,8 @@ class DefaultSpreadReplayTest {
         assertThat(perNode).containsOnlyKeys("node-a", "node-b", "node-c").containsValues(2, 2, 2);
         // the second pod avoids node-a, which holds the first: PodTopologySpread scores it lowest
         JsonNode second = with.get(1);
-        assertThat(second.path("node").asText()).isNotEqualTo(with.get(0).path("node").asText());
+        assertThat(second.path("node").asText())
+                .isNotEqualTo(with.get(0).path("node").asText());
         for (JsonNode n : second.path("nodes")) {
             long spread = n.path("scores").path("PodTopologySpread").asLong();
             if (n.path("name").asText().equals(with.get(0).path("node").asText())) {
@@ -109,19 +170,28 @@ class DefaultSpreadReplayTest {
                 assertThat(spread).isEqualTo(100);
             }
         }
-        assertThat(second.path("notes").get(0).asText()).isEqualTo("PodTopologySpread: system default topology spread "
-                + "constraints (kubernetes.io/hostname maxSkew 3 ScheduleAnyway, topology.kubernetes.io/zone maxSkew 5 "
-                + "ScheduleAnyway) over the pods matching app=web,app In [web],pod-template-hash In [h1] (from Service "
-                + "web, ReplicaSet web-h1)");
+        assertThat(second.path("notes").get(0).asText())
+                .isEqualTo("PodTopologySpread: system default topology spread "
+                        + "constraints (kubernetes.io/hostname maxSkew 3 ScheduleAnyway, topology.kubernetes.io/zone maxSkew 5 "
+                        + "ScheduleAnyway) over the pods matching app=web,app In [web],pod-template-hash In [h1] (from Service "
+                        + "web, ReplicaSet web-h1)");
     }
 
     @Test
     void deletingTheServiceAndReplicaSetStopsTheSpreading() throws Exception {
         StringBuilder t = new StringBuilder(trace(true));
-        t.append(event("delete", Map.of("apiVersion", "v1", "kind", "Service",
-                "metadata", Map.of("namespace", "shop", "name", "web"))));
-        t.append(event("delete", Map.of("apiVersion", "apps/v1", "kind", "ReplicaSet",
-                "metadata", Map.of("namespace", "shop", "name", "web-h1"))));
+        t.append(event(
+                "delete",
+                Map.of("apiVersion", "v1", "kind", "Service", "metadata", Map.of("namespace", "shop", "name", "web"))));
+        t.append(event(
+                "delete",
+                Map.of(
+                        "apiVersion",
+                        "apps/v1",
+                        "kind",
+                        "ReplicaSet",
+                        "metadata",
+                        Map.of("namespace", "shop", "name", "web-h1"))));
         Map<String, Object> late = new LinkedHashMap<>(pod(9));
         late.put("metadata", Map.of("namespace", "shop", "name", "web-late", "labels", Map.of("app", "web")));
         t.append(event("add", late));
@@ -137,26 +207,32 @@ class DefaultSpreadReplayTest {
         assertThat(PlacementSettings.profile(p).spreadDefaults()).isEqualTo(SpreadDefaults.SYSTEM);
         p.setProperty("trimtab.placement.spread-defaulting", "List");
         assertThat(PlacementSettings.profile(p).spreadDefaults()).isEqualTo(SpreadDefaults.NONE);
-        p.setProperty("trimtab.placement.spread-default-constraints",
+        p.setProperty(
+                "trimtab.placement.spread-default-constraints",
                 "topology.kubernetes.io/zone:1:ScheduleAnyway, rack:2:DoNotSchedule");
-        assertThat(PlacementSettings.profile(p).spreadDefaults()).isEqualTo(SpreadDefaults.list(List.of(
-                new SpreadConstraint(1, "topology.kubernetes.io/zone", false, null, 1, true, false),
-                new SpreadConstraint(2, "rack", true, null, 1, true, false))));
+        assertThat(PlacementSettings.profile(p).spreadDefaults())
+                .isEqualTo(SpreadDefaults.list(List.of(
+                        new SpreadConstraint(1, "topology.kubernetes.io/zone", false, null, 1, true, false),
+                        new SpreadConstraint(2, "rack", true, null, 1, true, false))));
         p.setProperty("trimtab.placement.spread-default-constraints", "rack:2:DoNotSchedule,rack:3:DoNotSchedule");
-        assertThatThrownBy(() -> PlacementSettings.profile(p)).hasMessage("trimtab.placement.spread-default-constraints: "
-                + "defaultConstraints[1]: duplicate topologyKey rack with DoNotSchedule");
+        assertThatThrownBy(() -> PlacementSettings.profile(p))
+                .hasMessage("trimtab.placement.spread-default-constraints: "
+                        + "defaultConstraints[1]: duplicate topologyKey rack with DoNotSchedule");
         p.setProperty("trimtab.placement.spread-default-constraints", "rack:0:DoNotSchedule");
-        assertThatThrownBy(() -> PlacementSettings.profile(p)).hasMessage("trimtab.placement.spread-default-constraints: "
-                + "defaultConstraints[0].maxSkew: got 0, want greater than 0");
+        assertThatThrownBy(() -> PlacementSettings.profile(p))
+                .hasMessage("trimtab.placement.spread-default-constraints: "
+                        + "defaultConstraints[0].maxSkew: got 0, want greater than 0");
         p.setProperty("trimtab.placement.spread-default-constraints", "rack:2:Sometimes");
-        assertThatThrownBy(() -> PlacementSettings.profile(p)).hasMessageStartingWith(
-                "trimtab.placement.spread-default-constraints: got \"rack:2:Sometimes\", want topologyKey:maxSkew");
+        assertThatThrownBy(() -> PlacementSettings.profile(p))
+                .hasMessageStartingWith(
+                        "trimtab.placement.spread-default-constraints: got \"rack:2:Sometimes\", want topologyKey:maxSkew");
         p.setProperty("trimtab.placement.spread-defaulting", "System");
         p.setProperty("trimtab.placement.spread-default-constraints", "rack:2:DoNotSchedule");
-        assertThatThrownBy(() -> PlacementSettings.profile(p)).hasMessage("trimtab.placement.spread-default-constraints: "
-                + "got \"rack:2:DoNotSchedule\", want none with trimtab.placement.spread-defaulting=System");
+        assertThatThrownBy(() -> PlacementSettings.profile(p))
+                .hasMessage("trimtab.placement.spread-default-constraints: "
+                        + "got \"rack:2:DoNotSchedule\", want none with trimtab.placement.spread-defaulting=System");
         p.setProperty("trimtab.placement.spread-defaulting", "Sometimes");
-        assertThatThrownBy(() -> PlacementSettings.profile(p)).hasMessage("trimtab.placement.spread-defaulting: got "
-                + "\"Sometimes\", want System or List");
+        assertThatThrownBy(() -> PlacementSettings.profile(p))
+                .hasMessage("trimtab.placement.spread-defaulting: got " + "\"Sometimes\", want System or List");
     }
 }

@@ -46,10 +46,20 @@ class PlacementFunctionTest {
     public static class Placing implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("mp.messaging.incoming.placement-events.enabled", "true", "trimtab.placement.mock-api", "true",
-                    "trimtab.placement.rebalance", "true", "trimtab.placement.rebalance-interval", "200ms",
+            return Map.of(
+                    "mp.messaging.incoming.placement-events.enabled",
+                    "true",
+                    "trimtab.placement.mock-api",
+                    "true",
+                    "trimtab.placement.rebalance",
+                    "true",
+                    "trimtab.placement.rebalance-interval",
+                    "200ms",
                     // small, so that an oversized record is cheap to send
-                    "trimtab.autoscaler.input.max-event-bytes", "8192", "trimtab.autoscaler.input.max-depth", "32");
+                    "trimtab.autoscaler.input.max-event-bytes",
+                    "8192",
+                    "trimtab.autoscaler.input.max-depth",
+                    "32");
         }
     }
 
@@ -58,13 +68,15 @@ class PlacementFunctionTest {
 
     static String node(String name, String cpu, String taint) {
         return "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"" + name + "\",\"labels\":{"
-                + "\"kubernetes.io/hostname\":\"" + name + "\"}},\"spec\":{" + (taint == null ? "" : "\"taints\":[{\"key\":\""
-                + taint + "\",\"effect\":\"NoSchedule\"}]") + "},\"status\":{\"allocatable\":{\"cpu\":\"" + cpu
+                + "\"kubernetes.io/hostname\":\"" + name + "\"}},\"spec\":{"
+                + (taint == null ? "" : "\"taints\":[{\"key\":\"" + taint + "\",\"effect\":\"NoSchedule\"}]")
+                + "},\"status\":{\"allocatable\":{\"cpu\":\"" + cpu
                 + "\",\"memory\":\"16Gi\",\"pods\":\"110\"}}}";
     }
 
     static String pod(String name, String cpu) {
-        return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"place\","
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name
+                + "\",\"namespace\":\"place\","
                 + "\"labels\":{\"app\":\"web\"}},\"spec\":{\"schedulerName\":\"trimtab\",\"containers\":[{\"name\":\"app\","
                 + "\"image\":\"web:1\",\"resources\":{\"requests\":{\"cpu\":\"" + cpu + "\",\"memory\":\"1Gi\"}}}]},"
                 + "\"status\":{\"phase\":\"Pending\"}}";
@@ -77,9 +89,10 @@ class PlacementFunctionTest {
     static void send(String key, String object) throws Exception {
         try (KafkaProducer<String, byte[]> producer = Topics.producer()) {
             String event = "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"/apiserver\","
-                    + "\"type\":\"dev.knative.apiserver.resource.add\",\"time\":\"" + Instant.now() + "\",\"data\":" + object + "}";
-            ProducerRecord<String, byte[]> r = new ProducerRecord<>("trimtab.cluster-events", key,
-                    event.getBytes(StandardCharsets.UTF_8));
+                    + "\"type\":\"dev.knative.apiserver.resource.add\",\"time\":\"" + Instant.now() + "\",\"data\":"
+                    + object + "}";
+            ProducerRecord<String, byte[]> r =
+                    new ProducerRecord<>("trimtab.cluster-events", key, event.getBytes(StandardCharsets.UTF_8));
             r.headers().add("content-type", "application/cloudevents+json".getBytes(StandardCharsets.UTF_8));
             producer.send(r).get();
         }
@@ -96,39 +109,76 @@ class PlacementFunctionTest {
         Pod huge = CloudEventCodec.JSON.readValue(pod("huge-1", "32"), Pod.class);
         client.pods().inNamespace("place").resource(huge).create();
         send(pod("huge-1", "32"));
-        send("{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"broken\"},\"status\":{\"allocatable\":{\"cpu\":\"many\"}}}");
+        send(
+                "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"broken\"},\"status\":{\"allocatable\":{\"cpu\":\"many\"}}}");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> "big".equals(
-                client.pods().inNamespace("place").withName("web-1").get().getSpec().getNodeName()));
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.v1().events().inNamespace("place").list().getItems()
-                .stream().map(Event::getReason).toList().containsAll(List.of("Scheduled", "FailedScheduling")));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> "big"
+                        .equals(client.pods()
+                                .inNamespace("place")
+                                .withName("web-1")
+                                .get()
+                                .getSpec()
+                                .getNodeName()));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> client.v1().events().inNamespace("place").list().getItems().stream()
+                        .map(Event::getReason)
+                        .toList()
+                        .containsAll(List.of("Scheduled", "FailedScheduling")));
         List<Event> events = client.v1().events().inNamespace("place").list().getItems();
-        assertThat(events).filteredOn(e -> e.getReason().equals("Scheduled")).singleElement()
+        assertThat(events)
+                .filteredOn(e -> e.getReason().equals("Scheduled"))
+                .singleElement()
                 .satisfies(e -> assertThat(e.getMessage()).isEqualTo("Successfully assigned place/web-1 to big"));
-        assertThat(events).filteredOn(e -> e.getReason().equals("FailedScheduling")).singleElement()
+        assertThat(events)
+                .filteredOn(e -> e.getReason().equals("FailedScheduling"))
+                .singleElement()
                 // the other test's nodes may be in the snapshot too: its counts are not asserted
-                .satisfies(e -> assertThat(e.getMessage()).matches("0/\\d nodes are available: .*1 node\\(s\\) had "
-                        + "untolerated taint \\{dedicated: \\}, .*\\d Insufficient cpu\\. preemption: .*"));
-        assertThat(client.pods().inNamespace("place").withName("huge-1").get().getSpec().getNodeName()).isNull();
+                .satisfies(e -> assertThat(e.getMessage())
+                        .matches("0/\\d nodes are available: .*1 node\\(s\\) had "
+                                + "untolerated taint \\{dedicated: \\}, .*\\d Insufficient cpu\\. preemption: .*"));
+        assertThat(client.pods()
+                        .inNamespace("place")
+                        .withName("huge-1")
+                        .get()
+                        .getSpec()
+                        .getNodeName())
+                .isNull();
 
-        List<ConsumerRecord<String, byte[]>> decisions = Topics.readAll("trimtab.decisions", Duration.ofSeconds(20),
-                l -> l.stream().filter(r -> r.key() != null && r.key().startsWith("place/")).count() >= 2);
-        JsonNode bound = decisions.stream().filter(r -> "place/web-1".equals(r.key())).map(r -> {
-            try {
-                return CloudEventCodec.JSON.readTree(r.value());
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }).findFirst().orElseThrow();
+        List<ConsumerRecord<String, byte[]>> decisions = Topics.readAll(
+                "trimtab.decisions",
+                Duration.ofSeconds(20),
+                l -> l.stream()
+                                .filter(r -> r.key() != null && r.key().startsWith("place/"))
+                                .count()
+                        >= 2);
+        JsonNode bound = decisions.stream()
+                .filter(r -> "place/web-1".equals(r.key()))
+                .map(r -> {
+                    try {
+                        return CloudEventCodec.JSON.readTree(r.value());
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .findFirst()
+                .orElseThrow();
         assertThat(bound.path("type").asText()).isEqualTo("dev.trimtab.decision.placement");
         assertThat(bound.at("/data/node").asText()).isEqualTo("big");
         assertThat(bound.at("/data/outcome").asText()).isEqualTo("bound");
-        assertThat(bound.at("/data/nodes").toString()).contains("\"filter\":\"NodeResourcesFit\"")
+        assertThat(bound.at("/data/nodes").toString())
+                .contains("\"filter\":\"NodeResourcesFit\"")
                 .contains("\"filter\":\"TaintToleration\"");
 
-        List<ConsumerRecord<String, byte[]>> dead = Topics.readAll("trimtab.placement.dead-letter", Duration.ofSeconds(20),
-                l -> l.stream().anyMatch(r -> r.key() == null)).stream().filter(r -> r.key() == null).toList();
-        String reason = new String(dead.get(0).headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
+        List<ConsumerRecord<String, byte[]>> dead = Topics.readAll(
+                        "trimtab.placement.dead-letter",
+                        Duration.ofSeconds(20),
+                        l -> l.stream().anyMatch(r -> r.key() == null))
+                .stream()
+                .filter(r -> r.key() == null)
+                .toList();
+        String reason = new String(
+                dead.get(0).headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
         assertThat(reason).contains("Node broken").contains("status.allocatable.cpu");
     }
 
@@ -136,30 +186,52 @@ class PlacementFunctionTest {
     void theExtenderFiltersAndPrioritizesAsKubeSchedulerAsks() {
         String args = "{\"pod\":" + pod("ext-1", "2") + ",\"nodes\":{\"items\":[" + node("e-small", "1", null) + ","
                 + node("e-big", "8", null) + "," + node("e-huge", "64", null) + "]}}";
-        given().contentType("application/json").body(args).post("/placement/extender/filter").then().statusCode(200)
+        given().contentType("application/json")
+                .body(args)
+                .post("/placement/extender/filter")
+                .then()
+                .statusCode(200)
                 .body("nodes.items.metadata.name", equalTo(List.of("e-big", "e-huge")))
                 // more cpu than the node has at all: preemption cannot help, so "unresolvable"
                 .body("failedAndUnresolvableNodes", hasKey("e-small"))
                 .body("failedAndUnresolvableNodes.e-small", equalTo("Insufficient cpu"));
-        given().contentType("application/json").body(args).post("/placement/extender/prioritize").then().statusCode(200)
+        given().contentType("application/json")
+                .body(args)
+                .post("/placement/extender/prioritize")
+                .then()
+                .statusCode(200)
                 .body("find { it.host == 'e-small' }.score", equalTo(0))
                 .body("find { it.host == 'e-huge' }.score", equalTo(10));
-        given().contentType("application/json").body("{\"nodenames\":[\"e-big\"]}").post("/placement/extender/filter")
-                .then().statusCode(400).body(equalTo("pod: required, the Pod to place"));
+        given().contentType("application/json")
+                .body("{\"nodenames\":[\"e-big\"]}")
+                .post("/placement/extender/filter")
+                .then()
+                .statusCode(400)
+                .body(equalTo("pod: required, the Pod to place"));
     }
 
     @Test
     void aPodOnANodeTaintedAfterwardsIsRecommendedForEviction() throws Exception {
         send(node("spare-1", "8", null));
         send(node("drain-1", "8", "maintenance"));
-        send(pod("old-1", "500m").replace("\"namespace\":\"place\"", "\"namespace\":\"rebal\",\"ownerReferences\":[{"
-                + "\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"name\":\"old\",\"uid\":\"rs-1\",\"controller\":true}]")
-                .replace("\"schedulerName\":\"trimtab\",", "\"schedulerName\":\"default-scheduler\",\"nodeName\":\"drain-1\",")
+        send(pod("old-1", "500m")
+                .replace(
+                        "\"namespace\":\"place\"",
+                        "\"namespace\":\"rebal\",\"ownerReferences\":[{"
+                                + "\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"name\":\"old\",\"uid\":\"rs-1\",\"controller\":true}]")
+                .replace(
+                        "\"schedulerName\":\"trimtab\",",
+                        "\"schedulerName\":\"default-scheduler\",\"nodeName\":\"drain-1\",")
                 .replace("\"phase\":\"Pending\"", "\"phase\":\"Running\""));
-        List<ConsumerRecord<String, byte[]>> records = Topics.readAll("trimtab.decisions", Duration.ofSeconds(20),
+        List<ConsumerRecord<String, byte[]>> records = Topics.readAll(
+                "trimtab.decisions",
+                Duration.ofSeconds(20),
                 l -> l.stream().anyMatch(r -> "rebal/old-1".equals(r.key())));
-        JsonNode rec = CloudEventCodec.JSON.readTree(records.stream().filter(r -> "rebal/old-1".equals(r.key()))
-                .findFirst().orElseThrow().value());
+        JsonNode rec = CloudEventCodec.JSON.readTree(records.stream()
+                .filter(r -> "rebal/old-1".equals(r.key()))
+                .findFirst()
+                .orElseThrow()
+                .value());
         assertThat(rec.path("type").asText()).isEqualTo("dev.trimtab.decision.rebalance");
         assertThat(rec.at("/data/strategy").asText()).isEqualTo("RemovePodsViolatingNodeTaints");
         assertThat(rec.at("/data/node").asText()).isEqualTo("drain-1");
@@ -170,19 +242,31 @@ class PlacementFunctionTest {
     @Test
     void aRecordBeyondTheInputLimitsIsDeadLetteredNamingTheLimitAndPlacementGoesOn() throws Exception {
         send(node("lim-node", "8", null));
-        send("limits/big", pod("lim-big", "100m").replace("\"labels\":{\"app\":\"web\"}", "\"labels\":{\"app\":\"web\"},"
-                + "\"annotations\":{\"pad\":\"" + "x".repeat(9000) + "\"}"));
+        send(
+                "limits/big",
+                pod("lim-big", "100m")
+                        .replace(
+                                "\"labels\":{\"app\":\"web\"}",
+                                "\"labels\":{\"app\":\"web\"}," + "\"annotations\":{\"pad\":\"" + "x".repeat(9000)
+                                        + "\"}"));
         send("limits/deep", "[".repeat(40) + "]".repeat(40));
         Pod after = CloudEventCodec.JSON.readValue(pod("lim-after", "100m"), Pod.class);
         client.pods().inNamespace("place").resource(after).create();
         send("limits/after", pod("lim-after", "100m"));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.pods().inNamespace("place").withName("lim-after").get()
-                .getSpec().getNodeName() != null);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> client.pods()
+                                .inNamespace("place")
+                                .withName("lim-after")
+                                .get()
+                                .getSpec()
+                                .getNodeName()
+                        != null);
         Map<String, String> reasons = Topics.deadLetterReasons("trimtab.placement.dead-letter", "limits/", 2);
         assertThat(reasons).containsOnlyKeys("limits/big", "limits/deep");
         assertThat(reasons.get("limits/big"))
                 .matches(".*the event is \\d+ bytes, more than the 8192 accepted \\(max-event-bytes\\).*");
-        assertThat(reasons.get("limits/deep")).contains("the event nests JSON deeper than the 32 levels accepted (max-depth)");
+        assertThat(reasons.get("limits/deep"))
+                .contains("the event nests JSON deeper than the 32 levels accepted (max-depth)");
     }
 }

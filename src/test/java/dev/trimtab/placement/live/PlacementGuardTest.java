@@ -29,8 +29,15 @@ class PlacementGuardTest {
     public static class Guarded implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("mp.messaging.incoming.placement-events.enabled", "true", "trimtab.placement.mock-api", "true",
-                    "trimtab.policy.directory", "src/test/resources/placement-guard", "trimtab.policy.watch-cluster", "false");
+            return Map.of(
+                    "mp.messaging.incoming.placement-events.enabled",
+                    "true",
+                    "trimtab.placement.mock-api",
+                    "true",
+                    "trimtab.policy.directory",
+                    "src/test/resources/placement-guard",
+                    "trimtab.policy.watch-cluster",
+                    "false");
         }
     }
 
@@ -41,17 +48,28 @@ class PlacementGuardTest {
     void aBindToAReservedNodeIsStoppedByThePolicy() throws Exception {
         PlacementFunctionTest.send(PlacementFunctionTest.node("gpu-1", "64", null));
         PlacementFunctionTest.send(PlacementFunctionTest.node("plain-1", "4", null));
-        String pod = PlacementFunctionTest.pod("train", "2").replace("\"namespace\":\"place\"", "\"namespace\":\"guarded\"");
-        client.pods().inNamespace("guarded").resource(CloudEventCodec.JSON.readValue(pod,
-                Pod.class)).create();
+        String pod =
+                PlacementFunctionTest.pod("train", "2").replace("\"namespace\":\"place\"", "\"namespace\":\"guarded\"");
+        client.pods()
+                .inNamespace("guarded")
+                .resource(CloudEventCodec.JSON.readValue(pod, Pod.class))
+                .create();
         PlacementFunctionTest.send(pod);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.v1().events().inNamespace("guarded").list().getItems()
-                .stream().anyMatch(e -> e.getReason().equals("FailedScheduling")));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> client.v1().events().inNamespace("guarded").list().getItems().stream()
+                        .anyMatch(e -> e.getReason().equals("FailedScheduling")));
         Event e = client.v1().events().inNamespace("guarded").list().getItems().get(0);
-        assertThat(e.getMessage()).isEqualTo("binding to gpu-1 denied by policy: pods \"train\" is forbidden: "
-                + "ValidatingAdmissionPolicy 'gpu-nodes-for-ml' with binding 'gpu-nodes-for-ml' denied request: "
-                + "GPU node gpu-1 is reserved for namespace ml");
-        assertThat(client.pods().inNamespace("guarded").withName("train").get().getSpec().getNodeName()).isNull();
+        assertThat(e.getMessage())
+                .isEqualTo("binding to gpu-1 denied by policy: pods \"train\" is forbidden: "
+                        + "ValidatingAdmissionPolicy 'gpu-nodes-for-ml' with binding 'gpu-nodes-for-ml' denied request: "
+                        + "GPU node gpu-1 is reserved for namespace ml");
+        assertThat(client.pods()
+                        .inNamespace("guarded")
+                        .withName("train")
+                        .get()
+                        .getSpec()
+                        .getNodeName())
+                .isNull();
     }
 }

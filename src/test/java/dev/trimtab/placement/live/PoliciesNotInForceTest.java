@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.utils.ResponseProvider;
@@ -62,7 +61,8 @@ class PoliciesNotInForceTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.ofEntries(Map.entry("trimtab.test.await-policies", "false"),
+            return Map.ofEntries(
+                    Map.entry("trimtab.test.await-policies", "false"),
                     Map.entry("trimtab.policy.watch-backoff.initial", "200ms"),
                     Map.entry("trimtab.policy.watch-backoff.max", "500ms"),
                     Map.entry("trimtab.policy.directory", "src/test/resources/audit"),
@@ -83,33 +83,65 @@ class PoliciesNotInForceTest {
         @Override
         public void accept(KubernetesServer server) {
             OPEN.set(false);
-            server.expect().get().withPath(LIST).andReply(new ResponseProvider<>() {
-                private Headers headers = Headers.builder().build();
+            server.expect()
+                    .get()
+                    .withPath(LIST)
+                    .andReply(new ResponseProvider<>() {
+                        private Headers headers = Headers.builder().build();
 
-                public int getStatusCode(RecordedRequest request) {
-                    return OPEN.get() ? 200 : 403;
-                }
+                        public int getStatusCode(RecordedRequest request) {
+                            return OPEN.get() ? 200 : 403;
+                        }
 
-                public Object getBody(RecordedRequest request) {
-                    return OPEN.get()
-                            ? Map.of("apiVersion", "admissionregistration.k8s.io/v1", "kind",
-                            "ValidatingAdmissionPolicyList", "metadata", Map.of("resourceVersion", "1"), "items", List.of())
-                            : Map.of("apiVersion", "v1", "kind", "Status", "status", "Failure", "reason", "Forbidden",
-                            "code", 403, "message", "validatingadmissionpolicies.admissionregistration.k8s.io is forbidden");
-                }
+                        public Object getBody(RecordedRequest request) {
+                            return OPEN.get()
+                                    ? Map.of(
+                                            "apiVersion",
+                                            "admissionregistration.k8s.io/v1",
+                                            "kind",
+                                            "ValidatingAdmissionPolicyList",
+                                            "metadata",
+                                            Map.of("resourceVersion", "1"),
+                                            "items",
+                                            List.of())
+                                    : Map.of(
+                                            "apiVersion",
+                                            "v1",
+                                            "kind",
+                                            "Status",
+                                            "status",
+                                            "Failure",
+                                            "reason",
+                                            "Forbidden",
+                                            "code",
+                                            403,
+                                            "message",
+                                            "validatingadmissionpolicies.admissionregistration.k8s.io is forbidden");
+                        }
 
-                public Headers getHeaders() {
-                    return headers;
-                }
+                        public Headers getHeaders() {
+                            return headers;
+                        }
 
-                public void setHeaders(Headers h) {
-                    headers = h;
-                }
-            }).always();
+                        public void setHeaders(Headers h) {
+                            headers = h;
+                        }
+                    })
+                    .always();
             // the mock API's CRUD store answers an eviction with 409 (it exists already): here it is granted, once
-            server.expect().post().withPath("/api/v1/namespaces/nf-rebal/pods/nf-old/eviction").andReturn(201,
-                    Map.of("apiVersion", "policy/v1", "kind", "Eviction", "metadata", Map.of("name", "nf-old",
-                            "namespace", "nf-rebal"))).once();
+            server.expect()
+                    .post()
+                    .withPath("/api/v1/namespaces/nf-rebal/pods/nf-old/eviction")
+                    .andReturn(
+                            201,
+                            Map.of(
+                                    "apiVersion",
+                                    "policy/v1",
+                                    "kind",
+                                    "Eviction",
+                                    "metadata",
+                                    Map.of("name", "nf-old", "namespace", "nf-rebal")))
+                    .once();
         }
     }
 
@@ -131,9 +163,14 @@ class PoliciesNotInForceTest {
     }
 
     List<String> outcomes(String key, int atLeast) {
-        return Topics.readAll("trimtab.decisions", Duration.ofSeconds(20),
-                        l -> l.stream().filter(r -> key.equals(r.key())).count() >= atLeast).stream()
-                .filter(r -> key.equals(r.key())).map(r -> json(r).at("/data/outcome").asText()).toList();
+        return Topics.readAll(
+                        "trimtab.decisions",
+                        Duration.ofSeconds(20),
+                        l -> l.stream().filter(r -> key.equals(r.key())).count() >= atLeast)
+                .stream()
+                .filter(r -> key.equals(r.key()))
+                .map(r -> json(r).at("/data/outcome").asText())
+                .toList();
     }
 
     double counted(String name, String... tags) {
@@ -147,49 +184,102 @@ class PoliciesNotInForceTest {
         // placement: a node and a pending pod of ours
         PlacementFunctionTest.send(PlacementFunctionTest.node("nf-node", "8", null));
         String pod = PlacementFunctionTest.pod("nf-1", "1").replace("\"namespace\":\"place\"", "\"namespace\":\"nf\"");
-        client.pods().inNamespace("nf").resource(CloudEventCodec.JSON.readValue(pod, Pod.class)).create();
+        client.pods()
+                .inNamespace("nf")
+                .resource(CloudEventCodec.JSON.readValue(pod, Pod.class))
+                .create();
         PlacementFunctionTest.send(pod);
         // rebalance: a running pod on a node tainted afterwards
         PlacementFunctionTest.send(PlacementFunctionTest.node("nf-drain", "8", "maintenance"));
-        String old = PlacementFunctionTest.pod("nf-old", "500m").replace("\"namespace\":\"place\"", "\"namespace\":\"nf-rebal\","
-                        + "\"ownerReferences\":[{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"name\":\"old\","
-                        + "\"uid\":\"rs-1\",\"controller\":true}]")
-                .replace("\"schedulerName\":\"trimtab\",", "\"schedulerName\":\"default-scheduler\",\"nodeName\":\"nf-drain\",")
+        String old = PlacementFunctionTest.pod("nf-old", "500m")
+                .replace(
+                        "\"namespace\":\"place\"",
+                        "\"namespace\":\"nf-rebal\","
+                                + "\"ownerReferences\":[{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"name\":\"old\","
+                                + "\"uid\":\"rs-1\",\"controller\":true}]")
+                .replace(
+                        "\"schedulerName\":\"trimtab\",",
+                        "\"schedulerName\":\"default-scheduler\",\"nodeName\":\"nf-drain\",")
                 .replace("\"phase\":\"Pending\"", "\"phase\":\"Running\"");
-        client.pods().inNamespace("nf-rebal").resource(CloudEventCodec.JSON.readValue(old, Pod.class)).create();
+        client.pods()
+                .inNamespace("nf-rebal")
+                .resource(CloudEventCodec.JSON.readValue(old, Pod.class))
+                .create();
         PlacementFunctionTest.send(old);
         // audit and remediation: a Deployment without the required labels
-        Deployment live = client.apps().deployments().inNamespace("nf-audit").resource(new DeploymentBuilder()
-                .withNewMetadata().withName("api").withNamespace("nf-audit").addToLabels("tier", "web").endMetadata()
-                .withNewSpec().withReplicas(2).endSpec().build()).create();
-        PlacementFunctionTest.send(CloudEventCodec.JSON.writeValueAsString(live));   // the audit reads the same topic
+        Deployment live = client.apps()
+                .deployments()
+                .inNamespace("nf-audit")
+                .resource(new DeploymentBuilder()
+                        .withNewMetadata()
+                        .withName("api")
+                        .withNamespace("nf-audit")
+                        .addToLabels("tier", "web")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withReplicas(2)
+                        .endSpec()
+                        .build())
+                .create();
+        PlacementFunctionTest.send(CloudEventCodec.JSON.writeValueAsString(live)); // the audit reads the same topic
 
         assertThat(outcomes("nf/nf-1", 1)).containsExactly(HELD);
         assertThat(outcomes("nf-rebal/nf-old", 1)).containsExactly(HELD);
         await().atMost(Duration.ofSeconds(20)).until(() -> counted("trimtab_policy_audit_held_total") >= 1);
-        assertThat(client.pods().inNamespace("nf").withName("nf-1").get().getSpec().getNodeName()).isNull();
-        assertThat(client.v1().events().inNamespace("nf").list().getItems()).extracting(Event::getMessage)
+        assertThat(client.pods()
+                        .inNamespace("nf")
+                        .withName("nf-1")
+                        .get()
+                        .getSpec()
+                        .getNodeName())
+                .isNull();
+        assertThat(client.v1().events().inNamespace("nf").list().getItems())
+                .extracting(Event::getMessage)
                 .containsExactly("binding to nf-node " + HELD);
-        assertThat(client.pods().inNamespace("nf-rebal").withName("nf-old").get()).as("not evicted").isNotNull();
-        assertThat(counted("trimtab_placement_guardrail_held_total", "action", "bind")).isEqualTo(1);
-        assertThat(counted("trimtab_placement_guardrail_held_total", "action", "evict")).isGreaterThanOrEqualTo(1);
+        assertThat(client.pods().inNamespace("nf-rebal").withName("nf-old").get())
+                .as("not evicted")
+                .isNotNull();
+        assertThat(counted("trimtab_placement_guardrail_held_total", "action", "bind"))
+                .isEqualTo(1);
+        assertThat(counted("trimtab_placement_guardrail_held_total", "action", "evict"))
+                .isGreaterThanOrEqualTo(1);
         Thread.sleep(600); // a few report intervals and rebalance ticks: still nothing written, nothing logged again
-        assertThat(Reports.all(client, ReportApi.openreports,
-                "trimtab-policy", "nf-audit")).isEmpty();
-        assertThat(client.apps().deployments().inNamespace("nf-audit").withName("api").get().getMetadata().getLabels())
+        assertThat(Reports.all(client, ReportApi.openreports, "trimtab-policy", "nf-audit"))
+                .isEmpty();
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace("nf-audit")
+                        .withName("api")
+                        .get()
+                        .getMetadata()
+                        .getLabels())
                 .isEqualTo(Map.of("tier", "web"));
         assertThat(outcomes("nf-rebal/nf-old", 1)).containsExactly(HELD);
 
         OPEN.set(true);
         await().atMost(Duration.ofSeconds(20)).until(policies::inForce);
-        await().atMost(Duration.ofSeconds(20)).until(() -> "nf-node".equals(
-                client.pods().inNamespace("nf").withName("nf-1").get().getSpec().getNodeName()));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> "nf-node"
+                        .equals(client.pods()
+                                .inNamespace("nf")
+                                .withName("nf-1")
+                                .get()
+                                .getSpec()
+                                .getNodeName()));
         assertThat(outcomes("nf/nf-1", 2)).containsExactly(HELD, "bound");
         List<String> evictions = outcomes("nf-rebal/nf-old", 2);
         assertThat(evictions).containsExactly(HELD, "evicted");
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.apps().deployments().inNamespace("nf-audit")
-                .withName("api").get().getMetadata().getLabels().size() == 3);
-        await().atMost(Duration.ofSeconds(20)).until(() -> Reports.of(client, "trimtab-policy",
-                "Deployment", "nf-audit", "api") != null);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> client.apps()
+                                .deployments()
+                                .inNamespace("nf-audit")
+                                .withName("api")
+                                .get()
+                                .getMetadata()
+                                .getLabels()
+                                .size()
+                        == 3);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> Reports.of(client, "trimtab-policy", "Deployment", "nf-audit", "api") != null);
     }
 }

@@ -33,8 +33,9 @@ class DeletionCostTest {
             DeletionCostPlanner.DeletionCost d = got.get(i);
             order.add(d.pod());
             assertThat(d.cost()).isEqualTo(i);
-            assertThat(d.mergePatch()).isEqualTo(
-                    "{\"metadata\":{\"annotations\":{\"controller.kubernetes.io/pod-deletion-cost\":\"" + i + "\"}}}");
+            assertThat(d.mergePatch())
+                    .isEqualTo("{\"metadata\":{\"annotations\":{\"controller.kubernetes.io/pod-deletion-cost\":\"" + i
+                            + "\"}}}");
         }
         assertThat(order).isEqualTo(c.get("wantOrder"));
     }

@@ -85,8 +85,19 @@ final class Fixtures {
         meta.put("name", n.get("name"));
         meta.put("labels", n.getOrDefault("labels", Map.of()));
         boolean ready = !Boolean.TRUE.equals(n.get("notReady"));
-        return Map.of("metadata", meta, "spec", spec, "status", Map.of("allocatable", alloc, "capacity", alloc,
-                "conditions", List.of(Map.of("type", "Ready", "status", ready ? "True" : "False"))));
+        return Map.of(
+                "metadata",
+                meta,
+                "spec",
+                spec,
+                "status",
+                Map.of(
+                        "allocatable",
+                        alloc,
+                        "capacity",
+                        alloc,
+                        "conditions",
+                        List.of(Map.of("type", "Ready", "status", ready ? "True" : "False"))));
     }
 
     @SuppressWarnings("unchecked")
@@ -112,8 +123,9 @@ final class Fixtures {
                 case "Pod" -> "Pod";
                 default -> String.valueOf(owner);
             };
-            String ownerName = String.valueOf(p.getOrDefault("ownerName", kind.equals("ReplicaSet") ? "replicaset-1"
-                    : kind.equals("DaemonSet") ? "daemonset-1" : ""));
+            String ownerName = String.valueOf(p.getOrDefault(
+                    "ownerName",
+                    kind.equals("ReplicaSet") ? "replicaset-1" : kind.equals("DaemonSet") ? "daemonset-1" : ""));
             meta.put("ownerReferences", List.of(Map.of("kind", kind, "name", ownerName)));
         }
         if (Boolean.TRUE.equals(p.get("terminating"))) {
@@ -140,8 +152,13 @@ final class Fixtures {
                     limits.putAll(requests);
                 }
             }
-            containers.add(Map.of("name", "c" + i, "image", images.get(i),
-                    "resources", Map.of("requests", requests, "limits", limits)));
+            containers.add(Map.of(
+                    "name",
+                    "c" + i,
+                    "image",
+                    images.get(i),
+                    "resources",
+                    Map.of("requests", requests, "limits", limits)));
         }
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("containers", containers);
@@ -152,8 +169,9 @@ final class Fixtures {
             spec.put("priority", p.get("priority"));
         }
         if (Boolean.TRUE.equals(p.get("localStorage"))) {
-            spec.put("volumes", List.of(Map.of("name", "sample", "hostPath", Map.of("path", "somePath"),
-                    "emptyDir", Map.of())));
+            spec.put(
+                    "volumes",
+                    List.of(Map.of("name", "sample", "hostPath", Map.of("path", "somePath"), "emptyDir", Map.of())));
         }
         for (String k : List.of("nodeSelector", "affinity", "tolerations", "topologySpreadConstraints")) {
             if (p.get(k) != null) {
@@ -170,17 +188,24 @@ final class Fixtures {
     @SuppressWarnings("unchecked")
     static EvictorRules evictor(Map<String, Object> c) {
         Map<String, Object> e = (Map<String, Object>) c.getOrDefault("evictor", Map.of());
-        return new EvictorRules(flag(e, "evictLocalStoragePods"), flag(e, "evictDaemonSetPods"),
-                flag(e, "evictSystemCriticalPods"), flag(e, "evictFailedBarePods"), flag(e, "ignorePvcPods"),
-                flag(e, "nodeFit"), (Integer) e.get("priorityThreshold"),
+        return new EvictorRules(
+                flag(e, "evictLocalStoragePods"),
+                flag(e, "evictDaemonSetPods"),
+                flag(e, "evictSystemCriticalPods"),
+                flag(e, "evictFailedBarePods"),
+                flag(e, "ignorePvcPods"),
+                flag(e, "nodeFit"),
+                (Integer) e.get("priorityThreshold"),
                 LabelSelector.fromMap(e.get("labelSelector"), "evictor.labelSelector"));
     }
 
     @SuppressWarnings("unchecked")
     static EvictionLimits limits(Map<String, Object> c) {
         Map<String, Object> l = (Map<String, Object>) c.getOrDefault("limits", Map.of());
-        return new EvictionLimits((Integer) l.get("maxNoOfPodsToEvictPerNode"),
-                (Integer) l.get("maxNoOfPodsToEvictPerNamespace"), (Integer) l.get("maxNoOfPodsToEvictTotal"));
+        return new EvictionLimits(
+                (Integer) l.get("maxNoOfPodsToEvictPerNode"),
+                (Integer) l.get("maxNoOfPodsToEvictPerNamespace"),
+                (Integer) l.get("maxNoOfPodsToEvictTotal"));
     }
 
     static boolean flag(Map<String, Object> m, String key) {

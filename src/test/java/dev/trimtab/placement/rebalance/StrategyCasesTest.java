@@ -70,56 +70,80 @@ class StrategyCasesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("lowNodeUtilization")
     void lowNodeUtilization(String name, Map<String, Object> c) {
-        check(c, List.of(new LowNodeUtilization(new LowNodeUtilization.Args(percent(args(c), "thresholds"),
-                percent(args(c), "targetThresholds"), Fixtures.flag(args(c), "useDeviationThresholds"),
-                (Integer) args(c).getOrDefault("numberOfNodes", 0), namespaces(args(c)),
-                (Integer) args(c).get("evictionLimitsNode")))));
+        check(
+                c,
+                List.of(new LowNodeUtilization(new LowNodeUtilization.Args(
+                        percent(args(c), "thresholds"),
+                        percent(args(c), "targetThresholds"),
+                        Fixtures.flag(args(c), "useDeviationThresholds"),
+                        (Integer) args(c).getOrDefault("numberOfNodes", 0),
+                        namespaces(args(c)),
+                        (Integer) args(c).get("evictionLimitsNode")))));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("highNodeUtilization")
     void highNodeUtilization(String name, Map<String, Object> c) {
-        check(c, List.of(new HighNodeUtilization(new HighNodeUtilization.Args(percent(args(c), "thresholds"),
-                (Integer) args(c).getOrDefault("numberOfNodes", 0),
-                Fixtures.flag(args(c), "onlyThresholdingResources"), namespaces(args(c))))));
+        check(
+                c,
+                List.of(new HighNodeUtilization(new HighNodeUtilization.Args(
+                        percent(args(c), "thresholds"),
+                        (Integer) args(c).getOrDefault("numberOfNodes", 0),
+                        Fixtures.flag(args(c), "onlyThresholdingResources"),
+                        namespaces(args(c))))));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("removeDuplicates")
     void removeDuplicates(String name, Map<String, Object> c) {
-        check(c, List.of(new RemoveDuplicates(new RemoveDuplicates.Args(namespaces(args(c)),
-                Set.copyOf(strings(args(c), "excludeOwnerKinds"))))));
+        check(
+                c,
+                List.of(new RemoveDuplicates(new RemoveDuplicates.Args(
+                        namespaces(args(c)), Set.copyOf(strings(args(c), "excludeOwnerKinds"))))));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("nodeTaints")
     void nodeTaints(String name, Map<String, Object> c) {
-        check(c, List.of(new RemovePodsViolatingNodeTaints(new RemovePodsViolatingNodeTaints.Args(
-                namespaces(args(c)), selector(args(c)), Fixtures.flag(args(c), "includePreferNoSchedule"),
-                Set.copyOf(strings(args(c), "excludedTaints")), Set.copyOf(strings(args(c), "includedTaints"))))));
+        check(
+                c,
+                List.of(new RemovePodsViolatingNodeTaints(new RemovePodsViolatingNodeTaints.Args(
+                        namespaces(args(c)),
+                        selector(args(c)),
+                        Fixtures.flag(args(c), "includePreferNoSchedule"),
+                        Set.copyOf(strings(args(c), "excludedTaints")),
+                        Set.copyOf(strings(args(c), "includedTaints"))))));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("nodeAffinity")
     void nodeAffinity(String name, Map<String, Object> c) {
-        check(c, List.of(new RemovePodsViolatingNodeAffinity(new RemovePodsViolatingNodeAffinity.Args(
-                namespaces(args(c)), selector(args(c))))));
+        check(
+                c,
+                List.of(new RemovePodsViolatingNodeAffinity(
+                        new RemovePodsViolatingNodeAffinity.Args(namespaces(args(c)), selector(args(c))))));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("interPodAntiAffinity")
     void interPodAntiAffinity(String name, Map<String, Object> c) {
-        check(c, List.of(new RemovePodsViolatingInterPodAntiAffinity(new RemovePodsViolatingInterPodAntiAffinity.Args(
-                namespaces(args(c)), selector(args(c))))));
+        check(
+                c,
+                List.of(new RemovePodsViolatingInterPodAntiAffinity(
+                        new RemovePodsViolatingInterPodAntiAffinity.Args(namespaces(args(c)), selector(args(c))))));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("topologySpread")
     void topologySpread(String name, Map<String, Object> c) {
-        check(c, List.of(new RemovePodsViolatingTopologySpreadConstraint(
-                new RemovePodsViolatingTopologySpreadConstraint.Args(namespaces(args(c)), selector(args(c)),
-                        Fixtures.flag(args(c), "includeScheduleAnyway"),
-                        !Boolean.FALSE.equals(args(c).get("topologyBalanceNodeFit"))))));
+        check(
+                c,
+                List.of(new RemovePodsViolatingTopologySpreadConstraint(
+                        new RemovePodsViolatingTopologySpreadConstraint.Args(
+                                namespaces(args(c)),
+                                selector(args(c)),
+                                Fixtures.flag(args(c), "includeScheduleAnyway"),
+                                !Boolean.FALSE.equals(args(c).get("topologyBalanceNodeFit"))))));
     }
 
     /** Evictor rules, PDBs, limits and order: the strategies named in {@code strategies} with default args. */
@@ -128,14 +152,15 @@ class StrategyCasesTest {
     void evictor(String name, Map<String, Object> c) {
         List<Strategy> strategies = new ArrayList<>();
         for (String s : strings(c, "strategies")) {
-            strategies.add(switch (s) {
-                case RemovePodsViolatingNodeTaints.NAME ->
-                        new RemovePodsViolatingNodeTaints(RemovePodsViolatingNodeTaints.Args.defaults());
-                case RemoveDuplicates.NAME -> new RemoveDuplicates(RemoveDuplicates.Args.defaults());
-                case RemovePodsViolatingNodeAffinity.NAME ->
-                        new RemovePodsViolatingNodeAffinity(RemovePodsViolatingNodeAffinity.Args.defaults());
-                default -> throw new IllegalArgumentException("strategy " + s);
-            });
+            strategies.add(
+                    switch (s) {
+                        case RemovePodsViolatingNodeTaints.NAME ->
+                            new RemovePodsViolatingNodeTaints(RemovePodsViolatingNodeTaints.Args.defaults());
+                        case RemoveDuplicates.NAME -> new RemoveDuplicates(RemoveDuplicates.Args.defaults());
+                        case RemovePodsViolatingNodeAffinity.NAME ->
+                            new RemovePodsViolatingNodeAffinity(RemovePodsViolatingNodeAffinity.Args.defaults());
+                        default -> throw new IllegalArgumentException("strategy " + s);
+                    });
         }
         check(c, strategies);
     }

@@ -23,15 +23,15 @@ import org.junit.jupiter.api.Tag;
  * does, and the answer is written: none of that may throw. Seeds:
  * {@code AdmissionReviewsFuzzTestInputs/decodeAndReview/}.
  */
-@Tag("fuzz")   // its own JVM in the build (pom.xml, execution fuzz-regression)
+@Tag("fuzz") // its own JVM in the build (pom.xml, execution fuzz-regression)
 class AdmissionReviewsFuzzTest {
     private static final PolicyDirectory.Contents SHIPPED = shipped();
     private static final PolicyEngine ENGINE = new PolicyEngine(SHIPPED.policies(), SHIPPED.bindings());
-    private static final MutationEngine MUTATIONS = new MutationEngine(SHIPPED.mutatingPolicies(),
-            SHIPPED.mutatingBindings());
+    private static final MutationEngine MUTATIONS =
+            new MutationEngine(SHIPPED.mutatingPolicies(), SHIPPED.mutatingBindings());
     private static final ObjectCluster CLUSTER = SHIPPED.cluster();
-    private static final FuzzBounds REVIEW = new FuzzBounds("AdmissionReviews.request, then mutate and review",
-            IOException.class, IllegalArgumentException.class);
+    private static final FuzzBounds REVIEW = new FuzzBounds(
+            "AdmissionReviews.request, then mutate and review", IOException.class, IllegalArgumentException.class);
 
     private static PolicyDirectory.Contents shipped() {
         try {
@@ -42,12 +42,47 @@ class AdmissionReviewsFuzzTest {
     }
 
     @FuzzTest(maxDuration = "10m")
-    @DictionaryEntries({"\"apiVersion\"", "\"admission.k8s.io/v1\"", "\"AdmissionReview\"", "\"request\"", "\"uid\"",
-            "\"kind\"", "\"group\"", "\"version\"", "\"resource\"", "\"operation\"", "\"CREATE\"", "\"UPDATE\"",
-            "\"DELETE\"", "\"userInfo\"", "\"username\"", "\"groups\"", "\"extra\"", "\"object\"", "\"oldObject\"",
-            "\"options\"", "\"requestKind\"", "\"requestResource\"", "\"subResource\"", "\"namespace\"", "\"name\"",
-            "\"metadata\"", "\"labels\"", "\"spec\"", "\"containers\"", "\"image\"", "\"resources\"", "\"limits\"",
-            "\"requests\"", "\"replicas\"", "\"Pod\"", "\"pods\"", "\"Deployment\"", "\"deployments\"", "\"apps\""})
+    @DictionaryEntries({
+        "\"apiVersion\"",
+        "\"admission.k8s.io/v1\"",
+        "\"AdmissionReview\"",
+        "\"request\"",
+        "\"uid\"",
+        "\"kind\"",
+        "\"group\"",
+        "\"version\"",
+        "\"resource\"",
+        "\"operation\"",
+        "\"CREATE\"",
+        "\"UPDATE\"",
+        "\"DELETE\"",
+        "\"userInfo\"",
+        "\"username\"",
+        "\"groups\"",
+        "\"extra\"",
+        "\"object\"",
+        "\"oldObject\"",
+        "\"options\"",
+        "\"requestKind\"",
+        "\"requestResource\"",
+        "\"subResource\"",
+        "\"namespace\"",
+        "\"name\"",
+        "\"metadata\"",
+        "\"labels\"",
+        "\"spec\"",
+        "\"containers\"",
+        "\"image\"",
+        "\"resources\"",
+        "\"limits\"",
+        "\"requests\"",
+        "\"replicas\"",
+        "\"Pod\"",
+        "\"pods\"",
+        "\"Deployment\"",
+        "\"deployments\"",
+        "\"apps\""
+    })
     void decodeAndReview(byte[] body) {
         REVIEW.check(body, () -> {
             AdmissionRequest request = AdmissionReviews.request(AdmissionReviews.JSON.readTree(body));

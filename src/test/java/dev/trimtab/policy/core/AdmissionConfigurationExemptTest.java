@@ -51,6 +51,7 @@ class AdmissionConfigurationExemptTest {
                 jsonPatch:
                   expression: "[JSONPatch{op: 'add', path: '/metadata/labels', value: {'touched': 'yes'}}]"
             """;
+
     private static final String LABEL_ALL_BINDING = """
             apiVersion: admissionregistration.k8s.io/v1beta1
             kind: MutatingAdmissionPolicyBinding
@@ -59,37 +60,58 @@ class AdmissionConfigurationExemptTest {
             """;
 
     private static AdmissionRequest create(String group, String version, String kind, String resource) {
-        Map<String, Object> object = Map.of("apiVersion", group.isEmpty() ? version : group + "/" + version,
-                "kind", kind, "metadata", Map.of("name", "x"));
-        return new AdmissionRequest("u1", new AdmissionRequest.Gvk(group, version, kind),
-                new AdmissionRequest.Gvr(group, version, resource), "", null, null, null, "x", "", "CREATE",
-                null, false, null, object, null);
+        Map<String, Object> object = Map.of(
+                "apiVersion",
+                group.isEmpty() ? version : group + "/" + version,
+                "kind",
+                kind,
+                "metadata",
+                Map.of("name", "x"));
+        return new AdmissionRequest(
+                "u1",
+                new AdmissionRequest.Gvk(group, version, kind),
+                new AdmissionRequest.Gvr(group, version, resource),
+                "",
+                null,
+                null,
+                null,
+                "x",
+                "",
+                "CREATE",
+                null,
+                false,
+                null,
+                object,
+                null);
     }
 
     @ParameterizedTest(name = "{0}/{1} {2}: exempt={4}")
     @CsvSource({
-            // group,                       version,  kind,                               resource,                             exempt
-            "admissionregistration.k8s.io, v1,       ValidatingAdmissionPolicy,          validatingadmissionpolicies,          true",
-            "admissionregistration.k8s.io, v1,       ValidatingAdmissionPolicyBinding,   validatingadmissionpolicybindings,    true",
-            "admissionregistration.k8s.io, v1beta1,  ValidatingAdmissionPolicy,          validatingadmissionpolicies,          true",
-            "admissionregistration.k8s.io, v1beta1,  MutatingAdmissionPolicy,            mutatingadmissionpolicies,            true",
-            "admissionregistration.k8s.io, v1alpha1, MutatingAdmissionPolicyBinding,     mutatingadmissionpolicybindings,      true",
-            "admissionregistration.k8s.io, v1,       ValidatingWebhookConfiguration,     validatingwebhookconfigurations,      true",
-            "admissionregistration.k8s.io, v1,       MutatingWebhookConfiguration,       mutatingwebhookconfigurations,        true",
-            // the same kind names elsewhere, and other kinds of the group, are not exempt
-            "policy.example.com,           v1,       ValidatingAdmissionPolicy,          validatingadmissionpolicies,          false",
-            "'',                           v1,       ConfigMap,                          configmaps,                           false",
-            "apps,                         v1,       Deployment,                         deployments,                          false",
+        // group,                       version,  kind,                               resource,
+        //    exempt
+        "admissionregistration.k8s.io, v1,       ValidatingAdmissionPolicy,          validatingadmissionpolicies,          true",
+        "admissionregistration.k8s.io, v1,       ValidatingAdmissionPolicyBinding,   validatingadmissionpolicybindings,    true",
+        "admissionregistration.k8s.io, v1beta1,  ValidatingAdmissionPolicy,          validatingadmissionpolicies,          true",
+        "admissionregistration.k8s.io, v1beta1,  MutatingAdmissionPolicy,            mutatingadmissionpolicies,            true",
+        "admissionregistration.k8s.io, v1alpha1, MutatingAdmissionPolicyBinding,     mutatingadmissionpolicybindings,      true",
+        "admissionregistration.k8s.io, v1,       ValidatingWebhookConfiguration,     validatingwebhookconfigurations,      true",
+        "admissionregistration.k8s.io, v1,       MutatingWebhookConfiguration,       mutatingwebhookconfigurations,        true",
+        // the same kind names elsewhere, and other kinds of the group, are not exempt
+        "policy.example.com,           v1,       ValidatingAdmissionPolicy,          validatingadmissionpolicies,          false",
+        "'',                           v1,       ConfigMap,                          configmaps,                           false",
+        "apps,                         v1,       Deployment,                         deployments,                          false",
     })
-    void admissionConfigurationIsNeverAdmittedByPolicies(String group, String version, String kind, String resource,
-                                                         boolean exempt) throws Exception {
+    void admissionConfigurationIsNeverAdmittedByPolicies(
+            String group, String version, String kind, String resource, boolean exempt) throws Exception {
         AdmissionRequest request = create(group, version, kind, resource);
         PolicyDirectory.Contents validating = PolicyDirectory.read(write(DENY_ALL));
         assertThat(validating.errors()).isEmpty();
-        PolicyEngine.Verdict v = new PolicyEngine(validating.policies(), validating.bindings())
-                .review(request, validating.cluster());
+        PolicyEngine.Verdict v =
+                new PolicyEngine(validating.policies(), validating.bindings()).review(request, validating.cluster());
         assertThat(v.allowed()).as("validating verdict").isEqualTo(exempt);
-        assertThat(v.results()).as("no policy is even evaluated for an exempt kind").hasSize(exempt ? 0 : 1);
+        assertThat(v.results())
+                .as("no policy is even evaluated for an exempt kind")
+                .hasSize(exempt ? 0 : 1);
 
         MutationEngine.Outcome m = mutating().mutate(request, validating.cluster(), false);
         assertThat(m.changed()).as("mutated").isEqualTo(!exempt);

@@ -33,7 +33,8 @@ class EquivalentMatchingTest {
             ---
             """;
 
-    static String policy(String name, String matchPolicy, String group, String version, String resource, String failurePolicy) {
+    static String policy(
+            String name, String matchPolicy, String group, String version, String resource, String failurePolicy) {
         return """
                 apiVersion: admissionregistration.k8s.io/v1
                 kind: ValidatingAdmissionPolicy
@@ -61,12 +62,13 @@ class EquivalentMatchingTest {
                 + "\"metadata\":{\"name\":\"c\",\"namespace\":\"shop\"}," + object + "}}}";
     }
 
-    static final String V1_CRONTAB = review("stable.example.com", "v1", "CronTab", "crontabs", "\"spec\":{\"replicas\":9}");
+    static final String V1_CRONTAB =
+            review("stable.example.com", "v1", "CronTab", "crontabs", "\"spec\":{\"replicas\":9}");
 
     @Test
     void aPolicyNamingV2SeesAV1RequestAsV2() throws Exception {
-        PolicyEngineTest.Setup s = PolicyEngineTest.setup(CRD + policy("v2-only", "Equivalent", "stable.example.com", "v2",
-                "crontabs", "Fail"));
+        PolicyEngineTest.Setup s = PolicyEngineTest.setup(
+                CRD + policy("v2-only", "Equivalent", "stable.example.com", "v2", "crontabs", "Fail"));
         PolicyEngine.Verdict v = s.review(V1_CRONTAB);
         assertThat(v.allowed()).isFalse();
         assertThat(v.message()).endsWith("denied request: stable.example.com/v2 v2/v2 from v1/v1");
@@ -74,39 +76,55 @@ class EquivalentMatchingTest {
 
     @Test
     void exactDoesNotMatchAnotherVersion() throws Exception {
-        PolicyEngineTest.Setup s = PolicyEngineTest.setup(CRD + policy("v2-only", "Exact", "stable.example.com", "v2",
-                "crontabs", "Fail"));
+        PolicyEngineTest.Setup s = PolicyEngineTest.setup(
+                CRD + policy("v2-only", "Exact", "stable.example.com", "v2", "crontabs", "Fail"));
         assertThat(s.review(V1_CRONTAB).allowed()).isTrue();
-        assertThat(s.review(review("stable.example.com", "v2", "CronTab", "crontabs", "\"spec\":{\"replicas\":9}")).message()).endsWith("denied request: stable.example.com/v2 v2/v2 from v2/v2");
+        assertThat(s.review(review("stable.example.com", "v2", "CronTab", "crontabs", "\"spec\":{\"replicas\":9}"))
+                        .message())
+                .endsWith("denied request: stable.example.com/v2 v2/v2 from v2/v2");
     }
 
     @Test
     void withoutTheCrdNothingIsKnownToBeEquivalent() throws Exception {
-        PolicyEngineTest.Setup s = PolicyEngineTest.setup(policy("v2-only", "Equivalent", "stable.example.com", "v2",
-                "crontabs", "Fail"));
+        PolicyEngineTest.Setup s =
+                PolicyEngineTest.setup(policy("v2-only", "Equivalent", "stable.example.com", "v2", "crontabs", "Fail"));
         assertThat(s.review(V1_CRONTAB).allowed()).isTrue();
     }
 
     @Test
     void aConversionTrimtabCannotMakeFailsByTheFailurePolicy() throws Exception {
-        String hpaV1 = review("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers",
+        String hpaV1 = review(
+                "autoscaling",
+                "v1",
+                "HorizontalPodAutoscaler",
+                "horizontalpodautoscalers",
                 "\"spec\":{\"maxReplicas\":3}");
-        PolicyEngine.Verdict fail = PolicyEngineTest.setup(policy("hpa-v2", "Equivalent", "autoscaling", "v2",
-                "horizontalpodautoscalers", "Fail")).review(hpaV1);
+        PolicyEngine.Verdict fail = PolicyEngineTest.setup(
+                        policy("hpa-v2", "Equivalent", "autoscaling", "v2", "horizontalpodautoscalers", "Fail"))
+                .review(hpaV1);
         assertThat(fail.allowed()).isFalse();
-        assertThat(fail.message()).endsWith("ValidatingAdmissionPolicy 'hpa-v2' with binding 'hpa-v2-b' denied request: "
-                + "failed to configure binding: failed to convert object version: Trimtab cannot convert autoscaling/v1 "
-                + "HorizontalPodAutoscaler to autoscaling/v2 HorizontalPodAutoscaler (that conversion is the API server's "
-                + "or a conversion webhook's)");
-        assertThat(PolicyEngineTest.setup(policy("hpa-v2", "Equivalent", "autoscaling", "v2", "horizontalpodautoscalers",
-                "Ignore")).review(hpaV1).allowed()).isTrue();
-        assertThat(PolicyEngineTest.setup(policy("hpa-v2", "Exact", "autoscaling", "v2", "horizontalpodautoscalers",
-                "Fail")).review(hpaV1).allowed()).as("Exact: not matched, nothing to convert").isTrue();
+        assertThat(fail.message())
+                .endsWith("ValidatingAdmissionPolicy 'hpa-v2' with binding 'hpa-v2-b' denied request: "
+                        + "failed to configure binding: failed to convert object version: Trimtab cannot convert autoscaling/v1 "
+                        + "HorizontalPodAutoscaler to autoscaling/v2 HorizontalPodAutoscaler (that conversion is the API server's "
+                        + "or a conversion webhook's)");
+        assertThat(PolicyEngineTest.setup(policy(
+                                "hpa-v2", "Equivalent", "autoscaling", "v2", "horizontalpodautoscalers", "Ignore"))
+                        .review(hpaV1)
+                        .allowed())
+                .isTrue();
+        assertThat(PolicyEngineTest.setup(
+                                policy("hpa-v2", "Exact", "autoscaling", "v2", "horizontalpodautoscalers", "Fail"))
+                        .review(hpaV1)
+                        .allowed())
+                .as("Exact: not matched, nothing to convert")
+                .isTrue();
     }
 
     @Test
     void aMutationOnTheMatchedVersionComesBackInTheRequestsVersion() throws Exception {
-        CompiledMutatingPolicy p = CompiledMutatingPolicy.compile(PolicyParser.mutatingPolicy(PolicyDirectory.YAML.readTree("""
+        CompiledMutatingPolicy p =
+                CompiledMutatingPolicy.compile(PolicyParser.mutatingPolicy(PolicyDirectory.YAML.readTree("""
                 apiVersion: admissionregistration.k8s.io/v1beta1
                 kind: MutatingAdmissionPolicy
                 metadata: {name: cap}
@@ -126,16 +144,19 @@ class EquivalentMatchingTest {
                 metadata: {name: cap-b}
                 spec: {policyName: cap}
                 """));
-        ObjectCluster cluster = new ObjectCluster(List.of(
-                PolicyDirectory.YAML.readValue(CRD.replace("---", ""), Map.class)));
-        MutationEngine.Outcome m = new MutationEngine(List.of(p), List.of(b)).mutate(
-                AdmissionReviews.request(
-                        AdmissionReviews.JSON.readTree(V1_CRONTAB)), cluster, false);
+        ObjectCluster cluster =
+                new ObjectCluster(List.of(PolicyDirectory.YAML.readValue(CRD.replace("---", ""), Map.class)));
+        MutationEngine.Outcome m = new MutationEngine(List.of(p), List.of(b))
+                .mutate(AdmissionReviews.request(AdmissionReviews.JSON.readTree(V1_CRONTAB)), cluster, false);
         assertThat(m.allowed()).isTrue();
-        assertThat(m.object()).containsEntry("apiVersion", "stable.example.com/v1")
+        assertThat(m.object())
+                .containsEntry("apiVersion", "stable.example.com/v1")
                 .containsEntry("spec", Map.of("replicas", 5L));
-        assertThat(m.object().get("metadata")).isEqualTo(Map.of("name", "c", "namespace", "shop",
-                "labels", Map.of("seen-as", "stable.example.com/v2")));
-        assertThat(m.patch()).extracting(op -> op.get("path")).containsExactlyInAnyOrder("/spec/replicas", "/metadata/labels");
+        assertThat(m.object().get("metadata"))
+                .isEqualTo(
+                        Map.of("name", "c", "namespace", "shop", "labels", Map.of("seen-as", "stable.example.com/v2")));
+        assertThat(m.patch())
+                .extracting(op -> op.get("path"))
+                .containsExactlyInAnyOrder("/spec/replicas", "/metadata/labels");
     }
 }

@@ -23,12 +23,17 @@ class IntentResultsTest {
             findings.add(finding(WEB, "flow " + i));
         }
         findings.add(finding(DB, "flow db"));
-        Map<ReportBook.Resource, List<ReportBook.Entry>> out = IntentResults.of("trimtab.dev/v1alpha1", "NetworkIntent",
-                List.of("metrics", "baseline"), findings);
+        Map<ReportBook.Resource, List<ReportBook.Entry>> out =
+                IntentResults.of("trimtab.dev/v1alpha1", "NetworkIntent", List.of("metrics", "baseline"), findings);
 
-        assertThat(out.get(WEB)).containsExactly(new ReportBook.Entry("metrics", "spec.rules[0] (onlyFrom)", "fail",
-                "7 violations: flow 1; flow 2; flow 3; flow 4; flow 5; and 2 more"));
-        assertThat(out.get(DB)).containsExactly(new ReportBook.Entry("metrics", "spec.rules[0] (onlyFrom)", "fail", "flow db"));
+        assertThat(out.get(WEB))
+                .containsExactly(new ReportBook.Entry(
+                        "metrics",
+                        "spec.rules[0] (onlyFrom)",
+                        "fail",
+                        "7 violations: flow 1; flow 2; flow 3; flow 4; flow 5; and 2 more"));
+        assertThat(out.get(DB))
+                .containsExactly(new ReportBook.Entry("metrics", "spec.rules[0] (onlyFrom)", "fail", "flow db"));
         assertThat(out.get(new ReportBook.Resource("trimtab.dev/v1alpha1", "NetworkIntent", "", "metrics", null)))
                 .containsExactly(new ReportBook.Entry("metrics", "intent", "fail", "8 violations"));
         assertThat(out.get(new ReportBook.Resource("trimtab.dev/v1alpha1", "NetworkIntent", "", "baseline", null)))
@@ -38,19 +43,26 @@ class IntentResultsTest {
     @Test
     void replacingTheBookRemovesTheResultsOfObjectsNoLongerAtFault() {
         ReportBook book = new ReportBook("trimtab-network-intents");
-        book.replaceAll(IntentResults.of("trimtab.dev/v1alpha1", "NetworkIntent", List.of("metrics"),
+        book.replaceAll(IntentResults.of(
+                "trimtab.dev/v1alpha1",
+                "NetworkIntent",
+                List.of("metrics"),
                 List.of(finding(WEB, "a"), finding(DB, "b"))));
-        assertThat(book.drain(ReportApi.openreports, 0)).extracting(d -> d.resource().name() + "@" + d.ref().namespace())
+        assertThat(book.drain(ReportApi.openreports, 0))
+                .extracting(d -> d.resource().name() + "@" + d.ref().namespace())
                 .containsExactly("web@shop", "db@shop", "metrics@");
         assertThat(book.size(WEB)).isEqualTo(1);
 
-        List<ReportBook.Change> changes = book.replaceAll(IntentResults.of("trimtab.dev/v1alpha1", "NetworkIntent",
-                List.of("metrics"), List.of(finding(DB, "b"))));
-        assertThat(changes).extracting(c -> c.resource().name() + ":" + (c.after() == null ? "gone" : c.after().result()))
+        List<ReportBook.Change> changes = book.replaceAll(IntentResults.of(
+                "trimtab.dev/v1alpha1", "NetworkIntent", List.of("metrics"), List.of(finding(DB, "b"))));
+        assertThat(changes)
+                .extracting(c -> c.resource().name() + ":"
+                        + (c.after() == null ? "gone" : c.after().result()))
                 .containsExactlyInAnyOrder("metrics:fail", "web:gone");
         assertThat(book.size(WEB)).isZero();
         List<ReportBook.Due> due = book.drain(ReportApi.openreports, 0);
-        assertThat(due).extracting(d -> d.resource().name() + ":" + (d.delete() ? "delete" : "write"))
+        assertThat(due)
+                .extracting(d -> d.resource().name() + ":" + (d.delete() ? "delete" : "write"))
                 .containsExactlyInAnyOrder("metrics:write", "web:delete");
         assertThat(due.get(0).ref().name()).startsWith("trimtab-network-intents-");
 

@@ -18,7 +18,8 @@ class KubeQuantityTest {
     @MethodSource("bombs")
     void quantityBombsAreRejectedQuickly(String text) {
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-            assertThatThrownBy(() -> KubeQuantity.parse(text)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> KubeQuantity.parse(text))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("quantity \"" + text.substring(0, 3));
             assertThat(KubeQuantity.valid(text)).isFalse();
         });
@@ -29,7 +30,12 @@ class KubeQuantityTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1Gi,1073741824", "18446744073709551616,18446744073709551616", "1.2345,1.2345", "9Ei,10376293541461622784"})
+    @CsvSource({
+        "1Gi,1073741824",
+        "18446744073709551616,18446744073709551616",
+        "1.2345,1.2345",
+        "9Ei,10376293541461622784"
+    })
     void valuesBeyondInt64StayExact(String text, String value) {
         assertThat(KubeQuantity.parse(text).value).isEqualByComparingTo(value);
     }
@@ -37,6 +43,7 @@ class KubeQuantityTest {
     @ParameterizedTest
     @ValueSource(strings = {" 1", "1 ", "12 apples", "."})
     void grammarErrorsKeepUpstreamsMessage(String text) {
-        assertThatThrownBy(() -> KubeQuantity.parse(text)).hasMessageStartingWith("quantities must match the regular expression");
+        assertThatThrownBy(() -> KubeQuantity.parse(text))
+                .hasMessageStartingWith("quantities must match the regular expression");
     }
 }

@@ -51,8 +51,12 @@ class MatchPolicyTest {
     private static EquivalentResources registry(JsonNode entries) {
         EquivalentResources.Builder b = EquivalentResources.builder();
         for (JsonNode e : entries) {
-            b.register(e.path("identity").asText(), false, gvr(e.path("resource").asText()),
-                    e.path("subresource").asText(""), gvk(e.path("kind").asText()));
+            b.register(
+                    e.path("identity").asText(),
+                    false,
+                    gvr(e.path("resource").asText()),
+                    e.path("subresource").asText(""),
+                    gvk(e.path("kind").asText()));
         }
         return b.build();
     }
@@ -65,8 +69,22 @@ class MatchPolicyTest {
 
     /** A request as upstream's NewAttributesRecord makes it: namespace "ns", name "name", CREATE, no objects. */
     static AdmissionRequest request(Gvr resource, String subresource, Gvk kind) {
-        return new AdmissionRequest("u", kind, resource, subresource, null, null, null, "name", "ns", "CREATE", null,
-                false, null, null, null);
+        return new AdmissionRequest(
+                "u",
+                kind,
+                resource,
+                subresource,
+                null,
+                null,
+                null,
+                "name",
+                "ns",
+                "CREATE",
+                null,
+                false,
+                null,
+                null,
+                null);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -81,21 +99,28 @@ class MatchPolicyTest {
         ((ObjectNode) binding.get("spec")).set("matchResources", c.path("match"));
         MatchResources match = PolicyParser.binding(binding).matchResources();
         JsonNode r = c.path("request");
-        AdmissionRequest request = request(gvr(r.path("resource").asText()), r.path("subresource").asText(""),
+        AdmissionRequest request = request(
+                gvr(r.path("resource").asText()),
+                r.path("subresource").asText(""),
                 gvk(r.path("kind").asText()));
         JsonNode expect = c.path("expect");
         if (expect.has("error")) {
             assertThatThrownBy(() -> match.match(request, Map::of, UPSTREAM))
-                    .isInstanceOf(MatchResources.UnknownKind.class).hasMessage(expect.path("error").asText());
+                    .isInstanceOf(MatchResources.UnknownKind.class)
+                    .hasMessage(expect.path("error").asText());
             return;
         }
         MatchResources.Match m = match.match(request, Map::of, UPSTREAM);
         assertThat(m != null).as("matches").isEqualTo(expect.path("matches").asBoolean());
         if (m != null) {
-            assertThat(m.resource()).as("matched resource")
-                    .isEqualTo(expect.has("resource") ? gvr(expect.path("resource").asText()) : request.resource());
+            assertThat(m.resource())
+                    .as("matched resource")
+                    .isEqualTo(
+                            expect.has("resource") ? gvr(expect.path("resource").asText()) : request.resource());
             if (expect.has("kind")) {
-                assertThat(m.kind()).as("matched kind").isEqualTo(gvk(expect.path("kind").asText()));
+                assertThat(m.kind())
+                        .as("matched kind")
+                        .isEqualTo(gvk(expect.path("kind").asText()));
             }
         }
     }
@@ -103,11 +128,29 @@ class MatchPolicyTest {
     @Test
     void theRequestAsMadeIsMatchedNotTheVersionAWebhookWasSent() {
         // the API server sent Trimtab's webhook the apps/v1beta1 object of an apps/v1 request
-        AdmissionRequest r = new AdmissionRequest("u", gvk("apps/v1beta1/Deployment"), gvr("apps/v1beta1/deployments"), "",
-                gvk("apps/v1/Deployment"), gvr("apps/v1/deployments"), "", "name", "ns", "CREATE", null, false, null,
-                Map.of("apiVersion", "apps/v1beta1", "kind", "Deployment"), null);
-        MatchResources exactV1 = new MatchResources(null, null, List.of(new ResourceRule(null, List.of("*"),
-                List.of("apps"), List.of("v1"), List.of("deployments"), null)), null, false);
+        AdmissionRequest r = new AdmissionRequest(
+                "u",
+                gvk("apps/v1beta1/Deployment"),
+                gvr("apps/v1beta1/deployments"),
+                "",
+                gvk("apps/v1/Deployment"),
+                gvr("apps/v1/deployments"),
+                "",
+                "name",
+                "ns",
+                "CREATE",
+                null,
+                false,
+                null,
+                Map.of("apiVersion", "apps/v1beta1", "kind", "Deployment"),
+                null);
+        MatchResources exactV1 = new MatchResources(
+                null,
+                null,
+                List.of(new ResourceRule(
+                        null, List.of("*"), List.of("apps"), List.of("v1"), List.of("deployments"), null)),
+                null,
+                false);
         assertThat(exactV1.match(r, Map::of, UPSTREAM))
                 .isEqualTo(new MatchResources.Match(gvr("apps/v1/deployments"), gvk("apps/v1/Deployment")));
     }
@@ -118,30 +161,52 @@ class MatchPolicyTest {
         assertThat(b.equivalents(gvr("/v1/events"), ""))
                 .containsExactly(gvr("/v1/events"), gvr("events.k8s.io/v1/events"));
         assertThat(b.equivalents(gvr("autoscaling/v1/horizontalpodautoscalers"), "status"))
-                .containsExactly(gvr("autoscaling/v2/horizontalpodautoscalers"), gvr("autoscaling/v1/horizontalpodautoscalers"));
+                .containsExactly(
+                        gvr("autoscaling/v2/horizontalpodautoscalers"), gvr("autoscaling/v1/horizontalpodautoscalers"));
         assertThat(b.kindFor(gvr("events.k8s.io/v1/events"), "")).isEqualTo(gvk("events.k8s.io/v1/Event"));
         assertThat(b.equivalents(gvr("apps/v1/deployments"), "")).containsExactly(gvr("apps/v1/deployments"));
-        assertThatThrownBy(() -> b.convert(Map.of("apiVersion", "autoscaling/v1"),
-                gvr("autoscaling/v1/horizontalpodautoscalers"), gvk("autoscaling/v1/HorizontalPodAutoscaler"),
-                gvr("autoscaling/v2/horizontalpodautoscalers"), gvk("autoscaling/v2/HorizontalPodAutoscaler")))
+        assertThatThrownBy(() -> b.convert(
+                        Map.of("apiVersion", "autoscaling/v1"),
+                        gvr("autoscaling/v1/horizontalpodautoscalers"),
+                        gvk("autoscaling/v1/HorizontalPodAutoscaler"),
+                        gvr("autoscaling/v2/horizontalpodautoscalers"),
+                        gvk("autoscaling/v2/HorizontalPodAutoscaler")))
                 .isInstanceOf(EquivalentResources.ConversionException.class)
                 .hasMessage("Trimtab cannot convert autoscaling/v1 HorizontalPodAutoscaler to autoscaling/v2 "
                         + "HorizontalPodAutoscaler (that conversion is the API server's or a conversion webhook's)");
     }
 
     static Map<String, Object> crd(String conversion, boolean v1beta1Served) {
-        Map<String, Object> spec = new LinkedHashMap<>(Map.of("group", "stable.example.com",
-                "names", Map.of("plural", "crontabs", "kind", "CronTab"),
-                "versions", List.of(
-                        Map.of("name", "v2", "served", true, "storage", true,
-                                "subresources", Map.of("status", Map.of(), "scale", Map.of())),
+        Map<String, Object> spec = new LinkedHashMap<>(Map.of(
+                "group",
+                "stable.example.com",
+                "names",
+                Map.of("plural", "crontabs", "kind", "CronTab"),
+                "versions",
+                List.of(
+                        Map.of(
+                                "name",
+                                "v2",
+                                "served",
+                                true,
+                                "storage",
+                                true,
+                                "subresources",
+                                Map.of("status", Map.of(), "scale", Map.of())),
                         Map.of("name", "v1", "served", true, "storage", false),
                         Map.of("name", "v1beta1", "served", v1beta1Served, "storage", false))));
         if (conversion != null) {
             spec.put("conversion", Map.of("strategy", conversion));
         }
-        return Map.of("apiVersion", "apiextensions.k8s.io/v1", "kind", "CustomResourceDefinition",
-                "metadata", Map.of("name", "crontabs.stable.example.com"), "spec", spec);
+        return Map.of(
+                "apiVersion",
+                "apiextensions.k8s.io/v1",
+                "kind",
+                "CustomResourceDefinition",
+                "metadata",
+                Map.of("name", "crontabs.stable.example.com"),
+                "spec",
+                spec);
     }
 
     @Test
@@ -150,19 +215,30 @@ class MatchPolicyTest {
         assertThat(e.equivalents(gvr("stable.example.com/v1/crontabs"), ""))
                 .containsExactly(gvr("stable.example.com/v2/crontabs"), gvr("stable.example.com/v1/crontabs"));
         assertThat(e.equivalents(gvr("stable.example.com/v2/crontabs"), "scale"))
-                .as("only v2 serves the scale subresource").containsExactly(gvr("stable.example.com/v2/crontabs"));
+                .as("only v2 serves the scale subresource")
+                .containsExactly(gvr("stable.example.com/v2/crontabs"));
         assertThat(e.kindFor(gvr("stable.example.com/v2/crontabs"), "scale")).isEqualTo(gvk("autoscaling/v1/Scale"));
-        Map<String, Object> v1 = Map.of("apiVersion", "stable.example.com/v1", "kind", "CronTab", "spec", Map.of("a", 1));
-        assertThat(e.convert(v1, gvr("stable.example.com/v1/crontabs"), gvk("stable.example.com/v1/CronTab"),
-                gvr("stable.example.com/v2/crontabs"), gvk("stable.example.com/v2/CronTab")))
+        Map<String, Object> v1 =
+                Map.of("apiVersion", "stable.example.com/v1", "kind", "CronTab", "spec", Map.of("a", 1));
+        assertThat(e.convert(
+                        v1,
+                        gvr("stable.example.com/v1/crontabs"),
+                        gvk("stable.example.com/v1/CronTab"),
+                        gvr("stable.example.com/v2/crontabs"),
+                        gvk("stable.example.com/v2/CronTab")))
                 .isEqualTo(Map.of("apiVersion", "stable.example.com/v2", "kind", "CronTab", "spec", Map.of("a", 1)));
 
         EquivalentResources webhook = EquivalentResources.BUILT_IN.withCrds(List.of(crd("Webhook", true)));
-        assertThat(webhook.equivalents(gvr("stable.example.com/v1beta1/crontabs"), "")).hasSize(3);
-        assertThatThrownBy(() -> webhook.convert(v1, gvr("stable.example.com/v1/crontabs"),
-                gvk("stable.example.com/v1/CronTab"), gvr("stable.example.com/v2/crontabs"),
-                gvk("stable.example.com/v2/CronTab")))
+        assertThat(webhook.equivalents(gvr("stable.example.com/v1beta1/crontabs"), ""))
+                .hasSize(3);
+        assertThatThrownBy(() -> webhook.convert(
+                        v1,
+                        gvr("stable.example.com/v1/crontabs"),
+                        gvk("stable.example.com/v1/CronTab"),
+                        gvr("stable.example.com/v2/crontabs"),
+                        gvk("stable.example.com/v2/CronTab")))
                 .isInstanceOf(EquivalentResources.ConversionException.class)
-                .hasMessageContaining("Trimtab cannot convert stable.example.com/v1 CronTab to stable.example.com/v2 CronTab");
+                .hasMessageContaining(
+                        "Trimtab cannot convert stable.example.com/v1 CronTab to stable.example.com/v2 CronTab");
     }
 }

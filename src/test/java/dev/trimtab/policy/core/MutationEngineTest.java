@@ -45,8 +45,8 @@ class MutationEngineTest {
     }
 
     private static String policy(String name, String extra, String mutations) {
-        return "apiVersion: admissionregistration.k8s.io/v1beta1\nkind: MutatingAdmissionPolicy\nmetadata: {name: " + name
-                + "}\nspec:\n" + DEPLOYMENTS + extra + "  mutations:\n" + mutations;
+        return "apiVersion: admissionregistration.k8s.io/v1beta1\nkind: MutatingAdmissionPolicy\nmetadata: {name: "
+                + name + "}\nspec:\n" + DEPLOYMENTS + extra + "  mutations:\n" + mutations;
     }
 
     private static String binding(String policy) {
@@ -60,15 +60,41 @@ class MutationEngineTest {
     }
 
     private static AdmissionRequest create(Map<String, Object> object) {
-        return new AdmissionRequest("u1", new AdmissionRequest.Gvk("apps", "v1", "Deployment"),
-                new AdmissionRequest.Gvr("apps", "v1", "deployments"), "", null, null, null, "web", "shop", "CREATE",
-                null, false, null, object, null);
+        return new AdmissionRequest(
+                "u1",
+                new AdmissionRequest.Gvk("apps", "v1", "Deployment"),
+                new AdmissionRequest.Gvr("apps", "v1", "deployments"),
+                "",
+                null,
+                null,
+                null,
+                "web",
+                "shop",
+                "CREATE",
+                null,
+                false,
+                null,
+                object,
+                null);
     }
 
     private static final PolicyEngine.Cluster EMPTY = new ObjectCluster(List.of(
-            Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", "shop", "labels", Map.of("tier", "web"))),
-            Map.of("apiVersion", "v1", "kind", "ConfigMap", "metadata", Map.of("name", "defaults", "namespace", "shop"),
-                    "data", Map.of("team", "payments"))));
+            Map.of(
+                    "apiVersion",
+                    "v1",
+                    "kind",
+                    "Namespace",
+                    "metadata",
+                    Map.of("name", "shop", "labels", Map.of("tier", "web"))),
+            Map.of(
+                    "apiVersion",
+                    "v1",
+                    "kind",
+                    "ConfigMap",
+                    "metadata",
+                    Map.of("name", "defaults", "namespace", "shop"),
+                    "data",
+                    Map.of("team", "payments"))));
 
     private static final String WEB = """
             {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"shop","labels":{"app":"web"}},
@@ -86,11 +112,13 @@ class MutationEngineTest {
                 """), binding("label"));
         MutationEngine.Outcome o = e.mutate(create(deployment(WEB)), EMPTY, false);
         assertThat(o.allowed()).isTrue();
-        assertThat(o.patch()).containsExactly(
-                Map.of("op", "add", "path", "/metadata/labels/trimtab.dev~1owner", "value", "platform"),
-                Map.of("op", "replace", "path", "/spec/replicas", "value", 3L));
+        assertThat(o.patch())
+                .containsExactly(
+                        Map.of("op", "add", "path", "/metadata/labels/trimtab.dev~1owner", "value", "platform"),
+                        Map.of("op", "replace", "path", "/spec/replicas", "value", 3L));
         assertThat(((Map<?, ?>) o.object().get("spec")).get("replicas")).isEqualTo(3L);
-        assertThat(o.invocations()).containsExactly(new MutationEngine.Invocation("label", "label-binding", true, null));
+        assertThat(o.invocations())
+                .containsExactly(new MutationEngine.Invocation("label", "label-binding", true, null));
     }
 
     @Test
@@ -105,12 +133,17 @@ class MutationEngineTest {
                                        Object.spec.template.spec.containers{name: 'proxy', image: 'envoy:1'}]}}}}
                 """), binding("sidecar"));
         MutationEngine.Outcome o = e.mutate(create(deployment(WEB)), EMPTY, false);
-        List<Map<String, Object>> containers = (List<Map<String, Object>>) ((Map<String, Object>) ((Map<String, Object>)
-                ((Map<String, Object>) o.object().get("spec")).get("template")).get("spec")).get("containers");
-        assertThat(containers).extracting(c -> c.get("name") + "=" + c.get("image"))
+        List<Map<String, Object>> containers = (List<Map<String, Object>>) ((Map<String, Object>)
+                        ((Map<String, Object>) ((Map<String, Object>) o.object().get("spec")).get("template"))
+                                .get("spec"))
+                .get("containers");
+        assertThat(containers)
+                .extracting(c -> c.get("name") + "=" + c.get("image"))
                 .containsExactly("app=shop/web:1", "log=log:3", "proxy=envoy:1");
-        assertThat(o.patch()).hasSize(1).first().satisfies(op -> assertThat(op.get("path"))
-                .isEqualTo("/spec/template/spec/containers"));
+        assertThat(o.patch())
+                .hasSize(1)
+                .first()
+                .satisfies(op -> assertThat(op.get("path")).isEqualTo("/spec/template/spec/containers"));
     }
 
     @Test
@@ -137,8 +170,16 @@ class MutationEngineTest {
                 """);
         MutationEngine.Outcome o = e.mutate(create(deployment(WEB)), EMPTY, false);
         assertThat(o.allowed()).as(o.message()).isTrue();
-        assertThat(o.object().get("metadata")).isEqualTo(Map.of("name", "web", "namespace", "shop",
-                "labels", Map.of("app", "web", "team", "payments-web"), "annotations", Map.of("seen", "payments-web")));
+        assertThat(o.object().get("metadata"))
+                .isEqualTo(Map.of(
+                        "name",
+                        "web",
+                        "namespace",
+                        "shop",
+                        "labels",
+                        Map.of("app", "web", "team", "payments-web"),
+                        "annotations",
+                        Map.of("seen", "payments-web")));
     }
 
     @Test
@@ -148,12 +189,14 @@ class MutationEngineTest {
                     jsonPatch:
                       expression: "[JSONPatch{op: 'add', path: '/spec/missing/deeper', value: 1}]"
                 """;
-        MutationEngine.Outcome denied = engine(policy("bad", "", bad), binding("bad")).mutate(create(deployment(WEB)), EMPTY, false);
+        MutationEngine.Outcome denied =
+                engine(policy("bad", "", bad), binding("bad")).mutate(create(deployment(WEB)), EMPTY, false);
         assertThat(denied.allowed()).isFalse();
         assertThat(denied.code()).isEqualTo(403);
         assertThat(denied.reason()).isEqualTo("Invalid");
-        assertThat(denied.message()).isEqualTo("policy 'bad' with binding 'bad-binding' denied request: JSONPatch: "
-                + "add operation does not apply: doc is missing path: \"/spec/missing/deeper\": missing value");
+        assertThat(denied.message())
+                .isEqualTo("policy 'bad' with binding 'bad-binding' denied request: JSONPatch: "
+                        + "add operation does not apply: doc is missing path: \"/spec/missing/deeper\": missing value");
         MutationEngine.Outcome ignored = engine(policy("bad", "  failurePolicy: Ignore\n", bad), binding("bad"))
                 .mutate(create(deployment(WEB)), EMPTY, false);
         assertThat(ignored.allowed()).isTrue();
@@ -209,7 +252,9 @@ class MutationEngineTest {
                 """), binding("b-label"));
         MutationEngine.Outcome o = e.mutate(create(deployment(WEB)), EMPTY, false);
         assertThat(((Map<?, ?>) o.object().get("metadata")).get("annotations")).isEqualTo(Map.of("labels", "2"));
-        assertThat(o.invocations()).extracting(MutationEngine.Invocation::policy).containsExactly("a-count", "b-label", "a-count");
+        assertThat(o.invocations())
+                .extracting(MutationEngine.Invocation::policy)
+                .containsExactly("a-count", "b-label", "a-count");
     }
 
     @Test
@@ -219,17 +264,22 @@ class MutationEngineTest {
                     jsonPatch:
                       expression: "object.spec.replicas +"
                 """;
-        CompiledMutatingPolicy p = CompiledMutatingPolicy.compile(PolicyParser.mutatingPolicy(
-                PolicyDirectory.YAML.readTree(policy("broken", "", broken))));
-        assertThat(p.problems()).singleElement().asString().startsWith("spec.mutations[0].jsonPatch.expression: "
-                + "compilation failed: line 1, column");
-        MutationEngine.Outcome denied = engine(policy("broken", "", broken), binding("broken"))
-                .mutate(create(deployment(WEB)), EMPTY, false);
+        CompiledMutatingPolicy p = CompiledMutatingPolicy.compile(
+                PolicyParser.mutatingPolicy(PolicyDirectory.YAML.readTree(policy("broken", "", broken))));
+        assertThat(p.problems())
+                .singleElement()
+                .asString()
+                .startsWith("spec.mutations[0].jsonPatch.expression: " + "compilation failed: line 1, column");
+        MutationEngine.Outcome denied =
+                engine(policy("broken", "", broken), binding("broken")).mutate(create(deployment(WEB)), EMPTY, false);
         assertThat(denied.allowed()).isFalse();
-        assertThat(denied.message()).startsWith("policy 'broken' with binding 'broken-binding' denied request: "
-                + "compilation error: compilation failed: ERROR: <input>:1:");
+        assertThat(denied.message())
+                .startsWith("policy 'broken' with binding 'broken-binding' denied request: "
+                        + "compilation error: compilation failed: ERROR: <input>:1:");
         assertThat(engine(policy("broken", "  failurePolicy: Ignore\n", broken), binding("broken"))
-                .mutate(create(deployment(WEB)), EMPTY, false).allowed()).isTrue();
+                        .mutate(create(deployment(WEB)), EMPTY, false)
+                        .allowed())
+                .isTrue();
 
         assertThatThrownBy(() -> engine(true, policy("broken", "", """
                   - patchType: JSONPatch
@@ -245,9 +295,11 @@ class MutationEngineTest {
                 .isInstanceOf(InvalidPolicyException.class)
                 .hasMessageContaining("MutatingAdmissionPolicy 'broken' is invalid")
                 .hasMessageContaining("spec.mutations[0].jsonPatch.expression: undefined field 'pth' of JSONPatch")
-                .hasMessageContaining("spec.mutations[1].applyConfiguration.expression: type mismatch: field 'selector' of "
-                        + "Object.spec is initialized with Object.spec.wrong")
-                .hasMessageContaining("spec.mutations[2].jsonPatch.expression: must evaluate to a list of JSONPatch but got string");
+                .hasMessageContaining(
+                        "spec.mutations[1].applyConfiguration.expression: type mismatch: field 'selector' of "
+                                + "Object.spec is initialized with Object.spec.wrong")
+                .hasMessageContaining(
+                        "spec.mutations[2].jsonPatch.expression: must evaluate to a list of JSONPatch but got string");
     }
 
     @Test

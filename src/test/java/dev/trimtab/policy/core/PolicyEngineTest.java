@@ -2,8 +2,6 @@ package dev.trimtab.policy.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trimtab.kube.LabelSelector;
 import dev.trimtab.policy.admission.AdmissionReviews;
@@ -11,7 +9,6 @@ import dev.trimtab.policy.load.ObjectCluster;
 import dev.trimtab.policy.load.PolicyDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.Assertions;
@@ -70,30 +67,44 @@ class PolicyEngineTest {
         return "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"u1\","
                 + "\"kind\":{\"group\":\"\",\"version\":\"v1\",\"kind\":\"" + kind + "\"},\"resource\":{\"group\":\"\","
                 + "\"version\":\"v1\",\"resource\":\"" + resource + "\"},\"name\":\"" + name + "\",\"namespace\":\""
-                + namespace + "\",\"operation\":\"CREATE\",\"userInfo\":{\"username\":\"alice\"},\"object\":" + object + "}}";
+                + namespace + "\",\"operation\":\"CREATE\",\"userInfo\":{\"username\":\"alice\"},\"object\":" + object
+                + "}}";
     }
 
     static String namespace(String name) {
-        return create("namespaces", "Namespace", name, "", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\","
-                + "\"metadata\":{\"name\":\"" + name + "\"}}");
+        return create(
+                "namespaces",
+                "Namespace",
+                name,
+                "",
+                "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\"," + "\"metadata\":{\"name\":\"" + name + "\"}}");
     }
 
     static String configMap(String name) {
-        return create("configmaps", "ConfigMap", name, "default", "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
-                + "\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"default\"}}");
+        return create(
+                "configmaps",
+                "ConfigMap",
+                name,
+                "default",
+                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\"," + "\"metadata\":{\"name\":\"" + name
+                        + "\",\"namespace\":\"default\"}}");
     }
 
     @Test
     void aDefaultMessageAndReason() throws Exception {
-        Setup s = setup(policy("validate-namespace-suffix", "Fail", "namespaces",
-                "  validations: [" + MARKER + ", {expression: \"object.metadata.name.endsWith('k8s')\"}]")
+        Setup s = setup(policy(
+                        "validate-namespace-suffix",
+                        "Fail",
+                        "namespaces",
+                        "  validations: [" + MARKER + ", {expression: \"object.metadata.name.endsWith('k8s')\"}]")
                 + binding("validate-namespace-suffix-binding", "validate-namespace-suffix", "Deny", ""));
         assertThat(s.errors()).isEmpty();
         PolicyEngine.Verdict v = s.review(namespace("test-foobar"));
         assertThat(v.allowed()).isFalse();
-        assertThat(v.message()).isEqualTo("namespaces \"test-foobar\" is forbidden: ValidatingAdmissionPolicy "
-                + "'validate-namespace-suffix' with binding 'validate-namespace-suffix-binding' denied request: "
-                + "failed expression: object.metadata.name.endsWith('k8s')");
+        assertThat(v.message())
+                .isEqualTo("namespaces \"test-foobar\" is forbidden: ValidatingAdmissionPolicy "
+                        + "'validate-namespace-suffix' with binding 'validate-namespace-suffix-binding' denied request: "
+                        + "failed expression: object.metadata.name.endsWith('k8s')");
         assertThat(v.reason()).isEqualTo("Invalid");
         assertThat(v.code()).isEqualTo(422);
         assertThat(s.review(namespace("test-k8s")).allowed()).isTrue();
@@ -101,8 +112,11 @@ class PolicyEngineTest {
 
     @Test
     void bACustomReasonSetsTheCode() throws Exception {
-        Setup s = setup(policy("p", "Fail", "namespaces",
-                "  validations: [{expression: \"object.metadata.name.endsWith('k8s')\", reason: Forbidden}]")
+        Setup s = setup(policy(
+                        "p",
+                        "Fail",
+                        "namespaces",
+                        "  validations: [{expression: \"object.metadata.name.endsWith('k8s')\", reason: Forbidden}]")
                 + binding("b", "p", "Deny", ""));
         PolicyEngine.Verdict v = s.review(namespace("forbidden-test-foobar"));
         assertThat(v.reason()).isEqualTo("Forbidden");
@@ -114,10 +128,11 @@ class PolicyEngineTest {
         String validation = "  validations: [{expression: \"object.nonExistentProperty == 'someval'\"}]";
         Setup fail = setup(policy("validate-namespace-suffix", "Fail", "namespaces", validation)
                 + binding("validate-namespace-suffix-binding", "validate-namespace-suffix", "Deny", ""));
-        assertThat(fail.review(namespace("test-k8s")).message()).isEqualTo("namespaces \"test-k8s\" is forbidden: "
-                + "ValidatingAdmissionPolicy 'validate-namespace-suffix' with binding 'validate-namespace-suffix-binding' "
-                + "denied request: expression 'object.nonExistentProperty == 'someval'' resulted in error: "
-                + "no such key: nonExistentProperty");
+        assertThat(fail.review(namespace("test-k8s")).message())
+                .isEqualTo("namespaces \"test-k8s\" is forbidden: "
+                        + "ValidatingAdmissionPolicy 'validate-namespace-suffix' with binding 'validate-namespace-suffix-binding' "
+                        + "denied request: expression 'object.nonExistentProperty == 'someval'' resulted in error: "
+                        + "no such key: nonExistentProperty");
         Setup ignore = setup(policy("p", "Ignore", "namespaces", validation) + binding("b", "p", "Deny", ""));
         assertThat(ignore.review(namespace("test-k8s")).allowed()).isTrue();
     }
@@ -125,18 +140,30 @@ class PolicyEngineTest {
     @Test
     void dParamsAreNullWhenTheBindingHasNoParamRef() throws Exception {
         String kind = "  paramKind: {apiVersion: v1, kind: ConfigMap}\n";
-        Setup s = setup(policy("p", "Fail", "namespaces", kind
-                + "  validations: [{expression: \"object.metadata.name.startsWith(params.metadata.name)\"}]")
+        Setup s = setup(policy(
+                        "p",
+                        "Fail",
+                        "namespaces",
+                        kind
+                                + "  validations: [{expression: \"object.metadata.name.startsWith(params.metadata.name)\"}]")
                 + binding("b", "p", "Deny", ""));
-        assertThat(s.review(namespace("test-k8s")).message()).endsWith("denied request: expression "
-                + "'object.metadata.name.startsWith(params.metadata.name)' resulted in error: no such key: metadata");
-        Setup guarded = setup(policy("p", "Fail", "namespaces", kind + "  validations: [{expression: "
-                + "\"(params != null && object.metadata.name.endsWith(params.metadata.name))\"}]")
+        assertThat(s.review(namespace("test-k8s")).message())
+                .endsWith(
+                        "denied request: expression "
+                                + "'object.metadata.name.startsWith(params.metadata.name)' resulted in error: no such key: metadata");
+        Setup guarded = setup(policy(
+                        "p",
+                        "Fail",
+                        "namespaces",
+                        kind + "  validations: [{expression: "
+                                + "\"(params != null && object.metadata.name.endsWith(params.metadata.name))\"}]")
                 + binding("b", "p", "Deny", ""));
-        assertThat(guarded.review(namespace("test-k8s")).message()).endsWith("denied request: failed expression: "
-                + "(params != null && object.metadata.name.endsWith(params.metadata.name))");
-        Setup ns = setup(policy("p", "Fail", "namespaces", kind + "  validations: [{expression: \"namespaceObject == null\"}]")
-                + binding("b", "p", "Deny", ""));
+        assertThat(guarded.review(namespace("test-k8s")).message())
+                .endsWith("denied request: failed expression: "
+                        + "(params != null && object.metadata.name.endsWith(params.metadata.name))");
+        Setup ns = setup(
+                policy("p", "Fail", "namespaces", kind + "  validations: [{expression: \"namespaceObject == null\"}]")
+                        + binding("b", "p", "Deny", ""));
         assertThat(ns.review(namespace("test-k8s")).allowed()).isTrue();
     }
 
@@ -147,18 +174,23 @@ class PolicyEngineTest {
                 + binding("validate-actions-warn-binding", "validate-actions-warn", "Warn", ""));
         PolicyEngine.Verdict w = warn.review(configMap("test4-nope"));
         assertThat(w.allowed()).isTrue();
-        assertThat(w.warnings()).containsExactly("Validation failed for ValidatingAdmissionPolicy 'validate-actions-warn' "
-                + "with binding 'validate-actions-warn-binding': failed expression: object.metadata.name.endsWith('k8s')");
+        assertThat(w.warnings())
+                .containsExactly(
+                        "Validation failed for ValidatingAdmissionPolicy 'validate-actions-warn' "
+                                + "with binding 'validate-actions-warn-binding': failed expression: object.metadata.name.endsWith('k8s')");
         Setup audit = setup(policy("validate-actions-audit", "Fail", "configmaps", validations)
                 + binding("validate-actions-audit-binding", "validate-actions-audit", "Deny, Audit", ""));
         PolicyEngine.Verdict a = audit.review(configMap("test5-nope"));
-        assertThat(a.message()).isEqualTo("configmaps \"test5-nope\" is forbidden: ValidatingAdmissionPolicy "
-                + "'validate-actions-audit' with binding 'validate-actions-audit-binding' denied request: failed expression: "
-                + "object.metadata.name.endsWith('k8s')");
+        assertThat(a.message())
+                .isEqualTo("configmaps \"test5-nope\" is forbidden: ValidatingAdmissionPolicy "
+                        + "'validate-actions-audit' with binding 'validate-actions-audit-binding' denied request: failed expression: "
+                        + "object.metadata.name.endsWith('k8s')");
         assertThat(a.code()).isEqualTo(422);
-        assertThat(a.auditAnnotations()).containsEntry(PolicyEngine.VALIDATION_FAILURE_ANNOTATION,
-                "[{\"message\":\"failed expression: object.metadata.name.endsWith('k8s')\",\"policy\":\"validate-actions-audit\","
-                        + "\"binding\":\"validate-actions-audit-binding\",\"expressionIndex\":1,\"validationActions\":[\"Deny\",\"Audit\"]}]");
+        assertThat(a.auditAnnotations())
+                .containsEntry(
+                        PolicyEngine.VALIDATION_FAILURE_ANNOTATION,
+                        "[{\"message\":\"failed expression: object.metadata.name.endsWith('k8s')\",\"policy\":\"validate-actions-audit\","
+                                + "\"binding\":\"validate-actions-audit-binding\",\"expressionIndex\":1,\"validationActions\":[\"Deny\",\"Audit\"]}]");
     }
 
     @Test
@@ -167,18 +199,26 @@ class PolicyEngineTest {
         Setup s = setup(policy("validate-audit-annotations", "Fail", "configmaps", kind + """
                   auditAnnotations:
                   - {key: example-key, valueExpression: "'object name: ' + object.metadata.name"}
-                  - {key: exclude-key, valueExpression: "null"}""") + binding("b", "validate-audit-annotations", "Deny", ""));
+                  - {key: exclude-key, valueExpression: "null"}""")
+                + binding("b", "validate-audit-annotations", "Deny", ""));
         PolicyEngine.Verdict v = s.review(configMap("test1-k8s"));
         assertThat(v.allowed()).isTrue();
-        assertThat(v.auditAnnotations()).containsExactly(Map.entry("validate-audit-annotations/example-key",
-                "object name: test1-k8s"));
-        String invalid = kind + "  auditAnnotations: [{key: example-key, valueExpression: \"string(params.metadata.name)\"}]";
+        assertThat(v.auditAnnotations())
+                .containsExactly(Map.entry("validate-audit-annotations/example-key", "object name: test1-k8s"));
+        String invalid =
+                kind + "  auditAnnotations: [{key: example-key, valueExpression: \"string(params.metadata.name)\"}]";
         Setup fail = setup(policy("validate-audit-annotations-invalid", "Fail", "configmaps", invalid)
-                + binding("validate-audit-annotations-invalid-binding", "validate-audit-annotations-invalid", "Audit", ""));
-        assertThat(fail.review(configMap("test2-k8s")).message()).as("denies even for an Audit-only binding")
-                .isEqualTo("configmaps \"test2-k8s\" is forbidden: ValidatingAdmissionPolicy "
-                        + "'validate-audit-annotations-invalid' with binding 'validate-audit-annotations-invalid-binding' "
-                        + "denied request: expression 'string(params.metadata.name)' resulted in error: no such key: metadata");
+                + binding(
+                        "validate-audit-annotations-invalid-binding",
+                        "validate-audit-annotations-invalid",
+                        "Audit",
+                        ""));
+        assertThat(fail.review(configMap("test2-k8s")).message())
+                .as("denies even for an Audit-only binding")
+                .isEqualTo(
+                        "configmaps \"test2-k8s\" is forbidden: ValidatingAdmissionPolicy "
+                                + "'validate-audit-annotations-invalid' with binding 'validate-audit-annotations-invalid-binding' "
+                                + "denied request: expression 'string(params.metadata.name)' resulted in error: no such key: metadata");
         Setup ignore = setup(policy("p", "Ignore", "configmaps", invalid) + binding("b", "p", "Deny", ""));
         assertThat(ignore.review(configMap("test2-k8s")).allowed()).isTrue();
     }
@@ -196,16 +236,30 @@ class PolicyEngineTest {
                 data: {prefix: team-}
                 ---
                 """;
-        Setup found = setup(p + param + binding("b", "max-replicas", "Deny",
-                "paramRef: {name: rules, namespace: default, parameterNotFoundAction: Deny}"));
+        Setup found = setup(p
+                + param
+                + binding(
+                        "b",
+                        "max-replicas",
+                        "Deny",
+                        "paramRef: {name: rules, namespace: default, parameterNotFoundAction: Deny}"));
         assertThat(found.review(configMap("team-a")).allowed()).isTrue();
         assertThat(found.review(configMap("other")).message()).endsWith("denied request: name must start with team-");
-        Setup deny = setup(p + binding("b", "max-replicas", "Deny",
-                "paramRef: {name: rules, namespace: default, parameterNotFoundAction: Deny}"));
-        assertThat(deny.review(configMap("team-a")).message()).endsWith("denied request: failed to configure binding: "
-                + "no params found for policy binding with `Deny` parameterNotFoundAction");
-        Setup allow = setup(p + binding("b", "max-replicas", "Deny",
-                "paramRef: {name: rules, namespace: default, parameterNotFoundAction: Allow}"));
+        Setup deny = setup(p
+                + binding(
+                        "b",
+                        "max-replicas",
+                        "Deny",
+                        "paramRef: {name: rules, namespace: default, parameterNotFoundAction: Deny}"));
+        assertThat(deny.review(configMap("team-a")).message())
+                .endsWith("denied request: failed to configure binding: "
+                        + "no params found for policy binding with `Deny` parameterNotFoundAction");
+        Setup allow = setup(p
+                + binding(
+                        "b",
+                        "max-replicas",
+                        "Deny",
+                        "paramRef: {name: rules, namespace: default, parameterNotFoundAction: Allow}"));
         assertThat(allow.review(configMap("other")).allowed()).isTrue();
     }
 
@@ -213,12 +267,15 @@ class PolicyEngineTest {
     void hANamespacedParamForAClusterScopedRequestIsAConfigurationError() throws Exception {
         Setup s = setup(policy("p", "Fail", "namespaces", """
                   paramKind: {apiVersion: v1, kind: ConfigMap}
-                  validations: [{expression: "true"}]""") + binding("b", "p", "Warn",
-                "paramRef: {name: rules, parameterNotFoundAction: Deny}"));
+                  validations: [{expression: "true"}]""")
+                + binding("b", "p", "Warn", "paramRef: {name: rules, parameterNotFoundAction: Deny}"));
         PolicyEngine.Verdict v = s.review(namespace("x"));
-        assertThat(v.allowed()).as("configuration errors deny whatever the actions").isFalse();
-        assertThat(v.message()).endsWith("denied request: failed to configure binding: cannot use namespaced paramRef in "
-                + "policy binding that matches cluster-scoped resources");
+        assertThat(v.allowed())
+                .as("configuration errors deny whatever the actions")
+                .isFalse();
+        assertThat(v.message())
+                .endsWith("denied request: failed to configure binding: cannot use namespaced paramRef in "
+                        + "policy binding that matches cluster-scoped resources");
     }
 
     @Test
@@ -227,7 +284,8 @@ class PolicyEngineTest {
                   matchConditions: [{name: not-system, expression: "!request.userInfo.username.startsWith('system:')"}]
                   validations: [{expression: "false", message: "no"}]""") + binding("b", "p", "Deny", ""));
         assertThat(s.review(configMap("a")).message()).endsWith("denied request: no");
-        assertThat(s.review(configMap("a").replace("alice", "system:admin")).allowed()).isTrue();
+        assertThat(s.review(configMap("a").replace("alice", "system:admin")).allowed())
+                .isTrue();
     }
 
     @Test
@@ -237,17 +295,24 @@ class PolicyEngineTest {
                   - {name: name, expression: "object.metadata.name"}
                   - {name: broken, expression: "object.spec.missing"}
                   validations:
-                  - {expression: "variables.name.size() < 10", messageExpression: "'too long: ' + variables.name"}""")
-                + binding("b", "p", "Deny", ""));
-        assertThat(s.review(configMap("short")).allowed()).as("an unread failing variable does no harm").isTrue();
-        assertThat(s.review(configMap("a-very-long-name")).message()).endsWith("denied request: too long: a-very-long-name");
+                  - {expression: "variables.name.size() < 10", messageExpression: "'too long: ' + variables.name"}""") + binding("b", "p", "Deny", ""));
+        assertThat(s.review(configMap("short")).allowed())
+                .as("an unread failing variable does no harm")
+                .isTrue();
+        assertThat(s.review(configMap("a-very-long-name")).message())
+                .endsWith("denied request: too long: a-very-long-name");
     }
 
     @Test
     void aBadMessageExpressionResultFallsBackToTheMessage() throws Exception {
         for (String bad : List.of("' '", "'hello\\\\nthere'", "string(object.missing)")) {
-            Setup s = setup(policy("p", "Fail", "configmaps", "  validations: [{expression: \"false\", message: test1, "
-                    + "messageExpression: \"" + bad + "\"}]") + binding("b", "p", "Deny", ""));
+            Setup s = setup(policy(
+                            "p",
+                            "Fail",
+                            "configmaps",
+                            "  validations: [{expression: \"false\", message: test1, " + "messageExpression: \"" + bad
+                                    + "\"}]")
+                    + binding("b", "p", "Deny", ""));
             assertThat(s.errors()).as(bad).isEmpty();
             assertThat(s.review(configMap("a")).message()).as(bad).endsWith("denied request: test1");
         }
@@ -267,26 +332,34 @@ class PolicyEngineTest {
                   validations: [{expression: "object.spec.replicas <= 5", message: at most 5}]
                 ---
                 """ + binding("b", "replicas", "Deny", ""));
-        String scale = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"u\","
-                + "\"kind\":{\"group\":\"autoscaling\",\"version\":\"v1\",\"kind\":\"Scale\"},\"resource\":{\"group\":\"apps\","
-                + "\"version\":\"v1\",\"resource\":\"deployments\"},\"subResource\":\"scale\",\"name\":\"NAME\","
-                + "\"namespace\":\"shop\",\"operation\":\"UPDATE\",\"object\":{\"apiVersion\":\"autoscaling/v1\",\"kind\":"
-                + "\"Scale\",\"metadata\":{\"name\":\"NAME\",\"namespace\":\"shop\"},\"spec\":{\"replicas\":9}}}}";
+        String scale =
+                "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"u\","
+                        + "\"kind\":{\"group\":\"autoscaling\",\"version\":\"v1\",\"kind\":\"Scale\"},\"resource\":{\"group\":\"apps\","
+                        + "\"version\":\"v1\",\"resource\":\"deployments\"},\"subResource\":\"scale\",\"name\":\"NAME\","
+                        + "\"namespace\":\"shop\",\"operation\":\"UPDATE\",\"object\":{\"apiVersion\":\"autoscaling/v1\",\"kind\":"
+                        + "\"Scale\",\"metadata\":{\"name\":\"NAME\",\"namespace\":\"shop\"},\"spec\":{\"replicas\":9}}}}";
         PolicyEngine.Verdict v = s.review(scale.replace("NAME", "web"));
-        assertThat(v.message()).isEqualTo("deployments.apps \"web\" is forbidden: ValidatingAdmissionPolicy 'replicas' "
-                + "with binding 'b' denied request: at most 5");
+        assertThat(v.message())
+                .isEqualTo("deployments.apps \"web\" is forbidden: ValidatingAdmissionPolicy 'replicas' "
+                        + "with binding 'b' denied request: at most 5");
         assertThat(s.review(scale.replace("NAME", "exempt")).allowed()).isTrue();
-        assertThat(s.review(scale.replace("\"scale\"", "\"status\"").replace("NAME", "web")).allowed()).isTrue();
+        assertThat(s.review(scale.replace("\"scale\"", "\"status\"").replace("NAME", "web"))
+                        .allowed())
+                .isTrue();
     }
 
     @Test
     void aRunawayExpressionIsStoppedByTheCostLimit() throws Exception {
-        Setup s = setup(policy("p", "Fail", "configmaps", "  validations: [{expression: \"[1,2,3,4,5,6,7,8,9,10]"
-                + ".all(a, [1,2,3,4,5,6,7,8,9,10].all(b, [1,2,3,4,5,6,7,8,9,10].all(c, [1,2,3,4,5,6,7,8,9,10].all(d, "
-                + "[1,2,3,4,5,6,7,8,9,10].all(e, [1,2,3,4,5,6,7,8,9,10].all(f, a + b + c + d + e + f > 0))))))\"}]")
+        Setup s = setup(policy(
+                        "p",
+                        "Fail",
+                        "configmaps",
+                        "  validations: [{expression: \"[1,2,3,4,5,6,7,8,9,10]"
+                                + ".all(a, [1,2,3,4,5,6,7,8,9,10].all(b, [1,2,3,4,5,6,7,8,9,10].all(c, [1,2,3,4,5,6,7,8,9,10].all(d, "
+                                + "[1,2,3,4,5,6,7,8,9,10].all(e, [1,2,3,4,5,6,7,8,9,10].all(f, a + b + c + d + e + f > 0))))))\"}]")
                 + binding("b", "p", "Deny", ""));
-        assertThat(s.review(configMap("a")).message()).endsWith("resulted in error: operation cancelled: actual cost "
-                + "limit exceeded");
+        assertThat(s.review(configMap("a")).message())
+                .endsWith("resulted in error: operation cancelled: actual cost " + "limit exceeded");
     }
 
     @Test
@@ -294,12 +367,17 @@ class PolicyEngineTest {
         Setup compile = setup(policy("broken", "Ignore", "configmaps", """
                   validations: [{expression: "object.metadata.name =="}, {expression: "objct.x == 1"}]""")
                 + policy("works", "Fail", "configmaps", "  validations: [{expression: \"false\", message: works}]")
-                + binding("b1", "broken", "Deny", "") + binding("b2", "works", "Deny", ""));
-        assertThat(compile.errors()).singleElement().asString()
+                + binding("b1", "broken", "Deny", "")
+                + binding("b2", "works", "Deny", ""));
+        assertThat(compile.errors())
+                .singleElement()
+                .asString()
                 .contains("spec.validations[0].expression: compilation failed: line 1, column")
-                .contains("spec.validations[1].expression: compilation failed: line 1, column 1: undeclared reference to 'objct'");
+                .contains(
+                        "spec.validations[1].expression: compilation failed: line 1, column 1: undeclared reference to 'objct'");
         // under Ignore the policy that does not compile is skipped; the others still decide
-        assertThat(compile.review(configMap("a")).message()).endsWith("'works' with binding 'b2' denied request: works");
+        assertThat(compile.review(configMap("a")).message())
+                .endsWith("'works' with binding 'b2' denied request: works");
     }
 
     /**
@@ -311,30 +389,43 @@ class PolicyEngineTest {
     @Test
     void aPolicyThatDoesNotCompileDeniesWhatItMatchesUnderFail() throws Exception {
         Setup s = setup(policy("broken", "Fail", "pods", """
-                  validations: [{expression: "object.spec.containers.all(c, !c.image.endsWith(':latest')", message: no latest}]""")
-                + binding("b", "broken", "Deny", ""));
+                  validations: [{expression: "object.spec.containers.all(c, !c.image.endsWith(':latest')", message: no latest}]""") + binding("b", "broken", "Deny", ""));
         assertThat(s.errors()).singleElement().asString().contains("ValidatingAdmissionPolicy 'broken' is invalid");
-        String pod = create("pods", "Pod", "web", "default", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":"
-                + "{\"name\":\"web\",\"namespace\":\"default\"},\"spec\":{\"containers\":[{\"name\":\"a\","
-                + "\"image\":\"nginx:latest\"}]}}");
+        String pod = create(
+                "pods",
+                "Pod",
+                "web",
+                "default",
+                "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":"
+                        + "{\"name\":\"web\",\"namespace\":\"default\"},\"spec\":{\"containers\":[{\"name\":\"a\","
+                        + "\"image\":\"nginx:latest\"}]}}");
         PolicyEngine.Verdict v = s.review(pod);
         assertThat(v.allowed()).isFalse();
         assertThat(v.code()).isEqualTo(422);
-        assertThat(v.message()).startsWith("pods \"web\" is forbidden: ValidatingAdmissionPolicy 'broken' with binding 'b' "
-                + "denied request: compilation error: compilation failed: ERROR: <input>:1:");
-        assertThat(s.review(configMap("a")).allowed()).as("what it does not match").isTrue();
+        assertThat(v.message())
+                .startsWith("pods \"web\" is forbidden: ValidatingAdmissionPolicy 'broken' with binding 'b' "
+                        + "denied request: compilation error: compilation failed: ERROR: <input>:1:");
+        assertThat(s.review(configMap("a")).allowed())
+                .as("what it does not match")
+                .isTrue();
 
-        Setup typed = setup(policy("typed", "Fail", "configmaps", "  validations: [{expression: \"1 + 1\"}, "
-                + "{expression: \"true\"}]") + binding("b", "typed", "Deny", ""));
-        assertThat(typed.review(configMap("a")).message()).endsWith("ValidatingAdmissionPolicy 'typed' with binding 'b' "
-                + "denied request: compilation error: must evaluate to bool but got int");
+        Setup typed = setup(policy(
+                        "typed",
+                        "Fail",
+                        "configmaps",
+                        "  validations: [{expression: \"1 + 1\"}, " + "{expression: \"true\"}]")
+                + binding("b", "typed", "Deny", ""));
+        assertThat(typed.review(configMap("a")).message())
+                .endsWith("ValidatingAdmissionPolicy 'typed' with binding 'b' "
+                        + "denied request: compilation error: must evaluate to bool but got int");
 
         Setup ignored = setup(policy("broken", "Ignore", "pods", """
-                  validations: [{expression: "object.spec.containers.all(c, !c.image.endsWith(':latest')"}]""")
-                + binding("b", "broken", "Deny", ""));
+                  validations: [{expression: "object.spec.containers.all(c, !c.image.endsWith(':latest')"}]""") + binding("b", "broken", "Deny", ""));
         PolicyEngine.Verdict skipped = ignored.review(pod);
         assertThat(skipped.allowed()).isTrue();
-        assertThat(skipped.results()).extracting(PolicyEngine.Result::outcome).containsExactly(PolicyEngine.Outcome.error);
+        assertThat(skipped.results())
+                .extracting(PolicyEngine.Result::outcome)
+                .containsExactly(PolicyEngine.Outcome.error);
     }
 
     @Test
@@ -342,8 +433,9 @@ class PolicyEngineTest {
         String conditions = "  matchConditions: [{name: c, expression: \"object.metadata.name ==\"}]\n"
                 + "  validations: [{expression: \"false\", message: denied}]";
         Setup fail = setup(policy("p", "Fail", "configmaps", conditions) + binding("b", "p", "Deny", ""));
-        assertThat(fail.review(configMap("a")).message()).contains("'p' with binding 'b' denied request: compilation error: "
-                + "compilation failed: ERROR: <input>:1:");
+        assertThat(fail.review(configMap("a")).message())
+                .contains("'p' with binding 'b' denied request: compilation error: "
+                        + "compilation failed: ERROR: <input>:1:");
         Setup ignore = setup(policy("p", "Ignore", "configmaps", conditions) + binding("b", "p", "Deny", ""));
         assertThat(ignore.review(configMap("a")).allowed()).isTrue();
     }
@@ -353,21 +445,31 @@ class PolicyEngineTest {
         Setup s = setup(policy("broken", "Fail", "configmaps", """
                   validations: [{expression: "true", reason: Teapot}]""")
                 + policy("works", "Fail", "configmaps", "  validations: [{expression: \"false\", message: works}]")
-                + binding("b1", "broken", "Deny", "") + binding("b2", "works", "Deny", ""));
-        assertThat(s.errors()).singleElement().asString()
+                + binding("b1", "broken", "Deny", "")
+                + binding("b2", "works", "Deny", ""));
+        assertThat(s.errors())
+                .singleElement()
+                .asString()
                 .contains("ValidatingAdmissionPolicy 'broken' is invalid")
                 .contains("spec.validations[0].reason: got \"Teapot\"");
-        assertThat(s.review(configMap("a")).message()).endsWith("ValidatingAdmissionPolicy 'broken' denied request: "
-                + "failed to configure policy: spec.validations[0].reason: got \"Teapot\", expected one of "
-                + "[Forbidden, Invalid, RequestEntityTooLarge, Unauthorized]");
-        assertThat(s.review(namespace("n")).allowed()).as("what it does not match").isTrue();
+        assertThat(s.review(configMap("a")).message())
+                .endsWith("ValidatingAdmissionPolicy 'broken' denied request: "
+                        + "failed to configure policy: spec.validations[0].reason: got \"Teapot\", expected one of "
+                        + "[Forbidden, Invalid, RequestEntityTooLarge, Unauthorized]");
+        assertThat(s.review(namespace("n")).allowed())
+                .as("what it does not match")
+                .isTrue();
 
         Setup binding = setup(policy("p", "Fail", "configmaps", "  validations: [{expression: \"true\"}]")
                 + binding("b", "p", "Deny, Warn", ""));
-        assertThat(binding.errors()).singleElement().asString().contains("ValidatingAdmissionPolicyBinding 'b' is invalid");
-        assertThat(binding.review(configMap("a")).message()).endsWith("ValidatingAdmissionPolicy 'p' with binding 'b' "
-                + "denied request: failed to configure binding: spec.validationActions: got [\"Deny\",\"Warn\"], "
-                + "must not contain both Deny and Warn");
+        assertThat(binding.errors())
+                .singleElement()
+                .asString()
+                .contains("ValidatingAdmissionPolicyBinding 'b' is invalid");
+        assertThat(binding.review(configMap("a")).message())
+                .endsWith("ValidatingAdmissionPolicy 'p' with binding 'b' "
+                        + "denied request: failed to configure binding: spec.validationActions: got [\"Deny\",\"Warn\"], "
+                        + "must not contain both Deny and Warn");
         Setup ignored = setup(policy("p", "Ignore", "configmaps", "  validations: [{expression: \"true\"}]")
                 + binding("b", "p", "Deny, Warn", ""));
         assertThat(ignored.review(configMap("a")).allowed()).isTrue();
@@ -380,7 +482,9 @@ class PolicyEngineTest {
                 ---
                 """ + binding("b", "nowhere", "Deny", ""));
         assertThat(unreadable.errors()).singleElement().asString().contains("spec.matchConstraints: missing, required");
-        assertThat(unreadable.review(configMap("a")).allowed()).as("nobody can tell what it is about").isTrue();
+        assertThat(unreadable.review(configMap("a")).allowed())
+                .as("nobody can tell what it is about")
+                .isTrue();
     }
 
     @Test
@@ -409,12 +513,23 @@ class PolicyEngineTest {
                   - expression: "quantity('1.5').asInteger() == 1\"""") + binding("b", "p", "Deny", ""));
         assertThat(s.errors()).isEmpty();
         PolicyEngine.Verdict v = s.review(configMap("a"));
-        assertThat(v.results()).extracting(PolicyEngine.Result::outcome).containsExactly(PolicyEngine.Outcome.pass,
-                PolicyEngine.Outcome.pass, PolicyEngine.Outcome.pass, PolicyEngine.Outcome.pass, PolicyEngine.Outcome.pass,
-                PolicyEngine.Outcome.error);
-        assertThat(v.message()).endsWith("expression 'quantity('1.5').asInteger() == 1' resulted in error: "
-                + "cannot convert value to integer");
-        Setup bad = setup(policy("p", "Fail", "configmaps", "  validations: [{expression: \"quantity('12 apples') == quantity('1')\"}]")
+        assertThat(v.results())
+                .extracting(PolicyEngine.Result::outcome)
+                .containsExactly(
+                        PolicyEngine.Outcome.pass,
+                        PolicyEngine.Outcome.pass,
+                        PolicyEngine.Outcome.pass,
+                        PolicyEngine.Outcome.pass,
+                        PolicyEngine.Outcome.pass,
+                        PolicyEngine.Outcome.error);
+        assertThat(v.message())
+                .endsWith("expression 'quantity('1.5').asInteger() == 1' resulted in error: "
+                        + "cannot convert value to integer");
+        Setup bad = setup(policy(
+                        "p",
+                        "Fail",
+                        "configmaps",
+                        "  validations: [{expression: \"quantity('12 apples') == quantity('1')\"}]")
                 + binding("b", "p", "Deny", ""));
         assertThat(bad.review(configMap("a")).message()).contains("quantities must match the regular expression");
     }
@@ -433,12 +548,19 @@ class PolicyEngineTest {
                     messageExpression: "format.named('qualifiedName').value().validate('/x').value()[0]\"""") + binding("b", "p", "Deny", ""));
         assertThat(s.errors()).isEmpty();
         PolicyEngine.Verdict v = s.review(configMap("a"));
-        assertThat(v.results()).extracting(PolicyEngine.Result::outcome).containsExactly(PolicyEngine.Outcome.pass,
-                PolicyEngine.Outcome.pass, PolicyEngine.Outcome.pass, PolicyEngine.Outcome.pass, PolicyEngine.Outcome.fail,
-                PolicyEngine.Outcome.fail);
-        assertThat(v.results().get(4).message()).isEqualTo("a lowercase RFC 1123 label must consist of lower case "
-                + "alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  "
-                + "or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
+        assertThat(v.results())
+                .extracting(PolicyEngine.Result::outcome)
+                .containsExactly(
+                        PolicyEngine.Outcome.pass,
+                        PolicyEngine.Outcome.pass,
+                        PolicyEngine.Outcome.pass,
+                        PolicyEngine.Outcome.pass,
+                        PolicyEngine.Outcome.fail,
+                        PolicyEngine.Outcome.fail);
+        assertThat(v.results().get(4).message())
+                .isEqualTo("a lowercase RFC 1123 label must consist of lower case "
+                        + "alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  "
+                        + "or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
         assertThat(v.results().get(5).message()).isEqualTo("prefix part must be non-empty");
     }
 
@@ -469,9 +591,15 @@ class PolicyEngineTest {
                   - expression: "authorizer.requestResource.check('approve').reason().startsWith('RBAC: allowed by RoleBinding default/alice-approves')\"""") + binding("b", "p", "Deny", ""));
         assertThat(s.errors()).isEmpty();
         PolicyEngine.Verdict v = s.review(configMap("a"));
-        assertThat(v.results()).extracting(PolicyEngine.Result::outcome).containsExactly(PolicyEngine.Outcome.pass,
-                PolicyEngine.Outcome.pass, PolicyEngine.Outcome.pass, PolicyEngine.Outcome.pass, PolicyEngine.Outcome.fail,
-                PolicyEngine.Outcome.pass);
+        assertThat(v.results())
+                .extracting(PolicyEngine.Result::outcome)
+                .containsExactly(
+                        PolicyEngine.Outcome.pass,
+                        PolicyEngine.Outcome.pass,
+                        PolicyEngine.Outcome.pass,
+                        PolicyEngine.Outcome.pass,
+                        PolicyEngine.Outcome.fail,
+                        PolicyEngine.Outcome.pass);
         assertThat(v.results().get(4).message()).isEqualTo("no:");
     }
 
@@ -479,8 +607,14 @@ class PolicyEngineTest {
     @Test
     void aBindingWhoseSelectorTheApiServerWouldRefuseIsInvalid() throws Exception {
         Setup s = setup(policy("p", "Fail", "configmaps", "validations: [{expression: \"false\"}]")
-                + binding("b", "p", "Deny", "matchResources: {objectSelector: {matchExpressions: [{key: tier, operator: In}]}}"));
-        assertThat(s.errors()).singleElement().asString()
+                + binding(
+                        "b",
+                        "p",
+                        "Deny",
+                        "matchResources: {objectSelector: {matchExpressions: [{key: tier, operator: In}]}}"));
+        assertThat(s.errors())
+                .singleElement()
+                .asString()
                 .contains("ValidatingAdmissionPolicyBinding 'b' is invalid")
                 .contains("matchResources.objectSelector.matchExpressions[0].values: got [], must be non-empty for In");
     }
@@ -518,23 +652,26 @@ class PolicyEngineTest {
                 return true;
             }
 
-            public List<Map<String, Object>> params(ValidatingPolicy.ParamKind kind, String namespace, String name,
-                                                    LabelSelector selector) {
+            public List<Map<String, Object>> params(
+                    ValidatingPolicy.ParamKind kind, String namespace, String name, LabelSelector selector) {
                 return List.of();
             }
         };
         AdmissionRequest request = AdmissionReviews.request(AdmissionReviews.JSON.readTree(configMap("a")));
         assertThat(s.engine().review(request, unreachable).allowed()).isTrue();
-        Setup reads = setup(policy("p", "Fail", "configmaps", "  validations: [{expression: \"object.metadata.name != 'x'\"}]")
-                + binding("b", "p", "Deny", ""));
+        Setup reads = setup(
+                policy("p", "Fail", "configmaps", "  validations: [{expression: \"object.metadata.name != 'x'\"}]")
+                        + binding("b", "p", "Deny", ""));
         Assertions.assertThatThrownBy(() -> reads.engine().review(request, unreachable))
                 .hasMessage("the API is down");
     }
 
     @Test
     void aMalformedAdmissionReviewNamesItsFields() {
-        Assertions.assertThatThrownBy(() -> AdmissionReviews.request(AdmissionReviews.JSON.readTree(
-                "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"operation\":\"PATCH\"}}")))
+        Assertions.assertThatThrownBy(
+                        () -> AdmissionReviews.request(
+                                AdmissionReviews.JSON.readTree(
+                                        "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"operation\":\"PATCH\"}}")))
                 .hasMessageContaining("request.uid: missing")
                 .hasMessageContaining("request.operation: got \"PATCH\", expected CREATE, UPDATE, DELETE or CONNECT")
                 .hasMessageContaining("request.kind: missing");
@@ -542,8 +679,7 @@ class PolicyEngineTest {
 
     @Test
     void aMalformedRequestKindOrResourceIsAnErrorNotReplacedByKindAndResource() throws Exception {
-        ObjectNode review =
-                (ObjectNode) AdmissionReviews.JSON.readTree(configMap("a"));
+        ObjectNode review = (ObjectNode) AdmissionReviews.JSON.readTree(configMap("a"));
         ObjectNode r = (ObjectNode) review.get("request");
         r.putObject("requestKind").put("group", "apps");
         r.put("requestResource", "configmaps");

@@ -51,7 +51,8 @@ class AdmissionEndpointTest {
         ObjectNode request = (ObjectNode) AdmissionReviews.JSON.readTree(review);
         if (m.has("patch")) {
             Map<String, Object> object = AdmissionReviews.JSON.convertValue(request.at("/request/object"), Map.class);
-            object = JsonPatch.apply(object, AdmissionReviews.JSON.readValue(m.get("patch").binaryValue(), List.class));
+            object = JsonPatch.apply(
+                    object, AdmissionReviews.JSON.readValue(m.get("patch").binaryValue(), List.class));
             ((ObjectNode) request.get("request")).set("object", AdmissionReviews.JSON.valueToTree(object));
         }
         ObjectNode validated = (ObjectNode) AdmissionReviews.JSON.readTree(
@@ -64,15 +65,30 @@ class AdmissionEndpointTest {
     }
 
     private static String post(String path, String body) {
-        return given().contentType("application/json").body(body).post(path).then().statusCode(200).extract().asString();
+        return given().contentType("application/json")
+                .body(body)
+                .post(path)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
     }
 
     @Test
     void aMalformedReviewIsABadRequestNamingTheField() {
-        given().contentType("application/json").body("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
-                + "\"request\":{\"uid\":\"x\",\"operation\":\"CREATE\",\"resource\":{\"version\":\"v1\",\"resource\":\"pods\"}}}")
-                .post("/admission/validate").then().statusCode(400).body(containsString("request.kind: missing"));
-        given().contentType("application/json").body("{nope").post("/admission/validate").then().statusCode(400)
+        given().contentType("application/json")
+                .body(
+                        "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
+                                + "\"request\":{\"uid\":\"x\",\"operation\":\"CREATE\",\"resource\":{\"version\":\"v1\",\"resource\":\"pods\"}}}")
+                .post("/admission/validate")
+                .then()
+                .statusCode(400)
+                .body(containsString("request.kind: missing"));
+        given().contentType("application/json")
+                .body("{nope")
+                .post("/admission/validate")
+                .then()
+                .statusCode(400)
                 .body(containsString("not JSON"));
     }
 }

@@ -22,11 +22,19 @@ import org.junit.jupiter.api.Test;
 class AdmissionHealthGroupTest {
     @Test
     void theAdmissionGroupAsksNeitherKafkaNorTheApiServer() {
-        given().when().get("/q/health/group/admission").then().statusCode(200)
-                .body(containsString("admission-webhook"), containsString("validatingPolicies"),
-                        not(containsString("Kafka")), not(containsString("kubernetes-api")),
+        given().when()
+                .get("/q/health/group/admission")
+                .then()
+                .statusCode(200)
+                .body(
+                        containsString("admission-webhook"),
+                        containsString("validatingPolicies"),
+                        not(containsString("Kafka")),
+                        not(containsString("kubernetes-api")),
                         not(containsString("smallrye-reactive-messaging")));
-        given().when().get("/q/health/ready").then()
+        given().when()
+                .get("/q/health/ready")
+                .then()
                 .body(containsString("admission-webhook"), containsString("Kafka connection health check"));
     }
 }

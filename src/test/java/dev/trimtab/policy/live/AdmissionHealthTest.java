@@ -47,9 +47,14 @@ class AdmissionHealthTest {
         HealthCheckResponse expired = at(after, List.of(cert.certificate()));
         assertThat(expired.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
         assertThat(expired.getData().orElseThrow().get("error").toString())
-                .contains(cert.certificate().toString()).contains("expired at");
+                .contains(cert.certificate().toString())
+                .contains("expired at");
         Instant before = cert.x509().getNotBefore().toInstant().minusSeconds(1);
-        assertThat(at(before, List.of(cert.certificate())).getData().orElseThrow().get("error").toString())
+        assertThat(at(before, List.of(cert.certificate()))
+                        .getData()
+                        .orElseThrow()
+                        .get("error")
+                        .toString())
                 .contains("is not valid before");
     }
 

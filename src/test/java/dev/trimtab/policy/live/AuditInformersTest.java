@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(MockKubernetes.class)
 @QuarkusTestResource(EmbeddedKafka.class)
-@TestProfile(PolicyAuditTest.Audit.class)   // its settings include trimtab.policy.audit-informers=v1/Pod
+@TestProfile(PolicyAuditTest.Audit.class) // its settings include trimtab.policy.audit-informers=v1/Pod
 class AuditInformersTest {
     @Inject
     KubernetesClient client;
@@ -32,9 +32,21 @@ class AuditInformersTest {
 
     @Test
     void podsFromTheApiAreAudited() {
-        client.pods().inNamespace("watched").resource(new PodBuilder().withNewMetadata().withName("web")
-                .withNamespace("watched").endMetadata().withNewSpec().addNewContainer().withName("web")
-                .withImage("nginx:latest").endContainer().endSpec().build()).create();
+        client.pods()
+                .inNamespace("watched")
+                .resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName("web")
+                        .withNamespace("watched")
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewContainer()
+                        .withName("web")
+                        .withImage("nginx:latest")
+                        .endContainer()
+                        .endSpec()
+                        .build())
+                .create();
         await().atMost(Duration.ofSeconds(20)).until(() -> fails() == 1);
         client.pods().inNamespace("watched").withName("web").edit(p -> {
             p.getSpec().getContainers().get(0).setImage("nginx:1.27");

@@ -46,8 +46,13 @@ class ClusterPolicyWatchTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("trimtab.test.await-policies", "false", "trimtab.policy.watch-backoff.initial", "400ms",
-                    "trimtab.policy.watch-backoff.max", "1s");
+            return Map.of(
+                    "trimtab.test.await-policies",
+                    "false",
+                    "trimtab.policy.watch-backoff.initial",
+                    "400ms",
+                    "trimtab.policy.watch-backoff.max",
+                    "1s");
         }
     }
 
@@ -55,20 +60,42 @@ class ClusterPolicyWatchTest {
         @Override
         public void accept(KubernetesServer server) {
             // the informer's first list; expectations answer before the CRUD store does
-            server.expect().get().withPath(LIST + "?resourceVersion=0").andReturn(403, Map.of("apiVersion", "v1", "kind",
-                    "Status", "status", "Failure", "reason", "Forbidden", "code", 403, "message",
-                    "validatingadmissionpolicies.admissionregistration.k8s.io is forbidden")).times(FAILURES);
+            server.expect()
+                    .get()
+                    .withPath(LIST + "?resourceVersion=0")
+                    .andReturn(
+                            403,
+                            Map.of(
+                                    "apiVersion",
+                                    "v1",
+                                    "kind",
+                                    "Status",
+                                    "status",
+                                    "Failure",
+                                    "reason",
+                                    "Forbidden",
+                                    "code",
+                                    403,
+                                    "message",
+                                    "validatingadmissionpolicies.admissionregistration.k8s.io is forbidden"))
+                    .times(FAILURES);
             try {
-                server.getClient().genericKubernetesResources("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy")
-                        .resource(PolicyDirectory.YAML.readValue(ClusterPoliciesTest.POLICY.replace("EXPR",
-                                "object.spec.replicas <= 2"), GenericKubernetesResource.class)).create();
-                server.getClient().genericKubernetesResources("admissionregistration.k8s.io/v1",
-                        "ValidatingAdmissionPolicyBinding").resource(PolicyDirectory.YAML.readValue("""
+                server.getClient()
+                        .genericKubernetesResources("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy")
+                        .resource(PolicyDirectory.YAML.readValue(
+                                ClusterPoliciesTest.POLICY.replace("EXPR", "object.spec.replicas <= 2"),
+                                GenericKubernetesResource.class))
+                        .create();
+                server.getClient()
+                        .genericKubernetesResources(
+                                "admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding")
+                        .resource(PolicyDirectory.YAML.readValue("""
                         apiVersion: admissionregistration.k8s.io/v1
                         kind: ValidatingAdmissionPolicyBinding
                         metadata: {name: cluster-max-two}
                         spec: {policyName: cluster-max-two, validationActions: [Deny]}
-                        """, GenericKubernetesResource.class)).create();
+                        """, GenericKubernetesResource.class))
+                        .create();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -85,21 +112,33 @@ class ClusterPolicyWatchTest {
 
     @Test
     void aFailedListIsRetriedUntilThePoliciesAreInForce() throws Exception {
-        String review = Files.readAllLines(Path.of("src/test/resources/admission/reviews.jsonl")).get(2);
+        String review = Files.readAllLines(Path.of("src/test/resources/admission/reviews.jsonl"))
+                .get(2);
         JsonPath down = readiness();
         assertThat(ours(down, "status")).isEqualTo("DOWN");
         assertThat(ours(down, "data.ValidatingAdmissionPolicy")).matches("starting|not synced, \\d+ failed attempts?");
-        given().contentType("application/json").body(review).post("/admission/validate").then().statusCode(503);
+        given().contentType("application/json")
+                .body(review)
+                .post("/admission/validate")
+                .then()
+                .statusCode(503);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> ours(readiness(), "data.'ValidatingAdmissionPolicy.lastError'")
-                != null);
-        assertThat(ours(readiness(), "data.'ValidatingAdmissionPolicy.lastError'")).contains("Forbidden");
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> ours(readiness(), "data.'ValidatingAdmissionPolicy.lastError'") != null);
+        assertThat(ours(readiness(), "data.'ValidatingAdmissionPolicy.lastError'"))
+                .contains("Forbidden");
 
         await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(ours(readiness(), "status")));
         JsonPath up = readiness();
         assertThat(ours(up, "data.ValidatingAdmissionPolicy")).isEqualTo("synced");
         assertThat(ours(up, "data.'ValidatingAdmissionPolicy.lastError'")).isNull();
-        assertThat(given().contentType("application/json").body(review).post("/admission/validate").then()
-                .statusCode(200).extract().asString()).contains("at most two, from the cluster");
+        assertThat(given().contentType("application/json")
+                        .body(review)
+                        .post("/admission/validate")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .contains("at most two, from the cluster");
     }
 }

@@ -51,12 +51,19 @@ class DiscoveredEquivalentsTest {
 
     static String resource(String name, String kind, String hash) {
         return "{\"name\":\"" + name + "\",\"singularName\":\"\",\"namespaced\":true,\"kind\":\"" + kind
-                + "\",\"verbs\":[\"get\",\"list\"]" + (hash == null ? "" : ",\"storageVersionHash\":\"" + hash + "\"") + "}";
+                + "\",\"verbs\":[\"get\",\"list\"]" + (hash == null ? "" : ",\"storageVersionHash\":\"" + hash + "\"")
+                + "}";
     }
 
     static final Map<String, String> CLUSTER = Map.of(
-            "/api/v1", resources("v1", String.join(",", resource("events", "Event", EVENTS_HASH),
-                    resource("pods", "Pod", "xPOwRZ+Yhw8="), resource("pods/status", "Pod", null))),
+            "/api/v1",
+                    resources(
+                            "v1",
+                            String.join(
+                                    ",",
+                                    resource("events", "Event", EVENTS_HASH),
+                                    resource("pods", "Pod", "xPOwRZ+Yhw8="),
+                                    resource("pods/status", "Pod", null))),
             "/apis", """
                     {"kind":"APIGroupList","apiVersion":"v1","groups":[
                      {"name":"events.k8s.io","versions":[{"groupVersion":"events.k8s.io/v1","version":"v1"}],
@@ -65,11 +72,16 @@ class DiscoveredEquivalentsTest {
                       {"groupVersion":"stable.example.com/v1","version":"v1"}],
                       "preferredVersion":{"groupVersion":"stable.example.com/v2","version":"v2"}}]}""",
             "/apis/events.k8s.io/v1", resources("events.k8s.io/v1", resource("events", "Event", EVENTS_HASH)),
-            "/apis/stable.example.com/v2", resources("stable.example.com/v2", String.join(",",
-                    resource("crontabs", "CronTab", "Qk3NVw0Y5RU="),
-                    "{\"name\":\"crontabs/scale\",\"singularName\":\"\",\"namespaced\":true,\"group\":\"autoscaling\","
-                            + "\"version\":\"v1\",\"kind\":\"Scale\",\"verbs\":[\"get\",\"patch\",\"update\"]}")),
-            "/apis/stable.example.com/v1", resources("stable.example.com/v1", resource("crontabs", "CronTab", "Qk3NVw0Y5RU=")));
+            "/apis/stable.example.com/v2",
+                    resources(
+                            "stable.example.com/v2",
+                            String.join(
+                                    ",",
+                                    resource("crontabs", "CronTab", "Qk3NVw0Y5RU="),
+                                    "{\"name\":\"crontabs/scale\",\"singularName\":\"\",\"namespaced\":true,\"group\":\"autoscaling\","
+                                            + "\"version\":\"v1\",\"kind\":\"Scale\",\"verbs\":[\"get\",\"patch\",\"update\"]}")),
+            "/apis/stable.example.com/v1",
+                    resources("stable.example.com/v1", resource("crontabs", "CronTab", "Qk3NVw0Y5RU=")));
 
     static final String CRD = """
             apiVersion: apiextensions.k8s.io/v1
@@ -86,8 +98,8 @@ class DiscoveredEquivalentsTest {
             """;
 
     static KubernetesMockServer server(Map<String, String> documents) {
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new Discovery(documents), false);
+        KubernetesMockServer server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new Discovery(documents), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         return server;
     }
@@ -96,8 +108,11 @@ class DiscoveredEquivalentsTest {
     void resourcesWithOneStorageAreEquivalentInDiscoverysOrder() {
         KubernetesMockServer server = server(CLUSTER);
         try (KubernetesClient api = server.createClient()) {
-            api.apiextensions().v1().customResourceDefinitions()
-                    .resource(Serialization.unmarshal(CRD, CustomResourceDefinition.class)).create();
+            api.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .resource(Serialization.unmarshal(CRD, CustomResourceDefinition.class))
+                    .create();
             EquivalentResources e = DiscoveredEquivalents.read(api);
 
             assertThat(e.equivalents(new Gvr("events.k8s.io", "v1", "events"), ""))
@@ -105,19 +120,28 @@ class DiscoveredEquivalentsTest {
             assertThat(e.equivalents(new Gvr("", "v1", "pods"), "")).containsExactly(new Gvr("", "v1", "pods"));
             assertThat(e.equivalents(new Gvr("", "v1", "pods"), "status")).containsExactly(new Gvr("", "v1", "pods"));
             assertThat(e.equivalents(new Gvr("stable.example.com", "v1", "crontabs"), ""))
-                    .containsExactly(new Gvr("stable.example.com", "v2", "crontabs"), new Gvr("stable.example.com", "v1", "crontabs"));
+                    .containsExactly(
+                            new Gvr("stable.example.com", "v2", "crontabs"),
+                            new Gvr("stable.example.com", "v1", "crontabs"));
             assertThat(e.kindFor(new Gvr("stable.example.com", "v2", "crontabs"), "scale"))
                     .isEqualTo(new Gvk("autoscaling", "v1", "Scale"));
             assertThat(e.kindFor(new Gvr("stable.example.com", "v1", "crontabs"), ""))
                     .isEqualTo(new Gvk("stable.example.com", "v1", "CronTab"));
             // the CRD says conversion None: apiVersion only
-            assertThat(e.convert(Map.of("apiVersion", "stable.example.com/v1", "kind", "CronTab"),
-                    new Gvr("stable.example.com", "v1", "crontabs"), new Gvk("stable.example.com", "v1", "CronTab"),
-                    new Gvr("stable.example.com", "v2", "crontabs"), new Gvk("stable.example.com", "v2", "CronTab")))
+            assertThat(e.convert(
+                            Map.of("apiVersion", "stable.example.com/v1", "kind", "CronTab"),
+                            new Gvr("stable.example.com", "v1", "crontabs"),
+                            new Gvk("stable.example.com", "v1", "CronTab"),
+                            new Gvr("stable.example.com", "v2", "crontabs"),
+                            new Gvk("stable.example.com", "v2", "CronTab")))
                     .containsEntry("apiVersion", "stable.example.com/v2");
             // Events are stored together but converted by the API server, not here
-            assertThatThrownBy(() -> e.convert(Map.of("apiVersion", "v1", "kind", "Event"), new Gvr("", "v1", "events"),
-                    new Gvk("", "v1", "Event"), new Gvr("events.k8s.io", "v1", "events"), new Gvk("events.k8s.io", "v1", "Event")))
+            assertThatThrownBy(() -> e.convert(
+                            Map.of("apiVersion", "v1", "kind", "Event"),
+                            new Gvr("", "v1", "events"),
+                            new Gvk("", "v1", "Event"),
+                            new Gvr("events.k8s.io", "v1", "events"),
+                            new Gvk("events.k8s.io", "v1", "Event")))
                     .isInstanceOf(EquivalentResources.ConversionException.class);
         } finally {
             server.destroy();
@@ -129,10 +153,14 @@ class DiscoveredEquivalentsTest {
         KubernetesMockServer server = server(CLUSTER);
         try (KubernetesClient api = server.createClient()) {
             EquivalentResources e = DiscoveredEquivalents.read(api);
-            assertThat(e.equivalents(new Gvr("stable.example.com", "v1", "crontabs"), "")).hasSize(2);
-            assertThatThrownBy(() -> e.convert(Map.of("apiVersion", "stable.example.com/v1", "kind", "CronTab"),
-                    new Gvr("stable.example.com", "v1", "crontabs"), new Gvk("stable.example.com", "v1", "CronTab"),
-                    new Gvr("stable.example.com", "v2", "crontabs"), new Gvk("stable.example.com", "v2", "CronTab")))
+            assertThat(e.equivalents(new Gvr("stable.example.com", "v1", "crontabs"), ""))
+                    .hasSize(2);
+            assertThatThrownBy(() -> e.convert(
+                            Map.of("apiVersion", "stable.example.com/v1", "kind", "CronTab"),
+                            new Gvr("stable.example.com", "v1", "crontabs"),
+                            new Gvk("stable.example.com", "v1", "CronTab"),
+                            new Gvr("stable.example.com", "v2", "crontabs"),
+                            new Gvk("stable.example.com", "v2", "CronTab")))
                     .isInstanceOf(EquivalentResources.ConversionException.class);
         } finally {
             server.destroy();
@@ -141,8 +169,11 @@ class DiscoveredEquivalentsTest {
 
     @Test
     void emptyDiscoveryIsAFailureNotAnEmptyRegistry() {
-        KubernetesMockServer server = server(Map.of("/api/v1", resources("v1", ""),
-                "/apis", "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[]}"));
+        KubernetesMockServer server = server(Map.of(
+                "/api/v1",
+                resources("v1", ""),
+                "/apis",
+                "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[]}"));
         try (KubernetesClient api = server.createClient()) {
             assertThatThrownBy(() -> DiscoveredEquivalents.read(api)).hasMessage("discovery listed no resources");
         } finally {
@@ -152,11 +183,24 @@ class DiscoveredEquivalentsTest {
 
     @Test
     void theSameHashUnderAnotherNameIsNotTheSameStorage() {
-        EquivalentResources e = DiscoveredEquivalents.of(List.of(
-                new DiscoveredEquivalents.GroupVersion("a.example/v1", List.of(new APIResourceBuilder()
-                        .withName("things").withKind("Thing").withStorageVersionHash("h").build())),
-                new DiscoveredEquivalents.GroupVersion("b.example/v1", List.of(new APIResourceBuilder()
-                        .withName("others").withKind("Other").withStorageVersionHash("h").build()))), List.of());
-        assertThat(e.equivalents(new Gvr("a.example", "v1", "things"), "")).containsExactly(new Gvr("a.example", "v1", "things"));
+        EquivalentResources e = DiscoveredEquivalents.of(
+                List.of(
+                        new DiscoveredEquivalents.GroupVersion(
+                                "a.example/v1",
+                                List.of(new APIResourceBuilder()
+                                        .withName("things")
+                                        .withKind("Thing")
+                                        .withStorageVersionHash("h")
+                                        .build())),
+                        new DiscoveredEquivalents.GroupVersion(
+                                "b.example/v1",
+                                List.of(new APIResourceBuilder()
+                                        .withName("others")
+                                        .withKind("Other")
+                                        .withStorageVersionHash("h")
+                                        .build()))),
+                List.of());
+        assertThat(e.equivalents(new Gvr("a.example", "v1", "things"), ""))
+                .containsExactly(new Gvr("a.example", "v1", "things"));
     }
 }

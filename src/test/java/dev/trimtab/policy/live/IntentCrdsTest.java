@@ -29,7 +29,8 @@ class IntentCrdsTest {
 
     static Map<String, Map<String, Object>> schemas() throws IOException {
         Map<String, Map<String, Object>> out = new HashMap<>();
-        for (String doc : Files.readString(Path.of("k8s-manifests/base/intents-crds.yaml")).split("(?m)^---\\s*$")) {
+        for (String doc : Files.readString(Path.of("k8s-manifests/base/intents-crds.yaml"))
+                .split("(?m)^---\\s*$")) {
             if (!doc.contains("kind: CustomResourceDefinition")) {
                 continue;
             }
@@ -38,7 +39,8 @@ class IntentCrdsTest {
             String kind = (String) ((Map<?, ?>) spec.get("names")).get("kind");
             Map<?, ?> version = (Map<?, ?>) ((List<?>) spec.get("versions")).get(0);
             @SuppressWarnings("unchecked")
-            Map<String, Object> schema = (Map<String, Object>) ((Map<?, ?>) version.get("schema")).get("openAPIV3Schema");
+            Map<String, Object> schema =
+                    (Map<String, Object>) ((Map<?, ?>) version.get("schema")).get("openAPIV3Schema");
             out.put(kind, schema);
         }
         return out;
@@ -54,8 +56,11 @@ class IntentCrdsTest {
                 texts.addAll(List.of(m.group(1).split("(?m)^---\\s*$")));
             }
         }
-        try (Stream<Path> files = Stream.concat(Files.walk(Path.of("src/test/resources/network/intents")),
-                Stream.concat(Files.walk(Path.of("src/test/resources/rbac/intents")), Files.walk(Path.of("src/test/resources/intents-live"))))) {
+        try (Stream<Path> files = Stream.concat(
+                Files.walk(Path.of("src/test/resources/network/intents")),
+                Stream.concat(
+                        Files.walk(Path.of("src/test/resources/rbac/intents")),
+                        Files.walk(Path.of("src/test/resources/intents-live"))))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
                 texts.addAll(List.of(Files.readString(f).split("(?m)^---\\s*$")));
             }
@@ -69,7 +74,8 @@ class IntentCrdsTest {
     @SuppressWarnings("unchecked")
     static void collect(Object node, List<Map<String, Object>> out) {
         if (node instanceof Map<?, ?> m) {
-            if ((NetworkIntent.KIND.equals(m.get("kind")) || RbacIntent.KIND.equals(m.get("kind"))) && m.get("spec") != null) {
+            if ((NetworkIntent.KIND.equals(m.get("kind")) || RbacIntent.KIND.equals(m.get("kind")))
+                    && m.get("spec") != null) {
                 out.add((Map<String, Object>) m);
                 return;
             }
@@ -136,14 +142,19 @@ class IntentCrdsTest {
     void everyValidIntentOfTheDocsAndTestDataPassesTheSchemaUnpruned() throws IOException {
         Map<String, Map<String, Object>> schemas = schemas();
         assertThat(schemas).containsOnlyKeys(NetworkIntent.KIND, RbacIntent.KIND);
-        List<Map<String, Object>> valid = examples().stream().filter(IntentCrdsTest::valid).toList();
-        assertThat(valid.stream().map(i -> i.get("kind")).distinct()).containsExactlyInAnyOrder(NetworkIntent.KIND,
-                RbacIntent.KIND);
+        List<Map<String, Object>> valid =
+                examples().stream().filter(IntentCrdsTest::valid).toList();
+        assertThat(valid.stream().map(i -> i.get("kind")).distinct())
+                .containsExactlyInAnyOrder(NetworkIntent.KIND, RbacIntent.KIND);
         assertThat(valid.size()).isGreaterThan(20);
         List<String> problems = new ArrayList<>();
         for (Map<String, Object> intent : valid) {
             Map<?, ?> meta = (Map<?, ?>) intent.get("metadata");
-            check(intent, schemas.get((String) intent.get("kind")), intent.get("kind") + " " + meta.get("name"), problems);
+            check(
+                    intent,
+                    schemas.get((String) intent.get("kind")),
+                    intent.get("kind") + " " + meta.get("name"),
+                    problems);
         }
         assertThat(problems).isEmpty();
     }

@@ -42,7 +42,8 @@ class LiveReportsTest {
     void oneReportPerResourceCreatedUpdatedAndDeleted(ReportApi api) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         String book = "book-" + api;
-        LiveReports reports = new LiveReports(book, client, registry, new ReportSettings(api.name(), 250, Duration.ZERO));
+        LiveReports reports =
+                new LiveReports(book, client, registry, new ReportSettings(api.name(), 250, Duration.ZERO));
         reports.put(WEB, results("fail"));
         reports.put(DB, results("pass", "pass"));
         reports.put(NS, results("warn"));
@@ -55,18 +56,25 @@ class LiveReportsTest {
         assertThat(web.at("/metadata/ownerReferences/0/uid").asText()).isEqualTo("aaaa-1");
         assertThat(web.at("/scope/uid").asText()).isEqualTo("aaaa-1");
         assertThat(web.at("/summary/fail").asInt()).isEqualTo(1);
-        assertThat(Reports.of(client, api, book, "Pod", "shop", "db").at("/summary/pass").asInt()).isEqualTo(2);
+        assertThat(Reports.of(client, api, book, "Pod", "shop", "db")
+                        .at("/summary/pass")
+                        .asInt())
+                .isEqualTo(2);
         JsonNode ns = Reports.of(client, api, book, "Namespace", "", "shop");
         assertThat(ns.path("kind").asText()).isEqualTo(api.clusterKind);
         assertThat(ns.at("/summary/warn").asInt()).isEqualTo(1);
 
         // a change rewrites that resource's report only
-        String dbVersion = Reports.of(client, api, book, "Pod", "shop", "db").at("/metadata/resourceVersion").asText();
+        String dbVersion = Reports.of(client, api, book, "Pod", "shop", "db")
+                .at("/metadata/resourceVersion")
+                .asText();
         reports.put(WEB, results("pass"));
         assertThat(reports.write()).isTrue();
-        assertThat(Reports.of(client, api, book, "Pod", "shop", "web").at("/summary")).hasToString(
-                "{\"pass\":1,\"fail\":0,\"warn\":0,\"error\":0,\"skip\":0}");
-        assertThat(Reports.of(client, api, book, "Pod", "shop", "db").at("/metadata/resourceVersion").asText())
+        assertThat(Reports.of(client, api, book, "Pod", "shop", "web").at("/summary"))
+                .hasToString("{\"pass\":1,\"fail\":0,\"warn\":0,\"error\":0,\"skip\":0}");
+        assertThat(Reports.of(client, api, book, "Pod", "shop", "db")
+                        .at("/metadata/resourceVersion")
+                        .asText())
                 .isEqualTo(dbVersion);
 
         // a deleted resource's report goes
@@ -74,8 +82,10 @@ class LiveReportsTest {
         assertThat(reports.write()).isTrue();
         assertThat(Reports.of(client, api, book, "Pod", "shop", "db")).isNull();
         assertThat(Reports.all(client, api, book, "shop")).hasSize(1);
-        assertThat(registry.counter("trimtab_policy_report_writes_total", "report", book, "result", "ok").count())
-                .as("3 created, 1 updated, 1 deleted").isEqualTo(5);
+        assertThat(registry.counter("trimtab_policy_report_writes_total", "report", book, "result", "ok")
+                        .count())
+                .as("3 created, 1 updated, 1 deleted")
+                .isEqualTo(5);
     }
 
     @ParameterizedTest
@@ -90,31 +100,40 @@ class LiveReportsTest {
         assertThat(web.path("results")).hasSize(2);
         assertThat(web.path("results").findValuesAsText("result")).containsExactly("fail", "warn");
         assertThat(web.at("/summary/pass").asInt()).isEqualTo(3);
-        assertThat(web.at("/metadata/annotations").path(ReportBook.OMITTED_ANNOTATION).asText()).isEqualTo("3");
-        assertThat(registry.counter("trimtab_policy_report_results_omitted_total", "report", book).count()).isEqualTo(3);
+        assertThat(web.at("/metadata/annotations")
+                        .path(ReportBook.OMITTED_ANNOTATION)
+                        .asText())
+                .isEqualTo("3");
+        assertThat(registry.counter("trimtab_policy_report_results_omitted_total", "report", book)
+                        .count())
+                .isEqualTo(3);
     }
 
     @ParameterizedTest
     @EnumSource(ReportApi.class)
     void aNewLeaderSweepsReportsOfResourcesItNoLongerHolds(ReportApi api) {
         String book = "swept-" + api;
-        LiveReports old = new LiveReports(book, client, new SimpleMeterRegistry(), new ReportSettings(api.name(), 250, Duration.ZERO));
+        LiveReports old = new LiveReports(
+                book, client, new SimpleMeterRegistry(), new ReportSettings(api.name(), 250, Duration.ZERO));
         old.put(WEB, results("fail"));
         old.put(NS, results("fail"));
         assertThat(old.write()).isTrue();
         // the new leader has seen only db: web and the namespace were deleted meanwhile, without uid no owner GC
-        LiveReports fresh = new LiveReports(book, client, new SimpleMeterRegistry(), new ReportSettings(api.name(), 250, Duration.ZERO));
+        LiveReports fresh = new LiveReports(
+                book, client, new SimpleMeterRegistry(), new ReportSettings(api.name(), 250, Duration.ZERO));
         fresh.put(DB, results("pass"));
         fresh.rewriteAll();
         assertThat(fresh.write()).isTrue();
-        assertThat(Reports.all(client, api, book, "shop")).extracting(r -> r.getMetadata().getName())
+        assertThat(Reports.all(client, api, book, "shop"))
+                .extracting(r -> r.getMetadata().getName())
                 .containsExactly(book + "-bbbb-2");
         assertThat(Reports.all(client, api, book, "")).isEmpty();
     }
 
     @Test
     void badSettingsAreRefusedNamingThePropertyAndTheValue() {
-        assertThat(new ReportSettings("openreports", 250, Duration.ofSeconds(60)).api()).isEqualTo(ReportApi.openreports);
+        assertThat(new ReportSettings("openreports", 250, Duration.ofSeconds(60)).api())
+                .isEqualTo(ReportApi.openreports);
         assertThat(new ReportSettings(" wgpolicyk8s ", 1, Duration.ZERO).api()).isEqualTo(ReportApi.wgpolicyk8s);
         assertThatThrownBy(() -> new ReportSettings("policyreports", 250, Duration.ZERO))
                 .hasMessage("trimtab.policy.reports.api: got \"policyreports\", expected openreports or wgpolicyk8s");

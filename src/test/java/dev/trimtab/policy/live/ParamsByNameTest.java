@@ -34,7 +34,8 @@ class ParamsByNameTest {
         @Override
         public MockResponse dispatch(RecordedRequest request) {
             String path = request.getPath();
-            boolean list = path.startsWith("/api/v1/configmaps") || path.matches("/api/v1/namespaces/[^/]+/configmaps([?].*)?");
+            boolean list = path.startsWith("/api/v1/configmaps")
+                    || path.matches("/api/v1/namespaces/[^/]+/configmaps([?].*)?");
             if (request.getMethod().equals("GET") && list) {
                 return new MockResponse().setResponseCode(403).setBody("""
                         {"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Forbidden","code":403,
@@ -53,9 +54,11 @@ class ParamsByNameTest {
             List<Map<String, Object>> found = cluster.params(CONFIG_MAP, "shop", "replica-ceiling", null);
             assertThat(found).hasSize(1);
             assertThat(found.get(0).get("data")).isEqualTo(Map.of("maxReplicas", "20"));
-            assertThat(cluster.params(CONFIG_MAP, "other", "replica-ceiling", null)).isEmpty();
+            assertThat(cluster.params(CONFIG_MAP, "other", "replica-ceiling", null))
+                    .isEmpty();
             // again: the refused list is remembered, the read by name still answers
-            assertThat(cluster.params(CONFIG_MAP, "shop", "replica-ceiling", null)).hasSize(1);
+            assertThat(cluster.params(CONFIG_MAP, "shop", "replica-ceiling", null))
+                    .hasSize(1);
 
             assertThatThrownBy(() -> cluster.params(CONFIG_MAP, "shop", null, LabelSelector.EVERYTHING))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -72,7 +75,8 @@ class ParamsByNameTest {
 
         @Override
         public MockResponse dispatch(RecordedRequest request) {
-            if (request.getMethod().equals("GET") && request.getPath().matches("/api/v1/namespaces/[^/]+/configmaps/[^/?]+")) {
+            if (request.getMethod().equals("GET")
+                    && request.getPath().matches("/api/v1/namespaces/[^/]+/configmaps/[^/?]+")) {
                 byName.incrementAndGet();
             }
             return super.dispatch(request);
@@ -99,8 +103,11 @@ class ParamsByNameTest {
             for (int i = 0; i < 20; i++) {
                 assertThat(cluster.params(CONFIG_MAP, "shop", "missing", null)).isEmpty();
             }
-            assertThat(cluster.params(CONFIG_MAP, "shop", "replica-ceiling", null)).hasSize(1);
-            assertThat(dispatcher.byName.get() - before).as("GETs by name after the informer synced").isZero();
+            assertThat(cluster.params(CONFIG_MAP, "shop", "replica-ceiling", null))
+                    .hasSize(1);
+            assertThat(dispatcher.byName.get() - before)
+                    .as("GETs by name after the informer synced")
+                    .isZero();
         } finally {
             server.destroy();
         }
@@ -115,13 +122,20 @@ class ParamsByNameTest {
 
     /** A mock API answering with {@code dispatcher}, holding the ConfigMap shop/replica-ceiling. */
     private static KubernetesMockServer serverWithCeiling(KubernetesCrudDispatcher dispatcher) {
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                dispatcher, false);
+        KubernetesMockServer server =
+                new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         try (KubernetesClient api = server.createClient()) {
-            api.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata()
-                    .withName("replica-ceiling").withNamespace("shop").endMetadata()
-                    .addToData("maxReplicas", "20").build()).create();
+            api.configMaps()
+                    .inNamespace("shop")
+                    .resource(new ConfigMapBuilder()
+                            .withNewMetadata()
+                            .withName("replica-ceiling")
+                            .withNamespace("shop")
+                            .endMetadata()
+                            .addToData("maxReplicas", "20")
+                            .build())
+                    .create();
         }
         return server;
     }

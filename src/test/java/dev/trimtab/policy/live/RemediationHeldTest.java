@@ -1,13 +1,12 @@
 package dev.trimtab.policy.live;
 
-import dev.trimtab.testing.RecordingEmitter;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trimtab.cloudevents.CloudEvent;
 import dev.trimtab.cloudevents.CloudEventCodec;
 import dev.trimtab.policy.core.AdmissionRequest;
 import dev.trimtab.policy.core.ReportBook;
+import dev.trimtab.testing.RecordingEmitter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,24 +47,45 @@ class RemediationHeldTest {
             }
         };
         Remediation remediation = new Remediation(policies, null, events, registry, "dry-run");
-        Map<String, Object> deployment = Map.of("apiVersion", "apps/v1", "kind", "Deployment",
-                "metadata", Map.of("name", "api", "namespace", "shop", "resourceVersion", "7", "labels", Map.of("tier", "web")),
-                "spec", Map.of("replicas", 2L));
-        AdmissionRequest audited = new AdmissionRequest("u", new AdmissionRequest.Gvk("apps", "v1", "Deployment"),
-                new AdmissionRequest.Gvr("apps", "v1", "deployments"), "", null, null, null, "api", "shop", "CREATE",
-                AdmissionRequest.UserInfo.serviceAccount("system:serviceaccount:trimtab:trimtab-policy"), false, null,
-                deployment, null);
+        Map<String, Object> deployment = Map.of(
+                "apiVersion",
+                "apps/v1",
+                "kind",
+                "Deployment",
+                "metadata",
+                Map.of("name", "api", "namespace", "shop", "resourceVersion", "7", "labels", Map.of("tier", "web")),
+                "spec",
+                Map.of("replicas", 2L));
+        AdmissionRequest audited = new AdmissionRequest(
+                "u",
+                new AdmissionRequest.Gvk("apps", "v1", "Deployment"),
+                new AdmissionRequest.Gvr("apps", "v1", "deployments"),
+                "",
+                null,
+                null,
+                null,
+                "api",
+                "shop",
+                "CREATE",
+                AdmissionRequest.UserInfo.serviceAccount("system:serviceaccount:trimtab:trimtab-policy"),
+                false,
+                null,
+                deployment,
+                null);
         CloudEvent trigger = CloudEventCodec.parse("{\"specversion\":\"1.0\",\"id\":\"e\",\"source\":\"t\","
                 + "\"type\":\"dev.knative.apiserver.resource.add\",\"data\":{}}");
 
         assertThat(remediation.remediate(audited, trigger)).isEmpty();
         assertThat(published).isEmpty();
-        assertThat(registry.counter("trimtab_policy_remediations_total", "outcome", "held").count()).isEqualTo(1);
+        assertThat(registry.counter("trimtab_policy_remediations_total", "outcome", "held")
+                        .count())
+                .isEqualTo(1);
 
         inForce = true;
         Optional<ReportBook.Entry> entry = remediation.remediate(audited, trigger);
-        assertThat(entry).hasValueSatisfying(e -> assertThat(e.message()).startsWith("would apply ")
-                .contains("app.kubernetes.io~1name"));
+        assertThat(entry)
+                .hasValueSatisfying(
+                        e -> assertThat(e.message()).startsWith("would apply ").contains("app.kubernetes.io~1name"));
         assertThat(published).singleElement().asString().contains("\"outcome\":\"dry-run\"");
     }
 }

@@ -46,29 +46,74 @@ class RemediationTest {
 
     @Test
     void aFailingWorkloadIsPatchedWithTheMutatingPolicyAndAStaleVersionIsNotOverwritten() throws Exception {
-        Deployment live = client.apps().deployments().inNamespace("remediated").resource(new DeploymentBuilder()
-                .withNewMetadata().withName("api").withNamespace("remediated").addToLabels("tier", "web").endMetadata()
-                .withNewSpec().withReplicas(2).endSpec().build()).create();
+        Deployment live = client.apps()
+                .deployments()
+                .inNamespace("remediated")
+                .resource(new DeploymentBuilder()
+                        .withNewMetadata()
+                        .withName("api")
+                        .withNamespace("remediated")
+                        .addToLabels("tier", "web")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withReplicas(2)
+                        .endSpec()
+                        .build())
+                .create();
         PolicyAuditTest.send("add", json(live));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.apps().deployments().inNamespace("remediated")
-                .withName("api").get().getMetadata().getLabels().size() == 3);
-        Deployment patched = client.apps().deployments().inNamespace("remediated").withName("api").get();
-        assertThat(patched.getMetadata().getLabels()).isEqualTo(Map.of("tier", "web", "app.kubernetes.io/name", "api",
-                "app.kubernetes.io/part-of", "remediated"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> client.apps()
+                                .deployments()
+                                .inNamespace("remediated")
+                                .withName("api")
+                                .get()
+                                .getMetadata()
+                                .getLabels()
+                                .size()
+                        == 3);
+        Deployment patched = client.apps()
+                .deployments()
+                .inNamespace("remediated")
+                .withName("api")
+                .get();
+        assertThat(patched.getMetadata().getLabels())
+                .isEqualTo(Map.of(
+                        "tier", "web", "app.kubernetes.io/name", "api", "app.kubernetes.io/part-of", "remediated"));
         assertThat(patched.getSpec().getReplicas()).isEqualTo(2);
 
         // the version the first event carried is outdated now: its patch must not apply
-        Deployment stale = client.apps().deployments().inNamespace("remediated").resource(new DeploymentBuilder(patched)
-                .editMetadata().withLabels(Map.of("tier", "web")).endMetadata().build()).update();
-        Deployment newer = client.apps().deployments().inNamespace("remediated").resource(new DeploymentBuilder(stale)
-                .editMetadata().addToLabels("app.kubernetes.io/name", "kept").endMetadata().build()).update();
+        Deployment stale = client.apps()
+                .deployments()
+                .inNamespace("remediated")
+                .resource(new DeploymentBuilder(patched)
+                        .editMetadata()
+                        .withLabels(Map.of("tier", "web"))
+                        .endMetadata()
+                        .build())
+                .update();
+        Deployment newer = client.apps()
+                .deployments()
+                .inNamespace("remediated")
+                .resource(new DeploymentBuilder(stale)
+                        .editMetadata()
+                        .addToLabels("app.kubernetes.io/name", "kept")
+                        .endMetadata()
+                        .build())
+                .update();
         PolicyAuditTest.send("update", json(stale));
 
         List<JsonNode> remediations = new ArrayList<>();
-        Topics.readAll("trimtab.policy-events", Duration.ofSeconds(20), l -> l.stream()
-                .filter(r -> new String(r.value()).contains(Remediation.TYPE)).count() >= 2)
-                .stream().map(ConsumerRecord::value).forEach(v -> {
+        Topics.readAll(
+                        "trimtab.policy-events",
+                        Duration.ofSeconds(20),
+                        l -> l.stream()
+                                        .filter(r -> new String(r.value()).contains(Remediation.TYPE))
+                                        .count()
+                                >= 2)
+                .stream()
+                .map(ConsumerRecord::value)
+                .forEach(v -> {
                     try {
                         JsonNode e = CloudEventCodec.JSON.readTree(v);
                         if (e.path("type").asText().equals(Remediation.TYPE)) {
@@ -78,18 +123,25 @@ class RemediationTest {
                         throw new IllegalStateException(ex);
                     }
                 });
-        assertThat(remediations).extracting(d -> d.path("outcome").asText().replaceAll(":.*", ""))
+        assertThat(remediations)
+                .extracting(d -> d.path("outcome").asText().replaceAll(":.*", ""))
                 .containsExactly("applied", "conflict");
         assertThat(remediations.get(0).path("policies").toString()).isEqualTo("[\"trimtab.dev-label-defaults\"]");
-        assertThat(remediations.get(0).at("/patch/0").toString()).isEqualTo("{\"op\":\"test\",\"path\":"
-                + "\"/metadata/resourceVersion\",\"value\":\"" + live.getMetadata().getResourceVersion() + "\"}");
-        assertThat(client.apps().deployments().inNamespace("remediated").withName("api").get().getMetadata().getLabels())
+        assertThat(remediations.get(0).at("/patch/0").toString())
+                .isEqualTo("{\"op\":\"test\",\"path\":" + "\"/metadata/resourceVersion\",\"value\":\""
+                        + live.getMetadata().getResourceVersion() + "\"}");
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace("remediated")
+                        .withName("api")
+                        .get()
+                        .getMetadata()
+                        .getLabels())
                 .isEqualTo(newer.getMetadata().getLabels());
 
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             var report = Reports.of(client, "trimtab-policy", "Deployment", "remediated", "api");
-            return report != null && report.path("results").toString()
-                    .contains("\"rule\":\"remediation\"");
+            return report != null && report.path("results").toString().contains("\"rule\":\"remediation\"");
         });
     }
 }

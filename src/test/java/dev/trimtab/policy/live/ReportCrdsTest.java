@@ -55,11 +55,15 @@ class ReportCrdsTest {
     @EnumSource(ReportApi.class)
     void theCrdsMatchTheApiAndTakeEveryReportTheBookWritesUnpruned(ReportApi api) throws IOException {
         ReportBook book = new ReportBook(ReportBook.REPORT_NAME, 2);
-        book.put(new ReportBook.Resource("apps/v1", "Deployment", "shop", "web", "0b7a4a9e-6f0b-4c31-9d55-2b1f4a0c7e11"),
-                List.of(new ReportBook.Entry("p", "r", "fail", "m"), new ReportBook.Entry("q", "r", "warn", null),
+        book.put(
+                new ReportBook.Resource("apps/v1", "Deployment", "shop", "web", "0b7a4a9e-6f0b-4c31-9d55-2b1f4a0c7e11"),
+                List.of(
+                        new ReportBook.Entry("p", "r", "fail", "m"),
+                        new ReportBook.Entry("q", "r", "warn", null),
                         new ReportBook.Entry("s", "r", "pass", "ok")));
-        book.put(new ReportBook.Resource("v1", "Namespace", "", "shop", null), List.of(new ReportBook.Entry("p", "r",
-                "skip", "m")));
+        book.put(
+                new ReportBook.Resource("v1", "Namespace", "", "shop", null),
+                List.of(new ReportBook.Entry("p", "r", "skip", "m")));
         List<ReportBook.Due> due = book.drain(api, 1_700_000_000L);
         assertThat(due).hasSize(2);
         for (ReportBook.Due d : due) {
@@ -73,7 +77,10 @@ class ReportCrdsTest {
             assertThat(spec.get("scope")).isEqualTo(cluster ? "Cluster" : "Namespaced");
             assertThat(((Map<String, Object>) spec.get("names")).get("kind")).isEqualTo(kind);
             Map<String, Object> version = ((List<Map<String, Object>>) spec.get("versions")).get(0);
-            assertThat(version).containsEntry("name", api.version).containsEntry("served", true).containsEntry("storage", true);
+            assertThat(version)
+                    .containsEntry("name", api.version)
+                    .containsEntry("served", true)
+                    .containsEntry("storage", true);
 
             List<String> untyped = new ArrayList<>();
             untyped(schema(crd), kind, untyped);
@@ -90,20 +97,30 @@ class ReportCrdsTest {
     @EnumSource(ReportApi.class)
     void thePolicyFunctionMayDoWhatTheWriterDoes(ReportApi api) throws IOException {
         List<Map<String, Object>> docs = new ArrayList<>();
-        for (String doc : Files.readString(Path.of("k8s-manifests/policy/reports-rbac.yaml")).split("(?m)^---\\s*$")) {
+        for (String doc : Files.readString(Path.of("k8s-manifests/policy/reports-rbac.yaml"))
+                .split("(?m)^---\\s*$")) {
             docs.add(IntentCrdsTest.YAML.readValue(doc, Map.class));
         }
-        Map<String, Object> role = docs.stream().filter(d -> "ClusterRole".equals(d.get("kind"))).findFirst().orElseThrow();
-        Map<String, Object> binding = docs.stream().filter(d -> "ClusterRoleBinding".equals(d.get("kind"))).findFirst()
+        Map<String, Object> role = docs.stream()
+                .filter(d -> "ClusterRole".equals(d.get("kind")))
+                .findFirst()
+                .orElseThrow();
+        Map<String, Object> binding = docs.stream()
+                .filter(d -> "ClusterRoleBinding".equals(d.get("kind")))
+                .findFirst()
                 .orElseThrow();
         assertThat(((Map<String, Object>) binding.get("roleRef")).get("name"))
                 .isEqualTo(((Map<String, Object>) role.get("metadata")).get("name"));
         assertThat((List<Map<String, Object>>) binding.get("subjects"))
                 .containsExactly(Map.of("kind", "ServiceAccount", "name", "trimtab-policy", "namespace", "trimtab"));
-        Map<String, Object> rule = ((List<Map<String, Object>>) role.get("rules")).stream()
-                .filter(r -> ((List<?>) r.get("apiGroups")).contains(api.group)).findFirst().orElseThrow();
+        Map<String, Object> rule = ((List<Map<String, Object>>) role.get("rules"))
+                .stream()
+                        .filter(r -> ((List<?>) r.get("apiGroups")).contains(api.group))
+                        .findFirst()
+                        .orElseThrow();
         assertThat((List<String>) rule.get("resources")).containsExactlyInAnyOrder(api.plural, api.clusterPlural);
-        assertThat((List<String>) rule.get("verbs")).as("no more than the writer uses")
+        assertThat((List<String>) rule.get("verbs"))
+                .as("no more than the writer uses")
                 .containsExactlyInAnyOrder("get", "list", "create", "update", "delete");
     }
 }

@@ -11,17 +11,27 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** can-i, who-can and permissions over manifests: scopes, service accounts, groups. */
 class AuthorizerTest {
-    private static final Map<String, Object> READ_PODS = RbacObjects.rule(List.of("get", "list"), List.of(""), List.of("pods"));
-    private static final Map<String, Object> READ_DEPLOY = RbacObjects.rule(List.of("get"), List.of("apps"), List.of("deployments"));
-    private static final Map<String, Object> HEALTHZ = Map.of("verbs", List.of("get"), "nonResourceURLs", List.of("/healthz"));
+    private static final Map<String, Object> READ_PODS =
+            RbacObjects.rule(List.of("get", "list"), List.of(""), List.of("pods"));
+    private static final Map<String, Object> READ_DEPLOY =
+            RbacObjects.rule(List.of("get"), List.of("apps"), List.of("deployments"));
+    private static final Map<String, Object> HEALTHZ =
+            Map.of("verbs", List.of("get"), "nonResourceURLs", List.of("/healthz"));
 
     private static final RbacModel MODEL = RbacModel.fromObjects(List.of(
             RbacObjects.clusterRole("pod-reader", Map.of(), READ_PODS, HEALTHZ),
             RbacObjects.role("team-a", "deploy-reader", READ_DEPLOY),
             RbacObjects.roleBinding("team-a", "alice-pods", "ClusterRole", "pod-reader", RbacObjects.user("alice")),
-            RbacObjects.roleBinding("team-a", "sa-deploy", "Role", "deploy-reader", RbacObjects.serviceAccount(null, "builder")),
-            RbacObjects.roleBinding("team-b", "all-sa-b", "ClusterRole", "pod-reader", RbacObjects.group("system:serviceaccounts:team-b")),
-            RbacObjects.clusterRoleBinding("ops", "pod-reader", RbacObjects.group("ops"), RbacObjects.serviceAccount("mon", "prom"))));
+            RbacObjects.roleBinding(
+                    "team-a", "sa-deploy", "Role", "deploy-reader", RbacObjects.serviceAccount(null, "builder")),
+            RbacObjects.roleBinding(
+                    "team-b",
+                    "all-sa-b",
+                    "ClusterRole",
+                    "pod-reader",
+                    RbacObjects.group("system:serviceaccounts:team-b")),
+            RbacObjects.clusterRoleBinding(
+                    "ops", "pod-reader", RbacObjects.group("ops"), RbacObjects.serviceAccount("mon", "prom"))));
 
     record Case(String name, UserInfo user, AccessRequest request, boolean want) {
         @Override
@@ -43,17 +53,33 @@ class AuthorizerTest {
                 new Case("... nor cluster-wide", alice, pods("list", ""), false),
                 new Case("... nor the ClusterRole's URLs", alice, AccessRequest.nonResource("get", "/healthz"), false),
                 new Case("verb not in the rule", alice, pods("delete", "team-a"), false),
-                new Case("service account without namespace defaults to the binding's", builder,
-                        AccessRequest.resource("get", "apps", "deployments", "", "", "team-a"), true),
-                new Case("group from --as-group", UserInfo.authenticated("bob", List.of("ops")), pods("list", ""), true),
-                new Case("ClusterRoleBinding grants URLs", UserInfo.authenticated("bob", List.of("ops")),
-                        AccessRequest.nonResource("get", "/healthz"), true),
-                new Case("ClusterRoleBinding grants in every namespace", UserInfo.serviceAccount("mon", "prom"),
-                        pods("get", "anywhere"), true),
-                new Case("service account of a namespace is in system:serviceaccounts:<ns>",
-                        UserInfo.serviceAccount("team-b", "any"), pods("get", "team-b"), true),
-                new Case("... a look-alike user name is not", UserInfo.authenticated("system:serviceaccount:team-b", List.of()),
-                        pods("get", "team-b"), false));
+                new Case(
+                        "service account without namespace defaults to the binding's",
+                        builder,
+                        AccessRequest.resource("get", "apps", "deployments", "", "", "team-a"),
+                        true),
+                new Case(
+                        "group from --as-group", UserInfo.authenticated("bob", List.of("ops")), pods("list", ""), true),
+                new Case(
+                        "ClusterRoleBinding grants URLs",
+                        UserInfo.authenticated("bob", List.of("ops")),
+                        AccessRequest.nonResource("get", "/healthz"),
+                        true),
+                new Case(
+                        "ClusterRoleBinding grants in every namespace",
+                        UserInfo.serviceAccount("mon", "prom"),
+                        pods("get", "anywhere"),
+                        true),
+                new Case(
+                        "service account of a namespace is in system:serviceaccounts:<ns>",
+                        UserInfo.serviceAccount("team-b", "any"),
+                        pods("get", "team-b"),
+                        true),
+                new Case(
+                        "... a look-alike user name is not",
+                        UserInfo.authenticated("system:serviceaccount:team-b", List.of()),
+                        pods("get", "team-b"),
+                        false));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -65,13 +91,16 @@ class AuthorizerTest {
 
     @Test
     void serviceAccountUsersGetTheirGroups() {
-        assertThat(UserInfo.authenticated("system:serviceaccount:ns1:app", List.of()).groups())
+        assertThat(UserInfo.authenticated("system:serviceaccount:ns1:app", List.of())
+                        .groups())
                 .containsExactly("system:serviceaccounts", "system:serviceaccounts:ns1", "system:authenticated");
         // groups given: the API server does not add the service account's (ImpersonationTest)
-        assertThat(UserInfo.authenticated("system:serviceaccount:ns1:app", List.of("extra")).groups())
+        assertThat(UserInfo.authenticated("system:serviceaccount:ns1:app", List.of("extra"))
+                        .groups())
                 .containsExactly("extra", "system:authenticated");
         assertThat(UserInfo.authenticated("alice", List.of()).groups()).containsExactly("system:authenticated");
-        assertThat(UserInfo.authenticated("system:anonymous", List.of()).groups()).containsExactly("system:unauthenticated");
+        assertThat(UserInfo.authenticated("system:anonymous", List.of()).groups())
+                .containsExactly("system:unauthenticated");
         assertThat(UserInfo.serviceAccountOf("system:serviceaccount:a:b:c")).isEmpty();
         assertThat(UserInfo.serviceAccountOf("system:serviceaccount:a:b")).contains(Subject.serviceAccount("a", "b"));
     }
@@ -79,20 +108,25 @@ class AuthorizerTest {
     @Test
     void canIListsEveryGrantWithBindingRoleAndRule() {
         Answer a = new Authorizer(MODEL).canI(UserInfo.authenticated("alice", List.of("ops")), pods("get", "team-a"));
-        assertThat(a.grants()).extracting(g -> g.binding().toString() + " " + g.role() + " " + g.ruleIndex() + " " + g.subject())
-                .containsExactly("ClusterRoleBinding ops ClusterRole pod-reader 0 Group ops",
+        assertThat(a.grants())
+                .extracting(g -> g.binding().toString() + " " + g.role() + " " + g.ruleIndex() + " " + g.subject())
+                .containsExactly(
+                        "ClusterRoleBinding ops ClusterRole pod-reader 0 Group ops",
                         "RoleBinding team-a/alice-pods ClusterRole pod-reader 0 User alice");
     }
 
     @Test
     void whoCanNamesEverySubjectWithItsBindings() {
         List<SubjectGrants> who = new Authorizer(MODEL).whoCan(pods("list", "team-b"));
-        assertThat(who).extracting(s -> s.subject().toString())
+        assertThat(who)
+                .extracting(s -> s.subject().toString())
                 .containsExactly("Group ops", "ServiceAccount mon/prom", "Group system:serviceaccounts:team-b");
-        assertThat(who.get(2).grants()).extracting(g -> g.binding().toString())
+        assertThat(who.get(2).grants())
+                .extracting(g -> g.binding().toString())
                 .containsExactly("RoleBinding team-b/all-sa-b");
         assertThat(new Authorizer(MODEL).whoCan(AccessRequest.resource("get", "apps", "deployments", "", "", "team-a")))
-                .extracting(SubjectGrants::subject).containsExactly(Subject.serviceAccount("team-a", "builder"));
+                .extracting(SubjectGrants::subject)
+                .containsExactly(Subject.serviceAccount("team-a", "builder"));
         assertThat(new Authorizer(MODEL).whoCan(pods("delete", "team-a"))).isEmpty();
     }
 

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /** Reads the data files under {@code rbac/} and builds records from their compact forms. */
 final class Fixtures {
-    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.USE_LONG_FOR_INTS);
+    static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.USE_LONG_FOR_INTS);
 
     private Fixtures() {}
 
@@ -46,8 +47,7 @@ final class Fixtures {
     /** Upstream newRule: "verbs|apiGroups|resources|nonResourceURLs" (the last part optional). */
     static PolicyRule rule(String compact) {
         String[] p = compact.split("\\|", -1);
-        return new PolicyRule(split(p[0]), split(p[1]), split(p[2]), List.of(),
-                p.length > 3 ? split(p[3]) : List.of());
+        return new PolicyRule(split(p[0]), split(p[1]), split(p[2]), List.of(), p.length > 3 ? split(p[3]) : List.of());
     }
 
     static List<PolicyRule> rules(Object compact) {
@@ -62,7 +62,8 @@ final class Fixtures {
         return switch (kind) {
             case "User" -> Subject.user(name);
             case "Group" -> Subject.group(name);
-            default -> Subject.serviceAccount(name.substring(0, name.indexOf('/')), name.substring(name.indexOf('/') + 1));
+            default ->
+                Subject.serviceAccount(name.substring(0, name.indexOf('/')), name.substring(name.indexOf('/') + 1));
         };
     }
 
@@ -73,9 +74,11 @@ final class Fixtures {
     /** A model from the compact roles/clusterRoles/roleBindings/clusterRoleBindings of a data case. */
     static RbacModel model(Map<String, Object> c) {
         List<Role> roles = new ArrayList<>();
-        list(c.get("roles")).forEach(r -> roles.add(Role.role((String) r.get("namespace"), (String) r.get("name"),
-                rules(r.get("rules")))));
-        list(c.get("clusterRoles")).forEach(r -> roles.add(Role.clusterRole((String) r.get("name"), rules(r.get("rules")))));
+        list(c.get("roles"))
+                .forEach(r -> roles.add(
+                        Role.role((String) r.get("namespace"), (String) r.get("name"), rules(r.get("rules")))));
+        list(c.get("clusterRoles"))
+                .forEach(r -> roles.add(Role.clusterRole((String) r.get("name"), rules(r.get("rules")))));
         List<Binding> bindings = new ArrayList<>();
         int n = 0;
         for (Map<String, Object> b : list(c.get("clusterRoleBindings"))) {
@@ -83,7 +86,8 @@ final class Fixtures {
         }
         for (Map<String, Object> b : list(c.get("roleBindings"))) {
             String ns = (String) b.get("namespace");
-            ObjectRef role = "Role".equals(b.get("roleKind")) ? ObjectRef.role(ns, (String) b.get("role"))
+            ObjectRef role = "Role".equals(b.get("roleKind"))
+                    ? ObjectRef.role(ns, (String) b.get("role"))
                     : ObjectRef.clusterRole((String) b.get("role"));
             bindings.add(Binding.roleBinding(ns, "rb" + n++, role, subjects(b.get("subjects"))));
         }
@@ -95,8 +99,13 @@ final class Fixtures {
         if (r.get("url") != null) {
             return AccessRequest.nonResource((String) r.get("verb"), (String) r.get("url"));
         }
-        return AccessRequest.resource((String) r.get("verb"), (String) r.get("group"), (String) r.get("resource"),
-                (String) r.get("subresource"), (String) r.get("name"), (String) r.get("namespace"));
+        return AccessRequest.resource(
+                (String) r.get("verb"),
+                (String) r.get("group"),
+                (String) r.get("resource"),
+                (String) r.get("subresource"),
+                (String) r.get("name"),
+                (String) r.get("namespace"));
     }
 
     /** A user as given: name (absent = ""), groups as a comma-separated string or a list. */

@@ -17,23 +17,25 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ImpersonationTest {
 
     @ParameterizedTest(name = "--as {0} --as-group [{1}] -> [{2}]")
-    @CsvSource(delimiter = '|', value = {
-            // user                              | groups given                 | groups the authorizer sees
-            "alice                               |                              | system:authenticated",
-            "alice                               | devs                         | devs system:authenticated",
-            "alice                               | devs system:authenticated    | devs system:authenticated",
-            "alice                               | system:unauthenticated       | system:unauthenticated",
-            "alice                               | devs system:unauthenticated  | devs system:unauthenticated",
-            "system:anonymous                    |                              | system:unauthenticated",
-            "system:anonymous                    | devs                         | devs system:unauthenticated",
-            "system:anonymous                    | system:unauthenticated       | system:unauthenticated",
-            "system:serviceaccount:shop:web      |                              | system:serviceaccounts system:serviceaccounts:shop system:authenticated",
-            // groups given: the service account's own groups are not added
-            "system:serviceaccount:shop:web      | ops                          | ops system:authenticated",
-            "system:serviceaccount:shop:web      | system:unauthenticated       | system:unauthenticated",
-            // not a service account name (three parts): an ordinary user
-            "system:serviceaccount:shop          |                              | system:authenticated",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // user                              | groups given                 | groups the authorizer sees
+                "alice                               |                              | system:authenticated",
+                "alice                               | devs                         | devs system:authenticated",
+                "alice                               | devs system:authenticated    | devs system:authenticated",
+                "alice                               | system:unauthenticated       | system:unauthenticated",
+                "alice                               | devs system:unauthenticated  | devs system:unauthenticated",
+                "system:anonymous                    |                              | system:unauthenticated",
+                "system:anonymous                    | devs                         | devs system:unauthenticated",
+                "system:anonymous                    | system:unauthenticated       | system:unauthenticated",
+                "system:serviceaccount:shop:web      |                              | system:serviceaccounts system:serviceaccounts:shop system:authenticated",
+                // groups given: the service account's own groups are not added
+                "system:serviceaccount:shop:web      | ops                          | ops system:authenticated",
+                "system:serviceaccount:shop:web      | system:unauthenticated       | system:unauthenticated",
+                // not a service account name (three parts): an ordinary user
+                "system:serviceaccount:shop          |                              | system:authenticated",
+            })
     void groupsAsTheApiServerBuildsThem(String user, String given, String expected) {
         UserInfo who = UserInfo.authenticated(user, words(given));
         assertThat(who.name()).isEqualTo(user);
@@ -41,19 +43,23 @@ class ImpersonationTest {
     }
 
     @ParameterizedTest(name = "a RoleBinding to {1} applies to --as {0} --as-group [{2}]: {3}")
-    @CsvSource(delimiter = '|', value = {
-            "system:serviceaccount:shop:web | system:serviceaccounts:shop | ops                    | false",
-            "system:serviceaccount:shop:web | system:serviceaccounts:shop |                        | true",
-            "alice                          | system:authenticated        | system:unauthenticated | false",
-            "alice                          | system:authenticated        | devs                   | true",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "system:serviceaccount:shop:web | system:serviceaccounts:shop | ops                    | false",
+                "system:serviceaccount:shop:web | system:serviceaccounts:shop |                        | true",
+                "alice                          | system:authenticated        | system:unauthenticated | false",
+                "alice                          | system:authenticated        | devs                   | true",
+            })
     void theGroupsDecideWhatABindingGrants(String user, String boundGroup, String given, boolean allowed) {
         Authorizer authz = new Authorizer(RbacModel.fromObjects(List.of(
-                RbacObjects.role("shop", "read-pods",
-                        RbacObjects.rule(List.of("get"), List.of(""), List.of("pods"))),
+                RbacObjects.role("shop", "read-pods", RbacObjects.rule(List.of("get"), List.of(""), List.of("pods"))),
                 RbacObjects.roleBinding("shop", "read-pods", "Role", "read-pods", RbacObjects.group(boundGroup)))));
-        assertThat(authz.canI(UserInfo.authenticated(user, words(given)),
-                AccessRequest.resource("get", "", "pods", "", "web", "shop")).allowed()).isEqualTo(allowed);
+        assertThat(authz.canI(
+                                UserInfo.authenticated(user, words(given)),
+                                AccessRequest.resource("get", "", "pods", "", "web", "shop"))
+                        .allowed())
+                .isEqualTo(allowed);
     }
 
     private static List<String> words(String s) {

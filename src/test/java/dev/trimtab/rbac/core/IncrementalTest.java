@@ -60,10 +60,15 @@ class IncrementalTest {
                 for (Role r : rebuilt.roles()) {
                     assertThat(model.rulesOf(r.ref())).as(at).isEqualTo(rebuilt.rulesOf(r.ref()));
                 }
-                incremental += List.copyOf(model.roles()).equals(List.copyOf(checked.model().roles()))
-                        && model.bindings().size() == checked.model().bindings().size() ? 1 : 0;
+                incremental += List.copyOf(model.roles())
+                                        .equals(List.copyOf(checked.model().roles()))
+                                && model.bindings().size()
+                                        == checked.model().bindings().size()
+                        ? 1
+                        : 0;
                 checked = checked.over(model, labels);
-                List<IntentViolation> want = IntentChecker.check(rebuilt, NamespaceLabels.fromObjects(objects), intents);
+                List<IntentViolation> want =
+                        IntentChecker.check(rebuilt, NamespaceLabels.fromObjects(objects), intents);
                 assertThat(checked.violations()).as(at).isEqualTo(want);
                 violations += want.size();
             }
@@ -73,19 +78,34 @@ class IncrementalTest {
     }
 
     static Map<String, Object> namespace(String name, boolean tenant) {
-        return Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", name,
-                "labels", Map.of("tenant", String.valueOf(tenant))));
+        return Map.of(
+                "apiVersion",
+                "v1",
+                "kind",
+                "Namespace",
+                "metadata",
+                Map.of("name", name, "labels", Map.of("tenant", String.valueOf(tenant))));
     }
 
     /** A ClusterRole with the two rights CSR approval needs (or only the first). */
     static Map<String, Object> csrRole(String name, boolean signer) {
         Map<String, Object> o = IndexedEquivalenceTest.obj("ClusterRole", name, null);
         List<Object> rules = new ArrayList<>();
-        rules.add(Map.of("verbs", List.of("update"), "apiGroups", List.of("certificates.k8s.io"),
-                "resources", List.of("certificatesigningrequests/approval")));
+        rules.add(Map.of(
+                "verbs",
+                List.of("update"),
+                "apiGroups",
+                List.of("certificates.k8s.io"),
+                "resources",
+                List.of("certificatesigningrequests/approval")));
         if (signer) {
-            rules.add(Map.of("verbs", List.of("approve"), "apiGroups", List.of("certificates.k8s.io"),
-                    "resources", List.of("signers")));
+            rules.add(Map.of(
+                    "verbs",
+                    List.of("approve"),
+                    "apiGroups",
+                    List.of("certificates.k8s.io"),
+                    "resources",
+                    List.of("signers")));
         }
         o.put("rules", rules);
         return o;
@@ -94,8 +114,15 @@ class IncrementalTest {
     /** A ClusterRole that may approve for any signer: CSR approval with the right on the CSRs. */
     static Map<String, Object> signerRole() {
         Map<String, Object> o = IndexedEquivalenceTest.obj("ClusterRole", "signer", null);
-        o.put("rules", List.of(Map.of("verbs", List.of("approve"), "apiGroups", List.of("certificates.k8s.io"),
-                "resources", List.of("signers"))));
+        o.put(
+                "rules",
+                List.of(Map.of(
+                        "verbs",
+                        List.of("approve"),
+                        "apiGroups",
+                        List.of("certificates.k8s.io"),
+                        "resources",
+                        List.of("signers"))));
         return o;
     }
 
@@ -115,8 +142,8 @@ class IncrementalTest {
                 return namespace(IndexedEquivalenceTest.NAMESPACES.get(rnd.nextInt(3)), rnd.nextBoolean());
             }
             case 1 -> {
-                Map<String, Object> o = IndexedEquivalenceTest.obj("Role", "role-" + rnd.nextInt(4),
-                        IndexedEquivalenceTest.NAMESPACES.get(rnd.nextInt(3)));
+                Map<String, Object> o = IndexedEquivalenceTest.obj(
+                        "Role", "role-" + rnd.nextInt(4), IndexedEquivalenceTest.NAMESPACES.get(rnd.nextInt(3)));
                 o.put("rules", IndexedEquivalenceTest.rules(rnd, false));
                 return o;
             }
@@ -132,17 +159,27 @@ class IncrementalTest {
             case 4 -> {
                 return Map.of("apiVersion", "v1", "kind", "ConfigMap", "metadata", Map.of("name", "x"));
             }
-            default -> { }
+            default -> {}
         }
         List<Map<String, Object>> bindings = objects.stream()
-                .filter(o -> String.valueOf(o.get("kind")).endsWith("Binding")).toList();
+                .filter(o -> String.valueOf(o.get("kind")).endsWith("Binding"))
+                .toList();
         if (kind < 9) { // the CSR bindings, whose findings depend on each other
-            bindings = bindings.stream().filter(o -> String.valueOf(o.get("metadata")).contains("name=csr-")).toList();
+            bindings = bindings.stream()
+                    .filter(o -> String.valueOf(o.get("metadata")).contains("name=csr-"))
+                    .toList();
         }
         if (bindings.isEmpty() || kind == 5) {
             Map<String, Object> o = IndexedEquivalenceTest.obj("ClusterRoleBinding", "new-" + rnd.nextInt(3), null);
-            o.put("roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "ClusterRole",
-                    "name", rnd.nextBoolean() ? "csr-approver" : "cr-1"));
+            o.put(
+                    "roleRef",
+                    Map.of(
+                            "apiGroup",
+                            "rbac.authorization.k8s.io",
+                            "kind",
+                            "ClusterRole",
+                            "name",
+                            rnd.nextBoolean() ? "csr-approver" : "cr-1"));
             o.put("subjects", List.of(IndexedEquivalenceTest.subject(rnd, true)));
             return o;
         }
@@ -156,8 +193,16 @@ class IncrementalTest {
                     subjects.remove(rnd.nextInt(subjects.size()));
                 }
             }
-            case 3 -> b.put("roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "ClusterRole",
-                    "name", rnd.nextInt(3) == 0 ? "csr-approver" : "cr-" + rnd.nextInt(5)));
+            case 3 ->
+                b.put(
+                        "roleRef",
+                        Map.of(
+                                "apiGroup",
+                                "rbac.authorization.k8s.io",
+                                "kind",
+                                "ClusterRole",
+                                "name",
+                                rnd.nextInt(3) == 0 ? "csr-approver" : "cr-" + rnd.nextInt(5)));
             case 4 -> subjects.add(Map.of("kind", "Nobody", "name", "x")); // left out with an error
             default -> subjects.add(Map.of("kind", "Group", "name", "ops"));
         }
@@ -183,7 +228,8 @@ class IncrementalTest {
     static String key(Map<String, Object> o) {
         String kind = String.valueOf(o.get("kind"));
         if (!String.valueOf(o.get("apiVersion")).startsWith("rbac.authorization.k8s.io/")
-                || !List.of("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding").contains(kind)) {
+                || !List.of("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
+                        .contains(kind)) {
             return null;
         }
         Map<String, Object> meta = (Map<String, Object>) o.get("metadata");

@@ -25,8 +25,16 @@ import org.junit.jupiter.api.Test;
 class IndexedEquivalenceTest {
     static final String V1 = "rbac.authorization.k8s.io/v1";
     static final List<String> NAMESPACES = List.of("a", "b", "c");
-    static final String[][] RESOURCES = {{"", "pods"}, {"", "pods/log"}, {"", "secrets"}, {"apps", "deployments"},
-        {"apps", "deployments/scale"}, {"rbac.authorization.k8s.io", "roles"}, {"", "users"}, {"", "serviceaccounts/token"}};
+    static final String[][] RESOURCES = {
+        {"", "pods"},
+        {"", "pods/log"},
+        {"", "secrets"},
+        {"apps", "deployments"},
+        {"apps", "deployments/scale"},
+        {"rbac.authorization.k8s.io", "roles"},
+        {"", "users"},
+        {"", "serviceaccounts/token"}
+    };
     static final String[] VERBS = {"get", "list", "create", "delete", "impersonate", "escalate", "bind", "*"};
 
     @Test
@@ -40,7 +48,9 @@ class IndexedEquivalenceTest {
             for (UserInfo user : identities()) {
                 for (AccessRequest r : requests()) {
                     Answer want = Reference.canI(model, user, r);
-                    assertThat(authorizer.canI(user, r)).as("seed %d %s %s", seed, user, r).isEqualTo(want);
+                    assertThat(authorizer.canI(user, r))
+                            .as("seed %d %s %s", seed, user, r)
+                            .isEqualTo(want);
                     allowed += want.allowed() ? 1 : 0;
                 }
             }
@@ -59,8 +69,11 @@ class IndexedEquivalenceTest {
         for (int seed = 0; seed < 300; seed++) {
             Random rnd = new Random(seed);
             RbacModel model = RbacModel.fromObjects(cluster(rnd));
-            List<Role> clusterRoles = model.roles().stream().filter(r -> r.ref().isClusterScoped()).toList();
-            assertThat(Aggregator.effectiveRules(clusterRoles)).as("seed %d", seed)
+            List<Role> clusterRoles = model.roles().stream()
+                    .filter(r -> r.ref().isClusterScoped())
+                    .toList();
+            assertThat(Aggregator.effectiveRules(clusterRoles))
+                    .as("seed %d", seed)
                     .isEqualTo(Reference.effectiveRules(clusterRoles));
         }
     }
@@ -74,9 +87,10 @@ class IndexedEquivalenceTest {
                 for (PolicyRule rule : model.rulesOf(role.ref()).orElseThrow()) {
                     for (EscalationCheck check : EscalationCheck.ALL) {
                         for (boolean clusterWide : new boolean[] {true, false}) {
-                            assertThat(check.openedBy(rule, clusterWide)).isEqualTo(check.probes().stream()
-                                    .filter(p -> (clusterWide || p.namespaced()) && Reference.openedBy(p, rule))
-                                    .toList());
+                            assertThat(check.openedBy(rule, clusterWide))
+                                    .isEqualTo(check.probes().stream()
+                                            .filter(p -> (clusterWide || p.namespaced()) && Reference.openedBy(p, rule))
+                                            .toList());
                         }
                     }
                 }
@@ -93,8 +107,10 @@ class IndexedEquivalenceTest {
             List<Finding> every = new EscalationFinder(model).find();
             Set<FindingCode> codes = EnumSet.noneOf(FindingCode.class);
             all.stream().filter(c -> rnd.nextInt(3) == 0).forEach(codes::add);
-            assertThat(new EscalationFinder(model).find(codes)).as("seed %d %s", seed, codes)
-                    .isEqualTo(every.stream().filter(f -> codes.contains(f.code())).toList());
+            assertThat(new EscalationFinder(model).find(codes))
+                    .as("seed %d %s", seed, codes)
+                    .isEqualTo(
+                            every.stream().filter(f -> codes.contains(f.code())).toList());
             for (Role role : model.roles()) {
                 for (PolicyRule rule : model.rulesOf(role.ref()).orElseThrow()) {
                     for (AccessRequest r : requests()) {
@@ -106,9 +122,13 @@ class IndexedEquivalenceTest {
     }
 
     static List<UserInfo> identities() {
-        return List.of(UserInfo.authenticated("alice", List.of()), UserInfo.authenticated("bob", List.of("devs", "ops")),
-                UserInfo.authenticated("carol", List.of("ops", "devs", "ops")), UserInfo.serviceAccount("a", "web"),
-                UserInfo.serviceAccount("b", "job"), new UserInfo(null, List.of("devs")),
+        return List.of(
+                UserInfo.authenticated("alice", List.of()),
+                UserInfo.authenticated("bob", List.of("devs", "ops")),
+                UserInfo.authenticated("carol", List.of("ops", "devs", "ops")),
+                UserInfo.serviceAccount("a", "web"),
+                UserInfo.serviceAccount("b", "job"),
+                new UserInfo(null, List.of("devs")),
                 new UserInfo(UserInfo.ANONYMOUS, List.of(UserInfo.UNAUTHENTICATED)),
                 new UserInfo("system:serviceaccount:c:ctl", List.of()));
     }
@@ -159,11 +179,18 @@ class IndexedEquivalenceTest {
         for (int i = 0; i < bindings; i++) {
             boolean cluster = rnd.nextInt(3) == 0;
             String ns = NAMESPACES.get(rnd.nextInt(3));
-            Map<String, Object> o = obj(cluster ? "ClusterRoleBinding" : "RoleBinding", "b-" + rnd.nextInt(10),
-                    cluster ? null : ns);
+            Map<String, Object> o =
+                    obj(cluster ? "ClusterRoleBinding" : "RoleBinding", "b-" + rnd.nextInt(10), cluster ? null : ns);
             boolean toRole = !cluster && rnd.nextBoolean();
-            o.put("roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", toRole ? "Role" : "ClusterRole",
-                    "name", toRole ? "role-" + rnd.nextInt(4) : "cr-" + rnd.nextInt(clusterRoles + 1)));
+            o.put(
+                    "roleRef",
+                    Map.of(
+                            "apiGroup",
+                            "rbac.authorization.k8s.io",
+                            "kind",
+                            toRole ? "Role" : "ClusterRole",
+                            "name",
+                            toRole ? "role-" + rnd.nextInt(4) : "cr-" + rnd.nextInt(clusterRoles + 1)));
             List<Object> subjects = new ArrayList<>();
             int n = rnd.nextInt(4);
             for (int k = 0; k < n; k++) {
@@ -181,10 +208,13 @@ class IndexedEquivalenceTest {
             case 1 -> Map.of("kind", "User", "name", "bob");
             case 2 -> Map.of("kind", "Group", "name", "devs");
             case 3 -> Map.of("kind", "Group", "name", "ops");
-            case 4 -> Map.of("kind", "Group", "name", rnd.nextBoolean() ? "system:authenticated" : "system:serviceaccounts");
+            case 4 ->
+                Map.of("kind", "Group", "name", rnd.nextBoolean() ? "system:authenticated" : "system:serviceaccounts");
             case 5 -> Map.of("kind", "ServiceAccount", "name", "web", "namespace", "a");
-            case 6 -> cluster ? Map.of("kind", "ServiceAccount", "name", "job", "namespace", "b")
-                    : Map.of("kind", "ServiceAccount", "name", "job"); // the binding's namespace
+            case 6 ->
+                cluster
+                        ? Map.of("kind", "ServiceAccount", "name", "job", "namespace", "b")
+                        : Map.of("kind", "ServiceAccount", "name", "job"); // the binding's namespace
             case 7 -> Map.of("kind", "User", "name", "system:serviceaccount:c:ctl");
             default -> Map.of("kind", "Group", "name", "system:serviceaccounts:" + NAMESPACES.get(rnd.nextInt(3)));
         };
@@ -195,7 +225,10 @@ class IndexedEquivalenceTest {
         int n = rnd.nextInt(4);
         for (int i = 0; i < n; i++) {
             if (cluster && rnd.nextInt(6) == 0) {
-                out.add(Map.of("verbs", List.of("get"), "nonResourceURLs",
+                out.add(Map.of(
+                        "verbs",
+                        List.of("get"),
+                        "nonResourceURLs",
                         List.of(rnd.nextBoolean() ? "/metrics" : "/apis/*")));
                 continue;
             }
@@ -230,7 +263,10 @@ class IndexedEquivalenceTest {
         static Answer canI(RbacModel model, UserInfo user, AccessRequest request) {
             List<Grant> grants = new ArrayList<>();
             visit(model, request.namespace(), b -> {
-                Subject subject = b.subjects().stream().filter(s -> s.appliesTo(user)).findFirst().orElse(null);
+                Subject subject = b.subjects().stream()
+                        .filter(s -> s.appliesTo(user))
+                        .findFirst()
+                        .orElse(null);
                 if (subject != null) {
                     grants.addAll(allowing(model, b, request, subject));
                 }
@@ -248,13 +284,17 @@ class IndexedEquivalenceTest {
                     }
                 }
             });
-            return bySubject.entrySet().stream().map(e -> new SubjectGrants(e.getKey(), e.getValue())).toList();
+            return bySubject.entrySet().stream()
+                    .map(e -> new SubjectGrants(e.getKey(), e.getValue()))
+                    .toList();
         }
 
         static void visit(RbacModel model, String namespace, Consumer<Binding> visitor) {
             model.bindings().stream().filter(Binding::isClusterWide).forEach(visitor);
             if (!namespace.isEmpty()) {
-                model.bindings().stream().filter(b -> !b.isClusterWide() && b.appliesIn(namespace)).forEach(visitor);
+                model.bindings().stream()
+                        .filter(b -> !b.isClusterWide() && b.appliesIn(namespace))
+                        .forEach(visitor);
             }
         }
 
@@ -309,18 +349,28 @@ class IndexedEquivalenceTest {
         }
 
         static boolean allowsSomeName(PolicyRule rule, AccessRequest request) {
-            return rule.allows(new AccessRequest(request.verb(), request.apiGroup(), request.resource(),
-                    request.subresource(), rule.resourceNames().isEmpty() ? request.name() : rule.resourceNames().get(0),
-                    request.namespace(), request.path()));
+            return rule.allows(new AccessRequest(
+                    request.verb(),
+                    request.apiGroup(),
+                    request.resource(),
+                    request.subresource(),
+                    rule.resourceNames().isEmpty()
+                            ? request.name()
+                            : rule.resourceNames().get(0),
+                    request.namespace(),
+                    request.path()));
         }
 
         static boolean openedBy(EscalationCheck.Probe p, PolicyRule rule) {
             if (!p.anySubresource()) {
-                return allowsSomeName(rule, AccessRequest.resource(p.verb(), p.group(), p.resource(), p.subresource(),
-                        "", "ns"));
+                return allowsSomeName(
+                        rule, AccessRequest.resource(p.verb(), p.group(), p.resource(), p.subresource(), "", "ns"));
             }
-            return rule.verbMatches(p.verb()) && rule.apiGroupMatches(p.group()) && rule.resources().stream()
-                    .anyMatch(r -> r.equals(PolicyRule.ALL) || r.startsWith(p.resource() + "/") || r.startsWith("*/"));
+            return rule.verbMatches(p.verb())
+                    && rule.apiGroupMatches(p.group())
+                    && rule.resources().stream()
+                            .anyMatch(r ->
+                                    r.equals(PolicyRule.ALL) || r.startsWith(p.resource() + "/") || r.startsWith("*/"));
         }
     }
 }

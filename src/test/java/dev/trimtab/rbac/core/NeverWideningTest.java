@@ -31,18 +31,34 @@ class NeverWideningTest {
             rule(List.of("*"), List.of(""), List.of("pods")),
             rule(List.of("get"), List.of("*"), List.of("deployments")),
             rule(List.of("escalate"), List.of("rbac.authorization.k8s.io"), List.of("roles")),
-            Map.of("verbs", List.of("get"), "apiGroups", List.of(""), "resources", List.of("secrets"),
-                    "resourceNames", List.of("db")));
+            Map.of(
+                    "verbs",
+                    List.of("get"),
+                    "apiGroups",
+                    List.of(""),
+                    "resources",
+                    List.of("secrets"),
+                    "resourceNames",
+                    List.of("db")));
     private static final List<Map<String, Object>> SUBJECTS = List.of(
-            subject("User", "alice", null), subject("User", "bob", null), subject("Group", "devs", null),
-            subject("Group", "platform-admins", null), subject("Group", "system:serviceaccounts", null),
-            subject("Group", "system:serviceaccounts:a", null), subject("Group", "system:authenticated", null),
-            subject("ServiceAccount", "web", "a"), subject("ServiceAccount", "ctrl", "kube-system"),
-            subject("ServiceAccount", "job", "b"), subject("User", "system:serviceaccount:b:job", null));
+            subject("User", "alice", null),
+            subject("User", "bob", null),
+            subject("Group", "devs", null),
+            subject("Group", "platform-admins", null),
+            subject("Group", "system:serviceaccounts", null),
+            subject("Group", "system:serviceaccounts:a", null),
+            subject("Group", "system:authenticated", null),
+            subject("ServiceAccount", "web", "a"),
+            subject("ServiceAccount", "ctrl", "kube-system"),
+            subject("ServiceAccount", "job", "b"),
+            subject("User", "system:serviceaccount:b:job", null));
     private static final List<UserInfo> IDENTITIES = List.of(
-            UserInfo.authenticated("alice", List.of()), UserInfo.authenticated("bob", List.of("devs")),
-            UserInfo.authenticated("eve", List.of("platform-admins")), UserInfo.serviceAccount("a", "web"),
-            UserInfo.serviceAccount("kube-system", "ctrl"), UserInfo.serviceAccount("b", "job"),
+            UserInfo.authenticated("alice", List.of()),
+            UserInfo.authenticated("bob", List.of("devs")),
+            UserInfo.authenticated("eve", List.of("platform-admins")),
+            UserInfo.serviceAccount("a", "web"),
+            UserInfo.serviceAccount("kube-system", "ctrl"),
+            UserInfo.serviceAccount("b", "job"),
             new UserInfo(UserInfo.ANONYMOUS, List.of(UserInfo.UNAUTHENTICATED)));
     private static final String INTENTS = """
             - {apiVersion: trimtab.dev/v1alpha1, kind: RbacIntent, metadata: {name: admins}, spec: {rules: [{onlySubjects: {role: {kind: ClusterRole, name: cluster-admin}, allowed: [{kind: Group, name: platform-admins}]}}]}}
@@ -61,7 +77,8 @@ class NeverWideningTest {
         for (int seed = 0; seed < RUNS; seed++) {
             Random random = new Random(seed);
             List<Map<String, Object>> objects = cluster(random);
-            List<Map<String, Object>> intentObjects = pool.stream().filter(i -> random.nextInt(3) > 0).toList();
+            List<Map<String, Object>> intentObjects =
+                    pool.stream().filter(i -> random.nextInt(3) > 0).toList();
             List<RbacIntent> intents = RbacIntent.fromObjects(intentObjects).intents();
             RbacModel before = RbacModel.fromObjects(objects);
             NamespaceLabels namespaces = NamespaceLabels.fromObjects(objects);
@@ -73,10 +90,20 @@ class NeverWideningTest {
             assertThat(widenings(before, after)).as("seed %d", seed).isEmpty();
             List<IntentViolation> left = IntentChecker.check(after, namespaces, intents);
             // a reported-only violation of a binding may go with the binding, when another fix deletes it
-            assertThat(left).as("seed %d", seed).extracting(Plans::key).isSubsetOf(violations.stream()
-                    .filter(v -> plan.fixFor(v).action() == IntentFix.Action.None).map(Plans::key).toList());
+            assertThat(left)
+                    .as("seed %d", seed)
+                    .extracting(Plans::key)
+                    .isSubsetOf(violations.stream()
+                            .filter(v -> plan.fixFor(v).action() == IntentFix.Action.None)
+                            .map(Plans::key)
+                            .toList());
             for (IntentFix f : plan.fixes()) {
-                multiRemovals += f.patch().stream().filter(op -> op.get("op").equals("remove")).count() > 1 ? 1 : 0;
+                multiRemovals += f.patch().stream()
+                                        .filter(op -> op.get("op").equals("remove"))
+                                        .count()
+                                > 1
+                        ? 1
+                        : 0;
                 deletions += f.action() == IntentFix.Action.DeleteBinding ? 1 : 0;
                 emptied += f.message().contains("left with no subjects and, not managed") ? 1 : 0;
             }
@@ -90,11 +117,19 @@ class NeverWideningTest {
     @Test
     void theComparisonCatchesAWideningChange() {
         List<Map<String, Object>> objects = new ArrayList<>(List.of(
-                clusterRole("r", RULES.get(0)), binding("ClusterRoleBinding", null, "b", "ClusterRole", "r", false,
-                        List.of(SUBJECTS.get(0)))));
+                clusterRole("r", RULES.get(0)),
+                binding("ClusterRoleBinding", null, "b", "ClusterRole", "r", false, List.of(SUBJECTS.get(0)))));
         RbacModel before = RbacModel.fromObjects(objects);
-        objects.set(1, binding("ClusterRoleBinding", null, "b", "ClusterRole", "r", false,
-                List.of(SUBJECTS.get(0), SUBJECTS.get(1))));
+        objects.set(
+                1,
+                binding(
+                        "ClusterRoleBinding",
+                        null,
+                        "b",
+                        "ClusterRole",
+                        "r",
+                        false,
+                        List.of(SUBJECTS.get(0), SUBJECTS.get(1))));
         assertThat(widenings(before, RbacModel.fromObjects(objects)))
                 .contains("bob may get secrets cluster-wide", "User bob gains ClusterRoleBinding b rules[0] in \"\"");
     }
@@ -121,15 +156,18 @@ class NeverWideningTest {
 
     private static Set<String> grants(Map<String, List<Grant>> permissions) {
         Set<String> out = new HashSet<>();
-        permissions.forEach((scope, grants) -> grants.forEach(g -> out.add(g.binding() + " rules[" + g.ruleIndex()
-                + "] in \"" + scope + "\"")));
+        permissions.forEach((scope, grants) ->
+                grants.forEach(g -> out.add(g.binding() + " rules[" + g.ruleIndex() + "] in \"" + scope + "\"")));
         return out;
     }
 
     private static List<AccessRequest> requests() {
         List<AccessRequest> out = new ArrayList<>();
-        List<String[]> resources = List.of(new String[] {"", "secrets"}, new String[] {"", "pods"},
-                new String[] {"apps", "deployments"}, new String[] {"", "users"},
+        List<String[]> resources = List.of(
+                new String[] {"", "secrets"},
+                new String[] {"", "pods"},
+                new String[] {"apps", "deployments"},
+                new String[] {"", "users"},
                 new String[] {"rbac.authorization.k8s.io", "roles"});
         for (String verb : List.of("get", "list", "create", "impersonate", "escalate", "delete")) {
             for (String[] res : resources) {
@@ -146,8 +184,13 @@ class NeverWideningTest {
     private static List<Map<String, Object>> cluster(Random random) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (String ns : NAMESPACES) {
-            out.add(Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", ns,
-                    "labels", Map.of("tenant", String.valueOf(random.nextBoolean())))));
+            out.add(Map.of(
+                    "apiVersion",
+                    "v1",
+                    "kind",
+                    "Namespace",
+                    "metadata",
+                    Map.of("name", ns, "labels", Map.of("tenant", String.valueOf(random.nextBoolean())))));
         }
         List<String[]> roles = new ArrayList<>();
         out.add(clusterRole("cluster-admin", RULES.get(2)));
@@ -158,8 +201,15 @@ class NeverWideningTest {
         }
         for (String ns : NAMESPACES) {
             if (random.nextBoolean()) {
-                out.add(Map.of("apiVersion", V1, "kind", "Role", "metadata", Map.of("name", "r", "namespace", ns),
-                        "rules", List.of(pick(random, RULES), pick(random, RULES))));
+                out.add(Map.of(
+                        "apiVersion",
+                        V1,
+                        "kind",
+                        "Role",
+                        "metadata",
+                        Map.of("name", "r", "namespace", ns),
+                        "rules",
+                        List.of(pick(random, RULES), pick(random, RULES))));
                 roles.add(new String[] {ns, "Role", "r"});
             }
         }
@@ -173,12 +223,20 @@ class NeverWideningTest {
             for (int j = 0; j < k; j++) {
                 Map<String, Object> s = pick(random, SUBJECTS);
                 // a RoleBinding's service account of its own namespace, written without the namespace
-                boolean bare = !cluster && "ServiceAccount".equals(s.get("kind")) && ns.equals(s.get("namespace"))
+                boolean bare = !cluster
+                        && "ServiceAccount".equals(s.get("kind"))
+                        && ns.equals(s.get("namespace"))
                         && random.nextBoolean();
                 subjects.add(bare ? Map.of("kind", "ServiceAccount", "name", s.get("name")) : s);
             }
-            out.add(binding(cluster ? "ClusterRoleBinding" : "RoleBinding", cluster ? null : ns, "b" + i, role[1],
-                    role[2], random.nextBoolean(), subjects));
+            out.add(binding(
+                    cluster ? "ClusterRoleBinding" : "RoleBinding",
+                    cluster ? null : ns,
+                    "b" + i,
+                    role[1],
+                    role[2],
+                    random.nextBoolean(),
+                    subjects));
         }
         return out;
     }
@@ -203,11 +261,18 @@ class NeverWideningTest {
 
     @SafeVarargs
     private static Map<String, Object> clusterRole(String name, Map<String, Object>... rules) {
-        return Map.of("apiVersion", V1, "kind", "ClusterRole", "metadata", Map.of("name", name), "rules", List.of(rules));
+        return Map.of(
+                "apiVersion", V1, "kind", "ClusterRole", "metadata", Map.of("name", name), "rules", List.of(rules));
     }
 
-    private static Map<String, Object> binding(String kind, String ns, String name, String roleKind, String role,
-                                               boolean trimtab, List<Map<String, Object>> subjects) {
+    private static Map<String, Object> binding(
+            String kind,
+            String ns,
+            String name,
+            String roleKind,
+            String role,
+            boolean trimtab,
+            List<Map<String, Object>> subjects) {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("name", name);
         if (ns != null) {
@@ -216,8 +281,16 @@ class NeverWideningTest {
         if (trimtab) {
             meta.put("labels", Map.of(IntentRemediator.MANAGED_BY, IntentRemediator.TRIMTAB));
         }
-        return Map.of("apiVersion", V1, "kind", kind, "metadata", meta,
-                "roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", roleKind, "name", role),
-                "subjects", subjects);
+        return Map.of(
+                "apiVersion",
+                V1,
+                "kind",
+                kind,
+                "metadata",
+                meta,
+                "roleRef",
+                Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", roleKind, "name", role),
+                "subjects",
+                subjects);
     }
 }

@@ -37,7 +37,8 @@ final class Plans {
             Map<String, Object> o = objects.get(i);
             Map<?, ?> meta = (Map<?, ?>) o.get("metadata");
             Object ns = meta.get("namespace") == null && !ref.isClusterScoped() ? "default" : meta.get("namespace");
-            if (ref.kind().equals(o.get("kind")) && ref.name().equals(meta.get("name"))
+            if (ref.kind().equals(o.get("kind"))
+                    && ref.name().equals(meta.get("name"))
                     && Objects.equals(ref.namespace(), ns)) {
                 return i;
             }

@@ -51,18 +51,25 @@ class RbacIntentParserTest {
                 - {apiVersion: trimtab.dev/v1beta9, kind: RbacIntent, metadata: {name: future}, spec: {rules: [{forbidFindings: {codes: [Bind]}}]}}
                 """, List.class));
         RbacIntent.Parsed p = RbacIntent.fromObjects(objects);
-        assertThat(p.errors()).containsExactly(
-                "RbacIntent future: apiVersion: got \"trimtab.dev/v1beta9\", want \"trimtab.dev/v1alpha1\"");
+        assertThat(p.errors())
+                .containsExactly(
+                        "RbacIntent future: apiVersion: got \"trimtab.dev/v1beta9\", want \"trimtab.dev/v1alpha1\"");
         RbacIntent intent = p.intents().get(0);
         assertThat(intent.mode()).isEqualTo(RbacIntent.Mode.Audit);
-        assertThat(intent.rules().get(0)).isEqualTo(new IntentRule.OnlySubjects(null, ObjectRef.clusterRole("cluster-admin"),
-                List.of(new SubjectSelector(Subject.Kind.Group, "admins", Set.of(), Set.of()))));
-        IntentRule.ForbidAccess access = (IntentRule.ForbidAccess) intent.rules().get(1);
+        assertThat(intent.rules().get(0))
+                .isEqualTo(new IntentRule.OnlySubjects(
+                        null,
+                        ObjectRef.clusterRole("cluster-admin"),
+                        List.of(new SubjectSelector(Subject.Kind.Group, "admins", Set.of(), Set.of()))));
+        IntentRule.ForbidAccess access =
+                (IntentRule.ForbidAccess) intent.rules().get(1);
         assertThat(access.scope()).isEqualTo(IntentRule.AccessScope.AnyNamespace);
         assertThat(access.group()).isEmpty();
         assertThat(access.description()).isEqualTo("tokens");
         assertThat(access.subjects().namespaces()).containsExactly("a");
-        assertThat(((IntentRule.ForbidWildcards) intent.rules().get(2)).in()).containsExactly("verbs", "resources", "apiGroups");
-        assertThat(((IntentRule.ForbidFindings) intent.rules().get(3)).exceptSubjects()).isEmpty();
+        assertThat(((IntentRule.ForbidWildcards) intent.rules().get(2)).in())
+                .containsExactly("verbs", "resources", "apiGroups");
+        assertThat(((IntentRule.ForbidFindings) intent.rules().get(3)).exceptSubjects())
+                .isEmpty();
     }
 }

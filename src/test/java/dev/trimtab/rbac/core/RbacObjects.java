@@ -26,21 +26,44 @@ final class RbacObjects {
     }
 
     static Map<String, Object> role(String namespace, String name, Map<?, ?>... rules) {
-        return Map.of("apiVersion", V1, "kind", "Role", "metadata", Map.of("name", name, "namespace", namespace),
-                "rules", List.of(rules));
+        return Map.of(
+                "apiVersion",
+                V1,
+                "kind",
+                "Role",
+                "metadata",
+                Map.of("name", name, "namespace", namespace),
+                "rules",
+                List.of(rules));
     }
 
     static Map<String, Object> clusterRoleBinding(String name, String clusterRole, Map<?, ?>... subjects) {
-        return Map.of("apiVersion", V1, "kind", "ClusterRoleBinding", "metadata", Map.of("name", name),
-                "roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "ClusterRole", "name", clusterRole),
-                "subjects", List.of(subjects));
+        return Map.of(
+                "apiVersion",
+                V1,
+                "kind",
+                "ClusterRoleBinding",
+                "metadata",
+                Map.of("name", name),
+                "roleRef",
+                Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "ClusterRole", "name", clusterRole),
+                "subjects",
+                List.of(subjects));
     }
 
-    static Map<String, Object> roleBinding(String namespace, String name, String roleKind, String role,
-                                           Map<?, ?>... subjects) {
-        return Map.of("apiVersion", V1, "kind", "RoleBinding", "metadata", Map.of("name", name, "namespace", namespace),
-                "roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", roleKind, "name", role),
-                "subjects", List.of(subjects));
+    static Map<String, Object> roleBinding(
+            String namespace, String name, String roleKind, String role, Map<?, ?>... subjects) {
+        return Map.of(
+                "apiVersion",
+                V1,
+                "kind",
+                "RoleBinding",
+                "metadata",
+                Map.of("name", name, "namespace", namespace),
+                "roleRef",
+                Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", roleKind, "name", role),
+                "subjects",
+                List.of(subjects));
     }
 
     static Map<String, Object> user(String name) {
@@ -52,7 +75,8 @@ final class RbacObjects {
     }
 
     static Map<String, Object> serviceAccount(String namespace, String name) {
-        return namespace == null ? Map.of("kind", "ServiceAccount", "name", name)
+        return namespace == null
+                ? Map.of("kind", "ServiceAccount", "name", name)
                 : Map.of("kind", "ServiceAccount", "name", name, "namespace", namespace);
     }
 }

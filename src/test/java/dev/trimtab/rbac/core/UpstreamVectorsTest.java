@@ -23,8 +23,11 @@ class UpstreamVectorsTest {
             for (Map<String, Object> c : Fixtures.list(Fixtures.load(file))) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> r = (Map<String, Object>) c.get("rule");
-                PolicyRule rule = new PolicyRule(Fixtures.strings(r.get("verbs")), Fixtures.strings(r.get("apiGroups")),
-                        Fixtures.strings(r.get("resources")), Fixtures.strings(r.get("resourceNames")),
+                PolicyRule rule = new PolicyRule(
+                        Fixtures.strings(r.get("verbs")),
+                        Fixtures.strings(r.get("apiGroups")),
+                        Fixtures.strings(r.get("resources")),
+                        Fixtures.strings(r.get("resourceNames")),
                         Fixtures.strings(r.get("nonResourceURLs")));
                 for (Map<String, Object> q : Fixtures.list(c.get("requests"))) {
                     AccessRequest request = Fixtures.request(q);
@@ -49,8 +52,12 @@ class UpstreamVectorsTest {
                 for (Map<String, Object> q : Fixtures.list(c.get(key))) {
                     UserInfo user = Fixtures.user(q);
                     AccessRequest request = Fixtures.request(q);
-                    out.add(Arguments.of(c.get("name") + ": " + key + ": " + user + " " + request,
-                            model, user, request, key.equals("pass")));
+                    out.add(Arguments.of(
+                            c.get("name") + ": " + key + ": " + user + " " + request,
+                            model,
+                            user,
+                            request,
+                            key.equals("pass")));
                 }
             }
         }
@@ -71,15 +78,20 @@ class UpstreamVectorsTest {
         Map<String, Object> data = (Map<String, Object>) Fixtures.load("rule-resolver.yaml");
         Map<String, Object> resolver = (Map<String, Object>) data.get("resolver");
         RbacModel model = Fixtures.model(resolver);
-        return Fixtures.list(resolver.get("cases")).stream().map(c -> Arguments.of(
-                "TestDefaultRuleResolver: " + c.get("name"), model, Fixtures.user(c), c.get("namespace"),
-                Fixtures.rules(c.get("effectiveRules"))));
+        return Fixtures.list(resolver.get("cases")).stream()
+                .map(c -> Arguments.of(
+                        "TestDefaultRuleResolver: " + c.get("name"),
+                        model,
+                        Fixtures.user(c),
+                        c.get("namespace"),
+                        Fixtures.rules(c.get("effectiveRules"))));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("effectiveRules")
     void rulesFor(String name, RbacModel model, UserInfo user, String namespace, List<PolicyRule> want) {
-        List<PolicyRule> got = new Authorizer(model).rulesFor(user, namespace).stream().map(Grant::rule).toList();
+        List<PolicyRule> got = new Authorizer(model)
+                .rulesFor(user, namespace).stream().map(Grant::rule).toList();
         assertThat(new HashSet<>(got)).isEqualTo(new HashSet<>(want));
         assertThat(got).hasSameSizeAs(want);
     }
@@ -87,9 +99,13 @@ class UpstreamVectorsTest {
     @SuppressWarnings("unchecked")
     static Stream<Arguments> appliesTo() {
         Map<String, Object> data = (Map<String, Object>) Fixtures.load("rule-resolver.yaml");
-        return Fixtures.list(data.get("appliesTo")).stream().map(c -> Arguments.of(
-                "TestAppliesTo: " + c.get("name"), Fixtures.subjects(c.get("subjects")), Fixtures.user(c),
-                c.get("appliesTo"), ((Long) c.get("index")).intValue()));
+        return Fixtures.list(data.get("appliesTo")).stream()
+                .map(c -> Arguments.of(
+                        "TestAppliesTo: " + c.get("name"),
+                        Fixtures.subjects(c.get("subjects")),
+                        Fixtures.user(c),
+                        c.get("appliesTo"),
+                        ((Long) c.get("index")).intValue()));
     }
 
     @ParameterizedTest(name = "{0}")

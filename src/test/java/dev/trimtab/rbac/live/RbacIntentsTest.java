@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -41,30 +40,75 @@ class RbacIntentsTest {
     KubernetesClient client;
 
     static RoleBinding binding(String name, Subject... subjects) {
-        return new RoleBindingBuilder().withNewMetadata().withName(name).withNamespace("shop").endMetadata()
-                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName("reader").endRoleRef()
-                .withSubjects(subjects).build();
+        return new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("shop")
+                .endMetadata()
+                .withNewRoleRef()
+                .withApiGroup("rbac.authorization.k8s.io")
+                .withKind("Role")
+                .withName("reader")
+                .endRoleRef()
+                .withSubjects(subjects)
+                .build();
     }
 
     @Test
     void theOffendingSubjectIsRemovedAndANewOffenceIsDenied() throws Exception {
-        client.rbac().roles().inNamespace("shop").resource(new RoleBuilder().withNewMetadata().withName("reader")
-                .withNamespace("shop").endMetadata().addNewRule().withApiGroups("").withResources("secrets")
-                .withVerbs("get").endRule().build()).create();
+        client.rbac()
+                .roles()
+                .inNamespace("shop")
+                .resource(new RoleBuilder()
+                        .withNewMetadata()
+                        .withName("reader")
+                        .withNamespace("shop")
+                        .endMetadata()
+                        .addNewRule()
+                        .withApiGroups("")
+                        .withResources("secrets")
+                        .withVerbs("get")
+                        .endRule()
+                        .build())
+                .create();
         Subject alice = new Subject("rbac.authorization.k8s.io", "User", "alice", null);
         Subject ci = new Subject(null, "ServiceAccount", "ci", "build");
-        client.rbac().roleBindings().inNamespace("shop").resource(binding("readers", alice, ci)).create();
+        client.rbac()
+                .roleBindings()
+                .inNamespace("shop")
+                .resource(binding("readers", alice, ci))
+                .create();
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.rbac().roleBindings().inNamespace("shop")
-                .withName("readers").get().getSubjects().size() == 1);
-        assertThat(client.rbac().roleBindings().inNamespace("shop").withName("readers").get().getSubjects())
-                .extracting(Subject::getName).containsExactly("alice");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> client.rbac()
+                                .roleBindings()
+                                .inNamespace("shop")
+                                .withName("readers")
+                                .get()
+                                .getSubjects()
+                                .size()
+                        == 1);
+        assertThat(client.rbac()
+                        .roleBindings()
+                        .inNamespace("shop")
+                        .withName("readers")
+                        .get()
+                        .getSubjects())
+                .extracting(Subject::getName)
+                .containsExactly("alice");
 
         // the profile's other test classes share the topic: only this intent's events
-        List<String> statuses = await().atMost(Duration.ofSeconds(30)).until(() -> Topics.cloudEvents(
-                        "trimtab.policy-events", RbacIntents.TYPE, 1, Duration.ofSeconds(2)).stream()
-                .filter(e -> e.at("/data/intent").asText().equals("no-sa-secrets"))
-                .map(e -> e.at("/data/status").asText() + ":" + e.at("/data/intent").asText()).toList(), l -> l.size() >= 2);
+        List<String> statuses = await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                Topics.cloudEvents("trimtab.policy-events", RbacIntents.TYPE, 1, Duration.ofSeconds(2))
+                                        .stream()
+                                        .filter(e ->
+                                                e.at("/data/intent").asText().equals("no-sa-secrets"))
+                                        .map(e -> e.at("/data/status").asText() + ":"
+                                                + e.at("/data/intent").asText())
+                                        .toList(),
+                        l -> l.size() >= 2);
         assertThat(statuses).containsExactly("open:no-sa-secrets", "resolved:no-sa-secrets");
 
         // the intent's result in its ClusterReport: it holds again
@@ -77,13 +121,21 @@ class RbacIntentsTest {
         assertThat(report.at("/results/0/resources/0/kind").asText()).isEqualTo("RbacIntent");
         assertThat(report.at("/results/0/message").asText()).isEqualTo("holds");
 
-        String review = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"r1\","
-                + "\"kind\":{\"group\":\"rbac.authorization.k8s.io\",\"version\":\"v1\",\"kind\":\"RoleBinding\"},"
-                + "\"resource\":{\"group\":\"rbac.authorization.k8s.io\",\"version\":\"v1\",\"resource\":\"rolebindings\"},"
-                + "\"name\":\"more\",\"namespace\":\"shop\",\"operation\":\"CREATE\",\"userInfo\":{\"username\":\"bob\"},"
-                + "\"object\":" + CloudEventCodec.JSON.writeValueAsString(binding("more", ci)) + "}}";
-        JsonNode answer = CloudEventCodec.JSON.readTree(given().contentType("application/json").body(review)
-                .post("/admission/validate").then().statusCode(200).extract().asString()).path("response");
+        String review =
+                "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"r1\","
+                        + "\"kind\":{\"group\":\"rbac.authorization.k8s.io\",\"version\":\"v1\",\"kind\":\"RoleBinding\"},"
+                        + "\"resource\":{\"group\":\"rbac.authorization.k8s.io\",\"version\":\"v1\",\"resource\":\"rolebindings\"},"
+                        + "\"name\":\"more\",\"namespace\":\"shop\",\"operation\":\"CREATE\",\"userInfo\":{\"username\":\"bob\"},"
+                        + "\"object\":" + CloudEventCodec.JSON.writeValueAsString(binding("more", ci)) + "}}";
+        JsonNode answer = CloudEventCodec.JSON
+                .readTree(given().contentType("application/json")
+                        .body(review)
+                        .post("/admission/validate")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .path("response");
         assertThat(answer.path("allowed").asBoolean()).isFalse();
         assertThat(answer.at("/status/code").asInt()).isEqualTo(403);
         assertThat(answer.at("/status/message").asText()).contains("no-sa-secrets");

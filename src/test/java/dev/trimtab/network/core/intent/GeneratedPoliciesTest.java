@@ -32,8 +32,11 @@ class GeneratedPoliciesTest {
     static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     static List<PolicyChange> written(List<Map<String, Object>> objects) {
-        IntentPlan plan = IntentEnforcer.plan(objects, NetworkIntent.fromObjects(objects).intents());
-        return plan.changes().stream().filter(c -> c.action() != PolicyChange.Action.delete).toList();
+        IntentPlan plan =
+                IntentEnforcer.plan(objects, NetworkIntent.fromObjects(objects).intents());
+        return plan.changes().stream()
+                .filter(c -> c.action() != PolicyChange.Action.delete)
+                .toList();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -42,16 +45,25 @@ class GeneratedPoliciesTest {
         for (PolicyChange change : written(objects)) {
             List<String> problems = new ArrayList<>();
             NetworkPolicy p = SERIALIZATION.unmarshal(SERIALIZATION.asJson(change.policy()), NetworkPolicy.class);
-            NameValidation.dns1123Subdomain(p.getMetadata().getName()).forEach(m -> problems.add("metadata.name: " + m));
+            NameValidation.dns1123Subdomain(p.getMetadata().getName())
+                    .forEach(m -> problems.add("metadata.name: " + m));
             p.getMetadata().getLabels().forEach((k, v) -> {
                 NameValidation.qualifiedName(k).forEach(m -> problems.add("label key " + k + ": " + m));
                 NameValidation.labelValue(v).forEach(m -> problems.add("label " + k + ": " + m));
             });
-            assertThat(p.getSpec().getAdditionalProperties()).as("spec fields outside the model").isEmpty();
-            assertThat(p.getSpec().getPodSelector()).as("spec.podSelector is required").isNotNull();
+            assertThat(p.getSpec().getAdditionalProperties())
+                    .as("spec fields outside the model")
+                    .isEmpty();
+            assertThat(p.getSpec().getPodSelector())
+                    .as("spec.podSelector is required")
+                    .isNotNull();
             selector(p.getSpec().getPodSelector(), "spec.podSelector", problems);
             List<String> types = p.getSpec().getPolicyTypes();
-            assertThat(types).as("policyTypes").isNotEmpty().doesNotHaveDuplicates().isSubsetOf("Ingress", "Egress");
+            assertThat(types)
+                    .as("policyTypes")
+                    .isNotEmpty()
+                    .doesNotHaveDuplicates()
+                    .isSubsetOf("Ingress", "Egress");
             for (int i = 0; i < p.getSpec().getIngress().size(); i++) {
                 var rule = p.getSpec().getIngress().get(i);
                 assertThat(rule.getAdditionalProperties()).isEmpty();
@@ -64,7 +76,9 @@ class GeneratedPoliciesTest {
                 peers(rule.getTo(), "spec.egress[" + i + "].to", problems);
                 ports(rule.getPorts(), "spec.egress[" + i + "].ports", problems);
             }
-            assertThat(NetworkModel.fromObjects(List.of(change.policy())).errors()).as(change.key()).isEmpty();
+            assertThat(NetworkModel.fromObjects(List.of(change.policy())).errors())
+                    .as(change.key())
+                    .isEmpty();
             assertThat(problems).as(change.key()).isEmpty();
         }
     }
@@ -73,17 +87,23 @@ class GeneratedPoliciesTest {
     @Test
     @SuppressWarnings("unchecked")
     void longIntentNamesGiveValidNamesAndLabels() throws Exception {
-        List<Map<String, Object>> base = IntentData.list(IntentData.load("cases.yaml").get("base"));
+        List<Map<String, Object>> base =
+                IntentData.list(IntentData.load("cases.yaml").get("base"));
         String longName = "a".repeat(120) + "." + "b".repeat(120);
         List<String> names = new ArrayList<>();
         for (String name : List.of(longName, longName + "c")) {
             List<Map<String, Object>> objects = new ArrayList<>(base);
-            objects.add(IntentData.YAML.readValue("{apiVersion: trimtab.dev/v1alpha1, kind: NetworkIntent, metadata: {name: "
-                    + name + "}, spec: {mode: Enforce, rules: [{onlyFrom: {to: {podSelector: {matchLabels: {app: web}}}, "
-                    + "port: 9090, from: [{namespaceSelector: {}}]}}]}}", Map.class));
+            objects.add(IntentData.YAML.readValue(
+                    "{apiVersion: trimtab.dev/v1alpha1, kind: NetworkIntent, metadata: {name: "
+                            + name
+                            + "}, spec: {mode: Enforce, rules: [{onlyFrom: {to: {podSelector: {matchLabels: {app: web}}}, "
+                            + "port: 9090, from: [{namespaceSelector: {}}]}}]}}",
+                    Map.class));
             for (PolicyChange c : written(objects)) {
                 Map<?, ?> meta = (Map<?, ?>) c.policy().get("metadata");
-                assertThat(NameValidation.dns1123Subdomain((String) meta.get("name"))).as("%s", meta.get("name")).isEmpty();
+                assertThat(NameValidation.dns1123Subdomain((String) meta.get("name")))
+                        .as("%s", meta.get("name"))
+                        .isEmpty();
                 String label = (String) ((Map<?, ?>) meta.get("labels")).get("trimtab.dev/intent");
                 assertThat(NameValidation.labelValue(label)).as(label).isEmpty();
                 names.add((String) meta.get("name"));
@@ -108,7 +128,8 @@ class GeneratedPoliciesTest {
                 boolean withValues = Set.of("In", "NotIn").contains(e.getOperator());
                 if (!Set.of("In", "NotIn", "Exists", "DoesNotExist").contains(e.getOperator())
                         || withValues == (e.getValues() == null || e.getValues().isEmpty())) {
-                    problems.add(path + ".matchExpressions: operator " + e.getOperator() + " with values " + e.getValues());
+                    problems.add(
+                            path + ".matchExpressions: operator " + e.getOperator() + " with values " + e.getValues());
                 }
             });
         }
@@ -132,12 +153,15 @@ class GeneratedPoliciesTest {
             if (port.getProtocol() != null && !Set.of("TCP", "UDP", "SCTP").contains(port.getProtocol())) {
                 problems.add(path + "[" + i + "].protocol: " + port.getProtocol());
             }
-            if (port.getPort() != null && port.getPort().getIntVal() != null
+            if (port.getPort() != null
+                    && port.getPort().getIntVal() != null
                     && (port.getPort().getIntVal() < 1 || port.getPort().getIntVal() > 65535)) {
                 problems.add(path + "[" + i + "].port: " + port.getPort().getIntVal());
             }
-            if (port.getEndPort() != null && (port.getPort() == null || port.getPort().getIntVal() == null
-                    || port.getEndPort() < port.getPort().getIntVal())) {
+            if (port.getEndPort() != null
+                    && (port.getPort() == null
+                            || port.getPort().getIntVal() == null
+                            || port.getEndPort() < port.getPort().getIntVal())) {
                 problems.add(path + "[" + i + "].endPort: " + port.getEndPort());
             }
         }
@@ -153,7 +177,8 @@ class GeneratedPoliciesTest {
     @MethodSource("dev.trimtab.network.core.intent.IntentCasesTest#cases")
     void nothingOutsideTheIntentsChanges(String name, List<Map<String, Object>> objects, Map<String, Object> c) {
         List<NetworkIntent> enforced = NetworkIntent.fromObjects(objects).intents().stream()
-                .filter(i -> i.mode() == NetworkIntent.Mode.Enforce).toList();
+                .filter(i -> i.mode() == NetworkIntent.Mode.Enforce)
+                .toList();
         IntentPlan plan = IntentEnforcer.plan(objects, enforced);
         NetworkModel before = NetworkModel.fromObjects(objects);
         NetworkModel after = NetworkModel.fromObjects(IntentData.apply(objects, plan.changes()));
@@ -163,9 +188,14 @@ class GeneratedPoliciesTest {
         for (Pod from : before.pods()) {
             for (Pod to : before.pods()) {
                 for (Port port : IntentChecker.probePorts(to)) {
-                    if (!from.equals(to) && was.canReach(from, to, port).reachable() != is.canReach(from, to, port).reachable()
-                            && enforced.stream().noneMatch(i -> i.rules().stream().anyMatch(r -> inScope(before, r, from, to, port)))) {
-                        outside.add(from.namespace() + "/" + from.name() + " -> " + to.namespace() + "/" + to.name() + " " + port);
+                    if (!from.equals(to)
+                            && was.canReach(from, to, port).reachable()
+                                    != is.canReach(from, to, port).reachable()
+                            && enforced.stream()
+                                    .noneMatch(i ->
+                                            i.rules().stream().anyMatch(r -> inScope(before, r, from, to, port)))) {
+                        outside.add(from.namespace() + "/" + from.name() + " -> " + to.namespace() + "/" + to.name()
+                                + " " + port);
                     }
                 }
             }
@@ -175,8 +205,10 @@ class GeneratedPoliciesTest {
 
     static boolean inScope(NetworkModel model, IntentRule rule, Pod from, Pod to, Port port) {
         if (rule instanceof IntentRule.DefaultDeny d) {
-            return d.directions().contains(Direction.Ingress) && d.namespaceSelector().matches(model.namespaceLabels(to.namespace()))
-                    || d.directions().contains(Direction.Egress) && d.namespaceSelector().matches(model.namespaceLabels(from.namespace()));
+            return d.directions().contains(Direction.Ingress)
+                            && d.namespaceSelector().matches(model.namespaceLabels(to.namespace()))
+                    || d.directions().contains(Direction.Egress)
+                            && d.namespaceSelector().matches(model.namespaceLabels(from.namespace()));
         }
         if (rule instanceof IntentRule.OnlyFrom o) {
             return Selection.targets(model, o).contains(to) && o.port().equals(port);

@@ -47,8 +47,10 @@ class IntentCasesTest {
             assertThat(v.message()).startsWith(v.where() + ": ");
             if (v.code() != IntentViolation.Code.NotIsolated) {
                 assertThat(v.message()).contains(v.flow());
-                (v.code() == IntentViolation.Code.AllowedFlow ? v.allowedBy().stream().map(Object::toString)
-                        : v.blockedBy().stream()).forEach(p -> assertThat(v.message()).contains(p));
+                (v.code() == IntentViolation.Code.AllowedFlow
+                                ? v.allowedBy().stream().map(Object::toString)
+                                : v.blockedBy().stream())
+                        .forEach(p -> assertThat(v.message()).contains(p));
             }
         }
     }
@@ -63,12 +65,20 @@ class IntentCasesTest {
             assertThat(plan.changes()).isEmpty(); // Audit only
             return;
         }
-        assertThat(plan.changes()).extracting(IntentData::key).containsExactlyElementsOf(IntentData.list(want.get("changes")));
+        assertThat(plan.changes())
+                .extracting(IntentData::key)
+                .containsExactlyElementsOf(IntentData.list(want.get("changes")));
         Map<String, Object> specs = want.get("specs") == null ? Map.of() : (Map<String, Object>) want.get("specs");
-        specs.forEach((key, spec) -> assertThat(plan.changes().stream().filter(ch -> ch.key().equals(key))
-                .map(ch -> Normal.form(ch.policy().get("spec"))).findFirst()).as(key).contains(Normal.form(spec)));
+        specs.forEach((key, spec) -> assertThat(plan.changes().stream()
+                        .filter(ch -> ch.key().equals(key))
+                        .map(ch -> Normal.form(ch.policy().get("spec")))
+                        .findFirst())
+                .as(key)
+                .contains(Normal.form(spec)));
         assertThat(plan.holds()).isEqualTo(want.get("holds"));
-        assertThat(plan.violations()).extracting(IntentData::key).containsExactlyElementsOf(IntentData.list(want.get("left")));
+        assertThat(plan.violations())
+                .extracting(IntentData::key)
+                .containsExactlyElementsOf(IntentData.list(want.get("left")));
         assertThat(plan.unresolvable()).extracting(u -> u.violation()).containsExactlyElementsOf(plan.violations());
         for (String conflict : IntentData.<String>list(want.get("conflicts"))) {
             assertThat(plan.conflicts()).anyMatch(m -> m.contains(conflict));
@@ -88,15 +98,20 @@ class IntentCasesTest {
         assertThat(again.changes()).extracting(IntentData::key).isEmpty();
         assertThat(again.holds()).isEqualTo(first.holds());
         assertThat(again.violations()).isEqualTo(first.violations());
-        List<NetworkIntent> enforced = intents.stream().filter(i -> i.mode() == NetworkIntent.Mode.Enforce).toList();
-        assertThat(IntentChecker.check(NetworkModel.fromObjects(after), enforced)).isEqualTo(first.violations());
+        List<NetworkIntent> enforced = intents.stream()
+                .filter(i -> i.mode() == NetworkIntent.Mode.Enforce)
+                .toList();
+        assertThat(IntentChecker.check(NetworkModel.fromObjects(after), enforced))
+                .isEqualTo(first.violations());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void neverTouchesForeignPolicies(String name, List<Map<String, Object>> objects, Map<String, Object> c) {
-        Set<String> foreign = objects.stream().filter(o -> "NetworkPolicy".equals(o.get("kind")) && !PolicyWriter.owned(o))
-                .map(IntentData::key).collect(Collectors.toSet());
+        Set<String> foreign = objects.stream()
+                .filter(o -> "NetworkPolicy".equals(o.get("kind")) && !PolicyWriter.owned(o))
+                .map(IntentData::key)
+                .collect(Collectors.toSet());
         IntentPlan plan = IntentEnforcer.plan(objects, intents(objects));
         for (PolicyChange change : plan.changes()) {
             assertThat(foreign).as("%s %s", change.action(), change.key()).doesNotContain(change.key());

@@ -15,7 +15,8 @@ import java.util.Set;
 
 /** Reads {@code network/intents/*.yaml} and writes violations and changes in the compact forms of those files. */
 final class IntentData {
-    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.USE_LONG_FOR_INTS);
+    static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.USE_LONG_FOR_INTS);
 
     private IntentData() {}
 
@@ -44,9 +45,11 @@ final class IntentData {
         } else {
             policies.addAll(v.blockedBy());
         }
-        String fault = v.code() == IntentViolation.Code.NotIsolated ? v.direction().name()
-                : !policies.isEmpty() ? String.join(", ", policies)
-                : v.direction() != null ? v.direction().name().toLowerCase(Locale.ROOT) + " open" : "-";
+        String fault = v.code() == IntentViolation.Code.NotIsolated
+                ? v.direction().name()
+                : !policies.isEmpty()
+                        ? String.join(", ", policies)
+                        : v.direction() != null ? v.direction().name().toLowerCase(Locale.ROOT) + " open" : "-";
         return v.intent() + "[" + v.ruleIndex() + "] " + v.code() + " " + v.flow() + " | " + fault;
     }
 

@@ -26,10 +26,12 @@ final class IntentDocs {
         try {
             Matcher m = YAML_BLOCK.matcher(Files.readString(DOC));
             while (m.find()) {
-                try (MappingIterator<JsonNode> docs = IntentData.YAML.readerFor(JsonNode.class).readValues(m.group(1))) {
+                try (MappingIterator<JsonNode> docs =
+                        IntentData.YAML.readerFor(JsonNode.class).readValues(m.group(1))) {
                     while (docs.hasNext()) {
                         JsonNode doc = docs.next();
-                        if (doc != null && "NetworkIntent".equals(doc.path("kind").asText())) {
+                        if (doc != null
+                                && "NetworkIntent".equals(doc.path("kind").asText())) {
                             out.add(IntentData.YAML.convertValue(doc, Map.class));
                         }
                     }

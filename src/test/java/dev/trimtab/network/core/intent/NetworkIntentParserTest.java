@@ -44,14 +44,25 @@ class NetworkIntentParserTest {
         assertThat(parsed.errors()).isEmpty();
         assertThat(parsed.intents()).extracting(NetworkIntent::name).containsExactly("baseline", "metrics", "tenancy");
         LabelSelector teamA = new LabelSelector(Map.of("team", "a"), List.of());
-        assertThat(parsed.intents().get(0)).isEqualTo(new NetworkIntent("baseline", NetworkIntent.Mode.Enforce, List.of(
-                new IntentRule.DefaultDeny(teamA, Set.of(Direction.Ingress, Direction.Egress), true))));
-        assertThat(parsed.intents().get(1)).isEqualTo(new NetworkIntent("metrics", NetworkIntent.Mode.Audit, List.of(
-                new IntentRule.OnlyFrom(null, new LabelSelector(Map.of("app", "web"), List.of()), new Port(9090, Protocol.TCP),
-                        List.of(new IntentRule.Source(new LabelSelector(Map.of("kubernetes.io/metadata.name", "monitoring"),
-                                List.of()), null))))));
-        assertThat(parsed.intents().get(2).rules()).containsExactly(new IntentRule.Deny(
-                new LabelSelector(Map.of("team", "b"), List.of()), teamA));
+        assertThat(parsed.intents().get(0))
+                .isEqualTo(new NetworkIntent(
+                        "baseline",
+                        NetworkIntent.Mode.Enforce,
+                        List.of(new IntentRule.DefaultDeny(teamA, Set.of(Direction.Ingress, Direction.Egress), true))));
+        assertThat(parsed.intents().get(1))
+                .isEqualTo(new NetworkIntent(
+                        "metrics",
+                        NetworkIntent.Mode.Audit,
+                        List.of(new IntentRule.OnlyFrom(
+                                null,
+                                new LabelSelector(Map.of("app", "web"), List.of()),
+                                new Port(9090, Protocol.TCP),
+                                List.of(new IntentRule.Source(
+                                        new LabelSelector(
+                                                Map.of("kubernetes.io/metadata.name", "monitoring"), List.of()),
+                                        null))))));
+        assertThat(parsed.intents().get(2).rules())
+                .containsExactly(new IntentRule.Deny(new LabelSelector(Map.of("team", "b"), List.of()), teamA));
     }
 
     @Test
