@@ -1,10 +1,13 @@
 package dev.trimtab.rbac.live;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.nullValue;
 
 import dev.trimtab.testing.EmbeddedKafka;
 import dev.trimtab.testing.MockKubernetes;
@@ -18,6 +21,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -128,5 +132,73 @@ class RbacEndpointTest {
                 .then()
                 .statusCode(400)
                 .body(containsString("verb: required"));
+
+        // the command line's words: resource, asGroup, namespace or allNamespaces; no warning
+        given().queryParam("as", "system:serviceaccount:build:ci")
+                .queryParam("verb", "get")
+                .queryParam("resource", "secrets/db")
+                .queryParam("namespace", "shop")
+                .get("/rbac/can-i")
+                .then()
+                .statusCode(200)
+                .header("Warning", nullValue())
+                .body("allowed", equalTo(true));
+        // (ops is bound to cluster-admin, a ClusterRole this cluster does not have: no grant)
+        given().queryParam("as", "bob")
+                .queryParam("asGroup", "ops")
+                .queryParam("asGroup", "audit")
+                .queryParam("verb", "delete")
+                .queryParam("resource", "nodes")
+                .queryParam("allNamespaces", "true")
+                .get("/rbac/can-i")
+                .then()
+                .statusCode(200)
+                .header("Warning", nullValue())
+                .body("groups", hasItems("ops", "audit", "system:authenticated"))
+                .body("namespace", nullValue())
+                .body("allowed", equalTo(false));
+        // the previous release's words still answer, each with a Warning header as the API server sends
+        List<String> warnings = given().queryParam("as", "bob")
+                .queryParam("group", "ops")
+                .queryParam("verb", "delete")
+                .queryParam("target", "nodes")
+                .get("/rbac/can-i")
+                .then()
+                .statusCode(200)
+                .body("groups", hasItem("ops"))
+                .body("resource", equalTo("nodes"))
+                .extract()
+                .headers()
+                .getValues("Warning");
+        assertThat(warnings)
+                .hasSize(3)
+                .allSatisfy(w -> assertThat(w).matches("299 - \".+\""))
+                .anySatisfy(w -> assertThat(w).contains("target is deprecated: use resource=nodes"))
+                .anySatisfy(w -> assertThat(w).contains("group is deprecated: use asGroup"))
+                .anySatisfy(w -> assertThat(w).contains("no namespace: answered for all namespaces"));
+        // a word with its old name, or a namespace with allNamespaces: 400 naming both
+        given().queryParam("as", "bob")
+                .queryParam("verb", "get")
+                .queryParam("resource", "pods")
+                .queryParam("target", "pods")
+                .queryParam("namespace", "shop")
+                .get("/rbac/can-i")
+                .then()
+                .statusCode(400)
+                .body(containsString("resource and target"));
+        given().queryParam("verb", "list")
+                .queryParam("resource", "secrets")
+                .queryParam("namespace", "shop")
+                .queryParam("allNamespaces", "true")
+                .get("/rbac/who-can")
+                .then()
+                .statusCode(400)
+                .body(containsString("namespace and allNamespaces"));
+        given().queryParam("verb", "list")
+                .queryParam("namespace", "shop")
+                .get("/rbac/who-can")
+                .then()
+                .statusCode(400)
+                .body(containsString("resource: required"));
     }
 }
