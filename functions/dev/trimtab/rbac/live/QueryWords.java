@@ -63,9 +63,26 @@ final class QueryWords {
         return new Resolved(what, List.copyOf(who), ns, List.copyOf(warnings));
     }
 
-    /** A warning as the API server writes it into a {@code Warning} header (RFC 7234, code 299). */
+    /** The longest warning text sent, as the API server bounds one warning (longer ones are cut). */
+    static final int MAX_WARNING_CHARS = 256;
+
+    /**
+     * A warning as the API server writes it into a {@code Warning} header (RFC 7234, code 299). A
+     * warning may echo the caller's words, so anything but printable ASCII (a URL-decoded CR or
+     * LF among them) becomes {@code ?} and the text is cut at {@link #MAX_WARNING_CHARS}: a
+     * question can neither add a header nor grow the answer.
+     */
     static String header(String warning) {
-        return "299 - \"" + warning.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < warning.length() && text.length() < MAX_WARNING_CHARS; i++) {
+            char c = warning.charAt(i);
+            text.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        if (warning.length() > MAX_WARNING_CHARS) {
+            text.setLength(MAX_WARNING_CHARS - 3);
+            text.append("...");
+        }
+        return "299 - \"" + text.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     private static boolean present(String s) {

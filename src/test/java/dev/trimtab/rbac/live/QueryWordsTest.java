@@ -42,6 +42,16 @@ class QueryWordsTest {
     }
 
     @Test
+    void aWarningThatEchoesTheCallerCannotAddAHeaderNorGrowTheAnswer() {
+        assertThat(QueryWords.header("target is deprecated: use resource=pods\r\nX-Evil: 1\u00e9"))
+                .isEqualTo("299 - \"target is deprecated: use resource=pods??X-Evil: 1?\"");
+        String cut = QueryWords.header("x".repeat(10_000));
+        assertThat(cut)
+                .hasSize(QueryWords.MAX_WARNING_CHARS + "299 - \"\"".length())
+                .endsWith("...\"");
+    }
+
+    @Test
     void aWarningIsQuotedAsAWarningHeader() {
         assertThat(QueryWords.header("say \"hi\" \\ bye")).isEqualTo("299 - \"say \\\"hi\\\" \\\\ bye\"");
     }

@@ -176,6 +176,19 @@ class RbacEndpointTest {
                 .anySatisfy(w -> assertThat(w).contains("target is deprecated: use resource=nodes"))
                 .anySatisfy(w -> assertThat(w).contains("group is deprecated: use asGroup"))
                 .anySatisfy(w -> assertThat(w).contains("no namespace: answered for all namespaces"));
+        // a warning echoes the caller's words: a URL-decoded CR LF cannot add a header
+        List<String> hostile = given().queryParam("as", "bob")
+                .queryParam("verb", "get")
+                .queryParam("target", "pods\r\nX-Evil: 1")
+                .queryParam("namespace", "shop")
+                .get("/rbac/can-i")
+                .then()
+                .statusCode(200)
+                .header("X-Evil", nullValue())
+                .extract()
+                .headers()
+                .getValues("Warning");
+        assertThat(hostile).anySatisfy(w -> assertThat(w).contains("resource=pods??X-Evil: 1"));
         // a word with its old name, or a namespace with allNamespaces: 400 naming both
         given().queryParam("as", "bob")
                 .queryParam("verb", "get")
